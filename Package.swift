@@ -1,0 +1,47 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "cutover",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "cutover", targets: ["cutover"]),
+        .library(name: "CutoverCore", targets: ["CutoverCore"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/jpsim/Yams.git", exact: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.0"),
+    ],
+    targets: [
+        // Static text (chart helpers, NOTES.txt, starter specs) compiled into the binary so the
+        // tool never reads files next to itself at run time.
+        .target(
+            name: "CutoverTemplates",
+            path: "templates",
+            resources: [
+                .embedInCode("init-postgresql.yaml"),
+                .embedInCode("init-mysql.yaml"),
+            ]
+        ),
+        // One system call Foundation does not expose: the atomic folder exchange the output writer needs.
+        .target(name: "CutoverSystem"),
+        // The compiler: syntax tree, validation, planning, emitters and the output writer.
+        // No argument parsing and no process exit here, so tests and the fuzzer drive it directly.
+        .target(
+            name: "CutoverCore",
+            dependencies: [.product(name: "Yams", package: "Yams"), "CutoverTemplates", "CutoverSystem"]
+        ),
+        // The command-line front end: argument parsing, exit codes, diagnostics rendering.
+        .executableTarget(
+            name: "cutover",
+            dependencies: [
+                "CutoverCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(
+            name: "CutoverCoreTests",
+            dependencies: ["CutoverCore"]
+        ),
+    ]
+)

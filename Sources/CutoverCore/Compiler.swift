@@ -1,0 +1,83 @@
+import Foundation
+
+/// The whole pipeline for one spec: bytes → source → syntax tree → validated spec → plan → files.
+/// Each stage is a protocol value, so tests and the fuzzer can drive or replace any of them.
+public struct Compiler: Sendable {
+    public var limits: InputLimits
+    public var decoder: any SourceDecoding
+    public var parser: any SyntaxParsing
+    public var validator: any SpecValidating
+    public var planner: any Planning
+    public var emitters: [any Emitting]
+
+    public init(limits: InputLimits = .default) {
+        self.limits = limits
+        self.decoder = SourceDecoder()
+        self.parser = SyntaxParser()
+        self.validator = SpecValidator(limits: limits)
+        self.planner = Planner()
+        self.emitters = Emitters.all
+    }
+
+    public struct Result: Sendable {
+        public var source: SourceFile?
+        public var diagnostics: [Diagnostic]
+        public var validated: ValidatedSpec?
+
+        public var hasErrors: Bool { diagnostics.contains { $0.severity == .error } }
+    }
+
+    /// Runs the front end (decode, parse, validate) on the bytes of one spec.
+    public func check(_ bytes: [UInt8], path: String) -> Result {
+        var bag = DiagnosticBag(file: path)
+        guard let source = decoder.decode(bytes, path: path, limits: limits, diagnostics: &bag) else {
+            return Result(source: nil, diagnostics: bag.diagnostics, validated: nil)
+        }
+        guard let root = parser.parse(source, limits: limits, diagnostics: &bag) else {
+            return Result(source: source, diagnostics: bag.diagnostics, validated: nil)
+        }
+        let validated = validator.validate(root, source: source, diagnostics: &bag)
+        return Result(source: source, diagnostics: bag.diagnostics, validated: validated)
+    }
+
+    /// Reads a spec file; I/O failures are thrown, problems with the content are diagnostics.
+    public func check(fileAt path: String) throws -> Result {
+        try check(Self.readBytes(path, limit: limits.maxBytes), path: path)
+    }
+
+    public func plan(_ validated: ValidatedSpec) -> MigrationPlan {
+        planner.plan(validated)
+    }
+
+    /// Every file for a plan, sorted by path, with the generated-by header already in place.
+    public func emit(_ plan: MigrationPlan) -> [OutputFile] {
+        emitters.flatMap { $0.emit(plan) }.sorted { $0.path < $1.path }
+    }
+
+    /// Reads at most `limit + 1` bytes so a huge file is refused without being loaded whole.
+    public static func readBytes(_ path: String, limit: Int) throws -> [UInt8] {
+        guard let handle = FileHandle(forReadingAtPath: path) else {
+            throw CutoverError.cannotRead(path)
+        }
+        defer { try? handle.close() }
+        let data = try handle.read(upToCount: limit + 1) ?? Data()
+        return [UInt8](data)
+    }
+}
+
+/// Failures that are not the user's spec: I/O and internal errors.
+public enum CutoverError: Error, CustomStringConvertible, Sendable {
+    case cannotRead(String)
+    case cannotWrite(String, String)
+    case unsafeOutput(String)
+    case internalError(String)
+
+    public var description: String {
+        switch self {
+        case .cannotRead(let path): return "cannot read '\(path)'"
+        case .cannotWrite(let path, let reason): return "cannot write '\(path)': \(reason)"
+        case .unsafeOutput(let reason): return "refusing to write: \(reason)"
+        case .internalError(let reason): return "internal error: \(reason)"
+        }
+    }
+}

@@ -1,0 +1,6 @@
+/// The emitters `generate` runs, in no particular order: the writer sorts their files.
+public enum Emitters {
+    public static let all: [any Emitting] = [
+        PlanDocumentsEmitter(),
+    ]
+}

@@ -1,0 +1,32 @@
+import Foundation
+
+/// `.cutover-manifest.json`: which files in an output folder cutover wrote, with their SHA-256, so a
+/// later run removes only its own files and `--check` can tell generated files from the user's.
+public struct GeneratedManifest: Codable, Sendable, Equatable {
+    public struct Entry: Codable, Sendable, Equatable {
+        public var path: String
+        public var sha256: String
+    }
+
+    public static let fileName = ".cutover-manifest.json"
+
+    public var format: String = "cutover.dev/manifest/v1"
+    public var files: [Entry]
+
+    public init(files: [OutputFile]) {
+        self.files = files.map { Entry(path: $0.path, sha256: SHA256.hex($0.contents)) }.sorted { $0.path < $1.path }
+    }
+
+    public func encoded() -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        return String(decoding: (try? encoder.encode(self)) ?? Data(), as: UTF8.self) + "\n"
+    }
+
+    /// The manifest in `folder`, or nil when there is none or it is unreadable (then nothing counts as generated).
+    public static func read(in folder: URL) -> GeneratedManifest? {
+        let url = folder.appendingPathComponent(fileName)
+        guard let data = FileManager.default.contents(atPath: url.path), data.count < 16 * 1024 * 1024 else { return nil }
+        return try? JSONDecoder().decode(GeneratedManifest.self, from: data)
+    }
+}

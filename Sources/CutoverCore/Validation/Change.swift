@@ -1,0 +1,119 @@
+/// One entry of `spec.changes`: the operation with its place in the file and in the list.
+public struct Change: Sendable {
+    public var index: Int
+    public var operation: Operation
+    public var location: SourceLocation
+
+    public init(index: Int, operation: Operation, location: SourceLocation) {
+        self.index = index
+        self.operation = operation
+        self.location = location
+    }
+}
+
+public typealias Name = Located<String>
+
+public enum ReferentialAction: String, Sendable, Codable {
+    case noAction = "no action", restrict, cascade, setNull = "set null", setDefault = "set default"
+
+    public var sql: String { rawValue.uppercased() }
+}
+
+public struct ColumnReference: Sendable {
+    public var table: Name
+    public var column: Name
+    public var onDelete: ReferentialAction
+}
+
+public struct ColumnDefinition: Sendable {
+    public var name: Name
+    public var type: Located<String>
+    public var nullable: Bool
+    public var defaultValue: Located<String>?
+    public var unique: Bool
+    public var check: Located<String>?
+    public var references: ColumnReference?
+    public var location: SourceLocation
+}
+
+public struct TableReference: Sendable {
+    public var table: Name
+    public var columns: [Name]
+}
+
+public struct TableConstraint: Sendable {
+    public enum Kind: Sendable {
+        case check(Located<String>)
+        case unique([Name])
+        case foreignKey(columns: [Name], references: TableReference, onDelete: ReferentialAction)
+    }
+    public var name: Name
+    /// Nil when the constraint names none or several kinds; the validator reports it.
+    public var kind: Kind?
+    public var location: SourceLocation
+}
+
+public enum Operation: Sendable {
+    case addColumn(table: Name, column: ColumnDefinition, up: Located<String>?)
+    case dropColumn(table: Name, column: Name, down: Located<String>?)
+    case renameColumn(table: Name, from: Name, to: Name)
+    case alterColumn(AlterColumn)
+    case createTable(name: Name, columns: [ColumnDefinition], primaryKey: [Name], constraints: [TableConstraint])
+    case dropTable(name: Name)
+    case renameTable(from: Name, to: Name)
+    case createIndex(CreateIndex)
+    case dropIndex(name: Name, table: Name)
+    case addForeignKey(name: Name, table: Name, columns: [Name], references: TableReference, onDelete: ReferentialAction)
+    case addCheck(name: Name, table: Name, expression: Located<String>)
+    case addUnique(name: Name, table: Name, columns: [Name])
+    case sql(RawSQL)
+
+    /// The operation's key in the spec, e.g. "addColumn".
+    public var keyword: String {
+        switch self {
+        case .addColumn: return "addColumn"
+        case .dropColumn: return "dropColumn"
+        case .renameColumn: return "renameColumn"
+        case .alterColumn: return "alterColumn"
+        case .createTable: return "createTable"
+        case .dropTable: return "dropTable"
+        case .renameTable: return "renameTable"
+        case .createIndex: return "createIndex"
+        case .dropIndex: return "dropIndex"
+        case .addForeignKey: return "addForeignKey"
+        case .addCheck: return "addCheck"
+        case .addUnique: return "addUnique"
+        case .sql: return "sql"
+        }
+    }
+}
+
+public struct AlterColumn: Sendable {
+    public var table: Name
+    public var column: Name
+    public var type: Located<String>?
+    public var nullable: Located<Bool>?
+    public var defaultValue: Located<String>?
+    public var dropDefault: Bool
+    public var up: Located<String>?
+    public var down: Located<String>?
+}
+
+public struct CreateIndex: Sendable {
+    public enum Method: String, Sendable, Codable { case btree, hash, gin, gist, brin, spgist }
+    public var name: Name
+    public var table: Name
+    public var columns: [Name]
+    public var unique: Bool
+    public var method: Method
+    public var whereClause: Located<String>?
+}
+
+public struct RawSQL: Sendable {
+    public enum Phase: String, Sendable, Codable { case expand, backfill, contract }
+    public var name: Name
+    public var up: Located<String>
+    public var down: Located<String>
+    public var phase: Phase
+    public var transactional: Bool
+}

@@ -1,0 +1,81 @@
+/// The base schema as read from `database.schema`: enough of the catalog to check references and to
+/// let the SQL lowering know a column's type, nullability and the indexes and constraints on it.
+public struct DatabaseSchema: Sendable {
+    public struct Column: Sendable {
+        public var name: String
+        public var type: String
+        public var nullable: Bool
+        public var defaultValue: String?
+        /// GENERATED ... AS IDENTITY or AUTO_INCREMENT.
+        public var isIdentity: Bool
+
+        public init(name: String, type: String, nullable: Bool, defaultValue: String?, isIdentity: Bool) {
+            self.name = name
+            self.type = type
+            self.nullable = nullable
+            self.defaultValue = defaultValue
+            self.isIdentity = isIdentity
+        }
+    }
+
+    public struct Index: Sendable {
+        public var name: String
+        public var table: String
+        public var columns: [String]
+        public var unique: Bool
+        public var method: String?
+        /// The original statement text, so a dropIndex's down can rebuild it exactly.
+        public var definition: String
+
+        public init(name: String, table: String, columns: [String], unique: Bool, method: String?, definition: String) {
+            self.name = name
+            self.table = table
+            self.columns = columns
+            self.unique = unique
+            self.method = method
+            self.definition = definition
+        }
+    }
+
+    public struct Constraint: Sendable {
+        public enum Kind: String, Sendable { case primaryKey, unique, foreignKey, check }
+        public var name: String
+        public var table: String
+        public var kind: Kind
+        public var columns: [String]
+
+        public init(name: String, table: String, kind: Kind, columns: [String]) {
+            self.name = name
+            self.table = table
+            self.kind = kind
+            self.columns = columns
+        }
+    }
+
+    public struct Table: Sendable {
+        public var name: String
+        public var columns: [Column]
+        public var primaryKey: [String]
+
+        public init(name: String, columns: [Column], primaryKey: [String]) {
+            self.name = name
+            self.columns = columns
+            self.primaryKey = primaryKey
+        }
+
+        public func column(_ name: String) -> Column? { columns.first { $0.name == name } }
+    }
+
+    /// Tables in file order.
+    public var tables: [Table]
+    public var indexes: [Index]
+    public var constraints: [Constraint]
+
+    public init(tables: [Table] = [], indexes: [Index] = [], constraints: [Constraint] = []) {
+        self.tables = tables
+        self.indexes = indexes
+        self.constraints = constraints
+    }
+
+    public func table(_ name: String) -> Table? { tables.first { $0.name == name } }
+}

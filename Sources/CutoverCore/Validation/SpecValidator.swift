@@ -1,0 +1,53 @@
+import Foundation
+
+/// The validation stage: shape, typed reading, base schema, then the semantic rules.
+public struct SpecValidator: SpecValidating {
+    public var limits: InputLimits
+
+    public init(limits: InputLimits = .default) {
+        self.limits = limits
+    }
+
+    public func validate(_ root: SyntaxNode, source: SourceFile, diagnostics: inout DiagnosticBag) -> ValidatedSpec? {
+        ShapeChecker(limits: limits).check(root, diagnostics: &diagnostics)
+        if diagnostics.hasErrors { return nil }
+        let spec = SpecBuilder().build(root, path: source.path)
+        let schema = spec.database.schema.flatMap { loadSchema($0, spec: spec, diagnostics: &diagnostics) }
+        SemanticRules().check(spec, schema: schema, diagnostics: &diagnostics)
+        if diagnostics.hasErrors { return nil }
+        return ValidatedSpec(spec: spec, schema: schema)
+    }
+
+    /// Reads `database.schema` relative to the spec file; the path was already checked not to leave its folder.
+    private func loadSchema(_ path: Located<String>, spec: MigrationSpec, diagnostics: inout DiagnosticBag) -> DatabaseSchema? {
+        let specURL = URL(fileURLWithPath: spec.sourcePath)
+        let folder = specURL.deletingLastPathComponent()
+        let url = folder.appendingPathComponent(path.value).standardizedFileURL
+        let resolvedFolder = folder.standardizedFileURL.resolvingSymlinksInPath().path
+        let resolved = url.resolvingSymlinksInPath().path
+        guard resolved.hasPrefix(resolvedFolder + "/") else {
+            diagnostics.report(.schemaFile, Message.schemaOutside(path.value), at: path.location)
+            return nil
+        }
+        guard let data = FileManager.default.contents(atPath: resolved) else {
+            diagnostics.report(.schemaFile, Message.schemaUnreadable(path.value), at: path.location)
+            return nil
+        }
+        guard data.count <= limits.maxBytes else {
+            diagnostics.report(.schemaFile, Message.schemaTooLarge(path.value, limit: limits.maxBytes), at: path.location)
+            return nil
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            diagnostics.report(.schemaFile, Message.schemaNotUTF8(path.value), at: path.location)
+            return nil
+        }
+        return SchemaReader(engine: spec.database.engine).read(text, reportingAt: path.location, diagnostics: &diagnostics)
+    }
+}
+
+extension Message {
+    public static func schemaOutside(_ path: String) -> String { "schema file '\(path)' resolves outside the spec's folder" }
+    public static func schemaUnreadable(_ path: String) -> String { "cannot read schema file '\(path)'" }
+    public static func schemaTooLarge(_ path: String, limit: Int) -> String { "schema file '\(path)' is over the limit of \(limit) bytes" }
+    public static func schemaNotUTF8(_ path: String) -> String { "schema file '\(path)' is not UTF-8" }
+}

@@ -1,0 +1,15 @@
+import ArgumentParser
+import CutoverCore
+
+@main
+struct Cutover: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "cutover",
+        abstract: "Compile a declarative migration spec into lock-safe SQL, a Helm chart, GitOps manifests and a plan.",
+        discussion: """
+        Exit codes: 0 ok; 1 findings in a spec, drift found by --check, or a failed verification; 64 usage error.
+        """,
+        version: CutoverVersion.current,
+        subcommands: [Validate.self, Plan.self, Generate.self, Verify.self, Schema.self, Explain.self, Init.self]
+    )
+}

@@ -1,0 +1,78 @@
+import ArgumentParser
+import CutoverCore
+import Foundation
+
+extension DiagnosticFormatter.Format: ExpressibleByArgument {}
+
+/// Options every command that reads specs shares.
+struct DiagnosticOptions: ParsableArguments {
+    @Option(name: .long, help: "Diagnostics format: text, json, sarif or github.")
+    var format: DiagnosticFormatter.Format = .text
+
+    @Flag(name: .long, help: "Treat warnings as errors.")
+    var warningsAsErrors = false
+
+    @Option(name: .long, help: "Largest spec accepted, in bytes.")
+    var maxBytes: Int = InputLimits.default.maxBytes
+
+    func validate() throws {
+        guard maxBytes > 0 else { throw ValidationError("--max-bytes must be positive") }
+    }
+
+    var limits: InputLimits {
+        var limits = InputLimits.default
+        limits.maxBytes = maxBytes
+        return limits
+    }
+
+    /// Colour only on a terminal and never with NO_COLOR (https://no-color.org).
+    var formatter: DiagnosticFormatter {
+        let tty = isatty(STDERR_FILENO) == 1
+        let noColor = ProcessInfo.processInfo.environment["NO_COLOR"].map { !$0.isEmpty } ?? false
+        return DiagnosticFormatter(format: format, color: tty && !noColor && format == .text, excerpts: tty && format == .text)
+    }
+
+    func isFailure(_ diagnostics: [Diagnostic]) -> Bool {
+        diagnostics.contains { $0.severity == .error || (warningsAsErrors && $0.severity == .warning) }
+    }
+}
+
+/// Runs the front end on every spec and prints all diagnostics together, sorted.
+struct SpecBatch {
+    var results: [(path: String, result: Compiler.Result)] = []
+    var ioErrors: [String] = []
+
+    init(paths: [String], compiler: Compiler) {
+        for path in paths {
+            do {
+                results.append((path, try compiler.check(fileAt: path)))
+            } catch {
+                ioErrors.append("\(path): error: \(error)")
+            }
+        }
+    }
+
+    var diagnostics: [Diagnostic] { results.flatMap(\.result.diagnostics) }
+
+    func report(_ options: DiagnosticOptions) {
+        for message in ioErrors { Output.error(message) }
+        var sources: [String: SourceFile] = [:]
+        for (path, result) in results { sources[path] = result.source }
+        let rendered = options.formatter.render(diagnostics, sources: sources)
+        if options.format == .text || options.format == .github {
+            Output.error(rendered, terminator: "")
+        } else {
+            Output.print(rendered, terminator: "")
+        }
+    }
+}
+
+enum Output {
+    static func print(_ text: String, terminator: String = "\n") {
+        FileHandle.standardOutput.write(Data((text + terminator).utf8))
+    }
+
+    static func error(_ text: String, terminator: String = "\n") {
+        FileHandle.standardError.write(Data((text + terminator).utf8))
+    }
+}

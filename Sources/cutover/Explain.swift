@@ -1,0 +1,25 @@
+import ArgumentParser
+import CutoverCore
+
+struct Explain: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Explain a diagnostic: why the rule exists, an example that triggers it and its fix.")
+
+    @Argument(help: "Rule id (CUT010) or name (unknown-key); omit to list every rule.")
+    var rule: String?
+
+    func validate() throws {
+        if let rule, RuleID.lookup(rule) == nil { throw ValidationError("unknown rule '\(rule)'; run 'cutover explain' for the list") }
+    }
+
+    func run() {
+        guard let rule, let id = RuleID.lookup(rule) else {
+            for id in RuleID.allCases { Output.print("\(id.rawValue)  \(id.name.padding(28))\(RuleDocumentation.summary(id))") }
+            return
+        }
+        Output.print(RuleDocumentation.explain(id), terminator: "")
+    }
+}
+
+extension String {
+    func padding(_ width: Int) -> String { self + String(repeating: " ", count: max(1, width - count)) }
+}

@@ -1,0 +1,21 @@
+import ArgumentParser
+import CutoverCore
+
+struct Validate: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Check specs and report every problem with its file:line:column.")
+
+    @OptionGroup var options: DiagnosticOptions
+
+    @Argument(help: "Spec files.", completion: .file(extensions: ["yaml", "yml"]))
+    var specs: [String]
+
+    func validate() throws {
+        guard !specs.isEmpty else { throw ValidationError("give at least one spec file") }
+    }
+
+    func run() throws {
+        let batch = SpecBatch(paths: specs, compiler: Compiler(limits: options.limits))
+        batch.report(options)
+        if !batch.ioErrors.isEmpty || options.isFailure(batch.diagnostics) { throw ExitCode(1) }
+    }
+}
