@@ -23,6 +23,7 @@ public enum Message {
         "value is \(length) bytes, over the limit of \(limit) bytes"
     }
     public static func tooDeep(limit: Int) -> String { "nesting is deeper than the limit of \(limit) levels" }
+    public static func collectionTooLarge(limit: Int) -> String { "a mapping or list here has more than \(limit) entries" }
     public static func tooManyNodes(limit: Int) -> String { "file has more than \(limit) YAML nodes" }
     public static func duplicateKey(_ key: String) -> String { "duplicate key '\(key)'" }
     public static func tooManyChanges(_ count: Int, limit: Int) -> String {

@@ -146,6 +146,9 @@ public struct SyntaxParser: SyntaxParsing {
             case nil:
                 root = node
             case .sequence(var items, let start)?:
+                if items.count >= limits.maxCollectionSize {
+                    return fail(.inputLimit, Message.collectionTooLarge(limit: limits.maxCollectionSize), start)
+                }
                 items.append(node)
                 stack.append(.sequence(items: items, location: start))
             case .mapping(var entries, var keys, let pending, let start)?:
@@ -158,6 +161,9 @@ public struct SyntaxParser: SyntaxParsing {
                     }
                     if key == "<<" && style == .plain { return fail(.anchorAlias, Message.mergeKey, node.location) }
                     if keys.contains(key) { return fail(.duplicateKey, Message.duplicateKey(key), node.location) }
+                    if keys.count >= limits.maxCollectionSize {
+                        return fail(.inputLimit, Message.collectionTooLarge(limit: limits.maxCollectionSize), start)
+                    }
                     keys.insert(key)
                     stack.append(.mapping(entries: entries, keys: keys, pendingKey: (key, node.location), location: start))
                 }
