@@ -39,6 +39,12 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // libFuzzer target over the whole pipeline; `scripts/fuzz` builds it with the sanitizers.
+        // Built normally it replays inputs given as arguments.
+        .executableTarget(
+            name: "CutoverFuzz",
+            dependencies: ["CutoverCore"]
+        ),
         .testTarget(
             name: "CutoverCoreTests",
             dependencies: ["CutoverCore"]
