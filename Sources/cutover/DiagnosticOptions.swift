@@ -25,8 +25,12 @@ struct DiagnosticOptions: ParsableArguments {
         return limits
     }
 
+    var formatter: DiagnosticFormatter { Self.formatter(format) }
+
+    static var textFormatter: DiagnosticFormatter { formatter(.text) }
+
     /// Colour only on a terminal and never with NO_COLOR (https://no-color.org).
-    var formatter: DiagnosticFormatter {
+    static func formatter(_ format: DiagnosticFormatter.Format) -> DiagnosticFormatter {
         let tty = isatty(STDERR_FILENO) == 1
         let noColor = ProcessInfo.processInfo.environment["NO_COLOR"].map { !$0.isEmpty } ?? false
         return DiagnosticFormatter(format: format, color: tty && !noColor && format == .text, excerpts: tty && format == .text)
@@ -55,11 +59,16 @@ struct SpecBatch {
     var diagnostics: [Diagnostic] { results.flatMap(\.result.diagnostics) }
 
     func report(_ options: DiagnosticOptions) {
+        report(options.formatter, format: options.format)
+    }
+
+    /// Text and GitHub commands go to standard error; JSON and SARIF are the command's output.
+    func report(_ formatter: DiagnosticFormatter, format: DiagnosticFormatter.Format) {
         for message in ioErrors { Output.error(message) }
         var sources: [String: SourceFile] = [:]
         for (path, result) in results { sources[path] = result.source }
-        let rendered = options.formatter.render(diagnostics, sources: sources)
-        if options.format == .text || options.format == .github {
+        let rendered = formatter.render(diagnostics, sources: sources)
+        if format == .text || format == .github {
             Output.error(rendered, terminator: "")
         } else {
             Output.print(rendered, terminator: "")
