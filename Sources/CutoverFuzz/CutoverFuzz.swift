@@ -20,7 +20,22 @@ enum FuzzHarness {
     }
 }
 
-#if !FUZZING_ENGINE
+#if FUZZING_ENGINE
+@_silgen_name("LLVMFuzzerRunDriver")
+func LLVMFuzzerRunDriver(
+    _ argc: UnsafeMutablePointer<CInt>,
+    _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
+    _ callback: @convention(c) (UnsafePointer<UInt8>, Int) -> CInt
+) -> CInt
+
+/// SwiftPM links an executable target's entry point as `<Target>_main`; hand it to libFuzzer's driver.
+@_cdecl("CutoverFuzz_main")
+public func fuzzMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
+    var count = argc
+    var arguments = argv
+    return LLVMFuzzerRunDriver(&count, &arguments) { data, size in fuzzOneInput(data, size) }
+}
+#else
 /// Without libFuzzer the target replays inputs, e.g. a crash file: `CutoverFuzz crash-1234`.
 @main
 struct Replay {
