@@ -31,8 +31,6 @@ struct Generate: ParsableCommand {
         let batch = SpecBatch(paths: specs, compiler: compiler)
         var diagnostics = batch.diagnostics
         diagnostics += Self.duplicateNames(batch)
-        var reported = batch
-        reported.results = batch.results.map { ($0.path, $0.result) }
         let formatter = options.formatter
         if !diagnostics.isEmpty {
             var sources: [String: SourceFile] = [:]
@@ -48,7 +46,11 @@ struct Generate: ParsableCommand {
         for (_, result) in batch.results {
             guard let validated = result.validated else { throw ExitCode(1) }
             let files = compiler.emit(compiler.plan(validated))
-            if check || dryRun {
+            if dryRun {
+                for (path, change) in try writer.pendingChanges(files, name: validated.spec.name, root: root) {
+                    Output.print("\(change.rawValue) \(path)")
+                }
+            } else if check {
                 drift += try writer.drift(files, name: validated.spec.name, root: root)
             } else {
                 do {
@@ -59,9 +61,9 @@ struct Generate: ParsableCommand {
                 }
             }
         }
-        if check || dryRun {
+        if check {
             for item in drift { Output.print("\(item.kind.rawValue): \(item.path)") }
-            if check && !drift.isEmpty {
+            if !drift.isEmpty {
                 Output.error("\(drift.count) generated file\(drift.count == 1 ? " is" : "s are") out of date; run cutover generate")
                 throw ExitCode(1)
             }

@@ -26,7 +26,32 @@ public struct OutputWriter: Sendable {
         public var kind: DriftKind
     }
 
+    /// What `write` would do to one file, for `--dry-run`.
+    public enum PendingChange: String, Sendable {
+        case create, update, remove
+    }
+
     public init() {}
+
+    /// The files `write` would create, rewrite or remove; user files are never touched, so never listed.
+    public func pendingChanges(_ files: [OutputFile], name: String, root: URL) throws -> [(path: String, change: PendingChange)] {
+        let folder = root.appendingPathComponent(name)
+        let expected = try withManifest(files)
+        var result: [(String, PendingChange)] = []
+        for file in expected {
+            let url = folder.appendingPathComponent(file.path)
+            if let data = try? Data(contentsOf: url), !isSymlink(url) {
+                if data != Data(file.contents.utf8) { result.append(("\(name)/\(file.path)", .update)) }
+            } else {
+                result.append(("\(name)/\(file.path)", .create))
+            }
+        }
+        let expectedPaths = Set(expected.map(\.path))
+        for path in GeneratedManifest.read(in: folder)?.files.map(\.path) ?? [] where !expectedPaths.contains(path) {
+            result.append(("\(name)/\(path)", .remove))
+        }
+        return result.sorted { $0.0 < $1.0 }
+    }
 
     /// What differs between the files cutover would write and what is on disk.
     public func drift(_ files: [OutputFile], name: String, root: URL) throws -> [Drift] {

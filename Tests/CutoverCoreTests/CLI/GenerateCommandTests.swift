@@ -86,3 +86,18 @@ import Testing
         #expect(run.status == 0, "\(run.stderr)")
     }
 }
+
+extension GenerateCommandTests {
+    @Test func dryRunListsWhatWouldChangeAndWritesNothing() throws {
+        let out = TestPaths.temporaryFolder("dry")
+        defer { try? FileManager.default.removeItem(at: out) }
+        let first = try CLIRun.run(["generate", examples[0], "-o", out.path, "--dry-run"])
+        #expect(first.status == 0)
+        #expect(first.stdout.contains("create "))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: out.path).isEmpty)
+        #expect(try CLIRun.run(["generate", examples[0], "-o", out.path]).status == 0)
+        let second = try CLIRun.run(["generate", examples[0], "-o", out.path, "--dry-run"])
+        #expect(second.status == 0)
+        #expect(second.stdout.isEmpty, "\(second.stdout)")
+    }
+}
