@@ -191,7 +191,7 @@ public struct OutputWriter: Sendable {
 
     private func checkPathComponent(_ name: String) throws {
         guard !name.isEmpty, name != ".", name != "..", !name.hasPrefix("."),
-              name.unicodeScalars.allSatisfy({ $0.isASCII && (CharacterSet.alnum($0) || "-_.".unicodeScalars.contains($0)) }) else {
+              name.unicodeScalars.allSatisfy({ $0.isASCII && (ASCII.alnum($0) || "-_.".unicodeScalars.contains($0)) }) else {
             throw CutoverError.unsafeOutput("'\(name)' is not a safe file name")
         }
     }
@@ -201,7 +201,7 @@ public struct OutputWriter: Sendable {
         for component in path.split(separator: "/", omittingEmptySubsequences: false) {
             let part = String(component)
             guard !part.isEmpty, part != ".", part != "..",
-                  part.unicodeScalars.allSatisfy({ $0.isASCII && (CharacterSet.alnum($0) || "-_.".unicodeScalars.contains($0)) }) else {
+                  part.unicodeScalars.allSatisfy({ $0.isASCII && (ASCII.alnum($0) || "-_.".unicodeScalars.contains($0)) }) else {
                 throw CutoverError.unsafeOutput("'\(path)' is not a safe relative path")
             }
         }

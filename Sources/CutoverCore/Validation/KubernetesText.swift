@@ -4,7 +4,7 @@ public enum KubernetesText {
         if text.isEmpty { return "it is empty" }
         if text.unicodeScalars.contains(where: { !$0.isASCII }) { return "it has a non-ASCII character" }
         if text.utf8.count > maxLength { return "it is longer than \(maxLength) characters" }
-        if let bad = text.unicodeScalars.first(where: { !(CharacterSet.lower($0) || CharacterSet.digit($0) || $0 == "-") }) {
+        if let bad = text.unicodeScalars.first(where: { !(ASCII.lower($0) || ASCII.digit($0) || $0 == "-") }) {
             return "'\(bad.escaped(asASCII: true))' is not a lower-case letter, digit or '-'"
         }
         if text.hasPrefix("-") || text.hasSuffix("-") { return "it must start and end with a letter or digit" }
@@ -35,10 +35,10 @@ public enum KubernetesText {
         if text.isEmpty { return allowEmpty ? nil : "it is empty" }
         if text.utf8.count > 63 { return "it is longer than 63 characters" }
         let scalars = Array(text.unicodeScalars)
-        if let bad = scalars.first(where: { !($0.isASCII && (CharacterSet.alnum($0) || "-_.".unicodeScalars.contains($0))) }) {
+        if let bad = scalars.first(where: { !($0.isASCII && (ASCII.alnum($0) || "-_.".unicodeScalars.contains($0))) }) {
             return "'\(bad.escaped(asASCII: true))' is not a letter, digit, '-', '_' or '.'"
         }
-        if !CharacterSet.alnum(scalars.first!) || !CharacterSet.alnum(scalars.last!) {
+        if !ASCII.alnum(scalars.first!) || !ASCII.alnum(scalars.last!) {
             return "it must start and end with a letter or digit"
         }
         return nil
@@ -64,7 +64,7 @@ public enum KubernetesText {
         if let at = name.firstIndex(of: "@") {
             let digest = name[name.index(after: at)...]
             guard digest.hasPrefix("sha256:"), digest.count == 71,
-                  digest.dropFirst(7).unicodeScalars.allSatisfy({ CharacterSet.digit($0) || ("a"..."f").contains($0) }) else {
+                  digest.dropFirst(7).unicodeScalars.allSatisfy({ ASCII.digit($0) || ("a"..."f").contains($0) }) else {
                 return "its digest must be 'sha256:' and 64 hex digits"
             }
             name = name[..<at]
@@ -73,7 +73,7 @@ public enum KubernetesText {
         if let colon = name.lastIndex(of: ":"), lastSlash.map({ colon > $0 }) ?? true {
             let tag = name[name.index(after: colon)...]
             guard !tag.isEmpty, tag.count <= 128,
-                  tag.unicodeScalars.allSatisfy({ $0.isASCII && (CharacterSet.alnum($0) || "_.-".unicodeScalars.contains($0)) }) else {
+                  tag.unicodeScalars.allSatisfy({ $0.isASCII && (ASCII.alnum($0) || "_.-".unicodeScalars.contains($0)) }) else {
                 return "its tag '\(tag)' is not valid"
             }
             name = name[..<colon]
@@ -83,8 +83,8 @@ public enum KubernetesText {
             if component.isEmpty { return "it has an empty path component" }
             let isRegistry = index == 0 && components.count > 1 && (component.contains(".") || component.contains(":") || component == "localhost")
             let allowed: (Unicode.Scalar) -> Bool = isRegistry
-                ? { $0.isASCII && (CharacterSet.alnum($0) || ".-:".unicodeScalars.contains($0)) }
-                : { CharacterSet.lower($0) || CharacterSet.digit($0) || "._-".unicodeScalars.contains($0) }
+                ? { $0.isASCII && (ASCII.alnum($0) || ".-:".unicodeScalars.contains($0)) }
+                : { ASCII.lower($0) || ASCII.digit($0) || "._-".unicodeScalars.contains($0) }
             if !component.unicodeScalars.allSatisfy(allowed) {
                 return "'\(component)' must be lower-case letters, digits, '.', '_' or '-'"
             }
@@ -103,13 +103,13 @@ public enum KubernetesText {
 
     public static func isVersion(_ text: String) -> Bool {
         let parts = text.split(separator: ".", omittingEmptySubsequences: false)
-        return (1...3).contains(parts.count) && parts.allSatisfy { !$0.isEmpty && $0.count <= 4 && $0.unicodeScalars.allSatisfy(CharacterSet.digit) }
+        return (1...3).contains(parts.count) && parts.allSatisfy { !$0.isEmpty && $0.count <= 4 && $0.unicodeScalars.allSatisfy(ASCII.digit) }
     }
 
     private static func isDecimal(_ text: Substring) -> Bool {
         let parts = text.split(separator: ".", omittingEmptySubsequences: false)
         guard (1...2).contains(parts.count), !parts[0].isEmpty, parts[0].count <= 15 else { return false }
-        return parts.allSatisfy { !$0.isEmpty && $0.unicodeScalars.allSatisfy(CharacterSet.digit) }
+        return parts.allSatisfy { !$0.isEmpty && $0.unicodeScalars.allSatisfy(ASCII.digit) }
     }
 
     /// The schema path is read from disk, so it must stay inside the spec's folder.
@@ -133,7 +133,7 @@ public struct Duration: Sendable, Hashable, Comparable, Codable {
         let units: [(String, Int)] = [("ms", 1), ("s", 1000), ("m", 60_000), ("h", 3_600_000)]
         for (unit, factor) in units where text.hasSuffix(unit) {
             let number = text.dropLast(unit.count)
-            guard !number.isEmpty, number.count <= 9, number.unicodeScalars.allSatisfy(CharacterSet.digit),
+            guard !number.isEmpty, number.count <= 9, number.unicodeScalars.allSatisfy(ASCII.digit),
                   let value = Int(number), value > 0 else { continue }
             return Duration(milliseconds: value * factor)
         }

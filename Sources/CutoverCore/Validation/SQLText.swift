@@ -5,10 +5,10 @@ public enum SQLText {
     public static func identifierProblem(_ text: String, maxLength: Int) -> String? {
         guard let first = text.unicodeScalars.first else { return "it is empty" }
         if text.unicodeScalars.contains(where: { !$0.isASCII }) { return "it has a non-ASCII character" }
-        guard CharacterSet.lower(first) || CharacterSet.upper(first) || first == "_" else {
+        guard ASCII.lower(first) || ASCII.upper(first) || first == "_" else {
             return "it must start with a letter or '_'"
         }
-        if let bad = text.unicodeScalars.first(where: { !(CharacterSet.alnum($0) || $0 == "_" || $0 == "$") }) {
+        if let bad = text.unicodeScalars.first(where: { !(ASCII.alnum($0) || $0 == "_" || $0 == "$") }) {
             return "'\(bad.escaped(asASCII: true))' is not a letter, digit, '_' or '$'"
         }
         if text.utf8.count > maxLength { return "it is longer than \(maxLength) characters" }
@@ -17,11 +17,11 @@ public enum SQLText {
 
     public static func typeProblem(_ text: String) -> String? {
         guard let first = text.unicodeScalars.first else { return "it is empty" }
-        guard CharacterSet.lower(first) || CharacterSet.upper(first) || first == "_" else {
+        guard ASCII.lower(first) || ASCII.upper(first) || first == "_" else {
             return "it must start with a letter"
         }
         for scalar in text.unicodeScalars {
-            let allowed = scalar.isASCII && (CharacterSet.alnum(scalar) || " _(),[].'".unicodeScalars.contains(scalar))
+            let allowed = scalar.isASCII && (ASCII.alnum(scalar) || " _(),[].'".unicodeScalars.contains(scalar))
             if !allowed { return "'\(scalar.escaped(asASCII: true))' cannot appear in a type" }
         }
         return expressionProblem(text)
@@ -47,7 +47,7 @@ public enum SQLText {
             switch scalar {
             case "'", "\"": quote = scalar
             case "`": return "it has a backtick, which quotes on MySQL but not on PostgreSQL; write the name plain"
-            case "$" where !(previous.map { CharacterSet.alnum($0) || $0 == "_" } ?? false):
+            case "$" where !(previous.map { ASCII.alnum($0) || $0 == "_" } ?? false):
                 return "it has '$' outside a name, which can open a dollar quote"
             case "(": depth += 1
             case ")":

@@ -36,7 +36,7 @@ extension TextFormat {
             return KubernetesText.isVersion(text) ? nil : (.engineConsistency, Message.version(text, field: field))
         case .flagKey:
             let ok = !text.isEmpty && text.count <= 128 && text.unicodeScalars.allSatisfy {
-                $0.isASCII && (CharacterSet.alnum($0) || "_.-".unicodeScalars.contains($0))
+                $0.isASCII && (ASCII.alnum($0) || "_.-".unicodeScalars.contains($0))
             }
             return ok ? nil : (.kubernetesName, Message.flagKey(text))
         case .slug:
@@ -46,7 +46,7 @@ extension TextFormat {
 }
 
 /// ASCII character classes without Foundation, for the scanners.
-enum CharacterSet {
+enum ASCII {
     static func alnum(_ s: Unicode.Scalar) -> Bool { lower(s) || upper(s) || digit(s) }
     static func lower(_ s: Unicode.Scalar) -> Bool { s.value >= 0x61 && s.value <= 0x7A }
     static func upper(_ s: Unicode.Scalar) -> Bool { s.value >= 0x41 && s.value <= 0x5A }
