@@ -21,6 +21,16 @@ let package = Package(
             resources: [
                 .embedInCode("init-postgresql.yaml"),
                 .embedInCode("init-mysql.yaml"),
+                .embedInCode("run-psql.sh"),
+                .embedInCode("run-mysql.sh"),
+                .embedInCode("run-flyway.sh"),
+                .embedInCode("run-liquibase.sh"),
+                .embedInCode("checksum-psql.sh"),
+                .embedInCode("checksum-mysql.sh"),
+                .embedInCode("helm-helpers.tpl"),
+                .embedInCode("helmignore.txt"),
+                .embedInCode("notes-expand-contract.txt"),
+                .embedInCode("notes-blue-green.txt"),
             ]
         ),
         // One system call Foundation does not expose: the atomic folder exchange the output writer needs.

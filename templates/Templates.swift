@@ -1,12 +1,39 @@
 /// The static text cutover writes, compiled into the binary from the files beside this one.
 public enum Templates {
-    public enum File: Sendable {
+    public enum File: Sendable, CaseIterable {
         case initPostgreSQL, initMySQL
+        // Runner scripts the migration Jobs run from the SQL ConfigMap.
+        case runPsql, runMysql, runFlyway, runLiquibase, checksumPsql, checksumMysql
+        // Helm chart static files.
+        case helmHelpers, helmIgnore, notesExpandContract, notesBlueGreen
 
         var bytes: [UInt8] {
             switch self {
             case .initPostgreSQL: return PackageResources.init_postgresql_yaml
             case .initMySQL: return PackageResources.init_mysql_yaml
+            case .runPsql: return PackageResources.run_psql_sh
+            case .runMysql: return PackageResources.run_mysql_sh
+            case .runFlyway: return PackageResources.run_flyway_sh
+            case .runLiquibase: return PackageResources.run_liquibase_sh
+            case .checksumPsql: return PackageResources.checksum_psql_sh
+            case .checksumMysql: return PackageResources.checksum_mysql_sh
+            case .helmHelpers: return PackageResources.helm_helpers_tpl
+            case .helmIgnore: return PackageResources.helmignore_txt
+            case .notesExpandContract: return PackageResources.notes_expand_contract_txt
+            case .notesBlueGreen: return PackageResources.notes_blue_green_txt
+            }
+        }
+
+        /// The runner script stored under this ConfigMap key, if the file is one.
+        public static func script(named name: String) -> File? {
+            switch name {
+            case "run-psql.sh": return .runPsql
+            case "run-mysql.sh": return .runMysql
+            case "run-flyway.sh": return .runFlyway
+            case "run-liquibase.sh": return .runLiquibase
+            case "checksum-psql.sh": return .checksumPsql
+            case "checksum-mysql.sh": return .checksumMysql
+            default: return nil
             }
         }
     }

@@ -2,5 +2,7 @@
 public enum Emitters {
     public static let all: [any Emitting] = [
         PlanDocumentsEmitter(),
+        HelmChartEmitter(),
+        ManifestsEmitter(),
     ]
 }

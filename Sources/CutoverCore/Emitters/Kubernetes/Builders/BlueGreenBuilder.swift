@@ -1,0 +1,42 @@
+/// Blue-green objects: the operator's resource for the green cluster, and the switchover Service
+/// pointed at green (the switch) or at blue (the way back), the same Service name in both files.
+public struct BlueGreenBuilder: Sendable {
+    public var spec: MigrationSpec
+
+    public init(_ spec: MigrationSpec) {
+        self.spec = spec
+    }
+
+    /// Zalando `postgresql` or Bitpoke `MysqlCluster` for `target`; nil for operator none (the
+    /// user provisions green) or outside blue-green.
+    public var greenCluster: (any KubernetesObject)? {
+        guard spec.strategy == .blueGreen, let target = spec.target else { return nil }
+        let metadata = MigrationLabels(spec).metadata(name: target.cluster, component: "database")
+        let resources = target.resources.map(ResourceRequirements.init)
+        switch spec.database.operator {
+        case .zalando:
+            return ZalandoPostgresql(
+                metadata: metadata, teamId: target.teamId, numberOfInstances: target.instances, version: target.version,
+                // logical replication needs wal_level=logical on both sides (green replicates back to blue).
+                parameters: [KeyValue("wal_level", "logical")],
+                volumeSize: target.volumeSize, storageClass: target.storageClass, resources: resources,
+                databases: [KeyValue(spec.database.name, spec.database.name)])
+        case .bitpoke:
+            return MysqlCluster(
+                metadata: metadata, replicas: target.instances, secretName: spec.database.credentialsSecret,
+                mysqlVersion: target.version, volumeSize: target.volumeSize, storageClass: target.storageClass, resources: resources)
+        case .none:
+            return nil
+        }
+    }
+
+    /// The Service named `switchover.service`, selecting the primary of `side`.
+    public func switchService(to side: DatabaseSide) -> Service? {
+        guard spec.strategy == .blueGreen, let switchover = spec.switchover else { return nil }
+        let topology = DatabaseTopology(spec)
+        let cluster = side == .green ? (topology.greenCluster ?? topology.blueCluster) : topology.blueCluster
+        return Service(
+            metadata: MigrationLabels(spec).metadata(name: switchover.service, component: "switchover"),
+            selector: topology.primarySelector(cluster: cluster), portName: topology.portName, port: spec.database.port)
+    }
+}

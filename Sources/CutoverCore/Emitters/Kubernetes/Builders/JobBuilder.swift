@@ -1,0 +1,58 @@
+/// Builds the hardened Job of a `JobUnit`: SQL ConfigMap and credentials mounted read-only, scratch
+/// in an emptyDir, Pod Security "restricted", deadline, retries and TTL from `runner`.
+public struct JobBuilder: Sendable {
+    /// The UID/GID the Jobs run as (>= 10000, so it never maps to a host user).
+    public static let runAsID = 10001
+    public static let sqlMountPath = "/etc/cutover/sql"
+
+    public var plan: MigrationPlan
+    /// The image strings: literal in manifests, Helm value expressions in the chart.
+    public var toolImage: String
+    public var clientImage: String
+
+    public init(plan: MigrationPlan, toolImage: String, clientImage: String) {
+        self.plan = plan
+        self.toolImage = toolImage
+        self.clientImage = clientImage
+    }
+
+    public func job(_ unit: JobUnit, configMap: String) -> Job {
+        let spec = plan.spec
+        let labels = MigrationLabels(spec)
+        let topology = DatabaseTopology(spec)
+        var mounts = [VolumeMount(name: "sql", mountPath: Self.sqlMountPath, readOnly: true)]
+        var volumes = [Volume(name: "sql", source: .configMap(name: configMap))]
+        for side in unit.secretSides {
+            let secret: String
+            if side == "green", let green = topology.greenCluster {
+                secret = topology.greenSecret(cluster: green)
+            } else {
+                secret = spec.database.credentialsSecret
+            }
+            mounts.append(VolumeMount(name: "secret-\(side)", mountPath: "/etc/cutover/\(side)", readOnly: true))
+            volumes.append(Volume(name: "secret-\(side)", source: .secret(name: secret, items: topology.secretItems)))
+        }
+        mounts.append(VolumeMount(name: "tmp", mountPath: "/tmp"))
+        volumes.append(Volume(name: "tmp", source: .emptyDir(sizeLimit: "64Mi")))
+        let container = Container(
+            name: unit.component,
+            image: unit.usesClientImage ? clientImage : toolImage,
+            command: ["/bin/sh", "\(Self.sqlMountPath)/\(unit.script)"],
+            args: unit.arguments,
+            env: RunnerProfile(spec).environment(topology: topology),
+            resources: ResourceRequirements(spec.runner.resources),
+            securityContext: SecurityContext(runAsUser: Self.runAsID, runAsGroup: Self.runAsID),
+            volumeMounts: mounts)
+        let pod = PodSpec(
+            serviceAccountName: KubernetesNames(spec).serviceAccount,
+            restartPolicy: "Never",
+            securityContext: PodSecurityContext(runAsUser: Self.runAsID, runAsGroup: Self.runAsID, fsGroup: Self.runAsID),
+            containers: [container],
+            volumes: volumes)
+        return Job(
+            metadata: labels.metadata(name: KubernetesNames(spec).job(unit.suffix), component: unit.component),
+            backoffLimit: spec.runner.backoffLimit,
+            activeDeadlineSeconds: max(1, spec.runner.deadline.seconds),
+            template: PodTemplate(labels: labels.labels(component: unit.component), spec: pod))
+    }
+}

@@ -1,0 +1,133 @@
+/// The Jobs of a plan, in run order. A phase with no steps gets no Job, except where cutover runs a
+/// built-in step (the checksum, the blue-green schema copy, lag gate and sequence sync).
+public struct JobCatalog: Sendable {
+    public var plan: MigrationPlan
+
+    public init(_ plan: MigrationPlan) {
+        self.plan = plan
+    }
+
+    public static let allJobSuffixes = [
+        "preflight", "expand", "backfill", "verify", "contract", "purge",
+        "rollback-contract", "rollback-backfill", "rollback-expand",
+        "schema-load", "replicate", "switchover", "reverse-replication", "switchback", "drop-reverse", "cleanup",
+        "rollback-replicate", "rollback-schema-load",
+    ]
+
+    /// The ConfigMap key of one direction of a step.
+    public static func fileName(_ step: PlanStep, _ direction: SQLFileRenderer.Direction) -> String {
+        "\(step.fileStem).\(direction.rawValue).sql"
+    }
+
+    /// The values key of a phase switch: `phases.<key>.enabled`.
+    public static func valuesKey(_ phase: Phase) -> String {
+        let parts = phase.rawValue.split(separator: "-")
+        return parts.enumerated().map { $0.offset == 0 ? String($0.element) : $0.element.prefix(1).uppercased() + $0.element.dropFirst() }
+            .joined()
+    }
+
+    /// Phases that have an on/off switch in `values.yaml`.
+    public var switchablePhases: [PlanPhase] {
+        let excluded: Set<Phase> = [.rollout, .provision, .sequenceSync, .switchover, .reverseReplicate]
+        return plan.phases.filter { !excluded.contains($0.phase) }
+    }
+
+    public static func forwardGuard(_ phase: Phase) -> String {
+        "and .Values.phases.\(valuesKey(phase)).enabled (not .Values.rollback.enabled)"
+    }
+
+    public static let rollbackGuard = ".Values.rollback.enabled"
+
+    private func argument(_ step: PlanStep, _ direction: SQLFileRenderer.Direction) -> String {
+        let file = Self.fileName(step, direction)
+        if plan.spec.strategy == .blueGreen { return "\(step.side ?? .blue):\(file)" }
+        return file
+    }
+
+    private func ups(_ phase: Phase) -> [String] { plan.steps(in: phase).map { argument($0, .up) } }
+    private func downs(_ phase: Phase) -> [String] { plan.steps(in: phase).reversed().map { argument($0, .down) } }
+
+    public var jobs: [JobUnit] {
+        plan.spec.strategy == .blueGreen ? blueGreenJobs : expandContractJobs
+    }
+
+    private var checksumArguments: [String] {
+        RunnerProfile(plan.spec).checksumArguments(schema: plan.schema).map { "checksum:\($0)" }
+    }
+
+    private func unit(_ suffix: String, _ component: String, _ phase: Phase, _ ordering: HookOrdering, guard chartGuard: String?,
+                      folder: DeliveryFolder?, arguments: [String], client: Bool = false, rollback: Bool = false,
+                      sides: [String]? = nil) -> JobUnit? {
+        guard !arguments.isEmpty else { return nil }
+        let profile = RunnerProfile(plan.spec)
+        let blueGreen = plan.spec.strategy == .blueGreen
+        // Blue-green Jobs and checks use the client; flyway cannot run a down file, so its rollback does too.
+        let useClient = client || blueGreen || (rollback && profile.tool == .flyway)
+        return JobUnit(suffix: suffix, component: component, phase: phase, ordering: ordering, chartGuard: chartGuard, folder: folder,
+                       script: useClient ? profile.clientScript : profile.applyScript,
+                       arguments: arguments, usesClientImage: useClient && profile.needsSeparateClient,
+                       secretSides: sides ?? (blueGreen ? ["blue", "green"] : ["db"]))
+    }
+
+    private var expandContractJobs: [JobUnit] {
+        let flyway = RunnerProfile(plan.spec).tool == .flyway
+        func forget(_ phase: Phase) -> [String] {
+            // flyway's history must forget the steps a rollback undid, or `migrate` would skip them later.
+            guard flyway, let first = plan.steps(in: phase).first else { return [] }
+            return ["forget-flyway:\(first.number)"]
+        }
+        let units: [JobUnit?] = [
+            unit("preflight", "preflight", .preflight, HookOrdering(.pre, -10), guard: Self.forwardGuard(.preflight), folder: nil,
+                 arguments: ups(.preflight)),
+            unit("expand", "expand", .expand, HookOrdering(.pre, -5), guard: Self.forwardGuard(.expand), folder: nil,
+                 arguments: ups(.expand)),
+            unit("backfill", "backfill", .backfill, HookOrdering(.post, 5), guard: Self.forwardGuard(.backfill), folder: nil,
+                 arguments: ups(.backfill)),
+            unit("verify", "verify", .verify, HookOrdering(.post, 10), guard: Self.forwardGuard(.verify), folder: nil,
+                 arguments: ups(.verify) + checksumArguments, client: true),
+            unit("contract", "contract", .contract, HookOrdering(.sync, 15), guard: Self.forwardGuard(.contract), folder: .contract,
+                 arguments: ups(.contract)),
+            unit("purge", "purge", .purge, HookOrdering(.sync, 20), guard: Self.forwardGuard(.purge), folder: .purge,
+                 arguments: ups(.purge)),
+            unit("rollback-contract", "rollback", .contract, HookOrdering(.pre, -10), guard: Self.rollbackGuard, folder: .rollback,
+                 arguments: downs(.contract).isEmpty ? [] : downs(.contract) + forget(.contract), rollback: true),
+            unit("rollback-backfill", "rollback", .backfill, HookOrdering(.pre, -5), guard: Self.rollbackGuard, folder: .rollback,
+                 arguments: downs(.backfill).isEmpty ? [] : downs(.backfill) + forget(.backfill), rollback: true),
+            unit("rollback-expand", "rollback", .expand, HookOrdering(.sync, 5), guard: Self.rollbackGuard, folder: .rollbackExpand,
+                 arguments: downs(.expand).isEmpty ? [] : downs(.expand) + forget(.expand), rollback: true),
+        ]
+        return units.compactMap { $0 }
+    }
+
+    private var blueGreenJobs: [JobUnit] {
+        let toGreen = "eq .Values.switchover.to \"green\""
+        let toBlue = "eq .Values.switchover.to \"blue\""
+        let reverse = ups(.reverseReplicate)
+        let cleanup = ups(.cleanup).isEmpty ? downs(.reverseReplicate) + downs(.replicate) : ups(.cleanup)
+        let units: [JobUnit?] = [
+            unit("preflight", "preflight", .preflight, HookOrdering(.pre, -10), guard: Self.forwardGuard(.preflight), folder: nil,
+                 arguments: ups(.preflight), sides: ["blue"]),
+            unit("schema-load", "schema-load", .schemaLoad, HookOrdering(.post, 1), guard: Self.forwardGuard(.schemaLoad), folder: nil,
+                 arguments: ups(.schemaLoad).isEmpty ? ["copy-schema:blue:green"] : ups(.schemaLoad)),
+            unit("replicate", "replicate", .replicate, HookOrdering(.post, 2), guard: Self.forwardGuard(.replicate), folder: nil,
+                 arguments: ups(.replicate)),
+            unit("verify", "verify", .verify, HookOrdering(.post, 3), guard: Self.forwardGuard(.verify), folder: nil,
+                 arguments: ups(.verify) + checksumArguments),
+            unit("switchover", "switchover", .switchover, HookOrdering(.pre, -5), guard: toGreen, folder: .switchover,
+                 arguments: ["wait-lag:blue", "sync-sequences:blue:green"] + ups(.sequenceSync) + ups(.switchover)),
+            unit("reverse-replication", "switchover", .reverseReplicate, HookOrdering(.post, 20), guard: toGreen, folder: .switchover,
+                 arguments: reverse),
+            unit("switchback", "switchback", .switchover, HookOrdering(.pre, -5), guard: toBlue, folder: .switchback,
+                 arguments: (reverse.isEmpty ? [] : ["wait-lag:green"]) + ["sync-sequences:green:blue"] + downs(.switchover)),
+            unit("drop-reverse", "switchback", .reverseReplicate, HookOrdering(.post, 20), guard: toBlue, folder: .switchback,
+                 arguments: downs(.reverseReplicate)),
+            unit("cleanup", "cleanup", .cleanup, HookOrdering(.sync, 30), guard: "and .Values.phases.cleanup.enabled (not .Values.rollback.enabled)",
+                 folder: .cleanup, arguments: cleanup),
+            unit("rollback-replicate", "rollback", .replicate, HookOrdering(.pre, -10), guard: Self.rollbackGuard, folder: .rollback,
+                 arguments: downs(.replicate)),
+            unit("rollback-schema-load", "rollback", .schemaLoad, HookOrdering(.pre, -5), guard: Self.rollbackGuard, folder: .rollback,
+                 arguments: downs(.schemaLoad)),
+        ]
+        return units.compactMap { $0 }
+    }
+}

@@ -1,0 +1,37 @@
+/// Every name cutover derives from `metadata.name`. Each suffix is '-' plus at most 22 characters
+/// (`MigrationNames.maxSuffixLength`), so with a name of at most 40 characters every object and
+/// Job name stays within 63.
+public struct KubernetesNames: Sendable {
+    public var migration: String
+
+    public init(_ migration: String) {
+        self.migration = migration
+    }
+
+    public init(_ spec: MigrationSpec) {
+        self.init(spec.name)
+    }
+
+    public func derived(_ suffix: String) -> String { "\(migration)-\(suffix)" }
+
+    public var serviceAccount: String { derived("runner") }
+    public var sqlConfigMap: String { derived("sql") }
+    public func folderConfigMap(_ folder: String) -> String { derived("\(folder)-sql") }
+    public var runnerEgressPolicy: String { derived("runner-egress") }
+    public func databaseIngressPolicy(side: DatabaseSide?) -> String {
+        side.map { derived("db-\($0.rawValue)-ingress") } ?? derived("db-ingress")
+    }
+    public var analysisTemplate: String { derived("analysis") }
+    public var prometheusRule: String { migration }
+    public var flagsConfigMap: String { derived("flags") }
+    public var snapshot: String { derived("snapshot") }
+    public func job(_ suffix: String) -> String { derived(suffix) }
+
+    /// The suffixes of every derived name, for the length test.
+    public static let suffixes: [String] = {
+        var out = ["runner", "sql", "runner-egress", "db-ingress", "db-blue-ingress", "db-green-ingress", "analysis", "flags", "snapshot"]
+        out += DeliveryFolder.allCases.map { "\($0.rawValue)-sql" }
+        out += JobCatalog.allJobSuffixes
+        return out
+    }()
+}

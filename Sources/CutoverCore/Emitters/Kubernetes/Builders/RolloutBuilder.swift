@@ -1,0 +1,42 @@
+/// The Argo Rollout of `app`: canary steps from `rollout.steps`, gated by the AnalysisTemplate, pod
+/// template hardened like the Jobs (security context overridable from `app`), probes on the app port.
+public struct RolloutBuilder: Sendable {
+    public var spec: MigrationSpec
+    public var image: String
+
+    public init(_ spec: MigrationSpec, image: String) {
+        self.spec = spec
+        self.image = image
+    }
+
+    public var rollout: Rollout {
+        let app = spec.app
+        let labels = MigrationLabels(spec)
+        let steps: [Rollout.Step] = (spec.rollout?.steps ?? []).map {
+            switch $0.value {
+            case .setWeight(let weight): return .setWeight(weight)
+            case .pause(let duration): return .pause(duration.text)
+            }
+        }
+        let container = Container(
+            name: app.name,
+            image: image,
+            ports: [ContainerPort(name: "http", containerPort: app.port)],
+            readinessProbe: Probe(port: "http", httpPath: app.healthPath, initialDelaySeconds: 5, periodSeconds: 10),
+            livenessProbe: Probe(port: "http", httpPath: app.healthPath, initialDelaySeconds: 15, periodSeconds: 20),
+            resources: ResourceRequirements(app.resources),
+            securityContext: SecurityContext(readOnlyRootFilesystem: app.readOnlyRootFilesystem, runAsUser: app.runAsUser, runAsGroup: app.runAsGroup),
+            volumeMounts: [VolumeMount(name: "tmp", mountPath: "/tmp")])
+        let pod = PodSpec(
+            securityContext: PodSecurityContext(runAsUser: app.runAsUser, runAsGroup: app.runAsGroup, fsGroup: app.runAsGroup),
+            containers: [container],
+            volumes: [Volume(name: "tmp", source: .emptyDir(sizeLimit: "64Mi"))])
+        return Rollout(
+            metadata: labels.metadata(name: app.name, component: "app", labelName: app.name),
+            replicas: app.replicas,
+            selector: labels.appSelector,
+            analysisTemplate: MonitoringBuilder(spec).analysisTemplate == nil ? nil : KubernetesNames(spec).analysisTemplate,
+            steps: steps,
+            template: PodTemplate(labels: labels.labels(component: "app", name: app.name), spec: pod))
+    }
+}

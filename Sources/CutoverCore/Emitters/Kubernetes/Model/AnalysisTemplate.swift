@@ -1,0 +1,57 @@
+import Yams
+
+/// Argo Rollouts `AnalysisTemplate` with Prometheus metrics. Its args are the override point: a
+/// Rollout's `analysis.args` (or an edit here) replaces thresholds and queries.
+public struct AnalysisTemplate: KubernetesObject, Equatable {
+    public struct Metric: Sendable, Equatable {
+        public var name: String
+        public var interval: String
+        public var successCondition: String
+        public var prometheusAddress: String
+        public var query: String
+
+        public init(name: String, interval: String, successCondition: String, prometheusAddress: String, query: String) {
+            self.name = name
+            self.interval = interval
+            self.successCondition = successCondition
+            self.prometheusAddress = prometheusAddress
+            self.query = query
+        }
+
+        func node() -> Node {
+            ManifestYAML.mapping([
+                ("name", ManifestYAML.string(name)),
+                ("interval", ManifestYAML.string(interval)),
+                ("failureLimit", ManifestYAML.int(1)),
+                ("successCondition", ManifestYAML.string(successCondition)),
+                ("provider", ManifestYAML.mapping([("prometheus", ManifestYAML.mapping([
+                    ("address", ManifestYAML.string(prometheusAddress)),
+                    ("timeout", ManifestYAML.int(30)),
+                    ("query", ManifestYAML.string(query)),
+                ]))])),
+            ])
+        }
+    }
+
+    public var apiVersion: String { "argoproj.io/v1alpha1" }
+    public var kind: String { "AnalysisTemplate" }
+    public var metadata: ObjectMeta
+    public var args: [KeyValue]
+    public var metrics: [Metric]
+
+    public init(metadata: ObjectMeta, args: [KeyValue], metrics: [Metric]) {
+        self.metadata = metadata
+        self.args = args
+        self.metrics = metrics
+    }
+
+    public func bodyFields() -> [(String, Node?)] {
+        [("spec", ManifestYAML.mapping([
+            ("args", args.isEmpty ? nil : ManifestYAML.sequence(args.map {
+                // An arg's value must be a string, even when it reads as a number: ManifestYAML quotes '0.001'.
+                ManifestYAML.mapping([("name", ManifestYAML.string($0.key)), ("value", ManifestYAML.string($0.value))])
+            })),
+            ("metrics", ManifestYAML.sequence(metrics.map { $0.node() })),
+        ]))]
+    }
+}

@@ -1,0 +1,52 @@
+import Yams
+
+/// Argo Rollouts `argoproj.io/v1alpha1 Rollout` with a canary strategy gated by an AnalysisTemplate.
+public struct Rollout: KubernetesObject, Equatable {
+    public enum Step: Sendable, Equatable {
+        case setWeight(Int)
+        /// A pause of this many seconds; written as a duration string ("2m").
+        case pause(String)
+    }
+
+    public var apiVersion: String { "argoproj.io/v1alpha1" }
+    public var kind: String { "Rollout" }
+    public var metadata: ObjectMeta
+    public var replicas: Int
+    public var selector: [KeyValue]
+    public var analysisTemplate: String?
+    public var steps: [Step]
+    public var template: PodTemplate
+
+    public init(metadata: ObjectMeta, replicas: Int, selector: [KeyValue], analysisTemplate: String?, steps: [Step],
+                template: PodTemplate) {
+        self.metadata = metadata
+        self.replicas = replicas
+        self.selector = selector
+        self.analysisTemplate = analysisTemplate
+        self.steps = steps
+        self.template = template
+    }
+
+    public func bodyFields() -> [(String, Node?)] {
+        let steps = self.steps.map { step -> Node in
+            switch step {
+            case .setWeight(let weight): return ManifestYAML.mapping([("setWeight", ManifestYAML.int(weight))])
+            case .pause(let duration):
+                return ManifestYAML.mapping([("pause", ManifestYAML.mapping([("duration", ManifestYAML.string(duration))]))])
+            }
+        }
+        let canary = ManifestYAML.mapping([
+            ("analysis", analysisTemplate.map {
+                ManifestYAML.mapping([("templates", ManifestYAML.sequence([ManifestYAML.mapping([("templateName", ManifestYAML.string($0))])]))])
+            }),
+            ("steps", steps.isEmpty ? nil : ManifestYAML.sequence(steps)),
+        ])
+        return [("spec", ManifestYAML.mapping([
+            ("replicas", ManifestYAML.int(replicas)),
+            ("revisionHistoryLimit", ManifestYAML.int(3)),
+            ("selector", ManifestYAML.mapping([("matchLabels", KeyValue.node(selector))])),
+            ("strategy", ManifestYAML.mapping([("canary", canary)])),
+            ("template", template.node()),
+        ]))]
+    }
+}

@@ -1,0 +1,42 @@
+import Yams
+
+/// A pod volume: the SQL ConfigMap, a credentials Secret (files readable by the pod's group only),
+/// or an emptyDir for scratch space under a read-only root filesystem.
+public struct Volume: Sendable, Equatable {
+    public enum Source: Sendable, Equatable {
+        case configMap(name: String)
+        /// `items` maps Secret keys to file names, so every runner script reads `username`/`password`.
+        case secret(name: String, items: [KeyValue])
+        case emptyDir(sizeLimit: String)
+    }
+
+    /// 0o440 written in decimal: yamllint rejects the implicit octal `0440`.
+    public static let secretFileMode = 0o440
+
+    public var name: String
+    public var source: Source
+
+    public init(name: String, source: Source) {
+        self.name = name
+        self.source = source
+    }
+
+    public func node() -> Node {
+        let source: (String, Node)
+        switch self.source {
+        case .configMap(let name):
+            source = ("configMap", ManifestYAML.mapping([("name", ManifestYAML.string(name))]))
+        case .secret(let name, let items):
+            source = ("secret", ManifestYAML.mapping([
+                ("secretName", ManifestYAML.string(name)),
+                ("items", items.isEmpty ? nil : ManifestYAML.sequence(items.map {
+                    ManifestYAML.mapping([("key", ManifestYAML.string($0.key)), ("path", ManifestYAML.string($0.value))])
+                })),
+                ("defaultMode", ManifestYAML.int(Self.secretFileMode)),
+            ]))
+        case .emptyDir(let sizeLimit):
+            source = ("emptyDir", ManifestYAML.mapping([("sizeLimit", ManifestYAML.string(sizeLimit))]))
+        }
+        return ManifestYAML.mapping([("name", ManifestYAML.string(name)), source])
+    }
+}

@@ -1,0 +1,124 @@
+import Testing
+@testable import CutoverCore
+
+@Suite struct DeliveryLayoutTests {
+    let expandContract = KubernetesFixtures.spec(KubernetesFixtures.expandContractYAML)
+    let blueGreen = KubernetesFixtures.spec(KubernetesFixtures.blueGreenYAML)
+
+    @Test func aPhaseWithoutStepsGetsNoJob() {
+        let jobs = JobCatalog(KubernetesFixtures.emptyPlan(expandContract)).jobs
+        // Only the checksum runs without steps.
+        #expect(jobs.map(\.suffix) == ["verify"])
+        #expect(jobs[0].arguments == ["checksum:pricing:id:int"])
+        let bg = JobCatalog(KubernetesFixtures.emptyPlan(blueGreen)).jobs.map(\.suffix)
+        #expect(bg == ["schema-load", "verify", "switchover", "switchback"])
+    }
+
+    @Test func everyPhaseWithStepsGetsItsJobsInOrder() {
+        let plan = KubernetesFixtures.fullPlan(expandContract)
+        let jobs = JobCatalog(plan).jobs
+        #expect(jobs.map(\.suffix) == ["preflight", "expand", "backfill", "verify", "contract", "purge",
+                                       "rollback-contract", "rollback-backfill", "rollback-expand"])
+        let expand = jobs.first { $0.suffix == "expand" }!
+        #expect(expand.arguments == plan.steps(in: .expand).map { "\($0.fileStem).up.sql" })
+        let rollback = jobs.first { $0.suffix == "rollback-expand" }!
+        #expect(rollback.arguments == plan.steps(in: .expand).reversed().map { "\($0.fileStem).down.sql" })
+        #expect(jobs.first { $0.suffix == "verify" }!.arguments.last == "checksum:pricing:id:int")
+        let weights = jobs.filter { $0.chartGuard?.hasPrefix("and") == true }.map(\.ordering.weight)
+        #expect(weights == weights.sorted())
+    }
+
+    @Test func blueGreenJobsRunOnTheirSides() {
+        let plan = KubernetesFixtures.fullPlan(blueGreen)
+        let jobs = JobCatalog(plan).jobs
+        #expect(jobs.map(\.suffix) == ["preflight", "schema-load", "replicate", "verify", "switchover", "reverse-replication",
+                                       "switchback", "drop-reverse", "cleanup", "rollback-replicate", "rollback-schema-load"])
+        let switchover = jobs.first { $0.suffix == "switchover" }!
+        #expect(switchover.arguments.prefix(2) == ["wait-lag:blue", "sync-sequences:blue:green"])
+        #expect(switchover.arguments.dropFirst(2).allSatisfy { $0.hasPrefix("blue:") || $0.hasPrefix("green:") })
+        #expect(jobs.first { $0.suffix == "preflight" }!.secretSides == ["blue"])
+        #expect(switchover.secretSides == ["blue", "green"])
+    }
+
+    @Test func destructiveStepsStayOutOfTheDefaultKustomization() {
+        let files = KubernetesFixtures.files(KubernetesFixtures.fullPlan(expandContract))
+        let root = files.first { $0.path == "manifests/kustomization.yaml" }!.contents
+        for folder in ["contract", "purge", "rollback", "rollback-expand"] {
+            #expect(!root.contains(folder), "\(folder)")
+            #expect(files.contains { $0.path == "manifests/\(folder)/kustomization.yaml" })
+        }
+        let contract = files.first { $0.path == "manifests/contract/job-contract.yaml" }!.contents
+        #expect(contract.contains("argocd.argoproj.io/hook: Sync"))
+        #expect(contract.contains("name: pricing-tiers-contract-sql"))
+        #expect(files.contains { $0.path == "manifests/contract/volumesnapshot.yaml" })
+        #expect(!files.contains { $0.path == "manifests/volumesnapshot.yaml" })
+        let chartContract = files.first { $0.path == "chart/templates/job-contract.yaml" }!.contents
+        #expect(chartContract.hasPrefix("{{- if and .Values.phases.contract.enabled (not .Values.rollback.enabled) }}\n"))
+        #expect(chartContract.contains("helm.sh/hook: post-install,post-upgrade"))
+        #expect(chartContract.contains("helm.sh/hook-delete-policy: before-hook-creation,hook-succeeded"))
+        let expand = files.first { $0.path == "chart/templates/job-expand.yaml" }!.contents
+        #expect(expand.contains("helm.sh/hook: pre-install,pre-upgrade"))
+        #expect(expand.contains("helm.sh/hook-weight: '-5'"))
+        let argoExpand = files.first { $0.path == "manifests/job-expand.yaml" }!.contents
+        #expect(argoExpand.contains("argocd.argoproj.io/sync-wave: '-5'"))
+        #expect(argoExpand.contains("argocd.argoproj.io/hook: PreSync"))
+    }
+
+    @Test func everyYAMLFileHasTheHeaderAndLFEndings() {
+        for plan in [KubernetesFixtures.fullPlan(expandContract), KubernetesFixtures.fullPlan(blueGreen), KubernetesFixtures.emptyPlan(blueGreen)] {
+            let files = KubernetesFixtures.files(plan)
+            for file in files {
+                #expect(!file.contents.contains("\r"))
+                #expect(file.contents.hasSuffix("\n"))
+                guard file.path.hasSuffix(".yaml") else { continue }
+                let lines = file.contents.split(separator: "\n")
+                let header = GeneratedHeader.yaml(plan.spec).dropLast()
+                #expect(lines.prefix(2).contains { $0 == header }, "\(file.path)")
+            }
+            #expect(files == KubernetesFixtures.files(plan), "output is deterministic")
+        }
+    }
+
+    @Test func everyObjectIsNamespacedAndLabelled() {
+        let keys = ["app.kubernetes.io/name", "app.kubernetes.io/instance", "app.kubernetes.io/component",
+                    "app.kubernetes.io/part-of", "app.kubernetes.io/managed-by"]
+        for spec in [expandContract, blueGreen] {
+            for target in [DeliveryLayout.Target.chart, .manifests] {
+                for item in DeliveryLayout(KubernetesFixtures.fullPlan(spec), for: target).items {
+                    #expect(item.object.metadata.namespace == spec.metadata.namespace)
+                    #expect(Array(item.object.metadata.labels.map(\.key).prefix(5)) == keys)
+                }
+            }
+        }
+    }
+
+    @Test func jobsAreHardenedAndReadCredentialsFromFiles() {
+        let items = DeliveryLayout(KubernetesFixtures.fullPlan(blueGreen), for: .manifests).items
+        let jobs = items.compactMap { $0.object as? Job }
+        #expect(!jobs.isEmpty)
+        for job in jobs {
+            let pod = job.template.spec
+            #expect(pod.securityContext.runAsUser >= 10000 && pod.securityContext.fsGroup >= 10000)
+            let container = pod.containers[0]
+            #expect(container.securityContext.readOnlyRootFilesystem)
+            #expect(container.env.allSatisfy { !$0.name.lowercased().contains("password") && !$0.name.lowercased().contains("user") })
+            #expect(container.volumeMounts.filter { $0.name.hasPrefix("secret-") }.allSatisfy { $0.readOnly })
+            #expect(container.volumeMounts.contains { $0.mountPath == "/tmp" })
+            #expect(!container.resources.requests.isEmpty && !container.resources.limits.isEmpty)
+            #expect(job.activeDeadlineSeconds == 1800)
+        }
+        let green = items.compactMap { $0.object as? ZalandoPostgresql }.first!
+        #expect(green.metadata.name.hasPrefix(green.teamId + "-"))
+        #expect(green.version == "14")
+    }
+
+    @Test func featureFlagFilesHoldTheStateOfEachPhase() throws {
+        let flags = try #require(SupportObjectsBuilder(expandContract).flags(phases: PhaseCatalog.phases(for: expandContract).map(\.phase)))
+        let data = Dictionary(uniqueKeysWithValues: flags.data.map { ($0.key, $0.value) })
+        #expect(data["flags.goff.yaml"]?.contains("variation: disabled") == true)
+        #expect(data["flags.expand.goff.yaml"]?.contains("variation: disabled") == true)
+        #expect(data["flags.verify.goff.yaml"]?.contains("variation: enabled") == true)
+        #expect(data["flags.contract.goff.yaml"]?.contains("variation: enabled") == true)
+        #expect(data["flags.rollback.goff.yaml"]?.contains("variation: disabled") == true)
+    }
+}

@@ -1,0 +1,80 @@
+import Testing
+@testable import CutoverCore
+
+/// The policies must select what they claim: a selector matches a pod when each of its labels is on the pod.
+@Suite struct NetworkPolicySelectionTests {
+    func selects(_ selector: [KeyValue], _ podLabels: [KeyValue]) -> Bool {
+        !selector.isEmpty && selector.allSatisfy { want in podLabels.contains(want) }
+    }
+
+    /// The labels each operator puts on its database pods (Zalando's spilo pods; Bitpoke's mysql pods).
+    func operatorPodLabels(_ op: MigrationSpec.DatabaseOperator, cluster: String) -> [KeyValue] {
+        switch op {
+        case .zalando: return [KeyValue("application", "spilo"), KeyValue("cluster-name", cluster), KeyValue("spilo-role", "master"),
+                               KeyValue("team", "x")]
+        case .bitpoke: return [KeyValue("app.kubernetes.io/name", "mysql"), KeyValue("app.kubernetes.io/managed-by", "mysql.presslabs.org"),
+                               KeyValue("mysql.presslabs.org/cluster", cluster), KeyValue("role", "master")]
+        case .none: return [KeyValue("app.kubernetes.io/name", cluster), KeyValue("statefulset.kubernetes.io/pod-name", "\(cluster)-0")]
+        }
+    }
+
+    func pods(_ plan: MigrationPlan) -> (app: [KeyValue], jobs: [[KeyValue]]) {
+        let items = DeliveryLayout(plan, for: .manifests).items
+        let rollout = items.compactMap { $0.object as? Rollout }.first!
+        let jobs = items.compactMap { $0.object as? Job }.map(\.template.labels)
+        return (rollout.template.labels, jobs)
+    }
+
+    @Test(arguments: [
+        ("zalando", "postgresql", "billing-db"), ("bitpoke", "mysql", "shop-db"), ("none", "postgresql", "plain-db"),
+    ])
+    func databasePolicySelectsTheDatabaseAndAdmitsTheAppAndTheJobs(_ op: String, _ engine: String, _ cluster: String) {
+        var replacements = [("operator: zalando", "operator: \(op)"), ("cluster: billing-db", "cluster: \(cluster)")]
+        if engine == "mysql" { replacements += [("engine: postgresql", "engine: mysql"), ("version: \"15\"", "version: \"8.0\""), ("tool: psql", "tool: mysql")] }
+        let spec = KubernetesFixtures.spec(KubernetesFixtures.expandContractYAML, replacing: replacements)
+        let plan = KubernetesFixtures.fullPlan(spec)
+        let builder = NetworkPolicyBuilder(spec)
+        let policy = builder.databaseIngress[0]
+        let dbPod = operatorPodLabels(spec.database.operator, cluster: cluster)
+        #expect(selects(policy.podSelector, dbPod))
+        #expect(!selects(policy.podSelector, operatorPodLabels(spec.database.operator, cluster: "other-db")))
+        let (app, jobs) = pods(plan)
+        #expect(!jobs.isEmpty)
+        #expect(!selects(policy.podSelector, app))
+        let first = policy.ingress![0]
+        #expect(first.ports == [NetworkPolicy.Port(spec.database.port)])
+        #expect(first.peers.contains { selects($0.podLabels, app) })
+        for job in jobs { #expect(first.peers.contains { selects($0.podLabels, job) }) }
+        // Nothing else is admitted on the database port: the other rule admits only the cluster's own pods.
+        #expect(policy.ingress![1].peers.allSatisfy { selects($0.podLabels, dbPod) && !selects($0.podLabels, app) })
+
+        let egress = builder.runnerEgress
+        for job in jobs { #expect(selects(egress.podSelector, job)) }
+        #expect(!selects(egress.podSelector, app))
+        #expect(egress.ingress == [])
+        #expect(egress.egress![0].peers.allSatisfy { selects($0.podLabels, dbPod) })
+        #expect(egress.egress![1].peers == [NetworkPolicyBuilder.dnsPeer])
+        #expect(egress.policyTypes == ["Ingress", "Egress"])
+    }
+
+    @Test func userPodSelectorWinsForOperatorNone() {
+        let spec = KubernetesFixtures.spec(KubernetesFixtures.expandContractYAML, replacing: [
+            ("operator: zalando", "operator: none\n    podSelector:\n      app: pg\n      tier: db"),
+        ])
+        #expect(NetworkPolicyBuilder(spec).databaseIngress[0].podSelector == [KeyValue("app", "pg"), KeyValue("tier", "db")])
+    }
+
+    @Test func blueGreenAdmitsReplicationBetweenTheClusters() {
+        let spec = KubernetesFixtures.spec(KubernetesFixtures.blueGreenYAML)
+        let policies = NetworkPolicyBuilder(spec).databaseIngress
+        #expect(policies.map(\.metadata.name) == ["ledger-pg14-db-blue-ingress", "ledger-pg14-db-green-ingress"])
+        let blue = operatorPodLabels(.zalando, cluster: "ledger-db")
+        let green = operatorPodLabels(.zalando, cluster: "ledger-db-green")
+        #expect(selects(policies[0].podSelector, blue) && !selects(policies[0].podSelector, green))
+        #expect(selects(policies[1].podSelector, green) && !selects(policies[1].podSelector, blue))
+        #expect(policies[0].ingress!.contains { rule in rule.peers.contains { selects($0.podLabels, green) } })
+        #expect(policies[1].ingress!.contains { rule in rule.peers.contains { selects($0.podLabels, blue) } })
+        let egress = NetworkPolicyBuilder(spec).runnerEgress
+        #expect(egress.egress!.count == 3)
+    }
+}
