@@ -21,6 +21,7 @@ public struct PlanReadme: Sendable {
         for (index, phase) in plan.phases.enumerated() {
             out += section(phase, number: index + 1)
         }
+        out += objectsSection()
         out += suppressionsSection()
         out += "## Files\n\n"
         out += "| path | what |\n|---|---|\n"
@@ -85,6 +86,55 @@ public struct PlanReadme: Sendable {
             out += "Roll back:\n\n```sh\n" + rollback.joined(separator: "\n") + "\n```\n\n"
         }
         return out
+    }
+
+    /// Every Kubernetes object of `manifests/` in the order Argo CD (or a careful kubectl user) applies
+    /// it; the chart holds the same objects with Helm hooks of the same weights.
+    private func objectsSection() -> String {
+        let items = DeliveryLayout(plan, for: .manifests).items.filter(\.inManifests)
+        guard !items.isEmpty else { return "" }
+        var out = "## Kubernetes objects\n\n"
+        out += "The chart (`chart/`) and the plain manifests (`manifests/`) hold the same objects. Helm runs them as hooks "
+        out += "ordered by `helm.sh/hook-weight`; Argo CD applies them in sync waves (`argocd.argoproj.io/sync-wave`) with the same numbers. "
+        out += "Folders other than `manifests/` itself are never applied by default: apply each one on purpose, in the order of the phases above.\n\n"
+        out += "| wave | file | object | what it is for |\n|---:|---|---|---|\n"
+        let ordered = items.enumerated().sorted { a, b in
+            let fa = a.element.folder.map { DeliveryFolder.allCases.firstIndex(of: $0)! + 1 } ?? 0
+            let fb = b.element.folder.map { DeliveryFolder.allCases.firstIndex(of: $0)! + 1 } ?? 0
+            if fa != fb { return fa < fb }
+            if a.element.ordering.weight != b.element.ordering.weight { return a.element.ordering.weight < b.element.ordering.weight }
+            return a.offset < b.offset
+        }
+        for (_, item) in ordered {
+            let folder = item.folder.map { "manifests/\($0.rawValue)/" } ?? "manifests/"
+            let object = "\(item.object.kind) `\(item.object.metadata.name)`"
+            out += "| \(item.ordering.weight) | `\(folder)\(item.fileName)` | \(object) | \(purpose(of: item)) |\n"
+        }
+        return out + "\n"
+    }
+
+    private func purpose(of item: DeliveryItem) -> String {
+        if let job = item.job {
+            let title = plan.phases.first { $0.phase == job.phase }?.title ?? job.phase.rawValue
+            let files = job.files
+            let what = files.isEmpty ? "runs \(job.arguments.joined(separator: ", "))" : "applies \(files.count) SQL file\(files.count == 1 ? "" : "s") in order"
+            return "\(title) Job (\(job.component)): \(what)"
+        }
+        switch item.object.kind {
+        case "ServiceAccount": return "identity of the migration Jobs; no API token is mounted"
+        case "ConfigMap": return item.isSQLConfigMap ? "the SQL files and runner scripts, mounted read-only into the Jobs" : "configuration the app or Jobs read (feature flags)"
+        case "NetworkPolicy":
+            return item.object.metadata.name.hasSuffix("egress")
+                ? "limits the migration Jobs' egress to the database port and DNS"
+                : "selects the database pods and admits only the app and the migration Jobs (and the cluster's own peers) on the database port"
+        case "Rollout": return "Argo Rollouts canary of the new app version, with the spec's steps"
+        case "AnalysisTemplate": return "Prometheus checks that abort the canary on replication lag or error ratio over the limits"
+        case "PrometheusRule": return "alerts on the same limits, for after the rollout"
+        case "VolumeSnapshot": return "a snapshot of the database volume before destructive steps"
+        case "postgresql", "MysqlCluster": return "the green cluster, created by the operator"
+        case "Service": return "the database Service the app connects to, switched between blue and green"
+        default: return item.object.kind
+        }
     }
 
     private func suppressionsSection() -> String {
