@@ -1,10 +1,401 @@
-/// What each rule is for, shown by `cutover explain` and in SARIF. Placeholder until the rule texts land.
+import Foundation
+
+/// What each rule is for, shown by `cutover explain` and in SARIF: a one-line summary, the rationale, a
+/// spec that triggers the rule and the same spec fixed. The examples are also the rules' tests
+/// (Tests/CutoverCoreTests/Validation/RuleExampleTests.swift), so they cannot go stale.
 public enum RuleDocumentation {
-    public static func summary(_ rule: RuleID) -> String { rule.name.replacingOccurrences(of: "-", with: " ") }
+    /// A spec, with the files it needs beside it (a schema file, or a second spec).
+    public struct Example: Sendable {
+        public var spec: String
+        public var files: [String: String]
+
+        public init(_ spec: String, files: [String: String] = [:]) {
+            self.spec = spec
+            self.files = files
+        }
+    }
+
+    public struct Entry: Sendable {
+        public var summary: String
+        public var rationale: String
+        public var trigger: Example
+        public var fix: Example
+    }
+
+    public static func summary(_ rule: RuleID) -> String { entry(rule).summary }
+
+    public static func entry(_ rule: RuleID) -> Entry {
+        switch rule {
+        // MARK: input and YAML
+        case .yamlSyntax:
+            return Entry(
+                summary: "the file is not well-formed YAML",
+                rationale: "A spec must parse before anything else can be checked. The message names the problem libyaml found and where.",
+                trigger: Example(spec().replacingOccurrences(of: "namespace: billing", with: "namespace: [billing")),
+                fix: Example(spec()))
+        case .inputLimit:
+            return Entry(
+                summary: "the file exceeds a size, depth, node or change-count limit",
+                rationale: "Specs are small. Limits on bytes, nesting depth, nodes and changes keep validation fast and bounded on hostile input (pre-commit hooks and CI run it on every push). Raise the byte limit with --max-bytes if a real spec needs it.",
+                trigger: Example(spec(extra: "  featureFlag: " + String(repeating: "[", count: 40) + String(repeating: "]", count: 40) + "\n")),
+                fix: Example(spec(extra: "  featureFlag:\n    key: new_pricing\n")))
+        case .encoding:
+            return Entry(
+                summary: "the file or a value is not clean UTF-8 text",
+                rationale: "Specs must be UTF-8 without NUL or other control characters: such bytes hide text from reviewers and from the tools the generated files are fed to.",
+                trigger: Example(spec(app: app + "    healthPath: \"/healthz\\0\"\n")),
+                fix: Example(spec(app: app + "    healthPath: /healthz\n")))
+        case .anchorAlias:
+            return Entry(
+                summary: "anchors, aliases and merge keys are not allowed",
+                rationale: "Aliases make a reviewer chase values across the file and allow exponential expansion ('billion laughs'). Write every value out.",
+                trigger: Example(spec().replacingOccurrences(of: "  namespace: billing", with: "  namespace: &ns billing\n  labels:\n    team: *ns")),
+                fix: Example(spec().replacingOccurrences(of: "  namespace: billing", with: "  namespace: billing\n  labels:\n    team: billing")))
+        case .duplicateKey:
+            return Entry(
+                summary: "a key appears twice in one mapping",
+                rationale: "YAML parsers disagree on which duplicate wins; cutover refuses to guess.",
+                trigger: Example(spec().replacingOccurrences(of: "  namespace: billing", with: "  namespace: billing\n  namespace: payments")),
+                fix: Example(spec()))
+        case .documentCount:
+            return Entry(
+                summary: "the file holds no document or more than one",
+                rationale: "One spec file is one migration, so output folders and diagnostics map one-to-one to files.",
+                trigger: Example(spec() + "---\n" + spec()),
+                fix: Example(spec()))
+        case .yamlTag:
+            return Entry(
+                summary: "a YAML tag other than the core ones is used",
+                rationale: "Custom tags ('!include', '!!python/object') ask a loader to run code or read files; a spec is plain data.",
+                trigger: Example(spec().replacingOccurrences(of: "namespace: billing", with: "namespace: !include billing.txt")),
+                fix: Example(spec()))
+        case .complexKey:
+            return Entry(
+                summary: "a mapping key is not a plain string",
+                rationale: "Every key in the spec language is a name; lists or mappings as keys are never meaningful.",
+                trigger: Example(spec().replacingOccurrences(of: "  namespace: billing", with: "  namespace: billing\n  labels:\n    ? [team, owner]\n    : analytics")),
+                fix: Example(spec().replacingOccurrences(of: "  namespace: billing", with: "  namespace: billing\n  labels:\n    team: analytics")))
+        // MARK: structure
+        case .unknownKey:
+            return Entry(
+                summary: "a key the spec language does not define",
+                rationale: "A misspelt key would otherwise be ignored silently and its default used, e.g. a NOT NULL column created nullable. The message suggests the closest known key.",
+                trigger: Example(spec(changes: tierChange.replacingOccurrences(of: "type: text", with: "type: text\n          nulable: true"))),
+                fix: Example(spec(changes: tierChange.replacingOccurrences(of: "type: text", with: "type: text\n          nullable: true"))))
+        case .wrongType:
+            return Entry(
+                summary: "a value has the wrong type",
+                rationale: "Numbers, booleans, strings, lists and mappings are checked against the spec language so a typo never turns into a surprising default.",
+                trigger: Example(spec(app: app + "    replicas: three\n")),
+                fix: Example(spec(app: app + "    replicas: 3\n")))
+        case .missingField:
+            return Entry(
+                summary: "a required field is missing",
+                rationale: "Fields without a sensible default (the table to change, the Secret with the credentials) must be stated.",
+                trigger: Example(spec().replacingOccurrences(of: "    credentialsSecret: billing-db-credentials\n", with: "")),
+                fix: Example(spec()))
+        case .invalidEnum:
+            return Entry(
+                summary: "a value is not one of the allowed choices",
+                rationale: "Engines, operators, tools, strategies and phases are closed sets; the message lists them and suggests the closest.",
+                trigger: Example(spec().replacingOccurrences(of: "engine: postgresql", with: "engine: postgres")),
+                fix: Example(spec()))
+        case .operationShape:
+            return Entry(
+                summary: "a change or table constraint does not name exactly one kind",
+                rationale: "Each change is one operation and each table constraint one kind, so the generator can order and reverse them one by one. An alterColumn that changes nothing is also reported.",
+                trigger: Example(spec(changes: """
+                        - addColumn:
+                            table: pricing
+                            column: {name: tier, type: text}
+                          dropColumn:
+                            table: pricing
+                            column: plan_code
+
+                    """)),
+                fix: Example(spec(changes: """
+                        - addColumn:
+                            table: pricing
+                            column: {name: tier, type: text}
+                        - dropColumn:
+                            table: pricing
+                            column: plan_code
+
+                    """)))
+        case .apiVersion:
+            return Entry(
+                summary: "apiVersion or kind is not cutover.dev/v1alpha1 Migration",
+                rationale: "The version tells cutover which language the file is written in; only v1alpha1 exists.",
+                trigger: Example(spec().replacingOccurrences(of: "cutover.dev/v1alpha1", with: "cutover.dev/v2")),
+                fix: Example(spec()))
+        case .emptyChanges:
+            return Entry(
+                summary: "an expand-contract migration without changes",
+                rationale: "Expand-contract exists to change a schema; without changes there is nothing to expand or contract. Only blue-green (a move or upgrade) may have no changes.",
+                trigger: Example(spec(changes: "  changes: []\n", raw: true)),
+                fix: Example(spec()))
+        // MARK: names
+        case .resourceName:
+            return Entry(
+                summary: "metadata.name is not a short DNS-1123 label",
+                rationale: "The name prefixes every generated Kubernetes object and names the output folder; it must be lower case, digits and '-', at most 40 characters so that every derived name stays within 63.",
+                trigger: Example(spec().replacingOccurrences(of: "name: pricing-tiers", with: "name: Pricing_Tiers")),
+                fix: Example(spec()))
+        case .sqlIdentifier:
+            return Entry(
+                summary: "a table, column, index or constraint name is not a plain SQL identifier",
+                rationale: "Names are quoted in the generated SQL, but must still be portable: a letter or '_', then letters, digits, '_' or '$', at most 63 characters on PostgreSQL (64 on MySQL). Anything else is usually an injection attempt or a typo.",
+                trigger: Example(spec(changes: tierChange.replacingOccurrences(of: "table: pricing", with: "table: pricing-v2"))),
+                fix: Example(spec(changes: tierChange.replacingOccurrences(of: "table: pricing", with: "table: pricing_v2"))))
+        case .unsafeSQL:
+            return Entry(
+                summary: "an SQL fragment could end the statement or hide text",
+                rationale: "Defaults, expressions and checks are spliced into generated statements; ';', comments, unbalanced quotes or parentheses, dollar quotes or backslashes could run other SQL. Hand-written 'sql' scripts must not carry psql or mysql client commands ('\\!' runs a shell).",
+                trigger: Example(spec(changes: tierChange.replacingOccurrences(of: "type: text", with: "type: text\n          default: \"'basic'; DROP TABLE pricing\""))),
+                fix: Example(spec(changes: tierChange.replacingOccurrences(of: "type: text", with: "type: text\n          default: \"'basic'\""))))
+        case .typeExpression:
+            return Entry(
+                summary: "a column type is not a type expression",
+                rationale: "Types such as 'numeric(12,2)', 'timestamp with time zone', 'text[]' or 'VARCHAR(1024)' are accepted; anything that could end the statement is not.",
+                trigger: Example(spec(changes: tierChange.replacingOccurrences(of: "type: text", with: "type: varchar(32"))),
+                fix: Example(spec(changes: tierChange.replacingOccurrences(of: "type: text", with: "type: varchar(32)"))))
+        case .kubernetesName:
+            return Entry(
+                summary: "a Kubernetes name, label or flag key is not valid",
+                rationale: "Namespaces, Secrets, Services and labels end up in manifests; the API server would reject them later, so cutover rejects them now.",
+                trigger: Example(spec().replacingOccurrences(of: "namespace: billing", with: "namespace: Billing")),
+                fix: Example(spec()))
+        case .imageReference:
+            return Entry(
+                summary: "a container image reference is malformed",
+                rationale: "Images are written into Pod specs; a malformed reference fails only at deploy time.",
+                trigger: Example(spec().replacingOccurrences(of: "ghcr.io/acme/webapp:v2.3.1", with: "ghcr.io/acme/WebApp:v2.3.1")),
+                fix: Example(spec()))
+        case .duplicateMigration:
+            return Entry(
+                summary: "two specs given together use the same metadata.name",
+                rationale: "Each migration writes to DIR/<metadata.name>/; two specs with one name would overwrite each other's output. Reported by 'generate' when it is given several specs.",
+                trigger: Example(spec(), files: ["other.yaml": spec(changes: tierChange.replacingOccurrences(of: "name: tier", with: "name: region"))]),
+                fix: Example(spec(), files: ["other.yaml": spec(changes: tierChange.replacingOccurrences(of: "name: tier", with: "name: region"))
+                    .replacingOccurrences(of: "name: pricing-tiers", with: "name: pricing-regions")]))
+        // MARK: values
+        case .duration:
+            return Entry(
+                summary: "a duration is not a positive number with a unit",
+                rationale: "Timeouts and pauses become lock_timeout, statement_timeout, activeDeadlineSeconds and canary pauses; '500ms', '2s', '5m' and '1h' are the accepted forms.",
+                trigger: Example(spec(extra: "  runner:\n    lockTimeout: 5 minutes\n")),
+                fix: Example(spec(extra: "  runner:\n    lockTimeout: 5m\n")))
+        case .ratio:
+            return Entry(
+                summary: "a ratio is outside [0, 1] or a number of seconds is negative",
+                rationale: "Error ratios gate the canary analysis; a value over 1 would never abort.",
+                trigger: Example(spec(extra: rollout(analysis: "      maxErrorRatio: 1.5\n"))),
+                fix: Example(spec(extra: rollout(analysis: "      maxErrorRatio: 0.01\n"))))
+        case .count:
+            return Entry(
+                summary: "a count (replicas, instances, batch size) is out of range",
+                rationale: "Zero replicas or a zero batch size would stop the workload or the backfill.",
+                trigger: Example(spec(app: app + "    replicas: 0\n")),
+                fix: Example(spec(app: app + "    replicas: 2\n")))
+        case .port:
+            return Entry(
+                summary: "a port is not in 1..65535",
+                rationale: "Ports go into Services, probes and NetworkPolicies.",
+                trigger: Example(spec(app: app + "    port: 70000\n")),
+                fix: Example(spec(app: app + "    port: 8080\n")))
+        case .canarySteps:
+            return Entry(
+                summary: "canary weights are outside 1..100 or decrease",
+                rationale: "A canary moves traffic forward; a weight that goes down (or 0) would shift users back and forth between versions while the schema is half migrated.",
+                trigger: Example(spec(extra: "  rollout:\n    steps:\n      - setWeight: 50\n      - pause: 5m\n      - setWeight: 20\n")),
+                fix: Example(spec(extra: "  rollout:\n    steps:\n      - setWeight: 20\n      - pause: 5m\n      - setWeight: 50\n")))
+        case .engineConsistency:
+            return Entry(
+                summary: "engine, operator, runner tool, index options or versions do not fit together",
+                rationale: "zalando runs PostgreSQL and bitpoke MySQL; psql and the mysql client talk to their own engine only. MySQL has only btree indexes and no partial indexes. Blue-green relies on PostgreSQL logical replication (version 10 or later) and moves to the same or a newer version.",
+                trigger: Example(spec(database: pgDatabase + "    operator: bitpoke\n")),
+                fix: Example(spec(database: pgDatabase + "    operator: zalando\n")))
+        case .strategyFields:
+            return Entry(
+                summary: "blue-green fields without blue-green, or blue-green without them",
+                rationale: "target, replication and switchover describe the green cluster; they mean nothing to expand-contract, and blue-green cannot run without target and switchover.",
+                trigger: Example(spec(extra: "  replication: logical\n")),
+                fix: Example(spec()))
+        case .quantity:
+            return Entry(
+                summary: "a resource amount is not a Kubernetes quantity",
+                rationale: "CPU, memory and volume sizes are written into manifests as quantities such as '500m' or '1Gi'.",
+                trigger: Example(spec(app: app + "    resources:\n      requests:\n        memory: lots\n")),
+                fix: Example(spec(app: app + "    resources:\n      requests:\n        memory: 256Mi\n")))
+        case .url:
+            return Entry(
+                summary: "a URL is not a plain http(s) address",
+                rationale: "The Prometheus address goes into the AnalysisTemplate; it must be http or https and carry no credentials.",
+                trigger: Example(spec(extra: rollout(prometheus: "ftp://prometheus.monitoring.svc:9090"))),
+                fix: Example(spec(extra: rollout())))
+        // MARK: meaning
+        case .notNullWithoutDefault:
+            return Entry(
+                summary: "a NOT NULL column with neither a default nor an 'up' expression",
+                rationale: "Existing rows need a value. With a default the column is added in one metadata-only statement; with 'up' it is added nullable, backfilled in batches, then constrained. Without either, the migration cannot succeed on a non-empty table.",
+                trigger: Example(spec(changes: tierChange.replacingOccurrences(of: "type: text", with: "type: text\n          nullable: false"))),
+                fix: Example(spec(changes: tierChange.replacingOccurrences(of: "type: text", with: "type: text\n          nullable: false\n          default: \"'basic'\""))))
+        case .unknownTable:
+            return Entry(
+                summary: "a change refers to a table that does not exist at that point",
+                rationale: "Changes are checked in order against the schema file (when given) and what earlier changes create, rename and drop. Without a schema file, tables the spec never mentions are assumed to exist.",
+                trigger: Example(spec(changes: "    - dropTable:\n        name: pricing_legacy\n" + tierChange.replacingOccurrences(of: "table: pricing", with: "table: pricing_legacy"))),
+                fix: Example(spec(changes: tierChange + "    - dropTable:\n        name: pricing_legacy\n")))
+        case .unknownColumn:
+            return Entry(
+                summary: "a change refers to a column that does not exist at that point",
+                rationale: "A column must exist (in the schema file, or added or renamed earlier in the spec) before it is indexed, renamed, altered or dropped; the message suggests the closest name.",
+                trigger: Example(spec(database: pgDatabase + "    schema: schema.sql\n",
+                                      changes: "    - createIndex:\n        name: pricing_amount_idx\n        table: pricing\n        columns: [amuont]\n"),
+                                 files: ["schema.sql": pricingSchema]),
+                fix: Example(spec(database: pgDatabase + "    schema: schema.sql\n",
+                                  changes: "    - createIndex:\n        name: pricing_amount_idx\n        table: pricing\n        columns: [amount]\n"),
+                             files: ["schema.sql": pricingSchema]))
+        case .unknownIndexOrConstraint:
+            return Entry(
+                summary: "dropIndex names an index that does not exist at that point",
+                rationale: "The down of a dropIndex rebuilds the index from its definition, so the index must be known: in the schema file, or created earlier in the spec.",
+                trigger: Example(spec(database: pgDatabase + "    schema: schema.sql\n", changes: "    - dropIndex:\n        name: pricing_amount_index\n        table: pricing\n"),
+                                 files: ["schema.sql": pricingSchema + "CREATE INDEX pricing_amount_idx ON pricing (amount);\n"]),
+                fix: Example(spec(database: pgDatabase + "    schema: schema.sql\n", changes: "    - dropIndex:\n        name: pricing_amount_idx\n        table: pricing\n"),
+                             files: ["schema.sql": pricingSchema + "CREATE INDEX pricing_amount_idx ON pricing (amount);\n"]))
+        case .alreadyExists:
+            return Entry(
+                summary: "a change creates something that already exists, or renames to the same name",
+                rationale: "Tables, columns, indexes and constraints must have new names, including the names PostgreSQL gives implicitly ('<table>_pkey', '<table>_<column>_key'). Renaming something to its own name is a no-op that is almost always a typo.",
+                trigger: Example(spec(changes: "    - createIndex:\n        name: pricing_tier_idx\n        table: pricing\n        columns: [tier]\n    - createIndex:\n        name: pricing_tier_idx\n        table: pricing\n        columns: [region]\n")),
+                fix: Example(spec(changes: "    - createIndex:\n        name: pricing_tier_idx\n        table: pricing\n        columns: [tier]\n    - createIndex:\n        name: pricing_region_idx\n        table: pricing\n        columns: [region]\n")))
+        case .schemaFile:
+            return Entry(
+                summary: "database.schema cannot be used",
+                rationale: "The schema file is read relative to the spec and must stay inside the spec's folder, exist, be UTF-8 and within the size limit.",
+                trigger: Example(spec(database: pgDatabase + "    schema: missing.sql\n")),
+                fix: Example(spec(database: pgDatabase + "    schema: schema.sql\n"), files: ["schema.sql": pricingSchema]))
+        case .schemaStatementSkipped:
+            return Entry(
+                summary: "a statement in the schema file was not read (note)",
+                rationale: "cutover reads CREATE TABLE, CREATE INDEX, ALTER TABLE … ADD and DROP; other statements (functions, views, grants) are skipped, and references to what they define are not checked.",
+                trigger: Example(spec(database: pgDatabase + "    schema: schema.sql\n"),
+                                 files: ["schema.sql": pricingSchema + "CREATE VIEW cheap_pricing AS SELECT * FROM pricing WHERE amount < 10;\n"]),
+                fix: Example(spec(database: pgDatabase + "    schema: schema.sql\n"), files: ["schema.sql": pricingSchema]))
+        case .uncheckedSQL:
+            return Entry(
+                summary: "a 'sql' change is not checked (warning)",
+                rationale: "The escape hatch runs as written: cutover cannot make it lock-safe or idempotent, nor check that 'down' undoes 'up', and it stops checking references after it. Prefer a structured operation.",
+                trigger: Example(spec(changes: "    - sql:\n        name: add-tier\n        up: ALTER TABLE pricing ADD COLUMN tier text;\n        down: ALTER TABLE pricing DROP COLUMN tier;\n")),
+                fix: Example(spec()))
+        case .referenceMismatch:
+            return Entry(
+                summary: "a foreign key or checksum does not match the referenced keys",
+                rationale: "A foreign key needs as many columns as it references, and must reference a primary or unique key; 'set null' needs nullable columns. Checksums compare primary-key ranges, so checksummed tables need a primary key.",
+                trigger: Example(spec(changes: fkChange.replacingOccurrences(of: "columns: [id]", with: "columns: [id, region]"))),
+                fix: Example(spec(changes: fkChange)))
+        // MARK: secrets and supply chain
+        case .inlineSecret:
+            return Entry(
+                summary: "a credential written into the spec",
+                rationale: "Specs live in Git. Passwords, tokens and connection strings with credentials belong in a Secret that the spec names with database.credentialsSecret.",
+                trigger: Example(spec(database: pgDatabase + "    password: hunter2\n")),
+                fix: Example(spec()))
+        case .unpinnedImage:
+            return Entry(
+                summary: "an image without a version tag or digest (warning)",
+                rationale: "':latest' or no tag means the code that runs can change under the migration; pin a version tag, or better a digest.",
+                trigger: Example(spec().replacingOccurrences(of: "ghcr.io/acme/webapp:v2.3.1", with: "ghcr.io/acme/webapp:latest")),
+                fix: Example(spec()))
+        }
+    }
+
+    // MARK: the shared minimal spec
+
+    static let pgDatabase = """
+            engine: postgresql
+            version: "15"
+            cluster: billing-db
+            name: billing
+            credentialsSecret: billing-db-credentials
+
+        """
+
+    static let app = """
+            name: webapp
+            image: ghcr.io/acme/webapp:v2.3.1
+
+        """
+
+    static let tierChange = """
+            - addColumn:
+                table: pricing
+                column:
+                  name: tier
+                  type: text
+
+        """
+
+    static let fkChange = """
+            - addForeignKey:
+                name: subscriptions_customer_fk
+                table: subscriptions
+                columns: [customer_id]
+                references:
+                  table: customers
+                  columns: [id]
+
+        """
+
+    static let pricingSchema = """
+        CREATE TABLE pricing (
+            id     bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+            amount integer NOT NULL
+        );
+
+        """
+
+    /// The smallest valid spec, with the parts a rule example changes as parameters.
+    static func spec(database: String = pgDatabase, app: String = app, extra: String = "", changes: String = tierChange,
+                     raw: Bool = false) -> String {
+        """
+        apiVersion: cutover.dev/v1alpha1
+        kind: Migration
+        metadata:
+          name: pricing-tiers
+          namespace: billing
+        spec:
+          database:
+        \(database)  app:
+        \(app)\(extra)\(raw ? changes : "  changes:\n" + changes)
+        """
+    }
+
+    static func rollout(prometheus: String = "http://prometheus.monitoring.svc:9090", analysis: String = "") -> String {
+        "  rollout:\n    steps:\n      - setWeight: 20\n      - pause: 5m\n    analysis:\n      prometheus: \(prometheus)\n" + analysis
+    }
 }
 
 extension RuleDocumentation {
     public static func explain(_ rule: RuleID) -> String {
-        "\(rule.rawValue) \(rule.name) (\(rule.defaultSeverity.rawValue))\n\n\(summary(rule))\n"
+        let entry = entry(rule)
+        var text = "\(rule.rawValue) \(rule.name) (\(rule.defaultSeverity.rawValue))\n\n\(entry.summary)\n\n\(entry.rationale)\n\n"
+        text += "Triggers:\n\n" + render(entry.trigger) + "\nFix:\n\n" + render(entry.fix)
+        return text
+    }
+
+    private static func render(_ example: Example) -> String {
+        var text = indent(example.spec)
+        for name in example.files.keys.sorted() {
+            text += "\n  with \(name) beside it:\n\n" + indent(example.files[name]!)
+        }
+        return text
+    }
+
+    private static func indent(_ text: String) -> String {
+        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { $0.isEmpty ? "" : "    " + $0 }
+        while lines.last?.isEmpty == true { lines.removeLast() }
+        return lines.joined(separator: "\n") + "\n"
     }
 }

@@ -26,14 +26,18 @@ public struct DatabaseSchema: Sendable {
         public var method: String?
         /// The original statement text, so a dropIndex's down can rebuild it exactly.
         public var definition: String
+        /// The WHERE predicate of a partial index, as written.
+        public var predicate: String?
 
-        public init(name: String, table: String, columns: [String], unique: Bool, method: String?, definition: String) {
+        public init(name: String, table: String, columns: [String], unique: Bool, method: String?, definition: String,
+                    predicate: String? = nil) {
             self.name = name
             self.table = table
             self.columns = columns
             self.unique = unique
             self.method = method
             self.definition = definition
+            self.predicate = predicate
         }
     }
 
@@ -43,12 +47,21 @@ public struct DatabaseSchema: Sendable {
         public var table: String
         public var kind: Kind
         public var columns: [String]
+        /// For a foreign key: the referenced table and columns (empty columns: the referenced primary key).
+        public var referencedTable: String?
+        public var referencedColumns: [String]
+        /// For a CHECK: the expression as written.
+        public var expression: String?
 
-        public init(name: String, table: String, kind: Kind, columns: [String]) {
+        public init(name: String, table: String, kind: Kind, columns: [String],
+                    referencedTable: String? = nil, referencedColumns: [String] = [], expression: String? = nil) {
             self.name = name
             self.table = table
             self.kind = kind
             self.columns = columns
+            self.referencedTable = referencedTable
+            self.referencedColumns = referencedColumns
+            self.expression = expression
         }
     }
 

@@ -1,12 +1,788 @@
-/// Reads plain DDL into a `DatabaseSchema`. Placeholder until the semantic layer lands.
+/// Reads plain DDL (the `database.schema` file) into a `DatabaseSchema`: CREATE TABLE with its columns
+/// and inline and table constraints, CREATE INDEX, ALTER TABLE … ADD / ALTER COLUMN, DROP TABLE/INDEX.
+/// Constraints and indexes without a name get the name the server would give them (PostgreSQL:
+/// `<table>_pkey`, `<table>_<cols>_key|_fkey|_check`, `<table>_<cols>_idx`; MySQL: `PRIMARY`, the first
+/// column's name, `<table>_ibfk_N`, `<table>_chk_N`). Anything else is skipped with a CUT046 note,
+/// never an error. The reader is iterative and every loop moves forward: linear in the input.
 public struct SchemaReader: Sendable {
     public var engine: MigrationSpec.Engine
+    /// At most this many CUT046 notes per schema file; the rest are counted in one more note.
+    public static let maxNotes = 8
 
     public init(engine: MigrationSpec.Engine) {
         self.engine = engine
     }
 
     public func read(_ text: String, reportingAt location: SourceLocation, diagnostics: inout DiagnosticBag) -> DatabaseSchema {
-        DatabaseSchema()
+        var parser = DDLParser(lexer: SchemaLexer(text, mysql: engine == .mysql))
+        parser.run()
+        for skipped in parser.skipped.prefix(Self.maxNotes) {
+            diagnostics.report(.schemaStatementSkipped, Message.schemaStatementSkipped(line: skipped.line, statement: skipped.statement, reason: skipped.reason), at: location)
+        }
+        if parser.skipped.count > Self.maxNotes {
+            diagnostics.report(.schemaStatementSkipped, Message.schemaStatementsSkipped(parser.skipped.count - Self.maxNotes), at: location)
+        }
+        return parser.schema
+    }
+
+    /// The schema alone, without diagnostics (for tools and tests).
+    public func read(_ text: String) -> DatabaseSchema {
+        var parser = DDLParser(lexer: SchemaLexer(text, mysql: engine == .mysql))
+        parser.run()
+        return parser.schema
+    }
+}
+
+extension Message {
+    public static func schemaStatementSkipped(line: Int, statement: String, reason: String) -> String {
+        "schema line \(line): skipped '\(statement)': \(reason); references to what it defines are not checked"
+    }
+    public static func schemaStatementsSkipped(_ count: Int) -> String {
+        "\(count) more schema statement\(count == 1 ? "" : "s") skipped"
+    }
+}
+
+/// PostgreSQL's `makeObjectName`: `name1_name2_label`, shortening the longer of the two names until the
+/// whole fits in 63 bytes.
+enum ImplicitNames {
+    static let postgresLimit = 63
+
+    static func postgres(_ table: String, _ columns: [String], _ label: String) -> String {
+        var name1 = Array(table.unicodeScalars)
+        var name2 = Array(columns.joined(separator: "_").unicodeScalars)
+        let overhead = label.utf8.count + 1 + (name2.isEmpty ? 0 : 1)
+        let available = postgresLimit - overhead
+        var bytes1 = name1.reduce(0) { $0 + UTF8.width($1) }
+        var bytes2 = name2.reduce(0) { $0 + UTF8.width($1) }
+        while bytes1 + bytes2 > available, !(name1.isEmpty && name2.isEmpty) {
+            if bytes1 > bytes2 { bytes1 -= UTF8.width(name1.removeLast()) } else { bytes2 -= UTF8.width(name2.removeLast()) }
+        }
+        var result = String(String.UnicodeScalarView(name1))
+        if !name2.isEmpty { result += "_" + String(String.UnicodeScalarView(name2)) }
+        return result + "_" + label
+    }
+}
+
+struct DDLParser {
+    typealias Token = SchemaLexer.Token
+
+    struct Skipped {
+        var line: Int
+        var statement: String
+        var reason: String
+    }
+
+    let lexer: SchemaLexer
+    let tokens: [Token]
+    let mysql: Bool
+    private(set) var skipped: [Skipped] = []
+
+    private var tables: [DatabaseSchema.Table] = []
+    private var tableSlots: [String: Int] = [:]
+    private var droppedSlots: Set<Int> = []
+    private var indexes: [DatabaseSchema.Index] = []
+    private var constraints: [DatabaseSchema.Constraint] = []
+    private var removedIndexes: Set<Int> = []
+    private var removedConstraints: Set<Int> = []
+    private var mysqlCounters: [String: Int] = [:]
+    /// Lookups kept beside the arrays so that no statement costs more than its own length.
+    private var columnSlots: [Int: [String: Int]] = [:]
+    private var indexSlots: [String: [Int]] = [:]
+    private var tableIndexes: [String: [Int]] = [:]
+    private var tableConstraints: [String: [Int]] = [:]
+    private var takenNames: [String: Set<String>] = [:]
+    /// PostgreSQL: every relation and constraint name, to add the `1`, `2`… suffixes the server adds on a clash.
+    private var postgresTaken: Set<String> = []
+    private var postgresNextSuffix: [String: Int] = [:]
+
+    init(lexer: SchemaLexer) {
+        self.lexer = lexer
+        self.tokens = lexer.tokenize()
+        self.mysql = lexer.mysql
+    }
+
+    var schema: DatabaseSchema {
+        DatabaseSchema(
+            tables: tables.enumerated().filter { !droppedSlots.contains($0.offset) }.map(\.element),
+            indexes: indexes.enumerated().filter { !removedIndexes.contains($0.offset) }.map(\.element),
+            constraints: constraints.enumerated().filter { !removedConstraints.contains($0.offset) }.map(\.element))
+    }
+
+    mutating func run() {
+        var start = 0
+        while start < tokens.count {
+            var end = start
+            while end < tokens.count && !lexer.isPunctuation(tokens[end], 0x3B) { end += 1 }
+            if end > start { statement(start, end) }
+            start = end + 1
+        }
+    }
+
+    // MARK: statements
+
+    private mutating func statement(_ start: Int, _ end: Int) {
+        var c = Cursor(lexer: lexer, tokens: tokens, p: start, end: end)
+        if c.isWord("SET") || c.isWord("BEGIN") || c.isWord("COMMIT") || c.isWord("START") || c.isWord("USE")
+            || c.isWord("END") || c.isWord("LOCK") || c.isWord("UNLOCK") {
+            return
+        }
+        if c.accept("CREATE") {
+            _ = c.accept("OR") && c.accept("REPLACE")
+            var probe = c
+            _ = probe.accept("GLOBAL") || probe.accept("LOCAL")
+            _ = probe.accept("TEMPORARY") || probe.accept("TEMP") || probe.accept("UNLOGGED")
+            if probe.isWord("TABLE") {
+                probe.p += 1
+                return createTable(&probe, start: start)
+            }
+            probe = c
+            var unique = false
+            if probe.accept("UNIQUE") { unique = true } else { _ = probe.accept("FULLTEXT") || probe.accept("SPATIAL") }
+            if probe.accept("INDEX") { return createIndex(&probe, unique: unique, start: start, end: end) }
+        } else if c.accept("ALTER") {
+            if c.accept("TABLE") { return alterTable(&c, start: start) }
+        } else if c.accept("DROP") {
+            if c.accept("TABLE") { return dropTable(&c) }
+            if c.accept("INDEX") { return dropIndex(&c) }
+        }
+        skip(start, end, reason: "cutover reads only CREATE TABLE, CREATE INDEX, ALTER TABLE and DROP statements")
+    }
+
+    private mutating func skip(_ start: Int, _ end: Int, reason: String) {
+        var words: [String] = []
+        var index = start
+        while index < end && words.count < 3 {
+            let token = tokens[index]
+            guard token.kind == .word || token.kind == .quotedIdentifier else { break }
+            let text = lexer.text(token)
+            words.append(text.utf8.count > 40 ? String(text.prefix(40)) + "…" : text)
+            index += 1
+        }
+        let statement = words.isEmpty ? "…" : words.joined(separator: " ") + (index < end ? " …" : "")
+        skipped.append(Skipped(line: tokens[start].line, statement: statement, reason: reason))
+    }
+
+    private mutating func createTable(_ c: inout Cursor, start: Int) {
+        _ = c.accept("IF") && c.accept("NOT") && c.accept("EXISTS")
+        guard let name = c.qualifiedName(), c.isPunctuation(0x28) else {
+            return skip(start, c.end, reason: "only CREATE TABLE with a column list is read (not AS, LIKE or PARTITION OF)")
+        }
+        let close = c.matching(c.p)
+        if let existing = tableSlots[name] { droppedSlots.insert(existing) }
+        let slot = tables.count
+        tables.append(DatabaseSchema.Table(name: name, columns: [], primaryKey: []))
+        postgresTaken.insert(name)
+        tableSlots[name] = slot
+        columnSlots[slot] = [:]
+        for (elementStart, elementEnd) in c.split(c.p + 1, close) {
+            var element = Cursor(lexer: lexer, tokens: tokens, p: elementStart, end: elementEnd)
+            tableElement(&element, slot: slot, inAlter: false)
+        }
+    }
+
+    private mutating func createIndex(_ c: inout Cursor, unique: Bool, start: Int, end: Int) {
+        _ = c.accept("CONCURRENTLY")
+        _ = c.accept("IF") && c.accept("NOT") && c.accept("EXISTS")
+        var name: String?
+        if !c.isWord("ON") { name = c.identifier() }
+        var method: String?
+        if c.accept("USING") { method = c.identifier() }
+        guard c.accept("ON") else { return skip(start, end, reason: "this CREATE INDEX has no ON clause") }
+        _ = c.accept("ONLY")
+        guard let table = c.qualifiedName() else { return skip(start, end, reason: "this CREATE INDEX names no table") }
+        if c.accept("USING") { method = c.identifier() }
+        guard let columns = c.columnList() else { return skip(start, end, reason: "this CREATE INDEX has no column list") }
+        var predicate: String?
+        while !c.atEnd {
+            if c.isWord("WHERE") {
+                predicate = lexer.text(from: tokens[c.p + 1 < end ? c.p + 1 : c.p].start, to: tokens[end - 1].end)
+                break
+            }
+            if c.accept("USING") { method = c.identifier() ?? method; continue }
+            c.skipUnit()
+        }
+        guard let slot = tableSlots[table] else {
+            return skip(start, end, reason: "table '\(table)' is not defined before this index")
+        }
+        let indexName = name ?? implicitIndexName(slot: slot, columns: columns)
+        appendIndex(DatabaseSchema.Index(
+            name: indexName, table: tables[slot].name, columns: columns, unique: unique, method: method?.lowercased(),
+            definition: lexer.text(from: tokens[start].start, to: tokens[end - 1].end), predicate: predicate))
+    }
+
+    private mutating func alterTable(_ c: inout Cursor, start: Int) {
+        _ = c.accept("IF") && c.accept("EXISTS")
+        _ = c.accept("ONLY")
+        guard let table = c.qualifiedName() else { return skip(start, c.end, reason: "this ALTER TABLE names no table") }
+        if c.isPunctuation(0x2A) { c.p += 1 }
+        guard let slot = tableSlots[table] else {
+            return skip(start, c.end, reason: "table '\(table)' is not defined before this ALTER TABLE")
+        }
+        var unknown = false
+        for (actionStart, actionEnd) in c.split(c.p, c.end) {
+            var action = Cursor(lexer: lexer, tokens: tokens, p: actionStart, end: actionEnd)
+            if action.accept("ADD") {
+                if action.accept("COLUMN") {
+                    _ = action.accept("IF") && action.accept("NOT") && action.accept("EXISTS")
+                    column(&action, slot: slot)
+                } else {
+                    _ = action.accept("IF") && action.accept("NOT") && action.accept("EXISTS")
+                    tableElement(&action, slot: slot, inAlter: true)
+                }
+            } else if action.accept("ALTER") {
+                _ = action.accept("COLUMN")
+                guard let name = action.identifier(), let index = columnSlots[slot]?[key(name)] else {
+                    unknown = true
+                    continue
+                }
+                if action.accept("SET") {
+                    if action.accept("NOT") && action.accept("NULL") { tables[slot].columns[index].nullable = false }
+                    else if action.accept("DEFAULT") { tables[slot].columns[index].defaultValue = action.rest() }
+                    else { unknown = true }
+                } else if action.accept("DROP") {
+                    if action.accept("NOT") && action.accept("NULL") { tables[slot].columns[index].nullable = true }
+                    else if action.accept("DEFAULT") { tables[slot].columns[index].defaultValue = nil }
+                    else { unknown = true }
+                } else if action.accept("ADD") && action.accept("GENERATED") {
+                    tables[slot].columns[index].isIdentity = true
+                    tables[slot].columns[index].nullable = false
+                } else {
+                    unknown = true
+                }
+            } else {
+                unknown = true
+            }
+        }
+        if unknown { skip(start, c.end, reason: "cutover reads only the ADD and ALTER COLUMN actions of ALTER TABLE") }
+    }
+
+    private mutating func dropTable(_ c: inout Cursor) {
+        _ = c.accept("IF") && c.accept("EXISTS")
+        while let name = c.qualifiedName() {
+            if let slot = tableSlots.removeValue(forKey: name) {
+                droppedSlots.insert(slot)
+                for offset in tableIndexes.removeValue(forKey: name) ?? [] { removedIndexes.insert(offset) }
+                for offset in tableConstraints.removeValue(forKey: name) ?? [] { removedConstraints.insert(offset) }
+                takenNames[name] = nil
+            }
+            guard c.isPunctuation(0x2C) else { break }
+            c.p += 1
+        }
+    }
+
+    private mutating func dropIndex(_ c: inout Cursor) {
+        _ = c.accept("CONCURRENTLY")
+        _ = c.accept("IF") && c.accept("EXISTS")
+        guard let name = c.qualifiedName() else { return }
+        var table: String?
+        if c.accept("ON") { table = c.qualifiedName() }
+        let slots = indexSlots[key(name)] ?? []
+        var kept: [Int] = []
+        for offset in slots where !removedIndexes.contains(offset) {
+            if table == nil || indexes[offset].table == table { removedIndexes.insert(offset) } else { kept.append(offset) }
+        }
+        indexSlots[key(name)] = kept
+    }
+
+    // MARK: table elements
+
+    /// One element of a CREATE TABLE list, or what follows ADD in ALTER TABLE.
+    private mutating func tableElement(_ c: inout Cursor, slot: Int, inAlter: Bool) {
+        var constraintName: String?
+        if c.accept("CONSTRAINT") {
+            if !(c.isWord("PRIMARY") || c.isWord("UNIQUE") || c.isWord("FOREIGN") || c.isWord("CHECK")) {
+                constraintName = c.identifier()
+            }
+        }
+        let table = tables[slot].name
+        if c.accept("PRIMARY") {
+            _ = c.accept("KEY")
+            let columns = c.isWord("USING") && c.isWord("INDEX", offset: 1) ? usingIndex(&c, slot: slot) : c.columnList(skippingUsing: true)
+            guard let columns else { return }
+            setPrimaryKey(slot: slot, columns: columns, name: constraintName)
+        } else if c.isWord("UNIQUE") {
+            c.p += 1
+            if c.accept("NULLS") { _ = c.accept("NOT"); _ = c.accept("DISTINCT") }
+            let keyword = c.accept("KEY") || c.accept("INDEX")
+            var indexName: String?
+            if !c.isPunctuation(0x28) && !c.isWord("USING") { indexName = c.identifier() }
+            _ = keyword
+            let columns = c.isWord("USING") && c.isWord("INDEX", offset: 1) ? usingIndex(&c, slot: slot) : c.columnList(skippingUsing: true)
+            guard let columns else { return }
+            addUnique(slot: slot, columns: columns, name: mysql ? (constraintName ?? indexName) : constraintName)
+        } else if c.accept("FOREIGN") {
+            _ = c.accept("KEY")
+            var indexName: String?
+            if !c.isPunctuation(0x28) { indexName = c.identifier() }
+            guard let columns = c.columnList() else { return }
+            let target = c.references()
+            addForeignKey(slot: slot, columns: columns, target: target, name: constraintName ?? indexName)
+        } else if c.isWord("CHECK") {
+            c.p += 1
+            let expression = c.groupText()
+            addCheck(slot: slot, column: nil, expression: expression, name: constraintName)
+        } else if constraintName != nil || c.isWord("EXCLUDE") || c.isWord("LIKE") || c.isWord("PERIOD") {
+            return
+        } else if mysql && (c.isWord("KEY") || c.isWord("INDEX") || c.isWord("FULLTEXT") || c.isWord("SPATIAL")) {
+            _ = c.accept("FULLTEXT") || c.accept("SPATIAL")
+            _ = c.accept("KEY") || c.accept("INDEX")
+            var indexName: String?
+            if !c.isPunctuation(0x28) && !c.isWord("USING") { indexName = c.identifier() }
+            var method: String?
+            if c.accept("USING") { method = c.identifier() }
+            guard let columns = c.columnList(skippingUsing: true) else { return }
+            let name = indexName ?? mysqlIndexName(slot: slot, first: columns.first ?? "")
+            appendIndex(DatabaseSchema.Index(
+                name: name, table: table, columns: columns, unique: false, method: method?.lowercased(),
+                definition: "CREATE INDEX \(quote(name)) ON \(quote(table)) (\(columns.map(quote).joined(separator: ", ")))"))
+        } else {
+            column(&c, slot: slot)
+        }
+        _ = inAlter
+    }
+
+    /// `PRIMARY KEY USING INDEX idx` / `UNIQUE USING INDEX idx` (PostgreSQL): the index becomes the constraint.
+    private mutating func usingIndex(_ c: inout Cursor, slot: Int) -> [String]? {
+        c.p += 2
+        guard let name = c.identifier() else { return nil }
+        for offset in indexSlots[key(name)] ?? [] where !removedIndexes.contains(offset) && indexes[offset].table == tables[slot].name {
+            removedIndexes.insert(offset)
+            return indexes[offset].columns
+        }
+        return nil
+    }
+
+    private mutating func column(_ c: inout Cursor, slot: Int) {
+        guard let name = c.identifier() else { return }
+        let table = tables[slot].name
+        let typeStart = c.p
+        while !c.atEnd && !c.atColumnConstraint { c.skipUnit() }
+        let type = c.typeText(typeStart, c.p)
+        let lowerType = type.lowercased()
+        var column = DatabaseSchema.Column(name: name, type: type, nullable: true, defaultValue: nil, isIdentity: false)
+        if lowerType == "serial" || lowerType == "bigserial" || lowerType == "smallserial" || lowerType.hasPrefix("serial") {
+            column.nullable = false
+        }
+        var constraintName: String?
+        var primary = false
+        var unique = false
+        var target: (table: String, columns: [String])?
+        var checks: [String] = []
+        while !c.atEnd {
+            if c.accept("CONSTRAINT") {
+                constraintName = c.identifier()
+                continue
+            }
+            if c.accept("NOT") {
+                if c.accept("NULL") { column.nullable = false }
+                continue
+            }
+            if c.accept("NULL") { column.nullable = true; continue }
+            if c.accept("DEFAULT") {
+                column.defaultValue = c.defaultExpression()
+                continue
+            }
+            if c.accept("PRIMARY") {
+                _ = c.accept("KEY")
+                primary = true
+                column.nullable = false
+                continue
+            }
+            if c.accept("KEY") { primary = true; column.nullable = false; continue } // MySQL `id INT KEY`
+            if c.accept("UNIQUE") {
+                _ = c.accept("KEY")
+                unique = true
+                continue
+            }
+            if c.isWord("REFERENCES") {
+                target = c.references()
+                continue
+            }
+            if c.accept("CHECK") {
+                checks.append(c.groupText())
+                continue
+            }
+            if c.accept("GENERATED") {
+                _ = c.accept("ALWAYS") || (c.accept("BY") && c.accept("DEFAULT"))
+                _ = c.accept("AS")
+                if c.accept("IDENTITY") {
+                    column.isIdentity = true
+                    column.nullable = false
+                }
+                if c.isPunctuation(0x28) { c.skipUnit() }
+                continue
+            }
+            if c.accept("AUTO_INCREMENT") {
+                column.isIdentity = true
+                column.nullable = false
+                continue
+            }
+            if c.accept("ON") { // MySQL ON UPDATE CURRENT_TIMESTAMP
+                _ = c.accept("UPDATE")
+                c.skipUnit()
+                if c.isPunctuation(0x28) { c.skipUnit() }
+                continue
+            }
+            if c.accept("COLLATE") || c.accept("COMMENT") || c.accept("CHARSET") || c.accept("COMPRESSION") || c.accept("STORAGE")
+                || c.accept("COLUMN_FORMAT") || c.accept("SRID") {
+                _ = c.accept("SET")
+                c.skipUnit()
+                continue
+            }
+            if c.accept("CHARACTER") {
+                _ = c.accept("SET")
+                c.skipUnit()
+                continue
+            }
+            c.skipUnit()
+        }
+        if let existing = columnSlots[slot]?[key(name)] {
+            tables[slot].columns[existing] = column
+        } else {
+            columnSlots[slot, default: [:]][key(name)] = tables[slot].columns.count
+            tables[slot].columns.append(column)
+        }
+        if primary { setPrimaryKey(slot: slot, columns: [name], name: mysql ? nil : constraintName) }
+        if unique { addUnique(slot: slot, columns: [name], name: mysql ? nil : constraintName) }
+        if let target { addForeignKey(slot: slot, columns: [name], target: target, name: mysql ? nil : constraintName) }
+        for check in checks { addCheck(slot: slot, column: name, expression: check, name: mysql ? nil : constraintName) }
+        _ = table
+    }
+
+    // MARK: recording
+
+    private mutating func setPrimaryKey(slot: Int, columns: [String], name: String?) {
+        let table = tables[slot].name
+        tables[slot].primaryKey = columns
+        for column in columns {
+            if let index = columnSlots[slot]?[key(column)] { tables[slot].columns[index].nullable = false }
+        }
+        let constraintName = mysql ? "PRIMARY" : (name ?? postgresName(table, [], "pkey"))
+        appendConstraint(DatabaseSchema.Constraint(name: constraintName, table: table, kind: .primaryKey, columns: columns))
+    }
+
+    private mutating func addUnique(slot: Int, columns: [String], name: String?) {
+        let table = tables[slot].name
+        let constraintName = name ?? (mysql ? mysqlIndexName(slot: slot, first: columns.first ?? "") : postgresName(table, columns, "key"))
+        appendConstraint(DatabaseSchema.Constraint(name: constraintName, table: table, kind: .unique, columns: columns))
+    }
+
+    private mutating func addForeignKey(slot: Int, columns: [String], target: (table: String, columns: [String])?, name: String?) {
+        let table = tables[slot].name
+        let constraintName = name ?? (mysql ? mysqlCounted(table, "ibfk") : postgresName(table, columns, "fkey"))
+        appendConstraint(DatabaseSchema.Constraint(
+            name: constraintName, table: table, kind: .foreignKey, columns: columns,
+            referencedTable: target?.table, referencedColumns: target?.columns ?? []))
+    }
+
+    private mutating func addCheck(slot: Int, column: String?, expression: String, name: String?) {
+        let table = tables[slot].name
+        var constraintName = name
+        if constraintName == nil {
+            if mysql {
+                constraintName = mysqlCounted(table, "chk")
+            } else {
+                // PostgreSQL names a check after its column when the expression uses exactly one column.
+                let used = Self.columnsUsed(in: expression, known: columnSlots[slot] ?? [:], mysql: mysql)
+                let only = column.map { [$0] } ?? (used.count == 1 ? used : [])
+                constraintName = postgresName(table, only, "check")
+            }
+        }
+        appendConstraint(DatabaseSchema.Constraint(name: constraintName!, table: table, kind: .check,
+                                                     columns: column.map { [$0] } ?? [], expression: expression))
+    }
+
+    private mutating func mysqlCounted(_ table: String, _ label: String) -> String {
+        let key = table + "\u{0}" + label
+        let next = (mysqlCounters[key] ?? 0) + 1
+        mysqlCounters[key] = next
+        return "\(table)_\(label)_\(next)"
+    }
+
+    /// MySQL names an unnamed key after its first column, adding `_2`, `_3`… when that name is taken.
+    private mutating func mysqlIndexName(slot: Int, first: String) -> String {
+        let table = tables[slot].name
+        let taken = takenNames[table] ?? []
+        if !taken.contains(first.lowercased()) { return first }
+        let counter = table + "\u{0}" + first.lowercased()
+        var suffix = max(2, mysqlCounters[counter] ?? 2)
+        while taken.contains("\(first)_\(suffix)".lowercased()) { suffix += 1 }
+        mysqlCounters[counter] = suffix + 1
+        return "\(first)_\(suffix)"
+    }
+
+    /// PostgreSQL's `ChooseConstraintName`/`ChooseRelationName`: the implicit name, with `1`, `2`… added to
+    /// the label while the name is taken.
+    private mutating func postgresName(_ table: String, _ columns: [String], _ label: String) -> String {
+        let base = ImplicitNames.postgres(table, columns, label)
+        guard postgresTaken.contains(base) else { return base }
+        var pass = postgresNextSuffix[base] ?? 1
+        var name = ImplicitNames.postgres(table, columns, label + "\(pass)")
+        while postgresTaken.contains(name) {
+            pass += 1
+            name = ImplicitNames.postgres(table, columns, label + "\(pass)")
+        }
+        postgresNextSuffix[base] = pass + 1
+        return name
+    }
+
+    /// The name PostgreSQL uses for an index column: the column, a called function's name, or `expr`.
+    static func indexColumnName(_ column: String) -> String {
+        guard column.contains("(") else { return column }
+        let trimmed = column.drop { $0 == "(" || $0 == " " }
+        let name = trimmed.prefix { $0.isLetter || $0.isNumber || $0 == "_" }
+        let rest = trimmed.dropFirst(name.count).drop { $0 == " " }
+        return !name.isEmpty && rest.hasPrefix("(") ? name.lowercased() : "expr"
+    }
+
+    private mutating func appendIndex(_ index: DatabaseSchema.Index) {
+        postgresTaken.insert(index.name)
+        indexSlots[key(index.name), default: []].append(indexes.count)
+        tableIndexes[index.table, default: []].append(indexes.count)
+        takenNames[index.table, default: []].insert(index.name.lowercased())
+        indexes.append(index)
+    }
+
+    private mutating func appendConstraint(_ constraint: DatabaseSchema.Constraint) {
+        postgresTaken.insert(constraint.name)
+        tableConstraints[constraint.table, default: []].append(constraints.count)
+        if constraint.kind == .unique || constraint.kind == .primaryKey {
+            takenNames[constraint.table, default: []].insert(constraint.name.lowercased())
+        }
+        constraints.append(constraint)
+    }
+
+    /// The lookup key of a column or index name: MySQL compares them case-insensitively.
+    private func key(_ name: String) -> String { mysql ? name.lowercased() : name }
+
+    private mutating func implicitIndexName(slot: Int, columns: [String]) -> String {
+        let table = tables[slot].name
+        if mysql { return mysqlIndexName(slot: slot, first: columns.first ?? "") }
+        return postgresName(table, columns.map(Self.indexColumnName), "idx")
+    }
+
+    private func quote(_ name: String) -> String {
+        mysql ? "`" + name.replacingOccurrences(of: "`", with: "``") + "`"
+            : "\"" + name.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+
+    static func same(_ a: String, _ b: String, _ mysql: Bool) -> Bool {
+        mysql ? a.lowercased() == b.lowercased() : a == b
+    }
+
+    /// The distinct column names that appear as words in an expression.
+    static func columnsUsed(in expression: String, known: [String: Int], mysql: Bool) -> [String] {
+        let lexer = SchemaLexer(expression, mysql: mysql)
+        var seen: [String] = []
+        for token in lexer.tokenize() where token.kind == .word || token.kind == .quotedIdentifier {
+            var text = lexer.text(token)
+            if token.kind == .quotedIdentifier { text = String(text.dropFirst().dropLast()) } else if !mysql { text = text.lowercased() }
+            if known[mysql ? text.lowercased() : text] != nil && !seen.contains(text) {
+                seen.append(text)
+                if seen.count > 1 { break }
+            }
+        }
+        return seen
+    }
+}
+
+/// A position inside one statement's tokens.
+struct Cursor {
+    typealias Token = SchemaLexer.Token
+    let lexer: SchemaLexer
+    let tokens: [Token]
+    var p: Int
+    let end: Int
+
+    var atEnd: Bool { p >= end }
+
+    func isWord(_ keyword: StaticString, offset: Int = 0) -> Bool {
+        let index = p + offset
+        return index < end && lexer.isWord(tokens[index], keyword)
+    }
+
+    func isPunctuation(_ character: UInt8) -> Bool {
+        p < end && lexer.isPunctuation(tokens[p], character)
+    }
+
+    mutating func accept(_ keyword: StaticString) -> Bool {
+        guard isWord(keyword) else { return false }
+        p += 1
+        return true
+    }
+
+    /// An identifier: an unquoted word (folded to lower case on PostgreSQL) or a quoted one.
+    mutating func identifier() -> String? {
+        guard p < end else { return nil }
+        let token = tokens[p]
+        switch token.kind {
+        case .word:
+            p += 1
+            let text = lexer.text(token)
+            return lexer.mysql ? text : text.lowercased()
+        case .quotedIdentifier, .string:
+            guard token.kind == .quotedIdentifier || lexer.mysql else { return nil }
+            p += 1
+            let text = lexer.text(token)
+            guard let quote = text.first else { return nil }
+            var body = Substring(text.dropFirst())
+            if body.last == quote { body = body.dropLast() }
+            return body.replacingOccurrences(of: String([quote, quote]), with: String(quote))
+        default:
+            return nil
+        }
+    }
+
+    /// `schema.table` or `table`: the last part.
+    mutating func qualifiedName() -> String? {
+        guard var name = identifier() else { return nil }
+        while isPunctuation(0x2E) {
+            p += 1
+            guard let next = identifier() else { break }
+            name = next
+        }
+        return name
+    }
+
+    /// The index of the `)` matching the `(` at `index`, or `end`.
+    func matching(_ index: Int) -> Int {
+        var depth = 0
+        var q = index
+        while q < end {
+            if lexer.isPunctuation(tokens[q], 0x28) { depth += 1 }
+            else if lexer.isPunctuation(tokens[q], 0x29) {
+                depth -= 1
+                if depth == 0 { return q }
+            }
+            q += 1
+        }
+        return end
+    }
+
+    /// Skips one token, or a whole parenthesised group.
+    mutating func skipUnit() {
+        guard p < end else { return }
+        if isPunctuation(0x28) { p = min(matching(p) + 1, end) } else { p += 1 }
+    }
+
+    /// Ranges between the top-level commas of `start..<stop`.
+    func split(_ start: Int, _ stop: Int) -> [(Int, Int)] {
+        var result: [(Int, Int)] = []
+        var depth = 0
+        var itemStart = start
+        var q = start
+        while q < stop {
+            let token = tokens[q]
+            if lexer.isPunctuation(token, 0x28) { depth += 1 }
+            else if lexer.isPunctuation(token, 0x29) { depth -= 1 }
+            else if depth == 0 && lexer.isPunctuation(token, 0x2C) {
+                if q > itemStart { result.append((itemStart, q)) }
+                itemStart = q + 1
+            }
+            q += 1
+        }
+        if stop > itemStart { result.append((itemStart, stop)) }
+        return result
+    }
+
+    /// `(a, b(10) DESC, (lower(c)))`: plain column names, or the text of an expression.
+    mutating func columnList(skippingUsing: Bool = false) -> [String]? {
+        if skippingUsing && accept("USING") { skipUnit() }
+        guard isPunctuation(0x28) else { return nil }
+        let close = matching(p)
+        var columns: [String] = []
+        for (start, stop) in split(p + 1, close) {
+            var item = Cursor(lexer: lexer, tokens: tokens, p: start, end: stop)
+            let token = tokens[start]
+            let isName = token.kind == .word || token.kind == .quotedIdentifier
+            let callsFunction = isName && !lexer.mysql && start + 1 < stop && lexer.isPunctuation(tokens[start + 1], 0x28)
+            if isName && !callsFunction, let name = item.identifier() {
+                columns.append(name)
+            } else {
+                columns.append(lexer.text(from: tokens[start].start, to: tokens[stop - 1].end))
+            }
+        }
+        p = min(close + 1, end)
+        if skippingUsing && accept("USING") { skipUnit() }
+        return columns
+    }
+
+    /// `REFERENCES table [(columns)] [MATCH …] [ON DELETE|UPDATE action] [DEFERRABLE …]`.
+    mutating func references() -> (table: String, columns: [String])? {
+        guard accept("REFERENCES"), let table = qualifiedName() else { return nil }
+        let columns = isPunctuation(0x28) ? (columnList() ?? []) : []
+        while !atEnd {
+            if accept("MATCH") { skipUnit(); continue }
+            if isWord("ON") && (isWord("DELETE", offset: 1) || isWord("UPDATE", offset: 1)) {
+                p += 2
+                if accept("NO") { _ = accept("ACTION") }
+                else if accept("SET") { skipUnit(); if isPunctuation(0x28) { skipUnit() } }
+                else { skipUnit() }
+                continue
+            }
+            if accept("DEFERRABLE") { continue }
+            if isWord("NOT") && isWord("DEFERRABLE", offset: 1) { p += 2; continue }
+            if accept("INITIALLY") { skipUnit(); continue }
+            break
+        }
+        return (table, columns)
+    }
+
+    /// The text inside the parenthesised group at the cursor, which is skipped.
+    mutating func groupText() -> String {
+        guard isPunctuation(0x28) else { return "" }
+        let close = matching(p)
+        let text = close > p + 1 ? lexer.text(from: tokens[p + 1].start, to: tokens[close - 1].end) : ""
+        p = min(close + 1, end)
+        return text
+    }
+
+    /// The rest of the current range as written.
+    mutating func rest() -> String {
+        guard p < end else { return "" }
+        let text = lexer.text(from: tokens[p].start, to: tokens[end - 1].end)
+        p = end
+        return text
+    }
+
+    /// A DEFAULT expression: at least one unit, then everything up to the next column constraint.
+    mutating func defaultExpression() -> String {
+        guard p < end else { return "" }
+        let start = p
+        skipUnit()
+        while !atEnd && !atColumnConstraint { skipUnit() }
+        return lexer.text(from: tokens[start].start, to: tokens[p - 1].end)
+    }
+
+    /// True at a word that starts a column constraint, ending a type or a default.
+    var atColumnConstraint: Bool {
+        guard p < end, tokens[p].kind == .word else { return false }
+        for keyword: StaticString in ["NOT", "NULL", "DEFAULT", "PRIMARY", "UNIQUE", "REFERENCES", "CHECK", "CONSTRAINT",
+                                      "GENERATED", "AUTO_INCREMENT", "COLLATE", "COMMENT", "ON", "AS", "CHARSET",
+                                      "VISIBLE", "INVISIBLE", "STORAGE", "COLUMN_FORMAT", "SRID", "COMPRESSION", "KEY"]
+        where lexer.isWord(tokens[p], keyword) {
+            return true
+        }
+        return isWord("CHARACTER") && isWord("SET", offset: 1)
+    }
+
+    /// A type as written, with spacing normalised: `numeric(12,2)`, `timestamp with time zone`, `text[]`.
+    func typeText(_ start: Int, _ stop: Int) -> String {
+        var result = ""
+        var previous: Token?
+        for index in start..<min(stop, end) {
+            let token = tokens[index]
+            let text = lexer.text(token)
+            if let previous {
+                let tight = lexer.isPunctuation(token, 0x28) || lexer.isPunctuation(token, 0x29) || lexer.isPunctuation(token, 0x2C)
+                    || lexer.isPunctuation(token, 0x5B) || lexer.isPunctuation(token, 0x5D)
+                    || lexer.isPunctuation(previous, 0x28) || lexer.isPunctuation(previous, 0x5B) || lexer.isPunctuation(previous, 0x2C)
+                    || lexer.isPunctuation(token, 0x2E) || lexer.isPunctuation(previous, 0x2E)
+                if !tight { result += " " }
+            }
+            result += text
+            previous = token
+        }
+        return result
     }
 }

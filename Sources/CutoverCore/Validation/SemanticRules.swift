@@ -1,7 +1,13 @@
-/// The rules about meaning, run on a structurally valid spec (see docs/rules.md). Placeholder until
-/// the semantic layer lands.
+/// The rules about meaning, run on a structurally valid spec (see docs/rules.md). Rules that need the
+/// exact place of a value the typed spec does not keep (engine consistency, strategy fields, canary
+/// weights, NOT NULL without default, scripts, images) run on the syntax tree in `ConsistencyRules`;
+/// this stage checks the changes in order against the base schema (`ReferenceRules`).
 public struct SemanticRules: Sendable {
     public init() {}
 
-    public func check(_ spec: MigrationSpec, schema: DatabaseSchema?, diagnostics: inout DiagnosticBag) {}
+    public func check(_ spec: MigrationSpec, schema: DatabaseSchema?, diagnostics: inout DiagnosticBag) {
+        var references = ReferenceRules(spec: spec, schema: schema, file: diagnostics.file)
+        references.check(spec)
+        diagnostics.append(contentsOf: references.diagnostics.diagnostics)
+    }
 }

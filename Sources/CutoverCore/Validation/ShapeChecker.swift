@@ -11,6 +11,7 @@ public struct ShapeChecker: Sendable {
 
     public func check(_ root: SyntaxNode, diagnostics: inout DiagnosticBag) {
         check(root, against: .object(SpecShape.migration), field: "spec", diagnostics: &diagnostics)
+        ConsistencyRules().check(root, diagnostics: &diagnostics)
     }
 
     private func check(_ node: SyntaxNode, against shape: Shape, field: String, diagnostics: inout DiagnosticBag) {

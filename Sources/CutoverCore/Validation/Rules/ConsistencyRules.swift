@@ -1,0 +1,343 @@
+/// Rules across fields of one spec that need the exact place of a value, so they read the syntax tree
+/// (the typed spec keeps only some locations). `ShapeChecker` runs them after the structural pass; each
+/// rule looks only at values that are well-formed, so a value with a shape error is reported once.
+///
+/// - CUT035 engine consistency: operator, runner tool, index method and predicate, blue-green engine and versions
+/// - CUT021 PostgreSQL's 63-byte identifier limit (the shape allows MySQL's 64)
+/// - CUT036 blue-green-only fields, and the fields blue-green needs
+/// - CUT016 an expand-contract spec without changes
+/// - CUT034 canary weights that go down
+/// - CUT040 a NOT NULL column with neither default nor `up`
+/// - CUT022 client meta-commands in `sql` scripts; CUT050 passwords in `sql` scripts
+/// - CUT051 (warning) images without a pinned tag or digest
+struct ConsistencyRules {
+    typealias Engine = MigrationSpec.Engine
+
+    func check(_ root: SyntaxNode, diagnostics: inout DiagnosticBag) {
+        guard let specEntry = root.entry("spec"), specEntry.value.entries != nil else { return }
+        let spec = specEntry.value
+        let database = spec["database"]
+        let engine = database?["engine"]?.scalarValue.flatMap(Engine.init(rawValue:))
+        let strategyNode = spec["strategy"]
+        let strategyText = strategyNode?.scalarValue ?? "expand-contract"
+        let strategy = MigrationSpec.Strategy(rawValue: strategyText)
+
+        if let engine { checkEngine(spec, engine: engine, strategy: strategy, diagnostics: &diagnostics) }
+        if let strategy { checkStrategy(spec, specLocation: specEntry.keyLocation, strategy: strategy, diagnostics: &diagnostics) }
+        checkRollout(spec, diagnostics: &diagnostics)
+        checkImages(spec, diagnostics: &diagnostics)
+        for item in spec["changes"]?.items ?? [] {
+            guard let entries = item.entries, entries.count == 1, let entry = entries.first, entry.value.entries != nil else { continue }
+            checkChange(entry.key, entry.value, engine: engine, diagnostics: &diagnostics)
+        }
+        if engine == .postgresql {
+            IdentifierWalk.visit(root, shape: .object(SpecShape.migration)) { node, text in
+                if text.utf8.count > 63 && text.utf8.count <= 64 {
+                    diagnostics.report(.sqlIdentifier, Message.postgresIdentifierLength(text), at: node.location)
+                }
+            }
+        }
+    }
+
+    // MARK: engine
+
+    private func checkEngine(_ spec: SyntaxNode, engine: Engine, strategy: MigrationSpec.Strategy?, diagnostics: inout DiagnosticBag) {
+        let database = spec["database"]
+        if let node = database?["operator"], let value = node.scalarValue {
+            if value == "zalando" && engine != .postgresql {
+                diagnostics.report(.engineConsistency, Message.operatorEngine(value, engine: engine.rawValue, supported: "postgresql"), at: node.location)
+            } else if value == "bitpoke" && engine != .mysql {
+                diagnostics.report(.engineConsistency, Message.operatorEngine(value, engine: engine.rawValue, supported: "mysql"), at: node.location)
+            }
+        }
+        if let node = spec["runner"]?["tool"], let value = node.scalarValue {
+            if value == "psql" && engine != .postgresql {
+                diagnostics.report(.engineConsistency, Message.toolEngine(value, engine: engine.rawValue, supported: "postgresql"), at: node.location)
+            } else if value == "mysql" && engine != .mysql {
+                diagnostics.report(.engineConsistency, Message.toolEngine(value, engine: engine.rawValue, supported: "mysql"), at: node.location)
+            }
+        }
+        guard strategy == .blueGreen else { return }
+        if engine == .mysql, let node = spec["strategy"] {
+            diagnostics.report(.engineConsistency, Message.blueGreenEngine, at: node.location)
+            return
+        }
+        let blueVersion = database?["version"]
+        if let node = blueVersion, let value = node.scalarValue, let major = Self.major(value), major < 10 {
+            diagnostics.report(.engineConsistency, Message.logicalReplicationVersion(value), at: node.location)
+        }
+        if let blue = blueVersion?.scalarValue.flatMap(Self.version), let node = spec["target"]?["version"],
+           let greenText = node.scalarValue, let green = Self.version(greenText), green.lexicographicallyPrecedes(blue) {
+            diagnostics.report(.engineConsistency, Message.targetVersionOlder(greenText, than: blueVersion?.scalarValue ?? ""), at: node.location)
+        }
+    }
+
+    static func version(_ text: String) -> [Int]? {
+        guard KubernetesText.isVersion(text) else { return nil }
+        return text.split(separator: ".").compactMap { Int($0) }
+    }
+
+    static func major(_ text: String) -> Int? { version(text)?.first }
+
+    // MARK: strategy
+
+    private func checkStrategy(_ spec: SyntaxNode, specLocation: SourceLocation, strategy: MigrationSpec.Strategy, diagnostics: inout DiagnosticBag) {
+        switch strategy {
+        case .expandContract:
+            for field in ["target", "replication", "switchover"] {
+                if let entry = spec.entry(field) {
+                    diagnostics.report(.strategyFields, Message.blueGreenOnly(field), at: entry.keyLocation)
+                }
+            }
+            if let changes = spec["changes"] {
+                if let items = changes.items, items.isEmpty {
+                    diagnostics.report(.emptyChanges, Message.emptyChanges, at: changes.location)
+                }
+            } else {
+                diagnostics.report(.emptyChanges, Message.missingChanges, at: spec["strategy"]?.location ?? specLocation)
+            }
+        case .blueGreen:
+            let location = spec["strategy"]?.location ?? specLocation
+            for field in ["target", "switchover"] where spec[field] == nil {
+                diagnostics.report(.strategyFields, Message.blueGreenNeeds(field), at: location)
+            }
+        }
+    }
+
+    // MARK: rollout
+
+    private func checkRollout(_ spec: SyntaxNode, diagnostics: inout DiagnosticBag) {
+        var highest: Int?
+        for step in spec["rollout"]?["steps"]?.items ?? [] {
+            guard let node = step["setWeight"], let text = node.scalarValue, let weight = ScalarResolution.integer(text),
+                  (1...100).contains(weight) else { continue }
+            if let previous = highest, weight < previous {
+                diagnostics.report(.canarySteps, Message.decreasingWeight(weight, after: previous), at: node.location)
+            }
+            highest = max(highest ?? weight, weight)
+        }
+    }
+
+    // MARK: images
+
+    private func checkImages(_ spec: SyntaxNode, diagnostics: inout DiagnosticBag) {
+        for (field, node) in [("app.image", spec["app"]?["image"]), ("runner.image", spec["runner"]?["image"])] {
+            guard let node, let text = node.scalarValue, KubernetesText.imageProblem(text) == nil else { continue }
+            if let problem = Self.pinningProblem(text) {
+                diagnostics.report(.unpinnedImage, Message.unpinnedImage(text, field: field, problem: problem), at: node.location)
+            }
+        }
+    }
+
+    /// Nil for `repo@sha256:…` or `repo:tag` with a tag other than `latest`.
+    static func pinningProblem(_ image: String) -> String? {
+        if image.contains("@") { return nil }
+        let lastSlash = image.lastIndex(of: "/")
+        guard let colon = image.lastIndex(of: ":"), lastSlash.map({ colon > $0 }) ?? true else { return "it has no tag" }
+        return image[image.index(after: colon)...] == "latest" ? "its tag is 'latest'" : nil
+    }
+
+    // MARK: changes
+
+    private func checkChange(_ operation: String, _ body: SyntaxNode, engine: Engine?, diagnostics: inout DiagnosticBag) {
+        switch operation {
+        case "addColumn":
+            guard let column = body["column"], let nullable = column["nullable"], let text = nullable.scalarValue,
+                  case .scalar(_, .plain) = nullable.kind, ScalarResolution.bool(text) == false else { return }
+            let hasDefault = column["default"].map { !$0.isNull } ?? false
+            let hasUp = body["up"].map { !$0.isNull } ?? false
+            if !hasDefault && !hasUp {
+                let name = column["name"]?.scalarValue ?? "?"
+                diagnostics.report(.notNullWithoutDefault, Message.notNullWithoutDefault(name), at: nullable.location)
+            }
+        case "createIndex":
+            let method = body["method"]
+            let unique = body["unique"].flatMap { $0.scalarValue }.flatMap(ScalarResolution.bool) ?? false
+            if engine == .mysql {
+                if let method, let value = method.scalarValue, value != "btree" {
+                    diagnostics.report(.engineConsistency, Message.mysqlIndexMethod(value), at: method.location)
+                }
+                if let predicate = body["where"], !predicate.isNull {
+                    diagnostics.report(.engineConsistency, Message.mysqlPartialIndex, at: predicate.location)
+                }
+            } else if unique, let method, let value = method.scalarValue, value != "btree",
+                      ["hash", "gin", "gist", "brin", "spgist"].contains(value) {
+                diagnostics.report(.engineConsistency, Message.uniqueIndexMethod(value), at: method.location)
+            }
+        case "sql":
+            for field in ["up", "down"] {
+                guard let node = body[field], let text = node.scalarValue, !node.isNull else { continue }
+                if let engine, let command = ScriptScanner.clientCommand(in: text, engine: engine) {
+                    diagnostics.report(.unsafeSQL, Message.clientCommand(command, field: "sql.\(field)", engine: engine), at: node.location)
+                }
+                if ShapeChecker.credentialURL(in: text) == nil, let found = ScriptScanner.inlinePassword(in: text) {
+                    diagnostics.report(.inlineSecret, Message.passwordInSQL(found, field: "sql.\(field)"), at: node.location)
+                }
+            }
+        default:
+            break
+        }
+    }
+}
+
+/// Visits every SQL identifier value in the tree, following the shape.
+enum IdentifierWalk {
+    static func visit(_ root: SyntaxNode, shape: Shape, _ body: (SyntaxNode, String) -> Void) {
+        var stack: [(SyntaxNode, Shape)] = [(root, shape)]
+        while let (node, shape) = stack.popLast() {
+            switch shape {
+            case .object(let object):
+                for entry in node.entries ?? [] {
+                    if let field = object.field(entry.key) { stack.append((entry.value, field.shape)) }
+                }
+            case .list(let element, _):
+                for item in node.items ?? [] { stack.append((item, element)) }
+            case .oneKey(_, let fields):
+                guard let entries = node.entries, entries.count == 1, let entry = entries.first,
+                      let field = fields.first(where: { $0.name == entry.key }) else { continue }
+                stack.append((entry.value, field.shape))
+            case .text(.sqlIdentifier):
+                if let text = node.scalarValue, !node.isNull { body(node, text) }
+            default:
+                continue
+            }
+        }
+    }
+}
+
+/// Scans the hand-written SQL of `sql` changes the way the engine's command-line client does.
+enum ScriptScanner {
+    /// The first backslash command outside strings, quoted names, dollar quotes and comments: psql and the
+    /// mysql client both run these (`\!` starts a shell), so a script must not carry one.
+    static func clientCommand(in text: String, engine: MigrationSpec.Engine) -> String? {
+        let lexer = SchemaLexer(text, mysql: engine == .mysql)
+        let bytes = lexer.bytes
+        // The lexer drops psql meta-command lines; find the backslashes it saw outside tokens and comments.
+        var covered = [Bool](repeating: false, count: bytes.count)
+        for token in lexer.tokenize() where token.kind != .punctuation {
+            for index in token.start..<token.end { covered[index] = true }
+        }
+        var index = 0
+        var inLineComment = false
+        var blockDepth = 0
+        while index < bytes.count {
+            let byte = bytes[index]
+            if covered[index] { index += 1; continue }
+            if inLineComment {
+                if byte == 0x0A { inLineComment = false }
+                index += 1
+                continue
+            }
+            if blockDepth > 0 {
+                if byte == 0x2A && index + 1 < bytes.count && bytes[index + 1] == 0x2F { blockDepth -= 1; index += 2; continue }
+                if engine == .postgresql && byte == 0x2F && index + 1 < bytes.count && bytes[index + 1] == 0x2A { blockDepth += 1; index += 2; continue }
+                index += 1
+                continue
+            }
+            if byte == 0x2D && index + 1 < bytes.count && bytes[index + 1] == 0x2D { inLineComment = true; index += 2; continue }
+            if byte == 0x23 && engine == .mysql { inLineComment = true; index += 1; continue }
+            if byte == 0x2F && index + 1 < bytes.count && bytes[index + 1] == 0x2A { blockDepth = 1; index += 2; continue }
+            if byte == 0x5C {
+                var end = index + 1
+                while end < bytes.count && end - index < 12 && bytes[end] != 0x20 && bytes[end] != 0x0A && bytes[end] != 0x09 { end += 1 }
+                return String(decoding: bytes[index..<end], as: UTF8.self)
+            }
+            index += 1
+        }
+        return nil
+    }
+
+    /// A password written into SQL: `PASSWORD '…'`, `IDENTIFIED BY '…'`, `password=…` in a connection string.
+    static func inlinePassword(in text: String) -> String? {
+        let lower = Array(text.lowercased().utf8)
+        func skipSpaces(_ i: Int) -> Int {
+            var i = i
+            while i < lower.count && (lower[i] == 0x20 || lower[i] == 0x09 || lower[i] == 0x0A || lower[i] == 0x0D) { i += 1 }
+            return i
+        }
+        func matches(_ word: String, at i: Int) -> Bool {
+            let w = Array(word.utf8)
+            guard i + w.count <= lower.count else { return false }
+            for k in 0..<w.count where lower[i + k] != w[k] { return false }
+            return true
+        }
+        var i = 0
+        while i < lower.count {
+            if matches("password", at: i) {
+                let after = skipSpaces(i + 8)
+                if after < lower.count && (lower[after] == 0x27 || lower[after] == 0x3D) {
+                    // `password 'x'` (CREATE ROLE, user mappings) or `password=x` (connection strings); an
+                    // empty value or a placeholder is still a password in the file.
+                    return "password"
+                }
+                i += 8
+                continue
+            }
+            if matches("identified", at: i) {
+                var j = skipSpaces(i + 10)
+                if matches("with", at: j) {
+                    j = skipSpaces(j + 4)
+                    while j < lower.count && lower[j] != 0x20 { j += 1 }
+                    j = skipSpaces(j)
+                }
+                if matches("by", at: j), skipSpaces(j + 2) < lower.count, lower[skipSpaces(j + 2)] == 0x27 {
+                    return "identified by"
+                }
+                i += 10
+                continue
+            }
+            i += 1
+        }
+        return nil
+    }
+}
+
+extension Message {
+    public static func postgresIdentifierLength(_ text: String) -> String {
+        "'\(text)' is longer than 63 characters, PostgreSQL's limit for identifiers"
+    }
+    public static func operatorEngine(_ value: String, engine: String, supported: String) -> String {
+        "operator '\(value)' runs \(supported) clusters, but 'database.engine' is '\(engine)'"
+    }
+    public static func toolEngine(_ value: String, engine: String, supported: String) -> String {
+        "runner tool '\(value)' is the \(supported) client, but 'database.engine' is '\(engine)'; use '\(engine == "mysql" ? "mysql" : "psql")', 'flyway' or 'liquibase'"
+    }
+    public static let blueGreenEngine =
+        "strategy 'blue-green' needs PostgreSQL logical replication; for 'mysql' use 'expand-contract'"
+    public static func logicalReplicationVersion(_ version: String) -> String {
+        "blue-green needs logical replication, which PostgreSQL has from version 10; 'database.version' is '\(version)'"
+    }
+    public static func targetVersionOlder(_ green: String, than blue: String) -> String {
+        "'target.version' '\(green)' is older than 'database.version' '\(blue)'; blue-green moves to the same or a newer version"
+    }
+    public static func blueGreenOnly(_ field: String) -> String {
+        "'\(field)' is only used by strategy 'blue-green'; remove it or set 'strategy: blue-green'"
+    }
+    public static func blueGreenNeeds(_ field: String) -> String {
+        "strategy 'blue-green' needs '\(field)'"
+    }
+    public static let missingChanges = "an expand-contract migration needs 'changes' with at least one change"
+    public static func decreasingWeight(_ weight: Int, after previous: Int) -> String {
+        "canary weight \(weight) is lower than the earlier weight \(previous); weights must not decrease"
+    }
+    public static func unpinnedImage(_ image: String, field: String, problem: String) -> String {
+        "'\(field)' '\(image)' is not pinned: \(problem); use a version tag or a digest (image@sha256:…)"
+    }
+    public static func notNullWithoutDefault(_ column: String) -> String {
+        "NOT NULL column '\(column)' needs a 'default' or an 'up' expression to fill existing rows"
+    }
+    public static func mysqlIndexMethod(_ method: String) -> String {
+        "index method '\(method)' is PostgreSQL only; MySQL InnoDB indexes are 'btree'"
+    }
+    public static let mysqlPartialIndex = "'where' (a partial index) is PostgreSQL only; MySQL has no partial indexes"
+    public static func uniqueIndexMethod(_ method: String) -> String {
+        "a unique index must use method 'btree'; PostgreSQL cannot build a unique '\(method)' index"
+    }
+    public static func clientCommand(_ command: String, field: String, engine: MigrationSpec.Engine) -> String {
+        let client = engine == .postgresql ? "psql" : "mysql client"
+        return "'\(field)' contains the \(client) command '\(command)'; scripts must be plain SQL"
+    }
+    public static func passwordInSQL(_ what: String, field: String) -> String {
+        "'\(field)' writes a password into SQL ('\(what)'); never put secrets in a spec, reference a Secret with 'database.credentialsSecret'"
+    }
+}

@@ -1,0 +1,417 @@
+/// Checks every change's references in order against a `SymbolicSchema`: CUT041 unknown table, CUT042
+/// unknown column, CUT043 unknown index, CUT044 already exists, CUT049 reference mismatch, CUT014 for
+/// table constraints and column changes that say nothing, and CUT047 on every `sql` change.
+struct ReferenceRules {
+    private(set) var schema: SymbolicSchema
+    private(set) var diagnostics: DiagnosticBag
+
+    init(spec: MigrationSpec, schema: DatabaseSchema?, file: String) {
+        self.schema = SymbolicSchema(engine: spec.database.engine, schema: schema)
+        self.diagnostics = DiagnosticBag(file: file)
+    }
+
+    mutating func check(_ spec: MigrationSpec) {
+        for change in spec.changes { check(change) }
+        if let checksum = spec.checksum { checkChecksumTables(checksum.tables) }
+    }
+
+    // MARK: operations
+
+    private mutating func check(_ change: Change) {
+        let line = change.location.line
+        switch change.operation {
+        case .addColumn(let table, let column, _):
+            guard requireTable(table) else { return }
+            if schema.hasColumn(column.name.value, in: table.value) {
+                report(.alreadyExists, Message.columnExists(column.name.value, table: table.value), column.name)
+                return
+            }
+            let key = schema.columnKey(column.name.value)
+            schema.update(table.value) { state in
+                state.columns[key] = .init(name: column.name.value, nullable: column.nullable)
+                state.gone[key] = nil
+                if column.unique { state.uniqueSets.append([key]) }
+            }
+            if let reference = column.references { checkColumnReference(column, reference) }
+
+        case .dropColumn(let table, let column, _):
+            guard requireTable(table), requireColumn(column, of: table.value) else { return }
+            let key = schema.columnKey(column.value)
+            schema.update(table.value) { state in
+                state.columns[key] = nil
+                state.gone[key] = "it was dropped at line \(line)"
+            }
+
+        case .renameColumn(let table, let from, let to):
+            if from.value == to.value {
+                report(.alreadyExists, Message.renameToItself("column", from.value), to)
+                return
+            }
+            guard requireTable(table), requireColumn(from, of: table.value) else { return }
+            let fromKey = schema.columnKey(from.value), toKey = schema.columnKey(to.value)
+            if fromKey != toKey && schema.hasColumn(to.value, in: table.value) {
+                report(.alreadyExists, Message.columnExists(to.value, table: table.value), to)
+                return
+            }
+            schema.update(table.value) { state in
+                var column = state.columns.removeValue(forKey: fromKey) ?? .init(name: from.value, nullable: nil)
+                column.name = to.value
+                state.columns[toKey] = column
+                state.gone[toKey] = nil
+                if fromKey != toKey { state.gone[fromKey] = "it was renamed to '\(to.value)' at line \(line)" }
+                state.primaryKey = state.primaryKey.map { $0 == fromKey ? toKey : $0 }
+                state.uniqueSets = state.uniqueSets.map { set in
+                    set.contains(fromKey) ? set.subtracting([fromKey]).union([toKey]) : set
+                }
+            }
+
+        case .alterColumn(let alter):
+            guard requireTable(alter.table), requireColumn(alter.column, of: alter.table.value) else { return }
+            if alter.type == nil && alter.nullable == nil && alter.defaultValue == nil && !alter.dropDefault {
+                report(.operationShape, Message.alterNothing(alter.column.value), alter.column)
+                return
+            }
+            if let value = alter.defaultValue, alter.dropDefault {
+                report(.operationShape, Message.defaultAndDropDefault, value)
+            }
+            if let nullable = alter.nullable {
+                let key = schema.columnKey(alter.column.value)
+                schema.update(alter.table.value) { state in
+                    state.columns[key]?.nullable = nullable.value
+                }
+            }
+
+        case .createTable(let name, let columns, let primaryKey, let constraints):
+            createTable(name, columns, primaryKey, constraints, line: line)
+
+        case .dropTable(let name):
+            guard requireTable(name) else { return }
+            schema.remove(table: name.value, reason: "it was dropped at line \(line)")
+
+        case .renameTable(let from, let to):
+            if from.value == to.value {
+                report(.alreadyExists, Message.renameToItself("table", from.value), to)
+                return
+            }
+            guard requireTable(from) else { return }
+            if schema.exists(table: to.value) {
+                report(.alreadyExists, Message.tableExists(to.value), to)
+                return
+            }
+            if let object = relationClash(to.value) {
+                report(.alreadyExists, Message.nameTakenByIndex(to.value, kind: object.kind.words, table: object.table), to)
+                return
+            }
+            schema.rename(table: from.value, to: to.value, reason: "it was renamed to '\(to.value)' at line \(line)")
+
+        case .createIndex(let index):
+            guard requireTable(index.table) else { return }
+            var known = true
+            for column in index.columns where !requireColumn(column, of: index.table.value) { known = false }
+            guard claim(index.name, table: index.table.value, kind: .index) else { return }
+            schema.register(.init(name: index.name.value, table: index.table.value, kind: .index,
+                                  columns: index.columns.map { schema.columnKey($0.value) }))
+            if index.unique && index.whereClause == nil && known {
+                let keys = Set(index.columns.map { schema.columnKey($0.value) })
+                schema.update(index.table.value) { $0.uniqueSets.append(keys) }
+            }
+
+        case .dropIndex(let name, let table):
+            guard requireTable(table) else { return }
+            switch schema.index(named: name.value, table: table.value) {
+            case .found(let object):
+                if object.table != table.value {
+                    report(.unknownIndexOrConstraint, Message.indexOnOtherTable(name.value, table: object.table, not: table.value), table)
+                    return
+                }
+                if object.kind != .index && !(schema.mysql && object.kind == .unique) {
+                    report(.unknownIndexOrConstraint, Message.notAnIndex(name.value, kind: object.kind.words), name)
+                    return
+                }
+            case .missing(let reason):
+                let suggestion = Suggestion.closest(to: name.value, among: schema.indexNames(on: table.value))
+                report(.unknownIndexOrConstraint, Message.unknownIndex(name.value, table: table.value, reason: reason, suggestion: suggestion), name)
+                return
+            case .unknown:
+                break
+            }
+            schema.remove(index: name.value, table: table.value, reason: "it was dropped at line \(line)")
+
+        case .addForeignKey(let name, let table, let columns, let references, let onDelete):
+            guard requireTable(table) else { return }
+            var columnsKnown = true
+            for column in columns where !requireColumn(column, of: table.value) { columnsKnown = false }
+            guard claim(name, table: table.value, kind: .foreignKey) else { return }
+            checkForeignKey(columns: columns, references: references)
+            if columnsKnown && onDelete == .setNull {
+                for column in columns {
+                    if schema.tables[table.value]?.columns[schema.columnKey(column.value)]?.nullable == false {
+                        report(.referenceMismatch, Message.setNullOnNotNull(column.value), column)
+                        break
+                    }
+                }
+            }
+            schema.register(.init(name: name.value, table: table.value, kind: .foreignKey, columns: columns.map { schema.columnKey($0.value) }))
+
+        case .addCheck(let name, let table, _):
+            guard requireTable(table), claim(name, table: table.value, kind: .check) else { return }
+            schema.register(.init(name: name.value, table: table.value, kind: .check, columns: []))
+
+        case .addUnique(let name, let table, let columns):
+            guard requireTable(table) else { return }
+            var known = true
+            for column in columns where !requireColumn(column, of: table.value) { known = false }
+            guard claim(name, table: table.value, kind: .unique) else { return }
+            let keys = columns.map { schema.columnKey($0.value) }
+            schema.register(.init(name: name.value, table: table.value, kind: .unique, columns: keys))
+            if known { schema.update(table.value) { $0.uniqueSets.append(Set(keys)) } }
+
+        case .sql(let raw):
+            diagnostics.report(.uncheckedSQL, Message.uncheckedSQL(raw.name.value), at: change.location)
+            schema.forgetCompleteness()
+        }
+    }
+
+    private mutating func createTable(_ name: Name, _ columns: [ColumnDefinition], _ primaryKey: [Name],
+                                      _ constraints: [TableConstraint], line: Int) {
+        if schema.exists(table: name.value) {
+            report(.alreadyExists, Message.tableExists(name.value), name)
+            return
+        }
+        if let object = relationClash(name.value) {
+            report(.alreadyExists, Message.nameTakenByIndex(name.value, kind: object.kind.words, table: object.table), name)
+            return
+        }
+        var table = SymbolicSchema.Table(name: name.value, complete: true, createdInSpec: true, origin: "line \(line)")
+        table.generation = schema.generation
+        for column in columns {
+            let key = schema.columnKey(column.name.value)
+            if table.columns[key] != nil {
+                report(.alreadyExists, Message.duplicateColumn(column.name.value, table: name.value), column.name)
+                continue
+            }
+            table.columns[key] = .init(name: column.name.value, nullable: column.nullable)
+            if column.unique { table.uniqueSets.append([key]) }
+        }
+        var seenKey: Set<String> = []
+        for column in primaryKey {
+            let key = schema.columnKey(column.value)
+            if table.columns[key] == nil {
+                let suggestion = Suggestion.closest(to: column.value, among: columns.map(\.name.value))
+                report(.unknownColumn, Message.unknownColumn(column.value, table: name.value, reason: nil, suggestion: suggestion), column)
+            } else if !seenKey.insert(key).inserted {
+                report(.alreadyExists, Message.duplicateListed(column.value, list: "primaryKey"), column)
+            } else {
+                table.primaryKey.append(key)
+                table.columns[key]?.nullable = false
+            }
+        }
+        if !table.primaryKey.isEmpty { table.uniqueSets.append(Set(table.primaryKey)) }
+        schema.store(table)
+        if !table.primaryKey.isEmpty {
+            let pkName = schema.mysql ? "PRIMARY" : ImplicitNames.postgres(name.value, [], "pkey")
+            if schema.conflict(name: pkName, table: name.value, kind: .primaryKey) == nil {
+                schema.register(.init(name: pkName, table: name.value, kind: .primaryKey, columns: table.primaryKey))
+            }
+        }
+        for column in columns {
+            if let reference = column.references { checkColumnReference(column, reference) }
+        }
+        for constraint in constraints {
+            guard let kind = constraint.kind else {
+                report(.operationShape, Message.constraintKinds(constraint.name.value), at: constraint.location)
+                continue
+            }
+            switch kind {
+            case .check:
+                guard claim(constraint.name, table: name.value, kind: .check) else { continue }
+                schema.register(.init(name: constraint.name.value, table: name.value, kind: .check, columns: []))
+            case .unique(let uniqueColumns):
+                var known = true
+                for column in uniqueColumns where !requireColumn(column, of: name.value) { known = false }
+                guard claim(constraint.name, table: name.value, kind: .unique) else { continue }
+                let keys = uniqueColumns.map { schema.columnKey($0.value) }
+                schema.register(.init(name: constraint.name.value, table: name.value, kind: .unique, columns: keys))
+                if known { schema.update(name.value) { $0.uniqueSets.append(Set(keys)) } }
+            case .foreignKey(let fkColumns, let references, _):
+                for column in fkColumns { _ = requireColumn(column, of: name.value) }
+                guard claim(constraint.name, table: name.value, kind: .foreignKey) else { continue }
+                checkForeignKey(columns: fkColumns, references: references)
+                schema.register(.init(name: constraint.name.value, table: name.value, kind: .foreignKey,
+                                      columns: fkColumns.map { schema.columnKey($0.value) }))
+            }
+        }
+    }
+
+    // MARK: references
+
+    private mutating func checkColumnReference(_ column: ColumnDefinition, _ reference: ColumnReference) {
+        if reference.onDelete == .setNull && !column.nullable {
+            report(.referenceMismatch, Message.setNullOnNotNull(column.name.value), reference.table)
+        }
+        checkForeignKey(columns: [column.name], references: TableReference(table: reference.table, columns: [reference.column]))
+    }
+
+    private mutating func checkForeignKey(columns: [Name], references: TableReference) {
+        if !references.columns.isEmpty && references.columns.count != columns.count {
+            report(.referenceMismatch, Message.foreignKeyCount(columns.count, references.columns.map(\.value)),
+                   references.columns.first ?? references.table)
+            return
+        }
+        guard requireTable(references.table) else { return }
+        var known = true
+        for column in references.columns where !requireColumn(column, of: references.table.value) { known = false }
+        guard known, !references.columns.isEmpty, let table = schema.tables[references.table.value], schema.isComplete(table) else { return }
+        let keys = Set(references.columns.map { schema.columnKey($0.value) })
+        if !table.uniqueSets.contains(keys) {
+            report(.referenceMismatch, Message.referencedNotUnique(references.columns.map(\.value), table: references.table.value),
+                   references.columns.first ?? references.table)
+        }
+    }
+
+    private mutating func checkChecksumTables(_ names: [Located<String>]) {
+        var seen: Set<String> = []
+        for name in names {
+            guard seen.insert(name.value).inserted else {
+                report(.alreadyExists, Message.duplicateListed(name.value, list: "verify.checksum.tables"), name)
+                continue
+            }
+            guard let table = schema.tableForVerify(name.value) else {
+                if schema.complete {
+                    let suggestion = Suggestion.closest(to: name.value, among: schema.tableNames)
+                    report(.unknownTable, Message.unknownTable(name.value, reason: nil, complete: true, suggestion: suggestion), name)
+                }
+                continue
+            }
+            if schema.isComplete(table) && table.primaryKey.isEmpty {
+                report(.referenceMismatch, Message.checksumWithoutPrimaryKey(name.value), name)
+            }
+        }
+    }
+
+    // MARK: helpers
+
+    /// Reports CUT041 and returns false when the table is known not to exist.
+    private mutating func requireTable(_ name: Name) -> Bool {
+        switch schema.table(name.value, mentionedAt: name.location.line) {
+        case .found:
+            return true
+        case .missing(let reason):
+            let suggestion = Suggestion.closest(to: name.value, among: schema.tableNames)
+            report(.unknownTable, Message.unknownTable(name.value, reason: reason, complete: schema.complete, suggestion: suggestion), name)
+            return false
+        }
+    }
+
+    /// Reports CUT042 and returns false when the column is known not to exist.
+    private mutating func requireColumn(_ name: Name, of table: String) -> Bool {
+        switch schema.column(name.value, of: table) {
+        case .found:
+            return true
+        case .missing(let reason):
+            let suggestion = reason == nil ? Suggestion.closest(to: name.value, among: schema.columnNames(of: table)) : nil
+            report(.unknownColumn, Message.unknownColumn(name.value, table: table, reason: reason, suggestion: suggestion), name)
+            return false
+        }
+    }
+
+    /// Reports CUT044 and returns false when the name of a new index or constraint is taken.
+    private mutating func claim(_ name: Name, table: String, kind: SymbolicSchema.ObjectKind) -> Bool {
+        if let object = schema.conflict(name: name.value, table: table, kind: kind) {
+            report(.alreadyExists, Message.objectExists(name.value, existing: object.kind.words, table: object.table), name)
+            return false
+        }
+        if !schema.mysql && (kind == .index || kind == .unique || kind == .primaryKey) && schema.exists(table: name.value) {
+            report(.alreadyExists, Message.nameTakenByTable(name.value), name)
+            return false
+        }
+        return true
+    }
+
+    /// On PostgreSQL tables and indexes share one namespace.
+    private func relationClash(_ name: String) -> SymbolicSchema.Object? {
+        guard !schema.mysql else { return nil }
+        return schema.conflict(name: name, table: "", kind: .index)
+    }
+
+    private mutating func report(_ rule: RuleID, _ message: String, _ value: Located<String>) {
+        diagnostics.report(rule, message, at: value.location)
+    }
+
+    private mutating func report(_ rule: RuleID, _ message: String, at location: SourceLocation) {
+        diagnostics.report(rule, message, at: location)
+    }
+}
+
+extension Message {
+    public static func unknownTable(_ name: String, reason: String?, complete: Bool, suggestion: String?) -> String {
+        var text = "table '\(name)' does not exist"
+        if let reason { text += ": \(reason)" } else if complete { text += " in the schema file or earlier in the spec" }
+        if let suggestion { text += " (did you mean '\(suggestion)'?)" }
+        return text
+    }
+    public static func unknownColumn(_ name: String, table: String, reason: String?, suggestion: String?) -> String {
+        var text = "table '\(table)' has no column '\(name)'"
+        if let reason { text += ": \(reason)" }
+        if let suggestion { text += " (did you mean '\(suggestion)'?)" }
+        return text
+    }
+    public static func unknownIndex(_ name: String, table: String, reason: String?, suggestion: String?) -> String {
+        var text = "table '\(table)' has no index '\(name)'"
+        if let reason { text += ": \(reason)" }
+        if let suggestion { text += " (did you mean '\(suggestion)'?)" }
+        return text
+    }
+    public static func indexOnOtherTable(_ name: String, table: String, not other: String) -> String {
+        "index '\(name)' is on table '\(table)', not '\(other)'"
+    }
+    public static func notAnIndex(_ name: String, kind: String) -> String {
+        "'\(name)' is a \(kind), not an index; dropIndex drops indexes only"
+    }
+    public static func columnExists(_ name: String, table: String) -> String {
+        "table '\(table)' already has a column '\(name)'"
+    }
+    public static func duplicateColumn(_ name: String, table: String) -> String {
+        "column '\(name)' is defined twice in table '\(table)'"
+    }
+    public static func duplicateListed(_ name: String, list: String) -> String {
+        "'\(name)' is listed twice in '\(list)'"
+    }
+    public static func tableExists(_ name: String) -> String { "table '\(name)' already exists" }
+    public static func renameToItself(_ what: String, _ name: String) -> String {
+        "this renames \(what) '\(name)' to itself; 'to' must be a new name"
+    }
+    public static func objectExists(_ name: String, existing: String, table: String) -> String {
+        "the name '\(name)' is already taken by \(existing.first == "i" ? "an" : "a") \(existing) on table '\(table)'"
+    }
+    public static func nameTakenByTable(_ name: String) -> String {
+        "the name '\(name)' is already taken by a table; on PostgreSQL indexes and tables share one namespace"
+    }
+    public static func nameTakenByIndex(_ name: String, kind: String, table: String) -> String {
+        "the name '\(name)' is already taken by the \(kind) on table '\(table)'; on PostgreSQL indexes and tables share one namespace"
+    }
+    static func alterNothing(_ column: String) -> String {
+        "alterColumn of '\(column)' changes nothing; set 'type', 'nullable', 'default' or 'dropDefault'"
+    }
+    public static let defaultAndDropDefault = "'default' and 'dropDefault: true' contradict each other; use one"
+    public static func constraintKinds(_ name: String) -> String {
+        "constraint '\(name)' must have exactly one of 'check', 'unique' or 'foreignKey'"
+    }
+    public static func foreignKeyCount(_ count: Int, _ referenced: [String]) -> String {
+        let list = referenced.map { "'\($0)'" }.joined(separator: ", ")
+        return "the foreign key has \(count) column\(count == 1 ? "" : "s") but references \(referenced.count) (\(list)); the counts must match"
+    }
+    public static func referencedNotUnique(_ columns: [String], table: String) -> String {
+        let list = columns.map { "'\($0)'" }.joined(separator: ", ")
+        return "\(list) of table '\(table)' is neither its primary key nor a unique key; a foreign key must reference one"
+    }
+    public static func setNullOnNotNull(_ column: String) -> String {
+        "onDelete 'set null' cannot work: column '\(column)' is NOT NULL"
+    }
+    public static func checksumWithoutPrimaryKey(_ table: String) -> String {
+        "table '\(table)' has no primary key; checksums compare primary-key ranges"
+    }
+    public static func uncheckedSQL(_ name: String) -> String {
+        "sql change '\(name)' is not checked: cutover cannot verify that it is safe, idempotent or that 'down' undoes 'up'"
+    }
+}

@@ -1,0 +1,280 @@
+/// The database as the changes see it, one change at a time: seeded from `database.schema` when given,
+/// else from nothing. It separates what is known to exist, what is known to be gone (dropped or renamed
+/// earlier, with the reason) and what is simply unknown: without a schema file a table the spec never
+/// created may well exist, so only tables and columns the spec itself defines or removes are checked.
+/// A `sql` change can do anything, so after one only known facts are used, never completeness.
+struct SymbolicSchema {
+    enum ObjectKind: Equatable {
+        case index, primaryKey, unique, foreignKey, check
+
+        var words: String {
+            switch self {
+            case .index: return "index"
+            case .primaryKey: return "primary key"
+            case .unique: return "unique constraint"
+            case .foreignKey: return "foreign key"
+            case .check: return "check constraint"
+            }
+        }
+    }
+
+    struct Column {
+        var name: String
+        var nullable: Bool?
+    }
+
+    struct Table {
+        var name: String
+        var columns: [String: Column] = [:]
+        /// Column keys known to be gone, with why.
+        var gone: [String: String] = [:]
+        /// Every column is known (from the schema file or created by the spec).
+        var complete: Bool
+        /// Every index and constraint on the table is known (created by the spec after any `sql` change).
+        var createdInSpec: Bool
+        /// Column keys of the primary key; empty when the table has none (meaningful when `complete`).
+        var primaryKey: [String] = []
+        /// Column-key sets with a unique constraint or unique index.
+        var uniqueSets: [Set<String>] = []
+        /// Where the spec first mentioned or created it, for messages.
+        var origin: String?
+        /// `complete` and `createdInSpec` hold only while no `sql` change ran since (see `generation`).
+        var generation = 0
+    }
+
+    struct Object {
+        var name: String
+        var table: String
+        var kind: ObjectKind
+        var columns: [String]
+    }
+
+    enum Lookup<Value> {
+        case found(Value)
+        case missing(reason: String?)
+    }
+
+    let mysql: Bool
+    /// Every table, index and constraint is known: a schema file was given and no `sql` change ran yet.
+    private(set) var complete: Bool
+    /// Bumped by every `sql` change, which makes every table's facts uncertain in O(1).
+    private(set) var generation = 0
+    private(set) var tables: [String: Table] = [:]
+    private var goneTables: [String: String] = [:]
+    /// The last state of tables dropped or renamed away (verify runs before contract, so they still count).
+    private(set) var formerTables: [String: Table] = [:]
+    private var objects: [Int: Object] = [:]
+    private var objectKeys: [String: Int] = [:]
+    private var goneObjects: [String: String] = [:]
+    private var objectsByTable: [String: Set<Int>] = [:]
+    private var nextObject = 0
+
+    init(engine: MigrationSpec.Engine, schema: DatabaseSchema?) {
+        mysql = engine == .mysql
+        complete = schema != nil
+        guard let schema else { return }
+        for table in schema.tables {
+            var state = Table(name: table.name, complete: true, createdInSpec: false, origin: "the schema file")
+            for column in table.columns {
+                state.columns[columnKey(column.name)] = Column(name: column.name, nullable: column.nullable)
+            }
+            state.primaryKey = table.primaryKey.map(columnKey)
+            if !state.primaryKey.isEmpty { state.uniqueSets.append(Set(state.primaryKey)) }
+            store(state)
+        }
+        for constraint in schema.constraints where tables[constraint.table] != nil {
+            let kind: ObjectKind
+            switch constraint.kind {
+            case .primaryKey: kind = .primaryKey
+            case .unique: kind = .unique
+            case .foreignKey: kind = .foreignKey
+            case .check: kind = .check
+            }
+            let keys = constraint.columns.map(columnKey)
+            if kind == .primaryKey || kind == .unique { tables[constraint.table]?.uniqueSets.append(Set(keys)) }
+            if kind == .primaryKey && (tables[constraint.table]?.primaryKey.isEmpty ?? false) { tables[constraint.table]?.primaryKey = keys }
+            if conflict(name: constraint.name, table: constraint.table, kind: kind) == nil {
+                register(Object(name: constraint.name, table: constraint.table, kind: kind, columns: keys))
+            }
+        }
+        for index in schema.indexes where tables[index.table] != nil {
+            let keys = index.columns.map(columnKey)
+            if index.unique && index.predicate == nil { tables[index.table]?.uniqueSets.append(Set(keys)) }
+            if conflict(name: index.name, table: index.table, kind: .index) == nil {
+                register(Object(name: index.name, table: index.table, kind: .index, columns: keys))
+            }
+        }
+    }
+
+    /// Every column of the table is known.
+    func isComplete(_ table: Table) -> Bool { table.complete && table.generation == generation }
+
+    /// Every index and constraint of the table is known.
+    func knowsIndexes(_ table: Table) -> Bool { table.createdInSpec && table.generation == generation }
+
+    /// A table as it is now, or as it was before contract dropped or renamed it.
+    func tableForVerify(_ name: String) -> Table? { tables[name] ?? formerTables[name] }
+
+    // MARK: keys
+
+    func columnKey(_ name: String) -> String { mysql ? name.lowercased() : name }
+
+    /// The namespaces an object's name lives in. PostgreSQL: indexes, primary keys and unique constraints
+    /// share the schema-wide relation namespace; constraint names are unique per table. MySQL: index names
+    /// (PRIMARY and unique keys too) are per table; foreign key and check names per database.
+    private func keys(name: String, table: String, kind: ObjectKind) -> [String] {
+        if mysql {
+            switch kind {
+            case .index, .primaryKey, .unique: return ["i:\(table)\u{0}\(name.lowercased())"]
+            case .foreignKey, .check: return ["c:\(name.lowercased())"]
+            }
+        }
+        switch kind {
+        case .index: return ["r:\(name)"]
+        case .primaryKey, .unique: return ["r:\(name)", "c:\(table)\u{0}\(name)"]
+        case .foreignKey, .check: return ["c:\(table)\u{0}\(name)"]
+        }
+    }
+
+    private func indexKey(name: String, table: String) -> String {
+        mysql ? "i:\(table)\u{0}\(name.lowercased())" : "r:\(name)"
+    }
+
+    // MARK: tables
+
+    /// A table the change refers to. An unknown table (no schema file) is taken to exist from here on.
+    mutating func table(_ name: String, mentionedAt line: Int) -> Lookup<Table> {
+        if let table = tables[name] { return .found(table) }
+        if let reason = goneTables[name] { return .missing(reason: reason) }
+        if complete { return .missing(reason: nil) }
+        var table = Table(name: name, complete: false, createdInSpec: false, origin: "line \(line)")
+        table.generation = generation
+        store(table)
+        return .found(table)
+    }
+
+    func exists(table name: String) -> Bool { tables[name] != nil }
+
+    var tableNames: [String] { tables.keys.sorted() }
+
+    mutating func store(_ table: Table) {
+        tables[table.name] = table
+        goneTables[table.name] = nil
+    }
+
+    mutating func remove(table name: String, reason: String) {
+        formerTables[name] = tables.removeValue(forKey: name)
+        goneTables[name] = reason
+        for id in objectsByTable.removeValue(forKey: name) ?? [] {
+            guard let object = objects.removeValue(forKey: id) else { continue }
+            for key in keys(name: object.name, table: object.table, kind: object.kind) where objectKeys[key] == id {
+                objectKeys[key] = nil
+                goneObjects[key] = reason
+            }
+        }
+    }
+
+    mutating func rename(table from: String, to: String, reason: String) {
+        guard var table = tables.removeValue(forKey: from) else { return }
+        formerTables[from] = table
+        goneTables[from] = reason
+        table.name = to
+        store(table)
+        let ids = objectsByTable.removeValue(forKey: from) ?? []
+        for id in ids {
+            guard var object = objects[id] else { continue }
+            for key in keys(name: object.name, table: object.table, kind: object.kind) where objectKeys[key] == id { objectKeys[key] = nil }
+            object.table = to
+            objects[id] = object
+            for key in keys(name: object.name, table: to, kind: object.kind) { objectKeys[key] = id }
+        }
+        objectsByTable[to, default: []].formUnion(ids)
+    }
+
+    // MARK: columns
+
+    /// A column of a table already looked up. Unknown columns of a table whose columns are not all known
+    /// are taken to exist from here on.
+    mutating func column(_ name: String, of tableName: String) -> Lookup<Column> {
+        guard let table = tables[tableName] else { return .missing(reason: nil) }
+        let key = columnKey(name)
+        if let column = table.columns[key] { return .found(column) }
+        if let reason = table.gone[key] { return .missing(reason: reason) }
+        if isComplete(table) { return .missing(reason: nil) }
+        let column = Column(name: name, nullable: nil)
+        update(tableName) { $0.columns[key] = column }
+        return .found(column)
+    }
+
+    func hasColumn(_ name: String, in table: String) -> Bool { tables[table]?.columns[columnKey(name)] != nil }
+
+    func columnNames(of table: String) -> [String] { (tables[table]?.columns.values.map(\.name) ?? []).sorted() }
+
+    /// Changes a table in place (taken out of the dictionary first, so its storage is not copied).
+    mutating func update(_ tableName: String, _ body: (inout Table) -> Void) {
+        guard var table = tables.removeValue(forKey: tableName) else { return }
+        body(&table)
+        tables[tableName] = table
+    }
+
+    // MARK: indexes and constraints
+
+    /// The existing object whose name the new one would clash with, if any.
+    func conflict(name: String, table: String, kind: ObjectKind) -> Object? {
+        for key in keys(name: name, table: table, kind: kind) {
+            if let id = objectKeys[key], let object = objects[id] { return object }
+        }
+        return nil
+    }
+
+    mutating func register(_ object: Object) {
+        let id = nextObject
+        nextObject += 1
+        objects[id] = object
+        objectsByTable[object.table, default: []].insert(id)
+        for key in keys(name: object.name, table: object.table, kind: object.kind) {
+            objectKeys[key] = id
+            goneObjects[key] = nil
+        }
+    }
+
+    enum IndexLookup {
+        case found(Object)
+        case missing(reason: String?)
+        case unknown
+    }
+
+    func index(named name: String, table: String) -> IndexLookup {
+        let key = indexKey(name: name, table: table)
+        if let id = objectKeys[key], let object = objects[id] { return .found(object) }
+        if let reason = goneObjects[key] { return .missing(reason: reason) }
+        if complete || (tables[table].map(knowsIndexes) ?? false) { return .missing(reason: nil) }
+        return .unknown
+    }
+
+    mutating func remove(index name: String, table: String, reason: String) {
+        let key = indexKey(name: name, table: table)
+        if let id = objectKeys[key], let object = objects.removeValue(forKey: id) {
+            for other in keys(name: object.name, table: object.table, kind: object.kind) where objectKeys[other] == id {
+                objectKeys[other] = nil
+                goneObjects[other] = reason
+            }
+            objectsByTable[object.table]?.remove(id)
+        } else {
+            goneObjects[key] = reason
+        }
+    }
+
+    func indexNames(on table: String) -> [String] {
+        (objectsByTable[table] ?? []).compactMap { objects[$0] }.filter { $0.kind == .index || ($0.kind == .unique && mysql) }
+            .map(\.name).sorted()
+    }
+
+    // MARK: sql changes
+
+    /// After a `sql` change nothing is complete any more: it may have created anything.
+    mutating func forgetCompleteness() {
+        complete = false
+        generation += 1
+    }
+}

@@ -1,0 +1,184 @@
+/// A one-pass lexer for the plain DDL of `database.schema`. It knows the quoting and comment rules of
+/// both engines well enough to find statement ends: strings, quoted identifiers, PostgreSQL dollar
+/// quotes and nested block comments, MySQL backticks, `#` comments and backslash escapes. Every loop
+/// moves forward, so the cost is linear in the input, whatever the input is.
+struct SchemaLexer {
+    enum Kind: Equatable {
+        case word, quotedIdentifier, string, number, dollarBody, punctuation
+    }
+
+    struct Token {
+        var kind: Kind
+        var start: Int
+        var end: Int
+        var line: Int
+    }
+
+    /// The longest dollar-quote tag accepted (PostgreSQL's identifier limit); a longer one is read as
+    /// plain `$` so that finding the closing tag stays linear.
+    static let maxDollarTag = 63
+
+    let bytes: [UInt8]
+    let mysql: Bool
+
+    init(_ text: String, mysql: Bool) {
+        self.bytes = Array(text.utf8)
+        self.mysql = mysql
+    }
+
+    func text(_ token: Token) -> String {
+        String(decoding: bytes[token.start..<token.end], as: UTF8.self)
+    }
+
+    func text(from start: Int, to end: Int) -> String {
+        guard start < end else { return "" }
+        return String(decoding: bytes[start..<end], as: UTF8.self)
+    }
+
+    /// True when `token` is the word `keyword` (ASCII, compared case-insensitively; keyword upper case).
+    func isWord(_ token: Token, _ keyword: StaticString) -> Bool {
+        guard token.kind == .word, token.end - token.start == keyword.utf8CodeUnitCount else { return false }
+        let pointer = keyword.utf8Start
+        for offset in 0..<keyword.utf8CodeUnitCount {
+            var byte = bytes[token.start + offset]
+            if byte >= 0x61 && byte <= 0x7A { byte -= 0x20 }
+            if byte != pointer[offset] { return false }
+        }
+        return true
+    }
+
+    func isPunctuation(_ token: Token, _ character: UInt8) -> Bool {
+        token.kind == .punctuation && bytes[token.start] == character
+    }
+
+    func tokenize() -> [Token] {
+        var tokens: [Token] = []
+        tokens.reserveCapacity(bytes.count / 4)
+        var index = 0
+        var line = 1
+        let count = bytes.count
+
+        @inline(__always) func isWordStart(_ b: UInt8) -> Bool {
+            (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A) || b == 0x5F || b >= 0x80
+        }
+        @inline(__always) func isWordPart(_ b: UInt8) -> Bool {
+            isWordStart(b) || (b >= 0x30 && b <= 0x39) || b == 0x24
+        }
+
+        while index < count {
+            let byte = bytes[index]
+            switch byte {
+            case 0x0A:
+                line += 1
+                index += 1
+            case 0x20, 0x09, 0x0D, 0x0C, 0x0B:
+                index += 1
+            case 0x2D where index + 1 < count && bytes[index + 1] == 0x2D, // -- comment
+                 0x23 where mysql: // # comment
+                while index < count && bytes[index] != 0x0A { index += 1 }
+            case 0x2F where index + 1 < count && bytes[index + 1] == 0x2A: // /* comment */, nested on PostgreSQL
+                var depth = 1
+                index += 2
+                while index < count && depth > 0 {
+                    let b = bytes[index]
+                    if b == 0x0A { line += 1 }
+                    if b == 0x2A && index + 1 < count && bytes[index + 1] == 0x2F {
+                        depth -= 1
+                        index += 2
+                    } else if !mysql && b == 0x2F && index + 1 < count && bytes[index + 1] == 0x2A {
+                        depth += 1
+                        index += 2
+                    } else {
+                        index += 1
+                    }
+                }
+            case 0x5C where !mysql: // a psql meta-command line (\connect, \restrict): not SQL
+                while index < count && bytes[index] != 0x0A { index += 1 }
+            case 0x27, 0x22, 0x60: // ' " `
+                let startLine = line
+                let start = index
+                let kind: Kind = byte == 0x27 || (byte == 0x22 && mysql) ? .string : .quotedIdentifier
+                if byte == 0x60 && !mysql {
+                    tokens.append(Token(kind: .punctuation, start: index, end: index + 1, line: line))
+                    index += 1
+                    continue
+                }
+                // Backslash escapes: MySQL strings, PostgreSQL E'...' strings.
+                var escapes = mysql && kind == .string
+                if !mysql && byte == 0x27, let previous = tokens.last, previous.end == start, previous.kind == .word,
+                   previous.end - previous.start == 1, bytes[previous.start] | 0x20 == 0x65 {
+                    escapes = true
+                }
+                index += 1
+                while index < count {
+                    let b = bytes[index]
+                    if b == 0x0A { line += 1 }
+                    if escapes && b == 0x5C {
+                        if index + 1 < count && bytes[index + 1] == 0x0A { line += 1 }
+                        index += 2
+                        continue
+                    }
+                    if b == byte {
+                        if index + 1 < count && bytes[index + 1] == byte {
+                            index += 2
+                            continue
+                        }
+                        index += 1
+                        break
+                    }
+                    index += 1
+                }
+                tokens.append(Token(kind: kind, start: start, end: min(index, count), line: startLine))
+            case 0x24 where !mysql: // $tag$ ... $tag$
+                var tagEnd = index + 1
+                while tagEnd < count && tagEnd - index <= Self.maxDollarTag && bytes[tagEnd] != 0x24 && isWordPart(bytes[tagEnd]) && bytes[tagEnd] != 0x24 {
+                    tagEnd += 1
+                }
+                let tagOK = tagEnd < count && bytes[tagEnd] == 0x24
+                    && (tagEnd == index + 1 || !(bytes[index + 1] >= 0x30 && bytes[index + 1] <= 0x39))
+                guard tagOK else {
+                    tokens.append(Token(kind: .punctuation, start: index, end: index + 1, line: line))
+                    index += 1
+                    continue
+                }
+                let tag = Array(bytes[index...tagEnd])
+                let start = index
+                let startLine = line
+                index = tagEnd + 1
+                var closed = false
+                while index < count {
+                    if bytes[index] == 0x0A { line += 1 }
+                    if bytes[index] == 0x24 && index + tag.count <= count {
+                        var match = true
+                        for offset in 1..<tag.count where bytes[index + offset] != tag[offset] {
+                            match = false
+                            break
+                        }
+                        if match {
+                            index += tag.count
+                            closed = true
+                            break
+                        }
+                    }
+                    index += 1
+                }
+                _ = closed
+                tokens.append(Token(kind: .dollarBody, start: start, end: min(index, count), line: startLine))
+            default:
+                if isWordStart(byte) {
+                    let start = index
+                    while index < count && isWordPart(bytes[index]) { index += 1 }
+                    tokens.append(Token(kind: .word, start: start, end: index, line: line))
+                } else if byte >= 0x30 && byte <= 0x39 {
+                    let start = index
+                    while index < count && (isWordPart(bytes[index]) || bytes[index] == 0x2E) { index += 1 }
+                    tokens.append(Token(kind: .number, start: start, end: index, line: line))
+                } else {
+                    tokens.append(Token(kind: .punctuation, start: index, end: index + 1, line: line))
+                    index += 1
+                }
+            }
+        }
+        return tokens
+    }
+}

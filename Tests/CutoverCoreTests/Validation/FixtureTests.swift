@@ -1,0 +1,67 @@
+import Foundation
+import Testing
+@testable import CutoverCore
+
+/// fixtures/invalid: each `NNN-slug.yaml` reports exactly the errors and warnings of `NNN-slug.expected`.
+/// fixtures/valid: realistic specs on both engines that validate with no error.
+@Suite struct FixtureTests {
+    static let invalid = ValidationHarness.files(in: "fixtures/invalid", ending: ".yaml")
+    static let valid = ValidationHarness.files(in: "fixtures/valid", ending: ".yaml")
+
+    @Test func thereAreEnoughFixtures() {
+        #expect(Self.invalid.count >= 70)
+        #expect(Self.valid.count >= 6)
+    }
+
+    @Test(arguments: invalid)
+    func invalidFixture(_ name: String) throws {
+        let folder = ValidationHarness.packageRoot.appendingPathComponent("fixtures/invalid")
+        let path = folder.appendingPathComponent(name).path
+        let expectedPath = folder.appendingPathComponent(String(name.dropLast(5)) + ".expected").path
+        let expected = try String(contentsOfFile: expectedPath, encoding: .utf8)
+            .split(separator: "\n").map(String.init).filter { !$0.isEmpty }
+        let result = try Compiler().check(fileAt: path)
+        #expect(result.hasErrors)
+        #expect(ValidationHarness.summary(result.diagnostics) == expected,
+                "\(name): \(result.diagnostics.map { "\($0.rule.rawValue) \($0.location.line):\($0.location.column) \($0.message)" })")
+    }
+
+    @Test(arguments: valid)
+    func validFixture(_ name: String) throws {
+        let path = ValidationHarness.packageRoot.appendingPathComponent("fixtures/valid").appendingPathComponent(name).path
+        let result = try Compiler().check(fileAt: path)
+        #expect(!result.hasErrors, "\(name): \(result.diagnostics.map(\.message))")
+        #expect(result.diagnostics.allSatisfy { $0.rule == .uncheckedSQL }, "\(name): \(result.diagnostics.map(\.message))")
+        #expect(result.validated?.schema != nil, "\(name) should name a schema file")
+    }
+
+    /// Between them the valid fixtures use every operation on both engines, and one is blue-green.
+    @Test func validFixturesCoverEveryOperation() throws {
+        var seen: Set<String> = []
+        var blueGreen = false
+        for name in Self.valid {
+            let path = ValidationHarness.packageRoot.appendingPathComponent("fixtures/valid").appendingPathComponent(name).path
+            guard let spec = try Compiler().check(fileAt: path).validated?.spec else { continue }
+            if spec.strategy == .blueGreen { blueGreen = true }
+            for change in spec.changes { seen.insert("\(spec.database.engine.rawValue) \(change.operation.keyword)") }
+        }
+        let operations = SpecShape.operations.map(\.name)
+        for engine in ["postgresql", "mysql"] {
+            for operation in operations {
+                #expect(seen.contains("\(engine) \(operation)"), "no valid fixture has \(operation) on \(engine)")
+            }
+        }
+        #expect(blueGreen)
+    }
+
+    @Test func sharedExamplesStayClean() throws {
+        let folder = ValidationHarness.packageRoot.deletingLastPathComponent().appendingPathComponent("shared/examples")
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.path))?.filter { $0.hasSuffix(".yaml") } ?? []
+        for name in names {
+            let result = try Compiler().check(fileAt: folder.appendingPathComponent(name).path)
+            #expect(!result.hasErrors, "\(name): \(result.diagnostics.map(\.message))")
+            let warnings = result.diagnostics.filter { $0.severity == .warning }.map(\.rule)
+            #expect(warnings == (name == "pricing-tiers.yaml" ? [.uncheckedSQL] : []), "\(name): \(warnings)")
+        }
+    }
+}
