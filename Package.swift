@@ -57,7 +57,8 @@ let package = Package(
         ),
         .testTarget(
             name: "CutoverCoreTests",
-            dependencies: ["CutoverCore"]
+            dependencies: ["CutoverCore"],
+            exclude: ["SQL/golden", "SQL/specs"]
         ),
     ]
 )

@@ -4,5 +4,8 @@ public enum Emitters {
         PlanDocumentsEmitter(),
         HelmChartEmitter(),
         ManifestsEmitter(),
+        GolangMigrateEmitter(),
+        FlywayEmitter(),
+        LiquibaseEmitter(),
     ]
 }

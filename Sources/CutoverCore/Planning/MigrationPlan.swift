@@ -114,9 +114,13 @@ public struct SQLStatement: Sendable {
     public struct Suppression: Sendable, Hashable {
         public var rule: String
         public var reason: String
-        public init(rule: String, reason: String) {
+        /// True when the `-- squawk-ignore` comment sits inside the statement text, above the line squawk
+        /// reports (a column of a CREATE TABLE), rather than above the statement.
+        public var inline: Bool
+        public init(rule: String, reason: String, inline: Bool = false) {
             self.rule = rule
             self.reason = reason
+            self.inline = inline
         }
     }
 

@@ -1,10 +1,61 @@
-/// Lowers a validated spec into phases and ordered steps. Placeholder until the SQL lowering lands:
-/// it lists the phases of the strategy and no steps.
+/// Lowers a validated spec into phases and ordered steps: each change through the engine's dialect
+/// (in spec order, the schema evolving as it goes), blue-green replication plumbing where the strategy
+/// needs it, then a stable order by phase (validations at the end of expand) and global numbering
+/// with unique, length-capped slugs.
 public struct Planner: Planning {
     public init() {}
 
     public func plan(_ validated: ValidatedSpec) -> MigrationPlan {
         let spec = validated.spec
-        return MigrationPlan(spec: spec, schema: validated.schema, phases: PhaseCatalog.phases(for: spec), steps: [])
+        let dialect = SQLDialects.dialect(for: spec.database.engine)
+        var context = LoweringContext(spec: spec, schema: validated.schema)
+        var drafts: [StepDraft] = []
+        if spec.strategy == .blueGreen {
+            drafts += dialect.blueGreen(context: context)
+        } else {
+            for change in spec.changes {
+                drafts += dialect.lower(change, context: context)
+                context.apply(change.operation)
+            }
+        }
+        let phases = PhaseCatalog.phases(for: spec)
+        let enabled = Set(phases.map(\.phase))
+        let ordered = drafts.enumerated()
+            .filter { enabled.contains($0.element.phase) }
+            .sorted { a, b in
+                if a.element.phase != b.element.phase { return a.element.phase < b.element.phase }
+                if a.element.rank != b.element.rank { return a.element.rank < b.element.rank }
+                return a.offset < b.offset
+            }
+            .map(\.element)
+        let final = spec.database.engine == .mysql ? MySQLTriggerOrder.apply(ordered) : ordered
+        return MigrationPlan(spec: spec, schema: validated.schema, phases: phases, steps: Self.number(final))
     }
+
+    /// Numbers the drafts from 1 and gives each a unique slug that keeps `NNNN_<phase>_<slug>` within 100 characters.
+    static func number(_ drafts: [StepDraft]) -> [PlanStep] {
+        var used: Set<String> = []
+        var steps: [PlanStep] = []
+        for (offset, draft) in drafts.enumerated() {
+            let number = offset + 1
+            let digits = max(4, String(number).count)
+            let budget = maxStemLength - digits - 1 - draft.phase.rawValue.count - 1
+            var slug = SlugBuilder.slug(draft.slug, maxLength: budget)
+            if used.contains(slug) {
+                var n = 2
+                while used.contains(SlugBuilder.suffixed(slug, n, maxLength: budget)) { n += 1 }
+                slug = SlugBuilder.suffixed(slug, n, maxLength: budget)
+            }
+            used.insert(slug)
+            // A COMMIT inside a DO block (batched backfill) or a CONCURRENTLY build cannot run in a transaction.
+            let texts = (draft.up + draft.down).map(\.text)
+            let transactional = draft.transactional && !texts.contains { $0.contains("\n    COMMIT;") || $0.contains("CONCURRENTLY") }
+            steps.append(PlanStep(number: number, phase: draft.phase, slug: slug, title: draft.title, changeIndex: draft.changeIndex,
+                                  side: draft.side, up: SQLScript(draft.up), down: SQLScript(draft.down), reversible: draft.reversible,
+                                  transactional: transactional, unchecked: draft.unchecked))
+        }
+        return steps
+    }
+
+    public static let maxStemLength = 100
 }

@@ -51,7 +51,10 @@ public enum ManifestYAML {
     /// One YAML document: the header comment line(s), then the node; LF endings and a trailing newline.
     public static func document(_ node: Node, header: String) -> String {
         // Yams only throws for events libyaml rejects; the nodes built here are always well-formed.
-        let body = (try? Yams.serialize(node: node, indent: 2, width: 160, allowUnicode: true, lineBreak: .ln)) ?? ""
+        // libyaml breaks a quoted line only at the first space past `width`, so a line can run on by
+        // one unbreakable SQL token (a quoted 64-character name with its escapes); 100 keeps even that
+        // under yamllint's 200 once Helm indents the chart's ConfigMap.
+        let body = (try? Yams.serialize(node: node, indent: 2, width: 100, allowUnicode: true, lineBreak: .ln)) ?? ""
         var text = header + body
         if !text.hasSuffix("\n") { text += "\n" }
         return text

@@ -1,0 +1,155 @@
+/// MySQL `alterColumn`: an in-place VARCHAR widening (MySQL 8's rule, not MariaDB's looser one),
+/// default and nullability changes as single steps, and every other type change through a copy column,
+/// one-way triggers, a batched backfill and a swap under a short LOCK TABLES ... WRITE.
+struct MySQLAlterColumn {
+    var b: MySQLBuilder
+    var alter: AlterColumn
+    var change: Int
+
+    var table: String { alter.table.value }
+    var column: String { alter.column.value }
+    var info: DatabaseSchema.Column? { b.context.column(table, column) }
+
+    func lower() -> [StepDraft] {
+        if let type = alter.type?.value {
+            if let old = info?.type, SQLTypeFacts.isSameType(old, type) { return simpleChanges() }
+            if let info, SQLTypeFacts.isMySQLInPlaceWidening(from: info.type, to: type) {
+                return [widen(info, to: type)] + simpleChanges()
+            }
+            return rewrite(type)
+        }
+        return simpleChanges()
+    }
+
+    func widen(_ info: DatabaseSchema.Column, to type: String) -> StepDraft {
+        let old = SQLTypeFacts.parse(info.type).args.first ?? 0
+        let new = SQLTypeFacts.parse(type).args.first ?? 0
+        return StepDraft(.expand, slug: "alter_type \(table) \(column)", title: "widen \(table).\(column) to \(type) in place (metadata-only)", change: change,
+                         up: [SQLStatement(b.modify(table, column, type: type, nullable: info.nullable, defaultValue: info.defaultValue,
+                                                    condition: "character_maximum_length = \(old)"),
+                                           comment: "Widening VARCHAR without changing the size of the length prefix (utf8mb4: 4 bytes per character; up to 255 bytes\none length byte, above two): in place on MySQL 8, DML allowed.")],
+                         down: [SQLStatement(b.modify(table, column, type: info.type, nullable: info.nullable, defaultValue: info.defaultValue,
+                                                      condition: "character_maximum_length = \(new)", algorithm: "ALGORITHM=COPY, LOCK=SHARED"),
+                                             comment: "Narrowing is a table copy on MySQL 8 (and fails on rows that do not fit): rollback only.")])
+    }
+
+    func simpleChanges() -> [StepDraft] {
+        var steps: [StepDraft] = []
+        if alter.defaultValue != nil || alter.dropDefault {
+            func statement(_ value: String?) -> String {
+                "ALTER TABLE \(b.q(table)) ALTER COLUMN \(b.q(column)) \(value.map { "SET DEFAULT \($0)" } ?? "DROP DEFAULT"), ALGORITHM=INSTANT;"
+            }
+            let new = alter.defaultValue?.value
+            steps.append(StepDraft(.expand, slug: "alter_default \(table) \(column)",
+                                   title: new == nil ? "drop the default of \(table).\(column)" : "set the default of \(table).\(column)", change: change,
+                                   up: [SQLStatement(statement(new), comment: "Default change: metadata-only (INSTANT); naturally idempotent.")],
+                                   down: [SQLStatement(statement(info?.defaultValue),
+                                                       comment: info == nil ? "The base schema was not given: the down assumes the column had no default."
+                                                                            : "Restores the default of the base schema.")]))
+        }
+        if let nullable = alter.nullable?.value {
+            let type = alter.type?.value ?? info?.type
+            let defaultValue = alter.dropDefault ? nil : (alter.defaultValue?.value ?? info?.defaultValue)
+            if nullable, info?.nullable != true {
+                steps.append(StepDraft(.expand, slug: "relax \(table) \(column)", title: "let \(table).\(column) accept NULL (in-place rebuild, DML allowed)", change: change,
+                                       up: [SQLStatement(b.modify(table, column, type: type, nullable: true, defaultValue: defaultValue, condition: "is_nullable = 'NO'"))],
+                                       down: [SQLStatement(b.modify(table, column, type: type, nullable: false, defaultValue: defaultValue, condition: "is_nullable = 'YES'"),
+                                                           comment: "Fails if rows with NULL were written meanwhile: fill them first.")]))
+            } else if !nullable, info?.nullable != false {
+                if let up = alter.up?.value {
+                    steps.append(StepDraft(.backfill, slug: "\(table) \(column)", title: "fill NULLs of \(table).\(column)", change: change,
+                                           up: b.backfill(table: table, column: column, assignments: "\(b.q(column)) = (\(up))", pending: "\(b.q(column)) IS NULL",
+                                                          comment: "Fill rows where \(table).\(column) is NULL (the spec's up expression)."),
+                                           down: [.note("Nothing to undo: data only."), SQLStatement("DO 0;")], transactional: false))
+                }
+                steps.append(StepDraft(.backfill, slug: "\(table) \(column) not_null", title: "set NOT NULL on \(table).\(column) (in-place rebuild, DML allowed)", change: change,
+                                       up: [SQLStatement(b.modify(table, column, type: type, nullable: false, defaultValue: defaultValue, condition: "is_nullable = 'YES'"))],
+                                       down: [SQLStatement(b.modify(table, column, type: type, nullable: true, defaultValue: defaultValue, condition: "is_nullable = 'NO'"))]))
+            }
+        }
+        return steps
+    }
+
+    func rewrite(_ type: String) -> [StepDraft] {
+        let derived = b.context.derived
+        let copy = derived.rewriteCopy(column)
+        let quarantine = derived.quarantine(column)
+        let qt = b.q(table), qc = b.q(column), qcopy = b.q(copy), qq = b.q(quarantine)
+        let newDefault = alter.defaultValue?.value ?? (alter.dropDefault ? nil : info?.defaultValue)
+        let notNull = !(alter.nullable?.value ?? info?.nullable ?? true)
+        let oldNotNull = info.map { !$0.nullable } ?? false
+        var steps: [StepDraft] = []
+
+        steps.append(StepDraft(.expand, slug: "alter_type \(table) \(column) add", title: "add \(table).\(copy), the \(type) copy of \(column)", change: change,
+                               up: [SQLStatement(b.addColumn(table, copy, b.definition(type: type, nullable: true, defaultValue: newDefault)),
+                                                 comment: "\(info?.type ?? "The current type") -> \(type) is not in place on MySQL 8 (ALGORITHM=COPY blocks writes).\nLock-safe path: new column + triggers + backfill + swap.")],
+                               down: [SQLStatement(b.dropColumn(table, copy))]))
+        let newValue: String
+        if let up = alter.up?.value {
+            newValue = "(" + b.rowExpression(up, table: table, prefix: "NEW", extra: [column]) + ")"
+        } else {
+            newValue = "NEW.\(qc)"
+        }
+        let sync = b.triggers(table: table, column: column, insertSet: "NEW.\(qcopy) = \(newValue)", updateSet: "NEW.\(qcopy) = \(newValue)",
+                              comment: "One-way sync: every app version reads and writes `\(column)`; the copy follows it until the swap.")
+        steps.append(StepDraft(.expand, slug: "alter_type \(table) \(column) sync", title: "sync \(table).\(copy) from \(column) with triggers", change: change,
+                               up: sync, down: b.dropTriggers(table: table, column: column)))
+        let value = alter.up.map { "(\($0.value))" } ?? qc
+        steps.append(StepDraft(.backfill, slug: "\(table) \(column)", title: "backfill \(table).\(copy)", change: change,
+                               up: b.backfill(table: table, column: column, assignments: "\(qcopy) = \(value)", pending: "NOT (\(qcopy) <=> \(value))",
+                                              comment: "Copy \(column) into the \(type) column for existing rows."),
+                               down: [.note("Nothing to undo: data only, in a column that an earlier step's down drops."), SQLStatement("DO 0;")],
+                               transactional: false))
+        if notNull {
+            steps.append(StepDraft(.backfill, slug: "\(table) \(column)_new not_null", title: "set NOT NULL on \(table).\(copy) (in-place rebuild)", change: change,
+                                   up: [SQLStatement(b.modify(table, copy, type: type, nullable: false, defaultValue: newDefault, condition: "is_nullable = 'YES'"))],
+                                   down: [SQLStatement(b.modify(table, copy, type: type, nullable: true, defaultValue: newDefault, condition: "is_nullable = 'NO'"))]))
+        }
+        var renames: [(old: String, new: String, retired: String)] = []
+        for index in b.context.indexes(on: table, column: column) {
+            let newName = b.n.fit("\(index.name)_cutover_new")
+            renames.append((index.name, newName, derived.quarantine(index.name)))
+            steps.append(StepDraft(.backfill, slug: "\(table) \(column)_new index \(index.name)", title: "build index \(newName) on the copy \(copy) in place", change: change,
+                                   up: [SQLStatement(b.addIndex(table, newName, unique: index.unique, columns: b.n.quoteList(index.columns.map { $0 == column ? copy : $0 })))],
+                                   down: [SQLStatement(b.dropIndex(table, newName))]))
+        }
+        var upRenames = ["RENAME COLUMN \(qc) TO \(qq)", "RENAME COLUMN \(qcopy) TO \(qc)"]
+        var downRenames = ["RENAME COLUMN \(qc) TO \(qcopy)", "RENAME COLUMN \(qq) TO \(qc)"]
+        for r in renames {
+            upRenames += ["RENAME INDEX \(b.q(r.old)) TO \(b.q(r.retired))", "RENAME INDEX \(b.q(r.new)) TO \(b.q(r.old))"]
+            downRenames += ["RENAME INDEX \(b.q(r.old)) TO \(b.q(r.new))", "RENAME INDEX \(b.q(r.retired)) TO \(b.q(r.old))"]
+        }
+        let swapUp = b.guarded("ALTER TABLE \(qt) \(upRenames.joined(separator: ", ")), ALGORITHM=INPLACE, LOCK=NONE",
+                               whenFound: true, in: .columns, table: table, [b.column(copy)])
+        let swapDown = b.guarded("ALTER TABLE \(qt) \(downRenames.joined(separator: ", ")), ALGORITHM=INPLACE, LOCK=NONE",
+                                 whenFound: true, in: .columns, table: table, [b.column(quarantine)])
+        var up = [SQLStatement("LOCK TABLES \(qt) WRITE;",
+                               comment: "Swap under a short LOCK TABLES ... WRITE so no write lands between dropping the triggers and the rename.\nAll renames in one ALTER (atomic, metadata-only). The old column is quarantined, not dropped.")]
+        up += b.dropTriggers(table: table, column: column)
+        up += [SQLStatement(swapUp), SQLStatement("UNLOCK TABLES;")]
+        if oldNotNull {
+            up.append(SQLStatement(b.modify(table, quarantine, type: info?.type, nullable: true, defaultValue: info?.defaultValue, condition: "is_nullable = 'NO'"),
+                                   comment: "The quarantined column must stop requiring values the app no longer writes."))
+        }
+        let back: String
+        if let down = alter.down?.value {
+            back = "(" + ExpressionRewriter.rewrite(down, columns: [column]) { _ in qcopy } + ")"
+        } else {
+            back = qcopy
+        }
+        var down = [SQLStatement("LOCK TABLES \(qt) WRITE;"), SQLStatement(swapDown)]
+        down += sync
+        down.append(SQLStatement("UNLOCK TABLES;"))
+        down += b.backfill(table: table, column: column, verb: "copyback", assignments: "\(qc) = \(back)", pending: "NOT (\(qc) <=> \(back))",
+                           comment: "Copy back what was written after the swap (fails in strict mode if a value no longer fits the old type).")
+        if oldNotNull {
+            down.append(SQLStatement(b.modify(table, column, type: info?.type, nullable: false, defaultValue: info?.defaultValue, condition: "is_nullable = 'YES'")))
+        }
+        steps.append(StepDraft(.contract, slug: "alter_type \(table) \(column) swap", title: "swap \(table).\(column) and its \(type) copy", change: change,
+                               up: up, down: down, transactional: false))
+        if b.context.spec.purge {
+            steps.append(MySQLDialect().purgeColumn(table, column: column, quarantine: quarantine, change: change, b))
+        }
+        return steps
+    }
+}

@@ -1,0 +1,179 @@
+/// The MySQL 8 statement shapes every lowering reuses. MySQL 8 has no `ADD COLUMN IF NOT EXISTS` /
+/// `CREATE INDEX IF NOT EXISTS` (MariaDB-only syntax), so DDL is guarded by an information_schema
+/// query that picks either the DDL or `DO 0`, run with PREPARE/EXECUTE; the DDL sits inside a
+/// single-quoted literal there, so it is escaped once more. Nothing here is MariaDB-only.
+struct MySQLBuilder: Sendable {
+    var context: LoweringContext
+    var n: SQLNames { context.names }
+
+    func q(_ name: String) -> String { n.quote(name) }
+    func lit(_ text: String) -> String { n.literal(text) }
+
+    enum Catalog: String { case columns, statistics, tableConstraints = "table_constraints", tables }
+
+    /// Runs `ddl` when the catalog query finds rows (`whenFound`) or finds none.
+    func guarded(_ ddl: String, whenFound: Bool, in catalog: Catalog, table: String, _ conditions: [String] = []) -> String {
+        guarded(ddlExpression: lit(ddl), whenFound: whenFound, in: catalog, table: table, conditions)
+    }
+
+    /// As `guarded`, with the DDL given as a SQL string expression (e.g. a CONCAT over the catalog row).
+    func guarded(ddlExpression: String, whenFound: Bool, in catalog: Catalog, table: String, _ conditions: [String] = []) -> String {
+        let schemaColumn = catalog == .tableConstraints ? "constraint_schema" : "table_schema"
+        let filter = (["\(schemaColumn) = DATABASE()", "table_name = \(lit(table))"] + conditions).joined(separator: " AND ")
+        return """
+        SET @cutover_ddl = (SELECT IF(COUNT(*) \(whenFound ? ">" : "=") 0,
+          \(ddlExpression),
+          'DO 0')
+          FROM information_schema.\(catalog.rawValue)
+          WHERE \(filter));
+        PREPARE cutover_stmt FROM @cutover_ddl;
+        EXECUTE cutover_stmt;
+        DEALLOCATE PREPARE cutover_stmt;
+        """
+    }
+
+    func column(_ name: String) -> String { "column_name = \(lit(name))" }
+
+    // MARK: column DDL
+
+    /// `TYPE NULL|NOT NULL [DEFAULT x] [AUTO_INCREMENT]`
+    func definition(type: String, nullable: Bool, defaultValue: String?) -> String {
+        var text = "\(type) \(nullable ? "NULL" : "NOT NULL")"
+        if let defaultValue { text += " DEFAULT \(defaultValue)" }
+        return text
+    }
+
+    func addColumn(_ table: String, _ column: String, _ definition: String, after: String? = nil) -> String {
+        let position = after.map { " AFTER \(q($0))" } ?? ""
+        return guarded("ALTER TABLE \(q(table)) ADD COLUMN \(q(column)) \(definition)\(position), ALGORITHM=INSTANT",
+                       whenFound: false, in: .columns, table: table, [self.column(column)])
+    }
+
+    func dropColumn(_ table: String, _ column: String) -> String {
+        guarded("ALTER TABLE \(q(table)) DROP COLUMN \(q(column)), ALGORITHM=INPLACE, LOCK=NONE",
+                whenFound: true, in: .columns, table: table, [self.column(column)])
+    }
+
+    /// MODIFY repeats the full column definition; when the definition is unknown (no base schema) the
+    /// type is read from the catalog row itself (default, charset and comment are then not repeated).
+    func modify(_ table: String, _ column: String, type: String?, nullable: Bool, defaultValue: String?, condition: String,
+                algorithm: String = "ALGORITHM=INPLACE, LOCK=NONE") -> String {
+        if let type {
+            return guarded("ALTER TABLE \(q(table)) MODIFY COLUMN \(q(column)) \(definition(type: type, nullable: nullable, defaultValue: defaultValue)), \(algorithm)",
+                           whenFound: true, in: .columns, table: table, [self.column(column), condition])
+        }
+        let prefix = lit("ALTER TABLE \(q(table)) MODIFY COLUMN \(q(column)) ")
+        let suffix = lit(" \(nullable ? "NULL" : "NOT NULL"), \(algorithm)")
+        return guarded(ddlExpression: "CONCAT(\(prefix), MAX(column_type), \(suffix))", whenFound: true, in: .columns, table: table,
+                       [self.column(column), condition])
+    }
+
+    func renameColumn(_ table: String, from: String, to: String) -> String {
+        guarded("ALTER TABLE \(q(table)) RENAME COLUMN \(q(from)) TO \(q(to)), ALGORITHM=INPLACE, LOCK=NONE",
+                whenFound: true, in: .columns, table: table, [column(from)])
+    }
+
+    // MARK: indexes
+
+    func addIndex(_ table: String, _ name: String, unique: Bool, columns: String) -> String {
+        guarded("ALTER TABLE \(q(table)) ADD \(unique ? "UNIQUE " : "")INDEX \(q(name)) (\(columns)), ALGORITHM=INPLACE, LOCK=NONE",
+                whenFound: false, in: .statistics, table: table, ["index_name = \(lit(name))"])
+    }
+
+    func dropIndex(_ table: String, _ name: String) -> String {
+        guarded("ALTER TABLE \(q(table)) DROP INDEX \(q(name)), ALGORITHM=INPLACE, LOCK=NONE",
+                whenFound: true, in: .statistics, table: table, ["index_name = \(lit(name))"])
+    }
+
+    // MARK: backfill
+
+    /// The type of a key column for the procedure's variables (BIGINT when the schema does not say).
+    func keyType(_ table: String, _ column: String) -> String {
+        guard let type = context.column(table, column)?.type else { return "BIGINT" }
+        var words = type.split(separator: " ").map(String.init)
+        words.removeAll { ["auto_increment", "primary", "key", "not", "null"].contains($0.lowercased()) }
+        return words.isEmpty ? "BIGINT" : words.joined(separator: " ")
+    }
+
+    /// Batched, resumable, idempotent UPDATE through a temporary procedure (keyset over the key, autocommit
+    /// commits each batch). The procedure is dropped again, so the schema is unchanged. Needs the mysql client
+    /// (DELIMITER is a client command).
+    func backfill(table: String, column: String, verb: String = "backfill", assignments: String, pending: String, comment: String) -> [SQLStatement] {
+        let key = context.batchKey(table)
+        let procedure = q(context.derived.procedure(verb, table: table, column: column))
+        let cols = key.columns.map(q)
+        let los = key.columns.indices.map { "lo_\($0 + 1)" }
+        let his = key.columns.indices.map { "hi_\($0 + 1)" }
+        var declare = ""
+        for i in key.columns.indices {
+            let type = keyType(table, key.columns[i])
+            declare += "  DECLARE \(los[i]) \(type) DEFAULT NULL;\n  DECLARE \(his[i]) \(type) DEFAULT NULL;\n"
+        }
+        let row = "(\(cols.joined(separator: ", ")))"
+        let loRow = "(\(los.joined(separator: ", ")))"
+        let hiRow = "(\(his.joined(separator: ", ")))"
+        let order = cols.joined(separator: ", ")
+        let select: String
+        if cols.count == 1 {
+            select = "    SELECT MAX(s.\(cols[0])) INTO \(his[0]) FROM (\n      SELECT \(cols[0]) FROM \(q(table)) WHERE NOT started OR \(row) > \(loRow) ORDER BY \(order) LIMIT \(context.batchSize)\n    ) s;"
+        } else {
+            select = "    SET \(his.map { "\($0) = NULL" }.joined(separator: ", "));\n"
+                + "    SELECT \(cols.map { "s.\($0)" }.joined(separator: ", ")) INTO \(his.joined(separator: ", ")) FROM (\n"
+                + "      SELECT \(order) FROM \(q(table)) WHERE NOT started OR \(row) > \(loRow) ORDER BY \(order) LIMIT \(context.batchSize)\n"
+                + "    ) s ORDER BY \(cols.map { "s.\($0) DESC" }.joined(separator: ", ")) LIMIT 1;"
+        }
+        let body = """
+        DROP PROCEDURE IF EXISTS \(procedure);
+        DELIMITER ;;
+        CREATE PROCEDURE \(procedure)()
+        BEGIN
+        \(declare)  DECLARE started BOOLEAN DEFAULT FALSE;
+          batches: LOOP
+        \(select)
+            IF \(his[0]) IS NULL THEN
+              LEAVE batches;
+            END IF;
+            UPDATE \(q(table)) SET \(assignments)
+            WHERE (NOT started OR \(row) > \(loRow)) AND \(row) <= \(hiRow) AND \(pending);
+            SET \(los.indices.map { "\(los[$0]) = \(his[$0])" }.joined(separator: ", ")), started = TRUE;
+            DO SLEEP(\(context.pauseSeconds));
+          END LOOP batches;
+        END;;
+        DELIMITER ;
+        CALL \(procedure)();
+        DROP PROCEDURE IF EXISTS \(procedure);
+        """
+        var note = comment + "\nBatched, resumable, idempotent: keyset over \(key.columns.joined(separator: ", ")); autocommit commits each batch.\nNeeds the mysql client (DELIMITER). The procedure is dropped again, so the schema is unchanged."
+        if key.assumed { note += "\nThe base schema names no primary key for \(table): the batches walk column `id`." }
+        return [
+            SQLStatement("SET SESSION innodb_lock_wait_timeout = \(max(1, context.spec.runner.lockTimeout.seconds));"),
+            SQLStatement(body, comment: note),
+        ]
+    }
+
+    // MARK: triggers
+
+    /// Two single-statement BEFORE triggers (no DELIMITER). CREATE OR REPLACE TRIGGER is MariaDB-only and
+    /// CREATE TRIGGER IF NOT EXISTS needs MySQL 8.0.29: drop + create.
+    func triggers(table: String, column: String, insertSet: String, updateSet: String, comment: String) -> [SQLStatement] {
+        let ins = q(context.derived.insertTrigger(table: table, column: column))
+        let upd = q(context.derived.updateTrigger(table: table, column: column))
+        return [
+            SQLStatement("DROP TRIGGER IF EXISTS \(ins);", comment: comment),
+            SQLStatement("CREATE TRIGGER \(ins) BEFORE INSERT ON \(q(table)) FOR EACH ROW\n  SET \(insertSet);"),
+            SQLStatement("DROP TRIGGER IF EXISTS \(upd);"),
+            SQLStatement("CREATE TRIGGER \(upd) BEFORE UPDATE ON \(q(table)) FOR EACH ROW\n  SET \(updateSet);"),
+        ]
+    }
+
+    func dropTriggers(table: String, column: String) -> [SQLStatement] {
+        [SQLStatement("DROP TRIGGER IF EXISTS \(q(context.derived.insertTrigger(table: table, column: column)));"),
+         SQLStatement("DROP TRIGGER IF EXISTS \(q(context.derived.updateTrigger(table: table, column: column)));")]
+    }
+
+    func rowExpression(_ expression: String, table: String, prefix: String, extra: Set<String> = []) -> String {
+        var columns = Set(context.table(table)?.columns.map(\.name) ?? [])
+        columns.formUnion(extra)
+        return ExpressionRewriter.rewrite(expression, columns: columns) { "\(prefix).\(q($0))" }
+    }
+}

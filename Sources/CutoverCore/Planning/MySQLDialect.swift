@@ -1,0 +1,346 @@
+/// MySQL 8 lowering of every operation: ALGORITHM=INSTANT for adding columns, INPLACE/LOCK=NONE for
+/// indexes, renames and rebuilds, new column + triggers + batched backfill for renames and rewrites,
+/// information_schema + PREPARE guards for idempotence. Where MySQL has no online form (CHECK
+/// constraints, non-btree methods, partial indexes) the step says so in its title and comment.
+public struct MySQLDialect: SQLDialect {
+    public init() {}
+
+    public func lower(_ change: Change, context: LoweringContext) -> [StepDraft] {
+        let b = MySQLBuilder(context: context)
+        let i = change.index
+        switch change.operation {
+        case .addColumn(let table, let column, let up):
+            return addColumn(table.value, column, up: up?.value, change: i, b)
+        case .dropColumn(let table, let column, let down):
+            return dropColumn(table.value, column.value, down: down?.value, change: i, b)
+        case .renameColumn(let table, let from, let to):
+            return renameColumn(table.value, from: from.value, to: to.value, change: i, b)
+        case .alterColumn(let alter):
+            return MySQLAlterColumn(b: b, alter: alter, change: i).lower()
+        case .createTable(let name, let columns, let primaryKey, let constraints):
+            return [createTable(name.value, columns, primaryKey.map(\.value), constraints, change: i, b)]
+        case .dropTable(let name):
+            return dropTable(name.value, change: i, b)
+        case .renameTable(let from, let to):
+            return renameTable(from: from.value, to: to.value, change: i, b)
+        case .createIndex(let index):
+            return [createIndex(index, change: i, b)]
+        case .dropIndex(let name, let table):
+            return [dropIndex(name.value, table: table.value, change: i, b)]
+        case .addForeignKey(let name, let table, let columns, let references, let onDelete):
+            return [addForeignKey(table.value, name.value, columns.map(\.value), references.table.value, references.columns.map(\.value),
+                                  onDelete: onDelete, change: i, b)]
+        case .addCheck(let name, let table, let expression):
+            return [addCheck(table.value, name.value, expression.value, change: i, b)]
+        case .addUnique(let name, let table, let columns):
+            return [addUnique(table.value, name.value, columns.map(\.value), change: i, b)]
+        case .sql(let raw):
+            return [RawSQLLowering.lower(raw, change: i, engine: .mysql)]
+        }
+    }
+
+    /// Blue-green is PostgreSQL logical replication; the validator rejects it for MySQL.
+    public func blueGreen(context: LoweringContext) -> [StepDraft] { [] }
+
+    // MARK: addColumn
+
+    func addColumn(_ table: String, _ column: ColumnDefinition, up: String?, change: Int, _ b: MySQLBuilder) -> [StepDraft] {
+        let name = column.name.value
+        let type = column.type.value
+        let volatile = column.defaultValue.map { SQLTypeFacts.isVolatileDefault($0.value) } ?? false
+        let simple = (column.nullable || column.defaultValue != nil) && !volatile
+        var steps: [StepDraft] = []
+        let down = [SQLStatement(b.dropColumn(table, name))]
+        if simple {
+            steps.append(StepDraft(.expand, slug: "add_column \(table) \(name)", title: "add column \(table).\(name)", change: change,
+                                   up: [SQLStatement(b.addColumn(table, name, b.definition(type: type, nullable: column.nullable, defaultValue: column.defaultValue?.value)))],
+                                   down: down))
+        } else {
+            steps.append(StepDraft(.expand, slug: "add_column \(table) \(name)", title: "add column \(table).\(name) (nullable until backfilled)", change: change,
+                                   up: [SQLStatement(b.addColumn(table, name, b.definition(type: type, nullable: true, defaultValue: nil)),
+                                                     comment: volatile ? "The default is evaluated per row: add the column without it, backfill, then set the final definition."
+                                                                       : "NOT NULL without a default: add nullable, backfill in batches, then MODIFY to NOT NULL.")],
+                                   down: down))
+            let fill = up ?? column.defaultValue?.value ?? "NULL"
+            steps.append(StepDraft(.backfill, slug: "\(table) \(name)", title: "backfill \(table).\(name)", change: change,
+                                   up: b.backfill(table: table, column: name, assignments: "\(b.q(name)) = (\(fill))", pending: "\(b.q(name)) IS NULL",
+                                                  comment: "Fill existing rows of \(table).\(name)."),
+                                   down: [.note("Nothing to undo: data only, in a column that an earlier step's down drops."), SQLStatement("DO 0;")],
+                                   transactional: false))
+            let condition = column.nullable ? "column_default IS NULL" : "is_nullable = 'YES'"
+            steps.append(StepDraft(.backfill, slug: "\(table) \(name) \(column.nullable ? "default" : "not_null")",
+                                   title: column.nullable ? "set the default of \(table).\(name)" : "set NOT NULL on \(table).\(name) (in-place rebuild, DML allowed)",
+                                   change: change,
+                                   up: [SQLStatement(b.modify(table, name, type: type, nullable: column.nullable, defaultValue: column.defaultValue?.value, condition: condition),
+                                                     comment: "MODIFY repeats the full column definition.")],
+                                   down: [SQLStatement(b.modify(table, name, type: type, nullable: true, defaultValue: nil,
+                                                                condition: column.nullable ? "column_default IS NOT NULL" : "is_nullable = 'NO'"))]))
+        }
+        if column.unique {
+            steps.append(addUnique(table, b.n.fit("\(table)_\(name)_key"), [name], change: change, b))
+        }
+        if let check = column.check {
+            steps.append(addCheck(table, b.n.fit("\(table)_\(name)_check"), check.value, change: change, b))
+        }
+        if let ref = column.references {
+            steps.append(addForeignKey(table, b.n.fit("\(table)_\(name)_fkey"), [name], ref.table.value, [ref.column.value], onDelete: ref.onDelete, change: change, b))
+        }
+        return steps
+    }
+
+    // MARK: dropColumn
+
+    func dropColumn(_ table: String, _ column: String, down: String?, change: Int, _ b: MySQLBuilder) -> [StepDraft] {
+        let context = b.context
+        let quarantine = context.derived.quarantine(column)
+        let info = context.column(table, column)
+        var steps: [StepDraft] = []
+        if let info, !info.nullable, info.defaultValue == nil, !info.isIdentity {
+            var restore: [SQLStatement] = []
+            if let down {
+                restore += b.backfill(table: table, column: column, verb: "refill", assignments: "\(b.q(column)) = (\(down))", pending: "\(b.q(column)) IS NULL",
+                                      comment: "Refill rows written while the column was nullable (the spec's down expression), then restore NOT NULL.")
+            } else {
+                restore.append(.note("No down expression in the spec: restoring NOT NULL fails if rows with NULL were written meanwhile."))
+            }
+            restore.append(SQLStatement(b.modify(table, column, type: info.type, nullable: false, defaultValue: nil, condition: "is_nullable = 'YES'")))
+            steps.append(StepDraft(.expand, slug: "relax \(table) \(column)", title: "let \(table).\(column) accept NULL (it is being retired)", change: change,
+                                   up: [SQLStatement(b.modify(table, column, type: info.type, nullable: true, defaultValue: nil, condition: "is_nullable = 'NO'"),
+                                                     comment: "The column is going away: new app versions stop writing it, so it must accept NULL first (INPLACE rebuild, DML allowed).")],
+                                   down: restore, transactional: false))
+        }
+        steps.append(StepDraft(.contract, slug: "quarantine \(table) \(column)", title: "quarantine column \(table).\(column) as \(quarantine)", change: change,
+                               up: [SQLStatement(b.renameColumn(table, from: column, to: quarantine), comment: "Quarantine instead of DROP COLUMN: the data stays for rollback.")],
+                               down: [SQLStatement(b.renameColumn(table, from: quarantine, to: column))]))
+        if context.spec.purge {
+            steps.append(purgeColumn(table, column: column, quarantine: quarantine, change: change, b))
+        }
+        return steps
+    }
+
+    func purgeColumn(_ table: String, column: String, quarantine: String, change: Int, _ b: MySQLBuilder) -> StepDraft {
+        var down: [SQLStatement]
+        if let tableInfo = b.context.table(table), let info = tableInfo.column(column) {
+            let position = tableInfo.columns.firstIndex { $0.name == column } ?? 0
+            let after = position > 0 ? tableInfo.columns[position - 1].name : nil
+            var ddl = b.addColumn(table, quarantine, b.definition(type: info.type, nullable: true, defaultValue: nil), after: after)
+            if after == nil {
+                ddl = ddl.replacingOccurrences(of: " NULL, ALGORITHM=INSTANT", with: " NULL FIRST, ALGORITHM=INSTANT")
+            }
+            down = [SQLStatement(ddl, comment: "IRREVERSIBLE: re-creates the quarantined column EMPTY and nullable, at its old position.")]
+            for index in b.context.indexes(on: table, column: column) {
+                let columns = b.n.quoteList(index.columns.map { $0 == column ? quarantine : $0 })
+                down.append(SQLStatement(b.addIndex(table, index.name, unique: index.unique, columns: columns),
+                                         comment: "Indexes that covered the column were dropped with it: re-create them (definitions from the base schema)."))
+            }
+        } else {
+            down = [.note("IRREVERSIBLE: the data is gone, and without the base schema the column's definition is unknown."), SQLStatement("DO 0;")]
+        }
+        return StepDraft(.purge, slug: "drop \(table) \(quarantine)", title: "IRREVERSIBLE: drop quarantined column \(table).\(quarantine)", change: change,
+                         up: [SQLStatement(b.dropColumn(table, quarantine), comment: "IRREVERSIBLE (opt-in purge): drops the quarantined column and its data.")],
+                         down: down, reversible: false)
+    }
+
+    // MARK: renameColumn
+
+    func renameColumn(_ table: String, from: String, to: String, change: Int, _ b: MySQLBuilder) -> [StepDraft] {
+        let context = b.context
+        let info = context.column(table, from)
+        let quarantine = context.derived.quarantine(from)
+        var steps: [StepDraft] = []
+        let add: String
+        if let type = info?.type {
+            add = b.addColumn(table, to, b.definition(type: type, nullable: true, defaultValue: nil))
+        } else {
+            let prefix = b.lit("ALTER TABLE \(b.q(table)) ADD COLUMN \(b.q(to)) ")
+            let typeQuery = "(SELECT MAX(c.column_type) FROM information_schema.columns c WHERE c.table_schema = DATABASE() AND c.table_name = \(b.lit(table)) AND c.column_name = \(b.lit(from)))"
+            add = b.guarded(ddlExpression: "CONCAT(\(prefix), \(typeQuery), ' NULL, ALGORITHM=INSTANT')", whenFound: false, in: .columns, table: table, [b.column(to)])
+        }
+        steps.append(StepDraft(.expand, slug: "add_column \(table) \(to)", title: "add column \(table).\(to) (new name of \(from))", change: change,
+                               up: [SQLStatement(add, comment: "New name, same type as `\(from)`, nullable and without default while the sync triggers run.")],
+                               down: [SQLStatement(b.dropColumn(table, to))]))
+        let nt = b.q(to), nf = b.q(from)
+        let sync = b.triggers(table: table, column: to,
+                              insertSet: "NEW.\(nt) = COALESCE(NEW.\(nt), NEW.\(nf)),\n      NEW.\(nf) = COALESCE(NEW.\(nf), NEW.\(nt))",
+                              updateSet: "NEW.\(nf) = IF(NEW.\(nt) <=> OLD.\(nt), NEW.\(nf), NEW.\(nt)),\n      NEW.\(nt) = IF(NEW.\(nt) <=> OLD.\(nt), NEW.\(nf), NEW.\(nt))",
+                              comment: "Keep `\(from)` (old app) and `\(to)` (new app) in sync both ways. Single-statement bodies: no DELIMITER.")
+        steps.append(StepDraft(.expand, slug: "sync \(table) \(to)", title: "sync \(table).\(from) and \(table).\(to) with triggers", change: change,
+                               up: sync, down: b.dropTriggers(table: table, column: to)))
+        steps.append(StepDraft(.backfill, slug: "\(table) \(to)", title: "backfill \(table).\(to) from \(from)", change: change,
+                               up: b.backfill(table: table, column: to, assignments: "\(nt) = \(nf)", pending: "NOT (\(nt) <=> \(nf))",
+                                              comment: "Copy \(from) into \(to) for existing rows."),
+                               down: [.note("Nothing to undo: data only, in a column that an earlier step's down drops."), SQLStatement("DO 0;")],
+                               transactional: false))
+        let notNull = info.map { !$0.nullable } ?? false
+        if notNull {
+            steps.append(StepDraft(.backfill, slug: "\(table) \(to) not_null", title: "set NOT NULL on \(table).\(to) (in-place rebuild, DML allowed)", change: change,
+                                   up: [SQLStatement(b.modify(table, to, type: info?.type, nullable: false, defaultValue: nil, condition: "is_nullable = 'YES'"),
+                                                     comment: "The old column is NOT NULL: so is the new one (the insert trigger fills it for old-app inserts).")],
+                                   down: [SQLStatement(b.modify(table, to, type: info?.type, nullable: true, defaultValue: nil, condition: "is_nullable = 'NO'"))]))
+        }
+        if notNull && info?.defaultValue == nil {
+            steps.append(StepDraft(.contract, slug: "relax \(table) \(from)", title: "let the old column \(table).\(from) accept NULL", change: change,
+                                   up: [SQLStatement(b.modify(table, from, type: info?.type, nullable: true, defaultValue: nil, condition: "is_nullable = 'NO'"),
+                                                     comment: "New app versions stop writing the old column once the triggers are gone.")],
+                                   down: [SQLStatement(b.modify(table, from, type: info?.type, nullable: false, defaultValue: nil, condition: "is_nullable = 'YES'"),
+                                                       comment: "Fails if rows still hold NULL (the next step's down re-syncs them first).")]))
+        }
+        let resync = sync + b.backfill(table: table, column: from, assignments: "\(nf) = \(nt)", pending: "NOT (\(nf) <=> \(nt))",
+                                       comment: "Re-sync rows written while the triggers were gone.")
+        steps.append(StepDraft(.contract, slug: "unsync \(table) \(to)", title: "drop the sync triggers between \(table).\(from) and \(to)", change: change,
+                               up: b.dropTriggers(table: table, column: to), down: resync, transactional: false))
+        if let value = info?.defaultValue {
+            steps.append(StepDraft(.contract, slug: "default \(table) \(to)", title: "move the default of \(table).\(from) to \(to)", change: change,
+                                   up: [SQLStatement("ALTER TABLE \(b.q(table)) ALTER COLUMN \(nt) SET DEFAULT \(value), ALGORITHM=INSTANT;")],
+                                   down: [SQLStatement("ALTER TABLE \(b.q(table)) ALTER COLUMN \(nt) DROP DEFAULT, ALGORITHM=INSTANT;")]))
+        }
+        steps.append(StepDraft(.contract, slug: "quarantine \(table) \(from)", title: "quarantine the old column \(table).\(from) as \(quarantine)", change: change,
+                               up: [SQLStatement(b.renameColumn(table, from: from, to: quarantine),
+                                                 comment: "Quarantine the old column (RENAME COLUMN is metadata-only).")],
+                               down: [SQLStatement(b.renameColumn(table, from: quarantine, to: from))]))
+        if context.spec.purge {
+            steps.append(purgeColumn(table, column: from, quarantine: quarantine, change: change, b))
+        }
+        return steps
+    }
+
+    // MARK: tables
+
+    func createTableSQL(_ name: String, _ columns: [ColumnDefinition], _ primaryKey: [String], _ constraints: [TableConstraint], _ b: MySQLBuilder) -> String {
+        var lines = columns.map { column -> String in
+            "  \(b.q(column.name.value)) \(b.definition(type: column.type.value, nullable: column.nullable && !primaryKey.contains(column.name.value), defaultValue: column.defaultValue?.value))"
+        }
+        if !primaryKey.isEmpty { lines.append("  CONSTRAINT \(b.q(b.n.fit("\(name)_pkey"))) PRIMARY KEY (\(b.n.quoteList(primaryKey)))") }
+        for column in columns {
+            let c = column.name.value
+            if column.unique { lines.append("  CONSTRAINT \(b.q(b.n.fit("\(name)_\(c)_key"))) UNIQUE (\(b.q(c)))") }
+            if let check = column.check { lines.append("  CONSTRAINT \(b.q(b.n.fit("\(name)_\(c)_check"))) CHECK (\(check.value))") }
+            if let ref = column.references {
+                lines.append("  CONSTRAINT \(b.q(b.n.fit("\(name)_\(c)_fkey"))) FOREIGN KEY (\(b.q(c))) REFERENCES \(b.q(ref.table.value)) (\(b.q(ref.column.value))) ON DELETE \(ref.onDelete.sql)")
+            }
+        }
+        for constraint in constraints {
+            guard let kind = constraint.kind else { continue }
+            let cname = b.q(constraint.name.value)
+            switch kind {
+            case .check(let expression): lines.append("  CONSTRAINT \(cname) CHECK (\(expression.value))")
+            case .unique(let cols): lines.append("  CONSTRAINT \(cname) UNIQUE (\(b.n.quoteList(cols.map(\.value))))")
+            case .foreignKey(let cols, let ref, let onDelete):
+                lines.append("  CONSTRAINT \(cname) FOREIGN KEY (\(b.n.quoteList(cols.map(\.value)))) REFERENCES \(b.q(ref.table.value)) (\(b.n.quoteList(ref.columns.map(\.value)))) ON DELETE \(onDelete.sql)")
+            }
+        }
+        return "CREATE TABLE IF NOT EXISTS \(b.q(name)) (\n" + lines.joined(separator: ",\n") + "\n) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;"
+    }
+
+    func createTable(_ name: String, _ columns: [ColumnDefinition], _ primaryKey: [String], _ constraints: [TableConstraint], change: Int, _ b: MySQLBuilder) -> StepDraft {
+        StepDraft(.expand, slug: "create_table \(name)", title: "create table \(name)", change: change,
+                  up: [SQLStatement(createTableSQL(name, columns, primaryKey, constraints, b))],
+                  down: [SQLStatement("DROP TABLE IF EXISTS \(b.q(name));")])
+    }
+
+    func renameTableGuarded(_ from: String, _ to: String, _ b: MySQLBuilder, baseTableOnly: Bool = false) -> String {
+        b.guarded("RENAME TABLE \(b.q(from)) TO \(b.q(to))", whenFound: true, in: .tables, table: from,
+                  baseTableOnly ? ["table_type = 'BASE TABLE'"] : [])
+    }
+
+    func dropTable(_ name: String, change: Int, _ b: MySQLBuilder) -> [StepDraft] {
+        let quarantine = b.context.derived.quarantine(name)
+        var steps = [StepDraft(.contract, slug: "drop_table \(name)", title: "quarantine table \(name) as \(quarantine)", change: change,
+                               up: [SQLStatement(renameTableGuarded(name, quarantine, b), comment: "Quarantine instead of DROP TABLE; purge is a separate opt-in step.")],
+                               down: [SQLStatement(renameTableGuarded(quarantine, name, b))])]
+        if b.context.spec.purge {
+            var down: [SQLStatement] = [.note("IRREVERSIBLE: the data is gone."), SQLStatement("DO 0;")]
+            if let table = b.context.table(name) {
+                var lines = table.columns.map { "  \(b.q($0.name)) \(b.definition(type: $0.type, nullable: $0.nullable, defaultValue: $0.defaultValue))" }
+                if !table.primaryKey.isEmpty { lines.append("  PRIMARY KEY (\(b.n.quoteList(table.primaryKey)))") }
+                for index in b.context.schema.indexes where index.table == name {
+                    lines.append("  \(index.unique ? "UNIQUE " : "")KEY \(b.q(index.name)) (\(b.n.quoteList(index.columns)))")
+                }
+                down = [SQLStatement("CREATE TABLE IF NOT EXISTS \(b.q(quarantine)) (\n" + lines.joined(separator: ",\n") + "\n) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;",
+                                     comment: "IRREVERSIBLE: the data is gone. Re-creates the quarantined table EMPTY from the base schema (incoming foreign keys are not restored).")]
+            }
+            steps.append(StepDraft(.purge, slug: "drop_table \(quarantine)", title: "IRREVERSIBLE: drop quarantined table \(quarantine)", change: change,
+                                   up: [SQLStatement("DROP TABLE IF EXISTS \(b.q(quarantine));", comment: "IRREVERSIBLE (opt-in purge): drops the quarantined table and its data.")],
+                                   down: down, reversible: false))
+        }
+        return steps
+    }
+
+    func renameTable(from: String, to: String, change: Int, _ b: MySQLBuilder) -> [StepDraft] {
+        let view = "CREATE OR REPLACE VIEW \(b.q(from)) AS SELECT * FROM \(b.q(to));"
+        return [
+            StepDraft(.expand, slug: "rename_table \(from)", title: "rename table \(from) to \(to), with a compatibility view \(from) (not atomic on MySQL)", change: change,
+                      up: [SQLStatement(renameTableGuarded(from, to, b, baseTableOnly: true),
+                                        comment: "RENAME TABLE + compatibility view under the old name (simple view: updatable and insertable).\nNot atomic on MySQL (DDL commits): `\(from)` is missing for a moment between the two statements."),
+                           SQLStatement(view)],
+                      down: [SQLStatement("DROP VIEW IF EXISTS \(b.q(from));"), SQLStatement(renameTableGuarded(to, from, b, baseTableOnly: true))]),
+            StepDraft(.contract, slug: "rename_table \(from) drop_view", title: "drop the compatibility view \(from)", change: change,
+                      up: [SQLStatement("DROP VIEW IF EXISTS \(b.q(from));")], down: [SQLStatement(view)]),
+        ]
+    }
+
+    // MARK: indexes and constraints
+
+    func createIndex(_ index: CreateIndex, change: Int, _ b: MySQLBuilder) -> StepDraft {
+        var notes: [String] = []
+        var title = "create \(index.unique ? "unique " : "")index \(index.name.value) on \(index.table.value) in place"
+        if index.method != .btree {
+            notes.append("InnoDB has no \(index.method.rawValue) indexes: built as BTREE.")
+            title += " (MySQL: BTREE instead of \(index.method.rawValue))"
+        }
+        if let whereClause = index.whereClause {
+            notes.append("MySQL has no partial indexes: the predicate (\(whereClause.value)) is ignored and the index covers every row.")
+            title += " (MySQL: WHERE ignored)"
+        }
+        let up = SQLStatement(b.addIndex(index.table.value, index.name.value, unique: index.unique, columns: b.n.quoteList(index.columns.map(\.value))),
+                              comment: notes.isEmpty ? nil : notes.joined(separator: "\n"))
+        return StepDraft(.expand, slug: "create_index \(index.name.value)", title: title, change: change,
+                         up: [up], down: [SQLStatement(b.dropIndex(index.table.value, index.name.value))])
+    }
+
+    func dropIndex(_ name: String, table: String, change: Int, _ b: MySQLBuilder) -> StepDraft {
+        var down: [SQLStatement]
+        var reversible = true
+        if let index = b.context.index(named: name) {
+            down = [SQLStatement(b.addIndex(index.table, name, unique: index.unique, columns: b.n.quoteList(index.columns)),
+                                 comment: "Re-create from the definition in the base schema.")]
+        } else {
+            down = [.note("The base schema does not define \(name): the down cannot rebuild it."), SQLStatement("DO 0;")]
+            reversible = false
+        }
+        return StepDraft(.contract, slug: "drop_index \(name)", title: "drop index \(name) on \(table) in place", change: change,
+                         up: [SQLStatement(b.dropIndex(table, name))], down: down, reversible: reversible)
+    }
+
+    func addForeignKey(_ table: String, _ name: String, _ columns: [String], _ refTable: String, _ refColumns: [String],
+                       onDelete: ReferentialAction, change: Int, _ b: MySQLBuilder) -> StepDraft {
+        let ddl = "ALTER TABLE \(b.q(table)) ADD CONSTRAINT \(b.q(name)) FOREIGN KEY (\(b.n.quoteList(columns))) REFERENCES \(b.q(refTable)) (\(b.n.quoteList(refColumns))) ON DELETE \(onDelete.sql), ALGORITHM=INPLACE, LOCK=NONE"
+        let condition = ["constraint_name = \(b.lit(name))", "constraint_type = 'FOREIGN KEY'"]
+        return StepDraft(.expand, slug: "add_foreign_key \(name)", title: "add foreign key \(name) on \(table) in place (existing rows not checked)", change: change,
+                         up: [SQLStatement("SET SESSION foreign_key_checks = 0;",
+                                           comment: "MySQL adds a foreign key in place (LOCK=NONE) only with foreign_key_checks=0, and then never checks existing\nrows (there is no VALIDATE): like PostgreSQL NOT VALID forever. Check for orphans separately (verify phase)."),
+                              SQLStatement(b.guarded(ddl, whenFound: false, in: .tableConstraints, table: table, condition)),
+                              SQLStatement("SET SESSION foreign_key_checks = 1;")],
+                         down: [SQLStatement(b.guarded("ALTER TABLE \(b.q(table)) DROP FOREIGN KEY \(b.q(name)), ALGORITHM=INPLACE, LOCK=NONE",
+                                                       whenFound: true, in: .tableConstraints, table: table, condition)),
+                                SQLStatement(b.dropIndex(table, name),
+                                             comment: "MySQL created an index of the same name for the columns when none covered them: drop it too.")])
+    }
+
+    func addCheck(_ table: String, _ name: String, _ expression: String, change: Int, _ b: MySQLBuilder) -> StepDraft {
+        let condition = ["constraint_name = \(b.lit(name))", "constraint_type = 'CHECK'"]
+        return StepDraft(.expand, slug: "add_check \(name)", title: "add check \(name) on \(table) (NOT ONLINE on MySQL: table copy, writes blocked)", change: change,
+                         up: [SQLStatement(b.guarded("ALTER TABLE \(b.q(table)) ADD CONSTRAINT \(b.q(name)) CHECK (\(expression)), ALGORITHM=COPY, LOCK=SHARED",
+                                                     whenFound: false, in: .tableConstraints, table: table, condition),
+                                           comment: "NOT ONLINE: adding a CHECK constraint is ALGORITHM=COPY on MySQL 8 (INPLACE/INSTANT are refused):\nthe table is copied and writes are blocked for the duration. MySQL has no NOT VALID.")],
+                         down: [SQLStatement(b.guarded("ALTER TABLE \(b.q(table)) DROP CONSTRAINT \(b.q(name))", whenFound: true, in: .tableConstraints, table: table, condition),
+                                             comment: "MySQL 8.0.19+ (and MariaDB) accept DROP CONSTRAINT for checks.")])
+    }
+
+    func addUnique(_ table: String, _ name: String, _ columns: [String], change: Int, _ b: MySQLBuilder) -> StepDraft {
+        StepDraft(.expand, slug: "add_unique \(name)", title: "add unique index \(name) on \(table) in place", change: change,
+                  up: [SQLStatement(b.addIndex(table, name, unique: true, columns: b.n.quoteList(columns)),
+                                    comment: "A unique index built in place is MySQL's unique constraint (no separate USING INDEX step).")],
+                  down: [SQLStatement(b.dropIndex(table, name))])
+    }
+}

@@ -1,0 +1,179 @@
+/// PostgreSQL `alterColumn`: a metadata-only type change, default and nullability changes as single
+/// steps; a rewriting type change through a copy column kept in sync by a trigger, a batched backfill
+/// and an atomic swap in contract (indexes on the column are rebuilt on the copy and swapped by name).
+struct PostgreSQLAlterColumn {
+    var b: PostgreSQLBuilder
+    var alter: AlterColumn
+    var change: Int
+
+    var table: String { alter.table.value }
+    var column: String { alter.column.value }
+    var info: DatabaseSchema.Column? { b.context.column(table, column) }
+
+    func lower() -> [StepDraft] {
+        if let type = alter.type?.value {
+            if let old = info?.type, SQLTypeFacts.isSameType(old, type) {
+                return simpleChanges()
+            }
+            if let old = info?.type, SQLTypeFacts.isPostgresMetadataOnly(from: old, to: type) {
+                return [metadataOnlyType(old: old, new: type)] + simpleChanges()
+            }
+            return rewrite(type)
+        }
+        return simpleChanges()
+    }
+
+    func metadataOnlyType(old: String, new: String) -> StepDraft {
+        func alterType(_ type: String) -> String { "ALTER TABLE \(b.q(table)) ALTER COLUMN \(b.q(column)) TYPE \(type);" }
+        let rules = ["changing-column-type"] + SQLTypeFacts.postgresTypeLints(new).filter { $0 == "prefer-text-field" } + ["prefer-robust-stmts"]
+        let downRules = ["changing-column-type"] + SQLTypeFacts.postgresTypeLints(old).filter { $0 == "prefer-text-field" } + ["prefer-robust-stmts"]
+        return StepDraft(.expand, slug: "alter_type \(table) \(column)", title: "change \(table).\(column) to \(new) (metadata-only)", change: change,
+                         up: [SQLStatement(alterType(new),
+                                           comment: "\(old) -> \(new) is metadata-only on PostgreSQL (no rewrite, no index rebuild); the ACCESS EXCLUSIVE lock is brief and bounded by lock_timeout.",
+                                           suppressions: .rules(rules, "metadata-only type change (no rewrite); a no-op when the type already matches"))],
+                         down: [SQLStatement(alterType(old),
+                                             comment: "Rollback only: narrowing back scans the table under ACCESS EXCLUSIVE (fails on values that no longer fit).",
+                                             suppressions: .rules(downRules, "restores the type of the base schema; a no-op when it already matches"))])
+    }
+
+    func setDefault(_ column: String, _ value: String?, reason: String) -> SQLStatement {
+        if let value {
+            return SQLStatement("ALTER TABLE \(b.q(table)) ALTER COLUMN \(b.q(column)) SET DEFAULT \(value);",
+                                suppressions: .rules(["prefer-robust-stmts"], "SET DEFAULT is metadata-only and naturally idempotent"))
+        }
+        return SQLStatement("ALTER TABLE \(b.q(table)) ALTER COLUMN \(b.q(column)) DROP DEFAULT;",
+                            suppressions: .rules(["ban-drop-default", "prefer-robust-stmts"], reason))
+    }
+
+    /// Default and nullability changes, when no copy column is involved.
+    func simpleChanges() -> [StepDraft] {
+        var steps: [StepDraft] = []
+        if alter.defaultValue != nil || alter.dropDefault {
+            let new = alter.defaultValue?.value
+            var down = [setDefault(column, info?.defaultValue, reason: "restores the base schema, where the column has no default")]
+            if info == nil { down[0].comment = "The base schema was not given: the down assumes the column had no default." }
+            steps.append(StepDraft(.expand, slug: "alter_default \(table) \(column)",
+                                   title: new == nil ? "drop the default of \(table).\(column)" : "set the default of \(table).\(column)", change: change,
+                                   up: [setDefault(column, new, reason: "the spec asks to remove the default (dropDefault); metadata-only")],
+                                   down: down))
+        }
+        if let nullable = alter.nullable?.value {
+            if nullable, info?.nullable != true {
+                steps.append(StepDraft(.expand, slug: "relax \(table) \(column)", title: "let \(table).\(column) accept NULL", change: change,
+                                       up: [b.dropNotNull(table, column, reason: "metadata-only, and a no-op when the column is already nullable")],
+                                       down: [.note("Rows with NULL written meanwhile make this fail: fill them first.")]
+                                        + b.enforceNotNull(table, column, checkName: b.context.derived.notNullCheck(table: table, column: column))))
+            } else if !nullable, info?.nullable != false {
+                if let up = alter.up?.value {
+                    steps.append(StepDraft(.backfill, slug: "\(table) \(column)", title: "fill NULLs of \(table).\(column)", change: change,
+                                           up: b.backfill(table: table, assignments: "\(b.q(column)) = (\(up))", pending: "\(b.q(column)) IS NULL",
+                                                          comment: "Fill rows where \(table).\(column) is NULL (the spec's up expression)."),
+                                           down: [.note("Nothing to undo: data only (the filled values stay valid for the nullable column).")],
+                                           transactional: false))
+                }
+                steps.append(StepDraft(.backfill, slug: "\(table) \(column) not_null", title: "set NOT NULL on \(table).\(column)", change: change,
+                                       up: b.enforceNotNull(table, column, checkName: b.context.derived.notNullCheck(table: table, column: column)),
+                                       down: [b.dropNotNull(table, column, reason: "reverts this pair's own SET NOT NULL; a no-op when already nullable")]))
+            }
+        }
+        return steps
+    }
+
+    /// The new value computed from a row: the spec's `up`, else a cast. `row` prefixes column names (NEW in triggers).
+    func converted(_ type: String, row: String?) -> String {
+        let source = row.map { "\($0).\(b.q(column))" } ?? b.q(column)
+        guard let up = alter.up?.value else { return "CAST(\(source) AS \(type))" }
+        guard let row else { return "(\(up))" }
+        return "(" + b.rowExpression(up, table: table, prefix: row, extra: [column]) + ")"
+    }
+
+    func rewrite(_ type: String) -> [StepDraft] {
+        let derived = b.context.derived
+        let copy = derived.rewriteCopy(column)
+        let quarantine = derived.quarantine(column)
+        let trigger = derived.syncTrigger(table: table, column: "\(column)_new")
+        let qt = b.q(table), qc = b.q(column), qcopy = b.q(copy), qq = b.q(quarantine)
+        let newDefault = alter.defaultValue?.value ?? (alter.dropDefault ? nil : info?.defaultValue)
+        let notNull = !(alter.nullable?.value ?? info?.nullable ?? true)
+        let oldNotNull = info.map { !$0.nullable } ?? false
+        var steps: [StepDraft] = []
+
+        var definition = type
+        if let newDefault { definition += " DEFAULT \(newDefault)" }
+        steps.append(StepDraft(.expand, slug: "alter_type \(table) \(column) add", title: "add \(table).\(copy), the \(type) copy of \(column)", change: change,
+                               up: [SQLStatement(b.addColumn(table, copy, definition),
+                                                 comment: "\(info?.type ?? "the current type") -> \(type) rewrites the table: new column + trigger + backfill + swap instead.",
+                                                 suppressions: b.typeLints(type, reason: "the column type is the one the spec asks for (a type preference, not a locking hazard)"))],
+                               down: [b.dropAddedColumn(table, copy)]))
+        let body = "  NEW.\(qcopy) := \(converted(type, row: "NEW"));"
+        let sync = b.syncTrigger(table: table, name: trigger, body: body,
+                                 comment: "One-way sync: every app version uses \"\(column)\" by name; the copy follows it until the swap.")
+        steps.append(StepDraft(.expand, slug: "alter_type \(table) \(column) sync", title: "sync \(table).\(copy) from \(column) with a trigger", change: change,
+                               up: sync, down: b.dropSyncTrigger(table: table, name: trigger)))
+        let value = converted(type, row: nil)
+        steps.append(StepDraft(.backfill, slug: "\(table) \(column)_new", title: "backfill \(table).\(copy)", change: change,
+                               up: b.backfill(table: table, assignments: "\(qcopy) = \(value)", pending: "\(qcopy) IS DISTINCT FROM \(value)",
+                                              comment: "Copy \(column) into the \(type) column for existing rows."),
+                               down: [.note("Nothing to undo: data only, in a column that an earlier step's down drops.")], transactional: false))
+        if notNull {
+            steps.append(StepDraft(.backfill, slug: "\(table) \(column)_new not_null", title: "set NOT NULL on \(table).\(copy)", change: change,
+                                   up: b.enforceNotNull(table, copy, checkName: derived.notNullCheck(table: table, column: "\(column)_new")),
+                                   down: [b.dropNotNull(table, copy, reason: "reverts this pair's SET NOT NULL; a no-op when nullable")]))
+        }
+        // Indexes on the column: build the same index on the copy now, swap the names with the columns.
+        var renames: [(old: String, new: String, retired: String)] = []
+        for index in b.context.indexes(on: table, column: column) {
+            let newName = b.n.fit("\(index.name)_cutover_new")
+            let retired = derived.quarantine(index.name)
+            renames.append((index.name, newName, retired))
+            let columns = index.columns.map { $0 == column ? qcopy : (SQLText.identifierProblem($0, maxLength: 64) == nil ? b.q($0) : $0) }.joined(separator: ", ")
+            let whereClause = PostgreSQLDialect.whereClause(of: index.definition).map {
+                ExpressionRewriter.rewrite($0, columns: [column]) { _ in qcopy }
+            }
+            steps.append(StepDraft(.backfill, slug: "\(table) \(column)_new index \(index.name)", title: "build index \(newName) on the copy \(copy) concurrently", change: change,
+                                   up: b.createIndexConcurrently(name: newName, table: table, unique: index.unique, method: index.method ?? "btree",
+                                                                 columns: columns, whereClause: whereClause),
+                                   down: [b.dropIndexConcurrently(newName)], transactional: false))
+        }
+
+        var swapUp = ["LOCK TABLE \(qt) IN ACCESS EXCLUSIVE MODE;",
+                      "DROP TRIGGER IF EXISTS \(b.q(trigger)) ON \(qt);",
+                      "DROP FUNCTION IF EXISTS \(b.q(trigger))();",
+                      "ALTER TABLE \(qt) RENAME COLUMN \(qc) TO \(qq);",
+                      "ALTER TABLE \(qt) RENAME COLUMN \(qcopy) TO \(qc);"]
+        for r in renames {
+            swapUp += ["ALTER INDEX \(b.q(r.old)) RENAME TO \(b.q(r.retired));", "ALTER INDEX \(b.q(r.new)) RENAME TO \(b.q(r.old));"]
+        }
+        swapUp.append("-- the quarantined column must stop requiring values the app no longer writes")
+        swapUp.append("ALTER TABLE \(qt) ALTER COLUMN \(qq) DROP NOT NULL;")
+        var swapDown = ["LOCK TABLE \(qt) IN ACCESS EXCLUSIVE MODE;",
+                        "ALTER TABLE \(qt) RENAME COLUMN \(qc) TO \(qcopy);",
+                        "ALTER TABLE \(qt) RENAME COLUMN \(qq) TO \(qc);"]
+        for r in renames {
+            swapDown += ["ALTER INDEX \(b.q(r.old)) RENAME TO \(b.q(r.new));", "ALTER INDEX \(b.q(r.retired)) RENAME TO \(b.q(r.old));"]
+        }
+        let comment = "Atomic swap in one transaction (the DO block): short ACCESS EXCLUSIVE lock, metadata only.\n(squawk does not see the RENAMEs inside DO; safe: the app keeps using the name \"\(column)\" throughout.)"
+        let back: String
+        if let down = alter.down?.value {
+            back = "(" + ExpressionRewriter.rewrite(down, columns: [column]) { _ in qcopy } + ")"
+        } else if let old = info?.type {
+            back = "CAST(\(qcopy) AS \(old))"
+        } else {
+            back = qcopy
+        }
+        var down = [SQLStatement(b.guarded(b.columnExists(table, quarantine), swapDown), comment: comment)]
+        down += sync
+        down += b.backfill(table: table, assignments: "\(qc) = \(back)", pending: "\(qc) IS DISTINCT FROM \(back)",
+                           comment: "Copy back what was written after the swap (fails if a value no longer fits the old type).")
+        if oldNotNull {
+            down += b.enforceNotNull(table, column, checkName: derived.notNullCheck(table: table, column: column))
+        }
+        steps.append(StepDraft(.contract, slug: "alter_type \(table) \(column) swap", title: "swap \(table).\(column) and its \(type) copy", change: change,
+                               up: [SQLStatement(b.guarded(b.columnExists(table, copy), swapUp), comment: comment)],
+                               down: down, transactional: false))
+        if b.context.spec.purge {
+            steps.append(PostgreSQLDialect().purgeColumn(table, quarantine: quarantine, type: info?.type, change: change, b))
+        }
+        return steps
+    }
+}

@@ -1,0 +1,195 @@
+/// The PostgreSQL statement shapes every lowering reuses: catalog-guarded DO blocks, the batched
+/// backfill, sync triggers, the NOT NULL dance and concurrent index builds. squawk does not parse
+/// DO bodies, so only statements vetted here go inside them.
+struct PostgreSQLBuilder: Sendable {
+    var context: LoweringContext
+    var n: SQLNames { context.names }
+
+    func q(_ name: String) -> String { n.quote(name) }
+    func lit(_ text: String) -> String { n.literal(text) }
+    /// `to_regclass('"name"')`
+    func regclass(_ table: String) -> String { "to_regclass(\(lit(q(table))))" }
+
+    // MARK: guards
+
+    func doBlock(_ body: String) -> String {
+        "DO $cutover$\nBEGIN\n\(body)\nEND\n$cutover$;"
+    }
+
+    /// `IF <condition> THEN <statements> END IF;` in a DO block.
+    func guarded(_ condition: String, _ statements: [String]) -> String {
+        doBlock("  IF \(condition) THEN\n" + statements.map { "    " + $0 }.joined(separator: "\n") + "\n  END IF;")
+    }
+
+    func constraintExists(_ table: String, _ name: String, extra: String = "") -> String {
+        "EXISTS (SELECT 1 FROM pg_catalog.pg_constraint\n             WHERE conrelid = \(regclass(table)) AND conname = \(lit(name))\(extra))"
+    }
+
+    func columnExists(_ table: String, _ column: String, extra: String = " AND NOT attisdropped") -> String {
+        "EXISTS (SELECT 1 FROM pg_catalog.pg_attribute\n             WHERE attrelid = \(regclass(table)) AND attname = \(lit(column))\(extra))"
+    }
+
+    // MARK: columns
+
+    func addColumn(_ table: String, _ column: String, _ definition: String) -> String {
+        "ALTER TABLE \(q(table)) ADD COLUMN IF NOT EXISTS \(q(column)) \(definition);"
+    }
+
+    func dropAddedColumn(_ table: String, _ column: String, reason: String = "drops only the column that this pair's up added") -> SQLStatement {
+        SQLStatement("ALTER TABLE \(q(table)) DROP COLUMN IF EXISTS \(q(column));",
+                     suppressions: .rules(["ban-drop-column"], reason))
+    }
+
+    /// Rename a column when it exists and the target name is free (RENAME inside DO: squawk does not see it).
+    func renameColumn(_ table: String, from: String, to: String) -> String {
+        guarded("\(columnExists(table, from))\n     AND NOT \(columnExists(table, to))",
+                ["ALTER TABLE \(q(table)) RENAME COLUMN \(q(from)) TO \(q(to));"])
+    }
+
+    func dropNotNull(_ table: String, _ column: String, reason: String) -> SQLStatement {
+        SQLStatement("ALTER TABLE \(q(table)) ALTER COLUMN \(q(column)) DROP NOT NULL;",
+                     suppressions: .rules(["ban-drop-not-null", "prefer-robust-stmts"], reason))
+    }
+
+    func setNotNull() -> [SQLStatement.Suppression] {
+        .rules(["adding-not-nullable-field", "prefer-robust-stmts"],
+               "a validated CHECK (col IS NOT NULL) lets PostgreSQL 12+ skip the scan; a no-op when already NOT NULL")
+    }
+
+    // MARK: NOT NULL without a long lock
+
+    /// CHECK NOT VALID + VALIDATE (one DO), SET NOT NULL, drop the temporary check: the compact form.
+    func enforceNotNull(_ table: String, _ column: String, checkName: String) -> [SQLStatement] {
+        let check = "ALTER TABLE \(q(table)) ADD CONSTRAINT \(q(checkName)) CHECK (\(q(column)) IS NOT NULL) NOT VALID;"
+        let body = "  IF NOT \(columnExists(table, column, extra: " AND attnotnull"))\n     AND NOT \(constraintExists(table, checkName)) THEN\n    \(check)\n  END IF;\n"
+            + "  IF \(constraintExists(table, checkName)) THEN\n    ALTER TABLE \(q(table)) VALIDATE CONSTRAINT \(q(checkName));\n  END IF;"
+        return [
+            SQLStatement(doBlock(body), comment: "Set NOT NULL without a long ACCESS EXCLUSIVE scan: CHECK NOT VALID, VALIDATE, SET NOT NULL, drop the check."),
+            SQLStatement("ALTER TABLE \(q(table)) ALTER COLUMN \(q(column)) SET NOT NULL;", suppressions: setNotNull()),
+            SQLStatement("ALTER TABLE \(q(table)) DROP CONSTRAINT IF EXISTS \(q(checkName));",
+                         suppressions: .rules(["ban-drop-constraint"], "drops only the temporary NOT NULL check added above")),
+        ]
+    }
+
+    func addNotValidCheck(_ table: String, name: String, expression: String) -> String {
+        guarded("NOT \(constraintExists(table, name))",
+                ["ALTER TABLE \(q(table)) ADD CONSTRAINT \(q(name))\n      CHECK (\(expression)) NOT VALID;"])
+    }
+
+    func dropConstraint(_ table: String, _ name: String, reason: String = "drops only the constraint that this pair's up added") -> SQLStatement {
+        SQLStatement("ALTER TABLE \(q(table)) DROP CONSTRAINT IF EXISTS \(q(name));", suppressions: .rules(["ban-drop-constraint"], reason))
+    }
+
+    func validate(_ table: String, _ name: String, reason: String) -> SQLStatement {
+        SQLStatement("ALTER TABLE \(q(table)) VALIDATE CONSTRAINT \(q(name));", suppressions: .rules(["prefer-robust-stmts"], reason))
+    }
+
+    /// PostgreSQL cannot un-validate: drop and re-add NOT VALID when the constraint is validated.
+    func unvalidate(_ table: String, _ name: String, addDefinition: String) -> SQLStatement {
+        SQLStatement(guarded(constraintExists(table, name, extra: " AND convalidated"),
+                             ["ALTER TABLE \(q(table)) DROP CONSTRAINT \(q(name));",
+                              "ALTER TABLE \(q(table)) ADD CONSTRAINT \(q(name)) \(addDefinition) NOT VALID;"]),
+                     comment: "PostgreSQL cannot un-validate: re-create the constraint as NOT VALID (brief lock, no scan).")
+    }
+
+    // MARK: indexes
+
+    /// Drop an INVALID leftover of a failed concurrent build (IF NOT EXISTS would skip it), then build concurrently.
+    func createIndexConcurrently(name: String, table: String, unique: Bool, method: String, columns: String, whereClause: String?) -> [SQLStatement] {
+        let guardBlock = guarded("EXISTS (SELECT 1 FROM pg_catalog.pg_index i\n             WHERE i.indexrelid = \(regclass(name)) AND NOT (i.indisvalid AND i.indisready))",
+                                 ["DROP INDEX \(q(name));"])
+        var create = "CREATE \(unique ? "UNIQUE " : "")INDEX CONCURRENTLY IF NOT EXISTS \(q(name)) ON \(q(table)) USING \(method) (\(columns))"
+        if let whereClause { create += " WHERE (\(whereClause))" }
+        return [
+            SQLStatement(guardBlock, comment: "A failed CONCURRENTLY build leaves an INVALID index that IF NOT EXISTS would skip: drop such a leftover first.\n(DROP INDEX CONCURRENTLY cannot run inside DO; dropping an invalid index is quick and bounded by lock_timeout.)"),
+            SQLStatement(create + ";"),
+        ]
+    }
+
+    func dropIndexConcurrently(_ name: String) -> SQLStatement {
+        SQLStatement("DROP INDEX CONCURRENTLY IF EXISTS \(q(name));")
+    }
+
+    // MARK: backfill
+
+    /// Batched, resumable, idempotent UPDATE: keyset over the key columns, one COMMIT per batch.
+    /// `assignments` is the SET list; `pending` selects the rows still to do, so a re-run resumes.
+    func backfill(table: String, assignments: String, pending: String, comment: String) -> [SQLStatement] {
+        let key = context.batchKey(table)
+        let cols = key.columns.map(q)
+        let los = key.columns.indices.map { "lo_\($0 + 1)" }
+        let his = key.columns.indices.map { "hi_\($0 + 1)" }
+        let declare = key.columns.indices.map { i in
+            "  \(los[i]) \(q(table)).\(cols[i])%TYPE;\n  \(his[i]) \(q(table)).\(cols[i])%TYPE;"
+        }.joined(separator: "\n")
+        let row = "(\(cols.joined(separator: ", ")))"
+        let loRow = "(\(los.joined(separator: ", ")))"
+        let hiRow = "(\(his.joined(separator: ", ")))"
+        let order = cols.joined(separator: ", ")
+        let orderDesc = cols.map { "s.\($0) DESC" }.joined(separator: ", ")
+        let body = """
+        DO $cutover$
+        DECLARE
+        \(declare)
+          started boolean := false;
+        BEGIN
+          LOOP
+            SELECT \(cols.map { "s.\($0)" }.joined(separator: ", ")) INTO \(his.joined(separator: ", ")) FROM (
+              SELECT \(order) FROM \(q(table)) WHERE NOT started OR \(row) > \(loRow) ORDER BY \(order) LIMIT \(context.batchSize)
+            ) s ORDER BY \(orderDesc) LIMIT 1;
+            EXIT WHEN NOT FOUND;
+            UPDATE \(q(table)) SET \(assignments)
+            WHERE (NOT started OR \(row) > \(loRow)) AND \(row) <= \(hiRow) AND (\(pending));
+            \(los.indices.map { "\(los[$0]) := \(his[$0]);" }.joined(separator: " ")) started := true;
+            COMMIT;
+            PERFORM pg_sleep(\(context.pauseSeconds));
+          END LOOP;
+        END
+        $cutover$;
+        """
+        var note = comment + "\nBatched, resumable, idempotent: keyset over \(key.columns.joined(separator: ", ")), one COMMIT per batch (psql -f runs DO outside a transaction block)."
+        if key.assumed { note += "\nThe base schema names no primary key for \(table): the batches walk column \"id\"." }
+        return [
+            SQLStatement("SET statement_timeout = \(lit(LoweringContext.postgresDuration(context.backfillBudget)));",
+                         comment: "The whole batched loop runs as one statement: its budget is the Job's (committed batches stay; a re-run resumes)."),
+            SQLStatement(body, comment: note),
+        ]
+    }
+
+    // MARK: triggers
+
+    /// A BEFORE INSERT OR UPDATE trigger running `body` (plpgsql statements), function and trigger under one name.
+    func syncTrigger(table: String, name: String, body: String, comment: String) -> [SQLStatement] {
+        let function = "CREATE OR REPLACE FUNCTION \(q(name))() RETURNS trigger\nLANGUAGE plpgsql AS $fn$\nBEGIN\n\(body)\n  RETURN NEW;\nEND\n$fn$;"
+        var statements = [SQLStatement(function, comment: comment)]
+        let create = "TRIGGER \(q(name)) BEFORE INSERT OR UPDATE ON \(q(table))\nFOR EACH ROW EXECUTE FUNCTION \(q(name))();"
+        if context.postgresMajorVersion >= 14 {
+            statements.append(SQLStatement("CREATE OR REPLACE " + create))
+        } else {
+            statements.append(SQLStatement("DROP TRIGGER IF EXISTS \(q(name)) ON \(q(table));"))
+            statements.append(SQLStatement("CREATE " + create))
+        }
+        return statements
+    }
+
+    func dropSyncTrigger(table: String, name: String) -> [SQLStatement] {
+        [
+            SQLStatement("DROP TRIGGER IF EXISTS \(q(name)) ON \(q(table));"),
+            SQLStatement("DROP FUNCTION IF EXISTS \(q(name))();",
+                         suppressions: .rules(["ban-drop-function"], "drops only the sync trigger function that cutover created")),
+        ]
+    }
+
+    /// Rewrites a user expression so bare column names of `table` read `prefix."col"` (NEW inside a trigger).
+    func rowExpression(_ expression: String, table: String, prefix: String, extra: Set<String> = []) -> String {
+        var columns = Set(context.table(table)?.columns.map(\.name) ?? [])
+        columns.formUnion(extra)
+        return ExpressionRewriter.rewrite(expression, columns: columns) { "\(prefix).\(q($0))" }
+    }
+
+    // MARK: type lints
+
+    func typeLints(_ type: String, reason: String) -> [SQLStatement.Suppression] {
+        .rules(SQLTypeFacts.postgresTypeLints(type), reason)
+    }
+}

@@ -1,0 +1,437 @@
+/// PostgreSQL lowering of every operation (see /docs and the reference design): metadata-only DDL
+/// where PostgreSQL allows it, CONCURRENTLY index builds in files of their own, NOT VALID constraints
+/// validated in a later step, new column + triggers + batched backfill + swap for rewrites and renames,
+/// quarantine renames instead of drops.
+public struct PostgreSQLDialect: SQLDialect {
+    public init() {}
+
+    public func lower(_ change: Change, context: LoweringContext) -> [StepDraft] {
+        let b = PostgreSQLBuilder(context: context)
+        let i = change.index
+        switch change.operation {
+        case .addColumn(let table, let column, let up):
+            return addColumn(table.value, column, up: up?.value, change: i, b)
+        case .dropColumn(let table, let column, let down):
+            return dropColumn(table.value, column.value, down: down?.value, change: i, b)
+        case .renameColumn(let table, let from, let to):
+            return renameColumn(table.value, from: from.value, to: to.value, change: i, b)
+        case .alterColumn(let alter):
+            return PostgreSQLAlterColumn(b: b, alter: alter, change: i).lower()
+        case .createTable(let name, let columns, let primaryKey, let constraints):
+            return [createTable(name.value, columns, primaryKey.map(\.value), constraints, change: i, b)]
+        case .dropTable(let name):
+            return dropTable(name.value, change: i, b)
+        case .renameTable(let from, let to):
+            return renameTable(from: from.value, to: to.value, change: i, b)
+        case .createIndex(let index):
+            return [createIndex(index, change: i, b)]
+        case .dropIndex(let name, let table):
+            return [dropIndex(name.value, table: table.value, change: i, b)]
+        case .addForeignKey(let name, let table, let columns, let references, let onDelete):
+            let definition = "FOREIGN KEY (\(b.n.quoteList(columns.map(\.value)))) REFERENCES \(b.q(references.table.value)) (\(b.n.quoteList(references.columns.map(\.value)))) ON DELETE \(onDelete.sql)"
+            return notValidConstraint(table.value, name.value, definition: definition, kind: "add_foreign_key", what: "foreign key", change: i, b)
+        case .addCheck(let name, let table, let expression):
+            return notValidConstraint(table.value, name.value, definition: "CHECK (\(expression.value))", kind: "add_check", what: "check", change: i, b)
+        case .addUnique(let name, let table, let columns):
+            return addUnique(table.value, name.value, columns.map(\.value), change: i, b)
+        case .sql(let raw):
+            return [RawSQLLowering.lower(raw, change: i, engine: .postgresql)]
+        }
+    }
+
+    public func blueGreen(context: LoweringContext) -> [StepDraft] {
+        PostgreSQLReplication(b: PostgreSQLBuilder(context: context)).steps()
+    }
+
+    // MARK: addColumn
+
+    func columnDefinition(_ column: ColumnDefinition, withDefault: Bool, notNull: Bool) -> String {
+        var text = column.type.value
+        if notNull { text += " NOT NULL" }
+        if withDefault, let value = column.defaultValue { text += " DEFAULT \(value.value)" }
+        return text
+    }
+
+    func addColumn(_ table: String, _ column: ColumnDefinition, up upValue: String?, change: Int, _ b: PostgreSQLBuilder) -> [StepDraft] {
+        let name = column.name.value
+        let lints = b.typeLints(column.type.value, reason: "the column type is the one the spec asks for (a type preference, not a locking hazard)")
+        let volatile = column.defaultValue.map { SQLTypeFacts.isVolatileDefault($0.value) } ?? false
+        let constantDefault = column.defaultValue != nil && !volatile
+        // One metadata-only statement: nullable, or NOT NULL with a constant default.
+        let simple = column.nullable || constantDefault
+        var steps: [StepDraft] = []
+        let slug = "add_column \(table) \(name)"
+        if simple && !volatile {
+            steps.append(StepDraft(.expand, slug: slug, title: "add column \(table).\(name)", change: change,
+                                   up: [SQLStatement(b.addColumn(table, name, columnDefinition(column, withDefault: true, notNull: !column.nullable)),
+                                                     suppressions: lints)],
+                                   down: [b.dropAddedColumn(table, name)]))
+        } else {
+            var up = [SQLStatement(b.addColumn(table, name, column.type.value),
+                                   comment: volatile ? "The default is volatile (evaluated per row): add the column without it, set it for new rows, backfill existing rows in batches."
+                                                     : "NOT NULL without a default: add nullable, backfill in batches, then enforce NOT NULL without a long lock.",
+                                   suppressions: lints)]
+            if volatile, let value = column.defaultValue {
+                up.append(SQLStatement("ALTER TABLE \(b.q(table)) ALTER COLUMN \(b.q(name)) SET DEFAULT \(value.value);",
+                                       suppressions: .rules(["prefer-robust-stmts"], "SET DEFAULT is metadata-only and naturally idempotent")))
+            }
+            steps.append(StepDraft(.expand, slug: slug, title: "add column \(table).\(name) (nullable until backfilled)", change: change,
+                                   up: up, down: [b.dropAddedColumn(table, name)]))
+            let fill = upValue ?? column.defaultValue?.value ?? "NULL"
+            steps.append(StepDraft(.backfill, slug: "\(table) \(name)", title: "backfill \(table).\(name)", change: change,
+                                   up: b.backfill(table: table, assignments: "\(b.q(name)) = (\(fill))", pending: "\(b.q(name)) IS NULL",
+                                                  comment: "Fill existing rows of \(table).\(name)."),
+                                   down: [.note("Nothing to undo: the backfill only wrote data into a column that an earlier step's down drops.")],
+                                   transactional: false))
+            if !column.nullable {
+                steps += notNullSteps(table, name, slug: "\(table) \(name)", change: change, b)
+            }
+        }
+        steps += columnConstraints(table, column, change: change, b)
+        return steps
+    }
+
+    /// The four backfill-phase steps that make a filled column NOT NULL (reference 01: check, validate, set, drop check).
+    func notNullSteps(_ table: String, _ column: String, slug: String, change: Int, _ b: PostgreSQLBuilder) -> [StepDraft] {
+        let check = b.context.derived.notNullCheck(table: table, column: column)
+        let checkDefinition = "CHECK (\(b.q(column)) IS NOT NULL)"
+        let add = b.addNotValidCheck(table, name: check, expression: "\(b.q(column)) IS NOT NULL")
+        return [
+            StepDraft(.backfill, slug: "\(slug) check", title: "NOT NULL check on \(table).\(column) (NOT VALID)", change: change,
+                      up: [SQLStatement(add)],
+                      down: [b.dropConstraint(table, check, reason: "drops only the temporary NOT NULL check that this pair's up added")]),
+            StepDraft(.backfill, slug: "\(slug) validate", title: "validate the NOT NULL check on \(table).\(column)", change: change,
+                      up: [b.validate(table, check, reason: "VALIDATE of an already valid constraint is a no-op, so a re-run is harmless")],
+                      down: [b.unvalidate(table, check, addDefinition: checkDefinition)]),
+            StepDraft(.backfill, slug: "\(slug) set_not_null", title: "set NOT NULL on \(table).\(column)", change: change,
+                      up: [SQLStatement("ALTER TABLE \(b.q(table)) ALTER COLUMN \(b.q(column)) SET NOT NULL;", suppressions: b.setNotNull())],
+                      down: [b.dropNotNull(table, column, reason: "reverts this pair's own SET NOT NULL; DROP NOT NULL is a no-op when already nullable")]),
+            StepDraft(.backfill, slug: "\(slug) drop_check", title: "drop the temporary NOT NULL check on \(table).\(column)", change: change,
+                      up: [b.dropConstraint(table, check, reason: "the temporary check is redundant now that the column is NOT NULL")],
+                      down: [SQLStatement(add),
+                             b.validate(table, check, reason: "VALIDATE is a no-op on a valid constraint; the column is NOT NULL so the scan finds nothing")]),
+        ]
+    }
+
+    /// unique / check / references of an added column, as the same lock-safe steps as the table-level operations.
+    func columnConstraints(_ table: String, _ column: ColumnDefinition, change: Int, _ b: PostgreSQLBuilder) -> [StepDraft] {
+        let name = column.name.value
+        var steps: [StepDraft] = []
+        if column.unique {
+            steps += addUnique(table, b.n.fit("\(table)_\(name)_key"), [name], change: change, b)
+        }
+        if let check = column.check {
+            steps += notValidConstraint(table, b.n.fit("\(table)_\(name)_check"), definition: "CHECK (\(check.value))",
+                                        kind: "add_check", what: "check", change: change, b)
+        }
+        if let ref = column.references {
+            let definition = "FOREIGN KEY (\(b.q(name))) REFERENCES \(b.q(ref.table.value)) (\(b.q(ref.column.value))) ON DELETE \(ref.onDelete.sql)"
+            steps += notValidConstraint(table, b.n.fit("\(table)_\(name)_fkey"), definition: definition,
+                                        kind: "add_foreign_key", what: "foreign key", change: change, b)
+        }
+        return steps
+    }
+
+    // MARK: constraints
+
+    func notValidConstraint(_ table: String, _ name: String, definition: String, kind: String, what: String, change: Int, _ b: PostgreSQLBuilder) -> [StepDraft] {
+        let add = b.guarded("NOT \(b.constraintExists(table, name))",
+                            ["ALTER TABLE \(b.q(table)) ADD CONSTRAINT \(b.q(name)) \(definition) NOT VALID;"])
+        return [
+            StepDraft(.expand, slug: "\(kind) \(name)", title: "add \(what) \(name) on \(table) (NOT VALID)", change: change,
+                      up: [SQLStatement(add, comment: "ADD CONSTRAINT has no IF NOT EXISTS: guard on pg_constraint. NOT VALID: no scan under the lock.")],
+                      down: [b.dropConstraint(table, name)]),
+            StepDraft(.expand, slug: "validate \(name)", title: "validate \(what) \(name) on \(table)", change: change,
+                      up: [b.validate(table, name, reason: "VALIDATE takes SHARE UPDATE EXCLUSIVE (no write block) and is a no-op on a valid constraint")],
+                      down: [b.unvalidate(table, name, addDefinition: definition)]),
+        ]
+    }
+
+    func addUnique(_ table: String, _ name: String, _ columns: [String], change: Int, _ b: PostgreSQLBuilder) -> [StepDraft] {
+        let build = b.createIndexConcurrently(name: name, table: table, unique: true, method: "btree", columns: b.n.quoteList(columns), whereClause: nil)
+        let attach = b.guarded("NOT \(b.constraintExists(table, name))",
+                               ["ALTER TABLE \(b.q(table)) ADD CONSTRAINT \(b.q(name)) UNIQUE USING INDEX \(b.q(name));"])
+        var down = [b.dropConstraint(table, name)]
+        down[0].comment = "Dropping the constraint drops its index too, so the down rebuilds the bare index (the state before the up)."
+        return [
+            StepDraft(.expand, slug: "add_unique \(name) index", title: "build unique index \(name) on \(table) concurrently", change: change,
+                      up: build, down: [b.dropIndexConcurrently(name)], transactional: false),
+            StepDraft(.expand, slug: "add_unique \(name)", title: "attach unique constraint \(name) on \(table) using its index", change: change,
+                      up: [SQLStatement(attach, comment: "Attach the prebuilt unique index as a constraint (brief ACCESS EXCLUSIVE, no scan). The index keeps its name.")],
+                      down: down + build, transactional: false),
+        ]
+    }
+
+    // MARK: dropColumn
+
+    func dropColumn(_ table: String, _ column: String, down: String?, change: Int, _ b: PostgreSQLBuilder) -> [StepDraft] {
+        let context = b.context
+        let quarantine = context.derived.quarantine(column)
+        var steps: [StepDraft] = []
+        let info = context.column(table, column)
+        if let info, !info.nullable, info.defaultValue == nil, !info.isIdentity {
+            steps.append(StepDraft(.expand, slug: "relax \(table) \(column)", title: "let \(table).\(column) accept NULL (it is being retired)", change: change,
+                                   up: [SQLStatement(b.dropNotNull(table, column, reason: "metadata-only, and DROP NOT NULL is a no-op when the column is already nullable").text,
+                                                     comment: "The column is going away: new app versions stop writing it, so it must accept NULL first.",
+                                                     suppressions: b.dropNotNull(table, column, reason: "metadata-only, and DROP NOT NULL is a no-op when the column is already nullable").suppressions)],
+                                   down: restoreNotNull(table, column, refill: down, b)))
+        }
+        steps.append(StepDraft(.contract, slug: "quarantine \(table) \(column)", title: "quarantine column \(table).\(column) as \(quarantine)", change: change,
+                               up: [SQLStatement(b.renameColumn(table, from: column, to: quarantine),
+                                                 comment: "Quarantine instead of DROP: rename to _cutover_<migration>_<column>; the data stays for rollback.\n(RENAME inside DO: squawk's renaming-column does not see it; safe because contract runs after every app version stopped using the column.)")],
+                               down: [SQLStatement(b.renameColumn(table, from: quarantine, to: column))]))
+        if context.spec.purge {
+            steps.append(purgeColumn(table, quarantine: quarantine, type: info?.type, change: change, b))
+        }
+        return steps
+    }
+
+    /// Refill NULLs with `refill` (when given) in batches, then the compact NOT NULL dance.
+    func restoreNotNull(_ table: String, _ column: String, refill: String?, _ b: PostgreSQLBuilder) -> [SQLStatement] {
+        var statements: [SQLStatement] = []
+        if let refill {
+            statements += b.backfill(table: table, assignments: "\(b.q(column)) = (\(refill))", pending: "\(b.q(column)) IS NULL",
+                                     comment: "Refill rows written while the column was nullable (the spec's down expression).")
+        } else {
+            statements.append(.note("No down expression in the spec: restoring NOT NULL fails if rows with NULL were written meanwhile."))
+        }
+        return statements + b.enforceNotNull(table, column, checkName: b.context.derived.notNullCheck(table: table, column: column))
+    }
+
+    func purgeColumn(_ table: String, quarantine: String, type: String?, change: Int, _ b: PostgreSQLBuilder) -> StepDraft {
+        let down: [SQLStatement]
+        if let type {
+            down = [SQLStatement(b.addColumn(table, quarantine, type),
+                                 comment: "IRREVERSIBLE: the data is gone. Re-creates the quarantined column empty and nullable (at the end of the row) so the rest of a rollback can run.",
+                                 suppressions: b.typeLints(type, reason: "the type is copied from the retired column"))]
+        } else {
+            down = [.note("IRREVERSIBLE: the data is gone, and without the base schema the column's type is unknown.")]
+        }
+        return StepDraft(.purge, slug: "drop \(table) \(quarantine)", title: "IRREVERSIBLE: drop quarantined column \(table).\(quarantine)", change: change,
+                         up: [SQLStatement("ALTER TABLE \(b.q(table)) DROP COLUMN IF EXISTS \(b.q(quarantine));",
+                                           comment: "IRREVERSIBLE (opt-in purge): really drops the quarantined column and its data.",
+                                           suppressions: .rules(["ban-drop-column"], "the column was quarantined by the contract phase; no app version references it"))],
+                         down: down, reversible: false)
+    }
+
+    // MARK: renameColumn
+
+    func renameColumn(_ table: String, from: String, to: String, change: Int, _ b: PostgreSQLBuilder) -> [StepDraft] {
+        let context = b.context
+        let info = context.column(table, from)
+        let trigger = context.derived.syncTrigger(table: table, column: to)
+        let quarantine = context.derived.quarantine(from)
+        var steps: [StepDraft] = []
+        let addUp: [SQLStatement]
+        if let type = info?.type {
+            addUp = [SQLStatement(b.addColumn(table, to, type),
+                                  comment: "New name, same type as \"\(from)\", nullable and without default while the sync trigger runs.",
+                                  suppressions: b.typeLints(type, reason: "the type is copied from the existing column \"\(from)\", not chosen here"))]
+        } else {
+            let body = "  IF \(b.columnExists(table, from)) AND NOT \(b.columnExists(table, to)) THEN\n"
+                + "    EXECUTE format('ALTER TABLE %I ADD COLUMN %I %s', \(b.lit(table)), \(b.lit(to)),\n"
+                + "      (SELECT pg_catalog.format_type(atttypid, atttypmod) FROM pg_catalog.pg_attribute\n"
+                + "       WHERE attrelid = \(b.regclass(table)) AND attname = \(b.lit(from)) AND NOT attisdropped));\n  END IF;"
+            addUp = [SQLStatement(b.doBlock(body), comment: "New name, same type as \"\(from)\" (read from the catalog: no base schema was given), nullable, no default.")]
+        }
+        steps.append(StepDraft(.expand, slug: "add_column \(table) \(to)", title: "add column \(table).\(to) (new name of \(from))", change: change,
+                               up: addUp, down: [b.dropAddedColumn(table, to)]))
+        let nt = b.q(to), nf = b.q(from)
+        let syncBody = """
+          IF TG_OP = 'INSERT' THEN
+            IF NEW.\(nt) IS NULL THEN
+              NEW.\(nt) := NEW.\(nf);
+            ELSIF NEW.\(nf) IS NULL THEN
+              NEW.\(nf) := NEW.\(nt);
+            END IF;
+          ELSIF NEW.\(nt) IS DISTINCT FROM OLD.\(nt) THEN
+            NEW.\(nf) := NEW.\(nt);
+          ELSIF NEW.\(nf) IS DISTINCT FROM OLD.\(nf) THEN
+            NEW.\(nt) := NEW.\(nf);
+          END IF;
+        """
+        let sync = b.syncTrigger(table: table, name: trigger, body: syncBody,
+                                 comment: "Keep \"\(from)\" (old app) and \"\(to)\" (new app) in sync both ways.")
+        steps.append(StepDraft(.expand, slug: "sync \(table) \(to)", title: "sync \(table).\(from) and \(table).\(to) with a trigger", change: change,
+                               up: sync, down: b.dropSyncTrigger(table: table, name: trigger)))
+        steps.append(StepDraft(.backfill, slug: "\(table) \(to)", title: "backfill \(table).\(to) from \(from)", change: change,
+                               up: b.backfill(table: table, assignments: "\(nt) = \(nf)", pending: "\(nt) IS DISTINCT FROM \(nf)",
+                                              comment: "Copy \(from) into \(to) for existing rows."),
+                               down: [.note("Nothing to undo: data only, in a column that an earlier step's down drops.")], transactional: false))
+        let notNull = info.map { !$0.nullable } ?? false
+        if notNull {
+            steps.append(StepDraft(.backfill, slug: "\(table) \(to) not_null", title: "set NOT NULL on \(table).\(to)", change: change,
+                                   up: b.enforceNotNull(table, to, checkName: context.derived.notNullCheck(table: table, column: to)),
+                                   down: [b.dropNotNull(table, to, reason: "metadata-only; a no-op when already nullable")]))
+        }
+        if notNull && info?.defaultValue == nil {
+            steps.append(StepDraft(.contract, slug: "relax \(table) \(from)", title: "let the old column \(table).\(from) accept NULL", change: change,
+                                   up: [SQLStatement(b.dropNotNull(table, from, reason: "metadata-only; a no-op when already nullable").text,
+                                                     comment: "New app versions no longer write the old column once the trigger is gone.",
+                                                     suppressions: b.dropNotNull(table, from, reason: "metadata-only; a no-op when already nullable").suppressions)],
+                                   down: b.enforceNotNull(table, from, checkName: context.derived.notNullCheck(table: table, column: from))))
+        }
+        var resync = sync
+        resync += b.backfill(table: table, assignments: "\(nf) = \(nt)", pending: "\(nf) IS DISTINCT FROM \(nt)",
+                             comment: "Re-sync rows written while the trigger was gone.")
+        steps.append(StepDraft(.contract, slug: "unsync \(table) \(to)", title: "drop the sync trigger between \(table).\(from) and \(to)", change: change,
+                               up: b.dropSyncTrigger(table: table, name: trigger), down: resync, transactional: false))
+        if let value = info?.defaultValue {
+            steps.append(StepDraft(.contract, slug: "default \(table) \(to)", title: "move the default of \(table).\(from) to \(to)", change: change,
+                                   up: [SQLStatement("ALTER TABLE \(b.q(table)) ALTER COLUMN \(nt) SET DEFAULT \(value);",
+                                                     suppressions: .rules(["prefer-robust-stmts"], "SET DEFAULT is metadata-only and naturally idempotent"))],
+                                   down: [SQLStatement("ALTER TABLE \(b.q(table)) ALTER COLUMN \(nt) DROP DEFAULT;",
+                                                       suppressions: .rules(["ban-drop-default", "prefer-robust-stmts"], "removes only the default this pair's up set"))]))
+        }
+        steps.append(StepDraft(.contract, slug: "quarantine \(table) \(from)", title: "quarantine the old column \(table).\(from) as \(quarantine)", change: change,
+                               up: [SQLStatement(b.renameColumn(table, from: from, to: quarantine),
+                                                 comment: "Quarantine the old column (RENAME inside DO: squawk's renaming-column does not see it; safe in contract).")],
+                               down: [SQLStatement(b.renameColumn(table, from: quarantine, to: from))]))
+        if context.spec.purge {
+            steps.append(purgeColumn(table, quarantine: quarantine, type: info?.type, change: change, b))
+        }
+        return steps
+    }
+
+    // MARK: tables
+
+    func createTableSQL(_ name: String, _ columns: [ColumnDefinition], _ primaryKey: [String], _ constraints: [TableConstraint], _ b: PostgreSQLBuilder) -> String {
+        var lines = columns.map { column -> String in
+            var line = Self.inlineIgnore(SQLTypeFacts.postgresTypeLints(column.type.value), reason: Self.typeReason)
+            line += "    \(b.q(column.name.value)) \(column.type.value)"
+            if !column.nullable && !primaryKey.contains(column.name.value) { line += " NOT NULL" }
+            if let value = column.defaultValue { line += " DEFAULT \(value.value)" }
+            return line
+        }
+        if !primaryKey.isEmpty { lines.append("    CONSTRAINT \(b.q(b.n.fit("\(name)_pkey"))) PRIMARY KEY (\(b.n.quoteList(primaryKey)))") }
+        for column in columns {
+            let c = column.name.value
+            if let check = column.check { lines.append("    CONSTRAINT \(b.q(b.n.fit("\(name)_\(c)_check"))) CHECK (\(check.value))") }
+            if column.unique { lines.append("    CONSTRAINT \(b.q(b.n.fit("\(name)_\(c)_key"))) UNIQUE (\(b.q(c)))") }
+            if let ref = column.references {
+                lines.append("    CONSTRAINT \(b.q(b.n.fit("\(name)_\(c)_fkey"))) FOREIGN KEY (\(b.q(c))) REFERENCES \(b.q(ref.table.value)) (\(b.q(ref.column.value))) ON DELETE \(ref.onDelete.sql)")
+            }
+        }
+        for constraint in constraints {
+            guard let kind = constraint.kind else { continue }
+            let cname = b.q(constraint.name.value)
+            switch kind {
+            case .check(let expression): lines.append("    CONSTRAINT \(cname) CHECK (\(expression.value))")
+            case .unique(let cols): lines.append("    CONSTRAINT \(cname) UNIQUE (\(b.n.quoteList(cols.map(\.value))))")
+            case .foreignKey(let cols, let ref, let onDelete):
+                lines.append("    CONSTRAINT \(cname) FOREIGN KEY (\(b.n.quoteList(cols.map(\.value)))) REFERENCES \(b.q(ref.table.value)) (\(b.n.quoteList(ref.columns.map(\.value)))) ON DELETE \(onDelete.sql)")
+            }
+        }
+        return "CREATE TABLE IF NOT EXISTS \(b.q(name)) (\n" + lines.joined(separator: ",\n") + "\n);"
+    }
+
+    func createTable(_ name: String, _ columns: [ColumnDefinition], _ primaryKey: [String], _ constraints: [TableConstraint], change: Int, _ b: PostgreSQLBuilder) -> StepDraft {
+        let lints = Array(Set(columns.flatMap { SQLTypeFacts.postgresTypeLints($0.type.value) })).sorted()
+        return StepDraft(.expand, slug: "create_table \(name)", title: "create table \(name)", change: change,
+                         up: [SQLStatement(createTableSQL(name, columns, primaryKey, constraints, b),
+                                           suppressions: lints.map { .init(rule: $0, reason: Self.typeReason, inline: true) })],
+                         down: [SQLStatement("DROP TABLE IF EXISTS \(b.q(name));",
+                                             suppressions: .rules(["ban-drop-table"], "drops only the table that this pair's up created"))])
+    }
+
+    func dropTable(_ name: String, change: Int, _ b: PostgreSQLBuilder) -> [StepDraft] {
+        let quarantine = b.context.derived.quarantine(name)
+        func rename(_ from: String, _ to: String) -> String {
+            b.guarded("to_regclass(\(b.lit(b.q(from)))) IS NOT NULL AND to_regclass(\(b.lit(b.q(to)))) IS NULL",
+                      ["ALTER TABLE \(b.q(from)) RENAME TO \(b.q(to));"])
+        }
+        var steps = [StepDraft(.contract, slug: "drop_table \(name)", title: "quarantine table \(name) as \(quarantine)", change: change,
+                               up: [SQLStatement(rename(name, quarantine), comment: "Quarantine instead of DROP TABLE (data kept for rollback); purge is a separate opt-in step.")],
+                               down: [SQLStatement(rename(quarantine, name))])]
+        if b.context.spec.purge {
+            var down: [SQLStatement] = [.note("IRREVERSIBLE: the data is gone.")]
+            if let table = b.context.table(name) {
+                let columns = table.columns.map {
+                    Self.inlineIgnore(SQLTypeFacts.postgresTypeLints($0.type), reason: "the column types are copied from the base schema")
+                        + "    \(b.q($0.name)) \($0.type)\($0.nullable ? "" : " NOT NULL")\($0.defaultValue.map { " DEFAULT \($0)" } ?? "")"
+                }
+                var lines = columns
+                if !table.primaryKey.isEmpty { lines.append("    PRIMARY KEY (\(b.n.quoteList(table.primaryKey)))") }
+                let lints = Array(Set(table.columns.flatMap { SQLTypeFacts.postgresTypeLints($0.type) })).sorted()
+                down = [SQLStatement("CREATE TABLE IF NOT EXISTS \(b.q(quarantine)) (\n" + lines.joined(separator: ",\n") + "\n);",
+                                     comment: "IRREVERSIBLE: the data is gone. Re-creates the quarantined table EMPTY from the base schema (indexes and incoming foreign keys are not restored).",
+                                     suppressions: lints.map { .init(rule: $0, reason: "the column types are copied from the base schema", inline: true) })]
+            }
+            steps.append(StepDraft(.purge, slug: "drop_table \(quarantine)", title: "IRREVERSIBLE: drop quarantined table \(quarantine)", change: change,
+                                   up: [SQLStatement("DROP TABLE IF EXISTS \(b.q(quarantine));",
+                                                     comment: "IRREVERSIBLE (opt-in purge): drops the quarantined table and its data.",
+                                                     suppressions: .rules(["ban-drop-table"], "quarantined by the contract phase; no app version references it"))],
+                                   down: down, reversible: false))
+        }
+        return steps
+    }
+
+    func renameTable(from: String, to: String, change: Int, _ b: PostgreSQLBuilder) -> [StepDraft] {
+        let view = "CREATE VIEW \(b.q(from)) AS SELECT * FROM \(b.q(to));"
+        let up = b.guarded("to_regclass(\(b.lit(b.q(to)))) IS NULL AND to_regclass(\(b.lit(b.q(from)))) IS NOT NULL",
+                           ["ALTER TABLE \(b.q(from)) RENAME TO \(b.q(to));", view])
+        let down = b.guarded("to_regclass(\(b.lit(b.q(to)))) IS NOT NULL",
+                             ["DROP VIEW IF EXISTS \(b.q(from));", "ALTER TABLE \(b.q(to)) RENAME TO \(b.q(from));"])
+        return [
+            StepDraft(.expand, slug: "rename_table \(from)", title: "rename table \(from) to \(to), with a compatibility view \(from)", change: change,
+                      up: [SQLStatement(up, comment: "Rename + compatibility view under the old name, atomically (one DO = one transaction). A simple\nSELECT * view is auto-updatable, so old app versions keep reading and writing \"\(from)\".\n(squawk does not see inside DO: renaming-table would fire; safe because of the view.)")],
+                      down: [SQLStatement(down)]),
+            StepDraft(.contract, slug: "rename_table \(from) drop_view", title: "drop the compatibility view \(from)", change: change,
+                      up: [SQLStatement("DROP VIEW IF EXISTS \(b.q(from));",
+                                        suppressions: .rules(["ban-drop-view"], "the compatibility view only served app versions that the contract phase has retired"))],
+                      down: [SQLStatement("CREATE OR REPLACE VIEW \(b.q(from)) AS SELECT * FROM \(b.q(to));")]),
+        ]
+    }
+
+    static let typeReason = "the column type is the one the spec asks for (a type preference, not a locking hazard)"
+
+    /// squawk reports type lints on the column's line inside CREATE TABLE: the ignore goes right above it.
+    static func inlineIgnore(_ rules: [String], reason: String) -> String {
+        rules.isEmpty ? "" : "    -- safe: \(reason)\n    -- squawk-ignore \(rules.joined(separator: ", "))\n"
+    }
+
+    // MARK: indexes
+
+    func createIndex(_ index: CreateIndex, change: Int, _ b: PostgreSQLBuilder) -> StepDraft {
+        let build = b.createIndexConcurrently(name: index.name.value, table: index.table.value, unique: index.unique, method: index.method.rawValue,
+                                              columns: b.n.quoteList(index.columns.map(\.value)), whereClause: index.whereClause?.value)
+        return StepDraft(.expand, slug: "create_index \(index.name.value)",
+                         title: "create \(index.unique ? "unique " : "")index \(index.name.value) on \(index.table.value) concurrently", change: change,
+                         up: build, down: [b.dropIndexConcurrently(index.name.value)], transactional: false)
+    }
+
+    func dropIndex(_ name: String, table: String, change: Int, _ b: PostgreSQLBuilder) -> StepDraft {
+        var down: [SQLStatement]
+        var reversible = true
+        if let index = b.context.index(named: name) {
+            let columns = index.columns.map { SQLText.identifierProblem($0, maxLength: 64) == nil ? b.q($0) : $0 }.joined(separator: ", ")
+            down = b.createIndexConcurrently(name: name, table: index.table, unique: index.unique, method: index.method ?? "btree",
+                                             columns: columns, whereClause: Self.whereClause(of: index.definition))
+            down[0].comment = "Re-create from the definition in the base schema.\n" + (down[0].comment ?? "")
+        } else {
+            down = [.note("The base schema does not define \(name): the down cannot rebuild it.")]
+            reversible = false
+        }
+        return StepDraft(.contract, slug: "drop_index \(name)", title: "drop index \(name) on \(table) concurrently", change: change,
+                         up: [b.dropIndexConcurrently(name)], down: down, reversible: reversible, transactional: false)
+    }
+
+    /// The predicate of a partial index in its CREATE INDEX text (outside parentheses), without the trailing ';'.
+    static func whereClause(of definition: String) -> String? {
+        var depth = 0
+        var quote: Character?
+        let chars = Array(definition)
+        var i = 0
+        while i < chars.count {
+            let c = chars[i]
+            if let open = quote { if c == open { quote = nil } } else if c == "'" || c == "\"" { quote = c } else if c == "(" { depth += 1 } else if c == ")" { depth -= 1 } else if depth == 0, i + 7 <= chars.count, i > 0, chars[i - 1].isWhitespace,
+                      String(chars[i..<(i + 5)]).uppercased() == "WHERE", chars[i + 5].isWhitespace || chars[i + 5] == "(" {
+                var rest = String(chars[(i + 5)...]).trimmingWhitespace()
+                while rest.hasSuffix(";") { rest = String(rest.dropLast()).trimmingWhitespace() }
+                return rest.isEmpty ? nil : rest
+            }
+            i += 1
+        }
+        return nil
+    }
+}

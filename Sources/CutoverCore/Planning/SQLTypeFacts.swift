@@ -1,0 +1,83 @@
+/// What the lowering needs to know about a SQL type or default written in a spec or a schema: which
+/// squawk type-preference lints it trips, whether a default is volatile, and whether a type change is
+/// metadata-only on each engine.
+public enum SQLTypeFacts {
+    /// Lower-cased, single-spaced, spaces around parentheses and commas removed.
+    public static func normalized(_ type: String) -> String {
+        var out = ""
+        for word in type.lowercased().split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" }) {
+            if !out.isEmpty { out += " " }
+            out += word
+        }
+        for (a, b) in [(" (", "("), ("( ", "("), (" )", ")"), (", ", ","), (" ,", ",")] {
+            out = out.replacingOccurrences(of: a, with: b)
+        }
+        return out
+    }
+
+    /// The base name and the numeric arguments, e.g. "varchar(100)" -> ("varchar", [100]).
+    public static func parse(_ type: String) -> (base: String, args: [Int]) {
+        let n = normalized(type)
+        guard let open = n.firstIndex(of: "("), let close = n.lastIndex(of: ")"), open < close else { return (n, []) }
+        let base = String(n[..<open]).trimmingWhitespace()
+        let args = n[n.index(after: open)..<close].split(separator: ",").compactMap { Int(String($0).trimmingWhitespace()) }
+        let rest = String(n[n.index(after: close)...]).trimmingWhitespace()
+        return (rest.isEmpty ? base : base + " " + rest, args)
+    }
+
+    /// squawk rules about type preference (not locking) that a PostgreSQL column of this type trips.
+    public static func postgresTypeLints(_ type: String) -> [String] {
+        let base = parse(type).base
+        let first = base.split(separator: " ").first.map(String.init) ?? base
+        var rules: [String] = []
+        if ["int", "integer", "int4", "serial", "serial4"].contains(first) { rules.append("prefer-bigint-over-int") }
+        if ["smallint", "int2", "smallserial", "serial2"].contains(first) { rules.append("prefer-bigint-over-smallint") }
+        if ["serial", "serial4", "serial8", "bigserial", "smallserial", "serial2"].contains(first) { rules.append("prefer-identity") }
+        if first == "varchar" || base.hasPrefix("character varying") {
+            if !parse(type).args.isEmpty { rules.append("prefer-text-field") }
+        }
+        if first == "char" || first == "bpchar" || (first == "character" && !base.hasPrefix("character varying")) {
+            rules.append("ban-char-field")
+        }
+        if first == "timestamp" && !base.contains("with time zone") { rules.append("prefer-timestamp-tz") }
+        return rules
+    }
+
+    /// A default PostgreSQL must evaluate per row (ADD COLUMN with it rewrites the table).
+    public static func isVolatileDefault(_ expression: String) -> Bool {
+        let lower = expression.lowercased()
+        let volatile = ["random(", "gen_random_uuid(", "uuid_generate_v", "clock_timestamp(", "timeofday(", "nextval(",
+                        "uuid(", "rand(", "sysdate("]
+        return volatile.contains { lower.contains($0) }
+    }
+
+    /// PostgreSQL: varchar(n) -> varchar(m >= n), varchar -> text, varchar(n) -> varchar, numeric(p,s) -> numeric(q >= p, s),
+    /// or the same type: no rewrite, no index rebuild.
+    public static func isPostgresMetadataOnly(from old: String, to new: String) -> Bool {
+        let a = parse(old), b = parse(new)
+        if normalized(old) == normalized(new) { return true }
+        let varchar: Set<String> = ["varchar", "character varying"]
+        if varchar.contains(a.base) {
+            if b.base == "text" { return true }
+            if varchar.contains(b.base) {
+                if b.args.isEmpty { return true }
+                if let n = a.args.first, let m = b.args.first { return m >= n }
+            }
+        }
+        if (a.base == "numeric" || a.base == "decimal") && (b.base == "numeric" || b.base == "decimal") {
+            if b.args.isEmpty { return true }
+            if a.args.count == 2, b.args.count == 2 { return b.args[0] >= a.args[0] && b.args[1] == a.args[1] }
+        }
+        return false
+    }
+
+    /// MySQL 8 (utf8mb4, 4 bytes per character): VARCHAR(n) -> VARCHAR(m >= n) in place when the length prefix
+    /// stays the same size (both at most 255 bytes, or both more). MariaDB allows more; cutover follows MySQL 8.
+    public static func isMySQLInPlaceWidening(from old: String, to new: String) -> Bool {
+        let a = parse(old), b = parse(new)
+        guard a.base == "varchar", b.base == "varchar", let n = a.args.first, let m = b.args.first, m >= n else { return false }
+        return (n * 4 <= 255) == (m * 4 <= 255)
+    }
+
+    public static func isSameType(_ old: String, _ new: String) -> Bool { normalized(old) == normalized(new) }
+}
