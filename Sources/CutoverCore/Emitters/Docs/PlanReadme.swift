@@ -26,7 +26,7 @@ public struct PlanReadme: Sendable {
         out += "## Files\n\n"
         out += "| path | what |\n|---|---|\n"
         out += "| `plan.json` | this plan for tools (see cutover's docs/plan-json.md) |\n"
-        out += "| `sql/` | golang-migrate pairs, in apply order; `migrate` needs `x-multi-statement=true` in the database URL because some files hold several statements |\n"
+        out += "| `sql/` | the steps as golang-migrate pairs, in apply order. Apply them with `psql -X -v ON_ERROR_STOP=1 -f` (or the `mysql` client), as the Jobs do: golang-migrate sends a file as one query, in which `CREATE INDEX CONCURRENTLY` and batched backfills (a `COMMIT` per batch) cannot run, and its `x-multi-statement` mode splits `DO` blocks |\n"
         out += "| `flyway/` | the same steps as Flyway `V`/`U` files |\n"
         out += "| `liquibase/` | the same steps as a Liquibase changelog with rollbacks |\n"
         out += "| `chart/` | Helm chart: hook Jobs run the phases in order |\n"
@@ -74,12 +74,10 @@ public struct PlanReadme: Sendable {
         let kubectl = PhaseCommands.kubectl(phase, plan: plan)
         var run = ["# Helm"] + helm.run + ["# or plain manifests (Argo CD or kubectl)"] + kubectl.run
         var rollback = ["# Helm"] + helm.rollback + ["# or plain manifests"] + kubectl.rollback
-        if let last = steps.last, steps.allSatisfy({ $0.side == nil && $0.phase != .purge }) {
-            let before = plan.steps.last { $0.number < steps.first!.number && $0.side == nil && $0.phase != .purge }?.number ?? 0
-            run += ["# or golang-migrate from a workstation", "migrate -path sql -database \"$DATABASE_URL\" goto \(last.number)"]
-            rollback += ["# or golang-migrate", before == 0
-                ? "migrate -path sql -database \"$DATABASE_URL\" down -all"
-                : "migrate -path sql -database \"$DATABASE_URL\" goto \(before)"]
+        let direct = steps.filter { $0.side == nil }
+        if !direct.isEmpty {
+            run += ["# or from a workstation, file by file (what the Jobs run)"] + direct.map { clientCommand(for: $0, .up) }
+            rollback += ["# or from a workstation, in reverse order"] + direct.reversed().map { clientCommand(for: $0, .down) }
         }
         var out = "Run:\n\n```sh\n" + run.joined(separator: "\n") + "\n```\n\n"
         if rollback.count > 2 || !helm.rollback.isEmpty {
@@ -134,6 +132,17 @@ public struct PlanReadme: Sendable {
         case "postgresql", "MysqlCluster": return "the green cluster, created by the operator"
         case "Service": return "the database Service the app connects to, switched between blue and green"
         default: return item.object.kind
+        }
+    }
+
+    /// The client line that applies one file; both clients stop at the first error, and the files are
+    /// idempotent, so re-running after a failure is safe.
+    private func clientCommand(for step: PlanStep, _ direction: SQLFileRenderer.Direction) -> String {
+        let files = StepFiles.paths(for: step, plan: plan)
+        let file = direction == .up ? files[0] : files[1]
+        switch plan.spec.database.engine {
+        case .postgresql: return "psql \"$DATABASE_URL\" -X -v ON_ERROR_STOP=1 -f \(file)"
+        case .mysql: return "mysql --database=\"$DATABASE\" < \(file)"
         }
     }
 
