@@ -37,9 +37,9 @@ public struct DiagnosticFormatter: Sendable {
         } else {
             painted = "\(severity):"
         }
-        var out = "\(d.file):\(d.location.line):\(d.location.column): \(painted) \(d.message) [\(d.rule.rawValue)]\n"
+        var out = "\(Self.printable(d.file)):\(d.location.line):\(d.location.column): \(painted) \(Self.printable(d.message)) [\(d.rule.rawValue)]\n"
         if excerpts, let line = source?.line(d.location.line), line.count <= 300 {
-            let visible = String(line.map { $0 == "\t" ? " " : $0 })
+            let visible = Self.printable(String(line.map { $0 == "\t" ? " " : $0 }))
             let pad = String(repeating: " ", count: max(0, d.location.column - 1))
             out += "  \(visible)\n  \(pad)\(color ? "\u{1B}[1;32m^\u{1B}[0m" : "^")\n"
         }
@@ -54,7 +54,24 @@ public struct DiagnosticFormatter: Sendable {
         func escapeProperty(_ s: String) -> String {
             escapeData(s).replacingOccurrences(of: ":", with: "%3A").replacingOccurrences(of: ",", with: "%2C")
         }
-        return "::\(command) file=\(escapeProperty(d.file)),line=\(d.location.line),col=\(d.location.column),title=\(d.rule.rawValue)::\(escapeData(d.message))\n"
+        return "::\(command) file=\(escapeProperty(Self.printable(d.file))),line=\(d.location.line),col=\(d.location.column),title=\(d.rule.rawValue)::\(escapeData(Self.printable(d.message)))\n"
+    }
+
+    /// User text echoed to a terminal must not drive it: control characters, C1 controls and
+    /// direction overrides are shown as escapes (`\u{1B}`), never sent raw.
+    static func printable(_ text: String) -> String {
+        var out = ""
+        for scalar in text.unicodeScalars {
+            let v = scalar.value
+            let unsafe = v < 0x20 || v == 0x7F || (0x80...0x9F).contains(v) || (0x202A...0x202E).contains(v)
+                || (0x2066...0x2069).contains(v) || v == 0x200E || v == 0x200F || v == 0xFEFF
+            if unsafe {
+                out += "\\u{" + String(v, radix: 16, uppercase: true) + "}"
+            } else {
+                out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
     }
 
     private struct JSONDiagnostic: Encodable {
