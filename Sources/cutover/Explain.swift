@@ -7,11 +7,15 @@ struct Explain: ParsableCommand {
     @Argument(help: "Rule id (CUT010) or name (unknown-key); omit to list every rule.")
     var rule: String?
 
+    @Flag(name: .long, help: "Print every rule as Markdown (docs/rules.md).")
+    var markdown = false
+
     func validate() throws {
         if let rule, RuleID.lookup(rule) == nil { throw ValidationError("unknown rule '\(rule)'; run 'cutover explain' for the list") }
     }
 
     func run() {
+        if markdown { return Output.print(RuleReference().render(), terminator: "") }
         guard let rule, let id = RuleID.lookup(rule) else {
             for id in RuleID.allCases { Output.print("\(id.rawValue)  \(id.name.padding(28))\(RuleDocumentation.summary(id))") }
             return

@@ -10,6 +10,11 @@ import Testing
         #expect(committed == SpecReference().render(), "docs/spec.md is stale: run `swift run cutover schema --format markdown > docs/spec.md`")
     }
 
+    @Test func ruleReferenceIsCurrent() throws {
+        let committed = try String(contentsOf: TestPaths.packageRoot.appendingPathComponent("docs/rules.md"), encoding: .utf8)
+        #expect(committed == RuleReference().render(), "docs/rules.md is stale: run `swift run cutover explain --markdown > docs/rules.md`")
+    }
+
     @Test func everyFieldIsDocumented() {
         let text = SpecReference().render()
         func visit(_ shape: ObjectShape) {
