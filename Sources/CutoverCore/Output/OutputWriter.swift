@@ -90,7 +90,8 @@ public struct OutputWriter: Sendable {
         try fm.createDirectory(at: staging, withIntermediateDirectories: false)
         do {
             let all = try withManifest(files)
-            for file in all { try put(file.contents, at: file.path, in: staging) }
+            var knownFolders: Set<String> = [staging.path]
+            for file in all { try put(file.contents, at: file.path, in: staging, knownFolders: &knownFolders) }
             if exists {
                 let generatedBefore = Set(GeneratedManifest.read(in: folder)?.files.map(\.path) ?? [])
                 let generatedNow = Set(all.map(\.path))
@@ -119,13 +120,34 @@ public struct OutputWriter: Sendable {
         return (files + [manifest]).sorted { $0.path < $1.path }
     }
 
-    private func put(_ contents: String, at path: String, in folder: URL) throws {
+    /// Plain open/write/close: no fsync per file (Foundation's `Data.write` syncs every file, which
+    /// dominated large trees). Durability comes from the single rename that publishes the tree.
+    private func put(_ contents: String, at path: String, in folder: URL, knownFolders: inout Set<String>) throws {
         let url = folder.appendingPathComponent(path)
-        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-        do {
-            try Data(contents.utf8).write(to: url, options: [.withoutOverwriting])
-        } catch {
-            throw CutoverError.cannotWrite(url.path, error.localizedDescription)
+        let parent = url.deletingLastPathComponent().path
+        if !knownFolders.contains(parent) {
+            try FileManager.default.createDirectory(atPath: parent, withIntermediateDirectories: true)
+            knownFolders.insert(parent)
+        }
+        let descriptor = open(url.path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else { throw CutoverError.cannotWrite(url.path, String(cString: strerror(errno))) }
+        defer { close(descriptor) }
+        let bytes = Array(contents.utf8)
+        let total = bytes.count
+        var written = 0
+        try bytes.withUnsafeBytes { buffer in
+            while written < total {
+                #if canImport(Glibc)
+                let result = Glibc.write(descriptor, buffer.baseAddress! + written, total - written)
+                #else
+                let result = Darwin.write(descriptor, buffer.baseAddress! + written, total - written)
+                #endif
+                if result < 0 {
+                    if errno == EINTR { continue }
+                    throw CutoverError.cannotWrite(url.path, String(cString: strerror(errno)))
+                }
+                written += result
+            }
         }
     }
 

@@ -4,16 +4,26 @@ import CutoverTemplates
 /// the Jobs run exactly the SQL of `sql/`) and the runner scripts.
 public struct RunnerFiles: Sendable {
     public var plan: MigrationPlan
+    /// Every file, in order: scripts (sorted) then the steps' up and down files by step number.
+    public let allNames: [String]
+    /// File name to step index and direction, built once: looking names up by scanning the steps made
+    /// emitting quadratic in the number of steps.
+    private let stepFiles: [String: (Int, SQLFileRenderer.Direction)]
 
     public init(_ plan: MigrationPlan) {
         self.plan = plan
-    }
-
-    /// Every file, in order: scripts (sorted) then the steps' up and down files by step number.
-    public var allNames: [String] {
-        RunnerProfile(plan.spec).scripts + plan.steps.sorted { $0.number < $1.number }.flatMap {
-            [JobCatalog.fileName($0, .up), JobCatalog.fileName($0, .down)]
+        var names = RunnerProfile(plan.spec).scripts
+        var stepFiles: [String: (Int, SQLFileRenderer.Direction)] = [:]
+        let order = plan.steps.indices.sorted { plan.steps[$0].number < plan.steps[$1].number }
+        for index in order {
+            for direction in [SQLFileRenderer.Direction.up, .down] {
+                let name = JobCatalog.fileName(plan.steps[index], direction)
+                names.append(name)
+                stepFiles[name] = (index, direction)
+            }
         }
+        self.allNames = names
+        self.stepFiles = stepFiles
     }
 
     /// The files a set of Jobs needs: the scripts and the files they name, in `allNames` order.
@@ -32,10 +42,7 @@ public struct RunnerFiles: Sendable {
             if !text.hasSuffix("\n") { text += "\n" }
             return text
         }
-        for step in plan.steps {
-            if name == JobCatalog.fileName(step, .up) { return SQLFileRenderer.render(step, .up, plan: plan) }
-            if name == JobCatalog.fileName(step, .down) { return SQLFileRenderer.render(step, .down, plan: plan) }
-        }
-        return ""
+        guard let (index, direction) = stepFiles[name] else { return "" }
+        return SQLFileRenderer.render(plan.steps[index], direction, plan: plan)
     }
 }
