@@ -1,0 +1,258 @@
+import Foundation
+
+/// The servers, scratch databases and sessions of one verification run, and their teardown.
+///
+/// Without a URL: a throwaway server of the spec's engine in a `ScratchFolder`, with a database
+/// `cutover_verify` (for blue-green: two PostgreSQL servers with wal_level=logical, blue and green). With a URL: scratch databases `cutover_verify_<random>` (suffixed `_blue` and
+/// `_green` for blue-green) on that server, dropped afterwards.
+///
+/// Teardown runs on every path: normally through `tearDown()`, and on SIGINT/SIGTERM/SIGHUP
+/// through the `CleanupRegistry` (servers stopped by their own PID, then the folder removed).
+final class VerificationEnvironment: @unchecked Sendable {
+    let scratch: ScratchFolder
+    let keep: Bool
+    let inform: (String) -> Void
+    private(set) var servers: [DatabaseServer] = []
+    /// blue first; a single-database run has just blue.
+    private(set) var sessions: [(side: DatabaseSide, session: SQLSession)] = []
+    private(set) var external: ExternalServer?
+    private(set) var scratchDatabases: [String] = []
+    private let lock = NSLock()
+    private var tornDown = false
+    private var tokens: [CleanupRegistry.Token] = []
+
+    private init(scratch: ScratchFolder, keep: Bool, inform: @escaping (String) -> Void) {
+        self.scratch = scratch
+        self.keep = keep
+        self.inform = inform
+    }
+
+    func session(for side: DatabaseSide?) -> SQLSession {
+        let wanted = side ?? .blue
+        return sessions.first { $0.side == wanted }?.session ?? sessions[0].session
+    }
+
+    var isBlueGreen: Bool { sessions.count > 1 }
+
+    static func start(plan: MigrationPlan, blueGreen: Bool, options: Verifier.Options,
+                      inform: @escaping (String) -> Void) throws -> VerificationEnvironment {
+        let engine = plan.spec.database.engine
+        if blueGreen && engine != .postgresql {
+            throw VerificationError.serverFailed("blue-green verification needs PostgreSQL (logical replication); the spec's engine is \(engine.rawValue)")
+        }
+        // Find the tools before creating anything, so a missing server is a clear error and no litter.
+        var pgTools: LocalPostgresServer.Tools?
+        var myTools: LocalMariaDBServer.Tools?
+        var external: ExternalServer?
+        if let url = options.databaseURL {
+            external = try ExternalServer(url: url, locator: options.locator)
+            guard external!.engine == engine else {
+                throw VerificationError.badURL("the spec's engine is \(engine.rawValue) but the URL is for \(external!.engine.rawValue)")
+            }
+        } else {
+            do {
+                switch engine {
+                case .postgresql: pgTools = try LocalPostgresServer.Tools.locate(options.locator)
+                case .mysql: myTools = try LocalMariaDBServer.Tools.locate(options.locator)
+                }
+            } catch let VerificationError.noServer(reason) {
+                let scheme = engine == .postgresql ? "postgresql://user:password@host:5432/postgres" : "mysql://user:password@host:3306/"
+                throw VerificationError.noServer("cannot start a throwaway \(engine == .postgresql ? "PostgreSQL" : "MariaDB") server: \(reason).\n"
+                    + "Install the server binaries, or pass --database-url \(scheme) to use a running server.")
+            }
+        }
+
+        let environment = VerificationEnvironment(scratch: try ScratchFolder(), keep: options.keep, inform: inform)
+        let scratch = environment.scratch
+        let keep = options.keep
+        environment.tokens.append(CleanupRegistry.shared.register("folder \(scratch.path)") {
+            if !keep { scratch.remove() }
+        })
+        do {
+            if let external {
+                try environment.useExternal(external, blueGreen: blueGreen)
+            } else if let pgTools {
+                try environment.startPostgres(pgTools, blueGreen: blueGreen)
+            } else if let myTools {
+                try environment.startMariaDB(myTools)
+            }
+        } catch {
+            environment.tearDown()
+            throw error
+        }
+        return environment
+    }
+
+    private static let localDatabase = "cutover_verify"
+
+    private func startPostgres(_ tools: LocalPostgresServer.Tools, blueGreen: Bool) throws {
+        if blueGreen {
+            // Two clusters, as in production: a subscription to a database of the same cluster can
+            // hang (DROP SUBSCRIPTION during the initial table sync, CREATE SUBSCRIPTION with
+            // create_slot = true). Both are initialised and started at the same time.
+            let scratch = self.scratch, keep = self.keep
+            let (blue, green) = try Self.together(
+                { try LocalPostgresServer(in: scratch, name: "blue", tools: tools, keep: keep) },
+                { try LocalPostgresServer(in: scratch, name: "green", tools: tools, keep: keep) })
+            servers += [blue, green]
+            _ = try Self.together({ try blue.start(logical: true) }, { try green.start(logical: true) })
+            try openBlueGreen(blue: (blue, blue.admin.with(database: Self.localDatabase)),
+                              green: (green, green.admin.with(database: Self.localDatabase)))
+        } else {
+            let server = try LocalPostgresServer(in: scratch, name: "pg", tools: tools, keep: keep)
+            servers.append(server)
+            try server.start(logical: false)
+            let admin = try server.session(database: "postgres")
+            defer { admin.close() }
+            try server.createDatabase(Self.localDatabase, using: admin)
+            sessions = [(.blue, try server.session(database: Self.localDatabase))]
+        }
+    }
+
+    /// Runs two throwing jobs at the same time and returns both results (the first error otherwise).
+    private static func together<A, B>(_ first: @escaping () throws -> A, _ second: @escaping () throws -> B) throws -> (A, B) {
+        let box = ResultBox<B>()
+        let group = DispatchGroup()
+        group.enter()
+        nonisolated(unsafe) let job = second
+        DispatchQueue.global().async {
+            box.result = Result { try job() }
+            group.leave()
+        }
+        let a = Result { try first() }
+        group.wait()
+        return (try a.get(), try box.result!.get())
+    }
+
+    private func startMariaDB(_ tools: LocalMariaDBServer.Tools) throws {
+        let server = try LocalMariaDBServer(in: scratch, tools: tools, keep: keep)
+        servers.append(server)
+        try server.start()
+        let admin = try server.session(database: "")
+        defer { admin.close() }
+        try server.createDatabase(Self.localDatabase, using: admin)
+        sessions = [(.blue, try server.session(database: Self.localDatabase))]
+    }
+
+    /// Creates both databases, tells each side where the other is, and opens a session on each.
+    private func openBlueGreen(blue: (server: DatabaseServer, connection: ConnectionParameters),
+                               green: (server: DatabaseServer, connection: ConnectionParameters)) throws {
+        let admin = try blue.server.session(database: blue.server.admin.database)
+        try blue.server.createDatabase(blue.connection.database, using: admin)
+        if green.server !== blue.server {
+            admin.close()
+            let greenAdmin = try green.server.session(database: green.server.admin.database)
+            defer { greenAdmin.close() }
+            try green.server.createDatabase(green.connection.database, using: greenAdmin)
+        } else {
+            defer { admin.close() }
+            try green.server.createDatabase(green.connection.database, using: admin)
+        }
+        // The subscription SQL reads the other side's connection string from these custom settings,
+        // which the runner passes in PGOPTIONS; verify passes them the same way (and as psql variables).
+        let settings = ["cutover.blue_conninfo": blue.connection.libpqURI, "cutover.green_conninfo": green.connection.libpqURI]
+        let variables = ["blue_conninfo": blue.connection.libpqURI, "green_conninfo": green.connection.libpqURI]
+        sessions = [
+            (.blue, try blue.server.session(database: blue.connection.database, variables: variables, settings: settings)),
+            (.green, try green.server.session(database: green.connection.database, variables: variables, settings: settings)),
+        ]
+    }
+
+    private func useExternal(_ server: ExternalServer, blueGreen: Bool) throws {
+        external = server
+        servers.append(server)
+        let suffix = UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(10).lowercased()
+        let base = "cutover_verify_\(suffix)"
+        let names = blueGreen ? [base + "_blue", base + "_green"] : [base]
+        if blueGreen {
+            let admin = try server.session(database: server.admin.database)
+            defer { admin.close() }
+            let level = try admin.query("SHOW wal_level").first ?? ""
+            guard level == "logical" else {
+                throw VerificationError.serverFailed("blue-green verification needs wal_level=logical on the server behind --database-url (it is '\(level)')")
+            }
+        }
+        // Registered before the databases exist, so an interrupt between the two still drops them.
+        let keep = self.keep
+        tokens.append(CleanupRegistry.shared.register("scratch databases \(names.joined(separator: ", "))") { [self] in
+            if !keep { dropScratchDatabases() }
+        })
+        scratchDatabases = names
+        if blueGreen {
+            try openBlueGreen(blue: (server, server.admin.with(database: names[0])),
+                              green: (server, server.admin.with(database: names[1])))
+        } else {
+            let admin = try server.session(database: server.admin.database)
+            defer { admin.close() }
+            try server.createDatabase(names[0], using: admin)
+            sessions = [(.blue, try server.session(database: names[0]))]
+        }
+    }
+
+    /// Drops the scratch databases on the URL's server; on PostgreSQL first detaches their
+    /// subscriptions (so no slot is dropped through them) and drops the slots they left behind.
+    private func dropScratchDatabases() {
+        guard let server = external, !scratchDatabases.isEmpty else { return }
+        if server.engine == .postgresql {
+            for name in scratchDatabases {
+                guard let session = try? server.session(database: name) else { continue }
+                for subscription in (try? session.query("SELECT quote_ident(subname) FROM pg_subscription WHERE subdbid = (SELECT oid FROM pg_database WHERE datname = current_database())")) ?? [] {
+                    try? session.execute("ALTER SUBSCRIPTION \(subscription) DISABLE; ALTER SUBSCRIPTION \(subscription) SET (slot_name = NONE); DROP SUBSCRIPTION \(subscription)")
+                }
+                session.close()
+            }
+        }
+        guard let admin = try? server.session(database: server.admin.database) else {
+            inform("warning: could not connect to drop the scratch databases \(scratchDatabases.joined(separator: ", "))")
+            return
+        }
+        defer { admin.close() }
+        if server.engine == .postgresql {
+            let list = scratchDatabases.map(PostgresIdentifier.literal).joined(separator: ", ")
+            _ = try? admin.query("SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE database IN (\(list)) AND NOT active")
+        }
+        for name in scratchDatabases {
+            do {
+                try server.dropDatabase(name, using: admin)
+            } catch {
+                inform("warning: could not drop the scratch database \(name): \(error)")
+            }
+        }
+    }
+
+    /// Closes sessions, drops scratch databases (URL), stops servers cutover started and removes the
+    /// folder, unless --keep; idempotent.
+    func tearDown() {
+        lock.lock()
+        if tornDown { lock.unlock(); return }
+        tornDown = true
+        lock.unlock()
+        for (_, session) in sessions { session.close() }
+        if external != nil {
+            if keep {
+                if !scratchDatabases.isEmpty { inform("kept the scratch database\(scratchDatabases.count == 1 ? "" : "s") \(scratchDatabases.joined(separator: ", "))") }
+            } else {
+                dropScratchDatabases()
+            }
+        }
+        for server in servers.reversed() { server.stop() }
+        for token in tokens { CleanupRegistry.shared.unregister(token) }
+        if keep {
+            if external == nil {
+                var message = "kept \(scratch.path) (servers stopped; step files in steps/)"
+                if let pg = servers.first as? LocalPostgresServer {
+                    message += "; restart with: pg_ctl -D \(pg.dataFolder) start"
+                }
+                inform(message)
+            } else {
+                scratch.remove()
+            }
+        } else {
+            scratch.remove()
+        }
+    }
+}
+
+private final class ResultBox<T>: @unchecked Sendable {
+    var result: Result<T, Error>?
+}
