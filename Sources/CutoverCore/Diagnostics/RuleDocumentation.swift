@@ -212,13 +212,13 @@ public enum RuleDocumentation {
         case .engineConsistency:
             return Entry(
                 summary: "engine, operator, runner tool, index options or versions do not fit together",
-                rationale: "zalando runs PostgreSQL and bitpoke MySQL; psql and the mysql client talk to their own engine only. MySQL has only btree indexes and no partial indexes. Blue-green relies on PostgreSQL logical replication (version 10 or later) and moves to the same or a newer version.",
+                rationale: "zalando runs PostgreSQL and bitpoke MySQL; psql and the mysql client talk to their own engine only. MySQL has only btree indexes and no partial indexes. Expand-contract on PostgreSQL needs version 11 or later (sync triggers use EXECUTE FUNCTION, batched backfills COMMIT inside DO). Blue-green relies on PostgreSQL logical replication (version 10 or later) and moves to the same or a newer version.",
                 trigger: Example(spec(database: pgDatabase + "    operator: bitpoke\n")),
                 fix: Example(spec(database: pgDatabase + "    operator: zalando\n")))
         case .strategyFields:
             return Entry(
                 summary: "blue-green fields without blue-green, or blue-green without them",
-                rationale: "target, replication and switchover describe the green cluster; they mean nothing to expand-contract, and blue-green cannot run without target and switchover.",
+                rationale: "target, replication and switchover describe the green cluster; they mean nothing to expand-contract, and blue-green cannot run without target and switchover. Blue-green copies the database as it is, so it has no 'changes': run schema changes as their own expand-contract migration.",
                 trigger: Example(spec(extra: "  replication: logical\n")),
                 fix: Example(spec()))
         case .quantity:
@@ -291,8 +291,8 @@ public enum RuleDocumentation {
                 fix: Example(spec()))
         case .referenceMismatch:
             return Entry(
-                summary: "a foreign key or checksum does not match the referenced keys",
-                rationale: "A foreign key needs as many columns as it references, and must reference a primary or unique key; 'set null' needs nullable columns. Checksums compare primary-key ranges, so checksummed tables need a primary key.",
+                summary: "a foreign key, checksum, backfill or column replacement does not fit the table's keys",
+                rationale: "A foreign key needs as many columns as it references, and must reference a primary or unique key; 'set null' needs nullable columns. Checksums compare primary-key ranges and batched backfills walk the primary key, so checksummed tables and tables a change backfills (a NOT NULL column filled by 'up', a rename, a type change that rewrites) need a primary key. A rename or rewriting type change moves the data to a new column and retires the old one, so it cannot apply to a primary-key column or a column that foreign keys reference.",
                 trigger: Example(spec(changes: fkChange.replacingOccurrences(of: "columns: [id]", with: "columns: [id, region]"))),
                 fix: Example(spec(changes: fkChange)))
         // MARK: secrets and supply chain
@@ -308,6 +308,21 @@ public enum RuleDocumentation {
                 rationale: "':latest' or no tag means the code that runs can change under the migration; pin a version tag, or better a digest.",
                 trigger: Example(spec().replacingOccurrences(of: "ghcr.io/acme/webapp:v2.3.1", with: "ghcr.io/acme/webapp:latest")),
                 fix: Example(spec()))
+        // MARK: changes the lowering cannot make safe
+        case .columnChangedTwice:
+            return Entry(
+                summary: "one column is changed by more than one change",
+                rationale: "Each change is lowered on its own into steps that run in phase order, against the column as it stands when the migration is planned (MySQL's MODIFY restates the whole column definition). A second change of the same column (rename then alter, add then alter, alter twice, alter then drop) would run against a column that is not what either change expects. Merge them into one change, or use two migrations.",
+                trigger: Example(spec(changes: "    - renameColumn:\n        table: pricing\n        from: amount\n        to: price\n    - alterColumn:\n        table: pricing\n        column: price\n        type: numeric(12,2)\n")),
+                fix: Example(spec(changes: "    - renameColumn:\n        table: pricing\n        from: amount\n        to: price\n")))
+        case .unsafeRollback:
+            return Entry(
+                summary: "a step's down cannot rebuild what its up removed, or will fail once the new app ran (warning)",
+                rationale: "Every step has a down, but some cannot be complete: dropping an index whose definition cutover does not know (no schema file, not created earlier in the spec) cannot be undone, and dropping a NOT NULL column without a default first lets it accept NULL, so the rollback's SET NOT NULL fails once the new app version inserted rows without it unless 'down' gives an expression that refills them.",
+                trigger: Example(spec(database: pgDatabase + "    schema: schema.sql\n", changes: "    - dropColumn:\n        table: pricing\n        column: amount\n"),
+                                 files: ["schema.sql": pricingSchema]),
+                fix: Example(spec(database: pgDatabase + "    schema: schema.sql\n", changes: "    - dropColumn:\n        table: pricing\n        column: amount\n        down: \"0\"\n"),
+                             files: ["schema.sql": pricingSchema]))
         }
     }
 

@@ -49,6 +49,9 @@ public enum RuleID: String, Sendable, Codable, CaseIterable, Comparable {
     // Secrets and supply chain
     case inlineSecret = "CUT050"
     case unpinnedImage = "CUT051"
+    // Changes the lowering cannot make safe
+    case columnChangedTwice = "CUT052"
+    case unsafeRollback = "CUT053"
 
     /// The kebab-case name shown beside the id in `explain` and SARIF.
     public var name: String {
@@ -95,13 +98,15 @@ public enum RuleID: String, Sendable, Codable, CaseIterable, Comparable {
         case .referenceMismatch: return "reference-mismatch"
         case .inlineSecret: return "inline-secret"
         case .unpinnedImage: return "unpinned-image"
+        case .columnChangedTwice: return "column-changed-twice"
+        case .unsafeRollback: return "unsafe-rollback"
         }
     }
 
     public var defaultSeverity: Diagnostic.Severity {
         switch self {
         case .schemaStatementSkipped: return .note
-        case .uncheckedSQL, .unpinnedImage: return .warning
+        case .uncheckedSQL, .unpinnedImage, .unsafeRollback: return .warning
         default: return .error
         }
     }

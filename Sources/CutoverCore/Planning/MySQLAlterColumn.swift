@@ -105,28 +105,24 @@ struct MySQLAlterColumn {
                                    up: [SQLStatement(b.modify(table, copy, type: type, nullable: false, defaultValue: newDefault, condition: "is_nullable = 'YES'"))],
                                    down: [SQLStatement(b.modify(table, copy, type: type, nullable: true, defaultValue: newDefault, condition: "is_nullable = 'NO'"))]))
         }
-        var renames: [(old: String, new: String, retired: String)] = []
-        for index in b.context.indexes(on: table, column: column) {
-            let newName = b.n.fit("\(index.name)_cutover_new")
-            renames.append((index.name, newName, derived.quarantine(index.name)))
-            steps.append(StepDraft(.backfill, slug: "\(table) \(column)_new index \(index.name)", title: "build index \(newName) on the copy \(copy) in place", change: change,
-                                   up: [SQLStatement(b.addIndex(table, newName, unique: index.unique, columns: b.n.quoteList(index.columns.map { $0 == column ? copy : $0 })))],
-                                   down: [SQLStatement(b.dropIndex(table, newName))]))
-        }
-        var upRenames = ["RENAME COLUMN \(qc) TO \(qq)", "RENAME COLUMN \(qcopy) TO \(qc)"]
-        var downRenames = ["RENAME COLUMN \(qc) TO \(qcopy)", "RENAME COLUMN \(qq) TO \(qc)"]
-        for r in renames {
-            upRenames += ["RENAME INDEX \(b.q(r.old)) TO \(b.q(r.retired))", "RENAME INDEX \(b.q(r.new)) TO \(b.q(r.old))"]
-            downRenames += ["RENAME INDEX \(b.q(r.old)) TO \(b.q(r.new))", "RENAME INDEX \(b.q(r.retired)) TO \(b.q(r.old))"]
-        }
+        let dialect = MySQLDialect()
+        let carried = CarriedObjects(b.context, table: table, column: column, replacement: copy)
+        steps += dialect.carrySteps(carried, table: table, onto: copy, slug: "\(table) \(column)_new", movingChecksFrom: nil, change: change, b)
+        let upRenames = ["RENAME COLUMN \(qc) TO \(qq)", "RENAME COLUMN \(qcopy) TO \(qc)"] + dialect.swapClauses(carried, dropChecks: true, down: false, b)
+        let downRenames = ["RENAME COLUMN \(qc) TO \(qcopy)", "RENAME COLUMN \(qq) TO \(qc)"] + dialect.swapClauses(carried, dropChecks: true, down: true, b)
         let swapUp = b.guarded("ALTER TABLE \(qt) \(upRenames.joined(separator: ", ")), ALGORITHM=INPLACE, LOCK=NONE",
                                whenFound: true, in: .columns, table: table, [b.column(copy)])
         let swapDown = b.guarded("ALTER TABLE \(qt) \(downRenames.joined(separator: ", ")), ALGORITHM=INPLACE, LOCK=NONE",
                                  whenFound: true, in: .columns, table: table, [b.column(quarantine)])
-        var up = [SQLStatement("LOCK TABLES \(qt) WRITE;",
+        var up = [SQLStatement(dialect.lockTables(table, carried, b),
                                comment: "Swap under a short LOCK TABLES ... WRITE so no write lands between dropping the triggers and the rename.\nAll renames in one ALTER (atomic, metadata-only). The old column is quarantined, not dropped.")]
         up += b.dropTriggers(table: table, column: column)
-        up += [SQLStatement(swapUp), SQLStatement("UNLOCK TABLES;")]
+        up.append(SQLStatement(swapUp))
+        up += dialect.addForeignKeys(carried, table: table, column: column, replaced: column, b)
+        up.append(SQLStatement("UNLOCK TABLES;"))
+        if !carried.foreignKeys.isEmpty {
+            up = [SQLStatement("SET SESSION foreign_key_checks = 0;")] + up + [SQLStatement("SET SESSION foreign_key_checks = 1;")]
+        }
         if oldNotNull {
             up.append(SQLStatement(b.modify(table, quarantine, type: info?.type, nullable: true, defaultValue: info?.defaultValue, condition: "is_nullable = 'NO'"),
                                    comment: "The quarantined column must stop requiring values the app no longer writes."))
@@ -137,16 +133,34 @@ struct MySQLAlterColumn {
         } else {
             back = qcopy
         }
-        var down = [SQLStatement("LOCK TABLES \(qt) WRITE;"), SQLStatement(swapDown)]
+        var down = [SQLStatement(dialect.lockTables(table, carried, b)), SQLStatement(swapDown)]
+        down += dialect.addForeignKeys(carried, table: table, column: column, replaced: column, b)
         down += sync
         down.append(SQLStatement("UNLOCK TABLES;"))
+        if !carried.foreignKeys.isEmpty {
+            down = [SQLStatement("SET SESSION foreign_key_checks = 0;")] + down + [SQLStatement("SET SESSION foreign_key_checks = 1;")]
+        }
         down += b.backfill(table: table, column: column, verb: "copyback", assignments: "\(qc) = \(back)", pending: "NOT (\(qc) <=> \(back))",
                            comment: "Copy back what was written after the swap (fails in strict mode if a value no longer fits the old type).")
         if oldNotNull {
             down.append(SQLStatement(b.modify(table, column, type: info?.type, nullable: false, defaultValue: info?.defaultValue, condition: "is_nullable = 'YES'")))
         }
+        for check in carried.checks {
+            down.append(SQLStatement(dialect.addCheckIfMissing(table, check.original.name, check.original.expression ?? "true", b),
+                                     comment: "Re-add check \(check.original.name) on the old column (NOT ONLINE: table copy, writes blocked; rollback only)."))
+        }
         steps.append(StepDraft(.contract, slug: "alter_type \(table) \(column) swap", title: "swap \(table).\(column) and its \(type) copy", change: change,
                                up: up, down: down, transactional: false))
+        // MySQL 8.0.19+ refuses to rename a column a check uses: the swap dropped the checks; add them again on the new column.
+        for check in carried.checks {
+            let name = check.original.name
+            steps.append(StepDraft(.contract, slug: "alter_type \(table) \(column) check \(name)",
+                                   title: "add check \(name) again on the new \(table).\(column) (NOT ONLINE on MySQL: table copy, writes blocked)", change: change,
+                                   up: [SQLStatement(dialect.addCheckIfMissing(table, name, check.original.expression ?? "true", b),
+                                                     comment: "MySQL can neither rename a check nor (8.0.19+) rename a column a check uses: the swap dropped it from\nthe old column; add it on the new one. NOT ONLINE: ALGORITHM=COPY (writes blocked meanwhile).")],
+                                   down: [SQLStatement(b.guarded("ALTER TABLE \(qt) DROP CONSTRAINT \(b.q(name)), ALGORITHM=INPLACE, LOCK=NONE", whenFound: true,
+                                                                 in: .tableConstraints, table: table, ["constraint_name = \(b.lit(name))", "constraint_type = 'CHECK'"]))]))
+        }
         if b.context.spec.purge {
             steps.append(MySQLDialect().purgeColumn(table, column: column, quarantine: quarantine, change: change, b))
         }

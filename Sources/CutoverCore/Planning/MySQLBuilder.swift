@@ -68,9 +68,11 @@ struct MySQLBuilder: Sendable {
                        [self.column(column), condition])
     }
 
-    func renameColumn(_ table: String, from: String, to: String) -> String {
-        guarded("ALTER TABLE \(q(table)) RENAME COLUMN \(q(from)) TO \(q(to)), ALGORITHM=INPLACE, LOCK=NONE",
-                whenFound: true, in: .columns, table: table, [column(from)])
+    /// `also`: more clauses of the same ALTER (dropped foreign keys and checks, renamed indexes).
+    func renameColumn(_ table: String, from: String, to: String, also: [String] = []) -> String {
+        let clauses = ["RENAME COLUMN \(q(from)) TO \(q(to))"] + also
+        return guarded("ALTER TABLE \(q(table)) \(clauses.joined(separator: ", ")), ALGORITHM=INPLACE, LOCK=NONE",
+                       whenFound: true, in: .columns, table: table, [column(from)])
     }
 
     // MARK: indexes
@@ -80,9 +82,44 @@ struct MySQLBuilder: Sendable {
                 whenFound: false, in: .statistics, table: table, ["index_name = \(lit(name))"])
     }
 
+    /// An index that covers foreign keys served by indexes the server created for them: the server drops
+    /// those when this index appears; the ALTER drops them by name too, so that a re-run after the down
+    /// (which re-creates them as ordinary indexes) reaches the same schema.
+    func addIndex(_ table: String, _ name: String, unique: Bool, columns: String, replacing implicit: [DatabaseSchema.Index]) -> String {
+        guard !implicit.isEmpty else { return addIndex(table, name, unique: unique, columns: columns) }
+        var parts = [lit("ALTER TABLE \(q(table)) ADD \(unique ? "UNIQUE " : "")INDEX \(q(name)) (\(columns))")]
+        for index in implicit {
+            parts.append("(SELECT IF(COUNT(*) > 0, \(lit(", DROP INDEX \(q(index.name))")), '')\n"
+                         + "     FROM information_schema.statistics\n"
+                         + "     WHERE table_schema = DATABASE() AND table_name = \(lit(table)) AND index_name = \(lit(index.name)))")
+        }
+        parts.append(lit(", ALGORITHM=INPLACE, LOCK=NONE"))
+        return guarded(ddlExpression: "CONCAT(" + parts.joined(separator: ",\n    ") + ")", whenFound: false, in: .statistics, table: table,
+                       ["index_name = \(lit(name))"])
+    }
+
     func dropIndex(_ table: String, _ name: String) -> String {
         guarded("ALTER TABLE \(q(table)) DROP INDEX \(q(name)), ALGORITHM=INPLACE, LOCK=NONE",
                 whenFound: true, in: .statistics, table: table, ["index_name = \(lit(name))"])
+    }
+
+    /// The down of an index that covers foreign keys whose implicit indexes the server dropped when it was
+    /// built: the same ALTER re-creates each such index under its old name (when missing) before dropping
+    /// this one, since MySQL refuses to drop the last index a foreign key can use.
+    func dropIndex(_ table: String, _ name: String, restoring implicit: [DatabaseSchema.Index]) -> SQLStatement {
+        guard !implicit.isEmpty else { return SQLStatement(dropIndex(table, name)) }
+        var parts = [lit("ALTER TABLE \(q(table)) ")]
+        for index in implicit {
+            parts.append("(SELECT IF(COUNT(*) = 0, \(lit("ADD INDEX \(q(index.name)) (\(n.quoteList(index.columns))), ")), '')\n"
+                         + "     FROM information_schema.statistics\n"
+                         + "     WHERE table_schema = DATABASE() AND table_name = \(lit(table)) AND index_name = \(lit(index.name)))")
+        }
+        parts.append(lit("DROP INDEX \(q(name)), ALGORITHM=INPLACE, LOCK=NONE"))
+        let ddl = "CONCAT(" + parts.joined(separator: ",\n    ") + ")"
+        let list = implicit.map { "`\($0.name)`" }.joined(separator: ", ")
+        return SQLStatement(guarded(ddlExpression: ddl, whenFound: true, in: .statistics, table: table, ["index_name = \(lit(name))"]),
+                            comment: "Building \(name) let the server drop the index it had created for a foreign key (\(list)): re-create it\n"
+                                + "under its old name in the same ALTER, since MySQL refuses to drop the last index a foreign key can use.")
     }
 
     // MARK: backfill

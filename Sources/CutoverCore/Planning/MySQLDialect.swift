@@ -109,9 +109,17 @@ public struct MySQLDialect: SQLDialect {
                                                      comment: "The column is going away: new app versions stop writing it, so it must accept NULL first (INPLACE rebuild, DML allowed).")],
                                    down: restore, transactional: false))
         }
+        let checks = context.constraints(on: table, column: column).filter { $0.kind == .check }
+        var restoreChecks: [SQLStatement] = []
+        for check in checks {
+            restoreChecks.append(SQLStatement(addCheckIfMissing(table, check.name, check.expression ?? "true", b),
+                                              comment: "Re-add check \(check.name) (NOT ONLINE: table copy, writes blocked; rollback only)."))
+        }
         steps.append(StepDraft(.contract, slug: "quarantine \(table) \(column)", title: "quarantine column \(table).\(column) as \(quarantine)", change: change,
-                               up: [SQLStatement(b.renameColumn(table, from: column, to: quarantine), comment: "Quarantine instead of DROP COLUMN: the data stays for rollback.")],
-                               down: [SQLStatement(b.renameColumn(table, from: quarantine, to: column))]))
+                               up: [SQLStatement(b.renameColumn(table, from: column, to: quarantine, also: checks.map { "DROP CONSTRAINT \(b.q($0.name))" }),
+                                                 comment: "Quarantine instead of DROP COLUMN: the data stays for rollback."
+                                                    + (checks.isEmpty ? "" : "\nMySQL 8.0.19+ refuses to rename a column a check uses: the checks on it are dropped in the same ALTER."))],
+                               down: [SQLStatement(b.renameColumn(table, from: quarantine, to: column))] + restoreChecks))
         if context.spec.purge {
             steps.append(purgeColumn(table, column: column, quarantine: quarantine, change: change, b))
         }
@@ -178,6 +186,8 @@ public struct MySQLDialect: SQLDialect {
                                                      comment: "The old column is NOT NULL: so is the new one (the insert trigger fills it for old-app inserts).")],
                                    down: [SQLStatement(b.modify(table, to, type: info?.type, nullable: true, defaultValue: nil, condition: "is_nullable = 'NO'"))]))
         }
+        let carried = CarriedObjects(context, table: table, column: from, replacement: to)
+        steps += carrySteps(carried, table: table, onto: to, slug: "\(table) \(to)", movingChecksFrom: from, change: change, b)
         if notNull && info?.defaultValue == nil {
             steps.append(StepDraft(.contract, slug: "relax \(table) \(from)", title: "let the old column \(table).\(from) accept NULL", change: change,
                                    up: [SQLStatement(b.modify(table, from, type: info?.type, nullable: true, defaultValue: nil, condition: "is_nullable = 'NO'"),
@@ -194,10 +204,16 @@ public struct MySQLDialect: SQLDialect {
                                    up: [SQLStatement("ALTER TABLE \(b.q(table)) ALTER COLUMN \(nt) SET DEFAULT \(value), ALGORITHM=INSTANT;")],
                                    down: [SQLStatement("ALTER TABLE \(b.q(table)) ALTER COLUMN \(nt) DROP DEFAULT, ALGORITHM=INSTANT;")]))
         }
+        var quarantineUp = [SQLStatement(b.renameColumn(table, from: from, to: quarantine, also: swapClauses(carried, dropChecks: false, down: false, b)),
+                                         comment: "Quarantine the old column (RENAME COLUMN is metadata-only)."
+                                            + (carried.indexes.isEmpty && carried.foreignKeys.isEmpty ? "" : "\nIts indexes retire and the ones carried over to `\(to)` take their names; its foreign keys move to `\(to)`."))]
+        var quarantineDown = [SQLStatement(b.renameColumn(table, from: quarantine, to: from, also: swapClauses(carried, dropChecks: false, down: true, b)))]
+        if !carried.foreignKeys.isEmpty {
+            quarantineUp = lockedForForeignKeys(table, quarantineUp + addForeignKeys(carried, table: table, column: to, replaced: from, b), carried: carried, b)
+            quarantineDown = lockedForForeignKeys(table, quarantineDown + addForeignKeys(carried, table: table, column: from, replaced: from, b), carried: carried, b)
+        }
         steps.append(StepDraft(.contract, slug: "quarantine \(table) \(from)", title: "quarantine the old column \(table).\(from) as \(quarantine)", change: change,
-                               up: [SQLStatement(b.renameColumn(table, from: from, to: quarantine),
-                                                 comment: "Quarantine the old column (RENAME COLUMN is metadata-only).")],
-                               down: [SQLStatement(b.renameColumn(table, from: quarantine, to: from))]))
+                               up: quarantineUp, down: quarantineDown, transactional: carried.foreignKeys.isEmpty))
         if context.spec.purge {
             steps.append(purgeColumn(table, column: from, quarantine: quarantine, change: change, b))
         }
@@ -292,10 +308,16 @@ public struct MySQLDialect: SQLDialect {
             notes.append("MySQL has no partial indexes: the predicate (\(whereClause.value)) is ignored and the index covers every row.")
             title += " (MySQL: WHERE ignored)"
         }
-        let up = SQLStatement(b.addIndex(index.table.value, index.name.value, unique: index.unique, columns: b.n.quoteList(index.columns.map(\.value))),
+        let implicit = b.context.implicitIndexes(coveredBy: index.columns.map(\.value), on: index.table.value)
+        if !implicit.isEmpty {
+            notes.append("The index covers a foreign key whose index the server created by itself (\(implicit.map { "`\($0.name)`" }.joined(separator: ", "))): the server\n"
+                         + "drops that one now; the ALTER names it so a re-run after the down gives the same schema.")
+        }
+        let up = SQLStatement(b.addIndex(index.table.value, index.name.value, unique: index.unique, columns: b.n.quoteList(index.columns.map(\.value)),
+                                         replacing: implicit),
                               comment: notes.isEmpty ? nil : notes.joined(separator: "\n"))
         return StepDraft(.expand, slug: "create_index \(index.name.value)", title: title, change: change,
-                         up: [up], down: [SQLStatement(b.dropIndex(index.table.value, index.name.value))])
+                         up: [up], down: [b.dropIndex(index.table.value, index.name.value, restoring: implicit)])
     }
 
     func dropIndex(_ name: String, table: String, change: Int, _ b: MySQLBuilder) -> StepDraft {
@@ -338,9 +360,28 @@ public struct MySQLDialect: SQLDialect {
     }
 
     func addUnique(_ table: String, _ name: String, _ columns: [String], change: Int, _ b: MySQLBuilder) -> StepDraft {
-        StepDraft(.expand, slug: "add_unique \(name)", title: "add unique index \(name) on \(table) in place", change: change,
-                  up: [SQLStatement(b.addIndex(table, name, unique: true, columns: b.n.quoteList(columns)),
-                                    comment: "A unique index built in place is MySQL's unique constraint (no separate USING INDEX step).")],
-                  down: [SQLStatement(b.dropIndex(table, name))])
+        let implicit = b.context.implicitIndexes(coveredBy: columns, on: table)
+        return StepDraft(.expand, slug: "add_unique \(name)", title: "add unique index \(name) on \(table) in place", change: change,
+                  up: [SQLStatement(b.addIndex(table, name, unique: true, columns: b.n.quoteList(columns), replacing: implicit),
+                                    comment: "A unique index built in place is MySQL's unique constraint (no separate USING INDEX step)."
+                                        + (implicit.isEmpty ? "" : "\nIt covers a foreign key whose index the server created by itself: that index is dropped with it."))],
+                  down: [b.dropIndex(table, name, restoring: implicit)])
+    }
+
+    /// Statements that drop and add foreign keys: foreign_key_checks=0 (in place, no scan) and a short
+    /// LOCK TABLES ... WRITE so no write lands while the key is missing.
+    func lockedForForeignKeys(_ table: String, _ statements: [SQLStatement], carried: CarriedObjects, _ b: MySQLBuilder) -> [SQLStatement] {
+        [SQLStatement("SET SESSION foreign_key_checks = 0;"), SQLStatement(lockTables(table, carried, b))]
+            + statements + [SQLStatement("UNLOCK TABLES;"), SQLStatement("SET SESSION foreign_key_checks = 1;")]
+    }
+
+    /// `LOCK TABLES t WRITE[, parent WRITE…]`: dropping or adding a foreign key changes the referenced
+    /// table's metadata too, which MySQL 8 allows under LOCK TABLES only when that table is locked as well.
+    func lockTables(_ table: String, _ carried: CarriedObjects, _ b: MySQLBuilder) -> String {
+        var tables = [table]
+        for key in carried.foreignKeys {
+            if let parent = key.original.referencedTable, !tables.contains(parent) { tables.append(parent) }
+        }
+        return "LOCK TABLES " + tables.map { "\(b.q($0)) WRITE" }.joined(separator: ", ") + ";"
     }
 }

@@ -120,38 +120,24 @@ struct PostgreSQLAlterColumn {
                                    up: b.enforceNotNull(table, copy, checkName: derived.notNullCheck(table: table, column: "\(column)_new")),
                                    down: [b.dropNotNull(table, copy, reason: "reverts this pair's SET NOT NULL; a no-op when nullable")]))
         }
-        // Indexes on the column: build the same index on the copy now, swap the names with the columns.
-        var renames: [(old: String, new: String, retired: String)] = []
-        for index in b.context.indexes(on: table, column: column) {
-            let newName = b.n.fit("\(index.name)_cutover_new")
-            let retired = derived.quarantine(index.name)
-            renames.append((index.name, newName, retired))
-            let columns = index.columns.map { $0 == column ? qcopy : (SQLText.identifierProblem($0, maxLength: 64) == nil ? b.q($0) : $0) }.joined(separator: ", ")
-            let whereClause = PostgreSQLDialect.whereClause(of: index.definition).map {
-                ExpressionRewriter.rewrite($0, columns: [column]) { _ in qcopy }
-            }
-            steps.append(StepDraft(.backfill, slug: "\(table) \(column)_new index \(index.name)", title: "build index \(newName) on the copy \(copy) concurrently", change: change,
-                                   up: b.createIndexConcurrently(name: newName, table: table, unique: index.unique, method: index.method ?? "btree",
-                                                                 columns: columns, whereClause: whereClause),
-                                   down: [b.dropIndexConcurrently(newName)], transactional: false))
-        }
+        // Indexes and constraints on the column: build the same on the copy now, swap the names with the columns.
+        let dialect = PostgreSQLDialect()
+        let carried = CarriedObjects(b.context, table: table, column: column, replacement: copy)
+        steps += dialect.carrySteps(carried, table: table, onto: copy, slug: "\(table) \(column)_new", change: change, b)
+        let renames = dialect.carryRenames(carried, table: table, b)
 
         var swapUp = ["LOCK TABLE \(qt) IN ACCESS EXCLUSIVE MODE;",
                       "DROP TRIGGER IF EXISTS \(b.q(trigger)) ON \(qt);",
                       "DROP FUNCTION IF EXISTS \(b.q(trigger))();",
                       "ALTER TABLE \(qt) RENAME COLUMN \(qc) TO \(qq);",
                       "ALTER TABLE \(qt) RENAME COLUMN \(qcopy) TO \(qc);"]
-        for r in renames {
-            swapUp += ["ALTER INDEX \(b.q(r.old)) RENAME TO \(b.q(r.retired));", "ALTER INDEX \(b.q(r.new)) RENAME TO \(b.q(r.old));"]
-        }
+        swapUp += renames.up
         swapUp.append("-- the quarantined column must stop requiring values the app no longer writes")
         swapUp.append("ALTER TABLE \(qt) ALTER COLUMN \(qq) DROP NOT NULL;")
         var swapDown = ["LOCK TABLE \(qt) IN ACCESS EXCLUSIVE MODE;",
                         "ALTER TABLE \(qt) RENAME COLUMN \(qc) TO \(qcopy);",
                         "ALTER TABLE \(qt) RENAME COLUMN \(qq) TO \(qc);"]
-        for r in renames {
-            swapDown += ["ALTER INDEX \(b.q(r.old)) RENAME TO \(b.q(r.new));", "ALTER INDEX \(b.q(r.retired)) RENAME TO \(b.q(r.old));"]
-        }
+        swapDown += renames.down
         let comment = "Atomic swap in one transaction (the DO block): short ACCESS EXCLUSIVE lock, metadata only.\n(squawk does not see the RENAMEs inside DO; safe: the app keeps using the name \"\(column)\" throughout.)"
         let back: String
         if let down = alter.down?.value {

@@ -41,9 +41,10 @@ struct PostgreSQLBuilder: Sendable {
     }
 
     /// Rename a column when it exists and the target name is free (RENAME inside DO: squawk does not see it).
-    func renameColumn(_ table: String, from: String, to: String) -> String {
+    /// `also`: statements that belong to the same atomic rename (index and constraint renames).
+    func renameColumn(_ table: String, from: String, to: String, also: [String] = []) -> String {
         guarded("\(columnExists(table, from))\n     AND NOT \(columnExists(table, to))",
-                ["ALTER TABLE \(q(table)) RENAME COLUMN \(q(from)) TO \(q(to));"])
+                ["ALTER TABLE \(q(table)) RENAME COLUMN \(q(from)) TO \(q(to));"] + also)
     }
 
     func dropNotNull(_ table: String, _ column: String, reason: String) -> SQLStatement {

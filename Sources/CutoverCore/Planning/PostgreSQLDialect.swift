@@ -264,6 +264,8 @@ public struct PostgreSQLDialect: SQLDialect {
                                    up: b.enforceNotNull(table, to, checkName: context.derived.notNullCheck(table: table, column: to)),
                                    down: [b.dropNotNull(table, to, reason: "metadata-only; a no-op when already nullable")]))
         }
+        let carried = CarriedObjects(context, table: table, column: from, replacement: to)
+        steps += carrySteps(carried, table: table, onto: to, slug: "\(table) \(to)", change: change, b)
         if notNull && info?.defaultValue == nil {
             steps.append(StepDraft(.contract, slug: "relax \(table) \(from)", title: "let the old column \(table).\(from) accept NULL", change: change,
                                    up: [SQLStatement(b.dropNotNull(table, from, reason: "metadata-only; a no-op when already nullable").text,
@@ -283,10 +285,12 @@ public struct PostgreSQLDialect: SQLDialect {
                                    down: [SQLStatement("ALTER TABLE \(b.q(table)) ALTER COLUMN \(nt) DROP DEFAULT;",
                                                        suppressions: .rules(["ban-drop-default", "prefer-robust-stmts"], "removes only the default this pair's up set"))]))
         }
+        let renames = carryRenames(carried, table: table, b)
         steps.append(StepDraft(.contract, slug: "quarantine \(table) \(from)", title: "quarantine the old column \(table).\(from) as \(quarantine)", change: change,
-                               up: [SQLStatement(b.renameColumn(table, from: from, to: quarantine),
-                                                 comment: "Quarantine the old column (RENAME inside DO: squawk's renaming-column does not see it; safe in contract).")],
-                               down: [SQLStatement(b.renameColumn(table, from: quarantine, to: from))]))
+                               up: [SQLStatement(b.renameColumn(table, from: from, to: quarantine, also: renames.up),
+                                                 comment: "Quarantine the old column (RENAME inside DO: squawk's renaming-column does not see it; safe in contract)."
+                                                    + (carried.isEmpty ? "" : "\nIn the same transaction its indexes and constraints retire and the ones carried over to \"\(to)\" take their names."))],
+                               down: [SQLStatement(b.renameColumn(table, from: quarantine, to: from, also: renames.down))]))
         if context.spec.purge {
             steps.append(purgeColumn(table, quarantine: quarantine, type: info?.type, change: change, b))
         }
@@ -406,7 +410,7 @@ public struct PostgreSQLDialect: SQLDialect {
         if let index = b.context.index(named: name) {
             let columns = index.columns.map { SQLText.identifierProblem($0, maxLength: 64) == nil ? b.q($0) : $0 }.joined(separator: ", ")
             down = b.createIndexConcurrently(name: name, table: index.table, unique: index.unique, method: index.method ?? "btree",
-                                             columns: columns, whereClause: Self.whereClause(of: index.definition))
+                                             columns: columns, whereClause: Self.whereClause(of: index.definition) ?? index.predicate)
             down[0].comment = "Re-create from the definition in the base schema.\n" + (down[0].comment ?? "")
         } else {
             down = [.note("The base schema does not define \(name): the down cannot rebuild it.")]

@@ -28,9 +28,12 @@ public struct DatabaseSchema: Sendable {
         public var definition: String
         /// The WHERE predicate of a partial index, as written.
         public var predicate: String?
+        /// MySQL: the index the server created by itself for a foreign key (no index covered its columns).
+        /// The server drops such an index silently when another index starts to cover the key.
+        public var implicit: Bool
 
         public init(name: String, table: String, columns: [String], unique: Bool, method: String?, definition: String,
-                    predicate: String? = nil) {
+                    predicate: String? = nil, implicit: Bool = false) {
             self.name = name
             self.table = table
             self.columns = columns
@@ -38,6 +41,7 @@ public struct DatabaseSchema: Sendable {
             self.method = method
             self.definition = definition
             self.predicate = predicate
+            self.implicit = implicit
         }
     }
 
@@ -52,9 +56,15 @@ public struct DatabaseSchema: Sendable {
         public var referencedColumns: [String]
         /// For a CHECK: the expression as written.
         public var expression: String?
+        /// For a foreign key: its `ON DELETE …` / `ON UPDATE …` clauses as written (empty when none).
+        public var actions: String
+        /// For a MySQL foreign key: the name the server gives the index it creates for the key when no
+        /// index covers its columns (the constraint's name, else the first column's name).
+        public var implicitIndexName: String?
 
         public init(name: String, table: String, kind: Kind, columns: [String],
-                    referencedTable: String? = nil, referencedColumns: [String] = [], expression: String? = nil) {
+                    referencedTable: String? = nil, referencedColumns: [String] = [], expression: String? = nil,
+                    actions: String = "", implicitIndexName: String? = nil) {
             self.name = name
             self.table = table
             self.kind = kind
@@ -62,6 +72,8 @@ public struct DatabaseSchema: Sendable {
             self.referencedTable = referencedTable
             self.referencedColumns = referencedColumns
             self.expression = expression
+            self.actions = actions
+            self.implicitIndexName = implicitIndexName
         }
     }
 

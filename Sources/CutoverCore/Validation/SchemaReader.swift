@@ -366,7 +366,7 @@ struct DDLParser {
         var constraintName: String?
         var primary = false
         var unique = false
-        var target: (table: String, columns: [String])?
+        var target: (table: String, columns: [String], actions: String)?
         var checks: [String] = []
         while !c.atEnd {
             if c.accept("CONSTRAINT") {
@@ -467,12 +467,25 @@ struct DDLParser {
         appendConstraint(DatabaseSchema.Constraint(name: constraintName, table: table, kind: .unique, columns: columns))
     }
 
-    private mutating func addForeignKey(slot: Int, columns: [String], target: (table: String, columns: [String])?, name: String?) {
+    private mutating func addForeignKey(slot: Int, columns: [String], target: (table: String, columns: [String], actions: String)?, name: String?) {
         let table = tables[slot].name
         let constraintName = name ?? (mysql ? mysqlCounted(table, "ibfk") : postgresName(table, columns, "fkey"))
+        var implicitIndex: String?
+        if mysql {
+            // MySQL names the index it creates for a key after the constraint (or the FOREIGN KEY index name),
+            // else after the first column, with `_2`, `_3`… when that name is taken.
+            if let name { implicitIndex = name } else if let first = columns.first {
+                let taken = takenNames[table] ?? []
+                var candidate = first
+                var suffix = 2
+                while taken.contains(candidate.lowercased()) { candidate = "\(first)_\(suffix)"; suffix += 1 }
+                implicitIndex = candidate
+            }
+        }
         appendConstraint(DatabaseSchema.Constraint(
             name: constraintName, table: table, kind: .foreignKey, columns: columns,
-            referencedTable: target?.table, referencedColumns: target?.columns ?? []))
+            referencedTable: target?.table, referencedColumns: target?.columns ?? [], actions: target?.actions ?? "",
+            implicitIndexName: implicitIndex))
     }
 
     private mutating func addCheck(slot: Int, column: String?, expression: String, name: String?) {
@@ -708,16 +721,20 @@ struct Cursor {
     }
 
     /// `REFERENCES table [(columns)] [MATCH …] [ON DELETE|UPDATE action] [DEFERRABLE …]`.
-    mutating func references() -> (table: String, columns: [String])? {
+    mutating func references() -> (table: String, columns: [String], actions: String)? {
         guard accept("REFERENCES"), let table = qualifiedName() else { return nil }
         let columns = isPunctuation(0x28) ? (columnList() ?? []) : []
+        var actions: [String] = []
         while !atEnd {
             if accept("MATCH") { skipUnit(); continue }
             if isWord("ON") && (isWord("DELETE", offset: 1) || isWord("UPDATE", offset: 1)) {
+                let start = p
                 p += 2
                 if accept("NO") { _ = accept("ACTION") }
                 else if accept("SET") { skipUnit(); if isPunctuation(0x28) { skipUnit() } }
                 else { skipUnit() }
+                let stop = min(p, end)
+                if stop > start { actions.append(lexer.text(from: tokens[start].start, to: tokens[stop - 1].end)) }
                 continue
             }
             if accept("DEFERRABLE") { continue }
@@ -725,7 +742,7 @@ struct Cursor {
             if accept("INITIALLY") { skipUnit(); continue }
             break
         }
-        return (table, columns)
+        return (table, columns, actions.joined(separator: " "))
     }
 
     /// The text inside the parenthesised group at the cursor, which is skipped.

@@ -61,7 +61,8 @@ import Testing
             let result = try Compiler().check(fileAt: folder.appendingPathComponent(name).path)
             #expect(!result.hasErrors, "\(name): \(result.diagnostics.map(\.message))")
             let warnings = result.diagnostics.filter { $0.severity == .warning }.map(\.rule)
-            #expect(warnings == (name == "pricing-tiers.yaml" ? [.uncheckedSQL] : []), "\(name): \(warnings)")
+            // pricing-tiers drops the NOT NULL column plan_code without a 'down' to refill it (CUT053).
+            #expect(warnings == (name == "pricing-tiers.yaml" ? [.uncheckedSQL, .unsafeRollback] : []), "\(name): \(warnings)")
         }
     }
 }

@@ -65,7 +65,8 @@ import Testing
 
     @Test func withoutSchemaOnlyKnownThingsAreChecked() throws {
         #expect(try rules("    - dropColumn: {table: anything, column: whatever}", schema: false) == [])
-        #expect(try rules("    - dropIndex: {name: anything_idx, table: anything}", schema: false) == [])
+        // The index may well exist, but its definition is unknown: the step cannot be undone (warning).
+        #expect(try rules("    - dropIndex: {name: anything_idx, table: anything}", schema: false) == ["CUT053 17"])
         #expect(try rules("""
                 - createTable:
                     name: tiers
@@ -99,9 +100,58 @@ import Testing
     }
 
     @Test func mysqlIsCaseInsensitiveForColumnsAndHasNoPartialIndexes() throws {
-        #expect(try rules("    - dropColumn: {table: pricing, column: PLAN_CODE}", engine: "mysql") == [])
+        #expect(try rules("    - dropColumn: {table: pricing, column: PLAN_CODE, down: \"'none'\"}", engine: "mysql") == [])
         #expect(try rules("    - createIndex: {name: i, table: pricing, columns: [amount], method: gin, where: amount > 0}", engine: "mysql")
                 == ["CUT035 18", "CUT035 18"])
+    }
+
+    @Test func aColumnIsChangedOnce() throws {
+        #expect(try rules("""
+                - addColumn: {table: pricing, column: {name: tier, type: text}}
+                - alterColumn: {table: pricing, column: tier, default: "'basic'"}
+            """) == ["CUT052 19"])
+        #expect(try rules("""
+                - alterColumn: {table: pricing, column: amount, default: "0"}
+                - alterColumn: {table: pricing, column: amount, type: bigint}
+                - dropColumn: {table: pricing, column: amount, down: "0"}
+            """) == ["CUT052 19", "CUT052 20"])
+        // The column keeps its identity across renames of it and of its table; MySQL names are case-insensitive.
+        #expect(try rules("""
+                - renameTable: {from: pricing, to: prices}
+                - renameColumn: {table: prices, from: plan_code, to: plan}
+                - dropColumn: {table: prices, column: PLAN, down: "'x'"}
+            """, engine: "mysql") == ["CUT052 20"])
+        // Different columns, and indexes or constraints on a changed column, are fine.
+        #expect(try rules("""
+                - addColumn: {table: pricing, column: {name: tier, type: text}}
+                - createIndex: {name: pricing_tier_idx, table: pricing, columns: [tier]}
+                - addCheck: {name: pricing_tier_check, table: pricing, expression: "tier <> ''"}
+                - alterColumn: {table: pricing, column: amount, default: "0"}
+            """) == [])
+    }
+
+    @Test func backfillsAndColumnReplacementsNeedKeys() throws {
+        // audit_log has no primary key: every batched backfill is refused, metadata-only changes are not.
+        #expect(try rules("""
+                - alterColumn: {table: audit_log, column: message, default: "''"}
+                - addColumn: {table: audit_log, column: {name: level, type: text, nullable: false, default: "'info'"}}
+                - addColumn: {table: audit_log, column: {name: seen_at, type: timestamptz, default: clock_timestamp()}}
+            """) == ["CUT049 20"])
+        #expect(try rules("    - alterColumn: {table: audit_log, column: message, type: jsonb, up: to_jsonb(message)}") == ["CUT049 18"])
+        #expect(try rules("    - alterColumn: {table: audit_log, column: message, nullable: false, up: \"''\"}") == ["CUT049 18"])
+        // A widening of a key column is metadata-only; a rewrite is not.
+        #expect(try rules("    - alterColumn: {table: pricing, column: id, type: numeric}") == ["CUT049 18"])
+        #expect(try rules("    - alterColumn: {table: customers, column: id, type: bigint}") == [])
+        // Without a schema file nothing is known about keys.
+        #expect(try rules("    - renameColumn: {table: audit_log, from: message, to: body}", schema: false) == [])
+    }
+
+    @Test func versionsAndStrategiesFitTheLowering() throws {
+        let old = spec("    - addColumn: {table: pricing, column: {name: tier, type: text}}").replacingOccurrences(of: "version: \"15\"", with: "version: \"10.4\"")
+        let diagnostics = try ValidationHarness.check(old, files: ["schema.sql": Self.pricingSchema])
+        #expect(diagnostics.map(\.rule) == [.engineConsistency])
+        let eleven = old.replacingOccurrences(of: "version: \"10.4\"", with: "version: \"11\"")
+        #expect(try ValidationHarness.check(eleven, files: ["schema.sql": Self.pricingSchema]).isEmpty)
     }
 
     @Test func postgresIdentifiersStopAt63() throws {

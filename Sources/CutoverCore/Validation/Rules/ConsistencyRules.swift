@@ -2,9 +2,10 @@
 /// (the typed spec keeps only some locations). `ShapeChecker` runs them after the structural pass; each
 /// rule looks only at values that are well-formed, so a value with a shape error is reported once.
 ///
-/// - CUT035 engine consistency: operator, runner tool, index method and predicate, blue-green engine and versions
+/// - CUT035 engine consistency: operator, runner tool, index method and predicate, blue-green engine and versions,
+///   PostgreSQL 11 or later for expand-contract
 /// - CUT021 PostgreSQL's 63-byte identifier limit (the shape allows MySQL's 64)
-/// - CUT036 blue-green-only fields, and the fields blue-green needs
+/// - CUT036 blue-green-only fields, the fields blue-green needs, and 'changes' that blue-green would ignore
 /// - CUT016 an expand-contract spec without changes
 /// - CUT034 canary weights that go down
 /// - CUT040 a NOT NULL column with neither default nor `up`
@@ -57,6 +58,10 @@ struct ConsistencyRules {
                 diagnostics.report(.engineConsistency, Message.toolEngine(value, engine: engine.rawValue, supported: "mysql"), at: node.location)
             }
         }
+        if engine == .postgresql && strategy == .expandContract, let node = database?["version"], let value = node.scalarValue,
+           let major = Self.major(value), major < 11 {
+            diagnostics.report(.engineConsistency, Message.postgresVersionForExpandContract(value), at: node.location)
+        }
         guard strategy == .blueGreen else { return }
         if engine == .mysql, let node = spec["strategy"] {
             diagnostics.report(.engineConsistency, Message.blueGreenEngine, at: node.location)
@@ -100,6 +105,9 @@ struct ConsistencyRules {
             let location = spec["strategy"]?.location ?? specLocation
             for field in ["target", "switchover"] where spec[field] == nil {
                 diagnostics.report(.strategyFields, Message.blueGreenNeeds(field), at: location)
+            }
+            if let entry = spec.entry("changes"), let items = entry.value.items, !items.isEmpty {
+                diagnostics.report(.strategyFields, Message.blueGreenChanges, at: entry.keyLocation)
             }
         }
     }
@@ -313,6 +321,11 @@ extension Message {
     public static func blueGreenOnly(_ field: String) -> String {
         "'\(field)' is only used by strategy 'blue-green'; remove it or set 'strategy: blue-green'"
     }
+    public static func postgresVersionForExpandContract(_ version: String) -> String {
+        "'database.version' is '\(version)'; cutover's PostgreSQL steps need version 11 or later (triggers with EXECUTE FUNCTION, COMMIT inside DO for batched backfills)"
+    }
+    public static let blueGreenChanges =
+        "strategy 'blue-green' copies the database as it is and ignores 'changes'; run the schema changes as a separate expand-contract migration"
     public static func blueGreenNeeds(_ field: String) -> String {
         "strategy 'blue-green' needs '\(field)'"
     }

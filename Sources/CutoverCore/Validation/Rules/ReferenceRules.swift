@@ -1,13 +1,21 @@
 /// Checks every change's references in order against a `SymbolicSchema`: CUT041 unknown table, CUT042
-/// unknown column, CUT043 unknown index, CUT044 already exists, CUT049 reference mismatch, CUT014 for
-/// table constraints and column changes that say nothing, and CUT047 on every `sql` change.
+/// unknown column, CUT043 unknown index, CUT044 already exists, CUT049 reference mismatch (including
+/// backfills on tables without a primary key, and renames or rewrites of key columns), CUT014 for table
+/// constraints and column changes that say nothing, CUT047 on every `sql` change, CUT052 for a column
+/// changed twice, and CUT053 (warning) for downs that cannot rebuild or may fail.
 struct ReferenceRules {
     private(set) var schema: SymbolicSchema
     private(set) var diagnostics: DiagnosticBag
+    let engine: MigrationSpec.Engine
+    /// Columns changed so far (by table identity and column key), with the line and operation that changed them.
+    private var changedColumns: [String: (line: Int, operation: String)] = [:]
+    /// A renamed table's first name, so a column keeps its identity across renameTable.
+    private var tableIdentity: [String: String] = [:]
 
     init(spec: MigrationSpec, schema: DatabaseSchema?, file: String) {
         self.schema = SymbolicSchema(engine: spec.database.engine, schema: schema)
         self.diagnostics = DiagnosticBag(file: file)
+        self.engine = spec.database.engine
     }
 
     mutating func check(_ spec: MigrationSpec) {
@@ -20,23 +28,34 @@ struct ReferenceRules {
     private mutating func check(_ change: Change) {
         let line = change.location.line
         switch change.operation {
-        case .addColumn(let table, let column, _):
+        case .addColumn(let table, let column, let up):
             guard requireTable(table) else { return }
             if schema.hasColumn(column.name.value, in: table.value) {
                 report(.alreadyExists, Message.columnExists(column.name.value, table: table.value), column.name)
                 return
             }
+            changing(table.value, column.name, "addColumn", line: line)
+            let volatile = column.defaultValue.map { SQLTypeFacts.isVolatileDefault($0.value) } ?? false
+            if (up != nil && !column.nullable && column.defaultValue == nil) || volatile {
+                requirePrimaryKey(table, for: "filling '\(column.name.value)' in batches")
+            }
             let key = schema.columnKey(column.name.value)
             schema.update(table.value) { state in
-                state.columns[key] = .init(name: column.name.value, nullable: column.nullable)
+                state.columns[key] = .init(name: column.name.value, nullable: column.nullable, type: column.type.value,
+                                           hasDefault: column.defaultValue != nil)
                 state.gone[key] = nil
                 if column.unique { state.uniqueSets.append([key]) }
             }
             if let reference = column.references { checkColumnReference(column, reference) }
 
-        case .dropColumn(let table, let column, _):
+        case .dropColumn(let table, let column, let down):
             guard requireTable(table), requireColumn(column, of: table.value) else { return }
+            changing(table.value, column, "dropColumn", line: line)
             let key = schema.columnKey(column.value)
+            if down == nil, let state = schema.tables[table.value]?.columns[key], state.nullable == false, state.hasDefault == false,
+               !state.isIdentity {
+                report(.unsafeRollback, Message.dropNotNullWithoutDown(column.value), column)
+            }
             schema.update(table.value) { state in
                 state.columns[key] = nil
                 state.gone[key] = "it was dropped at line \(line)"
@@ -53,6 +72,13 @@ struct ReferenceRules {
                 report(.alreadyExists, Message.columnExists(to.value, table: table.value), to)
                 return
             }
+            if let earlier = changing(table.value, from, "renameColumn", line: line) {
+                changedColumns[columnIdentity(table.value, to.value)] = earlier
+            } else {
+                changedColumns[columnIdentity(table.value, to.value)] = (line, "renameColumn")
+            }
+            checkReplacedColumn(table.value, from, by: "the rename", at: from)
+            requirePrimaryKey(table, for: "copying '\(from.value)' into '\(to.value)' in batches")
             schema.update(table.value) { state in
                 var column = state.columns.removeValue(forKey: fromKey) ?? .init(name: from.value, nullable: nil)
                 column.name = to.value
@@ -74,11 +100,19 @@ struct ReferenceRules {
             if let value = alter.defaultValue, alter.dropDefault {
                 report(.operationShape, Message.defaultAndDropDefault, value)
             }
-            if let nullable = alter.nullable {
-                let key = schema.columnKey(alter.column.value)
-                schema.update(alter.table.value) { state in
-                    state.columns[key]?.nullable = nullable.value
-                }
+            changing(alter.table.value, alter.column, "alterColumn", line: line)
+            let key = schema.columnKey(alter.column.value)
+            let current = schema.tables[alter.table.value]?.columns[key]
+            if let type = alter.type, rewrites(from: current?.type, to: type.value) {
+                checkReplacedColumn(alter.table.value, alter.column, by: "this type change", at: type)
+                requirePrimaryKey(alter.table, for: "copying '\(alter.column.value)' into its \(type.value) copy in batches")
+            } else if alter.nullable?.value == false, alter.up != nil, current?.nullable != false {
+                requirePrimaryKey(alter.table, for: "filling NULLs of '\(alter.column.value)' in batches")
+            }
+            schema.update(alter.table.value) { state in
+                if let nullable = alter.nullable { state.columns[key]?.nullable = nullable.value }
+                if let type = alter.type { state.columns[key]?.type = type.value }
+                if alter.defaultValue != nil { state.columns[key]?.hasDefault = true } else if alter.dropDefault { state.columns[key]?.hasDefault = false }
             }
 
         case .createTable(let name, let columns, let primaryKey, let constraints):
@@ -103,6 +137,7 @@ struct ReferenceRules {
                 return
             }
             schema.rename(table: from.value, to: to.value, reason: "it was renamed to '\(to.value)' at line \(line)")
+            tableIdentity[to.value] = tableIdentity[from.value] ?? from.value
 
         case .createIndex(let index):
             guard requireTable(index.table) else { return }
@@ -133,7 +168,7 @@ struct ReferenceRules {
                 report(.unknownIndexOrConstraint, Message.unknownIndex(name.value, table: table.value, reason: reason, suggestion: suggestion), name)
                 return
             case .unknown:
-                break
+                report(.unsafeRollback, Message.dropIndexUnknownDefinition(name.value), name)
             }
             schema.remove(index: name.value, table: table.value, reason: "it was dropped at line \(line)")
 
@@ -151,7 +186,8 @@ struct ReferenceRules {
                     }
                 }
             }
-            schema.register(.init(name: name.value, table: table.value, kind: .foreignKey, columns: columns.map { schema.columnKey($0.value) }))
+            schema.register(.init(name: name.value, table: table.value, kind: .foreignKey, columns: columns.map { schema.columnKey($0.value) },
+                                  referencedTable: references.table.value, referencedColumns: referencedKeys(references)))
 
         case .addCheck(let name, let table, _):
             guard requireTable(table), claim(name, table: table.value, kind: .check) else { return }
@@ -190,7 +226,9 @@ struct ReferenceRules {
                 report(.alreadyExists, Message.duplicateColumn(column.name.value, table: name.value), column.name)
                 continue
             }
-            table.columns[key] = .init(name: column.name.value, nullable: column.nullable)
+            table.columns[key] = .init(name: column.name.value, nullable: column.nullable, type: column.type.value,
+                                       hasDefault: column.defaultValue != nil, isIdentity: LoweringContext.isIdentityType(column.type.value))
+            changedColumns[columnIdentity(name.value, column.name.value)] = (line, "createTable")
             if column.unique { table.uniqueSets.append([key]) }
         }
         var seenKey: Set<String> = []
@@ -238,7 +276,8 @@ struct ReferenceRules {
                 guard claim(constraint.name, table: name.value, kind: .foreignKey) else { continue }
                 checkForeignKey(columns: fkColumns, references: references)
                 schema.register(.init(name: constraint.name.value, table: name.value, kind: .foreignKey,
-                                      columns: fkColumns.map { schema.columnKey($0.value) }))
+                                      columns: fkColumns.map { schema.columnKey($0.value) },
+                                      referencedTable: references.table.value, referencedColumns: referencedKeys(references)))
             }
         }
     }
@@ -289,7 +328,58 @@ struct ReferenceRules {
         }
     }
 
+    // MARK: columns changed by the spec
+
+    private func columnIdentity(_ table: String, _ column: String) -> String {
+        (tableIdentity[table] ?? table) + "\u{0}" + schema.columnKey(column)
+    }
+
+    /// Reports CUT052 when an earlier change already changed this column, and returns that change; records this one otherwise.
+    /// Each change is lowered on its own against the schema as planned (MySQL's MODIFY restates the whole column), so
+    /// two changes of one column would run against a column that is not what either of them expects.
+    @discardableResult
+    private mutating func changing(_ table: String, _ column: Name, _ operation: String, line: Int) -> (line: Int, operation: String)? {
+        let key = columnIdentity(table, column.value)
+        if let earlier = changedColumns[key] {
+            report(.columnChangedTwice, Message.columnChangedTwice(column.value, table: table, earlier: earlier.operation, line: earlier.line), column)
+            return earlier
+        }
+        changedColumns[key] = (line, operation)
+        return nil
+    }
+
+    /// Whether a type change goes through a copy column (a rewrite) rather than one in-place statement.
+    private func rewrites(from old: String?, to new: String) -> Bool {
+        guard let old else { return true }
+        if SQLTypeFacts.isSameType(old, new) { return false }
+        return engine == .postgresql ? !SQLTypeFacts.isPostgresMetadataOnly(from: old, to: new)
+                                     : !SQLTypeFacts.isMySQLInPlaceWidening(from: old, to: new)
+    }
+
+    /// CUT049: a batched backfill walks the table in primary-key order, so it needs a primary key.
+    private mutating func requirePrimaryKey(_ table: Name, for work: String) {
+        guard let state = schema.tables[table.value], schema.isComplete(state), state.primaryKey.isEmpty else { return }
+        report(.referenceMismatch, Message.backfillWithoutPrimaryKey(table.value, work: work), table)
+    }
+
+    /// CUT049: a rename or rewrite moves the data to a new column and retires the old one; a primary key or
+    /// the foreign keys of other tables would stay on the retired column.
+    private mutating func checkReplacedColumn(_ table: String, _ column: Name, by what: String, at value: Located<String>) {
+        let key = schema.columnKey(column.value)
+        if let state = schema.tables[table], state.primaryKey.contains(key) {
+            report(.referenceMismatch, Message.replacesPrimaryKey(column.value, table: table, what: what), value)
+        } else if let key = schema.incomingForeignKeys(table: table, columnKey: key).first {
+            report(.referenceMismatch, Message.replacesReferencedColumn(column.value, table: table, what: what, foreignKey: key.name, from: key.table), value)
+        }
+    }
+
     // MARK: helpers
+
+    /// The column keys a foreign key references (the referenced table's primary key when it names none).
+    private func referencedKeys(_ references: TableReference) -> [String] {
+        if references.columns.isEmpty { return schema.tables[references.table.value]?.primaryKey ?? [] }
+        return references.columns.map { schema.columnKey($0.value) }
+    }
 
     /// Reports CUT041 and returns false when the table is known not to exist.
     private mutating func requireTable(_ name: Name) -> Bool {
@@ -410,6 +500,24 @@ extension Message {
     }
     public static func checksumWithoutPrimaryKey(_ table: String) -> String {
         "table '\(table)' has no primary key; checksums compare primary-key ranges"
+    }
+    public static func columnChangedTwice(_ column: String, table: String, earlier: String, line: Int) -> String {
+        "column '\(table).\(column)' is already changed by the \(earlier) at line \(line); cutover cannot combine two changes of one column in one migration: merge them into one change or use two migrations"
+    }
+    public static func backfillWithoutPrimaryKey(_ table: String, work: String) -> String {
+        "table '\(table)' has no primary key; \(work) walks the table by primary key: add one first"
+    }
+    public static func replacesPrimaryKey(_ column: String, table: String, what: String) -> String {
+        "'\(column)' is part of the primary key of '\(table)'; \(what) moves its data to a new column, which cannot take over the primary key online"
+    }
+    public static func replacesReferencedColumn(_ column: String, table: String, what: String, foreignKey: String, from other: String) -> String {
+        "'\(table).\(column)' is referenced by foreign key '\(foreignKey)' of table '\(other)'; \(what) moves its data to a new column and the foreign key would stay on the retired one"
+    }
+    public static func dropNotNullWithoutDown(_ column: String) -> String {
+        "'\(column)' is NOT NULL without a default: the expand step lets it accept NULL, and the rollback's SET NOT NULL fails once the new app version wrote NULLs; give 'down', an expression that refills them"
+    }
+    public static func dropIndexUnknownDefinition(_ name: String) -> String {
+        "index '\(name)' is neither in the schema file nor created earlier in the spec: the down cannot rebuild it, so the step is irreversible; give 'database.schema'"
     }
     public static func uncheckedSQL(_ name: String) -> String {
         "sql change '\(name)' is not checked: cutover cannot verify that it is safe, idempotent or that 'down' undoes 'up'"

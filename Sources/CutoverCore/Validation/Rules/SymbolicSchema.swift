@@ -21,6 +21,12 @@ struct SymbolicSchema {
     struct Column {
         var name: String
         var nullable: Bool?
+        /// The column type when known (schema file, addColumn, createTable, alterColumn).
+        var type: String? = nil
+        /// Whether the column has a default, when known.
+        var hasDefault: Bool? = nil
+        /// GENERATED … AS IDENTITY or AUTO_INCREMENT: the server fills it.
+        var isIdentity = false
     }
 
     struct Table {
@@ -47,6 +53,9 @@ struct SymbolicSchema {
         var table: String
         var kind: ObjectKind
         var columns: [String]
+        /// A foreign key's referenced table and column keys (resolved to the primary key when the key names none).
+        var referencedTable: String? = nil
+        var referencedColumns: [String] = []
     }
 
     enum Lookup<Value> {
@@ -76,7 +85,8 @@ struct SymbolicSchema {
         for table in schema.tables {
             var state = Table(name: table.name, complete: true, createdInSpec: false, origin: "the schema file")
             for column in table.columns {
-                state.columns[columnKey(column.name)] = Column(name: column.name, nullable: column.nullable)
+                state.columns[columnKey(column.name)] = Column(name: column.name, nullable: column.nullable, type: column.type,
+                                                               hasDefault: column.defaultValue != nil, isIdentity: column.isIdentity)
             }
             state.primaryKey = table.primaryKey.map(columnKey)
             if !state.primaryKey.isEmpty { state.uniqueSets.append(Set(state.primaryKey)) }
@@ -94,7 +104,14 @@ struct SymbolicSchema {
             if kind == .primaryKey || kind == .unique { tables[constraint.table]?.uniqueSets.append(Set(keys)) }
             if kind == .primaryKey && (tables[constraint.table]?.primaryKey.isEmpty ?? false) { tables[constraint.table]?.primaryKey = keys }
             if conflict(name: constraint.name, table: constraint.table, kind: kind) == nil {
-                register(Object(name: constraint.name, table: constraint.table, kind: kind, columns: keys))
+                var object = Object(name: constraint.name, table: constraint.table, kind: kind, columns: keys)
+                if kind == .foreignKey, let target = constraint.referencedTable {
+                    object.referencedTable = target
+                    object.referencedColumns = constraint.referencedColumns.isEmpty
+                        ? (schema.table(target)?.primaryKey ?? []).map(columnKey)
+                        : constraint.referencedColumns.map(columnKey)
+                }
+                register(object)
             }
         }
         for index in schema.indexes where tables[index.table] != nil {
@@ -189,6 +206,13 @@ struct SymbolicSchema {
             for key in keys(name: object.name, table: to, kind: object.kind) { objectKeys[key] = id }
         }
         objectsByTable[to, default: []].formUnion(ids)
+        for (id, object) in objects where object.referencedTable == from { objects[id]?.referencedTable = to }
+    }
+
+    /// Foreign keys (of any table) that reference `table`'s column `key`.
+    func incomingForeignKeys(table: String, columnKey key: String) -> [Object] {
+        objects.values.filter { $0.kind == .foreignKey && $0.referencedTable == table && $0.referencedColumns.contains(key) }
+            .sorted { ($0.table, $0.name) < ($1.table, $1.name) }
     }
 
     // MARK: columns

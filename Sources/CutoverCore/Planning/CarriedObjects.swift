@@ -1,0 +1,78 @@
+/// What hangs on a column that a rename or a rewriting type change replaces with a new column: its
+/// indexes, unique constraints, checks and foreign keys (from the base schema and earlier changes). Each
+/// is built again on the new column under a temporary name (`<name>_cutover_new`) before the swap, and
+/// the swap gives it the original name while the old one retires under the quarantine name, so the
+/// final schema has the same objects with the same names, on the new column.
+struct CarriedObjects {
+    struct Index {
+        var original: DatabaseSchema.Index
+        /// The index's columns with the replaced column swapped for the new one.
+        var columns: [String]
+        var predicate: String?
+        var newName: String
+        var retired: String
+    }
+
+    struct Constraint {
+        var original: DatabaseSchema.Constraint
+        var columns: [String]
+        var expression: String?
+        var newName: String
+        var retired: String
+    }
+
+    /// Plain and unique indexes. On MySQL also unique constraints (they are unique indexes there) and the
+    /// indexes the server created for foreign keys.
+    var indexes: [Index] = []
+    /// PostgreSQL unique constraints (index-backed: built concurrently, then attached).
+    var uniques: [Constraint] = []
+    var checks: [Constraint] = []
+    var foreignKeys: [Constraint] = []
+
+    var isEmpty: Bool { indexes.isEmpty && uniques.isEmpty && checks.isEmpty && foreignKeys.isEmpty }
+
+    /// Objects on `table.column`, re-targeted at `replacement` (the new column's name while both exist).
+    init(_ context: LoweringContext, table: String, column: String, replacement: String) {
+        let names = context.names
+        let derived = context.derived
+        let engine = context.engine
+        func mapped(_ columns: [String]) -> [String] { columns.map { context.sameName($0, column) ? replacement : $0 } }
+        func newName(_ name: String) -> String { names.fit("\(name)_cutover_new") }
+        for index in context.indexes(on: table, column: column) {
+            let predicate = (PostgreSQLDialect.whereClause(of: index.definition) ?? index.predicate).map {
+                ColumnExpression.rename($0, from: column, to: replacement, engine: engine)
+            }
+            indexes.append(Index(original: index, columns: mapped(index.columns), predicate: predicate,
+                                 newName: newName(index.name), retired: derived.quarantine(index.name)))
+        }
+        for constraint in context.constraints(on: table, column: column) {
+            let carried = Constraint(original: constraint, columns: mapped(constraint.columns),
+                                     expression: constraint.expression.map { ColumnExpression.rename($0, from: column, to: replacement, engine: engine) },
+                                     newName: newName(constraint.name), retired: derived.quarantine(constraint.name))
+            switch constraint.kind {
+            case .primaryKey:
+                continue // refused by validation (CUT049): a new column cannot take over the primary key online
+            case .unique:
+                if engine == .mysql {
+                    indexes.append(Index(original: DatabaseSchema.Index(name: constraint.name, table: table, columns: constraint.columns, unique: true,
+                                                                        method: nil, definition: ""),
+                                         columns: carried.columns, predicate: nil, newName: carried.newName, retired: carried.retired))
+                } else {
+                    uniques.append(carried)
+                }
+            case .check:
+                checks.append(carried)
+            case .foreignKey:
+                foreignKeys.append(carried)
+            }
+        }
+    }
+
+    /// `REFERENCES "t" ("c") ON DELETE …` of a carried foreign key.
+    static func referenceClause(_ constraint: DatabaseSchema.Constraint, names: SQLNames) -> String {
+        var text = "REFERENCES \(names.quote(constraint.referencedTable ?? ""))"
+        if !constraint.referencedColumns.isEmpty { text += " (\(names.quoteList(constraint.referencedColumns)))" }
+        if !constraint.actions.isEmpty { text += " \(constraint.actions)" }
+        return text
+    }
+}
