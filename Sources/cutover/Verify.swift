@@ -48,8 +48,10 @@ struct Verify: ParsableCommand {
             inform: { Output.error($0) })
         do {
             let report = try verifier.run()
+            CleanupRegistry.shared.yieldToInterrupt()
             if !report.passed { throw ExitCode(1) }
         } catch let error as VerificationError {
+            CleanupRegistry.shared.yieldToInterrupt()
             Output.error("error: \(error)")
             throw ExitCode(1)
         }

@@ -75,7 +75,8 @@ import Glibc
         let run = try Self.verify(spec, environment: ["TMPDIR": tmp.path])
         #expect(run.status == 0, "\(run.stdout)\(run.stderr)")
         #expect(run.stdout.contains("verified:"), "\(run.stdout)")
-        #expect(try FileManager.default.contentsOfDirectory(atPath: tmp.path).isEmpty, "left behind in TMPDIR")
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: tmp.path)
+        #expect(leftovers.isEmpty, "left behind in TMPDIR: \(leftovers) \(leftovers.map { (try? FileManager.default.subpathsOfDirectory(atPath: tmp.path + "/" + $0)) ?? [] })")
         print("verify pricing-tiers with a throwaway PostgreSQL: \(String(format: "%.2f", run.seconds)) s")
     }
 
@@ -87,7 +88,8 @@ import Glibc
         let run = try Self.verify(spec, environment: ["TMPDIR": tmp.path])
         #expect(run.status == 1, "\(run.stdout)\(run.stderr)")
         #expect(run.stdout.contains("FAIL 0001_expand_sql_create_audit_log"), "\(run.stdout)")
-        #expect(try FileManager.default.contentsOfDirectory(atPath: tmp.path).isEmpty, "left behind in TMPDIR")
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: tmp.path)
+        #expect(leftovers.isEmpty, "left behind in TMPDIR: \(leftovers) \(leftovers.map { (try? FileManager.default.subpathsOfDirectory(atPath: tmp.path + "/" + $0)) ?? [] })")
     }
 
     /// --keep keeps the folder and says where.
@@ -139,7 +141,8 @@ import Glibc
         #expect(process.terminationStatus == 130)
         #expect(kill(postmaster, 0) != 0 || (try? String(contentsOfFile: "/proc/\(postmaster)/stat", encoding: .utf8))?.contains(") Z") == true,
                 "postmaster \(postmaster) still runs")
-        #expect(try FileManager.default.contentsOfDirectory(atPath: tmp.path).isEmpty, "left behind in TMPDIR")
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: tmp.path)
+        #expect(leftovers.isEmpty, "left behind in TMPDIR: \(leftovers) \(leftovers.map { (try? FileManager.default.subpathsOfDirectory(atPath: tmp.path + "/" + $0)) ?? [] })")
     }
 
     /// No server binaries and no URL: a clear error, exit 1.
