@@ -51,7 +51,17 @@ public struct Compiler: Sendable {
 
     /// Every file for a plan, sorted by path, with the generated-by header already in place.
     public func emit(_ plan: MigrationPlan) -> [OutputFile] {
-        emitters.flatMap { $0.emit(plan) }.sorted { $0.path < $1.path }
+        var files: [OutputFile] = []
+        emit(plan) { files.append($0) }
+        return files.sorted { $0.path < $1.path }
+    }
+
+    /// Every file for a plan, handed to `sink` one at a time as it is made, in no particular order;
+    /// `OutputWriter` writes and hashes each one as it comes, so no run holds the whole tree.
+    public func emit(_ plan: MigrationPlan, to sink: (OutputFile) throws -> Void) rethrows {
+        let context = EmissionContext(plan)
+        for emitter in emitters where emitter.makesManySmallFiles { try emitter.emit(context, to: sink) }
+        for emitter in emitters where !emitter.makesManySmallFiles { try emitter.emit(context, to: sink) }
     }
 
     /// Reads at most `limit + 1` bytes so a huge file is refused without being loaded whole.

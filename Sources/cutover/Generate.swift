@@ -45,16 +45,18 @@ struct Generate: ParsableCommand {
         var drift: [OutputWriter.Drift] = []
         for (_, result) in batch.results {
             guard let validated = result.validated else { throw ExitCode(1) }
-            let files = compiler.emit(compiler.plan(validated))
+            let plan = compiler.plan(validated)
+            // Files stream from the emitters to the writer, which writes and hashes each as it comes.
+            let files: OutputWriter.FileSource = { sink in try compiler.emit(plan, to: sink) }
             if dryRun {
-                for (path, change) in try writer.pendingChanges(files, name: validated.spec.name, root: root) {
+                for (path, change) in try writer.pendingChanges(name: validated.spec.name, root: root, files: files) {
                     Output.print("\(change.rawValue) \(path)")
                 }
             } else if check {
-                drift += try writer.drift(files, name: validated.spec.name, root: root)
+                drift += try writer.drift(name: validated.spec.name, root: root, files: files)
             } else {
                 do {
-                    try writer.write(files, name: validated.spec.name, root: root)
+                    try writer.write(name: validated.spec.name, root: root, files: files)
                 } catch let error as CutoverError {
                     Output.error("error: \(error)")
                     throw ExitCode(1)

@@ -14,7 +14,12 @@ public struct GeneratedManifest: Codable, Sendable, Equatable {
     public var files: [Entry]
 
     public init(files: [OutputFile]) {
-        self.files = files.map { Entry(path: $0.path, sha256: SHA256.hex($0.contents)) }.sorted { $0.path < $1.path }
+        self.init(entries: files.map { Entry(path: $0.path, sha256: SHA256.hex($0.contents)) })
+    }
+
+    /// The entries sorted by path.
+    public init(entries: [Entry]) {
+        self.files = entries.sorted { $0.path < $1.path }
     }
 
     public func encoded() -> String {
@@ -22,6 +27,8 @@ public struct GeneratedManifest: Codable, Sendable, Equatable {
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         return String(decoding: (try? encoder.encode(self)) ?? Data(), as: UTF8.self) + "\n"
     }
+
+    func encodedBytes() -> [UInt8] { Array(encoded().utf8) }
 
     /// The manifest in `folder`, or nil when there is none or it is unreadable (then nothing counts as generated).
     public static func read(in folder: URL) -> GeneratedManifest? {

@@ -73,9 +73,10 @@ import Testing
             #expect(process.terminationStatus == 0, "\(sets): \(problems)")
             for text in present { #expect(rendered.contains(text), "\(sets): \(text) missing") }
             for text in absent { #expect(!rendered.contains("name: \(text)"), "\(sets): \(text) present") }
-            // Argo's {{args.x}} and SQL braces come through as text.
+            // Argo's {{args.x}} and SQL braces come through as text. Each Job's ConfigMap holds only
+            // its own files, and only the up files of the fixture plans have braces.
             #expect(!rendered.contains("{{`"))
-            #expect(rendered.contains("{{ not a template }}"))
+            if rendered.contains(".up.sql: |") { #expect(rendered.contains("{{ not a template }}"), "\(sets)") }
         }
     }
 

@@ -121,4 +121,74 @@ import Testing
         #expect(data["flags.contract.goff.yaml"]?.contains("variation: enabled") == true)
         #expect(data["flags.rollback.goff.yaml"]?.contains("variation: disabled") == true)
     }
+
+    @Test func eachJobMountsItsOwnSQLConfigMapInChartAndManifests() {
+        for spec in [expandContract, blueGreen] {
+            let plan = KubernetesFixtures.fullPlan(spec)
+            let chart = DeliveryLayout(plan, for: .chart).items, manifests = DeliveryLayout(plan, for: .manifests).items
+            let layout = DeliveryLayout(plan, for: .chart)
+            for job in layout.jobs {
+                let name = KubernetesNames(spec).jobConfigMap(job.suffix)
+                for items in [chart, manifests] {
+                    let maps = items.filter { $0.mountingJob?.suffix == job.suffix }
+                    #expect(maps.map(\.object.metadata.name) == [name])
+                    #expect(maps.allSatisfy { $0.folder == job.folder && $0.chartGuard == job.chartGuard && $0.ordering == .supportObjects })
+                    let data = (maps[0].object as! ConfigMap).data
+                    #expect(data.map(\.key) == layout.runnerFiles.names(for: [job]))
+                    let jobObject = items.first { $0.job?.suffix == job.suffix }!.object as! Job
+                    #expect(jobObject.template.spec.volumes.first { $0.name == "sql" }?.source == .configMap(name: name))
+                }
+                // The chart and manifests/ carry the same SQL.
+                let chartData = chart.first { $0.mountingJob?.suffix == job.suffix }!.object as! ConfigMap
+                let manifestData = manifests.first { $0.mountingJob?.suffix == job.suffix }!.object as! ConfigMap
+                #expect(chartData == manifestData)
+            }
+            // No SQL file is left behind in manifests/: every ConfigMap is an object, not a generator.
+            let files = KubernetesFixtures.files(plan)
+            #expect(!files.contains { $0.path.hasPrefix("manifests/") && $0.path.hasSuffix(".sql") })
+            #expect(!files.contains { $0.contents.contains("configMapGenerator") })
+        }
+    }
+
+    @Test func largeJobsSplitTheirSQLIntoProjectedConfigMaps() {
+        let plan = KubernetesFixtures.fullPlan(expandContract)
+        for target in [DeliveryLayout.Target.chart, .manifests] {
+            var layout = DeliveryLayout(plan, for: target)
+            layout.configMapDataLimit = 600
+            let items = layout.items
+            var split = 0
+            for job in layout.jobs {
+                let maps = items.filter { $0.mountingJob?.suffix == job.suffix }.map { $0.object as! ConfigMap }
+                let wanted = layout.runnerFiles.names(for: [job])
+                #expect(maps.flatMap { $0.data.map(\.key) } == wanted, "every file exactly once, in order")
+                for map in maps where map.data.count > 1 {
+                    #expect(map.data.reduce(0) { $0 + $1.key.utf8.count + $1.value.utf8.count } <= 600)
+                }
+                let volume = (items.first { $0.job?.suffix == job.suffix }!.object as! Job).template.spec.volumes.first { $0.name == "sql" }!
+                let base = KubernetesNames(plan.spec).jobConfigMap(job.suffix)
+                if maps.count == 1 {
+                    #expect(volume.source == .configMap(name: base))
+                } else {
+                    split += 1
+                    #expect(maps.map(\.metadata.name) == (1...maps.count).map { "\(base)-\($0)" })
+                    #expect(volume.source == .projected(configMaps: maps.map(\.metadata.name)))
+                    #expect(items.filter { $0.mountingJob?.suffix == job.suffix }.map(\.fileName)
+                            == (1...maps.count).map { "configmap-sql-\(job.suffix)-\($0).yaml" })
+                }
+            }
+            #expect(split > 0)
+        }
+        // The projected volume as YAML.
+        let volume = Volume(name: "sql", source: .projected(configMaps: ["a-sql-1", "a-sql-2"]))
+        #expect(ManifestYAML.document(volume.node(), header: "") == """
+            name: sql
+            projected:
+              sources:
+              - configMap:
+                  name: a-sql-1
+              - configMap:
+                  name: a-sql-2
+
+            """)
+    }
 }

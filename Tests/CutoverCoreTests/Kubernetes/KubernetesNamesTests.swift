@@ -21,7 +21,8 @@ import Testing
         let plan = KubernetesFixtures.fullPlan(spec)
         for target in [DeliveryLayout.Target.chart, .manifests] {
             for item in DeliveryLayout(plan, for: target).items {
-                #expect(item.object.metadata.name.count <= 63, "\(item.object.metadata.name)")
+                // SQL ConfigMaps are named after their Job plus "-sql[-n]": DNS subdomains, never label values.
+                #expect(item.object.metadata.name.count <= (item.isSQLConfigMap ? 253 : 63), "\(item.object.metadata.name)")
                 for label in item.object.metadata.labels { #expect(label.value.count <= 63) }
             }
         }
@@ -29,6 +30,6 @@ import Testing
             #expect(KubernetesNames(spec).job(job.suffix).count <= 63)
             #expect(JobCatalog.allJobSuffixes.contains(job.suffix))
         }
-        #expect(DeliveryFolder.allCases.allSatisfy { KubernetesNames(spec).folderConfigMap($0.rawValue).count <= 63 })
+        #expect(JobCatalog.allJobSuffixes.allSatisfy { KubernetesNames(spec).jobConfigMap($0).count + "-999".count <= 253 })
     }
 }

@@ -2,10 +2,8 @@
 public struct PlanDocumentsEmitter: Emitting {
     public init() {}
 
-    public func emit(_ plan: MigrationPlan) -> [OutputFile] {
-        [
-            OutputFile(path: "README.md", contents: PlanReadme(plan: plan).render()),
-            OutputFile(path: "plan.json", contents: PlanJSON(plan: plan).encoded()),
-        ]
+    public func emit(_ context: EmissionContext, to sink: (OutputFile) throws -> Void) rethrows {
+        try sink(OutputFile(path: "README.md", contents: PlanReadme(context: context).render()))
+        try sink(OutputFile(path: "plan.json", bytes: PlanJSON(plan: context.plan).encodedBytes()))
     }
 }

@@ -67,4 +67,6 @@ public struct PlanJSON: Codable, Sendable {
         let data = (try? encoder.encode(self)) ?? Data("{}".utf8)
         return String(decoding: data, as: UTF8.self) + "\n"
     }
+
+    func encodedBytes() -> [UInt8] { Array(encoded().utf8) }
 }

@@ -1,11 +1,24 @@
 /// The human plan: what happens in which order, the exact commands for each phase and its rollback,
 /// and a Mermaid flowchart of the phases.
-public struct PlanReadme: Sendable {
+public struct PlanReadme {
     public var plan: MigrationPlan
+    /// The Jobs and objects, shared with the chart and manifests emitters.
+    private let context: EmissionContext
 
     public init(plan: MigrationPlan) {
-        self.plan = plan
+        self.init(context: EmissionContext(plan))
     }
+
+    public init(context: EmissionContext) {
+        self.plan = context.plan
+        self.context = context
+        var indices: [Phase: [Int]] = [:]
+        for (index, step) in context.plan.steps.enumerated() { indices[step.phase, default: []].append(index) }
+        self.stepIndices = indices
+    }
+
+    /// Indices into `plan.steps` by phase, in plan order (`plan.steps(in:)` once for all phases).
+    private let stepIndices: [Phase: [Int]]
 
     public func render() -> String {
         let spec = plan.spec
@@ -53,11 +66,12 @@ public struct PlanReadme: Sendable {
     private func section(_ phase: PlanPhase, number: Int) -> String {
         var out = "### \(number). \(phase.title)\(phase.enabledByDefault ? "" : " (off by default)")\n\n"
         out += phase.summary + "\n\n"
-        let steps = plan.steps(in: phase.phase)
-        if !steps.isEmpty {
+        let indices = stepIndices[phase.phase] ?? []
+        if !indices.isEmpty {
             out += "| step | what | files | reversible |\n|---|---|---|---|\n"
-            for step in steps {
-                let files = StepFiles.paths(for: step, plan: plan).map { "`\($0)`" }.joined(separator: " ")
+            for index in indices {
+                let step = plan.steps[index]
+                let files = paths(index).map { "`\($0)`" }.joined(separator: " ")
                 var notes = step.reversible ? "yes" : "**no**"
                 if !step.transactional { notes += ", no transaction" }
                 if step.unchecked { notes += ", unchecked SQL" }
@@ -65,16 +79,23 @@ public struct PlanReadme: Sendable {
             }
             out += "\n"
         }
-        out += commands(for: phase.phase, steps: steps)
+        out += commands(for: phase.phase, indices: indices)
         return out
     }
 
-    private func commands(for phase: Phase, steps: [PlanStep]) -> String {
+    /// `StepFiles.paths` with the stems rendered once for the plan.
+    private func paths(_ index: Int) -> [String] {
+        let folder = StepFiles.folder(for: plan.steps[index])
+        let stem = context.sql.stems[index]
+        return ["\(folder)/\(stem).up.sql", "\(folder)/\(stem).down.sql"]
+    }
+
+    private func commands(for phase: Phase, indices: [Int]) -> String {
         let helm = PhaseCommands.helm(phase, plan: plan)
-        let kubectl = PhaseCommands.kubectl(phase, plan: plan)
+        let kubectl = PhaseCommands.kubectl(phase, plan: plan, jobs: context.jobs)
         var run = ["# Helm"] + helm.run + ["# or plain manifests (Argo CD or kubectl)"] + kubectl.run
         var rollback = ["# Helm"] + helm.rollback + ["# or plain manifests"] + kubectl.rollback
-        let direct = steps.filter { $0.side == nil }
+        let direct = indices.filter { plan.steps[$0].side == nil }
         if !direct.isEmpty {
             run += ["# or from a workstation, file by file (what the Jobs run)"] + direct.map { clientCommand(for: $0, .up) }
             rollback += ["# or from a workstation, in reverse order"] + direct.reversed().map { clientCommand(for: $0, .down) }
@@ -89,7 +110,7 @@ public struct PlanReadme: Sendable {
     /// Every Kubernetes object of `manifests/` in the order Argo CD (or a careful kubectl user) applies
     /// it; the chart holds the same objects with Helm hooks of the same weights.
     private func objectsSection() -> String {
-        let items = DeliveryLayout(plan, for: .manifests).items.filter(\.inManifests)
+        let items = context.items(for: .manifests).filter(\.inManifests)
         guard !items.isEmpty else { return "" }
         var out = "## Kubernetes objects\n\n"
         out += "The chart (`chart/`) and the plain manifests (`manifests/`) hold the same objects. Helm runs them as hooks "
@@ -120,7 +141,10 @@ public struct PlanReadme: Sendable {
         }
         switch item.object.kind {
         case "ServiceAccount": return "identity of the migration Jobs; no API token is mounted"
-        case "ConfigMap": return item.isSQLConfigMap ? "the SQL files and runner scripts, mounted read-only into the Jobs" : "configuration the app or Jobs read (feature flags)"
+        case "ConfigMap":
+            guard item.isSQLConfigMap else { return "configuration the app or Jobs read (feature flags)" }
+            guard let job = item.mountingJob else { return "the SQL files and runner scripts, mounted read-only into the Jobs" }
+            return "the SQL files and runner scripts of Job `\(KubernetesNames(plan.spec).job(job.suffix))`, mounted read-only into it"
         case "NetworkPolicy":
             return item.object.metadata.name.hasSuffix("egress")
                 ? "limits the migration Jobs' egress to the database port and DNS"
@@ -137,8 +161,8 @@ public struct PlanReadme: Sendable {
 
     /// The client line that applies one file; both clients stop at the first error, and the files are
     /// idempotent, so re-running after a failure is safe.
-    private func clientCommand(for step: PlanStep, _ direction: SQLFileRenderer.Direction) -> String {
-        let files = StepFiles.paths(for: step, plan: plan)
+    private func clientCommand(for index: Int, _ direction: SQLFileRenderer.Direction) -> String {
+        let files = paths(index)
         let file = direction == .up ? files[0] : files[1]
         switch plan.spec.database.engine {
         case .postgresql: return "psql \"$DATABASE_URL\" -X -v ON_ERROR_STOP=1 -f \(file)"

@@ -40,9 +40,13 @@ public enum PhaseCommands {
     /// Plain manifests: Argo CD applies each kustomization in sync waves. With kubectl alone, apply a
     /// folder and wait for its Jobs (`kubectl wait --for=condition=complete job/<name>`) before the next.
     public static func kubectl(_ phase: Phase, plan: MigrationPlan) -> Commands {
+        kubectl(phase, plan: plan, jobs: JobCatalog(plan).jobs)
+    }
+
+    /// `kubectl` with the plan's Jobs already built (the README asks for every phase).
+    public static func kubectl(_ phase: Phase, plan: MigrationPlan, jobs: [JobUnit]) -> Commands {
         let spec = plan.spec
         let namespace = spec.metadata.namespace
-        let jobs = JobCatalog(plan).jobs
         let deadline = max(1, spec.runner.deadline.seconds)
         func apply(_ folder: DeliveryFolder?) -> [String] {
             let path = folder.map { "manifests/\($0.rawValue)/" } ?? "manifests/"

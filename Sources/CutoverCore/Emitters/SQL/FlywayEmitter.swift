@@ -5,6 +5,8 @@
 public struct FlywayEmitter: Emitting {
     public init() {}
 
+    public var makesManySmallFiles: Bool { true }
+
     public static func folder(for step: PlanStep) -> String {
         "flyway" + StepFiles.folder(for: step).dropFirst("sql".count)
     }
@@ -13,20 +15,24 @@ public struct FlywayEmitter: Emitting {
         "\(step.number)__\(step.phase.rawValue.replacingOccurrences(of: "-", with: "_"))_\(step.slug)"
     }
 
-    public func emit(_ plan: MigrationPlan) -> [OutputFile] {
-        var files: [OutputFile] = []
-        for step in plan.steps {
+    public func emit(_ context: EmissionContext, to sink: (OutputFile) throws -> Void) rethrows {
+        let plan = context.plan
+        let sql = context.sql
+        let conf = "# \(GeneratedHeader.text(for: plan.spec))\nexecuteInTransaction=false\n"
+        var phaseNames: [Phase: String] = [:]
+        for (index, step) in plan.steps.enumerated() {
             let folder = Self.folder(for: step)
-            let apply = "\(folder)/V\(Self.baseName(step)).sql"
-            let undo = "\(folder)/U\(Self.baseName(step)).sql"
-            files.append(OutputFile(path: apply, contents: SQLFileRenderer.render(step, .up, plan: plan)))
-            files.append(OutputFile(path: undo, contents: SQLFileRenderer.render(step, .down, plan: plan)))
+            let phase = phaseNames[step.phase] ?? step.phase.rawValue.replacingDashes()
+            phaseNames[step.phase] = phase
+            let base = "\(step.number)__\(phase)_\(step.slug)"
+            let apply = "\(folder)/V\(base).sql"
+            let undo = "\(folder)/U\(base).sql"
+            try sink(OutputFile(path: apply, contents: sql.up[index]))
+            try sink(OutputFile(path: undo, contents: sql.down[index]))
             if !step.transactional {
-                let conf = "# \(GeneratedHeader.text(for: plan.spec))\nexecuteInTransaction=false\n"
-                files.append(OutputFile(path: apply + ".conf", contents: conf))
-                files.append(OutputFile(path: undo + ".conf", contents: conf))
+                try sink(OutputFile(path: apply + ".conf", contents: conf))
+                try sink(OutputFile(path: undo + ".conf", contents: conf))
             }
         }
-        return files
     }
 }

@@ -6,11 +6,14 @@
 public struct GolangMigrateEmitter: Emitting {
     public init() {}
 
-    public func emit(_ plan: MigrationPlan) -> [OutputFile] {
-        plan.steps.flatMap { step -> [OutputFile] in
-            let paths = StepFiles.paths(for: step, plan: plan)
-            return [OutputFile(path: paths[0], contents: SQLFileRenderer.render(step, .up, plan: plan)),
-                    OutputFile(path: paths[1], contents: SQLFileRenderer.render(step, .down, plan: plan))]
+    public var makesManySmallFiles: Bool { true }
+
+    public func emit(_ context: EmissionContext, to sink: (OutputFile) throws -> Void) rethrows {
+        let sql = context.sql
+        for (index, step) in context.plan.steps.enumerated() {
+            let folder = StepFiles.folder(for: step)
+            try sink(OutputFile(path: "\(folder)/\(sql.stems[index]).up.sql", contents: sql.up[index]))
+            try sink(OutputFile(path: "\(folder)/\(sql.stems[index]).down.sql", contents: sql.down[index]))
         }
     }
 }

@@ -9,13 +9,20 @@ public enum SQLFileRenderer {
     public enum Direction: String, Sendable { case up, down }
 
     public static func render(_ step: PlanStep, _ direction: Direction, plan: MigrationPlan) -> String {
-        let spec = plan.spec
-        var out = GeneratedHeader.sql(spec)
-        out += "-- step \(step.number) (\(step.phase.rawValue)\(step.side.map { ", on \($0.rawValue)" } ?? "")), \(direction.rawValue): \(step.title)\n"
-        out += sessionSettings(spec)
+        render(step, direction, header: GeneratedHeader.sql(plan.spec), settings: sessionSettings(plan.spec))
+    }
+
+    /// `render` with the plan's header and session settings computed once by the caller.
+    static func render(_ step: PlanStep, _ direction: Direction, header: String, settings: String) -> String {
         let script = direction == .up ? step.up : step.down
+        var out = ""
+        out.reserveCapacity(header.utf8.count + settings.utf8.count + 160
+                            + script.statements.reduce(0) { $0 + $1.text.utf8.count + 2 })
+        out += header
+        out += "-- step \(step.number) (\(step.phase.rawValue)\(step.side.map { ", on \($0.rawValue)" } ?? "")), \(direction.rawValue): \(step.title)\n"
+        out += settings
         for statement in script.statements {
-            out += render(statement)
+            render(statement, into: &out)
         }
         return out
     }
@@ -33,9 +40,24 @@ public enum SQLFileRenderer {
 
     public static func render(_ statement: SQLStatement) -> String {
         var out = ""
+        render(statement, into: &out)
+        return out
+    }
+
+    static func render(_ statement: SQLStatement, into out: inout String) {
         if let comment = statement.comment {
-            for line in comment.split(separator: "\n", omittingEmptySubsequences: false) {
-                out += line.isEmpty ? "--\n" : "-- \(line)\n"
+            // Split at "\n" bytes; with a "\r" ("\r\n" is one Character) split as Characters, as before.
+            let lines: [Substring] = comment.utf8.contains(0x0D)
+                ? comment.split(separator: "\n", omittingEmptySubsequences: false)
+                : comment.utf8.split(separator: 0x0A, omittingEmptySubsequences: false).map { Substring($0) }
+            for line in lines {
+                if line.isEmpty {
+                    out += "--\n"
+                } else {
+                    out += "-- "
+                    out += line
+                    out += "\n"
+                }
             }
         }
         if statement.suppressions.contains(where: { !$0.inline }) {
@@ -48,7 +70,31 @@ public enum SQLFileRenderer {
             out += "-- safe: \(reasons.joined(separator: "; "))\n"
             out += "-- squawk-ignore \(rules.joined(separator: ", "))\n"
         }
-        if !statement.text.isEmpty { out += statement.text + "\n" }
-        return out
+        if !statement.text.isEmpty {
+            out += statement.text
+            out += "\n"
+        }
+    }
+}
+
+/// Every step's two files rendered once per plan, with the step's file stem: the SQL emitters, the
+/// Liquibase changelog and the Jobs' ConfigMaps all hold the same text, so it is built once and
+/// shared (Swift strings are copy-on-write) instead of once per output format.
+public struct RenderedSQL: Sendable {
+    /// By index into `plan.steps`.
+    public let up: [String]
+    public let down: [String]
+    /// `PlanStep.fileStem` by index into `plan.steps`.
+    public let stems: [String]
+
+    public init(_ plan: MigrationPlan) {
+        let header = GeneratedHeader.sql(plan.spec), settings = SQLFileRenderer.sessionSettings(plan.spec)
+        up = plan.steps.map { SQLFileRenderer.render($0, .up, header: header, settings: settings) }
+        down = plan.steps.map { SQLFileRenderer.render($0, .down, header: header, settings: settings) }
+        stems = plan.steps.map(\.fileStem)
+    }
+
+    public func text(_ index: Int, _ direction: SQLFileRenderer.Direction) -> String {
+        direction == .up ? up[index] : down[index]
     }
 }

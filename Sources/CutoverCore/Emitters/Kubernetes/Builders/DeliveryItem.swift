@@ -9,14 +9,16 @@ public struct DeliveryItem: Sendable {
     public var folder: DeliveryFolder?
     public var inChart: Bool
     public var inManifests: Bool
-    /// The SQL ConfigMap: its data comes from the chart's files/ (Helm) or a generator (kustomize).
+    /// A SQL ConfigMap: runner scripts and SQL files of one Job (`mountingJob`).
     public var isSQLConfigMap: Bool
     /// Set for Jobs.
     public var job: JobUnit?
+    /// Set for SQL ConfigMaps: the Job that mounts it.
+    public var mountingJob: JobUnit?
 
     public init(fileName: String, object: any KubernetesObject, ordering: HookOrdering, chartGuard: String? = nil,
                 folder: DeliveryFolder? = nil, inChart: Bool = true, inManifests: Bool = true, isSQLConfigMap: Bool = false,
-                job: JobUnit? = nil) {
+                job: JobUnit? = nil, mountingJob: JobUnit? = nil) {
         self.fileName = fileName
         self.object = object
         self.ordering = ordering
@@ -26,5 +28,6 @@ public struct DeliveryItem: Sendable {
         self.inManifests = inManifests
         self.isSQLConfigMap = isSQLConfigMap
         self.job = job
+        self.mountingJob = mountingJob
     }
 }

@@ -2,14 +2,28 @@
 /// read. Order: support objects (-20), snapshot (-15), preflight (-10), expand (-5), regular
 /// objects (0), the post-upgrade Jobs, then the opt-in ones.
 public struct DeliveryLayout: Sendable {
-    public enum Target: Sendable { case chart, manifests }
+    public enum Target: Sendable, Hashable { case chart, manifests }
 
     public var plan: MigrationPlan
     public var target: Target
+    /// The plan's Jobs (`JobCatalog(plan).jobs`).
+    public let jobs: [JobUnit]
+    public let runnerFiles: RunnerFiles
+    /// Most bytes of data (keys plus values) in one SQL ConfigMap. The API server refuses a ConfigMap
+    /// over 1 MiB; this leaves room for the metadata and the chart's escaping. A Job whose files
+    /// exceed it gets several ConfigMaps, projected into one volume.
+    public var configMapDataLimit = 900 * 1024
 
     public init(_ plan: MigrationPlan, for target: Target) {
+        self.init(plan, for: target, jobs: JobCatalog(plan).jobs, runnerFiles: RunnerFiles(plan))
+    }
+
+    /// With the Jobs and runner files already built (`EmissionContext` shares them between targets).
+    public init(_ plan: MigrationPlan, for target: Target, jobs: [JobUnit], runnerFiles: RunnerFiles) {
         self.plan = plan
         self.target = target
+        self.jobs = jobs
+        self.runnerFiles = runnerFiles
     }
 
     public static let runnerImageValue = "{{ .Values.runner.image }}"
@@ -20,17 +34,31 @@ public struct DeliveryLayout: Sendable {
 
     var spec: MigrationSpec { plan.spec }
 
-    public var jobs: [JobUnit] { JobCatalog(plan).jobs }
-
-    public func configMapName(for folder: DeliveryFolder?) -> String {
-        let names = KubernetesNames(spec)
-        guard target == .manifests, let folder else { return names.sqlConfigMap }
-        return names.folderConfigMap(folder.rawValue)
+    /// The SQL ConfigMaps of one Job: the runner scripts and the files the Job names, in `RunnerFiles`
+    /// order, in one ConfigMap `<job>-sql`, or, past `configMapDataLimit`, in `<job>-sql-1`,
+    /// `<job>-sql-2`, … (the scripts in the first), which the Job projects into one directory.
+    public func sqlConfigMaps(for unit: JobUnit) -> [ConfigMap] {
+        var parts: [[KeyValue]] = [[]]
+        var size = 0
+        for file in runnerFiles.files(for: [unit]) {
+            let bytes = file.key.utf8.count + file.value.utf8.count
+            if size > 0 && size + bytes > configMapDataLimit {
+                parts.append([])
+                size = 0
+            }
+            parts[parts.count - 1].append(file)
+            size += bytes
+        }
+        let support = SupportObjectsBuilder(spec)
+        let base = KubernetesNames(spec).jobConfigMap(unit.suffix)
+        if parts.count == 1 { return [ConfigMap(metadata: support.sqlConfigMapMetadata(name: base), data: parts[0])] }
+        return parts.enumerated().map { index, data in
+            ConfigMap(metadata: support.sqlConfigMapMetadata(name: "\(base)-\(index + 1)"), data: data)
+        }
     }
 
     public var items: [DeliveryItem] {
         let spec = self.spec
-        let names = KubernetesNames(spec)
         let profile = RunnerProfile(spec)
         let support = SupportObjectsBuilder(spec)
         let blueGreen = spec.strategy == .blueGreen
@@ -42,9 +70,6 @@ public struct DeliveryLayout: Sendable {
         var items: [DeliveryItem] = []
 
         items.append(DeliveryItem(fileName: "serviceaccount.yaml", object: support.serviceAccount, ordering: .supportObjects))
-        items.append(DeliveryItem(fileName: "configmap-sql.yaml",
-                                  object: ConfigMap(metadata: support.sqlConfigMapMetadata(name: names.sqlConfigMap), data: []),
-                                  ordering: .supportObjects, inManifests: false, isSQLConfigMap: true))
         let policies = NetworkPolicyBuilder(spec)
         items.append(DeliveryItem(fileName: "networkpolicy-runner-egress.yaml", object: policies.runnerEgress, ordering: .supportObjects))
         for policy in policies.databaseIngress {
@@ -64,12 +89,20 @@ public struct DeliveryLayout: Sendable {
             }
         }
 
-        func jobItem(_ unit: JobUnit) -> DeliveryItem {
-            DeliveryItem(fileName: unit.fileName, object: builder.job(unit, configMap: configMapName(for: unit.folder)),
-                         ordering: unit.ordering, chartGuard: unit.chartGuard, folder: unit.folder, job: unit)
+        // Each Job follows its SQL ConfigMaps, which share its switch and folder.
+        func jobItems(_ unit: JobUnit) -> [DeliveryItem] {
+            let configMaps = sqlConfigMaps(for: unit)
+            var out = configMaps.enumerated().map { index, configMap in
+                DeliveryItem(fileName: configMaps.count == 1 ? "configmap-sql-\(unit.suffix).yaml" : "configmap-sql-\(unit.suffix)-\(index + 1).yaml",
+                             object: configMap, ordering: .supportObjects, chartGuard: unit.chartGuard, folder: unit.folder,
+                             isSQLConfigMap: true, mountingJob: unit)
+            }
+            out.append(DeliveryItem(fileName: unit.fileName, object: builder.job(unit, configMaps: configMaps.map(\.metadata.name)),
+                                    ordering: unit.ordering, chartGuard: unit.chartGuard, folder: unit.folder, job: unit))
+            return out
         }
         let (early, late) = (jobs.filter { $0.ordering.weight < 0 && $0.folder == nil }, jobs.filter { !($0.ordering.weight < 0 && $0.folder == nil) })
-        items += early.map(jobItem)
+        items += early.flatMap(jobItems)
 
         let blueGreenBuilder = BlueGreenBuilder(spec)
         if let green = blueGreenBuilder.greenCluster {
@@ -91,7 +124,7 @@ public struct DeliveryLayout: Sendable {
         }
 
         for unit in late {
-            items.append(jobItem(unit))
+            items += jobItems(unit)
             if unit.suffix == "switchover", let service = blueGreenBuilder.switchService(to: .green) {
                 items.append(DeliveryItem(fileName: "service-switchover-green.yaml", object: service, ordering: .regular,
                                           chartGuard: unit.chartGuard, folder: .switchover))

@@ -17,11 +17,17 @@ public struct JobBuilder: Sendable {
     }
 
     public func job(_ unit: JobUnit, configMap: String) -> Job {
+        job(unit, configMaps: [configMap])
+    }
+
+    /// The Job mounting its SQL ConfigMap, or, when its files need several, all of them projected
+    /// into the one directory the scripts read.
+    public func job(_ unit: JobUnit, configMaps: [String]) -> Job {
         let spec = plan.spec
         let labels = MigrationLabels(spec)
         let topology = DatabaseTopology(spec)
         var mounts = [VolumeMount(name: "sql", mountPath: Self.sqlMountPath, readOnly: true)]
-        var volumes = [Volume(name: "sql", source: .configMap(name: configMap))]
+        var volumes = [Volume(name: "sql", source: configMaps.count == 1 ? .configMap(name: configMaps[0]) : .projected(configMaps: configMaps))]
         for side in unit.secretSides {
             let secret: String
             if side == "green", let green = topology.greenCluster {

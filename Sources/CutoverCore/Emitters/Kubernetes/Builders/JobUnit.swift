@@ -22,11 +22,24 @@ public struct JobUnit: Sendable, Equatable {
 
     public var fileName: String { "job-\(suffix).yaml" }
 
-    /// The ConfigMap keys the arguments name.
+    /// The ConfigMap keys the arguments name: the part after the first `:` (the side), when it ends
+    /// in `.sql`. Works on the bytes; same result as splitting at the first `:` and taking the last
+    /// non-empty part.
     public var files: [String] {
-        arguments.compactMap { argument in
-            let file = argument.split(separator: ":", maxSplits: 1).last.map(String.init) ?? argument
-            return file.hasSuffix(".sql") ? file : nil
+        var out: [String] = []
+        for argument in arguments {
+            let utf8 = argument.utf8
+            var file = Substring(argument)
+            if let colon = utf8.firstIndex(of: UInt8(ascii: ":")) {
+                let rest = argument[utf8.index(after: colon)...]
+                if !rest.isEmpty {
+                    file = rest
+                } else if colon != utf8.startIndex {
+                    file = argument[..<colon]
+                }
+            }
+            if file.utf8.count >= 4 && file.utf8.suffix(4).elementsEqual(".sql".utf8) { out.append(String(file)) }
         }
+        return out
     }
 }

@@ -1,6 +1,8 @@
 /// Every name cutover derives from `metadata.name`. Each suffix is '-' plus at most 22 characters
 /// (`MigrationNames.maxSuffixLength`), so with a name of at most 40 characters every object and
-/// Job name stays within 63.
+/// Job name stays within 63. The SQL ConfigMaps are named after their Job (`<job>-sql`, and
+/// `<job>-sql-<n>` when a Job's files need several); ConfigMap names are DNS subdomains (up to 253
+/// characters) and never label values, so they may pass 63.
 public struct KubernetesNames: Sendable {
     public var migration: String
 
@@ -15,8 +17,8 @@ public struct KubernetesNames: Sendable {
     public func derived(_ suffix: String) -> String { "\(migration)-\(suffix)" }
 
     public var serviceAccount: String { derived("runner") }
-    public var sqlConfigMap: String { derived("sql") }
-    public func folderConfigMap(_ folder: String) -> String { derived("\(folder)-sql") }
+    /// The SQL ConfigMap of the Job with this suffix (parts add `-<n>`).
+    public func jobConfigMap(_ jobSuffix: String) -> String { derived("\(jobSuffix)-sql") }
     public var runnerEgressPolicy: String { derived("runner-egress") }
     public func databaseIngressPolicy(side: DatabaseSide?) -> String {
         side.map { derived("db-\($0.rawValue)-ingress") } ?? derived("db-ingress")
@@ -29,8 +31,7 @@ public struct KubernetesNames: Sendable {
 
     /// The suffixes of every derived name, for the length test.
     public static let suffixes: [String] = {
-        var out = ["runner", "sql", "runner-egress", "db-ingress", "db-blue-ingress", "db-green-ingress", "analysis", "flags", "snapshot"]
-        out += DeliveryFolder.allCases.map { "\($0.rawValue)-sql" }
+        var out = ["runner", "runner-egress", "db-ingress", "db-blue-ingress", "db-green-ingress", "analysis", "flags", "snapshot"]
         out += JobCatalog.allJobSuffixes
         return out
     }()

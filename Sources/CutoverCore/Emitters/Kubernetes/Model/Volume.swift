@@ -1,6 +1,6 @@
 import Yams
 
-/// A pod volume: the SQL ConfigMap, a credentials Secret (files readable by the pod's group only),
+/// A pod volume: the SQL ConfigMap (or several, projected), a credentials Secret (files readable by the pod's group only),
 /// or an emptyDir for scratch space under a read-only root filesystem.
 public struct Volume: Sendable, Equatable {
     public enum Source: Sendable, Equatable {
@@ -8,6 +8,8 @@ public struct Volume: Sendable, Equatable {
         /// `items` maps Secret keys to file names, so every runner script reads `username`/`password`.
         case secret(name: String, items: [KeyValue])
         case emptyDir(sizeLimit: String)
+        /// Several ConfigMaps whose keys appear as files of one directory.
+        case projected(configMaps: [String])
     }
 
     /// 0o440 written in decimal: yamllint rejects the implicit octal `0440`.
@@ -36,6 +38,12 @@ public struct Volume: Sendable, Equatable {
             ]))
         case .emptyDir(let sizeLimit):
             source = ("emptyDir", ManifestYAML.mapping([("sizeLimit", ManifestYAML.string(sizeLimit))]))
+        case .projected(let configMaps):
+            source = ("projected", ManifestYAML.mapping([
+                ("sources", ManifestYAML.sequence(configMaps.map {
+                    ManifestYAML.mapping([("configMap", ManifestYAML.mapping([("name", ManifestYAML.string($0))]))])
+                })),
+            ]))
         }
         return ManifestYAML.mapping([("name", ManifestYAML.string(name)), source])
     }
