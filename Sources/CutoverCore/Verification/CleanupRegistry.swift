@@ -19,23 +19,18 @@ public final class CleanupRegistry: @unchecked Sendable {
     private var entries: [(id: Int, label: String, action: @Sendable () -> Void)] = []
     private var sources: [DispatchSourceSignal] = []
     private var interruptedBy: Int32?
+    private var finals: [@Sendable () -> Void] = []
     private let queue = DispatchQueue(label: "cutover.verify.signals")
 
     /// Registers a clean-up action; the returned token removes it once the caller has undone it.
-    /// After an interrupt the main path may still be creating things for a moment: those are undone
-    /// at once, so nothing is left behind between the handler's clean-up and its exit.
-    public func register(_ label: String, _ action: @escaping @Sendable () -> Void) -> Token {
-        lock.lock()
+    /// A `final` action (removing the scratch folder) also runs once more at the very end of an
+    /// interrupt, after whatever the main path registered while the clean-up was under way.
+    public func register(_ label: String, final: Bool = false, _ action: @escaping @Sendable () -> Void) -> Token {
+        lock.lock(); defer { lock.unlock() }
         nextID += 1
-        let token = Token(id: nextID)
-        guard interruptedBy == nil else {
-            lock.unlock()
-            action()
-            return token
-        }
         entries.append((nextID, label, action))
-        lock.unlock()
-        return token
+        if final { finals.append(action) }
+        return Token(id: nextID)
     }
 
     /// True once a signal arrived; the main path must then leave the exit to the handler (128 + signal)
@@ -57,12 +52,29 @@ public final class CleanupRegistry: @unchecked Sendable {
     }
 
     /// Runs every pending action, newest first; each runs once even when called from two threads.
-    public func runAll() {
+    /// Returns how many ran.
+    @discardableResult
+    public func runAll() -> Int {
         lock.lock()
         let pending = entries.reversed()
         entries.removeAll()
         lock.unlock()
         for entry in pending { entry.action() }
+        return pending.count
+    }
+
+    /// The interrupt's clean-up: the main path keeps running for a moment (a server may finish
+    /// starting and register itself), so run until nothing new was registered for 200 ms, then the
+    /// final actions once more, so the scratch folder goes after everything that wrote into it.
+    private func cleanUpAfterInterrupt() {
+        var quiet = 0
+        while quiet < 4 {
+            if runAll() == 0 { quiet += 1; usleep(50_000) } else { quiet = 0 }
+        }
+        lock.lock()
+        let last = finals
+        lock.unlock()
+        for action in last { action() }
     }
 
     private func markInterrupted(_ number: Int32) {
@@ -80,7 +92,7 @@ public final class CleanupRegistry: @unchecked Sendable {
             source.setEventHandler { [weak self] in
                 self?.markInterrupted(number)
                 FileHandle.standardError.write(Data("cutover verify: interrupted (signal \(number)); stopping what it started\n".utf8))
-                self?.runAll()
+                self?.cleanUpAfterInterrupt()
                 exit(128 + number)
             }
             source.resume()

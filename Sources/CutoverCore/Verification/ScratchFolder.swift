@@ -11,7 +11,6 @@ import Darwin
 public final class ScratchFolder: @unchecked Sendable {
     public let path: String
     private let lock = NSLock()
-    private var removed = false
 
     public init(prefix: String = "cutover-verify", environment: [String: String] = ProcessInfo.processInfo.environment) throws {
         var base = environment["TMPDIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
@@ -40,11 +39,10 @@ public final class ScratchFolder: @unchecked Sendable {
 
     public func file(_ name: String) -> String { (path as NSString).appendingPathComponent(name) }
 
-    /// Deletes the folder and everything in it; idempotent.
+    /// Deletes the folder and everything in it; safe to repeat (after an interrupt it runs again
+    /// once the servers that wrote into it have stopped).
     public func remove() {
         lock.lock(); defer { lock.unlock() }
-        guard !removed else { return }
-        removed = true
         try? FileManager.default.removeItem(atPath: path)
     }
 }

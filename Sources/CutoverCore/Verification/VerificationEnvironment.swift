@@ -65,7 +65,7 @@ final class VerificationEnvironment: @unchecked Sendable {
         let environment = VerificationEnvironment(scratch: try ScratchFolder(), keep: options.keep, inform: inform)
         let scratch = environment.scratch
         let keep = options.keep
-        environment.tokens.append(CleanupRegistry.shared.register("folder \(scratch.path)") {
+        environment.tokens.append(CleanupRegistry.shared.register("folder \(scratch.path)", final: !keep) {
             if !keep { scratch.remove() }
         })
         do {
