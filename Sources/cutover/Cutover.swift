@@ -10,6 +10,6 @@ struct Cutover: ParsableCommand {
         Exit codes: 0 ok; 1 findings in a spec, drift found by --check, or a failed verification; 64 usage error.
         """,
         version: CutoverVersion.current,
-        subcommands: [Validate.self, Plan.self, Generate.self, Verify.self, Schema.self, Explain.self, Init.self]
+        subcommands: [Validate.self, Plan.self, Generate.self, Verify.self, Rehearse.self, Schema.self, Explain.self, Init.self]
     )
 }

@@ -1,0 +1,135 @@
+import Foundation
+
+/// Watches, from its own session, the locks that block reads or writes of the database's tables
+/// (PostgreSQL: AccessExclusive, Exclusive, Share and ShareRowExclusive relation locks, from
+/// `pg_locks` joined with `pg_stat_activity`) held by the migration Jobs' sessions (their
+/// `application_name`, the Job's `PGAPPNAME`), polling every `interval`. Each hold is attributed
+/// to the file the runner was applying when the hold was first seen (from its `cutover: applying`
+/// lines), and the longest one per file is kept, with how many sessions waited behind it.
+public final class LockMonitor: @unchecked Sendable {
+    public struct Hold: Sendable, Codable, Equatable {
+        public var file: String
+        public var table: String
+        public var mode: String
+        public var seconds: Double
+        /// The most sessions seen waiting for a lock on the table while it was held.
+        public var waiters: Int
+    }
+
+    private let session: SQLSession
+    private let applicationName: String
+    private let interval: Double
+    private let lock = NSLock()
+    private var running = false
+    private var thread: Thread?
+    private var stopped = DispatchSemaphore(value: 0)
+    private var currentFile: String?
+    /// (pid, table, mode) → first seen, last seen, file, waiters
+    private var open: [String: (first: Date, last: Date, file: String, table: String, mode: String, waiters: Int)] = [:]
+    private var longest: [String: Hold] = [:]
+    public private(set) var failure: String?
+
+    public init(session: SQLSession, applicationName: String, interval: Double = 0.015) {
+        self.session = session
+        self.applicationName = applicationName
+        self.interval = interval
+    }
+
+    /// The file a Job's runner is applying now (nil between files and Jobs).
+    public func setFile(_ file: String?) {
+        lock.lock(); currentFile = file; lock.unlock()
+    }
+
+    public func start() {
+        lock.lock(); running = true; lock.unlock()
+        stopped = DispatchSemaphore(value: 0)
+        let thread = Thread { [self] in
+            while isRunning {
+                poll()
+                Thread.sleep(forTimeInterval: interval)
+            }
+            stopped.signal()
+        }
+        self.thread = thread
+        thread.start()
+    }
+
+    private var isRunning: Bool { lock.lock(); defer { lock.unlock() }; return running }
+
+    /// Stops polling and returns the longest hold per file, longest first.
+    @discardableResult
+    public func stop() -> [Hold] {
+        lock.lock(); let wasRunning = running; running = false; lock.unlock()
+        if wasRunning { _ = stopped.wait(timeout: .now() + 5) }
+        lock.lock(); defer { lock.unlock() }
+        for key in open.keys { close(key) }
+        return holds
+    }
+
+    public var holds: [Hold] {
+        longest.values.sorted { ($0.seconds, $0.file) > ($1.seconds, $1.file) }
+    }
+
+    /// The longest hold recorded for `file`, if any.
+    public func hold(for file: String) -> Hold? {
+        lock.lock(); defer { lock.unlock() }
+        return longest[file]
+    }
+
+    /// Takes and clears the holds recorded so far (per stage of the rehearsal).
+    public func drain() -> [Hold] {
+        lock.lock(); defer { lock.unlock() }
+        let now = holds
+        longest = [:]
+        return now
+    }
+
+    static func query(applicationName: String) -> String {
+        """
+        SELECT l.pid || '|' || c.relname || '|' || l.mode || '|' || \
+        (SELECT count(*) FROM pg_locks w WHERE w.relation = l.relation AND NOT w.granted) \
+        FROM pg_locks l JOIN pg_class c ON c.oid = l.relation JOIN pg_stat_activity a ON a.pid = l.pid \
+        WHERE l.locktype = 'relation' AND l.granted AND c.relkind IN ('r', 'p') \
+        AND c.relnamespace NOT IN ('pg_catalog'::regnamespace, 'information_schema'::regnamespace) \
+        AND l.mode IN ('AccessExclusiveLock', 'ExclusiveLock', 'ShareLock', 'ShareRowExclusiveLock') \
+        AND a.application_name = \(PostgresIdentifier.literal(applicationName)) AND l.pid <> pg_backend_pid()
+        """
+    }
+
+    private func poll() {
+        let rows: [String]
+        do {
+            rows = try session.query(Self.query(applicationName: applicationName))
+        } catch {
+            lock.lock(); failure = "\(error)"; lock.unlock()
+            return
+        }
+        let now = Date()
+        lock.lock(); defer { lock.unlock() }
+        var seen: Set<String> = []
+        for row in rows {
+            let parts = row.split(separator: "|", omittingEmptySubsequences: false).map(String.init)
+            guard parts.count == 4 else { continue }
+            let key = parts[0] + "|" + parts[1] + "|" + parts[2]
+            seen.insert(key)
+            let waiters = Int(parts[3]) ?? 0
+            if var entry = open[key] {
+                entry.last = now
+                entry.waiters = max(entry.waiters, waiters)
+                open[key] = entry
+            } else {
+                open[key] = (now, now, currentFile ?? "(between files)", parts[1], parts[2].replacingOccurrences(of: "Lock", with: ""), waiters)
+            }
+        }
+        for key in open.keys where !seen.contains(key) { close(key, at: now) }
+    }
+
+    /// Ends a hold: it lasted at least from first to last sighting, at most until now (the poll that missed it).
+    private func close(_ key: String, at end: Date? = nil) {
+        guard let entry = open.removeValue(forKey: key) else { return }
+        let seconds = max(entry.last.timeIntervalSince(entry.first), 0)
+        let hold = Hold(file: entry.file, table: entry.table, mode: entry.mode, seconds: seconds, waiters: entry.waiters)
+        if let previous = longest[entry.file], previous.seconds >= seconds { return }
+        longest[entry.file] = hold
+    }
+}

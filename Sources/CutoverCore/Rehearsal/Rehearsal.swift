@@ -1,0 +1,297 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// `cutover rehearse`: plays a migration's generated output as the cluster would, on throwaway
+/// servers, with the app's traffic running, and reports whether zero downtime held.
+///
+/// The delivery sequence (which `helm` invocation with which `--set` switches, where the Rollout
+/// starts and where the runbook waits for it to be promoted) is `plan.json`'s `delivery`; each stage's
+/// chart is rendered with `helm template`, its Jobs are read back and run locally in Helm's order by
+/// `JobPlayer`, and a `LockMonitor` watches the tables meanwhile. Nothing here re-derives a step
+/// from the plan: the Jobs' own commands, scripts and SQL run.
+///
+/// Which app versions serve follows the delivery data: before the stage that starts the rollout only
+/// the old one; from the moment that stage applies the Rollout (after its `pre-*` hooks) until a
+/// stage that waits for promotion, both; afterwards only the new one. Rolling back is the same with
+/// the versions swapped. A stage that no rollback stage undoes (purge, cleanup) is not played, so
+/// the rehearsal can roll back from the end.
+public final class Rehearsal {
+    public struct Options: Sendable {
+        public var rows: Int
+        public var keep: Bool
+        public var databaseURL: String?
+        public var locator: ToolLocator
+        /// Print a line per stage to stderr (on a terminal).
+        public var progress: Bool
+
+        public init(rows: Int = 100_000, keep: Bool = false, databaseURL: String? = nil,
+                    locator: ToolLocator = ToolLocator(), progress: Bool = false) {
+            self.rows = rows
+            self.keep = keep
+            self.databaseURL = databaseURL
+            self.locator = locator
+            self.progress = progress
+        }
+    }
+
+    public let plan: MigrationPlan
+    public let options: Options
+    private let inform: (String) -> Void
+    private let started = Date()
+
+    public init(plan: MigrationPlan, options: Options, inform: @escaping (String) -> Void = { _ in }) {
+        self.plan = plan
+        self.options = options
+        self.inform = inform
+    }
+
+    public var schemaPath: String? {
+        guard let schema = plan.spec.database.schema?.value else { return nil }
+        let folder = URL(fileURLWithPath: plan.spec.sourcePath).deletingLastPathComponent()
+        return folder.appendingPathComponent(schema).standardizedFileURL.path
+    }
+
+    struct PlannedStage {
+        var direction: String
+        var index: Int
+        var stage: DeliveryPlan.Stage
+        var values: [String: String]
+        var action: RenderedRelease.Action
+        var release: RenderedRelease
+        /// The version a rollout in this stage brings: new going forward, old rolling back.
+        var target: AppVersion
+    }
+
+    /// Throws `VerificationError` when it cannot run at all (no helm, no server, the schema does not
+    /// load); what the migration does wrong is in the report.
+    public func run() throws -> RehearsalReport {
+        CleanupRegistry.shared.installSignalHandlers()
+        let spec = plan.spec
+        var report = RehearsalReport(spec: spec.name, engine: spec.database.engine.rawValue, strategy: spec.strategy.rawValue, rows: options.rows)
+        let helm = try HelmTemplate.locate(options.locator)
+        if spec.strategy == .blueGreen {
+            throw VerificationError.noServer("rehearse of blue-green migrations is not built yet (two servers with logical replication); expand-contract only")
+        }
+        let environment = try RehearsalEnvironment.start(plan: plan, options: options, inform: inform)
+        defer { environment.tearDown() }
+
+        // The generated output, as `generate` writes it.
+        let output = environment.scratch.file("output")
+        for file in Compiler().emit(plan) {
+            let path = "\(output)/\(file.path)"
+            try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            guard FileManager.default.createFile(atPath: path, contents: Data(file.contents.utf8)) else {
+                throw VerificationError.system("write \(path)", errno)
+            }
+        }
+        let stages = try planStages(helm: helm, chart: "\(output)/chart", report: &report)
+
+        let app = try environment.appSession()
+        defer { app.close() }
+        if let schemaPath {
+            do {
+                try app.apply(file: schemaPath)
+            } catch let failure as SQLFailure {
+                throw VerificationError.sqlFailed("cannot load database.schema (\(schemaPath)):\n" + indent(failure.message))
+            }
+        }
+        let base = try app.snapshot()
+
+        let traffic: TrafficDriver = options.rows > 0 ? try makeTraffic(environment: environment) : NoTraffic()
+        report.checks.append("seed: " + (try traffic.seed()))
+        try traffic.fingerprint()
+
+        let appName = stages.lazy.flatMap { $0.release.jobs }.compactMap { $0.containers.first?.value("PGAPPNAME") }.first ?? "cutover"
+        let monitorSession = try environment.adminSession()
+        defer { monitorSession.close() }
+        let monitor = LockMonitor(session: monitorSession, applicationName: appName)
+        monitor.start()
+        defer { monitor.stop() }
+
+        let pgBin = options.locator.postgresBin()
+        let context = JobPlayer.Context(
+            overrides: ["DB_HOST": environment.host, "BLUE_HOST": environment.host, "DB_PORT": String(environment.port),
+                        "DB_NAME": environment.database],
+            secret: ["username": environment.role, "password": environment.password],
+            path: pgBin.map { [$0] } ?? [],
+            setpriv: geteuid() == 0 ? options.locator.find("setpriv", extra: ["/usr/bin", "/bin"]) : nil)
+        if geteuid() == 0 && context.setpriv == nil {
+            throw VerificationError.noServer("running as root: setpriv (util-linux) is needed to run the Jobs as their runAsUser")
+        }
+        let jobsFolder = environment.scratch.file("jobs")
+        try FileManager.default.createDirectory(atPath: jobsFolder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o711])
+        let player = JobPlayer(context: context, folder: jobsFolder) { file in monitor.setFile(file) }
+        let lockLimit = Double(spec.runner.lockTimeout.milliseconds) / 1000
+
+        var serving: [AppVersion] = [.old]
+        traffic.start(.old)
+        var jobIndex = 0
+        var stopped = false
+        for planned in stages {
+            if stopped { break }
+            let stageStarted = Date()
+            let title = planned.stage.phases.joined(separator: "+")
+            var section = RehearsalReport.Section(title: "\(planned.index + 1)", direction: planned.direction, phases: planned.stage.phases,
+                                                  values: planned.values)
+            if options.progress { inform("rehearse: \(planned.direction) stage \(planned.index + 1) (\(title)) …") }
+            section.serving.append(serving.map(\.rawValue).joined(separator: "+"))
+            if planned.stage.waitsForPromotion && serving.count > 1 {
+                // The runbook waits until the Rollout is fully promoted: the previous version stops serving.
+                let promoted = planned.direction == "forward" ? AppVersion.new : .old
+                for version in serving where version != promoted {
+                    collect(traffic.stop(version), version: version, stage: title, into: &section, report: &report)
+                }
+                serving = [promoted]
+                section.notes.append("waited for the Rollout to be promoted: only the \(promoted.rawValue) version serves")
+                section.serving.append(promoted.rawValue)
+            }
+            let ordered = planned.release.ordered(planned.action)
+            func play(_ jobs: [RenderedJob], hook: String) throws -> Bool {
+                for job in jobs {
+                    jobIndex += 1
+                    _ = monitor.drain()
+                    let run = try player.play(job, configMaps: planned.release.configMaps, index: jobIndex)
+                    let holds = monitor.drain()
+                    let longest = holds.first
+                    section.jobs.append(.init(name: job.name, hook: hook, attempts: run.attempts, succeeded: run.succeeded,
+                                              seconds: run.seconds, longestLock: longest))
+                    if options.progress { inform("rehearse:   job \(job.name) \(run.succeeded ? "ok" : "FAILED") in \(RehearsalReport.seconds(run.seconds))") }
+                    for hold in holds where hold.seconds > lockLimit {
+                        report.failures.append(.init(stage: "\(planned.direction) \(planned.index + 1)", phase: job.component, job: job.name,
+                                                     file: hold.file, version: nil, statement: nil,
+                                                     error: "held \(hold.mode) lock on \(hold.table) for \(RehearsalReport.seconds(hold.seconds)), over the spec's lockTimeout \(RehearsalReport.seconds(lockLimit))\(hold.waiters > 0 ? "; \(hold.waiters) sessions waited" : "")"))
+                    }
+                    if !run.succeeded {
+                        report.failures.append(.init(stage: "\(planned.direction) \(planned.index + 1)", phase: job.component, job: job.name,
+                                                     file: run.lastFile, version: nil, statement: nil,
+                                                     error: Self.errorLines(run.output)))
+                        return false
+                    }
+                }
+                return true
+            }
+            var ok = try play(ordered.pre, hook: "pre-\(planned.action.rawValue)")
+            if ok { ok = try play(ordered.plain, hook: "plain") }
+            if ok && planned.stage.startsRollout && !planned.release.rollouts.isEmpty && !serving.contains(planned.target) {
+                serving.append(planned.target)
+                traffic.start(planned.target)
+                section.serving.append(serving.map(\.rawValue).joined(separator: "+"))
+                section.notes.append("Rollout \(planned.release.rollouts.joined(separator: ", ")) applied: the \(planned.target.rawValue) version starts serving")
+                if planned.target == .new {
+                    let problems = try traffic.checkCompleteness()
+                    report.checks.append(problems.isEmpty ? "completeness when the new version starts: ok" : "completeness when the new version starts: \(problems.count) problem(s)")
+                    for problem in problems {
+                        report.failures.append(.init(stage: "\(planned.direction) \(planned.index + 1)", phase: "rollout", job: nil, file: nil,
+                                                     version: .new, statement: nil, error: "incomplete data when the new version starts: \(problem)"))
+                    }
+                }
+            }
+            if ok { ok = try play(ordered.post, hook: "post-\(planned.action.rawValue)") }
+            // Per stage counts: stop and restart each serving version's traffic.
+            for version in serving {
+                collect(traffic.stop(version), version: version, stage: title, into: &section, report: &report)
+                if ok { traffic.start(version) }
+            }
+            section.seconds = Date().timeIntervalSince(stageStarted)
+            report.sections.append(section)
+            if !ok { stopped = true }
+            // The rollback starts from the end: the new version fully promoted.
+            if ok, planned.direction == "forward", planned.index == stages.filter({ $0.direction == "forward" }).count - 1, serving != [.new] {
+                for version in serving where version != .new { _ = traffic.stop(version) }
+                serving = serving.contains(.new) ? [.new] : serving
+            }
+        }
+        for version in serving { _ = traffic.stop(version) }
+        monitor.stop()
+        if let failure = monitor.failure { report.checks.append("lock monitor: \(failure)") }
+
+        if !stopped {
+            let final = try app.snapshot()
+            if final == base {
+                report.checks.append("schema after the rollback: equal to the base schema")
+            } else {
+                report.failures.append(.init(stage: "after rollback", phase: nil, job: nil, file: nil, version: nil, statement: nil,
+                                             error: "the schema after the rollback differs from the base schema:\n" + base.diff(to: final, expectedLabel: "base", actualLabel: "after rollback").joined(separator: "\n")))
+            }
+            let lost = try traffic.lostRows()
+            report.checks.append(lost.isEmpty ? "rows: none lost or changed" : "rows: \(lost.count) range(s) lost or changed")
+            for line in lost {
+                report.failures.append(.init(stage: "after rollback", phase: nil, job: nil, file: nil, version: nil, statement: nil, error: "rows lost or changed: \(line)"))
+            }
+        }
+        report.seconds = Date().timeIntervalSince(started)
+        return report
+    }
+
+    private func collect(_ tally: TrafficTally, version: AppVersion, stage: String, into section: inout RehearsalReport.Section,
+                         report: inout RehearsalReport) {
+        if let index = section.traffic.firstIndex(where: { $0.version == version }) {
+            section.traffic[index].sent += tally.sent
+            section.traffic[index].failed += tally.failed
+        } else {
+            section.traffic.append(.init(version: version, sent: tally.sent, failed: tally.failed))
+        }
+        for failure in tally.failures.prefix(3) {
+            report.failures.append(.init(stage: "\(section.direction) \(section.title)", phase: section.phases.joined(separator: "+"), job: nil, file: nil,
+                                         version: version, statement: failure.statement, error: failure.error))
+        }
+    }
+
+    /// The runner's error lines (the server's message), without its progress lines.
+    static func errorLines(_ output: String) -> String {
+        let lines = output.split(separator: "\n").map(String.init)
+        let errors = lines.filter { !$0.hasPrefix("cutover: applying") && !$0.hasPrefix("--- pod failed") }
+        let picked = errors.filter { $0.contains("ERROR") || $0.contains("FATAL") || $0.contains("error") || $0.contains("exceeded") }
+        let chosen = picked.isEmpty ? Array(errors.suffix(6)) : Array(picked.prefix(6))
+        return chosen.isEmpty ? "the Job failed without output" : chosen.map(Self.shortenPaths).joined(separator: "\n")
+    }
+
+    /// psql prefixes errors with the script's full local path; the Job's own name for it is enough.
+    static func shortenPaths(_ line: String) -> String {
+        guard let regex = try? NSRegularExpression(pattern: #"psql:/[^:]*/etc/cutover/"#) else { return line }
+        return regex.stringByReplacingMatches(in: line, range: NSRange(line.startIndex..., in: line), withTemplate: "psql:/etc/cutover/")
+    }
+
+    /// Renders every stage that will be played, before any server starts: a chart that does not
+    /// render is found in a second.
+    private func planStages(helm: HelmTemplate, chart: String, report: inout RehearsalReport) throws -> [PlannedStage] {
+        let delivery = DeliveryPlan(plan: plan).helm
+        let rolledBack = Set(delivery.rollback.flatMap(\.phases))
+        var values: [String: String] = [:]
+        var stages: [PlannedStage] = []
+        var first = true
+        func add(_ stage: DeliveryPlan.Stage, index: Int, direction: String, target: AppVersion) throws {
+            if stage.reuseValues != true { values = [:] }
+            for (key, value) in stage.set ?? [:] { values[key] = value }
+            let yaml = try helm.render(chart: chart, release: plan.spec.name, namespace: plan.spec.metadata.namespace, values: values)
+            stages.append(PlannedStage(direction: direction, index: index, stage: stage, values: values,
+                                       action: first ? .install : .upgrade, release: try RenderedRelease(yaml: yaml), target: target))
+            first = false
+        }
+        var index = 0
+        for (position, stage) in delivery.forward.enumerated() {
+            guard position == 0 || stage.phases.contains(where: rolledBack.contains) else {
+                report.checks.append("not played: forward stage \(position + 1) (\(stage.phases.joined(separator: ", "))), which no rollback stage undoes")
+                continue
+            }
+            try add(stage, index: index, direction: "forward", target: .new)
+            index += 1
+        }
+        for (position, stage) in delivery.rollback.enumerated() {
+            try add(stage, index: position, direction: "rollback", target: .old)
+        }
+        return stages
+    }
+
+    func makeTraffic(environment: RehearsalEnvironment) throws -> TrafficDriver {
+        NoTraffic()
+    }
+}
+
+extension AppVersion {
+    var other: AppVersion { self == .old ? .new : .old }
+}

@@ -1,0 +1,158 @@
+import Foundation
+
+/// What a rehearsal found: a section per delivery stage, with the Jobs it ran, what each app version
+/// sent, the longest blocking lock and the time; the checks; the failures; and the verdict.
+public struct RehearsalReport: Sendable, Codable {
+    public struct JobLine: Sendable, Codable {
+        public var name: String
+        public var hook: String
+        public var attempts: Int
+        public var succeeded: Bool
+        public var seconds: Double
+        public var longestLock: LockMonitor.Hold?
+    }
+
+    public struct VersionLine: Sendable, Codable {
+        public var version: AppVersion
+        public var sent: Int
+        public var failed: Int
+    }
+
+    public struct Section: Sendable, Codable {
+        public var title: String
+        public var direction: String
+        public var phases: [String]
+        public var values: [String: String]
+        public var jobs: [JobLine] = []
+        public var traffic: [VersionLine] = []
+        public var serving: [String] = []
+        public var longestLock: LockMonitor.Hold?
+        public var seconds: Double = 0
+        public var notes: [String] = []
+    }
+
+    public struct Failure: Sendable, Codable {
+        public var stage: String
+        public var phase: String?
+        public var job: String?
+        public var file: String?
+        public var version: AppVersion?
+        public var statement: String?
+        public var error: String
+    }
+
+    public var spec: String
+    public var engine: String
+    public var strategy: String
+    public var rows: Int
+    public var sections: [Section] = []
+    public var checks: [String] = []
+    public var failures: [Failure] = []
+    public var seconds: Double = 0
+    public var proven: Bool { failures.isEmpty }
+
+    enum CodingKeys: String, CodingKey { case spec, engine, strategy, rows, sections, checks, failures, seconds, proven }
+
+    public func encode(to encoder: Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(spec, forKey: .spec)
+        try container.encode(engine, forKey: .engine)
+        try container.encode(strategy, forKey: .strategy)
+        try container.encode(rows, forKey: .rows)
+        try container.encode(sections, forKey: .sections)
+        try container.encode(checks, forKey: .checks)
+        try container.encode(failures, forKey: .failures)
+        try container.encode((seconds * 1000).rounded() / 1000, forKey: .seconds)
+        try container.encode(proven, forKey: .proven)
+    }
+
+    public init(from decoder: Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        spec = try container.decode(String.self, forKey: .spec)
+        engine = try container.decode(String.self, forKey: .engine)
+        strategy = try container.decode(String.self, forKey: .strategy)
+        rows = try container.decode(Int.self, forKey: .rows)
+        sections = try container.decode([Section].self, forKey: .sections)
+        checks = try container.decode([String].self, forKey: .checks)
+        failures = try container.decode([Failure].self, forKey: .failures)
+        seconds = try container.decode(Double.self, forKey: .seconds)
+    }
+
+    public init(spec: String, engine: String, strategy: String, rows: Int) {
+        self.spec = spec
+        self.engine = engine
+        self.strategy = strategy
+        self.rows = rows
+    }
+
+    /// The first failure in one line, for `fixtures/rehearse-expected.txt` and CI.
+    public var reason: String {
+        guard let failure = failures.first else { return "" }
+        var parts = [failure.stage]
+        if let phase = failure.phase { parts.append("phase \(phase)") }
+        if let job = failure.job { parts.append("job \(job)") }
+        if let file = failure.file { parts.append("file \(file)") }
+        if let version = failure.version { parts.append("\(version.rawValue) version") }
+        let error = failure.error.split(separator: "\n").first.map(String.init) ?? failure.error
+        return parts.joined(separator: ", ") + ": " + Self.squeeze(error)
+    }
+
+    static func squeeze(_ text: String) -> String {
+        var text = text
+        // Numbers that vary run to run (pids, timings) would make the expected-results file flaky.
+        if let regex = try? NSRegularExpression(pattern: #"\b(pid|PID) [0-9]+"#) {
+            text = regex.stringByReplacingMatches(in: text, range: NSRange(text.startIndex..., in: text), withTemplate: "$1 N")
+        }
+        return text
+    }
+
+    static func seconds(_ value: Double) -> String {
+        value < 10 ? String(format: "%.2fs", value) : String(format: "%.1fs", value)
+    }
+
+    public func renderText() -> String {
+        var out = "rehearse \(spec): \(strategy) on \(engine), \(rows) rows per touched table\n"
+        for section in sections {
+            out += "\n\(section.direction) stage \(section.title): phases \(section.phases.joined(separator: ", "))"
+            out += section.values.isEmpty ? " (chart defaults)" : " (--set " + section.values.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ") + ")"
+            out += ", \(Self.seconds(section.seconds))\n"
+            out += "  serving: \(section.serving.joined(separator: " → "))\n"
+            if section.jobs.isEmpty { out += "  (no Jobs)\n" }
+            for job in section.jobs {
+                let status = job.succeeded ? "ok" : "FAILED"
+                let lock = job.longestLock.map { " longest lock \($0.mode) on \($0.table) \(Self.seconds($0.seconds)) in \($0.file)\($0.waiters > 0 ? " (\($0.waiters) waiting)" : "")" } ?? ""
+                out += "  job \(job.name) [\(job.hook)] \(status) in \(Self.seconds(job.seconds))\(job.attempts > 1 ? " after \(job.attempts) attempts" : "")\(lock)\n"
+            }
+            for line in section.traffic {
+                out += "  \(line.version.rawValue) version: \(line.sent) statements, \(line.failed) failed\n"
+            }
+            for note in section.notes { out += "  \(note)\n" }
+        }
+        if !checks.isEmpty {
+            out += "\nchecks:\n"
+            for check in checks { out += "  \(check)\n" }
+        }
+        if !failures.isEmpty {
+            out += "\nfailures:\n"
+            for failure in failures {
+                out += "  stage \(failure.stage)"
+                if let phase = failure.phase { out += ", phase \(phase)" }
+                if let job = failure.job { out += ", job \(job)" }
+                if let file = failure.file { out += ", file \(file)" }
+                if let version = failure.version { out += ", \(version.rawValue) version" }
+                out += "\n"
+                if let statement = failure.statement { out += "    statement: \(statement)\n" }
+                out += indent(failure.error, by: "    ") + "\n"
+            }
+        }
+        out += "\n" + (proven ? "PROVEN" : "NOT PROVEN") + ": \(spec) in \(Self.seconds(seconds))\n"
+        return out
+    }
+
+    public func renderJSON() -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        let data = (try? encoder.encode(self)) ?? Data("{}".utf8)
+        return String(decoding: data, as: UTF8.self) + "\n"
+    }
+}

@@ -1,0 +1,54 @@
+import Foundation
+import Yams
+
+/// The objects of one rendered release (a `helm template` output), with the Jobs in the order Helm
+/// runs them for an install or an upgrade: the `pre-*` hooks, then the plain objects (the Rollout
+/// among them, and any plain Job), then the `post-*` hooks; hooks by `helm.sh/hook-weight`, then
+/// kind, then name.
+public struct RenderedRelease: Sendable {
+    public enum Action: String, Sendable { case install, upgrade }
+
+    public var jobs: [RenderedJob]
+    /// ConfigMap name → its data (file name → contents).
+    public var configMaps: [String: [String: String]]
+    /// Names of the plain (non-hook) Rollouts, applied between the pre and post hooks.
+    public var rollouts: [String]
+
+    public init(yaml: String) throws {
+        var jobs: [RenderedJob] = []
+        var configMaps: [String: [String: String]] = [:]
+        var rollouts: [String] = []
+        for document in try Yams.load_all(yaml: yaml) {
+            guard let object = document as? [String: Any], let kind = object["kind"] as? String else { continue }
+            let metadata = object["metadata"] as? [String: Any] ?? [:]
+            let name = metadata["name"] as? String ?? ""
+            switch kind {
+            case "Job":
+                if let job = RenderedJob(object) { jobs.append(job) }
+            case "ConfigMap":
+                var data: [String: String] = [:]
+                for (key, value) in object["data"] as? [String: Any] ?? [:] { data[key] = "\(value)" }
+                configMaps[name] = data
+            case "Rollout":
+                let annotations = metadata["annotations"] as? [String: Any] ?? [:]
+                if annotations["helm.sh/hook"] == nil { rollouts.append(name) }
+            default:
+                break
+            }
+        }
+        self.jobs = jobs
+        self.configMaps = configMaps
+        self.rollouts = rollouts
+    }
+
+    /// The Jobs of `action` in Helm's order, split at the point where the plain objects are applied.
+    public func ordered(_ action: Action) -> (pre: [RenderedJob], plain: [RenderedJob], post: [RenderedJob]) {
+        func sorted(_ list: [RenderedJob]) -> [RenderedJob] {
+            list.sorted { ($0.weight, $0.kind, $0.name) < ($1.weight, $1.kind, $1.name) }
+        }
+        let pre = jobs.filter { $0.hooks.contains("pre-\(action.rawValue)") }
+        let post = jobs.filter { $0.hooks.contains("post-\(action.rawValue)") }
+        let plain = jobs.filter { $0.hooks.isEmpty }.sorted { $0.name < $1.name }
+        return (sorted(pre), plain, sorted(post))
+    }
+}

@@ -1,0 +1,45 @@
+/// What the rehearsal asks of the app's traffic: seed the touched tables, let a version of the app
+/// send statements while it serves, check that the data the new version reads is complete, and
+/// compare the rows before and after. `AppTrafficDriver` is the real one; a rehearsal without
+/// traffic (`--rows 0`) uses `NoTraffic`.
+protocol TrafficDriver: AnyObject {
+    /// Seeds the tables; returns one line for the report.
+    func seed() throws -> String
+    func start(_ version: AppVersion)
+    func stop(_ version: AppVersion) -> TrafficTally
+    /// Problems found when the new version starts serving (rows it would read incomplete).
+    func checkCompleteness() throws -> [String]
+    /// Remembers the rows that must survive (after seeding, and at the end of each version's writes).
+    func fingerprint() throws
+    /// Rows lost or changed since `fingerprint()`, counting only rows that should survive.
+    func lostRows() throws -> [String]
+}
+
+public enum AppVersion: String, Sendable, Codable, CaseIterable { case old, new }
+
+public struct TrafficTally: Sendable, Codable, Equatable {
+    public struct Failure: Sendable, Codable, Equatable {
+        public var statement: String
+        public var error: String
+        /// Seconds since the rehearsal started.
+        public var at: Double
+    }
+    public var sent = 0
+    public var failed = 0
+    public var failures: [Failure] = []
+
+    public init(sent: Int = 0, failed: Int = 0, failures: [Failure] = []) {
+        self.sent = sent
+        self.failed = failed
+        self.failures = failures
+    }
+}
+
+final class NoTraffic: TrafficDriver {
+    func seed() throws -> String { "no traffic (--rows 0)" }
+    func start(_ version: AppVersion) {}
+    func stop(_ version: AppVersion) -> TrafficTally { TrafficTally() }
+    func checkCompleteness() throws -> [String] { [] }
+    func fingerprint() throws {}
+    func lostRows() throws -> [String] { [] }
+}

@@ -1,0 +1,70 @@
+import ArgumentParser
+import CutoverCore
+import Foundation
+
+struct Rehearse: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Play a migration's generated output as the cluster would, with the app's traffic, and prove zero downtime.",
+        discussion: """
+        Validates the spec (errors: exit 1, nothing run), generates the output into a scratch folder, renders \
+        its chart with `helm template` for each stage of plan.json's `delivery` (the runbook's helm invocations), \
+        and runs each Job's own command, runner script and SQL locally, in Helm's hook order, against a throwaway \
+        PostgreSQL server (or a scratch database on --database-url), as a role that is not a superuser. \
+        Meanwhile the old and the new app version send statements while they serve, and a lock monitor records \
+        the longest lock per file that blocks reads or writes. Then it rolls back with the rollback Jobs and \
+        checks that the base schema is back and no row was lost. See docs/rehearse.md.
+
+        Exit 0: proven; 1: not proven (or the spec has errors); 64: usage.
+        """)
+
+    @OptionGroup var options: DiagnosticOptions
+
+    @Option(name: .long, help: "Rows seeded per touched table (0: no traffic).")
+    var rows: Int = 100_000
+
+    @Flag(name: .long, help: "Keep the scratch folder (output, Job files; the server is stopped).")
+    var keep = false
+
+    @Option(name: .long, help: "Use this server instead of starting a throwaway one (postgresql://…).")
+    var databaseURL: String?
+
+    @Argument(help: "Spec files.", completion: .file(extensions: ["yaml", "yml"]))
+    var specs: [String]
+
+    func validate() throws {
+        guard !specs.isEmpty else { throw ValidationError("give at least one spec file") }
+        guard rows >= 0 else { throw ValidationError("--rows must be 0 or more") }
+    }
+
+    func run() throws {
+        let compiler = Compiler(limits: options.limits)
+        let batch = SpecBatch(paths: specs, compiler: compiler)
+        batch.report(options)
+        guard batch.ioErrors.isEmpty, !options.isFailure(batch.diagnostics) else { throw ExitCode(1) }
+        // --format (shared with the diagnostics): json prints the report as JSON; the others print text.
+        let json = options.format == .json
+        var proven = true
+        var reports: [String] = []
+        for entry in batch.results {
+            guard let validated = entry.result.validated else { throw ExitCode(1) }
+            let plan = compiler.plan(validated)
+            let rehearsal = Rehearsal(plan: plan, options: Rehearsal.Options(rows: rows, keep: keep, databaseURL: databaseURL,
+                                                                              progress: isatty(2) == 1),
+                                      inform: { Output.error($0) })
+            do {
+                let report = try rehearsal.run()
+                CleanupRegistry.shared.yieldToInterrupt()
+                if !report.proven { proven = false }
+                if json { reports.append(report.renderJSON()) } else { Output.print(report.renderText(), terminator: "") }
+            } catch let error as VerificationError {
+                CleanupRegistry.shared.yieldToInterrupt()
+                Output.error("error: \(plan.spec.name): \(error)")
+                throw ExitCode(1)
+            }
+        }
+        if json {
+            Output.print(reports.count == 1 ? reports[0] : "[\n" + reports.map { $0.trimmingCharacters(in: .newlines) }.joined(separator: ",\n") + "\n]\n", terminator: "")
+        }
+        if !proven { throw ExitCode(1) }
+    }
+}
