@@ -200,7 +200,8 @@ public final class JobPlayer: @unchecked Sendable {
         // The runner's own children (psql) share its process group; none may outlive it.
         kill(-child.pid, SIGKILL)
         let output = reader.finish()
-        var text = output.text
+        // Messages name the Job's own paths (/etc/cutover/sql/...), not the scratch copies.
+        var text = output.text.replacingOccurrences(of: root, with: "")
         if timedOut { text += "cutover rehearse: activeDeadlineSeconds (\(job.activeDeadlineSeconds ?? 0)) exceeded; the pod was killed\n" }
         let code = status.map(ChildProcess.exitCode) ?? -1
         return ContainerResult(succeeded: !timedOut && code == 0, timedOut: timedOut, lastFile: output.lastFile, output: text)

@@ -76,6 +76,11 @@ public final class Rehearsal {
         if spec.strategy == .blueGreen {
             throw VerificationError.noServer("rehearse of blue-green migrations is not built yet (two servers with logical replication); expand-contract only")
         }
+        // The Jobs' image carries the migration tool; here it must be installed (psql comes with the server).
+        let tool = spec.runner.tool.rawValue
+        if tool != "psql" && tool != "mysql" && options.locator.find(tool) == nil {
+            throw VerificationError.noServer("the Jobs run \(tool) (runner.tool), which is not installed here; install it or rehearse with runner.tool psql")
+        }
         let environment = try RehearsalEnvironment.start(plan: plan, options: options, inform: inform)
         defer { environment.tearDown() }
 

@@ -51,7 +51,7 @@ public struct RehearsalReport: Sendable, Codable {
     public var seconds: Double = 0
     public var proven: Bool { failures.isEmpty }
 
-    enum CodingKeys: String, CodingKey { case spec, engine, strategy, rows, sections, checks, failures, seconds, proven }
+    enum CodingKeys: String, CodingKey { case spec, engine, strategy, rows, sections, checks, failures, seconds, proven, reason }
 
     public func encode(to encoder: Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
@@ -64,6 +64,7 @@ public struct RehearsalReport: Sendable, Codable {
         try container.encode(failures, forKey: .failures)
         try container.encode((seconds * 1000).rounded() / 1000, forKey: .seconds)
         try container.encode(proven, forKey: .proven)
+        try container.encode(reason, forKey: .reason)
     }
 
     public init(from decoder: Decoder) throws {
