@@ -1,0 +1,359 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The statements one app version sends while it serves: a background thread with its own
+/// session, a paced loop of INSERT (every column the version must give, others sometimes),
+/// UPDATE of a column by key, DELETE of rows it inserted itself, and SELECT of all its columns
+/// by key, on the tables of its shape. Seeded rows are only read, never changed, so their
+/// fingerprints stay comparable; the rows it writes are tracked by key. Every refused statement
+/// is recorded with the server's error.
+public final class AppTraffic: @unchecked Sendable {
+    public let version: String
+    public let shape: AppShape
+    public let tables: [String]
+    public let engine: MigrationSpec.Engine
+    public let lockTimeout: String?
+    /// Pause between statements (seconds).
+    public var pause: Double = 0.003
+    /// Failures kept in the report (all are counted).
+    public static let failureLimit = 100
+
+    private let connect: () throws -> SQLSession
+    private let lock = NSLock()
+    private var stopping = false
+    private var started = false
+    private let finished = DispatchSemaphore(value: 0)
+    private var report: TrafficReport
+    private var random: SplitMix64
+    private var startTime = Date()
+    /// Distinguishes this run's generated text keys from any other run's, of either version.
+    private let tag: String
+
+    public init(version: String, shape: AppShape, tables: [String], engine: MigrationSpec.Engine,
+                connect: @escaping () throws -> SQLSession, lockTimeout: String?, seed: UInt64) {
+        self.version = version
+        self.shape = shape.excludingInternal()
+        self.tables = tables
+        self.engine = engine
+        self.connect = connect
+        self.lockTimeout = lockTimeout
+        report = TrafficReport(version: version)
+        // A stable mix of the version name (hashValue changes per process).
+        random = SplitMix64(seed: version.utf8.reduce(seed) { ($0 &* 31) &+ UInt64($1) })
+        let clock = UInt64(Date().timeIntervalSince1970 * 1000) % 1_000_000_000
+        tag = "\(version.prefix(3))\(String(clock ^ (seed % 1_000_000), radix: 36))"
+    }
+
+    public func start() {
+        lock.lock()
+        guard !started else { lock.unlock(); return }
+        started = true
+        startTime = Date()
+        lock.unlock()
+        let thread = Thread { [self] in
+            run()
+            finished.signal()
+        }
+        thread.name = "cutover traffic \(version)"
+        thread.start()
+    }
+
+    /// Stops the loop after the statement in flight and returns what was sent.
+    public func stop() -> TrafficReport {
+        lock.lock()
+        stopping = true
+        let wasStarted = started
+        lock.unlock()
+        if wasStarted { finished.wait(); finished.signal() }
+        var result = report
+        result.seconds = Date().timeIntervalSince(startTime)
+        return result
+    }
+
+    private var shouldStop: Bool {
+        lock.lock(); defer { lock.unlock() }
+        return stopping
+    }
+
+    // MARK: The loop
+
+    /// What the loop knows about one table.
+    private struct Target {
+        var table: TableShape
+        var key: [String]
+        var keyGenerated: Bool
+        var deletable: Bool
+        var parentKeys: [[[String?]]]  // per foreign key: sample parent key values
+        var seededKeys: [[String?]]
+        var written: [[String]] = []
+        var counters: [String: Int64] = [:]  // next value of unique integer columns
+    }
+
+    private var dialect: TrafficSQL { TrafficSQL(engine) }
+
+    private func run() {
+        let session: SQLSession
+        do { session = try connect() } catch {
+            record(kind: "connect", table: "", statement: "(connect)", error: "\(error)")
+            return
+        }
+        defer { session.close() }
+        guard applySettings(session) else { return }
+        var targets: [Target] = []
+        do { targets = try prepare(session) } catch {
+            record(kind: "connect", table: "", statement: "(reading the keys of the tables)", error: "\(error)")
+        }
+        guard !targets.isEmpty else { return }
+        var needsSettings = false
+        while !shouldStop {
+            if needsSettings { guard applySettings(session) else { return }; needsSettings = false }
+            let index = Int(random.next() % UInt64(targets.count))
+            let roll = random.next() % 100
+            let ok: Bool
+            if roll < 40 || targets[index].written.isEmpty {
+                ok = insert(&targets[index], session)
+            } else if roll < 65 {
+                ok = update(&targets[index], session)
+            } else if roll < 75 && targets[index].deletable {
+                ok = delete(&targets[index], session)
+            } else {
+                ok = select(&targets[index], session)
+            }
+            // The session reconnects after an error, without this session's settings.
+            if !ok { needsSettings = true }
+            if pause > 0 { usleep(useconds_t(pause * 1_000_000)) }
+        }
+        for target in targets where !target.key.isEmpty {
+            report.keyColumns[target.table.name] = target.key
+            report.writtenKeys[target.table.name] = target.written
+        }
+    }
+
+    /// The spec's lock timeout on this session.
+    private func applySettings(_ session: SQLSession) -> Bool {
+        guard let lockTimeout, !lockTimeout.isEmpty else { return true }
+        let statement: String
+        switch engine {
+        case .postgresql:
+            let value = Duration.parse(lockTimeout).map { "\($0.milliseconds)ms" } ?? lockTimeout
+            statement = "SET lock_timeout = \(dialect.literal(value))"
+        case .mysql:
+            let seconds = max(1, Duration.parse(lockTimeout)?.seconds ?? Int(lockTimeout) ?? 5)
+            statement = "SET SESSION lock_wait_timeout = \(seconds), SESSION innodb_lock_wait_timeout = \(seconds)"
+        }
+        do { try session.execute(statement); return true } catch {
+            record(kind: "connect", table: "", statement: statement, error: "\(error)")
+            return false
+        }
+    }
+
+    private func prepare(_ session: SQLSession) throws -> [Target] {
+        let d = dialect
+        let referenced = Set(shape.tables.flatMap { $0.foreignKeys.map(\.referencedTable) })
+        var targets: [Target] = []
+        for name in tables {
+            guard let table = shape.table(name), !table.columns.isEmpty else { continue }
+            let key = table.keyColumns
+            let keyGenerated = key.contains { table.column($0)?.generated ?? false }
+            var target = Target(table: table, key: key, keyGenerated: keyGenerated,
+                                deletable: !referenced.contains(name) && !key.isEmpty, parentKeys: [], seededKeys: [])
+            for foreignKey in table.foreignKeys {
+                let columns = foreignKey.referencedColumns.map(d.identifier)
+                let notNull = columns.map { "\($0) IS NOT NULL" }.joined(separator: " AND ")
+                target.parentKeys.append(try TrafficSQL.rows(session.query(
+                    "SELECT \(d.jsonArray(columns.map(d.text))) FROM \(d.identifier(foreignKey.referencedTable)) WHERE \(notNull) ORDER BY \(columns.joined(separator: ", ")) LIMIT 100")))
+            }
+            if !key.isEmpty {
+                let columns = key.map(d.identifier)
+                target.seededKeys = try TrafficSQL.rows(session.query(
+                    "SELECT \(d.jsonArray(columns.map(d.text))) FROM \(d.identifier(name)) ORDER BY \(columns.joined(separator: ", ")) LIMIT 200"))
+            }
+            // Unique integers: this version takes even numbers above the largest, the other odd ones.
+            let foreign = Set(table.foreignKeys.flatMap(\.columns))
+            for column in table.columns where table.uniqueColumns.contains(column.name) && !column.generated && !foreign.contains(column.name) {
+                let kind = ColumnKind.of(column, in: table, engine: engine)
+                guard kind.isInteger || { if case .decimal = kind { return true } else { return false } }() else { continue }
+                let maximum = try TrafficSQL.rows(session.query(
+                    "SELECT \(d.jsonArray([d.text("max(\(d.identifier(column.name)))")])) FROM \(d.identifier(name))")).first?.first ?? nil
+                var next = (maximum.flatMap { Int64($0.split(separator: ".").first ?? "") } ?? 0) + 1
+                if (next % 2 == 0) != (version == "old") { next += 1 }
+                target.counters[column.name] = next
+            }
+            targets.append(target)
+        }
+        return targets
+    }
+
+    /// Sends one statement; records a failure. Returns the rows, or nil when it failed.
+    private func send(_ kind: String, _ table: String, _ statement: String, _ session: SQLSession) -> [String]? {
+        let sentAt = Date().timeIntervalSince(startTime)
+        report.sent += 1
+        switch kind {
+        case "insert": report.inserts += 1
+        case "update": report.updates += 1
+        case "delete": report.deletes += 1
+        default: report.selects += 1
+        }
+        do { return try session.query(statement) } catch {
+            record(kind: kind, table: table, statement: statement, error: "\(error)", at: sentAt)
+            return nil
+        }
+    }
+
+    private func record(kind: String, table: String, statement: String, error: String, at elapsed: Double? = nil) {
+        report.failed += 1
+        report.failedByKind[kind, default: 0] += 1
+        if report.failures.count < Self.failureLimit {
+            report.failures.append(TrafficFailure(statement: statement, error: error,
+                                                  elapsed: elapsed ?? Date().timeIntervalSince(startTime), kind: kind, table: table))
+        }
+    }
+
+    /// A value for a column: the SQL text, and its text form when it is a plain literal.
+    private func value(_ column: ColumnShape, in target: inout Target) -> (sql: String, text: String?)? {
+        let d = dialect
+        let kind = ColumnKind.of(column, in: target.table, engine: engine)
+        let unique = target.table.uniqueColumns.contains(column.name)
+        if unique, let next = target.counters[column.name] {
+            target.counters[column.name] = next + 2
+            return ("\(next)", "\(next)")
+        }
+        if unique {
+            switch kind {
+            case .text(let maxLength):
+                var text = "\(tag)-\(random.next() % 1_000_000_000)"
+                if column.name.lowercased().contains("email") { text = "u\(text)@example.com" }
+                if let maxLength, text.count > maxLength { text = String(text.suffix(maxLength)) }
+                return (d.literal(text), text)
+            case .uuid:
+                let text = UUID().uuidString.lowercased()
+                return (d.literal(text), text)
+            default: break
+            }
+        }
+        // Other values: the seeding expression for a row number past any seeded one.
+        let g = 500_000 + Int64(random.next() % 1_000_000)
+        guard let sql = SeedExpression(dialect: d).value(column, kind: kind, table: target.table.name, g: "\(g)",
+                                                         unique: unique, base: 0) else { return nil }
+        return (sql, nil)
+    }
+
+    private func insert(_ target: inout Target, _ session: SQLSession) -> Bool {
+        let d = dialect
+        let table = target.table
+        var names: [String] = []
+        var values: [String] = []
+        var keyText: [String: String] = [:]
+        var given = Set<String>()
+        for (index, foreignKey) in table.foreignKeys.enumerated() {
+            guard !foreignKey.columns.contains(where: given.contains) else { continue }
+            let required = foreignKey.columns.contains { table.column($0)?.mustBeGiven ?? false }
+            let samples = target.parentKeys[index]
+            guard !samples.isEmpty, required || random.next() % 2 == 0 else { continue }
+            let row = samples[Int(random.next() % UInt64(samples.count))]
+            for (column, parentValue) in zip(foreignKey.columns, row) where table.column(column) != nil {
+                names.append(column)
+                values.append(parentValue.map(d.literal) ?? "NULL")
+                keyText[column] = parentValue
+                given.insert(column)
+            }
+        }
+        for column in table.columns where !column.generated && !given.contains(column.name) {
+            let needed = column.mustBeGiven || target.key.contains(column.name)
+            guard needed || random.next() % 4 != 0 else { continue }
+            guard let generated = value(column, in: &target) else {
+                if needed { names.append(column.name); values.append("NULL") }
+                continue
+            }
+            names.append(column.name)
+            values.append(generated.sql)
+            keyText[column.name] = generated.text
+        }
+        let head = names.isEmpty
+            ? "INSERT INTO \(d.identifier(table.name)) \(engine == .postgresql ? "DEFAULT VALUES" : "() VALUES ()")"
+            : "INSERT INTO \(d.identifier(table.name)) (\(names.map(d.identifier).joined(separator: ", "))) VALUES (\(values.joined(separator: ", ")))"
+        var statement = head
+        let knownKey = target.key.allSatisfy { keyText[$0] != nil }
+        if !target.key.isEmpty && !knownKey {
+            switch engine {
+            case .postgresql:
+                statement += " RETURNING \(d.jsonArray(target.key.map { d.text(d.identifier($0)) }))"
+            case .mysql:
+                // Only an AUTO_INCREMENT key alone can be read back.
+                if target.key.count == 1 && target.keyGenerated {
+                    statement += "; SELECT JSON_ARRAY(CAST(LAST_INSERT_ID() AS CHAR))"
+                }
+            }
+        }
+        guard let rows = send("insert", table.name, statement, session) else { return false }
+        if knownKey && !target.key.isEmpty {
+            target.written.append(target.key.map { keyText[$0]! })
+        } else if let row = (try? TrafficSQL.rows(rows))?.first, row.count == target.key.count, !row.contains(where: { $0 == nil }) {
+            target.written.append(row.map { $0! })
+        }
+        return true
+    }
+
+    private func ownRow(_ target: inout Target) -> [String]? {
+        guard !target.written.isEmpty else { return nil }
+        return target.written[Int(random.next() % UInt64(target.written.count))]
+    }
+
+    private func update(_ target: inout Target, _ session: SQLSession) -> Bool {
+        let d = dialect
+        let table = target.table
+        let foreign = Set(table.foreignKeys.flatMap(\.columns))
+        let candidates = table.columns.filter {
+            !$0.generated && !target.key.contains($0.name) && !table.uniqueColumns.contains($0.name) && !foreign.contains($0.name)
+        }
+        guard let key = ownRow(&target), !candidates.isEmpty else { return select(&target, session) }
+        let column = candidates[Int(random.next() % UInt64(candidates.count))]
+        guard let generated = value(column, in: &target) else { return select(&target, session) }
+        let statement = "UPDATE \(d.identifier(table.name)) SET \(d.identifier(column.name)) = \(generated.sql) WHERE \(d.keyCondition(target.key, key))"
+        return send("update", table.name, statement, session) != nil
+    }
+
+    private func delete(_ target: inout Target, _ session: SQLSession) -> Bool {
+        let d = dialect
+        guard let key = ownRow(&target) else { return insert(&target, session) }
+        let statement = "DELETE FROM \(d.identifier(target.table.name)) WHERE \(d.keyCondition(target.key, key))"
+        guard send("delete", target.table.name, statement, session) != nil else { return false }
+        target.written.removeAll { $0 == key }
+        return true
+    }
+
+    /// Reads every column it knows of one row: its own (which must be there) or a seeded one.
+    private func select(_ target: inout Target, _ session: SQLSession) -> Bool {
+        let d = dialect
+        let table = target.table
+        guard !target.key.isEmpty else { return true }
+        let own = random.next() % 2 == 0 ? ownRow(&target) : nil
+        let key: [String?]
+        if let own { key = own } else if !target.seededKeys.isEmpty {
+            key = target.seededKeys[Int(random.next() % UInt64(target.seededKeys.count))]
+        } else if let any = ownRow(&target) { key = any } else { return true }
+        let statement = "SELECT 1 AS _cutover_found, \(table.columns.map { d.identifier($0.name) }.joined(separator: ", ")) FROM \(d.identifier(table.name)) WHERE \(d.keyCondition(target.key, key))"
+        guard let rows = send("select", table.name, statement, session) else { return false }
+        if own != nil && !rows.contains(where: { $0.hasPrefix("1") }) {
+            record(kind: "select", table: table.name, statement: statement, error: "a row this version wrote is missing")
+        }
+        return true
+    }
+}
+
+/// A small seeded generator, so a run's statement mix is repeatable from its seed.
+struct SplitMix64 {
+    private var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}

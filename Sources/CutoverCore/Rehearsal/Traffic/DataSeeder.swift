@@ -1,0 +1,247 @@
+import Foundation
+
+/// Fills tables with realistic rows, set-based: one `INSERT … SELECT` over `generate_series`
+/// (PostgreSQL) or a `seq_1_to_N` table (MariaDB's Sequence engine) per table, so 100,000 rows
+/// take about a second. Tables are filled parents first; a foreign key points at an existing
+/// parent row (chosen through the parent's row numbers); unique values come from the row number;
+/// rows a check constraint would refuse are filtered out by the same check in the SELECT. When
+/// that filter cannot run (a check on a column the table fills itself), batches of decreasing
+/// size are tried and the rows that still fail are skipped. Columns the table fills itself
+/// (identity, serial, AUTO_INCREMENT, generated) are left out.
+public struct DataSeeder {
+    public let engine: MigrationSpec.Engine
+    /// Failing statements tolerated per table before the rest of its rows are given up.
+    public var failureBudget = 200
+
+    public init(engine: MigrationSpec.Engine) { self.engine = engine }
+
+    private var dialect: TrafficSQL { TrafficSQL(engine) }
+
+    /// Seeds `rows` rows into each of `tables` (names in `shape`; unknown names are reported, not thrown).
+    public func seed(shape: AppShape, tables: [String], rows: Int, session: SQLSession) throws -> SeedReport {
+        var report = SeedReport(tables: [])
+        for name in Self.dependencyOrder(shape: shape, tables: tables) {
+            guard let table = shape.table(name) else {
+                report.tables.append(.init(table: name, requested: rows, inserted: 0, skipped: rows, seconds: 0,
+                                           notes: ["no such table in the schema"]))
+                continue
+            }
+            report.tables.append(try seed(table: table, rows: rows, session: session))
+        }
+        return report
+    }
+
+    /// Parents before children among `tables` (self references ignored; a cycle keeps the given order).
+    static func dependencyOrder(shape: AppShape, tables: [String]) -> [String] {
+        var remaining = tables.reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
+        var ordered: [String] = []
+        while !remaining.isEmpty {
+            let ready = remaining.firstIndex { name in
+                let parents = shape.table(name)?.foreignKeys.map(\.referencedTable).filter { $0 != name } ?? []
+                return parents.allSatisfy { !remaining.contains($0) }
+            } ?? 0
+            ordered.append(remaining.remove(at: ready))
+        }
+        return ordered
+    }
+
+    private struct Parent {
+        var foreignKey: ForeignKeyShape
+        var source: String  // a subquery (PostgreSQL) or a helper table (MariaDB) with rn, v0, v1, …
+        var count: Int64
+        var oneToOne: Bool
+    }
+
+    private func seed(table: TableShape, rows requested: Int, session: SQLSession) throws -> SeedReport.Table {
+        let started = Date()
+        let d = dialect
+        var notes: [String] = []
+        let quotedTable = d.identifier(table.name)
+        let existing = try d.count(table.name, session: session)
+        let uniqueColumns = table.uniqueColumns
+        let columns = table.columns.filter { !$0.generated }
+        var helperTables: [String] = []
+        defer { for helper in helperTables { try? session.execute("DROP TABLE IF EXISTS \(d.identifier(helper))") } }
+
+        // Foreign keys: each one reads the parent's key values by row number.
+        var parents: [Parent] = []
+        var fkColumn: [String: (parent: Int, position: Int)] = [:]
+        var limit = Int64(requested)
+        for (index, foreignKey) in table.foreignKeys.enumerated() {
+            guard foreignKey.columns.allSatisfy({ name in columns.contains { $0.name == name } }),
+                  fkColumn.keys.allSatisfy({ !foreignKey.columns.contains($0) }) else { continue }
+            let parentName = d.identifier(foreignKey.referencedTable)
+            let values = foreignKey.referencedColumns.enumerated().map { "\(d.identifier($1)) AS v\($0)" }.joined(separator: ", ")
+            let order = foreignKey.referencedColumns.map(d.identifier).joined(separator: ", ")
+            let notNull = foreignKey.referencedColumns.map { "\(d.identifier($0)) IS NOT NULL" }.joined(separator: " AND ")
+            let select = "SELECT row_number() OVER (ORDER BY \(order)) AS rn, \(values) FROM \(parentName) WHERE \(notNull)"
+            let count: Int64
+            let source: String
+            if foreignKey.referencedTable == table.name {
+                count = existing
+            } else {
+                count = try d.count(foreignKey.referencedTable, where: notNull, session: session)
+            }
+            switch engine {
+            case .postgresql:
+                source = "(\(select))"
+            case .mysql:
+                // A keyed helper table: MariaDB would join a derived table row by row.
+                let helper = "_cutover_seed_\(table.name.prefix(30))_fk\(index)"
+                try session.execute("DROP TABLE IF EXISTS \(d.identifier(helper))")
+                try session.execute("CREATE TABLE \(d.identifier(helper)) (rn BIGINT NOT NULL PRIMARY KEY) \(select)")
+                helperTables.append(helper)
+                source = d.identifier(helper)
+            }
+            let nullable = foreignKey.columns.allSatisfy { name in table.column(name)?.nullable ?? false }
+            if count == 0 {
+                if nullable { notes.append("\(foreignKey.columns.joined(separator: ", ")) left NULL: \(foreignKey.referencedTable) has no rows"); continue }
+                notes.append("not seeded: \(foreignKey.referencedTable) has no rows for \(foreignKey.columns.joined(separator: ", "))")
+                return .init(table: table.name, requested: requested, inserted: 0, skipped: requested,
+                             seconds: Date().timeIntervalSince(started), notes: notes)
+            }
+            // A foreign key that is itself unique (one-to-one) needs one parent per row.
+            let oneToOne = ([table.primaryKey] + table.uniques).contains { set in !set.isEmpty && set.allSatisfy(foreignKey.columns.contains) }
+            if oneToOne && count < limit {
+                notes.append("\(count) rows: \(foreignKey.columns.joined(separator: ", ")) is unique and \(foreignKey.referencedTable) has \(count) rows")
+                limit = count
+            }
+            for (position, name) in foreignKey.columns.enumerated() { fkColumn[name] = (parents.count, position) }
+            parents.append(Parent(foreignKey: foreignKey, source: source, count: count, oneToOne: oneToOne))
+        }
+
+        // Unique integer columns continue above the largest existing value.
+        var bases: [String: Int64] = [:]
+        for column in columns where uniqueColumns.contains(column.name) && fkColumn[column.name] == nil {
+            let kind = ColumnKind.of(column, in: table, engine: engine)
+            switch kind {
+            case .integer, .decimal:
+                let maximum = try TrafficSQL.rows(session.query(
+                    "SELECT \(d.jsonArray([d.text("max(\(d.identifier(column.name)))")])) FROM \(quotedTable)")).first?.first ?? nil
+                bases[column.name] = maximum.flatMap { Int64($0.split(separator: ".").first ?? "") } ?? 0
+            default: break
+            }
+            // A unique set made only of narrow types limits the row count to what they can tell apart.
+            if let capacity = kind.capacity(above: bases[column.name] ?? 0),
+               table.uniques.contains(where: { $0 == [column.name] }) || table.primaryKey == [column.name] {
+                let available = kind.isInteger ? capacity : max(0, capacity - existing)
+                if available < limit {
+                    notes.append("\(available) rows: unique \(column.name) (\(column.dataType)) has no more distinct values")
+                    limit = available
+                }
+            }
+        }
+
+        let g = engine == .postgresql ? "s.g" : "s.seq"
+        let expressions = SeedExpression(dialect: d)
+        var selectList: [String] = []
+        var names: [String] = []
+        for column in columns {
+            let kind = ColumnKind.of(column, in: table, engine: engine)
+            var value: String
+            if let (parent, position) = fkColumn[column.name] {
+                value = "f\(parent).v\(position)"
+            } else if let expression = expressions.value(column, kind: kind, table: table.name, g: g,
+                                                         unique: uniqueColumns.contains(column.name), base: bases[column.name] ?? 0) {
+                value = expression
+            } else if column.nullable || column.hasDefault {
+                notes.append("\(column.name) (\(column.dataType)): no generator for this type, left to its default")
+                continue
+            } else {
+                value = "NULL"
+            }
+            // Mostly filled: an occasional NULL where allowed, never in a key.
+            if column.nullable && !uniqueColumns.contains(column.name) {
+                value = "CASE WHEN \(g) % 20 = 0 THEN NULL ELSE \(value) END"
+            }
+            selectList.append("\(value) AS \(d.identifier(column.name))")
+            names.append(d.identifier(column.name))
+        }
+        guard !names.isEmpty else {
+            notes.append("every column is filled by the table itself")
+            return try seedDefaults(table: table, rows: Int(limit), session: session, started: started, notes: notes)
+        }
+        let joins = parents.enumerated().map { index, parent in
+            let mapping = parent.oneToOne ? "(\(g) - \(existing))" : "(1 + ((\(g) * 7919) % \(parent.count)))"
+            return " LEFT JOIN \(parent.source) AS f\(index) ON f\(index).rn = \(mapping)"
+        }.joined()
+        let filter = table.checks.isEmpty ? "" : " WHERE " + table.checks.map { "(\($0)) IS NOT FALSE" }.joined(separator: " AND ")
+        func statement(_ from: Int64, _ to: Int64, filtered: Bool) -> String {
+            let series = engine == .postgresql ? "generate_series(\(from), \(to)) AS s(g)" : "seq_\(from)_to_\(to) AS s"
+            return "INSERT INTO \(quotedTable) (\(names.joined(separator: ", "))) SELECT \(names.joined(separator: ", ")) FROM (SELECT "
+                + selectList.joined(separator: ", ") + " FROM \(series)\(joins)) AS _cutover_rows\(filtered ? filter : "")"
+        }
+        let first = existing + 1
+        let last = existing + limit
+        var skipped = requested - Int(limit)
+        if limit > 0 {
+            var done = false
+            if !filter.isEmpty {
+                do { try session.execute(statement(first, last, filtered: true)); done = true } catch {
+                    notes.append("check filter not usable (\(Self.firstLine(error))); inserting in batches")
+                }
+            } else {
+                do { try session.execute(statement(first, last, filtered: false)); done = true } catch {
+                    notes.append("one statement failed (\(Self.firstLine(error))); inserting in batches")
+                }
+            }
+            if !done {
+                var budget = failureBudget
+                var lastError = ""
+                func insert(_ from: Int64, _ to: Int64) {
+                    guard budget > 0 else { skipped += Int(to - from + 1); return }
+                    do { try session.execute(statement(from, to, filtered: false)) } catch {
+                        budget -= 1
+                        lastError = Self.firstLine(error)
+                        if from == to { skipped += 1; return }
+                        let step = max(1, (to - from + 1 + 9) / 10)
+                        var start = from
+                        while start <= to { insert(start, min(to, start + step - 1)); start += step }
+                    }
+                }
+                let step = max(1, (limit + 9) / 10)
+                var start = first
+                while start <= last { insert(start, min(last, start + step - 1)); start += step }
+                if skipped > requested - Int(limit) { notes.append("rows skipped; last error: \(lastError)") }
+            }
+        }
+        try advanceSequences(table: table, session: session)
+        let after = try d.count(table.name, session: session)
+        let inserted = Int(after - existing)
+        return .init(table: table.name, requested: requested, inserted: inserted, skipped: max(skipped, requested - inserted),
+                     seconds: Date().timeIntervalSince(started), notes: notes)
+    }
+
+    /// A table whose every column fills itself: rows of defaults, set-based.
+    private func seedDefaults(table: TableShape, rows: Int, session: SQLSession, started: Date, notes: [String]) throws -> SeedReport.Table {
+        let d = dialect
+        guard let column = table.columns.first, rows > 0 else {
+            return .init(table: table.name, requested: rows, inserted: 0, skipped: rows, seconds: 0, notes: notes)
+        }
+        switch engine {
+        case .postgresql:
+            // serial and identity columns alike take their default only from DEFAULT VALUES.
+            try session.execute("DO $cutover$ BEGIN FOR i IN 1..\(rows) LOOP INSERT INTO \(d.identifier(table.name)) DEFAULT VALUES; END LOOP; END $cutover$")
+        case .mysql:
+            try session.execute("INSERT INTO \(d.identifier(table.name)) (\(d.identifier(column.name))) SELECT NULL FROM seq_1_to_\(rows)")
+        }
+        return .init(table: table.name, requested: rows, inserted: rows, skipped: 0, seconds: Date().timeIntervalSince(started), notes: notes)
+    }
+
+    /// Sequences behind serial/identity columns are set past the largest key (values may have been given).
+    private func advanceSequences(table: TableShape, session: SQLSession) throws {
+        guard engine == .postgresql else { return }  // AUTO_INCREMENT moves past explicit values by itself
+        let d = dialect
+        for column in table.columns where column.generated && ColumnKind.of(column, in: table, engine: engine).isInteger {
+            let name = d.literal(d.identifier(table.name))
+            _ = try session.query("""
+                SELECT setval(s, m) FROM (SELECT pg_get_serial_sequence(\(name), \(d.literal(column.name))) AS s, \
+                (SELECT max(\(d.identifier(column.name))) FROM \(d.identifier(table.name))) AS m) AS x WHERE s IS NOT NULL AND m IS NOT NULL
+                """)
+        }
+    }
+
+    static func firstLine(_ error: Error) -> String {
+        String("\(error)".split(separator: "\n").first ?? "")
+    }
+}
