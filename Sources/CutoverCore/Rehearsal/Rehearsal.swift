@@ -106,10 +106,6 @@ public final class Rehearsal {
         }
         let base = try app.snapshot()
 
-        let traffic: TrafficDriver = options.rows > 0 ? try makeTraffic(environment: environment) : NoTraffic()
-        report.checks.append("seed: " + (try traffic.seed()))
-        try traffic.fingerprint()
-
         let appName = stages.lazy.flatMap { $0.release.jobs }.compactMap { $0.containers.first?.value("PGAPPNAME") }.first ?? "cutover"
         let monitorSession = try environment.adminSession()
         defer { monitorSession.close() }
@@ -130,6 +126,24 @@ public final class Rehearsal {
         let jobsFolder = environment.scratch.file("jobs")
         try FileManager.default.createDirectory(atPath: jobsFolder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o711])
         let player = JobPlayer(context: context, folder: jobsFolder) { file in monitor.setFile(file) }
+
+        let traffic: TrafficDriver
+        if options.rows > 0 {
+            let newShape = try shapeAfterMigration(stages: stages, environment: environment, context: context, report: &report)
+            let oldShape = try CatalogShapeReader.read(engine: spec.database.engine, session: app, tables: nil)
+            var touched = AppTrafficDriver.namedTables(spec)
+            for table in oldShape.excludingInternal().tables where newShape.excludingInternal().table(table.name) != table { touched.insert(table.name) }
+            for table in newShape.excludingInternal().tables where oldShape.table(table.name) == nil { touched.insert(table.name) }
+            let connection = environment.appConnection
+            let psql = environment.server.client
+            traffic = AppTrafficDriver(engine: spec.database.engine, oldShape: oldShape, newShape: newShape, touched: touched, rows: options.rows,
+                                       lockTimeout: "\(spec.runner.lockTimeout.milliseconds)ms", expectations: AppTrafficDriver.expectations(spec),
+                                       session: app, connect: { try PostgresSession(connection: connection, psql: psql) })
+        } else {
+            traffic = NoTraffic()
+        }
+        report.checks.append("seed: " + (try traffic.seed()))
+        try traffic.fingerprint()
         let lockLimit = Double(spec.runner.lockTimeout.milliseconds) / 1000
 
         var serving: [AppVersion] = [.old]
@@ -240,9 +254,20 @@ public final class Rehearsal {
         } else {
             section.traffic.append(.init(version: version, sent: tally.sent, failed: tally.failed))
         }
-        for failure in tally.failures.prefix(3) {
-            report.failures.append(.init(stage: "\(section.direction) \(section.title)", phase: section.phases.joined(separator: "+"), job: nil, file: nil,
-                                         version: version, statement: failure.statement, error: failure.error))
+        // One failure per distinct server error and version: the first statement that got it, and how many did.
+        var seen: [String: Int] = [:]
+        for failure in tally.failures {
+            let error = failure.error.split(separator: "\n").first.map(String.init) ?? failure.error
+            seen[error, default: 0] += 1
+            if seen[error] == 1 {
+                report.failures.append(.init(stage: "\(section.direction) \(section.title)", phase: section.phases.joined(separator: "+"), job: nil, file: nil,
+                                             version: version, statement: failure.statement, error: failure.error))
+            }
+        }
+        for (error, count) in seen where count > 1 {
+            if let index = report.failures.lastIndex(where: { $0.version == version && $0.error.hasPrefix(error) }) {
+                report.failures[index].error += "\n(\(count) statements of the \(version.rawValue) version failed like this in this stage)"
+            }
         }
     }
 
@@ -292,8 +317,36 @@ public final class Rehearsal {
         return stages
     }
 
-    func makeTraffic(environment: RehearsalEnvironment) throws -> TrafficDriver {
-        NoTraffic()
+    /// The new version's shape: every forward stage's Jobs played, in order, on a second database
+    /// loaded with the base schema, then its catalog read (quarantined `_cutover` names are dropped
+    /// by the traffic). A Job that fails here fails in the real pass too; the shape is then what
+    /// the Jobs before it left.
+    private func shapeAfterMigration(stages: [PlannedStage], environment: RehearsalEnvironment, context: JobPlayer.Context,
+                                     report: inout RehearsalReport) throws -> AppShape {
+        let name = String((environment.database + "_shape").prefix(63))
+        try environment.createSideDatabase(name)
+        defer { environment.dropSideDatabase(name) }
+        let session = try environment.appSession(database: name)
+        defer { session.close() }
+        if let schemaPath { try session.apply(file: schemaPath) }
+        var side = context
+        side.overrides["DB_NAME"] = name
+        let folder = environment.scratch.file("shape-jobs")
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o711])
+        let player = JobPlayer(context: side, folder: folder) { _ in }
+        var index = 0
+        outer: for planned in stages where planned.direction == "forward" {
+            let ordered = planned.release.ordered(planned.action)
+            for job in ordered.pre + ordered.plain + ordered.post {
+                index += 1
+                let run = try player.play(job, configMaps: planned.release.configMaps, index: index)
+                if !run.succeeded {
+                    report.checks.append("new version's shape: taken after Job \(job.name) failed in the pre-pass")
+                    break outer
+                }
+            }
+        }
+        return try CatalogShapeReader.read(engine: plan.spec.database.engine, session: session, tables: nil)
     }
 }
 

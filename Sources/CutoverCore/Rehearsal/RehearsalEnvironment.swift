@@ -97,6 +97,25 @@ final class RehearsalEnvironment: @unchecked Sendable {
         try createRoleAndDatabase()
     }
 
+    /// Another database owned by the role (the shape pre-pass plays the forward stages there).
+    func createSideDatabase(_ name: String) throws {
+        let admin = try server.session(database: server.admin.database)
+        defer { admin.close() }
+        try admin.execute("CREATE DATABASE \(PostgresIdentifier.quote(name)) OWNER \(PostgresIdentifier.quote(role)) TEMPLATE template0 ENCODING 'UTF8'")
+    }
+
+    func dropSideDatabase(_ name: String) {
+        guard let admin = try? server.session(database: server.admin.database) else { return }
+        defer { admin.close() }
+        try? server.dropDatabase(name, using: admin)
+    }
+
+    func appSession(database name: String) throws -> SQLSession {
+        var connection = appConnection
+        connection.database = name
+        return try PostgresSession(connection: connection, psql: server.client)
+    }
+
     private func createRoleAndDatabase() throws {
         let admin = try server.session(database: server.admin.database)
         defer { admin.close() }

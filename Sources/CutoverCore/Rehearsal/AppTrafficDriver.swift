@@ -1,0 +1,177 @@
+import Foundation
+
+/// The rehearsal's traffic through the traffic library (`Traffic/`): the old version uses the
+/// base schema's shape, the new version the shape after the whole forward migration (quarantined
+/// `_cutover` names excluded); both work on the tables the migration touches. Seeded rows are
+/// fingerprinted by key range before anything runs; afterwards they must be unchanged, and every
+/// row either version wrote (and did not delete itself) must still be there, on the tables of the
+/// base schema.
+final class AppTrafficDriver: TrafficDriver {
+    let engine: MigrationSpec.Engine
+    let oldShape: AppShape
+    let newShape: AppShape
+    let oldTables: [String]
+    let newTables: [String]
+    let seedTables: [String]
+    let rows: Int
+    let lockTimeout: String
+    let expectations: [ColumnExpectation]
+    let session: SQLSession
+    let connect: () throws -> SQLSession
+    private var running: [AppVersion: AppTraffic] = [:]
+    private var written: [AppVersion: [String: [[String]]]] = [:]
+    private var keyColumns: [String: [String]] = [:]
+    private var before: TableFingerprint?
+    private var runs = 0
+
+    init(engine: MigrationSpec.Engine, oldShape: AppShape, newShape: AppShape, touched: Set<String>, rows: Int, lockTimeout: String,
+         expectations: [ColumnExpectation], session: SQLSession, connect: @escaping () throws -> SQLSession) {
+        self.engine = engine
+        self.oldShape = oldShape.excludingInternal()
+        self.newShape = newShape.excludingInternal()
+        oldTables = self.oldShape.tables.map(\.name).filter(touched.contains)
+        newTables = self.newShape.tables.map(\.name).filter(touched.contains)
+        // Touched tables and, transitively, the tables their foreign keys reference (filled first by the seeder).
+        var seed = Set(oldTables)
+        var queue = oldTables
+        while let name = queue.popLast() {
+            for key in self.oldShape.table(name)?.foreignKeys ?? [] where !seed.contains(key.referencedTable) {
+                seed.insert(key.referencedTable)
+                queue.append(key.referencedTable)
+            }
+        }
+        seedTables = self.oldShape.tables.map(\.name).filter(seed.contains)
+        self.rows = rows
+        self.lockTimeout = lockTimeout
+        self.expectations = expectations
+        self.session = session
+        self.connect = connect
+    }
+
+    func seed() throws -> String {
+        guard !seedTables.isEmpty else { return "no touched table in the base schema to seed" }
+        let report = try DataSeeder(engine: engine).seed(shape: seedShape, tables: seedTables, rows: rows, session: session)
+        var line = "\(report.inserted) rows into \(report.tables.map(\.table).joined(separator: ", ")) in \(RehearsalReport.seconds(report.seconds))"
+        let skipped = report.tables.reduce(0) { $0 + $1.skipped }
+        if skipped > 0 { line += " (\(skipped) skipped)" }
+        return line
+    }
+
+    /// The base shape plus the foreign keys and unique keys the migration adds between columns that
+    /// already exist: production data satisfies a constraint its migration validates (or the
+    /// migration fails there too), so the seeded rows must as well.
+    var seedShape: AppShape {
+        var shape = oldShape
+        for index in shape.tables.indices {
+            let table = shape.tables[index]
+            guard let later = newShape.table(table.name) else { continue }
+            let known = Set(table.columns.map(\.name))
+            for key in later.foreignKeys where !table.foreignKeys.contains(key) && key.columns.allSatisfy(known.contains)
+                && (oldShape.table(key.referencedTable).map { referenced in key.referencedColumns.allSatisfy { column in referenced.column(column) != nil } } ?? false) {
+                shape.tables[index].foreignKeys.append(key)
+            }
+            for unique in later.uniques where !table.uniques.contains(unique) && unique.allSatisfy(known.contains) {
+                shape.tables[index].uniques.append(unique)
+            }
+        }
+        return shape
+    }
+
+    func start(_ version: AppVersion) {
+        guard running[version] == nil else { return }
+        runs += 1
+        let traffic = AppTraffic(version: version.rawValue, shape: version == .old ? oldShape : newShape,
+                                 tables: version == .old ? oldTables : newTables, engine: engine, connect: connect,
+                                 lockTimeout: lockTimeout, seed: UInt64(runs) &* 0x9E37_79B9)
+        running[version] = traffic
+        traffic.start()
+    }
+
+    func stop(_ version: AppVersion) -> TrafficTally {
+        guard let traffic = running.removeValue(forKey: version) else { return TrafficTally() }
+        let report = traffic.stop()
+        for (table, keys) in report.writtenKeys { written[version, default: [:]][table, default: []] += keys }
+        for (table, columns) in report.keyColumns { keyColumns[table] = columns }
+        return TrafficTally(sent: report.sent, failed: report.failed,
+                            failures: report.failures.map { .init(statement: $0.statement, error: $0.error, at: $0.elapsed) })
+    }
+
+    func checkCompleteness() throws -> [String] {
+        try Completeness.check(expectations: expectations, session: session, engine: engine)
+    }
+
+    func fingerprint() throws {
+        before = try TableFingerprint.take(shape: oldShape, tables: seedTables, session: session, engine: engine)
+    }
+
+    func lostRows() throws -> [String] {
+        var excluding: [String: [[String]]] = [:]
+        for keys in written.values { for (table, list) in keys { excluding[table, default: []] += list } }
+        var problems: [String] = []
+        if let before {
+            let after = try TableFingerprint.take(shape: oldShape, tables: seedTables, session: session, engine: engine, excluding: excluding)
+            problems += before.lost(comparedTo: after)
+        }
+        // Every row an app version wrote and kept must still be there (tables of the base schema only).
+        for version in AppVersion.allCases {
+            for (table, keys) in (written[version] ?? [:]).sorted(by: { $0.key < $1.key }) where oldShape.table(table) != nil {
+                guard let columns = keyColumns[table], columns.count == 1, !keys.isEmpty else { continue }
+                let column = PostgresIdentifier.quote(columns[0])
+                var found = 0
+                for chunk in stride(from: 0, to: keys.count, by: 500) {
+                    let list = keys[chunk..<min(chunk + 500, keys.count)].compactMap(\.first).map(PostgresIdentifier.literal).joined(separator: ", ")
+                    found += Int(try session.query("SELECT count(*) FROM \(PostgresIdentifier.quote(table)) WHERE \(column)::text IN (\(list))").first ?? "0") ?? 0
+                }
+                if found < keys.count {
+                    problems.append("\(table): \(keys.count - found) of \(keys.count) rows the \(version.rawValue) version wrote are gone")
+                }
+            }
+        }
+        return problems
+    }
+
+    /// What the new version expects filled when it starts, read from the spec's changes: a renamed
+    /// column (where its source is set), a column added or altered with `up`, a column made NOT NULL.
+    static func expectations(_ spec: MigrationSpec) -> [ColumnExpectation] {
+        var out: [ColumnExpectation] = []
+        for change in spec.changes {
+            switch change.operation {
+            case let .renameColumn(table, from, to):
+                out.append(ColumnExpectation(table: table.value, column: to.value, source: from.value))
+            case let .addColumn(table, column, up):
+                if up != nil || (!column.nullable && column.defaultValue == nil) {
+                    out.append(ColumnExpectation(table: table.value, column: column.name.value))
+                }
+            case let .alterColumn(alter):
+                if alter.up != nil || alter.nullable?.value == false {
+                    out.append(ColumnExpectation(table: alter.table.value, column: alter.column.value))
+                } else if alter.type != nil {
+                    out.append(ColumnExpectation(table: alter.table.value, column: alter.column.value, source: alter.column.value))
+                }
+            default:
+                break
+            }
+        }
+        return out
+    }
+
+    /// Tables the spec's changes name; with the tables whose shape the migration changes, what the traffic works on.
+    static func namedTables(_ spec: MigrationSpec) -> Set<String> {
+        var out: Set<String> = []
+        for change in spec.changes {
+            switch change.operation {
+            case let .addColumn(table, _, _), let .dropColumn(table, _, _), let .renameColumn(table, _, _),
+                 let .dropIndex(_, table), let .addCheck(_, table, _), let .addUnique(_, table, _):
+                out.insert(table.value)
+            case let .alterColumn(alter): out.insert(alter.table.value)
+            case let .createTable(name, _, _, _), let .dropTable(name): out.insert(name.value)
+            case let .renameTable(from, to): out.formUnion([from.value, to.value])
+            case let .createIndex(index): out.insert(index.table.value)
+            case let .addForeignKey(_, table, _, references, _): out.formUnion([table.value, references.table.value])
+            case .sql: break
+            }
+        }
+        for table in spec.checksum?.tables ?? [] { out.insert(table.value) }
+        return out
+    }
+}
