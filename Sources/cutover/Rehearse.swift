@@ -39,10 +39,17 @@ struct Rehearse: ParsableCommand {
     func run() throws {
         let compiler = Compiler(limits: options.limits)
         let batch = SpecBatch(paths: specs, compiler: compiler)
-        batch.report(options)
-        guard batch.ioErrors.isEmpty, !options.isFailure(batch.diagnostics) else { throw ExitCode(1) }
         // --format (shared with the diagnostics): json prints the report as JSON; the others print text.
+        // Standard output holds one JSON document: the diagnostics when there are errors (nothing is
+        // rehearsed), else the report, with warnings as text on standard error.
         let json = options.format == .json
+        let failing = !batch.ioErrors.isEmpty || options.isFailure(batch.diagnostics)
+        if json && !failing {
+            batch.report(DiagnosticOptions.textFormatter, format: .text)
+        } else {
+            batch.report(options)
+        }
+        guard !failing else { throw ExitCode(1) }
         var proven = true
         var reports: [String] = []
         for entry in batch.results {

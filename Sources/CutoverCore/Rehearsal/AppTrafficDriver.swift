@@ -19,6 +19,7 @@ final class AppTrafficDriver: TrafficDriver {
     let session: SQLSession
     let connect: () throws -> SQLSession
     private var running: [AppVersion: AppTraffic] = [:]
+    private var startedAt: [AppVersion: Date] = [:]
     private var written: [AppVersion: [String: [[String]]]] = [:]
     private var keyColumns: [String: [String]] = [:]
     private var before: TableFingerprint?
@@ -84,16 +85,18 @@ final class AppTrafficDriver: TrafficDriver {
                                  tables: version == .old ? oldTables : newTables, engine: engine, connect: connect,
                                  lockTimeout: lockTimeout, seed: UInt64(runs) &* 0x9E37_79B9)
         running[version] = traffic
+        startedAt[version] = Date()
         traffic.start()
     }
 
     func stop(_ version: AppVersion) -> TrafficTally {
         guard let traffic = running.removeValue(forKey: version) else { return TrafficTally() }
         let report = traffic.stop()
+        let origin = (startedAt[version] ?? Date()).timeIntervalSince1970
         for (table, keys) in report.writtenKeys { written[version, default: [:]][table, default: []] += keys }
         for (table, columns) in report.keyColumns { keyColumns[table] = columns }
         return TrafficTally(sent: report.sent, failed: report.failed,
-                            failures: report.failures.map { .init(statement: $0.statement, error: $0.error, at: $0.elapsed) })
+                            failures: report.failures.map { .init(statement: $0.statement, error: $0.error, at: origin + $0.elapsed) })
     }
 
     func checkCompleteness() throws -> [String] {

@@ -81,7 +81,7 @@ public final class JobPlayer: @unchecked Sendable {
 
     /// The mount roots to rewrite: a mount's parent folder when it is not `/` (so the runner's
     /// `/etc/cutover/$side/username` follows `/etc/cutover/db`), else the mount itself.
-    static func roots(_ mounts: [(volume: String, path: String)]) -> [String] {
+    public static func roots(_ mounts: [(volume: String, path: String)]) -> [String] {
         var roots: Set<String> = []
         for mount in mounts {
             let parent = (mount.path as NSString).deletingLastPathComponent
@@ -92,7 +92,7 @@ public final class JobPlayer: @unchecked Sendable {
 
     /// Replaces each root prefix (a whole path component: not inside another path, and followed by
     /// `/`, a quote, a space or the end) with its local folder, in one pass.
-    static func rewrite(_ text: String, roots: [String], local: String) -> String {
+    public static func rewrite(_ text: String, roots: [String], local: String) -> String {
         guard !roots.isEmpty else { return text }
         let alternatives = roots.map(NSRegularExpression.escapedPattern(for:)).joined(separator: "|")
         guard let regex = try? NSRegularExpression(pattern: #"(?<![A-Za-z0-9_./-])("# + alternatives + #")(?=[/"' \n;:)]|$)"#) else { return text }

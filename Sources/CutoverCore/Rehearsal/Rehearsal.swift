@@ -27,6 +27,10 @@ public final class Rehearsal {
         public var locator: ToolLocator
         /// Print a line per stage to stderr (on a terminal).
         public var progress: Bool
+        /// Seconds the app versions keep serving after each Job and after a rollout starts, so each
+        /// state the schema passes through meets statements of every version serving then (in a
+        /// cluster minutes pass there).
+        public var dwell: Double = 0.25
 
         public init(rows: Int = 100_000, keep: Bool = false, databaseURL: String? = nil,
                     locator: ToolLocator = ToolLocator(), progress: Bool = false) {
@@ -146,6 +150,8 @@ public final class Rehearsal {
         try traffic.fingerprint()
         let lockLimit = Double(spec.runner.lockTimeout.milliseconds) / 1000
 
+        // What ran when, to name the phase and Job a failed statement of the app met.
+        var timeline: [(start: Double, end: Double, phase: String, job: String?)] = []
         var serving: [AppVersion] = [.old]
         traffic.start(.old)
         var jobIndex = 0
@@ -162,7 +168,7 @@ public final class Rehearsal {
                 // The runbook waits until the Rollout is fully promoted: the previous version stops serving.
                 let promoted = planned.direction == "forward" ? AppVersion.new : .old
                 for version in serving where version != promoted {
-                    collect(traffic.stop(version), version: version, stage: title, into: &section, report: &report)
+                    collect(traffic.stop(version), version: version, timeline: timeline, into: &section, report: &report)
                 }
                 serving = [promoted]
                 section.notes.append("waited for the Rollout to be promoted: only the \(promoted.rawValue) version serves")
@@ -173,7 +179,9 @@ public final class Rehearsal {
                 for job in jobs {
                     jobIndex += 1
                     _ = monitor.drain()
+                    let jobStarted = Date().timeIntervalSince1970
                     let run = try player.play(job, configMaps: planned.release.configMaps, index: jobIndex)
+                    timeline.append((jobStarted, Date().timeIntervalSince1970, job.component, job.name))
                     let holds = monitor.drain()
                     let longest = holds.first
                     section.jobs.append(.init(name: job.name, hook: hook, attempts: run.attempts, succeeded: run.succeeded,
@@ -184,6 +192,7 @@ public final class Rehearsal {
                                                      file: hold.file, version: nil, statement: nil,
                                                      error: "held \(hold.mode) lock on \(hold.table) for \(RehearsalReport.seconds(hold.seconds)), over the spec's lockTimeout \(RehearsalReport.seconds(lockLimit))\(hold.waiters > 0 ? "; \(hold.waiters) sessions waited" : "")"))
                     }
+                    if run.succeeded && options.rows > 0 { Thread.sleep(forTimeInterval: options.dwell) }
                     if !run.succeeded {
                         report.failures.append(.init(stage: "\(planned.direction) \(planned.index + 1)", phase: job.component, job: job.name,
                                                      file: run.lastFile, version: nil, statement: nil,
@@ -198,8 +207,10 @@ public final class Rehearsal {
             if ok && planned.stage.startsRollout && !planned.release.rollouts.isEmpty && !serving.contains(planned.target) {
                 serving.append(planned.target)
                 traffic.start(planned.target)
+                timeline.append((Date().timeIntervalSince1970, Date().timeIntervalSince1970, "rollout", nil))
                 section.serving.append(serving.map(\.rawValue).joined(separator: "+"))
                 section.notes.append("Rollout \(planned.release.rollouts.joined(separator: ", ")) applied: the \(planned.target.rawValue) version starts serving")
+                if options.rows > 0 { Thread.sleep(forTimeInterval: options.dwell) }
                 if planned.target == .new {
                     let problems = try traffic.checkCompleteness()
                     report.checks.append(problems.isEmpty ? "completeness when the new version starts: ok" : "completeness when the new version starts: \(problems.count) problem(s)")
@@ -212,7 +223,7 @@ public final class Rehearsal {
             if ok { ok = try play(ordered.post, hook: "post-\(planned.action.rawValue)") }
             // Per stage counts: stop and restart each serving version's traffic.
             for version in serving {
-                collect(traffic.stop(version), version: version, stage: title, into: &section, report: &report)
+                collect(traffic.stop(version), version: version, timeline: timeline, into: &section, report: &report)
                 if ok { traffic.start(version) }
             }
             section.seconds = Date().timeIntervalSince(stageStarted)
@@ -246,8 +257,14 @@ public final class Rehearsal {
         return report
     }
 
-    private func collect(_ tally: TrafficTally, version: AppVersion, stage: String, into section: inout RehearsalReport.Section,
-                         report: inout RehearsalReport) {
+    private func collect(_ tally: TrafficTally, version: AppVersion, timeline: [(start: Double, end: Double, phase: String, job: String?)],
+                         into section: inout RehearsalReport.Section, report: inout RehearsalReport) {
+        // The Job running when the statement failed, else the last event before it.
+        func place(_ at: Double) -> (phase: String?, job: String?, during: Bool) {
+            if let running = timeline.last(where: { $0.start <= at && at <= $0.end && $0.job != nil }) { return (running.phase, running.job, true) }
+            if let before = timeline.last(where: { $0.end <= at }) { return (before.phase, before.job, false) }
+            return (nil, nil, false)
+        }
         if let index = section.traffic.firstIndex(where: { $0.version == version }) {
             section.traffic[index].sent += tally.sent
             section.traffic[index].failed += tally.failed
@@ -260,8 +277,10 @@ public final class Rehearsal {
             let error = failure.error.split(separator: "\n").first.map(String.init) ?? failure.error
             seen[error, default: 0] += 1
             if seen[error] == 1 {
-                report.failures.append(.init(stage: "\(section.direction) \(section.title)", phase: section.phases.joined(separator: "+"), job: nil, file: nil,
-                                             version: version, statement: failure.statement, error: failure.error))
+                let where_ = place(failure.at)
+                let context = where_.job.map { where_.during ? "while Job \($0) ran" : "after Job \($0)" } ?? (where_.phase == "rollout" ? "after the rollout started" : "before any Job")
+                report.failures.append(.init(stage: "\(section.direction) \(section.title)", phase: where_.phase, job: where_.job, file: nil,
+                                             version: version, statement: failure.statement, error: failure.error + "\n(\(context))"))
             }
         }
         for (error, count) in seen where count > 1 {

@@ -21,7 +21,7 @@ public struct TrafficTally: Sendable, Codable, Equatable {
     public struct Failure: Sendable, Codable, Equatable {
         public var statement: String
         public var error: String
-        /// Seconds since the rehearsal started.
+        /// When the statement failed (seconds since 1970), to place it among the Jobs.
         public var at: Double
     }
     public var sent = 0
