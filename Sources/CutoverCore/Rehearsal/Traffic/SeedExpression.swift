@@ -8,6 +8,8 @@ struct SeedExpression {
     /// `range`: inclusive bounds a check sets on the column.
     func value(_ column: ColumnShape, kind: ColumnKind, table: String, g: String, unique: Bool, base: Int64,
                range: (low: Int64?, high: Int64?) = (nil, nil)) -> String? {
+        // bigint on PostgreSQL: `g * 7919` must not overflow integer arithmetic for large row numbers.
+        let g = engine == .postgresql ? "(\(g))::bigint" : g
         let raw = plain(kind, type: column.dataType, name: column.name, table: table, g: g, unique: unique,
                         base: max(base, (range.low ?? 1) - 1), range: range)
         guard let raw else { return nil }
