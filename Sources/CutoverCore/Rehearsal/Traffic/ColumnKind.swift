@@ -27,10 +27,108 @@ indirect enum ColumnKind: Equatable, Sendable {
         if let table, engine == .mysql, table.checks.contains(where: { $0.contains("json_valid(`\(column.name)`)") }) {
             return .json
         }
+        let kind: ColumnKind
         switch engine {
-        case .postgresql: return postgres(column.dataType, labels: column.enumLabels)
-        case .mysql: return mariadb(column.dataType, labels: column.enumLabels)
+        case .postgresql: kind = postgres(column.dataType, labels: column.enumLabels)
+        case .mysql: kind = mariadb(column.dataType, labels: column.enumLabels)
         }
+        if case .text = kind, let table, let labels = checkedLabels(column.name, in: table) { return .enumeration(labels) }
+        return kind
+    }
+
+    /// The string literals of a check on this column alone (`status IN ('new', 'paid')`, printed by
+    /// PostgreSQL as `status = ANY (ARRAY['new'::text, …])`): the only values the column accepts.
+    static func checkedLabels(_ column: String, in table: TableShape) -> [String]? {
+        let others = table.columns.map(\.name).filter { $0 != column }
+        for check in table.checks where mentions(check, column) && !others.contains(where: { mentions(check, $0) }) {
+            let labels = literals(check)
+            if !labels.isEmpty && (check.contains("ANY") || check.lowercased().contains(" in (")) { return labels }
+        }
+        return nil
+    }
+
+    /// Numeric bounds a check on this column alone sets (`x > 0`, `x BETWEEN 1 AND 50`, `x <= 9`),
+    /// as inclusive integers; nil where the checks say nothing.
+    static func checkedRange(_ column: String, in table: TableShape) -> (low: Int64?, high: Int64?) {
+        let others = table.columns.map(\.name).filter { $0 != column }
+        var low: Int64?
+        var high: Int64?
+        let escaped = NSRegularExpression.escapedPattern(for: column)
+        let number = #"(-?[0-9]+(?:\.[0-9]+)?)"#
+        let comparison = try? NSRegularExpression(pattern: "(?<![A-Za-z0-9_$])\(escaped)\\s*(>=|>|<=|<)\\s*\(number)", options: [.caseInsensitive])
+        let between = try? NSRegularExpression(pattern: "(?<![A-Za-z0-9_$])\(escaped)\\s+between\\s+\(number)\\s+and\\s+\(number)", options: [.caseInsensitive])
+        for check in table.checks where mentions(check, column) && !others.contains(where: { mentions(check, $0) }) {
+            // Quotes, casts and parentheses out: `((quantity >= (1)::numeric))` → `quantity >= 1`.
+            var text = check.replacingOccurrences(of: "\"", with: "").replacingOccurrences(of: "`", with: "")
+            text = text.replacingOccurrences(of: #"::[A-Za-z ]+"#, with: "", options: .regularExpression)
+            text = text.replacingOccurrences(of: "(", with: " ").replacingOccurrences(of: ")", with: " ")
+            let range = NSRange(text.startIndex..., in: text)
+            func group(_ match: NSTextCheckingResult, _ index: Int) -> String {
+                Range(match.range(at: index), in: text).map { String(text[$0]) } ?? ""
+            }
+            for match in comparison?.matches(in: text, range: range) ?? [] {
+                guard let value = Double(group(match, 2)) else { continue }
+                switch group(match, 1) {
+                case ">=": low = max(low ?? Int64.min, Int64(value.rounded(.up)))
+                case ">": low = max(low ?? Int64.min, Int64(value.rounded(.down)) + 1)
+                case "<=": high = min(high ?? Int64.max, Int64(value.rounded(.down)))
+                default: high = min(high ?? Int64.max, Int64(value.rounded(.up)) - 1)
+                }
+            }
+            for match in between?.matches(in: text, range: range) ?? [] {
+                guard let a = Double(group(match, 1)), let b = Double(group(match, 2)) else { continue }
+                low = max(low ?? Int64.min, Int64(a.rounded(.up)))
+                high = min(high ?? Int64.max, Int64(b.rounded(.down)))
+            }
+        }
+        return (low, high)
+    }
+
+    /// Whether `name` occurs in `expression` as a whole word (bare, "quoted" or `quoted`), outside string literals.
+    static func mentions(_ expression: String, _ name: String) -> Bool {
+        var outside = ""
+        var inString = false
+        for c in expression {
+            if c == "'" { inString.toggle(); outside.append(" "); continue }
+            outside.append(inString ? " " : c)
+        }
+        let characters = Array(outside)
+        let target = Array(name)
+        guard !target.isEmpty, characters.count >= target.count else { return false }
+        func isWord(_ c: Character) -> Bool { c.isLetter || c.isNumber || c == "_" || c == "$" }
+        for start in 0...(characters.count - target.count) where Array(characters[start..<start + target.count]) == target {
+            let before = start > 0 ? characters[start - 1] : " "
+            let after = start + target.count < characters.count ? characters[start + target.count] : " "
+            if !isWord(before) && !isWord(after) { return true }
+        }
+        return false
+    }
+
+    /// The string literals of an expression, '' read as one quote.
+    static func literals(_ expression: String) -> [String] {
+        var result: [String] = []
+        var current = ""
+        var inString = false
+        let characters = Array(expression)
+        var index = 0
+        while index < characters.count {
+            let c = characters[index]
+            if inString {
+                if c == "'" {
+                    if index + 1 < characters.count && characters[index + 1] == "'" { current.append("'"); index += 1 } else {
+                        result.append(current); current = ""; inString = false
+                    }
+                } else if c == "\\" && index + 1 < characters.count {
+                    current.append(characters[index + 1]); index += 1
+                } else {
+                    current.append(c)
+                }
+            } else if c == "'" {
+                inString = true
+            }
+            index += 1
+        }
+        return result
     }
 
     /// The numbers in the first parenthesis: `numeric(10,2)` → [10, 2].

@@ -58,7 +58,6 @@ public struct DataSeeder {
         var notes: [String] = []
         let quotedTable = d.identifier(table.name)
         let existing = try d.count(table.name, session: session)
-        let uniqueColumns = table.uniqueColumns
         let columns = table.columns.filter { !$0.generated }
         var helperTables: [String] = []
         defer { for helper in helperTables { try? session.execute("DROP TABLE IF EXISTS \(d.identifier(helper))") } }
@@ -110,6 +109,7 @@ public struct DataSeeder {
             parents.append(Parent(foreignKey: foreignKey, source: source, count: count, oneToOne: oneToOne))
         }
 
+        let uniqueColumns = Self.injectiveColumns(table, given: Set(columns.map(\.name)), foreign: Set(fkColumn.keys), engine: engine)
         // Unique integer columns continue above the largest existing value.
         var bases: [String: Int64] = [:]
         for column in columns where uniqueColumns.contains(column.name) && fkColumn[column.name] == nil {
@@ -121,9 +121,8 @@ public struct DataSeeder {
                 bases[column.name] = maximum.flatMap { Int64($0.split(separator: ".").first ?? "") } ?? 0
             default: break
             }
-            // A unique set made only of narrow types limits the row count to what they can tell apart.
-            if let capacity = kind.capacity(above: bases[column.name] ?? 0),
-               table.uniques.contains(where: { $0 == [column.name] }) || table.primaryKey == [column.name] {
+            // A narrow type limits the row count to what it can tell apart.
+            if let capacity = kind.capacity(above: bases[column.name] ?? 0) {
                 let available = kind.isInteger ? capacity : max(0, capacity - existing)
                 if available < limit {
                     notes.append("\(available) rows: unique \(column.name) (\(column.dataType)) has no more distinct values")
@@ -142,7 +141,8 @@ public struct DataSeeder {
             if let (parent, position) = fkColumn[column.name] {
                 value = "f\(parent).v\(position)"
             } else if let expression = expressions.value(column, kind: kind, table: table.name, g: g,
-                                                         unique: uniqueColumns.contains(column.name), base: bases[column.name] ?? 0) {
+                                                         unique: uniqueColumns.contains(column.name), base: bases[column.name] ?? 0,
+                                                         range: ColumnKind.checkedRange(column.name, in: table)) {
                 value = expression
             } else if column.nullable || column.hasDefault {
                 notes.append("\(column.name) (\(column.dataType)): no generator for this type, left to its default")
@@ -151,7 +151,7 @@ public struct DataSeeder {
                 value = "NULL"
             }
             // Mostly filled: an occasional NULL where allowed, never in a key.
-            if column.nullable && !uniqueColumns.contains(column.name) {
+            if column.nullable && !table.uniqueColumns.contains(column.name) {
                 value = "CASE WHEN \(g) % 20 = 0 THEN NULL ELSE \(value) END"
             }
             selectList.append("\(value) AS \(d.identifier(column.name))")
@@ -208,8 +208,31 @@ public struct DataSeeder {
         try advanceSequences(table: table, session: session)
         let after = try d.count(table.name, session: session)
         let inserted = Int(after - existing)
+        if inserted < Int(limit) && skipped == requested - Int(limit) {
+            notes.append("\(Int(limit) - inserted) rows left out: a check constraint refuses them")
+        }
         return .init(table: table.name, requested: requested, inserted: inserted, skipped: max(skipped, requested - inserted),
                      seconds: Date().timeIntervalSince(started), notes: notes)
+    }
+
+    /// The columns whose values must differ on every row so that each unique set (and the primary
+    /// key) holds: one per set, the widest one, preferring columns that are not foreign keys (those
+    /// are one-to-one mapped only when the set is made of them alone). A set with a column the
+    /// table fills itself already holds.
+    static func injectiveColumns(_ table: TableShape, given: Set<String>, foreign: Set<String>, engine: MigrationSpec.Engine) -> Set<String> {
+        var chosen = Set<String>()
+        for set in [table.primaryKey] + table.uniques where !set.isEmpty {
+            if set.contains(where: { !given.contains($0) }) || set.contains(where: chosen.contains) { continue }
+            let candidates = set.filter { !foreign.contains($0) }
+            guard !candidates.isEmpty else { continue }  // all foreign keys: the one-to-one mapping handles it
+            let best = candidates.max { a, b in
+                let ca = table.column(a).map { ColumnKind.of($0, in: table, engine: engine).capacity() ?? Int64.max } ?? 0
+                let cb = table.column(b).map { ColumnKind.of($0, in: table, engine: engine).capacity() ?? Int64.max } ?? 0
+                return ca < cb
+            }!
+            chosen.insert(best)
+        }
+        return chosen
     }
 
     /// A table whose every column fills itself: rows of defaults, set-based.

@@ -5,8 +5,13 @@ struct SeedExpression {
     var engine: MigrationSpec.Engine { dialect.engine }
 
     /// `g` is the row-number expression; `base` the largest existing value of a unique integer column.
-    func value(_ column: ColumnShape, kind: ColumnKind, table: String, g: String, unique: Bool, base: Int64) -> String? {
-        let raw = plain(kind, type: column.dataType, name: column.name, table: table, g: g, unique: unique, base: base)
+    /// `range`: inclusive bounds a check sets on the column.
+    func value(_ column: ColumnShape, kind: ColumnKind, table: String, g: String, unique: Bool, base: Int64,
+               range: (low: Int64?, high: Int64?) = (nil, nil)) -> String? {
+        // bigint on PostgreSQL: `g * 7919` must not overflow integer arithmetic for large row numbers.
+        let g = engine == .postgresql ? "(\(g))::bigint" : g
+        let raw = plain(kind, type: column.dataType, name: column.name, table: table, g: g, unique: unique,
+                        base: max(base, (range.low ?? 1) - 1), range: range)
         guard let raw else { return nil }
         switch engine {
         case .postgresql:
@@ -16,16 +21,21 @@ struct SeedExpression {
         }
     }
 
-    private func plain(_ kind: ColumnKind, type: String, name: String, table: String, g: String, unique: Bool, base: Int64) -> String? {
+    private func plain(_ kind: ColumnKind, type: String, name: String, table: String, g: String, unique: Bool, base: Int64,
+                       range: (low: Int64?, high: Int64?) = (nil, nil)) -> String? {
         let pg = engine == .postgresql
         switch kind {
         case .integer(let bits, let unsigned):
             if unique { return "(\(base) + \(g))" }
-            let modulus = bits <= 8 ? (unsigned ? 250 : 120) : bits <= 16 ? 30_000 : 1_000_000
-            return "(1 + ((\(g) * 7919) % \(modulus)))"
+            let low = range.low ?? 1
+            var modulus: Int64 = bits <= 8 ? (unsigned ? 250 : 120) : bits <= 16 ? 30_000 : 1_000_000
+            if let high = range.high { modulus = max(1, min(modulus, high - low + 1)) }
+            return "(\(low) + ((\(g) * 7919) % \(modulus)))"
         case .decimal(let precision, let scale):
             if unique { return "(\(base) + \(g))" }
+            let low = range.low ?? 1
             var modulus: Int64 = 100_000
+            if let high = range.high { modulus = max(1, min(modulus, high - low)) }
             if let precision {
                 let digits = precision - scale
                 var limit: Int64 = 1
@@ -34,7 +44,7 @@ struct SeedExpression {
             }
             let fraction = scale > 0 ? " + ((\(g) % 100) / 100.0)" : ""
             if modulus <= 1 { return scale > 0 ? "((\(g) % 99) / 100.0)" : "0" }
-            return "(1 + ((\(g) * 7919) % \(modulus - 1))\(fraction))"
+            return "(\(low) + ((\(g) * 7919) % \(max(1, modulus - 1)))\(fraction))"
         case .float:
             return "(1 + (\(g) % 100000) * 1.5)"
         case .text(let maxLength):

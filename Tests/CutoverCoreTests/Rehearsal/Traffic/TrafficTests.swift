@@ -1,0 +1,238 @@
+@testable import CutoverCore
+import Foundation
+import Testing
+
+/// The traffic library on real throwaway servers (the verification harness): catalog shapes,
+/// seeding 100,000 rows, two app versions' traffic, completeness and fingerprints. Each test
+/// works in a scratch database of its own.
+@Suite(.serialized) struct TrafficTests {
+    // MARK: Shapes
+
+    static func checkShape(_ engine: MigrationSpec.Engine) throws {
+        let db = try TrafficDatabase(engine)
+        defer { db.drop() }
+        let shape = try CatalogShapeReader.read(engine: engine, session: db.session, tables: nil)
+        #expect(shape.tables.map(\.name) == ["customers", "order_lines", "orders"])
+        let customers = try #require(shape.table("customers"))
+        #expect(customers.primaryKey == ["id"])
+        #expect(customers.column("id")?.generated == true)
+        #expect(customers.column("email")?.nullable == false)
+        #expect(customers.column("email")?.hasDefault == false)
+        #expect(customers.column("email")?.mustBeGiven == true)
+        #expect(customers.column("balance")?.hasDefault == true)
+        #expect(customers.column("balance")?.generated == false)
+        #expect(customers.column("mood")?.enumLabels == ["happy", "sad", "o'k"])
+        #expect(customers.column("mood")?.nullable == true)
+        #expect(customers.uniques == [["email"], ["ref"]])
+        #expect(customers.checks.contains { $0.contains("balance") }, "\(customers.checks)")
+        let orders = try #require(shape.table("orders"))
+        #expect(orders.column("id")?.generated == true)
+        #expect(orders.uniques == [["note"]], "the unique index counts as a unique set")
+        #expect(orders.foreignKeys == [ForeignKeyShape(columns: ["customer_id"], referencedTable: "customers", referencedColumns: ["id"])])
+        #expect(orders.checks.count == 2, "\(orders.checks)")
+        #expect(ColumnKind.of(orders.column("status")!, in: orders, engine: engine) == .enumeration(["new", "paid", "shipped"]))
+        let lines = try #require(shape.table("order_lines"))
+        #expect(lines.primaryKey == ["order_id", "line_no"])
+        #expect(lines.foreignKeys.first?.referencedTable == "orders")
+        if engine == .postgresql {
+            #expect(customers.column("email")?.dataType == "character varying(80)")
+            #expect(customers.column("balance")?.dataType == "numeric(10,2)")
+            #expect(customers.column("tags")?.dataType == "text[]")
+            #expect(orders.checks.contains("((total_cents > 0))"), "\(orders.checks)")
+        } else {
+            #expect(customers.column("email")?.dataType == "varchar(80)")
+            #expect(ColumnKind.of(customers.column("profile")!, in: customers, engine: engine) == .json)
+            #expect(ColumnKind.of(customers.column("active")!, in: customers, engine: engine) == .boolean)
+        }
+        // Quarantined columns are no app version's.
+        #expect(customers.column("_cutover_old_name") != nil)
+        #expect(shape.excludingInternal().table("customers")?.column("_cutover_old_name") == nil)
+        #expect(shape.excludingInternal().table("customers")?.columns.count == customers.columns.count - 1)
+        // A restricted read, and the same answer twice.
+        let two = try CatalogShapeReader.read(engine: engine, session: db.session, tables: ["orders", "customers", "missing"])
+        #expect(two.tables.map(\.name) == ["customers", "orders"])
+        #expect(two.table("orders") == orders)
+    }
+
+    @Test(.enabled(if: DatabaseHarness.shouldRun(.postgresql), unavailable(.postgresql)))
+    func postgresShape() throws { try Self.checkShape(.postgresql) }
+
+    @Test(.enabled(if: DatabaseHarness.shouldRun(.mysql), unavailable(.mysql)))
+    func mariadbShape() throws { try Self.checkShape(.mysql) }
+
+    // MARK: Seeding
+
+    static func checkSeeding(_ engine: MigrationSpec.Engine, rows: Int) throws {
+        let db = try TrafficDatabase(engine)
+        defer { db.drop() }
+        let shape = try CatalogShapeReader.read(engine: engine, session: db.session, tables: nil).excludingInternal()
+        // Given children first: the seeder orders parents first.
+        let report = try DataSeeder(engine: engine).seed(shape: shape, tables: ["order_lines", "orders", "customers"], rows: rows, session: db.session)
+        for table in report.tables {
+            print("seeded \(engine.rawValue) \(table.table): \(table.inserted) rows in \(String(format: "%.2f", table.seconds)) s\(table.notes.isEmpty ? "" : " (\(table.notes.joined(separator: "; ")))")")
+        }
+        #expect(report.tables.map(\.table) == ["customers", "orders", "order_lines"])
+        for table in report.tables {
+            #expect(table.inserted == rows, "\(table.table): \(table.notes)")
+            #expect(table.seconds < 20, "\(table.table) took \(table.seconds) s")
+        }
+        #expect(try db.scalar("SELECT count(*) FROM customers") == "\(rows)")
+        #expect(try db.scalar("SELECT count(*) FROM order_lines") == "\(rows)")
+        // Foreign keys point at real rows; nullable columns are mostly filled; values are varied.
+        #expect(try db.scalar("SELECT count(*) FROM orders o LEFT JOIN customers c ON c.id = o.customer_id WHERE c.id IS NULL") == "0")
+        let moods = Int(try db.scalar("SELECT count(*) FROM customers WHERE mood IS NOT NULL")) ?? 0
+        #expect(moods > rows * 8 / 10)
+        #expect(try db.scalar("SELECT count(DISTINCT status) FROM orders") == "3")
+        #expect(try db.scalar("SELECT count(*) FROM order_lines WHERE quantity < 1 OR quantity > 50") == "0")
+        // The key counters are past the seeded keys: the app's next insert works.
+        try db.session.execute("INSERT INTO customers (email, name, active) VALUES ('after@example.com', 'after', \(engine == .postgresql ? "true" : "1"))")
+        #expect((Int(try db.scalar("SELECT max(id) FROM customers")) ?? 0) > rows)
+        // Seeding again adds rows without colliding with the first ones.
+        let again = try DataSeeder(engine: engine).seed(shape: shape, tables: ["customers"], rows: 100, session: db.session)
+        #expect(again.tables.first?.inserted == 100, "\(again.tables.first?.notes ?? [])")
+    }
+
+    @Test(.enabled(if: DatabaseHarness.shouldRun(.postgresql), unavailable(.postgresql)))
+    func postgresSeeds100kRows() throws { try Self.checkSeeding(.postgresql, rows: 100_000) }
+
+    @Test(.enabled(if: DatabaseHarness.shouldRun(.mysql), unavailable(.mysql)))
+    func mariadbSeeds100kRows() throws { try Self.checkSeeding(.mysql, rows: 100_000) }
+
+    // MARK: Traffic
+
+    static func traffic(_ version: String, _ shape: AppShape, _ db: TrafficDatabase, seed: UInt64) -> AppTraffic {
+        AppTraffic(version: version, shape: shape, tables: TrafficDatabase.tables, engine: db.engine,
+                   connect: { try db.connect() }, lockTimeout: "2s", seed: seed)
+    }
+
+    static func describe(_ report: TrafficReport) -> String {
+        "\(report.version): sent \(report.sent) (insert \(report.inserts), update \(report.updates), delete \(report.deletes), select \(report.selects)), failed \(report.failed): "
+            + report.failures.prefix(3).map { "\($0.statement) -> \($0.error)" }.joined(separator: " | ")
+    }
+
+    static func checkTraffic(_ engine: MigrationSpec.Engine) throws {
+        let db = try TrafficDatabase(engine)
+        defer { db.drop() }
+        let old = try CatalogShapeReader.read(engine: engine, session: db.session, tables: nil).excludingInternal()
+        _ = try DataSeeder(engine: engine).seed(shape: old, tables: TrafficDatabase.tables, rows: 500, session: db.session)
+        // The new version knows one more column (the expand phase added it).
+        try db.session.execute("ALTER TABLE orders ADD COLUMN channel varchar(20)")
+        let new = try CatalogShapeReader.read(engine: engine, session: db.session, tables: nil).excludingInternal()
+        #expect(new.table("orders")?.column("channel") != nil)
+
+        let before = try TableFingerprint.take(shape: old, tables: TrafficDatabase.tables, session: db.session, engine: engine)
+        let oldTraffic = traffic("old", old, db, seed: 1)
+        let newTraffic = traffic("new", new, db, seed: 2)
+        oldTraffic.start()
+        newTraffic.start()
+        Thread.sleep(forTimeInterval: 1.0)
+        let oldReport = oldTraffic.stop()
+        let newReport = newTraffic.stop()
+        print(describe(oldReport))
+        print(describe(newReport))
+        for report in [oldReport, newReport] {
+            #expect(report.failed == 0, "\(describe(report))")
+            #expect(report.sent > 30, "\(describe(report))")
+            #expect(report.inserts > 0 && report.updates > 0 && report.selects > 0, "\(describe(report))")
+            #expect(report.keyColumns["order_lines"] == ["order_id", "line_no"])
+            #expect(!(report.writtenKeys["customers"] ?? []).isEmpty, "\(describe(report))")
+        }
+        // Seeded rows were only read; the rows the versions wrote are there.
+        let written = oldReport.writtenKeys.merging(newReport.writtenKeys) { $0 + $1 }
+        let after = try TableFingerprint.take(shape: old, tables: TrafficDatabase.tables, session: db.session, engine: engine, excluding: written)
+        #expect(before.lost(comparedTo: after) == [])
+        let d = TrafficSQL(engine)
+        for (table, keys) in written {
+            let columns = oldReport.keyColumns[table] ?? []
+            for key in keys {
+                #expect(try db.session.query("SELECT 1 FROM \(d.identifier(table)) WHERE \(d.keyCondition(columns, key))") == ["1"], "\(table) \(key)")
+            }
+        }
+
+        // Must fail: a column the old version writes disappears under it.
+        let doomed = traffic("old", old, db, seed: 3)
+        doomed.start()
+        Thread.sleep(forTimeInterval: 0.3)
+        try db.session.execute("ALTER TABLE orders DROP COLUMN total_cents")
+        Thread.sleep(forTimeInterval: 0.7)
+        let broken = doomed.stop()
+        print(describe(broken))
+        #expect(broken.failed > 0, "\(describe(broken))")
+        let failure = try #require(broken.failures.first)
+        #expect(failure.table == "orders")
+        #expect(failure.statement.contains("total_cents"), "\(failure.statement)")
+        #expect(failure.error.contains("total_cents"), "\(failure.error)")
+        #expect(failure.elapsed >= 0.2)
+        // The traffic goes on after a failure (the session reconnects, the lock timeout is set again).
+        #expect(broken.sent > broken.failed)
+    }
+
+    @Test(.enabled(if: DatabaseHarness.shouldRun(.postgresql), unavailable(.postgresql)))
+    func postgresTrafficOfTwoVersions() throws { try Self.checkTraffic(.postgresql) }
+
+    @Test(.enabled(if: DatabaseHarness.shouldRun(.mysql), unavailable(.mysql)))
+    func mariadbTrafficOfTwoVersions() throws { try Self.checkTraffic(.mysql) }
+
+    // MARK: Integrity
+
+    static func checkIntegrity(_ engine: MigrationSpec.Engine) throws {
+        let db = try TrafficDatabase(engine)
+        defer { db.drop() }
+        let shape = try CatalogShapeReader.read(engine: engine, session: db.session, tables: nil).excludingInternal()
+        _ = try DataSeeder(engine: engine).seed(shape: shape, tables: TrafficDatabase.tables, rows: 5000, session: db.session)
+        let before = try TableFingerprint.take(shape: shape, tables: TrafficDatabase.tables, session: db.session, engine: engine)
+        #expect(before.tables["customers"]?.count == 6, "ids 1…5000 in ranges of 1000")
+        #expect(before.tables["order_lines"]?.isEmpty == false)
+        let same = try TableFingerprint.take(shape: shape, tables: TrafficDatabase.tables, session: db.session, engine: engine)
+        #expect(before.lost(comparedTo: same) == [])
+        #expect(before == same)
+
+        // A row written later and excluded by key changes nothing.
+        try db.session.execute("INSERT INTO customers (email, name, active) VALUES ('late@example.com', 'late', 1 = 1)")
+        let lateID = try db.scalar("SELECT max(id) FROM customers")
+        let withLate = try TableFingerprint.take(shape: shape, tables: TrafficDatabase.tables, session: db.session, engine: engine,
+                                                 excluding: ["customers": [[lateID]]])
+        #expect(before.lost(comparedTo: withLate) == [])
+
+        // A deleted and a changed seeded row are found, by range.
+        try db.session.execute("DELETE FROM order_lines WHERE order_id = (SELECT min(order_id) FROM (SELECT order_id FROM order_lines) AS x)")
+        try db.session.execute("UPDATE customers SET name = 'changed' WHERE id = 2345")
+        // A customer deleted with its orders and their lines (foreign keys), in another range.
+        let orderID = try db.scalar("SELECT min(id) FROM orders WHERE customer_id = 4321")
+        try db.session.execute("DELETE FROM order_lines WHERE order_id IN (SELECT id FROM orders WHERE customer_id = 4321)")
+        try db.session.execute("DELETE FROM orders WHERE customer_id = 4321")
+        try db.session.execute("DELETE FROM customers WHERE id = 4321")
+        let after = try TableFingerprint.take(shape: shape, tables: TrafficDatabase.tables, session: db.session, engine: engine,
+                                              excluding: ["customers": [[lateID]]])
+        let lost = before.lost(comparedTo: after)
+        print(lost.joined(separator: "\n"))
+        #expect(lost.contains("customers id 2000…2999: 1000 rows before, 1000 after, contents differ"), "\(lost)")
+        #expect(lost.contains("customers id 4000…4999: 1000 rows before, 999 after"), "\(lost)")
+        #expect(lost.contains { $0.hasPrefix("order_lines hash bucket") && $0.contains("rows before") }, "\(lost)")
+        #expect(lost.filter { $0.hasPrefix("customers") }.count == 2, "\(lost)")
+        if let order = Int(orderID) {
+            let low = order / 1000 * 1000
+            #expect(lost.contains { $0.hasPrefix("orders id \(low)…\(low + 999): 1000 rows before, ") }, "\(lost)")
+        }
+
+
+        // Completeness: a copy column half filled is reported; a full one is not.
+        try db.session.execute("ALTER TABLE customers ADD COLUMN full_name text")
+        try db.session.execute("UPDATE customers SET full_name = name WHERE id <= 2500")
+        let expectations = [ColumnExpectation(table: "customers", column: "full_name", source: "name"),
+                            ColumnExpectation(table: "customers", column: "email"),
+                            ColumnExpectation(table: "customers", column: "no_such_column")]
+        let problems = try Completeness.check(expectations: expectations, session: db.session, engine: engine)
+        #expect(problems.count == 2, "\(problems)")
+        #expect(problems.first?.hasPrefix("customers.full_name: ") == true && problems.first?.contains("rows are NULL where name is not") == true, "\(problems)")
+        #expect(problems.last?.hasPrefix("customers.no_such_column: cannot be read") == true, "\(problems)")
+        try db.session.execute("UPDATE customers SET full_name = name")
+        #expect(try Completeness.check(expectations: Array(expectations.prefix(2)), session: db.session, engine: engine) == [])
+    }
+
+    @Test(.enabled(if: DatabaseHarness.shouldRun(.postgresql), unavailable(.postgresql)))
+    func postgresFingerprintAndCompleteness() throws { try Self.checkIntegrity(.postgresql) }
+
+    @Test(.enabled(if: DatabaseHarness.shouldRun(.mysql), unavailable(.mysql)))
+    func mariadbFingerprintAndCompleteness() throws { try Self.checkIntegrity(.mysql) }
+}
