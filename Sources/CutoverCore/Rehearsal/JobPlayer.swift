@@ -19,6 +19,8 @@ public final class JobPlayer: @unchecked Sendable {
     public struct Context: Sendable {
         /// Env variable → value replacing it (hosts, ports, database name).
         public var overrides: [String: String]
+        /// Env added to every Job (MariaDB: the socket the client reaches for `localhost`).
+        public var extra: [String: String] = [:]
         /// Secret file contents by key (`username`, `password`).
         public var secret: [String: String]
         /// Folders to put first in PATH (the database client's bin folder).
@@ -138,9 +140,19 @@ public final class JobPlayer: @unchecked Sendable {
                 }
                 own(target, mode: 0o755)
             case .secret(_, let items, let mode):
-                for (key, value) in context.secret {
-                    guard let file = items == nil ? key : items?[key] else { continue }
-                    let path = "\(target)/\(file)"
+                // The user's Secret is not in the chart: it holds the role's credentials under
+                // whatever keys the operator uses (`username`, Bitpoke's `USER`, ...).
+                func credential(_ name: String) -> String? {
+                    let lower = name.lowercased()
+                    if let value = context.secret[lower] { return value }
+                    if lower.contains("user") { return context.secret["username"] }
+                    if lower.contains("pass") { return context.secret["password"] }
+                    return nil
+                }
+                let files = items.map { $0.map { (key: $0.key, path: $0.value) } } ?? context.secret.keys.map { (key: $0, path: $0) }
+                for item in files {
+                    guard let value = credential(item.key) ?? credential(item.path) else { continue }
+                    let path = "\(target)/\(item.path)"
                     guard fm.createFile(atPath: path, contents: Data(value.utf8)) else { throw VerificationError.system("write \(path)", errno) }
                     own(path, mode: mode)
                 }
@@ -163,6 +175,7 @@ public final class JobPlayer: @unchecked Sendable {
         var environment: [String: String] = [:]
         for entry in container.env { environment[entry.name] = Self.rewrite(entry.value, roots: roots, local: root) }
         for (name, value) in context.overrides where environment[name] != nil { environment[name] = value }
+        for (name, value) in context.extra { environment[name] = value }
         environment["PATH"] = (context.path + ["/usr/local/bin", "/usr/bin", "/bin"]).joined(separator: ":")
         environment["LC_ALL"] = "C.UTF-8"
         var argv = (container.command + container.args).map { Self.rewrite($0, roots: roots, local: root) }

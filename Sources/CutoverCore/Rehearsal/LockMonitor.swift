@@ -1,9 +1,12 @@
 import Foundation
 
 /// Watches, from its own session, the locks that block reads or writes of the database's tables
-/// (PostgreSQL: AccessExclusive, Exclusive, Share and ShareRowExclusive relation locks, from
-/// `pg_locks` joined with `pg_stat_activity`) held by the migration Jobs' sessions (their
-/// `application_name`, the Job's `PGAPPNAME`), polling every `interval`. Each hold is attributed
+/// held by the migration Jobs' sessions, polling every `interval`. PostgreSQL: AccessExclusive,
+/// Exclusive, Share and ShareRowExclusive relation locks from `pg_locks` joined with
+/// `pg_stat_activity`, of the sessions whose `application_name` is the Job's `PGAPPNAME`.
+/// MariaDB/MySQL: metadata locks from `information_schema.METADATA_LOCK_INFO` (the
+/// `metadata_lock_info` plugin, installed by `prepare()`) in the modes MDL_EXCLUSIVE,
+/// MDL_SHARED_NO_READ_WRITE and MDL_SHARED_NO_WRITE, of the Jobs' user. Each hold is attributed
 /// to the file the runner was applying when the hold was first seen (from its `cutover: applying`
 /// lines), and the longest one per file is kept, with how many sessions waited behind it.
 public final class LockMonitor: @unchecked Sendable {
@@ -17,7 +20,11 @@ public final class LockMonitor: @unchecked Sendable {
     }
 
     private let session: SQLSession
-    private let applicationName: String
+    private let engine: MigrationSpec.Engine
+    /// PostgreSQL: the Jobs' application_name; MariaDB: the Jobs' user.
+    private let jobSessions: String
+    private let database: String
+    private var available = true
     private let interval: Double
     private let lock = NSLock()
     private var running = false
@@ -29,10 +36,25 @@ public final class LockMonitor: @unchecked Sendable {
     private var longest: [String: Hold] = [:]
     public private(set) var failure: String?
 
-    public init(session: SQLSession, applicationName: String, interval: Double = 0.015) {
+    public init(session: SQLSession, engine: MigrationSpec.Engine, jobSessions: String, database: String, interval: Double = 0.015) {
         self.session = session
-        self.applicationName = applicationName
+        self.engine = engine
+        self.jobSessions = jobSessions
+        self.database = database
         self.interval = interval
+    }
+
+    /// Makes the lock view available (MariaDB: loads the metadata_lock_info plugin); the reason when it is not.
+    public func prepare() -> String? {
+        guard engine == .mysql else { return nil }
+        _ = try? session.execute("INSTALL SONAME 'metadata_lock_info'")
+        do {
+            _ = try session.query("SELECT count(*) FROM information_schema.METADATA_LOCK_INFO")
+            return nil
+        } catch {
+            available = false
+            return "not available: information_schema.METADATA_LOCK_INFO cannot be read (the metadata_lock_info plugin could not be loaded: \(error)); metadata locks are not measured"
+        }
     }
 
     /// The file a Job's runner is applying now (nil between files and Jobs).
@@ -84,6 +106,18 @@ public final class LockMonitor: @unchecked Sendable {
         return now
     }
 
+    static func mariadbQuery(user: String, database: String) -> String {
+        let schema = "'" + database.replacingOccurrences(of: "'", with: "''") + "'"
+        return """
+        SELECT CONCAT_WS('|', m.THREAD_ID, m.TABLE_NAME, m.LOCK_MODE, \
+        (SELECT count(*) FROM information_schema.PROCESSLIST w WHERE w.STATE LIKE 'Waiting for table metadata lock%' AND w.DB = m.TABLE_SCHEMA)) \
+        FROM information_schema.METADATA_LOCK_INFO m JOIN information_schema.PROCESSLIST p ON p.ID = m.THREAD_ID \
+        WHERE m.TABLE_SCHEMA = \(schema) AND m.TABLE_NAME <> '' \
+        AND m.LOCK_MODE IN ('MDL_EXCLUSIVE', 'MDL_SHARED_NO_READ_WRITE', 'MDL_SHARED_NO_WRITE') \
+        AND p.USER = '\(user.replacingOccurrences(of: "'", with: "''"))' AND p.ID <> CONNECTION_ID()
+        """
+    }
+
     static func query(applicationName: String) -> String {
         """
         SELECT l.pid || '|' || c.relname || '|' || l.mode || '|' || \
@@ -97,9 +131,11 @@ public final class LockMonitor: @unchecked Sendable {
     }
 
     private func poll() {
+        guard available else { return }
         let rows: [String]
         do {
-            rows = try session.query(Self.query(applicationName: applicationName))
+            rows = try session.query(engine == .postgresql ? Self.query(applicationName: jobSessions)
+                                     : Self.mariadbQuery(user: jobSessions, database: database))
         } catch {
             lock.lock(); failure = "\(error)"; lock.unlock()
             return
@@ -118,7 +154,7 @@ public final class LockMonitor: @unchecked Sendable {
                 entry.waiters = max(entry.waiters, waiters)
                 open[key] = entry
             } else {
-                open[key] = (now, now, currentFile ?? "(between files)", parts[1], parts[2].replacingOccurrences(of: "Lock", with: ""), waiters)
+                open[key] = (now, now, currentFile ?? "(between files)", parts[1], parts[2].replacingOccurrences(of: "Lock", with: "").replacingOccurrences(of: "MDL_", with: ""), waiters)
             }
         }
         for key in open.keys where !seen.contains(key) { close(key, at: now) }

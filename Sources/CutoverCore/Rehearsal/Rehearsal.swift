@@ -113,16 +113,21 @@ public final class Rehearsal {
         let appName = stages.lazy.flatMap { $0.release.jobs }.compactMap { $0.containers.first?.value("PGAPPNAME") }.first ?? "cutover"
         let monitorSession = try environment.adminSession()
         defer { monitorSession.close() }
-        let monitor = LockMonitor(session: monitorSession, applicationName: appName)
+        let monitor = LockMonitor(session: monitorSession, engine: spec.database.engine,
+                                  jobSessions: spec.database.engine == .postgresql ? appName : environment.role,
+                                  database: environment.database)
+        if let problem = monitor.prepare() { report.checks.append("lock monitor: \(problem)") }
         monitor.start()
         defer { monitor.stop() }
 
-        let pgBin = options.locator.postgresBin()
+        let clientBin = spec.database.engine == .postgresql ? options.locator.postgresBin()
+            : (environment.server.client as NSString).deletingLastPathComponent
         let context = JobPlayer.Context(
             overrides: ["DB_HOST": environment.host, "BLUE_HOST": environment.host, "DB_PORT": String(environment.port),
                         "DB_NAME": environment.database],
+            extra: environment.jobEnvironment,
             secret: ["username": environment.role, "password": environment.password],
-            path: pgBin.map { [$0] } ?? [],
+            path: clientBin.map { [$0] } ?? [],
             setpriv: geteuid() == 0 ? options.locator.find("setpriv", extra: ["/usr/bin", "/bin"]) : nil)
         if geteuid() == 0 && context.setpriv == nil {
             throw VerificationError.noServer("running as root: setpriv (util-linux) is needed to run the Jobs as their runAsUser")
@@ -138,11 +143,10 @@ public final class Rehearsal {
             var touched = AppTrafficDriver.namedTables(spec)
             for table in oldShape.excludingInternal().tables where newShape.excludingInternal().table(table.name) != table { touched.insert(table.name) }
             for table in newShape.excludingInternal().tables where oldShape.table(table.name) == nil { touched.insert(table.name) }
-            let connection = environment.appConnection
-            let psql = environment.server.client
+            let connection = environment.trafficConnection
             traffic = AppTrafficDriver(engine: spec.database.engine, oldShape: oldShape, newShape: newShape, touched: touched, rows: options.rows,
                                        lockTimeout: "\(spec.runner.lockTimeout.milliseconds)ms", expectations: AppTrafficDriver.expectations(spec),
-                                       session: app, connect: { try PostgresSession(connection: connection, psql: psql) })
+                                       session: app, connect: { try environment.session(connection) })
         } else {
             traffic = NoTraffic()
         }
@@ -274,7 +278,9 @@ public final class Rehearsal {
         // One failure per distinct server error and version: the first statement that got it, and how many did.
         var seen: [String: Int] = [:]
         for failure in tally.failures {
-            let error = failure.error.split(separator: "\n").first.map(String.init) ?? failure.error
+            let lines = failure.error.split(separator: "\n").map(String.init)
+            // The server's message line (the mariadb client echoes the statement before it).
+            let error = lines.first { $0.contains("ERROR") } ?? lines.first ?? failure.error
             seen[error, default: 0] += 1
             if seen[error] == 1 {
                 let where_ = place(failure.at)
@@ -284,7 +290,7 @@ public final class Rehearsal {
             }
         }
         for (error, count) in seen where count > 1 {
-            if let index = report.failures.lastIndex(where: { $0.version == version && $0.error.hasPrefix(error) }) {
+            if let index = report.failures.lastIndex(where: { $0.version == version && $0.error.contains(error) }) {
                 report.failures[index].error += "\n(\(count) statements of the \(version.rawValue) version failed like this in this stage)"
             }
         }

@@ -5,11 +5,14 @@ import Glibc
 import Darwin
 #endif
 
-/// The servers of one rehearsal and what the Jobs connect with: a throwaway PostgreSQL server
-/// (started as `verify` starts it) or the server behind `--database-url`, a database named as the
-/// spec's `database.name` (a scratch name on a given server), and a login role that is not a
-/// superuser and owns that database, whose name and password are the Jobs' Secret files. The
-/// base schema is loaded as that role. Teardown on every path, through the `CleanupRegistry`.
+/// The servers of one rehearsal and what the Jobs connect with: a throwaway PostgreSQL or MariaDB
+/// server (started as `verify` starts it) or the server behind `--database-url`, a database named
+/// as the spec's `database.name` (a scratch name on a given server), and a login role that is not
+/// a superuser and owns that database (MariaDB: has every privilege on it and nothing else), whose
+/// name and password are the Jobs' Secret files. The base schema is loaded as that role. On
+/// MariaDB the app's traffic logs in as a second such user, so the lock monitor can tell the Jobs'
+/// sessions from the app's (PostgreSQL tells them apart by application_name). Teardown on every
+/// path, through the `CleanupRegistry`.
 final class RehearsalEnvironment: @unchecked Sendable {
     let scratch: ScratchFolder
     let keep: Bool
@@ -18,7 +21,12 @@ final class RehearsalEnvironment: @unchecked Sendable {
     /// The database the Jobs and the app use.
     private(set) var database = ""
     let role = "cutover_app"
+    /// MariaDB: the user the app's traffic logs in as.
+    let webRole = "cutover_web"
     let password: String
+    let engine: MigrationSpec.Engine
+    /// Env the Jobs get beyond their own (MariaDB: MYSQL_UNIX_PORT, the socket behind DB_HOST=localhost).
+    private(set) var jobEnvironment: [String: String] = [:]
     /// Where the Jobs' `DB_HOST` points (the server's socket folder, or the URL's host).
     private(set) var host = ""
     private(set) var port = 5432
@@ -27,8 +35,9 @@ final class RehearsalEnvironment: @unchecked Sendable {
     private let lock = NSLock()
     private var tornDown = false
 
-    private init(scratch: ScratchFolder, keep: Bool, inform: @escaping (String) -> Void) {
+    private init(scratch: ScratchFolder, engine: MigrationSpec.Engine, keep: Bool, inform: @escaping (String) -> Void) {
         self.scratch = scratch
+        self.engine = engine
         self.keep = keep
         self.inform = inform
         password = "rehearse-" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(16).lowercased()
@@ -36,10 +45,8 @@ final class RehearsalEnvironment: @unchecked Sendable {
 
     static func start(plan: MigrationPlan, options: Rehearsal.Options, inform: @escaping (String) -> Void) throws -> RehearsalEnvironment {
         let engine = plan.spec.database.engine
-        guard engine == .postgresql else {
-            throw VerificationError.noServer("rehearse plays PostgreSQL migrations only so far; MySQL (MariaDB) playback is not built yet")
-        }
         var tools: LocalPostgresServer.Tools?
+        var myTools: LocalMariaDBServer.Tools?
         var external: ExternalServer?
         if let url = options.databaseURL {
             external = try ExternalServer(url: url, locator: options.locator)
@@ -48,13 +55,17 @@ final class RehearsalEnvironment: @unchecked Sendable {
             }
         } else {
             do {
-                tools = try LocalPostgresServer.Tools.locate(options.locator)
+                switch engine {
+                case .postgresql: tools = try LocalPostgresServer.Tools.locate(options.locator)
+                case .mysql: myTools = try LocalMariaDBServer.Tools.locate(options.locator)
+                }
             } catch let VerificationError.noServer(reason) {
-                throw VerificationError.noServer("cannot start a throwaway PostgreSQL server: \(reason).\n"
-                    + "Install the server binaries, or pass --database-url postgresql://user:password@host:5432/postgres to use a running server.")
+                let scheme = engine == .postgresql ? "postgresql://user:password@host:5432/postgres" : "mysql://user:password@host:3306/"
+                throw VerificationError.noServer("cannot start a throwaway \(engine == .postgresql ? "PostgreSQL" : "MariaDB") server: \(reason).\n"
+                    + "Install the server binaries, or pass --database-url \(scheme) to use a running server.")
             }
         }
-        let environment = RehearsalEnvironment(scratch: try ScratchFolder(prefix: "cutover-rehearse"), keep: options.keep, inform: inform)
+        let environment = RehearsalEnvironment(scratch: try ScratchFolder(prefix: "cutover-rehearse"), engine: engine, keep: options.keep, inform: inform)
         let scratch = environment.scratch, keep = options.keep
         environment.tokens.append(CleanupRegistry.shared.register("folder \(scratch.path)", final: !keep) {
             if !keep { scratch.remove() }
@@ -64,6 +75,8 @@ final class RehearsalEnvironment: @unchecked Sendable {
                 try environment.useExternal(external)
             } else if let tools {
                 try environment.startLocal(tools, database: plan.spec.database.name)
+            } else if let myTools {
+                try environment.startMariaDB(myTools, database: plan.spec.database.name)
             }
         } catch {
             environment.tearDown()
@@ -84,10 +97,46 @@ final class RehearsalEnvironment: @unchecked Sendable {
         try createRoleAndDatabase()
     }
 
+    private func startMariaDB(_ tools: LocalMariaDBServer.Tools, database: String) throws {
+        let server = try LocalMariaDBServer(in: scratch, tools: tools, keep: keep)
+        self.server = server
+        // The Jobs' runner writes DB_HOST and DB_PORT into its client option file, and Debian's client
+        // configuration pins the socket path: the Jobs reach the throwaway server over TCP on 127.0.0.1.
+        let tcp = try Self.freePort()
+        server.tcpPort = tcp
+        try server.start()
+        host = "127.0.0.1"
+        port = tcp
+        self.database = database
+        try createRoleAndDatabase()
+    }
+
+    /// A TCP port on 127.0.0.1 that nothing listens on now (the kernel's pick).
+    static func freePort() throws -> Int {
+        #if os(Linux)
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        #else
+        let fd = socket(AF_INET, SOCK_STREAM, 0)
+        #endif
+        guard fd >= 0 else { throw VerificationError.system("socket", errno) }
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = 0
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) } }
+        guard bound == 0 else { throw VerificationError.system("bind 127.0.0.1:0", errno) }
+        let named = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } }
+        guard named == 0 else { throw VerificationError.system("getsockname", errno) }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+
     private func useExternal(_ server: ExternalServer) throws {
         self.server = server
         host = server.admin.host ?? "localhost"
-        port = server.admin.port ?? 5432
+        port = server.admin.port ?? (engine == .postgresql ? 5432 : 3306)
+        if let socket = server.admin.socket { jobEnvironment["MYSQL_UNIX_PORT"] = socket }
         database = "cutover_rehearse_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(10).lowercased()
         let keep = self.keep
         tokens.append(CleanupRegistry.shared.register("scratch database \(database)") { [self] in
@@ -101,7 +150,25 @@ final class RehearsalEnvironment: @unchecked Sendable {
     func createSideDatabase(_ name: String) throws {
         let admin = try server.session(database: server.admin.database)
         defer { admin.close() }
-        try admin.execute("CREATE DATABASE \(PostgresIdentifier.quote(name)) OWNER \(PostgresIdentifier.quote(role)) TEMPLATE template0 ENCODING 'UTF8'")
+        try createDatabase(name, using: admin)
+    }
+
+    private func createDatabase(_ name: String, using admin: SQLSession) throws {
+        switch engine {
+        case .postgresql:
+            try admin.execute("CREATE DATABASE \(PostgresIdentifier.quote(name)) OWNER \(PostgresIdentifier.quote(role)) TEMPLATE template0 ENCODING 'UTF8'")
+        case .mysql:
+            let quoted = MariaDBSession.quoteIdentifier(name)
+            try admin.execute("CREATE DATABASE \(quoted) CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci")
+            for user in [role, webRole] {
+                try admin.execute("GRANT ALL PRIVILEGES ON \(quoted).* TO \(mariadbUser(user))")
+            }
+        }
+    }
+
+    /// 'user'@'%': the Jobs log in over TCP, the app's sessions through the socket.
+    private func mariadbUser(_ name: String) -> String {
+        "'\(name)'@'%'"
     }
 
     func dropSideDatabase(_ name: String) {
@@ -113,12 +180,20 @@ final class RehearsalEnvironment: @unchecked Sendable {
     func appSession(database name: String) throws -> SQLSession {
         var connection = appConnection
         connection.database = name
-        return try PostgresSession(connection: connection, psql: server.client)
+        return try session(connection)
     }
 
     private func createRoleAndDatabase() throws {
         let admin = try server.session(database: server.admin.database)
         defer { admin.close() }
+        if engine == .mysql {
+            for user in [role, webRole] {
+                try admin.execute("CREATE USER IF NOT EXISTS \(mariadbUser(user)) IDENTIFIED BY '\(password)'")
+                try admin.execute("ALTER USER \(mariadbUser(user)) IDENTIFIED BY '\(password)'")
+            }
+            try createDatabase(database, using: admin)
+            return
+        }
         let exists = try admin.query("SELECT count(*) FROM pg_roles WHERE rolname = \(PostgresIdentifier.literal(role))").first == "1"
         let verb = exists ? "ALTER" : "CREATE"
         try admin.execute("\(verb) ROLE \(PostgresIdentifier.quote(role)) LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE PASSWORD \(PostgresIdentifier.literal(password))")
@@ -134,7 +209,21 @@ final class RehearsalEnvironment: @unchecked Sendable {
     }
 
     func appSession() throws -> SQLSession {
-        try PostgresSession(connection: appConnection, psql: server.client)
+        try session(appConnection)
+    }
+
+    /// How the app's traffic connects (MariaDB: as the second user).
+    var trafficConnection: ConnectionParameters {
+        var connection = appConnection
+        if engine == .mysql { connection.user = webRole }
+        return connection
+    }
+
+    func session(_ connection: ConnectionParameters) throws -> SQLSession {
+        switch engine {
+        case .postgresql: return try PostgresSession(connection: connection, psql: server.client)
+        case .mysql: return try MariaDBSession(connection: connection, client: server.client)
+        }
     }
 
     func adminSession() throws -> SQLSession {

@@ -94,7 +94,8 @@ public struct RehearsalReport: Sendable, Codable {
         if let job = failure.job { parts.append("job \(job)") }
         if let file = failure.file { parts.append("file \(file)") }
         if let version = failure.version { parts.append("\(version.rawValue) version") }
-        let error = failure.error.split(separator: "\n").first.map(String.init) ?? failure.error
+        let lines = failure.error.split(separator: "\n").map(String.init)
+        let error = lines.first { $0.contains("ERROR") || $0.contains("FATAL") } ?? lines.first ?? failure.error
         return parts.joined(separator: ", ") + ": " + Self.squeeze(error)
     }
 

@@ -56,6 +56,10 @@ public final class LocalMariaDBServer: DatabaseServer, @unchecked Sendable {
 
     private var userOption: [String] { geteuid() == 0 ? ["--user=root"] : [] }
 
+    /// When set before `start()`, the server also listens on 127.0.0.1 at this port (rehearse: the
+    /// Jobs' client reaches `DB_HOST`:`DB_PORT`, and Debian's client config pins the socket path).
+    public var tcpPort: Int?
+
     public func start() throws {
         let data = "\(folder)/data"
         let install = try ChildProcess.run(tools.installDB, ["--no-defaults"] + userOption + [
@@ -66,7 +70,8 @@ public final class LocalMariaDBServer: DatabaseServer, @unchecked Sendable {
         }
         let log = "\(folder)/error.log"
         let server = try ChildProcess(tools.server, ["--no-defaults"] + userOption + [
-            "--datadir=\(data)", "--socket=\(socket)", "--pid-file=\(folder)/mysqld.pid", "--skip-networking",
+            "--datadir=\(data)", "--socket=\(socket)", "--pid-file=\(folder)/mysqld.pid",
+        ] + (tcpPort.map { ["--bind-address=127.0.0.1", "--port=\($0)"] } ?? ["--skip-networking"]) + [
             "--log-error=\(log)", "--character-set-server=utf8mb4", "--collation-server=utf8mb4_unicode_ci",
             "--innodb-flush-log-at-trx-commit=0", "--explicit-defaults-for-timestamp=ON",
             "--sql-mode=ONLY_FULL_GROUP_BY,STRICT_TRANS_TABLES,NO_ZERO_IN_DATE,NO_ZERO_DATE,ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION",
