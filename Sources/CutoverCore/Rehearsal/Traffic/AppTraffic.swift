@@ -89,7 +89,7 @@ public final class AppTraffic: @unchecked Sendable {
         var deletable: Bool
         var parentKeys: [[[String?]]]  // per foreign key: sample parent key values
         var seededKeys: [[String?]]
-        var written: [[String]] = []
+        var written: [WrittenRow] = []
         var counters: [String: Int64] = [:]  // next value of unique integer columns
     }
 
@@ -129,7 +129,8 @@ public final class AppTraffic: @unchecked Sendable {
         }
         for target in targets where !target.key.isEmpty {
             report.keyColumns[target.table.name] = target.key
-            report.writtenKeys[target.table.name] = target.written
+            report.writtenKeys[target.table.name] = target.written.map(\.key)
+            report.writtenRows[target.table.name] = target.written
         }
     }
 
@@ -189,7 +190,8 @@ public final class AppTraffic: @unchecked Sendable {
     }
 
     /// Sends one statement; records a failure. Returns the rows, or nil when it failed.
-    private func send(_ kind: String, _ table: String, _ statement: String, _ session: SQLSession) -> [String]? {
+    /// `shown`: the statement as the app would send it (without a read-back this library adds).
+    private func send(_ kind: String, _ table: String, _ statement: String, _ session: SQLSession, shown: String? = nil) -> [String]? {
         let sentAt = Date().timeIntervalSince(startTime)
         report.sent += 1
         switch kind {
@@ -199,7 +201,7 @@ public final class AppTraffic: @unchecked Sendable {
         default: report.selects += 1
         }
         do { return try session.query(statement) } catch {
-            record(kind: kind, table: table, statement: statement, error: "\(error)", at: sentAt)
+            record(kind: kind, table: table, statement: shown ?? statement, error: "\(error)", at: sentAt)
             return nil
         }
     }
@@ -248,6 +250,7 @@ public final class AppTraffic: @unchecked Sendable {
         var names: [String] = []
         var values: [String] = []
         var keyText: [String: String] = [:]
+        var sent: [String: String] = [:]
         var given = Set<String>()
         for (index, foreignKey) in table.foreignKeys.enumerated() {
             guard !foreignKey.columns.contains(where: given.contains) else { continue }
@@ -258,6 +261,7 @@ public final class AppTraffic: @unchecked Sendable {
             for (column, parentValue) in zip(foreignKey.columns, row) where table.column(column) != nil {
                 names.append(column)
                 values.append(parentValue.map(d.literal) ?? "NULL")
+                sent[column] = values.last
                 keyText[column] = parentValue
                 given.insert(column)
             }
@@ -271,6 +275,7 @@ public final class AppTraffic: @unchecked Sendable {
             }
             names.append(column.name)
             values.append(generated.sql)
+            sent[column.name] = generated.sql
             keyText[column.name] = generated.text
         }
         let head = names.isEmpty
@@ -289,18 +294,22 @@ public final class AppTraffic: @unchecked Sendable {
                 }
             }
         }
-        guard let rows = send("insert", table.name, statement, session) else { return false }
+        guard let rows = send("insert", table.name, statement, session, shown: engine == .mysql ? head : statement) else { return false }
         if knownKey && !target.key.isEmpty {
-            target.written.append(target.key.map { keyText[$0]! })
+            target.written.append(WrittenRow(key: target.key.map { keyText[$0]! }, values: sent))
         } else if let row = (try? TrafficSQL.rows(rows))?.first, row.count == target.key.count, !row.contains(where: { $0 == nil }) {
-            target.written.append(row.map { $0! })
+            target.written.append(WrittenRow(key: row.map { $0! }, values: sent))
         }
         return true
     }
 
-    private func ownRow(_ target: inout Target) -> [String]? {
+    private func ownRowIndex(_ target: inout Target) -> Int? {
         guard !target.written.isEmpty else { return nil }
-        return target.written[Int(random.next() % UInt64(target.written.count))]
+        return Int(random.next() % UInt64(target.written.count))
+    }
+
+    private func ownRow(_ target: inout Target) -> [String]? {
+        ownRowIndex(&target).map { target.written[$0].key }
     }
 
     private func update(_ target: inout Target, _ session: SQLSession) -> Bool {
@@ -310,11 +319,13 @@ public final class AppTraffic: @unchecked Sendable {
         let candidates = table.columns.filter {
             !$0.generated && !target.key.contains($0.name) && !table.uniqueColumns.contains($0.name) && !foreign.contains($0.name)
         }
-        guard let key = ownRow(&target), !candidates.isEmpty else { return select(&target, session) }
+        guard let row = ownRowIndex(&target), !candidates.isEmpty else { return select(&target, session) }
         let column = candidates[Int(random.next() % UInt64(candidates.count))]
         guard let generated = value(column, in: &target) else { return select(&target, session) }
-        let statement = "UPDATE \(d.identifier(table.name)) SET \(d.identifier(column.name)) = \(generated.sql) WHERE \(d.keyCondition(target.key, key))"
-        return send("update", table.name, statement, session) != nil
+        let statement = "UPDATE \(d.identifier(table.name)) SET \(d.identifier(column.name)) = \(generated.sql) WHERE \(d.keyCondition(target.key, target.written[row].key))"
+        guard send("update", table.name, statement, session) != nil else { return false }
+        target.written[row].values[column.name] = generated.sql
+        return true
     }
 
     private func delete(_ target: inout Target, _ session: SQLSession) -> Bool {
@@ -322,7 +333,7 @@ public final class AppTraffic: @unchecked Sendable {
         guard let key = ownRow(&target) else { return insert(&target, session) }
         let statement = "DELETE FROM \(d.identifier(target.table.name)) WHERE \(d.keyCondition(target.key, key))"
         guard send("delete", target.table.name, statement, session) != nil else { return false }
-        target.written.removeAll { $0 == key }
+        target.written.removeAll { $0.key == key }
         return true
     }
 

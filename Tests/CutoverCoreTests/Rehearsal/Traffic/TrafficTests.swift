@@ -149,6 +149,18 @@ import Testing
             }
         }
 
+        // Every row each version wrote holds what it wrote last; a changed and a deleted one are found.
+        #expect(try oldReport.lostWrites(shape: old, session: db.session, engine: engine) == [])
+        #expect(try newReport.lostWrites(shape: new, session: db.session, engine: engine) == [])
+        #expect(try newReport.lostWrites(shape: old, session: db.session, engine: engine) == [], "columns the shape lacks are not compared")
+        let customers = try #require(oldReport.writtenRows["customers"])
+        try #require(customers.count >= 2)
+        try db.session.execute("UPDATE customers SET name = 'tampered' WHERE id = \(customers[0].key[0])")
+        try db.session.execute("DELETE FROM customers WHERE id = \(customers[1].key[0])")
+        let damage = try oldReport.lostWrites(shape: old, session: db.session, engine: engine)
+        #expect(damage == ["customers (id=\(customers[0].key[0])), written by old: changed",
+                           "customers (id=\(customers[1].key[0])), written by old: missing"].sorted { $0.contains("changed") && !$1.contains("changed") }, "\(damage)")
+
         // Must fail: a column the old version writes disappears under it.
         let doomed = traffic("old", old, db, seed: 3)
         doomed.start()
