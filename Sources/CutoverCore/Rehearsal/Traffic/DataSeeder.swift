@@ -1,7 +1,7 @@
 import Foundation
 
 /// Fills tables with realistic rows, set-based: one `INSERT … SELECT` over `generate_series`
-/// (PostgreSQL) or a `seq_1_to_N` table (MariaDB's Sequence engine) per table, so 100,000 rows
+/// (PostgreSQL) or a `seq_1_to_N` table (MariaDB's Sequence engine; a recursive CTE on MySQL) per table, so 100,000 rows
 /// take about a second. Tables are filled parents first; a foreign key points at an existing
 /// parent row (chosen through the parent's row numbers); unique values come from the row number;
 /// rows a check constraint would refuse are filtered out by the same check in the SELECT. When
@@ -12,6 +12,10 @@ public struct DataSeeder {
     public let engine: MigrationSpec.Engine
     /// Failing statements tolerated per table before the rest of its rows are given up.
     public var failureBudget = 200
+    /// MySQL has no Sequence engine: row numbers then come from a recursive CTE (nil: ask the server).
+    public var useRecursiveCTE: Bool?
+    /// MySQL limits recursion to 1000 rows unless told otherwise; MariaDB has no such variable.
+    private var limitsRecursion = false
 
     public init(engine: MigrationSpec.Engine) { self.engine = engine }
 
@@ -19,6 +23,34 @@ public struct DataSeeder {
 
     /// Seeds `rows` rows into each of `tables` (names in `shape`; unknown names are reported, not thrown).
     public func seed(shape: AppShape, tables: [String], rows: Int, session: SQLSession) throws -> SeedReport {
+        var seeder = self
+        if engine == .mysql && seeder.useRecursiveCTE == nil {
+            seeder.useRecursiveCTE = (try? session.query("SELECT seq FROM seq_1_to_1")) == nil
+        }
+        if seeder.useRecursiveCTE == true {
+            seeder.limitsRecursion = (try? session.query("SELECT @@cte_max_recursion_depth")) != nil
+        }
+        return try seeder.seedAll(shape: shape, tables: tables, rows: rows, session: session)
+    }
+
+    /// Row numbers `from`…`to` as a table `s` with column `g` (PostgreSQL) or `seq` (MariaDB/MySQL).
+    func series(_ from: Int64, _ to: Int64) -> String {
+        switch engine {
+        case .postgresql: return "generate_series(\(from)::bigint, \(to)::bigint) AS s(g)"
+        case .mysql:
+            if useRecursiveCTE == true {
+                return "(WITH RECURSIVE n (seq) AS (SELECT CAST(\(from) AS UNSIGNED) UNION ALL SELECT seq + 1 FROM n WHERE seq < \(to)) SELECT seq FROM n) AS s"
+            }
+            return "seq_\(from)_to_\(to) AS s"
+        }
+    }
+
+    /// The session setting a recursive CTE of `rows` rows needs on MySQL (its default depth is 1000).
+    func seriesSetting(_ rows: Int64) -> String {
+        useRecursiveCTE == true && limitsRecursion ? "SET SESSION cte_max_recursion_depth = \(max(1000, rows + 1)); " : ""
+    }
+
+    private func seedAll(shape: AppShape, tables: [String], rows: Int, session: SQLSession) throws -> SeedReport {
         var report = SeedReport(tables: [])
         for name in Self.dependencyOrder(shape: shape, tables: tables) {
             guard let table = shape.table(name) else {
@@ -167,9 +199,8 @@ public struct DataSeeder {
         }.joined()
         let filter = table.checks.isEmpty ? "" : " WHERE " + table.checks.map { "(\($0)) IS NOT FALSE" }.joined(separator: " AND ")
         func statement(_ from: Int64, _ to: Int64, filtered: Bool) -> String {
-            let series = engine == .postgresql ? "generate_series(\(from), \(to)) AS s(g)" : "seq_\(from)_to_\(to) AS s"
-            let insert = "INSERT INTO \(quotedTable) (\(names.joined(separator: ", "))) SELECT \(names.joined(separator: ", ")) FROM (SELECT "
-                + selectList.joined(separator: ", ") + " FROM \(series)\(joins)) AS _cutover_rows\(filtered ? filter : "")"
+            let insert = seriesSetting(to - from + 1) + "INSERT INTO \(quotedTable) (\(names.joined(separator: ", "))) SELECT \(names.joined(separator: ", ")) FROM (SELECT "
+                + selectList.joined(separator: ", ") + " FROM \(series(from, to))\(joins)) AS _cutover_rows\(filtered ? filter : "")"
             // Every foreign-key value was just read from its parent; InnoDB's per-row parent lookups
             // (random reads of wide parent rows) would triple the time. A failed statement ends the
             // client, and the session's next connection has the checks on again.
@@ -253,7 +284,7 @@ public struct DataSeeder {
             // serial and identity columns alike take their default only from DEFAULT VALUES.
             try session.execute("DO $cutover$ BEGIN FOR i IN 1..\(rows) LOOP INSERT INTO \(d.identifier(table.name)) DEFAULT VALUES; END LOOP; END $cutover$")
         case .mysql:
-            try session.execute("INSERT INTO \(d.identifier(table.name)) (\(d.identifier(column.name))) SELECT NULL FROM seq_1_to_\(rows)")
+            try session.execute(seriesSetting(Int64(rows)) + "INSERT INTO \(d.identifier(table.name)) (\(d.identifier(column.name))) SELECT NULL FROM \(series(1, Int64(rows)))")
         }
         return .init(table: table.name, requested: rows, inserted: rows, skipped: 0, seconds: Date().timeIntervalSince(started), notes: notes)
     }

@@ -80,6 +80,7 @@ import Testing
         #expect(try db.scalar("SELECT count(*) FROM order_lines") == "\(rows)")
         // Foreign keys point at real rows; nullable columns are mostly filled; values are varied.
         #expect(try db.scalar("SELECT count(*) FROM orders o LEFT JOIN customers c ON c.id = o.customer_id WHERE c.id IS NULL") == "0")
+        #expect(try db.scalar("SELECT count(*) FROM order_lines l LEFT JOIN orders o ON o.id = l.order_id WHERE o.id IS NULL") == "0")
         let moods = Int(try db.scalar("SELECT count(*) FROM customers WHERE mood IS NOT NULL")) ?? 0
         #expect(moods > rows * 8 / 10)
         #expect(try db.scalar("SELECT count(DISTINCT status) FROM orders") == "3")
@@ -97,6 +98,19 @@ import Testing
 
     @Test(.enabled(if: DatabaseHarness.shouldRun(.mysql), unavailable(.mysql)))
     func mariadbSeeds100kRows() throws { try Self.checkSeeding(.mysql, rows: 100_000) }
+
+    /// MySQL has no Sequence engine: the recursive-CTE row source, tried on MariaDB.
+    @Test(.enabled(if: DatabaseHarness.shouldRun(.mysql), unavailable(.mysql)))
+    func mariadbSeedsThroughARecursiveCTE() throws {
+        let db = try TrafficDatabase(.mysql)
+        defer { db.drop() }
+        let shape = try CatalogShapeReader.read(engine: .mysql, session: db.session, tables: nil).excludingInternal()
+        var seeder = DataSeeder(engine: .mysql)
+        seeder.useRecursiveCTE = true
+        let report = try seeder.seed(shape: shape, tables: TrafficDatabase.tables, rows: 5000, session: db.session)
+        #expect(report.tables.map(\.inserted) == [5000, 5000, 5000], "\(report.tables.map(\.notes))")
+        #expect(try db.scalar("SELECT count(DISTINCT email) FROM customers") == "5000")
+    }
 
     // MARK: Traffic
 
