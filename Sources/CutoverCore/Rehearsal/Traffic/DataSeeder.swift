@@ -97,10 +97,12 @@ public struct DataSeeder {
         // Foreign keys: each one reads the parent's key values by row number.
         var parents: [Parent] = []
         var fkColumn: [String: (parent: Int, position: Int)] = [:]
+        var nullColumns = Set<String>()
         var limit = Int64(requested)
         for (index, foreignKey) in table.foreignKeys.enumerated() {
             guard foreignKey.columns.allSatisfy({ name in columns.contains { $0.name == name } }),
-                  fkColumn.keys.allSatisfy({ !foreignKey.columns.contains($0) }) else { continue }
+                  fkColumn.keys.allSatisfy({ !foreignKey.columns.contains($0) }),
+                  nullColumns.isDisjoint(with: foreignKey.columns) else { continue }
             let parentName = d.identifier(foreignKey.referencedTable)
             let values = foreignKey.referencedColumns.enumerated().map { "\(d.identifier($1)) AS v\($0)" }.joined(separator: ", ")
             let order = foreignKey.referencedColumns.map(d.identifier).joined(separator: ", ")
@@ -126,7 +128,11 @@ public struct DataSeeder {
             }
             let nullable = foreignKey.columns.allSatisfy { name in table.column(name)?.nullable ?? false }
             if count == 0 {
-                if nullable { notes.append("\(foreignKey.columns.joined(separator: ", ")) left NULL: \(foreignKey.referencedTable) has no rows"); continue }
+                if nullable {
+                    notes.append("\(foreignKey.columns.joined(separator: ", ")) left NULL: \(foreignKey.referencedTable) has no rows")
+                    nullColumns.formUnion(foreignKey.columns)
+                    continue
+                }
                 notes.append("not seeded: \(foreignKey.referencedTable) has no rows for \(foreignKey.columns.joined(separator: ", "))")
                 return .init(table: table.name, requested: requested, inserted: 0, skipped: requested,
                              seconds: Date().timeIntervalSince(started), notes: notes)
@@ -170,7 +176,11 @@ public struct DataSeeder {
         for column in columns {
             let kind = ColumnKind.of(column, in: table, engine: engine)
             var value: String
-            if let (parent, position) = fkColumn[column.name] {
+            // A bare NULL in a derived table is text on PostgreSQL.
+            let typedNull = engine == .postgresql ? "NULL::\(column.dataType)" : "NULL"
+            if nullColumns.contains(column.name) {
+                value = typedNull
+            } else if let (parent, position) = fkColumn[column.name] {
                 value = "f\(parent).v\(position)"
             } else if let expression = expressions.value(column, kind: kind, table: table.name, g: g,
                                                          unique: uniqueColumns.contains(column.name), base: bases[column.name] ?? 0,
@@ -180,10 +190,10 @@ public struct DataSeeder {
                 notes.append("\(column.name) (\(column.dataType)): no generator for this type, left to its default")
                 continue
             } else {
-                value = "NULL"
+                value = typedNull
             }
             // Mostly filled: an occasional NULL where allowed, never in a key.
-            if column.nullable && !table.uniqueColumns.contains(column.name) {
+            if column.nullable && !table.uniqueColumns.contains(column.name) && value != typedNull {
                 value = "CASE WHEN \(g) % 20 = 0 THEN NULL ELSE \(value) END"
             }
             selectList.append("\(value) AS \(d.identifier(column.name))")
@@ -302,7 +312,9 @@ public struct DataSeeder {
         }
     }
 
+    /// The line of a client's message that carries the error (the mariadb client echoes the statement first).
     static func firstLine(_ error: Error) -> String {
-        String("\(error)".split(separator: "\n").first ?? "")
+        let lines = "\(error)".split(separator: "\n")
+        return String(lines.first { $0.contains("ERROR") } ?? lines.first ?? "")
     }
 }

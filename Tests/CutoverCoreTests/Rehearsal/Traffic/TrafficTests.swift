@@ -112,6 +112,58 @@ import Testing
         #expect(try db.scalar("SELECT count(DISTINCT email) FROM customers") == "5000")
     }
 
+    /// Checks the SELECT filter cannot evaluate fall back to batches, and the rows they refuse are
+    /// skipped; a self reference and a table without a key are seeded and fingerprinted too.
+    static func checkAwkwardTables(_ engine: MigrationSpec.Engine) throws {
+        let schema = engine == .postgresql ? """
+            CREATE TABLE staff (id serial PRIMARY KEY, manager_id integer REFERENCES staff (id), name text NOT NULL);
+            CREATE TABLE evens (id integer PRIMARY KEY, a integer NOT NULL CHECK (a % 2 = 0));
+            CREATE TABLE doubled (id serial PRIMARY KEY, a integer NOT NULL, b integer GENERATED ALWAYS AS (a * 2) STORED CHECK (b < 21));
+            CREATE TABLE events (happened date NOT NULL, what text);
+            """ : """
+            CREATE TABLE staff (id INT NOT NULL AUTO_INCREMENT PRIMARY KEY, manager_id INT, name TEXT NOT NULL, FOREIGN KEY (manager_id) REFERENCES staff (id));
+            CREATE TABLE evens (id INT NOT NULL PRIMARY KEY, a INT NOT NULL CHECK (a % 2 = 0));
+            CREATE TABLE doubled (id INT NOT NULL AUTO_INCREMENT PRIMARY KEY, a INT NOT NULL, b INT AS (a * 2) STORED, CHECK (b < 21));
+            CREATE TABLE events (happened DATE NOT NULL, what TEXT);
+            """
+        let db = try TrafficDatabase(engine, schema: schema)
+        defer { db.drop() }
+        let shape = try CatalogShapeReader.read(engine: engine, session: db.session, tables: nil)
+        #expect(shape.table("doubled")?.column("b")?.generated == true)
+        let tables = ["staff", "evens", "doubled", "events"]
+        let started = Date()
+        let report = try DataSeeder(engine: engine).seed(shape: shape, tables: tables, rows: 2000, session: db.session)
+        let seconds = Date().timeIntervalSince(started)
+        for table in report.tables { print("\(engine.rawValue) \(table.table): \(table.inserted) rows, \(table.skipped) skipped, \(table.notes)") }
+        let byName = Dictionary(uniqueKeysWithValues: report.tables.map { ($0.table, $0) })
+        #expect(byName["staff"]?.inserted == 2000)
+        #expect(byName["staff"]?.notes.contains { $0.contains("manager_id left NULL") } == true, "\(byName["staff"]?.notes ?? [])")
+        let evens = try #require(byName["evens"])
+        #expect(evens.inserted > 500 && evens.inserted < 2000 && evens.inserted + evens.skipped == 2000, "\(evens)")
+        #expect(evens.notes.contains { $0.contains("check constraint refuses") }, "\(evens.notes)")
+        let doubled = try #require(byName["doubled"])
+        #expect(doubled.inserted >= 0 && doubled.inserted + doubled.skipped == 2000, "\(doubled)")
+        #expect(doubled.notes.contains { $0.contains("inserting in batches") }, "\(doubled.notes)")
+        #expect(try db.scalar("SELECT count(*) FROM doubled WHERE b >= 21") == "0")
+        #expect(byName["events"]?.inserted == 2000)
+        #expect(seconds < 60, "the fallback is bounded: \(seconds) s")
+        // A second round: the managers now exist and are referenced.
+        let again = try DataSeeder(engine: engine).seed(shape: shape, tables: ["staff"], rows: 100, session: db.session)
+        #expect(again.tables.first?.inserted == 100)
+        #expect(try db.scalar("SELECT count(*) FROM staff WHERE manager_id IS NOT NULL") != "0")
+        // No key: the rows themselves are the ranges.
+        let before = try TableFingerprint.take(shape: shape, tables: ["events"], session: db.session, engine: engine)
+        try db.session.execute("DELETE FROM events WHERE what = 'what-7'")
+        let lost = before.lost(comparedTo: try TableFingerprint.take(shape: shape, tables: ["events"], session: db.session, engine: engine))
+        #expect(lost.count == 1 && lost.first?.hasPrefix("events hash bucket") == true, "\(lost)")
+    }
+
+    @Test(.enabled(if: DatabaseHarness.shouldRun(.postgresql), unavailable(.postgresql)))
+    func postgresAwkwardTables() throws { try Self.checkAwkwardTables(.postgresql) }
+
+    @Test(.enabled(if: DatabaseHarness.shouldRun(.mysql), unavailable(.mysql)))
+    func mariadbAwkwardTables() throws { try Self.checkAwkwardTables(.mysql) }
+
     // MARK: Traffic
 
     static func traffic(_ version: String, _ shape: AppShape, _ db: TrafficDatabase, seed: UInt64) -> AppTraffic {
