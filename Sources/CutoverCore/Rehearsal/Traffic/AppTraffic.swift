@@ -19,6 +19,8 @@ public final class AppTraffic: @unchecked Sendable {
     public let lockTimeout: String?
     /// Pause between statements (seconds).
     public var pause: Double = 0.003
+    /// At most this many statements per run, whatever the duration (a runaway bound).
+    public var statementLimit = 1_000_000
     /// Failures kept in the report (all are counted).
     public static let failureLimit = 100
 
@@ -109,7 +111,7 @@ public final class AppTraffic: @unchecked Sendable {
         }
         guard !targets.isEmpty else { return }
         var needsSettings = false
-        while !shouldStop {
+        while !shouldStop && report.sent < statementLimit {
             if needsSettings { guard applySettings(session) else { return }; needsSettings = false }
             let index = Int(random.next() % UInt64(targets.count))
             let roll = random.next() % 100
@@ -252,10 +254,14 @@ public final class AppTraffic: @unchecked Sendable {
         var keyText: [String: String] = [:]
         var sent: [String: String] = [:]
         var given = Set<String>()
+        // Foreign-key columns take a parent's key or nothing (NULL or their default), never a made-up value.
+        let foreign = Set(table.foreignKeys.flatMap(\.columns))
         for (index, foreignKey) in table.foreignKeys.enumerated() {
             guard !foreignKey.columns.contains(where: given.contains) else { continue }
             let required = foreignKey.columns.contains { table.column($0)?.mustBeGiven ?? false }
             let samples = target.parentKeys[index]
+            // No parent row to point at: the app could not insert here either; it reads instead.
+            if samples.isEmpty && required { return select(&target, session) }
             guard !samples.isEmpty, required || random.next() % 2 == 0 else { continue }
             let row = samples[Int(random.next() % UInt64(samples.count))]
             for (column, parentValue) in zip(foreignKey.columns, row) where table.column(column) != nil {
@@ -266,7 +272,7 @@ public final class AppTraffic: @unchecked Sendable {
                 given.insert(column)
             }
         }
-        for column in table.columns where !column.generated && !given.contains(column.name) {
+        for column in table.columns where !column.generated && !given.contains(column.name) && !foreign.contains(column.name) {
             let needed = column.mustBeGiven || target.key.contains(column.name)
             guard needed || random.next() % 4 != 0 else { continue }
             guard let generated = value(column, in: &target) else {
