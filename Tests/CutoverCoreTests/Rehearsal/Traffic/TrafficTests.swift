@@ -88,6 +88,13 @@ import Testing
         // The key counters are past the seeded keys: the app's next insert works.
         try db.session.execute("INSERT INTO customers (email, name, active) VALUES ('after@example.com', 'after', \(engine == .postgresql ? "true" : "1"))")
         #expect((Int(try db.scalar("SELECT max(id) FROM customers")) ?? 0) > rows)
+        // Fingerprints of 100,000-row tables take about as long as seeding them.
+        let started = Date()
+        let fingerprint = try TableFingerprint.take(shape: shape, tables: TrafficDatabase.tables, session: db.session, engine: engine)
+        print("fingerprint \(engine.rawValue) of \(TrafficDatabase.tables.count) tables: \(String(format: "%.2f", Date().timeIntervalSince(started))) s")
+        #expect(fingerprint.tables["orders"]?.reduce(0) { $0 + $1.count } == rows)
+        #expect(fingerprint.tables["order_lines"]?.count == TableFingerprint.hashBuckets)
+
         // Seeding again adds rows without colliding with the first ones.
         let again = try DataSeeder(engine: engine).seed(shape: shape, tables: ["customers"], rows: 100, session: db.session)
         #expect(again.tables.first?.inserted == 100, "\(again.tables.first?.notes ?? [])")
