@@ -105,14 +105,14 @@ public final class AppTraffic: @unchecked Sendable {
         }
         defer { session.close() }
         guard applySettings(session) else { return }
-        var targets: [Target] = []
-        do { targets = try prepare(session) } catch {
-            record(kind: "connect", table: "", statement: "(reading the keys of the tables)", error: "\(error)")
-        }
+        var targets = prepare(session)
         guard !targets.isEmpty else { return }
         var needsSettings = false
         while !shouldStop && report.sent < statementLimit {
-            if needsSettings { guard applySettings(session) else { return }; needsSettings = false }
+            if needsSettings {
+                guard applySettings(session) else { break }  // the server is gone; keep what was written
+                needsSettings = false
+            }
             let index = Int(random.next() % UInt64(targets.count))
             let roll = random.next() % 100
             let ok: Bool
@@ -154,41 +154,50 @@ public final class AppTraffic: @unchecked Sendable {
         }
     }
 
-    private func prepare(_ session: SQLSession) throws -> [Target] {
-        let d = dialect
-        let referenced = Set(shape.tables.flatMap { $0.foreignKeys.map(\.referencedTable) })
+    /// What the loop needs per table; a table that cannot be read is a recorded failure and left out.
+    private func prepare(_ session: SQLSession) -> [Target] {
         var targets: [Target] = []
         for name in tables {
             guard let table = shape.table(name), !table.columns.isEmpty else { continue }
-            let key = table.keyColumns
-            let keyGenerated = key.contains { table.column($0)?.generated ?? false }
-            var target = Target(table: table, key: key, keyGenerated: keyGenerated,
-                                deletable: !referenced.contains(name) && !key.isEmpty, parentKeys: [], seededKeys: [])
-            for foreignKey in table.foreignKeys {
-                let columns = foreignKey.referencedColumns.map(d.identifier)
-                let notNull = columns.map { "\($0) IS NOT NULL" }.joined(separator: " AND ")
-                target.parentKeys.append(try TrafficSQL.rows(session.query(
-                    "SELECT \(d.jsonArray(columns.map(d.text))) FROM \(d.identifier(foreignKey.referencedTable)) WHERE \(notNull) ORDER BY \(columns.joined(separator: ", ")) LIMIT 100")))
+            do { targets.append(try prepare(table, session)) } catch {
+                record(kind: "prepare", table: name, statement: "(reading keys of \(name))", error: "\(error)")
+                if !applySettings(session) { break }
             }
-            if !key.isEmpty {
-                let columns = key.map(d.identifier)
-                target.seededKeys = try TrafficSQL.rows(session.query(
-                    "SELECT \(d.jsonArray(columns.map(d.text))) FROM \(d.identifier(name)) ORDER BY \(columns.joined(separator: ", ")) LIMIT 200"))
-            }
-            // Unique integers: this version takes even numbers above the largest, the other odd ones.
-            let foreign = Set(table.foreignKeys.flatMap(\.columns))
-            for column in table.columns where table.uniqueColumns.contains(column.name) && !column.generated && !foreign.contains(column.name) {
-                let kind = ColumnKind.of(column, in: table, engine: engine)
-                guard kind.isInteger || { if case .decimal = kind { return true } else { return false } }() else { continue }
-                let maximum = try TrafficSQL.rows(session.query(
-                    "SELECT \(d.jsonArray([d.text("max(\(d.identifier(column.name)))")])) FROM \(d.identifier(name))")).first?.first ?? nil
-                var next = (maximum.flatMap { Int64($0.split(separator: ".").first ?? "") } ?? 0) + 1
-                if (next % 2 == 0) != (version == "old") { next += 1 }
-                target.counters[column.name] = next
-            }
-            targets.append(target)
         }
         return targets
+    }
+
+    private func prepare(_ table: TableShape, _ session: SQLSession) throws -> Target {
+        let d = dialect
+        let name = table.name
+        let referenced = Set(shape.tables.flatMap { $0.foreignKeys.map(\.referencedTable) })
+        let key = table.keyColumns
+        let keyGenerated = key.contains { table.column($0)?.generated ?? false }
+        var target = Target(table: table, key: key, keyGenerated: keyGenerated,
+                            deletable: !referenced.contains(name) && !key.isEmpty, parentKeys: [], seededKeys: [])
+        for foreignKey in table.foreignKeys {
+            let columns = foreignKey.referencedColumns.map(d.identifier)
+            let notNull = columns.map { "\($0) IS NOT NULL" }.joined(separator: " AND ")
+            target.parentKeys.append(try TrafficSQL.rows(session.query(
+                "SELECT \(d.jsonArray(columns.map(d.text))) FROM \(d.identifier(foreignKey.referencedTable)) WHERE \(notNull) ORDER BY \(columns.joined(separator: ", ")) LIMIT 100")))
+        }
+        if !key.isEmpty {
+            let columns = key.map(d.identifier)
+            target.seededKeys = try TrafficSQL.rows(session.query(
+                "SELECT \(d.jsonArray(columns.map(d.text))) FROM \(d.identifier(name)) ORDER BY \(columns.joined(separator: ", ")) LIMIT 200"))
+        }
+        // Unique integers: this version takes even numbers above the largest, the other odd ones.
+        let foreign = Set(table.foreignKeys.flatMap(\.columns))
+        for column in table.columns where table.uniqueColumns.contains(column.name) && !column.generated && !foreign.contains(column.name) {
+            let kind = ColumnKind.of(column, in: table, engine: engine)
+            guard kind.isInteger || { if case .decimal = kind { return true } else { return false } }() else { continue }
+            let maximum = try TrafficSQL.rows(session.query(
+                "SELECT \(d.jsonArray([d.text("max(\(d.identifier(column.name)))")])) FROM \(d.identifier(name))")).first?.first ?? nil
+            var next = (maximum.flatMap { Int64($0.split(separator: ".").first ?? "") } ?? 0) + 1
+            if (next % 2 == 0) != (version == "old") { next += 1 }
+            target.counters[column.name] = next
+        }
+        return target
     }
 
     /// Sends one statement; records a failure. Returns the rows, or nil when it failed.
