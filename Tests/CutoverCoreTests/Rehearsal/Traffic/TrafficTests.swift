@@ -258,6 +258,37 @@ import Testing
     @Test(.enabled(if: DatabaseHarness.shouldRun(.mysql), unavailable(.mysql)))
     func mariadbTrafficOfTwoVersions() throws { try Self.checkTraffic(.mysql) }
 
+    /// The spec's lock timeout is on the traffic's session, and again after every reconnect: a
+    /// table held locked makes its statements fail fast, more than once, with the server's error.
+    static func checkLockTimeout(_ engine: MigrationSpec.Engine) throws {
+        let db = try TrafficDatabase(engine)
+        defer { db.drop() }
+        let shape = try CatalogShapeReader.read(engine: engine, session: db.session, tables: ["customers"]).excludingInternal()
+        _ = try DataSeeder(engine: engine).seed(shape: shape, tables: ["customers"], rows: 100, session: db.session)
+        let traffic = AppTraffic(version: "old", shape: shape, tables: ["customers"], engine: engine,
+                                 connect: { try db.connect() }, lockTimeout: engine == .postgresql ? "200ms" : "1s", seed: 7)
+        let locker = try db.connect()
+        defer { locker.close() }
+        traffic.start()
+        Thread.sleep(forTimeInterval: 0.2)
+        try locker.execute(engine == .postgresql ? "BEGIN; LOCK TABLE customers IN ACCESS EXCLUSIVE MODE" : "LOCK TABLES customers WRITE")
+        Thread.sleep(forTimeInterval: engine == .postgresql ? 1.5 : 3.5)
+        try locker.execute(engine == .postgresql ? "ROLLBACK" : "UNLOCK TABLES")
+        Thread.sleep(forTimeInterval: 0.3)
+        let report = traffic.stop()
+        print(describe(report))
+        #expect(report.failed >= 2, "\(describe(report))")
+        let timeout = engine == .postgresql ? "lock timeout" : "Lock wait timeout exceeded"
+        #expect(report.failures.allSatisfy { $0.error.contains(timeout) }, "\(describe(report))")
+        #expect(report.sent > report.failed, "it goes on once the lock is gone")
+    }
+
+    @Test(.enabled(if: DatabaseHarness.shouldRun(.postgresql), unavailable(.postgresql)))
+    func postgresLockTimeout() throws { try Self.checkLockTimeout(.postgresql) }
+
+    @Test(.enabled(if: DatabaseHarness.shouldRun(.mysql), unavailable(.mysql)))
+    func mariadbLockTimeout() throws { try Self.checkLockTimeout(.mysql) }
+
     // MARK: Integrity
 
     static func checkIntegrity(_ engine: MigrationSpec.Engine) throws {
