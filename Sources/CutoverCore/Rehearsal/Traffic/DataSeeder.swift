@@ -137,11 +137,13 @@ public struct DataSeeder {
                 return .init(table: table.name, requested: requested, inserted: 0, skipped: requested,
                              seconds: Date().timeIntervalSince(started), notes: notes)
             }
-            // A foreign key that is itself unique (one-to-one) needs one parent per row.
+            // A foreign key that is itself unique (one-to-one) needs a parent of its own per row:
+            // row g takes parent g, so a second round continues after the parents the first one took.
             let oneToOne = ([table.primaryKey] + table.uniques).contains { set in !set.isEmpty && set.allSatisfy(foreignKey.columns.contains) }
-            if oneToOne && count < limit {
-                notes.append("\(count) rows: \(foreignKey.columns.joined(separator: ", ")) is unique and \(foreignKey.referencedTable) has \(count) rows")
-                limit = count
+            if oneToOne && count - existing < limit {
+                let available = max(0, count - existing)
+                notes.append("\(available) rows: \(foreignKey.columns.joined(separator: ", ")) is unique and \(foreignKey.referencedTable) has \(count) rows")
+                limit = available
             }
             for (position, name) in foreignKey.columns.enumerated() { fkColumn[name] = (parents.count, position) }
             parents.append(Parent(foreignKey: foreignKey, source: source, count: count, oneToOne: oneToOne))
@@ -204,7 +206,7 @@ public struct DataSeeder {
             return try seedDefaults(table: table, rows: Int(limit), session: session, started: started, notes: notes)
         }
         let joins = parents.enumerated().map { index, parent in
-            let mapping = parent.oneToOne ? "(\(g) - \(existing))" : "(1 + ((\(g) * 7919) % \(parent.count)))"
+            let mapping = parent.oneToOne ? g : "(1 + ((\(g) * 7919) % \(parent.count)))"
             return " LEFT JOIN \(parent.source) AS f\(index) ON f\(index).rn = \(mapping)"
         }.joined()
         let filter = table.checks.isEmpty ? "" : " WHERE " + table.checks.map { "(\($0)) IS NOT FALSE" }.joined(separator: " AND ")

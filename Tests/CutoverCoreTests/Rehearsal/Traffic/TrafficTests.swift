@@ -127,17 +127,19 @@ import Testing
             CREATE TABLE evens (id integer PRIMARY KEY, a integer NOT NULL CHECK (a % 2 = 0));
             CREATE TABLE doubled (id serial PRIMARY KEY, a integer NOT NULL, b integer GENERATED ALWAYS AS (a * 2) STORED CHECK (b < 21));
             CREATE TABLE events (happened date NOT NULL, what text);
+            CREATE TABLE badges (staff_id integer PRIMARY KEY REFERENCES staff (id), title varchar(30) NOT NULL);
             """ : """
             CREATE TABLE staff (id INT NOT NULL AUTO_INCREMENT PRIMARY KEY, manager_id INT, name TEXT NOT NULL, FOREIGN KEY (manager_id) REFERENCES staff (id));
             CREATE TABLE evens (id INT NOT NULL PRIMARY KEY, a INT NOT NULL CHECK (a % 2 = 0));
             CREATE TABLE doubled (id INT NOT NULL AUTO_INCREMENT PRIMARY KEY, a INT NOT NULL, b INT AS (a * 2) STORED, CHECK (b < 21));
             CREATE TABLE events (happened DATE NOT NULL, what TEXT);
+            CREATE TABLE badges (staff_id INT NOT NULL PRIMARY KEY, title VARCHAR(30) NOT NULL, FOREIGN KEY (staff_id) REFERENCES staff (id));
             """
         let db = try TrafficDatabase(engine, schema: schema)
         defer { db.drop() }
         let shape = try CatalogShapeReader.read(engine: engine, session: db.session, tables: nil)
         #expect(shape.table("doubled")?.column("b")?.generated == true)
-        let tables = ["staff", "evens", "doubled", "events"]
+        let tables = ["badges", "staff", "evens", "doubled", "events"]
         let started = Date()
         let report = try DataSeeder(engine: engine).seed(shape: shape, tables: tables, rows: 2000, session: db.session)
         let seconds = Date().timeIntervalSince(started)
@@ -153,10 +155,13 @@ import Testing
         #expect(doubled.notes.contains { $0.contains("inserting in batches") }, "\(doubled.notes)")
         #expect(try db.scalar("SELECT count(*) FROM doubled WHERE b >= 21") == "0")
         #expect(byName["events"]?.inserted == 2000)
+        #expect(byName["badges"]?.inserted == 2000, "one badge per staff member")
         #expect(seconds < 60, "the fallback is bounded: \(seconds) s")
         // A second round: the managers now exist and are referenced.
         let again = try DataSeeder(engine: engine).seed(shape: shape, tables: ["staff"], rows: 100, session: db.session)
         #expect(again.tables.first?.inserted == 100)
+        let badges = try DataSeeder(engine: engine).seed(shape: shape, tables: ["badges"], rows: 500, session: db.session)
+        #expect(badges.tables.first?.inserted == 100, "only the 100 new staff members have no badge: \(badges.tables.first?.notes ?? [])")
         #expect(try db.scalar("SELECT count(*) FROM staff WHERE manager_id IS NOT NULL") != "0")
         // No key: the rows themselves are the ranges.
         let before = try TableFingerprint.take(shape: shape, tables: ["events"], session: db.session, engine: engine)
