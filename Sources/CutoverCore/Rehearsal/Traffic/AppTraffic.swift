@@ -248,6 +248,8 @@ public final class AppTraffic: @unchecked Sendable {
             default: break
             }
         }
+        // A type without a generator is only given when it must be (then as a guess from a number).
+        if kind == .other && !column.mustBeGiven { return nil }
         // Other values: the seeding expression for a row number past any seeded one.
         let g = 500_000 + Int64(random.next() % 1_000_000)
         guard let sql = SeedExpression(dialect: d).value(column, kind: kind, table: target.table.name, g: "\(g)", unique: unique,

@@ -184,6 +184,11 @@ public struct DataSeeder {
                 value = typedNull
             } else if let (parent, position) = fkColumn[column.name] {
                 value = "f\(parent).v\(position)"
+            } else if kind == .other && (column.nullable || column.hasDefault) {
+                // A type without a generator: NULL or its default rather than a guess that may not parse.
+                if column.hasDefault { notes.append("\(column.name) (\(column.dataType)): left to its default"); continue }
+                notes.append("\(column.name) (\(column.dataType)): left NULL")
+                value = typedNull
             } else if let expression = expressions.value(column, kind: kind, table: table.name, g: g,
                                                          unique: uniqueColumns.contains(column.name), base: bases[column.name] ?? 0,
                                                          range: ColumnKind.checkedRange(column.name, in: table)) {

@@ -128,6 +128,8 @@ import Testing
             CREATE TABLE doubled (id serial PRIMARY KEY, a integer NOT NULL, b integer GENERATED ALWAYS AS (a * 2) STORED CHECK (b < 21));
             CREATE TABLE events (happened date NOT NULL, what text);
             CREATE TABLE badges (staff_id integer PRIMARY KEY REFERENCES staff (id), title varchar(30) NOT NULL);
+            CREATE DOMAIN positive_int AS integer CHECK (VALUE > 0);
+            CREATE TABLE shapes (id serial PRIMARY KEY, size positive_int NOT NULL, spot point, label text);
             """ : """
             CREATE TABLE staff (id INT NOT NULL AUTO_INCREMENT PRIMARY KEY, manager_id INT, name TEXT NOT NULL, FOREIGN KEY (manager_id) REFERENCES staff (id));
             CREATE TABLE evens (id INT NOT NULL PRIMARY KEY, a INT NOT NULL CHECK (a % 2 = 0));
@@ -139,7 +141,7 @@ import Testing
         defer { db.drop() }
         let shape = try CatalogShapeReader.read(engine: engine, session: db.session, tables: nil)
         #expect(shape.table("doubled")?.column("b")?.generated == true)
-        let tables = ["badges", "staff", "evens", "doubled", "events"]
+        let tables = ["badges", "staff", "evens", "doubled", "events"] + (engine == .postgresql ? ["shapes"] : [])
         let started = Date()
         let report = try DataSeeder(engine: engine).seed(shape: shape, tables: tables, rows: 2000, session: db.session)
         let seconds = Date().timeIntervalSince(started)
@@ -156,6 +158,12 @@ import Testing
         #expect(try db.scalar("SELECT count(*) FROM doubled WHERE b >= 21") == "0")
         #expect(byName["events"]?.inserted == 2000)
         #expect(byName["badges"]?.inserted == 2000, "one badge per staff member")
+        if engine == .postgresql {
+            // A domain is generated as its base type; a type without a generator is left NULL.
+            #expect(shape.table("shapes")?.column("size")?.baseType == "integer")
+            #expect(byName["shapes"]?.inserted == 2000, "\(byName["shapes"]?.notes ?? [])")
+            #expect(byName["shapes"]?.notes == ["spot (point): left NULL"])
+        }
         #expect(seconds < 60, "the fallback is bounded: \(seconds) s")
         // A second round: the managers now exist and are referenced.
         let again = try DataSeeder(engine: engine).seed(shape: shape, tables: ["staff"], rows: 100, session: db.session)
