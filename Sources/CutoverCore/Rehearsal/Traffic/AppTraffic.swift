@@ -241,10 +241,10 @@ public final class AppTraffic: @unchecked Sendable {
                 var text = "\(tag)-\(random.next() % 1_000_000_000)"
                 if column.name.lowercased().contains("email") { text = "u\(text)@example.com" }
                 if let maxLength, text.count > maxLength { text = String(text.suffix(maxLength)) }
-                return (d.literal(text), text)
+                return (typed(d.literal(text), column), text)
             case .uuid:
                 let text = UUID().uuidString.lowercased()
-                return (d.literal(text), text)
+                return (typed(d.literal(text), column), text)
             default: break
             }
         }
@@ -255,6 +255,21 @@ public final class AppTraffic: @unchecked Sendable {
         guard let sql = SeedExpression(dialect: d).value(column, kind: kind, table: target.table.name, g: "\(g)", unique: unique,
                                                          base: 0, range: ColumnKind.checkedRange(column.name, in: target.table)) else { return nil }
         return (sql, nil)
+    }
+
+    /// A literal with the column's type on PostgreSQL, where a quoted literal in a SELECT list is text.
+    private func typed(_ literal: String, _ column: ColumnShape?) -> String {
+        guard engine == .postgresql, let column else { return literal }
+        return "\(literal)::\(column.dataType)"
+    }
+
+    /// The table's checks that name only columns this insert gives: the app never sends a row
+    /// its own schema refuses, so the insert filters its row through them (a row they refuse is
+    /// not sent as a failure). A check the migration adds is not in the version's shape.
+    private func applicableChecks(_ table: TableShape, given: Set<String>) -> [String] {
+        table.checks.filter { check in
+            table.columns.allSatisfy { !ColumnKind.mentions(check, $0.name) || given.contains($0.name) }
+        }
     }
 
     private func insert(_ target: inout Target, _ session: SQLSession) -> Bool {
@@ -277,7 +292,7 @@ public final class AppTraffic: @unchecked Sendable {
             let row = samples[Int(random.next() % UInt64(samples.count))]
             for (column, parentValue) in zip(foreignKey.columns, row) where table.column(column) != nil {
                 names.append(column)
-                values.append(parentValue.map(d.literal) ?? "NULL")
+                values.append(parentValue.map { typed(d.literal($0), table.column(column)) } ?? typed("NULL", table.column(column)))
                 sent[column] = values.last
                 keyText[column] = parentValue
                 given.insert(column)
@@ -287,7 +302,7 @@ public final class AppTraffic: @unchecked Sendable {
             let needed = column.mustBeGiven || target.key.contains(column.name)
             guard needed || random.next() % 4 != 0 else { continue }
             guard let generated = value(column, in: &target) else {
-                if needed { names.append(column.name); values.append("NULL") }
+                if needed { names.append(column.name); values.append(typed("NULL", column)) }
                 continue
             }
             names.append(column.name)
@@ -295,28 +310,41 @@ public final class AppTraffic: @unchecked Sendable {
             sent[column.name] = generated.sql
             keyText[column.name] = generated.text
         }
-        let head = names.isEmpty
-            ? "INSERT INTO \(d.identifier(table.name)) \(engine == .postgresql ? "DEFAULT VALUES" : "() VALUES ()")"
-            : "INSERT INTO \(d.identifier(table.name)) (\(names.map(d.identifier).joined(separator: ", "))) VALUES (\(values.joined(separator: ", ")))"
+        let quotedNames = names.map(d.identifier).joined(separator: ", ")
+        let checks = applicableChecks(table, given: Set(names))
+        let head: String
+        if names.isEmpty {
+            head = "INSERT INTO \(d.identifier(table.name)) \(engine == .postgresql ? "DEFAULT VALUES" : "() VALUES ()")"
+        } else if checks.isEmpty {
+            head = "INSERT INTO \(d.identifier(table.name)) (\(quotedNames)) VALUES (\(values.joined(separator: ", ")))"
+        } else {
+            let row = zip(values, names).map { "\($0) AS \(d.identifier($1))" }.joined(separator: ", ")
+            head = "INSERT INTO \(d.identifier(table.name)) (\(quotedNames)) SELECT \(quotedNames) FROM (SELECT \(row)) AS _cutover_row WHERE "
+                + checks.map { "(\($0)) IS NOT FALSE" }.joined(separator: " AND ")
+        }
+        // Read back whether the row went in, and its key where the table made it.
         var statement = head
-        let knownKey = target.key.allSatisfy { keyText[$0] != nil }
-        if !target.key.isEmpty && !knownKey {
-            switch engine {
-            case .postgresql:
-                statement += " RETURNING \(d.jsonArray(target.key.map { d.text(d.identifier($0)) }))"
-            case .mysql:
-                // Only an AUTO_INCREMENT key alone can be read back.
-                if target.key.count == 1 && target.keyGenerated {
-                    statement += "; SELECT JSON_ARRAY(CAST(LAST_INSERT_ID() AS CHAR))"
-                }
-            }
+        switch engine {
+        case .postgresql:
+            statement += " RETURNING \(d.jsonArray(target.key.map { d.text(d.identifier($0)) }))"
+        case .mysql:
+            statement += "; SELECT JSON_ARRAY(CAST(ROW_COUNT() AS CHAR), CAST(LAST_INSERT_ID() AS CHAR))"
         }
         guard let rows = send("insert", table.name, statement, session, shown: engine == .mysql ? head : statement) else { return false }
-        if knownKey && !target.key.isEmpty {
-            target.written.append(WrittenRow(key: target.key.map { keyText[$0]! }, values: sent))
-        } else if let row = (try? TrafficSQL.rows(rows))?.first, row.count == target.key.count, !row.contains(where: { $0 == nil }) {
-            target.written.append(WrittenRow(key: row.map { $0! }, values: sent))
+        guard !target.key.isEmpty, let answer = (try? TrafficSQL.rows(rows))?.first else { return true }
+        var key: [String]?
+        switch engine {
+        case .postgresql:
+            if answer.count == target.key.count, !answer.contains(where: { $0 == nil }) { key = answer.map { $0! } }
+        case .mysql:
+            guard answer.count == 2, answer[0] == "1" else { return true }
+            if target.key.allSatisfy({ keyText[$0] != nil }) {
+                key = target.key.map { keyText[$0]! }
+            } else if target.key.count == 1 && target.keyGenerated, let id = answer[1] {
+                key = [id]  // only an AUTO_INCREMENT key alone can be read back
+            }
         }
+        if let key { target.written.append(WrittenRow(key: key, values: sent)) }
         return true
     }
 
@@ -333,8 +361,15 @@ public final class AppTraffic: @unchecked Sendable {
         let d = dialect
         let table = target.table
         let foreign = Set(table.foreignKeys.flatMap(\.columns))
+        // A column a check ties to another one is left alone: a new value alone could break it.
+        let tied = Set(table.columns.map(\.name).filter { name in
+            table.checks.contains { check in
+                ColumnKind.mentions(check, name) && table.columns.contains { $0.name != name && ColumnKind.mentions(check, $0.name) }
+            }
+        })
         let candidates = table.columns.filter {
             !$0.generated && !target.key.contains($0.name) && !table.uniqueColumns.contains($0.name) && !foreign.contains($0.name)
+                && !tied.contains($0.name)
         }
         guard let row = ownRowIndex(&target), !candidates.isEmpty else { return select(&target, session) }
         let column = candidates[Int(random.next() % UInt64(candidates.count))]

@@ -271,6 +271,36 @@ import Testing
     @Test(.enabled(if: DatabaseHarness.shouldRun(.mysql), unavailable(.mysql)))
     func mariadbTrafficOfTwoVersions() throws { try Self.checkTraffic(.mysql) }
 
+    /// A check over two columns (which no generator can aim at): the app's inserts go through the
+    /// version's own checks, so a refused combination is never sent as a failure, and updates leave
+    /// the tied columns alone.
+    static func checkTiedColumns(_ engine: MigrationSpec.Engine) throws {
+        let schema = engine == .postgresql
+            ? "CREATE TABLE spans (id serial PRIMARY KEY, lo integer NOT NULL, hi integer NOT NULL, note text, ref uuid, CHECK (lo < hi), CHECK (lo % 2 = 0));"
+            : "CREATE TABLE spans (id INT NOT NULL AUTO_INCREMENT PRIMARY KEY, lo INT NOT NULL, hi INT NOT NULL, note TEXT, ref CHAR(36), CHECK (lo < hi), CHECK (lo % 2 = 0));"
+        let db = try TrafficDatabase(engine, schema: schema)
+        defer { db.drop() }
+        let shape = try CatalogShapeReader.read(engine: engine, session: db.session, tables: nil)
+        let seeded = try DataSeeder(engine: engine).seed(shape: shape, tables: ["spans"], rows: 400, session: db.session)
+        #expect((seeded.tables.first?.inserted ?? 0) > 50, "\(seeded.tables.first?.notes ?? [])")
+        let traffic = AppTraffic(version: "new", shape: shape, tables: ["spans"], engine: engine,
+                                 connect: { try db.connect() }, lockTimeout: "2s", seed: 11)
+        traffic.start()
+        Thread.sleep(forTimeInterval: 1.0)
+        let report = traffic.stop()
+        print(describe(report))
+        #expect(report.failed == 0, "\(describe(report))")
+        #expect(report.inserts > 10 && report.updates > 0, "\(describe(report))")
+        #expect(!(report.writtenKeys["spans"] ?? []).isEmpty)
+        #expect(try report.lostWrites(shape: shape, session: db.session, engine: engine) == [])
+    }
+
+    @Test(.enabled(if: DatabaseHarness.shouldRun(.postgresql), unavailable(.postgresql)))
+    func postgresTiedColumns() throws { try Self.checkTiedColumns(.postgresql) }
+
+    @Test(.enabled(if: DatabaseHarness.shouldRun(.mysql), unavailable(.mysql)))
+    func mariadbTiedColumns() throws { try Self.checkTiedColumns(.mysql) }
+
     /// The spec's lock timeout is on the traffic's session, and again after every reconnect: a
     /// table held locked makes its statements fail fast, more than once, with the server's error.
     static func checkLockTimeout(_ engine: MigrationSpec.Engine) throws {
