@@ -19,6 +19,8 @@ public final class AppTraffic: @unchecked Sendable {
     public let lockTimeout: String?
     /// Pause between statements (seconds).
     public var pause: Double = 0.003
+    /// At most this many statements per run, whatever the duration (a runaway bound).
+    public var statementLimit = 1_000_000
     /// Failures kept in the report (all are counted).
     public static let failureLimit = 100
 
@@ -89,7 +91,7 @@ public final class AppTraffic: @unchecked Sendable {
         var deletable: Bool
         var parentKeys: [[[String?]]]  // per foreign key: sample parent key values
         var seededKeys: [[String?]]
-        var written: [[String]] = []
+        var written: [WrittenRow] = []
         var counters: [String: Int64] = [:]  // next value of unique integer columns
     }
 
@@ -103,14 +105,14 @@ public final class AppTraffic: @unchecked Sendable {
         }
         defer { session.close() }
         guard applySettings(session) else { return }
-        var targets: [Target] = []
-        do { targets = try prepare(session) } catch {
-            record(kind: "connect", table: "", statement: "(reading the keys of the tables)", error: "\(error)")
-        }
+        var targets = prepare(session)
         guard !targets.isEmpty else { return }
         var needsSettings = false
-        while !shouldStop {
-            if needsSettings { guard applySettings(session) else { return }; needsSettings = false }
+        while !shouldStop && report.sent < statementLimit {
+            if needsSettings {
+                guard applySettings(session) else { break }  // the server is gone; keep what was written
+                needsSettings = false
+            }
             let index = Int(random.next() % UInt64(targets.count))
             let roll = random.next() % 100
             let ok: Bool
@@ -129,7 +131,8 @@ public final class AppTraffic: @unchecked Sendable {
         }
         for target in targets where !target.key.isEmpty {
             report.keyColumns[target.table.name] = target.key
-            report.writtenKeys[target.table.name] = target.written
+            report.writtenKeys[target.table.name] = target.written.map(\.key)
+            report.writtenRows[target.table.name] = target.written
         }
     }
 
@@ -151,45 +154,55 @@ public final class AppTraffic: @unchecked Sendable {
         }
     }
 
-    private func prepare(_ session: SQLSession) throws -> [Target] {
-        let d = dialect
-        let referenced = Set(shape.tables.flatMap { $0.foreignKeys.map(\.referencedTable) })
+    /// What the loop needs per table; a table that cannot be read is a recorded failure and left out.
+    private func prepare(_ session: SQLSession) -> [Target] {
         var targets: [Target] = []
         for name in tables {
             guard let table = shape.table(name), !table.columns.isEmpty else { continue }
-            let key = table.keyColumns
-            let keyGenerated = key.contains { table.column($0)?.generated ?? false }
-            var target = Target(table: table, key: key, keyGenerated: keyGenerated,
-                                deletable: !referenced.contains(name) && !key.isEmpty, parentKeys: [], seededKeys: [])
-            for foreignKey in table.foreignKeys {
-                let columns = foreignKey.referencedColumns.map(d.identifier)
-                let notNull = columns.map { "\($0) IS NOT NULL" }.joined(separator: " AND ")
-                target.parentKeys.append(try TrafficSQL.rows(session.query(
-                    "SELECT \(d.jsonArray(columns.map(d.text))) FROM \(d.identifier(foreignKey.referencedTable)) WHERE \(notNull) ORDER BY \(columns.joined(separator: ", ")) LIMIT 100")))
+            do { targets.append(try prepare(table, session)) } catch {
+                record(kind: "prepare", table: name, statement: "(reading keys of \(name))", error: "\(error)")
+                if !applySettings(session) { break }
             }
-            if !key.isEmpty {
-                let columns = key.map(d.identifier)
-                target.seededKeys = try TrafficSQL.rows(session.query(
-                    "SELECT \(d.jsonArray(columns.map(d.text))) FROM \(d.identifier(name)) ORDER BY \(columns.joined(separator: ", ")) LIMIT 200"))
-            }
-            // Unique integers: this version takes even numbers above the largest, the other odd ones.
-            let foreign = Set(table.foreignKeys.flatMap(\.columns))
-            for column in table.columns where table.uniqueColumns.contains(column.name) && !column.generated && !foreign.contains(column.name) {
-                let kind = ColumnKind.of(column, in: table, engine: engine)
-                guard kind.isInteger || { if case .decimal = kind { return true } else { return false } }() else { continue }
-                let maximum = try TrafficSQL.rows(session.query(
-                    "SELECT \(d.jsonArray([d.text("max(\(d.identifier(column.name)))")])) FROM \(d.identifier(name))")).first?.first ?? nil
-                var next = (maximum.flatMap { Int64($0.split(separator: ".").first ?? "") } ?? 0) + 1
-                if (next % 2 == 0) != (version == "old") { next += 1 }
-                target.counters[column.name] = next
-            }
-            targets.append(target)
         }
         return targets
     }
 
+    private func prepare(_ table: TableShape, _ session: SQLSession) throws -> Target {
+        let d = dialect
+        let name = table.name
+        let referenced = Set(shape.tables.flatMap { $0.foreignKeys.map(\.referencedTable) })
+        let key = table.keyColumns
+        let keyGenerated = key.contains { table.column($0)?.generated ?? false }
+        var target = Target(table: table, key: key, keyGenerated: keyGenerated,
+                            deletable: !referenced.contains(name) && !key.isEmpty, parentKeys: [], seededKeys: [])
+        for foreignKey in table.foreignKeys {
+            let columns = foreignKey.referencedColumns.map(d.identifier)
+            let notNull = columns.map { "\($0) IS NOT NULL" }.joined(separator: " AND ")
+            target.parentKeys.append(try TrafficSQL.rows(session.query(
+                "SELECT \(d.jsonArray(columns.map(d.text))) FROM \(d.identifier(foreignKey.referencedTable)) WHERE \(notNull) ORDER BY \(columns.joined(separator: ", ")) LIMIT 100")))
+        }
+        if !key.isEmpty {
+            let columns = key.map(d.identifier)
+            target.seededKeys = try TrafficSQL.rows(session.query(
+                "SELECT \(d.jsonArray(columns.map(d.text))) FROM \(d.identifier(name)) ORDER BY \(columns.joined(separator: ", ")) LIMIT 200"))
+        }
+        // Unique integers: this version takes even numbers above the largest, the other odd ones.
+        let foreign = Set(table.foreignKeys.flatMap(\.columns))
+        for column in table.columns where table.uniqueColumns.contains(column.name) && !column.generated && !foreign.contains(column.name) {
+            let kind = ColumnKind.of(column, in: table, engine: engine)
+            guard kind.isInteger || { if case .decimal = kind { return true } else { return false } }() else { continue }
+            let maximum = try TrafficSQL.rows(session.query(
+                "SELECT \(d.jsonArray([d.text("max(\(d.identifier(column.name)))")])) FROM \(d.identifier(name))")).first?.first ?? nil
+            var next = (maximum.flatMap { Int64($0.split(separator: ".").first ?? "") } ?? 0) + 1
+            if (next % 2 == 0) != (version == "old") { next += 1 }
+            target.counters[column.name] = next
+        }
+        return target
+    }
+
     /// Sends one statement; records a failure. Returns the rows, or nil when it failed.
-    private func send(_ kind: String, _ table: String, _ statement: String, _ session: SQLSession) -> [String]? {
+    /// `shown`: the statement as the app would send it (without a read-back this library adds).
+    private func send(_ kind: String, _ table: String, _ statement: String, _ session: SQLSession, shown: String? = nil) -> [String]? {
         let sentAt = Date().timeIntervalSince(startTime)
         report.sent += 1
         switch kind {
@@ -199,7 +212,7 @@ public final class AppTraffic: @unchecked Sendable {
         default: report.selects += 1
         }
         do { return try session.query(statement) } catch {
-            record(kind: kind, table: table, statement: statement, error: "\(error)", at: sentAt)
+            record(kind: kind, table: table, statement: shown ?? statement, error: "\(error)", at: sentAt)
             return nil
         }
     }
@@ -228,18 +241,35 @@ public final class AppTraffic: @unchecked Sendable {
                 var text = "\(tag)-\(random.next() % 1_000_000_000)"
                 if column.name.lowercased().contains("email") { text = "u\(text)@example.com" }
                 if let maxLength, text.count > maxLength { text = String(text.suffix(maxLength)) }
-                return (d.literal(text), text)
+                return (typed(d.literal(text), column), text)
             case .uuid:
                 let text = UUID().uuidString.lowercased()
-                return (d.literal(text), text)
+                return (typed(d.literal(text), column), text)
             default: break
             }
         }
+        // A type without a generator is only given when it must be (then as a guess from a number).
+        if kind == .other && !column.mustBeGiven { return nil }
         // Other values: the seeding expression for a row number past any seeded one.
         let g = 500_000 + Int64(random.next() % 1_000_000)
         guard let sql = SeedExpression(dialect: d).value(column, kind: kind, table: target.table.name, g: "\(g)", unique: unique,
                                                          base: 0, range: ColumnKind.checkedRange(column.name, in: target.table)) else { return nil }
         return (sql, nil)
+    }
+
+    /// A literal with the column's type on PostgreSQL, where a quoted literal in a SELECT list is text.
+    private func typed(_ literal: String, _ column: ColumnShape?) -> String {
+        guard engine == .postgresql, let column else { return literal }
+        return "\(literal)::\(column.dataType)"
+    }
+
+    /// The table's checks that name only columns this insert gives: the app never sends a row
+    /// its own schema refuses, so the insert filters its row through them (a row they refuse is
+    /// not sent as a failure). A check the migration adds is not in the version's shape.
+    private func applicableChecks(_ table: TableShape, given: Set<String>) -> [String] {
+        table.checks.filter { check in
+            table.columns.allSatisfy { !ColumnKind.mentions(check, $0.name) || given.contains($0.name) }
+        }
     }
 
     private func insert(_ target: inout Target, _ session: SQLSession) -> Bool {
@@ -248,73 +278,106 @@ public final class AppTraffic: @unchecked Sendable {
         var names: [String] = []
         var values: [String] = []
         var keyText: [String: String] = [:]
+        var sent: [String: String] = [:]
         var given = Set<String>()
+        // Foreign-key columns take a parent's key or nothing (NULL or their default), never a made-up value.
+        let foreign = Set(table.foreignKeys.flatMap(\.columns))
         for (index, foreignKey) in table.foreignKeys.enumerated() {
             guard !foreignKey.columns.contains(where: given.contains) else { continue }
             let required = foreignKey.columns.contains { table.column($0)?.mustBeGiven ?? false }
             let samples = target.parentKeys[index]
+            // No parent row to point at: the app could not insert here either; it reads instead.
+            if samples.isEmpty && required { return select(&target, session) }
             guard !samples.isEmpty, required || random.next() % 2 == 0 else { continue }
             let row = samples[Int(random.next() % UInt64(samples.count))]
             for (column, parentValue) in zip(foreignKey.columns, row) where table.column(column) != nil {
                 names.append(column)
-                values.append(parentValue.map(d.literal) ?? "NULL")
+                values.append(parentValue.map { typed(d.literal($0), table.column(column)) } ?? typed("NULL", table.column(column)))
+                sent[column] = values.last
                 keyText[column] = parentValue
                 given.insert(column)
             }
         }
-        for column in table.columns where !column.generated && !given.contains(column.name) {
+        for column in table.columns where !column.generated && !given.contains(column.name) && !foreign.contains(column.name) {
             let needed = column.mustBeGiven || target.key.contains(column.name)
             guard needed || random.next() % 4 != 0 else { continue }
             guard let generated = value(column, in: &target) else {
-                if needed { names.append(column.name); values.append("NULL") }
+                if needed { names.append(column.name); values.append(typed("NULL", column)) }
                 continue
             }
             names.append(column.name)
             values.append(generated.sql)
+            sent[column.name] = generated.sql
             keyText[column.name] = generated.text
         }
-        let head = names.isEmpty
-            ? "INSERT INTO \(d.identifier(table.name)) \(engine == .postgresql ? "DEFAULT VALUES" : "() VALUES ()")"
-            : "INSERT INTO \(d.identifier(table.name)) (\(names.map(d.identifier).joined(separator: ", "))) VALUES (\(values.joined(separator: ", ")))"
+        let quotedNames = names.map(d.identifier).joined(separator: ", ")
+        let checks = applicableChecks(table, given: Set(names))
+        let head: String
+        if names.isEmpty {
+            head = "INSERT INTO \(d.identifier(table.name)) \(engine == .postgresql ? "DEFAULT VALUES" : "() VALUES ()")"
+        } else if checks.isEmpty {
+            head = "INSERT INTO \(d.identifier(table.name)) (\(quotedNames)) VALUES (\(values.joined(separator: ", ")))"
+        } else {
+            let row = zip(values, names).map { "\($0) AS \(d.identifier($1))" }.joined(separator: ", ")
+            head = "INSERT INTO \(d.identifier(table.name)) (\(quotedNames)) SELECT \(quotedNames) FROM (SELECT \(row)) AS _cutover_row WHERE "
+                + checks.map { "(\($0)) IS NOT FALSE" }.joined(separator: " AND ")
+        }
+        // Read back whether the row went in, and its key where the table made it.
         var statement = head
-        let knownKey = target.key.allSatisfy { keyText[$0] != nil }
-        if !target.key.isEmpty && !knownKey {
-            switch engine {
-            case .postgresql:
-                statement += " RETURNING \(d.jsonArray(target.key.map { d.text(d.identifier($0)) }))"
-            case .mysql:
-                // Only an AUTO_INCREMENT key alone can be read back.
-                if target.key.count == 1 && target.keyGenerated {
-                    statement += "; SELECT JSON_ARRAY(CAST(LAST_INSERT_ID() AS CHAR))"
-                }
+        switch engine {
+        case .postgresql:
+            statement += " RETURNING \(d.jsonArray(target.key.map { d.text(d.identifier($0)) }))"
+        case .mysql:
+            statement += "; SELECT JSON_ARRAY(CAST(ROW_COUNT() AS CHAR), CAST(LAST_INSERT_ID() AS CHAR))"
+        }
+        guard let rows = send("insert", table.name, statement, session, shown: engine == .mysql ? head : statement) else { return false }
+        guard !target.key.isEmpty, let answer = (try? TrafficSQL.rows(rows))?.first else { return true }
+        var key: [String]?
+        switch engine {
+        case .postgresql:
+            if answer.count == target.key.count, !answer.contains(where: { $0 == nil }) { key = answer.map { $0! } }
+        case .mysql:
+            guard answer.count == 2, answer[0] == "1" else { return true }
+            if target.key.allSatisfy({ keyText[$0] != nil }) {
+                key = target.key.map { keyText[$0]! }
+            } else if target.key.count == 1 && target.keyGenerated, let id = answer[1] {
+                key = [id]  // only an AUTO_INCREMENT key alone can be read back
             }
         }
-        guard let rows = send("insert", table.name, statement, session) else { return false }
-        if knownKey && !target.key.isEmpty {
-            target.written.append(target.key.map { keyText[$0]! })
-        } else if let row = (try? TrafficSQL.rows(rows))?.first, row.count == target.key.count, !row.contains(where: { $0 == nil }) {
-            target.written.append(row.map { $0! })
-        }
+        if let key { target.written.append(WrittenRow(key: key, values: sent)) }
         return true
     }
 
-    private func ownRow(_ target: inout Target) -> [String]? {
+    private func ownRowIndex(_ target: inout Target) -> Int? {
         guard !target.written.isEmpty else { return nil }
-        return target.written[Int(random.next() % UInt64(target.written.count))]
+        return Int(random.next() % UInt64(target.written.count))
+    }
+
+    private func ownRow(_ target: inout Target) -> [String]? {
+        ownRowIndex(&target).map { target.written[$0].key }
     }
 
     private func update(_ target: inout Target, _ session: SQLSession) -> Bool {
         let d = dialect
         let table = target.table
         let foreign = Set(table.foreignKeys.flatMap(\.columns))
+        // A column a check ties to another one is left alone: a new value alone could break it.
+        let tied = Set(table.columns.map(\.name).filter { name in
+            table.checks.contains { check in
+                ColumnKind.mentions(check, name) && table.columns.contains { $0.name != name && ColumnKind.mentions(check, $0.name) }
+            }
+        })
         let candidates = table.columns.filter {
             !$0.generated && !target.key.contains($0.name) && !table.uniqueColumns.contains($0.name) && !foreign.contains($0.name)
+                && !tied.contains($0.name)
         }
-        guard let key = ownRow(&target), !candidates.isEmpty else { return select(&target, session) }
+        guard let row = ownRowIndex(&target), !candidates.isEmpty else { return select(&target, session) }
         let column = candidates[Int(random.next() % UInt64(candidates.count))]
         guard let generated = value(column, in: &target) else { return select(&target, session) }
-        let statement = "UPDATE \(d.identifier(table.name)) SET \(d.identifier(column.name)) = \(generated.sql) WHERE \(d.keyCondition(target.key, key))"
-        return send("update", table.name, statement, session) != nil
+        let statement = "UPDATE \(d.identifier(table.name)) SET \(d.identifier(column.name)) = \(generated.sql) WHERE \(d.keyCondition(target.key, target.written[row].key))"
+        guard send("update", table.name, statement, session) != nil else { return false }
+        target.written[row].values[column.name] = generated.sql
+        return true
     }
 
     private func delete(_ target: inout Target, _ session: SQLSession) -> Bool {
@@ -322,7 +385,7 @@ public final class AppTraffic: @unchecked Sendable {
         guard let key = ownRow(&target) else { return insert(&target, session) }
         let statement = "DELETE FROM \(d.identifier(target.table.name)) WHERE \(d.keyCondition(target.key, key))"
         guard send("delete", target.table.name, statement, session) != nil else { return false }
-        target.written.removeAll { $0 == key }
+        target.written.removeAll { $0.key == key }
         return true
     }
 

@@ -68,15 +68,16 @@ public enum CatalogShapeReader {
             (a.atthasdef OR a.attidentity <> '')::text, \
             (a.attidentity <> '' OR a.attgenerated <> '' OR coalesce(pg_get_expr(d.adbin, d.adrelid), '') LIKE 'nextval(%')::text, \
             (SELECT json_agg(e.enumlabel ORDER BY e.enumsortorder)::text FROM pg_enum e \
-             WHERE e.enumtypid = CASE WHEN t.typtype = 'e' THEN t.oid ELSE t.typelem END))::text \
+             WHERE e.enumtypid = CASE t.typtype WHEN 'e' THEN t.oid WHEN 'd' THEN t.typbasetype ELSE t.typelem END), \
+            CASE WHEN t.typtype = 'd' THEN format_type(t.typbasetype, t.typtypmod) END)::text \
             FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_type t ON t.oid = a.atttypid \
             LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum \
             WHERE a.attrelid IN \(oidList) AND a.attnum > 0 AND NOT a.attisdropped ORDER BY c.relname, a.attnum
-            """)) where row.count == 7 {
+            """)) where row.count == 8 {
             guard let table = row[0], let name = row[1], let type = row[2] else { continue }
             builder.columns[table, default: []].append(ColumnShape(
                 name: name, dataType: type, nullable: row[3] == "true", hasDefault: row[4] == "true",
-                generated: row[5] == "true", enumLabels: stringList(row[6])))
+                generated: row[5] == "true", enumLabels: stringList(row[6]), baseType: row[7]))
         }
 
         /// The column names of an attnum array, in the array's order.

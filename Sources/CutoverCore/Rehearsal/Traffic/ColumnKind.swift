@@ -29,7 +29,7 @@ indirect enum ColumnKind: Equatable, Sendable {
         }
         let kind: ColumnKind
         switch engine {
-        case .postgresql: kind = postgres(column.dataType, labels: column.enumLabels)
+        case .postgresql: kind = postgres(column.baseType ?? column.dataType, labels: column.enumLabels)
         case .mysql: kind = mariadb(column.dataType, labels: column.enumLabels)
         }
         if case .text = kind, let table, let labels = checkedLabels(column.name, in: table) { return .enumeration(labels) }

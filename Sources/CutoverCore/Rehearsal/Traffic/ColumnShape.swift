@@ -10,14 +10,18 @@ public struct ColumnShape: Sendable, Equatable {
     public var generated: Bool
     /// The labels of an enum type, in the catalog's order (empty for other types).
     public var enumLabels: [String]
+    /// The type under a PostgreSQL domain (`dataType` is the domain's name); nil otherwise.
+    public var baseType: String?
 
-    public init(name: String, dataType: String, nullable: Bool, hasDefault: Bool, generated: Bool, enumLabels: [String] = []) {
+    public init(name: String, dataType: String, nullable: Bool, hasDefault: Bool, generated: Bool, enumLabels: [String] = [],
+                baseType: String? = nil) {
         self.name = name
         self.dataType = dataType
         self.nullable = nullable
         self.hasDefault = hasDefault
         self.generated = generated
         self.enumLabels = enumLabels
+        self.baseType = baseType
     }
 
     /// An insert must name it: NOT NULL, no default, not filled by the table.

@@ -1,7 +1,7 @@
 import Foundation
 
 /// Fills tables with realistic rows, set-based: one `INSERT … SELECT` over `generate_series`
-/// (PostgreSQL) or a `seq_1_to_N` table (MariaDB's Sequence engine) per table, so 100,000 rows
+/// (PostgreSQL) or a `seq_1_to_N` table (MariaDB's Sequence engine; a recursive CTE on MySQL) per table, so 100,000 rows
 /// take about a second. Tables are filled parents first; a foreign key points at an existing
 /// parent row (chosen through the parent's row numbers); unique values come from the row number;
 /// rows a check constraint would refuse are filtered out by the same check in the SELECT. When
@@ -12,6 +12,10 @@ public struct DataSeeder {
     public let engine: MigrationSpec.Engine
     /// Failing statements tolerated per table before the rest of its rows are given up.
     public var failureBudget = 200
+    /// MySQL has no Sequence engine: row numbers then come from a recursive CTE (nil: ask the server).
+    public var useRecursiveCTE: Bool?
+    /// MySQL limits recursion to 1000 rows unless told otherwise; MariaDB has no such variable.
+    private var limitsRecursion = false
 
     public init(engine: MigrationSpec.Engine) { self.engine = engine }
 
@@ -19,6 +23,34 @@ public struct DataSeeder {
 
     /// Seeds `rows` rows into each of `tables` (names in `shape`; unknown names are reported, not thrown).
     public func seed(shape: AppShape, tables: [String], rows: Int, session: SQLSession) throws -> SeedReport {
+        var seeder = self
+        if engine == .mysql && seeder.useRecursiveCTE == nil {
+            seeder.useRecursiveCTE = (try? session.query("SELECT seq FROM seq_1_to_1")) == nil
+        }
+        if seeder.useRecursiveCTE == true {
+            seeder.limitsRecursion = (try? session.query("SELECT @@cte_max_recursion_depth")) != nil
+        }
+        return try seeder.seedAll(shape: shape, tables: tables, rows: rows, session: session)
+    }
+
+    /// Row numbers `from`…`to` as a table `s` with column `g` (PostgreSQL) or `seq` (MariaDB/MySQL).
+    func series(_ from: Int64, _ to: Int64) -> String {
+        switch engine {
+        case .postgresql: return "generate_series(\(from)::bigint, \(to)::bigint) AS s(g)"
+        case .mysql:
+            if useRecursiveCTE == true {
+                return "(WITH RECURSIVE n (seq) AS (SELECT CAST(\(from) AS UNSIGNED) UNION ALL SELECT seq + 1 FROM n WHERE seq < \(to)) SELECT seq FROM n) AS s"
+            }
+            return "seq_\(from)_to_\(to) AS s"
+        }
+    }
+
+    /// The session setting a recursive CTE of `rows` rows needs on MySQL (its default depth is 1000).
+    func seriesSetting(_ rows: Int64) -> String {
+        useRecursiveCTE == true && limitsRecursion ? "SET SESSION cte_max_recursion_depth = \(max(1000, rows + 1)); " : ""
+    }
+
+    private func seedAll(shape: AppShape, tables: [String], rows: Int, session: SQLSession) throws -> SeedReport {
         var report = SeedReport(tables: [])
         for name in Self.dependencyOrder(shape: shape, tables: tables) {
             guard let table = shape.table(name) else {
@@ -65,10 +97,12 @@ public struct DataSeeder {
         // Foreign keys: each one reads the parent's key values by row number.
         var parents: [Parent] = []
         var fkColumn: [String: (parent: Int, position: Int)] = [:]
+        var nullColumns = Set<String>()
         var limit = Int64(requested)
         for (index, foreignKey) in table.foreignKeys.enumerated() {
             guard foreignKey.columns.allSatisfy({ name in columns.contains { $0.name == name } }),
-                  fkColumn.keys.allSatisfy({ !foreignKey.columns.contains($0) }) else { continue }
+                  fkColumn.keys.allSatisfy({ !foreignKey.columns.contains($0) }),
+                  nullColumns.isDisjoint(with: foreignKey.columns) else { continue }
             let parentName = d.identifier(foreignKey.referencedTable)
             let values = foreignKey.referencedColumns.enumerated().map { "\(d.identifier($1)) AS v\($0)" }.joined(separator: ", ")
             let order = foreignKey.referencedColumns.map(d.identifier).joined(separator: ", ")
@@ -94,16 +128,22 @@ public struct DataSeeder {
             }
             let nullable = foreignKey.columns.allSatisfy { name in table.column(name)?.nullable ?? false }
             if count == 0 {
-                if nullable { notes.append("\(foreignKey.columns.joined(separator: ", ")) left NULL: \(foreignKey.referencedTable) has no rows"); continue }
+                if nullable {
+                    notes.append("\(foreignKey.columns.joined(separator: ", ")) left NULL: \(foreignKey.referencedTable) has no rows")
+                    nullColumns.formUnion(foreignKey.columns)
+                    continue
+                }
                 notes.append("not seeded: \(foreignKey.referencedTable) has no rows for \(foreignKey.columns.joined(separator: ", "))")
                 return .init(table: table.name, requested: requested, inserted: 0, skipped: requested,
                              seconds: Date().timeIntervalSince(started), notes: notes)
             }
-            // A foreign key that is itself unique (one-to-one) needs one parent per row.
+            // A foreign key that is itself unique (one-to-one) needs a parent of its own per row:
+            // row g takes parent g, so a second round continues after the parents the first one took.
             let oneToOne = ([table.primaryKey] + table.uniques).contains { set in !set.isEmpty && set.allSatisfy(foreignKey.columns.contains) }
-            if oneToOne && count < limit {
-                notes.append("\(count) rows: \(foreignKey.columns.joined(separator: ", ")) is unique and \(foreignKey.referencedTable) has \(count) rows")
-                limit = count
+            if oneToOne && count - existing < limit {
+                let available = max(0, count - existing)
+                notes.append("\(available) rows: \(foreignKey.columns.joined(separator: ", ")) is unique and \(foreignKey.referencedTable) has \(count) rows")
+                limit = available
             }
             for (position, name) in foreignKey.columns.enumerated() { fkColumn[name] = (parents.count, position) }
             parents.append(Parent(foreignKey: foreignKey, source: source, count: count, oneToOne: oneToOne))
@@ -138,8 +178,17 @@ public struct DataSeeder {
         for column in columns {
             let kind = ColumnKind.of(column, in: table, engine: engine)
             var value: String
-            if let (parent, position) = fkColumn[column.name] {
+            // A bare NULL in a derived table is text on PostgreSQL.
+            let typedNull = engine == .postgresql ? "NULL::\(column.dataType)" : "NULL"
+            if nullColumns.contains(column.name) {
+                value = typedNull
+            } else if let (parent, position) = fkColumn[column.name] {
                 value = "f\(parent).v\(position)"
+            } else if kind == .other && (column.nullable || column.hasDefault) {
+                // A type without a generator: NULL or its default rather than a guess that may not parse.
+                if column.hasDefault { notes.append("\(column.name) (\(column.dataType)): left to its default"); continue }
+                notes.append("\(column.name) (\(column.dataType)): left NULL")
+                value = typedNull
             } else if let expression = expressions.value(column, kind: kind, table: table.name, g: g,
                                                          unique: uniqueColumns.contains(column.name), base: bases[column.name] ?? 0,
                                                          range: ColumnKind.checkedRange(column.name, in: table)) {
@@ -148,10 +197,10 @@ public struct DataSeeder {
                 notes.append("\(column.name) (\(column.dataType)): no generator for this type, left to its default")
                 continue
             } else {
-                value = "NULL"
+                value = typedNull
             }
             // Mostly filled: an occasional NULL where allowed, never in a key.
-            if column.nullable && !table.uniqueColumns.contains(column.name) {
+            if column.nullable && !table.uniqueColumns.contains(column.name) && value != typedNull {
                 value = "CASE WHEN \(g) % 20 = 0 THEN NULL ELSE \(value) END"
             }
             selectList.append("\(value) AS \(d.identifier(column.name))")
@@ -162,14 +211,20 @@ public struct DataSeeder {
             return try seedDefaults(table: table, rows: Int(limit), session: session, started: started, notes: notes)
         }
         let joins = parents.enumerated().map { index, parent in
-            let mapping = parent.oneToOne ? "(\(g) - \(existing))" : "(1 + ((\(g) * 7919) % \(parent.count)))"
+            let mapping = parent.oneToOne ? g : "(1 + ((\(g) * 7919) % \(parent.count)))"
             return " LEFT JOIN \(parent.source) AS f\(index) ON f\(index).rn = \(mapping)"
         }.joined()
         let filter = table.checks.isEmpty ? "" : " WHERE " + table.checks.map { "(\($0)) IS NOT FALSE" }.joined(separator: " AND ")
         func statement(_ from: Int64, _ to: Int64, filtered: Bool) -> String {
-            let series = engine == .postgresql ? "generate_series(\(from), \(to)) AS s(g)" : "seq_\(from)_to_\(to) AS s"
-            return "INSERT INTO \(quotedTable) (\(names.joined(separator: ", "))) SELECT \(names.joined(separator: ", ")) FROM (SELECT "
-                + selectList.joined(separator: ", ") + " FROM \(series)\(joins)) AS _cutover_rows\(filtered ? filter : "")"
+            let insert = seriesSetting(to - from + 1) + "INSERT INTO \(quotedTable) (\(names.joined(separator: ", "))) SELECT \(names.joined(separator: ", ")) FROM (SELECT "
+                + selectList.joined(separator: ", ") + " FROM \(series(from, to))\(joins)) AS _cutover_rows\(filtered ? filter : "")"
+            // Every foreign-key value was just read from its parent; InnoDB's per-row parent lookups
+            // (random reads of wide parent rows) would triple the time. A failed statement ends the
+            // client, and the session's next connection has the checks on again.
+            if engine == .mysql && !parents.isEmpty {
+                return "SET SESSION foreign_key_checks = 0; \(insert); SET SESSION foreign_key_checks = 1"
+            }
+            return insert
         }
         let first = existing + 1
         let last = existing + limit
@@ -246,7 +301,7 @@ public struct DataSeeder {
             // serial and identity columns alike take their default only from DEFAULT VALUES.
             try session.execute("DO $cutover$ BEGIN FOR i IN 1..\(rows) LOOP INSERT INTO \(d.identifier(table.name)) DEFAULT VALUES; END LOOP; END $cutover$")
         case .mysql:
-            try session.execute("INSERT INTO \(d.identifier(table.name)) (\(d.identifier(column.name))) SELECT NULL FROM seq_1_to_\(rows)")
+            try session.execute(seriesSetting(Int64(rows)) + "INSERT INTO \(d.identifier(table.name)) (\(d.identifier(column.name))) SELECT NULL FROM \(series(1, Int64(rows)))")
         }
         return .init(table: table.name, requested: rows, inserted: rows, skipped: 0, seconds: Date().timeIntervalSince(started), notes: notes)
     }
@@ -264,7 +319,9 @@ public struct DataSeeder {
         }
     }
 
+    /// The line of a client's message that carries the error (the mariadb client echoes the statement first).
     static func firstLine(_ error: Error) -> String {
-        String("\(error)".split(separator: "\n").first ?? "")
+        let lines = "\(error)".split(separator: "\n")
+        return String(lines.first { $0.contains("ERROR") } ?? lines.first ?? "")
     }
 }

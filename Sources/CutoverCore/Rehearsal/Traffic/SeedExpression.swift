@@ -21,6 +21,16 @@ struct SeedExpression {
         }
     }
 
+    /// A stable per-column offset, so two number columns of a row differ.
+    private func salt(_ name: String) -> Int {
+        name.utf8.reduce(0) { ($0 &* 31 &+ Int($1)) % 100_003 }
+    }
+
+    /// A per-column odd multiplier: with one shared multiplier, `lo < hi` would hold on every row or on none.
+    private func multiplier(_ name: String) -> Int {
+        [7919, 6007, 5281, 4409, 3907, 2903, 1999, 1009][salt(name) % 8]
+    }
+
     private func plain(_ kind: ColumnKind, type: String, name: String, table: String, g: String, unique: Bool, base: Int64,
                        range: (low: Int64?, high: Int64?) = (nil, nil)) -> String? {
         let pg = engine == .postgresql
@@ -30,7 +40,7 @@ struct SeedExpression {
             let low = range.low ?? 1
             var modulus: Int64 = bits <= 8 ? (unsigned ? 250 : 120) : bits <= 16 ? 30_000 : 1_000_000
             if let high = range.high { modulus = max(1, min(modulus, high - low + 1)) }
-            return "(\(low) + ((\(g) * 7919) % \(modulus)))"
+            return "(\(low) + ((\(g) * \(multiplier(name)) + \(salt(name))) % \(modulus)))"
         case .decimal(let precision, let scale):
             if unique { return "(\(base) + \(g))" }
             let low = range.low ?? 1
@@ -44,7 +54,7 @@ struct SeedExpression {
             }
             let fraction = scale > 0 ? " + ((\(g) % 100) / 100.0)" : ""
             if modulus <= 1 { return scale > 0 ? "((\(g) % 99) / 100.0)" : "0" }
-            return "(\(low) + ((\(g) * 7919) % \(max(1, modulus - 1)))\(fraction))"
+            return "(\(low) + ((\(g) * \(multiplier(name)) + \(salt(name))) % \(max(1, modulus - 1)))\(fraction))"
         case .float:
             return "(1 + (\(g) % 100000) * 1.5)"
         case .text(let maxLength):

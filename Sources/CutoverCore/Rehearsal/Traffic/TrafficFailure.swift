@@ -6,7 +6,8 @@ public struct TrafficFailure: Sendable, Equatable {
     public var error: String
     /// Seconds from the start of the traffic to when the statement was sent.
     public var elapsed: Double
-    /// insert, update, delete, select, or connect (opening the session or setting the lock timeout).
+    /// insert, update, delete, select; connect (opening the session or setting the lock timeout);
+    /// prepare (reading a table's keys before the loop).
     public var kind: String
     public var table: String
 

@@ -15,6 +15,8 @@ public struct TrafficReport: Sendable {
     /// `keyColumns[table]` order. The integrity check after rollback looks for them.
     public var writtenKeys: [String: [[String]]]
     public var keyColumns: [String: [String]]
+    /// The same rows with the values last written to them.
+    public var writtenRows: [String: [WrittenRow]]
     /// Seconds between start() and stop().
     public var seconds: Double
 
@@ -30,6 +32,51 @@ public struct TrafficReport: Sendable {
         failedByKind = [:]
         writtenKeys = [:]
         keyColumns = [:]
+        writtenRows = [:]
         seconds = 0
+    }
+
+    /// The rows this version wrote that are missing, or whose columns no longer hold what it
+    /// wrote last, compared on the columns `shape` still has (e.g. the base schema after a
+    /// rollback). One message per row; empty when every row is intact.
+    public func lostWrites(shape: AppShape, session: SQLSession, engine: MigrationSpec.Engine) throws -> [String] {
+        let d = TrafficSQL(engine)
+        var problems: [String] = []
+        for table in writtenRows.keys.sorted() {
+            guard let rows = writtenRows[table], !rows.isEmpty, let key = keyColumns[table], !key.isEmpty,
+                  let current = shape.table(table), key.allSatisfy({ current.column($0) != nil }) else { continue }
+            let known = Set(current.columns.map(\.name))
+            for start in stride(from: 0, to: rows.count, by: 100) {
+                let batch = rows[start..<min(rows.count, start + 100)]
+                let selects = batch.enumerated().map { offset, row -> String in
+                    let condition = d.keyCondition(key, row.key)
+                    let same = row.values.keys.sorted().filter { known.contains($0) && !key.contains($0) }.map { column -> String in
+                        let value = row.values[column]!
+                        switch engine {
+                        case .postgresql: return "(\(d.identifier(column)))::text IS NOT DISTINCT FROM (\(value))::text"
+                        case .mysql:
+                            // Strings byte for byte: the column's collation and the expression's may differ.
+                            switch current.column(column).map({ ColumnKind.of($0, in: current, engine: engine) }) {
+                            case .text?, .enumeration?, .json?, .uuid?, .binary?:
+                                return "BINARY \(d.identifier(column)) <=> BINARY (\(value))"
+                            default:
+                                return "\(d.identifier(column)) <=> (\(value))"
+                            }
+                        }
+                    }
+                    let matches = ([condition] + same).joined(separator: " AND ")
+                    let quoted = d.identifier(table)
+                    return "SELECT \(d.jsonArray(["'\(offset)'", d.text("(SELECT count(*) FROM \(quoted) WHERE \(condition))"), d.text("(SELECT count(*) FROM \(quoted) WHERE \(matches))")]))"
+                }
+                let answers = try TrafficSQL.rows(session.query(selects.joined(separator: " UNION ALL ")))
+                for answer in answers where answer.count == 3 {
+                    guard let offset = answer[0].flatMap({ Int($0) }), offset < batch.count else { continue }
+                    let row = batch[batch.startIndex + offset]
+                    let label = "\(table) (\(zip(key, row.key).map { "\($0)=\($1)" }.joined(separator: ", "))), written by \(version)"
+                    if answer[1] == "0" { problems.append("\(label): missing") } else if answer[2] == "0" { problems.append("\(label): changed") }
+                }
+            }
+        }
+        return problems
     }
 }
