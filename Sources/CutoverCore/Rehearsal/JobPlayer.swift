@@ -23,6 +23,8 @@ public final class JobPlayer: @unchecked Sendable {
         public var extra: [String: String] = [:]
         /// Secret file contents by key (`username`, `password`).
         public var secret: [String: String]
+        /// Other contents for a Secret, by its name (blue-green: the operator's superuser Secret of green).
+        public var secretsByName: [String: [String: String]] = [:]
         /// Folders to put first in PATH (the database client's bin folder).
         public var path: [String]
         public var setpriv: String?
@@ -139,17 +141,18 @@ public final class JobPlayer: @unchecked Sendable {
                     own(path, mode: 0o644)
                 }
                 own(target, mode: 0o755)
-            case .secret(_, let items, let mode):
+            case .secret(let secretName, let items, let mode):
+                let secret = context.secretsByName[secretName] ?? context.secret
                 // The user's Secret is not in the chart: it holds the role's credentials under
                 // whatever keys the operator uses (`username`, Bitpoke's `USER`, ...).
                 func credential(_ name: String) -> String? {
                     let lower = name.lowercased()
-                    if let value = context.secret[lower] { return value }
-                    if lower.contains("user") { return context.secret["username"] }
-                    if lower.contains("pass") { return context.secret["password"] }
+                    if let value = secret[lower] { return value }
+                    if lower.contains("user") { return secret["username"] }
+                    if lower.contains("pass") { return secret["password"] }
                     return nil
                 }
-                let files = items.map { $0.map { (key: $0.key, path: $0.value) } } ?? context.secret.keys.map { (key: $0, path: $0) }
+                let files = items.map { $0.map { (key: $0.key, path: $0.value) } } ?? secret.keys.map { (key: $0, path: $0) }
                 for item in files {
                     guard let value = credential(item.key) ?? credential(item.path) else { continue }
                     let path = "\(target)/\(item.path)"
@@ -253,7 +256,11 @@ final class LineReader: @unchecked Sendable {
     private func append(_ line: String) {
         lock.lock(); defer { lock.unlock() }
         text += line + "\n"
-        if line.hasPrefix("cutover: applying ") { lastFile = String(line.dropFirst("cutover: applying ".count)) }
+        if line.hasPrefix("cutover: applying ") {
+            var file = String(line.dropFirst("cutover: applying ".count))
+            if let on = file.range(of: " on ") { file = String(file[..<on.lowerBound]) }
+            lastFile = file
+        }
     }
 
     func finish() -> (text: String, lastFile: String?) {

@@ -75,10 +75,12 @@ public final class Rehearsal {
     public func run() throws -> RehearsalReport {
         CleanupRegistry.shared.installSignalHandlers()
         let spec = plan.spec
-        var report = RehearsalReport(spec: spec.name, engine: spec.database.engine.rawValue, strategy: spec.strategy.rawValue, rows: options.rows)
+        var report = RehearsalReport(spec: spec.name, engine: spec.database.engine.rawValue, strategy: spec.strategy.rawValue,
+                                     rows: spec.strategy == .blueGreen ? 0 : options.rows)
         let helm = try HelmTemplate.locate(options.locator)
-        if spec.strategy == .blueGreen {
-            throw VerificationError.noServer("rehearse of blue-green migrations is not built yet (two servers with logical replication); expand-contract only")
+        let blueGreen = spec.strategy == .blueGreen
+        if blueGreen && spec.database.engine != .postgresql {
+            throw VerificationError.noServer("blue-green rehearsal needs PostgreSQL (logical replication)")
         }
         // The Jobs' image carries the migration tool; here it must be installed (psql comes with the server).
         let tool = spec.runner.tool.rawValue
@@ -122,13 +124,20 @@ public final class Rehearsal {
 
         let clientBin = spec.database.engine == .postgresql ? options.locator.postgresBin()
             : (environment.server.client as NSString).deletingLastPathComponent
-        let context = JobPlayer.Context(
-            overrides: ["DB_HOST": environment.host, "BLUE_HOST": environment.host, "DB_PORT": String(environment.port),
-                        "DB_NAME": environment.database],
+        var context = JobPlayer.Context(
+            overrides: ["DB_HOST": environment.host, "BLUE_HOST": environment.host, "GREEN_HOST": environment.greenHost,
+                        "DB_PORT": String(environment.port), "DB_NAME": environment.database],
             extra: environment.jobEnvironment,
             secret: ["username": environment.role, "password": environment.password],
             path: clientBin.map { [$0] } ?? [],
             setpriv: geteuid() == 0 ? options.locator.find("setpriv", extra: ["/usr/bin", "/bin"]) : nil)
+        // Zalando names the Secret of a cluster's superuser `postgres.<cluster>.credentials…`: a Job
+        // that mounts it logs in as the superuser (blue-green: green's, to create the subscription).
+        for job in stages.flatMap({ $0.release.jobs }) {
+            for case let .secret(name, _, _) in job.volumes.values where name.hasPrefix("postgres.") {
+                context.secretsByName[name] = ["username": "postgres", "password": environment.password]
+            }
+        }
         if geteuid() == 0 && context.setpriv == nil {
             throw VerificationError.noServer("running as root: setpriv (util-linux) is needed to run the Jobs as their runAsUser")
         }
@@ -137,7 +146,12 @@ public final class Rehearsal {
         let player = JobPlayer(context: context, folder: jobsFolder) { file in monitor.setFile(file) }
 
         let traffic: TrafficDriver
-        if options.rows > 0 {
+        if blueGreen {
+            // The app's writes through provisioning, replication and the switchover are not built yet:
+            // blue-green plays the Jobs on both servers, without traffic.
+            traffic = NoTraffic()
+            report.checks.append("traffic: not played for blue-green yet (the Jobs run on blue and green without the app's writes)")
+        } else if options.rows > 0 {
             let newShape = try shapeAfterMigration(stages: stages, environment: environment, context: context, report: &report)
             let oldShape = try CatalogShapeReader.read(engine: spec.database.engine, session: app, tables: nil)
             var touched = AppTrafficDriver.namedTables(spec)

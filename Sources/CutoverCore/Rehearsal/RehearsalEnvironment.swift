@@ -18,6 +18,10 @@ final class RehearsalEnvironment: @unchecked Sendable {
     let keep: Bool
     let inform: (String) -> Void
     private(set) var server: DatabaseServer!
+    /// Blue-green: the target server (green); `server` is blue.
+    private(set) var green: DatabaseServer?
+    /// Blue-green: where the Jobs' `GREEN_HOST` points.
+    private(set) var greenHost = ""
     /// The database the Jobs and the app use.
     private(set) var database = ""
     let role = "cutover_app"
@@ -73,6 +77,8 @@ final class RehearsalEnvironment: @unchecked Sendable {
         do {
             if let external {
                 try environment.useExternal(external)
+            } else if let tools, plan.spec.strategy == .blueGreen {
+                try environment.startBlueGreen(tools, database: plan.spec.database.name)
             } else if let tools {
                 try environment.startLocal(tools, database: plan.spec.database.name)
             } else if let myTools {
@@ -95,6 +101,30 @@ final class RehearsalEnvironment: @unchecked Sendable {
         port = 5432
         self.database = database
         try createRoleAndDatabase()
+    }
+
+    /// Two PostgreSQL servers with wal_level=logical, as `verify` starts them: blue holds the base
+    /// schema; green is empty, as the operator creates it. The role may replicate (a logical
+    /// publication's slot needs it).
+    private func startBlueGreen(_ tools: LocalPostgresServer.Tools, database: String) throws {
+        let blue = try LocalPostgresServer(in: scratch, name: "blue", tools: tools, keep: keep)
+        server = blue
+        let green = try LocalPostgresServer(in: scratch, name: "green", tools: tools, keep: keep)
+        self.green = green
+        try blue.start(logical: true)
+        try green.start(logical: true)
+        for folder in [blue.folder, green.folder] { chmod(folder, 0o711) }
+        host = blue.folder
+        greenHost = green.folder
+        port = 5432
+        self.database = database
+        try createRoleAndDatabase()
+        try createRoleAndDatabase(on: green)
+        for side in [blue, green] as [DatabaseServer] {
+            let admin = try side.session(database: side.admin.database)
+            try admin.execute("ALTER ROLE \(PostgresIdentifier.quote(role)) REPLICATION")
+            admin.close()
+        }
     }
 
     private func startMariaDB(_ tools: LocalMariaDBServer.Tools, database: String) throws {
@@ -183,7 +213,8 @@ final class RehearsalEnvironment: @unchecked Sendable {
         return try session(connection)
     }
 
-    private func createRoleAndDatabase() throws {
+    private func createRoleAndDatabase(on other: DatabaseServer? = nil) throws {
+        let server: DatabaseServer = other ?? self.server
         let admin = try server.session(database: server.admin.database)
         defer { admin.close() }
         if engine == .mysql {
@@ -242,6 +273,7 @@ final class RehearsalEnvironment: @unchecked Sendable {
         tornDown = true
         lock.unlock()
         if !keep { dropExternal() } else if createdOnExternal { inform("kept the scratch database \(database)") }
+        green?.stop()
         server?.stop()
         for token in tokens { CleanupRegistry.shared.unregister(token) }
         if keep && !createdOnExternal {

@@ -125,7 +125,7 @@ public struct RehearsalReport: Sendable, Codable {
                 let lock = job.longestLock.map { " longest lock \($0.mode) on \($0.table) \(Self.seconds($0.seconds)) in \($0.file)\($0.waiters > 0 ? " (\($0.waiters) waiting)" : "")" } ?? ""
                 out += "  job \(job.name) [\(job.hook)] \(status) in \(Self.seconds(job.seconds))\(job.attempts > 1 ? " after \(job.attempts) attempts" : "")\(lock)\n"
             }
-            for line in section.traffic {
+            for line in section.traffic where !(rows == 0 && line.sent == 0) {
                 out += "  \(line.version.rawValue) version: \(line.sent) statements, \(line.failed) failed\n"
             }
             for note in section.notes { out += "  \(note)\n" }

@@ -36,7 +36,7 @@ public struct TrafficTally: Sendable, Codable, Equatable {
 }
 
 final class NoTraffic: TrafficDriver {
-    func seed() throws -> String { "no traffic (--rows 0)" }
+    func seed() throws -> String { "nothing seeded, no traffic" }
     func start(_ version: AppVersion) {}
     func stop(_ version: AppVersion) -> TrafficTally { TrafficTally() }
     func checkCompleteness() throws -> [String] { [] }
