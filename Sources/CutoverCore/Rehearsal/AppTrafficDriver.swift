@@ -25,8 +25,13 @@ final class AppTrafficDriver: TrafficDriver {
     private var before: TableFingerprint?
     private var runs = 0
 
+    /// table → renamed column's new name → its old name (the spec's renameColumn changes).
+    let renames: [String: [String: String]]
+
     init(engine: MigrationSpec.Engine, oldShape: AppShape, newShape: AppShape, touched: Set<String>, rows: Int, lockTimeout: String,
-         expectations: [ColumnExpectation], session: SQLSession, connect: @escaping () throws -> SQLSession) {
+         expectations: [ColumnExpectation], renames: [String: [String: String]] = [:], session: SQLSession,
+         connect: @escaping () throws -> SQLSession) {
+        self.renames = renames
         self.engine = engine
         self.oldShape = oldShape.excludingInternal()
         self.newShape = newShape.excludingInternal()
@@ -69,7 +74,14 @@ final class AppTrafficDriver: TrafficDriver {
             let table = shape.tables[index]
             guard let later = newShape.table(table.name) else { continue }
             let known = Set(table.columns.map(\.name))
-            for key in later.foreignKeys where !table.foreignKeys.contains(key) && key.columns.allSatisfy(known.contains)
+            // A constraint on a renamed column holds for its old name while the old version writes it.
+            let renamed = renames[table.name] ?? [:]
+            let laterKeys = later.foreignKeys.map { key -> ForeignKeyShape in
+                var key = key
+                key.columns = key.columns.map { renamed[$0] ?? $0 }
+                return key
+            }
+            for key in laterKeys where !table.foreignKeys.contains(key) && key.columns.allSatisfy(known.contains)
                 && (oldShape.table(key.referencedTable).map { referenced in key.referencedColumns.allSatisfy { column in referenced.column(column) != nil } } ?? false) {
                 shape.tables[index].foreignKeys.append(key)
             }
@@ -172,6 +184,14 @@ final class AppTrafficDriver: TrafficDriver {
             default:
                 break
             }
+        }
+        return out
+    }
+
+    static func renames(_ spec: MigrationSpec) -> [String: [String: String]] {
+        var out: [String: [String: String]] = [:]
+        for change in spec.changes {
+            if case let .renameColumn(table, from, to) = change.operation { out[table.value, default: [:]][to.value] = from.value }
         }
         return out
     }
