@@ -136,7 +136,9 @@ public struct RehearsalReport: Sendable, Codable {
         }
         if !failures.isEmpty {
             out += "\nfailures:\n"
-            for failure in failures {
+            // The first ones in full; every one is in --format json.
+            let shown = 12
+            for failure in failures.prefix(shown) {
                 out += "  stage \(failure.stage)"
                 if let phase = failure.phase { out += ", phase \(phase)" }
                 if let job = failure.job { out += ", job \(job)" }
@@ -146,6 +148,7 @@ public struct RehearsalReport: Sendable, Codable {
                 if let statement = failure.statement { out += "    statement: \(statement)\n" }
                 out += indent(failure.error, by: "    ") + "\n"
             }
+            if failures.count > shown { out += "  … and \(failures.count - shown) more (all of them with --format json)\n" }
         }
         out += "\n" + (proven ? "PROVEN" : "NOT PROVEN") + ": \(spec) in \(Self.seconds(seconds))\n"
         return out
