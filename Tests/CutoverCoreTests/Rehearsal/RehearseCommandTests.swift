@@ -36,6 +36,15 @@ import Testing
         #expect((first["stage"] as? String ?? "").hasPrefix("forward 1"))
     }
 
+    @Test func metadataLockHeldLongerThanLockTimeoutFailsOnMariaDB() throws {
+        guard let outcome = try Self.rehearse("mysql-rehearse-lock-scan.yaml", rows: 500) else { return }
+        #expect(outcome.run.status == 1)
+        let first = try #require(outcome.failures.first)
+        #expect(first["job"] as? String == "mysql-rehearse-lock-scan-expand")
+        #expect(first["file"] as? String == "0001_expand_sql_hold_accounts.up.sql")
+        #expect((first["error"] as? String ?? "").contains("SHARED_NO_READ_WRITE lock on accounts"))
+    }
+
     @Test func droppingAColumnTheOldVersionWritesFails() throws {
         guard let outcome = try Self.rehearse("pg-rehearse-drop-written-column.yaml", rows: 2000) else { return }
         #expect(outcome.run.status == 1)
