@@ -271,6 +271,8 @@ public final class Rehearsal {
                 report.failures.append(.init(stage: "after rollback", phase: nil, job: nil, file: nil, version: nil, statement: nil, error: "rows lost or changed: \(line)"))
             }
         }
+        // In the order they happened: a statement that failed during a Job comes before a later Job's failure.
+        report.failures = report.failures.enumerated().sorted { ($0.element.at, $0.offset) < ($1.element.at, $1.offset) }.map(\.element)
         report.seconds = Date().timeIntervalSince(started)
         return report
     }
@@ -300,7 +302,8 @@ public final class Rehearsal {
                 let where_ = place(failure.at)
                 let context = where_.job.map { where_.during ? "while Job \($0) ran" : "after Job \($0)" } ?? (where_.phase == "rollout" ? "after the rollout started" : "before any Job")
                 report.failures.append(.init(stage: "\(section.direction) \(section.title)", phase: where_.phase, job: where_.job, file: nil,
-                                             version: version, statement: failure.statement, error: failure.error + "\n(\(context))"))
+                                             version: version, statement: failure.statement, error: failure.error + "\n(\(context))",
+                                             at: failure.at))
             }
         }
         for (error, count) in seen where count > 1 {

@@ -39,6 +39,10 @@ public struct RehearsalReport: Sendable, Codable {
         public var version: AppVersion?
         public var statement: String?
         public var error: String
+        /// When it happened (seconds since 1970), to list failures in the order they occurred; not reported.
+        public var at: Double = Date().timeIntervalSince1970
+
+        enum CodingKeys: String, CodingKey { case stage, phase, job, file, version, statement, error }
     }
 
     public var spec: String
