@@ -240,6 +240,18 @@ public final class PostgresSession: SQLSession {
         return SchemaSnapshot(lines: rows.flatMap { $0.split(separator: PostgresCatalogQuery.lineSeparator, omittingEmptySubsequences: false).map(String.init) })
     }
 
+    /// Whether a server accepts connections there (PQping: no authentication, no session).
+    static func ping(_ connection: ConnectionParameters) -> Bool {
+        var pairs = [("dbname", connection.database), ("user", connection.user), ("connect_timeout", "2")]
+        if let host = connection.host { pairs.append(("host", host)) }
+        if let port = connection.port { pairs.append(("port", String(port))) }
+        let keys = pairs.map { strdup($0.0) }, values = pairs.map { strdup($0.1) }
+        defer { (keys + values).forEach { free($0) } }
+        let keyArray: [UnsafePointer<CChar>?] = keys.map { UnsafePointer($0) } + [nil]
+        let valueArray: [UnsafePointer<CChar>?] = values.map { UnsafePointer($0) } + [nil]
+        return PQpingParams(keyArray, valueArray, 0) == PQPING_OK
+    }
+
     public func close() {
         if let handle { PQfinish(handle) }
         handle = nil
