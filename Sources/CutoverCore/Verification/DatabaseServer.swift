@@ -24,6 +24,18 @@ extension DatabaseServer {
         }
     }
 
+    /// Creates an empty database (UTF-8) that `owner` owns (PostgreSQL) or has every right on, and
+    /// only on (MariaDB); fails when it exists.
+    func createDatabase(_ name: String, owner: ScratchOwner, using session: SQLSession) throws {
+        switch engine {
+        case .postgresql:
+            try session.execute("CREATE DATABASE \(PostgresIdentifier.quote(name)) OWNER \(PostgresIdentifier.quote(owner.name)) TEMPLATE template0 ENCODING 'UTF8'")
+        case .mysql:
+            try createDatabase(name, using: session)
+            try session.execute("GRANT ALL PRIVILEGES ON \(MariaDBSession.quoteGrantDatabase(name)).* TO \(owner.mariadbAccount)")
+        }
+    }
+
     /// Creates an empty database (UTF-8); fails when it exists.
     public func createDatabase(_ name: String, using session: SQLSession) throws {
         switch engine {

@@ -145,6 +145,11 @@ public final class MariaDBSession: SQLSession {
         return rows
     }
 
+    /// A database name in GRANT … ON db.*, where `_` and `%` are wildcards unless escaped.
+    static func quoteGrantDatabase(_ name: String) -> String {
+        quoteIdentifier(name.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "_", with: "\\_").replacingOccurrences(of: "%", with: "\\%"))
+    }
+
     static func quoteIdentifier(_ name: String) -> String {
         "`" + name.replacingOccurrences(of: "`", with: "``") + "`"
     }
