@@ -35,6 +35,8 @@ enum ClientScript {
         var line = 1
         var current: [UInt8] = []
         var startLine = 0
+        /// Where in `current` the first content byte is: comments and blank lines before it are not sent.
+        var contentStart = 0
         /// Something other than whitespace and plain comments is in `current`.
         var hasContent = false
         var delimiter: [UInt8] = Array(";".utf8)
@@ -60,12 +62,12 @@ enum ClientScript {
         }
 
         mutating func content() {
-            if !hasContent { hasContent = true; startLine = line }
+            if !hasContent { hasContent = true; startLine = line; contentStart = current.count }
         }
 
         mutating func finish() {
             if hasContent {
-                var text = String(decoding: current, as: UTF8.self)
+                var text = String(decoding: current[contentStart...], as: UTF8.self)
                 while let last = text.unicodeScalars.last, last == " " || last == "\n" || last == "\t" || last == "\r" {
                     text.unicodeScalars.removeLast()
                 }

@@ -66,6 +66,11 @@ final class VerificationEnvironment: @unchecked Sendable {
             guard external!.engine == engine else {
                 throw VerificationError.badURL("the spec's engine is \(engine.rawValue) but the URL is for \(external!.engine.rawValue)")
             }
+            guard external!.admin.isLocal || options.allowRemote else {
+                throw VerificationError.badURL("\(external!.summary) is not on this machine (not a Unix socket or loopback address); "
+                    + "verify would create and drop a database and a \(engine == .postgresql ? "role" : "user") there. "
+                    + "Pass --allow-remote if that server is a throwaway one")
+            }
         } else {
             do {
                 switch engine {
@@ -198,6 +203,8 @@ final class VerificationEnvironment: @unchecked Sendable {
         let base = "cutover_verify_\(suffix)"
         let names = blueGreen ? [base + "_blue", base + "_green"] : [base]
         let owner = ScratchOwner.external(server.admin, suffix: String(suffix))
+        inform("verify on \(server.summary): creates and then drops the database\(names.count == 1 ? "" : "s") "
+               + "\(names.joined(separator: ", ")) and the \(server.engine == .postgresql ? "role" : "user") \(owner.name)")
         if blueGreen {
             let admin = try server.session(database: server.admin.database)
             defer { admin.close() }
@@ -282,6 +289,7 @@ final class VerificationEnvironment: @unchecked Sendable {
         for token in tokens { CleanupRegistry.shared.unregister(token) }
         if keep {
             if external == nil {
+                scratch.release()
                 var message = "kept \(scratch.path) (servers stopped; step files in steps/)"
                 if let pg = servers.first as? LocalPostgresServer {
                     message += "; restart with: pg_ctl -D \(pg.dataFolder) start"
