@@ -1,0 +1,126 @@
+@testable import CutoverCore
+import Foundation
+import Testing
+
+/// The sessions over libpq and Connector/C: files applied statement by statement as psql and the
+/// mariadb client apply them, errors located, psql variables substituted, deadlines kept.
+@Suite(.serialized) struct SQLSessionTests {
+    static func file(_ text: String, name: String = "step.sql") throws -> (path: String, folder: URL) {
+        let folder = TestPaths.temporaryFolder("session")
+        let path = folder.appendingPathComponent(name).path
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        return (path, folder)
+    }
+
+    /// A scratch database on the harness server, dropped afterwards.
+    static func withDatabase(_ engine: MigrationSpec.Engine, variables: [String: String] = [:], timeout: Double = 120,
+                             _ body: (SQLSession) throws -> Void) throws {
+        guard case .success(let harness) = DatabaseHarness.shared.server(engine) else {
+            throw HarnessError("\(engine) is not available for the real-server tests")
+        }
+        let name = "session_\(UUID().uuidString.prefix(8).lowercased())"
+        let admin = try harness.server.session(database: harness.server.admin.database)
+        defer { admin.close() }
+        try harness.server.createDatabase(name, using: admin)
+        defer { try? harness.server.dropDatabase(name, using: admin) }
+        let connection = harness.server.admin.with(database: name)
+        let session: SQLSession = engine == .postgresql
+            ? try PostgresSession(connection: connection, variables: variables, timeout: timeout)
+            : try MariaDBSession(connection: connection, timeout: timeout)
+        defer { session.close() }
+        try body(session)
+    }
+
+    @Test(.enabled(if: DatabaseHarness.shouldRun(.postgresql), unavailable(.postgresql)))
+    func postgresFileRunsStatementByStatement() throws {
+        let (path, folder) = try Self.file("""
+        -- a comment; with a semicolon
+        CREATE TABLE t (id int, note text);
+        INSERT INTO t VALUES (1, 'a;b'), (2, $q$x;y$q$);
+        CREATE INDEX CONCURRENTLY t_id ON t (id);
+        CREATE FUNCTION f() RETURNS int LANGUAGE plpgsql AS $$ BEGIN RETURN 1; END $$;
+        CREATE TABLE v AS SELECT :'conninfo' AS c, :"column" AS x FROM (SELECT 1 AS "my col") s;
+        SELECT '::not_a_variable'::text, 1::int;
+
+        """)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try Self.withDatabase(.postgresql, variables: ["conninfo": "host=/tmp user='it''s'", "column": "my col"]) { (session: SQLSession) throws in
+            try session.apply(file: path)
+            #expect(try session.query("SELECT count(*) FROM t WHERE note IN ('a;b', 'x;y')") == ["2"])
+            #expect(try session.query("SELECT c FROM v") == ["host=/tmp user='it''s'"])
+            #expect(try session.query("SELECT indisvalid FROM pg_index WHERE indexrelid = 't_id'::regclass") == ["t"])
+        }
+    }
+
+    @Test(.enabled(if: DatabaseHarness.shouldRun(.postgresql), unavailable(.postgresql)))
+    func postgresErrorIsLocatedAndStops() throws {
+        let (path, folder) = try Self.file("CREATE TABLE a (id int);\n\nSELECT 1,\n  nope FROM a;\nCREATE TABLE b (id int);\n", name: "0001_x.up.sql")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try Self.withDatabase(.postgresql) { (session: SQLSession) throws in
+            do {
+                try session.apply(file: path)
+                Issue.record("the file applied")
+            } catch let failure as SQLFailure {
+                #expect(failure.message.hasPrefix("0001_x.up.sql:4: ERROR:  column \"nope\" does not exist (SQLSTATE 42703)"), "\(failure.message)")
+            }
+            #expect(try session.query("SELECT count(*) FROM pg_class WHERE relname = 'b'") == ["0"])
+            // The session is still usable after the error.
+            #expect(try session.query("SELECT 2") == ["2"])
+        }
+    }
+
+    @Test(.enabled(if: DatabaseHarness.shouldRun(.postgresql), unavailable(.postgresql)))
+    func postgresStatementPastItsDeadlineIsCancelled() throws {
+        let (path, folder) = try Self.file("SELECT pg_sleep(30);\n")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try Self.withDatabase(.postgresql, timeout: 2) { (session: SQLSession) throws in
+            let start = Date()
+            #expect(throws: SQLFailure.self) { try session.apply(file: path) }
+            #expect(Date().timeIntervalSince(start) < 10)
+            #expect(try session.query("SELECT 3") == ["3"])
+        }
+    }
+
+    @Test(.enabled(if: DatabaseHarness.shouldRun(.mysql), unavailable(.mysql)))
+    func mariadbFileWithDelimiterAndExecutableComments() throws {
+        let (path, folder) = try Self.file("""
+        # a comment; with a semicolon
+        CREATE TABLE t (id INT PRIMARY KEY, note VARCHAR(20));
+        INSERT INTO t VALUES (1, 'a;b'), (2, "c\\";d");
+        /*!40101 CREATE TABLE u (id INT) */;
+        DELIMITER //
+        CREATE PROCEDURE p() BEGIN SELECT 1; SELECT 2; END//
+        DELIMITER ;
+        CALL p();
+        --not a comment for the client, but harmless here
+        ;
+
+        """)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try Self.withDatabase(.mysql) { (session: SQLSession) throws in
+            do {
+                try session.apply(file: path)
+                Issue.record("`--not` is not a comment in MySQL: the statement must fail")
+            } catch let failure as SQLFailure {
+                #expect(failure.message.hasPrefix("ERROR 1064 (42000) at line 9 of step.sql"), "\(failure.message)")
+            }
+            #expect(try session.query("SELECT COUNT(*) FROM t") == ["2"])
+            #expect(try session.query("SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'u'") == ["1"])
+            #expect(try session.query("SELECT note FROM t WHERE id = 2") == ["c\";d"])
+        }
+    }
+
+    @Test func scriptSplitsAsTheClientsDo() {
+        let pg = ClientScript.statements(in: "SELECT 1;\n/* a; /* nested; */ */ SELECT E'\\';' ;\nCREATE RULE r AS ON INSERT TO t DO (SELECT 1; SELECT 2);\nSELECT 'unterminated;\n",
+                                         engine: .postgresql)
+        #expect(pg.map(\.line) == [1, 2, 3, 4])
+        #expect(pg[1].text == "SELECT E'\\';' ;")
+        #expect(pg[3].text == "SELECT 'unterminated;")
+        let my = ClientScript.statements(in: "SELECT 'a\\';b';\n-- c;\n#d;\nDELIMITER $$\nSELECT 1$$\ndelimiter ;\nSELECT 2;", engine: .mysql)
+        #expect(my.map(\.text) == ["SELECT 'a\\';b'", "SELECT 1", "SELECT 2"])
+        #expect(my.map(\.line) == [1, 5, 7])
+        let variables = ClientScript.statements(in: "SELECT :'v', :\"v\", :v, ':v', \":v\", :undefined, a::text -- :v\n;",
+                                                engine: .postgresql, variables: ["v": "x'y"])
+        #expect(variables.map(\.text) == ["SELECT 'x''y', \"x'y\", x'y, ':v', \":v\", :undefined, a::text -- :v\n;"])
+    }
+}
