@@ -41,6 +41,12 @@ enum ClientScript {
         var hasContent = false
         var delimiter: [UInt8] = Array(";".utf8)
         var depth = 0
+        /// psql's heuristic for SQL-standard function bodies: in a statement that starts with
+        /// CREATE [OR REPLACE] FUNCTION|PROCEDURE, BEGIN … END (and CASE … END inside it) nest, and
+        /// a `;` inside does not end the statement.
+        var words: [UInt8] = []
+        var wordCount = 0
+        var beginDepth = 0
         var output: [Statement] = []
 
         init(bytes: [UInt8], mysql: Bool, variables: [String: String]) {
@@ -76,6 +82,29 @@ enum ClientScript {
             current.removeAll(keepingCapacity: true)
             hasContent = false
             depth = 0
+            words.removeAll()
+            wordCount = 0
+            beginDepth = 0
+        }
+
+        /// A whole word (PostgreSQL), fed to the BEGIN ATOMIC heuristic.
+        mutating func word() {
+            var end = index
+            while end < bytes.count, Self.isNamePart(bytes[end]) || bytes[end] == 36 { end += 1 }
+            let lower = bytes[index..<end].map { $0 >= 65 && $0 <= 90 ? $0 + 32 : $0 }
+            func isWord(_ text: String) -> Bool { lower.elementsEqual(text.utf8) }
+            if ["create", "function", "procedure", "or", "replace"].contains(where: isWord), words.count < 4, words.count == wordCount {
+                words.append(lower[0])
+            }
+            wordCount += 1
+            let routine = words.count >= 2 && words[0] == 99
+                && (words[1] == 102 || words[1] == 112 || (words.count >= 4 && words[1] == 111 && words[2] == 114 && (words[3] == 102 || words[3] == 112)))
+            if routine && depth == 0 {
+                if isWord("begin") { beginDepth += 1 }
+                else if isWord("case") { if beginDepth >= 1 { beginDepth += 1 } }
+                else if isWord("end") { if beginDepth > 0 { beginDepth -= 1 } }
+            }
+            take(end - index)
         }
 
         static func isSpace(_ b: UInt8) -> Bool { b == 32 || b == 9 || b == 10 || b == 13 || b == 12 || b == 11 }
@@ -85,7 +114,7 @@ enum ClientScript {
         mutating func run() -> [Statement] {
             while let b = peek() {
                 if mysql, !hasContent, atDelimiterCommand() { continue }
-                if !mysql ? (b == 59 && depth == 0) : matchesDelimiter() {
+                if !mysql ? (b == 59 && depth == 0 && beginDepth == 0) : matchesDelimiter() {
                     if mysql {
                         index += delimiter.count  // the client strips the delimiter
                     } else {
@@ -120,6 +149,9 @@ enum ClientScript {
                     content(); depth += 1; take()
                 case 41 where !mysql:
                     content(); depth = max(0, depth - 1); take()
+                case _ where !mysql && Self.isNameStart(b) && !(current.last.map(Self.isNamePart) ?? false):
+                    content()
+                    word()
                 default:
                     if !Self.isSpace(b) { content() }
                     take()

@@ -39,6 +39,11 @@ import Testing
         INSERT INTO t VALUES (1, 'a;b'), (2, $q$x;y$q$);
         CREATE INDEX CONCURRENTLY t_id ON t (id);
         CREATE FUNCTION f() RETURNS int LANGUAGE plpgsql AS $$ BEGIN RETURN 1; END $$;
+        CREATE OR REPLACE FUNCTION g() RETURNS int LANGUAGE sql
+        BEGIN ATOMIC
+          SELECT CASE WHEN true THEN 1 END;
+          SELECT 2;
+        END;
         CREATE TABLE v AS SELECT :'conninfo' AS c, :"column" AS x FROM (SELECT 1 AS "my col") s;
         SELECT '::not_a_variable'::text, 1::int;
 
@@ -48,6 +53,7 @@ import Testing
             try session.apply(file: path)
             #expect(try session.query("SELECT count(*) FROM t WHERE note IN ('a;b', 'x;y')") == ["2"])
             #expect(try session.query("SELECT c FROM v") == ["host=/tmp user='it''s'"])
+            #expect(try session.query("SELECT g()") == ["2"])
             #expect(try session.query("SELECT indisvalid FROM pg_index WHERE indexrelid = 't_id'::regclass") == ["t"])
         }
     }
@@ -116,6 +122,8 @@ import Testing
         #expect(pg.map(\.line) == [1, 2, 3, 4])
         #expect(pg[1].text == "SELECT E'\\';' ;")
         #expect(pg[3].text == "SELECT 'unterminated;")
+        let atomic = ClientScript.statements(in: "CREATE PROCEDURE p() BEGIN ATOMIC INSERT INTO t VALUES (1); END;\nBEGIN;\nSELECT 1;\nEND;", engine: .postgresql)
+        #expect(atomic.map(\.line) == [1, 2, 3, 4])
         let my = ClientScript.statements(in: "SELECT 'a\\';b';\n-- c;\n#d;\nDELIMITER $$\nSELECT 1$$\ndelimiter ;\nSELECT 2;", engine: .mysql)
         #expect(my.map(\.text) == ["SELECT 'a\\';b'", "SELECT 1", "SELECT 2"])
         #expect(my.map(\.line) == [1, 5, 7])

@@ -174,8 +174,12 @@ import Glibc
         #expect(run.status == 1, "\(run.stdout)\(run.stderr)")
         #expect(run.stderr.contains("denied"), "\(run.stderr)")
         #expect(try admin.query("SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = 'victim_my'") == ["precious"])
-        // The scratch database and its user are gone.
-        #expect(try admin.query("SELECT COUNT(*) FROM mysql.user WHERE User LIKE 'cutover\\_verify\\_%'") == ["0"])
+        // verify said what it would create and drop, and dropped it.
+        let announced = run.stderr.split(separator: "\n").first { $0.contains("creates and then drops the database") }
+        let user = announced.flatMap { $0.split(separator: " ").last.map(String.init) } ?? ""
+        #expect(user.hasPrefix("cutover_verify_"), "\(run.stderr)")
+        #expect(try admin.query("SELECT COUNT(*) FROM mysql.user WHERE User = '\(user)'") == ["0"])
+        #expect(try admin.query("SELECT COUNT(*) FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = '\(user)'") == ["0"])
     }
 
     /// A server that is not on this machine needs --allow-remote; nothing is contacted without it.
