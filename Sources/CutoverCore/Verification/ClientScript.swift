@@ -1,19 +1,15 @@
-/// A SQL file cut into the statements a command-line client would send, one by one, so a session
-/// over the client library applies it exactly as `psql -f` or `mariadb < file` would, but with no
-/// client commands: a backslash line stays in the statement text and the server calls it a syntax
-/// error.
+/// A SQL file as the statements a command-line client would send, one by one, so a session over
+/// the client library applies it exactly as `psql -f` or `mariadb < file` would, with no client in
+/// between. The statements come from `SQLLexer` (psql's and the mysql client's reading: quotes,
+/// dollar quotes, comments, BEGIN ATOMIC, DELIMITER, `/*! */` kept for the server).
 ///
-/// PostgreSQL follows psql's lexer (standard_conforming_strings on): '…', E'…' with backslash
-/// escapes, "…", $tag$…$tag$, `--` and nested /* */ comments, and a `;` ends a statement only
-/// outside parentheses. psql variables are substituted as psql does, outside quotes and comments
-/// only: `:'name'` (a literal), `:"name"` (an identifier), `:name` (raw text); an undefined name
-/// stays as written. MySQL follows the mariadb client: '…' and "…" with backslash escapes, `…`,
-/// `#` and `-- ` comments (`--` then a space or control character), /* */ comments whose `/*!`
-/// executable form is sent along to the server, and `DELIMITER x` at the start of a statement,
-/// handled here and never sent.
+/// What a client would do itself is refused before anything is sent: a client command (`\!`,
+/// `\connect`, `system`, `source`…, in any reading of the text) and an unterminated quote or comment
+/// (the client would wait for more input, or send a broken statement). pg_dump's `\restrict` lines
+/// are left out, as psql 17.6 and later treat them, and never run.
 ///
-/// An unterminated quote or comment ends the last statement at the end of the file; the server
-/// then rejects it at once (no client waits for more input).
+/// psql variables are substituted as psql does, outside quotes and comments only: `:'name'` (a
+/// literal), `:"name"` (an identifier), `:name` (raw text); an undefined name stays as written.
 enum ClientScript {
     struct Statement: Equatable {
         /// What is sent to the server (the MySQL delimiter removed; psql variables substituted).
@@ -22,249 +18,126 @@ enum ClientScript {
         var line: Int
     }
 
-    static func statements(in text: String, engine: MigrationSpec.Engine, variables: [String: String] = [:]) -> [Statement] {
-        var scanner = Scanner(bytes: Array(text.utf8), mysql: engine == .mysql, variables: variables)
-        return scanner.run()
+    /// Why a script is not sent at all.
+    struct Refusal: Error, Equatable {
+        var line: Int
+        var message: String
     }
 
-    private struct Scanner {
-        let bytes: [UInt8]
-        let mysql: Bool
-        let variables: [String: String]
+    static func statements(in text: String, engine: MigrationSpec.Engine, variables: [String: String] = [:]) throws -> [Statement] {
+        let result = SQLLexer.scan(text, engine: engine)
+        if let command = result.forbiddenCommands(allowDumpRestrict: engine == .postgresql).first {
+            let client = engine == .postgresql ? "psql meta-command" : "mysql client command"
+            throw Refusal(line: command.line, message: "\(client) '\(command.name)' refused: cutover verify sends SQL to the server only"
+                          + (command.assumption.map { " (read \($0))" } ?? ""))
+        }
+        if let problem = result.problems.first(where: { $0.assumption == nil }) {
+            throw Refusal(line: problem.line, message: "unterminated \(problem.kind.rawValue): a client would read past the end of the file")
+        }
+        return result.statements.map { statement in
+            let sent = engine == .postgresql && !variables.isEmpty ? substitute(statement.text, variables) : statement.text
+            return Statement(text: sent, line: statement.line)
+        }
+    }
+
+    /// psql's variable interpolation in one statement: outside '…', E'…', "…", $tag$…$tag$ and
+    /// comments; `::` is a cast.
+    static func substitute(_ text: String, _ variables: [String: String]) -> String {
+        let bytes = Array(text.utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count)
         var index = 0
-        var line = 1
-        var current: [UInt8] = []
-        var startLine = 0
-        /// Where in `current` the first content byte is: comments and blank lines before it are not sent.
-        var contentStart = 0
-        /// Something other than whitespace and plain comments is in `current`.
-        var hasContent = false
-        var delimiter: [UInt8] = Array(";".utf8)
-        var depth = 0
-        /// psql's heuristic for SQL-standard function bodies: in a statement that starts with
-        /// CREATE [OR REPLACE] FUNCTION|PROCEDURE, BEGIN … END (and CASE … END inside it) nest, and
-        /// a `;` inside does not end the statement.
-        var words: [UInt8] = []
-        var wordCount = 0
-        var beginDepth = 0
-        var output: [Statement] = []
-
-        init(bytes: [UInt8], mysql: Bool, variables: [String: String]) {
-            self.bytes = bytes
-            self.mysql = mysql
-            self.variables = variables
+        func isNameStart(_ b: UInt8) -> Bool { (b >= 65 && b <= 90) || (b >= 97 && b <= 122) || b == 95 || b >= 128 }
+        func isNamePart(_ b: UInt8) -> Bool { isNameStart(b) || (b >= 48 && b <= 57) }
+        func copy(until end: Int) {
+            let stop = min(end, bytes.count)
+            if stop > index { out.append(contentsOf: bytes[index..<stop]) }
+            index = max(index, stop)
         }
-
-        func peek(_ offset: Int = 0) -> UInt8? {
-            index + offset < bytes.count ? bytes[index + offset] : nil
-        }
-
-        mutating func take(_ count: Int = 1) {
-            for _ in 0..<count where index < bytes.count {
-                if bytes[index] == 10 { line += 1 }
-                current.append(bytes[index])
-                index += 1
+        func find(_ needle: [UInt8], from start: Int) -> Int? {
+            guard !needle.isEmpty, bytes.count >= needle.count else { return nil }
+            var cursor = start
+            while cursor + needle.count <= bytes.count {
+                if bytes[cursor..<(cursor + needle.count)].elementsEqual(needle) { return cursor }
+                cursor += 1
             }
+            return nil
         }
-
-        mutating func content() {
-            if !hasContent { hasContent = true; startLine = line; contentStart = current.count }
-        }
-
-        mutating func finish() {
-            if hasContent {
-                var text = String(decoding: current[contentStart...], as: UTF8.self)
-                while let last = text.unicodeScalars.last, last == " " || last == "\n" || last == "\t" || last == "\r" {
-                    text.unicodeScalars.removeLast()
+        while index < bytes.count {
+            let b = bytes[index]
+            let next: UInt8? = index + 1 < bytes.count ? bytes[index + 1] : nil
+            switch b {
+            case 45 where next == 45:  // -- comment
+                var end = index
+                while end < bytes.count, bytes[end] != 10 { end += 1 }
+                copy(until: end)
+            case 47 where next == 42:  // /* nested */
+                var end = index + 2, depth = 1
+                while end < bytes.count, depth > 0 {
+                    if bytes[end] == 42, end + 1 < bytes.count, bytes[end + 1] == 47 { depth -= 1; end += 2 }
+                    else if bytes[end] == 47, end + 1 < bytes.count, bytes[end + 1] == 42 { depth += 1; end += 2 }
+                    else { end += 1 }
                 }
-                output.append(Statement(text: text, line: startLine))
-            }
-            current.removeAll(keepingCapacity: true)
-            hasContent = false
-            depth = 0
-            words.removeAll()
-            wordCount = 0
-            beginDepth = 0
-        }
-
-        /// A whole word (PostgreSQL), fed to the BEGIN ATOMIC heuristic.
-        mutating func word() {
-            var end = index
-            while end < bytes.count, Self.isNamePart(bytes[end]) || bytes[end] == 36 { end += 1 }
-            let lower = bytes[index..<end].map { $0 >= 65 && $0 <= 90 ? $0 + 32 : $0 }
-            func isWord(_ text: String) -> Bool { lower.elementsEqual(text.utf8) }
-            if ["create", "function", "procedure", "or", "replace"].contains(where: isWord), words.count < 4, words.count == wordCount {
-                words.append(lower[0])
-            }
-            wordCount += 1
-            let routine = words.count >= 2 && words[0] == 99
-                && (words[1] == 102 || words[1] == 112 || (words.count >= 4 && words[1] == 111 && words[2] == 114 && (words[3] == 102 || words[3] == 112)))
-            if routine && depth == 0 {
-                if isWord("begin") { beginDepth += 1 }
-                else if isWord("case") { if beginDepth >= 1 { beginDepth += 1 } }
-                else if isWord("end") { if beginDepth > 0 { beginDepth -= 1 } }
-            }
-            take(end - index)
-        }
-
-        static func isSpace(_ b: UInt8) -> Bool { b == 32 || b == 9 || b == 10 || b == 13 || b == 12 || b == 11 }
-        static func isNameStart(_ b: UInt8) -> Bool { (b >= 65 && b <= 90) || (b >= 97 && b <= 122) || b == 95 || b >= 128 }
-        static func isNamePart(_ b: UInt8) -> Bool { isNameStart(b) || (b >= 48 && b <= 57) }
-
-        mutating func run() -> [Statement] {
-            while let b = peek() {
-                if mysql, !hasContent, atDelimiterCommand() { continue }
-                if !mysql ? (b == 59 && depth == 0 && beginDepth == 0) : matchesDelimiter() {
-                    if mysql {
-                        index += delimiter.count  // the client strips the delimiter
-                    } else {
-                        content(); take()
+                copy(until: end)
+            case 39, 34:
+                let escapes = b == 39 && index > 0 && (bytes[index - 1] | 0x20) == 101
+                    && !(index > 1 && isNamePart(bytes[index - 2]))
+                var end = index + 1
+                while end < bytes.count {
+                    if escapes && bytes[end] == 92 { end += 2; continue }
+                    if bytes[end] == b {
+                        if end + 1 < bytes.count, bytes[end + 1] == b { end += 2; continue }
+                        end += 1
+                        break
                     }
-                    finish()
-                    continue
+                    end += 1
                 }
-                switch b {
-                case 45 where peek(1) == 45 && (!mysql || peek(2).map { Self.isSpace($0) || $0 < 32 } ?? true):
-                    lineComment()
-                case 35 where mysql:
-                    lineComment()
-                case 47 where peek(1) == 42:
-                    if mysql && (peek(2) == 33 || peek(2) == 43) { content() }  // /*! and /*+ reach the server
-                    blockComment()
-                case 39, 34, 96:
-                    content()
-                    if !mysql && b == 39 && current.last.map({ $0 == 69 || $0 == 101 }) == true
-                        && !(current.dropLast().last.map(Self.isNamePart) ?? false) {
-                        quoted(39, backslash: true)  // E'…'
-                    } else {
-                        quoted(b, backslash: mysql && b != 96)
-                    }
-                case 36 where !mysql:
-                    content()
-                    dollar()
-                case 58 where !mysql && !variables.isEmpty:
-                    content()
-                    variable()
-                case 40 where !mysql:
-                    content(); depth += 1; take()
-                case 41 where !mysql:
-                    content(); depth = max(0, depth - 1); take()
-                case _ where !mysql && Self.isNameStart(b) && !(current.last.map(Self.isNamePart) ?? false):
-                    content()
-                    word()
-                default:
-                    if !Self.isSpace(b) { content() }
-                    take()
-                }
-            }
-            finish()
-            return output
-        }
-
-        func matchesDelimiter() -> Bool {
-            guard index + delimiter.count <= bytes.count else { return false }
-            return bytes[index..<(index + delimiter.count)].elementsEqual(delimiter)
-        }
-
-        /// `DELIMITER x` (any case) as the first word of a statement: the rest of the line's first
-        /// word becomes the delimiter; the command itself is consumed.
-        mutating func atDelimiterCommand() -> Bool {
-            let word = Array("delimiter".utf8)
-            guard index + word.count < bytes.count else { return false }
-            for (offset, letter) in word.enumerated() where bytes[index + offset] | 0x20 != letter { return false }
-            let after = bytes[index + word.count]
-            guard after == 32 || after == 9 else { return false }
-            var cursor = index + word.count
-            while cursor < bytes.count, bytes[cursor] == 32 || bytes[cursor] == 9 { cursor += 1 }
-            var end = cursor
-            while end < bytes.count, !Self.isSpace(bytes[end]) { end += 1 }
-            guard end > cursor else { return false }
-            delimiter = Array(bytes[cursor..<end])
-            while end < bytes.count, bytes[end] != 10 { end += 1 }
-            index = end
-            current.removeAll(keepingCapacity: true)
-            return true
-        }
-
-        mutating func lineComment() {
-            while let b = peek(), b != 10 { take() }
-        }
-
-        mutating func blockComment() {
-            take(2)
-            var nesting = 1
-            while peek() != nil {
-                if peek() == 42 && peek(1) == 47 {
-                    take(2)
-                    nesting -= 1
-                    if nesting == 0 || mysql { return }
-                } else if !mysql && peek() == 47 && peek(1) == 42 {
-                    take(2)
-                    nesting += 1
+                copy(until: end)
+            case 36 where !(index > 0 && isNamePart(bytes[index - 1])):
+                var end = index + 1
+                while end < bytes.count, isNamePart(bytes[end]) { end += 1 }
+                if end < bytes.count, bytes[end] == 36, !(index + 1 < end && bytes[index + 1] >= 48 && bytes[index + 1] <= 57) {
+                    let tag = Array(bytes[index...end])
+                    let close = find(tag, from: end + 1).map { $0 + tag.count } ?? bytes.count
+                    copy(until: close)
                 } else {
-                    take()
+                    copy(until: index + 1)
+                }
+            case 58 where next == 58:
+                copy(until: index + 2)
+            case 58:
+                var quote: UInt8?
+                var nameStart = index + 1
+                if let q = next, q == 39 || q == 34 { quote = q; nameStart += 1 }
+                var end = nameStart
+                while end < bytes.count, isNamePart(bytes[end]) { end += 1 }
+                let closed = quote == nil || (end < bytes.count && bytes[end] == quote)
+                let name = String(decoding: bytes[nameStart..<end], as: UTF8.self)
+                guard end > nameStart, closed, let value = variables[name] else { copy(until: index + 1); continue }
+                switch quote {
+                case 39?: out.append(contentsOf: Array(literal(value).utf8))
+                case 34?: out.append(contentsOf: Array(("\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\"").utf8))
+                default: out.append(contentsOf: Array(value.utf8))
+                }
+                index = quote == nil ? end : end + 1
+            default:
+                if isNamePart(b) {
+                    var end = index
+                    while end < bytes.count, isNamePart(bytes[end]) || bytes[end] == 36 { end += 1 }
+                    copy(until: end)
+                } else {
+                    copy(until: index + 1)
                 }
             }
         }
+        return String(decoding: out, as: UTF8.self)
+    }
 
-        mutating func quoted(_ quote: UInt8, backslash: Bool) {
-            take()
-            while let b = peek() {
-                if backslash && b == 92 { take(2); continue }
-                take()
-                if b == quote {
-                    if peek() == quote { take(); continue }  // doubled quote
-                    return
-                }
-            }
-        }
-
-        /// `$tag$ … $tag$`; a `$` that does not open one (a positional parameter, a name part) is plain.
-        mutating func dollar() {
-            if let previous = current.last, Self.isNamePart(previous) { take(); return }
-            var end = index + 1
-            while end < bytes.count, Self.isNamePart(bytes[end]) { end += 1 }
-            guard end < bytes.count, bytes[end] == 36,
-                  index + 1 == end || !(bytes[index + 1] >= 48 && bytes[index + 1] <= 57) else { take(); return }
-            let tag = Array(bytes[index...end])
-            take(tag.count)
-            while index < bytes.count {
-                if bytes[index] == 36, index + tag.count <= bytes.count, bytes[index..<(index + tag.count)].elementsEqual(tag) {
-                    take(tag.count)
-                    return
-                }
-                take()
-            }
-        }
-
-        /// psql's `:name`, `:'name'`, `:"name"` (a `::` cast is left alone).
-        mutating func variable() {
-            if peek(1) == 58 { take(2); return }
-            var quote: UInt8?
-            var nameStart = index + 1
-            if let q = peek(1), q == 39 || q == 34 { quote = q; nameStart += 1 }
-            var end = nameStart
-            while end < bytes.count, Self.isNamePart(bytes[end]) { end += 1 }
-            guard end > nameStart else { take(); return }
-            if let quote { guard end < bytes.count, bytes[end] == quote else { take(); return } }
-            let name = String(decoding: bytes[nameStart..<end], as: UTF8.self)
-            guard let value = variables[name] else { take(); return }
-            let replacement: String
-            switch quote {
-            case 39?: replacement = Self.literal(value)
-            case 34?: replacement = "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\""
-            default: replacement = value
-            }
-            current.append(contentsOf: Array(replacement.utf8))
-            index = quote == nil ? end : end + 1
-        }
-
-        /// The literal psql's PQescapeLiteral makes: quotes doubled, and E'' with doubled
-        /// backslashes when the value has a backslash.
-        static func literal(_ value: String) -> String {
-            let doubled = value.replacingOccurrences(of: "'", with: "''")
-            if value.contains("\\") { return " E'" + doubled.replacingOccurrences(of: "\\", with: "\\\\") + "'" }
-            return "'" + doubled + "'"
-        }
+    /// The literal psql's PQescapeLiteral makes: quotes doubled, and E'' with doubled backslashes
+    /// when the value has a backslash.
+    static func literal(_ value: String) -> String {
+        let doubled = value.replacingOccurrences(of: "'", with: "''")
+        if value.contains("\\") { return " E'" + doubled.replacingOccurrences(of: "\\", with: "\\\\") + "'" }
+        return "'" + doubled + "'"
     }
 }

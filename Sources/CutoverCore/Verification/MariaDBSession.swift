@@ -5,8 +5,8 @@ import Foundation
 /// it: cut into statements by the client's rules (`ClientScript`: DELIMITER handled here, `/*! */`
 /// executable comments sent to the server), each sent on its own (no multi-statement mode), stopping
 /// at the first error, reported as the client reports it: `ERROR 1064 (42000) at line 57 of file:
-/// message`. There is no client in between, so a client command (`\! cmd`, `system`, `source`) is a
-/// syntax error from the server. LOCAL INFILE is off.
+/// message`. There is no client in between: a file with a client command (`\! cmd`, `system`,
+/// `source`) or an unterminated quote is refused before anything is sent. LOCAL INFILE is off.
 ///
 /// Every statement has a deadline (`timeout`: the connection's read timeout, and the server's
 /// max_statement_time); past it the connection is closed and the session reconnects on the next call.
@@ -135,7 +135,11 @@ public final class MariaDBSession: SQLSession {
 
     private func run(_ sql: String) throws -> [[String?]] {
         var rows: [[String?]] = []
-        for statement in ClientScript.statements(in: sql, engine: .mysql) {
+        let statements: [ClientScript.Statement]
+        do { statements = try ClientScript.statements(in: sql, engine: .mysql) } catch let refusal as ClientScript.Refusal {
+            throw SQLFailure(refusal.message)
+        }
+        for statement in statements {
             do {
                 rows += try send(statement.text)
             } catch let error as StatementError {
@@ -162,7 +166,11 @@ public final class MariaDBSession: SQLSession {
             throw SQLFailure("cannot read \(path)")
         }
         let name = (path as NSString).lastPathComponent
-        for statement in ClientScript.statements(in: text, engine: .mysql) {
+        let statements: [ClientScript.Statement]
+        do { statements = try ClientScript.statements(in: text, engine: .mysql) } catch let refusal as ClientScript.Refusal {
+            throw SQLFailure("\(name):\(refusal.line): \(refusal.message)")
+        }
+        for statement in statements {
             do {
                 _ = try send(statement.text)
             } catch let error as StatementError {

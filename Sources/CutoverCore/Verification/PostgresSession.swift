@@ -7,11 +7,12 @@ import Darwin
 #endif
 
 /// A PostgreSQL session over libpq. A file is applied as `psql -X -v ON_ERROR_STOP=1 -f` applies
-/// it: cut into statements by psql's lexing rules (`ClientScript`), each sent as its own simple
-/// query (so CREATE INDEX CONCURRENTLY runs outside a transaction), stopping at the first error,
-/// reported as `file:line: ERROR:  message (SQLSTATE)` with the server's detail and hint. There is
-/// no client in between, so a psql meta-command (`\connect`, `\!`) is a syntax error from the
-/// server. psql variables (`:'blue_conninfo'`) are substituted the way psql does.
+/// it: cut into statements by psql's reading (`ClientScript`, `SQLLexer`), each sent as its own
+/// simple query (so CREATE INDEX CONCURRENTLY runs outside a transaction), stopping at the first
+/// error, reported as `file:line: ERROR:  message (SQLSTATE)` with the server's detail and hint.
+/// There is no client in between: a file with a psql meta-command (`\connect`, `\!`) or an
+/// unterminated quote is refused before anything is sent. psql variables (`:'blue_conninfo'`)
+/// are substituted the way psql does.
 ///
 /// Before each file the session runs `RESET ALL` (a file's `SET lock_timeout` must not leak into
 /// the next one) and after it `ROLLBACK` when the file left a transaction open, as psql's exit would.
@@ -189,7 +190,11 @@ public final class PostgresSession: SQLSession {
     /// Runs each statement of `sql` as its own query (as psql does with `-c`-less input), returning all rows.
     private func run(_ sql: String) throws -> [String] {
         var rows: [String] = []
-        for statement in ClientScript.statements(in: sql, engine: .postgresql) {
+        let statements: [ClientScript.Statement]
+        do { statements = try ClientScript.statements(in: sql, engine: .postgresql) } catch let refusal as ClientScript.Refusal {
+            throw SQLFailure(refusal.message)
+        }
+        for statement in statements {
             do {
                 rows += try send(statement.text)
             } catch let error as StatementError {
@@ -207,13 +212,17 @@ public final class PostgresSession: SQLSession {
             throw SQLFailure("cannot read \(path)")
         }
         let name = (path as NSString).lastPathComponent
+        let statements: [ClientScript.Statement]
+        do { statements = try ClientScript.statements(in: text, engine: .postgresql, variables: variables) } catch let refusal as ClientScript.Refusal {
+            throw SQLFailure("\(name):\(refusal.line): \(refusal.message)")
+        }
         do { _ = try send("RESET ALL") } catch let error as StatementError { throw SQLFailure(error.message) }
         defer {
             if let handle, PQstatus(handle) == CONNECTION_OK, PQtransactionStatus(handle) != PQTRANS_IDLE {
                 _ = try? send("ROLLBACK")
             }
         }
-        for statement in ClientScript.statements(in: text, engine: .postgresql, variables: variables) {
+        for statement in statements {
             do {
                 _ = try send(statement.text)
             } catch let error as StatementError {

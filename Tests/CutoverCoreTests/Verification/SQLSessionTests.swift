@@ -98,17 +98,17 @@ import Testing
         CREATE PROCEDURE p() BEGIN SELECT 1; SELECT 2; END//
         DELIMITER ;
         CALL p();
-        --not a comment for the client, but harmless here
-        ;
+        --a line the mariadb client skips whole; not sent
+        SELECT 3 - -1, nope FROM t;
 
         """)
         defer { try? FileManager.default.removeItem(at: folder) }
         try Self.withDatabase(.mysql) { (session: SQLSession) throws in
             do {
                 try session.apply(file: path)
-                Issue.record("`--not` is not a comment in MySQL: the statement must fail")
+                Issue.record("the unknown column must fail the file")
             } catch let failure as SQLFailure {
-                #expect(failure.message.hasPrefix("ERROR 1064 (42000) at line 9 of step.sql"), "\(failure.message)")
+                #expect(failure.message.hasPrefix("ERROR 1054 (42S22) at line 10 of step.sql: Unknown column 'nope'"), "\(failure.message)")
             }
             #expect(try session.query("SELECT COUNT(*) FROM t") == ["2"])
             #expect(try session.query("SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'u'") == ["1"])
@@ -116,19 +116,37 @@ import Testing
         }
     }
 
-    @Test func scriptSplitsAsTheClientsDo() {
-        let pg = ClientScript.statements(in: "SELECT 1;\n/* a; /* nested; */ */ SELECT E'\\';' ;\nCREATE RULE r AS ON INSERT TO t DO (SELECT 1; SELECT 2);\nSELECT 'unterminated;\n",
-                                         engine: .postgresql)
-        #expect(pg.map(\.line) == [1, 2, 3, 4])
-        #expect(pg[1].text == "SELECT E'\\';' ;")
-        #expect(pg[3].text == "SELECT 'unterminated;")
-        let atomic = ClientScript.statements(in: "CREATE PROCEDURE p() BEGIN ATOMIC INSERT INTO t VALUES (1); END;\nBEGIN;\nSELECT 1;\nEND;", engine: .postgresql)
+    @Test func scriptIsReadAsTheClientsReadIt() throws {
+        let pg = try ClientScript.statements(in: "SELECT 1;\n/* a; /* nested; */ */ SELECT E'\\';' ;\nCREATE RULE r AS ON INSERT TO t DO (SELECT 1; SELECT 2);\n",
+                                             engine: .postgresql)
+        #expect(pg.map(\.line) == [1, 2, 3])
+        let atomic = try ClientScript.statements(in: "CREATE PROCEDURE p() BEGIN ATOMIC INSERT INTO t VALUES (1); END;\nBEGIN;\nSELECT 1;\nEND;", engine: .postgresql)
         #expect(atomic.map(\.line) == [1, 2, 3, 4])
-        let my = ClientScript.statements(in: "SELECT 'a\\';b';\n-- c;\n#d;\nDELIMITER $$\nSELECT 1$$\ndelimiter ;\nSELECT 2;", engine: .mysql)
+        let my = try ClientScript.statements(in: "SELECT 'a\\';b';\n-- c;\n#d;\nDELIMITER $$\nSELECT 1$$\ndelimiter ;\nSELECT 2;", engine: .mysql)
         #expect(my.map(\.text) == ["SELECT 'a\\';b'", "SELECT 1", "SELECT 2"])
         #expect(my.map(\.line) == [1, 5, 7])
-        let variables = ClientScript.statements(in: "SELECT :'v', :\"v\", :v, ':v', \":v\", :undefined, a::text -- :v\n;",
-                                                engine: .postgresql, variables: ["v": "x'y"])
-        #expect(variables.map(\.text) == ["SELECT 'x''y', \"x'y\", x'y, ':v', \":v\", :undefined, a::text -- :v\n;"])
+    }
+
+    @Test func clientCommandsAndUnterminatedTextAreRefused() {
+        #expect(throws: ClientScript.Refusal.self) { try ClientScript.statements(in: "SELECT 1;\n\\! touch x\n", engine: .postgresql) }
+        #expect(throws: ClientScript.Refusal.self) { try ClientScript.statements(in: "SELECT 1;\n\\connect other\n", engine: .postgresql) }
+        #expect(throws: ClientScript.Refusal.self) { try ClientScript.statements(in: "SELECT 1;\nsystem touch x\n", engine: .mysql) }
+        #expect(throws: ClientScript.Refusal.self) { try ClientScript.statements(in: "SELECT /*! \\! touch x */ 1;\n", engine: .mysql) }
+        #expect(throws: ClientScript.Refusal.self) { try ClientScript.statements(in: "INSERT INTO t VALUES ('abc);\n", engine: .mysql) }
+        #expect(throws: ClientScript.Refusal.self) { try ClientScript.statements(in: "SELECT $$abc;\n", engine: .postgresql) }
+        do {
+            _ = try ClientScript.statements(in: "SELECT 1;\n\n\\! touch x\n", engine: .postgresql)
+        } catch let refusal as ClientScript.Refusal {
+            #expect(refusal.line == 3)
+        } catch {
+            Issue.record("\(error)")
+        }
+    }
+
+    @Test func psqlVariablesAreSubstitutedOutsideQuotes() {
+        let text = ClientScript.substitute("SELECT :'v', :\"v\", :v, ':v', \":v\", :undefined, a::text, $q$:v$q$, E'\\':v' -- :v\n;",
+                                           ["v": "x'y"])
+        #expect(text == "SELECT 'x''y', \"x'y\", x'y, ':v', \":v\", :undefined, a::text, $q$:v$q$, E'\\':v' -- :v\n;")
+        #expect(ClientScript.substitute("SELECT :'v'", ["v": "a\\b"]) == "SELECT  E'a\\\\b'")
     }
 }
