@@ -24,6 +24,19 @@ int cutover_exchange_paths(const char *first, const char *second) {
 #include <sys/prctl.h>
 #endif
 
+/* pipe2 where there is one (Linux); elsewhere pipe + FD_CLOEXEC, where a fork on another thread
+   in between could still inherit the pair (the servers verify starts run on Linux). */
+static int pipe_cloexec(int fds[2]) {
+#if defined(__linux__)
+    return pipe2(fds, O_CLOEXEC);
+#else
+    if (pipe(fds) != 0) return -1;
+    fcntl(fds[0], F_SETFD, FD_CLOEXEC);
+    fcntl(fds[1], F_SETFD, FD_CLOEXEC);
+    return 0;
+#endif
+}
+
 /* Only async-signal-safe calls between fork and exec: the parent has other threads. */
 static void child_fail(int report, int code) {
     ssize_t ignored = write(report, &code, sizeof code);
@@ -34,7 +47,7 @@ static void child_fail(int report, int code) {
 pid_t cutover_spawn(const char *path, char *const argv[], char *const envp[], const cutover_stream streams[3],
                     const char *directory, int switch_user, uid_t uid, gid_t gid, int death_signal) {
     int report[2];
-    if (pipe2(report, O_CLOEXEC) != 0) return -1;
+    if (pipe_cloexec(report) != 0) return -1;
     pid_t parent = getpid();
     pid_t child = fork();
     if (child < 0) {
@@ -102,6 +115,4 @@ pid_t cutover_spawn(const char *path, char *const argv[], char *const envp[], co
     return child;
 }
 
-int cutover_is_root(void) { return geteuid() == 0; }
-
-int cutover_pipe_cloexec(int fds[2]) { return pipe2(fds, O_CLOEXEC); }
+int cutover_pipe_cloexec(int fds[2]) { return pipe_cloexec(fds); }

@@ -26,10 +26,7 @@ typedef struct {
 pid_t cutover_spawn(const char *path, char *const argv[], char *const envp[], const cutover_stream streams[3],
                     const char *directory, int switch_user, uid_t uid, gid_t gid, int death_signal);
 
-/* pipe2(O_CLOEXEC): no child forked meanwhile inherits the pair. */
+/* A close-on-exec pipe (pipe2 on Linux): no child forked meanwhile inherits the pair. */
 int cutover_pipe_cloexec(int fds[2]);
-
-/* Whether this process may change to another user (root). */
-int cutover_is_root(void);
 
 #endif
