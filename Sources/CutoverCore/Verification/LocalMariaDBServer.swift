@@ -32,7 +32,7 @@ public final class LocalMariaDBServer: DatabaseServer, @unchecked Sendable {
         public var server: String
         public var client: String
         /// The unprivileged user the server runs as when cutover runs as root.
-        public var user: ChildProcess.User?
+        public var user: ChildProcess.User? = nil
 
         public static func locate(_ locator: ToolLocator = ToolLocator()) throws -> Tools {
             guard let installDB = locator.mariadbTool("mariadb-install-db") ?? locator.mariadbTool("mysql_install_db"),
