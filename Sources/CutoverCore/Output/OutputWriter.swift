@@ -155,7 +155,7 @@ public struct OutputWriter: Sendable {
         do {
             // The files go to a writer thread in batches: it creates, writes and hashes each one while
             // this thread makes the next ones.
-            let writer = try StagingWriter(folder: staging)
+            let writer = try StagingWriter(folder: staging, display: display)
             var batch: [OutputFile] = []
             var batchBytes = 0
             do {
@@ -175,7 +175,7 @@ public struct OutputWriter: Sendable {
                 throw error
             }
             let generated = GeneratedManifest(entries: try writer.finish())
-            try put(OutputFile(path: GeneratedManifest.fileName, bytes: generated.encodedBytes()), in: staging, hash: false)
+            try put(OutputFile(path: GeneratedManifest.fileName, bytes: generated.encodedBytes()), in: staging, display: display, hash: false)
             if let existing {
                 try CarryOver(from: folder, to: staging, display: display, tree: existing,
                               generatedBefore: generatedBefore, generatedNow: Set(generated.files.map(\.path))).run()
@@ -310,13 +310,16 @@ public struct OutputWriter: Sendable {
         private var failure: Error?
         private var entries: [GeneratedManifest.Entry] = []
         private let folder: String
+        /// The output folder as messages name it (the staging name means nothing to a user).
+        private let display: String
         private let rootDescriptor: Int32
         private var folders: [Substring: Int32] = [:]
 
-        init(folder: String) throws {
+        init(folder: String, display: String) throws {
             self.folder = folder
+            self.display = display
             rootDescriptor = open(folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-            guard rootDescriptor >= 0 else { throw CutoverError.cannotWrite(folder, String(cString: strerror(errno))) }
+            guard rootDescriptor >= 0 else { throw CutoverError.cannotWrite(display, IOErrorText.reason(errno: errno)) }
             folders[""] = rootDescriptor
             let thread = Thread { [self] in run() }
             thread.stackSize = 1 << 20
@@ -400,9 +403,9 @@ public struct OutputWriter: Sendable {
                 name = path[path.utf8.index(after: slash)...]
             }
             let descriptor = openat(directory, String(name), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0o644)
-            guard descriptor >= 0 else { throw CutoverError.cannotWrite(folder + "/" + path, String(cString: strerror(errno))) }
+            guard descriptor >= 0 else { throw CutoverError.cannotWrite(display + "/" + path, IOErrorText.reason(errno: errno)) }
             defer { close(descriptor) }
-            return try OutputWriter.writeAll(file, to: descriptor, path: folder + "/" + path)
+            return try OutputWriter.writeAll(file, to: descriptor, path: display + "/" + path)
         }
 
         /// The descriptor of a folder under the staging folder, creating it (and its parents) once.
@@ -414,12 +417,12 @@ public struct OutputWriter: Sendable {
                 parent = try descriptor(of: relative[..<slash])
                 name = relative[relative.utf8.index(after: slash)...]
             }
-            let path = folder + "/" + relative
+            let path = display + "/" + relative
             if mkdirat(parent, String(name), 0o755) != 0 && errno != EEXIST {
-                throw CutoverError.cannotWrite(path, String(cString: strerror(errno)))
+                throw CutoverError.cannotWrite(path, IOErrorText.reason(errno: errno))
             }
             let descriptor = openat(parent, String(name), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
-            guard descriptor >= 0 else { throw CutoverError.cannotWrite(path, String(cString: strerror(errno))) }
+            guard descriptor >= 0 else { throw CutoverError.cannotWrite(path, IOErrorText.reason(errno: errno)) }
             folders[relative] = descriptor
             return descriptor
         }
@@ -431,12 +434,11 @@ public struct OutputWriter: Sendable {
     /// `Data.write` syncs every file, which dominated large trees). Durability comes from the single
     /// rename that publishes the tree. Returns the SHA-256 of the contents.
     @discardableResult
-    private func put(_ file: OutputFile, in folder: String, hash: Bool = true) throws -> String {
-        let path = folder + "/" + file.path
-        let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
-        guard descriptor >= 0 else { throw CutoverError.cannotWrite(path, String(cString: strerror(errno))) }
+    private func put(_ file: OutputFile, in folder: String, display: String, hash: Bool = true) throws -> String {
+        let descriptor = open(folder + "/" + file.path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else { throw CutoverError.cannotWrite(display + "/" + file.path, IOErrorText.reason(errno: errno)) }
         defer { close(descriptor) }
-        return try Self.writeAll(file, to: descriptor, path: path, hash: hash)
+        return try Self.writeAll(file, to: descriptor, path: display + "/" + file.path, hash: hash)
     }
 
     /// Writes the file's bytes to the descriptor, returning their SHA-256.
@@ -453,7 +455,7 @@ public struct OutputWriter: Sendable {
                 #endif
                 if result < 0 {
                     if errno == EINTR { continue }
-                    throw CutoverError.cannotWrite(path, String(cString: strerror(errno)))
+                    throw CutoverError.cannotWrite(path, IOErrorText.reason(errno: errno))
                 }
                 written += result
             }

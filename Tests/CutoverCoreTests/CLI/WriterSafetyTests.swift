@@ -81,6 +81,21 @@ import Glibc
         #expect(leftovers.isEmpty, "\(leftovers)")
     }
 
+    /// A full disk names the generated file (not the staging folder) and leaves nothing behind.
+    @Test(.enabled(if: canMount))
+    func fullDiskIsAClearError() throws {
+        let sandbox = TestPaths.temporaryFolder("full")
+        defer { try? FileManager.default.removeItem(at: sandbox) }
+        try #require(Self.mount(["-t", "tmpfs", "-o", "size=64k", "cutover-full", sandbox.path]))
+        defer { Self.unmount(sandbox.path) }
+        let run = try CLIRun.run(["generate", Self.example.path, "-o", "out"], currentDirectory: sandbox)
+        #expect(run.status == 1)
+        #expect(run.stderr.range(of: #"error: cannot write 'out/pricing-tiers/[^']+': no space left on the device"#,
+                                 options: .regularExpression) != nil, "\(run.stderr)")
+        #expect(!run.stderr.contains("staging"), "\(run.stderr)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: sandbox.appendingPathComponent("out").path).isEmpty)
+    }
+
     /// Where mounting is impossible the mountinfo parsing is still checked on a sample.
     @Test func mountinfoLinesGiveTheirMountPoints() {
         let sample = """
