@@ -136,7 +136,7 @@ public struct OutputWriter: Sendable {
         defer { lock.release() }
         var rootInfo = stat()
         guard stat(root.path, &rootInfo) == 0 else { throw CutoverError.cannotWrite(Self.displayPath(root.path), IOErrorText.reason(errno: errno)) }
-        try sweepLeftovers(of: name, in: root.path, device: rootInfo.st_dev)
+        sweepLeftovers(of: name, in: root.path, device: rootInfo.st_dev)
 
         var info = stat()
         let exists = lstat(folder, &info) == 0
@@ -199,7 +199,7 @@ public struct OutputWriter: Sendable {
     /// Removes staging and old trees a killed run left for this migration (names this writer
     /// makes, nothing else; the lock is held, so no live run is using them). An old tree whose
     /// folder is missing (a run killed between the two renames of the fallback swap) goes back.
-    private func sweepLeftovers(of name: String, in root: String, device: dev_t) throws {
+    private func sweepLeftovers(of name: String, in root: String, device: dev_t) {
         let prefix = ".\(name).cutover-"
         for entry in (try? FileManager.default.contentsOfDirectory(atPath: root)) ?? [] where entry.hasPrefix(prefix) {
             let rest = entry.dropFirst(prefix.count)
@@ -216,7 +216,9 @@ public struct OutputWriter: Sendable {
             let path = root + "/" + entry
             var info = stat()
             if kind == "old", lstat(root + "/" + name, &info) != 0, rename(path, root + "/" + name) == 0 { continue }
-            try Self.removeTree(path, device: device)
+            // Not fatal: this run's staging name is its own, and a leftover that cannot go (a
+            // mount inside it) is better left than a run refused forever.
+            try? Self.removeTree(path, device: device)
         }
     }
 
@@ -543,6 +545,9 @@ public struct OutputWriter: Sendable {
         guard info.st_dev == device else {
             throw CutoverError.unsafeOutput("'\(displayPath(path))' is a mount point; left in place")
         }
+        // A folder the user made read-only (0500) is still emptied: only its entries go, and the
+        // files in it live on as the links carried into the new tree.
+        if (info.st_mode & 0o700) != 0o700 { _ = chmod(path, (info.st_mode & 0o7777) | 0o700) }
         if let names = try? FileManager.default.contentsOfDirectory(atPath: path) {
             for name in names { try removeTree(path + "/" + name, device: device) }
         }

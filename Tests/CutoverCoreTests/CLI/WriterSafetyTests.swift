@@ -144,6 +144,41 @@ import Glibc
         expectNoFoundationDump(run.stderr)
     }
 
+    /// As an unprivileged user (modes apply): a user folder made read-only (0500) is carried
+    /// over with its mode, and the old tree is still removed (no leftover beside the output).
+    @Test(.enabled(if: geteuid() != 0 || FileManager.default.isExecutableFile(atPath: "/usr/bin/setpriv")))
+    func readOnlyUserFolderIsKeptAndNothingIsLeftBehind() throws {
+        let sandbox = TestPaths.temporaryFolder("ro-user")
+        defer { try? FileManager.default.removeItem(at: sandbox) }
+        let spec = sandbox.appendingPathComponent("spec.yaml")
+        try FileManager.default.copyItem(at: Self.example, to: spec)
+        try FileManager.default.copyItem(at: TestPaths.examples.appendingPathComponent("pricing-tiers.schema.sql"),
+                                         to: sandbox.appendingPathComponent("pricing-tiers.schema.sql"))
+        let root = geteuid() == 0
+        func run(_ arguments: [String]) throws -> CLIRun {
+            root ? try CLIRun.runAs(nobody: arguments, currentDirectory: sandbox) : try CLIRun.run(arguments, currentDirectory: sandbox)
+        }
+        func own(_ path: String) { if root { chown(path, 65534, 65534) } }
+        own(sandbox.path)
+        chmod(sandbox.path, 0o755)
+        let first = try run(["generate", spec.path, "-o", "out"])
+        #expect(first.status == 0, "\(first.stderr)")
+        let folder = sandbox.appendingPathComponent("out/pricing-tiers/frozen")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        try Data("kept\n".utf8).write(to: folder.appendingPathComponent("f.txt"))
+        own(folder.path)
+        own(folder.appendingPathComponent("f.txt").path)
+        chmod(folder.path, 0o500)
+        defer { chmod(folder.path, 0o755) }
+        let second = try run(["generate", spec.path, "-o", "out"])
+        #expect(second.status == 0, "\(second.stderr)")
+        #expect(try String(contentsOf: folder.appendingPathComponent("f.txt"), encoding: .utf8) == "kept\n")
+        var info = stat()
+        #expect(lstat(folder.path, &info) == 0 && info.st_mode & 0o7777 == 0o500)
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: sandbox.appendingPathComponent("out").path)
+        #expect(leftovers == ["pricing-tiers"], "\(leftovers)")
+    }
+
     @Test func symlinkedSQLFolderIsAClearError() throws {
         let sandbox = TestPaths.temporaryFolder("sql-link")
         defer { try? FileManager.default.removeItem(at: sandbox) }
