@@ -7,10 +7,13 @@ import Darwin
 #endif
 
 /// Writes one migration's files into `root/<name>/` atomically and safely:
-/// - the new tree is built in a sibling staging folder on the same filesystem and swapped in with one
-///   rename, so a killed run leaves the old tree or the new one, never a mix;
-/// - files the user added are carried over; only files listed in the previous manifest are replaced;
-/// - paths come from validated names, are checked again here, and symlinks are never followed.
+/// - one run at a time per folder (`OutputLock`);
+/// - the new tree is built in a uniquely named sibling staging folder on the same filesystem and
+///   swapped in with one rename, so a killed run leaves the old tree or the new one, never a mix;
+/// - everything the user keeps is carried over (`CarryOver`); only regular files listed in the
+///   previous manifest are replaced; a mount point inside the folder is refused (`ExistingTree`);
+/// - paths come from validated names, are checked again here, and symlinks are never followed;
+///   manifest entries outside the folder are ignored by every mode.
 ///
 /// Files arrive one at a time (`FileSource`): each is checked, written and hashed as it comes, so the
 /// tree is never held in memory; the manifest is written last from the collected hashes.
