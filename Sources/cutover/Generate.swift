@@ -41,7 +41,9 @@ struct Generate: ParsableCommand {
         guard batch.ioErrors.isEmpty, !options.isFailure(diagnostics) else { throw ExitCode(1) }
 
         let root = URL(fileURLWithPath: output)
-        let writer = OutputWriter()
+        var tell: (@Sendable (String) -> Void)?
+        if options.format == .text { tell = { @Sendable line in Output.error(line) } }
+        let writer = OutputWriter(waiting: tell)
         var drift: [OutputWriter.Drift] = []
         var folders: [String] = []
         // One line per migration on success, to standard error and only with --format text: the

@@ -26,8 +26,11 @@ final class OutputLock {
     private var released = false
 
     /// Waits up to `timeout` seconds for the lock; `display` names the output folder in messages.
-    static func acquire(path: String, display: String, timeout: Double) throws -> OutputLock {
+    /// `waiting` is called once, when the lock is found held, with a line for the user.
+    static func acquire(path: String, display: String, timeout: Double,
+                        waiting: (@Sendable (String) -> Void)? = nil) throws -> OutputLock {
         let deadline = Date().addingTimeInterval(timeout)
+        var told = false
         while true {
             let descriptor = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0o644)
             guard descriptor >= 0 else {
@@ -46,6 +49,10 @@ final class OutputLock {
             close(descriptor)
             guard failure == EWOULDBLOCK || failure == EINTR else {
                 throw CutoverError.cannotWrite(OutputWriter.displayPath(path), IOErrorText.reason(errno: failure))
+            }
+            if !told {
+                told = true
+                waiting?("waiting for another cutover run writing '\(display)' (up to \(Int(timeout.rounded(.up))) s)")
             }
             if Date() >= deadline {
                 throw CutoverError.busy("cannot write '\(display)': another cutover run is writing it "

@@ -42,9 +42,12 @@ public struct OutputWriter: Sendable {
 
     /// How long `write` waits for another run's lock on the same output folder.
     public var lockTimeout: Double
+    /// Told once, with a line for the user, when `write` finds another run holding the lock.
+    public var waiting: (@Sendable (String) -> Void)?
 
-    public init(lockTimeout: Double = 120) {
+    public init(lockTimeout: Double = 120, waiting: (@Sendable (String) -> Void)? = nil) {
         self.lockTimeout = lockTimeout
+        self.waiting = waiting
     }
 
     // MARK: - Lists of files
@@ -135,7 +138,7 @@ public struct OutputWriter: Sendable {
         let folder = root.appendingPathComponent(name).path
         let display = Self.displayPath(folder)
         let lock = try OutputLock.acquire(path: root.appendingPathComponent(".\(name).cutover-lock").path,
-                                          display: display, timeout: lockTimeout)
+                                          display: display, timeout: lockTimeout, waiting: waiting)
         defer { lock.release() }
         var rootInfo = stat()
         guard stat(root.path, &rootInfo) == 0 else { throw CutoverError.cannotWrite(Self.displayPath(root.path), IOErrorText.reason(errno: errno)) }

@@ -248,12 +248,14 @@ import Glibc
         let held = open(lockPath, O_RDWR | O_CREAT, 0o644)
         #expect(flock(held, LOCK_EX) == 0)
         let start = Date()
+        let told = Told()
         #expect {
-            try OutputWriter(lockTimeout: 0.5).write(files, name: "demo", root: sandbox)
+            try OutputWriter(lockTimeout: 0.5, waiting: { told.add($0) }).write(files, name: "demo", root: sandbox)
         } throws: { error in
             "\(error)".contains("another cutover run is writing it")
         }
         #expect(Date().timeIntervalSince(start) >= 0.5)
+        #expect(told.lines.count == 1 && told.lines[0].contains("waiting for another cutover run"), "\(told.lines)")
         #expect(!FileManager.default.fileExists(atPath: sandbox.appendingPathComponent("demo").path))
         flock(held, LOCK_UN)
         close(held)
@@ -280,4 +282,13 @@ import Glibc
         #expect(left == [".demo.cutover-staging-notes", ".other.cutover-staging-0123456789abcdef", "demo"], "\(left.sorted())")
         #expect(try String(contentsOf: sandbox.appendingPathComponent("demo/user.txt"), encoding: .utf8) == "mine\n")
     }
+}
+
+/// Lines a callback received, from any thread.
+final class Told: @unchecked Sendable {
+    private let lock = NSLock()
+    private var received: [String] = []
+
+    func add(_ line: String) { lock.lock(); received.append(line); lock.unlock() }
+    var lines: [String] { lock.lock(); defer { lock.unlock() }; return received }
 }
