@@ -48,7 +48,8 @@ public struct Compiler: Sendable {
             return check(bytes, path: path)
         case .tooLarge(let size):
             var bag = DiagnosticBag(file: path)
-            bag.report(.inputLimit, Message.fileTooLarge(size, limit: limits.maxBytes), at: .start)
+            bag.report(.inputLimit, size.map { Message.fileTooLarge($0, limit: limits.maxBytes) } ?? Message.streamTooLarge(limit: limits.maxBytes),
+                       at: .start)
             return Result(source: nil, diagnostics: bag.diagnostics, validated: nil)
         }
     }

@@ -269,7 +269,7 @@ public struct OutputWriter: Sendable {
         }
         switch try BoundedFile.read(path, limit: GeneratedManifest.maxBytes, followSymlinks: false, regularOnly: true, display: shown) {
         case .tooLarge(let size):
-            throw CutoverError.cannotReadFile(shown, "it is \(size) bytes, over the \(GeneratedManifest.maxBytes) bytes of any manifest cutover writes; remove it")
+            throw CutoverError.cannotReadFile(shown, "it is \(size ?? GeneratedManifest.maxBytes + 1) bytes, over the \(GeneratedManifest.maxBytes) bytes of any manifest cutover writes; remove it")
         case .bytes(let bytes):
             guard var manifest = try? JSONDecoder().decode(GeneratedManifest.self, from: Data(bytes)) else { return nil }
             manifest.files.removeAll { !isSafeRelativePath($0.path) }

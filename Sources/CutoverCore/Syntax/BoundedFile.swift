@@ -11,8 +11,8 @@ import Darwin
 public enum BoundedFile {
     public enum Contents: Equatable, Sendable {
         case bytes([UInt8])
-        /// Over the limit; the size when the file says it (regular files), else `limit + 1`.
-        case tooLarge(Int)
+        /// Over the limit; the size when the file says it (regular files), nil for a pipe or device.
+        case tooLarge(Int?)
     }
 
     /// Reads a file by path. Symlinks are followed unless `followSymlinks` is false; only regular
@@ -55,7 +55,7 @@ public enum BoundedFile {
             if result == 0 { break }
             count += result
         }
-        if count > limit { return .tooLarge(type == S_IFREG ? max(count, Int(info.st_size)) : count) }
+        if count > limit { return .tooLarge(type == S_IFREG ? max(count, Int(info.st_size)) : nil) }
         bytes.removeSubrange(count...)
         return .bytes(bytes)
     }
@@ -68,4 +68,11 @@ func systemRead(_ descriptor: Int32, _ buffer: UnsafeMutableRawPointer, _ count:
     #else
     return Darwin.read(descriptor, buffer, count)
     #endif
+}
+
+extension Message {
+    /// A pipe or device that gave more than the limit (its size is unknown).
+    public static func streamTooLarge(limit: Int) -> String {
+        "input is over the limit of \(limit) bytes (raise it with --max-bytes)"
+    }
 }

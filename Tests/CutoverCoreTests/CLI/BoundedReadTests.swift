@@ -41,6 +41,14 @@ import Glibc
         }
     }
 
+    /// An endless device as a spec is read up to the cap and refused, in bounded memory.
+    @Test func endlessDeviceIsReadToTheCapOnly() throws {
+        let run = try MeasuredRun.run(["validate", "/dev/zero"])
+        #expect(run.status == 1)
+        #expect(run.stderr.contains("/dev/zero:1:1: error: input is over the limit of"), "\(run.stderr)")
+        #expect(run.maxRSS < Self.ceiling, "validate peaked at \(run.maxRSS / 1_048_576) MB")
+    }
+
     @Test func hugeSchemaIsALocatedError() throws {
         let sandbox = TestPaths.temporaryFolder("huge-schema")
         defer { try? FileManager.default.removeItem(at: sandbox) }
