@@ -7,7 +7,8 @@ public protocol DatabaseServer: AnyObject {
     var admin: ConnectionParameters { get }
     /// One line for the user: what this server is and where.
     var summary: String { get }
-    /// The client program for sessions (psql or mariadb).
+    /// The client program (psql or mariadb) when installed, else "": for tools that run the Jobs'
+    /// client (rehearse). verify's sessions use the client libraries, never this program.
     var client: String { get }
     /// Stops a server cutover started (by its PID only) and removes its folder; a no-op for a server it did not start.
     func stop()
