@@ -129,6 +129,37 @@ import Glibc
         #expect(!test.sentinelExists, "INTO OUTFILE wrote the file")
     }
 
+    /// Even the admin account cannot write outside MariaDB's empty secure_file_priv folder, and
+    /// neither server runs as root.
+    @Test(.enabled(if: DatabaseHarness.shouldRun(.postgresql) && DatabaseHarness.shouldRun(.mysql), unavailable(.mysql)))
+    func serversAreConfinedEvenForTheAdmin() throws {
+        guard case .success(let mariadb) = DatabaseHarness.shared.server(.mysql),
+              case .success(let postgres) = DatabaseHarness.shared.server(.postgresql) else {
+            throw HarnessError("the servers are not available")
+        }
+        let folder = try VerifyCommandTests.shortTemporaryFolder()
+        chmod(folder.path, 0o777)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let sentinel = folder.appendingPathComponent("SENTINEL").path
+        let admin = try mariadb.server.session(database: "")
+        defer { admin.close() }
+        do {
+            try admin.execute("SELECT 1 INTO OUTFILE '\(sentinel)'")
+            Issue.record("INTO OUTFILE succeeded")
+        } catch let failure as SQLFailure {
+            #expect(failure.message.contains("secure-file-priv"), "\(failure.message)")
+        }
+        #expect(!FileManager.default.fileExists(atPath: sentinel))
+        for (server, pidFile) in [(mariadb.server, "mysqld.pid"), (postgres.server, "data/postmaster.pid")] {
+            let folder = (server as? LocalMariaDBServer)?.folder ?? (server as? LocalPostgresServer)?.folder ?? ""
+            let text = try String(contentsOfFile: "\(folder)/\(pidFile)", encoding: .utf8)
+            let pid = text.split(separator: "\n").first.map { $0.trimmingCharacters(in: .whitespaces) } ?? ""
+            let status = try String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8)
+            let uid = status.split(separator: "\n").first { $0.hasPrefix("Uid:") }?.split(separator: "\t").dropFirst().first.map(String.init)
+            #expect(uid != nil && uid != "0", "\(server.summary) runs as uid \(uid ?? "?")")
+        }
+    }
+
     // MARK: other databases
 
     /// `\connect victim` then DROP TABLE: a syntax error, and the victim's table survives.
