@@ -41,6 +41,9 @@ struct ScratchOwner: Sendable {
         case .postgresql:
             try admin.execute("CREATE ROLE \(PostgresIdentifier.quote(name)) LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE "
                               + "NOREPLICATION NOBYPASSRLS PASSWORD \(PostgresIdentifier.literal(password))")
+            // CREATE DATABASE … OWNER needs the admin to be a member of the owner (PostgreSQL 15 does
+            // not make a CREATEROLE admin one): the admin gains the owner's rights, never the reverse.
+            try admin.execute("GRANT \(PostgresIdentifier.quote(name)) TO CURRENT_USER")
         case .mysql:
             try admin.execute("CREATE USER \(mariadbAccount) IDENTIFIED BY '\(password)'")
         }

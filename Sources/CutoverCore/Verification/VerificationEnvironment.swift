@@ -98,6 +98,9 @@ final class VerificationEnvironment: @unchecked Sendable {
             } else if let myTools {
                 try environment.startMariaDB(myTools)
             }
+        } catch let failure as SQLFailure {
+            environment.tearDown()
+            throw VerificationError.serverFailed("cannot prepare the scratch database and its owner: \(failure.message)")
         } catch {
             environment.tearDown()
             throw error

@@ -213,6 +213,33 @@ import Glibc
         #expect(try admin.query("SELECT COUNT(*) FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = '\(user)'") == ["0"])
     }
 
+    /// --database-url with an admin that is no superuser (CREATEROLE, CREATEDB) is enough, and a
+    /// missing right is a clear error that leaves nothing behind.
+    @Test(.enabled(if: DatabaseHarness.shouldRun(.postgresql), unavailable(.postgresql)), arguments: [true, false])
+    func postgresAdminNeedsNoSuperuser(canCreateRoles: Bool) throws {
+        guard case .success(let harness) = DatabaseHarness.shared.server(.postgresql) else {
+            throw HarnessError("PostgreSQL is not available")
+        }
+        let name = "ns_admin_\(UUID().uuidString.prefix(8).lowercased())"
+        let admin = try harness.server.session(database: "postgres")
+        defer { admin.close() }
+        try admin.execute("CREATE ROLE \(name) LOGIN CREATEDB\(canCreateRoles ? " CREATEROLE" : "")")
+        defer { try? admin.execute("DROP ROLE IF EXISTS \(name)") }
+        let url = harness.url.replacingOccurrences(of: "postgresql://postgres@", with: "postgresql://\(name)@")
+        let run = try Self.verify(TestPaths.examples.appendingPathComponent("pricing-tiers.yaml"), url: url)
+        if canCreateRoles {
+            #expect(run.status == 0, "\(run.stdout)\(run.stderr)")
+        } else {
+            #expect(run.status == 1, "\(run.stdout)\(run.stderr)")
+            #expect(run.stderr.contains("error: cannot prepare the scratch database and its owner: ERROR:  permission denied to create role"), "\(run.stderr)")
+        }
+        let announced = run.stderr.split(separator: "\n").first { $0.contains("creates and then drops the database") }
+        let role = announced.flatMap { $0.split(separator: " ").last.map(String.init) } ?? ""
+        #expect(role.hasPrefix("cutover_verify_"), "\(run.stderr)")
+        #expect(try admin.query("SELECT count(*) FROM pg_roles WHERE rolname = '\(role)'") == ["0"])
+        #expect(try admin.query("SELECT count(*) FROM pg_database WHERE datname = '\(role)'") == ["0"])
+    }
+
     /// A server that is not on this machine needs --allow-remote; nothing is contacted without it.
     @Test func remoteServerNeedsTheFlag() throws {
         let test = try Case(.postgresql, schema: { _ in "CREATE TABLE t (id int);\n" })
