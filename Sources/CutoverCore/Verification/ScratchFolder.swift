@@ -17,6 +17,9 @@ import Darwin
 /// a kept folder is never swept.
 public final class ScratchFolder: @unchecked Sendable {
     public let path: String
+    /// The folder `path` was made in, where a killed run's folders are looked for.
+    let base: String
+    let prefix: String
     private let lock = NSLock()
 
     public init(prefix: String = "cutover-verify", environment: [String: String] = ProcessInfo.processInfo.environment) throws {
@@ -25,6 +28,8 @@ public final class ScratchFolder: @unchecked Sendable {
         if geteuid() == 0 && !ScratchFolder.traversableByOthers(base) { base = "/tmp" }
         // Unix socket paths are limited to 107 bytes; servers put theirs two levels down.
         if base.utf8.count + prefix.utf8.count > 70 { base = "/tmp" }
+        self.base = base
+        self.prefix = prefix
         Self.sweep(base, prefix: prefix)
         var template = Array("\(base)/\(prefix)-XXXXXX".utf8CString)
         let made = template.withUnsafeMutableBufferPointer { mkdtemp($0.baseAddress!) }
@@ -56,10 +61,26 @@ public final class ScratchFolder: @unchecked Sendable {
         #endif
     }
 
-    /// Removes `base/prefix-*` folders of this user whose marker names a process that is gone.
+    /// Where a run on a --database-url server notes what it created there, so that after a SIGKILL
+    /// the next run on the same server can drop it (`ExternalLeftovers`).
+    static let externalRecordName = "external-databases"
+
+    /// Removes `base/prefix-*` folders of this user whose marker names a process that is gone,
+    /// except those that note scratch databases on a --database-url server: the next run on that
+    /// server drops the databases, then the folder.
     static func sweep(_ base: String, prefix: String) {
-        guard let entries = try? FileManager.default.contentsOfDirectory(atPath: base) else { return }
-        for entry in entries where entry.hasPrefix(prefix + "-") && entry.count == prefix.count + 7 {
+        for folder in deadFolders(base, prefix: prefix)
+        where !FileManager.default.fileExists(atPath: "\(folder)/\(externalRecordName)") {
+            try? FileManager.default.removeItem(atPath: folder)
+        }
+    }
+
+    /// `base/prefix-*` folders of this user (real folders, not links) whose marker names a process
+    /// that is gone (or a PID now used by a process started at another time).
+    static func deadFolders(_ base: String, prefix: String) -> [String] {
+        guard let entries = try? FileManager.default.contentsOfDirectory(atPath: base) else { return [] }
+        var dead: [String] = []
+        for entry in entries.sorted() where entry.hasPrefix(prefix + "-") && entry.count == prefix.count + 7 {
             let folder = "\(base)/\(entry)"
             var info = stat()
             guard lstat(folder, &info) == 0, info.st_mode & S_IFMT == S_IFDIR, info.st_uid == geteuid() else { continue }
@@ -67,8 +88,9 @@ public final class ScratchFolder: @unchecked Sendable {
             let parts = text.split(whereSeparator: { $0 == " " || $0 == "\n" })
             guard parts.count == 2, let pid = pid_t(parts[0]), pid > 0, let started = UInt64(parts[1]) else { continue }
             let alive = !ProcessState.isGone(pid) && (startTime(pid).map { $0 == started } ?? true)
-            if !alive { try? FileManager.default.removeItem(atPath: folder) }
+            if !alive { dead.append(folder) }
         }
+        return dead
     }
 
     /// True when every folder from `/` down to `path` lets others pass through (o+x).

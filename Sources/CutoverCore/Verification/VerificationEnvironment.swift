@@ -216,6 +216,10 @@ final class VerificationEnvironment: @unchecked Sendable {
                 throw VerificationError.serverFailed("blue-green verification needs wal_level=logical on the server behind --database-url (it is '\(level)')")
             }
         }
+        // Leftovers of a killed run on this same server go first; then this run notes its own names,
+        // in case it is killed too.
+        ExternalLeftovers.dropDeadRuns(on: server, scratch: scratch, inform: inform)
+        ExternalLeftovers.record(names: names, owner: owner, server: server, in: scratch)
         // Registered before the databases exist, so an interrupt between the two still drops them.
         let keep = self.keep
         tokens.append(CleanupRegistry.shared.register("scratch databases \(names.joined(separator: ", ")) and \(owner.name)") { [self] in
@@ -239,6 +243,13 @@ final class VerificationEnvironment: @unchecked Sendable {
     /// subscriptions (so no slot is dropped through them) and drops the slots they left behind.
     private func dropScratchDatabases() {
         guard let server = external, !scratchDatabases.isEmpty else { return }
+        Self.drop(databases: scratchDatabases, owner: owner, on: server, inform: inform)
+    }
+
+    /// Drops scratch databases and their owner on a --database-url server; on PostgreSQL first
+    /// detaches their subscriptions (so no slot is dropped through them) and drops the slots they left.
+    static func drop(databases scratchDatabases: [String], owner: ScratchOwner?, on server: ExternalServer,
+                     inform: (String) -> Void) {
         if server.engine == .postgresql {
             for name in scratchDatabases {
                 guard let session = try? server.session(database: name) else { continue }

@@ -321,6 +321,59 @@ import Glibc
         #expect(after.isEmpty, "left behind: \(after)")
     }
 
+    /// SIGKILL of a --database-url run: its scratch database and role stay on the server; the next
+    /// run on the same server drops them (and only names of verify's own form), then the folder.
+    @Test(.enabled(if: DatabaseHarness.shouldRun(.postgresql), unavailable(.postgresql)))
+    func sigkillOnADatabaseURLIsCleanedByTheNextRun() throws {
+        guard case .success(let harness) = DatabaseHarness.shared.server(.postgresql) else {
+            throw HarnessError("PostgreSQL is not available")
+        }
+        let tmp = try VerifyCommandTests.shortTemporaryFolder()
+        defer { try? FileManager.default.removeItem(at: tmp) }
+        let spec = TestPaths.examples.appendingPathComponent("pricing-tiers.yaml")
+        let process = Process()
+        process.executableURL = TestPaths.binary
+        process.arguments = ["verify", spec.path, "--database-url", harness.url]
+        var env = ProcessInfo.processInfo.environment
+        env["TMPDIR"] = tmp.path
+        process.environment = env
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let admin = try harness.server.session(database: "postgres")
+        defer { admin.close() }
+        var note: ExternalLeftovers.Note?
+        let deadline = Date().addingTimeInterval(60)
+        while Date() < deadline && process.isRunning {
+            if let folder = try? FileManager.default.contentsOfDirectory(atPath: tmp.path).first,
+               let text = try? String(contentsOfFile: "\(tmp.path)/\(folder)/external-databases", encoding: .utf8),
+               let parsed = ExternalLeftovers.parse(text), let database = parsed.databases.first,
+               (try? admin.query("SELECT count(*) FROM pg_database WHERE datname = '\(database)'")) == ["1"] {
+                note = parsed
+                break
+            }
+            usleep(20_000)
+        }
+        let left = try #require(note, "the run never created its database")
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        #expect(try admin.query("SELECT count(*) FROM pg_roles WHERE rolname = '\(left.owner)'") == ["1"])
+
+        let next = try CLIRun.run(["verify", spec.path, "--database-url", harness.url], environment: ["TMPDIR": tmp.path])
+        #expect(next.status == 0, "\(next.stdout)\(next.stderr)")
+        #expect(next.stderr.contains("dropping what a killed verify run left: \(left.databases[0])"), "\(next.stderr)")
+        #expect(try admin.query("SELECT count(*) FROM pg_database WHERE datname = '\(left.databases[0])'") == ["0"])
+        #expect(try admin.query("SELECT count(*) FROM pg_roles WHERE rolname = '\(left.owner)'") == ["0"])
+        #expect(try FileManager.default.contentsOfDirectory(atPath: tmp.path).isEmpty)
+    }
+
+    @Test func leftoverNotesNameOnlyVerifysOwnObjects() {
+        #expect(ExternalLeftovers.parse("server postgresql /tmp/x 5432\nowner cutover_verify_0123456789 localhost\ndatabase cutover_verify_0123456789_blue\n") != nil)
+        #expect(ExternalLeftovers.parse("server postgresql /tmp/x 5432\nowner cutover_verify_0123456789 localhost\ndatabase production\n") == nil)
+        #expect(ExternalLeftovers.parse("server postgresql /tmp/x 5432\nowner postgres localhost\ndatabase cutover_verify_0123456789\n") == nil)
+        #expect(ExternalLeftovers.parse("server mysql - -\nowner cutover_verify_0123456789 evil.example\n") == nil)
+    }
+
     /// A folder with a live owner, without a marker, or of another prefix is never swept.
     @Test func sweepRemovesOnlyDeadOwnersFolders() throws {
         let base = try VerifyCommandTests.shortTemporaryFolder()
