@@ -5,8 +5,8 @@
 ///
 /// What a client would do itself is refused before anything is sent: a client command (`\!`,
 /// `\connect`, `system`, `source`…, in any reading of the text) and an unterminated quote or comment
-/// (the client would wait for more input, or send a broken statement). pg_dump's `\restrict` lines
-/// are left out, as psql 17.6 and later treat them, and never run.
+/// (the client would wait for more input, or send a broken statement). A dump tool's own guard line
+/// (pg_dump's `\restrict`, mariadb-dump's sandbox comment) is not a command and never runs.
 ///
 /// psql variables are substituted as psql does, outside quotes and comments only: `:'name'` (a
 /// literal), `:"name"` (an identifier), `:name` (raw text); an undefined name stays as written.
@@ -26,7 +26,7 @@ enum ClientScript {
 
     static func statements(in text: String, engine: MigrationSpec.Engine, variables: [String: String] = [:]) throws -> [Statement] {
         let result = SQLLexer.scan(text, engine: engine)
-        if let command = result.forbiddenCommands(allowDumpRestrict: engine == .postgresql).first {
+        if let command = result.forbiddenCommands(allowDumpRestrict: true).first {
             let client = engine == .postgresql ? "psql meta-command" : "mysql client command"
             throw Refusal(line: command.line, message: "\(client) '\(command.name)' refused: cutover verify sends SQL to the server only"
                           + (command.assumption.map { " (read \($0))" } ?? ""))
