@@ -45,7 +45,11 @@ import Testing
             return
         }
         let cases: [(MigrationSpec, [String], [String], [String])] = [
-            (expandContract, [], ["pricing-tiers-expand", "pricing-tiers-verify"], ["pricing-tiers-contract", "pricing-tiers-rollback-expand"]),
+            (expandContract, [], ["pricing-tiers-expand", "pricing-tiers-backfill"],
+             ["pricing-tiers-complete", "pricing-tiers-verify", "pricing-tiers-contract", "pricing-tiers-rollback-expand"]),
+            (expandContract, ["phases.preflight.enabled=false", "phases.expand.enabled=false", "phases.backfill.enabled=false",
+                              "phases.complete.enabled=true", "phases.verify.enabled=true"],
+             ["pricing-tiers-complete", "pricing-tiers-verify"], ["pricing-tiers-expand", "pricing-tiers-backfill", "pricing-tiers-contract"]),
             (expandContract, ["phases.contract.enabled=true", "phases.purge.enabled=true"], ["pricing-tiers-contract", "pricing-tiers-purge"],
              ["pricing-tiers-rollback-contract"]),
             (expandContract, ["rollback.enabled=true"], ["pricing-tiers-rollback-contract", "pricing-tiers-rollback-expand"],

@@ -17,8 +17,8 @@ import Testing
     @Test func everyPhaseWithStepsGetsItsJobsInOrder() {
         let plan = KubernetesFixtures.fullPlan(expandContract)
         let jobs = JobCatalog(plan).jobs
-        #expect(jobs.map(\.suffix) == ["preflight", "expand", "backfill", "verify", "contract", "purge",
-                                       "rollback-contract", "rollback-backfill", "rollback-expand"])
+        #expect(jobs.map(\.suffix) == ["preflight", "expand", "backfill", "complete", "verify", "contract", "purge",
+                                       "rollback-contract", "rollback-complete", "rollback-backfill", "rollback-expand"])
         let expand = jobs.first { $0.suffix == "expand" }!
         #expect(expand.arguments == plan.steps(in: .expand).map { "\($0.fileStem).up.sql" })
         let rollback = jobs.first { $0.suffix == "rollback-expand" }!

@@ -23,6 +23,8 @@ public enum PhaseCommands {
             return Commands(run: ["kubectl argo rollouts get rollout \(app) --namespace \(namespace) --watch"],
                             rollback: ["kubectl argo rollouts abort \(app) --namespace \(namespace)",
                                        "kubectl argo rollouts undo \(app) --namespace \(namespace)"])
+        case .complete:
+            return Commands(run: ["\(upgrade) --set phases.complete.enabled=true"], rollback: [rollback])
         case .contract:
             return Commands(run: ["\(upgrade) --set phases.contract.enabled=true"], rollback: [rollback])
         case .purge:
@@ -65,7 +67,7 @@ public enum PhaseCommands {
         switch phase {
         case .preflight, .verify:
             return Commands(run: apply(nil), rollback: [])
-        case .expand, .backfill, .contract:
+        case .expand, .backfill, .complete, .contract:
             return Commands(run: phase == .contract ? apply(.contract) : apply(nil), rollback: rollback)
         case .rollout:
             return Commands(run: ["kubectl apply -k manifests/", "kubectl argo rollouts get rollout \(app) --namespace \(namespace) --watch"],

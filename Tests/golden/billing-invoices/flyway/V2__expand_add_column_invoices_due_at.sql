@@ -2,5 +2,5 @@
 -- step 2 (expand), up: add column invoices.due_at (nullable until backfilled)
 SET lock_timeout = '3s';
 SET statement_timeout = '20min';
--- NOT NULL without a default: add nullable, backfill in batches, then enforce NOT NULL without a long lock.
+-- Filled with the spec's up: add nullable without a default, a trigger fills rows the old version writes, the backfill fills existing rows.
 ALTER TABLE "invoices" ADD COLUMN IF NOT EXISTS "due_at" timestamp with time zone;

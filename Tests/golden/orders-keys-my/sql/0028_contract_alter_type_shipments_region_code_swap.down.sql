@@ -32,7 +32,8 @@ UNLOCK TABLES;
 SET SESSION foreign_key_checks = 1;
 SET SESSION innodb_lock_wait_timeout = 5;
 -- Copy back what was written after the swap (fails in strict mode if a value no longer fits the old type).
--- Batched, resumable, idempotent: keyset over id; autocommit commits each batch.
+-- Batched, resumable, idempotent: keyset over id up to the last key present when it starts
+-- (so it ends under continuous inserts); autocommit commits each batch.
 -- Needs the mysql client (DELIMITER). The procedure is dropped again, so the schema is unchanged.
 DROP PROCEDURE IF EXISTS `_cutover_copyback_shipments_region_code`;
 DELIMITER ;;
@@ -40,10 +41,13 @@ CREATE PROCEDURE `_cutover_copyback_shipments_region_code`()
 BEGIN
   DECLARE lo_1 BIGINT DEFAULT NULL;
   DECLARE hi_1 BIGINT DEFAULT NULL;
+  DECLARE end_1 BIGINT DEFAULT NULL;
   DECLARE started BOOLEAN DEFAULT FALSE;
+  -- The last key present now bounds the loop: rows inserted later are filled by the sync triggers.
+  SELECT MAX(`id`) INTO end_1 FROM `shipments`;
   batches: LOOP
     SELECT MAX(s.`id`) INTO hi_1 FROM (
-      SELECT `id` FROM `shipments` WHERE NOT started OR (`id`) > (lo_1) ORDER BY `id` LIMIT 500
+      SELECT `id` FROM `shipments` WHERE (NOT started OR (`id`) > (lo_1)) AND (`id`) <= (end_1) ORDER BY `id` LIMIT 500
     ) s;
     IF hi_1 IS NULL THEN
       LEAVE batches;

@@ -2,7 +2,7 @@
 -- step 27 (contract), down: let the old column orders.ref_code accept NULL
 SET lock_timeout = '2s';
 SET statement_timeout = '30min';
--- Set NOT NULL without a long ACCESS EXCLUSIVE scan: CHECK NOT VALID, VALIDATE, SET NOT NULL, drop the check.
+-- Set NOT NULL without a long ACCESS EXCLUSIVE scan: CHECK NOT VALID (committed at once), VALIDATE, SET NOT NULL, drop the check.
 DO $cutover$
 BEGIN
   IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_attribute
@@ -11,6 +11,10 @@ BEGIN
              WHERE conrelid = to_regclass('"orders"') AND conname = 'orders_ref_code_not_null') THEN
     ALTER TABLE "orders" ADD CONSTRAINT "orders_ref_code_not_null" CHECK ("ref_code" IS NOT NULL) NOT VALID;
   END IF;
+END
+$cutover$;
+DO $cutover$
+BEGIN
   IF EXISTS (SELECT 1 FROM pg_catalog.pg_constraint
              WHERE conrelid = to_regclass('"orders"') AND conname = 'orders_ref_code_not_null') THEN
     ALTER TABLE "orders" VALIDATE CONSTRAINT "orders_ref_code_not_null";

@@ -2,5 +2,5 @@
 -- step 3 (expand), up: add column pricing.billing_period (nullable until backfilled)
 SET lock_timeout = '2s';
 SET statement_timeout = '15min';
--- NOT NULL without a default: add nullable, backfill in batches, then enforce NOT NULL without a long lock.
+-- Filled with the spec's up: add nullable without a default, a trigger fills rows the old version writes, the backfill fills existing rows.
 ALTER TABLE "pricing" ADD COLUMN IF NOT EXISTS "billing_period" text;

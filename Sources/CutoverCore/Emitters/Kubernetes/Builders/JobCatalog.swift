@@ -8,8 +8,8 @@ public struct JobCatalog: Sendable {
     }
 
     public static let allJobSuffixes = [
-        "preflight", "expand", "backfill", "verify", "contract", "purge",
-        "rollback-contract", "rollback-backfill", "rollback-expand",
+        "preflight", "expand", "backfill", "complete", "verify", "contract", "purge",
+        "rollback-contract", "rollback-complete", "rollback-backfill", "rollback-expand",
         "schema-load", "replicate", "switchover", "reverse-replication", "switchback", "drop-reverse", "cleanup",
         "rollback-replicate", "rollback-schema-load",
     ]
@@ -81,8 +81,12 @@ public struct JobCatalog: Sendable {
                  arguments: ups(.preflight)),
             unit("expand", "expand", .expand, HookOrdering(.pre, -5), guard: Self.forwardGuard(.expand), folder: nil,
                  arguments: ups(.expand)),
-            unit("backfill", "backfill", .backfill, HookOrdering(.post, 5), guard: Self.forwardGuard(.backfill), folder: nil,
+            // Backfill before the new version's first pod: existing rows are complete when it starts.
+            unit("backfill", "backfill", .backfill, HookOrdering(.pre, -3), guard: Self.forwardGuard(.backfill), folder: nil,
                  arguments: ups(.backfill)),
+            // What the old version cannot live with: a later upgrade, once no pod of it serves.
+            unit("complete", "complete", .complete, HookOrdering(.post, 5), guard: Self.forwardGuard(.complete), folder: nil,
+                 arguments: ups(.complete)),
             unit("verify", "verify", .verify, HookOrdering(.post, 10), guard: Self.forwardGuard(.verify), folder: nil,
                  arguments: ups(.verify) + checksumArguments, client: true),
             unit("contract", "contract", .contract, HookOrdering(.sync, 15), guard: Self.forwardGuard(.contract), folder: .contract,
@@ -91,6 +95,8 @@ public struct JobCatalog: Sendable {
                  arguments: ups(.purge)),
             unit("rollback-contract", "rollback", .contract, HookOrdering(.pre, -10), guard: Self.rollbackGuard, folder: .rollback,
                  arguments: downs(.contract).isEmpty ? [] : downs(.contract) + forget(.contract), rollback: true),
+            unit("rollback-complete", "rollback", .complete, HookOrdering(.pre, -7), guard: Self.rollbackGuard, folder: .rollback,
+                 arguments: downs(.complete).isEmpty ? [] : downs(.complete) + forget(.complete), rollback: true),
             unit("rollback-backfill", "rollback", .backfill, HookOrdering(.pre, -5), guard: Self.rollbackGuard, folder: .rollback,
                  arguments: downs(.backfill).isEmpty ? [] : downs(.backfill) + forget(.backfill), rollback: true),
             unit("rollback-expand", "rollback", .expand, HookOrdering(.sync, 5), guard: Self.rollbackGuard, folder: .rollbackExpand,
