@@ -30,6 +30,7 @@ public struct PlanReadme {
         out += ".\n\n"
         out += "Every phase below is a set of reversible steps. Phases marked *off by default* never run until you enable them.\n\n"
         out += mermaid()
+        out += beforeYouStart()
         out += "## Phases\n\n"
         for (index, phase) in plan.phases.enumerated() {
             out += section(phase, number: index + 1)
@@ -44,6 +45,69 @@ public struct PlanReadme {
         out += "| `liquibase/` | the same steps as a Liquibase changelog with rollbacks |\n"
         out += "| `chart/` | Helm chart: hook Jobs run the phases in order |\n"
         out += "| `manifests/` | plain manifests with kustomizations and Argo CD sync waves |\n"
+        return out
+    }
+
+    /// What every later command relies on: the namespace, the app image to come back to, a
+    /// connection for the workstation commands, and waits that end on failure as well as success.
+    private func beforeYouStart() -> String {
+        let spec = plan.spec
+        let namespace = spec.metadata.namespace
+        let database = spec.database
+        let topology = DatabaseTopology(spec)
+        let host = topology.primaryHost(cluster: database.cluster)
+        let service = String(host.prefix { $0 != "." })
+        let keys = topology.secretItems
+        let user = keys.first { $0.value == "username" }?.key ?? "username"
+        let password = keys.first { $0.value == "password" }?.key ?? "password"
+        func secret(_ key: String) -> String {
+            "$(kubectl get secret \(database.credentialsSecret) --namespace \(namespace) -o jsonpath='{.data.\(key)}' | base64 -d)"
+        }
+        var out = "## Before you start\n\n"
+        out += "Run these once in the shell you will use for the commands below.\n\n```sh\n"
+        out += "export NAMESPACE=\(namespace)\n"
+        out += "# The app image serving now: every rollback below says <previous app image>, use this value.\n"
+        out += "export PREVIOUS_IMAGE=$(kubectl get deployment \(spec.app.name) --namespace \(namespace) -o jsonpath='{.spec.template.spec.containers[0].image}')\n"
+        out += "echo \"$PREVIOUS_IMAGE\"\n"
+        out += "# For the commands run from a workstation: a tunnel to the primary and its credentials.\n"
+        out += "kubectl port-forward --namespace \(namespace) svc/\(service) \(database.port):\(database.port) &\n"
+        switch database.engine {
+        case .postgresql:
+            out += "export PGUSER=\(secret(user)) PGPASSWORD=\(secret(password))\n"
+            out += "export DATABASE_URL=\"postgresql://127.0.0.1:\(database.port)/\(database.name)\"\n"
+        case .mysql:
+            out += "printf '[client]\\nhost=127.0.0.1\\nport=\(database.port)\\nuser=%s\\npassword=%s\\n' \(secret(user)) \(secret(password)) > ~/.my.cnf && chmod 600 ~/.my.cnf\n"
+            out += "export DATABASE=\(database.name)\n"
+        }
+        out += "# wait_job NAME: ends 0 once the Job completed, 1 (after its logs) once it failed. A Job past its\n"
+        out += "# activeDeadlineSeconds fails too, so the wait always ends.\n"
+        out += "wait_job() {\n  while true; do\n"
+        out += "    conditions=$(kubectl get job \"$1\" --namespace \"$NAMESPACE\" -o jsonpath='{range .status.conditions[?(@.status==\"True\")]}{.type} {end}')\n"
+        out += "    case \" $conditions\" in\n      *\" Complete \"*) return 0 ;;\n"
+        out += "      *\" Failed \"*) kubectl logs \"job/$1\" --namespace \"$NAMESPACE\" --all-containers --tail=100; return 1 ;;\n    esac\n"
+        out += "    sleep 5\n  done\n}\n"
+        out += "# wait_rollout NAME: ends 0 once the Rollout is fully promoted (Healthy), 1 once it is Degraded or\n"
+        out += "# aborted; the same as `kubectl argo rollouts status NAME`, without the plugin.\n"
+        out += "wait_rollout() {\n  while true; do\n"
+        out += "    set -- \"$1\" $(kubectl get rollouts.argoproj.io \"$1\" --namespace \"$NAMESPACE\" -o jsonpath='{.metadata.generation} {.status.observedGeneration} {.status.phase} {.status.abort}')\n"
+        out += "    if [ \"$2\" = \"$3\" ]; then\n"
+        out += "      [ \"$5\" = true ] && return 1\n"
+        out += "      case \"$4\" in Healthy) return 0 ;; Degraded) return 1 ;; esac\n    fi\n"
+        out += "    sleep 10\n  done\n}\n```\n\n"
+        if spec.strategy == .expandContract {
+            out += "**Order.** One `helm upgrade --install` runs preflight, expand and backfill as `pre-install,pre-upgrade` hooks, "
+            out += "then starts the canary: every existing row is filled before the first pod of the new version starts, and the sync "
+            out += "triggers fill what either version writes during the rollout. Wait until the Rollout is fully promoted (or has failed) "
+            out += "before complete and verify, a later `helm upgrade` of their own: they hold what the old version cannot live with. "
+            out += "Contract and purge are later upgrades again, each turning the earlier phases off. Argo CD runs the same order from "
+            out += "`manifests/` (PreSync, the app in Sync, PostSync once the app is Healthy); plain kubectl applies one folder per phase, "
+            out += "in order, and waits for each. Helm's `--timeout` below covers every Job of the invocation up to its "
+            out += "`activeDeadlineSeconds` (\(PhaseCommands.jobDeadlineSeconds(spec))s, never shorter than `statement_timeout`).\n\n"
+        }
+        out += "**A failed Job** keeps its pod and logs (`kubectl logs job/<name> --namespace \(namespace)`): only succeeded hooks are deleted. "
+        out += "Every SQL file is idempotent and a backfill resumes where it stopped, so after fixing the cause run the same step again: "
+        out += "with Helm, the same `helm upgrade` (the failed Job is deleted and created anew); with kubectl, `kubectl delete job <name> "
+        out += "--namespace \(namespace)` and apply the folder again (applying an unchanged Job does nothing); with Argo CD, sync again.\n\n"
         return out
     }
 
@@ -91,7 +155,7 @@ public struct PlanReadme {
     }
 
     private func commands(for phase: Phase, indices: [Int]) -> String {
-        let helm = PhaseCommands.helm(phase, plan: plan)
+        let helm = PhaseCommands.helm(phase, plan: plan, jobs: context.jobs)
         let kubectl = PhaseCommands.kubectl(phase, plan: plan, jobs: context.jobs)
         var run = ["# Helm"] + helm.run + ["# or plain manifests (Argo CD or kubectl)"] + kubectl.run
         var rollback = ["# Helm"] + helm.rollback + ["# or plain manifests"] + kubectl.rollback
@@ -149,7 +213,7 @@ public struct PlanReadme {
             return item.object.metadata.name.hasSuffix("egress")
                 ? "limits the migration Jobs' egress to the database port and DNS"
                 : "selects the database pods and admits only the app and the migration Jobs (and the cluster's own peers) on the database port"
-        case "Rollout": return "Argo Rollouts canary of the new app version, with the spec's steps"
+        case "Rollout": return "Argo Rollouts canary of the new app version, with the spec's steps; applied after expand and backfill"
         case "AnalysisTemplate": return "Prometheus checks that abort the canary on replication lag or error ratio over the limits"
         case "PrometheusRule": return "alerts on the same limits, for after the rollout"
         case "VolumeSnapshot": return "a snapshot of the database volume before destructive steps"
