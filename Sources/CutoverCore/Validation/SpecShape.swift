@@ -196,8 +196,8 @@ public enum SpecShape {
                     Field("maxReplicationLagSeconds", seconds, "abort when replication lag exceeds this"),
                     Field("maxErrorRatio", ratio, "abort when the app's error ratio exceeds this"),
                     Field("interval", duration, default: "1m", "how often to measure"),
-                    Field("replicationLagQuery", .text(.plain), default: "per engine exporter", "PromQL for replication lag in seconds"),
-                    Field("errorRatioQuery", .text(.plain), default: "http_requests_total ratio", "PromQL for the error ratio"),
+                    Field("replicationLagQuery", .text(.plain), default: "blue-green: per engine exporter; expand-contract: none", "PromQL for replication lag in seconds; expand-contract watches lag only when this is given"),
+                    Field("errorRatioQuery", .text(.plain), default: "http_requests_total ratio", "PromQL for the error ratio; an empty result or NaN is Inconclusive (the Rollout pauses), never a pass"),
                 ])), "analysis"),
             ])), "canary rollout"),
             Field("featureFlag", .object(ObjectShape("featureFlag", "a go-feature-flag flag for the new code path", [
