@@ -57,6 +57,8 @@ public struct MigrationSpec: Sendable {
         public var runAsUser: Int
         public var runAsGroup: Int
         public var readOnlyRootFilesystem: Bool
+        /// Labels of the app's existing pods (its Deployment's), which the database NetworkPolicy admits.
+        public var podSelector: [(key: String, value: String)]? = nil
     }
 
     public struct Runner: Sendable {

@@ -165,6 +165,8 @@ public enum SpecShape {
                 Field("replicas", positive, default: "2", "replicas"),
                 Field("port", port, default: "8080", "container port; probes use it"),
                 Field("healthPath", .text(.plain), "HTTP path for readiness and liveness probes (default: TCP probes)"),
+                Field("podSelector", .dictionary(key: .labelKey, value: .text(.labelValue)), default: "app.kubernetes.io/name: <name>",
+                      "labels of the app's existing pods; the database NetworkPolicy admits them (and the Rollout's pods)"),
                 Field("resources", resourceAmounts, default: "requests 100m/128Mi, limits 1/512Mi", "container resources"),
                 Field("securityContext", .object(ObjectShape("securityContext", "the app container's security overrides", [
                     Field("runAsUser", .integer(min: 1, max: nil, rule: .count), default: "10001", "UID"),

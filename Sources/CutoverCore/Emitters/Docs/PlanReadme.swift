@@ -36,6 +36,7 @@ public struct PlanReadme {
             out += section(phase, number: index + 1)
         }
         out += objectsSection()
+        out += networkSection()
         out += suppressionsSection()
         out += "## Files\n\n"
         out += "| path | what |\n|---|---|\n"
@@ -196,6 +197,31 @@ public struct PlanReadme {
         return out + "\n"
     }
 
+    /// What the database NetworkPolicy admits and why: selecting the database pods denies every
+    /// other ingress, so anything not listed here that reached the database before is cut off.
+    private func networkSection() -> String {
+        let builder = NetworkPolicyBuilder(plan.spec)
+        let topology = DatabaseTopology(plan.spec)
+        var out = "## Network access\n\n"
+        out += "The database NetworkPolicy selects the database pods, so Kubernetes denies every ingress to them that it does not list. "
+        out += "It admits these, each on the ports it needs; another client of the database (a reporting job, a second app) must be added "
+        out += "to it (or its pods labelled like the app: `app.podSelector`) before the policy is applied. The migration Jobs may reach "
+        out += "only the database pods and the cluster DNS.\n\n"
+        for (_, cluster) in topology.clusters {
+            if topology.clusters.count > 1 { out += "Cluster `\(cluster)`:\n\n" }
+            out += "| who | selected by | ports | why |\n|---|---|---|---|\n"
+            for admission in builder.admitted(cluster: cluster) {
+                let selectors = admission.peers.map { peer in
+                    let labels = peer.podLabels.map { "\($0.key)=\($0.value)" }.joined(separator: ",")
+                    return "`\(labels)`" + (peer.namespaceLabels == nil ? "" : " (any namespace)")
+                }.joined(separator: " or ")
+                out += "| \(admission.who) | \(selectors) | \(admission.ports.map(String.init).joined(separator: ", ")) | \(admission.why) |\n"
+            }
+            out += "\n"
+        }
+        return out
+    }
+
     private func purpose(of item: DeliveryItem) -> String {
         if let job = item.job {
             let title = plan.phases.first { $0.phase == job.phase }?.title ?? job.phase.rawValue
@@ -212,7 +238,7 @@ public struct PlanReadme {
         case "NetworkPolicy":
             return item.object.metadata.name.hasSuffix("egress")
                 ? "limits the migration Jobs' egress to the database port and DNS"
-                : "selects the database pods and admits only the app and the migration Jobs (and the cluster's own peers) on the database port"
+                : "selects the database pods and admits the app, the Jobs, the cluster's own pods, the operator, poolers and the metrics scraper (see Network access)"
         case "Rollout": return "Argo Rollouts canary of the new app version, with the spec's steps; applied after expand and backfill"
         case "AnalysisTemplate": return "Prometheus checks that abort the canary on replication lag or error ratio over the limits"
         case "PrometheusRule": return "alerts on the same limits, for after the rollout"
