@@ -86,7 +86,9 @@ public struct SpecBuilder: Sendable {
                 runAsUser: int(app?["securityContext"]?["runAsUser"]) ?? 10001,
                 runAsGroup: int(app?["securityContext"]?["runAsGroup"]) ?? 10001,
                 readOnlyRootFilesystem: bool(app?["securityContext"]?["readOnlyRootFilesystem"]) ?? true,
-                podSelector: app?["podSelector"].map { pairs($0).sorted { $0.key < $1.key } }),
+                podSelector: app?["podSelector"].map { pairs($0).sorted { $0.key < $1.key } },
+                deployment: text(app?["deployment"]) ?? text(app?["name"]) ?? "",
+                podTemplate: bool(app?["podTemplate"]) ?? false),
             runner: .init(
                 tool: MigrationSpec.RunnerTool(rawValue: text(runner?["tool"]) ?? "") ?? (engine == .postgresql ? .psql : .mysql),
                 image: text(runner?["image"]),

@@ -53,8 +53,9 @@ import Testing
             (expandContract, ["phases.preflight.enabled=false", "phases.expand.enabled=false", "phases.backfill.enabled=false", "phases.complete.enabled=false", "phases.verify.enabled=false", "phases.contract.enabled=true", "phases.purge.enabled=false"], ["pricing-tiers-contract"],
              ["pricing-tiers-complete", "pricing-tiers-expand", "pricing-tiers-purge", "pricing-tiers-rollback-contract"]),
             (expandContract, ["phases.preflight.enabled=false", "phases.expand.enabled=false", "phases.backfill.enabled=false", "phases.complete.enabled=false", "phases.verify.enabled=false", "phases.contract.enabled=false", "phases.purge.enabled=true"], ["pricing-tiers-purge"], ["pricing-tiers-contract", "pricing-tiers-expand"]),
-            (expandContract, ["phases.contract.enabled=true", "rollback.enabled=true", "app.image=registry.example/app:previous"],
-             ["pricing-tiers-rollback-contract", "pricing-tiers-rollback-complete", "registry.example/app:previous"],
+            // workloadRef: the image is the Deployment's, reverted with kubectl after this upgrade.
+            (expandContract, ["phases.contract.enabled=true", "rollback.enabled=true"],
+             ["pricing-tiers-rollback-contract", "pricing-tiers-rollback-complete", "workloadRef:"],
              ["pricing-tiers-rollback-expand", "pricing-tiers-expand\n", "pricing-tiers-contract\n"]),
             (expandContract, ["rollback.enabled=true", "rollback.expand=true"], ["pricing-tiers-rollback-expand"],
              ["pricing-tiers-rollback-contract", "pricing-tiers-rollback-complete", "pricing-tiers-expand\n"]),

@@ -27,3 +27,24 @@ import Testing
         #expect(MonitoringBuilder(asked).replicationLagQuery == "max(my_lag_seconds)")
     }
 }
+
+/// The app stays the user's: the Rollout takes over the Deployment unless a pod template is asked for.
+@Suite struct RolloutBuilderTests {
+    @Test func rolloutReferencesTheUsersDeployment() {
+        let spec = KubernetesFixtures.spec(KubernetesFixtures.expandContractYAML)
+        let rollout = RolloutBuilder(spec, image: "unused").rollout
+        #expect(rollout.workloadRef == "webapp" && rollout.template == nil)
+        let yaml = ManifestYAML.document(rollout.node(), header: "")
+        #expect(yaml.contains("workloadRef:\n    apiVersion: apps/v1\n    kind: Deployment\n    name: webapp\n    scaleDown: progressively\n"))
+        let named = KubernetesFixtures.spec(KubernetesFixtures.expandContractYAML, replacing: [("port: 8080", "port: 8080\n    deployment: web-v1")])
+        #expect(RolloutBuilder(named, image: "unused").rollout.workloadRef == "web-v1")
+    }
+
+    @Test func podTemplateOnlyWhenAsked() {
+        let spec = KubernetesFixtures.spec(KubernetesFixtures.expandContractYAML, replacing: [("port: 8080", "port: 8080\n    podTemplate: true")])
+        let rollout = RolloutBuilder(spec, image: "registry.example/app:2").rollout
+        #expect(rollout.workloadRef == nil)
+        #expect(rollout.template?.spec.containers.first?.image == "registry.example/app:2")
+        #expect(ChartValues(KubernetesFixtures.fullPlan(spec)).valuesYAML.contains("image: ghcr.io/acme/webapp:v2.3.1"))
+    }
+}

@@ -22,7 +22,8 @@ import Testing
         let items = DeliveryLayout(plan, for: .manifests).items
         let rollout = items.compactMap { $0.object as? Rollout }.first!
         let jobs = items.compactMap { $0.object as? Job }.map(\.template.labels)
-        return (rollout.template.labels, jobs)
+        // With workloadRef the app pods are the Deployment's, which the Rollout selects.
+        return (rollout.template?.labels ?? rollout.selector, jobs)
     }
 
     @Test(arguments: [

@@ -141,7 +141,7 @@ public struct DeliveryPlan: Codable, Sendable, Equatable {
                         switch command {
                         case let .helm(set, reuse):
                             stage = Stage(phases: [], set: set, reuseValues: reuse,
-                                          startsRollout: set["app.image"] != nil, waitsForPromotion: pendingWatch)
+                                          startsRollout: set["app.image"] != nil || pendingRevert, waitsForPromotion: pendingWatch)
                         case let .kustomize(folder):
                             stage = Stage(phases: [], kustomize: folder, startsRollout: pendingRevert || folder == DeliveryFolder.app.path,
                                           waitsForPromotion: pendingWatch)

@@ -35,7 +35,8 @@ public struct ChartValues: Sendable {
         var runner: [(String, Value)] = [("image", .string(profile.toolImage, choices: nil))]
         if profile.needsSeparateClient { runner.append(("clientImage", .string(profile.clientImage, choices: nil))) }
         tree.append(("runner", .group(runner)))
-        tree.append(("app", .group([("image", .string(spec.app.image.value, choices: nil))])))
+        // With workloadRef the image is the Deployment's, changed there; only a pod template of our own reads it.
+        if spec.app.podTemplate { tree.append(("app", .group([("image", .string(spec.app.image.value, choices: nil))]))) }
         return tree
     }
 

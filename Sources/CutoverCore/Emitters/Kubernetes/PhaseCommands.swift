@@ -36,6 +36,30 @@ public enum PhaseCommands {
          "wait_rollout \(spec.app.name)"]
     }
 
+    /// With `workloadRef` the Rollout first takes over the Deployment at the image it runs (no new
+    /// version yet); once that is Healthy, a new image in the Deployment's pod template starts the canary.
+    static func startNewVersion(_ spec: MigrationSpec) -> [String] {
+        guard !spec.app.podTemplate else { return promotionWaits(spec) }
+        let deployment = spec.app.deployment.isEmpty ? spec.app.name : spec.app.deployment
+        return ["# the Rollout has taken over Deployment \(deployment) at the image it runs; wait for that, then start the new version:"]
+            + promotionWaits(spec)
+            + ["kubectl set image deployment/\(deployment) --namespace \(spec.metadata.namespace) \(spec.app.name)=\(spec.app.image.value)",
+               "# (the container named like the app; with GitOps, change the image in the Deployment's manifest instead)"]
+            + promotionWaits(spec)
+    }
+
+    /// Puts the previous image back where the Rollout reads its pod template from.
+    static func revertImage(_ spec: MigrationSpec) -> [String] {
+        let app = spec.app.name, namespace = spec.metadata.namespace
+        if !spec.app.podTemplate {
+            let deployment = spec.app.deployment.isEmpty ? app : spec.app.deployment
+            return ["# revert the app to its previous image (recorded before you started):",
+                    "kubectl set image deployment/\(deployment) --namespace \(namespace) \(app)=<previous app image>"]
+        }
+        return ["# revert the app to its previous image (recorded before you started):",
+                "kubectl patch rollouts.argoproj.io \(app) --namespace \(namespace) --type json -p '[{\"op\":\"replace\",\"path\":\"/spec/template/spec/containers/0/image\",\"value\":\"<previous app image>\"}]'"]
+    }
+
     /// Stops the canary: the stable (previous) ReplicaSet takes all traffic again.
     static func abort(_ spec: MigrationSpec) -> [String] {
         let app = spec.app.name, namespace = spec.metadata.namespace
@@ -65,8 +89,11 @@ public enum PhaseCommands {
         let install = "helm upgrade --install \(spec.name) ./chart --namespace \(namespace) "
             + helmTimeout(spec, jobs: count([.preflight, .expand, .backfill]))
         let upgrade = "helm upgrade \(spec.name) ./chart --namespace \(namespace) --reuse-values"
-        let rollbackLater = "\(upgrade) --set rollback.enabled=true --set app.image=<previous app image> "
+        // With its own pod template the chart reverts the image in the same upgrade; with workloadRef
+        // the image lives in the user's Deployment, reverted right after the rollback hooks ran.
+        let rollbackLater = "\(upgrade) --set rollback.enabled=true " + (spec.app.podTemplate ? "--set app.image=<previous app image> " : "")
             + helmTimeout(spec, jobs: count([.contract, .complete, .backfill], rollback: true))
+        let laterBack = [rollbackLater] + (spec.app.podTemplate ? [] : revertImage(spec))
         let rollbackExpand = "\(upgrade) --set rollback.enabled=true --set rollback.expand=true "
             + helmTimeout(spec, jobs: count([.expand], rollback: true))
         let app = spec.app.name
@@ -78,15 +105,15 @@ public enum PhaseCommands {
         case .expand:
             return Commands(run: [install], rollback: expandBack)
         case .backfill:
-            return Commands(run: [install], rollback: [rollbackLater])
+            return Commands(run: [install], rollback: laterBack)
         case .rollout:
-            return Commands(run: [install] + promotionWaits(spec), rollback: abort(spec) + [rollbackLater])
+            return Commands(run: [install] + startNewVersion(spec), rollback: abort(spec) + laterBack)
         case .complete:
-            return Commands(run: [stage([.complete, .verify])], rollback: [rollbackLater])
+            return Commands(run: [stage([.complete, .verify])], rollback: laterBack)
         case .verify:
             return Commands(run: [stage([.complete, .verify])], rollback: [])
         case .contract:
-            return Commands(run: [stage([.contract])], rollback: [rollbackLater])
+            return Commands(run: [stage([.contract])], rollback: laterBack)
         case .purge:
             return Commands(run: [stage([.purge])],
                             rollback: spec.snapshot == nil ? [] : ["# irreversible: restore the VolumeSnapshot \(KubernetesNames(spec).snapshot)"])
@@ -143,8 +170,7 @@ public enum PhaseCommands {
         }
         let app = spec.app.name
         let namespace = spec.metadata.namespace
-        let revert = ["# revert the app to its previous image (recorded before you started):",
-                      "kubectl patch rollouts.argoproj.io \(app) --namespace \(namespace) --type json -p '[{\"op\":\"replace\",\"path\":\"/spec/template/spec/containers/0/image\",\"value\":\"<previous app image>\"}]'"]
+        let revert = revertImage(spec)
         let laterBack = apply(.rollback)
         let expandBack = ["# once the later phases are rolled back and the previous app version fully serves again:"]
             + promotionWaits(spec) + apply(.rollbackExpand)
@@ -156,7 +182,7 @@ public enum PhaseCommands {
         case .backfill:
             return Commands(run: apply(.backfill), rollback: laterBack)
         case .rollout:
-            return Commands(run: apply(.app) + promotionWaits(spec),
+            return Commands(run: apply(.app) + startNewVersion(spec),
                             rollback: abort(spec) + laterBack + revert)
         case .complete:
             return Commands(run: apply(.complete), rollback: laterBack)
