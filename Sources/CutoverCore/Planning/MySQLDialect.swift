@@ -29,7 +29,8 @@ public struct MySQLDialect: SQLDialect {
             return [dropIndex(name.value, table: table.value, change: i, b)]
         case .addForeignKey(let name, let table, let columns, let references, let onDelete):
             return [addForeignKey(table.value, name.value, columns.map(\.value), references.table.value, references.columns.map(\.value),
-                                  onDelete: onDelete, change: i, b)]
+                                  onDelete: onDelete, change: i, b),
+                    orphanCheck(table.value, name.value, columns.map(\.value), references.table.value, references.columns.map(\.value), change: i, b)]
         case .addCheck(let name, let table, let expression):
             return [addCheck(table.value, name.value, expression.value, change: i, b)]
         case .addUnique(let name, let table, let columns):
@@ -96,6 +97,7 @@ public struct MySQLDialect: SQLDialect {
         }
         if let ref = column.references {
             steps.append(addForeignKey(table, b.n.fit("\(table)_\(name)_fkey"), [name], ref.table.value, [ref.column.value], onDelete: ref.onDelete, change: change, b))
+            steps.append(orphanCheck(table, b.n.fit("\(table)_\(name)_fkey"), [name], ref.table.value, [ref.column.value], change: change, b))
         }
         return steps
     }
@@ -379,6 +381,34 @@ public struct MySQLDialect: SQLDialect {
                                                        whenFound: true, in: .tableConstraints, table: table, condition)),
                                 SQLStatement(b.dropIndex(table, name),
                                              comment: "MySQL created an index of the same name for the columns when none covered them: drop it too.")])
+    }
+
+    /// The check MySQL's in-place foreign key skips (it never validates existing rows): fails the
+    /// verify Job, naming the key, when a child row points at no parent. MATCH SIMPLE: a row with a
+    /// NULL in the key columns is not checked, as MySQL does not check it either.
+    func orphanCheck(_ table: String, _ name: String, _ columns: [String], _ refTable: String, _ refColumns: [String],
+                     change: Int, _ b: MySQLBuilder) -> StepDraft {
+        let procedure = b.q(b.context.derived.procedure("orphans", table: table, column: name))
+        let notNull = columns.map { "c.\(b.q($0)) IS NOT NULL" }.joined(separator: " AND ")
+        let join = zip(columns, refColumns).map { "p.\(b.q($1)) = c.\(b.q($0))" }.joined(separator: " AND ")
+        let message = "orphan rows in \(table) for foreign key \(name): fix or delete them, then re-run verify"
+        let body = """
+        DROP PROCEDURE IF EXISTS \(procedure);
+        DELIMITER ;;
+        CREATE PROCEDURE \(procedure)()
+        BEGIN
+          IF EXISTS (SELECT 1 FROM \(b.q(table)) c WHERE \(notNull)
+                       AND NOT EXISTS (SELECT 1 FROM \(b.q(refTable)) p WHERE \(join))) THEN
+            SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = \(b.lit(message));
+          END IF;
+        END;;
+        DELIMITER ;
+        CALL \(procedure)();
+        DROP PROCEDURE IF EXISTS \(procedure);
+        """
+        return StepDraft(.verify, slug: "orphans \(name)", title: "check that no row of \(table) breaks foreign key \(name)", change: change,
+                         up: [SQLStatement(body, comment: "MySQL never validated the rows that existed when the key was added in place: look for orphans now.\nNeeds the mysql client (DELIMITER). The procedure is dropped again, so the schema is unchanged.")],
+                         down: [.note("Nothing to undo: a read-only check."), SQLStatement("DO 0;")], transactional: false)
     }
 
     func addCheck(_ table: String, _ name: String, _ expression: String, change: Int, _ b: MySQLBuilder) -> StepDraft {
