@@ -13,6 +13,7 @@ public struct Planner: Planning {
         if spec.strategy == .blueGreen {
             drafts += dialect.blueGreen(context: context)
         } else {
+            if let preflight = Preflight(context: context).draft() { drafts.append(preflight) }
             for change in spec.changes {
                 drafts += dialect.lower(change, context: context)
                 context.apply(change.operation)

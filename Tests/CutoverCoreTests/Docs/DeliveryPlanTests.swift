@@ -38,10 +38,10 @@ import Testing
 
     @Test func manifestsApplyOneFolderPerPhase() throws {
         let manifests = try Self.delivery("pricing-tiers.yaml").manifests
-        #expect(manifests.forward.map(\.kustomize) == ["manifests/expand/", "manifests/backfill/", "manifests/app/", "manifests/complete/",
-                                                        "manifests/verify/", "manifests/contract/"])
-        #expect(manifests.forward.map(\.startsRollout) == [false, false, true, false, false, false])
-        #expect(manifests.forward.map(\.waitsForPromotion) == [false, false, false, true, false, false])
+        #expect(manifests.forward.map(\.kustomize) == ["manifests/preflight/", "manifests/expand/", "manifests/backfill/", "manifests/app/",
+                                                        "manifests/complete/", "manifests/verify/", "manifests/contract/"])
+        #expect(manifests.forward.map(\.startsRollout) == [false, false, false, true, false, false, false])
+        #expect(manifests.forward.map(\.waitsForPromotion) == [false, false, false, false, true, false, false])
     }
 
     @Test func manifestsRollbackRevertsTheAppBeforeExpandDowns() throws {

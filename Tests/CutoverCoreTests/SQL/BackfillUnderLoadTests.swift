@@ -18,6 +18,7 @@ import Testing
         let process = try psql(url, arguments)
         let output = Pipe()
         process.standardOutput = output
+        process.standardError = output
         try process.run()
         let data = output.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
