@@ -37,6 +37,7 @@ public struct PlanReadme {
         }
         out += objectsSection()
         out += networkSection()
+        out += featureFlagSection()
         out += suppressionsSection()
         out += "## Files\n\n"
         out += "| path | what |\n|---|---|\n"
@@ -195,6 +196,33 @@ public struct PlanReadme {
             out += "| \(item.ordering.weight) | `\(folder)\(item.fileName)` | \(object) | \(purpose(of: item)) |\n"
         }
         return out + "\n"
+    }
+
+    /// How the app reads the flag file, and the command that turns the new code path on (or off).
+    private func featureFlagSection() -> String {
+        let spec = plan.spec
+        guard let key = spec.featureFlagKey else { return "" }
+        let names = KubernetesNames(spec)
+        let namespace = spec.metadata.namespace
+        let on = spec.strategy == .blueGreen ? Phase.switchover : .verify
+        func copy(_ from: String) -> String {
+            "kubectl patch configmap \(names.flagsConfigMap) --namespace \(namespace) --type merge -p \"$(kubectl get configmap \(names.flagsConfigMap) "
+                + "--namespace \(namespace) -o go-template='{\"data\":{\"flags.goff.yaml\":{{index .data \"\(from)\" | printf \"%q\"}}}}')\""
+        }
+        var out = "## Feature flag `\(key)`\n\n"
+        out += "ConfigMap `\(names.flagsConfigMap)` holds go-feature-flag files: `flags.goff.yaml` is the live one (the new code path off), "
+        out += "`flags.<phase>.goff.yaml` the state after each phase and `flags.rollback.goff.yaml` the way back. cutover does not change "
+        out += "the app's pods: mount the ConfigMap into them and point go-feature-flag's file retriever at the live file, in the same "
+        out += "change of the Deployment's pod template that sets the new image (one canary):\n\n```yaml\n"
+        out += "# in the Deployment's pod template\nvolumes:\n  - name: cutover-flags\n    configMap:\n      name: \(names.flagsConfigMap)\n"
+        out += "containers:\n  - name: \(spec.app.name)\n    volumeMounts:\n      - name: cutover-flags\n        mountPath: /etc/cutover-flags\n        readOnly: true\n"
+        out += "# go-feature-flag (relay proxy or SDK): a file retriever\nretrievers:\n  - kind: file\n    path: /etc/cutover-flags/flags.goff.yaml\n```\n\n"
+        out += "Turn the new code path on once \(on.rawValue) passed (the live file takes the content of `flags.\(on.rawValue).goff.yaml`); "
+        out += "the kubelet refreshes a mounted ConfigMap within about a minute, and the retriever reads it at its polling interval:\n\n```sh\n"
+        out += copy("flags.\(on.rawValue).goff.yaml") + "\n# back off (before any rollback):\n" + copy("flags.rollback.goff.yaml") + "\n```\n\n"
+        out += "With Helm the ConfigMap is a chart object: each later `helm upgrade` puts the live file back to the chart's (off); "
+        out += "run the command again after it.\n\n"
+        return out
     }
 
     /// What the database NetworkPolicy admits and why: selecting the database pods denies every
