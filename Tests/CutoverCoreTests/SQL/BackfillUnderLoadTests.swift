@@ -85,3 +85,76 @@ import Testing
         #expect(try Self.run(url, ["-c", "SELECT count(*) FROM t WHERE w IS NULL OR w <> v * 2"]) == "0", "every row is filled")
     }
 }
+
+/// The same on MariaDB (standing in for MySQL 8): the procedure-based backfill stops at the last key
+/// present when it started.
+@Suite(.serialized) struct MySQLBackfillUnderLoadTests {
+    @Test(.enabled(if: DatabaseHarness.shouldRun(.mysql), unavailable(.mysql)), .timeLimit(.minutes(3)))
+    func mysqlBackfillEndsUnderContinuousInserts() throws {
+        let url = try DatabaseHarness.shared.url(.mysql)
+        let socket = try #require(URLComponents(string: url)?.queryItems?.first { $0.name == "socket" }?.value)
+        func sql(_ input: String, database: String? = "backfill_load") throws -> String {
+            let result = try MySQLOrphanCheckTests.client(socket, database: database, input: input)
+            if result.status != 0 { throw HarnessError("mariadb failed: \(result.output)") }
+            return result.output.trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        _ = try sql("""
+            DROP DATABASE IF EXISTS backfill_load; CREATE DATABASE backfill_load; USE backfill_load;
+            CREATE TABLE t (id BIGINT AUTO_INCREMENT PRIMARY KEY, v INT NOT NULL, w INT NULL);
+            INSERT INTO t (v) SELECT seq FROM seq_1_to_100000;
+            CREATE TRIGGER t_w_ins BEFORE INSERT ON t FOR EACH ROW SET NEW.w = COALESCE(NEW.w, NEW.v * 2);
+            """, database: nil)
+        let spec = KubernetesFixtures.spec(KubernetesFixtures.expandContractYAML, replacing: [
+            ("engine: postgresql", "engine: mysql"), ("operator: zalando", "operator: bitpoke"), ("version: \"15\"", "version: \"8.0\""), ("tool: psql", "tool: mysql"),
+        ])
+        var context = LoweringContext(spec: spec, schema: nil)
+        context.spec.backfill.pause = Duration(milliseconds: 0)
+        let backfill = MySQLBuilder(context: context).backfill(table: "t", column: "w", assignments: "`w` = (v * 2)", pending: "`w` IS NULL", comment: "")
+            .map(\.text).joined(separator: "\n") + "\n"
+
+        // Another session inserts one row per statement (autocommit) for up to 150 s.
+        let inserter = Process()
+        inserter.executableURL = URL(fileURLWithPath: try LocalMariaDBServer.Tools.locate().client)
+        inserter.arguments = ["--no-defaults", "--user=root", "--socket=\(socket)", "--database=backfill_load"]
+        let stdin = Pipe()
+        inserter.standardInput = stdin
+        inserter.standardOutput = FileHandle.nullDevice
+        inserter.standardError = FileHandle.nullDevice
+        try inserter.run()
+        stdin.fileHandleForWriting.write(Data("""
+            DELIMITER ;;
+            CREATE PROCEDURE cutover_inserter() BEGIN
+              DECLARE stop DATETIME DEFAULT NOW() + INTERVAL 150 SECOND;
+              WHILE NOW() < stop DO INSERT INTO t (v) VALUES (7); END WHILE;
+            END;;
+            DELIMITER ;
+            CALL cutover_inserter();
+
+            """.utf8))
+        try stdin.fileHandleForWriting.close()
+        defer {
+            // Inside a procedure the process list shows the current statement, not the CALL: find the
+            // inserter by its database.
+            let ids = (try? sql("SELECT id FROM information_schema.processlist WHERE db = 'backfill_load' AND id <> CONNECTION_ID()", database: nil)) ?? ""
+            for id in ids.split(separator: "\n") { _ = try? sql("KILL \(id)", database: nil) }
+            inserter.waitUntilExit()
+        }
+        var before = 100_000
+        for _ in 0..<100 where before == 100_000 {
+            usleep(50_000)
+            before = Int(try sql("SELECT count(*) FROM t")) ?? 0
+        }
+        #expect(before > 100_000, "the inserter is running")
+        let started = Date()
+        _ = try sql(backfill)
+        let seconds = Date().timeIntervalSince(started)
+        // The inserts still go on after the backfill ended (the inserter runs for 150 s).
+        let ended = Int(try sql("SELECT count(*) FROM t")) ?? 0
+        usleep(500_000)
+        #expect(Int(try sql("SELECT count(*) FROM t")) ?? 0 > ended, "the backfill ended while the inserts went on (after \(seconds)s)")
+        #expect(seconds < 120)
+        let after = Int(try sql("SELECT count(*) FROM t")) ?? 0
+        #expect(after > before, "rows were inserted during the backfill")
+        #expect(try sql("SELECT count(*) FROM t WHERE w IS NULL OR w <> v * 2") == "0", "every row is filled")
+    }
+}
