@@ -61,7 +61,7 @@ struct PostgreSQLAlterColumn {
             if nullable, info?.nullable != true {
                 steps.append(StepDraft(.expand, slug: "relax \(table) \(column)", title: "let \(table).\(column) accept NULL", change: change,
                                        up: [b.dropNotNull(table, column, reason: "metadata-only, and a no-op when the column is already nullable")],
-                                       down: [.note("Rows with NULL written meanwhile make this fail: fill them first.")]
+                                       down: [b.refuseNulls(table, column)]
                                         + b.enforceNotNull(table, column, checkName: b.context.derived.notNullCheck(table: table, column: column))))
             } else if !nullable, info?.nullable != false {
                 let dialect = PostgreSQLDialect()

@@ -76,6 +76,16 @@ struct PostgreSQLBuilder: Sendable {
         ]
     }
 
+    /// A rollback that re-imposes NOT NULL on a column the new version may have left NULL: refuse it
+    /// before it changes anything, naming the column, instead of failing halfway in VALIDATE.
+    func refuseNulls(_ table: String, _ column: String) -> SQLStatement {
+        let message = "cutover rollback refused: \(table).\(column) has rows with NULL, written while it accepted NULL; "
+            + "fill them (give the change a down expression) and run the rollback again"
+        return SQLStatement(guarded("\(columnExists(table, column)) AND EXISTS (SELECT 1 FROM \(q(table)) WHERE \(q(column)) IS NULL)",
+                                    ["RAISE EXCEPTION \(lit(message));"]),
+                            comment: "Checked before anything changes: NOT NULL cannot come back while rows hold NULL.")
+    }
+
     func addNotValidCheck(_ table: String, name: String, expression: String) -> String {
         guarded("NOT \(constraintExists(table, name))",
                 ["ALTER TABLE \(q(table)) ADD CONSTRAINT \(q(name))\n      CHECK (\(expression)) NOT VALID;"])

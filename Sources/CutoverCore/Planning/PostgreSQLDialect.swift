@@ -226,7 +226,8 @@ public struct PostgreSQLDialect: SQLDialect {
             statements += b.backfill(table: table, assignments: "\(b.q(column)) = (\(refill))", pending: "\(b.q(column)) IS NULL",
                                      comment: "Refill rows written while the column was nullable (the spec's down expression).")
         } else {
-            statements.append(.note("No down expression in the spec: restoring NOT NULL fails if rows with NULL were written meanwhile."))
+            statements.append(.note("No down expression in the spec: restoring NOT NULL is refused while rows with NULL exist."))
+            statements.append(b.refuseNulls(table, column))
         }
         return statements + b.enforceNotNull(table, column, checkName: b.context.derived.notNullCheck(table: table, column: column))
     }

@@ -482,7 +482,15 @@ ALTER TABLE "pricing" ALTER COLUMN "label" DROP NOT NULL;
 -- step 20 (expand), down: let pricing.label accept NULL
 SET lock_timeout = '2s';
 SET statement_timeout = '15min';
--- Rows with NULL written meanwhile make this fail: fill them first.
+-- Checked before anything changes: NOT NULL cannot come back while rows hold NULL.
+DO $cutover$
+BEGIN
+  IF EXISTS (SELECT 1 FROM pg_catalog.pg_attribute
+             WHERE attrelid = to_regclass('"pricing"') AND attname = 'label' AND NOT attisdropped) AND EXISTS (SELECT 1 FROM "pricing" WHERE "label" IS NULL) THEN
+    RAISE EXCEPTION 'cutover rollback refused: pricing.label has rows with NULL, written while it accepted NULL; fill them (give the change a down expression) and run the rollback again';
+  END IF;
+END
+$cutover$;
 -- Set NOT NULL without a long ACCESS EXCLUSIVE scan: CHECK NOT VALID (committed at once), VALIDATE, SET NOT NULL, drop the check.
 DO $cutover$
 BEGIN
