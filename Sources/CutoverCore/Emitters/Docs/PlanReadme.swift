@@ -78,7 +78,7 @@ public struct PlanReadme {
             out += "export PGUSER=\(secret(user)) PGPASSWORD=\(secret(password))\n"
             out += "export DATABASE_URL=\"postgresql://127.0.0.1:\(database.port)/\(database.name)\"\n"
         case .mysql:
-            out += "printf '[client]\\nhost=127.0.0.1\\nport=\(database.port)\\nuser=%s\\npassword=%s\\n' \(secret(user)) \(secret(password)) > ~/.my.cnf && chmod 600 ~/.my.cnf\n"
+            out += "printf '[client]\\nhost=127.0.0.1\\nport=\(database.port)\\nuser=%s\\npassword=%s\\n' \"\(secret(user))\" \"\(secret(password))\" > ~/.my.cnf && chmod 600 ~/.my.cnf\n"
             out += "export DATABASE=\(database.name)\n"
         }
         out += "# wait_job NAME: ends 0 once the Job completed, 1 (after its logs) once it failed. A Job past its\n"
@@ -116,7 +116,7 @@ public struct PlanReadme {
     private func mermaid() -> String {
         var out = "```mermaid\nflowchart LR\n"
         for phase in plan.phases {
-            let label = phase.enabledByDefault ? phase.title : "\(phase.title) (off by default)"
+            let label = phase.title + Self.marker(phase)
             out += "  \(nodeID(phase.phase))[\"\(label)\"]\n"
         }
         for (from, to) in zip(plan.phases, plan.phases.dropFirst()) {
@@ -127,10 +127,17 @@ public struct PlanReadme {
         return out
     }
 
+    /// Off-by-default phases: the destructive ones wait for you to enable them; complete and verify
+    /// are switched on by a later upgrade once the Rollout is promoted.
+    static func marker(_ phase: PlanPhase) -> String {
+        if phase.enabledByDefault { return "" }
+        return phase.phase == .complete || phase.phase == .verify ? " (a later upgrade, once the Rollout is promoted)" : " (off by default)"
+    }
+
     private func nodeID(_ phase: Phase) -> String { phase.rawValue.replacingDashes() }
 
     private func section(_ phase: PlanPhase, number: Int) -> String {
-        var out = "### \(number). \(phase.title)\(phase.enabledByDefault ? "" : " (off by default)")\n\n"
+        var out = "### \(number). \(phase.title)\(Self.marker(phase))\n\n"
         out += phase.summary + "\n\n"
         let indices = stepIndices[phase.phase] ?? []
         if !indices.isEmpty {
