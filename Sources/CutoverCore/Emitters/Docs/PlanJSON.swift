@@ -38,6 +38,8 @@ public struct PlanJSON: Codable, Sendable {
     public var source: String
     public var phases: [Phase]
     public var steps: [Step]
+    /// The order in which the runbook delivers the phases (see `DeliveryPlan`).
+    public var delivery: DeliveryPlan
 
     public init(plan: MigrationPlan) {
         let spec = plan.spec
@@ -59,6 +61,7 @@ public struct PlanJSON: Codable, Sendable {
                  files: StepFiles.paths(for: step, plan: plan),
                  squawkIgnores: step.suppressions.map { SquawkIgnore(rule: $0.rule, reason: $0.reason) })
         }
+        delivery = DeliveryPlan(plan: plan)
     }
 
     public func encoded() -> String {
