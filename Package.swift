@@ -33,13 +33,18 @@ let package = Package(
                 .embedInCode("notes-blue-green.txt"),
             ]
         ),
-        // One system call Foundation does not expose: the atomic folder exchange the output writer needs.
+        // System calls Foundation does not expose: the atomic folder exchange the output writer needs,
+        // and the fork/exec of verify's servers (their own user, death with the parent).
         .target(name: "CutoverSystem"),
+        // The client libraries verify's sessions speak the wire protocols through (no psql or mariadb
+        // client process, so no client meta-commands). Debian: libpq-dev, libmariadb-dev.
+        .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
+        .systemLibrary(name: "CMariaDB", pkgConfig: "libmariadb", providers: [.apt(["libmariadb-dev"])]),
         // The compiler: syntax tree, validation, planning, emitters and the output writer.
         // No argument parsing and no process exit here, so tests and the fuzzer drive it directly.
         .target(
             name: "CutoverCore",
-            dependencies: [.product(name: "Yams", package: "Yams"), "CutoverTemplates", "CutoverSystem"]
+            dependencies: [.product(name: "Yams", package: "Yams"), "CutoverTemplates", "CutoverSystem", "CLibPQ", "CMariaDB"]
         ),
         // The command-line front end: argument parsing, exit codes, diagnostics rendering.
         .executableTarget(

@@ -41,8 +41,17 @@ public struct Compiler: Sendable {
     }
 
     /// Reads a spec file; I/O failures are thrown, problems with the content are diagnostics.
+    /// The size is checked before anything is read (`BoundedFile`).
     public func check(fileAt path: String) throws -> Result {
-        try check(Self.readBytes(path, limit: limits.maxBytes), path: path)
+        switch try BoundedFile.read(path, limit: limits.maxBytes) {
+        case .bytes(let bytes):
+            return check(bytes, path: path)
+        case .tooLarge(let size):
+            var bag = DiagnosticBag(file: path)
+            bag.report(.inputLimit, size.map { Message.fileTooLarge($0, limit: limits.maxBytes) } ?? Message.streamTooLarge(limit: limits.maxBytes),
+                       at: .start)
+            return Result(source: nil, diagnostics: bag.diagnostics, validated: nil)
+        }
     }
 
     public func plan(_ validated: ValidatedSpec) -> MigrationPlan {
@@ -78,13 +87,19 @@ public struct Compiler: Sendable {
 /// Failures that are not the user's spec: I/O and internal errors.
 public enum CutoverError: Error, CustomStringConvertible, Sendable {
     case cannotRead(String)
+    /// A path and a short reason from `IOErrorText`.
+    case cannotReadFile(String, String)
     case cannotWrite(String, String)
+    /// Another cutover run holds the output folder's lock past the wait.
+    case busy(String)
     case unsafeOutput(String)
     case internalError(String)
 
     public var description: String {
         switch self {
         case .cannotRead(let path): return "cannot read '\(path)'"
+        case .cannotReadFile(let path, let reason): return "cannot read '\(path)': \(reason)"
+        case .busy(let reason): return reason
         case .cannotWrite(let path, let reason): return "cannot write '\(path)': \(reason)"
         case .unsafeOutput(let reason): return "refusing to write: \(reason)"
         case .internalError(let reason): return "internal error: \(reason)"

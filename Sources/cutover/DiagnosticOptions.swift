@@ -50,8 +50,10 @@ struct SpecBatch {
         for path in paths {
             do {
                 results.append((path, try compiler.check(fileAt: path)))
-            } catch {
+            } catch let error as CutoverError {
                 ioErrors.append("\(path): error: \(error)")
+            } catch {
+                ioErrors.append("\(path): error: cannot read '\(path)': \(IOErrorText.reason(error))")
             }
         }
     }

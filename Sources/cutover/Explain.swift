@@ -4,7 +4,8 @@ import CutoverCore
 struct Explain: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Explain a diagnostic: why the rule exists, an example that triggers it and its fix.")
 
-    @Argument(help: "Rule id (CUT010) or name (unknown-key); omit to list every rule.")
+    @Argument(help: "Rule id (CUT010) or name (unknown-key); omit to list every rule.",
+              completion: .list(RuleID.allCases.map(\.rawValue) + RuleID.allCases.map(\.name)))
     var rule: String?
 
     @Flag(name: .long, help: "Print every rule as Markdown (docs/rules.md).")

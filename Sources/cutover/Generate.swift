@@ -41,27 +41,43 @@ struct Generate: ParsableCommand {
         guard batch.ioErrors.isEmpty, !options.isFailure(diagnostics) else { throw ExitCode(1) }
 
         let root = URL(fileURLWithPath: output)
-        let writer = OutputWriter()
+        var tell: (@Sendable (String) -> Void)?
+        if options.format == .text { tell = { @Sendable line in Output.error(line) } }
+        let writer = OutputWriter(waiting: tell)
         var drift: [OutputWriter.Drift] = []
-        for (_, result) in batch.results {
-            guard let validated = result.validated else { throw ExitCode(1) }
-            let plan = compiler.plan(validated)
-            // Files stream from the emitters to the writer, which writes and hashes each as it comes.
-            let files: OutputWriter.FileSource = { sink in try compiler.emit(plan, to: sink) }
-            if dryRun {
-                for (path, change) in try writer.pendingChanges(name: validated.spec.name, root: root, files: files) {
-                    Output.print("\(change.rawValue) \(path)")
-                }
-            } else if check {
-                drift += try writer.drift(name: validated.spec.name, root: root, files: files)
-            } else {
-                do {
-                    try writer.write(name: validated.spec.name, root: root, files: files)
-                } catch let error as CutoverError {
-                    Output.error("error: \(error)")
-                    throw ExitCode(1)
+        var folders: [String] = []
+        // One line per migration on success, to standard error and only with --format text: the
+        // JSON and SARIF formats (and github's workflow commands) stay machine output alone, and
+        // standard output keeps carrying only --dry-run's and --check's lists.
+        let summaries = options.format == .text
+        do {
+            for (_, result) in batch.results {
+                guard let validated = result.validated else { throw ExitCode(1) }
+                let plan = compiler.plan(validated)
+                let name = validated.spec.name
+                let folder = OutputWriter.displayPath(root.appendingPathComponent(name).path) + "/"
+                // Files stream from the emitters to the writer, which writes and hashes each as it comes.
+                let files: OutputWriter.FileSource = { sink in try compiler.emit(plan, to: sink) }
+                if dryRun {
+                    for (path, change) in try writer.pendingChanges(name: name, root: root, files: files) {
+                        Output.print("\(change.rawValue) \(path)")
+                    }
+                } else if check {
+                    drift += try writer.drift(name: name, root: root, files: files)
+                    folders.append(folder)
+                } else {
+                    let count = try writer.write(name: name, root: root, files: files)
+                    if summaries { Output.error("wrote \(folder) (\(count) file\(count == 1 ? "" : "s"))") }
                 }
             }
+        } catch let exit as ExitCode {
+            throw exit
+        } catch let error as CutoverError {
+            Output.error("error: \(error)")
+            throw ExitCode(1)
+        } catch {
+            Output.error("error: cannot write '\(output)': \(IOErrorText.reason(error))")
+            throw ExitCode(1)
         }
         if check {
             for item in drift { Output.print("\(item.kind.rawValue): \(item.path)") }
@@ -69,6 +85,7 @@ struct Generate: ParsableCommand {
                 Output.error("\(drift.count) generated file\(drift.count == 1 ? " is" : "s are") out of date; run cutover generate")
                 throw ExitCode(1)
             }
+            if summaries { for folder in folders { Output.error("up to date: \(folder)") } }
         }
     }
 

@@ -4,7 +4,7 @@ import CutoverCore
 struct Plan: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Print the phased plan of a spec.")
 
-    enum PlanFormat: String, ExpressibleByArgument { case text, json }
+    enum PlanFormat: String, ExpressibleByArgument, CaseIterable { case text, json }
 
     @Option(name: .long, help: "Plan format: text or json (the same document as plan.json).")
     var format: PlanFormat = .text

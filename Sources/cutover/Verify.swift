@@ -6,11 +6,13 @@ struct Verify: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Prove every up/down pair of a spec on a real database server.",
         discussion: """
-        Without --database-url, starts a throwaway server of the spec's engine (PostgreSQL via initdb/pg_ctl, \
-        as the postgres user when run as root; MariaDB via mariadb-install-db/mariadbd) in a temporary folder, \
-        and stops it and deletes the folder on every exit, Ctrl-C included. With --database-url \
-        (postgresql://… or mysql://…), works in a scratch database cutover_verify_<random> on that server and \
-        drops it afterwards.
+        Without --database-url, starts a throwaway server of the spec's engine (PostgreSQL via initdb/postgres, \
+        MariaDB via mariadb-install-db/mariadbd; as the postgres / mysql user when run as root) in a temporary \
+        folder, and stops it and deletes the folder on every exit, Ctrl-C included; a killed run's servers \
+        die with it and its folder goes at the next run. With --database-url (postgresql://… or mysql://…), \
+        works in a scratch database cutover_verify_<random> and a role of the same name on that server and \
+        drops both afterwards; a server that is not on a Unix socket or loopback needs --allow-remote. \
+        The spec's SQL runs as that role: not a superuser, with rights on the scratch database only.
 
         Loads database.schema, then for each step: snapshot, up, up again (idempotent), down (restores the \
         snapshot), down again, up again; then every down in reverse order back to the base schema. Purge \
@@ -31,6 +33,9 @@ struct Verify: ParsableCommand {
     @Flag(name: .long, help: "Keep the throwaway server's folder (with a URL: the scratch databases).")
     var keep = false
 
+    @Flag(name: .long, help: "Allow a --database-url that is not a Unix socket or loopback address.")
+    var allowRemote = false
+
     @Argument(help: "Spec file.", completion: .file(extensions: ["yaml", "yml"]))
     var spec: String
 
@@ -43,7 +48,7 @@ struct Verify: ParsableCommand {
         let plan = compiler.plan(validated)
         let verifier = Verifier(
             plan: plan,
-            options: Verifier.Options(databaseURL: databaseURL, keep: keep),
+            options: Verifier.Options(databaseURL: databaseURL, keep: keep, allowRemote: allowRemote),
             emit: { Output.print($0) },
             inform: { Output.error($0) })
         do {

@@ -30,10 +30,14 @@ public struct GeneratedManifest: Codable, Sendable, Equatable {
 
     func encodedBytes() -> [UInt8] { Array(encoded().utf8) }
 
-    /// The manifest in `folder`, or nil when there is none or it is unreadable (then nothing counts as generated).
+    /// Larger than any manifest cutover writes (about 100 bytes a file); a bigger one is refused
+    /// before it is read.
+    public static let maxBytes = 16 * 1024 * 1024
+
+    /// The manifest in `folder`, or nil when there is none, it is unreadable or too large (then
+    /// nothing counts as generated); entries outside the folder are dropped. The writer itself
+    /// uses `OutputWriter.readManifest`, which says why a manifest is refused.
     public static func read(in folder: URL) -> GeneratedManifest? {
-        let url = folder.appendingPathComponent(fileName)
-        guard let data = FileManager.default.contents(atPath: url.path), data.count < 16 * 1024 * 1024 else { return nil }
-        return try? JSONDecoder().decode(GeneratedManifest.self, from: data)
+        try? OutputWriter.readManifest(in: folder.path, display: folder.path)
     }
 }

@@ -7,10 +7,13 @@ import Darwin
 #endif
 
 /// Writes one migration's files into `root/<name>/` atomically and safely:
-/// - the new tree is built in a sibling staging folder on the same filesystem and swapped in with one
-///   rename, so a killed run leaves the old tree or the new one, never a mix;
-/// - files the user added are carried over; only files listed in the previous manifest are replaced;
-/// - paths come from validated names, are checked again here, and symlinks are never followed.
+/// - one run at a time per folder (`OutputLock`);
+/// - the new tree is built in a uniquely named sibling staging folder on the same filesystem and
+///   swapped in with one rename, so a killed run leaves the old tree or the new one, never a mix;
+/// - everything the user keeps is carried over (`CarryOver`); only regular files listed in the
+///   previous manifest are replaced; a mount point inside the folder is refused (`ExistingTree`);
+/// - paths come from validated names, are checked again here, and symlinks are never followed;
+///   manifest entries outside the folder are ignored by every mode.
 ///
 /// Files arrive one at a time (`FileSource`): each is checked, written and hashed as it comes, so the
 /// tree is never held in memory; the manifest is written last from the collected hashes.
@@ -37,7 +40,15 @@ public struct OutputWriter: Sendable {
         case create, update, remove
     }
 
-    public init() {}
+    /// How long `write` waits for another run's lock on the same output folder.
+    public var lockTimeout: Double
+    /// Told once, with a line for the user, when `write` finds another run holding the lock.
+    public var waiting: (@Sendable (String) -> Void)?
+
+    public init(lockTimeout: Double = 120, waiting: (@Sendable (String) -> Void)? = nil) {
+        self.lockTimeout = lockTimeout
+        self.waiting = waiting
+    }
 
     // MARK: - Lists of files
 
@@ -60,8 +71,8 @@ public struct OutputWriter: Sendable {
         let folder = root.appendingPathComponent(name).path
         var result: [(String, PendingChange)] = []
         var manifest = ManifestBuilder()
-        func compare(_ file: OutputFile) {
-            switch sameContents(file, atPath: folder + "/" + file.path) {
+        func compare(_ file: OutputFile, sha256: String) throws {
+            switch try sameContents(file, sha256: sha256, in: folder, relative: file.path) {
             case true?: break
             case false?: result.append(("\(name)/\(file.path)", .update))
             case nil: result.append(("\(name)/\(file.path)", .create))
@@ -69,13 +80,16 @@ public struct OutputWriter: Sendable {
         }
         try files { file in
             try checkRelativePath(file.path)
-            manifest.add(file)
-            compare(file)
+            try compare(file, sha256: manifest.add(file))
         }
         let generated = manifest.finish()
-        compare(OutputFile(path: GeneratedManifest.fileName, bytes: generated.encodedBytes()))
+        let manifestFile = OutputFile(path: GeneratedManifest.fileName, bytes: generated.encodedBytes())
+        try compare(manifestFile, sha256: SHA256.hex(manifestFile.contents))
         let expectedPaths = Set(generated.files.map(\.path) + [GeneratedManifest.fileName])
-        for path in GeneratedManifest.read(in: URL(fileURLWithPath: folder))?.files.map(\.path) ?? [] where !expectedPaths.contains(path) {
+        // Only what `write` would really remove: listed paths inside the folder (`readManifest`
+        // drops `..` and absolute ones) that reach a regular file without passing a symlink.
+        let previous = try Self.readManifest(in: folder, display: Self.displayPath(folder))
+        for path in previous?.files.map(\.path) ?? [] where !expectedPaths.contains(path) && Self.isRegularFileInside(folder, path) {
             result.append(("\(name)/\(path)", .remove))
         }
         return result.sorted { $0.0 < $1.0 }
@@ -83,12 +97,11 @@ public struct OutputWriter: Sendable {
 
     /// What differs between the files cutover would write and what is on disk.
     public func drift(name: String, root: URL, files: FileSource) throws -> [Drift] {
-        let folderURL = root.appendingPathComponent(name)
-        let folder = folderURL.path
+        let folder = root.appendingPathComponent(name).path
         var result: [Drift] = []
         var manifest = ManifestBuilder()
-        func compare(_ file: OutputFile) {
-            switch sameContents(file, atPath: folder + "/" + file.path) {
+        func compare(_ file: OutputFile, sha256: String) throws {
+            switch try sameContents(file, sha256: sha256, in: folder, relative: file.path) {
             case true?: break
             case false?: result.append(Drift(path: "\(name)/\(file.path)", kind: .stale))
             case nil: result.append(Drift(path: "\(name)/\(file.path)", kind: .missing))
@@ -96,13 +109,13 @@ public struct OutputWriter: Sendable {
         }
         try files { file in
             try checkRelativePath(file.path)
-            manifest.add(file)
-            compare(file)
+            try compare(file, sha256: manifest.add(file))
         }
         let generated = manifest.finish()
-        compare(OutputFile(path: GeneratedManifest.fileName, bytes: generated.encodedBytes()))
+        let manifestFile = OutputFile(path: GeneratedManifest.fileName, bytes: generated.encodedBytes())
+        try compare(manifestFile, sha256: SHA256.hex(manifestFile.contents))
         let expectedPaths = Set(generated.files.map(\.path) + [GeneratedManifest.fileName])
-        let previous = Set(GeneratedManifest.read(in: folderURL)?.files.map(\.path) ?? [])
+        let previous = Set((try Self.readManifest(in: folder, display: Self.displayPath(folder)))?.files.map(\.path) ?? [])
         for path in try listFiles(in: folder) where !expectedPaths.contains(path) {
             let owned = Self.ownedFolders.contains { path.hasPrefix($0 + "/") }
             if owned || previous.contains(path) { result.append(Drift(path: "\(name)/\(path)", kind: .extra)) }
@@ -110,23 +123,45 @@ public struct OutputWriter: Sendable {
         return result.sorted { ($0.path, $0.kind) < ($1.path, $1.kind) }
     }
 
-    public func write(name: String, root: URL, files: FileSource) throws {
+    /// Writes the tree and returns how many files cutover wrote (the manifest included).
+    ///
+    /// In order, nothing moving until the last step: the folder's lock is taken (`OutputLock`);
+    /// leftovers of a killed run are swept; the old tree is listed (`ExistingTree`, which refuses a
+    /// mount point inside); the new files go to a staging folder with a unique name; everything
+    /// in the old tree that is not a regular file listed in the old manifest is carried over, with
+    /// its mode (hard links keep files, pipes and symlinks as they are; folders are recreated
+    /// with their modes, empty ones included); then one `renameat2` exchange swaps the trees.
+    @discardableResult
+    public func write(name: String, root: URL, files: FileSource) throws -> Int {
         try checkPathComponent(name)
-        let fm = FileManager.default
-        try fm.createDirectory(at: root, withIntermediateDirectories: true)
-        let folder = root.appendingPathComponent(name)
-        if isSymlink(folder.path) { throw CutoverError.unsafeOutput("'\(folder.path)' is a symbolic link") }
-        var isDirectory: ObjCBool = false
-        let exists = fm.fileExists(atPath: folder.path, isDirectory: &isDirectory)
-        if exists && !isDirectory.boolValue { throw CutoverError.unsafeOutput("'\(folder.path)' exists and is not a folder") }
+        try Self.makeFolder(root.path)
+        let folder = root.appendingPathComponent(name).path
+        let display = Self.displayPath(folder)
+        let lock = try OutputLock.acquire(path: root.appendingPathComponent(".\(name).cutover-lock").path,
+                                          display: display, timeout: lockTimeout, waiting: waiting)
+        defer { lock.release() }
+        var rootInfo = stat()
+        guard stat(root.path, &rootInfo) == 0 else { throw CutoverError.cannotWrite(Self.displayPath(root.path), IOErrorText.reason(errno: errno)) }
+        sweepLeftovers(of: name, in: root.path, device: rootInfo.st_dev)
 
-        let staging = root.appendingPathComponent(".\(name).cutover-staging")
-        try removeIfPresent(staging)
-        try fm.createDirectory(at: staging, withIntermediateDirectories: false)
+        var info = stat()
+        let exists = lstat(folder, &info) == 0
+        if exists && (info.st_mode & S_IFMT) == S_IFLNK {
+            throw CutoverError.cannotWrite(display, "it is a symlink; cutover never writes through links: remove the link")
+        }
+        if exists && (info.st_mode & S_IFMT) != S_IFDIR { throw CutoverError.cannotWrite(display, "a file is in the way") }
+        let existing = exists ? try ExistingTree.scan(folder, display: display) : nil
+        let previous = exists ? try Self.readManifest(in: folder, display: display) : nil
+        // Only regular files cutover listed count as its own: anything else at a listed path
+        // (a folder, a symlink, a pipe the user put there) is the user's.
+        let generatedBefore = Set((previous?.files.map(\.path) ?? []).filter { existing?.kind(of: $0) == .regular })
+
+        let staging = root.appendingPathComponent(".\(name).cutover-staging-\(Self.randomSuffix())").path
+        guard mkdir(staging, 0o755) == 0 else { throw CutoverError.cannotWrite(Self.displayPath(staging), IOErrorText.reason(errno: errno)) }
         do {
             // The files go to a writer thread in batches: it creates, writes and hashes each one while
             // this thread makes the next ones.
-            let writer = try StagingWriter(folder: staging.path)
+            let writer = try StagingWriter(folder: staging, display: display)
             var batch: [OutputFile] = []
             var batchBytes = 0
             do {
@@ -146,26 +181,99 @@ public struct OutputWriter: Sendable {
                 throw error
             }
             let generated = GeneratedManifest(entries: try writer.finish())
-            try put(OutputFile(path: GeneratedManifest.fileName, bytes: generated.encodedBytes()), in: staging.path, hash: false)
-            if exists {
-                let generatedBefore = Set(GeneratedManifest.read(in: folder)?.files.map(\.path) ?? [])
-                let generatedNow = Set(generated.files.map(\.path))
-                for path in try listFiles(in: folder.path) where !generatedBefore.contains(path) && path != GeneratedManifest.fileName {
-                    if generatedNow.contains(path) {
-                        throw CutoverError.unsafeOutput("'\(name)/\(path)' was not generated by cutover and would be overwritten; move it away")
-                    }
-                    try carryOver(path, from: folder, to: staging)
-                }
+            try put(OutputFile(path: GeneratedManifest.fileName, bytes: generated.encodedBytes()), in: staging, display: display, hash: false)
+            if let existing {
+                try CarryOver(from: folder, to: staging, display: display, tree: existing,
+                              generatedBefore: generatedBefore, generatedNow: Set(generated.files.map(\.path))).run()
                 try swap(staging, folder)
-                try removeIfPresent(staging)
+                // The old tree, now under the staging name: what it still holds is cutover's own
+                // stale files and second links of what was carried over. A failure here leaves it
+                // for the next run's sweep rather than failing a run whose new tree is in place.
+                try? Self.removeTree(staging, device: rootInfo.st_dev)
             } else {
-                guard rename(staging.path, folder.path) == 0 else {
-                    throw CutoverError.cannotWrite(folder.path, String(cString: strerror(errno)))
+                guard rename(staging, folder) == 0 else {
+                    throw CutoverError.cannotWrite(display, IOErrorText.reason(errno: errno))
                 }
             }
+            return generated.files.count + 1
         } catch {
-            try? removeIfPresent(staging)
+            try? Self.removeTree(staging, device: rootInfo.st_dev)
             throw error
+        }
+    }
+
+    /// Removes staging and old trees a killed run left for this migration (names this writer
+    /// makes, nothing else; the lock is held, so no live run is using them). An old tree whose
+    /// folder is missing (a run killed between the two renames of the fallback swap) goes back.
+    private func sweepLeftovers(of name: String, in root: String, device: dev_t) {
+        let prefix = ".\(name).cutover-"
+        for entry in (try? FileManager.default.contentsOfDirectory(atPath: root)) ?? [] where entry.hasPrefix(prefix) {
+            let rest = entry.dropFirst(prefix.count)
+            let kind: String
+            if rest == "staging" || rest == "old" {
+                kind = String(rest)
+            } else if let dash = rest.firstIndex(of: "-"), ["staging", "old"].contains(rest[..<dash]),
+                      rest[rest.index(after: dash)...].count == 16,
+                      rest[rest.index(after: dash)...].allSatisfy({ $0.isHexDigit && !$0.isUppercase }) {
+                kind = String(rest[..<dash])
+            } else {
+                continue
+            }
+            let path = root + "/" + entry
+            var info = stat()
+            if kind == "old", lstat(root + "/" + name, &info) != 0, rename(path, root + "/" + name) == 0 { continue }
+            // Not fatal: this run's staging name is its own, and a leftover that cannot go (a
+            // mount inside it) is better left than a run refused forever.
+            try? Self.removeTree(path, device: device)
+        }
+    }
+
+    private static func randomSuffix() -> String {
+        var generator = SystemRandomNumberGenerator()
+        let value = generator.next() as UInt64
+        let hex = String(value, radix: 16)
+        return String(repeating: "0", count: 16 - hex.count) + hex
+    }
+
+    /// `mkdir -p` with clear messages: `-o` naming a file, or a read-only parent, says so.
+    static func makeFolder(_ path: String) throws {
+        var info = stat()
+        if stat(path, &info) == 0 {
+            guard (info.st_mode & S_IFMT) == S_IFDIR else { throw CutoverError.cannotWrite(displayPath(path), "a file is in the way") }
+            return
+        }
+        let parent = (path as NSString).deletingLastPathComponent
+        if !parent.isEmpty && parent != path { try makeFolder(parent) }
+        if mkdir(path, 0o755) != 0 && errno != EEXIST {
+            throw CutoverError.cannotWrite(displayPath(path), IOErrorText.reason(errno: errno))
+        }
+    }
+
+    /// A path as the user would write it: relative to the working folder when inside it.
+    public static func displayPath(_ path: String) -> String {
+        let current = FileManager.default.currentDirectoryPath
+        if current != "/" && path.hasPrefix(current + "/") { return String(path.dropFirst(current.count + 1)) }
+        return path
+    }
+
+    /// The manifest of an existing folder: nil when absent or not valid JSON (nothing then counts
+    /// as generated); an error when it is not a regular file or larger than any manifest cutover
+    /// writes. Entries that are not safe relative paths (`..`, absolute) are dropped.
+    static func readManifest(in folder: String, display: String) throws -> GeneratedManifest? {
+        let path = folder + "/" + GeneratedManifest.fileName
+        var info = stat()
+        guard lstat(path, &info) == 0 else { return nil }
+        let shown = display + "/" + GeneratedManifest.fileName
+        guard (info.st_mode & S_IFMT) == S_IFREG else {
+            throw CutoverError.cannotReadFile(shown, "it is not a regular file; cutover wrote it as one: remove it")
+        }
+        switch try BoundedFile.read(path, limit: GeneratedManifest.maxBytes, followSymlinks: false, regularOnly: true, display: shown) {
+        case .tooLarge(let size):
+            throw CutoverError.cannotReadFile(shown, "it is \(size ?? GeneratedManifest.maxBytes + 1) bytes, over the \(GeneratedManifest.maxBytes) bytes of any manifest cutover writes; remove it")
+        case .bytes(let bytes):
+            guard var manifest = try? JSONDecoder().decode(GeneratedManifest.self, from: Data(bytes)) else { return nil }
+            manifest.files.removeAll { !isSafeRelativePath($0.path) }
+            return manifest
         }
     }
 
@@ -173,10 +281,14 @@ public struct OutputWriter: Sendable {
     private struct ManifestBuilder {
         var entries: [GeneratedManifest.Entry] = []
 
-        mutating func add(_ file: OutputFile) {
+        /// Returns the file's SHA-256.
+        @discardableResult
+        mutating func add(_ file: OutputFile) -> String {
             var hasher = SHA256()
             file.withBytes { hasher.update($0) }
-            add(file.path, sha256: hasher.finalizeHex())
+            let hex = hasher.finalizeHex()
+            add(file.path, sha256: hex)
+            return hex
         }
 
         mutating func add(_ path: String, sha256: String) {
@@ -206,13 +318,16 @@ public struct OutputWriter: Sendable {
         private var failure: Error?
         private var entries: [GeneratedManifest.Entry] = []
         private let folder: String
+        /// The output folder as messages name it (the staging name means nothing to a user).
+        private let display: String
         private let rootDescriptor: Int32
         private var folders: [Substring: Int32] = [:]
 
-        init(folder: String) throws {
+        init(folder: String, display: String) throws {
             self.folder = folder
+            self.display = display
             rootDescriptor = open(folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-            guard rootDescriptor >= 0 else { throw CutoverError.cannotWrite(folder, String(cString: strerror(errno))) }
+            guard rootDescriptor >= 0 else { throw CutoverError.cannotWrite(display, IOErrorText.reason(errno: errno)) }
             folders[""] = rootDescriptor
             let thread = Thread { [self] in run() }
             thread.stackSize = 1 << 20
@@ -296,9 +411,9 @@ public struct OutputWriter: Sendable {
                 name = path[path.utf8.index(after: slash)...]
             }
             let descriptor = openat(directory, String(name), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0o644)
-            guard descriptor >= 0 else { throw CutoverError.cannotWrite(folder + "/" + path, String(cString: strerror(errno))) }
+            guard descriptor >= 0 else { throw CutoverError.cannotWrite(display + "/" + path, IOErrorText.reason(errno: errno)) }
             defer { close(descriptor) }
-            return try OutputWriter.writeAll(file, to: descriptor, path: folder + "/" + path)
+            return try OutputWriter.writeAll(file, to: descriptor, path: display + "/" + path)
         }
 
         /// The descriptor of a folder under the staging folder, creating it (and its parents) once.
@@ -310,12 +425,12 @@ public struct OutputWriter: Sendable {
                 parent = try descriptor(of: relative[..<slash])
                 name = relative[relative.utf8.index(after: slash)...]
             }
-            let path = folder + "/" + relative
+            let path = display + "/" + relative
             if mkdirat(parent, String(name), 0o755) != 0 && errno != EEXIST {
-                throw CutoverError.cannotWrite(path, String(cString: strerror(errno)))
+                throw CutoverError.cannotWrite(path, IOErrorText.reason(errno: errno))
             }
             let descriptor = openat(parent, String(name), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
-            guard descriptor >= 0 else { throw CutoverError.cannotWrite(path, String(cString: strerror(errno))) }
+            guard descriptor >= 0 else { throw CutoverError.cannotWrite(path, IOErrorText.reason(errno: errno)) }
             folders[relative] = descriptor
             return descriptor
         }
@@ -327,16 +442,15 @@ public struct OutputWriter: Sendable {
     /// `Data.write` syncs every file, which dominated large trees). Durability comes from the single
     /// rename that publishes the tree. Returns the SHA-256 of the contents.
     @discardableResult
-    private func put(_ file: OutputFile, in folder: String, hash: Bool = true) throws -> String {
-        let path = folder + "/" + file.path
-        let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
-        guard descriptor >= 0 else { throw CutoverError.cannotWrite(path, String(cString: strerror(errno))) }
+    private func put(_ file: OutputFile, in folder: String, display: String, hash: Bool = true) throws -> String {
+        let descriptor = open(folder + "/" + file.path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else { throw CutoverError.cannotWrite(display + "/" + file.path, IOErrorText.reason(errno: errno)) }
         defer { close(descriptor) }
-        return try Self.writeAll(file, to: descriptor, path: path, hash: hash)
+        return try Self.writeAll(file, to: descriptor, path: display + "/" + file.path, hash: hash)
     }
 
     /// Writes the file's bytes to the descriptor, returning their SHA-256.
-    fileprivate static func writeAll(_ file: OutputFile, to descriptor: Int32, path: String, hash: Bool = true) throws -> String {
+    static func writeAll(_ file: OutputFile, to descriptor: Int32, path: String, hash: Bool = true) throws -> String {
         var hasher = SHA256()
         try file.withBytes { bytes in
             if hash { hasher.update(bytes) }
@@ -349,7 +463,7 @@ public struct OutputWriter: Sendable {
                 #endif
                 if result < 0 {
                     if errno == EINTR { continue }
-                    throw CutoverError.cannotWrite(path, String(cString: strerror(errno)))
+                    throw CutoverError.cannotWrite(path, IOErrorText.reason(errno: errno))
                 }
                 written += result
             }
@@ -357,42 +471,93 @@ public struct OutputWriter: Sendable {
         return hash ? hasher.finalizeHex() : ""
     }
 
-    /// True when the regular file at `path` holds exactly the file's contents, false when it
-    /// differs, nil when there is no such file (or it is a symbolic link, which is never followed).
-    private func sameContents(_ file: OutputFile, atPath path: String) -> Bool? {
-        guard !isSymlink(path), let data = FileManager.default.contents(atPath: path) else { return nil }
-        return file.withBytes { expected in
-            data.count == expected.count && data.withUnsafeBytes { actual in
-                expected.count == 0 || memcmp(actual.baseAddress!, expected.baseAddress!, expected.count) == 0
+    /// True when the regular file at `relative` under `folder` holds exactly the file's contents,
+    /// false when it differs, nil when there is no such regular file. Compares the size first, then
+    /// the SHA-256 of the file read in 64 KiB blocks, so a 2 GiB file in the way costs no memory.
+    /// The path is opened one component at a time with `O_NOFOLLOW`: a symlinked folder on the way
+    /// makes the file missing, it is never read through.
+    private func sameContents(_ file: OutputFile, sha256: String, in folder: String, relative: String) throws -> Bool? {
+        guard let descriptor = Self.openInside(folder, relative) else { return nil }
+        defer { close(descriptor) }
+        var info = stat()
+        guard fstat(descriptor, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return nil }
+        guard Int(info.st_size) == file.byteCount else { return false }
+        var hasher = SHA256()
+        var buffer = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            let count = buffer.withUnsafeMutableBytes { systemRead(descriptor, $0.baseAddress!, $0.count) }
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw CutoverError.cannotReadFile(Self.displayPath(folder + "/" + relative), IOErrorText.reason(errno: errno))
             }
+            if count == 0 { break }
+            buffer.withUnsafeBytes { hasher.update(UnsafeRawBufferPointer(rebasing: $0[..<count])) }
         }
+        return hasher.finalizeHex() == sha256
     }
 
-    /// A user's file moves into the new tree as a hard link (same filesystem), or as a copy; a
-    /// symlink is recreated as a symlink, never followed.
-    private func carryOver(_ path: String, from source: URL, to destination: URL) throws {
-        let from = source.appendingPathComponent(path)
-        let to = destination.appendingPathComponent(path)
-        let fm = FileManager.default
-        try fm.createDirectory(at: to.deletingLastPathComponent(), withIntermediateDirectories: true)
-        if isSymlink(from.path) {
-            let target = try fm.destinationOfSymbolicLink(atPath: from.path)
-            try fm.createSymbolicLink(atPath: to.path, withDestinationPath: target)
-        } else if link(from.path, to.path) != 0 {
-            try fm.copyItem(at: from, to: to)
+    /// Opens `relative` under `folder` for reading without following any symlink on the way (nor
+    /// blocking on a pipe); nil when something on the way is missing, a symlink or not a folder.
+    static func openInside(_ folder: String, _ relative: String) -> Int32? {
+        var current = open(folder, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+        guard current >= 0 else { return nil }
+        let components = relative.split(separator: "/")
+        for (index, component) in components.enumerated() {
+            let last = index == components.count - 1
+            let next = openat(current, String(component), O_RDONLY | O_NOFOLLOW | O_CLOEXEC | (last ? O_NONBLOCK : O_DIRECTORY))
+            close(current)
+            guard next >= 0 else { return nil }
+            current = next
         }
+        return current
+    }
+
+    /// True when `relative` under `folder` is a regular file reached without passing a symlink.
+    static func isRegularFileInside(_ folder: String, _ relative: String) -> Bool {
+        guard let descriptor = openInside(folder, relative) else { return false }
+        defer { close(descriptor) }
+        var info = stat()
+        return fstat(descriptor, &info) == 0 && (info.st_mode & S_IFMT) == S_IFREG
     }
 
     /// Exchanges the two folders in one step (Linux renameat2 RENAME_EXCHANGE); where the filesystem
-    /// cannot, falls back to two renames, leaving the old tree under the staging name for an instant.
-    private func swap(_ staging: URL, _ folder: URL) throws {
-        if cutover_exchange_paths(staging.path, folder.path) == 0 { return }
-        let old = folder.deletingLastPathComponent().appendingPathComponent(".\(folder.lastPathComponent).cutover-old")
-        try removeIfPresent(old)
-        guard rename(folder.path, old.path) == 0, rename(staging.path, folder.path) == 0 else {
-            throw CutoverError.cannotWrite(folder.path, String(cString: strerror(errno)))
+    /// cannot, falls back to two renames, leaving the old tree under a leftover name for an instant
+    /// (a run killed then gets it back from the next run's sweep).
+    private func swap(_ staging: String, _ folder: String) throws {
+        if cutover_exchange_paths(staging, folder) == 0 { return }
+        let old = (folder as NSString).deletingLastPathComponent + "/.\((folder as NSString).lastPathComponent).cutover-old-\(Self.randomSuffix())"
+        guard rename(folder, old) == 0 else {
+            throw CutoverError.cannotWrite(Self.displayPath(folder), IOErrorText.reason(errno: errno))
         }
-        try removeIfPresent(old)
+        guard rename(staging, folder) == 0 else {
+            let failure = errno
+            _ = rename(old, folder)
+            throw CutoverError.cannotWrite(Self.displayPath(folder), IOErrorText.reason(errno: failure))
+        }
+        var info = stat()
+        if lstat(old, &info) == 0 { try? Self.removeTree(old, device: info.st_dev) }
+    }
+
+    /// Deletes a tree cutover made (staging, or an old tree after the swap) with `lstat` and
+    /// `unlink`/`rmdir`, never following a link and never entering another file system: a mount
+    /// that appeared since the scan is left alone, and the error says so.
+    static func removeTree(_ path: String, device: dev_t) throws {
+        var info = stat()
+        guard lstat(path, &info) == 0 else { return }
+        guard (info.st_mode & S_IFMT) == S_IFDIR else {
+            if unlink(path) != 0 && errno != ENOENT { throw CutoverError.cannotWrite(displayPath(path), IOErrorText.reason(errno: errno)) }
+            return
+        }
+        guard info.st_dev == device else {
+            throw CutoverError.unsafeOutput("'\(displayPath(path))' is a mount point; left in place")
+        }
+        // A folder the user made read-only (0500) is still emptied: only its entries go, and the
+        // files in it live on as the links carried into the new tree.
+        if (info.st_mode & 0o700) != 0o700 { _ = chmod(path, (info.st_mode & 0o7777) | 0o700) }
+        if let names = try? FileManager.default.contentsOfDirectory(atPath: path) {
+            for name in names { try removeTree(path + "/" + name, device: device) }
+        }
+        if rmdir(path) != 0 && errno != ENOENT { throw CutoverError.cannotWrite(displayPath(path), IOErrorText.reason(errno: errno)) }
     }
 
     /// Regular files and symlinks under `folder`, relative and sorted, without descending into
@@ -429,12 +594,6 @@ public struct OutputWriter: Sendable {
         return result.sorted()
     }
 
-    private func removeIfPresent(_ url: URL) throws {
-        if isSymlink(url.path) || FileManager.default.fileExists(atPath: url.path) {
-            try FileManager.default.removeItem(at: url)
-        }
-    }
-
     private func isSymlink(_ path: String) -> Bool {
         var info = stat()
         return lstat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFLNK
@@ -450,7 +609,13 @@ public struct OutputWriter: Sendable {
     /// Relative, `/`-separated, every component non-empty, not `.` or `..`, of ASCII letters, digits
     /// and `-_.` only. One pass over the bytes.
     private func checkRelativePath(_ path: String) throws {
-        guard !path.hasPrefix("/") else { throw CutoverError.unsafeOutput("'\(path)' is absolute") }
+        guard Self.isSafeRelativePath(path) else {
+            throw CutoverError.unsafeOutput(path.hasPrefix("/") ? "'\(path)' is absolute" : "'\(path)' is not a safe relative path")
+        }
+    }
+
+    static func isSafeRelativePath(_ path: String) -> Bool {
+        guard !path.hasPrefix("/") else { return false }
         var componentLength = 0
         var dots = 0
         var safe = true
@@ -472,7 +637,7 @@ public struct OutputWriter: Sendable {
             if !safe { break }
         }
         if componentLength == 0 || dots == componentLength && componentLength <= 2 { safe = false }
-        guard safe else { throw CutoverError.unsafeOutput("'\(path)' is not a safe relative path") }
+        return safe
     }
 }
 

@@ -21,7 +21,7 @@ public struct MigrationPlan: Sendable {
 /// Phases of both strategies, in the order they run.
 public enum Phase: String, Sendable, Codable, CaseIterable, Comparable {
     // expand-contract
-    case preflight, expand, rollout, backfill, verify, contract, purge
+    case preflight, expand, backfill, rollout, complete, verify, contract, purge
     // blue-green
     case provision, schemaLoad = "schema-load", replicate, sequenceSync = "sequence-sync", switchover
     case reverseReplicate = "reverse-replicate", cleanup

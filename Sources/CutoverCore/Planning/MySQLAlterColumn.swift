@@ -57,12 +57,13 @@ struct MySQLAlterColumn {
                                                            comment: "Fails if rows with NULL were written meanwhile: fill them first.")]))
             } else if !nullable, info?.nullable != false {
                 if let up = alter.up?.value {
+                    steps += MySQLDialect().fillTriggers(table, column, value: up, who: "the old app version", change: change, b)
                     steps.append(StepDraft(.backfill, slug: "\(table) \(column)", title: "fill NULLs of \(table).\(column)", change: change,
                                            up: b.backfill(table: table, column: column, assignments: "\(b.q(column)) = (\(up))", pending: "\(b.q(column)) IS NULL",
                                                           comment: "Fill rows where \(table).\(column) is NULL (the spec's up expression)."),
                                            down: [.note("Nothing to undo: data only."), SQLStatement("DO 0;")], transactional: false))
                 }
-                steps.append(StepDraft(.backfill, slug: "\(table) \(column) not_null", title: "set NOT NULL on \(table).\(column) (in-place rebuild, DML allowed)", change: change,
+                steps.append(StepDraft(.complete, slug: "\(table) \(column) not_null", title: "set NOT NULL on \(table).\(column) (in-place rebuild, DML allowed)", change: change,
                                        up: [SQLStatement(b.modify(table, column, type: type, nullable: false, defaultValue: defaultValue, condition: "is_nullable = 'YES'"))],
                                        down: [SQLStatement(b.modify(table, column, type: type, nullable: true, defaultValue: defaultValue, condition: "is_nullable = 'NO'"))]))
             }
@@ -101,7 +102,7 @@ struct MySQLAlterColumn {
                                down: [.note("Nothing to undo: data only, in a column that an earlier step's down drops."), SQLStatement("DO 0;")],
                                transactional: false))
         if notNull {
-            steps.append(StepDraft(.backfill, slug: "\(table) \(column)_new not_null", title: "set NOT NULL on \(table).\(copy) (in-place rebuild)", change: change,
+            steps.append(StepDraft(.complete, slug: "\(table) \(column)_new not_null", title: "set NOT NULL on \(table).\(copy) (in-place rebuild)", change: change,
                                    up: [SQLStatement(b.modify(table, copy, type: type, nullable: false, defaultValue: newDefault, condition: "is_nullable = 'YES'"))],
                                    down: [SQLStatement(b.modify(table, copy, type: type, nullable: true, defaultValue: newDefault, condition: "is_nullable = 'NO'"))]))
         }

@@ -141,22 +141,30 @@ struct MySQLBuilder: Sendable {
         let cols = key.columns.map(q)
         let los = key.columns.indices.map { "lo_\($0 + 1)" }
         let his = key.columns.indices.map { "hi_\($0 + 1)" }
+        let ends = key.columns.indices.map { "end_\($0 + 1)" }
         var declare = ""
         for i in key.columns.indices {
             let type = keyType(table, key.columns[i])
-            declare += "  DECLARE \(los[i]) \(type) DEFAULT NULL;\n  DECLARE \(his[i]) \(type) DEFAULT NULL;\n"
+            declare += "  DECLARE \(los[i]) \(type) DEFAULT NULL;\n  DECLARE \(his[i]) \(type) DEFAULT NULL;\n  DECLARE \(ends[i]) \(type) DEFAULT NULL;\n"
         }
         let row = "(\(cols.joined(separator: ", ")))"
         let loRow = "(\(los.joined(separator: ", ")))"
         let hiRow = "(\(his.joined(separator: ", ")))"
         let order = cols.joined(separator: ", ")
+        let endRow = "(\(ends.joined(separator: ", ")))"
+        let bound: String
+        if cols.count == 1 {
+            bound = "  SELECT MAX(\(cols[0])) INTO \(ends[0]) FROM \(q(table));"
+        } else {
+            bound = "  SELECT \(order) INTO \(ends.joined(separator: ", ")) FROM \(q(table)) ORDER BY \(cols.map { "\($0) DESC" }.joined(separator: ", ")) LIMIT 1;"
+        }
         let select: String
         if cols.count == 1 {
-            select = "    SELECT MAX(s.\(cols[0])) INTO \(his[0]) FROM (\n      SELECT \(cols[0]) FROM \(q(table)) WHERE NOT started OR \(row) > \(loRow) ORDER BY \(order) LIMIT \(context.batchSize)\n    ) s;"
+            select = "    SELECT MAX(s.\(cols[0])) INTO \(his[0]) FROM (\n      SELECT \(cols[0]) FROM \(q(table)) WHERE (NOT started OR \(row) > \(loRow)) AND \(row) <= \(endRow) ORDER BY \(order) LIMIT \(context.batchSize)\n    ) s;"
         } else {
             select = "    SET \(his.map { "\($0) = NULL" }.joined(separator: ", "));\n"
                 + "    SELECT \(cols.map { "s.\($0)" }.joined(separator: ", ")) INTO \(his.joined(separator: ", ")) FROM (\n"
-                + "      SELECT \(order) FROM \(q(table)) WHERE NOT started OR \(row) > \(loRow) ORDER BY \(order) LIMIT \(context.batchSize)\n"
+                + "      SELECT \(order) FROM \(q(table)) WHERE (NOT started OR \(row) > \(loRow)) AND \(row) <= \(endRow) ORDER BY \(order) LIMIT \(context.batchSize)\n"
                 + "    ) s ORDER BY \(cols.map { "s.\($0) DESC" }.joined(separator: ", ")) LIMIT 1;"
         }
         let body = """
@@ -165,6 +173,8 @@ struct MySQLBuilder: Sendable {
         CREATE PROCEDURE \(procedure)()
         BEGIN
         \(declare)  DECLARE started BOOLEAN DEFAULT FALSE;
+          -- The last key present now bounds the loop: rows inserted later are filled by the sync triggers.
+        \(bound)
           batches: LOOP
         \(select)
             IF \(his[0]) IS NULL THEN
@@ -180,7 +190,7 @@ struct MySQLBuilder: Sendable {
         CALL \(procedure)();
         DROP PROCEDURE IF EXISTS \(procedure);
         """
-        var note = comment + "\nBatched, resumable, idempotent: keyset over \(key.columns.joined(separator: ", ")); autocommit commits each batch.\nNeeds the mysql client (DELIMITER). The procedure is dropped again, so the schema is unchanged."
+        var note = comment + "\nBatched, resumable, idempotent: keyset over \(key.columns.joined(separator: ", ")) up to the last key present when it starts\n(so it ends under continuous inserts); autocommit commits each batch.\nNeeds the mysql client (DELIMITER). The procedure is dropped again, so the schema is unchanged."
         if key.assumed { note += "\nThe base schema names no primary key for \(table): the batches walk column `id`." }
         return [
             SQLStatement("SET SESSION innodb_lock_wait_timeout = \(max(1, context.spec.runner.lockTimeout.seconds));"),

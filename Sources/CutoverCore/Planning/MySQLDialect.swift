@@ -29,7 +29,8 @@ public struct MySQLDialect: SQLDialect {
             return [dropIndex(name.value, table: table.value, change: i, b)]
         case .addForeignKey(let name, let table, let columns, let references, let onDelete):
             return [addForeignKey(table.value, name.value, columns.map(\.value), references.table.value, references.columns.map(\.value),
-                                  onDelete: onDelete, change: i, b)]
+                                  onDelete: onDelete, change: i, b),
+                    orphanCheck(table.value, name.value, columns.map(\.value), references.table.value, references.columns.map(\.value), change: i, b)]
         case .addCheck(let name, let table, let expression):
             return [addCheck(table.value, name.value, expression.value, change: i, b)]
         case .addUnique(let name, let table, let columns):
@@ -48,7 +49,7 @@ public struct MySQLDialect: SQLDialect {
         let name = column.name.value
         let type = column.type.value
         let volatile = column.defaultValue.map { SQLTypeFacts.isVolatileDefault($0.value) } ?? false
-        let simple = (column.nullable || column.defaultValue != nil) && !volatile
+        let simple = (column.nullable || column.defaultValue != nil) && !volatile && up == nil
         var steps: [StepDraft] = []
         let down = [SQLStatement(b.dropColumn(table, name))]
         if simple {
@@ -58,17 +59,22 @@ public struct MySQLDialect: SQLDialect {
         } else {
             steps.append(StepDraft(.expand, slug: "add_column \(table) \(name)", title: "add column \(table).\(name) (nullable until backfilled)", change: change,
                                    up: [SQLStatement(b.addColumn(table, name, b.definition(type: type, nullable: true, defaultValue: nil)),
-                                                     comment: volatile ? "The default is evaluated per row: add the column without it, backfill, then set the final definition."
+                                                     comment: up != nil ? "Filled with the spec's up: add nullable without a default, triggers fill rows the old version writes, the backfill fills existing rows."
+                                                              : volatile ? "The default is evaluated per row: add the column without it, backfill, then set the final definition."
                                                                        : "NOT NULL without a default: add nullable, backfill in batches, then MODIFY to NOT NULL.")],
                                    down: down))
+            if let up {
+                steps += fillTriggers(table, name, value: up, who: "the old app version", change: change, b)
+            }
             let fill = up ?? column.defaultValue?.value ?? "NULL"
             steps.append(StepDraft(.backfill, slug: "\(table) \(name)", title: "backfill \(table).\(name)", change: change,
                                    up: b.backfill(table: table, column: name, assignments: "\(b.q(name)) = (\(fill))", pending: "\(b.q(name)) IS NULL",
                                                   comment: "Fill existing rows of \(table).\(name)."),
                                    down: [.note("Nothing to undo: data only, in a column that an earlier step's down drops."), SQLStatement("DO 0;")],
                                    transactional: false))
+            if column.nullable && column.defaultValue == nil { return steps + constraintSteps(table, column, change: change, b) }
             let condition = column.nullable ? "column_default IS NULL" : "is_nullable = 'YES'"
-            steps.append(StepDraft(.backfill, slug: "\(table) \(name) \(column.nullable ? "default" : "not_null")",
+            steps.append(StepDraft(.complete, slug: "\(table) \(name) \(column.nullable ? "default" : "not_null")",
                                    title: column.nullable ? "set the default of \(table).\(name)" : "set NOT NULL on \(table).\(name) (in-place rebuild, DML allowed)",
                                    change: change,
                                    up: [SQLStatement(b.modify(table, name, type: type, nullable: column.nullable, defaultValue: column.defaultValue?.value, condition: condition),
@@ -76,6 +82,13 @@ public struct MySQLDialect: SQLDialect {
                                    down: [SQLStatement(b.modify(table, name, type: type, nullable: true, defaultValue: nil,
                                                                 condition: column.nullable ? "column_default IS NOT NULL" : "is_nullable = 'NO'"))]))
         }
+        return steps + constraintSteps(table, column, change: change, b)
+    }
+
+    /// unique / check / references of an added column, as the same steps as the table-level operations.
+    func constraintSteps(_ table: String, _ column: ColumnDefinition, change: Int, _ b: MySQLBuilder) -> [StepDraft] {
+        let name = column.name.value
+        var steps: [StepDraft] = []
         if column.unique {
             steps.append(addUnique(table, b.n.fit("\(table)_\(name)_key"), [name], change: change, b))
         }
@@ -84,8 +97,25 @@ public struct MySQLDialect: SQLDialect {
         }
         if let ref = column.references {
             steps.append(addForeignKey(table, b.n.fit("\(table)_\(name)_fkey"), [name], ref.table.value, [ref.column.value], onDelete: ref.onDelete, change: change, b))
+            steps.append(orphanCheck(table, b.n.fit("\(table)_\(name)_fkey"), [name], ref.table.value, [ref.column.value], change: change, b))
         }
         return steps
+    }
+
+    /// Triggers that fill `column` with `value` (an expression over the row) when a write leaves it NULL,
+    /// from expand until contract: the app version that does not know the column keeps working, and
+    /// its rows are complete for the other one.
+    func fillTriggers(_ table: String, _ column: String, value: String, who: String, change: Int, _ b: MySQLBuilder) -> [StepDraft] {
+        let qc = b.q(column)
+        let set = "NEW.\(qc) = COALESCE(NEW.\(qc), \(b.rowExpression(value, table: table, prefix: "NEW", extra: [column])))"
+        let sync = b.triggers(table: table, column: column, insertSet: set, updateSet: set,
+                              comment: "Rows \(who) writes leave `\(column)` NULL: fill it with the spec's expression (until contract).")
+        return [
+            StepDraft(.expand, slug: "sync \(table) \(column)", title: "fill \(table).\(column) on writes of \(who) with triggers", change: change,
+                      up: sync, down: b.dropTriggers(table: table, column: column)),
+            StepDraft(.contract, slug: "unsync \(table) \(column)", title: "drop the triggers that fill \(table).\(column)", change: change,
+                      up: b.dropTriggers(table: table, column: column), down: sync),
+        ]
     }
 
     // MARK: dropColumn
@@ -108,6 +138,10 @@ public struct MySQLDialect: SQLDialect {
                                    up: [SQLStatement(b.modify(table, column, type: info.type, nullable: true, defaultValue: nil, condition: "is_nullable = 'NO'"),
                                                      comment: "The column is going away: new app versions stop writing it, so it must accept NULL first (INPLACE rebuild, DML allowed).")],
                                    down: restore, transactional: false))
+        }
+        if let down {
+            // The new version stops writing the column; rows it writes get the spec's down so the old version reads them complete.
+            steps += fillTriggers(table, column, value: down, who: "the new app version", change: change, b)
         }
         let checks = context.constraints(on: table, column: column).filter { $0.kind == .check }
         var restoreChecks: [SQLStatement] = []
@@ -181,7 +215,7 @@ public struct MySQLDialect: SQLDialect {
                                transactional: false))
         let notNull = info.map { !$0.nullable } ?? false
         if notNull {
-            steps.append(StepDraft(.backfill, slug: "\(table) \(to) not_null", title: "set NOT NULL on \(table).\(to) (in-place rebuild, DML allowed)", change: change,
+            steps.append(StepDraft(.complete, slug: "\(table) \(to) not_null", title: "set NOT NULL on \(table).\(to) (in-place rebuild, DML allowed)", change: change,
                                    up: [SQLStatement(b.modify(table, to, type: info?.type, nullable: false, defaultValue: nil, condition: "is_nullable = 'YES'"),
                                                      comment: "The old column is NOT NULL: so is the new one (the insert trigger fills it for old-app inserts).")],
                                    down: [SQLStatement(b.modify(table, to, type: info?.type, nullable: true, defaultValue: nil, condition: "is_nullable = 'NO'"))]))
@@ -338,7 +372,7 @@ public struct MySQLDialect: SQLDialect {
                        onDelete: ReferentialAction, change: Int, _ b: MySQLBuilder) -> StepDraft {
         let ddl = "ALTER TABLE \(b.q(table)) ADD CONSTRAINT \(b.q(name)) FOREIGN KEY (\(b.n.quoteList(columns))) REFERENCES \(b.q(refTable)) (\(b.n.quoteList(refColumns))) ON DELETE \(onDelete.sql), ALGORITHM=INPLACE, LOCK=NONE"
         let condition = ["constraint_name = \(b.lit(name))", "constraint_type = 'FOREIGN KEY'"]
-        return StepDraft(.expand, slug: "add_foreign_key \(name)", title: "add foreign key \(name) on \(table) in place (existing rows not checked)", change: change,
+        return StepDraft(.complete, slug: "add_foreign_key \(name)", title: "add foreign key \(name) on \(table) in place (existing rows not checked)", change: change,
                          up: [SQLStatement("SET SESSION foreign_key_checks = 0;",
                                            comment: "MySQL adds a foreign key in place (LOCK=NONE) only with foreign_key_checks=0, and then never checks existing\nrows (there is no VALIDATE): like PostgreSQL NOT VALID forever. Check for orphans separately (verify phase)."),
                               SQLStatement(b.guarded(ddl, whenFound: false, in: .tableConstraints, table: table, condition)),
@@ -349,9 +383,37 @@ public struct MySQLDialect: SQLDialect {
                                              comment: "MySQL created an index of the same name for the columns when none covered them: drop it too.")])
     }
 
+    /// The check MySQL's in-place foreign key skips (it never validates existing rows): fails the
+    /// verify Job, naming the key, when a child row points at no parent. MATCH SIMPLE: a row with a
+    /// NULL in the key columns is not checked, as MySQL does not check it either.
+    func orphanCheck(_ table: String, _ name: String, _ columns: [String], _ refTable: String, _ refColumns: [String],
+                     change: Int, _ b: MySQLBuilder) -> StepDraft {
+        let procedure = b.q(b.context.derived.procedure("orphans", table: table, column: name))
+        let notNull = columns.map { "c.\(b.q($0)) IS NOT NULL" }.joined(separator: " AND ")
+        let join = zip(columns, refColumns).map { "p.\(b.q($1)) = c.\(b.q($0))" }.joined(separator: " AND ")
+        let message = "orphan rows in \(table) for foreign key \(name): fix or delete them, then re-run verify"
+        let body = """
+        DROP PROCEDURE IF EXISTS \(procedure);
+        DELIMITER ;;
+        CREATE PROCEDURE \(procedure)()
+        BEGIN
+          IF EXISTS (SELECT 1 FROM \(b.q(table)) c WHERE \(notNull)
+                       AND NOT EXISTS (SELECT 1 FROM \(b.q(refTable)) p WHERE \(join))) THEN
+            SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = \(b.lit(message));
+          END IF;
+        END;;
+        DELIMITER ;
+        CALL \(procedure)();
+        DROP PROCEDURE IF EXISTS \(procedure);
+        """
+        return StepDraft(.verify, slug: "orphans \(name)", title: "check that no row of \(table) breaks foreign key \(name)", change: change,
+                         up: [SQLStatement(body, comment: "MySQL never validated the rows that existed when the key was added in place: look for orphans now.\nNeeds the mysql client (DELIMITER). The procedure is dropped again, so the schema is unchanged.")],
+                         down: [.note("Nothing to undo: a read-only check."), SQLStatement("DO 0;")], transactional: false)
+    }
+
     func addCheck(_ table: String, _ name: String, _ expression: String, change: Int, _ b: MySQLBuilder) -> StepDraft {
         let condition = ["constraint_name = \(b.lit(name))", "constraint_type = 'CHECK'"]
-        return StepDraft(.expand, slug: "add_check \(name)", title: "add check \(name) on \(table) (NOT ONLINE on MySQL: table copy, writes blocked)", change: change,
+        return StepDraft(.complete, slug: "add_check \(name)", title: "add check \(name) on \(table) (NOT ONLINE on MySQL: table copy, writes blocked)", change: change,
                          up: [SQLStatement(b.guarded("ALTER TABLE \(b.q(table)) ADD CONSTRAINT \(b.q(name)) CHECK (\(expression)), ALGORITHM=COPY, LOCK=SHARED",
                                                      whenFound: false, in: .tableConstraints, table: table, condition),
                                            comment: "NOT ONLINE: adding a CHECK constraint is ALGORITHM=COPY on MySQL 8 (INPLACE/INSTANT are refused):\nthe table is copied and writes are blocked for the duration. MySQL has no NOT VALID.")],
@@ -361,7 +423,7 @@ public struct MySQLDialect: SQLDialect {
 
     func addUnique(_ table: String, _ name: String, _ columns: [String], change: Int, _ b: MySQLBuilder) -> StepDraft {
         let implicit = b.context.implicitIndexes(coveredBy: columns, on: table)
-        return StepDraft(.expand, slug: "add_unique \(name)", title: "add unique index \(name) on \(table) in place", change: change,
+        return StepDraft(.complete, slug: "add_unique \(name)", title: "add unique index \(name) on \(table) in place", change: change,
                   up: [SQLStatement(b.addIndex(table, name, unique: true, columns: b.n.quoteList(columns), replacing: implicit),
                                     comment: "A unique index built in place is MySQL's unique constraint (no separate USING INDEX step)."
                                         + (implicit.isEmpty ? "" : "\nIt covers a foreign key whose index the server created by itself: that index is dropped with it."))],

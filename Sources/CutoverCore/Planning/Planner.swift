@@ -13,6 +13,7 @@ public struct Planner: Planning {
         if spec.strategy == .blueGreen {
             drafts += dialect.blueGreen(context: context)
         } else {
+            if let preflight = Preflight(context: context).draft() { drafts.append(preflight) }
             for change in spec.changes {
                 drafts += dialect.lower(change, context: context)
                 context.apply(change.operation)
@@ -49,7 +50,10 @@ public struct Planner: Planning {
             used.insert(slug)
             // A COMMIT inside a DO block (batched backfill) or a CONCURRENTLY build cannot run in a transaction.
             let texts = (draft.up + draft.down).map(\.text)
-            let transactional = draft.transactional && !texts.contains { $0.contains("\n    COMMIT;") || $0.contains("CONCURRENTLY") }
+            // Nor can a NOT VALID constraint and its VALIDATE share one: the scan would run under the ADD's ACCESS EXCLUSIVE lock.
+            let addsAndValidates = texts.contains { $0.contains("NOT VALID") } && texts.contains { $0.contains("VALIDATE CONSTRAINT") }
+            let transactional = draft.transactional && !addsAndValidates
+                && !texts.contains { $0.contains("\n    COMMIT;") || $0.contains("CONCURRENTLY") }
             steps.append(PlanStep(number: number, phase: draft.phase, slug: slug, title: draft.title, changeIndex: draft.changeIndex,
                                   side: draft.side, up: SQLScript(draft.up), down: SQLScript(draft.down), reversible: draft.reversible,
                                   transactional: transactional, unchecked: draft.unchecked))

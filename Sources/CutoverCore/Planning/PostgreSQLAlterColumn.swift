@@ -61,19 +61,19 @@ struct PostgreSQLAlterColumn {
             if nullable, info?.nullable != true {
                 steps.append(StepDraft(.expand, slug: "relax \(table) \(column)", title: "let \(table).\(column) accept NULL", change: change,
                                        up: [b.dropNotNull(table, column, reason: "metadata-only, and a no-op when the column is already nullable")],
-                                       down: [.note("Rows with NULL written meanwhile make this fail: fill them first.")]
+                                       down: [b.refuseNulls(table, column)]
                                         + b.enforceNotNull(table, column, checkName: b.context.derived.notNullCheck(table: table, column: column))))
             } else if !nullable, info?.nullable != false {
+                let dialect = PostgreSQLDialect()
                 if let up = alter.up?.value {
+                    steps += dialect.fillTrigger(table, column, value: up, who: "the old app version", change: change, b)
                     steps.append(StepDraft(.backfill, slug: "\(table) \(column)", title: "fill NULLs of \(table).\(column)", change: change,
                                            up: b.backfill(table: table, assignments: "\(b.q(column)) = (\(up))", pending: "\(b.q(column)) IS NULL",
                                                           comment: "Fill rows where \(table).\(column) is NULL (the spec's up expression)."),
                                            down: [.note("Nothing to undo: data only (the filled values stay valid for the nullable column).")],
                                            transactional: false))
                 }
-                steps.append(StepDraft(.backfill, slug: "\(table) \(column) not_null", title: "set NOT NULL on \(table).\(column)", change: change,
-                                       up: b.enforceNotNull(table, column, checkName: b.context.derived.notNullCheck(table: table, column: column)),
-                                       down: [b.dropNotNull(table, column, reason: "reverts this pair's own SET NOT NULL; a no-op when already nullable")]))
+                steps += dialect.notNullSteps(table, column, slug: "\(table) \(column) not_null", change: change, b)
             }
         }
         return steps
@@ -116,7 +116,7 @@ struct PostgreSQLAlterColumn {
                                               comment: "Copy \(column) into the \(type) column for existing rows."),
                                down: [.note("Nothing to undo: data only, in a column that an earlier step's down drops.")], transactional: false))
         if notNull {
-            steps.append(StepDraft(.backfill, slug: "\(table) \(column)_new not_null", title: "set NOT NULL on \(table).\(copy)", change: change,
+            steps.append(StepDraft(.complete, slug: "\(table) \(column)_new not_null", title: "set NOT NULL on \(table).\(copy)", change: change,
                                    up: b.enforceNotNull(table, copy, checkName: derived.notNullCheck(table: table, column: "\(column)_new")),
                                    down: [b.dropNotNull(table, copy, reason: "reverts this pair's SET NOT NULL; a no-op when nullable")]))
         }

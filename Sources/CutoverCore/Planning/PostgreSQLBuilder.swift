@@ -59,17 +59,31 @@ struct PostgreSQLBuilder: Sendable {
 
     // MARK: NOT NULL without a long lock
 
-    /// CHECK NOT VALID + VALIDATE (one DO), SET NOT NULL, drop the temporary check: the compact form.
+    /// CHECK NOT VALID, VALIDATE, SET NOT NULL, drop the temporary check: the compact form. The add and the
+    /// VALIDATE are separate statements (two DO blocks), so under `psql -f` each commits on its own and the
+    /// scan runs under SHARE UPDATE EXCLUSIVE, not under the ADD's ACCESS EXCLUSIVE; the planner runs a
+    /// step holding both outside a transaction (Flyway, Liquibase).
     func enforceNotNull(_ table: String, _ column: String, checkName: String) -> [SQLStatement] {
         let check = "ALTER TABLE \(q(table)) ADD CONSTRAINT \(q(checkName)) CHECK (\(q(column)) IS NOT NULL) NOT VALID;"
-        let body = "  IF NOT \(columnExists(table, column, extra: " AND attnotnull"))\n     AND NOT \(constraintExists(table, checkName)) THEN\n    \(check)\n  END IF;\n"
-            + "  IF \(constraintExists(table, checkName)) THEN\n    ALTER TABLE \(q(table)) VALIDATE CONSTRAINT \(q(checkName));\n  END IF;"
+        let add = "  IF NOT \(columnExists(table, column, extra: " AND attnotnull"))\n     AND NOT \(constraintExists(table, checkName)) THEN\n    \(check)\n  END IF;"
+        let validate = "  IF \(constraintExists(table, checkName)) THEN\n    ALTER TABLE \(q(table)) VALIDATE CONSTRAINT \(q(checkName));\n  END IF;"
         return [
-            SQLStatement(doBlock(body), comment: "Set NOT NULL without a long ACCESS EXCLUSIVE scan: CHECK NOT VALID, VALIDATE, SET NOT NULL, drop the check."),
+            SQLStatement(doBlock(add), comment: "Set NOT NULL without a long ACCESS EXCLUSIVE scan: CHECK NOT VALID (committed at once), VALIDATE, SET NOT NULL, drop the check."),
+            SQLStatement(doBlock(validate)),
             SQLStatement("ALTER TABLE \(q(table)) ALTER COLUMN \(q(column)) SET NOT NULL;", suppressions: setNotNull()),
             SQLStatement("ALTER TABLE \(q(table)) DROP CONSTRAINT IF EXISTS \(q(checkName));",
                          suppressions: .rules(["ban-drop-constraint"], "drops only the temporary NOT NULL check added above")),
         ]
+    }
+
+    /// A rollback that re-imposes NOT NULL on a column the new version may have left NULL: refuse it
+    /// before it changes anything, naming the column, instead of failing halfway in VALIDATE.
+    func refuseNulls(_ table: String, _ column: String) -> SQLStatement {
+        let message = "cutover rollback refused: \(table).\(column) has rows with NULL, written while it accepted NULL; "
+            + "fill them (give the change a down expression) and run the rollback again"
+        return SQLStatement(guarded("\(columnExists(table, column)) AND EXISTS (SELECT 1 FROM \(q(table)) WHERE \(q(column)) IS NULL)",
+                                    ["RAISE EXCEPTION \(lit(message));"]),
+                            comment: "Checked before anything changes: NOT NULL cannot come back while rows hold NULL.")
     }
 
     func addNotValidCheck(_ table: String, name: String, expression: String) -> String {
@@ -120,23 +134,29 @@ struct PostgreSQLBuilder: Sendable {
         let cols = key.columns.map(q)
         let los = key.columns.indices.map { "lo_\($0 + 1)" }
         let his = key.columns.indices.map { "hi_\($0 + 1)" }
+        let ends = key.columns.indices.map { "end_\($0 + 1)" }
         let declare = key.columns.indices.map { i in
-            "  \(los[i]) \(q(table)).\(cols[i])%TYPE;\n  \(his[i]) \(q(table)).\(cols[i])%TYPE;"
+            "  \(los[i]) \(q(table)).\(cols[i])%TYPE;\n  \(his[i]) \(q(table)).\(cols[i])%TYPE;\n  \(ends[i]) \(q(table)).\(cols[i])%TYPE;"
         }.joined(separator: "\n")
         let row = "(\(cols.joined(separator: ", ")))"
         let loRow = "(\(los.joined(separator: ", ")))"
         let hiRow = "(\(his.joined(separator: ", ")))"
         let order = cols.joined(separator: ", ")
         let orderDesc = cols.map { "s.\($0) DESC" }.joined(separator: ", ")
+        let endRow = "(\(ends.joined(separator: ", ")))"
         let body = """
         DO $cutover$
         DECLARE
         \(declare)
           started boolean := false;
         BEGIN
+          -- The last key present now bounds the loop: rows inserted later are filled by the sync triggers.
+          SELECT \(cols.map { "s.\($0)" }.joined(separator: ", ")) INTO \(ends.joined(separator: ", ")) FROM (
+            SELECT \(order) FROM \(q(table)) ORDER BY \(cols.map { "\($0) DESC" }.joined(separator: ", ")) LIMIT 1
+          ) s;
           LOOP
             SELECT \(cols.map { "s.\($0)" }.joined(separator: ", ")) INTO \(his.joined(separator: ", ")) FROM (
-              SELECT \(order) FROM \(q(table)) WHERE NOT started OR \(row) > \(loRow) ORDER BY \(order) LIMIT \(context.batchSize)
+              SELECT \(order) FROM \(q(table)) WHERE (NOT started OR \(row) > \(loRow)) AND \(row) <= \(endRow) ORDER BY \(order) LIMIT \(context.batchSize)
             ) s ORDER BY \(orderDesc) LIMIT 1;
             EXIT WHEN NOT FOUND;
             UPDATE \(q(table)) SET \(assignments)
@@ -148,7 +168,7 @@ struct PostgreSQLBuilder: Sendable {
         END
         $cutover$;
         """
-        var note = comment + "\nBatched, resumable, idempotent: keyset over \(key.columns.joined(separator: ", ")), one COMMIT per batch (psql -f runs DO outside a transaction block)."
+        var note = comment + "\nBatched, resumable, idempotent: keyset over \(key.columns.joined(separator: ", ")) up to the last key present when it starts\n(so it ends under continuous inserts), one COMMIT per batch (psql -f runs DO outside a transaction block)."
         if key.assumed { note += "\nThe base schema names no primary key for \(table): the batches walk column \"id\"." }
         return [
             SQLStatement("SET statement_timeout = \(lit(LoweringContext.postgresDuration(context.backfillBudget)));",

@@ -57,32 +57,44 @@ public struct PostgreSQLDialect: SQLDialect {
         let lints = b.typeLints(column.type.value, reason: "the column type is the one the spec asks for (a type preference, not a locking hazard)")
         let volatile = column.defaultValue.map { SQLTypeFacts.isVolatileDefault($0.value) } ?? false
         let constantDefault = column.defaultValue != nil && !volatile
-        // One metadata-only statement: nullable, or NOT NULL with a constant default.
-        let simple = column.nullable || constantDefault
+        // One metadata-only statement: nullable, or NOT NULL with a constant default, and no `up` to fill rows with.
+        let simple = (column.nullable || constantDefault) && upValue == nil
         var steps: [StepDraft] = []
         let slug = "add_column \(table) \(name)"
-        if simple && !volatile {
+        if simple {
             steps.append(StepDraft(.expand, slug: slug, title: "add column \(table).\(name)", change: change,
                                    up: [SQLStatement(b.addColumn(table, name, columnDefinition(column, withDefault: true, notNull: !column.nullable)),
                                                      suppressions: lints)],
                                    down: [b.dropAddedColumn(table, name)]))
         } else {
-            var up = [SQLStatement(b.addColumn(table, name, column.type.value),
-                                   comment: volatile ? "The default is volatile (evaluated per row): add the column without it, set it for new rows, backfill existing rows in batches."
-                                                     : "NOT NULL without a default: add nullable, backfill in batches, then enforce NOT NULL without a long lock.",
-                                   suppressions: lints)]
-            if volatile, let value = column.defaultValue {
+            let why = upValue != nil
+                ? "Filled with the spec's up: add nullable without a default, a trigger fills rows the old version writes, the backfill fills existing rows."
+                : volatile ? "The default is volatile (evaluated per row): add the column without it, set it for new rows, backfill existing rows in batches."
+                           : "NOT NULL without a default: add nullable, backfill in batches, then enforce NOT NULL without a long lock."
+            var up = [SQLStatement(b.addColumn(table, name, column.type.value), comment: why, suppressions: lints)]
+            // With `up`, the default is set in complete: until then the trigger, not a default, fills what the old version leaves out.
+            if volatile, upValue == nil, let value = column.defaultValue {
                 up.append(SQLStatement("ALTER TABLE \(b.q(table)) ALTER COLUMN \(b.q(name)) SET DEFAULT \(value.value);",
                                        suppressions: .rules(["prefer-robust-stmts"], "SET DEFAULT is metadata-only and naturally idempotent")))
             }
             steps.append(StepDraft(.expand, slug: slug, title: "add column \(table).\(name) (nullable until backfilled)", change: change,
                                    up: up, down: [b.dropAddedColumn(table, name)]))
+            if let upValue {
+                steps += fillTrigger(table, name, value: upValue, who: "the old app version", change: change, b)
+            }
             let fill = upValue ?? column.defaultValue?.value ?? "NULL"
             steps.append(StepDraft(.backfill, slug: "\(table) \(name)", title: "backfill \(table).\(name)", change: change,
                                    up: b.backfill(table: table, assignments: "\(b.q(name)) = (\(fill))", pending: "\(b.q(name)) IS NULL",
                                                   comment: "Fill existing rows of \(table).\(name)."),
                                    down: [.note("Nothing to undo: the backfill only wrote data into a column that an earlier step's down drops.")],
                                    transactional: false))
+            if upValue != nil, let value = column.defaultValue {
+                steps.append(StepDraft(.complete, slug: "default \(table) \(name)", title: "set the default of \(table).\(name)", change: change,
+                                       up: [SQLStatement("ALTER TABLE \(b.q(table)) ALTER COLUMN \(b.q(name)) SET DEFAULT \(value.value);",
+                                                         suppressions: .rules(["prefer-robust-stmts"], "SET DEFAULT is metadata-only and naturally idempotent"))],
+                                       down: [SQLStatement("ALTER TABLE \(b.q(table)) ALTER COLUMN \(b.q(name)) DROP DEFAULT;",
+                                                           suppressions: .rules(["ban-drop-default", "prefer-robust-stmts"], "removes only the default this pair's up set"))]))
+            }
             if !column.nullable {
                 steps += notNullSteps(table, name, slug: "\(table) \(name)", change: change, b)
             }
@@ -91,22 +103,39 @@ public struct PostgreSQLDialect: SQLDialect {
         return steps
     }
 
-    /// The four backfill-phase steps that make a filled column NOT NULL (reference 01: check, validate, set, drop check).
+    /// A trigger that fills `column` with `value` (an expression over the row) when a write leaves it NULL,
+    /// from expand until contract: the app version that does not know the column keeps working, and
+    /// its rows are complete for the other one.
+    func fillTrigger(_ table: String, _ column: String, value: String, who: String, change: Int, _ b: PostgreSQLBuilder) -> [StepDraft] {
+        let trigger = b.context.derived.syncTrigger(table: table, column: column)
+        let qc = b.q(column)
+        let body = "  IF NEW.\(qc) IS NULL THEN\n    NEW.\(qc) := (\(b.rowExpression(value, table: table, prefix: "NEW", extra: [column])));\n  END IF;"
+        let sync = b.syncTrigger(table: table, name: trigger, body: body,
+                                 comment: "Rows \(who) writes leave \"\(column)\" NULL: fill it with the spec's expression (until contract).")
+        return [
+            StepDraft(.expand, slug: "sync \(table) \(column)", title: "fill \(table).\(column) on writes of \(who) with a trigger", change: change,
+                      up: sync, down: b.dropSyncTrigger(table: table, name: trigger)),
+            StepDraft(.contract, slug: "unsync \(table) \(column)", title: "drop the trigger that fills \(table).\(column)", change: change,
+                      up: b.dropSyncTrigger(table: table, name: trigger), down: sync),
+        ]
+    }
+
+    /// The four complete-phase steps, each its own transaction, that make a filled column NOT NULL (reference 01: check, validate, set, drop check).
     func notNullSteps(_ table: String, _ column: String, slug: String, change: Int, _ b: PostgreSQLBuilder) -> [StepDraft] {
         let check = b.context.derived.notNullCheck(table: table, column: column)
         let checkDefinition = "CHECK (\(b.q(column)) IS NOT NULL)"
         let add = b.addNotValidCheck(table, name: check, expression: "\(b.q(column)) IS NOT NULL")
         return [
-            StepDraft(.backfill, slug: "\(slug) check", title: "NOT NULL check on \(table).\(column) (NOT VALID)", change: change,
+            StepDraft(.complete, slug: "\(slug) check", title: "NOT NULL check on \(table).\(column) (NOT VALID)", change: change,
                       up: [SQLStatement(add)],
                       down: [b.dropConstraint(table, check, reason: "drops only the temporary NOT NULL check that this pair's up added")]),
-            StepDraft(.backfill, slug: "\(slug) validate", title: "validate the NOT NULL check on \(table).\(column)", change: change,
+            StepDraft(.complete, slug: "\(slug) validate", title: "validate the NOT NULL check on \(table).\(column)", change: change,
                       up: [b.validate(table, check, reason: "VALIDATE of an already valid constraint is a no-op, so a re-run is harmless")],
                       down: [b.unvalidate(table, check, addDefinition: checkDefinition)]),
-            StepDraft(.backfill, slug: "\(slug) set_not_null", title: "set NOT NULL on \(table).\(column)", change: change,
+            StepDraft(.complete, slug: "\(slug) set_not_null", title: "set NOT NULL on \(table).\(column)", change: change,
                       up: [SQLStatement("ALTER TABLE \(b.q(table)) ALTER COLUMN \(b.q(column)) SET NOT NULL;", suppressions: b.setNotNull())],
                       down: [b.dropNotNull(table, column, reason: "reverts this pair's own SET NOT NULL; DROP NOT NULL is a no-op when already nullable")]),
-            StepDraft(.backfill, slug: "\(slug) drop_check", title: "drop the temporary NOT NULL check on \(table).\(column)", change: change,
+            StepDraft(.complete, slug: "\(slug) drop_check", title: "drop the temporary NOT NULL check on \(table).\(column)", change: change,
                       up: [b.dropConstraint(table, check, reason: "the temporary check is redundant now that the column is NOT NULL")],
                       down: [SQLStatement(add),
                              b.validate(table, check, reason: "VALIDATE is a no-op on a valid constraint; the column is NOT NULL so the scan finds nothing")]),
@@ -138,10 +167,10 @@ public struct PostgreSQLDialect: SQLDialect {
         let add = b.guarded("NOT \(b.constraintExists(table, name))",
                             ["ALTER TABLE \(b.q(table)) ADD CONSTRAINT \(b.q(name)) \(definition) NOT VALID;"])
         return [
-            StepDraft(.expand, slug: "\(kind) \(name)", title: "add \(what) \(name) on \(table) (NOT VALID)", change: change,
+            StepDraft(.complete, slug: "\(kind) \(name)", title: "add \(what) \(name) on \(table) (NOT VALID)", change: change,
                       up: [SQLStatement(add, comment: "ADD CONSTRAINT has no IF NOT EXISTS: guard on pg_constraint. NOT VALID: no scan under the lock.")],
                       down: [b.dropConstraint(table, name)]),
-            StepDraft(.expand, slug: "validate \(name)", title: "validate \(what) \(name) on \(table)", change: change,
+            StepDraft(.complete, slug: "validate \(name)", title: "validate \(what) \(name) on \(table)", change: change,
                       up: [b.validate(table, name, reason: "VALIDATE takes SHARE UPDATE EXCLUSIVE (no write block) and is a no-op on a valid constraint")],
                       down: [b.unvalidate(table, name, addDefinition: definition)]),
         ]
@@ -154,9 +183,9 @@ public struct PostgreSQLDialect: SQLDialect {
         var down = [b.dropConstraint(table, name)]
         down[0].comment = "Dropping the constraint drops its index too, so the down rebuilds the bare index (the state before the up)."
         return [
-            StepDraft(.expand, slug: "add_unique \(name) index", title: "build unique index \(name) on \(table) concurrently", change: change,
+            StepDraft(.complete, slug: "add_unique \(name) index", title: "build unique index \(name) on \(table) concurrently", change: change,
                       up: build, down: [b.dropIndexConcurrently(name)], transactional: false),
-            StepDraft(.expand, slug: "add_unique \(name)", title: "attach unique constraint \(name) on \(table) using its index", change: change,
+            StepDraft(.complete, slug: "add_unique \(name)", title: "attach unique constraint \(name) on \(table) using its index", change: change,
                       up: [SQLStatement(attach, comment: "Attach the prebuilt unique index as a constraint (brief ACCESS EXCLUSIVE, no scan). The index keeps its name.")],
                       down: down + build, transactional: false),
         ]
@@ -176,6 +205,10 @@ public struct PostgreSQLDialect: SQLDialect {
                                                      suppressions: b.dropNotNull(table, column, reason: "metadata-only, and DROP NOT NULL is a no-op when the column is already nullable").suppressions)],
                                    down: restoreNotNull(table, column, refill: down, b)))
         }
+        if let down {
+            // The new version stops writing the column; rows it writes get the spec's down so the old version reads them complete.
+            steps += fillTrigger(table, column, value: down, who: "the new app version", change: change, b)
+        }
         steps.append(StepDraft(.contract, slug: "quarantine \(table) \(column)", title: "quarantine column \(table).\(column) as \(quarantine)", change: change,
                                up: [SQLStatement(b.renameColumn(table, from: column, to: quarantine),
                                                  comment: "Quarantine instead of DROP: rename to _cutover_<migration>_<column>; the data stays for rollback.\n(RENAME inside DO: squawk's renaming-column does not see it; safe because contract runs after every app version stopped using the column.)")],
@@ -193,7 +226,8 @@ public struct PostgreSQLDialect: SQLDialect {
             statements += b.backfill(table: table, assignments: "\(b.q(column)) = (\(refill))", pending: "\(b.q(column)) IS NULL",
                                      comment: "Refill rows written while the column was nullable (the spec's down expression).")
         } else {
-            statements.append(.note("No down expression in the spec: restoring NOT NULL fails if rows with NULL were written meanwhile."))
+            statements.append(.note("No down expression in the spec: restoring NOT NULL is refused while rows with NULL exist."))
+            statements.append(b.refuseNulls(table, column))
         }
         return statements + b.enforceNotNull(table, column, checkName: b.context.derived.notNullCheck(table: table, column: column))
     }
@@ -260,7 +294,7 @@ public struct PostgreSQLDialect: SQLDialect {
                                down: [.note("Nothing to undo: data only, in a column that an earlier step's down drops.")], transactional: false))
         let notNull = info.map { !$0.nullable } ?? false
         if notNull {
-            steps.append(StepDraft(.backfill, slug: "\(table) \(to) not_null", title: "set NOT NULL on \(table).\(to)", change: change,
+            steps.append(StepDraft(.complete, slug: "\(table) \(to) not_null", title: "set NOT NULL on \(table).\(to)", change: change,
                                    up: b.enforceNotNull(table, to, checkName: context.derived.notNullCheck(table: table, column: to)),
                                    down: [b.dropNotNull(table, to, reason: "metadata-only; a no-op when already nullable")]))
         }

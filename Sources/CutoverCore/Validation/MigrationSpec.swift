@@ -57,6 +57,12 @@ public struct MigrationSpec: Sendable {
         public var runAsUser: Int
         public var runAsGroup: Int
         public var readOnlyRootFilesystem: Bool
+        /// Labels of the app's existing pods (its Deployment's), which the database NetworkPolicy admits.
+        public var podSelector: [(key: String, value: String)]? = nil
+        /// The user's Deployment the Rollout takes over (`workloadRef`); defaults to `name`.
+        public var deployment: String = ""
+        /// True: cutover writes a full pod template into the Rollout instead of referencing the Deployment.
+        public var podTemplate: Bool = false
     }
 
     public struct Runner: Sendable {

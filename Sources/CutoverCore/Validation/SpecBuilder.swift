@@ -85,7 +85,10 @@ public struct SpecBuilder: Sendable {
                     ?? .init(requests: ["cpu": "100m", "memory": "128Mi"], limits: ["cpu": "1", "memory": "512Mi"]),
                 runAsUser: int(app?["securityContext"]?["runAsUser"]) ?? 10001,
                 runAsGroup: int(app?["securityContext"]?["runAsGroup"]) ?? 10001,
-                readOnlyRootFilesystem: bool(app?["securityContext"]?["readOnlyRootFilesystem"]) ?? true),
+                readOnlyRootFilesystem: bool(app?["securityContext"]?["readOnlyRootFilesystem"]) ?? true,
+                podSelector: app?["podSelector"].map { pairs($0).sorted { $0.key < $1.key } },
+                deployment: text(app?["deployment"]) ?? text(app?["name"]) ?? "",
+                podTemplate: bool(app?["podTemplate"]) ?? false),
             runner: .init(
                 tool: MigrationSpec.RunnerTool(rawValue: text(runner?["tool"]) ?? "") ?? (engine == .postgresql ? .psql : .mysql),
                 image: text(runner?["image"]),

@@ -165,6 +165,12 @@ public enum SpecShape {
                 Field("replicas", positive, default: "2", "replicas"),
                 Field("port", port, default: "8080", "container port; probes use it"),
                 Field("healthPath", .text(.plain), "HTTP path for readiness and liveness probes (default: TCP probes)"),
+                Field("deployment", .text(.dnsLabel), default: "the app name",
+                      "the app's existing Deployment: the Rollout takes it over (workloadRef, scaled down progressively) and canaries each change of its pod template"),
+                Field("podTemplate", .boolean, default: "false",
+                      "true: the Rollout carries its own pod template (image, port, probes, resources, securityContext below) instead of referencing the Deployment"),
+                Field("podSelector", .dictionary(key: .labelKey, value: .text(.labelValue)), default: "app.kubernetes.io/name: <name>",
+                      "labels of the app's existing pods; the database NetworkPolicy admits them (and the Rollout's pods)"),
                 Field("resources", resourceAmounts, default: "requests 100m/128Mi, limits 1/512Mi", "container resources"),
                 Field("securityContext", .object(ObjectShape("securityContext", "the app container's security overrides", [
                     Field("runAsUser", .integer(min: 1, max: nil, rule: .count), default: "10001", "UID"),
@@ -196,8 +202,8 @@ public enum SpecShape {
                     Field("maxReplicationLagSeconds", seconds, "abort when replication lag exceeds this"),
                     Field("maxErrorRatio", ratio, "abort when the app's error ratio exceeds this"),
                     Field("interval", duration, default: "1m", "how often to measure"),
-                    Field("replicationLagQuery", .text(.plain), default: "per engine exporter", "PromQL for replication lag in seconds"),
-                    Field("errorRatioQuery", .text(.plain), default: "http_requests_total ratio", "PromQL for the error ratio"),
+                    Field("replicationLagQuery", .text(.plain), default: "blue-green: per engine exporter; expand-contract: none", "PromQL for replication lag in seconds; expand-contract watches lag only when this is given"),
+                    Field("errorRatioQuery", .text(.plain), default: "http_requests_total ratio", "PromQL for the error ratio; an empty result or NaN is Inconclusive (the Rollout pauses), never a pass"),
                 ])), "analysis"),
             ])), "canary rollout"),
             Field("featureFlag", .object(ObjectShape("featureFlag", "a go-feature-flag flag for the new code path", [

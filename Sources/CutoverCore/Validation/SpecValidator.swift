@@ -29,15 +29,19 @@ public struct SpecValidator: SpecValidating {
             diagnostics.report(.schemaFile, Message.schemaOutside(path.value), at: path.location)
             return nil
         }
-        guard let data = FileManager.default.contents(atPath: resolved) else {
+        // Size first, then a capped read: a 2 GiB schema is refused without being loaded.
+        let data: [UInt8]
+        switch try? BoundedFile.read(resolved, limit: limits.maxBytes) {
+        case .bytes(let bytes)?:
+            data = bytes
+        case .tooLarge?:
+            diagnostics.report(.schemaFile, Message.schemaTooLarge(path.value, limit: limits.maxBytes), at: path.location)
+            return nil
+        case nil:
             diagnostics.report(.schemaFile, Message.schemaUnreadable(path.value), at: path.location)
             return nil
         }
-        guard data.count <= limits.maxBytes else {
-            diagnostics.report(.schemaFile, Message.schemaTooLarge(path.value, limit: limits.maxBytes), at: path.location)
-            return nil
-        }
-        guard let text = String(data: data, encoding: .utf8) else {
+        guard let text = String(validating: data, as: UTF8.self) else {
             diagnostics.report(.schemaFile, Message.schemaNotUTF8(path.value), at: path.location)
             return nil
         }

@@ -1,3 +1,4 @@
+import CutoverSystem
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -5,12 +6,15 @@ import Glibc
 import Darwin
 #endif
 
-/// A child process started with `posix_spawn`, with full control over what it inherits: its own
-/// process group (a terminal's Ctrl-C reaches cutover only, which then stops what it started in
-/// order), default signal dispositions, and pipes that no other child inherits (every descriptor
-/// cutover opens is close-on-exec), so an EOF on a child's stdout really means that child is gone.
+/// A child process started through `cutover_spawn` (fork + exec in C), with full control over what
+/// it inherits: its own process group (a terminal's Ctrl-C reaches cutover only, which then stops
+/// what it started in order), default signal dispositions, pipes that no other child inherits
+/// (every descriptor cutover opens is close-on-exec, so an EOF on a child's stdout really means that
+/// child is gone), optionally another user (servers run as `postgres` / `mysql`, never root), and
+/// optionally a parent-death signal, so a server dies with cutover even under SIGKILL.
 ///
-/// Foundation's `Process` decides none of these portably, so verification spawns through this type.
+/// Every spawn happens on one long-lived thread (`SpawnThread`): the kernel sends the parent-death
+/// signal when the thread that forked ends, and a worker thread of a pool may end at any time.
 public final class ChildProcess: @unchecked Sendable {
     public enum Stream: Sendable {
         /// `/dev/null`.
@@ -19,8 +23,26 @@ public final class ChildProcess: @unchecked Sendable {
         case pipe
         /// The same pipe as stdout (stderr only).
         case stdout
-        /// Append to a file.
+        /// Append to a file (opened by the child, after it changed user).
         case file(String)
+    }
+
+    /// A user to run as: cutover must be root to use it.
+    public struct User: Sendable, Equatable {
+        public var name: String
+        public var uid: uid_t
+        public var gid: gid_t
+        public init(name: String, uid: uid_t, gid: gid_t) {
+            self.name = name
+            self.uid = uid
+            self.gid = gid
+        }
+
+        /// The user `name` from the password database.
+        public static func named(_ name: String) -> User? {
+            guard let entry = getpwnam(name) else { return nil }
+            return User(name: name, uid: entry.pointee.pw_uid, gid: entry.pointee.pw_gid)
+        }
     }
 
     public let pid: pid_t
@@ -33,105 +55,87 @@ public final class ChildProcess: @unchecked Sendable {
     private let lock = NSLock()
     private var exitStatus: Int32?
 
-    /// Starts `executable` (an absolute path) with `arguments` (not including argv[0]).
+    /// Starts `executable` (an absolute path) with `arguments` (not including argv[0]); as `user`
+    /// when given, and receiving `deathSignal` when cutover ends (Linux), when given.
     public init(_ executable: String, _ arguments: [String], environment: [String: String]? = nil,
-                directory: String? = nil, stdin: Stream = .null, stdout: Stream = .pipe, stderr: Stream = .pipe) throws {
+                directory: String? = nil, stdin: Stream = .null, stdout: Stream = .pipe, stderr: Stream = .pipe,
+                user: User? = nil, deathSignal: Int32? = nil) throws {
         ChildProcess.ignoreSIGPIPE
         self.executable = executable
         var parentEnds: [Int32] = []
         var childEnds: [Int32] = []
         defer { for fd in childEnds { close(fd) } }
         func pipePair() throws -> (read: Int32, write: Int32) {
-            // pipe + FD_CLOEXEC under `spawnLock`, so no other spawn of ours can inherit the pair in between.
             var fds: [Int32] = [0, 0]
-            guard pipe(&fds) == 0 else { throw VerificationError.system("pipe", errno) }
-            _ = fcntl(fds[0], F_SETFD, FD_CLOEXEC)
-            _ = fcntl(fds[1], F_SETFD, FD_CLOEXEC)
+            guard cutover_pipe_cloexec(&fds) == 0 else { throw VerificationError.system("pipe", errno) }
             return (fds[0], fds[1])
         }
-
-        #if os(Linux)
-        var actions = posix_spawn_file_actions_t()
-        var attributes = posix_spawnattr_t()
-        #else
-        var actions: posix_spawn_file_actions_t?
-        var attributes: posix_spawnattr_t?
-        #endif
-        posix_spawn_file_actions_init(&actions)
-        posix_spawnattr_init(&attributes)
-        defer {
-            posix_spawn_file_actions_destroy(&actions)
-            posix_spawnattr_destroy(&attributes)
-        }
-
-        ChildProcess.spawnLock.lock()
-        defer { ChildProcess.spawnLock.unlock() }
+        var paths: [String?] = [nil, nil, nil]
+        var streams = [cutover_stream](repeating: cutover_stream(fd: -1, path: nil, flags: 0), count: 3)
         var inFD: Int32 = -1, outFD: Int32 = -1, errFD: Int32 = -1
         do {
             switch stdin {
             case .pipe:
                 let p = try pipePair()
                 inFD = p.write; parentEnds.append(p.write); childEnds.append(p.read)
-                posix_spawn_file_actions_adddup2(&actions, p.read, 0)
+                streams[0].fd = p.read
             case .file(let path):
-                posix_spawn_file_actions_addopen(&actions, 0, path, O_RDONLY, 0)
+                paths[0] = path; streams[0].flags = O_RDONLY
             case .null, .stdout:
-                posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+                paths[0] = "/dev/null"; streams[0].flags = O_RDONLY
             }
             switch stdout {
             case .pipe, .stdout:
                 let p = try pipePair()
                 outFD = p.read; parentEnds.append(p.read); childEnds.append(p.write)
-                posix_spawn_file_actions_adddup2(&actions, p.write, 1)
+                streams[1].fd = p.write
             case .file(let path):
-                posix_spawn_file_actions_addopen(&actions, 1, path, O_WRONLY | O_CREAT | O_APPEND, 0o644)
+                paths[1] = path; streams[1].flags = O_WRONLY | O_CREAT | O_APPEND
             case .null:
-                posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+                paths[1] = "/dev/null"; streams[1].flags = O_WRONLY
             }
             switch stderr {
             case .pipe:
                 let p = try pipePair()
                 errFD = p.read; parentEnds.append(p.read); childEnds.append(p.write)
-                posix_spawn_file_actions_adddup2(&actions, p.write, 2)
+                streams[2].fd = p.write
             case .stdout:
-                posix_spawn_file_actions_adddup2(&actions, 1, 2)
+                streams[2].fd = -2
             case .file(let path):
-                posix_spawn_file_actions_addopen(&actions, 2, path, O_WRONLY | O_CREAT | O_APPEND, 0o644)
+                paths[2] = path; streams[2].flags = O_WRONLY | O_CREAT | O_APPEND
             case .null:
-                posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+                paths[2] = "/dev/null"; streams[2].flags = O_WRONLY
             }
         } catch {
             for fd in parentEnds { close(fd) }
             throw error
         }
-        if let directory, let addChdir = ChildProcess.addChdir {
-            _ = addChdir(&actions, directory)
-        }
-
-        // Own process group, every signal at its default, nothing blocked.
-        var defaults = sigset_t()
-        sigfillset(&defaults)
-        var empty = sigset_t()
-        sigemptyset(&empty)
-        posix_spawnattr_setsigdefault(&attributes, &defaults)
-        posix_spawnattr_setsigmask(&attributes, &empty)
-        posix_spawnattr_setpgroup(&attributes, 0)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
 
         let env = environment ?? ProcessInfo.processInfo.environment
         let argv = ([executable] + arguments).map { strdup($0) }
         let envp = env.sorted { $0.key < $1.key }.map { strdup("\($0.key)=\($0.value)") }
+        let cPaths = paths.map { $0.map { strdup($0) } ?? nil }
+        let cDirectory = directory.map { strdup($0) } ?? nil
         defer {
             for p in argv { free(p) }
             for p in envp { free(p) }
+            for p in cPaths { free(p) }
+            free(cDirectory)
         }
-        var cArgv: [UnsafeMutablePointer<CChar>?] = argv + [nil]
-        var cEnvp: [UnsafeMutablePointer<CChar>?] = envp + [nil]
-        var child: pid_t = 0
-        let rc = posix_spawn(&child, executable, &actions, &attributes, &cArgv, &cEnvp)
-        guard rc == 0 else {
+        for index in 0..<3 { streams[index].path = UnsafePointer(cPaths[index]) }
+        let cArgv: [UnsafeMutablePointer<CChar>?] = argv + [nil]
+        let cEnvp: [UnsafeMutablePointer<CChar>?] = envp + [nil]
+        nonisolated(unsafe) let unsafeArgv = cArgv, unsafeEnvp = cEnvp, unsafeStreams = streams
+        nonisolated(unsafe) let unsafeDirectory = cDirectory
+        let (child, code) = SpawnThread.shared.perform { () -> (pid_t, Int32) in
+            var a = unsafeArgv, e = unsafeEnvp, st = unsafeStreams
+            let pid = cutover_spawn(executable, &a, &e, &st, unsafeDirectory, user == nil ? 0 : 1,
+                                    user?.uid ?? 0, user?.gid ?? 0, deathSignal ?? 0)
+            return (pid, pid < 0 ? errno : 0)
+        }
+        guard child > 0 else {
             for fd in parentEnds { close(fd) }
-            throw VerificationError.cannotStart(executable, String(cString: strerror(rc)))
+            throw VerificationError.cannotStart(executable + (user.map { " as \($0.name)" } ?? ""), String(cString: strerror(code)))
         }
         pid = child
         stdinFD = inFD
@@ -144,20 +148,6 @@ public final class ChildProcess: @unchecked Sendable {
         if stdoutFD >= 0 { close(stdoutFD) }
         if stderrFD >= 0 { close(stderrFD) }
     }
-
-    private static let spawnLock = NSLock()
-
-    #if os(Linux)
-    private typealias AddChdir = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, UnsafePointer<CChar>) -> Int32
-    #else
-    private typealias AddChdir = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t?>, UnsafePointer<CChar>) -> Int32
-    #endif
-    /// `posix_spawn_file_actions_addchdir_np` (glibc 2.29+, macOS 10.15+), looked up at run time
-    /// because the C headers do not always declare it; without it the child starts in cutover's folder.
-    private static let addChdir: AddChdir? = {
-        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "posix_spawn_file_actions_addchdir_np") else { return nil }
-        return unsafeBitCast(symbol, to: AddChdir.self)
-    }()
 
     private static let ignoreSIGPIPE: Void = {
         // A write to a client that has just exited must be an error, not the end of cutover.
@@ -267,9 +257,9 @@ public final class ChildProcess: @unchecked Sendable {
     /// Runs a command to completion and returns its exit code and combined stdout and stderr.
     /// The child is registered for clean-up while it runs, so an interrupt stops it too.
     public static func run(_ executable: String, _ arguments: [String], environment: [String: String]? = nil,
-                           directory: String? = nil, stdin: Stream = .null) throws -> (status: Int32, output: String) {
+                           directory: String? = nil, stdin: Stream = .null, user: User? = nil) throws -> (status: Int32, output: String) {
         let child = try ChildProcess(executable, arguments, environment: environment, directory: directory,
-                                     stdin: stdin, stdout: .pipe, stderr: .stdout)
+                                     stdin: stdin, stdout: .pipe, stderr: .stdout, user: user, deathSignal: SIGKILL)
         let token = CleanupRegistry.shared.register("\(executable) (pid \(child.pid))") { child.stop(SIGTERM, grace: 2) }
         defer { CleanupRegistry.shared.unregister(token) }
         let output = readAll(child.stdoutFD)
@@ -292,3 +282,49 @@ private func Glibc_write(_ fd: Int32, _ buffer: UnsafeMutableRawPointer, _ count
     Darwin.write(fd, buffer, count)
 }
 #endif
+
+/// The one thread every child is forked from. It lives as long as the process, so a child's
+/// parent-death signal fires when cutover ends, not when some worker thread is retired.
+final class SpawnThread: @unchecked Sendable {
+    static let shared = SpawnThread()
+
+    private let condition = NSCondition()
+    private var jobs: [() -> Void] = []
+
+    private init() {
+        let thread = Thread { [self] in loop() }
+        thread.name = "cutover-spawn"
+        thread.stackSize = 1 << 20
+        thread.start()
+    }
+
+    private func loop() {
+        while true {
+            condition.lock()
+            while jobs.isEmpty { condition.wait() }
+            let job = jobs.removeFirst()
+            condition.unlock()
+            job()
+        }
+    }
+
+    /// Runs `work` on the spawn thread and returns its result.
+    func perform<T>(_ work: @escaping () -> T) -> T {
+        let done = NSCondition()
+        nonisolated(unsafe) var result: T?
+        condition.lock()
+        jobs.append {
+            let value = work()
+            done.lock()
+            result = value
+            done.signal()
+            done.unlock()
+        }
+        condition.signal()
+        condition.unlock()
+        done.lock()
+        while result == nil { done.wait() }
+        done.unlock()
+        return result!
+    }
+}

@@ -27,6 +27,15 @@ public struct ConnectionParameters: Sendable, Equatable {
         self.sslMode = sslMode
     }
 
+    /// A Unix socket or a loopback address: the server is on this machine.
+    public var isLocal: Bool {
+        if socket != nil { return true }
+        guard let host, !host.isEmpty else { return true }  // libpq / Connector/C default: the local socket
+        if host.hasPrefix("/") || host.hasPrefix("@") { return true }
+        let name = host.lowercased().trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
+        return name == "localhost" || name == "::1" || name.hasPrefix("127.")
+    }
+
     public func with(database: String) -> ConnectionParameters {
         var copy = self
         copy.database = database

@@ -7,7 +7,8 @@ public protocol DatabaseServer: AnyObject {
     var admin: ConnectionParameters { get }
     /// One line for the user: what this server is and where.
     var summary: String { get }
-    /// The client program for sessions (psql or mariadb).
+    /// The client program (psql or mariadb) when installed, else "": for tools that run the Jobs'
+    /// client (rehearse). verify's sessions use the client libraries, never this program.
     var client: String { get }
     /// Stops a server cutover started (by its PID only) and removes its folder; a no-op for a server it did not start.
     func stop()
@@ -21,6 +22,18 @@ extension DatabaseServer {
             return try PostgresSession(connection: admin.with(database: database), psql: client, variables: variables, settings: settings)
         case .mysql:
             return try MariaDBSession(connection: admin.with(database: database), client: client)
+        }
+    }
+
+    /// Creates an empty database (UTF-8) that `owner` owns (PostgreSQL) or has every right on, and
+    /// only on (MariaDB); fails when it exists.
+    func createDatabase(_ name: String, owner: ScratchOwner, using session: SQLSession) throws {
+        switch engine {
+        case .postgresql:
+            try session.execute("CREATE DATABASE \(PostgresIdentifier.quote(name)) OWNER \(PostgresIdentifier.quote(owner.name)) TEMPLATE template0 ENCODING 'UTF8'")
+        case .mysql:
+            try createDatabase(name, using: session)
+            try session.execute("GRANT ALL PRIVILEGES ON \(MariaDBSession.quoteGrantDatabase(name)).* TO \(owner.mariadbAccount)")
         }
     }
 

@@ -1,5 +1,5 @@
-/// The server behind `--database-url`: cutover only connects to it (with psql or the mariadb
-/// client) and works in scratch databases it creates and drops; it never stops it.
+/// The server behind `--database-url`: cutover only connects to it (through libpq or MariaDB
+/// Connector/C) and works in scratch databases it creates and drops; it never stops it.
 public final class ExternalServer: DatabaseServer {
     public let engine: MigrationSpec.Engine
     public let admin: ConnectionParameters
@@ -12,18 +12,8 @@ public final class ExternalServer: DatabaseServer {
     public init(url: String, locator: ToolLocator = ToolLocator()) throws {
         admin = try ConnectionParameters.parse(url)
         engine = admin.engine
-        switch engine {
-        case .postgresql:
-            guard let psql = locator.postgresTool("psql") else {
-                throw VerificationError.noServer("--database-url needs psql (PostgreSQL client) in PATH")
-            }
-            client = psql
-        case .mysql:
-            guard let mariadb = locator.mariadbClient() else {
-                throw VerificationError.noServer("--database-url needs the mariadb (or mysql) client in PATH")
-            }
-            client = mariadb
-        }
+        // Sessions use the client libraries; a client program is only named for messages.
+        client = engine == .postgresql ? (locator.postgresTool("psql") ?? "") : (locator.mariadbClient() ?? "")
     }
 
     public func stop() {}

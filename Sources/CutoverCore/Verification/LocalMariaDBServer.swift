@@ -7,8 +7,12 @@ import Darwin
 
 /// A throwaway MariaDB server in a folder of a `ScratchFolder`: `mariadb-install-db` with a small
 /// redo log, then `mariadbd --no-defaults --skip-networking` on a Unix socket, utf8mb4 and MySQL
-/// 8.0's default sql_mode (so MariaDB refuses what MySQL 8 refuses there). As root it runs with
-/// `--user=root`. Stopping sends SIGTERM to the mariadbd child cutover started, then SIGKILL.
+/// 8.0's default sql_mode (so MariaDB refuses what MySQL 8 refuses there). As root, the bootstrap
+/// and the server run as `mysql` (`CUTOVER_MARIADB_USER`; never root), changed to between fork and
+/// exec, in a folder that user owns; `secure_file_priv` is an empty private folder, so no
+/// `INTO OUTFILE` / `LOAD_FILE` reaches the rest of the host. The server gets a parent-death signal
+/// (SIGKILL), so it ends with cutover even when cutover is killed. Stopping sends SIGTERM to the
+/// mariadbd child cutover started, then SIGKILL.
 public final class LocalMariaDBServer: DatabaseServer, @unchecked Sendable {
     public let engine = MigrationSpec.Engine.mysql
     public let admin: ConnectionParameters
@@ -27,16 +31,24 @@ public final class LocalMariaDBServer: DatabaseServer, @unchecked Sendable {
         public var installDB: String
         public var server: String
         public var client: String
+        /// The unprivileged user the server runs as when cutover runs as root.
+        public var user: ChildProcess.User? = nil
 
         public static func locate(_ locator: ToolLocator = ToolLocator()) throws -> Tools {
             guard let installDB = locator.mariadbTool("mariadb-install-db") ?? locator.mariadbTool("mysql_install_db"),
                   let server = locator.mariadbTool("mariadbd") ?? locator.mariadbTool("mysqld") else {
                 throw VerificationError.noServer("no MariaDB server binaries found (mariadb-install-db, mariadbd; looked in CUTOVER_MARIADB_BIN, PATH and /usr/sbin)")
             }
-            guard let client = locator.mariadbClient() else {
-                throw VerificationError.noServer("no MariaDB client found (mariadb or mysql in PATH)")
+            var user: ChildProcess.User?
+            if geteuid() == 0 {
+                let name = locator.environment["CUTOVER_MARIADB_USER"].flatMap { $0.isEmpty ? nil : $0 } ?? "mysql"
+                guard let found = ChildProcess.User.named(name), found.uid != 0 else {
+                    throw VerificationError.noServer("running as root: there is no unprivileged '\(name)' user to run MariaDB as (set CUTOVER_MARIADB_USER)")
+                }
+                user = found
             }
-            return Tools(installDB: installDB, server: server, client: client)
+            // Sessions use Connector/C; the client program is only named for messages.
+            return Tools(installDB: installDB, server: server, client: locator.mariadbClient() ?? "", user: user)
         }
     }
 
@@ -52,9 +64,25 @@ public final class LocalMariaDBServer: DatabaseServer, @unchecked Sendable {
         admin = ConnectionParameters(engine: .mysql, socket: socket, user: "root", database: "")
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: false,
                                                 attributes: [.posixPermissions: 0o700])
+        try FileManager.default.createDirectory(atPath: files, withIntermediateDirectories: false,
+                                                attributes: [.posixPermissions: 0o700])
+        if let user = tools.user {
+            chown(folder, user.uid, user.gid)
+            chown(files, user.uid, user.gid)
+        }
     }
 
-    private var userOption: [String] { geteuid() == 0 ? ["--user=root"] : [] }
+    /// cutover's environment, with temporary files in the server's own folder (the user it runs as
+    /// may not reach cutover's TMPDIR).
+    private var environment: [String: String] {
+        var env = ProcessInfo.processInfo.environment
+        env["TMPDIR"] = folder
+        for key in ["MYSQL_PWD", "MYSQL_HOST", "MYSQL_TCP_PORT", "MYSQL_UNIX_PORT"] { env.removeValue(forKey: key) }
+        return env
+    }
+
+    /// `secure_file_priv`: empty, private, and removed with the server.
+    public var files: String { "\(folder)/files" }
 
     /// When set before `start()`, the server also listens on 127.0.0.1 at this port (rehearse: the
     /// Jobs' client reaches `DB_HOST`:`DB_PORT`, and Debian's client config pins the socket path).
@@ -62,20 +90,21 @@ public final class LocalMariaDBServer: DatabaseServer, @unchecked Sendable {
 
     public func start() throws {
         let data = "\(folder)/data"
-        let install = try ChildProcess.run(tools.installDB, ["--no-defaults"] + userOption + [
+        let install = try ChildProcess.run(tools.installDB, ["--no-defaults",
             "--datadir=\(data)", "--auth-root-authentication-method=normal", "--skip-test-db", "--skip-name-resolve",
-        ] + Self.innodb, directory: folder)
+        ] + Self.innodb, environment: environment, directory: folder, user: tools.user)
         guard install.status == 0 else {
             throw VerificationError.serverFailed("mariadb-install-db failed (exit \(install.status)):\n" + LocalPostgresServer.tail(install.output))
         }
         let log = "\(folder)/error.log"
-        let server = try ChildProcess(tools.server, ["--no-defaults"] + userOption + [
+        let server = try ChildProcess(tools.server, ["--no-defaults", "--secure-file-priv=\(files)", "--local-infile=0",
             "--datadir=\(data)", "--socket=\(socket)", "--pid-file=\(folder)/mysqld.pid",
         ] + (tcpPort.map { ["--bind-address=127.0.0.1", "--port=\($0)"] } ?? ["--skip-networking"]) + [
             "--log-error=\(log)", "--character-set-server=utf8mb4", "--collation-server=utf8mb4_unicode_ci",
             "--innodb-flush-log-at-trx-commit=0", "--explicit-defaults-for-timestamp=ON",
             "--sql-mode=ONLY_FULL_GROUP_BY,STRICT_TRANS_TABLES,NO_ZERO_IN_DATE,NO_ZERO_DATE,ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION",
-        ] + Self.innodb, directory: folder, stdin: .null, stdout: .file(log), stderr: .file(log))
+        ] + Self.innodb, environment: environment, directory: folder, stdin: .null, stdout: .file(log), stderr: .file(log),
+           user: tools.user, deathSignal: SIGKILL)
         lock.lock()
         child = server
         lock.unlock()

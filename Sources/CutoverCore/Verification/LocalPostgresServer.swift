@@ -6,10 +6,11 @@ import Darwin
 #endif
 
 /// A throwaway PostgreSQL cluster in a folder of a `ScratchFolder`: `initdb --no-sync` (or a copy of
-/// another fresh cluster), fsync off, a Unix socket in its own folder and no TCP, started with
-/// `pg_ctl -w`. When cutover runs as root, initdb and the server run as `postgres` through `runuser`,
-/// and the cluster folder belongs to that user. Stopping signals the postmaster by the PID in its
-/// own `postmaster.pid`, nothing else.
+/// another fresh cluster), fsync off, a Unix socket in its own folder and no TCP. The postmaster is
+/// cutover's own child (no pg_ctl, which would detach it), with a parent-death signal (SIGQUIT: an
+/// immediate shutdown), so it ends with cutover even when cutover is killed. When cutover runs as
+/// root, initdb and the server run as `postgres` (changed to between fork and exec), and the
+/// cluster folder belongs to that user. Stopping signals that child only.
 public final class LocalPostgresServer: DatabaseServer, @unchecked Sendable {
     public let engine = MigrationSpec.Engine.postgresql
     public let admin: ConnectionParameters
@@ -21,21 +22,25 @@ public final class LocalPostgresServer: DatabaseServer, @unchecked Sendable {
     private let lock = NSLock()
     private var stopped = false
     private var token: CleanupRegistry.Token?
+    private var child: ChildProcess?
 
     public struct Tools: Sendable {
         public var initdb: String
         public var pgCtl: String
         public var psql: String
-        /// `runuser` and the user to run as, when cutover runs as root.
+        /// The user to run as, when cutover runs as root (`runuser` is no longer used: cutover
+        /// changes user itself; the field is kept for source compatibility and may be "").
         public var runAs: (runuser: String, user: String, uid: uid_t, gid: gid_t)?
 
-        /// Finds initdb, pg_ctl and psql; as root also `runuser` and the `postgres` user.
+        var user: ChildProcess.User? { runAs.map { ChildProcess.User(name: $0.user, uid: $0.uid, gid: $0.gid) } }
+
+        /// Finds initdb, pg_ctl and postgres (psql when present); as root also the `postgres` user.
         public static func locate(_ locator: ToolLocator = ToolLocator()) throws -> Tools {
             guard let bin = locator.postgresBin() else {
                 throw VerificationError.noServer("no PostgreSQL server binaries found (initdb, pg_ctl; looked in CUTOVER_PG_BIN, /usr/lib/postgresql/*/bin and PATH)")
             }
             var found: [String: String] = [:]
-            for name in ["initdb", "pg_ctl", "psql"] {
+            for name in ["initdb", "pg_ctl", "postgres"] {
                 let path = "\(bin)/\(name)"
                 guard FileManager.default.isExecutableFile(atPath: path) else {
                     throw VerificationError.noServer("PostgreSQL binaries incomplete: \(path) is missing")
@@ -48,19 +53,16 @@ public final class LocalPostgresServer: DatabaseServer, @unchecked Sendable {
                 guard let entry = getpwnam(user) else {
                     throw VerificationError.noServer("running as root: initdb refuses root, and there is no '\(user)' user to run PostgreSQL as")
                 }
-                guard let runuser = locator.find("runuser", extra: ["/usr/sbin", "/sbin"]) else {
-                    throw VerificationError.noServer("running as root: runuser (util-linux) is needed to start PostgreSQL as '\(user)'")
+                guard entry.pointee.pw_uid != 0 else {
+                    throw VerificationError.noServer("'\(user)' is root: verify runs PostgreSQL as an unprivileged user only")
                 }
-                runAs = (runuser, user, entry.pointee.pw_uid, entry.pointee.pw_gid)
+                runAs = (locator.find("runuser", extra: ["/usr/sbin", "/sbin"]) ?? "", user, entry.pointee.pw_uid, entry.pointee.pw_gid)
             }
-            return Tools(initdb: found["initdb"]!, pgCtl: found["pg_ctl"]!, psql: found["psql"]!, runAs: runAs)
+            return Tools(initdb: found["initdb"]!, pgCtl: found["pg_ctl"]!, psql: locator.postgresTool("psql") ?? "",
+                         runAs: runAs)
         }
 
-        /// argv for a server program, through runuser when needed.
-        func command(_ tool: String, _ arguments: [String]) -> (String, [String]) {
-            if let runAs { return (runAs.runuser, ["-u", runAs.user, "--", tool] + arguments) }
-            return (tool, arguments)
-        }
+        var postgres: String { (pgCtl as NSString).deletingLastPathComponent + "/postgres" }
     }
 
     private let tools: Tools
@@ -79,20 +81,22 @@ public final class LocalPostgresServer: DatabaseServer, @unchecked Sendable {
         if let runAs = tools.runAs { chown(folder, runAs.uid, runAs.gid) }
         let (program, arguments): (String, [String])
         if let template {
-            (program, arguments) = tools.command("/bin/cp", ["-a", template, dataDirectory])
+            (program, arguments) = ("/bin/cp", ["-a", template, dataDirectory])
         } else {
-            (program, arguments) = tools.command(tools.initdb, ["-D", dataDirectory, "-U", "postgres", "-A", "trust", "--no-sync",
-                                                               "-E", "UTF8", "--no-locale"])
+            (program, arguments) = (tools.initdb, ["-D", dataDirectory, "-U", "postgres", "-A", "trust", "--no-sync",
+                                                   "-E", "UTF8", "--no-locale"])
         }
-        let result = try ChildProcess.run(program, arguments, environment: Self.environment(), directory: folder)
+        let result = try ChildProcess.run(program, arguments, environment: Self.environment(folder: folder), directory: folder, user: tools.user)
         guard result.status == 0 else {
             throw VerificationError.serverFailed("\(template == nil ? "initdb" : "copying the cluster") failed (exit \(result.status)):\n"
                                                  + Self.tail(result.output))
         }
     }
 
-    static func environment() -> [String: String] {
+    /// cutover's environment without libpq's variables, temporary files in the cluster's folder.
+    static func environment(folder: String) -> [String: String] {
         var env = ProcessInfo.processInfo.environment
+        env["TMPDIR"] = folder
         for key in ["PGDATA", "PGHOST", "PGPORT", "PGOPTIONS", "PGUSER", "PGDATABASE"] { env.removeValue(forKey: key) }
         env["LC_ALL"] = "C"
         return env
@@ -134,47 +138,34 @@ public final class LocalPostgresServer: DatabaseServer, @unchecked Sendable {
 
         token = CleanupRegistry.shared.register("PostgreSQL in \(folder)") { [self] in stop() }
         let log = "\(folder)/server.log"
-        let (program, arguments) = tools.command(tools.pgCtl, ["-D", dataDirectory, "-l", log, "-w", "-t", "60", "-s", "start"])
-        let result = try ChildProcess.run(program, arguments, environment: Self.environment(), directory: folder)
-        readPID()
-        guard result.status == 0 else {
-            let serverLog = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
-            throw VerificationError.serverFailed("PostgreSQL did not start (pg_ctl exit \(result.status)):\n"
-                                                 + Self.tail(result.output + "\n" + serverLog))
+        let server = try ChildProcess(tools.postgres, ["-D", dataDirectory], environment: Self.environment(folder: folder), directory: folder,
+                                      stdin: .null, stdout: .file(log), stderr: .file(log), user: tools.user, deathSignal: SIGQUIT)
+        lock.lock(); child = server; pid = server.pid; lock.unlock()
+        let ping = ConnectionParameters(engine: .postgresql, host: folder, port: 5432, user: "postgres", database: "postgres")
+        let deadline = Date().addingTimeInterval(60)
+        while !PostgresSession.ping(ping) {
+            if let status = server.poll() {
+                let serverLog = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
+                throw VerificationError.serverFailed("PostgreSQL did not start (postgres exit \(ChildProcess.exitCode(status))):\n" + Self.tail(serverLog))
+            }
+            guard Date() < deadline else {
+                throw VerificationError.serverFailed("PostgreSQL did not accept connections within 60 s (log: \(log))")
+            }
+            usleep(10_000)
         }
-        guard pid > 0 else { throw VerificationError.serverFailed("PostgreSQL started but \(dataDirectory)/postmaster.pid is unreadable") }
-    }
-
-    private func readPID() {
-        guard let text = try? String(contentsOfFile: "\(dataDirectory)/postmaster.pid", encoding: .utf8),
-              let first = text.split(separator: "\n").first, let value = pid_t(first), value > 0 else { return }
-        lock.lock(); pid = value; lock.unlock()
     }
 
     /// Immediate shutdown (SIGQUIT; SIGINT, a clean fast shutdown, with --keep) of the postmaster
     /// this object started, then SIGKILL if it is still there after 10 s; removes the folder unless kept.
     public func stop() {
-        readPID()  // an interrupt may arrive between pg_ctl's start and the first read
         lock.lock()
         if stopped { lock.unlock(); return }
         stopped = true
-        let pid = self.pid
+        let child = self.child
         let token = self.token
         lock.unlock()
         if let token { CleanupRegistry.shared.unregister(token) }
-        if pid > 0 {
-            kill(pid, keep ? SIGINT : SIGQUIT)
-            let pidFile = "\(dataDirectory)/postmaster.pid"
-            let deadline = Date().addingTimeInterval(10)
-            while !ProcessState.isGone(pid) && FileManager.default.fileExists(atPath: pidFile) && Date() < deadline {
-                usleep(5_000)
-            }
-            if !ProcessState.isGone(pid) && FileManager.default.fileExists(atPath: pidFile) {
-                kill(pid, SIGKILL)
-                let killDeadline = Date().addingTimeInterval(5)
-                while !ProcessState.isGone(pid) && Date() < killDeadline { usleep(10_000) }
-            }
-        }
+        child?.stop(keep ? SIGINT : SIGQUIT, grace: 10)
         if !keep { try? FileManager.default.removeItem(atPath: folder) }
     }
 }

@@ -1,97 +1,157 @@
+import CMariaDB
 import Foundation
 
-/// A MariaDB/MySQL session through one `mariadb --batch` child fed through a pipe. A file's text is
-/// written to the client as `mariadb < file` would read it (client commands such as `DELIMITER`
-/// work), then `DELIMITER ;` and a `SELECT` of the marker. Without `--force` the client exits at the
-/// first error, as it does for a file; the session reports the error and reconnects on the next call.
+/// A MariaDB/MySQL session over MariaDB Connector/C. A file is applied as `mariadb < file` applies
+/// it: cut into statements by the client's rules (`ClientScript`: DELIMITER handled here, `/*! */`
+/// executable comments sent to the server), each sent on its own (no multi-statement mode), stopping
+/// at the first error, reported as the client reports it: `ERROR 1064 (42000) at line 57 of file:
+/// message`. There is no client in between: a file with a client command (`\! cmd`, `system`,
+/// `source`) or an unterminated quote is refused before anything is sent. LOCAL INFILE is off.
+///
+/// Every statement has a deadline (`timeout`: the connection's read timeout, and the server's
+/// max_statement_time); past it the connection is closed and the session reconnects on the next call.
 public final class MariaDBSession: SQLSession {
     public let engine = MigrationSpec.Engine.mysql
     public let connection: ConnectionParameters
-    private let client: String
     private let timeout: Double
-    private var channel: ClientChannel?
-    /// Lines written to the current client, to turn its "at line N" into a line of the file.
-    private var linesSent = 0
+    private var handle: UnsafeMutablePointer<MYSQL>?
 
-    public init(connection: ConnectionParameters, client: String, timeout: Double = 300) throws {
+    /// Connector/C's global state, set up once before any thread opens a connection.
+    private static let library: Void = { _ = mysql_server_init(0, nil, nil) }()
+
+    /// `client` is no longer run; the parameter stays for source compatibility.
+    public init(connection: ConnectionParameters, client: String = "", timeout: Double = 120) throws {
         self.connection = connection
-        self.client = client
         self.timeout = timeout
         do {
-            _ = try query("SELECT VERSION();")
-        } catch let failure as SQLFailure {
+            _ = try open()
+        } catch let failure as StatementError {
             throw VerificationError.sessionFailed("cannot connect to MariaDB/MySQL database '\(connection.database)': \(failure.message)")
         }
     }
 
     deinit { close() }
 
-    private func open() throws -> ClientChannel {
-        var arguments = connection.mariadbArguments + ["--batch", "--skip-column-names", "--unbuffered",
-                                                       "--default-character-set=utf8mb4"]
-        if !connection.database.isEmpty { arguments.append(connection.database) }
-        linesSent = 0
-        return try ClientChannel(client, arguments, environment: connection.clientEnvironment(), label: "mariadb")
+    private func open() throws -> UnsafeMutablePointer<MYSQL> {
+        if let handle { return handle }
+        Self.library
+        guard let mysql = mysql_init(nil) else { throw StatementError(message: "out of memory", code: 0, sqlState: nil) }
+        var connectTimeout: UInt32 = 10
+        var ioTimeout = UInt32(max(1, timeout.rounded(.up)))
+        var off: UInt32 = 0
+        mysql_options(mysql, MYSQL_OPT_CONNECT_TIMEOUT, &connectTimeout)
+        mysql_options(mysql, MYSQL_OPT_READ_TIMEOUT, &ioTimeout)
+        mysql_options(mysql, MYSQL_OPT_WRITE_TIMEOUT, &ioTimeout)
+        mysql_options(mysql, MYSQL_OPT_LOCAL_INFILE, &off)
+        mysql_options(mysql, MYSQL_SET_CHARSET_NAME, "utf8mb4")
+        var protocolValue = (connection.socket != nil || connection.host == nil) ? MYSQL_PROTOCOL_SOCKET.rawValue : MYSQL_PROTOCOL_TCP.rawValue
+        mysql_options(mysql, MYSQL_OPT_PROTOCOL, &protocolValue)
+        let host = connection.socket != nil ? "localhost" : (connection.host ?? "localhost")
+        let database = connection.database.isEmpty ? nil : connection.database
+        guard mysql_real_connect(mysql, host, connection.user, connection.password, database,
+                                 UInt32(connection.port ?? 0), connection.socket, UInt(CLIENT_MULTI_RESULTS)) != nil else {
+            let error = StatementError(mysql)
+            mysql_close(mysql)
+            throw error
+        }
+        handle = mysql
+        // The server stops a statement at the deadline too, so a hung one does not keep locks after
+        // the client gave up (MariaDB; MySQL ignores the unknown variable only if this fails, hence try?).
+        _ = try? send("SET SESSION max_statement_time = \(Int(timeout))")
+        return mysql
     }
 
-    private func run(_ input: String, fileName: String? = nil) throws -> [String] {
-        let channel = try self.channel ?? open()
-        self.channel = channel
-        let firstLine = linesSent
-        let markerCommand = "SELECT '\(channel.marker)';"
-        linesSent += input.reduce(into: 0) { count, c in if c == "\n" { count += 1 } } + 2
-        do {
-            return try channel.exchange(input, markerCommand: markerCommand, timeout: timeout)
-        } catch let failure as ClientChannel.Failure {
-            channel.close()
-            self.channel = nil
-            switch failure {
-            case .exited(let stderr, let status):
-                throw SQLFailure(Self.message(stderr, status: status, firstLine: firstLine, fileName: fileName))
-            case .timedOut(let seconds):
-                throw SQLFailure("no answer from the mariadb client within \(Int(seconds)) s (a statement hangs?)")
-            }
+    /// A failed statement, as the mariadb client prints it.
+    struct StatementError: Error {
+        var message: String
+        var code: UInt32
+        var sqlState: String?
+
+        init(message: String, code: UInt32, sqlState: String?) {
+            self.message = message
+            self.code = code
+            self.sqlState = sqlState
+        }
+
+        init(_ mysql: UnsafeMutablePointer<MYSQL>) {
+            code = mysql_errno(mysql)
+            sqlState = String(cString: mysql_sqlstate(mysql))
+            message = String(cString: mysql_error(mysql))
+        }
+
+        /// `ERROR 1064 (42000) at line 7 of x.sql: …`
+        func rendered(line: Int? = nil, file: String? = nil) -> String {
+            var place = ""
+            if let line { place = " at line \(line)" + (file.map { " of \($0)" } ?? "") }
+            return "ERROR \(code) (\(sqlState ?? "HY000"))\(place): \(message)"
         }
     }
 
-    /// The client's "ERROR 1064 (42000) at line 57: …", with the line counted from the file's start.
-    static func message(_ stderr: String, status: Int32, firstLine: Int, fileName: String?) -> String {
-        var lines: [String] = []
-        for raw in stderr.split(separator: "\n", omittingEmptySubsequences: true) {
-            var line = String(raw)
-            if line.allSatisfy({ $0 == "-" }) { continue }  // the client frames the failing statement with dashes
-            if let match = line.range(of: #" at line [0-9]+"#, options: .regularExpression) {
-                let number = Int(line[match].drop { !$0.isNumber }) ?? 0
-                let inFile = number - firstLine
-                line.replaceSubrange(match, with: inFile > 0 ? " at line \(inFile)\(fileName.map { " of \($0)" } ?? "")" : "")
-            }
-            lines.append(line)
+    /// Sends one statement and returns the rows of all its result sets (NULL as nil).
+    private func send(_ sql: String) throws -> [[String?]] {
+        let mysql = try open()
+        var rows: [[String?]] = []
+        let bytes = Array(sql.utf8)
+        if mysql_real_query(mysql, bytes, UInt(bytes.count)) != 0 {
+            let error = StatementError(mysql)
+            dropIfBroken(error)
+            throw error
         }
-        if lines.isEmpty { return "mariadb client exited with status \(status)" }
-        return lines.prefix(8).joined(separator: "\n")
-    }
-
-    /// Undoes the batch-mode escaping of a value: \n, \t, \\, \0.
-    static func unescape(_ text: Substring) -> String {
-        guard text.contains("\\") else { return String(text) }
-        var out = ""
-        var escaped = false
-        for c in text {
-            if escaped {
-                switch c {
-                case "n": out.append("\n")
-                case "t": out.append("\t")
-                case "0": out.append("\0")
-                default: out.append(c)
+        while true {
+            if let result = mysql_store_result(mysql) {
+                let columns = Int(mysql_num_fields(result))
+                while let row = mysql_fetch_row(result) {
+                    let lengths = mysql_fetch_lengths(result)
+                    rows.append((0..<columns).map { column in
+                        guard let value = row[column] else { return nil }
+                        let length = Int(lengths?[column] ?? 0)
+                        return value.withMemoryRebound(to: UInt8.self, capacity: length) {
+                            String(decoding: UnsafeBufferPointer(start: $0, count: length), as: UTF8.self)
+                        }
+                    })
                 }
-                escaped = false
-            } else if c == "\\" {
-                escaped = true
-            } else {
-                out.append(c)
+                mysql_free_result(result)
+            } else if mysql_field_count(mysql) != 0 {
+                let error = StatementError(mysql)
+                dropIfBroken(error)
+                throw error
+            }
+            let next = mysql_next_result(mysql)
+            if next == -1 { break }
+            if next > 0 {
+                let error = StatementError(mysql)
+                dropIfBroken(error)
+                throw error
             }
         }
-        return out
+        return rows
+    }
+
+    /// A lost connection or a read timeout leaves the handle unusable: the next call reconnects.
+    private func dropIfBroken(_ error: StatementError) {
+        // CR_SERVER_GONE_ERROR, CR_SERVER_LOST, CR_CONN_HOST_ERROR, CR_CONNECTION_ERROR, CR_COMMANDS_OUT_OF_SYNC
+        if [2006, 2013, 2003, 2002, 2014].contains(error.code) { close() }
+    }
+
+    private func run(_ sql: String) throws -> [[String?]] {
+        var rows: [[String?]] = []
+        let statements: [ClientScript.Statement]
+        do { statements = try ClientScript.statements(in: sql, engine: .mysql) } catch let refusal as ClientScript.Refusal {
+            throw SQLFailure(refusal.message)
+        }
+        for statement in statements {
+            do {
+                rows += try send(statement.text)
+            } catch let error as StatementError {
+                throw SQLFailure(error.rendered())
+            }
+        }
+        return rows
+    }
+
+    /// A database name in GRANT … ON db.*, where `_` and `%` are wildcards unless escaped.
+    static func quoteGrantDatabase(_ name: String) -> String {
+        quoteIdentifier(name.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "_", with: "\\_").replacingOccurrences(of: "%", with: "\\%"))
     }
 
     static func quoteIdentifier(_ name: String) -> String {
@@ -99,19 +159,33 @@ public final class MariaDBSession: SQLSession {
     }
 
     public func apply(file path: String) throws {
-        guard let data = FileManager.default.contents(atPath: path) else { throw SQLFailure("cannot read \(path)") }
-        let text = String(decoding: data, as: UTF8.self)
-        _ = try run(text + "\nDELIMITER ;", fileName: (path as NSString).lastPathComponent)
+        let text: String
+        do {
+            text = try String(contentsOfFile: path, encoding: .utf8)
+        } catch {
+            throw SQLFailure("cannot read \(path)")
+        }
+        let name = (path as NSString).lastPathComponent
+        let statements: [ClientScript.Statement]
+        do { statements = try ClientScript.statements(in: text, engine: .mysql) } catch let refusal as ClientScript.Refusal {
+            throw SQLFailure("\(name):\(refusal.line): \(refusal.message)")
+        }
+        for statement in statements {
+            do {
+                _ = try send(statement.text)
+            } catch let error as StatementError {
+                throw SQLFailure(error.rendered(line: statement.line, file: name))
+            }
+        }
     }
 
     public func execute(_ sql: String) throws {
-        _ = try run(sql.hasSuffix(";") ? sql : sql + ";")
+        _ = try run(sql)
     }
 
+    /// The first column of each row, NULL as "".
     public func query(_ sql: String) throws -> [String] {
-        try run(sql.hasSuffix(";") ? sql : sql + ";").map { row in
-            Self.unescape(row.split(separator: "\t", maxSplits: 1, omittingEmptySubsequences: false).first ?? "")
-        }
+        try run(sql).map { ($0.first ?? nil) ?? "" }
     }
 
     /// SHOW CREATE for every table, view, sequence, trigger, routine and event of the database, in
@@ -124,7 +198,7 @@ public final class MariaDBSession: SQLSession {
         SELECT CONCAT(ROUTINE_TYPE, ' ', ROUTINE_NAME) FROM information_schema.ROUTINES WHERE ROUTINE_SCHEMA = DATABASE();
         SELECT CONCAT('EVENT ', EVENT_NAME) FROM information_schema.EVENTS WHERE EVENT_SCHEMA = DATABASE();
         """)
-        let objects = listing.map { Self.unescape(Substring($0)) }.compactMap { line -> (kind: String, name: String)? in
+        let objects = listing.map { ($0.first ?? nil) ?? "" }.compactMap { line -> (kind: String, name: String)? in
             guard let space = line.firstIndex(of: " ") else { return nil }
             return (String(line[..<space]), String(line[line.index(after: space)...]))
         }.sorted { ($0.kind, $0.name) < ($1.kind, $1.name) }
@@ -136,8 +210,7 @@ public final class MariaDBSession: SQLSession {
         }
         let autoIncrement = try NSRegularExpression(pattern: " AUTO_INCREMENT=[0-9]+")
         var lines: [String] = []
-        for (object, row) in zip(objects, rows) {
-            let columns = row.split(separator: "\t", omittingEmptySubsequences: false)
+        for (object, columns) in zip(objects, rows) {
             // The column with the statement: Table/View/Sequence: 2nd; Trigger/Procedure/Function: 3rd; Event: 4th.
             let index: Int
             switch object.kind {
@@ -145,7 +218,7 @@ public final class MariaDBSession: SQLSession {
             case "EVENT": index = 3
             default: index = 1
             }
-            var text = index < columns.count ? Self.unescape(columns[index]) : row
+            var text = (index < columns.count ? columns[index] : nil) ?? ""
             if object.kind == "TABLE" {
                 text = autoIncrement.stringByReplacingMatches(in: text, range: NSRange(text.startIndex..., in: text), withTemplate: "")
             }
@@ -156,7 +229,7 @@ public final class MariaDBSession: SQLSession {
     }
 
     public func close() {
-        channel?.close()
-        channel = nil
+        if let handle { mysql_close(handle) }
+        handle = nil
     }
 }

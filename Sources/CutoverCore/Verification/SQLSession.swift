@@ -1,13 +1,14 @@
-/// One database connection held for a whole verification run, through a long-lived command-line
-/// client. Files are applied exactly as the runner applies them (psql `-v ON_ERROR_STOP=1`, never
-/// `-1`; the mariadb client in batch mode), stopping at the first error. After an error the
-/// session reconnects by itself, so the caller can go on.
+/// One database connection held for a whole verification run, through a client library (libpq,
+/// MariaDB Connector/C). Files are applied statement by statement as the runner's client applies
+/// them (psql `-v ON_ERROR_STOP=1`, never `-1`; the mariadb client in batch mode), stopping at the
+/// first error; a file with a client command is refused. After an error the session reconnects by
+/// itself when it must, so the caller can go on.
 public protocol SQLSession: AnyObject {
     var engine: MigrationSpec.Engine { get }
     /// The connection, for messages and for another side's subscription.
     var connection: ConnectionParameters { get }
 
-    /// Applies a SQL file; throws `SQLFailure` with the client's message when a statement fails.
+    /// Applies a SQL file; throws `SQLFailure` with the server's message, located, when a statement fails.
     func apply(file path: String) throws
     /// Runs statements; throws `SQLFailure` on an error.
     func execute(_ sql: String) throws
@@ -18,7 +19,7 @@ public protocol SQLSession: AnyObject {
     func close()
 }
 
-/// A statement failed; `message` is what the client printed (the first error and its details).
+/// A statement failed; `message` is the server's error as the client would print it (located in the file).
 public struct SQLFailure: Error, CustomStringConvertible, Sendable {
     public var message: String
     public init(_ message: String) { self.message = message }

@@ -37,7 +37,7 @@ struct StepRun {
     /// Applies one direction of a step on its side; nil on success, else the client's error.
     private func apply(_ step: PlanStep, _ direction: SQLFileRenderer.Direction) -> String? {
         do {
-            try environment.session(for: step.side).apply(file: file(step, direction))
+            try environment.session(for: step).apply(file: file(step, direction))
             return nil
         } catch let failure as SQLFailure {
             return failure.message

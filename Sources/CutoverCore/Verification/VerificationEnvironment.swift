@@ -6,6 +6,11 @@ import Foundation
 /// `cutover_verify` (for blue-green: two PostgreSQL servers with wal_level=logical, blue and green). With a URL: scratch databases `cutover_verify_<random>` (suffixed `_blue` and
 /// `_green` for blue-green) on that server, dropped afterwards.
 ///
+/// The spec's SQL (base schema, steps) runs as an owner role that is not a superuser and has
+/// rights on the scratch databases only (`ScratchOwner`); creating and dropping databases and, in
+/// blue-green, the replication steps cutover generates (publications, slots, subscriptions,
+/// sequence sync) run on admin sessions.
+///
 /// Teardown runs on every path: normally through `tearDown()`, and on SIGINT/SIGTERM/SIGHUP
 /// through the `CleanupRegistry` (servers stopped by their own PID, then the folder removed).
 final class VerificationEnvironment: @unchecked Sendable {
@@ -13,8 +18,12 @@ final class VerificationEnvironment: @unchecked Sendable {
     let keep: Bool
     let inform: (String) -> Void
     private(set) var servers: [DatabaseServer] = []
-    /// blue first; a single-database run has just blue.
+    /// blue first; a single-database run has just blue. These run as the scratch databases' owner.
     private(set) var sessions: [(side: DatabaseSide, session: SQLSession)] = []
+    /// Blue-green only: admin sessions on the same databases, for the replication steps.
+    private(set) var adminSessions: [(side: DatabaseSide, session: SQLSession)] = []
+    /// The role (PostgreSQL) or user (MariaDB) the spec's SQL runs as.
+    private(set) var owner: ScratchOwner?
     private(set) var external: ExternalServer?
     private(set) var scratchDatabases: [String] = []
     private let lock = NSLock()
@@ -30,6 +39,14 @@ final class VerificationEnvironment: @unchecked Sendable {
     func session(for side: DatabaseSide?) -> SQLSession {
         let wanted = side ?? .blue
         return sessions.first { $0.side == wanted }?.session ?? sessions[0].session
+    }
+
+    /// The session a step runs on: the owner's, except cutover's own replication steps in
+    /// blue-green (no change of the spec behind them), which need the admin's rights.
+    func session(for step: PlanStep) -> SQLSession {
+        let wanted = step.side ?? .blue
+        if step.changeIndex == nil, let admin = adminSessions.first(where: { $0.side == wanted }) { return admin.session }
+        return session(for: step.side)
     }
 
     var isBlueGreen: Bool { sessions.count > 1 }
@@ -48,6 +65,11 @@ final class VerificationEnvironment: @unchecked Sendable {
             external = try ExternalServer(url: url, locator: options.locator)
             guard external!.engine == engine else {
                 throw VerificationError.badURL("the spec's engine is \(engine.rawValue) but the URL is for \(external!.engine.rawValue)")
+            }
+            guard external!.admin.isLocal || options.allowRemote else {
+                throw VerificationError.badURL("\(external!.summary) is not on this machine (not a Unix socket or loopback address); "
+                    + "verify would create and drop a database and a \(engine == .postgresql ? "role" : "user") there. "
+                    + "Pass --allow-remote if that server is a throwaway one")
             }
         } else {
             do {
@@ -76,6 +98,9 @@ final class VerificationEnvironment: @unchecked Sendable {
             } else if let myTools {
                 try environment.startMariaDB(myTools)
             }
+        } catch let failure as SQLFailure {
+            environment.tearDown()
+            throw VerificationError.serverFailed("cannot prepare the scratch database and its owner: \(failure.message)")
         } catch {
             environment.tearDown()
             throw error
@@ -97,15 +122,19 @@ final class VerificationEnvironment: @unchecked Sendable {
             servers += [blue, green]
             _ = try Self.together({ try blue.start(logical: true) }, { try green.start(logical: true) })
             try openBlueGreen(blue: (blue, blue.admin.with(database: Self.localDatabase)),
-                              green: (green, green.admin.with(database: Self.localDatabase)))
+                              green: (green, green.admin.with(database: Self.localDatabase)),
+                              owner: ScratchOwner.local(.postgresql))
         } else {
             let server = try LocalPostgresServer(in: scratch, name: "pg", tools: tools, keep: keep)
             servers.append(server)
             try server.start(logical: false)
             let admin = try server.session(database: "postgres")
             defer { admin.close() }
-            try server.createDatabase(Self.localDatabase, using: admin)
-            sessions = [(.blue, try server.session(database: Self.localDatabase))]
+            let owner = ScratchOwner.local(.postgresql)
+            try owner.create(on: server, using: admin)
+            self.owner = owner
+            try server.createDatabase(Self.localDatabase, owner: owner, using: admin)
+            sessions = [(.blue, try owner.session(on: server, database: Self.localDatabase))]
         }
     }
 
@@ -130,29 +159,41 @@ final class VerificationEnvironment: @unchecked Sendable {
         try server.start()
         let admin = try server.session(database: "")
         defer { admin.close() }
-        try server.createDatabase(Self.localDatabase, using: admin)
-        sessions = [(.blue, try server.session(database: Self.localDatabase))]
+        let owner = ScratchOwner.local(.mysql)
+        try owner.create(on: server, using: admin)
+        self.owner = owner
+        try server.createDatabase(Self.localDatabase, owner: owner, using: admin)
+        sessions = [(.blue, try owner.session(on: server, database: Self.localDatabase))]
     }
 
-    /// Creates both databases, tells each side where the other is, and opens a session on each.
+    /// Creates the owner and both databases, tells each side where the other is, and opens an owner
+    /// and an admin session on each.
     private func openBlueGreen(blue: (server: DatabaseServer, connection: ConnectionParameters),
-                               green: (server: DatabaseServer, connection: ConnectionParameters)) throws {
-        let admin = try blue.server.session(database: blue.server.admin.database)
-        try blue.server.createDatabase(blue.connection.database, using: admin)
-        if green.server !== blue.server {
-            admin.close()
-            let greenAdmin = try green.server.session(database: green.server.admin.database)
-            defer { greenAdmin.close() }
-            try green.server.createDatabase(green.connection.database, using: greenAdmin)
-        } else {
+                               green: (server: DatabaseServer, connection: ConnectionParameters),
+                               owner: ScratchOwner) throws {
+        self.owner = owner
+        for (index, side) in [blue, green].enumerated() {
+            if index == 1 && green.server === blue.server {
+                let admin = try side.server.session(database: side.server.admin.database)
+                defer { admin.close() }
+                try side.server.createDatabase(side.connection.database, owner: owner, using: admin)
+                continue
+            }
+            let admin = try side.server.session(database: side.server.admin.database)
             defer { admin.close() }
-            try green.server.createDatabase(green.connection.database, using: admin)
+            try owner.create(on: side.server, using: admin)
+            try side.server.createDatabase(side.connection.database, owner: owner, using: admin)
         }
         // The subscription SQL reads the other side's connection string from these custom settings,
         // which the runner passes in PGOPTIONS; verify passes them the same way (and as psql variables).
+        // They are the admin's: a subscription needs a superuser, and it connects as its owner.
         let settings = ["cutover.blue_conninfo": blue.connection.libpqURI, "cutover.green_conninfo": green.connection.libpqURI]
         let variables = ["blue_conninfo": blue.connection.libpqURI, "green_conninfo": green.connection.libpqURI]
         sessions = [
+            (.blue, try owner.session(on: blue.server, database: blue.connection.database, variables: variables, settings: settings)),
+            (.green, try owner.session(on: green.server, database: green.connection.database, variables: variables, settings: settings)),
+        ]
+        adminSessions = [
             (.blue, try blue.server.session(database: blue.connection.database, variables: variables, settings: settings)),
             (.green, try green.server.session(database: green.connection.database, variables: variables, settings: settings)),
         ]
@@ -164,6 +205,9 @@ final class VerificationEnvironment: @unchecked Sendable {
         let suffix = UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(10).lowercased()
         let base = "cutover_verify_\(suffix)"
         let names = blueGreen ? [base + "_blue", base + "_green"] : [base]
+        let owner = ScratchOwner.external(server.admin, suffix: String(suffix))
+        inform("verify on \(server.summary): creates and then drops the database\(names.count == 1 ? "" : "s") "
+               + "\(names.joined(separator: ", ")) and the \(server.engine == .postgresql ? "role" : "user") \(owner.name)")
         if blueGreen {
             let admin = try server.session(database: server.admin.database)
             defer { admin.close() }
@@ -172,20 +216,26 @@ final class VerificationEnvironment: @unchecked Sendable {
                 throw VerificationError.serverFailed("blue-green verification needs wal_level=logical on the server behind --database-url (it is '\(level)')")
             }
         }
+        // Leftovers of a killed run on this same server go first; then this run notes its own names,
+        // in case it is killed too.
+        ExternalLeftovers.dropDeadRuns(on: server, scratch: scratch, inform: inform)
+        ExternalLeftovers.record(names: names, owner: owner, server: server, in: scratch)
         // Registered before the databases exist, so an interrupt between the two still drops them.
         let keep = self.keep
-        tokens.append(CleanupRegistry.shared.register("scratch databases \(names.joined(separator: ", "))") { [self] in
+        tokens.append(CleanupRegistry.shared.register("scratch databases \(names.joined(separator: ", ")) and \(owner.name)") { [self] in
             if !keep { dropScratchDatabases() }
         })
         scratchDatabases = names
         if blueGreen {
             try openBlueGreen(blue: (server, server.admin.with(database: names[0])),
-                              green: (server, server.admin.with(database: names[1])))
+                              green: (server, server.admin.with(database: names[1])), owner: owner)
         } else {
             let admin = try server.session(database: server.admin.database)
             defer { admin.close() }
-            try server.createDatabase(names[0], using: admin)
-            sessions = [(.blue, try server.session(database: names[0]))]
+            try owner.create(on: server, using: admin)
+            self.owner = owner
+            try server.createDatabase(names[0], owner: owner, using: admin)
+            sessions = [(.blue, try owner.session(on: server, database: names[0]))]
         }
     }
 
@@ -193,6 +243,13 @@ final class VerificationEnvironment: @unchecked Sendable {
     /// subscriptions (so no slot is dropped through them) and drops the slots they left behind.
     private func dropScratchDatabases() {
         guard let server = external, !scratchDatabases.isEmpty else { return }
+        Self.drop(databases: scratchDatabases, owner: owner, on: server, inform: inform)
+    }
+
+    /// Drops scratch databases and their owner on a --database-url server; on PostgreSQL first
+    /// detaches their subscriptions (so no slot is dropped through them) and drops the slots they left.
+    static func drop(databases scratchDatabases: [String], owner: ScratchOwner?, on server: ExternalServer,
+                     inform: (String) -> Void) {
         if server.engine == .postgresql {
             for name in scratchDatabases {
                 guard let session = try? server.session(database: name) else { continue }
@@ -218,6 +275,13 @@ final class VerificationEnvironment: @unchecked Sendable {
                 inform("warning: could not drop the scratch database \(name): \(error)")
             }
         }
+        if let owner {
+            do {
+                try owner.drop(using: admin)
+            } catch {
+                inform("warning: could not drop the scratch \(server.engine == .postgresql ? "role" : "user") \(owner.name): \(error)")
+            }
+        }
     }
 
     /// Closes sessions, drops scratch databases (URL), stops servers cutover started and removes the
@@ -227,10 +291,10 @@ final class VerificationEnvironment: @unchecked Sendable {
         if tornDown { lock.unlock(); return }
         tornDown = true
         lock.unlock()
-        for (_, session) in sessions { session.close() }
+        for (_, session) in sessions + adminSessions { session.close() }
         if external != nil {
             if keep {
-                if !scratchDatabases.isEmpty { inform("kept the scratch database\(scratchDatabases.count == 1 ? "" : "s") \(scratchDatabases.joined(separator: ", "))") }
+                if !scratchDatabases.isEmpty { inform("kept the scratch database\(scratchDatabases.count == 1 ? "" : "s") \(scratchDatabases.joined(separator: ", "))" + (owner.map { " and \($0.name)" } ?? "")) }
             } else {
                 dropScratchDatabases()
             }
@@ -239,6 +303,7 @@ final class VerificationEnvironment: @unchecked Sendable {
         for token in tokens { CleanupRegistry.shared.unregister(token) }
         if keep {
             if external == nil {
+                scratch.release()
                 var message = "kept \(scratch.path) (servers stopped; step files in steps/)"
                 if let pg = servers.first as? LocalPostgresServer {
                     message += "; restart with: pg_ctl -D \(pg.dataFolder) start"

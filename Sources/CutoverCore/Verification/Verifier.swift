@@ -25,13 +25,16 @@ public final class Verifier {
         public var locator: ToolLocator
         /// Seconds to wait for replicated rows to arrive.
         public var replicationTimeout: Double
+        /// Whether a --database-url that is not a Unix socket or loopback address may be used.
+        public var allowRemote: Bool
 
         public init(databaseURL: String? = nil, keep: Bool = false, locator: ToolLocator = ToolLocator(),
-                    replicationTimeout: Double = 20) {
+                    replicationTimeout: Double = 20, allowRemote: Bool = false) {
             self.databaseURL = databaseURL
             self.keep = keep
             self.locator = locator
             self.replicationTimeout = replicationTimeout
+            self.allowRemote = allowRemote
         }
     }
 

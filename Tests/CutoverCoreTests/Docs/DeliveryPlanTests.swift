@@ -14,15 +14,34 @@ import Testing
 
     @Test func expandContractHelmStages() throws {
         let helm = try Self.delivery("pricing-tiers.yaml").helm
-        #expect(helm.forward.count == 2)
+        #expect(helm.forward.count == 3)
         #expect(helm.forward[0].set == [:])
         #expect(helm.forward[0].startsRollout && !helm.forward[0].waitsForPromotion)
-        #expect(helm.forward[0].phases.starts(with: ["preflight", "expand", "rollout"]))
-        #expect(helm.forward[1].set == ["phases.contract.enabled": "true"])
+        // Backfill before the rollout: one install runs expand and backfill hooks, then starts the canary.
+        #expect(helm.forward[0].phases == ["preflight", "expand", "backfill", "rollout"])
+        #expect(helm.forward[1].phases == ["complete", "verify"])
+        #expect(helm.forward[1].set?["phases.complete.enabled"] == "true" && helm.forward[1].set?["phases.verify.enabled"] == "true")
+        #expect(helm.forward[1].set?["phases.expand.enabled"] == "false" && helm.forward[1].set?["phases.backfill.enabled"] == "false")
         #expect(helm.forward[1].waitsForPromotion && !helm.forward[1].startsRollout)
-        #expect(helm.rollback.count == 1)
+        #expect(helm.forward[2].phases == ["contract"])
+        #expect(helm.forward[2].set?["phases.contract.enabled"] == "true" && helm.forward[2].set?["phases.complete.enabled"] == "false")
+        #expect(helm.rollback.count == 2)
         #expect(helm.rollback[0].set?["rollback.enabled"] == "true")
-        #expect(helm.rollback[0].startsRollout)
+        #expect(helm.rollback[0].phases == ["contract", "complete", "rollout", "backfill"])
+        // workloadRef: the upgrade leaves the Rollout alone; the previous image goes back into the Deployment
+        // after it, so the next stage is the one that follows a change of the app.
+        #expect(!helm.rollback[0].startsRollout)
+        #expect(helm.rollback[1].phases == ["expand"])
+        #expect(helm.rollback[1].set?["rollback.expand"] == "true")
+        #expect(helm.rollback[1].waitsForPromotion && helm.rollback[1].startsRollout)
+    }
+
+    @Test func manifestsApplyOneFolderPerPhase() throws {
+        let manifests = try Self.delivery("pricing-tiers.yaml").manifests
+        #expect(manifests.forward.map(\.kustomize) == ["manifests/preflight/", "manifests/expand/", "manifests/backfill/", "manifests/app/",
+                                                        "manifests/complete/", "manifests/verify/", "manifests/contract/"])
+        #expect(manifests.forward.map(\.startsRollout) == [false, false, false, true, false, false, false])
+        #expect(manifests.forward.map(\.waitsForPromotion) == [false, false, false, false, true, false, false])
     }
 
     @Test func manifestsRollbackRevertsTheAppBeforeExpandDowns() throws {

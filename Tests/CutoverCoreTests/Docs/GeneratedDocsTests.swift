@@ -7,12 +7,14 @@ import Testing
 @Suite struct GeneratedDocsTests {
     @Test func specReferenceIsCurrent() throws {
         let committed = try String(contentsOf: TestPaths.packageRoot.appendingPathComponent("docs/spec.md"), encoding: .utf8)
-        #expect(committed == SpecReference().render(), "docs/spec.md is stale: run `swift run cutover schema --format markdown > docs/spec.md`")
+        let difference = TextDiff.firstDifference(expected: committed, actual: SpecReference().render())
+        #expect(difference == nil, "docs/spec.md is stale: run `swift run cutover schema --format markdown > docs/spec.md`\n\(difference ?? "")")
     }
 
     @Test func ruleReferenceIsCurrent() throws {
         let committed = try String(contentsOf: TestPaths.packageRoot.appendingPathComponent("docs/rules.md"), encoding: .utf8)
-        #expect(committed == RuleReference().render(), "docs/rules.md is stale: run `swift run cutover explain --markdown > docs/rules.md`")
+        let difference = TextDiff.firstDifference(expected: committed, actual: RuleReference().render())
+        #expect(difference == nil, "docs/rules.md is stale: run `swift run cutover explain --markdown > docs/rules.md`\n\(difference ?? "")")
     }
 
     @Test func everyFieldIsDocumented() {

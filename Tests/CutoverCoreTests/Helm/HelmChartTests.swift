@@ -45,11 +45,20 @@ import Testing
             return
         }
         let cases: [(MigrationSpec, [String], [String], [String])] = [
-            (expandContract, [], ["pricing-tiers-expand", "pricing-tiers-verify"], ["pricing-tiers-contract", "pricing-tiers-rollback-expand"]),
-            (expandContract, ["phases.contract.enabled=true", "phases.purge.enabled=true"], ["pricing-tiers-contract", "pricing-tiers-purge"],
-             ["pricing-tiers-rollback-contract"]),
-            (expandContract, ["rollback.enabled=true"], ["pricing-tiers-rollback-contract", "pricing-tiers-rollback-expand"],
-             ["pricing-tiers-expand\n"]),
+            // Each invocation of the runbook, in order (see PhaseCommands).
+            (expandContract, [], ["pricing-tiers-expand", "pricing-tiers-backfill"],
+             ["pricing-tiers-complete", "pricing-tiers-verify", "pricing-tiers-contract", "pricing-tiers-rollback-expand"]),
+            (expandContract, ["phases.preflight.enabled=false", "phases.expand.enabled=false", "phases.backfill.enabled=false", "phases.complete.enabled=true", "phases.verify.enabled=true", "phases.contract.enabled=false", "phases.purge.enabled=false"],
+             ["pricing-tiers-complete", "pricing-tiers-verify"], ["pricing-tiers-expand", "pricing-tiers-backfill", "pricing-tiers-contract"]),
+            (expandContract, ["phases.preflight.enabled=false", "phases.expand.enabled=false", "phases.backfill.enabled=false", "phases.complete.enabled=false", "phases.verify.enabled=false", "phases.contract.enabled=true", "phases.purge.enabled=false"], ["pricing-tiers-contract"],
+             ["pricing-tiers-complete", "pricing-tiers-expand", "pricing-tiers-purge", "pricing-tiers-rollback-contract"]),
+            (expandContract, ["phases.preflight.enabled=false", "phases.expand.enabled=false", "phases.backfill.enabled=false", "phases.complete.enabled=false", "phases.verify.enabled=false", "phases.contract.enabled=false", "phases.purge.enabled=true"], ["pricing-tiers-purge"], ["pricing-tiers-contract", "pricing-tiers-expand"]),
+            // workloadRef: the image is the Deployment's, reverted with kubectl after this upgrade.
+            (expandContract, ["phases.contract.enabled=true", "rollback.enabled=true"],
+             ["pricing-tiers-rollback-contract", "pricing-tiers-rollback-complete", "workloadRef:"],
+             ["pricing-tiers-rollback-expand", "pricing-tiers-expand\n", "pricing-tiers-contract\n"]),
+            (expandContract, ["rollback.enabled=true", "rollback.expand=true"], ["pricing-tiers-rollback-expand"],
+             ["pricing-tiers-rollback-contract", "pricing-tiers-rollback-complete", "pricing-tiers-expand\n"]),
             (blueGreen, [], ["ledger-pg14-schema-load", "ledger-pg14-replicate"], ["ledger-pg14-switchover", "ledger-db-primary"]),
             (blueGreen, ["switchover.to=green"], ["ledger-pg14-switchover", "ledger-pg14-reverse-replication", "cluster-name: ledger-db-green"],
              ["ledger-pg14-switchback"]),

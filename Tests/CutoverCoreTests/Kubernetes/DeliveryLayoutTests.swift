@@ -17,14 +17,14 @@ import Testing
     @Test func everyPhaseWithStepsGetsItsJobsInOrder() {
         let plan = KubernetesFixtures.fullPlan(expandContract)
         let jobs = JobCatalog(plan).jobs
-        #expect(jobs.map(\.suffix) == ["preflight", "expand", "backfill", "verify", "contract", "purge",
-                                       "rollback-contract", "rollback-backfill", "rollback-expand"])
+        #expect(jobs.map(\.suffix) == ["preflight", "expand", "backfill", "complete", "verify", "contract", "purge",
+                                       "rollback-contract", "rollback-complete", "rollback-backfill", "rollback-expand"])
         let expand = jobs.first { $0.suffix == "expand" }!
         #expect(expand.arguments == plan.steps(in: .expand).map { "\($0.fileStem).up.sql" })
         let rollback = jobs.first { $0.suffix == "rollback-expand" }!
         #expect(rollback.arguments == plan.steps(in: .expand).reversed().map { "\($0.fileStem).down.sql" })
         #expect(jobs.first { $0.suffix == "verify" }!.arguments.last == "checksum:pricing:id:int")
-        let weights = jobs.filter { $0.chartGuard?.hasPrefix("and") == true }.map(\.ordering.weight)
+        let weights = jobs.filter { $0.chartGuard?.hasPrefix("and .Values.phases") == true }.map(\.ordering.weight)
         #expect(weights == weights.sorted())
     }
 
@@ -54,12 +54,21 @@ import Testing
         #expect(!files.contains { $0.path == "manifests/volumesnapshot.yaml" })
         let chartContract = files.first { $0.path == "chart/templates/job-contract.yaml" }!.contents
         #expect(chartContract.hasPrefix("{{- if and .Values.phases.contract.enabled (not .Values.rollback.enabled) }}\n"))
+        let backfill = files.first { $0.path == "chart/templates/job-backfill.yaml" }!.contents
+        #expect(backfill.contains("helm.sh/hook: pre-install,pre-upgrade"), "backfill runs before the new version's pods")
+        let complete = files.first { $0.path == "chart/templates/job-complete.yaml" }!.contents
+        #expect(complete.hasPrefix("{{- if and .Values.phases.complete.enabled (not .Values.rollback.enabled) }}\n"))
+        #expect(complete.contains("helm.sh/hook: post-install,post-upgrade"))
+        #expect(files.first { $0.path == "manifests/complete/job-complete.yaml" }!.contents.contains("argocd.argoproj.io/hook: PostSync"))
+        let rollbackExpand = files.first { $0.path == "chart/templates/job-rollback-expand.yaml" }!.contents
+        #expect(rollbackExpand.hasPrefix("{{- if and .Values.rollback.enabled .Values.rollback.expand }}\n"))
         #expect(chartContract.contains("helm.sh/hook: post-install,post-upgrade"))
         #expect(chartContract.contains("helm.sh/hook-delete-policy: before-hook-creation,hook-succeeded"))
         let expand = files.first { $0.path == "chart/templates/job-expand.yaml" }!.contents
         #expect(expand.contains("helm.sh/hook: pre-install,pre-upgrade"))
         #expect(expand.contains("helm.sh/hook-weight: '-5'"))
-        let argoExpand = files.first { $0.path == "manifests/job-expand.yaml" }!.contents
+        #expect(root.contains("- expand/\n- backfill/\n- app/\n- complete/\n- verify/\n"), "forward folders in run order")
+        let argoExpand = files.first { $0.path == "manifests/expand/job-expand.yaml" }!.contents
         #expect(argoExpand.contains("argocd.argoproj.io/sync-wave: '-5'"))
         #expect(argoExpand.contains("argocd.argoproj.io/hook: PreSync"))
     }

@@ -81,7 +81,7 @@ import Yams
         let yaml = ManifestYAML.document(job.node(), header: "")
         let keys = yaml.split(separator: "\n").filter { !$0.hasPrefix(" ") }.map { String($0.split(separator: ":")[0]) }
         #expect(keys == ["apiVersion", "kind", "metadata", "spec"])
-        let order = ["backoffLimit", "activeDeadlineSeconds: 600", "ttlSecondsAfterFinished", "template", "serviceAccountName",
+        let order = ["backoffLimit", "activeDeadlineSeconds: \(PhaseCommands.jobDeadlineSeconds(spec))", "ttlSecondsAfterFinished", "template", "serviceAccountName",
                      "automountServiceAccountToken: false", "restartPolicy: Never", "runAsNonRoot: true", "seccompProfile",
                      "imagePullPolicy: Always", "readOnlyRootFilesystem: true", "defaultMode: 288", "sizeLimit"]
         var position = yaml.startIndex

@@ -22,7 +22,8 @@ import Testing
         let items = DeliveryLayout(plan, for: .manifests).items
         let rollout = items.compactMap { $0.object as? Rollout }.first!
         let jobs = items.compactMap { $0.object as? Job }.map(\.template.labels)
-        return (rollout.template.labels, jobs)
+        // With workloadRef the app pods are the Deployment's, which the Rollout selects.
+        return (rollout.template?.labels ?? rollout.selector, jobs)
     }
 
     @Test(arguments: [
@@ -55,6 +56,36 @@ import Testing
         #expect(egress.egress![0].peers.allSatisfy { selects($0.podLabels, dbPod) })
         #expect(egress.egress![1].peers == [NetworkPolicyBuilder.dnsPeer])
         #expect(egress.policyTypes == ["Ingress", "Egress"])
+    }
+
+    /// Whoever reached the database before still does, each on the ports it needs.
+    @Test(arguments: ["zalando", "bitpoke"])
+    func operatorsPoolersAndScraperKeepTheirAccess(_ op: String) {
+        var replacements = [("operator: zalando", "operator: \(op)")]
+        if op == "bitpoke" { replacements += [("engine: postgresql", "engine: mysql"), ("version: \"15\"", "version: \"8.0\""), ("tool: psql", "tool: mysql")] }
+        let spec = KubernetesFixtures.spec(KubernetesFixtures.expandContractYAML, replacing: replacements)
+        let rules = NetworkPolicyBuilder(spec).databaseIngress[0].ingress!
+        func ports(admitting labels: [KeyValue], anyNamespace: Bool = false) -> Set<Int> {
+            Set(rules.filter { rule in rule.peers.contains { selects($0.podLabels, labels) && ($0.namespaceLabels == [] || !anyNamespace) } }
+                .flatMap { $0.ports.map(\.port) })
+        }
+        let prometheus = [KeyValue("app.kubernetes.io/name", "prometheus"), KeyValue("app.kubernetes.io/instance", "k8s")]
+        if op == "zalando" {
+            #expect(ports(admitting: [KeyValue("name", "postgres-operator")], anyNamespace: true) == [5432, 8008])
+            #expect(ports(admitting: [KeyValue("application", "db-connection-pooler"), KeyValue("connection-pooler", "billing-db-pooler")]) == [5432])
+            #expect(ports(admitting: prometheus, anyNamespace: true) == [8008, 9187])
+            #expect(ports(admitting: operatorPodLabels(.zalando, cluster: "billing-db")) == [5432, 8008])
+        } else {
+            #expect(ports(admitting: [KeyValue("app.kubernetes.io/name", "mysql-operator")], anyNamespace: true).isSuperset(of: [3306]))
+            #expect(ports(admitting: prometheus, anyNamespace: true) == [9125])
+            #expect(ports(admitting: operatorPodLabels(.bitpoke, cluster: "billing-db")).isSuperset(of: [3306, 3307]))
+        }
+        // The app's own Deployment pods, by the selector the user gives.
+        let custom = KubernetesFixtures.spec(KubernetesFixtures.expandContractYAML, replacing: replacements + [
+            ("port: 8080", "port: 8080\n    podSelector:\n      app: web"),
+        ])
+        let first = NetworkPolicyBuilder(custom).databaseIngress[0].ingress![0]
+        #expect(first.peers.contains { selects($0.podLabels, [KeyValue("app", "web"), KeyValue("pod-template-hash", "x")]) })
     }
 
     @Test func userPodSelectorWinsForOperatorNone() {

@@ -118,8 +118,9 @@ import Testing
     @Test func emittersWriteEveryFormat() throws {
         let plan = try SQLGoldenTests.plan(TestPaths.examples.appendingPathComponent("pricing-tiers.yaml").path)
         let flyway = FlywayEmitter().emit(plan).map(\.path)
-        #expect(flyway.contains("flyway/V1__expand_add_column_pricing_tier.sql"))
-        #expect(flyway.contains("flyway/U1__expand_add_column_pricing_tier.sql"))
+        #expect(flyway.contains("flyway/V1__preflight_check_server_and_base_schema.sql"))
+        #expect(flyway.contains("flyway/V2__expand_add_column_pricing_tier.sql"))
+        #expect(flyway.contains("flyway/U2__expand_add_column_pricing_tier.sql"))
         #expect(flyway.contains { $0.hasSuffix(".sql.conf") })
         let golang = GolangMigrateEmitter().emit(plan).map(\.path)
         #expect(golang.count == plan.steps.count * 2)

@@ -41,3 +41,28 @@ struct CLIRun {
         return usage.ru_maxrss * 1024
     }
 }
+
+extension CLIRun {
+    /// Runs the binary as `nobody` (through setpriv), for the tests of permission errors, which
+    /// root would not get.
+    static func runAs(nobody arguments: [String], currentDirectory: URL) throws -> CLIRun {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/setpriv")
+        process.arguments = ["--reuid=65534", "--regid=65534", "--clear-groups", "--", TestPaths.binary.path] + arguments
+        var environment = ProcessInfo.processInfo.environment
+        environment["NO_COLOR"] = "1"
+        process.environment = environment
+        process.currentDirectoryURL = currentDirectory
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        let start = Date()
+        try process.run()
+        let outData = out.fileHandleForReading.readDataToEndOfFile()
+        let errData = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return CLIRun(status: process.terminationStatus, signaled: process.terminationReason == .uncaughtSignal,
+                      stdout: String(decoding: outData, as: UTF8.self), stderr: String(decoding: errData, as: UTF8.self),
+                      seconds: Date().timeIntervalSince(start))
+    }
+}

@@ -99,18 +99,20 @@ import Testing
         #expect(name == String(repeating: "t", count: 29) + "_" + String(repeating: "c", count: 29) + "_key")
     }
 
+    // Labelled, so the test output names each input instead of printing up to 20,000 lines of it.
     @Test(arguments: [
-        "CREATE TABLE t (" + String(repeating: "(", count: 100_000),
-        String(repeating: "/*", count: 100_000),
-        "CREATE TABLE t (a text DEFAULT 'unterminated",
-        "CREATE TABLE t (a int, b $$ never closed",
-        String(repeating: "CREATE INDEX ON t (a);\n", count: 20_000),
-        "CREATE TABLE t (" + String(repeating: "a int UNIQUE, ", count: 20_000) + "b int);",
-        String(repeating: "ALTER TABLE x ADD ;", count: 20_000),
-        "\u{0}\u{1}\u{FFFD} CREATE TABLE",
-        "CREATE TABLE \"" + String(repeating: "q", count: 200_000),
+        LabeledText("100k open parentheses", "CREATE TABLE t (" + String(repeating: "(", count: 100_000)),
+        LabeledText("100k comment openers", String(repeating: "/*", count: 100_000)),
+        LabeledText("unterminated quote", "CREATE TABLE t (a text DEFAULT 'unterminated"),
+        LabeledText("unterminated dollar quote", "CREATE TABLE t (a int, b $$ never closed"),
+        LabeledText("20k CREATE INDEX lines", String(repeating: "CREATE INDEX ON t (a);\n", count: 20_000)),
+        LabeledText("20k UNIQUE columns", "CREATE TABLE t (" + String(repeating: "a int UNIQUE, ", count: 20_000) + "b int);"),
+        LabeledText("20k broken ALTERs", String(repeating: "ALTER TABLE x ADD ;", count: 20_000)),
+        LabeledText("control characters", "\u{0}\u{1}\u{FFFD} CREATE TABLE"),
+        LabeledText("200k-character identifier", "CREATE TABLE \"" + String(repeating: "q", count: 200_000)),
     ])
-    func survivesHostileText(_ text: String) {
+    func survivesHostileText(_ input: LabeledText) {
+        let text = input.text
         let clock = ContinuousClock()
         let elapsed = clock.measure {
             _ = read(text)

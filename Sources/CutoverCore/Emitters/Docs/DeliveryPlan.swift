@@ -102,6 +102,7 @@ public struct DeliveryPlan: Codable, Sendable, Equatable {
         }
         if words.starts(with: ["kubectl", "apply", "-k"]), words.count > 3 { return .kustomize(words[3]) }
         if words.starts(with: ["kubectl", "argo", "rollouts", "get"]), words.contains("--watch") { return .watchPromotion }
+        if words.starts(with: ["kubectl", "argo", "rollouts", "status"]) { return .watchPromotion }
         return .other
     }
 
@@ -140,22 +141,30 @@ public struct DeliveryPlan: Codable, Sendable, Equatable {
                         switch command {
                         case let .helm(set, reuse):
                             stage = Stage(phases: [], set: set, reuseValues: reuse,
-                                          startsRollout: set["app.image"] != nil, waitsForPromotion: pendingWatch)
+                                          startsRollout: set["app.image"] != nil || pendingRevert, waitsForPromotion: pendingWatch)
                         case let .kustomize(folder):
-                            stage = Stage(phases: [], kustomize: folder, startsRollout: pendingRevert, waitsForPromotion: pendingWatch)
+                            stage = Stage(phases: [], kustomize: folder, startsRollout: pendingRevert || folder == DeliveryFolder.app.path,
+                                          waitsForPromotion: pendingWatch)
                         default:
                             continue
                         }
                         // The app's Rollout is a plain object of the chart and of `manifests/`: the
                         // first forward stage that applies them starts the new version.
-                        if forward && stages.isEmpty { stage.startsRollout = true }
+                        // (Expand-contract's plain manifests keep the app in a folder of its own.)
+                        if forward && stages.isEmpty && stage.kustomize.map({ !$0.hasPrefix("manifests/") || $0 == "manifests/" }) ?? true {
+                            stage.startsRollout = true
+                        }
                         stages.append(stage)
                         current = stages.count - 1
                         pendingWatch = false
                         pendingRevert = false
                     }
                 }
-                if let current, !placed, command != .other, command != .revertApp, !stages[current].phases.contains(phase.rawValue) {
+                // Only an invocation places the phase: a wait belongs to the stage that comes after it.
+                var invokes = false
+                if case .helm = command { invokes = true }
+                if case .kustomize = command { invokes = true }
+                if let current, !placed, invokes, !stages[current].phases.contains(phase.rawValue) {
                     stages[current].phases.append(phase.rawValue)
                     placed = true
                 }

@@ -30,11 +30,14 @@ public struct PlanReadme {
         out += ".\n\n"
         out += "Every phase below is a set of reversible steps. Phases marked *off by default* never run until you enable them.\n\n"
         out += mermaid()
+        out += beforeYouStart()
         out += "## Phases\n\n"
         for (index, phase) in plan.phases.enumerated() {
             out += section(phase, number: index + 1)
         }
         out += objectsSection()
+        out += networkSection()
+        out += featureFlagSection()
         out += suppressionsSection()
         out += "## Files\n\n"
         out += "| path | what |\n|---|---|\n"
@@ -47,10 +50,73 @@ public struct PlanReadme {
         return out
     }
 
+    /// What every later command relies on: the namespace, the app image to come back to, a
+    /// connection for the workstation commands, and waits that end on failure as well as success.
+    private func beforeYouStart() -> String {
+        let spec = plan.spec
+        let namespace = spec.metadata.namespace
+        let database = spec.database
+        let topology = DatabaseTopology(spec)
+        let host = topology.primaryHost(cluster: database.cluster)
+        let service = String(host.prefix { $0 != "." })
+        let keys = topology.secretItems
+        let user = keys.first { $0.value == "username" }?.key ?? "username"
+        let password = keys.first { $0.value == "password" }?.key ?? "password"
+        func secret(_ key: String) -> String {
+            "$(kubectl get secret \(database.credentialsSecret) --namespace \(namespace) -o jsonpath='{.data.\(key)}' | base64 -d)"
+        }
+        var out = "## Before you start\n\n"
+        out += "Run these once in the shell you will use for the commands below.\n\n```sh\n"
+        out += "export NAMESPACE=\(namespace)\n"
+        out += "# The app image serving now: every rollback below says <previous app image>, use this value.\n"
+        out += "export PREVIOUS_IMAGE=$(kubectl get deployment \(spec.app.name) --namespace \(namespace) -o jsonpath='{.spec.template.spec.containers[0].image}')\n"
+        out += "echo \"$PREVIOUS_IMAGE\"\n"
+        out += "# For the commands run from a workstation: a tunnel to the primary and its credentials.\n"
+        out += "kubectl port-forward --namespace \(namespace) svc/\(service) \(database.port):\(database.port) &\n"
+        switch database.engine {
+        case .postgresql:
+            out += "export PGUSER=\(secret(user)) PGPASSWORD=\(secret(password))\n"
+            out += "export DATABASE_URL=\"postgresql://127.0.0.1:\(database.port)/\(database.name)\"\n"
+        case .mysql:
+            out += "printf '[client]\\nhost=127.0.0.1\\nport=\(database.port)\\nuser=%s\\npassword=%s\\n' \"\(secret(user))\" \"\(secret(password))\" > ~/.my.cnf && chmod 600 ~/.my.cnf\n"
+            out += "export DATABASE=\(database.name)\n"
+        }
+        out += "# wait_job NAME: ends 0 once the Job completed, 1 (after its logs) once it failed. A Job past its\n"
+        out += "# activeDeadlineSeconds fails too, so the wait always ends.\n"
+        out += "wait_job() {\n  while true; do\n"
+        out += "    conditions=$(kubectl get job \"$1\" --namespace \"$NAMESPACE\" -o jsonpath='{range .status.conditions[?(@.status==\"True\")]}{.type} {end}')\n"
+        out += "    case \" $conditions\" in\n      *\" Complete \"*) return 0 ;;\n"
+        out += "      *\" Failed \"*) kubectl logs \"job/$1\" --namespace \"$NAMESPACE\" --all-containers --tail=100; return 1 ;;\n    esac\n"
+        out += "    sleep 5\n  done\n}\n"
+        out += "# wait_rollout NAME: ends 0 once the Rollout is fully promoted (Healthy), 1 once it is Degraded or\n"
+        out += "# aborted; the same as `kubectl argo rollouts status NAME`, without the plugin.\n"
+        out += "wait_rollout() {\n  while true; do\n"
+        out += "    set -- \"$1\" $(kubectl get rollouts.argoproj.io \"$1\" --namespace \"$NAMESPACE\" -o jsonpath='{.metadata.generation} {.status.observedGeneration} {.status.phase} {.status.abort}')\n"
+        out += "    if [ \"$2\" = \"$3\" ]; then\n"
+        out += "      [ \"$5\" = true ] && return 1\n"
+        out += "      case \"$4\" in Healthy) return 0 ;; Degraded) return 1 ;; esac\n    fi\n"
+        out += "    sleep 10\n  done\n}\n```\n\n"
+        if spec.strategy == .expandContract {
+            out += "**Order.** One `helm upgrade --install` runs preflight, expand and backfill as `pre-install,pre-upgrade` hooks, "
+            out += "then starts the canary: every existing row is filled before the first pod of the new version starts, and the sync "
+            out += "triggers fill what either version writes during the rollout. Wait until the Rollout is fully promoted (or has failed) "
+            out += "before complete and verify, a later `helm upgrade` of their own: they hold what the old version cannot live with. "
+            out += "Contract and purge are later upgrades again, each turning the earlier phases off. Argo CD runs the same order from "
+            out += "`manifests/` (PreSync, the app in Sync, PostSync once the app is Healthy); plain kubectl applies one folder per phase, "
+            out += "in order, and waits for each. Helm's `--timeout` below covers every Job of the invocation up to its "
+            out += "`activeDeadlineSeconds` (\(PhaseCommands.jobDeadlineSeconds(spec))s, never shorter than `statement_timeout`).\n\n"
+        }
+        out += "**A failed Job** keeps its pod and logs (`kubectl logs job/<name> --namespace \(namespace)`): only succeeded hooks are deleted. "
+        out += "Every SQL file is idempotent and a backfill resumes where it stopped, so after fixing the cause run the same step again: "
+        out += "with Helm, the same `helm upgrade` (the failed Job is deleted and created anew); with kubectl, `kubectl delete job <name> "
+        out += "--namespace \(namespace)` and apply the folder again (applying an unchanged Job does nothing); with Argo CD, sync again.\n\n"
+        return out
+    }
+
     private func mermaid() -> String {
         var out = "```mermaid\nflowchart LR\n"
         for phase in plan.phases {
-            let label = phase.enabledByDefault ? phase.title : "\(phase.title) (off by default)"
+            let label = phase.title + Self.marker(phase)
             out += "  \(nodeID(phase.phase))[\"\(label)\"]\n"
         }
         for (from, to) in zip(plan.phases, plan.phases.dropFirst()) {
@@ -61,10 +127,17 @@ public struct PlanReadme {
         return out
     }
 
+    /// Off-by-default phases: the destructive ones wait for you to enable them; complete and verify
+    /// are switched on by a later upgrade once the Rollout is promoted.
+    static func marker(_ phase: PlanPhase) -> String {
+        if phase.enabledByDefault { return "" }
+        return phase.phase == .complete || phase.phase == .verify ? " (a later upgrade, once the Rollout is promoted)" : " (off by default)"
+    }
+
     private func nodeID(_ phase: Phase) -> String { phase.rawValue.replacingDashes() }
 
     private func section(_ phase: PlanPhase, number: Int) -> String {
-        var out = "### \(number). \(phase.title)\(phase.enabledByDefault ? "" : " (off by default)")\n\n"
+        var out = "### \(number). \(phase.title)\(Self.marker(phase))\n\n"
         out += phase.summary + "\n\n"
         let indices = stepIndices[phase.phase] ?? []
         if !indices.isEmpty {
@@ -91,7 +164,7 @@ public struct PlanReadme {
     }
 
     private func commands(for phase: Phase, indices: [Int]) -> String {
-        let helm = PhaseCommands.helm(phase, plan: plan)
+        let helm = PhaseCommands.helm(phase, plan: plan, jobs: context.jobs)
         let kubectl = PhaseCommands.kubectl(phase, plan: plan, jobs: context.jobs)
         var run = ["# Helm"] + helm.run + ["# or plain manifests (Argo CD or kubectl)"] + kubectl.run
         var rollback = ["# Helm"] + helm.rollback + ["# or plain manifests"] + kubectl.rollback
@@ -132,6 +205,58 @@ public struct PlanReadme {
         return out + "\n"
     }
 
+    /// How the app reads the flag file, and the command that turns the new code path on (or off).
+    private func featureFlagSection() -> String {
+        let spec = plan.spec
+        guard let key = spec.featureFlagKey else { return "" }
+        let names = KubernetesNames(spec)
+        let namespace = spec.metadata.namespace
+        let on = spec.strategy == .blueGreen ? Phase.switchover : .verify
+        func copy(_ from: String) -> String {
+            "kubectl patch configmap \(names.flagsConfigMap) --namespace \(namespace) --type merge -p \"$(kubectl get configmap \(names.flagsConfigMap) "
+                + "--namespace \(namespace) -o go-template='{\"data\":{\"flags.goff.yaml\":{{index .data \"\(from)\" | printf \"%q\"}}}}')\""
+        }
+        var out = "## Feature flag `\(key)`\n\n"
+        out += "ConfigMap `\(names.flagsConfigMap)` holds go-feature-flag files: `flags.goff.yaml` is the live one (the new code path off), "
+        out += "`flags.<phase>.goff.yaml` the state after each phase and `flags.rollback.goff.yaml` the way back. cutover does not change "
+        out += "the app's pods: mount the ConfigMap into them and point go-feature-flag's file retriever at the live file, in the same "
+        out += "change of the Deployment's pod template that sets the new image (one canary):\n\n```yaml\n"
+        out += "# in the Deployment's pod template\nvolumes:\n  - name: cutover-flags\n    configMap:\n      name: \(names.flagsConfigMap)\n"
+        out += "containers:\n  - name: \(spec.app.name)\n    volumeMounts:\n      - name: cutover-flags\n        mountPath: /etc/cutover-flags\n        readOnly: true\n"
+        out += "# go-feature-flag (relay proxy or SDK): a file retriever\nretrievers:\n  - kind: file\n    path: /etc/cutover-flags/flags.goff.yaml\n```\n\n"
+        out += "Turn the new code path on once \(on.rawValue) passed (the live file takes the content of `flags.\(on.rawValue).goff.yaml`); "
+        out += "the kubelet refreshes a mounted ConfigMap within about a minute, and the retriever reads it at its polling interval:\n\n```sh\n"
+        out += copy("flags.\(on.rawValue).goff.yaml") + "\n# back off (before any rollback):\n" + copy("flags.rollback.goff.yaml") + "\n```\n\n"
+        out += "With Helm the ConfigMap is a chart object: each later `helm upgrade` puts the live file back to the chart's (off); "
+        out += "run the command again after it.\n\n"
+        return out
+    }
+
+    /// What the database NetworkPolicy admits and why: selecting the database pods denies every
+    /// other ingress, so anything not listed here that reached the database before is cut off.
+    private func networkSection() -> String {
+        let builder = NetworkPolicyBuilder(plan.spec)
+        let topology = DatabaseTopology(plan.spec)
+        var out = "## Network access\n\n"
+        out += "The database NetworkPolicy selects the database pods, so Kubernetes denies every ingress to them that it does not list. "
+        out += "It admits these, each on the ports it needs; another client of the database (a reporting job, a second app) must be added "
+        out += "to it (or its pods labelled like the app: `app.podSelector`) before the policy is applied. The migration Jobs may reach "
+        out += "only the database pods and the cluster DNS.\n\n"
+        for (_, cluster) in topology.clusters {
+            if topology.clusters.count > 1 { out += "Cluster `\(cluster)`:\n\n" }
+            out += "| who | selected by | ports | why |\n|---|---|---|---|\n"
+            for admission in builder.admitted(cluster: cluster) {
+                let selectors = admission.peers.map { peer in
+                    let labels = peer.podLabels.map { "\($0.key)=\($0.value)" }.joined(separator: ",")
+                    return "`\(labels)`" + (peer.namespaceLabels == nil ? "" : " (any namespace)")
+                }.joined(separator: " or ")
+                out += "| \(admission.who) | \(selectors) | \(admission.ports.map(String.init).joined(separator: ", ")) | \(admission.why) |\n"
+            }
+            out += "\n"
+        }
+        return out
+    }
+
     private func purpose(of item: DeliveryItem) -> String {
         if let job = item.job {
             let title = plan.phases.first { $0.phase == job.phase }?.title ?? job.phase.rawValue
@@ -148,8 +273,8 @@ public struct PlanReadme {
         case "NetworkPolicy":
             return item.object.metadata.name.hasSuffix("egress")
                 ? "limits the migration Jobs' egress to the database port and DNS"
-                : "selects the database pods and admits only the app and the migration Jobs (and the cluster's own peers) on the database port"
-        case "Rollout": return "Argo Rollouts canary of the new app version, with the spec's steps"
+                : "selects the database pods and admits the app, the Jobs, the cluster's own pods, the operator, poolers and the metrics scraper (see Network access)"
+        case "Rollout": return "Argo Rollouts canary of the new app version, with the spec's steps; applied after expand and backfill"
         case "AnalysisTemplate": return "Prometheus checks that abort the canary on replication lag or error ratio over the limits"
         case "PrometheusRule": return "alerts on the same limits, for after the rollout"
         case "VolumeSnapshot": return "a snapshot of the database volume before destructive steps"

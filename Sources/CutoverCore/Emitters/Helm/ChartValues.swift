@@ -24,7 +24,9 @@ public struct ChartValues: Sendable {
             ("phases", .group(catalog.switchablePhases.map { phase in
                 (JobCatalog.valuesKey(phase.phase), .group([("enabled", .bool(phase.enabledByDefault))]))
             })),
-            ("rollback", .group([("enabled", .bool(false))])),
+            // Expand-contract rolls back in two upgrades: `enabled` undoes contract, complete and backfill and
+            // reverts the app; `expand` then undoes expand once the previous version fully serves again.
+            ("rollback", .group(spec.strategy == .blueGreen ? [("enabled", .bool(false))] : [("enabled", .bool(false)), ("expand", .bool(false))])),
         ]
         if spec.snapshot != nil { tree.append(("snapshot", .group([("enabled", .bool(true))]))) }
         if spec.strategy == .blueGreen {
@@ -33,7 +35,8 @@ public struct ChartValues: Sendable {
         var runner: [(String, Value)] = [("image", .string(profile.toolImage, choices: nil))]
         if profile.needsSeparateClient { runner.append(("clientImage", .string(profile.clientImage, choices: nil))) }
         tree.append(("runner", .group(runner)))
-        tree.append(("app", .group([("image", .string(spec.app.image.value, choices: nil))])))
+        // With workloadRef the image is the Deployment's, changed there; only a pod template of our own reads it.
+        if spec.app.podTemplate { tree.append(("app", .group([("image", .string(spec.app.image.value, choices: nil))]))) }
         return tree
     }
 

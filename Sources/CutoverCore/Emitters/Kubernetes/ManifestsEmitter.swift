@@ -1,7 +1,8 @@
 /// `manifests/`: the plain-manifest form of the chart for users without Helm. The default
 /// kustomization holds what runs by default, ordered for Argo CD by sync waves and hooks (the same
-/// numbers as the chart's hook weights); every opt-in or destructive step sits in its own folder
-/// with its own kustomization, never referenced by the default one.
+/// numbers as the chart's hook weights); for expand-contract it lists one folder per forward phase,
+/// which plain kubectl applies one at a time. Every opt-in or destructive step sits in its own
+/// folder with its own kustomization, never referenced by the default one.
 ///
 /// The SQL reaches the Jobs through ConfigMap objects written out like every other object (one per
 /// Job, or several projected into one volume when the files pass `DeliveryLayout.configMapDataLimit`),
@@ -23,8 +24,18 @@ public struct ManifestsEmitter: Emitting {
                 object.metadata.annotations = item.ordering.annotations(.argo)
                 try sink(OutputFile(path: prefix + item.fileName, bytes: ManifestYAML.documentBytes(object.node(), header: header)))
             }
-            let kustomization = Kustomization(resources: group.map(\.fileName), configMapGenerators: [])
+            // The default kustomization also lists the forward folders, in run order, for Argo CD.
+            let folders = folder == nil ? syncedFolders(items).map { "\($0.rawValue)/" } : []
+            let kustomization = Kustomization(resources: group.map(\.fileName) + folders, configMapGenerators: [])
             try sink(OutputFile(path: prefix + "kustomization.yaml", contents: ManifestYAML.document(kustomization.node(), header: header)))
         }
+        if !items.contains(where: { $0.folder == nil }), !syncedFolders(items).isEmpty {
+            let kustomization = Kustomization(resources: syncedFolders(items).map { "\($0.rawValue)/" }, configMapGenerators: [])
+            try sink(OutputFile(path: "manifests/kustomization.yaml", contents: ManifestYAML.document(kustomization.node(), header: header)))
+        }
+    }
+
+    private func syncedFolders(_ items: [DeliveryItem]) -> [DeliveryFolder] {
+        DeliveryFolder.allCases.filter { folder in folder.inDefaultSync && items.contains { $0.folder == folder } }
     }
 }

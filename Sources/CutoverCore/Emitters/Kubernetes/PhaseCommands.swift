@@ -1,44 +1,150 @@
 /// The exact commands the plan README prints to run a phase and to roll it back, per delivery method.
 /// Owned by the Kubernetes emitters, whose object names, values switches and `manifests/` folders
 /// these commands name (see `JobCatalog`, `ChartValues` and `DeliveryFolder`).
+///
+/// Expand-contract, in the order of `docs/spec-language.md` (Phases): one Helm upgrade runs
+/// preflight, expand and backfill as pre-install/pre-upgrade hooks and then starts the Rollout; the
+/// runbook waits until the Rollout is fully promoted or has failed; a later upgrade runs complete and
+/// verify; contract and purge are later upgrades again. Each later upgrade turns the earlier phases
+/// off, so their hooks do not run again (a re-run of expand after contract would bring back what
+/// contract retired). Rolling back: one upgrade undoes contract, complete and backfill before the
+/// previous app version's pods come back, and reverts the app; once it fully serves again, a last
+/// upgrade undoes expand. Plain kubectl applies one folder per phase and waits for its Jobs.
 public enum PhaseCommands {
     public struct Commands: Sendable {
         public var run: [String]
         public var rollback: [String]
     }
 
+    /// The Jobs' `activeDeadlineSeconds`: the runner's deadline, and never shorter than the
+    /// statement timeout, so the server ends a long statement before Kubernetes kills the pod.
+    public static func jobDeadlineSeconds(_ spec: MigrationSpec) -> Int {
+        max(1, spec.runner.deadline.seconds, spec.runner.statementTimeout.seconds)
+    }
+
+    /// Helm's `--timeout` for an invocation whose hooks run `jobs` Jobs one after another: each may
+    /// take its whole deadline, plus a margin for scheduling and image pulls. Helm's default (5m)
+    /// would mark the release failed while a Job still runs.
+    static func helmTimeout(_ spec: MigrationSpec, jobs: Int) -> String {
+        "--timeout \(max(1, jobs) * jobDeadlineSeconds(spec) + 300)s"
+    }
+
+    /// The wait that ends when the Rollout is fully promoted (exit 0) or degraded/aborted (non-zero).
+    static func promotionWaits(_ spec: MigrationSpec) -> [String] {
+        ["kubectl argo rollouts status \(spec.app.name) --namespace \(spec.metadata.namespace)",
+         "# or without the Argo Rollouts plugin (see \"Before you start\"):",
+         "wait_rollout \(spec.app.name)"]
+    }
+
+    /// With `workloadRef` the Rollout first takes over the Deployment at the image it runs (no new
+    /// version yet); once that is Healthy, a new image in the Deployment's pod template starts the canary.
+    static func startNewVersion(_ spec: MigrationSpec) -> [String] {
+        guard !spec.app.podTemplate else { return promotionWaits(spec) }
+        let deployment = spec.app.deployment.isEmpty ? spec.app.name : spec.app.deployment
+        return ["# the Rollout has taken over Deployment \(deployment) at the image it runs; wait for that, then start the new version:"]
+            + promotionWaits(spec)
+            + ["kubectl set image deployment/\(deployment) --namespace \(spec.metadata.namespace) \(spec.app.name)=\(spec.app.image.value)",
+               "# (the container named like the app; with GitOps, change the image in the Deployment's manifest instead)"]
+            + promotionWaits(spec)
+    }
+
+    /// Puts the previous image back where the Rollout reads its pod template from.
+    static func revertImage(_ spec: MigrationSpec) -> [String] {
+        let app = spec.app.name, namespace = spec.metadata.namespace
+        if !spec.app.podTemplate {
+            let deployment = spec.app.deployment.isEmpty ? app : spec.app.deployment
+            return ["# revert the app to its previous image (recorded before you started):",
+                    "kubectl set image deployment/\(deployment) --namespace \(namespace) \(app)=<previous app image>"]
+        }
+        return ["# revert the app to its previous image (recorded before you started):",
+                "kubectl patch rollouts.argoproj.io \(app) --namespace \(namespace) --type json -p '[{\"op\":\"replace\",\"path\":\"/spec/template/spec/containers/0/image\",\"value\":\"<previous app image>\"}]'"]
+    }
+
+    /// Stops the canary: the stable (previous) ReplicaSet takes all traffic again.
+    static func abort(_ spec: MigrationSpec) -> [String] {
+        let app = spec.app.name, namespace = spec.metadata.namespace
+        return ["kubectl argo rollouts abort \(app) --namespace \(namespace)",
+                "# or without the plugin:",
+                "kubectl patch rollouts.argoproj.io \(app) --namespace \(namespace) --subresource status --type merge -p '{\"status\":{\"abort\":true}}'"]
+    }
+
     public static func helm(_ phase: Phase, plan: MigrationPlan) -> Commands {
+        helm(phase, plan: plan, jobs: JobCatalog(plan).jobs)
+    }
+
+    public static func helm(_ phase: Phase, plan: MigrationPlan, jobs: [JobUnit]) -> Commands {
         let spec = plan.spec
         let namespace = spec.metadata.namespace
-        let install = "helm upgrade --install \(spec.name) ./chart --namespace \(namespace)"
+        if spec.strategy == .blueGreen { return blueGreenHelm(phase, plan: plan) }
+        func count(_ phases: Set<Phase>, rollback: Bool = false) -> Int {
+            jobs.filter { phases.contains($0.phase) && ($0.component == "rollback") == rollback }.count
+        }
+        let switches = JobCatalog(plan).switchablePhases.map(\.phase)
+        // A later upgrade turns exactly `on` on and every other phase off.
+        func stage(_ on: Set<Phase>) -> String {
+            let sets = switches.map { "--set phases.\(JobCatalog.valuesKey($0)).enabled=\(on.contains($0))" }
+            return (["helm upgrade \(spec.name) ./chart --namespace \(namespace) --reuse-values"] + sets
+                + [helmTimeout(spec, jobs: count(on))]).joined(separator: " ")
+        }
+        let install = "helm upgrade --install \(spec.name) ./chart --namespace \(namespace) "
+            + helmTimeout(spec, jobs: count([.preflight, .expand, .backfill]))
         let upgrade = "helm upgrade \(spec.name) ./chart --namespace \(namespace) --reuse-values"
-        let rollback = "\(upgrade) --set rollback.enabled=true --set app.image=<previous app image>"
+        // With its own pod template the chart reverts the image in the same upgrade; with workloadRef
+        // the image lives in the user's Deployment, reverted right after the rollback hooks ran.
+        let rollbackLater = "\(upgrade) --set rollback.enabled=true " + (spec.app.podTemplate ? "--set app.image=<previous app image> " : "")
+            + helmTimeout(spec, jobs: count([.contract, .complete, .backfill], rollback: true))
+        let laterBack = [rollbackLater] + (spec.app.podTemplate ? [] : revertImage(spec))
+        let rollbackExpand = "\(upgrade) --set rollback.enabled=true --set rollback.expand=true "
+            + helmTimeout(spec, jobs: count([.expand], rollback: true))
         let app = spec.app.name
+        let expandBack = ["# once the later phases are rolled back and the previous app version fully serves again:"]
+            + promotionWaits(spec) + [rollbackExpand]
         switch phase {
-        case .preflight, .verify:
+        case .preflight:
             return Commands(run: [install], rollback: [])
-        case .expand, .backfill:
-            return Commands(run: [install], rollback: [rollback])
+        case .expand:
+            return Commands(run: [install], rollback: expandBack)
+        case .backfill:
+            return Commands(run: [install], rollback: laterBack)
         case .rollout:
-            return Commands(run: ["kubectl argo rollouts get rollout \(app) --namespace \(namespace) --watch"],
-                            rollback: ["kubectl argo rollouts abort \(app) --namespace \(namespace)",
-                                       "kubectl argo rollouts undo \(app) --namespace \(namespace)"])
+            return Commands(run: [install] + startNewVersion(spec), rollback: abort(spec) + laterBack)
+        case .complete:
+            return Commands(run: [stage([.complete, .verify])], rollback: laterBack)
+        case .verify:
+            return Commands(run: [stage([.complete, .verify])], rollback: [])
         case .contract:
-            return Commands(run: ["\(upgrade) --set phases.contract.enabled=true"], rollback: [rollback])
+            return Commands(run: [stage([.contract])], rollback: laterBack)
         case .purge:
-            return Commands(run: ["\(upgrade) --set phases.purge.enabled=true"],
+            return Commands(run: [stage([.purge])],
                             rollback: spec.snapshot == nil ? [] : ["# irreversible: restore the VolumeSnapshot \(KubernetesNames(spec).snapshot)"])
-        case .provision, .schemaLoad, .replicate:
-            return Commands(run: [install], rollback: ["\(upgrade) --set rollback.enabled=true"])
-        case .sequenceSync, .switchover, .reverseReplicate:
-            return Commands(run: ["\(upgrade) --set switchover.to=green"], rollback: ["\(upgrade) --set switchover.to=blue"])
-        case .cleanup:
-            return Commands(run: ["\(upgrade) --set phases.cleanup.enabled=true"], rollback: [])
+        case .provision, .schemaLoad, .replicate, .sequenceSync, .switchover, .reverseReplicate, .cleanup:
+            return blueGreenHelm(phase, plan: plan)
         }
     }
 
-    /// Plain manifests: Argo CD applies each kustomization in sync waves. With kubectl alone, apply a
-    /// folder and wait for its Jobs (`kubectl wait --for=condition=complete job/<name>`) before the next.
+    static func blueGreenHelm(_ phase: Phase, plan: MigrationPlan) -> Commands {
+        let spec = plan.spec
+        let namespace = spec.metadata.namespace
+        let install = "helm upgrade --install \(spec.name) ./chart --namespace \(namespace) \(helmTimeout(spec, jobs: 4))"
+        let upgrade = "helm upgrade \(spec.name) ./chart --namespace \(namespace) --reuse-values"
+        let timeout = helmTimeout(spec, jobs: 2)
+        switch phase {
+        case .preflight, .verify:
+            return Commands(run: [install], rollback: [])
+        case .provision, .schemaLoad, .replicate:
+            return Commands(run: [install], rollback: ["\(upgrade) --set rollback.enabled=true \(timeout)"])
+        case .sequenceSync, .switchover, .reverseReplicate:
+            return Commands(run: ["\(upgrade) --set switchover.to=green \(timeout)"], rollback: ["\(upgrade) --set switchover.to=blue \(timeout)"])
+        case .cleanup:
+            return Commands(run: ["\(upgrade) --set phases.cleanup.enabled=true \(timeout)"], rollback: [])
+        default:
+            return Commands(run: [], rollback: [])
+        }
+    }
+
+    /// Plain manifests: Argo CD syncs `manifests/` (PreSync, Sync, PostSync). With kubectl alone,
+    /// apply one folder at a time and wait for its Jobs (`wait_job`, which ends on success or failure)
+    /// before the next.
     public static func kubectl(_ phase: Phase, plan: MigrationPlan) -> Commands {
         kubectl(phase, plan: plan, jobs: JobCatalog(plan).jobs)
     }
@@ -46,38 +152,48 @@ public enum PhaseCommands {
     /// `kubectl` with the plan's Jobs already built (the README asks for every phase).
     public static func kubectl(_ phase: Phase, plan: MigrationPlan, jobs: [JobUnit]) -> Commands {
         let spec = plan.spec
-        let namespace = spec.metadata.namespace
-        let deadline = max(1, spec.runner.deadline.seconds)
+        let names = KubernetesNames(spec)
         func apply(_ folder: DeliveryFolder?) -> [String] {
-            let path = folder.map { "manifests/\($0.rawValue)/" } ?? "manifests/"
-            let waits = jobs.filter { $0.folder == folder && (folder != nil || $0.phase == phase) }.map {
-                "kubectl wait --namespace \(namespace) --for=condition=complete job/\(KubernetesNames(spec).job($0.suffix)) --timeout=\(deadline)s"
-            }
-            return ["kubectl apply -k \(path)"] + waits
+            let held = jobs.filter { $0.folder == folder && (folder != nil || $0.phase == phase) }
+            if folder != nil && held.isEmpty && folder != .app { return [] }
+            return ["kubectl apply -k \(folder?.path ?? "manifests/")"] + held.map { "wait_job \(names.job($0.suffix))" }
         }
-        let rollbackFolders = [DeliveryFolder.rollback, .rollbackExpand].filter { folder in jobs.contains { $0.folder == folder } }
-        var rollback: [String] = []
-        for folder in rollbackFolders {
-            if folder == .rollbackExpand { rollback.append("# revert the app to its previous image, then:") }
-            rollback += apply(folder)
+        if spec.strategy == .blueGreen {
+            let rollback = apply(.rollback)
+            switch phase {
+            case .preflight, .verify: return Commands(run: apply(nil), rollback: [])
+            case .provision, .schemaLoad, .replicate: return Commands(run: apply(nil), rollback: rollback)
+            case .sequenceSync, .switchover, .reverseReplicate: return Commands(run: apply(.switchover), rollback: apply(.switchback))
+            case .cleanup: return Commands(run: apply(.cleanup), rollback: [])
+            default: return Commands(run: [], rollback: [])
+            }
         }
         let app = spec.app.name
+        let namespace = spec.metadata.namespace
+        let revert = revertImage(spec)
+        let laterBack = apply(.rollback)
+        let expandBack = ["# once the later phases are rolled back and the previous app version fully serves again:"]
+            + promotionWaits(spec) + apply(.rollbackExpand)
         switch phase {
-        case .preflight, .verify:
-            return Commands(run: apply(nil), rollback: [])
-        case .expand, .backfill, .contract:
-            return Commands(run: phase == .contract ? apply(.contract) : apply(nil), rollback: rollback)
+        case .preflight:
+            return Commands(run: apply(.preflight), rollback: [])
+        case .expand:
+            return Commands(run: apply(.expand), rollback: expandBack)
+        case .backfill:
+            return Commands(run: apply(.backfill), rollback: laterBack)
         case .rollout:
-            return Commands(run: ["kubectl apply -k manifests/", "kubectl argo rollouts get rollout \(app) --namespace \(namespace) --watch"],
-                            rollback: ["kubectl argo rollouts abort \(app) --namespace \(namespace)"])
+            return Commands(run: apply(.app) + startNewVersion(spec),
+                            rollback: abort(spec) + laterBack + revert)
+        case .complete:
+            return Commands(run: apply(.complete), rollback: laterBack)
+        case .verify:
+            return Commands(run: apply(.verify), rollback: [])
+        case .contract:
+            return Commands(run: apply(.contract), rollback: laterBack)
         case .purge:
             return Commands(run: apply(.purge), rollback: [])
-        case .provision, .schemaLoad, .replicate:
-            return Commands(run: apply(nil), rollback: rollback)
-        case .sequenceSync, .switchover, .reverseReplicate:
-            return Commands(run: apply(.switchover), rollback: apply(.switchback))
-        case .cleanup:
-            return Commands(run: apply(.cleanup), rollback: [])
+        default:
+            return Commands(run: [], rollback: [])
         }
     }
 }

@@ -3,7 +3,8 @@
 SET SESSION lock_wait_timeout = 5;
 SET SESSION innodb_lock_wait_timeout = 5;
 -- Copy ref_code into reference for existing rows.
--- Batched, resumable, idempotent: keyset over id; autocommit commits each batch.
+-- Batched, resumable, idempotent: keyset over id up to the last key present when it starts
+-- (so it ends under continuous inserts); autocommit commits each batch.
 -- Needs the mysql client (DELIMITER). The procedure is dropped again, so the schema is unchanged.
 DROP PROCEDURE IF EXISTS `_cutover_backfill_orders_reference`;
 DELIMITER ;;
@@ -11,10 +12,13 @@ CREATE PROCEDURE `_cutover_backfill_orders_reference`()
 BEGIN
   DECLARE lo_1 BIGINT DEFAULT NULL;
   DECLARE hi_1 BIGINT DEFAULT NULL;
+  DECLARE end_1 BIGINT DEFAULT NULL;
   DECLARE started BOOLEAN DEFAULT FALSE;
+  -- The last key present now bounds the loop: rows inserted later are filled by the sync triggers.
+  SELECT MAX(`id`) INTO end_1 FROM `orders`;
   batches: LOOP
     SELECT MAX(s.`id`) INTO hi_1 FROM (
-      SELECT `id` FROM `orders` WHERE NOT started OR (`id`) > (lo_1) ORDER BY `id` LIMIT 500
+      SELECT `id` FROM `orders` WHERE (NOT started OR (`id`) > (lo_1)) AND (`id`) <= (end_1) ORDER BY `id` LIMIT 500
     ) s;
     IF hi_1 IS NULL THEN
       LEAVE batches;

@@ -5,16 +5,22 @@ SET statement_timeout = '30min';
 -- The whole batched loop runs as one statement: its budget is the Job's (committed batches stay; a re-run resumes).
 SET statement_timeout = '30min';
 -- Copy ref_code into reference for existing rows.
--- Batched, resumable, idempotent: keyset over id, one COMMIT per batch (psql -f runs DO outside a transaction block).
+-- Batched, resumable, idempotent: keyset over id up to the last key present when it starts
+-- (so it ends under continuous inserts), one COMMIT per batch (psql -f runs DO outside a transaction block).
 DO $cutover$
 DECLARE
   lo_1 "orders"."id"%TYPE;
   hi_1 "orders"."id"%TYPE;
+  end_1 "orders"."id"%TYPE;
   started boolean := false;
 BEGIN
+  -- The last key present now bounds the loop: rows inserted later are filled by the sync triggers.
+  SELECT s."id" INTO end_1 FROM (
+    SELECT "id" FROM "orders" ORDER BY "id" DESC LIMIT 1
+  ) s;
   LOOP
     SELECT s."id" INTO hi_1 FROM (
-      SELECT "id" FROM "orders" WHERE NOT started OR ("id") > (lo_1) ORDER BY "id" LIMIT 500
+      SELECT "id" FROM "orders" WHERE (NOT started OR ("id") > (lo_1)) AND ("id") <= (end_1) ORDER BY "id" LIMIT 500
     ) s ORDER BY s."id" DESC LIMIT 1;
     EXIT WHEN NOT FOUND;
     UPDATE "orders" SET "reference" = "ref_code"

@@ -2,8 +2,17 @@
 -- step 8 (expand), down: let pricing.plan_code accept NULL (it is being retired)
 SET lock_timeout = '2s';
 SET statement_timeout = '15min';
--- No down expression in the spec: restoring NOT NULL fails if rows with NULL were written meanwhile.
--- Set NOT NULL without a long ACCESS EXCLUSIVE scan: CHECK NOT VALID, VALIDATE, SET NOT NULL, drop the check.
+-- No down expression in the spec: restoring NOT NULL is refused while rows with NULL exist.
+-- Checked before anything changes: NOT NULL cannot come back while rows hold NULL.
+DO $cutover$
+BEGIN
+  IF EXISTS (SELECT 1 FROM pg_catalog.pg_attribute
+             WHERE attrelid = to_regclass('"pricing"') AND attname = 'plan_code' AND NOT attisdropped) AND EXISTS (SELECT 1 FROM "pricing" WHERE "plan_code" IS NULL) THEN
+    RAISE EXCEPTION 'cutover rollback refused: pricing.plan_code has rows with NULL, written while it accepted NULL; fill them (give the change a down expression) and run the rollback again';
+  END IF;
+END
+$cutover$;
+-- Set NOT NULL without a long ACCESS EXCLUSIVE scan: CHECK NOT VALID (committed at once), VALIDATE, SET NOT NULL, drop the check.
 DO $cutover$
 BEGIN
   IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_attribute
@@ -12,6 +21,10 @@ BEGIN
              WHERE conrelid = to_regclass('"pricing"') AND conname = 'pricing_plan_code_not_null') THEN
     ALTER TABLE "pricing" ADD CONSTRAINT "pricing_plan_code_not_null" CHECK ("plan_code" IS NOT NULL) NOT VALID;
   END IF;
+END
+$cutover$;
+DO $cutover$
+BEGIN
   IF EXISTS (SELECT 1 FROM pg_catalog.pg_constraint
              WHERE conrelid = to_regclass('"pricing"') AND conname = 'pricing_plan_code_not_null') THEN
     ALTER TABLE "pricing" VALIDATE CONSTRAINT "pricing_plan_code_not_null";

@@ -5,16 +5,22 @@ SET statement_timeout = '15min';
 -- The whole batched loop runs as one statement: its budget is the Job's (committed batches stay; a re-run resumes).
 SET statement_timeout = '15min';
 -- Fill existing rows of pricing.billing_period.
--- Batched, resumable, idempotent: keyset over id, one COMMIT per batch (psql -f runs DO outside a transaction block).
+-- Batched, resumable, idempotent: keyset over id up to the last key present when it starts
+-- (so it ends under continuous inserts), one COMMIT per batch (psql -f runs DO outside a transaction block).
 DO $cutover$
 DECLARE
   lo_1 "pricing"."id"%TYPE;
   hi_1 "pricing"."id"%TYPE;
+  end_1 "pricing"."id"%TYPE;
   started boolean := false;
 BEGIN
+  -- The last key present now bounds the loop: rows inserted later are filled by the sync triggers.
+  SELECT s."id" INTO end_1 FROM (
+    SELECT "id" FROM "pricing" ORDER BY "id" DESC LIMIT 1
+  ) s;
   LOOP
     SELECT s."id" INTO hi_1 FROM (
-      SELECT "id" FROM "pricing" WHERE NOT started OR ("id") > (lo_1) ORDER BY "id" LIMIT 1000
+      SELECT "id" FROM "pricing" WHERE (NOT started OR ("id") > (lo_1)) AND ("id") <= (end_1) ORDER BY "id" LIMIT 1000
     ) s ORDER BY s."id" DESC LIMIT 1;
     EXIT WHEN NOT FOUND;
     UPDATE "pricing" SET "billing_period" = (CASE WHEN interval_months = 12 THEN 'yearly' ELSE 'monthly' END)

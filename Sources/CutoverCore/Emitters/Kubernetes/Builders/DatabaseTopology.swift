@@ -42,7 +42,9 @@ public struct DatabaseTopology: Sendable {
     public var peerPorts: [Int] {
         switch database.operator {
         case .zalando: return [database.port, 8008]
-        case .bitpoke, .none: return [database.port]
+        // The sidecar clones a new replica from a peer (3307 on current releases, 8080/8088 on older ones).
+        case .bitpoke: return [database.port, 3307, 8080, 8088]
+        case .none: return [database.port]
         }
     }
 

@@ -1,10 +1,41 @@
-/// The folders of `manifests/` that hold what must never run by default. None of them is listed in
-/// `manifests/kustomization.yaml`; each has its own kustomization and SQL ConfigMap.
+/// The folders of `manifests/`, each with its own kustomization. Expand-contract puts each forward
+/// phase in a folder of its own, so plain kubectl applies them one at a time, in order, waiting for
+/// each (kubectl ignores Argo CD's hook annotations: one folder with every Job would start them all
+/// at once); `manifests/kustomization.yaml` lists those folders for Argo CD, whose hooks and waves
+/// order them. The destructive and rollback folders are never listed there.
 public enum DeliveryFolder: String, Sendable, CaseIterable {
+    // Forward phases of expand-contract, in run order; the first one present also holds the
+    // ServiceAccount and the NetworkPolicies every later Job needs.
+    case preflight, expand, backfill
+    /// The app's Rollout, its analysis and alerts.
+    case app
+    case complete, verify
     case contract, purge
-    /// Rollback Jobs that run before the app is reverted (contract and backfill downs).
+    /// Rollback Jobs that run before the app is reverted (contract, complete and backfill downs).
     case rollback
-    /// Rollback Jobs that run after the app is reverted (expand downs).
+    /// Rollback Jobs that run once the previous app version fully serves again (expand downs).
     case rollbackExpand = "rollback-expand"
     case switchover, switchback, cleanup
+
+    /// Listed by `manifests/kustomization.yaml`: what an Argo CD sync of `manifests/` applies.
+    public var inDefaultSync: Bool {
+        switch self {
+        case .preflight, .expand, .backfill, .app, .complete, .verify: return true
+        default: return false
+        }
+    }
+
+    /// The folder of a forward expand-contract Job's phase.
+    public static func forward(_ phase: Phase) -> DeliveryFolder? {
+        switch phase {
+        case .preflight: return .preflight
+        case .expand: return .expand
+        case .backfill: return .backfill
+        case .complete: return .complete
+        case .verify: return .verify
+        default: return nil
+        }
+    }
+
+    public var path: String { "manifests/\(rawValue)/" }
 }

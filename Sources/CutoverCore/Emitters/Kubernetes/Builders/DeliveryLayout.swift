@@ -69,12 +69,17 @@ public struct DeliveryLayout: Sendable {
         let jobs = self.jobs
         var items: [DeliveryItem] = []
 
-        items.append(DeliveryItem(fileName: "serviceaccount.yaml", object: support.serviceAccount, ordering: .supportObjects))
+        // Expand-contract: the objects every Job needs sit in the first forward folder, applied first;
+        // the app's objects in `app/`. Blue-green keeps them in `manifests/` itself.
+        let firstFolder = blueGreen ? nil : (jobs.compactMap(\.folder).first { $0.inDefaultSync } ?? .app)
+        let appFolder: DeliveryFolder? = blueGreen ? nil : .app
+        items.append(DeliveryItem(fileName: "serviceaccount.yaml", object: support.serviceAccount, ordering: .supportObjects, folder: firstFolder))
         let policies = NetworkPolicyBuilder(spec)
-        items.append(DeliveryItem(fileName: "networkpolicy-runner-egress.yaml", object: policies.runnerEgress, ordering: .supportObjects))
+        items.append(DeliveryItem(fileName: "networkpolicy-runner-egress.yaml", object: policies.runnerEgress, ordering: .supportObjects,
+                                  folder: firstFolder))
         for policy in policies.databaseIngress {
             let file = "networkpolicy-\(policy.metadata.name.dropFirst(spec.name.count + 1)).yaml"
-            items.append(DeliveryItem(fileName: file, object: policy, ordering: .regular))
+            items.append(DeliveryItem(fileName: file, object: policy, ordering: .regular, folder: firstFolder))
         }
 
         if let snapshot = support.snapshot {
@@ -101,7 +106,8 @@ public struct DeliveryLayout: Sendable {
                                     ordering: unit.ordering, chartGuard: unit.chartGuard, folder: unit.folder, job: unit))
             return out
         }
-        let (early, late) = (jobs.filter { $0.ordering.weight < 0 && $0.folder == nil }, jobs.filter { !($0.ordering.weight < 0 && $0.folder == nil) })
+        func isEarly(_ unit: JobUnit) -> Bool { unit.ordering.weight < 0 && (unit.folder == nil || unit.folder?.inDefaultSync == true) }
+        let (early, late) = (jobs.filter(isEarly), jobs.filter { !isEarly($0) })
         items += early.flatMap(jobItems)
 
         let blueGreenBuilder = BlueGreenBuilder(spec)
@@ -111,16 +117,16 @@ public struct DeliveryLayout: Sendable {
         }
         items.append(DeliveryItem(fileName: "rollout.yaml",
                                   object: RolloutBuilder(spec, image: target == .chart ? Self.appImageValue : spec.app.image.value).rollout,
-                                  ordering: .regular))
+                                  ordering: .regular, folder: appFolder))
         let monitoring = MonitoringBuilder(spec)
         if let template = monitoring.analysisTemplate {
-            items.append(DeliveryItem(fileName: "analysistemplate.yaml", object: template, ordering: .regular))
+            items.append(DeliveryItem(fileName: "analysistemplate.yaml", object: template, ordering: .regular, folder: appFolder))
         }
         if let rule = monitoring.prometheusRule {
-            items.append(DeliveryItem(fileName: "prometheusrule.yaml", object: rule, ordering: .regular))
+            items.append(DeliveryItem(fileName: "prometheusrule.yaml", object: rule, ordering: .regular, folder: appFolder))
         }
         if let flags = support.flags(phases: plan.phases.map(\.phase)) {
-            items.append(DeliveryItem(fileName: "configmap-flags.yaml", object: flags, ordering: .regular))
+            items.append(DeliveryItem(fileName: "configmap-flags.yaml", object: flags, ordering: .regular, folder: appFolder))
         }
 
         for unit in late {

@@ -58,7 +58,7 @@ public struct JobBuilder: Sendable {
         return Job(
             metadata: labels.metadata(name: KubernetesNames(spec).job(unit.suffix), component: unit.component),
             backoffLimit: spec.runner.backoffLimit,
-            activeDeadlineSeconds: max(1, spec.runner.deadline.seconds),
+            activeDeadlineSeconds: PhaseCommands.jobDeadlineSeconds(spec),
             template: PodTemplate(labels: labels.labels(component: unit.component), spec: pod))
     }
 }

@@ -8,8 +8,8 @@ public struct JobCatalog: Sendable {
     }
 
     public static let allJobSuffixes = [
-        "preflight", "expand", "backfill", "verify", "contract", "purge",
-        "rollback-contract", "rollback-backfill", "rollback-expand",
+        "preflight", "expand", "backfill", "complete", "verify", "contract", "purge",
+        "rollback-contract", "rollback-complete", "rollback-backfill", "rollback-expand",
         "schema-load", "replicate", "switchover", "reverse-replication", "switchback", "drop-reverse", "cleanup",
         "rollback-replicate", "rollback-schema-load",
     ]
@@ -36,7 +36,10 @@ public struct JobCatalog: Sendable {
         "and .Values.phases.\(valuesKey(phase)).enabled (not .Values.rollback.enabled)"
     }
 
-    public static let rollbackGuard = ".Values.rollback.enabled"
+    public static let rollbackGuard = "and .Values.rollback.enabled (not .Values.rollback.expand)"
+    public static let blueGreenRollbackGuard = ".Values.rollback.enabled"
+    /// Expand-contract's last rollback stage, once the previous app version fully serves again.
+    public static let rollbackExpandGuard = "and .Values.rollback.enabled .Values.rollback.expand"
 
     private func argument(_ step: PlanStep, _ direction: SQLFileRenderer.Direction) -> String {
         let file = Self.fileName(step, direction)
@@ -76,24 +79,33 @@ public struct JobCatalog: Sendable {
             guard flyway, let first = plan.steps(in: phase).first else { return [] }
             return ["forget-flyway:\(first.number)"]
         }
+        // Helm: expand and backfill are pre-install/pre-upgrade hooks (before the new version's first pod);
+        // complete and verify are post hooks behind switches a later upgrade turns on once the Rollout
+        // is promoted. Argo CD: PreSync, the app in Sync, PostSync (which waits for the app to be Healthy).
         let units: [JobUnit?] = [
-            unit("preflight", "preflight", .preflight, HookOrdering(.pre, -10), guard: Self.forwardGuard(.preflight), folder: nil,
+            unit("preflight", "preflight", .preflight, HookOrdering(.pre, -10), guard: Self.forwardGuard(.preflight), folder: .preflight,
                  arguments: ups(.preflight)),
-            unit("expand", "expand", .expand, HookOrdering(.pre, -5), guard: Self.forwardGuard(.expand), folder: nil,
+            unit("expand", "expand", .expand, HookOrdering(.pre, -5), guard: Self.forwardGuard(.expand), folder: .expand,
                  arguments: ups(.expand)),
-            unit("backfill", "backfill", .backfill, HookOrdering(.post, 5), guard: Self.forwardGuard(.backfill), folder: nil,
+            unit("backfill", "backfill", .backfill, HookOrdering(.pre, -3), guard: Self.forwardGuard(.backfill), folder: .backfill,
                  arguments: ups(.backfill)),
-            unit("verify", "verify", .verify, HookOrdering(.post, 10), guard: Self.forwardGuard(.verify), folder: nil,
+            unit("complete", "complete", .complete, HookOrdering(.post, 5), guard: Self.forwardGuard(.complete), folder: .complete,
+                 arguments: ups(.complete)),
+            unit("verify", "verify", .verify, HookOrdering(.post, 10), guard: Self.forwardGuard(.verify), folder: .verify,
                  arguments: ups(.verify) + checksumArguments, client: true),
             unit("contract", "contract", .contract, HookOrdering(.sync, 15), guard: Self.forwardGuard(.contract), folder: .contract,
                  arguments: ups(.contract)),
             unit("purge", "purge", .purge, HookOrdering(.sync, 20), guard: Self.forwardGuard(.purge), folder: .purge,
                  arguments: ups(.purge)),
+            // Before the previous version's pods come back: undo what it cannot live with.
             unit("rollback-contract", "rollback", .contract, HookOrdering(.pre, -10), guard: Self.rollbackGuard, folder: .rollback,
                  arguments: downs(.contract).isEmpty ? [] : downs(.contract) + forget(.contract), rollback: true),
+            unit("rollback-complete", "rollback", .complete, HookOrdering(.pre, -7), guard: Self.rollbackGuard, folder: .rollback,
+                 arguments: downs(.complete).isEmpty ? [] : downs(.complete) + forget(.complete), rollback: true),
             unit("rollback-backfill", "rollback", .backfill, HookOrdering(.pre, -5), guard: Self.rollbackGuard, folder: .rollback,
                  arguments: downs(.backfill).isEmpty ? [] : downs(.backfill) + forget(.backfill), rollback: true),
-            unit("rollback-expand", "rollback", .expand, HookOrdering(.sync, 5), guard: Self.rollbackGuard, folder: .rollbackExpand,
+            // Only once no pod of the new version serves: a later upgrade of its own.
+            unit("rollback-expand", "rollback", .expand, HookOrdering(.pre, -5), guard: Self.rollbackExpandGuard, folder: .rollbackExpand,
                  arguments: downs(.expand).isEmpty ? [] : downs(.expand) + forget(.expand), rollback: true),
         ]
         return units.compactMap { $0 }
@@ -123,9 +135,9 @@ public struct JobCatalog: Sendable {
                  arguments: downs(.reverseReplicate)),
             unit("cleanup", "cleanup", .cleanup, HookOrdering(.sync, 30), guard: "and .Values.phases.cleanup.enabled (not .Values.rollback.enabled)",
                  folder: .cleanup, arguments: cleanup),
-            unit("rollback-replicate", "rollback", .replicate, HookOrdering(.pre, -10), guard: Self.rollbackGuard, folder: .rollback,
+            unit("rollback-replicate", "rollback", .replicate, HookOrdering(.pre, -10), guard: Self.blueGreenRollbackGuard, folder: .rollback,
                  arguments: downs(.replicate)),
-            unit("rollback-schema-load", "rollback", .schemaLoad, HookOrdering(.pre, -5), guard: Self.rollbackGuard, folder: .rollback,
+            unit("rollback-schema-load", "rollback", .schemaLoad, HookOrdering(.pre, -5), guard: Self.blueGreenRollbackGuard, folder: .rollback,
                  arguments: downs(.schemaLoad)),
         ]
         return units.compactMap { $0 }

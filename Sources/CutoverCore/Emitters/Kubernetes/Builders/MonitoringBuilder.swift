@@ -1,11 +1,17 @@
 /// The AnalysisTemplate that gates the canary and the PrometheusRule with the same thresholds.
 ///
-/// Default queries (each overridable by `rollout.analysis.replicationLagQuery` / `errorRatioQuery`,
-/// and at deploy time through the AnalysisTemplate args of the same names):
-/// - replication lag, PostgreSQL (postgres_exporter): `max(pg_replication_lag_seconds{namespace, pod=~"<cluster>-[0-9]+"})`;
-///   MySQL (mysqld_exporter): `max(mysql_slave_status_seconds_behind_master{namespace, pod=~"<cluster>-mysql-[0-9]+"})`.
-///   No `or vector(0)`: a missing exporter is an analysis error, which fails safe.
-/// - error ratio: the app's `http_requests_total` 5xx rate over all requests, 0 when there is no traffic.
+/// Each metric passes only on data: success is `len(result) > 0 && result[0] <= max`, failure
+/// `len(result) > 0 && result[0] > max`, so an empty result or NaN (no traffic) is Inconclusive and
+/// the Rollout pauses for a human (Argo Rollouts' documented behaviour with both conditions set).
+///
+/// Queries (each overridable by `rollout.analysis.replicationLagQuery` / `errorRatioQuery`, and at
+/// deploy time through the AnalysisTemplate args of the same names):
+/// - error ratio: the app's `http_requests_total` 5xx rate over all requests; 0 when there is traffic
+///   but no 5xx series, empty (Inconclusive) when the app's metric is missing, never `or vector(0)`.
+/// - replication lag: the lag the strategy depends on. Blue-green waits on replication before the
+///   switch, so it watches it by default. Expand-contract depends on no replication lag, and the
+///   exporters' standby lag (`pg_replication_lag_seconds`) grows on an idle database: it is watched
+///   only when the spec gives `replicationLagQuery`.
 public struct MonitoringBuilder: Sendable {
     public var spec: MigrationSpec
 
@@ -30,11 +36,14 @@ public struct MonitoringBuilder: Sendable {
     public var errorRatioQuery: String {
         if let query = analysis?.errorRatioQuery { return query }
         let selector = "namespace=\"\(spec.metadata.namespace)\", service=\"\(spec.app.name)\""
+        // No 5xx series at all means no errors, but only while there is traffic: `0 * total` keeps
+        // the result empty (Inconclusive) when the app's metric is missing.
         return """
             (
               sum(rate(http_requests_total{\(selector), code=~"5.."}[2m]))
-              / sum(rate(http_requests_total{\(selector)}[2m]))
-            ) or on() vector(0)
+              or on() (0 * sum(rate(http_requests_total{\(selector)}[2m])))
+            )
+            / sum(rate(http_requests_total{\(selector)}[2m]))
             """
     }
 
@@ -43,21 +52,30 @@ public struct MonitoringBuilder: Sendable {
         var args: [KeyValue] = []
         var metrics: [AnalysisTemplate.Metric] = []
         let interval = analysis.interval.text
-        if let lag = analysis.maxReplicationLagSeconds {
+        if let lag = watchedLag {
             args += [KeyValue("max-replication-lag-seconds", ManifestYAML.number(lag)), KeyValue("replication-lag-query", replicationLagQuery)]
             metrics.append(.init(name: "replication-lag", interval: interval,
-                                 successCondition: "result[0] <= {{args.max-replication-lag-seconds}}",
+                                 successCondition: Self.success("max-replication-lag-seconds"), failureCondition: Self.failure("max-replication-lag-seconds"),
                                  prometheusAddress: analysis.prometheus, query: "{{args.replication-lag-query}}"))
         }
         if let ratio = analysis.maxErrorRatio {
             args += [KeyValue("max-error-ratio", ManifestYAML.number(ratio)), KeyValue("error-ratio-query", errorRatioQuery)]
             metrics.append(.init(name: "error-ratio", interval: interval,
-                                 successCondition: "result[0] <= {{args.max-error-ratio}}",
+                                 successCondition: Self.success("max-error-ratio"), failureCondition: Self.failure("max-error-ratio"),
                                  prometheusAddress: analysis.prometheus, query: "{{args.error-ratio-query}}"))
         }
         return AnalysisTemplate(
             metadata: MigrationLabels(spec).metadata(name: KubernetesNames(spec).analysisTemplate, component: "analysis"),
             args: args, metrics: metrics)
+    }
+
+    static func success(_ arg: String) -> String { "len(result) > 0 && result[0] <= {{args.\(arg)}}" }
+    static func failure(_ arg: String) -> String { "len(result) > 0 && result[0] > {{args.\(arg)}}" }
+
+    /// The lag limit when the strategy depends on replication, or the user gave a query for it.
+    var watchedLag: Double? {
+        guard let analysis, let lag = analysis.maxReplicationLagSeconds else { return nil }
+        return spec.strategy == .blueGreen || analysis.replicationLagQuery != nil ? lag : nil
     }
 
     static func camel(_ name: String) -> String {
@@ -68,7 +86,7 @@ public struct MonitoringBuilder: Sendable {
         guard let analysis, analysis.maxReplicationLagSeconds != nil || analysis.maxErrorRatio != nil else { return nil }
         let prefix = Self.camel(spec.name)
         var alerts: [PrometheusRule.Alert] = []
-        if let lag = analysis.maxReplicationLagSeconds {
+        if let lag = watchedLag {
             alerts.append(.init(name: prefix + "ReplicationLagHigh", expr: "(\n\(replicationLagQuery)\n) > \(ManifestYAML.number(lag))\n",
                                 forDuration: "2m", severity: "critical",
                                 summary: "replication lag of \(spec.database.cluster) is over \(ManifestYAML.number(lag))s during migration \(spec.name)"))

@@ -1,5 +1,8 @@
-/// The Argo Rollout of `app`: canary steps from `rollout.steps`, gated by the AnalysisTemplate, pod
-/// template hardened like the Jobs (security context overridable from `app`), probes on the app port.
+/// The Argo Rollout of `app`: canary steps from `rollout.steps`, gated by the AnalysisTemplate. By
+/// default it takes over the user's Deployment (`workloadRef`, `scaleDown: progressively`): the app
+/// keeps its env, Secrets, config and security context, and each later change of the Deployment's pod
+/// template is a canary. With `app.podTemplate: true` it carries its own pod template instead,
+/// hardened like the Jobs (security context overridable from `app`), probes on the app port.
 public struct RolloutBuilder: Sendable {
     public var spec: MigrationSpec
     public var image: String
@@ -17,6 +20,18 @@ public struct RolloutBuilder: Sendable {
             case .setWeight(let weight): return .setWeight(weight)
             case .pause(let duration): return .pause(duration.text)
             }
+        }
+        if !app.podTemplate {
+            // Selects the Deployment's pods: the labels the user gives, else the app name label.
+            let selector = app.podSelector.map { $0.map { KeyValue($0.key, $0.value) } } ?? labels.appSelector
+            return Rollout(
+                metadata: labels.metadata(name: app.name, component: "app", labelName: app.name),
+                replicas: app.replicas,
+                selector: selector,
+                analysisTemplate: MonitoringBuilder(spec).analysisTemplate == nil ? nil : KubernetesNames(spec).analysisTemplate,
+                steps: steps,
+                template: nil,
+                workloadRef: app.deployment.isEmpty ? app.name : app.deployment)
         }
         let container = Container(
             name: app.name,

@@ -7,13 +7,18 @@ public struct AnalysisTemplate: KubernetesObject, Equatable {
         public var name: String
         public var interval: String
         public var successCondition: String
+        /// With both conditions set, a measurement that meets neither (an empty result, NaN) is
+        /// Inconclusive: the Rollout pauses for a human instead of passing for want of data.
+        public var failureCondition: String?
         public var prometheusAddress: String
         public var query: String
 
-        public init(name: String, interval: String, successCondition: String, prometheusAddress: String, query: String) {
+        public init(name: String, interval: String, successCondition: String, failureCondition: String? = nil,
+                    prometheusAddress: String, query: String) {
             self.name = name
             self.interval = interval
             self.successCondition = successCondition
+            self.failureCondition = failureCondition
             self.prometheusAddress = prometheusAddress
             self.query = query
         }
@@ -24,6 +29,7 @@ public struct AnalysisTemplate: KubernetesObject, Equatable {
                 ("interval", ManifestYAML.string(interval)),
                 ("failureLimit", ManifestYAML.int(1)),
                 ("successCondition", ManifestYAML.string(successCondition)),
+                ("failureCondition", failureCondition.map(ManifestYAML.string)),
                 ("provider", ManifestYAML.mapping([("prometheus", ManifestYAML.mapping([
                     ("address", ManifestYAML.string(prometheusAddress)),
                     ("timeout", ManifestYAML.int(30)),

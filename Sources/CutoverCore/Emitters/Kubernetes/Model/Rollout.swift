@@ -15,16 +15,20 @@ public struct Rollout: KubernetesObject, Equatable {
     public var selector: [KeyValue]
     public var analysisTemplate: String?
     public var steps: [Step]
-    public var template: PodTemplate
+    /// The pod template, when the Rollout carries its own; nil with `workloadRef`.
+    public var template: PodTemplate?
+    /// The Deployment whose pod template the Rollout uses (`workloadRef`, `scaleDown: progressively`).
+    public var workloadRef: String?
 
     public init(metadata: ObjectMeta, replicas: Int, selector: [KeyValue], analysisTemplate: String?, steps: [Step],
-                template: PodTemplate) {
+                template: PodTemplate?, workloadRef: String? = nil) {
         self.metadata = metadata
         self.replicas = replicas
         self.selector = selector
         self.analysisTemplate = analysisTemplate
         self.steps = steps
         self.template = template
+        self.workloadRef = workloadRef
     }
 
     public func bodyFields() -> [(String, Node?)] {
@@ -45,8 +49,12 @@ public struct Rollout: KubernetesObject, Equatable {
             ("replicas", ManifestYAML.int(replicas)),
             ("revisionHistoryLimit", ManifestYAML.int(3)),
             ("selector", ManifestYAML.mapping([("matchLabels", KeyValue.node(selector))])),
+            ("workloadRef", workloadRef.map {
+                ManifestYAML.mapping([("apiVersion", ManifestYAML.string("apps/v1")), ("kind", ManifestYAML.string("Deployment")),
+                                      ("name", ManifestYAML.string($0)), ("scaleDown", ManifestYAML.string("progressively"))])
+            }),
             ("strategy", ManifestYAML.mapping([("canary", canary)])),
-            ("template", template.node()),
+            ("template", template?.node()),
         ]))]
     }
 }

@@ -1,0 +1,50 @@
+import Foundation
+import Testing
+@testable import CutoverCore
+
+/// The analysis gates a canary only on data, and on the lag the strategy depends on.
+@Suite struct MonitoringBuilderTests {
+    @Test func analysisNeverPassesForWantOfData() throws {
+        for spec in [KubernetesFixtures.spec(KubernetesFixtures.expandContractYAML), KubernetesFixtures.spec(KubernetesFixtures.blueGreenYAML)] {
+            let template = try #require(MonitoringBuilder(spec).analysisTemplate)
+            #expect(!MonitoringBuilder(spec).errorRatioQuery.contains("vector(0)"))
+            for metric in template.metrics {
+                // Both conditions: an empty result or NaN meets neither, so the measurement is Inconclusive.
+                #expect(metric.successCondition.hasPrefix("len(result) > 0 && result[0] <= {{args."))
+                #expect(metric.failureCondition?.hasPrefix("len(result) > 0 && result[0] > {{args.") == true)
+            }
+        }
+    }
+
+    @Test func lagIsWatchedWhereTheStrategyNeedsIt() throws {
+        let expandContract = KubernetesFixtures.spec(KubernetesFixtures.expandContractYAML)
+        #expect(try #require(MonitoringBuilder(expandContract).analysisTemplate).metrics.map(\.name) == ["error-ratio"])
+        let blueGreen = KubernetesFixtures.spec(KubernetesFixtures.blueGreenYAML)
+        #expect(try #require(MonitoringBuilder(blueGreen).analysisTemplate).metrics.map(\.name).contains("replication-lag"))
+        let asked = KubernetesFixtures.spec(KubernetesFixtures.expandContractYAML.replacingOccurrences(
+            of: "maxReplicationLagSeconds: 5", with: "maxReplicationLagSeconds: 5\n      replicationLagQuery: max(my_lag_seconds)"))
+        #expect(try #require(MonitoringBuilder(asked).analysisTemplate).metrics.map(\.name).contains("replication-lag"))
+        #expect(MonitoringBuilder(asked).replicationLagQuery == "max(my_lag_seconds)")
+    }
+}
+
+/// The app stays the user's: the Rollout takes over the Deployment unless a pod template is asked for.
+@Suite struct RolloutBuilderTests {
+    @Test func rolloutReferencesTheUsersDeployment() {
+        let spec = KubernetesFixtures.spec(KubernetesFixtures.expandContractYAML)
+        let rollout = RolloutBuilder(spec, image: "unused").rollout
+        #expect(rollout.workloadRef == "webapp" && rollout.template == nil)
+        let yaml = ManifestYAML.document(rollout.node(), header: "")
+        #expect(yaml.contains("workloadRef:\n    apiVersion: apps/v1\n    kind: Deployment\n    name: webapp\n    scaleDown: progressively\n"))
+        let named = KubernetesFixtures.spec(KubernetesFixtures.expandContractYAML, replacing: [("port: 8080", "port: 8080\n    deployment: web-v1")])
+        #expect(RolloutBuilder(named, image: "unused").rollout.workloadRef == "web-v1")
+    }
+
+    @Test func podTemplateOnlyWhenAsked() {
+        let spec = KubernetesFixtures.spec(KubernetesFixtures.expandContractYAML, replacing: [("port: 8080", "port: 8080\n    podTemplate: true")])
+        let rollout = RolloutBuilder(spec, image: "registry.example/app:2").rollout
+        #expect(rollout.workloadRef == nil)
+        #expect(rollout.template?.spec.containers.first?.image == "registry.example/app:2")
+        #expect(ChartValues(KubernetesFixtures.fullPlan(spec)).valuesYAML.contains("image: ghcr.io/acme/webapp:v2.3.1"))
+    }
+}

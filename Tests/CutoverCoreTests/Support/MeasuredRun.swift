@@ -1,0 +1,44 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Runs the built `cutover` binary as its own child and reads that child's peak resident set from
+/// `wait4`, so the figure is this run's alone (not the largest of every child the test process
+/// has waited for, as `getrusage(RUSAGE_CHILDREN)` gives while other tests run in parallel).
+struct MeasuredRun {
+    var status: Int32
+    var stdout: String
+    var stderr: String
+    /// Peak resident set, in bytes.
+    var maxRSS: Int
+
+    static func run(_ arguments: [String]) throws -> MeasuredRun {
+        let folder = TestPaths.temporaryFolder("measured")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let outPath = folder.appendingPathComponent("stdout").path, errPath = folder.appendingPathComponent("stderr").path
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, outPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        posix_spawn_file_actions_addopen(&actions, 2, errPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        let argv = ([TestPaths.binary.path] + arguments).map { strdup($0) } + [nil]
+        defer { for pointer in argv { free(pointer) } }
+        var environment = ProcessInfo.processInfo.environment
+        environment["NO_COLOR"] = "1"
+        let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer { for pointer in envp { free(pointer) } }
+        var pid = pid_t()
+        let spawned = posix_spawn(&pid, TestPaths.binary.path, &actions, nil, argv, envp)
+        guard spawned == 0 else { throw HarnessError("posix_spawn failed: \(spawned)") }
+        var status: Int32 = 0
+        var usage = rusage()
+        while wait4(pid, &status, 0, &usage) < 0 && errno == EINTR {}
+        let exitStatus = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
+        return MeasuredRun(status: exitStatus,
+                           stdout: (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? "",
+                           stderr: (try? String(contentsOfFile: errPath, encoding: .utf8)) ?? "",
+                           maxRSS: usage.ru_maxrss * 1024)
+    }
+}
