@@ -182,6 +182,16 @@ public final class Rehearsal {
                                                   values: planned.values)
             if options.progress { inform("rehearse: \(planned.direction) stage \(planned.index + 1) (\(title)) …") }
             section.serving.append(serving.map(\.rawValue).joined(separator: "+"))
+            // A stage that starts the rollout and waits for its promotion (the runbook reverts the app's
+            // image, waits, then applies it): the target version starts before its Jobs and is promoted.
+            if planned.stage.startsRollout && planned.stage.waitsForPromotion && !serving.contains(planned.target) {
+                serving.append(planned.target)
+                traffic.start(planned.target)
+                timeline.append((Date().timeIntervalSince1970, Date().timeIntervalSince1970, "rollout", nil))
+                section.serving.append(serving.map(\.rawValue).joined(separator: "+"))
+                section.notes.append("the app was rolled to the \(planned.target.rawValue) version before this stage")
+                if options.rows > 0 { Thread.sleep(forTimeInterval: options.dwell) }
+            }
             if planned.stage.waitsForPromotion && serving.count > 1 {
                 // The runbook waits until the Rollout is fully promoted: the previous version stops serving.
                 let promoted = planned.direction == "forward" ? AppVersion.new : .old
