@@ -34,6 +34,8 @@ public final class LockMonitor: @unchecked Sendable {
     /// (pid, table, mode) → first seen, last seen, file, waiters
     private var open: [String: (first: Date, last: Date, file: String, table: String, mode: String, waiters: Int)] = [:]
     private var longest: [String: Hold] = [:]
+    /// Bumped by `drain()`: an answer to a query sent before it describes the previous Job.
+    private var epoch = 0
     public private(set) var failure: String?
 
     public init(session: SQLSession, engine: MigrationSpec.Engine, jobSessions: String, database: String, interval: Double = 0.015) {
@@ -98,9 +100,12 @@ public final class LockMonitor: @unchecked Sendable {
         return longest[file]
     }
 
-    /// Takes and clears the holds recorded so far (per stage of the rehearsal).
+    /// Takes and clears the holds recorded so far (per Job: called when the Job's processes are
+    /// gone, so holds still open were released after the last poll that saw them).
     public func drain() -> [Hold] {
         lock.lock(); defer { lock.unlock() }
+        for key in open.keys { close(key) }
+        epoch += 1
         let now = holds
         longest = [:]
         return now
@@ -132,6 +137,7 @@ public final class LockMonitor: @unchecked Sendable {
 
     private func poll() {
         guard available else { return }
+        lock.lock(); let asked = epoch; lock.unlock()
         let rows: [String]
         do {
             rows = try session.query(engine == .postgresql ? Self.query(applicationName: jobSessions)
@@ -142,6 +148,7 @@ public final class LockMonitor: @unchecked Sendable {
         }
         let now = Date()
         lock.lock(); defer { lock.unlock() }
+        guard asked == epoch else { return }
         var seen: Set<String> = []
         for row in rows {
             let parts = row.split(separator: "|", omittingEmptySubsequences: false).map(String.init)
