@@ -1,0 +1,129 @@
+/// Collects what the readings of one script find (deduplicated by place), the statements of the default
+/// reading, and the fork budget; turns byte offsets into line:column once at the end.
+final class SQLLexRecorder {
+    let bytes: UnsafeBufferPointer<UInt8>
+    let collect: Bool
+    private var commands: [Int: (SQLClientCommand.Kind, String, String?)] = [:]
+    private var problems: [Int: (SQLLexProblem.Kind, String?)] = [:]
+    private var statements: [(offset: Int, text: [UInt8])] = []
+    /// Forks, and bytes read by the other readings, left before the script counts as too ambiguous.
+    var forksLeft: Int
+    var bytesLeft: Int
+    private(set) var exhausted = false
+
+    init(bytes: UnsafeBufferPointer<UInt8>, collect: Bool) {
+        self.bytes = bytes
+        self.collect = collect
+        self.forksLeft = 256 + bytes.count
+        self.bytesLeft = 16 * bytes.count + (1 << 20)
+    }
+
+    /// For a reading other than the default one: the offset it may read up to before the budget is spent.
+    func limit(from start: Int) -> Int {
+        bytesLeft > 0 ? start + bytesLeft : start
+    }
+
+    /// A reading other than the default one stopped at `end` (true when it stopped for the budget).
+    func spent(from start: Int, to end: Int, stopped: Bool) {
+        bytesLeft -= max(0, end - start)
+        if stopped { exhaust() }
+    }
+
+    private func exhaust() {
+        if !exhausted {
+            exhausted = true
+            problem(.tooAmbiguous, at: 0, assumption: nil)
+        }
+    }
+
+    func command(_ kind: SQLClientCommand.Kind, at offset: Int, end: Int, assumption: String?) {
+        guard commands[offset] == nil else { return }
+        let name = String(decoding: bytes[offset..<max(offset, min(end, bytes.count))], as: UTF8.self)
+        commands[offset] = (kind, name, assumption)
+    }
+
+    func problem(_ kind: SQLLexProblem.Kind, at offset: Int, assumption: String?) {
+        guard problems[offset] == nil else { return }
+        problems[offset] = (kind, assumption)
+    }
+
+    func statement(at offset: Int, text: [UInt8]) {
+        statements.append((offset, text))
+    }
+
+    /// False once the budget is spent; the first time, records the problem.
+    func takeFork() -> Bool {
+        if forksLeft > 0 && bytesLeft > 0 {
+            forksLeft -= 1
+            return true
+        }
+        exhaust()
+        return false
+    }
+
+    func result() -> SQLLexResult {
+        let positions = SQLTextPositions(bytes)
+        let commandList = commands.keys.sorted().map { offset -> SQLClientCommand in
+            let (kind, name, assumption) = commands[offset]!
+            let (line, column) = positions.lineColumn(offset)
+            return SQLClientCommand(kind: kind, name: name, offset: offset, line: line, column: column, assumption: assumption)
+        }
+        let problemList = problems.keys.sorted().map { offset -> SQLLexProblem in
+            let (kind, assumption) = problems[offset]!
+            let (line, column) = positions.lineColumn(offset)
+            return SQLLexProblem(kind: kind, offset: offset, line: line, column: column, assumption: assumption)
+        }
+        let statementList = statements.map { entry -> SQLScriptStatement in
+            let (line, column) = positions.lineColumn(entry.offset)
+            return SQLScriptStatement(text: String(decoding: entry.text, as: UTF8.self), offset: entry.offset, line: line, column: column)
+        }
+        return SQLLexResult(statements: statementList, commands: commandList, problems: problemList)
+    }
+}
+
+/// Byte offset → 1-based line and column (columns count Unicode scalars, as the YAML locations do).
+struct SQLTextPositions {
+    let bytes: UnsafeBufferPointer<UInt8>
+    private var lineStarts: [Int] = [0]
+
+    init(_ bytes: UnsafeBufferPointer<UInt8>) {
+        self.bytes = bytes
+        for index in 0..<bytes.count where bytes[index] == 0x0A { lineStarts.append(index + 1) }
+    }
+
+    func lineColumn(_ offset: Int) -> (Int, Int) {
+        var low = 0
+        var high = lineStarts.count - 1
+        while low < high {
+            let middle = (low + high + 1) / 2
+            if lineStarts[middle] <= offset { low = middle } else { high = middle - 1 }
+        }
+        var column = 1
+        var index = lineStarts[low]
+        while index < offset && index < bytes.count {
+            if bytes[index] & 0xC0 != 0x80 { column += 1 }
+            index += 1
+        }
+        return (low + 1, column)
+    }
+}
+
+/// The readings still to follow: forked states, and the statement-boundary states already followed
+/// (a reading that reaches one of those would repeat a reading already made, so it stops there).
+struct SQLForkQueue<State: Hashable> {
+    var pending: [(state: State, assumption: UInt8)] = []
+    private var seen: Set<State> = []
+    private(set) var active = false
+
+    mutating func fork(_ state: State, assumption: UInt8, recorder: SQLLexRecorder) {
+        guard recorder.takeFork() else { return }
+        active = true
+        if seen.insert(state).inserted { pending.append((state, assumption)) }
+    }
+
+    /// At a statement boundary: false when another reading already went on from this exact state.
+    mutating func continues(_ state: State) -> Bool {
+        guard active else { return true }
+        return seen.insert(state).inserted
+    }
+}
