@@ -46,6 +46,12 @@ struct Generate: ParsableCommand {
         for (_, result) in batch.results {
             guard let validated = result.validated else { throw ExitCode(1) }
             let plan = compiler.plan(validated)
+            do {
+                try compiler.checkGeneratedSQL(plan)
+            } catch let error as CutoverError {
+                Output.error("error: \(error)")
+                throw ExitCode(1)
+            }
             // Files stream from the emitters to the writer, which writes and hashes each as it comes.
             let files: OutputWriter.FileSource = { sink in try compiler.emit(plan, to: sink) }
             if dryRun {
