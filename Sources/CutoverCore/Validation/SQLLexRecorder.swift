@@ -62,49 +62,53 @@ final class SQLLexRecorder {
     }
 
     func result() -> SQLLexResult {
-        let positions = SQLTextPositions(bytes)
+        var offsets = Array(commands.keys) + Array(problems.keys) + statements.map(\.offset)
+        guard !offsets.isEmpty else { return SQLLexResult(statements: [], commands: [], problems: []) }
+        offsets.sort()
+        let positions = Self.lineColumns(of: offsets, in: bytes)
         let commandList = commands.keys.sorted().map { offset -> SQLClientCommand in
             let (kind, name, assumption) = commands[offset]!
-            let (line, column) = positions.lineColumn(offset)
+            let (line, column) = positions[offset]!
             return SQLClientCommand(kind: kind, name: name, offset: offset, line: line, column: column, assumption: assumption)
         }
         let problemList = problems.keys.sorted().map { offset -> SQLLexProblem in
             let (kind, assumption) = problems[offset]!
-            let (line, column) = positions.lineColumn(offset)
+            let (line, column) = positions[offset]!
             return SQLLexProblem(kind: kind, offset: offset, line: line, column: column, assumption: assumption)
         }
         let statementList = statements.map { entry -> SQLScriptStatement in
-            let (line, column) = positions.lineColumn(entry.offset)
+            let (line, column) = positions[entry.offset]!
             return SQLScriptStatement(text: String(decoding: entry.text, as: UTF8.self), offset: entry.offset, line: line, column: column)
         }
         return SQLLexResult(statements: statementList, commands: commandList, problems: problemList)
     }
-}
 
-/// Byte offset → 1-based line and column (columns count Unicode scalars, as the YAML locations do).
-struct SQLTextPositions {
-    let bytes: UnsafeBufferPointer<UInt8>
-    private var lineStarts: [Int] = [0]
-
-    init(_ bytes: UnsafeBufferPointer<UInt8>) {
-        self.bytes = bytes
-        for index in 0..<bytes.count where bytes[index] == 0x0A { lineStarts.append(index + 1) }
-    }
-
-    func lineColumn(_ offset: Int) -> (Int, Int) {
-        var low = 0
-        var high = lineStarts.count - 1
-        while low < high {
-            let middle = (low + high + 1) / 2
-            if lineStarts[middle] <= offset { low = middle } else { high = middle - 1 }
+    /// 1-based line and column (in Unicode scalars, as the YAML locations count) of each offset, in one
+    /// pass over the text; `offsets` sorted.
+    static func lineColumns(of offsets: [Int], in bytes: UnsafeBufferPointer<UInt8>) -> [Int: (Int, Int)] {
+        var result: [Int: (Int, Int)] = [:]
+        result.reserveCapacity(offsets.count)
+        var line = 1
+        var lineStart = 0
+        var index = 0
+        for offset in offsets where result[offset] == nil {
+            let target = min(offset, bytes.count)
+            while index < target {
+                if bytes[index] == 0x0A {
+                    line += 1
+                    lineStart = index + 1
+                }
+                index += 1
+            }
+            var column = 1
+            var scan = lineStart
+            while scan < target {
+                if bytes[scan] & 0xC0 != 0x80 { column += 1 }
+                scan += 1
+            }
+            result[offset] = (line, column)
         }
-        var column = 1
-        var index = lineStarts[low]
-        while index < offset && index < bytes.count {
-            if bytes[index] & 0xC0 != 0x80 { column += 1 }
-            index += 1
-        }
-        return (low + 1, column)
+        return result
     }
 }
 
