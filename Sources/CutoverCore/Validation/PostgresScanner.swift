@@ -190,7 +190,7 @@ struct PostgresScanner {
             s.pos += 1
         case 0x3A:
             mark(&s)
-            variableReference(&s)
+            variableReference(&s, assumption: assumption)
         case 0x30...0x39:
             mark(&s)
             while s.pos < n && (Self.isDigit(b[s.pos]) || b[s.pos] == 0x2E || b[s.pos] == 0x5F) { s.pos += 1 }
@@ -330,16 +330,45 @@ struct PostgresScanner {
         return true
     }
 
-    /// psql's `:'name'` and `:"name"` variable references are single tokens, not quotes.
-    private func variableReference(_ s: inout State) {
+    /// psql's `:'name'` and `:"name"` variable references are single tokens, not quotes; `::` is a cast.
+    /// An unquoted `:name` of a variable psql defines is replaced by its value, which psql then lexes
+    /// as input: `:LAST_ERROR_MESSAGE` after an error the script raised itself runs whatever
+    /// meta-command the message holds. Those references are reported as commands.
+    private func variableReference(_ s: inout State, assumption: UInt8) {
         let start = s.pos
         s.pos += 1
-        guard s.pos < n, b[s.pos] == 0x27 || b[s.pos] == 0x22 else { return }
-        let quote = b[s.pos]
-        var t = s.pos + 1
-        while t < n && (Self.isIdentifierStart(b[t]) || Self.isDigit(b[t])) { t += 1 }
-        if t > start + 2 && t < n && b[t] == quote { s.pos = t + 1 }
+        guard s.pos < n else { return }
+        if b[s.pos] == 0x3A {
+            s.pos += 1
+            return
+        }
+        if b[s.pos] == 0x27 || b[s.pos] == 0x22 {
+            let quote = b[s.pos]
+            var t = s.pos + 1
+            while t < n && (Self.isIdentifierStart(b[t]) || Self.isDigit(b[t])) { t += 1 }
+            if t > start + 2 && t < n && b[t] == quote { s.pos = t + 1 }
+            return
+        }
+        var end = s.pos
+        while end < n && (Self.isIdentifierStart(b[end]) || Self.isDigit(b[end])) { end += 1 }
+        guard end > s.pos else { return }
+        let name = String(decoding: b[s.pos..<end], as: UTF8.self)
+        s.pos = end
+        if Self.psqlVariables.contains(name) {
+            recorder.command(.command, at: start, end: end, assumption: Self.describe(assumption))
+        }
     }
+
+    /// The variables psql 15-17 defines without `\set` (`psql -X -c '\set'`, and those set after a
+    /// query or a shell command), and the two cutover's blue-green Jobs pass with `-v`.
+    static let psqlVariables: Set<String> = [
+        "AUTOCOMMIT", "COMP_KEYWORD_CASE", "DBNAME", "ECHO", "ECHO_HIDDEN", "ENCODING", "ERROR", "FETCH_COUNT",
+        "HIDE_TABLEAM", "HIDE_TOAST_COMPRESSION", "HISTCONTROL", "HISTFILE", "HISTSIZE", "HOST", "IGNOREEOF",
+        "LAST_ERROR_MESSAGE", "LAST_ERROR_SQLSTATE", "ON_ERROR_ROLLBACK", "ON_ERROR_STOP", "PORT", "PROMPT1",
+        "PROMPT2", "PROMPT3", "QUIET", "ROW_COUNT", "SERVER_VERSION_NAME", "SERVER_VERSION_NUM", "SHELL_ERROR",
+        "SHELL_EXIT_CODE", "SHOW_ALL_RESULTS", "SHOW_CONTEXT", "SINGLELINE", "SINGLESTEP", "SQLSTATE", "USER",
+        "VERBOSITY", "VERSION", "VERSION_NAME", "VERSION_NUM", "WATCH_INTERVAL", "blue_conninfo", "green_conninfo",
+    ]
 
     /// A word: a string prefix (`E'`, `B'`, `X'`, `N'`, `U&'`, `U&"`) or an identifier/keyword.
     private mutating func word(_ s: inout State, afterNumber: Bool) {

@@ -66,6 +66,13 @@ import Testing
         #expect(commands("SELECT E'a'\n'\\' \\! id';", .postgresql) == [])
     }
 
+    /// psql lexes the value of an unquoted `:VARIABLE` as input: with the server's last error message
+    /// (which the script can choose) that is a meta-command (checked with psql 15: it ran `\! echo`).
+    @Test func postgresVariablesPsqlDefinesAreCommands() {
+        #expect(commands("DO $$ BEGIN RAISE EXCEPTION E'\\\\! id'; END $$;\nSELECT :LAST_ERROR_MESSAGE;", .postgresql) == [":LAST_ERROR_MESSAGE 2:8"])
+        #expect(commands("SELECT :'LAST_ERROR_MESSAGE', a::text, b[1:n], :undefined_name;", .postgresql) == [])
+    }
+
     @Test func postgresLineCommentEndsAtCarriageReturn() {
         #expect(commands("-- note\r\\! id\nSELECT 1;", .postgresql) == ["\\! 1:9"])
     }
