@@ -46,6 +46,11 @@ import Testing
         #expect(summary(diagnostics) == ["CUT027 spec.yaml 19:24", "CUT027 spec.yaml 20:30"])
     }
 
+    @Test func findingsInsideFoldedScalarsAreLocated() throws {
+        let change = "    - sql:\n        name: x\n        up: >\n          SELECT 1;\n          SELECT 2; \\! id\n        down: SELECT 1;\n"
+        #expect(summary(try ValidationHarness.check(spec(schema: false, changes: change))) == ["CUT027 spec.yaml 21:21"])
+    }
+
     @Test func mysqlDelimiterIsAcceptedForTriggers() throws {
         let change = """
                 - sql:
