@@ -34,6 +34,34 @@ struct PostgresScanner {
         var statementStart = -1
         var setStatement = false
         var resetStatement = false
+        /// What the setting is known to be after the statements sent so far: set by an explicit `SET`
+        /// outside a transaction block, kept by statements that cannot run user code, lost for good
+        /// (`codeMayHaveRun`) after any other statement. Applies from the next line, as psql reads it.
+        var known: Bool?
+        var codeMayHaveRun = false
+        var inTransaction = false
+        var statement = StatementFacts()
+        /// After `COPY … FROM STDIN`: psql reads the following lines as data up to `\.`, not as SQL.
+        var copyData = false
+    }
+
+    /// What the words of the current statement say about whether it can run user code.
+    struct StatementFacts: Hashable {
+        var first: FirstWord = .none
+        var mentionsSetting = false
+        var local = false
+        var value: Bool?
+        var table = false
+        var createsFromQuery = false
+        var materializedOrEvent = false
+        var add = false
+        var defaultValue = false
+        var from = false
+        var fromStdin = false
+    }
+
+    enum FirstWord: UInt8 {
+        case none, set, reset, select, create, alter, copy, begin, commit, harmless, other
     }
 
     /// Assumption bits: which non-default reading found something.
@@ -135,7 +163,7 @@ struct PostgresScanner {
     /// psql re-reads standard_conforming_strings when it sets up the next line after sending a statement.
     @inline(__always) private func lineStart(_ s: inout State) {
         s.sentOnLine = false
-        s.lineStandard = nil
+        s.lineStandard = s.known
         if let pending = s.pendingStandard {
             s.trackedStandard = pending
             s.pendingStandard = nil
@@ -148,6 +176,9 @@ struct PostgresScanner {
         switch c {
         case 0x0A:
             s.pos += 1
+            if s.copyData {
+                skipCopyData(&s)
+            }
             if s.sentOnLine {
                 lineStart(&s)
                 if !queue.continues(s) { return false }
@@ -427,7 +458,9 @@ struct PostgresScanner {
         if index == 0 {
             s.setStatement = matches(start, length, "set")
             s.resetStatement = matches(start, length, "reset")
+            s.statement.first = firstWord(start, length)
         }
+        noteFacts(&s, start, length, index: index)
         s.identifierCount += 1
         let i0 = UInt8(truncatingIfNeeded: s.identifiers)
         let i1 = UInt8(truncatingIfNeeded: s.identifiers >> 8)
@@ -445,6 +478,7 @@ struct PostgresScanner {
         }
         if (s.setStatement || s.resetStatement) && length == 27 && matches(start, length, "standard_conforming_strings") {
             s.pendingStandard = s.resetStatement ? true : settingValue(after: end)
+            s.statement.value = s.resetStatement ? nil : settingValue(after: end)
         } else if s.resetStatement && index == 1 && matches(start, length, "all") {
             s.pendingStandard = true
         }
@@ -482,12 +516,142 @@ struct PostgresScanner {
         if collect && s.statementStart >= 0 {
             recorder.statement(at: s.statementStart, text: Array(b[s.statementStart..<s.pos]))
         }
+        settle(&s)
+        s.statement = StatementFacts()
         s.statementStart = -1
         s.identifierCount = 0
         s.identifiers = 0
         s.setStatement = false
         s.resetStatement = false
         s.sentOnLine = true
+    }
+
+    // MARK: what the setting is after a statement
+
+    private func firstWord(_ start: Int, _ length: Int) -> FirstWord {
+        if matches(start, length, "set") { return .set }
+        if matches(start, length, "reset") { return .reset }
+        if matches(start, length, "select") { return .select }
+        if matches(start, length, "create") { return .create }
+        if matches(start, length, "alter") { return .alter }
+        if matches(start, length, "copy") { return .copy }
+        if matches(start, length, "begin") || matches(start, length, "start") { return .begin }
+        if matches(start, length, "commit") || matches(start, length, "end") { return .commit }
+        if matches(start, length, "comment") || matches(start, length, "grant") || matches(start, length, "revoke")
+            || matches(start, length, "drop") || matches(start, length, "savepoint") || matches(start, length, "release")
+            || matches(start, length, "security") {
+            return .harmless
+        }
+        return .other
+    }
+
+    private func noteFacts(_ s: inout State, _ start: Int, _ length: Int, index: Int) {
+        if length == 27 && matches(start, length, "standard_conforming_strings") { s.statement.mentionsSetting = true }
+        switch s.statement.first {
+        case .set:
+            if index == 1 && matches(start, length, "local") { s.statement.local = true }
+        case .create:
+            if index <= 3 && matches(start, length, "table") { s.statement.table = true }
+            if s.statement.table && s.parenDepth == 0 && matches(start, length, "as") { s.statement.createsFromQuery = true }
+            if index <= 2 && (matches(start, length, "materialized") || matches(start, length, "event")) {
+                s.statement.materializedOrEvent = true
+            }
+        case .alter:
+            if matches(start, length, "add") { s.statement.add = true }
+            if matches(start, length, "default") { s.statement.defaultValue = true }
+        case .copy:
+            if s.statement.from && matches(start, length, "stdin") { s.statement.fromStdin = true }
+            s.statement.from = matches(start, length, "from")
+        default:
+            break
+        }
+    }
+
+    /// After a statement is sent: whether standard_conforming_strings is still known. Only statements
+    /// that cannot run user code while every table is still empty keep it (any statement that could
+    /// fill a table or run a function makes it unknown for the rest of the script); an explicit
+    /// `SET standard_conforming_strings` outside a transaction block sets it (inside one, a failed
+    /// statement or ROLLBACK could leave the old value).
+    private func settle(_ s: inout State) {
+        let facts = s.statement
+        var keeps: Bool
+        switch facts.first {
+        case .none, .harmless:
+            keeps = true
+        case .set:
+            keeps = true
+            if facts.mentionsSetting {
+                if facts.local || s.inTransaction || facts.value == nil || s.codeMayHaveRun {
+                    s.known = nil
+                } else {
+                    s.known = facts.value
+                }
+                return
+            }
+        case .reset:
+            keeps = !facts.mentionsSetting && !resetsAll(s)
+            if !keeps {
+                s.known = nil
+                return
+            }
+        case .select:
+            keeps = isDumpSearchPath(s)
+        case .create:
+            keeps = !facts.createsFromQuery && !facts.materializedOrEvent
+        case .alter:
+            keeps = !(facts.add && facts.defaultValue)
+        case .copy:
+            keeps = false
+            if facts.fromStdin { s.copyData = true }
+        case .begin:
+            keeps = true
+            s.inTransaction = true
+        case .commit:
+            keeps = true
+            s.inTransaction = false
+        case .other:
+            keeps = false
+        }
+        if !keeps {
+            s.codeMayHaveRun = true
+            s.known = nil
+        }
+    }
+
+    private func resetsAll(_ s: State) -> Bool {
+        guard s.statementStart >= 0 else { return false }
+        var i = s.statementStart + 5
+        while i < s.pos && Self.isSpace(b[i]) { i += 1 }
+        return matches(i, 3, "all")
+    }
+
+    /// pg_dump's `SELECT pg_catalog.set_config('search_path', '', false);`, blanks and case aside.
+    private func isDumpSearchPath(_ s: State) -> Bool {
+        guard s.statementStart >= 0 else { return false }
+        let expected: StaticString = "selectpg_catalog.set_config('search_path','',false);"
+        let pointer = expected.utf8Start
+        var k = 0
+        for i in s.statementStart..<s.pos where !Self.isSpace(b[i]) {
+            guard k < expected.utf8CodeUnitCount else { return false }
+            var byte = b[i]
+            if byte >= 0x41 && byte <= 0x5A { byte |= 0x20 }
+            if byte != pointer[k] { return false }
+            k += 1
+        }
+        return k == expected.utf8CodeUnitCount
+    }
+
+    /// COPY data lines, up to a line that is exactly `\.` (or the end of the script).
+    private func skipCopyData(_ s: inout State) {
+        s.copyData = false
+        while s.pos < n {
+            var end = s.pos
+            while end < n && b[end] != 0x0A { end += 1 }
+            let length = end - s.pos
+            let terminator = (length == 2 || (length == 3 && b[s.pos + 2] == 0x0D)) && b[s.pos] == 0x5C && b[s.pos + 1] == 0x2E
+            s.pos = min(end + 1, n)
+            if terminator { return }
+        }
     }
 
     /// A backslash outside quotes and comments: psql reads a meta-command up to the next blank or

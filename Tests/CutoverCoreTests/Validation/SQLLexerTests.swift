@@ -60,6 +60,46 @@ import Testing
         #expect(commands("SELECT set_config('standard_conforming_strings', 'off', false);\nSELECT 'a\\'' \\! id --';", .postgresql) == ["\\! 2:14"])
     }
 
+    /// pg_dump sets standard_conforming_strings on and then sends only statements that cannot run user
+    /// code: its strings are read one way only, so a default of `'C:\temp\'` is no finding.
+    @Test func postgresExplicitSettingHoldsUntilCodeMayRun() {
+        let dump = #"""
+            \restrict oRnJxvMyRenpNZI8oACVqTanfX6X0bF12jDy8unkSaSuK3oWXdM7vHfZCApUIBY
+            SET statement_timeout = 0;
+            SET client_encoding = 'UTF8';
+            SET standard_conforming_strings = on;
+            SELECT pg_catalog.set_config('search_path', '', false);
+            CREATE TABLE public.pricing (
+                id bigint NOT NULL,
+                note text DEFAULT 'C:\temp\'::text,
+                pattern text DEFAULT '\d+'''::text
+            );
+            COMMENT ON TABLE public.pricing IS 'path C:\ and a quote '' and a semicolon ;';
+            ALTER TABLE ONLY public.pricing ADD CONSTRAINT pricing_pkey PRIMARY KEY (id);
+            \unrestrict oRnJxvMyRenpNZI8oACVqTanfX6X0bF12jDy8unkSaSuK3oWXdM7vHfZCApUIBY
+            """#
+        let result = SQLLexer.scan(dump, engine: .postgresql)
+        #expect(result.forbiddenCommands(allowDumpRestrict: true).isEmpty && result.problems.isEmpty, "\(result.commands) \(result.problems)")
+        // Known on: psql reads `'a\'' \! id --'` as one string.
+        #expect(commands("SET standard_conforming_strings = on;\n" + #"SELECT 'a\'' \! id --';"#, .postgresql) == [])
+        // A statement that can run a function (which can change the setting) ends what is known.
+        let attack = #"SET standard_conforming_strings = on;"# + "\n" + #"SELECT f();"# + "\n" + #"SELECT 'a\'' \! id --';"# + "\n"
+        #expect(commands(attack, .postgresql) == [#"\! 3:14"#])
+        // Inside a transaction block the SET may not hold (a failed statement, ROLLBACK).
+        let inBlock = "BEGIN;\nSET standard_conforming_strings = on;\n" + #"SELECT 'a\'' \! id --';"# + "\n"
+        #expect(commands(inBlock, .postgresql) == [#"\! 3:14"#])
+        let fromQuery = "SET standard_conforming_strings = on;\nCREATE TABLE t AS SELECT f();\n" + #"SELECT 'a\'' \! id --';"# + "\n"
+        #expect(commands(fromQuery, .postgresql) == [#"\! 3:14"#])
+    }
+
+    /// psql reads the lines after `COPY … FROM stdin` as data up to `\.`: no commands in them, and a
+    /// quote in the data opens nothing.
+    @Test func postgresCopyDataIsNotSQL() {
+        let text = "COPY t (name) FROM stdin;\nO'Brien\n" + #"\N"# + "\n" + #"\."# + "\n" + #"\! id"# + "\n"
+        #expect(commands(text, .postgresql) == [#"\! 5:1"#])
+        #expect(SQLLexer.scan(text, engine: .postgresql).problems.isEmpty)
+    }
+
     @Test func postgresQuoteContinuationKeepsTheFirstPartsReading() {
         // E'a' newline 'x' is one E'' string: `\'` is an escape there.
         #expect(commands("SELECT E'a'\n'\\'' \\! id --';", .postgresql) == ["\\! 2:6"])
