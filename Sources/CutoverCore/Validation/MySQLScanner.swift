@@ -334,11 +334,38 @@ struct MySQLScanner {
             if isDelimiter, let delimiter = delimiterArgument(wordStart + 9, end) { s.delimiter = delimiter }
             return
         }
+        if let local = loadLocal(s.bufferStart, end) {
+            // The client itself reads the named file on its host and sends it to the server.
+            recorder.command(.command, at: local, end: local + 4, assumption: Self.describe(assumption))
+        }
         trackSQLMode(&s, s.bufferStart, end)
         if collecting {
             while let last = text.last, Self.isSpace(last) { text.removeLast() }
             if !text.isEmpty { recorder.statement(at: s.bufferStart, text: text) }
         }
+    }
+
+    /// `LOAD DATA LOCAL INFILE` / `LOAD XML LOCAL INFILE` (also inside `/*! */`): the offset of `LOAD`.
+    private func loadLocal(_ start: Int, _ end: Int) -> Int? {
+        var p = start
+        if p + 3 <= end && b[p] == 0x2F && b[p + 1] == 0x2A && b[p + 2] == 0x21 {
+            p += 3
+            while p < end && Self.isDigit(b[p]) { p += 1 }
+        }
+        while p < end && Self.isSpace(b[p]) { p += 1 }
+        let load = p
+        guard p + 4 <= end, matches(p, "load") else { return nil }
+        p += 4
+        var words = 0
+        while p < end && words < 2 {
+            while p < end && Self.isSpace(b[p]) { p += 1 }
+            let word = p
+            while p < end && !Self.isSpace(b[p]) { p += 1 }
+            if words == 1 { return p - word == 5 && matches(word, "local") ? load : nil }
+            guard (p - word == 4 && matches(word, "data")) || (p - word == 3 && matches(word, "xml")) else { return nil }
+            words += 1
+        }
+        return nil
     }
 
     /// The default reading follows `SET … sql_mode = …` statements (also inside `/*!40101 … */`).

@@ -197,6 +197,10 @@ import Testing
         #expect(commands("use other;\n", .mysql) == ["use 1:1"])
         #expect(commands("SELECT status FROM t;\nSELECT\nsource FROM t;", .mysql) == [])
         #expect(commands("status x;", .mysql) == [])
+        // The client reads a LOCAL INFILE from its own host.
+        #expect(commands("LOAD DATA LOCAL INFILE '/etc/passwd' INTO TABLE t;", .mysql) == ["LOAD 1:1"])
+        #expect(commands("load  xml local infile 'x' into table t;", .mysql) == ["load 1:1"])
+        #expect(commands("LOAD DATA INFILE 'x' INTO TABLE t;", .mysql) == [])
     }
 
     @Test func mysqlDelimiterChangesTheTerminator() {
