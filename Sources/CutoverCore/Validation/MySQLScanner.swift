@@ -26,11 +26,23 @@ struct MySQLScanner {
         var escapesInDouble: Bool?
         var trackedNoBackslashEscapes = false
         var trackedAnsiQuotes = false
+        /// The session's NO_BACKSLASH_ESCAPES and ANSI_QUOTES as known from `SET sql_mode = '…'`
+        /// statements (nil: unknown, both readings are followed). Stored programs restore the caller's
+        /// sql_mode, so only a `SET` of it (or `EXECUTE` of a prepared one) changes it.
+        var knownNoBackslashEscapes: Bool?
+        var knownAnsiQuotes: Bool?
+        /// `SET @saved = @@sql_mode` snapshots, for mysqldump's `SET sql_mode = @saved` around routines.
+        var savedModes: [String: SavedMode] = [:]
         /// 0 not yet observed, 1 mysql, 2 mariadb.
         var flavour: UInt8 = 0
         /// Lines starting with `--`/`#`: 0 not yet observed, 1 skipped outside comments (mariadb 10.11),
         /// 2 never skipped, 3 always skipped.
         var skipsCommentLines: UInt8 = 0
+    }
+
+    struct SavedMode: Hashable {
+        var noBackslashEscapes: Bool?
+        var ansiQuotes: Bool?
     }
 
     static let readNoBackslashEscapes: UInt8 = 1
@@ -195,7 +207,8 @@ struct MySQLScanner {
                     s.pos += 1
                     continue
                 }
-                recorder.command(.command, at: start, end: s.pos + 1, assumption: Self.describe(assumption))
+                recorder.command(isSandboxLine(start, lineEnd) ? .dumpRestrict : .command, at: start, end: s.pos + 1,
+                                 assumption: Self.describe(assumption))
                 let known = Self.commands.first { $0.short == command && $0.short != 0 }
                 switch command {
                 case 0x67, 0x47: // \g \G send the statement
@@ -291,6 +304,21 @@ struct MySQLScanner {
         }
     }
 
+    /// mariadb-dump's first line, `/*M!999999\- enable the sandbox mode */`, exactly (a trailing blank
+    /// allowed): it turns the mariadb client's shell and file commands off for the rest of the file.
+    private func isSandboxLine(_ command: Int, _ lineEnd: Int) -> Bool {
+        let expected: StaticString = "/*M!999999\\- enable the sandbox mode */"
+        let start = command - 10
+        guard start >= 0, start == 0 || b[start - 1] == 0x0A else { return false }
+        var end = lineEnd
+        if end > start && b[end - 1] == 0x0D { end -= 1 }
+        if end > start && b[end - 1] == 0x20 { end -= 1 }
+        guard end - start == expected.utf8CodeUnitCount else { return false }
+        let pointer = expected.utf8Start
+        for offset in 0..<expected.utf8CodeUnitCount where b[start + offset] != pointer[offset] { return false }
+        return true
+    }
+
     /// `/*!` is code for both clients, `/*+` for mysql 8 (a hint), `/*M!` for mariadb.
     private mutating func isServerSide(_ s: inout State, _ lineEnd: Int, _ assumption: UInt8) -> Bool {
         let third: UInt8 = s.pos + 2 < lineEnd ? b[s.pos + 2] : 0
@@ -321,8 +349,12 @@ struct MySQLScanner {
     private mutating func endStatement(_ s: inout State, end: Int, assumption: UInt8, atEnd: Bool = false) {
         defer {
             s.bufferStart = -1
-            s.escapesInSingle = nil
-            s.escapesInDouble = nil
+            s.escapesInSingle = s.knownNoBackslashEscapes.map { !$0 }
+            switch (s.knownNoBackslashEscapes, s.knownAnsiQuotes) {
+            case (true?, _): s.escapesInDouble = false
+            case (false?, let ansi?): s.escapesInDouble = !ansi
+            default: s.escapesInDouble = nil
+            }
             if collecting { text.removeAll(keepingCapacity: true) }
             needSpace = false
         }
@@ -368,18 +400,177 @@ struct MySQLScanner {
         return nil
     }
 
-    /// The default reading follows `SET … sql_mode = …` statements (also inside `/*!40101 … */`).
+    /// The default reading follows `SET … sql_mode = …` statements (also inside `/*!40101 … */`), and
+    /// so does what is known: after `SET sql_mode = 'literal'` NO_BACKSLASH_ESCAPES and ANSI_QUOTES are
+    /// known, unless the statement can fail (a mode one of the servers does not have, such as
+    /// NO_AUTO_CREATE_USER on MySQL 8) and the old value was different or unknown. Any other mention
+    /// of sql_mode in a statement, and `EXECUTE`, make them unknown.
     private func trackSQLMode(_ s: inout State, _ start: Int, _ end: Int) {
+        // The first word, after `/*!NNNNN` and mariadb-dump's sandbox comment (which can lead the
+        // statement in the mariadb client's reading, where it is code gated to version 99.99.99).
         var p = start
-        if p + 3 <= end && b[p] == 0x2F && b[p + 1] == 0x2A && b[p + 2] == 0x21 {
-            p += 3
-            while p < end && Self.isDigit(b[p]) { p += 1 }
+        while p < end {
             while p < end && Self.isSpace(b[p]) { p += 1 }
+            if p + 10 <= end && b[p] == 0x2F && b[p + 1] == 0x2A && b[p + 2] == 0x4D && b[p + 3] == 0x21 && b[p + 4] == 0x39 {
+                while p + 1 < end && !(b[p] == 0x2A && b[p + 1] == 0x2F) { p += 1 }
+                p += 2
+            } else if p + 3 <= end && b[p] == 0x2F && b[p + 1] == 0x2A && b[p + 2] == 0x21 {
+                p += 3
+                while p < end && Self.isDigit(b[p]) { p += 1 }
+            } else if b[p] == 0x23 || (p + 2 < end && b[p] == 0x2D && b[p + 1] == 0x2D && Self.isSpace(b[p + 2])) {
+                while p < end && b[p] != 0x0A { p += 1 }
+            } else {
+                break
+            }
         }
-        guard p + 3 <= end, matches(p, "set"), end - p < 4096 else { return }
-        guard let at = find(p, end, "sql_mode") else { return }
-        s.trackedNoBackslashEscapes = find(at, end, "no_backslash_escapes") != nil
-        s.trackedAnsiQuotes = find(at, end, "ansi") != nil
+        if p + 7 <= end && matches(p, "execute") {
+            s.knownNoBackslashEscapes = nil
+            s.knownAnsiQuotes = nil
+            return
+        }
+        let setAt = p
+        let isSet = p + 4 <= end && matches(p, "set") && Self.isSpace(b[p + 3])
+        if !s.savedModes.isEmpty { forgetReassignedVariables(&s, start, end, isSet: isSet, setAt: setAt) }
+        guard var at = find(start, end, "sql_mode") else { return }
+        if isSet, let (variable, saved) = savedMode(&s, setAt + 3, end) {
+            s.savedModes[variable] = saved
+            return
+        }
+        while true {
+            let previous: UInt8 = at > start ? b[at - 1] : 0x20
+            var q = at + 8
+            while q < end && Self.isSpace(b[q]) { q += 1 }
+            let assigned = q < end && (b[q] == 0x3D || (b[q] == 0x3A && q + 1 < end && b[q + 1] == 0x3D))
+            let partOfName = Self.isWordByte(previous) || (q < end && Self.isWordByte(b[at + 8 < end ? at + 8 : at]))
+            if assigned && !partOfName && !isGlobal(at, start) {
+                q += b[q] == 0x3D ? 1 : 2
+                while q < end && Self.isSpace(b[q]) { q += 1 }
+                if isSet, let variable = userVariable(q, end), let saved = s.savedModes[variable] {
+                    s.knownNoBackslashEscapes = saved.noBackslashEscapes
+                    s.knownAnsiQuotes = saved.ansiQuotes
+                } else if isSet, let (noBackslashEscapes, ansiQuotes, canFail) = modeLiteral(q, end) {
+                    s.trackedNoBackslashEscapes = noBackslashEscapes
+                    s.trackedAnsiQuotes = ansiQuotes
+                    let oldEscapes = s.knownNoBackslashEscapes, oldAnsi = s.knownAnsiQuotes
+                    s.knownNoBackslashEscapes = canFail && oldEscapes != noBackslashEscapes ? nil : noBackslashEscapes
+                    s.knownAnsiQuotes = canFail && oldAnsi != ansiQuotes ? nil : ansiQuotes
+                } else {
+                    s.trackedNoBackslashEscapes = find(q, end, "no_backslash_escapes") != nil
+                    s.trackedAnsiQuotes = find(q, end, "ansi") != nil
+                    s.knownNoBackslashEscapes = nil
+                    s.knownAnsiQuotes = nil
+                }
+            } else if !assigned && !partOfName && !(previous == 0x40 || previous == 0x2E) {
+                // sql_mode named some other way (SET STATEMENT …, a function): not followed.
+                s.knownNoBackslashEscapes = nil
+                s.knownAnsiQuotes = nil
+            }
+            guard let next = find(at + 8, end, "sql_mode") else { break }
+            at = next
+        }
+    }
+
+    /// `SET @name = @@sql_mode` (or `@@SESSION.sql_mode`), the whole statement: the name and the mode now.
+    private func savedMode(_ s: inout State, _ start: Int, _ end: Int) -> (String, SavedMode)? {
+        var p = start
+        while p < end && Self.isSpace(b[p]) { p += 1 }
+        guard let name = userVariable(p, end) else { return nil }
+        p += name.utf8.count + 1
+        while p < end && Self.isSpace(b[p]) { p += 1 }
+        guard p < end, b[p] == 0x3D else { return nil }
+        p += 1
+        while p < end && Self.isSpace(b[p]) { p += 1 }
+        guard p + 2 <= end, b[p] == 0x40, b[p + 1] == 0x40 else { return nil }
+        p += 2
+        if p + 8 <= end && matches(p, "session.") { p += 8 }
+        guard p + 8 <= end, matches(p, "sql_mode") else { return nil }
+        p += 8
+        while p < end && (Self.isSpace(b[p]) || b[p] == 0x2A || b[p] == 0x2F) { p += 1 }
+        guard p == end else { return nil }
+        return (name, SavedMode(noBackslashEscapes: s.knownNoBackslashEscapes, ansiQuotes: s.knownAnsiQuotes))
+    }
+
+    /// `@name` at `start` (letters, digits, `_`, `$`, `.`): the lower-cased name.
+    private func userVariable(_ start: Int, _ end: Int) -> String? {
+        guard start < end, b[start] == 0x40, start + 1 < end, b[start + 1] != 0x40 else { return nil }
+        var p = start + 1
+        while p < end && (Self.isWordByte(b[p]) || b[p] == 0x24 || b[p] == 0x2E) { p += 1 }
+        guard p > start + 1 else { return nil }
+        return String(decoding: b[(start + 1)..<p], as: UTF8.self).lowercased()
+    }
+
+    /// A saved snapshot stays valid only while nothing else writes its variable: any statement naming
+    /// it, other than saving into it or restoring from it, drops it.
+    private func forgetReassignedVariables(_ s: inout State, _ start: Int, _ end: Int, isSet: Bool, setAt: Int) {
+        var p = start
+        while p < end {
+            if b[p] == 0x40, let name = userVariable(p, end), s.savedModes[name] != nil {
+                var q = p + 1 + name.utf8.count
+                while q < end && Self.isSpace(b[q]) { q += 1 }
+                let assignedHere = q < end && (b[q] == 0x3D || b[q] == 0x3A)
+                var before = p - 1
+                while before >= start && Self.isSpace(b[before]) { before -= 1 }
+                let restoredFrom = isSet && before >= start && b[before] == 0x3D
+                let savedInto = isSet && assignedHere && savedModeStatement(setAt, end)
+                if !(restoredFrom || savedInto) { s.savedModes[name] = nil }
+                p = q
+            } else {
+                p += 1
+            }
+        }
+    }
+
+    private func savedModeStatement(_ setAt: Int, _ end: Int) -> Bool {
+        var copy = State()
+        return savedMode(&copy, setAt + 3, end) != nil
+    }
+
+    /// `@@GLOBAL.sql_mode` or `GLOBAL sql_mode`: only later sessions.
+    private func isGlobal(_ at: Int, _ start: Int) -> Bool {
+        var p = at - 1
+        if p >= start && b[p] == 0x2E { p -= 1 }
+        while p >= start && Self.isSpace(b[p]) { p -= 1 }
+        return p - 5 >= start && matches(p - 5, "global")
+    }
+
+    /// A quoted list of modes: whether it has NO_BACKSLASH_ESCAPES, ANSI_QUOTES (or ANSI), and whether
+    /// setting it can fail on MySQL 8 or MariaDB (a mode not both have). Nil for anything else.
+    private func modeLiteral(_ start: Int, _ end: Int) -> (Bool, Bool, Bool)? {
+        guard start < end, b[start] == 0x27 || b[start] == 0x22 else { return nil }
+        let quote = b[start]
+        var p = start + 1
+        var modes: [String] = []
+        var current: [UInt8] = []
+        while p < end && b[p] != quote {
+            let c = b[p]
+            if c == 0x5C { return nil }
+            if c == 0x2C {
+                modes.append(String(decoding: current, as: UTF8.self).uppercased())
+                current = []
+            } else if !Self.isSpace(c) {
+                current.append(c)
+            }
+            p += 1
+        }
+        guard p < end else { return nil }
+        modes.append(String(decoding: current, as: UTF8.self).uppercased())
+        modes.removeAll { $0.isEmpty }
+        let noBackslashEscapes = modes.contains("NO_BACKSLASH_ESCAPES")
+        let ansiQuotes = modes.contains("ANSI_QUOTES") || modes.contains("ANSI")
+        let canFail = modes.contains { !Self.modesOfBoth.contains($0) }
+        return (noBackslashEscapes, ansiQuotes, canFail)
+    }
+
+    /// sql_mode values both MySQL 8 and MariaDB 10.11 accept.
+    static let modesOfBoth: Set<String> = [
+        "ALLOW_INVALID_DATES", "ANSI_QUOTES", "ERROR_FOR_DIVISION_BY_ZERO", "HIGH_NOT_PRECEDENCE", "IGNORE_SPACE",
+        "NO_AUTO_VALUE_ON_ZERO", "NO_BACKSLASH_ESCAPES", "NO_DIR_IN_CREATE", "NO_ENGINE_SUBSTITUTION",
+        "NO_UNSIGNED_SUBTRACTION", "NO_ZERO_DATE", "NO_ZERO_IN_DATE", "ONLY_FULL_GROUP_BY", "PAD_CHAR_TO_FULL_LENGTH",
+        "PIPES_AS_CONCAT", "REAL_AS_FLOAT", "STRICT_ALL_TABLES", "STRICT_TRANS_TABLES", "ANSI", "TRADITIONAL",
+    ]
+
+    @inline(__always) static func isWordByte(_ c: UInt8) -> Bool {
+        (c >= 0x61 && c <= 0x7A) || (c >= 0x41 && c <= 0x5A) || (c >= 0x30 && c <= 0x39) || c == 0x5F
     }
 
     /// `com_delimiter` / `get_arg`: the first argument, quoted or up to a space; refused when empty or

@@ -4,8 +4,10 @@ public struct SQLClientCommand: Sendable, Hashable {
     public enum Kind: String, Sendable, Hashable {
         /// Any client command: refused everywhere.
         case command
-        /// pg_dump's own `\restrict KEY` / `\unrestrict KEY` line (the whole line, key alphanumeric):
-        /// accepted in a base schema and stripped before loading, never executed.
+        /// A dump tool's own guard line, recognised exactly: pg_dump's `\restrict KEY` / `\unrestrict KEY`
+        /// (the whole line, key alphanumeric; accepted in a base schema and stripped before loading, never
+        /// executed) and mariadb-dump's `/*M!999999\- enable the sandbox mode */` (it only restricts the
+        /// mariadb client).
         case dumpRestrict
         /// The mysql client's `DELIMITER x` line: changes the statement terminator, runs nothing.
         case delimiter

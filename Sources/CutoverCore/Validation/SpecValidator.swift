@@ -50,7 +50,7 @@ public struct SpecValidator: SpecValidating {
     /// through the engine's client. pg_dump's `\restrict` lines are accepted (and stripped before loading).
     private func checkClientCommands(_ text: String, path: String, spec: MigrationSpec, diagnostics: inout DiagnosticBag) {
         let engine = spec.database.engine
-        let findings = ScriptRules.findings(in: text, engine: engine, field: "schema file '\(path)'", allowDumpRestrict: engine == .postgresql)
+        let findings = ScriptRules.findings(in: text, engine: engine, field: "schema file '\(path)'", allowDumpRestrict: true)
         guard !findings.isEmpty else { return }
         let specPath = spec.sourcePath
         let file = specPath.lastIndex(of: "/").map { String(specPath[...$0]) + path } ?? path

@@ -189,6 +189,40 @@ import Testing
         #expect(commands("SELECT \\N;", .mysql) == [])
     }
 
+    /// mariadb-dump output: the sandbox line, then sql_mode set to literals (one with a mode MySQL 8
+    /// refuses, which leaves the old value: the same as far as backslashes go) and restored from a
+    /// saved variable around each routine. Backslashes in its strings read one way.
+    @Test func mysqlDumpReadsOneWay() {
+        let dump = #"""
+            /*M!999999\- enable the sandbox mode */ 
+            -- MariaDB dump 10.19  Distrib 10.11.19-MariaDB, for debian-linux-gnu (x86_64)
+            /*!40101 SET @OLD_SQL_MODE=@@SQL_MODE, SQL_MODE='NO_AUTO_VALUE_ON_ZERO' */;
+            CREATE TABLE `pricing` (
+              `note` varchar(64) DEFAULT 'C:\\temp\\' COMMENT 'it''s a \\ path'
+            );
+            /*!50003 SET @saved_sql_mode       = @@sql_mode */ ;
+            /*!50003 SET sql_mode              = 'STRICT_TRANS_TABLES,NO_AUTO_CREATE_USER,NO_ENGINE_SUBSTITUTION' */ ;
+            DELIMITER ;;
+            CREATE DEFINER=`root`@`localhost` PROCEDURE `p`()
+            BEGIN SELECT 'x\'y'; END ;;
+            DELIMITER ;
+            /*!50003 SET sql_mode              = @saved_sql_mode */ ;
+            /*!50001 VIEW `v` AS select `note` from `pricing` where `note` like '%\\%' */;
+            /*!40101 SET SQL_MODE=@OLD_SQL_MODE */;
+            """#
+        let result = SQLLexer.scan(dump, engine: .mysql)
+        #expect(result.forbiddenCommands(allowDumpRestrict: true).isEmpty && result.problems.isEmpty, "\(result.commands) \(result.problems)")
+        #expect(result.commands.first?.kind == .dumpRestrict)
+        // The sandbox line only counts whole.
+        #expect(commands(#"/*M!999999\- enable the sandbox mode */ SELECT 1;"#, .mysql) == [#"\- 1:11"#])
+        // A saved value written again before it is restored is not trusted.
+        let rewritten = "SET sql_mode = '';\nSET @s = @@sql_mode;\nSET @s = 'NO_BACKSLASH_ESCAPES';\nSET sql_mode = @s;\n" + #"SELECT 'a\'; \! id"# + "\n';\n"
+        #expect(commands(rewritten, .mysql) == [#"\! 5:14"#])
+        // Without any SET the server's sql_mode is unknown: both readings.
+        #expect(commands(#"SELECT 'a\'; \! id"# + "\n';\n", .mysql) == [#"\! 1:14"#])
+        #expect(commands("SET sql_mode = '';\n" + #"SELECT 'a\'; \! id"# + "\n';\n", .mysql) == [])
+    }
+
     @Test func mysqlNamedCommands() {
         #expect(commands("system id;", .mysql) == ["system 1:1"])
         #expect(commands("SELECT 4; system id;", .mysql) == ["system 1:11"])
