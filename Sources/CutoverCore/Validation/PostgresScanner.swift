@@ -11,7 +11,7 @@ struct PostgresScanner {
         case initial, quote, escaped, undecided, bits, identifier, dollar, comment
     }
 
-    struct State: Hashable {
+    struct State: SQLReadingState {
         var pos = 0
         var context = Context.initial
         var contextStart = 0
@@ -43,6 +43,17 @@ struct PostgresScanner {
         var statement = StatementFacts()
         /// After `COPY … FROM STDIN`: psql reads the following lines as data up to `\.`, not as SQL.
         var copyData = false
+
+        /// Readings are compared at line starts; hashing the place alone keeps that cheap (equal states
+        /// still compare every field).
+        func hash(into hasher: inout Hasher) {
+            hasher.combine(pos)
+            hasher.combine(context)
+        }
+
+        var kind: Int { 0 }
+
+        static func kind(_ from: Int, canBecome to: Int) -> Bool { true }
     }
 
     /// What the words of the current statement say about whether it can run user code.
@@ -84,7 +95,7 @@ struct PostgresScanner {
         var scanner = PostgresScanner(b: bytes, n: bytes.count, recorder: recorder)
         scanner.encodingChanges()
         scanner.run(State(), assumption: 0, collect: recorder.collect, primary: true)
-        while let next = scanner.queue.pending.popLast() {
+        while let next = scanner.queue.next() {
             scanner.run(next.state, assumption: next.assumption, collect: false, primary: false)
         }
     }
