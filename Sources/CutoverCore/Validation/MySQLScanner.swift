@@ -460,9 +460,10 @@ struct MySQLScanner {
         var p = start
         while p < end {
             while p < end && Self.isSpace(b[p]) { p += 1 }
+            guard p < end else { break }
             if p + 10 <= end && b[p] == 0x2F && b[p + 1] == 0x2A && b[p + 2] == 0x4D && b[p + 3] == 0x21 && b[p + 4] == 0x39 {
                 while p + 1 < end && !(b[p] == 0x2A && b[p + 1] == 0x2F) { p += 1 }
-                p += 2
+                p = min(p + 2, end)
             } else if p + 3 <= end && b[p] == 0x2F && b[p + 1] == 0x2A && b[p + 2] == 0x21 {
                 p += 3
                 while p < end && Self.isDigit(b[p]) { p += 1 }

@@ -78,11 +78,13 @@ struct PostgresScanner {
     /// Assumption bits: which non-default reading found something.
     static let readStandardOff: UInt8 = 1
     static let readStandardOn: UInt8 = 2
+    static let readCopyFailed: UInt8 = 4
 
     static func describe(_ assumption: UInt8) -> String? {
         var parts: [String] = []
         if assumption & readStandardOff != 0 { parts.append("when standard_conforming_strings is off") }
         if assumption & readStandardOn != 0 { parts.append("when standard_conforming_strings is on") }
+        if assumption & readCopyFailed != 0 { parts.append("if a COPY FROM stdin fails and its data is read as SQL") }
         return parts.isEmpty ? nil : parts.joined(separator: " and ")
     }
 
@@ -188,6 +190,10 @@ struct PostgresScanner {
         case 0x0A:
             s.pos += 1
             if s.copyData {
+                // The COPY can fail (no such table, no rights): psql then reads these lines as SQL.
+                var failed = s
+                failed.copyData = false
+                queue.fork(failed, assumption: assumption | Self.readCopyFailed, recorder: recorder)
                 skipCopyData(&s)
             }
             if s.sentOnLine {
