@@ -47,7 +47,7 @@ public struct SpecValidator: SpecValidating {
     }
 
     /// CUT027 / CUT028 in the schema file itself, located in that file: verify and rehearse load it
-    /// through the engine's client. The dump tools' own guard lines are accepted: pg_dump's `\\restrict`
+    /// through the engine's client. The dump tools' own guard lines are accepted: pg_dump's `\restrict`
     /// lines (strip them with `SQLLexer.removingDumpRestrictLines` before loading) and mariadb-dump's
     /// sandbox line.
     private func checkClientCommands(_ text: String, path: String, spec: MigrationSpec, diagnostics: inout DiagnosticBag) {
