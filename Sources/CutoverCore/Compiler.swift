@@ -58,6 +58,12 @@ public struct Compiler: Sendable {
         planner.plan(validated)
     }
 
+    /// Every step file of the plan read as the Jobs' client will read it (`GeneratedSQLGuard`): throws an
+    /// internal error when one would carry a client command. Run before anything is written.
+    public func checkGeneratedSQL(_ plan: MigrationPlan) throws {
+        try GeneratedSQLGuard.check(RenderedSQL(plan), engine: plan.spec.database.engine)
+    }
+
     /// Every file for a plan, sorted by path, with the generated-by header already in place.
     public func emit(_ plan: MigrationPlan) -> [OutputFile] {
         var files: [OutputFile] = []

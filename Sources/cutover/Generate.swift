@@ -51,9 +51,16 @@ struct Generate: ParsableCommand {
         // standard output keeps carrying only --dry-run's and --check's lists.
         let summaries = options.format == .text
         do {
+            // Every plan's SQL is lexed before anything is written: a client command in a generated
+            // file is an internal failure, and no spec of the batch gets written then.
+            var plans: [(ValidatedSpec, MigrationPlan)] = []
             for (_, result) in batch.results {
                 guard let validated = result.validated else { throw ExitCode(1) }
                 let plan = compiler.plan(validated)
+                try compiler.checkGeneratedSQL(plan)
+                plans.append((validated, plan))
+            }
+            for (validated, plan) in plans {
                 let name = validated.spec.name
                 let folder = OutputWriter.displayPath(root.appendingPathComponent(name).path) + "/"
                 // Files stream from the emitters to the writer, which writes and hashes each as it comes.

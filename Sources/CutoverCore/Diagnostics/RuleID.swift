@@ -26,6 +26,8 @@ public enum RuleID: String, Sendable, Codable, CaseIterable, Comparable {
     case kubernetesName = "CUT024"
     case imageReference = "CUT025"
     case duplicateMigration = "CUT026"
+    case clientCommand = "CUT027"
+    case unterminatedSQL = "CUT028"
     // Values
     case duration = "CUT030"
     case ratio = "CUT031"
@@ -78,6 +80,8 @@ public enum RuleID: String, Sendable, Codable, CaseIterable, Comparable {
         case .kubernetesName: return "kubernetes-name"
         case .imageReference: return "image-reference"
         case .duplicateMigration: return "duplicate-migration"
+        case .clientCommand: return "client-command"
+        case .unterminatedSQL: return "unterminated-sql"
         case .duration: return "duration"
         case .ratio: return "ratio"
         case .count: return "count"

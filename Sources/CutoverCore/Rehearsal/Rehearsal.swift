@@ -87,6 +87,8 @@ public final class Rehearsal {
         if tool != "psql" && tool != "mysql" && options.locator.find(tool) == nil {
             throw VerificationError.noServer("the Jobs run \(tool) (runner.tool), which is not installed here; install it or rehearse with runner.tool psql")
         }
+        // The same guard as generate: no generated file may carry a client command to the Jobs' psql/mysql.
+        try Compiler().checkGeneratedSQL(plan)
         let environment = try RehearsalEnvironment.start(plan: plan, options: options, inform: inform)
         defer { environment.tearDown() }
 

@@ -11,7 +11,7 @@
 /// which the client re-reads after every statement; `/*+ */` (a hint, read as code by mysql 8) and
 /// `/*M! */` (code for mariadb); whether the client skips whole lines that start with `--`.
 struct MySQLScanner {
-    struct State: Hashable {
+    struct State: SQLReadingState {
         var pos = 0
         var atLineStart = true
         var inString: UInt8 = 0
@@ -21,7 +21,7 @@ struct MySQLScanner {
         /// 0 none, 1 `/*!` or `/*M!` (executable), 2 `/*+` (hint); the client resets it every line.
         var serverSide: UInt8 = 0
         var bufferStart = -1
-        var delimiter: [UInt8] = [0x3B]
+        var delimiter = SQLShortBytes([0x3B])!
         var escapesInSingle: Bool?
         var escapesInDouble: Bool?
         var trackedNoBackslashEscapes = false
@@ -32,18 +32,61 @@ struct MySQLScanner {
         var knownNoBackslashEscapes: Bool?
         var knownAnsiQuotes: Bool?
         /// `SET @saved = @@sql_mode` snapshots, for mysqldump's `SET sql_mode = @saved` around routines.
-        var savedModes: [String: SavedMode] = [:]
+        var savedModes = SavedModes()
         /// 0 not yet observed, 1 mysql, 2 mariadb.
         var flavour: UInt8 = 0
         /// Lines starting with `--`/`#`: 0 not yet observed, 1 skipped outside comments (mariadb 10.11),
         /// 2 never skipped, 3 always skipped.
         var skipsCommentLines: UInt8 = 0
+
+        /// Readings are compared at statement boundaries; hashing the place alone keeps that cheap
+        /// (equal states still compare every field).
+        func hash(into hasher: inout Hasher) {
+            hasher.combine(pos)
+            hasher.combine(bufferStart)
+        }
+
+        var kind: Int { Int(flavour) * 4 + Int(skipsCommentLines) }
+
+        static func kind(_ from: Int, canBecome to: Int) -> Bool {
+            (from / 4 == 0 || from / 4 == to / 4) && (from % 4 == 0 || from % 4 == to % 4)
+        }
     }
 
     struct SavedMode: Hashable {
         var noBackslashEscapes: Bool?
         var ansiQuotes: Bool?
     }
+
+    /// Two saved snapshots at most (mysqldump uses one at a time); a third replaces the older one,
+    /// which is then unknown.
+    struct SavedModes: Hashable {
+        struct Slot: Hashable {
+            var name: SQLShortBytes
+            var mode: SavedMode
+        }
+        var newer: Slot?
+        var older: Slot?
+
+        var isEmpty: Bool { newer == nil && older == nil }
+
+        subscript(name: SQLShortBytes) -> SavedMode? {
+            get {
+                if newer?.name == name { return newer?.mode }
+                if older?.name == name { return older?.mode }
+                return nil
+            }
+            set {
+                if newer?.name == name { newer = nil } else if older?.name == name { older = nil }
+                if newer == nil { newer = older; older = nil }
+                guard let newValue else { return }
+                older = newer
+                newer = Slot(name: name, mode: newValue)
+            }
+        }
+    }
+
+    static let backslashG = SQLShortBytes([0x5C, 0x67])!
 
     static let readNoBackslashEscapes: UInt8 = 1
     static let readBackslashEscapes: UInt8 = 2
@@ -85,7 +128,7 @@ struct MySQLScanner {
         scanner.collecting = recorder.collect
         scanner.run(State(), assumption: 0, primary: true)
         scanner.collecting = false
-        while let next = scanner.queue.pending.popLast() {
+        while let next = scanner.queue.next() {
             scanner.run(next.state, assumption: next.assumption, primary: false)
         }
     }
@@ -156,7 +199,7 @@ struct MySQLScanner {
     private mutating func lineCommand(_ s: inout State, _ lineEnd: Int, _ assumption: UInt8) -> Bool {
         guard s.bufferStart < 0, !s.mlComment, s.inString == 0 else { return false }
         guard let (index, wordStart) = namedCommand(s.pos, lineEnd) else { return false }
-        if contains(s.pos, lineEnd, [0x5C, 0x67]) { return false }
+        if contains(s.pos, lineEnd, Self.backslashG) { return false }
         let isDelimiter = Self.commands[index].short == 0x64
         if !isDelimiter && contains(s.pos, lineEnd, s.delimiter) { return false }
         if isDelimiter {
@@ -180,8 +223,14 @@ struct MySQLScanner {
         guard length > 0, length <= 22 else { return nil }
         while p < end && Self.isSpace(b[p]) { p += 1 }
         let hasArguments = p < end
-        for (index, command) in Self.commands.enumerated() where command.name.utf8CodeUnitCount == length {
-            if matches(wordStart, command.name) && (!hasArguments || command.takesParameters) { return (index, wordStart) }
+        var index = 0
+        while index < Self.commands.count {
+            let command = Self.commands[index]
+            if command.name.utf8CodeUnitCount == length && matches(wordStart, command.name)
+                && (!hasArguments || command.takesParameters) {
+                return (index, wordStart)
+            }
+            index += 1
         }
         return nil
     }
@@ -411,9 +460,10 @@ struct MySQLScanner {
         var p = start
         while p < end {
             while p < end && Self.isSpace(b[p]) { p += 1 }
+            guard p < end else { break }
             if p + 10 <= end && b[p] == 0x2F && b[p + 1] == 0x2A && b[p + 2] == 0x4D && b[p + 3] == 0x21 && b[p + 4] == 0x39 {
                 while p + 1 < end && !(b[p] == 0x2A && b[p + 1] == 0x2F) { p += 1 }
-                p += 2
+                p = min(p + 2, end)
             } else if p + 3 <= end && b[p] == 0x2F && b[p + 1] == 0x2A && b[p + 2] == 0x21 {
                 p += 3
                 while p < end && Self.isDigit(b[p]) { p += 1 }
@@ -445,7 +495,7 @@ struct MySQLScanner {
             if assigned && !partOfName && !isGlobal(at, start) {
                 q += b[q] == 0x3D ? 1 : 2
                 while q < end && Self.isSpace(b[q]) { q += 1 }
-                if isSet, let variable = userVariable(q, end), let saved = s.savedModes[variable] {
+                if isSet, let variable = userVariable(q, end)?.name, let saved = s.savedModes[variable] {
                     s.knownNoBackslashEscapes = saved.noBackslashEscapes
                     s.knownAnsiQuotes = saved.ansiQuotes
                 } else if isSet, let (noBackslashEscapes, ansiQuotes, canFail) = modeLiteral(q, end) {
@@ -471,11 +521,11 @@ struct MySQLScanner {
     }
 
     /// `SET @name = @@sql_mode` (or `@@SESSION.sql_mode`), the whole statement: the name and the mode now.
-    private func savedMode(_ s: inout State, _ start: Int, _ end: Int) -> (String, SavedMode)? {
+    private func savedMode(_ s: inout State, _ start: Int, _ end: Int) -> (SQLShortBytes, SavedMode)? {
         var p = start
         while p < end && Self.isSpace(b[p]) { p += 1 }
-        guard let name = userVariable(p, end) else { return nil }
-        p += name.utf8.count + 1
+        guard let (variable, length) = userVariable(p, end), let name = variable else { return nil }
+        p += length + 1
         while p < end && Self.isSpace(b[p]) { p += 1 }
         guard p < end, b[p] == 0x3D else { return nil }
         p += 1
@@ -490,13 +540,14 @@ struct MySQLScanner {
         return (name, SavedMode(noBackslashEscapes: s.knownNoBackslashEscapes, ansiQuotes: s.knownAnsiQuotes))
     }
 
-    /// `@name` at `start` (letters, digits, `_`, `$`, `.`): the lower-cased name.
-    private func userVariable(_ start: Int, _ end: Int) -> String? {
+    /// `@name` at `start` (letters, digits, `_`, `$`, `.`): the lower-cased name and its length; the
+    /// name is nil when longer than 16 bytes (not followed: restoring from it leaves sql_mode unknown).
+    private func userVariable(_ start: Int, _ end: Int) -> (name: SQLShortBytes?, length: Int)? {
         guard start < end, b[start] == 0x40, start + 1 < end, b[start + 1] != 0x40 else { return nil }
         var p = start + 1
         while p < end && (Self.isWordByte(b[p]) || b[p] == 0x24 || b[p] == 0x2E) { p += 1 }
         guard p > start + 1 else { return nil }
-        return String(decoding: b[(start + 1)..<p], as: UTF8.self).lowercased()
+        return (SQLShortBytes(b, (start + 1)..<p, lowercased: true), p - start - 1)
     }
 
     /// A saved snapshot stays valid only while nothing else writes its variable: any statement naming
@@ -504,8 +555,8 @@ struct MySQLScanner {
     private func forgetReassignedVariables(_ s: inout State, _ start: Int, _ end: Int, isSet: Bool, setAt: Int) {
         var p = start
         while p < end {
-            if b[p] == 0x40, let name = userVariable(p, end), s.savedModes[name] != nil {
-                var q = p + 1 + name.utf8.count
+            if b[p] == 0x40, let (variable, length) = userVariable(p, end), let name = variable, s.savedModes[name] != nil {
+                var q = p + 1 + length
                 while q < end && Self.isSpace(b[q]) { q += 1 }
                 let assignedHere = q < end && (b[q] == 0x3D || b[q] == 0x3A)
                 var before = p - 1
@@ -575,7 +626,7 @@ struct MySQLScanner {
 
     /// `com_delimiter` / `get_arg`: the first argument, quoted or up to a space; refused when empty or
     /// when it contains a backslash (the delimiter then stays as it was). At most 15 bytes.
-    private func delimiterArgument(_ start: Int, _ end: Int) -> [UInt8]? {
+    private func delimiterArgument(_ start: Int, _ end: Int) -> SQLShortBytes? {
         var p = start
         while p < end && Self.isSpace(b[p]) { p += 1 }
         guard p < end else { return nil }
@@ -605,12 +656,12 @@ struct MySQLScanner {
             p += 1
         }
         if quote != 0 || out.isEmpty || out.contains(0x5C) { return nil }
-        return Array(out.prefix(15))
+        return SQLShortBytes(Array(out.prefix(15)))
     }
 
     // MARK: bytes
 
-    @inline(__always) private func isDelimiter(_ p: Int, _ lineEnd: Int, _ delimiter: [UInt8]) -> Bool {
+    @inline(__always) private func isDelimiter(_ p: Int, _ lineEnd: Int, _ delimiter: SQLShortBytes) -> Bool {
         guard b[p] == delimiter[0], p + delimiter.count <= lineEnd else { return false }
         var offset = 1
         while offset < delimiter.count {
@@ -620,8 +671,8 @@ struct MySQLScanner {
         return true
     }
 
-    private func contains(_ start: Int, _ end: Int, _ needle: [UInt8]) -> Bool {
-        guard !needle.isEmpty, end - start >= needle.count else { return false }
+    private func contains(_ start: Int, _ end: Int, _ needle: SQLShortBytes) -> Bool {
+        guard needle.count > 0, end - start >= needle.count else { return false }
         var p = start
         while p + needle.count <= end {
             if isDelimiter(p, end, needle) { return true }

@@ -11,7 +11,7 @@ struct PostgresScanner {
         case initial, quote, escaped, undecided, bits, identifier, dollar, comment
     }
 
-    struct State: Hashable {
+    struct State: SQLReadingState {
         var pos = 0
         var context = Context.initial
         var contextStart = 0
@@ -43,6 +43,17 @@ struct PostgresScanner {
         var statement = StatementFacts()
         /// After `COPY … FROM STDIN`: psql reads the following lines as data up to `\.`, not as SQL.
         var copyData = false
+
+        /// Readings are compared at line starts; hashing the place alone keeps that cheap (equal states
+        /// still compare every field).
+        func hash(into hasher: inout Hasher) {
+            hasher.combine(pos)
+            hasher.combine(context)
+        }
+
+        var kind: Int { 0 }
+
+        static func kind(_ from: Int, canBecome to: Int) -> Bool { true }
     }
 
     /// What the words of the current statement say about whether it can run user code.
@@ -67,11 +78,13 @@ struct PostgresScanner {
     /// Assumption bits: which non-default reading found something.
     static let readStandardOff: UInt8 = 1
     static let readStandardOn: UInt8 = 2
+    static let readCopyFailed: UInt8 = 4
 
     static func describe(_ assumption: UInt8) -> String? {
         var parts: [String] = []
         if assumption & readStandardOff != 0 { parts.append("when standard_conforming_strings is off") }
         if assumption & readStandardOn != 0 { parts.append("when standard_conforming_strings is on") }
+        if assumption & readCopyFailed != 0 { parts.append("if a COPY FROM stdin fails and its data is read as SQL") }
         return parts.isEmpty ? nil : parts.joined(separator: " and ")
     }
 
@@ -84,7 +97,7 @@ struct PostgresScanner {
         var scanner = PostgresScanner(b: bytes, n: bytes.count, recorder: recorder)
         scanner.encodingChanges()
         scanner.run(State(), assumption: 0, collect: recorder.collect, primary: true)
-        while let next = scanner.queue.pending.popLast() {
+        while let next = scanner.queue.next() {
             scanner.run(next.state, assumption: next.assumption, collect: false, primary: false)
         }
     }
@@ -177,6 +190,10 @@ struct PostgresScanner {
         case 0x0A:
             s.pos += 1
             if s.copyData {
+                // The COPY can fail (no such table, no rights): psql then reads these lines as SQL.
+                var failed = s
+                failed.copyData = false
+                queue.fork(failed, assumption: assumption | Self.readCopyFailed, recorder: recorder)
                 skipCopyData(&s)
             }
             if s.sentOnLine {

@@ -10,6 +10,7 @@ public struct SpecValidator: SpecValidating {
 
     public func validate(_ root: SyntaxNode, source: SourceFile, diagnostics: inout DiagnosticBag) -> ValidatedSpec? {
         ShapeChecker(limits: limits).check(root, diagnostics: &diagnostics)
+        ScriptRules(source: source).check(root, diagnostics: &diagnostics)
         if diagnostics.hasErrors { return nil }
         let spec = SpecBuilder().build(root, path: source.path)
         let schema = spec.database.schema.flatMap { loadSchema($0, spec: spec, diagnostics: &diagnostics) }
@@ -45,7 +46,24 @@ public struct SpecValidator: SpecValidating {
             diagnostics.report(.schemaFile, Message.schemaNotUTF8(path.value), at: path.location)
             return nil
         }
+        checkClientCommands(text, path: path.value, spec: spec, diagnostics: &diagnostics)
         return SchemaReader(engine: spec.database.engine).read(text, reportingAt: path.location, diagnostics: &diagnostics)
+    }
+
+    /// CUT027 / CUT028 in the schema file itself, located in that file: verify and rehearse load it
+    /// through the engine's client. The dump tools' own guard lines are accepted: pg_dump's `\restrict`
+    /// lines (strip them with `SQLLexer.removingDumpRestrictLines` before loading) and mariadb-dump's
+    /// sandbox line.
+    private func checkClientCommands(_ text: String, path: String, spec: MigrationSpec, diagnostics: inout DiagnosticBag) {
+        let engine = spec.database.engine
+        let findings = ScriptRules.findings(in: text, engine: engine, field: "schema file '\(path)'", allowDumpRestrict: true)
+        guard !findings.isEmpty else { return }
+        let specPath = spec.sourcePath
+        let file = specPath.lastIndex(of: "/").map { String(specPath[...$0]) + path } ?? path
+        for finding in findings {
+            diagnostics.append(contentsOf: [Diagnostic(finding.rule, nil, finding.message, file: file,
+                                                       at: SourceLocation(line: finding.line, column: finding.column))])
+        }
     }
 }
 

@@ -213,7 +213,10 @@ public final class PostgresSession: SQLSession {
         }
         let name = (path as NSString).lastPathComponent
         let statements: [ClientScript.Statement]
-        do { statements = try ClientScript.statements(in: text, engine: .postgresql, variables: variables) } catch let refusal as ClientScript.Refusal {
+        // pg_dump's own \restrict/\unrestrict lines (recognised exactly by the lexer) are psql's
+        // business only; everything else a client would run is refused below.
+        let script = SQLLexer.removingDumpRestrictLines(text)
+        do { statements = try ClientScript.statements(in: script, engine: .postgresql, variables: variables) } catch let refusal as ClientScript.Refusal {
             throw SQLFailure("\(name):\(refusal.line): \(refusal.message)")
         }
         do { _ = try send("RESET ALL") } catch let error as StatementError { throw SQLFailure(error.message) }

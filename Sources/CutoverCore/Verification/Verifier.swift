@@ -97,6 +97,11 @@ public final class Verifier {
             for direction in [SQLFileRenderer.Direction.up, .down] {
                 let text = SQLFileRenderer.render(step, direction, plan: plan)
                 let path = "\(folder)/\(step.fileStem).\(direction.rawValue).sql"
+                do {
+                    try GeneratedSQLGuard.check(text, engine: plan.spec.database.engine, file: "\(step.fileStem).\(direction.rawValue).sql")
+                } catch {
+                    throw VerificationError.sqlFailed("\(error)")
+                }
                 guard FileManager.default.createFile(atPath: path, contents: Data(text.utf8)) else {
                     throw VerificationError.serverFailed("cannot write \(path)")
                 }

@@ -9,7 +9,7 @@
 /// - CUT016 an expand-contract spec without changes
 /// - CUT034 canary weights that go down
 /// - CUT040 a NOT NULL column with neither default nor `up`
-/// - CUT022 client meta-commands in `sql` scripts; CUT050 passwords in `sql` scripts
+/// - CUT050 passwords in `sql` scripts (client commands and unterminated quotes: `ScriptRules`)
 /// - CUT051 (warning) images without a pinned tag or digest
 struct ConsistencyRules {
     typealias Engine = MigrationSpec.Engine
@@ -175,9 +175,6 @@ struct ConsistencyRules {
         case "sql":
             for field in ["up", "down"] {
                 guard let node = body[field], let text = node.scalarValue, !node.isNull else { continue }
-                if let engine, let command = ScriptScanner.clientCommand(in: text, engine: engine) {
-                    diagnostics.report(.unsafeSQL, Message.clientCommand(command, field: "sql.\(field)", engine: engine), at: node.location)
-                }
                 if ShapeChecker.credentialURL(in: text) == nil, let found = ScriptScanner.inlinePassword(in: text) {
                     diagnostics.report(.inlineSecret, Message.passwordInSQL(found, field: "sql.\(field)"), at: node.location)
                 }
@@ -213,48 +210,8 @@ enum IdentifierWalk {
     }
 }
 
-/// Scans the hand-written SQL of `sql` changes the way the engine's command-line client does.
+/// Scans the hand-written SQL of `sql` changes for secrets.
 enum ScriptScanner {
-    /// The first backslash command outside strings, quoted names, dollar quotes and comments: psql and the
-    /// mysql client both run these (`\!` starts a shell), so a script must not carry one.
-    static func clientCommand(in text: String, engine: MigrationSpec.Engine) -> String? {
-        let lexer = SchemaLexer(text, mysql: engine == .mysql)
-        let bytes = lexer.bytes
-        // The lexer drops psql meta-command lines; find the backslashes it saw outside tokens and comments.
-        var covered = [Bool](repeating: false, count: bytes.count)
-        for token in lexer.tokenize() where token.kind != .punctuation {
-            for index in token.start..<token.end { covered[index] = true }
-        }
-        var index = 0
-        var inLineComment = false
-        var blockDepth = 0
-        while index < bytes.count {
-            let byte = bytes[index]
-            if covered[index] { index += 1; continue }
-            if inLineComment {
-                if byte == 0x0A { inLineComment = false }
-                index += 1
-                continue
-            }
-            if blockDepth > 0 {
-                if byte == 0x2A && index + 1 < bytes.count && bytes[index + 1] == 0x2F { blockDepth -= 1; index += 2; continue }
-                if engine == .postgresql && byte == 0x2F && index + 1 < bytes.count && bytes[index + 1] == 0x2A { blockDepth += 1; index += 2; continue }
-                index += 1
-                continue
-            }
-            if byte == 0x2D && index + 1 < bytes.count && bytes[index + 1] == 0x2D { inLineComment = true; index += 2; continue }
-            if byte == 0x23 && engine == .mysql { inLineComment = true; index += 1; continue }
-            if byte == 0x2F && index + 1 < bytes.count && bytes[index + 1] == 0x2A { blockDepth = 1; index += 2; continue }
-            if byte == 0x5C {
-                var end = index + 1
-                while end < bytes.count && end - index < 12 && bytes[end] != 0x20 && bytes[end] != 0x0A && bytes[end] != 0x09 { end += 1 }
-                return String(decoding: bytes[index..<end], as: UTF8.self)
-            }
-            index += 1
-        }
-        return nil
-    }
-
     /// A password written into SQL: `PASSWORD '…'`, `IDENTIFIED BY '…'`, `password=…` in a connection string.
     static func inlinePassword(in text: String) -> String? {
         let lower = Array(text.lowercased().utf8)
@@ -345,10 +302,6 @@ extension Message {
     public static let mysqlPartialIndex = "'where' (a partial index) is PostgreSQL only; MySQL has no partial indexes"
     public static func uniqueIndexMethod(_ method: String) -> String {
         "a unique index must use method 'btree'; PostgreSQL cannot build a unique '\(method)' index"
-    }
-    public static func clientCommand(_ command: String, field: String, engine: MigrationSpec.Engine) -> String {
-        let client = engine == .postgresql ? "psql" : "mysql client"
-        return "'\(field)' contains the \(client) command '\(command)'; scripts must be plain SQL"
     }
     public static func passwordInSQL(_ what: String, field: String) -> String {
         "'\(field)' writes a password into SQL ('\(what)'); never put secrets in a spec, reference a Secret with 'database.credentialsSecret'"
