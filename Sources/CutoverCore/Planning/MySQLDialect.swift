@@ -204,8 +204,11 @@ public struct MySQLDialect: SQLDialect {
         let nt = b.q(to), nf = b.q(from)
         let sync = b.triggers(table: table, column: to,
                               insertSet: "NEW.\(nt) = COALESCE(NEW.\(nt), NEW.\(nf)),\n      NEW.\(nf) = COALESCE(NEW.\(nf), NEW.\(nt))",
-                              updateSet: "NEW.\(nf) = IF(NEW.\(nt) <=> OLD.\(nt), NEW.\(nf), NEW.\(nt)),\n      NEW.\(nt) = IF(NEW.\(nt) <=> OLD.\(nt), NEW.\(nf), NEW.\(nt))",
+                              updateSet: "NEW.\(nf) = IF(NEW.\(nt) <=> OLD.\(nt), NEW.\(nf), NEW.\(nt)),\n      NEW.\(nt) = IF(NEW.\(nt) <=> OLD.\(nt), COALESCE(NEW.\(nf), NEW.\(nt)), NEW.\(nt))",
                               comment: "Keep `\(from)` (old app) and `\(to)` (new app) in sync both ways. Single-statement bodies: no DELIMITER.")
+        // The update trigger keeps the new column when the old one is NULL: rows the new version wrote
+        // while the triggers were gone (contract) hold NULL in the old column until the re-sync in the
+        // contract's down reaches them, and the triggers come back before it.
         steps.append(StepDraft(.expand, slug: "sync \(table) \(to)", title: "sync \(table).\(from) and \(table).\(to) with triggers", change: change,
                                up: sync, down: b.dropTriggers(table: table, column: to)))
         // The new version does not name the old column: from its first pod its inserts leave it out, and
