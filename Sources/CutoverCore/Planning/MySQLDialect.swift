@@ -204,10 +204,23 @@ public struct MySQLDialect: SQLDialect {
         let nt = b.q(to), nf = b.q(from)
         let sync = b.triggers(table: table, column: to,
                               insertSet: "NEW.\(nt) = COALESCE(NEW.\(nt), NEW.\(nf)),\n      NEW.\(nf) = COALESCE(NEW.\(nf), NEW.\(nt))",
-                              updateSet: "NEW.\(nf) = IF(NEW.\(nt) <=> OLD.\(nt), NEW.\(nf), NEW.\(nt)),\n      NEW.\(nt) = IF(NEW.\(nt) <=> OLD.\(nt), NEW.\(nf), NEW.\(nt))",
+                              updateSet: "NEW.\(nf) = IF(NEW.\(nt) <=> OLD.\(nt), NEW.\(nf), NEW.\(nt)),\n      NEW.\(nt) = IF(NEW.\(nt) <=> OLD.\(nt), COALESCE(NEW.\(nf), NEW.\(nt)), NEW.\(nt))",
                               comment: "Keep `\(from)` (old app) and `\(to)` (new app) in sync both ways. Single-statement bodies: no DELIMITER.")
+        // The update trigger keeps the new column when the old one is NULL: rows the new version wrote
+        // while the triggers were gone (contract) hold NULL in the old column until the re-sync in the
+        // contract's down reaches them, and the triggers come back before it.
         steps.append(StepDraft(.expand, slug: "sync \(table) \(to)", title: "sync \(table).\(from) and \(table).\(to) with triggers", change: change,
                                up: sync, down: b.dropTriggers(table: table, column: to)))
+        // The new version does not name the old column: from its first pod its inserts leave it out, and
+        // MySQL refuses an omitted NOT NULL column without default before a BEFORE INSERT trigger runs.
+        // So the old column accepts NULL while both versions serve (the insert trigger still fills it).
+        if info.map({ !$0.nullable }) ?? false && info?.defaultValue == nil {
+            steps.append(StepDraft(.expand, slug: "relax \(table) \(from)", title: "let the old column \(table).\(from) accept NULL (in-place rebuild, DML allowed)", change: change,
+                                   up: [SQLStatement(b.modify(table, from, type: info?.type, nullable: true, defaultValue: nil, condition: "is_nullable = 'NO'"),
+                                                     comment: "The new version leaves `\(from)` out of its inserts; the insert trigger fills it from `\(to)`.")],
+                                   down: [SQLStatement(b.modify(table, from, type: info?.type, nullable: false, defaultValue: nil, condition: "is_nullable = 'YES'"),
+                                                       comment: "The base definition again. Fails if rows still hold NULL (the sync triggers, dropped only after this, and the re-sync of the contract's down fill them).")]))
+        }
         steps.append(StepDraft(.backfill, slug: "\(table) \(to)", title: "backfill \(table).\(to) from \(from)", change: change,
                                up: b.backfill(table: table, column: to, assignments: "\(nt) = \(nf)", pending: "NOT (\(nt) <=> \(nf))",
                                               comment: "Copy \(from) into \(to) for existing rows."),
@@ -222,13 +235,6 @@ public struct MySQLDialect: SQLDialect {
         }
         let carried = CarriedObjects(context, table: table, column: from, replacement: to)
         steps += carrySteps(carried, table: table, onto: to, slug: "\(table) \(to)", movingChecksFrom: from, change: change, b)
-        if notNull && info?.defaultValue == nil {
-            steps.append(StepDraft(.contract, slug: "relax \(table) \(from)", title: "let the old column \(table).\(from) accept NULL", change: change,
-                                   up: [SQLStatement(b.modify(table, from, type: info?.type, nullable: true, defaultValue: nil, condition: "is_nullable = 'NO'"),
-                                                     comment: "New app versions stop writing the old column once the triggers are gone.")],
-                                   down: [SQLStatement(b.modify(table, from, type: info?.type, nullable: false, defaultValue: nil, condition: "is_nullable = 'YES'"),
-                                                       comment: "Fails if rows still hold NULL (the next step's down re-syncs them first).")]))
-        }
         let resync = sync + b.backfill(table: table, column: from, assignments: "\(nf) = \(nt)", pending: "NOT (\(nf) <=> \(nt))",
                                        comment: "Re-sync rows written while the triggers were gone.")
         steps.append(StepDraft(.contract, slug: "unsync \(table) \(to)", title: "drop the sync triggers between \(table).\(from) and \(to)", change: change,

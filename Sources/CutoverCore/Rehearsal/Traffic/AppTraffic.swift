@@ -253,7 +253,8 @@ public final class AppTraffic: @unchecked Sendable {
         // Other values: the seeding expression for a row number past any seeded one.
         let g = 500_000 + Int64(random.next() % 1_000_000)
         guard let sql = SeedExpression(dialect: d).value(column, kind: kind, table: target.table.name, g: "\(g)", unique: unique,
-                                                         base: 0, range: ColumnKind.checkedRange(column.name, in: target.table)) else { return nil }
+                                                         base: 0, range: ColumnKind.checkedRange(column.name, in: target.table),
+                                                         allowed: ColumnKind.checkedNumbers(column.name, in: target.table)) else { return nil }
         return (sql, nil)
     }
 

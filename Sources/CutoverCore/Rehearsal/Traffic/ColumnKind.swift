@@ -47,6 +47,26 @@ indirect enum ColumnKind: Equatable, Sendable {
         return nil
     }
 
+    /// The numbers a check on this column alone lists (`flag IN (0, 1)`, printed by PostgreSQL as
+    /// `flag = ANY (ARRAY[0, 1])`): the only values the column accepts; nil where no check lists them.
+    static func checkedNumbers(_ column: String, in table: TableShape) -> [String]? {
+        let others = table.columns.map(\.name).filter { $0 != column }
+        let escaped = NSRegularExpression.escapedPattern(for: column)
+        let list = try? NSRegularExpression(
+            pattern: "(?<![A-Za-z0-9_$])\(escaped)\\s*(?:in\\s*\\(([^()]*)\\)|=\\s*any\\s*\\(\\s*array\\[([^\\]]*)\\])",
+            options: [.caseInsensitive])
+        for check in table.checks where mentions(check, column) && !others.contains(where: { mentions(check, $0) }) {
+            var text = check.replacingOccurrences(of: "\"", with: "").replacingOccurrences(of: "`", with: "")
+            text = text.replacingOccurrences(of: #"::[A-Za-z ]+"#, with: "", options: .regularExpression)
+            guard let match = list?.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) else { continue }
+            let body = [1, 2].compactMap { Range(match.range(at: $0), in: text).map { String(text[$0]) } }.first ?? ""
+            let items = body.split(separator: ",").map { $0.trimmingCharacters(in: CharacterSet(charactersIn: " ()")) }
+            guard !items.isEmpty, items.allSatisfy({ Double($0) != nil }) else { continue }
+            return items
+        }
+        return nil
+    }
+
     /// Numeric bounds a check on this column alone sets (`x > 0`, `x BETWEEN 1 AND 50`, `x <= 9`),
     /// as inclusive integers; nil where the checks say nothing.
     static func checkedRange(_ column: String, in table: TableShape) -> (low: Int64?, high: Int64?) {

@@ -191,7 +191,8 @@ public struct DataSeeder {
                 value = typedNull
             } else if let expression = expressions.value(column, kind: kind, table: table.name, g: g,
                                                          unique: uniqueColumns.contains(column.name), base: bases[column.name] ?? 0,
-                                                         range: ColumnKind.checkedRange(column.name, in: table)) {
+                                                         range: ColumnKind.checkedRange(column.name, in: table),
+                                                         allowed: ColumnKind.checkedNumbers(column.name, in: table)) {
                 value = expression
             } else if column.nullable || column.hasDefault {
                 notes.append("\(column.name) (\(column.dataType)): no generator for this type, left to its default")

@@ -5,13 +5,20 @@ struct SeedExpression {
     var engine: MigrationSpec.Engine { dialect.engine }
 
     /// `g` is the row-number expression; `base` the largest existing value of a unique integer column.
-    /// `range`: inclusive bounds a check sets on the column.
+    /// `range`: inclusive bounds a check sets on the column; `allowed`: the numbers a check lists
+    /// (`flag IN (0, 1)`), the only ones a number column then takes.
     func value(_ column: ColumnShape, kind: ColumnKind, table: String, g: String, unique: Bool, base: Int64,
-               range: (low: Int64?, high: Int64?) = (nil, nil)) -> String? {
+               range: (low: Int64?, high: Int64?) = (nil, nil), allowed: [String]? = nil) -> String? {
         // bigint on PostgreSQL: `g * 7919` must not overflow integer arithmetic for large row numbers.
         let g = engine == .postgresql ? "(\(g))::bigint" : g
-        let raw = plain(kind, type: column.dataType, name: column.name, table: table, g: g, unique: unique,
+        let raw: String?
+        if let allowed, !allowed.isEmpty, !unique, kind.isNumber {
+            let index = "((\(g) * \(multiplier(column.name)) + \(salt(column.name))) % \(allowed.count))"
+            raw = "CASE \(index) " + allowed.enumerated().map { "WHEN \($0.offset) THEN \($0.element)" }.joined(separator: " ") + " END"
+        } else {
+            raw = plain(kind, type: column.dataType, name: column.name, table: table, g: g, unique: unique,
                         base: max(base, (range.low ?? 1) - 1), range: range)
+        }
         guard let raw else { return nil }
         switch engine {
         case .postgresql:
@@ -111,6 +118,16 @@ struct SeedExpression {
             return pg ? "((\(g) % 2)::int::bit(\(length)))" : "(\(g) % 2)"
         case .other:
             return pg ? "\(g)::text" : "\(g)"
+        }
+    }
+}
+
+extension ColumnKind {
+    /// Integer, decimal or float: a check's list of numbers applies.
+    var isNumber: Bool {
+        switch self {
+        case .integer, .decimal, .float: return true
+        default: return false
         }
     }
 }

@@ -57,6 +57,31 @@ struct TrafficPureTests {
         #expect(!ColumnKind.mentions("slow > 1", "lo"))
     }
 
+    /// A check listing numbers (`legacy_flag IN (0, 1)`) narrows a number column to them: the app
+    /// never updates a row to a value its own schema refuses.
+    @Test func checkedNumberListsNarrowTheValues() {
+        let my = Self.table([Self.column("id", "int(11)"), Self.column("legacy_flag", "tinyint(4)")],
+                            checks: ["`legacy_flag` in (0,1)"])
+        #expect(ColumnKind.checkedNumbers("legacy_flag", in: my) == ["0", "1"])
+        let pg = Self.table([Self.column("id", "integer"), Self.column("flag", "smallint")],
+                            checks: ["((flag = ANY (ARRAY[0, 1])))"])
+        #expect(ColumnKind.checkedNumbers("flag", in: pg) == ["0", "1"])
+        // Strings, or a check on two columns, are no number list.
+        let other = Self.table([Self.column("id", "integer"), Self.column("lo", "integer"), Self.column("s", "text")],
+                               checks: ["((lo IN (1, 2)) OR (id > lo))", "s in ('a','b')"])
+        #expect(ColumnKind.checkedNumbers("lo", in: other) == nil)
+        #expect(ColumnKind.checkedNumbers("s", in: other) == nil)
+        let expression = SeedExpression(dialect: TrafficSQL(.mysql))
+        let column = my.columns[1]
+        let kind = ColumnKind.of(column, in: my, engine: .mysql)
+        let sql = expression.value(column, kind: kind, table: "customers", g: "765940", unique: false, base: 0,
+                                   range: ColumnKind.checkedRange("legacy_flag", in: my),
+                                   allowed: ColumnKind.checkedNumbers("legacy_flag", in: my))
+        #expect(sql?.hasPrefix("CASE ") == true)
+        #expect(sql?.contains("WHEN 0 THEN 0 WHEN 1 THEN 1 END") == true)
+        #expect(sql?.contains("% 120") == false)
+    }
+
     @Test func quoting() throws {
         let my = TrafficSQL(.mysql)
         #expect(my.literal("a'b\\c") == "'a''b\\\\c'")

@@ -9,4 +9,4 @@ CREATE TRIGGER `_cutover_orders_customer_id_ins` BEFORE INSERT ON `orders` FOR E
 DROP TRIGGER IF EXISTS `_cutover_orders_customer_id_upd`;
 CREATE TRIGGER `_cutover_orders_customer_id_upd` BEFORE UPDATE ON `orders` FOR EACH ROW
   SET NEW.`cust_id` = IF(NEW.`customer_id` <=> OLD.`customer_id`, NEW.`cust_id`, NEW.`customer_id`),
-      NEW.`customer_id` = IF(NEW.`customer_id` <=> OLD.`customer_id`, NEW.`cust_id`, NEW.`customer_id`);
+      NEW.`customer_id` = IF(NEW.`customer_id` <=> OLD.`customer_id`, COALESCE(NEW.`cust_id`, NEW.`customer_id`), NEW.`customer_id`);

@@ -9,7 +9,7 @@ CREATE TRIGGER `_cutover_orders_reference_ins` BEFORE INSERT ON `orders` FOR EAC
 DROP TRIGGER IF EXISTS `_cutover_orders_reference_upd`;
 CREATE TRIGGER `_cutover_orders_reference_upd` BEFORE UPDATE ON `orders` FOR EACH ROW
   SET NEW.`ref_code` = IF(NEW.`reference` <=> OLD.`reference`, NEW.`ref_code`, NEW.`reference`),
-      NEW.`reference` = IF(NEW.`reference` <=> OLD.`reference`, NEW.`ref_code`, NEW.`reference`);
+      NEW.`reference` = IF(NEW.`reference` <=> OLD.`reference`, COALESCE(NEW.`ref_code`, NEW.`reference`), NEW.`reference`);
 SET SESSION innodb_lock_wait_timeout = 5;
 -- Re-sync rows written while the triggers were gone.
 -- Batched, resumable, idempotent: keyset over id up to the last key present when it starts
