@@ -101,8 +101,10 @@ public struct PlanReadme {
             out += "then starts the canary: every existing row is filled before the first pod of the new version starts, and the sync "
             out += "triggers fill what either version writes during the rollout. Wait until the Rollout is fully promoted (or has failed) "
             out += "before complete and verify, a later `helm upgrade` of their own: they hold what the old version cannot live with. "
-            out += "Contract and purge are later upgrades again, each turning the earlier phases off. Argo CD runs the same order from "
-            out += "`manifests/` (PreSync, the app in Sync, PostSync once the app is Healthy); plain kubectl applies one folder per phase, "
+            out += "Contract and purge are later upgrades again, each turning the earlier phases off. With Argo CD, a sync of "
+            out += "`manifests/` runs preflight, expand and backfill (PreSync) and then the app (Sync), nothing later; once the Rollout is "
+            out += "fully promoted, sync (or `kubectl apply -k`) `manifests/complete/` and then `manifests/verify/`, each an explicit step "
+            out += "of its own like contract. Plain kubectl applies one folder per phase, "
             out += "in order, and waits for each. Helm's `--timeout` below covers every Job of the invocation up to its "
             out += "`activeDeadlineSeconds` (\(PhaseCommands.jobDeadlineSeconds(spec))s, never shorter than `statement_timeout`).\n\n"
         }

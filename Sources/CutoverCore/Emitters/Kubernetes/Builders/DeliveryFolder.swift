@@ -18,9 +18,12 @@ public enum DeliveryFolder: String, Sendable, CaseIterable {
     case switchover, switchback, cleanup
 
     /// Listed by `manifests/kustomization.yaml`: what an Argo CD sync of `manifests/` applies.
+    /// Complete and verify are not: the first sync takes the Deployment over at the image it runs,
+    /// so a PostSync hook of that sync would run complete while only the old version serves. They
+    /// are applied (or synced as an Application of their own) once the Rollout is fully promoted.
     public var inDefaultSync: Bool {
         switch self {
-        case .preflight, .expand, .backfill, .app, .complete, .verify: return true
+        case .preflight, .expand, .backfill, .app: return true
         default: return false
         }
     }
