@@ -80,9 +80,10 @@ public enum PhaseCommands {
             jobs.filter { phases.contains($0.phase) && ($0.component == "rollback") == rollback }.count
         }
         let switches = JobCatalog(plan).switchablePhases.map(\.phase)
-        // A later upgrade turns exactly `on` on and every other phase off.
+        // A later upgrade turns exactly `on` on and every other phase off, and rollback off: with
+        // `--reuse-values` after a rollback upgrade, the rollback hooks would run again.
         func stage(_ on: Set<Phase>) -> String {
-            let sets = switches.map { "--set phases.\(JobCatalog.valuesKey($0)).enabled=\(on.contains($0))" }
+            let sets = switches.map { "--set phases.\(JobCatalog.valuesKey($0)).enabled=\(on.contains($0))" } + [resetRollback(spec)]
             return (["helm upgrade \(spec.name) ./chart --namespace \(namespace) --reuse-values"] + sets
                 + [helmTimeout(spec, jobs: count(on))]).joined(separator: " ")
         }
@@ -122,6 +123,12 @@ public enum PhaseCommands {
         }
     }
 
+    /// The switches every forward `--reuse-values` upgrade sets, so one after a rollback upgrade
+    /// does not run the rollback hooks again (`rollback.expand` exists for expand-contract only).
+    static func resetRollback(_ spec: MigrationSpec) -> String {
+        spec.strategy == .blueGreen ? "--set rollback.enabled=false" : "--set rollback.enabled=false --set rollback.expand=false"
+    }
+
     static func blueGreenHelm(_ phase: Phase, plan: MigrationPlan) -> Commands {
         let spec = plan.spec
         let namespace = spec.metadata.namespace
@@ -134,9 +141,10 @@ public enum PhaseCommands {
         case .provision, .schemaLoad, .replicate:
             return Commands(run: [install], rollback: ["\(upgrade) --set rollback.enabled=true \(timeout)"])
         case .sequenceSync, .switchover, .reverseReplicate:
-            return Commands(run: ["\(upgrade) --set switchover.to=green \(timeout)"], rollback: ["\(upgrade) --set switchover.to=blue \(timeout)"])
+            return Commands(run: ["\(upgrade) --set switchover.to=green \(resetRollback(spec)) \(timeout)"],
+                            rollback: ["\(upgrade) --set switchover.to=blue \(timeout)"])
         case .cleanup:
-            return Commands(run: ["\(upgrade) --set phases.cleanup.enabled=true \(timeout)"], rollback: [])
+            return Commands(run: ["\(upgrade) --set phases.cleanup.enabled=true \(resetRollback(spec)) \(timeout)"], rollback: [])
         default:
             return Commands(run: [], rollback: [])
         }
