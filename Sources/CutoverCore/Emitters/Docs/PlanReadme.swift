@@ -68,7 +68,7 @@ public struct PlanReadme {
         var out = "## Before you start\n\n"
         out += "Run these once in the shell you will use for the commands below.\n\n```sh\n"
         out += "export NAMESPACE=\(namespace)\n"
-        out += "# The app image serving now: every rollback below says <previous app image>, use this value.\n"
+        out += "# The app image serving now: every rollback below puts back \"$PREVIOUS_IMAGE\", so export it in the shell you roll back from.\n"
         out += "export PREVIOUS_IMAGE=$(kubectl get deployment \(spec.app.name) --namespace \(namespace) -o jsonpath='{.spec.template.spec.containers[0].image}')\n"
         out += "echo \"$PREVIOUS_IMAGE\"\n"
         out += "# For the commands run from a workstation: a tunnel to the primary and its credentials.\n"
@@ -168,16 +168,24 @@ public struct PlanReadme {
     private func commands(for phase: Phase, indices: [Int]) -> String {
         let helm = PhaseCommands.helm(phase, plan: plan, jobs: context.jobs)
         let kubectl = PhaseCommands.kubectl(phase, plan: plan, jobs: context.jobs)
-        var run = ["# Helm"] + helm.run + ["# or plain manifests (Argo CD or kubectl)"] + kubectl.run
-        var rollback = ["# Helm"] + helm.rollback + ["# or plain manifests"] + kubectl.rollback
         let direct = indices.filter { plan.steps[$0].side == nil }
-        if !direct.isEmpty {
-            run += ["# or from a workstation, file by file (what the Jobs run)"] + direct.map { clientCommand(for: $0, .up) }
-            rollback += ["# or from a workstation, in reverse order"] + direct.reversed().map { clientCommand(for: $0, .down) }
-        }
+        let run = Self.block([("Helm", helm.run), ("plain manifests (Argo CD or kubectl)", kubectl.run),
+                              ("from a workstation, file by file (what the Jobs run)", direct.map { clientCommand(for: $0, .up) })])
+        let rollback = Self.block([("Helm", helm.rollback), ("plain manifests", kubectl.rollback),
+                                   ("from a workstation, in reverse order", direct.reversed().map { clientCommand(for: $0, .down) })])
         var out = "Run:\n\n```sh\n" + run.joined(separator: "\n") + "\n```\n\n"
-        if rollback.count > 2 || !helm.rollback.isEmpty {
+        if !rollback.isEmpty {
             out += "Roll back:\n\n```sh\n" + rollback.joined(separator: "\n") + "\n```\n\n"
+        }
+        return out
+    }
+
+    /// The ways of running one phase, each under a `# heading` (`# or heading` after the first);
+    /// a way with no command is left out with its heading.
+    static func block(_ ways: [(heading: String, lines: [String])]) -> [String] {
+        var out: [String] = []
+        for way in ways where !way.lines.isEmpty {
+            out += [out.isEmpty ? "# \(way.heading)" : "# or \(way.heading)"] + way.lines
         }
         return out
     }

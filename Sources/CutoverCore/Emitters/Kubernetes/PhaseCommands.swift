@@ -54,10 +54,10 @@ public enum PhaseCommands {
         if !spec.app.podTemplate {
             let deployment = spec.app.deployment.isEmpty ? app : spec.app.deployment
             return ["# revert the app to its previous image (recorded before you started):",
-                    "kubectl set image deployment/\(deployment) --namespace \(namespace) \(app)=<previous app image>"]
+                    "kubectl set image deployment/\(deployment) --namespace \(namespace) \(app)=\"$PREVIOUS_IMAGE\""]
         }
         return ["# revert the app to its previous image (recorded before you started):",
-                "kubectl patch rollouts.argoproj.io \(app) --namespace \(namespace) --type json -p '[{\"op\":\"replace\",\"path\":\"/spec/template/spec/containers/0/image\",\"value\":\"<previous app image>\"}]'"]
+                "kubectl patch rollouts.argoproj.io \(app) --namespace \(namespace) --type json -p '[{\"op\":\"replace\",\"path\":\"/spec/template/spec/containers/0/image\",\"value\":\"'\"$PREVIOUS_IMAGE\"'\"}]'"]
     }
 
     /// Stops the canary: the stable (previous) ReplicaSet takes all traffic again.
@@ -92,7 +92,7 @@ public enum PhaseCommands {
         let upgrade = "helm upgrade \(spec.name) ./chart --namespace \(namespace) --reuse-values"
         // With its own pod template the chart reverts the image in the same upgrade; with workloadRef
         // the image lives in the user's Deployment, reverted right after the rollback hooks ran.
-        let rollbackLater = "\(upgrade) --set rollback.enabled=true " + (spec.app.podTemplate ? "--set app.image=<previous app image> " : "")
+        let rollbackLater = "\(upgrade) --set rollback.enabled=true " + (spec.app.podTemplate ? "--set app.image=\"$PREVIOUS_IMAGE\" " : "")
             + helmTimeout(spec, jobs: count([.contract, .complete, .backfill], rollback: true))
         let laterBack = [rollbackLater] + (spec.app.podTemplate ? [] : revertImage(spec))
         let rollbackExpand = "\(upgrade) --set rollback.enabled=true --set rollback.expand=true "
