@@ -43,10 +43,15 @@ import Testing
     @Test func destructiveStepsStayOutOfTheDefaultKustomization() {
         let files = KubernetesFixtures.files(KubernetesFixtures.fullPlan(expandContract))
         let root = files.first { $0.path == "manifests/kustomization.yaml" }!.contents
-        for folder in ["contract", "purge", "rollback", "rollback-expand"] {
+        for folder in ["contract", "purge", "rollback-contract", "rollback-complete", "rollback-backfill", "rollback-expand"] {
             #expect(!root.contains(folder), "\(folder)")
             #expect(files.contains { $0.path == "manifests/\(folder)/kustomization.yaml" })
+            // kubectl ignores sync waves: a rollback folder holds exactly one Job.
+            if folder.hasPrefix("rollback") {
+                #expect(files.filter { $0.path.hasPrefix("manifests/\(folder)/job-") }.count == 1, "\(folder)")
+            }
         }
+        #expect(!files.contains { $0.path.hasPrefix("manifests/rollback/") })
         let contract = files.first { $0.path == "manifests/contract/job-contract.yaml" }!.contents
         #expect(contract.contains("argocd.argoproj.io/hook: Sync"))
         #expect(contract.contains("name: pricing-tiers-contract-sql"))

@@ -167,7 +167,7 @@ public enum PhaseCommands {
             return ["kubectl apply -k \(folder?.path ?? "manifests/")"] + held.map { "wait_job \(names.job($0.suffix))" }
         }
         if spec.strategy == .blueGreen {
-            let rollback = apply(.rollback)
+            let rollback = [DeliveryFolder.rollbackReplicate, .rollbackSchemaLoad].flatMap(apply)
             switch phase {
             case .preflight, .verify: return Commands(run: apply(nil), rollback: [])
             case .provision, .schemaLoad, .replicate: return Commands(run: apply(nil), rollback: rollback)
@@ -179,7 +179,8 @@ public enum PhaseCommands {
         let app = spec.app.name
         let namespace = spec.metadata.namespace
         let revert = revertImage(spec)
-        let laterBack = apply(.rollback)
+        // One folder per rollback Job, each waited for before the next (kubectl ignores sync waves).
+        let laterBack = [DeliveryFolder.rollbackContract, .rollbackComplete, .rollbackBackfill].flatMap(apply)
         let expandBack = ["# once the later phases are rolled back and the previous app version fully serves again:"]
             + promotionWaits(spec) + apply(.rollbackExpand)
         switch phase {

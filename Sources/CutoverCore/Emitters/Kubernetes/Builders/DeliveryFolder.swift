@@ -11,8 +11,11 @@ public enum DeliveryFolder: String, Sendable, CaseIterable {
     case app
     case complete, verify
     case contract, purge
-    /// Rollback Jobs that run before the app is reverted (contract, complete and backfill downs).
-    case rollback
+    /// Rollback Jobs that run before the app is reverted (contract, complete and backfill downs),
+    /// one folder each: kubectl ignores sync waves, so each is applied and waited for in turn.
+    case rollbackContract = "rollback-contract", rollbackComplete = "rollback-complete", rollbackBackfill = "rollback-backfill"
+    /// Blue-green rollback Jobs, one folder each and in this order.
+    case rollbackReplicate = "rollback-replicate", rollbackSchemaLoad = "rollback-schema-load"
     /// Rollback Jobs that run once the previous app version fully serves again (expand downs).
     case rollbackExpand = "rollback-expand"
     case switchover, switchback, cleanup
