@@ -81,21 +81,7 @@ public struct PlanReadme {
             out += "printf '[client]\\nhost=127.0.0.1\\nport=\(database.port)\\nuser=%s\\npassword=%s\\n' \"\(secret(user))\" \"\(secret(password))\" > ~/.my.cnf && chmod 600 ~/.my.cnf\n"
             out += "export DATABASE=\(database.name)\n"
         }
-        out += "# wait_job NAME: ends 0 once the Job completed, 1 (after its logs) once it failed. A Job past its\n"
-        out += "# activeDeadlineSeconds fails too, so the wait always ends.\n"
-        out += "wait_job() {\n  while true; do\n"
-        out += "    conditions=$(kubectl get job \"$1\" --namespace \"$NAMESPACE\" -o jsonpath='{range .status.conditions[?(@.status==\"True\")]}{.type} {end}')\n"
-        out += "    case \" $conditions\" in\n      *\" Complete \"*) return 0 ;;\n"
-        out += "      *\" Failed \"*) kubectl logs \"job/$1\" --namespace \"$NAMESPACE\" --all-containers --tail=100; return 1 ;;\n    esac\n"
-        out += "    sleep 5\n  done\n}\n"
-        out += "# wait_rollout NAME: ends 0 once the Rollout is fully promoted (Healthy), 1 once it is Degraded or\n"
-        out += "# aborted; the same as `kubectl argo rollouts status NAME`, without the plugin.\n"
-        out += "wait_rollout() {\n  while true; do\n"
-        out += "    set -- \"$1\" $(kubectl get rollouts.argoproj.io \"$1\" --namespace \"$NAMESPACE\" -o jsonpath='{.metadata.generation} {.status.observedGeneration} {.status.phase} {.status.abort}')\n"
-        out += "    if [ \"$2\" = \"$3\" ]; then\n"
-        out += "      [ \"$5\" = true ] && return 1\n"
-        out += "      case \"$4\" in Healthy) return 0 ;; Degraded) return 1 ;; esac\n    fi\n"
-        out += "    sleep 10\n  done\n}\n```\n\n"
+        out += Self.waitFunctions + "```\n\n"
         if spec.strategy == .expandContract {
             out += "**Order.** One `helm upgrade --install` runs preflight, expand and backfill as `pre-install,pre-upgrade` hooks, "
             out += "then starts the canary: every existing row is filled before the first pod of the new version starts, and the sync "
@@ -179,6 +165,63 @@ public struct PlanReadme {
         }
         return out
     }
+
+    /// The shell functions the runbook waits with (POSIX sh: the README's blocks are `sh`). Both end:
+    /// `wait_job` when the Job never appears, `wait_rollout` after `WAIT_ROLLOUT_TIMEOUT` seconds of a
+    /// paused step or an inconclusive analysis; `wait_rollout NAME OLD_POD_HASH` right after a new image
+    /// waits for that revision rather than returning on the previous Healthy status.
+    static let waitFunctions = #"""
+        # wait_job NAME: ends 0 once the Job completed, 1 (after its logs) once it failed, and 1 when no Job
+        # NAME exists for 120s (a typo, a failed apply, or deleted after it finished). A Job past its
+        # activeDeadlineSeconds fails too, so the wait always ends.
+        wait_job() {
+          missing=0
+          while true; do
+            if conditions=$(kubectl get job "$1" --namespace "$NAMESPACE" -o jsonpath='{range .status.conditions[?(@.status=="True")]}{.type} {end}' 2>/dev/null); then
+              missing=0
+              case " $conditions" in
+                *" Complete "*) return 0 ;;
+                *" Failed "*) kubectl logs "job/$1" --namespace "$NAMESPACE" --all-containers --tail=100; return 1 ;;
+              esac
+            elif [ "$missing" -ge 120 ]; then
+              echo "wait_job: no Job $1 in namespace $NAMESPACE for 120s: check the name and the apply before it (or it finished and was deleted)" >&2
+              return 1
+            else
+              missing=$((missing + 5))
+            fi
+            sleep 5
+          done
+        }
+        # wait_rollout NAME [OLD_POD_HASH]: ends 0 once the Rollout is fully promoted (Healthy, its stable
+        # ReplicaSet the current pod template) and, given the pod hash read before a new image was set, once
+        # that new revision is (not on the previous Healthy status); 1 once it is Degraded or aborted, or when
+        # it is still not promoted after WAIT_ROLLOUT_TIMEOUT seconds (default 3600: a step paused without a
+        # duration or an inconclusive analysis waits for you, `kubectl argo rollouts promote` or `abort`).
+        # The same as `kubectl argo rollouts status NAME`, without the plugin.
+        wait_rollout() {
+          waited=0
+          while true; do
+            status=$(kubectl get rollouts.argoproj.io "$1" --namespace "$NAMESPACE" -o jsonpath='{.metadata.generation}/{.status.observedGeneration}/{.status.phase}/{.status.currentPodHash}/{.status.stableRS}/{.status.abort}')
+            IFS=/ read -r generation observed phase hash stable abort <<EOF
+        $status
+        EOF
+            if [ "$generation" = "$observed" ] && { [ -z "${2:-}" ] || [ "$hash" != "$2" ]; }; then
+              [ "$abort" = true ] && { echo "wait_rollout: $1 was aborted" >&2; return 1; }
+              case "$phase" in
+                Healthy) [ "$hash" = "$stable" ] && return 0 ;;
+                Degraded) echo "wait_rollout: $1 is Degraded" >&2; return 1 ;;
+              esac
+            fi
+            if [ "$waited" -ge "${WAIT_ROLLOUT_TIMEOUT:-3600}" ]; then
+              echo "wait_rollout: $1 is still ${phase:-without a status} after ${waited}s: a paused step or an inconclusive analysis waits for 'kubectl argo rollouts promote $1' (or abort)" >&2
+              return 1
+            fi
+            sleep 10
+            waited=$((waited + 10))
+          done
+        }
+
+        """#
 
     /// The ways of running one phase, each under a `# heading` (`# or heading` after the first);
     /// a way with no command is left out with its heading.

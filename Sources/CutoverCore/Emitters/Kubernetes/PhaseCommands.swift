@@ -30,10 +30,12 @@ public enum PhaseCommands {
     }
 
     /// The wait that ends when the Rollout is fully promoted (exit 0) or degraded/aborted (non-zero).
-    static func promotionWaits(_ spec: MigrationSpec) -> [String] {
-        ["kubectl argo rollouts status \(spec.app.name) --namespace \(spec.metadata.namespace)",
+    /// `after`: a shell value holding the pod hash from before a new image was set, so the wait is
+    /// for that new revision and not the previous Healthy status.
+    static func promotionWaits(_ spec: MigrationSpec, after oldHash: String? = nil) -> [String] {
+        ["kubectl argo rollouts status \(spec.app.name) --namespace \(spec.metadata.namespace) --timeout 3600s",
          "# or without the Argo Rollouts plugin (see \"Before you start\"):",
-         "wait_rollout \(spec.app.name)"]
+         "wait_rollout \(spec.app.name)" + (oldHash.map { " \($0)" } ?? "")]
     }
 
     /// With `workloadRef` the Rollout first takes over the Deployment at the image it runs (no new
@@ -43,9 +45,10 @@ public enum PhaseCommands {
         let deployment = spec.app.deployment.isEmpty ? spec.app.name : spec.app.deployment
         return ["# the Rollout has taken over Deployment \(deployment) at the image it runs; wait for that, then start the new version:"]
             + promotionWaits(spec)
-            + ["kubectl set image deployment/\(deployment) --namespace \(spec.metadata.namespace) \(spec.app.name)=\(spec.app.image.value)",
+            + ["OLD_POD_HASH=$(kubectl get rollouts.argoproj.io \(spec.app.name) --namespace \(spec.metadata.namespace) -o jsonpath='{.status.currentPodHash}')",
+               "kubectl set image deployment/\(deployment) --namespace \(spec.metadata.namespace) \(spec.app.name)=\(spec.app.image.value)",
                "# (the container named like the app; with GitOps, change the image in the Deployment's manifest instead)"]
-            + promotionWaits(spec)
+            + promotionWaits(spec, after: "\"$OLD_POD_HASH\"")
     }
 
     /// Puts the previous image back where the Rollout reads its pod template from.
