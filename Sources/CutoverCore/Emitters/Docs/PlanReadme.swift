@@ -328,7 +328,11 @@ public struct PlanReadme {
                 ? "limits the migration Jobs' egress to the database port and DNS"
                 : "selects the database pods and admits the app, the Jobs, the cluster's own pods, the operator, poolers and the metrics scraper (see Network access)"
         case "Rollout": return "Argo Rollouts canary of the new app version, with the spec's steps; applied after expand and backfill"
-        case "AnalysisTemplate": return "Prometheus checks that abort the canary on replication lag or error ratio over the limits"
+        case "AnalysisTemplate":
+            let monitoring = MonitoringBuilder(plan.spec)
+            let watched = (monitoring.watchedLag != nil ? ["replication lag"] : []) + (plan.spec.rollout?.analysis?.maxErrorRatio != nil ? ["error ratio"] : [])
+            if watched.isEmpty { return "the canary's Prometheus analysis; it watches no limit (a lag limit needs `replicationLagQuery`, see CUT054)" }
+            return "Prometheus checks that abort the canary on \(watched.joined(separator: " or ")) over the limit\(watched.count == 1 ? "" : "s")"
         case "PrometheusRule": return "alerts on the same limits, for after the rollout"
         case "VolumeSnapshot": return "a snapshot of the database volume before destructive steps"
         case "postgresql", "MysqlCluster": return "the green cluster, created by the operator"
