@@ -29,6 +29,26 @@ import Testing
         #expect(!PhaseCommands.kubectl(.contract, plan: plan).rollback.joined().contains("<previous"))
     }
 
+    /// Every wait after an image change (the new version, the revert) waits for a pod hash other than
+    /// the one read just before the change, not the previous Healthy status.
+    @Test func waitsAfterAnImageChangeWaitForTheNewRevision() throws {
+        let validated = try #require(try Compiler().check(fileAt: TestPaths.examples.appendingPathComponent("pricing-tiers.yaml").path).validated)
+        let plan = Compiler().plan(validated)
+        for commands in [PhaseCommands.helm(.rollout, plan: plan), PhaseCommands.kubectl(.rollout, plan: plan),
+                         PhaseCommands.helm(.expand, plan: plan), PhaseCommands.kubectl(.expand, plan: plan)] {
+            for lines in [commands.run, commands.rollback] {
+                for (index, line) in lines.enumerated() where line.hasPrefix("kubectl set image") {
+                    #expect(index > 0 && lines[index - 1].hasPrefix("OLD_POD_HASH=$(kubectl get rollouts.argoproj.io webapp"), "\(line)")
+                    #expect(lines[(index + 1)...].contains("wait_rollout webapp \"$OLD_POD_HASH\"") || lines == commands.rollback, "\(lines)")
+                }
+            }
+        }
+        // The expand downs wait for the reverted revision.
+        #expect(PhaseCommands.helm(.expand, plan: plan).rollback.contains("wait_rollout webapp \"$OLD_POD_HASH\""))
+        #expect(PhaseCommands.kubectl(.expand, plan: plan).rollback.contains("wait_rollout webapp \"$OLD_POD_HASH\""))
+        #expect(PhaseCommands.helm(.contract, plan: plan).rollback.contains { $0.hasPrefix("OLD_POD_HASH=") })
+    }
+
     @Test func commandBlocksHaveNoEmptyHeadings() throws {
         for example in ["pricing-tiers.yaml"] + TestPaths.exampleSpecs.map(\.lastPathComponent) {
             let readme = try Self.readme(example)

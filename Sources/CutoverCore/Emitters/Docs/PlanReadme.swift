@@ -241,7 +241,10 @@ public struct PlanReadme {
         var out = "## Kubernetes objects\n\n"
         out += "The chart (`chart/`) and the plain manifests (`manifests/`) hold the same objects. Helm runs them as hooks "
         out += "ordered by `helm.sh/hook-weight`; Argo CD applies them in sync waves (`argocd.argoproj.io/sync-wave`) with the same numbers. "
-        out += "Folders other than `manifests/` itself are never applied by default: apply each one on purpose, in the order of the phases above.\n\n"
+        out += plan.spec.strategy == .expandContract
+            ? "A sync of `manifests/` applies only the folders its `kustomization.yaml` lists (the phases up to the app's Rollout); "
+                + "every other folder (complete, verify, contract, each rollback) is applied on purpose, in the order of the phases above.\n\n"
+            : "Folders other than `manifests/` itself are never applied by default: apply each one on purpose, in the order of the phases above.\n\n"
         out += "| wave | file | object | what it is for |\n|---:|---|---|---|\n"
         let ordered = items.enumerated().sorted { a, b in
             let fa = a.element.folder.map { DeliveryFolder.allCases.firstIndex(of: $0)! + 1 } ?? 0

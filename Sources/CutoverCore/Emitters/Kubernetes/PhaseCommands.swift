@@ -45,10 +45,16 @@ public enum PhaseCommands {
         let deployment = spec.app.deployment.isEmpty ? spec.app.name : spec.app.deployment
         return ["# the Rollout has taken over Deployment \(deployment) at the image it runs; wait for that, then start the new version:"]
             + promotionWaits(spec)
-            + ["OLD_POD_HASH=$(kubectl get rollouts.argoproj.io \(spec.app.name) --namespace \(spec.metadata.namespace) -o jsonpath='{.status.currentPodHash}')",
+            + [recordPodHash(spec),
                "kubectl set image deployment/\(deployment) --namespace \(spec.metadata.namespace) \(spec.app.name)=\(spec.app.image.value)",
                "# (the container named like the app; with GitOps, change the image in the Deployment's manifest instead)"]
             + promotionWaits(spec, after: "\"$OLD_POD_HASH\"")
+    }
+
+    /// Keeps the Rollout's pod hash before an image change, so the wait after it is for the new
+    /// revision (`wait_rollout NAME "$OLD_POD_HASH"`), not the status of the one before.
+    static func recordPodHash(_ spec: MigrationSpec) -> String {
+        "OLD_POD_HASH=$(kubectl get rollouts.argoproj.io \(spec.app.name) --namespace \(spec.metadata.namespace) -o jsonpath='{.status.currentPodHash}')"
     }
 
     /// Puts the previous image back where the Rollout reads its pod template from.
@@ -57,9 +63,11 @@ public enum PhaseCommands {
         if !spec.app.podTemplate {
             let deployment = spec.app.deployment.isEmpty ? app : spec.app.deployment
             return ["# revert the app to its previous image (recorded before you started):",
+                    recordPodHash(spec),
                     "kubectl set image deployment/\(deployment) --namespace \(namespace) \(app)=\"$PREVIOUS_IMAGE\""]
         }
         return ["# revert the app to its previous image (recorded before you started):",
+                recordPodHash(spec),
                 "kubectl patch rollouts.argoproj.io \(app) --namespace \(namespace) --type json -p '[{\"op\":\"replace\",\"path\":\"/spec/template/spec/containers/0/image\",\"value\":\"'\"$PREVIOUS_IMAGE\"'\"}]'"]
     }
 
@@ -97,12 +105,12 @@ public enum PhaseCommands {
         // the image lives in the user's Deployment, reverted right after the rollback hooks ran.
         let rollbackLater = "\(upgrade) --set rollback.enabled=true " + (spec.app.podTemplate ? "--set app.image=\"$PREVIOUS_IMAGE\" " : "")
             + helmTimeout(spec, jobs: count([.contract, .complete, .backfill], rollback: true))
-        let laterBack = [rollbackLater] + (spec.app.podTemplate ? [] : revertImage(spec))
+        let laterBack = spec.app.podTemplate ? [recordPodHash(spec), rollbackLater] : [rollbackLater] + revertImage(spec)
         let rollbackExpand = "\(upgrade) --set rollback.enabled=true --set rollback.expand=true "
             + helmTimeout(spec, jobs: count([.expand], rollback: true))
         let app = spec.app.name
         let expandBack = ["# once the later phases are rolled back and the previous app version fully serves again:"]
-            + promotionWaits(spec) + [rollbackExpand]
+            + promotionWaits(spec, after: "\"$OLD_POD_HASH\"") + [rollbackExpand]
         switch phase {
         case .preflight:
             return Commands(run: [install], rollback: [])
@@ -185,7 +193,7 @@ public enum PhaseCommands {
         // One folder per rollback Job, each waited for before the next (kubectl ignores sync waves).
         let laterBack = [DeliveryFolder.rollbackContract, .rollbackComplete, .rollbackBackfill].flatMap(apply)
         let expandBack = ["# once the later phases are rolled back and the previous app version fully serves again:"]
-            + promotionWaits(spec) + apply(.rollbackExpand)
+            + promotionWaits(spec, after: "\"$OLD_POD_HASH\"") + apply(.rollbackExpand)
         switch phase {
         case .preflight:
             return Commands(run: apply(.preflight), rollback: [])
