@@ -335,6 +335,19 @@ public enum RuleDocumentation {
                                  files: ["schema.sql": pricingSchema]),
                 fix: Example(spec(database: pgDatabase + "    schema: schema.sql\n", changes: "    - dropColumn:\n        table: pricing\n        column: amount\n        down: \"0\"\n"),
                              files: ["schema.sql": pricingSchema]))
+        // MARK: settings that do not do what they say
+        case .ignoredLagLimit:
+            return Entry(
+                summary: "an expand-contract lag limit without a lag query, which nothing checks (warning)",
+                rationale: "Expand-contract's analysis has no replication lag query of its own: the metric depends on the operator, the exporter and which replicas matter. Without 'replicationLagQuery' the AnalysisTemplate and the alerts leave lag out, so 'maxReplicationLagSeconds' would never abort the canary. Give the PromQL that returns the lag in seconds, or remove the limit.",
+                trigger: Example(spec(extra: rollout(analysis: "      maxReplicationLagSeconds: 5\n      maxErrorRatio: 0.001\n"))),
+                fix: Example(spec(extra: rollout(analysis: "      maxReplicationLagSeconds: 5\n      replicationLagQuery: max(pg_replication_lag_seconds)\n      maxErrorRatio: 0.001\n"))))
+        case .deadlineRaised:
+            return Entry(
+                summary: "a runner deadline shorter than the statement timeout, which cutover raises (warning)",
+                rationale: "Each Job's activeDeadlineSeconds is the larger of 'runner.deadline' and 'runner.statementTimeout' (both 30m by default): a Job killed by Kubernetes while the server still runs its statement leaves the statement running and the Job's logs cut short, so the server's timeout must end it first. A shorter deadline is raised to the statement timeout; set it to at least that value, or lower the statement timeout.",
+                trigger: Example(spec(extra: "  runner:\n    tool: psql\n    statementTimeout: 15m\n    deadline: 10m\n")),
+                fix: Example(spec(extra: "  runner:\n    tool: psql\n    statementTimeout: 15m\n    deadline: 15m\n")))
         }
     }
 

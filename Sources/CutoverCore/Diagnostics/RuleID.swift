@@ -54,6 +54,9 @@ public enum RuleID: String, Sendable, Codable, CaseIterable, Comparable {
     // Changes the lowering cannot make safe
     case columnChangedTwice = "CUT052"
     case unsafeRollback = "CUT053"
+    // Settings that do not do what they say
+    case ignoredLagLimit = "CUT054"
+    case deadlineRaised = "CUT055"
 
     /// The kebab-case name shown beside the id in `explain` and SARIF.
     public var name: String {
@@ -104,13 +107,15 @@ public enum RuleID: String, Sendable, Codable, CaseIterable, Comparable {
         case .unpinnedImage: return "unpinned-image"
         case .columnChangedTwice: return "column-changed-twice"
         case .unsafeRollback: return "unsafe-rollback"
+        case .ignoredLagLimit: return "ignored-lag-limit"
+        case .deadlineRaised: return "deadline-raised"
         }
     }
 
     public var defaultSeverity: Diagnostic.Severity {
         switch self {
         case .schemaStatementSkipped: return .note
-        case .uncheckedSQL, .unpinnedImage, .unsafeRollback: return .warning
+        case .uncheckedSQL, .unpinnedImage, .unsafeRollback, .ignoredLagLimit, .deadlineRaised: return .warning
         default: return .error
         }
     }

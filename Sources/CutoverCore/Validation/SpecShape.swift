@@ -199,7 +199,7 @@ public enum SpecShape {
                 ]), minItems: 1), required: true, "canary steps"),
                 Field("analysis", .object(ObjectShape("analysis", "metrics that gate the canary", [
                     Field("prometheus", .text(.url), required: true, "Prometheus address"),
-                    Field("maxReplicationLagSeconds", seconds, "abort when replication lag exceeds this"),
+                    Field("maxReplicationLagSeconds", seconds, "abort when replication lag exceeds this; expand-contract only with replicationLagQuery (else ignored, warning CUT054)"),
                     Field("maxErrorRatio", ratio, "abort when the app's error ratio exceeds this"),
                     Field("interval", duration, default: "1m", "how often to measure"),
                     Field("replicationLagQuery", .text(.plain), default: "blue-green: per engine exporter; expand-contract: none", "PromQL for replication lag in seconds; expand-contract watches lag only when this is given"),

@@ -46,8 +46,15 @@ import Testing
 
     @Test func manifestsRollbackRevertsTheAppBeforeExpandDowns() throws {
         let manifests = try Self.delivery("pricing-tiers.yaml").manifests
-        #expect(manifests.rollback.map(\.kustomize) == ["manifests/rollback/", "manifests/rollback-expand/"])
-        #expect(manifests.rollback.map(\.startsRollout) == [false, true])
-        #expect(manifests.rollback[1].phases == ["expand"])
+        // One folder per rollback Job, applied and waited for in turn (kubectl ignores sync waves).
+        #expect(manifests.rollback.map(\.kustomize) == ["manifests/rollback-contract/", "manifests/rollback-complete/",
+                                                        "manifests/rollback-backfill/", "manifests/rollback-expand/"])
+        #expect(manifests.rollback.map(\.phases) == [["contract"], ["complete"], ["backfill"], ["expand"]])
+        #expect(manifests.rollback.map(\.startsRollout) == [false, false, false, true])
+        let plan = try #require(try Compiler().check(fileAt: TestPaths.examples.appendingPathComponent("pricing-tiers.yaml").path).validated)
+        let back = PhaseCommands.kubectl(.contract, plan: Compiler().plan(plan)).rollback
+        #expect(Array(back.prefix(6)) == ["kubectl apply -k manifests/rollback-contract/", "wait_job pricing-tiers-rollback-contract",
+                                         "kubectl apply -k manifests/rollback-complete/", "wait_job pricing-tiers-rollback-complete",
+                                         "kubectl apply -k manifests/rollback-backfill/", "wait_job pricing-tiers-rollback-backfill"])
     }
 }

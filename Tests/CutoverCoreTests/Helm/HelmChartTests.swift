@@ -26,6 +26,17 @@ import Testing
         #expect(contract.rollback.joined().contains("--set rollback.enabled=true"))
         #expect(PhaseCommands.kubectl(.contract, plan: plan).run.first == "kubectl apply -k manifests/contract/")
         let bg = KubernetesFixtures.fullPlan(blueGreen)
+        // After a rollback upgrade, a forward upgrade with --reuse-values must not run it again.
+        for (plan, phases) in [(plan, Phase.allCases), (bg, Phase.allCases)] {
+            for phase in phases {
+                for command in PhaseCommands.helm(phase, plan: plan).run where command.contains("--reuse-values") {
+                    #expect(command.contains("--set rollback.enabled=false"), "\(phase): \(command)")
+                    if plan.spec.strategy == .expandContract {
+                        #expect(command.contains("--set rollback.expand=false"), "\(phase): \(command)")
+                    }
+                }
+            }
+        }
         #expect(PhaseCommands.helm(.switchover, plan: bg).run.joined().contains("switchover.to=green"))
         #expect(PhaseCommands.helm(.switchover, plan: bg).rollback.joined().contains("switchover.to=blue"))
         #expect(PhaseCommands.kubectl(.cleanup, plan: bg).run.first == "kubectl apply -k manifests/cleanup/")
@@ -59,6 +70,11 @@ import Testing
              ["pricing-tiers-rollback-expand", "pricing-tiers-expand\n", "pricing-tiers-contract\n"]),
             (expandContract, ["rollback.enabled=true", "rollback.expand=true"], ["pricing-tiers-rollback-expand"],
              ["pricing-tiers-rollback-contract", "pricing-tiers-rollback-complete", "pricing-tiers-expand\n"]),
+            // --reuse-values after a rollback: the forward stage's own switches turn rollback off.
+            (expandContract, ["rollback.enabled=true", "rollback.expand=true"]
+                + Self.sets(PhaseCommands.helm(.complete, plan: KubernetesFixtures.fullPlan(expandContract)).run[0]),
+             ["pricing-tiers-complete", "pricing-tiers-verify"],
+             ["pricing-tiers-rollback-expand", "pricing-tiers-rollback-contract", "pricing-tiers-rollback-complete", "pricing-tiers-rollback-backfill"]),
             (blueGreen, [], ["ledger-pg14-schema-load", "ledger-pg14-replicate"], ["ledger-pg14-switchover", "ledger-db-primary"]),
             (blueGreen, ["switchover.to=green"], ["ledger-pg14-switchover", "ledger-pg14-reverse-replication", "cluster-name: ledger-db-green"],
              ["ledger-pg14-switchback"]),
@@ -87,6 +103,12 @@ import Testing
             #expect(!rendered.contains("{{`"))
             if rendered.contains(".up.sql: |") { #expect(rendered.contains("{{ not a template }}"), "\(sets)") }
         }
+    }
+
+    /// The `--set` values of one runbook command, in order.
+    static func sets(_ command: String) -> [String] {
+        let words = command.split(separator: " ").map(String.init)
+        return words.indices.filter { words[$0] == "--set" && $0 + 1 < words.count }.map { words[$0 + 1] }
     }
 
     /// With CUTOVER_K8S_DUMP=<dir>, writes the full-plan output of both fixtures there, for running

@@ -91,7 +91,11 @@ public struct DeliveryPlan: Codable, Sendable, Equatable {
                         index += 1
                         value += " " + words[index + 1]
                     }
-                    let pair = value.split(separator: "=", maxSplits: 1).map(String.init)
+                    var pair = value.split(separator: "=", maxSplits: 1).map(String.init)
+                    // `--set app.image="$PREVIOUS_IMAGE"`: the shell's quotes are not part of the value.
+                    if pair.count == 2, pair[1].count >= 2, pair[1].hasPrefix("\""), pair[1].hasSuffix("\"") {
+                        pair[1] = String(pair[1].dropFirst().dropLast())
+                    }
                     if pair.count == 2 { set[pair[0]] = pair[1] }
                     index += 2
                 } else {

@@ -68,7 +68,7 @@ public struct PlanReadme {
         var out = "## Before you start\n\n"
         out += "Run these once in the shell you will use for the commands below.\n\n```sh\n"
         out += "export NAMESPACE=\(namespace)\n"
-        out += "# The app image serving now: every rollback below says <previous app image>, use this value.\n"
+        out += "# The app image serving now: every rollback below puts back \"$PREVIOUS_IMAGE\", so export it in the shell you roll back from.\n"
         out += "export PREVIOUS_IMAGE=$(kubectl get deployment \(spec.app.name) --namespace \(namespace) -o jsonpath='{.spec.template.spec.containers[0].image}')\n"
         out += "echo \"$PREVIOUS_IMAGE\"\n"
         out += "# For the commands run from a workstation: a tunnel to the primary and its credentials.\n"
@@ -81,28 +81,16 @@ public struct PlanReadme {
             out += "printf '[client]\\nhost=127.0.0.1\\nport=\(database.port)\\nuser=%s\\npassword=%s\\n' \"\(secret(user))\" \"\(secret(password))\" > ~/.my.cnf && chmod 600 ~/.my.cnf\n"
             out += "export DATABASE=\(database.name)\n"
         }
-        out += "# wait_job NAME: ends 0 once the Job completed, 1 (after its logs) once it failed. A Job past its\n"
-        out += "# activeDeadlineSeconds fails too, so the wait always ends.\n"
-        out += "wait_job() {\n  while true; do\n"
-        out += "    conditions=$(kubectl get job \"$1\" --namespace \"$NAMESPACE\" -o jsonpath='{range .status.conditions[?(@.status==\"True\")]}{.type} {end}')\n"
-        out += "    case \" $conditions\" in\n      *\" Complete \"*) return 0 ;;\n"
-        out += "      *\" Failed \"*) kubectl logs \"job/$1\" --namespace \"$NAMESPACE\" --all-containers --tail=100; return 1 ;;\n    esac\n"
-        out += "    sleep 5\n  done\n}\n"
-        out += "# wait_rollout NAME: ends 0 once the Rollout is fully promoted (Healthy), 1 once it is Degraded or\n"
-        out += "# aborted; the same as `kubectl argo rollouts status NAME`, without the plugin.\n"
-        out += "wait_rollout() {\n  while true; do\n"
-        out += "    set -- \"$1\" $(kubectl get rollouts.argoproj.io \"$1\" --namespace \"$NAMESPACE\" -o jsonpath='{.metadata.generation} {.status.observedGeneration} {.status.phase} {.status.abort}')\n"
-        out += "    if [ \"$2\" = \"$3\" ]; then\n"
-        out += "      [ \"$5\" = true ] && return 1\n"
-        out += "      case \"$4\" in Healthy) return 0 ;; Degraded) return 1 ;; esac\n    fi\n"
-        out += "    sleep 10\n  done\n}\n```\n\n"
+        out += Self.waitFunctions + "```\n\n"
         if spec.strategy == .expandContract {
             out += "**Order.** One `helm upgrade --install` runs preflight, expand and backfill as `pre-install,pre-upgrade` hooks, "
             out += "then starts the canary: every existing row is filled before the first pod of the new version starts, and the sync "
             out += "triggers fill what either version writes during the rollout. Wait until the Rollout is fully promoted (or has failed) "
             out += "before complete and verify, a later `helm upgrade` of their own: they hold what the old version cannot live with. "
-            out += "Contract and purge are later upgrades again, each turning the earlier phases off. Argo CD runs the same order from "
-            out += "`manifests/` (PreSync, the app in Sync, PostSync once the app is Healthy); plain kubectl applies one folder per phase, "
+            out += "Contract and purge are later upgrades again, each turning the earlier phases off. With Argo CD, a sync of "
+            out += "`manifests/` runs preflight, expand and backfill (PreSync) and then the app (Sync), nothing later; once the Rollout is "
+            out += "fully promoted, sync (or `kubectl apply -k`) `manifests/complete/` and then `manifests/verify/`, each an explicit step "
+            out += "of its own like contract. Plain kubectl applies one folder per phase, "
             out += "in order, and waits for each. Helm's `--timeout` below covers every Job of the invocation up to its "
             out += "`activeDeadlineSeconds` (\(PhaseCommands.jobDeadlineSeconds(spec))s, never shorter than `statement_timeout`).\n\n"
         }
@@ -166,16 +154,81 @@ public struct PlanReadme {
     private func commands(for phase: Phase, indices: [Int]) -> String {
         let helm = PhaseCommands.helm(phase, plan: plan, jobs: context.jobs)
         let kubectl = PhaseCommands.kubectl(phase, plan: plan, jobs: context.jobs)
-        var run = ["# Helm"] + helm.run + ["# or plain manifests (Argo CD or kubectl)"] + kubectl.run
-        var rollback = ["# Helm"] + helm.rollback + ["# or plain manifests"] + kubectl.rollback
         let direct = indices.filter { plan.steps[$0].side == nil }
-        if !direct.isEmpty {
-            run += ["# or from a workstation, file by file (what the Jobs run)"] + direct.map { clientCommand(for: $0, .up) }
-            rollback += ["# or from a workstation, in reverse order"] + direct.reversed().map { clientCommand(for: $0, .down) }
-        }
+        let run = Self.block([("Helm", helm.run), ("plain manifests (Argo CD or kubectl)", kubectl.run),
+                              ("from a workstation, file by file (what the Jobs run)", direct.map { clientCommand(for: $0, .up) })])
+        let rollback = Self.block([("Helm", helm.rollback), ("plain manifests", kubectl.rollback),
+                                   ("from a workstation, in reverse order", direct.reversed().map { clientCommand(for: $0, .down) })])
         var out = "Run:\n\n```sh\n" + run.joined(separator: "\n") + "\n```\n\n"
-        if rollback.count > 2 || !helm.rollback.isEmpty {
+        if !rollback.isEmpty {
             out += "Roll back:\n\n```sh\n" + rollback.joined(separator: "\n") + "\n```\n\n"
+        }
+        return out
+    }
+
+    /// The shell functions the runbook waits with (POSIX sh: the README's blocks are `sh`). Both end:
+    /// `wait_job` when the Job never appears, `wait_rollout` after `WAIT_ROLLOUT_TIMEOUT` seconds of a
+    /// paused step or an inconclusive analysis; `wait_rollout NAME OLD_POD_HASH` right after a new image
+    /// waits for that revision rather than returning on the previous Healthy status.
+    static let waitFunctions = #"""
+        # wait_job NAME: ends 0 once the Job completed, 1 (after its logs) once it failed, and 1 when no Job
+        # NAME exists for 120s (a typo, a failed apply, or deleted after it finished). A Job past its
+        # activeDeadlineSeconds fails too, so the wait always ends.
+        wait_job() {
+          missing=0
+          while true; do
+            if conditions=$(kubectl get job "$1" --namespace "$NAMESPACE" -o jsonpath='{range .status.conditions[?(@.status=="True")]}{.type} {end}' 2>/dev/null); then
+              missing=0
+              case " $conditions" in
+                *" Complete "*) return 0 ;;
+                *" Failed "*) kubectl logs "job/$1" --namespace "$NAMESPACE" --all-containers --tail=100; return 1 ;;
+              esac
+            elif [ "$missing" -ge 120 ]; then
+              echo "wait_job: no Job $1 in namespace $NAMESPACE for 120s: check the name and the apply before it (or it finished and was deleted)" >&2
+              return 1
+            else
+              missing=$((missing + 5))
+            fi
+            sleep 5
+          done
+        }
+        # wait_rollout NAME [OLD_POD_HASH]: ends 0 once the Rollout is fully promoted (Healthy, its stable
+        # ReplicaSet the current pod template) and, given the pod hash read before a new image was set, once
+        # that new revision is (not on the previous Healthy status); 1 once it is Degraded or aborted, or when
+        # it is still not promoted after WAIT_ROLLOUT_TIMEOUT seconds (default 3600: a step paused without a
+        # duration or an inconclusive analysis waits for you, `kubectl argo rollouts promote` or `abort`).
+        # The same as `kubectl argo rollouts status NAME`, without the plugin.
+        wait_rollout() {
+          waited=0
+          while true; do
+            status=$(kubectl get rollouts.argoproj.io "$1" --namespace "$NAMESPACE" -o jsonpath='{.metadata.generation}/{.status.observedGeneration}/{.status.phase}/{.status.currentPodHash}/{.status.stableRS}/{.status.abort}')
+            IFS=/ read -r generation observed phase hash stable abort <<EOF
+        $status
+        EOF
+            if [ "$generation" = "$observed" ] && { [ -z "${2:-}" ] || [ "$hash" != "$2" ]; }; then
+              [ "$abort" = true ] && { echo "wait_rollout: $1 was aborted" >&2; return 1; }
+              case "$phase" in
+                Healthy) [ "$hash" = "$stable" ] && return 0 ;;
+                Degraded) echo "wait_rollout: $1 is Degraded" >&2; return 1 ;;
+              esac
+            fi
+            if [ "$waited" -ge "${WAIT_ROLLOUT_TIMEOUT:-3600}" ]; then
+              echo "wait_rollout: $1 is still ${phase:-without a status} after ${waited}s: a paused step or an inconclusive analysis waits for 'kubectl argo rollouts promote $1' (or abort)" >&2
+              return 1
+            fi
+            sleep 10
+            waited=$((waited + 10))
+          done
+        }
+
+        """#
+
+    /// The ways of running one phase, each under a `# heading` (`# or heading` after the first);
+    /// a way with no command is left out with its heading.
+    static func block(_ ways: [(heading: String, lines: [String])]) -> [String] {
+        var out: [String] = []
+        for way in ways where !way.lines.isEmpty {
+            out += [out.isEmpty ? "# \(way.heading)" : "# or \(way.heading)"] + way.lines
         }
         return out
     }
@@ -188,7 +241,10 @@ public struct PlanReadme {
         var out = "## Kubernetes objects\n\n"
         out += "The chart (`chart/`) and the plain manifests (`manifests/`) hold the same objects. Helm runs them as hooks "
         out += "ordered by `helm.sh/hook-weight`; Argo CD applies them in sync waves (`argocd.argoproj.io/sync-wave`) with the same numbers. "
-        out += "Folders other than `manifests/` itself are never applied by default: apply each one on purpose, in the order of the phases above.\n\n"
+        out += plan.spec.strategy == .expandContract
+            ? "A sync of `manifests/` applies only the folders its `kustomization.yaml` lists (the phases up to the app's Rollout); "
+                + "every other folder (complete, verify, contract, each rollback) is applied on purpose, in the order of the phases above.\n\n"
+            : "Folders other than `manifests/` itself are never applied by default: apply each one on purpose, in the order of the phases above.\n\n"
         out += "| wave | file | object | what it is for |\n|---:|---|---|---|\n"
         let ordered = items.enumerated().sorted { a, b in
             let fa = a.element.folder.map { DeliveryFolder.allCases.firstIndex(of: $0)! + 1 } ?? 0
@@ -275,7 +331,11 @@ public struct PlanReadme {
                 ? "limits the migration Jobs' egress to the database port and DNS"
                 : "selects the database pods and admits the app, the Jobs, the cluster's own pods, the operator, poolers and the metrics scraper (see Network access)"
         case "Rollout": return "Argo Rollouts canary of the new app version, with the spec's steps; applied after expand and backfill"
-        case "AnalysisTemplate": return "Prometheus checks that abort the canary on replication lag or error ratio over the limits"
+        case "AnalysisTemplate":
+            let monitoring = MonitoringBuilder(plan.spec)
+            let watched = (monitoring.watchedLag != nil ? ["replication lag"] : []) + (plan.spec.rollout?.analysis?.maxErrorRatio != nil ? ["error ratio"] : [])
+            if watched.isEmpty { return "the canary's Prometheus analysis; it watches no limit (a lag limit needs `replicationLagQuery`, see CUT054)" }
+            return "Prometheus checks that abort the canary on \(watched.joined(separator: " or ")) over the limit\(watched.count == 1 ? "" : "s")"
         case "PrometheusRule": return "alerts on the same limits, for after the rollout"
         case "VolumeSnapshot": return "a snapshot of the database volume before destructive steps"
         case "postgresql", "MysqlCluster": return "the green cluster, created by the operator"

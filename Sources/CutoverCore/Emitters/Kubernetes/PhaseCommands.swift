@@ -30,10 +30,12 @@ public enum PhaseCommands {
     }
 
     /// The wait that ends when the Rollout is fully promoted (exit 0) or degraded/aborted (non-zero).
-    static func promotionWaits(_ spec: MigrationSpec) -> [String] {
-        ["kubectl argo rollouts status \(spec.app.name) --namespace \(spec.metadata.namespace)",
+    /// `after`: a shell value holding the pod hash from before a new image was set, so the wait is
+    /// for that new revision and not the previous Healthy status.
+    static func promotionWaits(_ spec: MigrationSpec, after oldHash: String? = nil) -> [String] {
+        ["kubectl argo rollouts status \(spec.app.name) --namespace \(spec.metadata.namespace) --timeout 3600s",
          "# or without the Argo Rollouts plugin (see \"Before you start\"):",
-         "wait_rollout \(spec.app.name)"]
+         "wait_rollout \(spec.app.name)" + (oldHash.map { " \($0)" } ?? "")]
     }
 
     /// With `workloadRef` the Rollout first takes over the Deployment at the image it runs (no new
@@ -43,9 +45,16 @@ public enum PhaseCommands {
         let deployment = spec.app.deployment.isEmpty ? spec.app.name : spec.app.deployment
         return ["# the Rollout has taken over Deployment \(deployment) at the image it runs; wait for that, then start the new version:"]
             + promotionWaits(spec)
-            + ["kubectl set image deployment/\(deployment) --namespace \(spec.metadata.namespace) \(spec.app.name)=\(spec.app.image.value)",
+            + [recordPodHash(spec),
+               "kubectl set image deployment/\(deployment) --namespace \(spec.metadata.namespace) \(spec.app.name)=\(spec.app.image.value)",
                "# (the container named like the app; with GitOps, change the image in the Deployment's manifest instead)"]
-            + promotionWaits(spec)
+            + promotionWaits(spec, after: "\"$OLD_POD_HASH\"")
+    }
+
+    /// Keeps the Rollout's pod hash before an image change, so the wait after it is for the new
+    /// revision (`wait_rollout NAME "$OLD_POD_HASH"`), not the status of the one before.
+    static func recordPodHash(_ spec: MigrationSpec) -> String {
+        "OLD_POD_HASH=$(kubectl get rollouts.argoproj.io \(spec.app.name) --namespace \(spec.metadata.namespace) -o jsonpath='{.status.currentPodHash}')"
     }
 
     /// Puts the previous image back where the Rollout reads its pod template from.
@@ -54,10 +63,12 @@ public enum PhaseCommands {
         if !spec.app.podTemplate {
             let deployment = spec.app.deployment.isEmpty ? app : spec.app.deployment
             return ["# revert the app to its previous image (recorded before you started):",
-                    "kubectl set image deployment/\(deployment) --namespace \(namespace) \(app)=<previous app image>"]
+                    recordPodHash(spec),
+                    "kubectl set image deployment/\(deployment) --namespace \(namespace) \(app)=\"$PREVIOUS_IMAGE\""]
         }
         return ["# revert the app to its previous image (recorded before you started):",
-                "kubectl patch rollouts.argoproj.io \(app) --namespace \(namespace) --type json -p '[{\"op\":\"replace\",\"path\":\"/spec/template/spec/containers/0/image\",\"value\":\"<previous app image>\"}]'"]
+                recordPodHash(spec),
+                "kubectl patch rollouts.argoproj.io \(app) --namespace \(namespace) --type json -p '[{\"op\":\"replace\",\"path\":\"/spec/template/spec/containers/0/image\",\"value\":\"'\"$PREVIOUS_IMAGE\"'\"}]'"]
     }
 
     /// Stops the canary: the stable (previous) ReplicaSet takes all traffic again.
@@ -80,9 +91,10 @@ public enum PhaseCommands {
             jobs.filter { phases.contains($0.phase) && ($0.component == "rollback") == rollback }.count
         }
         let switches = JobCatalog(plan).switchablePhases.map(\.phase)
-        // A later upgrade turns exactly `on` on and every other phase off.
+        // A later upgrade turns exactly `on` on and every other phase off, and rollback off: with
+        // `--reuse-values` after a rollback upgrade, the rollback hooks would run again.
         func stage(_ on: Set<Phase>) -> String {
-            let sets = switches.map { "--set phases.\(JobCatalog.valuesKey($0)).enabled=\(on.contains($0))" }
+            let sets = switches.map { "--set phases.\(JobCatalog.valuesKey($0)).enabled=\(on.contains($0))" } + [resetRollback(spec)]
             return (["helm upgrade \(spec.name) ./chart --namespace \(namespace) --reuse-values"] + sets
                 + [helmTimeout(spec, jobs: count(on))]).joined(separator: " ")
         }
@@ -91,14 +103,14 @@ public enum PhaseCommands {
         let upgrade = "helm upgrade \(spec.name) ./chart --namespace \(namespace) --reuse-values"
         // With its own pod template the chart reverts the image in the same upgrade; with workloadRef
         // the image lives in the user's Deployment, reverted right after the rollback hooks ran.
-        let rollbackLater = "\(upgrade) --set rollback.enabled=true " + (spec.app.podTemplate ? "--set app.image=<previous app image> " : "")
+        let rollbackLater = "\(upgrade) --set rollback.enabled=true " + (spec.app.podTemplate ? "--set app.image=\"$PREVIOUS_IMAGE\" " : "")
             + helmTimeout(spec, jobs: count([.contract, .complete, .backfill], rollback: true))
-        let laterBack = [rollbackLater] + (spec.app.podTemplate ? [] : revertImage(spec))
+        let laterBack = spec.app.podTemplate ? [recordPodHash(spec), rollbackLater] : [rollbackLater] + revertImage(spec)
         let rollbackExpand = "\(upgrade) --set rollback.enabled=true --set rollback.expand=true "
             + helmTimeout(spec, jobs: count([.expand], rollback: true))
         let app = spec.app.name
         let expandBack = ["# once the later phases are rolled back and the previous app version fully serves again:"]
-            + promotionWaits(spec) + [rollbackExpand]
+            + promotionWaits(spec, after: "\"$OLD_POD_HASH\"") + [rollbackExpand]
         switch phase {
         case .preflight:
             return Commands(run: [install], rollback: [])
@@ -122,6 +134,12 @@ public enum PhaseCommands {
         }
     }
 
+    /// The switches every forward `--reuse-values` upgrade sets, so one after a rollback upgrade
+    /// does not run the rollback hooks again (`rollback.expand` exists for expand-contract only).
+    static func resetRollback(_ spec: MigrationSpec) -> String {
+        spec.strategy == .blueGreen ? "--set rollback.enabled=false" : "--set rollback.enabled=false --set rollback.expand=false"
+    }
+
     static func blueGreenHelm(_ phase: Phase, plan: MigrationPlan) -> Commands {
         let spec = plan.spec
         let namespace = spec.metadata.namespace
@@ -134,9 +152,10 @@ public enum PhaseCommands {
         case .provision, .schemaLoad, .replicate:
             return Commands(run: [install], rollback: ["\(upgrade) --set rollback.enabled=true \(timeout)"])
         case .sequenceSync, .switchover, .reverseReplicate:
-            return Commands(run: ["\(upgrade) --set switchover.to=green \(timeout)"], rollback: ["\(upgrade) --set switchover.to=blue \(timeout)"])
+            return Commands(run: ["\(upgrade) --set switchover.to=green \(resetRollback(spec)) \(timeout)"],
+                            rollback: ["\(upgrade) --set switchover.to=blue \(timeout)"])
         case .cleanup:
-            return Commands(run: ["\(upgrade) --set phases.cleanup.enabled=true \(timeout)"], rollback: [])
+            return Commands(run: ["\(upgrade) --set phases.cleanup.enabled=true \(resetRollback(spec)) \(timeout)"], rollback: [])
         default:
             return Commands(run: [], rollback: [])
         }
@@ -159,7 +178,7 @@ public enum PhaseCommands {
             return ["kubectl apply -k \(folder?.path ?? "manifests/")"] + held.map { "wait_job \(names.job($0.suffix))" }
         }
         if spec.strategy == .blueGreen {
-            let rollback = apply(.rollback)
+            let rollback = [DeliveryFolder.rollbackReplicate, .rollbackSchemaLoad].flatMap(apply)
             switch phase {
             case .preflight, .verify: return Commands(run: apply(nil), rollback: [])
             case .provision, .schemaLoad, .replicate: return Commands(run: apply(nil), rollback: rollback)
@@ -171,9 +190,10 @@ public enum PhaseCommands {
         let app = spec.app.name
         let namespace = spec.metadata.namespace
         let revert = revertImage(spec)
-        let laterBack = apply(.rollback)
+        // One folder per rollback Job, each waited for before the next (kubectl ignores sync waves).
+        let laterBack = [DeliveryFolder.rollbackContract, .rollbackComplete, .rollbackBackfill].flatMap(apply)
         let expandBack = ["# once the later phases are rolled back and the previous app version fully serves again:"]
-            + promotionWaits(spec) + apply(.rollbackExpand)
+            + promotionWaits(spec, after: "\"$OLD_POD_HASH\"") + apply(.rollbackExpand)
         switch phase {
         case .preflight:
             return Commands(run: apply(.preflight), rollback: [])

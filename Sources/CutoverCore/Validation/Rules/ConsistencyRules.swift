@@ -26,6 +26,8 @@ struct ConsistencyRules {
         if let engine { checkEngine(spec, engine: engine, strategy: strategy, diagnostics: &diagnostics) }
         if let strategy { checkStrategy(spec, specLocation: specEntry.keyLocation, strategy: strategy, diagnostics: &diagnostics) }
         checkRollout(spec, diagnostics: &diagnostics)
+        if strategy == .expandContract { checkAnalysis(spec, diagnostics: &diagnostics) }
+        checkRunner(spec, diagnostics: &diagnostics)
         checkImages(spec, diagnostics: &diagnostics)
         for item in spec["changes"]?.items ?? [] {
             guard let entries = item.entries, entries.count == 1, let entry = entries.first, entry.value.entries != nil else { continue }
@@ -124,6 +126,27 @@ struct ConsistencyRules {
             }
             highest = max(highest ?? weight, weight)
         }
+    }
+
+    /// Expand-contract has no lag query of its own (the app's database may not be the one whose
+    /// replicas matter): a lag limit without `replicationLagQuery` is dropped, so say so.
+    private func checkAnalysis(_ spec: SyntaxNode, diagnostics: inout DiagnosticBag) {
+        guard let analysis = spec["rollout"]?["analysis"], let lag = analysis.entry("maxReplicationLagSeconds"),
+              let value = lag.value.scalarValue.flatMap(Double.init), value >= 0,
+              analysis["replicationLagQuery"] == nil else { return }
+        diagnostics.report(.ignoredLagLimit, Message.ignoredLagLimit, at: lag.keyLocation)
+    }
+
+    /// The Jobs' activeDeadlineSeconds is never shorter than the statement timeout (PhaseCommands.jobDeadlineSeconds).
+    private func checkRunner(_ spec: SyntaxNode, diagnostics: inout DiagnosticBag) {
+        let runner = spec["runner"]
+        let deadlineNode = runner?["deadline"], timeoutNode = runner?["statementTimeout"]
+        guard deadlineNode != nil || timeoutNode != nil else { return }
+        let deadlineText = deadlineNode?.scalarValue ?? "30m", timeoutText = timeoutNode?.scalarValue ?? "30m"
+        guard let deadline = Duration.parse(deadlineText), let timeout = Duration.parse(timeoutText),
+              deadline.seconds < timeout.seconds, let node = deadlineNode ?? timeoutNode else { return }
+        diagnostics.report(.deadlineRaised, Message.deadlineRaised(deadline: deadlineText, statementTimeout: timeoutText, seconds: max(1, timeout.seconds)),
+                           at: node.location)
     }
 
     // MARK: images
@@ -289,6 +312,12 @@ extension Message {
     public static let missingChanges = "an expand-contract migration needs 'changes' with at least one change"
     public static func decreasingWeight(_ weight: Int, after previous: Int) -> String {
         "canary weight \(weight) is lower than the earlier weight \(previous); weights must not decrease"
+    }
+    public static let ignoredLagLimit = "'maxReplicationLagSeconds' is ignored for expand-contract without 'replicationLagQuery': "
+        + "the canary is not aborted on replication lag; give 'replicationLagQuery' (PromQL for the lag in seconds) or remove the limit"
+    public static func deadlineRaised(deadline: String, statementTimeout: String, seconds: Int) -> String {
+        "'runner.deadline' '\(deadline)' is shorter than 'statementTimeout' '\(statementTimeout)': the Jobs' activeDeadlineSeconds "
+            + "is raised to \(seconds) so the server ends a long statement first; set 'deadline' to at least '\(statementTimeout)'"
     }
     public static func unpinnedImage(_ image: String, field: String, problem: String) -> String {
         "'\(field)' '\(image)' is not pinned: \(problem); use a version tag or a digest (image@sha256:…)"

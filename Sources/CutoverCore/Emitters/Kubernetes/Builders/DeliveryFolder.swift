@@ -11,16 +11,22 @@ public enum DeliveryFolder: String, Sendable, CaseIterable {
     case app
     case complete, verify
     case contract, purge
-    /// Rollback Jobs that run before the app is reverted (contract, complete and backfill downs).
-    case rollback
+    /// Rollback Jobs that run before the app is reverted (contract, complete and backfill downs),
+    /// one folder each: kubectl ignores sync waves, so each is applied and waited for in turn.
+    case rollbackContract = "rollback-contract", rollbackComplete = "rollback-complete", rollbackBackfill = "rollback-backfill"
+    /// Blue-green rollback Jobs, one folder each and in this order.
+    case rollbackReplicate = "rollback-replicate", rollbackSchemaLoad = "rollback-schema-load"
     /// Rollback Jobs that run once the previous app version fully serves again (expand downs).
     case rollbackExpand = "rollback-expand"
     case switchover, switchback, cleanup
 
     /// Listed by `manifests/kustomization.yaml`: what an Argo CD sync of `manifests/` applies.
+    /// Complete and verify are not: the first sync takes the Deployment over at the image it runs,
+    /// so a PostSync hook of that sync would run complete while only the old version serves. They
+    /// are applied (or synced as an Application of their own) once the Rollout is fully promoted.
     public var inDefaultSync: Bool {
         switch self {
-        case .preflight, .expand, .backfill, .app, .complete, .verify: return true
+        case .preflight, .expand, .backfill, .app: return true
         default: return false
         }
     }

@@ -98,11 +98,11 @@ public struct JobCatalog: Sendable {
             unit("purge", "purge", .purge, HookOrdering(.sync, 20), guard: Self.forwardGuard(.purge), folder: .purge,
                  arguments: ups(.purge)),
             // Before the previous version's pods come back: undo what it cannot live with.
-            unit("rollback-contract", "rollback", .contract, HookOrdering(.pre, -10), guard: Self.rollbackGuard, folder: .rollback,
+            unit("rollback-contract", "rollback", .contract, HookOrdering(.pre, -10), guard: Self.rollbackGuard, folder: .rollbackContract,
                  arguments: downs(.contract).isEmpty ? [] : downs(.contract) + forget(.contract), rollback: true),
-            unit("rollback-complete", "rollback", .complete, HookOrdering(.pre, -7), guard: Self.rollbackGuard, folder: .rollback,
+            unit("rollback-complete", "rollback", .complete, HookOrdering(.pre, -7), guard: Self.rollbackGuard, folder: .rollbackComplete,
                  arguments: downs(.complete).isEmpty ? [] : downs(.complete) + forget(.complete), rollback: true),
-            unit("rollback-backfill", "rollback", .backfill, HookOrdering(.pre, -5), guard: Self.rollbackGuard, folder: .rollback,
+            unit("rollback-backfill", "rollback", .backfill, HookOrdering(.pre, -5), guard: Self.rollbackGuard, folder: .rollbackBackfill,
                  arguments: downs(.backfill).isEmpty ? [] : downs(.backfill) + forget(.backfill), rollback: true),
             // Only once no pod of the new version serves: a later upgrade of its own.
             unit("rollback-expand", "rollback", .expand, HookOrdering(.pre, -5), guard: Self.rollbackExpandGuard, folder: .rollbackExpand,
@@ -135,9 +135,9 @@ public struct JobCatalog: Sendable {
                  arguments: downs(.reverseReplicate)),
             unit("cleanup", "cleanup", .cleanup, HookOrdering(.sync, 30), guard: "and .Values.phases.cleanup.enabled (not .Values.rollback.enabled)",
                  folder: .cleanup, arguments: cleanup),
-            unit("rollback-replicate", "rollback", .replicate, HookOrdering(.pre, -10), guard: Self.blueGreenRollbackGuard, folder: .rollback,
+            unit("rollback-replicate", "rollback", .replicate, HookOrdering(.pre, -10), guard: Self.blueGreenRollbackGuard, folder: .rollbackReplicate,
                  arguments: downs(.replicate)),
-            unit("rollback-schema-load", "rollback", .schemaLoad, HookOrdering(.pre, -5), guard: Self.blueGreenRollbackGuard, folder: .rollback,
+            unit("rollback-schema-load", "rollback", .schemaLoad, HookOrdering(.pre, -5), guard: Self.blueGreenRollbackGuard, folder: .rollbackSchemaLoad,
                  arguments: downs(.schemaLoad)),
         ]
         return units.compactMap { $0 }

@@ -1,0 +1,67 @@
+@testable import CutoverCore
+import Foundation
+import Testing
+
+/// The runbook's commands are pasted into a shell: placeholders must be shell values, and every
+/// `# heading` of a command block must head at least one command.
+@Suite struct PlanReadmeTests {
+    static func readme(_ example: String) throws -> String {
+        let path = TestPaths.examples.appendingPathComponent(example).path
+        let validated = try #require(try Compiler().check(fileAt: path).validated)
+        let compiler = Compiler()
+        let files = compiler.emit(compiler.plan(validated))
+        return try #require(files.first { $0.path == "README.md" }).contents
+    }
+
+    @Test func rollbacksUseTheExportedPreviousImage() throws {
+        let readme = try Self.readme("pricing-tiers.yaml")
+        #expect(!readme.contains("=<previous"), "a pasted <previous … is a shell redirect")
+        #expect(readme.contains("kubectl set image deployment/webapp --namespace billing webapp=\"$PREVIOUS_IMAGE\"\n"))
+        // With a pod template of cutover's own the chart sets the image; plan.json keeps the shell value.
+        let spec = KubernetesFixtures.spec(KubernetesFixtures.expandContractYAML,
+                                           replacing: [("    name: webapp\n", "    name: webapp\n    podTemplate: true\n")])
+        #expect(spec.app.podTemplate)
+        let plan = KubernetesFixtures.fullPlan(spec)
+        let rollback = PhaseCommands.helm(.contract, plan: plan).rollback.joined(separator: "\n")
+        #expect(rollback.contains("--set app.image=\"$PREVIOUS_IMAGE\" "))
+        #expect(!rollback.contains("<previous"))
+        #expect(DeliveryPlan(plan: plan).helm.rollback.first?.set?["app.image"] == "$PREVIOUS_IMAGE")
+        #expect(!PhaseCommands.kubectl(.contract, plan: plan).rollback.joined().contains("<previous"))
+    }
+
+    /// Every wait after an image change (the new version, the revert) waits for a pod hash other than
+    /// the one read just before the change, not the previous Healthy status.
+    @Test func waitsAfterAnImageChangeWaitForTheNewRevision() throws {
+        let validated = try #require(try Compiler().check(fileAt: TestPaths.examples.appendingPathComponent("pricing-tiers.yaml").path).validated)
+        let plan = Compiler().plan(validated)
+        for commands in [PhaseCommands.helm(.rollout, plan: plan), PhaseCommands.kubectl(.rollout, plan: plan),
+                         PhaseCommands.helm(.expand, plan: plan), PhaseCommands.kubectl(.expand, plan: plan)] {
+            for lines in [commands.run, commands.rollback] {
+                for (index, line) in lines.enumerated() where line.hasPrefix("kubectl set image") {
+                    #expect(index > 0 && lines[index - 1].hasPrefix("OLD_POD_HASH=$(kubectl get rollouts.argoproj.io webapp"), "\(line)")
+                    #expect(lines[(index + 1)...].contains("wait_rollout webapp \"$OLD_POD_HASH\"") || lines == commands.rollback, "\(lines)")
+                }
+            }
+        }
+        // The expand downs wait for the reverted revision.
+        #expect(PhaseCommands.helm(.expand, plan: plan).rollback.contains("wait_rollout webapp \"$OLD_POD_HASH\""))
+        #expect(PhaseCommands.kubectl(.expand, plan: plan).rollback.contains("wait_rollout webapp \"$OLD_POD_HASH\""))
+        #expect(PhaseCommands.helm(.contract, plan: plan).rollback.contains { $0.hasPrefix("OLD_POD_HASH=") })
+    }
+
+    @Test func commandBlocksHaveNoEmptyHeadings() throws {
+        for example in ["pricing-tiers.yaml"] + TestPaths.exampleSpecs.map(\.lastPathComponent) {
+            let readme = try Self.readme(example)
+            let lines = readme.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+            let headings: Set<String> = ["# Helm", "# or Helm", "# plain manifests", "# or plain manifests",
+                                         "# plain manifests (Argo CD or kubectl)", "# or plain manifests (Argo CD or kubectl)"]
+            for (index, line) in lines.enumerated() where headings.contains(line) || line.hasPrefix("# or from a workstation") {
+                let next = index + 1 < lines.count ? lines[index + 1] : ""
+                #expect(!headings.contains(next) && !next.hasPrefix("# or from") && next != "```", "\(example): empty '\(line)'")
+            }
+            #expect(!readme.contains("```sh\n# or "), "\(example): a block starts with 'or'")
+        }
+        let preflight = PlanReadme.block([("Helm", []), ("plain manifests", []), ("from a workstation, in reverse order", ["psql …"])])
+        #expect(preflight == ["# from a workstation, in reverse order", "psql …"])
+    }
+}
