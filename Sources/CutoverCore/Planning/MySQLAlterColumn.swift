@@ -91,21 +91,32 @@ struct MySQLAlterColumn {
         } else {
             newValue = "NEW.\(qc)"
         }
-        let sync = b.triggers(table: table, column: column, insertSet: "NEW.\(qcopy) = \(newValue)", updateSet: "NEW.\(qcopy) = \(newValue)",
+        // Where the base column is NOT NULL, NULL in it only marks a row the new version wrote after the swap (the
+        // quarantined column is left out): the update trigger keeps the copy there, until the swap's down copies it back.
+        let updateValue = oldNotNull ? "IF(NEW.\(qc) IS NULL, NEW.\(qcopy), \(newValue))" : newValue
+        let sync = b.triggers(table: table, column: column, insertSet: "NEW.\(qcopy) = \(newValue)", updateSet: "NEW.\(qcopy) = \(updateValue)",
                               comment: "One-way sync: every app version reads and writes `\(column)`; the copy follows it until the swap.")
         steps.append(StepDraft(.expand, slug: "alter_type \(table) \(column) sync", title: "sync \(table).\(copy) from \(column) with triggers", change: change,
                                up: sync, down: b.dropTriggers(table: table, column: column)))
+        // After the swap the old column is quarantined and no version writes it: an omitted NOT NULL column without
+        // default refuses inserts (from the swap's UNLOCK on). It accepts NULL from expand on, while every version
+        // still writes it; the expand down restores the base definition.
+        if oldNotNull && info?.defaultValue == nil {
+            steps.append(StepDraft(.expand, slug: "relax \(table) \(column)", title: "let \(table).\(column) accept NULL before it is quarantined (in-place rebuild, DML allowed)", change: change,
+                                   up: [SQLStatement(b.modify(table, column, type: info?.type, nullable: true, defaultValue: nil, condition: "is_nullable = 'NO'"),
+                                                     comment: "After the swap no version writes the quarantined column; every version still writes it until then.")],
+                                   down: [SQLStatement(b.modify(table, column, type: info?.type, nullable: false, defaultValue: nil, condition: "is_nullable = 'YES'"),
+                                                       comment: "The base definition again. Fails if rows still hold NULL (the swap's down copies values back first).")]))
+        }
         let value = alter.up.map { "(\($0.value))" } ?? qc
         steps.append(StepDraft(.backfill, slug: "\(table) \(column)", title: "backfill \(table).\(copy)", change: change,
                                up: b.backfill(table: table, column: column, assignments: "\(qcopy) = \(value)", pending: "NOT (\(qcopy) <=> \(value))",
                                               comment: "Copy \(column) into the \(type) column for existing rows."),
                                down: [.note("Nothing to undo: data only, in a column that an earlier step's down drops."), SQLStatement("DO 0;")],
                                transactional: false))
-        if notNull {
-            steps.append(StepDraft(.complete, slug: "\(table) \(column)_new not_null", title: "set NOT NULL on \(table).\(copy) (in-place rebuild)", change: change,
-                                   up: [SQLStatement(b.modify(table, copy, type: type, nullable: false, defaultValue: newDefault, condition: "is_nullable = 'YES'"))],
-                                   down: [SQLStatement(b.modify(table, copy, type: type, nullable: true, defaultValue: newDefault, condition: "is_nullable = 'NO'"))]))
-        }
+        // No NOT NULL on the copy before the swap: every version leaves it out of its inserts, and MySQL refuses
+        // an omitted NOT NULL column without default before a BEFORE INSERT trigger can fill it. NOT NULL is
+        // set after the swap, on the column the new version writes (see below).
         let dialect = MySQLDialect()
         let carried = CarriedObjects(b.context, table: table, column: column, replacement: copy)
         steps += dialect.carrySteps(carried, table: table, onto: copy, slug: "\(table) \(column)_new", movingChecksFrom: nil, change: change, b)
@@ -124,7 +135,7 @@ struct MySQLAlterColumn {
         if !carried.foreignKeys.isEmpty {
             up = [SQLStatement("SET SESSION foreign_key_checks = 0;")] + up + [SQLStatement("SET SESSION foreign_key_checks = 1;")]
         }
-        if oldNotNull {
+        if oldNotNull && info?.defaultValue != nil {
             up.append(SQLStatement(b.modify(table, quarantine, type: info?.type, nullable: true, defaultValue: info?.defaultValue, condition: "is_nullable = 'NO'"),
                                    comment: "The quarantined column must stop requiring values the app no longer writes."))
         }
@@ -143,7 +154,7 @@ struct MySQLAlterColumn {
         }
         down += b.backfill(table: table, column: column, verb: "copyback", assignments: "\(qc) = \(back)", pending: "NOT (\(qc) <=> \(back))",
                            comment: "Copy back what was written after the swap (fails in strict mode if a value no longer fits the old type).")
-        if oldNotNull {
+        if oldNotNull && info?.defaultValue != nil {
             down.append(SQLStatement(b.modify(table, column, type: info?.type, nullable: false, defaultValue: info?.defaultValue, condition: "is_nullable = 'YES'")))
         }
         for check in carried.checks {
@@ -152,6 +163,14 @@ struct MySQLAlterColumn {
         }
         steps.append(StepDraft(.contract, slug: "alter_type \(table) \(column) swap", title: "swap \(table).\(column) and its \(type) copy", change: change,
                                up: up, down: down, transactional: false))
+        // NOT NULL on the new column once it carries the name the new version writes (only the new version serves).
+        if notNull {
+            steps.append(StepDraft(.contract, slug: "alter_type \(table) \(column) not_null", title: "set NOT NULL on the new \(table).\(column) (in-place rebuild, DML allowed)", change: change,
+                                   up: [SQLStatement(b.modify(table, column, type: type, nullable: false, defaultValue: newDefault, condition: "is_nullable = 'YES'"),
+                                                     comment: "Not before the swap: until then every version leaves the \(type) copy out of its inserts.")],
+                                   down: [SQLStatement(b.modify(table, column, type: type, nullable: true, defaultValue: newDefault, condition: "is_nullable = 'NO'"),
+                                                       comment: "The copy accepts NULL again before the swap's down makes it the copy.")]))
+        }
         // MySQL 8.0.19+ refuses to rename a column a check uses: the swap dropped the checks; add them again on the new column.
         for check in carried.checks {
             let name = check.original.name

@@ -7,4 +7,4 @@ CREATE TRIGGER `_cutover_users_score_ins` BEFORE INSERT ON `users` FOR EACH ROW
   SET NEW.`_cutover_accounts_profile_score_new` = NEW.`score`;
 DROP TRIGGER IF EXISTS `_cutover_users_score_upd`;
 CREATE TRIGGER `_cutover_users_score_upd` BEFORE UPDATE ON `users` FOR EACH ROW
-  SET NEW.`_cutover_accounts_profile_score_new` = NEW.`score`;
+  SET NEW.`_cutover_accounts_profile_score_new` = IF(NEW.`score` IS NULL, NEW.`_cutover_accounts_profile_score_new`, NEW.`score`);

@@ -16,7 +16,7 @@ CREATE TRIGGER `_cutover_shipments_qty_ins` BEFORE INSERT ON `shipments` FOR EAC
   SET NEW.`_cutover_orders_keys_my_qty_new` = NEW.`qty`;
 DROP TRIGGER IF EXISTS `_cutover_shipments_qty_upd`;
 CREATE TRIGGER `_cutover_shipments_qty_upd` BEFORE UPDATE ON `shipments` FOR EACH ROW PRECEDES `_cutover_shipments_region_code_upd`
-  SET NEW.`_cutover_orders_keys_my_qty_new` = NEW.`qty`;
+  SET NEW.`_cutover_orders_keys_my_qty_new` = IF(NEW.`qty` IS NULL, NEW.`_cutover_orders_keys_my_qty_new`, NEW.`qty`);
 UNLOCK TABLES;
 SET SESSION innodb_lock_wait_timeout = 5;
 -- Copy back what was written after the swap (fails in strict mode if a value no longer fits the old type).
@@ -49,14 +49,6 @@ END;;
 DELIMITER ;
 CALL `_cutover_copyback_shipments_qty`();
 DROP PROCEDURE IF EXISTS `_cutover_copyback_shipments_qty`;
-SET @cutover_ddl = (SELECT IF(COUNT(*) > 0,
-  'ALTER TABLE `shipments` MODIFY COLUMN `qty` INT NOT NULL, ALGORITHM=INPLACE, LOCK=NONE',
-  'DO 0')
-  FROM information_schema.columns
-  WHERE table_schema = DATABASE() AND table_name = 'shipments' AND column_name = 'qty' AND is_nullable = 'YES');
-PREPARE cutover_stmt FROM @cutover_ddl;
-EXECUTE cutover_stmt;
-DEALLOCATE PREPARE cutover_stmt;
 -- Re-add check shipments_qty_positive on the old column (NOT ONLINE: table copy, writes blocked; rollback only).
 SET @cutover_ddl = (SELECT IF(COUNT(*) = 0,
   'ALTER TABLE `shipments` ADD CONSTRAINT `shipments_qty_positive` CHECK (qty > 0), ALGORITHM=COPY, LOCK=SHARED',

@@ -7,4 +7,4 @@ CREATE TRIGGER `_cutover_shipments_qty_ins` BEFORE INSERT ON `shipments` FOR EAC
   SET NEW.`_cutover_orders_keys_my_qty_new` = NEW.`qty`;
 DROP TRIGGER IF EXISTS `_cutover_shipments_qty_upd`;
 CREATE TRIGGER `_cutover_shipments_qty_upd` BEFORE UPDATE ON `shipments` FOR EACH ROW
-  SET NEW.`_cutover_orders_keys_my_qty_new` = NEW.`qty`;
+  SET NEW.`_cutover_orders_keys_my_qty_new` = IF(NEW.`qty` IS NULL, NEW.`_cutover_orders_keys_my_qty_new`, NEW.`qty`);

@@ -15,12 +15,3 @@ PREPARE cutover_stmt FROM @cutover_ddl;
 EXECUTE cutover_stmt;
 DEALLOCATE PREPARE cutover_stmt;
 UNLOCK TABLES;
--- The quarantined column must stop requiring values the app no longer writes.
-SET @cutover_ddl = (SELECT IF(COUNT(*) > 0,
-  'ALTER TABLE `shipments` MODIFY COLUMN `_cutover_orders_keys_my_qty` INT NULL, ALGORITHM=INPLACE, LOCK=NONE',
-  'DO 0')
-  FROM information_schema.columns
-  WHERE table_schema = DATABASE() AND table_name = 'shipments' AND column_name = '_cutover_orders_keys_my_qty' AND is_nullable = 'NO');
-PREPARE cutover_stmt FROM @cutover_ddl;
-EXECUTE cutover_stmt;
-DEALLOCATE PREPARE cutover_stmt;
