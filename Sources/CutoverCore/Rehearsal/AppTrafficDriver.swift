@@ -148,11 +148,12 @@ final class AppTrafficDriver: TrafficDriver {
         for version in AppVersion.allCases {
             for (table, keys) in (written[version] ?? [:]).sorted(by: { $0.key < $1.key }) where oldShape.table(table) != nil {
                 guard let columns = keyColumns[table], columns.count == 1, !keys.isEmpty else { continue }
-                let column = engine == .postgresql ? PostgresIdentifier.quote(columns[0]) + "::text" : "CAST(" + MariaDBSession.quoteIdentifier(columns[0]) + " AS CHAR)"
-                let quotedTable = engine == .postgresql ? PostgresIdentifier.quote(table) : MariaDBSession.quoteIdentifier(table)
+                let sql = TrafficSQL(engine)
+                let column = sql.text(sql.identifier(columns[0]))
+                let quotedTable = sql.identifier(table)
                 var found = 0
                 for chunk in stride(from: 0, to: keys.count, by: 500) {
-                    let list = keys[chunk..<min(chunk + 500, keys.count)].compactMap(\.first).map(PostgresIdentifier.literal).joined(separator: ", ")
+                    let list = keys[chunk..<min(chunk + 500, keys.count)].compactMap(\.first).map(sql.literal).joined(separator: ", ")
                     found += Int(try session.query("SELECT count(*) FROM \(quotedTable) WHERE \(column) IN (\(list))").first ?? "0") ?? 0
                 }
                 if found < keys.count {
