@@ -53,8 +53,7 @@ struct MySQLAlterColumn {
             if nullable, info?.nullable != true {
                 steps.append(StepDraft(.expand, slug: "relax \(table) \(column)", title: "let \(table).\(column) accept NULL (in-place rebuild, DML allowed)", change: change,
                                        up: [SQLStatement(b.modify(table, column, type: type, nullable: true, defaultValue: defaultValue, condition: "is_nullable = 'NO'"))],
-                                       down: [SQLStatement(b.modify(table, column, type: type, nullable: false, defaultValue: defaultValue, condition: "is_nullable = 'YES'"),
-                                                           comment: "Fails if rows with NULL were written meanwhile: fill them first.")]))
+                                       down: restoreNotNull(type: type, defaultValue: defaultValue), transactional: false))
             } else if !nullable, info?.nullable != false {
                 if let up = alter.up?.value {
                     steps += MySQLDialect().fillTriggers(table, column, value: up, who: "the old app version", change: change, b)
@@ -69,6 +68,16 @@ struct MySQLAlterColumn {
             }
         }
         return steps
+    }
+
+    /// The relax step's down: refill with the spec's `down` when given, else keep the new version's NULL rows.
+    func restoreNotNull(type: String?, defaultValue: String?) -> [SQLStatement] {
+        guard let down = alter.down?.value else {
+            return b.restoreNotNullKeepingRows(table, column, type: type, defaultValue: defaultValue)
+        }
+        return b.backfill(table: table, column: column, verb: "refill", assignments: "\(b.q(column)) = (\(down))", pending: "\(b.q(column)) IS NULL",
+                          comment: "Refill rows written while the column was nullable (the spec's down expression), then restore NOT NULL.")
+            + [SQLStatement(b.modify(table, column, type: type, nullable: false, defaultValue: defaultValue, condition: "is_nullable = 'YES'"))]
     }
 
     func rewrite(_ type: String) -> [StepDraft] {

@@ -68,6 +68,23 @@ struct MySQLBuilder: Sendable {
                        [self.column(column), condition])
     }
 
+    /// A rollback that would bring NOT NULL back on a column the new version may have left NULL, with no
+    /// `down` to refill it: it must neither fail nor lose rows. MySQL has no NOT VALID (a CHECK is
+    /// checked against every row when added), so NOT NULL comes back only when no NULL is left; else a
+    /// result row names the column and the count (the mysql client prints it) and the column stays
+    /// nullable. A re-run after the rows are filled restores it.
+    func restoreNotNullKeepingRows(_ table: String, _ column: String, type: String?, defaultValue: String?) -> [SQLStatement] {
+        let count = "SET @cutover_nulls = (SELECT COUNT(*) FROM \(q(table)) WHERE \(q(column)) IS NULL);"
+        let warn = "SELECT CONCAT(\(lit(RollbackWarning.marker + "\(table).\(column) keeps ")), @cutover_nulls, "
+            + "\(lit(RollbackWarning.tail(engine: .mysql, check: nil)))) AS cutover_warning FROM DUAL WHERE @cutover_nulls > 0;"
+        return [
+            SQLStatement(count, comment: "No down expression in the spec: rows the new app version left NULL are kept, never refused or lost."),
+            SQLStatement(warn, comment: "NULL rows left: say so (the rollback goes on, the column stays nullable)."),
+            SQLStatement(modify(table, column, type: type, nullable: false, defaultValue: defaultValue, condition: "is_nullable = 'YES' AND @cutover_nulls = 0"),
+                         comment: "None left: the base definition again (in-place rebuild, DML allowed)."),
+        ]
+    }
+
     /// `also`: more clauses of the same ALTER (dropped foreign keys and checks, renamed indexes).
     func renameColumn(_ table: String, from: String, to: String, also: [String] = []) -> String {
         let clauses = ["RENAME COLUMN \(q(from)) TO \(q(to))"] + also

@@ -130,10 +130,10 @@ public struct MySQLDialect: SQLDialect {
             if let down {
                 restore += b.backfill(table: table, column: column, verb: "refill", assignments: "\(b.q(column)) = (\(down))", pending: "\(b.q(column)) IS NULL",
                                       comment: "Refill rows written while the column was nullable (the spec's down expression), then restore NOT NULL.")
+                restore.append(SQLStatement(b.modify(table, column, type: info.type, nullable: false, defaultValue: nil, condition: "is_nullable = 'YES'")))
             } else {
-                restore.append(.note("No down expression in the spec: restoring NOT NULL fails if rows with NULL were written meanwhile."))
+                restore += b.restoreNotNullKeepingRows(table, column, type: info.type, defaultValue: nil)
             }
-            restore.append(SQLStatement(b.modify(table, column, type: info.type, nullable: false, defaultValue: nil, condition: "is_nullable = 'YES'")))
             steps.append(StepDraft(.expand, slug: "relax \(table) \(column)", title: "let \(table).\(column) accept NULL (it is being retired)", change: change,
                                    up: [SQLStatement(b.modify(table, column, type: info.type, nullable: true, defaultValue: nil, condition: "is_nullable = 'NO'"),
                                                      comment: "The column is going away: new app versions stop writing it, so it must accept NULL first (INPLACE rebuild, DML allowed).")],
@@ -235,15 +235,17 @@ public struct MySQLDialect: SQLDialect {
         }
         let carried = CarriedObjects(context, table: table, column: from, replacement: to)
         steps += carrySteps(carried, table: table, onto: to, slug: "\(table) \(to)", movingChecksFrom: from, change: change, b)
-        let resync = sync + b.backfill(table: table, column: from, assignments: "\(nf) = \(nt)", pending: "NOT (\(nf) <=> \(nt))",
-                                       comment: "Re-sync rows written while the triggers were gone.")
-        steps.append(StepDraft(.contract, slug: "unsync \(table) \(to)", title: "drop the sync triggers between \(table).\(from) and \(to)", change: change,
-                               up: b.dropTriggers(table: table, column: to), down: resync, transactional: false))
+        // The default moves before the triggers go: from then on nothing else fills an insert that leaves
+        // the new column out, and NOT NULL (set in complete) would refuse it.
         if let value = info?.defaultValue {
             steps.append(StepDraft(.contract, slug: "default \(table) \(to)", title: "move the default of \(table).\(from) to \(to)", change: change,
                                    up: [SQLStatement("ALTER TABLE \(b.q(table)) ALTER COLUMN \(nt) SET DEFAULT \(value), ALGORITHM=INSTANT;")],
                                    down: [SQLStatement("ALTER TABLE \(b.q(table)) ALTER COLUMN \(nt) DROP DEFAULT, ALGORITHM=INSTANT;")]))
         }
+        let resync = sync + b.backfill(table: table, column: from, assignments: "\(nf) = \(nt)", pending: "NOT (\(nf) <=> \(nt))",
+                                       comment: "Re-sync rows written while the triggers were gone.")
+        steps.append(StepDraft(.contract, slug: "unsync \(table) \(to)", title: "drop the sync triggers between \(table).\(from) and \(to)", change: change,
+                               up: b.dropTriggers(table: table, column: to), down: resync, transactional: false))
         var quarantineUp = [SQLStatement(b.renameColumn(table, from: from, to: quarantine, also: swapClauses(carried, dropChecks: false, down: false, b)),
                                          comment: "Quarantine the old column (RENAME COLUMN is metadata-only)."
                                             + (carried.indexes.isEmpty && carried.foreignKeys.isEmpty ? "" : "\nIts indexes retire and the ones carried over to `\(to)` take their names; its foreign keys move to `\(to)`."))]

@@ -60,9 +60,9 @@ struct PostgreSQLAlterColumn {
         if let nullable = alter.nullable?.value {
             if nullable, info?.nullable != true {
                 steps.append(StepDraft(.expand, slug: "relax \(table) \(column)", title: "let \(table).\(column) accept NULL", change: change,
-                                       up: [b.dropNotNull(table, column, reason: "metadata-only, and a no-op when the column is already nullable")],
-                                       down: [b.refuseNulls(table, column)]
-                                        + b.enforceNotNull(table, column, checkName: b.context.derived.notNullCheck(table: table, column: column))))
+                                       up: b.relaxNotNull(table, column, checkName: b.context.derived.notNullCheck(table: table, column: column),
+                                                          reason: "metadata-only, and a no-op when the column is already nullable", comment: nil),
+                                       down: PostgreSQLDialect().restoreNotNull(table, column, refill: alter.down?.value, b)))
             } else if !nullable, info?.nullable != false {
                 let dialect = PostgreSQLDialect()
                 if let up = alter.up?.value {
@@ -147,7 +147,12 @@ struct PostgreSQLAlterColumn {
         } else {
             back = qcopy
         }
-        var down = [SQLStatement(b.guarded(b.columnExists(table, quarantine), swapDown), comment: comment)]
+        // The sync trigger comes back inside the swap's transaction: between the swap and a later
+        // trigger, an insert of the old version would leave the copy NULL (refused once the copy is NOT
+        // NULL, and its value lost by the copy-back below). Its function is created first, outside
+        // (plpgsql resolves the columns only when it runs).
+        swapDown += sync.dropFirst().map(\.text)
+        var down = [sync[0], SQLStatement(b.guarded(b.columnExists(table, quarantine), swapDown), comment: comment)]
         down += sync
         down += b.backfill(table: table, assignments: "\(qc) = \(back)", pending: "\(qc) IS DISTINCT FROM \(back)",
                            comment: "Copy back what was written after the swap (fails if a value no longer fits the old type).")

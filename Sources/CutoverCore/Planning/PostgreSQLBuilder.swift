@@ -76,14 +76,50 @@ struct PostgreSQLBuilder: Sendable {
         ]
     }
 
-    /// A rollback that re-imposes NOT NULL on a column the new version may have left NULL: refuse it
-    /// before it changes anything, naming the column, instead of failing halfway in VALIDATE.
-    func refuseNulls(_ table: String, _ column: String) -> SQLStatement {
-        let message = "cutover rollback refused: \(table).\(column) has rows with NULL, written while it accepted NULL; "
-            + "fill them (give the change a down expression) and run the rollback again"
-        return SQLStatement(guarded("\(columnExists(table, column)) AND EXISTS (SELECT 1 FROM \(q(table)) WHERE \(q(column)) IS NULL)",
-                                    ["RAISE EXCEPTION \(lit(message));"]),
-                            comment: "Checked before anything changes: NOT NULL cannot come back while rows hold NULL.")
+    /// A rollback that re-imposes NOT NULL on a column the new version may have left NULL, without a
+    /// `down` to refill it: it never fails and keeps every row. CHECK (col IS NOT NULL) NOT VALID comes
+    /// back at once, so every write from then on is held to NOT NULL again; when no NULL is left it is
+    /// validated and NOT NULL set (the compact dance); otherwise a WARNING names the column and the
+    /// count, and a re-run after the rows are filled finishes the job. Three statements, three
+    /// transactions: the add is a catalog update, the count and VALIDATE do not block writes.
+    func restoreNotNullKeepingRows(_ table: String, _ column: String, checkName: String) -> [SQLStatement] {
+        let add = "  IF \(columnExists(table, column, extra: " AND NOT attisdropped AND NOT attnotnull"))\n     AND NOT \(constraintExists(table, checkName)) THEN\n"
+            + "    ALTER TABLE \(q(table)) ADD CONSTRAINT \(q(checkName)) CHECK (\(q(column)) IS NOT NULL) NOT VALID;\n  END IF;"
+        let prefix = lit(RollbackWarning.marker + "\(table).\(column) keeps ")
+        let suffix = lit(RollbackWarning.tail(engine: .postgresql, check: checkName))
+        let count = """
+        DO $cutover$
+        DECLARE
+          nulls bigint;
+        BEGIN
+          IF \(constraintExists(table, checkName, extra: " AND NOT convalidated")) THEN
+            SELECT count(*) INTO nulls FROM \(q(table)) WHERE \(q(column)) IS NULL;
+            IF nulls > 0 THEN
+              RAISE WARNING '%', \(prefix) || nulls || \(suffix);
+            ELSE
+              ALTER TABLE \(q(table)) VALIDATE CONSTRAINT \(q(checkName));
+            END IF;
+          END IF;
+        END
+        $cutover$;
+        """
+        let set = "  IF \(constraintExists(table, checkName, extra: " AND convalidated")) THEN\n"
+            + "    ALTER TABLE \(q(table)) ALTER COLUMN \(q(column)) SET NOT NULL;\n"
+            + "    ALTER TABLE \(q(table)) DROP CONSTRAINT \(q(checkName));\n  END IF;"
+        return [
+            SQLStatement(doBlock(add), comment: "No down expression in the spec: rows the new app version left NULL are kept, never refused or lost.\n"
+                         + "CHECK NOT VALID first (a catalog update): every write from now on is held to NOT NULL again."),
+            SQLStatement(count, comment: "NULL rows left: a WARNING names the column and the count (fill them, run the Job again); none: VALIDATE (no write block)."),
+            SQLStatement(doBlock(set), comment: "Validated: SET NOT NULL skips the scan (PostgreSQL 12+), then the check is redundant."),
+        ]
+    }
+
+    /// The forward twin of `restoreNotNullKeepingRows`: a check it left behind would refuse the NULLs
+    /// the new version writes again, so relaxing NOT NULL drops it too.
+    func relaxNotNull(_ table: String, _ column: String, checkName: String, reason: String, comment: String?) -> [SQLStatement] {
+        var relax = dropNotNull(table, column, reason: reason)
+        relax.comment = comment
+        return [relax, dropConstraint(table, checkName, reason: "drops only the NOT NULL check a rollback without down expression left behind")]
     }
 
     func addNotValidCheck(_ table: String, name: String, expression: String) -> String {

@@ -200,9 +200,9 @@ public struct PostgreSQLDialect: SQLDialect {
         let info = context.column(table, column)
         if let info, !info.nullable, info.defaultValue == nil, !info.isIdentity {
             steps.append(StepDraft(.expand, slug: "relax \(table) \(column)", title: "let \(table).\(column) accept NULL (it is being retired)", change: change,
-                                   up: [SQLStatement(b.dropNotNull(table, column, reason: "metadata-only, and DROP NOT NULL is a no-op when the column is already nullable").text,
-                                                     comment: "The column is going away: new app versions stop writing it, so it must accept NULL first.",
-                                                     suppressions: b.dropNotNull(table, column, reason: "metadata-only, and DROP NOT NULL is a no-op when the column is already nullable").suppressions)],
+                                   up: b.relaxNotNull(table, column, checkName: context.derived.notNullCheck(table: table, column: column),
+                                                      reason: "metadata-only, and DROP NOT NULL is a no-op when the column is already nullable",
+                                                      comment: "The column is going away: new app versions stop writing it, so it must accept NULL first."),
                                    down: restoreNotNull(table, column, refill: down, b)))
         }
         if let down {
@@ -221,15 +221,14 @@ public struct PostgreSQLDialect: SQLDialect {
 
     /// Refill NULLs with `refill` (when given) in batches, then the compact NOT NULL dance.
     func restoreNotNull(_ table: String, _ column: String, refill: String?, _ b: PostgreSQLBuilder) -> [SQLStatement] {
-        var statements: [SQLStatement] = []
-        if let refill {
-            statements += b.backfill(table: table, assignments: "\(b.q(column)) = (\(refill))", pending: "\(b.q(column)) IS NULL",
-                                     comment: "Refill rows written while the column was nullable (the spec's down expression).")
-        } else {
-            statements.append(.note("No down expression in the spec: restoring NOT NULL is refused while rows with NULL exist."))
-            statements.append(b.refuseNulls(table, column))
+        let check = b.context.derived.notNullCheck(table: table, column: column)
+        guard let refill else {
+            // No refill: an emergency rollback must neither fail nor lose rows (docs/architecture.md).
+            return b.restoreNotNullKeepingRows(table, column, checkName: check)
         }
-        return statements + b.enforceNotNull(table, column, checkName: b.context.derived.notNullCheck(table: table, column: column))
+        return b.backfill(table: table, assignments: "\(b.q(column)) = (\(refill))", pending: "\(b.q(column)) IS NULL",
+                          comment: "Refill rows written while the column was nullable (the spec's down expression).")
+            + b.enforceNotNull(table, column, checkName: check)
     }
 
     func purgeColumn(_ table: String, quarantine: String, type: String?, change: Int, _ b: PostgreSQLBuilder) -> StepDraft {
@@ -307,11 +306,8 @@ public struct PostgreSQLDialect: SQLDialect {
                                                      suppressions: b.dropNotNull(table, from, reason: "metadata-only; a no-op when already nullable").suppressions)],
                                    down: b.enforceNotNull(table, from, checkName: context.derived.notNullCheck(table: table, column: from))))
         }
-        var resync = sync
-        resync += b.backfill(table: table, assignments: "\(nf) = \(nt)", pending: "\(nf) IS DISTINCT FROM \(nt)",
-                             comment: "Re-sync rows written while the trigger was gone.")
-        steps.append(StepDraft(.contract, slug: "unsync \(table) \(to)", title: "drop the sync trigger between \(table).\(from) and \(to)", change: change,
-                               up: b.dropSyncTrigger(table: table, name: trigger), down: resync, transactional: false))
+        // The default moves before the trigger goes: from then on nothing else fills an insert that leaves
+        // the new column out, and NOT NULL (set in complete) would refuse it.
         if let value = info?.defaultValue {
             steps.append(StepDraft(.contract, slug: "default \(table) \(to)", title: "move the default of \(table).\(from) to \(to)", change: change,
                                    up: [SQLStatement("ALTER TABLE \(b.q(table)) ALTER COLUMN \(nt) SET DEFAULT \(value);",
@@ -319,6 +315,11 @@ public struct PostgreSQLDialect: SQLDialect {
                                    down: [SQLStatement("ALTER TABLE \(b.q(table)) ALTER COLUMN \(nt) DROP DEFAULT;",
                                                        suppressions: .rules(["ban-drop-default", "prefer-robust-stmts"], "removes only the default this pair's up set"))]))
         }
+        var resync = sync
+        resync += b.backfill(table: table, assignments: "\(nf) = \(nt)", pending: "\(nf) IS DISTINCT FROM \(nt)",
+                             comment: "Re-sync rows written while the trigger was gone.")
+        steps.append(StepDraft(.contract, slug: "unsync \(table) \(to)", title: "drop the sync trigger between \(table).\(from) and \(to)", change: change,
+                               up: b.dropSyncTrigger(table: table, name: trigger), down: resync, transactional: false))
         let renames = carryRenames(carried, table: table, b)
         steps.append(StepDraft(.contract, slug: "quarantine \(table) \(from)", title: "quarantine the old column \(table).\(from) as \(quarantine)", change: change,
                                up: [SQLStatement(b.renameColumn(table, from: from, to: quarantine, also: renames.up),

@@ -175,6 +175,7 @@ public final class Rehearsal {
         var serving: [AppVersion] = [.old]
         traffic.start(.old)
         var jobIndex = 0
+        var rollbackWarnings: [RollbackWarning] = []
         var stopped = false
         for planned in stages {
             if stopped { break }
@@ -221,6 +222,11 @@ public final class Rehearsal {
                         report.failures.append(.init(stage: "\(planned.direction) \(planned.index + 1)", phase: job.component, job: job.name,
                                                      file: hold.file, version: nil, statement: nil,
                                                      error: "held \(hold.mode) lock on \(hold.table) for \(RehearsalReport.seconds(hold.seconds)), over the spec's lockTimeout \(RehearsalReport.seconds(lockLimit))\(hold.waiters > 0 ? "; \(hold.waiters) sessions waited" : "")"))
+                    }
+                    for warning in RollbackWarning.parse(run.output) where !rollbackWarnings.contains(warning) {
+                        rollbackWarnings.append(warning)
+                        let line = run.output.split(separator: "\n").first { $0.contains(RollbackWarning.marker + "\(warning.table).\(warning.column) keeps ") }
+                        report.warnings.append("job \(job.name): " + (line.map { String($0[$0.range(of: RollbackWarning.marker)!.lowerBound...]) } ?? "\(warning.table).\(warning.column)"))
                     }
                     if run.succeeded && options.rows > 0 { Thread.sleep(forTimeInterval: options.dwell) }
                     if !run.succeeded {
@@ -273,6 +279,9 @@ public final class Rehearsal {
             let final = try app.snapshot()
             if final == base {
                 report.checks.append("schema after the rollback: equal to the base schema")
+            } else if KeptNullRows(warnings: rollbackWarnings).explains(base: base, final: final) {
+                let columns = rollbackWarnings.map { "\($0.table).\($0.column)" }.joined(separator: ", ")
+                report.checks.append("schema after the rollback: equal to the base schema except NOT NULL on \(columns), kept nullable for the new version's rows (see warnings)")
             } else {
                 report.failures.append(.init(stage: "after rollback", phase: nil, job: nil, file: nil, version: nil, statement: nil,
                                              error: "the schema after the rollback differs from the base schema:\n" + base.diff(to: final, expectedLabel: "base", actualLabel: "after rollback").joined(separator: "\n")))

@@ -51,11 +51,14 @@ public struct RehearsalReport: Sendable, Codable {
     public var rows: Int
     public var sections: [Section] = []
     public var checks: [String] = []
+    /// Documented outcomes that are not failures: a rollback that kept rows the new version wrote
+    /// rather than fail (RollbackWarning), each as the Job printed it.
+    public var warnings: [String] = []
     public var failures: [Failure] = []
     public var seconds: Double = 0
     public var proven: Bool { failures.isEmpty }
 
-    enum CodingKeys: String, CodingKey { case spec, engine, strategy, rows, sections, checks, failures, seconds, proven, reason }
+    enum CodingKeys: String, CodingKey { case spec, engine, strategy, rows, sections, checks, warnings, failures, seconds, proven, reason }
 
     public func encode(to encoder: Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
@@ -65,6 +68,7 @@ public struct RehearsalReport: Sendable, Codable {
         try container.encode(rows, forKey: .rows)
         try container.encode(sections, forKey: .sections)
         try container.encode(checks, forKey: .checks)
+        try container.encode(warnings, forKey: .warnings)
         try container.encode(failures, forKey: .failures)
         try container.encode((seconds * 1000).rounded() / 1000, forKey: .seconds)
         try container.encode(proven, forKey: .proven)
@@ -79,6 +83,7 @@ public struct RehearsalReport: Sendable, Codable {
         rows = try container.decode(Int.self, forKey: .rows)
         sections = try container.decode([Section].self, forKey: .sections)
         checks = try container.decode([String].self, forKey: .checks)
+        warnings = try container.decodeIfPresent([String].self, forKey: .warnings) ?? []
         failures = try container.decode([Failure].self, forKey: .failures)
         seconds = try container.decode(Double.self, forKey: .seconds)
     }
@@ -137,6 +142,10 @@ public struct RehearsalReport: Sendable, Codable {
         if !checks.isEmpty {
             out += "\nchecks:\n"
             for check in checks { out += "  \(check)\n" }
+        }
+        if !warnings.isEmpty {
+            out += "\nwarnings:\n"
+            for warning in warnings { out += "  \(warning)\n" }
         }
         if !failures.isEmpty {
             out += "\nfailures:\n"

@@ -139,8 +139,25 @@ public struct PlanReadme {
                 out += "| \(step.number) | \(step.title) | \(files) | \(notes) |\n"
             }
             out += "\n"
+            out += keptRowsNote(indices)
         }
         out += commands(for: phase.phase, indices: indices)
+        return out
+    }
+
+    /// Steps whose down keeps the rows the new version wrote with NULL instead of failing (no `down`
+    /// expression in the spec: `RollbackWarning`), said before anyone needs the rollback.
+    private func keptRowsNote(_ indices: [Int]) -> String {
+        let kept = indices.filter { plan.steps[$0].down.statements.contains { $0.text.contains(RollbackWarning.marker) } }
+        guard !kept.isEmpty else { return "" }
+        let nullable = plan.spec.database.engine == .postgresql
+            ? "it adds `CHECK (column IS NOT NULL) NOT VALID`, so every write from then on is held to NOT NULL, and sets NOT NULL only once no NULL is left"
+            : "the column stays nullable while NULL rows are left (MySQL cannot hold only new writes to NOT NULL)"
+        var out = "Rolling back step\(kept.count == 1 ? "" : "s") " + kept.map { "\(plan.steps[$0].number)" }.joined(separator: ", ")
+        out += " cannot restore NOT NULL in full once the new app version wrote rows without the column, and the spec gives no `down` "
+        out += "to refill them (warning CUT053). An emergency rollback must neither fail nor lose rows, so it keeps them: \(nullable). "
+        out += "The rollback Job prints `\(RollbackWarning.marker)TABLE.COLUMN keeps N row(s) with NULL …`; fill those rows and run the Job again "
+        out += "to finish, or give the change a `down` expression.\n\n"
         return out
     }
 

@@ -108,6 +108,8 @@ struct ReferenceRules {
                 requirePrimaryKey(alter.table, for: "copying '\(alter.column.value)' into its \(type.value) copy in batches")
             } else if alter.nullable?.value == false, alter.up != nil, current?.nullable != false {
                 requirePrimaryKey(alter.table, for: "filling NULLs of '\(alter.column.value)' in batches")
+            } else if let nullable = alter.nullable, nullable.value, alter.down == nil, current?.nullable == false {
+                report(.unsafeRollback, Message.relaxNotNullWithoutDown(alter.column.value), at: nullable.location)
             }
             schema.update(alter.table.value) { state in
                 if let nullable = alter.nullable { state.columns[key]?.nullable = nullable.value }
@@ -514,7 +516,10 @@ extension Message {
         "'\(table).\(column)' is referenced by foreign key '\(foreignKey)' of table '\(other)'; \(what) moves its data to a new column and the foreign key would stay on the retired one"
     }
     public static func dropNotNullWithoutDown(_ column: String) -> String {
-        "'\(column)' is NOT NULL without a default: the expand step lets it accept NULL, and the rollback's SET NOT NULL fails once the new app version wrote NULLs; give 'down', an expression that refills them"
+        "'\(column)' is NOT NULL without a default: the expand step lets it accept NULL, and a rollback keeps the rows the new app version wrote with NULL (NOT NULL comes back only once none is left, the rollback warns); give 'down', an expression that refills them"
+    }
+    public static func relaxNotNullWithoutDown(_ column: String) -> String {
+        "'\(column)' accepts NULL from expand on: a rollback keeps the rows the new app version wrote with NULL (NOT NULL comes back only once none is left, the rollback warns); give 'down', an expression that refills them"
     }
     public static func dropIndexUnknownDefinition(_ name: String) -> String {
         "index '\(name)' is neither in the schema file nor created earlier in the spec: the down cannot rebuild it, so the step is irreversible; give 'database.schema'"

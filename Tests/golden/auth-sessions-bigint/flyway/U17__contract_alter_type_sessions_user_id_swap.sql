@@ -2,6 +2,14 @@
 -- step 17 (contract), down: swap sessions.user_id and its bigint copy
 SET lock_timeout = '2s';
 SET statement_timeout = '30min';
+-- One-way sync: every app version uses "user_id" by name; the copy follows it until the swap.
+CREATE OR REPLACE FUNCTION "_cutover_sessions_user_id_new_sync"() RETURNS trigger
+LANGUAGE plpgsql AS $fn$
+BEGIN
+  NEW."_cutover_auth_sessions_bigint_user_id_new" := (NEW."user_id"::bigint);
+  RETURN NEW;
+END
+$fn$;
 -- Atomic swap in one transaction (the DO block): short ACCESS EXCLUSIVE lock, metadata only.
 -- (squawk does not see the RENAMEs inside DO; safe: the app keeps using the name "user_id" throughout.)
 DO $cutover$
@@ -15,6 +23,8 @@ BEGIN
     ALTER INDEX "_cutover_auth_sessions_bigint_sessions_user_idx" RENAME TO "sessions_user_idx";
     ALTER TABLE "sessions" RENAME CONSTRAINT "sessions_user_id_fkey" TO "sessions_user_id_fkey_cutover_new";
     ALTER TABLE "sessions" RENAME CONSTRAINT "_cutover_auth_sessions_bigint_sessions_user_id_fkey" TO "sessions_user_id_fkey";
+    CREATE OR REPLACE TRIGGER "_cutover_sessions_user_id_new_sync" BEFORE INSERT OR UPDATE ON "sessions"
+FOR EACH ROW EXECUTE FUNCTION "_cutover_sessions_user_id_new_sync"();
   END IF;
 END
 $cutover$;

@@ -2,6 +2,14 @@
 -- step 18 (contract), down: swap sessions.expires_at and its timestamp with time zone copy
 SET lock_timeout = '2s';
 SET statement_timeout = '30min';
+-- One-way sync: every app version uses "expires_at" by name; the copy follows it until the swap.
+CREATE OR REPLACE FUNCTION "_cutover_sessions_expires_at_new_sync"() RETURNS trigger
+LANGUAGE plpgsql AS $fn$
+BEGIN
+  NEW."_cutover_auth_sessions_bigint_expires_at_new" := (NEW."expires_at" AT TIME ZONE 'UTC');
+  RETURN NEW;
+END
+$fn$;
 -- Atomic swap in one transaction (the DO block): short ACCESS EXCLUSIVE lock, metadata only.
 -- (squawk does not see the RENAMEs inside DO; safe: the app keeps using the name "expires_at" throughout.)
 DO $cutover$
@@ -11,6 +19,8 @@ BEGIN
     LOCK TABLE "sessions" IN ACCESS EXCLUSIVE MODE;
     ALTER TABLE "sessions" RENAME COLUMN "expires_at" TO "_cutover_auth_sessions_bigint_expires_at_new";
     ALTER TABLE "sessions" RENAME COLUMN "_cutover_auth_sessions_bigint_expires_at" TO "expires_at";
+    CREATE OR REPLACE TRIGGER "_cutover_sessions_expires_at_new_sync" BEFORE INSERT OR UPDATE ON "sessions"
+FOR EACH ROW EXECUTE FUNCTION "_cutover_sessions_expires_at_new_sync"();
   END IF;
 END
 $cutover$;

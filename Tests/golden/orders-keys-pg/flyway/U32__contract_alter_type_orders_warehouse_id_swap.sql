@@ -2,6 +2,14 @@
 -- step 32 (contract), down: swap orders.warehouse_id and its bigint copy
 SET lock_timeout = '2s';
 SET statement_timeout = '30min';
+-- One-way sync: every app version uses "warehouse_id" by name; the copy follows it until the swap.
+CREATE OR REPLACE FUNCTION "_cutover_orders_warehouse_id_new_sync"() RETURNS trigger
+LANGUAGE plpgsql AS $fn$
+BEGIN
+  NEW."_cutover_orders_keys_pg_warehouse_id_new" := CAST(NEW."warehouse_id" AS bigint);
+  RETURN NEW;
+END
+$fn$;
 -- Atomic swap in one transaction (the DO block): short ACCESS EXCLUSIVE lock, metadata only.
 -- (squawk does not see the RENAMEs inside DO; safe: the app keeps using the name "warehouse_id" throughout.)
 DO $cutover$
@@ -13,6 +21,8 @@ BEGIN
     ALTER TABLE "orders" RENAME COLUMN "_cutover_orders_keys_pg_warehouse_id" TO "warehouse_id";
     ALTER TABLE "orders" RENAME CONSTRAINT "orders_warehouse_id_fkey" TO "orders_warehouse_id_fkey_cutover_new";
     ALTER TABLE "orders" RENAME CONSTRAINT "_cutover_orders_keys_pg_orders_warehouse_id_fkey" TO "orders_warehouse_id_fkey";
+    CREATE OR REPLACE TRIGGER "_cutover_orders_warehouse_id_new_sync" BEFORE INSERT OR UPDATE ON "orders"
+FOR EACH ROW EXECUTE FUNCTION "_cutover_orders_warehouse_id_new_sync"();
   END IF;
 END
 $cutover$;

@@ -2,6 +2,14 @@
 -- step 31 (contract), down: swap orders.qty and its bigint copy
 SET lock_timeout = '2s';
 SET statement_timeout = '30min';
+-- One-way sync: every app version uses "qty" by name; the copy follows it until the swap.
+CREATE OR REPLACE FUNCTION "_cutover_orders_qty_new_sync"() RETURNS trigger
+LANGUAGE plpgsql AS $fn$
+BEGIN
+  NEW."_cutover_orders_keys_pg_qty_new" := CAST(NEW."qty" AS bigint);
+  RETURN NEW;
+END
+$fn$;
 -- Atomic swap in one transaction (the DO block): short ACCESS EXCLUSIVE lock, metadata only.
 -- (squawk does not see the RENAMEs inside DO; safe: the app keeps using the name "qty" throughout.)
 DO $cutover$
@@ -15,6 +23,8 @@ BEGIN
     ALTER INDEX "_cutover_orders_keys_pg_orders_big_qty_idx" RENAME TO "orders_big_qty_idx";
     ALTER TABLE "orders" RENAME CONSTRAINT "orders_qty_positive" TO "orders_qty_positive_cutover_new";
     ALTER TABLE "orders" RENAME CONSTRAINT "_cutover_orders_keys_pg_orders_qty_positive" TO "orders_qty_positive";
+    CREATE OR REPLACE TRIGGER "_cutover_orders_qty_new_sync" BEFORE INSERT OR UPDATE ON "orders"
+FOR EACH ROW EXECUTE FUNCTION "_cutover_orders_qty_new_sync"();
   END IF;
 END
 $cutover$;

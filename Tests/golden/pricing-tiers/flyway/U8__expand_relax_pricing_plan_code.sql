@@ -2,38 +2,41 @@
 -- step 8 (expand), down: let pricing.plan_code accept NULL (it is being retired)
 SET lock_timeout = '2s';
 SET statement_timeout = '15min';
--- No down expression in the spec: restoring NOT NULL is refused while rows with NULL exist.
--- Checked before anything changes: NOT NULL cannot come back while rows hold NULL.
+-- No down expression in the spec: rows the new app version left NULL are kept, never refused or lost.
+-- CHECK NOT VALID first (a catalog update): every write from now on is held to NOT NULL again.
 DO $cutover$
 BEGIN
   IF EXISTS (SELECT 1 FROM pg_catalog.pg_attribute
-             WHERE attrelid = to_regclass('"pricing"') AND attname = 'plan_code' AND NOT attisdropped) AND EXISTS (SELECT 1 FROM "pricing" WHERE "plan_code" IS NULL) THEN
-    RAISE EXCEPTION 'cutover rollback refused: pricing.plan_code has rows with NULL, written while it accepted NULL; fill them (give the change a down expression) and run the rollback again';
-  END IF;
-END
-$cutover$;
--- Set NOT NULL without a long ACCESS EXCLUSIVE scan: CHECK NOT VALID (committed at once), VALIDATE, SET NOT NULL, drop the check.
-DO $cutover$
-BEGIN
-  IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_attribute
-             WHERE attrelid = to_regclass('"pricing"') AND attname = 'plan_code' AND attnotnull)
+             WHERE attrelid = to_regclass('"pricing"') AND attname = 'plan_code' AND NOT attisdropped AND NOT attnotnull)
      AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint
              WHERE conrelid = to_regclass('"pricing"') AND conname = 'pricing_plan_code_not_null') THEN
     ALTER TABLE "pricing" ADD CONSTRAINT "pricing_plan_code_not_null" CHECK ("plan_code" IS NOT NULL) NOT VALID;
   END IF;
 END
 $cutover$;
+-- NULL rows left: a WARNING names the column and the count (fill them, run the Job again); none: VALIDATE (no write block).
 DO $cutover$
+DECLARE
+  nulls bigint;
 BEGIN
   IF EXISTS (SELECT 1 FROM pg_catalog.pg_constraint
-             WHERE conrelid = to_regclass('"pricing"') AND conname = 'pricing_plan_code_not_null') THEN
-    ALTER TABLE "pricing" VALIDATE CONSTRAINT "pricing_plan_code_not_null";
+             WHERE conrelid = to_regclass('"pricing"') AND conname = 'pricing_plan_code_not_null' AND NOT convalidated) THEN
+    SELECT count(*) INTO nulls FROM "pricing" WHERE "plan_code" IS NULL;
+    IF nulls > 0 THEN
+      RAISE WARNING '%', 'cutover rollback warning: pricing.plan_code keeps ' || nulls || ' row(s) with NULL, written by the new app version; the rollback keeps them (no down expression in the spec): NOT NULL is enforced again for every new write by CHECK pricing_plan_code_not_null NOT VALID, and set once no NULL is left; fill them and run this rollback Job again to restore NOT NULL';
+    ELSE
+      ALTER TABLE "pricing" VALIDATE CONSTRAINT "pricing_plan_code_not_null";
+    END IF;
   END IF;
 END
 $cutover$;
--- safe: a validated CHECK (col IS NOT NULL) lets PostgreSQL 12+ skip the scan; a no-op when already NOT NULL
--- squawk-ignore adding-not-nullable-field, prefer-robust-stmts
-ALTER TABLE "pricing" ALTER COLUMN "plan_code" SET NOT NULL;
--- safe: drops only the temporary NOT NULL check added above
--- squawk-ignore ban-drop-constraint
-ALTER TABLE "pricing" DROP CONSTRAINT IF EXISTS "pricing_plan_code_not_null";
+-- Validated: SET NOT NULL skips the scan (PostgreSQL 12+), then the check is redundant.
+DO $cutover$
+BEGIN
+  IF EXISTS (SELECT 1 FROM pg_catalog.pg_constraint
+             WHERE conrelid = to_regclass('"pricing"') AND conname = 'pricing_plan_code_not_null' AND convalidated) THEN
+    ALTER TABLE "pricing" ALTER COLUMN "plan_code" SET NOT NULL;
+    ALTER TABLE "pricing" DROP CONSTRAINT "pricing_plan_code_not_null";
+  END IF;
+END
+$cutover$;

@@ -6,3 +6,6 @@ SET statement_timeout = '15min';
 -- safe: metadata-only, and DROP NOT NULL is a no-op when the column is already nullable
 -- squawk-ignore ban-drop-not-null, prefer-robust-stmts
 ALTER TABLE "pricing" ALTER COLUMN "plan_code" DROP NOT NULL;
+-- safe: drops only the NOT NULL check a rollback without down expression left behind
+-- squawk-ignore ban-drop-constraint
+ALTER TABLE "pricing" DROP CONSTRAINT IF EXISTS "pricing_plan_code_not_null";
