@@ -14,9 +14,13 @@ public struct Planner: Planning {
             drafts += dialect.blueGreen(context: context)
         } else {
             if let preflight = Preflight(context: context).draft() { drafts.append(preflight) }
+            let base = context
             for change in spec.changes {
                 drafts += dialect.lower(change, context: context)
                 context.apply(change.operation)
+            }
+            if PostgreSQLVersionSchemas.enabled(base) {
+                drafts += PostgreSQLVersionSchemas(b: PostgreSQLBuilder(context: base), changes: spec.changes).drafts()
             }
         }
         let phases = PhaseCatalog.phases(for: spec)

@@ -87,6 +87,18 @@ struct PostgreSQLAlterColumn {
         return "(" + b.rowExpression(up, table: table, prefix: row, extra: [column]) + ")"
     }
 
+    /// The old value computed from the copy: the spec's `down`, else a cast to the old type. `row`
+    /// prefixes column names (NEW in triggers).
+    func back(row: String?) -> String {
+        let copy = b.q(b.context.derived.rewriteCopy(column))
+        let source = row.map { "\($0).\(copy)" } ?? copy
+        if let down = alter.down?.value {
+            return "(" + ExpressionRewriter.rewrite(down, columns: [column]) { _ in source } + ")"
+        }
+        if let old = info?.type { return "CAST(\(source) AS \(old))" }
+        return source
+    }
+
     func rewrite(_ type: String) -> [StepDraft] {
         let derived = b.context.derived
         let copy = derived.rewriteCopy(column)
@@ -105,9 +117,28 @@ struct PostgreSQLAlterColumn {
                                                  comment: "\(info?.type ?? "the current type") -> \(type) rewrites the table: new column + trigger + backfill + swap instead.",
                                                  suppressions: b.typeLints(type, reason: "the column type is the one the spec asks for (a type preference, not a locking hazard)"))],
                                down: [b.dropAddedColumn(table, copy)]))
-        let body = "  NEW.\(qcopy) := \(converted(type, row: "NEW"));"
-        let sync = b.syncTrigger(table: table, name: trigger, body: body,
+        let sync: [SQLStatement]
+        if PostgreSQLVersionSchemas.enabled(b.context) {
+            // The new version writes the copy through its view (under the final name), the old version the
+            // column: the search_path a session selected its version with says which one wrote (as pgroll's
+            // triggers do), and the other column follows.
+            let newSchema = b.context.derived.versionSchema(new: true)
+            let body = """
+              IF (current_schemas(false))[1] = \(b.lit(newSchema)) THEN
+                IF TG_OP = 'INSERT' OR NEW.\(qcopy) IS DISTINCT FROM OLD.\(qcopy) THEN
+                  NEW.\(qc) := \(back(row: "NEW"));
+                END IF;
+              ELSE
+                NEW.\(qcopy) := \(converted(type, row: "NEW"));
+              END IF;
+            """
+            sync = b.syncTrigger(table: table, name: trigger, body: body,
+                                 comment: "Two-way sync: the old version writes \"\(column)\" (\(info?.type ?? "its type")), the new version the \(type) copy through its view\n(search_path \(newSchema)); each write fills the other column until the swap.")
+        } else {
+            let body = "  NEW.\(qcopy) := \(converted(type, row: "NEW"));"
+            sync = b.syncTrigger(table: table, name: trigger, body: body,
                                  comment: "One-way sync: every app version uses \"\(column)\" by name; the copy follows it until the swap.")
+        }
         steps.append(StepDraft(.expand, slug: "alter_type \(table) \(column) sync", title: "sync \(table).\(copy) from \(column) with a trigger", change: change,
                                up: sync, down: b.dropSyncTrigger(table: table, name: trigger)))
         let value = converted(type, row: nil)
@@ -139,14 +170,7 @@ struct PostgreSQLAlterColumn {
                         "ALTER TABLE \(qt) RENAME COLUMN \(qq) TO \(qc);"]
         swapDown += renames.down
         let comment = "Atomic swap in one transaction (the DO block): short ACCESS EXCLUSIVE lock, metadata only.\n(squawk does not see the RENAMEs inside DO; safe: the app keeps using the name \"\(column)\" throughout.)"
-        let back: String
-        if let down = alter.down?.value {
-            back = "(" + ExpressionRewriter.rewrite(down, columns: [column]) { _ in qcopy } + ")"
-        } else if let old = info?.type {
-            back = "CAST(\(qcopy) AS \(old))"
-        } else {
-            back = qcopy
-        }
+        let back = back(row: nil)
         // The sync trigger comes back inside the swap's transaction: between the swap and a later
         // trigger, an insert of the old version would leave the copy NULL (refused once the copy is NOT
         // NULL, and its value lost by the copy-back below). Its function is created first, outside

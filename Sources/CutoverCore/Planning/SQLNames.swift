@@ -90,6 +90,8 @@ public struct DerivedNames: Sendable {
     public func procedure(_ verb: String, table: String, column: String) -> String {
         names.fit("_cutover_\(verb)_\(table)_\(column)")
     }
+    /// The schema of views an app version selects with search_path (`versionSchemas: views`).
+    public func versionSchema(new: Bool) -> String { names.fit("\(migration)_\(new ? "new" : "old")") }
     /// Blue-green publication, slot and subscription (one name for all three).
     public var replication: String { names.fit("cutover_\(migration)") }
     public var reverseReplication: String { names.fit("cutover_\(migration)_reverse") }

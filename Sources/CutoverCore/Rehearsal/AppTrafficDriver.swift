@@ -25,6 +25,8 @@ final class AppTrafficDriver: TrafficDriver {
     private var before: TableFingerprint?
     private var runs = 0
 
+    /// Per version, what its sessions run first to select its own schema of views (empty: the tables).
+    var sessionSettings: [AppVersion: [String]] = [:]
     /// table → renamed column's new name → its old name (the spec's renameColumn changes).
     let renames: [String: [String: String]]
 
@@ -113,6 +115,7 @@ final class AppTrafficDriver: TrafficDriver {
         // About 100 statements a second per version: enough to meet every state of the schema,
         // without starving the Jobs of the CPU they share with it here.
         traffic.pause = 0.01
+        traffic.sessionSettings = sessionSettings[version] ?? []
         running[version] = traffic
         startedAt[version] = Date()
         traffic.start()

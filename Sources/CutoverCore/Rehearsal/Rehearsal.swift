@@ -160,9 +160,18 @@ public final class Rehearsal {
             for table in oldShape.excludingInternal().tables where newShape.excludingInternal().table(table.name) != table { touched.insert(table.name) }
             for table in newShape.excludingInternal().tables where oldShape.table(table.name) == nil { touched.insert(table.name) }
             let connection = environment.trafficConnection
-            traffic = AppTrafficDriver(engine: spec.database.engine, oldShape: oldShape, newShape: newShape, touched: touched, rows: options.rows,
-                                       lockTimeout: "\(spec.runner.lockTimeout.milliseconds)ms", expectations: AppTrafficDriver.expectations(spec), renames: AppTrafficDriver.renames(spec),
-                                       session: app, connect: { try environment.session(connection) })
+            let driver = AppTrafficDriver(engine: spec.database.engine, oldShape: oldShape, newShape: newShape, touched: touched, rows: options.rows,
+                                          lockTimeout: "\(spec.runner.lockTimeout.milliseconds)ms", expectations: AppTrafficDriver.expectations(spec), renames: AppTrafficDriver.renames(spec),
+                                          session: app, connect: { try environment.session(connection) })
+            // Each version's traffic goes through its own schema of views, selected as the runbook tells the app to.
+            if PostgreSQLVersionSchemas.enabled(LoweringContext(spec: spec, schema: plan.schema)) {
+                let derived = LoweringContext(spec: spec, schema: plan.schema).derived
+                for version in [AppVersion.old, .new] {
+                    driver.sessionSettings[version] = [VersionSchemaSelection.searchPathStatement(derived.versionSchema(new: version == .new))]
+                }
+                report.checks.append("traffic: each version through its schema of views (\(derived.versionSchema(new: false)), \(derived.versionSchema(new: true)))")
+            }
+            traffic = driver
         } else {
             traffic = NoTraffic()
         }

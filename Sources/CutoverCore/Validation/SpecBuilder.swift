@@ -88,7 +88,8 @@ public struct SpecBuilder: Sendable {
                 readOnlyRootFilesystem: bool(app?["securityContext"]?["readOnlyRootFilesystem"]) ?? true,
                 podSelector: app?["podSelector"].map { pairs($0).sorted { $0.key < $1.key } },
                 deployment: text(app?["deployment"]) ?? text(app?["name"]) ?? "",
-                podTemplate: bool(app?["podTemplate"]) ?? false),
+                podTemplate: bool(app?["podTemplate"]) ?? false,
+                versionSchemas: text(app?["versionSchemas"]) != "none"),
             runner: .init(
                 tool: MigrationSpec.RunnerTool(rawValue: text(runner?["tool"]) ?? "") ?? (engine == .postgresql ? .psql : .mysql),
                 image: text(runner?["image"]),

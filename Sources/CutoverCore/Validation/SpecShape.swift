@@ -169,6 +169,8 @@ public enum SpecShape {
                       "the app's existing Deployment: the Rollout takes it over (workloadRef, scaled down progressively) and canaries each change of its pod template"),
                 Field("podTemplate", .boolean, default: "false",
                       "true: the Rollout carries its own pod template (image, port, probes, resources, securityContext below) instead of referencing the Deployment"),
+                Field("versionSchemas", .choice(["views", "none"]), default: "views",
+                      "views (PostgreSQL): expand creates a schema of views per app version, `<migration>_old` and `<migration>_new`, each showing the tables the migration changes in that version's shape (renamed and retyped columns under their final names for the new one); each version selects its own with search_path (the plan README says how), contract removes them. none: both versions use the tables; the new version sees a retyped column in its old type until contract. MySQL: not built yet, behaves as none"),
                 Field("podSelector", .dictionary(key: .labelKey, value: .text(.labelValue)), default: "app.kubernetes.io/name: <name>",
                       "labels of the app's existing pods; the database NetworkPolicy admits them (and the Rollout's pods)"),
                 Field("resources", resourceAmounts, default: "requests 100m/128Mi, limits 1/512Mi", "container resources"),

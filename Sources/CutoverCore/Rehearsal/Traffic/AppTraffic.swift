@@ -19,6 +19,9 @@ public final class AppTraffic: @unchecked Sendable {
     public let lockTimeout: String?
     /// Pause between statements (seconds).
     public var pause: Double = 0.003
+    /// Statements run on every (re)connection before the traffic, after the lock timeout: how the
+    /// version selects its schema of views (`SET search_path = …`).
+    public var sessionSettings: [String] = []
     /// At most this many statements per run, whatever the duration (a runaway bound).
     public var statementLimit = 1_000_000
     /// Failures kept in the report (all are counted).
@@ -138,6 +141,12 @@ public final class AppTraffic: @unchecked Sendable {
 
     /// The spec's lock timeout on this session.
     private func applySettings(_ session: SQLSession) -> Bool {
+        for statement in sessionSettings {
+            do { try session.execute(statement) } catch {
+                record(kind: "connect", table: "", statement: statement, error: "\(error)")
+                return false
+            }
+        }
         guard let lockTimeout, !lockTimeout.isEmpty else { return true }
         let statement: String
         switch engine {
