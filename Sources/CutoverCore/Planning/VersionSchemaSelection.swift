@@ -13,4 +13,23 @@ public enum VersionSchemaSelection {
     public static func searchPathStatement(_ schema: String) -> String {
         "SET search_path = " + searchPath(schema).split(separator: ",").map { SQLNames(engine: .postgresql).quote(String($0)) }.joined(separator: ", ")
     }
+
+    /// The old and the new version's schema when the plan creates them, else nil.
+    public static func schemas(_ plan: MigrationPlan) -> (old: String, new: String)? {
+        let context = LoweringContext(spec: plan.spec, schema: plan.schema)
+        guard PostgreSQLVersionSchemas.enabled(context),
+              !PostgreSQLVersionSchemas(b: PostgreSQLBuilder(context: context), changes: plan.spec.changes).views().isEmpty else { return nil }
+        return (context.derived.versionSchema(new: false), context.derived.versionSchema(new: true))
+    }
+
+    /// The ConfigMap the runbook points the app's env at: `<version>.PGOPTIONS` and `<version>.search_path`.
+    public static func configMapName(_ spec: MigrationSpec) -> String { "\(spec.name)-version-schemas" }
+
+    /// Image and schema in one change of the Deployment's pod template (one new revision, one canary):
+    /// a strategic merge patch, which merges the container by name and its env by name.
+    public static func patch(_ spec: MigrationSpec, deployment: String, image: String, version: String) -> String {
+        let env = "{\"name\":\"PGOPTIONS\",\"valueFrom\":{\"configMapKeyRef\":{\"name\":\"\(configMapName(spec))\",\"key\":\"\(version).PGOPTIONS\"}}}"
+        let container = "{\"name\":\"\(spec.app.name)\",\"image\":\"'\(image)'\",\"env\":[\(env)]}"
+        return "kubectl patch deployment/\(deployment) --namespace \(spec.metadata.namespace) -p '{\"spec\":{\"template\":{\"spec\":{\"containers\":[\(container)]}}}}'"
+    }
 }

@@ -35,6 +35,7 @@ public struct PlanReadme {
         for (index, phase) in plan.phases.enumerated() {
             out += section(phase, number: index + 1)
         }
+        out += versionSchemasSection()
         out += objectsSection()
         out += networkSection()
         out += featureFlagSection()
@@ -158,6 +159,44 @@ public struct PlanReadme {
         out += "to refill them (warning CUT053). An emergency rollback must neither fail nor lose rows, so it keeps them: \(nullable). "
         out += "The rollback Job prints `\(RollbackWarning.marker)TABLE.COLUMN keeps N row(s) with NULL …`; fill those rows and run the Job again "
         out += "to finish, or give the change a `down` expression.\n\n"
+        return out
+    }
+
+    /// How each app version selects its schema of views (issue #14), or, without them, what the new
+    /// version may not rely on during the rollout.
+    private func versionSchemasSection() -> String {
+        let spec = plan.spec
+        guard spec.strategy == .expandContract else { return "" }
+        let context = LoweringContext(spec: spec, schema: plan.schema)
+        let retyped = spec.changes.compactMap { change -> String? in
+            guard case .alterColumn(let alter) = change.operation, PostgreSQLVersionSchemas.rewrites(alter, context) || spec.database.engine == .mysql && alter.type != nil else { return nil }
+            return "`\(alter.table.value).\(alter.column.value)`"
+        }
+        guard let schemas = VersionSchemaSelection.schemas(plan) else {
+            guard !retyped.isEmpty else { return "" }
+            var out = "## App version schemas\n\n"
+            out += spec.database.engine == .mysql
+                ? "Not built for MySQL yet: both app versions use the tables. "
+                : "Off (`app.versionSchemas: none`, or no `database.schema`): both app versions use the tables. "
+            out += "Until contract swaps them, \(retyped.joined(separator: ", ")) keep\(retyped.count == 1 ? "s" : "") the old type under the name, "
+            out += "with the new type in a hidden copy the sync trigger fills: during the rollout the new version must read and write the old type there "
+            out += "(it gets the new type only after contract).\n\n"
+            return out
+        }
+        let views = PostgreSQLVersionSchemas(b: PostgreSQLBuilder(context: context), changes: spec.changes).views().map { "`\($0.table)`" }
+        var out = "## App version schemas\n\n"
+        out += "Expand creates a schema of views per app version: `\(schemas.old)` (the tables as the old version knows them) and `\(schemas.new)` "
+        out += "(as the migration leaves them: renamed columns under their new names, retyped ones in the new type under the final name, added columns, dropped ones hidden), "
+        out += "each with a view of \(views.joined(separator: ", ")). The views are plain `SELECT column AS name FROM table`, so PostgreSQL writes through them; "
+        out += "the sync triggers fill the other version's columns. Every other table, and every other object, resolves in `public` as before.\n\n"
+        out += "An app version selects its schema with `search_path`: `\(VersionSchemaSelection.searchPath(schemas.new))` for the new one, "
+        out += "`\(VersionSchemaSelection.searchPath(schemas.old))` for the old one. ConfigMap `\(VersionSchemaSelection.configMapName(spec))` holds both "
+        out += "(`new.search_path`, `old.search_path`) and the matching `PGOPTIONS` values (`new.PGOPTIONS`, `old.PGOPTIONS`), which libpq-based drivers apply at connect. "
+        out += "The rollout step below changes the Deployment's image and its `PGOPTIONS` env in one patch (one revision, one canary); the rollback reverts both. "
+        out += "If the app sets `PGOPTIONS` or its search_path itself (JDBC `currentSchema`, a `SET search_path` on connect), put the value there instead.\n\n"
+        out += "Contract drops both schemas last, once only the new version serves: its search_path then falls through to `public`, whose tables have its shape. "
+        out += "The views belong to the Jobs' role and read the tables with its rights; an app that logs in as another role needs "
+        out += "`GRANT USAGE ON SCHEMA` and the table privileges on the views. `app.versionSchemas: none` turns this off.\n\n"
         return out
     }
 
@@ -340,6 +379,9 @@ public struct PlanReadme {
         switch item.object.kind {
         case "ServiceAccount": return "identity of the migration Jobs; no API token is mounted"
         case "ConfigMap":
+            if item.object.metadata.name == VersionSchemaSelection.configMapName(plan.spec) {
+                return "each app version's search_path (its schema of views); the app's PGOPTIONS env references it (see App version schemas)"
+            }
             guard item.isSQLConfigMap else { return "configuration the app or Jobs read (feature flags)" }
             guard let job = item.mountingJob else { return "the SQL files and runner scripts, mounted read-only into the Jobs" }
             return "the SQL files and runner scripts of Job `\(KubernetesNames(plan.spec).job(job.suffix))`, mounted read-only into it"

@@ -40,14 +40,18 @@ public enum PhaseCommands {
 
     /// With `workloadRef` the Rollout first takes over the Deployment at the image it runs (no new
     /// version yet); once that is Healthy, a new image in the Deployment's pod template starts the canary.
-    static func startNewVersion(_ spec: MigrationSpec) -> [String] {
+    static func startNewVersion(_ spec: MigrationSpec, versionSchemas: Bool = false) -> [String] {
         guard !spec.app.podTemplate else { return promotionWaits(spec) }
         let deployment = spec.app.deployment.isEmpty ? spec.app.name : spec.app.deployment
+        let change = versionSchemas
+            ? ["# the new image and its schema of views (PGOPTIONS from the version-schemas ConfigMap) in one change:",
+               VersionSchemaSelection.patch(spec, deployment: deployment, image: spec.app.image.value, version: "new"),
+               "# (the container named like the app; with GitOps, change the image and add the env in the Deployment's manifest instead)"]
+            : ["kubectl set image deployment/\(deployment) --namespace \(spec.metadata.namespace) \(spec.app.name)=\(spec.app.image.value)",
+               "# (the container named like the app; with GitOps, change the image in the Deployment's manifest instead)"]
         return ["# the Rollout has taken over Deployment \(deployment) at the image it runs; wait for that, then start the new version:"]
             + promotionWaits(spec)
-            + [recordPodHash(spec),
-               "kubectl set image deployment/\(deployment) --namespace \(spec.metadata.namespace) \(spec.app.name)=\(spec.app.image.value)",
-               "# (the container named like the app; with GitOps, change the image in the Deployment's manifest instead)"]
+            + [recordPodHash(spec)] + change
             + promotionWaits(spec, after: "\"$OLD_POD_HASH\"")
     }
 
@@ -58,10 +62,15 @@ public enum PhaseCommands {
     }
 
     /// Puts the previous image back where the Rollout reads its pod template from.
-    static func revertImage(_ spec: MigrationSpec) -> [String] {
+    static func revertImage(_ spec: MigrationSpec, versionSchemas: Bool = false) -> [String] {
         let app = spec.app.name, namespace = spec.metadata.namespace
         if !spec.app.podTemplate {
             let deployment = spec.app.deployment.isEmpty ? app : spec.app.deployment
+            if versionSchemas {
+                return ["# revert the app to its previous image (recorded before you started) and the old version's schema of views:",
+                        recordPodHash(spec),
+                        VersionSchemaSelection.patch(spec, deployment: deployment, image: "\"$PREVIOUS_IMAGE\"", version: "old")]
+            }
             return ["# revert the app to its previous image (recorded before you started):",
                     recordPodHash(spec),
                     "kubectl set image deployment/\(deployment) --namespace \(namespace) \(app)=\"$PREVIOUS_IMAGE\""]
@@ -105,7 +114,7 @@ public enum PhaseCommands {
         // the image lives in the user's Deployment, reverted right after the rollback hooks ran.
         let rollbackLater = "\(upgrade) --set rollback.enabled=true " + (spec.app.podTemplate ? "--set app.image=\"$PREVIOUS_IMAGE\" " : "")
             + helmTimeout(spec, jobs: count([.contract, .complete, .backfill], rollback: true))
-        let laterBack = spec.app.podTemplate ? [recordPodHash(spec), rollbackLater] : [rollbackLater] + revertImage(spec)
+        let laterBack = spec.app.podTemplate ? [recordPodHash(spec), rollbackLater] : [rollbackLater] + revertImage(spec, versionSchemas: VersionSchemaSelection.schemas(plan) != nil)
         let rollbackExpand = "\(upgrade) --set rollback.enabled=true --set rollback.expand=true "
             + helmTimeout(spec, jobs: count([.expand], rollback: true))
         let app = spec.app.name
@@ -119,7 +128,7 @@ public enum PhaseCommands {
         case .backfill:
             return Commands(run: [install], rollback: laterBack)
         case .rollout:
-            return Commands(run: [install] + startNewVersion(spec), rollback: abort(spec) + laterBack)
+            return Commands(run: [install] + startNewVersion(spec, versionSchemas: VersionSchemaSelection.schemas(plan) != nil), rollback: abort(spec) + laterBack)
         case .complete:
             return Commands(run: [stage([.complete, .verify])], rollback: laterBack)
         case .verify:
@@ -189,7 +198,7 @@ public enum PhaseCommands {
         }
         let app = spec.app.name
         let namespace = spec.metadata.namespace
-        let revert = revertImage(spec)
+        let revert = revertImage(spec, versionSchemas: VersionSchemaSelection.schemas(plan) != nil)
         // One folder per rollback Job, each waited for before the next (kubectl ignores sync waves).
         let laterBack = [DeliveryFolder.rollbackContract, .rollbackComplete, .rollbackBackfill].flatMap(apply)
         let expandBack = ["# once the later phases are rolled back and the previous app version fully serves again:"]
@@ -202,7 +211,7 @@ public enum PhaseCommands {
         case .backfill:
             return Commands(run: apply(.backfill), rollback: laterBack)
         case .rollout:
-            return Commands(run: apply(.app) + startNewVersion(spec),
+            return Commands(run: apply(.app) + startNewVersion(spec, versionSchemas: VersionSchemaSelection.schemas(plan) != nil),
                             rollback: abort(spec) + laterBack + revert)
         case .complete:
             return Commands(run: apply(.complete), rollback: laterBack)

@@ -2,11 +2,18 @@
 -- step 3 (expand), up: sync sessions._cutover_auth_sessions_bigint_user_id_new from user_id with a trigger
 SET lock_timeout = '2s';
 SET statement_timeout = '30min';
--- One-way sync: every app version uses "user_id" by name; the copy follows it until the swap.
+-- Two-way sync: the old version writes "user_id" (integer), the new version the bigint copy through its view
+-- (search_path auth_sessions_bigint_new); each write fills the other column until the swap.
 CREATE OR REPLACE FUNCTION "_cutover_sessions_user_id_new_sync"() RETURNS trigger
 LANGUAGE plpgsql AS $fn$
 BEGIN
-  NEW."_cutover_auth_sessions_bigint_user_id_new" := (NEW."user_id"::bigint);
+  IF (current_schemas(false))[1] = 'auth_sessions_bigint_new' THEN
+    IF TG_OP = 'INSERT' OR NEW."_cutover_auth_sessions_bigint_user_id_new" IS DISTINCT FROM OLD."_cutover_auth_sessions_bigint_user_id_new" THEN
+      NEW."user_id" := (NEW."_cutover_auth_sessions_bigint_user_id_new"::integer);
+    END IF;
+  ELSE
+    NEW."_cutover_auth_sessions_bigint_user_id_new" := (NEW."user_id"::bigint);
+  END IF;
   RETURN NEW;
 END
 $fn$;

@@ -2,11 +2,18 @@
 -- step 5 (expand), up: sync sessions._cutover_auth_sessions_bigint_expires_at_new from expires_at with a trigger
 SET lock_timeout = '2s';
 SET statement_timeout = '30min';
--- One-way sync: every app version uses "expires_at" by name; the copy follows it until the swap.
+-- Two-way sync: the old version writes "expires_at" (timestamp), the new version the timestamp with time zone copy through its view
+-- (search_path auth_sessions_bigint_new); each write fills the other column until the swap.
 CREATE OR REPLACE FUNCTION "_cutover_sessions_expires_at_new_sync"() RETURNS trigger
 LANGUAGE plpgsql AS $fn$
 BEGIN
-  NEW."_cutover_auth_sessions_bigint_expires_at_new" := (NEW."expires_at" AT TIME ZONE 'UTC');
+  IF (current_schemas(false))[1] = 'auth_sessions_bigint_new' THEN
+    IF TG_OP = 'INSERT' OR NEW."_cutover_auth_sessions_bigint_expires_at_new" IS DISTINCT FROM OLD."_cutover_auth_sessions_bigint_expires_at_new" THEN
+      NEW."expires_at" := (NEW."_cutover_auth_sessions_bigint_expires_at_new" AT TIME ZONE 'UTC');
+    END IF;
+  ELSE
+    NEW."_cutover_auth_sessions_bigint_expires_at_new" := (NEW."expires_at" AT TIME ZONE 'UTC');
+  END IF;
   RETURN NEW;
 END
 $fn$;

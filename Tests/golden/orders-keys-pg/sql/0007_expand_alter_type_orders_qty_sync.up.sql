@@ -2,11 +2,18 @@
 -- step 7 (expand), up: sync orders._cutover_orders_keys_pg_qty_new from qty with a trigger
 SET lock_timeout = '2s';
 SET statement_timeout = '30min';
--- One-way sync: every app version uses "qty" by name; the copy follows it until the swap.
+-- Two-way sync: the old version writes "qty" (integer), the new version the bigint copy through its view
+-- (search_path orders_keys_pg_new); each write fills the other column until the swap.
 CREATE OR REPLACE FUNCTION "_cutover_orders_qty_new_sync"() RETURNS trigger
 LANGUAGE plpgsql AS $fn$
 BEGIN
-  NEW."_cutover_orders_keys_pg_qty_new" := CAST(NEW."qty" AS bigint);
+  IF (current_schemas(false))[1] = 'orders_keys_pg_new' THEN
+    IF TG_OP = 'INSERT' OR NEW."_cutover_orders_keys_pg_qty_new" IS DISTINCT FROM OLD."_cutover_orders_keys_pg_qty_new" THEN
+      NEW."qty" := CAST(NEW."_cutover_orders_keys_pg_qty_new" AS integer);
+    END IF;
+  ELSE
+    NEW."_cutover_orders_keys_pg_qty_new" := CAST(NEW."qty" AS bigint);
+  END IF;
   RETURN NEW;
 END
 $fn$;

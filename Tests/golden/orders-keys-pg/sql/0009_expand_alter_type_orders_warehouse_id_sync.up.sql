@@ -2,11 +2,18 @@
 -- step 9 (expand), up: sync orders._cutover_orders_keys_pg_warehouse_id_new from warehouse_id with a trigger
 SET lock_timeout = '2s';
 SET statement_timeout = '30min';
--- One-way sync: every app version uses "warehouse_id" by name; the copy follows it until the swap.
+-- Two-way sync: the old version writes "warehouse_id" (integer), the new version the bigint copy through its view
+-- (search_path orders_keys_pg_new); each write fills the other column until the swap.
 CREATE OR REPLACE FUNCTION "_cutover_orders_warehouse_id_new_sync"() RETURNS trigger
 LANGUAGE plpgsql AS $fn$
 BEGIN
-  NEW."_cutover_orders_keys_pg_warehouse_id_new" := CAST(NEW."warehouse_id" AS bigint);
+  IF (current_schemas(false))[1] = 'orders_keys_pg_new' THEN
+    IF TG_OP = 'INSERT' OR NEW."_cutover_orders_keys_pg_warehouse_id_new" IS DISTINCT FROM OLD."_cutover_orders_keys_pg_warehouse_id_new" THEN
+      NEW."warehouse_id" := CAST(NEW."_cutover_orders_keys_pg_warehouse_id_new" AS integer);
+    END IF;
+  ELSE
+    NEW."_cutover_orders_keys_pg_warehouse_id_new" := CAST(NEW."warehouse_id" AS bigint);
+  END IF;
   RETURN NEW;
 END
 $fn$;

@@ -125,6 +125,17 @@ public struct DeliveryLayout: Sendable {
         if let rule = monitoring.prometheusRule {
             items.append(DeliveryItem(fileName: "prometheusrule.yaml", object: rule, ordering: .regular, folder: appFolder))
         }
+        if let schemas = VersionSchemaSelection.schemas(plan) {
+            // What the app's pods reference to select their version's schema of views (the runbook's patch).
+            var data: [KeyValue] = []
+            for (version, schema) in [("new", schemas.new), ("old", schemas.old)] {
+                data.append(KeyValue("\(version).PGOPTIONS", VersionSchemaSelection.pgOptions(schema)))
+                data.append(KeyValue("\(version).search_path", VersionSchemaSelection.searchPath(schema)))
+            }
+            let configMap = ConfigMap(metadata: MigrationLabels(spec).metadata(name: VersionSchemaSelection.configMapName(spec), component: "version-schemas"),
+                                      data: data)
+            items.append(DeliveryItem(fileName: "configmap-version-schemas.yaml", object: configMap, ordering: .regular, folder: appFolder))
+        }
         if let flags = support.flags(phases: plan.phases.map(\.phase)) {
             items.append(DeliveryItem(fileName: "configmap-flags.yaml", object: flags, ordering: .regular, folder: appFolder))
         }
