@@ -121,7 +121,8 @@ struct PostgreSQLVersionSchemas {
                                                suppressions: .rules(["ban-drop-view"], "drops only a version view that cutover created; the tables keep every row")))
             }
             statements.append(SQLStatement("DROP SCHEMA IF EXISTS \(b.q(schema));",
-                                           comment: "No CASCADE: a schema holding anything cutover did not create stays, and the step says so."))
+                                           comment: "No CASCADE: a schema holding anything cutover did not create stays, and the step says so.",
+                                           suppressions: .rules(["ban-drop-schema"], "drops only the version schema cutover created; an app still selecting it falls through to public")))
         }
         return statements
     }

@@ -16,7 +16,9 @@ import Testing
     @Test func rollbacksUseTheExportedPreviousImage() throws {
         let readme = try Self.readme("pricing-tiers.yaml")
         #expect(!readme.contains("=<previous"), "a pasted <previous … is a shell redirect")
-        #expect(readme.contains("kubectl set image deployment/webapp --namespace billing webapp=\"$PREVIOUS_IMAGE\"\n"))
+        // pricing-tiers has version schemas: the image and the schema's PGOPTIONS go back together.
+        #expect(readme.contains("kubectl patch deployment/webapp --namespace billing -p '{\"spec\":{\"template\":{\"spec\":{\"containers\":[{\"name\":\"webapp\",\"image\":\"'\"$PREVIOUS_IMAGE\"'\",\"env\":[{\"name\":\"PGOPTIONS\",\"valueFrom\":{\"configMapKeyRef\":{\"name\":\"pricing-tiers-version-schemas\",\"key\":\"old.PGOPTIONS\"}}}]}]}}}}'\n"))
+        #expect(readme.contains("\"key\":\"new.PGOPTIONS\""))
         // With a pod template of cutover's own the chart sets the image; plan.json keeps the shell value.
         let spec = KubernetesFixtures.spec(KubernetesFixtures.expandContractYAML,
                                            replacing: [("    name: webapp\n", "    name: webapp\n    podTemplate: true\n")])
@@ -37,7 +39,7 @@ import Testing
         for commands in [PhaseCommands.helm(.rollout, plan: plan), PhaseCommands.kubectl(.rollout, plan: plan),
                          PhaseCommands.helm(.expand, plan: plan), PhaseCommands.kubectl(.expand, plan: plan)] {
             for lines in [commands.run, commands.rollback] {
-                for (index, line) in lines.enumerated() where line.hasPrefix("kubectl set image") {
+                for (index, line) in lines.enumerated() where line.hasPrefix("kubectl set image") || line.hasPrefix("kubectl patch deployment/") {
                     #expect(index > 0 && lines[index - 1].hasPrefix("OLD_POD_HASH=$(kubectl get rollouts.argoproj.io webapp"), "\(line)")
                     #expect(lines[(index + 1)...].contains("wait_rollout webapp \"$OLD_POD_HASH\"") || lines == commands.rollback, "\(lines)")
                 }

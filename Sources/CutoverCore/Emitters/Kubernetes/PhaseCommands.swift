@@ -45,13 +45,14 @@ public enum PhaseCommands {
         let deployment = spec.app.deployment.isEmpty ? spec.app.name : spec.app.deployment
         let change = versionSchemas
             ? ["# the new image and its schema of views (PGOPTIONS from the version-schemas ConfigMap) in one change:",
+               recordPodHash(spec),
                VersionSchemaSelection.patch(spec, deployment: deployment, image: spec.app.image.value, version: "new"),
                "# (the container named like the app; with GitOps, change the image and add the env in the Deployment's manifest instead)"]
-            : ["kubectl set image deployment/\(deployment) --namespace \(spec.metadata.namespace) \(spec.app.name)=\(spec.app.image.value)",
+            : [recordPodHash(spec),
+               "kubectl set image deployment/\(deployment) --namespace \(spec.metadata.namespace) \(spec.app.name)=\(spec.app.image.value)",
                "# (the container named like the app; with GitOps, change the image in the Deployment's manifest instead)"]
         return ["# the Rollout has taken over Deployment \(deployment) at the image it runs; wait for that, then start the new version:"]
-            + promotionWaits(spec)
-            + [recordPodHash(spec)] + change
+            + promotionWaits(spec) + change
             + promotionWaits(spec, after: "\"$OLD_POD_HASH\"")
     }
 
