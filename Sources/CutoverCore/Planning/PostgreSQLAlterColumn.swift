@@ -31,8 +31,9 @@ struct PostgreSQLAlterColumn {
                          up: [SQLStatement(alterType(new),
                                            comment: "\(old) -> \(new) is metadata-only on PostgreSQL (no rewrite, no index rebuild); the ACCESS EXCLUSIVE lock is brief and bounded by lock_timeout.",
                                            suppressions: .rules(rules, "metadata-only type change (no rewrite); a no-op when the type already matches"))],
-                         down: [SQLStatement(alterType(old),
-                                             comment: "Rollback only: narrowing back scans the table under ACCESS EXCLUSIVE (fails on values that no longer fit).",
+                         down: [fitCheck("CAST(\(b.q(column)) AS \(old))", old: old, newType: new, when: b.columnExists(table, column)),
+                                SQLStatement(alterType(old),
+                                             comment: "Rollback only: narrowing back scans the table under ACCESS EXCLUSIVE (the check above refused values that no longer fit).",
                                              suppressions: .rules(downRules, "restores the type of the base schema; a no-op when it already matches"))])
     }
 
@@ -85,6 +86,38 @@ struct PostgreSQLAlterColumn {
         guard let up = alter.up?.value else { return "CAST(\(source) AS \(type))" }
         guard let row else { return "(\(up))" }
         return "(" + b.rowExpression(up, table: table, prefix: row, extra: [column]) + ")"
+    }
+
+    /// Before a rollback brings the old type back: every value the new version wrote must fit it, or the
+    /// rollback is refused before it changes anything, naming the column and why (not half way, after
+    /// the swap). `value`: the old value computed from the column as it stands then. Without a `down`,
+    /// a value must also survive the trip back unchanged (`newType`): an explicit cast truncates a
+    /// too-long varchar or rounds a numeric silently, which would lose what the new version wrote.
+    func fitCheck(_ value: String, old: String, newType: String?, when condition: String) -> SQLStatement {
+        let qc = b.q(column)
+        let refused = "cutover rollback refused: \(table).\(column) holds values the new app version wrote that \(old) cannot take"
+        let advice = "; change or delete those rows, or give the change a down expression that maps them, and run the rollback again"
+        let scan = newType.map { "SELECT count(*) INTO bad FROM \(b.q(table))\n        WHERE \(qc) IS NOT NULL AND CAST(\(value) AS \($0)) IS DISTINCT FROM \(qc);" }
+            ?? "PERFORM count(\(value)) FROM \(b.q(table));"
+        let body = """
+        DO $cutover$
+        DECLARE
+          bad bigint := 0;
+        BEGIN
+          IF \(condition) THEN
+            BEGIN
+              \(scan)
+            EXCEPTION WHEN others THEN
+              RAISE EXCEPTION '%', \(b.lit(refused + " (")) || SQLERRM || \(b.lit(")" + advice));
+            END;
+            IF bad > 0 THEN
+              RAISE EXCEPTION '%', \(b.lit(refused + " unchanged: ")) || bad || \(b.lit(" row(s)" + advice));
+            END IF;
+          END IF;
+        END
+        $cutover$;
+        """
+        return SQLStatement(body, comment: "Checked before anything changes: every value must convert back to \(old) (one read-only scan, no write block).")
     }
 
     /// The old value computed from the copy: the spec's `down`, else a cast to the old type. `row`
@@ -177,6 +210,11 @@ struct PostgreSQLAlterColumn {
         // (plpgsql resolves the columns only when it runs).
         swapDown += sync.dropFirst().map(\.text)
         var down = [sync[0], SQLStatement(b.guarded(b.columnExists(table, quarantine), swapDown), comment: comment)]
+        if let old = info?.type {
+            // After the swap the new version's values sit under the column's name: they must fit the old type.
+            let value = alter.down.map { "(" + ExpressionRewriter.rewrite($0.value, columns: [column]) { _ in qc } + ")" } ?? "CAST(\(qc) AS \(old))"
+            down.insert(fitCheck(value, old: old, newType: alter.down == nil ? type : nil, when: b.columnExists(table, quarantine)), at: 0)
+        }
         down += sync
         down += b.backfill(table: table, assignments: "\(qc) = \(back)", pending: "\(qc) IS DISTINCT FROM \(back)",
                            comment: "Copy back what was written after the swap (fails if a value no longer fits the old type).")

@@ -1,0 +1,86 @@
+import Foundation
+import Testing
+@testable import CutoverCore
+
+/// Issue #9 item 8 on a real server: a rollback that would bring an old type back over values the new
+/// version wrote that it cannot hold (out of range, too long) is refused before it changes anything,
+/// naming the column; once those rows are dealt with, the same rollback runs.
+@Suite(.serialized) struct RollbackFitTests {
+    static let yaml = """
+    apiVersion: cutover.dev/v1alpha1
+    kind: Migration
+    metadata:
+      name: widen
+      namespace: shop
+    spec:
+      database:
+        engine: postgresql
+        version: "15"
+        cluster: shop-db
+        name: shop
+        credentialsSecret: shop-db-credentials
+        schema: widen.schema.sql
+      app:
+        name: webapp
+        image: ghcr.io/acme/webapp:v2.3.1
+      runner:
+        tool: psql
+      changes:
+        - alterColumn: {table: items, column: qty, type: bigint}
+        - alterColumn: {table: items, column: code, type: varchar(20)}
+    """
+    static let schema = """
+    CREATE TABLE items (
+        id   bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        qty  integer NOT NULL,
+        code varchar(5) NOT NULL
+    );
+    """
+
+    @Test(.enabled(if: DatabaseHarness.shouldRun(.postgresql), unavailable(.postgresql)))
+    func refusesBeforeAnythingChanges() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("cutover-fit-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try Self.yaml.write(to: folder.appendingPathComponent("widen.yaml"), atomically: true, encoding: .utf8)
+        try Self.schema.write(to: folder.appendingPathComponent("widen.schema.sql"), atomically: true, encoding: .utf8)
+        let plan = try SQLGoldenTests.plan(folder.appendingPathComponent("widen.yaml").path)
+        let server = try DatabaseHarness.shared.url(.postgresql)
+        try BackfillUnderLoadTests.run(server, ["-c", "DROP DATABASE IF EXISTS rollback_fit", "-c", "CREATE DATABASE rollback_fit"])
+        let url = server.replacingOccurrences(of: "/postgres?", with: "/rollback_fit?")
+        try BackfillUnderLoadTests.run(url, ["-c", Self.schema, "-c", "INSERT INTO items (qty, code) VALUES (1, 'a')"])
+        func apply(_ steps: [PlanStep], down: Bool) throws {
+            for step in down ? steps.reversed() : steps {
+                let sql = (down ? step.down : step.up).statements.map(\.text).filter { !$0.isEmpty }.joined(separator: "\n")
+                let file = folder.appendingPathComponent("\(step.fileStem).\(down ? "down" : "up").sql")
+                try (sql + "\n").write(to: file, atomically: true, encoding: .utf8)
+                try BackfillUnderLoadTests.run(url, ["-f", file.path])
+            }
+        }
+        try apply(plan.steps, down: false)
+        try BackfillUnderLoadTests.run(url, ["-c", "INSERT INTO items (qty, code) VALUES (3000000000, 'abc'), (2, 'much-too-long')"])
+        let contract = plan.steps.filter { $0.phase == .contract }
+        let before = try BackfillUnderLoadTests.run(url, ["-c", "SELECT string_agg(attname || ':' || format_type(atttypid, atttypmod), ',' ORDER BY attnum) FROM pg_attribute WHERE attrelid = 'items'::regclass AND attnum > 0 AND NOT attisdropped"])
+        do {
+            try apply(contract, down: true)
+            Issue.record("the rollback ran over values the old type cannot hold")
+        } catch {
+            #expect("\(error)".contains("cutover rollback refused: items.qty holds values the new app version wrote that integer cannot take"), "\(error)")
+        }
+        let after = try BackfillUnderLoadTests.run(url, ["-c", "SELECT string_agg(attname || ':' || format_type(atttypid, atttypmod), ',' ORDER BY attnum) FROM pg_attribute WHERE attrelid = 'items'::regclass AND attnum > 0 AND NOT attisdropped"])
+        #expect(before == after, "nothing changed")
+        try BackfillUnderLoadTests.run(url, ["-c", "UPDATE items SET qty = 3 WHERE qty > 2147483647"])
+        try apply(contract, down: true)
+        // The metadata-only widening: its down refuses the too-long code, naming it.
+        let expand = plan.steps.filter { $0.phase != .contract }
+        do {
+            try apply(expand, down: true)
+            Issue.record("the rollback truncated a value")
+        } catch {
+            #expect("\(error)".contains("cutover rollback refused: items.code holds values the new app version wrote that varchar(5) cannot take unchanged: 1 row(s)"), "\(error)")
+        }
+        try BackfillUnderLoadTests.run(url, ["-c", "UPDATE items SET code = 'short' WHERE length(code) > 5"])
+        try apply(expand, down: true)
+        #expect(try BackfillUnderLoadTests.run(url, ["-c", "SELECT string_agg(qty || ':' || code, ',' ORDER BY id) FROM items"]) == "1:a,3:abc,2:short")
+    }
+}
