@@ -51,6 +51,31 @@ import Testing
         #expect(PhaseCommands.helm(.contract, plan: plan).rollback.contains { $0.hasPrefix("OLD_POD_HASH=") })
     }
 
+    /// `app.versionSchemas: none` keeps the tables for both versions: no schema steps, no ConfigMap,
+    /// the plain image change, and the runbook says what the new version may not rely on.
+    @Test func versionSchemasCanBeTurnedOff() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("cutover-noviews-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let yaml = try String(contentsOf: TestPaths.examples.appendingPathComponent("pricing-tiers.yaml"), encoding: .utf8)
+            .replacingOccurrences(of: "    port: 8080\n", with: "    port: 8080\n    versionSchemas: none\n")
+            .replacingOccurrences(of: "  changes:\n", with: "  changes:\n    - alterColumn: {table: pricing, column: amount, type: bigint}\n")
+        try yaml.write(to: folder.appendingPathComponent("pricing-tiers.yaml"), atomically: true, encoding: .utf8)
+        try FileManager.default.copyItem(at: TestPaths.examples.appendingPathComponent("pricing-tiers.schema.sql"),
+                                         to: folder.appendingPathComponent("pricing-tiers.schema.sql"))
+        let validated = try #require(try Compiler().check(fileAt: folder.appendingPathComponent("pricing-tiers.yaml").path).validated)
+        #expect(!validated.spec.app.versionSchemas)
+        let plan = Compiler().plan(validated)
+        #expect(!plan.steps.contains { $0.slug.contains("version_schemas") })
+        #expect(VersionSchemaSelection.schemas(plan) == nil)
+        let files = Compiler().emit(plan)
+        #expect(!files.contains { $0.path.contains("version-schemas") })
+        let readme = try #require(files.first { $0.path == "README.md" }).contents
+        #expect(readme.contains("Off (`app.versionSchemas: none`"))
+        #expect(readme.contains("`pricing.amount` keeps the old type under the name"))
+        #expect(readme.contains("kubectl set image deployment/webapp --namespace billing webapp=ghcr.io/acme/webapp:v2.3.1\n"))
+    }
+
     @Test func commandBlocksHaveNoEmptyHeadings() throws {
         for example in ["pricing-tiers.yaml"] + TestPaths.exampleSpecs.map(\.lastPathComponent) {
             let readme = try Self.readme(example)

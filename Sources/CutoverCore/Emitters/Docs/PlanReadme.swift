@@ -195,6 +195,7 @@ public struct PlanReadme {
         out += "The rollout step below changes the Deployment's image and its `PGOPTIONS` env in one patch (one revision, one canary); the rollback reverts both. "
         out += "If the app sets `PGOPTIONS` or its search_path itself (JDBC `currentSchema`, a `SET search_path` on connect), put the value there instead.\n\n"
         out += "Contract drops both schemas last, once only the new version serves: its search_path then falls through to `public`, whose tables have its shape. "
+        out += "The Jobs' role needs `CREATE` on the database to create the schemas. "
         out += "The views belong to the Jobs' role and read the tables with its rights; an app that logs in as another role needs "
         out += "`GRANT USAGE ON SCHEMA` and the table privileges on the views. `app.versionSchemas: none` turns this off.\n\n"
         return out

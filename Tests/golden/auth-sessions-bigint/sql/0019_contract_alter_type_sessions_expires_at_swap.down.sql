@@ -2,6 +2,24 @@
 -- step 19 (contract), down: swap sessions.expires_at and its timestamp with time zone copy
 SET lock_timeout = '2s';
 SET statement_timeout = '30min';
+-- Checked before anything changes: every value must convert back to timestamp (one read-only scan, no write block).
+DO $cutover$
+DECLARE
+  bad bigint := 0;
+BEGIN
+  IF EXISTS (SELECT 1 FROM pg_catalog.pg_attribute
+             WHERE attrelid = to_regclass('"sessions"') AND attname = '_cutover_auth_sessions_bigint_expires_at' AND NOT attisdropped) THEN
+    BEGIN
+      PERFORM count(("expires_at" AT TIME ZONE 'UTC')) FROM "sessions";
+    EXCEPTION WHEN others THEN
+      RAISE EXCEPTION '%', 'cutover rollback refused: sessions.expires_at holds values the new app version wrote that timestamp cannot take (' || SQLERRM || '); change or delete those rows, or give the change a down expression that maps them, and run the rollback again';
+    END;
+    IF bad > 0 THEN
+      RAISE EXCEPTION '%', 'cutover rollback refused: sessions.expires_at holds values the new app version wrote that timestamp cannot take unchanged: ' || bad || ' row(s); change or delete those rows, or give the change a down expression that maps them, and run the rollback again';
+    END IF;
+  END IF;
+END
+$cutover$;
 -- Two-way sync: the old version writes "expires_at" (timestamp), the new version the timestamp with time zone copy through its view
 -- (search_path auth_sessions_bigint_new); each write fills the other column until the swap.
 CREATE OR REPLACE FUNCTION "_cutover_sessions_expires_at_new_sync"() RETURNS trigger

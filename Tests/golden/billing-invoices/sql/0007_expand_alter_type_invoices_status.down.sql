@@ -2,7 +2,26 @@
 -- step 7 (expand), down: change invoices.status to varchar(32) (metadata-only)
 SET lock_timeout = '3s';
 SET statement_timeout = '20min';
--- Rollback only: narrowing back scans the table under ACCESS EXCLUSIVE (fails on values that no longer fit).
+-- Checked before anything changes: every value must convert back to varchar(16) (one read-only scan, no write block).
+DO $cutover$
+DECLARE
+  bad bigint := 0;
+BEGIN
+  IF EXISTS (SELECT 1 FROM pg_catalog.pg_attribute
+             WHERE attrelid = to_regclass('"invoices"') AND attname = 'status' AND NOT attisdropped) THEN
+    BEGIN
+      SELECT count(*) INTO bad FROM "invoices"
+        WHERE "status" IS NOT NULL AND CAST(CAST("status" AS varchar(16)) AS varchar(32)) IS DISTINCT FROM "status";
+    EXCEPTION WHEN others THEN
+      RAISE EXCEPTION '%', 'cutover rollback refused: invoices.status holds values the new app version wrote that varchar(16) cannot take (' || SQLERRM || '); change or delete those rows, or give the change a down expression that maps them, and run the rollback again';
+    END;
+    IF bad > 0 THEN
+      RAISE EXCEPTION '%', 'cutover rollback refused: invoices.status holds values the new app version wrote that varchar(16) cannot take unchanged: ' || bad || ' row(s); change or delete those rows, or give the change a down expression that maps them, and run the rollback again';
+    END IF;
+  END IF;
+END
+$cutover$;
+-- Rollback only: narrowing back scans the table under ACCESS EXCLUSIVE (the check above refused values that no longer fit).
 -- safe: restores the type of the base schema; a no-op when it already matches
 -- squawk-ignore changing-column-type, prefer-text-field, prefer-robust-stmts
 ALTER TABLE "invoices" ALTER COLUMN "status" TYPE varchar(16);

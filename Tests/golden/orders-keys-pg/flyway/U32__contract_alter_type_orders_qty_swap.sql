@@ -2,6 +2,25 @@
 -- step 32 (contract), down: swap orders.qty and its bigint copy
 SET lock_timeout = '2s';
 SET statement_timeout = '30min';
+-- Checked before anything changes: every value must convert back to integer (one read-only scan, no write block).
+DO $cutover$
+DECLARE
+  bad bigint := 0;
+BEGIN
+  IF EXISTS (SELECT 1 FROM pg_catalog.pg_attribute
+             WHERE attrelid = to_regclass('"orders"') AND attname = '_cutover_orders_keys_pg_qty' AND NOT attisdropped) THEN
+    BEGIN
+      SELECT count(*) INTO bad FROM "orders"
+        WHERE "qty" IS NOT NULL AND CAST(CAST("qty" AS integer) AS bigint) IS DISTINCT FROM "qty";
+    EXCEPTION WHEN others THEN
+      RAISE EXCEPTION '%', 'cutover rollback refused: orders.qty holds values the new app version wrote that integer cannot take (' || SQLERRM || '); change or delete those rows, or give the change a down expression that maps them, and run the rollback again';
+    END;
+    IF bad > 0 THEN
+      RAISE EXCEPTION '%', 'cutover rollback refused: orders.qty holds values the new app version wrote that integer cannot take unchanged: ' || bad || ' row(s); change or delete those rows, or give the change a down expression that maps them, and run the rollback again';
+    END IF;
+  END IF;
+END
+$cutover$;
 -- Two-way sync: the old version writes "qty" (integer), the new version the bigint copy through its view
 -- (search_path orders_keys_pg_new); each write fills the other column until the swap.
 CREATE OR REPLACE FUNCTION "_cutover_orders_qty_new_sync"() RETURNS trigger
