@@ -70,6 +70,43 @@ struct MySQLAlterColumn {
         return steps
     }
 
+    /// Before the swap's down brings the old type back: every value the new version wrote must fit it,
+    /// or the rollback is refused before it changes anything, naming the column (not half way, after the
+    /// swap, or worse silently clipped by a non-strict copy-back). The values go through a temporary
+    /// table of the old type under strict mode (a procedure keeps the sql_mode it was created with);
+    /// MySQL cannot SIGNAL outside a stored program, hence the procedure, dropped again afterwards.
+    func fitCheck(value: String, old: String, quarantine: String) -> SQLStatement {
+        let procedure = b.q(b.context.derived.procedure("fit", table: table, column: column))
+        let message = String("cutover rollback refused: \(table).\(column) holds values the new app version wrote that \(old) cannot take".prefix(128))
+        let body = """
+        DROP PROCEDURE IF EXISTS \(procedure);
+        SET @cutover_sql_mode = @@SESSION.sql_mode;
+        SET SESSION sql_mode = 'STRICT_ALL_TABLES,NO_ENGINE_SUBSTITUTION';
+        DELIMITER ;;
+        CREATE PROCEDURE \(procedure)()
+        BEGIN
+          DECLARE EXIT HANDLER FOR SQLEXCEPTION
+          BEGIN
+            DROP TEMPORARY TABLE IF EXISTS `_cutover_fit`;
+            SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = \(b.lit(message));
+          END;
+          IF EXISTS (SELECT 1 FROM information_schema.columns
+                     WHERE table_schema = DATABASE() AND table_name = \(b.lit(table)) AND column_name = \(b.lit(quarantine))) THEN
+            DROP TEMPORARY TABLE IF EXISTS `_cutover_fit`;
+            CREATE TEMPORARY TABLE `_cutover_fit` (v \(old) NULL);
+            INSERT INTO `_cutover_fit` (v) SELECT \(value) FROM \(b.q(table));
+            DROP TEMPORARY TABLE `_cutover_fit`;
+          END IF;
+        END;;
+        DELIMITER ;
+        SET SESSION sql_mode = @cutover_sql_mode;
+        CALL \(procedure)();
+        DROP PROCEDURE IF EXISTS \(procedure);
+        """
+        return SQLStatement(body, comment: "Checked before anything changes: every value must fit \(old) (read-only on the table; a temporary copy of the column).\n"
+                            + "Refused: change or delete those rows, or give the change a down expression that maps them, and run the rollback again.")
+    }
+
     /// The relax step's down: refill with the spec's `down` when given, else keep the new version's NULL rows.
     func restoreNotNull(type: String?, defaultValue: String?) -> [SQLStatement] {
         guard let down = alter.down?.value else {
@@ -155,6 +192,11 @@ struct MySQLAlterColumn {
             back = qcopy
         }
         var down = [SQLStatement(dialect.lockTables(table, carried, b)), SQLStatement(swapDown)]
+        if let old = info?.type {
+            // After the swap the new version's values sit under the column's name.
+            let value = alter.down.map { "(" + ExpressionRewriter.rewrite($0.value, columns: [column]) { _ in qc } + ")" } ?? qc
+            down.insert(fitCheck(value: value, old: old, quarantine: quarantine), at: 0)
+        }
         down += dialect.addForeignKeys(carried, table: table, column: column, replaced: column, b)
         down += sync
         down.append(SQLStatement("UNLOCK TABLES;"))

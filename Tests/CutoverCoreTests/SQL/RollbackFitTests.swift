@@ -83,4 +83,47 @@ import Testing
         try apply(expand, down: true)
         #expect(try BackfillUnderLoadTests.run(url, ["-c", "SELECT string_agg(qty || ':' || code, ',' ORDER BY id) FROM items"]) == "1:a,3:abc,2:short")
     }
+
+    @Test(.enabled(if: DatabaseHarness.shouldRun(.mysql), unavailable(.mysql)))
+    func mysqlRefusesBeforeTheSwapGoesBack() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("cutover-fit-my-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let schema = "CREATE TABLE items (id BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY, qty INT NOT NULL) ENGINE=InnoDB;"
+        let yaml = Self.yaml.replacingOccurrences(of: "engine: postgresql", with: "engine: mysql").replacingOccurrences(of: "version: \"15\"", with: "version: \"8.0\"")
+            .replacingOccurrences(of: "tool: psql", with: "tool: mysql")
+            .replacingOccurrences(of: "\n    - alterColumn: {table: items, column: code, type: varchar(20)}", with: "")
+            .replacingOccurrences(of: "type: bigint", with: "type: BIGINT")
+        try yaml.write(to: folder.appendingPathComponent("widen.yaml"), atomically: true, encoding: .utf8)
+        try schema.write(to: folder.appendingPathComponent("widen.schema.sql"), atomically: true, encoding: .utf8)
+        let plan = try SQLGoldenTests.plan(folder.appendingPathComponent("widen.yaml").path)
+        let url = try DatabaseHarness.shared.url(.mysql)
+        let socket = try #require(URLComponents(string: url)?.queryItems?.first { $0.name == "socket" }?.value)
+        func sql(_ input: String, database: String? = "rollback_fit") throws -> String {
+            let result = try MySQLOrphanCheckTests.client(socket, database: database, input: input)
+            if result.status != 0 { throw HarnessError("mariadb failed: \(result.output)") }
+            return result.output.trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        _ = try sql("DROP DATABASE IF EXISTS rollback_fit; CREATE DATABASE rollback_fit; USE rollback_fit; \(schema) INSERT INTO items (qty) VALUES (1);", database: nil)
+        func apply(_ steps: [PlanStep], down: Bool) throws {
+            for step in down ? steps.reversed() : steps {
+                _ = try sql((down ? step.down : step.up).statements.map(\.text).filter { !$0.isEmpty }.joined(separator: "\n") + "\n")
+            }
+        }
+        try apply(plan.steps, down: false)
+        _ = try sql("INSERT INTO items (qty) VALUES (3000000000);")
+        let contract = plan.steps.filter { $0.phase == .contract }
+        let columns = "SELECT GROUP_CONCAT(column_name, ':', column_type ORDER BY ordinal_position) FROM information_schema.columns WHERE table_schema = 'rollback_fit' AND table_name = 'items';"
+        let before = try sql(columns)
+        do {
+            try apply(contract, down: true)
+            Issue.record("the rollback ran over values the old type cannot hold")
+        } catch {
+            #expect("\(error)".contains("cutover rollback refused: items.qty holds values the new app version wrote that INT cannot take"), "\(error)")
+        }
+        #expect(try sql(columns) == before, "nothing changed")
+        _ = try sql("UPDATE items SET qty = 3 WHERE qty > 2147483647;")
+        try apply(contract, down: true)
+        #expect(try sql("SELECT GROUP_CONCAT(qty ORDER BY id) FROM items;") == "1,3")
+    }
 }

@@ -397,7 +397,26 @@ ALTER TABLE "pricing" ALTER COLUMN "note" TYPE varchar(200);
 -- step 15 (expand), down: change pricing.note to varchar(200) (metadata-only)
 SET lock_timeout = '2s';
 SET statement_timeout = '15min';
--- Rollback only: narrowing back scans the table under ACCESS EXCLUSIVE (fails on values that no longer fit).
+-- Checked before anything changes: every value must convert back to varchar(100) (one read-only scan, no write block).
+DO $cutover$
+DECLARE
+  bad bigint := 0;
+BEGIN
+  IF EXISTS (SELECT 1 FROM pg_catalog.pg_attribute
+             WHERE attrelid = to_regclass('"pricing"') AND attname = 'note' AND NOT attisdropped) THEN
+    BEGIN
+      SELECT count(*) INTO bad FROM "pricing"
+        WHERE "note" IS NOT NULL AND CAST(CAST("note" AS varchar(100)) AS varchar(200)) IS DISTINCT FROM "note";
+    EXCEPTION WHEN others THEN
+      RAISE EXCEPTION '%', 'cutover rollback refused: pricing.note holds values the new app version wrote that varchar(100) cannot take (' || SQLERRM || '); change or delete those rows, or give the change a down expression that maps them, and run the rollback again';
+    END;
+    IF bad > 0 THEN
+      RAISE EXCEPTION '%', 'cutover rollback refused: pricing.note holds values the new app version wrote that varchar(100) cannot take unchanged: ' || bad || ' row(s); change or delete those rows, or give the change a down expression that maps them, and run the rollback again';
+    END IF;
+  END IF;
+END
+$cutover$;
+-- Rollback only: narrowing back scans the table under ACCESS EXCLUSIVE (the check above refused values that no longer fit).
 -- safe: restores the type of the base schema; a no-op when it already matches
 -- squawk-ignore changing-column-type, prefer-text-field, prefer-robust-stmts
 ALTER TABLE "pricing" ALTER COLUMN "note" TYPE varchar(100);
@@ -2073,6 +2092,25 @@ $cutover$;
 -- step 74 (contract), down: swap pricing.amount and its bigint copy
 SET lock_timeout = '2s';
 SET statement_timeout = '15min';
+-- Checked before anything changes: every value must convert back to integer (one read-only scan, no write block).
+DO $cutover$
+DECLARE
+  bad bigint := 0;
+BEGIN
+  IF EXISTS (SELECT 1 FROM pg_catalog.pg_attribute
+             WHERE attrelid = to_regclass('"pricing"') AND attname = '_cutover_pg_all_ops_amount' AND NOT attisdropped) THEN
+    BEGIN
+      SELECT count(*) INTO bad FROM "pricing"
+        WHERE "amount" IS NOT NULL AND CAST(CAST("amount" AS integer) AS bigint) IS DISTINCT FROM "amount";
+    EXCEPTION WHEN others THEN
+      RAISE EXCEPTION '%', 'cutover rollback refused: pricing.amount holds values the new app version wrote that integer cannot take (' || SQLERRM || '); change or delete those rows, or give the change a down expression that maps them, and run the rollback again';
+    END;
+    IF bad > 0 THEN
+      RAISE EXCEPTION '%', 'cutover rollback refused: pricing.amount holds values the new app version wrote that integer cannot take unchanged: ' || bad || ' row(s); change or delete those rows, or give the change a down expression that maps them, and run the rollback again';
+    END IF;
+  END IF;
+END
+$cutover$;
 -- Two-way sync: the old version writes "amount" (integer), the new version the bigint copy through its view
 -- (search_path pg_all_ops_new); each write fills the other column until the swap.
 CREATE OR REPLACE FUNCTION "_cutover_pricing_amount_new_sync"() RETURNS trigger
@@ -2229,6 +2267,24 @@ $cutover$;
 -- step 76 (contract), down: swap subscriptions.started_at and its text copy
 SET lock_timeout = '2s';
 SET statement_timeout = '15min';
+-- Checked before anything changes: every value must convert back to timestamptz (one read-only scan, no write block).
+DO $cutover$
+DECLARE
+  bad bigint := 0;
+BEGIN
+  IF EXISTS (SELECT 1 FROM pg_catalog.pg_attribute
+             WHERE attrelid = to_regclass('"subscriptions"') AND attname = '_cutover_pg_all_ops_started_at' AND NOT attisdropped) THEN
+    BEGIN
+      PERFORM count(("started_at"::timestamptz)) FROM "subscriptions";
+    EXCEPTION WHEN others THEN
+      RAISE EXCEPTION '%', 'cutover rollback refused: subscriptions.started_at holds values the new app version wrote that timestamptz cannot take (' || SQLERRM || '); change or delete those rows, or give the change a down expression that maps them, and run the rollback again';
+    END;
+    IF bad > 0 THEN
+      RAISE EXCEPTION '%', 'cutover rollback refused: subscriptions.started_at holds values the new app version wrote that timestamptz cannot take unchanged: ' || bad || ' row(s); change or delete those rows, or give the change a down expression that maps them, and run the rollback again';
+    END IF;
+  END IF;
+END
+$cutover$;
 -- Two-way sync: the old version writes "started_at" (timestamptz), the new version the text copy through its view
 -- (search_path pg_all_ops_new); each write fills the other column until the swap.
 CREATE OR REPLACE FUNCTION "_cutover_subscriptions_started_at_new_sync"() RETURNS trigger

@@ -2,6 +2,31 @@
 -- step 30 (contract), down: swap shipments.region_code and its VARCHAR(100) copy
 SET SESSION lock_wait_timeout = 5;
 SET SESSION foreign_key_checks = 0;
+-- Checked before anything changes: every value must fit VARCHAR(10) (read-only on the table; a temporary copy of the column).
+-- Refused: change or delete those rows, or give the change a down expression that maps them, and run the rollback again.
+DROP PROCEDURE IF EXISTS `_cutover_fit_shipments_region_code`;
+SET @cutover_sql_mode = @@SESSION.sql_mode;
+SET SESSION sql_mode = 'STRICT_ALL_TABLES,NO_ENGINE_SUBSTITUTION';
+DELIMITER ;;
+CREATE PROCEDURE `_cutover_fit_shipments_region_code`()
+BEGIN
+  DECLARE EXIT HANDLER FOR SQLEXCEPTION
+  BEGIN
+    DROP TEMPORARY TABLE IF EXISTS `_cutover_fit`;
+    SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'cutover rollback refused: shipments.region_code holds values the new app version wrote that VARCHAR(10) cannot take';
+  END;
+  IF EXISTS (SELECT 1 FROM information_schema.columns
+             WHERE table_schema = DATABASE() AND table_name = 'shipments' AND column_name = '_cutover_orders_keys_my_region_code') THEN
+    DROP TEMPORARY TABLE IF EXISTS `_cutover_fit`;
+    CREATE TEMPORARY TABLE `_cutover_fit` (v VARCHAR(10) NULL);
+    INSERT INTO `_cutover_fit` (v) SELECT `region_code` FROM `shipments`;
+    DROP TEMPORARY TABLE `_cutover_fit`;
+  END IF;
+END;;
+DELIMITER ;
+SET SESSION sql_mode = @cutover_sql_mode;
+CALL `_cutover_fit_shipments_region_code`();
+DROP PROCEDURE IF EXISTS `_cutover_fit_shipments_region_code`;
 LOCK TABLES `shipments` WRITE, `regions` WRITE;
 SET @cutover_ddl = (SELECT IF(COUNT(*) > 0,
   'ALTER TABLE `shipments` RENAME COLUMN `region_code` TO `_cutover_orders_keys_my_region_code_new`, RENAME COLUMN `_cutover_orders_keys_my_region_code` TO `region_code`, DROP FOREIGN KEY `shipments_region_fk`, RENAME INDEX `shipments_region_fk` TO `shipments_region_fk_cutover_new`, RENAME INDEX `_cutover_orders_keys_my_shipments_region_fk` TO `shipments_region_fk`, ALGORITHM=INPLACE, LOCK=NONE',
