@@ -232,10 +232,13 @@ public final class Rehearsal {
                                                      file: hold.file, version: nil, statement: nil,
                                                      error: "held \(hold.mode) lock on \(hold.table) for \(RehearsalReport.seconds(hold.seconds)), over the spec's lockTimeout \(RehearsalReport.seconds(lockLimit))\(hold.waiters > 0 ? "; \(hold.waiters) sessions waited" : "")"))
                     }
+                    // A rollback that kept the new version's NULL rows says so: a documented outcome, listed, not a failure.
                     for warning in RollbackWarning.parse(run.output) where !rollbackWarnings.contains(warning) {
                         rollbackWarnings.append(warning)
-                        let line = run.output.split(separator: "\n").first { $0.contains(RollbackWarning.marker + "\(warning.table).\(warning.column) keeps ") }
-                        report.warnings.append("job \(job.name): " + (line.map { String($0[$0.range(of: RollbackWarning.marker)!.lowerBound...]) } ?? "\(warning.table).\(warning.column)"))
+                        let said = run.output.split(separator: "\n").lazy
+                            .compactMap { line in line.range(of: RollbackWarning.marker + "\(warning.table).\(warning.column) keeps ").map { line[$0.lowerBound...] } }
+                            .first
+                        report.warnings.append("job \(job.name): " + (said.map(String.init) ?? RollbackWarning.marker + "\(warning.table).\(warning.column)"))
                     }
                     if run.succeeded && options.rows > 0 { Thread.sleep(forTimeInterval: options.dwell) }
                     if !run.succeeded {
