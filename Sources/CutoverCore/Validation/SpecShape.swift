@@ -203,7 +203,7 @@ public enum SpecShape {
                     Field("maxErrorRatio", ratio, "abort when the app's error ratio exceeds this"),
                     Field("interval", duration, default: "1m", "how often to measure"),
                     Field("replicationLagQuery", .text(.plain), default: "blue-green: per engine exporter; expand-contract: none", "PromQL for replication lag in seconds; expand-contract watches lag only when this is given"),
-                    Field("errorRatioQuery", .text(.plain), default: "http_requests_total ratio", "PromQL for the error ratio; an empty result or NaN is Inconclusive (the Rollout pauses), never a pass"),
+                    Field("errorRatioQuery", .text(.plain), default: "http_requests_total ratio", "PromQL for the error ratio; `{{args.canary-hash}}` in it is the canary ReplicaSet's pod-template hash (the default measures the canary's pods, `pod=~\"<app>-{{args.canary-hash}}-.+\"`; the alert matches any hash); an empty result or NaN is Inconclusive (the Rollout pauses), never a pass"),
                 ])), "analysis"),
             ])), "canary rollout"),
             Field("featureFlag", .object(ObjectShape("featureFlag", "a go-feature-flag flag for the new code path", [
