@@ -27,6 +27,7 @@ let package = Package(
                 .embedInCode("run-liquibase.sh"),
                 .embedInCode("checksum-psql.sh"),
                 .embedInCode("checksum-mysql.sh"),
+                .embedInCode("take-snapshot.sh"),
                 .embedInCode("helm-helpers.tpl"),
                 .embedInCode("helmignore.txt"),
                 .embedInCode("notes-expand-contract.txt"),

@@ -4,6 +4,8 @@ public enum Templates {
         case initPostgreSQL, initMySQL
         // Runner scripts the migration Jobs run from the SQL ConfigMap.
         case runPsql, runMysql, runFlyway, runLiquibase, checksumPsql, checksumMysql
+        // The snapshot Job's script (kubectl, not SQL).
+        case takeSnapshot
         // Helm chart static files.
         case helmHelpers, helmIgnore, notesExpandContract, notesBlueGreen
 
@@ -17,6 +19,7 @@ public enum Templates {
             case .runLiquibase: return PackageResources.run_liquibase_sh
             case .checksumPsql: return PackageResources.checksum_psql_sh
             case .checksumMysql: return PackageResources.checksum_mysql_sh
+            case .takeSnapshot: return PackageResources.take_snapshot_sh
             case .helmHelpers: return PackageResources.helm_helpers_tpl
             case .helmIgnore: return PackageResources.helmignore_txt
             case .notesExpandContract: return PackageResources.notes_expand_contract_txt

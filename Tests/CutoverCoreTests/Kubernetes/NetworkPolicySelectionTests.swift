@@ -21,7 +21,8 @@ import Testing
     func pods(_ plan: MigrationPlan) -> (app: [KeyValue], jobs: [[KeyValue]]) {
         let items = DeliveryLayout(plan, for: .manifests).items
         let rollout = items.compactMap { $0.object as? Rollout }.first!
-        let jobs = items.compactMap { $0.object as? Job }.map(\.template.labels)
+        // The snapshot Job never talks to the database: its own policy lets it reach the API server only.
+        let jobs = items.compactMap { $0.object as? Job }.filter { $0.metadata.name != KubernetesNames(plan.spec).snapshotJob }.map(\.template.labels)
         // With workloadRef the app pods are the Deployment's, which the Rollout selects.
         return (rollout.template?.labels ?? rollout.selector, jobs)
     }
@@ -56,6 +57,12 @@ import Testing
         #expect(egress.egress![0].peers.allSatisfy { selects($0.podLabels, dbPod) })
         #expect(egress.egress![1].peers == [NetworkPolicyBuilder.dnsPeer])
         #expect(egress.policyTypes == ["Ingress", "Egress"])
+
+        // The snapshot Job is selected by its own policy, not the runner's, and not admitted to the database.
+        let snapshotPod = SnapshotBuilder(spec).job.template.labels
+        #expect(!selects(egress.podSelector, snapshotPod))
+        #expect(!policy.ingress!.contains { $0.peers.contains { selects($0.podLabels, snapshotPod) } })
+        #expect(selects(SnapshotBuilder(spec).networkPolicy.podSelector, snapshotPod))
     }
 
     /// Whoever reached the database before still does, each on the ports it needs.

@@ -321,12 +321,22 @@ public struct PlanReadme {
             return "\(title) Job (\(job.component)): \(what)"
         }
         switch item.object.kind {
-        case "ServiceAccount": return "identity of the migration Jobs; no API token is mounted"
+        case "ServiceAccount":
+            if item.object.metadata.name == KubernetesNames(plan.spec).snapshotJob { return "identity of the snapshot Job, the only pod given an API token" }
+            return "identity of the migration Jobs; no API token is mounted"
+        case "Role": return "lets the snapshot Job get this migration's VolumeSnapshot, create it, and read the primary Service's Endpoints"
+        case "RoleBinding": return "binds that Role to the snapshot Job's ServiceAccount"
+        case "Job" where item.object.metadata.name == KubernetesNames(plan.spec).snapshotJob:
+            return "snapshot Job: takes the VolumeSnapshot `\(KubernetesNames(plan.spec).snapshot)` of the primary's volume once per migration and waits until it is readyToUse, before any DDL"
         case "ConfigMap":
+            if item.object.metadata.name == KubernetesNames(plan.spec).snapshotJob { return "the snapshot Job's script and the VolumeSnapshot it creates" }
             guard item.isSQLConfigMap else { return "configuration the app or Jobs read (feature flags)" }
             guard let job = item.mountingJob else { return "the SQL files and runner scripts, mounted read-only into the Jobs" }
             return "the SQL files and runner scripts of Job `\(KubernetesNames(plan.spec).job(job.suffix))`, mounted read-only into it"
         case "NetworkPolicy":
+            if item.object.metadata.name == KubernetesNames(plan.spec).snapshotEgressPolicy {
+                return "limits the snapshot Job's egress to the API server (443, 6443) and DNS"
+            }
             return item.object.metadata.name.hasSuffix("egress")
                 ? "limits the migration Jobs' egress to the database port and DNS"
                 : "selects the database pods and admits the app, the Jobs, the cluster's own pods, the operator, poolers and the metrics scraper (see Network access)"

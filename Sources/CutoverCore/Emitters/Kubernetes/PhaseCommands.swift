@@ -91,23 +91,25 @@ public enum PhaseCommands {
             jobs.filter { phases.contains($0.phase) && ($0.component == "rollback") == rollback }.count
         }
         let switches = JobCatalog(plan).switchablePhases.map(\.phase)
+        // The snapshot Job runs first on every upgrade (after the first it only checks the snapshot).
+        let snapshotJobs = spec.snapshot == nil ? 0 : 1
         // A later upgrade turns exactly `on` on and every other phase off, and rollback off: with
         // `--reuse-values` after a rollback upgrade, the rollback hooks would run again.
         func stage(_ on: Set<Phase>) -> String {
             let sets = switches.map { "--set phases.\(JobCatalog.valuesKey($0)).enabled=\(on.contains($0))" } + [resetRollback(spec)]
             return (["helm upgrade \(spec.name) ./chart --namespace \(namespace) --reuse-values"] + sets
-                + [helmTimeout(spec, jobs: count(on))]).joined(separator: " ")
+                + [helmTimeout(spec, jobs: count(on) + snapshotJobs)]).joined(separator: " ")
         }
         let install = "helm upgrade --install \(spec.name) ./chart --namespace \(namespace) "
-            + helmTimeout(spec, jobs: count([.preflight, .expand, .backfill]))
+            + helmTimeout(spec, jobs: count([.preflight, .expand, .backfill]) + snapshotJobs)
         let upgrade = "helm upgrade \(spec.name) ./chart --namespace \(namespace) --reuse-values"
         // With its own pod template the chart reverts the image in the same upgrade; with workloadRef
         // the image lives in the user's Deployment, reverted right after the rollback hooks ran.
         let rollbackLater = "\(upgrade) --set rollback.enabled=true " + (spec.app.podTemplate ? "--set app.image=\"$PREVIOUS_IMAGE\" " : "")
-            + helmTimeout(spec, jobs: count([.contract, .complete, .backfill], rollback: true))
+            + helmTimeout(spec, jobs: count([.contract, .complete, .backfill], rollback: true) + snapshotJobs)
         let laterBack = spec.app.podTemplate ? [recordPodHash(spec), rollbackLater] : [rollbackLater] + revertImage(spec)
         let rollbackExpand = "\(upgrade) --set rollback.enabled=true --set rollback.expand=true "
-            + helmTimeout(spec, jobs: count([.expand], rollback: true))
+            + helmTimeout(spec, jobs: count([.expand], rollback: true) + snapshotJobs)
         let app = spec.app.name
         let expandBack = ["# once the later phases are rolled back and the previous app version fully serves again:"]
             + promotionWaits(spec, after: "\"$OLD_POD_HASH\"") + [rollbackExpand]
@@ -175,7 +177,10 @@ public enum PhaseCommands {
         func apply(_ folder: DeliveryFolder?) -> [String] {
             let held = jobs.filter { $0.folder == folder && (folder != nil || $0.phase == phase) }
             if folder != nil && held.isEmpty && folder != .app { return [] }
-            return ["kubectl apply -k \(folder?.path ?? "manifests/")"] + held.map { "wait_job \(names.job($0.suffix))" }
+            // The snapshot Job sits in the first forward folder; expand waits for it (readyToUse).
+            let snapshot = spec.strategy == .expandContract && spec.snapshot != nil && folder != nil
+                && folder == jobs.compactMap(\.folder).first { $0.inDefaultSync } ? ["wait_job \(names.snapshotJob)"] : []
+            return ["kubectl apply -k \(folder?.path ?? "manifests/")"] + snapshot + held.map { "wait_job \(names.job($0.suffix))" }
         }
         if spec.strategy == .blueGreen {
             let rollback = [DeliveryFolder.rollbackReplicate, .rollbackSchemaLoad].flatMap(apply)
