@@ -21,6 +21,8 @@ let package = Package(
             resources: [
                 .embedInCode("init-postgresql.yaml"),
                 .embedInCode("init-mysql.yaml"),
+                .embedInCode("init-schema-postgresql.sql"),
+                .embedInCode("init-schema-mysql.sql"),
                 .embedInCode("run-psql.sh"),
                 .embedInCode("run-mysql.sh"),
                 .embedInCode("run-flyway.sh"),
