@@ -58,6 +58,17 @@ import Testing
         #expect(egress.egress![1].peers == [NetworkPolicyBuilder.dnsPeer])
         #expect(egress.policyTypes == ["Ingress", "Egress"])
 
+        if op == "zalando" {
+            // The operator's logical backup CronJob pods, and a clone or standby of this cluster.
+            for client in [[KeyValue("application", "spilo-logical-backup"), KeyValue("cluster-name", cluster), KeyValue("job-name", "logical-backup-\(cluster)-1")],
+                           [KeyValue("application", "spilo"), KeyValue("cluster-name", "\(cluster)-clone"), KeyValue("spilo-role", "master")]] {
+                #expect(policy.ingress!.contains { $0.ports.contains(NetworkPolicy.Port(spec.database.port)) && $0.peers.contains { selects($0.podLabels, client) } },
+                        "\(client)")
+            }
+            let backupOfAnother = [KeyValue("application", "spilo-logical-backup"), KeyValue("cluster-name", "other-db")]
+            #expect(!policy.ingress!.contains { $0.peers.contains { selects($0.podLabels, backupOfAnother) } })
+        }
+
         // The snapshot Job is selected by its own policy, not the runner's, and not admitted to the database.
         let snapshotPod = SnapshotBuilder(spec).job.template.labels
         #expect(!selects(egress.podSelector, snapshotPod))

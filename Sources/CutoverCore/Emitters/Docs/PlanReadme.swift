@@ -297,7 +297,14 @@ public struct PlanReadme {
         out += "The database NetworkPolicy selects the database pods, so Kubernetes denies every ingress to them that it does not list. "
         out += "It admits these, each on the ports it needs; another client of the database (a reporting job, a second app) must be added "
         out += "to it (or its pods labelled like the app: `app.podSelector`) before the policy is applied. The migration Jobs may reach "
-        out += "only the database pods and the cluster DNS.\n\n"
+        out += "only the database pods and the cluster DNS"
+        out += plan.spec.strategy == .expandContract && plan.spec.snapshot != nil
+            ? "; the snapshot Job only the API server (TCP 443 and 6443) and the cluster DNS.\n\n" : ".\n\n"
+        if plan.spec.database.operator == .bitpoke {
+            out += "Bitpoke's `MysqlBackup` Jobs fetch the backup from a replica's sidecar (port 8080), and their pods carry only their "
+            out += "Job's own labels, so no selector can admit them: give their pods the app's labels (a pod template of the backup Job) "
+            out += "or add a rule for them before applying the policy, if you take such backups during the migration.\n\n"
+        }
         for (_, cluster) in topology.clusters {
             if topology.clusters.count > 1 { out += "Cluster `\(cluster)`:\n\n" }
             out += "| who | selected by | ports | why |\n|---|---|---|---|\n"
