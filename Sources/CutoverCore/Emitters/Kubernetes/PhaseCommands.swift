@@ -195,8 +195,10 @@ public enum PhaseCommands {
         let app = spec.app.name
         let namespace = spec.metadata.namespace
         let revert = revertImage(spec)
-        // One folder per rollback Job, each waited for before the next (kubectl ignores sync waves).
-        let laterBack = [DeliveryFolder.rollbackContract, .rollbackComplete, .rollbackBackfill].flatMap(apply)
+        // One folder per rollback Job, each waited for before the next (kubectl ignores sync waves); then
+        // the previous image, as the Helm rollback does: the downs of contract, complete and backfill
+        // ran while the new version still served, and expand's downs wait until the previous one serves.
+        let laterBack = [DeliveryFolder.rollbackContract, .rollbackComplete, .rollbackBackfill].flatMap(apply) + revert
         let expandBack = ["# once the later phases are rolled back and the previous app version fully serves again:"]
             + promotionWaits(spec, after: "\"$OLD_POD_HASH\"") + apply(.rollbackExpand)
         switch phase {
@@ -208,7 +210,7 @@ public enum PhaseCommands {
             return Commands(run: apply(.backfill), rollback: laterBack)
         case .rollout:
             return Commands(run: apply(.app) + startNewVersion(spec),
-                            rollback: abort(spec) + laterBack + revert)
+                            rollback: abort(spec) + laterBack)
         case .complete:
             return Commands(run: apply(.complete), rollback: laterBack)
         case .verify:
