@@ -127,5 +127,21 @@ import Testing
             }
         }
         #expect(applied >= 10 && waited >= 10 && reverted >= 4, "applied \(applied), waited \(waited), reverted \(reverted)")
+
+        // Leaving the Rollout: the Deployment up before the Rollout goes to 0, and (workloadRef) the
+        // controller told not to scale the Deployment down again first; the patch applies to the Rollout.
+        let leave = try #require(readme.components(separatedBy: "## Leaving the Rollout\n").dropFirst().first)
+        let lines = leave.split(separator: "\n").map(String.init)
+        let up = try #require(lines.firstIndex { $0.hasPrefix("kubectl scale deployment/invoicing --namespace billing --replicas 3") })
+        let ready = try #require(lines.firstIndex { $0.hasPrefix("kubectl rollout status deployment/invoicing") })
+        let down = try #require(lines.firstIndex { $0 == "kubectl scale rollouts.argoproj.io/invoicing --namespace billing --replicas 0" })
+        #expect(up < ready && ready < down)
+        if !podTemplate {
+            let patchLine = try #require(lines.first { $0.hasPrefix("kubectl patch rollouts.argoproj.io/invoicing") })
+            #expect(lines.firstIndex(of: patchLine)! < up)
+            let json = String(try #require(patchLine.components(separatedBy: "-p '").last).dropLast())
+            let local = try Self.run(["patch", "--local", "-f", "manifests/app/rollout.yaml", "--type", "merge", "-p", json, "-o", "yaml"], in: root)
+            #expect(local.status == 0 && local.output.contains("scaleDown: never"), "\(local.output)")
+        }
     }
 }

@@ -36,6 +36,7 @@ public struct PlanReadme {
             out += section(phase, number: index + 1)
         }
         out += objectsSection()
+        out += leavingTheRolloutSection()
         out += networkSection()
         out += featureFlagSection()
         out += suppressionsSection()
@@ -262,6 +263,52 @@ public struct PlanReadme {
     }
 
     /// How the app reads the flag file, and the command that turns the new code path on (or off).
+    /// The way back from the Rollout to the user's Deployment: with `scaleDown: progressively` the
+    /// Rollout scaled the Deployment to 0 as its own pods came up, and keeps it there while it is
+    /// Healthy; Argo Rollouts' order for leaving a `workloadRef` is Deployment up, ready, Rollout to 0.
+    /// `scaleDown: never` first, so the controller does not scale the Deployment down again meanwhile.
+    private func leavingTheRolloutSection() -> String {
+        let spec = plan.spec
+        let app = spec.app.name, namespace = spec.metadata.namespace
+        let rollout = "rollouts.argoproj.io/\(app)"
+        var out = "## Leaving the Rollout\n\n"
+        guard !spec.app.podTemplate else {
+            out += "With `app.podTemplate: true` the Rollout `\(app)` carries its own pod template and replaces your workload. To go back to a "
+            out += "Deployment, give it the image the Rollout runs, scale it up, wait until it is ready, then scale the Rollout to 0 and remove "
+            out += "it as in the commands below (the Deployment named `\(app)` here).\n\n"
+            return out + leaveCommands(deployment: app, rollout: rollout, namespace: namespace, patchScaleDown: false)
+        }
+        let deployment = spec.app.deployment.isEmpty ? app : spec.app.deployment
+        out += "The Rollout `\(app)` took over Deployment `\(deployment)` (`workloadRef`, `scaleDown: progressively`): as the Rollout's pods "
+        out += "came up, Argo Rollouts scaled the Deployment down to 0, and it keeps it there while the Rollout runs. The Deployment's pod "
+        out += "template stays the source of the pods (the image set in it is what the Rollout runs; a rollback above put the previous "
+        out += "image back there). When the migration is over (contract done, or the rollback finished and the previous version serves), or "
+        out += "to give up the Rollout after an abort, hand the pods back to the Deployment: stop the Rollout from scaling it down, scale it "
+        out += "up, wait until it is ready, then scale the Rollout to 0 and remove it. At no point are fewer pods ready than before.\n\n"
+        return out + leaveCommands(deployment: deployment, rollout: rollout, namespace: namespace, patchScaleDown: true)
+    }
+
+    private func leaveCommands(deployment: String, rollout: String, namespace: String, patchScaleDown: Bool) -> String {
+        let spec = plan.spec
+        var lines: [String] = []
+        if patchScaleDown {
+            lines.append("kubectl patch \(rollout) --namespace \(namespace) --type merge -p '{\"spec\":{\"workloadRef\":{\"scaleDown\":\"never\"}}}'")
+        } else {
+            lines.append("kubectl set image deployment/\(deployment) --namespace \(namespace) \(spec.app.name)=\"$(kubectl get \(rollout) --namespace \(namespace) -o jsonpath='{.spec.template.spec.containers[0].image}')\"")
+        }
+        lines += [
+            "kubectl scale deployment/\(deployment) --namespace \(namespace) --replicas \(spec.app.replicas)",
+            "kubectl rollout status deployment/\(deployment) --namespace \(namespace) --timeout 600s",
+            "kubectl scale \(rollout) --namespace \(namespace) --replicas 0",
+            "# then remove the Rollout with the rest of the migration's objects" + (spec.snapshot == nil ? ":" : " (the VolumeSnapshot stays):"),
+            "helm uninstall \(spec.name) --namespace \(namespace)",
+            "# or plain manifests",
+            "kubectl delete -k manifests/app/",
+            "# (Argo CD: set scaleDown to never in manifests/app/rollout.yaml first, so self-heal keeps it; then delete the Application)",
+        ]
+        return "```sh\n" + lines.joined(separator: "\n") + "\n```\n\n"
+    }
+
     private func featureFlagSection() -> String {
         let spec = plan.spec
         guard let key = spec.featureFlagKey else { return "" }
