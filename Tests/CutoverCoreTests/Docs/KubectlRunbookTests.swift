@@ -144,4 +144,28 @@ import Testing
             #expect(local.status == 0 && local.output.contains("scaleDown: never"), "\(local.output)")
         }
     }
+    /// The runbook's flag flip, run on the ConfigMap as generated: the go-template builds the merge
+    /// patch offline (`kubectl patch --local` with an empty patch), the patch applies locally, and the live file
+    /// then holds the state after verify (the flag on). Helm's later upgrades keep it on.
+    @Test func featureFlagFlipWorksAndUpgradesKeepIt() throws {
+        guard Self.kubectl != nil else { return }
+        let sandbox = TestPaths.temporaryFolder("flag-flip")
+        defer { try? FileManager.default.removeItem(at: sandbox) }
+        let root = sandbox.appendingPathComponent(try generate(podTemplate: false, into: sandbox))
+        let readme = try String(contentsOf: root.appendingPathComponent("README.md"), encoding: .utf8)
+        let flip = try #require(readme.split(separator: "\n").first { $0.hasPrefix("kubectl patch configmap billing-invoices-flags") }.map(String.init))
+        let template = try #require(flip.components(separatedBy: "-o go-template='").last?.components(separatedBy: "')\"").first)
+        let file = "manifests/app/configmap-flags.yaml"
+        let patch = try Self.run(["patch", "--local", "-f", file, "--type", "merge", "-p", "{}", "-o", "go-template=\(template)"], in: root)
+        #expect(patch.status == 0, "\(patch.output)")
+        let patched = try Self.run(["patch", "--local", "-f", file, "--type", "merge", "-p", patch.output, "-o", "jsonpath={.data.flags\\.goff\\.yaml}"], in: root)
+        let verify = try Self.run(["patch", "--local", "-f", file, "--type", "merge", "-p", "{}", "-o", "jsonpath={.data.flags\\.verify\\.goff\\.yaml}"], in: root)
+        #expect(patched.status == 0 && !verify.output.isEmpty && patched.output == verify.output, "\(patched.output)\nvs\n\(verify.output)")
+        #expect(verify.output.contains("variation: enabled"))
+        // Contract's upgrade renders the flag on; every rollback upgrade renders it off.
+        let helm = readme.split(separator: "\n").filter { $0.hasPrefix("helm upgrade ") }
+        #expect(helm.filter { $0.contains("phases.contract.enabled=true") }.allSatisfy { $0.contains("--set featureFlag.enabled=true") })
+        #expect(helm.filter { $0.contains("rollback.enabled=true") }.allSatisfy { $0.contains("--set featureFlag.enabled=false") })
+        #expect(readme.contains("Once this phase passed, turn the feature flag `invoices.due_dates` on"))
+    }
 }

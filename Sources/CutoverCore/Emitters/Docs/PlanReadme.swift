@@ -142,7 +142,15 @@ public struct PlanReadme {
             out += "\n"
         }
         out += commands(for: phase.phase, indices: indices)
+        if let key = plan.spec.featureFlagKey, phase.phase == SupportObjectsBuilder(plan.spec).flagOnFrom {
+            out += "Once this phase passed, turn the feature flag `\(key)` on: see [Feature flag](#feature-flag-\(Self.anchor(key))).\n\n"
+        }
         return out
+    }
+
+    /// GitHub's heading anchor for "Feature flag `key`": lower case, punctuation other than - and _ dropped.
+    static func anchor(_ key: String) -> String {
+        String(key.lowercased().filter { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" })
     }
 
     /// `StepFiles.paths` with the stems rendered once for the plan.
@@ -330,8 +338,11 @@ public struct PlanReadme {
         out += "Turn the new code path on once \(on.rawValue) passed (the live file takes the content of `flags.\(on.rawValue).goff.yaml`); "
         out += "the kubelet refreshes a mounted ConfigMap within about a minute, and the retriever reads it at its polling interval:\n\n```sh\n"
         out += copy("flags.\(on.rawValue).goff.yaml") + "\n# back off (before any rollback):\n" + copy("flags.rollback.goff.yaml") + "\n```\n\n"
-        out += "With Helm the ConfigMap is a chart object: each later `helm upgrade` puts the live file back to the chart's (off); "
-        out += "run the command again after it.\n\n"
+        out += "With Helm the chart renders the live file from the value `featureFlag.enabled`: the runbook's upgrades after \(on.rawValue) "
+        out += "(contract, purge) set it to true and every rollback upgrade to false, so no upgrade undoes the flip (turn it off with the "
+        out += "command above before a rollback, so the app leaves the new code path before its data goes). With Argo CD, self-heal "
+        out += "reverts a patch: commit the change instead (the content of `flags.\(on.rawValue).goff.yaml` as `flags.goff.yaml` in "
+        out += "`manifests/app/configmap-flags.yaml`).\n\n"
         return out
     }
 

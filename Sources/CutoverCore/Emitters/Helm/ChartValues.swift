@@ -33,6 +33,9 @@ public struct ChartValues: Sendable {
             if spec.strategy == .expandContract { snapshot.append(("image", .string(SnapshotBuilder.defaultImage, choices: nil))) }
             tree.append(("snapshot", .group(snapshot)))
         }
+        // The live flag file the chart renders: off until the runbook turns it on after verify. An
+        // upgrade re-renders the ConfigMap, so a flag flipped with kubectl alone would be turned off again.
+        if spec.featureFlagKey != nil { tree.append(("featureFlag", .group([("enabled", .bool(false))]))) }
         if spec.strategy == .blueGreen {
             tree.append(("switchover", .group([("to", .string("none", choices: ["none", "green", "blue"]))])))
         }

@@ -95,8 +95,12 @@ public enum PhaseCommands {
         let snapshotJobs = spec.snapshot == nil ? 0 : 1
         // A later upgrade turns exactly `on` on and every other phase off, and rollback off: with
         // `--reuse-values` after a rollback upgrade, the rollback hooks would run again.
+        // The feature flag's live file: on from contract (verify passed; the runbook flipped it with
+        // kubectl), off for complete and verify and for every rollback upgrade.
+        func flag(_ on: Bool) -> [String] { spec.featureFlagKey == nil ? [] : ["--set featureFlag.enabled=\(on)"] }
         func stage(_ on: Set<Phase>) -> String {
             let sets = switches.map { "--set phases.\(JobCatalog.valuesKey($0)).enabled=\(on.contains($0))" } + [resetRollback(spec)]
+                + flag(on.contains(.contract) || on.contains(.purge))
             return (["helm upgrade \(spec.name) ./chart --namespace \(namespace) --reuse-values"] + sets
                 + [helmTimeout(spec, jobs: count(on) + snapshotJobs)]).joined(separator: " ")
         }
@@ -105,10 +109,10 @@ public enum PhaseCommands {
         let upgrade = "helm upgrade \(spec.name) ./chart --namespace \(namespace) --reuse-values"
         // With its own pod template the chart reverts the image in the same upgrade; with workloadRef
         // the image lives in the user's Deployment, reverted right after the rollback hooks ran.
-        let rollbackLater = "\(upgrade) --set rollback.enabled=true " + (spec.app.podTemplate ? "--set app.image=\"$PREVIOUS_IMAGE\" " : "")
+        let rollbackLater = "\(upgrade) --set rollback.enabled=true " + flag(false).map { $0 + " " }.joined() + (spec.app.podTemplate ? "--set app.image=\"$PREVIOUS_IMAGE\" " : "")
             + helmTimeout(spec, jobs: count([.contract, .complete, .backfill], rollback: true) + snapshotJobs)
         let laterBack = spec.app.podTemplate ? [recordPodHash(spec), rollbackLater] : [rollbackLater] + revertImage(spec)
-        let rollbackExpand = "\(upgrade) --set rollback.enabled=true --set rollback.expand=true "
+        let rollbackExpand = "\(upgrade) --set rollback.enabled=true --set rollback.expand=true " + flag(false).map { $0 + " " }.joined()
             + helmTimeout(spec, jobs: count([.expand], rollback: true) + snapshotJobs)
         let app = spec.app.name
         let expandBack = ["# once the later phases are rolled back and the previous app version fully serves again:"]

@@ -143,7 +143,14 @@ public struct DeliveryLayout: Sendable {
             items.append(DeliveryItem(fileName: "prometheusrule.yaml", object: rule, ordering: .regular, folder: appFolder))
         }
         if let flags = support.flags(phases: plan.phases.map(\.phase)) {
-            items.append(DeliveryItem(fileName: "configmap-flags.yaml", object: flags, ordering: .regular, folder: appFolder))
+            // The chart renders the live file from `featureFlag.enabled`, which the runbook's upgrades after
+            // verify set (an upgrade would otherwise put the kubectl-flipped file back to off).
+            items.append(DeliveryItem(fileName: "configmap-flags.yaml", object: flags, ordering: .regular,
+                                      chartGuard: target == .chart ? "not .Values.featureFlag.enabled" : nil, folder: appFolder))
+            if target == .chart, let on = support.flags(phases: plan.phases.map(\.phase), liveOn: true) {
+                items.append(DeliveryItem(fileName: "configmap-flags-on.yaml", object: on, ordering: .regular,
+                                          chartGuard: ".Values.featureFlag.enabled", folder: appFolder, inManifests: false))
+            }
         }
 
         for unit in late {
