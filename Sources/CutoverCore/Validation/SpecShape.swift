@@ -183,7 +183,7 @@ public enum SpecShape {
                 Field("image", .text(.image), default: "per tool", "runner image"),
                 Field("lockTimeout", duration, default: "5s", "lock timeout set by every file"),
                 Field("statementTimeout", duration, default: "30m", "statement timeout set by every file"),
-                Field("deadline", duration, default: "30m", "activeDeadlineSeconds of each Job"),
+                Field("deadline", duration, default: "30m", "activeDeadlineSeconds of each Job, raised to statementTimeout + lockTimeout + 60s when shorter"),
                 Field("backoffLimit", .integer(min: 0, max: 10, rule: .count), default: "2", "Job retries (files are idempotent)"),
                 Field("resources", resourceAmounts, default: "requests 100m/128Mi, limits 500m/256Mi", "Job container resources"),
             ])), "the SQL runner"),

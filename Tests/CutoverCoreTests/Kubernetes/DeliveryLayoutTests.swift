@@ -126,7 +126,8 @@ import Testing
             #expect(container.volumeMounts.filter { $0.name.hasPrefix("secret-") }.allSatisfy { $0.readOnly })
             #expect(container.volumeMounts.contains { $0.mountPath == "/tmp" })
             #expect(!container.resources.requests.isEmpty && !container.resources.limits.isEmpty)
-            #expect(job.activeDeadlineSeconds == 1800)
+            // The fixture's deadline and statement timeout are both 30m: a statement and its lock wait fit, with a minute to spare.
+            #expect(job.activeDeadlineSeconds == blueGreen.runner.statementTimeout.seconds + blueGreen.runner.lockTimeout.seconds + 60)
         }
         let green = items.compactMap { $0.object as? ZalandoPostgresql }.first!
         #expect(green.metadata.name.hasPrefix(green.teamId + "-"))

@@ -93,7 +93,7 @@ public struct PlanReadme {
             out += "fully promoted, sync (or `kubectl apply -k`) `manifests/complete/` and then `manifests/verify/`, each an explicit step "
             out += "of its own like contract. Plain kubectl applies one folder per phase, "
             out += "in order, and waits for each. Helm's `--timeout` below covers every Job of the invocation up to its "
-            out += "`activeDeadlineSeconds` (\(PhaseCommands.jobDeadlineSeconds(spec))s, never shorter than `statement_timeout`).\n\n"
+            out += "`activeDeadlineSeconds` (\(PhaseCommands.jobDeadlineSeconds(spec))s, never shorter than `statement_timeout` plus `lock_timeout` and a minute, so the server ends a statement before Kubernetes kills its pod).\n\n"
         }
         out += "**A failed Job** keeps its pod and logs (`kubectl logs job/<name> --namespace \(namespace)`): only succeeded hooks are deleted. "
         out += "Every SQL file is idempotent and a backfill resumes where it stopped, so after fixing the cause run the same step again: "

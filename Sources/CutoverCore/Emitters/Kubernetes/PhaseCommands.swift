@@ -16,10 +16,11 @@ public enum PhaseCommands {
         public var rollback: [String]
     }
 
-    /// The Jobs' `activeDeadlineSeconds`: the runner's deadline, and never shorter than the
-    /// statement timeout, so the server ends a long statement before Kubernetes kills the pod.
+    /// The Jobs' `activeDeadlineSeconds` (`LoweringContext.jobDeadlineSeconds`): the runner's deadline,
+    /// and never shorter than a statement's timeout plus a lock wait and a margin, so the server ends a
+    /// long statement before Kubernetes kills the pod.
     public static func jobDeadlineSeconds(_ spec: MigrationSpec) -> Int {
-        max(1, spec.runner.deadline.seconds, spec.runner.statementTimeout.seconds)
+        LoweringContext.jobDeadlineSeconds(spec)
     }
 
     /// Helm's `--timeout` for an invocation whose hooks run `jobs` Jobs one after another: each may
@@ -149,9 +150,12 @@ public enum PhaseCommands {
     static func blueGreenHelm(_ phase: Phase, plan: MigrationPlan) -> Commands {
         let spec = plan.spec
         let namespace = spec.metadata.namespace
-        let install = "helm upgrade --install \(spec.name) ./chart --namespace \(namespace) \(helmTimeout(spec, jobs: 4))"
+        // Every blue-green Job may run in one invocation (the first stage's hooks run again on the later
+        // `--reuse-values` upgrades): an upper bound, since Helm stops at the first failed hook anyway.
+        let all = JobCatalog(plan).jobs.count
+        let install = "helm upgrade --install \(spec.name) ./chart --namespace \(namespace) \(helmTimeout(spec, jobs: all))"
         let upgrade = "helm upgrade \(spec.name) ./chart --namespace \(namespace) --reuse-values"
-        let timeout = helmTimeout(spec, jobs: 2)
+        let timeout = helmTimeout(spec, jobs: all)
         switch phase {
         case .preflight, .verify:
             return Commands(run: [install], rollback: [])
