@@ -95,6 +95,18 @@ public struct PlanReadme {
             out += "in order, and waits for each. Helm's `--timeout` below covers every Job of the invocation up to its "
             out += "`activeDeadlineSeconds` (\(PhaseCommands.jobDeadlineSeconds(spec))s, never shorter than `statement_timeout` plus `lock_timeout` and a minute, so the server ends a statement before Kubernetes kills its pod).\n\n"
         }
+        if spec.strategy == .expandContract, let snapshot = spec.snapshot {
+            let names = KubernetesNames(spec)
+            let builder = SnapshotBuilder(spec)
+            let claim = builder.primary.map { "`\($0.claimPrefix)<pod>`, the pod behind Service `\($0.service)` when the Job runs (a failover moves the primary)" }
+                ?? "`\(DatabaseTopology(spec).snapshotClaim)`"
+            out += "**Snapshot.** Before any DDL, Job `\(names.snapshotJob)` takes VolumeSnapshot `\(names.snapshot)` (class "
+            out += "`\(snapshot.volumeSnapshotClass)`) of the primary's claim \(claim), once per migration, and waits until it is "
+            out += "`readyToUse`; later upgrades, syncs and rollbacks find it and keep it, and nothing deletes it. It needs the "
+            out += "external-snapshotter CRDs and controller, a CSI driver for the class, and an image with `sh` and `kubectl` (chart value "
+            out += "`snapshot.image`, default `\(SnapshotBuilder.defaultImage)`; for `manifests/`, a kustomize `images:` entry). "
+            out += "Check it with `kubectl get volumesnapshot \(names.snapshot) --namespace \(namespace)`; delete it once you no longer need the way back.\n\n"
+        }
         out += "**A failed Job** keeps its pod and logs (`kubectl logs job/<name> --namespace \(namespace)`): only succeeded hooks are deleted. "
         out += "Every SQL file is idempotent and a backfill resumes where it stopped, so after fixing the cause run the same step again: "
         out += "with Helm, the same `helm upgrade` (the failed Job is deleted and created anew); with kubectl, `kubectl delete job <name> "
