@@ -2,8 +2,12 @@
 public enum Templates {
     public enum File: Sendable, CaseIterable {
         case initPostgreSQL, initMySQL
+        // The starters' base schemas, written beside a starter `cutover init -o` writes.
+        case initSchemaPostgreSQL, initSchemaMySQL
         // Runner scripts the migration Jobs run from the SQL ConfigMap.
         case runPsql, runMysql, runFlyway, runLiquibase, checksumPsql, checksumMysql
+        // The snapshot Job's script (kubectl, not SQL).
+        case takeSnapshot
         // Helm chart static files.
         case helmHelpers, helmIgnore, notesExpandContract, notesBlueGreen
 
@@ -11,12 +15,15 @@ public enum Templates {
             switch self {
             case .initPostgreSQL: return PackageResources.init_postgresql_yaml
             case .initMySQL: return PackageResources.init_mysql_yaml
+            case .initSchemaPostgreSQL: return PackageResources.init_schema_postgresql_sql
+            case .initSchemaMySQL: return PackageResources.init_schema_mysql_sql
             case .runPsql: return PackageResources.run_psql_sh
             case .runMysql: return PackageResources.run_mysql_sh
             case .runFlyway: return PackageResources.run_flyway_sh
             case .runLiquibase: return PackageResources.run_liquibase_sh
             case .checksumPsql: return PackageResources.checksum_psql_sh
             case .checksumMysql: return PackageResources.checksum_mysql_sh
+            case .takeSnapshot: return PackageResources.take_snapshot_sh
             case .helmHelpers: return PackageResources.helm_helpers_tpl
             case .helmIgnore: return PackageResources.helmignore_txt
             case .notesExpandContract: return PackageResources.notes_expand_contract_txt

@@ -5,7 +5,8 @@
 # fingerprint. With blue and green it compares them up to the highest key read from blue first,
 # retrying while replication catches up, and names the ranges that differ.
 set -eu
-export PGOPTIONS="-c TimeZone=UTC -c DateStyle=ISO,YMD -c IntervalStyle=postgres -c extra_float_digits=3 -c statement_timeout=15min"
+export PGOPTIONS="-c TimeZone=UTC -c DateStyle=ISO,YMD -c IntervalStyle=postgres -c extra_float_digits=3"
+PGOPTIONS="$PGOPTIONS -c statement_timeout=${STATEMENT_TIMEOUT:-15min}"  # the spec's, set by the Job
 RANGE="${CHECKSUM_RANGE:-10000}"
 ATTEMPTS="${CHECKSUM_ATTEMPTS:-5}"
 q() { # q SIDE SQL

@@ -127,7 +127,26 @@ public struct LoweringContext: Sendable {
     }
 
     /// The time budget of a backfill statement: the longer of the statement timeout and the Job deadline.
-    public var backfillBudget: Duration { max(spec.runner.statementTimeout, spec.runner.deadline) }
+    /// What a Job needs besides its statements' server-side time: the pod starting, the client
+    /// connecting, the session settings; so the server ends a statement before Kubernetes kills the pod.
+    public static let jobMarginSeconds = 60
+
+    /// The Jobs' `activeDeadlineSeconds`: the runner's deadline, and never less than one statement's
+    /// whole bound (statement_timeout, which on PostgreSQL includes its lock wait, plus a lock wait
+    /// before it, as MySQL's lock_wait_timeout is separate) and the margin.
+    public static func jobDeadlineSeconds(_ spec: MigrationSpec) -> Int {
+        max(1, spec.runner.deadline.seconds,
+            spec.runner.statementTimeout.seconds + spec.runner.lockTimeout.seconds + jobMarginSeconds)
+    }
+
+    /// The batched backfill loop is one statement: its statement_timeout is the Job's deadline less
+    /// the margin and a lock wait, never less than the statement timeout, so the server stops the loop
+    /// (committed batches stay, a re-run resumes) before Kubernetes kills the pod.
+    public var backfillBudget: Duration {
+        let runner = spec.runner
+        let seconds = Self.jobDeadlineSeconds(spec) - runner.lockTimeout.seconds - Self.jobMarginSeconds
+        return seconds > runner.statementTimeout.seconds ? Duration(milliseconds: seconds * 1000) : runner.statementTimeout
+    }
 
     public var postgresMajorVersion: Int {
         Int(spec.database.version.split(separator: ".").first ?? "") ?? 15

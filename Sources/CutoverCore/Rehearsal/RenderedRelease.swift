@@ -24,7 +24,8 @@ public struct RenderedRelease: Sendable {
             let name = metadata["name"] as? String ?? ""
             switch kind {
             case "Job":
-                if let job = RenderedJob(object) { jobs.append(job) }
+                // The snapshot Job talks to the cluster's API (VolumeSnapshots), which a local server has not.
+                if let job = RenderedJob(object), job.component != SnapshotBuilder.component { jobs.append(job) }
             case "ConfigMap":
                 var data: [String: String] = [:]
                 for (key, value) in object["data"] as? [String: Any] ?? [:] { data[key] = "\(value)" }

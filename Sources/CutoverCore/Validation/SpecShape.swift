@@ -185,7 +185,7 @@ public enum SpecShape {
                 Field("image", .text(.image), default: "per tool", "runner image"),
                 Field("lockTimeout", duration, default: "5s", "lock timeout set by every file"),
                 Field("statementTimeout", duration, default: "30m", "statement timeout set by every file"),
-                Field("deadline", duration, default: "30m", "activeDeadlineSeconds of each Job"),
+                Field("deadline", duration, default: "30m", "activeDeadlineSeconds of each Job, raised to statementTimeout + lockTimeout + 60s when shorter"),
                 Field("backoffLimit", .integer(min: 0, max: 10, rule: .count), default: "2", "Job retries (files are idempotent)"),
                 Field("resources", resourceAmounts, default: "requests 100m/128Mi, limits 500m/256Mi", "Job container resources"),
             ])), "the SQL runner"),
@@ -205,7 +205,7 @@ public enum SpecShape {
                     Field("maxErrorRatio", ratio, "abort when the app's error ratio exceeds this"),
                     Field("interval", duration, default: "1m", "how often to measure"),
                     Field("replicationLagQuery", .text(.plain), default: "blue-green: per engine exporter; expand-contract: none", "PromQL for replication lag in seconds; expand-contract watches lag only when this is given"),
-                    Field("errorRatioQuery", .text(.plain), default: "http_requests_total ratio", "PromQL for the error ratio; an empty result or NaN is Inconclusive (the Rollout pauses), never a pass"),
+                    Field("errorRatioQuery", .text(.plain), default: "http_requests_total ratio", "PromQL for the error ratio; `{{args.canary-hash}}` in it is the canary ReplicaSet's pod-template hash (the default measures the canary's pods, `pod=~\"<app>-{{args.canary-hash}}-.+\"`; the alert matches any hash); an empty result or NaN is Inconclusive (the Rollout pauses), never a pass"),
                 ])), "analysis"),
             ])), "canary rollout"),
             Field("featureFlag", .object(ObjectShape("featureFlag", "a go-feature-flag flag for the new code path", [

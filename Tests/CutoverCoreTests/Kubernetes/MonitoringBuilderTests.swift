@@ -16,6 +16,33 @@ import Testing
         }
     }
 
+    @Test func errorRatioMeasuresTheCanaryPodsOnly() throws {
+        let spec = KubernetesFixtures.spec(KubernetesFixtures.expandContractYAML)
+        let template = try #require(MonitoringBuilder(spec).analysisTemplate)
+        let metric = try #require(template.metrics.first { $0.name == "error-ratio" })
+        // The query sits in the metric: Argo substitutes args once, so it cannot come from another arg.
+        #expect(metric.query.contains("pod=~\"webapp-{{args.canary-hash}}-.+\""))
+        #expect(!metric.query.contains("service="))
+        #expect(template.requiredArgs == ["canary-hash"])
+        let templateYAML = ManifestYAML.document(template.node(), header: "")
+        #expect(templateYAML.contains("  args:\n  - name: canary-hash\n  - name: max-error-ratio\n"))
+        // The Rollout fills it from its newest ReplicaSet, the canary.
+        let rolloutYAML = ManifestYAML.document(RolloutBuilder(spec, image: "unused").rollout.node(), header: "")
+        #expect(rolloutYAML.contains("\n        args:\n        - name: canary-hash\n          valueFrom:\n            podTemplateHashValue: Latest\n"))
+        // The alert has no canary: it watches the whole service.
+        #expect(MonitoringBuilder(spec).errorRatioQuery.contains("service=\"webapp\""))
+
+        let custom = KubernetesFixtures.spec(KubernetesFixtures.expandContractYAML.replacingOccurrences(
+            of: "maxReplicationLagSeconds: 5", with: "maxReplicationLagSeconds: 5\n      errorRatioQuery: my_errors{pod=~\"webapp-{{args.canary-hash}}-.+\"}"))
+        #expect(try #require(MonitoringBuilder(custom).analysisTemplate).metrics.first { $0.name == "error-ratio" }?.query
+                == "my_errors{pod=~\"webapp-{{args.canary-hash}}-.+\"}")
+        #expect(MonitoringBuilder(custom).errorRatioQuery == "my_errors{pod=~\"webapp-[0-9a-z]+-.+\"}")
+        let plain = KubernetesFixtures.spec(KubernetesFixtures.expandContractYAML.replacingOccurrences(
+            of: "maxReplicationLagSeconds: 5", with: "maxReplicationLagSeconds: 5\n      errorRatioQuery: sum(my_errors)"))
+        #expect(try #require(MonitoringBuilder(plain).analysisTemplate).requiredArgs.isEmpty)
+        #expect(!ManifestYAML.document(RolloutBuilder(plain, image: "unused").rollout.node(), header: "").contains("canary-hash"))
+    }
+
     @Test func lagIsWatchedWhereTheStrategyNeedsIt() throws {
         let expandContract = KubernetesFixtures.spec(KubernetesFixtures.expandContractYAML)
         #expect(try #require(MonitoringBuilder(expandContract).analysisTemplate).metrics.map(\.name) == ["error-ratio"])

@@ -21,7 +21,8 @@ import Testing
     func pods(_ plan: MigrationPlan) -> (app: [KeyValue], jobs: [[KeyValue]]) {
         let items = DeliveryLayout(plan, for: .manifests).items
         let rollout = items.compactMap { $0.object as? Rollout }.first!
-        let jobs = items.compactMap { $0.object as? Job }.map(\.template.labels)
+        // The snapshot Job never talks to the database: its own policy lets it reach the API server only.
+        let jobs = items.compactMap { $0.object as? Job }.filter { $0.metadata.name != KubernetesNames(plan.spec).snapshotJob }.map(\.template.labels)
         // With workloadRef the app pods are the Deployment's, which the Rollout selects.
         return (rollout.template?.labels ?? rollout.selector, jobs)
     }
@@ -56,6 +57,23 @@ import Testing
         #expect(egress.egress![0].peers.allSatisfy { selects($0.podLabels, dbPod) })
         #expect(egress.egress![1].peers == [NetworkPolicyBuilder.dnsPeer])
         #expect(egress.policyTypes == ["Ingress", "Egress"])
+
+        if op == "zalando" {
+            // The operator's logical backup CronJob pods, and a clone or standby of this cluster.
+            for client in [[KeyValue("application", "spilo-logical-backup"), KeyValue("cluster-name", cluster), KeyValue("job-name", "logical-backup-\(cluster)-1")],
+                           [KeyValue("application", "spilo"), KeyValue("cluster-name", "\(cluster)-clone"), KeyValue("spilo-role", "master")]] {
+                #expect(policy.ingress!.contains { $0.ports.contains(NetworkPolicy.Port(spec.database.port)) && $0.peers.contains { selects($0.podLabels, client) } },
+                        "\(client)")
+            }
+            let backupOfAnother = [KeyValue("application", "spilo-logical-backup"), KeyValue("cluster-name", "other-db")]
+            #expect(!policy.ingress!.contains { $0.peers.contains { selects($0.podLabels, backupOfAnother) } })
+        }
+
+        // The snapshot Job is selected by its own policy, not the runner's, and not admitted to the database.
+        let snapshotPod = SnapshotBuilder(spec).job.template.labels
+        #expect(!selects(egress.podSelector, snapshotPod))
+        #expect(!policy.ingress!.contains { $0.peers.contains { selects($0.podLabels, snapshotPod) } })
+        #expect(selects(SnapshotBuilder(spec).networkPolicy.podSelector, snapshotPod))
     }
 
     /// Whoever reached the database before still does, each on the ports it needs.

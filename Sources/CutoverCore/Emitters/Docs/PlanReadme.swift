@@ -37,6 +37,7 @@ public struct PlanReadme {
         }
         out += versionSchemasSection()
         out += objectsSection()
+        out += leavingTheRolloutSection()
         out += networkSection()
         out += featureFlagSection()
         out += suppressionsSection()
@@ -93,7 +94,19 @@ public struct PlanReadme {
             out += "fully promoted, sync (or `kubectl apply -k`) `manifests/complete/` and then `manifests/verify/`, each an explicit step "
             out += "of its own like contract. Plain kubectl applies one folder per phase, "
             out += "in order, and waits for each. Helm's `--timeout` below covers every Job of the invocation up to its "
-            out += "`activeDeadlineSeconds` (\(PhaseCommands.jobDeadlineSeconds(spec))s, never shorter than `statement_timeout`).\n\n"
+            out += "`activeDeadlineSeconds` (\(PhaseCommands.jobDeadlineSeconds(spec))s, never shorter than `statement_timeout` plus `lock_timeout` and a minute, so the server ends a statement before Kubernetes kills its pod).\n\n"
+        }
+        if spec.strategy == .expandContract, let snapshot = spec.snapshot {
+            let names = KubernetesNames(spec)
+            let builder = SnapshotBuilder(spec)
+            let claim = builder.primary.map { "`\($0.claimPrefix)<pod>`, the pod behind Service `\($0.service)` when the Job runs (a failover moves the primary)" }
+                ?? "`\(DatabaseTopology(spec).snapshotClaim)`"
+            out += "**Snapshot.** Before any DDL, Job `\(names.snapshotJob)` takes VolumeSnapshot `\(names.snapshot)` (class "
+            out += "`\(snapshot.volumeSnapshotClass)`) of the primary's claim \(claim), once per migration, and waits until it is "
+            out += "`readyToUse`; later upgrades, syncs and rollbacks find it and keep it, and nothing deletes it. It needs the "
+            out += "external-snapshotter CRDs and controller, a CSI driver for the class, and an image with `sh` and `kubectl` (chart value "
+            out += "`snapshot.image`, default `\(SnapshotBuilder.defaultImage)`; for `manifests/`, a kustomize `images:` entry). "
+            out += "Check it with `kubectl get volumesnapshot \(names.snapshot) --namespace \(namespace)`; delete it once you no longer need the way back.\n\n"
         }
         out += "**A failed Job** keeps its pod and logs (`kubectl logs job/<name> --namespace \(namespace)`): only succeeded hooks are deleted. "
         out += "Every SQL file is idempotent and a backfill resumes where it stopped, so after fixing the cause run the same step again: "
@@ -143,6 +156,9 @@ public struct PlanReadme {
             out += keptRowsNote(indices)
         }
         out += commands(for: phase.phase, indices: indices)
+        if let key = plan.spec.featureFlagKey, phase.phase == SupportObjectsBuilder(plan.spec).flagOnFrom {
+            out += "Once this phase passed, turn the feature flag `\(key)` on: see [Feature flag](#feature-flag-\(Self.anchor(key))).\n\n"
+        }
         return out
     }
 
@@ -199,6 +215,11 @@ public struct PlanReadme {
         out += "The views belong to the Jobs' role and read the tables with its rights; an app that logs in as another role needs "
         out += "`GRANT USAGE ON SCHEMA` and the table privileges on the views. `app.versionSchemas: none` turns this off.\n\n"
         return out
+    }
+
+    /// GitHub's heading anchor for "Feature flag `key`": lower case, punctuation other than - and _ dropped.
+    static func anchor(_ key: String) -> String {
+        String(key.lowercased().filter { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" })
     }
 
     /// `StepFiles.paths` with the stems rendered once for the plan.
@@ -319,6 +340,52 @@ public struct PlanReadme {
     }
 
     /// How the app reads the flag file, and the command that turns the new code path on (or off).
+    /// The way back from the Rollout to the user's Deployment: with `scaleDown: progressively` the
+    /// Rollout scaled the Deployment to 0 as its own pods came up, and keeps it there while it is
+    /// Healthy; Argo Rollouts' order for leaving a `workloadRef` is Deployment up, ready, Rollout to 0.
+    /// `scaleDown: never` first, so the controller does not scale the Deployment down again meanwhile.
+    private func leavingTheRolloutSection() -> String {
+        let spec = plan.spec
+        let app = spec.app.name, namespace = spec.metadata.namespace
+        let rollout = "rollouts.argoproj.io/\(app)"
+        var out = "## Leaving the Rollout\n\n"
+        guard !spec.app.podTemplate else {
+            out += "With `app.podTemplate: true` the Rollout `\(app)` carries its own pod template and replaces your workload. To go back to a "
+            out += "Deployment, give it the image the Rollout runs, scale it up, wait until it is ready, then scale the Rollout to 0 and remove "
+            out += "it as in the commands below (the Deployment named `\(app)` here).\n\n"
+            return out + leaveCommands(deployment: app, rollout: rollout, namespace: namespace, patchScaleDown: false)
+        }
+        let deployment = spec.app.deployment.isEmpty ? app : spec.app.deployment
+        out += "The Rollout `\(app)` took over Deployment `\(deployment)` (`workloadRef`, `scaleDown: progressively`): as the Rollout's pods "
+        out += "came up, Argo Rollouts scaled the Deployment down to 0, and it keeps it there while the Rollout runs. The Deployment's pod "
+        out += "template stays the source of the pods (the image set in it is what the Rollout runs; a rollback above put the previous "
+        out += "image back there). When the migration is over (contract done, or the rollback finished and the previous version serves), or "
+        out += "to give up the Rollout after an abort, hand the pods back to the Deployment: stop the Rollout from scaling it down, scale it "
+        out += "up, wait until it is ready, then scale the Rollout to 0 and remove it. At no point are fewer pods ready than before.\n\n"
+        return out + leaveCommands(deployment: deployment, rollout: rollout, namespace: namespace, patchScaleDown: true)
+    }
+
+    private func leaveCommands(deployment: String, rollout: String, namespace: String, patchScaleDown: Bool) -> String {
+        let spec = plan.spec
+        var lines: [String] = []
+        if patchScaleDown {
+            lines.append("kubectl patch \(rollout) --namespace \(namespace) --type merge -p '{\"spec\":{\"workloadRef\":{\"scaleDown\":\"never\"}}}'")
+        } else {
+            lines.append("kubectl set image deployment/\(deployment) --namespace \(namespace) \(spec.app.name)=\"$(kubectl get \(rollout) --namespace \(namespace) -o jsonpath='{.spec.template.spec.containers[0].image}')\"")
+        }
+        lines += [
+            "kubectl scale deployment/\(deployment) --namespace \(namespace) --replicas \(spec.app.replicas)",
+            "kubectl rollout status deployment/\(deployment) --namespace \(namespace) --timeout 600s",
+            "kubectl scale \(rollout) --namespace \(namespace) --replicas 0",
+            "# then remove the Rollout with the rest of the migration's objects" + (spec.snapshot == nil ? ":" : " (the VolumeSnapshot stays):"),
+            "helm uninstall \(spec.name) --namespace \(namespace)",
+            "# or plain manifests",
+            "kubectl delete -k manifests/app/",
+            "# (Argo CD: set scaleDown to never in manifests/app/rollout.yaml first, so self-heal keeps it; then delete the Application)",
+        ]
+        return "```sh\n" + lines.joined(separator: "\n") + "\n```\n\n"
+    }
+
     private func featureFlagSection() -> String {
         let spec = plan.spec
         guard let key = spec.featureFlagKey else { return "" }
@@ -340,8 +407,11 @@ public struct PlanReadme {
         out += "Turn the new code path on once \(on.rawValue) passed (the live file takes the content of `flags.\(on.rawValue).goff.yaml`); "
         out += "the kubelet refreshes a mounted ConfigMap within about a minute, and the retriever reads it at its polling interval:\n\n```sh\n"
         out += copy("flags.\(on.rawValue).goff.yaml") + "\n# back off (before any rollback):\n" + copy("flags.rollback.goff.yaml") + "\n```\n\n"
-        out += "With Helm the ConfigMap is a chart object: each later `helm upgrade` puts the live file back to the chart's (off); "
-        out += "run the command again after it.\n\n"
+        out += "With Helm the chart renders the live file from the value `featureFlag.enabled`: the runbook's upgrades after \(on.rawValue) "
+        out += "(contract, purge) set it to true and every rollback upgrade to false, so no upgrade undoes the flip (turn it off with the "
+        out += "command above before a rollback, so the app leaves the new code path before its data goes). With Argo CD, self-heal "
+        out += "reverts a patch: commit the change instead (the content of `flags.\(on.rawValue).goff.yaml` as `flags.goff.yaml` in "
+        out += "`manifests/app/configmap-flags.yaml`).\n\n"
         return out
     }
 
@@ -354,7 +424,14 @@ public struct PlanReadme {
         out += "The database NetworkPolicy selects the database pods, so Kubernetes denies every ingress to them that it does not list. "
         out += "It admits these, each on the ports it needs; another client of the database (a reporting job, a second app) must be added "
         out += "to it (or its pods labelled like the app: `app.podSelector`) before the policy is applied. The migration Jobs may reach "
-        out += "only the database pods and the cluster DNS.\n\n"
+        out += "only the database pods and the cluster DNS"
+        out += plan.spec.strategy == .expandContract && plan.spec.snapshot != nil
+            ? "; the snapshot Job only the API server (TCP 443 and 6443) and the cluster DNS.\n\n" : ".\n\n"
+        if plan.spec.database.operator == .bitpoke {
+            out += "Bitpoke's `MysqlBackup` Jobs fetch the backup from a replica's sidecar (port 8080), and their pods carry only their "
+            out += "Job's own labels, so no selector can admit them: give their pods the app's labels (a pod template of the backup Job) "
+            out += "or add a rule for them before applying the policy, if you take such backups during the migration.\n\n"
+        }
         for (_, cluster) in topology.clusters {
             if topology.clusters.count > 1 { out += "Cluster `\(cluster)`:\n\n" }
             out += "| who | selected by | ports | why |\n|---|---|---|---|\n"
@@ -378,15 +455,25 @@ public struct PlanReadme {
             return "\(title) Job (\(job.component)): \(what)"
         }
         switch item.object.kind {
-        case "ServiceAccount": return "identity of the migration Jobs; no API token is mounted"
+        case "ServiceAccount":
+            if item.object.metadata.name == KubernetesNames(plan.spec).snapshotJob { return "identity of the snapshot Job, the only pod given an API token" }
+            return "identity of the migration Jobs; no API token is mounted"
+        case "Role": return "lets the snapshot Job get this migration's VolumeSnapshot, create it, and read the primary Service's Endpoints"
+        case "RoleBinding": return "binds that Role to the snapshot Job's ServiceAccount"
+        case "Job" where item.object.metadata.name == KubernetesNames(plan.spec).snapshotJob:
+            return "snapshot Job: takes the VolumeSnapshot `\(KubernetesNames(plan.spec).snapshot)` of the primary's volume once per migration and waits until it is readyToUse, before any DDL"
         case "ConfigMap":
             if item.object.metadata.name == VersionSchemaSelection.configMapName(plan.spec) {
                 return "each app version's search_path (its schema of views); the app's PGOPTIONS env references it (see App version schemas)"
             }
+            if item.object.metadata.name == KubernetesNames(plan.spec).snapshotJob { return "the snapshot Job's script and the VolumeSnapshot it creates" }
             guard item.isSQLConfigMap else { return "configuration the app or Jobs read (feature flags)" }
             guard let job = item.mountingJob else { return "the SQL files and runner scripts, mounted read-only into the Jobs" }
             return "the SQL files and runner scripts of Job `\(KubernetesNames(plan.spec).job(job.suffix))`, mounted read-only into it"
         case "NetworkPolicy":
+            if item.object.metadata.name == KubernetesNames(plan.spec).snapshotEgressPolicy {
+                return "limits the snapshot Job's egress to the API server (443, 6443) and DNS"
+            }
             return item.object.metadata.name.hasSuffix("egress")
                 ? "limits the migration Jobs' egress to the database port and DNS"
                 : "selects the database pods and admits the app, the Jobs, the cluster's own pods, the operator, poolers and the metrics scraper (see Network access)"

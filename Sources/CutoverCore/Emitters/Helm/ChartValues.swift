@@ -28,7 +28,14 @@ public struct ChartValues: Sendable {
             // reverts the app; `expand` then undoes expand once the previous version fully serves again.
             ("rollback", .group(spec.strategy == .blueGreen ? [("enabled", .bool(false))] : [("enabled", .bool(false)), ("expand", .bool(false))])),
         ]
-        if spec.snapshot != nil { tree.append(("snapshot", .group([("enabled", .bool(true))]))) }
+        if spec.snapshot != nil {
+            var snapshot: [(String, Value)] = [("enabled", .bool(true))]
+            if spec.strategy == .expandContract { snapshot.append(("image", .string(SnapshotBuilder.defaultImage, choices: nil))) }
+            tree.append(("snapshot", .group(snapshot)))
+        }
+        // The live flag file the chart renders: off until the runbook turns it on after verify. An
+        // upgrade re-renders the ConfigMap, so a flag flipped with kubectl alone would be turned off again.
+        if spec.featureFlagKey != nil { tree.append(("featureFlag", .group([("enabled", .bool(false))]))) }
         if spec.strategy == .blueGreen {
             tree.append(("switchover", .group([("to", .string("none", choices: ["none", "green", "blue"]))])))
         }

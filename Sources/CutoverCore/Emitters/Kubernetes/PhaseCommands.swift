@@ -16,10 +16,11 @@ public enum PhaseCommands {
         public var rollback: [String]
     }
 
-    /// The Jobs' `activeDeadlineSeconds`: the runner's deadline, and never shorter than the
-    /// statement timeout, so the server ends a long statement before Kubernetes kills the pod.
+    /// The Jobs' `activeDeadlineSeconds` (`LoweringContext.jobDeadlineSeconds`): the runner's deadline,
+    /// and never shorter than a statement's timeout plus a lock wait and a margin, so the server ends a
+    /// long statement before Kubernetes kills the pod.
     public static func jobDeadlineSeconds(_ spec: MigrationSpec) -> Int {
-        max(1, spec.runner.deadline.seconds, spec.runner.statementTimeout.seconds)
+        LoweringContext.jobDeadlineSeconds(spec)
     }
 
     /// Helm's `--timeout` for an invocation whose hooks run `jobs` Jobs one after another: each may
@@ -101,23 +102,29 @@ public enum PhaseCommands {
             jobs.filter { phases.contains($0.phase) && ($0.component == "rollback") == rollback }.count
         }
         let switches = JobCatalog(plan).switchablePhases.map(\.phase)
+        // The snapshot Job runs first on every upgrade (after the first it only checks the snapshot).
+        let snapshotJobs = spec.snapshot == nil ? 0 : 1
         // A later upgrade turns exactly `on` on and every other phase off, and rollback off: with
         // `--reuse-values` after a rollback upgrade, the rollback hooks would run again.
+        // The feature flag's live file: on from contract (verify passed; the runbook flipped it with
+        // kubectl), off for complete and verify and for every rollback upgrade.
+        func flag(_ on: Bool) -> [String] { spec.featureFlagKey == nil ? [] : ["--set featureFlag.enabled=\(on)"] }
         func stage(_ on: Set<Phase>) -> String {
             let sets = switches.map { "--set phases.\(JobCatalog.valuesKey($0)).enabled=\(on.contains($0))" } + [resetRollback(spec)]
+                + flag(on.contains(.contract) || on.contains(.purge))
             return (["helm upgrade \(spec.name) ./chart --namespace \(namespace) --reuse-values"] + sets
-                + [helmTimeout(spec, jobs: count(on))]).joined(separator: " ")
+                + [helmTimeout(spec, jobs: count(on) + snapshotJobs)]).joined(separator: " ")
         }
         let install = "helm upgrade --install \(spec.name) ./chart --namespace \(namespace) "
-            + helmTimeout(spec, jobs: count([.preflight, .expand, .backfill]))
+            + helmTimeout(spec, jobs: count([.preflight, .expand, .backfill]) + snapshotJobs)
         let upgrade = "helm upgrade \(spec.name) ./chart --namespace \(namespace) --reuse-values"
         // With its own pod template the chart reverts the image in the same upgrade; with workloadRef
         // the image lives in the user's Deployment, reverted right after the rollback hooks ran.
-        let rollbackLater = "\(upgrade) --set rollback.enabled=true " + (spec.app.podTemplate ? "--set app.image=\"$PREVIOUS_IMAGE\" " : "")
-            + helmTimeout(spec, jobs: count([.contract, .complete, .backfill], rollback: true))
+        let rollbackLater = "\(upgrade) --set rollback.enabled=true " + flag(false).map { $0 + " " }.joined() + (spec.app.podTemplate ? "--set app.image=\"$PREVIOUS_IMAGE\" " : "")
+            + helmTimeout(spec, jobs: count([.contract, .complete, .backfill], rollback: true) + snapshotJobs)
         let laterBack = spec.app.podTemplate ? [recordPodHash(spec), rollbackLater] : [rollbackLater] + revertImage(spec, versionSchemas: VersionSchemaSelection.schemas(plan) != nil)
-        let rollbackExpand = "\(upgrade) --set rollback.enabled=true --set rollback.expand=true "
-            + helmTimeout(spec, jobs: count([.expand], rollback: true))
+        let rollbackExpand = "\(upgrade) --set rollback.enabled=true --set rollback.expand=true " + flag(false).map { $0 + " " }.joined()
+            + helmTimeout(spec, jobs: count([.expand], rollback: true) + snapshotJobs)
         let app = spec.app.name
         let expandBack = ["# once the later phases are rolled back and the previous app version fully serves again:"]
             + promotionWaits(spec, after: "\"$OLD_POD_HASH\"") + [rollbackExpand]
@@ -153,9 +160,12 @@ public enum PhaseCommands {
     static func blueGreenHelm(_ phase: Phase, plan: MigrationPlan) -> Commands {
         let spec = plan.spec
         let namespace = spec.metadata.namespace
-        let install = "helm upgrade --install \(spec.name) ./chart --namespace \(namespace) \(helmTimeout(spec, jobs: 4))"
+        // Every blue-green Job may run in one invocation (the first stage's hooks run again on the later
+        // `--reuse-values` upgrades): an upper bound, since Helm stops at the first failed hook anyway.
+        let all = JobCatalog(plan).jobs.count
+        let install = "helm upgrade --install \(spec.name) ./chart --namespace \(namespace) \(helmTimeout(spec, jobs: all))"
         let upgrade = "helm upgrade \(spec.name) ./chart --namespace \(namespace) --reuse-values"
-        let timeout = helmTimeout(spec, jobs: 2)
+        let timeout = helmTimeout(spec, jobs: all)
         switch phase {
         case .preflight, .verify:
             return Commands(run: [install], rollback: [])
@@ -185,7 +195,10 @@ public enum PhaseCommands {
         func apply(_ folder: DeliveryFolder?) -> [String] {
             let held = jobs.filter { $0.folder == folder && (folder != nil || $0.phase == phase) }
             if folder != nil && held.isEmpty && folder != .app { return [] }
-            return ["kubectl apply -k \(folder?.path ?? "manifests/")"] + held.map { "wait_job \(names.job($0.suffix))" }
+            // The snapshot Job sits in the first forward folder; expand waits for it (readyToUse).
+            let snapshot = spec.strategy == .expandContract && spec.snapshot != nil && folder != nil
+                && folder == jobs.compactMap(\.folder).first { $0.inDefaultSync } ? ["wait_job \(names.snapshotJob)"] : []
+            return ["kubectl apply -k \(folder?.path ?? "manifests/")"] + snapshot + held.map { "wait_job \(names.job($0.suffix))" }
         }
         if spec.strategy == .blueGreen {
             let rollback = [DeliveryFolder.rollbackReplicate, .rollbackSchemaLoad].flatMap(apply)
@@ -200,8 +213,10 @@ public enum PhaseCommands {
         let app = spec.app.name
         let namespace = spec.metadata.namespace
         let revert = revertImage(spec, versionSchemas: VersionSchemaSelection.schemas(plan) != nil)
-        // One folder per rollback Job, each waited for before the next (kubectl ignores sync waves).
-        let laterBack = [DeliveryFolder.rollbackContract, .rollbackComplete, .rollbackBackfill].flatMap(apply)
+        // One folder per rollback Job, each waited for before the next (kubectl ignores sync waves); then
+        // the previous image, as the Helm rollback does: the downs of contract, complete and backfill
+        // ran while the new version still served, and expand's downs wait until the previous one serves.
+        let laterBack = [DeliveryFolder.rollbackContract, .rollbackComplete, .rollbackBackfill].flatMap(apply) + revert
         let expandBack = ["# once the later phases are rolled back and the previous app version fully serves again:"]
             + promotionWaits(spec, after: "\"$OLD_POD_HASH\"") + apply(.rollbackExpand)
         switch phase {
@@ -213,7 +228,7 @@ public enum PhaseCommands {
             return Commands(run: apply(.backfill), rollback: laterBack)
         case .rollout:
             return Commands(run: apply(.app) + startNewVersion(spec, versionSchemas: VersionSchemaSelection.schemas(plan) != nil),
-                            rollback: abort(spec) + laterBack + revert)
+                            rollback: abort(spec) + laterBack)
         case .complete:
             return Commands(run: apply(.complete), rollback: laterBack)
         case .verify:

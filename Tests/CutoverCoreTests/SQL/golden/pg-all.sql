@@ -204,7 +204,7 @@ ALTER TABLE "pricing" DROP CONSTRAINT IF EXISTS "pricing_plan_code_not_null";
 SET lock_timeout = '2s';
 SET statement_timeout = '15min';
 -- The whole batched loop runs as one statement: its budget is the Job's (committed batches stay; a re-run resumes).
-SET statement_timeout = '30min';
+SET statement_timeout = '1738s';
 -- Refill rows written while the column was nullable (the spec's down expression).
 -- Batched, resumable, idempotent: keyset over id up to the last key present when it starts
 -- (so it ends under continuous inserts), one COMMIT per batch (psql -f runs DO outside a transaction block).
@@ -794,7 +794,7 @@ DROP SCHEMA IF EXISTS "pg_all_ops_old";
 SET lock_timeout = '2s';
 SET statement_timeout = '15min';
 -- The whole batched loop runs as one statement: its budget is the Job's (committed batches stay; a re-run resumes).
-SET statement_timeout = '30min';
+SET statement_timeout = '1738s';
 -- Fill existing rows of pricing.billing_period.
 -- Batched, resumable, idempotent: keyset over id up to the last key present when it starts
 -- (so it ends under continuous inserts), one COMMIT per batch (psql -f runs DO outside a transaction block).
@@ -834,7 +834,7 @@ SET statement_timeout = '15min';
 SET lock_timeout = '2s';
 SET statement_timeout = '15min';
 -- The whole batched loop runs as one statement: its budget is the Job's (committed batches stay; a re-run resumes).
-SET statement_timeout = '30min';
+SET statement_timeout = '1738s';
 -- Fill existing rows of pricing.token.
 -- Batched, resumable, idempotent: keyset over id up to the last key present when it starts
 -- (so it ends under continuous inserts), one COMMIT per batch (psql -f runs DO outside a transaction block).
@@ -874,7 +874,7 @@ SET statement_timeout = '15min';
 SET lock_timeout = '2s';
 SET statement_timeout = '15min';
 -- The whole batched loop runs as one statement: its budget is the Job's (committed batches stay; a re-run resumes).
-SET statement_timeout = '30min';
+SET statement_timeout = '1738s';
 -- Copy interval_months into months for existing rows.
 -- Batched, resumable, idempotent: keyset over id up to the last key present when it starts
 -- (so it ends under continuous inserts), one COMMIT per batch (psql -f runs DO outside a transaction block).
@@ -914,7 +914,7 @@ SET statement_timeout = '15min';
 SET lock_timeout = '2s';
 SET statement_timeout = '15min';
 -- The whole batched loop runs as one statement: its budget is the Job's (committed batches stay; a re-run resumes).
-SET statement_timeout = '30min';
+SET statement_timeout = '1738s';
 -- Copy legacy into legacy_note for existing rows.
 -- Batched, resumable, idempotent: keyset over id up to the last key present when it starts
 -- (so it ends under continuous inserts), one COMMIT per batch (psql -f runs DO outside a transaction block).
@@ -954,7 +954,7 @@ SET statement_timeout = '15min';
 SET lock_timeout = '2s';
 SET statement_timeout = '15min';
 -- The whole batched loop runs as one statement: its budget is the Job's (committed batches stay; a re-run resumes).
-SET statement_timeout = '30min';
+SET statement_timeout = '1738s';
 -- Copy amount into the bigint column for existing rows.
 -- Batched, resumable, idempotent: keyset over id up to the last key present when it starts
 -- (so it ends under continuous inserts), one COMMIT per batch (psql -f runs DO outside a transaction block).
@@ -1016,7 +1016,7 @@ DROP INDEX CONCURRENTLY IF EXISTS "pricing_amount_idx_cutover_new";
 SET lock_timeout = '2s';
 SET statement_timeout = '15min';
 -- The whole batched loop runs as one statement: its budget is the Job's (committed batches stay; a re-run resumes).
-SET statement_timeout = '30min';
+SET statement_timeout = '1738s';
 -- Fill rows where pricing.remark is NULL (the spec's up expression).
 -- Batched, resumable, idempotent: keyset over id up to the last key present when it starts
 -- (so it ends under continuous inserts), one COMMIT per batch (psql -f runs DO outside a transaction block).
@@ -1056,7 +1056,7 @@ SET statement_timeout = '15min';
 SET lock_timeout = '2s';
 SET statement_timeout = '15min';
 -- The whole batched loop runs as one statement: its budget is the Job's (committed batches stay; a re-run resumes).
-SET statement_timeout = '30min';
+SET statement_timeout = '1738s';
 -- Copy started_at into the text column for existing rows.
 -- Batched, resumable, idempotent: keyset over id up to the last key present when it starts
 -- (so it ends under continuous inserts), one COMMIT per batch (psql -f runs DO outside a transaction block).
@@ -1911,7 +1911,7 @@ $fn$;
 CREATE OR REPLACE TRIGGER "_cutover_pricing_months_sync" BEFORE INSERT OR UPDATE ON "pricing"
 FOR EACH ROW EXECUTE FUNCTION "_cutover_pricing_months_sync"();
 -- The whole batched loop runs as one statement: its budget is the Job's (committed batches stay; a re-run resumes).
-SET statement_timeout = '30min';
+SET statement_timeout = '1738s';
 -- Re-sync rows written while the trigger was gone.
 -- Batched, resumable, idempotent: keyset over id up to the last key present when it starts
 -- (so it ends under continuous inserts), one COMMIT per batch (psql -f runs DO outside a transaction block).
@@ -2005,7 +2005,7 @@ $fn$;
 CREATE OR REPLACE TRIGGER "_cutover_pricing_legacy_note_sync" BEFORE INSERT OR UPDATE ON "pricing"
 FOR EACH ROW EXECUTE FUNCTION "_cutover_pricing_legacy_note_sync"();
 -- The whole batched loop runs as one statement: its budget is the Job's (committed batches stay; a re-run resumes).
-SET statement_timeout = '30min';
+SET statement_timeout = '1738s';
 -- Re-sync rows written while the trigger was gone.
 -- Batched, resumable, idempotent: keyset over id up to the last key present when it starts
 -- (so it ends under continuous inserts), one COMMIT per batch (psql -f runs DO outside a transaction block).
@@ -2160,7 +2160,7 @@ $fn$;
 CREATE OR REPLACE TRIGGER "_cutover_pricing_amount_new_sync" BEFORE INSERT OR UPDATE ON "pricing"
 FOR EACH ROW EXECUTE FUNCTION "_cutover_pricing_amount_new_sync"();
 -- The whole batched loop runs as one statement: its budget is the Job's (committed batches stay; a re-run resumes).
-SET statement_timeout = '30min';
+SET statement_timeout = '1738s';
 -- Copy back what was written after the swap (fails if a value no longer fits the old type).
 -- Batched, resumable, idempotent: keyset over id up to the last key present when it starts
 -- (so it ends under continuous inserts), one COMMIT per batch (psql -f runs DO outside a transaction block).
@@ -2334,7 +2334,7 @@ $fn$;
 CREATE OR REPLACE TRIGGER "_cutover_subscriptions_started_at_new_sync" BEFORE INSERT OR UPDATE ON "subscriptions"
 FOR EACH ROW EXECUTE FUNCTION "_cutover_subscriptions_started_at_new_sync"();
 -- The whole batched loop runs as one statement: its budget is the Job's (committed batches stay; a re-run resumes).
-SET statement_timeout = '30min';
+SET statement_timeout = '1738s';
 -- Copy back what was written after the swap (fails if a value no longer fits the old type).
 -- Batched, resumable, idempotent: keyset over id up to the last key present when it starts
 -- (so it ends under continuous inserts), one COMMIT per batch (psql -f runs DO outside a transaction block).

@@ -23,7 +23,7 @@ $fn$;
 CREATE OR REPLACE TRIGGER "_cutover_invoices_customer_id_sync" BEFORE INSERT OR UPDATE ON "invoices"
 FOR EACH ROW EXECUTE FUNCTION "_cutover_invoices_customer_id_sync"();
 -- The whole batched loop runs as one statement: its budget is the Job's (committed batches stay; a re-run resumes).
-SET statement_timeout = '30min';
+SET statement_timeout = '1737s';
 -- Re-sync rows written while the trigger was gone.
 -- Batched, resumable, idempotent: keyset over id up to the last key present when it starts
 -- (so it ends under continuous inserts), one COMMIT per batch (psql -f runs DO outside a transaction block).

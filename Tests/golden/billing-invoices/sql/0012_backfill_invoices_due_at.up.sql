@@ -3,7 +3,7 @@
 SET lock_timeout = '3s';
 SET statement_timeout = '20min';
 -- The whole batched loop runs as one statement: its budget is the Job's (committed batches stay; a re-run resumes).
-SET statement_timeout = '30min';
+SET statement_timeout = '1737s';
 -- Fill existing rows of invoices.due_at.
 -- Batched, resumable, idempotent: keyset over id up to the last key present when it starts
 -- (so it ends under continuous inserts), one COMMIT per batch (psql -f runs DO outside a transaction block).

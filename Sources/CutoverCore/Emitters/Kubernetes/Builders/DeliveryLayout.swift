@@ -29,10 +29,15 @@ public struct DeliveryLayout: Sendable {
     public static let runnerImageValue = "{{ .Values.runner.image }}"
     public static let clientImageValue = "{{ .Values.runner.clientImage }}"
     public static let appImageValue = "{{ .Values.app.image }}"
+    public static let snapshotImageValue = "{{ .Values.snapshot.image }}"
     /// The only strings of the chart that are Helm expressions; every other `{{` is escaped.
-    public static let helmExpressions: Set<String> = [runnerImageValue, clientImageValue, appImageValue]
+    public static let helmExpressions: Set<String> = [runnerImageValue, clientImageValue, appImageValue, snapshotImageValue]
 
     var spec: MigrationSpec { plan.spec }
+
+    /// The snapshot Job runs before preflight (-10) and expand (-5), after the support objects (-20).
+    public static let snapshotOrdering = HookOrdering(.pre, -15)
+    public static let snapshotGuard = ".Values.snapshot.enabled"
 
     /// The SQL ConfigMaps of one Job: the runner scripts and the files the Job names, in `RunnerFiles`
     /// order, in one ConfigMap `<job>-sql`, or, past `configMapDataLimit`, in `<job>-sql-1`,
@@ -82,16 +87,28 @@ public struct DeliveryLayout: Sendable {
             items.append(DeliveryItem(fileName: file, object: policy, ordering: .regular, folder: firstFolder))
         }
 
-        if let snapshot = support.snapshot {
-            let ordering = HookOrdering(.pre, -15, keepAfterSuccess: true)
-            items.append(DeliveryItem(fileName: "volumesnapshot.yaml", object: snapshot, ordering: ordering,
-                                      chartGuard: ".Values.snapshot.enabled", inManifests: blueGreen))
-            if !blueGreen {
-                // Plain manifests: taken before each destructive folder is applied.
-                for folder in [DeliveryFolder.contract, .purge] where jobs.contains(where: { $0.folder == folder }) {
-                    items.append(DeliveryItem(fileName: "volumesnapshot.yaml", object: snapshot, ordering: ordering, folder: folder, inChart: false))
-                }
+        if blueGreen, let snapshot = support.snapshot {
+            items.append(DeliveryItem(fileName: "volumesnapshot.yaml", object: snapshot, ordering: HookOrdering(.pre, -15, keepAfterSuccess: true),
+                                      chartGuard: ".Values.snapshot.enabled"))
+        }
+        if !blueGreen && spec.snapshot != nil {
+            // Taken once per migration by a Job of its own, before preflight (see SnapshotBuilder).
+            let snapshot = SnapshotBuilder(spec, image: target == .chart ? Self.snapshotImageValue : SnapshotBuilder.defaultImage)
+            let guardValue = Self.snapshotGuard
+            items.append(DeliveryItem(fileName: "serviceaccount-snapshot.yaml", object: snapshot.serviceAccount, ordering: .supportObjects,
+                                      chartGuard: guardValue, folder: firstFolder))
+            items.append(DeliveryItem(fileName: "role-snapshot.yaml", object: snapshot.role, ordering: .supportObjects,
+                                      chartGuard: guardValue, folder: firstFolder))
+            items.append(DeliveryItem(fileName: "rolebinding-snapshot.yaml", object: snapshot.roleBinding, ordering: .supportObjects,
+                                      chartGuard: guardValue, folder: firstFolder))
+            items.append(DeliveryItem(fileName: "networkpolicy-snapshot-egress.yaml", object: snapshot.networkPolicy, ordering: .supportObjects,
+                                      chartGuard: guardValue, folder: firstFolder))
+            if let configMap = snapshot.configMap {
+                items.append(DeliveryItem(fileName: "configmap-snapshot.yaml", object: configMap, ordering: .supportObjects,
+                                          chartGuard: guardValue, folder: firstFolder))
             }
+            items.append(DeliveryItem(fileName: "job-snapshot.yaml", object: snapshot.job, ordering: Self.snapshotOrdering,
+                                      chartGuard: guardValue, folder: firstFolder))
         }
 
         // Each Job follows its SQL ConfigMaps, which share its switch and folder.
@@ -137,7 +154,14 @@ public struct DeliveryLayout: Sendable {
             items.append(DeliveryItem(fileName: "configmap-version-schemas.yaml", object: configMap, ordering: .regular, folder: appFolder))
         }
         if let flags = support.flags(phases: plan.phases.map(\.phase)) {
-            items.append(DeliveryItem(fileName: "configmap-flags.yaml", object: flags, ordering: .regular, folder: appFolder))
+            // The chart renders the live file from `featureFlag.enabled`, which the runbook's upgrades after
+            // verify set (an upgrade would otherwise put the kubectl-flipped file back to off).
+            items.append(DeliveryItem(fileName: "configmap-flags.yaml", object: flags, ordering: .regular,
+                                      chartGuard: target == .chart ? "not .Values.featureFlag.enabled" : nil, folder: appFolder))
+            if target == .chart, let on = support.flags(phases: plan.phases.map(\.phase), liveOn: true) {
+                items.append(DeliveryItem(fileName: "configmap-flags-on.yaml", object: on, ordering: .regular,
+                                          chartGuard: ".Values.featureFlag.enabled", folder: appFolder, inManifests: false))
+            }
         }
 
         for unit in late {

@@ -27,11 +27,14 @@ public struct KubernetesNames: Sendable {
     public var prometheusRule: String { migration }
     public var flagsConfigMap: String { derived("flags") }
     public var snapshot: String { derived("snapshot") }
+    /// The Job that takes the snapshot, with its ServiceAccount, Role, RoleBinding and ConfigMap.
+    public var snapshotJob: String { derived("snapshot") }
+    public var snapshotEgressPolicy: String { derived("snapshot-egress") }
     public func job(_ suffix: String) -> String { derived(suffix) }
 
     /// The suffixes of every derived name, for the length test.
     public static let suffixes: [String] = {
-        var out = ["runner", "runner-egress", "db-ingress", "db-blue-ingress", "db-green-ingress", "analysis", "flags", "snapshot"]
+        var out = ["runner", "runner-egress", "db-ingress", "db-blue-ingress", "db-green-ingress", "analysis", "flags", "snapshot", "snapshot-egress"]
         out += JobCatalog.allJobSuffixes
         return out
     }()

@@ -4,10 +4,17 @@
 /// `len(result) > 0 && result[0] > max`, so an empty result or NaN (no traffic) is Inconclusive and
 /// the Rollout pauses for a human (Argo Rollouts' documented behaviour with both conditions set).
 ///
-/// Queries (each overridable by `rollout.analysis.replicationLagQuery` / `errorRatioQuery`, and at
-/// deploy time through the AnalysisTemplate args of the same names):
+/// Queries (each overridable by `rollout.analysis.replicationLagQuery` / `errorRatioQuery`; the lag
+/// query also at deploy time through the AnalysisTemplate arg of that name):
 /// - error ratio: the app's `http_requests_total` 5xx rate over all requests; 0 when there is traffic
 ///   but no 5xx series, empty (Inconclusive) when the app's metric is missing, never `or vector(0)`.
+///   The analysis measures the canary's pods only (the whole service would dilute a failing canary
+///   at 10 % weight under the stable pods' traffic): the Rollout passes the newest ReplicaSet's
+///   pod-template hash as `canary-hash`, and a Rollout's ReplicaSet and pods are named
+///   `<rollout>-<hash>-…`, so the `pod` label every scrape config keeps selects them without relabelling
+///   pod labels into the series. The query sits in the metric itself, not in an arg: Argo Rollouts
+///   substitutes args once, so `{{args.canary-hash}}` inside an arg's value would stay literal.
+///   The PrometheusRule keeps the whole service (an alert has no canary).
 /// - replication lag: the lag the strategy depends on. Blue-green waits on replication before the
 ///   switch, so it watches it by default. Expand-contract depends on no replication lag, and the
 ///   exporters' standby lag (`pg_replication_lag_seconds`) grows on an idle database: it is watched
@@ -33,9 +40,22 @@ public struct MonitoringBuilder: Sendable {
         }
     }
 
+    /// The analysis arg that carries the canary ReplicaSet's pod-template hash.
+    public static let canaryHashArg = "canary-hash"
+
+    /// The whole service's error ratio, for the alert. A given query's canary hash matches any hash here.
     public var errorRatioQuery: String {
+        if let query = analysis?.errorRatioQuery { return query.replacingOccurrences(of: "{{args.\(Self.canaryHashArg)}}", with: "[0-9a-z]+") }
+        return Self.errorRatio(selector: "namespace=\"\(spec.metadata.namespace)\", service=\"\(spec.app.name)\"")
+    }
+
+    /// The canary pods' error ratio, for the analysis.
+    public var canaryErrorRatioQuery: String {
         if let query = analysis?.errorRatioQuery { return query }
-        let selector = "namespace=\"\(spec.metadata.namespace)\", service=\"\(spec.app.name)\""
+        return Self.errorRatio(selector: "namespace=\"\(spec.metadata.namespace)\", pod=~\"\(spec.app.name)-{{args.\(Self.canaryHashArg)}}-.+\"")
+    }
+
+    static func errorRatio(selector: String) -> String {
         // No 5xx series at all means no errors, but only while there is traffic: `0 * total` keeps
         // the result empty (Inconclusive) when the app's metric is missing.
         return """
@@ -50,6 +70,7 @@ public struct MonitoringBuilder: Sendable {
     public var analysisTemplate: AnalysisTemplate? {
         guard let analysis, analysis.maxReplicationLagSeconds != nil || analysis.maxErrorRatio != nil else { return nil }
         var args: [KeyValue] = []
+        var requiredArgs: [String] = []
         var metrics: [AnalysisTemplate.Metric] = []
         let interval = analysis.interval.text
         if let lag = watchedLag {
@@ -59,14 +80,16 @@ public struct MonitoringBuilder: Sendable {
                                  prometheusAddress: analysis.prometheus, query: "{{args.replication-lag-query}}"))
         }
         if let ratio = analysis.maxErrorRatio {
-            args += [KeyValue("max-error-ratio", ManifestYAML.number(ratio)), KeyValue("error-ratio-query", errorRatioQuery)]
+            args += [KeyValue("max-error-ratio", ManifestYAML.number(ratio))]
+            let query = canaryErrorRatioQuery
+            if query.contains("{{args.\(Self.canaryHashArg)}}") { requiredArgs.append(Self.canaryHashArg) }
             metrics.append(.init(name: "error-ratio", interval: interval,
                                  successCondition: Self.success("max-error-ratio"), failureCondition: Self.failure("max-error-ratio"),
-                                 prometheusAddress: analysis.prometheus, query: "{{args.error-ratio-query}}"))
+                                 prometheusAddress: analysis.prometheus, query: query))
         }
         return AnalysisTemplate(
             metadata: MigrationLabels(spec).metadata(name: KubernetesNames(spec).analysisTemplate, component: "analysis"),
-            args: args, metrics: metrics)
+            args: args, requiredArgs: requiredArgs, metrics: metrics)
     }
 
     static func success(_ arg: String) -> String { "len(result) > 0 && result[0] <= {{args.\(arg)}}" }

@@ -7,7 +7,9 @@
 ///   on Bitpoke MySQL 3306, the sidecar's clone/backup ports 3307, 8080 and 8088);
 /// - the operator, from any namespace (Zalando `postgres-operator`: 5432 and 8008; Bitpoke
 ///   `mysql-operator` with its orchestrator: 3306 and the sidecar ports);
-/// - Zalando's connection poolers (`application: db-connection-pooler`) on 5432;
+/// - Zalando's connection poolers (`application: db-connection-pooler`), its logical backup
+///   CronJob's pods (`application: spilo-logical-backup`, `cluster-name`), and Spilo pods of other
+///   clusters (clones and standbys of this one), on 5432;
 /// - the metrics scraper (Prometheus pods, any namespace) on the exporter ports (Zalando: Patroni
 ///   8008 and postgres_exporter 9187; Bitpoke: 9125), so the analysis has data;
 /// - in blue-green, the other cluster on the database port.
@@ -64,6 +66,16 @@ public struct NetworkPolicyBuilder: Sendable {
                                  ports: [port, 8008], why: "it manages roles and databases over SQL and the cluster through Patroni's REST API"))
             out.append(Admission(who: "Zalando connection poolers", peers: [NetworkPolicy.Peer(podLabels: [KeyValue("application", "db-connection-pooler")])],
                                  ports: [port], why: "apps that connect through the pooler reach the database through it"))
+            // The operator's logical backup CronJob labels its pods with the cluster name label merged
+            // with `application: spilo-logical-backup` (pkg/cluster/k8sres.go, generateLogicalBackupJob).
+            out.append(Admission(who: "Zalando logical backups (the operator's CronJob)",
+                                 peers: [NetworkPolicy.Peer(podLabels: [KeyValue("application", "spilo-logical-backup"), KeyValue("cluster-name", cluster)])],
+                                 ports: [port], why: "pg_dumpall of this cluster on the backup schedule (`enableLogicalBackup`)"))
+            // A clone (`clone.cluster`) or standby of this cluster in the namespace streams its base
+            // backup and WAL from these pods: Spilo pods of any cluster.
+            out.append(Admission(who: "Spilo pods of other clusters (clones, standbys)",
+                                 peers: [NetworkPolicy.Peer(podLabels: [KeyValue("application", "spilo")])],
+                                 ports: [port], why: "a clone or standby cluster takes its base backup and WAL from this one over replication"))
             out.append(Admission(who: "Prometheus (any namespace)", peers: [Self.anywhere([KeyValue("app.kubernetes.io/name", "prometheus")])],
                                  ports: [8008, 9187], why: "Patroni's and postgres_exporter's metrics, which the analysis and alerts read"))
         case .bitpoke:

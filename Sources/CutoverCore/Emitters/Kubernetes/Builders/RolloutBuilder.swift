@@ -15,6 +15,9 @@ public struct RolloutBuilder: Sendable {
     public var rollout: Rollout {
         let app = spec.app
         let labels = MigrationLabels(spec)
+        let monitoring = MonitoringBuilder(spec)
+        let hashArgs = monitoring.analysisTemplate?.requiredArgs.contains(MonitoringBuilder.canaryHashArg) == true
+            ? [KeyValue(MonitoringBuilder.canaryHashArg, "Latest")] : []
         let steps: [Rollout.Step] = (spec.rollout?.steps ?? []).map {
             switch $0.value {
             case .setWeight(let weight): return .setWeight(weight)
@@ -24,14 +27,16 @@ public struct RolloutBuilder: Sendable {
         if !app.podTemplate {
             // Selects the Deployment's pods: the labels the user gives, else the app name label.
             let selector = app.podSelector.map { $0.map { KeyValue($0.key, $0.value) } } ?? labels.appSelector
-            return Rollout(
+            var rollout = Rollout(
                 metadata: labels.metadata(name: app.name, component: "app", labelName: app.name),
                 replicas: app.replicas,
                 selector: selector,
-                analysisTemplate: MonitoringBuilder(spec).analysisTemplate == nil ? nil : KubernetesNames(spec).analysisTemplate,
+                analysisTemplate: monitoring.analysisTemplate == nil ? nil : KubernetesNames(spec).analysisTemplate,
                 steps: steps,
                 template: nil,
                 workloadRef: app.deployment.isEmpty ? app.name : app.deployment)
+            rollout.podTemplateHashArgs = hashArgs
+            return rollout
         }
         let container = Container(
             name: app.name,
@@ -46,12 +51,14 @@ public struct RolloutBuilder: Sendable {
             securityContext: PodSecurityContext(runAsUser: app.runAsUser, runAsGroup: app.runAsGroup, fsGroup: app.runAsGroup),
             containers: [container],
             volumes: [Volume(name: "tmp", source: .emptyDir(sizeLimit: "64Mi"))])
-        return Rollout(
+        var rollout = Rollout(
             metadata: labels.metadata(name: app.name, component: "app", labelName: app.name),
             replicas: app.replicas,
             selector: labels.appSelector,
-            analysisTemplate: MonitoringBuilder(spec).analysisTemplate == nil ? nil : KubernetesNames(spec).analysisTemplate,
+            analysisTemplate: monitoring.analysisTemplate == nil ? nil : KubernetesNames(spec).analysisTemplate,
             steps: steps,
             template: PodTemplate(labels: labels.labels(component: "app", name: app.name), spec: pod))
+        rollout.podTemplateHashArgs = hashArgs
+        return rollout
     }
 }

@@ -31,7 +31,7 @@ public struct SupportObjectsBuilder: Sendable {
     /// A ConfigMap of go-feature-flag files for `featureFlag.key`: `flags.goff.yaml` is the live file
     /// (the flag off until verify passed), `flags.<phase>.goff.yaml` the state after each phase, and
     /// `flags.rollback.goff.yaml` the state for the way back. Copy one over the live file to change it.
-    public func flags(phases: [Phase]) -> ConfigMap? {
+    public func flags(phases: [Phase], liveOn: Bool = false) -> ConfigMap? {
         guard let key = spec.featureFlagKey else { return nil }
         func file(_ on: Bool, _ note: String) -> String {
             let node = ManifestYAML.mapping([(key, ManifestYAML.mapping([
@@ -41,7 +41,9 @@ public struct SupportObjectsBuilder: Sendable {
             ]))])
             return ManifestYAML.document(node, header: "")
         }
-        var data = [KeyValue("flags.goff.yaml", file(false, "live state; the new code paths stay off until \(flagOnFrom.rawValue) passed"))]
+        var data = [KeyValue("flags.goff.yaml", liveOn
+            ? file(true, "live state; the new code paths on (\(flagOnFrom.rawValue) passed)")
+            : file(false, "live state; the new code paths stay off until \(flagOnFrom.rawValue) passed"))]
         for phase in phases {
             let on = phase >= flagOnFrom
             data.append(KeyValue("flags.\(phase.rawValue).goff.yaml", file(on, "state after phase \(phase.rawValue)")))

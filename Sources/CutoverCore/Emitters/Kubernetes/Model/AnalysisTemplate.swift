@@ -42,18 +42,24 @@ public struct AnalysisTemplate: KubernetesObject, Equatable {
     public var apiVersion: String { "argoproj.io/v1alpha1" }
     public var kind: String { "AnalysisTemplate" }
     public var metadata: ObjectMeta
+    /// Arguments with a default value; the Rollout may override any of them.
     public var args: [KeyValue]
+    /// Arguments without a value, which the Rollout must supply (the canary's pod-template hash).
+    public var requiredArgs: [String]
     public var metrics: [Metric]
 
-    public init(metadata: ObjectMeta, args: [KeyValue], metrics: [Metric]) {
+    public init(metadata: ObjectMeta, args: [KeyValue], requiredArgs: [String] = [], metrics: [Metric]) {
         self.metadata = metadata
         self.args = args
+        self.requiredArgs = requiredArgs
         self.metrics = metrics
     }
 
     public func bodyFields() -> [(String, Node?)] {
         [("spec", ManifestYAML.mapping([
-            ("args", args.isEmpty ? nil : ManifestYAML.sequence(args.map {
+            ("args", args.isEmpty && requiredArgs.isEmpty ? nil : ManifestYAML.sequence(requiredArgs.map {
+                ManifestYAML.mapping([("name", ManifestYAML.string($0))])
+            } + args.map {
                 // An arg's value must be a string, even when it reads as a number: ManifestYAML quotes '0.001'.
                 ManifestYAML.mapping([("name", ManifestYAML.string($0.key)), ("value", ManifestYAML.string($0.value))])
             })),

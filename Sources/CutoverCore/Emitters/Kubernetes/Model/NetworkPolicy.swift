@@ -45,7 +45,8 @@ public struct NetworkPolicy: KubernetesObject, Equatable {
 
         func node(peerKey: String) -> Node {
             ManifestYAML.mapping([
-                (peerKey, ManifestYAML.sequence(peers.map { $0.node() })),
+                // No peers: every destination (or source) on these ports.
+                (peerKey, peers.isEmpty ? nil : ManifestYAML.sequence(peers.map { $0.node() })),
                 ("ports", ManifestYAML.sequence(ports.map { $0.node() })),
             ])
         }

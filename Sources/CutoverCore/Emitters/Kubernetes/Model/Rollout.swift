@@ -14,6 +14,8 @@ public struct Rollout: KubernetesObject, Equatable {
     public var replicas: Int
     public var selector: [KeyValue]
     public var analysisTemplate: String?
+    /// Analysis args filled from the Rollout's ReplicaSets: arg name → `Latest` (the canary) or `Stable`.
+    public var podTemplateHashArgs: [KeyValue] = []
     public var steps: [Step]
     /// The pod template, when the Rollout carries its own; nil with `workloadRef`.
     public var template: PodTemplate?
@@ -41,7 +43,15 @@ public struct Rollout: KubernetesObject, Equatable {
         }
         let canary = ManifestYAML.mapping([
             ("analysis", analysisTemplate.map {
-                ManifestYAML.mapping([("templates", ManifestYAML.sequence([ManifestYAML.mapping([("templateName", ManifestYAML.string($0))])]))])
+                ManifestYAML.mapping([
+                    ("templates", ManifestYAML.sequence([ManifestYAML.mapping([("templateName", ManifestYAML.string($0))])])),
+                    ("args", podTemplateHashArgs.isEmpty ? nil : ManifestYAML.sequence(podTemplateHashArgs.map {
+                        ManifestYAML.mapping([
+                            ("name", ManifestYAML.string($0.key)),
+                            ("valueFrom", ManifestYAML.mapping([("podTemplateHashValue", ManifestYAML.string($0.value))])),
+                        ])
+                    })),
+                ])
             }),
             ("steps", steps.isEmpty ? nil : ManifestYAML.sequence(steps)),
         ])

@@ -10,6 +10,9 @@ public struct Volume: Sendable, Equatable {
         case emptyDir(sizeLimit: String)
         /// Several ConfigMaps whose keys appear as files of one directory.
         case projected(configMaps: [String])
+        /// What the kubelet mounts for `automountServiceAccountToken`, written out so only the pod that
+        /// talks to the API server carries a token: a short-lived token, the cluster CA, the namespace.
+        case serviceAccountToken(expirationSeconds: Int)
     }
 
     /// 0o440 written in decimal: yamllint rejects the implicit octal `0440`.
@@ -43,6 +46,24 @@ public struct Volume: Sendable, Equatable {
                 ("sources", ManifestYAML.sequence(configMaps.map {
                     ManifestYAML.mapping([("configMap", ManifestYAML.mapping([("name", ManifestYAML.string($0))]))])
                 })),
+            ]))
+        case .serviceAccountToken(let expirationSeconds):
+            source = ("projected", ManifestYAML.mapping([
+                ("sources", ManifestYAML.sequence([
+                    ManifestYAML.mapping([("serviceAccountToken", ManifestYAML.mapping([
+                        ("path", ManifestYAML.string("token")), ("expirationSeconds", ManifestYAML.int(expirationSeconds)),
+                    ]))]),
+                    ManifestYAML.mapping([("configMap", ManifestYAML.mapping([
+                        ("name", ManifestYAML.string("kube-root-ca.crt")),
+                        ("items", ManifestYAML.sequence([ManifestYAML.mapping([("key", ManifestYAML.string("ca.crt")), ("path", ManifestYAML.string("ca.crt"))])])),
+                    ]))]),
+                    ManifestYAML.mapping([("downwardAPI", ManifestYAML.mapping([
+                        ("items", ManifestYAML.sequence([ManifestYAML.mapping([
+                            ("path", ManifestYAML.string("namespace")),
+                            ("fieldRef", ManifestYAML.mapping([("apiVersion", ManifestYAML.string("v1")), ("fieldPath", ManifestYAML.string("metadata.namespace"))])),
+                        ])])),
+                    ]))]),
+                ])),
             ]))
         }
         return ManifestYAML.mapping([("name", ManifestYAML.string(name)), source])
