@@ -110,6 +110,29 @@ import Testing
                         let image = try #require(words.last?.split(separator: "=", maxSplits: 1).last)
                         #expect(local.status == 0 && local.output.contains("image: \(image)"), "\(line): \(local.output)")
                         reverted += 1
+                    } else if line.hasPrefix("kubectl patch deployment/invoicing --namespace billing -p '") {
+                        // With version schemas the revert changes the image and the PGOPTIONS env in one patch.
+                        let deployment = """
+                            apiVersion: apps/v1
+                            kind: Deployment
+                            metadata: {name: invoicing, namespace: billing}
+                            spec:
+                              selector: {matchLabels: {app.kubernetes.io/name: invoicing}}
+                              template:
+                                metadata: {labels: {app.kubernetes.io/name: invoicing}}
+                                spec: {containers: [{name: invoicing, image: registry.example/placeholder:0}]}
+                            """
+                        try deployment.write(to: sandbox.appendingPathComponent("deployment.yaml"), atomically: true, encoding: .utf8)
+                        let patch = try #require(line.range(of: "-p '")).upperBound
+                        // The shell joins '…"'IMAGE'"…' into one word: drop the inner quotes as it would.
+                        let reverting = line.contains("$PREVIOUS_IMAGE")
+                        let json = line[patch...].dropLast().replacingOccurrences(of: "'\"$PREVIOUS_IMAGE\"'", with: "ghcr.io/acme/invoicing:v4.1.0")
+                            .replacingOccurrences(of: "'", with: "")
+                        let local = try Self.run(["patch", "--local", "-f", sandbox.appendingPathComponent("deployment.yaml").path, "-p", json, "-o", "yaml"], in: root)
+                        let image = reverting ? "ghcr.io/acme/invoicing:v4.1.0" : "ghcr.io/acme/invoicing:v4.2.0"
+                        let options = reverting ? "old.PGOPTIONS" : "new.PGOPTIONS"
+                        #expect(local.status == 0 && local.output.contains("image: \(image)") && local.output.contains(options), "\(line): \(local.output)")
+                        if reverting { reverted += 1 }
                     } else if line.hasPrefix("kubectl patch rollouts.argoproj.io invoicing --namespace billing --type json") {
                         let patch = try #require(line.range(of: "-p '")).upperBound
                         let json = line[patch...].dropLast().replacingOccurrences(of: "'\"$PREVIOUS_IMAGE\"'", with: "ghcr.io/acme/invoicing:v4.1.0")
@@ -122,7 +145,7 @@ import Testing
             // Rolling back a phase that ran with the new version serving puts the previous image back after its Jobs.
             if ["3. Backfill", "4. Rollout", "5. Complete", "7. Contract"].contains(where: { section.title.hasPrefix($0) }) {
                 let lastJob = section.rollback.lastIndex { $0.hasPrefix("wait_job ") }
-                let revert = section.rollback.lastIndex { $0.hasPrefix("kubectl set image deployment/") || $0.hasPrefix("kubectl patch rollouts.argoproj.io invoicing --namespace billing --type json") }
+                let revert = section.rollback.lastIndex { $0.hasPrefix("kubectl set image deployment/") || $0.hasPrefix("kubectl patch deployment/invoicing --namespace billing -p '") || $0.hasPrefix("kubectl patch rollouts.argoproj.io invoicing --namespace billing --type json") }
                 #expect(lastJob != nil && revert != nil && revert! > lastJob!, "\(section.title): \(section.rollback)")
             }
         }
