@@ -71,7 +71,9 @@ public struct PlanReadme {
         out += "Run these once in the shell you will use for the commands below.\n\n```sh\n"
         out += "export NAMESPACE=\(namespace)\n"
         out += "# The app image serving now: every rollback below puts back \"$PREVIOUS_IMAGE\", so export it in the shell you roll back from.\n"
-        out += "export PREVIOUS_IMAGE=$(kubectl get deployment \(spec.app.name) --namespace \(namespace) -o jsonpath='{.spec.template.spec.containers[0].image}')\n"
+        // The Deployment the Rollout takes over (`app.deployment`), and the container the reverts patch.
+        let deployment = spec.app.deployment.isEmpty ? spec.app.name : spec.app.deployment
+        out += "export PREVIOUS_IMAGE=$(kubectl get deployment \(deployment) --namespace \(namespace) -o jsonpath='{.spec.template.spec.containers[?(@.name==\"\(spec.app.name)\")].image}')\n"
         out += "echo \"$PREVIOUS_IMAGE\"\n"
         out += "# For the commands run from a workstation: a tunnel to the primary and its credentials.\n"
         out += "kubectl port-forward --namespace \(namespace) svc/\(service) \(database.port):\(database.port) &\n"
