@@ -81,6 +81,10 @@ public struct DatabaseSchema: Sendable {
         public var name: String
         public var columns: [Column]
         public var primaryKey: [String]
+        /// PostgreSQL `PARTITION BY` (MySQL `PARTITION BY` too): a partitioned parent.
+        public var partitioned: Bool = false
+        /// The partitioned table this one is a partition of (`PARTITION OF`, `ATTACH PARTITION`).
+        public var partitionOf: String?
 
         public init(name: String, columns: [Column], primaryKey: [String]) {
             self.name = name
@@ -95,12 +99,19 @@ public struct DatabaseSchema: Sendable {
     public var tables: [Table]
     public var indexes: [Index]
     public var constraints: [Constraint]
+    /// Views and triggers, with the columns they use.
+    public var dependents: SchemaDependents
 
-    public init(tables: [Table] = [], indexes: [Index] = [], constraints: [Constraint] = []) {
+    public init(tables: [Table] = [], indexes: [Index] = [], constraints: [Constraint] = [],
+                dependents: SchemaDependents = SchemaDependents()) {
         self.tables = tables
         self.indexes = indexes
         self.constraints = constraints
+        self.dependents = dependents
     }
+
+    /// The partitions of `table`, in file order.
+    public func partitions(of table: String) -> [Table] { tables.filter { $0.partitionOf == table } }
 
     public func table(_ name: String) -> Table? { tables.first { $0.name == name } }
 }
