@@ -290,15 +290,15 @@ public enum RuleDocumentation {
                 fix: Example(spec(database: pgDatabase + "    schema: schema.sql\n"), files: ["schema.sql": pricingSchema]))
         case .schemaStatementSkipped:
             return Entry(
-                summary: "a statement in the schema file was not read (note)",
-                rationale: "cutover reads CREATE TABLE, CREATE INDEX, ALTER TABLE … ADD and DROP; other statements (functions, views, grants) are skipped, and references to what they define are not checked.",
+                summary: "a statement in the schema file, or of a 'sql' change, was not read (note)",
+                rationale: "cutover reads what pg_dump and mysqldump emit: tables, columns, indexes, constraints, partitions, views and triggers (with the columns they use), executable comments as MySQL 8 runs them. Statements that define what it does not model (functions, sequences, types, domains, extensions) are listed in one note per schema file, grouped by kind in order of their first line; references to what they define are not checked. A 'sql' change whose up cannot be read (a DO block, dynamic SQL) gets a note saying that later changes are no longer checked for missing tables, columns and indexes.",
                 trigger: Example(spec(database: pgDatabase + "    schema: schema.sql\n"),
-                                 files: ["schema.sql": pricingSchema + "CREATE VIEW cheap_pricing AS SELECT * FROM pricing WHERE amount < 10;\n"]),
+                                 files: ["schema.sql": pricingSchema + "CREATE FUNCTION cheap() RETURNS int LANGUAGE sql AS $$ SELECT 1 $$;\n"]),
                 fix: Example(spec(database: pgDatabase + "    schema: schema.sql\n"), files: ["schema.sql": pricingSchema]))
         case .uncheckedSQL:
             return Entry(
                 summary: "a 'sql' change is not checked (warning)",
-                rationale: "The escape hatch runs as written: cutover cannot make it lock-safe or idempotent, nor check that 'down' undoes 'up', and it stops checking references after it. Prefer a structured operation.",
+                rationale: "The escape hatch runs as written: cutover cannot make it lock-safe or idempotent, nor check that 'down' undoes 'up', and it checks references after it only as far as it can read the up's DDL (CREATE/ALTER/DROP TABLE, CREATE/DROP INDEX). Prefer a structured operation.",
                 trigger: Example(spec(changes: "    - sql:\n        name: add-tier\n        up: ALTER TABLE pricing ADD COLUMN tier text;\n        down: ALTER TABLE pricing DROP COLUMN tier;\n")),
                 fix: Example(spec()))
         case .referenceMismatch:
