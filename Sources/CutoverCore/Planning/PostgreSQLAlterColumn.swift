@@ -33,7 +33,18 @@ struct PostgreSQLAlterColumn {
                                            suppressions: .rules(rules, "metadata-only type change (no rewrite); a no-op when the type already matches"))],
                          down: [SQLStatement(alterType(old),
                                              comment: "Rollback only: narrowing back scans the table under ACCESS EXCLUSIVE (fails on values that no longer fit).",
-                                             suppressions: .rules(downRules, "restores the type of the base schema; a no-op when it already matches"))])
+                                             suppressions: .rules(downRules, "restores the type of the base schema; a no-op when it already matches"))]
+                            + baseDefaultAgain())
+    }
+
+    /// When the spec also changes the default, the default step's down runs first, on the new type, and
+    /// the server stores the base's default with that type's cast (`'x'::text` for a base `'x'::character
+    /// varying`). Set once more on the base type, it reads exactly as the base had it.
+    func baseDefaultAgain() -> [SQLStatement] {
+        guard alter.defaultValue != nil || alter.dropDefault, let base = info?.defaultValue else { return [] }
+        var statement = setDefault(column, base, reason: "restores the base default")
+        statement.comment = "The base default again, now on the base type, so it is stored exactly as the base had it."
+        return [statement]
     }
 
     func setDefault(_ column: String, _ value: String?, reason: String) -> SQLStatement {
