@@ -348,6 +348,23 @@ public enum RuleDocumentation {
                 rationale: "Each Job's activeDeadlineSeconds is the larger of 'runner.deadline' and 'runner.statementTimeout' (both 30m by default): a Job killed by Kubernetes while the server still runs its statement leaves the statement running and the Job's logs cut short, so the server's timeout must end it first. A shorter deadline is raised to the statement timeout; set it to at least that value, or lower the statement timeout.",
                 trigger: Example(spec(extra: "  runner:\n    tool: psql\n    statementTimeout: 15m\n    deadline: 10m\n")),
                 fix: Example(spec(extra: "  runner:\n    tool: psql\n    statementTimeout: 15m\n    deadline: 15m\n")))
+        // MARK: views, triggers and partitions
+        case .dependentTouched:
+            return Entry(
+                summary: "a change touches views or partitions of the base schema, and the lowering handles them (warning)",
+                rationale: "PostgreSQL refuses to change the type of a column a view uses, and after a column swap a view goes on reading the column it was bound to, now quarantined. So views over a type-changed column are dropped and created again from the schema file's definitions in the same transaction as the change; their grants and comments are not recreated. CREATE INDEX CONCURRENTLY is refused on a partitioned table: the index is created on the parent only (ON ONLY), built concurrently on each partition and attached. The warning names what is touched, so a reviewer can check it.",
+                trigger: Example(spec(database: pgDatabase + "    schema: schema.sql\n", changes: "    - alterColumn:\n        table: pricing\n        column: amount\n        type: bigint\n"),
+                                 files: ["schema.sql": pricingSchema + "CREATE VIEW pricing_amounts AS SELECT id, amount FROM pricing;\n"]),
+                fix: Example(spec(database: pgDatabase + "    schema: schema.sql\n", changes: "    - alterColumn:\n        table: pricing\n        column: amount\n        type: bigint\n"),
+                             files: ["schema.sql": pricingSchema]))
+        case .dependentBreaks:
+            return Entry(
+                summary: "a view or trigger of the base schema would break or go stale after the change",
+                rationale: "A rename or drop retires the column under a quarantine name in contract. A PostgreSQL view bound to it would go on serving the quarantined, no longer written values; a MySQL view, and a trigger on either engine, names the column and fails on its next use (every write to the table, for a trigger). cutover cannot rewrite a view or trigger body safely, so the change is refused: change the view or trigger in a `sql` change first. A materialized view over a type-changed column is refused too (recreating it would recompute it under the swap's lock), and on MySQL a view over a renamed or dropped table.",
+                trigger: Example(spec(database: pgDatabase + "    schema: schema.sql\n", changes: "    - renameColumn:\n        table: pricing\n        from: amount\n        to: amount_cents\n"),
+                                 files: ["schema.sql": pricingSchema + "CREATE VIEW pricing_amounts AS SELECT id, amount FROM pricing;\n"]),
+                fix: Example(spec(database: pgDatabase + "    schema: schema.sql\n", changes: "    - renameColumn:\n        table: pricing\n        from: amount\n        to: amount_cents\n"),
+                             files: ["schema.sql": pricingSchema]))
         }
     }
 
