@@ -259,3 +259,25 @@ extension DDLParser {
         return end - c.p >= 3 && lexer.isWord(tokens[end - 3], "OWNER") && lexer.isWord(tokens[end - 2], "TO")
     }
 }
+
+extension DDLParser {
+    /// MySQL creates an index for a foreign key whose columns no index leads with, named after the
+    /// constraint: it is in the server's catalog (a spec may drop or cover it), so it is in the schema,
+    /// marked implicit (the server drops it by itself when another index comes to cover the key).
+    mutating func addImplicitForeignKeyIndexes() {
+        let rule = ColumnNames(mysql: true)
+        for (offset, constraint) in constraints.enumerated() where constraint.kind == .foreignKey && !removedConstraints.contains(offset) {
+            guard let slot = tableSlots[constraint.table] else { continue }
+            let table = constraint.table
+            if rule.covers(tables[slot].primaryKey, constraint.columns) { continue }
+            let indexed = (tableIndexes[table] ?? []).contains { !removedIndexes.contains($0) && rule.covers(indexes[$0].columns, constraint.columns) }
+            let keyed = (tableConstraints[table] ?? []).contains {
+                !removedConstraints.contains($0) && (constraints[$0].kind == .unique || constraints[$0].kind == .primaryKey)
+                    && rule.covers(constraints[$0].columns, constraint.columns)
+            }
+            if indexed || keyed { continue }
+            appendIndex(DatabaseSchema.Index(name: constraint.implicitIndexName ?? constraint.name, table: table, columns: constraint.columns,
+                                             unique: false, method: nil, definition: "", implicit: true))
+        }
+    }
+}

@@ -153,6 +153,7 @@ struct DDLParser {
             if end > start { statement(start, end) }
             start = end + 1
         }
+        if mysql { addImplicitForeignKeyIndexes() }
     }
 
     // MARK: statements

@@ -107,4 +107,21 @@ import Testing
             """, .mysql)
         #expect(schema.table("t")?.columns.map(\.name) == ["delimiter", "id"])
     }
+
+    @Test func mysqlForeignKeyWithoutAnIndexGetsTheServersImplicitOne() throws {
+        let (schema, _) = read("""
+            CREATE TABLE customers (id INT PRIMARY KEY);
+            CREATE TABLE orders (
+              id INT PRIMARY KEY,
+              customer_id INT NOT NULL,
+              region_id INT,
+              KEY orders_region (region_id, id),
+              CONSTRAINT orders_customer_fk FOREIGN KEY (customer_id) REFERENCES customers (id),
+              CONSTRAINT orders_region_fk FOREIGN KEY (region_id) REFERENCES customers (id)
+            );
+            """, .mysql)
+        let implicit = schema.indexes.filter(\.implicit)
+        #expect(implicit.map(\.name) == ["orders_customer_fk"])
+        #expect(implicit.first?.columns == ["customer_id"])
+    }
 }
