@@ -18,8 +18,6 @@ public struct SchemaDependents: Sendable {
         public var name: String
         /// The whole statement as written, so that the lowering can recreate it exactly.
         public var definition: String
-        /// The query after AS.
-        public var query: String
         public var materialized: Bool
         /// Tables and views it reads, in order of first mention.
         public var relations: [String]

@@ -67,7 +67,7 @@ extension DDLParser {
         let uses = columnUses(queryStart, end)
         let view = SchemaDependents.View(
             name: name, definition: lexer.text(from: tokens[start].start, to: tokens[end - 1].end),
-            query: lexer.text(from: tokens[queryStart].start, to: tokens[end - 1].end), materialized: materialized,
+            materialized: materialized,
             relations: uses.relations, columns: uses.columns, line: tokens[start].line)
         if let existing = viewSlots[name] { views[existing] = view } else {
             viewSlots[name] = views.count
@@ -121,8 +121,10 @@ extension DDLParser {
         let trigger = SchemaDependents.Trigger(
             name: name, table: tables[slot].name, definition: lexer.text(from: tokens[start].start, to: tokens[end - 1].end),
             columns: uses.columns, line: tokens[start].line)
-        triggers.removeAll { $0.name == name && $0.table == trigger.table }
-        triggers.append(trigger)
+        if let existing = triggerSlots[name]?.first(where: { triggers[$0].table == trigger.table }) { triggers[existing] = trigger } else {
+            triggerSlots[name, default: []].append(triggers.count)
+            triggers.append(trigger)
+        }
     }
 
     /// The tables and views named in `start..<end`, and the columns of those tables named there.
@@ -130,14 +132,17 @@ extension DDLParser {
     /// `only` limits the columns to those tables.
     func columnUses(_ start: Int, _ end: Int, always: [String] = [], only: [String]? = nil)
         -> (relations: [String], columns: Set<SchemaDependents.ColumnUse>) {
+        // Each distinct name once: the names of the text, as the server folds them.
+        var names: [String] = []
+        var distinct: Set<String> = []
+        for q in start..<end where tokens[q].kind == .word || tokens[q].kind == .quotedIdentifier {
+            if let name = Self.name(of: tokens[q], lexer), distinct.insert(name).inserted { names.append(name) }
+        }
         var relations: [String] = always
         var seen = Set(always)
-        for q in start..<end where tokens[q].kind == .word || tokens[q].kind == .quotedIdentifier {
-            guard let name = Self.name(of: tokens[q], lexer), !seen.contains(name) else { continue }
-            if tableSlots[name] != nil || viewSlots[name] != nil {
-                seen.insert(name)
-                relations.append(name)
-            }
+        for name in names where !seen.contains(name) && (tableSlots[name] != nil || viewSlots[name] != nil) {
+            seen.insert(name)
+            relations.append(name)
         }
         // column name → the tables that have it
         var owners: [String: [String]] = [:]
@@ -147,11 +152,13 @@ extension DDLParser {
         }
         var columns = Set<SchemaDependents.ColumnUse>()
         if !owners.isEmpty {
-            for q in start..<end where tokens[q].kind == .word || tokens[q].kind == .quotedIdentifier {
-                guard let name = Self.name(of: tokens[q], lexer), let tables = owners[key(name)] else { continue }
-                for table in tables {
+            var done: Set<String> = []
+            for name in names {
+                let folded = key(name)
+                guard let owning = owners[folded], done.insert(folded).inserted else { continue }
+                for table in owning {
                     let slot = tableSlots[table]!
-                    let column = self.tables[slot].columns[columnSlots[slot]![key(name)]!].name
+                    let column = self.tables[slot].columns[columnSlots[slot]![folded]!].name
                     columns.insert(.init(table: table, column: column))
                 }
             }
@@ -160,10 +167,21 @@ extension DDLParser {
         return (relations.filter { tableSlots[$0] != nil } + views, columns)
     }
 
-    /// An identifier token's name as the server folds it.
+    /// An identifier token's name as the server folds it (unquoted: lower case on PostgreSQL).
     static func name(of token: SchemaLexer.Token, _ lexer: SchemaLexer) -> String? {
-        var cursor = Cursor(lexer: lexer, tokens: [token], p: 0, end: 1)
-        return cursor.identifier()
+        switch token.kind {
+        case .word:
+            let text = lexer.text(token)
+            return lexer.mysql || !lexer.hasUpperCase(token) ? text : text.lowercased()
+        case .quotedIdentifier:
+            var body = lexer.text(token)
+            guard let quote = body.first else { return nil }
+            body.removeFirst()
+            if body.last == quote { body.removeLast() }
+            return body.replacingOccurrences(of: String([quote, quote]), with: String(quote))
+        default:
+            return nil
+        }
     }
 
     /// `ALTER TABLE parent ATTACH PARTITION child FOR VALUES …` / `DETACH PARTITION child`.
@@ -225,7 +243,10 @@ extension DDLParser {
         guard let name = c.qualifiedName() else { return }
         var table: String?
         if c.accept("ON") { table = c.qualifiedName() }
-        triggers.removeAll { $0.name == name && (table == nil || $0.table == table) }
+        let slots = triggerSlots[name] ?? []
+        let dropped = slots.filter { table == nil || triggers[$0].table == table }
+        droppedTriggers.formUnion(dropped)
+        triggerSlots[name] = slots.filter { !dropped.contains($0) }
     }
 
     /// A statement a dump emits that defines nothing cutover checks, recorded for the one note.

@@ -108,6 +108,8 @@ struct DDLParser {
     var viewSlots: [String: Int] = [:]
     var droppedViews: Set<String> = []
     var triggers: [SchemaDependents.Trigger] = []
+    var triggerSlots: [String: [Int]] = [:]
+    var droppedTriggers: Set<Int> = []
     /// Token ranges of CREATE FUNCTION statements, so a trigger knows the columns its function names.
     var functionBodies: [String: (start: Int, end: Int)] = [:]
 
@@ -142,7 +144,7 @@ struct DDLParser {
             constraints: constraints.enumerated().filter { !removedConstraints.contains($0.offset) }.map(\.element),
             dependents: SchemaDependents(
                 views: views.filter { !droppedViews.contains($0.name) },
-                triggers: triggers.filter { tableSlots[$0.table] != nil }))
+                triggers: triggers.enumerated().filter { !droppedTriggers.contains($0.offset) && tableSlots[$0.element.table] != nil }.map(\.element)))
     }
 
     mutating func run() {
@@ -698,7 +700,7 @@ struct Cursor {
         case .word:
             p += 1
             let text = lexer.text(token)
-            return lexer.mysql ? text : text.lowercased()
+            return lexer.mysql || !lexer.hasUpperCase(token) ? text : text.lowercased()
         case .quotedIdentifier, .string:
             guard token.kind == .quotedIdentifier || lexer.mysql else { return nil }
             p += 1

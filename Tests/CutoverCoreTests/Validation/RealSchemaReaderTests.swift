@@ -124,4 +124,26 @@ import Testing
         #expect(implicit.map(\.name) == ["orders_customer_fk"])
         #expect(implicit.first?.columns == ["customer_id"])
     }
+
+    // Labelled, so the test output names each input instead of printing it.
+    @Test(arguments: [
+        LabeledText("100k executable comment openers", String(repeating: "/*!50001 ", count: 100_000)),
+        LabeledText("20k DELIMITER lines", String(repeating: "DELIMITER ;;\nCREATE TABLE t (a int);;\nDELIMITER ;\n", count: 20_000)),
+        LabeledText("a view naming 20k tables", (0..<20_000).map { "CREATE TABLE t\($0) (a int, b int);\n" }.joined()
+                    + "CREATE VIEW v AS SELECT " + (0..<20_000).map { "t\($0).a" }.joined(separator: ", ") + " FROM t0;"),
+        LabeledText("20k triggers on one table", "CREATE TABLE t (a int);\n"
+                    + (0..<20_000).map { "CREATE TRIGGER g\($0) BEFORE INSERT ON t FOR EACH ROW SET NEW.a = 1;\n" }.joined()),
+        LabeledText("20k partitions", "CREATE TABLE p (a int) PARTITION BY RANGE (a);\n"
+                    + (0..<20_000).map { "CREATE TABLE p\($0) PARTITION OF p FOR VALUES FROM (\($0)) TO (\($0 + 1));\n" }.joined()),
+        LabeledText("unterminated executable comment", "/*!50001 CREATE VIEW v AS SELECT 1"),
+        LabeledText("DELIMITER without a delimiter", "DELIMITER \nCREATE TABLE t (a int);"),
+    ])
+    func survivesHostileDumpText(_ input: LabeledText) {
+        let clock = ContinuousClock()
+        let elapsed = clock.measure {
+            _ = read(input.text)
+            _ = read(input.text, .mysql)
+        }
+        #expect(elapsed < .seconds(5))
+    }
 }
