@@ -51,6 +51,20 @@ struct PostgreSQLAlterColumn {
         return drops + statements + views.creates().map { SQLStatement($0) }
     }
 
+    /// The base default as the down of a default change writes it. When the same change also changes the
+    /// type, that down runs on the new type: a bare string literal would be stored with the new type's
+    /// cast (`'x'::text`), where the server had kept the base's (`'x'::character varying`), so it is cast
+    /// to the base type (without its modifier, as the server prints it). A default with its own cast, or
+    /// no string, is written as the base has it.
+    func baseDefaultOnNewType() -> String? {
+        guard let base = info?.defaultValue, let old = info?.type, let new = alter.type?.value,
+              !SQLTypeFacts.isSameType(old, new), base.hasPrefix("'"), base.hasSuffix("'"), !base.contains("::") else {
+            return info?.defaultValue
+        }
+        let unmodified = old.replacingOccurrences(of: #"\([^)]*\)"#, with: "", options: .regularExpression)
+        return "\(base)::\(unmodified)"
+    }
+
     /// When the spec also changes the default, the default step's down runs first, on the new type, and
     /// the server stores the base's default with that type's cast (`'x'::text` for a base `'x'::character
     /// varying`). Set once more on the base type, it reads exactly as the base had it.
@@ -75,7 +89,7 @@ struct PostgreSQLAlterColumn {
         var steps: [StepDraft] = []
         if alter.defaultValue != nil || alter.dropDefault {
             let new = alter.defaultValue?.value
-            var down = [setDefault(column, info?.defaultValue, reason: "restores the base schema, where the column has no default")]
+            var down = [setDefault(column, baseDefaultOnNewType(), reason: "restores the base schema, where the column has no default")]
             if info == nil { down[0].comment = "The base schema was not given: the down assumes the column had no default." }
             steps.append(StepDraft(.expand, slug: "alter_default \(table) \(column)",
                                    title: new == nil ? "drop the default of \(table).\(column)" : "set the default of \(table).\(column)", change: change,

@@ -33,6 +33,15 @@ import Testing
     }
 
     @Test(.enabled(if: DatabaseHarness.shouldRun(.postgresql), unavailable(.postgresql)))
+    func aDownRestoresTheDefaultExactlyAsTheBaseHadIt() throws {
+        let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("specs/pg-default-cast.yaml").path
+        let compiler = Compiler()
+        let validated = try #require(try compiler.check(fileAt: path).validated)
+        let (report, lines) = try Self.verify(compiler.plan(validated))
+        #expect(report.passed, "\(lines.joined(separator: "\n"))")
+    }
+
+    @Test(.enabled(if: DatabaseHarness.shouldRun(.postgresql), unavailable(.postgresql)))
     func anUpThatChangesNothingFails() throws {
         let plan = try VerifierTests.plan("pg-not-idempotent.yaml", steps: [
             VerifierTests.step(1, .contract, "quarantine_nosuch", up: [
