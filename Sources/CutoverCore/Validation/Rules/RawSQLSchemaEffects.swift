@@ -133,6 +133,18 @@ struct RawSQLSchemaEffects {
 
     private mutating func alterAction(_ a: inout Cursor, table: String, engine: MigrationSpec.Engine) -> Bool {
         if a.accept("ADD") {
+            // MySQL: ADD [UNIQUE|FULLTEXT|SPATIAL] {INDEX|KEY} [name] (columns)
+            var probe = a
+            let unique = probe.accept("UNIQUE")
+            if !unique { _ = probe.accept("FULLTEXT") || probe.accept("SPATIAL") }
+            if engine == .mysql && (probe.accept("INDEX") || probe.accept("KEY") || (unique && !probe.isWord("CONSTRAINT"))) {
+                let name = probe.isPunctuation(0x28) || probe.isWord("USING") ? nil : probe.identifier()
+                guard let columns = probe.columnList(skippingUsing: true) else { return false }
+                guard let name = name ?? columns.first else { return false }
+                effects.append(.createIndex(DatabaseSchema.Index(name: name, table: table, columns: columns, unique: unique,
+                                                                 method: nil, definition: "")))
+                return true
+            }
             let isColumn = a.accept("COLUMN")
             if !isColumn && (a.isWord("CONSTRAINT") || a.isWord("PRIMARY") || a.isWord("UNIQUE") || a.isWord("FOREIGN")
                 || a.isWord("CHECK") || a.isWord("INDEX") || a.isWord("KEY") || a.isWord("EXCLUDE")) {
