@@ -190,6 +190,7 @@ extension DDLParser {
             if let child = action.qualifiedName(), let slot = tableSlots[child] {
                 tables[slot].partitionOf = tables[parentSlot].name
                 tables[parentSlot].partitioned = true
+                partitionSlots[tables[parentSlot].name, default: []].append(slot)
                 if tables[slot].primaryKey.isEmpty { tables[slot].primaryKey = tables[parentSlot].primaryKey }
             }
             return true
@@ -211,6 +212,7 @@ extension DDLParser {
         var table = DatabaseSchema.Table(name: name, columns: tables[parentSlot].columns, primaryKey: tables[parentSlot].primaryKey)
         table.partitionOf = tables[parentSlot].name
         tables.append(table)
+        partitionSlots[tables[parentSlot].name, default: []].append(slot)
         tables[parentSlot].partitioned = true
         postgresTaken.insert(name)
         tableSlots[name] = slot

@@ -110,6 +110,8 @@ struct DDLParser {
     var triggers: [SchemaDependents.Trigger] = []
     var triggerSlots: [String: [Int]] = [:]
     var droppedTriggers: Set<Int> = []
+    /// Partitions by parent, so a key added to the parent later reaches them.
+    var partitionSlots: [String: [Int]] = [:]
     /// Token ranges of CREATE FUNCTION statements, so a trigger knows the columns its function names.
     var functionBodies: [String: (start: Int, end: Int)] = [:]
 
@@ -524,6 +526,10 @@ struct DDLParser {
         tables[slot].primaryKey = columns
         for column in columns {
             if let index = columnSlots[slot]?[key(column)] { tables[slot].columns[index].nullable = false }
+        }
+        // The server gives every partition the partitioned parent's key.
+        for child in partitionSlots[table] ?? [] where tables[child].primaryKey.isEmpty && tables[child].partitionOf == table {
+            tables[child].primaryKey = columns
         }
         let constraintName = mysql ? "PRIMARY" : (name ?? postgresName(table, [], "pkey"))
         appendConstraint(DatabaseSchema.Constraint(name: constraintName, table: table, kind: .primaryKey, columns: columns))

@@ -98,6 +98,18 @@ import Testing
         #expect(notes.isEmpty)
     }
 
+    @Test func aKeyAddedToTheParentLaterReachesItsPartitions() throws {
+        let (schema, _) = read("""
+            CREATE TABLE m (id bigint NOT NULL, at date NOT NULL) PARTITION BY RANGE (at);
+            CREATE TABLE m_2024 PARTITION OF m FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');
+            CREATE TABLE m_rest (id bigint NOT NULL, at date NOT NULL);
+            ALTER TABLE ONLY m ATTACH PARTITION m_rest DEFAULT;
+            ALTER TABLE m ADD PRIMARY KEY (id, at);
+            """)
+        #expect(schema.table("m_2024")?.primaryKey == ["id", "at"])
+        #expect(schema.table("m_rest")?.primaryKey == ["id", "at"])
+    }
+
     @Test func delimiterOnlyCountsAtTheStartOfAStatement() throws {
         let (schema, _) = read("""
             CREATE TABLE t (
