@@ -8,6 +8,8 @@ public struct DatabaseSchema: Sendable {
         public var defaultValue: String?
         /// GENERATED ... AS IDENTITY or AUTO_INCREMENT.
         public var isIdentity: Bool
+        /// A generated column's expression (`GENERATED ALWAYS AS (expr) STORED`, MySQL `AS (expr)`).
+        public var generated: String? = nil
 
         public init(name: String, type: String, nullable: Bool, defaultValue: String?, isIdentity: Bool) {
             self.name = name

@@ -478,8 +478,14 @@ struct DDLParser {
                 if c.accept("IDENTITY") {
                     column.isIdentity = true
                     column.nullable = false
+                    if c.isPunctuation(0x28) { c.skipUnit() } // sequence options
+                } else if c.isPunctuation(0x28) {
+                    column.generated = c.groupText()
                 }
-                if c.isPunctuation(0x28) { c.skipUnit() }
+                continue
+            }
+            if c.accept("AS") { // MySQL `col INT AS (expr) [VIRTUAL|STORED]`
+                if c.isPunctuation(0x28) { column.generated = c.groupText() }
                 continue
             }
             if c.accept("AUTO_INCREMENT") {

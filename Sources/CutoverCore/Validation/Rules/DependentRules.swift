@@ -35,6 +35,10 @@ struct DependentRules {
                 guard let type = alter.type, first(alter.table.value, alter.column.value), !mysql,
                       let old = schema.table(alter.table.value)?.column(alter.column.value)?.type,
                       !SQLTypeFacts.isSameType(old, type.value) else { continue }
+                for generated in generatedColumns(using: alter.column.value, of: alter.table.value) {
+                    diagnostics.report(.dependentBreaks, Message.generatedColumnUses(generated, table: alter.table.value, column: alter.column.value,
+                                                                                      by: "the type change"), at: type.location)
+                }
                 let views = schema.dependents.views(using: alter.column.value, of: alter.table.value, mysql: false)
                 if let materialized = views.first(where: \.materialized) {
                     diagnostics.report(.dependentBreaks, Message.materializedViewOverTypeChange(
@@ -62,6 +66,9 @@ struct DependentRules {
     }
 
     private mutating func refuseUsers(of table: String, _ column: String, by what: String, at name: Name) {
+        for generated in generatedColumns(using: column, of: table) {
+            diagnostics.report(.dependentBreaks, Message.generatedColumnUses(generated, table: table, column: column, by: what), at: name.location)
+        }
         for view in schema.dependents.views(using: column, of: table, mysql: mysql) {
             diagnostics.report(.dependentBreaks, Message.viewUsesRetiredColumn(view.name, line: view.line, table: table, column: column, by: what,
                                                                                 mysql: mysql), at: name.location)
@@ -70,6 +77,17 @@ struct DependentRules {
             diagnostics.report(.dependentBreaks, Message.triggerUsesRetiredColumn(trigger.name, line: trigger.line, table: table, column: column,
                                                                                    by: what), at: name.location)
         }
+    }
+}
+
+extension DependentRules {
+    /// Generated columns of `table` whose expression names `column` (PostgreSQL binds them to the
+    /// column itself, like a view: after a swap they would compute from the quarantined column).
+    func generatedColumns(using column: String, of table: String) -> [String] {
+        (schema.table(table)?.columns ?? []).filter { candidate in
+            guard let expression = candidate.generated, !DDLParser.same(candidate.name, column, mysql) else { return false }
+            return ColumnExpression.uses(expression, column: column, engine: engine)
+        }.map(\.name)
     }
 }
 
@@ -88,6 +106,9 @@ extension Message {
     }
     public static func triggerUsesRetiredColumn(_ trigger: String, line: Int, table: String, column: String, by what: String) -> String {
         "trigger '\(trigger)' (schema line \(line)) uses '\(table).\(column)': after \(what) every write it fires on would fail once contract renames the column away; change the trigger in a `sql` change first"
+    }
+    public static func generatedColumnUses(_ generated: String, table: String, column: String, by what: String) -> String {
+        "generated column '\(table).\(generated)' is computed from '\(column)': after \(what) it would \(what == "the type change" ? "block the change (the server refuses to change a column a generated column uses)" : "compute from the quarantined column or fail"); change it in a `sql` change first"
     }
     public static func viewOverRetiredTable(_ view: String, line: Int, table: String, by what: String) -> String {
         "view '\(view)' (schema line \(line)) reads '\(table)': after \(what) it fails on every use once contract removes the old name; change the view in a `sql` change first"
