@@ -132,6 +132,26 @@ import Testing
         #expect(found.contains { $0.rule == .dependentBreaks && $0.message.contains("generated column 'pricing.doubled'") }, "\(found.map(\.message))")
     }
 
+    @Test func anIndexAnExecutableCommentCreatesIsKnownToValidate() throws {
+        let spec = SemanticRuleTests().spec("""
+                - dropIndex:
+                    name: pricing_amount_ec
+                    table: pricing
+                - dropIndex:
+                    name: pricing_amount_mariadb
+                    table: pricing
+            """, engine: "mysql")
+        let schema = """
+            CREATE TABLE pricing (id BIGINT PRIMARY KEY, amount INT NOT NULL);
+            /*!50705 CREATE INDEX pricing_amount_ec ON pricing (amount) */;
+            /*M!100500 CREATE INDEX pricing_amount_mariadb ON pricing (amount, id) */;
+            """
+        let found = try ValidationHarness.check(spec, files: ["schema.sql": schema]).filter { $0.severity == .error }
+        // MySQL 8 runs the first comment and ignores MariaDB's: only the second index is unknown.
+        #expect(found.map(\.rule) == [.unknownIndexOrConstraint], "\(found.map(\.message))")
+        #expect(found.first?.message.contains("pricing_amount_mariadb") == true)
+    }
+
     @Test func delimiterOnlyCountsAtTheStartOfAStatement() throws {
         let (schema, _) = read("""
             CREATE TABLE t (
