@@ -142,7 +142,7 @@ public enum SpecShape {
                 Field("cluster", .text(.dnsLabel), required: true, "the database cluster's name (operator resource or StatefulSet)"),
                 Field("name", identifier, required: true, "database name"),
                 Field("credentialsSecret", .text(.dnsSubdomain), required: true, "Secret with the database credentials (keys: username, password)"),
-                Field("schema", .text(.path), "path of the current schema (plain DDL), relative to the spec"),
+                Field("schema", .text(.path), "path of the current schema, relative to the spec: plain DDL or a schema-only dump as pg_dump, mysqldump or mariadb-dump write it (views, triggers, partitions, routines, executable comments)"),
                 Field("port", port, default: "5432 (postgresql), 3306 (mysql)", "database port"),
                 Field("teamId", .text(.dnsLabel), default: "first segment of cluster", "Zalando teamId"),
                 Field("podSelector", .dictionary(key: .labelKey, value: .text(.labelValue)), default: "per operator", "labels of the database pods (operator none)"),
