@@ -1,9 +1,12 @@
-/// Reads plain DDL (the `database.schema` file) into a `DatabaseSchema`: CREATE TABLE with its columns
-/// and inline and table constraints, CREATE INDEX, ALTER TABLE … ADD / ALTER COLUMN, DROP TABLE/INDEX.
-/// Constraints and indexes without a name get the name the server would give them (PostgreSQL:
-/// `<table>_pkey`, `<table>_<cols>_key|_fkey|_check`, `<table>_<cols>_idx`; MySQL: `PRIMARY`, the first
-/// column's name, `<table>_ibfk_N`, `<table>_chk_N`). Anything else is skipped with a CUT046 note,
-/// never an error. The reader is iterative and every loop moves forward: linear in the input.
+/// Reads the `database.schema` file, plain DDL or a schema-only dump (pg_dump, mysqldump, mariadb-dump),
+/// into a `DatabaseSchema`: CREATE TABLE with its columns and inline and table constraints, partitions,
+/// CREATE INDEX, ALTER TABLE … ADD / ALTER COLUMN / ATTACH PARTITION, DROP TABLE/INDEX, and views and
+/// triggers with the columns they use (`SchemaReader+Objects`). Constraints and indexes without a name
+/// get the name the server would give them (PostgreSQL: `<table>_pkey`, `<table>_<cols>_key|_fkey|_check`,
+/// `<table>_<cols>_idx`; MySQL: `PRIMARY`, the first column's name, `<table>_ibfk_N`, `<table>_chk_N`, and
+/// the implicit index of a foreign key). What defines nothing is passed over; what defines something
+/// cutover does not model is listed in one CUT046 note, never an error. The reader is iterative and every
+/// loop moves forward: linear in the input.
 public struct SchemaReader: Sendable {
     public var engine: MigrationSpec.Engine
     /// At most this many kinds of statement are listed in the one CUT046 note; the rest are counted.
