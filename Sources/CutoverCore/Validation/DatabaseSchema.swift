@@ -33,6 +33,9 @@ public struct DatabaseSchema: Sendable {
         /// MySQL: the index the server created by itself for a foreign key (no index covered its columns).
         /// The server drops such an index silently when another index starts to cover the key.
         public var implicit: Bool
+        /// PostgreSQL, an index of a partitioned table: the partitions' indexes attached to it
+        /// (`ALTER INDEX … ATTACH PARTITION`), by name, so a rebuild gives them their names again.
+        public var attached: [(table: String, index: String)] = []
 
         public init(name: String, table: String, columns: [String], unique: Bool, method: String?, definition: String,
                     predicate: String? = nil, implicit: Bool = false) {

@@ -304,3 +304,15 @@ extension DDLParser {
         }
     }
 }
+
+extension DDLParser {
+    /// `ALTER INDEX parent ATTACH PARTITION child`: the child (an index of a partition) belongs to the
+    /// parent's index from here on. Anything else ALTER INDEX does changes nothing cutover reads.
+    mutating func attachIndex(_ c: inout Cursor) {
+        _ = c.accept("IF") && c.accept("EXISTS")
+        guard let parent = c.qualifiedName(), c.accept("ATTACH"), c.accept("PARTITION"), let child = c.qualifiedName() else { return }
+        guard let parentSlot = (indexSlots[key(parent)] ?? []).last(where: { !removedIndexes.contains($0) }),
+              let childSlot = (indexSlots[key(child)] ?? []).last(where: { !removedIndexes.contains($0) }) else { return }
+        indexes[parentSlot].attached.append((indexes[childSlot].table, indexes[childSlot].name))
+    }
+}

@@ -171,6 +171,12 @@ struct DDLParser {
             c.p += 2
             return alterTable(&c, start: start)
         }
+        if c.isWord("ALTER") && c.isWord("INDEX", offset: 1) {
+            var probe = c
+            probe.p += 2
+            attachIndex(&probe)
+            return
+        }
         if isNoise(c, end) { return }
         if c.accept("CREATE") {
             _ = c.accept("OR") && c.accept("REPLACE")
