@@ -152,6 +152,15 @@ import Testing
         #expect(found.first?.message.contains("pricing_amount_mariadb") == true)
     }
 
+    @Test func partitionIndexesAttachedToTheParentsAreKnownByName() throws {
+        let text = try String(contentsOf: Self.corpus.appendingPathComponent("../valid/pg-dependents.schema.sql").standardized, encoding: .utf8)
+        let (schema, notes) = read(text)
+        let parent = try #require(schema.indexes.first { $0.name == "measurements_taken_idx" })
+        #expect(parent.attached.map(\.index) == ["measurements_2025_taken_at_idx", "measurements_2026_taken_at_idx", "measurements_rest_taken_at_idx"])
+        #expect(parent.attached.map(\.table) == ["measurements_2025", "measurements_2026", "measurements_rest"])
+        #expect(notes.isEmpty)
+    }
+
     @Test func delimiterOnlyCountsAtTheStartOfAStatement() throws {
         let (schema, _) = read("""
             CREATE TABLE t (
