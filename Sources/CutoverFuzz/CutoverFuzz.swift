@@ -39,6 +39,8 @@ enum FuzzHarness {
             for command in result.commands { precondition(command.offset >= 0 && command.offset < count) }
             for problem in result.problems { precondition(problem.offset >= 0 && problem.offset <= count) }
             _ = try? GeneratedSQLGuard.check(text, engine: engine, file: "fuzz.sql")
+            // The base schema reader on the same text: views, triggers, partitions, executable comments.
+            _ = SchemaReader(engine: engine).read(text)
         }
         let stripped = SQLLexer.removingDumpRestrictLines(text)
         precondition(stripped.utf8.filter { $0 == 0x0A }.count == text.utf8.filter { $0 == 0x0A }.count)

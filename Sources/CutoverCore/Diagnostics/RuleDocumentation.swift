@@ -290,15 +290,15 @@ public enum RuleDocumentation {
                 fix: Example(spec(database: pgDatabase + "    schema: schema.sql\n"), files: ["schema.sql": pricingSchema]))
         case .schemaStatementSkipped:
             return Entry(
-                summary: "a statement in the schema file was not read (note)",
-                rationale: "cutover reads CREATE TABLE, CREATE INDEX, ALTER TABLE … ADD and DROP; other statements (functions, views, grants) are skipped, and references to what they define are not checked.",
+                summary: "a statement in the schema file, or of a 'sql' change, was not read (note)",
+                rationale: "cutover reads what pg_dump and mysqldump emit: tables, columns, indexes, constraints, partitions, views and triggers (with the columns they use), executable comments as MySQL 8 runs them. Statements that define what it does not model (functions, sequences, types, domains, extensions) are listed in one note per schema file, grouped by kind in order of their first line; references to what they define are not checked. A 'sql' change whose up cannot be read (a DO block, dynamic SQL) gets a note saying that later changes are no longer checked for missing tables, columns and indexes.",
                 trigger: Example(spec(database: pgDatabase + "    schema: schema.sql\n"),
-                                 files: ["schema.sql": pricingSchema + "CREATE VIEW cheap_pricing AS SELECT * FROM pricing WHERE amount < 10;\n"]),
+                                 files: ["schema.sql": pricingSchema + "CREATE FUNCTION cheap() RETURNS int LANGUAGE sql AS $$ SELECT 1 $$;\n"]),
                 fix: Example(spec(database: pgDatabase + "    schema: schema.sql\n"), files: ["schema.sql": pricingSchema]))
         case .uncheckedSQL:
             return Entry(
                 summary: "a 'sql' change is not checked (warning)",
-                rationale: "The escape hatch runs as written: cutover cannot make it lock-safe or idempotent, nor check that 'down' undoes 'up', and it stops checking references after it. Prefer a structured operation.",
+                rationale: "The escape hatch runs as written: cutover cannot make it lock-safe or idempotent, nor check that 'down' undoes 'up', and it checks references after it only as far as it can read the up's DDL (CREATE/ALTER/DROP TABLE, CREATE/DROP INDEX). Prefer a structured operation.",
                 trigger: Example(spec(changes: "    - sql:\n        name: add-tier\n        up: ALTER TABLE pricing ADD COLUMN tier text;\n        down: ALTER TABLE pricing DROP COLUMN tier;\n")),
                 fix: Example(spec()))
         case .referenceMismatch:
@@ -348,6 +348,23 @@ public enum RuleDocumentation {
                 rationale: "Each Job's activeDeadlineSeconds is the larger of 'runner.deadline' and 'runner.statementTimeout' (both 30m by default): a Job killed by Kubernetes while the server still runs its statement leaves the statement running and the Job's logs cut short, so the server's timeout must end it first. A shorter deadline is raised to the statement timeout; set it to at least that value, or lower the statement timeout.",
                 trigger: Example(spec(extra: "  runner:\n    tool: psql\n    statementTimeout: 15m\n    deadline: 10m\n")),
                 fix: Example(spec(extra: "  runner:\n    tool: psql\n    statementTimeout: 15m\n    deadline: 15m\n")))
+        // MARK: views, triggers and partitions
+        case .dependentTouched:
+            return Entry(
+                summary: "a change touches views or partitions of the base schema, and the lowering handles them (warning)",
+                rationale: "PostgreSQL refuses to change the type of a column a view uses, and after a column swap a view goes on reading the column it was bound to, now quarantined. So views over a type-changed column are dropped and created again from the schema file's definitions in the same transaction as the change; their grants and comments are not recreated. CREATE INDEX CONCURRENTLY is refused on a partitioned table: the index is created on the parent only (ON ONLY), built concurrently on each partition and attached. The warning names what is touched, so a reviewer can check it.",
+                trigger: Example(spec(database: pgDatabase + "    schema: schema.sql\n", changes: "    - alterColumn:\n        table: pricing\n        column: amount\n        type: bigint\n"),
+                                 files: ["schema.sql": pricingSchema + "CREATE VIEW pricing_amounts AS SELECT id, amount FROM pricing;\n"]),
+                fix: Example(spec(database: pgDatabase + "    schema: schema.sql\n", changes: "    - alterColumn:\n        table: pricing\n        column: amount\n        type: bigint\n"),
+                             files: ["schema.sql": pricingSchema]))
+        case .dependentBreaks:
+            return Entry(
+                summary: "a view, trigger or generated column of the base schema would break or go stale after the change",
+                rationale: "A rename or drop retires the column under a quarantine name in contract. A PostgreSQL view bound to it would go on serving the quarantined, no longer written values; a MySQL view, and a trigger on either engine, names the column and fails on its next use (every write to the table, for a trigger). cutover cannot rewrite a view or trigger body safely, so the change is refused: change the view or trigger in a `sql` change first. A PostgreSQL generated column computed from the column is refused for the same reason (and for a type change, which the server refuses under it). A materialized view over a type-changed column is refused too (recreating it would recompute it under the swap's lock), and on MySQL a view over a renamed or dropped table.",
+                trigger: Example(spec(database: pgDatabase + "    schema: schema.sql\n", changes: "    - renameColumn:\n        table: pricing\n        from: amount\n        to: amount_cents\n"),
+                                 files: ["schema.sql": pricingSchema + "CREATE VIEW pricing_amounts AS SELECT id, amount FROM pricing;\n"]),
+                fix: Example(spec(database: pgDatabase + "    schema: schema.sql\n", changes: "    - renameColumn:\n        table: pricing\n        from: amount\n        to: amount_cents\n"),
+                             files: ["schema.sql": pricingSchema]))
         }
     }
 

@@ -57,6 +57,9 @@ public enum RuleID: String, Sendable, Codable, CaseIterable, Comparable {
     // Settings that do not do what they say
     case ignoredLagLimit = "CUT054"
     case deadlineRaised = "CUT055"
+    // Views, triggers and partitions of the base schema
+    case dependentTouched = "CUT060"
+    case dependentBreaks = "CUT061"
 
     /// The kebab-case name shown beside the id in `explain` and SARIF.
     public var name: String {
@@ -109,13 +112,15 @@ public enum RuleID: String, Sendable, Codable, CaseIterable, Comparable {
         case .unsafeRollback: return "unsafe-rollback"
         case .ignoredLagLimit: return "ignored-lag-limit"
         case .deadlineRaised: return "deadline-raised"
+        case .dependentTouched: return "dependent-touched"
+        case .dependentBreaks: return "dependent-breaks"
         }
     }
 
     public var defaultSeverity: Diagnostic.Severity {
         switch self {
         case .schemaStatementSkipped: return .note
-        case .uncheckedSQL, .unpinnedImage, .unsafeRollback, .ignoredLagLimit, .deadlineRaised: return .warning
+        case .uncheckedSQL, .unpinnedImage, .unsafeRollback, .ignoredLagLimit, .deadlineRaised, .dependentTouched: return .warning
         default: return .error
         }
     }

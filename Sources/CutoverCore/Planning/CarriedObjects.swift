@@ -36,9 +36,15 @@ struct CarriedObjects {
         let names = context.names
         let derived = context.derived
         let engine = context.engine
-        func mapped(_ columns: [String]) -> [String] { columns.map { context.sameName($0, column) ? replacement : $0 } }
+        func mapped(_ columns: [String]) -> [String] {
+            columns.map { item in
+                if context.sameName(item, column) { return replacement }
+                // An expression index item names the column inside: rebuilt on the new column.
+                return LoweringContext.isExpression(item) ? ColumnExpression.rename(item, from: column, to: replacement, engine: engine) : item
+            }
+        }
         func newName(_ name: String) -> String { names.fit("\(name)_cutover_new") }
-        for index in context.indexes(on: table, column: column) {
+        for index in context.indexesUsing(table, column: column) {
             let predicate = (PostgreSQLDialect.whereClause(of: index.definition) ?? index.predicate).map {
                 ColumnExpression.rename($0, from: column, to: replacement, engine: engine)
             }

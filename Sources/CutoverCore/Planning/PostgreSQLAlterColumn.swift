@@ -27,14 +27,53 @@ struct PostgreSQLAlterColumn {
         func alterType(_ type: String) -> String { "ALTER TABLE \(b.q(table)) ALTER COLUMN \(b.q(column)) TYPE \(type);" }
         let rules = ["changing-column-type"] + SQLTypeFacts.postgresTypeLints(new).filter { $0 == "prefer-text-field" } + ["prefer-robust-stmts"]
         let downRules = ["changing-column-type"] + SQLTypeFacts.postgresTypeLints(old).filter { $0 == "prefer-text-field" } + ["prefer-robust-stmts"]
+        let views = PostgreSQLViewRebuild(b.context, table: table, column: column)
+        var up = [SQLStatement(alterType(new),
+                               comment: "\(old) -> \(new) is metadata-only on PostgreSQL (no rewrite, no index rebuild); the ACCESS EXCLUSIVE lock is brief and bounded by lock_timeout.",
+                               suppressions: .rules(rules, "metadata-only type change (no rewrite); a no-op when the type already matches"))]
+        var down = [SQLStatement(alterType(old),
+                                 comment: "Rollback only: narrowing back scans the table under ACCESS EXCLUSIVE (the check above refused values that no longer fit).",
+                                 suppressions: .rules(downRules, "restores the type of the base schema; a no-op when it already matches"))]
+        if !views.isEmpty {
+            up = Self.aroundViews(up, views, b)
+            down = Self.aroundViews(down, views, b)
+        }
+        down.insert(fitCheck("CAST(\(b.q(column)) AS \(old))", old: old, newType: new, when: b.columnExists(table, column)), at: 0)
         return StepDraft(.expand, slug: "alter_type \(table) \(column)", title: "change \(table).\(column) to \(new) (metadata-only)", change: change,
-                         up: [SQLStatement(alterType(new),
-                                           comment: "\(old) -> \(new) is metadata-only on PostgreSQL (no rewrite, no index rebuild); the ACCESS EXCLUSIVE lock is brief and bounded by lock_timeout.",
-                                           suppressions: .rules(rules, "metadata-only type change (no rewrite); a no-op when the type already matches"))],
-                         down: [fitCheck("CAST(\(b.q(column)) AS \(old))", old: old, newType: new, when: b.columnExists(table, column)),
-                                SQLStatement(alterType(old),
-                                             comment: "Rollback only: narrowing back scans the table under ACCESS EXCLUSIVE (the check above refused values that no longer fit).",
-                                             suppressions: .rules(downRules, "restores the type of the base schema; a no-op when it already matches"))])
+                         up: up, down: down + baseDefaultAgain())
+    }
+
+    /// The views over the column dropped before `statements` and created again after, in one transaction.
+    static func aroundViews(_ statements: [SQLStatement], _ views: PostgreSQLViewRebuild, _ b: PostgreSQLBuilder) -> [SQLStatement] {
+        let drops = views.drops(b).enumerated().map { offset, text in
+            SQLStatement(text, comment: offset == 0 ? "Views over the column (\(views.names)): the server refuses the type change under them. Dropped here and created again below from the schema file, in the same transaction (their grants and comments are not recreated)." : nil,
+                         suppressions: .rules(["ban-drop-view"], "created again below in the same transaction: no client sees it missing"))
+        }
+        return drops + statements + views.creates().map { SQLStatement($0) }
+    }
+
+    /// The base default as the down of a default change writes it. When the same change also changes the
+    /// type, that down runs on the new type: a bare string literal would be stored with the new type's
+    /// cast (`'x'::text`), where the server had kept the base's (`'x'::character varying`), so it is cast
+    /// to the base type (without its modifier, as the server prints it). A default with its own cast, or
+    /// no string, is written as the base has it.
+    func baseDefaultOnNewType() -> String? {
+        guard let base = info?.defaultValue, let old = info?.type, let new = alter.type?.value,
+              !SQLTypeFacts.isSameType(old, new), base.hasPrefix("'"), base.hasSuffix("'"), !base.contains("::") else {
+            return info?.defaultValue
+        }
+        let unmodified = old.replacingOccurrences(of: #"\([^)]*\)"#, with: "", options: .regularExpression)
+        return "\(base)::\(unmodified)"
+    }
+
+    /// When the spec also changes the default, the default step's down runs first, on the new type, and
+    /// the server stores the base's default with that type's cast (`'x'::text` for a base `'x'::character
+    /// varying`). Set once more on the base type, it reads exactly as the base had it.
+    func baseDefaultAgain() -> [SQLStatement] {
+        guard alter.defaultValue != nil || alter.dropDefault, let base = info?.defaultValue else { return [] }
+        var statement = setDefault(column, base, reason: "restores the base default")
+        statement.comment = "The base default again, now on the base type, so it is stored exactly as the base had it."
+        return [statement]
     }
 
     func setDefault(_ column: String, _ value: String?, reason: String) -> SQLStatement {
@@ -51,7 +90,7 @@ struct PostgreSQLAlterColumn {
         var steps: [StepDraft] = []
         if alter.defaultValue != nil || alter.dropDefault {
             let new = alter.defaultValue?.value
-            var down = [setDefault(column, info?.defaultValue, reason: "restores the base schema, where the column has no default")]
+            var down = [setDefault(column, baseDefaultOnNewType(), reason: "restores the base schema, where the column has no default")]
             if info == nil { down[0].comment = "The base schema was not given: the down assumes the column had no default." }
             steps.append(StepDraft(.expand, slug: "alter_default \(table) \(column)",
                                    title: new == nil ? "drop the default of \(table).\(column)" : "set the default of \(table).\(column)", change: change,
@@ -196,12 +235,22 @@ struct PostgreSQLAlterColumn {
                       "ALTER TABLE \(qt) RENAME COLUMN \(qc) TO \(qq);",
                       "ALTER TABLE \(qt) RENAME COLUMN \(qcopy) TO \(qc);"]
         swapUp += renames.up
+        // Views bound to the column would go on reading it under its quarantine name: recreated on the new one.
+        let views = PostgreSQLViewRebuild(b.context, table: table, column: column)
+        if !views.isEmpty {
+            swapUp.insert(contentsOf: views.drops(b), at: 1)
+            swapUp += views.executes(b)
+        }
         swapUp.append("-- the quarantined column must stop requiring values the app no longer writes")
         swapUp.append("ALTER TABLE \(qt) ALTER COLUMN \(qq) DROP NOT NULL;")
         var swapDown = ["LOCK TABLE \(qt) IN ACCESS EXCLUSIVE MODE;",
                         "ALTER TABLE \(qt) RENAME COLUMN \(qc) TO \(qcopy);",
                         "ALTER TABLE \(qt) RENAME COLUMN \(qq) TO \(qc);"]
         swapDown += renames.down
+        if !views.isEmpty {
+            swapDown.insert(contentsOf: views.drops(b), at: 1)
+            swapDown += views.executes(b)
+        }
         let comment = "Atomic swap in one transaction (the DO block): short ACCESS EXCLUSIVE lock, metadata only.\n(squawk does not see the RENAMEs inside DO; safe: the app keeps using the name \"\(column)\" throughout.)"
         let back = back(row: nil)
         // The sync trigger comes back inside the swap's transaction: between the swap and a later

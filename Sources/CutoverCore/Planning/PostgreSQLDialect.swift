@@ -432,6 +432,7 @@ public struct PostgreSQLDialect: SQLDialect {
     // MARK: indexes
 
     func createIndex(_ index: CreateIndex, change: Int, _ b: PostgreSQLBuilder) -> StepDraft {
+        if let partitioned = PostgreSQLPartitionedIndex(index, b) { return partitioned.lowerCreate(change: change, b) }
         let build = b.createIndexConcurrently(name: index.name.value, table: index.table.value, unique: index.unique, method: index.method.rawValue,
                                               columns: b.n.quoteList(index.columns.map(\.value)), whereClause: index.whereClause?.value)
         return StepDraft(.expand, slug: "create_index \(index.name.value)",
@@ -440,6 +441,9 @@ public struct PostgreSQLDialect: SQLDialect {
     }
 
     func dropIndex(_ name: String, table: String, change: Int, _ b: PostgreSQLBuilder) -> StepDraft {
+        if let index = b.context.index(named: name), let partitioned = PostgreSQLPartitionedIndex(rebuilding: index, b) {
+            return partitioned.lowerDrop(change: change, b)
+        }
         var down: [SQLStatement]
         var reversible = true
         if let index = b.context.index(named: name) {

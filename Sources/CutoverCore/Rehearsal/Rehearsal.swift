@@ -107,7 +107,7 @@ public final class Rehearsal {
         defer { app.close() }
         if let schemaPath {
             do {
-                try app.apply(file: schemaPath)
+                try app.apply(file: loadableSchema(schemaPath, environment.scratch))
             } catch let failure as SQLFailure {
                 throw VerificationError.sqlFailed("cannot load database.schema (\(schemaPath)):\n" + indent(failure.message))
             }
@@ -392,6 +392,11 @@ public final class Rehearsal {
         return stages
     }
 
+    /// database.schema as the unprivileged scratch owner can load it (see `BaseSchemaFile`).
+    private func loadableSchema(_ path: String, _ scratch: ScratchFolder) throws -> String {
+        try BaseSchemaFile.prepare(path, engine: plan.spec.database.engine, into: scratch.file("schema")).path
+    }
+
     /// The new version's shape: every forward stage's Jobs played, in order, on a second database
     /// loaded with the base schema, then its catalog read (quarantined `_cutover` names are dropped
     /// by the traffic). A Job that fails here fails in the real pass too; the shape is then what
@@ -403,7 +408,7 @@ public final class Rehearsal {
         defer { environment.dropSideDatabase(name) }
         let session = try environment.appSession(database: name)
         defer { session.close() }
-        if let schemaPath { try session.apply(file: schemaPath) }
+        if let schemaPath { try session.apply(file: loadableSchema(schemaPath, environment.scratch)) }
         var side = context
         side.overrides["DB_NAME"] = name
         let folder = environment.scratch.file("shape-jobs")

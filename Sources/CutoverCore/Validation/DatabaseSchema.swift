@@ -8,6 +8,8 @@ public struct DatabaseSchema: Sendable {
         public var defaultValue: String?
         /// GENERATED ... AS IDENTITY or AUTO_INCREMENT.
         public var isIdentity: Bool
+        /// A generated column's expression (`GENERATED ALWAYS AS (expr) STORED`, MySQL `AS (expr)`).
+        public var generated: String? = nil
 
         public init(name: String, type: String, nullable: Bool, defaultValue: String?, isIdentity: Bool) {
             self.name = name
@@ -31,6 +33,9 @@ public struct DatabaseSchema: Sendable {
         /// MySQL: the index the server created by itself for a foreign key (no index covered its columns).
         /// The server drops such an index silently when another index starts to cover the key.
         public var implicit: Bool
+        /// PostgreSQL, an index of a partitioned table: the partitions' indexes attached to it
+        /// (`ALTER INDEX … ATTACH PARTITION`), by name, so a rebuild gives them their names again.
+        public var attached: [(table: String, index: String)] = []
 
         public init(name: String, table: String, columns: [String], unique: Bool, method: String?, definition: String,
                     predicate: String? = nil, implicit: Bool = false) {
@@ -81,6 +86,10 @@ public struct DatabaseSchema: Sendable {
         public var name: String
         public var columns: [Column]
         public var primaryKey: [String]
+        /// PostgreSQL `PARTITION BY` (MySQL `PARTITION BY` too): a partitioned parent.
+        public var partitioned: Bool = false
+        /// The partitioned table this one is a partition of (`PARTITION OF`, `ATTACH PARTITION`).
+        public var partitionOf: String?
 
         public init(name: String, columns: [Column], primaryKey: [String]) {
             self.name = name
@@ -95,12 +104,19 @@ public struct DatabaseSchema: Sendable {
     public var tables: [Table]
     public var indexes: [Index]
     public var constraints: [Constraint]
+    /// Views and triggers, with the columns they use.
+    public var dependents: SchemaDependents
 
-    public init(tables: [Table] = [], indexes: [Index] = [], constraints: [Constraint] = []) {
+    public init(tables: [Table] = [], indexes: [Index] = [], constraints: [Constraint] = [],
+                dependents: SchemaDependents = SchemaDependents()) {
         self.tables = tables
         self.indexes = indexes
         self.constraints = constraints
+        self.dependents = dependents
     }
+
+    /// The partitions of `table`, in file order.
+    public func partitions(of table: String) -> [Table] { tables.filter { $0.partitionOf == table } }
 
     public func table(_ name: String) -> Table? { tables.first { $0.name == name } }
 }

@@ -4,19 +4,35 @@
 /// moves forward, so the cost is linear in the input, whatever the input is.
 struct SchemaLexer {
     enum Kind: Equatable {
-        case word, quotedIdentifier, string, number, dollarBody, punctuation
+        case word, quotedIdentifier, string, number, dollarBody, punctuation, terminator
     }
 
+    /// 16 bytes: a 2 MB dump is some 400,000 tokens, and their memory is most of the reader's page faults.
     struct Token {
         var kind: Kind
-        var start: Int
-        var end: Int
-        var line: Int
+        private var start32: UInt32
+        private var end32: UInt32
+        private var line32: UInt32
+
+        init(kind: Kind, start: Int, end: Int, line: Int) {
+            self.kind = kind
+            self.start32 = UInt32(truncatingIfNeeded: start)
+            self.end32 = UInt32(truncatingIfNeeded: end)
+            self.line32 = UInt32(truncatingIfNeeded: line)
+        }
+
+        var start: Int { Int(start32) }
+        var end: Int { Int(end32) }
+        var line: Int { Int(line32) }
     }
 
     /// The longest dollar-quote tag accepted (PostgreSQL's identifier limit); a longer one is read as
     /// plain `$` so that finding the closing tag stays linear.
     static let maxDollarTag = 63
+    /// The newest MySQL version whose executable comments are read as code (MySQL 8.0.99).
+    static let executableVersion = 80099
+    /// The longest `DELIMITER` accepted (the mysql client's own limit is 16 bytes).
+    static let maxDelimiter = 16
 
     let bytes: [UInt8]
     let mysql: Bool
@@ -47,11 +63,19 @@ struct SchemaLexer {
         return true
     }
 
+    /// Whether a token has an ASCII capital (most of a pg_dump is lower case: no folding needed then).
+    func hasUpperCase(_ token: Token) -> Bool {
+        for index in token.start..<token.end where bytes[index] >= 0x41 && bytes[index] <= 0x5A { return true }
+        return false
+    }
+
     func isPunctuation(_ token: Token, _ character: UInt8) -> Bool {
         token.kind == .punctuation && bytes[token.start] == character
     }
 
     func tokenize() -> [Token] {
+        // Offsets are 32-bit (see Token); input limits keep schema files far below 4 GiB.
+        guard bytes.count < Int(UInt32.max) else { return [] }
         var tokens: [Token] = []
         tokens.reserveCapacity(bytes.count / 4)
         var index = 0
@@ -65,9 +89,45 @@ struct SchemaLexer {
             isWordStart(b) || (b >= 0x30 && b <= 0x39) || b == 0x24
         }
 
+        var delimiter: [UInt8] = [0x3B]
+        var inExecutable = false
+        var lineStart = true
         while index < count {
             let byte = bytes[index]
+            if mysql && lineStart && (byte == 0x44 || byte == 0x64), tokens.last.map({ $0.kind == .terminator }) ?? true, let next = delimiterLine(at: index) {
+                delimiter = next.delimiter
+                index = next.end
+                continue
+            }
+            if byte != 0x20 && byte != 0x09 && byte != 0x0D { lineStart = byte == 0x0A }
+            if mysql && delimiter != [0x3B] && byte == delimiter[0] && index + delimiter.count <= count
+                && Array(bytes[index..<index + delimiter.count]) == delimiter {
+                tokens.append(Token(kind: .terminator, start: index, end: index + delimiter.count, line: line))
+                index += delimiter.count
+                continue
+            }
+            if inExecutable && byte == 0x2A && index + 1 < count && bytes[index + 1] == 0x2F {
+                inExecutable = false
+                index += 2
+                continue
+            }
             switch byte {
+            case 0x3B where !mysql || delimiter == [0x3B]:
+                tokens.append(Token(kind: .terminator, start: index, end: index + 1, line: line))
+                index += 1
+            case 0x2F where mysql && !inExecutable && index + 2 < count && bytes[index + 1] == 0x2A && bytes[index + 2] == 0x21:
+                // /*!NNNNN code */: code for a server at least that version.
+                var digitsEnd = index + 3
+                while digitsEnd < count && digitsEnd < index + 8 && bytes[digitsEnd] >= 0x30 && bytes[digitsEnd] <= 0x39 { digitsEnd += 1 }
+                var version = 0
+                for offset in index + 3..<min(digitsEnd, index + 8) { version = version * 10 + Int(bytes[offset] - 0x30) }
+                if digitsEnd - (index + 3) > 5 { version = Int.max } // six digits: a MariaDB version
+                if version <= Self.executableVersion {
+                    inExecutable = true
+                    index = digitsEnd
+                } else {
+                    index = skipComment(from: index, line: &line)
+                }
             case 0x0A:
                 line += 1
                 index += 1
@@ -77,21 +137,7 @@ struct SchemaLexer {
                  0x23 where mysql: // # comment
                 while index < count && bytes[index] != 0x0A { index += 1 }
             case 0x2F where index + 1 < count && bytes[index + 1] == 0x2A: // /* comment */, nested on PostgreSQL
-                var depth = 1
-                index += 2
-                while index < count && depth > 0 {
-                    let b = bytes[index]
-                    if b == 0x0A { line += 1 }
-                    if b == 0x2A && index + 1 < count && bytes[index + 1] == 0x2F {
-                        depth -= 1
-                        index += 2
-                    } else if !mysql && b == 0x2F && index + 1 < count && bytes[index + 1] == 0x2A {
-                        depth += 1
-                        index += 2
-                    } else {
-                        index += 1
-                    }
-                }
+                index = skipComment(from: index, line: &line)
             case 0x5C where !mysql: // a psql meta-command line (\connect, \restrict): not SQL
                 while index < count && bytes[index] != 0x0A { index += 1 }
             case 0x27, 0x22, 0x60: // ' " `
@@ -180,5 +226,44 @@ struct SchemaLexer {
             }
         }
         return tokens
+    }
+
+    /// Past the end of the block comment at `start`; nested on PostgreSQL.
+    private func skipComment(from start: Int, line: inout Int) -> Int {
+        let count = bytes.count
+        var depth = 1
+        var index = start + 2
+        while index < count && depth > 0 {
+            let b = bytes[index]
+            if b == 0x0A { line += 1 }
+            if b == 0x2A && index + 1 < count && bytes[index + 1] == 0x2F {
+                depth -= 1
+                index += 2
+            } else if !mysql && b == 0x2F && index + 1 < count && bytes[index + 1] == 0x2A {
+                depth += 1
+                index += 2
+            } else {
+                index += 1
+            }
+        }
+        return index
+    }
+
+    /// A `DELIMITER xx` line at `start` (the start of a line): the new delimiter and where the line ends.
+    private func delimiterLine(at start: Int) -> (delimiter: [UInt8], end: Int)? {
+        let word: [UInt8] = Array("delimiter".utf8)
+        let count = bytes.count
+        guard start + word.count < count else { return nil }
+        for offset in 0..<word.count where bytes[start + offset] | 0x20 != word[offset] { return nil }
+        var index = start + word.count
+        guard bytes[index] == 0x20 || bytes[index] == 0x09 else { return nil }
+        while index < count && (bytes[index] == 0x20 || bytes[index] == 0x09) { index += 1 }
+        let delimiterStart = index
+        while index < count && bytes[index] != 0x20 && bytes[index] != 0x09 && bytes[index] != 0x0A && bytes[index] != 0x0D { index += 1 }
+        let length = index - delimiterStart
+        guard length > 0 && length <= Self.maxDelimiter else { return nil }
+        let delimiter = Array(bytes[delimiterStart..<index])
+        while index < count && bytes[index] != 0x0A { index += 1 }
+        return (delimiter, index)
     }
 }

@@ -1,13 +1,16 @@
-/// Reads plain DDL (the `database.schema` file) into a `DatabaseSchema`: CREATE TABLE with its columns
-/// and inline and table constraints, CREATE INDEX, ALTER TABLE … ADD / ALTER COLUMN, DROP TABLE/INDEX.
-/// Constraints and indexes without a name get the name the server would give them (PostgreSQL:
-/// `<table>_pkey`, `<table>_<cols>_key|_fkey|_check`, `<table>_<cols>_idx`; MySQL: `PRIMARY`, the first
-/// column's name, `<table>_ibfk_N`, `<table>_chk_N`). Anything else is skipped with a CUT046 note,
-/// never an error. The reader is iterative and every loop moves forward: linear in the input.
+/// Reads the `database.schema` file, plain DDL or a schema-only dump (pg_dump, mysqldump, mariadb-dump),
+/// into a `DatabaseSchema`: CREATE TABLE with its columns and inline and table constraints, partitions,
+/// CREATE INDEX, ALTER TABLE … ADD / ALTER COLUMN / ATTACH PARTITION, DROP TABLE/INDEX, and views and
+/// triggers with the columns they use (`SchemaReader+Objects`). Constraints and indexes without a name
+/// get the name the server would give them (PostgreSQL: `<table>_pkey`, `<table>_<cols>_key|_fkey|_check`,
+/// `<table>_<cols>_idx`; MySQL: `PRIMARY`, the first column's name, `<table>_ibfk_N`, `<table>_chk_N`, and
+/// the implicit index of a foreign key). What defines nothing is passed over; what defines something
+/// cutover does not model is listed in one CUT046 note, never an error. The reader is iterative and every
+/// loop moves forward: linear in the input.
 public struct SchemaReader: Sendable {
     public var engine: MigrationSpec.Engine
-    /// At most this many CUT046 notes per schema file; the rest are counted in one more note.
-    public static let maxNotes = 8
+    /// At most this many kinds of statement are listed in the one CUT046 note; the rest are counted.
+    public static let maxNotes = 12
 
     public init(engine: MigrationSpec.Engine) {
         self.engine = engine
@@ -16,13 +19,35 @@ public struct SchemaReader: Sendable {
     public func read(_ text: String, reportingAt location: SourceLocation, diagnostics: inout DiagnosticBag) -> DatabaseSchema {
         var parser = DDLParser(lexer: SchemaLexer(text, mysql: engine == .mysql))
         parser.run()
-        for skipped in parser.skipped.prefix(Self.maxNotes) {
-            diagnostics.report(.schemaStatementSkipped, Message.schemaStatementSkipped(line: skipped.line, statement: skipped.statement, reason: skipped.reason), at: location)
-        }
-        if parser.skipped.count > Self.maxNotes {
-            diagnostics.report(.schemaStatementSkipped, Message.schemaStatementsSkipped(parser.skipped.count - Self.maxNotes), at: location)
+        if let note = Self.note(skipped: parser.skipped, ignored: parser.ignored) {
+            diagnostics.report(.schemaStatementSkipped, note, at: location)
         }
         return parser.schema
+    }
+
+    /// One note for the whole file: what was not read, grouped by kind, groups in order of their first line.
+    static func note(skipped: [DDLParser.Skipped], ignored: [DDLParser.Ignored]) -> String? {
+        guard !skipped.isEmpty || !ignored.isEmpty else { return nil }
+        struct Group { var line: Int; var label: String; var reason: String; var lines: [Int] }
+        var groups: [Group] = []
+        var slots: [String: Int] = [:]
+        for item in ignored {
+            if let slot = slots[item.kind] { groups[slot].lines.append(item.line); continue }
+            slots[item.kind] = groups.count
+            groups.append(Group(line: item.line, label: item.kind, reason: item.reason, lines: [item.line]))
+        }
+        for item in skipped {
+            groups.append(Group(line: item.line, label: "'\(item.statement)'", reason: item.reason, lines: [item.line]))
+        }
+        groups.sort { $0.line < $1.line }
+        let count = skipped.count + ignored.count
+        let parts = groups.prefix(maxNotes).map { group -> String in
+            let shown = group.lines.sorted().prefix(5).map(String.init).joined(separator: ", ")
+            let more = group.lines.count > 5 ? " and \(group.lines.count - 5) more" : ""
+            return "\(group.label) (line\(group.lines.count == 1 ? "" : "s") \(shown)\(more): \(group.reason))"
+        }
+        let rest = groups.count > maxNotes ? "; \(groups.count - maxNotes) more kinds" : ""
+        return Message.schemaStatementsNotRead(count, parts.joined(separator: "; ") + rest)
     }
 
     /// The schema alone, without diagnostics (for tools and tests).
@@ -34,11 +59,8 @@ public struct SchemaReader: Sendable {
 }
 
 extension Message {
-    public static func schemaStatementSkipped(line: Int, statement: String, reason: String) -> String {
-        "schema line \(line): skipped '\(statement)': \(reason); references to what it defines are not checked"
-    }
-    public static func schemaStatementsSkipped(_ count: Int) -> String {
-        "\(count) more schema statement\(count == 1 ? "" : "s") skipped"
+    public static func schemaStatementsNotRead(_ count: Int, _ list: String) -> String {
+        "schema: \(count) statement\(count == 1 ? "" : "s") not read, so references to what \(count == 1 ? "it defines" : "they define") are not checked: \(list)"
     }
 }
 
@@ -75,25 +97,44 @@ struct DDLParser {
     let lexer: SchemaLexer
     let tokens: [Token]
     let mysql: Bool
-    private(set) var skipped: [Skipped] = []
+    struct Ignored {
+        var line: Int
+        var kind: String
+        var name: String
+        var reason: String
+    }
 
-    private var tables: [DatabaseSchema.Table] = []
-    private var tableSlots: [String: Int] = [:]
-    private var droppedSlots: Set<Int> = []
-    private var indexes: [DatabaseSchema.Index] = []
-    private var constraints: [DatabaseSchema.Constraint] = []
-    private var removedIndexes: Set<Int> = []
-    private var removedConstraints: Set<Int> = []
-    private var mysqlCounters: [String: Int] = [:]
+    private(set) var skipped: [Skipped] = []
+    /// Statements that define what cutover does not check (functions, sequences, types…), for the one note.
+    var ignored: [Ignored] = []
+    var views: [SchemaDependents.View] = []
+    var viewSlots: [String: Int] = [:]
+    var droppedViews: Set<String> = []
+    var triggers: [SchemaDependents.Trigger] = []
+    var triggerSlots: [String: [Int]] = [:]
+    var droppedTriggers: Set<Int> = []
+    /// Partitions by parent, so a key added to the parent later reaches them.
+    var partitionSlots: [String: [Int]] = [:]
+    /// Token ranges of CREATE FUNCTION statements, so a trigger knows the columns its function names.
+    var functionBodies: [String: (start: Int, end: Int)] = [:]
+
+    var tables: [DatabaseSchema.Table] = []
+    var tableSlots: [String: Int] = [:]
+    var droppedSlots: Set<Int> = []
+    var indexes: [DatabaseSchema.Index] = []
+    var constraints: [DatabaseSchema.Constraint] = []
+    var removedIndexes: Set<Int> = []
+    var removedConstraints: Set<Int> = []
+    var mysqlCounters: [String: Int] = [:]
     /// Lookups kept beside the arrays so that no statement costs more than its own length.
-    private var columnSlots: [Int: [String: Int]] = [:]
-    private var indexSlots: [String: [Int]] = [:]
-    private var tableIndexes: [String: [Int]] = [:]
-    private var tableConstraints: [String: [Int]] = [:]
-    private var takenNames: [String: Set<String>] = [:]
+    var columnSlots: [Int: [String: Int]] = [:]
+    var indexSlots: [String: [Int]] = [:]
+    var tableIndexes: [String: [Int]] = [:]
+    var tableConstraints: [String: [Int]] = [:]
+    var takenNames: [String: Set<String>] = [:]
     /// PostgreSQL: every relation and constraint name, to add the `1`, `2`… suffixes the server adds on a clash.
-    private var postgresTaken: Set<String> = []
-    private var postgresNextSuffix: [String: Int] = [:]
+    var postgresTaken: Set<String> = []
+    var postgresNextSuffix: [String: Int] = [:]
 
     init(lexer: SchemaLexer) {
         self.lexer = lexer
@@ -105,27 +146,38 @@ struct DDLParser {
         DatabaseSchema(
             tables: tables.enumerated().filter { !droppedSlots.contains($0.offset) }.map(\.element),
             indexes: indexes.enumerated().filter { !removedIndexes.contains($0.offset) }.map(\.element),
-            constraints: constraints.enumerated().filter { !removedConstraints.contains($0.offset) }.map(\.element))
+            constraints: constraints.enumerated().filter { !removedConstraints.contains($0.offset) }.map(\.element),
+            dependents: SchemaDependents(
+                views: views.filter { !droppedViews.contains($0.name) },
+                triggers: triggers.enumerated().filter { !droppedTriggers.contains($0.offset) && tableSlots[$0.element.table] != nil }.map(\.element)))
     }
 
     mutating func run() {
         var start = 0
         while start < tokens.count {
             var end = start
-            while end < tokens.count && !lexer.isPunctuation(tokens[end], 0x3B) { end += 1 }
+            while end < tokens.count && tokens[end].kind != .terminator { end += 1 }
             if end > start { statement(start, end) }
             start = end + 1
         }
+        if mysql { addImplicitForeignKeyIndexes() }
     }
 
     // MARK: statements
 
-    private mutating func statement(_ start: Int, _ end: Int) {
+    mutating func statement(_ start: Int, _ end: Int) {
         var c = Cursor(lexer: lexer, tokens: tokens, p: start, end: end)
-        if c.isWord("SET") || c.isWord("BEGIN") || c.isWord("COMMIT") || c.isWord("START") || c.isWord("USE")
-            || c.isWord("END") || c.isWord("LOCK") || c.isWord("UNLOCK") {
+        if c.isWord("ALTER") && c.isWord("TABLE", offset: 1) {
+            c.p += 2
+            return alterTable(&c, start: start)
+        }
+        if c.isWord("ALTER") && c.isWord("INDEX", offset: 1) {
+            var probe = c
+            probe.p += 2
+            attachIndex(&probe)
             return
         }
+        if isNoise(c, end) { return }
         if c.accept("CREATE") {
             _ = c.accept("OR") && c.accept("REPLACE")
             var probe = c
@@ -139,16 +191,22 @@ struct DDLParser {
             var unique = false
             if probe.accept("UNIQUE") { unique = true } else { _ = probe.accept("FULLTEXT") || probe.accept("SPATIAL") }
             if probe.accept("INDEX") { return createIndex(&probe, unique: unique, start: start, end: end) }
-        } else if c.accept("ALTER") {
-            if c.accept("TABLE") { return alterTable(&c, start: start) }
+            probe = c
+            if createOther(&probe, start: start, end: end) { return }
         } else if c.accept("DROP") {
             if c.accept("TABLE") { return dropTable(&c) }
             if c.accept("INDEX") { return dropIndex(&c) }
+            if c.accept("VIEW") { return dropView(&c) }
+            if c.accept("MATERIALIZED") && c.accept("VIEW") { return dropView(&c) }
+            if c.accept("TRIGGER") { return dropTrigger(&c) }
+            return // DROP of a function, sequence, type…: nothing cutover reads
+        } else if c.isWord("INSERT") || c.isWord("UPDATE") || c.isWord("DELETE") || c.isWord("REPLACE") || c.isWord("COPY") {
+            return ignore(start, end, kind: "data (\(lexer.text(tokens[start]).uppercased()))", reason: "rows in a schema file are not read")
         }
-        skip(start, end, reason: "cutover reads only CREATE TABLE, CREATE INDEX, ALTER TABLE and DROP statements")
+        skip(start, end, reason: "cutover does not know this statement")
     }
 
-    private mutating func skip(_ start: Int, _ end: Int, reason: String) {
+    mutating func skip(_ start: Int, _ end: Int, reason: String) {
         var words: [String] = []
         var index = start
         while index < end && words.count < 3 {
@@ -162,10 +220,13 @@ struct DDLParser {
         skipped.append(Skipped(line: tokens[start].line, statement: statement, reason: reason))
     }
 
-    private mutating func createTable(_ c: inout Cursor, start: Int) {
+    mutating func createTable(_ c: inout Cursor, start: Int) {
         _ = c.accept("IF") && c.accept("NOT") && c.accept("EXISTS")
+        if var probe = Optional(c), let name = probe.qualifiedName(), probe.accept("PARTITION"), probe.accept("OF") {
+            return createPartition(&probe, name: name, start: start)
+        }
         guard let name = c.qualifiedName(), c.isPunctuation(0x28) else {
-            return skip(start, c.end, reason: "only CREATE TABLE with a column list is read (not AS, LIKE or PARTITION OF)")
+            return skip(start, c.end, reason: "only CREATE TABLE with a column list is read (not AS or LIKE)")
         }
         let close = c.matching(c.p)
         if let existing = tableSlots[name] { droppedSlots.insert(existing) }
@@ -178,9 +239,17 @@ struct DDLParser {
             var element = Cursor(lexer: lexer, tokens: tokens, p: elementStart, end: elementEnd)
             tableElement(&element, slot: slot, inAlter: false)
         }
+        var q = close + 1
+        while q + 1 < c.end {
+            if lexer.isWord(tokens[q], "PARTITION") && lexer.isWord(tokens[q + 1], "BY") {
+                tables[slot].partitioned = true
+                break
+            }
+            q += 1
+        }
     }
 
-    private mutating func createIndex(_ c: inout Cursor, unique: Bool, start: Int, end: Int) {
+    mutating func createIndex(_ c: inout Cursor, unique: Bool, start: Int, end: Int) {
         _ = c.accept("CONCURRENTLY")
         _ = c.accept("IF") && c.accept("NOT") && c.accept("EXISTS")
         var name: String?
@@ -201,6 +270,9 @@ struct DDLParser {
             if c.accept("USING") { method = c.identifier() ?? method; continue }
             c.skipUnit()
         }
+        if viewSlots[table] != nil {
+            return ignore(start, end, kind: "CREATE INDEX on a materialized view", reason: "a materialized view's indexes are not checked")
+        }
         guard let slot = tableSlots[table] else {
             return skip(start, end, reason: "table '\(table)' is not defined before this index")
         }
@@ -210,17 +282,24 @@ struct DDLParser {
             definition: lexer.text(from: tokens[start].start, to: tokens[end - 1].end), predicate: predicate))
     }
 
-    private mutating func alterTable(_ c: inout Cursor, start: Int) {
+    mutating func alterTable(_ c: inout Cursor, start: Int) {
         _ = c.accept("IF") && c.accept("EXISTS")
         _ = c.accept("ONLY")
         guard let table = c.qualifiedName() else { return skip(start, c.end, reason: "this ALTER TABLE names no table") }
         if c.isPunctuation(0x2A) { c.p += 1 }
+        if viewSlots[table] != nil { return } // ALTER TABLE on a view: ownership, defaults of its columns
         guard let slot = tableSlots[table] else {
             return skip(start, c.end, reason: "table '\(table)' is not defined before this ALTER TABLE")
         }
         var unknown = false
         for (actionStart, actionEnd) in c.split(c.p, c.end) {
             var action = Cursor(lexer: lexer, tokens: tokens, p: actionStart, end: actionEnd)
+            if attachPartition(&action, parentSlot: slot) { continue }
+            if action.isWord("OWNER") || action.isWord("ENABLE") || action.isWord("DISABLE") || action.isWord("REPLICA")
+                || action.isWord("CLUSTER") || action.isWord("SET") || action.isWord("RESET") || action.isWord("INHERIT")
+                || action.isWord("VALIDATE") || action.isWord("FORCE") || action.isWord("NO") {
+                continue // storage, ownership, trigger switches: nothing cutover reads
+            }
             if action.accept("ADD") {
                 if action.accept("COLUMN") {
                     _ = action.accept("IF") && action.accept("NOT") && action.accept("EXISTS")
@@ -256,7 +335,7 @@ struct DDLParser {
         if unknown { skip(start, c.end, reason: "cutover reads only the ADD and ALTER COLUMN actions of ALTER TABLE") }
     }
 
-    private mutating func dropTable(_ c: inout Cursor) {
+    mutating func dropTable(_ c: inout Cursor) {
         _ = c.accept("IF") && c.accept("EXISTS")
         while let name = c.qualifiedName() {
             if let slot = tableSlots.removeValue(forKey: name) {
@@ -270,7 +349,7 @@ struct DDLParser {
         }
     }
 
-    private mutating func dropIndex(_ c: inout Cursor) {
+    mutating func dropIndex(_ c: inout Cursor) {
         _ = c.accept("CONCURRENTLY")
         _ = c.accept("IF") && c.accept("EXISTS")
         guard let name = c.qualifiedName() else { return }
@@ -287,7 +366,7 @@ struct DDLParser {
     // MARK: table elements
 
     /// One element of a CREATE TABLE list, or what follows ADD in ALTER TABLE.
-    private mutating func tableElement(_ c: inout Cursor, slot: Int, inAlter: Bool) {
+    mutating func tableElement(_ c: inout Cursor, slot: Int, inAlter: Bool) {
         var constraintName: String?
         if c.accept("CONSTRAINT") {
             if !(c.isWord("PRIMARY") || c.isWord("UNIQUE") || c.isWord("FOREIGN") || c.isWord("CHECK")) {
@@ -342,7 +421,7 @@ struct DDLParser {
     }
 
     /// `PRIMARY KEY USING INDEX idx` / `UNIQUE USING INDEX idx` (PostgreSQL): the index becomes the constraint.
-    private mutating func usingIndex(_ c: inout Cursor, slot: Int) -> [String]? {
+    mutating func usingIndex(_ c: inout Cursor, slot: Int) -> [String]? {
         c.p += 2
         guard let name = c.identifier() else { return nil }
         for offset in indexSlots[key(name)] ?? [] where !removedIndexes.contains(offset) && indexes[offset].table == tables[slot].name {
@@ -352,7 +431,7 @@ struct DDLParser {
         return nil
     }
 
-    private mutating func column(_ c: inout Cursor, slot: Int) {
+    mutating func column(_ c: inout Cursor, slot: Int) {
         guard let name = c.identifier() else { return }
         let table = tables[slot].name
         let typeStart = c.p
@@ -408,8 +487,14 @@ struct DDLParser {
                 if c.accept("IDENTITY") {
                     column.isIdentity = true
                     column.nullable = false
+                    if c.isPunctuation(0x28) { c.skipUnit() } // sequence options
+                } else if c.isPunctuation(0x28) {
+                    column.generated = c.groupText()
                 }
-                if c.isPunctuation(0x28) { c.skipUnit() }
+                continue
+            }
+            if c.accept("AS") { // MySQL `col INT AS (expr) [VIRTUAL|STORED]`
+                if c.isPunctuation(0x28) { column.generated = c.groupText() }
                 continue
             }
             if c.accept("AUTO_INCREMENT") {
@@ -451,23 +536,27 @@ struct DDLParser {
 
     // MARK: recording
 
-    private mutating func setPrimaryKey(slot: Int, columns: [String], name: String?) {
+    mutating func setPrimaryKey(slot: Int, columns: [String], name: String?) {
         let table = tables[slot].name
         tables[slot].primaryKey = columns
         for column in columns {
             if let index = columnSlots[slot]?[key(column)] { tables[slot].columns[index].nullable = false }
         }
+        // The server gives every partition the partitioned parent's key.
+        for child in partitionSlots[table] ?? [] where tables[child].primaryKey.isEmpty && tables[child].partitionOf == table {
+            tables[child].primaryKey = columns
+        }
         let constraintName = mysql ? "PRIMARY" : (name ?? postgresName(table, [], "pkey"))
         appendConstraint(DatabaseSchema.Constraint(name: constraintName, table: table, kind: .primaryKey, columns: columns))
     }
 
-    private mutating func addUnique(slot: Int, columns: [String], name: String?) {
+    mutating func addUnique(slot: Int, columns: [String], name: String?) {
         let table = tables[slot].name
         let constraintName = name ?? (mysql ? mysqlIndexName(slot: slot, first: columns.first ?? "") : postgresName(table, columns, "key"))
         appendConstraint(DatabaseSchema.Constraint(name: constraintName, table: table, kind: .unique, columns: columns))
     }
 
-    private mutating func addForeignKey(slot: Int, columns: [String], target: (table: String, columns: [String], actions: String)?, name: String?) {
+    mutating func addForeignKey(slot: Int, columns: [String], target: (table: String, columns: [String], actions: String)?, name: String?) {
         let table = tables[slot].name
         let constraintName = name ?? (mysql ? mysqlCounted(table, "ibfk") : postgresName(table, columns, "fkey"))
         var implicitIndex: String?
@@ -488,7 +577,7 @@ struct DDLParser {
             implicitIndexName: implicitIndex))
     }
 
-    private mutating func addCheck(slot: Int, column: String?, expression: String, name: String?) {
+    mutating func addCheck(slot: Int, column: String?, expression: String, name: String?) {
         let table = tables[slot].name
         var constraintName = name
         if constraintName == nil {
@@ -505,7 +594,7 @@ struct DDLParser {
                                                      columns: column.map { [$0] } ?? [], expression: expression))
     }
 
-    private mutating func mysqlCounted(_ table: String, _ label: String) -> String {
+    mutating func mysqlCounted(_ table: String, _ label: String) -> String {
         let key = table + "\u{0}" + label
         let next = (mysqlCounters[key] ?? 0) + 1
         mysqlCounters[key] = next
@@ -513,7 +602,7 @@ struct DDLParser {
     }
 
     /// MySQL names an unnamed key after its first column, adding `_2`, `_3`… when that name is taken.
-    private mutating func mysqlIndexName(slot: Int, first: String) -> String {
+    mutating func mysqlIndexName(slot: Int, first: String) -> String {
         let table = tables[slot].name
         let taken = takenNames[table] ?? []
         if !taken.contains(first.lowercased()) { return first }
@@ -526,7 +615,7 @@ struct DDLParser {
 
     /// PostgreSQL's `ChooseConstraintName`/`ChooseRelationName`: the implicit name, with `1`, `2`… added to
     /// the label while the name is taken.
-    private mutating func postgresName(_ table: String, _ columns: [String], _ label: String) -> String {
+    mutating func postgresName(_ table: String, _ columns: [String], _ label: String) -> String {
         let base = ImplicitNames.postgres(table, columns, label)
         guard postgresTaken.contains(base) else { return base }
         var pass = postgresNextSuffix[base] ?? 1
@@ -548,7 +637,7 @@ struct DDLParser {
         return !name.isEmpty && rest.hasPrefix("(") ? name.lowercased() : "expr"
     }
 
-    private mutating func appendIndex(_ index: DatabaseSchema.Index) {
+    mutating func appendIndex(_ index: DatabaseSchema.Index) {
         postgresTaken.insert(index.name)
         indexSlots[key(index.name), default: []].append(indexes.count)
         tableIndexes[index.table, default: []].append(indexes.count)
@@ -556,7 +645,7 @@ struct DDLParser {
         indexes.append(index)
     }
 
-    private mutating func appendConstraint(_ constraint: DatabaseSchema.Constraint) {
+    mutating func appendConstraint(_ constraint: DatabaseSchema.Constraint) {
         postgresTaken.insert(constraint.name)
         tableConstraints[constraint.table, default: []].append(constraints.count)
         if constraint.kind == .unique || constraint.kind == .primaryKey {
@@ -566,15 +655,15 @@ struct DDLParser {
     }
 
     /// The lookup key of a column or index name: MySQL compares them case-insensitively.
-    private func key(_ name: String) -> String { mysql ? name.lowercased() : name }
+    func key(_ name: String) -> String { mysql ? name.lowercased() : name }
 
-    private mutating func implicitIndexName(slot: Int, columns: [String]) -> String {
+    mutating func implicitIndexName(slot: Int, columns: [String]) -> String {
         let table = tables[slot].name
         if mysql { return mysqlIndexName(slot: slot, first: columns.first ?? "") }
         return postgresName(table, columns.map(Self.indexColumnName), "idx")
     }
 
-    private func quote(_ name: String) -> String {
+    func quote(_ name: String) -> String {
         mysql ? "`" + name.replacingOccurrences(of: "`", with: "``") + "`"
             : "\"" + name.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
@@ -632,7 +721,7 @@ struct Cursor {
         case .word:
             p += 1
             let text = lexer.text(token)
-            return lexer.mysql ? text : text.lowercased()
+            return lexer.mysql || !lexer.hasUpperCase(token) ? text : text.lowercased()
         case .quotedIdentifier, .string:
             guard token.kind == .quotedIdentifier || lexer.mysql else { return nil }
             p += 1
@@ -646,14 +735,19 @@ struct Cursor {
         }
     }
 
-    /// `schema.table` or `table`: the last part.
+    /// `schema.table` or `table`. A name in the default schema (PostgreSQL `public`; any database on
+    /// MySQL, where the qualifier names the database) is its last part, so the spec's bare names find it;
+    /// a name in another schema keeps it (`sales.orders`), so it never stands in for `public.orders`.
     mutating func qualifiedName() -> String? {
         guard var name = identifier() else { return nil }
+        var qualifier: String?
         while isPunctuation(0x2E) {
             p += 1
             guard let next = identifier() else { break }
+            qualifier = name
             name = next
         }
+        if let qualifier, !lexer.mysql, qualifier != "public" { return qualifier + "." + name }
         return name
     }
 

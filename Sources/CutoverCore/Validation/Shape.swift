@@ -8,6 +8,9 @@ public indirect enum Shape: Sendable {
     case number(min: Double?, max: Double?, rule: RuleID)
     case boolean
     case choice([String])
+    /// SQL keywords (`no action`, `btree`): one of `values` in any letter case, read in lower case, as
+    /// the server reads them (`onDelete: CASCADE` means what `cascade` means).
+    case keyword([String])
     /// A mapping with exactly one key out of `fields` (operations, canary steps).
     case oneKey(name: String, fields: [Field])
     /// A mapping from free-form keys to values of one shape (labels, resource amounts).
@@ -46,5 +49,20 @@ public struct Field: Sendable {
         self.defaultText = defaultText
         self.summary = summary
         self.example = example
+    }
+}
+
+extension Shape {
+    /// A keyword as the spec reader compares it: lower case, runs of blanks as one space.
+    public static func keywordValue(_ text: String) -> String {
+        text.lowercased().split(whereSeparator: { $0 == " " || $0 == "\t" }).joined(separator: " ")
+    }
+
+    /// `no action` as an ECMA-262 pattern that matches it in any case: `[nN][oO] [aA][cC]…`.
+    static func caseInsensitivePattern(_ value: String) -> String {
+        value.map { character -> String in
+            let lower = character.lowercased(), upper = character.uppercased()
+            return lower == upper ? String(character) : "[\(lower)\(upper)]"
+        }.joined()
     }
 }

@@ -86,6 +86,12 @@ public struct ShapeChecker: Sendable {
             guard case .scalar(_, .plain) = node.kind, ScalarResolution.bool(text) != nil else {
                 return wrongType(node, field: field, expected: "true or false", &diagnostics)
             }
+        case .keyword(let allowed):
+            guard let text = scalar(node, field: field, expected: "a string", &diagnostics) else { return }
+            if !allowed.contains(Shape.keywordValue(text)) {
+                let suggestion = Suggestion.closest(to: Shape.keywordValue(text), among: allowed)
+                diagnostics.report(.invalidEnum, Message.invalidEnum(text, field: field, allowed: allowed, suggestion: suggestion), at: node.location)
+            }
         case .choice(let allowed):
             guard let text = scalar(node, field: field, expected: "a string", &diagnostics) else { return }
             if !allowed.contains(text) {

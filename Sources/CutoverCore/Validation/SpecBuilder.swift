@@ -173,7 +173,7 @@ public struct SpecBuilder: Sendable {
             guard let index = name(node["name"]), let table = name(node["table"]) else { return nil }
             return .createIndex(CreateIndex(
                 name: index, table: table, columns: names(node["columns"]), unique: bool(node["unique"]) ?? false,
-                method: CreateIndex.Method(rawValue: text(node["method"]) ?? "") ?? .btree, whereClause: located(node["where"])))
+                method: CreateIndex.Method(rawValue: Shape.keywordValue(text(node["method"]) ?? "")) ?? .btree, whereClause: located(node["where"])))
         case "dropIndex":
             guard let index = name(node["name"]), let table = name(node["table"]) else { return nil }
             return .dropIndex(name: index, table: table)
@@ -217,7 +217,7 @@ public struct SpecBuilder: Sendable {
     }
 
     private func action(_ node: SyntaxNode?) -> ReferentialAction {
-        ReferentialAction(rawValue: text(node) ?? "") ?? .noAction
+        ReferentialAction(rawValue: Shape.keywordValue(text(node) ?? "")) ?? .noAction
     }
 
     // MARK: scalars

@@ -10,7 +10,7 @@ public enum SpecShape {
     static let duration = Shape.text(.duration)
     static let seconds = Shape.number(min: 0, max: nil, rule: .ratio)
     static let ratio = Shape.number(min: 0, max: 1, rule: .ratio)
-    static let onDelete = Shape.choice(["no action", "restrict", "cascade", "set null", "set default"])
+    static let onDelete = Shape.keyword(["no action", "restrict", "cascade", "set null", "set default"])
 
     static let resourceAmounts = Shape.object(ObjectShape("resources", "CPU and memory for a container", [
         Field("requests", .dictionary(key: .labelKey, value: .text(.quantity)), "minimum resources, e.g. {cpu: 500m, memory: 1Gi}"),
@@ -92,7 +92,7 @@ public enum SpecShape {
             Field("table", identifier, required: true, "table to index"),
             Field("columns", identifiers, required: true, "indexed columns"),
             Field("unique", .boolean, default: "false", "a unique index"),
-            Field("method", .choice(["btree", "hash", "gin", "gist", "brin", "spgist"]), default: "btree", "index method (PostgreSQL)"),
+            Field("method", .keyword(["btree", "hash", "gin", "gist", "brin", "spgist"]), default: "btree", "index method (PostgreSQL)"),
             Field("where", expression, "partial index predicate (PostgreSQL)"),
         ])), "build an index concurrently (PostgreSQL) or in place without locks (MySQL)"),
         Field("dropIndex", .object(ObjectShape("dropIndex", "retire an index (contract)", [
@@ -142,7 +142,7 @@ public enum SpecShape {
                 Field("cluster", .text(.dnsLabel), required: true, "the database cluster's name (operator resource or StatefulSet)"),
                 Field("name", identifier, required: true, "database name"),
                 Field("credentialsSecret", .text(.dnsSubdomain), required: true, "Secret with the database credentials (keys: username, password)"),
-                Field("schema", .text(.path), "path of the current schema (plain DDL), relative to the spec"),
+                Field("schema", .text(.path), "path of the current schema, relative to the spec: plain DDL or a schema-only dump as pg_dump, mysqldump or mariadb-dump write it (views, triggers, partitions, routines, executable comments)"),
                 Field("port", port, default: "5432 (postgresql), 3306 (mysql)", "database port"),
                 Field("teamId", .text(.dnsLabel), default: "first segment of cluster", "Zalando teamId"),
                 Field("podSelector", .dictionary(key: .labelKey, value: .text(.labelValue)), default: "per operator", "labels of the database pods (operator none)"),

@@ -191,6 +191,11 @@ public final class MariaDBSession: SQLSession {
     /// SHOW CREATE for every table, view, sequence, trigger, routine and event of the database, in
     /// name order, with AUTO_INCREMENT=n removed (it is data, not schema). Two round trips.
     public func snapshot() throws -> SchemaSnapshot {
+        // A fixed sql_mode while reading: a dump leaves its own behind, SHOW CREATE output depends on it
+        // (ANSI_QUOTES), and under ONLY_FULL_GROUP_BY SHOW CREATE VIEW fails on a view that groups by a
+        // key and selects the columns it determines. The session's default comes back afterwards.
+        _ = try run("SET SESSION sql_mode = 'NO_ENGINE_SUBSTITUTION'")
+        defer { _ = try? run("SET SESSION sql_mode = DEFAULT") }
         let listing = try run("""
         SELECT CONCAT(CASE TABLE_TYPE WHEN 'VIEW' THEN 'VIEW' WHEN 'SEQUENCE' THEN 'SEQUENCE' ELSE 'TABLE' END, ' ', TABLE_NAME) \
         FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE();
@@ -221,6 +226,7 @@ public final class MariaDBSession: SQLSession {
             var text = (index < columns.count ? columns[index] : nil) ?? ""
             if object.kind == "TABLE" {
                 text = autoIncrement.stringByReplacingMatches(in: text, range: NSRange(text.startIndex..., in: text), withTemplate: "")
+                text = SchemaSnapshot.mysqlKeysAsSet(text)
             }
             lines.append("-- \(object.kind) \(object.name)")
             lines += text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)

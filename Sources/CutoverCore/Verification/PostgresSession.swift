@@ -248,6 +248,10 @@ public final class PostgresSession: SQLSession {
     }
 
     public func snapshot() throws -> SchemaSnapshot {
+        // The catalog's definitions are printed relative to search_path: a raw pg_dump leaves it empty
+        // for the rest of the session, and a snapshot taken then would qualify every name that later
+        // ones (after a file's own RESET ALL) do not.
+        try execute("RESET ALL")
         let rows = try query(PostgresCatalogQuery.snapshot(version: serverVersion))
         return SchemaSnapshot(lines: rows.flatMap { $0.split(separator: PostgresCatalogQuery.lineSeparator, omittingEmptySubsequences: false).map(String.init) })
     }

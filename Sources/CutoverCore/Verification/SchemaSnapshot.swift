@@ -77,4 +77,19 @@ public struct SchemaSnapshot: Sendable, Equatable {
         edits += a[(a.count - suffix)...].map { Edit(kind: .same, line: $0) }
         return edits
     }
+
+    /// SHOW CREATE TABLE with its indexes and constraints as a set: the server lists a key in the order
+    /// it was added, so an index a down drops and rebuilds moves to the end without being different.
+    /// Columns keep their order (it is part of the schema); no element line keeps its trailing comma.
+    static func mysqlKeysAsSet(_ text: String) -> String {
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        guard lines.count > 2, let close = lines.lastIndex(where: { $0.hasPrefix(")") }) else { return text }
+        var columns: [String] = []
+        var keys: [String] = []
+        for line in lines[1..<close] {
+            let element = line.hasSuffix(",") ? String(line.dropLast()) : line
+            if element.hasPrefix("  `") || element.hasPrefix("  PRIMARY KEY") { columns.append(element) } else { keys.append(element) }
+        }
+        return ([lines[0]] + columns + keys.sorted() + lines[close...]).joined(separator: "\n")
+    }
 }

@@ -184,6 +184,13 @@ struct StepRun {
         return verdict
     }
 
+    /// Generated expand and contract steps exist to change the schema: one that changes nothing on a
+    /// fresh base was written for objects the base does not have, and its guards made it a silent no-op.
+    /// Hand-written `sql` steps and the data and check phases may legitimately change no DDL.
+    static func mustChangeSchema(_ step: PlanStep) -> Bool {
+        !step.unchecked && (step.phase == .expand || step.phase == .contract)
+    }
+
     /// S0, up, S1, up (= S1), down (= S0), down (= S0), up (= S1). Returns the verdict, the two
     /// snapshots for the rollback, and whether the run must stop (the first up failed).
     private func cycle(_ step: PlanStep) throws -> (StepVerdict, (s0: SchemaSnapshot, s1: SchemaSnapshot)?, Bool) {
@@ -202,6 +209,9 @@ struct StepRun {
             return (finish(verdict), nil, true)
         }
         let s1 = try snapshot()
+        if s1 == s0 && Self.mustChangeSchema(step) {
+            verdict.fail("up changed nothing on the base schema: what it changes is not there (a name the base schema does not have?)")
+        }
 
         if let error = apply(step, .up) {
             verdict.fail("up is not idempotent: the second run failed", details: lines(error))

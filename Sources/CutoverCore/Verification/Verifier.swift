@@ -77,9 +77,13 @@ public final class Verifier {
         defer { environment.tearDown() }
         try writeStepFiles(into: environment.scratch)
         if let schemaPath {
+            let base = try BaseSchemaFile.prepare(schemaPath, engine: plan.spec.database.engine, into: environment.scratch.file("schema"))
+            if base.removed > 0 {
+                inform("verify: database.schema loaded without its \(base.removed) \(plan.spec.database.engine == .mysql ? "DEFINER clause" : "OWNER TO/GRANT/REVOKE line")\(base.removed == 1 ? "" : "s") (the scratch owner is unprivileged)")
+            }
             for (side, session) in environment.sessions {
                 do {
-                    try session.apply(file: schemaPath)
+                    try session.apply(file: base.path)
                 } catch let failure as SQLFailure {
                     let label = environment.sessions.count > 1 ? " into \(side.rawValue)" : ""
                     throw VerificationError.sqlFailed("cannot load database.schema (\(schemaPath))\(label):\n" + indent(failure.message))

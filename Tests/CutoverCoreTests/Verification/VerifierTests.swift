@@ -60,7 +60,9 @@ import Testing
             Self.step(2, .expand, "add_check", up: [
                 "DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_constraint WHERE conname = 'owner_nonempty') THEN ALTER TABLE accounts ADD CONSTRAINT owner_nonempty CHECK (owner <> '') NOT VALID; END IF; END $$;",
             ], down: ["SELECT 1;"]),
-            Self.step(3, .expand, "after_it", up: ["SELECT 1;"], down: ["SELECT 1;"]),
+            // A step that changes the schema (an expand up that changes nothing fails on its own).
+            Self.step(3, .expand, "after_it", up: ["ALTER TABLE accounts ADD COLUMN IF NOT EXISTS note text;"],
+                      down: ["ALTER TABLE accounts DROP COLUMN IF EXISTS note;"]),
         ])
         let (report, lines) = try Self.run(plan, engine: .postgresql)
         #expect(!report.passed)

@@ -57,6 +57,9 @@ public struct JSONSchemaPrinter: Sendable {
             out["type"] = "boolean"
         case .choice(let values):
             out["enum"] = values
+        case .keyword(let values):
+            out["type"] = "string"
+            out["pattern"] = "^(" + values.map(Shape.caseInsensitivePattern).joined(separator: "|") + ")$"
         case .oneKey(_, let fields):
             out["oneOf"] = fields.map { field -> [String: Any] in
                 [

@@ -80,6 +80,7 @@ public struct SpecReference: Sendable {
             }
         case .boolean: return "boolean"
         case .choice(let values): return values.map { "`\($0)`" }.joined(separator: " \\| ")
+        case .keyword(let values): return values.map { "`\($0)`" }.joined(separator: " \\| ") + " (any case)"
         case .oneKey(let name, _): return "one-key mapping (\(name))"
         case .dictionary(_, let value): return "mapping of string to \(typeName(value))"
         }

@@ -206,7 +206,14 @@ struct ReferenceRules {
 
         case .sql(let raw):
             diagnostics.report(.uncheckedSQL, Message.uncheckedSQL(raw.name.value), at: change.location)
-            schema.forgetCompleteness()
+            let effects = RawSQLSchemaEffects.read(raw.up.value, engine: engine)
+            if let unreadable = effects.unreadable {
+                schema.forgetCompleteness()
+                diagnostics.report(.schemaStatementSkipped, Message.sqlChangeNotRead(raw.name.value, line: unreadable.line, words: unreadable.words),
+                                   at: raw.up.location)
+            } else {
+                schema.apply(effects, name: raw.name.value, line: line)
+            }
         }
     }
 

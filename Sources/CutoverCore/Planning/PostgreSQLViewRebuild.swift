@@ -1,0 +1,43 @@
+/// The views of the base schema over a column whose type changes (PostgreSQL). The server refuses
+/// `ALTER COLUMN … TYPE` on a column a view uses, and a view bound to a column goes on reading it after
+/// a swap renames it to the quarantine name. So they are dropped before and created again after, in the
+/// same transaction, from the definitions in the schema file (as pg_dump wrote them, schema-qualified):
+/// a reader of the view waits on the lock for the length of the transaction instead of seeing an error.
+/// Materialized views are refused by validation (CUT061); grants and comments on the views are not
+/// recreated (the plan says so).
+struct PostgreSQLViewRebuild {
+    let views: [SchemaDependents.View]
+
+    init(_ context: LoweringContext, table: String, column: String) {
+        views = context.views(using: column, of: table).filter { !$0.materialized }
+    }
+
+    var isEmpty: Bool { views.isEmpty }
+
+    /// `DROP VIEW IF EXISTS`, dependents first.
+    func drops(_ b: PostgreSQLBuilder) -> [String] {
+        views.reversed().map { "DROP VIEW IF EXISTS \(Self.qualified($0.name, b));" }
+    }
+
+    /// The definitions as statements of their own.
+    func creates() -> [String] {
+        views.map { Self.statement($0.definition) }
+    }
+
+    /// The definitions inside a DO block: through EXECUTE of a literal, so nothing in a view's text
+    /// can end the block's dollar quote.
+    func executes(_ b: PostgreSQLBuilder) -> [String] {
+        views.map { "EXECUTE \(b.lit($0.definition));" }
+    }
+
+    var names: String { views.map(\.name).joined(separator: ", ") }
+
+    static func statement(_ definition: String) -> String {
+        definition.hasSuffix(";") ? definition : definition + ";"
+    }
+
+    /// `sales.v` → `"sales"."v"`; a name in the default schema is quoted alone.
+    static func qualified(_ name: String, _ b: PostgreSQLBuilder) -> String {
+        name.split(separator: ".", maxSplits: 1).map { b.q(String($0)) }.joined(separator: ".")
+    }
+}

@@ -1,0 +1,116 @@
+/// CUT060 (warning) says which views, triggers and partitions of the base schema a change touches and
+/// how the lowering handles them; CUT061 (error) refuses a change that would leave a dependent broken
+/// or stale: a view or trigger that names a column a rename or drop retires (PostgreSQL views would go
+/// on reading the quarantined column, MySQL views and every trigger would fail on their next use once
+/// contract renames it away), a materialized view over a type-changed column (recreating it would
+/// recompute it inside the swap), and a MySQL view over a table that is renamed or dropped.
+struct DependentRules {
+    let schema: DatabaseSchema
+    let engine: MigrationSpec.Engine
+    private(set) var diagnostics: DiagnosticBag
+
+    init(schema: DatabaseSchema, engine: MigrationSpec.Engine, file: String) {
+        self.schema = schema
+        self.engine = engine
+        self.diagnostics = DiagnosticBag(file: file)
+    }
+
+    private var mysql: Bool { engine == .mysql }
+
+    mutating func check(_ spec: MigrationSpec) {
+        // Only the first change to a column meets the base schema's dependents as the dump has them.
+        var seen: Set<String> = []
+        func first(_ table: String, _ column: String) -> Bool {
+            seen.insert(table + "\u{0}" + (mysql ? column.lowercased() : column)).inserted
+        }
+        for change in spec.changes {
+            switch change.operation {
+            case .renameColumn(let table, let from, _):
+                guard first(table.value, from.value) else { continue }
+                refuseUsers(of: table.value, from.value, by: "the rename", at: from)
+            case .dropColumn(let table, let column, _):
+                guard first(table.value, column.value) else { continue }
+                refuseUsers(of: table.value, column.value, by: "the drop", at: column)
+            case .alterColumn(let alter):
+                guard let type = alter.type, first(alter.table.value, alter.column.value), !mysql,
+                      let old = schema.table(alter.table.value)?.column(alter.column.value)?.type,
+                      !SQLTypeFacts.isSameType(old, type.value) else { continue }
+                for generated in generatedColumns(using: alter.column.value, of: alter.table.value) {
+                    diagnostics.report(.dependentBreaks, Message.generatedColumnUses(generated, table: alter.table.value, column: alter.column.value,
+                                                                                      by: "the type change"), at: type.location)
+                }
+                let views = schema.dependents.views(using: alter.column.value, of: alter.table.value, mysql: false)
+                if let materialized = views.first(where: \.materialized) {
+                    diagnostics.report(.dependentBreaks, Message.materializedViewOverTypeChange(
+                        materialized.name, line: materialized.line, table: alter.table.value, column: alter.column.value), at: type.location)
+                } else if !views.isEmpty {
+                    diagnostics.report(.dependentTouched, Message.viewsRecreated(views.map(\.name), table: alter.table.value, column: alter.column.value),
+                                       at: type.location)
+                }
+            case .createIndex(let index):
+                guard !mysql, let table = schema.table(index.table.value), table.partitioned else { continue }
+                let partitions = schema.partitions(of: table.name)
+                diagnostics.report(.dependentTouched, Message.partitionedIndex(index.name.value, table: table.name, partitions: partitions.count),
+                                   at: index.table.location)
+            case .renameTable(let from, _), .dropTable(let from):
+                guard mysql else { continue }
+                let what = { if case .renameTable = change.operation { return "the rename" } else { return "the drop" } }()
+                for view in schema.dependents.views where view.relations.contains(where: { DDLParser.same($0, from.value, true) }) {
+                    diagnostics.report(.dependentBreaks, Message.viewOverRetiredTable(view.name, line: view.line, table: from.value, by: what),
+                                       at: from.location)
+                }
+            default:
+                continue
+            }
+        }
+    }
+
+    private mutating func refuseUsers(of table: String, _ column: String, by what: String, at name: Name) {
+        for generated in generatedColumns(using: column, of: table) {
+            diagnostics.report(.dependentBreaks, Message.generatedColumnUses(generated, table: table, column: column, by: what), at: name.location)
+        }
+        for view in schema.dependents.views(using: column, of: table, mysql: mysql) {
+            diagnostics.report(.dependentBreaks, Message.viewUsesRetiredColumn(view.name, line: view.line, table: table, column: column, by: what,
+                                                                                mysql: mysql), at: name.location)
+        }
+        for trigger in schema.dependents.triggers(using: column, of: table, mysql: mysql) {
+            diagnostics.report(.dependentBreaks, Message.triggerUsesRetiredColumn(trigger.name, line: trigger.line, table: table, column: column,
+                                                                                   by: what), at: name.location)
+        }
+    }
+}
+
+extension DependentRules {
+    /// Generated columns of `table` whose expression names `column` (PostgreSQL binds them to the
+    /// column itself, like a view: after a swap they would compute from the quarantined column).
+    func generatedColumns(using column: String, of table: String) -> [String] {
+        (schema.table(table)?.columns ?? []).filter { candidate in
+            guard let expression = candidate.generated, !DDLParser.same(candidate.name, column, mysql) else { return false }
+            return ColumnExpression.uses(expression, column: column, engine: engine)
+        }.map(\.name)
+    }
+}
+
+extension Message {
+    public static func viewsRecreated(_ views: [String], table: String, column: String) -> String {
+        "the type change of '\(table).\(column)' recreates view\(views.count == 1 ? "" : "s") \(views.map { "'\($0)'" }.joined(separator: ", ")) from the schema file in the same transaction (PostgreSQL refuses to change a column a view uses, and a view keeps reading the column it was bound to); grants and comments on them are not recreated"
+    }
+    public static func partitionedIndex(_ name: String, table: String, partitions: Int) -> String {
+        "'\(table)' is partitioned: index '\(name)' is created on the parent only, built concurrently on each of its \(partitions) partition\(partitions == 1 ? "" : "s") and attached (PostgreSQL refuses CREATE INDEX CONCURRENTLY on a partitioned table)"
+    }
+    public static func materializedViewOverTypeChange(_ view: String, line: Int, table: String, column: String) -> String {
+        "materialized view '\(view)' (schema line \(line)) uses '\(table).\(column)': recreating it would recompute it while the table is locked; drop it in a `sql` change before this one and create it again after"
+    }
+    public static func viewUsesRetiredColumn(_ view: String, line: Int, table: String, column: String, by what: String, mysql: Bool) -> String {
+        "view '\(view)' (schema line \(line)) uses '\(table).\(column)': after \(what) it would \(mysql ? "fail on every use once contract renames the column away" : "go on reading the quarantined column and serve stale values"); change the view in a `sql` change first"
+    }
+    public static func triggerUsesRetiredColumn(_ trigger: String, line: Int, table: String, column: String, by what: String) -> String {
+        "trigger '\(trigger)' (schema line \(line)) uses '\(table).\(column)': after \(what) every write it fires on would fail once contract renames the column away; change the trigger in a `sql` change first"
+    }
+    public static func generatedColumnUses(_ generated: String, table: String, column: String, by what: String) -> String {
+        "generated column '\(table).\(generated)' is computed from '\(column)': after \(what) it would \(what == "the type change" ? "block the change (the server refuses to change a column a generated column uses)" : "compute from the quarantined column or fail"); change it in a `sql` change first"
+    }
+    public static func viewOverRetiredTable(_ view: String, line: Int, table: String, by what: String) -> String {
+        "view '\(view)' (schema line \(line)) reads '\(table)': after \(what) it fails on every use once contract removes the old name; change the view in a `sql` change first"
+    }
+}

@@ -1,0 +1,212 @@
+import Foundation
+import Testing
+@testable import CutoverCore
+
+/// The reader on what pg_dump and mariadb-dump really emit: the corpus in fixtures/corpus (real dumps of
+/// public sample schemas, see PROVENANCE) and small pieces of dump syntax.
+@Suite struct RealSchemaReaderTests {
+    static let corpus = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .appendingPathComponent("../../../fixtures/corpus").standardized
+
+    func read(_ text: String, _ engine: MigrationSpec.Engine = .postgresql) -> (DatabaseSchema, [Diagnostic]) {
+        var bag = DiagnosticBag(file: "t.yaml")
+        let schema = SchemaReader(engine: engine).read(text, reportingAt: SourceLocation(line: 1, column: 1), diagnostics: &bag)
+        return (schema, bag.diagnostics)
+    }
+
+    func corpusFile(_ name: String) throws -> String {
+        try String(contentsOf: Self.corpus.appendingPathComponent(name), encoding: .utf8)
+    }
+
+    @Test func pagilaDumpReadsViewsTriggersAndPartitions() throws {
+        let (schema, notes) = read(try corpusFile("pagila.pg_dump15.sql"))
+        #expect(schema.tables.count == 70)
+        let payment = try #require(schema.table("payment"))
+        #expect(payment.partitioned)
+        #expect(payment.primaryKey == ["payment_date", "payment_id"])
+        #expect(schema.partitions(of: "payment").count == 55)
+        #expect(schema.partitions(of: "payment").first?.name == "payment_p2022_01")
+        #expect(schema.table("payment_p2022_01")?.primaryKey.isEmpty == false)
+        let views = schema.dependents.views
+        #expect(views.map(\.name) == ["actor_info", "customer_list", "film_list", "nicer_but_slower_film_list",
+                                      "rental_by_category", "sales_by_film_category", "sales_by_store", "staff_list"])
+        #expect(views.first { $0.name == "rental_by_category" }?.materialized == true)
+        #expect(schema.dependents.views(using: "phone", of: "address", mysql: false).map(\.name) == ["customer_list", "staff_list"])
+        #expect(schema.dependents.views(using: "length", of: "film", mysql: false).map(\.name).contains("film_list"))
+        let fulltext = try #require(schema.dependents.triggers.first { $0.name == "film_fulltext_trigger" })
+        #expect(fulltext.columns.contains(.init(table: "film", column: "title")))
+        #expect(fulltext.columns.contains(.init(table: "film", column: "fulltext")))
+        #expect(schema.dependents.triggers.count == 15)
+        // One note, listing what was ignored by kind, in order of first line.
+        #expect(notes.count == 1)
+        let message = notes.first?.message ?? ""
+        #expect(message.hasPrefix("schema: "))
+        #expect(message.range(of: "CREATE DOMAIN (lines 32, 52")!.lowerBound < message.range(of: "CREATE TYPE (line 39")!.lowerBound)
+        #expect(!message.contains("'CREATE") && !message.contains("'ALTER"))  // nothing unknown: every statement understood or ignored by kind
+    }
+
+    @Test func sakilaDumpReadsExecutableCommentsDelimitersAndTriggers() throws {
+        let (schema, notes) = read(try corpusFile("sakila.mariadb-dump10.11.sql"), .mysql)
+        #expect(schema.tables.count == 16)
+        #expect(schema.dependents.views.map(\.name) == ["actor_info", "customer_list", "film_list", "nicer_but_slower_film_list",
+                                                        "sales_by_film_category", "sales_by_store", "staff_list"])
+        // The stand-in views mariadb-dump creates first are replaced by the real ones.
+        #expect(schema.dependents.view("customer_list")?.relations.contains("address") == true)
+        #expect(schema.dependents.triggers.map(\.name).sorted() == ["del_film", "ins_film", "upd_film"])
+        let updFilm = try #require(schema.dependents.triggers.first { $0.name == "upd_film" })
+        #expect(updFilm.table == "film")
+        #expect(updFilm.columns.contains(.init(table: "film", column: "description")))
+        #expect(updFilm.columns.contains(.init(table: "film", column: "film_id")))
+        #expect(notes.count == 1)
+        #expect(notes.first?.message.contains("CREATE FUNCTION (lines") == true)
+    }
+
+    @Test func mysqlExecutableCommentsAreCodeUpToMySQL8() throws {
+        let (schema, notes) = read("""
+            CREATE TABLE t (id INT PRIMARY KEY, a INT, b INT, c INT) ENGINE=InnoDB /*!50100 PARTITION BY HASH (id) */;
+            /*!80000 CREATE INDEX t_a ON t (a) */;
+            /*!90000 CREATE INDEX t_b ON t (b) */;
+            /*M!100100 CREATE INDEX t_c ON t (c) */;
+            /*! CREATE INDEX t_ac ON t (a, c) */;
+            """, .mysql)
+        #expect(schema.indexes.map(\.name) == ["t_a", "t_ac"])
+        #expect(schema.table("t")?.partitioned == true)
+        #expect(notes.isEmpty)
+    }
+
+    @Test func qualifiedNamesKeepTheirSchema() throws {
+        let (schema, _) = read("""
+            SELECT pg_catalog.set_config('search_path', '', false);
+            CREATE TABLE public.orders (id bigint PRIMARY KEY);
+            CREATE TABLE archive.orders (id bigint, note text);
+            CREATE INDEX orders_note ON archive.orders (note);
+            """)
+        #expect(schema.table("orders")?.columns.map(\.name) == ["id"])
+        #expect(schema.table("archive.orders")?.columns.map(\.name) == ["id", "note"])
+        #expect(schema.indexes.first?.table == "archive.orders")
+    }
+
+    @Test func partitionOfTakesTheParentsColumnsAndKey() throws {
+        let (schema, notes) = read("""
+            CREATE TABLE m (id bigint, at date, v int, PRIMARY KEY (id, at)) PARTITION BY RANGE (at);
+            CREATE TABLE m_2024 PARTITION OF m FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');
+            """)
+        #expect(schema.table("m")?.partitioned == true)
+        #expect(schema.table("m_2024")?.partitionOf == "m")
+        #expect(schema.table("m_2024")?.primaryKey == ["id", "at"])
+        #expect(schema.table("m_2024")?.columns.map(\.name) == ["id", "at", "v"])
+        #expect(notes.isEmpty)
+    }
+
+    @Test func aKeyAddedToTheParentLaterReachesItsPartitions() throws {
+        let (schema, _) = read("""
+            CREATE TABLE m (id bigint NOT NULL, at date NOT NULL) PARTITION BY RANGE (at);
+            CREATE TABLE m_2024 PARTITION OF m FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');
+            CREATE TABLE m_rest (id bigint NOT NULL, at date NOT NULL);
+            ALTER TABLE ONLY m ATTACH PARTITION m_rest DEFAULT;
+            ALTER TABLE m ADD PRIMARY KEY (id, at);
+            """)
+        #expect(schema.table("m_2024")?.primaryKey == ["id", "at"])
+        #expect(schema.table("m_rest")?.primaryKey == ["id", "at"])
+    }
+
+    @Test func generatedColumnsKeepTheirExpression() throws {
+        let (pg, _) = read("CREATE TABLE t (a int, b int GENERATED ALWAYS AS ((a * 2)) STORED, id bigint GENERATED BY DEFAULT AS IDENTITY (START WITH 10));")
+        #expect(pg.table("t")?.column("b")?.generated == "(a * 2)")
+        #expect(pg.table("t")?.column("id")?.generated == nil)
+        #expect(pg.table("t")?.column("id")?.isIdentity == true)
+        let (my, _) = read("CREATE TABLE t (a INT, b INT AS (a + 1) VIRTUAL, c INT GENERATED ALWAYS AS (a - 1) STORED);", .mysql)
+        #expect(my.table("t")?.column("b")?.generated == "a + 1")
+        #expect(my.table("t")?.column("c")?.generated == "a - 1")
+    }
+
+    @Test func aRenameOfAColumnAGeneratedColumnUsesIsRefused() throws {
+        let spec = SemanticRuleTests().spec("""
+                - renameColumn:
+                    table: pricing
+                    from: amount
+                    to: amount_cents
+            """)
+        let schema = "CREATE TABLE pricing (id bigint PRIMARY KEY, amount integer NOT NULL, doubled integer GENERATED ALWAYS AS (amount * 2) STORED);"
+        let found = try ValidationHarness.check(spec, files: ["schema.sql": schema])
+        #expect(found.contains { $0.rule == .dependentBreaks && $0.message.contains("generated column 'pricing.doubled'") }, "\(found.map(\.message))")
+    }
+
+    @Test func anIndexAnExecutableCommentCreatesIsKnownToValidate() throws {
+        let spec = SemanticRuleTests().spec("""
+                - dropIndex:
+                    name: pricing_amount_ec
+                    table: pricing
+                - dropIndex:
+                    name: pricing_amount_mariadb
+                    table: pricing
+            """, engine: "mysql")
+        let schema = """
+            CREATE TABLE pricing (id BIGINT PRIMARY KEY, amount INT NOT NULL);
+            /*!50705 CREATE INDEX pricing_amount_ec ON pricing (amount) */;
+            /*M!100500 CREATE INDEX pricing_amount_mariadb ON pricing (amount, id) */;
+            """
+        let found = try ValidationHarness.check(spec, files: ["schema.sql": schema]).filter { $0.severity == .error }
+        // MySQL 8 runs the first comment and ignores MariaDB's: only the second index is unknown.
+        #expect(found.map(\.rule) == [.unknownIndexOrConstraint], "\(found.map(\.message))")
+        #expect(found.first?.message.contains("pricing_amount_mariadb") == true)
+    }
+
+    @Test func partitionIndexesAttachedToTheParentsAreKnownByName() throws {
+        let text = try String(contentsOf: Self.corpus.appendingPathComponent("../valid/pg-dependents.schema.sql").standardized, encoding: .utf8)
+        let (schema, notes) = read(text)
+        let parent = try #require(schema.indexes.first { $0.name == "measurements_taken_idx" })
+        #expect(parent.attached.map(\.index) == ["measurements_2025_taken_at_idx", "measurements_2026_taken_at_idx", "measurements_rest_taken_at_idx"])
+        #expect(parent.attached.map(\.table) == ["measurements_2025", "measurements_2026", "measurements_rest"])
+        #expect(notes.isEmpty)
+    }
+
+    @Test func delimiterOnlyCountsAtTheStartOfAStatement() throws {
+        let (schema, _) = read("""
+            CREATE TABLE t (
+            delimiter VARCHAR(4),
+            id INT PRIMARY KEY
+            );
+            """, .mysql)
+        #expect(schema.table("t")?.columns.map(\.name) == ["delimiter", "id"])
+    }
+
+    @Test func mysqlForeignKeyWithoutAnIndexGetsTheServersImplicitOne() throws {
+        let (schema, _) = read("""
+            CREATE TABLE customers (id INT PRIMARY KEY);
+            CREATE TABLE orders (
+              id INT PRIMARY KEY,
+              customer_id INT NOT NULL,
+              region_id INT,
+              KEY orders_region (region_id, id),
+              CONSTRAINT orders_customer_fk FOREIGN KEY (customer_id) REFERENCES customers (id),
+              CONSTRAINT orders_region_fk FOREIGN KEY (region_id) REFERENCES customers (id)
+            );
+            """, .mysql)
+        let implicit = schema.indexes.filter(\.implicit)
+        #expect(implicit.map(\.name) == ["orders_customer_fk"])
+        #expect(implicit.first?.columns == ["customer_id"])
+    }
+
+    // Labelled, so the test output names each input instead of printing it.
+    @Test(arguments: [
+        LabeledText("100k executable comment openers", String(repeating: "/*!50001 ", count: 100_000)),
+        LabeledText("20k DELIMITER lines", String(repeating: "DELIMITER ;;\nCREATE TABLE t (a int);;\nDELIMITER ;\n", count: 20_000)),
+        LabeledText("a view naming 20k tables", (0..<20_000).map { "CREATE TABLE t\($0) (a int, b int);\n" }.joined()
+                    + "CREATE VIEW v AS SELECT " + (0..<20_000).map { "t\($0).a" }.joined(separator: ", ") + " FROM t0;"),
+        LabeledText("20k triggers on one table", "CREATE TABLE t (a int);\n"
+                    + (0..<20_000).map { "CREATE TRIGGER g\($0) BEFORE INSERT ON t FOR EACH ROW SET NEW.a = 1;\n" }.joined()),
+        LabeledText("20k partitions", "CREATE TABLE p (a int) PARTITION BY RANGE (a);\n"
+                    + (0..<20_000).map { "CREATE TABLE p\($0) PARTITION OF p FOR VALUES FROM (\($0)) TO (\($0 + 1));\n" }.joined()),
+        LabeledText("unterminated executable comment", "/*!50001 CREATE VIEW v AS SELECT 1"),
+        LabeledText("DELIMITER without a delimiter", "DELIMITER \nCREATE TABLE t (a int);"),
+    ])
+    func survivesHostileDumpText(_ input: LabeledText) {
+        let clock = ContinuousClock()
+        let elapsed = clock.measure {
+            _ = read(input.text)
+            _ = read(input.text, .mysql)
+        }
+        #expect(elapsed < .seconds(5))
+    }
+}
