@@ -2,6 +2,8 @@ import ArgumentParser
 import CutoverCore
 import Foundation
 
+extension RehearsalDelivery: ExpressibleByArgument {}
+
 struct Rehearse: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Play a migration's generated output as the cluster would, with the app's traffic, and prove zero downtime.",
@@ -27,6 +29,9 @@ struct Rehearse: ParsableCommand {
 
     @Option(name: .long, help: "Use this server instead of starting a throwaway one (postgresql://…).")
     var databaseURL: String?
+
+    @Option(name: .long, help: ArgumentHelp("How the output is applied, as the runbook says: helm (the chart's hooks), kubectl (apply -k one manifests/ folder per stage, all its objects at once) or argocd (a sync of manifests/, then one per later folder, in hook phases and sync waves).", valueName: "helm|kubectl|argocd"))
+    var delivery: RehearsalDelivery = .helm
 
     @Argument(help: "Spec files.", completion: .file(extensions: ["yaml", "yml"]))
     var specs: [String]
@@ -56,7 +61,7 @@ struct Rehearse: ParsableCommand {
             guard let validated = entry.result.validated else { throw ExitCode(1) }
             let plan = compiler.plan(validated)
             let rehearsal = Rehearsal(plan: plan, options: Rehearsal.Options(rows: rows, keep: keep, databaseURL: databaseURL,
-                                                                              progress: isatty(2) == 1),
+                                                                              progress: isatty(2) == 1, delivery: delivery),
                                       inform: { Output.error($0) })
             do {
                 let report = try rehearsal.run()

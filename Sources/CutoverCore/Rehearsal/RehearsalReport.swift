@@ -23,6 +23,8 @@ public struct RehearsalReport: Sendable, Codable {
         public var direction: String
         public var phases: [String]
         public var values: [String: String]
+        /// kubectl / Argo CD: the manifests folder applied or synced.
+        public var folder: String?
         public var jobs: [JobLine] = []
         public var traffic: [VersionLine] = []
         public var serving: [String] = []
@@ -49,13 +51,15 @@ public struct RehearsalReport: Sendable, Codable {
     public var engine: String
     public var strategy: String
     public var rows: Int
+    /// helm, kubectl or argocd.
+    public var delivery: String = RehearsalDelivery.helm.rawValue
     public var sections: [Section] = []
     public var checks: [String] = []
     public var failures: [Failure] = []
     public var seconds: Double = 0
     public var proven: Bool { failures.isEmpty }
 
-    enum CodingKeys: String, CodingKey { case spec, engine, strategy, rows, sections, checks, failures, seconds, proven, reason }
+    enum CodingKeys: String, CodingKey { case spec, engine, strategy, rows, delivery, sections, checks, failures, seconds, proven, reason }
 
     public func encode(to encoder: Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
@@ -63,6 +67,7 @@ public struct RehearsalReport: Sendable, Codable {
         try container.encode(engine, forKey: .engine)
         try container.encode(strategy, forKey: .strategy)
         try container.encode(rows, forKey: .rows)
+        try container.encode(delivery, forKey: .delivery)
         try container.encode(sections, forKey: .sections)
         try container.encode(checks, forKey: .checks)
         try container.encode(failures, forKey: .failures)
@@ -77,6 +82,7 @@ public struct RehearsalReport: Sendable, Codable {
         engine = try container.decode(String.self, forKey: .engine)
         strategy = try container.decode(String.self, forKey: .strategy)
         rows = try container.decode(Int.self, forKey: .rows)
+        delivery = try container.decodeIfPresent(String.self, forKey: .delivery) ?? RehearsalDelivery.helm.rawValue
         sections = try container.decode([Section].self, forKey: .sections)
         checks = try container.decode([String].self, forKey: .checks)
         failures = try container.decode([Failure].self, forKey: .failures)
@@ -117,10 +123,14 @@ public struct RehearsalReport: Sendable, Codable {
     }
 
     public func renderText() -> String {
-        var out = "rehearse \(spec): \(strategy) on \(engine), \(rows) rows per touched table\n"
+        var out = "rehearse \(spec): \(strategy) on \(engine), \(rows) rows per touched table, delivered with \(delivery)\n"
         for section in sections {
             out += "\n\(section.direction) stage \(section.title): phases \(section.phases.joined(separator: ", "))"
-            out += section.values.isEmpty ? " (chart defaults)" : " (--set " + section.values.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ") + ")"
+            if let folder = section.folder {
+                out += delivery == RehearsalDelivery.argocd.rawValue ? " (Argo CD sync of \(folder))" : " (kubectl apply -k \(folder))"
+            } else {
+                out += section.values.isEmpty ? " (chart defaults)" : " (--set " + section.values.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ") + ")"
+            }
             out += ", \(Self.seconds(section.seconds))\n"
             out += "  serving: \(section.serving.joined(separator: " → "))\n"
             if section.jobs.isEmpty { out += "  (no Jobs)\n" }
