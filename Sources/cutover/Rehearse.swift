@@ -33,12 +33,16 @@ struct Rehearse: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("How the output is applied, as the runbook says: helm (the chart's hooks), kubectl (apply -k one manifests/ folder per stage, all its objects at once) or argocd (a sync of manifests/, then one per later folder, in hook phases and sync waves).", valueName: "helm|kubectl|argocd"))
     var delivery: RehearsalDelivery = .helm
 
+    @Option(name: .long, help: ArgumentHelp("Play the output already generated into DIR/<name>/ (as committed) instead of a fresh one; its Jobs must be the ones cutover generates, only when they start may differ. Needs --delivery kubectl or argocd.", valueName: "DIR"))
+    var generated: String?
+
     @Argument(help: "Spec files.", completion: .file(extensions: ["yaml", "yml"]))
     var specs: [String]
 
     func validate() throws {
         guard !specs.isEmpty else { throw ValidationError("give at least one spec file") }
         guard rows >= 0 else { throw ValidationError("--rows must be 0 or more") }
+        if generated != nil && delivery == .helm { throw ValidationError("--generated plays the manifests/ folders: give --delivery kubectl or argocd") }
     }
 
     func run() throws {
@@ -61,7 +65,7 @@ struct Rehearse: ParsableCommand {
             guard let validated = entry.result.validated else { throw ExitCode(1) }
             let plan = compiler.plan(validated)
             let rehearsal = Rehearsal(plan: plan, options: Rehearsal.Options(rows: rows, keep: keep, databaseURL: databaseURL,
-                                                                              progress: isatty(2) == 1, delivery: delivery),
+                                                                              progress: isatty(2) == 1, delivery: delivery, generated: generated),
                                       inform: { Output.error($0) })
             do {
                 let report = try rehearsal.run()

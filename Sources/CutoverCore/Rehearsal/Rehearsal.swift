@@ -35,15 +35,20 @@ public final class Rehearsal {
         /// The runbook's way of applying the output: the chart with helm, or `manifests/` folders
         /// with kubectl or Argo CD.
         public var delivery: RehearsalDelivery
+        /// Play the output already generated in this folder (`DIR/<name>/`, as committed) instead of
+        /// a fresh one; its Jobs must run exactly what cutover generates for the spec.
+        public var generated: String?
 
         public init(rows: Int = 100_000, keep: Bool = false, databaseURL: String? = nil,
-                    locator: ToolLocator = ToolLocator(), progress: Bool = false, delivery: RehearsalDelivery = .helm) {
+                    locator: ToolLocator = ToolLocator(), progress: Bool = false, delivery: RehearsalDelivery = .helm,
+                    generated: String? = nil) {
             self.rows = rows
             self.keep = keep
             self.databaseURL = databaseURL
             self.locator = locator
             self.progress = progress
             self.delivery = delivery
+            self.generated = generated
         }
     }
 
@@ -109,7 +114,18 @@ public final class Rehearsal {
                 throw VerificationError.system("write \(path)", errno)
             }
         }
-        let stages = try planStages(renderer: renderer, output: output, report: &report)
+        var played = output
+        if let generated = options.generated {
+            played = (generated as NSString).appendingPathComponent(spec.name)
+            guard case .kustomize = renderer else {
+                throw VerificationError.noServer("--generated plays manifests/ folders: give --delivery kubectl or argocd")
+            }
+            report.checks.append("output: \(played) (its Jobs checked against a fresh generation)")
+        }
+        let stages = try planStages(renderer: renderer, output: played, report: &report)
+        if options.generated != nil, case .kustomize(let kustomize) = renderer {
+            try Self.checkSameJobs(stages.map(\.release), against: output, kustomize: kustomize)
+        }
 
         let app = try environment.appSession()
         defer { app.close() }
@@ -430,6 +446,30 @@ public final class Rehearsal {
         let sync = DeliveryPlan.Stage(phases: synced.flatMap(\.phases), kustomize: "manifests/",
                                       startsRollout: synced.contains(where: \.startsRollout), waitsForPromotion: synced.first?.waitsForPromotion ?? false)
         return [sync] + forward.dropFirst(synced.count)
+    }
+
+    /// A folder given with `--generated` is input like the spec: it may change when a Job starts
+    /// (kustomizations, waves, hooks), never what a Job runs. Every Job and every ConfigMap it
+    /// mounts must equal, by name, one of the fresh output's `manifests/` folders.
+    static func checkSameJobs(_ releases: [RenderedRelease], against fresh: String, kustomize: KustomizeBuild) throws {
+        var jobs: [String: RenderedJob] = [:]
+        var configMaps: [String: [String: String]] = [:]
+        let folders = (try? FileManager.default.contentsOfDirectory(atPath: "\(fresh)/manifests")) ?? []
+        for folder in folders.sorted() where FileManager.default.fileExists(atPath: "\(fresh)/manifests/\(folder)/kustomization.yaml") {
+            let release = try RenderedRelease(yaml: kustomize.render(folder: "\(fresh)/manifests/\(folder)"))
+            for job in release.jobs { jobs[job.name] = job }
+            configMaps.merge(release.configMaps) { first, _ in first }
+        }
+        for release in releases {
+            for job in release.jobs {
+                guard let known = jobs[job.name], job.runsTheSame(as: known) else {
+                    throw VerificationError.sqlFailed("Job \(job.name) in the --generated folder is not one cutover generates for this spec (or runs something else): only when Jobs start may differ; regenerate the folder")
+                }
+                for case let .configMap(name, _) in job.volumes.values where release.configMaps[name] != configMaps[name] {
+                    throw VerificationError.sqlFailed("ConfigMap \(name) in the --generated folder differs from what cutover generates for this spec: regenerate the folder")
+                }
+            }
+        }
     }
 
     /// A relative path that stays inside the output folder.

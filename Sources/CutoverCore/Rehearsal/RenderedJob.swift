@@ -54,6 +54,14 @@ public struct RenderedJob: Sendable, Equatable {
     public var runAsGroup: Int?
     public var fsGroup: Int?
 
+    /// Whether a pod of this Job would run exactly what a pod of `other` runs (the same containers,
+    /// files, identity and limits); hooks, weights and waves, which only say when, may differ.
+    public func runsTheSame(as other: RenderedJob) -> Bool {
+        name == other.name && initContainers == other.initContainers && containers == other.containers && volumes == other.volumes
+            && runAsUser == other.runAsUser && runAsGroup == other.runAsGroup && fsGroup == other.fsGroup
+            && activeDeadlineSeconds == other.activeDeadlineSeconds && backoffLimit == other.backoffLimit
+    }
+
     /// Reads a Job from its decoded YAML mapping; nil when it is not a Job with a pod template.
     public init?(_ object: [String: Any]) {
         guard object["kind"] as? String == "Job",

@@ -12,9 +12,9 @@ import Testing
         var failures: [[String: Any]] { report["failures"] as? [[String: Any]] ?? [] }
     }
 
-    static func rehearse(_ fixture: String, rows: Int) throws -> Outcome? {
+    static func rehearse(_ fixture: String, rows: Int, extra: [String] = []) throws -> Outcome? {
         let path = TestPaths.fixtures.appendingPathComponent("broken/\(fixture)").path
-        let run = try CLIRun.run(["rehearse", "--format", "json", "--rows", String(rows), path])
+        let run = try CLIRun.run(["rehearse", "--format", "json", "--rows", String(rows)] + extra + [path])
         guard let object = try? JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any] else {
             if !DatabaseHarness.required && (run.stderr.contains("cannot start a throwaway") || run.stderr.contains("no helm was found")) {
                 return nil
@@ -65,6 +65,65 @@ import Testing
         #expect((failure["stage"] as? String ?? "").hasPrefix("forward 1"))
         #expect(failure["phase"] as? String == "expand")
         #expect((failure["error"] as? String ?? "").contains("null value in column \"region\""))
+    }
+
+    /// The kubectl must-fail case: the fixture's output with its expand folder's kustomization
+    /// replaced (it lists ../contract/ too). kubectl creates both Jobs at once, so the contract
+    /// quarantines nickname while the old version still writes it.
+    static func generatedWithContractInExpand() throws -> URL {
+        let folder = TestPaths.temporaryFolder("kubectl-at-once")
+        let spec = TestPaths.fixtures.appendingPathComponent("broken/pg-rehearse-kubectl-contract-at-once.yaml").path
+        let generate = try CLIRun.run(["generate", spec, "-o", folder.path])
+        #expect(generate.status == 0, "\(generate.stderr)")
+        let kustomization = folder.appendingPathComponent("pg-rehearse-kubectl-contract-at-once/manifests/expand/kustomization.yaml")
+        try FileManager.default.removeItem(at: kustomization)
+        try FileManager.default.copyItem(at: TestPaths.fixtures.appendingPathComponent("broken/pg-rehearse-kubectl-contract-at-once.kustomization.yaml"),
+                                         to: kustomization)
+        return folder
+    }
+
+    @Test func kubectlStartsEveryJobOfAFolderAtOnce() throws {
+        let folder = try Self.generatedWithContractInExpand()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        guard let outcome = try Self.rehearse("pg-rehearse-kubectl-contract-at-once.yaml", rows: 2000,
+                                              extra: ["--delivery", "kubectl", "--generated", folder.path]) else { return }
+        #expect(outcome.run.status == 1)
+        #expect(outcome.report["delivery"] as? String == "kubectl")
+        let first = try #require(outcome.failures.first)
+        #expect(first["stage"] as? String == "forward 2")
+        #expect(first["version"] as? String == "old")
+        #expect((first["error"] as? String ?? "").contains("nickname"))
+        let expand = (outcome.report["sections"] as? [[String: Any]] ?? []).first { $0["folder"] as? String == "manifests/expand/" }
+        let jobs = (expand?["jobs"] as? [[String: Any]] ?? []).compactMap { $0["name"] as? String }
+        #expect(Set(jobs) == ["pg-rehearse-kubectl-contract-at-once-contract", "pg-rehearse-kubectl-contract-at-once-expand"])
+    }
+
+    @Test func theSameOutputAsGeneratedPassesWithKubectlAndArgoCD() throws {
+        for delivery in ["kubectl", "argocd"] {
+            guard let outcome = try Self.rehearse("pg-rehearse-kubectl-contract-at-once.yaml", rows: 500, extra: ["--delivery", delivery]) else { return }
+            #expect(outcome.run.status == 0, "\(delivery): \(outcome.failures)")
+            #expect(outcome.report["proven"] as? Bool == true)
+        }
+    }
+
+    @Test func generatedFolderMayNotChangeWhatAJobRuns() throws {
+        let folder = try Self.generatedWithContractInExpand()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let job = folder.appendingPathComponent("pg-rehearse-kubectl-contract-at-once/manifests/contract/job-contract.yaml")
+        let text = try String(contentsOf: job, encoding: .utf8)
+        try text.replacingOccurrences(of: "/bin/sh", with: "/bin/bash").write(to: job, atomically: true, encoding: .utf8)
+        let path = TestPaths.fixtures.appendingPathComponent("broken/pg-rehearse-kubectl-contract-at-once.yaml").path
+        let run = try CLIRun.run(["rehearse", "--rows", "0", "--delivery", "kubectl", "--generated", folder.path, path])
+        if !DatabaseHarness.required && run.stderr.contains("cannot start a throwaway") { return }
+        #expect(run.status == 1)
+        #expect(run.stderr.contains("Job pg-rehearse-kubectl-contract-at-once-contract in the --generated folder is not one cutover generates"))
+        #expect(run.stdout.isEmpty)
+    }
+
+    @Test func generatedNeedsManifestsDelivery() throws {
+        let run = try CLIRun.run(["rehearse", "--generated", "/tmp", "x.yaml"])
+        #expect(run.status == 64)
+        #expect(run.stderr.contains("--delivery kubectl or argocd"))
     }
 
     @Test func missingHelmIsAClearError() throws {
