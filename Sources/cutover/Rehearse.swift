@@ -36,12 +36,19 @@ struct Rehearse: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Play the output already generated into DIR/<name>/ (as committed) instead of a fresh one; its Jobs must be the ones cutover generates, only when they start may differ. Needs --delivery kubectl or argocd.", valueName: "DIR"))
     var generated: String?
 
+    @Option(name: .long, help: ArgumentHelp("A file of the old app version's own statements, sent in order and again while it serves (lexed as its client would; client commands refused).", valueName: "FILE"))
+    var trafficOld: String?
+
+    @Option(name: .long, help: ArgumentHelp("The same for the new app version.", valueName: "FILE"))
+    var trafficNew: String?
+
     @Argument(help: "Spec files.", completion: .file(extensions: ["yaml", "yml"]))
     var specs: [String]
 
     func validate() throws {
         guard !specs.isEmpty else { throw ValidationError("give at least one spec file") }
         guard rows >= 0 else { throw ValidationError("--rows must be 0 or more") }
+        if (trafficOld != nil || trafficNew != nil) && rows == 0 { throw ValidationError("--traffic-old/--traffic-new are sent beside the derived traffic: give --rows above 0") }
         if generated != nil && delivery == .helm { throw ValidationError("--generated plays the manifests/ folders: give --delivery kubectl or argocd") }
     }
 
@@ -64,8 +71,19 @@ struct Rehearse: ParsableCommand {
         for entry in batch.results {
             guard let validated = entry.result.validated else { throw ExitCode(1) }
             let plan = compiler.plan(validated)
-            let rehearsal = Rehearsal(plan: plan, options: Rehearsal.Options(rows: rows, keep: keep, databaseURL: databaseURL,
-                                                                              progress: isatty(2) == 1, delivery: delivery, generated: generated),
+            var scripts: [AppVersion: TrafficScript] = [:]
+            do {
+                for (version, path) in [(AppVersion.old, trafficOld), (.new, trafficNew)] {
+                    if let path { scripts[version] = try TrafficScript.load(path, engine: plan.spec.database.engine) }
+                }
+            } catch let refusal as TrafficScript.Refusal {
+                Output.error(refusal.description)
+                throw ExitCode(1)
+            }
+            var rehearsalOptions = Rehearsal.Options(rows: rows, keep: keep, databaseURL: databaseURL, progress: isatty(2) == 1,
+                                                     delivery: delivery, generated: generated)
+            rehearsalOptions.scripts = scripts
+            let rehearsal = Rehearsal(plan: plan, options: rehearsalOptions,
                                       inform: { Output.error($0) })
             do {
                 let report = try rehearsal.run()

@@ -38,6 +38,8 @@ public final class Rehearsal {
         /// Play the output already generated in this folder (`DIR/<name>/`, as committed) instead of
         /// a fresh one; its Jobs must run exactly what cutover generates for the spec.
         public var generated: String?
+        /// The app's own statements per version, sent while that version serves.
+        public var scripts: [AppVersion: TrafficScript] = [:]
 
         public init(rows: Int = 100_000, keep: Bool = false, databaseURL: String? = nil,
                     locator: ToolLocator = ToolLocator(), progress: Bool = false, delivery: RehearsalDelivery = .helm,
@@ -186,7 +188,7 @@ public final class Rehearsal {
             let connection = environment.trafficConnection
             traffic = AppTrafficDriver(engine: spec.database.engine, oldShape: oldShape, newShape: newShape, touched: touched, rows: options.rows,
                                        lockTimeout: "\(spec.runner.lockTimeout.milliseconds)ms", expectations: AppTrafficDriver.expectations(spec), renames: AppTrafficDriver.renames(spec),
-                                       session: app, connect: { try environment.session(connection) })
+                                       scripts: options.scripts, session: app, connect: { try environment.session(connection) })
         } else {
             traffic = NoTraffic()
         }

@@ -126,6 +126,30 @@ import Testing
         #expect(run.stderr.contains("--delivery kubectl or argocd"))
     }
 
+    @Test func theAppsOwnStatementsFailWhereTheyWouldFail() throws {
+        let old = TestPaths.fixtures.appendingPathComponent("broken/pg-rehearse-traffic-old-reads-new-column.sql").path
+        guard let outcome = try Self.rehearse("pg-rehearse-kubectl-contract-at-once.yaml", rows: 500, extra: ["--traffic-old", old]) else { return }
+        #expect(outcome.run.status == 1)
+        let first = try #require(outcome.failures.first)
+        #expect(first["version"] as? String == "old")
+        #expect((first["stage"] as? String ?? "").hasPrefix("forward 1"))
+        #expect((first["statement"] as? String ?? "").contains("SELECT display_name FROM accounts WHERE id = 2;"))
+        #expect((first["statement"] as? String ?? "").contains("pg-rehearse-traffic-old-reads-new-column.sql:6"))
+        #expect((first["error"] as? String ?? "").contains("column \"display_name\" does not exist"))
+    }
+
+    @Test func aTrafficFileWithAClientCommandIsRefusedBeforeAnythingRuns() throws {
+        let folder = TestPaths.temporaryFolder("traffic-refused")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let file = folder.appendingPathComponent("new.sql").path
+        try "SELECT 1;\n\\! touch /tmp/owned\n".write(toFile: file, atomically: true, encoding: .utf8)
+        let spec = TestPaths.fixtures.appendingPathComponent("broken/pg-rehearse-kubectl-contract-at-once.yaml").path
+        let run = try CLIRun.run(["rehearse", "--traffic-new", file, spec])
+        #expect(run.status == 1)
+        #expect(run.stderr.contains("new.sql:2:1: error: client command"))
+        #expect(run.stdout.isEmpty)
+    }
+
     @Test func missingHelmIsAClearError() throws {
         let path = TestPaths.fixtures.appendingPathComponent("broken/pg-rehearse-lock-scan.yaml").path
         let run = try CLIRun.run(["rehearse", "--rows", "0", path], environment: ["CUTOVER_HELM": "/nonexistent/helm"])
