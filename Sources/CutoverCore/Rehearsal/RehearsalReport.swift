@@ -133,14 +133,20 @@ public struct RehearsalReport: Sendable, Codable {
             }
             out += ", \(Self.seconds(section.seconds))\n"
             out += "  serving: \(section.serving.joined(separator: " → "))\n"
-            if section.jobs.isEmpty { out += "  (no Jobs)\n" }
-            for job in section.jobs {
-                let status = job.succeeded ? "ok" : "FAILED"
-                let lock = job.longestLock.map { " longest lock \($0.mode) on \($0.table) \(Self.seconds($0.seconds)) in \($0.file)\($0.waiters > 0 ? " (\($0.waiters) waiting)" : "")" } ?? ""
-                out += "  job \(job.name) [\(job.hook)] \(status) in \(Self.seconds(job.seconds))\(job.attempts > 1 ? " after \(job.attempts) attempts" : "")\(lock)\n"
+            if section.jobs.isEmpty {
+                out += "  (no Jobs)\n"
+            } else {
+                var rows = [["job", "hook", "result", "time", "longest blocking lock"]]
+                for job in section.jobs {
+                    let result = (job.succeeded ? "ok" : "FAILED") + (job.attempts > 1 ? " (\(job.attempts) attempts)" : "")
+                    let lock = job.longestLock.map { "\($0.mode) on \($0.table) \(Self.seconds($0.seconds)) in \($0.file)\($0.waiters > 0 ? " (\($0.waiters) waiting)" : "")" } ?? "-"
+                    rows.append([job.name, job.hook, result, Self.seconds(job.seconds), lock])
+                }
+                out += Self.table(rows)
             }
-            for line in section.traffic where !(rows == 0 && line.sent == 0) {
-                out += "  \(line.version.rawValue) version: \(line.sent) statements, \(line.failed) failed\n"
+            let traffic = section.traffic.filter { !(rows == 0 && $0.sent == 0) }
+            if !traffic.isEmpty {
+                out += Self.table([["version", "statements", "failed"]] + traffic.map { [$0.version.rawValue, String($0.sent), String($0.failed)] })
             }
             for note in section.notes { out += "  \(note)\n" }
         }
@@ -166,6 +172,22 @@ public struct RehearsalReport: Sendable, Codable {
         }
         out += "\n" + (proven ? "PROVEN" : "NOT PROVEN") + ": \(spec) in \(Self.seconds(seconds))\n"
         return out
+    }
+
+    /// Rows as columns padded to their widest cell, indented under the stage's line.
+    static func table(_ rows: [[String]]) -> String {
+        var widths: [Int] = []
+        for row in rows {
+            for (index, cell) in row.enumerated() {
+                if index == widths.count { widths.append(0) }
+                widths[index] = max(widths[index], cell.count)
+            }
+        }
+        return rows.map { row in
+            "  " + row.enumerated().map { index, cell in
+                index == row.count - 1 ? cell : cell.padding(toLength: widths[index], withPad: " ", startingAt: 0)
+            }.joined(separator: "  ")
+        }.map { $0.replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression) + "\n" }.joined()
     }
 
     public func renderJSON() -> String {
