@@ -29,7 +29,6 @@ final class AppTrafficDriver: TrafficDriver {
     let renames: [String: [String: String]]
     /// The user's own statements per version (`--traffic-old/--traffic-new`), sent beside the derived ones.
     let scripts: [AppVersion: TrafficScript]
-    private var scripted: [AppVersion: ScriptedTraffic] = [:]
 
     init(engine: MigrationSpec.Engine, oldShape: AppShape, newShape: AppShape, touched: Set<String>, rows: Int, lockTimeout: String,
          expectations: [ColumnExpectation], renames: [String: [String: String]] = [:], scripts: [AppVersion: TrafficScript] = [:],
@@ -117,14 +116,10 @@ final class AppTrafficDriver: TrafficDriver {
         // About 100 statements a second per version: enough to meet every state of the schema,
         // without starving the Jobs of the CPU they share with it here.
         traffic.pause = 0.01
+        traffic.script = scripts[version]
         running[version] = traffic
         startedAt[version] = Date()
         traffic.start()
-        if let script = scripts[version] {
-            let own = ScriptedTraffic(version: version.rawValue, script: script, engine: engine, lockTimeout: lockTimeout, connect: connect)
-            scripted[version] = own
-            own.start()
-        }
     }
 
     func stop(_ version: AppVersion) -> TrafficTally {
@@ -132,14 +127,8 @@ final class AppTrafficDriver: TrafficDriver {
         let report = traffic.stop()
         let origin = (startedAt[version] ?? Date()).timeIntervalSince1970
         reports.append(report)
-        var tally = TrafficTally(sent: report.sent, failed: report.failed,
-                                 failures: report.failures.map { .init(statement: $0.statement, error: $0.error, at: origin + $0.elapsed) })
-        if let own = scripted.removeValue(forKey: version)?.stop() {
-            tally.sent += own.sent
-            tally.failed += own.failed
-            tally.failures += own.failures.map { .init(statement: $0.statement, error: $0.error, at: origin + $0.elapsed) }
-        }
-        return tally
+        return TrafficTally(sent: report.sent, failed: report.failed,
+                            failures: report.failures.map { .init(statement: $0.statement, error: $0.error, at: origin + $0.elapsed) })
     }
 
     func checkCompleteness() throws -> [String] {

@@ -12,8 +12,17 @@ import Testing
         var failures: [[String: Any]] { report["failures"] as? [[String: Any]] ?? [] }
     }
 
+    static func broken(_ name: String) -> String { TestPaths.fixtures.appendingPathComponent("broken/\(name)").path }
+
+    /// Refused before any report: exit 1, the reason on standard error, nothing on standard output.
+    static func expectRefused(_ run: CLIRun, saying reason: String, sourceLocation: Testing.SourceLocation = #_sourceLocation) {
+        #expect(run.status == 1, sourceLocation: sourceLocation)
+        #expect(run.stderr.contains(reason), "\(run.stderr)", sourceLocation: sourceLocation)
+        #expect(run.stdout.isEmpty, sourceLocation: sourceLocation)
+    }
+
     static func rehearse(_ fixture: String, rows: Int, extra: [String] = []) throws -> Outcome? {
-        let path = TestPaths.fixtures.appendingPathComponent("broken/\(fixture)").path
+        let path = Self.broken(fixture)
         let run = try CLIRun.run(["rehearse", "--format", "json", "--rows", String(rows)] + extra + [path])
         guard let object = try? JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any] else {
             if !DatabaseHarness.required && (run.stderr.contains("cannot start a throwaway") || run.stderr.contains("no helm was found")) {
@@ -72,7 +81,7 @@ import Testing
     /// quarantines nickname while the old version still writes it.
     static func generatedWithContractInExpand() throws -> URL {
         let folder = TestPaths.temporaryFolder("kubectl-at-once")
-        let spec = TestPaths.fixtures.appendingPathComponent("broken/pg-rehearse-kubectl-contract-at-once.yaml").path
+        let spec = Self.broken("pg-rehearse-kubectl-contract-at-once.yaml")
         let generate = try CLIRun.run(["generate", spec, "-o", folder.path])
         #expect(generate.status == 0, "\(generate.stderr)")
         let kustomization = folder.appendingPathComponent("pg-rehearse-kubectl-contract-at-once/manifests/expand/kustomization.yaml")
@@ -112,12 +121,10 @@ import Testing
         let job = folder.appendingPathComponent("pg-rehearse-kubectl-contract-at-once/manifests/contract/job-contract.yaml")
         let text = try String(contentsOf: job, encoding: .utf8)
         try text.replacingOccurrences(of: "/bin/sh", with: "/bin/bash").write(to: job, atomically: true, encoding: .utf8)
-        let path = TestPaths.fixtures.appendingPathComponent("broken/pg-rehearse-kubectl-contract-at-once.yaml").path
+        let path = Self.broken("pg-rehearse-kubectl-contract-at-once.yaml")
         let run = try CLIRun.run(["rehearse", "--rows", "0", "--delivery", "kubectl", "--generated", folder.path, path])
         if !DatabaseHarness.required && run.stderr.contains("cannot start a throwaway") { return }
-        #expect(run.status == 1)
-        #expect(run.stderr.contains("Job pg-rehearse-kubectl-contract-at-once-contract in the --generated folder is not one cutover generates"))
-        #expect(run.stdout.isEmpty)
+        Self.expectRefused(run, saying: "Job pg-rehearse-kubectl-contract-at-once-contract in the --generated folder is not one cutover generates")
     }
 
     @Test func generatedNeedsManifestsDelivery() throws {
@@ -127,7 +134,7 @@ import Testing
     }
 
     @Test func theAppsOwnStatementsFailWhereTheyWouldFail() throws {
-        let old = TestPaths.fixtures.appendingPathComponent("broken/pg-rehearse-traffic-old-reads-new-column.sql").path
+        let old = Self.broken("pg-rehearse-traffic-old-reads-new-column.sql")
         guard let outcome = try Self.rehearse("pg-rehearse-kubectl-contract-at-once.yaml", rows: 500, extra: ["--traffic-old", old]) else { return }
         #expect(outcome.run.status == 1)
         let first = try #require(outcome.failures.first)
@@ -143,19 +150,15 @@ import Testing
         defer { try? FileManager.default.removeItem(at: folder) }
         let file = folder.appendingPathComponent("new.sql").path
         try "SELECT 1;\n\\! touch /tmp/owned\n".write(toFile: file, atomically: true, encoding: .utf8)
-        let spec = TestPaths.fixtures.appendingPathComponent("broken/pg-rehearse-kubectl-contract-at-once.yaml").path
+        let spec = Self.broken("pg-rehearse-kubectl-contract-at-once.yaml")
         let run = try CLIRun.run(["rehearse", "--traffic-new", file, spec])
-        #expect(run.status == 1)
-        #expect(run.stderr.contains("new.sql:2:1: error: client command"))
-        #expect(run.stdout.isEmpty)
+        Self.expectRefused(run, saying: "new.sql:2:1: error: client command")
     }
 
     @Test func missingHelmIsAClearError() throws {
-        let path = TestPaths.fixtures.appendingPathComponent("broken/pg-rehearse-lock-scan.yaml").path
+        let path = Self.broken("pg-rehearse-lock-scan.yaml")
         let run = try CLIRun.run(["rehearse", "--rows", "0", path], environment: ["CUTOVER_HELM": "/nonexistent/helm"])
-        #expect(run.status == 1)
-        #expect(run.stderr.contains("CUTOVER_HELM=/nonexistent/helm is not an executable"))
-        #expect(run.stdout.isEmpty)
+        Self.expectRefused(run, saying: "CUTOVER_HELM=/nonexistent/helm is not an executable")
     }
 
     @Test func usageErrorExits64() throws {

@@ -44,36 +44,23 @@ import Testing
         #expect(release.configMaps["m-sql"]?["0001.up.sql"] == "SELECT 1;")
     }
 
-    static let argo = """
-    apiVersion: batch/v1
-    kind: Job
-    metadata: {name: m-expand, annotations: {argocd.argoproj.io/hook: PreSync, argocd.argoproj.io/sync-wave: "-5"}}
-    spec: {template: {spec: {containers: [{name: c, command: [/bin/true]}]}}}
-    ---
-    apiVersion: batch/v1
-    kind: Job
-    metadata: {name: m-preflight, annotations: {argocd.argoproj.io/hook: PreSync, argocd.argoproj.io/sync-wave: "-10"}}
-    spec: {template: {spec: {containers: [{name: c, command: [/bin/true]}]}}}
-    ---
-    apiVersion: batch/v1
-    kind: Job
-    metadata: {name: m-b-check, annotations: {argocd.argoproj.io/hook: PreSync, argocd.argoproj.io/sync-wave: "-5"}}
-    spec: {template: {spec: {containers: [{name: c, command: [/bin/true]}]}}}
-    ---
-    apiVersion: batch/v1
-    kind: Job
-    metadata: {name: m-complete, annotations: {argocd.argoproj.io/hook: PostSync, argocd.argoproj.io/sync-wave: "5"}}
-    spec: {template: {spec: {containers: [{name: c, command: [/bin/true]}]}}}
-    ---
-    apiVersion: batch/v1
-    kind: Job
-    metadata: {name: m-plain, annotations: {argocd.argoproj.io/sync-wave: "3"}}
-    spec: {template: {spec: {containers: [{name: c, command: [/bin/true]}]}}}
-    ---
-    apiVersion: argoproj.io/v1alpha1
-    kind: Rollout
-    metadata: {name: webapp, annotations: {argocd.argoproj.io/sync-wave: "0"}}
-    """
+    /// A Job that runs nothing, with Argo CD's annotations.
+    static func argoJob(_ name: String, hook: String?, wave: Int) -> String {
+        let annotations = (hook.map { ["argocd.argoproj.io/hook: \($0)"] } ?? []) + ["argocd.argoproj.io/sync-wave: \"\(wave)\""]
+        return """
+        apiVersion: batch/v1
+        kind: Job
+        metadata: {name: \(name), annotations: {\(annotations.joined(separator: ", "))}}
+        spec: {template: {spec: {containers: [{name: c, command: [/bin/true]}]}}}
+        """
+    }
+
+    static let argo = [
+        argoJob("m-expand", hook: "PreSync", wave: -5), argoJob("m-preflight", hook: "PreSync", wave: -10),
+        argoJob("m-b-check", hook: "PreSync", wave: -5), argoJob("m-complete", hook: "PostSync", wave: 5),
+        argoJob("m-plain", hook: nil, wave: 3),
+        "apiVersion: argoproj.io/v1alpha1\nkind: Rollout\nmetadata: {name: webapp, annotations: {argocd.argoproj.io/sync-wave: \"0\"}}",
+    ].joined(separator: "\n---\n")
 
     @Test func argoCDPlaysPhasesThenWavesAndJobsOfAWaveTogether() throws {
         let release = try RenderedRelease(yaml: Self.argo)

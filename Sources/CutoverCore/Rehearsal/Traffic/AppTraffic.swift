@@ -23,6 +23,10 @@ public final class AppTraffic: @unchecked Sendable {
     public var statementLimit = 1_000_000
     /// Failures kept in the report (all are counted).
     public static let failureLimit = 100
+    /// The app's own statements (`rehearse --traffic-old/--traffic-new`), sent in turn with the
+    /// derived ones, in order and again from the top.
+    public var script: TrafficScript?
+    private var scriptIndex = 0
 
     private let connect: () throws -> SQLSession
     private let lock = NSLock()
@@ -112,6 +116,18 @@ public final class AppTraffic: @unchecked Sendable {
             if needsSettings {
                 guard applySettings(session) else { break }  // the server is gone; keep what was written
                 needsSettings = false
+            }
+            if let script, report.sent % 2 == 1 {
+                let statement = script.statements[scriptIndex % script.statements.count]
+                scriptIndex += 1
+                let place = "\((script.path as NSString).lastPathComponent):\(statement.line)"
+                if send("script", "", statement.text, session, shown: "\(statement.text)  [\(place)]") == nil {
+                    // No transaction the file opened may stay aborted for the statements after it.
+                    _ = try? session.execute("ROLLBACK")
+                    needsSettings = true
+                }
+                if pause > 0 { usleep(useconds_t(pause * 1_000_000)) }
+                continue
             }
             let index = Int(random.next() % UInt64(targets.count))
             let roll = random.next() % 100
