@@ -9,9 +9,10 @@ struct Rehearse: ParsableCommand {
         abstract: "Play a migration's generated output as the cluster would, with the app's traffic, and prove zero downtime.",
         discussion: """
         Validates the spec (errors: exit 1, nothing run), generates the output into a scratch folder, renders \
-        its chart with `helm template` for each stage of plan.json's `delivery` (the runbook's helm invocations), \
-        and runs each Job's own command, runner script and SQL locally, in Helm's hook order, against a throwaway \
-        PostgreSQL server (or a scratch database on --database-url), as a role that is not a superuser. \
+        its chart with `helm template` for each stage of plan.json's `delivery` (the runbook's helm invocations; \
+        with --delivery kubectl or argocd, each manifests/ folder with `kubectl kustomize`), and runs each Job's \
+        own command, runner script and SQL locally, in the order Helm, kubectl or Argo CD starts them, against a throwaway \
+        PostgreSQL or MariaDB server (or a scratch database on --database-url), as a role that is not a superuser. \
         Meanwhile the old and the new app version send statements while they serve, and a lock monitor records \
         the longest lock per file that blocks reads or writes. Then it rolls back with the rollback Jobs and \
         checks that the base schema is back and no row was lost. See docs/rehearse.md.
