@@ -89,12 +89,14 @@ final class RehearsalEnvironment: @unchecked Sendable {
     /// schema; green is empty, as the operator creates it. The role may replicate (a logical
     /// publication's slot needs it).
     private func startBlueGreen(_ tools: LocalPostgresServer.Tools, database: String) throws {
-        let blue = try LocalPostgresServer(in: scratch, name: "blue", tools: tools, keep: keep)
+        // Both clusters are initialised and started at the same time, as verify does.
+        let scratch = self.scratch, keep = self.keep
+        let (blue, green) = try ServerChoice.together(
+            { try LocalPostgresServer(in: scratch, name: "blue", tools: tools, keep: keep) },
+            { try LocalPostgresServer(in: scratch, name: "green", tools: tools, keep: keep) })
         server = blue
-        let green = try LocalPostgresServer(in: scratch, name: "green", tools: tools, keep: keep)
         self.green = green
-        try blue.start(logical: true)
-        try green.start(logical: true)
+        _ = try ServerChoice.together({ try blue.start(logical: true) }, { try green.start(logical: true) })
         for folder in [blue.folder, green.folder] { chmod(folder, 0o711) }
         host = blue.folder
         greenHost = green.folder

@@ -4,7 +4,7 @@ import Testing
 
 /// `cutover rehearse` end to end on the must-fail fixtures: each must exit 1 naming the stage, the
 /// Job or the app version, and the statement. These start their own throwaway PostgreSQL server
-/// and need helm; without them the tests are skipped, unless REQUIRE_DB=1 (or CI), where they fail.
+/// and need helm (kubectl for --delivery kubectl|argocd); without them the tests are skipped, unless REQUIRE_DB=1 (or CI), where they fail.
 @Suite(.serialized) struct RehearseCommandTests {
     struct Outcome {
         var run: CLIRun
@@ -25,7 +25,7 @@ import Testing
         let path = Self.broken(fixture)
         let run = try CLIRun.run(["rehearse", "--format", "json", "--rows", String(rows)] + extra + [path])
         guard let object = try? JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any] else {
-            if !DatabaseHarness.required && (run.stderr.contains("cannot start a throwaway") || run.stderr.contains("no helm was found")) {
+            if !DatabaseHarness.required && (run.stderr.contains("cannot start a throwaway") || run.stderr.contains("no helm was found") || run.stderr.contains("no kubectl was found")) {
                 return nil
             }
             Issue.record("rehearse \(fixture) printed no report (exit \(run.status)):\n\(run.stderr)")
