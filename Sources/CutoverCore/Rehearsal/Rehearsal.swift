@@ -242,8 +242,12 @@ public final class Rehearsal {
                 var ok = true
                 for (job, run) in zip(jobs, runs) {
                     timeline.append((jobStarted, jobStarted + run.seconds, job.component, job.name))
-                    // Jobs run together share the monitor: a hold belongs to the Job whose files name it.
-                    let own = jobs.count == 1 ? holds : holds.filter { planned.release.files(of: job).contains($0.file) }
+                    // Jobs run together share the monitor: a hold belongs to the Job whose files name it,
+                    // and one no Job's files name to the first, so that no hold goes unreported.
+                    let own = jobs.count == 1 ? holds : holds.filter { hold in
+                        planned.release.files(of: job).contains(hold.file)
+                            || (job == jobs[0] && !jobs.contains { planned.release.files(of: $0).contains(hold.file) })
+                    }
                     section.jobs.append(.init(name: job.name, hook: hook, attempts: run.attempts, succeeded: run.succeeded,
                                               seconds: run.seconds, longestLock: own.first))
                     if options.progress { inform("rehearse:   job \(job.name) \(run.succeeded ? "ok" : "FAILED") in \(RehearsalReport.seconds(run.seconds))") }

@@ -51,7 +51,9 @@ public struct RenderedRelease: Sendable {
     /// The files of the ConfigMaps `job` mounts (to attribute a lock to the Job that applied the file).
     public func files(of job: RenderedJob) -> Set<String> {
         var files: Set<String> = []
-        for case let .configMap(name, _) in job.volumes.values { files.formUnion(configMaps[name]?.keys ?? [:].keys) }
+        for case let .configMap(name, _) in job.volumes.values {
+            if let data = configMaps[name] { files.formUnion(data.keys) }
+        }
         return files
     }
 
