@@ -104,6 +104,19 @@ public final class Rehearsal {
         }
         // The same guard as generate: no generated file may carry a client command to the Jobs' psql/mysql.
         try Compiler().checkGeneratedSQL(plan)
+        var played: String?
+        if let generated = options.generated {
+            let given = (generated as NSString).appendingPathComponent(spec.name)
+            played = given
+            guard case .kustomize = renderer else {
+                throw VerificationError.noServer("--generated plays manifests/ folders: give --delivery kubectl or argocd")
+            }
+            var folder: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: "\(given)/manifests", isDirectory: &folder), folder.boolValue else {
+                throw VerificationError.noServer("--generated: \(given)/manifests/ is not a folder; write it with `cutover generate SPEC -o \(generated)`")
+            }
+            report.checks.append("output: \(given) (its Jobs checked against a fresh generation)")
+        }
         let environment = try RehearsalEnvironment.start(plan: plan, options: options, inform: inform)
         defer { environment.tearDown() }
 
@@ -116,15 +129,7 @@ public final class Rehearsal {
                 throw VerificationError.system("write \(path)", errno)
             }
         }
-        var played = output
-        if let generated = options.generated {
-            played = (generated as NSString).appendingPathComponent(spec.name)
-            guard case .kustomize = renderer else {
-                throw VerificationError.noServer("--generated plays manifests/ folders: give --delivery kubectl or argocd")
-            }
-            report.checks.append("output: \(played) (its Jobs checked against a fresh generation)")
-        }
-        let stages = try planStages(renderer: renderer, output: played, report: &report)
+        let stages = try planStages(renderer: renderer, output: played ?? output, report: &report)
         if options.generated != nil, case .kustomize(let kustomize) = renderer {
             try Self.checkSameJobs(stages.map(\.release), against: output, kustomize: kustomize)
         }
@@ -445,7 +450,10 @@ public final class Rehearsal {
     /// Argo CD syncs `manifests/` (its kustomization lists the forward folders up to the app's) as
     /// one operation; every later folder is a sync of its own.
     static func argoSyncs(_ forward: [DeliveryPlan.Stage], output: String) throws -> [DeliveryPlan.Stage] {
-        let root = try BoundedFile.text("\(output)/manifests/kustomization.yaml", limit: 1 << 20)
+        let root: String
+        do { root = try BoundedFile.text("\(output)/manifests/kustomization.yaml", limit: 1 << 20) } catch let error as CutoverError {
+            throw VerificationError.sqlFailed("Argo CD syncs manifests/: \(error)")
+        }
         let listed = Set(((try Yams.load(yaml: root) as? [String: Any])?["resources"] as? [Any] ?? []).map { "manifests/\($0)" })
         let synced = forward.prefix { $0.kustomize.map(listed.contains) ?? false }
         guard !synced.isEmpty else { return forward }

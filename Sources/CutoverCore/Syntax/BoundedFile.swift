@@ -32,7 +32,7 @@ public enum BoundedFile {
     public static func text(_ path: String, limit: Int) throws -> String {
         switch try read(path, limit: limit) {
         case .tooLarge(let size):
-            throw CutoverError.cannotReadFile(path, size.map { "it is \($0) bytes, over the limit of \(limit)" } ?? Message.streamTooLarge(limit: limit))
+            throw CutoverError.cannotReadFile(path, size.map { "it is \($0) bytes, over the limit of \(limit)" } ?? "it gave more than the limit of \(limit) bytes")
         case .bytes(let bytes):
             guard let text = String(validating: bytes, as: UTF8.self) else { throw CutoverError.cannotReadFile(path, "it is not UTF-8 text") }
             return text

@@ -127,6 +127,12 @@ import Testing
         Self.expectRefused(run, saying: "Job pg-rehearse-kubectl-contract-at-once-contract in the --generated folder is not one cutover generates")
     }
 
+    @Test func aMissingGeneratedFolderIsRefusedBeforeAnyServerStarts() throws {
+        let run = try CLIRun.run(["rehearse", "--delivery", "argocd", "--generated", "/nonexistent", Self.broken("pg-rehearse-kubectl-contract-at-once.yaml")])
+        Self.expectRefused(run, saying: "--generated: /nonexistent/pg-rehearse-kubectl-contract-at-once/manifests/ is not a folder")
+        #expect(run.seconds < 5)
+    }
+
     @Test func generatedNeedsManifestsDelivery() throws {
         let run = try CLIRun.run(["rehearse", "--generated", "/tmp", "x.yaml"])
         #expect(run.status == 64)
