@@ -81,7 +81,7 @@ struct Rehearse: ParsableCommand {
                 Output.error(refusal.description)
                 throw ExitCode(1)
             }
-            var rehearsalOptions = Rehearsal.Options(rows: rows, keep: keep, databaseURL: databaseURL, progress: isatty(2) == 1,
+            var rehearsalOptions = Rehearsal.Options(rows: rows, keep: keep, databaseURL: databaseURL, progress: isatty(2) == 1 && !json,
                                                      delivery: delivery, generated: generated)
             rehearsalOptions.scripts = scripts
             let rehearsal = Rehearsal(plan: plan, options: rehearsalOptions,
