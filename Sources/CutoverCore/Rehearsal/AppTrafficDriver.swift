@@ -122,6 +122,16 @@ final class AppTrafficDriver: TrafficDriver {
         traffic.start()
     }
 
+    func dwell(statements: Int, timeout: Double) {
+        let serving = Array(running.values)
+        let group = DispatchGroup()
+        for traffic in serving {
+            group.enter()
+            Thread { traffic.sendUnpaced(statements, timeout: timeout); group.leave() }.start()
+        }
+        group.wait()
+    }
+
     func stop(_ version: AppVersion) -> TrafficTally {
         guard let traffic = running.removeValue(forKey: version) else { return TrafficTally() }
         let report = traffic.stop()

@@ -28,10 +28,16 @@ public final class Rehearsal {
         public var locator: ToolLocator
         /// Print a line per stage to stderr (on a terminal).
         public var progress: Bool
-        /// Seconds the app versions keep serving after each Job and after a rollout starts, so each
-        /// state the schema passes through meets statements of every version serving then (in a
-        /// cluster minutes pass there).
+        /// How long the paced traffic would serve after each Job and after a rollout starts; it
+        /// sets how many statements meet each state (`dwellStatements`).
         public var dwell: Double = 0.25
+        /// Statements each serving version sends after each Job and after a rollout starts, so each
+        /// state the schema passes through meets every version serving then (in a cluster minutes
+        /// pass there). They are sent unpaced, since no Job runs meanwhile: as many as the paced
+        /// traffic (about 100 a second) sent in `dwell`, in a fraction of it.
+        public var dwellStatements: Int { max(1, Int(dwell * 100)) }
+        /// The longest a dwell waits for those statements (a version whose statements wait on locks).
+        public var dwellTimeout: Double { max(2, dwell * 8) }
         /// The runbook's way of applying the output: the chart with helm, or `manifests/` folders
         /// with kubectl or Argo CD.
         public var delivery: RehearsalDelivery
@@ -225,7 +231,7 @@ public final class Rehearsal {
                 timeline.append((Date().timeIntervalSince1970, Date().timeIntervalSince1970, "rollout", nil))
                 section.serving.append(serving.map(\.rawValue).joined(separator: "+"))
                 section.notes.append("the app was rolled to the \(planned.target.rawValue) version before this stage")
-                if options.rows > 0 { Thread.sleep(forTimeInterval: options.dwell) }
+                if options.rows > 0 { traffic.dwell(statements: options.dwellStatements, timeout: options.dwellTimeout) }
             }
             if planned.stage.waitsForPromotion && serving.count > 1 {
                 // The runbook waits until the Rollout is fully promoted: the previous version stops serving.
@@ -268,7 +274,7 @@ public final class Rehearsal {
                         ok = false
                     }
                 }
-                if ok && options.rows > 0 { Thread.sleep(forTimeInterval: options.dwell) }
+                if ok && options.rows > 0 { traffic.dwell(statements: options.dwellStatements, timeout: options.dwellTimeout) }
                 return ok
             }
             var ok = true
@@ -300,7 +306,7 @@ public final class Rehearsal {
                     timeline.append((Date().timeIntervalSince1970, Date().timeIntervalSince1970, "rollout", nil))
                     section.serving.append(serving.map(\.rawValue).joined(separator: "+"))
                     section.notes.append("Rollout \(planned.release.rollouts.joined(separator: ", ")) applied: the \(planned.target.rawValue) version starts serving")
-                    if options.rows > 0 { Thread.sleep(forTimeInterval: options.dwell) }
+                    if options.rows > 0 { traffic.dwell(statements: options.dwellStatements, timeout: options.dwellTimeout) }
                     if planned.target == .new {
                         let problems = try traffic.checkCompleteness()
                         report.checks.append(problems.isEmpty ? "completeness when the new version starts: ok" : "completeness when the new version starts: \(problems.count) problem(s)")

@@ -19,6 +19,12 @@ public final class AppTraffic: @unchecked Sendable {
     public let lockTimeout: String?
     /// Pause between statements (seconds).
     public var pause: Double = 0.003
+    /// While set, no pause: nothing else runs then (the rehearsal's dwell between two Jobs), so the
+    /// statements that must meet a state of the schema are sent as fast as the server answers.
+    private var unpaced = false
+    /// Statements sent so far, readable while the loop runs.
+    private var sentSoFar = 0
+    private var ended = false
     /// At most this many statements per run, whatever the duration (a runaway bound).
     public var statementLimit = 1_000_000
     /// Failures kept in the report (all are counted).
@@ -62,6 +68,7 @@ public final class AppTraffic: @unchecked Sendable {
         lock.unlock()
         let thread = Thread { [self] in
             run()
+            lock.lock(); ended = true; lock.unlock()
             finished.signal()
         }
         thread.name = "cutover traffic \(version)"
@@ -83,6 +90,31 @@ public final class AppTraffic: @unchecked Sendable {
     private var shouldStop: Bool {
         lock.lock(); defer { lock.unlock() }
         return stopping
+    }
+
+    /// Sends `count` more statements without pausing and returns once they are sent, the loop has
+    /// ended, or `timeout` seconds have passed.
+    public func sendUnpaced(_ count: Int, timeout: Double) {
+        lock.lock()
+        let target = sentSoFar + count
+        unpaced = true
+        lock.unlock()
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            lock.lock()
+            let done = sentSoFar >= target || ended || !started
+            lock.unlock()
+            if done { break }
+            usleep(2_000)
+        }
+        lock.lock(); unpaced = false; lock.unlock()
+    }
+
+    private func rest() {
+        lock.lock()
+        let wait = unpaced ? 0 : pause
+        lock.unlock()
+        if wait > 0 { usleep(useconds_t(wait * 1_000_000)) }
     }
 
     // MARK: The loop
@@ -126,7 +158,7 @@ public final class AppTraffic: @unchecked Sendable {
                     _ = try? session.execute("ROLLBACK")
                     needsSettings = true
                 }
-                if pause > 0 { usleep(useconds_t(pause * 1_000_000)) }
+                rest()
                 continue
             }
             let index = Int(random.next() % UInt64(targets.count))
@@ -143,7 +175,7 @@ public final class AppTraffic: @unchecked Sendable {
             }
             // The session reconnects after an error, without this session's settings.
             if !ok { needsSettings = true }
-            if pause > 0 { usleep(useconds_t(pause * 1_000_000)) }
+            rest()
         }
         for target in targets where !target.key.isEmpty {
             report.keyColumns[target.table.name] = target.key
@@ -221,6 +253,7 @@ public final class AppTraffic: @unchecked Sendable {
     private func send(_ kind: String, _ table: String, _ statement: String, _ session: SQLSession, shown: String? = nil) -> [String]? {
         let sentAt = Date().timeIntervalSince(startTime)
         report.sent += 1
+        lock.lock(); sentSoFar += 1; lock.unlock()
         switch kind {
         case "insert": report.inserts += 1
         case "update": report.updates += 1
