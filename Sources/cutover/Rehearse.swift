@@ -2,14 +2,17 @@ import ArgumentParser
 import CutoverCore
 import Foundation
 
+extension RehearsalDelivery: ExpressibleByArgument {}
+
 struct Rehearse: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Play a migration's generated output as the cluster would, with the app's traffic, and prove zero downtime.",
         discussion: """
         Validates the spec (errors: exit 1, nothing run), generates the output into a scratch folder, renders \
-        its chart with `helm template` for each stage of plan.json's `delivery` (the runbook's helm invocations), \
-        and runs each Job's own command, runner script and SQL locally, in Helm's hook order, against a throwaway \
-        PostgreSQL server (or a scratch database on --database-url), as a role that is not a superuser. \
+        its chart with `helm template` for each stage of plan.json's `delivery` (the runbook's helm invocations; \
+        with --delivery kubectl or argocd, each manifests/ folder with `kubectl kustomize`), and runs each Job's \
+        own command, runner script and SQL locally, in the order Helm, kubectl or Argo CD starts them, against a throwaway \
+        PostgreSQL or MariaDB server (or a scratch database on --database-url), as a role that is not a superuser. \
         Meanwhile the old and the new app version send statements while they serve, and a lock monitor records \
         the longest lock per file that blocks reads or writes. Then it rolls back with the rollback Jobs and \
         checks that the base schema is back and no row was lost. See docs/rehearse.md.
@@ -28,12 +31,26 @@ struct Rehearse: ParsableCommand {
     @Option(name: .long, help: "Use this server instead of starting a throwaway one (postgresql://…).")
     var databaseURL: String?
 
+    @Option(name: .long, help: ArgumentHelp("How the output is applied, as the runbook says: helm (the chart's hooks), kubectl (apply -k one manifests/ folder per stage, all its objects at once) or argocd (a sync of manifests/, then one per later folder, in hook phases and sync waves).", valueName: "helm|kubectl|argocd"))
+    var delivery: RehearsalDelivery = .helm
+
+    @Option(name: .long, help: ArgumentHelp("Play the output already generated into DIR/<name>/ (as committed) instead of a fresh one; its Jobs must be the ones cutover generates, only when they start may differ. Needs --delivery kubectl or argocd.", valueName: "DIR"))
+    var generated: String?
+
+    @Option(name: .long, help: ArgumentHelp("A file of the old app version's own statements, sent in order and again while it serves (lexed as its client would; client commands refused).", valueName: "FILE"))
+    var trafficOld: String?
+
+    @Option(name: .long, help: ArgumentHelp("The same for the new app version.", valueName: "FILE"))
+    var trafficNew: String?
+
     @Argument(help: "Spec files.", completion: .file(extensions: ["yaml", "yml"]))
     var specs: [String]
 
     func validate() throws {
         guard !specs.isEmpty else { throw ValidationError("give at least one spec file") }
         guard rows >= 0 else { throw ValidationError("--rows must be 0 or more") }
+        if (trafficOld != nil || trafficNew != nil) && rows == 0 { throw ValidationError("--traffic-old/--traffic-new are sent beside the derived traffic: give --rows above 0") }
+        if generated != nil && delivery == .helm { throw ValidationError("--generated plays the manifests/ folders: give --delivery kubectl or argocd") }
     }
 
     func run() throws {
@@ -55,8 +72,19 @@ struct Rehearse: ParsableCommand {
         for entry in batch.results {
             guard let validated = entry.result.validated else { throw ExitCode(1) }
             let plan = compiler.plan(validated)
-            let rehearsal = Rehearsal(plan: plan, options: Rehearsal.Options(rows: rows, keep: keep, databaseURL: databaseURL,
-                                                                              progress: isatty(2) == 1),
+            var scripts: [AppVersion: TrafficScript] = [:]
+            do {
+                for (version, path) in [(AppVersion.old, trafficOld), (.new, trafficNew)] {
+                    if let path { scripts[version] = try TrafficScript.load(path, engine: plan.spec.database.engine) }
+                }
+            } catch let refusal as TrafficScript.Refusal {
+                Output.error(refusal.description)
+                throw ExitCode(1)
+            }
+            var rehearsalOptions = Rehearsal.Options(rows: rows, keep: keep, databaseURL: databaseURL, progress: isatty(2) == 1 && !json,
+                                                     delivery: delivery, generated: generated)
+            rehearsalOptions.scripts = scripts
+            let rehearsal = Rehearsal(plan: plan, options: rehearsalOptions,
                                       inform: { Output.error($0) })
             do {
                 let report = try rehearsal.run()

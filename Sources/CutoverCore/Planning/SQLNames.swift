@@ -91,7 +91,12 @@ public struct DerivedNames: Sendable {
         names.fit("_cutover_\(verb)_\(table)_\(column)")
     }
     /// The schema of views an app version selects with search_path (`versionSchemas: views`).
-    public func versionSchema(new: Bool) -> String { names.fit("\(migration)_\(new ? "new" : "old")") }
+    /// PostgreSQL reserves schema names that start with `pg_` ("unacceptable schema name"), so a
+    /// migration named `pg-…` gets a `v_` in front.
+    public func versionSchema(new: Bool) -> String {
+        let base = migration.lowercased().hasPrefix("pg_") ? "v_\(migration)" : migration
+        return names.fit("\(base)_\(new ? "new" : "old")")
+    }
     /// Blue-green publication, slot and subscription (one name for all three).
     public var replication: String { names.fit("cutover_\(migration)") }
     public var reverseReplication: String { names.fit("cutover_\(migration)_reverse") }

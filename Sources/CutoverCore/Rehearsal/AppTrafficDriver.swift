@@ -20,8 +20,8 @@ final class AppTrafficDriver: TrafficDriver {
     let connect: () throws -> SQLSession
     private var running: [AppVersion: AppTraffic] = [:]
     private var startedAt: [AppVersion: Date] = [:]
-    private var written: [AppVersion: [String: [[String]]]] = [:]
-    private var keyColumns: [String: [String]] = [:]
+    /// What each run of a version's traffic wrote and kept, to find after the rollback.
+    private var reports: [TrafficReport] = []
     private var before: TableFingerprint?
     private var runs = 0
 
@@ -29,11 +29,14 @@ final class AppTrafficDriver: TrafficDriver {
     var sessionSettings: [AppVersion: [String]] = [:]
     /// table → renamed column's new name → its old name (the spec's renameColumn changes).
     let renames: [String: [String: String]]
+    /// The user's own statements per version (`--traffic-old/--traffic-new`), sent beside the derived ones.
+    let scripts: [AppVersion: TrafficScript]
 
     init(engine: MigrationSpec.Engine, oldShape: AppShape, newShape: AppShape, touched: Set<String>, rows: Int, lockTimeout: String,
-         expectations: [ColumnExpectation], renames: [String: [String: String]] = [:], session: SQLSession,
-         connect: @escaping () throws -> SQLSession) {
+         expectations: [ColumnExpectation], renames: [String: [String: String]] = [:], scripts: [AppVersion: TrafficScript] = [:],
+         session: SQLSession, connect: @escaping () throws -> SQLSession) {
         self.renames = renames
+        self.scripts = scripts
         self.engine = engine
         self.oldShape = oldShape.excludingInternal()
         self.newShape = newShape.excludingInternal()
@@ -116,17 +119,27 @@ final class AppTrafficDriver: TrafficDriver {
         // without starving the Jobs of the CPU they share with it here.
         traffic.pause = 0.01
         traffic.sessionSettings = sessionSettings[version] ?? []
+        traffic.script = scripts[version]
         running[version] = traffic
         startedAt[version] = Date()
         traffic.start()
+    }
+
+    func dwell(statements: Int, timeout: Double) {
+        let serving = Array(running.values)
+        let group = DispatchGroup()
+        for traffic in serving {
+            group.enter()
+            Thread { traffic.sendUnpaced(statements, timeout: timeout); group.leave() }.start()
+        }
+        group.wait()
     }
 
     func stop(_ version: AppVersion) -> TrafficTally {
         guard let traffic = running.removeValue(forKey: version) else { return TrafficTally() }
         let report = traffic.stop()
         let origin = (startedAt[version] ?? Date()).timeIntervalSince1970
-        for (table, keys) in report.writtenKeys { written[version, default: [:]][table, default: []] += keys }
-        for (table, columns) in report.keyColumns { keyColumns[table] = columns }
+        reports.append(report)
         return TrafficTally(sent: report.sent, failed: report.failed,
                             failures: report.failures.map { .init(statement: $0.statement, error: $0.error, at: origin + $0.elapsed) })
     }
@@ -141,29 +154,18 @@ final class AppTrafficDriver: TrafficDriver {
 
     func lostRows() throws -> [String] {
         var excluding: [String: [[String]]] = [:]
-        for keys in written.values { for (table, list) in keys { excluding[table, default: []] += list } }
+        for report in reports { for (table, list) in report.writtenKeys { excluding[table, default: []] += list } }
         var problems: [String] = []
         if let before {
             let after = try TableFingerprint.take(shape: oldShape, tables: seedTables, session: session, engine: engine, excluding: excluding)
             problems += before.lost(comparedTo: after)
         }
-        // Every row an app version wrote and kept must still be there (tables of the base schema only).
-        for version in AppVersion.allCases {
-            for (table, keys) in (written[version] ?? [:]).sorted(by: { $0.key < $1.key }) where oldShape.table(table) != nil {
-                guard let columns = keyColumns[table], columns.count == 1, !keys.isEmpty else { continue }
-                let sql = TrafficSQL(engine)
-                let column = sql.text(sql.identifier(columns[0]))
-                let quotedTable = sql.identifier(table)
-                var found = 0
-                for chunk in stride(from: 0, to: keys.count, by: 500) {
-                    let list = keys[chunk..<min(chunk + 500, keys.count)].compactMap(\.first).map(sql.literal).joined(separator: ", ")
-                    found += Int(try session.query("SELECT count(*) FROM \(quotedTable) WHERE \(column) IN (\(list))").first ?? "0") ?? 0
-                }
-                if found < keys.count {
-                    problems.append("\(table): \(keys.count - found) of \(keys.count) rows the \(version.rawValue) version wrote are gone")
-                }
-            }
-        }
+        // Every row an app version wrote and kept must still be there, holding what it wrote last,
+        // on the columns the base schema has.
+        var rows: [String] = []
+        for report in reports { rows += try report.lostWrites(shape: oldShape, session: session, engine: engine) }
+        problems += rows.prefix(20)
+        if rows.count > 20 { problems.append("… and \(rows.count - 20) more rows written by the app missing or changed") }
         return problems
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import Yams
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -27,18 +28,35 @@ public final class Rehearsal {
         public var locator: ToolLocator
         /// Print a line per stage to stderr (on a terminal).
         public var progress: Bool
-        /// Seconds the app versions keep serving after each Job and after a rollout starts, so each
-        /// state the schema passes through meets statements of every version serving then (in a
-        /// cluster minutes pass there).
+        /// How long the paced traffic would serve after each Job and after a rollout starts; it
+        /// sets how many statements meet each state (`dwellStatements`).
         public var dwell: Double = 0.25
+        /// Statements each serving version sends after each Job and after a rollout starts, so each
+        /// state the schema passes through meets every version serving then (in a cluster minutes
+        /// pass there). They are sent unpaced, since no Job runs meanwhile: as many as the paced
+        /// traffic (about 100 a second) sent in `dwell`, in a fraction of it.
+        public var dwellStatements: Int { max(1, Int(dwell * 100)) }
+        /// The longest a dwell waits for those statements (a version whose statements wait on locks).
+        public var dwellTimeout: Double { max(2, dwell * 8) }
+        /// The runbook's way of applying the output: the chart with helm, or `manifests/` folders
+        /// with kubectl or Argo CD.
+        public var delivery: RehearsalDelivery
+        /// Play the output already generated in this folder (`DIR/<name>/`, as committed) instead of
+        /// a fresh one; its Jobs must run exactly what cutover generates for the spec.
+        public var generated: String?
+        /// The app's own statements per version, sent while that version serves.
+        public var scripts: [AppVersion: TrafficScript] = [:]
 
         public init(rows: Int = 100_000, keep: Bool = false, databaseURL: String? = nil,
-                    locator: ToolLocator = ToolLocator(), progress: Bool = false) {
+                    locator: ToolLocator = ToolLocator(), progress: Bool = false, delivery: RehearsalDelivery = .helm,
+                    generated: String? = nil) {
             self.rows = rows
             self.keep = keep
             self.databaseURL = databaseURL
             self.locator = locator
             self.progress = progress
+            self.delivery = delivery
+            self.generated = generated
         }
     }
 
@@ -64,8 +82,9 @@ public final class Rehearsal {
         var index: Int
         var stage: DeliveryPlan.Stage
         var values: [String: String]
-        var action: RenderedRelease.Action
         var release: RenderedRelease
+        /// The moments of the stage in the order the delivery tool reaches them.
+        var steps: [DeliveryStep]
         /// The version a rollout in this stage brings: new going forward, old rolling back.
         var target: AppVersion
     }
@@ -77,7 +96,9 @@ public final class Rehearsal {
         let spec = plan.spec
         var report = RehearsalReport(spec: spec.name, engine: spec.database.engine.rawValue, strategy: spec.strategy.rawValue,
                                      rows: spec.strategy == .blueGreen ? 0 : options.rows)
-        let helm = try HelmTemplate.locate(options.locator)
+        report.delivery = options.delivery.rawValue
+        let renderer: StageRenderer = options.delivery == .helm ? .helm(try HelmTemplate.locate(options.locator))
+            : .kustomize(try KustomizeBuild.locate(options.locator))
         let blueGreen = spec.strategy == .blueGreen
         if blueGreen && spec.database.engine != .postgresql {
             throw VerificationError.noServer("blue-green rehearsal needs PostgreSQL (logical replication)")
@@ -89,6 +110,19 @@ public final class Rehearsal {
         }
         // The same guard as generate: no generated file may carry a client command to the Jobs' psql/mysql.
         try Compiler().checkGeneratedSQL(plan)
+        var played: String?
+        if let generated = options.generated {
+            let given = (generated as NSString).appendingPathComponent(spec.name)
+            played = given
+            guard case .kustomize = renderer else {
+                throw VerificationError.noServer("--generated plays manifests/ folders: give --delivery kubectl or argocd")
+            }
+            var folder: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: "\(given)/manifests", isDirectory: &folder), folder.boolValue else {
+                throw VerificationError.noServer("--generated: \(given)/manifests/ is not a folder; write it with `cutover generate SPEC -o \(generated)`")
+            }
+            report.checks.append("output: \(given) (its Jobs checked against a fresh generation)")
+        }
         let environment = try RehearsalEnvironment.start(plan: plan, options: options, inform: inform)
         defer { environment.tearDown() }
 
@@ -101,7 +135,10 @@ public final class Rehearsal {
                 throw VerificationError.system("write \(path)", errno)
             }
         }
-        let stages = try planStages(helm: helm, chart: "\(output)/chart", report: &report)
+        let stages = try planStages(renderer: renderer, output: played ?? output, report: &report)
+        if options.generated != nil, case .kustomize(let kustomize) = renderer {
+            try Self.checkSameJobs(stages.map(\.release), against: output, kustomize: kustomize)
+        }
 
         let app = try environment.appSession()
         defer { app.close() }
@@ -162,7 +199,7 @@ public final class Rehearsal {
             let connection = environment.trafficConnection
             let driver = AppTrafficDriver(engine: spec.database.engine, oldShape: oldShape, newShape: newShape, touched: touched, rows: options.rows,
                                           lockTimeout: "\(spec.runner.lockTimeout.milliseconds)ms", expectations: AppTrafficDriver.expectations(spec), renames: AppTrafficDriver.renames(spec),
-                                          session: app, connect: { try environment.session(connection) })
+                                          scripts: options.scripts, session: app, connect: { try environment.session(connection) })
             // Each version's traffic goes through its own schema of views, selected as the runbook tells the app to.
             if PostgreSQLVersionSchemas.enabled(LoweringContext(spec: spec, schema: plan.schema)) {
                 let derived = LoweringContext(spec: spec, schema: plan.schema).derived
@@ -186,12 +223,14 @@ public final class Rehearsal {
         var jobIndex = 0
         var rollbackWarnings: [RollbackWarning] = []
         var stopped = false
+        // Jobs created by an earlier kubectl apply or Argo CD sync.
+        var applied: Set<String> = []
         for planned in stages {
             if stopped { break }
             let stageStarted = Date()
             let title = planned.stage.phases.joined(separator: "+")
             var section = RehearsalReport.Section(title: "\(planned.index + 1)", direction: planned.direction, phases: planned.stage.phases,
-                                                  values: planned.values)
+                                                  values: planned.values, folder: planned.stage.kustomize)
             if options.progress { inform("rehearse: \(planned.direction) stage \(planned.index + 1) (\(title)) …") }
             section.serving.append(serving.map(\.rawValue).joined(separator: "+"))
             // A stage that starts the rollout and waits for its promotion (the runbook reverts the app's
@@ -202,7 +241,7 @@ public final class Rehearsal {
                 timeline.append((Date().timeIntervalSince1970, Date().timeIntervalSince1970, "rollout", nil))
                 section.serving.append(serving.map(\.rawValue).joined(separator: "+"))
                 section.notes.append("the app was rolled to the \(planned.target.rawValue) version before this stage")
-                if options.rows > 0 { Thread.sleep(forTimeInterval: options.dwell) }
+                if options.rows > 0 { traffic.dwell(statements: options.dwellStatements, timeout: options.dwellTimeout) }
             }
             if planned.stage.waitsForPromotion && serving.count > 1 {
                 // The runbook waits until the Rollout is fully promoted: the previous version stops serving.
@@ -214,20 +253,26 @@ public final class Rehearsal {
                 section.notes.append("waited for the Rollout to be promoted: only the \(promoted.rawValue) version serves")
                 section.serving.append(promoted.rawValue)
             }
-            let ordered = planned.release.ordered(planned.action)
             func play(_ jobs: [RenderedJob], hook: String) throws -> Bool {
-                for job in jobs {
-                    jobIndex += 1
-                    _ = monitor.drain()
-                    let jobStarted = Date().timeIntervalSince1970
-                    let run = try player.play(job, configMaps: planned.release.configMaps, index: jobIndex)
-                    timeline.append((jobStarted, Date().timeIntervalSince1970, job.component, job.name))
-                    let holds = monitor.drain()
-                    let longest = holds.first
+                _ = monitor.drain()
+                let jobStarted = Date().timeIntervalSince1970
+                let indexes = jobs.indices.map { jobIndex + 1 + $0 }
+                jobIndex += jobs.count
+                let runs = try Self.playTogether(jobs, indexes: indexes, player: player, configMaps: planned.release.configMaps)
+                let holds = monitor.drain()
+                var ok = true
+                for (job, run) in zip(jobs, runs) {
+                    timeline.append((jobStarted, jobStarted + run.seconds, job.component, job.name))
+                    // Jobs run together share the monitor: a hold belongs to the Job whose files name it,
+                    // and one no Job's files name to the first, so that no hold goes unreported.
+                    let own = jobs.count == 1 ? holds : holds.filter { hold in
+                        planned.release.files(of: job).contains(hold.file)
+                            || (job == jobs[0] && !jobs.contains { planned.release.files(of: $0).contains(hold.file) })
+                    }
                     section.jobs.append(.init(name: job.name, hook: hook, attempts: run.attempts, succeeded: run.succeeded,
-                                              seconds: run.seconds, longestLock: longest))
+                                              seconds: run.seconds, longestLock: own.first))
                     if options.progress { inform("rehearse:   job \(job.name) \(run.succeeded ? "ok" : "FAILED") in \(RehearsalReport.seconds(run.seconds))") }
-                    for hold in holds where hold.seconds > lockLimit {
+                    for hold in own where hold.seconds > lockLimit {
                         report.failures.append(.init(stage: "\(planned.direction) \(planned.index + 1)", phase: job.component, job: job.name,
                                                      file: hold.file, version: nil, statement: nil,
                                                      error: "held \(hold.mode) lock on \(hold.table) for \(RehearsalReport.seconds(hold.seconds)), over the spec's lockTimeout \(RehearsalReport.seconds(lockLimit))\(hold.waiters > 0 ? "; \(hold.waiters) sessions waited" : "")"))
@@ -240,35 +285,56 @@ public final class Rehearsal {
                             .first
                         report.warnings.append("job \(job.name): " + (said.map(String.init) ?? RollbackWarning.marker + "\(warning.table).\(warning.column)"))
                     }
-                    if run.succeeded && options.rows > 0 { Thread.sleep(forTimeInterval: options.dwell) }
                     if !run.succeeded {
                         report.failures.append(.init(stage: "\(planned.direction) \(planned.index + 1)", phase: job.component, job: job.name,
                                                      file: run.lastFile, version: nil, statement: nil,
-                                                     error: Self.errorLines(run.output)))
+                                                     error: Self.errorLines(run.output), at: jobStarted + run.seconds))
+                        ok = false
+                    }
+                }
+                if ok && options.rows > 0 { traffic.dwell(statements: options.dwellStatements, timeout: options.dwellTimeout) }
+                return ok
+            }
+            var ok = true
+            for step in planned.steps where ok {
+                switch step {
+                case .jobs(let jobs, let hook):
+                    let fresh = jobs.filter { job in
+                        // kubectl apply (and Argo CD for a Job that is no hook) leaves an existing Job
+                        // alone: one applied by an earlier stage does not run again.
+                        guard options.delivery != .helm, !job.isArgoHook || options.delivery == .kubectl, applied.contains(job.name) else { return true }
+                        section.notes.append("Job \(job.name) exists from an earlier stage: \(options.delivery.rawValue) leaves it alone, it does not run again")
                         return false
                     }
-                }
-                return true
-            }
-            var ok = try play(ordered.pre, hook: "pre-\(planned.action.rawValue)")
-            if ok { ok = try play(ordered.plain, hook: "plain") }
-            if ok && planned.stage.startsRollout && !planned.release.rollouts.isEmpty && !serving.contains(planned.target) {
-                serving.append(planned.target)
-                traffic.start(planned.target)
-                timeline.append((Date().timeIntervalSince1970, Date().timeIntervalSince1970, "rollout", nil))
-                section.serving.append(serving.map(\.rawValue).joined(separator: "+"))
-                section.notes.append("Rollout \(planned.release.rollouts.joined(separator: ", ")) applied: the \(planned.target.rawValue) version starts serving")
-                if options.rows > 0 { Thread.sleep(forTimeInterval: options.dwell) }
-                if planned.target == .new {
-                    let problems = try traffic.checkCompleteness()
-                    report.checks.append(problems.isEmpty ? "completeness when the new version starts: ok" : "completeness when the new version starts: \(problems.count) problem(s)")
-                    for problem in problems {
-                        report.failures.append(.init(stage: "\(planned.direction) \(planned.index + 1)", phase: "rollout", job: nil, file: nil,
-                                                     version: .new, statement: nil, error: "incomplete data when the new version starts: \(problem)"))
+                    if options.delivery != .helm { for job in fresh where !job.isArgoHook || options.delivery == .kubectl { applied.insert(job.name) } }
+                    if !fresh.isEmpty { ok = try play(fresh, hook: hook) }
+                case .promotion:
+                    if serving.count > 1 {
+                        for version in serving where version != planned.target {
+                            collect(traffic.stop(version), version: version, timeline: timeline, into: &section, report: &report)
+                        }
+                        serving = [planned.target]
+                        section.notes.append("Argo CD waited for the Rollout to be Healthy before PostSync: only the \(planned.target.rawValue) version serves")
+                        section.serving.append(planned.target.rawValue)
+                    }
+                case .rollout:
+                    guard planned.stage.startsRollout && !serving.contains(planned.target) else { continue }
+                    serving.append(planned.target)
+                    traffic.start(planned.target)
+                    timeline.append((Date().timeIntervalSince1970, Date().timeIntervalSince1970, "rollout", nil))
+                    section.serving.append(serving.map(\.rawValue).joined(separator: "+"))
+                    section.notes.append("Rollout \(planned.release.rollouts.joined(separator: ", ")) applied: the \(planned.target.rawValue) version starts serving")
+                    if options.rows > 0 { traffic.dwell(statements: options.dwellStatements, timeout: options.dwellTimeout) }
+                    if planned.target == .new {
+                        let problems = try traffic.checkCompleteness()
+                        report.checks.append(problems.isEmpty ? "completeness when the new version starts: ok" : "completeness when the new version starts: \(problems.count) problem(s)")
+                        for problem in problems {
+                            report.failures.append(.init(stage: "\(planned.direction) \(planned.index + 1)", phase: "rollout", job: nil, file: nil,
+                                                         version: .new, statement: nil, error: "incomplete data when the new version starts: \(problem)"))
+                        }
                     }
                 }
             }
-            if ok { ok = try play(ordered.post, hook: "post-\(planned.action.rawValue)") }
             // Per stage counts: stop and restart each serving version's traffic.
             for version in serving {
                 collect(traffic.stop(version), version: version, timeline: timeline, into: &section, report: &report)
@@ -361,32 +427,48 @@ public final class Rehearsal {
         return regex.stringByReplacingMatches(in: line, range: NSRange(line.startIndex..., in: line), withTemplate: "psql:/etc/cutover/")
     }
 
-    /// Renders every stage that will be played, before any server starts: a chart that does not
-    /// render is found in a second.
-    private func planStages(helm: HelmTemplate, chart: String, report: inout RehearsalReport) throws -> [PlannedStage] {
-        let delivery = DeliveryPlan(plan: plan).helm
-        let rolledBack = Set(delivery.rollback.flatMap(\.phases))
+    /// Renders every stage that will be played, before any server starts: a chart or kustomization
+    /// that does not render is found in a second.
+    private func planStages(renderer: StageRenderer, output: String, report: inout RehearsalReport) throws -> [PlannedStage] {
+        let delivery = DeliveryPlan(plan: plan)
+        var sequence = options.delivery == .helm ? delivery.helm : delivery.manifests
+        if options.delivery == .argocd { sequence.forward = try Self.argoSyncs(sequence.forward, output: output) }
+        let rolledBack = Set(sequence.rollback.flatMap(\.phases))
+        // Forward stages after the last one a rollback stage undoes (purge, cleanup) cannot be
+        // rolled back from; the rehearsal stops before them.
+        let lastUndone = sequence.forward.lastIndex { $0.phases.contains(where: rolledBack.contains) } ?? 0
         var values: [String: String] = [:]
         var stages: [PlannedStage] = []
         var first = true
         func add(_ stage: DeliveryPlan.Stage, index: Int, direction: String, target: AppVersion) throws {
-            if stage.reuseValues != true { values = [:] }
-            for (key, value) in stage.set ?? [:] { values[key] = value }
-            let yaml = try helm.render(chart: chart, release: plan.spec.name, namespace: plan.spec.metadata.namespace, values: values)
-            stages.append(PlannedStage(direction: direction, index: index, stage: stage, values: values,
-                                       action: first ? .install : .upgrade, release: try RenderedRelease(yaml: yaml), target: target))
+            let action: RenderedRelease.Action = first ? .install : .upgrade
             first = false
+            let yaml: String
+            switch renderer {
+            case .helm(let helm):
+                if stage.reuseValues != true { values = [:] }
+                for (key, value) in stage.set ?? [:] { values[key] = value }
+                yaml = try helm.render(chart: "\(output)/chart", release: plan.spec.name, namespace: plan.spec.metadata.namespace, values: values)
+            case .kustomize(let kustomize):
+                guard let folder = stage.kustomize, Self.isInside(folder) else {
+                    throw VerificationError.sqlFailed("delivery stage \(stage.phases.joined(separator: "+")) names no manifests folder inside the output")
+                }
+                yaml = try kustomize.render(folder: "\(output)/\(folder)")
+            }
+            let release = try RenderedRelease(yaml: yaml)
+            stages.append(PlannedStage(direction: direction, index: index, stage: stage, values: options.delivery == .helm ? values : [:],
+                                       release: release, steps: options.delivery.steps(release, action: action), target: target))
         }
         var index = 0
-        for (position, stage) in delivery.forward.enumerated() {
-            guard position == 0 || stage.phases.contains(where: rolledBack.contains) else {
+        for (position, stage) in sequence.forward.enumerated() {
+            guard position <= lastUndone else {
                 report.checks.append("not played: forward stage \(position + 1) (\(stage.phases.joined(separator: ", "))), which no rollback stage undoes")
                 continue
             }
             try add(stage, index: index, direction: "forward", target: .new)
             index += 1
         }
-        for (position, stage) in delivery.rollback.enumerated() {
+        for (position, stage) in sequence.rollback.enumerated() {
             try add(stage, index: position, direction: "rollback", target: .old)
         }
         return stages
@@ -395,6 +477,69 @@ public final class Rehearsal {
     /// database.schema as the unprivileged scratch owner can load it (see `BaseSchemaFile`).
     private func loadableSchema(_ path: String, _ scratch: ScratchFolder) throws -> String {
         try BaseSchemaFile.prepare(path, engine: plan.spec.database.engine, into: scratch.file("schema")).path
+    }
+
+    /// Argo CD syncs `manifests/` (its kustomization lists the forward folders up to the app's) as
+    /// one operation; every later folder is a sync of its own.
+    static func argoSyncs(_ forward: [DeliveryPlan.Stage], output: String) throws -> [DeliveryPlan.Stage] {
+        let root: String
+        do { root = try BoundedFile.text("\(output)/manifests/kustomization.yaml", limit: 1 << 20) } catch let error as CutoverError {
+            throw VerificationError.sqlFailed("Argo CD syncs manifests/: \(error)")
+        }
+        let listed = Set(((try Yams.load(yaml: root) as? [String: Any])?["resources"] as? [Any] ?? []).map { "manifests/\($0)" })
+        let synced = forward.prefix { $0.kustomize.map(listed.contains) ?? false }
+        guard !synced.isEmpty else { return forward }
+        let sync = DeliveryPlan.Stage(phases: synced.flatMap(\.phases), kustomize: "manifests/",
+                                      startsRollout: synced.contains(where: \.startsRollout), waitsForPromotion: synced.first?.waitsForPromotion ?? false)
+        return [sync] + forward.dropFirst(synced.count)
+    }
+
+    /// A folder given with `--generated` is input like the spec: it may change when a Job starts
+    /// (kustomizations, waves, hooks), never what a Job runs. Every Job and every ConfigMap it
+    /// mounts must equal, by name, one of the fresh output's `manifests/` folders.
+    static func checkSameJobs(_ releases: [RenderedRelease], against fresh: String, kustomize: KustomizeBuild) throws {
+        var jobs: [String: RenderedJob] = [:]
+        var configMaps: [String: [String: String]] = [:]
+        let folders = (try? FileManager.default.contentsOfDirectory(atPath: "\(fresh)/manifests")) ?? []
+        for folder in folders.sorted() where FileManager.default.fileExists(atPath: "\(fresh)/manifests/\(folder)/kustomization.yaml") {
+            let release = try RenderedRelease(yaml: kustomize.render(folder: "\(fresh)/manifests/\(folder)"))
+            for job in release.jobs { jobs[job.name] = job }
+            configMaps.merge(release.configMaps) { first, _ in first }
+        }
+        for release in releases {
+            for job in release.jobs {
+                guard let known = jobs[job.name], job.runsTheSame(as: known) else {
+                    throw VerificationError.sqlFailed("Job \(job.name) in the --generated folder is not one cutover generates for this spec (or runs something else): only when Jobs start may differ; regenerate the folder")
+                }
+                for case let .configMap(name, _) in job.volumes.values where release.configMaps[name] != configMaps[name] {
+                    throw VerificationError.sqlFailed("ConfigMap \(name) in the --generated folder differs from what cutover generates for this spec: regenerate the folder")
+                }
+            }
+        }
+    }
+
+    /// A relative path that stays inside the output folder.
+    static func isInside(_ path: String) -> Bool {
+        !path.hasPrefix("/") && !path.split(separator: "/").contains("..") && !path.isEmpty
+    }
+
+    /// Plays Jobs that start at the same moment, each on its own thread, and waits for all of them.
+    static func playTogether(_ jobs: [RenderedJob], indexes: [Int], player: JobPlayer,
+                             configMaps: [String: [String: String]]) throws -> [JobPlayer.Run] {
+        if jobs.count == 1 { return [try player.play(jobs[0], configMaps: configMaps, index: indexes[0])] }
+        let lock = NSLock()
+        nonisolated(unsafe) var results: [Int: Result<JobPlayer.Run, Error>] = [:]
+        let group = DispatchGroup()
+        for (position, job) in jobs.enumerated() {
+            group.enter()
+            Thread {
+                let result = Result { try player.play(job, configMaps: configMaps, index: indexes[position]) }
+                lock.lock(); results[position] = result; lock.unlock()
+                group.leave()
+            }.start()
+        }
+        group.wait()
+        return try jobs.indices.map { try results[$0]!.get() }
     }
 
     /// The new version's shape: every forward stage's Jobs played, in order, on a second database
@@ -416,8 +561,7 @@ public final class Rehearsal {
         let player = JobPlayer(context: side, folder: folder) { _ in }
         var index = 0
         outer: for planned in stages where planned.direction == "forward" {
-            let ordered = planned.release.ordered(planned.action)
-            for job in ordered.pre + ordered.plain + ordered.post {
+            for job in planned.steps.flatMap(\.jobs) {
                 index += 1
                 let run = try player.play(job, configMaps: planned.release.configMaps, index: index)
                 if !run.succeeded {

@@ -49,40 +49,22 @@ final class RehearsalEnvironment: @unchecked Sendable {
 
     static func start(plan: MigrationPlan, options: Rehearsal.Options, inform: @escaping (String) -> Void) throws -> RehearsalEnvironment {
         let engine = plan.spec.database.engine
-        var tools: LocalPostgresServer.Tools?
-        var myTools: LocalMariaDBServer.Tools?
-        var external: ExternalServer?
-        if let url = options.databaseURL {
-            external = try ExternalServer(url: url, locator: options.locator)
-            guard external!.engine == engine else {
-                throw VerificationError.badURL("the spec's engine is \(engine.rawValue) but the URL is for \(external!.engine.rawValue)")
-            }
-        } else {
-            do {
-                switch engine {
-                case .postgresql: tools = try LocalPostgresServer.Tools.locate(options.locator)
-                case .mysql: myTools = try LocalMariaDBServer.Tools.locate(options.locator)
-                }
-            } catch let VerificationError.noServer(reason) {
-                let scheme = engine == .postgresql ? "postgresql://user:password@host:5432/postgres" : "mysql://user:password@host:3306/"
-                throw VerificationError.noServer("cannot start a throwaway \(engine == .postgresql ? "PostgreSQL" : "MariaDB") server: \(reason).\n"
-                    + "Install the server binaries, or pass --database-url \(scheme) to use a running server.")
-            }
-        }
+        let choice = try ServerChoice.locate(engine: engine, databaseURL: options.databaseURL, locator: options.locator)
         let environment = RehearsalEnvironment(scratch: try ScratchFolder(prefix: "cutover-rehearse"), engine: engine, keep: options.keep, inform: inform)
         let scratch = environment.scratch, keep = options.keep
         environment.tokens.append(CleanupRegistry.shared.register("folder \(scratch.path)", final: !keep) {
             if !keep { scratch.remove() }
         })
         do {
-            if let external {
+            switch choice {
+            case .external(let external):
                 try environment.useExternal(external)
-            } else if let tools, plan.spec.strategy == .blueGreen {
+            case .postgres(let tools) where plan.spec.strategy == .blueGreen:
                 try environment.startBlueGreen(tools, database: plan.spec.database.name)
-            } else if let tools {
+            case .postgres(let tools):
                 try environment.startLocal(tools, database: plan.spec.database.name)
-            } else if let myTools {
-                try environment.startMariaDB(myTools, database: plan.spec.database.name)
+            case .mariadb(let tools):
+                try environment.startMariaDB(tools, database: plan.spec.database.name)
             }
         } catch {
             environment.tearDown()
@@ -107,12 +89,14 @@ final class RehearsalEnvironment: @unchecked Sendable {
     /// schema; green is empty, as the operator creates it. The role may replicate (a logical
     /// publication's slot needs it).
     private func startBlueGreen(_ tools: LocalPostgresServer.Tools, database: String) throws {
-        let blue = try LocalPostgresServer(in: scratch, name: "blue", tools: tools, keep: keep)
+        // Both clusters are initialised and started at the same time, as verify does.
+        let scratch = self.scratch, keep = self.keep
+        let (blue, green) = try ServerChoice.together(
+            { try LocalPostgresServer(in: scratch, name: "blue", tools: tools, keep: keep) },
+            { try LocalPostgresServer(in: scratch, name: "green", tools: tools, keep: keep) })
         server = blue
-        let green = try LocalPostgresServer(in: scratch, name: "green", tools: tools, keep: keep)
         self.green = green
-        try blue.start(logical: true)
-        try green.start(logical: true)
+        _ = try ServerChoice.together({ try blue.start(logical: true) }, { try green.start(logical: true) })
         for folder in [blue.folder, green.folder] { chmod(folder, 0o711) }
         host = blue.folder
         greenHost = green.folder

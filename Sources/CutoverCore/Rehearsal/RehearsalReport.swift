@@ -23,6 +23,8 @@ public struct RehearsalReport: Sendable, Codable {
         public var direction: String
         public var phases: [String]
         public var values: [String: String]
+        /// kubectl / Argo CD: the manifests folder applied or synced.
+        public var folder: String?
         public var jobs: [JobLine] = []
         public var traffic: [VersionLine] = []
         public var serving: [String] = []
@@ -49,6 +51,8 @@ public struct RehearsalReport: Sendable, Codable {
     public var engine: String
     public var strategy: String
     public var rows: Int
+    /// helm, kubectl or argocd.
+    public var delivery: String = RehearsalDelivery.helm.rawValue
     public var sections: [Section] = []
     public var checks: [String] = []
     /// Documented outcomes that are not failures: a rollback that kept rows the new version wrote
@@ -58,7 +62,7 @@ public struct RehearsalReport: Sendable, Codable {
     public var seconds: Double = 0
     public var proven: Bool { failures.isEmpty }
 
-    enum CodingKeys: String, CodingKey { case spec, engine, strategy, rows, sections, checks, warnings, failures, seconds, proven, reason }
+    enum CodingKeys: String, CodingKey { case spec, engine, strategy, rows, delivery, sections, checks, warnings, failures, seconds, proven, reason }
 
     public func encode(to encoder: Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
@@ -66,6 +70,7 @@ public struct RehearsalReport: Sendable, Codable {
         try container.encode(engine, forKey: .engine)
         try container.encode(strategy, forKey: .strategy)
         try container.encode(rows, forKey: .rows)
+        try container.encode(delivery, forKey: .delivery)
         try container.encode(sections, forKey: .sections)
         try container.encode(checks, forKey: .checks)
         try container.encode(warnings, forKey: .warnings)
@@ -81,6 +86,7 @@ public struct RehearsalReport: Sendable, Codable {
         engine = try container.decode(String.self, forKey: .engine)
         strategy = try container.decode(String.self, forKey: .strategy)
         rows = try container.decode(Int.self, forKey: .rows)
+        delivery = try container.decodeIfPresent(String.self, forKey: .delivery) ?? RehearsalDelivery.helm.rawValue
         sections = try container.decode([Section].self, forKey: .sections)
         checks = try container.decode([String].self, forKey: .checks)
         warnings = try container.decodeIfPresent([String].self, forKey: .warnings) ?? []
@@ -122,20 +128,30 @@ public struct RehearsalReport: Sendable, Codable {
     }
 
     public func renderText() -> String {
-        var out = "rehearse \(spec): \(strategy) on \(engine), \(rows) rows per touched table\n"
+        var out = "rehearse \(spec): \(strategy) on \(engine), \(rows) rows per touched table, delivered with \(delivery)\n"
         for section in sections {
             out += "\n\(section.direction) stage \(section.title): phases \(section.phases.joined(separator: ", "))"
-            out += section.values.isEmpty ? " (chart defaults)" : " (--set " + section.values.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ") + ")"
+            if let folder = section.folder {
+                out += delivery == RehearsalDelivery.argocd.rawValue ? " (Argo CD sync of \(folder))" : " (kubectl apply -k \(folder))"
+            } else {
+                out += section.values.isEmpty ? " (chart defaults)" : " (--set " + section.values.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ") + ")"
+            }
             out += ", \(Self.seconds(section.seconds))\n"
             out += "  serving: \(section.serving.joined(separator: " → "))\n"
-            if section.jobs.isEmpty { out += "  (no Jobs)\n" }
-            for job in section.jobs {
-                let status = job.succeeded ? "ok" : "FAILED"
-                let lock = job.longestLock.map { " longest lock \($0.mode) on \($0.table) \(Self.seconds($0.seconds)) in \($0.file)\($0.waiters > 0 ? " (\($0.waiters) waiting)" : "")" } ?? ""
-                out += "  job \(job.name) [\(job.hook)] \(status) in \(Self.seconds(job.seconds))\(job.attempts > 1 ? " after \(job.attempts) attempts" : "")\(lock)\n"
+            if section.jobs.isEmpty {
+                out += "  (no Jobs)\n"
+            } else {
+                var rows = [["job", "hook", "result", "time", "longest blocking lock"]]
+                for job in section.jobs {
+                    let result = (job.succeeded ? "ok" : "FAILED") + (job.attempts > 1 ? " (\(job.attempts) attempts)" : "")
+                    let lock = job.longestLock.map { "\($0.mode) on \($0.table) \(Self.seconds($0.seconds)) in \($0.file)\($0.waiters > 0 ? " (\($0.waiters) waiting)" : "")" } ?? "-"
+                    rows.append([job.name, job.hook, result, Self.seconds(job.seconds), lock])
+                }
+                out += Self.table(rows)
             }
-            for line in section.traffic where !(rows == 0 && line.sent == 0) {
-                out += "  \(line.version.rawValue) version: \(line.sent) statements, \(line.failed) failed\n"
+            let traffic = section.traffic.filter { !(rows == 0 && $0.sent == 0) }
+            if !traffic.isEmpty {
+                out += Self.table([["version", "statements", "failed"]] + traffic.map { [$0.version.rawValue, String($0.sent), String($0.failed)] })
             }
             for note in section.notes { out += "  \(note)\n" }
         }
@@ -165,6 +181,22 @@ public struct RehearsalReport: Sendable, Codable {
         }
         out += "\n" + (proven ? "PROVEN" : "NOT PROVEN") + ": \(spec) in \(Self.seconds(seconds))\n"
         return out
+    }
+
+    /// Rows as columns padded to their widest cell, indented under the stage's line.
+    static func table(_ rows: [[String]]) -> String {
+        var widths: [Int] = []
+        for row in rows {
+            for (index, cell) in row.enumerated() {
+                if index == widths.count { widths.append(0) }
+                widths[index] = max(widths[index], cell.count)
+            }
+        }
+        return rows.map { row in
+            "  " + row.enumerated().map { index, cell in
+                index == row.count - 1 ? cell : cell.padding(toLength: widths[index], withPad: " ", startingAt: 0)
+            }.joined(separator: "  ")
+        }.map { $0.replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression) + "\n" }.joined()
     }
 
     public func renderJSON() -> String {

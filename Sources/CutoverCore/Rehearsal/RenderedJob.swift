@@ -38,6 +38,13 @@ public struct RenderedJob: Sendable, Equatable {
     /// Helm hook events (`pre-install`, `post-upgrade`, …); empty for a plain object.
     public var hooks: [String]
     public var weight: Int
+    /// Argo CD hook phases (`argocd.argoproj.io/hook`: `PreSync`, `Sync`, `PostSync`, …); empty for a
+    /// plain object, which Argo CD applies in the Sync phase.
+    public var syncHooks: [String]
+    /// `argocd.argoproj.io/sync-wave` (0 when absent, as Argo CD assigns).
+    public var syncWave: Int
+    /// Argo CD re-creates a hook on every sync (`BeforeHookCreation`); it leaves a plain Job alone.
+    public var isArgoHook: Bool { !syncHooks.isEmpty }
     public var activeDeadlineSeconds: Int?
     public var backoffLimit: Int
     public var initContainers: [Container]
@@ -46,6 +53,14 @@ public struct RenderedJob: Sendable, Equatable {
     public var runAsUser: Int?
     public var runAsGroup: Int?
     public var fsGroup: Int?
+
+    /// Whether a pod of this Job would run exactly what a pod of `other` runs (the same containers,
+    /// files, identity and limits); hooks, weights and waves, which only say when, may differ.
+    public func runsTheSame(as other: RenderedJob) -> Bool {
+        name == other.name && initContainers == other.initContainers && containers == other.containers && volumes == other.volumes
+            && runAsUser == other.runAsUser && runAsGroup == other.runAsGroup && fsGroup == other.fsGroup
+            && activeDeadlineSeconds == other.activeDeadlineSeconds && backoffLimit == other.backoffLimit
+    }
 
     /// Reads a Job from its decoded YAML mapping; nil when it is not a Job with a pod template.
     public init?(_ object: [String: Any]) {
@@ -58,6 +73,8 @@ public struct RenderedJob: Sendable, Equatable {
         let annotations = metadata["annotations"] as? [String: Any] ?? [:]
         hooks = (annotations["helm.sh/hook"] as? String).map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } } ?? []
         weight = RenderedJob.int(annotations["helm.sh/hook-weight"]) ?? 0
+        syncHooks = (annotations["argocd.argoproj.io/hook"] as? String).map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } } ?? []
+        syncWave = RenderedJob.int(annotations["argocd.argoproj.io/sync-wave"]) ?? 0
         activeDeadlineSeconds = RenderedJob.int(spec["activeDeadlineSeconds"])
         backoffLimit = RenderedJob.int(spec["backoffLimit"]) ?? 6
         let security = pod["securityContext"] as? [String: Any] ?? [:]

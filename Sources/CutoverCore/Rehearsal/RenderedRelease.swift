@@ -13,11 +13,14 @@ public struct RenderedRelease: Sendable {
     public var configMaps: [String: [String: String]]
     /// Names of the plain (non-hook) Rollouts, applied between the pre and post hooks.
     public var rollouts: [String]
+    /// The lowest `argocd.argoproj.io/sync-wave` of those Rollouts (when Argo CD applies them).
+    public var rolloutWave: Int = 0
 
     public init(yaml: String) throws {
         var jobs: [RenderedJob] = []
         var configMaps: [String: [String: String]] = [:]
         var rollouts: [String] = []
+        var rolloutWaves: [Int] = []
         for document in try Yams.load_all(yaml: yaml) {
             guard let object = document as? [String: Any], let kind = object["kind"] as? String else { continue }
             let metadata = object["metadata"] as? [String: Any] ?? [:]
@@ -32,7 +35,10 @@ public struct RenderedRelease: Sendable {
                 configMaps[name] = data
             case "Rollout":
                 let annotations = metadata["annotations"] as? [String: Any] ?? [:]
-                if annotations["helm.sh/hook"] == nil { rollouts.append(name) }
+                if annotations["helm.sh/hook"] == nil {
+                    rollouts.append(name)
+                    rolloutWaves.append(RenderedJob.int(annotations["argocd.argoproj.io/sync-wave"]) ?? 0)
+                }
             default:
                 break
             }
@@ -40,6 +46,16 @@ public struct RenderedRelease: Sendable {
         self.jobs = jobs
         self.configMaps = configMaps
         self.rollouts = rollouts
+        rolloutWave = rolloutWaves.min() ?? 0
+    }
+
+    /// The files of the ConfigMaps `job` mounts (to attribute a lock to the Job that applied the file).
+    public func files(of job: RenderedJob) -> Set<String> {
+        var files: Set<String> = []
+        for case let .configMap(name, _) in job.volumes.values {
+            if let data = configMaps[name] { files.formUnion(data.keys) }
+        }
+        return files
     }
 
     /// The Jobs of `action` in Helm's order, split at the point where the plain objects are applied.

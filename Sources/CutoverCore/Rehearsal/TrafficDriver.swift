@@ -6,6 +6,9 @@ protocol TrafficDriver: AnyObject {
     /// Seeds the tables; returns one line for the report.
     func seed() throws -> String
     func start(_ version: AppVersion)
+    /// Lets every serving version send `statements` more (unpaced: no Job runs meanwhile), within
+    /// `timeout` seconds: the statements that meet the state a Job or a rollout left.
+    func dwell(statements: Int, timeout: Double)
     func stop(_ version: AppVersion) -> TrafficTally
     /// Problems found when the new version starts serving (rows it would read incomplete).
     func checkCompleteness() throws -> [String]
@@ -38,6 +41,7 @@ public struct TrafficTally: Sendable, Codable, Equatable {
 final class NoTraffic: TrafficDriver {
     func seed() throws -> String { "nothing seeded, no traffic" }
     func start(_ version: AppVersion) {}
+    func dwell(statements: Int, timeout: Double) {}
     func stop(_ version: AppVersion) -> TrafficTally { TrafficTally() }
     func checkCompleteness() throws -> [String] { [] }
     func fingerprint() throws {}

@@ -27,6 +27,18 @@ public enum BoundedFile {
         return try read(descriptor: descriptor, limit: limit, regularOnly: regularOnly, display: display ?? path)
     }
 
+    /// A UTF-8 text file of at most `limit` bytes; over the limit, or not UTF-8, is a
+    /// `CutoverError.cannotReadFile` naming the path.
+    public static func text(_ path: String, limit: Int) throws -> String {
+        switch try read(path, limit: limit) {
+        case .tooLarge(let size):
+            throw CutoverError.cannotReadFile(path, size.map { "it is \($0) bytes, over the limit of \(limit)" } ?? "it gave more than the limit of \(limit) bytes")
+        case .bytes(let bytes):
+            guard let text = String(validating: bytes, as: UTF8.self) else { throw CutoverError.cannotReadFile(path, "it is not UTF-8 text") }
+            return text
+        }
+    }
+
     /// Reads an open descriptor (the caller opened it, e.g. with `openat` and `O_NOFOLLOW`).
     static func read(descriptor: Int32, limit: Int, regularOnly: Bool, display: String) throws -> Contents {
         var info = stat()

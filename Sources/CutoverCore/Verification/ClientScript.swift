@@ -24,6 +24,18 @@ enum ClientScript {
         var message: String
     }
 
+    /// A script file's text, read through `BoundedFile` (at most `maxFileBytes`): what both sessions'
+    /// `apply(file:)` run. Unreadable, too large or not UTF-8 is an `SQLFailure` naming the file.
+    static func read(_ path: String) throws -> String {
+        do { return try BoundedFile.text(path, limit: maxFileBytes) } catch let error as CutoverError {
+            throw SQLFailure("cannot read \(path): \(error)")
+        }
+    }
+
+    /// A base schema is held to the spec's input limit when validated; generated scripts are far
+    /// smaller. This bound only keeps a hostile path (a device, a huge file) from costing its size.
+    static let maxFileBytes = 64 << 20
+
     static func statements(in text: String, engine: MigrationSpec.Engine, variables: [String: String] = [:]) throws -> [Statement] {
         let result = SQLLexer.scan(text, engine: engine)
         if let command = result.forbiddenCommands(allowDumpRestrict: true).first {

@@ -159,12 +159,7 @@ public final class MariaDBSession: SQLSession {
     }
 
     public func apply(file path: String) throws {
-        let text: String
-        do {
-            text = try String(contentsOfFile: path, encoding: .utf8)
-        } catch {
-            throw SQLFailure("cannot read \(path)")
-        }
+        let text = try ClientScript.read(path)
         let name = (path as NSString).lastPathComponent
         let statements: [ClientScript.Statement]
         do { statements = try ClientScript.statements(in: text, engine: .mysql) } catch let refusal as ClientScript.Refusal {

@@ -205,12 +205,7 @@ public final class PostgresSession: SQLSession {
     }
 
     public func apply(file path: String) throws {
-        let text: String
-        do {
-            text = try String(contentsOfFile: path, encoding: .utf8)
-        } catch {
-            throw SQLFailure("cannot read \(path)")
-        }
+        let text = try ClientScript.read(path)
         let name = (path as NSString).lastPathComponent
         let statements: [ClientScript.Statement]
         // pg_dump's own \restrict/\unrestrict lines (recognised exactly by the lexer) are psql's

@@ -58,29 +58,12 @@ final class VerificationEnvironment: @unchecked Sendable {
             throw VerificationError.serverFailed("blue-green verification needs PostgreSQL (logical replication); the spec's engine is \(engine.rawValue)")
         }
         // Find the tools before creating anything, so a missing server is a clear error and no litter.
-        var pgTools: LocalPostgresServer.Tools?
-        var myTools: LocalMariaDBServer.Tools?
-        var external: ExternalServer?
-        if let url = options.databaseURL {
-            external = try ExternalServer(url: url, locator: options.locator)
-            guard external!.engine == engine else {
-                throw VerificationError.badURL("the spec's engine is \(engine.rawValue) but the URL is for \(external!.engine.rawValue)")
-            }
-            guard external!.admin.isLocal || options.allowRemote else {
-                throw VerificationError.badURL("\(external!.summary) is not on this machine (not a Unix socket or loopback address); "
+        let choice = try ServerChoice.locate(engine: engine, databaseURL: options.databaseURL, locator: options.locator)
+        if case .external(let external) = choice {
+            guard external.admin.isLocal || options.allowRemote else {
+                throw VerificationError.badURL("\(external.summary) is not on this machine (not a Unix socket or loopback address); "
                     + "verify would create and drop a database and a \(engine == .postgresql ? "role" : "user") there. "
                     + "Pass --allow-remote if that server is a throwaway one")
-            }
-        } else {
-            do {
-                switch engine {
-                case .postgresql: pgTools = try LocalPostgresServer.Tools.locate(options.locator)
-                case .mysql: myTools = try LocalMariaDBServer.Tools.locate(options.locator)
-                }
-            } catch let VerificationError.noServer(reason) {
-                let scheme = engine == .postgresql ? "postgresql://user:password@host:5432/postgres" : "mysql://user:password@host:3306/"
-                throw VerificationError.noServer("cannot start a throwaway \(engine == .postgresql ? "PostgreSQL" : "MariaDB") server: \(reason).\n"
-                    + "Install the server binaries, or pass --database-url \(scheme) to use a running server.")
             }
         }
 
@@ -91,12 +74,10 @@ final class VerificationEnvironment: @unchecked Sendable {
             if !keep { scratch.remove() }
         })
         do {
-            if let external {
-                try environment.useExternal(external, blueGreen: blueGreen)
-            } else if let pgTools {
-                try environment.startPostgres(pgTools, blueGreen: blueGreen)
-            } else if let myTools {
-                try environment.startMariaDB(myTools)
+            switch choice {
+            case .external(let external): try environment.useExternal(external, blueGreen: blueGreen)
+            case .postgres(let tools): try environment.startPostgres(tools, blueGreen: blueGreen)
+            case .mariadb(let tools): try environment.startMariaDB(tools)
             }
         } catch let failure as SQLFailure {
             environment.tearDown()
@@ -116,11 +97,11 @@ final class VerificationEnvironment: @unchecked Sendable {
             // hang (DROP SUBSCRIPTION during the initial table sync, CREATE SUBSCRIPTION with
             // create_slot = true). Both are initialised and started at the same time.
             let scratch = self.scratch, keep = self.keep
-            let (blue, green) = try Self.together(
+            let (blue, green) = try ServerChoice.together(
                 { try LocalPostgresServer(in: scratch, name: "blue", tools: tools, keep: keep) },
                 { try LocalPostgresServer(in: scratch, name: "green", tools: tools, keep: keep) })
             servers += [blue, green]
-            _ = try Self.together({ try blue.start(logical: true) }, { try green.start(logical: true) })
+            _ = try ServerChoice.together({ try blue.start(logical: true) }, { try green.start(logical: true) })
             try openBlueGreen(blue: (blue, blue.admin.with(database: Self.localDatabase)),
                               green: (green, green.admin.with(database: Self.localDatabase)),
                               owner: ScratchOwner.local(.postgresql))
@@ -136,21 +117,6 @@ final class VerificationEnvironment: @unchecked Sendable {
             try server.createDatabase(Self.localDatabase, owner: owner, using: admin)
             sessions = [(.blue, try owner.session(on: server, database: Self.localDatabase))]
         }
-    }
-
-    /// Runs two throwing jobs at the same time and returns both results (the first error otherwise).
-    private static func together<A, B>(_ first: @escaping () throws -> A, _ second: @escaping () throws -> B) throws -> (A, B) {
-        let box = ResultBox<B>()
-        let group = DispatchGroup()
-        group.enter()
-        nonisolated(unsafe) let job = second
-        DispatchQueue.global().async {
-            box.result = Result { try job() }
-            group.leave()
-        }
-        let a = Result { try first() }
-        group.wait()
-        return (try a.get(), try box.result!.get())
     }
 
     private func startMariaDB(_ tools: LocalMariaDBServer.Tools) throws {
@@ -316,8 +282,4 @@ final class VerificationEnvironment: @unchecked Sendable {
             scratch.remove()
         }
     }
-}
-
-private final class ResultBox<T>: @unchecked Sendable {
-    var result: Result<T, Error>?
 }

@@ -4,7 +4,7 @@ import Testing
 
 /// `cutover rehearse` end to end on the must-fail fixtures: each must exit 1 naming the stage, the
 /// Job or the app version, and the statement. These start their own throwaway PostgreSQL server
-/// and need helm; without them the tests are skipped, unless REQUIRE_DB=1 (or CI), where they fail.
+/// and need helm (kubectl for --delivery kubectl|argocd); without them the tests are skipped, unless REQUIRE_DB=1 (or CI), where they fail.
 @Suite(.serialized) struct RehearseCommandTests {
     struct Outcome {
         var run: CLIRun
@@ -12,11 +12,20 @@ import Testing
         var failures: [[String: Any]] { report["failures"] as? [[String: Any]] ?? [] }
     }
 
-    static func rehearse(_ fixture: String, rows: Int) throws -> Outcome? {
-        let path = TestPaths.fixtures.appendingPathComponent("broken/\(fixture)").path
-        let run = try CLIRun.run(["rehearse", "--format", "json", "--rows", String(rows), path])
+    static func broken(_ name: String) -> String { TestPaths.fixtures.appendingPathComponent("broken/\(name)").path }
+
+    /// Refused before any report: exit 1, the reason on standard error, nothing on standard output.
+    static func expectRefused(_ run: CLIRun, saying reason: String, sourceLocation: Testing.SourceLocation = #_sourceLocation) {
+        #expect(run.status == 1, sourceLocation: sourceLocation)
+        #expect(run.stderr.contains(reason), "\(run.stderr)", sourceLocation: sourceLocation)
+        #expect(run.stdout.isEmpty, sourceLocation: sourceLocation)
+    }
+
+    static func rehearse(_ fixture: String, rows: Int, extra: [String] = []) throws -> Outcome? {
+        let path = Self.broken(fixture)
+        let run = try CLIRun.run(["rehearse", "--format", "json", "--rows", String(rows)] + extra + [path])
         guard let object = try? JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any] else {
-            if !DatabaseHarness.required && (run.stderr.contains("cannot start a throwaway") || run.stderr.contains("no helm was found")) {
+            if !DatabaseHarness.required && (run.stderr.contains("cannot start a throwaway") || run.stderr.contains("no helm was found") || run.stderr.contains("no kubectl was found")) {
                 return nil
             }
             Issue.record("rehearse \(fixture) printed no report (exit \(run.status)):\n\(run.stderr)")
@@ -67,12 +76,95 @@ import Testing
         #expect((failure["error"] as? String ?? "").contains("null value in column \"region\""))
     }
 
+    /// The kubectl must-fail case: the fixture's output with its expand folder's kustomization
+    /// replaced (it lists ../contract/ too). kubectl creates both Jobs at once, so the contract
+    /// quarantines nickname while the old version still writes it.
+    static func generatedWithContractInExpand() throws -> URL {
+        let folder = TestPaths.temporaryFolder("kubectl-at-once")
+        let spec = Self.broken("pg-rehearse-kubectl-contract-at-once.yaml")
+        let generate = try CLIRun.run(["generate", spec, "-o", folder.path])
+        #expect(generate.status == 0, "\(generate.stderr)")
+        let kustomization = folder.appendingPathComponent("pg-rehearse-kubectl-contract-at-once/manifests/expand/kustomization.yaml")
+        try FileManager.default.removeItem(at: kustomization)
+        try FileManager.default.copyItem(at: TestPaths.fixtures.appendingPathComponent("broken/pg-rehearse-kubectl-contract-at-once.kustomization.yaml"),
+                                         to: kustomization)
+        return folder
+    }
+
+    @Test func kubectlStartsEveryJobOfAFolderAtOnce() throws {
+        let folder = try Self.generatedWithContractInExpand()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        guard let outcome = try Self.rehearse("pg-rehearse-kubectl-contract-at-once.yaml", rows: 2000,
+                                              extra: ["--delivery", "kubectl", "--generated", folder.path]) else { return }
+        #expect(outcome.run.status == 1)
+        #expect(outcome.report["delivery"] as? String == "kubectl")
+        let first = try #require(outcome.failures.first)
+        #expect(first["stage"] as? String == "forward 2")
+        #expect(first["version"] as? String == "old")
+        #expect((first["error"] as? String ?? "").contains("nickname"))
+        let expand = (outcome.report["sections"] as? [[String: Any]] ?? []).first { $0["folder"] as? String == "manifests/expand/" }
+        let jobs = (expand?["jobs"] as? [[String: Any]] ?? []).compactMap { $0["name"] as? String }
+        #expect(Set(jobs) == ["pg-rehearse-kubectl-contract-at-once-contract", "pg-rehearse-kubectl-contract-at-once-expand"])
+    }
+
+    @Test func theSameOutputAsGeneratedPassesWithKubectlAndArgoCD() throws {
+        for delivery in ["kubectl", "argocd"] {
+            guard let outcome = try Self.rehearse("pg-rehearse-kubectl-contract-at-once.yaml", rows: 500, extra: ["--delivery", delivery]) else { return }
+            #expect(outcome.run.status == 0, "\(delivery): \(outcome.failures)")
+            #expect(outcome.report["proven"] as? Bool == true)
+        }
+    }
+
+    @Test func generatedFolderMayNotChangeWhatAJobRuns() throws {
+        let folder = try Self.generatedWithContractInExpand()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let job = folder.appendingPathComponent("pg-rehearse-kubectl-contract-at-once/manifests/contract/job-contract.yaml")
+        let text = try String(contentsOf: job, encoding: .utf8)
+        try text.replacingOccurrences(of: "/bin/sh", with: "/bin/bash").write(to: job, atomically: true, encoding: .utf8)
+        let path = Self.broken("pg-rehearse-kubectl-contract-at-once.yaml")
+        let run = try CLIRun.run(["rehearse", "--rows", "0", "--delivery", "kubectl", "--generated", folder.path, path])
+        if !DatabaseHarness.required && run.stderr.contains("cannot start a throwaway") { return }
+        Self.expectRefused(run, saying: "Job pg-rehearse-kubectl-contract-at-once-contract in the --generated folder is not one cutover generates")
+    }
+
+    @Test func aMissingGeneratedFolderIsRefusedBeforeAnyServerStarts() throws {
+        let run = try CLIRun.run(["rehearse", "--delivery", "argocd", "--generated", "/nonexistent", Self.broken("pg-rehearse-kubectl-contract-at-once.yaml")])
+        Self.expectRefused(run, saying: "--generated: /nonexistent/pg-rehearse-kubectl-contract-at-once/manifests/ is not a folder")
+        #expect(run.seconds < 5)
+    }
+
+    @Test func generatedNeedsManifestsDelivery() throws {
+        let run = try CLIRun.run(["rehearse", "--generated", "/tmp", "x.yaml"])
+        #expect(run.status == 64)
+        #expect(run.stderr.contains("--delivery kubectl or argocd"))
+    }
+
+    @Test func theAppsOwnStatementsFailWhereTheyWouldFail() throws {
+        let old = Self.broken("pg-rehearse-traffic-old-reads-new-column.sql")
+        guard let outcome = try Self.rehearse("pg-rehearse-kubectl-contract-at-once.yaml", rows: 500, extra: ["--traffic-old", old]) else { return }
+        #expect(outcome.run.status == 1)
+        let first = try #require(outcome.failures.first)
+        #expect(first["version"] as? String == "old")
+        #expect((first["stage"] as? String ?? "").hasPrefix("forward 1"))
+        #expect((first["statement"] as? String ?? "").contains("SELECT display_name FROM accounts WHERE id = 2;"))
+        #expect((first["statement"] as? String ?? "").contains("pg-rehearse-traffic-old-reads-new-column.sql:6"))
+        #expect((first["error"] as? String ?? "").contains("column \"display_name\" does not exist"))
+    }
+
+    @Test func aTrafficFileWithAClientCommandIsRefusedBeforeAnythingRuns() throws {
+        let folder = TestPaths.temporaryFolder("traffic-refused")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let file = folder.appendingPathComponent("new.sql").path
+        try "SELECT 1;\n\\! touch /tmp/owned\n".write(toFile: file, atomically: true, encoding: .utf8)
+        let spec = Self.broken("pg-rehearse-kubectl-contract-at-once.yaml")
+        let run = try CLIRun.run(["rehearse", "--traffic-new", file, spec])
+        Self.expectRefused(run, saying: "new.sql:2:1: error: client command")
+    }
+
     @Test func missingHelmIsAClearError() throws {
-        let path = TestPaths.fixtures.appendingPathComponent("broken/pg-rehearse-lock-scan.yaml").path
+        let path = Self.broken("pg-rehearse-lock-scan.yaml")
         let run = try CLIRun.run(["rehearse", "--rows", "0", path], environment: ["CUTOVER_HELM": "/nonexistent/helm"])
-        #expect(run.status == 1)
-        #expect(run.stderr.contains("CUTOVER_HELM=/nonexistent/helm is not an executable"))
-        #expect(run.stdout.isEmpty)
+        Self.expectRefused(run, saying: "CUTOVER_HELM=/nonexistent/helm is not an executable")
     }
 
     @Test func usageErrorExits64() throws {

@@ -44,6 +44,48 @@ import Testing
         #expect(release.configMaps["m-sql"]?["0001.up.sql"] == "SELECT 1;")
     }
 
+    /// A Job that runs nothing, with Argo CD's annotations.
+    static func argoJob(_ name: String, hook: String?, wave: Int) -> String {
+        let annotations = (hook.map { ["argocd.argoproj.io/hook: \($0)"] } ?? []) + ["argocd.argoproj.io/sync-wave: \"\(wave)\""]
+        return """
+        apiVersion: batch/v1
+        kind: Job
+        metadata: {name: \(name), annotations: {\(annotations.joined(separator: ", "))}}
+        spec: {template: {spec: {containers: [{name: c, command: [/bin/true]}]}}}
+        """
+    }
+
+    static let argo = [
+        argoJob("m-expand", hook: "PreSync", wave: -5), argoJob("m-preflight", hook: "PreSync", wave: -10),
+        argoJob("m-b-check", hook: "PreSync", wave: -5), argoJob("m-complete", hook: "PostSync", wave: 5),
+        argoJob("m-plain", hook: nil, wave: 3),
+        "apiVersion: argoproj.io/v1alpha1\nkind: Rollout\nmetadata: {name: webapp, annotations: {argocd.argoproj.io/sync-wave: \"0\"}}",
+    ].joined(separator: "\n---\n")
+
+    @Test func argoCDPlaysPhasesThenWavesAndJobsOfAWaveTogether() throws {
+        let release = try RenderedRelease(yaml: Self.argo)
+        let steps = RehearsalDelivery.argocd.steps(release, action: .install)
+        func describe(_ step: DeliveryStep) -> String {
+            switch step {
+            case .jobs(let jobs, let hook): return "\(hook): " + jobs.map(\.name).joined(separator: ",")
+            case .rollout: return "rollout"
+            case .promotion: return "promotion"
+            }
+        }
+        #expect(steps.map(describe) == ["PreSync wave -10: m-preflight", "PreSync wave -5: m-b-check,m-expand", "rollout",
+                                          "Sync wave 3: m-plain", "promotion", "PostSync wave 5: m-complete"])
+    }
+
+    @Test func kubectlStartsTheRolloutAndEveryJobAtOnceAndHelmOneHookAtATime() throws {
+        let release = try RenderedRelease(yaml: Self.argo)
+        let kubectl = RehearsalDelivery.kubectl.steps(release, action: .install)
+        #expect(kubectl.count == 2 && kubectl[0] == .rollout)
+        #expect(kubectl[1].jobs.map(\.name) == ["m-b-check", "m-complete", "m-expand", "m-plain", "m-preflight"])
+        let helm = RehearsalDelivery.helm.steps(try RenderedRelease(yaml: Self.yaml), action: .install)
+        #expect(helm.map { $0.jobs.map(\.name) } == [["m-a-first"], ["m-expand"], [], ["m-backfill"]])
+        #expect(helm[2] == .rollout)
+    }
+
     @Test func rewritesMountRootsOnce() {
         let roots = JobPlayer.roots([(volume: "sql", path: "/etc/cutover/sql"), (volume: "db", path: "/etc/cutover/db"), (volume: "tmp", path: "/tmp")])
         #expect(roots == ["/etc/cutover", "/tmp"])

@@ -22,10 +22,20 @@ public final class AppTraffic: @unchecked Sendable {
     /// Statements run on every (re)connection before the traffic, after the lock timeout: how the
     /// version selects its schema of views (`SET search_path = …`).
     public var sessionSettings: [String] = []
+    /// While set, no pause: nothing else runs then (the rehearsal's dwell between two Jobs), so the
+    /// statements that must meet a state of the schema are sent as fast as the server answers.
+    private var unpaced = false
+    /// Statements sent so far, readable while the loop runs.
+    private var sentSoFar = 0
+    private var ended = false
     /// At most this many statements per run, whatever the duration (a runaway bound).
     public var statementLimit = 1_000_000
     /// Failures kept in the report (all are counted).
     public static let failureLimit = 100
+    /// The app's own statements (`rehearse --traffic-old/--traffic-new`), sent in turn with the
+    /// derived ones, in order and again from the top.
+    public var script: TrafficScript?
+    private var scriptIndex = 0
 
     private let connect: () throws -> SQLSession
     private let lock = NSLock()
@@ -61,6 +71,7 @@ public final class AppTraffic: @unchecked Sendable {
         lock.unlock()
         let thread = Thread { [self] in
             run()
+            lock.lock(); ended = true; lock.unlock()
             finished.signal()
         }
         thread.name = "cutover traffic \(version)"
@@ -82,6 +93,31 @@ public final class AppTraffic: @unchecked Sendable {
     private var shouldStop: Bool {
         lock.lock(); defer { lock.unlock() }
         return stopping
+    }
+
+    /// Sends `count` more statements without pausing and returns once they are sent, the loop has
+    /// ended, or `timeout` seconds have passed.
+    public func sendUnpaced(_ count: Int, timeout: Double) {
+        lock.lock()
+        let target = sentSoFar + count
+        unpaced = true
+        lock.unlock()
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            lock.lock()
+            let done = sentSoFar >= target || ended || !started
+            lock.unlock()
+            if done { break }
+            usleep(2_000)
+        }
+        lock.lock(); unpaced = false; lock.unlock()
+    }
+
+    private func rest() {
+        lock.lock()
+        let wait = unpaced ? 0 : pause
+        lock.unlock()
+        if wait > 0 { usleep(useconds_t(wait * 1_000_000)) }
     }
 
     // MARK: The loop
@@ -116,6 +152,18 @@ public final class AppTraffic: @unchecked Sendable {
                 guard applySettings(session) else { break }  // the server is gone; keep what was written
                 needsSettings = false
             }
+            if let script, report.sent % 2 == 1 {
+                let statement = script.statements[scriptIndex % script.statements.count]
+                scriptIndex += 1
+                let place = "\((script.path as NSString).lastPathComponent):\(statement.line)"
+                if send("script", "", statement.text, session, shown: "\(statement.text)  [\(place)]") == nil {
+                    // No transaction the file opened may stay aborted for the statements after it.
+                    _ = try? session.execute("ROLLBACK")
+                    needsSettings = true
+                }
+                rest()
+                continue
+            }
             let index = Int(random.next() % UInt64(targets.count))
             let roll = random.next() % 100
             let ok: Bool
@@ -130,7 +178,7 @@ public final class AppTraffic: @unchecked Sendable {
             }
             // The session reconnects after an error, without this session's settings.
             if !ok { needsSettings = true }
-            if pause > 0 { usleep(useconds_t(pause * 1_000_000)) }
+            rest()
         }
         for target in targets where !target.key.isEmpty {
             report.keyColumns[target.table.name] = target.key
@@ -214,6 +262,7 @@ public final class AppTraffic: @unchecked Sendable {
     private func send(_ kind: String, _ table: String, _ statement: String, _ session: SQLSession, shown: String? = nil) -> [String]? {
         let sentAt = Date().timeIntervalSince(startTime)
         report.sent += 1
+        lock.lock(); sentSoFar += 1; lock.unlock()
         switch kind {
         case "insert": report.inserts += 1
         case "update": report.updates += 1
