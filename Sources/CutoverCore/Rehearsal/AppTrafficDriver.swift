@@ -105,6 +105,20 @@ final class AppTrafficDriver: TrafficDriver {
 
     func start(_ version: AppVersion) {
         guard running[version] == nil else { return }
+        running[version] = makeRun(version)
+        startedAt[version] = Date()
+        running[version]?.start()
+    }
+
+    func move(_ version: AppVersion, overlap: Double) -> TrafficTally {
+        guard let old = running.removeValue(forKey: version) else { return TrafficTally() }
+        let origin = startedAt[version] ?? Date()
+        start(version)
+        if overlap > 0 { Thread.sleep(forTimeInterval: overlap) }
+        return tally(old.stop(), version: version, origin: origin)
+    }
+
+    private func makeRun(_ version: AppVersion) -> AppTraffic {
         runs += 1
         // The old version writes data that already satisfies what the migration formalises (seedShape).
         let traffic = AppTraffic(version: version.rawValue, shape: version == .old ? seedShape : newShape,
@@ -113,15 +127,16 @@ final class AppTrafficDriver: TrafficDriver {
         // About 100 statements a second per version: enough to meet every state of the schema,
         // without starving the Jobs of the CPU they share with it here.
         traffic.pause = 0.01
-        running[version] = traffic
-        startedAt[version] = Date()
-        traffic.start()
+        return traffic
     }
 
     func stop(_ version: AppVersion) -> TrafficTally {
         guard let traffic = running.removeValue(forKey: version) else { return TrafficTally() }
-        let report = traffic.stop()
-        let origin = (startedAt[version] ?? Date()).timeIntervalSince1970
+        return tally(traffic.stop(), version: version, origin: startedAt[version] ?? Date())
+    }
+
+    private func tally(_ report: TrafficReport, version: AppVersion, origin date: Date) -> TrafficTally {
+        let origin = date.timeIntervalSince1970
         for (table, keys) in report.writtenKeys { written[version, default: [:]][table, default: []] += keys }
         for (table, columns) in report.keyColumns { keyColumns[table] = columns }
         return TrafficTally(sent: report.sent, failed: report.failed,
@@ -137,6 +152,12 @@ final class AppTrafficDriver: TrafficDriver {
     }
 
     func lostRows() throws -> [String] {
+        try missingRows(on: session)
+    }
+
+    /// Seeded rows changed or gone, and rows an app version wrote and kept that are not there, in
+    /// `session`'s database (blue-green: the side that serves; tables of the base schema only).
+    func missingRows(on session: SQLSession) throws -> [String] {
         var excluding: [String: [[String]]] = [:]
         for keys in written.values { for (table, list) in keys { excluding[table, default: []] += list } }
         var problems: [String] = []
@@ -144,7 +165,6 @@ final class AppTrafficDriver: TrafficDriver {
             let after = try TableFingerprint.take(shape: oldShape, tables: seedTables, session: session, engine: engine, excluding: excluding)
             problems += before.lost(comparedTo: after)
         }
-        // Every row an app version wrote and kept must still be there (tables of the base schema only).
         for version in AppVersion.allCases {
             for (table, keys) in (written[version] ?? [:]).sorted(by: { $0.key < $1.key }) where oldShape.table(table) != nil {
                 guard let columns = keyColumns[table], columns.count == 1, !keys.isEmpty else { continue }

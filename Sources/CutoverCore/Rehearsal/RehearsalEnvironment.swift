@@ -261,6 +261,21 @@ final class RehearsalEnvironment: @unchecked Sendable {
         try server.session(database: database)
     }
 
+    /// Blue-green: a superuser session on one side's database.
+    func adminSession(on side: DatabaseSide) throws -> SQLSession {
+        let target: DatabaseServer = side == .green ? (green ?? server) : server
+        return try target.session(database: database)
+    }
+
+    /// Blue-green: the app's role on one side (the same role and password on both).
+    func appSession(on side: DatabaseSide) throws -> SQLSession {
+        let target: DatabaseServer = side == .green ? (green ?? server) : server
+        var connection = target.admin.with(database: database)
+        connection.user = role
+        connection.password = password
+        return try session(connection)
+    }
+
     private func dropExternal() {
         guard createdOnExternal, let admin = try? server.session(database: server.admin.database) else { return }
         defer { admin.close() }

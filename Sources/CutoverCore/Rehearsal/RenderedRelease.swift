@@ -13,11 +13,14 @@ public struct RenderedRelease: Sendable {
     public var configMaps: [String: [String: String]]
     /// Names of the plain (non-hook) Rollouts, applied between the pre and post hooks.
     public var rollouts: [String]
+    /// Plain Services: name → selector (blue-green: where the switchover Service points).
+    public var services: [String: [String: String]] = [:]
 
     public init(yaml: String) throws {
         var jobs: [RenderedJob] = []
         var configMaps: [String: [String: String]] = [:]
         var rollouts: [String] = []
+        var services: [String: [String: String]] = [:]
         for document in try Yams.load_all(yaml: yaml) {
             guard let object = document as? [String: Any], let kind = object["kind"] as? String else { continue }
             let metadata = object["metadata"] as? [String: Any] ?? [:]
@@ -29,6 +32,12 @@ public struct RenderedRelease: Sendable {
                 var data: [String: String] = [:]
                 for (key, value) in object["data"] as? [String: Any] ?? [:] { data[key] = "\(value)" }
                 configMaps[name] = data
+            case "Service":
+                let annotations = metadata["annotations"] as? [String: Any] ?? [:]
+                let spec = object["spec"] as? [String: Any] ?? [:]
+                if annotations["helm.sh/hook"] == nil {
+                    services[name] = (spec["selector"] as? [String: Any] ?? [:]).mapValues { "\($0)" }
+                }
             case "Rollout":
                 let annotations = metadata["annotations"] as? [String: Any] ?? [:]
                 if annotations["helm.sh/hook"] == nil { rollouts.append(name) }
@@ -39,6 +48,7 @@ public struct RenderedRelease: Sendable {
         self.jobs = jobs
         self.configMaps = configMaps
         self.rollouts = rollouts
+        self.services = services
     }
 
     /// The Jobs of `action` in Helm's order, split at the point where the plain objects are applied.

@@ -143,7 +143,9 @@ public enum PhaseCommands {
     static func blueGreenHelm(_ phase: Phase, plan: MigrationPlan) -> Commands {
         let spec = plan.spec
         let namespace = spec.metadata.namespace
-        let install = "helm upgrade --install \(spec.name) ./chart --namespace \(namespace) \(helmTimeout(spec, jobs: 4))"
+        // --reuse-values on the install too: run again after the switch, it must keep switchover.to
+        // (without it Helm would reset the switch and delete the switchover Service).
+        let install = "helm upgrade --install \(spec.name) ./chart --namespace \(namespace) --reuse-values \(helmTimeout(spec, jobs: 4))"
         let upgrade = "helm upgrade \(spec.name) ./chart --namespace \(namespace) --reuse-values"
         let timeout = helmTimeout(spec, jobs: 2)
         switch phase {
@@ -152,13 +154,23 @@ public enum PhaseCommands {
         case .provision, .schemaLoad, .replicate:
             return Commands(run: [install], rollback: ["\(upgrade) --set rollback.enabled=true \(timeout)"])
         case .sequenceSync, .switchover, .reverseReplicate:
-            return Commands(run: ["\(upgrade) --set switchover.to=green \(resetRollback(spec)) \(timeout)"],
-                            rollback: ["\(upgrade) --set switchover.to=blue \(timeout)"])
+            return Commands(run: ["\(upgrade) --set switchover.to=green \(resetRollback(spec)) \(timeout)"] + restartApp(spec),
+                            rollback: ["\(upgrade) --set switchover.to=blue \(timeout)"] + restartApp(spec))
         case .cleanup:
             return Commands(run: ["\(upgrade) --set phases.cleanup.enabled=true \(resetRollback(spec)) \(timeout)"], rollback: [])
         default:
             return Commands(run: [], rollback: [])
         }
+    }
+
+    /// After the Service moved: the app's pods restart, so no pooled connection stays on the side
+    /// the app left (the fence refuses its writes there meanwhile).
+    static func restartApp(_ spec: MigrationSpec) -> [String] {
+        let app = spec.app.name, namespace = spec.metadata.namespace
+        return ["# restart the app's pods so their pooled connections follow the Service:",
+                "kubectl argo rollouts restart \(app) --namespace \(namespace)",
+                "# or without the plugin:",
+                "kubectl patch rollouts.argoproj.io \(app) --namespace \(namespace) --type merge -p \"{\\\"spec\\\":{\\\"restartAt\\\":\\\"$(date -u +%Y-%m-%dT%H:%M:%SZ)\\\"}}\""]
     }
 
     /// Plain manifests: Argo CD syncs `manifests/` (PreSync, Sync, PostSync). With kubectl alone,
@@ -182,7 +194,7 @@ public enum PhaseCommands {
             switch phase {
             case .preflight, .verify: return Commands(run: apply(nil), rollback: [])
             case .provision, .schemaLoad, .replicate: return Commands(run: apply(nil), rollback: rollback)
-            case .sequenceSync, .switchover, .reverseReplicate: return Commands(run: apply(.switchover), rollback: apply(.switchback))
+            case .sequenceSync, .switchover, .reverseReplicate: return Commands(run: apply(.switchover) + restartApp(spec), rollback: apply(.switchback) + restartApp(spec))
             case .cleanup: return Commands(run: apply(.cleanup), rollback: [])
             default: return Commands(run: [], rollback: [])
             }
