@@ -90,6 +90,20 @@ subscription_state() { # SIDE NAME: enabled, disabled or nothing
     WHERE subname = '$2' AND subdbid = (SELECT oid FROM pg_catalog.pg_database WHERE datname = current_database())"
 }
 
+# The subscriber's count of failed applies and copies (PostgreSQL 15+; 0 before): a subscription that
+# keeps failing (a duplicate key on the subscriber, a missing table) never catches up, so the wait ends.
+apply_errors() { # SIDE NAME
+  if [ "$(value "$1" -c "SHOW server_version_num")" -ge 150000 ]; then
+    value "$1" -c "SELECT coalesce(sum(apply_error_count + sync_error_count), 0) FROM pg_catalog.pg_stat_subscription_stats WHERE subname = '$2'"
+  else
+    echo 0
+  fi
+}
+check_apply() { # SIDE NAME ERRORS-BEFORE
+  now="$(apply_errors "$1" "$2")"
+  [ "$now" -le "$3" ] || { echo "cutover: subscription $2 on $1 fails to apply changes ($((now - $3)) errors since this wait began; $1's server log says why)" >&2; exit 1; }
+}
+
 # Complete before anything depends on it: every table copied (state r), then everything the publisher
 # had written when the wait began applied on the subscriber: the slot's confirmed_flush_lsn (what the
 # subscriber reported applied and flushed) reaching the publisher's LSN of that moment. The slot, not
@@ -100,8 +114,10 @@ wait_synced() { # PUB SUB NAME
     "") echo "cutover: no subscription $3 on $2, nothing to wait for"; return 0 ;;
     disabled) echo "cutover: subscription $3 on $2 is disabled (switched over), nothing to wait for"; return 0 ;;
   esac
+  errors="$(apply_errors "$2" "$3")"
   n=0
   while :; do
+    check_apply "$2" "$3" "$errors"
     left="$(value "$2" -c "SELECT count(*) FROM pg_catalog.pg_subscription_rel r JOIN pg_catalog.pg_subscription s ON s.oid = r.srsubid
       WHERE s.subname = '$3' AND r.srsubstate <> 'r'")"
     [ "$left" = 0 ] && break
@@ -111,6 +127,7 @@ wait_synced() { # PUB SUB NAME
   lsn="$(value "$1" -c "SELECT pg_catalog.pg_current_wal_lsn()")"
   n=0
   while :; do
+    check_apply "$2" "$3" "$errors"
     done_="$(value "$1" -c "SELECT count(*) FROM pg_catalog.pg_replication_slots
       WHERE slot_name = '$3' AND active AND confirmed_flush_lsn >= '$lsn'::pg_lsn")"
     [ "$done_" != 0 ] && break

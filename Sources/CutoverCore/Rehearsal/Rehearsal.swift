@@ -31,6 +31,9 @@ public final class Rehearsal {
         /// state the schema passes through meets statements of every version serving then (in a
         /// cluster minutes pass there).
         public var dwell: Double = 0.25
+        /// Tests only: changes the generated output before it is played (a must-fail case that no
+        /// spec can express, e.g. a switch without its fence).
+        var outputFilter: (@Sendable ([OutputFile]) -> [OutputFile])?
 
         public init(rows: Int = 100_000, keep: Bool = false, databaseURL: String? = nil,
                     locator: ToolLocator = ToolLocator(), progress: Bool = false) {
@@ -94,7 +97,7 @@ public final class Rehearsal {
 
         // The generated output, as `generate` writes it.
         let output = environment.scratch.file("output")
-        for file in Compiler().emit(plan) {
+        for file in (options.outputFilter ?? { $0 })(Compiler().emit(plan)) {
             let path = "\(output)/\(file.path)"
             try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
             guard FileManager.default.createFile(atPath: path, contents: Data(file.contents.utf8)) else {
