@@ -52,6 +52,7 @@ import Testing
         #expect(failure.stage.hasPrefix("forward"))
         #expect(failure.phase == "switchover")
         #expect(failure.job == "ledger-pg14-switchover")
-        #expect(failure.error.contains("wrote are gone"), "\(failure.error)")
+        // Rows the pooled connections wrote to blue after the switch are not on green (or green reused their keys).
+        #expect(failure.error.contains("wrote are gone") || failure.error.contains("contents differ"), "\(failure.error)")
     }
 }

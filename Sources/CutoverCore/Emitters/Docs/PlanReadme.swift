@@ -141,6 +141,11 @@ public struct PlanReadme {
             out += "\n"
         }
         out += commands(for: phase.phase, indices: indices)
+        if plan.spec.strategy == .blueGreen {
+            let runbook = BlueGreenRunbook(plan: plan, stems: context.sql.stems)
+            if number == 1 { out += runbook.prerequisites }
+            out += runbook.section(phase.phase)
+        }
         return out
     }
 
