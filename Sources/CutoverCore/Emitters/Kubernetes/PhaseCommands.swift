@@ -189,12 +189,19 @@ public enum PhaseCommands {
             if folder != nil && held.isEmpty && folder != .app { return [] }
             return ["kubectl apply -k \(folder?.path ?? "manifests/")"] + held.map { "wait_job \(names.job($0.suffix))" }
         }
+        // kubectl applies a folder at once: the switch's Jobs first (the fence, the catch-up, the way
+        // back), the Service only once they succeeded. (Argo CD runs them as PreSync hooks before it.)
+        func switchFirst(_ folder: DeliveryFolder) -> [String] {
+            let all = apply(folder)
+            guard let first = all.first else { return [] }
+            return ["\(first) --selector app.kubernetes.io/component!=\(BlueGreenBuilder.serviceComponent)"] + all.dropFirst() + [first]
+        }
         if spec.strategy == .blueGreen {
             let rollback = [DeliveryFolder.rollbackReplicate, .rollbackSchemaLoad].flatMap(apply)
             switch phase {
             case .preflight, .verify: return Commands(run: apply(nil), rollback: [])
             case .provision, .schemaLoad, .replicate: return Commands(run: apply(nil), rollback: rollback)
-            case .sequenceSync, .switchover, .reverseReplicate: return Commands(run: apply(.switchover) + restartApp(spec), rollback: apply(.switchback) + restartApp(spec))
+            case .sequenceSync, .switchover, .reverseReplicate: return Commands(run: switchFirst(.switchover) + restartApp(spec), rollback: switchFirst(.switchback) + restartApp(spec))
             case .cleanup: return Commands(run: apply(.cleanup), rollback: [])
             default: return Commands(run: [], rollback: [])
             }

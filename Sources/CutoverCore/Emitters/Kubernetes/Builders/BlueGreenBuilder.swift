@@ -30,13 +30,17 @@ public struct BlueGreenBuilder: Sendable {
         }
     }
 
+    /// The Service's component label, apart from the Jobs': with plain kubectl the switch folder is
+    /// applied without it first, so the Service moves only once the fenced switch succeeded.
+    public static let serviceComponent = "database-service"
+
     /// The Service named `switchover.service`, selecting the primary of `side`.
     public func switchService(to side: DatabaseSide) -> Service? {
         guard spec.strategy == .blueGreen, let switchover = spec.switchover else { return nil }
         let topology = DatabaseTopology(spec)
         let cluster = side == .green ? (topology.greenCluster ?? topology.blueCluster) : topology.blueCluster
         return Service(
-            metadata: MigrationLabels(spec).metadata(name: switchover.service, component: "switchover"),
+            metadata: MigrationLabels(spec).metadata(name: switchover.service, component: Self.serviceComponent),
             selector: topology.primarySelector(cluster: cluster), portName: topology.portName, port: spec.database.port)
     }
 }
