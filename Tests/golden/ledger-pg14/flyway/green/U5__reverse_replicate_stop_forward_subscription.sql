@@ -2,4 +2,13 @@
 -- step 5 (reverse-replicate, on green), down: green: disable the subscription to blue (blue fenced, green caught up)
 SET lock_timeout = '5s';
 SET statement_timeout = '30min';
--- Stays disabled: enabled again it would send back to green the rows blue received from green. The rollback of replicate drops it.
+-- Switched back: the reverse subscription is gone (its down runs first), so nothing loops. Blue's changes since
+-- the switch, green's rows among them, reach green again and may conflict there; green is left behind anyway, and
+-- the rollback of replicate drops this subscription. To switch again, roll replicate back and start over.
+DO $cutover$
+BEGIN
+  IF EXISTS (SELECT 1 FROM pg_catalog.pg_subscription WHERE subname = 'cutover_ledger_pg14' AND NOT subenabled) THEN
+    ALTER SUBSCRIPTION "cutover_ledger_pg14" ENABLE;
+  END IF;
+END
+$cutover$;

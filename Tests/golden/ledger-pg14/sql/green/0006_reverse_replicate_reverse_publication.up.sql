@@ -18,13 +18,13 @@ BEGIN
        ORDER BY 1::text
   LOOP
     IF r.relpersistence = 'u' THEN
-      refused := refused || format(E'\n  %s is UNLOGGED: logical replication cannot carry it (ALTER TABLE %s SET LOGGED)', r.tbl, r.tbl);
+      refused := refused || format('; %s is UNLOGGED: logical replication cannot carry it (ALTER TABLE %s SET LOGGED)', r.tbl, r.tbl);
     ELSIF r.relreplident = 'n' OR (r.relreplident IN ('d', 'i') AND NOT r.keyed) THEN
-      refused := refused || format(E'\n  %s has no primary key nor replica identity: once published, its UPDATE and DELETE would fail on blue (add a primary key, or ALTER TABLE %s REPLICA IDENTITY FULL: every UPDATE and DELETE then logs the whole old row)', r.tbl, r.tbl);
+      refused := refused || format('; %s has no primary key nor replica identity: once published, its UPDATE and DELETE would fail on blue (add a primary key, or ALTER TABLE %s REPLICA IDENTITY FULL: every UPDATE and DELETE then logs the whole old row)', r.tbl, r.tbl);
     END IF;
   END LOOP;
   IF refused <> '' THEN
-    RAISE EXCEPTION 'cutover: tables that logical replication cannot carry, nothing published:%', refused;
+    RAISE EXCEPTION 'cutover: nothing published, logical replication cannot carry every table%', refused;
   END IF;
   IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_publication WHERE pubname = 'cutover_ledger_pg14_reverse') THEN
     CREATE PUBLICATION "cutover_ledger_pg14_reverse";
