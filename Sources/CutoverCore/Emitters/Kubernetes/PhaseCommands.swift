@@ -145,7 +145,7 @@ public enum PhaseCommands {
         let namespace = spec.metadata.namespace
         // --reuse-values on the install too: run again after the switch, it must keep switchover.to
         // (without it Helm would reset the switch and delete the switchover Service).
-        let install = "helm upgrade --install \(spec.name) ./chart --namespace \(namespace) --reuse-values \(helmTimeout(spec, jobs: 4))"
+        let install = "helm upgrade --install \(spec.name) ./chart --namespace \(namespace) --reuse-values \(resetRollback(spec)) \(helmTimeout(spec, jobs: 4))"
         let upgrade = "helm upgrade \(spec.name) ./chart --namespace \(namespace) --reuse-values"
         let timeout = helmTimeout(spec, jobs: 2)
         switch phase {
