@@ -125,6 +125,13 @@ final class RehearsalEnvironment: @unchecked Sendable {
             try admin.execute("ALTER ROLE \(PostgresIdentifier.quote(role)) REPLICATION")
             admin.close()
         }
+        // Green's database as the operator makes it: owned by a role of its own (the green manifest's
+        // owner), so the app's role has no right there until the schema-load Job grants it.
+        let admin = try green.session(database: green.admin.database)
+        defer { admin.close() }
+        let owner = PostgresIdentifier.quote(BlueGreenBuilder.greenOwner(database))
+        try admin.execute("CREATE ROLE \(owner) NOLOGIN")
+        try admin.execute("ALTER DATABASE \(PostgresIdentifier.quote(database)) OWNER TO \(owner)")
     }
 
     private func startMariaDB(_ tools: LocalMariaDBServer.Tools, database: String) throws {
