@@ -21,6 +21,7 @@ final class BlueGreenRehearsal: @unchecked Sendable {
     /// When writes may be refused by the fence: (start, end) in seconds since 1970.
     private var windows: [(start: Double, end: Double)] = []
     private(set) var paused = 0
+    private var pausedSpan = 0.0
 
     init(spec: MigrationSpec, environment: RehearsalEnvironment) {
         self.spec = spec
@@ -68,16 +69,19 @@ final class BlueGreenRehearsal: @unchecked Sendable {
                       "server closed the connection unexpectedly", "no connection to the server"]
         guard fenced.contains(where: failure.error.contains) else { return false }
         lock.lock(); defer { lock.unlock() }
-        guard windows.contains(where: { $0.start <= failure.at && failure.at <= $0.end }) else { return false }
+        guard let window = windows.first(where: { $0.start <= failure.at && failure.at <= $0.end }) else { return false }
         paused += 1
+        pausedSpan = max(pausedSpan, window.end - failure.at)
         return true
     }
 
-    func takePaused() -> Int {
+    /// The statements refused since the last call, and how long before the move the first one was.
+    func takePaused() -> (count: Int, seconds: Double) {
         lock.lock(); defer { lock.unlock() }
-        let count = paused
+        let result = (paused, pausedSpan)
         paused = 0
-        return count
+        pausedSpan = 0
+        return result
     }
 
     // MARK: checks

@@ -228,7 +228,8 @@ public final class Rehearsal {
                                                      file: hold.file, version: nil, statement: nil,
                                                      error: "held \(hold.mode) lock on \(hold.table) for \(RehearsalReport.seconds(hold.seconds)), over the spec's lockTimeout \(RehearsalReport.seconds(lockLimit))\(hold.waiters > 0 ? "; \(hold.waiters) sessions waited" : "")"))
                     }
-                    if run.succeeded && options.rows > 0 { Thread.sleep(forTimeInterval: options.dwell) }
+                    // (Re-runs after the switch change no schema state for the app to meet.)
+                    if run.succeeded && options.rows > 0 && planned.direction != "rerun" { Thread.sleep(forTimeInterval: options.dwell) }
                     if !run.succeeded {
                         report.failures.append(.init(stage: "\(planned.direction) \(planned.index + 1)", phase: job.component, job: job.name,
                                                      file: run.lastFile, version: nil, statement: nil,
@@ -277,9 +278,9 @@ public final class Rehearsal {
                 collect(traffic.stop(version), version: version, timeline: timeline, into: &section, report: &report)
             }
             if let switching {
-                let pausedCount = switching.takePaused()
-                if pausedCount > 0 {
-                    section.notes.append("write pause: \(pausedCount) statement(s) refused while the app's writes were fenced, from the start of this stage to the move (\(RehearsalReport.seconds(Date().timeIntervalSince(stageStarted))) in all)")
+                let pause = switching.takePaused()
+                if pause.count > 0 {
+                    section.notes.append("write pause: \(pause.count) statement(s) refused while the app's writes were fenced, the first \(RehearsalReport.seconds(pause.seconds)) before the app moved")
                 }
                 if let moved {
                     let switchJob = ordered.pre.first { $0.component == "switchover" || $0.component == "switchback" }
