@@ -27,6 +27,7 @@ struct BlueGreenRunbook {
         var lines = steps.map { command($0.offset, $0.element) }
         lines += builtIns(phase)
         var out = ""
+        if let patroni = patroniNote(phase) { out += patroni + "\n\n" }
         if !lines.isEmpty {
             out += "From a workstation:\n\n```sh\n" + lines.joined(separator: "\n") + "\n```\n\n"
         }
@@ -65,6 +66,30 @@ struct BlueGreenRunbook {
                     "psql \"$GREEN_URL\" -c \"SELECT slot_name, active FROM pg_replication_slots\" -c \"SELECT subname, subenabled FROM pg_subscription\""]
         default:
             return []
+        }
+    }
+
+    /// Zalando: a logical slot survives a failover only when Patroni knows it as a permanent slot.
+    /// Declared before the Job creates it, Patroni would create it first, at an earlier position, and
+    /// the subscription would replay what it should not; declared while cleanup drops it, Patroni
+    /// would create it again. So it is declared by hand, after the Job, and removed before cleanup.
+    private func patroniNote(_ phase: Phase) -> String? {
+        guard spec.database.operator == .zalando else { return nil }
+        let database = spec.database.name
+        func slot(_ name: String, _ cluster: String) -> String {
+            "`spec.patroni.slots.\(name): {type: logical, database: \(database), plugin: pgoutput}` in the `postgresql` manifest of `\(cluster)`"
+        }
+        switch phase {
+        case .replicate:
+            return "Once this phase ran, declare its slot to Patroni so that a failover of blue keeps it: " + slot(names.replication, spec.database.cluster)
+                + ". Remove it again before cleanup (Patroni re-creates a permanent slot that is dropped)."
+        case .reverseReplicate:
+            return "Once the switch ran, declare the way back's slot to Patroni so that a failover of green keeps it: "
+                + slot(names.reverseReplication, spec.target?.cluster ?? "") + ". Remove it again before cleanup or switching back."
+        case .cleanup:
+            return "Before cleanup, remove the slots declared in `spec.patroni.slots` of both clusters' manifests (\(names.replication), \(names.reverseReplication)): Patroni re-creates a permanent slot that is dropped."
+        default:
+            return nil
         }
     }
 
