@@ -8,8 +8,9 @@
 #   wait-synced:PUB:SUB:NAME        wait until subscription NAME on SUB copied every table (state r) and
 #                                   replayed PUB's WAL up to PUB's position when it starts; nothing to
 #                                   wait for when NAME is gone or disabled (after the switch)
-#   unless-switched:SIDE:NAME       end the Job here (success) when subscription NAME on SIDE is disabled:
-#                                   the switch happened, re-running it must change nothing
+#   unless-switched:SIDE:NAME       end the Job here (success) when subscription NAME on SIDE is disabled,
+#                                   or gone with blue still fenced (cleaned up): the switch happened, re-running
+#                                   it must change nothing; fail when it never existed
 #   fence:SIDE | unfence:SIDE       the app's role (blue's Secret username) refuses writes on SIDE
 #                                   (default_transaction_read_only) and its sessions there end / undo
 #   sync-sequences:FROM:TO          set TO's sequences to GREATEST(FROM's, TO's) (logical replication skips them)
@@ -195,9 +196,17 @@ EOF
       wait_synced "$pub" "${rest%%:*}" "${rest#*:}" ;;
     unless-switched:*)
       spec="${arg#unless-switched:}"
-      if [ "$(subscription_state "${spec%%:*}" "${spec#*:}")" = disabled ]; then
-        echo "cutover: subscription ${spec#*:} on ${spec%%:*} is disabled: switched over already, nothing to do"; exit 0
-      fi ;;
+      case "$(subscription_state "${spec%%:*}" "${spec#*:}")" in
+        disabled)
+          echo "cutover: subscription ${spec#*:} on ${spec%%:*} is disabled: switched over already, nothing to do"; exit 0 ;;
+        "")
+          # Gone after cleanup (blue stays fenced), or never created: then the switch would move the app to an empty green.
+          fenced="$(value blue -c "SELECT count(*) FROM pg_catalog.pg_db_role_setting s JOIN pg_catalog.pg_roles r ON r.oid = s.setrole
+            WHERE r.rolname = '$(app_role | sed "s/'/''/g")' AND 'default_transaction_read_only=on' = ANY (s.setconfig)")"
+          if [ "$fenced" != 0 ]; then echo "cutover: switched over and cleaned up already, nothing to do"; exit 0; fi
+          echo "cutover: no subscription ${spec#*:} on ${spec%%:*}: run the replicate phase first (this switch would move the app to a green without its data)" >&2
+          exit 1 ;;
+      esac ;;
     fence:*)
       fence "${arg#fence:}" on ;;
     unfence:*)

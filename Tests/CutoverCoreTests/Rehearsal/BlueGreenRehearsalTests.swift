@@ -55,4 +55,17 @@ import Testing
         // Rows the pooled connections wrote to blue after the switch are not on green (or green reused their keys).
         #expect(failure.error.contains("wrote are gone") || failure.error.contains("contents differ"), "\(failure.error)")
     }
+
+    /// A switch whose replication never ran would move the app to an empty green: the switchover
+    /// Job refuses before its fence.
+    @Test func switchWithoutReplicationIsRefused() throws {
+        let unreplicated: @Sendable ([OutputFile]) -> [OutputFile] = { files in
+            files.filter { !$0.path.hasSuffix("chart/templates/job-replicate.yaml") }
+        }
+        guard let report = try Self.rehearse(try Self.plan("ledger-pg14.yaml"), rows: 500, filter: unreplicated) else { return }
+        #expect(!report.proven)
+        let first = try #require(report.failures.first, "\(report.renderText())")
+        #expect(first.job == "ledger-pg14-switchover" || first.job == "ledger-pg14-verify", "\(first)")
+        #expect(report.failures.contains { $0.error.contains("run the replicate phase first") }, "\(report.renderText())")
+    }
 }
