@@ -5,37 +5,65 @@
 #   checksum:TABLE:KEY:int|any      per key range counts and hashes (checksum-psql.sh)
 #   copy-schema:FROM:TO             pg_dump --schema-only of FROM into TO, when TO has no tables yet
 #   wait-lag:PUBLISHER              wait until logical replication from PUBLISHER lags < MAX_LAG_SECONDS
-#   sync-sequences:FROM:TO          set TO's sequences ahead of FROM's (logical replication skips them)
+#   wait-synced:PUB:SUB:NAME        wait until subscription NAME on SUB copied every table (state r) and
+#                                   replayed PUB's WAL up to PUB's position when it starts; nothing to
+#                                   wait for when NAME is gone or disabled (after the switch)
+#   unless-switched:SIDE:NAME       end the Job here (success) when subscription NAME on SIDE is disabled,
+#                                   or gone with blue still fenced (cleaned up): the switch happened, re-running
+#                                   it must change nothing; fail when it never existed
+#   fence:SIDE | unfence:SIDE       the app's role (blue's Secret username) refuses writes on SIDE
+#                                   (default_transaction_read_only) and its sessions there end / undo
+#   sync-sequences:FROM:TO          set TO's sequences to GREATEST(FROM's, TO's) (logical replication skips them)
 #   forget-flyway:VERSION           remove VERSION and later from flyway_schema_history after a rollback
-# SIDE is db (expand-contract) or blue/green. Credentials are read at run time from the Secret files
-# mounted read-only at /etc/cutover/SIDE/{username,password}; they never appear in the pod's env.
-# In blue-green, psql variables blue_conninfo and green_conninfo hold each side's libpq conninfo for
-# CREATE SUBSCRIPTION ... CONNECTION :'blue_conninfo'.
+# SIDE is db (expand-contract) or blue/green; blueadmin is blue's host with blue's superuser Secret
+# (a subscription on blue needs it). Credentials are read at run time from the Secret files mounted
+# read-only at /etc/cutover/SIDE/{username,password}; they never appear in the pod's env.
+# In blue-green, each SQL file runs after a session preamble that sets the custom settings
+# cutover.blue_conninfo and cutover.green_conninfo (libpq conninfo of each side), which the
+# subscription files read with current_setting(); psql variables do not reach inside DO bodies.
+# The runner's own sessions override the fence (default_transaction_read_only=off in PGOPTIONS).
 set -eu
 SQL=/etc/cutover/sql
 DEFAULT_SIDE=db
 [ -d /etc/cutover/db ] || DEFAULT_SIDE=blue
+SESSION=/tmp/cutover-session.sql
+WAIT_ATTEMPTS="${WAIT_ATTEMPTS:-7500}"
 
 host_of() {
   case "$1" in
     green) echo "$GREEN_HOST" ;;
-    blue) echo "${BLUE_HOST:-$DB_HOST}" ;;
+    blue|blueadmin) echo "${BLUE_HOST:-$DB_HOST}" ;;
     *) echo "$DB_HOST" ;;
   esac
 }
+# A conninfo value in single quotes, backslash and quote escaped: a password may hold anything.
+cq() { printf "'%s'" "$(printf '%s' "$1" | sed -e 's/\\/\\\\/g' -e "s/'/\\\\'/g")"; }
 conninfo() {
-  printf "host=%s port=%s dbname=%s user=%s password=%s sslmode=%s" "$(host_of "$1")" "$DB_PORT" "$DB_NAME" \
-    "$(cat "/etc/cutover/$1/username")" "$(cat "/etc/cutover/$1/password")" "${PGSSLMODE:-prefer}"
+  printf "host=%s port=%s dbname=%s user=%s password=%s sslmode=%s" "$(cq "$(host_of "$1")")" "$(cq "$DB_PORT")" "$(cq "$DB_NAME")" \
+    "$(cq "$(cat "/etc/cutover/$1/username")")" "$(cq "$(cat "/etc/cutover/$1/password")")" "$(cq "${PGSSLMODE:-prefer}")"
 }
 on() { # on SIDE PSQL-ARGS...
   side="$1"; shift
   set -- -X -q -v ON_ERROR_STOP=1 -h "$(host_of "$side")" -p "$DB_PORT" -d "$DB_NAME" "$@"
-  if [ -d /etc/cutover/blue ] && [ -d /etc/cutover/green ]; then
-    set -- -v "blue_conninfo=$(conninfo blue)" -v "green_conninfo=$(conninfo green)" "$@"
-  fi
+  PGOPTIONS="${PGOPTIONS:-} -c default_transaction_read_only=off" \
   PGUSER="$(cat "/etc/cutover/$side/username")" PGPASSWORD="$(cat "/etc/cutover/$side/password")" psql "$@"
 }
 value() { side="$1"; shift; on "$side" -At "$@"; }
+apply() { # apply SIDE FILE: blue-green files see both conninfos as custom settings of their session
+  if [ -d /etc/cutover/blue ] && [ -d /etc/cutover/green ]; then
+    [ -f "$SESSION" ] || printf '%s\n' \
+      "SELECT pg_catalog.set_config('cutover.blue_conninfo', :'blue_conninfo', false) AS cutover_blue," \
+      "       pg_catalog.set_config('cutover.green_conninfo', :'green_conninfo', false) AS cutover_green \\gset" > "$SESSION"
+    on "$1" -v "blue_conninfo=$(conninfo blue)" -v "green_conninfo=$(conninfo green)" -f "$SESSION" -f "$2"
+  else
+    on "$1" -f "$2"
+  fi
+}
+app_role() { cat /etc/cutover/blue/username; }
+
+# Polls every 0.2 s where sleep takes fractions (GNU, BusyBox), else every second: the wait after
+# the fence is part of the write pause.
+nap() { sleep 0.2 2>/dev/null || sleep 1; }
 
 wait_ready() {
   n=0
@@ -58,6 +86,71 @@ wait_lag() { # logical walsenders of this database on the publisher
   done
 }
 
+subscription_state() { # SIDE NAME: enabled, disabled or nothing
+  value "$1" -c "SELECT CASE WHEN subenabled THEN 'enabled' ELSE 'disabled' END FROM pg_catalog.pg_subscription
+    WHERE subname = '$2' AND subdbid = (SELECT oid FROM pg_catalog.pg_database WHERE datname = current_database())"
+}
+
+# The subscriber's count of failed applies and copies (PostgreSQL 15+; 0 before): a subscription that
+# keeps failing (a duplicate key on the subscriber, a missing table) never catches up, so the wait ends.
+apply_errors() { # SIDE NAME
+  if [ "$(value "$1" -c "SHOW server_version_num")" -ge 150000 ]; then
+    value "$1" -c "SELECT coalesce(sum(apply_error_count + sync_error_count), 0) FROM pg_catalog.pg_stat_subscription_stats WHERE subname = '$2'"
+  else
+    echo 0
+  fi
+}
+check_apply() { # SIDE NAME ERRORS-BEFORE
+  now="$(apply_errors "$1" "$2")"
+  [ "$now" -le "$3" ] || { echo "cutover: subscription $2 on $1 fails to apply changes ($((now - $3)) errors since this wait began; $1's server log says why)" >&2; exit 1; }
+}
+
+# Complete before anything depends on it: every table copied (state r), then everything the publisher
+# had written when the wait began applied on the subscriber: the slot's confirmed_flush_lsn (what the
+# subscriber reported applied and flushed) reaching the publisher's LSN of that moment. The slot, not
+# pg_stat_replication, whose LSNs only pg_read_all_stats may read.
+wait_synced() { # PUB SUB NAME
+  state="$(subscription_state "$2" "$3")"
+  case "$state" in
+    "") echo "cutover: no subscription $3 on $2, nothing to wait for"; return 0 ;;
+    disabled) echo "cutover: subscription $3 on $2 is disabled (switched over), nothing to wait for"; return 0 ;;
+  esac
+  errors="$(apply_errors "$2" "$3")"
+  n=0
+  while :; do
+    check_apply "$2" "$3" "$errors"
+    left="$(value "$2" -c "SELECT count(*) FROM pg_catalog.pg_subscription_rel r JOIN pg_catalog.pg_subscription s ON s.oid = r.srsubid
+      WHERE s.subname = '$3' AND r.srsubstate <> 'r'")"
+    [ "$left" = 0 ] && break
+    n=$((n + 1)); [ "$n" -lt "$WAIT_ATTEMPTS" ] || { echo "cutover: $2 has not finished the initial copy of $3: $left table(s) not ready" >&2; exit 1; }
+    nap
+  done
+  lsn="$(value "$1" -c "SELECT pg_catalog.pg_current_wal_lsn()")"
+  n=0
+  while :; do
+    check_apply "$2" "$3" "$errors"
+    done_="$(value "$1" -c "SELECT count(*) FROM pg_catalog.pg_replication_slots
+      WHERE slot_name = '$3' AND active AND confirmed_flush_lsn >= '$lsn'::pg_lsn")"
+    [ "$done_" != 0 ] && break
+    n=$((n + 1)); [ "$n" -lt "$WAIT_ATTEMPTS" ] || { echo "cutover: $2 has not applied $1's changes up to $lsn through $3" >&2; exit 1; }
+    nap
+  done
+  echo "cutover: $2 has every table of $3 and applied $1 up to $lsn"
+}
+
+# The fence: new sessions of the app's role start read-only, and its open sessions end (pooled
+# connections reconnect and are refused writes). Its walsenders (replication) are not client backends.
+fence() { # SIDE on|off
+  if [ "$2" = on ]; then setting="SET default_transaction_read_only = on"; else setting="RESET default_transaction_read_only"; fi
+  on "$1" -v "app_role=$(app_role)" -v "setting=$setting" <<'EOF'
+SELECT format('ALTER ROLE %I %s', :'app_role', :'setting') \gexec
+SELECT count(pg_catalog.pg_terminate_backend(pid)) AS ended FROM pg_catalog.pg_stat_activity
+ WHERE usename = :'app_role' AND pid <> pg_catalog.pg_backend_pid() AND backend_type = 'client backend'
+   AND :'setting' LIKE 'SET%' \gset
+EOF
+  if [ "$2" = on ]; then echo "cutover: writes of $(app_role) fenced on $1, its sessions there ended"; else echo "cutover: writes of $(app_role) allowed on $1"; fi
+}
+
 for arg in "$@"; do
   case "$arg" in
     checksum:*)
@@ -65,32 +158,76 @@ for arg in "$@"; do
     copy-schema:*)
       pair="${arg#copy-schema:}"; from="${pair%%:*}"; to="${pair#*:}"
       wait_ready "$to"
-      tables="$(value "$to" -c "SELECT count(*) FROM pg_tables WHERE schemaname NOT IN ('pg_catalog', 'information_schema')")"
+      role="$(cat "/etc/cutover/$from/username")"
+      # Only the application's schemas (those its role owns, and public): an operator's own schemas
+      # (Spilo's metric_helpers, user_management) are already on green.
+      value "$from" -c "SELECT quote_ident(nspname) FROM pg_catalog.pg_namespace
+        WHERE nspname NOT LIKE 'pg\_%' AND nspname <> 'information_schema'
+          AND (nspowner = (SELECT oid FROM pg_catalog.pg_roles WHERE rolname = current_user) OR nspname = 'public') ORDER BY 1" > /tmp/schemas
+      list="$(sed "s/'/''/g; s/^/'/; s/\$/'/" /tmp/schemas | paste -sd, -)"
+      tables="$(value "$to" -c "SELECT count(*) FROM pg_catalog.pg_tables WHERE quote_ident(schemaname) IN (${list:-NULL})")"
       if [ "$tables" != 0 ]; then
         echo "cutover: $to already has tables, schema copy skipped"; continue
       fi
-      PGUSER="$(cat "/etc/cutover/$from/username")" PGPASSWORD="$(cat "/etc/cutover/$from/password")" \
-        pg_dump --schema-only --no-owner --no-privileges --no-publications --no-subscriptions \
-        -h "$(host_of "$from")" -p "$DB_PORT" -d "$DB_NAME" > /tmp/schema.sql
-      on "$to" -f /tmp/schema.sql
-      echo "cutover: schema copied from $from to $to" ;;
+      # The app's role, with the same password, owns what is loaded on green, as on blue: the app
+      # logs in with the same Secret after the switch.
+      if [ "$(cat "/etc/cutover/$to/username")" != "$role" ]; then
+        on "$to" -v "app_role=$role" -v "app_password=$(cat "/etc/cutover/$from/password")" <<'EOF'
+SELECT format('CREATE ROLE %I LOGIN', :'app_role') WHERE NOT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = :'app_role') \gexec
+SELECT format('ALTER ROLE %I LOGIN PASSWORD %L', :'app_role', :'app_password') \gexec
+SELECT format('GRANT CONNECT, CREATE, TEMPORARY ON DATABASE %I TO %I', current_database(), :'app_role') \gexec
+SELECT format('GRANT USAGE, CREATE ON SCHEMA public TO %I', :'app_role') \gexec
+EOF
+      fi
+      set --
+      while IFS= read -r schema; do set -- "$@" -n "$schema"; done < /tmp/schemas
+      PGUSER="$role" PGPASSWORD="$(cat "/etc/cutover/$from/password")" \
+        pg_dump --schema-only --no-owner --no-privileges --no-publications --no-subscriptions "$@" \
+        -h "$(host_of "$from")" -p "$DB_PORT" -d "$DB_NAME" > /tmp/schema.dump
+      # A schema the operator already made (public) exists on green and is not the app's to comment on.
+      sed -e 's/^CREATE SCHEMA /CREATE SCHEMA IF NOT EXISTS /' -e '/^COMMENT ON SCHEMA public IS /d' /tmp/schema.dump > /tmp/schema.sql
+      PGOPTIONS="-c default_transaction_read_only=off" PGUSER="$role" PGPASSWORD="$(cat "/etc/cutover/$from/password")" \
+        psql -X -q -v ON_ERROR_STOP=1 --single-transaction -h "$(host_of "$to")" -p "$DB_PORT" -d "$DB_NAME" -f /tmp/schema.sql
+      echo "cutover: schema copied from $from to $to ($(paste -sd' ' /tmp/schemas)), owned by $role" ;;
     wait-lag:*)
       wait_lag "${arg#wait-lag:}" ;;
+    wait-synced:*)
+      spec="${arg#wait-synced:}"; pub="${spec%%:*}"; rest="${spec#*:}"
+      wait_synced "$pub" "${rest%%:*}" "${rest#*:}" ;;
+    unless-switched:*)
+      spec="${arg#unless-switched:}"
+      case "$(subscription_state "${spec%%:*}" "${spec#*:}")" in
+        disabled)
+          echo "cutover: subscription ${spec#*:} on ${spec%%:*} is disabled: switched over already, nothing to do"; exit 0 ;;
+        "")
+          # Gone after cleanup (blue stays fenced), or never created: then the switch would move the app to an empty green.
+          fenced="$(value blue -c "SELECT count(*) FROM pg_catalog.pg_db_role_setting s JOIN pg_catalog.pg_roles r ON r.oid = s.setrole
+            WHERE r.rolname = '$(app_role | sed "s/'/''/g")' AND 'default_transaction_read_only=on' = ANY (s.setconfig)")"
+          if [ "$fenced" != 0 ]; then echo "cutover: switched over and cleaned up already, nothing to do"; exit 0; fi
+          echo "cutover: no subscription ${spec#*:} on ${spec%%:*}: run the replicate phase first (this switch would move the app to a green without its data)" >&2
+          exit 1 ;;
+      esac ;;
+    fence:*)
+      fence "${arg#fence:}" on ;;
+    unfence:*)
+      fence "${arg#unfence:}" off ;;
     sync-sequences:*)
       pair="${arg#sync-sequences:}"; from="${pair%%:*}"; to="${pair#*:}"
-      value "$from" -c "SELECT format('SELECT setval(%L, %s, true);', quote_ident(schemaname) || '.' || quote_ident(sequencename),
-        last_value + 1000) FROM pg_sequences WHERE last_value IS NOT NULL" > /tmp/sequences.sql
-      on "$to" -f /tmp/sequences.sql
-      echo "cutover: $(wc -l < /tmp/sequences.sql) sequences set ahead on $to" ;;
+      # Never lower than either side: a sequence only moves forward.
+      value "$from" -c "SELECT format('SELECT pg_catalog.setval(%L, GREATEST(%s, (SELECT CASE WHEN is_called THEN last_value ELSE last_value - 1 END FROM %s)), true);',
+        quote_ident(schemaname) || '.' || quote_ident(sequencename), last_value, quote_ident(schemaname) || '.' || quote_ident(sequencename))
+        FROM pg_catalog.pg_sequences WHERE last_value IS NOT NULL" > /tmp/sequences.sql
+      on "$to" -At -f /tmp/sequences.sql > /dev/null
+      echo "cutover: $(wc -l < /tmp/sequences.sql) sequences on $to at least as far as on $from" ;;
     forget-flyway:*)
       v="${arg#forget-flyway:}"
       on "$DEFAULT_SIDE" -c "DO \$\$ BEGIN IF to_regclass('flyway_schema_history') IS NOT NULL THEN
         DELETE FROM flyway_schema_history WHERE version IS NOT NULL AND version::numeric >= $v; END IF; END \$\$" ;;
     *:*)
       echo "cutover: applying ${arg#*:} on ${arg%%:*}"
-      on "${arg%%:*}" -f "$SQL/${arg#*:}" ;;
+      apply "${arg%%:*}" "$SQL/${arg#*:}" ;;
     *)
       echo "cutover: applying $arg"
-      on "$DEFAULT_SIDE" -f "$SQL/$arg" ;;
+      apply "$DEFAULT_SIDE" "$SQL/$arg" ;;
   esac
 done

@@ -342,6 +342,13 @@ public enum RuleDocumentation {
                 rationale: "Expand-contract's analysis has no replication lag query of its own: the metric depends on the operator, the exporter and which replicas matter. Without 'replicationLagQuery' the AnalysisTemplate and the alerts leave lag out, so 'maxReplicationLagSeconds' would never abort the canary. Give the PromQL that returns the lag in seconds, or remove the limit.",
                 trigger: Example(spec(extra: rollout(analysis: "      maxReplicationLagSeconds: 5\n      maxErrorRatio: 0.001\n"))),
                 fix: Example(spec(extra: rollout(analysis: "      maxReplicationLagSeconds: 5\n      replicationLagQuery: max(pg_replication_lag_seconds)\n      maxErrorRatio: 0.001\n"))))
+        case .replicaIdentity:
+            return Entry(
+                summary: "blue-green: a table logical replication cannot update or delete without",
+                rationale: "Blue-green publishes every table of the database. A published table needs a replica identity (its primary key by default) for its UPDATE and DELETE to be replicated; without one PostgreSQL refuses those statements on blue outright, an outage of the live cluster from the moment the publication exists. Add a primary key, or give the table REPLICA IDENTITY FULL on blue (and in the schema file): every UPDATE and DELETE of it then logs the whole old row, and green finds the row by comparing all its columns, which costs WAL volume and, on a large table without a usable index, a scan per change on green. The replicate Job checks the live catalog again and refuses such a table (and an unlogged one) before it publishes anything.",
+                trigger: Example(spec(database: ledgerDatabase, extra: blueGreen, changes: "", raw: true), files: ["schema.sql": auditSchema]),
+                fix: Example(spec(database: ledgerDatabase, extra: blueGreen, changes: "", raw: true),
+                             files: ["schema.sql": auditSchema + "ALTER TABLE audit_log REPLICA IDENTITY FULL;\n"]))
         case .deadlineRaised:
             return Entry(
                 summary: "a runner deadline shorter than the statement timeout, which cutover raises (warning)",
@@ -367,6 +374,38 @@ public enum RuleDocumentation {
                              files: ["schema.sql": pricingSchema]))
         }
     }
+
+    static let ledgerDatabase = """
+            engine: postgresql
+            version: "15"
+            operator: zalando
+            cluster: ledger-db
+            name: ledger
+            credentialsSecret: ledger-db-credentials
+            schema: schema.sql
+
+        """
+
+    static let blueGreen = """
+          strategy: blue-green
+          target:
+            cluster: ledger-db-green
+            version: "16"
+            volume:
+              size: 100Gi
+          replication: logical
+          switchover:
+            service: ledger-db-primary
+
+        """
+
+    static let auditSchema = """
+        CREATE TABLE audit_log (
+            at      timestamptz NOT NULL DEFAULT now(),
+            message text NOT NULL
+        );
+
+        """
 
     // MARK: the shared minimal spec
 

@@ -57,6 +57,8 @@ public enum RuleID: String, Sendable, Codable, CaseIterable, Comparable {
     // Settings that do not do what they say
     case ignoredLagLimit = "CUT054"
     case deadlineRaised = "CUT055"
+    // Blue-green replication
+    case replicaIdentity = "CUT056"
     // Views, triggers and partitions of the base schema
     case dependentTouched = "CUT060"
     case dependentBreaks = "CUT061"
@@ -112,6 +114,7 @@ public enum RuleID: String, Sendable, Codable, CaseIterable, Comparable {
         case .unsafeRollback: return "unsafe-rollback"
         case .ignoredLagLimit: return "ignored-lag-limit"
         case .deadlineRaised: return "deadline-raised"
+        case .replicaIdentity: return "replica-identity"
         case .dependentTouched: return "dependent-touched"
         case .dependentBreaks: return "dependent-breaks"
         }

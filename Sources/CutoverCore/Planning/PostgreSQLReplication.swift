@@ -1,43 +1,105 @@
 /// Blue-green on PostgreSQL: logical replication blue -> green, the sequence sync before switchover,
 /// reverse replication green -> blue as the way back, and the cleanup, as up/down pairs by side.
 ///
-/// Connection strings never appear in the SQL. The subscription files read them at run time from a
-/// custom setting that the runner passes in the environment of psql:
-///   green's subscription:  PGOPTIONS='-c cutover.blue_conninfo=postgresql://USER:PASS@BLUE-HOST:5432/DB'
-///   blue's reverse one:    PGOPTIONS='-c cutover.green_conninfo=postgresql://USER:PASS@GREEN-HOST:5432/DB'
-/// (a URI, since PGOPTIONS splits on spaces; psql variables are not expanded inside DO bodies, and
+/// Connection strings never appear in the SQL. The subscription files read them at run time from the
+/// custom settings cutover.blue_conninfo / cutover.green_conninfo, which the runner sets at the start
+/// of the file's session from the Secrets (psql variables are not expanded inside DO bodies, and
 /// squawk cannot parse `:'var'`). `current_setting` raises an error when the setting is missing.
+///
+/// The publication lists every table of the application's schemas as the live catalog has them when
+/// it runs (FOR ALL TABLES needs a superuser, and a table list from the schema file would silently
+/// leave out the tables it does not name); a table logical replication cannot carry (no replica
+/// identity: its UPDATE and DELETE would fail on blue once published; unlogged) is refused before
+/// anything is published.
 struct PostgreSQLReplication {
     var b: PostgreSQLBuilder
 
     static let blueSetting = "cutover.blue_conninfo"
     static let greenSetting = "cutover.green_conninfo"
 
-    var tables: [String] {
-        let fromSchema = b.context.schema.tables.map(\.name)
-        if !fromSchema.isEmpty { return fromSchema }
-        return b.context.spec.checksum?.tables.map(\.value) ?? []
-    }
+    /// The application's tables as the catalog has them: ordinary and partitioned tables (not their
+    /// partitions) outside the system schemas.
+    static let liveTables = """
+        SELECT c.oid::regclass AS tbl, c.relpersistence, c.relreplident,
+               EXISTS (SELECT 1 FROM pg_catalog.pg_index i WHERE i.indrelid = c.oid AND (i.indisprimary OR i.indisreplident)) AS keyed
+          FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+         WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition
+           AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_%'
+         ORDER BY 1::text
+        """
 
     func publication(_ name: String) -> (up: [SQLStatement], down: [SQLStatement]) {
-        let target = tables.isEmpty ? "FOR ALL TABLES" : "FOR TABLE \(b.n.quoteList(tables))"
-        let up = b.guarded("NOT EXISTS (SELECT 1 FROM pg_catalog.pg_publication WHERE pubname = \(b.lit(name)))",
-                           ["CREATE PUBLICATION \(b.q(name)) \(target);"])
-        return ([SQLStatement(up, comment: tables.isEmpty ? "No table list known (no base schema, no verify.checksum.tables): FOR ALL TABLES needs a superuser."
-                                                       : "The tables of the base schema.")],
+        let rows = Self.liveTables.split(separator: "\n").map { "      " + $0 }.joined(separator: "\n")
+        let up = """
+        DO $cutover$
+        DECLARE
+          r record;
+          refused text := '';
+        BEGIN
+          FOR r IN
+        \(rows)
+          LOOP
+            IF r.relpersistence = 'u' THEN
+              refused := refused || format('; %s is UNLOGGED: logical replication cannot carry it (ALTER TABLE %s SET LOGGED)', r.tbl, r.tbl);
+            ELSIF r.relreplident = 'n' OR (r.relreplident IN ('d', 'i') AND NOT r.keyed) THEN
+              refused := refused || format('; %s has no primary key nor replica identity: once published, its UPDATE and DELETE would fail on blue (add a primary key, or ALTER TABLE %s REPLICA IDENTITY FULL: every UPDATE and DELETE then logs the whole old row)', r.tbl, r.tbl);
+            END IF;
+          END LOOP;
+          IF refused <> '' THEN
+            RAISE EXCEPTION 'cutover: nothing published, logical replication cannot carry every table%', refused;
+          END IF;
+          IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_publication WHERE pubname = \(b.lit(name))) THEN
+            CREATE PUBLICATION \(b.q(name));
+          END IF;
+          FOR r IN
+        \(rows)
+          LOOP
+            IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_publication_rel pr JOIN pg_catalog.pg_publication p ON p.oid = pr.prpubid
+                           WHERE p.pubname = \(b.lit(name)) AND pr.prrelid = r.tbl) THEN
+              EXECUTE format('ALTER PUBLICATION %I ADD TABLE %s', \(b.lit(name)), r.tbl);
+            END IF;
+          END LOOP;
+        END
+        $cutover$;
+        """
+        return ([SQLStatement(up, comment: "Every table of the application's schemas, read from the live catalog when this runs; a table that\ncannot be replicated (no replica identity, unlogged) is refused before anything is published.")],
                 [SQLStatement("DROP PUBLICATION IF EXISTS \(b.q(name));")])
     }
 
     func slot(_ name: String) -> (up: [SQLStatement], down: [SQLStatement]) {
         ([SQLStatement("SELECT pg_catalog.pg_create_logical_replication_slot(\(b.lit(name)), 'pgoutput')\nWHERE NOT EXISTS (SELECT 1 FROM pg_catalog.pg_replication_slots WHERE slot_name = \(b.lit(name)));",
                        comment: "The slot is created explicitly so that the subscriber's CREATE SUBSCRIPTION can use create_slot = false,\nwhich (unlike the default) may run inside a DO block, hence can be guarded.")],
-         [SQLStatement("SELECT pg_catalog.pg_drop_replication_slot(\(b.lit(name)))\nWHERE EXISTS (SELECT 1 FROM pg_catalog.pg_replication_slots WHERE slot_name = \(b.lit(name)) AND NOT active);")])
+         [SQLStatement(dropSlot(name), comment: "A slot still streaming (its subscription not yet dropped) is waited for, then refused loudly:\na slot left behind keeps WAL on this server until its disk fills.")])
     }
 
-    func subscription(_ name: String, setting: String, copyData: Bool, peer: String) -> (up: [SQLStatement], down: [SQLStatement]) {
+    func dropSlot(_ name: String) -> String {
+        """
+        DO $cutover$
+        DECLARE
+          holder int;
+        BEGIN
+          FOR attempt IN 1..30 LOOP
+            SELECT active_pid INTO holder FROM pg_catalog.pg_replication_slots WHERE slot_name = \(b.lit(name));
+            IF NOT FOUND THEN
+              RETURN;
+            END IF;
+            IF holder IS NULL THEN
+              PERFORM pg_catalog.pg_drop_replication_slot(\(b.lit(name)));
+              RETURN;
+            END IF;
+            PERFORM pg_catalog.pg_sleep(1);
+          END LOOP;
+          RAISE EXCEPTION 'cutover: replication slot % is still streaming to process %', \(b.lit(name)), holder
+            USING HINT = 'Drop the subscription that reads it (on the other side) first, then run this again.';
+        END
+        $cutover$;
+        """
+    }
+
+    func subscription(_ name: String, setting: String, copyData: Bool, peer: String, enabled: Bool = true) -> (up: [SQLStatement], down: [SQLStatement]) {
         let create = b.guarded("NOT EXISTS (SELECT 1 FROM pg_catalog.pg_subscription WHERE subname = \(b.lit(name)))", [
             "EXECUTE format('CREATE SUBSCRIPTION %I CONNECTION %L PUBLICATION %I '",
-            "               'WITH (create_slot = false, slot_name = %L, copy_data = \(copyData))',",
+            "               'WITH (create_slot = false, slot_name = %L, copy_data = \(copyData)\(enabled ? "" : ", enabled = false"))',",
             "               \(b.lit(name)), current_setting(\(b.lit(setting))),",
             "               \(b.lit(name)), \(b.lit(name)));",
         ])
@@ -56,6 +118,7 @@ struct PostgreSQLReplication {
         DECLARE
           r record;
           v bigint;
+          current bigint;
         BEGIN
           FOR r IN
             SELECT d.objid::regclass AS seq, c.oid::regclass AS tbl, a.attname AS col
@@ -68,7 +131,10 @@ struct PostgreSQLReplication {
               AND d.deptype IN ('a', 'i') AND ns.nspname NOT IN ('pg_catalog', 'information_schema')
           LOOP
             EXECUTE format('SELECT max(%I)::bigint FROM %s', r.col, r.tbl) INTO v;
-            PERFORM pg_catalog.setval(r.seq, COALESCE(v, 0) + 1000, true);
+            EXECUTE format('SELECT CASE WHEN is_called THEN last_value END FROM %s', r.seq) INTO current;
+            IF v IS NOT NULL AND (current IS NULL OR v > current) THEN
+              PERFORM pg_catalog.setval(r.seq, v, true);
+            END IF;
           END LOOP;
         END
         $cutover$;
@@ -80,7 +146,7 @@ struct PostgreSQLReplication {
         let reverse = b.context.derived.reverseReplication
         let pub = publication(forward), fslot = slot(forward)
         let sub = subscription(forward, setting: Self.blueSetting, copyData: true, peer: "blue")
-        let resub = subscription(forward, setting: Self.blueSetting, copyData: false, peer: "blue")
+        let resub = subscription(forward, setting: Self.blueSetting, copyData: false, peer: "blue", enabled: false)
         let rpub = publication(reverse), rslot = slot(reverse)
         let rsub = subscription(reverse, setting: Self.greenSetting, copyData: false, peer: "green")
         return [
@@ -90,10 +156,16 @@ struct PostgreSQLReplication {
             StepDraft(.replicate, slug: "subscription", title: "green: subscription \(forward) to blue (initial copy + streaming)", change: nil, side: .green,
                       up: sub.up, down: sub.down, transactional: false),
             StepDraft(.sequenceSync, slug: "sequences", title: "green: set every owned sequence past the copied rows", change: nil, side: .green,
-                      up: [SQLStatement(sequenceSync(), comment: "Logical replication does not carry sequences. On green, after the copy caught up and before switchover:\nset each identity/serial sequence to the column's maximum + 1000 (idempotent: the same value on a re-run).")],
+                      up: [SQLStatement(sequenceSync(), comment: "Logical replication does not carry sequences. On green, with blue fenced and green caught up, after the runner set\neach sequence to GREATEST(blue's, green's): a sequence behind its column's maximum is moved up to it, never down.")],
                       down: [.note("Nothing to undo: sequence values only move forward, and the schema is unchanged.")]),
-            StepDraft(.reverseReplicate, slug: "stop_forward_subscription", title: "green: stop the subscription to blue (after switchover)", change: nil, side: .green,
-                      up: sub.down, down: resub.up, transactional: false),
+            StepDraft(.reverseReplicate, slug: "stop_forward_subscription", title: "green: disable the subscription to blue (blue fenced, green caught up)", change: nil, side: .green,
+                      up: [SQLStatement(b.guarded("EXISTS (SELECT 1 FROM pg_catalog.pg_subscription WHERE subname = \(b.lit(forward)) AND subenabled)",
+                                                  ["ALTER SUBSCRIPTION \(b.q(forward)) DISABLE;"]),
+                                        comment: "Disabled, not dropped: a disabled forward subscription is how every Job knows the switch happened\n(re-running a phase afterwards changes nothing), until cleanup drops it.")],
+                      down: [SQLStatement(b.guarded("EXISTS (SELECT 1 FROM pg_catalog.pg_subscription WHERE subname = \(b.lit(forward)) AND NOT subenabled)",
+                                                    ["ALTER SUBSCRIPTION \(b.q(forward)) ENABLE;"]),
+                                          comment: "Switched back: the reverse subscription is gone (its down runs first), so nothing loops. Blue's changes since\nthe switch, green's rows among them, reach green again and may conflict there; green is left behind anyway, and\nthe rollback of replicate drops this subscription. To switch again, roll replicate back and start over.")],
+                      transactional: false),
             StepDraft(.reverseReplicate, slug: "reverse_publication", title: "green: publication \(reverse)", change: nil, side: .green,
                       up: rpub.up, down: rpub.down),
             StepDraft(.reverseReplicate, slug: "reverse_slot", title: "green: logical replication slot \(reverse)", change: nil, side: .green,
@@ -106,6 +178,8 @@ struct PostgreSQLReplication {
                       up: rslot.down, down: rslot.up, transactional: false),
             StepDraft(.cleanup, slug: "drop_reverse_publication", title: "green: drop the publication \(reverse)", change: nil, side: .green,
                       up: rpub.down, down: rpub.up),
+            StepDraft(.cleanup, slug: "drop_subscription", title: "green: drop the subscription \(forward)", change: nil, side: .green,
+                      up: sub.down, down: resub.up, transactional: false),
             StepDraft(.cleanup, slug: "drop_slot", title: "blue: drop the slot \(forward)", change: nil, side: .blue,
                       up: fslot.down, down: fslot.up, transactional: false),
             StepDraft(.cleanup, slug: "drop_publication", title: "blue: drop the publication \(forward)", change: nil, side: .blue,

@@ -110,6 +110,20 @@ final class AppTrafficDriver: TrafficDriver {
 
     func start(_ version: AppVersion) {
         guard running[version] == nil else { return }
+        running[version] = makeRun(version)
+        startedAt[version] = Date()
+        running[version]?.start()
+    }
+
+    func move(_ version: AppVersion, overlap: Double) -> TrafficTally {
+        guard let old = running.removeValue(forKey: version) else { return TrafficTally() }
+        let origin = startedAt[version] ?? Date()
+        start(version)
+        if overlap > 0 { Thread.sleep(forTimeInterval: overlap) }
+        return tally(old.stop(), version: version, origin: origin)
+    }
+
+    private func makeRun(_ version: AppVersion) -> AppTraffic {
         runs += 1
         // The old version writes data that already satisfies what the migration formalises (seedShape).
         let traffic = AppTraffic(version: version.rawValue, shape: version == .old ? seedShape : newShape,
@@ -120,9 +134,7 @@ final class AppTrafficDriver: TrafficDriver {
         traffic.pause = 0.01
         traffic.sessionSettings = sessionSettings[version] ?? []
         traffic.script = scripts[version]
-        running[version] = traffic
-        startedAt[version] = Date()
-        traffic.start()
+        return traffic
     }
 
     func dwell(statements: Int, timeout: Double) {
@@ -137,8 +149,11 @@ final class AppTrafficDriver: TrafficDriver {
 
     func stop(_ version: AppVersion) -> TrafficTally {
         guard let traffic = running.removeValue(forKey: version) else { return TrafficTally() }
-        let report = traffic.stop()
-        let origin = (startedAt[version] ?? Date()).timeIntervalSince1970
+        return tally(traffic.stop(), version: version, origin: startedAt[version] ?? Date())
+    }
+
+    private func tally(_ report: TrafficReport, version: AppVersion, origin date: Date) -> TrafficTally {
+        let origin = date.timeIntervalSince1970
         reports.append(report)
         return TrafficTally(sent: report.sent, failed: report.failed,
                             failures: report.failures.map { .init(statement: $0.statement, error: $0.error, at: origin + $0.elapsed) })
@@ -153,6 +168,12 @@ final class AppTrafficDriver: TrafficDriver {
     }
 
     func lostRows() throws -> [String] {
+        try missingRows(on: session)
+    }
+
+    /// Seeded rows changed or gone, and rows an app version wrote and kept that are not there, in
+    /// `session`'s database (blue-green: the side that serves; tables of the base schema only).
+    func missingRows(on session: SQLSession) throws -> [String] {
         var excluding: [String: [[String]]] = [:]
         for report in reports { for (table, list) in report.writtenKeys { excluding[table, default: []] += list } }
         var problems: [String] = []

@@ -4,6 +4,9 @@ public enum DeliveryStep: Sendable, Equatable {
     case jobs([RenderedJob], hook: String)
     /// The app's Rollout is applied: pods of the stage's target version start serving.
     case rollout
+    /// The plain objects (Services among them) are applied: blue-green's switchover Service may
+    /// select the other side from here on.
+    case services
     /// The tool waits for the Rollout to be Healthy, fully promoted: the other version stops serving.
     case promotion
 

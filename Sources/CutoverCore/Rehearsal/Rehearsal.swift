@@ -46,6 +46,9 @@ public final class Rehearsal {
         public var generated: String?
         /// The app's own statements per version, sent while that version serves.
         public var scripts: [AppVersion: TrafficScript] = [:]
+        /// Tests only: changes the generated output before it is played (a must-fail case that no
+        /// spec can express, e.g. a switch without its fence).
+        var outputFilter: (@Sendable ([OutputFile]) -> [OutputFile])?
 
         public init(rows: Int = 100_000, keep: Bool = false, databaseURL: String? = nil,
                     locator: ToolLocator = ToolLocator(), progress: Bool = false, delivery: RehearsalDelivery = .helm,
@@ -95,7 +98,7 @@ public final class Rehearsal {
         CleanupRegistry.shared.installSignalHandlers()
         let spec = plan.spec
         var report = RehearsalReport(spec: spec.name, engine: spec.database.engine.rawValue, strategy: spec.strategy.rawValue,
-                                     rows: spec.strategy == .blueGreen ? 0 : options.rows)
+                                     rows: options.rows)
         report.delivery = options.delivery.rawValue
         let renderer: StageRenderer = options.delivery == .helm ? .helm(try HelmTemplate.locate(options.locator))
             : .kustomize(try KustomizeBuild.locate(options.locator))
@@ -128,7 +131,7 @@ public final class Rehearsal {
 
         // The generated output, as `generate` writes it.
         let output = environment.scratch.file("output")
-        for file in Compiler().emit(plan) {
+        for file in (options.outputFilter ?? { $0 })(Compiler().emit(plan)) {
             let path = "\(output)/\(file.path)"
             try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
             guard FileManager.default.createFile(atPath: path, contents: Data(file.contents.utf8)) else {
@@ -185,11 +188,10 @@ public final class Rehearsal {
         let player = JobPlayer(context: context, folder: jobsFolder) { file in monitor.setFile(file) }
 
         let traffic: TrafficDriver
-        if blueGreen {
-            // The app's writes through provisioning, replication and the switchover are not built yet:
-            // blue-green plays the Jobs on both servers, without traffic.
-            traffic = NoTraffic()
-            report.checks.append("traffic: not played for blue-green yet (the Jobs run on blue and green without the app's writes)")
+        // Blue-green: the app follows the switchover Service (see BlueGreenRehearsal).
+        let switching = blueGreen ? BlueGreenRehearsal(spec: spec, environment: environment) : nil
+        if let switching, options.rows > 0 {
+            traffic = try switching.traffic(app: app, rows: options.rows)
         } else if options.rows > 0 {
             let newShape = try shapeAfterMigration(stages: stages, environment: environment, context: context, report: &report)
             let oldShape = try CatalogShapeReader.read(engine: spec.database.engine, session: app, tables: nil)
@@ -218,6 +220,9 @@ public final class Rehearsal {
 
         // What ran when, to name the phase and Job a failed statement of the app met.
         var timeline: [(start: Double, end: Double, phase: String, job: String?)] = []
+        blueGreenSwitching = switching
+        defer { blueGreenSwitching = nil }
+        var replicationState: [String]?
         var serving: [AppVersion] = [.old]
         traffic.start(.old)
         var jobIndex = 0
@@ -233,6 +238,7 @@ public final class Rehearsal {
                                                   values: planned.values, folder: planned.stage.kustomize)
             if options.progress { inform("rehearse: \(planned.direction) stage \(planned.index + 1) (\(title)) …") }
             section.serving.append(serving.map(\.rawValue).joined(separator: "+"))
+            if let switching, planned.direction == "rerun", replicationState == nil { replicationState = try switching.replicationState() }
             // A stage that starts the rollout and waits for its promotion (the runbook reverts the app's
             // image, waits, then applies it): the target version starts before its Jobs and is promoted.
             if planned.stage.startsRollout && planned.stage.waitsForPromotion && !serving.contains(planned.target) {
@@ -292,12 +298,29 @@ public final class Rehearsal {
                         ok = false
                     }
                 }
-                if ok && options.rows > 0 { traffic.dwell(statements: options.dwellStatements, timeout: options.dwellTimeout) }
+                // (Re-runs after the switch change no schema state for the app to meet.)
+                if ok && options.rows > 0 && planned.direction != "rerun" { traffic.dwell(statements: options.dwellStatements, timeout: options.dwellTimeout) }
                 return ok
             }
             var ok = true
+            var moved: (from: DatabaseSide, to: DatabaseSide, sequences: [String: Int64])?
             for step in planned.steps where ok {
                 switch step {
+                case .services:
+                    // Blue-green: the plain objects applied, the switchover Service among them; when it
+                    // now selects the other side, the app moves there.
+                    guard let switching, let side = switching.serviceSide(planned.release), side != switching.side else { continue }
+                    let from = switching.side
+                    let sequences = try switching.sequences(on: from)
+                    switching.side = side
+                    var tallies: [(AppVersion, TrafficTally)] = []
+                    for version in serving { tallies.append((version, traffic.move(version, overlap: options.rows > 0 ? options.dwell * 2 : 0))) }
+                    let now = Date().timeIntervalSince1970
+                    switching.addPauseWindow(start: stageStarted.timeIntervalSince1970, end: now)
+                    timeline.append((now, now, "switchover", nil))
+                    for (version, tally) in tallies { collect(tally, version: version, timeline: timeline, into: &section, report: &report) }
+                    section.notes.append("the Service \(spec.switchover?.service ?? "") now selects \(side.rawValue): the app's pods restart there; their pooled connections to \(from.rawValue) kept writing \(RehearsalReport.seconds(options.dwell * 2)) longer")
+                    moved = (from, side, sequences)
                 case .jobs(let jobs, let hook):
                     let fresh = jobs.filter { job in
                         // kubectl apply (and Argo CD for a Job that is no hook) leaves an existing Job
@@ -338,8 +361,35 @@ public final class Rehearsal {
             // Per stage counts: stop and restart each serving version's traffic.
             for version in serving {
                 collect(traffic.stop(version), version: version, timeline: timeline, into: &section, report: &report)
-                if ok { traffic.start(version) }
             }
+            if let switching {
+                let pause = switching.takePaused()
+                if pause.count > 0 {
+                    section.notes.append("write pause: \(pause.count) statement(s) refused while the app's writes were fenced, the first \(RehearsalReport.seconds(pause.seconds)) before the app moved")
+                }
+                if let moved {
+                    let switchJob = planned.steps.flatMap(\.jobs).first { $0.component == "switchover" || $0.component == "switchback" }
+                    let lost = try switching.missingRows(on: moved.to, traffic: traffic)
+                    let behind = try switching.sequencesBehind(on: moved.to, before: moved.sequences)
+                    report.checks.append("after the move to \(moved.to.rawValue): " + (lost.isEmpty ? "every row written on either side is there" : "\(lost.count) table(s) miss rows")
+                                         + (behind.isEmpty ? ", no sequence behind \(moved.from.rawValue)" : ", \(behind.count) sequence(s) behind"))
+                    for problem in lost + behind {
+                        report.failures.append(.init(stage: "\(planned.direction) \(planned.index + 1)", phase: switchJob?.component ?? "switchover", job: switchJob?.name,
+                                                     file: nil, version: nil, statement: nil, error: "lost in the move from \(moved.from.rawValue) to \(moved.to.rawValue): \(problem)"))
+                    }
+                }
+                if ok, planned.direction == "rerun", let before = replicationState,
+                   stages.last(where: { $0.direction == "rerun" })?.index == planned.index {
+                    let after = try switching.replicationState()
+                    let changed = Array(Set(before).symmetricDifference(after)).sorted()
+                    report.checks.append("re-running the forward stages after the switch: " + (changed.isEmpty ? "nothing changed" : "\(changed.count) change(s)"))
+                    if !changed.isEmpty {
+                        report.failures.append(.init(stage: "\(planned.direction) \(planned.index + 1)", phase: nil, job: nil, file: nil, version: nil, statement: nil,
+                                                     error: "re-running the forward stages after the switch changed the replication state:\n" + changed.map { "  " + ($0.hasPrefix("blue") || $0.hasPrefix("green") ? (before.contains($0) ? "gone: " : "new: ") + $0 : $0) }.joined(separator: "\n")))
+                    }
+                }
+            }
+            if ok { for version in serving { traffic.start(version) } }
             section.seconds = Date().timeIntervalSince(stageStarted)
             report.sections.append(section)
             if !ok { stopped = true }
@@ -354,6 +404,8 @@ public final class Rehearsal {
         if let failure = monitor.failure { report.checks.append("lock monitor: \(failure)") }
 
         if !stopped {
+            // Blue-green: the fence ended this session; the next call reconnects.
+            if blueGreen { _ = try? app.query("SELECT 1") }
             let final = try app.snapshot()
             if final == base {
                 report.checks.append("schema after the rollback: equal to the base schema")
@@ -376,6 +428,9 @@ public final class Rehearsal {
         return report
     }
 
+    /// Set while a blue-green rehearsal runs: `collect` leaves the fence's write pause out of the failures.
+    private var blueGreenSwitching: BlueGreenRehearsal?
+
     private func collect(_ tally: TrafficTally, version: AppVersion, timeline: [(start: Double, end: Double, phase: String, job: String?)],
                          into section: inout RehearsalReport.Section, report: inout RehearsalReport) {
         // The Job running when the statement failed, else the last event before it.
@@ -393,6 +448,7 @@ public final class Rehearsal {
         // One failure per distinct server error and version: the first statement that got it, and how many did.
         var seen: [String: Int] = [:]
         for failure in tally.failures {
+            if let switching = blueGreenSwitching, switching.isPause(failure) { continue }
             let lines = failure.error.split(separator: "\n").map(String.init)
             // The server's message line (the mariadb client echoes the statement before it).
             let error = lines.first { $0.contains("ERROR") } ?? lines.first ?? failure.error
@@ -467,6 +523,17 @@ public final class Rehearsal {
             }
             try add(stage, index: index, direction: "forward", target: .new)
             index += 1
+        }
+        // Blue-green: once switched, every forward stage is played again (with the values Helm then
+        // holds) and must change nothing.
+        if plan.spec.strategy == .blueGreen {
+            let played = stages.filter { $0.direction == "forward" }.map(\.stage)
+            for (position, stage) in played.enumerated() {
+                var again = stage
+                again.startsRollout = false
+                again.waitsForPromotion = false
+                try add(again, index: index + position, direction: "rerun", target: .new)
+            }
         }
         for (position, stage) in sequence.rollback.enumerated() {
             try add(stage, index: position, direction: "rollback", target: .old)

@@ -15,6 +15,7 @@ public enum RehearsalDelivery: String, Sendable, CaseIterable, Codable {
             let ordered = release.ordered(action)
             var steps = ordered.pre.map { DeliveryStep.jobs([$0], hook: "pre-\(action.rawValue)") }
             steps += ordered.plain.map { DeliveryStep.jobs([$0], hook: "plain") }
+            if !release.services.isEmpty { steps.append(.services) }
             if !release.rollouts.isEmpty { steps.append(.rollout) }
             steps += ordered.post.map { DeliveryStep.jobs([$0], hook: "post-\(action.rawValue)") }
             return steps
@@ -25,6 +26,9 @@ public enum RehearsalDelivery: String, Sendable, CaseIterable, Codable {
             var steps: [DeliveryStep] = release.rollouts.isEmpty ? [] : [.rollout]
             let jobs = release.jobs.sorted { $0.name < $1.name }
             if !jobs.isEmpty { steps.append(.jobs(jobs, hook: "apply")) }
+            // The runbook applies a blue-green switch folder without its Service first, waits for the
+            // Jobs (the fence, the catch-up, the way back), then applies the Service.
+            if !release.services.isEmpty { steps.append(.services) }
             return steps
         case .argocd:
             return Self.argoSteps(release)
@@ -47,6 +51,7 @@ public enum RehearsalDelivery: String, Sendable, CaseIterable, Codable {
             let rollout = name == "Sync" && !release.rollouts.isEmpty
             if rollout { waves.insert(release.rolloutWave) }
             if name == "PostSync" && !jobs.isEmpty && !release.rollouts.isEmpty { steps.append(.promotion) }
+            if name == "Sync" && !release.services.isEmpty { steps.append(.services) }
             for wave in waves.sorted() {
                 if rollout && wave == release.rolloutWave { steps.append(.rollout) }
                 let together = jobs.filter { $0.syncWave == wave }.sorted { ($0.kind, $0.name) < ($1.kind, $1.name) }

@@ -109,6 +109,13 @@ final class RehearsalEnvironment: @unchecked Sendable {
             try admin.execute("ALTER ROLE \(PostgresIdentifier.quote(role)) REPLICATION")
             admin.close()
         }
+        // Green's database as the operator makes it: owned by a role of its own (the green manifest's
+        // owner), so the app's role has no right there until the schema-load Job grants it.
+        let admin = try green.session(database: green.admin.database)
+        defer { admin.close() }
+        let owner = PostgresIdentifier.quote(BlueGreenBuilder.greenOwner(database))
+        try admin.execute("CREATE ROLE \(owner) NOLOGIN")
+        try admin.execute("ALTER DATABASE \(PostgresIdentifier.quote(database)) OWNER TO \(owner)")
     }
 
     private func startMariaDB(_ tools: LocalMariaDBServer.Tools, database: String) throws {
@@ -243,6 +250,21 @@ final class RehearsalEnvironment: @unchecked Sendable {
 
     func adminSession() throws -> SQLSession {
         try server.session(database: database)
+    }
+
+    /// Blue-green: a superuser session on one side's database.
+    func adminSession(on side: DatabaseSide) throws -> SQLSession {
+        let target: DatabaseServer = side == .green ? (green ?? server) : server
+        return try target.session(database: database)
+    }
+
+    /// Blue-green: the app's role on one side (the same role and password on both).
+    func appSession(on side: DatabaseSide) throws -> SQLSession {
+        let target: DatabaseServer = side == .green ? (green ?? server) : server
+        var connection = target.admin.with(database: database)
+        connection.user = role
+        connection.password = password
+        return try session(connection)
     }
 
     private func dropExternal() {

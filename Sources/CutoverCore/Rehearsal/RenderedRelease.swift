@@ -15,12 +15,15 @@ public struct RenderedRelease: Sendable {
     public var rollouts: [String]
     /// The lowest `argocd.argoproj.io/sync-wave` of those Rollouts (when Argo CD applies them).
     public var rolloutWave: Int = 0
+    /// Plain Services: name → selector (blue-green: where the switchover Service points).
+    public var services: [String: [String: String]] = [:]
 
     public init(yaml: String) throws {
         var jobs: [RenderedJob] = []
         var configMaps: [String: [String: String]] = [:]
         var rollouts: [String] = []
         var rolloutWaves: [Int] = []
+        var services: [String: [String: String]] = [:]
         for document in try Yams.load_all(yaml: yaml) {
             guard let object = document as? [String: Any], let kind = object["kind"] as? String else { continue }
             let metadata = object["metadata"] as? [String: Any] ?? [:]
@@ -33,6 +36,12 @@ public struct RenderedRelease: Sendable {
                 var data: [String: String] = [:]
                 for (key, value) in object["data"] as? [String: Any] ?? [:] { data[key] = "\(value)" }
                 configMaps[name] = data
+            case "Service":
+                let annotations = metadata["annotations"] as? [String: Any] ?? [:]
+                let spec = object["spec"] as? [String: Any] ?? [:]
+                if annotations["helm.sh/hook"] == nil {
+                    services[name] = (spec["selector"] as? [String: Any] ?? [:]).mapValues { "\($0)" }
+                }
             case "Rollout":
                 let annotations = metadata["annotations"] as? [String: Any] ?? [:]
                 if annotations["helm.sh/hook"] == nil {
@@ -47,6 +56,7 @@ public struct RenderedRelease: Sendable {
         self.configMaps = configMaps
         self.rollouts = rollouts
         rolloutWave = rolloutWaves.min() ?? 0
+        self.services = services
     }
 
     /// The files of the ConfigMaps `job` mounts (to attribute a lock to the Job that applied the file).

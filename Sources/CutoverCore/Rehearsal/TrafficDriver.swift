@@ -16,6 +16,21 @@ protocol TrafficDriver: AnyObject {
     func fingerprint() throws
     /// Rows lost or changed since `fingerprint()`, counting only rows that should survive.
     func lostRows() throws -> [String]
+    /// Blue-green: `version` starts again where its connections now go, while its current run keeps
+    /// its connections for `overlap` seconds (a pool's connections outlive the switch), then stops.
+    func move(_ version: AppVersion, overlap: Double) -> TrafficTally
+    /// Rows the app wrote and kept that `session` does not have.
+    func missingRows(on session: SQLSession) throws -> [String]
+}
+
+extension TrafficDriver {
+    func move(_ version: AppVersion, overlap: Double) -> TrafficTally {
+        let tally = stop(version)
+        start(version)
+        return tally
+    }
+
+    func missingRows(on session: SQLSession) throws -> [String] { [] }
 }
 
 public enum AppVersion: String, Sendable, Codable, CaseIterable { case old, new }

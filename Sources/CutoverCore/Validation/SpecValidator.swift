@@ -47,7 +47,9 @@ public struct SpecValidator: SpecValidating {
             return nil
         }
         checkClientCommands(text, path: path.value, spec: spec, diagnostics: &diagnostics)
-        return SchemaReader(engine: spec.database.engine).read(text, reportingAt: path.location, diagnostics: &diagnostics)
+        let schema = SchemaReader(engine: spec.database.engine).read(text, reportingAt: path.location, diagnostics: &diagnostics)
+        ReplicaIdentityRule().check(schema, text: text, spec: spec, at: path.location, diagnostics: &diagnostics)
+        return schema
     }
 
     /// CUT027 / CUT028 in the schema file itself, located in that file: verify and rehearse load it

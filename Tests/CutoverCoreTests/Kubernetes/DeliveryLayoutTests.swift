@@ -34,10 +34,32 @@ import Testing
         #expect(jobs.map(\.suffix) == ["preflight", "schema-load", "replicate", "verify", "switchover", "reverse-replication",
                                        "switchback", "drop-reverse", "cleanup", "rollback-replicate", "rollback-schema-load"])
         let switchover = jobs.first { $0.suffix == "switchover" }!
-        #expect(switchover.arguments.prefix(2) == ["wait-lag:blue", "sync-sequences:blue:green"])
-        #expect(switchover.arguments.dropFirst(2).allSatisfy { $0.hasPrefix("blue:") || $0.hasPrefix("green:") })
+        // The fenced switch: nothing when already switched, green complete, blue fenced, green caught up,
+        // then checksums, sequences (GREATEST) and the step files.
+        let names = DerivedNames(names: SQLNames(engine: .postgresql), migrationName: plan.spec.name)
+        let synced = "wait-synced:blue:green:\(names.replication)"
+        #expect(Array(switchover.arguments.prefix(5)) == ["unless-switched:green:\(names.replication)", synced, "unfence:green", "fence:blue", synced])
+        let fence = switchover.arguments.firstIndex(of: "fence:blue")!
+        let sequences = switchover.arguments.firstIndex(of: "sync-sequences:blue:green")!
+        #expect(fence < sequences)
+        #expect(switchover.arguments[(sequences + 1)...].allSatisfy { $0.hasPrefix("blue:") || $0.hasPrefix("green:") })
         #expect(jobs.first { $0.suffix == "preflight" }!.secretSides == ["blue"])
         #expect(switchover.secretSides == ["blue", "green"])
+        // The way back exists before the Service moves: a pre-upgrade hook after the switchover Job.
+        let reverse = jobs.first { $0.suffix == "reverse-replication" }!
+        #expect(reverse.ordering.weight > switchover.ordering.weight && reverse.ordering.stage == switchover.ordering.stage)
+    }
+
+    /// The real plan's subscription on blue (the way back) is created with blue's superuser Secret.
+    @Test func reverseSubscriptionUsesBluesSuperuser() throws {
+        let path = TestPaths.examples.appendingPathComponent("ledger-pg14.yaml").path
+        let result = try Compiler().check(fileAt: path)
+        let plan = Compiler().plan(try #require(result.validated))
+        let reverse = try #require(JobCatalog(plan).jobs.first { $0.suffix == "reverse-replication" })
+        #expect(reverse.secretSides == ["blue", "green", JobCatalog.blueAdmin])
+        #expect(reverse.arguments.last?.hasPrefix("\(JobCatalog.blueAdmin):") == true, "\(reverse.arguments)")
+        let job = JobBuilder(plan: plan, toolImage: "x", clientImage: "y").job(reverse, configMap: "c")
+        #expect(String(describing: job).contains("postgres.ledger-db.credentials.postgresql.acid.zalan.do"))
     }
 
     @Test func destructiveStepsStayOutOfTheDefaultKustomization() {

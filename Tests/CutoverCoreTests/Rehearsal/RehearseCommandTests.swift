@@ -161,6 +161,18 @@ import Testing
         Self.expectRefused(run, saying: "new.sql:2:1: error: client command")
     }
 
+    /// Blue-green with an UNLOGGED table the app writes: its rows would never reach green. The
+    /// replicate Job refuses it before publishing anything, named with the table.
+    @Test func blueGreenWithAnUnloggedTableFails() throws {
+        guard let outcome = try Self.rehearse("pg-rehearse-bluegreen-unlogged.yaml", rows: 500) else { return }
+        #expect(outcome.run.status == 1)
+        let first = try #require(outcome.failures.first)
+        #expect((first["stage"] as? String ?? "").hasPrefix("forward 1"))
+        #expect(first["phase"] as? String == "replicate")
+        #expect(first["job"] as? String == "pg-rehearse-bluegreen-unlogged-replicate")
+        #expect((first["error"] as? String ?? "").contains("sessions is UNLOGGED"), "\(first)")
+    }
+
     @Test func missingHelmIsAClearError() throws {
         let path = Self.broken("pg-rehearse-lock-scan.yaml")
         let run = try CLIRun.run(["rehearse", "--rows", "0", path], environment: ["CUTOVER_HELM": "/nonexistent/helm"])

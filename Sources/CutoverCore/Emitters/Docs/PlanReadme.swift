@@ -161,6 +161,11 @@ public struct PlanReadme {
         if let key = plan.spec.featureFlagKey, phase.phase == SupportObjectsBuilder(plan.spec).flagOnFrom {
             out += "Once this phase passed, turn the feature flag `\(key)` on: see [Feature flag](#feature-flag-\(Self.anchor(key))).\n\n"
         }
+        if plan.spec.strategy == .blueGreen {
+            let runbook = BlueGreenRunbook(plan: plan, stems: context.sql.stems)
+            if number == 1 { out += runbook.prerequisites }
+            out += runbook.section(phase.phase)
+        }
         return out
     }
 

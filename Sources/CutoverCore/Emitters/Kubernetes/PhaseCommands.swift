@@ -163,7 +163,9 @@ public enum PhaseCommands {
         // Every blue-green Job may run in one invocation (the first stage's hooks run again on the later
         // `--reuse-values` upgrades): an upper bound, since Helm stops at the first failed hook anyway.
         let all = JobCatalog(plan).jobs.count
-        let install = "helm upgrade --install \(spec.name) ./chart --namespace \(namespace) \(helmTimeout(spec, jobs: all))"
+        // --reuse-values on the install too: run again after the switch, it must keep switchover.to
+        // (without it Helm would reset the switch and delete the switchover Service).
+        let install = "helm upgrade --install \(spec.name) ./chart --namespace \(namespace) --reuse-values \(resetRollback(spec)) \(helmTimeout(spec, jobs: all))"
         let upgrade = "helm upgrade \(spec.name) ./chart --namespace \(namespace) --reuse-values"
         let timeout = helmTimeout(spec, jobs: all)
         switch phase {
@@ -172,13 +174,23 @@ public enum PhaseCommands {
         case .provision, .schemaLoad, .replicate:
             return Commands(run: [install], rollback: ["\(upgrade) --set rollback.enabled=true \(timeout)"])
         case .sequenceSync, .switchover, .reverseReplicate:
-            return Commands(run: ["\(upgrade) --set switchover.to=green \(resetRollback(spec)) \(timeout)"],
-                            rollback: ["\(upgrade) --set switchover.to=blue \(timeout)"])
+            return Commands(run: ["\(upgrade) --set switchover.to=green \(resetRollback(spec)) \(timeout)"] + restartApp(spec),
+                            rollback: ["\(upgrade) --set switchover.to=blue \(timeout)"] + restartApp(spec))
         case .cleanup:
             return Commands(run: ["\(upgrade) --set phases.cleanup.enabled=true \(resetRollback(spec)) \(timeout)"], rollback: [])
         default:
             return Commands(run: [], rollback: [])
         }
+    }
+
+    /// After the Service moved: the app's pods restart, so no pooled connection stays on the side
+    /// the app left (the fence refuses its writes there meanwhile).
+    static func restartApp(_ spec: MigrationSpec) -> [String] {
+        let app = spec.app.name, namespace = spec.metadata.namespace
+        return ["# restart the app's pods so their pooled connections follow the Service:",
+                "kubectl argo rollouts restart \(app) --namespace \(namespace)",
+                "# or without the plugin:",
+                "kubectl patch rollouts.argoproj.io \(app) --namespace \(namespace) --type merge -p \"{\\\"spec\\\":{\\\"restartAt\\\":\\\"$(date -u +%Y-%m-%dT%H:%M:%SZ)\\\"}}\""]
     }
 
     /// Plain manifests: Argo CD syncs `manifests/` (PreSync, Sync, PostSync). With kubectl alone,
@@ -200,12 +212,19 @@ public enum PhaseCommands {
                 && folder == jobs.compactMap(\.folder).first { $0.inDefaultSync } ? ["wait_job \(names.snapshotJob)"] : []
             return ["kubectl apply -k \(folder?.path ?? "manifests/")"] + snapshot + held.map { "wait_job \(names.job($0.suffix))" }
         }
+        // kubectl applies a folder at once: the switch's Jobs first (the fence, the catch-up, the way
+        // back), the Service only once they succeeded. (Argo CD runs them as PreSync hooks before it.)
+        func switchFirst(_ folder: DeliveryFolder) -> [String] {
+            let all = apply(folder)
+            guard let first = all.first else { return [] }
+            return ["\(first) --selector app.kubernetes.io/component!=\(BlueGreenBuilder.serviceComponent)"] + all.dropFirst() + [first]
+        }
         if spec.strategy == .blueGreen {
             let rollback = [DeliveryFolder.rollbackReplicate, .rollbackSchemaLoad].flatMap(apply)
             switch phase {
             case .preflight, .verify: return Commands(run: apply(nil), rollback: [])
             case .provision, .schemaLoad, .replicate: return Commands(run: apply(nil), rollback: rollback)
-            case .sequenceSync, .switchover, .reverseReplicate: return Commands(run: apply(.switchover), rollback: apply(.switchback))
+            case .sequenceSync, .switchover, .reverseReplicate: return Commands(run: switchFirst(.switchover) + restartApp(spec), rollback: switchFirst(.switchback) + restartApp(spec))
             case .cleanup: return Commands(run: apply(.cleanup), rollback: [])
             default: return Commands(run: [], rollback: [])
             }

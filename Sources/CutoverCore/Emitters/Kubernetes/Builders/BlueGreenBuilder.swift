@@ -20,7 +20,10 @@ public struct BlueGreenBuilder: Sendable {
                 // logical replication needs wal_level=logical on both sides (green replicates back to blue).
                 parameters: [KeyValue("wal_level", "logical")],
                 volumeSize: target.volumeSize, storageClass: target.storageClass, resources: resources,
-                databases: [KeyValue(spec.database.name, spec.database.name)])
+                // The database's owner is a role of the operator's own: the app's role is created by the
+                // schema-load Job with blue's password, and a role the operator manages would have its
+                // password reset to the operator's on the next sync.
+                databases: [KeyValue(spec.database.name, Self.greenOwner(spec.database.name))])
         case .bitpoke:
             return MysqlCluster(
                 metadata: metadata, replicas: target.instances, secretName: spec.database.credentialsSecret,
@@ -30,13 +33,23 @@ public struct BlueGreenBuilder: Sendable {
         }
     }
 
+    /// The owner role of green's database (Zalando role names: lowercase, digits, `-` and `_`).
+    public static func greenOwner(_ database: String) -> String {
+        let name = String(database.lowercased().map { $0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" ? $0 : "_" })
+        return String((name + "_owner").prefix(63))
+    }
+
+    /// The Service's component label, apart from the Jobs': with plain kubectl the switch folder is
+    /// applied without it first, so the Service moves only once the fenced switch succeeded.
+    public static let serviceComponent = "database-service"
+
     /// The Service named `switchover.service`, selecting the primary of `side`.
     public func switchService(to side: DatabaseSide) -> Service? {
         guard spec.strategy == .blueGreen, let switchover = spec.switchover else { return nil }
         let topology = DatabaseTopology(spec)
         let cluster = side == .green ? (topology.greenCluster ?? topology.blueCluster) : topology.blueCluster
         return Service(
-            metadata: MigrationLabels(spec).metadata(name: switchover.service, component: "switchover"),
+            metadata: MigrationLabels(spec).metadata(name: switchover.service, component: Self.serviceComponent),
             selector: topology.primarySelector(cluster: cluster), portName: topology.portName, port: spec.database.port)
     }
 }

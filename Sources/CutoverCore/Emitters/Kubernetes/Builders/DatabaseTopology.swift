@@ -75,6 +75,15 @@ public struct DatabaseTopology: Sendable {
         }
     }
 
+    /// The Secret of a cluster's superuser, where the operator makes one (Zalando); otherwise the
+    /// application's Secret, whose role must then be allowed to create subscriptions.
+    public func superuserSecret(cluster: String) -> String {
+        switch database.operator {
+        case .zalando: return "postgres.\(cluster).credentials.postgresql.acid.zalan.do"
+        case .bitpoke, .none: return database.credentialsSecret
+        }
+    }
+
     public var portName: String { database.engine == .postgresql ? "postgresql" : "mysql" }
 
     /// The Service selector that points the switchover Service at a cluster's primary.

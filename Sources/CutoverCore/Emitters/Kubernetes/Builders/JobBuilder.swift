@@ -32,6 +32,8 @@ public struct JobBuilder: Sendable {
             let secret: String
             if side == "green", let green = topology.greenCluster {
                 secret = topology.greenSecret(cluster: green)
+            } else if side == JobCatalog.blueAdmin {
+                secret = topology.superuserSecret(cluster: topology.blueCluster)
             } else {
                 secret = spec.database.credentialsSecret
             }

@@ -36,6 +36,9 @@ public struct JobCatalog: Sendable {
         "and .Values.phases.\(valuesKey(phase)).enabled (not .Values.rollback.enabled)"
     }
 
+    /// The runner's side for blue's host with blue's superuser Secret.
+    public static let blueAdmin = "blueadmin"
+
     public static let rollbackGuard = "and .Values.rollback.enabled (not .Values.rollback.expand)"
     public static let blueGreenRollbackGuard = ".Values.rollback.enabled"
     /// Expand-contract's last rollback stage, once the previous app version fully serves again.
@@ -43,7 +46,11 @@ public struct JobCatalog: Sendable {
 
     private func argument(_ step: PlanStep, _ direction: SQLFileRenderer.Direction) -> String {
         let file = Self.fileName(step, direction)
-        if plan.spec.strategy == .blueGreen { return "\(step.side ?? .blue):\(file)" }
+        if plan.spec.strategy == .blueGreen {
+            // A subscription on blue (the way back) needs blue's superuser; everything else on blue runs as the app's role.
+            if step.side != .green && step.slug.hasSuffix("subscription") { return "\(Self.blueAdmin):\(file)" }
+            return "\(step.side ?? .blue):\(file)"
+        }
         return file
     }
 
@@ -69,7 +76,8 @@ public struct JobCatalog: Sendable {
         return JobUnit(suffix: suffix, component: component, phase: phase, ordering: ordering, chartGuard: chartGuard, folder: folder,
                        script: useClient ? profile.clientScript : profile.applyScript,
                        arguments: arguments, usesClientImage: useClient && profile.needsSeparateClient,
-                       secretSides: sides ?? (blueGreen ? ["blue", "green"] : ["db"]))
+                       secretSides: sides ?? (blueGreen ? ["blue", "green"] + (arguments.contains { $0.hasPrefix(Self.blueAdmin + ":") } ? [Self.blueAdmin] : [])
+                                                        : ["db"]))
     }
 
     private var expandContractJobs: [JobUnit] {
@@ -111,26 +119,40 @@ public struct JobCatalog: Sendable {
         return units.compactMap { $0 }
     }
 
+    /// Blue-green: the switch is fenced. Before the Service moves (pre-upgrade hooks): green has every
+    /// table and every write blue had (`wait-synced`), blue refuses the app's writes, green catches up
+    /// with the last of them, the checksums compare both sides at rest, sequences move to the greater
+    /// of both sides, and the way back (reverse publication, slot, subscription) exists before the
+    /// first write lands on green. Once the forward subscription is disabled, every Job of the switch
+    /// finds it so and changes nothing (`unless-switched`). Switching back is the mirror image.
     private var blueGreenJobs: [JobUnit] {
         let toGreen = "eq .Values.switchover.to \"green\""
         let toBlue = "eq .Values.switchover.to \"blue\""
+        let names = DerivedNames(names: SQLNames(engine: plan.spec.database.engine), migrationName: plan.spec.name)
+        let forward = names.replication, back = names.reverseReplication
         let reverse = ups(.reverseReplicate)
         let cleanup = ups(.cleanup).isEmpty ? downs(.reverseReplicate) + downs(.replicate) : ups(.cleanup)
+        let synced = "wait-synced:blue:green:\(forward)"
+        let switchover = ["unless-switched:green:\(forward)", synced, "unfence:green", "fence:blue", synced] + checksumArguments
+            + ["sync-sequences:blue:green"] + ups(.sequenceSync) + ups(.switchover)
+        let backSynced = "wait-synced:green:blue:\(back)"
+        let switchback = (reverse.isEmpty ? [] : [backSynced, "fence:green", backSynced]) + ["sync-sequences:green:blue", "unfence:blue"] + downs(.switchover)
         let units: [JobUnit?] = [
             unit("preflight", "preflight", .preflight, HookOrdering(.pre, -10), guard: Self.forwardGuard(.preflight), folder: nil,
                  arguments: ups(.preflight), sides: ["blue"]),
             unit("schema-load", "schema-load", .schemaLoad, HookOrdering(.post, 1), guard: Self.forwardGuard(.schemaLoad), folder: nil,
                  arguments: ups(.schemaLoad).isEmpty ? ["copy-schema:blue:green"] : ups(.schemaLoad)),
             unit("replicate", "replicate", .replicate, HookOrdering(.post, 2), guard: Self.forwardGuard(.replicate), folder: nil,
-                 arguments: ups(.replicate)),
+                 arguments: ups(.replicate).isEmpty ? [] : ups(.replicate) + [synced]),
+            // The copy is complete here; the checksums run in the switch, with blue fenced, where both sides hold still.
             unit("verify", "verify", .verify, HookOrdering(.post, 3), guard: Self.forwardGuard(.verify), folder: nil,
-                 arguments: ups(.verify) + checksumArguments),
+                 arguments: ups(.verify) + [synced]),
             unit("switchover", "switchover", .switchover, HookOrdering(.pre, -5), guard: toGreen, folder: .switchover,
-                 arguments: ["wait-lag:blue", "sync-sequences:blue:green"] + ups(.sequenceSync) + ups(.switchover)),
-            unit("reverse-replication", "switchover", .reverseReplicate, HookOrdering(.post, 20), guard: toGreen, folder: .switchover,
+                 arguments: switchover),
+            unit("reverse-replication", "switchover", .reverseReplicate, HookOrdering(.pre, -4), guard: toGreen, folder: .switchover,
                  arguments: reverse),
             unit("switchback", "switchback", .switchover, HookOrdering(.pre, -5), guard: toBlue, folder: .switchback,
-                 arguments: (reverse.isEmpty ? [] : ["wait-lag:green"]) + ["sync-sequences:green:blue"] + downs(.switchover)),
+                 arguments: switchback),
             unit("drop-reverse", "switchback", .reverseReplicate, HookOrdering(.post, 20), guard: toBlue, folder: .switchback,
                  arguments: downs(.reverseReplicate)),
             unit("cleanup", "cleanup", .cleanup, HookOrdering(.sync, 30), guard: "and .Values.phases.cleanup.enabled (not .Values.rollback.enabled)",

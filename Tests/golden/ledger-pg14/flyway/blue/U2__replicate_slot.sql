@@ -2,5 +2,24 @@
 -- step 2 (replicate, on blue), down: blue: logical replication slot cutover_ledger_pg14
 SET lock_timeout = '5s';
 SET statement_timeout = '30min';
-SELECT pg_catalog.pg_drop_replication_slot('cutover_ledger_pg14')
-WHERE EXISTS (SELECT 1 FROM pg_catalog.pg_replication_slots WHERE slot_name = 'cutover_ledger_pg14' AND NOT active);
+-- A slot still streaming (its subscription not yet dropped) is waited for, then refused loudly:
+-- a slot left behind keeps WAL on this server until its disk fills.
+DO $cutover$
+DECLARE
+  holder int;
+BEGIN
+  FOR attempt IN 1..30 LOOP
+    SELECT active_pid INTO holder FROM pg_catalog.pg_replication_slots WHERE slot_name = 'cutover_ledger_pg14';
+    IF NOT FOUND THEN
+      RETURN;
+    END IF;
+    IF holder IS NULL THEN
+      PERFORM pg_catalog.pg_drop_replication_slot('cutover_ledger_pg14');
+      RETURN;
+    END IF;
+    PERFORM pg_catalog.pg_sleep(1);
+  END LOOP;
+  RAISE EXCEPTION 'cutover: replication slot % is still streaming to process %', 'cutover_ledger_pg14', holder
+    USING HINT = 'Drop the subscription that reads it (on the other side) first, then run this again.';
+END
+$cutover$;

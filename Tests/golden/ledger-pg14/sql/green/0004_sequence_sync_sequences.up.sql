@@ -2,12 +2,13 @@
 -- step 4 (sequence-sync, on green), up: green: set every owned sequence past the copied rows
 SET lock_timeout = '5s';
 SET statement_timeout = '30min';
--- Logical replication does not carry sequences. On green, after the copy caught up and before switchover:
--- set each identity/serial sequence to the column's maximum + 1000 (idempotent: the same value on a re-run).
+-- Logical replication does not carry sequences. On green, with blue fenced and green caught up, after the runner set
+-- each sequence to GREATEST(blue's, green's): a sequence behind its column's maximum is moved up to it, never down.
 DO $cutover$
 DECLARE
   r record;
   v bigint;
+  current bigint;
 BEGIN
   FOR r IN
     SELECT d.objid::regclass AS seq, c.oid::regclass AS tbl, a.attname AS col
@@ -20,7 +21,10 @@ BEGIN
       AND d.deptype IN ('a', 'i') AND ns.nspname NOT IN ('pg_catalog', 'information_schema')
   LOOP
     EXECUTE format('SELECT max(%I)::bigint FROM %s', r.col, r.tbl) INTO v;
-    PERFORM pg_catalog.setval(r.seq, COALESCE(v, 0) + 1000, true);
+    EXECUTE format('SELECT CASE WHEN is_called THEN last_value END FROM %s', r.seq) INTO current;
+    IF v IS NOT NULL AND (current IS NULL OR v > current) THEN
+      PERFORM pg_catalog.setval(r.seq, v, true);
+    END IF;
   END LOOP;
 END
 $cutover$;

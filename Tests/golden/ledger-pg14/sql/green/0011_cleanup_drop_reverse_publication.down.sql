@@ -2,11 +2,45 @@
 -- step 11 (cleanup, on green), down: green: drop the publication cutover_ledger_pg14_reverse
 SET lock_timeout = '5s';
 SET statement_timeout = '30min';
--- The tables of the base schema.
+-- Every table of the application's schemas, read from the live catalog when this runs; a table that
+-- cannot be replicated (no replica identity, unlogged) is refused before anything is published.
 DO $cutover$
+DECLARE
+  r record;
+  refused text := '';
 BEGIN
-  IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_publication WHERE pubname = 'cutover_ledger_pg14_reverse') THEN
-    CREATE PUBLICATION "cutover_ledger_pg14_reverse" FOR TABLE "accounts", "entries";
+  FOR r IN
+      SELECT c.oid::regclass AS tbl, c.relpersistence, c.relreplident,
+             EXISTS (SELECT 1 FROM pg_catalog.pg_index i WHERE i.indrelid = c.oid AND (i.indisprimary OR i.indisreplident)) AS keyed
+        FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+       WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition
+         AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\_%'
+       ORDER BY 1::text
+  LOOP
+    IF r.relpersistence = 'u' THEN
+      refused := refused || format('; %s is UNLOGGED: logical replication cannot carry it (ALTER TABLE %s SET LOGGED)', r.tbl, r.tbl);
+    ELSIF r.relreplident = 'n' OR (r.relreplident IN ('d', 'i') AND NOT r.keyed) THEN
+      refused := refused || format('; %s has no primary key nor replica identity: once published, its UPDATE and DELETE would fail on blue (add a primary key, or ALTER TABLE %s REPLICA IDENTITY FULL: every UPDATE and DELETE then logs the whole old row)', r.tbl, r.tbl);
+    END IF;
+  END LOOP;
+  IF refused <> '' THEN
+    RAISE EXCEPTION 'cutover: nothing published, logical replication cannot carry every table%', refused;
   END IF;
+  IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_publication WHERE pubname = 'cutover_ledger_pg14_reverse') THEN
+    CREATE PUBLICATION "cutover_ledger_pg14_reverse";
+  END IF;
+  FOR r IN
+      SELECT c.oid::regclass AS tbl, c.relpersistence, c.relreplident,
+             EXISTS (SELECT 1 FROM pg_catalog.pg_index i WHERE i.indrelid = c.oid AND (i.indisprimary OR i.indisreplident)) AS keyed
+        FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+       WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition
+         AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\_%'
+       ORDER BY 1::text
+  LOOP
+    IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_publication_rel pr JOIN pg_catalog.pg_publication p ON p.oid = pr.prpubid
+                   WHERE p.pubname = 'cutover_ledger_pg14_reverse' AND pr.prrelid = r.tbl) THEN
+      EXECUTE format('ALTER PUBLICATION %I ADD TABLE %s', 'cutover_ledger_pg14_reverse', r.tbl);
+    END IF;
+  END LOOP;
 END
 $cutover$;
