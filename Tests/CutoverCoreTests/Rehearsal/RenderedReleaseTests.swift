@@ -70,6 +70,7 @@ import Testing
             case .jobs(let jobs, let hook): return "\(hook): " + jobs.map(\.name).joined(separator: ",")
             case .rollout: return "rollout"
             case .promotion: return "promotion"
+            case .services: return "services"
             }
         }
         #expect(steps.map(describe) == ["PreSync wave -10: m-preflight", "PreSync wave -5: m-b-check,m-expand", "rollout",
