@@ -42,6 +42,7 @@ public struct TrafficReport: Sendable {
     public func lostWrites(shape: AppShape, session: SQLSession, engine: MigrationSpec.Engine) throws -> [String] {
         let d = TrafficSQL(engine)
         var problems: [String] = []
+        let triggered = writtenRows.isEmpty ? [:] : try TriggerAssignedColumns.read(session: session, engine: engine)
         for table in writtenRows.keys.sorted() {
             guard let rows = writtenRows[table], !rows.isEmpty, let key = keyColumns[table], !key.isEmpty,
                   let current = shape.table(table), key.allSatisfy({ current.column($0) != nil }) else { continue }
@@ -50,7 +51,9 @@ public struct TrafficReport: Sendable {
                 let batch = rows[start..<min(rows.count, start + 100)]
                 let selects = batch.enumerated().map { offset, row -> String in
                     let condition = d.keyCondition(key, row.key)
-                    let same = row.values.keys.sorted().filter { known.contains($0) && !key.contains($0) }.map { column -> String in
+                    let same = row.values.keys.sorted().filter { column in
+                        known.contains(column) && !key.contains(column) && !TriggerAssignedColumns.contains(triggered[table] ?? [], column)
+                    }.map { column -> String in
                         let value = row.values[column]!
                         switch engine {
                         case .postgresql: return "(\(d.identifier(column)))::text IS NOT DISTINCT FROM (\(value))::text"

@@ -1,0 +1,48 @@
+import Foundation
+
+/// Columns the schema's own triggers assign (`NEW.col := …` in a PostgreSQL trigger function,
+/// `SET NEW.col = …` in a MySQL trigger), per table. What the app wrote there is not what the row
+/// holds (a `BEFORE INSERT` trigger that stores `LOWER(email)`, say), so the written-row check
+/// compares every other column and leaves these out. cutover's own sync triggers (`_cutover_…`) are
+/// never left out: their effect is what the rehearsal proves.
+enum TriggerAssignedColumns {
+    static func read(session: SQLSession, engine: MigrationSpec.Engine) throws -> [String: Set<String>] {
+        let d = TrafficSQL(engine)
+        let sql: String
+        switch engine {
+        case .postgresql:
+            sql = "SELECT " + d.jsonArray(["c.relname::text", "p.prosrc"]) + " FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid"
+                + " JOIN pg_proc p ON p.oid = t.tgfoid WHERE NOT t.tgisinternal AND left(t.tgname, 9) <> '_cutover_'"
+        case .mysql:
+            sql = "SELECT " + d.jsonArray(["EVENT_OBJECT_TABLE", "ACTION_STATEMENT"]) + " FROM information_schema.TRIGGERS"
+                + " WHERE TRIGGER_SCHEMA = DATABASE() AND LEFT(TRIGGER_NAME, 9) <> '_cutover_'"
+        }
+        var assigned: [String: Set<String>] = [:]
+        for row in try TrafficSQL.rows(session.query(sql)) where row.count == 2 {
+            guard let table = row[0], let body = row[1] else { continue }
+            assigned[table, default: []].formUnion(columns(assignedIn: body))
+        }
+        return assigned
+    }
+
+    /// `NEW.name` (quoted or not) followed by `=` or `:=`, case-insensitively; a comparison
+    /// (`NEW.a = OLD.a` in an IF) counts too, which only leaves out more.
+    static func columns(assignedIn body: String) -> Set<String> {
+        let pattern = #"(?i)\bNEW\s*\.\s*(?:"([^"]+)"|`([^`]+)`|([A-Za-z_][A-Za-z0-9_$]*))\s*:?="#
+        guard let regex = try? NSRegularExpression(pattern: pattern) else { return [] }
+        var out: Set<String> = []
+        let text = body as NSString
+        for match in regex.matches(in: body, range: NSRange(location: 0, length: text.length)) {
+            for group in 1...3 where match.range(at: group).location != NSNotFound {
+                out.insert(text.substring(with: match.range(at: group)))
+            }
+        }
+        return out
+    }
+
+    /// Whether `column` is one of `assigned`: exactly (a quoted name) or without case (an unquoted
+    /// PostgreSQL name folds to lower case; MySQL column names ignore case).
+    static func contains(_ assigned: Set<String>, _ column: String) -> Bool {
+        assigned.contains(column) || assigned.contains { $0.lowercased() == column.lowercased() }
+    }
+}
