@@ -29,11 +29,15 @@ final class AppTrafficDriver: TrafficDriver {
     var sessionSettings: [AppVersion: [String]] = [:]
     /// table → renamed column's new name → its old name (the spec's renameColumn changes).
     let renames: [String: [String: String]]
+    /// A renamed table's new name → its base name (the spec's renameTable changes): the new version
+    /// writes under the new name rows the checks after the rollback find under the base name.
+    let tableRenames: [String: String]
 
     init(engine: MigrationSpec.Engine, oldShape: AppShape, newShape: AppShape, touched: Set<String>, rows: Int, lockTimeout: String,
-         expectations: [ColumnExpectation], renames: [String: [String: String]] = [:], session: SQLSession,
-         connect: @escaping () throws -> SQLSession) {
+         expectations: [ColumnExpectation], renames: [String: [String: String]] = [:], tableRenames: [String: String] = [:],
+         session: SQLSession, connect: @escaping () throws -> SQLSession) {
         self.renames = renames
+        self.tableRenames = tableRenames
         self.engine = engine
         self.oldShape = oldShape.excludingInternal()
         self.newShape = newShape.excludingInternal()
@@ -125,8 +129,8 @@ final class AppTrafficDriver: TrafficDriver {
         guard let traffic = running.removeValue(forKey: version) else { return TrafficTally() }
         let report = traffic.stop()
         let origin = (startedAt[version] ?? Date()).timeIntervalSince1970
-        for (table, keys) in report.writtenKeys { written[version, default: [:]][table, default: []] += keys }
-        for (table, columns) in report.keyColumns { keyColumns[table] = columns }
+        for (table, keys) in report.writtenKeys { written[version, default: [:]][tableRenames[table] ?? table, default: []] += keys }
+        for (table, columns) in report.keyColumns { keyColumns[tableRenames[table] ?? table] = columns }
         return TrafficTally(sent: report.sent, failed: report.failed,
                             failures: report.failures.map { .init(statement: $0.statement, error: $0.error, at: origin + $0.elapsed) })
     }
@@ -196,6 +200,14 @@ final class AppTrafficDriver: TrafficDriver {
         var out: [String: [String: String]] = [:]
         for change in spec.changes {
             if case let .renameColumn(table, from, to) = change.operation { out[table.value, default: [:]][to.value] = from.value }
+        }
+        return out
+    }
+
+    static func tableRenames(_ spec: MigrationSpec) -> [String: String] {
+        var out: [String: String] = [:]
+        for change in spec.changes {
+            if case let .renameTable(from, to) = change.operation { out[to.value] = from.value }
         }
         return out
     }
