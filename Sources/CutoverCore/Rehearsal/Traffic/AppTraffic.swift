@@ -206,7 +206,8 @@ public final class AppTraffic: @unchecked Sendable {
             let free = try TrafficSQL.rows(session.query(
                 "SELECT \(d.jsonArray(columns.map(d.text))) FROM \(d.identifier(foreignKey.referencedTable)) AS p WHERE \(notNull)"
                 + " AND NOT EXISTS (SELECT 1 FROM \(d.identifier(name)) AS c WHERE \(match)) ORDER BY \(columns.joined(separator: ", ")) LIMIT 200"))
-            target.parentKeys.append(free.enumerated().filter { $0.offset % 2 == (version == "old" ? 0 : 1) }.map(\.element))
+            // Split by the key itself (not by position in a list each version reads at another moment).
+            target.parentKeys.append(free.filter { Self.parity($0) == (version == "old" ? 0 : 1) })
         }
         if !key.isEmpty {
             let columns = key.map(d.identifier)
@@ -225,6 +226,15 @@ public final class AppTraffic: @unchecked Sendable {
             target.counters[column.name] = next
         }
         return target
+    }
+
+    /// 0 or 1 from a key's text, the same in every process (FNV-1a; hashValue is seeded per process).
+    static func parity(_ key: [String?]) -> UInt64 {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in key.map { $0 ?? "\u{0}" }.joined(separator: "\u{1}").utf8 {
+            hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3
+        }
+        return hash % 2
     }
 
     /// Sends one statement; records a failure. Returns the rows, or nil when it failed.
