@@ -107,12 +107,15 @@ public struct MySQLDialect: SQLDialect {
     /// its rows are complete for the other one.
     /// `log`: the fill log of an in-place fill (see `fillLogStep`). An update of an existing row that was
     /// NULL is a fill of a base row too (another backfill on the table, or an app's update), so it is logged.
+    /// `insertOnly`: fill the rows a version inserts, never an update of an existing row (whose NULL
+    /// may be the base data's own, as in a nullable column the new version no longer knows).
     func fillTriggers(_ table: String, _ column: String, value: String, who: String, change: Int, _ b: MySQLBuilder,
-                      log: String? = nil) -> [StepDraft] {
+                      log: String? = nil, insertOnly: Bool = false) -> [StepDraft] {
         let qc = b.q(column)
         let set = "NEW.\(qc) = COALESCE(NEW.\(qc), \(b.rowExpression(value, table: table, prefix: "NEW", extra: [column])))"
         var sync = b.triggers(table: table, column: column, insertSet: set, updateSet: set,
                               comment: "Rows \(who) writes leave `\(column)` NULL: fill it with the spec's expression (until contract).")
+        if insertOnly { sync = Array(sync.prefix(2)) }
         if let log {
             let key = b.context.batchKey(table).columns.map { "NEW.\(b.q($0))" }
             let upd = b.q(b.context.derived.updateTrigger(table: table, column: column))
@@ -186,7 +189,7 @@ public struct MySQLDialect: SQLDialect {
         }
         if let down {
             // The new version stops writing the column; rows it writes get the spec's down so the old version reads them complete.
-            steps += fillTriggers(table, column, value: down, who: "the new app version", change: change, b)
+            steps += fillTriggers(table, column, value: down, who: "the new app version", change: change, b, insertOnly: true)
         }
         let checks = context.constraints(on: table, column: column).filter { $0.kind == .check }
         var restoreChecks: [SQLStatement] = []

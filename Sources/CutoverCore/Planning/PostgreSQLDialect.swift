@@ -108,8 +108,10 @@ public struct PostgreSQLDialect: SQLDialect {
     /// its rows are complete for the other one.
     /// `log`: the fill log of an in-place fill (see `fillLogStep`). An update of an existing row that was
     /// NULL is a fill of a base row too (another backfill on the table, or an app's update), so it is logged.
+    /// `insertOnly`: fill the rows a version inserts, never an update of an existing row (whose NULL
+    /// may be the base data's own, as in a nullable column the new version no longer knows).
     func fillTrigger(_ table: String, _ column: String, value: String, who: String, change: Int, _ b: PostgreSQLBuilder,
-                     log: String? = nil) -> [StepDraft] {
+                     log: String? = nil, insertOnly: Bool = false) -> [StepDraft] {
         let trigger = b.context.derived.syncTrigger(table: table, column: column)
         let qc = b.q(column)
         var fill = "    NEW.\(qc) := (\(b.rowExpression(value, table: table, prefix: "NEW", extra: [column])));"
@@ -117,7 +119,7 @@ public struct PostgreSQLDialect: SQLDialect {
             let key = b.context.batchKey(table).columns.map { "NEW.\(b.q($0))" }
             fill += "\n    IF TG_OP = 'UPDATE' AND OLD.\(qc) IS NULL THEN\n      INSERT INTO \(b.q(log)) VALUES (\((key + ["NEW.\(qc)"]).joined(separator: ", ")));\n    END IF;"
         }
-        let body = "  IF NEW.\(qc) IS NULL THEN\n\(fill)\n  END IF;"
+        let body = "  IF \(insertOnly ? "TG_OP = 'INSERT' AND " : "")NEW.\(qc) IS NULL THEN\n\(fill)\n  END IF;"
         let sync = b.syncTrigger(table: table, name: trigger, body: body,
                                  comment: "Rows \(who) writes leave \"\(column)\" NULL: fill it with the spec's expression (until contract).")
         return [
@@ -241,7 +243,7 @@ public struct PostgreSQLDialect: SQLDialect {
         }
         if let down {
             // The new version stops writing the column; rows it writes get the spec's down so the old version reads them complete.
-            steps += fillTrigger(table, column, value: down, who: "the new app version", change: change, b)
+            steps += fillTrigger(table, column, value: down, who: "the new app version", change: change, b, insertOnly: true)
         }
         steps.append(StepDraft(.contract, slug: "quarantine \(table) \(column)", title: "quarantine column \(table).\(column) as \(quarantine)", change: change,
                                up: [SQLStatement(b.renameColumn(table, from: column, to: quarantine),

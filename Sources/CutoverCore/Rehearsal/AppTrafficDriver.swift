@@ -172,7 +172,8 @@ final class AppTrafficDriver: TrafficDriver {
     }
 
     /// What the new version expects filled when it starts, read from the spec's changes: a renamed
-    /// column (where its source is set), a column added or altered with `up`, a column made NOT NULL.
+    /// column (where its source is set), a column added with `up`, a column made NOT NULL, a
+    /// converted column (where it was set).
     static func expectations(_ spec: MigrationSpec) -> [ColumnExpectation] {
         var out: [ColumnExpectation] = []
         for change in spec.changes {
@@ -184,9 +185,10 @@ final class AppTrafficDriver: TrafficDriver {
                     out.append(ColumnExpectation(table: table.value, column: column.name.value))
                 }
             case let .alterColumn(alter):
-                if alter.up != nil || alter.nullable?.value == false {
+                // A conversion (`up`) of a nullable column keeps its NULLs: only NOT NULL asks for every row.
+                if alter.nullable?.value == false {
                     out.append(ColumnExpectation(table: alter.table.value, column: alter.column.value))
-                } else if alter.type != nil {
+                } else if alter.type != nil || alter.up != nil {
                     out.append(ColumnExpectation(table: alter.table.value, column: alter.column.value, source: alter.column.value))
                 }
             default:
