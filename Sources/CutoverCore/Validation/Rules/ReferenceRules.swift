@@ -103,6 +103,7 @@ struct ReferenceRules {
             changing(alter.table.value, alter.column, "alterColumn", line: line)
             let key = schema.columnKey(alter.column.value)
             let current = schema.tables[alter.table.value]?.columns[key]
+            if let type = alter.type { checkForeignKeyType(alter.table.value, columnKey: key, type: type) }
             if let type = alter.type, rewrites(from: current?.type, to: type.value) {
                 checkReplacedColumn(alter.table.value, alter.column, by: "this type change", at: type)
                 requirePrimaryKey(alter.table, for: "copying '\(alter.column.value)' into its \(type.value) copy in batches")
@@ -364,6 +365,27 @@ struct ReferenceRules {
         report(.referenceMismatch, Message.backfillWithoutPrimaryKey(table.value, work: work), table)
     }
 
+    /// CUT049 on MySQL: InnoDB refuses a foreign key between integer columns of different types (INT
+    /// and BIGINT), so a type change of one side would fail where the key is put back, in contract.
+    private mutating func checkForeignKeyType(_ table: String, columnKey key: String, type: Located<String>) {
+        guard engine == .mysql, let new = Self.integerFamily(type.value) else { return }
+        for foreignKey in schema.outgoingForeignKeys(table: table, columnKey: key) {
+            guard let position = foreignKey.columns.firstIndex(of: key), let referencedTable = foreignKey.referencedTable,
+                  position < foreignKey.referencedColumns.count else { continue }
+            let referenced = foreignKey.referencedColumns[position]
+            guard let other = schema.tables[referencedTable]?.columns[referenced]?.type, let old = Self.integerFamily(other), old != new else { continue }
+            report(.referenceMismatch, Message.foreignKeyTypeMismatch(type.value, foreignKey: foreignKey.name, table: referencedTable,
+                                                                     column: schema.tables[referencedTable]?.columns[referenced]?.name ?? referenced, type: other), type)
+        }
+    }
+
+    /// `int`, `bigint unsigned`…: the integer type and signedness InnoDB compares; nil for other types.
+    static func integerFamily(_ type: String) -> String? {
+        let words = type.lowercased().replacingOccurrences(of: "(", with: " (").split(separator: " ").map(String.init)
+        guard let base = words.first, ["tinyint", "smallint", "mediumint", "int", "integer", "bigint"].contains(base) else { return nil }
+        return (base == "integer" ? "int" : base) + (words.contains("unsigned") ? " unsigned" : "")
+    }
+
     /// CUT049: a rename or rewrite moves the data to a new column and retires the old one; a primary key or
     /// the foreign keys of other tables would stay on the retired column.
     private mutating func checkReplacedColumn(_ table: String, _ column: Name, by what: String, at value: Located<String>) {
@@ -511,6 +533,9 @@ extension Message {
     }
     public static func replacesPrimaryKey(_ column: String, table: String, what: String) -> String {
         "'\(column)' is part of the primary key of '\(table)'; \(what) moves its data to a new column, which cannot take over the primary key online"
+    }
+    public static func foreignKeyTypeMismatch(_ new: String, foreignKey: String, table: String, column: String, type: String) -> String {
+        "foreign key '\(foreignKey)' references '\(table).\(column)' (\(type)); MySQL refuses a foreign key between integer columns of different types, so \(new) would fail when the key is put back: keep the type, or retype both columns together in an sql change"
     }
     public static func replacesReferencedColumn(_ column: String, table: String, what: String, foreignKey: String, from other: String) -> String {
         "'\(table).\(column)' is referenced by foreign key '\(foreignKey)' of table '\(other)'; \(what) moves its data to a new column and the foreign key would stay on the retired one"
