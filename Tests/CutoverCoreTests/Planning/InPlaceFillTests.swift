@@ -62,6 +62,26 @@ import Testing
         #expect(!plan.steps.contains { $0.phase == .backfill || $0.slug.hasPrefix("fill_log") }, "\(plan.steps.map(\.slug))")
     }
 
+    /// The new version no longer knows a dropped column: its inserts get `down`, but an update of a base
+    /// row (another change's backfill, or an app's update) must keep that row's own NULL.
+    @Test(arguments: [MigrationSpec.Engine.postgresql, .mysql])
+    func aDroppedColumnsDownFillsInsertedRowsOnly(engine: MigrationSpec.Engine) throws {
+        let changes = """
+                - dropColumn:
+                    table: sessions
+                    column: created_at
+                    down: "\(engine == .postgresql ? "now()" : "CURRENT_TIMESTAMP")"
+            """
+        let plan = try PlanningHarness.plan(PlanningHarness.spec(engine, changes: changes), schema: Self.nullableSchema[engine])
+        let sync = try #require(plan.steps.first { $0.phase == .expand && $0.slug.hasPrefix("sync") }, "\(plan.steps.map(\.slug))")
+        let up = PlanningHarness.statements(sync, .up).joined(separator: "\n")
+        if engine == .postgresql {
+            #expect(up.contains("IF TG_OP = 'INSERT' AND NEW.\"created_at\" IS NULL"), "\(up)")
+        } else {
+            #expect(up.contains("BEFORE INSERT") && !up.contains("BEFORE UPDATE"), "\(up)")
+        }
+    }
+
     @Test(arguments: [MigrationSpec.Engine.postgresql, .mysql])
     func theChecksumWalksTheKeyOfARenamedTable(engine: MigrationSpec.Engine) throws {
         let schema = engine == .postgresql

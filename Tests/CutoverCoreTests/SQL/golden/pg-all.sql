@@ -266,7 +266,7 @@ SET statement_timeout = '15min';
 CREATE OR REPLACE FUNCTION "_cutover_pricing_plan_code_sync"() RETURNS trigger
 LANGUAGE plpgsql AS $fn$
 BEGIN
-  IF NEW."plan_code" IS NULL THEN
+  IF TG_OP = 'INSERT' AND NEW."plan_code" IS NULL THEN
     NEW."plan_code" := ('legacy-' || NEW."id");
   END IF;
   RETURN NEW;
@@ -1849,7 +1849,7 @@ SET statement_timeout = '15min';
 CREATE OR REPLACE FUNCTION "_cutover_pricing_plan_code_sync"() RETURNS trigger
 LANGUAGE plpgsql AS $fn$
 BEGIN
-  IF NEW."plan_code" IS NULL THEN
+  IF TG_OP = 'INSERT' AND NEW."plan_code" IS NULL THEN
     NEW."plan_code" := ('legacy-' || NEW."id");
   END IF;
   RETURN NEW;
