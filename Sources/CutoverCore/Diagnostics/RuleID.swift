@@ -57,6 +57,8 @@ public enum RuleID: String, Sendable, Codable, CaseIterable, Comparable {
     // Settings that do not do what they say
     case ignoredLagLimit = "CUT054"
     case deadlineRaised = "CUT055"
+    // Changes the lowering cannot order
+    case renamedAfterUse = "CUT056"
 
     /// The kebab-case name shown beside the id in `explain` and SARIF.
     public var name: String {
@@ -109,6 +111,7 @@ public enum RuleID: String, Sendable, Codable, CaseIterable, Comparable {
         case .unsafeRollback: return "unsafe-rollback"
         case .ignoredLagLimit: return "ignored-lag-limit"
         case .deadlineRaised: return "deadline-raised"
+        case .renamedAfterUse: return "renamed-after-use"
         }
     }
 
