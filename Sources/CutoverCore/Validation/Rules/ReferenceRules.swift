@@ -380,13 +380,20 @@ struct ReferenceRules {
     private mutating func recordLaterPhases(_ change: Change) {
         let table: String
         switch change.operation {
-        case let .addColumn(name, column, up):
-            guard !column.nullable || up != nil || column.unique || column.check != nil || column.references != nil else { return }
+        case let .addColumn(name, column, _):
+            // Nullable, or NOT NULL with a default, and no key or check: expand (and backfill) only.
+            guard (!column.nullable && column.defaultValue == nil) || column.unique || column.check != nil || column.references != nil else { return }
             table = name.value
-        case let .dropColumn(name, _, _), let .renameColumn(name, _, _), let .dropIndex(_, name), let .addForeignKey(_, name, _, _, _),
+        case let .dropIndex(_, name):
+            // PostgreSQL drops an index by its own name; MySQL through ALTER TABLE of its table.
+            guard engine == .mysql else { return }
+            table = name.value
+        case let .dropColumn(name, _, _), let .renameColumn(name, _, _), let .addForeignKey(_, name, _, _, _),
              let .addCheck(_, name, _), let .addUnique(_, name, _):
             table = name.value
         case let .alterColumn(alter):
+            // A default, or letting the column accept NULL, is one expand step.
+            guard alter.type != nil || alter.nullable?.value == false else { return }
             table = alter.table.value
         case .createTable, .createIndex, .renameTable, .dropTable, .sql:
             return
