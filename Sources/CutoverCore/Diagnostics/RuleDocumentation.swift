@@ -327,6 +327,16 @@ public enum RuleDocumentation {
                 rationale: "Each change is lowered on its own into steps that run in phase order, against the column as it stands when the migration is planned (MySQL's MODIFY restates the whole column definition). A second change of the same column (rename then alter, add then alter, alter twice, alter then drop) would run against a column that is not what either change expects. Merge them into one change, or use two migrations.",
                 trigger: Example(spec(changes: "    - renameColumn:\n        table: pricing\n        from: amount\n        to: price\n    - alterColumn:\n        table: pricing\n        column: price\n        type: numeric(12,2)\n")),
                 fix: Example(spec(changes: "    - renameColumn:\n        table: pricing\n        from: amount\n        to: price\n")))
+        case .renamedAfterUse:
+            return Entry(
+                summary: "a table is renamed after a change that still has steps to run on it later",
+                rationale: "Each change is lowered against the tables as they stand at that change, and every expand step runs before any complete or contract step. A change on a table (a unique key, a validated check or foreign key, a NOT NULL, a column rename, retype or drop) followed by a renameTable of that table would run its complete and contract steps under the old name, where only the compatibility view is left by then: an index, a constraint or a column change on a view fails. Rename the table first, and name the new table in the changes after it.",
+                trigger: Example(spec(database: pgDatabase + "    schema: schema.sql\n",
+                                      changes: "    - addCheck:\n        name: pricing_amount_positive\n        table: pricing\n        expression: \"amount > 0\"\n    - renameTable:\n        from: pricing\n        to: prices\n"),
+                                 files: ["schema.sql": pricingSchema]),
+                fix: Example(spec(database: pgDatabase + "    schema: schema.sql\n",
+                                  changes: "    - renameTable:\n        from: pricing\n        to: prices\n    - addCheck:\n        name: pricing_amount_positive\n        table: prices\n        expression: \"amount > 0\"\n"),
+                             files: ["schema.sql": pricingSchema]))
         case .unsafeRollback:
             return Entry(
                 summary: "a step's down cannot rebuild what its up removed, or cannot restore it once the new app ran (warning)",

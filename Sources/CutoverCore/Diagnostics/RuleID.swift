@@ -59,6 +59,8 @@ public enum RuleID: String, Sendable, Codable, CaseIterable, Comparable {
     case deadlineRaised = "CUT055"
     // Blue-green replication
     case replicaIdentity = "CUT056"
+    // Changes the lowering cannot order
+    case renamedAfterUse = "CUT057"
     // Views, triggers and partitions of the base schema
     case dependentTouched = "CUT060"
     case dependentBreaks = "CUT061"
@@ -117,6 +119,7 @@ public enum RuleID: String, Sendable, Codable, CaseIterable, Comparable {
         case .replicaIdentity: return "replica-identity"
         case .dependentTouched: return "dependent-touched"
         case .dependentBreaks: return "dependent-breaks"
+        case .renamedAfterUse: return "renamed-after-use"
         }
     }
 

@@ -55,12 +55,16 @@ struct MySQLAlterColumn {
                                        up: [SQLStatement(b.modify(table, column, type: type, nullable: true, defaultValue: defaultValue, condition: "is_nullable = 'NO'"))],
                                        down: restoreNotNull(type: type, defaultValue: defaultValue), transactional: false))
             } else if !nullable, info?.nullable != false {
-                if let up = alter.up?.value {
-                    steps += MySQLDialect().fillTriggers(table, column, value: up, who: "the old app version", change: change, b)
+                if let fill = alter.fill {
+                    let log = b.context.derived.fillLog(table: table, column: column)
+                    steps += MySQLDialect().fillLogStep(table, column, log: log, change: change, b)
+                    steps += MySQLDialect().fillTriggers(table, column, value: fill.value, who: "the old app version", change: change, b, log: log)
                     steps.append(StepDraft(.backfill, slug: "\(table) \(column)", title: "fill NULLs of \(table).\(column)", change: change,
-                                           up: b.backfill(table: table, column: column, assignments: "\(b.q(column)) = (\(up))", pending: "\(b.q(column)) IS NULL",
-                                                          comment: "Fill rows where \(table).\(column) is NULL (the spec's up expression)."),
-                                           down: [.note("Nothing to undo: data only."), SQLStatement("DO 0;")], transactional: false))
+                                           up: b.backfill(table: table, column: column, assignments: "\(b.q(column)) = (\(fill.value))", pending: "\(b.q(column)) IS NULL",
+                                                          comment: "Fill rows where \(table).\(column) is NULL (\(fill.source)), logging each filled row in \(log).",
+                                                          log: log),
+                                           down: [.note("Nothing to undo here: the rollback of the expand phase puts the NULLs back from \(log)."), SQLStatement("DO 0;")],
+                                           transactional: false))
                 }
                 steps.append(StepDraft(.complete, slug: "\(table) \(column) not_null", title: "set NOT NULL on \(table).\(column) (in-place rebuild, DML allowed)", change: change,
                                        up: [SQLStatement(b.modify(table, column, type: type, nullable: false, defaultValue: defaultValue, condition: "is_nullable = 'YES'"))],

@@ -152,7 +152,10 @@ struct MySQLBuilder: Sendable {
     /// Batched, resumable, idempotent UPDATE through a temporary procedure (keyset over the key, autocommit
     /// commits each batch). The procedure is dropped again, so the schema is unchanged. Needs the mysql client
     /// (DELIMITER is a client command).
-    func backfill(table: String, column: String, verb: String = "backfill", assignments: String, pending: String, comment: String) -> [SQLStatement] {
+    /// `log`: a table (the key columns, then `column`) that receives, in the batch's transaction, the key
+    /// and the new value of every row the batch updates, so a rollback can tell the rows it filled.
+    func backfill(table: String, column: String, verb: String = "backfill", assignments: String, pending: String, comment: String,
+                  log: String? = nil) -> [SQLStatement] {
         let key = context.batchKey(table)
         let procedure = q(context.derived.procedure(verb, table: table, column: column))
         let cols = key.columns.map(q)
@@ -184,6 +187,19 @@ struct MySQLBuilder: Sendable {
                 + "      SELECT \(order) FROM \(q(table)) WHERE (NOT started OR \(row) > \(loRow)) AND \(row) <= \(endRow) ORDER BY \(order) LIMIT \(context.batchSize)\n"
                 + "    ) s ORDER BY \(cols.map { "s.\($0) DESC" }.joined(separator: ", ")) LIMIT 1;"
         }
+        var update = "UPDATE \(q(table)) SET \(assignments)\n    WHERE (NOT started OR \(row) > \(loRow)) AND \(row) <= \(hiRow) AND \(pending);"
+        if let log {
+            // MySQL has no UPDATE … RETURNING: the keys go in first, the values after the fill, in one transaction.
+            let ql = q(log), qt = q(table)
+            let logRow = "(\(cols.map { "l.\($0)" }.joined(separator: ", ")))"
+            update = "START TRANSACTION;\n"
+                + "    INSERT INTO \(ql) (\(cols.joined(separator: ", "))) SELECT \(cols.joined(separator: ", ")) FROM \(qt)\n"
+                + "    WHERE (NOT started OR \(row) > \(loRow)) AND \(row) <= \(hiRow) AND \(pending);\n"
+                + "    \(update)\n"
+                + "    UPDATE \(ql) AS l JOIN \(qt) ON \(cols.map { "\(qt).\($0) = l.\($0)" }.joined(separator: " AND ")) SET l.\(q(column)) = \(qt).\(q(column))\n"
+                + "    WHERE l.\(q(column)) IS NULL AND (NOT started OR \(logRow) > \(loRow)) AND \(logRow) <= \(hiRow);\n"
+                + "    COMMIT;"
+        }
         let body = """
         DROP PROCEDURE IF EXISTS \(procedure);
         DELIMITER ;;
@@ -197,8 +213,7 @@ struct MySQLBuilder: Sendable {
             IF \(his[0]) IS NULL THEN
               LEAVE batches;
             END IF;
-            UPDATE \(q(table)) SET \(assignments)
-            WHERE (NOT started OR \(row) > \(loRow)) AND \(row) <= \(hiRow) AND \(pending);
+            \(update)
             SET \(los.indices.map { "\(los[$0]) = \(his[$0])" }.joined(separator: ", ")), started = TRUE;
             DO SLEEP(\(context.pauseSeconds));
           END LOOP batches;

@@ -105,17 +105,65 @@ public struct MySQLDialect: SQLDialect {
     /// Triggers that fill `column` with `value` (an expression over the row) when a write leaves it NULL,
     /// from expand until contract: the app version that does not know the column keeps working, and
     /// its rows are complete for the other one.
-    func fillTriggers(_ table: String, _ column: String, value: String, who: String, change: Int, _ b: MySQLBuilder) -> [StepDraft] {
+    /// `log`: the fill log of an in-place fill (see `fillLogStep`). An update of an existing row that was
+    /// NULL is a fill of a base row too (another backfill on the table, or an app's update), so it is logged.
+    /// `insertOnly`: fill the rows a version inserts, never an update of an existing row (whose NULL
+    /// may be the base data's own, as in a nullable column the new version no longer knows).
+    func fillTriggers(_ table: String, _ column: String, value: String, who: String, change: Int, _ b: MySQLBuilder,
+                      log: String? = nil, insertOnly: Bool = false) -> [StepDraft] {
         let qc = b.q(column)
         let set = "NEW.\(qc) = COALESCE(NEW.\(qc), \(b.rowExpression(value, table: table, prefix: "NEW", extra: [column])))"
-        let sync = b.triggers(table: table, column: column, insertSet: set, updateSet: set,
+        var sync = b.triggers(table: table, column: column, insertSet: set, updateSet: set,
                               comment: "Rows \(who) writes leave `\(column)` NULL: fill it with the spec's expression (until contract).")
+        if insertOnly { sync = Array(sync.prefix(2)) }
+        if let log {
+            let key = b.context.batchKey(table).columns.map { "NEW.\(b.q($0))" }
+            let upd = b.q(b.context.derived.updateTrigger(table: table, column: column))
+            sync[3] = SQLStatement("""
+                DELIMITER ;;
+                CREATE TRIGGER \(upd) BEFORE UPDATE ON \(b.q(table)) FOR EACH ROW
+                BEGIN
+                  IF NEW.\(qc) IS NULL AND OLD.\(qc) IS NULL THEN
+                    SET \(set);
+                    INSERT INTO \(b.q(log)) VALUES (\((key + ["NEW.\(qc)"]).joined(separator: ", ")));
+                  ELSE
+                    SET \(set);
+                  END IF;
+                END;;
+                DELIMITER ;
+                """, comment: "An update of a row that was NULL fills a base row: logged in \(log) for the rollback (needs the mysql client: DELIMITER).")
+        }
         return [
             StepDraft(.expand, slug: "sync \(table) \(column)", title: "fill \(table).\(column) on writes of \(who) with triggers", change: change,
                       up: sync, down: b.dropTriggers(table: table, column: column)),
             StepDraft(.contract, slug: "unsync \(table) \(column)", title: "drop the triggers that fill \(table).\(column)", change: change,
                       up: b.dropTriggers(table: table, column: column), down: sync),
         ]
+    }
+
+    /// The table the in-place fill logs its rows in (key and filled value; CREATE … SELECT copies the
+    /// columns' types and collations), created before the fill triggers so that its down runs after
+    /// they are gone: it puts NULL back where a row still holds the value the fill gave it (a value the
+    /// new version wrote since is kept), then drops the log.
+    func fillLogStep(_ table: String, _ column: String, log: String, change: Int, _ b: MySQLBuilder) -> [StepDraft] {
+        let key = b.context.batchKey(table).columns.map(b.q)
+        let qt = b.q(table), qc = b.q(column), ql = b.q(log)
+        let matches = key.map { "\(qt).\($0) = l.\($0)" }.joined(separator: " AND ")
+        let restore = b.guarded("UPDATE \(qt) JOIN \(ql) AS l ON \(matches) SET \(qt).\(qc) = NULL WHERE \(qt).\(qc) <=> l.\(qc)",
+                                whenFound: true, in: .tables, table: log)
+        var steps = [
+            StepDraft(.expand, slug: "fill_log \(table) \(column)", title: "log the rows whose NULL \(table).\(column) the backfill fills", change: change,
+                      up: [SQLStatement("CREATE TABLE IF NOT EXISTS \(ql) (KEY (\(key.joined(separator: ", ")))) SELECT \((key + [qc]).joined(separator: ", ")) FROM \(qt) WHERE 1 = 0;",
+                                        comment: "Empty; the backfill adds the key and the new value of each row it fills, so the rollback can restore the NULLs.")],
+                      down: [SQLStatement(restore, comment: "The rows the backfill filled become NULL again, unless a value was written there since."),
+                             SQLStatement("DROP TABLE IF EXISTS \(ql);")]),
+        ]
+        if b.context.spec.purge {
+            steps.append(StepDraft(.purge, slug: "drop_fill_log \(table) \(column)", title: "IRREVERSIBLE: drop \(log), which undoes the fill of \(table).\(column)", change: change,
+                                   up: [SQLStatement("DROP TABLE IF EXISTS \(ql);", comment: "IRREVERSIBLE (opt-in purge): the fill of existing NULLs can no longer be undone.")],
+                                   down: [.note("IRREVERSIBLE: which rows were NULL is no longer known."), SQLStatement("DO 0;")], reversible: false))
+        }
+        return steps
     }
 
     // MARK: dropColumn
@@ -141,7 +189,7 @@ public struct MySQLDialect: SQLDialect {
         }
         if let down {
             // The new version stops writing the column; rows it writes get the spec's down so the old version reads them complete.
-            steps += fillTriggers(table, column, value: down, who: "the new app version", change: change, b)
+            steps += fillTriggers(table, column, value: down, who: "the new app version", change: change, b, insertOnly: true)
         }
         let checks = context.constraints(on: table, column: column).filter { $0.kind == .check }
         var restoreChecks: [SQLStatement] = []

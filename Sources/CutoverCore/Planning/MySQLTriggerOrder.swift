@@ -6,7 +6,10 @@ enum MySQLTriggerOrder {
     struct Created { var name: String; var table: String; var event: String }
 
     /// `CREATE TRIGGER `name` BEFORE INSERT ON `table` FOR EACH ROW` as cutover writes it.
+    /// A trigger with a BEGIN … END body comes inside `DELIMITER ;;` … `DELIMITER ;`.
     static func parse(_ text: String) -> Created? {
+        let delimited = "DELIMITER ;;\n"
+        let text = text.hasPrefix(delimited) ? String(text.dropFirst(delimited.count)) : text
         guard text.hasPrefix("CREATE TRIGGER `") else { return nil }
         let parts = text.split(separator: "\n", maxSplits: 1)[0].components(separatedBy: "` ")
         guard parts.count >= 3 else { return nil }

@@ -105,12 +105,15 @@ struct PostgreSQLAlterColumn {
                                        down: PostgreSQLDialect().restoreNotNull(table, column, refill: alter.down?.value, b)))
             } else if !nullable, info?.nullable != false {
                 let dialect = PostgreSQLDialect()
-                if let up = alter.up?.value {
-                    steps += dialect.fillTrigger(table, column, value: up, who: "the old app version", change: change, b)
+                if let fill = alter.fill {
+                    let log = b.context.derived.fillLog(table: table, column: column)
+                    steps += dialect.fillLogStep(table, column, log: log, change: change, b)
+                    steps += dialect.fillTrigger(table, column, value: fill.value, who: "the old app version", change: change, b, log: log)
                     steps.append(StepDraft(.backfill, slug: "\(table) \(column)", title: "fill NULLs of \(table).\(column)", change: change,
-                                           up: b.backfill(table: table, assignments: "\(b.q(column)) = (\(up))", pending: "\(b.q(column)) IS NULL",
-                                                          comment: "Fill rows where \(table).\(column) is NULL (the spec's up expression)."),
-                                           down: [.note("Nothing to undo: data only (the filled values stay valid for the nullable column).")],
+                                           up: b.backfill(table: table, assignments: "\(b.q(column)) = (\(fill.value))", pending: "\(b.q(column)) IS NULL",
+                                                          comment: "Fill rows where \(table).\(column) is NULL (\(fill.source)), logging each filled row in \(log).",
+                                                          log: log, logColumn: column),
+                                           down: [.note("Nothing to undo here: the rollback of the expand phase puts the NULLs back from \(log).")],
                                            transactional: false))
                 }
                 steps += dialect.notNullSteps(table, column, slug: "\(table) \(column) not_null", change: change, b)

@@ -165,7 +165,10 @@ struct PostgreSQLBuilder: Sendable {
 
     /// Batched, resumable, idempotent UPDATE: keyset over the key columns, one COMMIT per batch.
     /// `assignments` is the SET list; `pending` selects the rows still to do, so a re-run resumes.
-    func backfill(table: String, assignments: String, pending: String, comment: String) -> [SQLStatement] {
+    /// `log`: a table (the key columns, then `logColumn`) that receives the key and the new value of every
+    /// row the batch updates, in the same statement, so a rollback can tell the rows it filled.
+    func backfill(table: String, assignments: String, pending: String, comment: String,
+                  log: String? = nil, logColumn: String? = nil) -> [SQLStatement] {
         let key = context.batchKey(table)
         let cols = key.columns.map(q)
         let los = key.columns.indices.map { "lo_\($0 + 1)" }
@@ -180,6 +183,11 @@ struct PostgreSQLBuilder: Sendable {
         let order = cols.joined(separator: ", ")
         let orderDesc = cols.map { "s.\($0) DESC" }.joined(separator: ", ")
         let endRow = "(\(ends.joined(separator: ", ")))"
+        var update = "UPDATE \(q(table)) SET \(assignments)\n    WHERE (NOT started OR \(row) > \(loRow)) AND \(row) <= \(hiRow) AND (\(pending))"
+        if let log, let logColumn {
+            update = "WITH filled AS (\n      \(update)\n      RETURNING \((cols + [q(logColumn)]).joined(separator: ", "))\n    )\n    INSERT INTO \(q(log)) SELECT * FROM filled"
+        }
+        update += ";"
         let body = """
         DO $cutover$
         DECLARE
@@ -195,8 +203,7 @@ struct PostgreSQLBuilder: Sendable {
               SELECT \(order) FROM \(q(table)) WHERE (NOT started OR \(row) > \(loRow)) AND \(row) <= \(endRow) ORDER BY \(order) LIMIT \(context.batchSize)
             ) s ORDER BY \(orderDesc) LIMIT 1;
             EXIT WHEN NOT FOUND;
-            UPDATE \(q(table)) SET \(assignments)
-            WHERE (NOT started OR \(row) > \(loRow)) AND \(row) <= \(hiRow) AND (\(pending));
+            \(update)
             \(los.indices.map { "\(los[$0]) := \(his[$0]);" }.joined(separator: " ")) started := true;
             COMMIT;
             PERFORM pg_sleep(\(context.pauseSeconds));

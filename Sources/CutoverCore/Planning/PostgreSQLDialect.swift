@@ -106,10 +106,20 @@ public struct PostgreSQLDialect: SQLDialect {
     /// A trigger that fills `column` with `value` (an expression over the row) when a write leaves it NULL,
     /// from expand until contract: the app version that does not know the column keeps working, and
     /// its rows are complete for the other one.
-    func fillTrigger(_ table: String, _ column: String, value: String, who: String, change: Int, _ b: PostgreSQLBuilder) -> [StepDraft] {
+    /// `log`: the fill log of an in-place fill (see `fillLogStep`). An update of an existing row that was
+    /// NULL is a fill of a base row too (another backfill on the table, or an app's update), so it is logged.
+    /// `insertOnly`: fill the rows a version inserts, never an update of an existing row (whose NULL
+    /// may be the base data's own, as in a nullable column the new version no longer knows).
+    func fillTrigger(_ table: String, _ column: String, value: String, who: String, change: Int, _ b: PostgreSQLBuilder,
+                     log: String? = nil, insertOnly: Bool = false) -> [StepDraft] {
         let trigger = b.context.derived.syncTrigger(table: table, column: column)
         let qc = b.q(column)
-        let body = "  IF NEW.\(qc) IS NULL THEN\n    NEW.\(qc) := (\(b.rowExpression(value, table: table, prefix: "NEW", extra: [column])));\n  END IF;"
+        var fill = "    NEW.\(qc) := (\(b.rowExpression(value, table: table, prefix: "NEW", extra: [column])));"
+        if let log {
+            let key = b.context.batchKey(table).columns.map { "NEW.\(b.q($0))" }
+            fill += "\n    IF TG_OP = 'UPDATE' AND OLD.\(qc) IS NULL THEN\n      INSERT INTO \(b.q(log)) VALUES (\((key + ["NEW.\(qc)"]).joined(separator: ", ")));\n    END IF;"
+        }
+        let body = "  IF \(insertOnly ? "TG_OP = 'INSERT' AND " : "")NEW.\(qc) IS NULL THEN\n\(fill)\n  END IF;"
         let sync = b.syncTrigger(table: table, name: trigger, body: body,
                                  comment: "Rows \(who) writes leave \"\(column)\" NULL: fill it with the spec's expression (until contract).")
         return [
@@ -118,6 +128,32 @@ public struct PostgreSQLDialect: SQLDialect {
             StepDraft(.contract, slug: "unsync \(table) \(column)", title: "drop the trigger that fills \(table).\(column)", change: change,
                       up: b.dropSyncTrigger(table: table, name: trigger), down: sync),
         ]
+    }
+
+    /// The table the in-place fill logs its rows in (key and filled value), created before the fill
+    /// trigger so that its down runs after the trigger is gone: it puts NULL back where a row still
+    /// holds the value the fill gave it (a value the new version wrote since is kept), then drops the log.
+    func fillLogStep(_ table: String, _ column: String, log: String, change: Int, _ b: PostgreSQLBuilder) -> [StepDraft] {
+        let key = b.context.batchKey(table).columns.map(b.q)
+        let qt = b.q(table), qc = b.q(column), ql = b.q(log)
+        let matches = key.map { "\(qt).\($0) = l.\($0)" }.joined(separator: " AND ")
+        let restore = b.guarded("to_regclass(\(b.lit(ql))) IS NOT NULL", [
+            "UPDATE \(qt) SET \(qc) = NULL FROM \(ql) AS l\n     WHERE \(matches) AND \(qt).\(qc) IS NOT DISTINCT FROM l.\(qc);",
+            "DROP TABLE \(ql);",
+        ])
+        var steps = [
+            StepDraft(.expand, slug: "fill_log \(table) \(column)", title: "log the rows whose NULL \(table).\(column) the backfill fills", change: change,
+                      up: [SQLStatement("CREATE TABLE IF NOT EXISTS \(ql) AS SELECT \((key + [qc]).joined(separator: ", ")) FROM \(qt) WITH NO DATA;",
+                                        comment: "Empty; the backfill adds the key and the new value of each row it fills, so the rollback can restore the NULLs.")],
+                      down: [SQLStatement(restore, comment: "The rows the backfill filled become NULL again, unless a value was written there since.")]),
+        ]
+        if b.context.spec.purge {
+            steps.append(StepDraft(.purge, slug: "drop_fill_log \(table) \(column)", title: "IRREVERSIBLE: drop \(log), which undoes the fill of \(table).\(column)", change: change,
+                                   up: [SQLStatement("DROP TABLE IF EXISTS \(ql);", comment: "IRREVERSIBLE (opt-in purge): the fill of existing NULLs can no longer be undone.",
+                                                     suppressions: .rules(["ban-drop-table"], "the log only served the rollback of the fill"))],
+                                   down: [.note("IRREVERSIBLE: which rows were NULL is no longer known.")], reversible: false))
+        }
+        return steps
     }
 
     /// The four complete-phase steps, each its own transaction, that make a filled column NOT NULL (reference 01: check, validate, set, drop check).
@@ -207,7 +243,7 @@ public struct PostgreSQLDialect: SQLDialect {
         }
         if let down {
             // The new version stops writing the column; rows it writes get the spec's down so the old version reads them complete.
-            steps += fillTrigger(table, column, value: down, who: "the new app version", change: change, b)
+            steps += fillTrigger(table, column, value: down, who: "the new app version", change: change, b, insertOnly: true)
         }
         steps.append(StepDraft(.contract, slug: "quarantine \(table) \(column)", title: "quarantine column \(table).\(column) as \(quarantine)", change: change,
                                up: [SQLStatement(b.renameColumn(table, from: column, to: quarantine),

@@ -90,12 +90,24 @@ struct PostgreSQLVersionSchemas {
 
     func schema(new: Bool) -> String { b.context.derived.versionSchema(new: new) }
 
-    func createView(_ schema: String, _ table: String, _ columns: [Column], afterContract: Bool) -> String {
+    /// The name a table has once every renameTable of the spec ran: the views read the table itself,
+    /// never the compatibility view under its old name (which contract drops, and which a view on it
+    /// would pin); the new version knows the table by that name.
+    func finalName(_ table: String) -> String {
+        var name = table
+        for change in changes {
+            if case let .renameTable(from, to) = change.operation, from.value == name { name = to.value }
+        }
+        return name
+    }
+
+    func createView(_ schema: String, _ table: String, _ columns: [Column], afterContract: Bool, new: Bool = false) -> String {
         let list = columns.map { column -> String in
             let source = afterContract ? column.after : column.before
             return source == column.name ? b.q(column.name) : "\(b.q(source)) AS \(b.q(column.name))"
         }
-        return "CREATE OR REPLACE VIEW \(b.q(schema)).\(b.q(table)) AS\n  SELECT \(list.joined(separator: ", "))\n  FROM \(b.q(table));"
+        let name = new ? finalName(table) : table
+        return "CREATE OR REPLACE VIEW \(b.q(schema)).\(b.q(name)) AS\n  SELECT \(list.joined(separator: ", "))\n  FROM \(b.q(finalName(table)));"
     }
 
     func create(_ views: [View], afterContract: Bool) -> [SQLStatement] {
@@ -106,7 +118,7 @@ struct PostgreSQLVersionSchemas {
                                            comment: new ? "The new app version's shape: search_path = \(schema), public."
                                                         : "The old app version's shape (the base schema): search_path = \(schema), public."))
             for view in views {
-                statements.append(SQLStatement(createView(schema, view.table, new ? view.new : view.old, afterContract: afterContract)))
+                statements.append(SQLStatement(createView(schema, view.table, new ? view.new : view.old, afterContract: afterContract, new: new)))
             }
         }
         return statements
@@ -117,7 +129,7 @@ struct PostgreSQLVersionSchemas {
         for new in [true, false] {
             let schema = schema(new: new)
             for view in views {
-                statements.append(SQLStatement("DROP VIEW IF EXISTS \(b.q(schema)).\(b.q(view.table));",
+                statements.append(SQLStatement("DROP VIEW IF EXISTS \(b.q(schema)).\(b.q(new ? finalName(view.table) : view.table));",
                                                suppressions: .rules(["ban-drop-view"], "drops only a version view that cutover created; the tables keep every row")))
             }
             statements.append(SQLStatement("DROP SCHEMA IF EXISTS \(b.q(schema));",

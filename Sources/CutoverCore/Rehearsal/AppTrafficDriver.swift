@@ -31,11 +31,15 @@ final class AppTrafficDriver: TrafficDriver {
     let renames: [String: [String: String]]
     /// The user's own statements per version (`--traffic-old/--traffic-new`), sent beside the derived ones.
     let scripts: [AppVersion: TrafficScript]
+    /// A renamed table's new name → its base name (the spec's renameTable changes): the new version
+    /// writes under the new name rows the checks after the rollback find under the base name.
+    let tableRenames: [String: String]
 
     init(engine: MigrationSpec.Engine, oldShape: AppShape, newShape: AppShape, touched: Set<String>, rows: Int, lockTimeout: String,
-         expectations: [ColumnExpectation], renames: [String: [String: String]] = [:], scripts: [AppVersion: TrafficScript] = [:],
-         session: SQLSession, connect: @escaping () throws -> SQLSession) {
+         expectations: [ColumnExpectation], renames: [String: [String: String]] = [:], tableRenames: [String: String] = [:],
+         scripts: [AppVersion: TrafficScript] = [:], session: SQLSession, connect: @escaping () throws -> SQLSession) {
         self.renames = renames
+        self.tableRenames = tableRenames
         self.scripts = scripts
         self.engine = engine
         self.oldShape = oldShape.excludingInternal()
@@ -154,7 +158,7 @@ final class AppTrafficDriver: TrafficDriver {
 
     private func tally(_ report: TrafficReport, version: AppVersion, origin date: Date) -> TrafficTally {
         let origin = date.timeIntervalSince1970
-        reports.append(report)
+        reports.append(report.renamingTables(tableRenames))
         return TrafficTally(sent: report.sent, failed: report.failed,
                             failures: report.failures.map { .init(statement: $0.statement, error: $0.error, at: origin + $0.elapsed) })
     }
@@ -191,7 +195,8 @@ final class AppTrafficDriver: TrafficDriver {
     }
 
     /// What the new version expects filled when it starts, read from the spec's changes: a renamed
-    /// column (where its source is set), a column added or altered with `up`, a column made NOT NULL.
+    /// column (where its source is set), a column added with `up`, a column made NOT NULL, a
+    /// converted column (where it was set).
     static func expectations(_ spec: MigrationSpec) -> [ColumnExpectation] {
         var out: [ColumnExpectation] = []
         for change in spec.changes {
@@ -203,9 +208,10 @@ final class AppTrafficDriver: TrafficDriver {
                     out.append(ColumnExpectation(table: table.value, column: column.name.value))
                 }
             case let .alterColumn(alter):
-                if alter.up != nil || alter.nullable?.value == false {
+                // A conversion (`up`) of a nullable column keeps its NULLs: only NOT NULL asks for every row.
+                if alter.nullable?.value == false {
                     out.append(ColumnExpectation(table: alter.table.value, column: alter.column.value))
-                } else if alter.type != nil {
+                } else if alter.type != nil || alter.up != nil {
                     out.append(ColumnExpectation(table: alter.table.value, column: alter.column.value, source: alter.column.value))
                 }
             default:
@@ -219,6 +225,14 @@ final class AppTrafficDriver: TrafficDriver {
         var out: [String: [String: String]] = [:]
         for change in spec.changes {
             if case let .renameColumn(table, from, to) = change.operation { out[table.value, default: [:]][to.value] = from.value }
+        }
+        return out
+    }
+
+    static func tableRenames(_ spec: MigrationSpec) -> [String: String] {
+        var out: [String: String] = [:]
+        for change in spec.changes {
+            if case let .renameTable(from, to) = change.operation { out[to.value] = from.value }
         }
         return out
     }

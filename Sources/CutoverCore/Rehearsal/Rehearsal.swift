@@ -201,6 +201,7 @@ public final class Rehearsal {
             let connection = environment.trafficConnection
             let driver = AppTrafficDriver(engine: spec.database.engine, oldShape: oldShape, newShape: newShape, touched: touched, rows: options.rows,
                                           lockTimeout: "\(spec.runner.lockTimeout.milliseconds)ms", expectations: AppTrafficDriver.expectations(spec), renames: AppTrafficDriver.renames(spec),
+                                          tableRenames: AppTrafficDriver.tableRenames(spec),
                                           scripts: options.scripts, session: app, connect: { try environment.session(connection) })
             // Each version's traffic goes through its own schema of views, selected as the runbook tells the app to.
             if PostgreSQLVersionSchemas.enabled(LoweringContext(spec: spec, schema: plan.schema)) {

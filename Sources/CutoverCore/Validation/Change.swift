@@ -97,6 +97,15 @@ public struct AlterColumn: Sendable {
     public var dropDefault: Bool
     public var up: Located<String>?
     public var down: Located<String>?
+
+    /// What fills the existing NULLs when the column is made NOT NULL in place: the spec's `up`, else
+    /// its new `default` (what a user means by "NOT NULL, default X", as for an added column, and what
+    /// CUT040 asks for), else nothing (the complete phase then fails on rows that are NULL).
+    public var fill: (value: String, source: String)? {
+        if let up = up?.value { return (up, "the spec's up expression") }
+        if let value = defaultValue?.value { return (value, "the spec's new default, as no up expression is given") }
+        return nil
+    }
 }
 
 public struct CreateIndex: Sendable {

@@ -68,7 +68,7 @@ public enum SpecShape {
             Field("table", identifier, required: true, "table to alter"),
             Field("column", identifier, required: true, "column to change"),
             Field("type", .text(.sqlType), "new SQL type"),
-            Field("nullable", .boolean, "new nullability"),
+            Field("nullable", .boolean, "new nullability; false fills the NULLs of existing rows with up, else with the new default, and the rollback puts them back"),
             Field("default", expression, "new default expression"),
             Field("dropDefault", .boolean, default: "false", "remove the column's default"),
             Field("up", expression, "expression converting old values to the new type (default: a cast)"),

@@ -129,6 +129,9 @@ public final class AppTraffic: @unchecked Sendable {
         var keyGenerated: Bool
         var deletable: Bool
         var parentKeys: [[[String?]]]  // per foreign key: sample parent key values
+        /// Per foreign key: whether a key of the table lies within its columns (one row per parent at
+        /// most, as stock per product): then a parent is taken once, and only one no row points at yet.
+        var singleChild: [Bool] = []
         var seededKeys: [[String?]]
         var written: [WrittenRow] = []
         var counters: [String: Int64] = [:]  // next value of unique integer columns
@@ -233,10 +236,26 @@ public final class AppTraffic: @unchecked Sendable {
         var target = Target(table: table, key: key, keyGenerated: keyGenerated,
                             deletable: !referenced.contains(name) && !key.isEmpty, parentKeys: [], seededKeys: [])
         for foreignKey in table.foreignKeys {
-            let columns = foreignKey.referencedColumns.map(d.identifier)
+            let single = ([table.primaryKey] + table.uniques).contains { !$0.isEmpty && Set($0).isSubset(of: Set(foreignKey.columns)) }
+            target.singleChild.append(single)
+            guard single else {
+                let columns = foreignKey.referencedColumns.map(d.identifier)
+                let notNull = columns.map { "\($0) IS NOT NULL" }.joined(separator: " AND ")
+                target.parentKeys.append(try TrafficSQL.rows(session.query(
+                    "SELECT \(d.jsonArray(columns.map(d.text))) FROM \(d.identifier(foreignKey.referencedTable)) WHERE \(notNull) ORDER BY \(columns.joined(separator: ", ")) LIMIT 100")))
+                continue
+            }
+            // A real app gives a parent its one child only if it has none; the two versions take
+            // alternate parents, so they never race for the same one.
+            let columns = foreignKey.referencedColumns.map { "p.\(d.identifier($0))" }
             let notNull = columns.map { "\($0) IS NOT NULL" }.joined(separator: " AND ")
-            target.parentKeys.append(try TrafficSQL.rows(session.query(
-                "SELECT \(d.jsonArray(columns.map(d.text))) FROM \(d.identifier(foreignKey.referencedTable)) WHERE \(notNull) ORDER BY \(columns.joined(separator: ", ")) LIMIT 100")))
+            let match = zip(foreignKey.columns, foreignKey.referencedColumns)
+                .map { "c.\(d.identifier($0)) = p.\(d.identifier($1))" }.joined(separator: " AND ")
+            let free = try TrafficSQL.rows(session.query(
+                "SELECT \(d.jsonArray(columns.map(d.text))) FROM \(d.identifier(foreignKey.referencedTable)) AS p WHERE \(notNull)"
+                + " AND NOT EXISTS (SELECT 1 FROM \(d.identifier(name)) AS c WHERE \(match)) ORDER BY \(columns.joined(separator: ", ")) LIMIT 200"))
+            // Split by the key itself (not by position in a list each version reads at another moment).
+            target.parentKeys.append(free.filter { Self.parity($0) == (version == "old" ? 0 : 1) })
         }
         if !key.isEmpty {
             let columns = key.map(d.identifier)
@@ -255,6 +274,15 @@ public final class AppTraffic: @unchecked Sendable {
             target.counters[column.name] = next
         }
         return target
+    }
+
+    /// 0 or 1 from a key's text, the same in every process (FNV-1a; hashValue is seeded per process).
+    static func parity(_ key: [String?]) -> UInt64 {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in key.map { $0 ?? "\u{0}" }.joined(separator: "\u{1}").utf8 {
+            hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3
+        }
+        return hash % 2
     }
 
     /// Sends one statement; records a failure. Returns the rows, or nil when it failed.
@@ -348,7 +376,9 @@ public final class AppTraffic: @unchecked Sendable {
             // No parent row to point at: the app could not insert here either; it reads instead.
             if samples.isEmpty && required { return select(&target, session) }
             guard !samples.isEmpty, required || random.next() % 2 == 0 else { continue }
-            let row = samples[Int(random.next() % UInt64(samples.count))]
+            let pick = Int(random.next() % UInt64(samples.count))
+            let row = samples[pick]
+            if target.singleChild[index] { target.parentKeys[index].remove(at: pick) }
             for (column, parentValue) in zip(foreignKey.columns, row) where table.column(column) != nil {
                 names.append(column)
                 values.append(parentValue.map { typed(d.literal($0), table.column(column)) } ?? typed("NULL", table.column(column)))
@@ -358,7 +388,8 @@ public final class AppTraffic: @unchecked Sendable {
             }
         }
         for column in table.columns where !column.generated && !given.contains(column.name) && !foreign.contains(column.name) {
-            let needed = column.mustBeGiven || target.key.contains(column.name)
+            // A unique column's default would repeat on every row: an app gives such a column a value.
+            let needed = column.mustBeGiven || target.key.contains(column.name) || (column.hasDefault && table.uniqueColumns.contains(column.name))
             guard needed || random.next() % 4 != 0 else { continue }
             guard let generated = value(column, in: &target) else {
                 if needed { names.append(column.name); values.append(typed("NULL", column)) }

@@ -36,6 +36,22 @@ public struct TrafficReport: Sendable {
         seconds = 0
     }
 
+    /// The same report with each table named as `names` maps it (a renamed table's rows, checked
+    /// after the rollback under its base name).
+    func renamingTables(_ names: [String: String]) -> TrafficReport {
+        guard !names.isEmpty else { return self }
+        var copy = self
+        func renamed<Value>(_ map: [String: [Value]]) -> [String: [Value]] {
+            var out: [String: [Value]] = [:]
+            for (table, values) in map { out[names[table] ?? table, default: []] += values }
+            return out
+        }
+        copy.writtenKeys = renamed(writtenKeys)
+        copy.writtenRows = renamed(writtenRows)
+        copy.keyColumns = Dictionary(keyColumns.map { (names[$0.key] ?? $0.key, $0.value) }) { first, _ in first }
+        return copy
+    }
+
     /// The rows this version wrote that are missing, or whose columns no longer hold what it
     /// wrote last, compared on the columns `shape` still has (e.g. the base schema after a
     /// rollback). One message per row; empty when every row is intact.

@@ -9,6 +9,9 @@ struct ReferenceRules {
     let engine: MigrationSpec.Engine
     /// Columns changed so far (by table identity and column key), with the line and operation that changed them.
     private var changedColumns: [String: (line: Int, operation: String)] = [:]
+    /// Tables named by a change with steps after expand (complete, contract), with that change's line
+    /// and operation: a later renameTable would leave those steps on the compatibility view.
+    private var laterPhases: [String: (line: Int, operation: String)] = [:]
     /// A renamed table's first name, so a column keeps its identity across renameTable.
     private var tableIdentity: [String: String] = [:]
 
@@ -19,7 +22,10 @@ struct ReferenceRules {
     }
 
     mutating func check(_ spec: MigrationSpec) {
-        for change in spec.changes { check(change) }
+        for change in spec.changes {
+            check(change)
+            recordLaterPhases(change)
+        }
         if let checksum = spec.checksum { checkChecksumTables(checksum.tables) }
     }
 
@@ -103,6 +109,7 @@ struct ReferenceRules {
             changing(alter.table.value, alter.column, "alterColumn", line: line)
             let key = schema.columnKey(alter.column.value)
             let current = schema.tables[alter.table.value]?.columns[key]
+            if let type = alter.type { checkForeignKeyType(alter.table.value, columnKey: key, type: type) }
             if let type = alter.type, rewrites(from: current?.type, to: type.value) {
                 checkReplacedColumn(alter.table.value, alter.column, by: "this type change", at: type)
                 requirePrimaryKey(alter.table, for: "copying '\(alter.column.value)' into its \(type.value) copy in batches")
@@ -130,6 +137,9 @@ struct ReferenceRules {
                 return
             }
             guard requireTable(from) else { return }
+            if let earlier = laterPhases[from.value] {
+                report(.renamedAfterUse, Message.renamedAfterUse(from.value, to: to.value, earlier: earlier.operation, line: earlier.line), from)
+            }
             if schema.exists(table: to.value) {
                 report(.alreadyExists, Message.tableExists(to.value), to)
                 return
@@ -371,6 +381,54 @@ struct ReferenceRules {
         report(.referenceMismatch, Message.backfillWithoutPrimaryKey(table.value, work: work), table)
     }
 
+    /// Each change is lowered against the tables as they stand at that change, and its complete and
+    /// contract steps run after every expand step: after a later renameTable, under the old name
+    /// there is only the compatibility view, where an index, a constraint or a column rename fails.
+    private mutating func recordLaterPhases(_ change: Change) {
+        let table: String
+        switch change.operation {
+        case let .addColumn(name, column, _):
+            // Nullable, or NOT NULL with a default, and no key or check: expand (and backfill) only.
+            guard (!column.nullable && column.defaultValue == nil) || column.unique || column.check != nil || column.references != nil else { return }
+            table = name.value
+        case let .dropIndex(_, name):
+            // PostgreSQL drops an index by its own name; MySQL through ALTER TABLE of its table.
+            guard engine == .mysql else { return }
+            table = name.value
+        case let .dropColumn(name, _, _), let .renameColumn(name, _, _), let .addForeignKey(_, name, _, _, _),
+             let .addCheck(_, name, _), let .addUnique(_, name, _):
+            table = name.value
+        case let .alterColumn(alter):
+            // A default, or letting the column accept NULL, is one expand step.
+            guard alter.type != nil || alter.nullable?.value == false else { return }
+            table = alter.table.value
+        case .createTable, .createIndex, .renameTable, .dropTable, .sql:
+            return
+        }
+        if laterPhases[table] == nil { laterPhases[table] = (change.location.line, change.operation.keyword) }
+    }
+
+    /// CUT049 on MySQL: InnoDB refuses a foreign key between integer columns of different types (INT
+    /// and BIGINT), so a type change of one side would fail where the key is put back, in contract.
+    private mutating func checkForeignKeyType(_ table: String, columnKey key: String, type: Located<String>) {
+        guard engine == .mysql, let new = Self.integerFamily(type.value) else { return }
+        for foreignKey in schema.outgoingForeignKeys(table: table, columnKey: key) {
+            guard let position = foreignKey.columns.firstIndex(of: key), let referencedTable = foreignKey.referencedTable,
+                  position < foreignKey.referencedColumns.count else { continue }
+            let referenced = foreignKey.referencedColumns[position]
+            guard let other = schema.tables[referencedTable]?.columns[referenced]?.type, let old = Self.integerFamily(other), old != new else { continue }
+            report(.referenceMismatch, Message.foreignKeyTypeMismatch(type.value, foreignKey: foreignKey.name, table: referencedTable,
+                                                                     column: schema.tables[referencedTable]?.columns[referenced]?.name ?? referenced, type: other), type)
+        }
+    }
+
+    /// `int`, `bigint unsigned`…: the integer type and signedness InnoDB compares; nil for other types.
+    static func integerFamily(_ type: String) -> String? {
+        let words = type.lowercased().replacingOccurrences(of: "(", with: " (").split(separator: " ").map(String.init)
+        guard let base = words.first, ["tinyint", "smallint", "mediumint", "int", "integer", "bigint"].contains(base) else { return nil }
+        return (base == "integer" ? "int" : base) + (words.contains("unsigned") ? " unsigned" : "")
+    }
+
     /// CUT049: a rename or rewrite moves the data to a new column and retires the old one; a primary key or
     /// the foreign keys of other tables would stay on the retired column.
     private mutating func checkReplacedColumn(_ table: String, _ column: Name, by what: String, at value: Located<String>) {
@@ -518,6 +576,12 @@ extension Message {
     }
     public static func replacesPrimaryKey(_ column: String, table: String, what: String) -> String {
         "'\(column)' is part of the primary key of '\(table)'; \(what) moves its data to a new column, which cannot take over the primary key online"
+    }
+    public static func renamedAfterUse(_ table: String, to: String, earlier: String, line: Int) -> String {
+        "table '\(table)' is renamed after the \(earlier) on line \(line), whose complete or contract steps would then find '\(table)' as the compatibility view; put this renameTable first and name '\(to)' in that change"
+    }
+    public static func foreignKeyTypeMismatch(_ new: String, foreignKey: String, table: String, column: String, type: String) -> String {
+        "foreign key '\(foreignKey)' references '\(table).\(column)' (\(type)); MySQL refuses a foreign key between integer columns of different types, so \(new) would fail when the key is put back: keep the type, or retype both columns together in an sql change"
     }
     public static func replacesReferencedColumn(_ column: String, table: String, what: String, foreignKey: String, from other: String) -> String {
         "'\(table).\(column)' is referenced by foreign key '\(foreignKey)' of table '\(other)'; \(what) moves its data to a new column and the foreign key would stay on the retired one"

@@ -210,6 +210,12 @@ struct SymbolicSchema {
     }
 
     /// Foreign keys (of any table) that reference `table`'s column `key`.
+    /// The foreign keys of `table` that include the column.
+    func outgoingForeignKeys(table: String, columnKey key: String) -> [Object] {
+        objects.values.filter { $0.kind == .foreignKey && $0.table == table && $0.columns.contains(key) }
+            .sorted { $0.name < $1.name }
+    }
+
     func incomingForeignKeys(table: String, columnKey key: String) -> [Object] {
         objects.values.filter { $0.kind == .foreignKey && $0.referencedTable == table && $0.referencedColumns.contains(key) }
             .sorted { ($0.table, $0.name) < ($1.table, $1.name) }

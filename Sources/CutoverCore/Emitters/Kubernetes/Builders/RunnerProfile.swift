@@ -93,12 +93,16 @@ public struct RunnerProfile: Sendable {
         return env
     }
 
-    /// `TABLE:PK:int|any` for each checksum table: the first primary-key column from the base schema
-    /// (`id` when unknown); `int` buckets by key value, `any` by position in key order.
+    /// `TABLE:PK:int|any` for each checksum table: the first primary-key column of the table as the
+    /// verify phase finds it (`id` when unknown); `int` buckets by key value, `any` by position in key
+    /// order. The verify phase runs after expand, so a table the spec renames or creates is looked up
+    /// in the schema with the changes applied, not in the base schema, where it does not exist by that name.
     public func checksumArguments(schema: DatabaseSchema?) -> [String] {
-        (spec.checksum?.tables ?? []).map { located in
+        var evolved = LoweringContext(spec: spec, schema: schema)
+        for change in spec.changes { evolved.apply(change.operation) }
+        return (spec.checksum?.tables ?? []).map { located in
             let table = located.value
-            let known = schema?.table(table)
+            let known = evolved.table(table)
             let key = known?.primaryKey.first ?? "id"
             let type = known?.column(key)?.type.lowercased() ?? ""
             let numeric = type.contains("int") || type.contains("serial") || (known == nil && key == "id")
