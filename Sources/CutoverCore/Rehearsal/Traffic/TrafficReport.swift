@@ -55,7 +55,12 @@ public struct TrafficReport: Sendable {
     /// The rows this version wrote that are missing, or whose columns no longer hold what it
     /// wrote last, compared on the columns `shape` still has (e.g. the base schema after a
     /// rollback). One message per row; empty when every row is intact.
-    public func lostWrites(shape: AppShape, session: SQLSession, engine: MigrationSpec.Engine) throws -> [String] {
+    ///
+    /// `converted`: per table, the columns the rollback converted back to another type (`down` or the
+    /// engine's cast). What the new version wrote there is stored converted, so those columns are
+    /// left out of its rows (the rollback's fit check refuses values that do not convert).
+    public func lostWrites(shape: AppShape, session: SQLSession, engine: MigrationSpec.Engine,
+                           converted: [String: Set<String>] = [:]) throws -> [String] {
         let d = TrafficSQL(engine)
         var problems: [String] = []
         let triggered = writtenRows.isEmpty ? [:] : try TriggerAssignedColumns.read(session: session, engine: engine)
@@ -69,6 +74,7 @@ public struct TrafficReport: Sendable {
                     let condition = d.keyCondition(key, row.key)
                     let same = row.values.keys.sorted().filter { column in
                         known.contains(column) && !key.contains(column) && !TriggerAssignedColumns.contains(triggered[table] ?? [], column)
+                            && !(converted[table]?.contains(column) ?? false)
                     }.map { column -> String in
                         let value = row.values[column]!
                         switch engine {
