@@ -157,11 +157,11 @@ public struct JobCatalog: Sendable {
                  arguments: ups(.verify) + [synced]),
             unit("switchover", "switchover", .switchover, HookOrdering(.pre, -5), guard: toGreen, folder: .switchover,
                  arguments: switchover),
-            unit("reverse-replication", "switchover", .reverseReplicate, HookOrdering(.pre, -4), guard: toGreen, folder: .switchover,
+            unit("reverse-replication", "reverse-replication", .reverseReplicate, HookOrdering(.pre, -4), guard: toGreen, folder: .switchover,
                  arguments: reverse.isEmpty ? [] : ["if-switched:green:\(forward)"] + reverse),
             unit("switchback", "switchback", .switchover, HookOrdering(.pre, -5), guard: toBlue, folder: .switchback,
                  arguments: switchback),
-            unit("drop-reverse", "switchback", .reverseReplicate, HookOrdering(.post, 20), guard: toBlue, folder: .switchback,
+            unit("drop-reverse", "drop-reverse", .reverseReplicate, HookOrdering(.post, 20), guard: toBlue, folder: .switchback,
                  // The marker goes once the forward subscription is enabled again (the last down): until then
                  // the Jobs between (replicate, verify) find it disabled by the switch, not by hand.
                  arguments: downs(.reverseReplicate).isEmpty ? [] : downs(.reverseReplicate) + ["unmark-switched:green:\(forward)"]),
