@@ -7,10 +7,16 @@
 #   wait-lag:PUBLISHER              wait until logical replication from PUBLISHER lags < MAX_LAG_SECONDS
 #   wait-synced:PUB:SUB:NAME        wait until subscription NAME on SUB copied every table (state r) and
 #                                   replayed PUB's WAL up to PUB's position when it starts; nothing to
-#                                   wait for when NAME is gone or disabled (after the switch)
-#   unless-switched:SIDE:NAME       end the Job here (success) when subscription NAME on SIDE is disabled,
-#                                   or gone with blue still fenced (cleaned up): the switch happened, re-running
-#                                   it must change nothing; fail when it never existed
+#                                   wait for when NAME is gone, or disabled by the completed switch (its
+#                                   marker); a subscription disabled otherwise (by hand, or mid-switch) fails
+#   skip-slot:SIDE:NAME             move the inactive slot NAME on SIDE to SIDE's current WAL position (both sides
+#                                   fenced, caught up): its subscription, enabled again, never replays what it skips
+#   unless-switched:SIDE:NAME       end the Job here (success) when subscription NAME on SIDE carries the marker of
+#                                   a completed switch, or is gone with blue still fenced (cleaned up): re-running
+#                                   the switch must change nothing; fail when it never existed
+#   mark-switched:SIDE:NAME         the marker (COMMENT ON SUBSCRIPTION NAME), written as the switch's last step
+#   if-switched:SIDE:NAME           fail unless that marker is there (the switch's fence and catch-up are done)
+#   unmark-switched:SIDE:NAME       remove the marker (switched back: a later switch must run in full)
 #   fence:SIDE | unfence:SIDE       the app's role (blue's Secret username) refuses writes on SIDE
 #                                   (default_transaction_read_only) and its sessions there end / undo
 #   sync-sequences:FROM:TO          set TO's sequences to GREATEST(FROM's, TO's) (logical replication skips them)
@@ -91,6 +97,26 @@ subscription_state() { # SIDE NAME: enabled, disabled or nothing
     WHERE subname = '$2' AND subdbid = (SELECT oid FROM pg_catalog.pg_database WHERE datname = current_database())"
 }
 
+# "Switched" is a marker only the completed switch writes, not the subscription's state: a DBA who
+# pauses the forward subscription (ALTER SUBSCRIPTION … DISABLE) must not make the switchover Job
+# skip its fence, catch-up, checksums and sequence sync. A comment on the subscription (pg_description)
+# is dropped with it, and is no object of the schema the checks compare.
+MARKER='cutover: switched from blue to green'
+switched() { # SIDE NAME: 1 when the marker is there, else 0
+  value "$1" -v "sub=$2" -v "marker=$MARKER" <<'EOF'
+SELECT count(*) FROM pg_catalog.pg_subscription
+ WHERE subname = :'sub' AND subdbid = (SELECT oid FROM pg_catalog.pg_database WHERE datname = current_database())
+   AND pg_catalog.obj_description(oid, 'pg_subscription') = :'marker';
+EOF
+}
+mark() { # SIDE NAME on|off
+  if [ "$3" = on ]; then text="$MARKER"; else text=""; fi
+  on "$1" -v "sub=$2" -v "text=$text" <<'EOF'
+SELECT format('COMMENT ON SUBSCRIPTION %I IS %s', :'sub', CASE WHEN :'text' = '' THEN 'NULL' ELSE quote_literal(:'text') END)
+ WHERE EXISTS (SELECT 1 FROM pg_catalog.pg_subscription WHERE subname = :'sub') \gexec
+EOF
+}
+
 # The subscriber's count of failed applies and copies (PostgreSQL 15+; 0 before): a subscription that
 # keeps failing (a duplicate key on the subscriber, a missing table) never catches up, so the wait ends.
 apply_errors() { # SIDE NAME
@@ -113,7 +139,10 @@ wait_synced() { # PUB SUB NAME
   state="$(subscription_state "$2" "$3")"
   case "$state" in
     "") echo "cutover: no subscription $3 on $2, nothing to wait for"; return 0 ;;
-    disabled) echo "cutover: subscription $3 on $2 is disabled (switched over), nothing to wait for"; return 0 ;;
+    disabled)
+      if [ "$(switched "$2" "$3")" != 0 ]; then echo "cutover: subscription $3 on $2 is disabled (switched over), nothing to wait for"; return 0; fi
+      echo "cutover: subscription $3 on $2 is disabled, and no switch completed: it applies nothing, so $2 cannot catch up (ALTER SUBSCRIPTION $3 ENABLE, then run this again)" >&2
+      exit 1 ;;
   esac
   errors="$(apply_errors "$2" "$3")"
   n=0
@@ -136,6 +165,63 @@ wait_synced() { # PUB SUB NAME
     nap
   done
   echo "cutover: $2 has every table of $3 and applied $1 up to $lsn"
+}
+
+# A table created after the subscription: ALTER PUBLICATION ADD TABLE alone does not reach the
+# subscriber, which copies and streams only the tables it knew when created or last refreshed. Not in
+# the SQL files: REFRESH PUBLICATION cannot run inside a transaction block (hence not in a guarded DO)
+# and is refused on a disabled subscription (after the switch, when there is nothing to refresh).
+refresh() { # SUB NAME
+  if [ "$(subscription_state "$1" "$2")" = enabled ]; then
+    on "$1" -v "sub=$2" <<'EOF'
+SELECT format('ALTER SUBSCRIPTION %I REFRESH PUBLICATION WITH (copy_data = true)', :'sub') \gexec
+EOF
+    echo "cutover: subscription $2 on $1 refreshed (tables added to its publication are copied)"
+  fi
+}
+
+# Before the app moves, the three lists of tables must agree: a table blue has and its publication
+# does not (created after replicate), or one the subscription does not have, or has not finished
+# copying, would stay behind on blue. Leaf tables (partitions, not their parents), as the publication
+# (publish_via_partition_root off) and the subscription list them.
+same_tables() { # PUB SUB NAME
+  ident="quote_ident(n.nspname) || '.' || quote_ident(c.relname)"
+  value "$1" -c "SELECT $ident FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+    WHERE c.relkind = 'r' AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\_%'" > /tmp/tables.live
+  value "$1" -c "SELECT quote_ident(schemaname) || '.' || quote_ident(tablename) FROM pg_catalog.pg_publication_tables
+    WHERE pubname = '$3'" > /tmp/tables.published
+  value "$2" -c "SELECT $ident FROM pg_catalog.pg_subscription_rel r JOIN pg_catalog.pg_subscription s ON s.oid = r.srsubid
+    JOIN pg_catalog.pg_class c ON c.oid = r.srrelid JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+    WHERE s.subname = '$3' AND r.srsubstate = 'r'" > /tmp/tables.subscribed
+  # comm needs the order of its own collation.
+  for f in live published subscribed; do LC_ALL=C sort -o "/tmp/tables.$f" "/tmp/tables.$f"; done
+  unpublished="$(LC_ALL=C comm -23 /tmp/tables.live /tmp/tables.published | paste -sd' ' -)"
+  uncopied="$(LC_ALL=C comm -23 /tmp/tables.live /tmp/tables.subscribed | paste -sd' ' -)"
+  extra="$(LC_ALL=C comm -13 /tmp/tables.live /tmp/tables.subscribed | paste -sd' ' -)"
+  if [ -n "$unpublished$uncopied$extra" ]; then
+    [ -z "$unpublished" ] || echo "cutover: tables of $1 not in its publication $3: $unpublished" >&2
+    [ -z "$uncopied" ] || echo "cutover: tables of $1 that $2 has not copied through $3 (not subscribed, or copy not finished): $uncopied" >&2
+    [ -z "$extra" ] || echo "cutover: tables $2 subscribes to through $3 that $1 no longer has: $extra" >&2
+    echo "cutover: $2 does not have every table of $1: run the replicate Job again (it publishes and copies new tables), then this switch" >&2
+    exit 1
+  fi
+  echo "cutover: $1, its publication $3 and $2's subscription have the same $(wc -l < /tmp/tables.live) tables, all copied"
+}
+
+# Switching back: the forward slot on blue, idle since the switch (its subscription disabled), still
+# holds every change blue received since, from green through the reverse subscription. Green has
+# all of them: replayed once the forward subscription is enabled again (drop-reverse), the first one
+# fails on green with a duplicate key, the apply worker retries it forever, the slot never moves and
+# blue's WAL grows until its disk fills. Run with both sides fenced and blue caught up with green,
+# nothing after this position is on green yet, nothing before it is missing there.
+skip_slot() { # SIDE NAME
+  moved="$(value "$1" -v "slot=$2" <<'EOF'
+SELECT count(pg_catalog.pg_replication_slot_advance(slot_name, pg_catalog.pg_current_wal_lsn()))
+  FROM pg_catalog.pg_replication_slots
+ WHERE slot_name = :'slot' AND database = current_database() AND NOT active;
+EOF
+)"
+  if [ "$moved" = 0 ]; then echo "cutover: no idle slot $2 on $1, nothing to skip"; else echo "cutover: slot $2 on $1 moved to $1's current position: changes already on the other side are not sent again"; fi
 }
 
 # The fence: new sessions of the app's role start read-only, and its open sessions end (pooled
@@ -194,19 +280,42 @@ EOF
     wait-synced:*)
       spec="${arg#wait-synced:}"; pub="${spec%%:*}"; rest="${spec#*:}"
       wait_synced "$pub" "${rest%%:*}" "${rest#*:}" ;;
+    refresh:*)
+      spec="${arg#refresh:}"
+      refresh "${spec%%:*}" "${spec#*:}" ;;
+    same-tables:*)
+      spec="${arg#same-tables:}"; pub="${spec%%:*}"; rest="${spec#*:}"
+      same_tables "$pub" "${rest%%:*}" "${rest#*:}" ;;
+    skip-slot:*)
+      spec="${arg#skip-slot:}"
+      skip_slot "${spec%%:*}" "${spec#*:}" ;;
     unless-switched:*)
-      spec="${arg#unless-switched:}"
-      case "$(subscription_state "${spec%%:*}" "${spec#*:}")" in
-        disabled)
-          echo "cutover: subscription ${spec#*:} on ${spec%%:*} is disabled: switched over already, nothing to do"; exit 0 ;;
+      spec="${arg#unless-switched:}"; side="${spec%%:*}"; name="${spec#*:}"
+      case "$(subscription_state "$side" "$name")" in
         "")
           # Gone after cleanup (blue stays fenced), or never created: then the switch would move the app to an empty green.
           fenced="$(value blue -c "SELECT count(*) FROM pg_catalog.pg_db_role_setting s JOIN pg_catalog.pg_roles r ON r.oid = s.setrole
             WHERE r.rolname = '$(app_role | sed "s/'/''/g")' AND 'default_transaction_read_only=on' = ANY (s.setconfig)")"
           if [ "$fenced" != 0 ]; then echo "cutover: switched over and cleaned up already, nothing to do"; exit 0; fi
-          echo "cutover: no subscription ${spec#*:} on ${spec%%:*}: run the replicate phase first (this switch would move the app to a green without its data)" >&2
+          echo "cutover: no subscription $name on $side: run the replicate phase first (this switch would move the app to a green without its data)" >&2
           exit 1 ;;
+        *)
+          if [ "$(switched "$side" "$name")" != 0 ]; then
+            echo "cutover: the switch completed already (subscription $name on $side carries its marker), nothing to do"; exit 0
+          fi ;;
       esac ;;
+    mark-switched:*)
+      spec="${arg#mark-switched:}"; mark "${spec%%:*}" "${spec#*:}" on
+      echo "cutover: switch marked complete on ${spec%%:*}" ;;
+    unmark-switched:*)
+      spec="${arg#unmark-switched:}"; mark "${spec%%:*}" "${spec#*:}" off
+      echo "cutover: switch marker removed on ${spec%%:*}" ;;
+    if-switched:*)
+      spec="${arg#if-switched:}"
+      if [ "$(switched "${spec%%:*}" "${spec#*:}")" = 0 ]; then
+        echo "cutover: the switchover Job has not completed (no marker on subscription ${spec#*:} on ${spec%%:*}): its fence and catch-up must be done before the way back is set up" >&2
+        exit 1
+      fi ;;
     fence:*)
       fence "${arg#fence:}" on ;;
     unfence:*)

@@ -164,7 +164,7 @@ struct PostgreSQLReplication {
                                         comment: "Disabled, not dropped: a disabled forward subscription is how every Job knows the switch happened\n(re-running a phase afterwards changes nothing), until cleanup drops it.")],
                       down: [SQLStatement(b.guarded("EXISTS (SELECT 1 FROM pg_catalog.pg_subscription WHERE subname = \(b.lit(forward)) AND NOT subenabled)",
                                                     ["ALTER SUBSCRIPTION \(b.q(forward)) ENABLE;"]),
-                                          comment: "Switched back: the reverse subscription is gone (its down runs first), so nothing loops. Blue's changes since\nthe switch, green's rows among them, reach green again and may conflict there; green is left behind anyway, and\nthe rollback of replicate drops this subscription. To switch again, roll replicate back and start over.")],
+                                          comment: "Switched back: the reverse subscription is gone (its down runs first), so nothing loops. The switchback Job\nmoved the forward slot on blue past what green sent back (skip-slot, with both sides fenced and blue caught up):\nthis subscription sends green only blue's writes since, never green's own rows again (a duplicate key it would\nretry forever, its slot holding blue's WAL). The skip is the runner's: SQL here could not know that moment.")],
                       transactional: false),
             StepDraft(.reverseReplicate, slug: "reverse_publication", title: "green: publication \(reverse)", change: nil, side: .green,
                       up: rpub.up, down: rpub.down),

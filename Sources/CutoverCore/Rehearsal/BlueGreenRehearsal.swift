@@ -135,4 +135,51 @@ final class BlueGreenRehearsal: @unchecked Sendable {
         }
         return out
     }
+
+    /// Every enabled subscription on either side applies what its publisher sends: no apply or copy
+    /// error (`pg_stat_subscription_stats`, PostgreSQL 15+) and its slot reaches the publisher's
+    /// position of now within `seconds`. A subscription stuck on a conflict (a duplicate key it
+    /// retries forever) passes every Job, yet its slot keeps the publisher's WAL until the disk fills.
+    func replicationHealth(seconds: Double = 20) throws -> [String] {
+        var problems: [String] = []
+        for side in [DatabaseSide.blue, .green] {
+            let publisher: DatabaseSide = side == .blue ? .green : .blue
+            let subscriber = try environment.adminSession(on: side)
+            defer { subscriber.close() }
+            let source = try environment.adminSession(on: publisher)
+            defer { source.close() }
+            let version = Int(try subscriber.query("SHOW server_version_num").first ?? "0") ?? 0
+            for name in try subscriber.query("SELECT subname FROM pg_catalog.pg_subscription WHERE subenabled ORDER BY 1") {
+                let literal = PostgresIdentifier.literal(name)
+                func errors() throws -> Int {
+                    guard version >= 150000 else { return 0 }
+                    return Int(try subscriber.query("SELECT coalesce(sum(apply_error_count + sync_error_count), 0) FROM pg_catalog.pg_stat_subscription_stats WHERE subname = \(literal)").first ?? "0") ?? 0
+                }
+                let lsn = try source.query("SELECT pg_catalog.pg_current_wal_lsn()").first ?? "0/0"
+                let deadline = Date().addingTimeInterval(seconds)
+                var caughtUp = false
+                var failed = try errors()
+                while failed == 0 && Date() < deadline {
+                    let done = try source.query("SELECT count(*) FROM pg_catalog.pg_replication_slots WHERE slot_name = \(literal) AND confirmed_flush_lsn >= \(PostgresIdentifier.literal(lsn))::pg_lsn")
+                    if done.first == "1" { caughtUp = true; break }
+                    Thread.sleep(forTimeInterval: 0.2)
+                    failed = try errors()
+                }
+                guard failed > 0 || !caughtUp else { continue }
+                var problem = "subscription \(name) on \(side.rawValue) "
+                problem += failed > 0 ? "fails to apply \(publisher.rawValue)'s changes (\(failed) error(s))"
+                    : "did not apply \(publisher.rawValue)'s changes up to \(lsn) within \(Int(seconds)) s: its slot there stopped advancing"
+                if let error = lastError(on: side) { problem += "; \(side.rawValue)'s log: \(error)" }
+                problems.append(problem)
+            }
+        }
+        return problems
+    }
+
+    /// The last ERROR line of a local server's log (a rehearsal's own servers only).
+    private func lastError(on side: DatabaseSide) -> String? {
+        guard let server = (side == .blue ? environment.server : environment.green) as? LocalPostgresServer,
+              let log = try? String(contentsOfFile: "\(server.folder)/server.log", encoding: .utf8) else { return nil }
+        return log.split(separator: "\n").last { $0.contains("ERROR:") }.map { String($0).trimmingCharacters(in: .whitespaces) }
+    }
 }

@@ -379,6 +379,16 @@ public final class Rehearsal {
                                                      file: nil, version: nil, statement: nil, error: "lost in the move from \(moved.from.rawValue) to \(moved.to.rawValue): \(problem)"))
                     }
                 }
+                // After every stage, whatever the Jobs said: each enabled subscription still applies.
+                if ok {
+                    let stuck = try switching.replicationHealth()
+                    report.checks.append("after \(planned.direction) stage \(planned.index + 1): " + (stuck.isEmpty ? "every enabled subscription applies and its slot advances" : "\(stuck.count) subscription(s) stuck"))
+                    for problem in stuck {
+                        report.failures.append(.init(stage: "\(planned.direction) \(planned.index + 1)", phase: nil, job: nil, file: nil, version: nil, statement: nil,
+                                                     error: "replication stuck: \(problem)"))
+                    }
+                    if !stuck.isEmpty { ok = false }
+                }
                 if ok, planned.direction == "rerun", let before = replicationState,
                    stages.last(where: { $0.direction == "rerun" })?.index == planned.index {
                     let after = try switching.replicationState()

@@ -23,12 +23,13 @@ public enum RehearsalDelivery: String, Sendable, CaseIterable, Codable {
             // kubectl knows neither hooks nor waves: the Rollout and every Job of the folder are
             // created at once, and the runbook waits for the Jobs afterwards. The Rollout's pods are
             // taken to serve from the start, the earliest they could.
+            // A blue-green switch folder is the exception: the runbook applies its Jobs one at a time,
+            // selected by component, in their Argo CD order (PreSync by wave, the Service, PostSync):
+            // applied together, the way back would be set up while the switch is still under way.
+            if !release.services.isEmpty && release.rollouts.isEmpty { return Self.argoSteps(release) }
             var steps: [DeliveryStep] = release.rollouts.isEmpty ? [] : [.rollout]
             let jobs = release.jobs.sorted { $0.name < $1.name }
             if !jobs.isEmpty { steps.append(.jobs(jobs, hook: "apply")) }
-            // The runbook applies a blue-green switch folder without its Service first, waits for the
-            // Jobs (the fence, the catch-up, the way back), then applies the Service.
-            if !release.services.isEmpty { steps.append(.services) }
             return steps
         case .argocd:
             return Self.argoSteps(release)

@@ -38,16 +38,24 @@ import Testing
         // then checksums, sequences (GREATEST) and the step files.
         let names = DerivedNames(names: SQLNames(engine: .postgresql), migrationName: plan.spec.name)
         let synced = "wait-synced:blue:green:\(names.replication)"
-        #expect(Array(switchover.arguments.prefix(5)) == ["unless-switched:green:\(names.replication)", synced, "unfence:green", "fence:blue", synced])
+        let same = "same-tables:blue:green:\(names.replication)"
+        #expect(Array(switchover.arguments.prefix(7)) == ["unless-switched:green:\(names.replication)", synced, same, "unfence:green", "fence:blue", synced, same])
+        // Marked switched only as its last step; the way back refuses to start before that mark.
+        #expect(switchover.arguments.last == "mark-switched:green:\(names.replication)")
         let fence = switchover.arguments.firstIndex(of: "fence:blue")!
         let sequences = switchover.arguments.firstIndex(of: "sync-sequences:blue:green")!
         #expect(fence < sequences)
-        #expect(switchover.arguments[(sequences + 1)...].allSatisfy { $0.hasPrefix("blue:") || $0.hasPrefix("green:") })
+        #expect(switchover.arguments[(sequences + 1)...].dropLast().allSatisfy { $0.hasPrefix("blue:") || $0.hasPrefix("green:") })
         #expect(jobs.first { $0.suffix == "preflight" }!.secretSides == ["blue"])
         #expect(switchover.secretSides == ["blue", "green"])
         // The way back exists before the Service moves: a pre-upgrade hook after the switchover Job.
         let reverse = jobs.first { $0.suffix == "reverse-replication" }!
         #expect(reverse.ordering.weight > switchover.ordering.weight && reverse.ordering.stage == switchover.ordering.stage)
+        #expect(reverse.arguments.first == "if-switched:green:\(names.replication)")
+        // Switching back: the forward slot skips what green sent back, with both sides fenced.
+        let switchback = jobs.first { $0.suffix == "switchback" }!
+        let skip = switchback.arguments.firstIndex(of: "skip-slot:blue:\(names.replication)")
+        #expect(skip != nil && skip! > switchback.arguments.firstIndex(of: "fence:green")! && skip! < switchback.arguments.firstIndex(of: "unfence:blue")!)
     }
 
     /// The real plan's subscription on blue (the way back) is created with blue's superuser Secret.

@@ -47,6 +47,11 @@ import Testing
         #expect(Compiler().emit(plan).contains { $0.path.hasSuffix("job-switchover.yaml") && $0.contents.contains("- fence:blue\n") })
         guard let report = try Self.rehearse(plan, rows: 2000, filter: unfenced) else { return }
         #expect(!report.proven)
+        // Either the switch's checksums see blue still changing (the Job fails), or the writes are lost.
+        if let refused = report.failures.first(where: { $0.error.contains("ranges differ") }) {
+            #expect(refused.job == "ledger-pg14-switchover", "\(refused)")
+            return
+        }
         let lost = report.failures.first { $0.error.hasPrefix("lost in the move from blue to green") }
         let failure = try #require(lost, "no lost write reported: \(report.renderText())")
         #expect(failure.stage.hasPrefix("forward"))
@@ -67,5 +72,96 @@ import Testing
         let first = try #require(report.failures.first, "\(report.renderText())")
         #expect(first.job == "ledger-pg14-switchover" || first.job == "ledger-pg14-verify", "\(first)")
         #expect(report.failures.contains { $0.error.contains("run the replicate phase first") }, "\(report.renderText())")
+    }
+
+    /// A table created on blue (and green, as a DBA would) after the subscription exists, with a
+    /// row: `files` of the Job named `job` gain the two SQL files, run before `before` in its args.
+    static func lateTable(job: String, before: String, extra: [String] = []) -> @Sendable ([OutputFile]) -> [OutputFile] {
+        { files in
+            files.map { file in
+                if file.path.hasSuffix("chart/templates/configmap-sql-\(job).yaml") {
+                    let sql = "data:\n  late-blue.sql: |\n    CREATE TABLE IF NOT EXISTS public.late_t (id int PRIMARY KEY);\n"
+                        + "    INSERT INTO public.late_t VALUES (1) ON CONFLICT DO NOTHING;\n"
+                        + "  late-green.sql: |\n    CREATE TABLE IF NOT EXISTS public.late_t (id int PRIMARY KEY);\n"
+                    return OutputFile(path: file.path, contents: file.contents.replacingOccurrences(of: "\ndata:\n", with: "\n" + sql))
+                }
+                if file.path.hasSuffix("chart/templates/job-\(job).yaml") {
+                    let steps = (["blue:late-blue.sql", "green:late-green.sql"] + extra + [before]).map { "        - \($0)\n" }.joined()
+                    return OutputFile(path: file.path, contents: file.contents.replacingOccurrences(of: "        - \(before)\n", with: steps))
+                }
+                return file
+            }
+        }
+    }
+
+    /// A table added after replicate is neither published nor subscribed: the switch refuses, naming it,
+    /// rather than move the app to a green without it.
+    @Test func switchRefusesATableGreenDoesNotHave() throws {
+        let plan = try Self.plan("ledger-pg14.yaml")
+        let filter = Self.lateTable(job: "verify", before: "wait-synced:blue:green:cutover_ledger_pg14")
+        #expect(filter(Compiler().emit(plan)).contains { $0.path.hasSuffix("job-verify.yaml") && $0.contents.contains("- blue:late-blue.sql\n") })
+        guard let report = try Self.rehearse(plan, rows: 300, filter: filter) else { return }
+        #expect(!report.proven)
+        let refused = report.failures.first { $0.error.contains("not in its publication") }
+        let failure = try #require(refused, "no refusal: \(report.renderText())")
+        #expect(failure.job == "ledger-pg14-switchover", "\(failure)")
+        #expect(failure.error.contains("public.late_t"), "\(failure.error)")
+    }
+
+    /// The same table, then the replicate Job run again (its publication file, then the refresh):
+    /// green copies it, and the switch goes through.
+    @Test func replicateAgainCopiesALateTable() throws {
+        let plan = try Self.plan("ledger-pg14.yaml")
+        let filter = Self.lateTable(job: "replicate", before: "refresh:green:cutover_ledger_pg14",
+                                    extra: ["blue:0001_replicate_publication.up.sql", "green:0003_replicate_subscription.up.sql"])
+        #expect(filter(Compiler().emit(plan)).contains { $0.path.hasSuffix("job-replicate.yaml") && $0.contents.contains("- green:late-green.sql\n") })
+        guard let report = try Self.rehearse(plan, rows: 300, filter: filter) else { return }
+        // The table stays on blue after the rollback (no down drops it): the only difference.
+        #expect(report.checks.contains("after the move to green: every row written on either side is there, no sequence behind blue"), "\(report.renderText())")
+        #expect(!report.failures.isEmpty && report.failures.allSatisfy { $0.stage == "after rollback" && $0.error.contains("late_t") }, "\(report.renderText())")
+    }
+
+    /// Without the switchback's skip of the forward slot, the forward subscription enabled again by
+    /// drop-reverse replays green's own rows to green: a duplicate key it retries forever, its slot
+    /// stuck, every Job green. The rehearsal's check after the stage names it.
+    @Test func switchbackWithoutSlotSkipIsCaught() throws {
+        let unskipped: @Sendable ([OutputFile]) -> [OutputFile] = { files in
+            files.map { file in
+                guard file.path.hasSuffix("chart/templates/job-switchback.yaml") else { return file }
+                return OutputFile(path: file.path, contents: file.contents.replacingOccurrences(of: "        - skip-slot:blue:cutover_ledger_pg14\n", with: ""))
+            }
+        }
+        let plan = try Self.plan("ledger-pg14.yaml")
+        #expect(Compiler().emit(plan).contains { $0.path.hasSuffix("job-switchback.yaml") && $0.contents.contains("- skip-slot:blue:cutover_ledger_pg14\n") })
+        guard let report = try Self.rehearse(plan, rows: 500, filter: unskipped) else { return }
+        #expect(!report.proven)
+        let stuck = report.failures.first { $0.error.hasPrefix("replication stuck: subscription cutover_ledger_pg14 on green") }
+        let failure = try #require(stuck, "not caught: \(report.renderText())")
+        #expect(failure.error.contains("duplicate key"), "\(failure.error)")
+    }
+
+    /// A DBA pauses the forward subscription before the switch: no switch happened, so the switchover
+    /// Job must not end early as if it had (no fence, no catch-up): it fails, saying why.
+    @Test func pausedSubscriptionIsNoSwitch() throws {
+        let paused: @Sendable ([OutputFile]) -> [OutputFile] = { files in
+            files.map { file in
+                if file.path.hasSuffix("chart/templates/configmap-sql-switchover.yaml") {
+                    return OutputFile(path: file.path, contents: file.contents.replacingOccurrences(
+                        of: "\ndata:\n", with: "\ndata:\n  pause.sql: |\n    ALTER SUBSCRIPTION cutover_ledger_pg14 DISABLE;\n"))
+                }
+                if file.path.hasSuffix("chart/templates/job-switchover.yaml") {
+                    return OutputFile(path: file.path, contents: file.contents.replacingOccurrences(
+                        of: "        - unless-switched:", with: "        - green:pause.sql\n        - unless-switched:"))
+                }
+                return file
+            }
+        }
+        let plan = try Self.plan("ledger-pg14.yaml")
+        #expect(paused(Compiler().emit(plan)).contains { $0.path.hasSuffix("job-switchover.yaml") && $0.contents.contains("- green:pause.sql\n") })
+        guard let report = try Self.rehearse(plan, rows: 300, filter: paused) else { return }
+        #expect(!report.proven)
+        let first = try #require(report.failures.first, "\(report.renderText())")
+        #expect(first.job == "ledger-pg14-switchover", "\(first)")
+        #expect(first.error.contains("is disabled, and no switch completed"), "\(first.error)")
     }
 }

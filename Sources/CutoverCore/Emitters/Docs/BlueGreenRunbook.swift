@@ -18,6 +18,10 @@ struct BlueGreenRunbook {
         subscription file the URI the subscriber reaches the other side with (`BLUE_CONNINFO`,
         `GREEN_CONNINFO`, without spaces: it travels in PGOPTIONS).
 
+        The app's role needs the REPLICATION attribute on blue before the replicate phase (as blue's
+        superuser: `ALTER ROLE "$APP_ROLE" REPLICATION`): the Jobs create and advance the forward slot
+        on blue, and green's subscription streams from blue, with the app's Secret.
+
 
         """
     }

@@ -212,12 +212,30 @@ public enum PhaseCommands {
                 && folder == jobs.compactMap(\.folder).first { $0.inDefaultSync } ? ["wait_job \(names.snapshotJob)"] : []
             return ["kubectl apply -k \(folder?.path ?? "manifests/")"] + snapshot + held.map { "wait_job \(names.job($0.suffix))" }
         }
-        // kubectl applies a folder at once: the switch's Jobs first (the fence, the catch-up, the way
-        // back), the Service only once they succeeded. (Argo CD runs them as PreSync hooks before it.)
+        // kubectl applies a folder at once: here one Job at a time, selected by its component, in the
+        // order Argo CD's hooks run them: the switch (the fence, the catch-up) before the way back
+        // (which disables the forward subscription, and refuses to start earlier), the Service only
+        // once they succeeded, and the Jobs of after the Service (drop-reverse) last.
         func switchFirst(_ folder: DeliveryFolder) -> [String] {
-            let all = apply(folder)
-            guard let first = all.first else { return [] }
-            return ["\(first) --selector app.kubernetes.io/component!=\(BlueGreenBuilder.serviceComponent)"] + all.dropFirst() + [first]
+            let held = jobs.filter { $0.folder == folder }
+            guard !held.isEmpty else { return [] }
+            let before = held.filter { $0.ordering.stage == .pre }.sorted { $0.ordering.weight < $1.ordering.weight }
+            let after = held.filter { $0.ordering.stage != .pre }
+            let base = "kubectl apply -k \(folder.path)"
+            func without(_ components: [String]) -> String {
+                components.count == 1 ? "\(base) --selector app.kubernetes.io/component!=\(components[0])"
+                    : "\(base) --selector 'app.kubernetes.io/component notin (\(components.joined(separator: ",")))'"
+            }
+            var out: [String] = []
+            for (index, job) in before.enumerated() {
+                let later = before.dropFirst(index + 1).map(\.component) + after.map(\.component)
+                out.append(index == 0 ? without([BlueGreenBuilder.serviceComponent] + later)
+                           : "\(base) --selector app.kubernetes.io/component=\(job.component)")
+                out.append("wait_job \(names.job(job.suffix))")
+            }
+            out.append(after.isEmpty ? base : without(after.map(\.component)))
+            if !after.isEmpty { out += [base] + after.map { "wait_job \(names.job($0.suffix))" } }
+            return out
         }
         if spec.strategy == .blueGreen {
             let rollback = [DeliveryFolder.rollbackReplicate, .rollbackSchemaLoad].flatMap(apply)

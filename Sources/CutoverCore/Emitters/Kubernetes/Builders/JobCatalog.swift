@@ -123,8 +123,9 @@ public struct JobCatalog: Sendable {
     /// table and every write blue had (`wait-synced`), blue refuses the app's writes, green catches up
     /// with the last of them, the checksums compare both sides at rest, sequences move to the greater
     /// of both sides, and the way back (reverse publication, slot, subscription) exists before the
-    /// first write lands on green. Once the forward subscription is disabled, every Job of the switch
-    /// finds it so and changes nothing (`unless-switched`). Switching back is the mirror image.
+    /// first write lands on green. Once switched, every Job of the switch finds it so and changes nothing (`unless-switched`): the switchover Job's last step marks it
+    /// (`mark-switched`), a paused subscription is no switch; reverse-replication refuses to start
+    /// before that mark (`if-switched`), and drop-reverse removes it with the forward subscription enabled again. Switching back is the mirror image.
     private var blueGreenJobs: [JobUnit] {
         let toGreen = "eq .Values.switchover.to \"green\""
         let toBlue = "eq .Values.switchover.to \"blue\""
@@ -133,28 +134,37 @@ public struct JobCatalog: Sendable {
         let reverse = ups(.reverseReplicate)
         let cleanup = ups(.cleanup).isEmpty ? downs(.reverseReplicate) + downs(.replicate) : ups(.cleanup)
         let synced = "wait-synced:blue:green:\(forward)"
-        let switchover = ["unless-switched:green:\(forward)", synced, "unfence:green", "fence:blue", synced] + checksumArguments
+        // The same tables on both sides, before the fence (a switch bound to fail costs no write pause)
+        // and after it, once nothing can create a table on blue any more.
+        let sameTables = "same-tables:blue:green:\(forward)"
+        let switchover = ["unless-switched:green:\(forward)", synced, sameTables, "unfence:green", "fence:blue", synced, sameTables] + checksumArguments
             + ["sync-sequences:blue:green"] + ups(.sequenceSync) + ups(.switchover)
+            + ["mark-switched:green:\(forward)"]
         let backSynced = "wait-synced:green:blue:\(back)"
-        let switchback = (reverse.isEmpty ? [] : [backSynced, "fence:green", backSynced]) + ["sync-sequences:green:blue", "unfence:blue"] + downs(.switchover)
+        // With both sides fenced and blue caught up, the forward slot skips what green sent back: the
+        // forward subscription drop-reverse enables again must not replay green's own rows to green.
+        let switchback = (reverse.isEmpty ? [] : [backSynced, "fence:green", backSynced, "skip-slot:blue:\(forward)"])
+            + ["sync-sequences:green:blue", "unfence:blue"] + downs(.switchover)
         let units: [JobUnit?] = [
             unit("preflight", "preflight", .preflight, HookOrdering(.pre, -10), guard: Self.forwardGuard(.preflight), folder: nil,
                  arguments: ups(.preflight), sides: ["blue"]),
             unit("schema-load", "schema-load", .schemaLoad, HookOrdering(.post, 1), guard: Self.forwardGuard(.schemaLoad), folder: nil,
                  arguments: ups(.schemaLoad).isEmpty ? ["copy-schema:blue:green"] : ups(.schemaLoad)),
             unit("replicate", "replicate", .replicate, HookOrdering(.post, 2), guard: Self.forwardGuard(.replicate), folder: nil,
-                 arguments: ups(.replicate).isEmpty ? [] : ups(.replicate) + [synced]),
+                 arguments: ups(.replicate).isEmpty ? [] : ups(.replicate) + ["refresh:green:\(forward)", synced]),
             // The copy is complete here; the checksums run in the switch, with blue fenced, where both sides hold still.
             unit("verify", "verify", .verify, HookOrdering(.post, 3), guard: Self.forwardGuard(.verify), folder: nil,
                  arguments: ups(.verify) + [synced]),
             unit("switchover", "switchover", .switchover, HookOrdering(.pre, -5), guard: toGreen, folder: .switchover,
                  arguments: switchover),
-            unit("reverse-replication", "switchover", .reverseReplicate, HookOrdering(.pre, -4), guard: toGreen, folder: .switchover,
-                 arguments: reverse),
+            unit("reverse-replication", "reverse-replication", .reverseReplicate, HookOrdering(.pre, -4), guard: toGreen, folder: .switchover,
+                 arguments: reverse.isEmpty ? [] : ["if-switched:green:\(forward)"] + reverse),
             unit("switchback", "switchback", .switchover, HookOrdering(.pre, -5), guard: toBlue, folder: .switchback,
                  arguments: switchback),
-            unit("drop-reverse", "switchback", .reverseReplicate, HookOrdering(.post, 20), guard: toBlue, folder: .switchback,
-                 arguments: downs(.reverseReplicate)),
+            unit("drop-reverse", "drop-reverse", .reverseReplicate, HookOrdering(.post, 20), guard: toBlue, folder: .switchback,
+                 // The marker goes once the forward subscription is enabled again (the last down): until then
+                 // the Jobs between (replicate, verify) find it disabled by the switch, not by hand.
+                 arguments: downs(.reverseReplicate).isEmpty ? [] : downs(.reverseReplicate) + ["unmark-switched:green:\(forward)"]),
             unit("cleanup", "cleanup", .cleanup, HookOrdering(.sync, 30), guard: "and .Values.phases.cleanup.enabled (not .Values.rollback.enabled)",
                  folder: .cleanup, arguments: cleanup),
             unit("rollback-replicate", "rollback", .replicate, HookOrdering(.pre, -10), guard: Self.blueGreenRollbackGuard, folder: .rollbackReplicate,

@@ -2,9 +2,10 @@
 -- step 5 (reverse-replicate, on green), down: green: disable the subscription to blue (blue fenced, green caught up)
 SET lock_timeout = '5s';
 SET statement_timeout = '30min';
--- Switched back: the reverse subscription is gone (its down runs first), so nothing loops. Blue's changes since
--- the switch, green's rows among them, reach green again and may conflict there; green is left behind anyway, and
--- the rollback of replicate drops this subscription. To switch again, roll replicate back and start over.
+-- Switched back: the reverse subscription is gone (its down runs first), so nothing loops. The switchback Job
+-- moved the forward slot on blue past what green sent back (skip-slot, with both sides fenced and blue caught up):
+-- this subscription sends green only blue's writes since, never green's own rows again (a duplicate key it would
+-- retry forever, its slot holding blue's WAL). The skip is the runner's: SQL here could not know that moment.
 DO $cutover$
 BEGIN
   IF EXISTS (SELECT 1 FROM pg_catalog.pg_subscription WHERE subname = 'cutover_ledger_pg14' AND NOT subenabled) THEN
