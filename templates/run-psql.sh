@@ -226,15 +226,31 @@ EOF
 
 # The fence: new sessions of the app's role start read-only, and its open sessions end (pooled
 # connections reconnect and are refused writes). Its walsenders (replication) are not client backends.
+# pg_terminate_backend only signals: a session may still commit its last transaction after it
+# returns, so the fence waits until every session it ended is gone; only then is the LSN a later
+# wait reads the last write this side accepted.
 fence() { # SIDE on|off
   if [ "$2" = on ]; then setting="SET default_transaction_read_only = on"; else setting="RESET default_transaction_read_only"; fi
   on "$1" -v "app_role=$(app_role)" -v "setting=$setting" <<'EOF'
 SELECT format('ALTER ROLE %I %s', :'app_role', :'setting') \gexec
-SELECT count(pg_catalog.pg_terminate_backend(pid)) AS ended FROM pg_catalog.pg_stat_activity
- WHERE usename = :'app_role' AND pid <> pg_catalog.pg_backend_pid() AND backend_type = 'client backend'
-   AND :'setting' LIKE 'SET%' \gset
 EOF
-  if [ "$2" = on ]; then echo "cutover: writes of $(app_role) fenced on $1, its sessions there ended"; else echo "cutover: writes of $(app_role) allowed on $1"; fi
+  if [ "$2" != on ]; then echo "cutover: writes of $(app_role) allowed on $1"; return 0; fi
+  ended="$(value "$1" -v "app_role=$(app_role)" <<'EOF'
+SELECT coalesce(string_agg(pid::text, ','), '') FROM (
+  SELECT pid FROM pg_catalog.pg_stat_activity
+   WHERE usename = :'app_role' AND pid <> pg_catalog.pg_backend_pid() AND backend_type = 'client backend'
+  OFFSET 0) app
+ WHERE pg_catalog.pg_terminate_backend(pid);
+EOF
+)"
+  n=0
+  while [ -n "$ended" ]; do
+    left="$(value "$1" -c "SELECT count(*) FROM pg_catalog.pg_stat_activity WHERE pid IN ($ended)")"
+    [ "$left" = 0 ] && break
+    n=$((n + 1)); [ "$n" -lt 150 ] || { echo "cutover: $left session(s) of $(app_role) on $1 did not end after the fence" >&2; exit 1; }
+    nap
+  done
+  echo "cutover: writes of $(app_role) fenced on $1, its sessions there ended"
 }
 
 for arg in "$@"; do
