@@ -164,7 +164,11 @@ public struct JobCatalog: Sendable {
             unit("drop-reverse", "drop-reverse", .reverseReplicate, HookOrdering(.post, 20), guard: toBlue, folder: .switchback,
                  // The marker goes once the forward subscription is enabled again (the last down): until then
                  // the Jobs between (replicate, verify) find it disabled by the switch, not by hand.
-                 arguments: downs(.reverseReplicate).isEmpty ? [] : downs(.reverseReplicate) + ["unmark-switched:green:\(forward)"]),
+                 // The forward slot skips once more, right before the forward subscription comes back: a
+                 // write green took after the switchback's skip (a pooled session the fence had not ended
+                 // yet) reached blue through the reverse subscription and would be sent back to green as a
+                 // duplicate. Green is left behind here; switching again starts from replicate.
+                 arguments: downs(.reverseReplicate).isEmpty ? [] : ["skip-slot:blue:\(forward)"] + downs(.reverseReplicate) + ["unmark-switched:green:\(forward)"]),
             unit("cleanup", "cleanup", .cleanup, HookOrdering(.sync, 30), guard: "and .Values.phases.cleanup.enabled (not .Values.rollback.enabled)",
                  folder: .cleanup, arguments: cleanup),
             unit("rollback-replicate", "rollback", .replicate, HookOrdering(.pre, -10), guard: Self.blueGreenRollbackGuard, folder: .rollbackReplicate,
