@@ -121,13 +121,13 @@ import Testing
         #expect(!report.failures.isEmpty && report.failures.allSatisfy { $0.stage == "after rollback" && $0.error.contains("late_t") }, "\(report.renderText())")
     }
 
-    /// Without the switchback's skip of the forward slot, the forward subscription enabled again by
+    /// Without the skips of the forward slot (switchback's and drop-reverse's), the forward subscription enabled again by
     /// drop-reverse replays green's own rows to green: a duplicate key it retries forever, its slot
     /// stuck, every Job green. The rehearsal's check after the stage names it.
     @Test func switchbackWithoutSlotSkipIsCaught() throws {
         let unskipped: @Sendable ([OutputFile]) -> [OutputFile] = { files in
             files.map { file in
-                guard file.path.hasSuffix("chart/templates/job-switchback.yaml") else { return file }
+                guard file.path.hasSuffix("chart/templates/job-switchback.yaml") || file.path.hasSuffix("chart/templates/job-drop-reverse.yaml") else { return file }
                 return OutputFile(path: file.path, contents: file.contents.replacingOccurrences(of: "        - skip-slot:blue:cutover_ledger_pg14\n", with: ""))
             }
         }
