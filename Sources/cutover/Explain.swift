@@ -18,10 +18,10 @@ struct Explain: ParsableCommand {
     func run() {
         if markdown { return Output.print(RuleReference().render(), terminator: "") }
         guard let rule, let id = RuleID.lookup(rule) else {
-            for id in RuleID.allCases { Output.print("\(id.rawValue)  \(id.name.padding(28))\(RuleDocumentation.summary(id))") }
+            for id in RuleID.allCases { Output.print("\(id.rawValue)  \(id.name.padding(28))\(id.rule.summary)") }
             return
         }
-        Output.print(RuleDocumentation.explain(id), terminator: "")
+        Output.print(id.rule.explanation, terminator: "")
     }
 }
 

@@ -97,7 +97,7 @@ public struct DiagnosticFormatter: Sendable {
             [
                 "id": rule.rawValue,
                 "name": rule.name,
-                "shortDescription": ["text": RuleDocumentation.summary(rule)],
+                "shortDescription": ["text": rule.rule.summary],
                 "defaultConfiguration": ["level": sarifLevel(rule.defaultSeverity)],
             ]
         }

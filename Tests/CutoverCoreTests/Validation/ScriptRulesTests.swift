@@ -16,9 +16,9 @@ import Testing
 
     static let mysqlSchema = "CREATE TABLE pricing (\n    id BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY,\n    amount INT NOT NULL\n);\n"
 
-    func spec(mysql: Bool = false, schema: Bool = true, changes: String = RuleDocumentation.tierChange) -> String {
-        let database = (mysql ? Self.mysqlDatabase : RuleDocumentation.pgDatabase) + (schema ? "    schema: schema.sql\n" : "")
-        return RuleDocumentation.spec(database: database, changes: changes)
+    func spec(mysql: Bool = false, schema: Bool = true, changes: String = Snippets.tierChange) -> String {
+        let database = (mysql ? Self.mysqlDatabase : Snippets.pgDatabase) + (schema ? "    schema: schema.sql\n" : "")
+        return Snippets.spec(database: database, changes: changes)
     }
 
     func summary(_ diagnostics: [Diagnostic]) -> [String] {
@@ -29,10 +29,10 @@ import Testing
 
     @Test func pgDumpRestrictLinesAreAcceptedInABaseSchema() throws {
         let dump = "\\restrict 9fQ2ZkLm0AbCdEf\nSET client_encoding = 'UTF8';\nSET standard_conforming_strings = on;\n"
-            + RuleDocumentation.pricingSchema + "\\unrestrict 9fQ2ZkLm0AbCdEf\n"
+            + Snippets.pricingSchema + "\\unrestrict 9fQ2ZkLm0AbCdEf\n"
         #expect(summary(try ValidationHarness.check(spec(), files: ["schema.sql": dump])) == [])
         // Anything else with a backslash is refused, in the schema file at its own line.
-        let shell = RuleDocumentation.pricingSchema + "\\! touch /tmp/cutover-sentinel\n"
+        let shell = Snippets.pricingSchema + "\\! touch /tmp/cutover-sentinel\n"
         #expect(summary(try ValidationHarness.check(spec(), files: ["schema.sql": shell])) == ["CUT027 schema.sql 5:1"])
         // \restrict is pg_dump's, not the mysql client's.
         let mysqlDump = "\\restrict 9fQ2ZkLm0AbCdEf\n" + Self.mysqlSchema
@@ -74,7 +74,7 @@ import Testing
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
         let sentinel = folder.appendingPathComponent("sentinel")
-        let schema = (mysql ? Self.mysqlSchema : RuleDocumentation.pricingSchema)
+        let schema = (mysql ? Self.mysqlSchema : Snippets.pricingSchema)
             + (mysql ? "/*!50705 \\! touch \(sentinel.path) */;\nsystem touch \(sentinel.path)\n" : "\\! touch \(sentinel.path)\n")
         try Data(schema.utf8).write(to: folder.appendingPathComponent("schema.sql"))
         let specURL = folder.appendingPathComponent("spec.yaml")

@@ -1,5 +1,5 @@
-/// docs/rules.md: every diagnostic with its rationale and examples, generated from
-/// `RuleDocumentation` (the texts `cutover explain` prints). A test fails when the file is stale.
+/// docs/rules.md: every diagnostic with its rationale and examples, generated from the rules in
+/// `RuleRegistry` (the texts `cutover explain` prints). A test fails when the file is stale.
 public struct RuleReference: Sendable {
     public init() {}
 
@@ -18,18 +18,17 @@ public struct RuleReference: Sendable {
         |---|---|---|---|
 
         """
-        for rule in RuleID.allCases {
-            out += "| [\(rule.rawValue)](#\(rule.rawValue.lowercased())) | `\(rule.name)` | \(rule.defaultSeverity.rawValue) | \(RuleDocumentation.summary(rule)) |\n"
+        for rule in RuleRegistry.rules {
+            out += "| [\(rule.id.rawValue)](#\(rule.id.rawValue.lowercased())) | `\(rule.name)` | \(rule.severity.rawValue) | \(rule.summary) |\n"
         }
-        for rule in RuleID.allCases {
-            let entry = RuleDocumentation.entry(rule)
-            out += "\n## \(rule.rawValue)\n\n`\(rule.name)`, \(rule.defaultSeverity.rawValue): \(entry.summary).\n\n\(entry.rationale)\n\n"
-            out += "Triggers:\n\n" + example(entry.trigger) + "\nFix:\n\n" + example(entry.fix)
+        for rule in RuleRegistry.rules {
+            out += "\n## \(rule.id.rawValue)\n\n`\(rule.name)`, \(rule.severity.rawValue): \(rule.summary).\n\n\(rule.rationale)\n\n"
+            out += "Triggers:\n\n" + example(rule.triggering[0]) + "\nFix:\n\n" + example(rule.nonTriggering[0])
         }
         return out
     }
 
-    private func example(_ example: RuleDocumentation.Example) -> String {
+    private func example(_ example: RuleExample) -> String {
         var out = "```yaml\n\(example.spec.trimmingTrailingNewlines())\n```\n"
         for (name, text) in example.files.sorted(by: { $0.key < $1.key }) {
             out += "\n`\(name)`:\n\n```sql\n\(text.trimmingTrailingNewlines())\n```\n"

@@ -1,0 +1,13 @@
+extension RuleID {
+    public static let canarySteps = RuleID("CUT034")
+}
+
+/// CUT034 `canary-steps`: canary weights are outside 1..100 or decrease.
+enum CanaryStepsRule: RuleUnit {
+    static let rule = Rule(
+        id: .canarySteps, name: "canary-steps", severity: .error, checkedBy: [.shape, .consistency],
+        summary: "canary weights are outside 1..100 or decrease",
+        rationale: "A canary moves traffic forward; a weight that goes down (or 0) would shift users back and forth between versions while the schema is half migrated.",
+        triggering: [RuleExample(Snippets.spec(extra: "  rollout:\n    steps:\n      - setWeight: 50\n      - pause: 5m\n      - setWeight: 20\n")).expecting((20, 20))],
+        nonTriggering: [RuleExample(Snippets.spec(extra: "  rollout:\n    steps:\n      - setWeight: 20\n      - pause: 5m\n      - setWeight: 50\n"))])
+}

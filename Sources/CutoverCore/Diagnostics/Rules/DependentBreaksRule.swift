@@ -1,0 +1,15 @@
+extension RuleID {
+    public static let dependentBreaks = RuleID("CUT061")
+}
+
+/// CUT061 `dependent-breaks`: a view, trigger or generated column of the base schema would break or go stale after the change.
+enum DependentBreaksRule: RuleUnit {
+    static let rule = Rule(
+        id: .dependentBreaks, name: "dependent-breaks", severity: .error, checkedBy: [.dependents],
+        summary: "a view, trigger or generated column of the base schema would break or go stale after the change",
+        rationale: "A rename or drop retires the column under a quarantine name in contract. A PostgreSQL view bound to it would go on serving the quarantined, no longer written values; a MySQL view, and a trigger on either engine, names the column and fails on its next use (every write to the table, for a trigger). cutover cannot rewrite a view or trigger body safely, so the change is refused: change the view or trigger in a `sql` change first. A PostgreSQL generated column computed from the column is refused for the same reason (and for a type change, which the server refuses under it). A materialized view over a type-changed column is refused too (recreating it would recompute it under the swap's lock), and on MySQL a view over a renamed or dropped table.",
+        triggering: [RuleExample(Snippets.spec(database: Snippets.pgDatabase + "    schema: schema.sql\n", changes: "    - renameColumn:\n        table: pricing\n        from: amount\n        to: amount_cents\n"),
+                                 files: ["schema.sql": Snippets.pricingSchema + "CREATE VIEW pricing_amounts AS SELECT id, amount FROM pricing;\n"]).expecting((20, 15))],
+        nonTriggering: [RuleExample(Snippets.spec(database: Snippets.pgDatabase + "    schema: schema.sql\n", changes: "    - renameColumn:\n        table: pricing\n        from: amount\n        to: amount_cents\n"),
+                             files: ["schema.sql": Snippets.pricingSchema])])
+}

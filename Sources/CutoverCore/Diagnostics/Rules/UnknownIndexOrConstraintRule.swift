@@ -1,0 +1,15 @@
+extension RuleID {
+    public static let unknownIndexOrConstraint = RuleID("CUT043")
+}
+
+/// CUT043 `unknown-index-or-constraint`: dropIndex names an index that does not exist at that point.
+enum UnknownIndexOrConstraintRule: RuleUnit {
+    static let rule = Rule(
+        id: .unknownIndexOrConstraint, name: "unknown-index-or-constraint", severity: .error, checkedBy: [.references],
+        summary: "dropIndex names an index that does not exist at that point",
+        rationale: "The down of a dropIndex rebuilds the index from its definition, so the index must be known: in the schema file, or created earlier in the spec.",
+        triggering: [RuleExample(Snippets.spec(database: Snippets.pgDatabase + "    schema: schema.sql\n", changes: "    - dropIndex:\n        name: pricing_amount_index\n        table: pricing\n"),
+                                 files: ["schema.sql": Snippets.pricingSchema + "CREATE INDEX pricing_amount_idx ON pricing (amount);\n"]).expecting((19, 15))],
+        nonTriggering: [RuleExample(Snippets.spec(database: Snippets.pgDatabase + "    schema: schema.sql\n", changes: "    - dropIndex:\n        name: pricing_amount_idx\n        table: pricing\n"),
+                             files: ["schema.sql": Snippets.pricingSchema + "CREATE INDEX pricing_amount_idx ON pricing (amount);\n"])])
+}

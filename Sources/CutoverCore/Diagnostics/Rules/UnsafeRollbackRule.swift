@@ -1,0 +1,15 @@
+extension RuleID {
+    public static let unsafeRollback = RuleID("CUT053")
+}
+
+/// CUT053 `unsafe-rollback`: a step's down cannot rebuild what its up removed, or cannot restore it once the new app ran (warning).
+enum UnsafeRollbackRule: RuleUnit {
+    static let rule = Rule(
+        id: .unsafeRollback, name: "unsafe-rollback", severity: .warning, checkedBy: [.references],
+        summary: "a step's down cannot rebuild what its up removed, or cannot restore it once the new app ran (warning)",
+        rationale: "Every step has a down, but some cannot be complete: dropping an index whose definition cutover does not know (no schema file, not created earlier in the spec) cannot be undone; and dropping a NOT NULL column without a default, or letting a NOT NULL column accept NULL (alterColumn nullable: true), lets the new app version write NULL into it. An emergency rollback must neither fail nor lose rows, so without 'down' it keeps those rows as they are: on PostgreSQL it adds CHECK (col IS NOT NULL) NOT VALID, so every write from then on is held to NOT NULL again, and sets NOT NULL only when no NULL is left; on MySQL the column stays nullable while NULL rows are left. The rollback Job prints 'cutover rollback warning: TABLE.COLUMN keeps N row(s) with NULL …'; fill the rows and run the Job again to finish. With 'down', an expression that refills them, the rollback restores NOT NULL in full.",
+        triggering: [RuleExample(Snippets.spec(database: Snippets.pgDatabase + "    schema: schema.sql\n", changes: "    - dropColumn:\n        table: pricing\n        column: amount\n"),
+                                 files: ["schema.sql": Snippets.pricingSchema]).expecting((20, 17))],
+        nonTriggering: [RuleExample(Snippets.spec(database: Snippets.pgDatabase + "    schema: schema.sql\n", changes: "    - dropColumn:\n        table: pricing\n        column: amount\n        down: \"0\"\n"),
+                             files: ["schema.sql": Snippets.pricingSchema])])
+}
