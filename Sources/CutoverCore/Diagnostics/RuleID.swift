@@ -19,7 +19,10 @@ public struct RuleID: RawRepresentable, Hashable, Sendable, Codable, Comparable,
     /// The kebab-case name shown beside the id in `explain` and SARIF.
     public var name: String { rule.name }
 
-    public var defaultSeverity: Diagnostic.Severity { rule.severity }
+    public var defaultSeverity: Diagnostic.Severity {
+        guard let severity = RuleRegistry.severities[self] else { preconditionFailure("rule \(rawValue) is not registered in RuleRegistry") }
+        return severity
+    }
 
     public var description: String { rawValue }
 

@@ -59,6 +59,9 @@ enum RuleRegistry {
 
     private static let byID: [RuleID: Rule] = Dictionary(uniqueKeysWithValues: rules.map { ($0.id, $0) })
 
+    /// Every diagnostic asks for its rule's severity: a small table, not a copy of the whole rule.
+    static let severities: [RuleID: Diagnostic.Severity] = Dictionary(uniqueKeysWithValues: rules.map { ($0.id, $0.severity) })
+
     static func rule(_ id: RuleID) -> Rule {
         guard let rule = byID[id] else { preconditionFailure("rule \(id.rawValue) is not registered in RuleRegistry") }
         return rule

@@ -1,4 +1,5 @@
-/// Stage 2b: reads the shape-checked tree into `MigrationSpec`, filling defaults. It never reports:
+/// Stage 2b: reads the shape-checked tree into `MigrationSpec`, filling defaults from the settings'
+/// declarations in `Settings` (the same values docs/spec.md and the JSON Schema state). It never reports:
 /// anything wrong with the tree was reported by `ShapeChecker`, so a missing or mistyped value here
 /// falls back to its default and the spec is discarded later because errors exist.
 public struct SpecBuilder: Sendable {
@@ -12,7 +13,7 @@ public struct SpecBuilder: Sendable {
         let cluster = text(database?["cluster"]) ?? ""
         let app = spec?["app"]
         let runner = spec?["runner"]
-        let strategy = MigrationSpec.Strategy(rawValue: text(spec?["strategy"]) ?? "") ?? .expandContract
+        let strategy = Settings.strategy.value(in: spec)
 
         var fieldLocations: [String: SourceLocation] = [:]
         for entry in spec?.entries ?? [] { fieldLocations[entry.key] = entry.keyLocation }
@@ -22,11 +23,11 @@ public struct SpecBuilder: Sendable {
             return MigrationSpec.Target(
                 cluster: cluster,
                 version: text(node["version"]) ?? "",
-                instances: int(node["instances"]) ?? 2,
+                instances: Settings.Target.instances.value(in: node),
                 volumeSize: text(node["volume"]?["size"]) ?? "10Gi",
                 storageClass: text(node["volume"]?["storageClass"]),
-                resources: node["resources"].map(resources),
-                teamId: text(node["teamId"]) ?? Self.team(of: cluster),
+                resources: node["resources"].flatMap(MigrationSpec.Resources.read),
+                teamId: Settings.Target.teamId.read(in: node) ?? Self.team(of: cluster),
                 location: node.location)
         }
 
@@ -41,9 +42,9 @@ public struct SpecBuilder: Sendable {
                     prometheus: text(a["prometheus"]) ?? "",
                     maxReplicationLagSeconds: number(a["maxReplicationLagSeconds"]),
                     maxErrorRatio: number(a["maxErrorRatio"]),
-                    interval: text(a["interval"]).flatMap(Duration.parse) ?? Duration(milliseconds: 60_000),
-                    replicationLagQuery: text(a["replicationLagQuery"]),
-                    errorRatioQuery: text(a["errorRatioQuery"]))
+                    interval: Settings.Analysis.interval.value(in: a),
+                    replicationLagQuery: Settings.Analysis.replicationLagQuery.read(in: a),
+                    errorRatioQuery: Settings.Analysis.errorRatioQuery.read(in: a))
             }
             return MigrationSpec.Rollout(steps: steps, analysis: analysis, location: node.location)
         }
@@ -64,13 +65,13 @@ public struct SpecBuilder: Sendable {
             database: .init(
                 engine: engine,
                 version: text(database?["version"]) ?? (engine == .postgresql ? "15" : "8.0"),
-                operator: MigrationSpec.DatabaseOperator(rawValue: text(database?["operator"]) ?? "") ?? .none,
+                operator: Settings.Database.operator.value(in: database),
                 cluster: cluster,
                 name: text(database?["name"]) ?? "",
                 credentialsSecret: text(database?["credentialsSecret"]) ?? "",
                 schema: located(database?["schema"]),
-                port: int(database?["port"]) ?? (engine == .postgresql ? 5432 : 3306),
-                teamId: text(database?["teamId"]) ?? Self.team(of: cluster),
+                port: Settings.Database.port.value(in: database, engine: engine),
+                teamId: Settings.Database.teamId.read(in: database) ?? Self.team(of: cluster),
                 podSelector: database?["podSelector"].map { pairs($0).sorted { $0.key < $1.key } },
                 location: database?.location ?? .start),
             target: target,
@@ -78,47 +79,45 @@ public struct SpecBuilder: Sendable {
             app: .init(
                 name: text(app?["name"]) ?? "",
                 image: located(app?["image"]) ?? Located("", at: app?.location ?? .start),
-                replicas: int(app?["replicas"]) ?? 2,
-                port: int(app?["port"]) ?? 8080,
+                replicas: Settings.App.replicas.value(in: app),
+                port: Settings.App.port.value(in: app),
                 healthPath: text(app?["healthPath"]),
-                resources: app?["resources"].map(resources)
-                    ?? .init(requests: ["cpu": "100m", "memory": "128Mi"], limits: ["cpu": "1", "memory": "512Mi"]),
-                runAsUser: int(app?["securityContext"]?["runAsUser"]) ?? 10001,
-                runAsGroup: int(app?["securityContext"]?["runAsGroup"]) ?? 10001,
-                readOnlyRootFilesystem: bool(app?["securityContext"]?["readOnlyRootFilesystem"]) ?? true,
+                resources: Settings.App.resources.value(in: app),
+                runAsUser: Settings.App.runAsUser.value(in: app?["securityContext"]),
+                runAsGroup: Settings.App.runAsGroup.value(in: app?["securityContext"]),
+                readOnlyRootFilesystem: Settings.App.readOnlyRootFilesystem.value(in: app?["securityContext"]),
                 podSelector: app?["podSelector"].map { pairs($0).sorted { $0.key < $1.key } },
-                deployment: text(app?["deployment"]) ?? text(app?["name"]) ?? "",
-                podTemplate: bool(app?["podTemplate"]) ?? false,
-                versionSchemas: text(app?["versionSchemas"]) != "none"),
+                deployment: Settings.App.deployment.read(in: app) ?? text(app?["name"]) ?? "",
+                podTemplate: Settings.App.podTemplate.value(in: app),
+                versionSchemas: Settings.App.versionSchemas.value(in: app) != "none"),
             runner: .init(
-                tool: MigrationSpec.RunnerTool(rawValue: text(runner?["tool"]) ?? "") ?? (engine == .postgresql ? .psql : .mysql),
-                image: text(runner?["image"]),
-                lockTimeout: text(runner?["lockTimeout"]).flatMap(Duration.parse) ?? Duration(milliseconds: 5000),
-                statementTimeout: text(runner?["statementTimeout"]).flatMap(Duration.parse) ?? Duration(milliseconds: 1_800_000),
-                deadline: text(runner?["deadline"]).flatMap(Duration.parse) ?? Duration(milliseconds: 1_800_000),
-                backoffLimit: int(runner?["backoffLimit"]) ?? 2,
-                resources: runner?["resources"].map(resources)
-                    ?? .init(requests: ["cpu": "100m", "memory": "128Mi"], limits: ["cpu": "500m", "memory": "256Mi"]),
+                tool: Settings.Runner.tool.value(in: runner, engine: engine),
+                image: Settings.Runner.image.read(in: runner),
+                lockTimeout: Settings.Runner.lockTimeout.value(in: runner),
+                statementTimeout: Settings.Runner.statementTimeout.value(in: runner),
+                deadline: Settings.Runner.deadline.value(in: runner),
+                backoffLimit: Settings.Runner.backoffLimit.value(in: runner),
+                resources: Settings.Runner.resources.value(in: runner),
                 location: runner?.location),
             changes: changes,
             backfill: .init(
-                batchSize: int(spec?["backfill"]?["batchSize"]) ?? 1000,
-                pause: text(spec?["backfill"]?["pause"]).flatMap(Duration.parse) ?? Duration(milliseconds: 100)),
+                batchSize: Settings.Backfill.batchSize.value(in: spec?["backfill"]),
+                pause: Settings.Backfill.pause.value(in: spec?["backfill"])),
             rollout: rollout,
             featureFlagKey: text(spec?["featureFlag"]?["key"]),
             switchover: spec?["switchover"].map {
                 .init(service: text($0["service"]) ?? "",
-                      maxReplicationLagSeconds: number($0["maxReplicationLagSeconds"]) ?? 1,
+                      maxReplicationLagSeconds: Settings.Switchover.maxReplicationLagSeconds.value(in: $0),
                       location: $0.location)
             },
             snapshot: spec?["snapshot"].map {
                 .init(volumeSnapshotClass: text($0["volumeSnapshotClass"]) ?? "",
-                      persistentVolumeClaim: text($0["persistentVolumeClaim"]))
+                      persistentVolumeClaim: Settings.Snapshot.persistentVolumeClaim.read(in: $0))
             },
             checksum: spec?["verify"]?["checksum"].map {
-                .init(tables: names($0["tables"]), rangeSize: int($0["rangeSize"]) ?? 10_000)
+                .init(tables: names($0["tables"]), rangeSize: Settings.Checksum.rangeSize.value(in: $0))
             },
-            purge: bool(spec?["purge"]) ?? false,
+            purge: Settings.purge.value(in: spec),
             fieldLocations: fieldLocations)
     }
 
@@ -145,7 +144,7 @@ public struct SpecBuilder: Sendable {
             return .alterColumn(AlterColumn(
                 table: table, column: column, type: located(node["type"]),
                 nullable: node["nullable"].flatMap { n in bool(n).map { Located($0, at: n.location) } },
-                defaultValue: located(node["default"]), dropDefault: bool(node["dropDefault"]) ?? false,
+                defaultValue: located(node["default"]), dropDefault: Settings.Operation.dropDefault.value(in: node),
                 up: located(node["up"]), down: located(node["down"])))
         case "createTable":
             guard let table = name(node["name"]) else { return nil }
@@ -156,7 +155,7 @@ public struct SpecBuilder: Sendable {
                     item["unique"].map { .unique(names($0)) },
                     item["foreignKey"].flatMap { fk in
                         tableReference(fk["references"]).map {
-                            .foreignKey(columns: names(fk["columns"]), references: $0, onDelete: action(fk["onDelete"]))
+                            .foreignKey(columns: names(fk["columns"]), references: $0, onDelete: Settings.Operation.onDelete.value(in: fk))
                         }
                     },
                 ].compactMap { $0 }
@@ -172,8 +171,8 @@ public struct SpecBuilder: Sendable {
         case "createIndex":
             guard let index = name(node["name"]), let table = name(node["table"]) else { return nil }
             return .createIndex(CreateIndex(
-                name: index, table: table, columns: names(node["columns"]), unique: bool(node["unique"]) ?? false,
-                method: CreateIndex.Method(rawValue: Shape.keywordValue(text(node["method"]) ?? "")) ?? .btree, whereClause: located(node["where"])))
+                name: index, table: table, columns: names(node["columns"]), unique: Settings.Operation.uniqueIndex.value(in: node),
+                method: Settings.Operation.method.value(in: node), whereClause: located(node["where"])))
         case "dropIndex":
             guard let index = name(node["name"]), let table = name(node["table"]) else { return nil }
             return .dropIndex(name: index, table: table)
@@ -181,7 +180,7 @@ public struct SpecBuilder: Sendable {
             guard let constraint = name(node["name"]), let table = name(node["table"]),
                   let references = tableReference(node["references"]) else { return nil }
             return .addForeignKey(name: constraint, table: table, columns: names(node["columns"]),
-                                  references: references, onDelete: action(node["onDelete"]))
+                                  references: references, onDelete: Settings.Operation.onDelete.value(in: node))
         case "addCheck":
             guard let constraint = name(node["name"]), let table = name(node["table"]),
                   let expression = located(node["expression"]) else { return nil }
@@ -192,8 +191,8 @@ public struct SpecBuilder: Sendable {
         case "sql":
             guard let step = name(node["name"]), let up = located(node["up"]), let down = located(node["down"]) else { return nil }
             return .sql(RawSQL(name: step, up: up, down: down,
-                               phase: RawSQL.Phase(rawValue: text(node["phase"]) ?? "") ?? .expand,
-                               transactional: bool(node["transactional"]) ?? true))
+                               phase: Settings.Operation.phase.value(in: node),
+                               transactional: Settings.Operation.transactional.value(in: node)))
         default:
             return nil
         }
@@ -203,21 +202,17 @@ public struct SpecBuilder: Sendable {
         guard let columnName = name(node["name"]), let type = located(node["type"]) else { return nil }
         let references = node["references"].flatMap { ref -> ColumnReference? in
             guard let table = name(ref["table"]) else { return nil }
-            return ColumnReference(table: table, column: name(ref["column"]) ?? Located("id", at: ref.location),
-                                   onDelete: action(ref["onDelete"]))
+            return ColumnReference(table: table, column: name(ref["column"]) ?? Located(Settings.Column.referencedColumn.fallback, at: ref.location),
+                                   onDelete: Settings.Column.onDelete.value(in: ref))
         }
-        return ColumnDefinition(name: columnName, type: type, nullable: bool(node["nullable"]) ?? true,
-                                defaultValue: located(node["default"]), unique: bool(node["unique"]) ?? false,
+        return ColumnDefinition(name: columnName, type: type, nullable: Settings.Column.nullable.value(in: node),
+                                defaultValue: located(node["default"]), unique: Settings.Column.unique.value(in: node),
                                 check: located(node["check"]), references: references, location: node.location)
     }
 
     private func tableReference(_ node: SyntaxNode?) -> TableReference? {
         guard let node, let table = name(node["table"]) else { return nil }
         return TableReference(table: table, columns: names(node["columns"]))
-    }
-
-    private func action(_ node: SyntaxNode?) -> ReferentialAction {
-        ReferentialAction(rawValue: Shape.keywordValue(text(node) ?? "")) ?? .noAction
     }
 
     // MARK: scalars
@@ -244,11 +239,5 @@ public struct SpecBuilder: Sendable {
 
     private func pairs(_ node: SyntaxNode?) -> [(key: String, value: String)] {
         (node?.entries ?? []).compactMap { entry in entry.value.scalarValue.map { (entry.key, $0) } }
-    }
-
-    private func resources(_ node: SyntaxNode) -> MigrationSpec.Resources {
-        MigrationSpec.Resources(
-            requests: Dictionary(pairs(node["requests"]).map { ($0.key, $0.value) }, uniquingKeysWith: { a, _ in a }),
-            limits: Dictionary(pairs(node["limits"]).map { ($0.key, $0.value) }, uniquingKeysWith: { a, _ in a }))
     }
 }
