@@ -9,7 +9,8 @@ public enum RuleCheck: String, Sendable, CaseIterable {
     case shape
     /// `ScriptRules`: how psql and the mysql client read hand-written SQL.
     case scripts
-    /// `ConsistencyRules`: fields that must fit together, on the syntax tree.
+    /// `ConsistencyRules`: fields that must fit together, on the syntax tree; it runs the checks kept in
+    /// their rules' units (`CanaryStepsRule`, `IgnoredLagLimitRule`, `DeadlineRaisedRule`, `UnpinnedImageRule`).
     case consistency
     /// `SpecValidator.loadSchema`: the base schema file.
     case schemaFile

@@ -174,10 +174,10 @@ import Testing
     }
 
     @Test func imagePinning() {
-        #expect(ConsistencyRules.pinningProblem("ghcr.io/acme/app") != nil)
-        #expect(ConsistencyRules.pinningProblem("localhost:5000/app") != nil)
-        #expect(ConsistencyRules.pinningProblem("app:latest") != nil)
-        #expect(ConsistencyRules.pinningProblem("app:v1") == nil)
-        #expect(ConsistencyRules.pinningProblem("app@sha256:" + String(repeating: "a", count: 64)) == nil)
+        #expect(UnpinnedImageRule.pinningProblem("ghcr.io/acme/app") != nil)
+        #expect(UnpinnedImageRule.pinningProblem("localhost:5000/app") != nil)
+        #expect(UnpinnedImageRule.pinningProblem("app:latest") != nil)
+        #expect(UnpinnedImageRule.pinningProblem("app:v1") == nil)
+        #expect(UnpinnedImageRule.pinningProblem("app@sha256:" + String(repeating: "a", count: 64)) == nil)
     }
 }

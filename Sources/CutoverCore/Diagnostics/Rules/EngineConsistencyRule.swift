@@ -16,4 +16,28 @@ extension Message {
     public static func version(_ text: String, field: String) -> String {
         "'\(text)' is not a valid version for '\(field)', e.g. '15' or '8.0'"
     }
+    public static func operatorEngine(_ value: String, engine: String, supported: String) -> String {
+        "operator '\(value)' runs \(supported) clusters, but 'database.engine' is '\(engine)'"
+    }
+    public static func toolEngine(_ value: String, engine: String, supported: String) -> String {
+        "runner tool '\(value)' is the \(supported) client, but 'database.engine' is '\(engine)'; use '\(engine == "mysql" ? "mysql" : "psql")', 'flyway' or 'liquibase'"
+    }
+    public static let blueGreenEngine =
+        "strategy 'blue-green' needs PostgreSQL logical replication; for 'mysql' use 'expand-contract'"
+    public static func logicalReplicationVersion(_ version: String) -> String {
+        "blue-green needs logical replication, which PostgreSQL has from version 10; 'database.version' is '\(version)'"
+    }
+    public static func targetVersionOlder(_ green: String, than blue: String) -> String {
+        "'target.version' '\(green)' is older than 'database.version' '\(blue)'; blue-green moves to the same or a newer version"
+    }
+    public static func postgresVersionForExpandContract(_ version: String) -> String {
+        "'database.version' is '\(version)'; cutover's PostgreSQL steps need version 11 or later (triggers with EXECUTE FUNCTION, COMMIT inside DO for batched backfills)"
+    }
+    public static func mysqlIndexMethod(_ method: String) -> String {
+        "index method '\(method)' is PostgreSQL only; MySQL InnoDB indexes are 'btree'"
+    }
+    public static let mysqlPartialIndex = "'where' (a partial index) is PostgreSQL only; MySQL has no partial indexes"
+    public static func uniqueIndexMethod(_ method: String) -> String {
+        "a unique index must use method 'btree'; PostgreSQL cannot build a unique '\(method)' index"
+    }
 }

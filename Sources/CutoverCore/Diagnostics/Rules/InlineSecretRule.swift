@@ -19,4 +19,7 @@ extension Message {
     public static func credentialsInURL(_ field: String) -> String {
         "'\(field)' carries credentials in a URL; reference a Secret with 'database.credentialsSecret'"
     }
+    public static func passwordInSQL(_ what: String, field: String) -> String {
+        "'\(field)' writes a password into SQL ('\(what)'); never put secrets in a spec, reference a Secret with 'database.credentialsSecret'"
+    }
 }

@@ -11,3 +11,9 @@ enum NotNullWithoutDefaultRule: RuleUnit {
         triggering: [RuleExample(Snippets.spec(changes: Snippets.tierChange.replacingOccurrences(of: "type: text", with: "type: text\n          nullable: false"))).expecting((22, 21))],
         nonTriggering: [RuleExample(Snippets.spec(changes: Snippets.tierChange.replacingOccurrences(of: "type: text", with: "type: text\n          nullable: false\n          default: \"'basic'\"")))])
 }
+
+extension Message {
+    public static func notNullWithoutDefault(_ column: String) -> String {
+        "NOT NULL column '\(column)' needs a 'default' or an 'up' expression to fill existing rows"
+    }
+}

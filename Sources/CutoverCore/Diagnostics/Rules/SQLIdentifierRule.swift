@@ -16,4 +16,7 @@ extension Message {
     public static func sqlIdentifier(_ text: String, field: String, problem: String) -> String {
         "'\(text)' in '\(field)' is not a valid SQL identifier: \(problem)"
     }
+    public static func postgresIdentifierLength(_ text: String) -> String {
+        "'\(text)' is longer than 63 characters, PostgreSQL's limit for identifiers"
+    }
 }

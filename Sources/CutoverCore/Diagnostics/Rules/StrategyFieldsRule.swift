@@ -11,3 +11,14 @@ enum StrategyFieldsRule: RuleUnit {
         triggering: [RuleExample(Snippets.spec(extra: "  replication: logical\n")).expecting((16, 3))],
         nonTriggering: [RuleExample(Snippets.spec())])
 }
+
+extension Message {
+    public static func blueGreenOnly(_ field: String) -> String {
+        "'\(field)' is only used by strategy 'blue-green'; remove it or set 'strategy: blue-green'"
+    }
+    public static let blueGreenChanges =
+        "strategy 'blue-green' copies the database as it is and ignores 'changes'; run the schema changes as a separate expand-contract migration"
+    public static func blueGreenNeeds(_ field: String) -> String {
+        "strategy 'blue-green' needs '\(field)'"
+    }
+}

@@ -11,3 +11,18 @@ enum UnterminatedSQLRule: RuleUnit {
         triggering: [RuleExample(Snippets.spec(changes: "    - sql:\n        name: add-tier\n        up: ALTER TABLE pricing ADD COLUMN tier text DEFAULT 'basic;\n        down: ALTER TABLE pricing DROP COLUMN tier;\n")).expecting((19, 62))],
         nonTriggering: [RuleExample(Snippets.spec(changes: "    - sql:\n        name: add-tier\n        up: ALTER TABLE pricing ADD COLUMN tier text DEFAULT 'basic';\n        down: ALTER TABLE pricing DROP COLUMN tier;\n"))])
 }
+
+extension Message {
+    public static func lexProblem(_ problem: SQLLexProblem, in what: String, engine: MigrationSpec.Engine) -> String {
+        let reading = problem.assumption.map { " (\($0))" } ?? ""
+        let client = engine == .postgresql ? "psql" : "the mysql client"
+        switch problem.kind {
+        case .encodingChange:
+            return "\(what) sets a client encoding other than UTF8; \(client) would read every later byte differently from how cutover checked it"
+        case .tooAmbiguous:
+            return "\(what) reads differently with standard_conforming_strings or sql_mode in too many places to check; quote quotes by doubling them ('') rather than with backslashes"
+        default:
+            return "\(what) has an unterminated \(problem.kind.rawValue) starting here\(reading); \(client) would read the rest of the script into it"
+        }
+    }
+}

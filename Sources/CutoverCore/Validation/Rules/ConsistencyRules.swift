@@ -7,10 +7,13 @@
 /// - CUT021 PostgreSQL's 63-byte identifier limit (the shape allows MySQL's 64)
 /// - CUT036 blue-green-only fields, the fields blue-green needs, and 'changes' that blue-green would ignore
 /// - CUT016 an expand-contract spec without changes
-/// - CUT034 canary weights that go down
+/// - CUT034 canary weights that go down (the check is in `CanaryStepsRule`)
 /// - CUT040 a NOT NULL column with neither default nor `up`
 /// - CUT050 passwords in `sql` scripts (client commands and unterminated quotes: `ScriptRules`)
-/// - CUT051 (warning) images without a pinned tag or digest
+/// - CUT051 (warning) images without a pinned tag or digest (`UnpinnedImageRule`)
+/// - CUT054 (warning) a lag limit nothing checks (`IgnoredLagLimitRule`), CUT055 (warning) a raised deadline (`DeadlineRaisedRule`)
+///
+/// Messages are in the rules' files (`Diagnostics/Rules/`).
 struct ConsistencyRules {
     typealias Engine = MigrationSpec.Engine
 
@@ -20,15 +23,15 @@ struct ConsistencyRules {
         let database = spec["database"]
         let engine = database?["engine"]?.scalarValue.flatMap(Engine.init(rawValue:))
         let strategyNode = spec["strategy"]
-        let strategyText = strategyNode?.scalarValue ?? "expand-contract"
+        let strategyText = strategyNode?.scalarValue ?? Settings.strategy.fallback.rawValue
         let strategy = MigrationSpec.Strategy(rawValue: strategyText)
 
         if let engine { checkEngine(spec, engine: engine, strategy: strategy, diagnostics: &diagnostics) }
         if let strategy { checkStrategy(spec, specLocation: specEntry.keyLocation, strategy: strategy, diagnostics: &diagnostics) }
-        checkRollout(spec, diagnostics: &diagnostics)
-        if strategy == .expandContract { checkAnalysis(spec, diagnostics: &diagnostics) }
-        checkRunner(spec, diagnostics: &diagnostics)
-        checkImages(spec, diagnostics: &diagnostics)
+        CanaryStepsRule.check(spec, diagnostics: &diagnostics)
+        if strategy == .expandContract { IgnoredLagLimitRule.check(spec, diagnostics: &diagnostics) }
+        DeadlineRaisedRule.check(spec, diagnostics: &diagnostics)
+        UnpinnedImageRule.check(spec, diagnostics: &diagnostics)
         for item in spec["changes"]?.items ?? [] {
             guard let entries = item.entries, entries.count == 1, let entry = entries.first, entry.value.entries != nil else { continue }
             checkChange(entry.key, entry.value, engine: engine, diagnostics: &diagnostics)
@@ -114,59 +117,10 @@ struct ConsistencyRules {
         }
     }
 
-    // MARK: rollout
 
-    private func checkRollout(_ spec: SyntaxNode, diagnostics: inout DiagnosticBag) {
-        var highest: Int?
-        for step in spec["rollout"]?["steps"]?.items ?? [] {
-            guard let node = step["setWeight"], let text = node.scalarValue, let weight = ScalarResolution.integer(text),
-                  (1...100).contains(weight) else { continue }
-            if let previous = highest, weight < previous {
-                diagnostics.report(.canarySteps, Message.decreasingWeight(weight, after: previous), at: node.location)
-            }
-            highest = max(highest ?? weight, weight)
-        }
-    }
 
-    /// Expand-contract has no lag query of its own (the app's database may not be the one whose
-    /// replicas matter): a lag limit without `replicationLagQuery` is dropped, so say so.
-    private func checkAnalysis(_ spec: SyntaxNode, diagnostics: inout DiagnosticBag) {
-        guard let analysis = spec["rollout"]?["analysis"], let lag = analysis.entry("maxReplicationLagSeconds"),
-              let value = lag.value.scalarValue.flatMap(Double.init), value >= 0,
-              analysis["replicationLagQuery"] == nil else { return }
-        diagnostics.report(.ignoredLagLimit, Message.ignoredLagLimit, at: lag.keyLocation)
-    }
 
-    /// The Jobs' activeDeadlineSeconds is never shorter than the statement timeout (PhaseCommands.jobDeadlineSeconds).
-    private func checkRunner(_ spec: SyntaxNode, diagnostics: inout DiagnosticBag) {
-        let runner = spec["runner"]
-        let deadlineNode = runner?["deadline"], timeoutNode = runner?["statementTimeout"]
-        guard deadlineNode != nil || timeoutNode != nil else { return }
-        let deadlineText = deadlineNode?.scalarValue ?? "30m", timeoutText = timeoutNode?.scalarValue ?? "30m"
-        guard let deadline = Duration.parse(deadlineText), let timeout = Duration.parse(timeoutText),
-              deadline.seconds < timeout.seconds, let node = deadlineNode ?? timeoutNode else { return }
-        diagnostics.report(.deadlineRaised, Message.deadlineRaised(deadline: deadlineText, statementTimeout: timeoutText, seconds: max(1, timeout.seconds)),
-                           at: node.location)
-    }
 
-    // MARK: images
-
-    private func checkImages(_ spec: SyntaxNode, diagnostics: inout DiagnosticBag) {
-        for (field, node) in [("app.image", spec["app"]?["image"]), ("runner.image", spec["runner"]?["image"])] {
-            guard let node, let text = node.scalarValue, KubernetesText.imageProblem(text) == nil else { continue }
-            if let problem = Self.pinningProblem(text) {
-                diagnostics.report(.unpinnedImage, Message.unpinnedImage(text, field: field, problem: problem), at: node.location)
-            }
-        }
-    }
-
-    /// Nil for `repo@sha256:…` or `repo:tag` with a tag other than `latest`.
-    static func pinningProblem(_ image: String) -> String? {
-        if image.contains("@") { return nil }
-        let lastSlash = image.lastIndex(of: "/")
-        guard let colon = image.lastIndex(of: ":"), lastSlash.map({ colon > $0 }) ?? true else { return "it has no tag" }
-        return image[image.index(after: colon)...] == "latest" ? "its tag is 'latest'" : nil
-    }
 
     // MARK: changes
 
@@ -277,62 +231,5 @@ enum ScriptScanner {
             i += 1
         }
         return nil
-    }
-}
-
-extension Message {
-    public static func postgresIdentifierLength(_ text: String) -> String {
-        "'\(text)' is longer than 63 characters, PostgreSQL's limit for identifiers"
-    }
-    public static func operatorEngine(_ value: String, engine: String, supported: String) -> String {
-        "operator '\(value)' runs \(supported) clusters, but 'database.engine' is '\(engine)'"
-    }
-    public static func toolEngine(_ value: String, engine: String, supported: String) -> String {
-        "runner tool '\(value)' is the \(supported) client, but 'database.engine' is '\(engine)'; use '\(engine == "mysql" ? "mysql" : "psql")', 'flyway' or 'liquibase'"
-    }
-    public static let blueGreenEngine =
-        "strategy 'blue-green' needs PostgreSQL logical replication; for 'mysql' use 'expand-contract'"
-    public static func logicalReplicationVersion(_ version: String) -> String {
-        "blue-green needs logical replication, which PostgreSQL has from version 10; 'database.version' is '\(version)'"
-    }
-    public static func targetVersionOlder(_ green: String, than blue: String) -> String {
-        "'target.version' '\(green)' is older than 'database.version' '\(blue)'; blue-green moves to the same or a newer version"
-    }
-    public static func blueGreenOnly(_ field: String) -> String {
-        "'\(field)' is only used by strategy 'blue-green'; remove it or set 'strategy: blue-green'"
-    }
-    public static func postgresVersionForExpandContract(_ version: String) -> String {
-        "'database.version' is '\(version)'; cutover's PostgreSQL steps need version 11 or later (triggers with EXECUTE FUNCTION, COMMIT inside DO for batched backfills)"
-    }
-    public static let blueGreenChanges =
-        "strategy 'blue-green' copies the database as it is and ignores 'changes'; run the schema changes as a separate expand-contract migration"
-    public static func blueGreenNeeds(_ field: String) -> String {
-        "strategy 'blue-green' needs '\(field)'"
-    }
-    public static let missingChanges = "an expand-contract migration needs 'changes' with at least one change"
-    public static func decreasingWeight(_ weight: Int, after previous: Int) -> String {
-        "canary weight \(weight) is lower than the earlier weight \(previous); weights must not decrease"
-    }
-    public static let ignoredLagLimit = "'maxReplicationLagSeconds' is ignored for expand-contract without 'replicationLagQuery': "
-        + "the canary is not aborted on replication lag; give 'replicationLagQuery' (PromQL for the lag in seconds) or remove the limit"
-    public static func deadlineRaised(deadline: String, statementTimeout: String, seconds: Int) -> String {
-        "'runner.deadline' '\(deadline)' is shorter than 'statementTimeout' '\(statementTimeout)': the Jobs' activeDeadlineSeconds "
-            + "is raised to \(seconds) so the server ends a long statement first; set 'deadline' to at least '\(statementTimeout)'"
-    }
-    public static func unpinnedImage(_ image: String, field: String, problem: String) -> String {
-        "'\(field)' '\(image)' is not pinned: \(problem); use a version tag or a digest (image@sha256:…)"
-    }
-    public static func notNullWithoutDefault(_ column: String) -> String {
-        "NOT NULL column '\(column)' needs a 'default' or an 'up' expression to fill existing rows"
-    }
-    public static func mysqlIndexMethod(_ method: String) -> String {
-        "index method '\(method)' is PostgreSQL only; MySQL InnoDB indexes are 'btree'"
-    }
-    public static let mysqlPartialIndex = "'where' (a partial index) is PostgreSQL only; MySQL has no partial indexes"
-    public static func uniqueIndexMethod(_ method: String) -> String {
-        "a unique index must use method 'btree'; PostgreSQL cannot build a unique '\(method)' index"
-    }
-    public static func passwordInSQL(_ what: String, field: String) -> String {
-        "'\(field)' writes a password into SQL ('\(what)'); never put secrets in a spec, reference a Secret with 'database.credentialsSecret'"
     }
 }

@@ -90,27 +90,3 @@ extension DependentRules {
         }.map(\.name)
     }
 }
-
-extension Message {
-    public static func viewsRecreated(_ views: [String], table: String, column: String) -> String {
-        "the type change of '\(table).\(column)' recreates view\(views.count == 1 ? "" : "s") \(views.map { "'\($0)'" }.joined(separator: ", ")) from the schema file in the same transaction (PostgreSQL refuses to change a column a view uses, and a view keeps reading the column it was bound to); grants and comments on them are not recreated"
-    }
-    public static func partitionedIndex(_ name: String, table: String, partitions: Int) -> String {
-        "'\(table)' is partitioned: index '\(name)' is created on the parent only, built concurrently on each of its \(partitions) partition\(partitions == 1 ? "" : "s") and attached (PostgreSQL refuses CREATE INDEX CONCURRENTLY on a partitioned table)"
-    }
-    public static func materializedViewOverTypeChange(_ view: String, line: Int, table: String, column: String) -> String {
-        "materialized view '\(view)' (schema line \(line)) uses '\(table).\(column)': recreating it would recompute it while the table is locked; drop it in a `sql` change before this one and create it again after"
-    }
-    public static func viewUsesRetiredColumn(_ view: String, line: Int, table: String, column: String, by what: String, mysql: Bool) -> String {
-        "view '\(view)' (schema line \(line)) uses '\(table).\(column)': after \(what) it would \(mysql ? "fail on every use once contract renames the column away" : "go on reading the quarantined column and serve stale values"); change the view in a `sql` change first"
-    }
-    public static func triggerUsesRetiredColumn(_ trigger: String, line: Int, table: String, column: String, by what: String) -> String {
-        "trigger '\(trigger)' (schema line \(line)) uses '\(table).\(column)': after \(what) every write it fires on would fail once contract renames the column away; change the trigger in a `sql` change first"
-    }
-    public static func generatedColumnUses(_ generated: String, table: String, column: String, by what: String) -> String {
-        "generated column '\(table).\(generated)' is computed from '\(column)': after \(what) it would \(what == "the type change" ? "block the change (the server refuses to change a column a generated column uses)" : "compute from the quarantined column or fail"); change it in a `sql` change first"
-    }
-    public static func viewOverRetiredTable(_ view: String, line: Int, table: String, by what: String) -> String {
-        "view '\(view)' (schema line \(line)) reads '\(table)': after \(what) it fails on every use once contract removes the old name; change the view in a `sql` change first"
-    }
-}

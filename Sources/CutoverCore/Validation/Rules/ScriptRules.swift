@@ -48,32 +48,3 @@ struct ScriptRules {
         return findings
     }
 }
-
-extension Message {
-    public static func clientCommand(_ command: SQLClientCommand, in what: String, engine: MigrationSpec.Engine) -> String {
-        let client = engine == .postgresql ? "psql" : "the mysql client"
-        let name = command.name.count > 40 ? String(command.name.prefix(40)) + "…" : command.name
-        let reading = command.assumption.map { " (\($0))" } ?? ""
-        let exception = engine == .postgresql ? " (pg_dump's '\\restrict KEY' lines are the only exception)" : ""
-        if engine == .mysql && name.lowercased() == "load" {
-            return "\(what) has 'LOAD … LOCAL INFILE', which makes the mysql client read a file on its own host\(reading); SQL must not carry client commands"
-        }
-        if name.hasPrefix(":") {
-            return "\(what) has '\(name)', which psql replaces with its variable's value and reads as input (a value can hold a meta-command)\(reading); SQL must not use psql variables"
-        }
-        return "\(what) has '\(name)', which \(client) runs itself instead of sending it to the server\(reading); SQL must not carry client commands\(exception)"
-    }
-
-    public static func lexProblem(_ problem: SQLLexProblem, in what: String, engine: MigrationSpec.Engine) -> String {
-        let reading = problem.assumption.map { " (\($0))" } ?? ""
-        let client = engine == .postgresql ? "psql" : "the mysql client"
-        switch problem.kind {
-        case .encodingChange:
-            return "\(what) sets a client encoding other than UTF8; \(client) would read every later byte differently from how cutover checked it"
-        case .tooAmbiguous:
-            return "\(what) reads differently with standard_conforming_strings or sql_mode in too many places to check; quote quotes by doubling them ('') rather than with backslashes"
-        default:
-            return "\(what) has an unterminated \(problem.kind.rawValue) starting here\(reading); \(client) would read the rest of the script into it"
-        }
-    }
-}
