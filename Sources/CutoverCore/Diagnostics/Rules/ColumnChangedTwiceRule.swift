@@ -11,3 +11,9 @@ enum ColumnChangedTwiceRule: RuleUnit {
         triggering: [RuleExample(Snippets.spec(changes: "    - renameColumn:\n        table: pricing\n        from: amount\n        to: price\n    - alterColumn:\n        table: pricing\n        column: price\n        type: numeric(12,2)\n")).expecting((23, 17))],
         nonTriggering: [RuleExample(Snippets.spec(changes: "    - renameColumn:\n        table: pricing\n        from: amount\n        to: price\n"))])
 }
+
+extension Message {
+    public static func columnChangedTwice(_ column: String, table: String, earlier: String, line: Int) -> String {
+        "column '\(table).\(column)' is already changed by the \(earlier) at line \(line); cutover cannot combine two changes of one column in one migration: merge them into one change or use two migrations"
+    }
+}

@@ -37,4 +37,11 @@ extension Message {
         count == 0 ? "a change must name exactly one operation, found none"
             : "a change must name exactly one operation, found \(count)"
     }
+    static func alterNothing(_ column: String) -> String {
+        "alterColumn of '\(column)' changes nothing; set 'type', 'nullable', 'default' or 'dropDefault'"
+    }
+    public static let defaultAndDropDefault = "'default' and 'dropDefault: true' contradict each other; use one"
+    public static func constraintKinds(_ name: String) -> String {
+        "constraint '\(name)' must have exactly one of 'check', 'unique' or 'foreignKey'"
+    }
 }

@@ -11,3 +11,32 @@ enum ReferenceMismatchRule: RuleUnit {
         triggering: [RuleExample(Snippets.spec(changes: Snippets.fkChange.replacingOccurrences(of: "columns: [id]", with: "columns: [id, region]"))).expecting((23, 21))],
         nonTriggering: [RuleExample(Snippets.spec(changes: Snippets.fkChange))])
 }
+
+extension Message {
+    public static func foreignKeyCount(_ count: Int, _ referenced: [String]) -> String {
+        let list = referenced.map { "'\($0)'" }.joined(separator: ", ")
+        return "the foreign key has \(count) column\(count == 1 ? "" : "s") but references \(referenced.count) (\(list)); the counts must match"
+    }
+    public static func referencedNotUnique(_ columns: [String], table: String) -> String {
+        let list = columns.map { "'\($0)'" }.joined(separator: ", ")
+        return "\(list) of table '\(table)' is neither its primary key nor a unique key; a foreign key must reference one"
+    }
+    public static func setNullOnNotNull(_ column: String) -> String {
+        "onDelete 'set null' cannot work: column '\(column)' is NOT NULL"
+    }
+    public static func checksumWithoutPrimaryKey(_ table: String) -> String {
+        "table '\(table)' has no primary key; checksums compare primary-key ranges"
+    }
+    public static func backfillWithoutPrimaryKey(_ table: String, work: String) -> String {
+        "table '\(table)' has no primary key; \(work) walks the table by primary key: add one first"
+    }
+    public static func replacesPrimaryKey(_ column: String, table: String, what: String) -> String {
+        "'\(column)' is part of the primary key of '\(table)'; \(what) moves its data to a new column, which cannot take over the primary key online"
+    }
+    public static func foreignKeyTypeMismatch(_ new: String, foreignKey: String, table: String, column: String, type: String) -> String {
+        "foreign key '\(foreignKey)' references '\(table).\(column)' (\(type)); MySQL refuses a foreign key between integer columns of different types, so \(new) would fail when the key is put back: keep the type, or retype both columns together in an sql change"
+    }
+    public static func replacesReferencedColumn(_ column: String, table: String, what: String, foreignKey: String, from other: String) -> String {
+        "'\(table).\(column)' is referenced by foreign key '\(foreignKey)' of table '\(other)'; \(what) moves its data to a new column and the foreign key would stay on the retired one"
+    }
+}

@@ -15,3 +15,9 @@ enum RenamedAfterUseRule: RuleUnit {
                                   changes: "    - renameTable:\n        from: pricing\n        to: prices\n    - addCheck:\n        name: pricing_amount_positive\n        table: prices\n        expression: \"amount > 0\"\n"),
                              files: ["schema.sql": Snippets.pricingSchema])])
 }
+
+extension Message {
+    public static func renamedAfterUse(_ table: String, to: String, earlier: String, line: Int) -> String {
+        "table '\(table)' is renamed after the \(earlier) on line \(line), whose complete or contract steps would then find '\(table)' as the compatibility view; put this renameTable first and name '\(to)' in that change"
+    }
+}

@@ -11,3 +11,9 @@ enum UncheckedSQLRule: RuleUnit {
         triggering: [RuleExample(Snippets.spec(changes: "    - sql:\n        name: add-tier\n        up: ALTER TABLE pricing ADD COLUMN tier text;\n        down: ALTER TABLE pricing DROP COLUMN tier;\n")).expecting((17, 7))],
         nonTriggering: [RuleExample(Snippets.spec())])
 }
+
+extension Message {
+    public static func uncheckedSQL(_ name: String) -> String {
+        "sql change '\(name)' is not checked: cutover cannot verify that it is safe, idempotent or that 'down' undoes 'up'"
+    }
+}

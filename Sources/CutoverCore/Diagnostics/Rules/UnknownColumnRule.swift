@@ -15,3 +15,12 @@ enum UnknownColumnRule: RuleUnit {
                                   changes: "    - createIndex:\n        name: pricing_amount_idx\n        table: pricing\n        columns: [amount]\n"),
                              files: ["schema.sql": Snippets.pricingSchema])])
 }
+
+extension Message {
+    public static func unknownColumn(_ name: String, table: String, reason: String?, suggestion: String?) -> String {
+        var text = "table '\(table)' has no column '\(name)'"
+        if let reason { text += ": \(reason)" }
+        if let suggestion { text += " (did you mean '\(suggestion)'?)" }
+        return text
+    }
+}

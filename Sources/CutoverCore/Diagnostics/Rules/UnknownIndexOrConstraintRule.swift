@@ -13,3 +13,18 @@ enum UnknownIndexOrConstraintRule: RuleUnit {
         nonTriggering: [RuleExample(Snippets.spec(database: Snippets.pgDatabase + "    schema: schema.sql\n", changes: "    - dropIndex:\n        name: pricing_amount_idx\n        table: pricing\n"),
                              files: ["schema.sql": Snippets.pricingSchema + "CREATE INDEX pricing_amount_idx ON pricing (amount);\n"])])
 }
+
+extension Message {
+    public static func unknownIndex(_ name: String, table: String, reason: String?, suggestion: String?) -> String {
+        var text = "table '\(table)' has no index '\(name)'"
+        if let reason { text += ": \(reason)" }
+        if let suggestion { text += " (did you mean '\(suggestion)'?)" }
+        return text
+    }
+    public static func indexOnOtherTable(_ name: String, table: String, not other: String) -> String {
+        "index '\(name)' is on table '\(table)', not '\(other)'"
+    }
+    public static func notAnIndex(_ name: String, kind: String) -> String {
+        "'\(name)' is a \(kind), not an index; dropIndex drops indexes only"
+    }
+}

@@ -11,3 +11,12 @@ enum UnknownTableRule: RuleUnit {
         triggering: [RuleExample(Snippets.spec(changes: "    - dropTable:\n        name: pricing_legacy\n" + Snippets.tierChange.replacingOccurrences(of: "table: pricing", with: "table: pricing_legacy"))).expecting((20, 16))],
         nonTriggering: [RuleExample(Snippets.spec(changes: Snippets.tierChange + "    - dropTable:\n        name: pricing_legacy\n"))])
 }
+
+extension Message {
+    public static func unknownTable(_ name: String, reason: String?, complete: Bool, suggestion: String?) -> String {
+        var text = "table '\(name)' does not exist"
+        if let reason { text += ": \(reason)" } else if complete { text += " in the schema file or earlier in the spec" }
+        if let suggestion { text += " (did you mean '\(suggestion)'?)" }
+        return text
+    }
+}

@@ -13,3 +13,15 @@ enum UnsafeRollbackRule: RuleUnit {
         nonTriggering: [RuleExample(Snippets.spec(database: Snippets.pgDatabase + "    schema: schema.sql\n", changes: "    - dropColumn:\n        table: pricing\n        column: amount\n        down: \"0\"\n"),
                              files: ["schema.sql": Snippets.pricingSchema])])
 }
+
+extension Message {
+    public static func dropNotNullWithoutDown(_ column: String) -> String {
+        "'\(column)' is NOT NULL without a default: the expand step lets it accept NULL, and a rollback keeps the rows the new app version wrote with NULL (NOT NULL comes back only once none is left, the rollback warns); give 'down', an expression that refills them"
+    }
+    public static func relaxNotNullWithoutDown(_ column: String) -> String {
+        "'\(column)' accepts NULL from expand on: a rollback keeps the rows the new app version wrote with NULL (NOT NULL comes back only once none is left, the rollback warns); give 'down', an expression that refills them"
+    }
+    public static func dropIndexUnknownDefinition(_ name: String) -> String {
+        "index '\(name)' is neither in the schema file nor created earlier in the spec: the down cannot rebuild it, so the step is irreversible; give 'database.schema'"
+    }
+}
