@@ -18,20 +18,26 @@ public struct Rule: Sendable {
     public var summary: String
     public var rationale: String
     /// Specs that report the rule; the first is the documented one ("Triggers:").
-    public var triggering: [RuleExample]
+    public var triggering: [RuleExample] { makeTriggering() }
     /// Specs that do not; the first is the documented fix ("Fix:").
-    public var nonTriggering: [RuleExample]
+    public var nonTriggering: [RuleExample] { makeNonTriggering() }
+
+    /// The examples are built when asked for (explain, docs, tests), not when a diagnostic asks for
+    /// its rule's severity: validating a spec never pays for them.
+    private let makeTriggering: @Sendable () -> [RuleExample]
+    private let makeNonTriggering: @Sendable () -> [RuleExample]
 
     public init(id: RuleID, name: String, severity: Diagnostic.Severity, checkedBy: [RuleCheck], summary: String,
-                rationale: String, triggering: [RuleExample], nonTriggering: [RuleExample]) {
+                rationale: String, triggering: @autoclosure @escaping @Sendable () -> [RuleExample],
+                nonTriggering: @autoclosure @escaping @Sendable () -> [RuleExample]) {
         self.id = id
         self.name = name
         self.severity = severity
         self.checkedBy = checkedBy
         self.summary = summary
         self.rationale = rationale
-        self.triggering = triggering
-        self.nonTriggering = nonTriggering
+        self.makeTriggering = triggering
+        self.makeNonTriggering = nonTriggering
     }
 
     /// The text `cutover explain CUTnnn` prints.
