@@ -90,14 +90,14 @@ public struct MySQLDialect: SQLDialect {
         let name = column.name.value
         var steps: [StepDraft] = []
         if column.unique {
-            steps.append(addUnique(table, b.n.fit("\(table)_\(name)_key"), [name], change: change, b))
+            steps.append(addUnique(table, b.objects.columnUnique(table: table, column: name), [name], change: change, b))
         }
         if let check = column.check {
-            steps.append(addCheck(table, b.n.fit("\(table)_\(name)_check"), check.value, change: change, b))
+            steps.append(addCheck(table, b.objects.columnCheck(table: table, column: name), check.value, change: change, b))
         }
         if let ref = column.references {
-            steps.append(addForeignKey(table, b.n.fit("\(table)_\(name)_fkey"), [name], ref.table.value, [ref.column.value], onDelete: ref.onDelete, change: change, b))
-            steps.append(orphanCheck(table, b.n.fit("\(table)_\(name)_fkey"), [name], ref.table.value, [ref.column.value], change: change, b))
+            steps.append(addForeignKey(table, b.objects.columnForeignKey(table: table, column: name), [name], ref.table.value, [ref.column.value], onDelete: ref.onDelete, change: change, b))
+            steps.append(orphanCheck(table, b.objects.columnForeignKey(table: table, column: name), [name], ref.table.value, [ref.column.value], change: change, b))
         }
         return steps
     }
@@ -316,13 +316,13 @@ public struct MySQLDialect: SQLDialect {
         var lines = columns.map { column -> String in
             "  \(b.q(column.name.value)) \(b.definition(type: column.type.value, nullable: column.nullable && !primaryKey.contains(column.name.value), defaultValue: column.defaultValue?.value))"
         }
-        if !primaryKey.isEmpty { lines.append("  CONSTRAINT \(b.q(b.n.fit("\(name)_pkey"))) PRIMARY KEY (\(b.n.quoteList(primaryKey)))") }
+        if !primaryKey.isEmpty { lines.append("  CONSTRAINT \(b.q(b.objects.declaredPrimaryKey(table: name))) PRIMARY KEY (\(b.n.quoteList(primaryKey)))") }
         for column in columns {
             let c = column.name.value
-            if column.unique { lines.append("  CONSTRAINT \(b.q(b.n.fit("\(name)_\(c)_key"))) UNIQUE (\(b.q(c)))") }
-            if let check = column.check { lines.append("  CONSTRAINT \(b.q(b.n.fit("\(name)_\(c)_check"))) CHECK (\(check.value))") }
+            if column.unique { lines.append("  CONSTRAINT \(b.q(b.objects.columnUnique(table: name, column: c))) UNIQUE (\(b.q(c)))") }
+            if let check = column.check { lines.append("  CONSTRAINT \(b.q(b.objects.columnCheck(table: name, column: c))) CHECK (\(check.value))") }
             if let ref = column.references {
-                lines.append("  CONSTRAINT \(b.q(b.n.fit("\(name)_\(c)_fkey"))) FOREIGN KEY (\(b.q(c))) REFERENCES \(b.q(ref.table.value)) (\(b.q(ref.column.value))) ON DELETE \(ref.onDelete.sql)")
+                lines.append("  CONSTRAINT \(b.q(b.objects.columnForeignKey(table: name, column: c))) FOREIGN KEY (\(b.q(c))) REFERENCES \(b.q(ref.table.value)) (\(b.q(ref.column.value))) ON DELETE \(ref.onDelete.sql)")
             }
         }
         for constraint in constraints {

@@ -4,6 +4,7 @@
 struct PostgreSQLBuilder: Sendable {
     var context: LoweringContext
     var n: SQLNames { context.names }
+    var objects: ObjectNames { ObjectNames(names: context.names) }
 
     func q(_ name: String) -> String { n.quote(name) }
     func lit(_ text: String) -> String { n.literal(text) }

@@ -183,15 +183,15 @@ public struct PostgreSQLDialect: SQLDialect {
         let name = column.name.value
         var steps: [StepDraft] = []
         if column.unique {
-            steps += addUnique(table, b.n.fit("\(table)_\(name)_key"), [name], change: change, b)
+            steps += addUnique(table, b.objects.columnUnique(table: table, column: name), [name], change: change, b)
         }
         if let check = column.check {
-            steps += notValidConstraint(table, b.n.fit("\(table)_\(name)_check"), definition: "CHECK (\(check.value))",
+            steps += notValidConstraint(table, b.objects.columnCheck(table: table, column: name), definition: "CHECK (\(check.value))",
                                         kind: "add_check", what: "check", change: change, b)
         }
         if let ref = column.references {
             let definition = "FOREIGN KEY (\(b.q(name))) REFERENCES \(b.q(ref.table.value)) (\(b.q(ref.column.value))) ON DELETE \(ref.onDelete.sql)"
-            steps += notValidConstraint(table, b.n.fit("\(table)_\(name)_fkey"), definition: definition,
+            steps += notValidConstraint(table, b.objects.columnForeignKey(table: table, column: name), definition: definition,
                                         kind: "add_foreign_key", what: "foreign key", change: change, b)
         }
         return steps
@@ -378,13 +378,13 @@ public struct PostgreSQLDialect: SQLDialect {
             if let value = column.defaultValue { line += " DEFAULT \(value.value)" }
             return line
         }
-        if !primaryKey.isEmpty { lines.append("    CONSTRAINT \(b.q(b.n.fit("\(name)_pkey"))) PRIMARY KEY (\(b.n.quoteList(primaryKey)))") }
+        if !primaryKey.isEmpty { lines.append("    CONSTRAINT \(b.q(b.objects.declaredPrimaryKey(table: name))) PRIMARY KEY (\(b.n.quoteList(primaryKey)))") }
         for column in columns {
             let c = column.name.value
-            if let check = column.check { lines.append("    CONSTRAINT \(b.q(b.n.fit("\(name)_\(c)_check"))) CHECK (\(check.value))") }
-            if column.unique { lines.append("    CONSTRAINT \(b.q(b.n.fit("\(name)_\(c)_key"))) UNIQUE (\(b.q(c)))") }
+            if let check = column.check { lines.append("    CONSTRAINT \(b.q(b.objects.columnCheck(table: name, column: c))) CHECK (\(check.value))") }
+            if column.unique { lines.append("    CONSTRAINT \(b.q(b.objects.columnUnique(table: name, column: c))) UNIQUE (\(b.q(c)))") }
             if let ref = column.references {
-                lines.append("    CONSTRAINT \(b.q(b.n.fit("\(name)_\(c)_fkey"))) FOREIGN KEY (\(b.q(c))) REFERENCES \(b.q(ref.table.value)) (\(b.q(ref.column.value))) ON DELETE \(ref.onDelete.sql)")
+                lines.append("    CONSTRAINT \(b.q(b.objects.columnForeignKey(table: name, column: c))) FOREIGN KEY (\(b.q(c))) REFERENCES \(b.q(ref.table.value)) (\(b.q(ref.column.value))) ON DELETE \(ref.onDelete.sql)")
             }
         }
         for constraint in constraints {
