@@ -113,12 +113,25 @@ public struct SQLStatement: Sendable {
     /// A one-line comment written above the statement, saying why it is there.
     public var comment: String?
     public var suppressions: [Suppression]
+    /// What the statement does, as the recipe states it: the planner's facts come from here, never from `text`.
+    public var kind: StatementKind
 
-    public init(_ text: String, comment: String? = nil, suppressions: [Suppression] = []) {
+    public init(_ text: String, comment: String? = nil, suppressions: [Suppression] = [], kind: StatementKind = .plain) {
         self.text = text
         self.comment = comment
         self.suppressions = suppressions
+        self.kind = kind
     }
+
+    /// A MySQL trigger as a value; its text is written by `StatementRendering` once the planner has ordered it.
+    public init(trigger: MySQLTrigger, comment: String? = nil) {
+        self.init("", comment: comment, kind: .mysqlTrigger(trigger))
+    }
+
+    /// The step holding the statement cannot run in a transaction (CONCURRENTLY, a loop committing per batch).
+    public var refusesTransaction: Bool { kind.refusesTransaction(text: text) }
+    var addsNotValid: Bool { kind.addsNotValid(text: text) }
+    var validatesConstraint: Bool { kind.validates(text: text) }
 }
 
 extension String {

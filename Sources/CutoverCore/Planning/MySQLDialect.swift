@@ -118,10 +118,8 @@ public struct MySQLDialect: SQLDialect {
         if insertOnly { sync = Array(sync.prefix(2)) }
         if let log {
             let key = b.context.batchKey(table).columns.map { "NEW.\(b.q($0))" }
-            let upd = b.q(b.context.derived.updateTrigger(table: table, column: column))
-            sync[3] = SQLStatement("""
-                DELIMITER ;;
-                CREATE TRIGGER \(upd) BEFORE UPDATE ON \(b.q(table)) FOR EACH ROW
+            let upd = b.context.derived.updateTrigger(table: table, column: column)
+            sync[3] = SQLStatement(trigger: MySQLTrigger(name: upd, timing: .before, event: .update, table: table, body: """
                 BEGIN
                   IF NEW.\(qc) IS NULL AND OLD.\(qc) IS NULL THEN
                     SET \(set);
@@ -130,8 +128,7 @@ public struct MySQLDialect: SQLDialect {
                     SET \(set);
                   END IF;
                 END;;
-                DELIMITER ;
-                """, comment: "An update of a row that was NULL fills a base row: logged in \(log) for the rollback (needs the mysql client: DELIMITER).")
+                """, delimited: true), comment: "An update of a row that was NULL fills a base row: logged in \(log) for the rollback (needs the mysql client: DELIMITER).")
         }
         return [
             StepDraft(.expand, slug: "sync \(table) \(column)", title: "fill \(table).\(column) on writes of \(who) with triggers", change: change,

@@ -163,7 +163,7 @@ public struct PostgreSQLDialect: SQLDialect {
         let add = b.addNotValidCheck(table, name: check, expression: "\(b.q(column)) IS NOT NULL")
         return [
             StepDraft(.complete, slug: "\(slug) check", title: "NOT NULL check on \(table).\(column) (NOT VALID)", change: change,
-                      up: [SQLStatement(add)],
+                      up: [add],
                       down: [b.dropConstraint(table, check, reason: "drops only the temporary NOT NULL check that this pair's up added")]),
             StepDraft(.complete, slug: "\(slug) validate", title: "validate the NOT NULL check on \(table).\(column)", change: change,
                       up: [b.validate(table, check, reason: "VALIDATE of an already valid constraint is a no-op, so a re-run is harmless")],
@@ -173,7 +173,7 @@ public struct PostgreSQLDialect: SQLDialect {
                       down: [b.dropNotNull(table, column, reason: "reverts this pair's own SET NOT NULL; DROP NOT NULL is a no-op when already nullable")]),
             StepDraft(.complete, slug: "\(slug) drop_check", title: "drop the temporary NOT NULL check on \(table).\(column)", change: change,
                       up: [b.dropConstraint(table, check, reason: "the temporary check is redundant now that the column is NOT NULL")],
-                      down: [SQLStatement(add),
+                      down: [add,
                              b.validate(table, check, reason: "VALIDATE is a no-op on a valid constraint; the column is NOT NULL so the scan finds nothing")]),
         ]
     }
@@ -204,7 +204,7 @@ public struct PostgreSQLDialect: SQLDialect {
                             ["ALTER TABLE \(b.q(table)) ADD CONSTRAINT \(b.q(name)) \(definition) NOT VALID;"])
         return [
             StepDraft(.complete, slug: "\(kind) \(name)", title: "add \(what) \(name) on \(table) (NOT VALID)", change: change,
-                      up: [SQLStatement(add, comment: "ADD CONSTRAINT has no IF NOT EXISTS: guard on pg_constraint. NOT VALID: no scan under the lock.")],
+                      up: [SQLStatement(add, comment: "ADD CONSTRAINT has no IF NOT EXISTS: guard on pg_constraint. NOT VALID: no scan under the lock.", kind: .addNotValid)],
                       down: [b.dropConstraint(table, name)]),
             StepDraft(.complete, slug: "validate \(name)", title: "validate \(what) \(name) on \(table)", change: change,
                       up: [b.validate(table, name, reason: "VALIDATE takes SHARE UPDATE EXCLUSIVE (no write block) and is a no-op on a valid constraint")],

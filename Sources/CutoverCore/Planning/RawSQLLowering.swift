@@ -10,8 +10,8 @@ enum RawSQLLowering {
         case .contract: phase = .contract
         }
         let marker = "cutover: sql escape hatch \"\(raw.name.value)\" (user SQL, verbatim, not checked by cutover)"
-        let up = SQLStatement(trimmed(raw.up.value), comment: marker)
-        var down = SQLStatement(trimmed(raw.down.value), comment: marker)
+        let up = SQLStatement(trimmed(raw.up.value), comment: marker, kind: .userSQL)
+        var down = SQLStatement(trimmed(raw.down.value), comment: marker, kind: .userSQL)
         if engine == .postgresql {
             let rules = dropSuppressions(up: raw.up.value, down: raw.down.value)
             if !rules.isEmpty {

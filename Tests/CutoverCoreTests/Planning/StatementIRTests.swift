@@ -1,0 +1,69 @@
+import Foundation
+import Testing
+@testable import CutoverCore
+
+/// The plan's statements carry what they do as values (`StatementKind`, `MySQLTrigger`): the planner
+/// decides transactions from those values, never from the text, and the text of a value is written last.
+@Suite struct StatementIRTests {
+    @Test func mysqlTriggerRendersFromItsValue() {
+        let names = SQLNames(engine: .mysql)
+        var trigger = MySQLTrigger(name: "_cutover_t_c_ins", timing: .before, event: .insert, table: "o`rders", body: "  SET NEW.`c` = 1;")
+        #expect(StatementRendering.text(of: trigger, names) == "CREATE TRIGGER `_cutover_t_c_ins` BEFORE INSERT ON `o``rders` FOR EACH ROW\n  SET NEW.`c` = 1;")
+        trigger.precedes = "late`r"
+        #expect(StatementRendering.text(of: trigger, names) == "CREATE TRIGGER `_cutover_t_c_ins` BEFORE INSERT ON `o``rders` FOR EACH ROW PRECEDES `late``r`\n  SET NEW.`c` = 1;")
+        let delimited = MySQLTrigger(name: "u", timing: .before, event: .update, table: "t", body: "BEGIN\n  SET NEW.`c` = 1;\nEND;;", delimited: true)
+        #expect(StatementRendering.text(of: delimited, names) == "DELIMITER ;;\nCREATE TRIGGER `u` BEFORE UPDATE ON `t` FOR EACH ROW\nBEGIN\n  SET NEW.`c` = 1;\nEND;;\nDELIMITER ;")
+    }
+
+    @Test func transactionsFollowTheStatementKinds() {
+        let plain = SQLStatement("ALTER TABLE \"t\" ADD COLUMN \"c\" text DEFAULT 'CONCURRENTLY NOT VALID VALIDATE CONSTRAINT';")
+        #expect(Planner.fitsOneTransaction([plain]), "a word in a literal is not what the statement does")
+        #expect(!Planner.fitsOneTransaction([plain, SQLStatement("CREATE INDEX CONCURRENTLY i ON t (c);", kind: .concurrentIndex)]))
+        #expect(!Planner.fitsOneTransaction([SQLStatement("DO $$ … COMMIT; … $$;", kind: .batchedLoop)]))
+        let add = SQLStatement("ALTER TABLE t ADD CONSTRAINT k CHECK (c > 0) NOT VALID;", kind: .addNotValid)
+        let validate = SQLStatement("ALTER TABLE t VALIDATE CONSTRAINT k;", kind: .validateConstraint)
+        #expect(Planner.fitsOneTransaction([add]))
+        #expect(Planner.fitsOneTransaction([validate]))
+        #expect(!Planner.fitsOneTransaction([add, validate]), "the scan would run under the ADD's ACCESS EXCLUSIVE lock")
+        // The escape hatch's text is all cutover has: its facts are read from it.
+        #expect(!Planner.fitsOneTransaction([SQLStatement("CREATE INDEX CONCURRENTLY i ON t (c);", kind: .userSQL)]))
+        #expect(Planner.fitsOneTransaction([SQLStatement("UPDATE t SET c = 1;", kind: .userSQL)]))
+    }
+
+    @Test func locksFollowTheStatementKinds() {
+        #expect(StatementKind.concurrentIndex.lock == .shareUpdateExclusive)
+        #expect(StatementKind.validateConstraint.lock == .shareUpdateExclusive)
+        #expect(StatementKind.addNotValid.lock == .accessExclusiveBrief)
+        #expect(StatementKind.batchedLoop.lock == .rowLocksPerBatch)
+        #expect(StatementKind.plain.lock == nil)
+    }
+
+    /// A default whose text holds CONCURRENTLY: the old text scan ran the add outside a transaction.
+    @Test func aLiteralDoesNotChangeTheTransaction() throws {
+        let spec = PlanningHarness.spec(.postgresql, changes: "    - addColumn: {table: orders, column: {name: note, type: text, nullable: true, default: \"'CONCURRENTLY'\"}}")
+        let plan = try PlanningHarness.plan(spec, schema: "CREATE TABLE orders (id bigint PRIMARY KEY);")
+        let step = try PlanningHarness.step(plan, slug: "add_column_orders_note")
+        #expect(step.transactional)
+        let index = try PlanningHarness.plan(PlanningHarness.spec(.postgresql, changes: "    - createIndex: {name: orders_id_idx, table: orders, columns: [id]}"),
+                                             schema: "CREATE TABLE orders (id bigint PRIMARY KEY);")
+        #expect(try !PlanningHarness.step(index, slug: "create_index_orders_id_idx").transactional)
+    }
+
+    /// A MySQL down that re-creates a sync trigger goes before the triggers created after it (PRECEDES).
+    @Test func mysqlTriggerOrderSetsPrecedesOnTheValue() throws {
+        let spec = PlanningHarness.spec(.mysql, changes: """
+                - renameColumn: {table: orders, from: note, to: remark}
+                - addColumn: {table: orders, column: {name: tier, type: text, nullable: true}, up: "'basic'"}
+            """)
+        let plan = try PlanningHarness.plan(spec, schema: "CREATE TABLE orders (id bigint PRIMARY KEY, note text);")
+        let creates = plan.steps.flatMap { $0.down.statements }.filter { $0.text.hasPrefix("CREATE TRIGGER") || $0.text.hasPrefix("DELIMITER ;;\nCREATE TRIGGER") }
+        #expect(!creates.isEmpty)
+        #expect(creates.allSatisfy { if case .mysqlTrigger = $0.kind { return true } else { return false } })
+        let reordered = creates.filter { $0.text.contains(" PRECEDES ") }
+        #expect(!reordered.isEmpty, "the rename's unsync down re-creates its triggers before the later fill triggers")
+        for statement in reordered {
+            guard case .mysqlTrigger(let trigger) = statement.kind, let other = trigger.precedes else { Issue.record("no value"); continue }
+            #expect(statement.text.contains("FOR EACH ROW PRECEDES `\(other)`\n"))
+        }
+    }
+}
