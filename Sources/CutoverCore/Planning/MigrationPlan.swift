@@ -128,6 +128,11 @@ public struct SQLStatement: Sendable {
         self.init("", comment: comment, kind: .mysqlTrigger(trigger))
     }
 
+    /// A DDL value; `StatementRendering` writes the engine's statements for it (a comment given here goes above the first).
+    public init(_ ddl: DDL, comment: String? = nil) {
+        self.init("", comment: comment, kind: .ddl(ddl))
+    }
+
     /// The step holding the statement cannot run in a transaction (CONCURRENTLY, a loop committing per batch).
     public var refusesTransaction: Bool { kind.refusesTransaction(text: text) }
     var addsNotValid: Bool { kind.addsNotValid(text: text) }

@@ -35,6 +35,12 @@ struct MySQLBuilder: Sendable {
 
     func column(_ name: String) -> String { "column_name = \(lit(name))" }
 
+    /// RENAME TABLE when `from` exists (`baseTableOnly`: and is a table, not the compatibility view of a rename).
+    func renameTable(_ from: String, _ to: String, baseTableOnly: Bool = false) -> String {
+        guarded("RENAME TABLE \(q(from)) TO \(q(to))", whenFound: true, in: .tables, table: from,
+                baseTableOnly ? ["table_type = 'BASE TABLE'"] : [])
+    }
+
     // MARK: column DDL
 
     /// `TYPE NULL|NOT NULL [DEFAULT x] [AUTO_INCREMENT]`

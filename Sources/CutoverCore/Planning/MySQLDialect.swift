@@ -21,8 +21,8 @@ public struct MySQLDialect: SQLDialect {
             return [createTable(name.value, columns, primaryKey.map(\.value), constraints, change: i, b)]
         case .dropTable(let name):
             return dropTable(name.value, change: i, b)
-        case .renameTable(let from, let to):
-            return renameTable(from: from.value, to: to.value, change: i, b)
+        case .renameTable:
+            return OperationRecipes.lower(change, context: context)
         case .createIndex(let index):
             return [createIndex(index, change: i, b)]
         case .dropIndex(let name, let table):
@@ -342,8 +342,7 @@ public struct MySQLDialect: SQLDialect {
     }
 
     func renameTableGuarded(_ from: String, _ to: String, _ b: MySQLBuilder, baseTableOnly: Bool = false) -> String {
-        b.guarded("RENAME TABLE \(b.q(from)) TO \(b.q(to))", whenFound: true, in: .tables, table: from,
-                  baseTableOnly ? ["table_type = 'BASE TABLE'"] : [])
+        b.renameTable(from, to, baseTableOnly: baseTableOnly)
     }
 
     func dropTable(_ name: String, change: Int, _ b: MySQLBuilder) -> [StepDraft] {
@@ -367,19 +366,6 @@ public struct MySQLDialect: SQLDialect {
                                    down: down, reversible: false))
         }
         return steps
-    }
-
-    func renameTable(from: String, to: String, change: Int, _ b: MySQLBuilder) -> [StepDraft] {
-        let view = "CREATE OR REPLACE VIEW \(b.q(from)) AS SELECT * FROM \(b.q(to));"
-        return [
-            StepDraft(.expand, slug: "rename_table \(from)", title: "rename table \(from) to \(to), with a compatibility view \(from) (not atomic on MySQL)", change: change,
-                      up: [SQLStatement(renameTableGuarded(from, to, b, baseTableOnly: true),
-                                        comment: "RENAME TABLE + compatibility view under the old name (simple view: updatable and insertable).\nNot atomic on MySQL (DDL commits): `\(from)` is missing for a moment between the two statements."),
-                           SQLStatement(view)],
-                      down: [SQLStatement("DROP VIEW IF EXISTS \(b.q(from));"), SQLStatement(renameTableGuarded(to, from, b, baseTableOnly: true))]),
-            StepDraft(.contract, slug: "rename_table \(from) drop_view", title: "drop the compatibility view \(from)", change: change,
-                      up: [SQLStatement("DROP VIEW IF EXISTS \(b.q(from));")], down: [SQLStatement(view)]),
-        ]
     }
 
     // MARK: indexes and constraints

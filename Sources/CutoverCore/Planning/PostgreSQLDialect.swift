@@ -21,8 +21,8 @@ public struct PostgreSQLDialect: SQLDialect {
             return [createTable(name.value, columns, primaryKey.map(\.value), constraints, change: i, b)]
         case .dropTable(let name):
             return dropTable(name.value, change: i, b)
-        case .renameTable(let from, let to):
-            return renameTable(from: from.value, to: to.value, change: i, b)
+        case .renameTable:
+            return OperationRecipes.lower(change, context: context)
         case .createIndex(let index):
             return [createIndex(index, change: i, b)]
         case .dropIndex(let name, let table):
@@ -439,23 +439,6 @@ public struct PostgreSQLDialect: SQLDialect {
                                    down: down, reversible: false))
         }
         return steps
-    }
-
-    func renameTable(from: String, to: String, change: Int, _ b: PostgreSQLBuilder) -> [StepDraft] {
-        let view = "CREATE VIEW \(b.q(from)) AS SELECT * FROM \(b.q(to));"
-        let up = b.guarded("to_regclass(\(b.lit(b.q(to)))) IS NULL AND to_regclass(\(b.lit(b.q(from)))) IS NOT NULL",
-                           ["ALTER TABLE \(b.q(from)) RENAME TO \(b.q(to));", view])
-        let down = b.guarded("to_regclass(\(b.lit(b.q(to)))) IS NOT NULL",
-                             ["DROP VIEW IF EXISTS \(b.q(from));", "ALTER TABLE \(b.q(to)) RENAME TO \(b.q(from));"])
-        return [
-            StepDraft(.expand, slug: "rename_table \(from)", title: "rename table \(from) to \(to), with a compatibility view \(from)", change: change,
-                      up: [SQLStatement(up, comment: "Rename + compatibility view under the old name, atomically (one DO = one transaction). A simple\nSELECT * view is auto-updatable, so old app versions keep reading and writing \"\(from)\".\n(squawk does not see inside DO: renaming-table would fire; safe because of the view.)")],
-                      down: [SQLStatement(down)]),
-            StepDraft(.contract, slug: "rename_table \(from) drop_view", title: "drop the compatibility view \(from)", change: change,
-                      up: [SQLStatement("DROP VIEW IF EXISTS \(b.q(from));",
-                                        suppressions: .rules(["ban-drop-view"], "the compatibility view only served app versions that the contract phase has retired"))],
-                      down: [SQLStatement("CREATE OR REPLACE VIEW \(b.q(from)) AS SELECT * FROM \(b.q(to));")]),
-        ]
     }
 
     static let typeReason = "the column type is the one the spec asks for (a type preference, not a locking hazard)"

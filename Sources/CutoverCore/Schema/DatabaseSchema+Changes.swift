@@ -5,6 +5,7 @@ extension DatabaseSchema {
     /// Records the effect of a change so later changes see it (types and keys of new tables and columns,
     /// indexes and constraints, and on MySQL the indexes the server adds and drops for foreign keys).
     mutating func apply(_ operation: Operation, engine: MigrationSpec.Engine) {
+        if let recipe = OperationRecipes.recipe(for: operation) { return recipe.apply(to: &self, engine: engine) }
         let objects = ObjectNames(engine: engine)
         switch operation {
         case .createTable(let name, let columns, let primaryKey, let constraints):
@@ -100,13 +101,8 @@ extension DatabaseSchema {
                 if let value = alter.defaultValue { table.columns[index].defaultValue = value.value }
                 if alter.dropDefault { table.columns[index].defaultValue = nil }
             }
-        case .renameTable(let from, let to):
-            mutateTable(from.value) { $0.name = to.value }
-            for i in indexes.indices where indexes[i].table == from.value { indexes[i].table = to.value }
-            for i in constraints.indices {
-                if constraints[i].table == from.value { constraints[i].table = to.value }
-                if constraints[i].referencedTable == from.value { constraints[i].referencedTable = to.value }
-            }
+        case .renameTable:
+            break  // Operations/RenameTable.swift
         case .createIndex(let index):
             dropImplicitIndexes(coveredBy: index.columns.map(\.value), on: index.table.value, engine: engine)
             indexes.append(DatabaseSchema.Index(name: index.name.value, table: index.table.value,

@@ -66,4 +66,46 @@ import Testing
             #expect(statement.text.contains("FOR EACH ROW PRECEDES `\(other)`\n"))
         }
     }
+
+    static func context(_ engine: MigrationSpec.Engine) throws -> LoweringContext {
+        let plan = try PlanningHarness.plan(PlanningHarness.spec(engine, changes: "    - renameTable: {from: orders, to: purchases}"),
+                                            schema: "CREATE TABLE orders (id bigint PRIMARY KEY);")
+        return LoweringContext(spec: plan.spec, schema: nil)
+    }
+
+    /// One DDL value, each engine's text: atomic in one DO on PostgreSQL, two statements on MySQL.
+    @Test func renameTableLeavingViewRendersPerEngine() throws {
+        let postgres = PostgreSQLRenderer(b: PostgreSQLBuilder(context: try Self.context(.postgresql)))
+        let pg = postgres.render(.renameTableLeavingView(from: "orders", to: "purchases"))
+        #expect(pg.count == 1)
+        #expect(pg[0].text == """
+            DO $cutover$
+            BEGIN
+              IF to_regclass('"purchases"') IS NULL AND to_regclass('"orders"') IS NOT NULL THEN
+                ALTER TABLE "orders" RENAME TO "purchases";
+                CREATE VIEW "orders" AS SELECT * FROM "purchases";
+              END IF;
+            END
+            $cutover$;
+            """)
+        let mysql = MySQLRenderer(b: MySQLBuilder(context: try Self.context(.mysql)))
+        let my = mysql.render(.renameTableLeavingView(from: "orders", to: "purchases"))
+        #expect(my.map(\.text).last == "CREATE OR REPLACE VIEW `orders` AS SELECT * FROM `purchases`;")
+        #expect(my.count == 2 && my[0].text.contains("RENAME TABLE `orders` TO `purchases`") && my[0].text.contains("table_type = 'BASE TABLE'"))
+        // squawk lints PostgreSQL only: the suppression (and its reason) comes with the PostgreSQL text.
+        #expect(postgres.render(.dropCompatibilityView(name: "orders")).flatMap(\.suppressions).map(\.rule) == ["ban-drop-view"])
+        #expect(mysql.render(.dropCompatibilityView(name: "orders")).flatMap(\.suppressions).isEmpty)
+    }
+
+    /// The recipe is written once; the plan holds the rendered text per engine, the title says where it is not atomic.
+    @Test func renameTableRecipeIsOneForBothEngines() throws {
+        for engine in [MigrationSpec.Engine.postgresql, .mysql] {
+            let plan = try PlanningHarness.plan(PlanningHarness.spec(engine, changes: "    - renameTable: {from: orders, to: purchases}"),
+                                                schema: "CREATE TABLE orders (id bigint PRIMARY KEY);")
+            let step = try PlanningHarness.step(plan, slug: "rename_table_orders")
+            #expect(step.title.hasSuffix("(not atomic on MySQL)") == (engine == .mysql))
+            #expect(step.up.statements.allSatisfy { !$0.text.isEmpty }, "every DDL value is rendered by Compiler.plan")
+            #expect(step.transactional)
+        }
+    }
 }

@@ -22,6 +22,9 @@ public enum StatementKind: Sendable, Equatable {
     case dropMySQLTrigger(name: String)
     /// The `sql` escape hatch: the user's text is all cutover has, so its facts are read from the text.
     case userSQL
+    /// A DDL value of a recipe written once for both engines; `StatementRendering` replaces it with the
+    /// engine's statements (it holds no fact the planner needs: guarded renames and views are transactional).
+    case ddl(DDL)
 
     /// The step holding this statement cannot run in a transaction.
     func refusesTransaction(text: String) -> Bool {
@@ -47,7 +50,7 @@ public enum StatementKind: Sendable, Equatable {
         case .addNotValid: return .accessExclusiveBrief
         case .mysqlTrigger, .dropMySQLTrigger: return .metadataBrief
         case .batchedLoop: return .rowLocksPerBatch
-        case .plain, .userSQL: return nil
+        case .plain, .userSQL, .ddl: return nil
         }
     }
 }

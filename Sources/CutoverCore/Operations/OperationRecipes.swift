@@ -1,0 +1,16 @@
+/// The registry of operations written once for both engines: one line per operation. An operation not
+/// listed here is still lowered by the switches of `PostgreSQLDialect` and `MySQLDialect` and changes
+/// the schema in `DatabaseSchema.apply`.
+enum OperationRecipes {
+    static func recipe(for operation: Operation) -> (any OperationRecipe)? {
+        switch operation {
+        case .renameTable(let from, let to): return RenameTable(from: from.value, to: to.value)
+        default: return nil
+        }
+    }
+
+    /// The drafts of a change whose operation is registered here (empty for any other).
+    static func lower(_ change: Change, context: LoweringContext) -> [StepDraft] {
+        recipe(for: change.operation)?.lower(Recipe(context: context, change: change.index)) ?? []
+    }
+}
