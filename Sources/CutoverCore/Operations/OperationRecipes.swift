@@ -5,6 +5,7 @@ enum OperationRecipes {
     static func recipe(for operation: Operation) -> (any OperationRecipe)? {
         switch operation {
         case .renameTable(let from, let to): return RenameTable(from: from.value, to: to.value)
+        case .dropTable(let name): return DropTable(name: name.value)
         default: return nil
         }
     }

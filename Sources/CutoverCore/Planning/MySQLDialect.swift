@@ -19,9 +19,7 @@ public struct MySQLDialect: SQLDialect {
             return MySQLAlterColumn(b: b, alter: alter, change: i).lower()
         case .createTable(let name, let columns, let primaryKey, let constraints):
             return [createTable(name.value, columns, primaryKey.map(\.value), constraints, change: i, b)]
-        case .dropTable(let name):
-            return dropTable(name.value, change: i, b)
-        case .renameTable:
+        case .dropTable, .renameTable:
             return OperationRecipes.lower(change, context: context)
         case .createIndex(let index):
             return [createIndex(index, change: i, b)]
@@ -332,40 +330,13 @@ public struct MySQLDialect: SQLDialect {
                 lines.append("  CONSTRAINT \(cname) FOREIGN KEY (\(b.n.quoteList(cols.map(\.value)))) REFERENCES \(b.q(ref.table.value)) (\(b.n.quoteList(ref.columns.map(\.value)))) ON DELETE \(onDelete.sql)")
             }
         }
-        return "CREATE TABLE IF NOT EXISTS \(b.q(name)) (\n" + lines.joined(separator: ",\n") + "\n) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;"
+        return "CREATE TABLE IF NOT EXISTS \(b.q(name)) (\n" + lines.joined(separator: ",\n") + "\n) \(MySQLRenderer.tableOptions);"
     }
 
     func createTable(_ name: String, _ columns: [ColumnDefinition], _ primaryKey: [String], _ constraints: [TableConstraint], change: Int, _ b: MySQLBuilder) -> StepDraft {
         StepDraft(.expand, slug: "create_table \(name)", title: "create table \(name)", change: change,
                   up: [SQLStatement(createTableSQL(name, columns, primaryKey, constraints, b))],
                   down: [SQLStatement("DROP TABLE IF EXISTS \(b.q(name));")])
-    }
-
-    func renameTableGuarded(_ from: String, _ to: String, _ b: MySQLBuilder, baseTableOnly: Bool = false) -> String {
-        b.renameTable(from, to, baseTableOnly: baseTableOnly)
-    }
-
-    func dropTable(_ name: String, change: Int, _ b: MySQLBuilder) -> [StepDraft] {
-        let quarantine = b.context.derived.quarantine(name)
-        var steps = [StepDraft(.contract, slug: "drop_table \(name)", title: "quarantine table \(name) as \(quarantine)", change: change,
-                               up: [SQLStatement(renameTableGuarded(name, quarantine, b), comment: "Quarantine instead of DROP TABLE; purge is a separate opt-in step.")],
-                               down: [SQLStatement(renameTableGuarded(quarantine, name, b))])]
-        if b.context.spec.purge {
-            var down: [SQLStatement] = [.note("IRREVERSIBLE: the data is gone."), SQLStatement("DO 0;")]
-            if let table = b.context.table(name) {
-                var lines = table.columns.map { "  \(b.q($0.name)) \(b.definition(type: $0.type, nullable: $0.nullable, defaultValue: $0.defaultValue))" }
-                if !table.primaryKey.isEmpty { lines.append("  PRIMARY KEY (\(b.n.quoteList(table.primaryKey)))") }
-                for index in b.context.schema.indexes where index.table == name {
-                    lines.append("  \(index.unique ? "UNIQUE " : "")KEY \(b.q(index.name)) (\(b.n.quoteList(index.columns)))")
-                }
-                down = [SQLStatement("CREATE TABLE IF NOT EXISTS \(b.q(quarantine)) (\n" + lines.joined(separator: ",\n") + "\n) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;",
-                                     comment: "IRREVERSIBLE: the data is gone. Re-creates the quarantined table EMPTY from the base schema (incoming foreign keys are not restored).")]
-            }
-            steps.append(StepDraft(.purge, slug: "drop_table \(quarantine)", title: "IRREVERSIBLE: drop quarantined table \(quarantine)", change: change,
-                                   up: [SQLStatement("DROP TABLE IF EXISTS \(b.q(quarantine));", comment: "IRREVERSIBLE (opt-in purge): drops the quarantined table and its data.")],
-                                   down: down, reversible: false))
-        }
-        return steps
     }
 
     // MARK: indexes and constraints

@@ -19,9 +19,7 @@ public struct PostgreSQLDialect: SQLDialect {
             return PostgreSQLAlterColumn(b: b, alter: alter, change: i).lower()
         case .createTable(let name, let columns, let primaryKey, let constraints):
             return [createTable(name.value, columns, primaryKey.map(\.value), constraints, change: i, b)]
-        case .dropTable(let name):
-            return dropTable(name.value, change: i, b)
-        case .renameTable:
+        case .dropTable, .renameTable:
             return OperationRecipes.lower(change, context: context)
         case .createIndex(let index):
             return [createIndex(index, change: i, b)]
@@ -407,38 +405,6 @@ public struct PostgreSQLDialect: SQLDialect {
                                            suppressions: lints.map { .init(rule: $0, reason: Self.typeReason, inline: true) })],
                          down: [SQLStatement("DROP TABLE IF EXISTS \(b.q(name));",
                                              suppressions: .rules(["ban-drop-table"], "drops only the table that this pair's up created"))])
-    }
-
-    func dropTable(_ name: String, change: Int, _ b: PostgreSQLBuilder) -> [StepDraft] {
-        let quarantine = b.context.derived.quarantine(name)
-        func rename(_ from: String, _ to: String) -> String {
-            b.guarded("to_regclass(\(b.lit(b.q(from)))) IS NOT NULL AND to_regclass(\(b.lit(b.q(to)))) IS NULL",
-                      ["ALTER TABLE \(b.q(from)) RENAME TO \(b.q(to));"])
-        }
-        var steps = [StepDraft(.contract, slug: "drop_table \(name)", title: "quarantine table \(name) as \(quarantine)", change: change,
-                               up: [SQLStatement(rename(name, quarantine), comment: "Quarantine instead of DROP TABLE (data kept for rollback); purge is a separate opt-in step.")],
-                               down: [SQLStatement(rename(quarantine, name))])]
-        if b.context.spec.purge {
-            var down: [SQLStatement] = [.note("IRREVERSIBLE: the data is gone.")]
-            if let table = b.context.table(name) {
-                let columns = table.columns.map {
-                    Self.inlineIgnore(SQLTypeFacts.postgresTypeLints($0.type), reason: "the column types are copied from the base schema")
-                        + "    \(b.q($0.name)) \($0.type)\($0.nullable ? "" : " NOT NULL")\($0.defaultValue.map { " DEFAULT \($0)" } ?? "")"
-                }
-                var lines = columns
-                if !table.primaryKey.isEmpty { lines.append("    PRIMARY KEY (\(b.n.quoteList(table.primaryKey)))") }
-                let lints = Array(Set(table.columns.flatMap { SQLTypeFacts.postgresTypeLints($0.type) })).sorted()
-                down = [SQLStatement("CREATE TABLE IF NOT EXISTS \(b.q(quarantine)) (\n" + lines.joined(separator: ",\n") + "\n);",
-                                     comment: "IRREVERSIBLE: the data is gone. Re-creates the quarantined table EMPTY from the base schema (indexes and incoming foreign keys are not restored).",
-                                     suppressions: lints.map { .init(rule: $0, reason: "the column types are copied from the base schema", inline: true) })]
-            }
-            steps.append(StepDraft(.purge, slug: "drop_table \(quarantine)", title: "IRREVERSIBLE: drop quarantined table \(quarantine)", change: change,
-                                   up: [SQLStatement("DROP TABLE IF EXISTS \(b.q(quarantine));",
-                                                     comment: "IRREVERSIBLE (opt-in purge): drops the quarantined table and its data.",
-                                                     suppressions: .rules(["ban-drop-table"], "quarantined by the contract phase; no app version references it"))],
-                                   down: down, reversible: false))
-        }
-        return steps
     }
 
     static let typeReason = "the column type is the one the spec asks for (a type preference, not a locking hazard)"

@@ -122,7 +122,7 @@ extension DatabaseSchema {
         case .addUnique(let name, let table, let columns):
             dropImplicitIndexes(coveredBy: columns.map(\.value), on: table.value, engine: engine)
             self.constraints.append(.init(name: name.value, table: table.value, kind: .unique, columns: columns.map(\.value)))
-        case .dropColumn, .dropTable, .sql:
+        case .dropColumn, .dropTable, .sql:  // dropTable: Operations/DropTable.swift
             break
         }
     }

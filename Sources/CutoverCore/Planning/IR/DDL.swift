@@ -13,4 +13,6 @@ public enum DDL: Sendable, Equatable {
     case dropCompatibilityView(name: String)
     /// Rename a table when it exists and the new name is free (quarantine and its undo), guarded on the catalog.
     case guardedRenameTable(from: String, to: String)
+    /// DROP TABLE IF EXISTS of a table cutover created or quarantined; `reason` says why that is safe.
+    case dropTable(name: String, reason: String)
 }

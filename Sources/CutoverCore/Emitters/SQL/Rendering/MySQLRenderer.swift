@@ -17,8 +17,13 @@ struct MySQLRenderer {
             return [SQLStatement("DROP VIEW IF EXISTS \(b.q(name));")]
         case .guardedRenameTable(let from, let to):
             return [SQLStatement(b.renameTable(from, to))]
+        case .dropTable(let name, _):
+            return [SQLStatement("DROP TABLE IF EXISTS \(b.q(name));")]
         }
     }
+
+    /// What every CREATE TABLE of cutover's ends with on MySQL.
+    static let tableOptions = "ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci"
 
     func viewSQL(_ name: String, over table: String) -> String { "CREATE OR REPLACE VIEW \(b.q(name)) AS SELECT * FROM \(b.q(table));" }
 }

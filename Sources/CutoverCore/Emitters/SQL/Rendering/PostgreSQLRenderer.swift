@@ -21,6 +21,8 @@ struct PostgreSQLRenderer {
         case .guardedRenameTable(let from, let to):
             return [SQLStatement(b.guarded("to_regclass(\(b.lit(b.q(from)))) IS NOT NULL AND to_regclass(\(b.lit(b.q(to)))) IS NULL",
                                            ["ALTER TABLE \(b.q(from)) RENAME TO \(b.q(to));"]))]
+        case .dropTable(let name, let reason):
+            return [SQLStatement("DROP TABLE IF EXISTS \(b.q(name));", suppressions: .rules(["ban-drop-table"], reason))]
         }
     }
 }
