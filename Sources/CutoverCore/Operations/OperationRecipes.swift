@@ -6,6 +6,8 @@ enum OperationRecipes {
         switch operation {
         case .renameTable(let from, let to): return RenameTable(from: from.value, to: to.value)
         case .dropTable(let name): return DropTable(name: name.value)
+        case .createIndex(let index): return index
+        case .dropIndex(let name, let table): return DropIndex(name: name.value, table: table.value)
         default: return nil
         }
     }

@@ -19,12 +19,8 @@ public struct MySQLDialect: SQLDialect {
             return MySQLAlterColumn(b: b, alter: alter, change: i).lower()
         case .createTable(let name, let columns, let primaryKey, let constraints):
             return [createTable(name.value, columns, primaryKey.map(\.value), constraints, change: i, b)]
-        case .dropTable, .renameTable:
+        case .dropTable, .renameTable, .createIndex, .dropIndex:
             return OperationRecipes.lower(change, context: context)
-        case .createIndex(let index):
-            return [createIndex(index, change: i, b)]
-        case .dropIndex(let name, let table):
-            return [dropIndex(name.value, table: table.value, change: i, b)]
         case .addForeignKey(let name, let table, let columns, let references, let onDelete):
             return [addForeignKey(table.value, name.value, columns.map(\.value), references.table.value, references.columns.map(\.value),
                                   onDelete: onDelete, change: i, b),
@@ -340,43 +336,6 @@ public struct MySQLDialect: SQLDialect {
     }
 
     // MARK: indexes and constraints
-
-    func createIndex(_ index: CreateIndex, change: Int, _ b: MySQLBuilder) -> StepDraft {
-        var notes: [String] = []
-        var title = "create \(index.unique ? "unique " : "")index \(index.name.value) on \(index.table.value) in place"
-        if index.method != .btree {
-            notes.append("InnoDB has no \(index.method.rawValue) indexes: built as BTREE.")
-            title += " (MySQL: BTREE instead of \(index.method.rawValue))"
-        }
-        if let whereClause = index.whereClause {
-            notes.append("MySQL has no partial indexes: the predicate (\(whereClause.value)) is ignored and the index covers every row.")
-            title += " (MySQL: WHERE ignored)"
-        }
-        let implicit = b.context.implicitIndexes(coveredBy: index.columns.map(\.value), on: index.table.value)
-        if !implicit.isEmpty {
-            notes.append("The index covers a foreign key whose index the server created by itself (\(implicit.map { "`\($0.name)`" }.joined(separator: ", "))): the server\n"
-                         + "drops that one now; the ALTER names it so a re-run after the down gives the same schema.")
-        }
-        let up = SQLStatement(b.addIndex(index.table.value, index.name.value, unique: index.unique, columns: b.n.quoteList(index.columns.map(\.value)),
-                                         replacing: implicit),
-                              comment: notes.isEmpty ? nil : notes.joined(separator: "\n"))
-        return StepDraft(.expand, slug: "create_index \(index.name.value)", title: title, change: change,
-                         up: [up], down: [b.dropIndex(index.table.value, index.name.value, restoring: implicit)])
-    }
-
-    func dropIndex(_ name: String, table: String, change: Int, _ b: MySQLBuilder) -> StepDraft {
-        var down: [SQLStatement]
-        var reversible = true
-        if let index = b.context.index(named: name) {
-            down = [SQLStatement(b.addIndex(index.table, name, unique: index.unique, columns: b.n.quoteList(index.columns)),
-                                 comment: "Re-create from the definition in the base schema.")]
-        } else {
-            down = [.note("The base schema does not define \(name): the down cannot rebuild it."), SQLStatement("DO 0;")]
-            reversible = false
-        }
-        return StepDraft(.contract, slug: "drop_index \(name)", title: "drop index \(name) on \(table) in place", change: change,
-                         up: [SQLStatement(b.dropIndex(table, name))], down: down, reversible: reversible)
-    }
 
     func addForeignKey(_ table: String, _ name: String, _ columns: [String], _ refTable: String, _ refColumns: [String],
                        onDelete: ReferentialAction, change: Int, _ b: MySQLBuilder) -> StepDraft {

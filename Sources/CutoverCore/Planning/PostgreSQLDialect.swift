@@ -19,12 +19,8 @@ public struct PostgreSQLDialect: SQLDialect {
             return PostgreSQLAlterColumn(b: b, alter: alter, change: i).lower()
         case .createTable(let name, let columns, let primaryKey, let constraints):
             return [createTable(name.value, columns, primaryKey.map(\.value), constraints, change: i, b)]
-        case .dropTable, .renameTable:
+        case .dropTable, .renameTable, .createIndex, .dropIndex:
             return OperationRecipes.lower(change, context: context)
-        case .createIndex(let index):
-            return [createIndex(index, change: i, b)]
-        case .dropIndex(let name, let table):
-            return [dropIndex(name.value, table: table.value, change: i, b)]
         case .addForeignKey(let name, let table, let columns, let references, let onDelete):
             let definition = "FOREIGN KEY (\(b.n.quoteList(columns.map(\.value)))) REFERENCES \(b.q(references.table.value)) (\(b.n.quoteList(references.columns.map(\.value)))) ON DELETE \(onDelete.sql)"
             return notValidConstraint(table.value, name.value, definition: definition, kind: "add_foreign_key", what: "foreign key", change: i, b)
@@ -415,34 +411,6 @@ public struct PostgreSQLDialect: SQLDialect {
     }
 
     // MARK: indexes
-
-    func createIndex(_ index: CreateIndex, change: Int, _ b: PostgreSQLBuilder) -> StepDraft {
-        if let partitioned = PostgreSQLPartitionedIndex(index, b) { return partitioned.lowerCreate(change: change, b) }
-        let build = b.createIndexConcurrently(name: index.name.value, table: index.table.value, unique: index.unique, method: index.method.rawValue,
-                                              columns: b.n.quoteList(index.columns.map(\.value)), whereClause: index.whereClause?.value)
-        return StepDraft(.expand, slug: "create_index \(index.name.value)",
-                         title: "create \(index.unique ? "unique " : "")index \(index.name.value) on \(index.table.value) concurrently", change: change,
-                         up: build, down: [b.dropIndexConcurrently(index.name.value)], transactional: false)
-    }
-
-    func dropIndex(_ name: String, table: String, change: Int, _ b: PostgreSQLBuilder) -> StepDraft {
-        if let index = b.context.index(named: name), let partitioned = PostgreSQLPartitionedIndex(rebuilding: index, b) {
-            return partitioned.lowerDrop(change: change, b)
-        }
-        var down: [SQLStatement]
-        var reversible = true
-        if let index = b.context.index(named: name) {
-            let columns = index.columns.map { SQLText.identifierProblem($0, maxLength: 64) == nil ? b.q($0) : $0 }.joined(separator: ", ")
-            down = b.createIndexConcurrently(name: name, table: index.table, unique: index.unique, method: index.method ?? "btree",
-                                             columns: columns, whereClause: Self.whereClause(of: index.definition) ?? index.predicate)
-            down[0].comment = "Re-create from the definition in the base schema.\n" + (down[0].comment ?? "")
-        } else {
-            down = [.note("The base schema does not define \(name): the down cannot rebuild it.")]
-            reversible = false
-        }
-        return StepDraft(.contract, slug: "drop_index \(name)", title: "drop index \(name) on \(table) concurrently", change: change,
-                         up: [b.dropIndexConcurrently(name)], down: down, reversible: reversible, transactional: false)
-    }
 
     /// The predicate of a partial index in its CREATE INDEX text (outside parentheses), without the trailing ';'.
     static func whereClause(of definition: String) -> String? {

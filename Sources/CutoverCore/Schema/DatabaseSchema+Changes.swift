@@ -103,14 +103,8 @@ extension DatabaseSchema {
             }
         case .renameTable:
             break  // Operations/RenameTable.swift
-        case .createIndex(let index):
-            dropImplicitIndexes(coveredBy: index.columns.map(\.value), on: index.table.value, engine: engine)
-            indexes.append(DatabaseSchema.Index(name: index.name.value, table: index.table.value,
-                                                       columns: index.columns.map(\.value), unique: index.unique,
-                                                       method: index.method.rawValue, definition: "",
-                                                       predicate: index.whereClause?.value))
-        case .dropIndex(let name, let table):
-            indexes.removeAll { $0.name == name.value && $0.table == table.value }
+        case .createIndex, .dropIndex:
+            break  // Operations/CreateIndex+Recipe.swift, Operations/DropIndex.swift
         case .addForeignKey(let name, let table, let columns, let references, let onDelete):
             let key = DatabaseSchema.Constraint(name: name.value, table: table.value, kind: .foreignKey, columns: columns.map(\.value),
                                                 referencedTable: references.table.value, referencedColumns: references.columns.map(\.value),
