@@ -19,16 +19,8 @@ public struct MySQLDialect: SQLDialect {
             return MySQLAlterColumn(b: b, alter: alter, change: i).lower()
         case .createTable(let name, let columns, let primaryKey, let constraints):
             return [createTable(name.value, columns, primaryKey.map(\.value), constraints, change: i, b)]
-        case .dropTable, .renameTable, .createIndex, .dropIndex:
+        case .dropTable, .renameTable, .createIndex, .dropIndex, .addForeignKey, .addCheck, .addUnique:
             return OperationRecipes.lower(change, context: context)
-        case .addForeignKey(let name, let table, let columns, let references, let onDelete):
-            return [addForeignKey(table.value, name.value, columns.map(\.value), references.table.value, references.columns.map(\.value),
-                                  onDelete: onDelete, change: i, b),
-                    orphanCheck(table.value, name.value, columns.map(\.value), references.table.value, references.columns.map(\.value), change: i, b)]
-        case .addCheck(let name, let table, let expression):
-            return [addCheck(table.value, name.value, expression.value, change: i, b)]
-        case .addUnique(let name, let table, let columns):
-            return [addUnique(table.value, name.value, columns.map(\.value), change: i, b)]
         case .sql(let raw):
             return [RawSQLLowering.lower(raw, change: i, engine: .mysql)]
         }
@@ -66,7 +58,7 @@ public struct MySQLDialect: SQLDialect {
                                                   comment: "Fill existing rows of \(table).\(name)."),
                                    down: [.note("Nothing to undo: data only, in a column that an earlier step's down drops."), SQLStatement("DO 0;")],
                                    transactional: false))
-            if column.nullable && column.defaultValue == nil { return steps + constraintSteps(table, column, change: change, b) }
+            if column.nullable && column.defaultValue == nil { return steps + ColumnConstraints.lower(table, column, Recipe(context: b.context, change: change)) }
             let condition = column.nullable ? "column_default IS NULL" : "is_nullable = 'YES'"
             steps.append(StepDraft(.complete, slug: "\(table) \(name) \(column.nullable ? "default" : "not_null")",
                                    title: column.nullable ? "set the default of \(table).\(name)" : "set NOT NULL on \(table).\(name) (in-place rebuild, DML allowed)",
@@ -76,24 +68,7 @@ public struct MySQLDialect: SQLDialect {
                                    down: [SQLStatement(b.modify(table, name, type: type, nullable: true, defaultValue: nil,
                                                                 condition: column.nullable ? "column_default IS NOT NULL" : "is_nullable = 'NO'"))]))
         }
-        return steps + constraintSteps(table, column, change: change, b)
-    }
-
-    /// unique / check / references of an added column, as the same steps as the table-level operations.
-    func constraintSteps(_ table: String, _ column: ColumnDefinition, change: Int, _ b: MySQLBuilder) -> [StepDraft] {
-        let name = column.name.value
-        var steps: [StepDraft] = []
-        if column.unique {
-            steps.append(addUnique(table, b.objects.columnUnique(table: table, column: name), [name], change: change, b))
-        }
-        if let check = column.check {
-            steps.append(addCheck(table, b.objects.columnCheck(table: table, column: name), check.value, change: change, b))
-        }
-        if let ref = column.references {
-            steps.append(addForeignKey(table, b.objects.columnForeignKey(table: table, column: name), [name], ref.table.value, [ref.column.value], onDelete: ref.onDelete, change: change, b))
-            steps.append(orphanCheck(table, b.objects.columnForeignKey(table: table, column: name), [name], ref.table.value, [ref.column.value], change: change, b))
-        }
-        return steps
+        return steps + ColumnConstraints.lower(table, column, Recipe(context: b.context, change: change))
     }
 
     /// Triggers that fill `column` with `value` (an expression over the row) when a write leaves it NULL,
@@ -336,68 +311,6 @@ public struct MySQLDialect: SQLDialect {
     }
 
     // MARK: indexes and constraints
-
-    func addForeignKey(_ table: String, _ name: String, _ columns: [String], _ refTable: String, _ refColumns: [String],
-                       onDelete: ReferentialAction, change: Int, _ b: MySQLBuilder) -> StepDraft {
-        let ddl = "ALTER TABLE \(b.q(table)) ADD CONSTRAINT \(b.q(name)) FOREIGN KEY (\(b.n.quoteList(columns))) REFERENCES \(b.q(refTable)) (\(b.n.quoteList(refColumns))) ON DELETE \(onDelete.sql), ALGORITHM=INPLACE, LOCK=NONE"
-        let condition = ["constraint_name = \(b.lit(name))", "constraint_type = 'FOREIGN KEY'"]
-        return StepDraft(.complete, slug: "add_foreign_key \(name)", title: "add foreign key \(name) on \(table) in place (existing rows not checked)", change: change,
-                         up: [SQLStatement("SET SESSION foreign_key_checks = 0;",
-                                           comment: "MySQL adds a foreign key in place (LOCK=NONE) only with foreign_key_checks=0, and then never checks existing\nrows (there is no VALIDATE): like PostgreSQL NOT VALID forever. Check for orphans separately (verify phase)."),
-                              SQLStatement(b.guarded(ddl, whenFound: false, in: .tableConstraints, table: table, condition)),
-                              SQLStatement("SET SESSION foreign_key_checks = 1;")],
-                         down: [SQLStatement(b.guarded("ALTER TABLE \(b.q(table)) DROP FOREIGN KEY \(b.q(name)), ALGORITHM=INPLACE, LOCK=NONE",
-                                                       whenFound: true, in: .tableConstraints, table: table, condition)),
-                                SQLStatement(b.dropIndex(table, name),
-                                             comment: "MySQL created an index of the same name for the columns when none covered them: drop it too.")])
-    }
-
-    /// The check MySQL's in-place foreign key skips (it never validates existing rows): fails the
-    /// verify Job, naming the key, when a child row points at no parent. MATCH SIMPLE: a row with a
-    /// NULL in the key columns is not checked, as MySQL does not check it either.
-    func orphanCheck(_ table: String, _ name: String, _ columns: [String], _ refTable: String, _ refColumns: [String],
-                     change: Int, _ b: MySQLBuilder) -> StepDraft {
-        let procedure = b.q(b.context.derived.procedure("orphans", table: table, column: name))
-        let notNull = columns.map { "c.\(b.q($0)) IS NOT NULL" }.joined(separator: " AND ")
-        let join = zip(columns, refColumns).map { "p.\(b.q($1)) = c.\(b.q($0))" }.joined(separator: " AND ")
-        let message = "orphan rows in \(table) for foreign key \(name): fix or delete them, then re-run verify"
-        let body = """
-        DROP PROCEDURE IF EXISTS \(procedure);
-        DELIMITER ;;
-        CREATE PROCEDURE \(procedure)()
-        BEGIN
-          IF EXISTS (SELECT 1 FROM \(b.q(table)) c WHERE \(notNull)
-                       AND NOT EXISTS (SELECT 1 FROM \(b.q(refTable)) p WHERE \(join))) THEN
-            SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = \(b.lit(message));
-          END IF;
-        END;;
-        DELIMITER ;
-        CALL \(procedure)();
-        DROP PROCEDURE IF EXISTS \(procedure);
-        """
-        return StepDraft(.verify, slug: "orphans \(name)", title: "check that no row of \(table) breaks foreign key \(name)", change: change,
-                         up: [SQLStatement(body, comment: "MySQL never validated the rows that existed when the key was added in place: look for orphans now.\nNeeds the mysql client (DELIMITER). The procedure is dropped again, so the schema is unchanged.")],
-                         down: [.note("Nothing to undo: a read-only check."), SQLStatement("DO 0;")], transactional: false)
-    }
-
-    func addCheck(_ table: String, _ name: String, _ expression: String, change: Int, _ b: MySQLBuilder) -> StepDraft {
-        let condition = ["constraint_name = \(b.lit(name))", "constraint_type = 'CHECK'"]
-        return StepDraft(.complete, slug: "add_check \(name)", title: "add check \(name) on \(table) (NOT ONLINE on MySQL: table copy, writes blocked)", change: change,
-                         up: [SQLStatement(b.guarded("ALTER TABLE \(b.q(table)) ADD CONSTRAINT \(b.q(name)) CHECK (\(expression)), ALGORITHM=COPY, LOCK=SHARED",
-                                                     whenFound: false, in: .tableConstraints, table: table, condition),
-                                           comment: "NOT ONLINE: adding a CHECK constraint is ALGORITHM=COPY on MySQL 8 (INPLACE/INSTANT are refused):\nthe table is copied and writes are blocked for the duration. MySQL has no NOT VALID.")],
-                         down: [SQLStatement(b.guarded("ALTER TABLE \(b.q(table)) DROP CONSTRAINT \(b.q(name))", whenFound: true, in: .tableConstraints, table: table, condition),
-                                             comment: "MySQL 8.0.19+ (and MariaDB) accept DROP CONSTRAINT for checks.")])
-    }
-
-    func addUnique(_ table: String, _ name: String, _ columns: [String], change: Int, _ b: MySQLBuilder) -> StepDraft {
-        let implicit = b.context.implicitIndexes(coveredBy: columns, on: table)
-        return StepDraft(.complete, slug: "add_unique \(name)", title: "add unique index \(name) on \(table) in place", change: change,
-                  up: [SQLStatement(b.addIndex(table, name, unique: true, columns: b.n.quoteList(columns), replacing: implicit),
-                                    comment: "A unique index built in place is MySQL's unique constraint (no separate USING INDEX step)."
-                                        + (implicit.isEmpty ? "" : "\nIt covers a foreign key whose index the server created by itself: that index is dropped with it."))],
-                  down: [b.dropIndex(table, name, restoring: implicit)])
-    }
 
     /// Statements that drop and add foreign keys: foreign_key_checks=0 (in place, no scan) and a short
     /// LOCK TABLES ... WRITE so no write lands while the key is missing.

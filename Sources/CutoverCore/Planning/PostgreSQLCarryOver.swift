@@ -16,7 +16,7 @@ extension PostgreSQLDialect {
                                    down: [b.dropIndexConcurrently(index.newName)], transactional: false))
         }
         for unique in carried.uniques {
-            var drafts = addUnique(table, unique.newName, unique.columns, change: change, b)
+            var drafts = AddUnique.postgres(table, unique.newName, unique.columns, change: change, b)
             for i in drafts.indices {
                 drafts[i].phase = .backfill
                 drafts[i].slug = "\(slug) unique \(unique.original.name)\(i == 0 ? " index" : "")"

@@ -19,15 +19,8 @@ public struct PostgreSQLDialect: SQLDialect {
             return PostgreSQLAlterColumn(b: b, alter: alter, change: i).lower()
         case .createTable(let name, let columns, let primaryKey, let constraints):
             return [createTable(name.value, columns, primaryKey.map(\.value), constraints, change: i, b)]
-        case .dropTable, .renameTable, .createIndex, .dropIndex:
+        case .dropTable, .renameTable, .createIndex, .dropIndex, .addForeignKey, .addCheck, .addUnique:
             return OperationRecipes.lower(change, context: context)
-        case .addForeignKey(let name, let table, let columns, let references, let onDelete):
-            let definition = "FOREIGN KEY (\(b.n.quoteList(columns.map(\.value)))) REFERENCES \(b.q(references.table.value)) (\(b.n.quoteList(references.columns.map(\.value)))) ON DELETE \(onDelete.sql)"
-            return notValidConstraint(table.value, name.value, definition: definition, kind: "add_foreign_key", what: "foreign key", change: i, b)
-        case .addCheck(let name, let table, let expression):
-            return notValidConstraint(table.value, name.value, definition: "CHECK (\(expression.value))", kind: "add_check", what: "check", change: i, b)
-        case .addUnique(let name, let table, let columns):
-            return addUnique(table.value, name.value, columns.map(\.value), change: i, b)
         case .sql(let raw):
             return [RawSQLLowering.lower(raw, change: i, engine: .postgresql)]
         }
@@ -93,7 +86,7 @@ public struct PostgreSQLDialect: SQLDialect {
                 steps += notNullSteps(table, name, slug: "\(table) \(name)", change: change, b)
             }
         }
-        steps += columnConstraints(table, column, change: change, b)
+        steps += ColumnConstraints.lower(table, column, Recipe(context: b.context, change: change))
         return steps
     }
 
@@ -172,54 +165,7 @@ public struct PostgreSQLDialect: SQLDialect {
         ]
     }
 
-    /// unique / check / references of an added column, as the same lock-safe steps as the table-level operations.
-    func columnConstraints(_ table: String, _ column: ColumnDefinition, change: Int, _ b: PostgreSQLBuilder) -> [StepDraft] {
-        let name = column.name.value
-        var steps: [StepDraft] = []
-        if column.unique {
-            steps += addUnique(table, b.objects.columnUnique(table: table, column: name), [name], change: change, b)
-        }
-        if let check = column.check {
-            steps += notValidConstraint(table, b.objects.columnCheck(table: table, column: name), definition: "CHECK (\(check.value))",
-                                        kind: "add_check", what: "check", change: change, b)
-        }
-        if let ref = column.references {
-            let definition = "FOREIGN KEY (\(b.q(name))) REFERENCES \(b.q(ref.table.value)) (\(b.q(ref.column.value))) ON DELETE \(ref.onDelete.sql)"
-            steps += notValidConstraint(table, b.objects.columnForeignKey(table: table, column: name), definition: definition,
-                                        kind: "add_foreign_key", what: "foreign key", change: change, b)
-        }
-        return steps
-    }
-
     // MARK: constraints
-
-    func notValidConstraint(_ table: String, _ name: String, definition: String, kind: String, what: String, change: Int, _ b: PostgreSQLBuilder) -> [StepDraft] {
-        let add = b.guarded("NOT \(b.constraintExists(table, name))",
-                            ["ALTER TABLE \(b.q(table)) ADD CONSTRAINT \(b.q(name)) \(definition) NOT VALID;"])
-        return [
-            StepDraft(.complete, slug: "\(kind) \(name)", title: "add \(what) \(name) on \(table) (NOT VALID)", change: change,
-                      up: [SQLStatement(add, comment: "ADD CONSTRAINT has no IF NOT EXISTS: guard on pg_constraint. NOT VALID: no scan under the lock.", kind: .addNotValid)],
-                      down: [b.dropConstraint(table, name)]),
-            StepDraft(.complete, slug: "validate \(name)", title: "validate \(what) \(name) on \(table)", change: change,
-                      up: [b.validate(table, name, reason: "VALIDATE takes SHARE UPDATE EXCLUSIVE (no write block) and is a no-op on a valid constraint")],
-                      down: [b.unvalidate(table, name, addDefinition: definition)]),
-        ]
-    }
-
-    func addUnique(_ table: String, _ name: String, _ columns: [String], change: Int, _ b: PostgreSQLBuilder) -> [StepDraft] {
-        let build = b.createIndexConcurrently(name: name, table: table, unique: true, method: "btree", columns: b.n.quoteList(columns), whereClause: nil)
-        let attach = b.guarded("NOT \(b.constraintExists(table, name))",
-                               ["ALTER TABLE \(b.q(table)) ADD CONSTRAINT \(b.q(name)) UNIQUE USING INDEX \(b.q(name));"])
-        var down = [b.dropConstraint(table, name)]
-        down[0].comment = "Dropping the constraint drops its index too, so the down rebuilds the bare index (the state before the up)."
-        return [
-            StepDraft(.complete, slug: "add_unique \(name) index", title: "build unique index \(name) on \(table) concurrently", change: change,
-                      up: build, down: [b.dropIndexConcurrently(name)], transactional: false),
-            StepDraft(.complete, slug: "add_unique \(name)", title: "attach unique constraint \(name) on \(table) using its index", change: change,
-                      up: [SQLStatement(attach, comment: "Attach the prebuilt unique index as a constraint (brief ACCESS EXCLUSIVE, no scan). The index keeps its name.")],
-                      down: down + build, transactional: false),
-        ]
-    }
 
     // MARK: dropColumn
 

@@ -105,17 +105,8 @@ extension DatabaseSchema {
             break  // Operations/RenameTable.swift
         case .createIndex, .dropIndex:
             break  // Operations/CreateIndex+Recipe.swift, Operations/DropIndex.swift
-        case .addForeignKey(let name, let table, let columns, let references, let onDelete):
-            let key = DatabaseSchema.Constraint(name: name.value, table: table.value, kind: .foreignKey, columns: columns.map(\.value),
-                                                referencedTable: references.table.value, referencedColumns: references.columns.map(\.value),
-                                                actions: "ON DELETE \(onDelete.sql)")
-            self.constraints.append(key)
-            addImplicitIndexIfNeeded(for: key, engine: engine)
-        case .addCheck(let name, let table, let expression):
-            self.constraints.append(.init(name: name.value, table: table.value, kind: .check, columns: [], expression: expression.value))
-        case .addUnique(let name, let table, let columns):
-            dropImplicitIndexes(coveredBy: columns.map(\.value), on: table.value, engine: engine)
-            self.constraints.append(.init(name: name.value, table: table.value, kind: .unique, columns: columns.map(\.value)))
+        case .addForeignKey, .addCheck, .addUnique:
+            break  // Operations/AddForeignKey.swift, AddCheck.swift, AddUnique.swift
         case .dropColumn, .dropTable, .sql:  // dropTable: Operations/DropTable.swift
             break
         }
