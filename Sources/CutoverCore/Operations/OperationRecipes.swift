@@ -4,6 +4,8 @@
 enum OperationRecipes {
     static func recipe(for operation: Operation) -> (any OperationRecipe)? {
         switch operation {
+        case .createTable(let name, let columns, let primaryKey, let constraints):
+            return CreateTable(name: name.value, columns: columns, primaryKey: primaryKey.map(\.value), constraints: constraints)
         case .renameTable(let from, let to): return RenameTable(from: from.value, to: to.value)
         case .dropTable(let name): return DropTable(name: name.value)
         case .createIndex(let index): return index

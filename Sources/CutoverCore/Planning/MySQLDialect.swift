@@ -17,9 +17,7 @@ public struct MySQLDialect: SQLDialect {
             return renameColumn(table.value, from: from.value, to: to.value, change: i, b)
         case .alterColumn(let alter):
             return MySQLAlterColumn(b: b, alter: alter, change: i).lower()
-        case .createTable(let name, let columns, let primaryKey, let constraints):
-            return [createTable(name.value, columns, primaryKey.map(\.value), constraints, change: i, b)]
-        case .dropTable, .renameTable, .createIndex, .dropIndex, .addForeignKey, .addCheck, .addUnique:
+        case .createTable, .dropTable, .renameTable, .createIndex, .dropIndex, .addForeignKey, .addCheck, .addUnique:
             return OperationRecipes.lower(change, context: context)
         case .sql(let raw):
             return [RawSQLLowering.lower(raw, change: i, engine: .mysql)]
@@ -277,38 +275,6 @@ public struct MySQLDialect: SQLDialect {
     }
 
     // MARK: tables
-
-    func createTableSQL(_ name: String, _ columns: [ColumnDefinition], _ primaryKey: [String], _ constraints: [TableConstraint], _ b: MySQLBuilder) -> String {
-        var lines = columns.map { column -> String in
-            "  \(b.q(column.name.value)) \(b.definition(type: column.type.value, nullable: column.nullable && !primaryKey.contains(column.name.value), defaultValue: column.defaultValue?.value))"
-        }
-        if !primaryKey.isEmpty { lines.append("  CONSTRAINT \(b.q(b.objects.declaredPrimaryKey(table: name))) PRIMARY KEY (\(b.n.quoteList(primaryKey)))") }
-        for column in columns {
-            let c = column.name.value
-            if column.unique { lines.append("  CONSTRAINT \(b.q(b.objects.columnUnique(table: name, column: c))) UNIQUE (\(b.q(c)))") }
-            if let check = column.check { lines.append("  CONSTRAINT \(b.q(b.objects.columnCheck(table: name, column: c))) CHECK (\(check.value))") }
-            if let ref = column.references {
-                lines.append("  CONSTRAINT \(b.q(b.objects.columnForeignKey(table: name, column: c))) FOREIGN KEY (\(b.q(c))) REFERENCES \(b.q(ref.table.value)) (\(b.q(ref.column.value))) ON DELETE \(ref.onDelete.sql)")
-            }
-        }
-        for constraint in constraints {
-            guard let kind = constraint.kind else { continue }
-            let cname = b.q(constraint.name.value)
-            switch kind {
-            case .check(let expression): lines.append("  CONSTRAINT \(cname) CHECK (\(expression.value))")
-            case .unique(let cols): lines.append("  CONSTRAINT \(cname) UNIQUE (\(b.n.quoteList(cols.map(\.value))))")
-            case .foreignKey(let cols, let ref, let onDelete):
-                lines.append("  CONSTRAINT \(cname) FOREIGN KEY (\(b.n.quoteList(cols.map(\.value)))) REFERENCES \(b.q(ref.table.value)) (\(b.n.quoteList(ref.columns.map(\.value)))) ON DELETE \(onDelete.sql)")
-            }
-        }
-        return "CREATE TABLE IF NOT EXISTS \(b.q(name)) (\n" + lines.joined(separator: ",\n") + "\n) \(MySQLRenderer.tableOptions);"
-    }
-
-    func createTable(_ name: String, _ columns: [ColumnDefinition], _ primaryKey: [String], _ constraints: [TableConstraint], change: Int, _ b: MySQLBuilder) -> StepDraft {
-        StepDraft(.expand, slug: "create_table \(name)", title: "create table \(name)", change: change,
-                  up: [SQLStatement(createTableSQL(name, columns, primaryKey, constraints, b))],
-                  down: [SQLStatement("DROP TABLE IF EXISTS \(b.q(name));")])
-    }
 
     // MARK: indexes and constraints
 

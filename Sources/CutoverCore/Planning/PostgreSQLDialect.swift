@@ -17,9 +17,7 @@ public struct PostgreSQLDialect: SQLDialect {
             return renameColumn(table.value, from: from.value, to: to.value, change: i, b)
         case .alterColumn(let alter):
             return PostgreSQLAlterColumn(b: b, alter: alter, change: i).lower()
-        case .createTable(let name, let columns, let primaryKey, let constraints):
-            return [createTable(name.value, columns, primaryKey.map(\.value), constraints, change: i, b)]
-        case .dropTable, .renameTable, .createIndex, .dropIndex, .addForeignKey, .addCheck, .addUnique:
+        case .createTable, .dropTable, .renameTable, .createIndex, .dropIndex, .addForeignKey, .addCheck, .addUnique:
             return OperationRecipes.lower(change, context: context)
         case .sql(let raw):
             return [RawSQLLowering.lower(raw, change: i, engine: .postgresql)]
@@ -309,45 +307,6 @@ public struct PostgreSQLDialect: SQLDialect {
     }
 
     // MARK: tables
-
-    func createTableSQL(_ name: String, _ columns: [ColumnDefinition], _ primaryKey: [String], _ constraints: [TableConstraint], _ b: PostgreSQLBuilder) -> String {
-        var lines = columns.map { column -> String in
-            var line = Self.inlineIgnore(SQLTypeFacts.postgresTypeLints(column.type.value), reason: Self.typeReason)
-            line += "    \(b.q(column.name.value)) \(column.type.value)"
-            if !column.nullable && !primaryKey.contains(column.name.value) { line += " NOT NULL" }
-            if let value = column.defaultValue { line += " DEFAULT \(value.value)" }
-            return line
-        }
-        if !primaryKey.isEmpty { lines.append("    CONSTRAINT \(b.q(b.objects.declaredPrimaryKey(table: name))) PRIMARY KEY (\(b.n.quoteList(primaryKey)))") }
-        for column in columns {
-            let c = column.name.value
-            if let check = column.check { lines.append("    CONSTRAINT \(b.q(b.objects.columnCheck(table: name, column: c))) CHECK (\(check.value))") }
-            if column.unique { lines.append("    CONSTRAINT \(b.q(b.objects.columnUnique(table: name, column: c))) UNIQUE (\(b.q(c)))") }
-            if let ref = column.references {
-                lines.append("    CONSTRAINT \(b.q(b.objects.columnForeignKey(table: name, column: c))) FOREIGN KEY (\(b.q(c))) REFERENCES \(b.q(ref.table.value)) (\(b.q(ref.column.value))) ON DELETE \(ref.onDelete.sql)")
-            }
-        }
-        for constraint in constraints {
-            guard let kind = constraint.kind else { continue }
-            let cname = b.q(constraint.name.value)
-            switch kind {
-            case .check(let expression): lines.append("    CONSTRAINT \(cname) CHECK (\(expression.value))")
-            case .unique(let cols): lines.append("    CONSTRAINT \(cname) UNIQUE (\(b.n.quoteList(cols.map(\.value))))")
-            case .foreignKey(let cols, let ref, let onDelete):
-                lines.append("    CONSTRAINT \(cname) FOREIGN KEY (\(b.n.quoteList(cols.map(\.value)))) REFERENCES \(b.q(ref.table.value)) (\(b.n.quoteList(ref.columns.map(\.value)))) ON DELETE \(onDelete.sql)")
-            }
-        }
-        return "CREATE TABLE IF NOT EXISTS \(b.q(name)) (\n" + lines.joined(separator: ",\n") + "\n);"
-    }
-
-    func createTable(_ name: String, _ columns: [ColumnDefinition], _ primaryKey: [String], _ constraints: [TableConstraint], change: Int, _ b: PostgreSQLBuilder) -> StepDraft {
-        let lints = Array(Set(columns.flatMap { SQLTypeFacts.postgresTypeLints($0.type.value) })).sorted()
-        return StepDraft(.expand, slug: "create_table \(name)", title: "create table \(name)", change: change,
-                         up: [SQLStatement(createTableSQL(name, columns, primaryKey, constraints, b),
-                                           suppressions: lints.map { .init(rule: $0, reason: Self.typeReason, inline: true) })],
-                         down: [SQLStatement("DROP TABLE IF EXISTS \(b.q(name));",
-                                             suppressions: .rules(["ban-drop-table"], "drops only the table that this pair's up created"))])
-    }
 
     static let typeReason = "the column type is the one the spec asks for (a type preference, not a locking hazard)"
 

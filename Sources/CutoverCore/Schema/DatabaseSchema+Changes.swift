@@ -8,49 +8,8 @@ extension DatabaseSchema {
         if let recipe = OperationRecipes.recipe(for: operation) { return recipe.apply(to: &self, engine: engine) }
         let objects = ObjectNames(engine: engine)
         switch operation {
-        case .createTable(let name, let columns, let primaryKey, let constraints):
-            let table = name.value
-            let keyNames = Set(primaryKey.map(\.value))
-            let cols = columns.map {
-                DatabaseSchema.Column(name: $0.name.value, type: $0.type.value, nullable: $0.nullable && !keyNames.contains($0.name.value),
-                                      defaultValue: $0.defaultValue?.value, isIdentity: SQLTypeFacts.isIdentityType($0.type.value))
-            }
-            tables.append(DatabaseSchema.Table(name: table, columns: cols, primaryKey: primaryKey.map(\.value)))
-            if !primaryKey.isEmpty {
-                self.constraints.append(.init(name: objects.primaryKey(table: table), table: table,
-                                                kind: .primaryKey, columns: primaryKey.map(\.value)))
-            }
-            var foreignKeys: [DatabaseSchema.Constraint] = []
-            for column in columns {
-                let c = column.name.value
-                if column.unique { self.constraints.append(.init(name: objects.columnUnique(table: table, column: c), table: table, kind: .unique, columns: [c])) }
-                if let check = column.check {
-                    self.constraints.append(.init(name: objects.columnCheck(table: table, column: c), table: table, kind: .check, columns: [], expression: check.value))
-                }
-                if let ref = column.references {
-                    foreignKeys.append(.init(name: objects.columnForeignKey(table: table, column: c), table: table, kind: .foreignKey, columns: [c],
-                                             referencedTable: ref.table.value, referencedColumns: [ref.column.value],
-                                             actions: "ON DELETE \(ref.onDelete.sql)"))
-                }
-            }
-            for constraint in constraints {
-                guard let kind = constraint.kind else { continue }
-                switch kind {
-                case .check(let expression):
-                    self.constraints.append(.init(name: constraint.name.value, table: table, kind: .check, columns: [], expression: expression.value))
-                case .unique(let cols):
-                    self.constraints.append(.init(name: constraint.name.value, table: table, kind: .unique, columns: cols.map(\.value)))
-                case .foreignKey(let cols, let ref, let onDelete):
-                    foreignKeys.append(.init(name: constraint.name.value, table: table, kind: .foreignKey, columns: cols.map(\.value),
-                                             referencedTable: ref.table.value, referencedColumns: ref.columns.map(\.value),
-                                             actions: "ON DELETE \(onDelete.sql)"))
-                }
-            }
-            // Keys first, then the foreign keys (which may need implicit indexes), as the server does.
-            for key in foreignKeys {
-                self.constraints.append(key)
-                addImplicitIndexIfNeeded(for: key, engine: engine)
-            }
+        case .createTable:
+            break  // Operations/CreateTable.swift
         case .addColumn(let table, let column, _):
             let t = table.value, c = column.name.value
             mutateTable(t) {

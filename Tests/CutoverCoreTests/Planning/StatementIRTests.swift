@@ -108,4 +108,41 @@ import Testing
             #expect(step.transactional)
         }
     }
+
+    /// One table value, each engine's spelling: PostgreSQL leaves NOT NULL of a key column to the key and
+    /// puts the type lint's ignore above the column; MySQL states NULL/NOT NULL on every column.
+    @Test func createTableRendersPerEngine() throws {
+        let table = TableDefinition(
+            name: "plans",
+            columns: [.init(name: "id", type: "integer", nullable: false, defaultValue: nil, unique: nil, check: nil, references: nil),
+                      .init(name: "code", type: "text", nullable: false, defaultValue: "'x'", unique: "plans_code_key", check: ("plans_code_check", "code <> ''"),
+                            references: nil)],
+            primaryKeyName: "plans_pkey", primaryKey: ["id"], constraints: [.init(name: "plans_code_u", kind: .unique(["code", "id"]))])
+        let pg = PostgreSQLRenderer(b: PostgreSQLBuilder(context: try Self.context(.postgresql))).render(.createTable(table))
+        #expect(pg.map(\.text) == ["""
+            CREATE TABLE IF NOT EXISTS "plans" (
+                -- safe: the column type is the one the spec asks for (a type preference, not a locking hazard)
+                -- squawk-ignore prefer-bigint-over-int
+                "id" integer,
+                "code" text NOT NULL DEFAULT 'x',
+                CONSTRAINT "plans_pkey" PRIMARY KEY ("id"),
+                CONSTRAINT "plans_code_check" CHECK (code <> ''),
+                CONSTRAINT "plans_code_key" UNIQUE ("code"),
+                CONSTRAINT "plans_code_u" UNIQUE ("code", "id")
+            );
+            """])
+        #expect(pg[0].suppressions.map(\.rule) == ["prefer-bigint-over-int"] && pg[0].suppressions.allSatisfy(\.inline))
+        let my = MySQLRenderer(b: MySQLBuilder(context: try Self.context(.mysql))).render(.createTable(table))
+        #expect(my.map(\.text) == ["""
+            CREATE TABLE IF NOT EXISTS `plans` (
+              `id` integer NOT NULL,
+              `code` text NOT NULL DEFAULT 'x',
+              CONSTRAINT `plans_pkey` PRIMARY KEY (`id`),
+              CONSTRAINT `plans_code_key` UNIQUE (`code`),
+              CONSTRAINT `plans_code_check` CHECK (code <> ''),
+              CONSTRAINT `plans_code_u` UNIQUE (`code`, `id`)
+            ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+            """])
+        #expect(my[0].suppressions.isEmpty)
+    }
 }

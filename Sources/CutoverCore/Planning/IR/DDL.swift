@@ -15,4 +15,6 @@ public enum DDL: Sendable, Equatable {
     case guardedRenameTable(from: String, to: String)
     /// DROP TABLE IF EXISTS of a table cutover created or quarantined; `reason` says why that is safe.
     case dropTable(name: String, reason: String)
+    /// CREATE TABLE IF NOT EXISTS with every key and constraint named.
+    case createTable(TableDefinition)
 }

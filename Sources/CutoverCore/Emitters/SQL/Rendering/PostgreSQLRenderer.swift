@@ -23,6 +23,35 @@ struct PostgreSQLRenderer {
                                            ["ALTER TABLE \(b.q(from)) RENAME TO \(b.q(to));"]))]
         case .dropTable(let name, let reason):
             return [SQLStatement("DROP TABLE IF EXISTS \(b.q(name));", suppressions: .rules(["ban-drop-table"], reason))]
+        case .createTable(let table):
+            return [createTable(table)]
         }
+    }
+
+    /// Type-preference lints go right above the column's line (where squawk reports them), so the
+    /// suppressions are inline. A primary key column is NOT NULL by the key, not by the column's line.
+    func createTable(_ t: TableDefinition) -> SQLStatement {
+        let reason = PostgreSQLDialect.typeReason
+        var lines = t.columns.map { c -> String in
+            var line = PostgreSQLDialect.inlineIgnore(SQLTypeFacts.postgresTypeLints(c.type), reason: reason)
+            line += "    \(b.q(c.name)) \(c.type)"
+            if !c.nullable && !t.primaryKey.contains(c.name) { line += " NOT NULL" }
+            if let value = c.defaultValue { line += " DEFAULT \(value)" }
+            return line
+        }
+        if !t.primaryKey.isEmpty { lines.append("    CONSTRAINT \(b.q(t.primaryKeyName)) PRIMARY KEY (\(b.n.quoteList(t.primaryKey)))") }
+        for c in t.columns {
+            if let check = c.check { lines.append("    " + constraint(.init(name: check.name, kind: .check(check.expression)))) }
+            if let unique = c.unique { lines.append("    " + constraint(.init(name: unique, kind: .unique([c.name])))) }
+            if let key = c.references { lines.append("    " + constraint(key)) }
+        }
+        lines += t.constraints.map { "    " + constraint($0) }
+        let lints = Array(Set(t.columns.flatMap { SQLTypeFacts.postgresTypeLints($0.type) })).sorted()
+        return SQLStatement("CREATE TABLE IF NOT EXISTS \(b.q(t.name)) (\n" + lines.joined(separator: ",\n") + "\n);",
+                            suppressions: lints.map { .init(rule: $0, reason: reason, inline: true) })
+    }
+
+    func constraint(_ c: TableDefinition.Constraint) -> String {
+        ConstraintClause.text(c, b.n)
     }
 }
