@@ -8,6 +8,7 @@ enum OperationRecipes {
             return CreateTable(name: name.value, columns: columns, primaryKey: primaryKey.map(\.value), constraints: constraints)
         case .renameTable(let from, let to): return RenameTable(from: from.value, to: to.value)
         case .dropTable(let name): return DropTable(name: name.value)
+        case .sql(let raw): return raw
         case .createIndex(let index): return index
         case .dropIndex(let name, let table): return DropIndex(name: name.value, table: table.value)
         case .addCheck(let name, let table, let expression): return AddCheck(name: name.value, table: table.value, expression: expression.value)

@@ -1,4 +1,5 @@
-/// MySQL 8 lowering of every operation: ALGORITHM=INSTANT for adding columns, INPLACE/LOCK=NONE for
+/// MySQL 8 lowering of the column operations not yet written once for both engines in `Operations/`
+/// (addColumn, dropColumn, renameColumn, alterColumn; the others are delegated there): ALGORITHM=INSTANT for adding columns, INPLACE/LOCK=NONE for
 /// indexes, renames and rebuilds, new column + triggers + batched backfill for renames and rewrites,
 /// information_schema + PREPARE guards for idempotence. Where MySQL has no online form (CHECK
 /// constraints, non-btree methods, partial indexes) the step says so in its title and comment.
@@ -17,10 +18,8 @@ public struct MySQLDialect: SQLDialect {
             return renameColumn(table.value, from: from.value, to: to.value, change: i, b)
         case .alterColumn(let alter):
             return MySQLAlterColumn(b: b, alter: alter, change: i).lower()
-        case .createTable, .dropTable, .renameTable, .createIndex, .dropIndex, .addForeignKey, .addCheck, .addUnique:
+        case .createTable, .dropTable, .renameTable, .sql, .createIndex, .dropIndex, .addForeignKey, .addCheck, .addUnique:
             return OperationRecipes.lower(change, context: context)
-        case .sql(let raw):
-            return [RawSQLLowering.lower(raw, change: i, engine: .mysql)]
         }
     }
 

@@ -1,4 +1,5 @@
-/// PostgreSQL lowering of every operation (see /docs and the reference design): metadata-only DDL
+/// PostgreSQL lowering of the column operations not yet written once for both engines in `Operations/`
+/// (addColumn, dropColumn, renameColumn, alterColumn; the others are delegated there): metadata-only DDL
 /// where PostgreSQL allows it, CONCURRENTLY index builds in files of their own, NOT VALID constraints
 /// validated in a later step, new column + triggers + batched backfill + swap for rewrites and renames,
 /// quarantine renames instead of drops.
@@ -17,10 +18,8 @@ public struct PostgreSQLDialect: SQLDialect {
             return renameColumn(table.value, from: from.value, to: to.value, change: i, b)
         case .alterColumn(let alter):
             return PostgreSQLAlterColumn(b: b, alter: alter, change: i).lower()
-        case .createTable, .dropTable, .renameTable, .createIndex, .dropIndex, .addForeignKey, .addCheck, .addUnique:
+        case .createTable, .dropTable, .renameTable, .sql, .createIndex, .dropIndex, .addForeignKey, .addCheck, .addUnique:
             return OperationRecipes.lower(change, context: context)
-        case .sql(let raw):
-            return [RawSQLLowering.lower(raw, change: i, engine: .postgresql)]
         }
     }
 

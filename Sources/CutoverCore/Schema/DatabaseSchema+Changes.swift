@@ -66,7 +66,7 @@ extension DatabaseSchema {
             break  // Operations/CreateIndex+Recipe.swift, Operations/DropIndex.swift
         case .addForeignKey, .addCheck, .addUnique:
             break  // Operations/AddForeignKey.swift, AddCheck.swift, AddUnique.swift
-        case .dropColumn, .dropTable, .sql:  // dropTable: Operations/DropTable.swift
+        case .dropColumn, .dropTable, .sql:  // Operations/DropTable.swift, Operations/RawSQLLowering.swift
             break
         }
     }

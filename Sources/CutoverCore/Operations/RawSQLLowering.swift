@@ -70,3 +70,10 @@ enum RawSQLLowering {
         return out
     }
 }
+
+/// The `sql` operation: the escape hatch above, the same for both engines. Its effect on the schema is
+/// unknown to Planning (Validation reads what it can, `RawSQLSchemaEffects`).
+extension RawSQL: OperationRecipe {
+    func lower(_ r: Recipe) -> [StepDraft] { [RawSQLLowering.lower(self, change: r.change, engine: r.engine)] }
+    func apply(to schema: inout DatabaseSchema, engine: MigrationSpec.Engine) {}
+}
