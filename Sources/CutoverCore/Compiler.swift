@@ -55,7 +55,8 @@ public struct Compiler: Sendable {
     }
 
     public func plan(_ validated: ValidatedSpec) -> MigrationPlan {
-        planner.plan(validated)
+        // The plan holds statements as values where a later pass may still change them; their text is written last.
+        StatementRendering.render(planner.plan(validated))
     }
 
     /// Every step file of the plan read as the Jobs' client will read it (`GeneratedSQLGuard`): throws an

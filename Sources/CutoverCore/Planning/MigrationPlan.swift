@@ -18,22 +18,6 @@ public struct MigrationPlan: Sendable {
     public func steps(in phase: Phase) -> [PlanStep] { steps.filter { $0.phase == phase } }
 }
 
-/// Phases of both strategies, in the order they run.
-public enum Phase: String, Sendable, Codable, CaseIterable, Comparable {
-    // expand-contract
-    case preflight, expand, backfill, rollout, complete, verify, contract, purge
-    // blue-green
-    case provision, schemaLoad = "schema-load", replicate, sequenceSync = "sequence-sync", switchover
-    case reverseReplicate = "reverse-replicate", cleanup
-
-    public static func < (lhs: Phase, rhs: Phase) -> Bool {
-        allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
-    }
-
-    /// Contract, purge and cleanup destroy the way back; they never run unless the user enables them.
-    public var isDestructive: Bool { self == .contract || self == .purge || self == .cleanup }
-}
-
 public struct PlanPhase: Sendable {
     public var phase: Phase
     public var title: String
@@ -129,12 +113,30 @@ public struct SQLStatement: Sendable {
     /// A one-line comment written above the statement, saying why it is there.
     public var comment: String?
     public var suppressions: [Suppression]
+    /// What the statement does, as the recipe states it: the planner's facts come from here, never from `text`.
+    public var kind: StatementKind
 
-    public init(_ text: String, comment: String? = nil, suppressions: [Suppression] = []) {
+    public init(_ text: String, comment: String? = nil, suppressions: [Suppression] = [], kind: StatementKind = .plain) {
         self.text = text
         self.comment = comment
         self.suppressions = suppressions
+        self.kind = kind
     }
+
+    /// A MySQL trigger as a value; its text is written by `StatementRendering` once the planner has ordered it.
+    public init(trigger: MySQLTrigger, comment: String? = nil) {
+        self.init("", comment: comment, kind: .mysqlTrigger(trigger))
+    }
+
+    /// A DDL value; `StatementRendering` writes the engine's statements for it (a comment given here goes above the first).
+    public init(_ ddl: DDL, comment: String? = nil) {
+        self.init("", comment: comment, kind: .ddl(ddl))
+    }
+
+    /// The step holding the statement cannot run in a transaction (CONCURRENTLY, a loop committing per batch).
+    public var refusesTransaction: Bool { kind.refusesTransaction(text: text) }
+    var addsNotValid: Bool { kind.addsNotValid(text: text) }
+    var validatesConstraint: Bool { kind.validates(text: text) }
 }
 
 extension String {

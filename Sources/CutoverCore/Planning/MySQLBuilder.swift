@@ -5,6 +5,7 @@
 struct MySQLBuilder: Sendable {
     var context: LoweringContext
     var n: SQLNames { context.names }
+    var objects: ObjectNames { ObjectNames(names: context.names) }
 
     func q(_ name: String) -> String { n.quote(name) }
     func lit(_ text: String) -> String { n.literal(text) }
@@ -33,6 +34,12 @@ struct MySQLBuilder: Sendable {
     }
 
     func column(_ name: String) -> String { "column_name = \(lit(name))" }
+
+    /// RENAME TABLE when `from` exists (`baseTableOnly`: and is a table, not the compatibility view of a rename).
+    func renameTable(_ from: String, _ to: String, baseTableOnly: Bool = false) -> String {
+        guarded("RENAME TABLE \(q(from)) TO \(q(to))", whenFound: true, in: .tables, table: from,
+                baseTableOnly ? ["table_type = 'BASE TABLE'"] : [])
+    }
 
     // MARK: column DDL
 
@@ -226,7 +233,7 @@ struct MySQLBuilder: Sendable {
         if key.assumed { note += "\nThe base schema names no primary key for \(table): the batches walk column `id`." }
         return [
             SQLStatement("SET SESSION innodb_lock_wait_timeout = \(max(1, context.spec.runner.lockTimeout.seconds));"),
-            SQLStatement(body, comment: note),
+            SQLStatement(body, comment: note, kind: .batchedLoop),
         ]
     }
 
@@ -235,19 +242,25 @@ struct MySQLBuilder: Sendable {
     /// Two single-statement BEFORE triggers (no DELIMITER). CREATE OR REPLACE TRIGGER is MariaDB-only and
     /// CREATE TRIGGER IF NOT EXISTS needs MySQL 8.0.29: drop + create.
     func triggers(table: String, column: String, insertSet: String, updateSet: String, comment: String) -> [SQLStatement] {
-        let ins = q(context.derived.insertTrigger(table: table, column: column))
-        let upd = q(context.derived.updateTrigger(table: table, column: column))
+        let ins = context.derived.insertTrigger(table: table, column: column)
+        let upd = context.derived.updateTrigger(table: table, column: column)
+        var drop = dropTrigger(ins)
+        drop.comment = comment
         return [
-            SQLStatement("DROP TRIGGER IF EXISTS \(ins);", comment: comment),
-            SQLStatement("CREATE TRIGGER \(ins) BEFORE INSERT ON \(q(table)) FOR EACH ROW\n  SET \(insertSet);"),
-            SQLStatement("DROP TRIGGER IF EXISTS \(upd);"),
-            SQLStatement("CREATE TRIGGER \(upd) BEFORE UPDATE ON \(q(table)) FOR EACH ROW\n  SET \(updateSet);"),
+            drop,
+            SQLStatement(trigger: MySQLTrigger(name: ins, timing: .before, event: .insert, table: table, body: "  SET \(insertSet);")),
+            dropTrigger(upd),
+            SQLStatement(trigger: MySQLTrigger(name: upd, timing: .before, event: .update, table: table, body: "  SET \(updateSet);")),
         ]
     }
 
     func dropTriggers(table: String, column: String) -> [SQLStatement] {
-        [SQLStatement("DROP TRIGGER IF EXISTS \(q(context.derived.insertTrigger(table: table, column: column)));"),
-         SQLStatement("DROP TRIGGER IF EXISTS \(q(context.derived.updateTrigger(table: table, column: column)));")]
+        [dropTrigger(context.derived.insertTrigger(table: table, column: column)),
+         dropTrigger(context.derived.updateTrigger(table: table, column: column))]
+    }
+
+    func dropTrigger(_ name: String) -> SQLStatement {
+        SQLStatement("DROP TRIGGER IF EXISTS \(q(name));", kind: .dropMySQLTrigger(name: name))
     }
 
     func rowExpression(_ expression: String, table: String, prefix: String, extra: Set<String> = []) -> String {

@@ -1,4 +1,5 @@
-/// MySQL 8 lowering of every operation: ALGORITHM=INSTANT for adding columns, INPLACE/LOCK=NONE for
+/// MySQL 8 lowering of the column operations not yet written once for both engines in `Operations/`
+/// (addColumn, dropColumn, renameColumn, alterColumn; the others are delegated there): ALGORITHM=INSTANT for adding columns, INPLACE/LOCK=NONE for
 /// indexes, renames and rebuilds, new column + triggers + batched backfill for renames and rewrites,
 /// information_schema + PREPARE guards for idempotence. Where MySQL has no online form (CHECK
 /// constraints, non-btree methods, partial indexes) the step says so in its title and comment.
@@ -17,26 +18,8 @@ public struct MySQLDialect: SQLDialect {
             return renameColumn(table.value, from: from.value, to: to.value, change: i, b)
         case .alterColumn(let alter):
             return MySQLAlterColumn(b: b, alter: alter, change: i).lower()
-        case .createTable(let name, let columns, let primaryKey, let constraints):
-            return [createTable(name.value, columns, primaryKey.map(\.value), constraints, change: i, b)]
-        case .dropTable(let name):
-            return dropTable(name.value, change: i, b)
-        case .renameTable(let from, let to):
-            return renameTable(from: from.value, to: to.value, change: i, b)
-        case .createIndex(let index):
-            return [createIndex(index, change: i, b)]
-        case .dropIndex(let name, let table):
-            return [dropIndex(name.value, table: table.value, change: i, b)]
-        case .addForeignKey(let name, let table, let columns, let references, let onDelete):
-            return [addForeignKey(table.value, name.value, columns.map(\.value), references.table.value, references.columns.map(\.value),
-                                  onDelete: onDelete, change: i, b),
-                    orphanCheck(table.value, name.value, columns.map(\.value), references.table.value, references.columns.map(\.value), change: i, b)]
-        case .addCheck(let name, let table, let expression):
-            return [addCheck(table.value, name.value, expression.value, change: i, b)]
-        case .addUnique(let name, let table, let columns):
-            return [addUnique(table.value, name.value, columns.map(\.value), change: i, b)]
-        case .sql(let raw):
-            return [RawSQLLowering.lower(raw, change: i, engine: .mysql)]
+        case .createTable, .dropTable, .renameTable, .sql, .createIndex, .dropIndex, .addForeignKey, .addCheck, .addUnique:
+            return OperationRecipes.lower(change, context: context)
         }
     }
 
@@ -72,7 +55,7 @@ public struct MySQLDialect: SQLDialect {
                                                   comment: "Fill existing rows of \(table).\(name)."),
                                    down: [.note("Nothing to undo: data only, in a column that an earlier step's down drops."), SQLStatement("DO 0;")],
                                    transactional: false))
-            if column.nullable && column.defaultValue == nil { return steps + constraintSteps(table, column, change: change, b) }
+            if column.nullable && column.defaultValue == nil { return steps + ColumnConstraints.lower(table, column, Recipe(context: b.context, change: change)) }
             let condition = column.nullable ? "column_default IS NULL" : "is_nullable = 'YES'"
             steps.append(StepDraft(.complete, slug: "\(table) \(name) \(column.nullable ? "default" : "not_null")",
                                    title: column.nullable ? "set the default of \(table).\(name)" : "set NOT NULL on \(table).\(name) (in-place rebuild, DML allowed)",
@@ -82,24 +65,7 @@ public struct MySQLDialect: SQLDialect {
                                    down: [SQLStatement(b.modify(table, name, type: type, nullable: true, defaultValue: nil,
                                                                 condition: column.nullable ? "column_default IS NOT NULL" : "is_nullable = 'NO'"))]))
         }
-        return steps + constraintSteps(table, column, change: change, b)
-    }
-
-    /// unique / check / references of an added column, as the same steps as the table-level operations.
-    func constraintSteps(_ table: String, _ column: ColumnDefinition, change: Int, _ b: MySQLBuilder) -> [StepDraft] {
-        let name = column.name.value
-        var steps: [StepDraft] = []
-        if column.unique {
-            steps.append(addUnique(table, b.n.fit("\(table)_\(name)_key"), [name], change: change, b))
-        }
-        if let check = column.check {
-            steps.append(addCheck(table, b.n.fit("\(table)_\(name)_check"), check.value, change: change, b))
-        }
-        if let ref = column.references {
-            steps.append(addForeignKey(table, b.n.fit("\(table)_\(name)_fkey"), [name], ref.table.value, [ref.column.value], onDelete: ref.onDelete, change: change, b))
-            steps.append(orphanCheck(table, b.n.fit("\(table)_\(name)_fkey"), [name], ref.table.value, [ref.column.value], change: change, b))
-        }
-        return steps
+        return steps + ColumnConstraints.lower(table, column, Recipe(context: b.context, change: change))
     }
 
     /// Triggers that fill `column` with `value` (an expression over the row) when a write leaves it NULL,
@@ -118,10 +84,8 @@ public struct MySQLDialect: SQLDialect {
         if insertOnly { sync = Array(sync.prefix(2)) }
         if let log {
             let key = b.context.batchKey(table).columns.map { "NEW.\(b.q($0))" }
-            let upd = b.q(b.context.derived.updateTrigger(table: table, column: column))
-            sync[3] = SQLStatement("""
-                DELIMITER ;;
-                CREATE TRIGGER \(upd) BEFORE UPDATE ON \(b.q(table)) FOR EACH ROW
+            let upd = b.context.derived.updateTrigger(table: table, column: column)
+            sync[3] = SQLStatement(trigger: MySQLTrigger(name: upd, timing: .before, event: .update, table: table, body: """
                 BEGIN
                   IF NEW.\(qc) IS NULL AND OLD.\(qc) IS NULL THEN
                     SET \(set);
@@ -130,8 +94,7 @@ public struct MySQLDialect: SQLDialect {
                     SET \(set);
                   END IF;
                 END;;
-                DELIMITER ;
-                """, comment: "An update of a row that was NULL fills a base row: logged in \(log) for the rollback (needs the mysql client: DELIMITER).")
+                """, delimited: true), comment: "An update of a row that was NULL fills a base row: logged in \(log) for the rollback (needs the mysql client: DELIMITER).")
         }
         return [
             StepDraft(.expand, slug: "sync \(table) \(column)", title: "fill \(table).\(column) on writes of \(who) with triggers", change: change,
@@ -312,179 +275,7 @@ public struct MySQLDialect: SQLDialect {
 
     // MARK: tables
 
-    func createTableSQL(_ name: String, _ columns: [ColumnDefinition], _ primaryKey: [String], _ constraints: [TableConstraint], _ b: MySQLBuilder) -> String {
-        var lines = columns.map { column -> String in
-            "  \(b.q(column.name.value)) \(b.definition(type: column.type.value, nullable: column.nullable && !primaryKey.contains(column.name.value), defaultValue: column.defaultValue?.value))"
-        }
-        if !primaryKey.isEmpty { lines.append("  CONSTRAINT \(b.q(b.n.fit("\(name)_pkey"))) PRIMARY KEY (\(b.n.quoteList(primaryKey)))") }
-        for column in columns {
-            let c = column.name.value
-            if column.unique { lines.append("  CONSTRAINT \(b.q(b.n.fit("\(name)_\(c)_key"))) UNIQUE (\(b.q(c)))") }
-            if let check = column.check { lines.append("  CONSTRAINT \(b.q(b.n.fit("\(name)_\(c)_check"))) CHECK (\(check.value))") }
-            if let ref = column.references {
-                lines.append("  CONSTRAINT \(b.q(b.n.fit("\(name)_\(c)_fkey"))) FOREIGN KEY (\(b.q(c))) REFERENCES \(b.q(ref.table.value)) (\(b.q(ref.column.value))) ON DELETE \(ref.onDelete.sql)")
-            }
-        }
-        for constraint in constraints {
-            guard let kind = constraint.kind else { continue }
-            let cname = b.q(constraint.name.value)
-            switch kind {
-            case .check(let expression): lines.append("  CONSTRAINT \(cname) CHECK (\(expression.value))")
-            case .unique(let cols): lines.append("  CONSTRAINT \(cname) UNIQUE (\(b.n.quoteList(cols.map(\.value))))")
-            case .foreignKey(let cols, let ref, let onDelete):
-                lines.append("  CONSTRAINT \(cname) FOREIGN KEY (\(b.n.quoteList(cols.map(\.value)))) REFERENCES \(b.q(ref.table.value)) (\(b.n.quoteList(ref.columns.map(\.value)))) ON DELETE \(onDelete.sql)")
-            }
-        }
-        return "CREATE TABLE IF NOT EXISTS \(b.q(name)) (\n" + lines.joined(separator: ",\n") + "\n) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;"
-    }
-
-    func createTable(_ name: String, _ columns: [ColumnDefinition], _ primaryKey: [String], _ constraints: [TableConstraint], change: Int, _ b: MySQLBuilder) -> StepDraft {
-        StepDraft(.expand, slug: "create_table \(name)", title: "create table \(name)", change: change,
-                  up: [SQLStatement(createTableSQL(name, columns, primaryKey, constraints, b))],
-                  down: [SQLStatement("DROP TABLE IF EXISTS \(b.q(name));")])
-    }
-
-    func renameTableGuarded(_ from: String, _ to: String, _ b: MySQLBuilder, baseTableOnly: Bool = false) -> String {
-        b.guarded("RENAME TABLE \(b.q(from)) TO \(b.q(to))", whenFound: true, in: .tables, table: from,
-                  baseTableOnly ? ["table_type = 'BASE TABLE'"] : [])
-    }
-
-    func dropTable(_ name: String, change: Int, _ b: MySQLBuilder) -> [StepDraft] {
-        let quarantine = b.context.derived.quarantine(name)
-        var steps = [StepDraft(.contract, slug: "drop_table \(name)", title: "quarantine table \(name) as \(quarantine)", change: change,
-                               up: [SQLStatement(renameTableGuarded(name, quarantine, b), comment: "Quarantine instead of DROP TABLE; purge is a separate opt-in step.")],
-                               down: [SQLStatement(renameTableGuarded(quarantine, name, b))])]
-        if b.context.spec.purge {
-            var down: [SQLStatement] = [.note("IRREVERSIBLE: the data is gone."), SQLStatement("DO 0;")]
-            if let table = b.context.table(name) {
-                var lines = table.columns.map { "  \(b.q($0.name)) \(b.definition(type: $0.type, nullable: $0.nullable, defaultValue: $0.defaultValue))" }
-                if !table.primaryKey.isEmpty { lines.append("  PRIMARY KEY (\(b.n.quoteList(table.primaryKey)))") }
-                for index in b.context.schema.indexes where index.table == name {
-                    lines.append("  \(index.unique ? "UNIQUE " : "")KEY \(b.q(index.name)) (\(b.n.quoteList(index.columns)))")
-                }
-                down = [SQLStatement("CREATE TABLE IF NOT EXISTS \(b.q(quarantine)) (\n" + lines.joined(separator: ",\n") + "\n) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;",
-                                     comment: "IRREVERSIBLE: the data is gone. Re-creates the quarantined table EMPTY from the base schema (incoming foreign keys are not restored).")]
-            }
-            steps.append(StepDraft(.purge, slug: "drop_table \(quarantine)", title: "IRREVERSIBLE: drop quarantined table \(quarantine)", change: change,
-                                   up: [SQLStatement("DROP TABLE IF EXISTS \(b.q(quarantine));", comment: "IRREVERSIBLE (opt-in purge): drops the quarantined table and its data.")],
-                                   down: down, reversible: false))
-        }
-        return steps
-    }
-
-    func renameTable(from: String, to: String, change: Int, _ b: MySQLBuilder) -> [StepDraft] {
-        let view = "CREATE OR REPLACE VIEW \(b.q(from)) AS SELECT * FROM \(b.q(to));"
-        return [
-            StepDraft(.expand, slug: "rename_table \(from)", title: "rename table \(from) to \(to), with a compatibility view \(from) (not atomic on MySQL)", change: change,
-                      up: [SQLStatement(renameTableGuarded(from, to, b, baseTableOnly: true),
-                                        comment: "RENAME TABLE + compatibility view under the old name (simple view: updatable and insertable).\nNot atomic on MySQL (DDL commits): `\(from)` is missing for a moment between the two statements."),
-                           SQLStatement(view)],
-                      down: [SQLStatement("DROP VIEW IF EXISTS \(b.q(from));"), SQLStatement(renameTableGuarded(to, from, b, baseTableOnly: true))]),
-            StepDraft(.contract, slug: "rename_table \(from) drop_view", title: "drop the compatibility view \(from)", change: change,
-                      up: [SQLStatement("DROP VIEW IF EXISTS \(b.q(from));")], down: [SQLStatement(view)]),
-        ]
-    }
-
     // MARK: indexes and constraints
-
-    func createIndex(_ index: CreateIndex, change: Int, _ b: MySQLBuilder) -> StepDraft {
-        var notes: [String] = []
-        var title = "create \(index.unique ? "unique " : "")index \(index.name.value) on \(index.table.value) in place"
-        if index.method != .btree {
-            notes.append("InnoDB has no \(index.method.rawValue) indexes: built as BTREE.")
-            title += " (MySQL: BTREE instead of \(index.method.rawValue))"
-        }
-        if let whereClause = index.whereClause {
-            notes.append("MySQL has no partial indexes: the predicate (\(whereClause.value)) is ignored and the index covers every row.")
-            title += " (MySQL: WHERE ignored)"
-        }
-        let implicit = b.context.implicitIndexes(coveredBy: index.columns.map(\.value), on: index.table.value)
-        if !implicit.isEmpty {
-            notes.append("The index covers a foreign key whose index the server created by itself (\(implicit.map { "`\($0.name)`" }.joined(separator: ", "))): the server\n"
-                         + "drops that one now; the ALTER names it so a re-run after the down gives the same schema.")
-        }
-        let up = SQLStatement(b.addIndex(index.table.value, index.name.value, unique: index.unique, columns: b.n.quoteList(index.columns.map(\.value)),
-                                         replacing: implicit),
-                              comment: notes.isEmpty ? nil : notes.joined(separator: "\n"))
-        return StepDraft(.expand, slug: "create_index \(index.name.value)", title: title, change: change,
-                         up: [up], down: [b.dropIndex(index.table.value, index.name.value, restoring: implicit)])
-    }
-
-    func dropIndex(_ name: String, table: String, change: Int, _ b: MySQLBuilder) -> StepDraft {
-        var down: [SQLStatement]
-        var reversible = true
-        if let index = b.context.index(named: name) {
-            down = [SQLStatement(b.addIndex(index.table, name, unique: index.unique, columns: b.n.quoteList(index.columns)),
-                                 comment: "Re-create from the definition in the base schema.")]
-        } else {
-            down = [.note("The base schema does not define \(name): the down cannot rebuild it."), SQLStatement("DO 0;")]
-            reversible = false
-        }
-        return StepDraft(.contract, slug: "drop_index \(name)", title: "drop index \(name) on \(table) in place", change: change,
-                         up: [SQLStatement(b.dropIndex(table, name))], down: down, reversible: reversible)
-    }
-
-    func addForeignKey(_ table: String, _ name: String, _ columns: [String], _ refTable: String, _ refColumns: [String],
-                       onDelete: ReferentialAction, change: Int, _ b: MySQLBuilder) -> StepDraft {
-        let ddl = "ALTER TABLE \(b.q(table)) ADD CONSTRAINT \(b.q(name)) FOREIGN KEY (\(b.n.quoteList(columns))) REFERENCES \(b.q(refTable)) (\(b.n.quoteList(refColumns))) ON DELETE \(onDelete.sql), ALGORITHM=INPLACE, LOCK=NONE"
-        let condition = ["constraint_name = \(b.lit(name))", "constraint_type = 'FOREIGN KEY'"]
-        return StepDraft(.complete, slug: "add_foreign_key \(name)", title: "add foreign key \(name) on \(table) in place (existing rows not checked)", change: change,
-                         up: [SQLStatement("SET SESSION foreign_key_checks = 0;",
-                                           comment: "MySQL adds a foreign key in place (LOCK=NONE) only with foreign_key_checks=0, and then never checks existing\nrows (there is no VALIDATE): like PostgreSQL NOT VALID forever. Check for orphans separately (verify phase)."),
-                              SQLStatement(b.guarded(ddl, whenFound: false, in: .tableConstraints, table: table, condition)),
-                              SQLStatement("SET SESSION foreign_key_checks = 1;")],
-                         down: [SQLStatement(b.guarded("ALTER TABLE \(b.q(table)) DROP FOREIGN KEY \(b.q(name)), ALGORITHM=INPLACE, LOCK=NONE",
-                                                       whenFound: true, in: .tableConstraints, table: table, condition)),
-                                SQLStatement(b.dropIndex(table, name),
-                                             comment: "MySQL created an index of the same name for the columns when none covered them: drop it too.")])
-    }
-
-    /// The check MySQL's in-place foreign key skips (it never validates existing rows): fails the
-    /// verify Job, naming the key, when a child row points at no parent. MATCH SIMPLE: a row with a
-    /// NULL in the key columns is not checked, as MySQL does not check it either.
-    func orphanCheck(_ table: String, _ name: String, _ columns: [String], _ refTable: String, _ refColumns: [String],
-                     change: Int, _ b: MySQLBuilder) -> StepDraft {
-        let procedure = b.q(b.context.derived.procedure("orphans", table: table, column: name))
-        let notNull = columns.map { "c.\(b.q($0)) IS NOT NULL" }.joined(separator: " AND ")
-        let join = zip(columns, refColumns).map { "p.\(b.q($1)) = c.\(b.q($0))" }.joined(separator: " AND ")
-        let message = "orphan rows in \(table) for foreign key \(name): fix or delete them, then re-run verify"
-        let body = """
-        DROP PROCEDURE IF EXISTS \(procedure);
-        DELIMITER ;;
-        CREATE PROCEDURE \(procedure)()
-        BEGIN
-          IF EXISTS (SELECT 1 FROM \(b.q(table)) c WHERE \(notNull)
-                       AND NOT EXISTS (SELECT 1 FROM \(b.q(refTable)) p WHERE \(join))) THEN
-            SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = \(b.lit(message));
-          END IF;
-        END;;
-        DELIMITER ;
-        CALL \(procedure)();
-        DROP PROCEDURE IF EXISTS \(procedure);
-        """
-        return StepDraft(.verify, slug: "orphans \(name)", title: "check that no row of \(table) breaks foreign key \(name)", change: change,
-                         up: [SQLStatement(body, comment: "MySQL never validated the rows that existed when the key was added in place: look for orphans now.\nNeeds the mysql client (DELIMITER). The procedure is dropped again, so the schema is unchanged.")],
-                         down: [.note("Nothing to undo: a read-only check."), SQLStatement("DO 0;")], transactional: false)
-    }
-
-    func addCheck(_ table: String, _ name: String, _ expression: String, change: Int, _ b: MySQLBuilder) -> StepDraft {
-        let condition = ["constraint_name = \(b.lit(name))", "constraint_type = 'CHECK'"]
-        return StepDraft(.complete, slug: "add_check \(name)", title: "add check \(name) on \(table) (NOT ONLINE on MySQL: table copy, writes blocked)", change: change,
-                         up: [SQLStatement(b.guarded("ALTER TABLE \(b.q(table)) ADD CONSTRAINT \(b.q(name)) CHECK (\(expression)), ALGORITHM=COPY, LOCK=SHARED",
-                                                     whenFound: false, in: .tableConstraints, table: table, condition),
-                                           comment: "NOT ONLINE: adding a CHECK constraint is ALGORITHM=COPY on MySQL 8 (INPLACE/INSTANT are refused):\nthe table is copied and writes are blocked for the duration. MySQL has no NOT VALID.")],
-                         down: [SQLStatement(b.guarded("ALTER TABLE \(b.q(table)) DROP CONSTRAINT \(b.q(name))", whenFound: true, in: .tableConstraints, table: table, condition),
-                                             comment: "MySQL 8.0.19+ (and MariaDB) accept DROP CONSTRAINT for checks.")])
-    }
-
-    func addUnique(_ table: String, _ name: String, _ columns: [String], change: Int, _ b: MySQLBuilder) -> StepDraft {
-        let implicit = b.context.implicitIndexes(coveredBy: columns, on: table)
-        return StepDraft(.complete, slug: "add_unique \(name)", title: "add unique index \(name) on \(table) in place", change: change,
-                  up: [SQLStatement(b.addIndex(table, name, unique: true, columns: b.n.quoteList(columns), replacing: implicit),
-                                    comment: "A unique index built in place is MySQL's unique constraint (no separate USING INDEX step)."
-                                        + (implicit.isEmpty ? "" : "\nIt covers a foreign key whose index the server created by itself: that index is dropped with it."))],
-                  down: [b.dropIndex(table, name, restoring: implicit)])
-    }
 
     /// Statements that drop and add foreign keys: foreign_key_checks=0 (in place, no scan) and a short
     /// LOCK TABLES ... WRITE so no write lands while the key is missing.

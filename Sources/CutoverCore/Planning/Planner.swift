@@ -52,17 +52,20 @@ public struct Planner: Planning {
                 slug = SlugBuilder.suffixed(slug, n, maxLength: budget)
             }
             used.insert(slug)
-            // A COMMIT inside a DO block (batched backfill) or a CONCURRENTLY build cannot run in a transaction.
-            let texts = (draft.up + draft.down).map(\.text)
-            // Nor can a NOT VALID constraint and its VALIDATE share one: the scan would run under the ADD's ACCESS EXCLUSIVE lock.
-            let addsAndValidates = texts.contains { $0.contains("NOT VALID") } && texts.contains { $0.contains("VALIDATE CONSTRAINT") }
-            let transactional = draft.transactional && !addsAndValidates
-                && !texts.contains { $0.contains("\n    COMMIT;") || $0.contains("CONCURRENTLY") }
+            let transactional = draft.transactional && Self.fitsOneTransaction(draft.up + draft.down)
             steps.append(PlanStep(number: number, phase: draft.phase, slug: slug, title: draft.title, changeIndex: draft.changeIndex,
                                   side: draft.side, up: SQLScript(draft.up), down: SQLScript(draft.down), reversible: draft.reversible,
                                   transactional: transactional, unchecked: draft.unchecked))
         }
         return steps
+    }
+
+    /// Whether a step's statements may share one transaction, from what each statement does: not when one
+    /// refuses a transaction block (a CONCURRENTLY build, a loop that commits per batch), nor when a NOT VALID
+    /// constraint and its VALIDATE are in the same step (the scan would run under the ADD's ACCESS EXCLUSIVE lock).
+    static func fitsOneTransaction(_ statements: [SQLStatement]) -> Bool {
+        if statements.contains(where: \.refusesTransaction) { return false }
+        return !(statements.contains(where: \.addsNotValid) && statements.contains(where: \.validatesConstraint))
     }
 
     public static let maxStemLength = 100

@@ -4,6 +4,7 @@
 struct PostgreSQLBuilder: Sendable {
     var context: LoweringContext
     var n: SQLNames { context.names }
+    var objects: ObjectNames { ObjectNames(names: context.names) }
 
     func q(_ name: String) -> String { n.quote(name) }
     func lit(_ text: String) -> String { n.literal(text) }
@@ -68,8 +69,9 @@ struct PostgreSQLBuilder: Sendable {
         let add = "  IF NOT \(columnExists(table, column, extra: " AND attnotnull"))\n     AND NOT \(constraintExists(table, checkName)) THEN\n    \(check)\n  END IF;"
         let validate = "  IF \(constraintExists(table, checkName)) THEN\n    ALTER TABLE \(q(table)) VALIDATE CONSTRAINT \(q(checkName));\n  END IF;"
         return [
-            SQLStatement(doBlock(add), comment: "Set NOT NULL without a long ACCESS EXCLUSIVE scan: CHECK NOT VALID (committed at once), VALIDATE, SET NOT NULL, drop the check."),
-            SQLStatement(doBlock(validate)),
+            SQLStatement(doBlock(add), comment: "Set NOT NULL without a long ACCESS EXCLUSIVE scan: CHECK NOT VALID (committed at once), VALIDATE, SET NOT NULL, drop the check.",
+                         kind: .addNotValid),
+            SQLStatement(doBlock(validate), kind: .validateConstraint),
             SQLStatement("ALTER TABLE \(q(table)) ALTER COLUMN \(q(column)) SET NOT NULL;", suppressions: setNotNull()),
             SQLStatement("ALTER TABLE \(q(table)) DROP CONSTRAINT IF EXISTS \(q(checkName));",
                          suppressions: .rules(["ban-drop-constraint"], "drops only the temporary NOT NULL check added above")),
@@ -108,8 +110,9 @@ struct PostgreSQLBuilder: Sendable {
             + "    ALTER TABLE \(q(table)) DROP CONSTRAINT \(q(checkName));\n  END IF;"
         return [
             SQLStatement(doBlock(add), comment: "No down expression in the spec: rows the new app version left NULL are kept, never refused or lost.\n"
-                         + "CHECK NOT VALID first (a catalog update): every write from now on is held to NOT NULL again."),
-            SQLStatement(count, comment: "NULL rows left: a WARNING names the column and the count (fill them, run the Job again); none: VALIDATE (no write block)."),
+                         + "CHECK NOT VALID first (a catalog update): every write from now on is held to NOT NULL again.", kind: .addNotValid),
+            SQLStatement(count, comment: "NULL rows left: a WARNING names the column and the count (fill them, run the Job again); none: VALIDATE (no write block).",
+                         kind: .validateConstraint),
             SQLStatement(doBlock(set), comment: "Validated: SET NOT NULL skips the scan (PostgreSQL 12+), then the check is redundant."),
         ]
     }
@@ -122,9 +125,9 @@ struct PostgreSQLBuilder: Sendable {
         return [relax, dropConstraint(table, checkName, reason: "drops only the NOT NULL check a rollback without down expression left behind")]
     }
 
-    func addNotValidCheck(_ table: String, name: String, expression: String) -> String {
-        guarded("NOT \(constraintExists(table, name))",
-                ["ALTER TABLE \(q(table)) ADD CONSTRAINT \(q(name))\n      CHECK (\(expression)) NOT VALID;"])
+    func addNotValidCheck(_ table: String, name: String, expression: String) -> SQLStatement {
+        SQLStatement(guarded("NOT \(constraintExists(table, name))",
+                             ["ALTER TABLE \(q(table)) ADD CONSTRAINT \(q(name))\n      CHECK (\(expression)) NOT VALID;"]), kind: .addNotValid)
     }
 
     func dropConstraint(_ table: String, _ name: String, reason: String = "drops only the constraint that this pair's up added") -> SQLStatement {
@@ -132,7 +135,7 @@ struct PostgreSQLBuilder: Sendable {
     }
 
     func validate(_ table: String, _ name: String, reason: String) -> SQLStatement {
-        SQLStatement("ALTER TABLE \(q(table)) VALIDATE CONSTRAINT \(q(name));", suppressions: .rules(["prefer-robust-stmts"], reason))
+        SQLStatement("ALTER TABLE \(q(table)) VALIDATE CONSTRAINT \(q(name));", suppressions: .rules(["prefer-robust-stmts"], reason), kind: .validateConstraint)
     }
 
     /// PostgreSQL cannot un-validate: drop and re-add NOT VALID when the constraint is validated.
@@ -140,7 +143,7 @@ struct PostgreSQLBuilder: Sendable {
         SQLStatement(guarded(constraintExists(table, name, extra: " AND convalidated"),
                              ["ALTER TABLE \(q(table)) DROP CONSTRAINT \(q(name));",
                               "ALTER TABLE \(q(table)) ADD CONSTRAINT \(q(name)) \(addDefinition) NOT VALID;"]),
-                     comment: "PostgreSQL cannot un-validate: re-create the constraint as NOT VALID (brief lock, no scan).")
+                     comment: "PostgreSQL cannot un-validate: re-create the constraint as NOT VALID (brief lock, no scan).", kind: .addNotValid)
     }
 
     // MARK: indexes
@@ -153,12 +156,12 @@ struct PostgreSQLBuilder: Sendable {
         if let whereClause { create += " WHERE (\(whereClause))" }
         return [
             SQLStatement(guardBlock, comment: "A failed CONCURRENTLY build leaves an INVALID index that IF NOT EXISTS would skip: drop such a leftover first.\n(DROP INDEX CONCURRENTLY cannot run inside DO; dropping an invalid index is quick and bounded by lock_timeout.)"),
-            SQLStatement(create + ";"),
+            SQLStatement(create + ";", kind: .concurrentIndex),
         ]
     }
 
     func dropIndexConcurrently(_ name: String) -> SQLStatement {
-        SQLStatement("DROP INDEX CONCURRENTLY IF EXISTS \(q(name));")
+        SQLStatement("DROP INDEX CONCURRENTLY IF EXISTS \(q(name));", kind: .concurrentIndex)
     }
 
     // MARK: backfill
@@ -216,7 +219,7 @@ struct PostgreSQLBuilder: Sendable {
         return [
             SQLStatement("SET statement_timeout = \(lit(LoweringContext.postgresDuration(context.backfillBudget)));",
                          comment: "The whole batched loop runs as one statement: its budget is the Job's (committed batches stay; a re-run resumes)."),
-            SQLStatement(body, comment: note),
+            SQLStatement(body, comment: note, kind: .batchedLoop),
         ]
     }
 

@@ -16,7 +16,7 @@ extension PostgreSQLDialect {
                                    down: [b.dropIndexConcurrently(index.newName)], transactional: false))
         }
         for unique in carried.uniques {
-            var drafts = addUnique(table, unique.newName, unique.columns, change: change, b)
+            var drafts = AddUnique.postgres(table, unique.newName, unique.columns, change: change, b)
             for i in drafts.indices {
                 drafts[i].phase = .backfill
                 drafts[i].slug = "\(slug) unique \(unique.original.name)\(i == 0 ? " index" : "")"
@@ -34,7 +34,8 @@ extension PostgreSQLDialect {
             let what = isCheck ? "check" : "foreign key"
             steps.append(StepDraft(.backfill, slug: "\(slug) \(isCheck ? "check" : "foreign_key") \(constraint.original.name)",
                                    title: "carry \(what) \(constraint.original.name) over to \(table).\(column) (NOT VALID, then VALIDATE)", change: change,
-                                   up: [SQLStatement(add, comment: "\(constraint.original.name) holds on the old column: the same \(what) on \(column), under a temporary name until the swap.\nNOT VALID (brief lock, no scan), then VALIDATE as its own statement (SHARE UPDATE EXCLUSIVE: writes go on)."),
+                                   up: [SQLStatement(add, comment: "\(constraint.original.name) holds on the old column: the same \(what) on \(column), under a temporary name until the swap.\nNOT VALID (brief lock, no scan), then VALIDATE as its own statement (SHARE UPDATE EXCLUSIVE: writes go on).",
+                                                     kind: .addNotValid),
                                         b.validate(table, constraint.newName, reason: "VALIDATE takes SHARE UPDATE EXCLUSIVE (no write block) and is a no-op on a valid constraint")],
                                    down: [b.dropConstraint(table, constraint.newName)], transactional: false))
         }

@@ -1,4 +1,5 @@
-/// PostgreSQL lowering of every operation (see /docs and the reference design): metadata-only DDL
+/// PostgreSQL lowering of the column operations not yet written once for both engines in `Operations/`
+/// (addColumn, dropColumn, renameColumn, alterColumn; the others are delegated there): metadata-only DDL
 /// where PostgreSQL allows it, CONCURRENTLY index builds in files of their own, NOT VALID constraints
 /// validated in a later step, new column + triggers + batched backfill + swap for rewrites and renames,
 /// quarantine renames instead of drops.
@@ -17,25 +18,8 @@ public struct PostgreSQLDialect: SQLDialect {
             return renameColumn(table.value, from: from.value, to: to.value, change: i, b)
         case .alterColumn(let alter):
             return PostgreSQLAlterColumn(b: b, alter: alter, change: i).lower()
-        case .createTable(let name, let columns, let primaryKey, let constraints):
-            return [createTable(name.value, columns, primaryKey.map(\.value), constraints, change: i, b)]
-        case .dropTable(let name):
-            return dropTable(name.value, change: i, b)
-        case .renameTable(let from, let to):
-            return renameTable(from: from.value, to: to.value, change: i, b)
-        case .createIndex(let index):
-            return [createIndex(index, change: i, b)]
-        case .dropIndex(let name, let table):
-            return [dropIndex(name.value, table: table.value, change: i, b)]
-        case .addForeignKey(let name, let table, let columns, let references, let onDelete):
-            let definition = "FOREIGN KEY (\(b.n.quoteList(columns.map(\.value)))) REFERENCES \(b.q(references.table.value)) (\(b.n.quoteList(references.columns.map(\.value)))) ON DELETE \(onDelete.sql)"
-            return notValidConstraint(table.value, name.value, definition: definition, kind: "add_foreign_key", what: "foreign key", change: i, b)
-        case .addCheck(let name, let table, let expression):
-            return notValidConstraint(table.value, name.value, definition: "CHECK (\(expression.value))", kind: "add_check", what: "check", change: i, b)
-        case .addUnique(let name, let table, let columns):
-            return addUnique(table.value, name.value, columns.map(\.value), change: i, b)
-        case .sql(let raw):
-            return [RawSQLLowering.lower(raw, change: i, engine: .postgresql)]
+        case .createTable, .dropTable, .renameTable, .sql, .createIndex, .dropIndex, .addForeignKey, .addCheck, .addUnique:
+            return OperationRecipes.lower(change, context: context)
         }
     }
 
@@ -99,7 +83,7 @@ public struct PostgreSQLDialect: SQLDialect {
                 steps += notNullSteps(table, name, slug: "\(table) \(name)", change: change, b)
             }
         }
-        steps += columnConstraints(table, column, change: change, b)
+        steps += ColumnConstraints.lower(table, column, Recipe(context: b.context, change: change))
         return steps
     }
 
@@ -163,7 +147,7 @@ public struct PostgreSQLDialect: SQLDialect {
         let add = b.addNotValidCheck(table, name: check, expression: "\(b.q(column)) IS NOT NULL")
         return [
             StepDraft(.complete, slug: "\(slug) check", title: "NOT NULL check on \(table).\(column) (NOT VALID)", change: change,
-                      up: [SQLStatement(add)],
+                      up: [add],
                       down: [b.dropConstraint(table, check, reason: "drops only the temporary NOT NULL check that this pair's up added")]),
             StepDraft(.complete, slug: "\(slug) validate", title: "validate the NOT NULL check on \(table).\(column)", change: change,
                       up: [b.validate(table, check, reason: "VALIDATE of an already valid constraint is a no-op, so a re-run is harmless")],
@@ -173,59 +157,12 @@ public struct PostgreSQLDialect: SQLDialect {
                       down: [b.dropNotNull(table, column, reason: "reverts this pair's own SET NOT NULL; DROP NOT NULL is a no-op when already nullable")]),
             StepDraft(.complete, slug: "\(slug) drop_check", title: "drop the temporary NOT NULL check on \(table).\(column)", change: change,
                       up: [b.dropConstraint(table, check, reason: "the temporary check is redundant now that the column is NOT NULL")],
-                      down: [SQLStatement(add),
+                      down: [add,
                              b.validate(table, check, reason: "VALIDATE is a no-op on a valid constraint; the column is NOT NULL so the scan finds nothing")]),
         ]
     }
 
-    /// unique / check / references of an added column, as the same lock-safe steps as the table-level operations.
-    func columnConstraints(_ table: String, _ column: ColumnDefinition, change: Int, _ b: PostgreSQLBuilder) -> [StepDraft] {
-        let name = column.name.value
-        var steps: [StepDraft] = []
-        if column.unique {
-            steps += addUnique(table, b.n.fit("\(table)_\(name)_key"), [name], change: change, b)
-        }
-        if let check = column.check {
-            steps += notValidConstraint(table, b.n.fit("\(table)_\(name)_check"), definition: "CHECK (\(check.value))",
-                                        kind: "add_check", what: "check", change: change, b)
-        }
-        if let ref = column.references {
-            let definition = "FOREIGN KEY (\(b.q(name))) REFERENCES \(b.q(ref.table.value)) (\(b.q(ref.column.value))) ON DELETE \(ref.onDelete.sql)"
-            steps += notValidConstraint(table, b.n.fit("\(table)_\(name)_fkey"), definition: definition,
-                                        kind: "add_foreign_key", what: "foreign key", change: change, b)
-        }
-        return steps
-    }
-
     // MARK: constraints
-
-    func notValidConstraint(_ table: String, _ name: String, definition: String, kind: String, what: String, change: Int, _ b: PostgreSQLBuilder) -> [StepDraft] {
-        let add = b.guarded("NOT \(b.constraintExists(table, name))",
-                            ["ALTER TABLE \(b.q(table)) ADD CONSTRAINT \(b.q(name)) \(definition) NOT VALID;"])
-        return [
-            StepDraft(.complete, slug: "\(kind) \(name)", title: "add \(what) \(name) on \(table) (NOT VALID)", change: change,
-                      up: [SQLStatement(add, comment: "ADD CONSTRAINT has no IF NOT EXISTS: guard on pg_constraint. NOT VALID: no scan under the lock.")],
-                      down: [b.dropConstraint(table, name)]),
-            StepDraft(.complete, slug: "validate \(name)", title: "validate \(what) \(name) on \(table)", change: change,
-                      up: [b.validate(table, name, reason: "VALIDATE takes SHARE UPDATE EXCLUSIVE (no write block) and is a no-op on a valid constraint")],
-                      down: [b.unvalidate(table, name, addDefinition: definition)]),
-        ]
-    }
-
-    func addUnique(_ table: String, _ name: String, _ columns: [String], change: Int, _ b: PostgreSQLBuilder) -> [StepDraft] {
-        let build = b.createIndexConcurrently(name: name, table: table, unique: true, method: "btree", columns: b.n.quoteList(columns), whereClause: nil)
-        let attach = b.guarded("NOT \(b.constraintExists(table, name))",
-                               ["ALTER TABLE \(b.q(table)) ADD CONSTRAINT \(b.q(name)) UNIQUE USING INDEX \(b.q(name));"])
-        var down = [b.dropConstraint(table, name)]
-        down[0].comment = "Dropping the constraint drops its index too, so the down rebuilds the bare index (the state before the up)."
-        return [
-            StepDraft(.complete, slug: "add_unique \(name) index", title: "build unique index \(name) on \(table) concurrently", change: change,
-                      up: build, down: [b.dropIndexConcurrently(name)], transactional: false),
-            StepDraft(.complete, slug: "add_unique \(name)", title: "attach unique constraint \(name) on \(table) using its index", change: change,
-                      up: [SQLStatement(attach, comment: "Attach the prebuilt unique index as a constraint (brief ACCESS EXCLUSIVE, no scan). The index keeps its name.")],
-                      down: down + build, transactional: false),
-        ]
-    }
 
     // MARK: dropColumn
 
@@ -370,94 +307,6 @@ public struct PostgreSQLDialect: SQLDialect {
 
     // MARK: tables
 
-    func createTableSQL(_ name: String, _ columns: [ColumnDefinition], _ primaryKey: [String], _ constraints: [TableConstraint], _ b: PostgreSQLBuilder) -> String {
-        var lines = columns.map { column -> String in
-            var line = Self.inlineIgnore(SQLTypeFacts.postgresTypeLints(column.type.value), reason: Self.typeReason)
-            line += "    \(b.q(column.name.value)) \(column.type.value)"
-            if !column.nullable && !primaryKey.contains(column.name.value) { line += " NOT NULL" }
-            if let value = column.defaultValue { line += " DEFAULT \(value.value)" }
-            return line
-        }
-        if !primaryKey.isEmpty { lines.append("    CONSTRAINT \(b.q(b.n.fit("\(name)_pkey"))) PRIMARY KEY (\(b.n.quoteList(primaryKey)))") }
-        for column in columns {
-            let c = column.name.value
-            if let check = column.check { lines.append("    CONSTRAINT \(b.q(b.n.fit("\(name)_\(c)_check"))) CHECK (\(check.value))") }
-            if column.unique { lines.append("    CONSTRAINT \(b.q(b.n.fit("\(name)_\(c)_key"))) UNIQUE (\(b.q(c)))") }
-            if let ref = column.references {
-                lines.append("    CONSTRAINT \(b.q(b.n.fit("\(name)_\(c)_fkey"))) FOREIGN KEY (\(b.q(c))) REFERENCES \(b.q(ref.table.value)) (\(b.q(ref.column.value))) ON DELETE \(ref.onDelete.sql)")
-            }
-        }
-        for constraint in constraints {
-            guard let kind = constraint.kind else { continue }
-            let cname = b.q(constraint.name.value)
-            switch kind {
-            case .check(let expression): lines.append("    CONSTRAINT \(cname) CHECK (\(expression.value))")
-            case .unique(let cols): lines.append("    CONSTRAINT \(cname) UNIQUE (\(b.n.quoteList(cols.map(\.value))))")
-            case .foreignKey(let cols, let ref, let onDelete):
-                lines.append("    CONSTRAINT \(cname) FOREIGN KEY (\(b.n.quoteList(cols.map(\.value)))) REFERENCES \(b.q(ref.table.value)) (\(b.n.quoteList(ref.columns.map(\.value)))) ON DELETE \(onDelete.sql)")
-            }
-        }
-        return "CREATE TABLE IF NOT EXISTS \(b.q(name)) (\n" + lines.joined(separator: ",\n") + "\n);"
-    }
-
-    func createTable(_ name: String, _ columns: [ColumnDefinition], _ primaryKey: [String], _ constraints: [TableConstraint], change: Int, _ b: PostgreSQLBuilder) -> StepDraft {
-        let lints = Array(Set(columns.flatMap { SQLTypeFacts.postgresTypeLints($0.type.value) })).sorted()
-        return StepDraft(.expand, slug: "create_table \(name)", title: "create table \(name)", change: change,
-                         up: [SQLStatement(createTableSQL(name, columns, primaryKey, constraints, b),
-                                           suppressions: lints.map { .init(rule: $0, reason: Self.typeReason, inline: true) })],
-                         down: [SQLStatement("DROP TABLE IF EXISTS \(b.q(name));",
-                                             suppressions: .rules(["ban-drop-table"], "drops only the table that this pair's up created"))])
-    }
-
-    func dropTable(_ name: String, change: Int, _ b: PostgreSQLBuilder) -> [StepDraft] {
-        let quarantine = b.context.derived.quarantine(name)
-        func rename(_ from: String, _ to: String) -> String {
-            b.guarded("to_regclass(\(b.lit(b.q(from)))) IS NOT NULL AND to_regclass(\(b.lit(b.q(to)))) IS NULL",
-                      ["ALTER TABLE \(b.q(from)) RENAME TO \(b.q(to));"])
-        }
-        var steps = [StepDraft(.contract, slug: "drop_table \(name)", title: "quarantine table \(name) as \(quarantine)", change: change,
-                               up: [SQLStatement(rename(name, quarantine), comment: "Quarantine instead of DROP TABLE (data kept for rollback); purge is a separate opt-in step.")],
-                               down: [SQLStatement(rename(quarantine, name))])]
-        if b.context.spec.purge {
-            var down: [SQLStatement] = [.note("IRREVERSIBLE: the data is gone.")]
-            if let table = b.context.table(name) {
-                let columns = table.columns.map {
-                    Self.inlineIgnore(SQLTypeFacts.postgresTypeLints($0.type), reason: "the column types are copied from the base schema")
-                        + "    \(b.q($0.name)) \($0.type)\($0.nullable ? "" : " NOT NULL")\($0.defaultValue.map { " DEFAULT \($0)" } ?? "")"
-                }
-                var lines = columns
-                if !table.primaryKey.isEmpty { lines.append("    PRIMARY KEY (\(b.n.quoteList(table.primaryKey)))") }
-                let lints = Array(Set(table.columns.flatMap { SQLTypeFacts.postgresTypeLints($0.type) })).sorted()
-                down = [SQLStatement("CREATE TABLE IF NOT EXISTS \(b.q(quarantine)) (\n" + lines.joined(separator: ",\n") + "\n);",
-                                     comment: "IRREVERSIBLE: the data is gone. Re-creates the quarantined table EMPTY from the base schema (indexes and incoming foreign keys are not restored).",
-                                     suppressions: lints.map { .init(rule: $0, reason: "the column types are copied from the base schema", inline: true) })]
-            }
-            steps.append(StepDraft(.purge, slug: "drop_table \(quarantine)", title: "IRREVERSIBLE: drop quarantined table \(quarantine)", change: change,
-                                   up: [SQLStatement("DROP TABLE IF EXISTS \(b.q(quarantine));",
-                                                     comment: "IRREVERSIBLE (opt-in purge): drops the quarantined table and its data.",
-                                                     suppressions: .rules(["ban-drop-table"], "quarantined by the contract phase; no app version references it"))],
-                                   down: down, reversible: false))
-        }
-        return steps
-    }
-
-    func renameTable(from: String, to: String, change: Int, _ b: PostgreSQLBuilder) -> [StepDraft] {
-        let view = "CREATE VIEW \(b.q(from)) AS SELECT * FROM \(b.q(to));"
-        let up = b.guarded("to_regclass(\(b.lit(b.q(to)))) IS NULL AND to_regclass(\(b.lit(b.q(from)))) IS NOT NULL",
-                           ["ALTER TABLE \(b.q(from)) RENAME TO \(b.q(to));", view])
-        let down = b.guarded("to_regclass(\(b.lit(b.q(to)))) IS NOT NULL",
-                             ["DROP VIEW IF EXISTS \(b.q(from));", "ALTER TABLE \(b.q(to)) RENAME TO \(b.q(from));"])
-        return [
-            StepDraft(.expand, slug: "rename_table \(from)", title: "rename table \(from) to \(to), with a compatibility view \(from)", change: change,
-                      up: [SQLStatement(up, comment: "Rename + compatibility view under the old name, atomically (one DO = one transaction). A simple\nSELECT * view is auto-updatable, so old app versions keep reading and writing \"\(from)\".\n(squawk does not see inside DO: renaming-table would fire; safe because of the view.)")],
-                      down: [SQLStatement(down)]),
-            StepDraft(.contract, slug: "rename_table \(from) drop_view", title: "drop the compatibility view \(from)", change: change,
-                      up: [SQLStatement("DROP VIEW IF EXISTS \(b.q(from));",
-                                        suppressions: .rules(["ban-drop-view"], "the compatibility view only served app versions that the contract phase has retired"))],
-                      down: [SQLStatement("CREATE OR REPLACE VIEW \(b.q(from)) AS SELECT * FROM \(b.q(to));")]),
-        ]
-    }
-
     static let typeReason = "the column type is the one the spec asks for (a type preference, not a locking hazard)"
 
     /// squawk reports type lints on the column's line inside CREATE TABLE: the ignore goes right above it.
@@ -466,34 +315,6 @@ public struct PostgreSQLDialect: SQLDialect {
     }
 
     // MARK: indexes
-
-    func createIndex(_ index: CreateIndex, change: Int, _ b: PostgreSQLBuilder) -> StepDraft {
-        if let partitioned = PostgreSQLPartitionedIndex(index, b) { return partitioned.lowerCreate(change: change, b) }
-        let build = b.createIndexConcurrently(name: index.name.value, table: index.table.value, unique: index.unique, method: index.method.rawValue,
-                                              columns: b.n.quoteList(index.columns.map(\.value)), whereClause: index.whereClause?.value)
-        return StepDraft(.expand, slug: "create_index \(index.name.value)",
-                         title: "create \(index.unique ? "unique " : "")index \(index.name.value) on \(index.table.value) concurrently", change: change,
-                         up: build, down: [b.dropIndexConcurrently(index.name.value)], transactional: false)
-    }
-
-    func dropIndex(_ name: String, table: String, change: Int, _ b: PostgreSQLBuilder) -> StepDraft {
-        if let index = b.context.index(named: name), let partitioned = PostgreSQLPartitionedIndex(rebuilding: index, b) {
-            return partitioned.lowerDrop(change: change, b)
-        }
-        var down: [SQLStatement]
-        var reversible = true
-        if let index = b.context.index(named: name) {
-            let columns = index.columns.map { SQLText.identifierProblem($0, maxLength: 64) == nil ? b.q($0) : $0 }.joined(separator: ", ")
-            down = b.createIndexConcurrently(name: name, table: index.table, unique: index.unique, method: index.method ?? "btree",
-                                             columns: columns, whereClause: Self.whereClause(of: index.definition) ?? index.predicate)
-            down[0].comment = "Re-create from the definition in the base schema.\n" + (down[0].comment ?? "")
-        } else {
-            down = [.note("The base schema does not define \(name): the down cannot rebuild it.")]
-            reversible = false
-        }
-        return StepDraft(.contract, slug: "drop_index \(name)", title: "drop index \(name) on \(table) concurrently", change: change,
-                         up: [b.dropIndexConcurrently(name)], down: down, reversible: reversible, transactional: false)
-    }
 
     /// The predicate of a partial index in its CREATE INDEX text (outside parentheses), without the trailing ';'.
     static func whereClause(of definition: String) -> String? {

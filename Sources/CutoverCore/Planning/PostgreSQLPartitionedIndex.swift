@@ -70,7 +70,8 @@ struct PostgreSQLPartitionedIndex {
                                                             "DROP INDEX CONCURRENTLY is refused on a partitioned index; catalog only"))]
         for (offset, partition) in partitions.enumerated() {
             statements.append(SQLStatement("DROP INDEX CONCURRENTLY IF EXISTS \(b.q(partition.index));",
-                                           comment: offset == 0 ? "An index a failed up built but did not attach (attached ones went with the parent's)." : nil))
+                                           comment: offset == 0 ? "An index a failed up built but did not attach (attached ones went with the parent's)." : nil,
+                                           kind: .concurrentIndex))
         }
         return statements
     }

@@ -1,5 +1,6 @@
-/// One engine's lowering: every operation of the spec language into phase-assigned up/down drafts.
-/// PostgreSQL and MySQL each implement all operations; the planner orders and numbers the drafts.
+/// One engine's lowering of a change into phase-assigned up/down drafts; the planner orders and numbers
+/// them. Operations written once for both engines (`Operations/`, `OperationRecipes`) are delegated there;
+/// each dialect still holds the column operations (addColumn, dropColumn, renameColumn, alterColumn).
 public protocol SQLDialect: Sendable {
     /// The drafts for one change, in the order they must run within their phases.
     func lower(_ change: Change, context: LoweringContext) -> [StepDraft]

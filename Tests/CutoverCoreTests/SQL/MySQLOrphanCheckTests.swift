@@ -33,7 +33,7 @@ import Testing
             """
         #expect(try Self.client(socket, database: nil, input: setup).status == 0)
         let spec = KubernetesFixtures.spec(KubernetesFixtures.expandContractYAML, replacing: [("engine: postgresql", "engine: mysql"), ("operator: zalando", "operator: bitpoke"), ("version: \"15\"", "version: \"8.0\""), ("tool: psql", "tool: mysql")])
-        let step = MySQLDialect().orphanCheck("orders", "orders_customer_fk", ["customer_id"], "customers", ["id"], change: 0,
+        let step = AddForeignKey.orphanCheck("orders", "orders_customer_fk", ["customer_id"], "customers", ["id"], change: 0,
                                               MySQLBuilder(context: LoweringContext(spec: spec, schema: nil)))
         #expect(step.phase == .verify)
         let sql = step.up.map(\.text).joined(separator: "\n") + "\n"

@@ -246,7 +246,7 @@ struct ReferenceRules {
                 continue
             }
             table.columns[key] = .init(name: column.name.value, nullable: column.nullable, type: column.type.value,
-                                       hasDefault: column.defaultValue != nil, isIdentity: LoweringContext.isIdentityType(column.type.value))
+                                       hasDefault: column.defaultValue != nil, isIdentity: SQLTypeFacts.isIdentityType(column.type.value))
             changedColumns[columnIdentity(name.value, column.name.value)] = (line, "createTable")
             if column.unique { table.uniqueSets.append([key]) }
         }
@@ -266,7 +266,7 @@ struct ReferenceRules {
         if !table.primaryKey.isEmpty { table.uniqueSets.append(Set(table.primaryKey)) }
         schema.store(table)
         if !table.primaryKey.isEmpty {
-            let pkName = schema.mysql ? "PRIMARY" : ImplicitNames.postgres(name.value, [], "pkey")
+            let pkName = schema.objectNames.primaryKey(table: name.value)
             if schema.conflict(name: pkName, table: name.value, kind: .primaryKey) == nil {
                 schema.register(.init(name: pkName, table: name.value, kind: .primaryKey, columns: table.primaryKey))
             }

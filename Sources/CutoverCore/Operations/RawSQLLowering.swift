@@ -10,8 +10,8 @@ enum RawSQLLowering {
         case .contract: phase = .contract
         }
         let marker = "cutover: sql escape hatch \"\(raw.name.value)\" (user SQL, verbatim, not checked by cutover)"
-        let up = SQLStatement(trimmed(raw.up.value), comment: marker)
-        var down = SQLStatement(trimmed(raw.down.value), comment: marker)
+        let up = SQLStatement(trimmed(raw.up.value), comment: marker, kind: .userSQL)
+        var down = SQLStatement(trimmed(raw.down.value), comment: marker, kind: .userSQL)
         if engine == .postgresql {
             let rules = dropSuppressions(up: raw.up.value, down: raw.down.value)
             if !rules.isEmpty {
@@ -69,4 +69,11 @@ enum RawSQLLowering {
         if !current.isEmpty { out.append(current) }
         return out
     }
+}
+
+/// The `sql` operation: the escape hatch above, the same for both engines. Its effect on the schema is
+/// unknown to Planning (Validation reads what it can, `RawSQLSchemaEffects`).
+extension RawSQL: OperationRecipe {
+    func lower(_ r: Recipe) -> [StepDraft] { [RawSQLLowering.lower(self, change: r.change, engine: r.engine)] }
+    func apply(to schema: inout DatabaseSchema, engine: MigrationSpec.Engine) {}
 }

@@ -136,6 +136,9 @@ struct SymbolicSchema {
 
     func columnKey(_ name: String) -> String { mysql ? name.lowercased() : name }
 
+    /// The names of the keys and constraints a spec declares without naming them, as Planning writes them.
+    var objectNames: ObjectNames { ObjectNames(engine: mysql ? .mysql : .postgresql) }
+
     /// The namespaces an object's name lives in. PostgreSQL: indexes, primary keys and unique constraints
     /// share the schema-wide relation namespace; constraint names are unique per table. MySQL: index names
     /// (PRIMARY and unique keys too) are per table; foreign key and check names per database.

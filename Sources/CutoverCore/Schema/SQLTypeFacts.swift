@@ -80,4 +80,10 @@ public enum SQLTypeFacts {
     }
 
     public static func isSameType(_ old: String, _ new: String) -> Bool { normalized(old) == normalized(new) }
+
+    /// A type the server fills by itself: GENERATED … AS IDENTITY, AUTO_INCREMENT, serial.
+    static func isIdentityType(_ type: String) -> Bool {
+        let lower = type.lowercased()
+        return lower.contains("identity") || lower.contains("auto_increment") || lower.hasSuffix("serial")
+    }
 }

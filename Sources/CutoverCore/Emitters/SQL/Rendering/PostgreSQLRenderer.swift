@@ -1,0 +1,57 @@
+/// PostgreSQL's text for each `DDL` value: catalog-guarded DO blocks (one DO is one transaction, so a
+/// rename and its view are atomic), squawk suppressions where a statement is safe by construction.
+struct PostgreSQLRenderer {
+    var b: PostgreSQLBuilder
+
+    func render(_ ddl: DDL) -> [SQLStatement] {
+        switch ddl {
+        case .renameTableLeavingView(let from, let to):
+            let view = "CREATE VIEW \(b.q(from)) AS SELECT * FROM \(b.q(to));"
+            let up = b.guarded("to_regclass(\(b.lit(b.q(to)))) IS NULL AND to_regclass(\(b.lit(b.q(from)))) IS NOT NULL",
+                               ["ALTER TABLE \(b.q(from)) RENAME TO \(b.q(to));", view])
+            return [SQLStatement(up, comment: "Rename + compatibility view under the old name, atomically (one DO = one transaction). A simple\nSELECT * view is auto-updatable, so old app versions keep reading and writing \"\(from)\".\n(squawk does not see inside DO: renaming-table would fire; safe because of the view.)")]
+        case .undoRenameTableLeavingView(let from, let to):
+            return [SQLStatement(b.guarded("to_regclass(\(b.lit(b.q(to)))) IS NOT NULL",
+                                           ["DROP VIEW IF EXISTS \(b.q(from));", "ALTER TABLE \(b.q(to)) RENAME TO \(b.q(from));"]))]
+        case .compatibilityView(let name, let table):
+            return [SQLStatement("CREATE OR REPLACE VIEW \(b.q(name)) AS SELECT * FROM \(b.q(table));")]
+        case .dropCompatibilityView(let name):
+            return [SQLStatement("DROP VIEW IF EXISTS \(b.q(name));",
+                                 suppressions: .rules(["ban-drop-view"], "the compatibility view only served app versions that the contract phase has retired"))]
+        case .guardedRenameTable(let from, let to):
+            return [SQLStatement(b.guarded("to_regclass(\(b.lit(b.q(from)))) IS NOT NULL AND to_regclass(\(b.lit(b.q(to)))) IS NULL",
+                                           ["ALTER TABLE \(b.q(from)) RENAME TO \(b.q(to));"]))]
+        case .dropTable(let name, let reason):
+            return [SQLStatement("DROP TABLE IF EXISTS \(b.q(name));", suppressions: .rules(["ban-drop-table"], reason))]
+        case .createTable(let table):
+            return [createTable(table)]
+        }
+    }
+
+    /// Type-preference lints go right above the column's line (where squawk reports them), so the
+    /// suppressions are inline. A primary key column is NOT NULL by the key, not by the column's line.
+    func createTable(_ t: TableDefinition) -> SQLStatement {
+        let reason = PostgreSQLDialect.typeReason
+        var lines = t.columns.map { c -> String in
+            var line = PostgreSQLDialect.inlineIgnore(SQLTypeFacts.postgresTypeLints(c.type), reason: reason)
+            line += "    \(b.q(c.name)) \(c.type)"
+            if !c.nullable && !t.primaryKey.contains(c.name) { line += " NOT NULL" }
+            if let value = c.defaultValue { line += " DEFAULT \(value)" }
+            return line
+        }
+        if !t.primaryKey.isEmpty { lines.append("    CONSTRAINT \(b.q(t.primaryKeyName)) PRIMARY KEY (\(b.n.quoteList(t.primaryKey)))") }
+        for c in t.columns {
+            if let check = c.check { lines.append("    " + constraint(.init(name: check.name, kind: .check(check.expression)))) }
+            if let unique = c.unique { lines.append("    " + constraint(.init(name: unique, kind: .unique([c.name])))) }
+            if let key = c.references { lines.append("    " + constraint(key)) }
+        }
+        lines += t.constraints.map { "    " + constraint($0) }
+        let lints = Array(Set(t.columns.flatMap { SQLTypeFacts.postgresTypeLints($0.type) })).sorted()
+        return SQLStatement("CREATE TABLE IF NOT EXISTS \(b.q(t.name)) (\n" + lines.joined(separator: ",\n") + "\n);",
+                            suppressions: lints.map { .init(rule: $0, reason: reason, inline: true) })
+    }
+
+    func constraint(_ c: TableDefinition.Constraint) -> String {
+        ConstraintClause.text(c, b.n)
+    }
+}

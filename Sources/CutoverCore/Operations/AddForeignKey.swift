@@ -1,0 +1,72 @@
+/// `addForeignKey`, in complete. PostgreSQL: NOT VALID, then VALIDATE (`NotValidConstraint`). MySQL:
+/// in place with foreign_key_checks=0, which never checks existing rows, so a verify step looks for orphans.
+struct AddForeignKey: OperationRecipe {
+    var name: String
+    var table: String
+    var columns: [String]
+    var referencedTable: String
+    var referencedColumns: [String]
+    var onDelete: ReferentialAction
+
+    func lower(_ r: Recipe) -> [StepDraft] {
+        guard r.capabilities.notValidConstraints else {
+            return [Self.mysql(table, name, columns, referencedTable, referencedColumns, onDelete: onDelete, change: r.change, r.mysql),
+                    Self.orphanCheck(table, name, columns, referencedTable, referencedColumns, change: r.change, r.mysql)]
+        }
+        let b = r.postgres
+        let definition = "FOREIGN KEY (\(b.n.quoteList(columns))) REFERENCES \(b.q(referencedTable)) (\(b.n.quoteList(referencedColumns))) ON DELETE \(onDelete.sql)"
+        return NotValidConstraint.postgres(table, name, definition: definition, kind: "add_foreign_key", what: "foreign key", change: r.change, b)
+    }
+
+    /// The key, and on MySQL the index the server creates for it when no index leads with its columns.
+    func apply(to schema: inout DatabaseSchema, engine: MigrationSpec.Engine) {
+        let key = DatabaseSchema.Constraint(name: name, table: table, kind: .foreignKey, columns: columns,
+                                            referencedTable: referencedTable, referencedColumns: referencedColumns,
+                                            actions: "ON DELETE \(onDelete.sql)")
+        schema.constraints.append(key)
+        schema.addImplicitIndexIfNeeded(for: key, engine: engine)
+    }
+
+    static func mysql(_ table: String, _ name: String, _ columns: [String], _ refTable: String, _ refColumns: [String],
+                       onDelete: ReferentialAction, change: Int, _ b: MySQLBuilder) -> StepDraft {
+        let ddl = "ALTER TABLE \(b.q(table)) ADD CONSTRAINT \(b.q(name)) FOREIGN KEY (\(b.n.quoteList(columns))) REFERENCES \(b.q(refTable)) (\(b.n.quoteList(refColumns))) ON DELETE \(onDelete.sql), ALGORITHM=INPLACE, LOCK=NONE"
+        let condition = ["constraint_name = \(b.lit(name))", "constraint_type = 'FOREIGN KEY'"]
+        return StepDraft(.complete, slug: "add_foreign_key \(name)", title: "add foreign key \(name) on \(table) in place (existing rows not checked)", change: change,
+                         up: [SQLStatement("SET SESSION foreign_key_checks = 0;",
+                                           comment: "MySQL adds a foreign key in place (LOCK=NONE) only with foreign_key_checks=0, and then never checks existing\nrows (there is no VALIDATE): like PostgreSQL NOT VALID forever. Check for orphans separately (verify phase)."),
+                              SQLStatement(b.guarded(ddl, whenFound: false, in: .tableConstraints, table: table, condition)),
+                              SQLStatement("SET SESSION foreign_key_checks = 1;")],
+                         down: [SQLStatement(b.guarded("ALTER TABLE \(b.q(table)) DROP FOREIGN KEY \(b.q(name)), ALGORITHM=INPLACE, LOCK=NONE",
+                                                       whenFound: true, in: .tableConstraints, table: table, condition)),
+                                SQLStatement(b.dropIndex(table, name),
+                                             comment: "MySQL created an index of the same name for the columns when none covered them: drop it too.")])
+    }
+
+    /// The check MySQL's in-place foreign key skips (it never validates existing rows): fails the
+    /// verify Job, naming the key, when a child row points at no parent. MATCH SIMPLE: a row with a
+    /// NULL in the key columns is not checked, as MySQL does not check it either.
+    static func orphanCheck(_ table: String, _ name: String, _ columns: [String], _ refTable: String, _ refColumns: [String],
+                     change: Int, _ b: MySQLBuilder) -> StepDraft {
+        let procedure = b.q(b.context.derived.procedure("orphans", table: table, column: name))
+        let notNull = columns.map { "c.\(b.q($0)) IS NOT NULL" }.joined(separator: " AND ")
+        let join = zip(columns, refColumns).map { "p.\(b.q($1)) = c.\(b.q($0))" }.joined(separator: " AND ")
+        let message = "orphan rows in \(table) for foreign key \(name): fix or delete them, then re-run verify"
+        let body = """
+        DROP PROCEDURE IF EXISTS \(procedure);
+        DELIMITER ;;
+        CREATE PROCEDURE \(procedure)()
+        BEGIN
+          IF EXISTS (SELECT 1 FROM \(b.q(table)) c WHERE \(notNull)
+                       AND NOT EXISTS (SELECT 1 FROM \(b.q(refTable)) p WHERE \(join))) THEN
+            SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = \(b.lit(message));
+          END IF;
+        END;;
+        DELIMITER ;
+        CALL \(procedure)();
+        DROP PROCEDURE IF EXISTS \(procedure);
+        """
+        return StepDraft(.verify, slug: "orphans \(name)", title: "check that no row of \(table) breaks foreign key \(name)", change: change,
+                         up: [SQLStatement(body, comment: "MySQL never validated the rows that existed when the key was added in place: look for orphans now.\nNeeds the mysql client (DELIMITER). The procedure is dropped again, so the schema is unchanged.")],
+                         down: [.note("Nothing to undo: a read-only check."), SQLStatement("DO 0;")], transactional: false)
+    }
+}

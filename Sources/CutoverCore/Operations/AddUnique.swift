@@ -1,0 +1,42 @@
+/// `addUnique`, in complete. PostgreSQL: the unique index is built CONCURRENTLY in a step of its own,
+/// then attached as the constraint (USING INDEX: a brief lock, no scan). MySQL: a unique index built in
+/// place is the unique constraint; it may replace an index the server made for a foreign key.
+struct AddUnique: OperationRecipe {
+    var name: String
+    var table: String
+    var columns: [String]
+
+    func lower(_ r: Recipe) -> [StepDraft] {
+        r.capabilities.concurrentIndexes ? Self.postgres(table, name, columns, change: r.change, r.postgres)
+                                         : [Self.mysql(table, name, columns, change: r.change, r.mysql)]
+    }
+
+    func apply(to schema: inout DatabaseSchema, engine: MigrationSpec.Engine) {
+        schema.dropImplicitIndexes(coveredBy: columns, on: table, engine: engine)
+        schema.constraints.append(.init(name: name, table: table, kind: .unique, columns: columns))
+    }
+
+    static func postgres(_ table: String, _ name: String, _ columns: [String], change: Int, _ b: PostgreSQLBuilder) -> [StepDraft] {
+        let build = b.createIndexConcurrently(name: name, table: table, unique: true, method: "btree", columns: b.n.quoteList(columns), whereClause: nil)
+        let attach = b.guarded("NOT \(b.constraintExists(table, name))",
+                               ["ALTER TABLE \(b.q(table)) ADD CONSTRAINT \(b.q(name)) UNIQUE USING INDEX \(b.q(name));"])
+        var down = [b.dropConstraint(table, name)]
+        down[0].comment = "Dropping the constraint drops its index too, so the down rebuilds the bare index (the state before the up)."
+        return [
+            StepDraft(.complete, slug: "add_unique \(name) index", title: "build unique index \(name) on \(table) concurrently", change: change,
+                      up: build, down: [b.dropIndexConcurrently(name)], transactional: false),
+            StepDraft(.complete, slug: "add_unique \(name)", title: "attach unique constraint \(name) on \(table) using its index", change: change,
+                      up: [SQLStatement(attach, comment: "Attach the prebuilt unique index as a constraint (brief ACCESS EXCLUSIVE, no scan). The index keeps its name.")],
+                      down: down + build, transactional: false),
+        ]
+    }
+
+    static func mysql(_ table: String, _ name: String, _ columns: [String], change: Int, _ b: MySQLBuilder) -> StepDraft {
+        let implicit = b.context.implicitIndexes(coveredBy: columns, on: table)
+        return StepDraft(.complete, slug: "add_unique \(name)", title: "add unique index \(name) on \(table) in place", change: change,
+                  up: [SQLStatement(b.addIndex(table, name, unique: true, columns: b.n.quoteList(columns), replacing: implicit),
+                                    comment: "A unique index built in place is MySQL's unique constraint (no separate USING INDEX step)."
+                                        + (implicit.isEmpty ? "" : "\nIt covers a foreign key whose index the server created by itself: that index is dropped with it."))],
+                  down: [b.dropIndex(table, name, restoring: implicit)])
+    }
+}

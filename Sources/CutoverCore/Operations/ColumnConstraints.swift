@@ -1,0 +1,21 @@
+/// The `unique`, `check` and `references` of a column that addColumn adds: the table-level operations'
+/// recipes, under the names `ObjectNames` gives them (the same names Validation checks). Written once
+/// for both engines.
+enum ColumnConstraints {
+    static func lower(_ table: String, _ column: ColumnDefinition, _ r: Recipe) -> [StepDraft] {
+        let name = column.name.value
+        let objects = ObjectNames(names: r.context.names)
+        var steps: [StepDraft] = []
+        if column.unique {
+            steps += AddUnique(name: objects.columnUnique(table: table, column: name), table: table, columns: [name]).lower(r)
+        }
+        if let check = column.check {
+            steps += AddCheck(name: objects.columnCheck(table: table, column: name), table: table, expression: check.value).lower(r)
+        }
+        if let ref = column.references {
+            steps += AddForeignKey(name: objects.columnForeignKey(table: table, column: name), table: table, columns: [name],
+                                   referencedTable: ref.table.value, referencedColumns: [ref.column.value], onDelete: ref.onDelete).lower(r)
+        }
+        return steps
+    }
+}

@@ -1,0 +1,27 @@
+/// The registry of operations written once for both engines: one line per operation. An operation not
+/// listed here is still lowered by the switches of `PostgreSQLDialect` and `MySQLDialect` and changes
+/// the schema in `DatabaseSchema.apply`.
+enum OperationRecipes {
+    static func recipe(for operation: Operation) -> (any OperationRecipe)? {
+        switch operation {
+        case .createTable(let name, let columns, let primaryKey, let constraints):
+            return CreateTable(name: name.value, columns: columns, primaryKey: primaryKey.map(\.value), constraints: constraints)
+        case .renameTable(let from, let to): return RenameTable(from: from.value, to: to.value)
+        case .dropTable(let name): return DropTable(name: name.value)
+        case .sql(let raw): return raw
+        case .createIndex(let index): return index
+        case .dropIndex(let name, let table): return DropIndex(name: name.value, table: table.value)
+        case .addCheck(let name, let table, let expression): return AddCheck(name: name.value, table: table.value, expression: expression.value)
+        case .addUnique(let name, let table, let columns): return AddUnique(name: name.value, table: table.value, columns: columns.map(\.value))
+        case .addForeignKey(let name, let table, let columns, let references, let onDelete):
+            return AddForeignKey(name: name.value, table: table.value, columns: columns.map(\.value), referencedTable: references.table.value,
+                                 referencedColumns: references.columns.map(\.value), onDelete: onDelete)
+        default: return nil
+        }
+    }
+
+    /// The drafts of a change whose operation is registered here (empty for any other).
+    static func lower(_ change: Change, context: LoweringContext) -> [StepDraft] {
+        recipe(for: change.operation)?.lower(Recipe(context: context, change: change.index)) ?? []
+    }
+}

@@ -1,0 +1,18 @@
+/// What an operation's recipe, written once for both engines, works with: the change's position, the
+/// schema as it stands before the change, the engine's capabilities (the questions where engines
+/// differ), and the engine's builder for the statements not yet typed as `DDL` values (a small
+/// engine-specific branch inside the operation's file).
+struct Recipe {
+    var context: LoweringContext
+    var change: Int
+
+    var capabilities: EngineCapabilities { EngineCapabilities(engine: context.engine) }
+    var engine: MigrationSpec.Engine { context.engine }
+    var postgres: PostgreSQLBuilder { PostgreSQLBuilder(context: context) }
+    var mysql: MySQLBuilder { MySQLBuilder(context: context) }
+
+    /// A comment-only down: `DO 0;` after it where the engine's tools need a statement.
+    func note(_ text: String) -> [SQLStatement] {
+        [.note(text)] + (capabilities.needsNoOpStatement ? [SQLStatement("DO 0;")] : [])
+    }
+}

@@ -1,0 +1,40 @@
+/// The names cutover gives the objects it creates for one migration.
+public struct DerivedNames: Sendable {
+    public var names: SQLNames
+    /// metadata.name with '-' replaced by '_'.
+    public var migration: String
+
+    public init(names: SQLNames, migrationName: String) {
+        self.names = names
+        self.migration = migrationName.replacingDashes()
+    }
+
+    /// Where dropColumn/dropTable (and retired columns of renames and rewrites) go: `_cutover_<mig>_<name>`.
+    public func quarantine(_ name: String) -> String { names.fit("_cutover_\(migration)_\(name)") }
+    /// The copy column of a rewriting type change.
+    public func rewriteCopy(_ column: String) -> String { names.fit("_cutover_\(migration)_\(column)_new") }
+    /// The temporary `CHECK (col IS NOT NULL)` used to set NOT NULL without a long scan.
+    public func notNullCheck(table: String, column: String) -> String { names.fit("\(table)_\(column)_not_null") }
+    /// PostgreSQL sync trigger and its function.
+    public func syncTrigger(table: String, column: String) -> String { names.fit("_cutover_\(table)_\(column)_sync") }
+    /// MySQL sync triggers, one per event.
+    public func insertTrigger(table: String, column: String) -> String { names.fit("_cutover_\(table)_\(column)_ins") }
+    public func updateTrigger(table: String, column: String) -> String { names.fit("_cutover_\(table)_\(column)_upd") }
+    /// The keys (and filled values) of rows whose NULL a backfill filled in place, so the rollback can
+    /// put the NULL back: the base schema's rows must come back as they were.
+    public func fillLog(table: String, column: String) -> String { names.fit("_cutover_\(migration)_\(table)_\(column)_filled") }
+    /// MySQL backfill procedure.
+    public func procedure(_ verb: String, table: String, column: String) -> String {
+        names.fit("_cutover_\(verb)_\(table)_\(column)")
+    }
+    /// The schema of views an app version selects with search_path (`versionSchemas: views`).
+    /// PostgreSQL reserves schema names that start with `pg_` ("unacceptable schema name"), so a
+    /// migration named `pg-…` gets a `v_` in front.
+    public func versionSchema(new: Bool) -> String {
+        let base = migration.lowercased().hasPrefix("pg_") ? "v_\(migration)" : migration
+        return names.fit("\(base)_\(new ? "new" : "old")")
+    }
+    /// Blue-green publication, slot and subscription (one name for all three).
+    public var replication: String { names.fit("cutover_\(migration)") }
+    public var reverseReplication: String { names.fit("cutover_\(migration)_reverse") }
+}

@@ -1,0 +1,38 @@
+/// A new table as a value: columns, the primary key and every constraint already named (`ObjectNames`
+/// for those the spec leaves unnamed), so each engine's renderer only spells it.
+public struct TableDefinition: Sendable, Equatable {
+    public struct Column: Sendable, Equatable {
+        public var name: String
+        public var type: String
+        /// Already false for a primary key column.
+        public var nullable: Bool
+        public var defaultValue: String?
+        /// Constraints declared on the column itself (`unique`, `check`, `references`), named.
+        public var unique: String?
+        public var check: (name: String, expression: String)?
+        public var references: Constraint?
+
+        public static func == (a: Column, b: Column) -> Bool {
+            a.name == b.name && a.type == b.type && a.nullable == b.nullable && a.defaultValue == b.defaultValue && a.unique == b.unique
+                && a.check?.name == b.check?.name && a.check?.expression == b.check?.expression && a.references == b.references
+        }
+    }
+
+    public struct Constraint: Sendable, Equatable {
+        public enum Kind: Sendable, Equatable {
+            case check(String)
+            case unique([String])
+            case foreignKey(columns: [String], table: String, referencedColumns: [String], onDelete: ReferentialAction)
+        }
+        public var name: String
+        public var kind: Kind
+    }
+
+    public var name: String
+    public var columns: [Column]
+    /// The primary key's declared name and columns (empty: none).
+    public var primaryKeyName: String
+    public var primaryKey: [String]
+    /// Table-level constraints, in spec order.
+    public var constraints: [Constraint]
+}
