@@ -100,6 +100,12 @@ public final class Rehearsal {
         var report = RehearsalReport(spec: spec.name, engine: spec.database.engine.rawValue, strategy: spec.strategy.rawValue,
                                      rows: options.rows)
         report.delivery = options.delivery.rawValue
+        // Where the time goes (report.timings): each part measured where it runs.
+        func timed<T>(_ name: String, _ body: () throws -> T) rethrows -> T {
+            let start = Date()
+            defer { report.time(name, Date().timeIntervalSince(start)) }
+            return try body()
+        }
         let renderer: StageRenderer = options.delivery == .helm ? .helm(try HelmTemplate.locate(options.locator))
             : .kustomize(try KustomizeBuild.locate(options.locator))
         let blueGreen = spec.strategy == .blueGreen
@@ -126,11 +132,12 @@ public final class Rehearsal {
             }
             report.checks.append("output: \(given) (its Jobs checked against a fresh generation)")
         }
-        let environment = try RehearsalEnvironment.start(plan: plan, options: options, inform: inform)
+        let environment = try timed("server start") { try RehearsalEnvironment.start(plan: plan, options: options, inform: inform) }
         defer { environment.tearDown() }
 
         // The generated output, as `generate` writes it.
         let output = environment.scratch.file("output")
+        let generating = Date()
         for file in (options.outputFilter ?? { $0 })(Compiler().emit(plan)) {
             let path = "\(output)/\(file.path)"
             try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
@@ -138,7 +145,8 @@ public final class Rehearsal {
                 throw VerificationError.system("write \(path)", errno)
             }
         }
-        let stages = try planStages(renderer: renderer, output: played ?? output, report: &report)
+        report.time("generate output", Date().timeIntervalSince(generating))
+        let stages = try timed("render stages (\(options.delivery == .helm ? "helm template" : "kustomize build"))") { try planStages(renderer: renderer, output: played ?? output, report: &report) }
         if options.generated != nil, case .kustomize(let kustomize) = renderer {
             try Self.checkSameJobs(stages.map(\.release), against: output, kustomize: kustomize)
         }
@@ -147,7 +155,7 @@ public final class Rehearsal {
         defer { app.close() }
         if let schemaPath {
             do {
-                try app.apply(file: loadableSchema(schemaPath, environment.scratch))
+                try timed("schema load") { try app.apply(file: loadableSchema(schemaPath, environment.scratch)) }
             } catch let failure as SQLFailure {
                 throw VerificationError.sqlFailed("cannot load database.schema (\(schemaPath)):\n" + indent(failure.message))
             }
@@ -160,7 +168,7 @@ public final class Rehearsal {
         let monitor = LockMonitor(session: monitorSession, engine: spec.database.engine,
                                   jobSessions: spec.database.engine == .postgresql ? appName : environment.role,
                                   database: environment.database)
-        if let problem = monitor.prepare() { report.checks.append("lock monitor: \(problem)") }
+        if let problem = timed("lock monitor start", { monitor.prepare() }) { report.checks.append("lock monitor: \(problem)") }
         monitor.start()
         defer { monitor.stop() }
 
@@ -191,9 +199,11 @@ public final class Rehearsal {
         // Blue-green: the app follows the switchover Service (see BlueGreenRehearsal).
         let switching = blueGreen ? BlueGreenRehearsal(spec: spec, environment: environment) : nil
         if let switching, options.rows > 0 {
-            traffic = try switching.traffic(app: app, rows: options.rows)
+            traffic = try timed("traffic setup") { try switching.traffic(app: app, rows: options.rows) }
         } else if options.rows > 0 {
+            let shapeStarted = Date()
             let newShape = try shapeAfterMigration(stages: stages, environment: environment, context: context, report: &report)
+            report.time("new version's shape (forward Jobs on an empty database)", Date().timeIntervalSince(shapeStarted))
             let oldShape = try CatalogShapeReader.read(engine: spec.database.engine, session: app, tables: nil)
             var touched = AppTrafficDriver.namedTables(spec)
             for table in oldShape.excludingInternal().tables where newShape.excludingInternal().table(table.name) != table { touched.insert(table.name) }
@@ -215,8 +225,11 @@ public final class Rehearsal {
         } else {
             traffic = NoTraffic()
         }
-        report.checks.append("seed: " + (try traffic.seed()))
-        try traffic.fingerprint()
+        let seedStarted = Date()
+        let seeded = try traffic.seed()
+        report.time("seed", Date().timeIntervalSince(seedStarted))
+        report.checks.append("seed: " + seeded)
+        try timed("fingerprint of the seeded rows") { try traffic.fingerprint() }
         let lockLimit = Double(spec.runner.lockTimeout.milliseconds) / 1000
 
         // What ran when, to name the phase and Job a failed statement of the app met.
@@ -248,7 +261,7 @@ public final class Rehearsal {
                 timeline.append((Date().timeIntervalSince1970, Date().timeIntervalSince1970, "rollout", nil))
                 section.serving.append(serving.map(\.rawValue).joined(separator: "+"))
                 section.notes.append("the app was rolled to the \(planned.target.rawValue) version before this stage")
-                if options.rows > 0 { traffic.dwell(statements: options.dwellStatements, timeout: options.dwellTimeout) }
+                if options.rows > 0 { timed("dwell (unpaced traffic after a Job or rollout)") { traffic.dwell(statements: options.dwellStatements, timeout: options.dwellTimeout) } }
             }
             if planned.stage.waitsForPromotion && serving.count > 1 {
                 // The runbook waits until the Rollout is fully promoted: the previous version stops serving.
@@ -265,7 +278,7 @@ public final class Rehearsal {
                 let jobStarted = Date().timeIntervalSince1970
                 let indexes = jobs.indices.map { jobIndex + 1 + $0 }
                 jobIndex += jobs.count
-                let runs = try Self.playTogether(jobs, indexes: indexes, player: player, configMaps: planned.release.configMaps)
+                let runs = try timed("jobs") { try Self.playTogether(jobs, indexes: indexes, player: player, configMaps: planned.release.configMaps) }
                 let holds = monitor.drain()
                 var ok = true
                 for (job, run) in zip(jobs, runs) {
@@ -300,7 +313,7 @@ public final class Rehearsal {
                     }
                 }
                 // (Re-runs after the switch change no schema state for the app to meet.)
-                if ok && options.rows > 0 && planned.direction != "rerun" { traffic.dwell(statements: options.dwellStatements, timeout: options.dwellTimeout) }
+                if ok && options.rows > 0 && planned.direction != "rerun" { timed("dwell (unpaced traffic after a Job or rollout)") { traffic.dwell(statements: options.dwellStatements, timeout: options.dwellTimeout) } }
                 return ok
             }
             var ok = true
@@ -348,9 +361,9 @@ public final class Rehearsal {
                     timeline.append((Date().timeIntervalSince1970, Date().timeIntervalSince1970, "rollout", nil))
                     section.serving.append(serving.map(\.rawValue).joined(separator: "+"))
                     section.notes.append("Rollout \(planned.release.rollouts.joined(separator: ", ")) applied: the \(planned.target.rawValue) version starts serving")
-                    if options.rows > 0 { traffic.dwell(statements: options.dwellStatements, timeout: options.dwellTimeout) }
+                    if options.rows > 0 { timed("dwell (unpaced traffic after a Job or rollout)") { traffic.dwell(statements: options.dwellStatements, timeout: options.dwellTimeout) } }
                     if planned.target == .new {
-                        let problems = try traffic.checkCompleteness()
+                        let problems = try timed("completeness check") { try traffic.checkCompleteness() }
                         report.checks.append(problems.isEmpty ? "completeness when the new version starts: ok" : "completeness when the new version starts: \(problems.count) problem(s)")
                         for problem in problems {
                             report.failures.append(.init(stage: "\(planned.direction) \(planned.index + 1)", phase: "rollout", job: nil, file: nil,
@@ -361,8 +374,10 @@ public final class Rehearsal {
             }
             // Per stage counts: stop and restart each serving version's traffic.
             for version in serving {
-                collect(traffic.stop(version), version: version, timeline: timeline, into: &section, report: &report)
+                collect(timed("traffic stop") { traffic.stop(version) }, version: version, timeline: timeline, into: &section, report: &report)
             }
+            let switchChecks = Date()
+            defer { if switching != nil { report.time("blue-green checks (rows moved, replication health)", Date().timeIntervalSince(switchChecks)) } }
             if let switching {
                 let pause = switching.takePaused()
                 if pause.count > 0 {
@@ -414,6 +429,7 @@ public final class Rehearsal {
         monitor.stop()
         if let failure = monitor.failure { report.checks.append("lock monitor: \(failure)") }
 
+        let checksStarted = Date()
         if !stopped {
             // Blue-green: the fence ended this session; the next call reconnects.
             if blueGreen { _ = try? app.query("SELECT 1") }
@@ -433,8 +449,13 @@ public final class Rehearsal {
                 report.failures.append(.init(stage: "after rollback", phase: nil, job: nil, file: nil, version: nil, statement: nil, error: "rows lost or changed: \(line)"))
             }
         }
+        report.time("checks after the rollback (schema, rows)", Date().timeIntervalSince(checksStarted))
         // In the order they happened: a statement that failed during a Job comes before a later Job's failure.
         report.failures = report.failures.enumerated().sorted { ($0.element.at, $0.offset) < ($1.element.at, $1.offset) }.map(\.element)
+        // The servers stop here (not in the deferred teardown) so the report holds that time too.
+        app.close()
+        monitorSession.close()
+        timed("server stop") { environment.tearDown() }
         report.seconds = Date().timeIntervalSince(started)
         return report
     }
