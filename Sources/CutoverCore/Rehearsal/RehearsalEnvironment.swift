@@ -47,6 +47,9 @@ final class RehearsalEnvironment: @unchecked Sendable {
         password = "rehearse-" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(16).lowercased()
     }
 
+    /// Creates the scratch folder and starts the servers on a thread of their own, so that the
+    /// output is generated and rendered meanwhile (initdb and server start wait mostly on the
+    /// disk and on child processes); `ready()` waits for them. Teardown waits for them too.
     static func start(plan: MigrationPlan, options: Rehearsal.Options, inform: @escaping (String) -> Void) throws -> RehearsalEnvironment {
         let engine = plan.spec.database.engine
         let choice = try ServerChoice.locate(engine: engine, databaseURL: options.databaseURL, locator: options.locator)
@@ -59,23 +62,37 @@ final class RehearsalEnvironment: @unchecked Sendable {
         environment.tokens.append(CleanupRegistry.shared.register("folder \(scratch.path)", final: !keep) {
             if !keep { scratch.remove() }
         })
-        do {
-            switch choice {
-            case .external(let external):
-                try environment.useExternal(external)
-            case .postgres(let tools) where plan.spec.strategy == .blueGreen:
-                try environment.startBlueGreen(tools, database: plan.spec.database.name)
-            case .postgres(let tools):
-                try environment.startLocal(tools, database: plan.spec.database.name)
-            case .mariadb(let tools):
-                try environment.startMariaDB(tools, database: plan.spec.database.name)
+        nonisolated(unsafe) let chosen = choice
+        let blueGreen = plan.spec.strategy == .blueGreen, database = plan.spec.database.name
+        environment.starting.enter()
+        Thread {
+            do {
+                switch chosen {
+                case .external(let external):
+                    try environment.useExternal(external)
+                case .postgres(let tools) where blueGreen:
+                    try environment.startBlueGreen(tools, database: database)
+                case .postgres(let tools):
+                    try environment.startLocal(tools, database: database)
+                case .mariadb(let tools):
+                    try environment.startMariaDB(tools, database: database)
+                }
+            } catch {
+                environment.startError = error
             }
-        } catch {
-            environment.tearDown()
-            throw error
-        }
+            environment.starting.leave()
+        }.start()
         return environment
     }
+
+    /// Waits until the servers accept connections (or throws why they did not start).
+    func ready() throws {
+        starting.wait()
+        if let startError { throw startError }
+    }
+
+    private let starting = DispatchGroup()
+    private var startError: Error?
 
     /// The throwaway servers' scratch folder goes on a memory filesystem when the user chose no
     /// TMPDIR and /dev/shm is a tmpfs with room for the servers (2 GiB plus 8 KiB per seeded row;
@@ -301,6 +318,8 @@ final class RehearsalEnvironment: @unchecked Sendable {
     }
 
     func tearDown() {
+        // A server still starting is stopped once it is up (or has failed).
+        starting.wait()
         lock.lock()
         if tornDown { lock.unlock(); return }
         tornDown = true
