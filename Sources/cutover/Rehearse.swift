@@ -28,6 +28,9 @@ struct Rehearse: ParsableCommand {
     @Flag(name: .long, help: "Keep the scratch folder (output, Job files; the server is stopped).")
     var keep = false
 
+    @Flag(name: .long, help: "Also print where the time went (server start, rendering, seeding, each stage's Jobs, dwells, checks, server stop); --format json always has it.")
+    var timings = false
+
     @Option(name: .long, help: "Use this server instead of starting a throwaway one (postgresql://…).")
     var databaseURL: String?
 
@@ -90,7 +93,7 @@ struct Rehearse: ParsableCommand {
                 let report = try rehearsal.run()
                 CleanupRegistry.shared.yieldToInterrupt()
                 if !report.proven { proven = false }
-                if json { reports.append(report.renderJSON()) } else { Output.print(report.renderText(), terminator: "") }
+                if json { reports.append(report.renderJSON()) } else { Output.print(report.renderText(timings: timings), terminator: "") }
             } catch let error as VerificationError {
                 CleanupRegistry.shared.yieldToInterrupt()
                 Output.error("error: \(plan.spec.name): \(error)")

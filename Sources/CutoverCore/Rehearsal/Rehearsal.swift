@@ -100,6 +100,12 @@ public final class Rehearsal {
         var report = RehearsalReport(spec: spec.name, engine: spec.database.engine.rawValue, strategy: spec.strategy.rawValue,
                                      rows: options.rows)
         report.delivery = options.delivery.rawValue
+        // Where the time goes (report.timings): each part measured where it runs.
+        func timed<T>(_ name: String, _ body: () throws -> T) rethrows -> T {
+            let start = Date()
+            defer { report.time(name, Date().timeIntervalSince(start)) }
+            return try body()
+        }
         let renderer: StageRenderer = options.delivery == .helm ? .helm(try HelmTemplate.locate(options.locator))
             : .kustomize(try KustomizeBuild.locate(options.locator))
         let blueGreen = spec.strategy == .blueGreen
@@ -126,11 +132,13 @@ public final class Rehearsal {
             }
             report.checks.append("output: \(given) (its Jobs checked against a fresh generation)")
         }
+        // The servers start while the output is generated and rendered.
         let environment = try RehearsalEnvironment.start(plan: plan, options: options, inform: inform)
         defer { environment.tearDown() }
 
         // The generated output, as `generate` writes it.
         let output = environment.scratch.file("output")
+        let generating = Date()
         for file in (options.outputFilter ?? { $0 })(Compiler().emit(plan)) {
             let path = "\(output)/\(file.path)"
             try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
@@ -138,16 +146,18 @@ public final class Rehearsal {
                 throw VerificationError.system("write \(path)", errno)
             }
         }
-        let stages = try planStages(renderer: renderer, output: played ?? output, report: &report)
+        report.time("generate output", Date().timeIntervalSince(generating))
+        let stages = try timed("render stages (\(options.delivery == .helm ? "helm template" : "kustomize build"))") { try planStages(renderer: renderer, output: played ?? output, report: &report) }
         if options.generated != nil, case .kustomize(let kustomize) = renderer {
             try Self.checkSameJobs(stages.map(\.release), against: output, kustomize: kustomize)
         }
 
+        try timed("server start (beyond generate and render)") { try environment.ready() }
         let app = try environment.appSession()
         defer { app.close() }
         if let schemaPath {
             do {
-                try app.apply(file: loadableSchema(schemaPath, environment.scratch))
+                try timed("schema load") { try app.apply(file: loadableSchema(schemaPath, environment.scratch)) }
             } catch let failure as SQLFailure {
                 throw VerificationError.sqlFailed("cannot load database.schema (\(schemaPath)):\n" + indent(failure.message))
             }
@@ -160,7 +170,7 @@ public final class Rehearsal {
         let monitor = LockMonitor(session: monitorSession, engine: spec.database.engine,
                                   jobSessions: spec.database.engine == .postgresql ? appName : environment.role,
                                   database: environment.database)
-        if let problem = monitor.prepare() { report.checks.append("lock monitor: \(problem)") }
+        if let problem = timed("lock monitor start", { monitor.prepare() }) { report.checks.append("lock monitor: \(problem)") }
         monitor.start()
         defer { monitor.stop() }
 
@@ -191,9 +201,11 @@ public final class Rehearsal {
         // Blue-green: the app follows the switchover Service (see BlueGreenRehearsal).
         let switching = blueGreen ? BlueGreenRehearsal(spec: spec, environment: environment) : nil
         if let switching, options.rows > 0 {
-            traffic = try switching.traffic(app: app, rows: options.rows)
+            traffic = try timed("traffic setup") { try switching.traffic(app: app, rows: options.rows) }
         } else if options.rows > 0 {
+            let shapeStarted = Date()
             let newShape = try shapeAfterMigration(stages: stages, environment: environment, context: context, report: &report)
+            report.time("new version's shape (forward Jobs on an empty database)", Date().timeIntervalSince(shapeStarted))
             let oldShape = try CatalogShapeReader.read(engine: spec.database.engine, session: app, tables: nil)
             var touched = AppTrafficDriver.namedTables(spec)
             for table in oldShape.excludingInternal().tables where newShape.excludingInternal().table(table.name) != table { touched.insert(table.name) }
@@ -215,8 +227,11 @@ public final class Rehearsal {
         } else {
             traffic = NoTraffic()
         }
-        report.checks.append("seed: " + (try traffic.seed()))
-        try traffic.fingerprint()
+        let seedStarted = Date()
+        let seeded = try traffic.seed()
+        report.time("seed", Date().timeIntervalSince(seedStarted))
+        report.checks.append("seed: " + seeded)
+        try timed("fingerprint of the seeded rows") { try traffic.fingerprint() }
         let lockLimit = Double(spec.runner.lockTimeout.milliseconds) / 1000
 
         // What ran when, to name the phase and Job a failed statement of the app met.
@@ -248,7 +263,7 @@ public final class Rehearsal {
                 timeline.append((Date().timeIntervalSince1970, Date().timeIntervalSince1970, "rollout", nil))
                 section.serving.append(serving.map(\.rawValue).joined(separator: "+"))
                 section.notes.append("the app was rolled to the \(planned.target.rawValue) version before this stage")
-                if options.rows > 0 { traffic.dwell(statements: options.dwellStatements, timeout: options.dwellTimeout) }
+                if options.rows > 0 { timed("dwell (unpaced traffic after a Job or rollout)") { traffic.dwell(statements: options.dwellStatements, timeout: options.dwellTimeout) } }
             }
             if planned.stage.waitsForPromotion && serving.count > 1 {
                 // The runbook waits until the Rollout is fully promoted: the previous version stops serving.
@@ -265,7 +280,7 @@ public final class Rehearsal {
                 let jobStarted = Date().timeIntervalSince1970
                 let indexes = jobs.indices.map { jobIndex + 1 + $0 }
                 jobIndex += jobs.count
-                let runs = try Self.playTogether(jobs, indexes: indexes, player: player, configMaps: planned.release.configMaps)
+                let runs = try timed("jobs") { try Self.playTogether(jobs, indexes: indexes, player: player, configMaps: planned.release.configMaps) }
                 let holds = monitor.drain()
                 var ok = true
                 for (job, run) in zip(jobs, runs) {
@@ -300,7 +315,7 @@ public final class Rehearsal {
                     }
                 }
                 // (Re-runs after the switch change no schema state for the app to meet.)
-                if ok && options.rows > 0 && planned.direction != "rerun" { traffic.dwell(statements: options.dwellStatements, timeout: options.dwellTimeout) }
+                if ok && options.rows > 0 && planned.direction != "rerun" { timed("dwell (unpaced traffic after a Job or rollout)") { traffic.dwell(statements: options.dwellStatements, timeout: options.dwellTimeout) } }
                 return ok
             }
             var ok = true
@@ -348,9 +363,9 @@ public final class Rehearsal {
                     timeline.append((Date().timeIntervalSince1970, Date().timeIntervalSince1970, "rollout", nil))
                     section.serving.append(serving.map(\.rawValue).joined(separator: "+"))
                     section.notes.append("Rollout \(planned.release.rollouts.joined(separator: ", ")) applied: the \(planned.target.rawValue) version starts serving")
-                    if options.rows > 0 { traffic.dwell(statements: options.dwellStatements, timeout: options.dwellTimeout) }
+                    if options.rows > 0 { timed("dwell (unpaced traffic after a Job or rollout)") { traffic.dwell(statements: options.dwellStatements, timeout: options.dwellTimeout) } }
                     if planned.target == .new {
-                        let problems = try traffic.checkCompleteness()
+                        let problems = try timed("completeness check") { try traffic.checkCompleteness() }
                         report.checks.append(problems.isEmpty ? "completeness when the new version starts: ok" : "completeness when the new version starts: \(problems.count) problem(s)")
                         for problem in problems {
                             report.failures.append(.init(stage: "\(planned.direction) \(planned.index + 1)", phase: "rollout", job: nil, file: nil,
@@ -361,8 +376,10 @@ public final class Rehearsal {
             }
             // Per stage counts: stop and restart each serving version's traffic.
             for version in serving {
-                collect(traffic.stop(version), version: version, timeline: timeline, into: &section, report: &report)
+                collect(timed("traffic stop") { traffic.stop(version) }, version: version, timeline: timeline, into: &section, report: &report)
             }
+            let switchChecks = Date()
+            defer { if switching != nil { report.time("blue-green checks (rows moved, replication health)", Date().timeIntervalSince(switchChecks)) } }
             if let switching {
                 let pause = switching.takePaused()
                 if pause.count > 0 {
@@ -414,6 +431,7 @@ public final class Rehearsal {
         monitor.stop()
         if let failure = monitor.failure { report.checks.append("lock monitor: \(failure)") }
 
+        let checksStarted = Date()
         if !stopped {
             // Blue-green: the fence ended this session; the next call reconnects.
             if blueGreen { _ = try? app.query("SELECT 1") }
@@ -433,8 +451,13 @@ public final class Rehearsal {
                 report.failures.append(.init(stage: "after rollback", phase: nil, job: nil, file: nil, version: nil, statement: nil, error: "rows lost or changed: \(line)"))
             }
         }
+        report.time("checks after the rollback (schema, rows)", Date().timeIntervalSince(checksStarted))
         // In the order they happened: a statement that failed during a Job comes before a later Job's failure.
         report.failures = report.failures.enumerated().sorted { ($0.element.at, $0.offset) < ($1.element.at, $1.offset) }.map(\.element)
+        // The servers stop here (not in the deferred teardown) so the report holds that time too.
+        app.close()
+        monitorSession.close()
+        timed("server stop") { environment.tearDown() }
         report.seconds = Date().timeIntervalSince(started)
         return report
     }
@@ -505,26 +528,22 @@ public final class Rehearsal {
         // rolled back from; the rehearsal stops before them.
         let lastUndone = sequence.forward.lastIndex { $0.phases.contains(where: rolledBack.contains) } ?? 0
         var values: [String: String] = [:]
-        var stages: [PlannedStage] = []
-        var first = true
+        // Each stage's values follow from the ones before it; the renders themselves are independent
+        // child processes, run a few at a time below (on this 2-core machine 9 helm renders took
+        // 1.0-1.6 s one after another).
+        var pending: [(stage: DeliveryPlan.Stage, index: Int, direction: String, target: AppVersion, values: [String: String], action: RenderedRelease.Action)] = []
         func add(_ stage: DeliveryPlan.Stage, index: Int, direction: String, target: AppVersion) throws {
-            let action: RenderedRelease.Action = first ? .install : .upgrade
-            first = false
-            let yaml: String
+            let action: RenderedRelease.Action = pending.isEmpty ? .install : .upgrade
             switch renderer {
-            case .helm(let helm):
+            case .helm:
                 if stage.reuseValues != true { values = [:] }
                 for (key, value) in stage.set ?? [:] { values[key] = value }
-                yaml = try helm.render(chart: "\(output)/chart", release: plan.spec.name, namespace: plan.spec.metadata.namespace, values: values)
-            case .kustomize(let kustomize):
+            case .kustomize:
                 guard let folder = stage.kustomize, Self.isInside(folder) else {
                     throw VerificationError.sqlFailed("delivery stage \(stage.phases.joined(separator: "+")) names no manifests folder inside the output")
                 }
-                yaml = try kustomize.render(folder: "\(output)/\(folder)")
             }
-            let release = try RenderedRelease(yaml: yaml)
-            stages.append(PlannedStage(direction: direction, index: index, stage: stage, values: options.delivery == .helm ? values : [:],
-                                       release: release, steps: options.delivery.steps(release, action: action), target: target))
+            pending.append((stage, index, direction, target, options.delivery == .helm ? values : [:], action))
         }
         var index = 0
         for (position, stage) in sequence.forward.enumerated() {
@@ -538,7 +557,7 @@ public final class Rehearsal {
         // Blue-green: once switched, every forward stage is played again (with the values Helm then
         // holds) and must change nothing.
         if plan.spec.strategy == .blueGreen {
-            let played = stages.filter { $0.direction == "forward" }.map(\.stage)
+            let played = pending.filter { $0.direction == "forward" }.map(\.stage)
             for (position, stage) in played.enumerated() {
                 var again = stage
                 again.startsRollout = false
@@ -549,7 +568,51 @@ public final class Rehearsal {
         for (position, stage) in sequence.rollback.enumerated() {
             try add(stage, index: position, direction: "rollback", target: .old)
         }
+        let chart = "\(output)/chart", release = plan.spec.name, namespace = plan.spec.metadata.namespace
+        let inputs = pending.map { (values: $0.values, folder: $0.stage.kustomize ?? "") }
+        nonisolated(unsafe) let renderer = renderer
+        let rendered = Self.concurrently(inputs.count) { position -> Result<String, Error> in
+            Result {
+                switch renderer {
+                case .helm(let helm):
+                    return try helm.render(chart: chart, release: release, namespace: namespace, values: inputs[position].values)
+                case .kustomize(let kustomize):
+                    return try kustomize.render(folder: "\(output)/\(inputs[position].folder)")
+                }
+            }
+        }
+        var stages: [PlannedStage] = []
+        for (item, yaml) in zip(pending, rendered) {
+            let release = try RenderedRelease(yaml: yaml.get())
+            stages.append(PlannedStage(direction: item.direction, index: item.index, stage: item.stage, values: item.values,
+                                       release: release, steps: options.delivery.steps(release, action: item.action), target: item.target))
+        }
         return stages
+    }
+
+    /// `body(0..<count)` on up to 4 threads at once, results in order (child processes that mostly wait).
+    static func concurrently<T>(_ count: Int, _ body: @escaping @Sendable (Int) -> T) -> [T] {
+        let lock = NSLock()
+        nonisolated(unsafe) var results = [T?](repeating: nil, count: count)
+        nonisolated(unsafe) var next = 0
+        let group = DispatchGroup()
+        for _ in 0..<min(4, count) {
+            group.enter()
+            Thread {
+                while true {
+                    lock.lock()
+                    let position = next
+                    next += 1
+                    lock.unlock()
+                    guard position < count else { break }
+                    let result = body(position)
+                    lock.lock(); results[position] = result; lock.unlock()
+                }
+                group.leave()
+            }.start()
+        }
+        group.wait()
+        return results.map { $0! }
     }
 
     /// database.schema as the unprivileged scratch owner can load it (see `BaseSchemaFile`).

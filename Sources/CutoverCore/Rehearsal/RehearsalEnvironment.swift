@@ -47,30 +47,74 @@ final class RehearsalEnvironment: @unchecked Sendable {
         password = "rehearse-" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(16).lowercased()
     }
 
+    /// Creates the scratch folder and starts the servers on a thread of their own, so that the
+    /// output is generated and rendered meanwhile (initdb and server start wait mostly on the
+    /// disk and on child processes); `ready()` waits for them. Teardown waits for them too.
     static func start(plan: MigrationPlan, options: Rehearsal.Options, inform: @escaping (String) -> Void) throws -> RehearsalEnvironment {
         let engine = plan.spec.database.engine
         let choice = try ServerChoice.locate(engine: engine, databaseURL: options.databaseURL, locator: options.locator)
-        let environment = RehearsalEnvironment(scratch: try ScratchFolder(prefix: "cutover-rehearse"), engine: engine, keep: options.keep, inform: inform)
+        var local = true
+        if case .external = choice { local = false }
+        let scratchEnvironment = local ? scratchEnvironment(rows: options.rows, keep: options.keep) : ProcessInfo.processInfo.environment
+        let environment = RehearsalEnvironment(scratch: try ScratchFolder(prefix: "cutover-rehearse", environment: scratchEnvironment),
+                                               engine: engine, keep: options.keep, inform: inform)
         let scratch = environment.scratch, keep = options.keep
         environment.tokens.append(CleanupRegistry.shared.register("folder \(scratch.path)", final: !keep) {
             if !keep { scratch.remove() }
         })
-        do {
-            switch choice {
-            case .external(let external):
-                try environment.useExternal(external)
-            case .postgres(let tools) where plan.spec.strategy == .blueGreen:
-                try environment.startBlueGreen(tools, database: plan.spec.database.name)
-            case .postgres(let tools):
-                try environment.startLocal(tools, database: plan.spec.database.name)
-            case .mariadb(let tools):
-                try environment.startMariaDB(tools, database: plan.spec.database.name)
+        nonisolated(unsafe) let chosen = choice
+        let blueGreen = plan.spec.strategy == .blueGreen, database = plan.spec.database.name
+        environment.starting.enter()
+        Thread {
+            do {
+                switch chosen {
+                case .external(let external):
+                    try environment.useExternal(external)
+                case .postgres(let tools) where blueGreen:
+                    try environment.startBlueGreen(tools, database: database)
+                case .postgres(let tools):
+                    try environment.startLocal(tools, database: database)
+                case .mariadb(let tools):
+                    try environment.startMariaDB(tools, database: database)
+                }
+            } catch {
+                environment.startError = error
             }
-        } catch {
-            environment.tearDown()
-            throw error
-        }
+            environment.starting.leave()
+        }.start()
         return environment
+    }
+
+    /// Waits until the servers accept connections (or throws why they did not start).
+    func ready() throws {
+        starting.wait()
+        if let startError { throw startError }
+    }
+
+    private let starting = DispatchGroup()
+    private var startError: Error?
+
+    /// The throwaway servers' scratch folder goes on a memory filesystem when the user chose no
+    /// TMPDIR and /dev/shm is a tmpfs with room for the servers (2 GiB plus 8 KiB per seeded row;
+    /// not with --keep, whose folder outlives the run): their files are thrown away at the end and
+    /// run with fsync off anyway, and on a disk shared with other work initdb alone took 4.0 s
+    /// against 1.3 s there, with a rehearsal spending most of its own time in file metadata
+    /// (docs/performance.md). The folder is the same cutover scratch folder (private, swept, removed).
+    static func scratchEnvironment(rows: Int, keep: Bool, environment: [String: String] = ProcessInfo.processInfo.environment,
+                                   memory: String = "/dev/shm") -> [String: String] {
+        guard !keep, (environment["TMPDIR"] ?? "").isEmpty else { return environment }
+        let mounts = (try? String(contentsOfFile: "/proc/self/mounts", encoding: .utf8)) ?? ""
+        let tmpfs = mounts.split(separator: "\n").contains { line in
+            let fields = line.split(separator: " ")
+            return fields.count > 2 && fields[1] == memory && fields[2] == "tmpfs"
+        }
+        var info = statvfs()
+        guard tmpfs, statvfs(memory, &info) == 0, access(memory, W_OK | X_OK) == 0 else { return environment }
+        let free = UInt64(info.f_bavail) * UInt64(info.f_frsize)
+        guard free >= (2 << 30) + UInt64(max(0, rows)) * 8192 else { return environment }
+        var changed = environment
+        changed["TMPDIR"] = memory
+        return changed
     }
 
     private func startLocal(_ tools: LocalPostgresServer.Tools, database: String) throws {
@@ -89,11 +133,10 @@ final class RehearsalEnvironment: @unchecked Sendable {
     /// schema; green is empty, as the operator creates it. The role may replicate on blue (the
     /// runbook's prerequisite: the forward slot and subscription use the app's Secret).
     private func startBlueGreen(_ tools: LocalPostgresServer.Tools, database: String) throws {
-        // Both clusters are initialised and started at the same time, as verify does.
-        let scratch = self.scratch, keep = self.keep
-        let (blue, green) = try ServerChoice.together(
-            { try LocalPostgresServer(in: scratch, name: "blue", tools: tools, keep: keep) },
-            { try LocalPostgresServer(in: scratch, name: "green", tools: tools, keep: keep) })
+        // One initdb; green is a copy of blue's fresh, never started cluster (a copy takes a tenth
+        // of an initdb, and two initdbs at once compete for the same cores). Both start together.
+        let blue = try LocalPostgresServer(in: scratch, name: "blue", tools: tools, keep: keep)
+        let green = try LocalPostgresServer(in: scratch, name: "green", tools: tools, template: blue.dataFolder, keep: keep)
         server = blue
         self.green = green
         _ = try ServerChoice.together({ try blue.start(logical: true) }, { try green.start(logical: true) })
@@ -275,6 +318,8 @@ final class RehearsalEnvironment: @unchecked Sendable {
     }
 
     func tearDown() {
+        // A server still starting is stopped once it is up (or has failed).
+        starting.wait()
         lock.lock()
         if tornDown { lock.unlock(); return }
         tornDown = true

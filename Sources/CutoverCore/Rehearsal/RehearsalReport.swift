@@ -60,9 +60,28 @@ public struct RehearsalReport: Sendable, Codable {
     public var warnings: [String] = []
     public var failures: [Failure] = []
     public var seconds: Double = 0
+    /// Where the time went, in the order each part first ran (a part that runs several times, a
+    /// dwell or a traffic stop, is summed): to see what a rehearsal waits on (docs/performance.md).
+    public var timings: [Timing] = []
     public var proven: Bool { failures.isEmpty }
 
-    enum CodingKeys: String, CodingKey { case spec, engine, strategy, rows, delivery, sections, checks, warnings, failures, seconds, proven, reason }
+    public struct Timing: Sendable, Codable, Equatable {
+        public var name: String
+        public var seconds: Double
+
+        public func encode(to encoder: Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(name, forKey: .name)
+            try container.encode((seconds * 1000).rounded() / 1000, forKey: .seconds)
+        }
+    }
+
+    /// Adds `seconds` to the part `name` (a new part goes last).
+    public mutating func time(_ name: String, _ seconds: Double) {
+        if let index = timings.firstIndex(where: { $0.name == name }) { timings[index].seconds += seconds } else { timings.append(Timing(name: name, seconds: seconds)) }
+    }
+
+    enum CodingKeys: String, CodingKey { case spec, engine, strategy, rows, delivery, sections, checks, warnings, failures, seconds, timings, proven, reason }
 
     public func encode(to encoder: Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
@@ -76,6 +95,7 @@ public struct RehearsalReport: Sendable, Codable {
         try container.encode(warnings, forKey: .warnings)
         try container.encode(failures, forKey: .failures)
         try container.encode((seconds * 1000).rounded() / 1000, forKey: .seconds)
+        try container.encode(timings, forKey: .timings)
         try container.encode(proven, forKey: .proven)
         try container.encode(reason, forKey: .reason)
     }
@@ -92,6 +112,7 @@ public struct RehearsalReport: Sendable, Codable {
         warnings = try container.decodeIfPresent([String].self, forKey: .warnings) ?? []
         failures = try container.decode([Failure].self, forKey: .failures)
         seconds = try container.decode(Double.self, forKey: .seconds)
+        timings = try container.decodeIfPresent([Timing].self, forKey: .timings) ?? []
     }
 
     public init(spec: String, engine: String, strategy: String, rows: Int) {
@@ -127,7 +148,16 @@ public struct RehearsalReport: Sendable, Codable {
         value < 10 ? String(format: "%.2fs", value) : String(format: "%.1fs", value)
     }
 
-    public func renderText() -> String {
+    /// The timings as lines of text (`rehearse --timings`).
+    public func renderTimings() -> String {
+        guard !timings.isEmpty else { return "" }
+        var out = "\ntimings:\n"
+        let accounted = timings.reduce(0) { $0 + $1.seconds }
+        out += Self.table(timings.map { [$0.name, Self.seconds($0.seconds)] } + [["(other)", Self.seconds(max(0, seconds - accounted))]])
+        return out
+    }
+
+    public func renderText(timings showTimings: Bool = false) -> String {
         var out = "rehearse \(spec): \(strategy) on \(engine), \(rows) rows per touched table, delivered with \(delivery)\n"
         for section in sections {
             out += "\n\(section.direction) stage \(section.title): phases \(section.phases.joined(separator: ", "))"
@@ -179,6 +209,7 @@ public struct RehearsalReport: Sendable, Codable {
             }
             if failures.count > shown { out += "  … and \(failures.count - shown) more (all of them with --format json)\n" }
         }
+        if showTimings { out += renderTimings() }
         out += "\n" + (proven ? "PROVEN" : "NOT PROVEN") + ": \(spec) in \(Self.seconds(seconds))\n"
         return out
     }
