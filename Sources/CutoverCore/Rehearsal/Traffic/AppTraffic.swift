@@ -138,7 +138,7 @@ public final class AppTraffic: @unchecked Sendable {
         /// Unique sets no generated value keeps apart (a join table's key of two foreign keys): an
         /// insert goes in only if no row holds its combination yet, as an app that links two rows checks first.
         var guardedSets: [[String]] = []
-        /// A trigger of another table fills it: the app only reads it.
+        /// A trigger of another table fills it, or it has no key to track written rows by: the app only reads it.
         var readOnly = false
     }
 
@@ -231,7 +231,9 @@ public final class AppTraffic: @unchecked Sendable {
             guard let table = shape.table(name), !table.columns.isEmpty else { continue }
             do {
                 var target = try prepare(table, session)
-                target.readOnly = TriggerWrittenTables.contains(triggerWritten, name)
+                // Without a key (roundcube's dictionary: a unique set with a nullable column) the rows
+                // it wrote could not be told from seeded ones, whose fingerprints must stay the same.
+                target.readOnly = TriggerWrittenTables.contains(triggerWritten, name) || target.key.isEmpty
                 targets.append(target)
             } catch {
                 record(kind: "prepare", table: name, statement: "(reading keys of \(name))", error: "\(error)")
