@@ -40,6 +40,22 @@ import Testing
         #expect(result.validated?.schema != nil, "\(name) should name a schema file")
     }
 
+    /// Every corpus migration (fixtures/corpus, not *.invalid.yaml) reads its real dump and validates
+    /// with no error; only the dump's notes and dependent warnings may appear. There are ten dumps.
+    @Test func corpusMigrationsValidate() throws {
+        let folder = ValidationHarness.packageRoot.appendingPathComponent("fixtures/corpus")
+        let specs = ValidationHarness.files(in: "fixtures/corpus", ending: ".yaml").filter { !$0.hasSuffix(".invalid.yaml") }
+        #expect(specs.count >= 10)
+        let dumps = Set(specs.compactMap { try? Compiler().check(fileAt: folder.appendingPathComponent($0).path).validated?.spec.database.schema?.value })
+        #expect(dumps.count >= 10, "\(dumps.sorted())")
+        for name in specs {
+            let result = try Compiler().check(fileAt: folder.appendingPathComponent(name).path)
+            #expect(!result.hasErrors, "\(name): \(result.diagnostics.map(\.message))")
+            #expect(result.diagnostics.allSatisfy { [.dependentTouched, .schemaStatementSkipped].contains($0.rule) },
+                    "\(name): \(result.diagnostics.map(\.message))")
+        }
+    }
+
     /// Between them the valid fixtures use every operation on both engines, and one is blue-green.
     @Test func validFixturesCoverEveryOperation() throws {
         var seen: Set<String> = []
