@@ -20,7 +20,7 @@ import Testing
 
     @Test(.enabled(if: DatabaseHarness.shouldRun(.postgresql), unavailable(.postgresql)),
           arguments: ["corpus/pagila-loyalty.yaml", "corpus/roundcube-pg-identities.yaml", "corpus/powerdns-pg-records.yaml",
-                      "corpus/icinga2-ido-pg-hosts.yaml", "corpus/freeradius-pg-accounting.yaml", "corpus/zabbix-pg-items.yaml",
+                      "corpus/icinga2-ido-pg-hosts.yaml", "corpus/freeradius-pg-accounting.yaml",
                       "valid/pg-dependents.yaml"])
     func postgresDumpsVerify(_ spec: String) throws {
         let (report, lines) = try Self.verify(try Self.compiled(spec))
