@@ -2,10 +2,13 @@ import Foundation
 import Testing
 @testable import CutoverCore
 
-/// fixtures/invalid: each `NNN-slug.yaml` reports exactly the errors and warnings of `NNN-slug.expected`.
+/// fixtures/invalid: each `NNN-slug.yaml` reports exactly the errors and warnings of `NNN-slug.expected`;
+/// so does each `fixtures/corpus/*.invalid.yaml` (an invalid spec on a corpus dump: CUT045 keeps its
+/// schema in the spec's own folder, so it lives beside the dump rather than a copy of it).
 /// fixtures/valid: realistic specs on both engines that validate with no error.
 @Suite struct FixtureTests {
-    static let invalid = ValidationHarness.files(in: "fixtures/invalid", ending: ".yaml")
+    static let invalid = ValidationHarness.files(in: "fixtures/invalid", ending: ".yaml").map { "invalid/\($0)" }
+        + ValidationHarness.files(in: "fixtures/corpus", ending: ".invalid.yaml").map { "corpus/\($0)" }
     static let valid = ValidationHarness.files(in: "fixtures/valid", ending: ".yaml")
 
     @Test func thereAreEnoughFixtures() {
@@ -15,7 +18,7 @@ import Testing
 
     @Test(arguments: invalid)
     func invalidFixture(_ name: String) throws {
-        let folder = ValidationHarness.packageRoot.appendingPathComponent("fixtures/invalid")
+        let folder = ValidationHarness.packageRoot.appendingPathComponent("fixtures")
         let path = folder.appendingPathComponent(name).path
         let expectedPath = folder.appendingPathComponent(String(name.dropLast(5)) + ".expected").path
         let expected = try String(contentsOfFile: expectedPath, encoding: .utf8)
@@ -35,6 +38,22 @@ import Testing
         #expect(result.diagnostics.allSatisfy { [.uncheckedSQL, .dependentTouched, .schemaStatementSkipped].contains($0.rule) },
                 "\(name): \(result.diagnostics.map(\.message))")
         #expect(result.validated?.schema != nil, "\(name) should name a schema file")
+    }
+
+    /// Every corpus migration (fixtures/corpus, not *.invalid.yaml) reads its real dump and validates
+    /// with no error; only the dump's notes and dependent warnings may appear. There are ten dumps.
+    @Test func corpusMigrationsValidate() throws {
+        let folder = ValidationHarness.packageRoot.appendingPathComponent("fixtures/corpus")
+        let specs = ValidationHarness.files(in: "fixtures/corpus", ending: ".yaml").filter { !$0.hasSuffix(".invalid.yaml") }
+        #expect(specs.count >= 10)
+        let dumps = Set(specs.compactMap { try? Compiler().check(fileAt: folder.appendingPathComponent($0).path).validated?.spec.database.schema?.value })
+        #expect(dumps.count >= 10, "\(dumps.sorted())")
+        for name in specs {
+            let result = try Compiler().check(fileAt: folder.appendingPathComponent(name).path)
+            #expect(!result.hasErrors, "\(name): \(result.diagnostics.map(\.message))")
+            #expect(result.diagnostics.allSatisfy { [.dependentTouched, .schemaStatementSkipped].contains($0.rule) },
+                    "\(name): \(result.diagnostics.map(\.message))")
+        }
     }
 
     /// Between them the valid fixtures use every operation on both engines, and one is blue-green.

@@ -19,14 +19,17 @@ import Testing
     }
 
     @Test(.enabled(if: DatabaseHarness.shouldRun(.postgresql), unavailable(.postgresql)),
-          arguments: ["corpus/pagila-loyalty.yaml", "valid/pg-dependents.yaml"])
+          arguments: ["corpus/pagila-loyalty.yaml", "corpus/roundcube-pg-identities.yaml", "corpus/powerdns-pg-records.yaml",
+                      "corpus/icinga2-ido-pg-hosts.yaml", "corpus/freeradius-pg-accounting.yaml",
+                      "valid/pg-dependents.yaml"])
     func postgresDumpsVerify(_ spec: String) throws {
         let (report, lines) = try Self.verify(try Self.compiled(spec))
         #expect(report.passed, "\(lines.joined(separator: "\n"))")
     }
 
     @Test(.enabled(if: DatabaseHarness.shouldRun(.mysql), unavailable(.mysql)),
-          arguments: ["corpus/sakila-loyalty.yaml", "valid/mysql-dependents.yaml"])
+          arguments: ["corpus/sakila-loyalty.yaml", "corpus/roundcube-my-identities.yaml", "corpus/powerdns-my-records.yaml",
+                      "corpus/icinga2-ido-my-hosts.yaml", "corpus/freeradius-my-accounting.yaml", "valid/mysql-dependents.yaml"])
     func mysqlDumpsVerify(_ spec: String) throws {
         let (report, lines) = try Self.verify(try Self.compiled(spec))
         #expect(report.passed, "\(lines.joined(separator: "\n"))")

@@ -135,6 +135,11 @@ public final class AppTraffic: @unchecked Sendable {
         var seededKeys: [[String?]]
         var written: [WrittenRow] = []
         var counters: [String: Int64] = [:]  // next value of unique integer columns
+        /// Unique sets no generated value keeps apart (a join table's key of two foreign keys): an
+        /// insert goes in only if no row holds its combination yet, as an app that links two rows checks first.
+        var guardedSets: [[String]] = []
+        /// A trigger of another table fills it, or it has no key to track written rows by: the app only reads it.
+        var readOnly = false
     }
 
     private var dialect: TrafficSQL { TrafficSQL(engine) }
@@ -217,9 +222,20 @@ public final class AppTraffic: @unchecked Sendable {
     /// What the loop needs per table; a table that cannot be read is a recorded failure and left out.
     private func prepare(_ session: SQLSession) -> [Target] {
         var targets: [Target] = []
+        let triggerWritten: Set<String>
+        do { triggerWritten = try TriggerWrittenTables.read(session: session, engine: engine) } catch {
+            record(kind: "prepare", table: "", statement: "(reading triggers)", error: "\(error)")
+            return []
+        }
         for name in tables {
             guard let table = shape.table(name), !table.columns.isEmpty else { continue }
-            do { targets.append(try prepare(table, session)) } catch {
+            do {
+                var target = try prepare(table, session)
+                // Without a key (roundcube's dictionary: a unique set with a nullable column) the rows
+                // it wrote could not be told from seeded ones, whose fingerprints must stay the same.
+                target.readOnly = TriggerWrittenTables.contains(triggerWritten, name) || target.key.isEmpty
+                targets.append(target)
+            } catch {
                 record(kind: "prepare", table: name, statement: "(reading keys of \(name))", error: "\(error)")
                 if !applySettings(session) { break }
             }
@@ -235,14 +251,33 @@ public final class AppTraffic: @unchecked Sendable {
         let keyGenerated = key.contains { table.column($0)?.generated ?? false }
         var target = Target(table: table, key: key, keyGenerated: keyGenerated,
                             deletable: !referenced.contains(name) && !key.isEmpty, parentKeys: [], seededKeys: [])
-        for foreignKey in table.foreignKeys {
+        // Unique sets whose every column comes from a parent or from a generator that may repeat:
+        // the two versions take parents of their own parity on the first foreign key in such a
+        // set, so they never race for one combination, and each insert checks it is new.
+        let fresh = Set(table.columns.filter { column in
+            if column.generated { return true }
+            if table.partition?.constrains(column.name) == true { return false }
+            guard !table.foreignKeys.contains(where: { $0.columns.contains(column.name) }) else { return false }
+            switch ColumnKind.of(column, in: table, engine: engine) {
+            case .integer, .decimal, .text, .uuid: return table.uniqueColumns.contains(column.name)
+            default: return false
+            }
+        }.map(\.name))
+        target.guardedSets = ([table.primaryKey] + table.uniques).filter { !$0.isEmpty && !$0.contains(where: fresh.contains) }
+        var splitKeys = Set<Int>()
+        for set in target.guardedSets {
+            if let first = table.foreignKeys.firstIndex(where: { key in key.columns.contains(where: set.contains) }) { splitKeys.insert(first) }
+        }
+        for (keyIndex, foreignKey) in table.foreignKeys.enumerated() {
             let single = ([table.primaryKey] + table.uniques).contains { !$0.isEmpty && Set($0).isSubset(of: Set(foreignKey.columns)) }
             target.singleChild.append(single)
             guard single else {
                 let columns = foreignKey.referencedColumns.map(d.identifier)
                 let notNull = columns.map { "\($0) IS NOT NULL" }.joined(separator: " AND ")
-                target.parentKeys.append(try TrafficSQL.rows(session.query(
-                    "SELECT \(d.jsonArray(columns.map(d.text))) FROM \(d.identifier(foreignKey.referencedTable)) WHERE \(notNull) ORDER BY \(columns.joined(separator: ", ")) LIMIT 100")))
+                var samples = try TrafficSQL.rows(session.query(
+                    "SELECT \(d.jsonArray(columns.map(d.text))) FROM \(d.identifier(foreignKey.referencedTable)) WHERE \(notNull) ORDER BY \(columns.joined(separator: ", ")) LIMIT \(splitKeys.contains(keyIndex) ? 200 : 100)"))
+                if splitKeys.contains(keyIndex) { samples = samples.filter { Self.parity($0) == (version == "old" ? 0 : 1) } }
+                target.parentKeys.append(samples)
                 continue
             }
             // A real app gives a parent its one child only if it has none; the two versions take
@@ -264,7 +299,8 @@ public final class AppTraffic: @unchecked Sendable {
         }
         // Unique integers: this version takes even numbers above the largest, the other odd ones.
         let foreign = Set(table.foreignKeys.flatMap(\.columns))
-        for column in table.columns where table.uniqueColumns.contains(column.name) && !column.generated && !foreign.contains(column.name) {
+        for column in table.columns where table.uniqueColumns.contains(column.name) && !column.generated && !foreign.contains(column.name)
+            && table.partition?.constrains(column.name) != true {
             let kind = ColumnKind.of(column, in: table, engine: engine)
             guard kind.isInteger || { if case .decimal = kind { return true } else { return false } }() else { continue }
             let maximum = try TrafficSQL.rows(session.query(
@@ -316,7 +352,8 @@ public final class AppTraffic: @unchecked Sendable {
     private func value(_ column: ColumnShape, in target: inout Target) -> (sql: String, text: String?)? {
         let d = dialect
         let kind = ColumnKind.of(column, in: target.table, engine: engine)
-        let unique = target.table.uniqueColumns.contains(column.name)
+        // A partition key takes a value some partition accepts, whatever else it is part of.
+        let unique = target.table.uniqueColumns.contains(column.name) && target.table.partition?.constrains(column.name) != true
         if unique, let next = target.counters[column.name] {
             target.counters[column.name] = next + 2
             return ("\(next)", "\(next)")
@@ -340,7 +377,8 @@ public final class AppTraffic: @unchecked Sendable {
         let g = 500_000 + Int64(random.next() % 1_000_000)
         guard let sql = SeedExpression(dialect: d).value(column, kind: kind, table: target.table.name, g: "\(g)", unique: unique,
                                                          base: 0, range: ColumnKind.checkedRange(column.name, in: target.table),
-                                                         allowed: ColumnKind.checkedNumbers(column.name, in: target.table)) else { return nil }
+                                                         allowed: ColumnKind.checkedNumbers(column.name, in: target.table),
+                                                         partition: target.table.partition) else { return nil }
         return (sql, nil)
     }
 
@@ -360,6 +398,7 @@ public final class AppTraffic: @unchecked Sendable {
     }
 
     private func insert(_ target: inout Target, _ session: SQLSession) -> Bool {
+        if target.readOnly { return select(&target, session) }
         let d = dialect
         let table = target.table
         var names: [String] = []
@@ -389,7 +428,9 @@ public final class AppTraffic: @unchecked Sendable {
         }
         for column in table.columns where !column.generated && !given.contains(column.name) && !foreign.contains(column.name) {
             // A unique column's default would repeat on every row: an app gives such a column a value.
+            // A partition key left to NULL or a default may match no partition.
             let needed = column.mustBeGiven || target.key.contains(column.name) || (column.hasDefault && table.uniqueColumns.contains(column.name))
+                || table.partition?.constrains(column.name) == true
             guard needed || random.next() % 4 != 0 else { continue }
             guard let generated = value(column, in: &target) else {
                 if needed { names.append(column.name); values.append(typed("NULL", column)) }
@@ -401,7 +442,11 @@ public final class AppTraffic: @unchecked Sendable {
             keyText[column.name] = generated.text
         }
         let quotedNames = names.map(d.identifier).joined(separator: ", ")
-        let checks = applicableChecks(table, given: Set(names))
+        var checks = applicableChecks(table, given: Set(names)).map { "(\($0)) IS NOT FALSE" }
+        for set in target.guardedSets where set.allSatisfy(names.contains) {
+            let match = set.map { "_cutover_existing.\(d.identifier($0)) = _cutover_row.\(d.identifier($0))" }.joined(separator: " AND ")
+            checks.append("NOT EXISTS (SELECT 1 FROM \(d.identifier(table.name)) AS _cutover_existing WHERE \(match))")
+        }
         let head: String
         if names.isEmpty {
             head = "INSERT INTO \(d.identifier(table.name)) \(engine == .postgresql ? "DEFAULT VALUES" : "() VALUES ()")"
@@ -410,7 +455,7 @@ public final class AppTraffic: @unchecked Sendable {
         } else {
             let row = zip(values, names).map { "\($0) AS \(d.identifier($1))" }.joined(separator: ", ")
             head = "INSERT INTO \(d.identifier(table.name)) (\(quotedNames)) SELECT \(quotedNames) FROM (SELECT \(row)) AS _cutover_row WHERE "
-                + checks.map { "(\($0)) IS NOT FALSE" }.joined(separator: " AND ")
+                + checks.joined(separator: " AND ")
         }
         // Read back whether the row went in, and its key where the table made it.
         var statement = head

@@ -20,6 +20,7 @@ public enum CatalogShapeReader {
         var uniques: [String: [[String]]] = [:]
         var foreignKeys: [String: [ForeignKeyShape]] = [:]
         var checks: [String: [String]] = [:]
+        var partitions: [String: PartitionShape] = [:]
 
         func shape() -> AppShape {
             AppShape(tables: order.map { name in
@@ -28,10 +29,11 @@ public enum CatalogShapeReader {
                 return TableShape(
                     name: name, columns: columns[name] ?? [], primaryKey: primaryKey[name] ?? [],
                     uniques: uniqueSets.sorted { $0.joined(separator: "\u{1}").utf8.lexicographicallyPrecedes($1.joined(separator: "\u{1}").utf8) },
-                    foreignKeys: (foreignKeys[name] ?? []).sorted { a, b in
+                    foreignKeys: (foreignKeys[name] ?? []).reduce(into: [ForeignKeyShape]()) { if !$0.contains($1) { $0.append($1) } }.sorted { a, b in
                         (a.columns.joined(separator: ","), a.referencedTable) < (b.columns.joined(separator: ","), b.referencedTable)
                     },
-                    checks: Array(Set(checks[name] ?? [])).sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) })
+                    checks: Array(Set(checks[name] ?? [])).sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) },
+                    partition: partitions[name])
             })
         }
     }
@@ -85,17 +87,28 @@ public enum CatalogShapeReader {
             "(SELECT json_agg(a.attname ORDER BY k.o)::text FROM unnest(\(array)) WITH ORDINALITY k(n, o) " +
                 "JOIN pg_attribute a ON a.attrelid = \(relation) AND a.attnum = k.n\(extra))"
         }
+        // A partitioned table's rows live in its partitions: keys and foreign keys declared on a
+        // partition (pg_dump writes them there when they were made there) hold for the rows the
+        // table routes to it, so they are the table's as well (at worst that asks more of a row).
+        // A partition's own check only holds for its share of the rows, so only the root's count.
+        let tree = "WITH RECURSIVE tree(root, rel) AS (SELECT oid, oid FROM pg_class WHERE oid IN \(oidList) " +
+            "UNION ALL SELECT tree.root, i.inhrelid FROM tree JOIN pg_inherits i ON i.inhparent = tree.rel " +
+            "JOIN pg_class p ON p.oid = i.inhrelid AND p.relispartition) "
         for row in try TrafficSQL.rows(session.query("""
-            SELECT json_build_array(c.relname, con.contype::text, \(columnsOf("con.conkey", "con.conrelid")), fc.relname, \
-            \(columnsOf("con.confkey", "con.confrelid")), CASE WHEN con.contype = 'c' THEN pg_get_constraintdef(con.oid) END)::text \
-            FROM pg_constraint con JOIN pg_class c ON c.oid = con.conrelid LEFT JOIN pg_class fc ON fc.oid = con.confrelid \
-            WHERE con.conrelid IN \(oidList) AND con.contype IN ('p', 'u', 'f', 'c') ORDER BY c.relname, con.contype, con.conname
-            """)) where row.count == 6 {
+            \(tree)SELECT json_build_array(c.relname, con.contype::text, \(columnsOf("con.conkey", "con.conrelid")), fc.relname, \
+            \(columnsOf("con.confkey", "con.confrelid")), CASE WHEN con.contype = 'c' THEN pg_get_constraintdef(con.oid) END, \
+            (tree.rel = tree.root)::text)::text \
+            FROM tree JOIN pg_constraint con ON con.conrelid = tree.rel JOIN pg_class c ON c.oid = tree.root \
+            LEFT JOIN pg_class fc ON fc.oid = con.confrelid \
+            WHERE con.contype IN ('p', 'u', 'f', 'c') AND (tree.rel = tree.root OR con.contype <> 'c') \
+            ORDER BY c.relname, tree.rel = tree.root DESC, con.contype, con.conname
+            """)) where row.count == 7 {
             guard let table = row[0], let kind = row[1] else { continue }
             let columns = stringList(row[2])
+            let onRoot = row[6] == "true"
             switch kind {
-            case "p": builder.primaryKey[table] = columns
-            case "u": builder.uniques[table, default: []].append(columns)
+            case "p" where onRoot: builder.primaryKey[table] = columns
+            case "p", "u": builder.uniques[table, default: []].append(columns)
             case "f":
                 guard let parent = row[3] else { continue }
                 builder.foreignKeys[table, default: []].append(ForeignKeyShape(columns: columns, referencedTable: parent,
@@ -107,16 +120,89 @@ public enum CatalogShapeReader {
         }
         // Unique indexes that back no constraint (CREATE UNIQUE INDEX): plain columns, not partial.
         for row in try TrafficSQL.rows(session.query("""
-            SELECT json_build_array(c.relname, \(columnsOf("x.indkey::int2[]", "x.indrelid", " WHERE k.o <= x.indnkeyatts")))::text \
-            FROM pg_index x JOIN pg_class c ON c.oid = x.indrelid \
-            WHERE x.indrelid IN \(oidList) AND x.indisunique AND NOT x.indisprimary AND x.indpred IS NULL AND x.indexprs IS NULL \
+            \(tree)SELECT json_build_array(c.relname, \(columnsOf("x.indkey::int2[]", "x.indrelid", " WHERE k.o <= x.indnkeyatts")))::text \
+            FROM tree JOIN pg_index x ON x.indrelid = tree.rel JOIN pg_class c ON c.oid = tree.root \
+            WHERE x.indisunique AND NOT x.indisprimary AND x.indpred IS NULL AND x.indexprs IS NULL \
             AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = x.indexrelid AND k.conrelid = x.indrelid)
             """)) where row.count == 2 {
             guard let table = row[0] else { continue }
             let columns = stringList(row[1])
             if !columns.isEmpty { builder.uniques[table, default: []].append(columns) }
         }
+        try readDomains(session: session, oidList: oidList, builder: builder)
+        try readPartitions(session: session, oidList: oidList, builder: builder)
         return builder.shape()
+    }
+
+    /// A column of a domain takes only what the domain's checks (and those of the domains under
+    /// it) allow, and no NULL where one of them is NOT NULL: each check becomes a check of the
+    /// table on that column (`VALUE` → the column), so the generators aim at it like at any other.
+    private static func readDomains(session: SQLSession, oidList: String, builder: Builder) throws {
+        let chain = "WITH RECURSIVE chain(root, t) AS (SELECT oid, oid FROM pg_type WHERE typtype = 'd' " +
+            "UNION ALL SELECT chain.root, ty.typbasetype FROM chain JOIN pg_type ty ON ty.oid = chain.t WHERE ty.typtype = 'd') "
+        for row in try TrafficSQL.rows(session.query("""
+            \(chain)SELECT json_build_array(c.relname, a.attname, pg_get_constraintdef(con.oid), ty.typnotnull::text)::text \
+            FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN chain ON chain.root = a.atttypid \
+            JOIN pg_type ty ON ty.oid = chain.t LEFT JOIN pg_constraint con ON con.contypid = chain.t AND con.contype = 'c' \
+            WHERE a.attrelid IN \(oidList) AND a.attnum > 0 AND NOT a.attisdropped ORDER BY c.relname, a.attnum, con.conname
+            """)) where row.count == 4 {
+            guard let table = row[0], let column = row[1] else { continue }
+            if let definition = row[2] {
+                builder.checks[table, default: []].append(domainCheck(definition, column: column))
+            }
+            if row[3] == "true", let index = builder.columns[table]?.firstIndex(where: { $0.name == column }) {
+                builder.columns[table]?[index].nullable = false
+            }
+        }
+    }
+
+    /// A domain's `CHECK ((VALUE >= 1901))` as a check on `column`: `("release_year" >= 1901)`.
+    static func domainCheck(_ definition: String, column: String) -> String {
+        let expression = Array(checkExpression(definition))
+        let name = PostgresIdentifier.quote(column)
+        var out = ""
+        var inString = false
+        var index = 0
+        func isWord(_ c: Character) -> Bool { c.isLetter || c.isNumber || c == "_" || c == "$" }
+        while index < expression.count {
+            let c = expression[index]
+            if c == "'" { inString.toggle() }
+            if !inString, c == "V", index + 5 <= expression.count, String(expression[index..<index + 5]) == "VALUE",
+               index == 0 || !isWord(expression[index - 1]) && expression[index - 1] != "\"",
+               index + 5 == expression.count || !isWord(expression[index + 5]) && expression[index + 5] != "\"" {
+                out += name
+                index += 5
+                continue
+            }
+            out.append(c)
+            index += 1
+        }
+        return out
+    }
+
+    /// The partition key and the bounds of every partition of each partitioned table.
+    private static func readPartitions(session: SQLSession, oidList: String, builder: Builder) throws {
+        for row in try TrafficSQL.rows(session.query("""
+            SELECT json_build_array(c.relname, pt.partstrat::text, pt.partnatts::text, \
+            (SELECT json_agg(a.attname ORDER BY k.o) FROM unnest(pt.partattrs::int2[]) WITH ORDINALITY k(n, o) \
+             JOIN pg_attribute a ON a.attrelid = pt.partrelid AND a.attnum = k.n), \
+            (SELECT json_agg(pg_get_expr(p.relpartbound, p.oid) ORDER BY p.relname) FROM pg_inherits i \
+             JOIN pg_class p ON p.oid = i.inhrelid WHERE i.inhparent = c.oid AND p.relispartition))::text \
+            FROM pg_partitioned_table pt JOIN pg_class c ON c.oid = pt.partrelid WHERE pt.partrelid IN \(oidList)
+            """)) where row.count == 5 {
+            guard let table = row[0], let strategyCode = row[1] else { continue }
+            let strategy: PartitionShape.Strategy
+            switch strategyCode {
+            case "r": strategy = .range
+            case "l": strategy = .list
+            default: strategy = .hash
+            }
+            let keyColumns = stringList(row[3])
+            let column = row[2] == "1" && keyColumns.count == 1 ? keyColumns[0] : nil
+            var partition = PartitionShape(strategy: strategy, column: column)
+            for bound in stringList(row[4]) { partition.add(bound: bound) }
+            builder.partitions[table] = partition
+        }
     }
 
     /// `CHECK ((price > 0)) NOT VALID` → `(price > 0)`.

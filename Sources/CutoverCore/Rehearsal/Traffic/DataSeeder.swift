@@ -52,13 +52,26 @@ public struct DataSeeder {
 
     private func seedAll(shape: AppShape, tables: [String], rows: Int, session: SQLSession) throws -> SeedReport {
         var report = SeedReport(tables: [])
-        for name in Self.dependencyOrder(shape: shape, tables: tables) {
+        let triggerWritten = try TriggerWrittenTables.read(session: session, engine: engine)
+        var later = Self.dependencyOrder(shape: shape, tables: tables)
+        var deferred: [DeferredKey] = []
+        while !later.isEmpty {
+            let name = later.removeFirst()
             guard let table = shape.table(name) else {
                 report.tables.append(.init(table: name, requested: rows, inserted: 0, skipped: rows, seconds: 0,
                                            notes: ["no such table in the schema"]))
                 continue
             }
-            report.tables.append(try seed(table: table, rows: rows, session: session))
+            if TriggerWrittenTables.contains(triggerWritten, name) {
+                report.tables.append(.init(table: name, requested: rows, inserted: 0, skipped: 0, seconds: 0,
+                                           notes: ["filled by a trigger of another table, not by the app"]))
+                continue
+            }
+            report.tables.append(try seed(table: table, rows: rows, session: session, later: Set(later), deferred: &deferred))
+            for key in deferred where key.foreignKey.referencedTable == name {
+                report.tables[report.tables.count - 1].notes.append(try close(key, session: session))
+            }
+            deferred.removeAll { $0.foreignKey.referencedTable == name }
         }
         return report
     }
@@ -77,14 +90,54 @@ public struct DataSeeder {
         return ordered
     }
 
+    /// A foreign key of a cycle (sakila: store.manager_staff_id → staff, staff.store_id → store)
+    /// whose parent is seeded after its table: MySQL fills it with placeholders while its checks
+    /// are off, and points it at real parents once they exist (`close`).
+    private struct DeferredKey {
+        var table: TableShape
+        var foreignKey: ForeignKeyShape
+        var oneToOne: Bool
+    }
+
+    /// Points a deferred foreign key at the parent's rows, by row number (one parent per row when
+    /// the key is unique), and says how many rows still point nowhere (more children than parents).
+    private func close(_ key: DeferredKey, session: SQLSession) throws -> String {
+        let d = dialect
+        let keyColumns = key.table.keyColumns
+        let child = "_cutover_seed_cycle_child", parent = "_cutover_seed_cycle_parent"
+        defer {
+            try? session.execute("DROP TABLE IF EXISTS \(d.identifier(child))")
+            try? session.execute("DROP TABLE IF EXISTS \(d.identifier(parent))")
+        }
+        guard !keyColumns.isEmpty else { return "\(key.table.name).\(key.foreignKey.columns.joined(separator: ", ")) left pointing nowhere: the table has no key" }
+        let childKeys = keyColumns.enumerated().map { "\(d.identifier($1)) AS k\($0)" }.joined(separator: ", ")
+        let childOrder = keyColumns.map(d.identifier).joined(separator: ", ")
+        try session.execute("CREATE TABLE \(d.identifier(child)) (rn BIGINT NOT NULL PRIMARY KEY) SELECT row_number() OVER (ORDER BY \(childOrder)) AS rn, \(childKeys) FROM \(d.identifier(key.table.name))")
+        let parentValues = key.foreignKey.referencedColumns.enumerated().map { "\(d.identifier($1)) AS v\($0)" }.joined(separator: ", ")
+        let parentOrder = key.foreignKey.referencedColumns.map(d.identifier).joined(separator: ", ")
+        try session.execute("CREATE TABLE \(d.identifier(parent)) (rn BIGINT NOT NULL PRIMARY KEY) SELECT row_number() OVER (ORDER BY \(parentOrder)) AS rn, \(parentValues) FROM \(d.identifier(key.foreignKey.referencedTable))")
+        let count = try d.count(parent, session: session)
+        guard count > 0 else { return "\(key.foreignKey.columns.joined(separator: ", ")) left pointing nowhere: \(key.foreignKey.referencedTable) has no rows" }
+        let match = keyColumns.enumerated().map { "c.\(d.identifier($1)) = r.k\($0)" }.joined(separator: " AND ")
+        let mapping = key.oneToOne ? "r.rn" : "(1 + ((r.rn * 7919) % \(count)))"
+        let assignments = key.foreignKey.columns.enumerated().map { "c.\(d.identifier($1)) = p.v\($0)" }.joined(separator: ", ")
+        try session.execute("SET SESSION foreign_key_checks = 0; UPDATE \(d.identifier(key.table.name)) AS c JOIN \(d.identifier(child)) AS r ON \(match) JOIN \(d.identifier(parent)) AS p ON p.rn = \(mapping) SET \(assignments); SET SESSION foreign_key_checks = 1")
+        let rows = try d.count(child, session: session)
+        let dangling = key.oneToOne ? max(0, rows - count) : 0
+        return "\(key.table.name).\(key.foreignKey.columns.joined(separator: ", ")) (a cycle) pointed at \(key.foreignKey.referencedTable)" + (dangling > 0 ? "; \(dangling) rows point nowhere" : "")
+    }
+
     private struct Parent {
         var foreignKey: ForeignKeyShape
         var source: String  // a subquery (PostgreSQL) or a helper table (MariaDB) with rn, v0, v1, …
         var count: Int64
         var oneToOne: Bool
+        /// The parent's row number for row `g` when a unique set spans several foreign keys (nil: the usual spread).
+        var mapping: String? = nil
     }
 
-    private func seed(table: TableShape, rows requested: Int, session: SQLSession) throws -> SeedReport.Table {
+    private func seed(table: TableShape, rows requested: Int, session: SQLSession, later: Set<String> = [],
+                      deferred: inout [DeferredKey]) throws -> SeedReport.Table {
         let started = Date()
         let d = dialect
         var notes: [String] = []
@@ -98,6 +151,7 @@ public struct DataSeeder {
         var parents: [Parent] = []
         var fkColumn: [String: (parent: Int, position: Int)] = [:]
         var nullColumns = Set<String>()
+        var placeholders: [String: String] = [:]
         var limit = Int64(requested)
         for (index, foreignKey) in table.foreignKeys.enumerated() {
             guard foreignKey.columns.allSatisfy({ name in columns.contains { $0.name == name } }),
@@ -133,6 +187,13 @@ public struct DataSeeder {
                     nullColumns.formUnion(foreignKey.columns)
                     continue
                 }
+                let unique = ([table.primaryKey] + table.uniques).contains { set in !set.isEmpty && set.allSatisfy(foreignKey.columns.contains) }
+                if engine == .mysql && later.contains(foreignKey.referencedTable) && foreignKey.columns.count == 1 {
+                    // A cycle: placeholders now (row numbers), real parents once the parent is seeded.
+                    placeholders[foreignKey.columns[0]] = engine == .postgresql ? "s.g" : "s.seq"
+                    deferred.append(DeferredKey(table: table, foreignKey: foreignKey, oneToOne: unique))
+                    continue
+                }
                 notes.append("not seeded: \(foreignKey.referencedTable) has no rows for \(foreignKey.columns.joined(separator: ", "))")
                 return .init(table: table.name, requested: requested, inserted: 0, skipped: requested,
                              seconds: Date().timeIntervalSince(started), notes: notes)
@@ -147,6 +208,31 @@ public struct DataSeeder {
             }
             for (position, name) in foreignKey.columns.enumerated() { fkColumn[name] = (parents.count, position) }
             parents.append(Parent(foreignKey: foreignKey, source: source, count: count, oneToOne: oneToOne))
+        }
+
+        // A unique set made of the columns of several foreign keys (a join table's primary key,
+        // film_id + category_id): each row needs its own combination of parents, so row g is
+        // written in mixed radix over the parents' row counts (one digit per parent), with the
+        // later digits shifted by the first one so that a parent's children spread.
+        let g0 = engine == .postgresql ? "(s.g - 1)" : "(s.seq - 1)"
+        let divide = engine == .postgresql ? "/" : "DIV"
+        for set in [table.primaryKey] + table.uniques where !set.isEmpty {
+            guard set.allSatisfy({ fkColumn[$0] != nil }) else { continue }
+            let involved = set.compactMap { fkColumn[$0]?.parent }.reduce(into: [Int]()) { if !$0.contains($1) { $0.append($1) } }
+            guard involved.count >= 2, involved.allSatisfy({ !parents[$0].oneToOne && parents[$0].mapping == nil }) else { continue }
+            var product: Int64 = 1
+            for (digit, index) in involved.enumerated() {
+                let count = parents[index].count
+                let quotient = digit == 0 ? g0 : "(\(g0) \(divide) \(product))"
+                let shift = digit == 0 ? "" : " + (\(g0) % \(parents[involved[0]].count)) * 7919"
+                parents[index].mapping = "(1 + ((\(quotient)\(shift)) % \(count)))"
+                product = product.multipliedReportingOverflow(by: max(1, count)).overflow ? Int64.max : product * max(1, count)
+            }
+            if product - existing < limit {
+                let available = max(0, product - existing)
+                notes.append("\(available) rows: \(set.joined(separator: ", ")) is unique and its parents have \(product) combinations")
+                limit = available
+            }
         }
 
         let uniqueColumns = Self.injectiveColumns(table, given: Set(columns.map(\.name)), foreign: Set(fkColumn.keys), engine: engine)
@@ -180,7 +266,9 @@ public struct DataSeeder {
             var value: String
             // A bare NULL in a derived table is text on PostgreSQL.
             let typedNull = engine == .postgresql ? "NULL::\(column.dataType)" : "NULL"
-            if nullColumns.contains(column.name) {
+            if let placeholder = placeholders[column.name] {
+                value = placeholder
+            } else if nullColumns.contains(column.name) {
                 value = typedNull
             } else if let (parent, position) = fkColumn[column.name] {
                 value = "f\(parent).v\(position)"
@@ -192,7 +280,8 @@ public struct DataSeeder {
             } else if let expression = expressions.value(column, kind: kind, table: table.name, g: g,
                                                          unique: uniqueColumns.contains(column.name), base: bases[column.name] ?? 0,
                                                          range: ColumnKind.checkedRange(column.name, in: table),
-                                                         allowed: ColumnKind.checkedNumbers(column.name, in: table)) {
+                                                         allowed: ColumnKind.checkedNumbers(column.name, in: table),
+                                                         partition: table.partition) {
                 value = expression
             } else if column.nullable || column.hasDefault {
                 notes.append("\(column.name) (\(column.dataType)): no generator for this type, left to its default")
@@ -201,7 +290,8 @@ public struct DataSeeder {
                 value = typedNull
             }
             // Mostly filled: an occasional NULL where allowed, never in a key.
-            if column.nullable && !table.uniqueColumns.contains(column.name) && value != typedNull {
+            if column.nullable && !table.uniqueColumns.contains(column.name) && table.partition?.constrains(column.name) != true
+                && value != typedNull {
                 value = "CASE WHEN \(g) % 20 = 0 THEN NULL ELSE \(value) END"
             }
             selectList.append("\(value) AS \(d.identifier(column.name))")
@@ -212,7 +302,7 @@ public struct DataSeeder {
             return try seedDefaults(table: table, rows: Int(limit), session: session, started: started, notes: notes)
         }
         let joins = parents.enumerated().map { index, parent in
-            let mapping = parent.oneToOne ? g : "(1 + ((\(g) * 7919) % \(parent.count)))"
+            let mapping = parent.mapping ?? (parent.oneToOne ? g : "(1 + ((\(g) * 7919) % \(parent.count)))")
             return " LEFT JOIN \(parent.source) AS f\(index) ON f\(index).rn = \(mapping)"
         }.joined()
         let filter = table.checks.isEmpty ? "" : " WHERE " + table.checks.map { "(\($0)) IS NOT FALSE" }.joined(separator: " AND ")
@@ -222,7 +312,7 @@ public struct DataSeeder {
             // Every foreign-key value was just read from its parent; InnoDB's per-row parent lookups
             // (random reads of wide parent rows) would triple the time. A failed statement ends the
             // client, and the session's next connection has the checks on again.
-            if engine == .mysql && !parents.isEmpty {
+            if engine == .mysql && (!parents.isEmpty || !placeholders.isEmpty) {
                 return "SET SESSION foreign_key_checks = 0; \(insert); SET SESSION foreign_key_checks = 1"
             }
             return insert

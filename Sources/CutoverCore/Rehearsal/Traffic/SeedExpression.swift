@@ -8,11 +8,14 @@ struct SeedExpression {
     /// `range`: inclusive bounds a check sets on the column; `allowed`: the numbers a check lists
     /// (`flag IN (0, 1)`), the only ones a number column then takes.
     func value(_ column: ColumnShape, kind: ColumnKind, table: String, g: String, unique: Bool, base: Int64,
-               range: (low: Int64?, high: Int64?) = (nil, nil), allowed: [String]? = nil) -> String? {
+               range: (low: Int64?, high: Int64?) = (nil, nil), allowed: [String]? = nil, partition: PartitionShape? = nil) -> String? {
         // bigint on PostgreSQL: `g * 7919` must not overflow integer arithmetic for large row numbers.
         let g = engine == .postgresql ? "(\(g))::bigint" : g
         let raw: String?
-        if let allowed, !allowed.isEmpty, !unique, kind.isNumber {
+        if let partition, partition.constrains(column.name),
+           let aimed = partitioned(partition, kind: kind, type: column.baseType ?? column.dataType, name: column.name, g: g) {
+            raw = aimed
+        } else if let allowed, !allowed.isEmpty, !unique, kind.isNumber {
             let index = "((\(g) * \(multiplier(column.name)) + \(salt(column.name))) % \(allowed.count))"
             raw = "CASE \(index) " + allowed.enumerated().map { "WHEN \($0.offset) THEN \($0.element)" }.joined(separator: " ") + " END"
         } else {
@@ -26,6 +29,45 @@ struct SeedExpression {
         case .mysql:
             return raw
         }
+    }
+
+    /// A value of a partition key that some partition takes: one of the listed values, or a point
+    /// inside a range partition's bounds (interpolated for numbers, dates and timestamps, the
+    /// inclusive lower bound for other types). nil where no partition's bounds can be aimed at.
+    func partitioned(_ partition: PartitionShape, kind: ColumnKind, type: String, name: String, g: String) -> String? {
+        guard engine == .postgresql else { return nil }  // the catalog reader describes PostgreSQL partitions only
+        let fraction = "(((\(g) * \(multiplier(name)) + \(salt(name))) % 1000) / 1000.0)"
+        let small = "(\(g) % 1000)"
+        var choices: [String] = []
+        switch partition.strategy {
+        case .list:
+            choices = partition.listed.map { "(\($0))::\(type)" }
+        case .range:
+            for range in partition.ranges {
+                let lower = range.lower.map { "(\($0))::\(type)" }
+                let upper = range.upper.map { "(\($0))::\(type)" }
+                switch (kind, lower, upper) {
+                case (.timestamp, let lo?, let hi?): choices.append("(\(lo) + (\(hi) - \(lo)) * \(fraction))")
+                case (.timestamp, let lo?, nil): choices.append("(\(lo) + \(small) * INTERVAL '1 minute')")
+                case (.timestamp, nil, let hi?): choices.append("(\(hi) - (1 + \(small)) * INTERVAL '1 minute')")
+                case (.date, let lo?, let hi?): choices.append("(\(lo) + floor((\(hi) - \(lo)) * \(fraction))::int)")
+                case (.date, let lo?, nil): choices.append("(\(lo) + \(small)::int)")
+                case (.date, nil, let hi?): choices.append("(\(hi) - (1 + \(small))::int)")
+                case (.integer, let lo?, let hi?), (.decimal, let lo?, let hi?):
+                    choices.append("(\(lo) + floor((\(hi) - \(lo)) * \(fraction))::bigint)")
+                case (.integer, let lo?, nil), (.decimal, let lo?, nil): choices.append("(\(lo) + \(small))")
+                case (.integer, nil, let hi?), (.decimal, nil, let hi?): choices.append("(\(hi) - 1 - \(small))")
+                case (_, let lo?, _): choices.append(lo)
+                default: continue
+                }
+            }
+        case .hash:
+            return nil
+        }
+        guard !choices.isEmpty else { return nil }
+        if choices.count == 1 { return choices[0] }
+        let index = "((\(g) * \(multiplier(name + "#partition")) + \(salt(name))) % \(choices.count))"
+        return "CASE \(index) " + choices.enumerated().map { "WHEN \($0.offset) THEN \($0.element)" }.joined(separator: " ") + " END"
     }
 
     /// A stable per-column offset, so two number columns of a row differ.

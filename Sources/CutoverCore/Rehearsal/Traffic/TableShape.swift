@@ -8,9 +8,12 @@ public struct TableShape: Sendable, Equatable {
     public var foreignKeys: [ForeignKeyShape]
     /// Check expressions as the catalog prints them, without `CHECK` and `NOT VALID`, sorted.
     public var checks: [String]
+    /// How a partitioned table routes rows to its partitions (nil: not partitioned).
+    public var partition: PartitionShape?
 
     public init(name: String, columns: [ColumnShape], primaryKey: [String], uniques: [[String]],
-                foreignKeys: [ForeignKeyShape], checks: [String]) {
+                foreignKeys: [ForeignKeyShape], checks: [String], partition: PartitionShape? = nil) {
+        self.partition = partition
         self.name = name
         self.columns = columns
         self.primaryKey = primaryKey

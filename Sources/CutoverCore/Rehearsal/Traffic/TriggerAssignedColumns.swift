@@ -1,7 +1,8 @@
 import Foundation
 
 /// Columns the schema's own triggers assign (`NEW.col := …` in a PostgreSQL trigger function,
-/// `SET NEW.col = …` in a MySQL trigger), per table. What the app wrote there is not what the row
+/// `SET NEW.col = …` in a MySQL trigger, a C trigger's column arguments) or MySQL sets on update
+/// (`ON UPDATE CURRENT_TIMESTAMP`), per table. What the app wrote there is not what the row
 /// holds (a `BEFORE INSERT` trigger that stores `LOWER(email)`, say), so the written-row check
 /// compares every other column and leaves these out. cutover's own sync triggers (`_cutover_…`) are
 /// never left out: their effect is what the rehearsal proves.
@@ -11,18 +12,34 @@ enum TriggerAssignedColumns {
         let sql: String
         switch engine {
         case .postgresql:
-            sql = "SELECT " + d.jsonArray(["c.relname::text", "p.prosrc"]) + " FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid"
+            // A trigger function in C (tsvector_update_trigger('fulltext', …), moddatetime('updated_at'))
+            // has no body to read: the arguments that name a column of the table count as assigned.
+            sql = "SELECT " + d.jsonArray(["c.relname::text", "p.prosrc", "encode(t.tgargs, 'escape')"]) + " FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid"
                 + " JOIN pg_proc p ON p.oid = t.tgfoid WHERE NOT t.tgisinternal AND left(t.tgname, 9) <> '_cutover_'"
         case .mysql:
-            sql = "SELECT " + d.jsonArray(["EVENT_OBJECT_TABLE", "ACTION_STATEMENT"]) + " FROM information_schema.TRIGGERS"
+            sql = "SELECT " + d.jsonArray(["EVENT_OBJECT_TABLE", "ACTION_STATEMENT", "''"]) + " FROM information_schema.TRIGGERS"
                 + " WHERE TRIGGER_SCHEMA = DATABASE() AND LEFT(TRIGGER_NAME, 9) <> '_cutover_'"
         }
         var assigned: [String: Set<String>] = [:]
-        for row in try TrafficSQL.rows(session.query(sql)) where row.count == 2 {
+        for row in try TrafficSQL.rows(session.query(sql)) where row.count == 3 {
             guard let table = row[0], let body = row[1] else { continue }
             assigned[table, default: []].formUnion(columns(assignedIn: body))
+            assigned[table, default: []].formUnion(arguments(row[2] ?? ""))
+        }
+        if engine == .mysql {
+            // `ON UPDATE CURRENT_TIMESTAMP` (sakila's last_update): the server sets it on every update.
+            for row in try TrafficSQL.rows(session.query("SELECT " + d.jsonArray(["TABLE_NAME", "COLUMN_NAME"])
+                + " FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND LOWER(EXTRA) LIKE '%on update%'")) where row.count == 2 {
+                guard let table = row[0], let column = row[1] else { continue }
+                assigned[table, default: []].insert(column)
+            }
         }
         return assigned
+    }
+
+    /// The arguments of a PostgreSQL trigger as `encode(tgargs, 'escape')` prints them (each ends in `\\000`).
+    static func arguments(_ escaped: String) -> Set<String> {
+        Set(escaped.components(separatedBy: "\\000").filter { !$0.isEmpty })
     }
 
     /// `NEW.name` (quoted or not) followed by `=` or `:=`, case-insensitively; a comparison
