@@ -382,8 +382,24 @@ public enum RuleDocumentation {
                                  files: ["schema.sql": pricingSchema + "CREATE VIEW pricing_amounts AS SELECT id, amount FROM pricing;\n"]),
                 fix: Example(spec(database: pgDatabase + "    schema: schema.sql\n", changes: "    - renameColumn:\n        table: pricing\n        from: amount\n        to: amount_cents\n"),
                              files: ["schema.sql": pricingSchema]))
+        // MARK: app version schemas
+        case .versionSchemasEngine:
+            return Entry(
+                summary: "app.versionSchemas: views on MySQL, which has no version schemas",
+                rationale: "On PostgreSQL each app version selects a schema of views with its search_path, and the sync trigger of a retyped column tells the versions apart by it. MySQL offers neither half safely: a connection selects one database, so every table would need a view in a database per version; a trigger runs in its table's database (DATABASE() and the process list show that one, not the writer's), so the sync cannot tell which version wrote a row it has to convert; and a view names its columns, so when contract swaps a retyped column and its copy the new version's view is invalid (ER_VIEW_INVALID) until it is created again, which MySQL refuses under the swap's LOCK TABLES. So MySQL plans have no version schemas (`none`, the default there): both versions use the tables, and the plan README lists the retyped columns the new version reads and writes in their old type until contract.",
+                trigger: Example(spec(database: mysqlDatabase, app: app + "    versionSchemas: views\n")),
+                fix: Example(spec(database: mysqlDatabase)))
         }
     }
+
+    static let mysqlDatabase = """
+            engine: mysql
+            version: "8.0"
+            cluster: billing-db
+            name: billing
+            credentialsSecret: billing-db-credentials
+
+        """
 
     static let ledgerDatabase = """
             engine: postgresql

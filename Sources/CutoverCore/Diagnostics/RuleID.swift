@@ -64,6 +64,8 @@ public enum RuleID: String, Sendable, Codable, CaseIterable, Comparable {
     // Views, triggers and partitions of the base schema
     case dependentTouched = "CUT060"
     case dependentBreaks = "CUT061"
+    // App version schemas
+    case versionSchemasEngine = "CUT068"
 
     /// The kebab-case name shown beside the id in `explain` and SARIF.
     public var name: String {
@@ -119,6 +121,7 @@ public enum RuleID: String, Sendable, Codable, CaseIterable, Comparable {
         case .replicaIdentity: return "replica-identity"
         case .dependentTouched: return "dependent-touched"
         case .dependentBreaks: return "dependent-breaks"
+        case .versionSchemasEngine: return "version-schemas-engine"
         case .renamedAfterUse: return "renamed-after-use"
         }
     }

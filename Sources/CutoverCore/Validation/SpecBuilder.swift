@@ -89,7 +89,9 @@ public struct SpecBuilder: Sendable {
                 podSelector: app?["podSelector"].map { pairs($0).sorted { $0.key < $1.key } },
                 deployment: text(app?["deployment"]) ?? text(app?["name"]) ?? "",
                 podTemplate: bool(app?["podTemplate"]) ?? false,
-                versionSchemas: text(app?["versionSchemas"]) != "none"),
+                // The default is `views` on PostgreSQL and `none` on MySQL, which has no version schemas
+                // (see `MySQLVersionSchemas`); an explicit `views` on MySQL is refused (CUT068).
+                versionSchemas: (text(app?["versionSchemas"]) ?? (engine == .mysql ? "none" : "views")) == "views"),
             runner: .init(
                 tool: MigrationSpec.RunnerTool(rawValue: text(runner?["tool"]) ?? "") ?? (engine == .postgresql ? .psql : .mysql),
                 image: text(runner?["image"]),

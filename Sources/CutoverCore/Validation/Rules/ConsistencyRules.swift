@@ -60,6 +60,10 @@ struct ConsistencyRules {
                 diagnostics.report(.engineConsistency, Message.toolEngine(value, engine: engine.rawValue, supported: "mysql"), at: node.location)
             }
         }
+        // MySQL has no version schemas (see `MySQLVersionSchemas`): asking for them is refused, not ignored.
+        if engine == .mysql, let node = spec["app"]?["versionSchemas"], node.scalarValue == "views" {
+            diagnostics.report(.versionSchemasEngine, Message.versionSchemasOnMySQL, at: node.location)
+        }
         if engine == .postgresql && strategy == .expandContract, let node = database?["version"], let value = node.scalarValue,
            let major = Self.major(value), major < 11 {
             diagnostics.report(.engineConsistency, Message.postgresVersionForExpandContract(value), at: node.location)
@@ -290,6 +294,8 @@ extension Message {
     public static func toolEngine(_ value: String, engine: String, supported: String) -> String {
         "runner tool '\(value)' is the \(supported) client, but 'database.engine' is '\(engine)'; use '\(engine == "mysql" ? "mysql" : "psql")', 'flyway' or 'liquibase'"
     }
+    public static let versionSchemasOnMySQL =
+        "'versionSchemas: views' needs PostgreSQL: on MySQL a trigger cannot tell which app version wrote a row, and a view cannot follow contract's column swap without a moment where it is invalid; write 'none' (the default on MySQL): the plan README lists what the new version may not rely on during the rollout"
     public static let blueGreenEngine =
         "strategy 'blue-green' needs PostgreSQL logical replication; for 'mysql' use 'expand-contract'"
     public static func logicalReplicationVersion(_ version: String) -> String {
