@@ -55,6 +55,7 @@ enum RuleRegistry {
         RenamedAfterUseRule.rule,
         DependentTouchedRule.rule,
         DependentBreaksRule.rule,
+        VersionSchemasEngineRule.rule,
     ]
 
     private static let byID: [RuleID: Rule] = Dictionary(uniqueKeysWithValues: rules.map { ($0.id, $0) })

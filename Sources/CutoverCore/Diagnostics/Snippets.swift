@@ -44,6 +44,15 @@ public enum Snippets {
 
         """
 
+    static let mysqlDatabase = """
+            engine: mysql
+            version: "8.0"
+            cluster: billing-db
+            name: billing
+            credentialsSecret: billing-db-credentials
+
+        """
+
     static let app = """
             name: webapp
             image: ghcr.io/acme/webapp:v2.3.1

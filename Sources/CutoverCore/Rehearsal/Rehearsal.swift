@@ -222,6 +222,10 @@ public final class Rehearsal {
                     driver.sessionSettings[version] = [VersionSchemaSelection.searchPathStatement(derived.versionSchema(new: version == .new))]
                 }
                 report.checks.append("traffic: each version through its schema of views (\(derived.versionSchema(new: false)), \(derived.versionSchema(new: true)))")
+            } else if case let copies = MySQLVersionSchemas.hiddenCopies(LoweringContext(spec: spec, schema: plan.schema)), !copies.isEmpty {
+                // MySQL has no version schemas (CUT068): the new version uses the tables as the plan README says.
+                let names = copies.map { "\($0.table.value).\($0.column.value)" }.joined(separator: ", ")
+                report.checks.append("traffic: both versions through the tables (MySQL has no version schemas): the new version keeps the old type of \(names) until contract")
             }
             traffic = driver
         } else {

@@ -63,7 +63,8 @@ public struct MigrationSpec: Sendable {
         public var deployment: String = ""
         /// True: cutover writes a full pod template into the Rollout instead of referencing the Deployment.
         public var podTemplate: Bool = false
-        /// True (`versionSchemas: views`): a schema of views per app version, selected by search_path (PostgreSQL).
+        /// True (`versionSchemas: views`): a schema of views per app version, selected by search_path
+        /// (PostgreSQL). False on MySQL unless written (CUT068 refuses `views` there; `MySQLVersionSchemas`).
         public var versionSchemas: Bool = true
     }
 

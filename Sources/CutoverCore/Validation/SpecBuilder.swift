@@ -89,7 +89,9 @@ public struct SpecBuilder: Sendable {
                 podSelector: app?["podSelector"].map { pairs($0).sorted { $0.key < $1.key } },
                 deployment: Settings.App.deployment.read(in: app) ?? text(app?["name"]) ?? "",
                 podTemplate: Settings.App.podTemplate.value(in: app),
-                versionSchemas: Settings.App.versionSchemas.value(in: app) != "none"),
+                // `views` on PostgreSQL, `none` on MySQL, which has no version schemas (see
+                // `MySQLVersionSchemas`); an explicit `views` on MySQL is refused (CUT068).
+                versionSchemas: Settings.App.versionSchemas.value(in: app, engine: engine) == "views"),
             runner: .init(
                 tool: Settings.Runner.tool.value(in: runner, engine: engine),
                 image: Settings.Runner.image.read(in: runner),

@@ -191,15 +191,19 @@ public struct PlanReadme {
         let spec = plan.spec
         guard spec.strategy == .expandContract else { return "" }
         let context = LoweringContext(spec: spec, schema: plan.schema)
-        let retyped = spec.changes.compactMap { change -> String? in
-            guard case .alterColumn(let alter) = change.operation, PostgreSQLVersionSchemas.rewrites(alter, context) || spec.database.engine == .mysql && alter.type != nil else { return nil }
-            return "`\(alter.table.value).\(alter.column.value)`"
-        }
+        let retyped = spec.database.engine == .mysql
+            ? MySQLVersionSchemas.hiddenCopies(context).map { "`\($0.table.value).\($0.column.value)`" }
+            : spec.changes.compactMap { change -> String? in
+                guard case .alterColumn(let alter) = change.operation, PostgreSQLVersionSchemas.rewrites(alter, context) else { return nil }
+                return "`\(alter.table.value).\(alter.column.value)`"
+            }
         guard let schemas = VersionSchemaSelection.schemas(plan) else {
             guard !retyped.isEmpty else { return "" }
             var out = "## App version schemas\n\n"
             out += spec.database.engine == .mysql
-                ? "Not built for MySQL yet: both app versions use the tables. "
+                ? "None on MySQL (`app.versionSchemas: none`, the only choice there): both app versions use the tables. "
+                    + "MySQL cannot give each version its own shape safely: a connection selects one database, a trigger cannot tell which version wrote a row, "
+                    + "and a view cannot follow contract's column swap without a moment where the new version's statements fail (see `cutover explain CUT068`). "
                 : "Off (`app.versionSchemas: none`, or no `database.schema`): both app versions use the tables. "
             out += "Until contract swaps them, \(retyped.joined(separator: ", ")) keep\(retyped.count == 1 ? "s" : "") the old type under the name, "
             out += "with the new type in a hidden copy the sync trigger fills: during the rollout the new version must read and write the old type there "
