@@ -1,4 +1,5 @@
-/// The effect of each operation on the shared schema model: what Planning's later changes see (types
+/// The effect of each operation on the shared schema model (kept in Operations/, beside the recipes, so
+/// that Schema/ refers to nothing above it): what Planning's later changes see (types
 /// and keys of new tables and columns, indexes and constraints, and on MySQL the indexes the server adds
 /// and drops for foreign keys). Names of undeclared keys come from `ObjectNames`, as Validation's do.
 extension DatabaseSchema {
