@@ -1,6 +1,7 @@
-/// The registry of operations written once for both engines: one line per operation. An operation not
-/// listed here is still lowered by the switches of `PostgreSQLDialect` and `MySQLDialect` and changes
-/// the schema in `DatabaseSchema.apply`.
+/// The registry of operations written once for both engines: one line per operation. The switch is
+/// exhaustive on purpose, so a new operation does not build until it is registered here; the column
+/// operations (nil) are still lowered by `PostgreSQLDialect` and `MySQLDialect` and change the schema
+/// in `DatabaseSchema.apply`.
 enum OperationRecipes {
     static func recipe(for operation: Operation) -> (any OperationRecipe)? {
         switch operation {
@@ -16,7 +17,7 @@ enum OperationRecipes {
         case .addForeignKey(let name, let table, let columns, let references, let onDelete):
             return AddForeignKey(name: name.value, table: table.value, columns: columns.map(\.value), referencedTable: references.table.value,
                                  referencedColumns: references.columns.map(\.value), onDelete: onDelete)
-        default: return nil
+        case .addColumn, .dropColumn, .renameColumn, .alterColumn: return nil
         }
     }
 

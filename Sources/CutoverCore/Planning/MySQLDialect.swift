@@ -18,7 +18,8 @@ public struct MySQLDialect: SQLDialect {
             return renameColumn(table.value, from: from.value, to: to.value, change: i, b)
         case .alterColumn(let alter):
             return MySQLAlterColumn(b: b, alter: alter, change: i).lower()
-        case .createTable, .dropTable, .renameTable, .sql, .createIndex, .dropIndex, .addForeignKey, .addCheck, .addUnique:
+        default:
+            // Written once for both engines in Operations/ (OperationRecipes lists them).
             return OperationRecipes.lower(change, context: context)
         }
     }

@@ -1,4 +1,5 @@
-/// The effect of each operation on the shared schema model: what Planning's later changes see (types
+/// The effect of each operation on the shared schema model (kept in Operations/, beside the recipes, so
+/// that Schema/ refers to nothing above it): what Planning's later changes see (types
 /// and keys of new tables and columns, indexes and constraints, and on MySQL the indexes the server adds
 /// and drops for foreign keys). Names of undeclared keys come from `ObjectNames`, as Validation's do.
 extension DatabaseSchema {
@@ -8,8 +9,6 @@ extension DatabaseSchema {
         if let recipe = OperationRecipes.recipe(for: operation) { return recipe.apply(to: &self, engine: engine) }
         let objects = ObjectNames(engine: engine)
         switch operation {
-        case .createTable:
-            break  // Operations/CreateTable.swift
         case .addColumn(let table, let column, _):
             let t = table.value, c = column.name.value
             mutateTable(t) {
@@ -60,14 +59,10 @@ extension DatabaseSchema {
                 if let value = alter.defaultValue { table.columns[index].defaultValue = value.value }
                 if alter.dropDefault { table.columns[index].defaultValue = nil }
             }
-        case .renameTable:
-            break  // Operations/RenameTable.swift
-        case .createIndex, .dropIndex:
-            break  // Operations/CreateIndex+Recipe.swift, Operations/DropIndex.swift
-        case .addForeignKey, .addCheck, .addUnique:
-            break  // Operations/AddForeignKey.swift, AddCheck.swift, AddUnique.swift
-        case .dropColumn, .dropTable, .sql:  // Operations/DropTable.swift, Operations/RawSQLLowering.swift
+        case .dropColumn:
             break
+        default:
+            break  // an operation of Operations/ (OperationRecipes), applied above
         }
     }
 
