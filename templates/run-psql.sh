@@ -21,6 +21,11 @@
 #                                   (default_transaction_read_only) and its sessions there end / undo
 #   sync-sequences:FROM:TO          set TO's sequences to GREATEST(FROM's, TO's) (logical replication skips them)
 #   forget-flyway:VERSION           remove VERSION and later from flyway_schema_history after a rollback
+#   preflight:SIDE:SLOT             blue-green, before anything changes: SIDE (blue, or green once reachable)
+#                                   can carry logical replication (wal_level, a free slot and WAL sender
+#                                   beside SLOT, every table keyed and logged), its credentials connect
+#                                   with the rights the later Jobs need; on green also: the server
+#                                   versions are a pair the schema load and replication support
 # SIDE is db (expand-contract) or blue/green; blueadmin is blue's host with blue's superuser Secret
 # (a subscription on blue needs it). Credentials are read at run time from the Secret files mounted
 # read-only at /etc/cutover/SIDE/{username,password}; they never appear in the pod's env.
@@ -77,6 +82,74 @@ wait_ready() {
     n=$((n + 1)); [ "$n" -lt 90 ] || { echo "cutover: $1 is not reachable" >&2; exit 1; }
     sleep 10
   done
+}
+
+# Preflight (blue-green): what would make a later Job fail half-way, or hurt blue once published,
+# checked before anything changes; every problem is reported, then the Job fails. Blue's in the
+# preflight Job (the first hook), green's as the schema load's first step, once the operator made
+# it (the first install's hooks run before green exists). Read-only: safe to run again at any time.
+preflight() { # SIDE SLOT
+  side="$1"; slot="$2"; problems=0
+  problem() { echo "cutover: preflight $side: $*" >&2; problems=$((problems + 1)); }
+  if ! err="$(value "$side" -c 'SELECT 1' 2>&1 >/dev/null)"; then
+    echo "cutover: preflight $side: cannot connect as $(cat "/etc/cutover/$side/username") (its credentials Secret): $err" >&2; exit 1
+  fi
+  version="$(value "$side" -c 'SHOW server_version_num')"
+  [ "$version" -ge 100000 ] || problem "PostgreSQL $version has no logical replication (pgoutput): 10 or later is needed"
+  wal="$(value "$side" -c 'SHOW wal_level')"
+  [ "$wal" = logical ] || problem "wal_level is $wal, logical replication needs wal_level = logical (a restart; Zalando: spec.postgresql.parameters.wal_level: logical)"
+  # A free slot and WAL sender beside what runs already (Patroni's replicas use both); none needed
+  # for SLOT once it exists (a later run).
+  row="$(value "$side" -F ' ' -v "slot=$slot" <<'EOF'
+SELECT current_setting('max_replication_slots')::int - (SELECT count(*) FROM pg_catalog.pg_replication_slots)
+         - CASE WHEN EXISTS (SELECT 1 FROM pg_catalog.pg_replication_slots WHERE slot_name = :'slot') THEN 0 ELSE 1 END,
+       current_setting('max_wal_senders')::int - (SELECT count(*) FROM pg_catalog.pg_stat_replication)
+         - CASE WHEN EXISTS (SELECT 1 FROM pg_catalog.pg_replication_slots WHERE slot_name = :'slot' AND active) THEN 0 ELSE 1 END,
+       current_setting('max_replication_slots'), current_setting('max_wal_senders');
+EOF
+)"
+  set -- $row
+  [ "$1" -ge 0 ] || problem "max_replication_slots ($3) leaves no free slot for $slot: raise it (a restart)"
+  [ "$2" -ge 0 ] || problem "max_wal_senders ($4) leaves no free WAL sender for $slot's stream: raise it (a restart)"
+  # Every table the publication will carry: keyed (or a replica identity) and logged.
+  value "$side" <<'EOF' > /tmp/preflight.tables
+SELECT c.oid::regclass::text || CASE WHEN c.relpersistence = 'u' THEN ' is UNLOGGED: logical replication cannot carry it (ALTER TABLE ' || c.oid::regclass::text || ' SET LOGGED)'
+       ELSE ' has no primary key nor replica identity: once published, its UPDATE and DELETE would fail (add a primary key, or ALTER TABLE ' || c.oid::regclass::text || ' REPLICA IDENTITY FULL)' END
+  FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+ WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition
+   AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\_%'
+   AND (c.relpersistence = 'u' OR c.relreplident = 'n' OR (c.relreplident IN ('d', 'i') AND NOT EXISTS (
+        SELECT 1 FROM pg_catalog.pg_index i WHERE i.indrelid = c.oid AND (i.indisprimary OR i.indisreplident))))
+ ORDER BY 1;
+EOF
+  while IFS= read -r line; do problem "$line"; done < /tmp/preflight.tables
+  case "$side" in
+    blue)
+      # The forward slot and green's subscription use the app's Secret (the runbook's prerequisite).
+      [ "$(value blue -c "SELECT rolreplication OR rolsuper FROM pg_catalog.pg_roles WHERE rolname = current_user")" = t ] \
+        || problem "the app's role $(app_role) lacks REPLICATION: as blue's superuser, ALTER ROLE \"$(app_role)\" REPLICATION"
+      if [ -d /etc/cutover/blueadmin ]; then
+        if ! err="$(value blueadmin -c 'SELECT 1' 2>&1 >/dev/null)"; then
+          problem "cannot connect as blue's superuser $(cat /etc/cutover/blueadmin/username) (the way back's subscription on blue needs it): $err"
+        elif [ "$(value blueadmin -c "SELECT rolsuper OR (current_setting('server_version_num')::int >= 160000 AND pg_catalog.pg_has_role('pg_create_subscription', 'MEMBER')) FROM pg_catalog.pg_roles WHERE rolname = current_user")" != t ]; then
+          problem "$(cat /etc/cutover/blueadmin/username) (blue's admin Secret) may not create the way back's subscription on blue: a superuser is needed (PostgreSQL 16+: pg_create_subscription)"
+        fi
+      fi ;;
+    green)
+      # Green runs the version the schema load and replication were planned for: never older than
+      # blue (pg_dump of a newer server's schema need not load into an older one), and this
+      # runner's pg_dump not older than either server (pg_dump refuses a newer server).
+      blue_version="$(value blue -c 'SHOW server_version_num')"
+      [ "$version" -ge "$blue_version" ] || problem "green runs PostgreSQL $version, older than blue's $blue_version: blue-green moves to the same or a newer major version"
+      dump="$(pg_dump --version | sed 's/^[^0-9]*\([0-9][0-9]*\).*/\1/')"
+      for v in "$blue_version" "$version"; do
+        [ "$dump" -ge "$((v / 10000))" ] || problem "this runner's pg_dump is version $dump, older than a server ($v): set runner.image to the newer server's client"
+      done ;;
+  esac
+  if [ "$problems" -gt 0 ]; then
+    echo "cutover: preflight $side: $problems problem(s), nothing was changed: fix them and run again" >&2; exit 1
+  fi
+  echo "cutover: preflight $side: wal_level logical, room for slot $slot and its WAL sender, every table keyed and logged"
 }
 
 wait_lag() { # logical walsenders of this database on the publisher
@@ -257,6 +330,10 @@ for arg in "$@"; do
   case "$arg" in
     checksum:*)
       /bin/sh "$SQL/checksum-psql.sh" "${arg#checksum:}" ;;
+    preflight:*)
+      spec="${arg#preflight:}"
+      [ "${spec%%:*}" != green ] || wait_ready green
+      preflight "${spec%%:*}" "${spec#*:}" ;;
     copy-schema:*)
       pair="${arg#copy-schema:}"; from="${pair%%:*}"; to="${pair#*:}"
       wait_ready "$to"

@@ -37,7 +37,7 @@ public enum PhaseCatalog {
         case .blueGreen:
             return [
                 PlanPhase(phase: .preflight, title: "Preflight",
-                          summary: "Check both clusters, wal_level=logical on blue, and take a VolumeSnapshot when configured.",
+                          summary: "Before anything changes (the first hook), a read-only preflight Job checks blue: it connects with the app's Secret (which has REPLICATION) and blue's superuser Secret; wal_level = logical; a free replication slot and WAL sender; every table has a primary key or replica identity and none is unlogged. The schema load's first step checks green the same way once the operator made it, and that green runs the same or a newer major version than blue (PostgreSQL 10+), with a pg_dump not older than either. Every problem is listed, then the Job fails. A VolumeSnapshot is taken when configured.",
                           enabledByDefault: true),
                 PlanPhase(phase: .provision, title: "Provision green",
                           summary: "The operator creates the green cluster at the target version.", enabledByDefault: true),

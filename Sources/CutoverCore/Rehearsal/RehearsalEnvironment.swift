@@ -60,7 +60,7 @@ final class RehearsalEnvironment: @unchecked Sendable {
             case .external(let external):
                 try environment.useExternal(external)
             case .postgres(let tools) where plan.spec.strategy == .blueGreen:
-                try environment.startBlueGreen(tools, database: plan.spec.database.name)
+                try environment.startBlueGreen(tools, database: plan.spec.database.name, blueSettings: options.blueSettings)
             case .postgres(let tools):
                 try environment.startLocal(tools, database: plan.spec.database.name)
             case .mariadb(let tools):
@@ -88,7 +88,7 @@ final class RehearsalEnvironment: @unchecked Sendable {
     /// Two PostgreSQL servers with wal_level=logical, as `verify` starts them: blue holds the base
     /// schema; green is empty, as the operator creates it. The role may replicate on blue (the
     /// runbook's prerequisite: the forward slot and subscription use the app's Secret).
-    private func startBlueGreen(_ tools: LocalPostgresServer.Tools, database: String) throws {
+    private func startBlueGreen(_ tools: LocalPostgresServer.Tools, database: String, blueSettings: [String] = []) throws {
         // Both clusters are initialised and started at the same time, as verify does.
         let scratch = self.scratch, keep = self.keep
         let (blue, green) = try ServerChoice.together(
@@ -96,7 +96,7 @@ final class RehearsalEnvironment: @unchecked Sendable {
             { try LocalPostgresServer(in: scratch, name: "green", tools: tools, keep: keep) })
         server = blue
         self.green = green
-        _ = try ServerChoice.together({ try blue.start(logical: true) }, { try green.start(logical: true) })
+        _ = try ServerChoice.together({ try blue.start(logical: true, extra: blueSettings) }, { try green.start(logical: true) })
         for folder in [blue.folder, green.folder] { chmod(folder, 0o711) }
         host = blue.folder
         greenHost = green.folder

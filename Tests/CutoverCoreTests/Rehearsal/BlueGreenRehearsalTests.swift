@@ -14,9 +14,11 @@ import Testing
         return compiler.plan(validated)
     }
 
-    static func rehearse(_ plan: MigrationPlan, rows: Int, filter: (@Sendable ([OutputFile]) -> [OutputFile])? = nil) throws -> RehearsalReport? {
+    static func rehearse(_ plan: MigrationPlan, rows: Int, filter: (@Sendable ([OutputFile]) -> [OutputFile])? = nil,
+                         blueSettings: [String] = []) throws -> RehearsalReport? {
         var options = Rehearsal.Options(rows: rows)
         options.outputFilter = filter
+        options.blueSettings = blueSettings
         do {
             return try Rehearsal(plan: plan, options: options).run()
         } catch let VerificationError.noServer(reason) where !DatabaseHarness.required {
@@ -163,5 +165,44 @@ import Testing
         let first = try #require(report.failures.first, "\(report.renderText())")
         #expect(first.job == "ledger-pg14-switchover", "\(first)")
         #expect(first.error.contains("is disabled, and no switch completed"), "\(first.error)")
+    }
+
+    /// Blue with wal_level=replica: the preflight Job, the first hook, fails saying so, before
+    /// anything is created (without it, the replicate Job would fail after the publication exists).
+    @Test func preflightRefusesBlueWithoutLogicalWAL() throws {
+        let plan = try Self.plan("ledger-pg14.yaml")
+        #expect(Compiler().emit(plan).contains { $0.path.hasSuffix("chart/templates/job-preflight.yaml") && $0.contents.contains("- preflight:blue:cutover_ledger_pg14\n") })
+        guard let report = try Self.rehearse(plan, rows: 100, blueSettings: ["wal_level = replica"]) else { return }
+        #expect(!report.proven)
+        let first = try #require(report.failures.first, "\(report.renderText())")
+        #expect(first.job == "ledger-pg14-preflight", "\(first)")
+        #expect(first.error.contains("wal_level is replica"), "\(first.error)")
+    }
+
+    /// A table without a key and an unlogged one created on blue before the release: the preflight
+    /// Job names both and fails before anything changes.
+    @Test func preflightRefusesTablesReplicationCannotCarry() throws {
+        let tables: @Sendable ([OutputFile]) -> [OutputFile] = { files in
+            files.map { file in
+                if file.path.hasSuffix("chart/templates/configmap-sql-preflight.yaml") {
+                    return OutputFile(path: file.path, contents: file.contents.replacingOccurrences(
+                        of: "\ndata:\n", with: "\ndata:\n  tables.sql: |\n    CREATE TABLE IF NOT EXISTS public.audit_log (at timestamptz, what text);\n"
+                            + "    CREATE UNLOGGED TABLE IF NOT EXISTS public.scratch (id int PRIMARY KEY);\n"))
+                }
+                if file.path.hasSuffix("chart/templates/job-preflight.yaml") {
+                    return OutputFile(path: file.path, contents: file.contents.replacingOccurrences(
+                        of: "        - preflight:blue:", with: "        - blue:tables.sql\n        - preflight:blue:"))
+                }
+                return file
+            }
+        }
+        let plan = try Self.plan("ledger-pg14.yaml")
+        #expect(tables(Compiler().emit(plan)).contains { $0.path.hasSuffix("job-preflight.yaml") && $0.contents.contains("- blue:tables.sql\n") })
+        guard let report = try Self.rehearse(plan, rows: 100, filter: tables) else { return }
+        #expect(!report.proven)
+        let first = try #require(report.failures.first, "\(report.renderText())")
+        #expect(first.job == "ledger-pg14-preflight", "\(first)")
+        #expect(first.error.contains("public.audit_log has no primary key nor replica identity") || first.error.contains("audit_log has no primary key"), "\(first.error)")
+        #expect(first.error.contains("scratch is UNLOGGED"), "\(first.error)")
     }
 }

@@ -54,6 +54,12 @@ struct BlueGreenRunbook {
         let copied = "psql \"$GREEN_URL\" -c \"SELECT srrelid::regclass, srsubstate FROM pg_subscription_rel r JOIN pg_subscription s ON s.oid = r.srsubid WHERE s.subname = '\(forward)'\"  # every table r"
         let applied = "psql \"$BLUE_URL\" -c \"SELECT slot_name, active, confirmed_flush_lsn, pg_current_wal_lsn() FROM pg_replication_slots\"  # confirmed_flush_lsn reaches the LSN"
         switch phase {
+        case .preflight:
+            return ["# what the preflight Job checks on blue (and the schema load on green), by hand:",
+                    "psql \"$BLUE_URL\" -c \"SHOW wal_level\" -c \"SELECT current_setting('max_replication_slots')::int - count(*) AS free_slots FROM pg_replication_slots\" -c \"SELECT current_setting('max_wal_senders')::int - count(*) AS free_wal_senders FROM pg_stat_replication\"",
+                    "psql \"$BLUE_URL\" -c \"SELECT rolreplication FROM pg_roles WHERE rolname = current_user\" -c \"SELECT c.oid::regclass, c.relpersistence, c.relreplident FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind IN ('r', 'p') AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND (c.relpersistence = 'u' OR NOT EXISTS (SELECT 1 FROM pg_index i WHERE i.indrelid = c.oid AND (i.indisprimary OR i.indisreplident)))\"  # no row",
+                    "psql \"$BLUE_ADMIN_URL\" -c \"SELECT rolsuper FROM pg_roles WHERE rolname = current_user\"",
+                    "psql \"$GREEN_URL\" -c \"SHOW wal_level\" -c \"SHOW server_version_num\"  # not older than blue's"]
         case .schemaLoad:
             return ["# the Job copies blue's application schemas (pg_dump --schema-only of the schemas the app's role owns, and public)",
                     "# into green in one transaction, as the app's role, which it creates on green with blue's password"]
@@ -100,6 +106,8 @@ struct BlueGreenRunbook {
     private func ifItFails(_ phase: Phase) -> String? {
         let logs = "read the Job's log (`kubectl logs job/<job> --namespace \(spec.metadata.namespace)`)"
         switch phase {
+        case .preflight:
+            return "\(logs): it lists every problem it found (`cutover: preflight blue: …`), each with its fix, and changed nothing. wal_level, max_replication_slots and max_wal_senders need a restart of the cluster (Zalando: `spec.postgresql.parameters` in its `postgresql` manifest, then Patroni restarts it); a table without primary key or replica identity, or unlogged, is fixed on blue (`ALTER TABLE … REPLICA IDENTITY FULL` or a primary key; `ALTER TABLE … SET LOGGED`). Then run the same command again. The same checks of green run as the schema load's first step (`cutover: preflight green: …`)."
         case .schemaLoad:
             return "\(logs). Nothing is replicated yet and the app still uses blue: fix the cause and run the same command again. The copy runs only while green holds none of the application's tables; to start over, drop them on green."
         case .replicate:
