@@ -358,16 +358,73 @@ SELECT format('GRANT CONNECT, CREATE, TEMPORARY ON DATABASE %I TO %I', current_d
 SELECT format('GRANT USAGE, CREATE ON SCHEMA public TO %I', :'app_role') \gexec
 EOF
       fi
+      # The extensions blue has (but plpgsql), before the schema that uses them: pg_dump -n leaves
+      # them out. Each at blue's version where green offers it, else green's default version (a major
+      # upgrade often ships only a newer one; said); none missing, checked before anything is created.
+      value "$from" -F '|' -c "SELECT e.extname, e.extversion, n.nspname, quote_ident(n.nspname) FROM pg_catalog.pg_extension e
+        JOIN pg_catalog.pg_namespace n ON n.oid = e.extnamespace WHERE e.extname <> 'plpgsql' ORDER BY e.oid" > /tmp/extensions
+      : > /tmp/extensions.plan
+      while IFS='|' read -r ext version schema quoted; do
+        how="$(value "$to" -v ext="$ext" -v version="$version" <<'EOF'
+SELECT CASE WHEN EXISTS (SELECT 1 FROM pg_catalog.pg_extension WHERE extname = :'ext') THEN 'installed'
+            WHEN EXISTS (SELECT 1 FROM pg_catalog.pg_available_extension_versions WHERE name = :'ext' AND version = :'version') THEN 'same'
+            WHEN EXISTS (SELECT 1 FROM pg_catalog.pg_available_extensions WHERE name = :'ext') THEN 'other'
+            ELSE 'missing' END;
+EOF
+)"
+        [ "$how" != missing ] || { echo "cutover: extension $ext $version (schema $schema on $from) is not available on $to: install its package in $to's image (Spilo ships most contrib and common extensions), then run this again; nothing was loaded" >&2; exit 1; }
+        printf '%s|%s|%s|%s|%s\n' "$ext" "$version" "$schema" "$quoted" "$how" >> /tmp/extensions.plan
+      done < /tmp/extensions
+      while IFS='|' read -r ext version schema quoted how; do
+        [ "$how" != installed ] || { echo "cutover: extension $ext is on $to already"; continue; }
+        [ "$how" = same ] || echo "cutover: extension $ext $version is not available on $to: its default version instead (ALTER EXTENSION $ext UPDATE on $from first to compare like with like)"
+        # An app schema it lives in is the app's role's, as the dump would have made it.
+        owner=""; ! grep -qxF "$quoted" /tmp/schemas || owner="$role"
+        on "$to" -v ext="$ext" -v version="$version" -v schema="$schema" -v how="$how" -v owner="$owner" <<'EOF'
+SELECT format('CREATE SCHEMA IF NOT EXISTS %I', :'schema') || CASE WHEN :'owner' = '' THEN '' ELSE format(' AUTHORIZATION %I', :'owner') END \gexec
+SELECT format('CREATE EXTENSION IF NOT EXISTS %I WITH SCHEMA %I', :'ext', :'schema') || CASE WHEN :'how' = 'same' THEN format(' VERSION %L', :'version') ELSE '' END || ' CASCADE' \gexec
+EOF
+        echo "cutover: extension $ext created on $to"
+      done < /tmp/extensions.plan
+      # Grants to other roles and default privileges come along (--no-privileges would drop them): a
+      # role they name that green lacks is created there NOLOGIN (only to hold the grants; its login
+      # and password are the DBA's, or the operator's manifest).
+      list="$(sed "s/'/''/g; s/^/'/; s/\$/'/" /tmp/schemas | paste -sd, -)"
+      value "$from" <<EOF > /tmp/grantees
+SELECT DISTINCT r.rolname FROM (
+  SELECT (pg_catalog.aclexplode(c.relacl)).grantee FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE quote_ident(n.nspname) IN (${list:-NULL})
+  UNION SELECT (pg_catalog.aclexplode(a.attacl)).grantee FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_class c ON c.oid = a.attrelid JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE quote_ident(n.nspname) IN (${list:-NULL})
+  UNION SELECT (pg_catalog.aclexplode(p.proacl)).grantee FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace WHERE quote_ident(n.nspname) IN (${list:-NULL})
+  UNION SELECT (pg_catalog.aclexplode(t.typacl)).grantee FROM pg_catalog.pg_type t JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace WHERE quote_ident(n.nspname) IN (${list:-NULL})
+  UNION SELECT (pg_catalog.aclexplode(n.nspacl)).grantee FROM pg_catalog.pg_namespace n WHERE quote_ident(n.nspname) IN (${list:-NULL})
+  UNION SELECT (pg_catalog.aclexplode(d.defaclacl)).grantee FROM pg_catalog.pg_default_acl d LEFT JOIN pg_catalog.pg_namespace n ON n.oid = d.defaclnamespace WHERE d.defaclnamespace = 0 OR quote_ident(n.nspname) IN (${list:-NULL})
+  UNION SELECT d.defaclrole FROM pg_catalog.pg_default_acl d LEFT JOIN pg_catalog.pg_namespace n ON n.oid = d.defaclnamespace WHERE d.defaclnamespace = 0 OR quote_ident(n.nspname) IN (${list:-NULL})
+) g JOIN pg_catalog.pg_roles r ON r.oid = g.grantee ORDER BY 1;
+EOF
+      while IFS= read -r grantee; do
+        created="$(value "$to" -v grantee="$grantee" <<'EOF'
+SELECT format('CREATE ROLE %I NOLOGIN', :'grantee') WHERE NOT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = :'grantee') \gexec
+EOF
+)"
+        [ -z "$created" ] || echo "cutover: role $grantee created on $to NOLOGIN (blue's grants name it; give it LOGIN and a password there if it logs in)"
+      done < /tmp/grantees
       set --
       while IFS= read -r schema; do set -- "$@" -n "$schema"; done < /tmp/schemas
       PGUSER="$role" PGPASSWORD="$(cat "/etc/cutover/$from/password")" \
-        pg_dump --schema-only --no-owner --no-privileges --no-publications --no-subscriptions "$@" \
-        -h "$(host_of "$from")" -p "$DB_PORT" -d "$DB_NAME" > /tmp/schema.dump
+        pg_dump --format=custom --schema-only --no-owner --no-publications --no-subscriptions "$@" \
+        -h "$(host_of "$from")" -p "$DB_PORT" -d "$DB_NAME" -f /tmp/schema.dump
+      pg_restore --no-owner --no-privileges -f /tmp/schema.ddl /tmp/schema.dump
       # A schema the operator already made (public) exists on green and is not the app's to comment on.
-      sed -e 's/^CREATE SCHEMA /CREATE SCHEMA IF NOT EXISTS /' -e '/^COMMENT ON SCHEMA public IS /d' /tmp/schema.dump > /tmp/schema.sql
-      PGOPTIONS="-c default_transaction_read_only=off" PGUSER="$role" PGPASSWORD="$(cat "/etc/cutover/$from/password")" \
-        psql -X -q -v ON_ERROR_STOP=1 --single-transaction -h "$(host_of "$to")" -p "$DB_PORT" -d "$DB_NAME" -f /tmp/schema.sql
-      echo "cutover: schema copied from $from to $to ($(paste -sd' ' /tmp/schemas)), owned by $role" ;;
+      sed -e 's/^CREATE SCHEMA /CREATE SCHEMA IF NOT EXISTS /' -e '/^COMMENT ON SCHEMA public IS /d' /tmp/schema.ddl > /tmp/schema.sql
+      # The privileges alone (ACL and DEFAULT ACL entries), applied by green's admin after the objects:
+      # a grant on an object the app's role owns, or default privileges of another role, need it.
+      { pg_restore -l /tmp/schema.dump | grep -E '^[0-9]+; [0-9]+ [0-9]+ (DEFAULT )?ACL ' || true; } > /tmp/acl.list
+      pg_restore --no-owner -L /tmp/acl.list -f /tmp/acl.sql /tmp/schema.dump
+      # One transaction on green: the objects created as the app's role (it owns them, as on blue),
+      # then the privileges as green's admin.
+      printf '%s\n' 'SET ROLE :"app_role";' '\i /tmp/schema.sql' 'RESET ROLE;' '\i /tmp/acl.sql' > /tmp/load.sql
+      on "$to" --single-transaction -v app_role="$role" -f /tmp/load.sql
+      echo "cutover: schema copied from $from to $to ($(paste -sd' ' /tmp/schemas)), owned by $role, with $(grep -c . /tmp/acl.list) privilege entries and $(grep -c . /tmp/extensions) extensions" ;;
     wait-lag:*)
       wait_lag "${arg#wait-lag:}" ;;
     wait-synced:*)

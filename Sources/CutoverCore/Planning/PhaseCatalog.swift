@@ -42,7 +42,7 @@ public enum PhaseCatalog {
                 PlanPhase(phase: .provision, title: "Provision green",
                           summary: "The operator creates the green cluster at the target version.", enabledByDefault: true),
                 PlanPhase(phase: .schemaLoad, title: "Load schema",
-                          summary: "Copy blue's application schemas (without data: the schemas its role owns, and public) into green in one transaction, as the app's role, which the Job creates on green with blue's password: after the switch the app logs in to green with the same Secret and owns the same objects.", enabledByDefault: true),
+                          summary: "Copy blue's application schemas (without data: the schemas its role owns, and public) into green in one transaction, owned by the app's role, which the Job creates on green with blue's password: after the switch the app logs in to green with the same Secret and owns the same objects. Blue's extensions come first (at blue's version where green offers it; one green cannot install fails the Job before anything is loaded), and its grants and default privileges after the objects; a role they name that green lacks is created NOLOGIN.", enabledByDefault: true),
                 PlanPhase(phase: .replicate, title: "Replicate",
                           summary: "A publication of every table on blue (read from the live catalog; a table without primary key or replica identity, or unlogged, is refused before anything is published), its slot, and green's subscription: logical replication copies and streams the data. The Job ends once every table is copied and green applied blue's changes up to then.",
                           enabledByDefault: true),

@@ -62,7 +62,10 @@ struct BlueGreenRunbook {
                     "psql \"$GREEN_URL\" -c \"SHOW wal_level\" -c \"SHOW server_version_num\"  # not older than blue's"]
         case .schemaLoad:
             return ["# the Job copies blue's application schemas (pg_dump --schema-only of the schemas the app's role owns, and public)",
-                    "# into green in one transaction, as the app's role, which it creates on green with blue's password"]
+                    "# into green in one transaction, owned by the app's role, which it creates on green with blue's password;",
+                    "# blue's extensions first, its grants and default privileges after; compare both sides:",
+                    "psql \"$BLUE_URL\" -c \"SELECT extname, extversion FROM pg_extension ORDER BY 1\" -c '\\dp' -c '\\ddp'",
+                    "psql \"$GREEN_URL\" -c \"SELECT extname, extversion FROM pg_extension ORDER BY 1\" -c '\\dp' -c '\\ddp'"]
         case .replicate, .verify:
             return ["# complete when every table is copied and green applied blue's changes:", copied, applied]
         case .switchover:
@@ -109,7 +112,7 @@ struct BlueGreenRunbook {
         case .preflight:
             return "\(logs): it lists every problem it found (`cutover: preflight blue: …`), each with its fix, and changed nothing. wal_level, max_replication_slots and max_wal_senders need a restart of the cluster (Zalando: `spec.postgresql.parameters` in its `postgresql` manifest, then Patroni restarts it); a table without primary key or replica identity, or unlogged, is fixed on blue (`ALTER TABLE … REPLICA IDENTITY FULL` or a primary key; `ALTER TABLE … SET LOGGED`). Then run the same command again. The same checks of green run as the schema load's first step (`cutover: preflight green: …`)."
         case .schemaLoad:
-            return "\(logs). Nothing is replicated yet and the app still uses blue: fix the cause and run the same command again. The copy runs only while green holds none of the application's tables; to start over, drop them on green."
+            return "\(logs). Nothing is replicated yet and the app still uses blue: fix the cause and run the same command again. An extension green cannot install (`is not available on green`) needs its package in green's image (Spilo ships contrib and the common ones); one green offers only at another version is created at green's default version, and the log says so (`ALTER EXTENSION … UPDATE` on blue first compares like with like). A role blue's grants name that green lacked was created NOLOGIN (`role … created on green NOLOGIN`): give it LOGIN and a password there (or declare it in green's manifest) if it logs in. The copy runs only while green holds none of the application's tables; to start over, drop them on green."
         case .replicate:
             return "\(logs). A table refused before anything is published (no primary key nor replica identity, unlogged): fix it on blue and run again. A wait that ends without the copy complete: look at green's `pg_subscription_rel` and green's server log (a table missing on green, a duplicate key). The app is unaffected; rolling back drops the subscription, the slot and the publication."
         case .verify:
