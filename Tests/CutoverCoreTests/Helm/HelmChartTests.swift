@@ -79,6 +79,10 @@ import Testing
             (blueGreen, ["switchover.to=green"], ["ledger-pg14-switchover", "ledger-pg14-reverse-replication", "cluster-name: ledger-db-green"],
              ["ledger-pg14-switchback"]),
             (blueGreen, ["switchover.to=blue", "phases.cleanup.enabled=true"], ["ledger-pg14-switchback", "ledger-pg14-cleanup"], []),
+            // The Service is kept by Helm (uninstall, a run without it); off, the switch's Jobs run without it.
+            (blueGreen, ["switchover.to=green"], ["helm.sh/resource-policy: keep"], []),
+            (blueGreen, ["switchover.to=green", "switchover.manageService=false"], ["ledger-pg14-switchover", "ledger-pg14-reverse-replication"],
+             ["kind: Service\n", "cluster-name: ledger-db-green\n    spilo-role"]),
         ]
         for (spec, sets, present, absent) in cases {
             let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cutover-helm-\(UUID().uuidString)")

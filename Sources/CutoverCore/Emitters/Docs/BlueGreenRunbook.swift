@@ -32,6 +32,7 @@ struct BlueGreenRunbook {
         lines += builtIns(phase)
         var out = ""
         if let patroni = patroniNote(phase) { out += patroni + "\n\n" }
+        if phase == .switchover, let service = serviceNote { out += service + "\n\n" }
         if !lines.isEmpty {
             out += "From a workstation:\n\n```sh\n" + lines.joined(separator: "\n") + "\n```\n\n"
         }
@@ -80,6 +81,38 @@ struct BlueGreenRunbook {
         default:
             return []
         }
+    }
+
+    /// The switchover Service may exist before the chart wants to create it: Helm 3.2+ adopts an
+    /// object carrying its ownership annotations and label, and refuses one without them ("invalid
+    /// ownership metadata"). Or the Service stays the user's (`switchover.manageService=false`) and
+    /// the runbook moves its selector. kubectl and Argo CD take an existing object over on apply.
+    private var serviceNote: String? {
+        let builder = BlueGreenBuilder(spec)
+        guard let green = builder.switchService(to: .green), let blue = builder.switchService(to: .blue) else { return nil }
+        let name = green.metadata.name, namespace = spec.metadata.namespace
+        func patch(_ service: Service) -> String {
+            let pairs = service.selector.map { "\"\($0.key)\":\"\($0.value)\"" }.joined(separator: ",")
+            return "kubectl patch service \(name) --namespace \(namespace) --type merge -p '{\"spec\":{\"selector\":{\(pairs)}}}'"
+        }
+        return """
+            **The Service `\(name)`.** The chart creates it at the switch and never deletes it (`helm.sh/resource-policy: keep`; in `manifests/`, `argocd.argoproj.io/sync-options: Prune=false,Delete=false`): it is the app's path to its database. If a Service of that name exists already (made by hand or by another tool), Helm refuses the switch's upgrade (`exists and cannot be imported into the current release: invalid ownership metadata`). Before the switch, either let this release adopt it (Helm 3.2+; Helm 3.17+ can instead add `--take-ownership` to the upgrade), after checking with `kubectl get service \(name) --namespace \(namespace) -o yaml` that nothing needs what the chart replaces (its selector and ports become the chart's):
+
+            ```sh
+            kubectl annotate service \(name) --namespace \(namespace) meta.helm.sh/release-name=\(spec.name) meta.helm.sh/release-namespace=\(namespace) --overwrite
+            kubectl label service \(name) --namespace \(namespace) app.kubernetes.io/managed-by=Helm --overwrite
+            ```
+
+            or keep it yours: turn the chart's Service off once (`--reuse-values` keeps it for every later command) and move it yourself once the switch's Jobs succeeded, before restarting the app's pods (and back to blue once the switchback Job succeeded):
+
+            ```sh
+            helm upgrade \(spec.name) ./chart --namespace \(namespace) --reuse-values --set switchover.manageService=false
+            \(patch(green))
+            \(patch(blue))  # switching back
+            ```
+
+            With kubectl, `kubectl apply -k manifests/switchover/` takes an existing Service over without asking: it warns that the `kubectl.kubernetes.io/last-applied-configuration` annotation is missing, adds it and merges the manifest in. The selector's keys get green's values, but a key only the existing Service has stays and then selects no pod of green: remove it first (`kubectl edit service \(name) --namespace \(namespace)`), or leave the Service out (`--selector app.kubernetes.io/component!=\(BlueGreenBuilder.serviceComponent)` on the folder's last apply) and patch it as above. Argo CD's sync applies the same way.
+            """
     }
 
     /// Zalando: a logical slot survives a failover only when Patroni knows it as a permanent slot.

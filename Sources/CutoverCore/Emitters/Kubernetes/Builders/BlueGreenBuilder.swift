@@ -43,6 +43,15 @@ public struct BlueGreenBuilder: Sendable {
     /// applied without it first, so the Service moves only once the fenced switch succeeded.
     public static let serviceComponent = "database-service"
 
+    /// The values switch that lets the chart manage the switchover Service (true by default); off,
+    /// the runbook moves the user's own Service with `kubectl patch` instead.
+    public static let manageServiceValue = ".Values.switchover.manageService"
+
+    /// The app's path to its database: never deleted by the tool that applied it (Helm on uninstall or
+    /// when a run renders no Service; Argo CD on prune or when the Application is deleted).
+    public static let keepHelm = [KeyValue("helm.sh/resource-policy", "keep")]
+    public static let keepArgo = [KeyValue("argocd.argoproj.io/sync-options", "Prune=false,Delete=false")]
+
     /// The Service named `switchover.service`, selecting the primary of `side`.
     public func switchService(to side: DatabaseSide) -> Service? {
         guard spec.strategy == .blueGreen, let switchover = spec.switchover else { return nil }

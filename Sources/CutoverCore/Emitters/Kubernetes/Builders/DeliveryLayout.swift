@@ -166,13 +166,19 @@ public struct DeliveryLayout: Sendable {
 
         for unit in late {
             items += jobItems(unit)
+            // The Service the switch moves, unless `switchover.manageService` is off (the runbook patches the user's own).
+            func serviceItem(_ file: String, _ service: Service, _ folder: DeliveryFolder) -> DeliveryItem {
+                var item = DeliveryItem(fileName: file, object: service, ordering: .regular,
+                                        chartGuard: unit.chartGuard.map { "and (\($0)) \(BlueGreenBuilder.manageServiceValue)" }, folder: folder)
+                item.helmAnnotations = BlueGreenBuilder.keepHelm
+                item.argoAnnotations = BlueGreenBuilder.keepArgo
+                return item
+            }
             if unit.suffix == "switchover", let service = blueGreenBuilder.switchService(to: .green) {
-                items.append(DeliveryItem(fileName: "service-switchover-green.yaml", object: service, ordering: .regular,
-                                          chartGuard: unit.chartGuard, folder: .switchover))
+                items.append(serviceItem("service-switchover-green.yaml", service, .switchover))
             }
             if unit.suffix == "switchback", let service = blueGreenBuilder.switchService(to: .blue) {
-                items.append(DeliveryItem(fileName: "service-switchback-blue.yaml", object: service, ordering: .regular,
-                                          chartGuard: unit.chartGuard, folder: .switchback))
+                items.append(serviceItem("service-switchback-blue.yaml", service, .switchback))
             }
         }
         return items.filter { target == .chart ? $0.inChart : $0.inManifests }
