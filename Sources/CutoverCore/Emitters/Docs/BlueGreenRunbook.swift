@@ -115,25 +115,43 @@ struct BlueGreenRunbook {
             """
     }
 
-    /// Zalando: a logical slot survives a failover only when Patroni knows it as a permanent slot.
-    /// Declared before the Job creates it, Patroni would create it first, at an earlier position, and
-    /// the subscription would replay what it should not; declared while cleanup drops it, Patroni
-    /// would create it again. So it is declared by hand, after the Job, and removed before cleanup.
+    /// Zalando: a logical slot survives a failover only when Patroni knows it as a permanent slot
+    /// (`spec.patroni.slots`). Declared before the Job creates it, Patroni would create it first, at an
+    /// earlier position, and the subscription would replay what it should not; declared while cleanup
+    /// drops it, Patroni would create it again. Green's resource is the chart's: it declares the way
+    /// back's slot itself while switched (see `BlueGreenBuilder.greenClusterDeclaringReverseSlot`).
+    /// Blue's resource is not ours (the chart must not take over the live cluster's manifest), so the
+    /// runbook gives the exact patches, and the same for green under plain manifests.
     private func patroniNote(_ phase: Phase) -> String? {
         guard spec.database.operator == .zalando else { return nil }
-        let database = spec.database.name
-        func slot(_ name: String, _ cluster: String) -> String {
-            "`spec.patroni.slots.\(name): {type: logical, database: \(database), plugin: pgoutput}` in the `postgresql` manifest of `\(cluster)`"
+        let namespace = spec.metadata.namespace
+        func patch(_ cluster: String, _ slot: String, declare: Bool) -> String {
+            let value = declare ? "{\"type\":\"logical\",\"database\":\"\(spec.database.name)\",\"plugin\":\"pgoutput\"}" : "null"
+            return "kubectl patch postgresql \(cluster) --namespace \(namespace) --type merge -p '{\"spec\":{\"patroni\":{\"slots\":{\"\(slot)\":\(value)}}}}'"
         }
+        let blue = spec.database.cluster, green = spec.target?.cluster ?? ""
+        let forward = names.replication, reverse = names.reverseReplication
         switch phase {
         case .replicate:
-            return "Once this phase ran, declare its slot to Patroni so that a failover of blue keeps it: " + slot(names.replication, spec.database.cluster)
-                + ". Remove it again before cleanup (Patroni re-creates a permanent slot that is dropped)."
+            return """
+                Once this phase ran, declare its slot to Patroni, so that a failover of blue keeps it (Patroni 2.1+ keeps permanent logical slots on the replicas too; a slot left off is lost on failover and green stops receiving blue's writes). Blue's `postgresql` resource is yours, not the chart's, so cutover does not generate it; patch it (merge patch: only this key changes), and remove the key again before cleanup or rolling back replicate (Patroni re-creates a permanent slot that is dropped):
+
+                ```sh
+                \(patch(blue, forward, declare: true))
+                \(patch(blue, forward, declare: false))  # before cleanup / rollback
+                ```
+                """
         case .reverseReplicate:
-            return "Once the switch ran, declare the way back's slot to Patroni so that a failover of green keeps it: "
-                + slot(names.reverseReplication, spec.target?.cluster ?? "") + ". Remove it again before cleanup or switching back."
+            return """
+                The chart declares the way back's slot `\(reverse)` in green's `postgresql` resource while `switchover.to=green` and cleanup is off (regular objects are applied after the switch's hooks created it, and a later upgrade that switches back or cleans up undeclares it before its hooks drop it). With plain manifests, patch green yourself after the switch, and remove it before switching back or cleanup:
+
+                ```sh
+                \(patch(green, reverse, declare: true))
+                \(patch(green, reverse, declare: false))  # before switching back / cleanup
+                ```
+                """
         case .cleanup:
-            return "Before cleanup, remove the slots declared in `spec.patroni.slots` of both clusters' manifests (\(names.replication), \(names.reverseReplication)): Patroni re-creates a permanent slot that is dropped."
+            return "Before cleanup, remove `\(forward)` from blue's `spec.patroni.slots` (`\(patch(blue, forward, declare: false))`); the chart's cleanup upgrade removes `\(reverse)` from green's (with plain manifests: `\(patch(green, reverse, declare: false))`). Patroni re-creates a permanent slot that is dropped."
         default:
             return nil
         }

@@ -33,6 +33,23 @@ public struct BlueGreenBuilder: Sendable {
         }
     }
 
+    /// Zalando: green's resource declaring the way back's slot to Patroni, so a failover of green keeps
+    /// it. The chart renders it instead of `greenCluster` only while switched and not cleaning up
+    /// (`switchedGuard`): declared earlier, Patroni would create the slot at provisioning, and the
+    /// reverse subscription would send blue everything green replayed since; declared while cleanup
+    /// drops it, Patroni would create it again. Regular objects are applied after the pre-upgrade
+    /// hooks, so the reverse-replication Job has created the slot when Patroni learns of it, and
+    /// before the post hooks (drop-reverse, cleanup) drop it, the release that no longer declares it.
+    public var greenClusterDeclaringReverseSlot: (any KubernetesObject)? {
+        guard spec.database.operator == .zalando, var cluster = greenCluster as? ZalandoPostgresql else { return nil }
+        let names = DerivedNames(names: SQLNames(engine: spec.database.engine), migrationName: spec.name)
+        cluster.logicalSlots = [KeyValue(names.reverseReplication, spec.database.name)]
+        return cluster
+    }
+
+    /// When the chart renders `greenClusterDeclaringReverseSlot` (else `greenCluster`).
+    public static let switchedGuard = "and (eq .Values.switchover.to \"green\") (not .Values.phases.cleanup.enabled)"
+
     /// The owner role of green's database (Zalando role names: lowercase, digits, `-` and `_`).
     public static func greenOwner(_ database: String) -> String {
         let name = String(database.lowercased().map { $0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" ? $0 : "_" })

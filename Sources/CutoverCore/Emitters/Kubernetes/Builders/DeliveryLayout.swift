@@ -130,7 +130,15 @@ public struct DeliveryLayout: Sendable {
         let blueGreenBuilder = BlueGreenBuilder(spec)
         if let green = blueGreenBuilder.greenCluster {
             let file = green.kind == "postgresql" ? "postgresql-green.yaml" : "mysqlcluster-green.yaml"
-            items.append(DeliveryItem(fileName: file, object: green, ordering: .regular))
+            if let switched = blueGreenBuilder.greenClusterDeclaringReverseSlot {
+                // The same object, with the way back's slot declared to Patroni while switched (the chart only;
+                // `manifests/` users patch it, as the runbook says).
+                items.append(DeliveryItem(fileName: file, object: green, ordering: .regular, chartGuard: target == .chart ? "not (\(BlueGreenBuilder.switchedGuard))" : nil))
+                items.append(DeliveryItem(fileName: "postgresql-green-switched.yaml", object: switched, ordering: .regular,
+                                          chartGuard: BlueGreenBuilder.switchedGuard, inManifests: false))
+            } else {
+                items.append(DeliveryItem(fileName: file, object: green, ordering: .regular))
+            }
         }
         items.append(DeliveryItem(fileName: "rollout.yaml",
                                   object: RolloutBuilder(spec, image: target == .chart ? Self.appImageValue : spec.app.image.value).rollout,
