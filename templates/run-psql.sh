@@ -21,6 +21,10 @@
 #                                   (default_transaction_read_only) and its sessions there end / undo
 #   sync-sequences:FROM:TO          set TO's sequences to GREATEST(FROM's, TO's) (logical replication skips them)
 #   forget-flyway:VERSION           remove VERSION and later from flyway_schema_history after a rollback
+#   check-lag:SIDE:SLOT:MAX         the rollout analysis' measurement: when slot SLOT on SIDE streams, its WAL
+#                                   sender's replay_lag must be at most MAX seconds (logical lag, what the
+#                                   switch waits on); an idle or absent slot, or SIDE not reachable yet, is
+#                                   not measured
 #   preflight:SIDE:SLOT             blue-green, before anything changes: SIDE (blue, or green once reachable)
 #                                   can carry logical replication (wal_level, a free slot and WAL sender
 #                                   beside SLOT, every table keyed and logged), its credentials connect
@@ -150,6 +154,30 @@ EOF
     echo "cutover: preflight $side: $problems problem(s), nothing was changed: fix them and run again" >&2; exit 1
   fi
   echo "cutover: preflight $side: wal_level logical, room for slot $slot and its WAL sender, every table keyed and logged"
+}
+
+# The analysis' measurement of logical replication lag (an Argo Rollouts job metric): seconds the
+# subscriber's replay is behind, as the publisher's WAL sender for the slot reports it (replay_lag,
+# NULL when nothing is waiting: 0), and the bytes its confirmed position is behind, for the log.
+check_lag() { # SIDE SLOT MAX
+  if [ ! -s "/etc/cutover/$1/username" ] || ! value "$1" -c 'SELECT 1' >/dev/null 2>&1; then
+    echo "cutover: $1 is not reachable (not provisioned yet?): slot $2 not measured"; return 0
+  fi
+  row="$(value "$1" -F ' ' -v slot="$2" <<'EOF'
+SELECT CASE WHEN s.active THEN 'streaming' ELSE 'idle' END,
+       coalesce(ceil(extract(epoch FROM r.replay_lag)), 0)::bigint,
+       coalesce(pg_catalog.pg_wal_lsn_diff(pg_catalog.pg_current_wal_lsn(), s.confirmed_flush_lsn), 0)::bigint
+  FROM pg_catalog.pg_replication_slots s LEFT JOIN pg_catalog.pg_stat_replication r ON r.pid = s.active_pid
+ WHERE s.slot_name = :'slot' AND s.database = current_database();
+EOF
+)"
+  [ -n "$row" ] || { echo "cutover: no slot $2 on $1, nothing to measure"; return 0; }
+  set -- "$1" "$2" "$3" $row
+  if [ "$4" != streaming ]; then echo "cutover: slot $2 on $1 is idle (that direction is not in use), $6 bytes behind"; return 0; fi
+  if [ "$5" -gt "${3%.*}" ]; then
+    echo "cutover: logical replication through slot $2 on $1 lags $5 s ($6 bytes), over $3 s" >&2; exit 1
+  fi
+  echo "cutover: logical replication through slot $2 on $1 lags $5 s ($6 bytes), within $3 s"
 }
 
 wait_lag() { # logical walsenders of this database on the publisher
@@ -330,6 +358,9 @@ for arg in "$@"; do
   case "$arg" in
     checksum:*)
       /bin/sh "$SQL/checksum-psql.sh" "${arg#checksum:}" ;;
+    check-lag:*)
+      spec="${arg#check-lag:}"; side="${spec%%:*}"; rest="${spec#*:}"
+      check_lag "$side" "${rest%%:*}" "${rest#*:}" ;;
     preflight:*)
       spec="${arg#preflight:}"
       [ "${spec%%:*}" != green ] || wait_ready green

@@ -263,4 +263,34 @@ import Testing
         #expect(report.failures.allSatisfy { $0.stage == "after rollback" }, "\(report.renderText())")
         #expect(report.checks.contains("after the move to green: every row written on either side is there, no sequence behind blue"), "\(report.renderText())")
     }
+
+    /// The analysis' measurement (the runner's `check-lag`, which the AnalysisTemplate's job metric
+    /// runs) on real servers: within the limit once replicate streamed (the replicate Job's last step
+    /// here), over a limit below any lag (-1 s) in the verify Job, which then fails naming the slot.
+    @Test func analysisMeasuresLogicalLagOfTheSlot() throws {
+        let plan = try Self.plan("ledger-pg14.yaml")
+        let template = try #require(Compiler().emit(plan).first { $0.path.hasSuffix("chart/templates/analysistemplate.yaml") })
+        #expect(template.contents.contains("- check-lag:blue:cutover_ledger_pg14:2\n") && template.contents.contains("- check-lag:green:cutover_ledger_pg14_reverse:2\n"))
+        let measured: @Sendable ([OutputFile]) -> [OutputFile] = { files in
+            files.map { file in
+                if file.path.hasSuffix("chart/templates/job-replicate.yaml") {
+                    return OutputFile(path: file.path, contents: file.contents.replacingOccurrences(
+                        of: "        - wait-synced:blue:green:cutover_ledger_pg14\n",
+                        with: "        - wait-synced:blue:green:cutover_ledger_pg14\n        - check-lag:blue:cutover_ledger_pg14:2\n        - check-lag:green:cutover_ledger_pg14_reverse:2\n"))
+                }
+                if file.path.hasSuffix("chart/templates/job-verify.yaml") {
+                    return OutputFile(path: file.path, contents: file.contents.replacingOccurrences(
+                        of: "        - wait-synced:blue:green:cutover_ledger_pg14\n",
+                        with: "        - wait-synced:blue:green:cutover_ledger_pg14\n        - check-lag:blue:cutover_ledger_pg14:-1\n"))
+                }
+                return file
+            }
+        }
+        #expect(measured(Compiler().emit(plan)).contains { $0.path.hasSuffix("job-verify.yaml") && $0.contents.contains("- check-lag:blue:cutover_ledger_pg14:-1\n") })
+        guard let report = try Self.rehearse(plan, rows: 100, filter: measured) else { return }
+        #expect(!report.proven)
+        let first = try #require(report.failures.first, "\(report.renderText())")
+        #expect(first.job == "ledger-pg14-verify", "\(first)")
+        #expect(first.error.contains("logical replication through slot cutover_ledger_pg14 on blue lags"), "\(first.error)")
+    }
 }

@@ -143,7 +143,26 @@ public struct DeliveryLayout: Sendable {
         items.append(DeliveryItem(fileName: "rollout.yaml",
                                   object: RolloutBuilder(spec, image: target == .chart ? Self.appImageValue : spec.app.image.value).rollout,
                                   ordering: .regular, folder: appFolder))
-        let monitoring = MonitoringBuilder(spec)
+        var monitoring = MonitoringBuilder(spec)
+        if let unit = monitoring.logicalLagUnit {
+            // The analysis' Job metric runs the runner from a ConfigMap of its own, next to the template.
+            let configMaps = sqlConfigMaps(for: unit)
+            for configMap in configMaps {
+                items.append(DeliveryItem(fileName: configMaps.count == 1 ? "configmap-sql-\(unit.suffix).yaml" : "configmap-sql-\(configMap.metadata.name).yaml",
+                                          object: configMap, ordering: .regular, folder: appFolder))
+            }
+            var job = builder.job(unit, configMaps: configMaps.map(\.metadata.name))
+            // One measurement: no retry, a short deadline; green's Secret may not exist yet (the pod
+            // starts without it, and the runner measures blue only).
+            job.backoffLimit = 0
+            job.activeDeadlineSeconds = 120
+            job.ttlSecondsAfterFinished = 600
+            job.template.spec.volumes = job.template.spec.volumes.map { volume in
+                guard volume.name == "secret-green", case .secret(let name, let items, _) = volume.source else { return volume }
+                return Volume(name: volume.name, source: .secret(name: name, items: items, optional: true))
+            }
+            monitoring.logicalLagJob = job
+        }
         if let template = monitoring.analysisTemplate {
             items.append(DeliveryItem(fileName: "analysistemplate.yaml", object: template, ordering: .regular, folder: appFolder))
         }
