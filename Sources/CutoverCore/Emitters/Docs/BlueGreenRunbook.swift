@@ -106,7 +106,7 @@ struct BlueGreenRunbook {
             or keep it yours: turn the chart's Service off once (`--reuse-values` keeps it for every later command) and move it yourself once the switch's Jobs succeeded, before restarting the app's pods (and back to blue once the switchback Job succeeded):
 
             ```sh
-            helm upgrade \(spec.name) ./chart --namespace \(namespace) --reuse-values --set switchover.manageService=false
+            helm upgrade \(spec.name) ./chart --namespace \(namespace) --reuse-values --set switchover.manageService=false \(PhaseCommands.helmTimeout(spec, jobs: JobCatalog(plan).jobs.count))
             \(patch(green))
             \(patch(blue))  # switching back
             ```
