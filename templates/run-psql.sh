@@ -21,6 +21,15 @@
 #                                   (default_transaction_read_only) and its sessions there end / undo
 #   sync-sequences:FROM:TO          set TO's sequences to GREATEST(FROM's, TO's) (logical replication skips them)
 #   forget-flyway:VERSION           remove VERSION and later from flyway_schema_history after a rollback
+#   check-lag:SIDE:SLOT:MAX         the rollout analysis' measurement: when slot SLOT on SIDE streams, its WAL
+#                                   sender's replay_lag must be at most MAX seconds (logical lag, what the
+#                                   switch waits on); an idle or absent slot, or SIDE not reachable yet, is
+#                                   not measured
+#   preflight:SIDE:SLOT             blue-green, before anything changes: SIDE (blue, or green once reachable)
+#                                   can carry logical replication (wal_level, a free slot and WAL sender
+#                                   beside SLOT, every table keyed and logged), its credentials connect
+#                                   with the rights the later Jobs need; on green also: the server
+#                                   versions are a pair the schema load and replication support
 # SIDE is db (expand-contract) or blue/green; blueadmin is blue's host with blue's superuser Secret
 # (a subscription on blue needs it). Credentials are read at run time from the Secret files mounted
 # read-only at /etc/cutover/SIDE/{username,password}; they never appear in the pod's env.
@@ -77,6 +86,98 @@ wait_ready() {
     n=$((n + 1)); [ "$n" -lt 90 ] || { echo "cutover: $1 is not reachable" >&2; exit 1; }
     sleep 10
   done
+}
+
+# Preflight (blue-green): what would make a later Job fail half-way, or hurt blue once published,
+# checked before anything changes; every problem is reported, then the Job fails. Blue's in the
+# preflight Job (the first hook), green's as the schema load's first step, once the operator made
+# it (the first install's hooks run before green exists). Read-only: safe to run again at any time.
+preflight() { # SIDE SLOT
+  side="$1"; slot="$2"; problems=0
+  problem() { echo "cutover: preflight $side: $*" >&2; problems=$((problems + 1)); }
+  if ! err="$(value "$side" -c 'SELECT 1' 2>&1 >/dev/null)"; then
+    echo "cutover: preflight $side: cannot connect as $(cat "/etc/cutover/$side/username") (its credentials Secret): $err" >&2; exit 1
+  fi
+  version="$(value "$side" -c 'SHOW server_version_num')"
+  [ "$version" -ge 100000 ] || problem "PostgreSQL $version has no logical replication (pgoutput): 10 or later is needed"
+  wal="$(value "$side" -c 'SHOW wal_level')"
+  [ "$wal" = logical ] || problem "wal_level is $wal, logical replication needs wal_level = logical (a restart; Zalando: spec.postgresql.parameters.wal_level: logical)"
+  # A free slot and WAL sender beside what runs already (Patroni's replicas use both); none needed
+  # for SLOT once it exists (a later run).
+  row="$(value "$side" -F ' ' -v "slot=$slot" <<'EOF'
+SELECT current_setting('max_replication_slots')::int - (SELECT count(*) FROM pg_catalog.pg_replication_slots)
+         - CASE WHEN EXISTS (SELECT 1 FROM pg_catalog.pg_replication_slots WHERE slot_name = :'slot') THEN 0 ELSE 1 END,
+       current_setting('max_wal_senders')::int - (SELECT count(*) FROM pg_catalog.pg_stat_replication)
+         - CASE WHEN EXISTS (SELECT 1 FROM pg_catalog.pg_replication_slots WHERE slot_name = :'slot' AND active) THEN 0 ELSE 1 END,
+       current_setting('max_replication_slots'), current_setting('max_wal_senders');
+EOF
+)"
+  set -- $row
+  [ "$1" -ge 0 ] || problem "max_replication_slots ($3) leaves no free slot for $slot: raise it (a restart)"
+  [ "$2" -ge 0 ] || problem "max_wal_senders ($4) leaves no free WAL sender for $slot's stream: raise it (a restart)"
+  # Every table the publication will carry: keyed (or a replica identity) and logged.
+  value "$side" <<'EOF' > /tmp/preflight.tables
+SELECT c.oid::regclass::text || CASE WHEN c.relpersistence = 'u' THEN ' is UNLOGGED: logical replication cannot carry it (ALTER TABLE ' || c.oid::regclass::text || ' SET LOGGED)'
+       ELSE ' has no primary key nor replica identity: once published, its UPDATE and DELETE would fail (add a primary key, or ALTER TABLE ' || c.oid::regclass::text || ' REPLICA IDENTITY FULL)' END
+  FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+ WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition
+   AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\_%'
+   AND (c.relpersistence = 'u' OR c.relreplident = 'n' OR (c.relreplident IN ('d', 'i') AND NOT EXISTS (
+        SELECT 1 FROM pg_catalog.pg_index i WHERE i.indrelid = c.oid AND (i.indisprimary OR i.indisreplident))))
+ ORDER BY 1;
+EOF
+  while IFS= read -r line; do problem "$line"; done < /tmp/preflight.tables
+  case "$side" in
+    blue)
+      # The forward slot and green's subscription use the app's Secret (the runbook's prerequisite).
+      [ "$(value blue -c "SELECT rolreplication OR rolsuper FROM pg_catalog.pg_roles WHERE rolname = current_user")" = t ] \
+        || problem "the app's role $(app_role) lacks REPLICATION: as blue's superuser, ALTER ROLE \"$(app_role)\" REPLICATION"
+      if [ -d /etc/cutover/blueadmin ]; then
+        if ! err="$(value blueadmin -c 'SELECT 1' 2>&1 >/dev/null)"; then
+          problem "cannot connect as blue's superuser $(cat /etc/cutover/blueadmin/username) (the way back's subscription on blue needs it): $err"
+        elif [ "$(value blueadmin -c "SELECT rolsuper OR (current_setting('server_version_num')::int >= 160000 AND pg_catalog.pg_has_role('pg_create_subscription', 'MEMBER')) FROM pg_catalog.pg_roles WHERE rolname = current_user")" != t ]; then
+          problem "$(cat /etc/cutover/blueadmin/username) (blue's admin Secret) may not create the way back's subscription on blue: a superuser is needed (PostgreSQL 16+: pg_create_subscription)"
+        fi
+      fi ;;
+    green)
+      # Green runs the version the schema load and replication were planned for: never older than
+      # blue (pg_dump of a newer server's schema need not load into an older one), and this
+      # runner's pg_dump not older than either server (pg_dump refuses a newer server).
+      blue_version="$(value blue -c 'SHOW server_version_num')"
+      [ "$version" -ge "$blue_version" ] || problem "green runs PostgreSQL $version, older than blue's $blue_version: blue-green moves to the same or a newer major version"
+      dump="$(pg_dump --version | sed 's/^[^0-9]*\([0-9][0-9]*\).*/\1/')"
+      for v in "$blue_version" "$version"; do
+        [ "$dump" -ge "$((v / 10000))" ] || problem "this runner's pg_dump is version $dump, older than a server ($v): set runner.image to the newer server's client"
+      done ;;
+  esac
+  if [ "$problems" -gt 0 ]; then
+    echo "cutover: preflight $side: $problems problem(s), nothing was changed: fix them and run again" >&2; exit 1
+  fi
+  echo "cutover: preflight $side: wal_level logical, room for slot $slot and its WAL sender, every table keyed and logged"
+}
+
+# The analysis' measurement of logical replication lag (an Argo Rollouts job metric): seconds the
+# subscriber's replay is behind, as the publisher's WAL sender for the slot reports it (replay_lag,
+# NULL when nothing is waiting: 0), and the bytes its confirmed position is behind, for the log.
+check_lag() { # SIDE SLOT MAX
+  if [ ! -s "/etc/cutover/$1/username" ] || ! value "$1" -c 'SELECT 1' >/dev/null 2>&1; then
+    echo "cutover: $1 is not reachable (not provisioned yet?): slot $2 not measured"; return 0
+  fi
+  row="$(value "$1" -F ' ' -v slot="$2" <<'EOF'
+SELECT CASE WHEN s.active THEN 'streaming' ELSE 'idle' END,
+       coalesce(ceil(extract(epoch FROM r.replay_lag)), 0)::bigint,
+       coalesce(pg_catalog.pg_wal_lsn_diff(pg_catalog.pg_current_wal_lsn(), s.confirmed_flush_lsn), 0)::bigint
+  FROM pg_catalog.pg_replication_slots s LEFT JOIN pg_catalog.pg_stat_replication r ON r.pid = s.active_pid
+ WHERE s.slot_name = :'slot' AND s.database = current_database();
+EOF
+)"
+  [ -n "$row" ] || { echo "cutover: no slot $2 on $1, nothing to measure"; return 0; }
+  set -- "$1" "$2" "$3" $row
+  if [ "$4" != streaming ]; then echo "cutover: slot $2 on $1 is idle (that direction is not in use), $6 bytes behind"; return 0; fi
+  if [ "$5" -gt "${3%.*}" ]; then
+    echo "cutover: logical replication through slot $2 on $1 lags $5 s ($6 bytes), over $3 s" >&2; exit 1
+  fi
+  echo "cutover: logical replication through slot $2 on $1 lags $5 s ($6 bytes), within $3 s"
 }
 
 wait_lag() { # logical walsenders of this database on the publisher
@@ -257,6 +358,13 @@ for arg in "$@"; do
   case "$arg" in
     checksum:*)
       /bin/sh "$SQL/checksum-psql.sh" "${arg#checksum:}" ;;
+    check-lag:*)
+      spec="${arg#check-lag:}"; side="${spec%%:*}"; rest="${spec#*:}"
+      check_lag "$side" "${rest%%:*}" "${rest#*:}" ;;
+    preflight:*)
+      spec="${arg#preflight:}"
+      [ "${spec%%:*}" != green ] || wait_ready green
+      preflight "${spec%%:*}" "${spec#*:}" ;;
     copy-schema:*)
       pair="${arg#copy-schema:}"; from="${pair%%:*}"; to="${pair#*:}"
       wait_ready "$to"
@@ -281,16 +389,73 @@ SELECT format('GRANT CONNECT, CREATE, TEMPORARY ON DATABASE %I TO %I', current_d
 SELECT format('GRANT USAGE, CREATE ON SCHEMA public TO %I', :'app_role') \gexec
 EOF
       fi
+      # The extensions blue has (but plpgsql), before the schema that uses them: pg_dump -n leaves
+      # them out. Each at blue's version where green offers it, else green's default version (a major
+      # upgrade often ships only a newer one; said); none missing, checked before anything is created.
+      value "$from" -F '|' -c "SELECT e.extname, e.extversion, n.nspname, quote_ident(n.nspname) FROM pg_catalog.pg_extension e
+        JOIN pg_catalog.pg_namespace n ON n.oid = e.extnamespace WHERE e.extname <> 'plpgsql' ORDER BY e.oid" > /tmp/extensions
+      : > /tmp/extensions.plan
+      while IFS='|' read -r ext version schema quoted; do
+        how="$(value "$to" -v ext="$ext" -v version="$version" <<'EOF'
+SELECT CASE WHEN EXISTS (SELECT 1 FROM pg_catalog.pg_extension WHERE extname = :'ext') THEN 'installed'
+            WHEN EXISTS (SELECT 1 FROM pg_catalog.pg_available_extension_versions WHERE name = :'ext' AND version = :'version') THEN 'same'
+            WHEN EXISTS (SELECT 1 FROM pg_catalog.pg_available_extensions WHERE name = :'ext') THEN 'other'
+            ELSE 'missing' END;
+EOF
+)"
+        [ "$how" != missing ] || { echo "cutover: extension $ext $version (schema $schema on $from) is not available on $to: install its package in $to's image (Spilo ships most contrib and common extensions), then run this again; nothing was loaded" >&2; exit 1; }
+        printf '%s|%s|%s|%s|%s\n' "$ext" "$version" "$schema" "$quoted" "$how" >> /tmp/extensions.plan
+      done < /tmp/extensions
+      while IFS='|' read -r ext version schema quoted how; do
+        [ "$how" != installed ] || { echo "cutover: extension $ext is on $to already"; continue; }
+        [ "$how" = same ] || echo "cutover: extension $ext $version is not available on $to: its default version instead (ALTER EXTENSION $ext UPDATE on $from first to compare like with like)"
+        # An app schema it lives in is the app's role's, as the dump would have made it.
+        owner=""; ! grep -qxF "$quoted" /tmp/schemas || owner="$role"
+        on "$to" -v ext="$ext" -v version="$version" -v schema="$schema" -v how="$how" -v owner="$owner" <<'EOF'
+SELECT format('CREATE SCHEMA IF NOT EXISTS %I', :'schema') || CASE WHEN :'owner' = '' THEN '' ELSE format(' AUTHORIZATION %I', :'owner') END \gexec
+SELECT format('CREATE EXTENSION IF NOT EXISTS %I WITH SCHEMA %I', :'ext', :'schema') || CASE WHEN :'how' = 'same' THEN format(' VERSION %L', :'version') ELSE '' END || ' CASCADE' \gexec
+EOF
+        echo "cutover: extension $ext created on $to"
+      done < /tmp/extensions.plan
+      # Grants to other roles and default privileges come along (--no-privileges would drop them): a
+      # role they name that green lacks is created there NOLOGIN (only to hold the grants; its login
+      # and password are the DBA's, or the operator's manifest).
+      list="$(sed "s/'/''/g; s/^/'/; s/\$/'/" /tmp/schemas | paste -sd, -)"
+      value "$from" <<EOF > /tmp/grantees
+SELECT DISTINCT r.rolname FROM (
+  SELECT (pg_catalog.aclexplode(c.relacl)).grantee FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE quote_ident(n.nspname) IN (${list:-NULL})
+  UNION SELECT (pg_catalog.aclexplode(a.attacl)).grantee FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_class c ON c.oid = a.attrelid JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE quote_ident(n.nspname) IN (${list:-NULL})
+  UNION SELECT (pg_catalog.aclexplode(p.proacl)).grantee FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace WHERE quote_ident(n.nspname) IN (${list:-NULL})
+  UNION SELECT (pg_catalog.aclexplode(t.typacl)).grantee FROM pg_catalog.pg_type t JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace WHERE quote_ident(n.nspname) IN (${list:-NULL})
+  UNION SELECT (pg_catalog.aclexplode(n.nspacl)).grantee FROM pg_catalog.pg_namespace n WHERE quote_ident(n.nspname) IN (${list:-NULL})
+  UNION SELECT (pg_catalog.aclexplode(d.defaclacl)).grantee FROM pg_catalog.pg_default_acl d LEFT JOIN pg_catalog.pg_namespace n ON n.oid = d.defaclnamespace WHERE d.defaclnamespace = 0 OR quote_ident(n.nspname) IN (${list:-NULL})
+  UNION SELECT d.defaclrole FROM pg_catalog.pg_default_acl d LEFT JOIN pg_catalog.pg_namespace n ON n.oid = d.defaclnamespace WHERE d.defaclnamespace = 0 OR quote_ident(n.nspname) IN (${list:-NULL})
+) g JOIN pg_catalog.pg_roles r ON r.oid = g.grantee ORDER BY 1;
+EOF
+      while IFS= read -r grantee; do
+        created="$(value "$to" -v grantee="$grantee" <<'EOF'
+SELECT format('CREATE ROLE %I NOLOGIN', :'grantee') WHERE NOT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = :'grantee') \gexec
+EOF
+)"
+        [ -z "$created" ] || echo "cutover: role $grantee created on $to NOLOGIN (blue's grants name it; give it LOGIN and a password there if it logs in)"
+      done < /tmp/grantees
       set --
       while IFS= read -r schema; do set -- "$@" -n "$schema"; done < /tmp/schemas
       PGUSER="$role" PGPASSWORD="$(cat "/etc/cutover/$from/password")" \
-        pg_dump --schema-only --no-owner --no-privileges --no-publications --no-subscriptions "$@" \
-        -h "$(host_of "$from")" -p "$DB_PORT" -d "$DB_NAME" > /tmp/schema.dump
+        pg_dump --format=custom --schema-only --no-owner --no-publications --no-subscriptions "$@" \
+        -h "$(host_of "$from")" -p "$DB_PORT" -d "$DB_NAME" -f /tmp/schema.dump
+      pg_restore --no-owner --no-privileges -f /tmp/schema.ddl /tmp/schema.dump
       # A schema the operator already made (public) exists on green and is not the app's to comment on.
-      sed -e 's/^CREATE SCHEMA /CREATE SCHEMA IF NOT EXISTS /' -e '/^COMMENT ON SCHEMA public IS /d' /tmp/schema.dump > /tmp/schema.sql
-      PGOPTIONS="-c default_transaction_read_only=off" PGUSER="$role" PGPASSWORD="$(cat "/etc/cutover/$from/password")" \
-        psql -X -q -v ON_ERROR_STOP=1 --single-transaction -h "$(host_of "$to")" -p "$DB_PORT" -d "$DB_NAME" -f /tmp/schema.sql
-      echo "cutover: schema copied from $from to $to ($(paste -sd' ' /tmp/schemas)), owned by $role" ;;
+      sed -e 's/^CREATE SCHEMA /CREATE SCHEMA IF NOT EXISTS /' -e '/^COMMENT ON SCHEMA public IS /d' /tmp/schema.ddl > /tmp/schema.sql
+      # The privileges alone (ACL and DEFAULT ACL entries), applied by green's admin after the objects:
+      # a grant on an object the app's role owns, or default privileges of another role, need it.
+      { pg_restore -l /tmp/schema.dump | grep -E '^[0-9]+; [0-9]+ [0-9]+ (DEFAULT )?ACL ' || true; } > /tmp/acl.list
+      pg_restore --no-owner -L /tmp/acl.list -f /tmp/acl.sql /tmp/schema.dump
+      # One transaction on green: the objects created as the app's role (it owns them, as on blue),
+      # then the privileges as green's admin.
+      printf '%s\n' 'SET ROLE :"app_role";' '\i /tmp/schema.sql' 'RESET ROLE;' '\i /tmp/acl.sql' > /tmp/load.sql
+      on "$to" --single-transaction -v app_role="$role" -f /tmp/load.sql
+      echo "cutover: schema copied from $from to $to ($(paste -sd' ' /tmp/schemas)), owned by $role, with $(grep -c . /tmp/acl.list) privilege entries and $(grep -c . /tmp/extensions) extensions" ;;
     wait-lag:*)
       wait_lag "${arg#wait-lag:}" ;;
     wait-synced:*)

@@ -37,12 +37,12 @@ public enum PhaseCatalog {
         case .blueGreen:
             return [
                 PlanPhase(phase: .preflight, title: "Preflight",
-                          summary: "Check both clusters, wal_level=logical on blue, and take a VolumeSnapshot when configured.",
+                          summary: "Before anything changes (the first hook), a read-only preflight Job checks blue: it connects with the app's Secret (which has REPLICATION) and blue's superuser Secret; wal_level = logical; a free replication slot and WAL sender; every table has a primary key or replica identity and none is unlogged. The schema load's first step checks green the same way once the operator made it, and that green runs the same or a newer major version than blue (PostgreSQL 10+), with a pg_dump not older than either. Every problem is listed, then the Job fails. A VolumeSnapshot is taken when configured.",
                           enabledByDefault: true),
                 PlanPhase(phase: .provision, title: "Provision green",
                           summary: "The operator creates the green cluster at the target version.", enabledByDefault: true),
                 PlanPhase(phase: .schemaLoad, title: "Load schema",
-                          summary: "Copy blue's application schemas (without data: the schemas its role owns, and public) into green in one transaction, as the app's role, which the Job creates on green with blue's password: after the switch the app logs in to green with the same Secret and owns the same objects.", enabledByDefault: true),
+                          summary: "Copy blue's application schemas (without data: the schemas its role owns, and public) into green in one transaction, owned by the app's role, which the Job creates on green with blue's password: after the switch the app logs in to green with the same Secret and owns the same objects. Blue's extensions come first (at blue's version where green offers it; one green cannot install fails the Job before anything is loaded), and its grants and default privileges after the objects; a role they name that green lacks is created NOLOGIN.", enabledByDefault: true),
                 PlanPhase(phase: .replicate, title: "Replicate",
                           summary: "A publication of every table on blue (read from the live catalog; a table without primary key or replica identity, or unlogged, is refused before anything is published), its slot, and green's subscription: logical replication copies and streams the data. The Job ends once every table is copied and green applied blue's changes up to then.",
                           enabledByDefault: true),

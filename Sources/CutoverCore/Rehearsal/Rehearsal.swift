@@ -49,6 +49,9 @@ public final class Rehearsal {
         /// Tests only: changes the generated output before it is played (a must-fail case that no
         /// spec can express, e.g. a switch without its fence).
         var outputFilter: (@Sendable ([OutputFile]) -> [OutputFile])?
+        /// Tests only: postgresql.conf lines appended for blue-green's blue server (a must-fail case of
+        /// the preflight, e.g. `wal_level = replica`).
+        var blueSettings: [String] = []
 
         public init(rows: Int = 100_000, keep: Bool = false, databaseURL: String? = nil,
                     locator: ToolLocator = ToolLocator(), progress: Bool = false, delivery: RehearsalDelivery = .helm,

@@ -63,7 +63,7 @@ final class RehearsalEnvironment: @unchecked Sendable {
             if !keep { scratch.remove() }
         })
         nonisolated(unsafe) let chosen = choice
-        let blueGreen = plan.spec.strategy == .blueGreen, database = plan.spec.database.name
+        let blueGreen = plan.spec.strategy == .blueGreen, database = plan.spec.database.name, blueSettings = options.blueSettings
         environment.starting.enter()
         Thread {
             do {
@@ -71,7 +71,7 @@ final class RehearsalEnvironment: @unchecked Sendable {
                 case .external(let external):
                     try environment.useExternal(external)
                 case .postgres(let tools) where blueGreen:
-                    try environment.startBlueGreen(tools, database: database)
+                    try environment.startBlueGreen(tools, database: database, blueSettings: blueSettings)
                 case .postgres(let tools):
                     try environment.startLocal(tools, database: database)
                 case .mariadb(let tools):
@@ -132,14 +132,14 @@ final class RehearsalEnvironment: @unchecked Sendable {
     /// Two PostgreSQL servers with wal_level=logical, as `verify` starts them: blue holds the base
     /// schema; green is empty, as the operator creates it. The role may replicate on blue (the
     /// runbook's prerequisite: the forward slot and subscription use the app's Secret).
-    private func startBlueGreen(_ tools: LocalPostgresServer.Tools, database: String) throws {
+    private func startBlueGreen(_ tools: LocalPostgresServer.Tools, database: String, blueSettings: [String] = []) throws {
         // One initdb; green is a copy of blue's fresh, never started cluster (a copy takes a tenth
         // of an initdb, and two initdbs at once compete for the same cores). Both start together.
         let blue = try LocalPostgresServer(in: scratch, name: "blue", tools: tools, keep: keep)
         let green = try LocalPostgresServer(in: scratch, name: "green", tools: tools, template: blue.dataFolder, keep: keep)
         server = blue
         self.green = green
-        _ = try ServerChoice.together({ try blue.start(logical: true) }, { try green.start(logical: true) })
+        _ = try ServerChoice.together({ try blue.start(logical: true, extra: blueSettings) }, { try green.start(logical: true) })
         for folder in [blue.folder, green.folder] { chmod(folder, 0o711) }
         host = blue.folder
         greenHost = green.folder

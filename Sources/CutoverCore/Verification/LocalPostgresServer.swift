@@ -108,8 +108,9 @@ public final class LocalPostgresServer: DatabaseServer, @unchecked Sendable {
 
     public var dataFolder: String { dataDirectory }
 
-    /// Starts the server (`logical`: wal_level=logical for blue-green) and waits until it accepts connections.
-    public func start(logical: Bool) throws {
+    /// Starts the server (`logical`: wal_level=logical for blue-green; `extra`: settings after those,
+    /// which win) and waits until it accepts connections.
+    public func start(logical: Bool, extra: [String] = []) throws {
         func quoted(_ value: String) -> String { "'" + value.replacingOccurrences(of: "'", with: "''") + "'" }
         var settings = [
             "listen_addresses = ''",
@@ -128,6 +129,7 @@ public final class LocalPostgresServer: DatabaseServer, @unchecked Sendable {
                          "max_logical_replication_workers = 8", "max_worker_processes = 16",
                          "wal_receiver_status_interval = 1s", "wal_retrieve_retry_interval = 200ms"]
         }
+        settings += extra
         // Appending keeps the file's owner (postgres when cutover runs as root).
         guard let handle = FileHandle(forWritingAtPath: "\(dataDirectory)/postgresql.conf") else {
             throw VerificationError.serverFailed("cannot write \(dataDirectory)/postgresql.conf")

@@ -79,6 +79,15 @@ import Testing
             (blueGreen, ["switchover.to=green"], ["ledger-pg14-switchover", "ledger-pg14-reverse-replication", "cluster-name: ledger-db-green"],
              ["ledger-pg14-switchback"]),
             (blueGreen, ["switchover.to=blue", "phases.cleanup.enabled=true"], ["ledger-pg14-switchback", "ledger-pg14-cleanup"], []),
+            // The Service is kept by Helm (uninstall, a run without it); off, the switch's Jobs run without it.
+            (blueGreen, ["switchover.to=green"], ["helm.sh/resource-policy: keep"], []),
+            // Green declares the way back's slot to Patroni only while switched and not cleaning up.
+            (blueGreen, [], ["kind: postgresql"], ["cutover_ledger_pg14_reverse:"]),
+            (blueGreen, ["switchover.to=green"], ["slots:\n      cutover_ledger_pg14_reverse:\n        type: logical\n        database: ledger\n        plugin: pgoutput"], []),
+            (blueGreen, ["switchover.to=green", "phases.cleanup.enabled=true"], ["kind: postgresql"], ["cutover_ledger_pg14_reverse:"]),
+            (blueGreen, ["switchover.to=blue"], ["kind: postgresql"], ["cutover_ledger_pg14_reverse:"]),
+            (blueGreen, ["switchover.to=green", "switchover.manageService=false"], ["ledger-pg14-switchover", "ledger-pg14-reverse-replication"],
+             ["kind: Service\n", "cluster-name: ledger-db-green\n    spilo-role"]),
         ]
         for (spec, sets, present, absent) in cases {
             let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cutover-helm-\(UUID().uuidString)")

@@ -11,7 +11,8 @@ import Testing
         #expect(jobs.map(\.suffix) == ["verify"])
         #expect(jobs[0].arguments == ["checksum:pricing:id:int"])
         let bg = JobCatalog(KubernetesFixtures.emptyPlan(blueGreen)).jobs.map(\.suffix)
-        #expect(bg == ["schema-load", "verify", "switchover", "switchback"])
+        // PostgreSQL blue-green always has the runner's preflight, before anything changes.
+        #expect(bg == ["preflight", "schema-load", "verify", "switchover", "switchback"])
     }
 
     @Test func everyPhaseWithStepsGetsItsJobsInOrder() {
@@ -46,7 +47,13 @@ import Testing
         let sequences = switchover.arguments.firstIndex(of: "sync-sequences:blue:green")!
         #expect(fence < sequences)
         #expect(switchover.arguments[(sequences + 1)...].dropLast().allSatisfy { $0.hasPrefix("blue:") || $0.hasPrefix("green:") })
-        #expect(jobs.first { $0.suffix == "preflight" }!.secretSides == ["blue"])
+        // Blue's preflight mounts no green Secret (the first install's hooks run before green exists);
+        // the schema load checks green first, once reachable.
+        let preflight = jobs.first { $0.suffix == "preflight" }!
+        #expect(preflight.secretSides == ["blue", JobCatalog.blueAdmin])
+        #expect(preflight.arguments.last == "preflight:blue:\(names.replication)")
+        #expect(preflight.ordering == HookOrdering(.pre, -10))
+        #expect(jobs.first { $0.suffix == "schema-load" }!.arguments.first == "preflight:green:\(names.reverseReplication)")
         #expect(switchover.secretSides == ["blue", "green"])
         // The way back exists before the Service moves: a pre-upgrade hook after the switchover Job.
         let reverse = jobs.first { $0.suffix == "reverse-replication" }!

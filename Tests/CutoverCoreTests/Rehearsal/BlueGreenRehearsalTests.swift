@@ -14,9 +14,11 @@ import Testing
         return compiler.plan(validated)
     }
 
-    static func rehearse(_ plan: MigrationPlan, rows: Int, filter: (@Sendable ([OutputFile]) -> [OutputFile])? = nil) throws -> RehearsalReport? {
+    static func rehearse(_ plan: MigrationPlan, rows: Int, filter: (@Sendable ([OutputFile]) -> [OutputFile])? = nil,
+                         blueSettings: [String] = []) throws -> RehearsalReport? {
         var options = Rehearsal.Options(rows: rows)
         options.outputFilter = filter
+        options.blueSettings = blueSettings
         do {
             return try Rehearsal(plan: plan, options: options).run()
         } catch let VerificationError.noServer(reason) where !DatabaseHarness.required {
@@ -163,5 +165,132 @@ import Testing
         let first = try #require(report.failures.first, "\(report.renderText())")
         #expect(first.job == "ledger-pg14-switchover", "\(first)")
         #expect(first.error.contains("is disabled, and no switch completed"), "\(first.error)")
+    }
+
+    /// Blue with wal_level=replica: the preflight Job, the first hook, fails saying so, before
+    /// anything is created (without it, the replicate Job would fail after the publication exists).
+    @Test func preflightRefusesBlueWithoutLogicalWAL() throws {
+        let plan = try Self.plan("ledger-pg14.yaml")
+        #expect(Compiler().emit(plan).contains { $0.path.hasSuffix("chart/templates/job-preflight.yaml") && $0.contents.contains("- preflight:blue:cutover_ledger_pg14\n") })
+        guard let report = try Self.rehearse(plan, rows: 100, blueSettings: ["wal_level = replica"]) else { return }
+        #expect(!report.proven)
+        let first = try #require(report.failures.first, "\(report.renderText())")
+        #expect(first.job == "ledger-pg14-preflight", "\(first)")
+        #expect(first.error.contains("wal_level is replica"), "\(first.error)")
+    }
+
+    /// A table without a key and an unlogged one created on blue before the release: the preflight
+    /// Job names both and fails before anything changes.
+    @Test func preflightRefusesTablesReplicationCannotCarry() throws {
+        let tables: @Sendable ([OutputFile]) -> [OutputFile] = { files in
+            files.map { file in
+                if file.path.hasSuffix("chart/templates/configmap-sql-preflight.yaml") {
+                    return OutputFile(path: file.path, contents: file.contents.replacingOccurrences(
+                        of: "\ndata:\n", with: "\ndata:\n  tables.sql: |\n    CREATE TABLE IF NOT EXISTS public.audit_log (at timestamptz, what text);\n"
+                            + "    CREATE UNLOGGED TABLE IF NOT EXISTS public.scratch (id int PRIMARY KEY);\n"))
+                }
+                if file.path.hasSuffix("chart/templates/job-preflight.yaml") {
+                    return OutputFile(path: file.path, contents: file.contents.replacingOccurrences(
+                        of: "        - preflight:blue:", with: "        - blue:tables.sql\n        - preflight:blue:"))
+                }
+                return file
+            }
+        }
+        let plan = try Self.plan("ledger-pg14.yaml")
+        #expect(tables(Compiler().emit(plan)).contains { $0.path.hasSuffix("job-preflight.yaml") && $0.contents.contains("- blue:tables.sql\n") })
+        guard let report = try Self.rehearse(plan, rows: 100, filter: tables) else { return }
+        #expect(!report.proven)
+        let first = try #require(report.failures.first, "\(report.renderText())")
+        #expect(first.job == "ledger-pg14-preflight", "\(first)")
+        #expect(first.error.contains("public.audit_log has no primary key nor replica identity") || first.error.contains("audit_log has no primary key"), "\(first.error)")
+        #expect(first.error.contains("scratch is UNLOGGED"), "\(first.error)")
+    }
+
+    /// Blue's schema uses extensions (citext, pg_trgm) and grants a read-only role (a table grant and
+    /// default privileges): the schema load creates both extensions on green at blue's version, the
+    /// role (NOLOGIN) and the grants, checked on green by a file the replicate Job runs first.
+    @Test func schemaLoadCarriesExtensionsAndGrants() throws {
+        let extras: @Sendable ([OutputFile]) -> [OutputFile] = { files in
+            files.map { file in
+                if file.path.hasSuffix("chart/templates/configmap-sql-preflight.yaml") {
+                    return OutputFile(path: file.path, contents: file.contents.replacingOccurrences(of: "\ndata:\n", with: """
+
+                        data:
+                          extras-admin.sql: |
+                            DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'reader') THEN CREATE ROLE reader NOLOGIN; END IF; END $$;
+                            CREATE EXTENSION IF NOT EXISTS citext;
+                            CREATE EXTENSION IF NOT EXISTS pg_trgm;
+                          extras.sql: |
+                            CREATE TABLE IF NOT EXISTS public.tags (id int PRIMARY KEY, name citext NOT NULL, label text NOT NULL);
+                            CREATE INDEX IF NOT EXISTS tags_label_trgm ON public.tags USING gin (label gin_trgm_ops);
+                            GRANT SELECT ON public.tags TO reader;
+                            ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT ON TABLES TO reader;
+
+                        """))
+                }
+                if file.path.hasSuffix("chart/templates/job-preflight.yaml") {
+                    return OutputFile(path: file.path, contents: file.contents.replacingOccurrences(
+                        of: "        - preflight:blue:", with: "        - blueadmin:extras-admin.sql\n        - blue:extras.sql\n        - preflight:blue:"))
+                }
+                if file.path.hasSuffix("chart/templates/configmap-sql-replicate.yaml") {
+                    return OutputFile(path: file.path, contents: file.contents.replacingOccurrences(of: "\ndata:\n", with: """
+
+                        data:
+                          check-green.sql: |
+                            DO $$ BEGIN
+                              IF (SELECT extversion FROM pg_extension WHERE extname = 'citext') IS DISTINCT FROM '1.6' THEN RAISE EXCEPTION 'check: citext 1.6 missing on green'; END IF;
+                              IF NOT EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm') THEN RAISE EXCEPTION 'check: pg_trgm missing on green'; END IF;
+                              IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'reader' AND NOT rolcanlogin) THEN RAISE EXCEPTION 'check: role reader missing on green'; END IF;
+                              IF NOT has_table_privilege('reader', 'public.tags', 'SELECT') THEN RAISE EXCEPTION 'check: reader may not read tags on green'; END IF;
+                              IF NOT EXISTS (SELECT 1 FROM pg_default_acl d WHERE array_to_string(d.defaclacl, ',') LIKE '%reader=r/%') THEN RAISE EXCEPTION 'check: default privileges for reader missing on green'; END IF;
+                            END $$;
+
+                        """))
+                }
+                if file.path.hasSuffix("chart/templates/job-replicate.yaml") {
+                    return OutputFile(path: file.path, contents: file.contents.replacingOccurrences(
+                        of: "        - blue:0001_", with: "        - green:check-green.sql\n        - blue:0001_"))
+                }
+                return file
+            }
+        }
+        let plan = try Self.plan("ledger-pg14.yaml")
+        let emitted = extras(Compiler().emit(plan))
+        #expect(emitted.contains { $0.path.hasSuffix("job-preflight.yaml") && $0.contents.contains("- blue:extras.sql\n") })
+        #expect(emitted.contains { $0.path.hasSuffix("job-replicate.yaml") && $0.contents.contains("- green:check-green.sql\n") })
+        guard let report = try Self.rehearse(plan, rows: 100, filter: extras) else { return }
+        // The table stays on blue after the rollback (no down drops it): the only failure allowed.
+        #expect(report.failures.allSatisfy { $0.stage == "after rollback" }, "\(report.renderText())")
+        #expect(report.checks.contains("after the move to green: every row written on either side is there, no sequence behind blue"), "\(report.renderText())")
+    }
+
+    /// The analysis' measurement (the runner's `check-lag`, which the AnalysisTemplate's job metric
+    /// runs) on real servers: within the limit once replicate streamed (the replicate Job's last step
+    /// here), over a limit below any lag (-1 s) in the verify Job, which then fails naming the slot.
+    @Test func analysisMeasuresLogicalLagOfTheSlot() throws {
+        let plan = try Self.plan("ledger-pg14.yaml")
+        let template = try #require(Compiler().emit(plan).first { $0.path.hasSuffix("chart/templates/analysistemplate.yaml") })
+        #expect(template.contents.contains("- check-lag:blue:cutover_ledger_pg14:2\n") && template.contents.contains("- check-lag:green:cutover_ledger_pg14_reverse:2\n"))
+        let measured: @Sendable ([OutputFile]) -> [OutputFile] = { files in
+            files.map { file in
+                if file.path.hasSuffix("chart/templates/job-replicate.yaml") {
+                    return OutputFile(path: file.path, contents: file.contents.replacingOccurrences(
+                        of: "        - wait-synced:blue:green:cutover_ledger_pg14\n",
+                        with: "        - wait-synced:blue:green:cutover_ledger_pg14\n        - check-lag:blue:cutover_ledger_pg14:2\n        - check-lag:green:cutover_ledger_pg14_reverse:2\n"))
+                }
+                if file.path.hasSuffix("chart/templates/job-verify.yaml") {
+                    return OutputFile(path: file.path, contents: file.contents.replacingOccurrences(
+                        of: "        - wait-synced:blue:green:cutover_ledger_pg14\n",
+                        with: "        - wait-synced:blue:green:cutover_ledger_pg14\n        - check-lag:blue:cutover_ledger_pg14:-1\n"))
+                }
+                return file
+            }
+        }
+        #expect(measured(Compiler().emit(plan)).contains { $0.path.hasSuffix("job-verify.yaml") && $0.contents.contains("- check-lag:blue:cutover_ledger_pg14:-1\n") })
+        guard let report = try Self.rehearse(plan, rows: 100, filter: measured) else { return }
+        #expect(!report.proven)
+        let first = try #require(report.failures.first, "\(report.renderText())")
+        #expect(first.job == "ledger-pg14-verify", "\(first)")
+        #expect(first.error.contains("logical replication through slot cutover_ledger_pg14 on blue lags"), "\(first.error)")
     }
 }

@@ -162,14 +162,15 @@ import Testing
     }
 
     /// Blue-green with an UNLOGGED table the app writes: its rows would never reach green. The
-    /// replicate Job refuses it before publishing anything, named with the table.
+    /// preflight Job, the first hook, refuses it before anything changes, named with the table (the
+    /// replicate Job's own refusal stays behind it).
     @Test func blueGreenWithAnUnloggedTableFails() throws {
         guard let outcome = try Self.rehearse("pg-rehearse-bluegreen-unlogged.yaml", rows: 500) else { return }
         #expect(outcome.run.status == 1)
         let first = try #require(outcome.failures.first)
         #expect((first["stage"] as? String ?? "").hasPrefix("forward 1"))
-        #expect(first["phase"] as? String == "replicate")
-        #expect(first["job"] as? String == "pg-rehearse-bluegreen-unlogged-replicate")
+        #expect(first["phase"] as? String == "preflight")
+        #expect(first["job"] as? String == "pg-rehearse-bluegreen-unlogged-preflight")
         #expect((first["error"] as? String ?? "").contains("sessions is UNLOGGED"), "\(first)")
     }
 

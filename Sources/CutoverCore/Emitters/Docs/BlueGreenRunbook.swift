@@ -32,6 +32,7 @@ struct BlueGreenRunbook {
         lines += builtIns(phase)
         var out = ""
         if let patroni = patroniNote(phase) { out += patroni + "\n\n" }
+        if phase == .switchover, let service = serviceNote { out += service + "\n\n" }
         if !lines.isEmpty {
             out += "From a workstation:\n\n```sh\n" + lines.joined(separator: "\n") + "\n```\n\n"
         }
@@ -54,9 +55,18 @@ struct BlueGreenRunbook {
         let copied = "psql \"$GREEN_URL\" -c \"SELECT srrelid::regclass, srsubstate FROM pg_subscription_rel r JOIN pg_subscription s ON s.oid = r.srsubid WHERE s.subname = '\(forward)'\"  # every table r"
         let applied = "psql \"$BLUE_URL\" -c \"SELECT slot_name, active, confirmed_flush_lsn, pg_current_wal_lsn() FROM pg_replication_slots\"  # confirmed_flush_lsn reaches the LSN"
         switch phase {
+        case .preflight:
+            return ["# what the preflight Job checks on blue (and the schema load on green), by hand:",
+                    "psql \"$BLUE_URL\" -c \"SHOW wal_level\" -c \"SELECT current_setting('max_replication_slots')::int - count(*) AS free_slots FROM pg_replication_slots\" -c \"SELECT current_setting('max_wal_senders')::int - count(*) AS free_wal_senders FROM pg_stat_replication\"",
+                    "psql \"$BLUE_URL\" -c \"SELECT rolreplication FROM pg_roles WHERE rolname = current_user\" -c \"SELECT c.oid::regclass, c.relpersistence, c.relreplident FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind IN ('r', 'p') AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND (c.relpersistence = 'u' OR NOT EXISTS (SELECT 1 FROM pg_index i WHERE i.indrelid = c.oid AND (i.indisprimary OR i.indisreplident)))\"  # no row",
+                    "psql \"$BLUE_ADMIN_URL\" -c \"SELECT rolsuper FROM pg_roles WHERE rolname = current_user\"",
+                    "psql \"$GREEN_URL\" -c \"SHOW wal_level\" -c \"SHOW server_version_num\"  # not older than blue's"]
         case .schemaLoad:
             return ["# the Job copies blue's application schemas (pg_dump --schema-only of the schemas the app's role owns, and public)",
-                    "# into green in one transaction, as the app's role, which it creates on green with blue's password"]
+                    "# into green in one transaction, owned by the app's role, which it creates on green with blue's password;",
+                    "# blue's extensions first, its grants and default privileges after; compare both sides:",
+                    "psql \"$BLUE_URL\" -c \"SELECT extname, extversion FROM pg_extension ORDER BY 1\" -c '\\dp' -c '\\ddp'",
+                    "psql \"$GREEN_URL\" -c \"SELECT extname, extversion FROM pg_extension ORDER BY 1\" -c '\\dp' -c '\\ddp'"]
         case .replicate, .verify:
             return ["# complete when every table is copied and green applied blue's changes:", copied, applied]
         case .switchover:
@@ -73,25 +83,75 @@ struct BlueGreenRunbook {
         }
     }
 
-    /// Zalando: a logical slot survives a failover only when Patroni knows it as a permanent slot.
-    /// Declared before the Job creates it, Patroni would create it first, at an earlier position, and
-    /// the subscription would replay what it should not; declared while cleanup drops it, Patroni
-    /// would create it again. So it is declared by hand, after the Job, and removed before cleanup.
+    /// The switchover Service may exist before the chart wants to create it: Helm 3.2+ adopts an
+    /// object carrying its ownership annotations and label, and refuses one without them ("invalid
+    /// ownership metadata"). Or the Service stays the user's (`switchover.manageService=false`) and
+    /// the runbook moves its selector. kubectl and Argo CD take an existing object over on apply.
+    private var serviceNote: String? {
+        let builder = BlueGreenBuilder(spec)
+        guard let green = builder.switchService(to: .green), let blue = builder.switchService(to: .blue) else { return nil }
+        let name = green.metadata.name, namespace = spec.metadata.namespace
+        func patch(_ service: Service) -> String {
+            let pairs = service.selector.map { "\"\($0.key)\":\"\($0.value)\"" }.joined(separator: ",")
+            return "kubectl patch service \(name) --namespace \(namespace) --type merge -p '{\"spec\":{\"selector\":{\(pairs)}}}'"
+        }
+        return """
+            **The Service `\(name)`.** The chart creates it at the switch and never deletes it (`helm.sh/resource-policy: keep`; in `manifests/`, `argocd.argoproj.io/sync-options: Prune=false,Delete=false`): it is the app's path to its database. If a Service of that name exists already (made by hand or by another tool), Helm refuses the switch's upgrade (`exists and cannot be imported into the current release: invalid ownership metadata`). Before the switch, either let this release adopt it (Helm 3.2+; Helm 3.17+ can instead add `--take-ownership` to the upgrade), after checking with `kubectl get service \(name) --namespace \(namespace) -o yaml` that nothing needs what the chart replaces (its selector and ports become the chart's):
+
+            ```sh
+            kubectl annotate service \(name) --namespace \(namespace) meta.helm.sh/release-name=\(spec.name) meta.helm.sh/release-namespace=\(namespace) --overwrite
+            kubectl label service \(name) --namespace \(namespace) app.kubernetes.io/managed-by=Helm --overwrite
+            ```
+
+            or keep it yours: turn the chart's Service off once (`--reuse-values` keeps it for every later command) and move it yourself once the switch's Jobs succeeded, before restarting the app's pods (and back to blue once the switchback Job succeeded):
+
+            ```sh
+            helm upgrade \(spec.name) ./chart --namespace \(namespace) --reuse-values --set switchover.manageService=false \(PhaseCommands.helmTimeout(spec, jobs: JobCatalog(plan).jobs.count))
+            \(patch(green))
+            \(patch(blue))  # switching back
+            ```
+
+            With kubectl, `kubectl apply -k manifests/switchover/` takes an existing Service over without asking: it warns that the `kubectl.kubernetes.io/last-applied-configuration` annotation is missing, adds it and merges the manifest in. The selector's keys get green's values, but a key only the existing Service has stays and then selects no pod of green: remove it first (`kubectl edit service \(name) --namespace \(namespace)`), or leave the Service out (`--selector app.kubernetes.io/component!=\(BlueGreenBuilder.serviceComponent)` on the folder's last apply) and patch it as above. Argo CD's sync applies the same way.
+            """
+    }
+
+    /// Zalando: a logical slot survives a failover only when Patroni knows it as a permanent slot
+    /// (`spec.patroni.slots`). Declared before the Job creates it, Patroni would create it first, at an
+    /// earlier position, and the subscription would replay what it should not; declared while cleanup
+    /// drops it, Patroni would create it again. Green's resource is the chart's: it declares the way
+    /// back's slot itself while switched (see `BlueGreenBuilder.greenClusterDeclaringReverseSlot`).
+    /// Blue's resource is not ours (the chart must not take over the live cluster's manifest), so the
+    /// runbook gives the exact patches, and the same for green under plain manifests.
     private func patroniNote(_ phase: Phase) -> String? {
         guard spec.database.operator == .zalando else { return nil }
-        let database = spec.database.name
-        func slot(_ name: String, _ cluster: String) -> String {
-            "`spec.patroni.slots.\(name): {type: logical, database: \(database), plugin: pgoutput}` in the `postgresql` manifest of `\(cluster)`"
+        let namespace = spec.metadata.namespace
+        func patch(_ cluster: String, _ slot: String, declare: Bool) -> String {
+            let value = declare ? "{\"type\":\"logical\",\"database\":\"\(spec.database.name)\",\"plugin\":\"pgoutput\"}" : "null"
+            return "kubectl patch postgresql \(cluster) --namespace \(namespace) --type merge -p '{\"spec\":{\"patroni\":{\"slots\":{\"\(slot)\":\(value)}}}}'"
         }
+        let blue = spec.database.cluster, green = spec.target?.cluster ?? ""
+        let forward = names.replication, reverse = names.reverseReplication
         switch phase {
         case .replicate:
-            return "Once this phase ran, declare its slot to Patroni so that a failover of blue keeps it: " + slot(names.replication, spec.database.cluster)
-                + ". Remove it again before cleanup (Patroni re-creates a permanent slot that is dropped)."
+            return """
+                Once this phase ran, declare its slot to Patroni, so that a failover of blue keeps it (Patroni 2.1+ keeps permanent logical slots on the replicas too; a slot left off is lost on failover and green stops receiving blue's writes). Blue's `postgresql` resource is yours, not the chart's, so cutover does not generate it; patch it (merge patch: only this key changes), and remove the key again before cleanup or rolling back replicate (Patroni re-creates a permanent slot that is dropped):
+
+                ```sh
+                \(patch(blue, forward, declare: true))
+                \(patch(blue, forward, declare: false))  # before cleanup / rollback
+                ```
+                """
         case .reverseReplicate:
-            return "Once the switch ran, declare the way back's slot to Patroni so that a failover of green keeps it: "
-                + slot(names.reverseReplication, spec.target?.cluster ?? "") + ". Remove it again before cleanup or switching back."
+            return """
+                The chart declares the way back's slot `\(reverse)` in green's `postgresql` resource while `switchover.to=green` and cleanup is off (regular objects are applied after the switch's hooks created it, and a later upgrade that switches back or cleans up undeclares it before its hooks drop it). With plain manifests, patch green yourself after the switch, and remove it before switching back or cleanup:
+
+                ```sh
+                \(patch(green, reverse, declare: true))
+                \(patch(green, reverse, declare: false))  # before switching back / cleanup
+                ```
+                """
         case .cleanup:
-            return "Before cleanup, remove the slots declared in `spec.patroni.slots` of both clusters' manifests (\(names.replication), \(names.reverseReplication)): Patroni re-creates a permanent slot that is dropped."
+            return "Before cleanup, remove `\(forward)` from blue's `spec.patroni.slots` (`\(patch(blue, forward, declare: false))`); the chart's cleanup upgrade removes `\(reverse)` from green's (with plain manifests: `\(patch(green, reverse, declare: false))`). Patroni re-creates a permanent slot that is dropped."
         default:
             return nil
         }
@@ -100,8 +160,10 @@ struct BlueGreenRunbook {
     private func ifItFails(_ phase: Phase) -> String? {
         let logs = "read the Job's log (`kubectl logs job/<job> --namespace \(spec.metadata.namespace)`)"
         switch phase {
+        case .preflight:
+            return "\(logs): it lists every problem it found (`cutover: preflight blue: …`), each with its fix, and changed nothing. wal_level, max_replication_slots and max_wal_senders need a restart of the cluster (Zalando: `spec.postgresql.parameters` in its `postgresql` manifest, then Patroni restarts it); a table without primary key or replica identity, or unlogged, is fixed on blue (`ALTER TABLE … REPLICA IDENTITY FULL` or a primary key; `ALTER TABLE … SET LOGGED`). Then run the same command again. The same checks of green run as the schema load's first step (`cutover: preflight green: …`)."
         case .schemaLoad:
-            return "\(logs). Nothing is replicated yet and the app still uses blue: fix the cause and run the same command again. The copy runs only while green holds none of the application's tables; to start over, drop them on green."
+            return "\(logs). Nothing is replicated yet and the app still uses blue: fix the cause and run the same command again. An extension green cannot install (`is not available on green`) needs its package in green's image (Spilo ships contrib and the common ones); one green offers only at another version is created at green's default version, and the log says so (`ALTER EXTENSION … UPDATE` on blue first compares like with like). A role blue's grants name that green lacked was created NOLOGIN (`role … created on green NOLOGIN`): give it LOGIN and a password there (or declare it in green's manifest) if it logs in. The copy runs only while green holds none of the application's tables; to start over, drop them on green."
         case .replicate:
             return "\(logs). A table refused before anything is published (no primary key nor replica identity, unlogged): fix it on blue and run again. A wait that ends without the copy complete: look at green's `pg_subscription_rel` and green's server log (a table missing on green, a duplicate key). The app is unaffected; rolling back drops the subscription, the slot and the publication."
         case .verify:

@@ -478,6 +478,9 @@ public struct PlanReadme {
                 return "each app version's search_path (its schema of views); the app's PGOPTIONS env references it (see App version schemas)"
             }
             if item.object.metadata.name == KubernetesNames(plan.spec).snapshotJob { return "the snapshot Job's script and the VolumeSnapshot it creates" }
+            if let lag = MonitoringBuilder(plan.spec).logicalLagUnit, item.object.metadata.name == KubernetesNames(plan.spec).jobConfigMap(lag.suffix) {
+                return "the runner script the analysis' logical-lag Job runs"
+            }
             guard item.isSQLConfigMap else { return "configuration the app or Jobs read (feature flags)" }
             guard let job = item.mountingJob else { return "the SQL files and runner scripts, mounted read-only into the Jobs" }
             return "the SQL files and runner scripts of Job `\(KubernetesNames(plan.spec).job(job.suffix))`, mounted read-only into it"
@@ -493,8 +496,16 @@ public struct PlanReadme {
             let monitoring = MonitoringBuilder(plan.spec)
             let watched = (monitoring.watchedLag != nil ? ["replication lag"] : []) + (plan.spec.rollout?.analysis?.maxErrorRatio != nil ? ["error ratio"] : [])
             if watched.isEmpty { return "the canary's Prometheus analysis; it watches no limit (a lag limit needs `replicationLagQuery`, see CUT054)" }
+            if monitoring.logicalLagUnit != nil {
+                return "checks that abort the canary: a Job measuring logical replication lag (the runner's `check-lag`, the forward and reverse slots' replay_lag)"
+                    + (watched.count > 1 ? " and Prometheus' error ratio" : "") + " over the limits"
+            }
             return "Prometheus checks that abort the canary on \(watched.joined(separator: " or ")) over the limit\(watched.count == 1 ? "" : "s")"
-        case "PrometheusRule": return "alerts on the same limits, for after the rollout"
+        case "PrometheusRule":
+            if MonitoringBuilder(plan.spec).logicalLagUnit != nil {
+                return "alerts on the same limits, for after the rollout (logical lag: postgres_exporter's `pg_replication_slot` series, seconds of WAL behind at the current write rate)"
+            }
+            return "alerts on the same limits, for after the rollout"
         case "VolumeSnapshot": return "a snapshot of the database volume before destructive steps"
         case "postgresql", "MysqlCluster": return "the green cluster, created by the operator"
         case "Service": return "the database Service the app connects to, switched between blue and green"

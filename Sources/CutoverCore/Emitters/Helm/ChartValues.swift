@@ -37,7 +37,9 @@ public struct ChartValues: Sendable {
         // upgrade re-renders the ConfigMap, so a flag flipped with kubectl alone would be turned off again.
         if spec.featureFlagKey != nil { tree.append(("featureFlag", .group([("enabled", .bool(false))]))) }
         if spec.strategy == .blueGreen {
-            tree.append(("switchover", .group([("to", .string("none", choices: ["none", "green", "blue"]))])))
+            // manageService off: the user's own Service stays theirs, the runbook patches its selector.
+            tree.append(("switchover", .group([("to", .string("none", choices: ["none", "green", "blue"])),
+                                               ("manageService", .bool(true))])))
         }
         var runner: [(String, Value)] = [("image", .string(profile.toolImage, choices: nil))]
         if profile.needsSeparateClient { runner.append(("clientImage", .string(profile.clientImage, choices: nil))) }

@@ -31,7 +31,7 @@ public struct HelmChartEmitter: Emitting {
 
     func templateBytes(_ item: DeliveryItem, header: String) -> [UInt8] {
         var object = item.object
-        object.metadata.annotations = item.ordering.annotations(.helm)
+        object.metadata.annotations = item.ordering.annotations(.helm) + item.helmAnnotations
         let node = HelmEscaper.escape(object.node(), keeping: DeliveryLayout.helmExpressions)
         guard let condition = item.chartGuard else { return ManifestYAML.documentBytes(node, header: header) }
         return ManifestYAML.documentBytes(node, header: "{{- if \(condition) }}\n" + header) + "{{- end }}\n".utf8

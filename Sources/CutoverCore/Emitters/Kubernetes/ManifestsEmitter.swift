@@ -21,7 +21,7 @@ public struct ManifestsEmitter: Emitting {
             let prefix = folder.map { "manifests/\($0.rawValue)/" } ?? "manifests/"
             for item in group {
                 var object = item.object
-                object.metadata.annotations = item.ordering.annotations(.argo)
+                object.metadata.annotations = item.ordering.annotations(.argo) + item.argoAnnotations
                 try sink(OutputFile(path: prefix + item.fileName, bytes: ManifestYAML.documentBytes(object.node(), header: header)))
             }
             // The default kustomization also lists the forward folders, in run order, for Argo CD.

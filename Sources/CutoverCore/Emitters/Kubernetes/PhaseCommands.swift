@@ -240,7 +240,14 @@ public enum PhaseCommands {
         if spec.strategy == .blueGreen {
             let rollback = [DeliveryFolder.rollbackReplicate, .rollbackSchemaLoad].flatMap(apply)
             switch phase {
-            case .preflight, .verify: return Commands(run: apply(nil), rollback: [])
+            case .preflight:
+                // Only what the preflight Job needs (its ServiceAccount, policies and SQL, and the
+                // snapshot), so that it runs before anything changes: the rest of the folder next phase.
+                guard let preflight = jobs.first(where: { $0.folder == nil && $0.phase == .preflight }) else { return Commands(run: apply(nil), rollback: []) }
+                let components = ["runner", "network-policy", "sql", "snapshot", preflight.component]
+                return Commands(run: ["kubectl apply -k manifests/ --selector 'app.kubernetes.io/component in (\(components.joined(separator: ",")))'",
+                                      "wait_job \(names.job(preflight.suffix))"], rollback: [])
+            case .verify: return Commands(run: apply(nil), rollback: [])
             case .provision, .schemaLoad, .replicate: return Commands(run: apply(nil), rollback: rollback)
             case .sequenceSync, .switchover, .reverseReplicate: return Commands(run: switchFirst(.switchover) + restartApp(spec), rollback: switchFirst(.switchback) + restartApp(spec))
             case .cleanup: return Commands(run: apply(.cleanup), rollback: [])

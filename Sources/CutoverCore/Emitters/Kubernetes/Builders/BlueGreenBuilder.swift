@@ -33,6 +33,23 @@ public struct BlueGreenBuilder: Sendable {
         }
     }
 
+    /// Zalando: green's resource declaring the way back's slot to Patroni, so a failover of green keeps
+    /// it. The chart renders it instead of `greenCluster` only while switched and not cleaning up
+    /// (`switchedGuard`): declared earlier, Patroni would create the slot at provisioning, and the
+    /// reverse subscription would send blue everything green replayed since; declared while cleanup
+    /// drops it, Patroni would create it again. Regular objects are applied after the pre-upgrade
+    /// hooks, so the reverse-replication Job has created the slot when Patroni learns of it, and
+    /// before the post hooks (drop-reverse, cleanup) drop it, the release that no longer declares it.
+    public var greenClusterDeclaringReverseSlot: (any KubernetesObject)? {
+        guard spec.database.operator == .zalando, var cluster = greenCluster as? ZalandoPostgresql else { return nil }
+        let names = DerivedNames(names: SQLNames(engine: spec.database.engine), migrationName: spec.name)
+        cluster.logicalSlots = [KeyValue(names.reverseReplication, spec.database.name)]
+        return cluster
+    }
+
+    /// When the chart renders `greenClusterDeclaringReverseSlot` (else `greenCluster`).
+    public static let switchedGuard = "and (eq .Values.switchover.to \"green\") (not .Values.phases.cleanup.enabled)"
+
     /// The owner role of green's database (Zalando role names: lowercase, digits, `-` and `_`).
     public static func greenOwner(_ database: String) -> String {
         let name = String(database.lowercased().map { $0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" ? $0 : "_" })
@@ -42,6 +59,15 @@ public struct BlueGreenBuilder: Sendable {
     /// The Service's component label, apart from the Jobs': with plain kubectl the switch folder is
     /// applied without it first, so the Service moves only once the fenced switch succeeded.
     public static let serviceComponent = "database-service"
+
+    /// The values switch that lets the chart manage the switchover Service (true by default); off,
+    /// the runbook moves the user's own Service with `kubectl patch` instead.
+    public static let manageServiceValue = ".Values.switchover.manageService"
+
+    /// The app's path to its database: never deleted by the tool that applied it (Helm on uninstall or
+    /// when a run renders no Service; Argo CD on prune or when the Application is deleted).
+    public static let keepHelm = [KeyValue("helm.sh/resource-policy", "keep")]
+    public static let keepArgo = [KeyValue("argocd.argoproj.io/sync-options", "Prune=false,Delete=false")]
 
     /// The Service named `switchover.service`, selecting the primary of `side`.
     public func switchService(to side: DatabaseSide) -> Service? {

@@ -15,6 +15,9 @@ public struct DeliveryItem: Sendable {
     public var job: JobUnit?
     /// Set for SQL ConfigMaps: the Job that mounts it.
     public var mountingJob: JobUnit?
+    /// Annotations beside the ordering's, per tool (the chart's Helm, the manifests' Argo CD).
+    public var helmAnnotations: [KeyValue] = []
+    public var argoAnnotations: [KeyValue] = []
 
     public init(fileName: String, object: any KubernetesObject, ordering: HookOrdering, chartGuard: String? = nil,
                 folder: DeliveryFolder? = nil, inChart: Bool = true, inManifests: Bool = true, isSQLConfigMap: Bool = false,

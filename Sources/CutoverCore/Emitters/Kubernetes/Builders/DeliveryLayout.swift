@@ -130,12 +130,39 @@ public struct DeliveryLayout: Sendable {
         let blueGreenBuilder = BlueGreenBuilder(spec)
         if let green = blueGreenBuilder.greenCluster {
             let file = green.kind == "postgresql" ? "postgresql-green.yaml" : "mysqlcluster-green.yaml"
-            items.append(DeliveryItem(fileName: file, object: green, ordering: .regular))
+            if let switched = blueGreenBuilder.greenClusterDeclaringReverseSlot {
+                // The same object, with the way back's slot declared to Patroni while switched (the chart only;
+                // `manifests/` users patch it, as the runbook says).
+                items.append(DeliveryItem(fileName: file, object: green, ordering: .regular, chartGuard: target == .chart ? "not (\(BlueGreenBuilder.switchedGuard))" : nil))
+                items.append(DeliveryItem(fileName: "postgresql-green-switched.yaml", object: switched, ordering: .regular,
+                                          chartGuard: BlueGreenBuilder.switchedGuard, inManifests: false))
+            } else {
+                items.append(DeliveryItem(fileName: file, object: green, ordering: .regular))
+            }
         }
         items.append(DeliveryItem(fileName: "rollout.yaml",
                                   object: RolloutBuilder(spec, image: target == .chart ? Self.appImageValue : spec.app.image.value).rollout,
                                   ordering: .regular, folder: appFolder))
-        let monitoring = MonitoringBuilder(spec)
+        var monitoring = MonitoringBuilder(spec)
+        if let unit = monitoring.logicalLagUnit {
+            // The analysis' Job metric runs the runner from a ConfigMap of its own, next to the template.
+            let configMaps = sqlConfigMaps(for: unit)
+            for configMap in configMaps {
+                items.append(DeliveryItem(fileName: configMaps.count == 1 ? "configmap-sql-\(unit.suffix).yaml" : "configmap-sql-\(configMap.metadata.name).yaml",
+                                          object: configMap, ordering: .regular, folder: appFolder))
+            }
+            var job = builder.job(unit, configMaps: configMaps.map(\.metadata.name))
+            // One measurement: no retry, a short deadline; green's Secret may not exist yet (the pod
+            // starts without it, and the runner measures blue only).
+            job.backoffLimit = 0
+            job.activeDeadlineSeconds = 120
+            job.ttlSecondsAfterFinished = 600
+            job.template.spec.volumes = job.template.spec.volumes.map { volume in
+                guard volume.name == "secret-green", case .secret(let name, let items, _) = volume.source else { return volume }
+                return Volume(name: volume.name, source: .secret(name: name, items: items, optional: true))
+            }
+            monitoring.logicalLagJob = job
+        }
         if let template = monitoring.analysisTemplate {
             items.append(DeliveryItem(fileName: "analysistemplate.yaml", object: template, ordering: .regular, folder: appFolder))
         }
@@ -166,13 +193,19 @@ public struct DeliveryLayout: Sendable {
 
         for unit in late {
             items += jobItems(unit)
+            // The Service the switch moves, unless `switchover.manageService` is off (the runbook patches the user's own).
+            func serviceItem(_ file: String, _ service: Service, _ folder: DeliveryFolder) -> DeliveryItem {
+                var item = DeliveryItem(fileName: file, object: service, ordering: .regular,
+                                        chartGuard: unit.chartGuard.map { "and (\($0)) \(BlueGreenBuilder.manageServiceValue)" }, folder: folder)
+                item.helmAnnotations = BlueGreenBuilder.keepHelm
+                item.argoAnnotations = BlueGreenBuilder.keepArgo
+                return item
+            }
             if unit.suffix == "switchover", let service = blueGreenBuilder.switchService(to: .green) {
-                items.append(DeliveryItem(fileName: "service-switchover-green.yaml", object: service, ordering: .regular,
-                                          chartGuard: unit.chartGuard, folder: .switchover))
+                items.append(serviceItem("service-switchover-green.yaml", service, .switchover))
             }
             if unit.suffix == "switchback", let service = blueGreenBuilder.switchService(to: .blue) {
-                items.append(DeliveryItem(fileName: "service-switchback-blue.yaml", object: service, ordering: .regular,
-                                          chartGuard: unit.chartGuard, folder: .switchback))
+                items.append(serviceItem("service-switchback-blue.yaml", service, .switchback))
             }
         }
         return items.filter { target == .chart ? $0.inChart : $0.inManifests }

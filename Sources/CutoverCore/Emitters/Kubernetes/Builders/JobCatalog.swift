@@ -145,11 +145,15 @@ public struct JobCatalog: Sendable {
         // forward subscription drop-reverse enables again must not replay green's own rows to green.
         let switchback = (reverse.isEmpty ? [] : [backSynced, "fence:green", backSynced, "skip-slot:blue:\(forward)"])
             + ["sync-sequences:green:blue", "unfence:blue"] + downs(.switchover)
+        // PostgreSQL: the runner's preflight, before anything changes. Blue's in the first hook (green's
+        // Secret is not mounted: on the first install the operator has not made green yet, and a pod
+        // waits for a missing Secret); green's as the schema load's first step, once green is reachable.
+        let postgres = plan.spec.database.engine == .postgresql
         let units: [JobUnit?] = [
             unit("preflight", "preflight", .preflight, HookOrdering(.pre, -10), guard: Self.forwardGuard(.preflight), folder: nil,
-                 arguments: ups(.preflight), sides: ["blue"]),
+                 arguments: ups(.preflight) + (postgres ? ["preflight:blue:\(forward)"] : []), sides: postgres ? ["blue", Self.blueAdmin] : ["blue"]),
             unit("schema-load", "schema-load", .schemaLoad, HookOrdering(.post, 1), guard: Self.forwardGuard(.schemaLoad), folder: nil,
-                 arguments: ups(.schemaLoad).isEmpty ? ["copy-schema:blue:green"] : ups(.schemaLoad)),
+                 arguments: (postgres ? ["preflight:green:\(back)"] : []) + (ups(.schemaLoad).isEmpty ? ["copy-schema:blue:green"] : ups(.schemaLoad))),
             unit("replicate", "replicate", .replicate, HookOrdering(.post, 2), guard: Self.forwardGuard(.replicate), folder: nil,
                  arguments: ups(.replicate).isEmpty ? [] : ups(.replicate) + ["refresh:green:\(forward)", synced]),
             // The copy is complete here; the checksums run in the switch, with blue fenced, where both sides hold still.

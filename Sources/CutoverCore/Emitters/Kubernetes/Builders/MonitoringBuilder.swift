@@ -15,6 +15,15 @@
 ///   pod labels into the series. The query sits in the metric itself, not in an arg: Argo Rollouts
 ///   substitutes args once, so `{{args.canary-hash}}` inside an arg's value would stay literal.
 ///   The PrometheusRule keeps the whole service (an alert has no canary).
+/// - logical replication lag (blue-green on PostgreSQL): what the switch waits on, not the standbys'
+///   physical lag. The analysis runs an Argo Rollouts `job` metric (`logicalLagJob`, built by the
+///   delivery layout): the runner's `check-lag` on blue's forward slot and green's reverse slot, each
+///   streaming one measured by its WAL sender's `replay_lag` against the analysis' limit (the Job
+///   fails, a failed measurement, when over it); an idle slot (the direction not in use) is not
+///   measured. The alert uses postgres_exporter's default `pg_replication_slot` series: the bytes a
+///   streaming slot's `confirmed_flush_lsn` is behind the server's WAL, divided by the WAL written
+///   per second (`deriv` over 5m, at least 1 byte/s): the seconds of WAL it is behind at the current
+///   write rate, against the same limit. A `replicationLagQuery` of the spec replaces both.
 /// - replication lag: the lag the strategy depends on. Blue-green waits on replication before the
 ///   switch, so it watches it by default. Expand-contract depends on no replication lag, and the
 ///   exporters' standby lag (`pg_replication_lag_seconds`) grows on an idle database: it is watched
@@ -27,6 +36,40 @@ public struct MonitoringBuilder: Sendable {
     }
 
     var analysis: MigrationSpec.Analysis? { spec.rollout?.analysis }
+
+    /// The Job of the analysis' logical-lag metric (see `logicalLagUnit`), set by the delivery layout.
+    public var logicalLagJob: Job?
+
+    /// Blue-green on PostgreSQL without a lag query of the user's: the lag watched is logical.
+    var watchesLogicalLag: Bool {
+        spec.strategy == .blueGreen && spec.database.engine == .postgresql && analysis?.replicationLagQuery == nil
+    }
+
+    var slotNames: [String] {
+        let names = DerivedNames(names: SQLNames(engine: spec.database.engine), migrationName: spec.name)
+        return [names.replication, names.reverseReplication]
+    }
+
+    /// The analysis Job's runner steps: each side's slot of ours, measured when streaming.
+    public var logicalLagUnit: JobUnit? {
+        guard watchesLogicalLag, let lag = watchedLag else { return nil }
+        let slots = slotNames
+        return JobUnit(suffix: "analysis-lag", component: "analysis", phase: .rollout, ordering: .regular, chartGuard: nil, folder: nil,
+                       script: RunnerProfile(spec).clientScript,
+                       arguments: ["check-lag:blue:\(slots[0]):\(ManifestYAML.number(lag))", "check-lag:green:\(slots[1]):\(ManifestYAML.number(lag))"],
+                       usesClientImage: RunnerProfile(spec).needsSeparateClient, secretSides: ["blue", "green"])
+    }
+
+    /// Seconds of WAL a streaming slot of ours is behind, at the current write rate (postgres_exporter).
+    public var logicalLagAlertQuery: String {
+        let selector = "namespace=\"\(spec.metadata.namespace)\", slot_name=~\"\(slotNames.joined(separator: "|"))\""
+        return """
+            max by (slot_name) (
+              (pg_replication_slot_slot_current_wal_lsn{\(selector)} - pg_replication_slot_slot_confirmed_flush_lsn{\(selector)})
+              / clamp_min(deriv(pg_replication_slot_slot_current_wal_lsn{\(selector)}[5m]), 1)
+            )
+            """
+    }
 
     public var replicationLagQuery: String {
         if let query = analysis?.replicationLagQuery { return query }
@@ -73,7 +116,9 @@ public struct MonitoringBuilder: Sendable {
         var requiredArgs: [String] = []
         var metrics: [AnalysisTemplate.Metric] = []
         let interval = analysis.interval.text
-        if let lag = watchedLag {
+        if watchesLogicalLag, let job = logicalLagJob {
+            metrics.append(.init(name: "logical-replication-lag", interval: interval, job: job))
+        } else if let lag = watchedLag {
             args += [KeyValue("max-replication-lag-seconds", ManifestYAML.number(lag)), KeyValue("replication-lag-query", replicationLagQuery)]
             metrics.append(.init(name: "replication-lag", interval: interval,
                                  successCondition: Self.success("max-replication-lag-seconds"), failureCondition: Self.failure("max-replication-lag-seconds"),
@@ -109,7 +154,11 @@ public struct MonitoringBuilder: Sendable {
         guard let analysis, analysis.maxReplicationLagSeconds != nil || analysis.maxErrorRatio != nil else { return nil }
         let prefix = Self.camel(spec.name)
         var alerts: [PrometheusRule.Alert] = []
-        if let lag = watchedLag {
+        if watchesLogicalLag, let lag = watchedLag {
+            alerts.append(.init(name: prefix + "LogicalReplicationLagHigh", expr: "(\n\(logicalLagAlertQuery)\n) > \(ManifestYAML.number(lag))\n",
+                                forDuration: "2m", severity: "critical",
+                                summary: "logical replication of migration \(spec.name) is over \(ManifestYAML.number(lag))s of WAL behind (slot {{ $labels.slot_name }})"))
+        } else if let lag = watchedLag {
             alerts.append(.init(name: prefix + "ReplicationLagHigh", expr: "(\n\(replicationLagQuery)\n) > \(ManifestYAML.number(lag))\n",
                                 forDuration: "2m", severity: "critical",
                                 summary: "replication lag of \(spec.database.cluster) is over \(ManifestYAML.number(lag))s during migration \(spec.name)"))

@@ -1,6 +1,7 @@
 import Yams
 
-/// Argo Rollouts `AnalysisTemplate` with Prometheus metrics. Its args are the override point: a
+/// Argo Rollouts `AnalysisTemplate` with Prometheus metrics and Job metrics (a Job that succeeds
+/// is a successful measurement, one that fails a failed one). Its args are the override point: a
 /// Rollout's `analysis.args` (or an edit here) replaces thresholds and queries.
 public struct AnalysisTemplate: KubernetesObject, Equatable {
     public struct Metric: Sendable, Equatable {
@@ -12,6 +13,8 @@ public struct AnalysisTemplate: KubernetesObject, Equatable {
         public var failureCondition: String?
         public var prometheusAddress: String
         public var query: String
+        /// The `job` provider's Job (its `spec`), instead of Prometheus.
+        public var job: Job?
 
         public init(name: String, interval: String, successCondition: String, failureCondition: String? = nil,
                     prometheusAddress: String, query: String) {
@@ -23,8 +26,24 @@ public struct AnalysisTemplate: KubernetesObject, Equatable {
             self.query = query
         }
 
+        public init(name: String, interval: String, job: Job) {
+            self.init(name: name, interval: interval, successCondition: "", prometheusAddress: "", query: "")
+            self.job = job
+        }
+
         func node() -> Node {
-            ManifestYAML.mapping([
+            if let job {
+                return ManifestYAML.mapping([
+                    ("name", ManifestYAML.string(name)),
+                    ("interval", ManifestYAML.string(interval)),
+                    ("failureLimit", ManifestYAML.int(1)),
+                    ("provider", ManifestYAML.mapping([("job", ManifestYAML.mapping([
+                        ("metadata", ManifestYAML.mapping([("labels", KeyValue.node(job.metadata.labels))])),
+                        ("spec", job.bodyFields().first { $0.0 == "spec" }?.1),
+                    ]))])),
+                ])
+            }
+            return ManifestYAML.mapping([
                 ("name", ManifestYAML.string(name)),
                 ("interval", ManifestYAML.string(interval)),
                 ("failureLimit", ManifestYAML.int(1)),

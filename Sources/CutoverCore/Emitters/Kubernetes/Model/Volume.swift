@@ -6,7 +6,8 @@ public struct Volume: Sendable, Equatable {
     public enum Source: Sendable, Equatable {
         case configMap(name: String)
         /// `items` maps Secret keys to file names, so every runner script reads `username`/`password`.
-        case secret(name: String, items: [KeyValue])
+        /// `optional`: the pod starts without it when the Secret does not exist (yet).
+        case secret(name: String, items: [KeyValue], optional: Bool = false)
         case emptyDir(sizeLimit: String)
         /// Several ConfigMaps whose keys appear as files of one directory.
         case projected(configMaps: [String])
@@ -31,13 +32,14 @@ public struct Volume: Sendable, Equatable {
         switch self.source {
         case .configMap(let name):
             source = ("configMap", ManifestYAML.mapping([("name", ManifestYAML.string(name))]))
-        case .secret(let name, let items):
+        case .secret(let name, let items, let optional):
             source = ("secret", ManifestYAML.mapping([
                 ("secretName", ManifestYAML.string(name)),
                 ("items", items.isEmpty ? nil : ManifestYAML.sequence(items.map {
                     ManifestYAML.mapping([("key", ManifestYAML.string($0.key)), ("path", ManifestYAML.string($0.value))])
                 })),
                 ("defaultMode", ManifestYAML.int(Self.secretFileMode)),
+                ("optional", optional ? ManifestYAML.bool(true) : nil),
             ]))
         case .emptyDir(let sizeLimit):
             source = ("emptyDir", ManifestYAML.mapping([("sizeLimit", ManifestYAML.string(sizeLimit))]))

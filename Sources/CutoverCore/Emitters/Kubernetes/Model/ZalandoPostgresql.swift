@@ -15,6 +15,9 @@ public struct ZalandoPostgresql: KubernetesObject, Equatable {
     public var resources: ResourceRequirements?
     /// Database name → owner user; each owner is created without extra flags.
     public var databases: [KeyValue]
+    /// Logical slot name → database: Patroni's permanent slots (`spec.patroni.slots`), which it keeps
+    /// on the primary and, from Patroni 2.1, on the replicas, so a failover keeps them.
+    public var logicalSlots: [KeyValue] = []
 
     public init(metadata: ObjectMeta, teamId: String, numberOfInstances: Int, version: String, parameters: [KeyValue],
                 volumeSize: String, storageClass: String?, resources: ResourceRequirements?, databases: [KeyValue]) {
@@ -45,6 +48,12 @@ public struct ZalandoPostgresql: KubernetesObject, Equatable {
             ("resources", resources.map { $0.node() }),
             ("users", owners.isEmpty ? nil : ManifestYAML.mapping(owners.map { ($0, ManifestYAML.sequence([])) })),
             ("databases", databases.isEmpty ? nil : KeyValue.node(databases)),
+            ("patroni", logicalSlots.isEmpty ? nil : ManifestYAML.mapping([
+                ("slots", ManifestYAML.mapping(logicalSlots.map { slot in
+                    (slot.key, ManifestYAML.mapping([("type", ManifestYAML.string("logical")), ("database", ManifestYAML.string(slot.value)),
+                                                     ("plugin", ManifestYAML.string("pgoutput"))]))
+                })),
+            ])),
         ]))]
     }
 }
