@@ -14,9 +14,11 @@ import Testing
         return compiler.plan(validated)
     }
 
-    static func rehearse(_ plan: MigrationPlan, rows: Int, filter: (@Sendable ([OutputFile]) -> [OutputFile])? = nil) throws -> RehearsalReport? {
+    static func rehearse(_ plan: MigrationPlan, rows: Int, filter: (@Sendable ([OutputFile]) -> [OutputFile])? = nil,
+                         appSettings: [String] = []) throws -> RehearsalReport? {
         var options = Rehearsal.Options(rows: rows)
         options.outputFilter = filter
+        options.appSessionSettings = appSettings
         do {
             return try Rehearsal(plan: plan, options: options).run()
         } catch let VerificationError.noServer(reason) where !DatabaseHarness.required {
@@ -61,6 +63,45 @@ import Testing
         #expect(failure.error.contains("wrote are gone") || failure.error.contains("contents differ"), "\(failure.error)")
     }
 
+    /// The fence holds against a client that turns read-only off in its own session: a setting is
+    /// advisory (`SET default_transaction_read_only = off`; pgjdbc's `setReadOnly(false)` sends
+    /// `SET SESSION CHARACTERISTICS AS TRANSACTION READ WRITE`). Every app session here does so when
+    /// it connects: a write it lands on blue after the fence is missing on green after the move, or
+    /// makes the switch's checks fail. With the fence a role setting only, this is not proven.
+    @Test(arguments: ["SET default_transaction_read_only = off", "SET SESSION CHARACTERISTICS AS TRANSACTION READ WRITE"])
+    func fenceHoldsAgainstSessionsThatTurnReadOnlyOff(_ statement: String) throws {
+        guard let report = try Self.rehearse(try Self.plan("ledger-pg14.yaml"), rows: 2000, appSettings: [statement]) else { return }
+        #expect(report.proven, "\(statement): \(report.renderText())")
+        #expect(report.checks.contains("after the move to green: every row written on either side is there, no sequence behind blue"), "\(report.checks)")
+        // The app did write during the switch, and the fence refused it.
+        #expect(report.sections.flatMap(\.notes).contains { $0.hasPrefix("write pause:") }, "\(report.renderText())")
+    }
+
+    /// A switchover Job that fails after its fence (here: a step that raises, right before the
+    /// marker) lifts the fence again: the app has not moved, and blue would refuse its every write.
+    @Test func failedSwitchLiftsTheFence() throws {
+        let failing: @Sendable ([OutputFile]) -> [OutputFile] = { files in
+            files.map { file in
+                if file.path.hasSuffix("chart/templates/configmap-sql-switchover.yaml") {
+                    return OutputFile(path: file.path, contents: file.contents.replacingOccurrences(
+                        of: "\ndata:\n", with: "\ndata:\n  fail.sql: |\n    DO $$ BEGIN RAISE EXCEPTION 'injected failure after the fence'; END $$;\n"))
+                }
+                if file.path.hasSuffix("chart/templates/job-switchover.yaml") {
+                    return OutputFile(path: file.path, contents: file.contents.replacingOccurrences(
+                        of: "        - mark-switched:", with: "        - green:fail.sql\n        - mark-switched:"))
+                }
+                return file
+            }
+        }
+        let plan = try Self.plan("ledger-pg14.yaml")
+        #expect(failing(Compiler().emit(plan)).contains { $0.path.hasSuffix("job-switchover.yaml") && $0.contents.contains("- green:fail.sql\n") })
+        guard let report = try Self.rehearse(plan, rows: 300, filter: failing) else { return }
+        #expect(!report.proven)
+        // (The app's statements the fence refused count as failures too: the app never moved.)
+        #expect(report.failures.contains { $0.job == "ledger-pg14-switchover" && $0.error.contains("injected failure") }, "\(report.renderText())")
+        #expect(report.checks.contains("after the failed ledger-pg14-switchover: blue, where the app still is, takes its writes"), "\(report.renderText())")
+    }
+
     /// A switch whose replication never ran would move the app to an empty green: the switchover
     /// Job refuses before its fence.
     @Test func switchWithoutReplicationIsRefused() throws {
@@ -81,7 +122,8 @@ import Testing
             files.map { file in
                 if file.path.hasSuffix("chart/templates/configmap-sql-\(job).yaml") {
                     let sql = "data:\n  late-blue.sql: |\n    CREATE TABLE IF NOT EXISTS public.late_t (id int PRIMARY KEY);\n"
-                        + "    INSERT INTO public.late_t VALUES (1) ON CONFLICT DO NOTHING;\n"
+                        // Once only: the same Job runs again after the switch, when blue's fence refuses any write.
+                        + "    DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM public.late_t) THEN INSERT INTO public.late_t VALUES (1); END IF; END $$;\n"
                         + "  late-green.sql: |\n    CREATE TABLE IF NOT EXISTS public.late_t (id int PRIMARY KEY);\n"
                     return OutputFile(path: file.path, contents: file.contents.replacingOccurrences(of: "\ndata:\n", with: "\n" + sql))
                 }

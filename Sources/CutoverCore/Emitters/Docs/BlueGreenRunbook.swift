@@ -60,9 +60,11 @@ struct BlueGreenRunbook {
         case .replicate, .verify:
             return ["# complete when every table is copied and green applied blue's changes:", copied, applied]
         case .switchover:
-            return ["# the fence (the Job's fence:blue), and how to lift it (switchback's unfence:blue):",
-                    "psql \"$BLUE_URL\" -c \"ALTER ROLE \\\"$APP_ROLE\\\" SET default_transaction_read_only = on\" -c \"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = '$APP_ROLE' AND backend_type = 'client backend' AND pid <> pg_backend_pid()\"",
-                    "psql \"$BLUE_URL\" -c \"SET default_transaction_read_only = off\" -c \"ALTER ROLE \\\"$APP_ROLE\\\" RESET default_transaction_read_only\"",
+            return ["# the fence (the Job's fence:blue, as blue's superuser): the app's role read-only and its sessions ended, then a",
+                    "# statement trigger on every table that refuses INSERT, UPDATE, DELETE and TRUNCATE whatever a session sets (the Job's log",
+                    "# has its SQL); the fenced tables, and how to lift the fence (switchback's unfence:blue):",
+                    "psql \"$BLUE_ADMIN_URL\" -c \"SELECT tgrelid::regclass FROM pg_trigger WHERE tgname = 'cutover_fence'\" -c \"SELECT setconfig FROM pg_db_role_setting s JOIN pg_roles r ON r.oid = s.setrole WHERE r.rolname = '$APP_ROLE'\"",
+                    "psql \"$BLUE_ADMIN_URL\" -c \"DROP SCHEMA IF EXISTS cutover_fence CASCADE\" -c \"ALTER ROLE \\\"$APP_ROLE\\\" RESET default_transaction_read_only\"",
                     applied]
         case .cleanup:
             return ["# nothing may stream any more, and no slot may be left (a slot keeps WAL until the disk fills):",
@@ -107,7 +109,7 @@ struct BlueGreenRunbook {
         case .verify:
             return "the copy is not complete yet; run the same command again once green's log shows no error. The checksums themselves run in the switch, with blue fenced."
         case .sequenceSync, .switchover:
-            return "\(logs). Before its fence (`fence:blue`) nothing changed for the app. After it, blue refuses the app's writes: run the same command again (every step resumes), or switch back, which lifts the fence. Checksums that differ with blue fenced mean green misses data: do not switch, switch back and roll back. The write pause lasts from the fence until the Service points at green and the app's pods restarted: the catch-up (usually under a second), the checksums of verify.checksum.tables, the sequence sync and the reverse replication's setup."
+            return "\(logs). Before its fence (`fence:blue`) nothing changed for the app. A Job that fails after it lifts the fence again before it exits (the app has not moved): fix the cause and run the same command again (every step resumes). Checksums that differ with blue fenced mean green misses data: do not switch; roll back. Only a Job killed outright (its deadline, its node lost) leaves blue fenced: lift it with the second command below, or switch back. The write pause lasts from the fence until the Service points at green and the app's pods restarted: the catch-up (usually under a second), the checksums of verify.checksum.tables, the sequence sync and the reverse replication's setup. During it the app's sessions on blue are ended once (a pool reconnects to blue until the Service moves); reads keep working, and every write fails with SQLSTATE 25006 (`cannot execute INSERT on public.t in a read-only transaction: cutover fenced this database…`), the error a read-only server gives: retry it, or report it as temporarily unavailable. No session setting lifts the fence (a trigger on every table, its function owned by the superuser)."
         case .reverseReplicate:
             return "\(logs). It runs before the Service moves, so the app is still fenced on blue and has not written to green: run the same command again, or switch back."
         case .cleanup:

@@ -39,6 +39,15 @@ public struct JobCatalog: Sendable {
     /// The runner's side for blue's host with blue's superuser Secret.
     public static let blueAdmin = "blueadmin"
 
+    /// Built-in steps the runner runs as blue's superuser (its `admin_of blue`): the fence's trigger
+    /// function must belong to a role the app is not.
+    static let blueAdminBuiltIns = ["fence:blue", "unfence:blue"]
+
+    /// Whether a runner argument logs in to blue as its superuser (the Job mounts that Secret).
+    static func needsBlueAdmin(_ argument: String) -> Bool {
+        argument.hasPrefix(blueAdmin + ":") || blueAdminBuiltIns.contains { argument == $0 || argument.hasPrefix($0 + ":") }
+    }
+
     public static let rollbackGuard = "and .Values.rollback.enabled (not .Values.rollback.expand)"
     public static let blueGreenRollbackGuard = ".Values.rollback.enabled"
     /// Expand-contract's last rollback stage, once the previous app version fully serves again.
@@ -76,7 +85,7 @@ public struct JobCatalog: Sendable {
         return JobUnit(suffix: suffix, component: component, phase: phase, ordering: ordering, chartGuard: chartGuard, folder: folder,
                        script: useClient ? profile.clientScript : profile.applyScript,
                        arguments: arguments, usesClientImage: useClient && profile.needsSeparateClient,
-                       secretSides: sides ?? (blueGreen ? ["blue", "green"] + (arguments.contains { $0.hasPrefix(Self.blueAdmin + ":") } ? [Self.blueAdmin] : [])
+                       secretSides: sides ?? (blueGreen ? ["blue", "green"] + (arguments.contains(where: Self.needsBlueAdmin) ? [Self.blueAdmin] : [])
                                                         : ["db"]))
     }
 
