@@ -23,7 +23,8 @@
 #   sync-sequences:FROM:TO          set TO's sequences to GREATEST(FROM's, TO's) (logical replication skips them)
 #   forget-flyway:VERSION           remove VERSION and later from flyway_schema_history after a rollback
 # SIDE is db (expand-contract) or blue/green; blueadmin is blue's host with blue's superuser Secret
-# (a subscription on blue needs it). Credentials are read at run time from the Secret files mounted
+# (replication on blue: publication, slot, the way back's subscription, the fence; and the
+# conninfo green's subscription reaches blue with). Credentials are read at run time from the Secret files mounted
 # read-only at /etc/cutover/SIDE/{username,password}; they never appear in the pod's env.
 # In blue-green, each SQL file runs after a session preamble that sets the custom settings
 # cutover.blue_conninfo and cutover.green_conninfo (libpq conninfo of each side), which the
@@ -61,12 +62,18 @@ apply() { # apply SIDE FILE: blue-green files see both conninfos as custom setti
     [ -f "$SESSION" ] || printf '%s\n' \
       "SELECT pg_catalog.set_config('cutover.blue_conninfo', :'blue_conninfo', false) AS cutover_blue," \
       "       pg_catalog.set_config('cutover.green_conninfo', :'green_conninfo', false) AS cutover_green \\gset" > "$SESSION"
-    on "$1" -v "blue_conninfo=$(conninfo blue)" -v "green_conninfo=$(conninfo green)" -f "$SESSION" -f "$2"
+    on "$1" -v "blue_conninfo=$(conninfo "$(admin_of blue)")" -v "green_conninfo=$(conninfo green)" -f "$SESSION" -f "$2"
   else
     on "$1" -f "$2"
   fi
 }
 app_role() { cat /etc/cutover/blue/username; }
+# The side's superuser: blue's is the blueadmin Secret where the Job mounts it; green's Secret is
+# green's superuser already. The fence, the slots, the publication and green's connection to blue
+# (the forward subscription's conninfo) are its work: the app's role needs no REPLICATION.
+admin_of() { # SIDE
+  if [ "$1" = blue ] && [ -d /etc/cutover/blueadmin ]; then echo blueadmin; else echo "$1"; fi
+}
 
 # Polls every 0.2 s where sleep takes fractions (GNU, BusyBox), else every second: the wait after
 # the fence is part of the write pause.
@@ -216,19 +223,13 @@ same_tables() { # PUB SUB NAME
 # blue's WAL grows until its disk fills. Run with both sides fenced and blue caught up with green,
 # nothing after this position is on green yet, nothing before it is missing there.
 skip_slot() { # SIDE NAME
-  moved="$(value "$1" -v "slot=$2" <<'EOF'
+  moved="$(value "$(admin_of "$1")" -v "slot=$2" <<'EOF'
 SELECT count(pg_catalog.pg_replication_slot_advance(slot_name, pg_catalog.pg_current_wal_lsn()))
   FROM pg_catalog.pg_replication_slots
  WHERE slot_name = :'slot' AND database = current_database() AND NOT active;
 EOF
 )"
   if [ "$moved" = 0 ]; then echo "cutover: no idle slot $2 on $1, nothing to skip"; else echo "cutover: slot $2 on $1 moved to $1's current position: changes already on the other side are not sent again"; fi
-}
-
-# The side's superuser: blue's is the blueadmin Secret where the Job mounts it; green's Secret is
-# green's superuser already. The fence, the slots and the publication are its work, not the app's.
-admin_of() { # SIDE
-  if [ "$1" = blue ] && [ -d /etc/cutover/blueadmin ]; then echo blueadmin; else echo "$1"; fi
 }
 
 # The fence. A role setting alone is advisory: a session may SET default_transaction_read_only = off,

@@ -14,16 +14,27 @@ struct BlueGreenRunbook {
         """
         From a workstation, the commands below use (through `kubectl port-forward` to each primary):
         `BLUE_URL` (blue, as the app's role, from `\(spec.database.credentialsSecret)`), `BLUE_ADMIN_URL`
-        (blue's superuser), `GREEN_URL` (green's superuser), `APP_ROLE` (the app's role name), and for a
-        subscription file the URI the subscriber reaches the other side with (`BLUE_CONNINFO`,
-        `GREEN_CONNINFO`, without spaces: it travels in PGOPTIONS).
+        (blue's superuser, from `\(adminSecret)`), `GREEN_URL` (green's superuser), `APP_ROLE` (the app's
+        role name), and for a subscription file the URI the subscriber reaches the other side with
+        (`BLUE_CONNINFO`: blue's superuser; `GREEN_CONNINFO`: green's superuser; without spaces: it
+        travels in PGOPTIONS).
 
-        The app's role needs the REPLICATION attribute on blue before the replicate phase (as blue's
-        superuser: `ALTER ROLE "$APP_ROLE" REPLICATION`): the Jobs create and advance the forward slot
-        on blue, and green's subscription streams from blue, with the app's Secret.
+        Replication is the superusers' work: the publication, the slots and the fence on blue use
+        blue's superuser Secret, and green's subscription reaches blue with it. The app's role gets no
+        REPLICATION attribute and no new grant.\(adminNote)
 
 
         """
+    }
+
+    private var adminSecret: String {
+        DatabaseTopology(spec).superuserSecret(cluster: spec.database.cluster)
+    }
+
+    /// Without an operator that makes a superuser Secret, the Jobs' blue superuser Secret is the app's.
+    private var adminNote: String {
+        spec.database.operator == .zalando ? ""
+            : " Without an operator that makes a superuser Secret, the Jobs use `\(adminSecret)` for it: give them a Secret of a role with REPLICATION that owns the tables (not the app's), or accept that the app's role needs REPLICATION."
     }
 
     func section(_ phase: Phase) -> String {
@@ -43,7 +54,8 @@ struct BlueGreenRunbook {
         let folder = StepFiles.folder(for: step)
         let file = "\(folder)/\(stems[index]).up.sql"
         let subscription = step.slug.hasSuffix("subscription")
-        let url = step.side == .green ? "$GREEN_URL" : (subscription ? "$BLUE_ADMIN_URL" : "$BLUE_URL")
+        let replication: Set<Phase> = [.replicate, .reverseReplicate, .cleanup]
+        let url = step.side == .green ? "$GREEN_URL" : (replication.contains(step.phase) ? "$BLUE_ADMIN_URL" : "$BLUE_URL")
         let setting = step.side == .green ? "cutover.blue_conninfo=$BLUE_CONNINFO" : "cutover.green_conninfo=$GREEN_CONNINFO"
         let options = subscription ? "PGOPTIONS=\"-c \(setting)\" " : ""
         return "\(options)psql \"\(url)\" -X -v ON_ERROR_STOP=1 -f \(file)"
@@ -52,7 +64,7 @@ struct BlueGreenRunbook {
     private func builtIns(_ phase: Phase) -> [String] {
         let forward = names.replication
         let copied = "psql \"$GREEN_URL\" -c \"SELECT srrelid::regclass, srsubstate FROM pg_subscription_rel r JOIN pg_subscription s ON s.oid = r.srsubid WHERE s.subname = '\(forward)'\"  # every table r"
-        let applied = "psql \"$BLUE_URL\" -c \"SELECT slot_name, active, confirmed_flush_lsn, pg_current_wal_lsn() FROM pg_replication_slots\"  # confirmed_flush_lsn reaches the LSN"
+        let applied = "psql \"$BLUE_ADMIN_URL\" -c \"SELECT slot_name, active, confirmed_flush_lsn, pg_current_wal_lsn() FROM pg_replication_slots\"  # confirmed_flush_lsn reaches the LSN"
         switch phase {
         case .schemaLoad:
             return ["# the Job copies blue's application schemas (pg_dump --schema-only of the schemas the app's role owns, and public)",

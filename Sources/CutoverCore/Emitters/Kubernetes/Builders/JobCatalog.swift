@@ -40,12 +40,14 @@ public struct JobCatalog: Sendable {
     public static let blueAdmin = "blueadmin"
 
     /// Built-in steps the runner runs as blue's superuser (its `admin_of blue`): the fence's trigger
-    /// function must belong to a role the app is not.
-    static let blueAdminBuiltIns = ["fence:blue", "unfence:blue"]
+    /// function must belong to a role the app is not; moving a slot needs REPLICATION.
+    static let blueAdminBuiltIns = ["fence:blue", "unfence:blue", "skip-slot:blue"]
 
-    /// Whether a runner argument logs in to blue as its superuser (the Job mounts that Secret).
+    /// Whether a runner argument logs in to blue as its superuser (the Job mounts that Secret): also
+    /// green's subscription files, which reach blue with that Secret (`cutover.blue_conninfo`).
     static func needsBlueAdmin(_ argument: String) -> Bool {
         argument.hasPrefix(blueAdmin + ":") || blueAdminBuiltIns.contains { argument == $0 || argument.hasPrefix($0 + ":") }
+            || (argument.hasPrefix("green:") && argument.contains("_subscription."))
     }
 
     public static let rollbackGuard = "and .Values.rollback.enabled (not .Values.rollback.expand)"
@@ -56,8 +58,9 @@ public struct JobCatalog: Sendable {
     private func argument(_ step: PlanStep, _ direction: SQLFileRenderer.Direction) -> String {
         let file = Self.fileName(step, direction)
         if plan.spec.strategy == .blueGreen {
-            // A subscription on blue (the way back) needs blue's superuser; everything else on blue runs as the app's role.
-            if step.side != .green && step.slug.hasSuffix("subscription") { return "\(Self.blueAdmin):\(file)" }
+            // Replication on blue (the publication, the slot, the way back's subscription, their cleanup)
+            // is blue's superuser's work: the app's role gets no REPLICATION attribute, nothing new.
+            if step.side != .green && [.replicate, .reverseReplicate, .cleanup].contains(step.phase) { return "\(Self.blueAdmin):\(file)" }
             return "\(step.side ?? .blue):\(file)"
         }
         return file
