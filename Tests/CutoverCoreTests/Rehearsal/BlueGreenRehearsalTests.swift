@@ -59,8 +59,9 @@ import Testing
         #expect(failure.stage.hasPrefix("forward"))
         #expect(failure.phase == "switchover")
         #expect(failure.job == "ledger-pg14-switchover")
-        // Rows the pooled connections wrote to blue after the switch are not on green (or green reused their keys).
-        #expect(failure.error.contains("wrote are gone") || failure.error.contains("contents differ"), "\(failure.error)")
+        // Rows the pooled connections wrote to blue after the switch are not on green (or green reused
+        // their keys): TrafficReport.lostWrites names them, the seeded rows' fingerprint its range.
+        #expect(failure.error.hasSuffix(": missing") || failure.error.hasSuffix(": changed") || failure.error.contains("contents differ"), "\(failure.error)")
     }
 
     /// The fence holds against a client that turns read-only off in its own session: a setting is
@@ -100,6 +101,32 @@ import Testing
         // (The app's statements the fence refused count as failures too: the app never moved.)
         #expect(report.failures.contains { $0.job == "ledger-pg14-switchover" && $0.error.contains("injected failure") }, "\(report.renderText())")
         #expect(report.checks.contains("after the failed ledger-pg14-switchover: blue, where the app still is, takes its writes"), "\(report.renderText())")
+    }
+
+    /// The check after the move compares row contents, not only keys: every row the app wrote keeps
+    /// the values it wrote last (`TrafficReport.lostWrites`). Here green's copy of each row the app
+    /// inserted has another owner (a step injected in the reverse-replication Job, before the way back
+    /// exists, so blue keeps the right values): every key is there, and the move must still fail.
+    @Test func changedRowContentsAreCaught() throws {
+        let mangled: @Sendable ([OutputFile]) -> [OutputFile] = { files in
+            files.map { file in
+                if file.path.hasSuffix("chart/templates/configmap-sql-reverse-replication.yaml") {
+                    return OutputFile(path: file.path, contents: file.contents.replacingOccurrences(
+                        of: "\ndata:\n", with: "\ndata:\n  mangle.sql: |\n    UPDATE public.accounts SET owner = owner || '-changed' WHERE id > 300;\n"))
+                }
+                if file.path.hasSuffix("chart/templates/job-reverse-replication.yaml") {
+                    return OutputFile(path: file.path, contents: file.contents.replacingOccurrences(
+                        of: "        - green:0005_", with: "        - green:mangle.sql\n        - green:0005_"))
+                }
+                return file
+            }
+        }
+        let plan = try Self.plan("ledger-pg14.yaml")
+        #expect(mangled(Compiler().emit(plan)).contains { $0.path.hasSuffix("job-reverse-replication.yaml") && $0.contents.contains("- green:mangle.sql\n") })
+        guard let report = try Self.rehearse(plan, rows: 300, filter: mangled) else { return }
+        #expect(!report.proven)
+        let changed = report.failures.first { $0.error.hasPrefix("lost in the move from blue to green: accounts (id=") && $0.error.hasSuffix(": changed") }
+        #expect(changed != nil, "no changed row reported: \(report.renderText())")
     }
 
     /// A switch whose replication never ran would move the app to an empty green: the switchover
