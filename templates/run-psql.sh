@@ -3,6 +3,10 @@
 # stops at the first failure. Every file is idempotent, so a failed Job can simply run again.
 #   FILE | SIDE:FILE                apply /etc/cutover/sql/FILE with psql -X -v ON_ERROR_STOP=1 -f (never -1)
 #   checksum:TABLE:KEY:int|any      per key range counts and hashes (checksum-psql.sh)
+#   checksum-live:TABLE:KEY:MODE    blue-green, before the fence: every range compared; ranges blue still writes
+#                                   are left to checksum-fenced (in this Job's /tmp)
+#   checksum-fenced:TABLE:KEY:MODE  with blue fenced and green caught up: row count and highest key of both
+#                                   sides, and exactly the ranges the live pass left (no full scan in the pause)
 #   copy-schema:FROM:TO             pg_dump --schema-only of FROM into TO, when TO has no tables yet
 #   wait-lag:PUBLISHER              wait until logical replication from PUBLISHER lags < MAX_LAG_SECONDS
 #   wait-synced:PUB:SUB:NAME        wait until subscription NAME on SUB copied every table (state r) and
@@ -319,8 +323,13 @@ FENCED=""
 lift_on_failure() {
   status=$?
   if [ "$status" != 0 ] && [ -n "$FENCED" ]; then
-    echo "cutover: this Job failed after fencing $FENCED: lifting the fence there (the app still uses $FENCED; run the Job again once fixed)" >&2
-    ( fence "$FENCED" off ) || echo "cutover: the fence on $FENCED could not be lifted: see the runbook's unfence command" >&2
+    # Quietly: the Job's last lines are the failure's own.
+    if ( fence "$FENCED" off ) > /tmp/unfence.log 2>&1; then
+      echo "cutover: this Job failed after fencing $FENCED, and lifted the fence there (the app still uses $FENCED; run the Job again once fixed)" >&2
+    else
+      cat /tmp/unfence.log >&2
+      echo "cutover: this Job failed after fencing $FENCED, and the fence could not be lifted: see the runbook's unfence command" >&2
+    fi
   fi
   exit "$status"
 }
@@ -330,6 +339,10 @@ for arg in "$@"; do
   case "$arg" in
     checksum:*)
       /bin/sh "$SQL/checksum-psql.sh" "${arg#checksum:}" ;;
+    checksum-live:*)
+      CHECKSUM_STAGE=live CHECKSUM_ATTEMPTS="${CHECKSUM_ATTEMPTS:-5}" /bin/sh "$SQL/checksum-psql.sh" "${arg#checksum-live:}" ;;
+    checksum-fenced:*)
+      CHECKSUM_STAGE=fenced /bin/sh "$SQL/checksum-psql.sh" "${arg#checksum-fenced:}" ;;
     copy-schema:*)
       pair="${arg#copy-schema:}"; from="${pair%%:*}"; to="${pair#*:}"
       wait_ready "$to"

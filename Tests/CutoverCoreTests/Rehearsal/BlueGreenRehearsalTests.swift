@@ -129,6 +129,31 @@ import Testing
         #expect(changed != nil, "no changed row reported: \(report.renderText())")
     }
 
+    /// The full checksums run before the fence, yet a row green lacks still stops the switch: its
+    /// range differs before the fence and, left to the fenced pass, the row counts differ there.
+    @Test func rowMissingOnGreenStopsTheSwitch() throws {
+        let dropped: @Sendable ([OutputFile]) -> [OutputFile] = { files in
+            files.map { file in
+                if file.path.hasSuffix("chart/templates/configmap-sql-switchover.yaml") {
+                    return OutputFile(path: file.path, contents: file.contents.replacingOccurrences(
+                        of: "\ndata:\n", with: "\ndata:\n  drop.sql: |\n    DELETE FROM public.entries WHERE id = 7;\n"))
+                }
+                if file.path.hasSuffix("chart/templates/job-switchover.yaml") {
+                    return OutputFile(path: file.path, contents: file.contents.replacingOccurrences(
+                        of: "        - checksum-live:accounts:", with: "        - green:drop.sql\n        - checksum-live:accounts:"))
+                }
+                return file
+            }
+        }
+        let plan = try Self.plan("ledger-pg14.yaml")
+        #expect(dropped(Compiler().emit(plan)).contains { $0.path.hasSuffix("job-switchover.yaml") && $0.contents.contains("- green:drop.sql\n") })
+        guard let report = try Self.rehearse(plan, rows: 300, filter: dropped) else { return }
+        #expect(!report.proven)
+        let refused = report.failures.first { $0.job == "ledger-pg14-switchover" && $0.error.contains("ranges differ") }
+        #expect(refused != nil, "the switch went through without entries id 7 on green: \(report.renderText())")
+        #expect(report.checks.contains("after the failed ledger-pg14-switchover: blue, where the app still is, takes its writes"), "\(report.checks)")
+    }
+
     /// A switch whose replication never ran would move the app to an empty green: the switchover
     /// Job refuses before its fence.
     @Test func switchWithoutReplicationIsRefused() throws {

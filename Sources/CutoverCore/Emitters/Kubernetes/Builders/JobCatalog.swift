@@ -73,8 +73,11 @@ public struct JobCatalog: Sendable {
         plan.spec.strategy == .blueGreen ? blueGreenJobs : expandContractJobs
     }
 
-    private var checksumArguments: [String] {
-        RunnerProfile(plan.spec).checksumArguments(schema: plan.schema).map { "checksum:\($0)" }
+    private var checksumArguments: [String] { checksumArguments("checksum") }
+
+    /// `checksum`, or blue-green's `checksum-live` / `checksum-fenced` (the full pass before the fence).
+    private func checksumArguments(_ step: String) -> [String] {
+        RunnerProfile(plan.spec).checksumArguments(schema: plan.schema).map { "\(step):\($0)" }
     }
 
     private func unit(_ suffix: String, _ component: String, _ phase: Phase, _ ordering: HookOrdering, guard chartGuard: String?,
@@ -149,7 +152,10 @@ public struct JobCatalog: Sendable {
         // The same tables on both sides, before the fence (a switch bound to fail costs no write pause)
         // and after it, once nothing can create a table on blue any more.
         let sameTables = "same-tables:blue:green:\(forward)"
-        let switchover = ["unless-switched:green:\(forward)", synced, sameTables, "unfence:green", "fence:blue", synced, sameTables] + checksumArguments
+        // The checksums' full pass runs before the fence, blue still live (ranges the app writes to are
+        // left to the fenced pass); in the write pause only row counts, highest keys and those ranges.
+        let switchover = ["unless-switched:green:\(forward)", synced, sameTables] + checksumArguments("checksum-live")
+            + ["unfence:green", "fence:blue", synced, sameTables] + checksumArguments("checksum-fenced")
             + ["sync-sequences:blue:green"] + ups(.sequenceSync) + ups(.switchover)
             + ["mark-switched:green:\(forward)"]
         let backSynced = "wait-synced:green:blue:\(back)"
