@@ -3,6 +3,10 @@
 # stops at the first failure. Every file is idempotent, so a failed Job can simply run again.
 #   FILE | SIDE:FILE                apply /etc/cutover/sql/FILE with psql -X -v ON_ERROR_STOP=1 -f (never -1)
 #   checksum:TABLE:KEY:int|any      per key range counts and hashes (checksum-psql.sh)
+#   checksum-live:TABLE:KEY:MODE    blue-green, before the fence: every range compared; ranges blue still writes
+#                                   are left to checksum-fenced (in this Job's /tmp)
+#   checksum-fenced:TABLE:KEY:MODE  with blue fenced and green caught up: row count and highest key of both
+#                                   sides, and exactly the ranges the live pass left (no full scan in the pause)
 #   copy-schema:FROM:TO             pg_dump --schema-only of FROM into TO, when TO has no tables yet
 #   wait-lag:PUBLISHER              wait until logical replication from PUBLISHER lags < MAX_LAG_SECONDS
 #   wait-synced:PUB:SUB:NAME        wait until subscription NAME on SUB copied every table (state r) and
@@ -17,8 +21,9 @@
 #   mark-switched:SIDE:NAME         the marker (COMMENT ON SUBSCRIPTION NAME), written as the switch's last step
 #   if-switched:SIDE:NAME           fail unless that marker is there (the switch's fence and catch-up are done)
 #   unmark-switched:SIDE:NAME       remove the marker (switched back: a later switch must run in full)
-#   fence:SIDE | unfence:SIDE       the app's role (blue's Secret username) refuses writes on SIDE
-#                                   (default_transaction_read_only) and its sessions there end / undo
+#   fence:SIDE | unfence:SIDE       SIDE refuses the app's writes: a statement trigger on every table (no client
+#                                   setting undoes it), default_transaction_read_only for the app's role (blue's
+#                                   Secret username), its sessions there ended and gone / undo all of it
 #   sync-sequences:FROM:TO          set TO's sequences to GREATEST(FROM's, TO's) (logical replication skips them)
 #   forget-flyway:VERSION           remove VERSION and later from flyway_schema_history after a rollback
 #   check-lag:SIDE:SLOT:MAX         the rollout analysis' measurement: when slot SLOT on SIDE streams, its WAL
@@ -31,7 +36,8 @@
 #                                   with the rights the later Jobs need; on green also: the server
 #                                   versions are a pair the schema load and replication support
 # SIDE is db (expand-contract) or blue/green; blueadmin is blue's host with blue's superuser Secret
-# (a subscription on blue needs it). Credentials are read at run time from the Secret files mounted
+# (replication on blue: publication, slot, the way back's subscription, the fence; and the
+# conninfo green's subscription reaches blue with). Credentials are read at run time from the Secret files mounted
 # read-only at /etc/cutover/SIDE/{username,password}; they never appear in the pod's env.
 # In blue-green, each SQL file runs after a session preamble that sets the custom settings
 # cutover.blue_conninfo and cutover.green_conninfo (libpq conninfo of each side), which the
@@ -69,12 +75,18 @@ apply() { # apply SIDE FILE: blue-green files see both conninfos as custom setti
     [ -f "$SESSION" ] || printf '%s\n' \
       "SELECT pg_catalog.set_config('cutover.blue_conninfo', :'blue_conninfo', false) AS cutover_blue," \
       "       pg_catalog.set_config('cutover.green_conninfo', :'green_conninfo', false) AS cutover_green \\gset" > "$SESSION"
-    on "$1" -v "blue_conninfo=$(conninfo blue)" -v "green_conninfo=$(conninfo green)" -f "$SESSION" -f "$2"
+    on "$1" -v "blue_conninfo=$(conninfo "$(admin_of blue)")" -v "green_conninfo=$(conninfo green)" -f "$SESSION" -f "$2"
   else
     on "$1" -f "$2"
   fi
 }
 app_role() { cat /etc/cutover/blue/username; }
+# The side's superuser: blue's is the blueadmin Secret where the Job mounts it; green's Secret is
+# green's superuser already. The fence, the slots, the publication and green's connection to blue
+# (the forward subscription's conninfo) are its work: the app's role needs no REPLICATION.
+admin_of() { # SIDE
+  if [ "$1" = blue ] && [ -d /etc/cutover/blueadmin ]; then echo blueadmin; else echo "$1"; fi
+}
 
 # Polls every 0.2 s where sleep takes fractions (GNU, BusyBox), else every second: the wait after
 # the fence is part of the write pause.
@@ -129,14 +141,13 @@ EOF
   while IFS= read -r line; do problem "$line"; done < /tmp/preflight.tables
   case "$side" in
     blue)
-      # The forward slot and green's subscription use the app's Secret (the runbook's prerequisite).
-      [ "$(value blue -c "SELECT rolreplication OR rolsuper FROM pg_catalog.pg_roles WHERE rolname = current_user")" = t ] \
-        || problem "the app's role $(app_role) lacks REPLICATION: as blue's superuser, ALTER ROLE \"$(app_role)\" REPLICATION"
+      # The publication, the slots, the fence and green's subscription use blue's superuser Secret
+      # (blueadmin): the app's role needs nothing for replication.
       if [ -d /etc/cutover/blueadmin ]; then
         if ! err="$(value blueadmin -c 'SELECT 1' 2>&1 >/dev/null)"; then
-          problem "cannot connect as blue's superuser $(cat /etc/cutover/blueadmin/username) (the way back's subscription on blue needs it): $err"
-        elif [ "$(value blueadmin -c "SELECT rolsuper OR (current_setting('server_version_num')::int >= 160000 AND pg_catalog.pg_has_role('pg_create_subscription', 'MEMBER')) FROM pg_catalog.pg_roles WHERE rolname = current_user")" != t ]; then
-          problem "$(cat /etc/cutover/blueadmin/username) (blue's admin Secret) may not create the way back's subscription on blue: a superuser is needed (PostgreSQL 16+: pg_create_subscription)"
+          problem "cannot connect as blue's superuser $(cat /etc/cutover/blueadmin/username) (replication, the fence and the way back need it): $err"
+        elif [ "$(value blueadmin -c "SELECT rolsuper OR rolreplication FROM pg_catalog.pg_roles WHERE rolname = current_user")" != t ]; then
+          problem "$(cat /etc/cutover/blueadmin/username) (blue's admin Secret) is neither a superuser nor has REPLICATION: the publication, the slots, the fence's triggers and the way back's subscription need blue's superuser (or, without an operator, a role with REPLICATION that owns the tables)"
         fi
       fi ;;
     green)
@@ -316,7 +327,7 @@ same_tables() { # PUB SUB NAME
 # blue's WAL grows until its disk fills. Run with both sides fenced and blue caught up with green,
 # nothing after this position is on green yet, nothing before it is missing there.
 skip_slot() { # SIDE NAME
-  moved="$(value "$1" -v "slot=$2" <<'EOF'
+  moved="$(value "$(admin_of "$1")" -v "slot=$2" <<'EOF'
 SELECT count(pg_catalog.pg_replication_slot_advance(slot_name, pg_catalog.pg_current_wal_lsn()))
   FROM pg_catalog.pg_replication_slots
  WHERE slot_name = :'slot' AND database = current_database() AND NOT active;
@@ -325,18 +336,42 @@ EOF
   if [ "$moved" = 0 ]; then echo "cutover: no idle slot $2 on $1, nothing to skip"; else echo "cutover: slot $2 on $1 moved to $1's current position: changes already on the other side are not sent again"; fi
 }
 
-# The fence: new sessions of the app's role start read-only, and its open sessions end (pooled
-# connections reconnect and are refused writes). Its walsenders (replication) are not client backends.
-# pg_terminate_backend only signals: a session may still commit its last transaction after it
-# returns, so the fence waits until every session it ended is gone; only then is the LSN a later
-# wait reads the last write this side accepted.
+# The fence. A role setting alone is advisory: a session may SET default_transaction_read_only = off,
+# and pgjdbc's setReadOnly(false) sends SET SESSION CHARACTERISTICS AS TRANSACTION READ WRITE. So the
+# admin session also puts a statement-level trigger on every table of the side (partitions too: a
+# statement on a partition does not fire its parent's statement triggers) that refuses INSERT,
+# UPDATE, DELETE and TRUNCATE with SQLSTATE 25006 (read_only_sql_transaction), as PostgreSQL refuses
+# a write in a read-only transaction. Its function belongs to the superuser, in a schema of its own
+# (cutover_fence): no client can change it, and no session setting turns it off. Logical replication's
+# apply workers run with session_replication_role = replica, where ordinary triggers do not fire: the
+# reverse subscription still applies (the function says so too, for a restore run as replica).
+# CREATE TRIGGER takes SHARE ROW EXCLUSIVE on each table: it waits for every transaction that wrote
+# there to end and commits for all tables at once, so no write lands after it, and a later LSN is the
+# last write this side accepted. Before it: the role setting (clients that follow it get the same
+# error at once) and the app's sessions ended and gone (a transaction left open would hold the lock).
+# Lock waits are bounded and retried (a deadlock with the app's multi-table transactions is retried).
+# Unfence drops the schema with its triggers (CASCADE) and resets the role.
 fence() { # SIDE on|off
-  if [ "$2" = on ]; then setting="SET default_transaction_read_only = on"; else setting="RESET default_transaction_read_only"; fi
-  on "$1" -v "app_role=$(app_role)" -v "setting=$setting" <<'EOF'
-SELECT format('ALTER ROLE %I %s', :'app_role', :'setting') \gexec
+  admin="$(admin_of "$1")"
+  if [ "$2" != on ]; then
+    [ "$FENCED" != "$1" ] || FENCED=""
+    n=0
+    until on "$admin" -v "app_role=$(app_role)" <<'EOF'
+SET lock_timeout = '2s';
+DROP SCHEMA IF EXISTS cutover_fence CASCADE;
+SELECT format('ALTER ROLE %I RESET default_transaction_read_only', :'app_role') \gexec
 EOF
-  if [ "$2" != on ]; then echo "cutover: writes of $(app_role) allowed on $1"; return 0; fi
-  ended="$(value "$1" -v "app_role=$(app_role)" <<'EOF'
+    do
+      n=$((n + 1)); [ "$n" -lt 30 ] || { echo "cutover: the fence on $1 could not be lifted (its tables stayed locked)" >&2; exit 1; }
+      nap
+    done
+    echo "cutover: writes of $(app_role) allowed on $1"; return 0
+  fi
+  FENCED="$1"
+  on "$admin" -v "app_role=$(app_role)" <<'EOF'
+SELECT format('ALTER ROLE %I SET default_transaction_read_only = on', :'app_role') \gexec
+EOF
+  ended="$(value "$admin" -v "app_role=$(app_role)" <<'EOF'
 SELECT coalesce(string_agg(pid::text, ','), '') FROM (
   SELECT pid FROM pg_catalog.pg_stat_activity
    WHERE usename = :'app_role' AND pid <> pg_catalog.pg_backend_pid() AND backend_type = 'client backend'
@@ -346,13 +381,59 @@ EOF
 )"
   n=0
   while [ -n "$ended" ]; do
-    left="$(value "$1" -c "SELECT count(*) FROM pg_catalog.pg_stat_activity WHERE pid IN ($ended)")"
+    left="$(value "$admin" -c "SELECT count(*) FROM pg_catalog.pg_stat_activity WHERE pid IN ($ended)")"
     [ "$left" = 0 ] && break
     n=$((n + 1)); [ "$n" -lt 150 ] || { echo "cutover: $left session(s) of $(app_role) on $1 did not end after the fence" >&2; exit 1; }
     nap
   done
-  echo "cutover: writes of $(app_role) fenced on $1, its sessions there ended"
+  n=0
+  until on "$admin" <<'EOF'
+SET lock_timeout = '2s';
+BEGIN;
+CREATE SCHEMA IF NOT EXISTS cutover_fence;
+REVOKE ALL ON SCHEMA cutover_fence FROM PUBLIC;
+CREATE OR REPLACE FUNCTION cutover_fence.refuse() RETURNS trigger LANGUAGE plpgsql AS $body$
+BEGIN
+  IF pg_catalog.current_setting('session_replication_role') <> 'replica' THEN
+    RAISE EXCEPTION 'cannot execute % on %.% in a read-only transaction: cutover fenced this database for the blue-green switch', TG_OP, TG_TABLE_SCHEMA, TG_TABLE_NAME
+      USING ERRCODE = 'read_only_sql_transaction', HINT = 'The application moves to the other side when the switch completes; retry there.';
+  END IF;
+  RETURN NULL;
+END
+$body$;
+SELECT format('CREATE TRIGGER cutover_fence BEFORE INSERT OR UPDATE OR DELETE OR TRUNCATE ON %s FOR EACH STATEMENT EXECUTE PROCEDURE cutover_fence.refuse()', c.oid::regclass)
+  FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+ WHERE c.relkind IN ('r', 'p') AND n.nspname NOT IN ('pg_catalog', 'information_schema', 'cutover_fence') AND n.nspname NOT LIKE 'pg\_%'
+   AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_trigger t WHERE t.tgrelid = c.oid AND t.tgname = 'cutover_fence')
+ ORDER BY c.oid \gexec
+COMMIT;
+EOF
+  do
+    n=$((n + 1)); [ "$n" -lt 30 ] || { echo "cutover: the fence on $1 could not lock its tables (long transactions of another role?)" >&2; exit 1; }
+    nap
+  done
+  echo "cutover: writes fenced on $1 (every table refuses INSERT, UPDATE, DELETE and TRUNCATE; the $(app_role) sessions there ended)"
 }
+
+# A Job that fenced a side and then fails lifts the fence again: the app has not moved (the Service
+# moves after the Job), and a side left fenced refuses every write of the app until someone acts. The
+# switch's last step (mark-switched) keeps blue fenced on purpose; a successful switchback leaves green
+# fenced. A Job killed outright (its deadline, a node lost) cannot: the runbook says how to lift it.
+FENCED=""
+lift_on_failure() {
+  status=$?
+  if [ "$status" != 0 ] && [ -n "$FENCED" ]; then
+    # Quietly: the Job's last lines are the failure's own.
+    if ( fence "$FENCED" off ) > /tmp/unfence.log 2>&1; then
+      echo "cutover: this Job failed after fencing $FENCED, and lifted the fence there (the app still uses $FENCED; run the Job again once fixed)" >&2
+    else
+      cat /tmp/unfence.log >&2
+      echo "cutover: this Job failed after fencing $FENCED, and the fence could not be lifted: see the runbook's unfence command" >&2
+    fi
+  fi
+  exit "$status"
+}
+trap lift_on_failure EXIT
 
 for arg in "$@"; do
   case "$arg" in
@@ -365,6 +446,10 @@ for arg in "$@"; do
       spec="${arg#preflight:}"
       [ "${spec%%:*}" != green ] || wait_ready green
       preflight "${spec%%:*}" "${spec#*:}" ;;
+    checksum-live:*)
+      CHECKSUM_STAGE=live CHECKSUM_ATTEMPTS="${CHECKSUM_ATTEMPTS:-5}" /bin/sh "$SQL/checksum-psql.sh" "${arg#checksum-live:}" ;;
+    checksum-fenced:*)
+      CHECKSUM_STAGE=fenced /bin/sh "$SQL/checksum-psql.sh" "${arg#checksum-fenced:}" ;;
     copy-schema:*)
       pair="${arg#copy-schema:}"; from="${pair%%:*}"; to="${pair#*:}"
       wait_ready "$to"
@@ -487,6 +572,7 @@ EOF
       esac ;;
     mark-switched:*)
       spec="${arg#mark-switched:}"; mark "${spec%%:*}" "${spec#*:}" on
+      FENCED=""
       echo "cutover: switch marked complete on ${spec%%:*}" ;;
     unmark-switched:*)
       spec="${arg#unmark-switched:}"; mark "${spec%%:*}" "${spec#*:}" off

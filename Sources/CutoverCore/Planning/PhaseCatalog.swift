@@ -37,7 +37,7 @@ public enum PhaseCatalog {
         case .blueGreen:
             return [
                 PlanPhase(phase: .preflight, title: "Preflight",
-                          summary: "Before anything changes (the first hook), a read-only preflight Job checks blue: it connects with the app's Secret (which has REPLICATION) and blue's superuser Secret; wal_level = logical; a free replication slot and WAL sender; every table has a primary key or replica identity and none is unlogged. The schema load's first step checks green the same way once the operator made it, and that green runs the same or a newer major version than blue (PostgreSQL 10+), with a pg_dump not older than either. Every problem is listed, then the Job fails. A VolumeSnapshot is taken when configured.",
+                          summary: "Before anything changes (the first hook), a read-only preflight Job checks blue: it connects with the app's Secret and blue's superuser Secret (a superuser: the publication, the slots, the fence and the way back are its work); wal_level = logical; a free replication slot and WAL sender; every table has a primary key or replica identity and none is unlogged. The schema load's first step checks green the same way once the operator made it, and that green runs the same or a newer major version than blue (PostgreSQL 10+), with a pg_dump not older than either. Every problem is listed, then the Job fails. A VolumeSnapshot is taken when configured.",
                           enabledByDefault: true),
                 PlanPhase(phase: .provision, title: "Provision green",
                           summary: "The operator creates the green cluster at the target version.", enabledByDefault: true),
@@ -47,12 +47,12 @@ public enum PhaseCatalog {
                           summary: "A publication of every table on blue (read from the live catalog; a table without primary key or replica identity, or unlogged, is refused before anything is published), its slot, and green's subscription: logical replication copies and streams the data. The Job ends once every table is copied and green applied blue's changes up to then.",
                           enabledByDefault: true),
                 PlanPhase(phase: .verify, title: "Verify",
-                          summary: "Wait until green holds every table and every change blue had. The per-key-range checksums of verify.checksum.tables run in the switch, with blue fenced, where both sides hold still.", enabledByDefault: true),
+                          summary: "Wait until green holds every table and every change blue had. The per-key-range checksums of verify.checksum.tables run in the switch: in full before its fence, and with blue fenced on what was still changing.", enabledByDefault: true),
                 PlanPhase(phase: .sequenceSync, title: "Sync sequences",
                           summary: "Logical replication does not carry sequences: with blue fenced, each of green's sequences moves to the greater of both sides' values (never lower), then past its column's largest value.",
                           enabledByDefault: true),
                 PlanPhase(phase: .switchover, title: "Switch over",
-                          summary: "The fenced switch, before the Service moves: green caught up; blue refuses the app's writes (default_transaction_read_only for its role, its sessions ended); green applies the last of them; checksums compare both sides; sequences synced; the way back created. Then the Service points at green and the app's pods restart. Writes pause from the fence until then: seconds, plus the checksums' time.",
+                          summary: "The fenced switch, before the Service moves: green caught up; full checksums of both sides; blue refuses the app's writes (a trigger on every table that no session setting lifts, its role read-only, its sessions ended); green applies the last of them; row counts, highest keys and the ranges still changing before the fence compared; sequences synced; the way back created. Then the Service points at green and the app's pods restart. Writes pause from the fence until then: seconds, with no full-table scan.",
                           enabledByDefault: true),
                 PlanPhase(phase: .reverseReplicate, title: "Reverse replication",
                           summary: "Before the Service moves: disable the subscription to blue (how every later run knows the switch happened), publish green, create its slot and subscribe blue to it, so every write on green also lands on blue until cleanup.", enabledByDefault: true),

@@ -41,12 +41,15 @@ final class BlueGreenRehearsal: @unchecked Sendable {
 
     /// The app's traffic on every table of the base schema (blue-green moves them all), the same
     /// shape for both versions (a blue-green spec has no changes), connecting where the Service points.
-    func traffic(app: SQLSession, rows: Int) throws -> TrafficDriver {
+    /// `settings`: what each of the app's sessions sends first (a driver's own session setup).
+    func traffic(app: SQLSession, rows: Int, settings: [String] = []) throws -> TrafficDriver {
         let shape = try CatalogShapeReader.read(engine: spec.database.engine, session: app, tables: nil)
         let tables = Set(shape.excludingInternal().tables.map(\.name))
-        return AppTrafficDriver(engine: spec.database.engine, oldShape: shape, newShape: shape, touched: tables, rows: rows,
+        let driver = AppTrafficDriver(engine: spec.database.engine, oldShape: shape, newShape: shape, touched: tables, rows: rows,
                                 lockTimeout: "\(spec.runner.lockTimeout.milliseconds)ms", expectations: [], session: app,
                                 connect: { [self] in try appSession() })
+        if !settings.isEmpty { for version in [AppVersion.old, .new] { driver.sessionSettings[version] = settings } }
+        return driver
     }
 
     /// The side the rendered switchover Service selects, if the release has it.
@@ -63,7 +66,8 @@ final class BlueGreenRehearsal: @unchecked Sendable {
         lock.lock(); windows.append((start, end)); lock.unlock()
     }
 
-    /// A statement the fence refused (or whose session it ended) while the switch ran.
+    /// A statement the fence refused (its read-only setting or its triggers, both `read-only
+    /// transaction`; or a session it ended) while the switch ran.
     func isPause(_ failure: TrafficTally.Failure) -> Bool {
         let fenced = ["read-only transaction", "terminating connection due to administrator command",
                       "server closed the connection unexpectedly", "no connection to the server"]
@@ -113,6 +117,18 @@ final class BlueGreenRehearsal: @unchecked Sendable {
         let session = try environment.adminSession(on: side)
         defer { session.close() }
         return try traffic.missingRows(on: session)
+    }
+
+    /// What of the fence is in place on a side: its triggers, the app role's read-only setting.
+    func fence(on side: DatabaseSide) throws -> [String] {
+        let session = try environment.adminSession(on: side)
+        defer { session.close() }
+        return try session.query("""
+            SELECT 'fence trigger on ' || count(*) || ' table(s)' FROM pg_catalog.pg_trigger WHERE tgname = 'cutover_fence' HAVING count(*) > 0
+            UNION ALL SELECT 'role setting ' || array_to_string(s.setconfig, ',') FROM pg_catalog.pg_db_role_setting s
+              JOIN pg_catalog.pg_roles r ON r.oid = s.setrole
+             WHERE r.rolname = \(PostgresIdentifier.literal(environment.role)) AND 'default_transaction_read_only=on' = ANY (s.setconfig)
+            """)
     }
 
     /// What the Jobs manage on both sides: publications and their tables, slots, subscriptions and

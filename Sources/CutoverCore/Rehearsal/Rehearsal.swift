@@ -52,6 +52,9 @@ public final class Rehearsal {
         /// Tests only: postgresql.conf lines appended for blue-green's blue server (a must-fail case of
         /// the preflight, e.g. `wal_level = replica`).
         var blueSettings: [String] = []
+        /// Tests only: blue-green, statements each app session sends when it connects (a driver that
+        /// turns read-only off: the fence must hold against it).
+        var appSessionSettings: [String] = []
 
         public init(rows: Int = 100_000, keep: Bool = false, databaseURL: String? = nil,
                     locator: ToolLocator = ToolLocator(), progress: Bool = false, delivery: RehearsalDelivery = .helm,
@@ -204,7 +207,7 @@ public final class Rehearsal {
         // Blue-green: the app follows the switchover Service (see BlueGreenRehearsal).
         let switching = blueGreen ? BlueGreenRehearsal(spec: spec, environment: environment) : nil
         if let switching, options.rows > 0 {
-            traffic = try timed("traffic setup") { try switching.traffic(app: app, rows: options.rows) }
+            traffic = try timed("traffic setup") { try switching.traffic(app: app, rows: options.rows, settings: options.appSessionSettings) }
         } else if options.rows > 0 {
             let shapeStarted = Date()
             let newShape = try shapeAfterMigration(stages: stages, environment: environment, context: context, report: &report)
@@ -401,6 +404,17 @@ public final class Rehearsal {
                     for problem in lost + behind {
                         report.failures.append(.init(stage: "\(planned.direction) \(planned.index + 1)", phase: switchJob?.component ?? "switchover", job: switchJob?.name,
                                                      file: nil, version: nil, statement: nil, error: "lost in the move from \(moved.from.rawValue) to \(moved.to.rawValue): \(problem)"))
+                    }
+                }
+                // A switch Job that failed before the app moved must not leave the app's side fenced:
+                // every write of the app would fail there until someone acts.
+                if !ok, moved == nil, let job = report.failures.last(where: { $0.job != nil })?.job,
+                   job.hasSuffix("-switchover") || job.hasSuffix("-switchback") {
+                    let fence = try switching.fence(on: switching.side)
+                    report.checks.append("after the failed \(job): " + (fence.isEmpty ? "\(switching.side.rawValue), where the app still is, takes its writes" : "\(switching.side.rawValue) is left fenced"))
+                    if !fence.isEmpty {
+                        report.failures.append(.init(stage: "\(planned.direction) \(planned.index + 1)", phase: nil, job: job, file: nil, version: nil, statement: nil,
+                                                     error: "the failed Job left \(switching.side.rawValue) fenced (\(fence.joined(separator: "; "))): the app, still there, cannot write"))
                     }
                 }
                 // After every stage, whatever the Jobs said: each enabled subscription still applies.

@@ -130,8 +130,8 @@ final class RehearsalEnvironment: @unchecked Sendable {
     }
 
     /// Two PostgreSQL servers with wal_level=logical, as `verify` starts them: blue holds the base
-    /// schema; green is empty, as the operator creates it. The role may replicate on blue (the
-    /// runbook's prerequisite: the forward slot and subscription use the app's Secret).
+    /// schema; green is empty, as the operator creates it. The app's role has no REPLICATION
+    /// attribute: the slots, publications and subscriptions use the superusers' Secrets.
     private func startBlueGreen(_ tools: LocalPostgresServer.Tools, database: String, blueSettings: [String] = []) throws {
         // One initdb; green is a copy of blue's fresh, never started cluster (a copy takes a tenth
         // of an initdb, and two initdbs at once compete for the same cores). Both start together.
@@ -147,12 +147,7 @@ final class RehearsalEnvironment: @unchecked Sendable {
         self.database = database
         try createRoleAndDatabase()
         try createRoleAndDatabase(on: green)
-        // The runbook's prerequisite, done as the operator would, and said: blue's slot and green's
-        // subscription use the app's Secret. Green's side of the way back uses green's superuser.
-        inform("rehearse: ALTER ROLE \(PostgresIdentifier.quote(role)) REPLICATION on blue (the runbook's prerequisite)")
-        let blueAdmin = try blue.session(database: blue.admin.database)
-        try blueAdmin.execute("ALTER ROLE \(PostgresIdentifier.quote(role)) REPLICATION")
-        blueAdmin.close()
+        // The app's role gets nothing for replication: the Jobs do it with each side's superuser Secret.
         // Green's database as the operator makes it: owned by a role of its own (the green manifest's
         // owner), so the app's role has no right there until the schema-load Job grants it.
         let admin = try green.session(database: green.admin.database)

@@ -35,12 +35,18 @@ import Testing
         #expect(jobs.map(\.suffix) == ["preflight", "schema-load", "replicate", "verify", "switchover", "reverse-replication",
                                        "switchback", "drop-reverse", "cleanup", "rollback-replicate", "rollback-schema-load"])
         let switchover = jobs.first { $0.suffix == "switchover" }!
-        // The fenced switch: nothing when already switched, green complete, blue fenced, green caught up,
-        // then checksums, sequences (GREATEST) and the step files.
+        // The fenced switch: nothing when already switched, green complete, the full checksums (blue
+        // live), blue fenced, green caught up, then the fenced checksums (counts, highest keys, the ranges
+        // still changing before), sequences (GREATEST) and the step files.
         let names = DerivedNames(names: SQLNames(engine: .postgresql), migrationName: plan.spec.name)
         let synced = "wait-synced:blue:green:\(names.replication)"
         let same = "same-tables:blue:green:\(names.replication)"
-        #expect(Array(switchover.arguments.prefix(7)) == ["unless-switched:green:\(names.replication)", synced, same, "unfence:green", "fence:blue", synced, same])
+        let live = switchover.arguments.filter { $0.hasPrefix("checksum-live:") }
+        let fenced = switchover.arguments.filter { $0.hasPrefix("checksum-fenced:") }
+        #expect(!live.isEmpty && live.map { $0.dropFirst("checksum-live:".count) } == fenced.map { $0.dropFirst("checksum-fenced:".count) })
+        #expect(!switchover.arguments.contains { $0.hasPrefix("checksum:") }, "no full checksum in the write pause")
+        #expect(Array(switchover.arguments.prefix(7 + 2 * live.count))
+                == ["unless-switched:green:\(names.replication)", synced, same] + live + ["unfence:green", "fence:blue", synced, same] + fenced)
         // Marked switched only as its last step; the way back refuses to start before that mark.
         #expect(switchover.arguments.last == "mark-switched:green:\(names.replication)")
         let fence = switchover.arguments.firstIndex(of: "fence:blue")!
@@ -54,7 +60,13 @@ import Testing
         #expect(preflight.arguments.last == "preflight:blue:\(names.replication)")
         #expect(preflight.ordering == HookOrdering(.pre, -10))
         #expect(jobs.first { $0.suffix == "schema-load" }!.arguments.first == "preflight:green:\(names.reverseReplication)")
-        #expect(switchover.secretSides == ["blue", "green"])
+                        // The fence is blue's superuser's (its trigger function is no role of the app's).
+        #expect(switchover.secretSides == ["blue", "green", JobCatalog.blueAdmin])
+        // Replication on blue uses blue's superuser, and so does green's subscription (its conninfo):
+        // the app's role needs no REPLICATION.
+        let replicate = jobs.first { $0.suffix == "replicate" }!
+        #expect(replicate.secretSides == ["blue", "green", JobCatalog.blueAdmin])
+        #expect(!replicate.arguments.contains { $0.hasPrefix("blue:") }, "\(replicate.arguments)")
         // The way back exists before the Service moves: a pre-upgrade hook after the switchover Job.
         let reverse = jobs.first { $0.suffix == "reverse-replication" }!
         #expect(reverse.ordering.weight > switchover.ordering.weight && reverse.ordering.stage == switchover.ordering.stage)

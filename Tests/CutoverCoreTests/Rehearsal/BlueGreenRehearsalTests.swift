@@ -15,10 +15,11 @@ import Testing
     }
 
     static func rehearse(_ plan: MigrationPlan, rows: Int, filter: (@Sendable ([OutputFile]) -> [OutputFile])? = nil,
-                         blueSettings: [String] = []) throws -> RehearsalReport? {
+                         blueSettings: [String] = [], appSettings: [String] = []) throws -> RehearsalReport? {
         var options = Rehearsal.Options(rows: rows)
         options.outputFilter = filter
         options.blueSettings = blueSettings
+        options.appSessionSettings = appSettings
         do {
             return try Rehearsal(plan: plan, options: options).run()
         } catch let VerificationError.noServer(reason) where !DatabaseHarness.required {
@@ -59,8 +60,99 @@ import Testing
         #expect(failure.stage.hasPrefix("forward"))
         #expect(failure.phase == "switchover")
         #expect(failure.job == "ledger-pg14-switchover")
-        // Rows the pooled connections wrote to blue after the switch are not on green (or green reused their keys).
-        #expect(failure.error.contains("wrote are gone") || failure.error.contains("contents differ"), "\(failure.error)")
+        // Rows the pooled connections wrote to blue after the switch are not on green (or green reused
+        // their keys): TrafficReport.lostWrites names them, the seeded rows' fingerprint its range.
+        #expect(failure.error.hasSuffix(": missing") || failure.error.hasSuffix(": changed") || failure.error.contains("contents differ"), "\(failure.error)")
+    }
+
+    /// The fence holds against a client that turns read-only off in its own session: a setting is
+    /// advisory (`SET default_transaction_read_only = off`; pgjdbc's `setReadOnly(false)` sends
+    /// `SET SESSION CHARACTERISTICS AS TRANSACTION READ WRITE`). Every app session here does so when
+    /// it connects: a write it lands on blue after the fence is missing on green after the move, or
+    /// makes the switch's checks fail. With the fence a role setting only, this is not proven.
+    @Test(arguments: ["SET default_transaction_read_only = off", "SET SESSION CHARACTERISTICS AS TRANSACTION READ WRITE"])
+    func fenceHoldsAgainstSessionsThatTurnReadOnlyOff(_ statement: String) throws {
+        guard let report = try Self.rehearse(try Self.plan("ledger-pg14.yaml"), rows: 2000, appSettings: [statement]) else { return }
+        #expect(report.proven, "\(statement): \(report.renderText())")
+        #expect(report.checks.contains("after the move to green: every row written on either side is there, no sequence behind blue"), "\(report.checks)")
+        // The app did write during the switch, and the fence refused it.
+        #expect(report.sections.flatMap(\.notes).contains { $0.hasPrefix("write pause:") }, "\(report.renderText())")
+    }
+
+    /// A switchover Job that fails after its fence (here: a step that raises, right before the
+    /// marker) lifts the fence again: the app has not moved, and blue would refuse its every write.
+    @Test func failedSwitchLiftsTheFence() throws {
+        let failing: @Sendable ([OutputFile]) -> [OutputFile] = { files in
+            files.map { file in
+                if file.path.hasSuffix("chart/templates/configmap-sql-switchover.yaml") {
+                    return OutputFile(path: file.path, contents: file.contents.replacingOccurrences(
+                        of: "\ndata:\n", with: "\ndata:\n  fail.sql: |\n    DO $$ BEGIN RAISE EXCEPTION 'injected failure after the fence'; END $$;\n"))
+                }
+                if file.path.hasSuffix("chart/templates/job-switchover.yaml") {
+                    return OutputFile(path: file.path, contents: file.contents.replacingOccurrences(
+                        of: "        - mark-switched:", with: "        - green:fail.sql\n        - mark-switched:"))
+                }
+                return file
+            }
+        }
+        let plan = try Self.plan("ledger-pg14.yaml")
+        #expect(failing(Compiler().emit(plan)).contains { $0.path.hasSuffix("job-switchover.yaml") && $0.contents.contains("- green:fail.sql\n") })
+        guard let report = try Self.rehearse(plan, rows: 300, filter: failing) else { return }
+        #expect(!report.proven)
+        // (The app's statements the fence refused count as failures too: the app never moved.)
+        #expect(report.failures.contains { $0.job == "ledger-pg14-switchover" && $0.error.contains("injected failure") }, "\(report.renderText())")
+        #expect(report.checks.contains("after the failed ledger-pg14-switchover: blue, where the app still is, takes its writes"), "\(report.renderText())")
+    }
+
+    /// The check after the move compares row contents, not only keys: every row the app wrote keeps
+    /// the values it wrote last (`TrafficReport.lostWrites`). Here green's copy of each row the app
+    /// inserted has another owner (a step injected in the reverse-replication Job, before the way back
+    /// exists, so blue keeps the right values): every key is there, and the move must still fail.
+    @Test func changedRowContentsAreCaught() throws {
+        let mangled: @Sendable ([OutputFile]) -> [OutputFile] = { files in
+            files.map { file in
+                if file.path.hasSuffix("chart/templates/configmap-sql-reverse-replication.yaml") {
+                    return OutputFile(path: file.path, contents: file.contents.replacingOccurrences(
+                        of: "\ndata:\n", with: "\ndata:\n  mangle.sql: |\n    UPDATE public.accounts SET owner = owner || '-changed' WHERE id > 300;\n"))
+                }
+                if file.path.hasSuffix("chart/templates/job-reverse-replication.yaml") {
+                    return OutputFile(path: file.path, contents: file.contents.replacingOccurrences(
+                        of: "        - green:0005_", with: "        - green:mangle.sql\n        - green:0005_"))
+                }
+                return file
+            }
+        }
+        let plan = try Self.plan("ledger-pg14.yaml")
+        #expect(mangled(Compiler().emit(plan)).contains { $0.path.hasSuffix("job-reverse-replication.yaml") && $0.contents.contains("- green:mangle.sql\n") })
+        guard let report = try Self.rehearse(plan, rows: 300, filter: mangled) else { return }
+        #expect(!report.proven)
+        let changed = report.failures.first { $0.error.hasPrefix("lost in the move from blue to green: accounts (id=") && $0.error.hasSuffix(": changed") }
+        #expect(changed != nil, "no changed row reported: \(report.renderText())")
+    }
+
+    /// The full checksums run before the fence, yet a row green lacks still stops the switch: its
+    /// range differs before the fence and, left to the fenced pass, the row counts differ there.
+    @Test func rowMissingOnGreenStopsTheSwitch() throws {
+        let dropped: @Sendable ([OutputFile]) -> [OutputFile] = { files in
+            files.map { file in
+                if file.path.hasSuffix("chart/templates/configmap-sql-switchover.yaml") {
+                    return OutputFile(path: file.path, contents: file.contents.replacingOccurrences(
+                        of: "\ndata:\n", with: "\ndata:\n  drop.sql: |\n    DELETE FROM public.entries WHERE id = 7;\n"))
+                }
+                if file.path.hasSuffix("chart/templates/job-switchover.yaml") {
+                    return OutputFile(path: file.path, contents: file.contents.replacingOccurrences(
+                        of: "        - checksum-live:accounts:", with: "        - green:drop.sql\n        - checksum-live:accounts:"))
+                }
+                return file
+            }
+        }
+        let plan = try Self.plan("ledger-pg14.yaml")
+        #expect(dropped(Compiler().emit(plan)).contains { $0.path.hasSuffix("job-switchover.yaml") && $0.contents.contains("- green:drop.sql\n") })
+        guard let report = try Self.rehearse(plan, rows: 300, filter: dropped) else { return }
+        #expect(!report.proven)
+        let refused = report.failures.first { $0.job == "ledger-pg14-switchover" && $0.error.contains("ranges differ") }
+        #expect(refused != nil, "the switch went through without entries id 7 on green: \(report.renderText())")
+        #expect(report.checks.contains("after the failed ledger-pg14-switchover: blue, where the app still is, takes its writes"), "\(report.checks)")
     }
 
     /// A switch whose replication never ran would move the app to an empty green: the switchover
@@ -83,7 +175,8 @@ import Testing
             files.map { file in
                 if file.path.hasSuffix("chart/templates/configmap-sql-\(job).yaml") {
                     let sql = "data:\n  late-blue.sql: |\n    CREATE TABLE IF NOT EXISTS public.late_t (id int PRIMARY KEY);\n"
-                        + "    INSERT INTO public.late_t VALUES (1) ON CONFLICT DO NOTHING;\n"
+                        // Once only: the same Job runs again after the switch, when blue's fence refuses any write.
+                        + "    DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM public.late_t) THEN INSERT INTO public.late_t VALUES (1); END IF; END $$;\n"
                         + "  late-green.sql: |\n    CREATE TABLE IF NOT EXISTS public.late_t (id int PRIMARY KEY);\n"
                     return OutputFile(path: file.path, contents: file.contents.replacingOccurrences(of: "\ndata:\n", with: "\n" + sql))
                 }

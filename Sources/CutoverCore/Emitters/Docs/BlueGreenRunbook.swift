@@ -14,16 +14,27 @@ struct BlueGreenRunbook {
         """
         From a workstation, the commands below use (through `kubectl port-forward` to each primary):
         `BLUE_URL` (blue, as the app's role, from `\(spec.database.credentialsSecret)`), `BLUE_ADMIN_URL`
-        (blue's superuser), `GREEN_URL` (green's superuser), `APP_ROLE` (the app's role name), and for a
-        subscription file the URI the subscriber reaches the other side with (`BLUE_CONNINFO`,
-        `GREEN_CONNINFO`, without spaces: it travels in PGOPTIONS).
+        (blue's superuser, from `\(adminSecret)`), `GREEN_URL` (green's superuser), `APP_ROLE` (the app's
+        role name), and for a subscription file the URI the subscriber reaches the other side with
+        (`BLUE_CONNINFO`: blue's superuser; `GREEN_CONNINFO`: green's superuser; without spaces: it
+        travels in PGOPTIONS).
 
-        The app's role needs the REPLICATION attribute on blue before the replicate phase (as blue's
-        superuser: `ALTER ROLE "$APP_ROLE" REPLICATION`): the Jobs create and advance the forward slot
-        on blue, and green's subscription streams from blue, with the app's Secret.
+        Replication is the superusers' work: the publication, the slots and the fence on blue use
+        blue's superuser Secret, and green's subscription reaches blue with it. The app's role gets no
+        REPLICATION attribute and no new grant.\(adminNote)
 
 
         """
+    }
+
+    private var adminSecret: String {
+        DatabaseTopology(spec).superuserSecret(cluster: spec.database.cluster)
+    }
+
+    /// Without an operator that makes a superuser Secret, the Jobs' blue superuser Secret is the app's.
+    private var adminNote: String {
+        spec.database.operator == .zalando ? ""
+            : " Without an operator that makes a superuser Secret, the Jobs use `\(adminSecret)` for it: give them a Secret of a role with REPLICATION that owns the tables (not the app's), or accept that the app's role needs REPLICATION."
     }
 
     func section(_ phase: Phase) -> String {
@@ -44,7 +55,8 @@ struct BlueGreenRunbook {
         let folder = StepFiles.folder(for: step)
         let file = "\(folder)/\(stems[index]).up.sql"
         let subscription = step.slug.hasSuffix("subscription")
-        let url = step.side == .green ? "$GREEN_URL" : (subscription ? "$BLUE_ADMIN_URL" : "$BLUE_URL")
+        let replication: Set<Phase> = [.replicate, .reverseReplicate, .cleanup]
+        let url = step.side == .green ? "$GREEN_URL" : (replication.contains(step.phase) ? "$BLUE_ADMIN_URL" : "$BLUE_URL")
         let setting = step.side == .green ? "cutover.blue_conninfo=$BLUE_CONNINFO" : "cutover.green_conninfo=$GREEN_CONNINFO"
         let options = subscription ? "PGOPTIONS=\"-c \(setting)\" " : ""
         return "\(options)psql \"\(url)\" -X -v ON_ERROR_STOP=1 -f \(file)"
@@ -53,7 +65,7 @@ struct BlueGreenRunbook {
     private func builtIns(_ phase: Phase) -> [String] {
         let forward = names.replication
         let copied = "psql \"$GREEN_URL\" -c \"SELECT srrelid::regclass, srsubstate FROM pg_subscription_rel r JOIN pg_subscription s ON s.oid = r.srsubid WHERE s.subname = '\(forward)'\"  # every table r"
-        let applied = "psql \"$BLUE_URL\" -c \"SELECT slot_name, active, confirmed_flush_lsn, pg_current_wal_lsn() FROM pg_replication_slots\"  # confirmed_flush_lsn reaches the LSN"
+        let applied = "psql \"$BLUE_ADMIN_URL\" -c \"SELECT slot_name, active, confirmed_flush_lsn, pg_current_wal_lsn() FROM pg_replication_slots\"  # confirmed_flush_lsn reaches the LSN"
         switch phase {
         case .preflight:
             return ["# what the preflight Job checks on blue (and the schema load on green), by hand:",
@@ -70,9 +82,11 @@ struct BlueGreenRunbook {
         case .replicate, .verify:
             return ["# complete when every table is copied and green applied blue's changes:", copied, applied]
         case .switchover:
-            return ["# the fence (the Job's fence:blue), and how to lift it (switchback's unfence:blue):",
-                    "psql \"$BLUE_URL\" -c \"ALTER ROLE \\\"$APP_ROLE\\\" SET default_transaction_read_only = on\" -c \"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = '$APP_ROLE' AND backend_type = 'client backend' AND pid <> pg_backend_pid()\"",
-                    "psql \"$BLUE_URL\" -c \"SET default_transaction_read_only = off\" -c \"ALTER ROLE \\\"$APP_ROLE\\\" RESET default_transaction_read_only\"",
+            return ["# the fence (the Job's fence:blue, as blue's superuser): the app's role read-only and its sessions ended, then a",
+                    "# statement trigger on every table that refuses INSERT, UPDATE, DELETE and TRUNCATE whatever a session sets (the Job's log",
+                    "# has its SQL); the fenced tables, and how to lift the fence (switchback's unfence:blue):",
+                    "psql \"$BLUE_ADMIN_URL\" -c \"SELECT tgrelid::regclass FROM pg_trigger WHERE tgname = 'cutover_fence'\" -c \"SELECT setconfig FROM pg_db_role_setting s JOIN pg_roles r ON r.oid = s.setrole WHERE r.rolname = '$APP_ROLE'\"",
+                    "psql \"$BLUE_ADMIN_URL\" -c \"DROP SCHEMA IF EXISTS cutover_fence CASCADE\" -c \"ALTER ROLE \\\"$APP_ROLE\\\" RESET default_transaction_read_only\"",
                     applied]
         case .cleanup:
             return ["# nothing may stream any more, and no slot may be left (a slot keeps WAL until the disk fills):",
@@ -169,7 +183,7 @@ struct BlueGreenRunbook {
         case .verify:
             return "the copy is not complete yet; run the same command again once green's log shows no error. The checksums themselves run in the switch, with blue fenced."
         case .sequenceSync, .switchover:
-            return "\(logs). Before its fence (`fence:blue`) nothing changed for the app. After it, blue refuses the app's writes: run the same command again (every step resumes), or switch back, which lifts the fence. Checksums that differ with blue fenced mean green misses data: do not switch, switch back and roll back. The write pause lasts from the fence until the Service points at green and the app's pods restarted: the catch-up (usually under a second), the checksums of verify.checksum.tables, the sequence sync and the reverse replication's setup."
+            return "\(logs). Before its fence (`fence:blue`) nothing changed for the app. A Job that fails after it lifts the fence again before it exits (the app has not moved): fix the cause and run the same command again (every step resumes). Checksums that differ (before the fence, on ranges the app no longer writes; or with blue fenced) mean green misses data: do not switch; roll back. Only a Job killed outright (its deadline, its node lost) leaves blue fenced: lift it with the second command below, or switch back. The write pause lasts from the fence until the Service points at green and the app's pods restarted: the catch-up (usually under a second), for each table of verify.checksum.tables its row count and highest key on both sides and the few key ranges the app was still writing when the full checksums ran (before the fence, with blue live), the sequence sync and the reverse replication's setup. During it the app's sessions on blue are ended once (a pool reconnects to blue until the Service moves); reads keep working, and every write fails with SQLSTATE 25006 (`cannot execute INSERT on public.t in a read-only transaction: cutover fenced this database…`), the error a read-only server gives: retry it, or report it as temporarily unavailable. No session setting lifts the fence (a trigger on every table, its function owned by the superuser)."
         case .reverseReplicate:
             return "\(logs). It runs before the Service moves, so the app is still fenced on blue and has not written to green: run the same command again, or switch back."
         case .cleanup:

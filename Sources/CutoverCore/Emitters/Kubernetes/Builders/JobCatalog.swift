@@ -39,6 +39,17 @@ public struct JobCatalog: Sendable {
     /// The runner's side for blue's host with blue's superuser Secret.
     public static let blueAdmin = "blueadmin"
 
+    /// Built-in steps the runner runs as blue's superuser (its `admin_of blue`): the fence's trigger
+    /// function must belong to a role the app is not; moving a slot needs REPLICATION.
+    static let blueAdminBuiltIns = ["fence:blue", "unfence:blue", "skip-slot:blue"]
+
+    /// Whether a runner argument logs in to blue as its superuser (the Job mounts that Secret): also
+    /// green's subscription files, which reach blue with that Secret (`cutover.blue_conninfo`).
+    static func needsBlueAdmin(_ argument: String) -> Bool {
+        argument.hasPrefix(blueAdmin + ":") || blueAdminBuiltIns.contains { argument == $0 || argument.hasPrefix($0 + ":") }
+            || (argument.hasPrefix("green:") && argument.contains("_subscription."))
+    }
+
     public static let rollbackGuard = "and .Values.rollback.enabled (not .Values.rollback.expand)"
     public static let blueGreenRollbackGuard = ".Values.rollback.enabled"
     /// Expand-contract's last rollback stage, once the previous app version fully serves again.
@@ -47,8 +58,9 @@ public struct JobCatalog: Sendable {
     private func argument(_ step: PlanStep, _ direction: SQLFileRenderer.Direction) -> String {
         let file = Self.fileName(step, direction)
         if plan.spec.strategy == .blueGreen {
-            // A subscription on blue (the way back) needs blue's superuser; everything else on blue runs as the app's role.
-            if step.side != .green && step.slug.hasSuffix("subscription") { return "\(Self.blueAdmin):\(file)" }
+            // Replication on blue (the publication, the slot, the way back's subscription, their cleanup)
+            // is blue's superuser's work: the app's role gets no REPLICATION attribute, nothing new.
+            if step.side != .green && [.replicate, .reverseReplicate, .cleanup].contains(step.phase) { return "\(Self.blueAdmin):\(file)" }
             return "\(step.side ?? .blue):\(file)"
         }
         return file
@@ -61,8 +73,11 @@ public struct JobCatalog: Sendable {
         plan.spec.strategy == .blueGreen ? blueGreenJobs : expandContractJobs
     }
 
-    private var checksumArguments: [String] {
-        RunnerProfile(plan.spec).checksumArguments(schema: plan.schema).map { "checksum:\($0)" }
+    private var checksumArguments: [String] { checksumArguments("checksum") }
+
+    /// `checksum`, or blue-green's `checksum-live` / `checksum-fenced` (the full pass before the fence).
+    private func checksumArguments(_ step: String) -> [String] {
+        RunnerProfile(plan.spec).checksumArguments(schema: plan.schema).map { "\(step):\($0)" }
     }
 
     private func unit(_ suffix: String, _ component: String, _ phase: Phase, _ ordering: HookOrdering, guard chartGuard: String?,
@@ -76,7 +91,7 @@ public struct JobCatalog: Sendable {
         return JobUnit(suffix: suffix, component: component, phase: phase, ordering: ordering, chartGuard: chartGuard, folder: folder,
                        script: useClient ? profile.clientScript : profile.applyScript,
                        arguments: arguments, usesClientImage: useClient && profile.needsSeparateClient,
-                       secretSides: sides ?? (blueGreen ? ["blue", "green"] + (arguments.contains { $0.hasPrefix(Self.blueAdmin + ":") } ? [Self.blueAdmin] : [])
+                       secretSides: sides ?? (blueGreen ? ["blue", "green"] + (arguments.contains(where: Self.needsBlueAdmin) ? [Self.blueAdmin] : [])
                                                         : ["db"]))
     }
 
@@ -137,7 +152,10 @@ public struct JobCatalog: Sendable {
         // The same tables on both sides, before the fence (a switch bound to fail costs no write pause)
         // and after it, once nothing can create a table on blue any more.
         let sameTables = "same-tables:blue:green:\(forward)"
-        let switchover = ["unless-switched:green:\(forward)", synced, sameTables, "unfence:green", "fence:blue", synced, sameTables] + checksumArguments
+        // The checksums' full pass runs before the fence, blue still live (ranges the app writes to are
+        // left to the fenced pass); in the write pause only row counts, highest keys and those ranges.
+        let switchover = ["unless-switched:green:\(forward)", synced, sameTables] + checksumArguments("checksum-live")
+            + ["unfence:green", "fence:blue", synced, sameTables] + checksumArguments("checksum-fenced")
             + ["sync-sequences:blue:green"] + ups(.sequenceSync) + ups(.switchover)
             + ["mark-switched:green:\(forward)"]
         let backSynced = "wait-synced:green:blue:\(back)"
