@@ -11,6 +11,23 @@ struct MySQLRenderer {
                     SQLStatement(viewSQL(from, over: to))]
         case .undoRenameTableLeavingView(let from, let to):
             return [SQLStatement("DROP VIEW IF EXISTS \(b.q(from));"), SQLStatement(b.renameTable(to, from, baseTableOnly: true))]
+        case .viewUnderNewName(let table, let view):
+            return [SQLStatement(b.guarded(mergeViewSQL(view, over: table), when: "NOT " + b.objectExists(view)),
+                                 comment: "The new name as an updatable ALGORITHM=MERGE view over the table, which keeps its old name until\ncontract: the old app version keeps the table, the new one reads and writes through the view\n(AUTO_INCREMENT and LAST_INSERT_ID() included). No name is missing at any moment.")]
+        case .swapViewForTable(let table, let view, let parked):
+            let ready = b.objectExists(view, type: "VIEW") + " AND " + b.objectExists(table, type: "BASE TABLE")
+            return [SQLStatement(b.guarded("RENAME TABLE \(b.q(view)) TO \(b.q(parked)), \(b.q(table)) TO \(b.q(view))", when: ready),
+                                 comment: "One atomic RENAME TABLE: the table takes the name of its view, which steps aside; \(b.q(view)) exists\nat every moment. \(b.q(table)) goes: no pod of the old app version serves in contract."),
+                    SQLStatement("DROP VIEW IF EXISTS \(b.q(parked));")]
+        case .unswapViewForTable(let table, let view, let parkedView, let parkedTable):
+            let swapped = b.objectExists(view, type: "BASE TABLE")
+            let standIn = b.objectExists(table, type: "VIEW") + " AND " + swapped
+            return [SQLStatement(b.guarded(mergeViewSQL(table, over: view), when: "NOT " + b.objectExists(table) + " AND " + swapped),
+                                 comment: "CREATE VIEW needs its table to exist: a stand-in view under the old name first, then the view\nunder the new name over it, then one atomic RENAME TABLE that puts the table back under its old\nname and the view under the new name; \(b.q(view)) exists at every moment."),
+                    SQLStatement(b.guarded(mergeViewSQL(parkedView, over: table, replace: true), when: standIn)),
+                    SQLStatement(b.guarded("RENAME TABLE \(b.q(table)) TO \(b.q(parkedTable)), \(b.q(view)) TO \(b.q(table)), \(b.q(parkedView)) TO \(b.q(view))",
+                                           when: standIn + " AND " + b.objectExists(parkedView, type: "VIEW"))),
+                    SQLStatement("DROP VIEW IF EXISTS \(b.q(parkedTable));")]
         case .compatibilityView(let name, let table):
             return [SQLStatement(viewSQL(name, over: table))]
         case .dropCompatibilityView(let name):
@@ -38,6 +55,11 @@ struct MySQLRenderer {
         }
         lines += t.constraints.map { "  " + ConstraintClause.text($0, b.n) }
         return "CREATE TABLE IF NOT EXISTS \(b.q(t.name)) (\n" + lines.joined(separator: ",\n") + "\n) \(Self.tableOptions);"
+    }
+
+    /// MERGE keeps the view insertable and updatable (a TEMPTABLE view is neither).
+    func mergeViewSQL(_ name: String, over table: String, replace: Bool = false) -> String {
+        "CREATE \(replace ? "OR REPLACE " : "")ALGORITHM=MERGE VIEW \(b.q(name)) AS SELECT * FROM \(b.q(table))"
     }
 
     func viewSQL(_ name: String, over table: String) -> String { "CREATE OR REPLACE VIEW \(b.q(name)) AS SELECT * FROM \(b.q(table));" }
