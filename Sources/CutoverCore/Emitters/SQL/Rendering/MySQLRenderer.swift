@@ -1,33 +1,32 @@
 /// MySQL 8's text for each `DDL` value: information_schema + PREPARE guards (MySQL 8 has no IF [NOT]
-/// EXISTS on most DDL), one statement per DDL since MySQL commits each (so no multi-statement atomicity).
+/// EXISTS on most DDL), one statement per DDL since MySQL commits each (so no multi-statement atomicity;
+/// a multi-table RENAME TABLE is the one atomic swap of names).
 struct MySQLRenderer {
     var b: MySQLBuilder
 
     func render(_ ddl: DDL) -> [SQLStatement] {
         switch ddl {
         case .renameTableLeavingView(let from, let to):
-            return [SQLStatement(b.renameTable(from, to, baseTableOnly: true),
-                                 comment: "RENAME TABLE + compatibility view under the old name (simple view: updatable and insertable).\nNot atomic on MySQL (DDL commits): `\(from)` is missing for a moment between the two statements."),
-                    SQLStatement(viewSQL(from, over: to))]
+            // CREATE VIEW needs its table to exist and a view keeps naming what it named, so the view that
+            // will carry the old name is created first, over a stand-in view under the new name; one
+            // multi-table RENAME TABLE (atomic) then moves the stand-in aside, the table to its new name and
+            // the view to the old name. Each statement is guarded, so a re-run after a failure resumes.
+            let standIn = b.context.derived.parked(to), view = b.context.derived.parked(from)
+            let before = b.objectExists(from, type: "BASE TABLE")
+            let staged = before + " AND " + b.objectExists(to, type: "VIEW")
+            return [SQLStatement(b.guarded("CREATE VIEW \(b.q(to)) AS SELECT * FROM \(b.q(from))", when: before + " AND NOT " + b.objectExists(to)),
+                                 comment: "RENAME TABLE + compatibility view under the old name (simple view: updatable and insertable), with\nno moment where `\(from)` is missing: MySQL commits each DDL, so the view is built first (over a\nstand-in view `\(to)`) and one multi-table RENAME TABLE swaps the names atomically."),
+                    SQLStatement(b.guarded("CREATE OR REPLACE VIEW \(b.q(view)) AS SELECT * FROM \(b.q(to))", when: staged)),
+                    SQLStatement(b.guarded("RENAME TABLE \(b.q(to)) TO \(b.q(standIn)), \(b.q(from)) TO \(b.q(to)), \(b.q(view)) TO \(b.q(from))",
+                                           when: staged + " AND " + b.objectExists(view, type: "VIEW"))),
+                    SQLStatement("DROP VIEW IF EXISTS \(b.q(standIn));")]
         case .undoRenameTableLeavingView(let from, let to):
-            return [SQLStatement("DROP VIEW IF EXISTS \(b.q(from));"), SQLStatement(b.renameTable(to, from, baseTableOnly: true))]
-        case .viewUnderNewName(let table, let view):
-            return [SQLStatement(b.guarded(mergeViewSQL(view, over: table), when: "NOT " + b.objectExists(view)),
-                                 comment: "The new name as an updatable ALGORITHM=MERGE view over the table, which keeps its old name until\ncontract: the old app version keeps the table, the new one reads and writes through the view\n(AUTO_INCREMENT and LAST_INSERT_ID() included). No name is missing at any moment.")]
-        case .swapViewForTable(let table, let view, let parked):
-            let ready = b.objectExists(view, type: "VIEW") + " AND " + b.objectExists(table, type: "BASE TABLE")
-            return [SQLStatement(b.guarded("RENAME TABLE \(b.q(view)) TO \(b.q(parked)), \(b.q(table)) TO \(b.q(view))", when: ready),
-                                 comment: "One atomic RENAME TABLE: the table takes the name of its view, which steps aside; \(b.q(view)) exists\nat every moment. \(b.q(table)) goes: no pod of the old app version serves in contract."),
+            // One RENAME TABLE moves the compatibility view aside and gives the table its old name back.
+            let parked = b.context.derived.parked(from)
+            let renamed = b.objectExists(from, type: "VIEW") + " AND " + b.objectExists(to, type: "BASE TABLE")
+            return [SQLStatement(b.guarded("RENAME TABLE \(b.q(from)) TO \(b.q(parked)), \(b.q(to)) TO \(b.q(from))", when: renamed),
+                                 comment: "The table takes its old name back from the compatibility view in one atomic RENAME TABLE:\n`\(from)` exists at every moment."),
                     SQLStatement("DROP VIEW IF EXISTS \(b.q(parked));")]
-        case .unswapViewForTable(let table, let view, let parkedView, let parkedTable):
-            let swapped = b.objectExists(view, type: "BASE TABLE")
-            let standIn = b.objectExists(table, type: "VIEW") + " AND " + swapped
-            return [SQLStatement(b.guarded(mergeViewSQL(table, over: view), when: "NOT " + b.objectExists(table) + " AND " + swapped),
-                                 comment: "CREATE VIEW needs its table to exist: a stand-in view under the old name first, then the view\nunder the new name over it, then one atomic RENAME TABLE that puts the table back under its old\nname and the view under the new name; \(b.q(view)) exists at every moment."),
-                    SQLStatement(b.guarded(mergeViewSQL(parkedView, over: table, replace: true), when: standIn)),
-                    SQLStatement(b.guarded("RENAME TABLE \(b.q(table)) TO \(b.q(parkedTable)), \(b.q(view)) TO \(b.q(table)), \(b.q(parkedView)) TO \(b.q(view))",
-                                           when: standIn + " AND " + b.objectExists(parkedView, type: "VIEW"))),
-                    SQLStatement("DROP VIEW IF EXISTS \(b.q(parkedTable));")]
         case .compatibilityView(let name, let table):
             return [SQLStatement(viewSQL(name, over: table))]
         case .dropCompatibilityView(let name):
@@ -55,11 +54,6 @@ struct MySQLRenderer {
         }
         lines += t.constraints.map { "  " + ConstraintClause.text($0, b.n) }
         return "CREATE TABLE IF NOT EXISTS \(b.q(t.name)) (\n" + lines.joined(separator: ",\n") + "\n) \(Self.tableOptions);"
-    }
-
-    /// MERGE keeps the view insertable and updatable (a TEMPTABLE view is neither).
-    func mergeViewSQL(_ name: String, over table: String, replace: Bool = false) -> String {
-        "CREATE \(replace ? "OR REPLACE " : "")ALGORITHM=MERGE VIEW \(b.q(name)) AS SELECT * FROM \(b.q(table))"
     }
 
     func viewSQL(_ name: String, over table: String) -> String { "CREATE OR REPLACE VIEW \(b.q(name)) AS SELECT * FROM \(b.q(table));" }

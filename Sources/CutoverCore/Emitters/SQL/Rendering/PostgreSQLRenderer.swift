@@ -13,16 +13,6 @@ struct PostgreSQLRenderer {
         case .undoRenameTableLeavingView(let from, let to):
             return [SQLStatement(b.guarded("to_regclass(\(b.lit(b.q(to)))) IS NOT NULL",
                                            ["DROP VIEW IF EXISTS \(b.q(from));", "ALTER TABLE \(b.q(to)) RENAME TO \(b.q(from));"]))]
-        // MySQL's lowering of renameTable (PostgreSQL renames in one transaction instead); the same effect here.
-        case .viewUnderNewName(let table, let view):
-            return [SQLStatement("CREATE OR REPLACE VIEW \(b.q(view)) AS SELECT * FROM \(b.q(table));")]
-        case .swapViewForTable(let table, let view, _):
-            return [SQLStatement(b.guarded("to_regclass(\(b.lit(b.q(table)))) IS NOT NULL",
-                                           ["DROP VIEW IF EXISTS \(b.q(view));", "ALTER TABLE \(b.q(table)) RENAME TO \(b.q(view));"]))]
-        case .unswapViewForTable(let table, let view, _, _):
-            return [SQLStatement(b.guarded("to_regclass(\(b.lit(b.q(table)))) IS NULL",
-                                           ["ALTER TABLE \(b.q(view)) RENAME TO \(b.q(table));",
-                                            "CREATE VIEW \(b.q(view)) AS SELECT * FROM \(b.q(table));"]))]
         case .compatibilityView(let name, let table):
             return [SQLStatement("CREATE OR REPLACE VIEW \(b.q(name)) AS SELECT * FROM \(b.q(table));")]
         case .dropCompatibilityView(let name):
