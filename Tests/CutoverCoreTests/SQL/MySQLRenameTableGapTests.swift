@@ -104,8 +104,8 @@ import Testing
     }
 
     /// Only the up is held to zero: in the down the old version uses the view, and MariaDB 10.11 fails a
-    /// statement that opened the view just before the one RENAME TABLE moved its base table (1356, a few
-    /// per hundred rollbacks when the new name sorts before the old one); see docs/architecture.md.
+    /// statement that opened the view just before the one RENAME TABLE moved its base table (1356, about 8
+    /// in 60 rollbacks when the new name sorts before the old one); see docs/architecture.md.
     @Test(.enabled(if: DatabaseHarness.shouldRun(.mysql), unavailable(.mysql)))
     func oldVersionNeverMissesTheTableDuringExpand() throws {
         let r = Self.renderer()
