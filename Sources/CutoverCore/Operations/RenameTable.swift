@@ -1,16 +1,16 @@
 /// `renameTable`: in expand the table takes its new name and a `SELECT *` view keeps the old one (simple
 /// views are updatable, so the old app version keeps reading and writing it); contract drops the view.
-/// Where DDL is transactional the rename and the view are one atomic unit; MySQL commits each DDL, so
-/// the old name is missing for a moment (said in the title).
+/// The old name exists at every moment (spec-language.md, Phases): PostgreSQL renames and creates the view
+/// in one transaction; MySQL commits each DDL, so its renderer puts the view in place first and swaps
+/// names in one atomic multi-table RENAME TABLE (`MySQLRenderer`).
 struct RenameTable: OperationRecipe {
     var from: String
     var to: String
 
     func lower(_ r: Recipe) -> [StepDraft] {
-        let atomic = r.capabilities.transactionalDDL
         return [
             StepDraft(.expand, slug: "rename_table \(from)",
-                      title: "rename table \(from) to \(to), with a compatibility view \(from)\(atomic ? "" : " (not atomic on MySQL)")", change: r.change,
+                      title: "rename table \(from) to \(to), with a compatibility view \(from)", change: r.change,
                       up: [SQLStatement(.renameTableLeavingView(from: from, to: to))],
                       down: [SQLStatement(.undoRenameTableLeavingView(from: from, to: to))]),
             StepDraft(.contract, slug: "rename_table \(from) drop_view", title: "drop the compatibility view \(from)", change: r.change,

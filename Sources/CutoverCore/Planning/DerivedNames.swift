@@ -11,6 +11,8 @@ public struct DerivedNames: Sendable {
 
     /// Where dropColumn/dropTable (and retired columns of renames and rewrites) go: `_cutover_<mig>_<name>`.
     public func quarantine(_ name: String) -> String { names.fit("_cutover_\(migration)_\(name)") }
+    /// Where the view or table of a MySQL renameTable waits for one statement during its atomic swap.
+    public func parked(_ name: String) -> String { names.fit("_cutover_\(migration)_\(name)_swap") }
     /// The copy column of a rewriting type change.
     public func rewriteCopy(_ column: String) -> String { names.fit("_cutover_\(migration)_\(column)_new") }
     /// The temporary `CHECK (col IS NOT NULL)` used to set NOT NULL without a long scan.

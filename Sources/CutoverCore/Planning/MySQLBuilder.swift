@@ -33,6 +33,24 @@ struct MySQLBuilder: Sendable {
         """
     }
 
+    /// Runs `ddl` when `condition` (a SQL boolean, e.g. over `objectExists`) holds, else `DO 0`.
+    func guarded(_ ddl: String, when condition: String) -> String {
+        """
+        SET @cutover_ddl = IF(\(condition),
+          \(lit(ddl)),
+          'DO 0');
+        PREPARE cutover_stmt FROM @cutover_ddl;
+        EXECUTE cutover_stmt;
+        DEALLOCATE PREPARE cutover_stmt;
+        """
+    }
+
+    /// A SQL boolean: a table or view `name` exists in this database (`type`: only a `BASE TABLE` or a `VIEW`).
+    func objectExists(_ name: String, type: String? = nil) -> String {
+        let kind = type.map { " AND table_type = \(lit($0))" } ?? ""
+        return "EXISTS (SELECT 1 FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name = \(lit(name))\(kind))"
+    }
+
     func column(_ name: String) -> String { "column_name = \(lit(name))" }
 
     /// RENAME TABLE when `from` exists (`baseTableOnly`: and is a table, not the compatibility view of a rename).

@@ -3,9 +3,10 @@
 /// (`PostgreSQLRenderer`, `MySQLRenderer`), asking `EngineCapabilities` where the engines differ.
 public enum DDL: Sendable, Equatable {
     /// Rename a table and leave an auto-updatable `SELECT *` view under the old name, so the old app
-    /// version keeps reading and writing it (atomically where DDL is transactional).
+    /// version keeps reading and writing it; the old name exists at every moment (one transaction on
+    /// PostgreSQL, one multi-table RENAME TABLE on MySQL).
     case renameTableLeavingView(from: String, to: String)
-    /// The down of `renameTableLeavingView`: drop the view, rename the table back.
+    /// The down of `renameTableLeavingView`: the table takes its old name back from the view, without a gap.
     case undoRenameTableLeavingView(from: String, to: String)
     /// The compatibility view `name` over `table` (`CREATE OR REPLACE VIEW … AS SELECT *`).
     case compatibilityView(name: String, table: String)

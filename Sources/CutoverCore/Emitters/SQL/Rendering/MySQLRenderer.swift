@@ -1,16 +1,32 @@
 /// MySQL 8's text for each `DDL` value: information_schema + PREPARE guards (MySQL 8 has no IF [NOT]
-/// EXISTS on most DDL), one statement per DDL since MySQL commits each (so no multi-statement atomicity).
+/// EXISTS on most DDL), one statement per DDL since MySQL commits each (so no multi-statement atomicity;
+/// a multi-table RENAME TABLE is the one atomic swap of names).
 struct MySQLRenderer {
     var b: MySQLBuilder
 
     func render(_ ddl: DDL) -> [SQLStatement] {
         switch ddl {
         case .renameTableLeavingView(let from, let to):
-            return [SQLStatement(b.renameTable(from, to, baseTableOnly: true),
-                                 comment: "RENAME TABLE + compatibility view under the old name (simple view: updatable and insertable).\nNot atomic on MySQL (DDL commits): `\(from)` is missing for a moment between the two statements."),
-                    SQLStatement(viewSQL(from, over: to))]
+            // CREATE VIEW needs its table to exist and a view keeps naming what it named, so the view that
+            // will carry the old name is created first, over a stand-in view under the new name; one
+            // multi-table RENAME TABLE (atomic) then moves the stand-in aside, the table to its new name and
+            // the view to the old name. Each statement is guarded, so a re-run after a failure resumes.
+            let standIn = b.context.derived.parked(to), view = b.context.derived.parked(from)
+            let before = b.objectExists(from, type: "BASE TABLE")
+            let staged = before + " AND " + b.objectExists(to, type: "VIEW")
+            return [SQLStatement(b.guarded("CREATE VIEW \(b.q(to)) AS SELECT * FROM \(b.q(from))", when: before + " AND NOT " + b.objectExists(to)),
+                                 comment: "RENAME TABLE + compatibility view under the old name (simple view: updatable and insertable), with\nno moment where `\(from)` is missing: MySQL commits each DDL, so the view is built first (over a\nstand-in view `\(to)`) and one multi-table RENAME TABLE swaps the names atomically."),
+                    SQLStatement(b.guarded("CREATE OR REPLACE VIEW \(b.q(view)) AS SELECT * FROM \(b.q(to))", when: staged)),
+                    SQLStatement(b.guarded("RENAME TABLE \(b.q(to)) TO \(b.q(standIn)), \(b.q(from)) TO \(b.q(to)), \(b.q(view)) TO \(b.q(from))",
+                                           when: staged + " AND " + b.objectExists(view, type: "VIEW"))),
+                    SQLStatement("DROP VIEW IF EXISTS \(b.q(standIn));")]
         case .undoRenameTableLeavingView(let from, let to):
-            return [SQLStatement("DROP VIEW IF EXISTS \(b.q(from));"), SQLStatement(b.renameTable(to, from, baseTableOnly: true))]
+            // One RENAME TABLE moves the compatibility view aside and gives the table its old name back.
+            let parked = b.context.derived.parked(from)
+            let renamed = b.objectExists(from, type: "VIEW") + " AND " + b.objectExists(to, type: "BASE TABLE")
+            return [SQLStatement(b.guarded("RENAME TABLE \(b.q(from)) TO \(b.q(parked)), \(b.q(to)) TO \(b.q(from))", when: renamed),
+                                 comment: "The table takes its old name back from the compatibility view in one atomic RENAME TABLE:\n`\(from)` exists at every moment."),
+                    SQLStatement("DROP VIEW IF EXISTS \(b.q(parked));")]
         case .compatibilityView(let name, let table):
             return [SQLStatement(viewSQL(name, over: table))]
         case .dropCompatibilityView(let name):

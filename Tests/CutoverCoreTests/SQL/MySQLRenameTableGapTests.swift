@@ -1,0 +1,161 @@
+import Foundation
+import Testing
+@testable import CutoverCore
+
+/// MySQL commits each DDL, so a renameTable lowered as `RENAME TABLE` followed by `CREATE VIEW` leaves
+/// the old name missing between the two statements, and the old app version's statements fail there
+/// (`Table '….warehouses' doesn't exist`). While the expand step and its down run, a second connection
+/// sends the old version's statements in a tight loop; none of them may fail. The same loop against the
+/// former two-statement lowering must catch the gap, so the check itself can fail.
+@Suite(.serialized) struct MySQLRenameTableGapTests {
+    /// Counts the old version's statements and the ones that failed, from another thread.
+    final class Tally: @unchecked Sendable {
+        private let lock = NSLock()
+        private var stop = false
+        private(set) var sent = 0
+        private var inUp = true
+        /// Failures while the up ran (or a statement that waited on it), and while the down ran.
+        private(set) var upFailures: [String] = []
+        private(set) var downFailures: [String] = []
+        var stopped: Bool { lock.withLock { stop } }
+        func finish() { lock.withLock { stop = true } }
+        func running(up: Bool) { lock.withLock { inUp = up } }
+        func record(_ failure: String?) {
+            lock.withLock {
+                sent += 1
+                if let failure { if inUp { upFailures.append(failure) } else { downFailures.append(failure) } }
+            }
+        }
+    }
+
+    static let cycles = 25
+
+    static func renderer() -> MySQLRenderer {
+        let spec = KubernetesFixtures.spec(KubernetesFixtures.expandContractYAML, replacing: [
+            ("engine: postgresql", "engine: mysql"), ("operator: zalando", "operator: bitpoke"), ("version: \"15\"", "version: \"8.0\""), ("tool: psql", "tool: mysql"),
+        ])
+        return MySQLRenderer(b: MySQLBuilder(context: LoweringContext(spec: spec, schema: nil)))
+    }
+
+    /// Runs `up` and `down` `cycles` times while another connection inserts into and reads `warehouses`
+    /// as the old app version does (AUTO_INCREMENT key, LAST_INSERT_ID()); returns its tally.
+    static func hammer(up: String, down: String) throws -> Tally {
+        guard case .success(let harness) = DatabaseHarness.shared.server(.mysql) else {
+            throw HarnessError("mysql is not available for the real-server tests")
+        }
+        let name = "rename_gap_\(UUID().uuidString.prefix(8).lowercased())"
+        let admin = try harness.server.session(database: harness.server.admin.database)
+        defer { admin.close() }
+        try harness.server.createDatabase(name, using: admin)
+        defer { try? harness.server.dropDatabase(name, using: admin) }
+        let connection = harness.server.admin.with(database: name)
+        let ddl = try MariaDBSession(connection: connection, timeout: 120)
+        defer { ddl.close() }
+        try ddl.execute("""
+            CREATE TABLE warehouses (id BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY, name VARCHAR(40) NOT NULL) ENGINE=InnoDB;
+            CREATE TABLE stock (id BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY, warehouse_id BIGINT NOT NULL,
+              CONSTRAINT stock_warehouse_fk FOREIGN KEY (warehouse_id) REFERENCES warehouses (id)) ENGINE=InnoDB;
+            INSERT INTO warehouses (name) VALUES ('seed');
+            """)
+        let folder = TestPaths.temporaryFolder("rename-gap")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let upFile = folder.appendingPathComponent("up.sql").path, downFile = folder.appendingPathComponent("down.sql").path
+        try (up + "\n").write(toFile: upFile, atomically: true, encoding: .utf8)
+        try (down + "\n").write(toFile: downFile, atomically: true, encoding: .utf8)
+
+        let tally = Tally()
+        let done = DispatchSemaphore(value: 0), ready = DispatchSemaphore(value: 0)
+        let worker = Thread {
+            defer { done.signal() }
+            // The old app version's own connection, opened on this thread (a session is not Sendable).
+            guard let old = try? MariaDBSession(connection: connection, timeout: 120) else {
+                tally.record("could not connect")
+                ready.signal()
+                return
+            }
+            defer { old.close() }
+            ready.signal()
+            while !tally.stopped {
+                do {
+                    try old.execute("INSERT INTO warehouses (name) VALUES ('old')")
+                    let id = try old.query("SELECT LAST_INSERT_ID()").first ?? ""
+                    try old.execute("INSERT INTO stock (warehouse_id) VALUES (\(id))")
+                    _ = try old.query("SELECT COUNT(*) FROM warehouses WHERE id = \(id)")
+                    tally.record(id == "0" || id.isEmpty ? "LAST_INSERT_ID() was \(id)" : nil)
+                } catch {
+                    tally.record("\(error)")
+                }
+            }
+        }
+        worker.start()
+        ready.wait()
+        for _ in 0..<cycles {
+            tally.running(up: true)
+            try ddl.apply(file: upFile)
+            tally.running(up: false)
+            try ddl.apply(file: downFile)
+        }
+        tally.finish()
+        done.wait()
+        // The down left the base schema: the table under its old name, no view, no parked view.
+        #expect(try ddl.query("SELECT CONCAT(table_name, ':', table_type) FROM information_schema.tables WHERE table_schema = DATABASE() ORDER BY table_name")
+                == ["stock:BASE TABLE", "warehouses:BASE TABLE"])
+        return tally
+    }
+
+    /// Only the up is held to zero: in the down the old version uses the view, and MariaDB 10.11 fails a
+    /// statement that opened the view just before the one RENAME TABLE moved its base table (1356, about 8
+    /// in 60 rollbacks when the new name sorts before the old one); see docs/architecture.md.
+    @Test(.enabled(if: DatabaseHarness.shouldRun(.mysql), unavailable(.mysql)))
+    func oldVersionNeverMissesTheTableDuringExpand() throws {
+        let r = Self.renderer()
+        let up = r.render(.renameTableLeavingView(from: "warehouses", to: "depots")).map(\.text).joined(separator: "\n")
+        let down = r.render(.undoRenameTableLeavingView(from: "warehouses", to: "depots")).map(\.text).joined(separator: "\n")
+        let tally = try Self.hammer(up: up, down: down)
+        #expect(tally.sent > Self.cycles, "the old version's loop hardly ran: \(tally.sent) statements")
+        #expect(tally.upFailures.isEmpty, "\(tally.upFailures.count) of \(tally.sent) old-version statements failed during the up, first: \(tally.upFailures.first ?? "")")
+        // Never the missing table of the former lowering, in the down either.
+        #expect(!tally.downFailures.contains { $0.contains("1146") }, "\(tally.downFailures)")
+    }
+
+    /// The proof can fail: the former lowering (rename, then the view, two commits) loses statements.
+    @Test(.enabled(if: DatabaseHarness.shouldRun(.mysql), unavailable(.mysql)))
+    func theFormerTwoStatementLoweringIsCaught() throws {
+        let up = "RENAME TABLE `warehouses` TO `depots`;\nCREATE OR REPLACE VIEW `warehouses` AS SELECT * FROM `depots`;"
+        let down = "DROP VIEW IF EXISTS `warehouses`;\nRENAME TABLE `depots` TO `warehouses`;"
+        let tally = try Self.hammer(up: up, down: down)
+        #expect(!tally.upFailures.isEmpty, "no old-version statement failed in \(tally.sent) during \(Self.cycles) gapped renames")
+    }
+
+    /// Through the compatibility view the old version's INSERT gets its AUTO_INCREMENT key and
+    /// LAST_INSERT_ID(); the table's triggers fire and foreign keys follow the table to its new name.
+    @Test(.enabled(if: DatabaseHarness.shouldRun(.mysql), unavailable(.mysql)))
+    func compatibilityViewKeepsAutoIncrementTriggersAndForeignKeys() throws {
+        let r = Self.renderer()
+        let up = r.render(.renameTableLeavingView(from: "warehouses", to: "depots")).map(\.text).joined(separator: "\n")
+        try SQLSessionTests.withDatabase(.mysql) { s in
+            try s.execute("""
+                CREATE TABLE warehouses (id BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY, name VARCHAR(40) NOT NULL) ENGINE=InnoDB;
+                CREATE TABLE stock (id BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY, warehouse_id BIGINT NOT NULL,
+                  CONSTRAINT stock_warehouse_fk FOREIGN KEY (warehouse_id) REFERENCES warehouses (id)) ENGINE=InnoDB;
+                CREATE TABLE audit (id BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY, warehouse_id BIGINT NOT NULL) ENGINE=InnoDB;
+                CREATE TRIGGER warehouses_audit AFTER INSERT ON warehouses FOR EACH ROW INSERT INTO audit (warehouse_id) VALUES (NEW.id);
+                INSERT INTO warehouses (name) VALUES ('a'), ('b');
+                """)
+            let (path, folder) = try SQLSessionTests.file(up + "\n")
+            defer { try? FileManager.default.removeItem(at: folder) }
+            try s.apply(file: path)
+            try s.apply(file: path)  // idempotent
+            #expect(try s.query("SELECT CONCAT(table_name, ':', table_type) FROM information_schema.tables WHERE table_schema = DATABASE() ORDER BY table_name")
+                    == ["audit:BASE TABLE", "depots:BASE TABLE", "stock:BASE TABLE", "warehouses:VIEW"])
+            try s.execute("INSERT INTO warehouses (name) VALUES ('old')")
+            #expect(try s.query("SELECT LAST_INSERT_ID()") == ["3"])
+            try s.execute("INSERT INTO depots (name) VALUES ('new')")
+            #expect(try s.query("SELECT LAST_INSERT_ID()") == ["4"])
+            #expect(try s.query("SELECT COUNT(*) FROM audit") == ["4"])
+            #expect(try s.query("SELECT referenced_table_name FROM information_schema.referential_constraints WHERE constraint_schema = DATABASE()") == ["depots"])
+            try s.execute("UPDATE warehouses SET name = 'renamed' WHERE id = 3")
+            #expect(try s.query("SELECT name FROM depots WHERE id = 3") == ["renamed"])
+        }
+    }
+}
