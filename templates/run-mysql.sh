@@ -7,6 +7,9 @@
 #   wait-lag:SOURCE                 wait until the replica of SOURCE is < MAX_LAG_SECONDS behind
 #   sync-sequences:FROM:TO          nothing to do: AUTO_INCREMENT counters travel with the rows
 #   forget-flyway:VERSION           remove VERSION and later from flyway_schema_history after a rollback
+#   quarantine-column:TABLE:COLUMN:QUARANTINE:LOCK_WAIT_SECONDS
+#                                   expand's rollback keeps a column expand added: renamed to QUARANTINE right
+#                                   before the down that drops it (see "Rollback quarantine" below)
 # Credentials: the Secret files mounted read-only at /etc/cutover/SIDE/{username,password}, written
 # to a 0600 option file in the /tmp emptyDir, never to the environment.
 set -eu
@@ -38,6 +41,50 @@ options() { # options SIDE: the client option file of SIDE
 }
 on() { side="$1"; shift; mysql --defaults-extra-file="$(options "$side")" --batch "$@"; }
 
+# Rollback quarantine (see run-psql.sh): `quarantine-column:TABLE:COLUMN:QUARANTINE:LOCK_WAIT_SECONDS`
+# renames the column expand added right before the down that drops it, under the spec's
+# lock_wait_timeout, retried. RENAME COLUMN is metadata-only (ALGORITHM=INPLACE, LOCK=NONE: MySQL
+# 8.0 and MariaDB 10.5+ change only the data dictionary, under a short exclusive metadata lock);
+# a NOT NULL column without a default, which the old version's inserts would fail on, is made
+# nullable by the same statement (CHANGE COLUMN, an online rebuild). Names are plain identifiers.
+quarantine_state() { # TABLE COLUMN QUARANTINE: "COLUMN-PRESENT QUARANTINE-PRESENT"
+  on "$DEFAULT_SIDE" -N -e "SELECT CONCAT(COALESCE(SUM(column_name = '$2'), 0), ' ', COALESCE(SUM(column_name = '$3'), 0))
+    FROM information_schema.columns WHERE table_schema = DATABASE() AND table_name = '$1'"
+}
+quarantine_precheck() { # the Job's arguments
+  for q in "$@"; do
+    case "$q" in quarantine-column:*) ;; *) continue ;; esac
+    set -f; IFS=:; set -- ${q#quarantine-column:}; unset IFS; set +f
+    if [ "$(quarantine_state "$1" "$2" "$3")" = "1 1" ]; then
+      echo "cutover: $1 has both $2 and $3 (kept by an earlier rollback of this migration): this rollback would drop what the new version wrote into $2. Nothing was changed. Purge or rename $3 first (ALTER TABLE $1 DROP COLUMN $3), then run this Job again" >&2
+      exit 1
+    fi
+  done
+}
+quarantine_column() { # TABLE COLUMN QUARANTINE LOCK_WAIT_SECONDS
+  case "$(quarantine_state "$1" "$2" "$3")" in
+    "0 "*) echo "cutover: $1.$2 is not there (kept as $3 by an earlier run, or never added), nothing to quarantine"; return 0 ;;
+    "1 1") echo "cutover: $1 has both $2 and $3: not dropping $2" >&2; exit 1 ;;
+  esac
+  # The full definition only where NOT NULL has no default to fall back on.
+  definition="$(on "$DEFAULT_SIDE" -N -e "SELECT CONCAT(column_type,
+      IF(character_set_name IS NULL, '', CONCAT(' CHARACTER SET ', character_set_name, ' COLLATE ', collation_name)), ' NULL')
+    FROM information_schema.columns WHERE table_schema = DATABASE() AND table_name = '$1' AND column_name = '$2'
+      AND is_nullable = 'NO' AND column_default IS NULL AND extra = ''")"
+  if [ -n "$definition" ]; then
+    statement="ALTER TABLE \`$1\` CHANGE COLUMN \`$2\` \`$3\` $definition, ALGORITHM=INPLACE, LOCK=NONE"
+  else
+    statement="ALTER TABLE \`$1\` RENAME COLUMN \`$2\` TO \`$3\`, ALGORITHM=INPLACE, LOCK=NONE"
+  fi
+  n=0
+  until on "$DEFAULT_SIDE" -e "SET SESSION lock_wait_timeout = $4; $statement"; do
+    n=$((n + 1)); [ "$n" -lt 5 ] || { echo "cutover: could not quarantine $1.$2 as $3 (metadata lock not granted within $4 s, 5 tries)" >&2; exit 1; }
+    sleep "$n"
+  done
+  echo "cutover: $1.$2 kept as $3 (what the new version wrote stays; purge drops it)"
+}
+quarantine_precheck "$@"
+
 for arg in "$@"; do
   case "$arg" in
     checksum:*)
@@ -63,6 +110,9 @@ for arg in "$@"; do
       done ;;
     sync-sequences:*)
       echo "cutover: MySQL AUTO_INCREMENT counters are carried by the replicated rows" ;;
+    quarantine-column:*)
+      set -f; IFS=:; set -- ${arg#quarantine-column:}; unset IFS; set +f
+      quarantine_column "$1" "$2" "$3" "$4" ;;
     forget-flyway:*)
       v="${arg#forget-flyway:}"
       on "$DEFAULT_SIDE" -e "SET @t = (SELECT count(*) FROM information_schema.tables

@@ -35,6 +35,9 @@
 #                                   beside SLOT, every table keyed and logged), its credentials connect
 #                                   with the rights the later Jobs need; on green also: the server
 #                                   versions are a pair the schema load and replication support
+#   quarantine-column:TABLE:COLUMN:QUARANTINE:LOCK_TIMEOUT
+#                                   expand's rollback keeps a column expand added: renamed to QUARANTINE right
+#                                   before the down that drops it (see "Rollback quarantine" below)
 # SIDE is db (expand-contract) or blue/green; blueadmin is blue's host with blue's superuser Secret
 # (replication on blue: publication, slot, the way back's subscription, the fence; and the
 # conninfo green's subscription reaches blue with). Credentials are read at run time from the Secret files mounted
@@ -434,6 +437,54 @@ lift_on_failure() {
   exit "$status"
 }
 trap lift_on_failure EXIT
+# Rollback quarantine. Expand's rollback keeps what the new app version wrote into a column expand
+# added: the Job names `quarantine-column:TABLE:COLUMN:QUARANTINE:LOCK_TIMEOUT` right before the down
+# that drops COLUMN (its DROP COLUMN IF EXISTS then finds nothing). By then every later expand step's
+# down has run, so no trigger, view or index of cutover names COLUMN. One transaction under the
+# spec's lock timeout, retried: a NOT NULL without a default is dropped first (the old version's
+# inserts never name the column), then the catalog-only RENAME. Purge drops it later, opt-in.
+# Before anything runs, every QUARANTINE must be free wherever COLUMN still exists: an earlier
+# rollback's quarantine there would make this one drop COLUMN's data, so the Job stops first.
+quarantine_state() { # TABLE COLUMN QUARANTINE: "COLUMN-PRESENT QUARANTINE-PRESENT"
+  value "$DEFAULT_SIDE" -v "tbl=$1" -v "col=$2" -v "qua=$3" <<'EOF'
+SELECT count(*) FILTER (WHERE attname = :'col') || ' ' || count(*) FILTER (WHERE attname = :'qua')
+  FROM pg_catalog.pg_attribute WHERE attrelid = pg_catalog.to_regclass(pg_catalog.quote_ident(:'tbl')) AND attnum > 0 AND NOT attisdropped;
+EOF
+}
+quarantine_precheck() { # the Job's arguments
+  for q in "$@"; do
+    case "$q" in quarantine-column:*) ;; *) continue ;; esac
+    set -f; IFS=:; set -- ${q#quarantine-column:}; unset IFS; set +f
+    if [ "$(quarantine_state "$1" "$2" "$3")" = "1 1" ]; then
+      echo "cutover: $1 has both $2 and $3 (kept by an earlier rollback of this migration): this rollback would drop what the new version wrote into $2. Nothing was changed. Purge or rename $3 first (ALTER TABLE $1 DROP COLUMN $3), then run this Job again" >&2
+      exit 1
+    fi
+  done
+}
+quarantine_column() { # TABLE COLUMN QUARANTINE LOCK_TIMEOUT
+  case "$(quarantine_state "$1" "$2" "$3")" in
+    "0 "*) echo "cutover: $1.$2 is not there (kept as $3 by an earlier run, or never added), nothing to quarantine"; return 0 ;;
+    "1 1") echo "cutover: $1 has both $2 and $3: not dropping $2" >&2; exit 1 ;;
+  esac
+  n=0
+  until on "$DEFAULT_SIDE" -v "tbl=$1" -v "col=$2" -v "qua=$3" -v "lock=$4" <<'EOF'
+BEGIN;
+SELECT pg_catalog.set_config('lock_timeout', :'lock', true) AS cutover_lock_timeout \gset
+SELECT format('ALTER TABLE %I ALTER COLUMN %I DROP NOT NULL', :'tbl', :'col')
+  FROM pg_catalog.pg_attribute
+ WHERE attrelid = pg_catalog.to_regclass(pg_catalog.quote_ident(:'tbl')) AND attname = :'col' AND NOT attisdropped AND attnotnull AND NOT atthasdef \gexec
+SELECT format('ALTER TABLE %I RENAME COLUMN %I TO %I', :'tbl', :'col', :'qua')
+  FROM pg_catalog.pg_attribute
+ WHERE attrelid = pg_catalog.to_regclass(pg_catalog.quote_ident(:'tbl')) AND attname = :'col' AND NOT attisdropped \gexec
+COMMIT;
+EOF
+  do
+    n=$((n + 1)); [ "$n" -lt 5 ] || { echo "cutover: could not quarantine $1.$2 as $3 (lock not granted within $4, 5 tries)" >&2; exit 1; }
+    sleep "$n"
+  done
+  echo "cutover: $1.$2 kept as $3 (what the new version wrote stays; purge drops it)"
+}
+quarantine_precheck "$@"
 
 for arg in "$@"; do
   case "$arg" in
@@ -595,6 +646,9 @@ EOF
         FROM pg_catalog.pg_sequences WHERE last_value IS NOT NULL" > /tmp/sequences.sql
       on "$to" -At -f /tmp/sequences.sql > /dev/null
       echo "cutover: $(wc -l < /tmp/sequences.sql) sequences on $to at least as far as on $from" ;;
+    quarantine-column:*)
+      set -f; IFS=:; set -- ${arg#quarantine-column:}; unset IFS; set +f
+      quarantine_column "$1" "$2" "$3" "$4" ;;
     forget-flyway:*)
       v="${arg#forget-flyway:}"
       on "$DEFAULT_SIDE" -c "DO \$\$ BEGIN IF to_regclass('flyway_schema_history') IS NOT NULL THEN

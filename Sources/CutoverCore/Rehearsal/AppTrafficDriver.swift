@@ -175,6 +175,19 @@ final class AppTrafficDriver: TrafficDriver {
         try missingRows(on: session)
     }
 
+    func lostQuarantinedWrites(_ quarantine: RollbackQuarantine) throws -> [String] {
+        guard !quarantine.columns.isEmpty else { return [] }
+        var problems: [String] = []
+        for report in reports {
+            // A version's runs each report a gone column: once is enough.
+            for problem in try report.lostQuarantinedWrites(quarantine, shape: report.version == AppVersion.new.rawValue ? newShape : oldShape,
+                                                            session: session, engine: engine) where !problems.contains(problem) {
+                problems.append(problem)
+            }
+        }
+        return Array(problems.prefix(20)) + (problems.count > 20 ? ["… and \(problems.count - 20) more"] : [])
+    }
+
     /// Seeded rows changed or gone, and rows an app version wrote and kept that are not there, in
     /// `session`'s database (blue-green: the side that serves; tables of the base schema only).
     func missingRows(on session: SQLSession) throws -> [String] {

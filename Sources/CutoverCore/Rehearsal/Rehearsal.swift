@@ -456,9 +456,14 @@ public final class Rehearsal {
         if !stopped {
             // Blue-green: the fence ended this session; the next call reconnects.
             if blueGreen { _ = try? app.query("SELECT 1") }
-            let final = try app.snapshot()
+            // Expand's rollback keeps the columns expand added, under their quarantine names.
+            let quarantine = RollbackQuarantine(plan)
+            let (final, kept) = QuarantinedColumns(quarantine: quarantine).removing(from: try app.snapshot(), base: base)
+            if !kept.isEmpty {
+                report.checks.append("columns expand added, kept by the rollback: \(kept.joined(separator: ", "))")
+            }
             if final == base {
-                report.checks.append("schema after the rollback: equal to the base schema")
+                report.checks.append("schema after the rollback: equal to the base schema" + (kept.isEmpty ? "" : " besides the kept columns"))
             } else if KeptNullRows(warnings: rollbackWarnings).explains(base: base, final: final) {
                 let columns = rollbackWarnings.map { "\($0.table).\($0.column)" }.joined(separator: ", ")
                 report.checks.append("schema after the rollback: equal to the base schema except NOT NULL on \(columns), kept nullable for the new version's rows (see warnings)")
@@ -470,6 +475,13 @@ public final class Rehearsal {
             report.checks.append(lost.isEmpty ? "rows: none lost or changed" : "rows: \(lost.count) range(s) lost or changed")
             for line in lost {
                 report.failures.append(.init(stage: "after rollback", phase: nil, job: nil, file: nil, version: nil, statement: nil, error: "rows lost or changed: \(line)"))
+            }
+            let dropped = try traffic.lostQuarantinedWrites(quarantine)
+            if !quarantine.columns.isEmpty {
+                report.checks.append(dropped.isEmpty ? "values written into added columns: kept under their quarantine names" : "values written into added columns: \(dropped.count) lost")
+            }
+            for line in dropped {
+                report.failures.append(.init(stage: "after rollback", phase: nil, job: nil, file: nil, version: nil, statement: nil, error: "lost by the rollback: \(line)"))
             }
         }
         report.time("checks after the rollback (schema, rows)", Date().timeIntervalSince(checksStarted))

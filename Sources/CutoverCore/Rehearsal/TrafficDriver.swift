@@ -21,6 +21,8 @@ protocol TrafficDriver: AnyObject {
     func move(_ version: AppVersion, overlap: Double) -> TrafficTally
     /// Rows the app wrote and kept that `session` does not have.
     func missingRows(on session: SQLSession) throws -> [String]
+    /// Values the app wrote into columns expand added that the rollback did not keep under their quarantine names.
+    func lostQuarantinedWrites(_ quarantine: RollbackQuarantine) throws -> [String]
 }
 
 extension TrafficDriver {
@@ -31,6 +33,8 @@ extension TrafficDriver {
     }
 
     func missingRows(on session: SQLSession) throws -> [String] { [] }
+
+    func lostQuarantinedWrites(_ quarantine: RollbackQuarantine) throws -> [String] { [] }
 }
 
 public enum AppVersion: String, Sendable, Codable, CaseIterable { case old, new }

@@ -156,6 +156,7 @@ public struct PlanReadme {
             }
             out += "\n"
             out += keptRowsNote(indices)
+            if phase.phase == .expand { out += keptColumnsNote() }
         }
         out += commands(for: phase.phase, indices: indices)
         if let key = plan.spec.featureFlagKey, phase.phase == SupportObjectsBuilder(plan.spec).flagOnFrom {
@@ -246,8 +247,13 @@ public struct PlanReadme {
         let direct = indices.filter { plan.steps[$0].side == nil }
         let run = Self.block([("Helm", helm.run), ("plain manifests (Argo CD or kubectl)", kubectl.run),
                               ("from a workstation, file by file (what the Jobs run)", direct.map { clientCommand(for: $0, .up) })])
+        let quarantine = RollbackQuarantine(plan)
         let rollback = Self.block([("Helm", helm.rollback), ("plain manifests", kubectl.rollback),
-                                   ("from a workstation, in reverse order", direct.reversed().map { clientCommand(for: $0, .down) })])
+                                   ("from a workstation, in reverse order", direct.reversed().flatMap { index -> [String] in
+                                       // The Job's built-in step, by hand: keep the column before its down would drop it.
+                                       let keep = quarantine.column(before: plan.steps[index]).map { [clientStatement(keepStatement($0))] } ?? []
+                                       return keep + [clientCommand(for: index, .down)]
+                                   })])
         var out = "Run:\n\n```sh\n" + run.joined(separator: "\n") + "\n```\n\n"
         if !rollback.isEmpty {
             out += "Roll back:\n\n```sh\n" + rollback.joined(separator: "\n") + "\n```\n\n"
@@ -522,6 +528,44 @@ public struct PlanReadme {
         case .postgresql: return "psql \"$DATABASE_URL\" -X -v ON_ERROR_STOP=1 -f \(file)"
         case .mysql: return "mysql --database=\"$DATABASE\" < \(file)"
         }
+    }
+
+    /// One statement through the client, as `clientCommand` runs a file.
+    private func clientStatement(_ sql: String) -> String {
+        let quoted = "'" + sql.replacingOccurrences(of: "'", with: "'\\''") + "'"
+        switch plan.spec.database.engine {
+        case .postgresql: return "psql \"$DATABASE_URL\" -X -v ON_ERROR_STOP=1 -c \(quoted)"
+        case .mysql: return "mysql --database=\"$DATABASE\" -e \(quoted)"
+        }
+    }
+
+    private func quoted(_ name: String) -> String {
+        plan.spec.database.engine == .postgresql ? "\"\(name)\"" : "`\(name)`"
+    }
+
+    /// The rename the rollback Job's `quarantine-column` step makes (it also drops a NOT NULL without default first).
+    private func keepStatement(_ column: RollbackQuarantine.Column) -> String {
+        let rename = "ALTER TABLE \(quoted(column.table)) RENAME COLUMN \(quoted(column.column)) TO \(quoted(column.quarantine))"
+        return plan.spec.database.engine == .postgresql ? rename + ";" : rename + ", ALGORITHM=INPLACE, LOCK=NONE;"
+    }
+
+    /// What expand's rollback does with the columns expand adds, and how to purge them (`RollbackQuarantine`).
+    private func keptColumnsNote() -> String {
+        let columns = RollbackQuarantine(plan).columns
+        guard !columns.isEmpty else { return "" }
+        let list = columns.map { "`\($0.table).\($0.column)` to `\($0.quarantine)`" }.joined(separator: ", ")
+        var out = "Rolling back this phase keeps what the new app version wrote into the columns it adds: the rollback Job renames "
+        out += "\(list) right before the down that would drop each (the down's drop then finds nothing), the same quarantine names contract "
+        out += "gives retired columns. A kept column accepts the previous version's inserts (a NOT NULL without a default is dropped first); "
+        out += "the rename is a catalog update under the spec's lock timeout, retried. Tables this phase creates are dropped by their down "
+        out += "(their rows are not kept). The kept columns stay until you purge them (irreversible, once no one needs the data):\n\n"
+        let lock = plan.spec.database.engine == .postgresql
+            ? "SET lock_timeout = '\(LoweringContext.postgresDuration(plan.spec.runner.lockTimeout))'; "
+            : "SET SESSION lock_wait_timeout = \(max(1, plan.spec.runner.lockTimeout.seconds)); "
+        out += "```sh\n" + columns.map { clientStatement(lock + "ALTER TABLE \(quoted($0.table)) DROP COLUMN \(plan.spec.database.engine == .postgresql ? "IF EXISTS " : "")\(quoted($0.quarantine));") }.joined(separator: "\n") + "\n```\n\n"
+        out += "A later rollback of this phase that finds a kept column's quarantine name taken while the column is back stops before it "
+        out += "changes anything (it would drop the new data): purge or rename the earlier one first.\n\n"
+        return out
     }
 
     private func suppressionsSection() -> String {

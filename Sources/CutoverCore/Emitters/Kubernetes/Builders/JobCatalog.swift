@@ -69,6 +69,22 @@ public struct JobCatalog: Sendable {
     private func ups(_ phase: Phase) -> [String] { plan.steps(in: phase).map { argument($0, .up) } }
     private func downs(_ phase: Phase) -> [String] { plan.steps(in: phase).reversed().map { argument($0, .down) } }
 
+    /// Expand's downs in reverse order, each added column quarantined right before its add's down.
+    private var rollbackExpandDowns: [String] {
+        let quarantine = RollbackQuarantine(plan)
+        return plan.steps(in: .expand).reversed().flatMap { step -> [String] in
+            (quarantine.column(before: step).map { [quarantineArgument($0)] } ?? []) + [argument(step, .down)]
+        }
+    }
+
+    /// `quarantine-column:TABLE:COLUMN:QUARANTINE:LOCK` (names are plain identifiers, CUT rule, so `:`
+    /// separates them); LOCK is the spec's lock timeout as the engine's SQL files set it.
+    private func quarantineArgument(_ column: RollbackQuarantine.Column) -> String {
+        let lock = plan.spec.runner.lockTimeout
+        let wait = plan.spec.database.engine == .postgresql ? LoweringContext.postgresDuration(lock) : String(max(1, lock.seconds))
+        return "quarantine-column:\(column.table):\(column.column):\(column.quarantine):\(wait)"
+    }
+
     public var jobs: [JobUnit] {
         plan.spec.strategy == .blueGreen ? blueGreenJobs : expandContractJobs
     }
@@ -128,8 +144,11 @@ public struct JobCatalog: Sendable {
             unit("rollback-backfill", "rollback", .backfill, HookOrdering(.pre, -5), guard: Self.rollbackGuard, folder: .rollbackBackfill,
                  arguments: downs(.backfill).isEmpty ? [] : downs(.backfill) + forget(.backfill), rollback: true),
             // Only once no pod of the new version serves: a later upgrade of its own.
+            // A column the new version wrote into is renamed to its quarantine name right before the
+            // down that would drop it (`RollbackQuarantine`); the runner's built-in step needs the client.
             unit("rollback-expand", "rollback", .expand, HookOrdering(.pre, -5), guard: Self.rollbackExpandGuard, folder: .rollbackExpand,
-                 arguments: downs(.expand).isEmpty ? [] : downs(.expand) + forget(.expand), rollback: true),
+                 arguments: downs(.expand).isEmpty ? [] : rollbackExpandDowns + forget(.expand),
+                 client: !RollbackQuarantine(plan).columns.isEmpty, rollback: true),
         ]
         return units.compactMap { $0 }
     }
