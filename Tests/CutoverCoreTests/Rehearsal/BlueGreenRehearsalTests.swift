@@ -342,7 +342,7 @@ import Testing
                 }
                 if file.path.hasSuffix("chart/templates/job-replicate.yaml") {
                     return OutputFile(path: file.path, contents: file.contents.replacingOccurrences(
-                        of: "        - blue:0001_", with: "        - green:check-green.sql\n        - blue:0001_"))
+                        of: "        - blueadmin:0001_", with: "        - green:check-green.sql\n        - blueadmin:0001_"))
                 }
                 return file
             }
