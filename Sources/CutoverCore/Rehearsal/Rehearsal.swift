@@ -216,19 +216,7 @@ public final class Rehearsal {
             report.time("new version's shape (forward Jobs on an empty database)", Date().timeIntervalSince(shapeStarted))
             let oldShape = try CatalogShapeReader.read(engine: spec.database.engine, session: app, tables: nil)
             // A version whose shape has no table sends no statement: the proof would pass without it.
-            // Only a version that knows no table by the spec (no base table, or the spec drops them all) may stay silent.
-            let schemaTables = Set(plan.schema?.tables.map(\.name) ?? [])
-            let dropped = Set(spec.changes.compactMap { change -> String? in
-                if case let .dropTable(name) = change.operation { return name.value } else { return nil }
-            })
-            for (version, shape) in [(AppVersion.old, oldShape), (.new, newShape)] where shape.excludingInternal().tables.isEmpty {
-                let expected = version == .old ? schemaTables : schemaTables.subtracting(dropped)
-                if expected.isEmpty {
-                    mayBeSilent.insert(version)
-                } else {
-                    underived[version] = "its shape, read from the catalog\(version == .new ? " after the forward Jobs" : ""), has no table while database.schema has \(expected.count) it should know (\(expected.sorted().prefix(3).joined(separator: ", ")))"
-                }
-            }
+            (underived, mayBeSilent) = Self.emptyShapes(old: oldShape, new: newShape, schemaTables: Set(plan.schema?.tables.map(\.name) ?? []), spec: spec)
             var touched = AppTrafficDriver.namedTables(spec)
             for table in oldShape.excludingInternal().tables where newShape.excludingInternal().table(table.name) != table { touched.insert(table.name) }
             for table in newShape.excludingInternal().tables where oldShape.table(table.name) == nil { touched.insert(table.name) }
@@ -411,10 +399,9 @@ public final class Rehearsal {
             for version in serving {
                 collect(timed("traffic stop") { traffic.stop(version) }, version: version, timeline: timeline, into: &section, report: &report)
             }
-            for version in [AppVersion.old, .new] where dwelled.contains(version) && !mayBeSilent.contains(version)
-                && section.traffic.filter({ $0.version == version }).reduce(0, { $0 + $1.sent }) == 0 {
-                report.failures.append(.init(stage: "\(planned.direction) \(planned.index + 1)", phase: nil, job: nil, file: nil, version: version, statement: nil,
-                                             error: Self.silentVersion(version, stage: "\(planned.direction) \(planned.index + 1)", reason: underived[version])))
+            let stageName = "\(planned.direction) \(planned.index + 1)"
+            for (version, error) in Self.silentVersions(section.traffic, dwelled: dwelled, mayBeSilent: mayBeSilent, underived: underived, stage: stageName) {
+                report.failures.append(.init(stage: stageName, phase: nil, job: nil, file: nil, version: version, statement: nil, error: error))
             }
             let switchChecks = Date()
             defer { if switching != nil { report.time("blue-green checks (rows moved, replication health)", Date().timeIntervalSince(switchChecks)) } }
@@ -720,9 +707,37 @@ public final class Rehearsal {
         }
     }
 
-    /// Why a version that served sent nothing: a proof without its statements proves nothing about it.
-    static func silentVersion(_ version: AppVersion, stage: String, reason: String?) -> String {
-        "\(version.rawValue) version sent no statements in stage \(stage): its traffic could not be derived (\(reason ?? "no statement of it reached the server"))"
+    /// Versions whose shape has no table: `underived` with why, when the base schema has tables the
+    /// version should know; `mayBeSilent` when it knows none by the spec (no base table for the old
+    /// version; the spec drops every one for the new), so that sending nothing is right.
+    static func emptyShapes(old: AppShape, new: AppShape, schemaTables: Set<String>, spec: MigrationSpec)
+        -> (underived: [AppVersion: String], mayBeSilent: Set<AppVersion>) {
+        let dropped = Set(spec.changes.compactMap { change -> String? in
+            if case let .dropTable(name) = change.operation { return name.value } else { return nil }
+        })
+        var underived: [AppVersion: String] = [:]
+        var silent: Set<AppVersion> = []
+        for (version, shape) in [(AppVersion.old, old), (.new, new)] where shape.excludingInternal().tables.isEmpty {
+            let expected = version == .old ? schemaTables : schemaTables.subtracting(dropped)
+            if expected.isEmpty {
+                silent.insert(version)
+            } else {
+                let names = expected.sorted().prefix(3).joined(separator: ", ") + (expected.count > 3 ? ", …" : "")
+                underived[version] = "its shape, read from the catalog\(version == .new ? " after the forward Jobs" : ""), has no table while database.schema has \(expected.count) it should know (\(names))"
+            }
+        }
+        return (underived, silent)
+    }
+
+    /// The failures of a stage's versions that served while a dwell let them send (`dwelled`) and
+    /// sent no statement: a proof without their statements proves nothing about them.
+    static func silentVersions(_ traffic: [RehearsalReport.VersionLine], dwelled: Set<AppVersion>, mayBeSilent: Set<AppVersion>,
+                               underived: [AppVersion: String], stage: String) -> [(AppVersion, String)] {
+        [AppVersion.old, .new].compactMap { (version: AppVersion) -> (AppVersion, String)? in
+            let sent: Int = traffic.filter { $0.version == version }.reduce(0) { $0 + $1.sent }
+            guard dwelled.contains(version), !mayBeSilent.contains(version), sent == 0 else { return nil }
+            return (version, "\(version.rawValue) version sent no statements in stage \(stage): its traffic could not be derived (\(underived[version] ?? "no statement of it reached the server"))")
+        }
     }
 
     /// A relative path that stays inside the output folder.
