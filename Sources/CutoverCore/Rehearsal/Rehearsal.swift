@@ -204,6 +204,8 @@ public final class Rehearsal {
         let player = JobPlayer(context: context, folder: jobsFolder) { file in monitor.setFile(file) }
 
         let traffic: TrafficDriver
+        var underived: [AppVersion: String] = [:]
+        var mayBeSilent: Set<AppVersion> = []
         // Blue-green: the app follows the switchover Service (see BlueGreenRehearsal).
         let switching = blueGreen ? BlueGreenRehearsal(spec: spec, environment: environment) : nil
         if let switching, options.rows > 0 {
@@ -213,6 +215,8 @@ public final class Rehearsal {
             let newShape = try shapeAfterMigration(stages: stages, environment: environment, context: context, report: &report)
             report.time("new version's shape (forward Jobs on an empty database)", Date().timeIntervalSince(shapeStarted))
             let oldShape = try CatalogShapeReader.read(engine: spec.database.engine, session: app, tables: nil)
+            // A version whose shape has no table sends no statement: the proof would pass without it.
+            (underived, mayBeSilent) = Self.emptyShapes(old: oldShape, new: newShape, schemaTables: Set(plan.schema?.tables.map(\.name) ?? []), spec: spec)
             var touched = AppTrafficDriver.namedTables(spec)
             for table in oldShape.excludingInternal().tables where newShape.excludingInternal().table(table.name) != table { touched.insert(table.name) }
             for table in newShape.excludingInternal().tables where oldShape.table(table.name) == nil { touched.insert(table.name) }
@@ -251,6 +255,12 @@ public final class Rehearsal {
         var replicationState: [String]?
         var serving: [AppVersion] = [.old]
         traffic.start(.old)
+        // The versions that served while a dwell let them send: each must have sent statements in that stage.
+        var dwelled: Set<AppVersion> = []
+        func dwellServing() {
+            if options.dwellStatements > 0 { dwelled.formUnion(serving) }
+            traffic.dwell(statements: options.dwellStatements, timeout: options.dwellTimeout)
+        }
         var jobIndex = 0
         var rollbackWarnings: [RollbackWarning] = []
         var stopped = false
@@ -259,6 +269,7 @@ public final class Rehearsal {
         for planned in stages {
             if stopped { break }
             let stageStarted = Date()
+            dwelled = []
             let title = planned.stage.phases.joined(separator: "+")
             var section = RehearsalReport.Section(title: "\(planned.index + 1)", direction: planned.direction, phases: planned.stage.phases,
                                                   values: planned.values, folder: planned.stage.kustomize)
@@ -273,7 +284,7 @@ public final class Rehearsal {
                 timeline.append((Date().timeIntervalSince1970, Date().timeIntervalSince1970, "rollout", nil))
                 section.serving.append(serving.map(\.rawValue).joined(separator: "+"))
                 section.notes.append("the app was rolled to the \(planned.target.rawValue) version before this stage")
-                if options.rows > 0 { timed("dwell (unpaced traffic after a Job or rollout)") { traffic.dwell(statements: options.dwellStatements, timeout: options.dwellTimeout) } }
+                if options.rows > 0 { timed("dwell (unpaced traffic after a Job or rollout)") { dwellServing() } }
             }
             if planned.stage.waitsForPromotion && serving.count > 1 {
                 // The runbook waits until the Rollout is fully promoted: the previous version stops serving.
@@ -325,7 +336,7 @@ public final class Rehearsal {
                     }
                 }
                 // (Re-runs after the switch change no schema state for the app to meet.)
-                if ok && options.rows > 0 && planned.direction != "rerun" { timed("dwell (unpaced traffic after a Job or rollout)") { traffic.dwell(statements: options.dwellStatements, timeout: options.dwellTimeout) } }
+                if ok && options.rows > 0 && planned.direction != "rerun" { timed("dwell (unpaced traffic after a Job or rollout)") { dwellServing() } }
                 return ok
             }
             var ok = true
@@ -373,7 +384,7 @@ public final class Rehearsal {
                     timeline.append((Date().timeIntervalSince1970, Date().timeIntervalSince1970, "rollout", nil))
                     section.serving.append(serving.map(\.rawValue).joined(separator: "+"))
                     section.notes.append("Rollout \(planned.release.rollouts.joined(separator: ", ")) applied: the \(planned.target.rawValue) version starts serving")
-                    if options.rows > 0 { timed("dwell (unpaced traffic after a Job or rollout)") { traffic.dwell(statements: options.dwellStatements, timeout: options.dwellTimeout) } }
+                    if options.rows > 0 { timed("dwell (unpaced traffic after a Job or rollout)") { dwellServing() } }
                     if planned.target == .new {
                         let problems = try timed("completeness check") { try traffic.checkCompleteness() }
                         report.checks.append(problems.isEmpty ? "completeness when the new version starts: ok" : "completeness when the new version starts: \(problems.count) problem(s)")
@@ -387,6 +398,10 @@ public final class Rehearsal {
             // Per stage counts: stop and restart each serving version's traffic.
             for version in serving {
                 collect(timed("traffic stop") { traffic.stop(version) }, version: version, timeline: timeline, into: &section, report: &report)
+            }
+            let stageName = "\(planned.direction) \(planned.index + 1)"
+            for (version, error) in Self.silentVersions(section.traffic, dwelled: dwelled, mayBeSilent: mayBeSilent, underived: underived, stage: stageName) {
+                report.failures.append(.init(stage: stageName, phase: nil, job: nil, file: nil, version: version, statement: nil, error: error))
             }
             let switchChecks = Date()
             defer { if switching != nil { report.time("blue-green checks (rows moved, replication health)", Date().timeIntervalSince(switchChecks)) } }
@@ -689,6 +704,39 @@ public final class Rehearsal {
                     throw VerificationError.sqlFailed("ConfigMap \(name) in the --generated folder differs from what cutover generates for this spec: regenerate the folder")
                 }
             }
+        }
+    }
+
+    /// Versions whose shape has no table: `underived` with why, when the base schema has tables the
+    /// version should know; `mayBeSilent` when it knows none by the spec (no base table for the old
+    /// version; the spec drops every one for the new), so that sending nothing is right.
+    static func emptyShapes(old: AppShape, new: AppShape, schemaTables: Set<String>, spec: MigrationSpec)
+        -> (underived: [AppVersion: String], mayBeSilent: Set<AppVersion>) {
+        let dropped = Set(spec.changes.compactMap { change -> String? in
+            if case let .dropTable(name) = change.operation { return name.value } else { return nil }
+        })
+        var underived: [AppVersion: String] = [:]
+        var silent: Set<AppVersion> = []
+        for (version, shape) in [(AppVersion.old, old), (.new, new)] where shape.excludingInternal().tables.isEmpty {
+            let expected = version == .old ? schemaTables : schemaTables.subtracting(dropped)
+            if expected.isEmpty {
+                silent.insert(version)
+            } else {
+                let names = expected.sorted().prefix(3).joined(separator: ", ") + (expected.count > 3 ? ", …" : "")
+                underived[version] = "its shape, read from the catalog\(version == .new ? " after the forward Jobs" : ""), has no table while database.schema has \(expected.count) it should know (\(names))"
+            }
+        }
+        return (underived, silent)
+    }
+
+    /// The failures of a stage's versions that served while a dwell let them send (`dwelled`) and
+    /// sent no statement: a proof without their statements proves nothing about them.
+    static func silentVersions(_ traffic: [RehearsalReport.VersionLine], dwelled: Set<AppVersion>, mayBeSilent: Set<AppVersion>,
+                               underived: [AppVersion: String], stage: String) -> [(AppVersion, String)] {
+        [AppVersion.old, .new].compactMap { (version: AppVersion) -> (AppVersion, String)? in
+            let sent: Int = traffic.filter { $0.version == version }.reduce(0) { $0 + $1.sent }
+            guard dwelled.contains(version), !mayBeSilent.contains(version), sent == 0 else { return nil }
+            return (version, "\(version.rawValue) version sent no statements in stage \(stage): its traffic could not be derived (\(underived[version] ?? "no statement of it reached the server"))")
         }
     }
 

@@ -232,6 +232,10 @@ public final class PostgresSession: SQLSession {
                 throw SQLFailure("\(name):\(line): \(error.message)")
             }
         }
+        // A file's settings end with it, as they would with psql's session: pg_dump's
+        // `set_config('search_path', '', false)` would otherwise leave this session seeing no
+        // table by its bare name (a catalog read through current_schemas() then finds none).
+        do { _ = try send("RESET ALL") } catch let error as StatementError { throw SQLFailure(error.message) }
     }
 
     public func execute(_ sql: String) throws {

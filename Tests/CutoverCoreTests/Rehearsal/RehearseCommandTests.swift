@@ -151,6 +151,54 @@ import Testing
         #expect((first["error"] as? String ?? "").contains("column \"display_name\" does not exist"))
     }
 
+    /// A pg_dump schema starts with `set_config('search_path', '', false)`: the new version's shape
+    /// was read in the session that loaded it, saw no table, and the new version sent nothing (its
+    /// `--traffic-new` file neither) while the run said PROVEN. Both with and without version schemas.
+    @Test(arguments: ["", ", versionSchemas: none"])
+    func aPgDumpSchemaStillLetsTheNewVersionSend(_ versionSchemas: String) throws {
+        let folder = TestPaths.temporaryFolder("dump-search-path")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try """
+            SELECT pg_catalog.set_config('search_path', '', false);
+            CREATE TABLE public.users (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, email text NOT NULL);
+
+            """.write(to: folder.appendingPathComponent("schema.sql"), atomically: true, encoding: .utf8)
+        try """
+            apiVersion: cutover.dev/v1alpha1
+            kind: Migration
+            metadata: {name: dump-search-path, namespace: shop}
+            spec:
+              database: {engine: postgresql, version: "15", cluster: shop-db, name: shop, credentialsSecret: shop-db-credentials, schema: schema.sql}
+              app: {name: web, image: "ghcr.io/acme/web:v2"\(versionSchemas)}
+              changes:
+                - renameColumn: {table: users, from: email, to: mail}
+
+            """.write(to: folder.appendingPathComponent("spec.yaml"), atomically: true, encoding: .utf8)
+        let bad = folder.appendingPathComponent("bad-new.sql").path
+        try "SELECT no_such_column FROM users;\n".write(toFile: bad, atomically: true, encoding: .utf8)
+        let spec = folder.appendingPathComponent("spec.yaml").path
+
+        let good = try CLIRun.run(["rehearse", "--format", "json", "--rows", "300", spec])
+        guard let report = try? JSONSerialization.jsonObject(with: Data(good.stdout.utf8)) as? [String: Any] else {
+            if !DatabaseHarness.required && (good.stderr.contains("cannot start a throwaway") || good.stderr.contains("no helm was found")) { return }
+            Issue.record("rehearse printed no report (exit \(good.status)):\n\(good.stderr)")
+            return
+        }
+        #expect(good.status == 0, "\(good.stdout)")
+        let sections = report["sections"] as? [[String: Any]] ?? []
+        let newSent = sections.flatMap { $0["traffic"] as? [[String: Any]] ?? [] }
+            .filter { $0["version"] as? String == "new" }.map { $0["sent"] as? Int ?? 0 }
+        #expect(!newSent.isEmpty && newSent.allSatisfy { $0 > 0 }, "new version's statements per stage: \(newSent)")
+
+        let run = try CLIRun.run(["rehearse", "--format", "json", "--rows", "300", "--traffic-new", bad, spec])
+        #expect(run.status == 1, "\(run.stdout)")
+        let failures = ((try? JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])?["failures"] as? [[String: Any]]) ?? []
+        let first = try #require(failures.first, "\(run.stdout)\(run.stderr)")
+        #expect(first["version"] as? String == "new")
+        #expect((first["statement"] as? String ?? "").contains("SELECT no_such_column FROM users;"))
+        #expect((first["error"] as? String ?? "").contains("column \"no_such_column\" does not exist"))
+    }
+
     @Test func aTrafficFileWithAClientCommandIsRefusedBeforeAnythingRuns() throws {
         let folder = TestPaths.temporaryFolder("traffic-refused")
         defer { try? FileManager.default.removeItem(at: folder) }
