@@ -26,9 +26,12 @@ public enum VersionSchemaSelection {
     public static func configMapName(_ spec: MigrationSpec) -> String { "\(spec.name)-version-schemas" }
 
     /// Image and schema in one change of the Deployment's pod template (one new revision, one canary):
-    /// a strategic merge patch, which merges the container by name and its env by name.
+    /// a strategic merge patch, which merges the container by name and its env by name. The key is
+    /// optional: once the migration's objects are removed (Leaving the Rollout), a restarted pod starts
+    /// without PGOPTIONS and resolves `public`, which then has the shape its version expects, instead of
+    /// failing with CreateContainerConfigError on the missing ConfigMap.
     public static func patch(_ spec: MigrationSpec, deployment: String, image: String, version: String) -> String {
-        let env = "{\"name\":\"PGOPTIONS\",\"valueFrom\":{\"configMapKeyRef\":{\"name\":\"\(configMapName(spec))\",\"key\":\"\(version).PGOPTIONS\"}}}"
+        let env = "{\"name\":\"PGOPTIONS\",\"valueFrom\":{\"configMapKeyRef\":{\"name\":\"\(configMapName(spec))\",\"key\":\"\(version).PGOPTIONS\",\"optional\":true}}}"
         let container = "{\"name\":\"\(spec.app.name)\",\"image\":\"'\(image)'\",\"env\":[\(env)]}"
         return "kubectl patch deployment/\(deployment) --namespace \(spec.metadata.namespace) -p '{\"spec\":{\"template\":{\"spec\":{\"containers\":[\(container)]}}}}'"
     }

@@ -131,7 +131,8 @@ import Testing
                         let local = try Self.run(["patch", "--local", "-f", sandbox.appendingPathComponent("deployment.yaml").path, "-p", json, "-o", "yaml"], in: root)
                         let image = reverting ? "ghcr.io/acme/invoicing:v4.1.0" : "ghcr.io/acme/invoicing:v4.2.0"
                         let options = reverting ? "old.PGOPTIONS" : "new.PGOPTIONS"
-                        #expect(local.status == 0 && local.output.contains("image: \(image)") && local.output.contains(options), "\(line): \(local.output)")
+                        #expect(local.status == 0 && local.output.contains("image: \(image)") && local.output.contains(options)
+                                && local.output.contains("optional: true"), "\(line): \(local.output)")
                         if reverting { reverted += 1 }
                     } else if line.hasPrefix("kubectl patch rollouts.argoproj.io invoicing --namespace billing --type json") {
                         let patch = try #require(line.range(of: "-p '")).upperBound
