@@ -53,8 +53,33 @@ public enum BoundedFile {
         // Blocking reads from here on (a pipe from the shell waits for its writer, as a user expects).
         _ = fcntl(descriptor, F_SETFL, fcntl(descriptor, F_GETFL) & ~O_NONBLOCK)
         let capacity = limit + 1
-        var bytes = [UInt8](repeating: 0, count: min(capacity, type == S_IFREG ? Int(info.st_size) + 1 : 1 << 16))
+        var bytes: [UInt8]
         var count = 0
+        if type == S_IFREG {
+            // A regular file: one read into an array of its size, not zero-filled first (a 2 MB schema
+            // file is then written once, by the kernel). The extra byte notices a file that grew.
+            let want = min(capacity, Int(info.st_size) + 1)
+            var failure: Int32 = 0
+            bytes = [UInt8](unsafeUninitializedCapacity: want) { buffer, initialized in
+                var filled = 0
+                while filled < want {
+                    let result = systemRead(descriptor, buffer.baseAddress! + filled, want - filled)
+                    if result < 0 {
+                        if errno == EINTR { continue }
+                        failure = errno
+                        break
+                    }
+                    if result == 0 { break }
+                    filled += result
+                }
+                initialized = filled
+            }
+            if failure != 0 { throw CutoverError.cannotReadFile(display, IOErrorText.reason(errno: failure)) }
+            count = bytes.count
+            if count < want { return .bytes(bytes) }
+        } else {
+            bytes = [UInt8](repeating: 0, count: min(capacity, 1 << 16))
+        }
         while count < capacity {
             if count == bytes.count { bytes += [UInt8](repeating: 0, count: min(capacity, bytes.count * 2) - bytes.count) }
             let result = bytes.withUnsafeMutableBytes { buffer in
@@ -68,7 +93,7 @@ public enum BoundedFile {
             count += result
         }
         if count > limit { return .tooLarge(type == S_IFREG ? max(count, Int(info.st_size)) : nil) }
-        bytes.removeSubrange(count...)
+        if count < bytes.count { bytes.removeSubrange(count...) }
         return .bytes(bytes)
     }
 }

@@ -27,6 +27,11 @@ public enum SQLLexer {
         scan(text, engine: engine, collectStatements: false)
     }
 
+    /// `check` of UTF-8 bytes (a schema file as read), without making a String of them first.
+    public static func check(bytes: [UInt8], engine: MigrationSpec.Engine) -> SQLLexResult {
+        bytes.withUnsafeBufferPointer { scan($0, engine: engine, collectStatements: false) }
+    }
+
     /// The text without pg_dump's `\restrict KEY` / `\unrestrict KEY` lines (each replaced by an empty
     /// line, so line numbers stay), for loading a dump through anything that is not psql 17.6 or later.
     /// Only lines the lexer reads as those commands are removed; the text is otherwise unchanged.
@@ -49,13 +54,15 @@ public enum SQLLexer {
 
     static func scan(_ text: String, engine: MigrationSpec.Engine, collectStatements: Bool) -> SQLLexResult {
         var text = text
-        return text.withUTF8 { buffer in
-            let recorder = SQLLexRecorder(bytes: buffer, collect: collectStatements)
-            switch engine {
-            case .postgresql: PostgresScanner.scan(buffer, recorder)
-            case .mysql: MySQLScanner.scan(buffer, recorder)
-            }
-            return recorder.result()
+        return text.withUTF8 { scan($0, engine: engine, collectStatements: collectStatements) }
+    }
+
+    static func scan(_ buffer: UnsafeBufferPointer<UInt8>, engine: MigrationSpec.Engine, collectStatements: Bool) -> SQLLexResult {
+        let recorder = SQLLexRecorder(bytes: buffer, collect: collectStatements)
+        switch engine {
+        case .postgresql: PostgresScanner.scan(buffer, recorder)
+        case .mysql: MySQLScanner.scan(buffer, recorder)
         }
+        return recorder.result()
     }
 }

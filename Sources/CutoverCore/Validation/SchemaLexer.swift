@@ -42,6 +42,12 @@ struct SchemaLexer {
         self.mysql = mysql
     }
 
+    /// The bytes as read from the file (UTF-8 already checked), without another copy.
+    init(bytes: [UInt8], mysql: Bool) {
+        self.bytes = bytes
+        self.mysql = mysql
+    }
+
     func text(_ token: Token) -> String {
         String(decoding: bytes[token.start..<token.end], as: UTF8.self)
     }
@@ -73,13 +79,46 @@ struct SchemaLexer {
         token.kind == .punctuation && bytes[token.start] == character
     }
 
-    func tokenize() -> [Token] {
-        // Offsets are 32-bit (see Token); input limits keep schema files far below 4 GiB.
-        guard bytes.count < Int(UInt32.max) else { return [] }
-        var tokens: [Token] = []
-        tokens.reserveCapacity(bytes.count / 4)
+    /// Where `next(_:into:)` goes on from: the lexer's state between two statements.
+    struct Position {
         var index = 0
         var line = 1
+        var delimiter: [UInt8] = [0x3B]
+        var inExecutable = false
+        var lineStart = true
+    }
+
+    /// Whether the text fits the 32-bit offsets of `Token` (input limits keep schema files far below 4 GiB).
+    var fitsOffsets: Bool { bytes.count < Int(UInt32.max) }
+
+    /// Every token of the text, statement after statement.
+    func tokenize() -> [Token] {
+        guard fitsOffsets else { return [] }
+        var tokens: [Token] = []
+        tokens.reserveCapacity(bytes.count / 4)
+        var position = Position()
+        while position.index < bytes.count { next(&position, into: &tokens) }
+        return tokens
+    }
+
+    /// Appends the tokens of the next statement, up to and including its terminator (or to the end of
+    /// the text), and moves `position` past them. The schema reader calls it with an emptied array per
+    /// statement, so a 2 MB dump never holds all its tokens at once; `tokenize()` calls it with one
+    /// growing array. Either way a token's decisions look back only within its statement (`tokens.last`
+    /// is nil or a terminator at a statement's start), so both read the same tokens.
+    func next(_ position: inout Position, into tokens: inout [Token]) {
+        guard fitsOffsets else {
+            position.index = bytes.count
+            return
+        }
+        var index = position.index
+        var line = position.line
+        var delimiter = position.delimiter
+        var inExecutable = position.inExecutable
+        var lineStart = position.lineStart
+        defer {
+            position = Position(index: index, line: line, delimiter: delimiter, inExecutable: inExecutable, lineStart: lineStart)
+        }
         let count = bytes.count
 
         @inline(__always) func isWordStart(_ b: UInt8) -> Bool {
@@ -89,9 +128,6 @@ struct SchemaLexer {
             isWordStart(b) || (b >= 0x30 && b <= 0x39) || b == 0x24
         }
 
-        var delimiter: [UInt8] = [0x3B]
-        var inExecutable = false
-        var lineStart = true
         while index < count {
             let byte = bytes[index]
             if mysql && lineStart && (byte == 0x44 || byte == 0x64), tokens.last.map({ $0.kind == .terminator }) ?? true, let next = delimiterLine(at: index) {
@@ -104,7 +140,7 @@ struct SchemaLexer {
                 && Array(bytes[index..<index + delimiter.count]) == delimiter {
                 tokens.append(Token(kind: .terminator, start: index, end: index + delimiter.count, line: line))
                 index += delimiter.count
-                continue
+                return
             }
             if inExecutable && byte == 0x2A && index + 1 < count && bytes[index + 1] == 0x2F {
                 inExecutable = false
@@ -115,6 +151,7 @@ struct SchemaLexer {
             case 0x3B where !mysql || delimiter == [0x3B]:
                 tokens.append(Token(kind: .terminator, start: index, end: index + 1, line: line))
                 index += 1
+                return
             case 0x2F where mysql && !inExecutable && index + 2 < count && bytes[index + 1] == 0x2A && bytes[index + 2] == 0x21:
                 // /*!NNNNN code */: code for a server at least that version.
                 var digitsEnd = index + 3
@@ -225,7 +262,6 @@ struct SchemaLexer {
                 }
             }
         }
-        return tokens
     }
 
     /// Past the end of the block comment at `start`; nested on PostgreSQL.

@@ -34,7 +34,7 @@ extension DDLParser {
         if probe.accept("TRIGGER") { createTrigger(&probe, start: start, end: end); return true }
         probe = c
         if probe.accept("FUNCTION") || probe.accept("PROCEDURE") {
-            if let name = probe.qualifiedName() { functionBodies[name] = (start, end) }
+            if let name = probe.qualifiedName() { functionBodies[name] = Array(tokens[start..<end]) }
             ignore(start, end, kind: "CREATE FUNCTION", reason: "routines are not checked")
             return true
         }
@@ -64,7 +64,12 @@ extension DDLParser {
         while !c.atEnd && !c.isWord("AS") { c.skipUnit() }
         guard c.accept("AS"), !c.atEnd else { return skip(start, end, reason: "this CREATE VIEW has no AS query") }
         let queryStart = c.p
-        let uses = columnUses(queryStart, end)
+        // Outside the focus (see DependentFocus) the view is kept, without the columns it uses.
+        var uses: (relations: [String], columns: Set<SchemaDependents.ColumnUse>) = ([], [])
+        if focus?.mentioned(in: tokens, queryStart, end, lexer: lexer) ?? true {
+            uses = columnUses(queryStart, end)
+            focus?.add(name)
+        }
         let view = SchemaDependents.View(
             name: name, definition: lexer.text(from: tokens[start].start, to: tokens[end - 1].end),
             materialized: materialized,
@@ -98,16 +103,22 @@ extension DDLParser {
             return skip(start, end, reason: "this CREATE TRIGGER is on a table that is not defined before it")
         }
         let bodyStart = c.p
-        var uses = columnUses(bodyStart, end, always: [table])
-        for column in updateOf { uses.columns.insert(.init(table: tables[slot].name, column: column)) }
+        var uses: (relations: [String], columns: Set<SchemaDependents.ColumnUse>) = ([], [])
+        // Outside the focus (see DependentFocus: neither its table nor its body names a table a
+        // change names) the trigger is kept without the columns it uses.
+        let analysed = focus?.mentioned(in: tokens, start, end, lexer: lexer) ?? true
+        if analysed {
+            uses = columnUses(bodyStart, end, always: [table])
+            for column in updateOf { uses.columns.insert(.init(table: tables[slot].name, column: column)) }
+        }
         // PostgreSQL: the columns its function names, and string arguments that name a column
         // (tsvector_update_trigger('fulltext', 'pg_catalog.english', 'title', 'description')).
-        var q = bodyStart
+        var q = analysed ? bodyStart : end
         while q < end {
             if lexer.isWord(tokens[q], "EXECUTE"), q + 2 < end {
                 var call = Cursor(lexer: lexer, tokens: tokens, p: q + 2, end: end)
                 if let function = call.qualifiedName(), let body = functionBodies[function] {
-                    uses.columns.formUnion(columnUses(body.start, body.end, always: [table], only: [table]).columns)
+                    uses.columns.formUnion(columnUses(0, body.count, in: body, always: [table], only: [table]).columns)
                 }
             }
             if tokens[q].kind == .string {
@@ -131,6 +142,12 @@ extension DDLParser {
     /// `always` are tables the text uses without naming them (a trigger's own table: `NEW.x`);
     /// `only` limits the columns to those tables.
     func columnUses(_ start: Int, _ end: Int, always: [String] = [], only: [String]? = nil)
+        -> (relations: [String], columns: Set<SchemaDependents.ColumnUse>) {
+        columnUses(start, end, in: tokens, always: always, only: only)
+    }
+
+    /// `columnUses` over other tokens than the current statement's (a function's body).
+    func columnUses(_ start: Int, _ end: Int, in tokens: [Token], always: [String] = [], only: [String]? = nil)
         -> (relations: [String], columns: Set<SchemaDependents.ColumnUse>) {
         // Each distinct name once: the names of the text, as the server folds them.
         var names: [String] = []

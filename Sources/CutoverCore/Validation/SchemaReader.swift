@@ -12,12 +12,22 @@ public struct SchemaReader: Sendable {
     /// At most this many kinds of statement are listed in the one CUT046 note; the rest are counted.
     public static let maxNotes = 12
 
-    public init(engine: MigrationSpec.Engine) {
+    /// The tables whose views and triggers get the columns they use worked out (nil: every table's).
+    /// See `focus(of:)`.
+    public var focus: Set<String>?
+
+    public init(engine: MigrationSpec.Engine, focus: Set<String>? = nil) {
         self.engine = engine
+        self.focus = focus
     }
 
     public func read(_ text: String, reportingAt location: SourceLocation, diagnostics: inout DiagnosticBag) -> DatabaseSchema {
-        var parser = DDLParser(lexer: SchemaLexer(text, mysql: engine == .mysql))
+        read(bytes: Array(text.utf8), reportingAt: location, diagnostics: &diagnostics)
+    }
+
+    /// Reads UTF-8 bytes (the caller checked them) as they came from the file, without another copy.
+    public func read(bytes: [UInt8], reportingAt location: SourceLocation, diagnostics: inout DiagnosticBag) -> DatabaseSchema {
+        var parser = DDLParser(lexer: SchemaLexer(bytes: bytes, mysql: engine == .mysql), focus: focus)
         parser.run()
         if let note = Self.note(skipped: parser.skipped, ignored: parser.ignored) {
             diagnostics.report(.schemaStatementSkipped, note, at: location)
@@ -52,7 +62,7 @@ public struct SchemaReader: Sendable {
 
     /// The schema alone, without diagnostics (for tools and tests).
     public func read(_ text: String) -> DatabaseSchema {
-        var parser = DDLParser(lexer: SchemaLexer(text, mysql: engine == .mysql))
+        var parser = DDLParser(lexer: SchemaLexer(text, mysql: engine == .mysql), focus: focus)
         parser.run()
         return parser.schema
     }
@@ -74,7 +84,9 @@ struct DDLParser {
     }
 
     let lexer: SchemaLexer
-    let tokens: [Token]
+    /// The tokens of the statement being read (`run` lexes one statement at a time), or of the whole
+    /// text for a parser made with `init(lexer:tokens:)`.
+    var tokens: [Token]
     let mysql: Bool
     struct Ignored {
         var line: Int
@@ -94,8 +106,8 @@ struct DDLParser {
     var droppedTriggers: Set<Int> = []
     /// Partitions by parent, so a key added to the parent later reaches them.
     var partitionSlots: [String: [Int]] = [:]
-    /// Token ranges of CREATE FUNCTION statements, so a trigger knows the columns its function names.
-    var functionBodies: [String: (start: Int, end: Int)] = [:]
+    /// The tokens of CREATE FUNCTION statements, so a trigger knows the columns its function names.
+    var functionBodies: [String: [Token]] = [:]
 
     var tables: [DatabaseSchema.Table] = []
     var tableSlots: [String: Int] = [:]
@@ -115,10 +127,15 @@ struct DDLParser {
     var postgresTaken: Set<String> = []
     var postgresNextSuffix: [String: Int] = [:]
 
-    init(lexer: SchemaLexer) {
+    /// `SchemaReader.focus`: views and triggers that name none of these (nor a view that does) are
+    /// kept without working out the columns they use.
+    var focus: DependentFocus?
+
+    init(lexer: SchemaLexer, focus: Set<String>? = nil) {
         self.lexer = lexer
-        self.tokens = lexer.tokenize()
+        self.tokens = []
         self.mysql = lexer.mysql
+        self.focus = focus.map { DependentFocus(names: $0) }
     }
 
     var schema: DatabaseSchema {
@@ -131,14 +148,19 @@ struct DDLParser {
                 triggers: triggers.enumerated().filter { !droppedTriggers.contains($0.offset) && tableSlots[$0.element.table] != nil }.map(\.element)))
     }
 
+    /// Reads statement after statement: the lexer fills `tokens` with one statement (terminator last)
+    /// at a time, so memory holds one statement's tokens, not the whole dump's.
     mutating func run() {
-        var start = 0
-        while start < tokens.count {
-            var end = start
-            while end < tokens.count && tokens[end].kind != .terminator { end += 1 }
-            if end > start { statement(start, end) }
-            start = end + 1
+        var position = SchemaLexer.Position()
+        let count = lexer.bytes.count
+        while position.index < count {
+            tokens.removeAll(keepingCapacity: true)
+            lexer.next(&position, into: &tokens)
+            var end = tokens.count
+            if end > 0 && tokens[end - 1].kind == .terminator { end -= 1 }
+            if end > 0 { statement(0, end) }
         }
+        tokens = []
         if mysql { addImplicitForeignKeyIndexes() }
     }
 

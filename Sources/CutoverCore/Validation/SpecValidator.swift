@@ -42,13 +42,15 @@ public struct SpecValidator: SpecValidating {
             diagnostics.report(.schemaFile, Message.schemaUnreadable(path.value), at: path.location)
             return nil
         }
-        guard let text = String(validating: data, as: UTF8.self) else {
+        // The bytes as read are what both readers take: no String of a 2 MB dump is made.
+        guard UTF8Check.isValid(data) else {
             diagnostics.report(.schemaFile, Message.schemaNotUTF8(path.value), at: path.location)
             return nil
         }
-        checkClientCommands(text, path: path.value, spec: spec, diagnostics: &diagnostics)
-        let schema = SchemaReader(engine: spec.database.engine).read(text, reportingAt: path.location, diagnostics: &diagnostics)
-        ReplicaIdentityRule().check(schema, text: text, spec: spec, at: path.location, diagnostics: &diagnostics)
+        checkClientCommands(data, path: path.value, spec: spec, diagnostics: &diagnostics)
+        let reader = SchemaReader(engine: spec.database.engine, focus: SchemaReader.focus(of: spec))
+        let schema = reader.read(bytes: data, reportingAt: path.location, diagnostics: &diagnostics)
+        ReplicaIdentityRule().check(schema, bytes: data, spec: spec, at: path.location, diagnostics: &diagnostics)
         return schema
     }
 
@@ -56,9 +58,9 @@ public struct SpecValidator: SpecValidating {
     /// through the engine's client. The dump tools' own guard lines are accepted: pg_dump's `\restrict`
     /// lines (strip them with `SQLLexer.removingDumpRestrictLines` before loading) and mariadb-dump's
     /// sandbox line.
-    private func checkClientCommands(_ text: String, path: String, spec: MigrationSpec, diagnostics: inout DiagnosticBag) {
+    private func checkClientCommands(_ bytes: [UInt8], path: String, spec: MigrationSpec, diagnostics: inout DiagnosticBag) {
         let engine = spec.database.engine
-        let findings = ScriptRules.findings(in: text, engine: engine, field: "schema file '\(path)'", allowDumpRestrict: true)
+        let findings = ScriptRules.findings(in: bytes, engine: engine, field: "schema file '\(path)'", allowDumpRestrict: true)
         guard !findings.isEmpty else { return }
         let specPath = spec.sourcePath
         let file = specPath.lastIndex(of: "/").map { String(specPath[...$0]) + path } ?? path

@@ -5,6 +5,12 @@ import Foundation
 /// be given one, or `REPLICA IDENTITY FULL` / `USING INDEX` in the same file (where the schema
 /// reader skips ALTER TABLE … REPLICA IDENTITY, a textual match finds it).
 struct ReplicaIdentityRule {
+    func check(_ schema: DatabaseSchema, bytes: [UInt8], spec: MigrationSpec, at location: SourceLocation, diagnostics: inout DiagnosticBag) {
+        guard spec.strategy == .blueGreen, spec.database.engine == .postgresql,
+              schema.tables.contains(where: { $0.primaryKey.isEmpty }) else { return }
+        check(schema, text: String(decoding: bytes, as: UTF8.self), spec: spec, at: location, diagnostics: &diagnostics)
+    }
+
     func check(_ schema: DatabaseSchema, text: String, spec: MigrationSpec, at location: SourceLocation, diagnostics: inout DiagnosticBag) {
         guard spec.strategy == .blueGreen, spec.database.engine == .postgresql else { return }
         for table in schema.tables where table.primaryKey.isEmpty && !Self.declaresIdentity(table.name, in: text) {

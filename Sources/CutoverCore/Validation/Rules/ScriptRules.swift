@@ -35,7 +35,15 @@ struct ScriptRules {
     /// What a script carries that the client would run itself or read past its end. `what` names the
     /// script in messages (`'sql.up'`, `schema file 'schema.sql'`).
     static func findings(in text: String, engine: Engine, field what: String, allowDumpRestrict: Bool) -> [Finding] {
-        let result = SQLLexer.check(text, engine: engine)
+        findings(of: SQLLexer.check(text, engine: engine), engine: engine, field: what, allowDumpRestrict: allowDumpRestrict)
+    }
+
+    /// The same for a file read as bytes (UTF-8 already checked): the base schema.
+    static func findings(in bytes: [UInt8], engine: Engine, field what: String, allowDumpRestrict: Bool) -> [Finding] {
+        findings(of: SQLLexer.check(bytes: bytes, engine: engine), engine: engine, field: what, allowDumpRestrict: allowDumpRestrict)
+    }
+
+    private static func findings(of result: SQLLexResult, engine: Engine, field what: String, allowDumpRestrict: Bool) -> [Finding] {
         var findings: [Finding] = []
         for command in result.forbiddenCommands(allowDumpRestrict: allowDumpRestrict) {
             findings.append(Finding(rule: .clientCommand, message: Message.clientCommand(command, in: what, engine: engine),
