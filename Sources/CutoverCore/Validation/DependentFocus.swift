@@ -25,13 +25,33 @@ struct DependentFocus {
         }
     }
 
-    /// Whether an identifier among `tokens[start..<end]` may name one of the names.
+    /// Whether an identifier among `tokens[start..<end]` may name one of the names, read as
+    /// `columnUses` reads relations: on PostgreSQL a name qualified by a schema other than `public`
+    /// (`s01.customer`) is compared whole, and a name followed by a dot is no relation.
     func mentioned(in tokens: [SchemaLexer.Token], _ start: Int, _ end: Int, lexer: SchemaLexer) -> Bool {
-        for q in start..<end where mentions(tokens[q], lexer) { return true }
+        for q in start..<end {
+            guard let name = Self.inner(tokens[q], lexer), !DDLParser.qualifiesNext(q, end, tokens, lexer) else { continue }
+            guard let range = name else { return true }
+            if !lexer.mysql, q >= start + 2, lexer.isPunctuation(tokens[q - 1], 0x2E), let qualifier = Self.inner(tokens[q - 2], lexer) {
+                guard let schema = qualifier else { return true }
+                if !(schema.count == Self.public.count && equals(schema, Self.public, at: 0, lexer)) {
+                    for candidate in names where candidate.count == schema.count + 1 + range.count
+                        && candidate[schema.count] == 0x2E
+                        && equals(schema, candidate, at: 0, lexer)
+                        && equals(range, candidate, at: schema.count + 1, lexer) {
+                        return true
+                    }
+                    continue
+                }
+            }
+            for candidate in names where candidate.count == range.count && equals(range, candidate, at: 0, lexer) { return true }
+        }
         return false
     }
 
-    private func mentions(_ token: SchemaLexer.Token, _ lexer: SchemaLexer) -> Bool {
+    /// An identifier's bytes without its quotes; `.some(nil)` when it cannot be compared byte for byte
+    /// (an escaped quote, a non-ASCII byte: counted as a mention), nil when the token is no identifier.
+    private static func inner(_ token: SchemaLexer.Token, _ lexer: SchemaLexer) -> Range<Int>?? {
         var from = token.start
         var to = token.end
         switch token.kind {
@@ -41,22 +61,28 @@ struct DependentFocus {
             let quote = lexer.bytes[from]
             from += 1
             if to > from && lexer.bytes[to - 1] == quote { to -= 1 }
-            for index in from..<max(from, to) where lexer.bytes[index] == quote { return true }
+            for index in from..<max(from, to) where lexer.bytes[index] == quote { return .some(nil) }
         default:
-            return false
+            return nil
         }
-        for index in from..<max(from, to) where lexer.bytes[index] >= 0x80 { return true }
-        let length = to - from
-        for name in names where name.count == length {
-            var same = true
-            for offset in 0..<length {
-                var byte = lexer.bytes[from + offset]
-                if byte >= 0x41 && byte <= 0x5A { byte |= 0x20 }
-                if byte != name[offset] { same = false; break }
-            }
-            if same { return true }
+        for index in from..<max(from, to) where lexer.bytes[index] >= 0x80 { return .some(nil) }
+        return .some(from..<max(from, to))
+    }
+
+    private static let `public` = Array("public".utf8)
+
+    /// Whether the text's bytes in `range` equal `name[start..<start + range.count]` (lower-case),
+    /// ASCII letters in any case. The callers compare the lengths.
+    private func equals(_ range: Range<Int>, _ name: [UInt8], at start: Int, _ lexer: SchemaLexer) -> Bool {
+        guard start + range.count <= name.count else { return false }
+        var offset = start
+        for index in range {
+            var byte = lexer.bytes[index]
+            if byte >= 0x41 && byte <= 0x5A { byte |= 0x20 }
+            if byte != name[offset] { return false }
+            offset += 1
         }
-        return false
+        return true
     }
 }
 

@@ -708,10 +708,13 @@ struct PostgresScanner {
         var i = 0
         while i + 5 <= n {
             let c = b[i] | 0x20
-            if c == 0x63 && i + 15 <= n && matches(i, 15, "client_encoding") {
+            // Most bytes are neither word: the cheap tests first (`client_encoding`'s `_`, `names`' `s`).
+            if c != 0x63 && c != 0x6E {
+                i += 1
+            } else if c == 0x63 && i + 15 <= n && b[i + 6] == 0x5F && matches(i, 15, "client_encoding") {
                 if !isUTF8Setting(after: i + 15) { recorder.problem(.encodingChange, at: i, assumption: nil) }
                 i += 15
-            } else if c == 0x6E && matches(i, 5, "names") && (i + 5 == n || !Self.isIdentifierStart(b[i + 5])) && followsSet(i) {
+            } else if c == 0x6E && b[i + 4] | 0x20 == 0x73 && matches(i, 5, "names") && (i + 5 == n || !Self.isIdentifierStart(b[i + 5])) && followsSet(i) {
                 if !isUTF8Setting(after: i + 5, allowBare: true) { recorder.problem(.encodingChange, at: i, assumption: nil) }
                 i += 5
             } else {

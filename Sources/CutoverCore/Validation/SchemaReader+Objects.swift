@@ -152,12 +152,25 @@ extension DDLParser {
         // Each distinct name once: the names of the text, as the server folds them.
         var names: [String] = []
         var distinct: Set<String> = []
+        // What each name would be as a relation: on PostgreSQL `s01.customer` is the table `s01.customer`
+        // (as `qualifiedName` reads it), not `customer`, unless the schema is `public`; and a name followed
+        // by a dot qualifies something else (`customer.email`: a column of a FROM item named elsewhere).
+        var relationNames: [String] = []
+        var distinctRelations: Set<String> = []
         for q in start..<end where tokens[q].kind == .word || tokens[q].kind == .quotedIdentifier {
-            if let name = Self.name(of: tokens[q], lexer), distinct.insert(name).inserted { names.append(name) }
+            guard let name = Self.name(of: tokens[q], lexer) else { continue }
+            if distinct.insert(name).inserted { names.append(name) }
+            if Self.qualifiesNext(q, end, tokens, lexer) { continue }
+            var relation = name
+            if !mysql, q >= start + 2, lexer.isPunctuation(tokens[q - 1], 0x2E),
+               let qualifier = Self.name(of: tokens[q - 2], lexer), qualifier != "public" {
+                relation = qualifier + "." + name
+            }
+            if distinctRelations.insert(relation).inserted { relationNames.append(relation) }
         }
         var relations: [String] = always
         var seen = Set(always)
-        for name in names where !seen.contains(name) && (tableSlots[name] != nil || viewSlots[name] != nil) {
+        for name in relationNames where !seen.contains(name) && (tableSlots[name] != nil || viewSlots[name] != nil) {
             seen.insert(name)
             relations.append(name)
         }
@@ -182,6 +195,13 @@ extension DDLParser {
         }
         let views = relations.filter { viewSlots[$0] != nil }
         return (relations.filter { tableSlots[$0] != nil } + views, columns)
+    }
+
+    /// PostgreSQL: the identifier at `q` is followed by `.` and another identifier (it names a schema
+    /// or a FROM item, not a relation by itself).
+    static func qualifiesNext(_ q: Int, _ end: Int, _ tokens: [Token], _ lexer: SchemaLexer) -> Bool {
+        !lexer.mysql && q + 2 < end && lexer.isPunctuation(tokens[q + 1], 0x2E)
+            && (tokens[q + 2].kind == .word || tokens[q + 2].kind == .quotedIdentifier)
     }
 
     /// An identifier token's name as the server folds it (unquoted: lower case on PostgreSQL).
