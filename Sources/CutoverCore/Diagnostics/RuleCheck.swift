@@ -20,6 +20,8 @@ public enum RuleCheck: String, Sendable, CaseIterable {
     case references
     /// `DependentRules`: views, triggers and partitions of the base schema.
     case dependents
+    /// `EngineTypeRule.check`: the changes' column types against the target engine.
+    case types
     /// `ReplicaIdentityRule`: blue-green's published tables.
     case replicaIdentity
     /// `cutover generate` given several specs (`Generate.duplicateNames`).

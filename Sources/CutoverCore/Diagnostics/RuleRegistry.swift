@@ -56,6 +56,7 @@ enum RuleRegistry {
         DependentTouchedRule.rule,
         DependentBreaksRule.rule,
         VersionSchemasEngineRule.rule,
+        EngineTypeRule.rule,
     ]
 
     private static let byID: [RuleID: Rule] = Dictionary(uniqueKeysWithValues: rules.map { ($0.id, $0) })

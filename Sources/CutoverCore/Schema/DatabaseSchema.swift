@@ -106,6 +106,9 @@ public struct DatabaseSchema: Sendable {
     public var constraints: [Constraint]
     /// Views and triggers, with the columns they use.
     public var dependents: SchemaDependents
+    /// Names that CREATE TYPE and CREATE DOMAIN define (PostgreSQL), as written (qualified when not in
+    /// `public`): a column of such a type is not refused as a foreign type (CUT069).
+    public var userTypes: [String] = []
 
     public init(tables: [Table] = [], indexes: [Index] = [], constraints: [Constraint] = [],
                 dependents: SchemaDependents = SchemaDependents()) {

@@ -139,13 +139,15 @@ struct DDLParser {
     }
 
     var schema: DatabaseSchema {
-        DatabaseSchema(
+        var schema = DatabaseSchema(
             tables: tables.enumerated().filter { !droppedSlots.contains($0.offset) }.map(\.element),
             indexes: indexes.enumerated().filter { !removedIndexes.contains($0.offset) }.map(\.element),
             constraints: constraints.enumerated().filter { !removedConstraints.contains($0.offset) }.map(\.element),
             dependents: SchemaDependents(
                 views: views.filter { !droppedViews.contains($0.name) },
                 triggers: triggers.enumerated().filter { !droppedTriggers.contains($0.offset) && tableSlots[$0.element.table] != nil }.map(\.element)))
+        schema.userTypes = ignored.filter { ($0.kind == "CREATE TYPE" || $0.kind == "CREATE DOMAIN") && !$0.name.isEmpty }.map(\.name)
+        return schema
     }
 
     /// Reads statement after statement: the lexer fills `tokens` with one statement (terminator last)
@@ -317,7 +319,11 @@ struct DDLParser {
                 }
                 if action.accept("SET") {
                     if action.accept("NOT") && action.accept("NULL") { tables[slot].columns[index].nullable = false }
-                    else if action.accept("DEFAULT") { tables[slot].columns[index].defaultValue = action.rest() }
+                    else if action.accept("DEFAULT") {
+                        let start = action.p
+                        let value = action.rest()
+                        tables[slot].columns[index].defaultValue = action.isNullDefault(start, action.p) ? nil : value
+                    }
                     else { unknown = true }
                 } else if action.accept("DROP") {
                     if action.accept("NOT") && action.accept("NULL") { tables[slot].columns[index].nullable = true }
@@ -459,7 +465,12 @@ struct DDLParser {
             }
             if c.accept("NULL") { column.nullable = true; continue }
             if c.accept("DEFAULT") {
-                column.defaultValue = c.defaultExpression()
+                let start = c.p
+                let value = c.defaultExpression()
+                // `DEFAULT NULL` (mysqldump writes it on every nullable column) is no default: neither
+                // server keeps one for it (PostgreSQL stores no pg_attrdef row for a NULL constant,
+                // MySQL's catalog has no default), so nothing may be moved, restored or relied on.
+                column.defaultValue = c.isNullDefault(start, c.p) ? nil : value
                 continue
             }
             if c.accept("PRIMARY") {
@@ -855,6 +866,28 @@ struct Cursor {
         let text = lexer.text(from: tokens[p].start, to: tokens[end - 1].end)
         p = end
         return text
+    }
+
+    /// Whether `tokens[start..<stop]` is the NULL constant: `NULL`, `(NULL)`, `NULL::type` (a cast of
+    /// NULL is still the NULL constant, which PostgreSQL does not store as a default).
+    func isNullDefault(_ start: Int, _ stop: Int) -> Bool {
+        var from = start
+        var to = stop
+        while to - from >= 3 && lexer.isPunctuation(tokens[from], 0x28) && matching(from) == to - 1 {
+            from += 1
+            to -= 1
+        }
+        guard to > from, lexer.isWord(tokens[from], "NULL") else { return false }
+        if to == from + 1 { return true }
+        guard to > from + 3, lexer.isPunctuation(tokens[from + 1], 0x3A), lexer.isPunctuation(tokens[from + 2], 0x3A) else { return false }
+        for q in from + 3..<to {
+            switch tokens[q].kind {
+            case .word, .number, .quotedIdentifier: continue
+            case .punctuation where [0x28, 0x29, 0x2C, 0x2E, 0x5B, 0x5D].contains(lexer.bytes[tokens[q].start]): continue
+            default: return false
+            }
+        }
+        return true
     }
 
     /// A DEFAULT expression: at least one unit, then everything up to the next column constraint.

@@ -9,6 +9,7 @@ public struct SemanticRules: Sendable {
         var references = ReferenceRules(spec: spec, schema: schema, file: diagnostics.file)
         references.check(spec)
         diagnostics.append(contentsOf: references.diagnostics.diagnostics)
+        EngineTypeRule.check(spec, schema: schema, diagnostics: &diagnostics)
         if let schema {
             var dependents = DependentRules(schema: schema, engine: spec.database.engine, file: diagnostics.file)
             dependents.check(spec)

@@ -130,6 +130,19 @@ import Testing
         #expect(pagila.dependents.view("customer_list")?.relations.contains("customer") == true)
     }
 
+    /// `DEFAULT NULL` (mysqldump writes it on every nullable column) is no default: neither server keeps
+    /// one, so a rename must not plan a step that moves it (verify fails an up that changes nothing).
+    @Test func aNullDefaultIsNoDefault() throws {
+        let (mysql, _) = read("""
+            CREATE TABLE `nas` (`id` int NOT NULL, `community` varchar(50) DEFAULT NULL, `kind` varchar(9) DEFAULT 'other',
+              `n` int DEFAULT (NULL), PRIMARY KEY (`id`));
+            ALTER TABLE `nas` ALTER COLUMN `kind` SET DEFAULT NULL;
+            """, .mysql)
+        #expect(mysql.table("nas")?.columns.map(\.defaultValue) == [nil, nil, nil, nil])
+        let (postgres, _) = read("CREATE TABLE t (a text DEFAULT NULL::text, b text DEFAULT NULLIF('x', 'y'), c int DEFAULT NULL + 1);")
+        #expect(postgres.table("t")?.columns.map(\.defaultValue) == [nil, "NULLIF('x', 'y')", "NULL + 1"])
+    }
+
     @Test func partitionOfTakesTheParentsColumnsAndKey() throws {
         let (schema, notes) = read("""
             CREATE TABLE m (id bigint, at date, v int, PRIMARY KEY (id, at)) PARTITION BY RANGE (at);

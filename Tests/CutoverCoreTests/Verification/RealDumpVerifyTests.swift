@@ -29,7 +29,8 @@ import Testing
 
     @Test(.enabled(if: DatabaseHarness.shouldRun(.mysql), unavailable(.mysql)),
           arguments: ["corpus/sakila-loyalty.yaml", "corpus/roundcube-my-identities.yaml", "corpus/powerdns-my-records.yaml",
-                      "corpus/icinga2-ido-my-hosts.yaml", "corpus/freeradius-my-accounting.yaml", "valid/mysql-dependents.yaml"])
+                      "corpus/icinga2-ido-my-hosts.yaml", "corpus/freeradius-my-accounting.yaml", "corpus/freeradius-my-nas-rename.yaml",
+                      "valid/mysql-dependents.yaml"])
     func mysqlDumpsVerify(_ spec: String) throws {
         let (report, lines) = try Self.verify(try Self.compiled(spec))
         #expect(report.passed, "\(lines.joined(separator: "\n"))")
