@@ -57,6 +57,7 @@ enum RuleRegistry {
         DependentBreaksRule.rule,
         VersionSchemasEngineRule.rule,
         EngineTypeRule.rule,
+        BackfillTriggerRule.rule,
     ]
 
     private static let byID: [RuleID: Rule] = Dictionary(uniqueKeysWithValues: rules.map { ($0.id, $0) })

@@ -27,12 +27,28 @@ public struct SchemaDependents: Sendable {
     }
 
     public struct Trigger: Sendable {
+        public enum Timing: String, Sendable { case before = "BEFORE", after = "AFTER", insteadOf = "INSTEAD OF" }
+        public enum Event: String, Sendable { case insert = "INSERT", update = "UPDATE", delete = "DELETE", truncate = "TRUNCATE" }
+
         public var name: String
         public var table: String
         public var definition: String
         /// Columns it names, in its body, its `UPDATE OF` list, its arguments or its function's body.
         public var columns: Set<ColumnUse>
         public var line: Int
+        /// When it fires (nil when the statement does not say in a way the reader knows).
+        public var timing: Timing? = nil
+        public var events: [Event] = []
+        /// PostgreSQL `UPDATE OF a, b`: it fires only for an UPDATE that sets one of these.
+        public var updateOf: [String] = []
+        /// Once per row (MySQL always; PostgreSQL with FOR EACH ROW), not once per statement.
+        public var forEachRow = false
+
+        /// A row trigger that runs before every UPDATE of the table whatever columns it sets: it sees
+        /// (and may rewrite) each row a backfill writes.
+        public var firesBeforeEveryRowUpdate: Bool {
+            timing == .before && events.contains(.update) && updateOf.isEmpty && forEachRow
+        }
     }
 
     public var views: [View] = []

@@ -88,7 +88,16 @@ extension DDLParser {
         _ = c.accept("IF") && c.accept("NOT") && c.accept("EXISTS")
         guard let name = c.qualifiedName() else { return skip(start, end, reason: "this CREATE TRIGGER names no trigger") }
         var updateOf: [String] = []
+        var timing: SchemaDependents.Trigger.Timing?
+        var events: [SchemaDependents.Trigger.Event] = []
         while !c.atEnd && !c.isWord("ON") {
+            if c.accept("BEFORE") { timing = .before; continue }
+            if c.accept("AFTER") { timing = .after; continue }
+            if c.accept("INSTEAD") { _ = c.accept("OF"); timing = .insteadOf; continue }
+            if c.accept("INSERT") { events.append(.insert); continue }
+            if c.accept("UPDATE") { events.append(.update); continue }
+            if c.accept("DELETE") { events.append(.delete); continue }
+            if c.accept("TRUNCATE") { events.append(.truncate); continue }
             if c.accept("OF") {
                 while let column = c.identifier() {
                     updateOf.append(column)
@@ -103,6 +112,17 @@ extension DDLParser {
             return skip(start, end, reason: "this CREATE TRIGGER is on a table that is not defined before it")
         }
         let bodyStart = c.p
+        // MySQL triggers are always per row; PostgreSQL's are per statement unless FOR EACH ROW.
+        var forEachRow = mysql
+        var scan = c
+        while !forEachRow && !scan.atEnd && !scan.isWord("EXECUTE") {
+            if scan.accept("FOR") {
+                _ = scan.accept("EACH")
+                if scan.isWord("ROW") { forEachRow = true }
+                break
+            }
+            scan.skipUnit()
+        }
         var uses: (relations: [String], columns: Set<SchemaDependents.ColumnUse>) = ([], [])
         // Outside the focus (see DependentFocus: neither its table nor its body names a table a
         // change names) the trigger is kept without the columns it uses.
@@ -129,9 +149,13 @@ extension DDLParser {
             }
             q += 1
         }
-        let trigger = SchemaDependents.Trigger(
+        var trigger = SchemaDependents.Trigger(
             name: name, table: tables[slot].name, definition: lexer.text(from: tokens[start].start, to: tokens[end - 1].end),
             columns: uses.columns, line: tokens[start].line)
+        trigger.timing = timing
+        trigger.events = events
+        trigger.updateOf = updateOf
+        trigger.forEachRow = forEachRow
         if let existing = triggerSlots[name]?.first(where: { triggers[$0].table == trigger.table }) { triggers[existing] = trigger } else {
             triggerSlots[name, default: []].append(triggers.count)
             triggers.append(trigger)

@@ -14,6 +14,7 @@ public struct SemanticRules: Sendable {
             var dependents = DependentRules(schema: schema, engine: spec.database.engine, file: diagnostics.file)
             dependents.check(spec)
             diagnostics.append(contentsOf: dependents.diagnostics.diagnostics)
+            BackfillTriggerRule.check(spec, schema: schema, diagnostics: &diagnostics)
         }
     }
 }
