@@ -10,8 +10,13 @@ public struct ShapeChecker: Sendable {
     }
 
     public func check(_ root: SyntaxNode, diagnostics: inout DiagnosticBag) {
-        check(root, against: .object(SpecShape.migration), field: "spec", diagnostics: &diagnostics)
+        checkShape(root, diagnostics: &diagnostics)
         ConsistencyRules().check(root, diagnostics: &diagnostics)
+    }
+
+    /// The shape alone, without `ConsistencyRules` (`SpecValidator` tells their errors apart).
+    public func checkShape(_ root: SyntaxNode, diagnostics: inout DiagnosticBag) {
+        check(root, against: .object(SpecShape.migration), field: "spec", diagnostics: &diagnostics)
     }
 
     private func check(_ node: SyntaxNode, against shape: Shape, field: String, diagnostics: inout DiagnosticBag) {

@@ -9,9 +9,20 @@ public struct SpecValidator: SpecValidating {
     }
 
     public func validate(_ root: SyntaxNode, source: SourceFile, diagnostics: inout DiagnosticBag) -> ValidatedSpec? {
-        ShapeChecker(limits: limits).check(root, diagnostics: &diagnostics)
-        ScriptRules(source: source).check(root, diagnostics: &diagnostics)
-        if diagnostics.hasErrors { return nil }
+        ShapeChecker(limits: limits).checkShape(root, diagnostics: &diagnostics)
+        let shapeErrors = diagnostics.hasErrors
+        let consistencyStart = diagnostics.diagnostics.count
+        ConsistencyRules().check(root, diagnostics: &diagnostics)
+        let consistency = diagnostics.diagnostics[consistencyStart...]
+        var scripts = DiagnosticBag(file: diagnostics.file)
+        ScriptRules(source: source).check(root, diagnostics: &scripts)
+        diagnostics.append(contentsOf: scripts.diagnostics)
+        // A tree of the right shape builds a typed spec whatever ConsistencyRules found (how fields fit
+        // together: NOT NULL without default, engine options, strategy fields), so the changes are
+        // still checked against the schema: a CUT040 in one change must not hide a CUT042 or CUT044 in
+        // another. A malformed SQL identifier still stops here (every reference to it would fail too).
+        let blocking = consistency.contains { $0.severity == .error && $0.rule == .sqlIdentifier }
+        if shapeErrors || scripts.hasErrors || blocking { return nil }
         let spec = SpecBuilder().build(root, path: source.path)
         let schema = spec.database.schema.flatMap { loadSchema($0, spec: spec, diagnostics: &diagnostics) }
         SemanticRules().check(spec, schema: schema, diagnostics: &diagnostics)
