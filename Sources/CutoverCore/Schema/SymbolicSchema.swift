@@ -82,8 +82,16 @@ struct SymbolicSchema {
         mysql = engine == .mysql
         complete = schema != nil
         guard let schema else { return }
+        // Sized once: a 2 MB dump has thousands of tables, constraints and indexes, and growing these
+        // tables step by step rehashed them about a dozen times each.
+        let objectCount = schema.constraints.count + schema.indexes.count
+        tables.reserveCapacity(schema.tables.count)
+        objects.reserveCapacity(objectCount)
+        objectKeys.reserveCapacity(2 * objectCount)
+        objectsByTable.reserveCapacity(schema.tables.count)
         for table in schema.tables {
             var state = Table(name: table.name, complete: true, createdInSpec: false, origin: "the schema file")
+            state.columns.reserveCapacity(table.columns.count)
             for column in table.columns {
                 state.columns[columnKey(column.name)] = Column(name: column.name, nullable: column.nullable, type: column.type,
                                                                hasDefault: column.defaultValue != nil, isIdentity: column.isIdentity)
