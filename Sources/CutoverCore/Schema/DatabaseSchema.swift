@@ -10,6 +10,8 @@ public struct DatabaseSchema: Sendable {
         public var isIdentity: Bool
         /// A generated column's expression (`GENERATED ALWAYS AS (expr) STORED`, MySQL `AS (expr)`).
         public var generated: String? = nil
+        /// MySQL `ON UPDATE CURRENT_TIMESTAMP`: the server sets it whenever an UPDATE changes the row.
+        public var updatedOnWrite = false
 
         public init(name: String, type: String, nullable: Bool, defaultValue: String?, isIdentity: Bool) {
             self.name = name

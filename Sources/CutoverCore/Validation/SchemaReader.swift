@@ -515,7 +515,7 @@ struct DDLParser {
                 continue
             }
             if c.accept("ON") { // MySQL ON UPDATE CURRENT_TIMESTAMP
-                _ = c.accept("UPDATE")
+                if c.accept("UPDATE") { column.updatedOnWrite = true }
                 c.skipUnit()
                 if c.isPunctuation(0x28) { c.skipUnit() }
                 continue

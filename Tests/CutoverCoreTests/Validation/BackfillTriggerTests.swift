@@ -38,4 +38,21 @@ import Testing
         #expect(warnings.first?.message.contains("'nas_touch'") == true)
         #expect(warnings.first?.message.contains("MySQL cannot turn a trigger off") == true)
     }
+
+    /// sakila (mariadb-dump): every table's last_update is ON UPDATE CURRENT_TIMESTAMP, which a
+    /// backfill sets on every row as pagila's last_updated trigger does.
+    @Test func mysqlOnUpdateCurrentTimestampColumnsAreNamed() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("cutover-backfill-stamp-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try FileManager.default.copyItem(at: TestPaths.fixtures.appendingPathComponent("corpus/sakila.mariadb-dump10.11.sql"),
+                                         to: folder.appendingPathComponent("schema.sql"))
+        let spec = Snippets.spec(database: Snippets.mysqlDatabase + "    schema: schema.sql\n",
+                                 changes: "    - renameColumn:\n        table: customer\n        from: email\n        to: email_address\n")
+        try spec.write(to: folder.appendingPathComponent("spec.yaml"), atomically: true, encoding: .utf8)
+        let result = try Compiler().check(fileAt: folder.appendingPathComponent("spec.yaml").path)
+        let warnings = result.diagnostics.filter { $0.rule == .backfillTrigger }
+        #expect(warnings.count == 1, "\(result.diagnostics.map(\.message))")
+        #expect(warnings.first?.message.contains("ON UPDATE CURRENT_TIMESTAMP column 'last_update'") == true)
+    }
 }
