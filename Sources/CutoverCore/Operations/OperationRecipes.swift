@@ -19,6 +19,7 @@ enum OperationRecipes {
         case .dropColumn(let table, let column, let down): return DropColumn(table: table.value, column: column.value, down: down?.value)
         case .renameColumn(let table, let from, let to): return RenameColumn(table: table.value, from: from.value, to: to.value)
         case .alterColumn(let alter): return alter
+        case .unit(let unit): return unit.base
         }
     }
 

@@ -37,6 +37,7 @@ struct Preflight {
             case .addCheck(_, let t, _): table(t.value)
             case .addUnique(_, let t, _): table(t.value)
             case .sql: break
+            case .unit(let unit): unit.base.tables.forEach { table($0.value) }
             }
         }
         return (tables, columns)

@@ -275,6 +275,7 @@ final class AppTrafficDriver: TrafficDriver {
             case let .createIndex(index): out.insert(index.table.value)
             case let .addForeignKey(_, table, _, references, _): out.formUnion([table.value, references.table.value])
             case .sql: break
+            case let .unit(unit): out.formUnion(unit.base.tables.map(\.value))
             }
         }
         for table in spec.checksum?.tables ?? [] { out.insert(table.value) }

@@ -67,6 +67,8 @@ public enum Operation: Sendable {
     case addCheck(name: Name, table: Name, expression: Located<String>)
     case addUnique(name: Name, table: Name, columns: [Name])
     case sql(RawSQL)
+    /// An operation declared as one unit in its own file (`OperationUnits` lists them).
+    case unit(AnyOperationUnit)
 
     /// The operation's key in the spec, e.g. "addColumn".
     public var keyword: String {
@@ -84,6 +86,7 @@ public enum Operation: Sendable {
         case .addCheck: return "addCheck"
         case .addUnique: return "addUnique"
         case .sql: return "sql"
+        case .unit(let unit): return unit.keyword
         }
     }
 }

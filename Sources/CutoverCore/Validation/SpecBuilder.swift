@@ -196,7 +196,7 @@ public struct SpecBuilder: Sendable {
                                phase: Settings.Operation.phase.value(in: node),
                                transactional: Settings.Operation.transactional.value(in: node)))
         default:
-            return nil
+            return OperationUnits.read(key, node, self).map { .unit(AnyOperationUnit(base: $0)) }
         }
     }
 
@@ -217,21 +217,21 @@ public struct SpecBuilder: Sendable {
         return TableReference(table: table, columns: names(node["columns"]))
     }
 
-    // MARK: scalars
+    // MARK: scalars (an `OperationUnit`'s read uses them too)
 
-    private func text(_ node: SyntaxNode?) -> String? {
+    func text(_ node: SyntaxNode?) -> String? {
         guard let node, !node.isNull else { return nil }
         return node.scalarValue
     }
 
-    private func located(_ node: SyntaxNode?) -> Located<String>? {
+    func located(_ node: SyntaxNode?) -> Located<String>? {
         guard let node, let value = text(node) else { return nil }
         return Located(value, at: node.location)
     }
 
-    private func name(_ node: SyntaxNode?) -> Name? { located(node) }
+    func name(_ node: SyntaxNode?) -> Name? { located(node) }
 
-    private func names(_ node: SyntaxNode?) -> [Name] {
+    func names(_ node: SyntaxNode?) -> [Name] {
         (node?.items ?? []).compactMap(located)
     }
 

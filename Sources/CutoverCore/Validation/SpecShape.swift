@@ -123,7 +123,7 @@ public enum SpecShape {
             Settings.Operation.phase.field,
             Settings.Operation.transactional.field,
         ])), "hand-written SQL; 'down' is required and the step is flagged as unchecked"),
-    ]
+    ] + OperationUnits.fields
 
     public static let migration = ObjectShape("migration", "a cutover migration spec", [
         Field("apiVersion", .choice(["cutover.dev/v1alpha1"]), required: true, "the spec version"),

@@ -4,7 +4,7 @@
 /// constraints and column changes that say nothing, CUT047 on every `sql` change, CUT052 for a column
 /// changed twice, and CUT053 (warning) for downs that cannot rebuild or may fail.
 struct ReferenceRules {
-    private(set) var schema: SymbolicSchema
+    var schema: SymbolicSchema
     private(set) var diagnostics: DiagnosticBag
     let engine: MigrationSpec.Engine
     /// Columns changed so far (by table identity and column key), with the line and operation that changed them.
@@ -224,6 +224,9 @@ struct ReferenceRules {
             } else {
                 schema.apply(effects, name: raw.name.value, line: line)
             }
+
+        case .unit(let unit):
+            unit.base.check(&self, change: change)
         }
     }
 
@@ -404,6 +407,9 @@ struct ReferenceRules {
             table = alter.table.value
         case .createTable, .createIndex, .renameTable, .dropTable, .sql:
             return
+        case .unit(let unit):
+            guard let name = unit.base.tableWithLaterSteps else { return }
+            table = name.value
         }
         if laterPhases[table] == nil { laterPhases[table] = (change.location.line, change.operation.keyword) }
     }
@@ -449,7 +455,7 @@ struct ReferenceRules {
     }
 
     /// Reports CUT041 and returns false when the table is known not to exist.
-    private mutating func requireTable(_ name: Name) -> Bool {
+    mutating func requireTable(_ name: Name) -> Bool {
         switch schema.table(name.value, mentionedAt: name.location.line) {
         case .found:
             return true
@@ -491,7 +497,7 @@ struct ReferenceRules {
         return schema.conflict(name: name, table: "", kind: .index)
     }
 
-    private mutating func report(_ rule: RuleID, _ message: String, _ value: Located<String>) {
+    mutating func report(_ rule: RuleID, _ message: String, _ value: Located<String>) {
         diagnostics.report(rule, message, at: value.location)
     }
 
