@@ -2,6 +2,7 @@
 /// lists them after the others.
 enum OperationUnits {
     static let all: [any OperationUnit.Type] = [
+        DropConstraint.self,
     ]
 
     static var fields: [Field] { all.map { $0.field } }
