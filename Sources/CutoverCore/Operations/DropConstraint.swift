@@ -33,7 +33,7 @@ struct DropConstraint: OperationUnit {
     }
 
     var tables: [Name] { [table] }
-    var tableWithLaterSteps: Name? { table }
+    func tableWithLaterSteps(engine: MigrationSpec.Engine) -> Name? { table }
 
     // MARK: checks
 

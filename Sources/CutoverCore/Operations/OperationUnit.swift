@@ -20,7 +20,7 @@ protocol OperationUnit: OperationRecipe, Sendable {
     var tables: [Name] { get }
     /// The table a step after expand (complete, contract) works on, if any: a later renameTable would
     /// leave that step on the compatibility view (CUT057).
-    var tableWithLaterSteps: Name? { get }
+    func tableWithLaterSteps(engine: MigrationSpec.Engine) -> Name?
 }
 
 extension OperationUnit {

@@ -62,7 +62,6 @@ public enum Operation: Sendable {
     case dropTable(name: Name)
     case renameTable(from: Name, to: Name)
     case createIndex(CreateIndex)
-    case dropIndex(name: Name, table: Name)
     case addForeignKey(name: Name, table: Name, columns: [Name], references: TableReference, onDelete: ReferentialAction)
     case addCheck(name: Name, table: Name, expression: Located<String>)
     case addUnique(name: Name, table: Name, columns: [Name])
@@ -81,7 +80,6 @@ public enum Operation: Sendable {
         case .dropTable: return "dropTable"
         case .renameTable: return "renameTable"
         case .createIndex: return "createIndex"
-        case .dropIndex: return "dropIndex"
         case .addForeignKey: return "addForeignKey"
         case .addCheck: return "addCheck"
         case .addUnique: return "addUnique"

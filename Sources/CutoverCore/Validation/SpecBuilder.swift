@@ -175,9 +175,6 @@ public struct SpecBuilder: Sendable {
             return .createIndex(CreateIndex(
                 name: index, table: table, columns: names(node["columns"]), unique: Settings.Operation.uniqueIndex.value(in: node),
                 method: Settings.Operation.method.value(in: node), whereClause: located(node["where"])))
-        case "dropIndex":
-            guard let index = name(node["name"]), let table = name(node["table"]) else { return nil }
-            return .dropIndex(name: index, table: table)
         case "addForeignKey":
             guard let constraint = name(node["name"]), let table = name(node["table"]),
                   let references = tableReference(node["references"]) else { return nil }

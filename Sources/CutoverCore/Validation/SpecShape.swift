@@ -95,10 +95,6 @@ public enum SpecShape {
             Settings.Operation.method.field,
             Field("where", expression, "partial index predicate (PostgreSQL)"),
         ])), "build an index concurrently (PostgreSQL) or in place without locks (MySQL)"),
-        Field("dropIndex", .object(ObjectShape("dropIndex", "retire an index (contract)", [
-            Field("name", identifier, required: true, "index name"),
-            Field("table", identifier, required: true, "table of the index"),
-        ])), "drop an index in the contract phase; its down rebuilds it"),
         Field("addForeignKey", .object(ObjectShape("addForeignKey", "add a foreign key without a long lock", [
             Field("name", identifier, required: true, "constraint name"),
             Field("table", identifier, required: true, "referencing table"),

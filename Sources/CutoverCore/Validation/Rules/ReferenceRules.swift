@@ -163,27 +163,6 @@ struct ReferenceRules {
                 schema.update(index.table.value) { $0.uniqueSets.append(keys) }
             }
 
-        case .dropIndex(let name, let table):
-            guard requireTable(table) else { return }
-            switch schema.index(named: name.value, table: table.value) {
-            case .found(let object):
-                if object.table != table.value {
-                    report(.unknownIndexOrConstraint, Message.indexOnOtherTable(name.value, table: object.table, not: table.value), table)
-                    return
-                }
-                if object.kind != .index && !(schema.mysql && object.kind == .unique) {
-                    report(.unknownIndexOrConstraint, Message.notAnIndex(name.value, kind: object.kind.words), name)
-                    return
-                }
-            case .missing(let reason):
-                let suggestion = Suggestion.closest(to: name.value, among: schema.indexNames(on: table.value))
-                report(.unknownIndexOrConstraint, Message.unknownIndex(name.value, table: table.value, reason: reason, suggestion: suggestion), name)
-                return
-            case .unknown:
-                report(.unsafeRollback, Message.dropIndexUnknownDefinition(name.value), name)
-            }
-            schema.remove(index: name.value, table: table.value, reason: "it was dropped at line \(line)")
-
         case .addForeignKey(let name, let table, let columns, let references, let onDelete):
             guard requireTable(table) else { return }
             var columnsKnown = true
@@ -394,10 +373,6 @@ struct ReferenceRules {
             // Nullable, or NOT NULL with a default, and no key or check: expand (and backfill) only.
             guard (!column.nullable && column.defaultValue == nil) || column.unique || column.check != nil || column.references != nil else { return }
             table = name.value
-        case let .dropIndex(_, name):
-            // PostgreSQL drops an index by its own name; MySQL through ALTER TABLE of its table.
-            guard engine == .mysql else { return }
-            table = name.value
         case let .dropColumn(name, _, _), let .renameColumn(name, _, _), let .addForeignKey(_, name, _, _, _),
              let .addCheck(_, name, _), let .addUnique(_, name, _):
             table = name.value
@@ -408,7 +383,7 @@ struct ReferenceRules {
         case .createTable, .createIndex, .renameTable, .dropTable, .sql:
             return
         case .unit(let unit):
-            guard let name = unit.base.tableWithLaterSteps else { return }
+            guard let name = unit.base.tableWithLaterSteps(engine: engine) else { return }
             table = name.value
         }
         if laterPhases[table] == nil { laterPhases[table] = (change.location.line, change.operation.keyword) }
