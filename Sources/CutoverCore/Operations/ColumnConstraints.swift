@@ -10,7 +10,7 @@ enum ColumnConstraints {
             steps += AddUnique(name: objects.columnUnique(table: table, column: name), table: table, columns: [name]).lower(r)
         }
         if let check = column.check {
-            steps += AddCheck(name: objects.columnCheck(table: table, column: name), table: table, expression: check.value).lower(r)
+            steps += AddCheck(name: Located(objects.columnCheck(table: table, column: name), at: check.location), table: Located(table, at: check.location), expression: check).lower(r)
         }
         if let ref = column.references {
             steps += AddForeignKey(name: objects.columnForeignKey(table: table, column: name), table: table, columns: [name],

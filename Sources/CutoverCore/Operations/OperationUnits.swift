@@ -3,6 +3,7 @@
 enum OperationUnits {
     static let all: [any OperationUnit.Type] = [
         DropIndex.self,
+        AddCheck.self,
         DropConstraint.self,
     ]
 

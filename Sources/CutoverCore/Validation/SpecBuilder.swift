@@ -180,10 +180,6 @@ public struct SpecBuilder: Sendable {
                   let references = tableReference(node["references"]) else { return nil }
             return .addForeignKey(name: constraint, table: table, columns: names(node["columns"]),
                                   references: references, onDelete: Settings.Operation.onDelete.value(in: node))
-        case "addCheck":
-            guard let constraint = name(node["name"]), let table = name(node["table"]),
-                  let expression = located(node["expression"]) else { return nil }
-            return .addCheck(name: constraint, table: table, expression: expression)
         case "addUnique":
             guard let constraint = name(node["name"]), let table = name(node["table"]) else { return nil }
             return .addUnique(name: constraint, table: table, columns: names(node["columns"]))

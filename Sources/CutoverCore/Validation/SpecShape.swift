@@ -102,11 +102,6 @@ public enum SpecShape {
             Field("references", .object(references), required: true, "referenced table and columns"),
             Settings.Operation.onDelete.field,
         ])), "add a foreign key: NOT VALID first, validated as a later step (PostgreSQL)"),
-        Field("addCheck", .object(ObjectShape("addCheck", "add a CHECK constraint without a long lock", [
-            Field("name", identifier, required: true, "constraint name"),
-            Field("table", identifier, required: true, "table"),
-            Field("expression", expression, required: true, "CHECK expression", example: "amount >= 0"),
-        ])), "add a CHECK constraint: NOT VALID first, validated as a later step (PostgreSQL)"),
         Field("addUnique", .object(ObjectShape("addUnique", "add a UNIQUE constraint without a long lock", [
             Field("name", identifier, required: true, "constraint name"),
             Field("table", identifier, required: true, "table"),

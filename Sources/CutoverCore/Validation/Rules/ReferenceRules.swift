@@ -180,10 +180,6 @@ struct ReferenceRules {
             schema.register(.init(name: name.value, table: table.value, kind: .foreignKey, columns: columns.map { schema.columnKey($0.value) },
                                   referencedTable: references.table.value, referencedColumns: referencedKeys(references)))
 
-        case .addCheck(let name, let table, _):
-            guard requireTable(table), claim(name, table: table.value, kind: .check) else { return }
-            schema.register(.init(name: name.value, table: table.value, kind: .check, columns: []))
-
         case .addUnique(let name, let table, let columns):
             guard requireTable(table) else { return }
             var known = true
@@ -292,7 +288,7 @@ struct ReferenceRules {
         checkForeignKey(columns: [column.name], references: TableReference(table: reference.table, columns: [reference.column]))
     }
 
-    private mutating func checkForeignKey(columns: [Name], references: TableReference) {
+    mutating func checkForeignKey(columns: [Name], references: TableReference) {
         if !references.columns.isEmpty && references.columns.count != columns.count {
             report(.referenceMismatch, Message.foreignKeyCount(columns.count, references.columns.map(\.value)),
                    references.columns.first ?? references.table)
@@ -374,7 +370,7 @@ struct ReferenceRules {
             guard (!column.nullable && column.defaultValue == nil) || column.unique || column.check != nil || column.references != nil else { return }
             table = name.value
         case let .dropColumn(name, _, _), let .renameColumn(name, _, _), let .addForeignKey(_, name, _, _, _),
-             let .addCheck(_, name, _), let .addUnique(_, name, _):
+             let .addUnique(_, name, _):
             table = name.value
         case let .alterColumn(alter):
             // A default, or letting the column accept NULL, is one expand step.
@@ -424,7 +420,7 @@ struct ReferenceRules {
     // MARK: helpers
 
     /// The column keys a foreign key references (the referenced table's primary key when it names none).
-    private func referencedKeys(_ references: TableReference) -> [String] {
+    func referencedKeys(_ references: TableReference) -> [String] {
         if references.columns.isEmpty { return schema.tables[references.table.value]?.primaryKey ?? [] }
         return references.columns.map { schema.columnKey($0.value) }
     }
@@ -442,7 +438,7 @@ struct ReferenceRules {
     }
 
     /// Reports CUT042 and returns false when the column is known not to exist.
-    private mutating func requireColumn(_ name: Name, of table: String) -> Bool {
+    mutating func requireColumn(_ name: Name, of table: String) -> Bool {
         switch schema.column(name.value, of: table) {
         case .found:
             return true
@@ -454,7 +450,7 @@ struct ReferenceRules {
     }
 
     /// Reports CUT044 and returns false when the name of a new index or constraint is taken.
-    private mutating func claim(_ name: Name, table: String, kind: SymbolicSchema.ObjectKind) -> Bool {
+    mutating func claim(_ name: Name, table: String, kind: SymbolicSchema.ObjectKind) -> Bool {
         if let object = schema.conflict(name: name.value, table: table, kind: kind) {
             report(.alreadyExists, Message.objectExists(name.value, existing: object.kind.words, table: object.table), name)
             return false
