@@ -7,7 +7,8 @@ enum ColumnConstraints {
         let objects = ObjectNames(names: r.context.names)
         var steps: [StepDraft] = []
         if column.unique {
-            steps += AddUnique(name: objects.columnUnique(table: table, column: name), table: table, columns: [name]).lower(r)
+            steps += AddUnique(name: Located(objects.columnUnique(table: table, column: name), at: column.location), table: Located(table, at: column.location),
+                                columns: [column.name]).lower(r)
         }
         if let check = column.check {
             steps += AddCheck(name: Located(objects.columnCheck(table: table, column: name), at: check.location), table: Located(table, at: check.location), expression: check).lower(r)

@@ -9,7 +9,6 @@ enum OperationRecipes {
         case .dropTable(let name): return DropTable(name: name.value)
         case .sql(let raw): return raw
         case .createIndex(let index): return index
-        case .addUnique(let name, let table, let columns): return AddUnique(name: name.value, table: table.value, columns: columns.map(\.value))
         case .addForeignKey(let name, let table, let columns, let references, let onDelete):
             return AddForeignKey(name: name.value, table: table.value, columns: columns.map(\.value), referencedTable: references.table.value,
                                  referencedColumns: references.columns.map(\.value), onDelete: onDelete)

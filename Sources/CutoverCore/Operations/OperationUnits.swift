@@ -4,6 +4,7 @@ enum OperationUnits {
     static let all: [any OperationUnit.Type] = [
         DropIndex.self,
         AddCheck.self,
+        AddUnique.self,
         DropConstraint.self,
     ]
 

@@ -33,7 +33,6 @@ struct Preflight {
             case .renameTable(let from, let to): table(from.value); created.insert(to.value)
             case .createIndex(let index): table(index.table.value)
             case .addForeignKey(_, let t, _, let references, _): table(t.value); table(references.table.value)
-            case .addUnique(_, let t, _): table(t.value)
             case .sql: break
             case .unit(let unit): unit.base.tables.forEach { table($0.value) }
             }

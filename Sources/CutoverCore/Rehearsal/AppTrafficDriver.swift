@@ -266,8 +266,7 @@ final class AppTrafficDriver: TrafficDriver {
         var out: Set<String> = []
         for change in spec.changes {
             switch change.operation {
-            case let .addColumn(table, _, _), let .dropColumn(table, _, _), let .renameColumn(table, _, _),
-                 let .addUnique(_, table, _):
+            case let .addColumn(table, _, _), let .dropColumn(table, _, _), let .renameColumn(table, _, _):
                 out.insert(table.value)
             case let .alterColumn(alter): out.insert(alter.table.value)
             case let .createTable(name, _, _, _), let .dropTable(name): out.insert(name.value)

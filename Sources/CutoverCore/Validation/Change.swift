@@ -63,7 +63,6 @@ public enum Operation: Sendable {
     case renameTable(from: Name, to: Name)
     case createIndex(CreateIndex)
     case addForeignKey(name: Name, table: Name, columns: [Name], references: TableReference, onDelete: ReferentialAction)
-    case addUnique(name: Name, table: Name, columns: [Name])
     case sql(RawSQL)
     /// An operation declared as one unit in its own file (`OperationUnits` lists them).
     case unit(AnyOperationUnit)
@@ -80,7 +79,6 @@ public enum Operation: Sendable {
         case .renameTable: return "renameTable"
         case .createIndex: return "createIndex"
         case .addForeignKey: return "addForeignKey"
-        case .addUnique: return "addUnique"
         case .sql: return "sql"
         case .unit(let unit): return unit.keyword
         }

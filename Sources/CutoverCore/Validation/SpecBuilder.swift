@@ -180,9 +180,6 @@ public struct SpecBuilder: Sendable {
                   let references = tableReference(node["references"]) else { return nil }
             return .addForeignKey(name: constraint, table: table, columns: names(node["columns"]),
                                   references: references, onDelete: Settings.Operation.onDelete.value(in: node))
-        case "addUnique":
-            guard let constraint = name(node["name"]), let table = name(node["table"]) else { return nil }
-            return .addUnique(name: constraint, table: table, columns: names(node["columns"]))
         case "sql":
             guard let step = name(node["name"]), let up = located(node["up"]), let down = located(node["down"]) else { return nil }
             return .sql(RawSQL(name: step, up: up, down: down,

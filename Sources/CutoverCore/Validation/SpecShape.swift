@@ -102,11 +102,6 @@ public enum SpecShape {
             Field("references", .object(references), required: true, "referenced table and columns"),
             Settings.Operation.onDelete.field,
         ])), "add a foreign key: NOT VALID first, validated as a later step (PostgreSQL)"),
-        Field("addUnique", .object(ObjectShape("addUnique", "add a UNIQUE constraint without a long lock", [
-            Field("name", identifier, required: true, "constraint name"),
-            Field("table", identifier, required: true, "table"),
-            Field("columns", identifiers, required: true, "unique columns"),
-        ])), "add a UNIQUE constraint through a unique index built concurrently"),
         Field("sql", .object(ObjectShape("sql", "run hand-written SQL (escape hatch)", [
             Field("name", .text(.slug), required: true, "step name, used in file names"),
             Field("up", .text(.sqlScript), required: true, "SQL to apply"),

@@ -180,15 +180,6 @@ struct ReferenceRules {
             schema.register(.init(name: name.value, table: table.value, kind: .foreignKey, columns: columns.map { schema.columnKey($0.value) },
                                   referencedTable: references.table.value, referencedColumns: referencedKeys(references)))
 
-        case .addUnique(let name, let table, let columns):
-            guard requireTable(table) else { return }
-            var known = true
-            for column in columns where !requireColumn(column, of: table.value) { known = false }
-            guard claim(name, table: table.value, kind: .unique) else { return }
-            let keys = columns.map { schema.columnKey($0.value) }
-            schema.register(.init(name: name.value, table: table.value, kind: .unique, columns: keys))
-            if known { schema.update(table.value) { $0.uniqueSets.append(Set(keys)) } }
-
         case .sql(let raw):
             diagnostics.report(.uncheckedSQL, Message.uncheckedSQL(raw.name.value), at: change.location)
             let effects = RawSQLSchemaEffects.read(raw.up.value, engine: engine)
@@ -369,8 +360,7 @@ struct ReferenceRules {
             // Nullable, or NOT NULL with a default, and no key or check: expand (and backfill) only.
             guard (!column.nullable && column.defaultValue == nil) || column.unique || column.check != nil || column.references != nil else { return }
             table = name.value
-        case let .dropColumn(name, _, _), let .renameColumn(name, _, _), let .addForeignKey(_, name, _, _, _),
-             let .addUnique(_, name, _):
+        case let .dropColumn(name, _, _), let .renameColumn(name, _, _), let .addForeignKey(_, name, _, _, _):
             table = name.value
         case let .alterColumn(alter):
             // A default, or letting the column accept NULL, is one expand step.
