@@ -9,9 +9,6 @@ enum OperationRecipes {
         case .dropTable(let name): return DropTable(name: name.value)
         case .sql(let raw): return raw
         case .createIndex(let index): return index
-        case .addForeignKey(let name, let table, let columns, let references, let onDelete):
-            return AddForeignKey(name: name.value, table: table.value, columns: columns.map(\.value), referencedTable: references.table.value,
-                                 referencedColumns: references.columns.map(\.value), onDelete: onDelete)
         case .addColumn(let table, let column, let up): return AddColumn(table: table.value, column: column, up: up?.value)
         case .dropColumn(let table, let column, let down): return DropColumn(table: table.value, column: column.value, down: down?.value)
         case .renameColumn(let table, let from, let to): return RenameColumn(table: table.value, from: from.value, to: to.value)

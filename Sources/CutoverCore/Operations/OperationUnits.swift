@@ -5,6 +5,7 @@ enum OperationUnits {
         DropIndex.self,
         AddCheck.self,
         AddUnique.self,
+        AddForeignKey.self,
         DropConstraint.self,
     ]
 

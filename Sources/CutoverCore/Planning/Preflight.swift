@@ -32,7 +32,6 @@ struct Preflight {
             case .dropTable(let name): table(name.value)
             case .renameTable(let from, let to): table(from.value); created.insert(to.value)
             case .createIndex(let index): table(index.table.value)
-            case .addForeignKey(_, let t, _, let references, _): table(t.value); table(references.table.value)
             case .sql: break
             case .unit(let unit): unit.base.tables.forEach { table($0.value) }
             }

@@ -272,7 +272,6 @@ final class AppTrafficDriver: TrafficDriver {
             case let .createTable(name, _, _, _), let .dropTable(name): out.insert(name.value)
             case let .renameTable(from, to): out.formUnion([from.value, to.value])
             case let .createIndex(index): out.insert(index.table.value)
-            case let .addForeignKey(_, table, _, references, _): out.formUnion([table.value, references.table.value])
             case .sql: break
             case let .unit(unit): out.formUnion(unit.base.tables.map(\.value))
             }

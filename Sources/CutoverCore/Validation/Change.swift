@@ -62,7 +62,6 @@ public enum Operation: Sendable {
     case dropTable(name: Name)
     case renameTable(from: Name, to: Name)
     case createIndex(CreateIndex)
-    case addForeignKey(name: Name, table: Name, columns: [Name], references: TableReference, onDelete: ReferentialAction)
     case sql(RawSQL)
     /// An operation declared as one unit in its own file (`OperationUnits` lists them).
     case unit(AnyOperationUnit)
@@ -78,7 +77,6 @@ public enum Operation: Sendable {
         case .dropTable: return "dropTable"
         case .renameTable: return "renameTable"
         case .createIndex: return "createIndex"
-        case .addForeignKey: return "addForeignKey"
         case .sql: return "sql"
         case .unit(let unit): return unit.keyword
         }

@@ -175,11 +175,6 @@ public struct SpecBuilder: Sendable {
             return .createIndex(CreateIndex(
                 name: index, table: table, columns: names(node["columns"]), unique: Settings.Operation.uniqueIndex.value(in: node),
                 method: Settings.Operation.method.value(in: node), whereClause: located(node["where"])))
-        case "addForeignKey":
-            guard let constraint = name(node["name"]), let table = name(node["table"]),
-                  let references = tableReference(node["references"]) else { return nil }
-            return .addForeignKey(name: constraint, table: table, columns: names(node["columns"]),
-                                  references: references, onDelete: Settings.Operation.onDelete.value(in: node))
         case "sql":
             guard let step = name(node["name"]), let up = located(node["up"]), let down = located(node["down"]) else { return nil }
             return .sql(RawSQL(name: step, up: up, down: down,
@@ -202,7 +197,7 @@ public struct SpecBuilder: Sendable {
                                 check: located(node["check"]), references: references, location: node.location)
     }
 
-    private func tableReference(_ node: SyntaxNode?) -> TableReference? {
+    func tableReference(_ node: SyntaxNode?) -> TableReference? {
         guard let node, let table = name(node["table"]) else { return nil }
         return TableReference(table: table, columns: names(node["columns"]))
     }

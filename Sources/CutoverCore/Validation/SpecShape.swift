@@ -95,13 +95,6 @@ public enum SpecShape {
             Settings.Operation.method.field,
             Field("where", expression, "partial index predicate (PostgreSQL)"),
         ])), "build an index concurrently (PostgreSQL) or in place without locks (MySQL)"),
-        Field("addForeignKey", .object(ObjectShape("addForeignKey", "add a foreign key without a long lock", [
-            Field("name", identifier, required: true, "constraint name"),
-            Field("table", identifier, required: true, "referencing table"),
-            Field("columns", identifiers, required: true, "referencing columns"),
-            Field("references", .object(references), required: true, "referenced table and columns"),
-            Settings.Operation.onDelete.field,
-        ])), "add a foreign key: NOT VALID first, validated as a later step (PostgreSQL)"),
         Field("sql", .object(ObjectShape("sql", "run hand-written SQL (escape hatch)", [
             Field("name", .text(.slug), required: true, "step name, used in file names"),
             Field("up", .text(.sqlScript), required: true, "SQL to apply"),

@@ -163,23 +163,6 @@ struct ReferenceRules {
                 schema.update(index.table.value) { $0.uniqueSets.append(keys) }
             }
 
-        case .addForeignKey(let name, let table, let columns, let references, let onDelete):
-            guard requireTable(table) else { return }
-            var columnsKnown = true
-            for column in columns where !requireColumn(column, of: table.value) { columnsKnown = false }
-            guard claim(name, table: table.value, kind: .foreignKey) else { return }
-            checkForeignKey(columns: columns, references: references)
-            if columnsKnown && onDelete == .setNull {
-                for column in columns {
-                    if schema.tables[table.value]?.columns[schema.columnKey(column.value)]?.nullable == false {
-                        report(.referenceMismatch, Message.setNullOnNotNull(column.value), column)
-                        break
-                    }
-                }
-            }
-            schema.register(.init(name: name.value, table: table.value, kind: .foreignKey, columns: columns.map { schema.columnKey($0.value) },
-                                  referencedTable: references.table.value, referencedColumns: referencedKeys(references)))
-
         case .sql(let raw):
             diagnostics.report(.uncheckedSQL, Message.uncheckedSQL(raw.name.value), at: change.location)
             let effects = RawSQLSchemaEffects.read(raw.up.value, engine: engine)
@@ -360,7 +343,7 @@ struct ReferenceRules {
             // Nullable, or NOT NULL with a default, and no key or check: expand (and backfill) only.
             guard (!column.nullable && column.defaultValue == nil) || column.unique || column.check != nil || column.references != nil else { return }
             table = name.value
-        case let .dropColumn(name, _, _), let .renameColumn(name, _, _), let .addForeignKey(_, name, _, _, _):
+        case let .dropColumn(name, _, _), let .renameColumn(name, _, _):
             table = name.value
         case let .alterColumn(alter):
             // A default, or letting the column accept NULL, is one expand step.
