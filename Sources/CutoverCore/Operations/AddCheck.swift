@@ -19,6 +19,13 @@ struct AddCheck: OperationUnit {
         return AddCheck(name: constraint, table: table, expression: expression)
     }
 
+    static let examples = [
+        OperationExample(engine: .postgresql, schema: OperationExample.pricing,
+                         changes: "    - addCheck:\n        name: pricing_amount_check\n        table: pricing\n        expression: amount >= 0\n"),
+        OperationExample(engine: .mysql, schema: OperationExample.pricingMySQL,
+                         changes: "    - addCheck:\n        name: pricing_amount_check\n        table: pricing\n        expression: amount >= 0\n"),
+    ]
+
     var tables: [Name] { [table] }
     func tableWithLaterSteps(engine: MigrationSpec.Engine) -> Name? { table }
 

@@ -24,6 +24,10 @@ struct AddForeignKey: OperationUnit {
                              references: references, onDelete: Settings.Operation.onDelete.value(in: node))
     }
 
+    static let examples = [MigrationSpec.Engine.postgresql, .mysql].map {
+        OperationExample(engine: $0, schema: OperationExample.subscriptions($0), changes: Snippets.fkChange)
+    }
+
     var tables: [Name] { [table, references.table] }
     func tableWithLaterSteps(engine: MigrationSpec.Engine) -> Name? { table }
 

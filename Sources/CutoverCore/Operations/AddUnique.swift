@@ -19,6 +19,13 @@ struct AddUnique: OperationUnit {
         return AddUnique(name: constraint, table: table, columns: reader.names(node["columns"]))
     }
 
+    static let examples = [
+        OperationExample(engine: .postgresql, schema: OperationExample.pricing,
+                         changes: "    - addUnique:\n        name: pricing_amount_key\n        table: pricing\n        columns: [amount]\n"),
+        OperationExample(engine: .mysql, schema: OperationExample.pricingMySQL,
+                         changes: "    - addUnique:\n        name: pricing_amount_key\n        table: pricing\n        columns: [amount]\n"),
+    ]
+
     var tables: [Name] { [table] }
     func tableWithLaterSteps(engine: MigrationSpec.Engine) -> Name? { table }
 

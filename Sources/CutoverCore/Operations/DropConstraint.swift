@@ -32,6 +32,31 @@ struct DropConstraint: OperationUnit {
         return DropConstraint(name: name, table: table)
     }
 
+    static let examples = [
+        OperationExample(engine: .postgresql, schema: """
+            CREATE TABLE pricing (
+                id     bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                code   text NOT NULL CONSTRAINT pricing_code_key UNIQUE,
+                amount integer NOT NULL CONSTRAINT pricing_amount_small CHECK (amount < 1000)
+            );
+
+            """, changes: "    - dropConstraint:\n        name: pricing_amount_small\n        table: pricing\n    - dropConstraint:\n        name: pricing_code_key\n        table: pricing\n"),
+        OperationExample(engine: .mysql, schema: """
+            CREATE TABLE pricing (
+                id     bigint NOT NULL AUTO_INCREMENT PRIMARY KEY,
+                code   varchar(32) NOT NULL,
+                amount integer NOT NULL,
+                UNIQUE KEY pricing_code_key (code),
+                CONSTRAINT pricing_amount_small CHECK (amount < 1000)
+            ) ENGINE=InnoDB;
+
+            """, changes: "    - dropConstraint:\n        name: pricing_amount_small\n        table: pricing\n    - dropConstraint:\n        name: pricing_code_key\n        table: pricing\n"),
+    ] + [MigrationSpec.Engine.postgresql, .mysql].map {
+        OperationExample(engine: $0, schema: OperationExample.subscriptions($0)
+                            + "ALTER TABLE subscriptions ADD CONSTRAINT subscriptions_customer_fk FOREIGN KEY (customer_id) REFERENCES customers (id) ON DELETE CASCADE;\n",
+                         changes: "    - dropConstraint:\n        name: subscriptions_customer_fk\n        table: subscriptions\n")
+    }
+
     var tables: [Name] { [table] }
     func tableWithLaterSteps(engine: MigrationSpec.Engine) -> Name? { table }
 

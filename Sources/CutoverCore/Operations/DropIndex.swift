@@ -18,6 +18,13 @@ struct DropIndex: OperationUnit {
         return DropIndex(name: index, table: table)
     }
 
+    static let examples = [
+        OperationExample(engine: .postgresql, schema: OperationExample.pricing + "CREATE INDEX pricing_amount_idx ON pricing (amount);\n",
+                         changes: "    - dropIndex:\n        name: pricing_amount_idx\n        table: pricing\n"),
+        OperationExample(engine: .mysql, schema: OperationExample.pricingMySQL + "CREATE INDEX pricing_amount_idx ON pricing (amount);\n",
+                         changes: "    - dropIndex:\n        name: pricing_amount_idx\n        table: pricing\n"),
+    ]
+
     var tables: [Name] { [table] }
 
     /// PostgreSQL drops an index by its own name; MySQL through ALTER TABLE of its table.

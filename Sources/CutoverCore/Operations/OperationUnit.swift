@@ -9,6 +9,8 @@ protocol OperationUnit: OperationRecipe, Sendable {
     static var keyword: String { get }
     /// Its entry in `spec.changes`: fields, required ones, defaults and docs.
     static var field: Field { get }
+    /// Its examples, one or more per engine, run as tests (`OperationExampleTests`).
+    static var examples: [OperationExample] { get }
     /// The rules its checks report, each declared in the unit's file.
     static var rules: [Rule] { get }
     /// The typed read of a shape-checked entry; nil when a required field is missing (the shape checker
