@@ -61,7 +61,6 @@ public enum Operation: Sendable {
     case createTable(name: Name, columns: [ColumnDefinition], primaryKey: [Name], constraints: [TableConstraint])
     case dropTable(name: Name)
     case renameTable(from: Name, to: Name)
-    case createIndex(CreateIndex)
     case sql(RawSQL)
     /// An operation declared as one unit in its own file (`OperationUnits` lists them).
     case unit(AnyOperationUnit)
@@ -76,7 +75,6 @@ public enum Operation: Sendable {
         case .createTable: return "createTable"
         case .dropTable: return "dropTable"
         case .renameTable: return "renameTable"
-        case .createIndex: return "createIndex"
         case .sql: return "sql"
         case .unit(let unit): return unit.keyword
         }

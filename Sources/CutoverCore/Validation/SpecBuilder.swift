@@ -170,11 +170,6 @@ public struct SpecBuilder: Sendable {
         case "renameTable":
             guard let from = name(node["from"]), let to = name(node["to"]) else { return nil }
             return .renameTable(from: from, to: to)
-        case "createIndex":
-            guard let index = name(node["name"]), let table = name(node["table"]) else { return nil }
-            return .createIndex(CreateIndex(
-                name: index, table: table, columns: names(node["columns"]), unique: Settings.Operation.uniqueIndex.value(in: node),
-                method: Settings.Operation.method.value(in: node), whereClause: located(node["where"])))
         case "sql":
             guard let step = name(node["name"]), let up = located(node["up"]), let down = located(node["down"]) else { return nil }
             return .sql(RawSQL(name: step, up: up, down: down,

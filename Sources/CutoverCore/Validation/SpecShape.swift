@@ -87,14 +87,6 @@ public enum SpecShape {
             Field("from", identifier, required: true, "current name"),
             Field("to", identifier, required: true, "new name"),
         ])), "rename a table; a view under the old name keeps old readers working until contract"),
-        Field("createIndex", .object(ObjectShape("createIndex", "build an index without blocking writes", [
-            Field("name", identifier, required: true, "index name"),
-            Field("table", identifier, required: true, "table to index"),
-            Field("columns", identifiers, required: true, "indexed columns"),
-            Settings.Operation.uniqueIndex.field,
-            Settings.Operation.method.field,
-            Field("where", expression, "partial index predicate (PostgreSQL)"),
-        ])), "build an index concurrently (PostgreSQL) or in place without locks (MySQL)"),
         Field("sql", .object(ObjectShape("sql", "run hand-written SQL (escape hatch)", [
             Field("name", .text(.slug), required: true, "step name, used in file names"),
             Field("up", .text(.sqlScript), required: true, "SQL to apply"),

@@ -151,18 +151,6 @@ struct ReferenceRules {
             schema.rename(table: from.value, to: to.value, reason: "it was renamed to '\(to.value)' at line \(line)")
             tableIdentity[to.value] = tableIdentity[from.value] ?? from.value
 
-        case .createIndex(let index):
-            guard requireTable(index.table) else { return }
-            var known = true
-            for column in index.columns where !requireColumn(column, of: index.table.value) { known = false }
-            guard claim(index.name, table: index.table.value, kind: .index) else { return }
-            schema.register(.init(name: index.name.value, table: index.table.value, kind: .index,
-                                  columns: index.columns.map { schema.columnKey($0.value) }))
-            if index.unique && index.whereClause == nil && known {
-                let keys = Set(index.columns.map { schema.columnKey($0.value) })
-                schema.update(index.table.value) { $0.uniqueSets.append(keys) }
-            }
-
         case .sql(let raw):
             diagnostics.report(.uncheckedSQL, Message.uncheckedSQL(raw.name.value), at: change.location)
             let effects = RawSQLSchemaEffects.read(raw.up.value, engine: engine)
@@ -349,7 +337,7 @@ struct ReferenceRules {
             // A default, or letting the column accept NULL, is one expand step.
             guard alter.type != nil || alter.nullable?.value == false else { return }
             table = alter.table.value
-        case .createTable, .createIndex, .renameTable, .dropTable, .sql:
+        case .createTable, .renameTable, .dropTable, .sql:
             return
         case .unit(let unit):
             guard let name = unit.base.tableWithLaterSteps(engine: engine) else { return }
