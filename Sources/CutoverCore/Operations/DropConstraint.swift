@@ -62,13 +62,13 @@ struct DropConstraint: OperationUnit {
 
     // MARK: checks
 
-    static let rules = [DropConstraintUnknownRule.rule]
+    static let rules = [UnknownConstraintRule.rule]
 
-    enum DropConstraintUnknownRule: RuleUnit {
+    enum UnknownConstraintRule: RuleUnit {
         static let rule = Rule(
-            id: .dropConstraintUnknown, name: "drop-constraint-unknown", severity: .error, checkedBy: [.references],
-            summary: "dropConstraint names no check, unique or foreign key constraint of the table at that point",
-            rationale: "The down of a dropConstraint re-creates the constraint from its definition, so the constraint must be known: in the schema file, or created earlier in the spec, on the table the change names. A primary key is not dropped this way (every backfill and rehearsal keys on it), nor is an index (use dropIndex).",
+            id: .unknownConstraint, name: "unknown-constraint", severity: .error, checkedBy: [.references],
+            summary: "dropConstraint or renameConstraint names no check, unique or foreign key constraint of the table at that point",
+            rationale: "The down of a dropConstraint re-creates the constraint from its definition, and a renameConstraint renames one that is there, so the constraint must be known: in the schema file, or created earlier in the spec, on the table the change names. A primary key is not dropped or renamed this way (every backfill and rehearsal keys on it), nor is an index (use dropIndex, renameIndex).",
             triggering: [RuleExample(Snippets.spec(database: Snippets.pgDatabase + "    schema: schema.sql\n", changes: "    - dropConstraint:\n        name: pricing_amount_positive\n        table: pricing\n"),
                                      files: ["schema.sql": schema]).expecting((19, 15))],
             nonTriggering: [RuleExample(Snippets.spec(database: Snippets.pgDatabase + "    schema: schema.sql\n", changes: "    - dropConstraint:\n        name: pricing_amount_check\n        table: pricing\n"),
@@ -82,11 +82,11 @@ struct DropConstraint: OperationUnit {
         switch rules.schema.constraint(named: name.value, table: table.value) {
         case .found(let object):
             if object.table != table.value {
-                rules.report(.dropConstraintUnknown, Message.constraintOnOtherTable(name.value, table: object.table, not: table.value), table)
+                rules.report(.unknownConstraint, Message.constraintOnOtherTable(name.value, table: object.table, not: table.value), table)
                 return
             }
             if object.kind == .primaryKey {
-                rules.report(.dropConstraintUnknown, Message.dropConstraintPrimaryKey(name.value, table: table.value), name)
+                rules.report(.unknownConstraint, Message.dropConstraintPrimaryKey(name.value, table: table.value), name)
                 return
             }
             if object.kind == .unique {
@@ -103,9 +103,9 @@ struct DropConstraint: OperationUnit {
             }
         case .missing(let reason):
             let suggestion = reason == nil ? Suggestion.closest(to: name.value, among: rules.schema.constraintNames(on: table.value)) : nil
-            rules.report(.dropConstraintUnknown, Message.unknownConstraint(name.value, table: table.value, reason: reason, suggestion: suggestion), name)
+            rules.report(.unknownConstraint, Message.unknownConstraint(name.value, table: table.value, reason: reason, suggestion: suggestion), name)
         case .unknown:
-            rules.report(.unsafeRollback, Message.dropConstraintUnknownDefinition(name.value), name)
+            rules.report(.unsafeRollback, Message.unknownConstraintDefinition(name.value), name)
         }
     }
 
@@ -235,7 +235,7 @@ struct DropConstraint: OperationUnit {
 }
 
 extension RuleID {
-    public static let dropConstraintUnknown = RuleID("CUT069")
+    public static let unknownConstraint = RuleID("CUT069")
 }
 
 extension Message {
@@ -249,12 +249,12 @@ extension Message {
         "constraint '\(name)' is on table '\(table)', not '\(other)'"
     }
     public static func dropConstraintPrimaryKey(_ name: String, table: String) -> String {
-        "'\(name)' is the primary key of '\(table)': dropConstraint drops a check, unique or foreign key constraint (backfills, checksums and rehearsals key on the primary key)"
+        "'\(name)' is the primary key of '\(table)': dropConstraint and renameConstraint work on check, unique and foreign key constraints (backfills, checksums and rehearsals key on the primary key)"
     }
     public static func uniqueNeededByForeignKey(_ name: String, foreignKey: String, table: String) -> String {
         "foreign key '\(foreignKey)' on '\(table)' references the columns of unique constraint '\(name)': the server refuses to drop it; drop the foreign key first"
     }
-    public static func dropConstraintUnknownDefinition(_ name: String) -> String {
+    public static func unknownConstraintDefinition(_ name: String) -> String {
         "constraint '\(name)' is neither in the schema file nor created earlier in the spec: the down cannot re-create it, so the step is irreversible and runs in contract; give 'database.schema'"
     }
 }

@@ -8,6 +8,8 @@ enum OperationUnits {
         AddUnique.self,
         AddForeignKey.self,
         DropConstraint.self,
+        RenameIndex.self,
+        RenameConstraint.self,
     ]
 
     static var fields: [Field] { all.map { $0.field } }

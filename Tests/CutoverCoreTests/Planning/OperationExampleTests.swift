@@ -49,7 +49,7 @@ import Testing
         let broken = example.changes.replacingOccurrences(of: "pricing_amount_small", with: "pricing_amount_tiny")
         let diagnostics = try ValidationHarness.check(OperationExample(engine: example.engine, schema: example.schema, changes: broken).spec,
                                                       files: ["schema.sql": example.schema])
-        #expect(diagnostics.contains { $0.rule == .dropConstraintUnknown })
+        #expect(diagnostics.contains { $0.rule == .unknownConstraint })
     }
 
     static func verify(_ item: ExampleCase) throws {
