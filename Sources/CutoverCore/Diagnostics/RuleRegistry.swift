@@ -2,7 +2,7 @@
 /// messages live in its own file (see `Rule`); `cutover explain`, docs/rules.md, SARIF and the rule
 /// example tests all read this list.
 enum RuleRegistry {
-    static let rules: [Rule] = [
+    static let rules: [Rule] = ([
         YAMLSyntaxRule.rule,
         InputLimitRule.rule,
         EncodingRule.rule,
@@ -58,7 +58,7 @@ enum RuleRegistry {
         VersionSchemasEngineRule.rule,
         EngineTypeRule.rule,
         BackfillTriggerRule.rule,
-    ]
+    ] + OperationUnits.rules).sorted { $0.id < $1.id }  // an operation unit declares its rules in its own file
 
     private static let byID: [RuleID: Rule] = Dictionary(uniqueKeysWithValues: rules.map { ($0.id, $0) })
 

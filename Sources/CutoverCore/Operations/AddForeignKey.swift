@@ -1,14 +1,61 @@
 /// `addForeignKey`, in complete. PostgreSQL: NOT VALID, then VALIDATE (`NotValidConstraint`). MySQL:
 /// in place with foreign_key_checks=0, which never checks existing rows, so a verify step looks for orphans.
-struct AddForeignKey: OperationRecipe {
-    var name: String
-    var table: String
-    var columns: [String]
-    var referencedTable: String
-    var referencedColumns: [String]
+struct AddForeignKey: OperationUnit {
+    var name: Name
+    var table: Name
+    var columns: [Name]
+    var references: TableReference
     var onDelete: ReferentialAction
 
+    static let keyword = "addForeignKey"
+
+    static let field = Field("addForeignKey", .object(ObjectShape("addForeignKey", "add a foreign key without a long lock", [
+        Field("name", SpecShape.identifier, required: true, "constraint name"),
+        Field("table", SpecShape.identifier, required: true, "referencing table"),
+        Field("columns", SpecShape.identifiers, required: true, "referencing columns"),
+        Field("references", .object(SpecShape.references), required: true, "referenced table and columns"),
+        Settings.Operation.onDelete.field,
+    ])), "add a foreign key: NOT VALID first, validated as a later step (PostgreSQL)")
+
+    static func read(_ node: SyntaxNode, _ reader: SpecBuilder) -> AddForeignKey? {
+        guard let constraint = reader.name(node["name"]), let table = reader.name(node["table"]),
+              let references = reader.tableReference(node["references"]) else { return nil }
+        return AddForeignKey(name: constraint, table: table, columns: reader.names(node["columns"]),
+                             references: references, onDelete: Settings.Operation.onDelete.value(in: node))
+    }
+
+    static let examples = [MigrationSpec.Engine.postgresql, .mysql].map {
+        OperationExample(engine: $0, schema: OperationExample.subscriptions($0), changes: Snippets.fkChange)
+    }
+
+    var tables: [Name] { [table, references.table] }
+    func tableWithLaterSteps(engine: MigrationSpec.Engine) -> Name? { table }
+
+    /// CUT041/CUT042 for an unknown table or column, CUT044 for a name already taken, CUT049 for a key
+    /// that references no unique column set or sets NULL in a NOT NULL column.
+    func check(_ rules: inout ReferenceRules, change: Change) {
+        guard rules.requireTable(table) else { return }
+        var columnsKnown = true
+        for column in columns where !rules.requireColumn(column, of: table.value) { columnsKnown = false }
+        guard rules.claim(name, table: table.value, kind: .foreignKey) else { return }
+        rules.checkForeignKey(columns: columns, references: references)
+        if columnsKnown && onDelete == .setNull {
+            for column in columns {
+                if rules.schema.tables[table.value]?.columns[rules.schema.columnKey(column.value)]?.nullable == false {
+                    rules.report(.referenceMismatch, Message.setNullOnNotNull(column.value), column)
+                    break
+                }
+            }
+        }
+        rules.schema.register(.init(name: name.value, table: table.value, kind: .foreignKey, columns: columns.map { rules.schema.columnKey($0.value) },
+                                    referencedTable: references.table.value, referencedColumns: rules.referencedKeys(references)))
+    }
+
+    private var referencedTable: String { references.table.value }
+    private var referencedColumns: [String] { references.columns.map(\.value) }
+
     func lower(_ r: Recipe) -> [StepDraft] {
+        let name = self.name.value, table = self.table.value, columns = self.columns.map(\.value)
         guard r.capabilities.notValidConstraints else {
             return [Self.mysql(table, name, columns, referencedTable, referencedColumns, onDelete: onDelete, change: r.change, r.mysql),
                     Self.orphanCheck(table, name, columns, referencedTable, referencedColumns, change: r.change, r.mysql)]
@@ -20,6 +67,7 @@ struct AddForeignKey: OperationRecipe {
 
     /// The key, and on MySQL the index the server creates for it when no index leads with its columns.
     func apply(to schema: inout DatabaseSchema, engine: MigrationSpec.Engine) {
+        let name = self.name.value, table = self.table.value, columns = self.columns.map(\.value)
         let key = DatabaseSchema.Constraint(name: name, table: table, kind: .foreignKey, columns: columns,
                                             referencedTable: referencedTable, referencedColumns: referencedColumns,
                                             actions: "ON DELETE \(onDelete.sql)")

@@ -1,17 +1,53 @@
 /// `addUnique`, in complete. PostgreSQL: the unique index is built CONCURRENTLY in a step of its own,
 /// then attached as the constraint (USING INDEX: a brief lock, no scan). MySQL: a unique index built in
 /// place is the unique constraint; it may replace an index the server made for a foreign key.
-struct AddUnique: OperationRecipe {
-    var name: String
-    var table: String
-    var columns: [String]
+struct AddUnique: OperationUnit {
+    var name: Name
+    var table: Name
+    var columns: [Name]
+
+    static let keyword = "addUnique"
+
+    static let field = Field("addUnique", .object(ObjectShape("addUnique", "add a UNIQUE constraint without a long lock", [
+        Field("name", SpecShape.identifier, required: true, "constraint name"),
+        Field("table", SpecShape.identifier, required: true, "table"),
+        Field("columns", SpecShape.identifiers, required: true, "unique columns"),
+    ])), "add a UNIQUE constraint through a unique index built concurrently")
+
+    static func read(_ node: SyntaxNode, _ reader: SpecBuilder) -> AddUnique? {
+        guard let constraint = reader.name(node["name"]), let table = reader.name(node["table"]) else { return nil }
+        return AddUnique(name: constraint, table: table, columns: reader.names(node["columns"]))
+    }
+
+    static let examples = [
+        OperationExample(engine: .postgresql, schema: OperationExample.pricing,
+                         changes: "    - addUnique:\n        name: pricing_amount_key\n        table: pricing\n        columns: [amount]\n"),
+        OperationExample(engine: .mysql, schema: OperationExample.pricingMySQL,
+                         changes: "    - addUnique:\n        name: pricing_amount_key\n        table: pricing\n        columns: [amount]\n"),
+    ]
+
+    var tables: [Name] { [table] }
+    func tableWithLaterSteps(engine: MigrationSpec.Engine) -> Name? { table }
+
+    /// CUT041/CUT042 for an unknown table or column, CUT044 for a name already taken.
+    func check(_ rules: inout ReferenceRules, change: Change) {
+        guard rules.requireTable(table) else { return }
+        var known = true
+        for column in columns where !rules.requireColumn(column, of: table.value) { known = false }
+        guard rules.claim(name, table: table.value, kind: .unique) else { return }
+        let keys = columns.map { rules.schema.columnKey($0.value) }
+        rules.schema.register(.init(name: name.value, table: table.value, kind: .unique, columns: keys))
+        if known { rules.schema.update(table.value) { $0.uniqueSets.append(Set(keys)) } }
+    }
 
     func lower(_ r: Recipe) -> [StepDraft] {
-        r.capabilities.concurrentIndexes ? Self.postgres(table, name, columns, change: r.change, r.postgres)
-                                         : [Self.mysql(table, name, columns, change: r.change, r.mysql)]
+        let name = self.name.value, table = self.table.value, columns = self.columns.map(\.value)
+        return r.capabilities.concurrentIndexes ? Self.postgres(table, name, columns, change: r.change, r.postgres)
+                                                : [Self.mysql(table, name, columns, change: r.change, r.mysql)]
     }
 
     func apply(to schema: inout DatabaseSchema, engine: MigrationSpec.Engine) {
+        let name = self.name.value, table = self.table.value, columns = self.columns.map(\.value)
         schema.dropImplicitIndexes(coveredBy: columns, on: table, engine: engine)
         schema.constraints.append(.init(name: name, table: table, kind: .unique, columns: columns))
     }

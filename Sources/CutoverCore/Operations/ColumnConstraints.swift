@@ -7,14 +7,15 @@ enum ColumnConstraints {
         let objects = ObjectNames(names: r.context.names)
         var steps: [StepDraft] = []
         if column.unique {
-            steps += AddUnique(name: objects.columnUnique(table: table, column: name), table: table, columns: [name]).lower(r)
+            steps += AddUnique(name: Located(objects.columnUnique(table: table, column: name), at: column.location), table: Located(table, at: column.location),
+                                columns: [column.name]).lower(r)
         }
         if let check = column.check {
-            steps += AddCheck(name: objects.columnCheck(table: table, column: name), table: table, expression: check.value).lower(r)
+            steps += AddCheck(name: Located(objects.columnCheck(table: table, column: name), at: check.location), table: Located(table, at: check.location), expression: check).lower(r)
         }
         if let ref = column.references {
-            steps += AddForeignKey(name: objects.columnForeignKey(table: table, column: name), table: table, columns: [name],
-                                   referencedTable: ref.table.value, referencedColumns: [ref.column.value], onDelete: ref.onDelete).lower(r)
+            steps += AddForeignKey(name: Located(objects.columnForeignKey(table: table, column: name), at: column.location), table: Located(table, at: column.location),
+                                   columns: [column.name], references: TableReference(table: ref.table, columns: [ref.column]), onDelete: ref.onDelete).lower(r)
         }
         return steps
     }

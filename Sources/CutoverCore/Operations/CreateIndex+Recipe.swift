@@ -3,7 +3,49 @@
 /// (ALGORITHM=INPLACE, LOCK=NONE). What MySQL cannot build (other methods, a WHERE clause) is built as
 /// BTREE over every row, said in the title and the comment; on MySQL the new index may replace an
 /// index the server made for a foreign key, which the down restores.
-extension CreateIndex: OperationRecipe {
+extension CreateIndex: OperationUnit {
+    static let keyword = "createIndex"
+
+    static let field = Field("createIndex", .object(ObjectShape("createIndex", "build an index without blocking writes", [
+        Field("name", SpecShape.identifier, required: true, "index name"),
+        Field("table", SpecShape.identifier, required: true, "table to index"),
+        Field("columns", SpecShape.identifiers, required: true, "indexed columns"),
+        Settings.Operation.uniqueIndex.field,
+        Settings.Operation.method.field,
+        Field("where", SpecShape.expression, "partial index predicate (PostgreSQL)"),
+    ])), "build an index concurrently (PostgreSQL) or in place without locks (MySQL)")
+
+    static func read(_ node: SyntaxNode, _ reader: SpecBuilder) -> CreateIndex? {
+        guard let index = reader.name(node["name"]), let table = reader.name(node["table"]) else { return nil }
+        return CreateIndex(name: index, table: table, columns: reader.names(node["columns"]), unique: Settings.Operation.uniqueIndex.value(in: node),
+                           method: Settings.Operation.method.value(in: node), whereClause: reader.located(node["where"]))
+    }
+
+    static let examples = [
+        OperationExample(engine: .postgresql, schema: OperationExample.pricing,
+                         changes: "    - createIndex:\n        name: pricing_amount_idx\n        table: pricing\n        columns: [amount]\n"),
+        OperationExample(engine: .mysql, schema: OperationExample.pricingMySQL,
+                         changes: "    - createIndex:\n        name: pricing_amount_idx\n        table: pricing\n        columns: [amount]\n"),
+    ]
+
+    var tables: [Name] { [table] }
+    /// Expand only: a later renameTable finds the index on the renamed table.
+    func tableWithLaterSteps(engine: MigrationSpec.Engine) -> Name? { nil }
+
+    /// CUT041/CUT042 for an unknown table or column, CUT044 for a name already taken.
+    func check(_ rules: inout ReferenceRules, change: Change) {
+        guard rules.requireTable(table) else { return }
+        var known = true
+        for column in columns where !rules.requireColumn(column, of: table.value) { known = false }
+        guard rules.claim(name, table: table.value, kind: .index) else { return }
+        rules.schema.register(.init(name: name.value, table: table.value, kind: .index,
+                                    columns: columns.map { rules.schema.columnKey($0.value) }))
+        if unique && whereClause == nil && known {
+            let keys = Set(columns.map { rules.schema.columnKey($0.value) })
+            rules.schema.update(table.value) { $0.uniqueSets.append(keys) }
+        }
+    }
+
     func lower(_ r: Recipe) -> [StepDraft] {
         let name = self.name.value, table = self.table.value, columns = self.columns.map(\.value)
         let title = "create \(unique ? "unique " : "")index \(name) on \(table)"

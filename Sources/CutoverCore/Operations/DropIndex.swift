@@ -2,11 +2,61 @@
 /// CONCURRENTLY (outside a transaction; a partitioned table's index by catalog, `PostgreSQLPartitionedIndex`),
 /// MySQL in place. The down rebuilds it from the base schema's definition, the same way it would be
 /// built; without one it cannot, and the step says so.
-struct DropIndex: OperationRecipe {
-    var name: String
-    var table: String
+struct DropIndex: OperationUnit {
+    var name: Name
+    var table: Name
+
+    static let keyword = "dropIndex"
+
+    static let field = Field("dropIndex", .object(ObjectShape("dropIndex", "retire an index (contract)", [
+        Field("name", SpecShape.identifier, required: true, "index name"),
+        Field("table", SpecShape.identifier, required: true, "table of the index"),
+    ])), "drop an index in the contract phase; its down rebuilds it")
+
+    static func read(_ node: SyntaxNode, _ reader: SpecBuilder) -> DropIndex? {
+        guard let index = reader.name(node["name"]), let table = reader.name(node["table"]) else { return nil }
+        return DropIndex(name: index, table: table)
+    }
+
+    static let examples = [
+        OperationExample(engine: .postgresql, schema: OperationExample.pricing + "CREATE INDEX pricing_amount_idx ON pricing (amount);\n",
+                         changes: "    - dropIndex:\n        name: pricing_amount_idx\n        table: pricing\n"),
+        OperationExample(engine: .mysql, schema: OperationExample.pricingMySQL + "CREATE INDEX pricing_amount_idx ON pricing (amount);\n",
+                         changes: "    - dropIndex:\n        name: pricing_amount_idx\n        table: pricing\n"),
+    ]
+
+    var tables: [Name] { [table] }
+
+    /// PostgreSQL drops an index by its own name; MySQL through ALTER TABLE of its table.
+    func tableWithLaterSteps(engine: MigrationSpec.Engine) -> Name? { engine == .mysql ? table : nil }
+
+    /// CUT043 for an index the table does not have (or a constraint that is no index), CUT053 when its
+    /// definition is unknown (the down cannot rebuild it).
+    func check(_ rules: inout ReferenceRules, change: Change) {
+        let line = change.location.line
+        guard rules.requireTable(table) else { return }
+        switch rules.schema.index(named: name.value, table: table.value) {
+        case .found(let object):
+            if object.table != table.value {
+                rules.report(.unknownIndexOrConstraint, Message.indexOnOtherTable(name.value, table: object.table, not: table.value), table)
+                return
+            }
+            if object.kind != .index && !(rules.schema.mysql && object.kind == .unique) {
+                rules.report(.unknownIndexOrConstraint, Message.notAnIndex(name.value, kind: object.kind.words), name)
+                return
+            }
+        case .missing(let reason):
+            let suggestion = Suggestion.closest(to: name.value, among: rules.schema.indexNames(on: table.value))
+            rules.report(.unknownIndexOrConstraint, Message.unknownIndex(name.value, table: table.value, reason: reason, suggestion: suggestion), name)
+            return
+        case .unknown:
+            rules.report(.unsafeRollback, Message.dropIndexUnknownDefinition(name.value), name)
+        }
+        rules.schema.remove(index: name.value, table: table.value, reason: "it was dropped at line \(line)")
+    }
 
     func lower(_ r: Recipe) -> [StepDraft] {
+        let name = self.name.value, table = self.table.value
         let base = r.context.index(named: name)
         if r.engine == .postgresql, let base, let partitioned = PostgreSQLPartitionedIndex(rebuilding: base, r.postgres) {
             return [partitioned.lowerDrop(change: r.change, r.postgres)]
@@ -21,6 +71,7 @@ struct DropIndex: OperationRecipe {
 
     /// The index as the base schema defines it, built the engine's online way.
     func rebuild(_ index: DatabaseSchema.Index, _ r: Recipe) -> [SQLStatement] {
+        let name = self.name.value
         let comment = "Re-create from the definition in the base schema."
         guard r.engine == .postgresql else {
             let b = r.mysql
@@ -35,6 +86,6 @@ struct DropIndex: OperationRecipe {
     }
 
     func apply(to schema: inout DatabaseSchema, engine: MigrationSpec.Engine) {
-        schema.indexes.removeAll { $0.name == name && $0.table == table }
+        schema.indexes.removeAll { $0.name == name.value && $0.table == table.value }
     }
 }

@@ -1,28 +1,23 @@
-/// The registry of operations written once for both engines: one line per operation. The switch is
-/// exhaustive on purpose, so a new operation does not build until it is registered here; the column
-/// operations (nil) are still lowered by `PostgreSQLDialect` and `MySQLDialect` and change the schema
-/// in `DatabaseSchema.apply`.
+/// The registry of operations, each in its own file in Operations/: one line per operation. The switch
+/// is exhaustive on purpose, so a new operation does not build until it is registered here.
 enum OperationRecipes {
-    static func recipe(for operation: Operation) -> (any OperationRecipe)? {
+    static func recipe(for operation: Operation) -> any OperationRecipe {
         switch operation {
         case .createTable(let name, let columns, let primaryKey, let constraints):
             return CreateTable(name: name.value, columns: columns, primaryKey: primaryKey.map(\.value), constraints: constraints)
         case .renameTable(let from, let to): return RenameTable(from: from.value, to: to.value)
         case .dropTable(let name): return DropTable(name: name.value)
         case .sql(let raw): return raw
-        case .createIndex(let index): return index
-        case .dropIndex(let name, let table): return DropIndex(name: name.value, table: table.value)
-        case .addCheck(let name, let table, let expression): return AddCheck(name: name.value, table: table.value, expression: expression.value)
-        case .addUnique(let name, let table, let columns): return AddUnique(name: name.value, table: table.value, columns: columns.map(\.value))
-        case .addForeignKey(let name, let table, let columns, let references, let onDelete):
-            return AddForeignKey(name: name.value, table: table.value, columns: columns.map(\.value), referencedTable: references.table.value,
-                                 referencedColumns: references.columns.map(\.value), onDelete: onDelete)
-        case .addColumn, .dropColumn, .renameColumn, .alterColumn: return nil
+        case .addColumn(let table, let column, let up): return AddColumn(table: table.value, column: column, up: up?.value)
+        case .dropColumn(let table, let column, let down): return DropColumn(table: table.value, column: column.value, down: down?.value)
+        case .renameColumn(let table, let from, let to): return RenameColumn(table: table.value, from: from.value, to: to.value)
+        case .alterColumn(let alter): return alter
+        case .unit(let unit): return unit.base
         }
     }
 
-    /// The drafts of a change whose operation is registered here (empty for any other).
+    /// The drafts of a change.
     static func lower(_ change: Change, context: LoweringContext) -> [StepDraft] {
-        recipe(for: change.operation)?.lower(Recipe(context: context, change: change.index)) ?? []
+        recipe(for: change.operation).lower(Recipe(context: context, change: change.index))
     }
 }

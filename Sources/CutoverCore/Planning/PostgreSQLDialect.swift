@@ -1,92 +1,20 @@
-/// PostgreSQL lowering of the column operations not yet written once for both engines in `Operations/`
-/// (addColumn, dropColumn, renameColumn, alterColumn; the others are delegated there): metadata-only DDL
-/// where PostgreSQL allows it, CONCURRENTLY index builds in files of their own, NOT VALID constraints
-/// validated in a later step, new column + triggers + batched backfill + swap for rewrites and renames,
-/// quarantine renames instead of drops.
+/// PostgreSQL's dialect: the blue-green replication plumbing, and the column step library the column
+/// operations of Operations/ share (fill triggers and their log, the NOT NULL steps, restoring NOT NULL,
+/// purging a quarantined column, carrying indexes and constraints over: `PostgreSQLCarryOver`). Every
+/// operation's recipe lives in its own file in Operations/.
 public struct PostgreSQLDialect: SQLDialect {
     public init() {}
 
+    /// Every operation is written in its own file in Operations/ (`OperationRecipes` lists them).
     public func lower(_ change: Change, context: LoweringContext) -> [StepDraft] {
-        let b = PostgreSQLBuilder(context: context)
-        let i = change.index
-        switch change.operation {
-        case .addColumn(let table, let column, let up):
-            return addColumn(table.value, column, up: up?.value, change: i, b)
-        case .dropColumn(let table, let column, let down):
-            return dropColumn(table.value, column.value, down: down?.value, change: i, b)
-        case .renameColumn(let table, let from, let to):
-            return renameColumn(table.value, from: from.value, to: to.value, change: i, b)
-        case .alterColumn(let alter):
-            return PostgreSQLAlterColumn(b: b, alter: alter, change: i).lower()
-        default:
-            // Written once for both engines in Operations/ (OperationRecipes lists them).
-            return OperationRecipes.lower(change, context: context)
-        }
+        OperationRecipes.lower(change, context: context)
     }
 
     public func blueGreen(context: LoweringContext) -> [StepDraft] {
         PostgreSQLReplication(b: PostgreSQLBuilder(context: context)).steps()
     }
 
-    // MARK: addColumn
-
-    func columnDefinition(_ column: ColumnDefinition, withDefault: Bool, notNull: Bool) -> String {
-        var text = column.type.value
-        if notNull { text += " NOT NULL" }
-        if withDefault, let value = column.defaultValue { text += " DEFAULT \(value.value)" }
-        return text
-    }
-
-    func addColumn(_ table: String, _ column: ColumnDefinition, up upValue: String?, change: Int, _ b: PostgreSQLBuilder) -> [StepDraft] {
-        let name = column.name.value
-        let lints = b.typeLints(column.type.value, reason: "the column type is the one the spec asks for (a type preference, not a locking hazard)")
-        let volatile = column.defaultValue.map { SQLTypeFacts.isVolatileDefault($0.value) } ?? false
-        let constantDefault = column.defaultValue != nil && !volatile
-        // One metadata-only statement: nullable, or NOT NULL with a constant default, and no `up` to fill rows with.
-        let simple = (column.nullable || constantDefault) && upValue == nil
-        var steps: [StepDraft] = []
-        let slug = "add_column \(table) \(name)"
-        if simple {
-            steps.append(StepDraft(.expand, slug: slug, title: "add column \(table).\(name)", change: change,
-                                   up: [SQLStatement(b.addColumn(table, name, columnDefinition(column, withDefault: true, notNull: !column.nullable)),
-                                                     suppressions: lints)],
-                                   down: [b.dropAddedColumn(table, name)]))
-        } else {
-            let why = upValue != nil
-                ? "Filled with the spec's up: add nullable without a default, a trigger fills rows the old version writes, the backfill fills existing rows."
-                : volatile ? "The default is volatile (evaluated per row): add the column without it, set it for new rows, backfill existing rows in batches."
-                           : "NOT NULL without a default: add nullable, backfill in batches, then enforce NOT NULL without a long lock."
-            var up = [SQLStatement(b.addColumn(table, name, column.type.value), comment: why, suppressions: lints)]
-            // With `up`, the default is set in complete: until then the trigger, not a default, fills what the old version leaves out.
-            if volatile, upValue == nil, let value = column.defaultValue {
-                up.append(SQLStatement("ALTER TABLE \(b.q(table)) ALTER COLUMN \(b.q(name)) SET DEFAULT \(value.value);",
-                                       suppressions: .rules(["prefer-robust-stmts"], "SET DEFAULT is metadata-only and naturally idempotent")))
-            }
-            steps.append(StepDraft(.expand, slug: slug, title: "add column \(table).\(name) (nullable until backfilled)", change: change,
-                                   up: up, down: [b.dropAddedColumn(table, name)]))
-            if let upValue {
-                steps += fillTrigger(table, name, value: upValue, who: "the old app version", change: change, b)
-            }
-            let fill = upValue ?? column.defaultValue?.value ?? "NULL"
-            steps.append(StepDraft(.backfill, slug: "\(table) \(name)", title: "backfill \(table).\(name)", change: change,
-                                   up: b.backfill(table: table, assignments: "\(b.q(name)) = (\(fill))", pending: "\(b.q(name)) IS NULL",
-                                                  comment: "Fill existing rows of \(table).\(name)."),
-                                   down: [.note("Nothing to undo: the backfill only wrote data into a column that an earlier step's down drops.")],
-                                   transactional: false))
-            if upValue != nil, let value = column.defaultValue {
-                steps.append(StepDraft(.complete, slug: "default \(table) \(name)", title: "set the default of \(table).\(name)", change: change,
-                                       up: [SQLStatement("ALTER TABLE \(b.q(table)) ALTER COLUMN \(b.q(name)) SET DEFAULT \(value.value);",
-                                                         suppressions: .rules(["prefer-robust-stmts"], "SET DEFAULT is metadata-only and naturally idempotent"))],
-                                       down: [SQLStatement("ALTER TABLE \(b.q(table)) ALTER COLUMN \(b.q(name)) DROP DEFAULT;",
-                                                           suppressions: .rules(["ban-drop-default", "prefer-robust-stmts"], "removes only the default this pair's up set"))]))
-            }
-            if !column.nullable {
-                steps += notNullSteps(table, name, slug: "\(table) \(name)", change: change, b)
-            }
-        }
-        steps += ColumnConstraints.lower(table, column, Recipe(context: b.context, change: change))
-        return steps
-    }
+    // MARK: fill triggers and NOT NULL
 
     /// A trigger that fills `column` with `value` (an expression over the row) when a write leaves it NULL,
     /// from expand until contract: the app version that does not know the column keeps working, and
@@ -163,35 +91,7 @@ public struct PostgreSQLDialect: SQLDialect {
         ]
     }
 
-    // MARK: constraints
-
-    // MARK: dropColumn
-
-    func dropColumn(_ table: String, _ column: String, down: String?, change: Int, _ b: PostgreSQLBuilder) -> [StepDraft] {
-        let context = b.context
-        let quarantine = context.derived.quarantine(column)
-        var steps: [StepDraft] = []
-        let info = context.column(table, column)
-        if let info, !info.nullable, info.defaultValue == nil, !info.isIdentity {
-            steps.append(StepDraft(.expand, slug: "relax \(table) \(column)", title: "let \(table).\(column) accept NULL (it is being retired)", change: change,
-                                   up: b.relaxNotNull(table, column, checkName: context.derived.notNullCheck(table: table, column: column),
-                                                      reason: "metadata-only, and DROP NOT NULL is a no-op when the column is already nullable",
-                                                      comment: "The column is going away: new app versions stop writing it, so it must accept NULL first."),
-                                   down: restoreNotNull(table, column, refill: down, b)))
-        }
-        if let down {
-            // The new version stops writing the column; rows it writes get the spec's down so the old version reads them complete.
-            steps += fillTrigger(table, column, value: down, who: "the new app version", change: change, b, insertOnly: true)
-        }
-        steps.append(StepDraft(.contract, slug: "quarantine \(table) \(column)", title: "quarantine column \(table).\(column) as \(quarantine)", change: change,
-                               up: [SQLStatement(b.renameColumn(table, from: column, to: quarantine),
-                                                 comment: "Quarantine instead of DROP: rename to _cutover_<migration>_<column>; the data stays for rollback.\n(RENAME inside DO: squawk's renaming-column does not see it; safe because contract runs after every app version stopped using the column.)")],
-                               down: [SQLStatement(b.renameColumn(table, from: quarantine, to: column))]))
-        if context.spec.purge {
-            steps.append(purgeColumn(table, quarantine: quarantine, type: info?.type, change: change, b))
-        }
-        return steps
-    }
+    // MARK: retiring a column
 
     /// Refill NULLs with `refill` (when given) in batches, then the compact NOT NULL dance.
     func restoreNotNull(_ table: String, _ column: String, refill: String?, _ b: PostgreSQLBuilder) -> [SQLStatement] {
@@ -219,91 +119,6 @@ public struct PostgreSQLDialect: SQLDialect {
                                            comment: "IRREVERSIBLE (opt-in purge): really drops the quarantined column and its data.",
                                            suppressions: .rules(["ban-drop-column"], "the column was quarantined by the contract phase; no app version references it"))],
                          down: down, reversible: false)
-    }
-
-    // MARK: renameColumn
-
-    func renameColumn(_ table: String, from: String, to: String, change: Int, _ b: PostgreSQLBuilder) -> [StepDraft] {
-        let context = b.context
-        let info = context.column(table, from)
-        let trigger = context.derived.syncTrigger(table: table, column: to)
-        let quarantine = context.derived.quarantine(from)
-        var steps: [StepDraft] = []
-        let addUp: [SQLStatement]
-        if let type = info?.type {
-            addUp = [SQLStatement(b.addColumn(table, to, type),
-                                  comment: "New name, same type as \"\(from)\", nullable and without default while the sync trigger runs.",
-                                  suppressions: b.typeLints(type, reason: "the type is copied from the existing column \"\(from)\", not chosen here"))]
-        } else {
-            let body = "  IF \(b.columnExists(table, from)) AND NOT \(b.columnExists(table, to)) THEN\n"
-                + "    EXECUTE format('ALTER TABLE %I ADD COLUMN %I %s', \(b.lit(table)), \(b.lit(to)),\n"
-                + "      (SELECT pg_catalog.format_type(atttypid, atttypmod) FROM pg_catalog.pg_attribute\n"
-                + "       WHERE attrelid = \(b.regclass(table)) AND attname = \(b.lit(from)) AND NOT attisdropped));\n  END IF;"
-            addUp = [SQLStatement(b.doBlock(body), comment: "New name, same type as \"\(from)\" (read from the catalog: no base schema was given), nullable, no default.")]
-        }
-        steps.append(StepDraft(.expand, slug: "add_column \(table) \(to)", title: "add column \(table).\(to) (new name of \(from))", change: change,
-                               up: addUp, down: [b.dropAddedColumn(table, to)]))
-        let nt = b.q(to), nf = b.q(from)
-        let syncBody = """
-          IF TG_OP = 'INSERT' THEN
-            IF NEW.\(nt) IS NULL THEN
-              NEW.\(nt) := NEW.\(nf);
-            ELSIF NEW.\(nf) IS NULL THEN
-              NEW.\(nf) := NEW.\(nt);
-            END IF;
-          ELSIF NEW.\(nt) IS DISTINCT FROM OLD.\(nt) THEN
-            NEW.\(nf) := NEW.\(nt);
-          ELSIF NEW.\(nf) IS DISTINCT FROM OLD.\(nf) THEN
-            NEW.\(nt) := NEW.\(nf);
-          END IF;
-        """
-        let sync = b.syncTrigger(table: table, name: trigger, body: syncBody,
-                                 comment: "Keep \"\(from)\" (old app) and \"\(to)\" (new app) in sync both ways.")
-        steps.append(StepDraft(.expand, slug: "sync \(table) \(to)", title: "sync \(table).\(from) and \(table).\(to) with a trigger", change: change,
-                               up: sync, down: b.dropSyncTrigger(table: table, name: trigger)))
-        steps.append(StepDraft(.backfill, slug: "\(table) \(to)", title: "backfill \(table).\(to) from \(from)", change: change,
-                               up: b.backfill(table: table, assignments: "\(nt) = \(nf)", pending: "\(nt) IS DISTINCT FROM \(nf)",
-                                              comment: "Copy \(from) into \(to) for existing rows."),
-                               down: [.note("Nothing to undo: data only, in a column that an earlier step's down drops.")], transactional: false))
-        let notNull = info.map { !$0.nullable } ?? false
-        if notNull {
-            steps.append(StepDraft(.complete, slug: "\(table) \(to) not_null", title: "set NOT NULL on \(table).\(to)", change: change,
-                                   up: b.enforceNotNull(table, to, checkName: context.derived.notNullCheck(table: table, column: to)),
-                                   down: [b.dropNotNull(table, to, reason: "metadata-only; a no-op when already nullable")]))
-        }
-        let carried = CarriedObjects(context, table: table, column: from, replacement: to)
-        steps += carrySteps(carried, table: table, onto: to, slug: "\(table) \(to)", change: change, b)
-        if notNull && info?.defaultValue == nil {
-            steps.append(StepDraft(.contract, slug: "relax \(table) \(from)", title: "let the old column \(table).\(from) accept NULL", change: change,
-                                   up: [SQLStatement(b.dropNotNull(table, from, reason: "metadata-only; a no-op when already nullable").text,
-                                                     comment: "New app versions no longer write the old column once the trigger is gone.",
-                                                     suppressions: b.dropNotNull(table, from, reason: "metadata-only; a no-op when already nullable").suppressions)],
-                                   down: b.enforceNotNull(table, from, checkName: context.derived.notNullCheck(table: table, column: from))))
-        }
-        // The default moves before the trigger goes: from then on nothing else fills an insert that leaves
-        // the new column out, and NOT NULL (set in complete) would refuse it.
-        if let value = info?.defaultValue {
-            steps.append(StepDraft(.contract, slug: "default \(table) \(to)", title: "move the default of \(table).\(from) to \(to)", change: change,
-                                   up: [SQLStatement("ALTER TABLE \(b.q(table)) ALTER COLUMN \(nt) SET DEFAULT \(value);",
-                                                     suppressions: .rules(["prefer-robust-stmts"], "SET DEFAULT is metadata-only and naturally idempotent"))],
-                                   down: [SQLStatement("ALTER TABLE \(b.q(table)) ALTER COLUMN \(nt) DROP DEFAULT;",
-                                                       suppressions: .rules(["ban-drop-default", "prefer-robust-stmts"], "removes only the default this pair's up set"))]))
-        }
-        var resync = sync
-        resync += b.backfill(table: table, assignments: "\(nf) = \(nt)", pending: "\(nf) IS DISTINCT FROM \(nt)",
-                             comment: "Re-sync rows written while the trigger was gone.")
-        steps.append(StepDraft(.contract, slug: "unsync \(table) \(to)", title: "drop the sync trigger between \(table).\(from) and \(to)", change: change,
-                               up: b.dropSyncTrigger(table: table, name: trigger), down: resync, transactional: false))
-        let renames = carryRenames(carried, table: table, b)
-        steps.append(StepDraft(.contract, slug: "quarantine \(table) \(from)", title: "quarantine the old column \(table).\(from) as \(quarantine)", change: change,
-                               up: [SQLStatement(b.renameColumn(table, from: from, to: quarantine, also: renames.up),
-                                                 comment: "Quarantine the old column (RENAME inside DO: squawk's renaming-column does not see it; safe in contract)."
-                                                    + (carried.isEmpty ? "" : "\nIn the same transaction its indexes and constraints retire and the ones carried over to \"\(to)\" take their names."))],
-                               down: [SQLStatement(b.renameColumn(table, from: quarantine, to: from, also: renames.down))]))
-        if context.spec.purge {
-            steps.append(purgeColumn(table, quarantine: quarantine, type: info?.type, change: change, b))
-        }
-        return steps
     }
 
     // MARK: tables

@@ -31,12 +31,8 @@ struct Preflight {
             case .createTable(let name, _, _, _): created.insert(name.value)
             case .dropTable(let name): table(name.value)
             case .renameTable(let from, let to): table(from.value); created.insert(to.value)
-            case .createIndex(let index): table(index.table.value)
-            case .dropIndex(_, let t): table(t.value)
-            case .addForeignKey(_, let t, _, let references, _): table(t.value); table(references.table.value)
-            case .addCheck(_, let t, _): table(t.value)
-            case .addUnique(_, let t, _): table(t.value)
             case .sql: break
+            case .unit(let unit): unit.base.tables.forEach { table($0.value) }
             }
         }
         return (tables, columns)

@@ -266,15 +266,13 @@ final class AppTrafficDriver: TrafficDriver {
         var out: Set<String> = []
         for change in spec.changes {
             switch change.operation {
-            case let .addColumn(table, _, _), let .dropColumn(table, _, _), let .renameColumn(table, _, _),
-                 let .dropIndex(_, table), let .addCheck(_, table, _), let .addUnique(_, table, _):
+            case let .addColumn(table, _, _), let .dropColumn(table, _, _), let .renameColumn(table, _, _):
                 out.insert(table.value)
             case let .alterColumn(alter): out.insert(alter.table.value)
             case let .createTable(name, _, _, _), let .dropTable(name): out.insert(name.value)
             case let .renameTable(from, to): out.formUnion([from.value, to.value])
-            case let .createIndex(index): out.insert(index.table.value)
-            case let .addForeignKey(_, table, _, references, _): out.formUnion([table.value, references.table.value])
             case .sql: break
+            case let .unit(unit): out.formUnion(unit.base.tables.map(\.value))
             }
         }
         for table in spec.checksum?.tables ?? [] { out.insert(table.value) }

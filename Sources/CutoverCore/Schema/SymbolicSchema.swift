@@ -306,6 +306,36 @@ struct SymbolicSchema {
         }
     }
 
+    /// The constraint (check, unique, foreign key or primary key) named `name` on `table`, as a change that
+    /// drops or renames a constraint looks it up: PostgreSQL names constraints per table; MySQL names
+    /// checks and foreign keys per database (the one found may be on another table) and unique keys per table.
+    func constraint(named name: String, table: String) -> IndexLookup {
+        let candidates = mysql ? ["c:\(name.lowercased())", "i:\(table)\u{0}\(name.lowercased())"] : ["c:\(table)\u{0}\(name)"]
+        for key in candidates {
+            if let id = objectKeys[key], let object = objects[id], object.kind != .index { return .found(object) }
+        }
+        if let reason = candidates.lazy.compactMap({ self.goneObjects[$0] }).first { return .missing(reason: reason) }
+        if complete || (tables[table].map(knowsIndexes) ?? false) { return .missing(reason: nil) }
+        return .unknown
+    }
+
+    /// The names of the constraints on `table` (for a did-you-mean).
+    func constraintNames(on table: String) -> [String] {
+        (objectsByTable[table] ?? []).compactMap { objects[$0] }.filter { $0.kind != .index }.map(\.name).sorted()
+    }
+
+    /// Removes an index or constraint found earlier; a later change that names it learns why it is gone.
+    mutating func remove(_ object: Object, reason: String) {
+        for key in keys(name: object.name, table: object.table, kind: object.kind) {
+            if let id = objectKeys[key], let found = objects[id], found.name == object.name, found.table == object.table {
+                objects[id] = nil
+                objectsByTable[object.table]?.remove(id)
+            }
+            objectKeys[key] = nil
+            goneObjects[key] = reason
+        }
+    }
+
     func indexNames(on table: String) -> [String] {
         (objectsByTable[table] ?? []).compactMap { objects[$0] }.filter { $0.kind == .index || ($0.kind == .unique && mysql) }
             .map(\.name).sorted()

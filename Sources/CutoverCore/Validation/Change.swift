@@ -61,12 +61,9 @@ public enum Operation: Sendable {
     case createTable(name: Name, columns: [ColumnDefinition], primaryKey: [Name], constraints: [TableConstraint])
     case dropTable(name: Name)
     case renameTable(from: Name, to: Name)
-    case createIndex(CreateIndex)
-    case dropIndex(name: Name, table: Name)
-    case addForeignKey(name: Name, table: Name, columns: [Name], references: TableReference, onDelete: ReferentialAction)
-    case addCheck(name: Name, table: Name, expression: Located<String>)
-    case addUnique(name: Name, table: Name, columns: [Name])
     case sql(RawSQL)
+    /// An operation declared as one unit in its own file (`OperationUnits` lists them).
+    case unit(AnyOperationUnit)
 
     /// The operation's key in the spec, e.g. "addColumn".
     public var keyword: String {
@@ -78,12 +75,8 @@ public enum Operation: Sendable {
         case .createTable: return "createTable"
         case .dropTable: return "dropTable"
         case .renameTable: return "renameTable"
-        case .createIndex: return "createIndex"
-        case .dropIndex: return "dropIndex"
-        case .addForeignKey: return "addForeignKey"
-        case .addCheck: return "addCheck"
-        case .addUnique: return "addUnique"
         case .sql: return "sql"
+        case .unit(let unit): return unit.keyword
         }
     }
 }

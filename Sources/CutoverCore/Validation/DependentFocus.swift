@@ -95,8 +95,7 @@ extension SchemaReader {
             case .addColumn(let table, let column, _):
                 names.insert(table.value)
                 if let target = column.references?.table.value { names.insert(target) }
-            case .dropColumn(let table, _, _), .renameColumn(let table, _, _), .dropIndex(_, let table),
-                 .addCheck(_, let table, _), .addUnique(_, let table, _):
+            case .dropColumn(let table, _, _), .renameColumn(let table, _, _):
                 names.insert(table.value)
             case .alterColumn(let alter):
                 names.insert(alter.table.value)
@@ -111,11 +110,8 @@ extension SchemaReader {
             case .renameTable(let from, let to):
                 names.insert(from.value)
                 names.insert(to.value)
-            case .createIndex(let index):
-                names.insert(index.table.value)
-            case .addForeignKey(_, let table, _, let references, _):
-                names.insert(table.value)
-                names.insert(references.table.value)
+            case .unit(let unit):
+                for table in unit.base.tables { names.insert(table.value) }
             case .sql:
                 continue
             }

@@ -170,33 +170,13 @@ public struct SpecBuilder: Sendable {
         case "renameTable":
             guard let from = name(node["from"]), let to = name(node["to"]) else { return nil }
             return .renameTable(from: from, to: to)
-        case "createIndex":
-            guard let index = name(node["name"]), let table = name(node["table"]) else { return nil }
-            return .createIndex(CreateIndex(
-                name: index, table: table, columns: names(node["columns"]), unique: Settings.Operation.uniqueIndex.value(in: node),
-                method: Settings.Operation.method.value(in: node), whereClause: located(node["where"])))
-        case "dropIndex":
-            guard let index = name(node["name"]), let table = name(node["table"]) else { return nil }
-            return .dropIndex(name: index, table: table)
-        case "addForeignKey":
-            guard let constraint = name(node["name"]), let table = name(node["table"]),
-                  let references = tableReference(node["references"]) else { return nil }
-            return .addForeignKey(name: constraint, table: table, columns: names(node["columns"]),
-                                  references: references, onDelete: Settings.Operation.onDelete.value(in: node))
-        case "addCheck":
-            guard let constraint = name(node["name"]), let table = name(node["table"]),
-                  let expression = located(node["expression"]) else { return nil }
-            return .addCheck(name: constraint, table: table, expression: expression)
-        case "addUnique":
-            guard let constraint = name(node["name"]), let table = name(node["table"]) else { return nil }
-            return .addUnique(name: constraint, table: table, columns: names(node["columns"]))
         case "sql":
             guard let step = name(node["name"]), let up = located(node["up"]), let down = located(node["down"]) else { return nil }
             return .sql(RawSQL(name: step, up: up, down: down,
                                phase: Settings.Operation.phase.value(in: node),
                                transactional: Settings.Operation.transactional.value(in: node)))
         default:
-            return nil
+            return OperationUnits.read(key, node, self).map { .unit(AnyOperationUnit(base: $0)) }
         }
     }
 
@@ -212,26 +192,26 @@ public struct SpecBuilder: Sendable {
                                 check: located(node["check"]), references: references, location: node.location)
     }
 
-    private func tableReference(_ node: SyntaxNode?) -> TableReference? {
+    func tableReference(_ node: SyntaxNode?) -> TableReference? {
         guard let node, let table = name(node["table"]) else { return nil }
         return TableReference(table: table, columns: names(node["columns"]))
     }
 
-    // MARK: scalars
+    // MARK: scalars (an `OperationUnit`'s read uses them too)
 
-    private func text(_ node: SyntaxNode?) -> String? {
+    func text(_ node: SyntaxNode?) -> String? {
         guard let node, !node.isNull else { return nil }
         return node.scalarValue
     }
 
-    private func located(_ node: SyntaxNode?) -> Located<String>? {
+    func located(_ node: SyntaxNode?) -> Located<String>? {
         guard let node, let value = text(node) else { return nil }
         return Located(value, at: node.location)
     }
 
-    private func name(_ node: SyntaxNode?) -> Name? { located(node) }
+    func name(_ node: SyntaxNode?) -> Name? { located(node) }
 
-    private func names(_ node: SyntaxNode?) -> [Name] {
+    func names(_ node: SyntaxNode?) -> [Name] {
         (node?.items ?? []).compactMap(located)
     }
 

@@ -87,35 +87,6 @@ public enum SpecShape {
             Field("from", identifier, required: true, "current name"),
             Field("to", identifier, required: true, "new name"),
         ])), "rename a table; a view under the old name keeps old readers working until contract"),
-        Field("createIndex", .object(ObjectShape("createIndex", "build an index without blocking writes", [
-            Field("name", identifier, required: true, "index name"),
-            Field("table", identifier, required: true, "table to index"),
-            Field("columns", identifiers, required: true, "indexed columns"),
-            Settings.Operation.uniqueIndex.field,
-            Settings.Operation.method.field,
-            Field("where", expression, "partial index predicate (PostgreSQL)"),
-        ])), "build an index concurrently (PostgreSQL) or in place without locks (MySQL)"),
-        Field("dropIndex", .object(ObjectShape("dropIndex", "retire an index (contract)", [
-            Field("name", identifier, required: true, "index name"),
-            Field("table", identifier, required: true, "table of the index"),
-        ])), "drop an index in the contract phase; its down rebuilds it"),
-        Field("addForeignKey", .object(ObjectShape("addForeignKey", "add a foreign key without a long lock", [
-            Field("name", identifier, required: true, "constraint name"),
-            Field("table", identifier, required: true, "referencing table"),
-            Field("columns", identifiers, required: true, "referencing columns"),
-            Field("references", .object(references), required: true, "referenced table and columns"),
-            Settings.Operation.onDelete.field,
-        ])), "add a foreign key: NOT VALID first, validated as a later step (PostgreSQL)"),
-        Field("addCheck", .object(ObjectShape("addCheck", "add a CHECK constraint without a long lock", [
-            Field("name", identifier, required: true, "constraint name"),
-            Field("table", identifier, required: true, "table"),
-            Field("expression", expression, required: true, "CHECK expression", example: "amount >= 0"),
-        ])), "add a CHECK constraint: NOT VALID first, validated as a later step (PostgreSQL)"),
-        Field("addUnique", .object(ObjectShape("addUnique", "add a UNIQUE constraint without a long lock", [
-            Field("name", identifier, required: true, "constraint name"),
-            Field("table", identifier, required: true, "table"),
-            Field("columns", identifiers, required: true, "unique columns"),
-        ])), "add a UNIQUE constraint through a unique index built concurrently"),
         Field("sql", .object(ObjectShape("sql", "run hand-written SQL (escape hatch)", [
             Field("name", .text(.slug), required: true, "step name, used in file names"),
             Field("up", .text(.sqlScript), required: true, "SQL to apply"),
@@ -123,7 +94,7 @@ public enum SpecShape {
             Settings.Operation.phase.field,
             Settings.Operation.transactional.field,
         ])), "hand-written SQL; 'down' is required and the step is flagged as unchecked"),
-    ]
+    ] + OperationUnits.fields
 
     public static let migration = ObjectShape("migration", "a cutover migration spec", [
         Field("apiVersion", .choice(["cutover.dev/v1alpha1"]), required: true, "the spec version"),

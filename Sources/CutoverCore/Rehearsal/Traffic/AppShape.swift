@@ -22,4 +22,27 @@ public struct AppShape: Sendable, Equatable {
             return copy
         })
     }
+
+    /// The new version as the rehearsal plays it also keeps its rows valid under the base schema's
+    /// constraints on tables and columns it still has (those a `dropConstraint` drops): while the old
+    /// version serves and while a rollback puts a constraint back, it is there, so an app that wrote
+    /// what it refuses would fail then. A new version that relies on the drop is for after contract.
+    public func keepingConstraints(of base: AppShape) -> AppShape {
+        AppShape(tables: tables.map { table in
+            guard let old = base.table(table.name) else { return table }
+            var copy = table
+            let has = Set(table.columns.map(\.name))
+            for unique in old.uniques where unique.allSatisfy(has.contains) && unique != table.primaryKey && !copy.uniques.contains(unique) {
+                copy.uniques.append(unique)
+            }
+            for key in old.foreignKeys where key.columns.allSatisfy(has.contains) && !copy.foreignKeys.contains(key)
+                && self.table(key.referencedTable).map({ parent in key.referencedColumns.allSatisfy { parent.column($0) != nil } }) == true {
+                copy.foreignKeys.append(key)
+            }
+            for check in old.checks where !copy.checks.contains(check) && old.columns.allSatisfy({ !check.contains($0.name) || has.contains($0.name) }) {
+                copy.checks.append(check)
+            }
+            return copy
+        })
+    }
 }

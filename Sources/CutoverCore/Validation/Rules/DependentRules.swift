@@ -47,8 +47,8 @@ struct DependentRules {
                     diagnostics.report(.dependentTouched, Message.viewsRecreated(views.map(\.name), table: alter.table.value, column: alter.column.value),
                                        at: type.location)
                 }
-            case .createIndex(let index):
-                guard !mysql, let table = schema.table(index.table.value), table.partitioned else { continue }
+            case .unit(let unit):
+                guard let index = unit.base as? CreateIndex, !mysql, let table = schema.table(index.table.value), table.partitioned else { continue }
                 let partitions = schema.partitions(of: table.name)
                 diagnostics.report(.dependentTouched, Message.partitionedIndex(index.name.value, table: table.name, partitions: partitions.count),
                                    at: index.table.location)

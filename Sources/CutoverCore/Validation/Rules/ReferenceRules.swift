@@ -4,7 +4,7 @@
 /// constraints and column changes that say nothing, CUT047 on every `sql` change, CUT052 for a column
 /// changed twice, and CUT053 (warning) for downs that cannot rebuild or may fail.
 struct ReferenceRules {
-    private(set) var schema: SymbolicSchema
+    var schema: SymbolicSchema
     private(set) var diagnostics: DiagnosticBag
     let engine: MigrationSpec.Engine
     /// Columns changed so far (by table identity and column key), with the line and operation that changed them.
@@ -151,69 +151,6 @@ struct ReferenceRules {
             schema.rename(table: from.value, to: to.value, reason: "it was renamed to '\(to.value)' at line \(line)")
             tableIdentity[to.value] = tableIdentity[from.value] ?? from.value
 
-        case .createIndex(let index):
-            guard requireTable(index.table) else { return }
-            var known = true
-            for column in index.columns where !requireColumn(column, of: index.table.value) { known = false }
-            guard claim(index.name, table: index.table.value, kind: .index) else { return }
-            schema.register(.init(name: index.name.value, table: index.table.value, kind: .index,
-                                  columns: index.columns.map { schema.columnKey($0.value) }))
-            if index.unique && index.whereClause == nil && known {
-                let keys = Set(index.columns.map { schema.columnKey($0.value) })
-                schema.update(index.table.value) { $0.uniqueSets.append(keys) }
-            }
-
-        case .dropIndex(let name, let table):
-            guard requireTable(table) else { return }
-            switch schema.index(named: name.value, table: table.value) {
-            case .found(let object):
-                if object.table != table.value {
-                    report(.unknownIndexOrConstraint, Message.indexOnOtherTable(name.value, table: object.table, not: table.value), table)
-                    return
-                }
-                if object.kind != .index && !(schema.mysql && object.kind == .unique) {
-                    report(.unknownIndexOrConstraint, Message.notAnIndex(name.value, kind: object.kind.words), name)
-                    return
-                }
-            case .missing(let reason):
-                let suggestion = Suggestion.closest(to: name.value, among: schema.indexNames(on: table.value))
-                report(.unknownIndexOrConstraint, Message.unknownIndex(name.value, table: table.value, reason: reason, suggestion: suggestion), name)
-                return
-            case .unknown:
-                report(.unsafeRollback, Message.dropIndexUnknownDefinition(name.value), name)
-            }
-            schema.remove(index: name.value, table: table.value, reason: "it was dropped at line \(line)")
-
-        case .addForeignKey(let name, let table, let columns, let references, let onDelete):
-            guard requireTable(table) else { return }
-            var columnsKnown = true
-            for column in columns where !requireColumn(column, of: table.value) { columnsKnown = false }
-            guard claim(name, table: table.value, kind: .foreignKey) else { return }
-            checkForeignKey(columns: columns, references: references)
-            if columnsKnown && onDelete == .setNull {
-                for column in columns {
-                    if schema.tables[table.value]?.columns[schema.columnKey(column.value)]?.nullable == false {
-                        report(.referenceMismatch, Message.setNullOnNotNull(column.value), column)
-                        break
-                    }
-                }
-            }
-            schema.register(.init(name: name.value, table: table.value, kind: .foreignKey, columns: columns.map { schema.columnKey($0.value) },
-                                  referencedTable: references.table.value, referencedColumns: referencedKeys(references)))
-
-        case .addCheck(let name, let table, _):
-            guard requireTable(table), claim(name, table: table.value, kind: .check) else { return }
-            schema.register(.init(name: name.value, table: table.value, kind: .check, columns: []))
-
-        case .addUnique(let name, let table, let columns):
-            guard requireTable(table) else { return }
-            var known = true
-            for column in columns where !requireColumn(column, of: table.value) { known = false }
-            guard claim(name, table: table.value, kind: .unique) else { return }
-            let keys = columns.map { schema.columnKey($0.value) }
-            schema.register(.init(name: name.value, table: table.value, kind: .unique, columns: keys))
-            if known { schema.update(table.value) { $0.uniqueSets.append(Set(keys)) } }
-
         case .sql(let raw):
             diagnostics.report(.uncheckedSQL, Message.uncheckedSQL(raw.name.value), at: change.location)
             let effects = RawSQLSchemaEffects.read(raw.up.value, engine: engine)
@@ -224,6 +161,9 @@ struct ReferenceRules {
             } else {
                 schema.apply(effects, name: raw.name.value, line: line)
             }
+
+        case .unit(let unit):
+            unit.base.check(&self, change: change)
         }
     }
 
@@ -310,7 +250,7 @@ struct ReferenceRules {
         checkForeignKey(columns: [column.name], references: TableReference(table: reference.table, columns: [reference.column]))
     }
 
-    private mutating func checkForeignKey(columns: [Name], references: TableReference) {
+    mutating func checkForeignKey(columns: [Name], references: TableReference) {
         if !references.columns.isEmpty && references.columns.count != columns.count {
             report(.referenceMismatch, Message.foreignKeyCount(columns.count, references.columns.map(\.value)),
                    references.columns.first ?? references.table)
@@ -391,19 +331,17 @@ struct ReferenceRules {
             // Nullable, or NOT NULL with a default, and no key or check: expand (and backfill) only.
             guard (!column.nullable && column.defaultValue == nil) || column.unique || column.check != nil || column.references != nil else { return }
             table = name.value
-        case let .dropIndex(_, name):
-            // PostgreSQL drops an index by its own name; MySQL through ALTER TABLE of its table.
-            guard engine == .mysql else { return }
-            table = name.value
-        case let .dropColumn(name, _, _), let .renameColumn(name, _, _), let .addForeignKey(_, name, _, _, _),
-             let .addCheck(_, name, _), let .addUnique(_, name, _):
+        case let .dropColumn(name, _, _), let .renameColumn(name, _, _):
             table = name.value
         case let .alterColumn(alter):
             // A default, or letting the column accept NULL, is one expand step.
             guard alter.type != nil || alter.nullable?.value == false else { return }
             table = alter.table.value
-        case .createTable, .createIndex, .renameTable, .dropTable, .sql:
+        case .createTable, .renameTable, .dropTable, .sql:
             return
+        case .unit(let unit):
+            guard let name = unit.base.tableWithLaterSteps(engine: engine) else { return }
+            table = name.value
         }
         if laterPhases[table] == nil { laterPhases[table] = (change.location.line, change.operation.keyword) }
     }
@@ -443,13 +381,13 @@ struct ReferenceRules {
     // MARK: helpers
 
     /// The column keys a foreign key references (the referenced table's primary key when it names none).
-    private func referencedKeys(_ references: TableReference) -> [String] {
+    func referencedKeys(_ references: TableReference) -> [String] {
         if references.columns.isEmpty { return schema.tables[references.table.value]?.primaryKey ?? [] }
         return references.columns.map { schema.columnKey($0.value) }
     }
 
     /// Reports CUT041 and returns false when the table is known not to exist.
-    private mutating func requireTable(_ name: Name) -> Bool {
+    mutating func requireTable(_ name: Name) -> Bool {
         switch schema.table(name.value, mentionedAt: name.location.line) {
         case .found:
             return true
@@ -461,7 +399,7 @@ struct ReferenceRules {
     }
 
     /// Reports CUT042 and returns false when the column is known not to exist.
-    private mutating func requireColumn(_ name: Name, of table: String) -> Bool {
+    mutating func requireColumn(_ name: Name, of table: String) -> Bool {
         switch schema.column(name.value, of: table) {
         case .found:
             return true
@@ -473,7 +411,7 @@ struct ReferenceRules {
     }
 
     /// Reports CUT044 and returns false when the name of a new index or constraint is taken.
-    private mutating func claim(_ name: Name, table: String, kind: SymbolicSchema.ObjectKind) -> Bool {
+    mutating func claim(_ name: Name, table: String, kind: SymbolicSchema.ObjectKind) -> Bool {
         if let object = schema.conflict(name: name.value, table: table, kind: kind) {
             report(.alreadyExists, Message.objectExists(name.value, existing: object.kind.words, table: object.table), name)
             return false
@@ -491,7 +429,7 @@ struct ReferenceRules {
         return schema.conflict(name: name, table: "", kind: .index)
     }
 
-    private mutating func report(_ rule: RuleID, _ message: String, _ value: Located<String>) {
+    mutating func report(_ rule: RuleID, _ message: String, _ value: Located<String>) {
         diagnostics.report(rule, message, at: value.location)
     }
 

@@ -1,0 +1,146 @@
+/// `addColumn`, in expand: one metadata-only ADD COLUMN when the column is nullable or has a constant
+/// default (MySQL: ALGORITHM=INSTANT); otherwise added nullable, filled for the old app version's writes
+/// (a trigger, when the spec gives `up`) and for existing rows (batched backfill), then made NOT NULL
+/// in complete (PostgreSQL: a NOT VALID check, VALIDATE, SET NOT NULL; MySQL: MODIFY in place). Its
+/// unique, check and references are the table-level operations' recipes (`ColumnConstraints`). The
+/// steps have the same shape on both engines; their statements differ in nearly every line, so each
+/// engine's branch is below.
+struct AddColumn: OperationRecipe {
+    var table: String
+    var column: ColumnDefinition
+    var up: String?
+
+    func lower(_ r: Recipe) -> [StepDraft] {
+        r.engine == .postgresql ? postgres(table, column, up: up, change: r.change, r.postgres)
+                                : mysql(table, column, up: up, change: r.change, r.mysql)
+    }
+
+    /// The column, and its unique, check and foreign key under the names `ObjectNames` gives them; on MySQL
+    /// the index the server makes for the key.
+    func apply(to schema: inout DatabaseSchema, engine: MigrationSpec.Engine) {
+        let objects = ObjectNames(engine: engine)
+        let t = table, c = column.name.value
+        schema.mutateTable(t) {
+            $0.columns.append(DatabaseSchema.Column(name: c, type: column.type.value, nullable: column.nullable,
+                                                    defaultValue: column.defaultValue?.value, isIdentity: false))
+        }
+        if column.unique { schema.constraints.append(.init(name: objects.columnUnique(table: t, column: c), table: t, kind: .unique, columns: [c])) }
+        if let check = column.check {
+            schema.constraints.append(.init(name: objects.columnCheck(table: t, column: c), table: t, kind: .check, columns: [], expression: check.value))
+        }
+        if let ref = column.references {
+            let key = DatabaseSchema.Constraint(name: objects.columnForeignKey(table: t, column: c), table: t, kind: .foreignKey, columns: [c],
+                                                referencedTable: ref.table.value, referencedColumns: [ref.column.value],
+                                                actions: "ON DELETE \(ref.onDelete.sql)")
+            schema.constraints.append(key)
+            schema.addImplicitIndexIfNeeded(for: key, engine: engine)
+        }
+    }
+
+    /// Each engine's column step library (fill triggers, NOT NULL, quarantine purge, carry-over), shared
+    /// with the other column operations.
+    private var pg: PostgreSQLDialect { PostgreSQLDialect() }
+    private var my: MySQLDialect { MySQLDialect() }
+
+    // MARK: PostgreSQL
+
+    func columnDefinition(_ column: ColumnDefinition, withDefault: Bool, notNull: Bool) -> String {
+        var text = column.type.value
+        if notNull { text += " NOT NULL" }
+        if withDefault, let value = column.defaultValue { text += " DEFAULT \(value.value)" }
+        return text
+    }
+
+    func postgres(_ table: String, _ column: ColumnDefinition, up upValue: String?, change: Int, _ b: PostgreSQLBuilder) -> [StepDraft] {
+        let name = column.name.value
+        let lints = b.typeLints(column.type.value, reason: "the column type is the one the spec asks for (a type preference, not a locking hazard)")
+        let volatile = column.defaultValue.map { SQLTypeFacts.isVolatileDefault($0.value) } ?? false
+        let constantDefault = column.defaultValue != nil && !volatile
+        // One metadata-only statement: nullable, or NOT NULL with a constant default, and no `up` to fill rows with.
+        let simple = (column.nullable || constantDefault) && upValue == nil
+        var steps: [StepDraft] = []
+        let slug = "add_column \(table) \(name)"
+        if simple {
+            steps.append(StepDraft(.expand, slug: slug, title: "add column \(table).\(name)", change: change,
+                                   up: [SQLStatement(b.addColumn(table, name, columnDefinition(column, withDefault: true, notNull: !column.nullable)),
+                                                     suppressions: lints)],
+                                   down: [b.dropAddedColumn(table, name)]))
+        } else {
+            let why = upValue != nil
+                ? "Filled with the spec's up: add nullable without a default, a trigger fills rows the old version writes, the backfill fills existing rows."
+                : volatile ? "The default is volatile (evaluated per row): add the column without it, set it for new rows, backfill existing rows in batches."
+                           : "NOT NULL without a default: add nullable, backfill in batches, then enforce NOT NULL without a long lock."
+            var up = [SQLStatement(b.addColumn(table, name, column.type.value), comment: why, suppressions: lints)]
+            // With `up`, the default is set in complete: until then the trigger, not a default, fills what the old version leaves out.
+            if volatile, upValue == nil, let value = column.defaultValue {
+                up.append(SQLStatement("ALTER TABLE \(b.q(table)) ALTER COLUMN \(b.q(name)) SET DEFAULT \(value.value);",
+                                       suppressions: .rules(["prefer-robust-stmts"], "SET DEFAULT is metadata-only and naturally idempotent")))
+            }
+            steps.append(StepDraft(.expand, slug: slug, title: "add column \(table).\(name) (nullable until backfilled)", change: change,
+                                   up: up, down: [b.dropAddedColumn(table, name)]))
+            if let upValue {
+                steps += pg.fillTrigger(table, name, value: upValue, who: "the old app version", change: change, b)
+            }
+            let fill = upValue ?? column.defaultValue?.value ?? "NULL"
+            steps.append(StepDraft(.backfill, slug: "\(table) \(name)", title: "backfill \(table).\(name)", change: change,
+                                   up: b.backfill(table: table, assignments: "\(b.q(name)) = (\(fill))", pending: "\(b.q(name)) IS NULL",
+                                                  comment: "Fill existing rows of \(table).\(name)."),
+                                   down: [.note("Nothing to undo: the backfill only wrote data into a column that an earlier step's down drops.")],
+                                   transactional: false))
+            if upValue != nil, let value = column.defaultValue {
+                steps.append(StepDraft(.complete, slug: "default \(table) \(name)", title: "set the default of \(table).\(name)", change: change,
+                                       up: [SQLStatement("ALTER TABLE \(b.q(table)) ALTER COLUMN \(b.q(name)) SET DEFAULT \(value.value);",
+                                                         suppressions: .rules(["prefer-robust-stmts"], "SET DEFAULT is metadata-only and naturally idempotent"))],
+                                       down: [SQLStatement("ALTER TABLE \(b.q(table)) ALTER COLUMN \(b.q(name)) DROP DEFAULT;",
+                                                           suppressions: .rules(["ban-drop-default", "prefer-robust-stmts"], "removes only the default this pair's up set"))]))
+            }
+            if !column.nullable {
+                steps += pg.notNullSteps(table, name, slug: "\(table) \(name)", change: change, b)
+            }
+        }
+        steps += ColumnConstraints.lower(table, column, Recipe(context: b.context, change: change))
+        return steps
+    }
+
+    // MARK: MySQL
+
+    func mysql(_ table: String, _ column: ColumnDefinition, up: String?, change: Int, _ b: MySQLBuilder) -> [StepDraft] {
+        let name = column.name.value
+        let type = column.type.value
+        let volatile = column.defaultValue.map { SQLTypeFacts.isVolatileDefault($0.value) } ?? false
+        let simple = (column.nullable || column.defaultValue != nil) && !volatile && up == nil
+        var steps: [StepDraft] = []
+        let down = [SQLStatement(b.dropColumn(table, name))]
+        if simple {
+            steps.append(StepDraft(.expand, slug: "add_column \(table) \(name)", title: "add column \(table).\(name)", change: change,
+                                   up: [SQLStatement(b.addColumn(table, name, b.definition(type: type, nullable: column.nullable, defaultValue: column.defaultValue?.value)))],
+                                   down: down))
+        } else {
+            steps.append(StepDraft(.expand, slug: "add_column \(table) \(name)", title: "add column \(table).\(name) (nullable until backfilled)", change: change,
+                                   up: [SQLStatement(b.addColumn(table, name, b.definition(type: type, nullable: true, defaultValue: nil)),
+                                                     comment: up != nil ? "Filled with the spec's up: add nullable without a default, triggers fill rows the old version writes, the backfill fills existing rows."
+                                                              : volatile ? "The default is evaluated per row: add the column without it, backfill, then set the final definition."
+                                                                       : "NOT NULL without a default: add nullable, backfill in batches, then MODIFY to NOT NULL.")],
+                                   down: down))
+            if let up {
+                steps += my.fillTriggers(table, name, value: up, who: "the old app version", change: change, b)
+            }
+            let fill = up ?? column.defaultValue?.value ?? "NULL"
+            steps.append(StepDraft(.backfill, slug: "\(table) \(name)", title: "backfill \(table).\(name)", change: change,
+                                   up: b.backfill(table: table, column: name, assignments: "\(b.q(name)) = (\(fill))", pending: "\(b.q(name)) IS NULL",
+                                                  comment: "Fill existing rows of \(table).\(name)."),
+                                   down: [.note("Nothing to undo: data only, in a column that an earlier step's down drops."), SQLStatement("DO 0;")],
+                                   transactional: false))
+            if column.nullable && column.defaultValue == nil { return steps + ColumnConstraints.lower(table, column, Recipe(context: b.context, change: change)) }
+            let condition = column.nullable ? "column_default IS NULL" : "is_nullable = 'YES'"
+            steps.append(StepDraft(.complete, slug: "\(table) \(name) \(column.nullable ? "default" : "not_null")",
+                                   title: column.nullable ? "set the default of \(table).\(name)" : "set NOT NULL on \(table).\(name) (in-place rebuild, DML allowed)",
+                                   change: change,
+                                   up: [SQLStatement(b.modify(table, name, type: type, nullable: column.nullable, defaultValue: column.defaultValue?.value, condition: condition),
+                                                     comment: "MODIFY repeats the full column definition.")],
+                                   down: [SQLStatement(b.modify(table, name, type: type, nullable: true, defaultValue: nil,
+                                                                condition: column.nullable ? "column_default IS NOT NULL" : "is_nullable = 'NO'"))]))
+        }
+        return steps + ColumnConstraints.lower(table, column, Recipe(context: b.context, change: change))
+    }
+}

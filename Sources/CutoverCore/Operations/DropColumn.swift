@@ -1,0 +1,93 @@
+/// `dropColumn`, in contract: the column is renamed to a quarantine name (`_cutover_<migration>_<column>`),
+/// so the data stays for a rollback; the opt-in purge drops it. A NOT NULL column without a default is
+/// relaxed in expand (the new app version stops writing it), refilled with the spec's `down` by a
+/// trigger for the old version's reads, and made NOT NULL again by the down. MySQL also drops the checks
+/// on the column in the same ALTER (8.0.19+ refuses to rename a column a check uses).
+struct DropColumn: OperationRecipe {
+    var table: String
+    var column: String
+    var down: String?
+
+    func lower(_ r: Recipe) -> [StepDraft] {
+        r.engine == .postgresql ? postgres(table, column, down: down, change: r.change, r.postgres)
+                                : mysql(table, column, down: down, change: r.change, r.mysql)
+    }
+
+    /// Nothing: the quarantined column still counts for verify, and Validation keeps the name gone.
+    func apply(to schema: inout DatabaseSchema, engine: MigrationSpec.Engine) {}
+
+    /// Each engine's column step library (fill triggers, NOT NULL, quarantine purge, carry-over), shared
+    /// with the other column operations.
+    private var pg: PostgreSQLDialect { PostgreSQLDialect() }
+    private var my: MySQLDialect { MySQLDialect() }
+
+    // MARK: PostgreSQL
+
+    func postgres(_ table: String, _ column: String, down: String?, change: Int, _ b: PostgreSQLBuilder) -> [StepDraft] {
+        let context = b.context
+        let quarantine = context.derived.quarantine(column)
+        var steps: [StepDraft] = []
+        let info = context.column(table, column)
+        if let info, !info.nullable, info.defaultValue == nil, !info.isIdentity {
+            steps.append(StepDraft(.expand, slug: "relax \(table) \(column)", title: "let \(table).\(column) accept NULL (it is being retired)", change: change,
+                                   up: b.relaxNotNull(table, column, checkName: context.derived.notNullCheck(table: table, column: column),
+                                                      reason: "metadata-only, and DROP NOT NULL is a no-op when the column is already nullable",
+                                                      comment: "The column is going away: new app versions stop writing it, so it must accept NULL first."),
+                                   down: pg.restoreNotNull(table, column, refill: down, b)))
+        }
+        if let down {
+            // The new version stops writing the column; rows it writes get the spec's down so the old version reads them complete.
+            steps += pg.fillTrigger(table, column, value: down, who: "the new app version", change: change, b, insertOnly: true)
+        }
+        steps.append(StepDraft(.contract, slug: "quarantine \(table) \(column)", title: "quarantine column \(table).\(column) as \(quarantine)", change: change,
+                               up: [SQLStatement(b.renameColumn(table, from: column, to: quarantine),
+                                                 comment: "Quarantine instead of DROP: rename to _cutover_<migration>_<column>; the data stays for rollback.\n(RENAME inside DO: squawk's renaming-column does not see it; safe because contract runs after every app version stopped using the column.)")],
+                               down: [SQLStatement(b.renameColumn(table, from: quarantine, to: column))]))
+        if context.spec.purge {
+            steps.append(pg.purgeColumn(table, quarantine: quarantine, type: info?.type, change: change, b))
+        }
+        return steps
+    }
+
+    // MARK: MySQL
+
+    func mysql(_ table: String, _ column: String, down: String?, change: Int, _ b: MySQLBuilder) -> [StepDraft] {
+        let context = b.context
+        let quarantine = context.derived.quarantine(column)
+        let info = context.column(table, column)
+        var steps: [StepDraft] = []
+        if let info, !info.nullable, info.defaultValue == nil, !info.isIdentity {
+            var restore: [SQLStatement] = []
+            if let down {
+                restore += b.backfill(table: table, column: column, verb: "refill", assignments: "\(b.q(column)) = (\(down))", pending: "\(b.q(column)) IS NULL",
+                                      comment: "Refill rows written while the column was nullable (the spec's down expression), then restore NOT NULL.")
+                restore.append(SQLStatement(b.modify(table, column, type: info.type, nullable: false, defaultValue: nil, condition: "is_nullable = 'YES'")))
+            } else {
+                restore += b.restoreNotNullKeepingRows(table, column, type: info.type, defaultValue: nil)
+            }
+            steps.append(StepDraft(.expand, slug: "relax \(table) \(column)", title: "let \(table).\(column) accept NULL (it is being retired)", change: change,
+                                   up: [SQLStatement(b.modify(table, column, type: info.type, nullable: true, defaultValue: nil, condition: "is_nullable = 'NO'"),
+                                                     comment: "The column is going away: new app versions stop writing it, so it must accept NULL first (INPLACE rebuild, DML allowed).")],
+                                   down: restore, transactional: false))
+        }
+        if let down {
+            // The new version stops writing the column; rows it writes get the spec's down so the old version reads them complete.
+            steps += my.fillTriggers(table, column, value: down, who: "the new app version", change: change, b, insertOnly: true)
+        }
+        let checks = context.constraints(on: table, column: column).filter { $0.kind == .check }
+        var restoreChecks: [SQLStatement] = []
+        for check in checks {
+            restoreChecks.append(SQLStatement(my.addCheckIfMissing(table, check.name, check.expression ?? "true", b),
+                                              comment: "Re-add check \(check.name) (NOT ONLINE: table copy, writes blocked; rollback only)."))
+        }
+        steps.append(StepDraft(.contract, slug: "quarantine \(table) \(column)", title: "quarantine column \(table).\(column) as \(quarantine)", change: change,
+                               up: [SQLStatement(b.renameColumn(table, from: column, to: quarantine, also: checks.map { "DROP CONSTRAINT \(b.q($0.name))" }),
+                                                 comment: "Quarantine instead of DROP COLUMN: the data stays for rollback."
+                                                    + (checks.isEmpty ? "" : "\nMySQL 8.0.19+ refuses to rename a column a check uses: the checks on it are dropped in the same ALTER."))],
+                               down: [SQLStatement(b.renameColumn(table, from: quarantine, to: column))] + restoreChecks))
+        if context.spec.purge {
+            steps.append(my.purgeColumn(table, column: column, quarantine: quarantine, change: change, b))
+        }
+        return steps
+    }
+}

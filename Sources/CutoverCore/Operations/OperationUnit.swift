@@ -1,0 +1,30 @@
+/// An operation declared as one unit in its own file: its key and shape in the spec, its typed read,
+/// its checks (with their rules) and their effect on Validation's `SymbolicSchema`, its recipe for both
+/// engines and its effect on `DatabaseSchema`. `OperationUnits` registers it with one line; the spec's
+/// shape (so `ShapeChecker`, the JSON Schema and docs/spec.md), `SpecBuilder`, `RuleRegistry`,
+/// `ReferenceRules`, the preflight and the planner all read that list. A change holds it as
+/// `Operation.unit`.
+protocol OperationUnit: OperationRecipe, Sendable {
+    /// The operation's key in `spec.changes`, e.g. "dropConstraint".
+    static var keyword: String { get }
+    /// Its entry in `spec.changes`: fields, required ones, defaults and docs.
+    static var field: Field { get }
+    /// Its examples, one or more per engine, run as tests (`OperationExampleTests`).
+    static var examples: [OperationExample] { get }
+    /// The rules its checks report, each declared in the unit's file.
+    static var rules: [Rule] { get }
+    /// The typed read of a shape-checked entry; nil when a required field is missing (the shape checker
+    /// reported it).
+    static func read(_ node: SyntaxNode, _ reader: SpecBuilder) -> Self?
+    /// Checks the change against the schema as the earlier changes left it, and records its effect there.
+    func check(_ rules: inout ReferenceRules, change: Change)
+    /// The tables the change names: the preflight checks they exist, rehearse's traffic works on them.
+    var tables: [Name] { get }
+    /// The table a step after expand (complete, contract) works on, if any: a later renameTable would
+    /// leave that step on the compatibility view (CUT057).
+    func tableWithLaterSteps(engine: MigrationSpec.Engine) -> Name?
+}
+
+extension OperationUnit {
+    static var rules: [Rule] { [] }
+}

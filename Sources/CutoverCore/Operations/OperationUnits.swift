@@ -1,0 +1,22 @@
+/// The operations declared as one unit (`OperationUnit`), one line each, in the order docs/spec.md
+/// lists them after the others.
+enum OperationUnits {
+    static let all: [any OperationUnit.Type] = [
+        CreateIndex.self,
+        DropIndex.self,
+        AddCheck.self,
+        AddUnique.self,
+        AddForeignKey.self,
+        DropConstraint.self,
+        RenameIndex.self,
+        RenameConstraint.self,
+    ]
+
+    static var fields: [Field] { all.map { $0.field } }
+    static var rules: [Rule] { all.flatMap { $0.rules } }
+
+    static func read(_ keyword: String, _ node: SyntaxNode, _ reader: SpecBuilder) -> (any OperationUnit)? {
+        guard let unit = all.first(where: { $0.keyword == keyword }) else { return nil }
+        return unit.read(node, reader)
+    }
+}
