@@ -28,9 +28,11 @@ struct MySQLAlterColumn {
                          up: [SQLStatement(b.modify(table, column, type: type, nullable: info.nullable, defaultValue: info.defaultValue,
                                                     condition: "character_maximum_length = \(old)"),
                                            comment: "Widening VARCHAR without changing the size of the length prefix (utf8mb4: 4 bytes per character; up to 255 bytes\none length byte, above two): in place on MySQL 8, DML allowed.")],
-                         down: [SQLStatement(b.modify(table, column, type: info.type, nullable: info.nullable, defaultValue: info.defaultValue,
+                         down: [fitCheck(value: b.q(column), old: info.type, holder: "\(info.type) CHARACTER SET utf8mb4",
+                                         when: "column_name = \(b.lit(column)) AND character_maximum_length = \(new)"),
+                                SQLStatement(b.modify(table, column, type: info.type, nullable: info.nullable, defaultValue: info.defaultValue,
                                                       condition: "character_maximum_length = \(new)", algorithm: "ALGORITHM=COPY, LOCK=SHARED"),
-                                             comment: "Narrowing is a table copy on MySQL 8 (and fails on rows that do not fit): rollback only.")])
+                                             comment: "Rollback only: narrowing is a table copy on MySQL 8 that blocks writes while it runs (the check above refused values that no longer fit).")])
     }
 
     func simpleChanges() -> [StepDraft] {
@@ -79,7 +81,7 @@ struct MySQLAlterColumn {
     /// swap, or worse silently clipped by a non-strict copy-back). The values go through a temporary
     /// table of the old type under strict mode (a procedure keeps the sql_mode it was created with);
     /// MySQL cannot SIGNAL outside a stored program, hence the procedure, dropped again afterwards.
-    func fitCheck(value: String, old: String, quarantine: String) -> SQLStatement {
+    func fitCheck(value: String, old: String, holder: String? = nil, when condition: String) -> SQLStatement {
         let procedure = b.q(b.context.derived.procedure("fit", table: table, column: column))
         let message = String("cutover rollback refused: \(table).\(column) holds values the new app version wrote that \(old) cannot take".prefix(128))
         let body = """
@@ -95,9 +97,9 @@ struct MySQLAlterColumn {
             SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = \(b.lit(message));
           END;
           IF EXISTS (SELECT 1 FROM information_schema.columns
-                     WHERE table_schema = DATABASE() AND table_name = \(b.lit(table)) AND column_name = \(b.lit(quarantine))) THEN
+                     WHERE table_schema = DATABASE() AND table_name = \(b.lit(table)) AND \(condition)) THEN
             DROP TEMPORARY TABLE IF EXISTS `_cutover_fit`;
-            CREATE TEMPORARY TABLE `_cutover_fit` (v \(old) NULL);
+            CREATE TEMPORARY TABLE `_cutover_fit` (v \(holder ?? old) NULL);
             INSERT INTO `_cutover_fit` (v) SELECT \(value) FROM \(b.q(table));
             DROP TEMPORARY TABLE `_cutover_fit`;
           END IF;
@@ -199,7 +201,7 @@ struct MySQLAlterColumn {
         if let old = info?.type {
             // After the swap the new version's values sit under the column's name.
             let value = alter.down.map { "(" + ExpressionRewriter.rewrite($0.value, columns: [column]) { _ in qc } + ")" } ?? qc
-            down.insert(fitCheck(value: value, old: old, quarantine: quarantine), at: 0)
+            down.insert(fitCheck(value: value, old: old, when: "column_name = \(b.lit(quarantine))"), at: 0)
         }
         down += dialect.addForeignKeys(carried, table: table, column: column, replaced: column, b)
         down += sync

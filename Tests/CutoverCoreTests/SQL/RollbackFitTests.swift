@@ -126,4 +126,50 @@ import Testing
         try apply(contract, down: true)
         #expect(try sql("SELECT GROUP_CONCAT(qty ORDER BY id) FROM items;") == "1,3")
     }
+
+    /// The in-place VARCHAR widening's down (a table copy back to the old length) is refused before it
+    /// starts when the new version stored a longer value, naming the column, instead of failing mid-copy.
+    @Test(.enabled(if: DatabaseHarness.shouldRun(.mysql), unavailable(.mysql)))
+    func mysqlRefusesANarrowingBeforeTheCopy() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("cutover-fit-my-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let schema = "CREATE TABLE items (id BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY, code VARCHAR(5) NOT NULL) ENGINE=InnoDB DEFAULT CHARSET=latin1;"
+        let yaml = Self.yaml.replacingOccurrences(of: "engine: postgresql", with: "engine: mysql").replacingOccurrences(of: "version: \"15\"", with: "version: \"8.0\"")
+            .replacingOccurrences(of: "tool: psql", with: "tool: mysql")
+            .replacingOccurrences(of: "\n    - alterColumn: {table: items, column: qty, type: bigint}", with: "")
+            .replacingOccurrences(of: "type: varchar(20)", with: "type: VARCHAR(20)")
+        try yaml.write(to: folder.appendingPathComponent("widen.yaml"), atomically: true, encoding: .utf8)
+        try schema.write(to: folder.appendingPathComponent("widen.schema.sql"), atomically: true, encoding: .utf8)
+        let plan = try SQLGoldenTests.plan(folder.appendingPathComponent("widen.yaml").path)
+        #expect(plan.steps.contains { $0.title.contains("in place") }, "the change is the in-place widening")
+        let url = try DatabaseHarness.shared.url(.mysql)
+        let socket = try #require(URLComponents(string: url)?.queryItems?.first { $0.name == "socket" }?.value)
+        func sql(_ input: String, database: String? = "rollback_fit") throws -> String {
+            let result = try MySQLOrphanCheckTests.client(socket, database: database, input: input)
+            if result.status != 0 { throw HarnessError("mariadb failed: \(result.output)") }
+            return result.output.trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        _ = try sql("DROP DATABASE IF EXISTS rollback_fit; CREATE DATABASE rollback_fit; USE rollback_fit; \(schema) INSERT INTO items (code) VALUES ('abc');", database: nil)
+        func apply(_ steps: [PlanStep], down: Bool) throws {
+            for step in down ? steps.reversed() : steps {
+                _ = try sql((down ? step.down : step.up).statements.map(\.text).filter { !$0.isEmpty }.joined(separator: "\n") + "\n")
+            }
+        }
+        try apply(plan.steps, down: false)
+        _ = try sql("INSERT INTO items (code) VALUES ('abcdefghij');")
+        let columns = "SELECT GROUP_CONCAT(column_name, ':', column_type ORDER BY ordinal_position) FROM information_schema.columns WHERE table_schema = 'rollback_fit' AND table_name = 'items';"
+        let before = try sql(columns)
+        do {
+            try apply(plan.steps, down: true)
+            Issue.record("the rollback ran over values the old length cannot hold")
+        } catch {
+            #expect("\(error)".contains("cutover rollback refused: items.code holds values the new app version wrote that"), "\(error)")
+        }
+        #expect(try sql(columns) == before, "nothing changed")
+        _ = try sql("UPDATE items SET code = 'abcde' WHERE CHAR_LENGTH(code) > 5;")
+        try apply(plan.steps, down: true)
+        #expect(try sql(columns) == "id:bigint(20),code:varchar(5)")
+        #expect(try sql("SELECT GROUP_CONCAT(code ORDER BY id) FROM items;") == "abc,abcde")
+    }
 }
