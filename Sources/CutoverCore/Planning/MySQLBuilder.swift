@@ -179,6 +179,17 @@ struct MySQLBuilder: Sendable {
     /// (DELIMITER is a client command).
     /// `log`: a table (the key columns, then `column`) that receives, in the batch's transaction, the key
     /// and the new value of every row the batch updates, so a rollback can tell the rows it filled.
+    /// The columns the server stamps on every UPDATE (ON UPDATE CURRENT_TIMESTAMP), but `column`.
+    func stampedColumns(_ table: String, except column: String) -> [String] {
+        (context.table(table)?.columns ?? []).filter { $0.updatedOnWrite && $0.name != column }.map { q($0.name) }
+    }
+
+    /// Extra SET assignments that keep those columns as they are: a backfill or its rollback is not an
+    /// app write, and a column set to itself is left alone by the server (MySQL's documented way).
+    func keepingStamps(_ table: String, except column: String, qualifier: String = "") -> String {
+        stampedColumns(table, except: column).map { ", \(qualifier)\($0) = \(qualifier)\($0)" }.joined()
+    }
+
     func backfill(table: String, column: String, verb: String = "backfill", assignments: String, pending: String, comment: String,
                   log: String? = nil) -> [SQLStatement] {
         let key = context.batchKey(table)
@@ -212,7 +223,8 @@ struct MySQLBuilder: Sendable {
                 + "      SELECT \(order) FROM \(q(table)) WHERE (NOT started OR \(row) > \(loRow)) AND \(row) <= \(endRow) ORDER BY \(order) LIMIT \(context.batchSize)\n"
                 + "    ) s ORDER BY \(cols.map { "s.\($0) DESC" }.joined(separator: ", ")) LIMIT 1;"
         }
-        var update = "UPDATE \(q(table)) SET \(assignments)\n    WHERE (NOT started OR \(row) > \(loRow)) AND \(row) <= \(hiRow) AND \(pending);"
+        let stamped = stampedColumns(table, except: column)
+        var update = "UPDATE \(q(table)) SET \(assignments)\(keepingStamps(table, except: column))\n    WHERE (NOT started OR \(row) > \(loRow)) AND \(row) <= \(hiRow) AND \(pending);"
         if let log {
             // MySQL has no UPDATE … RETURNING: the keys go in first, the values after the fill, in one transaction.
             let ql = q(log), qt = q(table)
@@ -248,6 +260,7 @@ struct MySQLBuilder: Sendable {
         DROP PROCEDURE IF EXISTS \(procedure);
         """
         var note = comment + "\nBatched, resumable, idempotent: keyset over \(key.columns.joined(separator: ", ")) up to the last key present when it starts\n(so it ends under continuous inserts); autocommit commits each batch.\nNeeds the mysql client (DELIMITER). The procedure is dropped again, so the schema is unchanged."
+        if !stamped.isEmpty { note += "\n\(stamped.joined(separator: ", ")) (ON UPDATE CURRENT_TIMESTAMP) is set to itself, so the backfill does not restamp it." }
         if key.assumed { note += "\nThe base schema names no primary key for \(table): the batches walk column `id`." }
         return [
             SQLStatement("SET SESSION innodb_lock_wait_timeout = \(max(1, context.spec.runner.lockTimeout.seconds));"),

@@ -57,7 +57,7 @@ public struct MySQLDialect: SQLDialect {
         let key = b.context.batchKey(table).columns.map(b.q)
         let qt = b.q(table), qc = b.q(column), ql = b.q(log)
         let matches = key.map { "\(qt).\($0) = l.\($0)" }.joined(separator: " AND ")
-        let restore = b.guarded("UPDATE \(qt) JOIN \(ql) AS l ON \(matches) SET \(qt).\(qc) = NULL WHERE \(qt).\(qc) <=> l.\(qc)",
+        let restore = b.guarded("UPDATE \(qt) JOIN \(ql) AS l ON \(matches) SET \(qt).\(qc) = NULL\(b.keepingStamps(table, except: column, qualifier: "\(qt).")) WHERE \(qt).\(qc) <=> l.\(qc)",
                                 whenFound: true, in: .tables, table: log)
         var steps = [
             StepDraft(.expand, slug: "fill_log \(table) \(column)", title: "log the rows whose NULL \(table).\(column) the backfill fills", change: change,

@@ -7,8 +7,8 @@ extension RuleID {
 enum BackfillTriggerRule: RuleUnit {
     static let rule = Rule(
         id: .backfillTrigger, name: "backfill-trigger", severity: .warning, checkedBy: [.dependents],
-        summary: "a backfill updates a table whose BEFORE UPDATE trigger (or MySQL ON UPDATE CURRENT_TIMESTAMP column) acts on every backfilled row (warning)",
-        rationale: "A backfill (addColumn with up, the fill of NULLs before NOT NULL) and the copy of a renamed or retyped column are batched UPDATEs of every row. A BEFORE UPDATE row trigger of the application fires for each of them and may rewrite the row: pagila's last_updated sets last_update = now(), so after the migration every row looks modified at backfill time, and an audit or versioning trigger records one change per row. There is no safe general way to keep the trigger out: ALTER TABLE … DISABLE TRIGGER turns it off for the app's own writes during the backfill too and takes a table lock, session_replication_role = replica needs a superuser and silences every trigger of the session, and MySQL cannot turn a trigger off at all. MySQL's ON UPDATE CURRENT_TIMESTAMP columns (sakila's last_update) behave like such a trigger and are reported the same way. So cutover says which trigger will run; if its effect is unwanted, make the trigger leave such rows alone (a WHEN condition on PostgreSQL, an IF in the MySQL body) in a `sql` change before this one, or accept it. Triggers limited to other columns (UPDATE OF …), AFTER triggers and statement triggers are not reported.",
+        summary: "a backfill updates a table whose BEFORE UPDATE trigger acts on every backfilled row (warning)",
+        rationale: "A backfill (addColumn with up, the fill of NULLs before NOT NULL) and the copy of a renamed or retyped column are batched UPDATEs of every row. A BEFORE UPDATE row trigger of the application fires for each of them and may rewrite the row: pagila's last_updated sets last_update = now(), so after the migration every row looks modified at backfill time, and an audit or versioning trigger records one change per row. There is no safe general way to keep the trigger out: ALTER TABLE … DISABLE TRIGGER turns it off for the app's own writes during the backfill too and takes a table lock, session_replication_role = replica needs a superuser and silences every trigger of the session, and MySQL cannot turn a trigger off at all. MySQL's ON UPDATE CURRENT_TIMESTAMP columns (sakila's last_update) are not reported: the backfill and its rollback set them to themselves, which the server documents as the way to keep them. So cutover says which trigger will run; if its effect is unwanted, make the trigger leave such rows alone (a WHEN condition on PostgreSQL, an IF in the MySQL body) in a `sql` change before this one, or accept it. Triggers limited to other columns (UPDATE OF …), AFTER triggers and statement triggers are not reported.",
         triggering: [RuleExample(Snippets.spec(database: Snippets.pgDatabase + "    schema: schema.sql\n", changes: backfill),
                                  files: ["schema.sql": Snippets.pricingSchema + trigger("BEFORE UPDATE")]).expecting((19, 16))],
         nonTriggering: [RuleExample(Snippets.spec(database: Snippets.pgDatabase + "    schema: schema.sql\n", changes: backfill),
@@ -31,11 +31,6 @@ enum BackfillTriggerRule: RuleUnit {
             if !triggers.isEmpty {
                 diagnostics.report(.backfillTrigger, Message.backfillFiresTrigger(what, table: table.value, triggers: triggers.map { ($0.name, $0.line) },
                                                                                   engine: engine), at: table.location)
-            }
-            // MySQL's trigger-like column attribute: ON UPDATE CURRENT_TIMESTAMP (sakila's last_update).
-            let stamped = (schema.tables.first { DDLParser.same($0.name, table.value, mysql) }?.columns ?? []).filter(\.updatedOnWrite).map(\.name)
-            if mysql && !stamped.isEmpty {
-                diagnostics.report(.backfillTrigger, Message.backfillStampsColumns(what, table: table.value, columns: stamped), at: table.location)
             }
         }
     }
@@ -65,11 +60,6 @@ enum BackfillTriggerRule: RuleUnit {
 }
 
 extension Message {
-    static func backfillStampsColumns(_ what: String, table: String, columns: [String]) -> String {
-        let names = columns.map { "'\($0)'" }.joined(separator: ", ")
-        return "\(what) updates every row of '\(table)', and MySQL sets its ON UPDATE CURRENT_TIMESTAMP column\(columns.count == 1 ? "" : "s") \(names) to the backfill's time on each of them: after the migration every row looks modified then"
-    }
-
     static func backfillFiresTrigger(_ what: String, table: String, triggers: [(name: String, line: Int)], engine: MigrationSpec.Engine) -> String {
         let names = triggers.map { "'\($0.name)' (schema line \($0.line))" }.joined(separator: ", ")
         let plural = triggers.count != 1
