@@ -14,13 +14,19 @@
 #                                   wait for when NAME is gone, or disabled by the completed switch (its
 #                                   marker); a subscription disabled otherwise (by hand, or mid-switch) fails
 #   skip-slot:SIDE:NAME             move the inactive slot NAME on SIDE to SIDE's current WAL position (both sides
-#                                   fenced, caught up): its subscription, enabled again, never replays what it skips
+#                                   fenced, caught up): its subscription, enabled again, never replays what it skips;
+#                                   nothing to skip once that subscription (on the other side) is enabled
 #   unless-switched:SIDE:NAME       end the Job here (success) when subscription NAME on SIDE carries the marker of
 #                                   a completed switch, or is gone with blue still fenced (cleaned up): re-running
 #                                   the switch must change nothing; fail when it never existed
 #   mark-switched:SIDE:NAME         the marker (COMMENT ON SUBSCRIPTION NAME), written as the switch's last step
 #   if-switched:SIDE:NAME           fail unless that marker is there (the switch's fence and catch-up are done)
-#   unmark-switched:SIDE:NAME       remove the marker (switched back: a later switch must run in full)
+#   unmark-switched:SIDE:NAME       remove the marker (switched back: a later switch must run in full); from here
+#                                   the switchback is committed: a failure keeps both fences, a re-run completes it
+#   while-switched:SIDE:NAME        switchback's first step: end the Job here (success) when the marker is not there
+#                                   and blue carries no fence (switched back already, or never switched); go on
+#                                   without the marker but blue fenced (a committed switchback to complete); fail
+#                                   when the subscription is gone and blue fenced (cleaned up: no way back)
 #   fence:SIDE | unfence:SIDE       SIDE refuses the app's writes: a statement trigger on every table (no client
 #                                   setting undoes it), default_transaction_read_only for the app's role (blue's
 #                                   Secret username), its sessions there ended and gone / undo all of it
@@ -330,6 +336,13 @@ same_tables() { # PUB SUB NAME
 # blue's WAL grows until its disk fills. Run with both sides fenced and blue caught up with green,
 # nothing after this position is on green yet, nothing before it is missing there.
 skip_slot() { # SIDE NAME
+  # Once its subscription (on the other side) is enabled again, the slot holds only what that
+  # subscription has yet to apply: an idle moment of its stream is no reason to skip (a re-run after
+  # the switchback unfenced blue would skip the app's writes on blue for good).
+  if [ "$1" = blue ]; then subscriber=green; else subscriber=blue; fi
+  if [ "$(subscription_state "$subscriber" "$2")" = enabled ]; then
+    echo "cutover: subscription $2 on $subscriber is enabled, its slot on $1 is not skipped"; return 0
+  fi
   moved="$(value "$(admin_of "$1")" -v "slot=$2" <<'EOF'
 SELECT count(pg_catalog.pg_replication_slot_advance(slot_name, pg_catalog.pg_current_wal_lsn()))
   FROM pg_catalog.pg_replication_slots
@@ -422,10 +435,13 @@ EOF
 # moves after the Job), and a side left fenced refuses every write of the app until someone acts. The
 # switch's last step (mark-switched) keeps blue fenced on purpose; a successful switchback leaves green
 # fenced. A Job killed outright (its deadline, a node lost) cannot: the runbook says how to lift it.
+# A Job past its point of no return (the switch marked, or unmarked by the switchback) keeps every
+# fence when it fails: the app belongs on the other side now, and a re-run completes the Job.
 FENCED=""
+COMMITTED=""
 lift_on_failure() {
   status=$?
-  if [ "$status" != 0 ] && [ -n "$FENCED" ]; then
+  if [ "$status" != 0 ] && [ -n "$FENCED" ] && [ -z "$COMMITTED" ]; then
     # Quietly: the Job's last lines are the failure's own.
     if ( fence "$FENCED" off ) > /tmp/unfence.log 2>&1; then
       echo "cutover: this Job failed after fencing $FENCED, and lifted the fence there (the app still uses $FENCED; run the Job again once fixed)" >&2
@@ -437,6 +453,15 @@ lift_on_failure() {
   exit "$status"
 }
 trap lift_on_failure EXIT
+
+# SIDE carries the fence (the trigger schema or the role setting): 1, else 0.
+fenced() { # SIDE
+  value "$(admin_of "$1")" -v "app_role=$(app_role)" <<'EOF'
+SELECT (EXISTS (SELECT 1 FROM pg_catalog.pg_namespace WHERE nspname = 'cutover_fence')
+     OR EXISTS (SELECT 1 FROM pg_catalog.pg_db_role_setting s JOIN pg_catalog.pg_roles r ON r.oid = s.setrole
+                 WHERE r.rolname = :'app_role' AND 'default_transaction_read_only=on' = ANY (s.setconfig)))::int;
+EOF
+}
 # Rollback quarantine. Expand's rollback keeps what the new app version wrote into a column expand
 # added: the Job names `quarantine-column:TABLE:COLUMN:QUARANTINE:LOCK_TIMEOUT` right before the down
 # that drops COLUMN (its DROP COLUMN IF EXISTS then finds nothing). By then every later expand step's
@@ -621,12 +646,30 @@ EOF
             echo "cutover: the switch completed already (subscription $name on $side carries its marker), nothing to do"; exit 0
           fi ;;
       esac ;;
+    while-switched:*)
+      spec="${arg#while-switched:}"; side="${spec%%:*}"; name="${spec#*:}"
+      if [ -z "$(subscription_state "$side" "$name")" ]; then
+        if [ "$(fenced blue)" != 0 ]; then
+          echo "cutover: no subscription $name on $side and blue fenced: the switch was cleaned up, there is no way back to blue (green's writes never reached it)" >&2
+          exit 1
+        fi
+        echo "cutover: no subscription $name on $side and blue not fenced: the app never left blue, nothing to switch back"; exit 0
+      fi
+      if [ "$(switched "$side" "$name")" != 0 ]; then
+        echo "cutover: switched to green (subscription $name on $side carries the marker): switching back"
+      elif [ "$(fenced blue)" != 0 ]; then
+        COMMITTED=1
+        echo "cutover: the switch is unmarked and blue still fenced: completing a switchback that was committed already"
+      else
+        echo "cutover: not switched to green (no marker on subscription $name on $side, blue not fenced), nothing to switch back"; exit 0
+      fi ;;
     mark-switched:*)
       spec="${arg#mark-switched:}"; mark "${spec%%:*}" "${spec#*:}" on
-      FENCED=""
+      COMMITTED=1
       echo "cutover: switch marked complete on ${spec%%:*}" ;;
     unmark-switched:*)
       spec="${arg#unmark-switched:}"; mark "${spec%%:*}" "${spec#*:}" off
+      COMMITTED=1
       echo "cutover: switch marker removed on ${spec%%:*}" ;;
     if-switched:*)
       spec="${arg#if-switched:}"

@@ -216,13 +216,13 @@ import Testing
         #expect(!report.failures.isEmpty && report.failures.allSatisfy { $0.stage == "after rollback" && $0.error.contains("late_t") }, "\(report.renderText())")
     }
 
-    /// Without the skips of the forward slot (switchback's and drop-reverse's), the forward subscription enabled again by
-    /// drop-reverse replays green's own rows to green: a duplicate key it retries forever, its slot
+    /// Without the skip of the forward slot (switchback's, the only one), the forward subscription the switchback
+    /// enables again replays green's own rows to green: a duplicate key it retries forever, its slot
     /// stuck, every Job green. The rehearsal's check after the stage names it.
     @Test func switchbackWithoutSlotSkipIsCaught() throws {
         let unskipped: @Sendable ([OutputFile]) -> [OutputFile] = { files in
             files.map { file in
-                guard file.path.hasSuffix("chart/templates/job-switchback.yaml") || file.path.hasSuffix("chart/templates/job-drop-reverse.yaml") else { return file }
+                guard file.path.hasSuffix("chart/templates/job-switchback.yaml") else { return file }
                 return OutputFile(path: file.path, contents: file.contents.replacingOccurrences(of: "        - skip-slot:blue:cutover_ledger_pg14\n", with: ""))
             }
         }
@@ -230,9 +230,50 @@ import Testing
         #expect(Compiler().emit(plan).contains { $0.path.hasSuffix("job-switchback.yaml") && $0.contents.contains("- skip-slot:blue:cutover_ledger_pg14\n") })
         guard let report = try Self.rehearse(plan, rows: 500, filter: unskipped) else { return }
         #expect(!report.proven)
-        let stuck = report.failures.first { $0.error.hasPrefix("replication stuck: subscription cutover_ledger_pg14 on green") }
-        let failure = try #require(stuck, "not caught: \(report.renderText())")
-        #expect(failure.error.contains("duplicate key"), "\(failure.error)")
+        // The switchback enables the forward subscription itself: the next Job waiting on it (replicate,
+        // post-upgrade) sees its apply fail; the check after the stage names the duplicate key.
+        let failing = report.failures.first { $0.error.contains("subscription cutover_ledger_pg14 on green fails to apply changes") }
+        #expect(failing != nil, "not caught by the Jobs: \(report.renderText())")
+        if let stuck = report.failures.first(where: { $0.error.hasPrefix("replication stuck: subscription cutover_ledger_pg14 on green") }) {
+            #expect(stuck.error.contains("duplicate key"), "\(stuck.error)")
+        }
+    }
+
+    /// The app writes on blue once the switchback unfenced it, before drop-reverse runs (post-upgrade): that
+    /// write must reach green. Here drop-reverse's first step writes a row on blue as the app's role, its
+    /// last steps wait for green to apply blue's WAL and fail unless the row is there (then delete it on
+    /// blue, which streams too; once rollback-replicate dropped the forward subscription there is nothing
+    /// to check). When drop-reverse skipped the forward slot (the order before), green looked caught up
+    /// and missed the row.
+    @Test func blueWriteAfterSwitchbackReachesGreen() throws {
+        let late: @Sendable ([OutputFile]) -> [OutputFile] = { files in
+            files.map { file in
+                if file.path.hasSuffix("chart/templates/configmap-sql-drop-reverse.yaml") {
+                    return OutputFile(path: file.path, contents: file.contents.replacingOccurrences(of: "\ndata:\n", with: """
+
+                        data:
+                          late-write.sql: |
+                            INSERT INTO accounts (owner, balance) VALUES ('cutover-late-write', 7);
+                          late-check.sql: |
+                            DO $$ BEGIN IF EXISTS (SELECT 1 FROM pg_subscription WHERE subname = 'cutover_ledger_pg14') AND NOT EXISTS (SELECT 1 FROM accounts WHERE owner = 'cutover-late-write') THEN RAISE EXCEPTION 'late write on blue missing on green'; END IF; END $$;
+                          late-forget.sql: |
+                            DELETE FROM accounts WHERE owner = 'cutover-late-write';
+
+                        """))
+                }
+                if file.path.hasSuffix("chart/templates/job-drop-reverse.yaml") {
+                    return OutputFile(path: file.path, contents: file.contents
+                        .replacingOccurrences(of: "        args:\n", with: "        args:\n        - blue:late-write.sql\n")
+                        .replacingOccurrences(of: "        env:\n", with: "        - wait-synced:blue:green:cutover_ledger_pg14\n        - green:late-check.sql\n        - blue:late-forget.sql\n        - wait-synced:blue:green:cutover_ledger_pg14\n        env:\n"))
+                }
+                return file
+            }
+        }
+        let plan = try Self.plan("ledger-pg14.yaml")
+        #expect(late(Compiler().emit(plan)).contains { $0.path.hasSuffix("job-drop-reverse.yaml") && $0.contents.contains("- blue:late-write.sql\n") && $0.contents.contains("- green:late-check.sql\n") })
+        guard let report = try Self.rehearse(plan, rows: 300, filter: late) else { return }
+        #expect(!report.failures.contains { $0.error.contains("late write on blue missing on green") }, "\(report.renderText())")
+        #expect(report.proven, "\(report.renderText())")
     }
 
     /// A DBA pauses the forward subscription before the switch: no switch happened, so the switchover
