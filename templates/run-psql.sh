@@ -434,7 +434,8 @@ EOF
 # A Job that fenced a side and then fails lifts the fence again: the app has not moved (the Service
 # moves after the Job), and a side left fenced refuses every write of the app until someone acts. The
 # switch's last step (mark-switched) keeps blue fenced on purpose; a successful switchback leaves green
-# fenced. A Job killed outright (its deadline, a node lost) cannot: the runbook says how to lift it.
+# fenced. A Job killed by TERM (its deadline, a deleted pod) runs this too (the TERM trap below); one
+# killed outright (a node lost) cannot: its next run adopts the fence (unless-switched, while-switched).
 # A Job past its point of no return (the switch marked, or unmarked by the switchback) keeps every
 # fence when it fails: the app belongs on the other side now, and a re-run completes the Job.
 FENCED=""
@@ -453,6 +454,10 @@ lift_on_failure() {
   exit "$status"
 }
 trap lift_on_failure EXIT
+# /bin/sh as a container's PID 1 ignores TERM (no default action for PID 1): without this, a Job killed at
+# its activeDeadlineSeconds (or a deleted pod) would never run the EXIT trap and leave its fence behind.
+trap 'exit 143' TERM
+trap 'exit 130' INT
 
 # SIDE carries the fence (the trigger schema or the role setting): 1, else 0.
 fenced() { # SIDE
@@ -644,7 +649,10 @@ EOF
         *)
           if [ "$(switched "$side" "$name")" != 0 ]; then
             echo "cutover: the switch completed already (subscription $name on $side carries its marker), nothing to do"; exit 0
-          fi ;;
+          fi
+          # Blue fenced and no marker: an earlier run of this Job was killed after its fence (no EXIT trap
+          # ran). This run owns that fence: if it fails too, it lifts it (the app still uses blue).
+          if [ "$(fenced blue)" != 0 ]; then FENCED=blue; echo "cutover: blue carries the fence of an earlier run of this switch; lifted again should this run fail"; fi ;;
       esac ;;
     while-switched:*)
       spec="${arg#while-switched:}"; side="${spec%%:*}"; name="${spec#*:}"
@@ -656,7 +664,8 @@ EOF
         echo "cutover: no subscription $name on $side and blue not fenced: the app never left blue, nothing to switch back"; exit 0
       fi
       if [ "$(switched "$side" "$name")" != 0 ]; then
-        echo "cutover: switched to green (subscription $name on $side carries the marker): switching back"
+        # An earlier run killed after fencing green (no EXIT trap ran): this run owns that fence.
+        if [ "$(fenced green)" != 0 ]; then FENCED=green; echo "cutover: green carries the fence of an earlier run of this switchback; lifted again should this run fail"; fi
       elif [ "$(fenced blue)" != 0 ]; then
         COMMITTED=1
         echo "cutover: the switch is unmarked and blue still fenced: completing a switchback that was committed already"
