@@ -240,20 +240,33 @@ import Testing
     }
 
     /// The app writes on blue once the switchback unfenced it, before drop-reverse runs (post-upgrade): that
-    /// write must reach green. Here drop-reverse's first step writes a row on blue as the app's role, its
-    /// last steps wait for green to apply blue's WAL and fail unless the row is there (then delete it on
-    /// blue, which streams too; once rollback-replicate dropped the forward subscription there is nothing
-    /// to check). When drop-reverse skipped the forward slot (the order before), green looked caught up
-    /// and missed the row.
+    /// write must reach green. Here the switchback's last step writes a row on blue as the app's role
+    /// (synchronous_commit on: the WAL position a later skip reads is past it), drop-reverse's last steps
+    /// wait for green to apply blue's WAL and fail unless the row is there (then delete it on blue, which
+    /// streams too; once rollback-replicate dropped the forward subscription there is nothing to check).
+    /// When drop-reverse skipped the forward slot (the order before), green looked caught up and missed
+    /// the row: this test fails there (the check's Job fails).
     @Test func blueWriteAfterSwitchbackReachesGreen() throws {
         let late: @Sendable ([OutputFile]) -> [OutputFile] = { files in
             files.map { file in
-                if file.path.hasSuffix("chart/templates/configmap-sql-drop-reverse.yaml") {
+                if file.path.hasSuffix("chart/templates/configmap-sql-switchback.yaml") {
                     return OutputFile(path: file.path, contents: file.contents.replacingOccurrences(of: "\ndata:\n", with: """
 
                         data:
                           late-write.sql: |
+                            SET synchronous_commit = on;
                             INSERT INTO accounts (owner, balance) VALUES ('cutover-late-write', 7);
+
+                        """))
+                }
+                if file.path.hasSuffix("chart/templates/job-switchback.yaml") {
+                    return OutputFile(path: file.path, contents: file.contents
+                        .replacingOccurrences(of: "        - unfence:blue\n", with: "        - unfence:blue\n        - blue:late-write.sql\n"))
+                }
+                if file.path.hasSuffix("chart/templates/configmap-sql-drop-reverse.yaml") {
+                    return OutputFile(path: file.path, contents: file.contents.replacingOccurrences(of: "\ndata:\n", with: """
+
+                        data:
                           late-check.sql: |
                             DO $$ BEGIN IF EXISTS (SELECT 1 FROM pg_subscription WHERE subname = 'cutover_ledger_pg14') AND NOT EXISTS (SELECT 1 FROM accounts WHERE owner = 'cutover-late-write') THEN RAISE EXCEPTION 'late write on blue missing on green'; END IF; END $$;
                           late-forget.sql: |
@@ -263,14 +276,14 @@ import Testing
                 }
                 if file.path.hasSuffix("chart/templates/job-drop-reverse.yaml") {
                     return OutputFile(path: file.path, contents: file.contents
-                        .replacingOccurrences(of: "        args:\n", with: "        args:\n        - blue:late-write.sql\n")
                         .replacingOccurrences(of: "        env:\n", with: "        - wait-synced:blue:green:cutover_ledger_pg14\n        - green:late-check.sql\n        - blue:late-forget.sql\n        - wait-synced:blue:green:cutover_ledger_pg14\n        env:\n"))
                 }
                 return file
             }
         }
         let plan = try Self.plan("ledger-pg14.yaml")
-        #expect(late(Compiler().emit(plan)).contains { $0.path.hasSuffix("job-drop-reverse.yaml") && $0.contents.contains("- blue:late-write.sql\n") && $0.contents.contains("- green:late-check.sql\n") })
+        #expect(late(Compiler().emit(plan)).contains { $0.path.hasSuffix("job-switchback.yaml") && $0.contents.contains("- unfence:blue\n        - blue:late-write.sql\n") })
+        #expect(late(Compiler().emit(plan)).contains { $0.path.hasSuffix("job-drop-reverse.yaml") && $0.contents.contains("- green:late-check.sql\n") })
         guard let report = try Self.rehearse(plan, rows: 300, filter: late) else { return }
         #expect(!report.failures.contains { $0.error.contains("late write on blue missing on green") }, "\(report.renderText())")
         #expect(report.proven, "\(report.renderText())")
