@@ -10,7 +10,7 @@
 #   copy-schema:FROM:TO             pg_dump --schema-only of FROM into TO, when TO has no tables yet
 #   wait-lag:PUBLISHER              wait until logical replication from PUBLISHER lags < MAX_LAG_SECONDS
 #   wait-synced:PUB:SUB:NAME        wait until subscription NAME on SUB copied every table (state r) and
-#                                   replayed PUB's WAL up to PUB's position when it starts; nothing to
+#                                   applied every transaction PUB had committed when it starts; nothing to
 #                                   wait for when NAME is gone, or disabled by the completed switch (its
 #                                   marker); a subscription disabled otherwise (by hand, or mid-switch) fails
 #   skip-slot:SIDE:NAME             move the inactive slot NAME on SIDE to SIDE's current WAL position (both sides
@@ -32,10 +32,10 @@
 #                                   Secret username), its sessions there ended and gone / undo all of it
 #   sync-sequences:FROM:TO          set TO's sequences to GREATEST(FROM's, TO's) (logical replication skips them)
 #   forget-flyway:VERSION           remove VERSION and later from flyway_schema_history after a rollback
-#   check-lag:SIDE:SLOT:MAX         the rollout analysis' measurement: when slot SLOT on SIDE streams, its WAL
-#                                   sender's replay_lag must be at most MAX seconds (logical lag, what the
-#                                   switch waits on); an idle or absent slot, or SIDE not reachable yet, is
-#                                   not measured
+#   check-lag:SIDE:SLOT:MAX         the rollout analysis' measurement: when slot SLOT on SIDE streams, its
+#                                   subscriber must apply SIDE's commits within MAX seconds (logical lag, what
+#                                   the switch waits on; measured on the slot, which any role may read); an
+#                                   idle or absent slot, or SIDE not reachable yet, is not measured
 #   preflight:SIDE:SLOT             blue-green, before anything changes: SIDE (blue, or green once reachable)
 #                                   can carry logical replication (wal_level, a free slot and WAL sender
 #                                   beside SLOT, every table keyed and logged), its credentials connect
@@ -176,28 +176,47 @@ EOF
   echo "cutover: preflight $side: wal_level logical, room for slot $slot and its WAL sender, every table keyed and logged"
 }
 
-# The analysis' measurement of logical replication lag (an Argo Rollouts job metric): seconds the
-# subscriber's replay is behind, as the publisher's WAL sender for the slot reports it (replay_lag,
-# NULL when nothing is waiting: 0), and the bytes its confirmed position is behind, for the log.
+# The analysis' measurement of logical replication lag (an Argo Rollouts job metric), from what any
+# role may read: the slot in pg_replication_slots and the publisher's own position. Not
+# pg_stat_replication's replay_lag: without pg_read_all_stats (the app's role, which the analysis Job
+# mounts for blue) it reads NULL, and a lag of 0. The seconds are measured: from a position past
+# every commit made when the check starts (committed_lsn) until the slot's confirmed_flush_lsn (what
+# the subscriber applied and flushed) reaches it, waited for at most MAX seconds. An idle slot (the
+# direction not in use) is not measured; the bytes behind are logged.
 check_lag() { # SIDE SLOT MAX
   if [ ! -s "/etc/cutover/$1/username" ] || ! value "$1" -c 'SELECT 1' >/dev/null 2>&1; then
     echo "cutover: $1 is not reachable (not provisioned yet?): slot $2 not measured"; return 0
   fi
   row="$(value "$1" -F ' ' -v slot="$2" <<'EOF'
-SELECT CASE WHEN s.active THEN 'streaming' ELSE 'idle' END,
-       coalesce(ceil(extract(epoch FROM r.replay_lag)), 0)::bigint,
-       coalesce(pg_catalog.pg_wal_lsn_diff(pg_catalog.pg_current_wal_lsn(), s.confirmed_flush_lsn), 0)::bigint
-  FROM pg_catalog.pg_replication_slots s LEFT JOIN pg_catalog.pg_stat_replication r ON r.pid = s.active_pid
- WHERE s.slot_name = :'slot' AND s.database = current_database();
+SELECT CASE WHEN active THEN 'streaming' ELSE 'idle' END,
+       coalesce(pg_catalog.pg_wal_lsn_diff(pg_catalog.pg_current_wal_lsn(), confirmed_flush_lsn), 0)::bigint
+  FROM pg_catalog.pg_replication_slots
+ WHERE slot_name = :'slot' AND database = current_database();
 EOF
 )"
   [ -n "$row" ] || { echo "cutover: no slot $2 on $1, nothing to measure"; return 0; }
-  set -- "$1" "$2" "$3" $row
-  if [ "$4" != streaming ]; then echo "cutover: slot $2 on $1 is idle (that direction is not in use), $6 bytes behind"; return 0; fi
-  if [ "$5" -gt "${3%.*}" ]; then
-    echo "cutover: logical replication through slot $2 on $1 lags $5 s ($6 bytes), over $3 s" >&2; exit 1
-  fi
-  echo "cutover: logical replication through slot $2 on $1 lags $5 s ($6 bytes), within $3 s"
+  set -- "$1" "$2" "${3%.*}" $row
+  if [ "$4" != streaming ]; then echo "cutover: slot $2 on $1 is idle (that direction is not in use), $5 bytes behind"; return 0; fi
+  target="$(committed_lsn "$1")"
+  started="$(date +%s)"
+  while :; do
+    done_="$(value "$1" -v slot="$2" -v target="$target" <<'EOF'
+SELECT count(*) FROM pg_catalog.pg_replication_slots
+ WHERE slot_name = :'slot' AND database = current_database() AND confirmed_flush_lsn >= :'target'::pg_lsn;
+EOF
+)"
+    waited=$(( $(date +%s) - started ))
+    if [ "$done_" != 0 ]; then
+      if [ "$waited" -gt "$3" ]; then
+        echo "cutover: logical replication through slot $2 on $1 lags $waited s ($5 bytes behind when measured), over $3 s" >&2; exit 1
+      fi
+      echo "cutover: logical replication through slot $2 on $1 lags $waited s ($5 bytes behind when measured), within $3 s"; return 0
+    fi
+    if [ "$waited" -gt "$3" ]; then
+      echo "cutover: logical replication through slot $2 on $1 lags more than $3 s: the subscriber has not applied $1's commits of $waited s ago ($5 bytes behind when measured)" >&2; exit 1
+    fi
+    nap
+  done
 }
 
 wait_lag() { # logical walsenders of this database on the publisher
@@ -252,8 +271,22 @@ check_apply() { # SIDE NAME ERRORS-BEFORE
   [ "$now" -le "$3" ] || { echo "cutover: subscription $2 on $1 fails to apply changes ($((now - $3)) errors since this wait began; $1's server log says why)" >&2; exit 1; }
 }
 
+# A position on SIDE past every transaction committed there so far, and flushed: a transactional
+# logical message (ignored by pgoutput, which sends messages only when asked) committed with
+# synchronous_commit on. Not pg_current_wal_lsn(): that is the write position, and a commit made
+# with synchronous_commit off (a server default many set) may still sit in the WAL buffers behind it
+# after it returned; a catch-up aimed there ends before that transaction reaches the other side (the
+# app's last write before the fence: lost there, or sent back later as a duplicate key). Flushed,
+# because a WAL sender sends only flushed WAL. Any role may emit one.
+committed_lsn() { # SIDE
+  value "$1" <<'EOF'
+SET synchronous_commit = on;
+SELECT pg_catalog.pg_logical_emit_message(true, 'cutover', 'catch-up');
+EOF
+}
+
 # Complete before anything depends on it: every table copied (state r), then everything the publisher
-# had written when the wait began applied on the subscriber: the slot's confirmed_flush_lsn (what the
+# had committed when the wait began applied on the subscriber: the slot's confirmed_flush_lsn (what the
 # subscriber reported applied and flushed) reaching the publisher's LSN of that moment. The slot, not
 # pg_stat_replication, whose LSNs only pg_read_all_stats may read.
 wait_synced() { # PUB SUB NAME
@@ -275,7 +308,7 @@ wait_synced() { # PUB SUB NAME
     n=$((n + 1)); [ "$n" -lt "$WAIT_ATTEMPTS" ] || { echo "cutover: $2 has not finished the initial copy of $3: $left table(s) not ready" >&2; exit 1; }
     nap
   done
-  lsn="$(value "$1" -c "SELECT pg_catalog.pg_current_wal_lsn()")"
+  lsn="$(committed_lsn "$1")"
   n=0
   while :; do
     check_apply "$2" "$3" "$errors"
@@ -343,8 +376,10 @@ skip_slot() { # SIDE NAME
   if [ "$(subscription_state "$subscriber" "$2")" = enabled ]; then
     echo "cutover: subscription $2 on $subscriber is enabled, its slot on $1 is not skipped"; return 0
   fi
-  moved="$(value "$(admin_of "$1")" -v "slot=$2" <<'EOF'
-SELECT count(pg_catalog.pg_replication_slot_advance(slot_name, pg_catalog.pg_current_wal_lsn()))
+  # To a flushed position past every commit (committed_lsn): an advance stops at the flushed
+  # position, and blue's reverse apply worker commits asynchronously.
+  moved="$(value "$(admin_of "$1")" -v "slot=$2" -v "lsn=$(committed_lsn "$(admin_of "$1")")" <<'EOF'
+SELECT count(pg_catalog.pg_replication_slot_advance(slot_name, :'lsn'::pg_lsn))
   FROM pg_catalog.pg_replication_slots
  WHERE slot_name = :'slot' AND database = current_database() AND NOT active;
 EOF

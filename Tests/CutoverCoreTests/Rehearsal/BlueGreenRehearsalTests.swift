@@ -104,6 +104,39 @@ import Testing
         #expect(report.checks.contains("after the failed ledger-pg14-switchover: blue, where the app still is, takes its writes"), "\(report.renderText())")
     }
 
+    /// A switchover Job killed at its deadline after its fence lifts the fence: the kubelet sends TERM
+    /// to the container's main process only (the runner, `sh`; as PID 1 it ignores TERM without a
+    /// trap), and KILL once the grace period is over. Here a step after the fence sleeps past the
+    /// Job's deadline (25 s): the runner's TERM trap lets the step's statement end (psql is not
+    /// signalled; its transaction commits or rolls back whole), then ends the script, whose EXIT trap
+    /// lifts the fence, well within the grace period. Without the trap the runner dies at once
+    /// (here, not PID 1) or never (PID 1), and blue, where the app still is, stays fenced.
+    @Test func switchKilledAtItsDeadlineLiftsTheFence() throws {
+        let slow: @Sendable ([OutputFile]) -> [OutputFile] = { files in
+            files.map { file in
+                if file.path.hasSuffix("chart/templates/configmap-sql-switchover.yaml") {
+                    return OutputFile(path: file.path, contents: file.contents.replacingOccurrences(
+                        of: "\ndata:\n", with: "\ndata:\n  slow.sql: |\n    SELECT pg_sleep(35);\n"))
+                }
+                if file.path.hasSuffix("chart/templates/job-switchover.yaml") {
+                    var contents = file.contents.replacingOccurrences(of: "        - fence:blue\n", with: "        - fence:blue\n        - blue:slow.sql\n")
+                    if let deadline = contents.range(of: #"activeDeadlineSeconds: [0-9]+"#, options: .regularExpression) {
+                        contents.replaceSubrange(deadline, with: "activeDeadlineSeconds: 25")
+                    }
+                    return OutputFile(path: file.path, contents: contents)
+                }
+                return file
+            }
+        }
+        let plan = try Self.plan("ledger-pg14.yaml")
+        #expect(slow(Compiler().emit(plan)).contains { $0.path.hasSuffix("job-switchover.yaml") && $0.contents.contains("- blue:slow.sql\n") && $0.contents.contains("activeDeadlineSeconds: 25\n") })
+        guard let report = try Self.rehearse(plan, rows: 300, filter: slow) else { return }
+        #expect(!report.proven)
+        let killed = report.failures.first { $0.job == "ledger-pg14-switchover" && $0.version == nil }
+        #expect(killed?.error.contains("activeDeadlineSeconds (25) exceeded") == true, "\(report.renderText())")
+        #expect(report.checks.contains("after the failed ledger-pg14-switchover: blue, where the app still is, takes its writes"), "\(report.renderText())")
+    }
+
     /// The check after the move compares row contents, not only keys: every row the app wrote keeps
     /// the values it wrote last (`TrafficReport.lostWrites`). Here green's copy of each row the app
     /// inserted has another owner (a step injected in the reverse-replication Job, before the way back
@@ -412,8 +445,11 @@ import Testing
     }
 
     /// The analysis' measurement (the runner's `check-lag`, which the AnalysisTemplate's job metric
-    /// runs) on real servers: within the limit once replicate streamed (the replicate Job's last step
-    /// here), over a limit below any lag (-1 s) in the verify Job, which then fails naming the slot.
+    /// runs) on real servers, as the role the analysis Job mounts for blue (the app's, no
+    /// pg_read_all_stats): within the limit once replicate streamed (the replicate Job's last step
+    /// here); in the verify Job, with green's apply slowed (a trigger enabled ALWAYS that sleeps 4 s
+    /// per row) and a row written on blue, over 2 s: the Job fails naming the slot. (Read from
+    /// pg_stat_replication's replay_lag, the app's role saw NULL, a lag of 0, and passed.)
     @Test func analysisMeasuresLogicalLagOfTheSlot() throws {
         let plan = try Self.plan("ledger-pg14.yaml")
         let template = try #require(Compiler().emit(plan).first { $0.path.hasSuffix("chart/templates/analysistemplate.yaml") })
@@ -425,15 +461,33 @@ import Testing
                         of: "        - wait-synced:blue:green:cutover_ledger_pg14\n",
                         with: "        - wait-synced:blue:green:cutover_ledger_pg14\n        - check-lag:blue:cutover_ledger_pg14:2\n        - check-lag:green:cutover_ledger_pg14_reverse:2\n"))
                 }
+                if file.path.hasSuffix("chart/templates/configmap-sql-verify.yaml") {
+                    return OutputFile(path: file.path, contents: file.contents.replacingOccurrences(of: "\ndata:\n", with: """
+
+                        data:
+                          slow-apply.sql: |
+                            CREATE FUNCTION cutover_slow() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN PERFORM pg_sleep(4); RETURN NEW; END $$;
+                            CREATE TRIGGER cutover_slow BEFORE INSERT OR UPDATE ON accounts FOR EACH ROW EXECUTE PROCEDURE cutover_slow();
+                            ALTER TABLE accounts ENABLE ALWAYS TRIGGER cutover_slow;
+                          lag-write.sql: |
+                            INSERT INTO accounts (owner, balance) VALUES ('cutover-lag', 1);
+
+                        """))
+                }
                 if file.path.hasSuffix("chart/templates/job-verify.yaml") {
-                    return OutputFile(path: file.path, contents: file.contents.replacingOccurrences(
+                    // One attempt: a retry would wait for green's slowed apply (and its own output).
+                    var contents = file.contents.replacingOccurrences(
                         of: "        - wait-synced:blue:green:cutover_ledger_pg14\n",
-                        with: "        - wait-synced:blue:green:cutover_ledger_pg14\n        - check-lag:blue:cutover_ledger_pg14:-1\n"))
+                        with: "        - wait-synced:blue:green:cutover_ledger_pg14\n        - green:slow-apply.sql\n        - blue:lag-write.sql\n        - check-lag:blue:cutover_ledger_pg14:2\n")
+                    if let retries = contents.range(of: #"backoffLimit: [0-9]+"#, options: .regularExpression) {
+                        contents.replaceSubrange(retries, with: "backoffLimit: 0")
+                    }
+                    return OutputFile(path: file.path, contents: contents)
                 }
                 return file
             }
         }
-        #expect(measured(Compiler().emit(plan)).contains { $0.path.hasSuffix("job-verify.yaml") && $0.contents.contains("- check-lag:blue:cutover_ledger_pg14:-1\n") })
+        #expect(measured(Compiler().emit(plan)).contains { $0.path.hasSuffix("job-verify.yaml") && $0.contents.contains("- blue:lag-write.sql\n        - check-lag:blue:cutover_ledger_pg14:2\n") })
         guard let report = try Self.rehearse(plan, rows: 100, filter: measured) else { return }
         #expect(!report.proven)
         let first = try #require(report.failures.first, "\(report.renderText())")
