@@ -10,26 +10,32 @@
 #   copy-schema:FROM:TO             pg_dump --schema-only of FROM into TO, when TO has no tables yet
 #   wait-lag:PUBLISHER              wait until logical replication from PUBLISHER lags < MAX_LAG_SECONDS
 #   wait-synced:PUB:SUB:NAME        wait until subscription NAME on SUB copied every table (state r) and
-#                                   replayed PUB's WAL up to PUB's position when it starts; nothing to
+#                                   applied every transaction PUB had committed when it starts; nothing to
 #                                   wait for when NAME is gone, or disabled by the completed switch (its
 #                                   marker); a subscription disabled otherwise (by hand, or mid-switch) fails
 #   skip-slot:SIDE:NAME             move the inactive slot NAME on SIDE to SIDE's current WAL position (both sides
-#                                   fenced, caught up): its subscription, enabled again, never replays what it skips
+#                                   fenced, caught up): its subscription, enabled again, never replays what it skips;
+#                                   nothing to skip once that subscription (on the other side) is enabled
 #   unless-switched:SIDE:NAME       end the Job here (success) when subscription NAME on SIDE carries the marker of
 #                                   a completed switch, or is gone with blue still fenced (cleaned up): re-running
 #                                   the switch must change nothing; fail when it never existed
 #   mark-switched:SIDE:NAME         the marker (COMMENT ON SUBSCRIPTION NAME), written as the switch's last step
 #   if-switched:SIDE:NAME           fail unless that marker is there (the switch's fence and catch-up are done)
-#   unmark-switched:SIDE:NAME       remove the marker (switched back: a later switch must run in full)
+#   unmark-switched:SIDE:NAME       remove the marker (switched back: a later switch must run in full); from here
+#                                   the switchback is committed: a failure keeps both fences, a re-run completes it
+#   while-switched:SIDE:NAME        switchback's first step: end the Job here (success) when the marker is not there
+#                                   and blue carries no fence (switched back already, or never switched); go on
+#                                   without the marker but blue fenced (a committed switchback to complete); fail
+#                                   when the subscription is gone and blue fenced (cleaned up: no way back)
 #   fence:SIDE | unfence:SIDE       SIDE refuses the app's writes: a statement trigger on every table (no client
 #                                   setting undoes it), default_transaction_read_only for the app's role (blue's
 #                                   Secret username), its sessions there ended and gone / undo all of it
 #   sync-sequences:FROM:TO          set TO's sequences to GREATEST(FROM's, TO's) (logical replication skips them)
 #   forget-flyway:VERSION           remove VERSION and later from flyway_schema_history after a rollback
-#   check-lag:SIDE:SLOT:MAX         the rollout analysis' measurement: when slot SLOT on SIDE streams, its WAL
-#                                   sender's replay_lag must be at most MAX seconds (logical lag, what the
-#                                   switch waits on); an idle or absent slot, or SIDE not reachable yet, is
-#                                   not measured
+#   check-lag:SIDE:SLOT:MAX         the rollout analysis' measurement: when slot SLOT on SIDE streams, its
+#                                   subscriber must apply SIDE's commits within MAX seconds (logical lag, what
+#                                   the switch waits on; measured on the slot, which any role may read); an
+#                                   idle or absent slot, or SIDE not reachable yet, is not measured
 #   preflight:SIDE:SLOT             blue-green, before anything changes: SIDE (blue, or green once reachable)
 #                                   can carry logical replication (wal_level, a free slot and WAL sender
 #                                   beside SLOT, every table keyed and logged), its credentials connect
@@ -170,28 +176,47 @@ EOF
   echo "cutover: preflight $side: wal_level logical, room for slot $slot and its WAL sender, every table keyed and logged"
 }
 
-# The analysis' measurement of logical replication lag (an Argo Rollouts job metric): seconds the
-# subscriber's replay is behind, as the publisher's WAL sender for the slot reports it (replay_lag,
-# NULL when nothing is waiting: 0), and the bytes its confirmed position is behind, for the log.
+# The analysis' measurement of logical replication lag (an Argo Rollouts job metric), from what any
+# role may read: the slot in pg_replication_slots and the publisher's own position. Not
+# pg_stat_replication's replay_lag: without pg_read_all_stats (the app's role, which the analysis Job
+# mounts for blue) it reads NULL, and a lag of 0. The seconds are measured: from a position past
+# every commit made when the check starts (committed_lsn) until the slot's confirmed_flush_lsn (what
+# the subscriber applied and flushed) reaches it, waited for at most MAX seconds. An idle slot (the
+# direction not in use) is not measured; the bytes behind are logged.
 check_lag() { # SIDE SLOT MAX
   if [ ! -s "/etc/cutover/$1/username" ] || ! value "$1" -c 'SELECT 1' >/dev/null 2>&1; then
     echo "cutover: $1 is not reachable (not provisioned yet?): slot $2 not measured"; return 0
   fi
   row="$(value "$1" -F ' ' -v slot="$2" <<'EOF'
-SELECT CASE WHEN s.active THEN 'streaming' ELSE 'idle' END,
-       coalesce(ceil(extract(epoch FROM r.replay_lag)), 0)::bigint,
-       coalesce(pg_catalog.pg_wal_lsn_diff(pg_catalog.pg_current_wal_lsn(), s.confirmed_flush_lsn), 0)::bigint
-  FROM pg_catalog.pg_replication_slots s LEFT JOIN pg_catalog.pg_stat_replication r ON r.pid = s.active_pid
- WHERE s.slot_name = :'slot' AND s.database = current_database();
+SELECT CASE WHEN active THEN 'streaming' ELSE 'idle' END,
+       coalesce(pg_catalog.pg_wal_lsn_diff(pg_catalog.pg_current_wal_lsn(), confirmed_flush_lsn), 0)::bigint
+  FROM pg_catalog.pg_replication_slots
+ WHERE slot_name = :'slot' AND database = current_database();
 EOF
 )"
   [ -n "$row" ] || { echo "cutover: no slot $2 on $1, nothing to measure"; return 0; }
-  set -- "$1" "$2" "$3" $row
-  if [ "$4" != streaming ]; then echo "cutover: slot $2 on $1 is idle (that direction is not in use), $6 bytes behind"; return 0; fi
-  if [ "$5" -gt "${3%.*}" ]; then
-    echo "cutover: logical replication through slot $2 on $1 lags $5 s ($6 bytes), over $3 s" >&2; exit 1
-  fi
-  echo "cutover: logical replication through slot $2 on $1 lags $5 s ($6 bytes), within $3 s"
+  set -- "$1" "$2" "${3%.*}" $row
+  if [ "$4" != streaming ]; then echo "cutover: slot $2 on $1 is idle (that direction is not in use), $5 bytes behind"; return 0; fi
+  target="$(committed_lsn "$1")"
+  started="$(date +%s)"
+  while :; do
+    done_="$(value "$1" -v slot="$2" -v target="$target" <<'EOF'
+SELECT count(*) FROM pg_catalog.pg_replication_slots
+ WHERE slot_name = :'slot' AND database = current_database() AND confirmed_flush_lsn >= :'target'::pg_lsn;
+EOF
+)"
+    waited=$(( $(date +%s) - started ))
+    if [ "$done_" != 0 ]; then
+      if [ "$waited" -gt "$3" ]; then
+        echo "cutover: logical replication through slot $2 on $1 lags $waited s ($5 bytes behind when measured), over $3 s" >&2; exit 1
+      fi
+      echo "cutover: logical replication through slot $2 on $1 lags $waited s ($5 bytes behind when measured), within $3 s"; return 0
+    fi
+    if [ "$waited" -gt "$3" ]; then
+      echo "cutover: logical replication through slot $2 on $1 lags more than $3 s: the subscriber has not applied $1's commits of $waited s ago ($5 bytes behind when measured)" >&2; exit 1
+    fi
+    nap
+  done
 }
 
 wait_lag() { # logical walsenders of this database on the publisher
@@ -246,8 +271,22 @@ check_apply() { # SIDE NAME ERRORS-BEFORE
   [ "$now" -le "$3" ] || { echo "cutover: subscription $2 on $1 fails to apply changes ($((now - $3)) errors since this wait began; $1's server log says why)" >&2; exit 1; }
 }
 
+# A position on SIDE past every transaction committed there so far, and flushed: a transactional
+# logical message (ignored by pgoutput, which sends messages only when asked) committed with
+# synchronous_commit on. Not pg_current_wal_lsn(): that is the write position, and a commit made
+# with synchronous_commit off (a server default many set) may still sit in the WAL buffers behind it
+# after it returned; a catch-up aimed there ends before that transaction reaches the other side (the
+# app's last write before the fence: lost there, or sent back later as a duplicate key). Flushed,
+# because a WAL sender sends only flushed WAL. Any role may emit one.
+committed_lsn() { # SIDE
+  value "$1" <<'EOF'
+SET synchronous_commit = on;
+SELECT pg_catalog.pg_logical_emit_message(true, 'cutover', 'catch-up');
+EOF
+}
+
 # Complete before anything depends on it: every table copied (state r), then everything the publisher
-# had written when the wait began applied on the subscriber: the slot's confirmed_flush_lsn (what the
+# had committed when the wait began applied on the subscriber: the slot's confirmed_flush_lsn (what the
 # subscriber reported applied and flushed) reaching the publisher's LSN of that moment. The slot, not
 # pg_stat_replication, whose LSNs only pg_read_all_stats may read.
 wait_synced() { # PUB SUB NAME
@@ -269,7 +308,7 @@ wait_synced() { # PUB SUB NAME
     n=$((n + 1)); [ "$n" -lt "$WAIT_ATTEMPTS" ] || { echo "cutover: $2 has not finished the initial copy of $3: $left table(s) not ready" >&2; exit 1; }
     nap
   done
-  lsn="$(value "$1" -c "SELECT pg_catalog.pg_current_wal_lsn()")"
+  lsn="$(committed_lsn "$1")"
   n=0
   while :; do
     check_apply "$2" "$3" "$errors"
@@ -330,8 +369,17 @@ same_tables() { # PUB SUB NAME
 # blue's WAL grows until its disk fills. Run with both sides fenced and blue caught up with green,
 # nothing after this position is on green yet, nothing before it is missing there.
 skip_slot() { # SIDE NAME
-  moved="$(value "$(admin_of "$1")" -v "slot=$2" <<'EOF'
-SELECT count(pg_catalog.pg_replication_slot_advance(slot_name, pg_catalog.pg_current_wal_lsn()))
+  # Once its subscription (on the other side) is enabled again, the slot holds only what that
+  # subscription has yet to apply: an idle moment of its stream is no reason to skip (a re-run after
+  # the switchback unfenced blue would skip the app's writes on blue for good).
+  if [ "$1" = blue ]; then subscriber=green; else subscriber=blue; fi
+  if [ "$(subscription_state "$subscriber" "$2")" = enabled ]; then
+    echo "cutover: subscription $2 on $subscriber is enabled, its slot on $1 is not skipped"; return 0
+  fi
+  # To a flushed position past every commit (committed_lsn): an advance stops at the flushed
+  # position, and blue's reverse apply worker commits asynchronously.
+  moved="$(value "$(admin_of "$1")" -v "slot=$2" -v "lsn=$(committed_lsn "$(admin_of "$1")")" <<'EOF'
+SELECT count(pg_catalog.pg_replication_slot_advance(slot_name, :'lsn'::pg_lsn))
   FROM pg_catalog.pg_replication_slots
  WHERE slot_name = :'slot' AND database = current_database() AND NOT active;
 EOF
@@ -421,11 +469,15 @@ EOF
 # A Job that fenced a side and then fails lifts the fence again: the app has not moved (the Service
 # moves after the Job), and a side left fenced refuses every write of the app until someone acts. The
 # switch's last step (mark-switched) keeps blue fenced on purpose; a successful switchback leaves green
-# fenced. A Job killed outright (its deadline, a node lost) cannot: the runbook says how to lift it.
+# fenced. A Job killed by TERM (its deadline, a deleted pod) runs this too (the TERM trap below); one
+# killed outright (a node lost) cannot: its next run adopts the fence (unless-switched, while-switched).
+# A Job past its point of no return (the switch marked, or unmarked by the switchback) keeps every
+# fence when it fails: the app belongs on the other side now, and a re-run completes the Job.
 FENCED=""
+COMMITTED=""
 lift_on_failure() {
   status=$?
-  if [ "$status" != 0 ] && [ -n "$FENCED" ]; then
+  if [ "$status" != 0 ] && [ -n "$FENCED" ] && [ -z "$COMMITTED" ]; then
     # Quietly: the Job's last lines are the failure's own.
     if ( fence "$FENCED" off ) > /tmp/unfence.log 2>&1; then
       echo "cutover: this Job failed after fencing $FENCED, and lifted the fence there (the app still uses $FENCED; run the Job again once fixed)" >&2
@@ -437,6 +489,19 @@ lift_on_failure() {
   exit "$status"
 }
 trap lift_on_failure EXIT
+# /bin/sh as a container's PID 1 ignores TERM (no default action for PID 1): without this, a Job killed at
+# its activeDeadlineSeconds (or a deleted pod) would never run the EXIT trap and leave its fence behind.
+trap 'exit 143' TERM
+trap 'exit 130' INT
+
+# SIDE carries the fence (the trigger schema or the role setting): 1, else 0.
+fenced() { # SIDE
+  value "$(admin_of "$1")" -v "app_role=$(app_role)" <<'EOF'
+SELECT (EXISTS (SELECT 1 FROM pg_catalog.pg_namespace WHERE nspname = 'cutover_fence')
+     OR EXISTS (SELECT 1 FROM pg_catalog.pg_db_role_setting s JOIN pg_catalog.pg_roles r ON r.oid = s.setrole
+                 WHERE r.rolname = :'app_role' AND 'default_transaction_read_only=on' = ANY (s.setconfig)))::int;
+EOF
+}
 # Rollback quarantine. Expand's rollback keeps what the new app version wrote into a column expand
 # added: the Job names `quarantine-column:TABLE:COLUMN:QUARANTINE:LOCK_TIMEOUT` right before the down
 # that drops COLUMN (its DROP COLUMN IF EXISTS then finds nothing). By then every later expand step's
@@ -619,14 +684,36 @@ EOF
         *)
           if [ "$(switched "$side" "$name")" != 0 ]; then
             echo "cutover: the switch completed already (subscription $name on $side carries its marker), nothing to do"; exit 0
-          fi ;;
+          fi
+          # Blue fenced and no marker: an earlier run of this Job was killed after its fence (no EXIT trap
+          # ran). This run owns that fence: if it fails too, it lifts it (the app still uses blue).
+          if [ "$(fenced blue)" != 0 ]; then FENCED=blue; echo "cutover: blue carries the fence of an earlier run of this switch; lifted again should this run fail"; fi ;;
       esac ;;
+    while-switched:*)
+      spec="${arg#while-switched:}"; side="${spec%%:*}"; name="${spec#*:}"
+      if [ -z "$(subscription_state "$side" "$name")" ]; then
+        if [ "$(fenced blue)" != 0 ]; then
+          echo "cutover: no subscription $name on $side and blue fenced: the switch was cleaned up, there is no way back to blue (green's writes never reached it)" >&2
+          exit 1
+        fi
+        echo "cutover: no subscription $name on $side and blue not fenced: the app never left blue, nothing to switch back"; exit 0
+      fi
+      if [ "$(switched "$side" "$name")" != 0 ]; then
+        # An earlier run killed after fencing green (no EXIT trap ran): this run owns that fence.
+        if [ "$(fenced green)" != 0 ]; then FENCED=green; echo "cutover: green carries the fence of an earlier run of this switchback; lifted again should this run fail"; fi
+      elif [ "$(fenced blue)" != 0 ]; then
+        COMMITTED=1
+        echo "cutover: the switch is unmarked and blue still fenced: completing a switchback that was committed already"
+      else
+        echo "cutover: not switched to green (no marker on subscription $name on $side, blue not fenced), nothing to switch back"; exit 0
+      fi ;;
     mark-switched:*)
       spec="${arg#mark-switched:}"; mark "${spec%%:*}" "${spec#*:}" on
-      FENCED=""
+      COMMITTED=1
       echo "cutover: switch marked complete on ${spec%%:*}" ;;
     unmark-switched:*)
       spec="${arg#unmark-switched:}"; mark "${spec%%:*}" "${spec#*:}" off
+      COMMITTED=1
       echo "cutover: switch marker removed on ${spec%%:*}" ;;
     if-switched:*)
       spec="${arg#if-switched:}"

@@ -209,10 +209,17 @@ public final class JobPlayer: @unchecked Sendable {
         if let deadline {
             status = child.wait(timeout: max(0.1, deadline.timeIntervalSinceNow))
             if status == nil {
+                // As the kubelet ends a pod past its deadline: TERM to the container's main process
+                // only (the runner; its psql keeps running), KILL to everything once the grace
+                // period is over. The runner's TERM trap lifts a fence it set in between.
                 timedOut = true
-                kill(-child.pid, SIGKILL)
-                child.stop(SIGKILL, grace: 1)
-                status = child.wait(timeout: 5)
+                kill(child.pid, SIGTERM)
+                status = child.wait(timeout: Double(job.terminationGracePeriodSeconds))
+                if status == nil {
+                    kill(-child.pid, SIGKILL)
+                    child.stop(SIGKILL, grace: 1)
+                    status = child.wait(timeout: 5)
+                }
             }
         } else {
             status = child.wait()

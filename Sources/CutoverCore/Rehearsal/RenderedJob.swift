@@ -46,6 +46,9 @@ public struct RenderedJob: Sendable, Equatable {
     /// Argo CD re-creates a hook on every sync (`BeforeHookCreation`); it leaves a plain Job alone.
     public var isArgoHook: Bool { !syncHooks.isEmpty }
     public var activeDeadlineSeconds: Int?
+    /// The pod's `terminationGracePeriodSeconds` (Kubernetes' default 30 when absent): how long the
+    /// kubelet waits after TERM before it kills the container.
+    public var terminationGracePeriodSeconds: Int
     public var backoffLimit: Int
     public var initContainers: [Container]
     public var containers: [Container]
@@ -60,6 +63,7 @@ public struct RenderedJob: Sendable, Equatable {
         name == other.name && initContainers == other.initContainers && containers == other.containers && volumes == other.volumes
             && runAsUser == other.runAsUser && runAsGroup == other.runAsGroup && fsGroup == other.fsGroup
             && activeDeadlineSeconds == other.activeDeadlineSeconds && backoffLimit == other.backoffLimit
+            && terminationGracePeriodSeconds == other.terminationGracePeriodSeconds
     }
 
     /// Reads a Job from its decoded YAML mapping; nil when it is not a Job with a pod template.
@@ -77,6 +81,7 @@ public struct RenderedJob: Sendable, Equatable {
         syncWave = RenderedJob.int(annotations["argocd.argoproj.io/sync-wave"]) ?? 0
         activeDeadlineSeconds = RenderedJob.int(spec["activeDeadlineSeconds"])
         backoffLimit = RenderedJob.int(spec["backoffLimit"]) ?? 6
+        terminationGracePeriodSeconds = RenderedJob.int(pod["terminationGracePeriodSeconds"]) ?? 30
         let security = pod["securityContext"] as? [String: Any] ?? [:]
         runAsUser = RenderedJob.int(security["runAsUser"])
         runAsGroup = RenderedJob.int(security["runAsGroup"])

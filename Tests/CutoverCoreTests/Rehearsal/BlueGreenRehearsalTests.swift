@@ -104,6 +104,39 @@ import Testing
         #expect(report.checks.contains("after the failed ledger-pg14-switchover: blue, where the app still is, takes its writes"), "\(report.renderText())")
     }
 
+    /// A switchover Job killed at its deadline after its fence lifts the fence: the kubelet sends TERM
+    /// to the container's main process only (the runner, `sh`; as PID 1 it ignores TERM without a
+    /// trap), and KILL once the grace period is over. Here a step after the fence sleeps past the
+    /// Job's deadline (25 s): the runner's TERM trap lets the step's statement end (psql is not
+    /// signalled; its transaction commits or rolls back whole), then ends the script, whose EXIT trap
+    /// lifts the fence, well within the grace period. Without the trap the runner dies at once
+    /// (here, not PID 1) or never (PID 1), and blue, where the app still is, stays fenced.
+    @Test func switchKilledAtItsDeadlineLiftsTheFence() throws {
+        let slow: @Sendable ([OutputFile]) -> [OutputFile] = { files in
+            files.map { file in
+                if file.path.hasSuffix("chart/templates/configmap-sql-switchover.yaml") {
+                    return OutputFile(path: file.path, contents: file.contents.replacingOccurrences(
+                        of: "\ndata:\n", with: "\ndata:\n  slow.sql: |\n    SELECT pg_sleep(35);\n"))
+                }
+                if file.path.hasSuffix("chart/templates/job-switchover.yaml") {
+                    var contents = file.contents.replacingOccurrences(of: "        - fence:blue\n", with: "        - fence:blue\n        - blue:slow.sql\n")
+                    if let deadline = contents.range(of: #"activeDeadlineSeconds: [0-9]+"#, options: .regularExpression) {
+                        contents.replaceSubrange(deadline, with: "activeDeadlineSeconds: 25")
+                    }
+                    return OutputFile(path: file.path, contents: contents)
+                }
+                return file
+            }
+        }
+        let plan = try Self.plan("ledger-pg14.yaml")
+        #expect(slow(Compiler().emit(plan)).contains { $0.path.hasSuffix("job-switchover.yaml") && $0.contents.contains("- blue:slow.sql\n") && $0.contents.contains("activeDeadlineSeconds: 25\n") })
+        guard let report = try Self.rehearse(plan, rows: 300, filter: slow) else { return }
+        #expect(!report.proven)
+        let killed = report.failures.first { $0.job == "ledger-pg14-switchover" && $0.version == nil }
+        #expect(killed?.error.contains("activeDeadlineSeconds (25) exceeded") == true, "\(report.renderText())")
+        #expect(report.checks.contains("after the failed ledger-pg14-switchover: blue, where the app still is, takes its writes"), "\(report.renderText())")
+    }
+
     /// The check after the move compares row contents, not only keys: every row the app wrote keeps
     /// the values it wrote last (`TrafficReport.lostWrites`). Here green's copy of each row the app
     /// inserted has another owner (a step injected in the reverse-replication Job, before the way back
@@ -216,13 +249,13 @@ import Testing
         #expect(!report.failures.isEmpty && report.failures.allSatisfy { $0.stage == "after rollback" && $0.error.contains("late_t") }, "\(report.renderText())")
     }
 
-    /// Without the skips of the forward slot (switchback's and drop-reverse's), the forward subscription enabled again by
-    /// drop-reverse replays green's own rows to green: a duplicate key it retries forever, its slot
+    /// Without the skip of the forward slot (switchback's, the only one), the forward subscription the switchback
+    /// enables again replays green's own rows to green: a duplicate key it retries forever, its slot
     /// stuck, every Job green. The rehearsal's check after the stage names it.
     @Test func switchbackWithoutSlotSkipIsCaught() throws {
         let unskipped: @Sendable ([OutputFile]) -> [OutputFile] = { files in
             files.map { file in
-                guard file.path.hasSuffix("chart/templates/job-switchback.yaml") || file.path.hasSuffix("chart/templates/job-drop-reverse.yaml") else { return file }
+                guard file.path.hasSuffix("chart/templates/job-switchback.yaml") else { return file }
                 return OutputFile(path: file.path, contents: file.contents.replacingOccurrences(of: "        - skip-slot:blue:cutover_ledger_pg14\n", with: ""))
             }
         }
@@ -230,9 +263,63 @@ import Testing
         #expect(Compiler().emit(plan).contains { $0.path.hasSuffix("job-switchback.yaml") && $0.contents.contains("- skip-slot:blue:cutover_ledger_pg14\n") })
         guard let report = try Self.rehearse(plan, rows: 500, filter: unskipped) else { return }
         #expect(!report.proven)
-        let stuck = report.failures.first { $0.error.hasPrefix("replication stuck: subscription cutover_ledger_pg14 on green") }
-        let failure = try #require(stuck, "not caught: \(report.renderText())")
-        #expect(failure.error.contains("duplicate key"), "\(failure.error)")
+        // The switchback enables the forward subscription itself: the next Job waiting on it (replicate,
+        // post-upgrade) sees its apply fail; the check after the stage names the duplicate key.
+        let failing = report.failures.first { $0.error.contains("subscription cutover_ledger_pg14 on green fails to apply changes") }
+        #expect(failing != nil, "not caught by the Jobs: \(report.renderText())")
+        if let stuck = report.failures.first(where: { $0.error.hasPrefix("replication stuck: subscription cutover_ledger_pg14 on green") }) {
+            #expect(stuck.error.contains("duplicate key"), "\(stuck.error)")
+        }
+    }
+
+    /// The app writes on blue once the switchback unfenced it, before drop-reverse runs (post-upgrade): that
+    /// write must reach green. Here the switchback's last step writes a row on blue as the app's role
+    /// (synchronous_commit on: the WAL position a later skip reads is past it), drop-reverse's last steps
+    /// wait for green to apply blue's WAL and fail unless the row is there (then delete it on blue, which
+    /// streams too; once rollback-replicate dropped the forward subscription there is nothing to check).
+    /// When drop-reverse skipped the forward slot (the order before), green looked caught up and missed
+    /// the row: this test fails there (the check's Job fails).
+    @Test func blueWriteAfterSwitchbackReachesGreen() throws {
+        let late: @Sendable ([OutputFile]) -> [OutputFile] = { files in
+            files.map { file in
+                if file.path.hasSuffix("chart/templates/configmap-sql-switchback.yaml") {
+                    return OutputFile(path: file.path, contents: file.contents.replacingOccurrences(of: "\ndata:\n", with: """
+
+                        data:
+                          late-write.sql: |
+                            SET synchronous_commit = on;
+                            INSERT INTO accounts (owner, balance) VALUES ('cutover-late-write', 7);
+
+                        """))
+                }
+                if file.path.hasSuffix("chart/templates/job-switchback.yaml") {
+                    return OutputFile(path: file.path, contents: file.contents
+                        .replacingOccurrences(of: "        - unfence:blue\n", with: "        - unfence:blue\n        - blue:late-write.sql\n"))
+                }
+                if file.path.hasSuffix("chart/templates/configmap-sql-drop-reverse.yaml") {
+                    return OutputFile(path: file.path, contents: file.contents.replacingOccurrences(of: "\ndata:\n", with: """
+
+                        data:
+                          late-check.sql: |
+                            DO $$ BEGIN IF EXISTS (SELECT 1 FROM pg_subscription WHERE subname = 'cutover_ledger_pg14') AND NOT EXISTS (SELECT 1 FROM accounts WHERE owner = 'cutover-late-write') THEN RAISE EXCEPTION 'late write on blue missing on green'; END IF; END $$;
+                          late-forget.sql: |
+                            DELETE FROM accounts WHERE owner = 'cutover-late-write';
+
+                        """))
+                }
+                if file.path.hasSuffix("chart/templates/job-drop-reverse.yaml") {
+                    return OutputFile(path: file.path, contents: file.contents
+                        .replacingOccurrences(of: "        env:\n", with: "        - wait-synced:blue:green:cutover_ledger_pg14\n        - green:late-check.sql\n        - blue:late-forget.sql\n        - wait-synced:blue:green:cutover_ledger_pg14\n        env:\n"))
+                }
+                return file
+            }
+        }
+        let plan = try Self.plan("ledger-pg14.yaml")
+        #expect(late(Compiler().emit(plan)).contains { $0.path.hasSuffix("job-switchback.yaml") && $0.contents.contains("- unfence:blue\n        - blue:late-write.sql\n") })
+        #expect(late(Compiler().emit(plan)).contains { $0.path.hasSuffix("job-drop-reverse.yaml") && $0.contents.contains("- green:late-check.sql\n") })
+        guard let report = try Self.rehearse(plan, rows: 300, filter: late) else { return }
+        #expect(!report.failures.contains { $0.error.contains("late write on blue missing on green") }, "\(report.renderText())")
+        #expect(report.proven, "\(report.renderText())")
     }
 
     /// A DBA pauses the forward subscription before the switch: no switch happened, so the switchover
@@ -358,8 +445,11 @@ import Testing
     }
 
     /// The analysis' measurement (the runner's `check-lag`, which the AnalysisTemplate's job metric
-    /// runs) on real servers: within the limit once replicate streamed (the replicate Job's last step
-    /// here), over a limit below any lag (-1 s) in the verify Job, which then fails naming the slot.
+    /// runs) on real servers, as the role the analysis Job mounts for blue (the app's, no
+    /// pg_read_all_stats): within the limit once replicate streamed (the replicate Job's last step
+    /// here); in the verify Job, with green's apply slowed (a trigger enabled ALWAYS that sleeps 4 s
+    /// per row) and a row written on blue, over 2 s: the Job fails naming the slot. (Read from
+    /// pg_stat_replication's replay_lag, the app's role saw NULL, a lag of 0, and passed.)
     @Test func analysisMeasuresLogicalLagOfTheSlot() throws {
         let plan = try Self.plan("ledger-pg14.yaml")
         let template = try #require(Compiler().emit(plan).first { $0.path.hasSuffix("chart/templates/analysistemplate.yaml") })
@@ -371,15 +461,33 @@ import Testing
                         of: "        - wait-synced:blue:green:cutover_ledger_pg14\n",
                         with: "        - wait-synced:blue:green:cutover_ledger_pg14\n        - check-lag:blue:cutover_ledger_pg14:2\n        - check-lag:green:cutover_ledger_pg14_reverse:2\n"))
                 }
+                if file.path.hasSuffix("chart/templates/configmap-sql-verify.yaml") {
+                    return OutputFile(path: file.path, contents: file.contents.replacingOccurrences(of: "\ndata:\n", with: """
+
+                        data:
+                          slow-apply.sql: |
+                            CREATE FUNCTION cutover_slow() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN PERFORM pg_sleep(4); RETURN NEW; END $$;
+                            CREATE TRIGGER cutover_slow BEFORE INSERT OR UPDATE ON accounts FOR EACH ROW EXECUTE PROCEDURE cutover_slow();
+                            ALTER TABLE accounts ENABLE ALWAYS TRIGGER cutover_slow;
+                          lag-write.sql: |
+                            INSERT INTO accounts (owner, balance) VALUES ('cutover-lag', 1);
+
+                        """))
+                }
                 if file.path.hasSuffix("chart/templates/job-verify.yaml") {
-                    return OutputFile(path: file.path, contents: file.contents.replacingOccurrences(
+                    // One attempt: a retry would wait for green's slowed apply (and its own output).
+                    var contents = file.contents.replacingOccurrences(
                         of: "        - wait-synced:blue:green:cutover_ledger_pg14\n",
-                        with: "        - wait-synced:blue:green:cutover_ledger_pg14\n        - check-lag:blue:cutover_ledger_pg14:-1\n"))
+                        with: "        - wait-synced:blue:green:cutover_ledger_pg14\n        - green:slow-apply.sql\n        - blue:lag-write.sql\n        - check-lag:blue:cutover_ledger_pg14:2\n")
+                    if let retries = contents.range(of: #"backoffLimit: [0-9]+"#, options: .regularExpression) {
+                        contents.replaceSubrange(retries, with: "backoffLimit: 0")
+                    }
+                    return OutputFile(path: file.path, contents: contents)
                 }
                 return file
             }
         }
-        #expect(measured(Compiler().emit(plan)).contains { $0.path.hasSuffix("job-verify.yaml") && $0.contents.contains("- check-lag:blue:cutover_ledger_pg14:-1\n") })
+        #expect(measured(Compiler().emit(plan)).contains { $0.path.hasSuffix("job-verify.yaml") && $0.contents.contains("- blue:lag-write.sql\n        - check-lag:blue:cutover_ledger_pg14:2\n") })
         guard let report = try Self.rehearse(plan, rows: 100, filter: measured) else { return }
         #expect(!report.proven)
         let first = try #require(report.failures.first, "\(report.renderText())")

@@ -159,7 +159,9 @@ public struct JobCatalog: Sendable {
     /// of both sides, and the way back (reverse publication, slot, subscription) exists before the
     /// first write lands on green. Once switched, every Job of the switch finds it so and changes nothing (`unless-switched`): the switchover Job's last step marks it
     /// (`mark-switched`), a paused subscription is no switch; reverse-replication refuses to start
-    /// before that mark (`if-switched`), and drop-reverse removes it with the forward subscription enabled again. Switching back is the mirror image.
+    /// before that mark (`if-switched`). Switching back is the mirror image: the switchback Job ends at once
+    /// unless switched (`while-switched`), removes the mark with both sides fenced and enables the forward
+    /// subscription again before blue takes a write; drop-reverse only drops green's reverse slot and publication.
     private var blueGreenJobs: [JobUnit] {
         let toGreen = "eq .Values.switchover.to \"green\""
         let toBlue = "eq .Values.switchover.to \"blue\""
@@ -178,9 +180,18 @@ public struct JobCatalog: Sendable {
             + ["sync-sequences:blue:green"] + ups(.sequenceSync) + ups(.switchover)
             + ["mark-switched:green:\(forward)"]
         let backSynced = "wait-synced:green:blue:\(back)"
-        // With both sides fenced and blue caught up, the forward slot skips what green sent back: the
-        // forward subscription drop-reverse enables again must not replay green's own rows to green.
-        let switchback = (reverse.isEmpty ? [] : [backSynced, "fence:green", backSynced, "skip-slot:blue:\(forward)"])
+        // Switching back, with both sides fenced and blue caught up with green: the forward slot skips what
+        // green sent back (the forward subscription must not replay green's own rows to green), the switch
+        // is unmarked (from here the Job is committed: a failure keeps both fences, a re-run completes it),
+        // the reverse subscription goes (green, fenced, has nothing more to send) and the forward
+        // subscription is enabled again, all before blue takes a write: each write of the app on blue
+        // after unfence:blue is beyond the skip and streams to green. Green's reverse slot and publication
+        // stay until drop-reverse (the release declares green's slot until it stops declaring it).
+        let teardown = plan.steps(in: .reverseReplicate).reversed()
+        let backNow = teardown.filter { ["reverse_subscription", "stop_forward_subscription"].contains($0.slug) }.map { argument($0, .down) }
+        let backLater = teardown.filter { !["reverse_subscription", "stop_forward_subscription"].contains($0.slug) }.map { argument($0, .down) }
+        let switchback = (reverse.isEmpty ? [] : ["while-switched:green:\(forward)", backSynced, "fence:green", backSynced, "skip-slot:blue:\(forward)",
+                                                  "unmark-switched:green:\(forward)"] + backNow)
             + ["sync-sequences:green:blue", "unfence:blue"] + downs(.switchover)
         // PostgreSQL: the runner's preflight, before anything changes. Blue's in the first hook (green's
         // Secret is not mounted: on the first install the operator has not made green yet, and a pod
@@ -203,13 +214,10 @@ public struct JobCatalog: Sendable {
             unit("switchback", "switchback", .switchover, HookOrdering(.pre, -5), guard: toBlue, folder: .switchback,
                  arguments: switchback),
             unit("drop-reverse", "drop-reverse", .reverseReplicate, HookOrdering(.post, 20), guard: toBlue, folder: .switchback,
-                 // The marker goes once the forward subscription is enabled again (the last down): until then
-                 // the Jobs between (replicate, verify) find it disabled by the switch, not by hand.
-                 // The forward slot skips once more, right before the forward subscription comes back: a
-                 // write green took after the switchback's skip (a pooled session the fence had not ended
-                 // yet) reached blue through the reverse subscription and would be sent back to green as a
-                 // duplicate. Green is left behind here; switching again starts from replicate.
-                 arguments: downs(.reverseReplicate).isEmpty ? [] : ["skip-slot:blue:\(forward)"] + downs(.reverseReplicate) + ["unmark-switched:green:\(forward)"]),
+                 // Only green's side of the way back: the switchback Job dropped blue's reverse subscription and
+                 // enabled the forward subscription again while both sides were fenced. No skip here: blue takes
+                 // the app's writes since the switchback, and a skip now would keep them from green for good.
+                 arguments: backLater),
             unit("cleanup", "cleanup", .cleanup, HookOrdering(.sync, 30), guard: "and .Values.phases.cleanup.enabled (not .Values.rollback.enabled)",
                  folder: .cleanup, arguments: cleanup),
             unit("rollback-replicate", "rollback", .replicate, HookOrdering(.pre, -10), guard: Self.blueGreenRollbackGuard, folder: .rollbackReplicate,
