@@ -448,7 +448,18 @@ public final class AppTraffic: @unchecked Sendable {
             checks.append("NOT EXISTS (SELECT 1 FROM \(d.identifier(table.name)) AS _cutover_existing WHERE \(match))")
         }
         let head: String
-        if names.isEmpty {
+        if engine == .mysql && !names.isEmpty && !checks.isEmpty {
+            // InnoDB's INSERT … SELECT reads with shared next-key locks (and, under MariaDB's
+            // innodb_autoinc_lock_mode=1, holds the table's AUTO-INC lock for the statement): two
+            // versions inserting into one gap of the unique index they check deadlock, reported
+            // as ERROR 1467 or 1213. An app checks with a plain read (a consistent read, no locks)
+            // and then inserts; the two versions never insert the same combination (parity split).
+            let row = zip(values, names).map { "\($0) AS \(d.identifier($1))" }.joined(separator: ", ")
+            let check = "SELECT 1 FROM (SELECT \(row)) AS _cutover_row WHERE " + checks.joined(separator: " AND ")
+            guard let found = send("select", table.name, check, session) else { return false }
+            if found.isEmpty { return true }  // the row breaks a check or its combination exists: not sent
+            head = "INSERT INTO \(d.identifier(table.name)) (\(quotedNames)) VALUES (\(values.joined(separator: ", ")))"
+        } else if names.isEmpty {
             head = "INSERT INTO \(d.identifier(table.name)) \(engine == .postgresql ? "DEFAULT VALUES" : "() VALUES ()")"
         } else if checks.isEmpty {
             head = "INSERT INTO \(d.identifier(table.name)) (\(quotedNames)) VALUES (\(values.joined(separator: ", ")))"
