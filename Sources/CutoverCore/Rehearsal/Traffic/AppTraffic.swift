@@ -140,6 +140,10 @@ public final class AppTraffic: @unchecked Sendable {
         var guardedSets: [[String]] = []
         /// A trigger of another table fills it, or it has no key to track written rows by: the app only reads it.
         var readOnly = false
+        /// A narrow key the table generates (TINYINT/SMALLINT AUTO_INCREMENT, smallserial): past this
+        /// value the version stops inserting there (reads instead), so the other version's inserts
+        /// and the rest of the rehearsal still find keys; the seeder left half the range free.
+        var keyCeiling: Int64?
     }
 
     private var dialect: TrafficSQL { TrafficSQL(engine) }
@@ -292,6 +296,10 @@ public final class AppTraffic: @unchecked Sendable {
             // Split by the key itself (not by position in a list each version reads at another moment).
             target.parentKeys.append(free.filter { Self.parity($0) == (version == "old" ? 0 : 1) })
         }
+        if key.count == 1, let column = table.column(key[0]), column.generated,
+           case let kind = ColumnKind.of(column, in: table, engine: engine), kind.isInteger, let whole = kind.capacity(), whole < 10_000_000 {
+            target.keyCeiling = whole - whole / 10
+        }
         if !key.isEmpty {
             let columns = key.map(d.identifier)
             target.seededKeys = try TrafficSQL.rows(session.query(
@@ -398,7 +406,7 @@ public final class AppTraffic: @unchecked Sendable {
     }
 
     private func insert(_ target: inout Target, _ session: SQLSession) -> Bool {
-        if target.readOnly { return select(&target, session) }
+        if target.readOnly || target.keyCeiling == 0 { return select(&target, session) }
         let d = dialect
         let table = target.table
         var names: [String] = []
@@ -491,6 +499,7 @@ public final class AppTraffic: @unchecked Sendable {
             }
         }
         if let key { target.written.append(WrittenRow(key: key, values: sent)) }
+        if let ceiling = target.keyCeiling, let id = key?.first.flatMap({ Int64($0) }), id >= ceiling { target.keyCeiling = 0 }
         return true
     }
 
