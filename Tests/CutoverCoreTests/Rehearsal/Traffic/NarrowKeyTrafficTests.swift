@@ -38,7 +38,7 @@ import Testing
         let versions = ["old", "new"].enumerated().map { index, version in
             let traffic = AppTraffic(version: version, shape: shape, tables: ["stores", "members"], engine: engine,
                                      connect: { try db.connect() }, lockTimeout: "2s", seed: UInt64(31 + index))
-            traffic.pause = 0
+            traffic.pause = 0.003  // paced: the harness server is shared with suites running alongside
             return traffic
         }
         versions.forEach { $0.start() }
