@@ -16,7 +16,17 @@ options() {
     "$(cat "/etc/cutover/$1/password")" "$host" "$DB_PORT" "$DB_NAME" > "$file"
   echo "$file"
 }
-q() { mysql --defaults-extra-file="$(options "$1")" --batch -N -e "SET SESSION group_concat_max_len = 4294967295, time_zone = '+00:00'; $2"; }
+# The spec's statement timeout (STATEMENT_TIMEOUT, set by the Job in ms), in the server's own
+# variable: MySQL 8's max_execution_time ends these read-only SELECTs; MariaDB has max_statement_time.
+ms="${STATEMENT_TIMEOUT:-900000ms}"; ms="${ms%ms}"
+case "$ms" in ''|*[!0-9]*) ms=900000 ;; esac
+mariadb_timeout="SET SESSION max_statement_time = $((ms / 1000)).$(printf '%03d' $((ms % 1000)))"
+timeout_sql="SET @cutover_timeout = IF(VERSION() LIKE '%MariaDB%', '$mariadb_timeout', 'SET SESSION max_execution_time = $ms');
+PREPARE cutover_timeout FROM @cutover_timeout; EXECUTE cutover_timeout; DEALLOCATE PREPARE cutover_timeout;"
+q() {
+  mysql --defaults-extra-file="$(options "$1")" --batch -N \
+    -e "SET SESSION group_concat_max_len = 4294967295, time_zone = '+00:00'; $timeout_sql $2"
+}
 spec="$1"
 table="${spec%%:*}"; rest="${spec#*:}"; key="${rest%%:*}"; mode="${rest#*:}"
 side=db

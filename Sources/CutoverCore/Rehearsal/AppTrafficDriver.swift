@@ -27,6 +27,9 @@ final class AppTrafficDriver: TrafficDriver {
 
     /// Per version, what its sessions run first to select its own schema of views (empty: the tables).
     var sessionSettings: [AppVersion: [String]] = [:]
+    /// Retyped columns both versions reach through the tables (MySQL, or no version schemas): the
+    /// new version writes only values their old and new types both hold.
+    var sharedRetyped = SharedRetypedColumns(columns: [:])
     /// table → renamed column's new name → its old name (the spec's renameColumn changes).
     let renames: [String: [String: String]]
     /// The user's own statements per version (`--traffic-old/--traffic-new`), sent beside the derived ones.
@@ -130,7 +133,9 @@ final class AppTrafficDriver: TrafficDriver {
     private func makeRun(_ version: AppVersion) -> AppTraffic {
         runs += 1
         // The old version writes data that already satisfies what the migration formalises (seedShape).
-        let traffic = AppTraffic(version: version.rawValue, shape: version == .old ? seedShape : newShape,
+        let shape = version == .old ? seedShape
+            : sharedRetyped.narrowing(newShape, old: oldShape, renames: renames, tableRenames: tableRenames, engine: engine)
+        let traffic = AppTraffic(version: version.rawValue, shape: shape,
                                  tables: version == .old ? oldTables : newTables, engine: engine, connect: connect,
                                  lockTimeout: lockTimeout, seed: UInt64(runs) &* 0x9E37_79B9)
         // About 100 statements a second per version: enough to meet every state of the schema,

@@ -232,10 +232,13 @@ public final class Rehearsal {
                     driver.sessionSettings[version] = [VersionSchemaSelection.searchPathStatement(derived.versionSchema(new: version == .new))]
                 }
                 report.checks.append("traffic: each version through its schema of views (\(derived.versionSchema(new: false)), \(derived.versionSchema(new: true)))")
-            } else if case let copies = MySQLVersionSchemas.hiddenCopies(LoweringContext(spec: spec, schema: plan.schema)), !copies.isEmpty {
-                // MySQL has no version schemas (CUT068): the new version uses the tables as the plan README says.
-                let names = copies.map { "\($0.table.value).\($0.column.value)" }.joined(separator: ", ")
-                report.checks.append("traffic: both versions through the tables (MySQL has no version schemas): the new version keeps the old type of \(names) until contract")
+            } else if case let shared = SharedRetypedColumns.of(LoweringContext(spec: spec, schema: plan.schema)), !shared.isEmpty {
+                // No version schemas (MySQL: CUT068): the new version uses the tables as the plan README
+                // says, with values the old type under the name holds until contract (and its rollback).
+                driver.sharedRetyped = shared
+                let names = shared.columns.keys.sorted().flatMap { table in shared.columns[table]!.sorted().map { "\(table).\($0)" } }.joined(separator: ", ")
+                let why = spec.database.engine == .mysql ? "MySQL has no version schemas" : "no version schemas"
+                report.checks.append("traffic: both versions through the tables (\(why)): the new version writes \(names) with values both the old and the new type hold")
             }
             traffic = driver
         } else {

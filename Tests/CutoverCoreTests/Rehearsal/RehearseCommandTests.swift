@@ -151,6 +151,34 @@ import Testing
         #expect((first["error"] as? String ?? "").contains("column \"display_name\" does not exist"))
     }
 
+    /// A MySQL numeric widening (DECIMAL(5,2) → DECIMAL(9,2), SMALLINT → INT) on a table with data:
+    /// the column keeps its old type until contract (no version schemas, CUT068), and the derived
+    /// traffic of the new version writes values both types hold, as the plan README tells the app
+    /// (before, its wider values failed from the rollout on and the rollback of contract refused
+    /// them). An app statement that breaks that rule still fails, naming the new version.
+    @Test func mysqlNumericWideningPassesAndAWideValueBeforeContractFails() throws {
+        let spec = TestPaths.fixtures.appendingPathComponent("valid/mysql-prices-widening.yaml").path
+        let passing = try CLIRun.run(["rehearse", "--format", "json", "--rows", "2000", spec])
+        guard let report = try? JSONSerialization.jsonObject(with: Data(passing.stdout.utf8)) as? [String: Any] else {
+            if !DatabaseHarness.required && passing.stderr.contains("cannot start a throwaway") { return }
+            Issue.record("rehearse printed no report (exit \(passing.status)):\n\(passing.stderr)")
+            return
+        }
+        #expect(passing.status == 0, "\(report["failures"] ?? "")")
+        #expect((report["checks"] as? [String] ?? []).contains { $0.contains("products.price, products.stock with values both the old and the new type hold") })
+
+        let wide = Self.broken("mysql-rehearse-wide-value-early.sql")
+        let failing = try CLIRun.run(["rehearse", "--format", "json", "--rows", "2000", "--traffic-new", wide, spec])
+        let object = try #require(try? JSONSerialization.jsonObject(with: Data(failing.stdout.utf8)) as? [String: Any], "\(failing.stderr)")
+        #expect(failing.status == 1)
+        let failures = object["failures"] as? [[String: Any]] ?? []
+        let first = try #require(failures.first, "no failure reported")
+        #expect(first["version"] as? String == "new")
+        #expect((first["stage"] as? String ?? "").hasPrefix("forward 1"))
+        #expect((first["statement"] as? String ?? "").contains("mysql-rehearse-wide-value-early.sql:7"))
+        #expect((first["error"] as? String ?? "").contains("Out of range value for column 'price'"))
+    }
+
     /// A pg_dump schema starts with `set_config('search_path', '', false)`: the new version's shape
     /// was read in the session that loaded it, saw no table, and the new version sent nothing (its
     /// `--traffic-new` file neither) while the run said PROVEN. Both with and without version schemas.

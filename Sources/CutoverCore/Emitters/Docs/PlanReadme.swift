@@ -207,8 +207,9 @@ public struct PlanReadme {
                     + "and a view cannot follow contract's column swap without a moment where the new version's statements fail (see `cutover explain CUT068`). "
                 : "Off (`app.versionSchemas: none`, or no `database.schema`): both app versions use the tables. "
             out += "Until contract swaps them, \(retyped.joined(separator: ", ")) keep\(retyped.count == 1 ? "s" : "") the old type under the name, "
-            out += "with the new type in a hidden copy the sync trigger fills: during the rollout the new version must read and write the old type there "
-            out += "(it gets the new type only after contract).\n\n"
+            out += "with the new type in a hidden copy the sync trigger fills: during the rollout the new version must read and write the old type there, "
+            out += "with values the new type holds too (it gets the new type only after contract; values the old type cannot take, written after contract, "
+            out += "make a rollback of contract refuse until they are changed or deleted).\n\n"
             return out
         }
         let views = PostgreSQLVersionSchemas(b: PostgreSQLBuilder(context: context), changes: spec.changes).views().map { "`\($0.table)`" }

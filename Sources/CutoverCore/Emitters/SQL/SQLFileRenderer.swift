@@ -1,3 +1,5 @@
+import Foundation
+
 /// Renders one direction of a step as a complete SQL file: the generated-by header, the session
 /// timeouts from `runner`, then the statements. Every SQL output format and the Kubernetes ConfigMaps
 /// take their file text from here, so all of them run exactly the same SQL.
@@ -27,7 +29,8 @@ public enum SQLFileRenderer {
         return out
     }
 
-    /// The per-file session settings: PostgreSQL lock and statement timeouts, MySQL lock_wait_timeout.
+    /// The per-file session settings: PostgreSQL lock and statement timeouts, MySQL lock_wait_timeout
+    /// and the statement timeout MySQL's server has (`mysqlStatementTimeout`).
     public static func sessionSettings(_ spec: MigrationSpec) -> String {
         switch spec.database.engine {
         case .postgresql:
@@ -35,7 +38,28 @@ public enum SQLFileRenderer {
                 + "SET statement_timeout = '\(LoweringContext.postgresDuration(spec.runner.statementTimeout))';\n"
         case .mysql:
             return "SET SESSION lock_wait_timeout = \(max(1, spec.runner.lockTimeout.seconds));\n"
+                + mysqlStatementTimeout(spec.runner.statementTimeout)
         }
+    }
+
+    /// `runner.statementTimeout` on MySQL. MySQL 8 has no timeout for every statement:
+    /// `max_execution_time` (milliseconds) ends read-only SELECTs only (the checks and checksums),
+    /// while DDL and DML wait at most `lock_wait_timeout` / `innodb_lock_wait_timeout` for their
+    /// locks and are otherwise bounded by the Job's activeDeadlineSeconds. MariaDB (which stands in
+    /// for MySQL 8 in verify and rehearse, and which users run too) has no `max_execution_time`
+    /// (setting it fails with ER_UNKNOWN_SYSTEM_VARIABLE) but `max_statement_time` (seconds), which
+    /// ends any statement, DDL included, though not the statements a stored procedure runs (the
+    /// batched backfill). The server picks its own variable, with plain statements every client
+    /// (mysql, Flyway, Liquibase) sends as they are; an executable comment (`/*!80000 … */`) would
+    /// leave an empty statement that MySQL refuses over JDBC.
+    static func mysqlStatementTimeout(_ timeout: Duration) -> String {
+        let milliseconds = max(1, timeout.milliseconds)
+        let seconds = milliseconds % 1000 == 0 ? "\(milliseconds / 1000)" : String(format: "%.3f", Double(milliseconds) / 1000)
+        return "SET @cutover_timeout = IF(VERSION() LIKE '%MariaDB%', "
+            + "'SET SESSION max_statement_time = \(seconds)', 'SET SESSION max_execution_time = \(milliseconds)');\n"
+            + "PREPARE cutover_timeout FROM @cutover_timeout;\n"
+            + "EXECUTE cutover_timeout;\n"
+            + "DEALLOCATE PREPARE cutover_timeout;\n"
     }
 
     public static func render(_ statement: SQLStatement) -> String {

@@ -140,6 +140,10 @@ public final class AppTraffic: @unchecked Sendable {
         var guardedSets: [[String]] = []
         /// A trigger of another table fills it, or it has no key to track written rows by: the app only reads it.
         var readOnly = false
+        /// A narrow key the table generates (TINYINT/SMALLINT AUTO_INCREMENT, smallserial): past this
+        /// value the version stops inserting there (reads instead), so the other version's inserts
+        /// and the rest of the rehearsal still find keys; the seeder left half the range free.
+        var keyCeiling: Int64?
     }
 
     private var dialect: TrafficSQL { TrafficSQL(engine) }
@@ -292,6 +296,10 @@ public final class AppTraffic: @unchecked Sendable {
             // Split by the key itself (not by position in a list each version reads at another moment).
             target.parentKeys.append(free.filter { Self.parity($0) == (version == "old" ? 0 : 1) })
         }
+        if key.count == 1, let column = table.column(key[0]), column.generated,
+           case let kind = ColumnKind.of(column, in: table, engine: engine), kind.isInteger, let whole = kind.capacity(), whole < 10_000_000 {
+            target.keyCeiling = whole - whole / 10
+        }
         if !key.isEmpty {
             let columns = key.map(d.identifier)
             target.seededKeys = try TrafficSQL.rows(session.query(
@@ -398,7 +406,7 @@ public final class AppTraffic: @unchecked Sendable {
     }
 
     private func insert(_ target: inout Target, _ session: SQLSession) -> Bool {
-        if target.readOnly { return select(&target, session) }
+        if target.readOnly || target.keyCeiling == 0 { return select(&target, session) }
         let d = dialect
         let table = target.table
         var names: [String] = []
@@ -448,7 +456,18 @@ public final class AppTraffic: @unchecked Sendable {
             checks.append("NOT EXISTS (SELECT 1 FROM \(d.identifier(table.name)) AS _cutover_existing WHERE \(match))")
         }
         let head: String
-        if names.isEmpty {
+        if engine == .mysql && !names.isEmpty && !checks.isEmpty {
+            // InnoDB's INSERT … SELECT reads with shared next-key locks (and, under MariaDB's
+            // innodb_autoinc_lock_mode=1, holds the table's AUTO-INC lock for the statement): two
+            // versions inserting into one gap of the unique index they check deadlock, reported
+            // as ERROR 1467 or 1213. An app checks with a plain read (a consistent read, no locks)
+            // and then inserts; the two versions never insert the same combination (parity split).
+            let row = zip(values, names).map { "\($0) AS \(d.identifier($1))" }.joined(separator: ", ")
+            let check = "SELECT 1 FROM (SELECT \(row)) AS _cutover_row WHERE " + checks.joined(separator: " AND ")
+            guard let found = send("select", table.name, check, session) else { return false }
+            if found.isEmpty { return true }  // the row breaks a check or its combination exists: not sent
+            head = "INSERT INTO \(d.identifier(table.name)) (\(quotedNames)) VALUES (\(values.joined(separator: ", ")))"
+        } else if names.isEmpty {
             head = "INSERT INTO \(d.identifier(table.name)) \(engine == .postgresql ? "DEFAULT VALUES" : "() VALUES ()")"
         } else if checks.isEmpty {
             head = "INSERT INTO \(d.identifier(table.name)) (\(quotedNames)) VALUES (\(values.joined(separator: ", ")))"
@@ -480,6 +499,7 @@ public final class AppTraffic: @unchecked Sendable {
             }
         }
         if let key { target.written.append(WrittenRow(key: key, values: sent)) }
+        if let ceiling = target.keyCeiling, let id = key?.first.flatMap({ Int64($0) }), id >= ceiling { target.keyCeiling = 0 }
         return true
     }
 

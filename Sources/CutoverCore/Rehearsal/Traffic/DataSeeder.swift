@@ -235,6 +235,21 @@ public struct DataSeeder {
             }
         }
 
+        // A narrow key the table generates (TINYINT/SMALLINT AUTO_INCREMENT, smallserial) ends where
+        // its type ends: half of what is left goes to the seeded rows, the other half stays for the
+        // inserts of both app versions over the whole rehearsal (a filled range fails every insert).
+        for column in table.columns where column.generated {
+            let kind = ColumnKind.of(column, in: table, engine: engine)
+            guard kind.isInteger, let whole = kind.capacity(), whole < 4 * limit + 100_000 else { continue }
+            let maximum = try TrafficSQL.rows(session.query(
+                "SELECT \(d.jsonArray([d.text("max(\(d.identifier(column.name)))")])) FROM \(quotedTable)")).first?.first ?? nil
+            let room = (kind.capacity(above: maximum.flatMap { Int64($0) } ?? 0) ?? whole) / 2
+            if room < limit {
+                notes.append("\(room) rows: \(column.name) (\(column.dataType)) is generated and half of its range is left for the app's inserts")
+                limit = room
+            }
+        }
+
         let uniqueColumns = Self.injectiveColumns(table, given: Set(columns.map(\.name)), foreign: Set(fkColumn.keys), engine: engine)
         // Unique integer columns continue above the largest existing value.
         var bases: [String: Int64] = [:]
@@ -247,9 +262,10 @@ public struct DataSeeder {
                 bases[column.name] = maximum.flatMap { Int64($0.split(separator: ".").first ?? "") } ?? 0
             default: break
             }
-            // A narrow type limits the row count to what it can tell apart.
+            // A narrow type limits the row count to what it can tell apart; of an integer's range,
+            // half stays for the app's inserts, which continue above the largest value.
             if let capacity = kind.capacity(above: bases[column.name] ?? 0) {
-                let available = kind.isInteger ? capacity : max(0, capacity - existing)
+                let available = kind.isInteger ? capacity / 2 : max(0, capacity - existing)
                 if available < limit {
                     notes.append("\(available) rows: unique \(column.name) (\(column.dataType)) has no more distinct values")
                     limit = available

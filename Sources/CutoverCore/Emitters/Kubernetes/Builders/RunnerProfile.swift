@@ -81,9 +81,10 @@ public struct RunnerProfile: Sendable {
             env.append(EnvVar("PGSSLMODE", spec.database.operator == .zalando ? "require" : "prefer"))
             env.append(EnvVar("PGCONNECT_TIMEOUT", "10"))
             env.append(EnvVar("PGAPPNAME", "cutover-\(spec.name)"))
-            // The checksum script's statement_timeout: the spec's, within the Job's deadline.
-            env.append(EnvVar("STATEMENT_TIMEOUT", "\(spec.runner.statementTimeout.milliseconds)ms"))
         }
+        // The checksum script's statement timeout: the spec's, within the Job's deadline
+        // (statement_timeout; MySQL 8's max_execution_time or MariaDB's max_statement_time).
+        env.append(EnvVar("STATEMENT_TIMEOUT", "\(spec.runner.statementTimeout.milliseconds)ms"))
         if let switchover = spec.switchover {
             env.append(EnvVar("MAX_LAG_SECONDS", ManifestYAML.number(switchover.maxReplicationLagSeconds)))
         }

@@ -1,0 +1,91 @@
+/// Columns whose type the migration changes while both app versions use the tables: on MySQL,
+/// which has no version schemas (CUT068), and on PostgreSQL with `app.versionSchemas: none`. Until
+/// contract swaps in the hidden copy, such a column keeps its old type under its name, and the plan
+/// README tells the new version to read and write the old type there. The rehearsal's new version
+/// keeps to values both types hold, through the whole rehearsal: before contract a wider value
+/// fails (out of range), and after it the rollback of contract, which brings the old type back,
+/// refuses rows the old type cannot take (by design: `cutover rollback refused: … cannot take`),
+/// and the rehearsal always rolls back from the end. The old version is not narrowed: it writes
+/// the full range of the base schema's type, as it does in production.
+struct SharedRetypedColumns {
+    /// table → column names (both as the new version's shape names them).
+    var columns: [String: Set<String>]
+
+    var isEmpty: Bool { columns.isEmpty }
+
+    /// The retyped columns of `context`'s spec when no schema of views separates the versions.
+    static func of(_ context: LoweringContext) -> SharedRetypedColumns {
+        var columns: [String: Set<String>] = [:]
+        switch context.engine {
+        case .mysql:
+            for alter in MySQLVersionSchemas.hiddenCopies(context) { columns[alter.table.value, default: []].insert(alter.column.value) }
+        case .postgresql:
+            guard !PostgreSQLVersionSchemas.enabled(context), context.spec.strategy == .expandContract else { break }
+            for change in context.spec.changes {
+                guard case .alterColumn(let alter) = change.operation, PostgreSQLVersionSchemas.rewrites(alter, context) else { continue }
+                columns[alter.table.value, default: []].insert(alter.column.value)
+            }
+        }
+        return SharedRetypedColumns(columns: columns)
+    }
+
+    /// `new` with each retyped column's type replaced by one whose values both its old type (in
+    /// `old`, under its base name: `renames` maps table → new column name → old name) and its new
+    /// type hold.
+    func narrowing(_ new: AppShape, old: AppShape, renames: [String: [String: String]] = [:], tableRenames: [String: String] = [:],
+                   engine: MigrationSpec.Engine) -> AppShape {
+        var shape = new
+        for tableIndex in shape.tables.indices {
+            let table = shape.tables[tableIndex]
+            guard let names = columns[table.name],
+                  let oldTable = old.table(tableRenames[table.name] ?? table.name) else { continue }
+            for columnIndex in table.columns.indices where names.contains(table.columns[columnIndex].name) {
+                let column = table.columns[columnIndex]
+                guard let before = oldTable.column(renames[table.name]?[column.name] ?? column.name) else { continue }
+                shape.tables[tableIndex].columns[columnIndex] = Self.fitting(old: before, oldTable: oldTable, new: column, newTable: table, engine: engine)
+            }
+        }
+        return shape
+    }
+
+    /// `new` typed so that its generated values fit both `old` and `new`: the narrower of two
+    /// integer types, the fewer integer digits and decimals of two decimals, the shorter of two
+    /// text lengths; for other pairs the old type (the README's rule until contract).
+    static func fitting(old: ColumnShape, oldTable: TableShape, new: ColumnShape, newTable: TableShape,
+                        engine: MigrationSpec.Engine) -> ColumnShape {
+        func typed(like source: ColumnShape) -> ColumnShape {
+            var column = new
+            column.dataType = source.dataType
+            column.baseType = source.baseType
+            column.enumLabels = source.enumLabels
+            return column
+        }
+        func decimal(digits: Int, scale: Int) -> ColumnShape {
+            var column = new
+            column.dataType = "\(engine == .postgresql ? "numeric" : "decimal")(\(max(1, digits + scale)),\(scale))"
+            column.baseType = nil
+            return column
+        }
+        let before = ColumnKind.of(old, in: oldTable, engine: engine)
+        let after = ColumnKind.of(new, in: newTable, engine: engine)
+        switch (before, after) {
+        case (.integer, .integer):
+            return (before.capacity() ?? .max) <= (after.capacity() ?? .max) ? typed(like: old) : typed(like: new)
+        case (.decimal(let p1, let s1), .decimal(let p2, let s2)):
+            guard p1 != nil || p2 != nil else { return new }  // PostgreSQL's unbounded numeric both ways
+            // An unbounded numeric (PostgreSQL) limits neither digits nor decimals.
+            let digits = min(p1.map { $0 - s1 } ?? .max, p2.map { $0 - s2 } ?? .max)
+            return decimal(digits: digits, scale: min(p1 == nil ? .max : s1, p2 == nil ? .max : s2))
+        case (.integer, .decimal(let precision, let scale)), (.decimal(let precision, let scale), .integer):
+            let integer = before.isInteger ? old : new
+            let integerCapacity = ColumnKind.of(integer, in: before.isInteger ? oldTable : newTable, engine: engine).capacity() ?? .max
+            guard let precision else { return typed(like: integer) }
+            let decimalCapacity = ColumnKind.decimal(precision: precision - scale, scale: 0).capacity() ?? .max
+            return integerCapacity <= decimalCapacity ? typed(like: integer) : decimal(digits: precision - scale, scale: 0)
+        case (.text(let a), .text(let b)):
+            return (a ?? .max) <= (b ?? .max) ? typed(like: old) : typed(like: new)
+        default:
+            return typed(like: old)
+        }
+    }
+}
