@@ -98,6 +98,10 @@ struct DropConstraint: OperationUnit {
                 }
             }
             rules.schema.remove(object, reason: "it was dropped at line \(change.location.line)")
+            let acts = ["CASCADE", "SET NULL", "SET DEFAULT"].contains(where: object.actions.uppercased().contains)
+            if object.kind == .unique || (object.kind == .foreignKey && acts) {
+                rules.freedInContract[rules.schema.mysql ? name.value.lowercased() : name.value] = change.location.line
+            }
             if object.kind == .unique {
                 rules.schema.update(table.value) { $0.uniqueSets.removeAll { $0 == Set(object.columns) } }
             }
@@ -106,6 +110,7 @@ struct DropConstraint: OperationUnit {
             rules.report(.unknownConstraint, Message.unknownConstraint(name.value, table: table.value, reason: reason, suggestion: suggestion), name)
         case .unknown:
             rules.report(.unsafeRollback, Message.unknownConstraintDefinition(name.value), name)
+            rules.freedInContract[rules.schema.mysql ? name.value.lowercased() : name.value] = change.location.line
         }
     }
 
@@ -244,6 +249,9 @@ extension Message {
         if let reason { text += ": \(reason)" }
         if let suggestion { text += " (did you mean '\(suggestion)'?)" }
         return text
+    }
+    public static func nameFreedInContract(_ name: String, line: Int) -> String {
+        "'\(name)' is dropped at line \(line) only in contract, once the old app version no longer serves, but a new constraint or index is created in complete, before that: the add would find the old one and do nothing, and contract would then drop it; give the new one another name"
     }
     public static func constraintOnOtherTable(_ name: String, table: String, not other: String) -> String {
         "constraint '\(name)' is on table '\(table)', not '\(other)'"

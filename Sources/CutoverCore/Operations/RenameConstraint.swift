@@ -70,7 +70,7 @@ struct RenameConstraint: OperationUnit {
                 rules.report(.engineConsistency, Message.mysqlRenameConstraint(from.value, kind: object.kind.words), from)
                 return
             }
-            guard rules.claim(to, table: table.value, kind: object.kind) else { return }
+            guard rules.claim(to, table: table.value, kind: object.kind, inContract: true) else { return }
             rules.schema.remove(object, reason: "it was renamed to '\(to.value)' at line \(line)")
             var renamed = object
             renamed.name = to.value

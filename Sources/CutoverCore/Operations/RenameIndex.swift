@@ -58,7 +58,7 @@ struct RenameIndex: OperationUnit {
         case .unknown:
             break
         }
-        guard rules.claim(to, table: table.value, kind: found?.kind ?? .index) else { return }
+        guard rules.claim(to, table: table.value, kind: found?.kind ?? .index, inContract: true) else { return }
         let line = change.location.line
         if let found {
             rules.schema.remove(found, reason: "it was renamed to '\(to.value)' at line \(line)")

@@ -56,6 +56,8 @@ struct SymbolicSchema {
         /// A foreign key's referenced table and column keys (resolved to the primary key when the key names none).
         var referencedTable: String? = nil
         var referencedColumns: [String] = []
+        /// A foreign key's own actions as written (`ON DELETE CASCADE`), which decide its drop's phase.
+        var actions = ""
     }
 
     enum Lookup<Value> {
@@ -115,6 +117,7 @@ struct SymbolicSchema {
                 var object = Object(name: constraint.name, table: constraint.table, kind: kind, columns: keys)
                 if kind == .foreignKey, let target = constraint.referencedTable {
                     object.referencedTable = target
+                    object.actions = constraint.actions
                     object.referencedColumns = constraint.referencedColumns.isEmpty
                         ? (schema.table(target)?.primaryKey ?? []).map(columnKey)
                         : constraint.referencedColumns.map(columnKey)

@@ -14,6 +14,9 @@ struct ReferenceRules {
     private var laterPhases: [String: (line: Int, operation: String)] = [:]
     /// A renamed table's first name, so a column keeps its identity across renameTable.
     private var tableIdentity: [String: String] = [:]
+    /// Constraint names a dropConstraint frees only in contract (a unique key, an acting foreign key),
+    /// with the line of that change: an add runs in complete, before that drop, so it cannot take the name.
+    var freedInContract: [String: Int] = [:]
 
     init(spec: MigrationSpec, schema: DatabaseSchema?, file: String) {
         self.schema = SymbolicSchema(engine: spec.database.engine, schema: schema)
@@ -411,7 +414,12 @@ struct ReferenceRules {
     }
 
     /// Reports CUT044 and returns false when the name of a new index or constraint is taken.
-    mutating func claim(_ name: Name, table: String, kind: SymbolicSchema.ObjectKind) -> Bool {
+    /// `inContract`: the claiming step itself runs in contract, after such a drop (renameIndex, renameConstraint).
+    mutating func claim(_ name: Name, table: String, kind: SymbolicSchema.ObjectKind, inContract: Bool = false) -> Bool {
+        if !inContract, let line = freedInContract[schema.mysql ? name.value.lowercased() : name.value] {
+            report(.alreadyExists, Message.nameFreedInContract(name.value, line: line), name)
+            return false
+        }
         if let object = schema.conflict(name: name.value, table: table, kind: kind) {
             report(.alreadyExists, Message.objectExists(name.value, existing: object.kind.words, table: object.table), name)
             return false
