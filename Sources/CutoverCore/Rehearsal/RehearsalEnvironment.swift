@@ -324,6 +324,7 @@ final class RehearsalEnvironment: @unchecked Sendable {
         server?.stop()
         for token in tokens { CleanupRegistry.shared.unregister(token) }
         if keep && !createdOnExternal {
+            scratch.release()  // without its marker, no later run sweeps the kept folder as a killed run's
             inform("kept \(scratch.path) (server stopped; the generated output in output/, each Job's files in jobs/)")
         } else {
             scratch.remove()

@@ -110,6 +110,22 @@ import Glibc
         #expect(FileManager.default.fileExists(atPath: tmp.appendingPathComponent("\(kept.first ?? "")/steps").path))
     }
 
+    /// `rehearse --keep` keeps its folder from later runs too: the next run's sweep of killed runs'
+    /// folders leaves it alone.
+    @Test(.enabled(if: DatabaseHarness.shouldRun(.mysql), unavailable(.mysql)))
+    func rehearseKeepOutlivesTheNextRun() throws {
+        let tmp = try Self.shortTemporaryFolder()
+        defer { try? FileManager.default.removeItem(at: tmp) }
+        let spec = TestPaths.fixtures.appendingPathComponent("valid/mysql-drop-constraints.yaml")
+        let run = try CLIRun.run(["rehearse", spec.path, "--keep", "--rows", "50"], environment: ["TMPDIR": tmp.path])
+        #expect(run.stderr.contains("kept \(tmp.path)/"), "\(run.stdout)\(run.stderr)")
+        let kept = try FileManager.default.contentsOfDirectory(atPath: tmp.path)
+        #expect(kept.count == 1, "\(kept)")
+        let next = try CLIRun.run(["rehearse", spec.path, "--rows", "50"], environment: ["TMPDIR": tmp.path])
+        #expect(next.status == 0, "\(next.stdout)\(next.stderr)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: tmp.path) == kept, "the kept folder is still there, alone")
+    }
+
     /// SIGINT while steps run: exit 130, the server is stopped and the folder is gone.
     @Test(.enabled(if: DatabaseHarness.shouldRun(.postgresql), unavailable(.postgresql)))
     func interruptStopsTheServerAndCleansUp() throws {
