@@ -475,8 +475,22 @@ EOF
 # fence when it fails: the app belongs on the other side now, and a re-run completes the Job.
 FENCED=""
 COMMITTED=""
+MARKING=""
+# A failure (or TERM) while mark-switched/unmark-switched runs: its COMMENT may have committed before
+# psql returned. Committed, the Job is past its point of no return and keeps every fence; unknown (the
+# server cannot be asked), it keeps them too: a fence kept by mistake is repaired by re-running the
+# Job, a fence lifted past that point splits the app's writes between the two sides.
+marking_committed() {
+  set -- $MARKING
+  state="$( (switched "$1" "$2") 2>/dev/null)" || return 0
+  case "$3:$state" in on:0|off:1) return 1 ;; on:?*|off:0) return 0 ;; *) return 0 ;; esac
+}
 lift_on_failure() {
   status=$?
+  if [ "$status" != 0 ] && [ -n "$FENCED" ] && [ -z "$COMMITTED" ] && [ -n "$MARKING" ] && marking_committed; then
+    echo "cutover: this Job failed while marking the switch, and the mark committed (or cannot be checked): every fence stays; run the Job again to complete it, do not unfence by hand" >&2
+    COMMITTED=1
+  fi
   if [ "$status" != 0 ] && [ -n "$FENCED" ] && [ -z "$COMMITTED" ]; then
     # Quietly: the Job's last lines are the failure's own.
     if ( fence "$FENCED" off ) > /tmp/unfence.log 2>&1; then
@@ -708,11 +722,11 @@ EOF
         echo "cutover: not switched to green (no marker on subscription $name on $side, blue not fenced), nothing to switch back"; exit 0
       fi ;;
     mark-switched:*)
-      spec="${arg#mark-switched:}"; mark "${spec%%:*}" "${spec#*:}" on
+      spec="${arg#mark-switched:}"; MARKING="${spec%%:*} ${spec#*:} on"; mark "${spec%%:*}" "${spec#*:}" on
       COMMITTED=1
       echo "cutover: switch marked complete on ${spec%%:*}" ;;
     unmark-switched:*)
-      spec="${arg#unmark-switched:}"; mark "${spec%%:*}" "${spec#*:}" off
+      spec="${arg#unmark-switched:}"; MARKING="${spec%%:*} ${spec#*:} off"; mark "${spec%%:*}" "${spec#*:}" off
       COMMITTED=1
       echo "cutover: switch marker removed on ${spec%%:*}" ;;
     if-switched:*)
