@@ -273,14 +273,15 @@ check_apply() { # SIDE NAME ERRORS-BEFORE
 
 # A position on SIDE past every transaction committed there so far, and flushed: a transactional
 # logical message (ignored by pgoutput, which sends messages only when asked) committed with
-# synchronous_commit on. Not pg_current_wal_lsn(): that is the write position, and a commit made
+# synchronous_commit local (flushed here; `on` would also wait for synchronous standbys, and a lost
+# standby would hang the fenced window). Not pg_current_wal_lsn(): that is the write position, and a commit made
 # with synchronous_commit off (a server default many set) may still sit in the WAL buffers behind it
 # after it returned; a catch-up aimed there ends before that transaction reaches the other side (the
 # app's last write before the fence: lost there, or sent back later as a duplicate key). Flushed,
 # because a WAL sender sends only flushed WAL. Any role may emit one.
 committed_lsn() { # SIDE
   value "$1" <<'EOF'
-SET synchronous_commit = on;
+SET synchronous_commit = local;
 SELECT pg_catalog.pg_logical_emit_message(true, 'cutover', 'catch-up');
 EOF
 }
