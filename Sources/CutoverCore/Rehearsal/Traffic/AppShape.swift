@@ -27,16 +27,33 @@ public struct AppShape: Sendable, Equatable {
     /// constraints on tables and columns it still has (those a `dropConstraint` drops): while the old
     /// version serves and while a rollback puts a constraint back, it is there, so an app that wrote
     /// what it refuses would fail then. A new version that relies on the drop is for after contract.
-    public func keepingConstraints(of base: AppShape) -> AppShape {
-        AppShape(tables: tables.map { table in
-            guard let old = base.table(table.name) else { return table }
+    /// `tableRenames` (new name: old name) and `columnRenames` (table: new column: old column) find a
+    /// renamed table's or column's constraints under their old names in `base`.
+    public func keepingConstraints(of base: AppShape, tableRenames: [String: String] = [:],
+                                   columnRenames: [String: [String: String]] = [:]) -> AppShape {
+        let newTableName = Dictionary(tableRenames.map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
+        func newColumns(_ table: String) -> [String: String] {  // old column: new column, for a table's new name
+            let old = tableRenames[table] ?? table
+            let renames = (columnRenames[table] ?? [:]).merging(columnRenames[old] ?? [:]) { first, _ in first }
+            return Dictionary(renames.map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
+        }
+        return AppShape(tables: tables.map { table in
+            guard let old = base.table(tableRenames[table.name] ?? table.name) else { return table }
             var copy = table
             let has = Set(table.columns.map(\.name))
-            for unique in old.uniques where unique.allSatisfy(has.contains) && unique != table.primaryKey && !copy.uniques.contains(unique) {
+            let renamed = newColumns(table.name)
+            let current = { (columns: [String]) in columns.map { renamed[$0] ?? $0 } }
+            for unique in old.uniques.map(current) where unique.allSatisfy(has.contains) && unique != table.primaryKey && !copy.uniques.contains(unique) {
                 copy.uniques.append(unique)
             }
-            for key in old.foreignKeys where key.columns.allSatisfy(has.contains) && !copy.foreignKeys.contains(key)
-                && self.table(key.referencedTable).map({ parent in key.referencedColumns.allSatisfy { parent.column($0) != nil } }) == true {
+            for var key in old.foreignKeys {
+                key.columns = current(key.columns)
+                let parentName = newTableName[key.referencedTable] ?? key.referencedTable
+                let parentRenamed = newColumns(parentName)
+                key.referencedTable = parentName
+                key.referencedColumns = key.referencedColumns.map { parentRenamed[$0] ?? $0 }
+                guard key.columns.allSatisfy(has.contains), !copy.foreignKeys.contains(key),
+                      self.table(key.referencedTable).map({ parent in key.referencedColumns.allSatisfy { parent.column($0) != nil } }) == true else { continue }
                 copy.foreignKeys.append(key)
             }
             for check in old.checks where !copy.checks.contains(check) && old.columns.allSatisfy({ !check.contains($0.name) || has.contains($0.name) }) {

@@ -1,0 +1,30 @@
+import Testing
+@testable import CutoverCore
+
+/// The new version as rehearse plays it keeps rows valid under base constraints still in place until
+/// contract (a dropped foreign key, a unique key): also on a table or column the spec renames, whose
+/// constraints the base shape has under the old names.
+@Suite struct KeptConstraintsTests {
+    static func column(_ name: String) -> ColumnShape {
+        ColumnShape(name: name, dataType: "integer", nullable: false, hasDefault: false, generated: false)
+    }
+
+    @Test func renamedTablesAndColumnsKeepTheirBaseConstraints() {
+        let base = AppShape(tables: [
+            TableShape(name: "domains", columns: [Self.column("id"), Self.column("code")], primaryKey: ["id"], uniques: [["code"]], foreignKeys: [], checks: []),
+            TableShape(name: "records", columns: [Self.column("id"), Self.column("domain_id")], primaryKey: ["id"], uniques: [],
+                       foreignKeys: [ForeignKeyShape(columns: ["domain_id"], referencedTable: "domains", referencedColumns: ["id"])], checks: []),
+        ])
+        // After the forward Jobs: domains renamed to zones (its code to zone_code), the foreign key dropped.
+        let after = AppShape(tables: [
+            TableShape(name: "zones", columns: [Self.column("id"), Self.column("zone_code")], primaryKey: ["id"], uniques: [], foreignKeys: [], checks: []),
+            TableShape(name: "entries", columns: [Self.column("id"), Self.column("zone_id")], primaryKey: ["id"], uniques: [], foreignKeys: [], checks: []),
+        ])
+        let kept = after.keepingConstraints(of: base, tableRenames: ["zones": "domains", "entries": "records"],
+                                            columnRenames: ["domains": ["zone_code": "code"], "entries": ["zone_id": "domain_id"]])
+        #expect(kept.table("zones")?.uniques == [["zone_code"]])
+        #expect(kept.table("entries")?.foreignKeys == [ForeignKeyShape(columns: ["zone_id"], referencedTable: "zones", referencedColumns: ["id"])])
+        // Without the renames nothing is found, as before the fix.
+        #expect(after.keepingConstraints(of: base).table("entries")?.foreignKeys == [])
+    }
+}
