@@ -79,19 +79,27 @@ struct MySQLBuilder: Sendable {
                 whenFound: true, in: .columns, table: table, [self.column(column)])
     }
 
-    /// MODIFY repeats the full column definition; when the definition is unknown (no base schema) the
-    /// type is read from the catalog row itself (default, charset and comment are then not repeated).
+    /// MODIFY repeats the full column definition. A column's CHARACTER SET, COLLATE and COMMENT are not
+    /// part of its type: left out, MODIFY resets them to the table's defaults (a `utf8mb4_bin` column
+    /// silently turns case-insensitive, a utf8mb3 column of a latin1 table is converted, which is no longer
+    /// in place: ERROR 1846), so they are read from the column's own catalog row when the step runs and
+    /// repeated as they are then. When the definition is unknown (no base schema) the type is read from
+    /// the catalog row too (the default is then not repeated).
     func modify(_ table: String, _ column: String, type: String?, nullable: Bool, defaultValue: String?, condition: String,
                 algorithm: String = "ALGORITHM=INPLACE, LOCK=NONE") -> String {
-        if let type {
-            return guarded("ALTER TABLE \(q(table)) MODIFY COLUMN \(q(column)) \(definition(type: type, nullable: nullable, defaultValue: defaultValue)), \(algorithm)",
-                           whenFound: true, in: .columns, table: table, [self.column(column), condition])
-        }
         let prefix = lit("ALTER TABLE \(q(table)) MODIFY COLUMN \(q(column)) ")
-        let suffix = lit(" \(nullable ? "NULL" : "NOT NULL"), \(algorithm)")
-        return guarded(ddlExpression: "CONCAT(\(prefix), MAX(column_type), \(suffix))", whenFound: true, in: .columns, table: table,
-                       [self.column(column), condition])
+        let typeText = type.map(lit) ?? "MAX(column_type)"
+        let defaultText = type == nil ? "" : defaultValue.map { " DEFAULT \($0)" } ?? ""
+        let nullability = lit(" \(nullable ? "NULL" : "NOT NULL")\(defaultText)")
+        let suffix = lit(", \(algorithm)")
+        return guarded(ddlExpression: "CONCAT(\(prefix), \(typeText), \(Self.keptCharset), \(nullability), \(Self.keptComment), \(suffix))",
+                       whenFound: true, in: .columns, table: table, [self.column(column), condition])
     }
+
+    /// The column's own character set and collation, from its catalog row (none for a non-text column).
+    static let keptCharset = "IF(MAX(collation_name) IS NULL, '', CONCAT(' CHARACTER SET ', MAX(character_set_name), ' COLLATE ', MAX(collation_name)))"
+    /// The column's own comment, from its catalog row, quoted again.
+    static let keptComment = "IF(MAX(column_comment) = '', '', CONCAT(' COMMENT ', QUOTE(MAX(column_comment))))"
 
     /// A rollback that would bring NOT NULL back on a column the new version may have left NULL, with no
     /// `down` to refill it: it must neither fail nor lose rows. MySQL has no NOT VALID (a CHECK is
