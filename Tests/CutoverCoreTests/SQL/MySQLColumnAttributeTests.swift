@@ -85,4 +85,38 @@ import Testing
         #expect(try sql(columns) == base, "the down restores the base schema")
         #expect(try sql("SELECT CONCAT(HEX(name), ',', (SELECT code FROM people)) FROM legacy;") == "636166C3A9,Abc", "values kept")
     }
+
+    /// MySQL 8's in-place rule counts the length prefix in bytes of the column's character set (its own, its
+    /// collation's, else the table's default), not always utf8mb4's 4: latin1 VARCHAR(100) -> VARCHAR(300)
+    /// crosses 255 bytes (a copy), utf8mb4 counted would call it in place and the ALTER would fail (ERROR 1846);
+    /// a latin1 column of a utf8mb4 table widens from 50 to 200 characters in place.
+    @Test func inPlaceRuleCountsTheColumnsCharacterSet() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("cutover-attr-rule-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let yaml = Self.yaml.replacingOccurrences(of: """
+                - alterColumn: {table: people, column: code, type: varchar(40), nullable: true}
+                - alterColumn: {table: legacy, column: name, type: varchar(60)}
+            """, with: """
+                - alterColumn: {table: narrow, column: a, type: varchar(300)}
+                - alterColumn: {table: people, column: b, type: varchar(200)}
+                - renameColumn: {table: people, from: code, to: ref}
+            """)
+        let schema = """
+            CREATE TABLE narrow (id int NOT NULL, a varchar(100) DEFAULT NULL, PRIMARY KEY (id)) ENGINE=InnoDB DEFAULT CHARSET=latin1;
+            CREATE TABLE people (id int NOT NULL, b varchar(50) CHARACTER SET latin1 COLLATE latin1_bin NOT NULL,
+              code varchar(20) COLLATE utf8mb4_bin NOT NULL COMMENT 'shown', PRIMARY KEY (id)) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4;
+            """
+        try yaml.write(to: folder.appendingPathComponent("attributes.yaml"), atomically: true, encoding: .utf8)
+        try schema.write(to: folder.appendingPathComponent("attributes.schema.sql"), atomically: true, encoding: .utf8)
+        let plan = try SQLGoldenTests.plan(folder.appendingPathComponent("attributes.yaml").path)
+        let titles = plan.steps.map(\.title)
+        #expect(!titles.contains { $0.contains("widen narrow.a") }, "latin1 100 -> 300 crosses 255 bytes: a copy column, \(titles)")
+        #expect(titles.contains { $0.contains("narrow.a") }, "\(titles)")
+        let widen = try #require(plan.steps.first { $0.title.contains("widen people.b to varchar(200) in place") }, "\(titles)")
+        #expect(widen.up.statements.map(\.text).joined().contains("MODIFY COLUMN `b` varchar(200) CHARACTER SET latin1 COLLATE latin1_bin NOT NULL, ALGORITHM=INPLACE"))
+        let add = try #require(plan.steps.first { $0.title.contains("add column people.ref") }, "\(titles)")
+        #expect(add.up.statements.map(\.text).joined().contains("ADD COLUMN `ref` varchar(20) COLLATE utf8mb4_bin NULL COMMENT ''shown''"),
+                "the new name keeps the collation and comment")
+    }
 }
