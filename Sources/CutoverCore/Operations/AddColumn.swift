@@ -136,9 +136,9 @@ struct AddColumn: OperationRecipe {
             steps.append(StepDraft(.complete, slug: "\(table) \(name) \(column.nullable ? "default" : "not_null")",
                                    title: column.nullable ? "set the default of \(table).\(name)" : "set NOT NULL on \(table).\(name) (in-place rebuild, DML allowed)",
                                    change: change,
-                                   up: [SQLStatement(b.modify(table, name, type: type, nullable: column.nullable, defaultValue: column.defaultValue?.value, condition: condition),
+                                   up: [SQLStatement(b.modify(table, name, type: type, nullable: column.nullable, defaultValue: column.defaultValue?.value, keeping: nil, condition: condition),
                                                      comment: "MODIFY repeats the full column definition.")],
-                                   down: [SQLStatement(b.modify(table, name, type: type, nullable: true, defaultValue: nil,
+                                   down: [SQLStatement(b.modify(table, name, type: type, nullable: true, defaultValue: nil, keeping: nil,
                                                                 condition: column.nullable ? "column_default IS NOT NULL" : "is_nullable = 'NO'"))]))
         }
         return steps + ColumnConstraints.lower(table, column, Recipe(context: b.context, change: change))

@@ -61,12 +61,12 @@ struct DropColumn: OperationRecipe {
             if let down {
                 restore += b.backfill(table: table, column: column, verb: "refill", assignments: "\(b.q(column)) = (\(down))", pending: "\(b.q(column)) IS NULL",
                                       comment: "Refill rows written while the column was nullable (the spec's down expression), then restore NOT NULL.")
-                restore.append(SQLStatement(b.modify(table, column, type: info.type, nullable: false, defaultValue: nil, condition: "is_nullable = 'YES'")))
+                restore.append(SQLStatement(b.modify(table, column, type: info.type, nullable: false, defaultValue: nil, keeping: info, condition: "is_nullable = 'YES'")))
             } else {
-                restore += b.restoreNotNullKeepingRows(table, column, type: info.type, defaultValue: nil)
+                restore += b.restoreNotNullKeepingRows(table, column, type: info.type, defaultValue: nil, keeping: info)
             }
             steps.append(StepDraft(.expand, slug: "relax \(table) \(column)", title: "let \(table).\(column) accept NULL (it is being retired)", change: change,
-                                   up: [SQLStatement(b.modify(table, column, type: info.type, nullable: true, defaultValue: nil, condition: "is_nullable = 'NO'"),
+                                   up: [SQLStatement(b.modify(table, column, type: info.type, nullable: true, defaultValue: nil, keeping: info, condition: "is_nullable = 'NO'"),
                                                      comment: "The column is going away: new app versions stop writing it, so it must accept NULL first (INPLACE rebuild, DML allowed).")],
                                    down: restore, transactional: false))
         }

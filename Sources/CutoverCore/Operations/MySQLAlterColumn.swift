@@ -13,7 +13,7 @@ struct MySQLAlterColumn {
     func lower() -> [StepDraft] {
         if let type = alter.type?.value {
             if let old = info?.type, SQLTypeFacts.isSameType(old, type) { return simpleChanges() }
-            if let info, SQLTypeFacts.isMySQLInPlaceWidening(from: info.type, to: type) {
+            if let info, SQLTypeFacts.isMySQLInPlaceWidening(info, of: b.context.schema.table(table), to: type) {
                 return [widen(info, to: type)] + simpleChanges()
             }
             return rewrite(type)
@@ -24,13 +24,15 @@ struct MySQLAlterColumn {
     func widen(_ info: DatabaseSchema.Column, to type: String) -> StepDraft {
         let old = SQLTypeFacts.parse(info.type).args.first ?? 0
         let new = SQLTypeFacts.parse(type).args.first ?? 0
+        let charset = SQLTypeFacts.mysqlCharset(of: info, in: b.context.schema.table(table))
+        let bytes = SQLTypeFacts.mysqlBytesPerCharacter(charset)
         return StepDraft(.expand, slug: "alter_type \(table) \(column)", title: "widen \(table).\(column) to \(type) in place (metadata-only)", change: change,
-                         up: [SQLStatement(b.modify(table, column, type: type, nullable: info.nullable, defaultValue: info.defaultValue,
+                         up: [SQLStatement(b.modify(table, column, type: type, nullable: info.nullable, defaultValue: info.defaultValue, keeping: info,
                                                     condition: "character_maximum_length = \(old)"),
-                                           comment: "Widening VARCHAR without changing the size of the length prefix (utf8mb4: 4 bytes per character; up to 255 bytes\none length byte, above two): in place on MySQL 8, DML allowed.")],
+                                           comment: "Widening VARCHAR without changing the size of the length prefix (\(charset ?? "utf8mb4"): \(bytes) byte\(bytes == 1 ? "" : "s") per character; up to 255 bytes\none length byte, above two): in place on MySQL 8, DML allowed.")],
                          down: [fitCheck(value: b.q(column), old: info.type, holder: "\(info.type) CHARACTER SET utf8mb4",
                                          when: "column_name = \(b.lit(column)) AND character_maximum_length = \(new)"),
-                                SQLStatement(b.modify(table, column, type: info.type, nullable: info.nullable, defaultValue: info.defaultValue,
+                                SQLStatement(b.modify(table, column, type: info.type, nullable: info.nullable, defaultValue: info.defaultValue, keeping: info,
                                                       condition: "character_maximum_length = \(new)", algorithm: "ALGORITHM=COPY, LOCK=SHARED"),
                                              comment: "Rollback only: narrowing is a table copy on MySQL 8 that blocks writes while it runs (the check above refused values that no longer fit).")])
     }
@@ -54,7 +56,7 @@ struct MySQLAlterColumn {
             let defaultValue = alter.dropDefault ? nil : (alter.defaultValue?.value ?? info?.defaultValue)
             if nullable, info?.nullable != true {
                 steps.append(StepDraft(.expand, slug: "relax \(table) \(column)", title: "let \(table).\(column) accept NULL (in-place rebuild, DML allowed)", change: change,
-                                       up: [SQLStatement(b.modify(table, column, type: type, nullable: true, defaultValue: defaultValue, condition: "is_nullable = 'NO'"))],
+                                       up: [SQLStatement(b.modify(table, column, type: type, nullable: true, defaultValue: defaultValue, keeping: info, condition: "is_nullable = 'NO'"))],
                                        down: restoreNotNull(type: type, defaultValue: defaultValue), transactional: false))
             } else if !nullable, info?.nullable != false {
                 if let fill = alter.fill {
@@ -69,8 +71,8 @@ struct MySQLAlterColumn {
                                            transactional: false))
                 }
                 steps.append(StepDraft(.complete, slug: "\(table) \(column) not_null", title: "set NOT NULL on \(table).\(column) (in-place rebuild, DML allowed)", change: change,
-                                       up: [SQLStatement(b.modify(table, column, type: type, nullable: false, defaultValue: defaultValue, condition: "is_nullable = 'YES'"))],
-                                       down: [SQLStatement(b.modify(table, column, type: type, nullable: true, defaultValue: defaultValue, condition: "is_nullable = 'NO'"))]))
+                                       up: [SQLStatement(b.modify(table, column, type: type, nullable: false, defaultValue: defaultValue, keeping: info, condition: "is_nullable = 'YES'"))],
+                                       down: [SQLStatement(b.modify(table, column, type: type, nullable: true, defaultValue: defaultValue, keeping: info, condition: "is_nullable = 'NO'"))]))
             }
         }
         return steps
@@ -116,11 +118,11 @@ struct MySQLAlterColumn {
     /// The relax step's down: refill with the spec's `down` when given, else keep the new version's NULL rows.
     func restoreNotNull(type: String?, defaultValue: String?) -> [SQLStatement] {
         guard let down = alter.down?.value else {
-            return b.restoreNotNullKeepingRows(table, column, type: type, defaultValue: defaultValue)
+            return b.restoreNotNullKeepingRows(table, column, type: type, defaultValue: defaultValue, keeping: info)
         }
         return b.backfill(table: table, column: column, verb: "refill", assignments: "\(b.q(column)) = (\(down))", pending: "\(b.q(column)) IS NULL",
                           comment: "Refill rows written while the column was nullable (the spec's down expression), then restore NOT NULL.")
-            + [SQLStatement(b.modify(table, column, type: type, nullable: false, defaultValue: defaultValue, condition: "is_nullable = 'YES'"))]
+            + [SQLStatement(b.modify(table, column, type: type, nullable: false, defaultValue: defaultValue, keeping: info, condition: "is_nullable = 'YES'"))]
     }
 
     func rewrite(_ type: String) -> [StepDraft] {
@@ -155,9 +157,9 @@ struct MySQLAlterColumn {
         // still writes it; the expand down restores the base definition.
         if oldNotNull && info?.defaultValue == nil {
             steps.append(StepDraft(.expand, slug: "relax \(table) \(column)", title: "let \(table).\(column) accept NULL before it is quarantined (in-place rebuild, DML allowed)", change: change,
-                                   up: [SQLStatement(b.modify(table, column, type: info?.type, nullable: true, defaultValue: nil, condition: "is_nullable = 'NO'"),
+                                   up: [SQLStatement(b.modify(table, column, type: info?.type, nullable: true, defaultValue: nil, keeping: info, condition: "is_nullable = 'NO'"),
                                                      comment: "After the swap no version writes the quarantined column; every version still writes it until then.")],
-                                   down: [SQLStatement(b.modify(table, column, type: info?.type, nullable: false, defaultValue: nil, condition: "is_nullable = 'YES'"),
+                                   down: [SQLStatement(b.modify(table, column, type: info?.type, nullable: false, defaultValue: nil, keeping: info, condition: "is_nullable = 'YES'"),
                                                        comment: "The base definition again. Fails if rows still hold NULL (the swap's down copies values back first).")]))
         }
         let value = alter.up.map { "(\($0.value))" } ?? qc
@@ -188,7 +190,7 @@ struct MySQLAlterColumn {
             up = [SQLStatement("SET SESSION foreign_key_checks = 0;")] + up + [SQLStatement("SET SESSION foreign_key_checks = 1;")]
         }
         if oldNotNull && info?.defaultValue != nil {
-            up.append(SQLStatement(b.modify(table, quarantine, type: info?.type, nullable: true, defaultValue: info?.defaultValue, condition: "is_nullable = 'NO'"),
+            up.append(SQLStatement(b.modify(table, quarantine, type: info?.type, nullable: true, defaultValue: info?.defaultValue, keeping: info, condition: "is_nullable = 'NO'"),
                                    comment: "The quarantined column must stop requiring values the app no longer writes."))
         }
         let back: String
@@ -212,7 +214,7 @@ struct MySQLAlterColumn {
         down += b.backfill(table: table, column: column, verb: "copyback", assignments: "\(qc) = \(back)", pending: "NOT (\(qc) <=> \(back))",
                            comment: "Copy back what was written after the swap (fails in strict mode if a value no longer fits the old type).")
         if oldNotNull && info?.defaultValue != nil {
-            down.append(SQLStatement(b.modify(table, column, type: info?.type, nullable: false, defaultValue: info?.defaultValue, condition: "is_nullable = 'YES'")))
+            down.append(SQLStatement(b.modify(table, column, type: info?.type, nullable: false, defaultValue: info?.defaultValue, keeping: info, condition: "is_nullable = 'YES'")))
         }
         for check in carried.checks {
             down.append(SQLStatement(dialect.addCheckIfMissing(table, check.original.name, check.original.expression ?? "true", b),
@@ -223,9 +225,9 @@ struct MySQLAlterColumn {
         // NOT NULL on the new column once it carries the name the new version writes (only the new version serves).
         if notNull {
             steps.append(StepDraft(.contract, slug: "alter_type \(table) \(column) not_null", title: "set NOT NULL on the new \(table).\(column) (in-place rebuild, DML allowed)", change: change,
-                                   up: [SQLStatement(b.modify(table, column, type: type, nullable: false, defaultValue: newDefault, condition: "is_nullable = 'YES'"),
+                                   up: [SQLStatement(b.modify(table, column, type: type, nullable: false, defaultValue: newDefault, keeping: nil, condition: "is_nullable = 'YES'"),
                                                      comment: "Not before the swap: until then every version leaves the \(type) copy out of its inserts.")],
-                                   down: [SQLStatement(b.modify(table, column, type: type, nullable: true, defaultValue: newDefault, condition: "is_nullable = 'NO'"),
+                                   down: [SQLStatement(b.modify(table, column, type: type, nullable: true, defaultValue: newDefault, keeping: nil, condition: "is_nullable = 'NO'"),
                                                        comment: "The copy accepts NULL again before the swap's down makes it the copy.")]))
         }
         // MySQL 8.0.19+ refuses to rename a column a check uses: the swap dropped the checks; add them again on the new column.

@@ -139,7 +139,9 @@ struct RenameColumn: OperationRecipe {
         var steps: [StepDraft] = []
         let add: String
         if let type = info?.type {
-            add = b.addColumn(table, to, b.definition(type: type, nullable: true, defaultValue: nil))
+            // The new name keeps the column's character set, collation and comment (else the table's defaults).
+            let kept = b.attributes(info)
+            add = b.addColumn(table, to, b.definition(type: type + kept.charset, nullable: true, defaultValue: nil) + kept.comment)
         } else {
             let prefix = b.lit("ALTER TABLE \(b.q(table)) ADD COLUMN \(b.q(to)) ")
             let typeQuery = "(SELECT MAX(c.column_type) FROM information_schema.columns c WHERE c.table_schema = DATABASE() AND c.table_name = \(b.lit(table)) AND c.column_name = \(b.lit(from)))"
@@ -163,9 +165,9 @@ struct RenameColumn: OperationRecipe {
         // So the old column accepts NULL while both versions serve (the insert trigger still fills it).
         if info.map({ !$0.nullable }) ?? false && info?.defaultValue == nil {
             steps.append(StepDraft(.expand, slug: "relax \(table) \(from)", title: "let the old column \(table).\(from) accept NULL (in-place rebuild, DML allowed)", change: change,
-                                   up: [SQLStatement(b.modify(table, from, type: info?.type, nullable: true, defaultValue: nil, condition: "is_nullable = 'NO'"),
+                                   up: [SQLStatement(b.modify(table, from, type: info?.type, nullable: true, defaultValue: nil, keeping: info, condition: "is_nullable = 'NO'"),
                                                      comment: "The new version leaves `\(from)` out of its inserts; the insert trigger fills it from `\(to)`.")],
-                                   down: [SQLStatement(b.modify(table, from, type: info?.type, nullable: false, defaultValue: nil, condition: "is_nullable = 'YES'"),
+                                   down: [SQLStatement(b.modify(table, from, type: info?.type, nullable: false, defaultValue: nil, keeping: info, condition: "is_nullable = 'YES'"),
                                                        comment: "The base definition again. Fails if rows still hold NULL (the sync triggers, dropped only after this, and the re-sync of the contract's down fill them).")]))
         }
         steps.append(StepDraft(.backfill, slug: "\(table) \(to)", title: "backfill \(table).\(to) from \(from)", change: change,
@@ -176,9 +178,9 @@ struct RenameColumn: OperationRecipe {
         let notNull = info.map { !$0.nullable } ?? false
         if notNull {
             steps.append(StepDraft(.complete, slug: "\(table) \(to) not_null", title: "set NOT NULL on \(table).\(to) (in-place rebuild, DML allowed)", change: change,
-                                   up: [SQLStatement(b.modify(table, to, type: info?.type, nullable: false, defaultValue: nil, condition: "is_nullable = 'YES'"),
+                                   up: [SQLStatement(b.modify(table, to, type: info?.type, nullable: false, defaultValue: nil, keeping: info, condition: "is_nullable = 'YES'"),
                                                      comment: "The old column is NOT NULL: so is the new one (the insert trigger fills it for old-app inserts).")],
-                                   down: [SQLStatement(b.modify(table, to, type: info?.type, nullable: true, defaultValue: nil, condition: "is_nullable = 'NO'"))]))
+                                   down: [SQLStatement(b.modify(table, to, type: info?.type, nullable: true, defaultValue: nil, keeping: info, condition: "is_nullable = 'NO'"))]))
         }
         let carried = CarriedObjects(context, table: table, column: from, replacement: to)
         steps += my.carrySteps(carried, table: table, onto: to, slug: "\(table) \(to)", movingChecksFrom: from, change: change, b)

@@ -79,18 +79,32 @@ struct MySQLBuilder: Sendable {
                 whenFound: true, in: .columns, table: table, [self.column(column)])
     }
 
-    /// MODIFY repeats the full column definition; when the definition is unknown (no base schema) the
-    /// type is read from the catalog row itself (default, charset and comment are then not repeated).
-    func modify(_ table: String, _ column: String, type: String?, nullable: Bool, defaultValue: String?, condition: String,
-                algorithm: String = "ALGORITHM=INPLACE, LOCK=NONE") -> String {
+    /// MODIFY repeats the full column definition. A column's CHARACTER SET, COLLATE and COMMENT are not
+    /// part of its type: left out, MODIFY resets them to the table's defaults (a `utf8mb4_bin` column
+    /// silently turns case-insensitive, a utf8mb3 column of a latin1 table would be converted, which is not
+    /// in place: ERROR 1846), so those of `keeping` (the column as the base schema has it) are repeated.
+    /// `keeping` nil: a column cutover added itself (the table's defaults are its own). When the definition
+    /// is unknown (no base schema) type, character set, collation and comment are read from the column's
+    /// catalog row when the step runs (the default is then not repeated).
+    func modify(_ table: String, _ column: String, type: String?, nullable: Bool, defaultValue: String?, keeping info: DatabaseSchema.Column?,
+                condition: String, algorithm: String = "ALGORITHM=INPLACE, LOCK=NONE") -> String {
         if let type {
-            return guarded("ALTER TABLE \(q(table)) MODIFY COLUMN \(q(column)) \(definition(type: type, nullable: nullable, defaultValue: defaultValue)), \(algorithm)",
+            let kept = attributes(info)
+            return guarded("ALTER TABLE \(q(table)) MODIFY COLUMN \(q(column)) \(definition(type: type + kept.charset, nullable: nullable, defaultValue: defaultValue))\(kept.comment), \(algorithm)",
                            whenFound: true, in: .columns, table: table, [self.column(column), condition])
         }
         let prefix = lit("ALTER TABLE \(q(table)) MODIFY COLUMN \(q(column)) ")
-        let suffix = lit(" \(nullable ? "NULL" : "NOT NULL"), \(algorithm)")
-        return guarded(ddlExpression: "CONCAT(\(prefix), MAX(column_type), \(suffix))", whenFound: true, in: .columns, table: table,
-                       [self.column(column), condition])
+        let charset = "IF(MAX(collation_name) IS NULL, '', CONCAT(' CHARACTER SET ', MAX(character_set_name), ' COLLATE ', MAX(collation_name)))"
+        let comment = "IF(MAX(column_comment) = '', '', CONCAT(' COMMENT ', QUOTE(MAX(column_comment))))"
+        let suffix = lit(", \(algorithm)")
+        return guarded(ddlExpression: "CONCAT(\(prefix), MAX(column_type), \(charset), \(lit(nullable ? " NULL" : " NOT NULL")), \(comment), \(suffix))",
+                       whenFound: true, in: .columns, table: table, [self.column(column), condition])
+    }
+
+    /// A column's own ` CHARACTER SET … COLLATE …` (after its type) and ` COMMENT '…'` (after the rest), as written.
+    func attributes(_ info: DatabaseSchema.Column?) -> (charset: String, comment: String) {
+        ((info?.charset.map { " CHARACTER SET \($0)" } ?? "") + (info?.collation.map { " COLLATE \($0)" } ?? ""),
+         info?.comment.map { " COMMENT \($0)" } ?? "")
     }
 
     /// A rollback that would bring NOT NULL back on a column the new version may have left NULL, with no
@@ -98,14 +112,14 @@ struct MySQLBuilder: Sendable {
     /// checked against every row when added), so NOT NULL comes back only when no NULL is left; else a
     /// result row names the column and the count (the mysql client prints it) and the column stays
     /// nullable. A re-run after the rows are filled restores it.
-    func restoreNotNullKeepingRows(_ table: String, _ column: String, type: String?, defaultValue: String?) -> [SQLStatement] {
+    func restoreNotNullKeepingRows(_ table: String, _ column: String, type: String?, defaultValue: String?, keeping info: DatabaseSchema.Column?) -> [SQLStatement] {
         let count = "SET @cutover_nulls = (SELECT COUNT(*) FROM \(q(table)) WHERE \(q(column)) IS NULL);"
         let warn = "SELECT CONCAT(\(lit(RollbackWarning.marker + "\(table).\(column) keeps ")), @cutover_nulls, "
             + "\(lit(RollbackWarning.tail(engine: .mysql, check: nil)))) AS cutover_warning FROM DUAL WHERE @cutover_nulls > 0;"
         return [
             SQLStatement(count, comment: "No down expression in the spec: rows the new app version left NULL are kept, never refused or lost."),
             SQLStatement(warn, comment: "NULL rows left: say so (the rollback goes on, the column stays nullable)."),
-            SQLStatement(modify(table, column, type: type, nullable: false, defaultValue: defaultValue, condition: "is_nullable = 'YES' AND @cutover_nulls = 0"),
+            SQLStatement(modify(table, column, type: type, nullable: false, defaultValue: defaultValue, keeping: info, condition: "is_nullable = 'YES' AND @cutover_nulls = 0"),
                          comment: "None left: the base definition again (in-place rebuild, DML allowed)."),
         ]
     }

@@ -30,8 +30,8 @@ enum MySQLVersionSchemas {
         var copies: [AlterColumn] = []
         for change in context.spec.changes {
             if case .alterColumn(let alter) = change.operation, let type = alter.type?.value {
-                let old = context.column(alter.table.value, alter.column.value)?.type
-                if let old, SQLTypeFacts.isSameType(old, type) || SQLTypeFacts.isMySQLInPlaceWidening(from: old, to: type) {
+                let old = context.column(alter.table.value, alter.column.value)
+                if let old, SQLTypeFacts.isSameType(old.type, type) || SQLTypeFacts.isMySQLInPlaceWidening(old, of: context.schema.table(alter.table.value), to: type) {
                     // changes in place: the new version sees the new type from expand on
                 } else {
                     copies.append(alter)

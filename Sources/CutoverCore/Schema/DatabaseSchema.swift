@@ -12,6 +12,11 @@ public struct DatabaseSchema: Sendable {
         public var generated: String? = nil
         /// MySQL `ON UPDATE CURRENT_TIMESTAMP`: the server sets it whenever an UPDATE changes the row.
         public var updatedOnWrite = false
+        /// MySQL: the column's own `CHARACTER SET`, `COLLATE` and `COMMENT` as the dump writes them (the
+        /// comment as its quoted literal). MODIFY COLUMN resets what it leaves out to the table's defaults.
+        public var charset: String? = nil
+        public var collation: String? = nil
+        public var comment: String? = nil
 
         public init(name: String, type: String, nullable: Bool, defaultValue: String?, isIdentity: Bool) {
             self.name = name
@@ -92,6 +97,9 @@ public struct DatabaseSchema: Sendable {
         public var partitioned: Bool = false
         /// The partitioned table this one is a partition of (`PARTITION OF`, `ATTACH PARTITION`).
         public var partitionOf: String?
+        /// MySQL: the table's `DEFAULT CHARSET` (or the character set of its `COLLATE`), the one a column
+        /// without its own has.
+        public var charset: String?
 
         public init(name: String, columns: [Column], primaryKey: [String]) {
             self.name = name

@@ -71,12 +71,45 @@ public enum SQLTypeFacts {
         return false
     }
 
-    /// MySQL 8 (utf8mb4, 4 bytes per character): VARCHAR(n) -> VARCHAR(m >= n) in place when the length prefix
-    /// stays the same size (both at most 255 bytes, or both more). MariaDB allows more; cutover follows MySQL 8.
-    public static func isMySQLInPlaceWidening(from old: String, to new: String) -> Bool {
+    /// MySQL 8: VARCHAR(n) -> VARCHAR(m >= n) in place when the length prefix stays the same size (both at
+    /// most 255 bytes, or both more), in bytes of the column's character set (`bytesPerCharacter`; 4, utf8mb4's,
+    /// when unknown). MariaDB allows more; cutover follows MySQL 8.
+    public static func isMySQLInPlaceWidening(from old: String, to new: String, bytesPerCharacter: Int = 4) -> Bool {
         let a = parse(old), b = parse(new)
         guard a.base == "varchar", b.base == "varchar", let n = a.args.first, let m = b.args.first, m >= n else { return false }
-        return (n * 4 <= 255) == (m * 4 <= 255)
+        return (n * bytesPerCharacter <= 255) == (m * bytesPerCharacter <= 255)
+    }
+
+    /// As above for a column of the base schema: its own character set, else its collation's, else its
+    /// table's default.
+    public static func isMySQLInPlaceWidening(_ column: DatabaseSchema.Column, of table: DatabaseSchema.Table?, to new: String) -> Bool {
+        isMySQLInPlaceWidening(from: column.type, to: new, bytesPerCharacter: mysqlBytesPerCharacter(mysqlCharset(of: column, in: table)))
+    }
+
+    /// A MySQL column's character set: its own, else its collation's, else its table's default (nil: unknown).
+    static func mysqlCharset(of column: DatabaseSchema.Column, in table: DatabaseSchema.Table?) -> String? {
+        column.charset ?? column.collation.map(mysqlCharset(ofCollation:)) ?? table?.charset
+    }
+
+    /// The character set a MySQL collation belongs to: its name up to the first underscore (`utf8mb4_bin`).
+    static func mysqlCharset(ofCollation collation: String) -> String {
+        String(collation.prefix { $0 != "_" })
+    }
+
+    /// The most bytes a character of a MySQL character set takes (SHOW CHARACTER SET's Maxlen); 4 (the most
+    /// any has) for one not listed or not known.
+    static func mysqlBytesPerCharacter(_ charset: String?) -> Int {
+        switch charset?.lowercased() {
+        case "latin1", "latin2", "latin5", "latin7", "ascii", "binary", "cp1250", "cp1251", "cp1256", "cp1257", "cp850", "cp852",
+             "cp866", "dec8", "greek", "hebrew", "hp8", "keybcs2", "koi8r", "koi8u", "macce", "macroman", "swe7", "tis620", "armscii8", "geostd8":
+            return 1
+        case "ucs2", "big5", "gbk", "sjis", "cp932", "euckr":
+            return 2
+        case "utf8", "utf8mb3", "ujis", "eucjpms":
+            return 3
+        default:
+            return 4
+        }
     }
 
     public static func isSameType(_ old: String, _ new: String) -> Bool { normalized(old) == normalized(new) }

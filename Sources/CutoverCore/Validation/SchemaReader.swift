@@ -248,6 +248,16 @@ struct DDLParser {
                 tables[slot].partitioned = true
                 break
             }
+            // MySQL table options: `DEFAULT CHARSET=utf8mb4`, `CHARACTER SET latin1`, `COLLATE=utf8mb4_bin`.
+            let charset = lexer.isWord(tokens[q], "CHARSET") || (lexer.isWord(tokens[q], "CHARACTER") && lexer.isWord(tokens[q + 1], "SET"))
+            if mysql, charset || lexer.isWord(tokens[q], "COLLATE") {
+                var value = q + (lexer.isWord(tokens[q], "CHARACTER") ? 2 : 1)
+                if value < c.end, lexer.isPunctuation(tokens[value], 0x3D) { value += 1 }
+                if value < c.end, tokens[value].kind == .word {
+                    let name = lexer.text(tokens[value])
+                    if charset { tables[slot].charset = name } else if tables[slot].charset == nil { tables[slot].charset = SQLTypeFacts.mysqlCharset(ofCollation: name) }
+                }
+            }
             q += 1
         }
     }
@@ -518,6 +528,22 @@ struct DDLParser {
                 if c.accept("UPDATE") { column.updatedOnWrite = true }
                 c.skipUnit()
                 if c.isPunctuation(0x28) { c.skipUnit() }
+                continue
+            }
+            if mysql && (c.isWord("CHARSET") || c.isWord("CHARACTER") || c.isWord("COLLATE") || c.isWord("COMMENT")) {
+                let word = c.p
+                _ = c.accept("CHARSET") || c.accept("CHARACTER") || c.accept("COLLATE") || c.accept("COMMENT")
+                _ = lexer.isWord(tokens[word], "CHARACTER") && c.accept("SET")
+                guard !c.atEnd else { continue }
+                let value = lexer.text(tokens[c.p])
+                if lexer.isWord(tokens[word], "COMMENT") {
+                    column.comment = value
+                } else if lexer.isWord(tokens[word], "COLLATE") {
+                    column.collation = value
+                } else {
+                    column.charset = value
+                }
+                c.skipUnit()
                 continue
             }
             if c.accept("COLLATE") || c.accept("COMMENT") || c.accept("CHARSET") || c.accept("COMPRESSION") || c.accept("STORAGE")

@@ -65,7 +65,7 @@ import Testing
             ("engine: postgresql", "engine: mysql"), ("operator: zalando", "operator: bitpoke"), ("version: \"15\"", "version: \"8.0\""), ("tool: psql", "tool: mysql"),
         ])
         let b = MySQLBuilder(context: LoweringContext(spec: spec, schema: nil))
-        let down = b.restoreNotNullKeepingRows("pricing", "plan_code", type: "VARCHAR(20)", defaultValue: nil).map(\.text).joined(separator: "\n") + "\n"
+        let down = b.restoreNotNullKeepingRows("pricing", "plan_code", type: "VARCHAR(20)", defaultValue: nil, keeping: nil).map(\.text).joined(separator: "\n") + "\n"
         let output = try sql(down)
         #expect(RollbackWarning.parse(output) == [RollbackWarning(table: "pricing", column: "plan_code")], "\(output)")
         #expect(output.contains("pricing.plan_code keeps 2 row(s) with NULL"), "\(output)")

@@ -5,7 +5,7 @@ SET @cutover_timeout = IF(VERSION() LIKE '%MariaDB%', 'SET SESSION max_statement
 PREPARE cutover_timeout FROM @cutover_timeout;
 EXECUTE cutover_timeout;
 DEALLOCATE PREPARE cutover_timeout;
--- Widening VARCHAR without changing the size of the length prefix (utf8mb4: 4 bytes per character; up to 255 bytes
+-- Widening VARCHAR without changing the size of the length prefix (latin1: 1 byte per character; up to 255 bytes
 -- one length byte, above two): in place on MySQL 8, DML allowed.
 SET @cutover_ddl = (SELECT IF(COUNT(*) > 0,
   'ALTER TABLE `accounts` MODIFY COLUMN `email` VARCHAR(255) NOT NULL, ALGORITHM=INPLACE, LOCK=NONE',
