@@ -176,11 +176,16 @@ struct DropConstraint: OperationUnit {
         let down: [SQLStatement]
         switch base.kind {
         case .unique:
+            let columns = base.columns.map(b.q)
+            let refusal = b.lit("cutover rollback refused: \(table) holds rows the new app version wrote that repeat (\(base.columns.joined(separator: ", "))), which unique constraint \(name) forbids; delete or change those rows (SELECT \(base.columns.joined(separator: ", ")) FROM \(table) GROUP BY \(base.columns.joined(separator: ", ")) HAVING count(*) > 1), then run the rollback again")
+            let duplicates = "SELECT 1 FROM \(b.q(table)) WHERE \(columns.map { "\($0) IS NOT NULL" }.joined(separator: " AND ")) GROUP BY \(columns.joined(separator: ", ")) HAVING count(*) > 1"
+            let check = SQLStatement(b.guarded("NOT \(b.constraintExists(table, name)) AND EXISTS (\(duplicates))", ["RAISE EXCEPTION '%', \(refusal);"]),
+                                     comment: "Checked before anything changes: rows written while the constraint was gone must not repeat its key\n(one read-only scan; a unique index cannot be NOT VALID, so the build would fail half way).")
             var build = b.createIndexConcurrently(name: name, table: table, unique: true, method: "btree", columns: b.n.quoteList(base.columns), whereClause: nil)
             build[0].comment = "Re-create from the definition in the base schema: the unique index concurrently, then attach it.\n" + (build[0].comment ?? "")
             let attach = b.guarded("NOT \(b.constraintExists(table, name))",
                                    ["ALTER TABLE \(b.q(table)) ADD CONSTRAINT \(b.q(name)) UNIQUE USING INDEX \(b.q(name));"])
-            down = build + [SQLStatement(attach, comment: "Attach the rebuilt unique index as the constraint (brief ACCESS EXCLUSIVE, no scan).")]
+            down = [check] + build + [SQLStatement(attach, comment: "Attach the rebuilt unique index as the constraint (brief ACCESS EXCLUSIVE, no scan).")]
         case .check, .foreignKey, .primaryKey:
             let definition = base.kind == .check
                 ? "CHECK (\(base.expression ?? "true"))"
@@ -203,9 +208,14 @@ struct DropConstraint: OperationUnit {
         let name = self.name.value, table = self.table.value
         switch base.kind {
         case .unique:
+            let columns = base.columns.map(b.q)
+            let duplicates = "SELECT 1 FROM \(b.q(table)) WHERE \(columns.map { "\($0) IS NOT NULL" }.joined(separator: " AND ")) GROUP BY \(columns.joined(separator: ", ")) HAVING COUNT(*) > 1"
             return StepDraft(phase, slug: slug, title: "drop \(what) \(name) on \(table) in place", change: r.change,
                              up: [SQLStatement(b.dropIndex(table, name), comment: "A unique constraint is its unique index on MySQL.")],
-                             down: [SQLStatement(b.addIndex(table, name, unique: true, columns: b.n.quoteList(base.columns)),
+                             down: [refusal(b, when: duplicates, message: "cutover rollback refused: \(table) holds rows the new app version wrote that repeat the key of \(name)",
+                                            comment: "Checked before anything changes: rows written while the unique key was gone must not repeat it (one read-only scan).\n"
+                                                + "Refused: delete or change those rows (GROUP BY \(base.columns.joined(separator: ", ")) HAVING COUNT(*) > 1), and run the rollback again."),
+                                    SQLStatement(b.addIndex(table, name, unique: true, columns: b.n.quoteList(base.columns)),
                                                  comment: "Re-create from the definition in the base schema (in place, writes go on).")])
         case .foreignKey, .primaryKey:
             let condition = ["constraint_name = \(b.lit(name))", "constraint_type = 'FOREIGN KEY'"]
@@ -226,10 +236,35 @@ struct DropConstraint: OperationUnit {
                              up: [SQLStatement(b.guarded("ALTER TABLE \(b.q(table)) DROP CONSTRAINT \(b.q(name)), ALGORITHM=INPLACE, LOCK=NONE",
                                                          whenFound: true, in: .tableConstraints, table: table, condition),
                                                comment: "Dropping a check only changes metadata (in place, writes go on).")],
-                             down: [SQLStatement(b.guarded("ALTER TABLE \(b.q(table)) ADD CONSTRAINT \(b.q(name)) CHECK (\(expression)), ALGORITHM=COPY, LOCK=SHARED",
+                             down: [refusal(b, when: "SELECT 1 FROM \(b.q(table)) WHERE NOT (\(expression))",
+                                            message: "cutover rollback refused: \(table) holds rows the new app version wrote that check \(name) forbids",
+                                            comment: "Checked before anything changes: rows written while the check was gone must pass it (one read-only scan; MySQL has no NOT VALID).\n"
+                                                + "Refused: change or delete the rows WHERE NOT (\(expression)), and run the rollback again."),
+                                    SQLStatement(b.guarded("ALTER TABLE \(b.q(table)) ADD CONSTRAINT \(b.q(name)) CHECK (\(expression)), ALGORITHM=COPY, LOCK=SHARED",
                                                            whenFound: false, in: .tableConstraints, table: table, condition),
                                                  comment: "Re-create from the definition in the base schema. NOT ONLINE: adding a CHECK constraint is ALGORITHM=COPY on MySQL 8\n(the table is copied and writes are blocked for the duration). MySQL has no NOT VALID.")])
         }
+    }
+
+    /// MySQL cannot SIGNAL outside a stored program: a procedure refuses when `query` finds a row, and is
+    /// dropped again (also when it refuses: the handler-free SIGNAL leaves the CALL, the DROP after it
+    /// runs on the next attempt first).
+    func refusal(_ b: MySQLBuilder, when query: String, message: String, comment: String) -> SQLStatement {
+        let procedure = b.q(b.context.derived.procedure("refuse", table: table.value, column: name.value))
+        let body = """
+        DROP PROCEDURE IF EXISTS \(procedure);
+        DELIMITER ;;
+        CREATE PROCEDURE \(procedure)()
+        BEGIN
+          IF EXISTS (\(query)) THEN
+            SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = \(b.lit(String(message.prefix(128))));
+          END IF;
+        END;;
+        DELIMITER ;
+        CALL \(procedure)();
+        DROP PROCEDURE IF EXISTS \(procedure);
+        """
+        return SQLStatement(body, comment: comment)
     }
 
     /// The constraint is gone for later changes; on MySQL the index of a dropped foreign key stays.

@@ -5,6 +5,19 @@ SET @cutover_timeout = IF(VERSION() LIKE '%MariaDB%', 'SET SESSION max_statement
 PREPARE cutover_timeout FROM @cutover_timeout;
 EXECUTE cutover_timeout;
 DEALLOCATE PREPARE cutover_timeout;
+-- Checked before anything changes: rows written while the unique key was gone must not repeat it (one read-only scan).
+-- Refused: delete or change those rows (GROUP BY reference HAVING COUNT(*) > 1), and run the rollback again.
+DROP PROCEDURE IF EXISTS `_cutover_refuse_orders_orders_reference_key`;
+DELIMITER ;;
+CREATE PROCEDURE `_cutover_refuse_orders_orders_reference_key`()
+BEGIN
+  IF EXISTS (SELECT 1 FROM `orders` WHERE `reference` IS NOT NULL GROUP BY `reference` HAVING COUNT(*) > 1) THEN
+    SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'cutover rollback refused: orders holds rows the new app version wrote that repeat the key of orders_reference_key';
+  END IF;
+END;;
+DELIMITER ;
+CALL `_cutover_refuse_orders_orders_reference_key`();
+DROP PROCEDURE IF EXISTS `_cutover_refuse_orders_orders_reference_key`;
 -- Re-create from the definition in the base schema (in place, writes go on).
 SET @cutover_ddl = (SELECT IF(COUNT(*) = 0,
   'ALTER TABLE `orders` ADD UNIQUE INDEX `orders_reference_key` (`reference`), ALGORITHM=INPLACE, LOCK=NONE',

@@ -5,6 +5,19 @@ SET @cutover_timeout = IF(VERSION() LIKE '%MariaDB%', 'SET SESSION max_statement
 PREPARE cutover_timeout FROM @cutover_timeout;
 EXECUTE cutover_timeout;
 DEALLOCATE PREPARE cutover_timeout;
+-- Checked before anything changes: rows written while the check was gone must pass it (one read-only scan; MySQL has no NOT VALID).
+-- Refused: change or delete the rows WHERE NOT (qty BETWEEN 1 AND 10), and run the rollback again.
+DROP PROCEDURE IF EXISTS `_cutover_refuse_orders_orders_qty_small`;
+DELIMITER ;;
+CREATE PROCEDURE `_cutover_refuse_orders_orders_qty_small`()
+BEGIN
+  IF EXISTS (SELECT 1 FROM `orders` WHERE NOT (qty BETWEEN 1 AND 10)) THEN
+    SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'cutover rollback refused: orders holds rows the new app version wrote that check orders_qty_small forbids';
+  END IF;
+END;;
+DELIMITER ;
+CALL `_cutover_refuse_orders_orders_qty_small`();
+DROP PROCEDURE IF EXISTS `_cutover_refuse_orders_orders_qty_small`;
 -- Re-create from the definition in the base schema. NOT ONLINE: adding a CHECK constraint is ALGORITHM=COPY on MySQL 8
 -- (the table is copied and writes are blocked for the duration). MySQL has no NOT VALID.
 SET @cutover_ddl = (SELECT IF(COUNT(*) = 0,

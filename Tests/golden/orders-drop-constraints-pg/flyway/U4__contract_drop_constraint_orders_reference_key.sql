@@ -2,6 +2,16 @@
 -- step 4 (contract), down: drop unique constraint orders_reference_key on orders
 SET lock_timeout = '2s';
 SET statement_timeout = '30min';
+-- Checked before anything changes: rows written while the constraint was gone must not repeat its key
+-- (one read-only scan; a unique index cannot be NOT VALID, so the build would fail half way).
+DO $cutover$
+BEGIN
+  IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint
+             WHERE conrelid = to_regclass('"orders"') AND conname = 'orders_reference_key') AND EXISTS (SELECT 1 FROM "orders" WHERE "reference" IS NOT NULL GROUP BY "reference" HAVING count(*) > 1) THEN
+    RAISE EXCEPTION '%', 'cutover rollback refused: orders holds rows the new app version wrote that repeat (reference), which unique constraint orders_reference_key forbids; delete or change those rows (SELECT reference FROM orders GROUP BY reference HAVING count(*) > 1), then run the rollback again';
+  END IF;
+END
+$cutover$;
 -- Re-create from the definition in the base schema: the unique index concurrently, then attach it.
 -- A failed CONCURRENTLY build leaves an INVALID index that IF NOT EXISTS would skip: drop such a leftover first.
 -- (DROP INDEX CONCURRENTLY cannot run inside DO; dropping an invalid index is quick and bounded by lock_timeout.)
