@@ -40,6 +40,10 @@ enum EngineTypes {
                 return Foreign(what: "an UNSIGNED or ZEROFILL integer", engine: "MySQL",
                                instead: "a wider signed type (integer for smallint unsigned, bigint for int unsigned, numeric(20) for bigint unsigned) and a CHECK (column >= 0)")
             }
+            // MySQL's display width: int(11), bigint(20), smallint(6) (the most common types of mysqldump output).
+            if ["smallint", "int", "integer", "bigint"].contains(where: { type.lowercased().hasPrefix($0 + "(") || type.lowercased().hasPrefix($0 + " (") }) {
+                return Foreign(what: "an integer with a display width", engine: "MySQL", instead: "the integer type without the width (\(words.first ?? "integer"))")
+            }
             if let first = words.first, let entry = mysqlOnly[first] {
                 // `double precision` is PostgreSQL's own; `double` alone is not.
                 if first == "double" && words.count > 1 { return nil }
@@ -93,6 +97,7 @@ enum EngineTypes {
         add(["double"], "'double' without 'precision'", "double precision")
         add(["enum"], "an inline enum type", "text with a CHECK (column IN (...)), or a type made by CREATE TYPE … AS ENUM in a sql change")
         add(["set"], "a SET type", "text[]")
+        add(["nvarchar"], "a national character varying type", "varchar (PostgreSQL text is Unicode in a UTF8 database)")
         return table
     }()
 }

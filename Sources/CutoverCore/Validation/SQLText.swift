@@ -17,11 +17,20 @@ public enum SQLText {
 
     public static func typeProblem(_ text: String) -> String? {
         guard let first = text.unicodeScalars.first else { return "it is empty" }
-        guard ASCII.lower(first) || ASCII.upper(first) || first == "_" else {
+        guard ASCII.lower(first) || ASCII.upper(first) || first == "_" || first == "\"" else {
             return "it must start with a letter"
         }
+        // Inside a quoted part (an enum label 'PG-13', a quoted type name "char" or public."bıgınt") any
+        // printable character may appear; expressionProblem still refuses what could end or hide text.
+        var quote: Unicode.Scalar?
         for scalar in text.unicodeScalars {
-            let allowed = scalar.isASCII && (ASCII.alnum(scalar) || " _(),[].'".unicodeScalars.contains(scalar))
+            if let open = quote {
+                if scalar == open { quote = nil }
+                if scalar.value < 0x20 || scalar.value == 0x7F { return "'\(scalar.escaped(asASCII: true))' cannot appear in a type" }
+                continue
+            }
+            if scalar == "'" || scalar == "\"" { quote = scalar; continue }
+            let allowed = scalar.isASCII && (ASCII.alnum(scalar) || " _(),[].".unicodeScalars.contains(scalar))
             if !allowed { return "'\(scalar.escaped(asASCII: true))' cannot appear in a type" }
         }
         return expressionProblem(text)

@@ -17,14 +17,26 @@ import Testing
     }
 
     @Test(arguments: ["datetime", "tinyint(1)", "MEDIUMINT", "year", "longtext", "blob", "varbinary(16)", "double",
-                      "int unsigned", "int(10) zerofill", "enum('a')", "set('a','b')"])
+                      "int unsigned", "int(10) zerofill", "enum('a')", "set('a','b')", "int(11)", "BIGINT(20)", "smallint (6)", "nvarchar(10)"])
     func mysqlTypesAreRefusedOnPostgres(_ type: String) {
         #expect(EngineTypes.foreign(type, engine: .postgresql) != nil)
     }
 
     @Test(arguments: ["double precision", "timestamptz", "geometry(Point, 4326)", "citext", "text[]", "numeric(12,2)",
-                      "character varying(20)", "bit varying(8)", "mood"])
+                      "character varying(20)", "bit varying(8)", "mood", "integer", "bigint", "\"char\"", "int4range"])
     func postgresTypesAndExtensionsPassOnPostgres(_ type: String) {
         #expect(EngineTypes.foreign(type, engine: .postgresql) == nil)
+    }
+
+    /// Real dumps' types pass the type syntax check (CUT023): enum labels with any printable character,
+    /// quoted type names (PostgreSQL's "char", a domain public."bıgınt").
+    @Test(arguments: ["enum('G','PG','PG-13','R','NC-17')", "\"char\"", "public.\"bıgınt\"", "set('a b','c/d')"])
+    func dumpTypesPassTheSyntaxCheck(_ type: String) {
+        #expect(SQLText.typeProblem(type) == nil)
+    }
+
+    @Test(arguments: ["int; DROP TABLE x", "enum('a') -- x", "varchar(5)/*", "text\u{0007}"])
+    func hostileTypesStillFail(_ type: String) {
+        #expect(SQLText.typeProblem(type) != nil)
     }
 }
