@@ -205,7 +205,9 @@ struct DropConstraint: OperationUnit {
     /// leaves it), a unique constraint by DROP INDEX; all in place without a lock, guarded on the catalog.
     func mysql(_ base: DatabaseSchema.Constraint, phase: Phase, what: String, slug: String, _ r: Recipe) -> StepDraft {
         let b = r.mysql
-        let name = self.name.value, table = self.table.value
+        // The base schema's spelling: MySQL matches the spec's name case-insensitively, and the down must
+        // give the constraint back its own name.
+        let name = base.name, table = self.table.value
         switch base.kind {
         case .unique:
             let columns = base.columns.map(b.q)

@@ -26,6 +26,9 @@ struct RenameIndex: OperationUnit {
                          changes: "    - renameIndex:\n        table: pricing\n        from: pricing_amt_idx\n        to: pricing_amount_idx\n"),
         OperationExample(engine: .mysql, schema: OperationExample.pricingMySQL + "CREATE INDEX pricing_amt_idx ON pricing (amount);\n",
                          changes: "    - renameIndex:\n        table: pricing\n        from: pricing_amt_idx\n        to: pricing_amount_idx\n"),
+        // MySQL matches index names case-insensitively: the down restores the schema's own spelling.
+        OperationExample(engine: .mysql, schema: OperationExample.pricingMySQL + "CREATE INDEX Pricing_Amt_Idx ON pricing (amount);\n",
+                         changes: "    - renameIndex:\n        table: pricing\n        from: PRICING_AMT_IDX\n        to: pricing_amount_idx\n"),
     ]
 
     var tables: [Name] { [table] }
@@ -84,13 +87,18 @@ struct RenameIndex: OperationUnit {
                                                   suppressions: .rules(["renaming-object"], "the rollback of contract gives the old version its name back before it serves again"))])]
         }
         let b = r.mysql
+        // The base schema's spelling: MySQL matches the spec's name case-insensitively, and the down must
+        // give the index back its own name.
+        let original = r.context.schema.indexes.first { $0.table == table && $0.name.lowercased() == from.lowercased() }?.name
+            ?? r.context.schema.constraints.first { $0.table == table && $0.kind == .unique && $0.name.lowercased() == from.lowercased() }?.name
+            ?? from
         func rename(_ old: String, _ new: String) -> String {
             b.guarded("ALTER TABLE \(b.q(table)) RENAME INDEX \(b.q(old)) TO \(b.q(new)), ALGORITHM=INPLACE, LOCK=NONE",
                       whenFound: true, in: .statistics, table: table, ["index_name = \(b.lit(old))"])
         }
         return [StepDraft(.contract, slug: "rename_index \(from)", title: title + " in place", change: r.change,
                           up: [SQLStatement(rename(from, to), comment: "Metadata only (in place, writes go on); guarded on the catalog so a re-run is a no-op.")],
-                          down: [SQLStatement(rename(to, from))])]
+                          down: [SQLStatement(rename(to, original))])]
     }
 
     /// The index (and on MySQL the unique constraint it is) takes its new name.
