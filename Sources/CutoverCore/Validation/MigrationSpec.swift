@@ -5,6 +5,10 @@ public struct MigrationSpec: Sendable {
     public enum Engine: String, Sendable, Codable { case postgresql, mysql }
     public enum DatabaseOperator: String, Sendable, Codable { case zalando, bitpoke, none }
     public enum RunnerTool: String, Sendable, Codable { case psql, mysql, flyway, liquibase }
+    /// `networkPolicy.database`: `open` emits no policy selecting the database pods (Kubernetes
+    /// policies are additive, so a first one would cut off every client it does not list); `restrict`
+    /// emits it, admitting the clients cutover knows of and `networkPolicy.clients`.
+    public enum DatabaseIsolation: String, Sendable, Codable { case open, restrict }
 
     public struct Metadata: Sendable {
         public var name: Located<String>
@@ -120,6 +124,19 @@ public struct MigrationSpec: Sendable {
         public var rangeSize: Int
     }
 
+    /// `networkPolicy`: whether cutover isolates the database pods, and the extra clients it admits then.
+    public struct NetworkPolicies: Sendable {
+        /// One extra peer on the database port: pods by labels (this namespace unless `namespaceLabels`),
+        /// namespaces by labels (all their pods unless `podLabels`), or both.
+        public struct Client: Sendable {
+            public var podLabels: [(key: String, value: String)]?
+            public var namespaceLabels: [(key: String, value: String)]?
+        }
+
+        public var database: DatabaseIsolation = .open
+        public var clients: [Client] = []
+    }
+
     /// Where the spec came from: the path as given (for messages and headers) and its folder (for `schema`).
     public var sourcePath: String
     public var metadata: Metadata
@@ -139,6 +156,7 @@ public struct MigrationSpec: Sendable {
     public var purge: Bool
     /// Locations of top-level fields, for rules about presence ("target is only for blue-green").
     public var fieldLocations: [String: SourceLocation]
+    public var networkPolicy: NetworkPolicies = .init()
 
     public var name: String { metadata.name.value }
 }

@@ -60,6 +60,7 @@ extension ChoiceSettingValue {
 extension MigrationSpec.Strategy: ChoiceSettingValue {}
 extension MigrationSpec.DatabaseOperator: ChoiceSettingValue {}
 extension MigrationSpec.RunnerTool: ChoiceSettingValue {}
+extension MigrationSpec.DatabaseIsolation: ChoiceSettingValue {}
 extension RawSQL.Phase: ChoiceSettingValue {}
 extension CreateIndex.Method: KeywordSettingValue {}
 extension ReferentialAction: KeywordSettingValue {}

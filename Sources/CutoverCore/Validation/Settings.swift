@@ -103,6 +103,11 @@ public enum Settings {
                                                            "PVC of the primary")
     }
 
+    public enum NetworkPolicy {
+        static let database = Setting<MigrationSpec.DatabaseIsolation>("database", .choice(["open", "restrict"]), default: .value(.open),
+            "open: no NetworkPolicy selects the database pods, so every client that reached them before still does (Kubernetes policies are additive: the first one selecting a pod denies all ingress it does not list); restrict: a policy selects them and admits only the app, the migration Jobs, the operator and its agents, replication, connection poolers, the metrics scraper and `clients`, each on its ports")
+    }
+
     public enum Checksum {
         static let rangeSize = Setting<Int>("rangeSize", .integer(min: 1, max: nil, rule: .count), default: .value(10_000),
                                             "primary-key range per checksum")

@@ -120,7 +120,13 @@ public struct SpecBuilder: Sendable {
                 .init(tables: names($0["tables"]), rangeSize: Settings.Checksum.rangeSize.value(in: $0))
             },
             purge: Settings.purge.value(in: spec),
-            fieldLocations: fieldLocations)
+            fieldLocations: fieldLocations,
+            networkPolicy: .init(
+                database: Settings.NetworkPolicy.database.value(in: spec?["networkPolicy"]),
+                clients: (spec?["networkPolicy"]?["clients"]?.items ?? []).map { item in
+                    .init(podLabels: item["podSelector"].map { pairs($0).sorted { $0.key < $1.key } },
+                          namespaceLabels: item["namespaceSelector"].map { pairs($0).sorted { $0.key < $1.key } })
+                }))
     }
 
     /// Zalando requires a cluster name to start with its team id; the first dash-separated segment is the convention.

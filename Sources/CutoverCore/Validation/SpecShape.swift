@@ -140,7 +140,7 @@ public enum SpecShape {
                 Settings.App.podTemplate.field,
                 Settings.App.versionSchemas.field,
                 Field("podSelector", .dictionary(key: .labelKey, value: .text(.labelValue)), default: "app.kubernetes.io/name: <name>",
-                      "labels of the app's existing pods; the database NetworkPolicy admits them (and the Rollout's pods)"),
+                      "labels of the app's existing pods; the database NetworkPolicy (networkPolicy.database: restrict) admits them and the Rollout's pods"),
                 Settings.App.resources.field,
                 Field("securityContext", .object(ObjectShape("securityContext", "the app container's security overrides", [
                     Settings.App.runAsUser.field,
@@ -194,6 +194,13 @@ public enum SpecShape {
                 ])), required: true, "checksums"),
             ])), "verification"),
             Settings.purge.field,
+            Field("networkPolicy", .object(ObjectShape("networkPolicy", "whether cutover isolates the database pods", [
+                Settings.NetworkPolicy.database.field,
+                Field("clients", .list(.object(ObjectShape("client", "one more peer the database policy admits on the database port: podSelector, namespaceSelector or both", [
+                    Field("podSelector", .dictionary(key: .labelKey, value: .text(.labelValue)), "labels of the client's pods (in this namespace unless namespaceSelector is given)"),
+                    Field("namespaceSelector", .dictionary(key: .labelKey, value: .text(.labelValue)), "labels of the client's namespaces (all their pods unless podSelector is given)"),
+                ])), minItems: 1), "more clients the database policy admits on the database port (database: restrict only), e.g. other Deployments, CronJobs, backup Jobs, other namespaces; each item has `podSelector` (labels of pods, in this namespace unless namespaceSelector is given), `namespaceSelector` (labels of namespaces, all their pods unless podSelector is given) or both"),
+            ])), "database NetworkPolicy (the Jobs' own egress policy is always emitted)"),
         ])), required: true, "the migration"),
     ])
 }

@@ -3,6 +3,9 @@ import Testing
 
 /// The policies must select what they claim: a selector matches a pod when each of its labels is on the pod.
 @Suite struct NetworkPolicySelectionTests {
+    /// The spec's `networkPolicy.database: restrict` (the fixtures end inside `spec`).
+    static let restrict = "\n  networkPolicy:\n    database: restrict"
+
     func selects(_ selector: [KeyValue], _ podLabels: [KeyValue]) -> Bool {
         !selector.isEmpty && selector.allSatisfy { want in podLabels.contains(want) }
     }
@@ -33,7 +36,7 @@ import Testing
     func databasePolicySelectsTheDatabaseAndAdmitsTheAppAndTheJobs(_ op: String, _ engine: String, _ cluster: String) {
         var replacements = [("operator: zalando", "operator: \(op)"), ("cluster: billing-db", "cluster: \(cluster)")]
         if engine == "mysql" { replacements += [("engine: postgresql", "engine: mysql"), ("version: \"15\"", "version: \"8.0\""), ("tool: psql", "tool: mysql")] }
-        let spec = KubernetesFixtures.spec(KubernetesFixtures.expandContractYAML, replacing: replacements)
+        let spec = KubernetesFixtures.spec(KubernetesFixtures.expandContractYAML + Self.restrict, replacing: replacements)
         let plan = KubernetesFixtures.fullPlan(spec)
         let builder = NetworkPolicyBuilder(spec)
         let policy = builder.databaseIngress[0]
@@ -81,7 +84,7 @@ import Testing
     func operatorsPoolersAndScraperKeepTheirAccess(_ op: String) {
         var replacements = [("operator: zalando", "operator: \(op)")]
         if op == "bitpoke" { replacements += [("engine: postgresql", "engine: mysql"), ("version: \"15\"", "version: \"8.0\""), ("tool: psql", "tool: mysql")] }
-        let spec = KubernetesFixtures.spec(KubernetesFixtures.expandContractYAML, replacing: replacements)
+        let spec = KubernetesFixtures.spec(KubernetesFixtures.expandContractYAML + Self.restrict, replacing: replacements)
         let rules = NetworkPolicyBuilder(spec).databaseIngress[0].ingress!
         func ports(admitting labels: [KeyValue], anyNamespace: Bool = false) -> Set<Int> {
             Set(rules.filter { rule in rule.peers.contains { selects($0.podLabels, labels) && ($0.namespaceLabels == [] || !anyNamespace) } }
@@ -99,7 +102,7 @@ import Testing
             #expect(ports(admitting: operatorPodLabels(.bitpoke, cluster: "billing-db")).isSuperset(of: [3306, 3307]))
         }
         // The app's own Deployment pods, by the selector the user gives.
-        let custom = KubernetesFixtures.spec(KubernetesFixtures.expandContractYAML, replacing: replacements + [
+        let custom = KubernetesFixtures.spec(KubernetesFixtures.expandContractYAML + Self.restrict, replacing: replacements + [
             ("port: 8080", "port: 8080\n    podSelector:\n      app: web"),
         ])
         let first = NetworkPolicyBuilder(custom).databaseIngress[0].ingress![0]
@@ -107,14 +110,14 @@ import Testing
     }
 
     @Test func userPodSelectorWinsForOperatorNone() {
-        let spec = KubernetesFixtures.spec(KubernetesFixtures.expandContractYAML, replacing: [
+        let spec = KubernetesFixtures.spec(KubernetesFixtures.expandContractYAML + Self.restrict, replacing: [
             ("operator: zalando", "operator: none\n    podSelector:\n      app: pg\n      tier: db"),
         ])
         #expect(NetworkPolicyBuilder(spec).databaseIngress[0].podSelector == [KeyValue("app", "pg"), KeyValue("tier", "db")])
     }
 
     @Test func blueGreenAdmitsReplicationBetweenTheClusters() {
-        let spec = KubernetesFixtures.spec(KubernetesFixtures.blueGreenYAML)
+        let spec = KubernetesFixtures.spec(KubernetesFixtures.blueGreenYAML + Self.restrict)
         let policies = NetworkPolicyBuilder(spec).databaseIngress
         #expect(policies.map(\.metadata.name) == ["ledger-pg14-db-blue-ingress", "ledger-pg14-db-green-ingress"])
         let blue = operatorPodLabels(.zalando, cluster: "ledger-db")
@@ -125,5 +128,64 @@ import Testing
         #expect(policies[1].ingress!.contains { rule in rule.peers.contains { selects($0.podLabels, blue) } })
         let egress = NetworkPolicyBuilder(spec).runnerEgress
         #expect(egress.egress!.count == 3)
+    }
+
+    /// Kubernetes policies are additive: the first one selecting the database pods would cut off every
+    /// client it does not list. Without `restrict` no policy cutover writes selects them, in any
+    /// delivery path or strategy; the Jobs' own egress policy stays.
+    @Test(arguments: [
+        ("zalando", "postgresql", "billing-db"), ("bitpoke", "mysql", "shop-db"), ("none", "postgresql", "plain-db"),
+    ])
+    func byDefaultNoPolicySelectsTheDatabasePods(_ op: String, _ engine: String, _ cluster: String) {
+        var replacements = [("operator: zalando", "operator: \(op)"), ("cluster: billing-db", "cluster: \(cluster)")]
+        if engine == "mysql" { replacements += [("engine: postgresql", "engine: mysql"), ("version: \"15\"", "version: \"8.0\""), ("tool: psql", "tool: mysql")] }
+        for yaml in [KubernetesFixtures.expandContractYAML, KubernetesFixtures.expandContractYAML + "\n  networkPolicy:\n    database: open"] {
+            let spec = KubernetesFixtures.spec(yaml, replacing: replacements)
+            #expect(spec.networkPolicy.database == .open)
+            #expect(NetworkPolicyBuilder(spec).databaseIngress.isEmpty)
+            let dbPod = operatorPodLabels(spec.database.operator, cluster: cluster)
+            for target in [DeliveryLayout.Target.chart, .manifests] {
+                let policies = DeliveryLayout(KubernetesFixtures.fullPlan(spec), for: target).items.compactMap { $0.object as? NetworkPolicy }
+                #expect(!policies.isEmpty, "the Jobs' egress policy stays")
+                #expect(!policies.contains { selects($0.podSelector, dbPod) }, "\(target): \(policies.map(\.metadata.name))")
+            }
+        }
+        let blueGreen = KubernetesFixtures.spec(KubernetesFixtures.blueGreenYAML)
+        #expect(NetworkPolicyBuilder(blueGreen).databaseIngress.isEmpty)
+        let policies = DeliveryLayout(KubernetesFixtures.fullPlan(blueGreen), for: .manifests).items.compactMap { $0.object as? NetworkPolicy }
+        for side in ["ledger-db", "ledger-db-green"] {
+            #expect(!policies.contains { selects($0.podSelector, operatorPodLabels(.zalando, cluster: side)) })
+        }
+    }
+
+    /// `networkPolicy.clients` are admitted on the database port only: pods of this namespace by labels,
+    /// all pods of namespaces by labels, or both.
+    @Test func restrictAdmitsTheUsersClientsOnTheDatabasePort() {
+        let spec = KubernetesFixtures.spec(KubernetesFixtures.expandContractYAML + Self.restrict + """
+
+                clients:
+                  - podSelector:
+                      app: reports
+                  - namespaceSelector:
+                      team: analytics
+                  - podSelector:
+                      app: exporter
+                    namespaceSelector:
+                      kubernetes.io/metadata.name: monitoring
+            """)
+        let rules = NetworkPolicyBuilder(spec).databaseIngress[0].ingress!
+        let clients = rules.last!
+        #expect(clients.ports == [NetworkPolicy.Port(5432)])
+        #expect(clients.peers == [
+            NetworkPolicy.Peer(namespaceLabels: nil, podLabels: [KeyValue("app", "reports")]),
+            NetworkPolicy.Peer(namespaceLabels: [KeyValue("team", "analytics")], podLabels: []),
+            NetworkPolicy.Peer(namespaceLabels: [KeyValue("kubernetes.io/metadata.name", "monitoring")], podLabels: [KeyValue("app", "exporter")]),
+        ])
+        // No other rule admits them.
+        #expect(!rules.dropLast().contains { $0.peers.contains { selects($0.podLabels, [KeyValue("app", "reports")]) } })
+        let blueGreen = KubernetesFixtures.spec(KubernetesFixtures.blueGreenYAML + Self.restrict + "\n    clients:\n      - podSelector:\n          app: reports")
+        for policy in NetworkPolicyBuilder(blueGreen).databaseIngress {
+            #expect(policy.ingress!.last!.peers == [NetworkPolicy.Peer(podLabels: [KeyValue("app", "reports")])])
+        }
     }
 }

@@ -433,18 +433,34 @@ public struct PlanReadme {
         return out
     }
 
-    /// What the database NetworkPolicy admits and why: selecting the database pods denies every
-    /// other ingress, so anything not listed here that reached the database before is cut off.
+    /// Who reaches the database pods. By default (`networkPolicy.database: open`) no policy selects
+    /// them: Kubernetes policies are additive, and a first one would cut off every client it does not
+    /// list. With `restrict` the table says what the policy admits and why.
     private func networkSection() -> String {
         let builder = NetworkPolicyBuilder(plan.spec)
         let topology = DatabaseTopology(plan.spec)
+        let labels = MigrationLabels(plan.spec)
+        let jobLabels = labels.jobSelector.map { "\($0.key): \($0.value)" }.joined(separator: ", ")
         var out = "## Network access\n\n"
-        out += "The database NetworkPolicy selects the database pods, so Kubernetes denies every ingress to them that it does not list. "
-        out += "It admits these, each on the ports it needs; another client of the database (a reporting job, a second app) must be added "
-        out += "to it (or its pods labelled like the app: `app.podSelector`) before the policy is applied. The migration Jobs may reach "
-        out += "only the database pods and the cluster DNS"
+        out += "The migration Jobs may reach only the database pods (on port \(plan.spec.database.port)) and the cluster DNS"
         out += plan.spec.strategy == .expandContract && plan.spec.snapshot != nil
-            ? "; the snapshot Job only the API server (TCP 443 and 6443) and the cluster DNS.\n\n" : ".\n\n"
+            ? "; the snapshot Job only the API server (TCP 443 and 6443) and the cluster DNS" : ""
+        out += ": that policy selects cutover's own Jobs only.\n\n"
+        guard plan.spec.networkPolicy.database == .restrict else {
+            out += "No NetworkPolicy selects the database pods (`networkPolicy.database: open`, the default). Kubernetes policies are "
+            out += "additive: the first policy that selects a pod denies every ingress to it that no policy lists, so a policy cutover "
+            out += "wrote would cut off every client it does not know of (another Deployment, a CronJob, another namespace, backup Jobs) "
+            out += "on its first apply. Whoever reached the database before still does.\n\n"
+            out += "If a policy of yours already isolates the database pods, the migration Jobs need admission on port "
+            out += "\(plan.spec.database.port): add their labels (`\(jobLabels)`) to it, or set `networkPolicy.database: restrict` "
+            out += "(cutover's policy admits them). Otherwise the preflight Job's connectivity check fails and stops the release before "
+            out += "any change.\n\n"
+            return out
+        }
+        out += "`networkPolicy.database: restrict`: the database NetworkPolicy selects the database pods, so Kubernetes denies every "
+        out += "ingress to them that no policy lists. It admits these, each on the ports it needs; another client of the database "
+        out += "(a reporting job, a second app, another namespace) must be listed in `networkPolicy.clients` (or its pods labelled like "
+        out += "the app: `app.podSelector`) before the policy is applied, or it is cut off.\n\n"
         if plan.spec.database.operator == .bitpoke {
             out += "Bitpoke's `MysqlBackup` Jobs fetch the backup from a replica's sidecar (port 8080), and their pods carry only their "
             out += "Job's own labels, so no selector can admit them: give their pods the app's labels (a pod template of the backup Job) "
@@ -454,15 +470,21 @@ public struct PlanReadme {
             if topology.clusters.count > 1 { out += "Cluster `\(cluster)`:\n\n" }
             out += "| who | selected by | ports | why |\n|---|---|---|---|\n"
             for admission in builder.admitted(cluster: cluster) {
-                let selectors = admission.peers.map { peer in
-                    let labels = peer.podLabels.map { "\($0.key)=\($0.value)" }.joined(separator: ",")
-                    return "`\(labels)`" + (peer.namespaceLabels == nil ? "" : " (any namespace)")
-                }.joined(separator: " or ")
+                let selectors = admission.peers.map(Self.describe).joined(separator: " or ")
                 out += "| \(admission.who) | \(selectors) | \(admission.ports.map(String.init).joined(separator: ", ")) | \(admission.why) |\n"
             }
             out += "\n"
         }
         return out
+    }
+
+    /// A peer in words: its pod labels (all pods when none) and where (this namespace, any, or the
+    /// namespaces with these labels).
+    static func describe(_ peer: NetworkPolicy.Peer) -> String {
+        let pods = peer.podLabels.isEmpty ? "all pods" : "`" + peer.podLabels.map { "\($0.key)=\($0.value)" }.joined(separator: ",") + "`"
+        guard let namespaces = peer.namespaceLabels else { return pods }
+        if namespaces.isEmpty { return pods + " (any namespace)" }
+        return pods + " in namespaces `" + namespaces.map { "\($0.key)=\($0.value)" }.joined(separator: ",") + "`"
     }
 
     private func purpose(of item: DeliveryItem) -> String {
@@ -497,7 +519,7 @@ public struct PlanReadme {
             }
             return item.object.metadata.name.hasSuffix("egress")
                 ? "limits the migration Jobs' egress to the database port and DNS"
-                : "selects the database pods and admits the app, the Jobs, the cluster's own pods, the operator, poolers and the metrics scraper (see Network access)"
+                : "selects the database pods (`networkPolicy.database: restrict`) and admits the app, the Jobs, the cluster's own pods, the operator, poolers, the metrics scraper and `networkPolicy.clients` (see Network access)"
         case "Rollout": return "Argo Rollouts canary of the new app version, with the spec's steps; applied after expand and backfill"
         case "AnalysisTemplate":
             let monitoring = MonitoringBuilder(plan.spec)

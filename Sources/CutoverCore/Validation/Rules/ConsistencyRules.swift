@@ -11,6 +11,7 @@
 /// - CUT040 a NOT NULL column with neither default nor `up`
 /// - CUT050 passwords in `sql` scripts (client commands and unterminated quotes: `ScriptRules`)
 /// - CUT051 (warning) images without a pinned tag or digest (`UnpinnedImageRule`)
+/// - CUT072 networkPolicy.clients without `database: restrict`, or a client that selects nothing (`NetworkPolicyClientsRule`)
 /// - CUT054 (warning) a lag limit nothing checks (`IgnoredLagLimitRule`), CUT055 (warning) a raised deadline (`DeadlineRaisedRule`)
 ///
 /// Messages are in the rules' files (`Diagnostics/Rules/`).
@@ -32,6 +33,7 @@ struct ConsistencyRules {
         if strategy == .expandContract { IgnoredLagLimitRule.check(spec, diagnostics: &diagnostics) }
         DeadlineRaisedRule.check(spec, diagnostics: &diagnostics)
         UnpinnedImageRule.check(spec, diagnostics: &diagnostics)
+        NetworkPolicyClientsRule.check(spec, diagnostics: &diagnostics)
         for item in spec["changes"]?.items ?? [] {
             guard let entries = item.entries, entries.count == 1, let entry = entries.first, entry.value.entries != nil else { continue }
             checkChange(entry.key, entry.value, engine: engine, diagnostics: &diagnostics)

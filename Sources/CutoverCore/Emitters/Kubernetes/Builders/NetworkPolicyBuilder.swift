@@ -1,6 +1,10 @@
-/// The database and Job NetworkPolicies. Selecting the database pods makes every other ingress to
-/// them denied, so the database policy admits everyone that talked to them before, each on the ports
-/// it needs (`admitted` lists them with the reason, for the plan README):
+/// The database and Job NetworkPolicies. Kubernetes policies are additive: the first policy that
+/// selects a pod denies every ingress to it that no policy lists. cutover cannot know every client of
+/// the database (other Deployments, CronJobs, other namespaces, backup Jobs), so by default
+/// (`networkPolicy.database: open`) it emits no policy selecting the database pods: a first apply
+/// never cuts anyone off. Only with `restrict` (the user said so) does it emit one per database
+/// cluster, admitting the clients it knows of and the user's `networkPolicy.clients`, each on the
+/// ports it needs (`admitted` lists them with the reason, for the plan README):
 /// - the app (its existing pods by `app.podSelector`, and the Rollout's) and the migration Jobs, on
 ///   the database port;
 /// - the cluster's own pods on their peer ports (replication; Patroni's REST API 8008 on Zalando;
@@ -12,7 +16,8 @@
 ///   clusters (clones and standbys of this one), on 5432;
 /// - the metrics scraper (Prometheus pods, any namespace) on the exporter ports (Zalando: Patroni
 ///   8008 and postgres_exporter 9187; Bitpoke: 9125), so the analysis has data;
-/// - in blue-green, the other cluster on the database port.
+/// - in blue-green, the other cluster on the database port;
+/// - `networkPolicy.clients`, on the database port.
 /// The runner policy lets the Jobs reach only the database pods and the cluster DNS, and nothing
 /// reach them.
 public struct NetworkPolicyBuilder: Sendable {
@@ -91,10 +96,26 @@ public struct NetworkPolicyBuilder: Sendable {
             out.append(Admission(who: "the other cluster (\(other.cluster))", peers: [NetworkPolicy.Peer(podLabels: topology.podLabels(cluster: other.cluster))],
                                  ports: [port], why: "logical replication between blue and green, both ways"))
         }
+        if !clientPeers.isEmpty {
+            out.append(Admission(who: "the clients listed in `networkPolicy.clients`", peers: clientPeers, ports: [port],
+                                 why: "other clients of the database the user named"))
+        }
         return out
     }
 
+    /// `networkPolicy.clients` as peers. A namespace selector alone admits all pods of those namespaces
+    /// (`podSelector: {}` beside it); a pod selector alone admits those pods of this namespace.
+    var clientPeers: [NetworkPolicy.Peer] {
+        spec.networkPolicy.clients.compactMap { client in
+            guard client.podLabels != nil || client.namespaceLabels != nil else { return nil }  // refused by CUT072
+            return NetworkPolicy.Peer(namespaceLabels: client.namespaceLabels.map { $0.map { KeyValue($0.key, $0.value) } },
+                                      podLabels: (client.podLabels ?? []).map { KeyValue($0.key, $0.value) })
+        }
+    }
+
+    /// One policy per database cluster with `networkPolicy.database: restrict`; none with `open`.
     public var databaseIngress: [NetworkPolicy] {
+        guard spec.networkPolicy.database == .restrict else { return [] }
         let topology = DatabaseTopology(spec)
         let labels = MigrationLabels(spec)
         return topology.clusters.map { side, cluster in
