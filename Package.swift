@@ -66,7 +66,7 @@ let package = Package(
         .testTarget(
             name: "CutoverCoreTests",
             dependencies: ["CutoverCore"],
-            exclude: ["SQL/golden", "SQL/specs"]
+            exclude: ["SQL/golden", "SQL/specs", "Validation/specs", "Verification/specs"]
         ),
     ]
 )
