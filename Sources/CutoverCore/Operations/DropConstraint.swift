@@ -79,16 +79,8 @@ struct DropConstraint: OperationUnit {
 
     func check(_ rules: inout ReferenceRules, change: Change) {
         guard rules.requireTable(table) else { return }
-        switch rules.schema.constraint(named: name.value, table: table.value) {
+        switch rules.constraintOfTable(name, table: table) {
         case .found(let object):
-            if object.table != table.value {
-                rules.report(.unknownConstraint, Message.constraintOnOtherTable(name.value, table: object.table, not: table.value), table)
-                return
-            }
-            if object.kind == .primaryKey {
-                rules.report(.unknownConstraint, Message.dropConstraintPrimaryKey(name.value, table: table.value), name)
-                return
-            }
             if object.kind == .unique {
                 let keys = Set(object.columns)
                 let referencing = object.columns.flatMap { rules.schema.incomingForeignKeys(table: table.value, columnKey: $0) }
@@ -105,9 +97,8 @@ struct DropConstraint: OperationUnit {
             if object.kind == .unique {
                 rules.schema.update(table.value) { $0.uniqueSets.removeAll { $0 == Set(object.columns) } }
             }
-        case .missing(let reason):
-            let suggestion = reason == nil ? Suggestion.closest(to: name.value, among: rules.schema.constraintNames(on: table.value)) : nil
-            rules.report(.unknownConstraint, Message.unknownConstraint(name.value, table: table.value, reason: reason, suggestion: suggestion), name)
+        case .reported:
+            return
         case .unknown:
             rules.report(.unsafeRollback, Message.unknownConstraintDefinition(name.value), name)
             rules.freedInContract[rules.schema.mysql ? name.value.lowercased() : name.value] = change.location.line
@@ -278,6 +269,40 @@ struct DropConstraint: OperationUnit {
 
 extension RuleID {
     public static let unknownConstraint = RuleID("CUT071")
+}
+
+/// What dropConstraint and renameConstraint find under a constraint's name.
+enum ConstraintOfTable {
+    case found(SymbolicSchema.Object)
+    /// Not usable, and reported (CUT071): missing, on another table, or the primary key.
+    case reported
+    /// Neither known nor known to be missing (no schema file for the table).
+    case unknown
+}
+
+extension ReferenceRules {
+    /// The check, unique or foreign key constraint `name` of `table`; reports CUT071 when there is
+    /// none (with a suggestion), when it is another table's, or when it is the primary key.
+    mutating func constraintOfTable(_ name: Name, table: Name) -> ConstraintOfTable {
+        switch schema.constraint(named: name.value, table: table.value) {
+        case .found(let object):
+            if object.table != table.value {
+                report(.unknownConstraint, Message.constraintOnOtherTable(name.value, table: object.table, not: table.value), table)
+                return .reported
+            }
+            if object.kind == .primaryKey {
+                report(.unknownConstraint, Message.dropConstraintPrimaryKey(name.value, table: table.value), name)
+                return .reported
+            }
+            return .found(object)
+        case .missing(let reason):
+            let suggestion = reason == nil ? Suggestion.closest(to: name.value, among: schema.constraintNames(on: table.value)) : nil
+            report(.unknownConstraint, Message.unknownConstraint(name.value, table: table.value, reason: reason, suggestion: suggestion), name)
+            return .reported
+        case .unknown:
+            return .unknown
+        }
+    }
 }
 
 extension Message {

@@ -56,16 +56,8 @@ struct RenameConstraint: OperationUnit {
         }
         guard rules.requireTable(table) else { return }
         let line = change.location.line
-        switch rules.schema.constraint(named: from.value, table: table.value) {
+        switch rules.constraintOfTable(from, table: table) {
         case .found(let object):
-            if object.table != table.value {
-                rules.report(.unknownConstraint, Message.constraintOnOtherTable(from.value, table: object.table, not: table.value), table)
-                return
-            }
-            if object.kind == .primaryKey {
-                rules.report(.unknownConstraint, Message.dropConstraintPrimaryKey(from.value, table: table.value), from)
-                return
-            }
             if rules.schema.mysql && object.kind != .unique {
                 rules.report(.engineConsistency, Message.mysqlRenameConstraint(from.value, kind: object.kind.words), from)
                 return
@@ -75,9 +67,8 @@ struct RenameConstraint: OperationUnit {
             var renamed = object
             renamed.name = to.value
             rules.schema.register(renamed)
-        case .missing(let reason):
-            let suggestion = reason == nil ? Suggestion.closest(to: from.value, among: rules.schema.constraintNames(on: table.value)) : nil
-            rules.report(.unknownConstraint, Message.unknownConstraint(from.value, table: table.value, reason: reason, suggestion: suggestion), from)
+        case .reported:
+            return
         case .unknown:
             if rules.schema.mysql {
                 rules.report(.engineConsistency, Message.mysqlRenameUnknownConstraint(from.value), from)
