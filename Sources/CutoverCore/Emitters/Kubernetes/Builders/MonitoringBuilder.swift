@@ -128,9 +128,13 @@ public struct MonitoringBuilder: Sendable {
             args += [KeyValue("max-error-ratio", ManifestYAML.number(ratio))]
             let query = canaryErrorRatioQuery
             if query.contains("{{args.\(Self.canaryHashArg)}}") { requiredArgs.append(Self.canaryHashArg) }
-            metrics.append(.init(name: "error-ratio", interval: interval,
-                                 successCondition: Self.success("max-error-ratio"), failureCondition: Self.failure("max-error-ratio"),
-                                 prometheusAddress: analysis.prometheus, query: query))
+            var metric = AnalysisTemplate.Metric(name: "error-ratio", interval: interval,
+                                                 successCondition: Self.success("max-error-ratio"), failureCondition: Self.failure("max-error-ratio"),
+                                                 prometheusAddress: analysis.prometheus, query: query)
+            // The default query's 2-minute rate is empty for a canary younger than that (Inconclusive:
+            // the Rollout would pause on its first measurement); a user's own query has its own window.
+            if analysis.errorRatioQuery == nil { metric.initialDelay = "3m" }
+            metrics.append(metric)
         }
         return AnalysisTemplate(
             metadata: MigrationLabels(spec).metadata(name: KubernetesNames(spec).analysisTemplate, component: "analysis"),

@@ -15,6 +15,8 @@ public struct AnalysisTemplate: KubernetesObject, Equatable {
         public var query: String
         /// The `job` provider's Job (its `spec`), instead of Prometheus.
         public var job: Job?
+        /// How long after the analysis starts the first measurement waits (a new canary has no rate yet).
+        public var initialDelay: String?
 
         public init(name: String, interval: String, successCondition: String, failureCondition: String? = nil,
                     prometheusAddress: String, query: String) {
@@ -46,6 +48,7 @@ public struct AnalysisTemplate: KubernetesObject, Equatable {
             return ManifestYAML.mapping([
                 ("name", ManifestYAML.string(name)),
                 ("interval", ManifestYAML.string(interval)),
+                ("initialDelay", initialDelay.map(ManifestYAML.string)),
                 ("failureLimit", ManifestYAML.int(1)),
                 ("successCondition", ManifestYAML.string(successCondition)),
                 ("failureCondition", failureCondition.map(ManifestYAML.string)),
