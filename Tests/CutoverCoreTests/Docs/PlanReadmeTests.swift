@@ -13,6 +13,14 @@ import Testing
         return try #require(files.first { $0.path == "README.md" }).contents
     }
 
+    /// Zalando's master Service has no selector (Patroni writes its Endpoints), and kubectl refuses to
+    /// port-forward to such a Service: the tunnel goes to the master pod.
+    @Test func theTunnelReachesZalandosMasterPod() throws {
+        let readme = try Self.readme("pricing-tiers.yaml")
+        #expect(readme.contains("kubectl port-forward --namespace billing \"$(kubectl get pods --namespace billing -l application=spilo,cluster-name=billing-db,spilo-role=master -o name)\" 5432:5432 &"))
+        #expect(!readme.contains("port-forward --namespace billing svc/"))
+    }
+
     @Test func rollbacksUseTheExportedPreviousImage() throws {
         let readme = try Self.readme("pricing-tiers.yaml")
         #expect(!readme.contains("=<previous"), "a pasted <previous … is a shell redirect")

@@ -59,8 +59,6 @@ public struct PlanReadme {
         let namespace = spec.metadata.namespace
         let database = spec.database
         let topology = DatabaseTopology(spec)
-        let host = topology.primaryHost(cluster: database.cluster)
-        let service = String(host.prefix { $0 != "." })
         let keys = topology.secretItems
         let user = keys.first { $0.value == "username" }?.key ?? "username"
         let password = keys.first { $0.value == "password" }?.key ?? "password"
@@ -76,7 +74,7 @@ public struct PlanReadme {
         out += "export PREVIOUS_IMAGE=$(kubectl get deployment \(deployment) --namespace \(namespace) -o jsonpath='{.spec.template.spec.containers[?(@.name==\"\(spec.app.name)\")].image}')\n"
         out += "echo \"$PREVIOUS_IMAGE\"\n"
         out += "# For the commands run from a workstation: a tunnel to the primary and its credentials.\n"
-        out += "kubectl port-forward --namespace \(namespace) svc/\(service) \(database.port):\(database.port) &\n"
+        out += "kubectl port-forward --namespace \(namespace) \(topology.portForwardTarget(cluster: database.cluster)) \(database.port):\(database.port) &\n"
         switch database.engine {
         case .postgresql:
             out += "export PGUSER=\(secret(user)) PGPASSWORD=\(secret(password))\n"

@@ -29,6 +29,20 @@ public struct DatabaseTopology: Sendable {
         }
     }
 
+    /// What `kubectl port-forward` reaches the primary through. Zalando's master Service has no
+    /// selector (Patroni writes its Endpoints), and kubectl refuses to forward to such a Service: the
+    /// master pod, found by the role label Patroni sets, instead.
+    public func portForwardTarget(cluster: String) -> String {
+        let namespace = spec.metadata.namespace
+        switch database.operator {
+        case .zalando:
+            let labels = (podLabels(cluster: cluster) + [KeyValue("spilo-role", "master")]).map { "\($0.key)=\($0.value)" }.joined(separator: ",")
+            return "\"$(kubectl get pods --namespace \(namespace) -l \(labels) -o name)\""
+        case .bitpoke, .none:
+            return "svc/" + String(primaryHost(cluster: cluster).prefix { $0 != "." })
+        }
+    }
+
     /// The read-write endpoint of the cluster.
     public func primaryHost(cluster: String) -> String {
         let namespace = spec.metadata.namespace
