@@ -60,6 +60,9 @@ DEFAULT_SIDE=db
 [ -d /etc/cutover/db ] || DEFAULT_SIDE=blue
 SESSION=/tmp/cutover-session.sql
 WAIT_ATTEMPTS="${WAIT_ATTEMPTS:-7500}"
+# How long unfence (also the EXIT trap's, after a TERM) retries: within the switch Jobs'
+# terminationGracePeriodSeconds (180), with room for the step TERM interrupted to end.
+UNFENCE_SECONDS="${UNFENCE_SECONDS:-90}"
 
 host_of() {
   case "$1" in
@@ -432,14 +435,19 @@ fence() { # SIDE on|off
   admin="$(admin_of "$1")"
   if [ "$2" != on ]; then
     [ "$FENCED" != "$1" ] || FENCED=""
-    n=0
+    # One transaction (the role reset first: it waits on no table), so a side is fenced or not, never
+    # half. Bounded by UNFENCE_SECONDS (the switch Jobs' terminationGracePeriodSeconds leaves room
+    # for it after a TERM): each try waits at most 2 s for a lock and 10 s for a connection.
+    started="$(date +%s)"; export PGCONNECT_TIMEOUT="${PGCONNECT_TIMEOUT:-10}"
     until on "$admin" -v "app_role=$(app_role)" <<'EOF'
 SET lock_timeout = '2s';
-DROP SCHEMA IF EXISTS cutover_fence CASCADE;
+BEGIN;
 SELECT format('ALTER ROLE %I RESET default_transaction_read_only', :'app_role') \gexec
+DROP SCHEMA IF EXISTS cutover_fence CASCADE;
+COMMIT;
 EOF
     do
-      n=$((n + 1)); [ "$n" -lt 30 ] || { echo "cutover: the fence on $1 could not be lifted (its tables stayed locked)" >&2; exit 1; }
+      [ $(( $(date +%s) - started )) -lt "$UNFENCE_SECONDS" ] || { echo "cutover: the fence on $1 could not be lifted within $UNFENCE_SECONDS s (its tables stayed locked, or $1 is not reachable)" >&2; exit 1; }
       nap
     done
     echo "cutover: writes of $(app_role) allowed on $1"; return 0

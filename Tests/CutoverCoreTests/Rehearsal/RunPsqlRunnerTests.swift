@@ -114,6 +114,41 @@ struct RunPsqlRunnerTests {
         #expect(try runner.sql("SELECT checkpoint_lsn > '\(checkpoint)'::pg_lsn FROM pg_control_checkpoint()") == "t", "no checkpoint after the skip")
     }
 
+    /// unfence retries for UNFENCE_SECONDS, no longer (the switch Jobs' grace period after a TERM holds
+    /// it), and leaves the fence whole when it cannot lift it: the role reset and the trigger schema's
+    /// drop are one transaction. Here a session holds a fenced table for 30 s; the unfence gives up
+    /// after about 3 s (30 tries of a 2 s lock wait before) and the app's role is still read-only.
+    @Test func unfenceIsBoundedAndAtomic() throws {
+        let runner = try Runner()
+        defer { runner.finish() }
+        let app = "app_\(runner.database)"
+        _ = try runner.sql("CREATE ROLE \(app) LOGIN; CREATE TABLE t (id int PRIMARY KEY)")
+        defer { _ = try? runner.sql("DROP ROLE IF EXISTS \(app)", database: "postgres") }
+        try runner.secret("blue", user: app)
+        let fence = try runner.runner(["fence:blue"])
+        #expect(fence.status == 0, "\(fence.output)")
+        let holder = Process()
+        holder.executableURL = URL(fileURLWithPath: runner.bin + "/psql")
+        holder.arguments = ["-X", "-q", "-h", runner.socket, "-p", "5432", "-U", "postgres", "-d", runner.database,
+                            "-c", "BEGIN; LOCK TABLE t IN ACCESS SHARE MODE; SELECT pg_sleep(30); COMMIT;"]
+        holder.standardOutput = FileHandle.nullDevice
+        holder.standardError = FileHandle.nullDevice
+        try holder.run()
+        defer { if holder.isRunning { holder.terminate() }; holder.waitUntilExit() }
+        Thread.sleep(forTimeInterval: 1)
+        let unfence = try runner.runner(["unfence:blue"], env: ["UNFENCE_SECONDS": "3"])
+        #expect(unfence.status != 0, "\(unfence.output)")
+        #expect(unfence.seconds < 15, "unfence took \(unfence.seconds) s")
+        let setting = try runner.sql("SELECT count(*) FROM pg_db_role_setting s JOIN pg_roles r ON r.oid = s.setrole WHERE r.rolname = '\(app)' AND 'default_transaction_read_only=on' = ANY (s.setconfig)")
+        #expect(setting == "1", "the role setting went without the triggers")
+        #expect(try runner.sql("SELECT count(*) FROM pg_namespace WHERE nspname = 'cutover_fence'") == "1")
+        _ = try runner.sql("SELECT pg_cancel_backend(pid) FROM pg_stat_activity WHERE query LIKE 'BEGIN; LOCK TABLE t%' AND datname = current_database()")
+        holder.waitUntilExit()
+        let lifted = try runner.runner(["unfence:blue"])
+        #expect(lifted.status == 0, "\(lifted.output)")
+        #expect(try runner.sql("SELECT count(*) FROM pg_namespace WHERE nspname = 'cutover_fence'") == "0")
+    }
+
     /// if-switched reads a lookup that failed (green not reachable with its Secret) as no marker:
     /// the step fails; it must never pass as if the switch had completed.
     @Test func ifSwitchedFailsWhenTheLookupFails() throws {
