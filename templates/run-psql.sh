@@ -200,28 +200,40 @@ SELECT CASE WHEN active THEN 'streaming' ELSE 'idle' END,
 EOF
 )"
   [ -n "$row" ] || { echo "cutover: no slot $2 on $1, nothing to measure"; return 0; }
-  set -- "$1" "$2" "${3%.*}" $row
+  # MAX in milliseconds (the spec allows fractions: 0.5 is 500, not 0).
+  case "$3" in
+    *.*) whole="${3%%.*}"; frac="${3#*.}000"; frac="$(printf '%s' "$frac" | cut -c1-3)" ;;
+    *) whole="$3"; frac=000 ;;
+  esac
+  case "${whole:-0}$frac" in *[!0-9]*) echo "cutover: check-lag: $3 is not a number of seconds" >&2; exit 1 ;; esac
+  limit=$(( ${whole:-0} * 1000 + $(echo "$frac" | sed 's/^0*//; s/^$/0/') ))
+  set -- "$1" "$2" "$3" $row
   if [ "$4" != streaming ]; then echo "cutover: slot $2 on $1 is idle (that direction is not in use), $5 bytes behind"; return 0; fi
   target="$(committed_lsn "$1")"
-  started="$(date +%s)"
+  started="$(now_ms)"
   while :; do
     done_="$(value "$1" -v slot="$2" -v target="$target" <<'EOF'
 SELECT count(*) FROM pg_catalog.pg_replication_slots
  WHERE slot_name = :'slot' AND database = current_database() AND confirmed_flush_lsn >= :'target'::pg_lsn;
 EOF
 )"
-    waited=$(( $(date +%s) - started ))
+    elapsed=$(( $(now_ms) - started )); waited="$((elapsed / 1000)).$(printf '%03d' $((elapsed % 1000)))"
     if [ "$done_" != 0 ]; then
-      if [ "$waited" -gt "$3" ]; then
+      if [ "$elapsed" -gt "$limit" ]; then
         echo "cutover: logical replication through slot $2 on $1 lags $waited s ($5 bytes behind when measured), over $3 s" >&2; exit 1
       fi
       echo "cutover: logical replication through slot $2 on $1 lags $waited s ($5 bytes behind when measured), within $3 s"; return 0
     fi
-    if [ "$waited" -gt "$3" ]; then
+    if [ "$elapsed" -gt "$limit" ]; then
       echo "cutover: logical replication through slot $2 on $1 lags more than $3 s: the subscriber has not applied $1's commits of $waited s ago ($5 bytes behind when measured)" >&2; exit 1
     fi
     nap
   done
+}
+# Milliseconds since the epoch where date has %N (GNU, BusyBox), else whole seconds (a coarser lag).
+now_ms() {
+  ns="$(date +%s%N)"
+  case "$ns" in *[!0-9]*|"") echo $(( $(date +%s) * 1000 )) ;; *) echo "${ns%??????}" ;; esac
 }
 
 wait_lag() { # logical walsenders of this database on the publisher
