@@ -162,6 +162,11 @@ EOF
           problem "cannot connect as blue's superuser $(cat /etc/cutover/blueadmin/username) (replication, the fence and the way back need it): $err"
         elif [ "$(value blueadmin -c "SELECT rolsuper OR rolreplication FROM pg_catalog.pg_roles WHERE rolname = current_user")" != t ]; then
           problem "$(cat /etc/cutover/blueadmin/username) (blue's admin Secret) is neither a superuser nor has REPLICATION: the publication, the slots, the fence's triggers and the way back's subscription need blue's superuser (or, without an operator, a role with REPLICATION that owns the tables)"
+        else
+          # The switchback's skip-slot makes its advance durable with CHECKPOINT: a superuser's right,
+          # or pg_checkpoint's (PostgreSQL 15+). Found out here, not once the app is on green.
+          checkpoint="$(value blueadmin -c "SELECT CASE WHEN rolsuper THEN 't' WHEN current_setting('server_version_num')::int >= 150000 THEN CASE WHEN pg_catalog.pg_has_role(current_user, 'pg_checkpoint', 'MEMBER') THEN 't' ELSE 'f' END ELSE 'f' END FROM pg_catalog.pg_roles WHERE rolname = current_user")"
+          [ "$checkpoint" = t ] || problem "$(cat /etc/cutover/blueadmin/username) (blue's admin Secret) may not run CHECKPOINT, which the switchback needs to make its slot skip durable: a superuser, or (PostgreSQL 15+) GRANT pg_checkpoint TO $(cat /etc/cutover/blueadmin/username)"
         fi
       fi ;;
     green)

@@ -149,6 +149,24 @@ struct RunPsqlRunnerTests {
         #expect(try runner.sql("SELECT count(*) FROM pg_namespace WHERE nspname = 'cutover_fence'") == "0")
     }
 
+    /// Blue's admin Secret may hold a role with REPLICATION that is no superuser: the preflight finds
+    /// out before anything changes that it may not CHECKPOINT (skip-slot's durability in the
+    /// switchback, once the app is on green), and passes once it is a member of pg_checkpoint.
+    @Test func preflightRefusesAnAdminThatCannotCheckpoint() throws {
+        let runner = try Runner()
+        defer { runner.finish() }
+        let admin = "repl_\(runner.database)"
+        _ = try runner.sql("CREATE ROLE \(admin) LOGIN REPLICATION")
+        defer { _ = try? runner.sql("DROP ROLE IF EXISTS \(admin)", database: "postgres") }
+        try runner.secret("blueadmin", user: admin)
+        let refused = try runner.runner(["preflight:blue:\(runner.database)_slot"])
+        #expect(refused.status != 0, "\(refused.output)")
+        #expect(refused.output.contains("may not run CHECKPOINT"), "\(refused.output)")
+        _ = try runner.sql("GRANT pg_checkpoint TO \(admin)")
+        let passed = try runner.runner(["preflight:blue:\(runner.database)_slot"])
+        #expect(passed.status == 0, "\(passed.output)")
+    }
+
     /// if-switched reads a lookup that failed (green not reachable with its Secret) as no marker:
     /// the step fails; it must never pass as if the switch had completed.
     @Test func ifSwitchedFailsWhenTheLookupFails() throws {
