@@ -14,8 +14,10 @@
 #                                   wait for when NAME is gone, or disabled by the completed switch (its
 #                                   marker); a subscription disabled otherwise (by hand, or mid-switch) fails
 #   skip-slot:SIDE:NAME             move the inactive slot NAME on SIDE to SIDE's current WAL position (both sides
-#                                   fenced, caught up): its subscription, enabled again, never replays what it skips;
-#                                   nothing to skip once that subscription (on the other side) is enabled
+#                                   fenced, caught up), then CHECKPOINT (the move is durable only from there): its
+#                                   subscription, enabled again, never replays what it skips; fail unless the slot is
+#                                   there, idle and at that position; nothing to skip once that subscription (on the
+#                                   other side) is enabled
 #   unless-switched:SIDE:NAME       end the Job here (success) when subscription NAME on SIDE carries the marker of
 #                                   a completed switch, or is gone with blue still fenced (cleaned up): re-running
 #                                   the switch must change nothing; fail when it never existed
@@ -58,6 +60,9 @@ DEFAULT_SIDE=db
 [ -d /etc/cutover/db ] || DEFAULT_SIDE=blue
 SESSION=/tmp/cutover-session.sql
 WAIT_ATTEMPTS="${WAIT_ATTEMPTS:-7500}"
+# How long unfence (also the EXIT trap's, after a TERM) retries: within the switch Jobs'
+# terminationGracePeriodSeconds (180), with room for the step TERM interrupted to end.
+UNFENCE_SECONDS="${UNFENCE_SECONDS:-90}"
 
 host_of() {
   case "$1" in
@@ -157,6 +162,11 @@ EOF
           problem "cannot connect as blue's superuser $(cat /etc/cutover/blueadmin/username) (replication, the fence and the way back need it): $err"
         elif [ "$(value blueadmin -c "SELECT rolsuper OR rolreplication FROM pg_catalog.pg_roles WHERE rolname = current_user")" != t ]; then
           problem "$(cat /etc/cutover/blueadmin/username) (blue's admin Secret) is neither a superuser nor has REPLICATION: the publication, the slots, the fence's triggers and the way back's subscription need blue's superuser (or, without an operator, a role with REPLICATION that owns the tables)"
+        else
+          # The switchback's skip-slot makes its advance durable with CHECKPOINT: a superuser's right,
+          # or pg_checkpoint's (PostgreSQL 15+). Found out here, not once the app is on green.
+          checkpoint="$(value blueadmin -c "SELECT CASE WHEN rolsuper THEN 't' WHEN current_setting('server_version_num')::int >= 150000 THEN CASE WHEN pg_catalog.pg_has_role(current_user, 'pg_checkpoint', 'MEMBER') THEN 't' ELSE 'f' END ELSE 'f' END FROM pg_catalog.pg_roles WHERE rolname = current_user")"
+          [ "$checkpoint" = t ] || problem "$(cat /etc/cutover/blueadmin/username) (blue's admin Secret) may not run CHECKPOINT, which the switchback needs to make its slot skip durable: a superuser, or (PostgreSQL 15+) GRANT pg_checkpoint TO $(cat /etc/cutover/blueadmin/username)"
         fi
       fi ;;
     green)
@@ -195,28 +205,40 @@ SELECT CASE WHEN active THEN 'streaming' ELSE 'idle' END,
 EOF
 )"
   [ -n "$row" ] || { echo "cutover: no slot $2 on $1, nothing to measure"; return 0; }
-  set -- "$1" "$2" "${3%.*}" $row
+  # MAX in milliseconds (the spec allows fractions: 0.5 is 500, not 0).
+  case "$3" in
+    *.*) whole="${3%%.*}"; frac="${3#*.}000"; frac="$(printf '%s' "$frac" | cut -c1-3)" ;;
+    *) whole="$3"; frac=000 ;;
+  esac
+  case "${whole:-0}$frac" in *[!0-9]*) echo "cutover: check-lag: $3 is not a number of seconds" >&2; exit 1 ;; esac
+  limit=$(( ${whole:-0} * 1000 + $(echo "$frac" | sed 's/^0*//; s/^$/0/') ))
+  set -- "$1" "$2" "$3" $row
   if [ "$4" != streaming ]; then echo "cutover: slot $2 on $1 is idle (that direction is not in use), $5 bytes behind"; return 0; fi
   target="$(committed_lsn "$1")"
-  started="$(date +%s)"
+  started="$(now_ms)"
   while :; do
     done_="$(value "$1" -v slot="$2" -v target="$target" <<'EOF'
 SELECT count(*) FROM pg_catalog.pg_replication_slots
  WHERE slot_name = :'slot' AND database = current_database() AND confirmed_flush_lsn >= :'target'::pg_lsn;
 EOF
 )"
-    waited=$(( $(date +%s) - started ))
+    elapsed=$(( $(now_ms) - started )); waited="$((elapsed / 1000)).$(printf '%03d' $((elapsed % 1000)))"
     if [ "$done_" != 0 ]; then
-      if [ "$waited" -gt "$3" ]; then
+      if [ "$elapsed" -gt "$limit" ]; then
         echo "cutover: logical replication through slot $2 on $1 lags $waited s ($5 bytes behind when measured), over $3 s" >&2; exit 1
       fi
       echo "cutover: logical replication through slot $2 on $1 lags $waited s ($5 bytes behind when measured), within $3 s"; return 0
     fi
-    if [ "$waited" -gt "$3" ]; then
+    if [ "$elapsed" -gt "$limit" ]; then
       echo "cutover: logical replication through slot $2 on $1 lags more than $3 s: the subscriber has not applied $1's commits of $waited s ago ($5 bytes behind when measured)" >&2; exit 1
     fi
     nap
   done
+}
+# Milliseconds since the epoch where date has %N (GNU, BusyBox), else whole seconds (a coarser lag).
+now_ms() {
+  ns="$(date +%s%N)"
+  case "$ns" in *[!0-9]*|"") echo $(( $(date +%s) * 1000 )) ;; *) echo "${ns%??????}" ;; esac
 }
 
 wait_lag() { # logical walsenders of this database on the publisher
@@ -260,7 +282,8 @@ EOF
 # The subscriber's count of failed applies and copies (PostgreSQL 15+; 0 before): a subscription that
 # keeps failing (a duplicate key on the subscriber, a missing table) never catches up, so the wait ends.
 apply_errors() { # SIDE NAME
-  if [ "$(value "$1" -c "SHOW server_version_num")" -ge 150000 ]; then
+  version="$(value "$1" -c "SHOW server_version_num")"
+  if [ "$version" -ge 150000 ]; then
     value "$1" -c "SELECT coalesce(sum(apply_error_count + sync_error_count), 0) FROM pg_catalog.pg_stat_subscription_stats WHERE subname = '$2'"
   else
     echo 0
@@ -295,7 +318,8 @@ wait_synced() { # PUB SUB NAME
   case "$state" in
     "") echo "cutover: no subscription $3 on $2, nothing to wait for"; return 0 ;;
     disabled)
-      if [ "$(switched "$2" "$3")" != 0 ]; then echo "cutover: subscription $3 on $2 is disabled (switched over), nothing to wait for"; return 0; fi
+      marked="$(switched "$2" "$3")"
+      if [ "$marked" = 1 ]; then echo "cutover: subscription $3 on $2 is disabled (switched over), nothing to wait for"; return 0; fi
       echo "cutover: subscription $3 on $2 is disabled, and no switch completed: it applies nothing, so $2 cannot catch up (ALTER SUBSCRIPTION $3 ENABLE, then run this again)" >&2
       exit 1 ;;
   esac
@@ -327,7 +351,8 @@ wait_synced() { # PUB SUB NAME
 # the SQL files: REFRESH PUBLICATION cannot run inside a transaction block (hence not in a guarded DO)
 # and is refused on a disabled subscription (after the switch, when there is nothing to refresh).
 refresh() { # SUB NAME
-  if [ "$(subscription_state "$1" "$2")" = enabled ]; then
+  state="$(subscription_state "$1" "$2")"
+  if [ "$state" = enabled ]; then
     on "$1" -v "sub=$2" <<'EOF'
 SELECT format('ALTER SUBSCRIPTION %I REFRESH PUBLICATION WITH (copy_data = true)', :'sub') \gexec
 EOF
@@ -374,18 +399,38 @@ skip_slot() { # SIDE NAME
   # subscription has yet to apply: an idle moment of its stream is no reason to skip (a re-run after
   # the switchback unfenced blue would skip the app's writes on blue for good).
   if [ "$1" = blue ]; then subscriber=green; else subscriber=blue; fi
-  if [ "$(subscription_state "$subscriber" "$2")" = enabled ]; then
+  state="$(subscription_state "$subscriber" "$2")"
+  if [ "$state" = enabled ]; then
     echo "cutover: subscription $2 on $subscriber is enabled, its slot on $1 is not skipped"; return 0
   fi
   # To a flushed position past every commit (committed_lsn): an advance stops at the flushed
   # position, and blue's reverse apply worker commits asynchronously.
-  moved="$(value "$(admin_of "$1")" -v "slot=$2" -v "lsn=$(committed_lsn "$(admin_of "$1")")" <<'EOF'
-SELECT count(pg_catalog.pg_replication_slot_advance(slot_name, :'lsn'::pg_lsn))
+  admin="$(admin_of "$1")"
+  target="$(committed_lsn "$admin")"
+  value "$admin" -v "slot=$2" -v "lsn=$target" >/dev/null <<'EOF'
+SELECT pg_catalog.pg_replication_slot_advance(slot_name, :'lsn'::pg_lsn)
   FROM pg_catalog.pg_replication_slots
  WHERE slot_name = :'slot' AND database = current_database() AND NOT active;
 EOF
+  # The advance is not durable until the next checkpoint (PostgreSQL says so in slotfuncs.c): a crash
+  # of this side before it would bring the slot back to where it was, and the subscription, enabled
+  # again, would replay what it skips. Blue's superuser (or green's) may run it.
+  on "$admin" -c 'CHECKPOINT'
+  # A missing slot, one in use (another consumer streams it), or one left behind the target skipped
+  # nothing: the Job fails here, before unmark-switched, so its EXIT trap lifts the other side's
+  # fence and the app stays there.
+  state="$(value "$admin" -v "slot=$2" -v "lsn=$target" <<'EOF'
+SELECT CASE WHEN active THEN 'active' WHEN confirmed_flush_lsn >= :'lsn'::pg_lsn THEN 'skipped' ELSE 'behind ' || coalesce(confirmed_flush_lsn::text, 'nowhere') END
+  FROM pg_catalog.pg_replication_slots
+ WHERE slot_name = :'slot' AND database = current_database();
+EOF
 )"
-  if [ "$moved" = 0 ]; then echo "cutover: no idle slot $2 on $1, nothing to skip"; else echo "cutover: slot $2 on $1 moved to $1's current position: changes already on the other side are not sent again"; fi
+  case "$state" in
+    skipped) echo "cutover: slot $2 on $1 moved to $1's current position ($target): changes already on the other side are not sent again" ;;
+    "") echo "cutover: no slot $2 on $1 (this database): there is nothing to skip, and the subscription enabled after this could not stream; the switch back stops here" >&2; exit 1 ;;
+    active) echo "cutover: slot $2 on $1 is in use (its subscription on the other side is disabled: another consumer streams it), it was not skipped; the switch back stops here" >&2; exit 1 ;;
+    *) echo "cutover: slot $2 on $1 is $state, not at $target: what the other side has would be sent to it again; the switch back stops here" >&2; exit 1 ;;
+  esac
 }
 
 # The fence. A role setting alone is advisory: a session may SET default_transaction_read_only = off,
@@ -407,14 +452,19 @@ fence() { # SIDE on|off
   admin="$(admin_of "$1")"
   if [ "$2" != on ]; then
     [ "$FENCED" != "$1" ] || FENCED=""
-    n=0
+    # One transaction (the role reset first: it waits on no table), so a side is fenced or not, never
+    # half. Bounded by UNFENCE_SECONDS (the switch Jobs' terminationGracePeriodSeconds leaves room
+    # for it after a TERM): each try waits at most 2 s for a lock and 10 s for a connection.
+    started="$(date +%s)"; export PGCONNECT_TIMEOUT="${PGCONNECT_TIMEOUT:-10}"
     until on "$admin" -v "app_role=$(app_role)" <<'EOF'
 SET lock_timeout = '2s';
-DROP SCHEMA IF EXISTS cutover_fence CASCADE;
+BEGIN;
 SELECT format('ALTER ROLE %I RESET default_transaction_read_only', :'app_role') \gexec
+DROP SCHEMA IF EXISTS cutover_fence CASCADE;
+COMMIT;
 EOF
     do
-      n=$((n + 1)); [ "$n" -lt 30 ] || { echo "cutover: the fence on $1 could not be lifted (its tables stayed locked)" >&2; exit 1; }
+      [ $(( $(date +%s) - started )) -lt "$UNFENCE_SECONDS" ] || { echo "cutover: the fence on $1 could not be lifted within $UNFENCE_SECONDS s (its tables stayed locked, or $1 is not reachable)" >&2; exit 1; }
       nap
     done
     echo "cutover: writes of $(app_role) allowed on $1"; return 0
@@ -535,14 +585,16 @@ quarantine_precheck() { # the Job's arguments
   for q in "$@"; do
     case "$q" in quarantine-column:*) ;; *) continue ;; esac
     set -f; IFS=:; set -- ${q#quarantine-column:}; unset IFS; set +f
-    if [ "$(quarantine_state "$1" "$2" "$3")" = "1 1" ]; then
+    both="$(quarantine_state "$1" "$2" "$3")"
+    if [ "$both" = "1 1" ]; then
       echo "cutover: $1 has both $2 and $3 (kept by an earlier rollback of this migration): this rollback would drop what the new version wrote into $2. Nothing was changed. Purge or rename $3 first (ALTER TABLE $1 DROP COLUMN $3), then run this Job again" >&2
       exit 1
     fi
   done
 }
 quarantine_column() { # TABLE COLUMN QUARANTINE LOCK_TIMEOUT
-  case "$(quarantine_state "$1" "$2" "$3")" in
+  both="$(quarantine_state "$1" "$2" "$3")"
+  case "$both" in
     "0 "*) echo "cutover: $1.$2 is not there (kept as $3 by an earlier run, or never added), nothing to quarantine"; return 0 ;;
     "1 1") echo "cutover: $1 has both $2 and $3: not dropping $2" >&2; exit 1 ;;
   esac
@@ -688,35 +740,42 @@ EOF
       skip_slot "${spec%%:*}" "${spec#*:}" ;;
     unless-switched:*)
       spec="${arg#unless-switched:}"; side="${spec%%:*}"; name="${spec#*:}"
-      case "$(subscription_state "$side" "$name")" in
+      state="$(subscription_state "$side" "$name")"
+      case "$state" in
         "")
           # Gone after cleanup (blue stays fenced), or never created: then the switch would move the app to an empty green.
-          fenced="$(value blue -c "SELECT count(*) FROM pg_catalog.pg_db_role_setting s JOIN pg_catalog.pg_roles r ON r.oid = s.setrole
+          fenced="$(value blue -c "SELECT (count(*) > 0)::int FROM pg_catalog.pg_db_role_setting s JOIN pg_catalog.pg_roles r ON r.oid = s.setrole
             WHERE r.rolname = '$(app_role | sed "s/'/''/g")' AND 'default_transaction_read_only=on' = ANY (s.setconfig)")"
-          if [ "$fenced" != 0 ]; then echo "cutover: switched over and cleaned up already, nothing to do"; exit 0; fi
+          if [ "$fenced" = 1 ]; then echo "cutover: switched over and cleaned up already, nothing to do"; exit 0; fi
           echo "cutover: no subscription $name on $side: run the replicate phase first (this switch would move the app to a green without its data)" >&2
           exit 1 ;;
         *)
-          if [ "$(switched "$side" "$name")" != 0 ]; then
+          marked="$(switched "$side" "$name")"
+          if [ "$marked" = 1 ]; then
             echo "cutover: the switch completed already (subscription $name on $side carries its marker), nothing to do"; exit 0
           fi
           # Blue fenced and no marker: an earlier run of this Job was killed after its fence (no EXIT trap
           # ran). This run owns that fence: if it fails too, it lifts it (the app still uses blue).
-          if [ "$(fenced blue)" != 0 ]; then FENCED=blue; echo "cutover: blue carries the fence of an earlier run of this switch; lifted again should this run fail"; fi ;;
+          blue_fenced="$(fenced blue)"
+          if [ "$blue_fenced" = 1 ]; then FENCED=blue; echo "cutover: blue carries the fence of an earlier run of this switch; lifted again should this run fail"; fi ;;
       esac ;;
     while-switched:*)
       spec="${arg#while-switched:}"; side="${spec%%:*}"; name="${spec#*:}"
-      if [ -z "$(subscription_state "$side" "$name")" ]; then
-        if [ "$(fenced blue)" != 0 ]; then
+      state="$(subscription_state "$side" "$name")"
+      blue_fenced="$(fenced blue)"
+      if [ -z "$state" ]; then
+        if [ "$blue_fenced" = 1 ]; then
           echo "cutover: no subscription $name on $side and blue fenced: the switch was cleaned up, there is no way back to blue (green's writes never reached it)" >&2
           exit 1
         fi
         echo "cutover: no subscription $name on $side and blue not fenced: the app never left blue, nothing to switch back"; exit 0
       fi
-      if [ "$(switched "$side" "$name")" != 0 ]; then
+      marked="$(switched "$side" "$name")"
+      if [ "$marked" = 1 ]; then
         # An earlier run killed after fencing green (no EXIT trap ran): this run owns that fence.
-        if [ "$(fenced green)" != 0 ]; then FENCED=green; echo "cutover: green carries the fence of an earlier run of this switchback; lifted again should this run fail"; fi
-      elif [ "$(fenced blue)" != 0 ]; then
+        green_fenced="$(fenced green)"
+        if [ "$green_fenced" = 1 ]; then FENCED=green; echo "cutover: green carries the fence of an earlier run of this switchback; lifted again should this run fail"; fi
+      elif [ "$blue_fenced" = 1 ]; then
         COMMITTED=1
         echo "cutover: the switch is unmarked and blue still fenced: completing a switchback that was committed already"
       else
@@ -732,7 +791,8 @@ EOF
       echo "cutover: switch marker removed on ${spec%%:*}" ;;
     if-switched:*)
       spec="${arg#if-switched:}"
-      if [ "$(switched "${spec%%:*}" "${spec#*:}")" = 0 ]; then
+      marked="$(switched "${spec%%:*}" "${spec#*:}")"
+      if [ "$marked" != 1 ]; then
         echo "cutover: the switchover Job has not completed (no marker on subscription ${spec#*:} on ${spec%%:*}): its fence and catch-up must be done before the way back is set up" >&2
         exit 1
       fi ;;

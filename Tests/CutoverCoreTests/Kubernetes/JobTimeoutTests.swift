@@ -21,6 +21,29 @@ import Testing
         #expect(budget.seconds + runner.lockTimeout.seconds + LoweringContext.jobMarginSeconds <= job)
     }
 
+    /// A Job that fences a side (the switchover and the switchback) gets the grace period its EXIT trap
+    /// needs to lift the fence after a TERM (run-psql.sh's UNFENCE_SECONDS, 90, plus the step TERM
+    /// interrupted); Kubernetes' 30 s would KILL it half-way. Jobs that fence nothing keep the default.
+    @Test func fencingJobsHaveRoomToUnfenceAfterTerm() throws {
+        let path = TestPaths.examples.appendingPathComponent("ledger-pg14.yaml").path
+        let compiler = Compiler()
+        let validated = try #require(try compiler.check(fileAt: path).validated)
+        let files = compiler.emit(compiler.plan(validated))
+        let script = try String(contentsOf: TestPaths.packageRoot.appendingPathComponent("templates/run-psql.sh"), encoding: .utf8)
+        #expect(script.contains("UNFENCE_SECONDS=\"${UNFENCE_SECONDS:-90}\""))
+        #expect(JobBuilder.fencingGracePeriodSeconds >= 90 + 60)
+        for suffix in ["switchover", "switchback"] {
+            let job = try #require(files.first { $0.path.hasSuffix("chart/templates/job-\(suffix).yaml") })
+            #expect(job.contents.contains("      terminationGracePeriodSeconds: 180\n"), "\(job.contents)")
+            let manifest = try #require(files.first { $0.path.hasSuffix("/job-\(suffix).yaml") && $0.path.contains("manifests/") })
+            #expect(manifest.contents.contains("terminationGracePeriodSeconds: 180\n"), "\(manifest.path)")
+        }
+        for suffix in ["preflight", "replicate", "reverse-replication", "drop-reverse", "cleanup"] {
+            let job = try #require(files.first { $0.path.hasSuffix("chart/templates/job-\(suffix).yaml") })
+            #expect(!job.contents.contains("terminationGracePeriodSeconds"), "\(job.path)")
+        }
+    }
+
     @Test func helmTimeoutCoversEveryHookJobOfTheInvocation() throws {
         let helm = FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".cache/conformance/bin/helm").path
         guard FileManager.default.isExecutableFile(atPath: helm) else {

@@ -4,6 +4,16 @@ public struct JobBuilder: Sendable {
     /// The UID/GID the Jobs run as (>= 10000, so it never maps to a host user).
     public static let runAsID = 10001
     public static let sqlMountPath = "/etc/cutover/sql"
+    /// The grace period of a Job that fences a side (blue-green's switchover and switchback): after
+    /// a TERM (its deadline, a deleted pod) the runner lets the step it is in end, then its EXIT trap
+    /// lifts the fence, retrying for up to 90 s (run-psql.sh's UNFENCE_SECONDS). Kubernetes' 30 s
+    /// would KILL it half-way and leave the app's side refusing every write.
+    public static let fencingGracePeriodSeconds = 180
+
+    /// Whether the Job's runner fences a side, and so may have to lift the fence after a TERM.
+    static func fences(_ unit: JobUnit) -> Bool {
+        unit.arguments.contains { $0.hasPrefix("fence:") || $0.hasPrefix("unfence:") }
+    }
 
     public var plan: MigrationPlan
     /// The image strings: literal in manifests, Helm value expressions in the chart.
@@ -54,6 +64,7 @@ public struct JobBuilder: Sendable {
         let pod = PodSpec(
             serviceAccountName: KubernetesNames(spec).serviceAccount,
             restartPolicy: "Never",
+            terminationGracePeriodSeconds: Self.fences(unit) ? Self.fencingGracePeriodSeconds : nil,
             securityContext: PodSecurityContext(runAsUser: Self.runAsID, runAsGroup: Self.runAsID, fsGroup: Self.runAsID),
             containers: [container],
             volumes: volumes)
