@@ -99,20 +99,10 @@ struct AddForeignKey: OperationUnit {
         let notNull = columns.map { "c.\(b.q($0)) IS NOT NULL" }.joined(separator: " AND ")
         let join = zip(columns, refColumns).map { "p.\(b.q($1)) = c.\(b.q($0))" }.joined(separator: " AND ")
         let message = "orphan rows in \(table) for foreign key \(name): fix or delete them, then re-run verify"
-        let body = """
-        DROP PROCEDURE IF EXISTS \(procedure);
-        DELIMITER ;;
-        CREATE PROCEDURE \(procedure)()
-        BEGIN
-          IF EXISTS (SELECT 1 FROM \(b.q(table)) c WHERE \(notNull)
-                       AND NOT EXISTS (SELECT 1 FROM \(b.q(refTable)) p WHERE \(join))) THEN
-            SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = \(b.lit(message));
-          END IF;
-        END;;
-        DELIMITER ;
-        CALL \(procedure)();
-        DROP PROCEDURE IF EXISTS \(procedure);
-        """
+        let body = b.refusal(procedure: procedure, when: """
+            SELECT 1 FROM \(b.q(table)) c WHERE \(notNull)
+                           AND NOT EXISTS (SELECT 1 FROM \(b.q(refTable)) p WHERE \(join))
+            """, message: message)
         return StepDraft(.verify, slug: "orphans \(name)", title: "check that no row of \(table) breaks foreign key \(name)", change: change,
                          up: [SQLStatement(body, comment: "MySQL never validated the rows that existed when the key was added in place: look for orphans now.\nNeeds the mysql client (DELIMITER). The procedure is dropped again, so the schema is unchanged.")],
                          down: [.note("Nothing to undo: a read-only check."), SQLStatement("DO 0;")], transactional: false)

@@ -239,25 +239,11 @@ struct DropConstraint: OperationUnit {
         }
     }
 
-    /// MySQL cannot SIGNAL outside a stored program: a procedure refuses when `query` finds a row, and is
-    /// dropped again (also when it refuses: the handler-free SIGNAL leaves the CALL, the DROP after it
-    /// runs on the next attempt first).
+    /// The refusal as a statement: the procedure is dropped again after the CALL; when it refuses, the
+    /// next attempt's first DROP removes it.
     func refusal(_ b: MySQLBuilder, when query: String, message: String, comment: String) -> SQLStatement {
         let procedure = b.q(b.context.derived.procedure("refuse", table: table.value, column: name.value))
-        let body = """
-        DROP PROCEDURE IF EXISTS \(procedure);
-        DELIMITER ;;
-        CREATE PROCEDURE \(procedure)()
-        BEGIN
-          IF EXISTS (\(query)) THEN
-            SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = \(b.lit(String(message.prefix(128))));
-          END IF;
-        END;;
-        DELIMITER ;
-        CALL \(procedure)();
-        DROP PROCEDURE IF EXISTS \(procedure);
-        """
-        return SQLStatement(body, comment: comment)
+        return SQLStatement(b.refusal(procedure: procedure, when: query, message: String(message.prefix(128))), comment: comment)
     }
 
     /// The constraint is gone for later changes; on MySQL the index of a dropped foreign key stays.

@@ -193,6 +193,24 @@ struct MySQLBuilder: Sendable {
     /// (DELIMITER is a client command).
     /// `log`: a table (the key columns, then `column`) that receives, in the batch's transaction, the key
     /// and the new value of every row the batch updates, so a rollback can tell the rows it filled.
+    /// A procedure that SIGNALs `message` when `query` finds a row, called and dropped again: MySQL
+    /// cannot SIGNAL outside a stored program (needs the mysql client, for DELIMITER).
+    func refusal(procedure: String, when query: String, message: String) -> String {
+        """
+        DROP PROCEDURE IF EXISTS \(procedure);
+        DELIMITER ;;
+        CREATE PROCEDURE \(procedure)()
+        BEGIN
+          IF EXISTS (\(query)) THEN
+            SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = \(lit(message));
+          END IF;
+        END;;
+        DELIMITER ;
+        CALL \(procedure)();
+        DROP PROCEDURE IF EXISTS \(procedure);
+        """
+    }
+
     /// The columns the server stamps on every UPDATE (ON UPDATE CURRENT_TIMESTAMP), but `column`.
     func stampedColumns(_ table: String, except column: String) -> [String] {
         (context.table(table)?.columns ?? []).filter { $0.updatedOnWrite && $0.name != column }.map { q($0.name) }
