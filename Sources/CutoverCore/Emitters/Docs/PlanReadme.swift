@@ -150,10 +150,13 @@ public struct PlanReadme {
                 var notes = step.reversible ? "yes" : "**no**"
                 if !step.transactional { notes += ", no transaction" }
                 if step.unchecked { notes += ", unchecked SQL" }
+                if step.up.statements.contains(where: { $0.copiedTable != nil }) { notes += ", **table copy: writes blocked**" }
+                if step.down.statements.contains(where: { $0.copiedTable != nil }) { notes += ", rollback is a table copy: writes blocked" }
                 out += "| \(step.number) | \(step.title) | \(files) | \(notes) |\n"
             }
             out += "\n"
             out += keptRowsNote(indices)
+            out += tableCopyNote(indices)
             if phase.phase == .expand { out += keptColumnsNote() }
         }
         out += commands(for: phase.phase, indices: indices)
@@ -181,6 +184,30 @@ public struct PlanReadme {
         out += "to refill them (warning CUT053). An emergency rollback must neither fail nor lose rows, so it keeps them: \(nullable). "
         out += "The rollback Job prints `\(RollbackWarning.marker)TABLE.COLUMN keeps N row(s) with NULL …`; fill those rows and run the Job again "
         out += "to finish, or give the change a `down` expression.\n\n"
+        return out
+    }
+
+    /// Steps that copy a table on MySQL (ALGORITHM=COPY, LOCK=SHARED), forward or in their rollback
+    /// (`StatementKind.tableCopy`, warning CUT073): writes to it wait for the whole copy.
+    private func tableCopyNote(_ indices: [Int]) -> String {
+        func copies(_ statements: [SQLStatement]) -> [String] {
+            var tables: [String] = []
+            for table in statements.compactMap(\.copiedTable) where !tables.contains(table) { tables.append(table) }
+            return tables
+        }
+        var parts: [String] = []
+        for index in indices {
+            let step = plan.steps[index]
+            let forward = copies(step.up.statements), rollback = copies(step.down.statements)
+            func named(_ tables: [String]) -> String { "table\(tables.count == 1 ? "" : "s") " + tables.map { "`\($0)`" }.joined(separator: ", ") }
+            if !forward.isEmpty { parts.append("step \(step.number) copies \(named(forward))") }
+            if !rollback.isEmpty { parts.append("the rollback of step \(step.number) copies \(named(rollback))") }
+        }
+        guard !parts.isEmpty else { return "" }
+        var out = "**Table copies.** " + parts.joined(separator: "; ").prefix(1).uppercased() + parts.joined(separator: "; ").dropFirst()
+        out += " (MySQL ALTER TABLE … ALGORITHM=COPY, LOCK=SHARED; warning CUT073): reads go on, but every write to the table waits until the whole "
+        out += "table is copied, far longer than a catalog update. Size the table first and run this phase, or roll it back, when the table is quiet; "
+        out += "or make that change with gh-ost or pt-online-schema-change instead of cutover.\n\n"
         return out
     }
 
