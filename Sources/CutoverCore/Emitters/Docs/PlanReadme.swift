@@ -200,8 +200,12 @@ public struct PlanReadme {
             let step = plan.steps[index]
             let forward = copies(step.up.statements), rollback = copies(step.down.statements)
             func named(_ tables: [String]) -> String { "table\(tables.count == 1 ? "" : "s") " + tables.map { "`\($0)`" }.joined(separator: ", ") }
-            if !forward.isEmpty { parts.append("step \(step.number) copies \(named(forward))") }
-            if !rollback.isEmpty { parts.append("the rollback of step \(step.number) copies \(named(rollback))") }
+            if !forward.isEmpty && forward == rollback {
+                parts.append("step \(step.number) and its rollback copy \(named(forward))")
+            } else {
+                if !forward.isEmpty { parts.append("step \(step.number) copies \(named(forward))") }
+                if !rollback.isEmpty { parts.append("the rollback of step \(step.number) copies \(named(rollback))") }
+            }
         }
         guard !parts.isEmpty else { return "" }
         var out = "**Table copies.** " + parts.joined(separator: "; ").prefix(1).uppercased() + parts.joined(separator: "; ").dropFirst()
