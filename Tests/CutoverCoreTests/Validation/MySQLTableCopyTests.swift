@@ -113,4 +113,14 @@ import Testing
         let all = try tables(text.replacingOccurrences(of: "  acceptTableCopies: [customers]\n", with: ""))
         #expect(all.sorted() == ["customers", "customers", "orders", "orders", "orders"])
     }
+
+    /// No PostgreSQL step copies a table: `acceptTableCopies` there is refused where it is written (CUT035).
+    @Test func acceptTableCopiesIsMySQLOnly() throws {
+        let spec = Snippets.spec(database: Snippets.pgDatabase + "    schema: schema.sql\n", extra: "  acceptTableCopies: [pricing]\n")
+        let diagnostics = try ValidationHarness.check(spec, files: ["schema.sql": Snippets.pricingSchema])
+        #expect(ValidationHarness.summary(diagnostics) == ["CUT035 17:22"])
+        #expect(diagnostics.first?.message.contains("'acceptTableCopies' is for MySQL") == true)
+        let mysql = Snippets.spec(database: Snippets.mysqlDatabase + "    schema: schema.sql\n", extra: "  acceptTableCopies: [pricing]\n")
+        #expect(try ValidationHarness.check(mysql, files: ["schema.sql": OperationExample.pricingMySQL]).isEmpty)
+    }
 }

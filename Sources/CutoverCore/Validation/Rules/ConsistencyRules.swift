@@ -65,6 +65,10 @@ struct ConsistencyRules {
                 diagnostics.report(.engineConsistency, Message.toolEngine(value, engine: engine.rawValue, supported: "mysql"), at: node.location)
             }
         }
+        // Only MySQL steps copy a table (CUT073): accepting copies on PostgreSQL would silently accept nothing.
+        if engine != .mysql, let node = spec["acceptTableCopies"] {
+            diagnostics.report(.engineConsistency, Message.acceptTableCopiesEngine(engine.rawValue), at: node.location)
+        }
         // MySQL has no version schemas (see `MySQLVersionSchemas`): asking for them is refused, not ignored.
         if engine == .mysql, let node = spec["app"]?["versionSchemas"], node.scalarValue == "views" {
             diagnostics.report(.versionSchemasEngine, Message.versionSchemasOnMySQL, at: node.location)
