@@ -5,10 +5,10 @@
 /// then it fails, so the preflight Job fails and (as a pre-install/pre-upgrade hook, or PreSync) stops
 /// the release.
 ///
-/// The Job runs again on every later `helm upgrade` and every Argo CD sync: it accepts the schema at
-/// any boundary of this migration (base, after expand, after complete, after contract, or part-way
-/// through a resumable phase), says which, and fails on anything else (`PreflightExpectations`,
-/// `PreflightBoundary`).
+/// The Job runs again on every Argo CD sync of `manifests/` and every re-run of the first `helm
+/// upgrade`: it accepts the schema at the base, after expand or complete, or part-way through one
+/// of them, says which, refuses after contract (the stage's expand would create again what
+/// contract removed) and fails on anything else (`PreflightExpectations`, `PreflightBoundary`).
 struct Preflight {
     var context: LoweringContext
     var expectations: PreflightExpectations

@@ -3,9 +3,16 @@
 /// decisions; the totals are known when the SQL is written, so only the branches that can be taken
 /// are written, each with its sentence.
 ///
-/// Part-way phases pass: expand and contract are idempotent and resumable, and their re-run starts
-/// with this preflight (a pre-upgrade hook; a PreSync hook). Contract's removals without every one of
-/// expand's additions is no state a phase of this migration leaves: a problem.
+/// The preflight runs in the first stage only (Helm's later stages switch it off with expand and
+/// backfill; Argo CD syncs `manifests/`, which lists it with them), so it passing means expand and
+/// backfill run next. At the base, part-way through expand (expand is idempotent and resumable:
+/// refusing would block its re-run, the only fix), after expand and after complete they change
+/// nothing that serves: it passes and names the boundary. After contract, or part-way through it,
+/// expand would create again what contract removed (the sync triggers of a renamed or dropped
+/// column, whose function names a column that is gone: every write to the table would fail, seen on
+/// PostgreSQL 15): it refuses, says the migration is (being) contracted and how to take its first
+/// stage out of the release. Contract's removals without every one of expand's additions is no
+/// state a phase of this migration leaves: a problem too.
 struct PreflightBoundary {
     var additions: Int
     var removals: Int
@@ -39,9 +46,10 @@ struct PreflightBoundary {
                                   outcome: .problem("at no boundary of this migration: contract's removals are there without all that expand adds (see the counts), which no phase of it leaves"),
                                   counts: true))
             }
-            out.append(Branch(condition: [("removed", "=", removals)], outcome: .boundary("after contract (the migration is complete)")))
+            let stage = " This stage would run expand again, which creates again what contract removed (the sync triggers of columns that are gone: every write to the table would fail). Nothing was changed. Take the migration's first stage out of the release: Argo CD, remove preflight/, expand/ and backfill/ from manifests/kustomization.yaml; Helm, --set phases.preflight.enabled=false,phases.expand.enabled=false,phases.backfill.enabled=false"
+            out.append(Branch(condition: [("removed", "=", removals)], outcome: .problem("after contract: this migration is complete." + stage)))
             out.append(Branch(condition: [("removed", ">", 0)],
-                              outcome: .boundary("part-way through contract (it stopped; contract is idempotent, its re-run completes it)"), counts: true))
+                              outcome: .problem("part-way through contract: run the contract stage again to complete it (contract is idempotent)." + stage), counts: true))
         }
         if additions > 0 {
             out.append(Branch(condition: [("added", "<", additions)],

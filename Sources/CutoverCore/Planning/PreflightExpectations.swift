@@ -7,10 +7,8 @@
 /// base. So a column is checked against the union of its shapes (its base type and every type the
 /// spec gives it; its base nullability, the spec's, and nullable where a phase relaxes it), and its
 /// presence tells how far the migration got: a column expand adds (present from expand on), one
-/// contract removes (absent from contract on), and NOT NULL that complete sets. A phase that stopped
-/// part-way (expand and contract are idempotent and resumable) is accepted and named, so that its
-/// re-run is not blocked; a mixture no phase leaves (contract's removals without expand's
-/// additions) is a problem, as is anything that matches no shape at all.
+/// contract removes (absent from contract on), and NOT NULL that complete sets (`PreflightBoundary`
+/// decides what each count means). Anything that matches no shape at all is a problem.
 struct PreflightExpectations {
     /// A column the migration touches.
     struct Column {
