@@ -52,9 +52,11 @@ struct PreflightPostgreSQL {
     // MARK: columns
 
     /// The type's modifiers as `format_type` shows them (spaces removed), from the type as written:
-    /// char, character and bit without any are (1), as the server makes them.
+    /// char, character and bit without any are (1), as the server makes them; float(p) has none.
     static func modifiers(_ type: String) -> String {
         let n = SQLTypeFacts.normalized(type)
+        // float(p) is real or double precision, which show no modifiers.
+        if n.hasPrefix("float(") { return "" }
         if let open = n.firstIndex(of: "("), let close = n[open...].firstIndex(of: ")") {
             return String(n[n.index(after: open)..<close]).replacingOccurrences(of: " ", with: "")
         }
@@ -88,7 +90,8 @@ struct PreflightPostgreSQL {
         let types = column.types.filter { seen.insert(SQLTypeFacts.normalized(Self.resolvable($0))).inserted }
         if !types.isEmpty {
             let match = types.map { "(col.typid = to_regtype(\(b.lit(Self.resolvable($0)))) AND col.mods = \(b.lit(Self.modifiers($0))))" }.joined(separator: " OR ")
-            present += ["IF NOT (\(match)) THEN",
+            // IS NOT TRUE: a type the server does not know (to_regtype NULL) is a mismatch, not a pass.
+            present += ["IF (\(match)) IS NOT TRUE THEN",
                         "  " + problem(text("column \(key) is ") + " || col.type || " + text(", the migration expects \(Preflight.describe(types, inBase: column.inBase))")),
                         "END IF;"]
         }

@@ -48,6 +48,7 @@ import Testing
         #expect(PreflightPostgreSQL.modifiers("integer") == "")
         #expect(PreflightPostgreSQL.modifiers("char") == "1")
         #expect(PreflightPostgreSQL.resolvable("bigserial") == "bigint")
+        #expect(PreflightPostgreSQL.modifiers("float(53)") == "")
     }
 
     // MARK: boundaries

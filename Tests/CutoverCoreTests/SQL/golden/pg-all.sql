@@ -42,7 +42,7 @@ BEGIN
       NULL;
     ELSE
       added := added + 1;
-      IF NOT ((col.typid = to_regtype('text') AND col.mods = '')) THEN
+      IF ((col.typid = to_regtype('text') AND col.mods = '')) IS NOT TRUE THEN
         problems := pg_catalog.array_append(problems, 'column pricing.promo is '::text || col.type || ', the migration expects text (spec)'::text);
       END IF;
     END IF;
@@ -57,7 +57,7 @@ BEGIN
       NULL;
     ELSE
       added := added + 1;
-      IF NOT ((col.typid = to_regtype('text') AND col.mods = '')) THEN
+      IF ((col.typid = to_regtype('text') AND col.mods = '')) IS NOT TRUE THEN
         problems := pg_catalog.array_append(problems, 'column pricing.tier is '::text || col.type || ', the migration expects text (spec)'::text);
       END IF;
     END IF;
@@ -72,7 +72,7 @@ BEGIN
       NULL;
     ELSE
       added := added + 1;
-      IF NOT ((col.typid = to_regtype('text') AND col.mods = '')) THEN
+      IF ((col.typid = to_regtype('text') AND col.mods = '')) IS NOT TRUE THEN
         problems := pg_catalog.array_append(problems, 'column pricing.billing_period is '::text || col.type || ', the migration expects text (spec)'::text);
       END IF;
       IF NOT col.nullable THEN completed := completed + 1; END IF;
@@ -88,7 +88,7 @@ BEGIN
       NULL;
     ELSE
       added := added + 1;
-      IF NOT ((col.typid = to_regtype('bigint') AND col.mods = '')) THEN
+      IF ((col.typid = to_regtype('bigint') AND col.mods = '')) IS NOT TRUE THEN
         problems := pg_catalog.array_append(problems, 'column pricing.owner_id is '::text || col.type || ', the migration expects bigint (spec)'::text);
       END IF;
     END IF;
@@ -103,7 +103,7 @@ BEGIN
       NULL;
     ELSE
       added := added + 1;
-      IF NOT ((col.typid = to_regtype('uuid') AND col.mods = '')) THEN
+      IF ((col.typid = to_regtype('uuid') AND col.mods = '')) IS NOT TRUE THEN
         problems := pg_catalog.array_append(problems, 'column pricing.token is '::text || col.type || ', the migration expects uuid (spec)'::text);
       END IF;
       IF NOT col.nullable THEN completed := completed + 1; END IF;
@@ -119,7 +119,7 @@ BEGIN
       NULL;
     ELSE
       added := added + 1;
-      IF NOT ((col.typid = to_regtype('integer') AND col.mods = '')) THEN
+      IF ((col.typid = to_regtype('integer') AND col.mods = '')) IS NOT TRUE THEN
         problems := pg_catalog.array_append(problems, 'column pricing.seats is '::text || col.type || ', the migration expects integer (spec)'::text);
       END IF;
     END IF;
@@ -133,7 +133,7 @@ BEGIN
     IF NOT FOUND THEN
       removed := removed + 1;
     ELSE
-      IF NOT ((col.typid = to_regtype('text') AND col.mods = '')) THEN
+      IF ((col.typid = to_regtype('text') AND col.mods = '')) IS NOT TRUE THEN
         problems := pg_catalog.array_append(problems, 'column pricing.plan_code is '::text || col.type || ', the migration expects text (base schema)'::text);
       END IF;
       IF col.hasdef <> false THEN
@@ -150,7 +150,7 @@ BEGIN
     IF NOT FOUND THEN
       removed := removed + 1;
     ELSE
-      IF NOT ((col.typid = to_regtype('integer') AND col.mods = '')) THEN
+      IF ((col.typid = to_regtype('integer') AND col.mods = '')) IS NOT TRUE THEN
         problems := pg_catalog.array_append(problems, 'column pricing.interval_months is '::text || col.type || ', the migration expects integer (base schema)'::text);
       END IF;
     END IF;
@@ -165,7 +165,7 @@ BEGIN
       NULL;
     ELSE
       added := added + 1;
-      IF NOT ((col.typid = to_regtype('integer') AND col.mods = '')) THEN
+      IF ((col.typid = to_regtype('integer') AND col.mods = '')) IS NOT TRUE THEN
         problems := pg_catalog.array_append(problems, 'column pricing.months is '::text || col.type || ', the migration expects integer (spec)'::text);
       END IF;
       IF NOT col.nullable THEN completed := completed + 1; END IF;
@@ -180,7 +180,7 @@ BEGIN
     IF NOT FOUND THEN
       removed := removed + 1;
     ELSE
-      IF NOT ((col.typid = to_regtype('text') AND col.mods = '')) THEN
+      IF ((col.typid = to_regtype('text') AND col.mods = '')) IS NOT TRUE THEN
         problems := pg_catalog.array_append(problems, 'column pricing.legacy is '::text || col.type || ', the migration expects text (base schema)'::text);
       END IF;
       IF col.nullable <> true THEN
@@ -198,7 +198,7 @@ BEGIN
       NULL;
     ELSE
       added := added + 1;
-      IF NOT ((col.typid = to_regtype('text') AND col.mods = '')) THEN
+      IF ((col.typid = to_regtype('text') AND col.mods = '')) IS NOT TRUE THEN
         problems := pg_catalog.array_append(problems, 'column pricing.legacy_note is '::text || col.type || ', the migration expects text (spec)'::text);
       END IF;
     END IF;
@@ -212,7 +212,7 @@ BEGIN
     IF NOT FOUND THEN
       problems := pg_catalog.array_append(problems, 'column pricing.note is missing (the migration changes it)'::text);
     ELSE
-      IF NOT ((col.typid = to_regtype('varchar(100)') AND col.mods = '100') OR (col.typid = to_regtype('varchar(200)') AND col.mods = '200')) THEN
+      IF ((col.typid = to_regtype('varchar(100)') AND col.mods = '100') OR (col.typid = to_regtype('varchar(200)') AND col.mods = '200')) IS NOT TRUE THEN
         problems := pg_catalog.array_append(problems, 'column pricing.note is '::text || col.type || ', the migration expects varchar(100) (base schema) or varchar(200) (spec)'::text);
       END IF;
       IF col.nullable <> true THEN
@@ -229,7 +229,7 @@ BEGIN
     IF NOT FOUND THEN
       problems := pg_catalog.array_append(problems, 'column pricing.amount is missing (the migration changes it)'::text);
     ELSE
-      IF NOT ((col.typid = to_regtype('integer') AND col.mods = '') OR (col.typid = to_regtype('bigint') AND col.mods = '')) THEN
+      IF ((col.typid = to_regtype('integer') AND col.mods = '') OR (col.typid = to_regtype('bigint') AND col.mods = '')) IS NOT TRUE THEN
         problems := pg_catalog.array_append(problems, 'column pricing.amount is '::text || col.type || ', the migration expects integer (base schema) or bigint (spec)'::text);
       END IF;
     END IF;
@@ -243,7 +243,7 @@ BEGIN
     IF NOT FOUND THEN
       problems := pg_catalog.array_append(problems, 'column pricing.created_at is missing (the migration changes it)'::text);
     ELSE
-      IF NOT ((col.typid = to_regtype('timestamptz') AND col.mods = '')) THEN
+      IF ((col.typid = to_regtype('timestamptz') AND col.mods = '')) IS NOT TRUE THEN
         problems := pg_catalog.array_append(problems, 'column pricing.created_at is '::text || col.type || ', the migration expects timestamptz (base schema)'::text);
       END IF;
       IF col.nullable <> false THEN
@@ -260,7 +260,7 @@ BEGIN
     IF NOT FOUND THEN
       problems := pg_catalog.array_append(problems, 'column customers.created_at is missing (the migration changes it)'::text);
     ELSE
-      IF NOT ((col.typid = to_regtype('timestamptz') AND col.mods = '')) THEN
+      IF ((col.typid = to_regtype('timestamptz') AND col.mods = '')) IS NOT TRUE THEN
         problems := pg_catalog.array_append(problems, 'column customers.created_at is '::text || col.type || ', the migration expects timestamptz (base schema)'::text);
       END IF;
       IF col.nullable <> false THEN
@@ -277,7 +277,7 @@ BEGIN
     IF NOT FOUND THEN
       problems := pg_catalog.array_append(problems, 'column pricing.label is missing (the migration changes it)'::text);
     ELSE
-      IF NOT ((col.typid = to_regtype('text') AND col.mods = '')) THEN
+      IF ((col.typid = to_regtype('text') AND col.mods = '')) IS NOT TRUE THEN
         problems := pg_catalog.array_append(problems, 'column pricing.label is '::text || col.type || ', the migration expects text (base schema)'::text);
       END IF;
     END IF;
@@ -291,7 +291,7 @@ BEGIN
     IF NOT FOUND THEN
       problems := pg_catalog.array_append(problems, 'column pricing.remark is missing (the migration changes it)'::text);
     ELSE
-      IF NOT ((col.typid = to_regtype('text') AND col.mods = '')) THEN
+      IF ((col.typid = to_regtype('text') AND col.mods = '')) IS NOT TRUE THEN
         problems := pg_catalog.array_append(problems, 'column pricing.remark is '::text || col.type || ', the migration expects text (base schema)'::text);
       END IF;
       IF NOT col.nullable THEN completed := completed + 1; END IF;
@@ -306,7 +306,7 @@ BEGIN
     IF NOT FOUND THEN
       problems := pg_catalog.array_append(problems, 'column subscriptions.started_at is missing (the migration changes it)'::text);
     ELSE
-      IF NOT ((col.typid = to_regtype('timestamptz') AND col.mods = '') OR (col.typid = to_regtype('text') AND col.mods = '')) THEN
+      IF ((col.typid = to_regtype('timestamptz') AND col.mods = '') OR (col.typid = to_regtype('text') AND col.mods = '')) IS NOT TRUE THEN
         problems := pg_catalog.array_append(problems, 'column subscriptions.started_at is '::text || col.type || ', the migration expects timestamptz (base schema) or text (spec)'::text);
       END IF;
     END IF;

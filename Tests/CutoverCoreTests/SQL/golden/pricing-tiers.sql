@@ -37,7 +37,7 @@ BEGIN
       NULL;
     ELSE
       added := added + 1;
-      IF NOT ((col.typid = to_regtype('text') AND col.mods = '')) THEN
+      IF ((col.typid = to_regtype('text') AND col.mods = '')) IS NOT TRUE THEN
         problems := pg_catalog.array_append(problems, 'column pricing.tier is '::text || col.type || ', the migration expects text (spec)'::text);
       END IF;
     END IF;
@@ -52,7 +52,7 @@ BEGIN
       NULL;
     ELSE
       added := added + 1;
-      IF NOT ((col.typid = to_regtype('jsonb') AND col.mods = '')) THEN
+      IF ((col.typid = to_regtype('jsonb') AND col.mods = '')) IS NOT TRUE THEN
         problems := pg_catalog.array_append(problems, 'column pricing.attrs is '::text || col.type || ', the migration expects jsonb (spec)'::text);
       END IF;
     END IF;
@@ -67,7 +67,7 @@ BEGIN
       NULL;
     ELSE
       added := added + 1;
-      IF NOT ((col.typid = to_regtype('text') AND col.mods = '')) THEN
+      IF ((col.typid = to_regtype('text') AND col.mods = '')) IS NOT TRUE THEN
         problems := pg_catalog.array_append(problems, 'column pricing.billing_period is '::text || col.type || ', the migration expects text (spec)'::text);
       END IF;
       IF NOT col.nullable THEN completed := completed + 1; END IF;
@@ -82,7 +82,7 @@ BEGIN
     IF NOT FOUND THEN
       removed := removed + 1;
     ELSE
-      IF NOT ((col.typid = to_regtype('text') AND col.mods = '')) THEN
+      IF ((col.typid = to_regtype('text') AND col.mods = '')) IS NOT TRUE THEN
         problems := pg_catalog.array_append(problems, 'column pricing.plan_code is '::text || col.type || ', the migration expects text (base schema)'::text);
       END IF;
       IF col.hasdef <> false THEN

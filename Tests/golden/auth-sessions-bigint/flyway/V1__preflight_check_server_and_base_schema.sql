@@ -29,7 +29,7 @@ BEGIN
     IF NOT FOUND THEN
       problems := pg_catalog.array_append(problems, 'column sessions.user_id is missing (the migration changes it)'::text);
     ELSE
-      IF NOT ((col.typid = to_regtype('integer') AND col.mods = '') OR (col.typid = to_regtype('bigint') AND col.mods = '')) THEN
+      IF ((col.typid = to_regtype('integer') AND col.mods = '') OR (col.typid = to_regtype('bigint') AND col.mods = '')) IS NOT TRUE THEN
         problems := pg_catalog.array_append(problems, 'column sessions.user_id is '::text || col.type || ', the migration expects integer (base schema) or bigint (spec)'::text);
       END IF;
     END IF;
@@ -43,7 +43,7 @@ BEGIN
     IF NOT FOUND THEN
       problems := pg_catalog.array_append(problems, 'column sessions.expires_at is missing (the migration changes it)'::text);
     ELSE
-      IF NOT ((col.typid = to_regtype('timestamp') AND col.mods = '') OR (col.typid = to_regtype('timestamp with time zone') AND col.mods = '')) THEN
+      IF ((col.typid = to_regtype('timestamp') AND col.mods = '') OR (col.typid = to_regtype('timestamp with time zone') AND col.mods = '')) IS NOT TRUE THEN
         problems := pg_catalog.array_append(problems, 'column sessions.expires_at is '::text || col.type || ', the migration expects timestamp (base schema) or timestamp with time zone (spec)'::text);
       END IF;
     END IF;
@@ -57,7 +57,7 @@ BEGIN
     IF NOT FOUND THEN
       problems := pg_catalog.array_append(problems, 'column sessions.created_at is missing (the migration changes it)'::text);
     ELSE
-      IF NOT ((col.typid = to_regtype('timestamp') AND col.mods = '')) THEN
+      IF ((col.typid = to_regtype('timestamp') AND col.mods = '')) IS NOT TRUE THEN
         problems := pg_catalog.array_append(problems, 'column sessions.created_at is '::text || col.type || ', the migration expects timestamp (base schema)'::text);
       END IF;
       IF NOT col.nullable THEN completed := completed + 1; END IF;

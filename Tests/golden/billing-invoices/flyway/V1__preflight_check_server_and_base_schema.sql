@@ -33,7 +33,7 @@ BEGIN
       NULL;
     ELSE
       added := added + 1;
-      IF NOT ((col.typid = to_regtype('jsonb') AND col.mods = '')) THEN
+      IF ((col.typid = to_regtype('jsonb') AND col.mods = '')) IS NOT TRUE THEN
         problems := pg_catalog.array_append(problems, 'column invoices.metadata is '::text || col.type || ', the migration expects jsonb (spec)'::text);
       END IF;
     END IF;
@@ -48,7 +48,7 @@ BEGIN
       NULL;
     ELSE
       added := added + 1;
-      IF NOT ((col.typid = to_regtype('timestamp with time zone') AND col.mods = '')) THEN
+      IF ((col.typid = to_regtype('timestamp with time zone') AND col.mods = '')) IS NOT TRUE THEN
         problems := pg_catalog.array_append(problems, 'column invoices.due_at is '::text || col.type || ', the migration expects timestamp with time zone (spec)'::text);
       END IF;
       IF NOT col.nullable THEN completed := completed + 1; END IF;
@@ -63,7 +63,7 @@ BEGIN
     IF NOT FOUND THEN
       removed := removed + 1;
     ELSE
-      IF NOT ((col.typid = to_regtype('bigint') AND col.mods = '')) THEN
+      IF ((col.typid = to_regtype('bigint') AND col.mods = '')) IS NOT TRUE THEN
         problems := pg_catalog.array_append(problems, 'column invoices.customer_ref is '::text || col.type || ', the migration expects bigint (base schema)'::text);
       END IF;
     END IF;
@@ -78,7 +78,7 @@ BEGIN
       NULL;
     ELSE
       added := added + 1;
-      IF NOT ((col.typid = to_regtype('bigint') AND col.mods = '')) THEN
+      IF ((col.typid = to_regtype('bigint') AND col.mods = '')) IS NOT TRUE THEN
         problems := pg_catalog.array_append(problems, 'column invoices.customer_id is '::text || col.type || ', the migration expects bigint (spec)'::text);
       END IF;
       IF NOT col.nullable THEN completed := completed + 1; END IF;
@@ -93,7 +93,7 @@ BEGIN
     IF NOT FOUND THEN
       problems := pg_catalog.array_append(problems, 'column invoices.status is missing (the migration changes it)'::text);
     ELSE
-      IF NOT ((col.typid = to_regtype('varchar(16)') AND col.mods = '16') OR (col.typid = to_regtype('varchar(32)') AND col.mods = '32')) THEN
+      IF ((col.typid = to_regtype('varchar(16)') AND col.mods = '16') OR (col.typid = to_regtype('varchar(32)') AND col.mods = '32')) IS NOT TRUE THEN
         problems := pg_catalog.array_append(problems, 'column invoices.status is '::text || col.type || ', the migration expects varchar(16) (base schema) or varchar(32) (spec)'::text);
       END IF;
     END IF;
@@ -107,7 +107,7 @@ BEGIN
     IF NOT FOUND THEN
       removed := removed + 1;
     ELSE
-      IF NOT ((col.typid = to_regtype('text') AND col.mods = '')) THEN
+      IF ((col.typid = to_regtype('text') AND col.mods = '')) IS NOT TRUE THEN
         problems := pg_catalog.array_append(problems, 'column invoices.legacy_notes is '::text || col.type || ', the migration expects text (base schema)'::text);
       END IF;
       IF col.nullable <> true THEN

@@ -29,7 +29,7 @@ BEGIN
     IF NOT FOUND THEN
       removed := removed + 1;
     ELSE
-      IF NOT ((col.typid = to_regtype('bigint') AND col.mods = '')) THEN
+      IF ((col.typid = to_regtype('bigint') AND col.mods = '')) IS NOT TRUE THEN
         problems := pg_catalog.array_append(problems, 'column orders.cust_id is '::text || col.type || ', the migration expects bigint (base schema)'::text);
       END IF;
     END IF;
@@ -44,7 +44,7 @@ BEGIN
       NULL;
     ELSE
       added := added + 1;
-      IF NOT ((col.typid = to_regtype('bigint') AND col.mods = '')) THEN
+      IF ((col.typid = to_regtype('bigint') AND col.mods = '')) IS NOT TRUE THEN
         problems := pg_catalog.array_append(problems, 'column orders.customer_id is '::text || col.type || ', the migration expects bigint (spec)'::text);
       END IF;
       IF NOT col.nullable THEN completed := completed + 1; END IF;
@@ -59,7 +59,7 @@ BEGIN
     IF NOT FOUND THEN
       removed := removed + 1;
     ELSE
-      IF NOT ((col.typid = to_regtype('text') AND col.mods = '')) THEN
+      IF ((col.typid = to_regtype('text') AND col.mods = '')) IS NOT TRUE THEN
         problems := pg_catalog.array_append(problems, 'column orders.ref_code is '::text || col.type || ', the migration expects text (base schema)'::text);
       END IF;
     END IF;
@@ -74,7 +74,7 @@ BEGIN
       NULL;
     ELSE
       added := added + 1;
-      IF NOT ((col.typid = to_regtype('text') AND col.mods = '')) THEN
+      IF ((col.typid = to_regtype('text') AND col.mods = '')) IS NOT TRUE THEN
         problems := pg_catalog.array_append(problems, 'column orders.reference is '::text || col.type || ', the migration expects text (spec)'::text);
       END IF;
       IF NOT col.nullable THEN completed := completed + 1; END IF;
@@ -89,7 +89,7 @@ BEGIN
     IF NOT FOUND THEN
       problems := pg_catalog.array_append(problems, 'column orders.qty is missing (the migration changes it)'::text);
     ELSE
-      IF NOT ((col.typid = to_regtype('integer') AND col.mods = '') OR (col.typid = to_regtype('bigint') AND col.mods = '')) THEN
+      IF ((col.typid = to_regtype('integer') AND col.mods = '') OR (col.typid = to_regtype('bigint') AND col.mods = '')) IS NOT TRUE THEN
         problems := pg_catalog.array_append(problems, 'column orders.qty is '::text || col.type || ', the migration expects integer (base schema) or bigint (spec)'::text);
       END IF;
     END IF;
@@ -103,7 +103,7 @@ BEGIN
     IF NOT FOUND THEN
       problems := pg_catalog.array_append(problems, 'column orders.warehouse_id is missing (the migration changes it)'::text);
     ELSE
-      IF NOT ((col.typid = to_regtype('integer') AND col.mods = '') OR (col.typid = to_regtype('bigint') AND col.mods = '')) THEN
+      IF ((col.typid = to_regtype('integer') AND col.mods = '') OR (col.typid = to_regtype('bigint') AND col.mods = '')) IS NOT TRUE THEN
         problems := pg_catalog.array_append(problems, 'column orders.warehouse_id is '::text || col.type || ', the migration expects integer (base schema) or bigint (spec)'::text);
       END IF;
       IF col.nullable <> true THEN

@@ -32,7 +32,7 @@ BEGIN
     IF NOT FOUND THEN
       problems := pg_catalog.array_append(problems, 'column customers.display_name is missing (the migration changes it)'::text);
     ELSE
-      IF NOT ((col.typid = to_regtype('character varying(40)') AND col.mods = '40') OR (col.typid = to_regtype('character varying(80)') AND col.mods = '80')) THEN
+      IF ((col.typid = to_regtype('character varying(40)') AND col.mods = '40') OR (col.typid = to_regtype('character varying(80)') AND col.mods = '80')) IS NOT TRUE THEN
         problems := pg_catalog.array_append(problems, 'column customers.display_name is '::text || col.type || ', the migration expects character varying(40) (base schema) or character varying(80) (spec)'::text);
       END IF;
     END IF;
@@ -46,7 +46,7 @@ BEGIN
     IF NOT FOUND THEN
       problems := pg_catalog.array_append(problems, 'column customers.loyalty_points is missing (the migration changes it)'::text);
     ELSE
-      IF NOT ((col.typid = to_regtype('integer') AND col.mods = '') OR (col.typid = to_regtype('bigint') AND col.mods = '')) THEN
+      IF ((col.typid = to_regtype('integer') AND col.mods = '') OR (col.typid = to_regtype('bigint') AND col.mods = '')) IS NOT TRUE THEN
         problems := pg_catalog.array_append(problems, 'column customers.loyalty_points is '::text || col.type || ', the migration expects integer (base schema) or bigint (spec)'::text);
       END IF;
     END IF;
@@ -60,7 +60,7 @@ BEGIN
     IF NOT FOUND THEN
       removed := removed + 1;
     ELSE
-      IF NOT ((col.typid = to_regtype('character varying(120)') AND col.mods = '120')) THEN
+      IF ((col.typid = to_regtype('character varying(120)') AND col.mods = '120')) IS NOT TRUE THEN
         problems := pg_catalog.array_append(problems, 'column customers.email is '::text || col.type || ', the migration expects character varying(120) (base schema)'::text);
       END IF;
     END IF;
@@ -75,7 +75,7 @@ BEGIN
       NULL;
     ELSE
       added := added + 1;
-      IF NOT ((col.typid = to_regtype('character varying(120)') AND col.mods = '120')) THEN
+      IF ((col.typid = to_regtype('character varying(120)') AND col.mods = '120')) IS NOT TRUE THEN
         problems := pg_catalog.array_append(problems, 'column customers.email_address is '::text || col.type || ', the migration expects character varying(120) (spec)'::text);
       END IF;
       IF NOT col.nullable THEN completed := completed + 1; END IF;
