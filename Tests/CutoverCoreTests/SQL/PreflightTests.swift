@@ -127,11 +127,11 @@ import Testing
         let plan: MigrationPlan
         let runner: RollbackQuarantineTests.Runner
 
-        init(_ engine: MigrationSpec.Engine, _ database: String) throws {
+        init(_ engine: MigrationSpec.Engine, _ database: String, base: String? = nil) throws {
             self.engine = engine
             self.database = database
             url = try DatabaseHarness.shared.url(engine)
-            plan = try PlanningHarness.plan(PlanningHarness.spec(engine, changes: PreflightTests.changes), schema: PreflightTests.baseSchema(engine))
+            plan = try PlanningHarness.plan(PlanningHarness.spec(engine, changes: PreflightTests.changes), schema: base ?? PreflightTests.baseSchema(engine))
             runner = try RollbackQuarantineTests.Runner(engine: engine, url: url, database: database)
             try admin("DROP DATABASE IF EXISTS \(database)")
             try admin("CREATE DATABASE \(database)")
@@ -217,6 +217,21 @@ import Testing
         #expect(run.output.contains("column pricing.plan_code is text, the migration expects \(engine == .postgresql ? "character varying(20)" : "varchar(20)") (base schema)"), "\(run.output)")
         #expect(run.output.contains("column pricing.amount is smallint, the migration expects \(engine == .postgresql ? "integer (base schema) or bigint (spec)" : "int (base schema) or bigint (spec)")"), "\(run.output)")
         #expect(run.output.contains("2 problem(s)"), "\(run.output)")
+    }
+
+    /// A type the server does not know (the base schema's domain is missing there) is a mismatch,
+    /// named with what the server has, not a pass.
+    @Test(.enabled(if: DatabaseHarness.shouldRun(.postgresql), unavailable(.postgresql)))
+    func postgresUnknownTypeIsAMismatch() throws {
+        let base = "CREATE DOMAIN plan_code_t AS character varying(20);\n" + Self.baseSchema(.postgresql)
+            .replacingOccurrences(of: "plan_code character varying(20)", with: "plan_code plan_code_t")
+        let scenario = try Scenario(.postgresql, "preflight_domain", base: base)
+        defer { scenario.finish() }
+        // text, without modifiers like the domain's name: only the unknown type tells them apart.
+        try scenario.apply(Self.serverSchema(.postgresql, planCode: "text"))
+        let run = try scenario.preflight()
+        #expect(run.status != 0, "\(run.output)")
+        #expect(run.output.contains("column pricing.plan_code is text, the migration expects plan_code_t (base schema)"), "\(run.output)")
     }
 
     /// A part-way expand (the Job stopped after its first files) passes: its re-run must not be
