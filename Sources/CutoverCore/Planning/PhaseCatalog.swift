@@ -5,9 +5,9 @@ public enum PhaseCatalog {
         case .expandContract:
             var phases = [
                 PlanPhase(phase: .preflight, title: "Preflight",
-                          summary: spec.snapshot == nil
-                            ? "Check connectivity, server version and that the base schema is as expected."
-                            : "Check connectivity and the base schema, and take a VolumeSnapshot of the database volume.",
+                          summary: "Check connectivity, the server version, that every table and column the migration touches has the type and nullability the base schema gives it, and that the Jobs' role has the privileges their statements need (PostgreSQL: owner of the tables it alters, REFERENCES, CREATE; MySQL: ALTER, TRIGGER, INDEX, REFERENCES, CREATE VIEW, CREATE ROUTINE, …); every problem is listed, then the Job fails. "
+                            + "It runs again on every later sync or re-run of this stage and names the boundary of this migration it finds: it passes at the base, after expand or complete, or part-way through one of them (their re-run completes it); after contract it refuses (this stage's expand would create again what contract removed) and says how to take the stage out of the release; anything else fails."
+                            + (spec.snapshot == nil ? "" : " A VolumeSnapshot of the database volume is taken first."),
                           enabledByDefault: true),
                 PlanPhase(phase: .expand, title: "Expand",
                           summary: "Additive, lock-safe DDL: new columns, tables, indexes and not-yet-validated constraints. Old and new app versions both work afterwards.",

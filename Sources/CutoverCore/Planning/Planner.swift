@@ -13,7 +13,6 @@ public struct Planner: Planning {
         if spec.strategy == .blueGreen {
             drafts += dialect.blueGreen(context: context)
         } else {
-            if let preflight = Preflight(context: context).draft() { drafts.append(preflight) }
             let base = context
             for change in spec.changes {
                 drafts += dialect.lower(change, context: context)
@@ -22,6 +21,8 @@ public struct Planner: Planning {
             if PostgreSQLVersionSchemas.enabled(base) {
                 drafts += PostgreSQLVersionSchemas(b: PostgreSQLBuilder(context: base), changes: spec.changes).drafts()
             }
+            // Written last, first in the plan: what the other steps run decides the privileges it checks.
+            if let preflight = Preflight(context: base, drafts: drafts).draft() { drafts.insert(preflight, at: 0) }
         }
         let phases = PhaseCatalog.phases(for: spec)
         let enabled = Set(phases.map(\.phase))

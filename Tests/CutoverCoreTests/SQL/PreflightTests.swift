@@ -2,8 +2,12 @@ import Foundation
 import Testing
 @testable import CutoverCore
 
-/// The preflight step reads the catalog and fails, naming what is missing, before any DDL runs.
-@Suite struct PreflightTests {
+/// The preflight step reads the catalog and lists, before any DDL runs, every way the server, the
+/// touched tables and columns, or the Jobs' privileges differ from what the migration was written
+/// for; it passes at every boundary of the migration before contract (Argo CD runs it on every sync,
+/// Helm on every upgrade of the first stage) and names it, and refuses once contract ran. The real-server tests run the rendered file through the runner script, as
+/// the preflight Job does.
+@Suite(.serialized) struct PreflightTests {
     static let spec = KubernetesFixtures.spec(KubernetesFixtures.expandContractYAML, replacing: [
         ("    - addColumn:\n        table: pricing",
          "    - renameColumn:\n        table: pricing\n        from: plan_code\n        to: code\n    - addColumn:\n        table: pricing"),
@@ -16,21 +20,309 @@ import Testing
         #expect(preflight.draft()?.phase == .preflight)
     }
 
-    @Test(.enabled(if: DatabaseHarness.shouldRun(.postgresql), unavailable(.postgresql)))
-    func postgresPreflightFailsOnAMissingColumnAndPassesOnTheBase() throws {
-        let server = try DatabaseHarness.shared.url(.postgresql)
-        try BackfillUnderLoadTests.run(server, ["-c", "DROP DATABASE IF EXISTS preflight_check", "-c", "CREATE DATABASE preflight_check"])
-        let url = server.replacingOccurrences(of: "/postgres?", with: "/preflight_check?")
-        try BackfillUnderLoadTests.run(url, ["-c", "CREATE TABLE pricing (id bigint PRIMARY KEY)"])
-        let draft = try #require(Preflight(context: LoweringContext(spec: Self.spec, schema: nil)).draft())
-        let sql = draft.up.map(\.text).joined(separator: "\n")
-        #expect(throws: (any Error).self) { try BackfillUnderLoadTests.run(url, ["-c", sql]) }
-        do {
-            try BackfillUnderLoadTests.run(url, ["-c", sql])
-        } catch {
-            #expect("\(error)".contains("column pricing.plan_code is missing"), "\(error)")
+    // MARK: types as real servers and dumps spell them
+
+    @Test func mysqlTypesAreComparedAsColumnTypeReportsThem() {
+        let n = PreflightMySQL.normalizedType
+        #expect(n("int(11)") == "int")
+        #expect(n("INTEGER") == "int")
+        #expect(n("int(10) unsigned") == "int unsigned")
+        #expect(n("bigint(20) unsigned zerofill") == "bigint unsigned zerofill")
+        #expect(n("tinyint(1)") == "tinyint")
+        #expect(n("BOOLEAN") == "tinyint")
+        #expect(n("character varying(64)") == "varchar(64)")
+        #expect(n("VARCHAR(64) CHARACTER SET utf8mb4") == "varchar(64)")
+        #expect(n("numeric") == "decimal(10,0)")
+        #expect(n("DECIMAL(12, 2)") == "decimal(12,2)")
+        #expect(n("dec(8)") == "decimal(8,0)")
+        #expect(n("double precision") == "double")
+        #expect(n("year(4)") == "year")
+        #expect(n("char") == "char(1)")
+        #expect(n("datetime(6)") == "datetime(6)")
+    }
+
+    @Test func postgresTypesResolveOnTheServerWithTheirModifiers() {
+        #expect(PreflightPostgreSQL.modifiers("character varying(255)") == "255")
+        #expect(PreflightPostgreSQL.modifiers("numeric(12, 2)") == "12,2")
+        #expect(PreflightPostgreSQL.modifiers("timestamp(3) with time zone") == "3")
+        #expect(PreflightPostgreSQL.modifiers("integer") == "")
+        #expect(PreflightPostgreSQL.modifiers("char") == "1")
+        #expect(PreflightPostgreSQL.resolvable("bigserial") == "bigint")
+        #expect(PreflightPostgreSQL.modifiers("float(53)") == "")
+    }
+
+    // MARK: boundaries
+
+    @Test func theBoundaryBranchesFollowThePhases() {
+        let model = PreflightBoundary(additions: 2, removals: 1, completions: 1)
+        let sentences = model.branches.map { branch -> String in
+            switch branch.outcome { case .boundary(let s): return s; case .problem(let s): return "problem: " + s }
         }
-        try BackfillUnderLoadTests.run(url, ["-c", "ALTER TABLE pricing ADD COLUMN plan_code text"])
-        try BackfillUnderLoadTests.run(url, ["-c", sql])
+        #expect(sentences.first == "the base schema (nothing of this migration applied yet)")
+        #expect(sentences.contains { $0.hasPrefix("problem: after contract: this migration is complete.") })
+        #expect(sentences.contains("after complete"))
+        #expect(sentences.last == "after expand")
+        #expect(sentences.contains { $0.hasPrefix("problem: at no boundary") })
+        #expect(sentences.contains { $0.hasPrefix("part-way through expand") })
+    }
+
+    // MARK: on real servers, through the runner
+
+    static let changes = """
+            - renameColumn:
+                table: pricing
+                from: plan_code
+                to: code
+            - alterColumn:
+                table: pricing
+                column: amount
+                type: bigint
+            - addColumn:
+                table: pricing
+                column:
+                  name: customer_id
+                  type: bigint
+                  references:
+                    table: customers
+                    column: id
+            - addColumn:
+                table: pricing
+                column:
+                  name: tier
+                  type: text
+                  nullable: false
+                  default: "'basic'"
+            - dropColumn:
+                table: pricing
+                column: note
+        """
+
+    /// The base schema the spec names, as a dump writes it.
+    static func baseSchema(_ engine: MigrationSpec.Engine) -> String {
+        engine == .postgresql
+            ? """
+              CREATE TABLE customers (id bigint PRIMARY KEY);
+              CREATE TABLE pricing (id bigint PRIMARY KEY, plan_code character varying(20) NOT NULL, amount integer NOT NULL, note text);
+              """
+            : """
+              CREATE TABLE `customers` (`id` bigint NOT NULL, PRIMARY KEY (`id`)) ENGINE=InnoDB;
+              CREATE TABLE `pricing` (`id` bigint NOT NULL, `plan_code` varchar(20) NOT NULL, `amount` int NOT NULL, `note` varchar(200) DEFAULT NULL, PRIMARY KEY (`id`)) ENGINE=InnoDB;
+              """
+    }
+
+    /// The same tables as the server gets them, spelled with other aliases (int4, int8, varchar, int(11)).
+    static func serverSchema(_ engine: MigrationSpec.Engine, planCode: String? = nil) -> String {
+        engine == .postgresql
+            ? "CREATE TABLE customers (id int8 PRIMARY KEY);\nCREATE TABLE pricing (id int8 PRIMARY KEY, plan_code \(planCode ?? "varchar(20)") NOT NULL, amount int4 NOT NULL, note text);\n"
+              + "INSERT INTO customers VALUES (1);\nINSERT INTO pricing VALUES (1, 'gold', 10, 'n');\n"
+            : "CREATE TABLE customers (id bigint(20) NOT NULL PRIMARY KEY) ENGINE=InnoDB;\nCREATE TABLE pricing (id bigint(20) NOT NULL PRIMARY KEY, plan_code \(planCode ?? "varchar(20)") NOT NULL, amount integer NOT NULL, note varchar(200)) ENGINE=InnoDB;\n"
+              + "INSERT INTO customers VALUES (1);\nINSERT INTO pricing VALUES (1, 'gold', 10, 'n');\n"
+    }
+
+    /// A database of its own on the test run's server, the runner script, and the plan's files.
+    struct Scenario {
+        let engine: MigrationSpec.Engine
+        let database: String
+        let url: String
+        let plan: MigrationPlan
+        let runner: RollbackQuarantineTests.Runner
+
+        init(_ engine: MigrationSpec.Engine, _ database: String, base: String? = nil) throws {
+            self.engine = engine
+            self.database = database
+            url = try DatabaseHarness.shared.url(engine)
+            plan = try PlanningHarness.plan(PlanningHarness.spec(engine, changes: PreflightTests.changes), schema: base ?? PreflightTests.baseSchema(engine))
+            runner = try RollbackQuarantineTests.Runner(engine: engine, url: url, database: database)
+            try admin("DROP DATABASE IF EXISTS \(database)")
+            try admin("CREATE DATABASE \(database)")
+            for step in plan.steps {
+                try runner.write(step.fileStem + ".up.sql", SQLFileRenderer.render(step, .up, plan: plan))
+            }
+        }
+
+        /// SQL as the server's superuser, in the server's first database or (`here`) this scenario's.
+        func admin(_ sql: String, here: Bool = false) throws {
+            var parameters = try ConnectionParameters.parse(url)
+            if here { parameters = parameters.with(database: database) }
+            if engine == .postgresql { _ = try PostgresSession(connection: parameters).query(sql) }
+            else { _ = try MariaDBSession(connection: parameters).query(sql) }
+        }
+
+        /// SQL run by the runner (the mysql client or psql) as the Secret's user.
+        func apply(_ sql: String) throws {
+            try runner.write("setup.sql", sql)
+            let run = try runner.run(["setup.sql"])
+            guard run.status == 0 else { throw HarnessError("setup failed: \(run.output)") }
+        }
+
+        func preflight() throws -> (status: Int32, output: String) {
+            try runner.run(plan.steps(in: .preflight).map { $0.fileStem + ".up.sql" })
+        }
+
+        func phase(_ phase: Phase) throws {
+            let run = try runner.run(plan.steps(in: phase).map { $0.fileStem + ".up.sql" })
+            guard run.status == 0 else { throw HarnessError("\(phase.rawValue) failed: \(run.output)") }
+        }
+
+        /// The Secret's username: the Jobs' role.
+        func login(as user: String) throws {
+            try user.write(toFile: runner.folder.appendingPathComponent("etc/db/username").path, atomically: true, encoding: .utf8)
+            try? FileManager.default.removeItem(at: runner.folder.appendingPathComponent("tmp/client-db.cnf"))
+        }
+
+        func finish() {
+            try? admin("DROP DATABASE IF EXISTS \(database)")
+            try? FileManager.default.removeItem(at: runner.folder)
+        }
+    }
+
+    /// The schema at each boundary before contract passes, and the preflight says which: the base
+    /// (its types spelled otherwise than the base schema file), after expand, after complete. After
+    /// contract (the old name and the dropped column gone) it refuses, naming the boundary and how to
+    /// take the first stage out of the release: that stage's expand would create the sync trigger
+    /// of the renamed column again, whose function names the old column, and every insert would
+    /// fail (checked on PostgreSQL 15 while this was written).
+    func everyBoundaryIsNamed(_ engine: MigrationSpec.Engine) throws {
+        let scenario = try Scenario(engine, "preflight_boundaries")
+        defer { scenario.finish() }
+        try scenario.apply(Self.serverSchema(engine))
+        func check(_ expected: String) throws {
+            let run = try scenario.preflight()
+            #expect(run.status == 0, "\(run.output)")
+            #expect(run.output.contains("the schema is \(expected)"), "\(run.output)")
+        }
+        try check("the base schema")
+        try scenario.phase(.expand)
+        try check("after expand")
+        try scenario.phase(.backfill)
+        try scenario.phase(.complete)
+        try check("after complete")
+        try scenario.phase(.contract)
+        let contracted = try scenario.preflight()
+        #expect(contracted.status != 0, "\(contracted.output)")
+        #expect(contracted.output.contains("the schema is after contract: this migration is complete"), "\(contracted.output)")
+        #expect(contracted.output.contains("Take the migration's first stage out of the release"), "\(contracted.output)")
+        #expect(contracted.output.contains("1 problem(s)"), "\(contracted.output)")
+    }
+
+    /// Columns of another type than the base schema (and the spec) says fail, every problem listed,
+    /// nothing changed.
+    func aWrongTypeFails(_ engine: MigrationSpec.Engine) throws {
+        let scenario = try Scenario(engine, "preflight_types")
+        defer { scenario.finish() }
+        try scenario.apply(Self.serverSchema(engine, planCode: "text"))
+        try scenario.apply(engine == .postgresql ? "ALTER TABLE pricing ALTER COLUMN amount TYPE smallint;" : "ALTER TABLE pricing MODIFY amount smallint NOT NULL;")
+        let run = try scenario.preflight()
+        #expect(run.status != 0, "\(run.output)")
+        #expect(run.output.contains("column pricing.plan_code is text, the migration expects \(engine == .postgresql ? "character varying(20)" : "varchar(20)") (base schema)"), "\(run.output)")
+        #expect(run.output.contains("column pricing.amount is smallint, the migration expects \(engine == .postgresql ? "integer (base schema) or bigint (spec)" : "int (base schema) or bigint (spec)")"), "\(run.output)")
+        #expect(run.output.contains("2 problem(s)"), "\(run.output)")
+    }
+
+    /// A type the server does not know (the base schema's domain is missing there) is a mismatch,
+    /// named with what the server has, not a pass.
+    @Test(.enabled(if: DatabaseHarness.shouldRun(.postgresql), unavailable(.postgresql)))
+    func postgresUnknownTypeIsAMismatch() throws {
+        let base = "CREATE DOMAIN plan_code_t AS character varying(20);\n" + Self.baseSchema(.postgresql)
+            .replacingOccurrences(of: "plan_code character varying(20)", with: "plan_code plan_code_t")
+        let scenario = try Scenario(.postgresql, "preflight_domain", base: base)
+        defer { scenario.finish() }
+        // text, without modifiers like the domain's name: only the unknown type tells them apart.
+        try scenario.apply(Self.serverSchema(.postgresql, planCode: "text"))
+        let run = try scenario.preflight()
+        #expect(run.status != 0, "\(run.output)")
+        #expect(run.output.contains("column pricing.plan_code is text, the migration expects plan_code_t (base schema)"), "\(run.output)")
+    }
+
+    /// A part-way expand (the Job stopped after its first files) passes: its re-run must not be
+    /// blocked. Contract's removals without expand's additions fail.
+    func partWayPhases(_ engine: MigrationSpec.Engine) throws {
+        let scenario = try Scenario(engine, "preflight_partway")
+        defer { scenario.finish() }
+        try scenario.apply(Self.serverSchema(engine))
+        let first = try #require(scenario.plan.steps(in: .expand).first)
+        let ran = try scenario.runner.run([first.fileStem + ".up.sql"])
+        #expect(ran.status == 0, "\(ran.output)")
+        let partWay = try scenario.preflight()
+        #expect(partWay.status == 0, "\(partWay.output)")
+        #expect(partWay.output.contains("part-way through expand"), "\(partWay.output)")
+        try scenario.apply(engine == .postgresql ? "ALTER TABLE pricing DROP COLUMN note;" : "ALTER TABLE pricing DROP COLUMN note;")
+        let mixed = try scenario.preflight()
+        #expect(mixed.status != 0, "\(mixed.output)")
+        #expect(mixed.output.contains("at no boundary of this migration"), "\(mixed.output)")
+    }
+
+    @Test(.enabled(if: DatabaseHarness.shouldRun(.postgresql), unavailable(.postgresql)))
+    func postgresEveryBoundaryIsNamed() throws { try everyBoundaryIsNamed(.postgresql) }
+
+    @Test(.enabled(if: DatabaseHarness.shouldRun(.mysql), unavailable(.mysql)))
+    func mysqlEveryBoundaryIsNamed() throws { try everyBoundaryIsNamed(.mysql) }
+
+    @Test(.enabled(if: DatabaseHarness.shouldRun(.postgresql), unavailable(.postgresql)))
+    func postgresWrongTypeFails() throws { try aWrongTypeFails(.postgresql) }
+
+    @Test(.enabled(if: DatabaseHarness.shouldRun(.mysql), unavailable(.mysql)))
+    func mysqlWrongTypeFails() throws { try aWrongTypeFails(.mysql) }
+
+    @Test(.enabled(if: DatabaseHarness.shouldRun(.postgresql), unavailable(.postgresql)))
+    func postgresPartWayPhases() throws { try partWayPhases(.postgresql) }
+
+    @Test(.enabled(if: DatabaseHarness.shouldRun(.mysql), unavailable(.mysql)))
+    func mysqlPartWayPhases() throws { try partWayPhases(.mysql) }
+
+    /// A role that does not own the table (ALTER TABLE needs the owner on PostgreSQL), may not
+    /// reference the foreign key's table, nor create the trigger functions in `public` (PostgreSQL
+    /// 15 revoked CREATE there from PUBLIC), nor the version schemas in the database: every one
+    /// listed; the owner with those grants passes.
+    @Test(.enabled(if: DatabaseHarness.shouldRun(.postgresql), unavailable(.postgresql)))
+    func postgresRoleWithoutOwnershipFails() throws {
+        let scenario = try Scenario(.postgresql, "preflight_roles")
+        defer { scenario.finish() }
+        try scenario.apply(Self.serverSchema(.postgresql))
+        let role = "preflight_app"
+        try scenario.admin("DROP ROLE IF EXISTS \(role)")
+        try scenario.admin("CREATE ROLE \(role) LOGIN")
+        defer {
+            try? scenario.admin("DROP OWNED BY \(role)", here: true)
+            try? scenario.admin("DROP ROLE IF EXISTS \(role)")
+        }
+        try scenario.apply("GRANT SELECT, INSERT, UPDATE, DELETE ON pricing, customers TO \(role);")
+        try scenario.login(as: role)
+        let refused = try scenario.preflight()
+        #expect(refused.status != 0, "\(refused.output)")
+        #expect(refused.output.contains("role \(role) may not alter table pricing, owned by postgres"), "\(refused.output)")
+        #expect(refused.output.contains("role \(role) lacks REFERENCES on table customers"), "\(refused.output)")
+        #expect(refused.output.contains("role \(role) may not CREATE in schema public"), "\(refused.output)")
+        #expect(refused.output.contains("role \(role) may not create schemas in database preflight_roles: the version schemas"), "\(refused.output)")
+        #expect(refused.output.contains("4 problem(s)"), "\(refused.output)")
+        try scenario.admin("ALTER TABLE pricing OWNER TO \(role); GRANT REFERENCES ON customers TO \(role); GRANT CREATE ON SCHEMA public TO \(role); GRANT CREATE ON DATABASE preflight_roles TO \(role)", here: true)
+        let passed = try scenario.preflight()
+        #expect(passed.status == 0, "\(passed.output)")
+    }
+
+    /// An account without ALTER, INDEX, TRIGGER and REFERENCES (but allowed to run the preflight's
+    /// own procedure) fails, each missing privilege listed; with them it passes.
+    @Test(.enabled(if: DatabaseHarness.shouldRun(.mysql), unavailable(.mysql)))
+    func mysqlAccountWithoutAlterFails() throws {
+        let scenario = try Scenario(.mysql, "preflight_grants")
+        defer { scenario.finish() }
+        try scenario.apply(Self.serverSchema(.mysql))
+        let user = "preflight_app"
+        try scenario.admin("DROP USER IF EXISTS '\(user)'@'localhost'")
+        try scenario.admin("CREATE USER '\(user)'@'localhost'")
+        defer { try? scenario.admin("DROP USER IF EXISTS '\(user)'@'localhost'") }
+        try scenario.admin("GRANT SELECT, INSERT, UPDATE, DELETE, CREATE, DROP, CREATE ROUTINE, ALTER ROUTINE, EXECUTE, CREATE VIEW, CREATE TEMPORARY TABLES, LOCK TABLES ON preflight_grants.* TO '\(user)'@'localhost'")
+        try scenario.login(as: user)
+        let refused = try scenario.preflight()
+        #expect(refused.status != 0, "\(refused.output)")
+        #expect(refused.output.contains("account \(user)@localhost lacks ALTER on table pricing"), "\(refused.output)")
+        #expect(refused.output.contains("lacks TRIGGER on table pricing"), "\(refused.output)")
+        #expect(refused.output.contains("lacks REFERENCES on table customers"), "\(refused.output)")
+        try scenario.admin("GRANT ALTER, INDEX, TRIGGER, REFERENCES ON preflight_grants.* TO '\(user)'@'localhost'")
+        let passed = try scenario.preflight()
+        #expect(passed.status == 0, "\(passed.output)")
+        #expect(passed.output.contains("the schema is the base schema"), "\(passed.output)")
     }
 }
+
+

@@ -1,0 +1,223 @@
+/// The preflight as a stored procedure (created, called, dropped: the schema is unchanged): each
+/// problem is a one-row result the mysql client prints as it goes (a SIGNAL's message holds at most
+/// 128 characters, too few for a list), then one SIGNAL fails the Job; otherwise a row names the
+/// boundary of the migration the schema is at.
+///
+/// Types are compared as `information_schema.COLUMNS.COLUMN_TYPE` reports them, normalized on both
+/// sides: an integer's display width is dropped (MariaDB and MySQL 5.7 report int(11), MySQL 8.0.19+
+/// int; mysqldump writes either), and the written type's aliases are resolved (integer → int,
+/// boolean → tinyint, numeric → decimal(10,0), character varying → varchar, …). MariaDB reports JSON
+/// as longtext (its alias): accepted there only.
+///
+/// Privileges are read from information_schema's USER_, SCHEMA_ and TABLE_PRIVILEGES for the account
+/// the server matched (CURRENT_USER()): global, database (its grant may be a LIKE pattern) or table
+/// level. Privileges a role gives are not listed there: with a role enabled the check says so and is
+/// skipped rather than fail a role-based setup. (MariaDB's ENABLED_ROLES has one row, NULL, when
+/// none is: the roles are counted by name.)
+struct PreflightMySQL {
+    var b: MySQLBuilder
+    var expectations: PreflightExpectations
+    var major: Int
+
+    func statements() -> [SQLStatement] {
+        let e = expectations
+        let procedure = b.q(b.context.derived.procedure("preflight", table: b.context.spec.name, column: "check"))
+        var body: [String] = []
+        func problem(_ expression: String) -> [String] {
+            ["SELECT \(expression) AS `cutover preflight problem`;", "SET v_problems = v_problems + 1;"]
+        }
+        func text(_ message: String) -> String { b.lit(message) }
+        // MariaDB stands in for MySQL in tests and reports its own version numbers: only MySQL's are compared.
+        body += ["IF VERSION() NOT LIKE '%MariaDB%' AND CAST(SUBSTRING_INDEX(VERSION(), '.', 1) AS UNSIGNED) < \(major) THEN"]
+            + problem("CONCAT('the server runs MySQL ', VERSION(), \(text(", older than MySQL \(major), which the spec needs")))").map { "  " + $0 } + ["END IF;"]
+        func tableExists(_ name: String) -> String {
+            "EXISTS (SELECT 1 FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name = \(b.lit(name)))"
+        }
+        for table in e.tables {
+            if let to = table.renamedTo {
+                body += ["IF \(tableExists(to)) THEN SET v_added = v_added + 1; END IF;",
+                         "IF NOT \(tableExists(table.name)) THEN",
+                         "  IF NOT \(tableExists(to)) THEN"]
+                    + problem(text("table \(table.name) is missing, and so is \(to), the name the migration gives it")).map { "    " + $0 }
+                    + ["  ELSE", "    SET v_removed = v_removed + 1;", "  END IF;", "END IF;"]
+            } else if table.removed {
+                body += ["IF NOT \(tableExists(table.name)) THEN SET v_removed = v_removed + 1; END IF;"]
+            } else {
+                body += ["IF NOT \(tableExists(table.name)) THEN"] + problem(text("table \(table.name) is missing (the migration changes it)")).map { "  " + $0 } + ["END IF;"]
+            }
+        }
+        for column in e.columns { body += columnCheck(column, problem: problem, text: text, tableExists: tableExists) }
+        body += privileges(problem: problem, text: text)
+        body += boundary(problem: problem, text: text)
+        body += ["IF v_problems > 0 THEN",
+                 "  SET v_message = CONCAT('cutover preflight: ', v_problems, ' problem(s), listed above; nothing was changed');",
+                 "  SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = v_message;",
+                 "END IF;",
+                 "SELECT CONCAT('cutover preflight: ', VERSION(), ', the schema is ', v_boundary) AS `cutover preflight`;"]
+        // Local variables shadow column names in a procedure's statements: every one is v_-prefixed.
+        let declare = ["DECLARE v_problems INT DEFAULT 0;", "DECLARE v_added INT DEFAULT 0;", "DECLARE v_removed INT DEFAULT 0;",
+                       "DECLARE v_completed INT DEFAULT 0;", "DECLARE v_present INT DEFAULT 0;", "DECLARE v_table VARCHAR(64);",
+                       "DECLARE v_type TEXT;", "DECLARE v_nullable VARCHAR(3);", "DECLARE v_default INT;", "DECLARE v_roles INT DEFAULT 0;",
+                       "DECLARE v_grantee VARCHAR(400);", "DECLARE v_boundary TEXT;", "DECLARE v_message VARCHAR(128);"]
+        let text = "DROP PROCEDURE IF EXISTS \(procedure);\nDELIMITER ;;\nCREATE PROCEDURE \(procedure)()\nBEGIN\n"
+            + (declare + body).map { "  " + $0 }.joined(separator: "\n") + "\nEND;;\nDELIMITER ;\nCALL \(procedure)();\nDROP PROCEDURE IF EXISTS \(procedure);"
+        return [SQLStatement(text, comment: "Read-only: lists every way the server, the schema or the Jobs' privileges differ from what the migration was written for, then fails; else names the boundary of the migration the schema is at.\nNeeds the mysql client (DELIMITER) and CREATE ROUTINE. The procedure is dropped again, so the schema is unchanged.")]
+    }
+
+    // MARK: types
+
+    /// COLUMN_TYPE's spelling of a type as a spec or a dump writes it (see the type's comment).
+    static func normalizedType(_ type: String) -> String {
+        // Lower-cased (an ENUM's values too: the comparison is case-insensitive), single spaces.
+        var n = SQLTypeFacts.normalized(type)
+        // A column's own CHARACTER SET / COLLATE are not part of COLUMN_TYPE.
+        for marker in [" character set ", " charset ", " collate "] {
+            if let range = n.range(of: marker) { n = String(n[..<range.lowerBound]) }
+        }
+        let aliases: [(String, String)] = [
+            ("integer", "int"), ("int4", "int"), ("int8", "bigint"), ("int2", "smallint"), ("int1", "tinyint"), ("int3", "mediumint"),
+            ("middleint", "mediumint"), ("boolean", "tinyint"), ("bool", "tinyint"), ("dec", "decimal"), ("numeric", "decimal"),
+            ("fixed", "decimal"), ("double precision", "double"), ("float8", "double"), ("float4", "float"),
+            ("character varying", "varchar"), ("national varchar", "varchar"), ("nvarchar", "varchar"), ("national char", "char"),
+            ("nchar", "char"), ("character", "char"),
+        ]
+        for (alias, name) in aliases where n == alias || n.hasPrefix(alias + "(") || n.hasPrefix(alias + " ") {
+            n = name + n.dropFirst(alias.count)
+            break
+        }
+        if n == "serial" { return "bigint unsigned" }
+        // Display widths of integer types (and YEAR(4)) say nothing about the values.
+        for integer in ["tinyint", "smallint", "mediumint", "int", "bigint", "year"] where n.hasPrefix(integer + "(") {
+            if let close = n.firstIndex(of: ")") { n = integer + n[n.index(after: close)...] }
+            break
+        }
+        if n == "decimal" { n = "decimal(10,0)" }
+        if n.hasPrefix("decimal("), !n.contains(",") { n = n.replacingOccurrences(of: ")", with: ",0)", options: [], range: n.range(of: ")")) }
+        if n == "char" { n = "char(1)" }
+        return n
+    }
+
+    // MARK: columns
+
+    private func columnCheck(_ column: PreflightExpectations.Column, problem: (String) -> [String], text: (String) -> String,
+                             tableExists: (String) -> String) -> [String] {
+        let key = column.key
+        var out: [String] = []
+        if column.lookup.count > 1 {
+            out.append("SET v_table = CASE " + column.lookup.dropLast().map {
+                "WHEN EXISTS (SELECT 1 FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name = \(b.lit($0)) AND table_type = 'BASE TABLE') THEN \(b.lit($0))"
+            }.joined(separator: " ") + " ELSE \(b.lit(column.lookup.last!)) END;")
+        } else {
+            out.append("SET v_table = \(b.lit(column.table));")
+        }
+        out += ["SELECT COUNT(*), MAX(COLUMN_TYPE), MAX(IS_NULLABLE), MAX((COLUMN_DEFAULT IS NOT NULL AND COLUMN_DEFAULT <> 'NULL') OR EXTRA LIKE '%auto_increment%')",
+                "  INTO v_present, v_type, v_nullable, v_default FROM information_schema.columns",
+                "  WHERE table_schema = DATABASE() AND table_name = v_table AND column_name = \(b.lit(column.name));",
+                "IF v_type REGEXP '^(tinyint|smallint|mediumint|int|bigint|year)[(]' THEN",
+                "  SET v_type = CONCAT(SUBSTRING_INDEX(v_type, '(', 1), SUBSTRING(v_type, LOCATE(')', v_type) + 1));",
+                "END IF;"]
+        var missing: [String] = []
+        if column.inBase && column.removed { missing = ["SET v_removed = v_removed + 1;"] }
+        else if column.inBase { missing = problem(text("column \(key) is missing (the migration changes it)")) }
+        var present: [String] = []
+        if column.isAdded { present.append("SET v_added = v_added + 1;") }
+        var seen: Set<String> = []
+        let types = column.types.filter { seen.insert(Self.normalizedType($0)).inserted }
+        if !types.isEmpty {
+            var match = "v_type IN (" + types.map { b.lit(Self.normalizedType($0)) }.joined(separator: ", ") + ")"
+            if types.contains(where: { Self.normalizedType($0) == "json" }) { match += " OR (v_type = 'longtext' AND VERSION() LIKE '%MariaDB%')" }
+            present += ["IF NOT (\(match)) THEN"]
+                + problem("CONCAT(\(text("column \(key) is ")), v_type, \(text(", the migration expects \(Preflight.describe(types, inBase: column.inBase))")))").map { "  " + $0 }
+                + ["END IF;"]
+        }
+        if column.nullable.count == 1, let nullable = column.nullable.first {
+            present += ["IF v_nullable <> '\(nullable ? "YES" : "NO")' THEN"]
+                + problem(text("column \(key) is \(nullable ? "NOT NULL" : "nullable"), the base schema says \(nullable ? "nullable" : "NOT NULL")")).map { "  " + $0 }
+                + ["END IF;"]
+        }
+        if column.hasDefault.count == 1, let hasDefault = column.hasDefault.first {
+            present += ["IF v_default <> \(hasDefault ? 1 : 0) THEN"]
+                + problem(text("column \(key) \(hasDefault ? "has no default" : "has a default"), the base schema says it \(hasDefault ? "has one" : "has none") (expand relaxes its NOT NULL only without one)")).map { "  " + $0 }
+                + ["END IF;"]
+        }
+        if column.notNullInComplete { present.append("IF v_nullable = 'NO' THEN SET v_completed = v_completed + 1; END IF;") }
+        // A table that is missing is reported once, as a table; its columns are not.
+        out += ["IF \(tableExistsVariable) THEN", "  IF v_present = 0 THEN"] + (missing.isEmpty ? ["    DO 0;"] : missing.map { "    " + $0 })
+            + (present.isEmpty ? [] : ["  ELSE"] + present.map { "    " + $0 }) + ["  END IF;", "END IF;"]
+        return out
+    }
+
+    private var tableExistsVariable: String {
+        "EXISTS (SELECT 1 FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name = v_table)"
+    }
+
+    // MARK: privileges
+
+    /// Whether the account holds PRIVILEGE on the database, or on TABLE when given.
+    private func holds(_ privilege: String, table: String?) -> String {
+        var parts = ["EXISTS (SELECT 1 FROM information_schema.user_privileges WHERE grantee = v_grantee AND privilege_type = '\(privilege)')",
+                     "EXISTS (SELECT 1 FROM information_schema.schema_privileges WHERE grantee = v_grantee AND privilege_type = '\(privilege)' AND DATABASE() LIKE table_schema)"]
+        if let table {
+            parts.append("EXISTS (SELECT 1 FROM information_schema.table_privileges WHERE grantee = v_grantee AND privilege_type = '\(privilege)' AND table_schema = DATABASE() AND table_name = \(b.lit(table)))")
+        }
+        return "(" + parts.joined(separator: "\n      OR ") + ")"
+    }
+
+    private func privileges(problem: (String) -> [String], text: (String) -> String) -> [String] {
+        let e = expectations
+        var checks: [String] = []
+        func need(_ privilege: String, table: String?, why: String) {
+            let on = table.map { "on table \($0)" } ?? "on the database"
+            checks += ["IF NOT \(holds(privilege, table: table)) THEN"]
+                + problem("CONCAT('account ', CURRENT_USER(), \(text(" lacks \(privilege) \(on): \(why) (GRANT \(privilege) ON ")), DATABASE(), \(text(".\(table ?? "*") TO …)")))").map { "  " + $0 }
+                + ["END IF;"]
+        }
+        // ALTER TABLE needs ALTER, CREATE and INSERT on the table (MySQL's ALTER TABLE privileges).
+        let index = e.uses("CREATE INDEX", "CREATE UNIQUE INDEX", "ADD INDEX", "ADD UNIQUE", "ADD KEY", "ADD FULLTEXT", "ADD SPATIAL")
+        for table in e.altered {
+            need("ALTER", table: table, why: "the migration's Jobs ALTER it")
+            need("CREATE", table: table, why: "ALTER TABLE needs it")
+            need("INSERT", table: table, why: "ALTER TABLE needs it")
+            if e.uses("CREATE TRIGGER") { need("TRIGGER", table: table, why: "the migration's sync triggers are created on it") }
+            if index { need("INDEX", table: table, why: "the migration creates indexes") }
+        }
+        for table in e.referenced {
+            need("REFERENCES", table: table, why: "a foreign key the migration adds references it")
+        }
+        if e.uses("CREATE VIEW", "CREATE OR REPLACE VIEW", "CREATE ALGORITHM") { need("CREATE VIEW", table: nil, why: "the migration creates views") }
+        if e.uses("CREATE PROCEDURE", "CREATE FUNCTION") { need("CREATE ROUTINE", table: nil, why: "the migration's steps run stored procedures they create") }
+        if e.uses("CREATE TEMPORARY") { need("CREATE TEMPORARY TABLES", table: nil, why: "the migration uses temporary tables") }
+        if e.uses("LOCK TABLES") { need("LOCK TABLES", table: nil, why: "the migration's swaps lock tables") }
+        if e.uses("CREATE TABLE") { need("CREATE", table: nil, why: "the migration creates tables") }
+        if e.uses("DROP TABLE", "DROP VIEW", "RENAME TABLE") { need("DROP", table: nil, why: "the migration drops or renames tables and views") }
+        guard !checks.isEmpty else { return [] }
+        return ["SET v_grantee = CONCAT('''', SUBSTRING(CURRENT_USER(), 1, CHAR_LENGTH(CURRENT_USER()) - CHAR_LENGTH(SUBSTRING_INDEX(CURRENT_USER(), '@', -1)) - 1),",
+                "  '''@''', SUBSTRING_INDEX(CURRENT_USER(), '@', -1), '''');",
+                "SELECT COUNT(role_name) INTO v_roles FROM information_schema.enabled_roles;",
+                "IF v_roles > 0 THEN",
+                "  SELECT 'cutover preflight: a role is enabled, whose privileges information_schema does not list: the privileges are not checked' AS `cutover preflight`;",
+                "ELSE"] + checks.map { "  " + $0 } + ["END IF;"]
+    }
+
+    // MARK: boundary
+
+    private func boundary(problem: (String) -> [String], text: (String) -> String) -> [String] {
+        let model = PreflightBoundary(additions: expectations.additions, removals: expectations.removals, completions: expectations.completions)
+        let counts = "' (', " + model.countsTemplate.enumerated().map { i, c in
+            "\(text((i == 0 ? "" : ", ") + c.label + " ")), v_\(c.counter), ' of \(c.total)'"
+        }.joined(separator: ", ") + ", ')'"
+        var out: [String] = []
+        for (i, branch) in model.branches.enumerated() {
+            let condition = branch.condition.map { "v_\($0.counter) \($0.op) \($0.value)" }.joined(separator: " AND ")
+            out.append(i == 0 ? "IF \(condition) THEN" : branch.condition.isEmpty ? "ELSE" : "ELSEIF \(condition) THEN")
+            switch branch.outcome {
+            case .boundary(let sentence):
+                out.append("  SET v_boundary = CONCAT(\(text(sentence))\(branch.counts ? ", " + counts : ""));")
+            case .problem(let sentence):
+                out += problem("CONCAT(\(text("the schema is " + sentence))\(branch.counts ? ", " + counts : ""))").map { "  " + $0 }
+            }
+        }
+        out.append("END IF;")
+        return out
+    }
+}
