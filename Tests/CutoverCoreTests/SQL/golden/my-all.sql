@@ -249,8 +249,8 @@ EXECUTE cutover_timeout;
 DEALLOCATE PREPARE cutover_timeout;
 SET SESSION innodb_lock_wait_timeout = 5;
 -- Refill rows written while the column was nullable (the spec's down expression), then restore NOT NULL.
--- Batched, resumable, idempotent: keyset over id up to the last key present when it starts
--- (so it ends under continuous inserts); autocommit commits each batch.
+-- Batched, resumable, idempotent: keyset over id from the first key still pending to the last key present when it starts
+-- (so a re-run skips the done rows and it ends under continuous inserts); autocommit commits each batch, a pause follows each batch that updated rows.
 -- Needs the mysql client (DELIMITER). The procedure is dropped again, so the schema is unchanged.
 DROP PROCEDURE IF EXISTS `_cutover_refill_orders_label`;
 DELIMITER ;;
@@ -259,9 +259,21 @@ BEGIN
   DECLARE lo_1 BIGINT DEFAULT NULL;
   DECLARE hi_1 BIGINT DEFAULT NULL;
   DECLARE end_1 BIGINT DEFAULT NULL;
+  DECLARE first_1 BIGINT DEFAULT NULL;
   DECLARE started BOOLEAN DEFAULT FALSE;
+  DECLARE updated BIGINT DEFAULT 0;
   -- The last key present now bounds the loop: rows inserted later are filled by the sync triggers.
   SELECT MAX(`id`) INTO end_1 FROM `orders`;
+  SELECT MIN(s.`id`) INTO first_1 FROM (
+    SELECT `id` FROM `orders` WHERE (`id`) <= (end_1) AND (`label` IS NULL) ORDER BY `id` LIMIT 1
+  ) s;
+  IF first_1 IS NOT NULL THEN
+    SELECT MAX(`id`) INTO lo_1 FROM `orders` WHERE `id` < first_1;
+    SET started = lo_1 IS NOT NULL;
+  ELSE
+    -- Nothing pending: no bound, so the walk below finds no batch.
+    SET end_1 = NULL;
+  END IF;
   batches: LOOP
     SELECT MAX(s.`id`) INTO hi_1 FROM (
       SELECT `id` FROM `orders` WHERE (NOT started OR (`id`) > (lo_1)) AND (`id`) <= (end_1) ORDER BY `id` LIMIT 500
@@ -271,8 +283,12 @@ BEGIN
     END IF;
     UPDATE `orders` SET `label` = ('none')
     WHERE (NOT started OR (`id`) > (lo_1)) AND (`id`) <= (hi_1) AND `label` IS NULL;
+    SET updated = ROW_COUNT();
     SET lo_1 = hi_1, started = TRUE;
-    DO SLEEP(0.01);
+    -- The pause gives the server room between writing batches; a batch that wrote nothing needs none.
+    IF updated > 0 THEN
+      DO SLEEP(0.01);
+    END IF;
   END LOOP batches;
 END;;
 DELIMITER ;
@@ -1006,8 +1022,8 @@ EXECUTE cutover_timeout;
 DEALLOCATE PREPARE cutover_timeout;
 SET SESSION innodb_lock_wait_timeout = 5;
 -- Fill existing rows of orders.total_cents.
--- Batched, resumable, idempotent: keyset over id up to the last key present when it starts
--- (so it ends under continuous inserts); autocommit commits each batch.
+-- Batched, resumable, idempotent: keyset over id from the first key still pending to the last key present when it starts
+-- (so a re-run skips the done rows and it ends under continuous inserts); autocommit commits each batch, a pause follows each batch that updated rows.
 -- Needs the mysql client (DELIMITER). The procedure is dropped again, so the schema is unchanged.
 DROP PROCEDURE IF EXISTS `_cutover_backfill_orders_total_cents`;
 DELIMITER ;;
@@ -1016,9 +1032,21 @@ BEGIN
   DECLARE lo_1 BIGINT DEFAULT NULL;
   DECLARE hi_1 BIGINT DEFAULT NULL;
   DECLARE end_1 BIGINT DEFAULT NULL;
+  DECLARE first_1 BIGINT DEFAULT NULL;
   DECLARE started BOOLEAN DEFAULT FALSE;
+  DECLARE updated BIGINT DEFAULT 0;
   -- The last key present now bounds the loop: rows inserted later are filled by the sync triggers.
   SELECT MAX(`id`) INTO end_1 FROM `orders`;
+  SELECT MIN(s.`id`) INTO first_1 FROM (
+    SELECT `id` FROM `orders` WHERE (`id`) <= (end_1) AND (`total_cents` IS NULL) ORDER BY `id` LIMIT 1
+  ) s;
+  IF first_1 IS NOT NULL THEN
+    SELECT MAX(`id`) INTO lo_1 FROM `orders` WHERE `id` < first_1;
+    SET started = lo_1 IS NOT NULL;
+  ELSE
+    -- Nothing pending: no bound, so the walk below finds no batch.
+    SET end_1 = NULL;
+  END IF;
   batches: LOOP
     SELECT MAX(s.`id`) INTO hi_1 FROM (
       SELECT `id` FROM `orders` WHERE (NOT started OR (`id`) > (lo_1)) AND (`id`) <= (end_1) ORDER BY `id` LIMIT 500
@@ -1028,8 +1056,12 @@ BEGIN
     END IF;
     UPDATE `orders` SET `total_cents` = (total * 100)
     WHERE (NOT started OR (`id`) > (lo_1)) AND (`id`) <= (hi_1) AND `total_cents` IS NULL;
+    SET updated = ROW_COUNT();
     SET lo_1 = hi_1, started = TRUE;
-    DO SLEEP(0.01);
+    -- The pause gives the server room between writing batches; a batch that wrote nothing needs none.
+    IF updated > 0 THEN
+      DO SLEEP(0.01);
+    END IF;
   END LOOP batches;
 END;;
 DELIMITER ;
@@ -1055,8 +1087,8 @@ EXECUTE cutover_timeout;
 DEALLOCATE PREPARE cutover_timeout;
 SET SESSION innodb_lock_wait_timeout = 5;
 -- Copy cust_id into customer_id for existing rows.
--- Batched, resumable, idempotent: keyset over id up to the last key present when it starts
--- (so it ends under continuous inserts); autocommit commits each batch.
+-- Batched, resumable, idempotent: keyset over id from the first key still pending to the last key present when it starts
+-- (so a re-run skips the done rows and it ends under continuous inserts); autocommit commits each batch, a pause follows each batch that updated rows.
 -- Needs the mysql client (DELIMITER). The procedure is dropped again, so the schema is unchanged.
 DROP PROCEDURE IF EXISTS `_cutover_backfill_orders_customer_id`;
 DELIMITER ;;
@@ -1065,9 +1097,21 @@ BEGIN
   DECLARE lo_1 BIGINT DEFAULT NULL;
   DECLARE hi_1 BIGINT DEFAULT NULL;
   DECLARE end_1 BIGINT DEFAULT NULL;
+  DECLARE first_1 BIGINT DEFAULT NULL;
   DECLARE started BOOLEAN DEFAULT FALSE;
+  DECLARE updated BIGINT DEFAULT 0;
   -- The last key present now bounds the loop: rows inserted later are filled by the sync triggers.
   SELECT MAX(`id`) INTO end_1 FROM `orders`;
+  SELECT MIN(s.`id`) INTO first_1 FROM (
+    SELECT `id` FROM `orders` WHERE (`id`) <= (end_1) AND (NOT (`customer_id` <=> `cust_id`)) ORDER BY `id` LIMIT 1
+  ) s;
+  IF first_1 IS NOT NULL THEN
+    SELECT MAX(`id`) INTO lo_1 FROM `orders` WHERE `id` < first_1;
+    SET started = lo_1 IS NOT NULL;
+  ELSE
+    -- Nothing pending: no bound, so the walk below finds no batch.
+    SET end_1 = NULL;
+  END IF;
   batches: LOOP
     SELECT MAX(s.`id`) INTO hi_1 FROM (
       SELECT `id` FROM `orders` WHERE (NOT started OR (`id`) > (lo_1)) AND (`id`) <= (end_1) ORDER BY `id` LIMIT 500
@@ -1077,8 +1121,12 @@ BEGIN
     END IF;
     UPDATE `orders` SET `customer_id` = `cust_id`
     WHERE (NOT started OR (`id`) > (lo_1)) AND (`id`) <= (hi_1) AND NOT (`customer_id` <=> `cust_id`);
+    SET updated = ROW_COUNT();
     SET lo_1 = hi_1, started = TRUE;
-    DO SLEEP(0.01);
+    -- The pause gives the server room between writing batches; a batch that wrote nothing needs none.
+    IF updated > 0 THEN
+      DO SLEEP(0.01);
+    END IF;
   END LOOP batches;
 END;;
 DELIMITER ;
@@ -1104,8 +1152,8 @@ EXECUTE cutover_timeout;
 DEALLOCATE PREPARE cutover_timeout;
 SET SESSION innodb_lock_wait_timeout = 5;
 -- Copy qty into quantity for existing rows.
--- Batched, resumable, idempotent: keyset over id up to the last key present when it starts
--- (so it ends under continuous inserts); autocommit commits each batch.
+-- Batched, resumable, idempotent: keyset over id from the first key still pending to the last key present when it starts
+-- (so a re-run skips the done rows and it ends under continuous inserts); autocommit commits each batch, a pause follows each batch that updated rows.
 -- Needs the mysql client (DELIMITER). The procedure is dropped again, so the schema is unchanged.
 DROP PROCEDURE IF EXISTS `_cutover_backfill_orders_quantity`;
 DELIMITER ;;
@@ -1114,9 +1162,21 @@ BEGIN
   DECLARE lo_1 BIGINT DEFAULT NULL;
   DECLARE hi_1 BIGINT DEFAULT NULL;
   DECLARE end_1 BIGINT DEFAULT NULL;
+  DECLARE first_1 BIGINT DEFAULT NULL;
   DECLARE started BOOLEAN DEFAULT FALSE;
+  DECLARE updated BIGINT DEFAULT 0;
   -- The last key present now bounds the loop: rows inserted later are filled by the sync triggers.
   SELECT MAX(`id`) INTO end_1 FROM `orders`;
+  SELECT MIN(s.`id`) INTO first_1 FROM (
+    SELECT `id` FROM `orders` WHERE (`id`) <= (end_1) AND (NOT (`quantity` <=> `qty`)) ORDER BY `id` LIMIT 1
+  ) s;
+  IF first_1 IS NOT NULL THEN
+    SELECT MAX(`id`) INTO lo_1 FROM `orders` WHERE `id` < first_1;
+    SET started = lo_1 IS NOT NULL;
+  ELSE
+    -- Nothing pending: no bound, so the walk below finds no batch.
+    SET end_1 = NULL;
+  END IF;
   batches: LOOP
     SELECT MAX(s.`id`) INTO hi_1 FROM (
       SELECT `id` FROM `orders` WHERE (NOT started OR (`id`) > (lo_1)) AND (`id`) <= (end_1) ORDER BY `id` LIMIT 500
@@ -1126,8 +1186,12 @@ BEGIN
     END IF;
     UPDATE `orders` SET `quantity` = `qty`
     WHERE (NOT started OR (`id`) > (lo_1)) AND (`id`) <= (hi_1) AND NOT (`quantity` <=> `qty`);
+    SET updated = ROW_COUNT();
     SET lo_1 = hi_1, started = TRUE;
-    DO SLEEP(0.01);
+    -- The pause gives the server room between writing batches; a batch that wrote nothing needs none.
+    IF updated > 0 THEN
+      DO SLEEP(0.01);
+    END IF;
   END LOOP batches;
 END;;
 DELIMITER ;
@@ -1153,8 +1217,8 @@ EXECUTE cutover_timeout;
 DEALLOCATE PREPARE cutover_timeout;
 SET SESSION innodb_lock_wait_timeout = 5;
 -- Copy total into the BIGINT column for existing rows.
--- Batched, resumable, idempotent: keyset over id up to the last key present when it starts
--- (so it ends under continuous inserts); autocommit commits each batch.
+-- Batched, resumable, idempotent: keyset over id from the first key still pending to the last key present when it starts
+-- (so a re-run skips the done rows and it ends under continuous inserts); autocommit commits each batch, a pause follows each batch that updated rows.
 -- Needs the mysql client (DELIMITER). The procedure is dropped again, so the schema is unchanged.
 DROP PROCEDURE IF EXISTS `_cutover_backfill_orders_total`;
 DELIMITER ;;
@@ -1163,9 +1227,21 @@ BEGIN
   DECLARE lo_1 BIGINT DEFAULT NULL;
   DECLARE hi_1 BIGINT DEFAULT NULL;
   DECLARE end_1 BIGINT DEFAULT NULL;
+  DECLARE first_1 BIGINT DEFAULT NULL;
   DECLARE started BOOLEAN DEFAULT FALSE;
+  DECLARE updated BIGINT DEFAULT 0;
   -- The last key present now bounds the loop: rows inserted later are filled by the sync triggers.
   SELECT MAX(`id`) INTO end_1 FROM `orders`;
+  SELECT MIN(s.`id`) INTO first_1 FROM (
+    SELECT `id` FROM `orders` WHERE (`id`) <= (end_1) AND (NOT (`_cutover_my_all_ops_total_new` <=> `total`)) ORDER BY `id` LIMIT 1
+  ) s;
+  IF first_1 IS NOT NULL THEN
+    SELECT MAX(`id`) INTO lo_1 FROM `orders` WHERE `id` < first_1;
+    SET started = lo_1 IS NOT NULL;
+  ELSE
+    -- Nothing pending: no bound, so the walk below finds no batch.
+    SET end_1 = NULL;
+  END IF;
   batches: LOOP
     SELECT MAX(s.`id`) INTO hi_1 FROM (
       SELECT `id` FROM `orders` WHERE (NOT started OR (`id`) > (lo_1)) AND (`id`) <= (end_1) ORDER BY `id` LIMIT 500
@@ -1175,8 +1251,12 @@ BEGIN
     END IF;
     UPDATE `orders` SET `_cutover_my_all_ops_total_new` = `total`
     WHERE (NOT started OR (`id`) > (lo_1)) AND (`id`) <= (hi_1) AND NOT (`_cutover_my_all_ops_total_new` <=> `total`);
+    SET updated = ROW_COUNT();
     SET lo_1 = hi_1, started = TRUE;
-    DO SLEEP(0.01);
+    -- The pause gives the server room between writing batches; a batch that wrote nothing needs none.
+    IF updated > 0 THEN
+      DO SLEEP(0.01);
+    END IF;
   END LOOP batches;
 END;;
 DELIMITER ;
@@ -1234,8 +1314,8 @@ EXECUTE cutover_timeout;
 DEALLOCATE PREPARE cutover_timeout;
 SET SESSION innodb_lock_wait_timeout = 5;
 -- Fill rows where orders.remark is NULL (the spec's up expression), logging each filled row in _cutover_my_all_ops_orders_remark_filled.
--- Batched, resumable, idempotent: keyset over id up to the last key present when it starts
--- (so it ends under continuous inserts); autocommit commits each batch.
+-- Batched, resumable, idempotent: keyset over id from the first key still pending to the last key present when it starts
+-- (so a re-run skips the done rows and it ends under continuous inserts); autocommit commits each batch, a pause follows each batch that updated rows.
 -- Needs the mysql client (DELIMITER). The procedure is dropped again, so the schema is unchanged.
 DROP PROCEDURE IF EXISTS `_cutover_backfill_orders_remark`;
 DELIMITER ;;
@@ -1244,9 +1324,21 @@ BEGIN
   DECLARE lo_1 BIGINT DEFAULT NULL;
   DECLARE hi_1 BIGINT DEFAULT NULL;
   DECLARE end_1 BIGINT DEFAULT NULL;
+  DECLARE first_1 BIGINT DEFAULT NULL;
   DECLARE started BOOLEAN DEFAULT FALSE;
+  DECLARE updated BIGINT DEFAULT 0;
   -- The last key present now bounds the loop: rows inserted later are filled by the sync triggers.
   SELECT MAX(`id`) INTO end_1 FROM `orders`;
+  SELECT MIN(s.`id`) INTO first_1 FROM (
+    SELECT `id` FROM `orders` WHERE (`id`) <= (end_1) AND (`remark` IS NULL) ORDER BY `id` LIMIT 1
+  ) s;
+  IF first_1 IS NOT NULL THEN
+    SELECT MAX(`id`) INTO lo_1 FROM `orders` WHERE `id` < first_1;
+    SET started = lo_1 IS NOT NULL;
+  ELSE
+    -- Nothing pending: no bound, so the walk below finds no batch.
+    SET end_1 = NULL;
+  END IF;
   batches: LOOP
     SELECT MAX(s.`id`) INTO hi_1 FROM (
       SELECT `id` FROM `orders` WHERE (NOT started OR (`id`) > (lo_1)) AND (`id`) <= (end_1) ORDER BY `id` LIMIT 500
@@ -1259,11 +1351,15 @@ BEGIN
     WHERE (NOT started OR (`id`) > (lo_1)) AND (`id`) <= (hi_1) AND `remark` IS NULL;
     UPDATE `orders` SET `remark` = ('none')
     WHERE (NOT started OR (`id`) > (lo_1)) AND (`id`) <= (hi_1) AND `remark` IS NULL;
+    SET updated = ROW_COUNT();
     UPDATE `_cutover_my_all_ops_orders_remark_filled` AS l JOIN `orders` ON `orders`.`id` = l.`id` SET l.`remark` = `orders`.`remark`
     WHERE l.`remark` IS NULL AND (NOT started OR (l.`id`) > (lo_1)) AND (l.`id`) <= (hi_1);
     COMMIT;
     SET lo_1 = hi_1, started = TRUE;
-    DO SLEEP(0.01);
+    -- The pause gives the server room between writing batches; a batch that wrote nothing needs none.
+    IF updated > 0 THEN
+      DO SLEEP(0.01);
+    END IF;
   END LOOP batches;
 END;;
 DELIMITER ;
@@ -1289,8 +1385,8 @@ EXECUTE cutover_timeout;
 DEALLOCATE PREPARE cutover_timeout;
 SET SESSION innodb_lock_wait_timeout = 5;
 -- Copy legacy into the VARCHAR(10) column for existing rows.
--- Batched, resumable, idempotent: keyset over id up to the last key present when it starts
--- (so it ends under continuous inserts); autocommit commits each batch.
+-- Batched, resumable, idempotent: keyset over id from the first key still pending to the last key present when it starts
+-- (so a re-run skips the done rows and it ends under continuous inserts); autocommit commits each batch, a pause follows each batch that updated rows.
 -- Needs the mysql client (DELIMITER). The procedure is dropped again, so the schema is unchanged.
 DROP PROCEDURE IF EXISTS `_cutover_backfill_orders_legacy`;
 DELIMITER ;;
@@ -1299,9 +1395,21 @@ BEGIN
   DECLARE lo_1 BIGINT DEFAULT NULL;
   DECLARE hi_1 BIGINT DEFAULT NULL;
   DECLARE end_1 BIGINT DEFAULT NULL;
+  DECLARE first_1 BIGINT DEFAULT NULL;
   DECLARE started BOOLEAN DEFAULT FALSE;
+  DECLARE updated BIGINT DEFAULT 0;
   -- The last key present now bounds the loop: rows inserted later are filled by the sync triggers.
   SELECT MAX(`id`) INTO end_1 FROM `orders`;
+  SELECT MIN(s.`id`) INTO first_1 FROM (
+    SELECT `id` FROM `orders` WHERE (`id`) <= (end_1) AND (NOT (`_cutover_my_all_ops_legacy_new` <=> (LEFT(legacy, 10)))) ORDER BY `id` LIMIT 1
+  ) s;
+  IF first_1 IS NOT NULL THEN
+    SELECT MAX(`id`) INTO lo_1 FROM `orders` WHERE `id` < first_1;
+    SET started = lo_1 IS NOT NULL;
+  ELSE
+    -- Nothing pending: no bound, so the walk below finds no batch.
+    SET end_1 = NULL;
+  END IF;
   batches: LOOP
     SELECT MAX(s.`id`) INTO hi_1 FROM (
       SELECT `id` FROM `orders` WHERE (NOT started OR (`id`) > (lo_1)) AND (`id`) <= (end_1) ORDER BY `id` LIMIT 500
@@ -1311,8 +1419,12 @@ BEGIN
     END IF;
     UPDATE `orders` SET `_cutover_my_all_ops_legacy_new` = (LEFT(legacy, 10))
     WHERE (NOT started OR (`id`) > (lo_1)) AND (`id`) <= (hi_1) AND NOT (`_cutover_my_all_ops_legacy_new` <=> (LEFT(legacy, 10)));
+    SET updated = ROW_COUNT();
     SET lo_1 = hi_1, started = TRUE;
-    DO SLEEP(0.01);
+    -- The pause gives the server room between writing batches; a batch that wrote nothing needs none.
+    IF updated > 0 THEN
+      DO SLEEP(0.01);
+    END IF;
   END LOOP batches;
 END;;
 DELIMITER ;
@@ -1858,8 +1970,8 @@ CREATE TRIGGER `_cutover_orders_customer_id_upd` BEFORE UPDATE ON `orders` FOR E
       NEW.`customer_id` = IF(NEW.`customer_id` <=> OLD.`customer_id`, COALESCE(NEW.`cust_id`, NEW.`customer_id`), NEW.`customer_id`);
 SET SESSION innodb_lock_wait_timeout = 5;
 -- Re-sync rows written while the triggers were gone.
--- Batched, resumable, idempotent: keyset over id up to the last key present when it starts
--- (so it ends under continuous inserts); autocommit commits each batch.
+-- Batched, resumable, idempotent: keyset over id from the first key still pending to the last key present when it starts
+-- (so a re-run skips the done rows and it ends under continuous inserts); autocommit commits each batch, a pause follows each batch that updated rows.
 -- Needs the mysql client (DELIMITER). The procedure is dropped again, so the schema is unchanged.
 DROP PROCEDURE IF EXISTS `_cutover_backfill_orders_cust_id`;
 DELIMITER ;;
@@ -1868,9 +1980,21 @@ BEGIN
   DECLARE lo_1 BIGINT DEFAULT NULL;
   DECLARE hi_1 BIGINT DEFAULT NULL;
   DECLARE end_1 BIGINT DEFAULT NULL;
+  DECLARE first_1 BIGINT DEFAULT NULL;
   DECLARE started BOOLEAN DEFAULT FALSE;
+  DECLARE updated BIGINT DEFAULT 0;
   -- The last key present now bounds the loop: rows inserted later are filled by the sync triggers.
   SELECT MAX(`id`) INTO end_1 FROM `orders`;
+  SELECT MIN(s.`id`) INTO first_1 FROM (
+    SELECT `id` FROM `orders` WHERE (`id`) <= (end_1) AND (NOT (`cust_id` <=> `customer_id`)) ORDER BY `id` LIMIT 1
+  ) s;
+  IF first_1 IS NOT NULL THEN
+    SELECT MAX(`id`) INTO lo_1 FROM `orders` WHERE `id` < first_1;
+    SET started = lo_1 IS NOT NULL;
+  ELSE
+    -- Nothing pending: no bound, so the walk below finds no batch.
+    SET end_1 = NULL;
+  END IF;
   batches: LOOP
     SELECT MAX(s.`id`) INTO hi_1 FROM (
       SELECT `id` FROM `orders` WHERE (NOT started OR (`id`) > (lo_1)) AND (`id`) <= (end_1) ORDER BY `id` LIMIT 500
@@ -1880,8 +2004,12 @@ BEGIN
     END IF;
     UPDATE `orders` SET `cust_id` = `customer_id`
     WHERE (NOT started OR (`id`) > (lo_1)) AND (`id`) <= (hi_1) AND NOT (`cust_id` <=> `customer_id`);
+    SET updated = ROW_COUNT();
     SET lo_1 = hi_1, started = TRUE;
-    DO SLEEP(0.01);
+    -- The pause gives the server room between writing batches; a batch that wrote nothing needs none.
+    IF updated > 0 THEN
+      DO SLEEP(0.01);
+    END IF;
   END LOOP batches;
 END;;
 DELIMITER ;
@@ -1967,8 +2095,8 @@ CREATE TRIGGER `_cutover_orders_quantity_upd` BEFORE UPDATE ON `orders` FOR EACH
       NEW.`quantity` = IF(NEW.`quantity` <=> OLD.`quantity`, COALESCE(NEW.`qty`, NEW.`quantity`), NEW.`quantity`);
 SET SESSION innodb_lock_wait_timeout = 5;
 -- Re-sync rows written while the triggers were gone.
--- Batched, resumable, idempotent: keyset over id up to the last key present when it starts
--- (so it ends under continuous inserts); autocommit commits each batch.
+-- Batched, resumable, idempotent: keyset over id from the first key still pending to the last key present when it starts
+-- (so a re-run skips the done rows and it ends under continuous inserts); autocommit commits each batch, a pause follows each batch that updated rows.
 -- Needs the mysql client (DELIMITER). The procedure is dropped again, so the schema is unchanged.
 DROP PROCEDURE IF EXISTS `_cutover_backfill_orders_qty`;
 DELIMITER ;;
@@ -1977,9 +2105,21 @@ BEGIN
   DECLARE lo_1 BIGINT DEFAULT NULL;
   DECLARE hi_1 BIGINT DEFAULT NULL;
   DECLARE end_1 BIGINT DEFAULT NULL;
+  DECLARE first_1 BIGINT DEFAULT NULL;
   DECLARE started BOOLEAN DEFAULT FALSE;
+  DECLARE updated BIGINT DEFAULT 0;
   -- The last key present now bounds the loop: rows inserted later are filled by the sync triggers.
   SELECT MAX(`id`) INTO end_1 FROM `orders`;
+  SELECT MIN(s.`id`) INTO first_1 FROM (
+    SELECT `id` FROM `orders` WHERE (`id`) <= (end_1) AND (NOT (`qty` <=> `quantity`)) ORDER BY `id` LIMIT 1
+  ) s;
+  IF first_1 IS NOT NULL THEN
+    SELECT MAX(`id`) INTO lo_1 FROM `orders` WHERE `id` < first_1;
+    SET started = lo_1 IS NOT NULL;
+  ELSE
+    -- Nothing pending: no bound, so the walk below finds no batch.
+    SET end_1 = NULL;
+  END IF;
   batches: LOOP
     SELECT MAX(s.`id`) INTO hi_1 FROM (
       SELECT `id` FROM `orders` WHERE (NOT started OR (`id`) > (lo_1)) AND (`id`) <= (end_1) ORDER BY `id` LIMIT 500
@@ -1989,8 +2129,12 @@ BEGIN
     END IF;
     UPDATE `orders` SET `qty` = `quantity`
     WHERE (NOT started OR (`id`) > (lo_1)) AND (`id`) <= (hi_1) AND NOT (`qty` <=> `quantity`);
+    SET updated = ROW_COUNT();
     SET lo_1 = hi_1, started = TRUE;
-    DO SLEEP(0.01);
+    -- The pause gives the server room between writing batches; a batch that wrote nothing needs none.
+    IF updated > 0 THEN
+      DO SLEEP(0.01);
+    END IF;
   END LOOP batches;
 END;;
 DELIMITER ;
@@ -2103,8 +2247,8 @@ CREATE TRIGGER `_cutover_orders_total_upd` BEFORE UPDATE ON `orders` FOR EACH RO
 UNLOCK TABLES;
 SET SESSION innodb_lock_wait_timeout = 5;
 -- Copy back what was written after the swap (fails in strict mode if a value no longer fits the old type).
--- Batched, resumable, idempotent: keyset over id up to the last key present when it starts
--- (so it ends under continuous inserts); autocommit commits each batch.
+-- Batched, resumable, idempotent: keyset over id from the first key still pending to the last key present when it starts
+-- (so a re-run skips the done rows and it ends under continuous inserts); autocommit commits each batch, a pause follows each batch that updated rows.
 -- Needs the mysql client (DELIMITER). The procedure is dropped again, so the schema is unchanged.
 DROP PROCEDURE IF EXISTS `_cutover_copyback_orders_total`;
 DELIMITER ;;
@@ -2113,9 +2257,21 @@ BEGIN
   DECLARE lo_1 BIGINT DEFAULT NULL;
   DECLARE hi_1 BIGINT DEFAULT NULL;
   DECLARE end_1 BIGINT DEFAULT NULL;
+  DECLARE first_1 BIGINT DEFAULT NULL;
   DECLARE started BOOLEAN DEFAULT FALSE;
+  DECLARE updated BIGINT DEFAULT 0;
   -- The last key present now bounds the loop: rows inserted later are filled by the sync triggers.
   SELECT MAX(`id`) INTO end_1 FROM `orders`;
+  SELECT MIN(s.`id`) INTO first_1 FROM (
+    SELECT `id` FROM `orders` WHERE (`id`) <= (end_1) AND (NOT (`total` <=> `_cutover_my_all_ops_total_new`)) ORDER BY `id` LIMIT 1
+  ) s;
+  IF first_1 IS NOT NULL THEN
+    SELECT MAX(`id`) INTO lo_1 FROM `orders` WHERE `id` < first_1;
+    SET started = lo_1 IS NOT NULL;
+  ELSE
+    -- Nothing pending: no bound, so the walk below finds no batch.
+    SET end_1 = NULL;
+  END IF;
   batches: LOOP
     SELECT MAX(s.`id`) INTO hi_1 FROM (
       SELECT `id` FROM `orders` WHERE (NOT started OR (`id`) > (lo_1)) AND (`id`) <= (end_1) ORDER BY `id` LIMIT 500
@@ -2125,8 +2281,12 @@ BEGIN
     END IF;
     UPDATE `orders` SET `total` = `_cutover_my_all_ops_total_new`
     WHERE (NOT started OR (`id`) > (lo_1)) AND (`id`) <= (hi_1) AND NOT (`total` <=> `_cutover_my_all_ops_total_new`);
+    SET updated = ROW_COUNT();
     SET lo_1 = hi_1, started = TRUE;
-    DO SLEEP(0.01);
+    -- The pause gives the server room between writing batches; a batch that wrote nothing needs none.
+    IF updated > 0 THEN
+      DO SLEEP(0.01);
+    END IF;
   END LOOP batches;
 END;;
 DELIMITER ;
@@ -2275,8 +2435,8 @@ CREATE TRIGGER `_cutover_orders_legacy_upd` BEFORE UPDATE ON `orders` FOR EACH R
 UNLOCK TABLES;
 SET SESSION innodb_lock_wait_timeout = 5;
 -- Copy back what was written after the swap (fails in strict mode if a value no longer fits the old type).
--- Batched, resumable, idempotent: keyset over id up to the last key present when it starts
--- (so it ends under continuous inserts); autocommit commits each batch.
+-- Batched, resumable, idempotent: keyset over id from the first key still pending to the last key present when it starts
+-- (so a re-run skips the done rows and it ends under continuous inserts); autocommit commits each batch, a pause follows each batch that updated rows.
 -- Needs the mysql client (DELIMITER). The procedure is dropped again, so the schema is unchanged.
 DROP PROCEDURE IF EXISTS `_cutover_copyback_orders_legacy`;
 DELIMITER ;;
@@ -2285,9 +2445,21 @@ BEGIN
   DECLARE lo_1 BIGINT DEFAULT NULL;
   DECLARE hi_1 BIGINT DEFAULT NULL;
   DECLARE end_1 BIGINT DEFAULT NULL;
+  DECLARE first_1 BIGINT DEFAULT NULL;
   DECLARE started BOOLEAN DEFAULT FALSE;
+  DECLARE updated BIGINT DEFAULT 0;
   -- The last key present now bounds the loop: rows inserted later are filled by the sync triggers.
   SELECT MAX(`id`) INTO end_1 FROM `orders`;
+  SELECT MIN(s.`id`) INTO first_1 FROM (
+    SELECT `id` FROM `orders` WHERE (`id`) <= (end_1) AND (NOT (`legacy` <=> `_cutover_my_all_ops_legacy_new`)) ORDER BY `id` LIMIT 1
+  ) s;
+  IF first_1 IS NOT NULL THEN
+    SELECT MAX(`id`) INTO lo_1 FROM `orders` WHERE `id` < first_1;
+    SET started = lo_1 IS NOT NULL;
+  ELSE
+    -- Nothing pending: no bound, so the walk below finds no batch.
+    SET end_1 = NULL;
+  END IF;
   batches: LOOP
     SELECT MAX(s.`id`) INTO hi_1 FROM (
       SELECT `id` FROM `orders` WHERE (NOT started OR (`id`) > (lo_1)) AND (`id`) <= (end_1) ORDER BY `id` LIMIT 500
@@ -2297,8 +2469,12 @@ BEGIN
     END IF;
     UPDATE `orders` SET `legacy` = `_cutover_my_all_ops_legacy_new`
     WHERE (NOT started OR (`id`) > (lo_1)) AND (`id`) <= (hi_1) AND NOT (`legacy` <=> `_cutover_my_all_ops_legacy_new`);
+    SET updated = ROW_COUNT();
     SET lo_1 = hi_1, started = TRUE;
-    DO SLEEP(0.01);
+    -- The pause gives the server room between writing batches; a batch that wrote nothing needs none.
+    IF updated > 0 THEN
+      DO SLEEP(0.01);
+    END IF;
   END LOOP batches;
 END;;
 DELIMITER ;
