@@ -3,8 +3,11 @@
 public struct JobCatalog: Sendable {
     public var plan: MigrationPlan
 
+    private let refusalChecks: JobRefusalChecks
+
     public init(_ plan: MigrationPlan) {
         self.plan = plan
+        self.refusalChecks = JobRefusalChecks(plan)
     }
 
     public static let allJobSuffixes = [
@@ -104,8 +107,12 @@ public struct JobCatalog: Sendable {
         let blueGreen = plan.spec.strategy == .blueGreen
         // Blue-green Jobs and checks use the client; flyway cannot run a down file, so its rollback does too.
         let useClient = client || blueGreen || (rollback && profile.tool == .flyway)
+        let script = useClient ? profile.clientScript : profile.applyScript
+        // Every refusal check of the Job's later steps runs before its first step changes anything.
+        let hoisting = !blueGreen && script != "run-flyway.sh"
+        let arguments = hoisting ? refusalChecks.arguments(arguments, suffix: suffix) : arguments
         return JobUnit(suffix: suffix, component: component, phase: phase, ordering: ordering, chartGuard: chartGuard, folder: folder,
-                       script: useClient ? profile.clientScript : profile.applyScript,
+                       script: script,
                        arguments: arguments, usesClientImage: useClient && profile.needsSeparateClient,
                        secretSides: sides ?? (blueGreen ? ["blue", "green"] + (arguments.contains(where: Self.needsBlueAdmin) ? [Self.blueAdmin] : [])
                                                         : ["db"]))
