@@ -2,6 +2,8 @@
 # cutover runner (mysql): applies the files and built-in steps named as arguments, in order, and
 # stops at the first failure (mysql --batch stops at the first error). Every file is idempotent.
 #   FILE | SIDE:FILE                apply /etc/cutover/sql/FILE
+#   one-transaction:FILE            the same between START TRANSACTION and COMMIT (a `sql` change with
+#                                   transactional: true); MySQL commits DDL implicitly, so only DML is undone
 #   checksum:TABLE:KEY:int|any      per key range counts and hashes (checksum-mysql.sh)
 #   copy-schema:FROM:TO             mysqldump --no-data of FROM into TO, when TO has no tables yet
 #   wait-lag:SOURCE                 wait until the replica of SOURCE is < MAX_LAG_SECONDS behind
@@ -162,6 +164,14 @@ for arg in "$@"; do
         WHERE table_schema = DATABASE() AND table_name = 'flyway_schema_history');
         SET @s = IF(@t > 0, 'DELETE FROM flyway_schema_history WHERE version IS NOT NULL AND CAST(version AS DECIMAL(20,4)) >= $v', 'DO 0');
         PREPARE st FROM @s; EXECUTE st; DEALLOCATE PREPARE st;" ;;
+    one-transaction:*)
+      # A `sql` change with transactional: true: the file between START TRANSACTION and COMMIT, so a
+      # failure (the client stops at the first error and its session ends) rolls back what it wrote.
+      # MySQL commits before and after each DDL statement, which no transaction can undo.
+      f="${arg#one-transaction:}"
+      echo "cutover: applying $f in one transaction"
+      { echo 'START TRANSACTION;'; cat "$SQL/$f"; echo; echo 'COMMIT;'; } > /tmp/cutover-one-transaction.sql
+      apply "$DEFAULT_SIDE" /tmp/cutover-one-transaction.sql ;;
     *:*)
       echo "cutover: applying ${arg#*:} on ${arg%%:*}"
       apply "${arg%%:*}" "$SQL/${arg#*:}" ;;

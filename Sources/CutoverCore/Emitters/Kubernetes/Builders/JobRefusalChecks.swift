@@ -39,7 +39,7 @@ public struct JobRefusalChecks: Sendable {
     public func hoisted(_ arguments: [String]) -> [(file: String, statements: [SQLStatement])] {
         var out: [(file: String, statements: [SQLStatement])] = []
         for (position, argument) in arguments.enumerated() {
-            let file = argument
+            let file = argument.hasPrefix(JobCatalog.oneTransactionPrefix) ? String(argument.dropFirst(JobCatalog.oneTransactionPrefix.count)) : argument
             guard let (index, direction) = files[file] else { continue }
             let step = plan.steps[index]
             if step.unchecked { break }
