@@ -169,7 +169,7 @@ for arg in "$@"; do
       # failure (the client stops at the first error and its session ends) rolls back what it wrote.
       # MySQL commits before and after each DDL statement, which no transaction can undo.
       f="${arg#one-transaction:}"
-      echo "cutover: applying $f in one transaction"
+      echo "cutover: applying $f"
       { echo 'START TRANSACTION;'; cat "$SQL/$f"; echo; echo 'COMMIT;'; } > /tmp/cutover-one-transaction.sql
       apply "$DEFAULT_SIDE" /tmp/cutover-one-transaction.sql ;;
     *:*)

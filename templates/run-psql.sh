@@ -820,7 +820,7 @@ EOF
     one-transaction:*)
       # A `sql` change with transactional: true: the whole file commits or nothing of it (flyway and
       # liquibase wrap such a file themselves, so the shared file holds no BEGIN of its own).
-      echo "cutover: applying ${arg#one-transaction:} in one transaction"
+      echo "cutover: applying ${arg#one-transaction:}"
       apply "$DEFAULT_SIDE" "$SQL/${arg#one-transaction:}" --single-transaction ;;
     *:*)
       echo "cutover: applying ${arg#*:} on ${arg%%:*}"
