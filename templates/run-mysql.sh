@@ -2,6 +2,8 @@
 # cutover runner (mysql): applies the files and built-in steps named as arguments, in order, and
 # stops at the first failure (mysql --batch stops at the first error). Every file is idempotent.
 #   FILE | SIDE:FILE                apply /etc/cutover/sql/FILE
+#   one-transaction:FILE            the same between START TRANSACTION and COMMIT (a `sql` change with
+#                                   transactional: true); MySQL commits DDL implicitly, so only DML is undone
 #   checksum:TABLE:KEY:int|any      per key range counts and hashes (checksum-mysql.sh)
 #   copy-schema:FROM:TO             mysqldump --no-data of FROM into TO, when TO has no tables yet
 #   wait-lag:SOURCE                 wait until the replica of SOURCE is < MAX_LAG_SECONDS behind
@@ -40,6 +42,49 @@ options() { # options SIDE: the client option file of SIDE
   echo "$file"
 }
 on() { side="$1"; shift; mysql --defaults-extra-file="$(options "$side")" --batch "$@"; }
+
+# A file runs in one client session whose connection id the runner knows: the session's first
+# statement prints it (read off the client's output, the rest passed through to the log). The server
+# goes on executing a statement whose client is gone, so on TERM (the Job's activeDeadlineSeconds, a
+# deleted pod) the trap below ends that session through a second connection; without it a batched
+# backfill or an ALTER would keep running, and holding its locks, long after the Job failed. The
+# client runs in the background, as the shell defers a trap until a foreground command ends.
+CONNECTION=/tmp/cutover-connection
+CLIENT=
+CLIENT_SIDE=
+apply() { # apply SIDE FILE
+  rm -f "$CONNECTION" /tmp/cutover-status
+  {
+    if { printf 'SELECT CONNECTION_ID() AS cutover_connection;\n'; cat "$2"; } | on "$1" --unbuffered; then s=0; else s=$?; fi
+    echo "$s" > /tmp/cutover-status
+  } | { IFS= read -r _ && IFS= read -r id && printf '%s\n' "$id" > "$CONNECTION" && cat; } &
+  CLIENT=$! CLIENT_SIDE="$1"
+  wait "$CLIENT" || :
+  CLIENT=
+  status="$(cat /tmp/cutover-status 2>/dev/null || :)"
+  [ "$status" = 0 ] || exit "${status:-1}"
+}
+# KILL CONNECTION, not KILL QUERY: the session must run nothing after the statement it is stopped in
+# (the client would send the file's next one), and its open transaction, if any, rolls back at once.
+# Any user may kill its own connections. A TERM while the client still connects waits for the id.
+stop_client() {
+  [ -n "$CLIENT" ] || return 0
+  n=0
+  while [ ! -s "$CONNECTION" ] && [ "$n" -lt 10 ] && kill -0 "$CLIENT" 2>/dev/null; do n=$((n + 1)); sleep 1; done
+  id="$(cat "$CONNECTION" 2>/dev/null || :)"
+  case "$id" in
+    ""|*[!0-9]*) echo "cutover: stopped before the session's connection id was known" >&2; return 0 ;;
+  esac
+  if on "$CLIENT_SIDE" -e "KILL CONNECTION $id" 2>/dev/null; then
+    echo "cutover: stopped: the statement of connection $id was ended on the server" >&2
+  else
+    echo "cutover: stopped: connection $id had ended already" >&2
+  fi
+  wait "$CLIENT" 2>/dev/null || :
+}
+# /bin/sh as a container's PID 1 ignores TERM (no default action for PID 1): the trap makes it end.
+trap 'stop_client; exit 143' TERM
+trap 'stop_client; exit 130' INT
 
 # Rollback quarantine (see run-psql.sh): `quarantine-column:TABLE:COLUMN:QUARANTINE:LOCK_WAIT_SECONDS`
 # renames the column expand added right before the down that drops it, under the spec's
@@ -96,7 +141,7 @@ for arg in "$@"; do
         echo "cutover: $to already has tables, schema copy skipped"; continue
       fi
       mysqldump --defaults-extra-file="$(options "$from")" --no-data --routines --triggers --events --set-gtid-purged=OFF "$DB_NAME" > /tmp/schema.sql
-      on "$to" < /tmp/schema.sql
+      apply "$to" /tmp/schema.sql
       echo "cutover: schema copied from $from to $to" ;;
     wait-lag:*)
       source="${arg#wait-lag:}"; replica=green
@@ -119,11 +164,19 @@ for arg in "$@"; do
         WHERE table_schema = DATABASE() AND table_name = 'flyway_schema_history');
         SET @s = IF(@t > 0, 'DELETE FROM flyway_schema_history WHERE version IS NOT NULL AND CAST(version AS DECIMAL(20,4)) >= $v', 'DO 0');
         PREPARE st FROM @s; EXECUTE st; DEALLOCATE PREPARE st;" ;;
+    one-transaction:*)
+      # A `sql` change with transactional: true: the file between START TRANSACTION and COMMIT, so a
+      # failure (the client stops at the first error and its session ends) rolls back what it wrote.
+      # MySQL commits before and after each DDL statement, which no transaction can undo.
+      f="${arg#one-transaction:}"
+      echo "cutover: applying $f"
+      { echo 'START TRANSACTION;'; cat "$SQL/$f"; echo; echo 'COMMIT;'; } > /tmp/cutover-one-transaction.sql
+      apply "$DEFAULT_SIDE" /tmp/cutover-one-transaction.sql ;;
     *:*)
       echo "cutover: applying ${arg#*:} on ${arg%%:*}"
-      on "${arg%%:*}" < "$SQL/${arg#*:}" ;;
+      apply "${arg%%:*}" "$SQL/${arg#*:}" ;;
     *)
       echo "cutover: applying $arg"
-      on "$DEFAULT_SIDE" < "$SQL/$arg" ;;
+      apply "$DEFAULT_SIDE" "$SQL/$arg" ;;
   esac
 done

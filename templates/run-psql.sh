@@ -2,6 +2,7 @@
 # cutover runner (psql): applies the files and built-in steps named as arguments, in order, and
 # stops at the first failure. Every file is idempotent, so a failed Job can simply run again.
 #   FILE | SIDE:FILE                apply /etc/cutover/sql/FILE with psql -X -v ON_ERROR_STOP=1 -f (never -1)
+#   one-transaction:FILE            the same with --single-transaction (a `sql` change with transactional: true)
 #   checksum:TABLE:KEY:int|any      per key range counts and hashes (checksum-psql.sh)
 #   checksum-live:TABLE:KEY:MODE    blue-green, before the fence: every range compared; ranges blue still writes
 #                                   are left to checksum-fenced (in this Job's /tmp)
@@ -84,14 +85,15 @@ on() { # on SIDE PSQL-ARGS...
   PGUSER="$(cat "/etc/cutover/$side/username")" PGPASSWORD="$(cat "/etc/cutover/$side/password")" psql "$@"
 }
 value() { side="$1"; shift; on "$side" -At "$@"; }
-apply() { # apply SIDE FILE: blue-green files see both conninfos as custom settings of their session
+apply() { # apply SIDE FILE [PSQL-ARGS]: blue-green files see both conninfos as custom settings of their session
+  side="$1" file="$2"; shift 2
   if [ -d /etc/cutover/blue ] && [ -d /etc/cutover/green ]; then
     [ -f "$SESSION" ] || printf '%s\n' \
       "SELECT pg_catalog.set_config('cutover.blue_conninfo', :'blue_conninfo', false) AS cutover_blue," \
       "       pg_catalog.set_config('cutover.green_conninfo', :'green_conninfo', false) AS cutover_green \\gset" > "$SESSION"
-    on "$1" -v "blue_conninfo=$(conninfo "$(admin_of blue)")" -v "green_conninfo=$(conninfo green)" -f "$SESSION" -f "$2"
+    on "$side" -v "blue_conninfo=$(conninfo "$(admin_of blue)")" -v "green_conninfo=$(conninfo green)" "$@" -f "$SESSION" -f "$file"
   else
-    on "$1" -f "$2"
+    on "$side" "$@" -f "$file"
   fi
 }
 app_role() { cat /etc/cutover/blue/username; }
@@ -815,6 +817,11 @@ EOF
       v="${arg#forget-flyway:}"
       on "$DEFAULT_SIDE" -c "DO \$\$ BEGIN IF to_regclass('flyway_schema_history') IS NOT NULL THEN
         DELETE FROM flyway_schema_history WHERE version IS NOT NULL AND version::numeric >= $v; END IF; END \$\$" ;;
+    one-transaction:*)
+      # A `sql` change with transactional: true: the whole file commits or nothing of it (flyway and
+      # liquibase wrap such a file themselves, so the shared file holds no BEGIN of its own).
+      echo "cutover: applying ${arg#one-transaction:}"
+      apply "$DEFAULT_SIDE" "$SQL/${arg#one-transaction:}" --single-transaction ;;
     *:*)
       echo "cutover: applying ${arg#*:} on ${arg%%:*}"
       apply "${arg%%:*}" "$SQL/${arg#*:}" ;;

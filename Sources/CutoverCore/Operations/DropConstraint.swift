@@ -171,7 +171,8 @@ struct DropConstraint: OperationUnit {
             let refusal = b.lit("cutover rollback refused: \(table) holds rows the new app version wrote that repeat (\(base.columns.joined(separator: ", "))), which unique constraint \(name) forbids; delete or change those rows (SELECT \(base.columns.joined(separator: ", ")) FROM \(table) GROUP BY \(base.columns.joined(separator: ", ")) HAVING count(*) > 1), then run the rollback again")
             let duplicates = "SELECT 1 FROM \(b.q(table)) WHERE \(columns.map { "\($0) IS NOT NULL" }.joined(separator: " AND ")) GROUP BY \(columns.joined(separator: ", ")) HAVING count(*) > 1"
             let check = SQLStatement(b.guarded("NOT \(b.constraintExists(table, name)) AND EXISTS (\(duplicates))", ["RAISE EXCEPTION '%', \(refusal);"]),
-                                     comment: "Checked before anything changes: rows written while the constraint was gone must not repeat its key\n(one read-only scan; a unique index cannot be NOT VALID, so the build would fail half way).")
+                                     comment: "Checked before anything changes: rows written while the constraint was gone must not repeat its key\n(one read-only scan; a unique index cannot be NOT VALID, so the build would fail half way).",
+                                     kind: .refusalCheck)
             var build = b.createIndexConcurrently(name: name, table: table, unique: true, method: "btree", columns: b.n.quoteList(base.columns), whereClause: nil)
             build[0].comment = "Re-create from the definition in the base schema: the unique index concurrently, then attach it.\n" + (build[0].comment ?? "")
             let attach = b.guarded("NOT \(b.constraintExists(table, name))",
@@ -243,7 +244,7 @@ struct DropConstraint: OperationUnit {
     /// next attempt's first DROP removes it.
     func refusal(_ b: MySQLBuilder, when query: String, message: String, comment: String) -> SQLStatement {
         let procedure = b.q(b.context.derived.procedure("refuse", table: table.value, column: name.value))
-        return SQLStatement(b.refusal(procedure: procedure, when: query, message: String(message.prefix(128))), comment: comment)
+        return SQLStatement(b.refusal(procedure: procedure, when: query, message: String(message.prefix(128))), comment: comment, kind: .refusalCheck)
     }
 
     /// The constraint is gone for later changes; on MySQL the index of a dropped foreign key stays.

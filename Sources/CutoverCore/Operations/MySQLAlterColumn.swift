@@ -113,7 +113,8 @@ struct MySQLAlterColumn {
         DROP PROCEDURE IF EXISTS \(procedure);
         """
         return SQLStatement(body, comment: "Checked before anything changes: every value must fit \(old) (read-only on the table; a temporary copy of the column).\n"
-                            + "Refused: change or delete those rows, or give the change a down expression that maps them, and run the rollback again.")
+                            + "Refused: change or delete those rows, or give the change a down expression that maps them, and run the rollback again.",
+                            kind: .refusalCheck)
     }
 
     /// The relax step's down: refill with the spec's `down` when given, else keep the new version's NULL rows.

@@ -159,7 +159,8 @@ struct PostgreSQLAlterColumn {
         END
         $cutover$;
         """
-        return SQLStatement(body, comment: "Checked before anything changes: every value must convert back to \(old) (one read-only scan, no write block).")
+        return SQLStatement(body, comment: "Checked before anything changes: every value must convert back to \(old) (one read-only scan, no write block).",
+                            kind: .refusalCheck)
     }
 
     /// The old value computed from the copy: the spec's `down`, else a cast to the old type. `row`

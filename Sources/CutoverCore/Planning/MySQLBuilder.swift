@@ -230,10 +230,11 @@ struct MySQLBuilder: Sendable {
         let los = key.columns.indices.map { "lo_\($0 + 1)" }
         let his = key.columns.indices.map { "hi_\($0 + 1)" }
         let ends = key.columns.indices.map { "end_\($0 + 1)" }
+        let firsts = key.columns.indices.map { "first_\($0 + 1)" }
         var declare = ""
         for i in key.columns.indices {
             let type = keyType(table, key.columns[i])
-            declare += "  DECLARE \(los[i]) \(type) DEFAULT NULL;\n  DECLARE \(his[i]) \(type) DEFAULT NULL;\n  DECLARE \(ends[i]) \(type) DEFAULT NULL;\n"
+            declare += [los, his, ends, firsts].map { "  DECLARE \($0[i]) \(type) DEFAULT NULL;\n" }.joined()
         }
         let row = "(\(cols.joined(separator: ", ")))"
         let loRow = "(\(los.joined(separator: ", ")))"
@@ -246,6 +247,27 @@ struct MySQLBuilder: Sendable {
         } else {
             bound = "  SELECT \(order) INTO \(ends.joined(separator: ", ")) FROM \(q(table)) ORDER BY \(cols.map { "\($0) DESC" }.joined(separator: ", ")) LIMIT 1;"
         }
+        let firstRow = "(\(firsts.joined(separator: ", ")))"
+        // A re-run starts at the first key still pending, found once (the key just below it is the
+        // keyset's lower bound); the rows below it are done and the sync triggers keep them so.
+        let resume: String
+        if cols.count == 1 {
+            resume = "  SELECT MIN(s.\(cols[0])) INTO \(firsts[0]) FROM (\n    SELECT \(cols[0]) FROM \(q(table)) WHERE \(row) <= \(endRow) AND (\(pending)) ORDER BY \(order) LIMIT 1\n  ) s;\n"
+                + "  IF \(firsts[0]) IS NOT NULL THEN\n"
+                + "    SELECT MAX(\(cols[0])) INTO \(los[0]) FROM \(q(table)) WHERE \(cols[0]) < \(firsts[0]);\n"
+        } else {
+            resume = "  SELECT \(cols.map { "s.\($0)" }.joined(separator: ", ")) INTO \(firsts.joined(separator: ", ")) FROM (\n"
+                + "    SELECT \(order) FROM \(q(table)) WHERE \(row) <= \(endRow) AND (\(pending)) ORDER BY \(order) LIMIT 1\n  ) s;\n"
+                + "  IF \(firsts[0]) IS NOT NULL THEN\n"
+                + "    SELECT \(cols.map { "s.\($0)" }.joined(separator: ", ")) INTO \(los.joined(separator: ", ")) FROM (\n"
+                + "      SELECT \(order) FROM \(q(table)) WHERE \(row) < \(firstRow) ORDER BY \(cols.map { "\($0) DESC" }.joined(separator: ", ")) LIMIT 1\n    ) s;\n"
+        }
+        let skip = resume
+            + "    SET started = \(los[0]) IS NOT NULL;\n"
+            + "  ELSE\n"
+            + "    -- Nothing pending: no bound, so the walk below finds no batch.\n"
+            + "    SET \(ends.map { "\($0) = NULL" }.joined(separator: ", "));\n"
+            + "  END IF;"
         let select: String
         if cols.count == 1 {
             select = "    SELECT MAX(s.\(cols[0])) INTO \(his[0]) FROM (\n      SELECT \(cols[0]) FROM \(q(table)) WHERE (NOT started OR \(row) > \(loRow)) AND \(row) <= \(endRow) ORDER BY \(order) LIMIT \(context.batchSize)\n    ) s;"
@@ -256,7 +278,8 @@ struct MySQLBuilder: Sendable {
                 + "    ) s ORDER BY \(cols.map { "s.\($0) DESC" }.joined(separator: ", ")) LIMIT 1;"
         }
         let stamped = stampedColumns(table, except: column)
-        var update = "UPDATE \(q(table)) SET \(assignments)\(keepingStamps(table, except: column))\n    WHERE (NOT started OR \(row) > \(loRow)) AND \(row) <= \(hiRow) AND \(pending);"
+        var update = "UPDATE \(q(table)) SET \(assignments)\(keepingStamps(table, except: column))\n    WHERE (NOT started OR \(row) > \(loRow)) AND \(row) <= \(hiRow) AND \(pending);\n"
+            + "    SET updated = ROW_COUNT();"
         if let log {
             // MySQL has no UPDATE … RETURNING: the keys go in first, the values after the fill, in one transaction.
             let ql = q(log), qt = q(table)
@@ -275,8 +298,10 @@ struct MySQLBuilder: Sendable {
         CREATE PROCEDURE \(procedure)()
         BEGIN
         \(declare)  DECLARE started BOOLEAN DEFAULT FALSE;
+          DECLARE updated BIGINT DEFAULT 0;
           -- The last key present now bounds the loop: rows inserted later are filled by the sync triggers.
         \(bound)
+        \(skip)
           batches: LOOP
         \(select)
             IF \(his[0]) IS NULL THEN
@@ -284,14 +309,17 @@ struct MySQLBuilder: Sendable {
             END IF;
             \(update)
             SET \(los.indices.map { "\(los[$0]) = \(his[$0])" }.joined(separator: ", ")), started = TRUE;
-            DO SLEEP(\(context.pauseSeconds));
+            -- The pause gives the server room between writing batches; a batch that wrote nothing needs none.
+            IF updated > 0 THEN
+              DO SLEEP(\(context.pauseSeconds));
+            END IF;
           END LOOP batches;
         END;;
         DELIMITER ;
         CALL \(procedure)();
         DROP PROCEDURE IF EXISTS \(procedure);
         """
-        var note = comment + "\nBatched, resumable, idempotent: keyset over \(key.columns.joined(separator: ", ")) up to the last key present when it starts\n(so it ends under continuous inserts); autocommit commits each batch.\nNeeds the mysql client (DELIMITER). The procedure is dropped again, so the schema is unchanged."
+        var note = comment + "\nBatched, resumable, idempotent: keyset over \(key.columns.joined(separator: ", ")) from the first key still pending to the last key present when it starts\n(so a re-run skips the done rows and it ends under continuous inserts); autocommit commits each batch, a pause follows each batch that updated rows.\nNeeds the mysql client (DELIMITER). The procedure is dropped again, so the schema is unchanged."
         if !stamped.isEmpty { note += "\n\(stamped.joined(separator: ", ")) (ON UPDATE CURRENT_TIMESTAMP) is set to itself, so the backfill does not restamp it." }
         if key.assumed { note += "\nThe base schema names no primary key for \(table): the batches walk column `id`." }
         return [

@@ -177,8 +177,9 @@ struct PostgreSQLBuilder: Sendable {
         let los = key.columns.indices.map { "lo_\($0 + 1)" }
         let his = key.columns.indices.map { "hi_\($0 + 1)" }
         let ends = key.columns.indices.map { "end_\($0 + 1)" }
+        let firsts = key.columns.indices.map { "first_\($0 + 1)" }
         let declare = key.columns.indices.map { i in
-            "  \(los[i]) \(q(table)).\(cols[i])%TYPE;\n  \(his[i]) \(q(table)).\(cols[i])%TYPE;\n  \(ends[i]) \(q(table)).\(cols[i])%TYPE;"
+            [los, his, ends, firsts].map { "  \($0[i]) \(q(table)).\(cols[i])%TYPE;" }.joined(separator: "\n")
         }.joined(separator: "\n")
         let row = "(\(cols.joined(separator: ", ")))"
         let loRow = "(\(los.joined(separator: ", ")))"
@@ -186,6 +187,8 @@ struct PostgreSQLBuilder: Sendable {
         let order = cols.joined(separator: ", ")
         let orderDesc = cols.map { "s.\($0) DESC" }.joined(separator: ", ")
         let endRow = "(\(ends.joined(separator: ", ")))"
+        let firstRow = "(\(firsts.joined(separator: ", ")))"
+        let selected = cols.map { "s.\($0)" }.joined(separator: ", ")
         var update = "UPDATE \(q(table)) SET \(assignments)\n    WHERE (NOT started OR \(row) > \(loRow)) AND \(row) <= \(hiRow) AND (\(pending))"
         if let log, let logColumn {
             update = "WITH filled AS (\n      \(update)\n      RETURNING \((cols + [q(logColumn)]).joined(separator: ", "))\n    )\n    INSERT INTO \(q(log)) SELECT * FROM filled"
@@ -196,25 +199,42 @@ struct PostgreSQLBuilder: Sendable {
         DECLARE
         \(declare)
           started boolean := false;
+          updated bigint;
         BEGIN
           -- The last key present now bounds the loop: rows inserted later are filled by the sync triggers.
-          SELECT \(cols.map { "s.\($0)" }.joined(separator: ", ")) INTO \(ends.joined(separator: ", ")) FROM (
+          SELECT \(selected) INTO \(ends.joined(separator: ", ")) FROM (
             SELECT \(order) FROM \(q(table)) ORDER BY \(cols.map { "\($0) DESC" }.joined(separator: ", ")) LIMIT 1
           ) s;
+          -- A re-run starts at the first key still pending, found once: the rows below it are done and the
+          -- sync triggers keep them so, hence no batch (and no pause) is spent on them again.
+          SELECT \(selected) INTO \(firsts.joined(separator: ", ")) FROM (
+            SELECT \(order) FROM \(q(table)) WHERE \(row) <= \(endRow) AND (\(pending)) ORDER BY \(order) LIMIT 1
+          ) s;
+          IF NOT FOUND THEN
+            RETURN;
+          END IF;
+          SELECT \(selected) INTO \(los.joined(separator: ", ")) FROM (
+            SELECT \(order) FROM \(q(table)) WHERE \(row) < \(firstRow) ORDER BY \(cols.map { "\($0) DESC" }.joined(separator: ", ")) LIMIT 1
+          ) s;
+          started := FOUND;
           LOOP
-            SELECT \(cols.map { "s.\($0)" }.joined(separator: ", ")) INTO \(his.joined(separator: ", ")) FROM (
+            SELECT \(selected) INTO \(his.joined(separator: ", ")) FROM (
               SELECT \(order) FROM \(q(table)) WHERE (NOT started OR \(row) > \(loRow)) AND \(row) <= \(endRow) ORDER BY \(order) LIMIT \(context.batchSize)
             ) s ORDER BY \(orderDesc) LIMIT 1;
             EXIT WHEN NOT FOUND;
             \(update)
+            GET DIAGNOSTICS updated = ROW_COUNT;
             \(los.indices.map { "\(los[$0]) := \(his[$0]);" }.joined(separator: " ")) started := true;
             COMMIT;
-            PERFORM pg_sleep(\(context.pauseSeconds));
+            -- The pause gives the server room between writing batches; a batch that wrote nothing needs none.
+            IF updated > 0 THEN
+              PERFORM pg_sleep(\(context.pauseSeconds));
+            END IF;
           END LOOP;
         END
         $cutover$;
         """
-        var note = comment + "\nBatched, resumable, idempotent: keyset over \(key.columns.joined(separator: ", ")) up to the last key present when it starts\n(so it ends under continuous inserts), one COMMIT per batch (psql -f runs DO outside a transaction block)."
+        var note = comment + "\nBatched, resumable, idempotent: keyset over \(key.columns.joined(separator: ", ")) from the first key still pending to the last key present when it starts\n(so a re-run skips the done rows and it ends under continuous inserts), one COMMIT per batch (psql -f runs DO outside a transaction block),\na pause after each batch that updated rows."
         if key.assumed { note += "\nThe base schema names no primary key for \(table): the batches walk column \"id\"." }
         return [
             SQLStatement("SET statement_timeout = \(lit(LoweringContext.postgresDuration(context.backfillBudget)));",

@@ -20,7 +20,7 @@ public enum Settings {
         static let phase = Setting<RawSQL.Phase>("phase", .choice(["expand", "backfill", "contract"]), default: .value(.expand),
                                                  "phase the step runs in")
         static let transactional = Setting<Bool>("transactional", .boolean, default: .value(true),
-                                                 "false when the SQL cannot run in a transaction")
+                                                 "true: the up and the down each run in one transaction with every tool (MySQL commits DDL implicitly: only DML is undone); false when the SQL cannot run in a transaction")
     }
 
     static let strategy = Setting<MigrationSpec.Strategy>("strategy", .choice(["expand-contract", "blue-green"]),

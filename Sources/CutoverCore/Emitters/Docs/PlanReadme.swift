@@ -579,7 +579,10 @@ public struct PlanReadme {
         if let job = item.job {
             let title = plan.phases.first { $0.phase == job.phase }?.title ?? job.phase.rawValue
             let files = job.files
-            let what = files.isEmpty ? "runs \(job.arguments.joined(separator: ", "))" : "applies \(files.count) SQL file\(files.count == 1 ? "" : "s") in order"
+            var what = files.isEmpty ? "runs \(job.arguments.joined(separator: ", "))" : "applies \(files.count) SQL file\(files.count == 1 ? "" : "s") in order"
+            if let first = files.first, JobRefusalChecks.isChecksFile(first) {
+                what += " (first `\(first)`: the refusal checks of its later steps, before anything changes)"
+            }
             return "\(title) Job (\(job.component)): \(what)"
         }
         switch item.object.kind {

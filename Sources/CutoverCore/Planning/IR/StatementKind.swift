@@ -20,6 +20,10 @@ public enum StatementKind: Sendable, Equatable {
     case mysqlTrigger(MySQLTrigger)
     /// DROP TRIGGER IF EXISTS of a MySQL trigger cutover created.
     case dropMySQLTrigger(name: String)
+    /// A read-only check that refuses (raises, SIGNALs) when the change after it would fail half way
+    /// or lose what the new app version wrote: a rollback's fit and key checks. A Job runs every such
+    /// check of its files before the first of them changes anything (`JobRefusalChecks`).
+    case refusalCheck
     /// The `sql` escape hatch: the user's text is all cutover has, so its facts are read from the text.
     case userSQL
     /// A DDL value of a recipe written once for both engines; `StatementRendering` replaces it with the
@@ -55,7 +59,7 @@ public enum StatementKind: Sendable, Equatable {
         case .mysqlTrigger, .dropMySQLTrigger: return .metadataBrief
         case .batchedLoop: return .rowLocksPerBatch
         case .tableCopy: return .tableCopyWritesBlocked
-        case .plain, .userSQL, .ddl: return nil
+        case .plain, .userSQL, .ddl, .refusalCheck: return nil
         }
     }
 }

@@ -715,8 +715,8 @@ EXECUTE cutover_timeout;
 DEALLOCATE PREPARE cutover_timeout;
 SET SESSION innodb_lock_wait_timeout = 5;
 -- Refill rows written while the column was nullable (the spec's down expression), then restore NOT NULL.
--- Batched, resumable, idempotent: keyset over id up to the last key present when it starts
--- (so it ends under continuous inserts); autocommit commits each batch.
+-- Batched, resumable, idempotent: keyset over id from the first key still pending to the last key present when it starts
+-- (so a re-run skips the done rows and it ends under continuous inserts); autocommit commits each batch, a pause follows each batch that updated rows.
 -- Needs the mysql client (DELIMITER). The procedure is dropped again, so the schema is unchanged.
 DROP PROCEDURE IF EXISTS `_cutover_refill_orders_label`;
 DELIMITER ;;
@@ -725,9 +725,21 @@ BEGIN
   DECLARE lo_1 BIGINT DEFAULT NULL;
   DECLARE hi_1 BIGINT DEFAULT NULL;
   DECLARE end_1 BIGINT DEFAULT NULL;
+  DECLARE first_1 BIGINT DEFAULT NULL;
   DECLARE started BOOLEAN DEFAULT FALSE;
+  DECLARE updated BIGINT DEFAULT 0;
   -- The last key present now bounds the loop: rows inserted later are filled by the sync triggers.
   SELECT MAX(`id`) INTO end_1 FROM `orders`;
+  SELECT MIN(s.`id`) INTO first_1 FROM (
+    SELECT `id` FROM `orders` WHERE (`id`) <= (end_1) AND (`label` IS NULL) ORDER BY `id` LIMIT 1
+  ) s;
+  IF first_1 IS NOT NULL THEN
+    SELECT MAX(`id`) INTO lo_1 FROM `orders` WHERE `id` < first_1;
+    SET started = lo_1 IS NOT NULL;
+  ELSE
+    -- Nothing pending: no bound, so the walk below finds no batch.
+    SET end_1 = NULL;
+  END IF;
   batches: LOOP
     SELECT MAX(s.`id`) INTO hi_1 FROM (
       SELECT `id` FROM `orders` WHERE (NOT started OR (`id`) > (lo_1)) AND (`id`) <= (end_1) ORDER BY `id` LIMIT 500
@@ -737,8 +749,12 @@ BEGIN
     END IF;
     UPDATE `orders` SET `label` = ('none')
     WHERE (NOT started OR (`id`) > (lo_1)) AND (`id`) <= (hi_1) AND `label` IS NULL;
+    SET updated = ROW_COUNT();
     SET lo_1 = hi_1, started = TRUE;
-    DO SLEEP(0.01);
+    -- The pause gives the server room between writing batches; a batch that wrote nothing needs none.
+    IF updated > 0 THEN
+      DO SLEEP(0.01);
+    END IF;
   END LOOP batches;
 END;;
 DELIMITER ;
@@ -1472,8 +1488,8 @@ EXECUTE cutover_timeout;
 DEALLOCATE PREPARE cutover_timeout;
 SET SESSION innodb_lock_wait_timeout = 5;
 -- Fill existing rows of orders.total_cents.
--- Batched, resumable, idempotent: keyset over id up to the last key present when it starts
--- (so it ends under continuous inserts); autocommit commits each batch.
+-- Batched, resumable, idempotent: keyset over id from the first key still pending to the last key present when it starts
+-- (so a re-run skips the done rows and it ends under continuous inserts); autocommit commits each batch, a pause follows each batch that updated rows.
 -- Needs the mysql client (DELIMITER). The procedure is dropped again, so the schema is unchanged.
 DROP PROCEDURE IF EXISTS `_cutover_backfill_orders_total_cents`;
 DELIMITER ;;
@@ -1482,9 +1498,21 @@ BEGIN
   DECLARE lo_1 BIGINT DEFAULT NULL;
   DECLARE hi_1 BIGINT DEFAULT NULL;
   DECLARE end_1 BIGINT DEFAULT NULL;
+  DECLARE first_1 BIGINT DEFAULT NULL;
   DECLARE started BOOLEAN DEFAULT FALSE;
+  DECLARE updated BIGINT DEFAULT 0;
   -- The last key present now bounds the loop: rows inserted later are filled by the sync triggers.
   SELECT MAX(`id`) INTO end_1 FROM `orders`;
+  SELECT MIN(s.`id`) INTO first_1 FROM (
+    SELECT `id` FROM `orders` WHERE (`id`) <= (end_1) AND (`total_cents` IS NULL) ORDER BY `id` LIMIT 1
+  ) s;
+  IF first_1 IS NOT NULL THEN
+    SELECT MAX(`id`) INTO lo_1 FROM `orders` WHERE `id` < first_1;
+    SET started = lo_1 IS NOT NULL;
+  ELSE
+    -- Nothing pending: no bound, so the walk below finds no batch.
+    SET end_1 = NULL;
+  END IF;
   batches: LOOP
     SELECT MAX(s.`id`) INTO hi_1 FROM (
       SELECT `id` FROM `orders` WHERE (NOT started OR (`id`) > (lo_1)) AND (`id`) <= (end_1) ORDER BY `id` LIMIT 500
@@ -1494,8 +1522,12 @@ BEGIN
     END IF;
     UPDATE `orders` SET `total_cents` = (total * 100)
     WHERE (NOT started OR (`id`) > (lo_1)) AND (`id`) <= (hi_1) AND `total_cents` IS NULL;
+    SET updated = ROW_COUNT();
     SET lo_1 = hi_1, started = TRUE;
-    DO SLEEP(0.01);
+    -- The pause gives the server room between writing batches; a batch that wrote nothing needs none.
+    IF updated > 0 THEN
+      DO SLEEP(0.01);
+    END IF;
   END LOOP batches;
 END;;
 DELIMITER ;
@@ -1521,8 +1553,8 @@ EXECUTE cutover_timeout;
 DEALLOCATE PREPARE cutover_timeout;
 SET SESSION innodb_lock_wait_timeout = 5;
 -- Copy cust_id into customer_id for existing rows.
--- Batched, resumable, idempotent: keyset over id up to the last key present when it starts
--- (so it ends under continuous inserts); autocommit commits each batch.
+-- Batched, resumable, idempotent: keyset over id from the first key still pending to the last key present when it starts
+-- (so a re-run skips the done rows and it ends under continuous inserts); autocommit commits each batch, a pause follows each batch that updated rows.
 -- Needs the mysql client (DELIMITER). The procedure is dropped again, so the schema is unchanged.
 DROP PROCEDURE IF EXISTS `_cutover_backfill_orders_customer_id`;
 DELIMITER ;;
@@ -1531,9 +1563,21 @@ BEGIN
   DECLARE lo_1 BIGINT DEFAULT NULL;
   DECLARE hi_1 BIGINT DEFAULT NULL;
   DECLARE end_1 BIGINT DEFAULT NULL;
+  DECLARE first_1 BIGINT DEFAULT NULL;
   DECLARE started BOOLEAN DEFAULT FALSE;
+  DECLARE updated BIGINT DEFAULT 0;
   -- The last key present now bounds the loop: rows inserted later are filled by the sync triggers.
   SELECT MAX(`id`) INTO end_1 FROM `orders`;
+  SELECT MIN(s.`id`) INTO first_1 FROM (
+    SELECT `id` FROM `orders` WHERE (`id`) <= (end_1) AND (NOT (`customer_id` <=> `cust_id`)) ORDER BY `id` LIMIT 1
+  ) s;
+  IF first_1 IS NOT NULL THEN
+    SELECT MAX(`id`) INTO lo_1 FROM `orders` WHERE `id` < first_1;
+    SET started = lo_1 IS NOT NULL;
+  ELSE
+    -- Nothing pending: no bound, so the walk below finds no batch.
+    SET end_1 = NULL;
+  END IF;
   batches: LOOP
     SELECT MAX(s.`id`) INTO hi_1 FROM (
       SELECT `id` FROM `orders` WHERE (NOT started OR (`id`) > (lo_1)) AND (`id`) <= (end_1) ORDER BY `id` LIMIT 500
@@ -1543,8 +1587,12 @@ BEGIN
     END IF;
     UPDATE `orders` SET `customer_id` = `cust_id`
     WHERE (NOT started OR (`id`) > (lo_1)) AND (`id`) <= (hi_1) AND NOT (`customer_id` <=> `cust_id`);
+    SET updated = ROW_COUNT();
     SET lo_1 = hi_1, started = TRUE;
-    DO SLEEP(0.01);
+    -- The pause gives the server room between writing batches; a batch that wrote nothing needs none.
+    IF updated > 0 THEN
+      DO SLEEP(0.01);
+    END IF;
   END LOOP batches;
 END;;
 DELIMITER ;
@@ -1570,8 +1618,8 @@ EXECUTE cutover_timeout;
 DEALLOCATE PREPARE cutover_timeout;
 SET SESSION innodb_lock_wait_timeout = 5;
 -- Copy qty into quantity for existing rows.
--- Batched, resumable, idempotent: keyset over id up to the last key present when it starts
--- (so it ends under continuous inserts); autocommit commits each batch.
+-- Batched, resumable, idempotent: keyset over id from the first key still pending to the last key present when it starts
+-- (so a re-run skips the done rows and it ends under continuous inserts); autocommit commits each batch, a pause follows each batch that updated rows.
 -- Needs the mysql client (DELIMITER). The procedure is dropped again, so the schema is unchanged.
 DROP PROCEDURE IF EXISTS `_cutover_backfill_orders_quantity`;
 DELIMITER ;;
@@ -1580,9 +1628,21 @@ BEGIN
   DECLARE lo_1 BIGINT DEFAULT NULL;
   DECLARE hi_1 BIGINT DEFAULT NULL;
   DECLARE end_1 BIGINT DEFAULT NULL;
+  DECLARE first_1 BIGINT DEFAULT NULL;
   DECLARE started BOOLEAN DEFAULT FALSE;
+  DECLARE updated BIGINT DEFAULT 0;
   -- The last key present now bounds the loop: rows inserted later are filled by the sync triggers.
   SELECT MAX(`id`) INTO end_1 FROM `orders`;
+  SELECT MIN(s.`id`) INTO first_1 FROM (
+    SELECT `id` FROM `orders` WHERE (`id`) <= (end_1) AND (NOT (`quantity` <=> `qty`)) ORDER BY `id` LIMIT 1
+  ) s;
+  IF first_1 IS NOT NULL THEN
+    SELECT MAX(`id`) INTO lo_1 FROM `orders` WHERE `id` < first_1;
+    SET started = lo_1 IS NOT NULL;
+  ELSE
+    -- Nothing pending: no bound, so the walk below finds no batch.
+    SET end_1 = NULL;
+  END IF;
   batches: LOOP
     SELECT MAX(s.`id`) INTO hi_1 FROM (
       SELECT `id` FROM `orders` WHERE (NOT started OR (`id`) > (lo_1)) AND (`id`) <= (end_1) ORDER BY `id` LIMIT 500
@@ -1592,8 +1652,12 @@ BEGIN
     END IF;
     UPDATE `orders` SET `quantity` = `qty`
     WHERE (NOT started OR (`id`) > (lo_1)) AND (`id`) <= (hi_1) AND NOT (`quantity` <=> `qty`);
+    SET updated = ROW_COUNT();
     SET lo_1 = hi_1, started = TRUE;
-    DO SLEEP(0.01);
+    -- The pause gives the server room between writing batches; a batch that wrote nothing needs none.
+    IF updated > 0 THEN
+      DO SLEEP(0.01);
+    END IF;
   END LOOP batches;
 END;;
 DELIMITER ;
@@ -1619,8 +1683,8 @@ EXECUTE cutover_timeout;
 DEALLOCATE PREPARE cutover_timeout;
 SET SESSION innodb_lock_wait_timeout = 5;
 -- Copy total into the BIGINT column for existing rows.
--- Batched, resumable, idempotent: keyset over id up to the last key present when it starts
--- (so it ends under continuous inserts); autocommit commits each batch.
+-- Batched, resumable, idempotent: keyset over id from the first key still pending to the last key present when it starts
+-- (so a re-run skips the done rows and it ends under continuous inserts); autocommit commits each batch, a pause follows each batch that updated rows.
 -- Needs the mysql client (DELIMITER). The procedure is dropped again, so the schema is unchanged.
 DROP PROCEDURE IF EXISTS `_cutover_backfill_orders_total`;
 DELIMITER ;;
@@ -1629,9 +1693,21 @@ BEGIN
   DECLARE lo_1 BIGINT DEFAULT NULL;
   DECLARE hi_1 BIGINT DEFAULT NULL;
   DECLARE end_1 BIGINT DEFAULT NULL;
+  DECLARE first_1 BIGINT DEFAULT NULL;
   DECLARE started BOOLEAN DEFAULT FALSE;
+  DECLARE updated BIGINT DEFAULT 0;
   -- The last key present now bounds the loop: rows inserted later are filled by the sync triggers.
   SELECT MAX(`id`) INTO end_1 FROM `orders`;
+  SELECT MIN(s.`id`) INTO first_1 FROM (
+    SELECT `id` FROM `orders` WHERE (`id`) <= (end_1) AND (NOT (`_cutover_my_all_ops_total_new` <=> `total`)) ORDER BY `id` LIMIT 1
+  ) s;
+  IF first_1 IS NOT NULL THEN
+    SELECT MAX(`id`) INTO lo_1 FROM `orders` WHERE `id` < first_1;
+    SET started = lo_1 IS NOT NULL;
+  ELSE
+    -- Nothing pending: no bound, so the walk below finds no batch.
+    SET end_1 = NULL;
+  END IF;
   batches: LOOP
     SELECT MAX(s.`id`) INTO hi_1 FROM (
       SELECT `id` FROM `orders` WHERE (NOT started OR (`id`) > (lo_1)) AND (`id`) <= (end_1) ORDER BY `id` LIMIT 500
@@ -1641,8 +1717,12 @@ BEGIN
     END IF;
     UPDATE `orders` SET `_cutover_my_all_ops_total_new` = `total`
     WHERE (NOT started OR (`id`) > (lo_1)) AND (`id`) <= (hi_1) AND NOT (`_cutover_my_all_ops_total_new` <=> `total`);
+    SET updated = ROW_COUNT();
     SET lo_1 = hi_1, started = TRUE;
-    DO SLEEP(0.01);
+    -- The pause gives the server room between writing batches; a batch that wrote nothing needs none.
+    IF updated > 0 THEN
+      DO SLEEP(0.01);
+    END IF;
   END LOOP batches;
 END;;
 DELIMITER ;
@@ -1700,8 +1780,8 @@ EXECUTE cutover_timeout;
 DEALLOCATE PREPARE cutover_timeout;
 SET SESSION innodb_lock_wait_timeout = 5;
 -- Fill rows where orders.remark is NULL (the spec's up expression), logging each filled row in _cutover_my_all_ops_orders_remark_filled.
--- Batched, resumable, idempotent: keyset over id up to the last key present when it starts
--- (so it ends under continuous inserts); autocommit commits each batch.
+-- Batched, resumable, idempotent: keyset over id from the first key still pending to the last key present when it starts
+-- (so a re-run skips the done rows and it ends under continuous inserts); autocommit commits each batch, a pause follows each batch that updated rows.
 -- Needs the mysql client (DELIMITER). The procedure is dropped again, so the schema is unchanged.
 DROP PROCEDURE IF EXISTS `_cutover_backfill_orders_remark`;
 DELIMITER ;;
@@ -1710,9 +1790,21 @@ BEGIN
   DECLARE lo_1 BIGINT DEFAULT NULL;
   DECLARE hi_1 BIGINT DEFAULT NULL;
   DECLARE end_1 BIGINT DEFAULT NULL;
+  DECLARE first_1 BIGINT DEFAULT NULL;
   DECLARE started BOOLEAN DEFAULT FALSE;
+  DECLARE updated BIGINT DEFAULT 0;
   -- The last key present now bounds the loop: rows inserted later are filled by the sync triggers.
   SELECT MAX(`id`) INTO end_1 FROM `orders`;
+  SELECT MIN(s.`id`) INTO first_1 FROM (
+    SELECT `id` FROM `orders` WHERE (`id`) <= (end_1) AND (`remark` IS NULL) ORDER BY `id` LIMIT 1
+  ) s;
+  IF first_1 IS NOT NULL THEN
+    SELECT MAX(`id`) INTO lo_1 FROM `orders` WHERE `id` < first_1;
+    SET started = lo_1 IS NOT NULL;
+  ELSE
+    -- Nothing pending: no bound, so the walk below finds no batch.
+    SET end_1 = NULL;
+  END IF;
   batches: LOOP
     SELECT MAX(s.`id`) INTO hi_1 FROM (
       SELECT `id` FROM `orders` WHERE (NOT started OR (`id`) > (lo_1)) AND (`id`) <= (end_1) ORDER BY `id` LIMIT 500
@@ -1725,11 +1817,15 @@ BEGIN
     WHERE (NOT started OR (`id`) > (lo_1)) AND (`id`) <= (hi_1) AND `remark` IS NULL;
     UPDATE `orders` SET `remark` = ('none')
     WHERE (NOT started OR (`id`) > (lo_1)) AND (`id`) <= (hi_1) AND `remark` IS NULL;
+    SET updated = ROW_COUNT();
     UPDATE `_cutover_my_all_ops_orders_remark_filled` AS l JOIN `orders` ON `orders`.`id` = l.`id` SET l.`remark` = `orders`.`remark`
     WHERE l.`remark` IS NULL AND (NOT started OR (l.`id`) > (lo_1)) AND (l.`id`) <= (hi_1);
     COMMIT;
     SET lo_1 = hi_1, started = TRUE;
-    DO SLEEP(0.01);
+    -- The pause gives the server room between writing batches; a batch that wrote nothing needs none.
+    IF updated > 0 THEN
+      DO SLEEP(0.01);
+    END IF;
   END LOOP batches;
 END;;
 DELIMITER ;
@@ -1755,8 +1851,8 @@ EXECUTE cutover_timeout;
 DEALLOCATE PREPARE cutover_timeout;
 SET SESSION innodb_lock_wait_timeout = 5;
 -- Copy legacy into the VARCHAR(10) column for existing rows.
--- Batched, resumable, idempotent: keyset over id up to the last key present when it starts
--- (so it ends under continuous inserts); autocommit commits each batch.
+-- Batched, resumable, idempotent: keyset over id from the first key still pending to the last key present when it starts
+-- (so a re-run skips the done rows and it ends under continuous inserts); autocommit commits each batch, a pause follows each batch that updated rows.
 -- Needs the mysql client (DELIMITER). The procedure is dropped again, so the schema is unchanged.
 DROP PROCEDURE IF EXISTS `_cutover_backfill_orders_legacy`;
 DELIMITER ;;
@@ -1765,9 +1861,21 @@ BEGIN
   DECLARE lo_1 BIGINT DEFAULT NULL;
   DECLARE hi_1 BIGINT DEFAULT NULL;
   DECLARE end_1 BIGINT DEFAULT NULL;
+  DECLARE first_1 BIGINT DEFAULT NULL;
   DECLARE started BOOLEAN DEFAULT FALSE;
+  DECLARE updated BIGINT DEFAULT 0;
   -- The last key present now bounds the loop: rows inserted later are filled by the sync triggers.
   SELECT MAX(`id`) INTO end_1 FROM `orders`;
+  SELECT MIN(s.`id`) INTO first_1 FROM (
+    SELECT `id` FROM `orders` WHERE (`id`) <= (end_1) AND (NOT (`_cutover_my_all_ops_legacy_new` <=> (LEFT(legacy, 10)))) ORDER BY `id` LIMIT 1
+  ) s;
+  IF first_1 IS NOT NULL THEN
+    SELECT MAX(`id`) INTO lo_1 FROM `orders` WHERE `id` < first_1;
+    SET started = lo_1 IS NOT NULL;
+  ELSE
+    -- Nothing pending: no bound, so the walk below finds no batch.
+    SET end_1 = NULL;
+  END IF;
   batches: LOOP
     SELECT MAX(s.`id`) INTO hi_1 FROM (
       SELECT `id` FROM `orders` WHERE (NOT started OR (`id`) > (lo_1)) AND (`id`) <= (end_1) ORDER BY `id` LIMIT 500
@@ -1777,8 +1885,12 @@ BEGIN
     END IF;
     UPDATE `orders` SET `_cutover_my_all_ops_legacy_new` = (LEFT(legacy, 10))
     WHERE (NOT started OR (`id`) > (lo_1)) AND (`id`) <= (hi_1) AND NOT (`_cutover_my_all_ops_legacy_new` <=> (LEFT(legacy, 10)));
+    SET updated = ROW_COUNT();
     SET lo_1 = hi_1, started = TRUE;
-    DO SLEEP(0.01);
+    -- The pause gives the server room between writing batches; a batch that wrote nothing needs none.
+    IF updated > 0 THEN
+      DO SLEEP(0.01);
+    END IF;
   END LOOP batches;
 END;;
 DELIMITER ;
@@ -2324,8 +2436,8 @@ CREATE TRIGGER `_cutover_orders_customer_id_upd` BEFORE UPDATE ON `orders` FOR E
       NEW.`customer_id` = IF(NEW.`customer_id` <=> OLD.`customer_id`, COALESCE(NEW.`cust_id`, NEW.`customer_id`), NEW.`customer_id`);
 SET SESSION innodb_lock_wait_timeout = 5;
 -- Re-sync rows written while the triggers were gone.
--- Batched, resumable, idempotent: keyset over id up to the last key present when it starts
--- (so it ends under continuous inserts); autocommit commits each batch.
+-- Batched, resumable, idempotent: keyset over id from the first key still pending to the last key present when it starts
+-- (so a re-run skips the done rows and it ends under continuous inserts); autocommit commits each batch, a pause follows each batch that updated rows.
 -- Needs the mysql client (DELIMITER). The procedure is dropped again, so the schema is unchanged.
 DROP PROCEDURE IF EXISTS `_cutover_backfill_orders_cust_id`;
 DELIMITER ;;
@@ -2334,9 +2446,21 @@ BEGIN
   DECLARE lo_1 BIGINT DEFAULT NULL;
   DECLARE hi_1 BIGINT DEFAULT NULL;
   DECLARE end_1 BIGINT DEFAULT NULL;
+  DECLARE first_1 BIGINT DEFAULT NULL;
   DECLARE started BOOLEAN DEFAULT FALSE;
+  DECLARE updated BIGINT DEFAULT 0;
   -- The last key present now bounds the loop: rows inserted later are filled by the sync triggers.
   SELECT MAX(`id`) INTO end_1 FROM `orders`;
+  SELECT MIN(s.`id`) INTO first_1 FROM (
+    SELECT `id` FROM `orders` WHERE (`id`) <= (end_1) AND (NOT (`cust_id` <=> `customer_id`)) ORDER BY `id` LIMIT 1
+  ) s;
+  IF first_1 IS NOT NULL THEN
+    SELECT MAX(`id`) INTO lo_1 FROM `orders` WHERE `id` < first_1;
+    SET started = lo_1 IS NOT NULL;
+  ELSE
+    -- Nothing pending: no bound, so the walk below finds no batch.
+    SET end_1 = NULL;
+  END IF;
   batches: LOOP
     SELECT MAX(s.`id`) INTO hi_1 FROM (
       SELECT `id` FROM `orders` WHERE (NOT started OR (`id`) > (lo_1)) AND (`id`) <= (end_1) ORDER BY `id` LIMIT 500
@@ -2346,8 +2470,12 @@ BEGIN
     END IF;
     UPDATE `orders` SET `cust_id` = `customer_id`
     WHERE (NOT started OR (`id`) > (lo_1)) AND (`id`) <= (hi_1) AND NOT (`cust_id` <=> `customer_id`);
+    SET updated = ROW_COUNT();
     SET lo_1 = hi_1, started = TRUE;
-    DO SLEEP(0.01);
+    -- The pause gives the server room between writing batches; a batch that wrote nothing needs none.
+    IF updated > 0 THEN
+      DO SLEEP(0.01);
+    END IF;
   END LOOP batches;
 END;;
 DELIMITER ;
@@ -2433,8 +2561,8 @@ CREATE TRIGGER `_cutover_orders_quantity_upd` BEFORE UPDATE ON `orders` FOR EACH
       NEW.`quantity` = IF(NEW.`quantity` <=> OLD.`quantity`, COALESCE(NEW.`qty`, NEW.`quantity`), NEW.`quantity`);
 SET SESSION innodb_lock_wait_timeout = 5;
 -- Re-sync rows written while the triggers were gone.
--- Batched, resumable, idempotent: keyset over id up to the last key present when it starts
--- (so it ends under continuous inserts); autocommit commits each batch.
+-- Batched, resumable, idempotent: keyset over id from the first key still pending to the last key present when it starts
+-- (so a re-run skips the done rows and it ends under continuous inserts); autocommit commits each batch, a pause follows each batch that updated rows.
 -- Needs the mysql client (DELIMITER). The procedure is dropped again, so the schema is unchanged.
 DROP PROCEDURE IF EXISTS `_cutover_backfill_orders_qty`;
 DELIMITER ;;
@@ -2443,9 +2571,21 @@ BEGIN
   DECLARE lo_1 BIGINT DEFAULT NULL;
   DECLARE hi_1 BIGINT DEFAULT NULL;
   DECLARE end_1 BIGINT DEFAULT NULL;
+  DECLARE first_1 BIGINT DEFAULT NULL;
   DECLARE started BOOLEAN DEFAULT FALSE;
+  DECLARE updated BIGINT DEFAULT 0;
   -- The last key present now bounds the loop: rows inserted later are filled by the sync triggers.
   SELECT MAX(`id`) INTO end_1 FROM `orders`;
+  SELECT MIN(s.`id`) INTO first_1 FROM (
+    SELECT `id` FROM `orders` WHERE (`id`) <= (end_1) AND (NOT (`qty` <=> `quantity`)) ORDER BY `id` LIMIT 1
+  ) s;
+  IF first_1 IS NOT NULL THEN
+    SELECT MAX(`id`) INTO lo_1 FROM `orders` WHERE `id` < first_1;
+    SET started = lo_1 IS NOT NULL;
+  ELSE
+    -- Nothing pending: no bound, so the walk below finds no batch.
+    SET end_1 = NULL;
+  END IF;
   batches: LOOP
     SELECT MAX(s.`id`) INTO hi_1 FROM (
       SELECT `id` FROM `orders` WHERE (NOT started OR (`id`) > (lo_1)) AND (`id`) <= (end_1) ORDER BY `id` LIMIT 500
@@ -2455,8 +2595,12 @@ BEGIN
     END IF;
     UPDATE `orders` SET `qty` = `quantity`
     WHERE (NOT started OR (`id`) > (lo_1)) AND (`id`) <= (hi_1) AND NOT (`qty` <=> `quantity`);
+    SET updated = ROW_COUNT();
     SET lo_1 = hi_1, started = TRUE;
-    DO SLEEP(0.01);
+    -- The pause gives the server room between writing batches; a batch that wrote nothing needs none.
+    IF updated > 0 THEN
+      DO SLEEP(0.01);
+    END IF;
   END LOOP batches;
 END;;
 DELIMITER ;
@@ -2569,8 +2713,8 @@ CREATE TRIGGER `_cutover_orders_total_upd` BEFORE UPDATE ON `orders` FOR EACH RO
 UNLOCK TABLES;
 SET SESSION innodb_lock_wait_timeout = 5;
 -- Copy back what was written after the swap (fails in strict mode if a value no longer fits the old type).
--- Batched, resumable, idempotent: keyset over id up to the last key present when it starts
--- (so it ends under continuous inserts); autocommit commits each batch.
+-- Batched, resumable, idempotent: keyset over id from the first key still pending to the last key present when it starts
+-- (so a re-run skips the done rows and it ends under continuous inserts); autocommit commits each batch, a pause follows each batch that updated rows.
 -- Needs the mysql client (DELIMITER). The procedure is dropped again, so the schema is unchanged.
 DROP PROCEDURE IF EXISTS `_cutover_copyback_orders_total`;
 DELIMITER ;;
@@ -2579,9 +2723,21 @@ BEGIN
   DECLARE lo_1 BIGINT DEFAULT NULL;
   DECLARE hi_1 BIGINT DEFAULT NULL;
   DECLARE end_1 BIGINT DEFAULT NULL;
+  DECLARE first_1 BIGINT DEFAULT NULL;
   DECLARE started BOOLEAN DEFAULT FALSE;
+  DECLARE updated BIGINT DEFAULT 0;
   -- The last key present now bounds the loop: rows inserted later are filled by the sync triggers.
   SELECT MAX(`id`) INTO end_1 FROM `orders`;
+  SELECT MIN(s.`id`) INTO first_1 FROM (
+    SELECT `id` FROM `orders` WHERE (`id`) <= (end_1) AND (NOT (`total` <=> `_cutover_my_all_ops_total_new`)) ORDER BY `id` LIMIT 1
+  ) s;
+  IF first_1 IS NOT NULL THEN
+    SELECT MAX(`id`) INTO lo_1 FROM `orders` WHERE `id` < first_1;
+    SET started = lo_1 IS NOT NULL;
+  ELSE
+    -- Nothing pending: no bound, so the walk below finds no batch.
+    SET end_1 = NULL;
+  END IF;
   batches: LOOP
     SELECT MAX(s.`id`) INTO hi_1 FROM (
       SELECT `id` FROM `orders` WHERE (NOT started OR (`id`) > (lo_1)) AND (`id`) <= (end_1) ORDER BY `id` LIMIT 500
@@ -2591,8 +2747,12 @@ BEGIN
     END IF;
     UPDATE `orders` SET `total` = `_cutover_my_all_ops_total_new`
     WHERE (NOT started OR (`id`) > (lo_1)) AND (`id`) <= (hi_1) AND NOT (`total` <=> `_cutover_my_all_ops_total_new`);
+    SET updated = ROW_COUNT();
     SET lo_1 = hi_1, started = TRUE;
-    DO SLEEP(0.01);
+    -- The pause gives the server room between writing batches; a batch that wrote nothing needs none.
+    IF updated > 0 THEN
+      DO SLEEP(0.01);
+    END IF;
   END LOOP batches;
 END;;
 DELIMITER ;
@@ -2741,8 +2901,8 @@ CREATE TRIGGER `_cutover_orders_legacy_upd` BEFORE UPDATE ON `orders` FOR EACH R
 UNLOCK TABLES;
 SET SESSION innodb_lock_wait_timeout = 5;
 -- Copy back what was written after the swap (fails in strict mode if a value no longer fits the old type).
--- Batched, resumable, idempotent: keyset over id up to the last key present when it starts
--- (so it ends under continuous inserts); autocommit commits each batch.
+-- Batched, resumable, idempotent: keyset over id from the first key still pending to the last key present when it starts
+-- (so a re-run skips the done rows and it ends under continuous inserts); autocommit commits each batch, a pause follows each batch that updated rows.
 -- Needs the mysql client (DELIMITER). The procedure is dropped again, so the schema is unchanged.
 DROP PROCEDURE IF EXISTS `_cutover_copyback_orders_legacy`;
 DELIMITER ;;
@@ -2751,9 +2911,21 @@ BEGIN
   DECLARE lo_1 BIGINT DEFAULT NULL;
   DECLARE hi_1 BIGINT DEFAULT NULL;
   DECLARE end_1 BIGINT DEFAULT NULL;
+  DECLARE first_1 BIGINT DEFAULT NULL;
   DECLARE started BOOLEAN DEFAULT FALSE;
+  DECLARE updated BIGINT DEFAULT 0;
   -- The last key present now bounds the loop: rows inserted later are filled by the sync triggers.
   SELECT MAX(`id`) INTO end_1 FROM `orders`;
+  SELECT MIN(s.`id`) INTO first_1 FROM (
+    SELECT `id` FROM `orders` WHERE (`id`) <= (end_1) AND (NOT (`legacy` <=> `_cutover_my_all_ops_legacy_new`)) ORDER BY `id` LIMIT 1
+  ) s;
+  IF first_1 IS NOT NULL THEN
+    SELECT MAX(`id`) INTO lo_1 FROM `orders` WHERE `id` < first_1;
+    SET started = lo_1 IS NOT NULL;
+  ELSE
+    -- Nothing pending: no bound, so the walk below finds no batch.
+    SET end_1 = NULL;
+  END IF;
   batches: LOOP
     SELECT MAX(s.`id`) INTO hi_1 FROM (
       SELECT `id` FROM `orders` WHERE (NOT started OR (`id`) > (lo_1)) AND (`id`) <= (end_1) ORDER BY `id` LIMIT 500
@@ -2763,8 +2935,12 @@ BEGIN
     END IF;
     UPDATE `orders` SET `legacy` = `_cutover_my_all_ops_legacy_new`
     WHERE (NOT started OR (`id`) > (lo_1)) AND (`id`) <= (hi_1) AND NOT (`legacy` <=> `_cutover_my_all_ops_legacy_new`);
+    SET updated = ROW_COUNT();
     SET lo_1 = hi_1, started = TRUE;
-    DO SLEEP(0.01);
+    -- The pause gives the server room between writing batches; a batch that wrote nothing needs none.
+    IF updated > 0 THEN
+      DO SLEEP(0.01);
+    END IF;
   END LOOP batches;
 END;;
 DELIMITER ;

@@ -423,8 +423,8 @@ EXECUTE cutover_timeout;
 DEALLOCATE PREPARE cutover_timeout;
 SET SESSION innodb_lock_wait_timeout = 5;
 -- Copy cust_id into customer_id for existing rows.
--- Batched, resumable, idempotent: keyset over id up to the last key present when it starts
--- (so it ends under continuous inserts); autocommit commits each batch.
+-- Batched, resumable, idempotent: keyset over id from the first key still pending to the last key present when it starts
+-- (so a re-run skips the done rows and it ends under continuous inserts); autocommit commits each batch, a pause follows each batch that updated rows.
 -- Needs the mysql client (DELIMITER). The procedure is dropped again, so the schema is unchanged.
 DROP PROCEDURE IF EXISTS `_cutover_backfill_orders_customer_id`;
 DELIMITER ;;
@@ -433,9 +433,21 @@ BEGIN
   DECLARE lo_1 BIGINT DEFAULT NULL;
   DECLARE hi_1 BIGINT DEFAULT NULL;
   DECLARE end_1 BIGINT DEFAULT NULL;
+  DECLARE first_1 BIGINT DEFAULT NULL;
   DECLARE started BOOLEAN DEFAULT FALSE;
+  DECLARE updated BIGINT DEFAULT 0;
   -- The last key present now bounds the loop: rows inserted later are filled by the sync triggers.
   SELECT MAX(`id`) INTO end_1 FROM `orders`;
+  SELECT MIN(s.`id`) INTO first_1 FROM (
+    SELECT `id` FROM `orders` WHERE (`id`) <= (end_1) AND (NOT (`customer_id` <=> `cust_id`)) ORDER BY `id` LIMIT 1
+  ) s;
+  IF first_1 IS NOT NULL THEN
+    SELECT MAX(`id`) INTO lo_1 FROM `orders` WHERE `id` < first_1;
+    SET started = lo_1 IS NOT NULL;
+  ELSE
+    -- Nothing pending: no bound, so the walk below finds no batch.
+    SET end_1 = NULL;
+  END IF;
   batches: LOOP
     SELECT MAX(s.`id`) INTO hi_1 FROM (
       SELECT `id` FROM `orders` WHERE (NOT started OR (`id`) > (lo_1)) AND (`id`) <= (end_1) ORDER BY `id` LIMIT 1000
@@ -445,8 +457,12 @@ BEGIN
     END IF;
     UPDATE `orders` SET `customer_id` = `cust_id`
     WHERE (NOT started OR (`id`) > (lo_1)) AND (`id`) <= (hi_1) AND NOT (`customer_id` <=> `cust_id`);
+    SET updated = ROW_COUNT();
     SET lo_1 = hi_1, started = TRUE;
-    DO SLEEP(0.1);
+    -- The pause gives the server room between writing batches; a batch that wrote nothing needs none.
+    IF updated > 0 THEN
+      DO SLEEP(0.1);
+    END IF;
   END LOOP batches;
 END;;
 DELIMITER ;
@@ -524,8 +540,8 @@ CREATE TRIGGER `_cutover_orders_customer_id_upd` BEFORE UPDATE ON `orders` FOR E
       NEW.`customer_id` = IF(NEW.`customer_id` <=> OLD.`customer_id`, COALESCE(NEW.`cust_id`, NEW.`customer_id`), NEW.`customer_id`);
 SET SESSION innodb_lock_wait_timeout = 5;
 -- Re-sync rows written while the triggers were gone.
--- Batched, resumable, idempotent: keyset over id up to the last key present when it starts
--- (so it ends under continuous inserts); autocommit commits each batch.
+-- Batched, resumable, idempotent: keyset over id from the first key still pending to the last key present when it starts
+-- (so a re-run skips the done rows and it ends under continuous inserts); autocommit commits each batch, a pause follows each batch that updated rows.
 -- Needs the mysql client (DELIMITER). The procedure is dropped again, so the schema is unchanged.
 DROP PROCEDURE IF EXISTS `_cutover_backfill_orders_cust_id`;
 DELIMITER ;;
@@ -534,9 +550,21 @@ BEGIN
   DECLARE lo_1 BIGINT DEFAULT NULL;
   DECLARE hi_1 BIGINT DEFAULT NULL;
   DECLARE end_1 BIGINT DEFAULT NULL;
+  DECLARE first_1 BIGINT DEFAULT NULL;
   DECLARE started BOOLEAN DEFAULT FALSE;
+  DECLARE updated BIGINT DEFAULT 0;
   -- The last key present now bounds the loop: rows inserted later are filled by the sync triggers.
   SELECT MAX(`id`) INTO end_1 FROM `orders`;
+  SELECT MIN(s.`id`) INTO first_1 FROM (
+    SELECT `id` FROM `orders` WHERE (`id`) <= (end_1) AND (NOT (`cust_id` <=> `customer_id`)) ORDER BY `id` LIMIT 1
+  ) s;
+  IF first_1 IS NOT NULL THEN
+    SELECT MAX(`id`) INTO lo_1 FROM `orders` WHERE `id` < first_1;
+    SET started = lo_1 IS NOT NULL;
+  ELSE
+    -- Nothing pending: no bound, so the walk below finds no batch.
+    SET end_1 = NULL;
+  END IF;
   batches: LOOP
     SELECT MAX(s.`id`) INTO hi_1 FROM (
       SELECT `id` FROM `orders` WHERE (NOT started OR (`id`) > (lo_1)) AND (`id`) <= (end_1) ORDER BY `id` LIMIT 1000
@@ -546,8 +574,12 @@ BEGIN
     END IF;
     UPDATE `orders` SET `cust_id` = `customer_id`
     WHERE (NOT started OR (`id`) > (lo_1)) AND (`id`) <= (hi_1) AND NOT (`cust_id` <=> `customer_id`);
+    SET updated = ROW_COUNT();
     SET lo_1 = hi_1, started = TRUE;
-    DO SLEEP(0.1);
+    -- The pause gives the server room between writing batches; a batch that wrote nothing needs none.
+    IF updated > 0 THEN
+      DO SLEEP(0.1);
+    END IF;
   END LOOP batches;
 END;;
 DELIMITER ;

@@ -512,19 +512,34 @@ SET statement_timeout = '15min';
 -- The whole batched loop runs as one statement: its budget is the Job's (committed batches stay; a re-run resumes).
 SET statement_timeout = '1738s';
 -- Refill rows written while the column was nullable (the spec's down expression).
--- Batched, resumable, idempotent: keyset over id up to the last key present when it starts
--- (so it ends under continuous inserts), one COMMIT per batch (psql -f runs DO outside a transaction block).
+-- Batched, resumable, idempotent: keyset over id from the first key still pending to the last key present when it starts
+-- (so a re-run skips the done rows and it ends under continuous inserts), one COMMIT per batch (psql -f runs DO outside a transaction block),
+-- a pause after each batch that updated rows.
 DO $cutover$
 DECLARE
   lo_1 "pricing"."id"%TYPE;
   hi_1 "pricing"."id"%TYPE;
   end_1 "pricing"."id"%TYPE;
+  first_1 "pricing"."id"%TYPE;
   started boolean := false;
+  updated bigint;
 BEGIN
   -- The last key present now bounds the loop: rows inserted later are filled by the sync triggers.
   SELECT s."id" INTO end_1 FROM (
     SELECT "id" FROM "pricing" ORDER BY "id" DESC LIMIT 1
   ) s;
+  -- A re-run starts at the first key still pending, found once: the rows below it are done and the
+  -- sync triggers keep them so, hence no batch (and no pause) is spent on them again.
+  SELECT s."id" INTO first_1 FROM (
+    SELECT "id" FROM "pricing" WHERE ("id") <= (end_1) AND ("plan_code" IS NULL) ORDER BY "id" LIMIT 1
+  ) s;
+  IF NOT FOUND THEN
+    RETURN;
+  END IF;
+  SELECT s."id" INTO lo_1 FROM (
+    SELECT "id" FROM "pricing" WHERE ("id") < (first_1) ORDER BY "id" DESC LIMIT 1
+  ) s;
+  started := FOUND;
   LOOP
     SELECT s."id" INTO hi_1 FROM (
       SELECT "id" FROM "pricing" WHERE (NOT started OR ("id") > (lo_1)) AND ("id") <= (end_1) ORDER BY "id" LIMIT 500
@@ -532,9 +547,13 @@ BEGIN
     EXIT WHEN NOT FOUND;
     UPDATE "pricing" SET "plan_code" = ('legacy-' || id)
     WHERE (NOT started OR ("id") > (lo_1)) AND ("id") <= (hi_1) AND ("plan_code" IS NULL);
+    GET DIAGNOSTICS updated = ROW_COUNT;
     lo_1 := hi_1; started := true;
     COMMIT;
-    PERFORM pg_sleep(0.01);
+    -- The pause gives the server room between writing batches; a batch that wrote nothing needs none.
+    IF updated > 0 THEN
+      PERFORM pg_sleep(0.01);
+    END IF;
   END LOOP;
 END
 $cutover$;
@@ -1127,19 +1146,34 @@ SET statement_timeout = '15min';
 -- The whole batched loop runs as one statement: its budget is the Job's (committed batches stay; a re-run resumes).
 SET statement_timeout = '1738s';
 -- Fill existing rows of pricing.billing_period.
--- Batched, resumable, idempotent: keyset over id up to the last key present when it starts
--- (so it ends under continuous inserts), one COMMIT per batch (psql -f runs DO outside a transaction block).
+-- Batched, resumable, idempotent: keyset over id from the first key still pending to the last key present when it starts
+-- (so a re-run skips the done rows and it ends under continuous inserts), one COMMIT per batch (psql -f runs DO outside a transaction block),
+-- a pause after each batch that updated rows.
 DO $cutover$
 DECLARE
   lo_1 "pricing"."id"%TYPE;
   hi_1 "pricing"."id"%TYPE;
   end_1 "pricing"."id"%TYPE;
+  first_1 "pricing"."id"%TYPE;
   started boolean := false;
+  updated bigint;
 BEGIN
   -- The last key present now bounds the loop: rows inserted later are filled by the sync triggers.
   SELECT s."id" INTO end_1 FROM (
     SELECT "id" FROM "pricing" ORDER BY "id" DESC LIMIT 1
   ) s;
+  -- A re-run starts at the first key still pending, found once: the rows below it are done and the
+  -- sync triggers keep them so, hence no batch (and no pause) is spent on them again.
+  SELECT s."id" INTO first_1 FROM (
+    SELECT "id" FROM "pricing" WHERE ("id") <= (end_1) AND ("billing_period" IS NULL) ORDER BY "id" LIMIT 1
+  ) s;
+  IF NOT FOUND THEN
+    RETURN;
+  END IF;
+  SELECT s."id" INTO lo_1 FROM (
+    SELECT "id" FROM "pricing" WHERE ("id") < (first_1) ORDER BY "id" DESC LIMIT 1
+  ) s;
+  started := FOUND;
   LOOP
     SELECT s."id" INTO hi_1 FROM (
       SELECT "id" FROM "pricing" WHERE (NOT started OR ("id") > (lo_1)) AND ("id") <= (end_1) ORDER BY "id" LIMIT 500
@@ -1147,9 +1181,13 @@ BEGIN
     EXIT WHEN NOT FOUND;
     UPDATE "pricing" SET "billing_period" = (CASE WHEN interval_months = 12 THEN 'yearly' ELSE 'monthly' END)
     WHERE (NOT started OR ("id") > (lo_1)) AND ("id") <= (hi_1) AND ("billing_period" IS NULL);
+    GET DIAGNOSTICS updated = ROW_COUNT;
     lo_1 := hi_1; started := true;
     COMMIT;
-    PERFORM pg_sleep(0.01);
+    -- The pause gives the server room between writing batches; a batch that wrote nothing needs none.
+    IF updated > 0 THEN
+      PERFORM pg_sleep(0.01);
+    END IF;
   END LOOP;
 END
 $cutover$;
@@ -1167,19 +1205,34 @@ SET statement_timeout = '15min';
 -- The whole batched loop runs as one statement: its budget is the Job's (committed batches stay; a re-run resumes).
 SET statement_timeout = '1738s';
 -- Fill existing rows of pricing.token.
--- Batched, resumable, idempotent: keyset over id up to the last key present when it starts
--- (so it ends under continuous inserts), one COMMIT per batch (psql -f runs DO outside a transaction block).
+-- Batched, resumable, idempotent: keyset over id from the first key still pending to the last key present when it starts
+-- (so a re-run skips the done rows and it ends under continuous inserts), one COMMIT per batch (psql -f runs DO outside a transaction block),
+-- a pause after each batch that updated rows.
 DO $cutover$
 DECLARE
   lo_1 "pricing"."id"%TYPE;
   hi_1 "pricing"."id"%TYPE;
   end_1 "pricing"."id"%TYPE;
+  first_1 "pricing"."id"%TYPE;
   started boolean := false;
+  updated bigint;
 BEGIN
   -- The last key present now bounds the loop: rows inserted later are filled by the sync triggers.
   SELECT s."id" INTO end_1 FROM (
     SELECT "id" FROM "pricing" ORDER BY "id" DESC LIMIT 1
   ) s;
+  -- A re-run starts at the first key still pending, found once: the rows below it are done and the
+  -- sync triggers keep them so, hence no batch (and no pause) is spent on them again.
+  SELECT s."id" INTO first_1 FROM (
+    SELECT "id" FROM "pricing" WHERE ("id") <= (end_1) AND ("token" IS NULL) ORDER BY "id" LIMIT 1
+  ) s;
+  IF NOT FOUND THEN
+    RETURN;
+  END IF;
+  SELECT s."id" INTO lo_1 FROM (
+    SELECT "id" FROM "pricing" WHERE ("id") < (first_1) ORDER BY "id" DESC LIMIT 1
+  ) s;
+  started := FOUND;
   LOOP
     SELECT s."id" INTO hi_1 FROM (
       SELECT "id" FROM "pricing" WHERE (NOT started OR ("id") > (lo_1)) AND ("id") <= (end_1) ORDER BY "id" LIMIT 500
@@ -1187,9 +1240,13 @@ BEGIN
     EXIT WHEN NOT FOUND;
     UPDATE "pricing" SET "token" = (gen_random_uuid())
     WHERE (NOT started OR ("id") > (lo_1)) AND ("id") <= (hi_1) AND ("token" IS NULL);
+    GET DIAGNOSTICS updated = ROW_COUNT;
     lo_1 := hi_1; started := true;
     COMMIT;
-    PERFORM pg_sleep(0.01);
+    -- The pause gives the server room between writing batches; a batch that wrote nothing needs none.
+    IF updated > 0 THEN
+      PERFORM pg_sleep(0.01);
+    END IF;
   END LOOP;
 END
 $cutover$;
@@ -1207,19 +1264,34 @@ SET statement_timeout = '15min';
 -- The whole batched loop runs as one statement: its budget is the Job's (committed batches stay; a re-run resumes).
 SET statement_timeout = '1738s';
 -- Copy interval_months into months for existing rows.
--- Batched, resumable, idempotent: keyset over id up to the last key present when it starts
--- (so it ends under continuous inserts), one COMMIT per batch (psql -f runs DO outside a transaction block).
+-- Batched, resumable, idempotent: keyset over id from the first key still pending to the last key present when it starts
+-- (so a re-run skips the done rows and it ends under continuous inserts), one COMMIT per batch (psql -f runs DO outside a transaction block),
+-- a pause after each batch that updated rows.
 DO $cutover$
 DECLARE
   lo_1 "pricing"."id"%TYPE;
   hi_1 "pricing"."id"%TYPE;
   end_1 "pricing"."id"%TYPE;
+  first_1 "pricing"."id"%TYPE;
   started boolean := false;
+  updated bigint;
 BEGIN
   -- The last key present now bounds the loop: rows inserted later are filled by the sync triggers.
   SELECT s."id" INTO end_1 FROM (
     SELECT "id" FROM "pricing" ORDER BY "id" DESC LIMIT 1
   ) s;
+  -- A re-run starts at the first key still pending, found once: the rows below it are done and the
+  -- sync triggers keep them so, hence no batch (and no pause) is spent on them again.
+  SELECT s."id" INTO first_1 FROM (
+    SELECT "id" FROM "pricing" WHERE ("id") <= (end_1) AND ("months" IS DISTINCT FROM "interval_months") ORDER BY "id" LIMIT 1
+  ) s;
+  IF NOT FOUND THEN
+    RETURN;
+  END IF;
+  SELECT s."id" INTO lo_1 FROM (
+    SELECT "id" FROM "pricing" WHERE ("id") < (first_1) ORDER BY "id" DESC LIMIT 1
+  ) s;
+  started := FOUND;
   LOOP
     SELECT s."id" INTO hi_1 FROM (
       SELECT "id" FROM "pricing" WHERE (NOT started OR ("id") > (lo_1)) AND ("id") <= (end_1) ORDER BY "id" LIMIT 500
@@ -1227,9 +1299,13 @@ BEGIN
     EXIT WHEN NOT FOUND;
     UPDATE "pricing" SET "months" = "interval_months"
     WHERE (NOT started OR ("id") > (lo_1)) AND ("id") <= (hi_1) AND ("months" IS DISTINCT FROM "interval_months");
+    GET DIAGNOSTICS updated = ROW_COUNT;
     lo_1 := hi_1; started := true;
     COMMIT;
-    PERFORM pg_sleep(0.01);
+    -- The pause gives the server room between writing batches; a batch that wrote nothing needs none.
+    IF updated > 0 THEN
+      PERFORM pg_sleep(0.01);
+    END IF;
   END LOOP;
 END
 $cutover$;
@@ -1247,19 +1323,34 @@ SET statement_timeout = '15min';
 -- The whole batched loop runs as one statement: its budget is the Job's (committed batches stay; a re-run resumes).
 SET statement_timeout = '1738s';
 -- Copy legacy into legacy_note for existing rows.
--- Batched, resumable, idempotent: keyset over id up to the last key present when it starts
--- (so it ends under continuous inserts), one COMMIT per batch (psql -f runs DO outside a transaction block).
+-- Batched, resumable, idempotent: keyset over id from the first key still pending to the last key present when it starts
+-- (so a re-run skips the done rows and it ends under continuous inserts), one COMMIT per batch (psql -f runs DO outside a transaction block),
+-- a pause after each batch that updated rows.
 DO $cutover$
 DECLARE
   lo_1 "pricing"."id"%TYPE;
   hi_1 "pricing"."id"%TYPE;
   end_1 "pricing"."id"%TYPE;
+  first_1 "pricing"."id"%TYPE;
   started boolean := false;
+  updated bigint;
 BEGIN
   -- The last key present now bounds the loop: rows inserted later are filled by the sync triggers.
   SELECT s."id" INTO end_1 FROM (
     SELECT "id" FROM "pricing" ORDER BY "id" DESC LIMIT 1
   ) s;
+  -- A re-run starts at the first key still pending, found once: the rows below it are done and the
+  -- sync triggers keep them so, hence no batch (and no pause) is spent on them again.
+  SELECT s."id" INTO first_1 FROM (
+    SELECT "id" FROM "pricing" WHERE ("id") <= (end_1) AND ("legacy_note" IS DISTINCT FROM "legacy") ORDER BY "id" LIMIT 1
+  ) s;
+  IF NOT FOUND THEN
+    RETURN;
+  END IF;
+  SELECT s."id" INTO lo_1 FROM (
+    SELECT "id" FROM "pricing" WHERE ("id") < (first_1) ORDER BY "id" DESC LIMIT 1
+  ) s;
+  started := FOUND;
   LOOP
     SELECT s."id" INTO hi_1 FROM (
       SELECT "id" FROM "pricing" WHERE (NOT started OR ("id") > (lo_1)) AND ("id") <= (end_1) ORDER BY "id" LIMIT 500
@@ -1267,9 +1358,13 @@ BEGIN
     EXIT WHEN NOT FOUND;
     UPDATE "pricing" SET "legacy_note" = "legacy"
     WHERE (NOT started OR ("id") > (lo_1)) AND ("id") <= (hi_1) AND ("legacy_note" IS DISTINCT FROM "legacy");
+    GET DIAGNOSTICS updated = ROW_COUNT;
     lo_1 := hi_1; started := true;
     COMMIT;
-    PERFORM pg_sleep(0.01);
+    -- The pause gives the server room between writing batches; a batch that wrote nothing needs none.
+    IF updated > 0 THEN
+      PERFORM pg_sleep(0.01);
+    END IF;
   END LOOP;
 END
 $cutover$;
@@ -1287,19 +1382,34 @@ SET statement_timeout = '15min';
 -- The whole batched loop runs as one statement: its budget is the Job's (committed batches stay; a re-run resumes).
 SET statement_timeout = '1738s';
 -- Copy amount into the bigint column for existing rows.
--- Batched, resumable, idempotent: keyset over id up to the last key present when it starts
--- (so it ends under continuous inserts), one COMMIT per batch (psql -f runs DO outside a transaction block).
+-- Batched, resumable, idempotent: keyset over id from the first key still pending to the last key present when it starts
+-- (so a re-run skips the done rows and it ends under continuous inserts), one COMMIT per batch (psql -f runs DO outside a transaction block),
+-- a pause after each batch that updated rows.
 DO $cutover$
 DECLARE
   lo_1 "pricing"."id"%TYPE;
   hi_1 "pricing"."id"%TYPE;
   end_1 "pricing"."id"%TYPE;
+  first_1 "pricing"."id"%TYPE;
   started boolean := false;
+  updated bigint;
 BEGIN
   -- The last key present now bounds the loop: rows inserted later are filled by the sync triggers.
   SELECT s."id" INTO end_1 FROM (
     SELECT "id" FROM "pricing" ORDER BY "id" DESC LIMIT 1
   ) s;
+  -- A re-run starts at the first key still pending, found once: the rows below it are done and the
+  -- sync triggers keep them so, hence no batch (and no pause) is spent on them again.
+  SELECT s."id" INTO first_1 FROM (
+    SELECT "id" FROM "pricing" WHERE ("id") <= (end_1) AND ("_cutover_pg_all_ops_amount_new" IS DISTINCT FROM CAST("amount" AS bigint)) ORDER BY "id" LIMIT 1
+  ) s;
+  IF NOT FOUND THEN
+    RETURN;
+  END IF;
+  SELECT s."id" INTO lo_1 FROM (
+    SELECT "id" FROM "pricing" WHERE ("id") < (first_1) ORDER BY "id" DESC LIMIT 1
+  ) s;
+  started := FOUND;
   LOOP
     SELECT s."id" INTO hi_1 FROM (
       SELECT "id" FROM "pricing" WHERE (NOT started OR ("id") > (lo_1)) AND ("id") <= (end_1) ORDER BY "id" LIMIT 500
@@ -1307,9 +1417,13 @@ BEGIN
     EXIT WHEN NOT FOUND;
     UPDATE "pricing" SET "_cutover_pg_all_ops_amount_new" = CAST("amount" AS bigint)
     WHERE (NOT started OR ("id") > (lo_1)) AND ("id") <= (hi_1) AND ("_cutover_pg_all_ops_amount_new" IS DISTINCT FROM CAST("amount" AS bigint));
+    GET DIAGNOSTICS updated = ROW_COUNT;
     lo_1 := hi_1; started := true;
     COMMIT;
-    PERFORM pg_sleep(0.01);
+    -- The pause gives the server room between writing batches; a batch that wrote nothing needs none.
+    IF updated > 0 THEN
+      PERFORM pg_sleep(0.01);
+    END IF;
   END LOOP;
 END
 $cutover$;
@@ -1349,19 +1463,34 @@ SET statement_timeout = '15min';
 -- The whole batched loop runs as one statement: its budget is the Job's (committed batches stay; a re-run resumes).
 SET statement_timeout = '1738s';
 -- Fill rows where pricing.remark is NULL (the spec's up expression), logging each filled row in _cutover_pg_all_ops_pricing_remark_filled.
--- Batched, resumable, idempotent: keyset over id up to the last key present when it starts
--- (so it ends under continuous inserts), one COMMIT per batch (psql -f runs DO outside a transaction block).
+-- Batched, resumable, idempotent: keyset over id from the first key still pending to the last key present when it starts
+-- (so a re-run skips the done rows and it ends under continuous inserts), one COMMIT per batch (psql -f runs DO outside a transaction block),
+-- a pause after each batch that updated rows.
 DO $cutover$
 DECLARE
   lo_1 "pricing"."id"%TYPE;
   hi_1 "pricing"."id"%TYPE;
   end_1 "pricing"."id"%TYPE;
+  first_1 "pricing"."id"%TYPE;
   started boolean := false;
+  updated bigint;
 BEGIN
   -- The last key present now bounds the loop: rows inserted later are filled by the sync triggers.
   SELECT s."id" INTO end_1 FROM (
     SELECT "id" FROM "pricing" ORDER BY "id" DESC LIMIT 1
   ) s;
+  -- A re-run starts at the first key still pending, found once: the rows below it are done and the
+  -- sync triggers keep them so, hence no batch (and no pause) is spent on them again.
+  SELECT s."id" INTO first_1 FROM (
+    SELECT "id" FROM "pricing" WHERE ("id") <= (end_1) AND ("remark" IS NULL) ORDER BY "id" LIMIT 1
+  ) s;
+  IF NOT FOUND THEN
+    RETURN;
+  END IF;
+  SELECT s."id" INTO lo_1 FROM (
+    SELECT "id" FROM "pricing" WHERE ("id") < (first_1) ORDER BY "id" DESC LIMIT 1
+  ) s;
+  started := FOUND;
   LOOP
     SELECT s."id" INTO hi_1 FROM (
       SELECT "id" FROM "pricing" WHERE (NOT started OR ("id") > (lo_1)) AND ("id") <= (end_1) ORDER BY "id" LIMIT 500
@@ -1373,9 +1502,13 @@ BEGIN
       RETURNING "id", "remark"
     )
     INSERT INTO "_cutover_pg_all_ops_pricing_remark_filled" SELECT * FROM filled;
+    GET DIAGNOSTICS updated = ROW_COUNT;
     lo_1 := hi_1; started := true;
     COMMIT;
-    PERFORM pg_sleep(0.01);
+    -- The pause gives the server room between writing batches; a batch that wrote nothing needs none.
+    IF updated > 0 THEN
+      PERFORM pg_sleep(0.01);
+    END IF;
   END LOOP;
 END
 $cutover$;
@@ -1393,19 +1526,34 @@ SET statement_timeout = '15min';
 -- The whole batched loop runs as one statement: its budget is the Job's (committed batches stay; a re-run resumes).
 SET statement_timeout = '1738s';
 -- Copy started_at into the text column for existing rows.
--- Batched, resumable, idempotent: keyset over id up to the last key present when it starts
--- (so it ends under continuous inserts), one COMMIT per batch (psql -f runs DO outside a transaction block).
+-- Batched, resumable, idempotent: keyset over id from the first key still pending to the last key present when it starts
+-- (so a re-run skips the done rows and it ends under continuous inserts), one COMMIT per batch (psql -f runs DO outside a transaction block),
+-- a pause after each batch that updated rows.
 DO $cutover$
 DECLARE
   lo_1 "subscriptions"."id"%TYPE;
   hi_1 "subscriptions"."id"%TYPE;
   end_1 "subscriptions"."id"%TYPE;
+  first_1 "subscriptions"."id"%TYPE;
   started boolean := false;
+  updated bigint;
 BEGIN
   -- The last key present now bounds the loop: rows inserted later are filled by the sync triggers.
   SELECT s."id" INTO end_1 FROM (
     SELECT "id" FROM "subscriptions" ORDER BY "id" DESC LIMIT 1
   ) s;
+  -- A re-run starts at the first key still pending, found once: the rows below it are done and the
+  -- sync triggers keep them so, hence no batch (and no pause) is spent on them again.
+  SELECT s."id" INTO first_1 FROM (
+    SELECT "id" FROM "subscriptions" WHERE ("id") <= (end_1) AND ("_cutover_pg_all_ops_started_at_new" IS DISTINCT FROM (to_char(started_at, 'YYYY-MM-DD'))) ORDER BY "id" LIMIT 1
+  ) s;
+  IF NOT FOUND THEN
+    RETURN;
+  END IF;
+  SELECT s."id" INTO lo_1 FROM (
+    SELECT "id" FROM "subscriptions" WHERE ("id") < (first_1) ORDER BY "id" DESC LIMIT 1
+  ) s;
+  started := FOUND;
   LOOP
     SELECT s."id" INTO hi_1 FROM (
       SELECT "id" FROM "subscriptions" WHERE (NOT started OR ("id") > (lo_1)) AND ("id") <= (end_1) ORDER BY "id" LIMIT 500
@@ -1413,9 +1561,13 @@ BEGIN
     EXIT WHEN NOT FOUND;
     UPDATE "subscriptions" SET "_cutover_pg_all_ops_started_at_new" = (to_char(started_at, 'YYYY-MM-DD'))
     WHERE (NOT started OR ("id") > (lo_1)) AND ("id") <= (hi_1) AND ("_cutover_pg_all_ops_started_at_new" IS DISTINCT FROM (to_char(started_at, 'YYYY-MM-DD')));
+    GET DIAGNOSTICS updated = ROW_COUNT;
     lo_1 := hi_1; started := true;
     COMMIT;
-    PERFORM pg_sleep(0.01);
+    -- The pause gives the server room between writing batches; a batch that wrote nothing needs none.
+    IF updated > 0 THEN
+      PERFORM pg_sleep(0.01);
+    END IF;
   END LOOP;
 END
 $cutover$;
@@ -2248,19 +2400,34 @@ FOR EACH ROW EXECUTE FUNCTION "_cutover_pricing_months_sync"();
 -- The whole batched loop runs as one statement: its budget is the Job's (committed batches stay; a re-run resumes).
 SET statement_timeout = '1738s';
 -- Re-sync rows written while the trigger was gone.
--- Batched, resumable, idempotent: keyset over id up to the last key present when it starts
--- (so it ends under continuous inserts), one COMMIT per batch (psql -f runs DO outside a transaction block).
+-- Batched, resumable, idempotent: keyset over id from the first key still pending to the last key present when it starts
+-- (so a re-run skips the done rows and it ends under continuous inserts), one COMMIT per batch (psql -f runs DO outside a transaction block),
+-- a pause after each batch that updated rows.
 DO $cutover$
 DECLARE
   lo_1 "pricing"."id"%TYPE;
   hi_1 "pricing"."id"%TYPE;
   end_1 "pricing"."id"%TYPE;
+  first_1 "pricing"."id"%TYPE;
   started boolean := false;
+  updated bigint;
 BEGIN
   -- The last key present now bounds the loop: rows inserted later are filled by the sync triggers.
   SELECT s."id" INTO end_1 FROM (
     SELECT "id" FROM "pricing" ORDER BY "id" DESC LIMIT 1
   ) s;
+  -- A re-run starts at the first key still pending, found once: the rows below it are done and the
+  -- sync triggers keep them so, hence no batch (and no pause) is spent on them again.
+  SELECT s."id" INTO first_1 FROM (
+    SELECT "id" FROM "pricing" WHERE ("id") <= (end_1) AND ("interval_months" IS DISTINCT FROM "months") ORDER BY "id" LIMIT 1
+  ) s;
+  IF NOT FOUND THEN
+    RETURN;
+  END IF;
+  SELECT s."id" INTO lo_1 FROM (
+    SELECT "id" FROM "pricing" WHERE ("id") < (first_1) ORDER BY "id" DESC LIMIT 1
+  ) s;
+  started := FOUND;
   LOOP
     SELECT s."id" INTO hi_1 FROM (
       SELECT "id" FROM "pricing" WHERE (NOT started OR ("id") > (lo_1)) AND ("id") <= (end_1) ORDER BY "id" LIMIT 500
@@ -2268,9 +2435,13 @@ BEGIN
     EXIT WHEN NOT FOUND;
     UPDATE "pricing" SET "interval_months" = "months"
     WHERE (NOT started OR ("id") > (lo_1)) AND ("id") <= (hi_1) AND ("interval_months" IS DISTINCT FROM "months");
+    GET DIAGNOSTICS updated = ROW_COUNT;
     lo_1 := hi_1; started := true;
     COMMIT;
-    PERFORM pg_sleep(0.01);
+    -- The pause gives the server room between writing batches; a batch that wrote nothing needs none.
+    IF updated > 0 THEN
+      PERFORM pg_sleep(0.01);
+    END IF;
   END LOOP;
 END
 $cutover$;
@@ -2342,19 +2513,34 @@ FOR EACH ROW EXECUTE FUNCTION "_cutover_pricing_legacy_note_sync"();
 -- The whole batched loop runs as one statement: its budget is the Job's (committed batches stay; a re-run resumes).
 SET statement_timeout = '1738s';
 -- Re-sync rows written while the trigger was gone.
--- Batched, resumable, idempotent: keyset over id up to the last key present when it starts
--- (so it ends under continuous inserts), one COMMIT per batch (psql -f runs DO outside a transaction block).
+-- Batched, resumable, idempotent: keyset over id from the first key still pending to the last key present when it starts
+-- (so a re-run skips the done rows and it ends under continuous inserts), one COMMIT per batch (psql -f runs DO outside a transaction block),
+-- a pause after each batch that updated rows.
 DO $cutover$
 DECLARE
   lo_1 "pricing"."id"%TYPE;
   hi_1 "pricing"."id"%TYPE;
   end_1 "pricing"."id"%TYPE;
+  first_1 "pricing"."id"%TYPE;
   started boolean := false;
+  updated bigint;
 BEGIN
   -- The last key present now bounds the loop: rows inserted later are filled by the sync triggers.
   SELECT s."id" INTO end_1 FROM (
     SELECT "id" FROM "pricing" ORDER BY "id" DESC LIMIT 1
   ) s;
+  -- A re-run starts at the first key still pending, found once: the rows below it are done and the
+  -- sync triggers keep them so, hence no batch (and no pause) is spent on them again.
+  SELECT s."id" INTO first_1 FROM (
+    SELECT "id" FROM "pricing" WHERE ("id") <= (end_1) AND ("legacy" IS DISTINCT FROM "legacy_note") ORDER BY "id" LIMIT 1
+  ) s;
+  IF NOT FOUND THEN
+    RETURN;
+  END IF;
+  SELECT s."id" INTO lo_1 FROM (
+    SELECT "id" FROM "pricing" WHERE ("id") < (first_1) ORDER BY "id" DESC LIMIT 1
+  ) s;
+  started := FOUND;
   LOOP
     SELECT s."id" INTO hi_1 FROM (
       SELECT "id" FROM "pricing" WHERE (NOT started OR ("id") > (lo_1)) AND ("id") <= (end_1) ORDER BY "id" LIMIT 500
@@ -2362,9 +2548,13 @@ BEGIN
     EXIT WHEN NOT FOUND;
     UPDATE "pricing" SET "legacy" = "legacy_note"
     WHERE (NOT started OR ("id") > (lo_1)) AND ("id") <= (hi_1) AND ("legacy" IS DISTINCT FROM "legacy_note");
+    GET DIAGNOSTICS updated = ROW_COUNT;
     lo_1 := hi_1; started := true;
     COMMIT;
-    PERFORM pg_sleep(0.01);
+    -- The pause gives the server room between writing batches; a batch that wrote nothing needs none.
+    IF updated > 0 THEN
+      PERFORM pg_sleep(0.01);
+    END IF;
   END LOOP;
 END
 $cutover$;
@@ -2497,19 +2687,34 @@ FOR EACH ROW EXECUTE FUNCTION "_cutover_pricing_amount_new_sync"();
 -- The whole batched loop runs as one statement: its budget is the Job's (committed batches stay; a re-run resumes).
 SET statement_timeout = '1738s';
 -- Copy back what was written after the swap (fails if a value no longer fits the old type).
--- Batched, resumable, idempotent: keyset over id up to the last key present when it starts
--- (so it ends under continuous inserts), one COMMIT per batch (psql -f runs DO outside a transaction block).
+-- Batched, resumable, idempotent: keyset over id from the first key still pending to the last key present when it starts
+-- (so a re-run skips the done rows and it ends under continuous inserts), one COMMIT per batch (psql -f runs DO outside a transaction block),
+-- a pause after each batch that updated rows.
 DO $cutover$
 DECLARE
   lo_1 "pricing"."id"%TYPE;
   hi_1 "pricing"."id"%TYPE;
   end_1 "pricing"."id"%TYPE;
+  first_1 "pricing"."id"%TYPE;
   started boolean := false;
+  updated bigint;
 BEGIN
   -- The last key present now bounds the loop: rows inserted later are filled by the sync triggers.
   SELECT s."id" INTO end_1 FROM (
     SELECT "id" FROM "pricing" ORDER BY "id" DESC LIMIT 1
   ) s;
+  -- A re-run starts at the first key still pending, found once: the rows below it are done and the
+  -- sync triggers keep them so, hence no batch (and no pause) is spent on them again.
+  SELECT s."id" INTO first_1 FROM (
+    SELECT "id" FROM "pricing" WHERE ("id") <= (end_1) AND ("amount" IS DISTINCT FROM CAST("_cutover_pg_all_ops_amount_new" AS integer)) ORDER BY "id" LIMIT 1
+  ) s;
+  IF NOT FOUND THEN
+    RETURN;
+  END IF;
+  SELECT s."id" INTO lo_1 FROM (
+    SELECT "id" FROM "pricing" WHERE ("id") < (first_1) ORDER BY "id" DESC LIMIT 1
+  ) s;
+  started := FOUND;
   LOOP
     SELECT s."id" INTO hi_1 FROM (
       SELECT "id" FROM "pricing" WHERE (NOT started OR ("id") > (lo_1)) AND ("id") <= (end_1) ORDER BY "id" LIMIT 500
@@ -2517,9 +2722,13 @@ BEGIN
     EXIT WHEN NOT FOUND;
     UPDATE "pricing" SET "amount" = CAST("_cutover_pg_all_ops_amount_new" AS integer)
     WHERE (NOT started OR ("id") > (lo_1)) AND ("id") <= (hi_1) AND ("amount" IS DISTINCT FROM CAST("_cutover_pg_all_ops_amount_new" AS integer));
+    GET DIAGNOSTICS updated = ROW_COUNT;
     lo_1 := hi_1; started := true;
     COMMIT;
-    PERFORM pg_sleep(0.01);
+    -- The pause gives the server room between writing batches; a batch that wrote nothing needs none.
+    IF updated > 0 THEN
+      PERFORM pg_sleep(0.01);
+    END IF;
   END LOOP;
 END
 $cutover$;
@@ -2674,19 +2883,34 @@ FOR EACH ROW EXECUTE FUNCTION "_cutover_subscriptions_started_at_new_sync"();
 -- The whole batched loop runs as one statement: its budget is the Job's (committed batches stay; a re-run resumes).
 SET statement_timeout = '1738s';
 -- Copy back what was written after the swap (fails if a value no longer fits the old type).
--- Batched, resumable, idempotent: keyset over id up to the last key present when it starts
--- (so it ends under continuous inserts), one COMMIT per batch (psql -f runs DO outside a transaction block).
+-- Batched, resumable, idempotent: keyset over id from the first key still pending to the last key present when it starts
+-- (so a re-run skips the done rows and it ends under continuous inserts), one COMMIT per batch (psql -f runs DO outside a transaction block),
+-- a pause after each batch that updated rows.
 DO $cutover$
 DECLARE
   lo_1 "subscriptions"."id"%TYPE;
   hi_1 "subscriptions"."id"%TYPE;
   end_1 "subscriptions"."id"%TYPE;
+  first_1 "subscriptions"."id"%TYPE;
   started boolean := false;
+  updated bigint;
 BEGIN
   -- The last key present now bounds the loop: rows inserted later are filled by the sync triggers.
   SELECT s."id" INTO end_1 FROM (
     SELECT "id" FROM "subscriptions" ORDER BY "id" DESC LIMIT 1
   ) s;
+  -- A re-run starts at the first key still pending, found once: the rows below it are done and the
+  -- sync triggers keep them so, hence no batch (and no pause) is spent on them again.
+  SELECT s."id" INTO first_1 FROM (
+    SELECT "id" FROM "subscriptions" WHERE ("id") <= (end_1) AND ("started_at" IS DISTINCT FROM ("_cutover_pg_all_ops_started_at_new"::timestamptz)) ORDER BY "id" LIMIT 1
+  ) s;
+  IF NOT FOUND THEN
+    RETURN;
+  END IF;
+  SELECT s."id" INTO lo_1 FROM (
+    SELECT "id" FROM "subscriptions" WHERE ("id") < (first_1) ORDER BY "id" DESC LIMIT 1
+  ) s;
+  started := FOUND;
   LOOP
     SELECT s."id" INTO hi_1 FROM (
       SELECT "id" FROM "subscriptions" WHERE (NOT started OR ("id") > (lo_1)) AND ("id") <= (end_1) ORDER BY "id" LIMIT 500
@@ -2694,9 +2918,13 @@ BEGIN
     EXIT WHEN NOT FOUND;
     UPDATE "subscriptions" SET "started_at" = ("_cutover_pg_all_ops_started_at_new"::timestamptz)
     WHERE (NOT started OR ("id") > (lo_1)) AND ("id") <= (hi_1) AND ("started_at" IS DISTINCT FROM ("_cutover_pg_all_ops_started_at_new"::timestamptz));
+    GET DIAGNOSTICS updated = ROW_COUNT;
     lo_1 := hi_1; started := true;
     COMMIT;
-    PERFORM pg_sleep(0.01);
+    -- The pause gives the server room between writing batches; a batch that wrote nothing needs none.
+    IF updated > 0 THEN
+      PERFORM pg_sleep(0.01);
+    END IF;
   END LOOP;
 END
 $cutover$;

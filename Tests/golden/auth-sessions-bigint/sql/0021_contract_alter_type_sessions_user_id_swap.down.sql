@@ -73,19 +73,34 @@ FOR EACH ROW EXECUTE FUNCTION "_cutover_sessions_user_id_new_sync"();
 -- The whole batched loop runs as one statement: its budget is the Job's (committed batches stay; a re-run resumes).
 SET statement_timeout = '30min';
 -- Copy back what was written after the swap (fails if a value no longer fits the old type).
--- Batched, resumable, idempotent: keyset over id up to the last key present when it starts
--- (so it ends under continuous inserts), one COMMIT per batch (psql -f runs DO outside a transaction block).
+-- Batched, resumable, idempotent: keyset over id from the first key still pending to the last key present when it starts
+-- (so a re-run skips the done rows and it ends under continuous inserts), one COMMIT per batch (psql -f runs DO outside a transaction block),
+-- a pause after each batch that updated rows.
 DO $cutover$
 DECLARE
   lo_1 "sessions"."id"%TYPE;
   hi_1 "sessions"."id"%TYPE;
   end_1 "sessions"."id"%TYPE;
+  first_1 "sessions"."id"%TYPE;
   started boolean := false;
+  updated bigint;
 BEGIN
   -- The last key present now bounds the loop: rows inserted later are filled by the sync triggers.
   SELECT s."id" INTO end_1 FROM (
     SELECT "id" FROM "sessions" ORDER BY "id" DESC LIMIT 1
   ) s;
+  -- A re-run starts at the first key still pending, found once: the rows below it are done and the
+  -- sync triggers keep them so, hence no batch (and no pause) is spent on them again.
+  SELECT s."id" INTO first_1 FROM (
+    SELECT "id" FROM "sessions" WHERE ("id") <= (end_1) AND ("user_id" IS DISTINCT FROM ("_cutover_auth_sessions_bigint_user_id_new"::integer)) ORDER BY "id" LIMIT 1
+  ) s;
+  IF NOT FOUND THEN
+    RETURN;
+  END IF;
+  SELECT s."id" INTO lo_1 FROM (
+    SELECT "id" FROM "sessions" WHERE ("id") < (first_1) ORDER BY "id" DESC LIMIT 1
+  ) s;
+  started := FOUND;
   LOOP
     SELECT s."id" INTO hi_1 FROM (
       SELECT "id" FROM "sessions" WHERE (NOT started OR ("id") > (lo_1)) AND ("id") <= (end_1) ORDER BY "id" LIMIT 10000
@@ -93,9 +108,13 @@ BEGIN
     EXIT WHEN NOT FOUND;
     UPDATE "sessions" SET "user_id" = ("_cutover_auth_sessions_bigint_user_id_new"::integer)
     WHERE (NOT started OR ("id") > (lo_1)) AND ("id") <= (hi_1) AND ("user_id" IS DISTINCT FROM ("_cutover_auth_sessions_bigint_user_id_new"::integer));
+    GET DIAGNOSTICS updated = ROW_COUNT;
     lo_1 := hi_1; started := true;
     COMMIT;
-    PERFORM pg_sleep(0.05);
+    -- The pause gives the server room between writing batches; a batch that wrote nothing needs none.
+    IF updated > 0 THEN
+      PERFORM pg_sleep(0.05);
+    END IF;
   END LOOP;
 END
 $cutover$;

@@ -49,8 +49,8 @@ CREATE TRIGGER `_cutover_products_stock_upd` BEFORE UPDATE ON `products` FOR EAC
 UNLOCK TABLES;
 SET SESSION innodb_lock_wait_timeout = 5;
 -- Copy back what was written after the swap (fails in strict mode if a value no longer fits the old type).
--- Batched, resumable, idempotent: keyset over id up to the last key present when it starts
--- (so it ends under continuous inserts); autocommit commits each batch.
+-- Batched, resumable, idempotent: keyset over id from the first key still pending to the last key present when it starts
+-- (so a re-run skips the done rows and it ends under continuous inserts); autocommit commits each batch, a pause follows each batch that updated rows.
 -- Needs the mysql client (DELIMITER). The procedure is dropped again, so the schema is unchanged.
 DROP PROCEDURE IF EXISTS `_cutover_copyback_products_stock`;
 DELIMITER ;;
@@ -59,9 +59,21 @@ BEGIN
   DECLARE lo_1 BIGINT DEFAULT NULL;
   DECLARE hi_1 BIGINT DEFAULT NULL;
   DECLARE end_1 BIGINT DEFAULT NULL;
+  DECLARE first_1 BIGINT DEFAULT NULL;
   DECLARE started BOOLEAN DEFAULT FALSE;
+  DECLARE updated BIGINT DEFAULT 0;
   -- The last key present now bounds the loop: rows inserted later are filled by the sync triggers.
   SELECT MAX(`id`) INTO end_1 FROM `products`;
+  SELECT MIN(s.`id`) INTO first_1 FROM (
+    SELECT `id` FROM `products` WHERE (`id`) <= (end_1) AND (NOT (`stock` <=> `_cutover_prices_widening_stock_new`)) ORDER BY `id` LIMIT 1
+  ) s;
+  IF first_1 IS NOT NULL THEN
+    SELECT MAX(`id`) INTO lo_1 FROM `products` WHERE `id` < first_1;
+    SET started = lo_1 IS NOT NULL;
+  ELSE
+    -- Nothing pending: no bound, so the walk below finds no batch.
+    SET end_1 = NULL;
+  END IF;
   batches: LOOP
     SELECT MAX(s.`id`) INTO hi_1 FROM (
       SELECT `id` FROM `products` WHERE (NOT started OR (`id`) > (lo_1)) AND (`id`) <= (end_1) ORDER BY `id` LIMIT 1000
@@ -71,8 +83,12 @@ BEGIN
     END IF;
     UPDATE `products` SET `stock` = `_cutover_prices_widening_stock_new`
     WHERE (NOT started OR (`id`) > (lo_1)) AND (`id`) <= (hi_1) AND NOT (`stock` <=> `_cutover_prices_widening_stock_new`);
+    SET updated = ROW_COUNT();
     SET lo_1 = hi_1, started = TRUE;
-    DO SLEEP(0.1);
+    -- The pause gives the server room between writing batches; a batch that wrote nothing needs none.
+    IF updated > 0 THEN
+      DO SLEEP(0.1);
+    END IF;
   END LOOP batches;
 END;;
 DELIMITER ;

@@ -7,8 +7,8 @@ EXECUTE cutover_timeout;
 DEALLOCATE PREPARE cutover_timeout;
 SET SESSION innodb_lock_wait_timeout = 5;
 -- Fill existing rows of orders.priority.
--- Batched, resumable, idempotent: keyset over id up to the last key present when it starts
--- (so it ends under continuous inserts); autocommit commits each batch.
+-- Batched, resumable, idempotent: keyset over id from the first key still pending to the last key present when it starts
+-- (so a re-run skips the done rows and it ends under continuous inserts); autocommit commits each batch, a pause follows each batch that updated rows.
 -- Needs the mysql client (DELIMITER). The procedure is dropped again, so the schema is unchanged.
 DROP PROCEDURE IF EXISTS `_cutover_backfill_orders_priority`;
 DELIMITER ;;
@@ -17,9 +17,21 @@ BEGIN
   DECLARE lo_1 BIGINT DEFAULT NULL;
   DECLARE hi_1 BIGINT DEFAULT NULL;
   DECLARE end_1 BIGINT DEFAULT NULL;
+  DECLARE first_1 BIGINT DEFAULT NULL;
   DECLARE started BOOLEAN DEFAULT FALSE;
+  DECLARE updated BIGINT DEFAULT 0;
   -- The last key present now bounds the loop: rows inserted later are filled by the sync triggers.
   SELECT MAX(`id`) INTO end_1 FROM `orders`;
+  SELECT MIN(s.`id`) INTO first_1 FROM (
+    SELECT `id` FROM `orders` WHERE (`id`) <= (end_1) AND (`priority` IS NULL) ORDER BY `id` LIMIT 1
+  ) s;
+  IF first_1 IS NOT NULL THEN
+    SELECT MAX(`id`) INTO lo_1 FROM `orders` WHERE `id` < first_1;
+    SET started = lo_1 IS NOT NULL;
+  ELSE
+    -- Nothing pending: no bound, so the walk below finds no batch.
+    SET end_1 = NULL;
+  END IF;
   batches: LOOP
     SELECT MAX(s.`id`) INTO hi_1 FROM (
       SELECT `id` FROM `orders` WHERE (NOT started OR (`id`) > (lo_1)) AND (`id`) <= (end_1) ORDER BY `id` LIMIT 2000
@@ -29,8 +41,12 @@ BEGIN
     END IF;
     UPDATE `orders` SET `priority` = (CASE WHEN total_cents > 100000 THEN 1 ELSE 0 END)
     WHERE (NOT started OR (`id`) > (lo_1)) AND (`id`) <= (hi_1) AND `priority` IS NULL;
+    SET updated = ROW_COUNT();
     SET lo_1 = hi_1, started = TRUE;
-    DO SLEEP(0.2);
+    -- The pause gives the server room between writing batches; a batch that wrote nothing needs none.
+    IF updated > 0 THEN
+      DO SLEEP(0.2);
+    END IF;
   END LOOP batches;
 END;;
 DELIMITER ;

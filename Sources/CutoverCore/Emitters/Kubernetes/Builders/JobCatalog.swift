@@ -3,8 +3,22 @@
 public struct JobCatalog: Sendable {
     public var plan: MigrationPlan
 
+    private let refusalChecks: JobRefusalChecks
+    /// The ConfigMap files of `sql` changes with transactional: true (both directions).
+    private let transactionalSQL: Set<String>
+
     public init(_ plan: MigrationPlan) {
         self.plan = plan
+        self.refusalChecks = JobRefusalChecks(plan)
+        self.transactionalSQL = Set(plan.steps.filter { $0.unchecked && $0.transactional }
+            .flatMap { [Self.fileName($0, .up), Self.fileName($0, .down)] })
+    }
+
+    /// The runner's built-in that applies a file in one transaction (`run-psql.sh`, `run-mysql.sh`).
+    public static let oneTransactionPrefix = "one-transaction:"
+
+    private func oneTransaction(_ argument: String) -> String {
+        transactionalSQL.contains(argument) ? Self.oneTransactionPrefix + argument : argument
     }
 
     public static let allJobSuffixes = [
@@ -104,8 +118,15 @@ public struct JobCatalog: Sendable {
         let blueGreen = plan.spec.strategy == .blueGreen
         // Blue-green Jobs and checks use the client; flyway cannot run a down file, so its rollback does too.
         let useClient = client || blueGreen || (rollback && profile.tool == .flyway)
+        let script = useClient ? profile.clientScript : profile.applyScript
+        // Every refusal check of the Job's later steps runs before its first step changes anything.
+        let hoisting = !blueGreen && script != "run-flyway.sh"
+        var arguments = hoisting ? refusalChecks.arguments(arguments, suffix: suffix) : arguments
+        // The client runs a `sql` change with transactional: true in one transaction (flyway and
+        // liquibase wrap it themselves, so the shared file cannot).
+        if script == profile.clientScript { arguments = arguments.map(oneTransaction) }
         return JobUnit(suffix: suffix, component: component, phase: phase, ordering: ordering, chartGuard: chartGuard, folder: folder,
-                       script: useClient ? profile.clientScript : profile.applyScript,
+                       script: script,
                        arguments: arguments, usesClientImage: useClient && profile.needsSeparateClient,
                        secretSides: sides ?? (blueGreen ? ["blue", "green"] + (arguments.contains(where: Self.needsBlueAdmin) ? [Self.blueAdmin] : [])
                                                         : ["db"]))

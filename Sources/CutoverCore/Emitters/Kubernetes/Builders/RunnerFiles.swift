@@ -59,16 +59,25 @@ public struct RunnerFiles: Sendable {
 
     /// The files a set of Jobs needs: the scripts and the files they name, in `allNames` order.
     public func names(for jobs: [JobUnit]) -> [String] {
-        positions(for: jobs).map { allNames[$0] }
+        files(for: jobs).map(\.key)
     }
 
     /// `names(for:)` with each file's contents.
     public func files(for jobs: [JobUnit]) -> [KeyValue] {
-        positions(for: jobs).map { position in
+        let steps = positions(for: jobs).map { position in
             let name = allNames[position]
             if position >= scripts.count, let (index, direction) = stepFiles[name] { return KeyValue(name, sql.text(index, direction)) }
             return KeyValue(name, contents(name))
         }
+        // The Jobs' refusal checks files (`JobRefusalChecks`), after the scripts, before the steps.
+        let checks = JobRefusalChecks(plan)
+        var hoisted: [KeyValue] = []
+        for job in jobs {
+            if let file = checks.file(for: job), !hoisted.contains(where: { $0.key == file.key }) { hoisted.append(file) }
+        }
+        guard !hoisted.isEmpty else { return steps }
+        let scriptCount = steps.prefix { scripts.contains($0.key) }.count
+        return Array(steps.prefix(scriptCount)) + hoisted + Array(steps.dropFirst(scriptCount))
     }
 
     /// Positions in `allNames` of the scripts and the Jobs' files, sorted, each once.
