@@ -43,7 +43,6 @@ enum RuleRegistry {
         AlreadyExistsRule.rule,
         SchemaFileRule.rule,
         SchemaStatementSkippedRule.rule,
-        UncheckedSQLRule.rule,
         ReferenceMismatchRule.rule,
         InlineSecretRule.rule,
         UnpinnedImageRule.rule,

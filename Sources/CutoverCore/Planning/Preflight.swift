@@ -31,7 +31,6 @@ struct Preflight {
             case .createTable(let name, _, _, _): created.insert(name.value)
             case .dropTable(let name): table(name.value)
             case .renameTable(let from, let to): table(from.value); created.insert(to.value)
-            case .sql: break
             case .unit(let unit): unit.base.tables.forEach { table($0.value) }
             }
         }

@@ -276,7 +276,6 @@ final class AppTrafficDriver: TrafficDriver {
             case let .alterColumn(alter): out.insert(alter.table.value)
             case let .createTable(name, _, _, _), let .dropTable(name): out.insert(name.value)
             case let .renameTable(from, to): out.formUnion([from.value, to.value])
-            case .sql: break
             case let .unit(unit): out.formUnion(unit.base.tables.map(\.value))
             }
         }

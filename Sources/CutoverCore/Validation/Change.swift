@@ -61,7 +61,6 @@ public enum Operation: Sendable {
     case createTable(name: Name, columns: [ColumnDefinition], primaryKey: [Name], constraints: [TableConstraint])
     case dropTable(name: Name)
     case renameTable(from: Name, to: Name)
-    case sql(RawSQL)
     /// An operation declared as one unit in its own file (`OperationUnits` lists them).
     case unit(AnyOperationUnit)
 
@@ -75,9 +74,14 @@ public enum Operation: Sendable {
         case .createTable: return "createTable"
         case .dropTable: return "dropTable"
         case .renameTable: return "renameTable"
-        case .sql: return "sql"
         case .unit(let unit): return unit.keyword
         }
+    }
+
+    /// The operation as a `T` when it is that unit, e.g. `change.operation.unit(DropTable.self)`.
+    func unit<T: OperationUnit>(_ type: T.Type) -> T? {
+        guard case .unit(let unit) = self else { return nil }
+        return unit.base as? T
     }
 }
 
@@ -109,13 +113,4 @@ public struct CreateIndex: Sendable {
     public var unique: Bool
     public var method: Method
     public var whereClause: Located<String>?
-}
-
-public struct RawSQL: Sendable {
-    public enum Phase: String, Sendable, Codable { case expand, backfill, contract }
-    public var name: Name
-    public var up: Located<String>
-    public var down: Located<String>
-    public var phase: Phase
-    public var transactional: Bool
 }

@@ -112,8 +112,6 @@ extension SchemaReader {
                 names.insert(to.value)
             case .unit(let unit):
                 for table in unit.base.tables { names.insert(table.value) }
-            case .sql:
-                continue
             }
         }
         return names

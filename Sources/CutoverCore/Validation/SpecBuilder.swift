@@ -176,11 +176,6 @@ public struct SpecBuilder: Sendable {
         case "renameTable":
             guard let from = name(node["from"]), let to = name(node["to"]) else { return nil }
             return .renameTable(from: from, to: to)
-        case "sql":
-            guard let step = name(node["name"]), let up = located(node["up"]), let down = located(node["down"]) else { return nil }
-            return .sql(RawSQL(name: step, up: up, down: down,
-                               phase: Settings.Operation.phase.value(in: node),
-                               transactional: Settings.Operation.transactional.value(in: node)))
         default:
             return OperationUnits.read(key, node, self).map { .unit(AnyOperationUnit(base: $0)) }
         }

@@ -87,13 +87,6 @@ public enum SpecShape {
             Field("from", identifier, required: true, "current name"),
             Field("to", identifier, required: true, "new name"),
         ])), "rename a table; a view under the old name keeps old readers working until contract"),
-        Field("sql", .object(ObjectShape("sql", "run hand-written SQL (escape hatch)", [
-            Field("name", .text(.slug), required: true, "step name, used in file names"),
-            Field("up", .text(.sqlScript), required: true, "SQL to apply"),
-            Field("down", .text(.sqlScript), required: true, "SQL that undoes 'up'"),
-            Settings.Operation.phase.field,
-            Settings.Operation.transactional.field,
-        ])), "hand-written SQL; 'down' is required and the step is flagged as unchecked"),
     ] + OperationUnits.fields
 
     public static let migration = ObjectShape("migration", "a cutover migration spec", [

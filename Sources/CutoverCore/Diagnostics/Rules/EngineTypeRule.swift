@@ -26,8 +26,7 @@ enum EngineTypeRule: RuleUnit {
             case .addColumn(_, let column, _): types.append(column.type)
             case .createTable(_, let columns, _, _): types += columns.map(\.type)
             case .alterColumn(let alter): if let type = alter.type { types.append(type) }
-            case .sql(let raw): rawSQL.append(raw.up.value.lowercased())
-            default: continue
+            default: if let raw = change.operation.unit(RawSQL.self) { rawSQL.append(raw.up.value.lowercased()) }
             }
         }
         let userTypes = Set((schema?.userTypes ?? []).map { $0.lowercased() })

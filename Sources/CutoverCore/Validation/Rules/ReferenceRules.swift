@@ -154,17 +154,6 @@ struct ReferenceRules {
             schema.rename(table: from.value, to: to.value, reason: "it was renamed to '\(to.value)' at line \(line)")
             tableIdentity[to.value] = tableIdentity[from.value] ?? from.value
 
-        case .sql(let raw):
-            diagnostics.report(.uncheckedSQL, Message.uncheckedSQL(raw.name.value), at: change.location)
-            let effects = RawSQLSchemaEffects.read(raw.up.value, engine: engine)
-            if let unreadable = effects.unreadable {
-                schema.forgetCompleteness()
-                diagnostics.report(.schemaStatementSkipped, Message.sqlChangeNotRead(raw.name.value, line: unreadable.line, words: unreadable.words),
-                                   at: raw.up.location)
-            } else {
-                schema.apply(effects, name: raw.name.value, line: line)
-            }
-
         case .unit(let unit):
             unit.base.check(&self, change: change)
         }
@@ -340,7 +329,7 @@ struct ReferenceRules {
             // A default, or letting the column accept NULL, is one expand step.
             guard alter.type != nil || alter.nullable?.value == false else { return }
             table = alter.table.value
-        case .createTable, .renameTable, .dropTable, .sql:
+        case .createTable, .renameTable, .dropTable:
             return
         case .unit(let unit):
             guard let name = unit.base.tableWithLaterSteps(engine: engine) else { return }
@@ -441,7 +430,7 @@ struct ReferenceRules {
         diagnostics.report(rule, message, at: value.location)
     }
 
-    private mutating func report(_ rule: RuleID, _ message: String, at location: SourceLocation) {
+    mutating func report(_ rule: RuleID, _ message: String, at location: SourceLocation) {
         diagnostics.report(rule, message, at: location)
     }
 }
