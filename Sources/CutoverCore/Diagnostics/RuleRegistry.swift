@@ -51,7 +51,6 @@ enum RuleRegistry {
         IgnoredLagLimitRule.rule,
         DeadlineRaisedRule.rule,
         ReplicaIdentityRule.rule,
-        RenamedAfterUseRule.rule,
         DependentTouchedRule.rule,
         DependentBreaksRule.rule,
         VersionSchemasEngineRule.rule,

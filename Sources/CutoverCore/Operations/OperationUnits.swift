@@ -2,6 +2,7 @@
 /// lists them after the others.
 enum OperationUnits {
     static let all: [any OperationUnit.Type] = [
+        RenameTable.self,
         RawSQL.self,
         CreateIndex.self,
         DropIndex.self,

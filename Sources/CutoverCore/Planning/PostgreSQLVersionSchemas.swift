@@ -96,7 +96,7 @@ struct PostgreSQLVersionSchemas {
     func finalName(_ table: String) -> String {
         var name = table
         for change in changes {
-            if case let .renameTable(from, to) = change.operation, from.value == name { name = to.value }
+            if let rename = change.operation.unit(RenameTable.self), rename.from.value == name { name = rename.to.value }
         }
         return name
     }

@@ -30,8 +30,10 @@ struct Preflight {
             case .alterColumn(let alter): column(alter.table.value, alter.column.value)
             case .createTable(let name, _, _, _): created.insert(name.value)
             case .dropTable(let name): table(name.value)
-            case .renameTable(let from, let to): table(from.value); created.insert(to.value)
-            case .unit(let unit): unit.base.tables.forEach { table($0.value) }
+            case .unit(let unit):
+                let creates = Set(unit.base.createdTables.map(\.value))
+                unit.base.tables.filter { !creates.contains($0.value) }.forEach { table($0.value) }
+                created.formUnion(creates)
             }
         }
         return (tables, columns)

@@ -261,7 +261,7 @@ final class AppTrafficDriver: TrafficDriver {
     static func tableRenames(_ spec: MigrationSpec) -> [String: String] {
         var out: [String: String] = [:]
         for change in spec.changes {
-            if case let .renameTable(from, to) = change.operation { out[to.value] = from.value }
+            if let rename = change.operation.unit(RenameTable.self) { out[rename.to.value] = rename.from.value }
         }
         return out
     }
@@ -275,7 +275,6 @@ final class AppTrafficDriver: TrafficDriver {
                 out.insert(table.value)
             case let .alterColumn(alter): out.insert(alter.table.value)
             case let .createTable(name, _, _, _), let .dropTable(name): out.insert(name.value)
-            case let .renameTable(from, to): out.formUnion([from.value, to.value])
             case let .unit(unit): out.formUnion(unit.base.tables.map(\.value))
             }
         }

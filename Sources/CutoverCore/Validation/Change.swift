@@ -60,7 +60,6 @@ public enum Operation: Sendable {
     case alterColumn(AlterColumn)
     case createTable(name: Name, columns: [ColumnDefinition], primaryKey: [Name], constraints: [TableConstraint])
     case dropTable(name: Name)
-    case renameTable(from: Name, to: Name)
     /// An operation declared as one unit in its own file (`OperationUnits` lists them).
     case unit(AnyOperationUnit)
 
@@ -73,7 +72,6 @@ public enum Operation: Sendable {
         case .alterColumn: return "alterColumn"
         case .createTable: return "createTable"
         case .dropTable: return "dropTable"
-        case .renameTable: return "renameTable"
         case .unit(let unit): return unit.keyword
         }
     }

@@ -107,11 +107,8 @@ extension SchemaReader {
                 }
             case .dropTable(let name):
                 names.insert(name.value)
-            case .renameTable(let from, let to):
-                names.insert(from.value)
-                names.insert(to.value)
             case .unit(let unit):
-                for table in unit.base.tables { names.insert(table.value) }
+                for table in unit.base.readTables { names.insert(table.value) }
             }
         }
         return names

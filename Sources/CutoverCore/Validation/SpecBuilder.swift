@@ -173,9 +173,6 @@ public struct SpecBuilder: Sendable {
                                 primaryKey: names(node["primaryKey"]), constraints: constraints)
         case "dropTable":
             return name(node["name"]).map { .dropTable(name: $0) }
-        case "renameTable":
-            guard let from = name(node["from"]), let to = name(node["to"]) else { return nil }
-            return .renameTable(from: from, to: to)
         default:
             return OperationUnits.read(key, node, self).map { .unit(AnyOperationUnit(base: $0)) }
         }

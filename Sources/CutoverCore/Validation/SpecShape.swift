@@ -83,10 +83,6 @@ public enum SpecShape {
         Field("dropTable", .object(ObjectShape("dropTable", "retire a table (contract)", [
             Field("name", identifier, required: true, "table to retire"),
         ])), "retire a table: renamed to a quarantine name in contract, dropped only by the opt-in purge"),
-        Field("renameTable", .object(ObjectShape("renameTable", "rename a table with a compatibility view", [
-            Field("from", identifier, required: true, "current name"),
-            Field("to", identifier, required: true, "new name"),
-        ])), "rename a table; a view under the old name keeps old readers working until contract"),
     ] + OperationUnits.fields
 
     public static let migration = ObjectShape("migration", "a cutover migration spec", [

@@ -48,20 +48,27 @@ struct DependentRules {
                                        at: type.location)
                 }
             case .unit(let unit):
-                guard let index = unit.base as? CreateIndex, !mysql, let table = schema.table(index.table.value), table.partitioned else { continue }
-                let partitions = schema.partitions(of: table.name)
-                diagnostics.report(.dependentTouched, Message.partitionedIndex(index.name.value, table: table.name, partitions: partitions.count),
-                                   at: index.table.location)
-            case .renameTable(let from, _), .dropTable(let from):
-                guard mysql else { continue }
-                let what = { if case .renameTable = change.operation { return "the rename" } else { return "the drop" } }()
-                for view in schema.dependents.views where view.relations.contains(where: { DDLParser.same($0, from.value, true) }) {
-                    diagnostics.report(.dependentBreaks, Message.viewOverRetiredTable(view.name, line: view.line, table: from.value, by: what),
-                                       at: from.location)
+                if let index = unit.base as? CreateIndex, !mysql, let table = schema.table(index.table.value), table.partitioned {
+                    let partitions = schema.partitions(of: table.name)
+                    diagnostics.report(.dependentTouched, Message.partitionedIndex(index.name.value, table: table.name, partitions: partitions.count),
+                                       at: index.table.location)
+                } else if let rename = unit.base as? RenameTable {
+                    refuseViews(over: rename.from, by: "the rename")
                 }
+            case .dropTable(let from):
+                refuseViews(over: from, by: "the drop")
             default:
                 continue
             }
+        }
+    }
+
+    /// A MySQL view names its tables as text, so one over a table renamed or quarantined breaks (a PostgreSQL view follows the table).
+    private mutating func refuseViews(over table: Name, by what: String) {
+        guard mysql else { return }
+        for view in schema.dependents.views where view.relations.contains(where: { DDLParser.same($0, table.value, true) }) {
+            diagnostics.report(.dependentBreaks, Message.viewOverRetiredTable(view.name, line: view.line, table: table.value, by: what),
+                               at: table.location)
         }
     }
 

@@ -11,9 +11,9 @@ struct ReferenceRules {
     private var changedColumns: [String: (line: Int, operation: String)] = [:]
     /// Tables named by a change with steps after expand (complete, contract), with that change's line
     /// and operation: a later renameTable would leave those steps on the compatibility view.
-    private var laterPhases: [String: (line: Int, operation: String)] = [:]
+    private(set) var laterPhases: [String: (line: Int, operation: String)] = [:]
     /// A renamed table's first name, so a column keeps its identity across renameTable.
-    private var tableIdentity: [String: String] = [:]
+    var tableIdentity: [String: String] = [:]
     /// Constraint names a dropConstraint frees only in contract (a unique key, an acting foreign key),
     /// with the line of that change: an add runs in complete, before that drop, so it cannot take the name.
     var freedInContract: [String: Int] = [:]
@@ -133,26 +133,6 @@ struct ReferenceRules {
         case .dropTable(let name):
             guard requireTable(name) else { return }
             schema.remove(table: name.value, reason: "it was dropped at line \(line)")
-
-        case .renameTable(let from, let to):
-            if from.value == to.value {
-                report(.alreadyExists, Message.renameToItself("table", from.value), to)
-                return
-            }
-            guard requireTable(from) else { return }
-            if let earlier = laterPhases[from.value] {
-                report(.renamedAfterUse, Message.renamedAfterUse(from.value, to: to.value, earlier: earlier.operation, line: earlier.line), from)
-            }
-            if schema.exists(table: to.value) {
-                report(.alreadyExists, Message.tableExists(to.value), to)
-                return
-            }
-            if let object = relationClash(to.value) {
-                report(.alreadyExists, Message.nameTakenByIndex(to.value, kind: object.kind.words, table: object.table), to)
-                return
-            }
-            schema.rename(table: from.value, to: to.value, reason: "it was renamed to '\(to.value)' at line \(line)")
-            tableIdentity[to.value] = tableIdentity[from.value] ?? from.value
 
         case .unit(let unit):
             unit.base.check(&self, change: change)
@@ -329,7 +309,7 @@ struct ReferenceRules {
             // A default, or letting the column accept NULL, is one expand step.
             guard alter.type != nil || alter.nullable?.value == false else { return }
             table = alter.table.value
-        case .createTable, .renameTable, .dropTable:
+        case .createTable, .dropTable:
             return
         case .unit(let unit):
             guard let name = unit.base.tableWithLaterSteps(engine: engine) else { return }
@@ -421,7 +401,7 @@ struct ReferenceRules {
     }
 
     /// On PostgreSQL tables and indexes share one namespace.
-    private func relationClash(_ name: String) -> SymbolicSchema.Object? {
+    func relationClash(_ name: String) -> SymbolicSchema.Object? {
         guard !schema.mysql else { return nil }
         return schema.conflict(name: name, table: "", kind: .index)
     }
