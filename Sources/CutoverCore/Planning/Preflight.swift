@@ -29,7 +29,6 @@ struct Preflight {
             case .renameColumn(let t, let from, _): column(t.value, from.value)
             case .alterColumn(let alter): column(alter.table.value, alter.column.value)
             case .createTable(let name, _, _, _): created.insert(name.value)
-            case .dropTable(let name): table(name.value)
             case .unit(let unit):
                 let creates = Set(unit.base.createdTables.map(\.value))
                 unit.base.tables.filter { !creates.contains($0.value) }.forEach { table($0.value) }

@@ -59,7 +59,6 @@ public enum Operation: Sendable {
     case renameColumn(table: Name, from: Name, to: Name)
     case alterColumn(AlterColumn)
     case createTable(name: Name, columns: [ColumnDefinition], primaryKey: [Name], constraints: [TableConstraint])
-    case dropTable(name: Name)
     /// An operation declared as one unit in its own file (`OperationUnits` lists them).
     case unit(AnyOperationUnit)
 
@@ -71,7 +70,6 @@ public enum Operation: Sendable {
         case .renameColumn: return "renameColumn"
         case .alterColumn: return "alterColumn"
         case .createTable: return "createTable"
-        case .dropTable: return "dropTable"
         case .unit(let unit): return unit.keyword
         }
     }

@@ -105,8 +105,6 @@ extension SchemaReader {
                 for constraint in constraints {
                     if case .foreignKey(_, let references, _)? = constraint.kind { names.insert(references.table.value) }
                 }
-            case .dropTable(let name):
-                names.insert(name.value)
             case .unit(let unit):
                 for table in unit.base.readTables { names.insert(table.value) }
             }

@@ -171,8 +171,6 @@ public struct SpecBuilder: Sendable {
             }
             return .createTable(name: table, columns: (node["columns"]?.items ?? []).compactMap(columnDefinition),
                                 primaryKey: names(node["primaryKey"]), constraints: constraints)
-        case "dropTable":
-            return name(node["name"]).map { .dropTable(name: $0) }
         default:
             return OperationUnits.read(key, node, self).map { .unit(AnyOperationUnit(base: $0)) }
         }

@@ -80,9 +80,6 @@ public enum SpecShape {
             Field("primaryKey", identifiers, "primary key columns"),
             Field("constraints", .list(.object(constraint), minItems: 1), "table constraints"),
         ])), "create a table; its down drops it"),
-        Field("dropTable", .object(ObjectShape("dropTable", "retire a table (contract)", [
-            Field("name", identifier, required: true, "table to retire"),
-        ])), "retire a table: renamed to a quarantine name in contract, dropped only by the opt-in purge"),
     ] + OperationUnits.fields
 
     public static let migration = ObjectShape("migration", "a cutover migration spec", [

@@ -54,9 +54,9 @@ struct DependentRules {
                                        at: index.table.location)
                 } else if let rename = unit.base as? RenameTable {
                     refuseViews(over: rename.from, by: "the rename")
+                } else if let drop = unit.base as? DropTable {
+                    refuseViews(over: drop.name, by: "the drop")
                 }
-            case .dropTable(let from):
-                refuseViews(over: from, by: "the drop")
             default:
                 continue
             }

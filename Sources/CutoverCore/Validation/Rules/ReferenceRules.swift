@@ -130,10 +130,6 @@ struct ReferenceRules {
         case .createTable(let name, let columns, let primaryKey, let constraints):
             createTable(name, columns, primaryKey, constraints, line: line)
 
-        case .dropTable(let name):
-            guard requireTable(name) else { return }
-            schema.remove(table: name.value, reason: "it was dropped at line \(line)")
-
         case .unit(let unit):
             unit.base.check(&self, change: change)
         }
@@ -309,7 +305,7 @@ struct ReferenceRules {
             // A default, or letting the column accept NULL, is one expand step.
             guard alter.type != nil || alter.nullable?.value == false else { return }
             table = alter.table.value
-        case .createTable, .dropTable:
+        case .createTable:
             return
         case .unit(let unit):
             guard let name = unit.base.tableWithLaterSteps(engine: engine) else { return }
