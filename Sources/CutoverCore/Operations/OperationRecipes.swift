@@ -3,8 +3,6 @@
 enum OperationRecipes {
     static func recipe(for operation: Operation) -> any OperationRecipe {
         switch operation {
-        case .createTable(let name, let columns, let primaryKey, let constraints):
-            return CreateTable(name: name.value, columns: columns, primaryKey: primaryKey.map(\.value), constraints: constraints)
         case .addColumn(let table, let column, let up): return AddColumn(table: table.value, column: column, up: up?.value)
         case .dropColumn(let table, let column, let down): return DropColumn(table: table.value, column: column.value, down: down?.value)
         case .renameColumn(let table, let from, let to): return RenameColumn(table: table.value, from: from.value, to: to.value)

@@ -26,6 +26,8 @@ protocol OperationUnit: OperationRecipe, Sendable {
     /// The tables a schema dump must hold for the change's checks (`SchemaReader.focus`): `tables`, and
     /// tables a new column or table only references.
     var readTables: [Name] { get }
+    /// The column types the change writes, checked against the engine (`EngineTypeRule`).
+    var columnTypes: [Located<String>] { get }
     /// The table a step after expand (complete, contract) works on, if any: a later renameTable would
     /// leave that step on the compatibility view (CUT057).
     func tableWithLaterSteps(engine: MigrationSpec.Engine) -> Name?
@@ -35,4 +37,5 @@ extension OperationUnit {
     static var rules: [Rule] { [] }
     var createdTables: [Name] { [] }
     var readTables: [Name] { tables }
+    var columnTypes: [Located<String>] { [] }
 }

@@ -2,6 +2,7 @@
 /// lists them after the others.
 enum OperationUnits {
     static let all: [any OperationUnit.Type] = [
+        CreateTable.self,
         DropTable.self,
         RenameTable.self,
         RawSQL.self,

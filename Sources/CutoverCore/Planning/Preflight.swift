@@ -28,7 +28,6 @@ struct Preflight {
             case .dropColumn(let t, let c, _): column(t.value, c.value)
             case .renameColumn(let t, let from, _): column(t.value, from.value)
             case .alterColumn(let alter): column(alter.table.value, alter.column.value)
-            case .createTable(let name, _, _, _): created.insert(name.value)
             case .unit(let unit):
                 let creates = Set(unit.base.createdTables.map(\.value))
                 unit.base.tables.filter { !creates.contains($0.value) }.forEach { table($0.value) }

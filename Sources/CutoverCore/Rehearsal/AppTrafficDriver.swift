@@ -274,7 +274,6 @@ final class AppTrafficDriver: TrafficDriver {
             case let .addColumn(table, _, _), let .dropColumn(table, _, _), let .renameColumn(table, _, _):
                 out.insert(table.value)
             case let .alterColumn(alter): out.insert(alter.table.value)
-            case let .createTable(name, _, _, _): out.insert(name.value)
             case let .unit(unit): out.formUnion(unit.base.tables.map(\.value))
             }
         }

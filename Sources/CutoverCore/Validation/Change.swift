@@ -58,7 +58,6 @@ public enum Operation: Sendable {
     case dropColumn(table: Name, column: Name, down: Located<String>?)
     case renameColumn(table: Name, from: Name, to: Name)
     case alterColumn(AlterColumn)
-    case createTable(name: Name, columns: [ColumnDefinition], primaryKey: [Name], constraints: [TableConstraint])
     /// An operation declared as one unit in its own file (`OperationUnits` lists them).
     case unit(AnyOperationUnit)
 
@@ -69,7 +68,6 @@ public enum Operation: Sendable {
         case .dropColumn: return "dropColumn"
         case .renameColumn: return "renameColumn"
         case .alterColumn: return "alterColumn"
-        case .createTable: return "createTable"
         case .unit(let unit): return unit.keyword
         }
     }

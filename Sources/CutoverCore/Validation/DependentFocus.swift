@@ -99,12 +99,6 @@ extension SchemaReader {
                 names.insert(table.value)
             case .alterColumn(let alter):
                 names.insert(alter.table.value)
-            case .createTable(let name, let columns, _, let constraints):
-                names.insert(name.value)
-                for column in columns { if let target = column.references?.table.value { names.insert(target) } }
-                for constraint in constraints {
-                    if case .foreignKey(_, let references, _)? = constraint.kind { names.insert(references.table.value) }
-                }
             case .unit(let unit):
                 for table in unit.base.readTables { names.insert(table.value) }
             }

@@ -154,29 +154,12 @@ public struct SpecBuilder: Sendable {
                 nullable: node["nullable"].flatMap { n in bool(n).map { Located($0, at: n.location) } },
                 defaultValue: located(node["default"]), dropDefault: Settings.Operation.dropDefault.value(in: node),
                 up: located(node["up"]), down: located(node["down"])))
-        case "createTable":
-            guard let table = name(node["name"]) else { return nil }
-            let constraints: [TableConstraint] = (node["constraints"]?.items ?? []).compactMap { item in
-                guard let constraintName = name(item["name"]) else { return nil }
-                let kinds: [TableConstraint.Kind] = [
-                    located(item["check"]).map { .check($0) },
-                    item["unique"].map { .unique(names($0)) },
-                    item["foreignKey"].flatMap { fk in
-                        tableReference(fk["references"]).map {
-                            .foreignKey(columns: names(fk["columns"]), references: $0, onDelete: Settings.Operation.onDelete.value(in: fk))
-                        }
-                    },
-                ].compactMap { $0 }
-                return TableConstraint(name: constraintName, kind: kinds.count == 1 ? kinds[0] : nil, location: item.location)
-            }
-            return .createTable(name: table, columns: (node["columns"]?.items ?? []).compactMap(columnDefinition),
-                                primaryKey: names(node["primaryKey"]), constraints: constraints)
         default:
             return OperationUnits.read(key, node, self).map { .unit(AnyOperationUnit(base: $0)) }
         }
     }
 
-    private func columnDefinition(_ node: SyntaxNode) -> ColumnDefinition? {
+    func columnDefinition(_ node: SyntaxNode) -> ColumnDefinition? {
         guard let columnName = name(node["name"]), let type = located(node["type"]) else { return nil }
         let references = node["references"].flatMap { ref -> ColumnReference? in
             guard let table = name(ref["table"]) else { return nil }

@@ -74,12 +74,6 @@ public enum SpecShape {
             Field("up", expression, "expression converting old values to the new type (default: a cast)"),
             Field("down", expression, "expression converting new values back (default: a cast)"),
         ])), "change a column: metadata-only changes in one statement, rewrites through a new column, triggers and a swap"),
-        Field("createTable", .object(ObjectShape("createTable", "create a table (expand)", [
-            Field("name", identifier, required: true, "table name"),
-            Field("columns", .list(.object(column), minItems: 1), required: true, "columns in order"),
-            Field("primaryKey", identifiers, "primary key columns"),
-            Field("constraints", .list(.object(constraint), minItems: 1), "table constraints"),
-        ])), "create a table; its down drops it"),
     ] + OperationUnits.fields
 
     public static let migration = ObjectShape("migration", "a cutover migration spec", [

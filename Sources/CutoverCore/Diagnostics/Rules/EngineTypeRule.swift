@@ -24,9 +24,11 @@ enum EngineTypeRule: RuleUnit {
         for change in spec.changes {
             switch change.operation {
             case .addColumn(_, let column, _): types.append(column.type)
-            case .createTable(_, let columns, _, _): types += columns.map(\.type)
             case .alterColumn(let alter): if let type = alter.type { types.append(type) }
-            default: if let raw = change.operation.unit(RawSQL.self) { rawSQL.append(raw.up.value.lowercased()) }
+            case .unit(let unit):
+                types += unit.base.columnTypes
+                if let raw = unit.base as? RawSQL { rawSQL.append(raw.up.value.lowercased()) }
+            default: continue
             }
         }
         let userTypes = Set((schema?.userTypes ?? []).map { $0.lowercased() })

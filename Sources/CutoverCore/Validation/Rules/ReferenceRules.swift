@@ -8,7 +8,7 @@ struct ReferenceRules {
     private(set) var diagnostics: DiagnosticBag
     let engine: MigrationSpec.Engine
     /// Columns changed so far (by table identity and column key), with the line and operation that changed them.
-    private var changedColumns: [String: (line: Int, operation: String)] = [:]
+    var changedColumns: [String: (line: Int, operation: String)] = [:]
     /// Tables named by a change with steps after expand (complete, contract), with that change's line
     /// and operation: a later renameTable would leave those steps on the compatibility view.
     private(set) var laterPhases: [String: (line: Int, operation: String)] = [:]
@@ -127,91 +127,14 @@ struct ReferenceRules {
                 if alter.defaultValue != nil { state.columns[key]?.hasDefault = true } else if alter.dropDefault { state.columns[key]?.hasDefault = false }
             }
 
-        case .createTable(let name, let columns, let primaryKey, let constraints):
-            createTable(name, columns, primaryKey, constraints, line: line)
-
         case .unit(let unit):
             unit.base.check(&self, change: change)
         }
     }
 
-    private mutating func createTable(_ name: Name, _ columns: [ColumnDefinition], _ primaryKey: [Name],
-                                      _ constraints: [TableConstraint], line: Int) {
-        if schema.exists(table: name.value) {
-            report(.alreadyExists, Message.tableExists(name.value), name)
-            return
-        }
-        if let object = relationClash(name.value) {
-            report(.alreadyExists, Message.nameTakenByIndex(name.value, kind: object.kind.words, table: object.table), name)
-            return
-        }
-        var table = SymbolicSchema.Table(name: name.value, complete: true, createdInSpec: true, origin: "line \(line)")
-        table.generation = schema.generation
-        for column in columns {
-            let key = schema.columnKey(column.name.value)
-            if table.columns[key] != nil {
-                report(.alreadyExists, Message.duplicateColumn(column.name.value, table: name.value), column.name)
-                continue
-            }
-            table.columns[key] = .init(name: column.name.value, nullable: column.nullable, type: column.type.value,
-                                       hasDefault: column.defaultValue != nil, isIdentity: SQLTypeFacts.isIdentityType(column.type.value))
-            changedColumns[columnIdentity(name.value, column.name.value)] = (line, "createTable")
-            if column.unique { table.uniqueSets.append([key]) }
-        }
-        var seenKey: Set<String> = []
-        for column in primaryKey {
-            let key = schema.columnKey(column.value)
-            if table.columns[key] == nil {
-                let suggestion = Suggestion.closest(to: column.value, among: columns.map(\.name.value))
-                report(.unknownColumn, Message.unknownColumn(column.value, table: name.value, reason: nil, suggestion: suggestion), column)
-            } else if !seenKey.insert(key).inserted {
-                report(.alreadyExists, Message.duplicateListed(column.value, list: "primaryKey"), column)
-            } else {
-                table.primaryKey.append(key)
-                table.columns[key]?.nullable = false
-            }
-        }
-        if !table.primaryKey.isEmpty { table.uniqueSets.append(Set(table.primaryKey)) }
-        schema.store(table)
-        if !table.primaryKey.isEmpty {
-            let pkName = schema.objectNames.primaryKey(table: name.value)
-            if schema.conflict(name: pkName, table: name.value, kind: .primaryKey) == nil {
-                schema.register(.init(name: pkName, table: name.value, kind: .primaryKey, columns: table.primaryKey))
-            }
-        }
-        for column in columns {
-            if let reference = column.references { checkColumnReference(column, reference) }
-        }
-        for constraint in constraints {
-            guard let kind = constraint.kind else {
-                report(.operationShape, Message.constraintKinds(constraint.name.value), at: constraint.location)
-                continue
-            }
-            switch kind {
-            case .check:
-                guard claim(constraint.name, table: name.value, kind: .check) else { continue }
-                schema.register(.init(name: constraint.name.value, table: name.value, kind: .check, columns: []))
-            case .unique(let uniqueColumns):
-                var known = true
-                for column in uniqueColumns where !requireColumn(column, of: name.value) { known = false }
-                guard claim(constraint.name, table: name.value, kind: .unique) else { continue }
-                let keys = uniqueColumns.map { schema.columnKey($0.value) }
-                schema.register(.init(name: constraint.name.value, table: name.value, kind: .unique, columns: keys))
-                if known { schema.update(name.value) { $0.uniqueSets.append(Set(keys)) } }
-            case .foreignKey(let fkColumns, let references, _):
-                for column in fkColumns { _ = requireColumn(column, of: name.value) }
-                guard claim(constraint.name, table: name.value, kind: .foreignKey) else { continue }
-                checkForeignKey(columns: fkColumns, references: references)
-                schema.register(.init(name: constraint.name.value, table: name.value, kind: .foreignKey,
-                                      columns: fkColumns.map { schema.columnKey($0.value) },
-                                      referencedTable: references.table.value, referencedColumns: referencedKeys(references)))
-            }
-        }
-    }
-
     // MARK: references
 
-    private mutating func checkColumnReference(_ column: ColumnDefinition, _ reference: ColumnReference) {
+    mutating func checkColumnReference(_ column: ColumnDefinition, _ reference: ColumnReference) {
         if reference.onDelete == .setNull && !column.nullable {
             report(.referenceMismatch, Message.setNullOnNotNull(column.name.value), reference.table)
         }
@@ -257,7 +180,7 @@ struct ReferenceRules {
 
     // MARK: columns changed by the spec
 
-    private func columnIdentity(_ table: String, _ column: String) -> String {
+    func columnIdentity(_ table: String, _ column: String) -> String {
         (tableIdentity[table] ?? table) + "\u{0}" + schema.columnKey(column)
     }
 
@@ -305,8 +228,6 @@ struct ReferenceRules {
             // A default, or letting the column accept NULL, is one expand step.
             guard alter.type != nil || alter.nullable?.value == false else { return }
             table = alter.table.value
-        case .createTable:
-            return
         case .unit(let unit):
             guard let name = unit.base.tableWithLaterSteps(engine: engine) else { return }
             table = name.value
