@@ -26,6 +26,9 @@ protocol OperationUnit: OperationRecipe, Sendable {
     /// The tables a schema dump must hold for the change's checks (`SchemaReader.focus`): `tables`, and
     /// tables a new column or table only references.
     var readTables: [Name] { get }
+    /// The columns that must exist before the migration (the preflight checks them): a column the change
+    /// renames, drops or alters.
+    var existingColumns: [(table: Name, column: Name)] { get }
     /// The column types the change writes, checked against the engine (`EngineTypeRule`).
     var columnTypes: [Located<String>] { get }
     /// The table a step after expand (complete, contract) works on, if any: a later renameTable would
@@ -38,4 +41,5 @@ extension OperationUnit {
     var createdTables: [Name] { [] }
     var readTables: [Name] { tables }
     var columnTypes: [Located<String>] { [] }
+    var existingColumns: [(table: Name, column: Name)] { [] }
 }

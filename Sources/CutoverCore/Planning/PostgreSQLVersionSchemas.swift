@@ -74,7 +74,8 @@ struct PostgreSQLVersionSchemas {
                     }
                     retire(&view, from.value)
                 }
-            case .alterColumn(let alter) where Self.rewrites(alter, b.context):
+            case .unit(let unit):
+                guard let alter = unit.base as? AlterColumn, Self.rewrites(alter, b.context) else { continue }
                 update(alter.table.value) { view in
                     if let i = view.new.firstIndex(where: { $0.name == alter.column.value }) {
                         view.new[i].before = derived.rewriteCopy(alter.column.value)

@@ -27,10 +27,10 @@ struct Preflight {
             case .addColumn(let t, _, _): table(t.value)
             case .dropColumn(let t, let c, _): column(t.value, c.value)
             case .renameColumn(let t, let from, _): column(t.value, from.value)
-            case .alterColumn(let alter): column(alter.table.value, alter.column.value)
             case .unit(let unit):
                 let creates = Set(unit.base.createdTables.map(\.value))
                 unit.base.tables.filter { !creates.contains($0.value) }.forEach { table($0.value) }
+                unit.base.existingColumns.forEach { column($0.table.value, $0.column.value) }
                 created.formUnion(creates)
             }
         }

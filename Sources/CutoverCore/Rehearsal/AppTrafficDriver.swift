@@ -236,7 +236,8 @@ final class AppTrafficDriver: TrafficDriver {
                 if up != nil || (!column.nullable && column.defaultValue == nil) {
                     out.append(ColumnExpectation(table: table.value, column: column.name.value))
                 }
-            case let .alterColumn(alter):
+            case let .unit(unit):
+                guard let alter = unit.base as? AlterColumn else { break }
                 // A conversion (`up`) of a nullable column keeps its NULLs: only NOT NULL asks for every row.
                 if alter.nullable?.value == false {
                     out.append(ColumnExpectation(table: alter.table.value, column: alter.column.value))
@@ -273,7 +274,6 @@ final class AppTrafficDriver: TrafficDriver {
             switch change.operation {
             case let .addColumn(table, _, _), let .dropColumn(table, _, _), let .renameColumn(table, _, _):
                 out.insert(table.value)
-            case let .alterColumn(alter): out.insert(alter.table.value)
             case let .unit(unit): out.formUnion(unit.base.tables.map(\.value))
             }
         }

@@ -57,7 +57,6 @@ public enum Operation: Sendable {
     case addColumn(table: Name, column: ColumnDefinition, up: Located<String>?)
     case dropColumn(table: Name, column: Name, down: Located<String>?)
     case renameColumn(table: Name, from: Name, to: Name)
-    case alterColumn(AlterColumn)
     /// An operation declared as one unit in its own file (`OperationUnits` lists them).
     case unit(AnyOperationUnit)
 
@@ -67,7 +66,6 @@ public enum Operation: Sendable {
         case .addColumn: return "addColumn"
         case .dropColumn: return "dropColumn"
         case .renameColumn: return "renameColumn"
-        case .alterColumn: return "alterColumn"
         case .unit(let unit): return unit.keyword
         }
     }
@@ -76,26 +74,6 @@ public enum Operation: Sendable {
     func unit<T: OperationUnit>(_ type: T.Type) -> T? {
         guard case .unit(let unit) = self else { return nil }
         return unit.base as? T
-    }
-}
-
-public struct AlterColumn: Sendable {
-    public var table: Name
-    public var column: Name
-    public var type: Located<String>?
-    public var nullable: Located<Bool>?
-    public var defaultValue: Located<String>?
-    public var dropDefault: Bool
-    public var up: Located<String>?
-    public var down: Located<String>?
-
-    /// What fills the existing NULLs when the column is made NOT NULL in place: the spec's `up`, else
-    /// its new `default` (what a user means by "NOT NULL, default X", as for an added column, and what
-    /// CUT040 asks for), else nothing (the complete phase then fails on rows that are NULL).
-    public var fill: (value: String, source: String)? {
-        if let up = up?.value { return (up, "the spec's up expression") }
-        if let value = defaultValue?.value { return (value, "the spec's new default, as no up expression is given") }
-        return nil
     }
 }
 

@@ -97,8 +97,6 @@ extension SchemaReader {
                 if let target = column.references?.table.value { names.insert(target) }
             case .dropColumn(let table, _, _), .renameColumn(let table, _, _):
                 names.insert(table.value)
-            case .alterColumn(let alter):
-                names.insert(alter.table.value)
             case .unit(let unit):
                 for table in unit.base.readTables { names.insert(table.value) }
             }

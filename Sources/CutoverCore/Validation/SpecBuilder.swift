@@ -147,13 +147,6 @@ public struct SpecBuilder: Sendable {
         case "renameColumn":
             guard let table = name(node["table"]), let from = name(node["from"]), let to = name(node["to"]) else { return nil }
             return .renameColumn(table: table, from: from, to: to)
-        case "alterColumn":
-            guard let table = name(node["table"]), let column = name(node["column"]) else { return nil }
-            return .alterColumn(AlterColumn(
-                table: table, column: column, type: located(node["type"]),
-                nullable: node["nullable"].flatMap { n in bool(n).map { Located($0, at: n.location) } },
-                defaultValue: located(node["default"]), dropDefault: Settings.Operation.dropDefault.value(in: node),
-                up: located(node["up"]), down: located(node["down"])))
         default:
             return OperationUnits.read(key, node, self).map { .unit(AnyOperationUnit(base: $0)) }
         }
@@ -196,7 +189,7 @@ public struct SpecBuilder: Sendable {
 
     private func int(_ node: SyntaxNode?) -> Int? { text(node).flatMap(ScalarResolution.integer) }
     private func number(_ node: SyntaxNode?) -> Double? { text(node).flatMap(ScalarResolution.number) }
-    private func bool(_ node: SyntaxNode?) -> Bool? { text(node).flatMap(ScalarResolution.bool) }
+    func bool(_ node: SyntaxNode?) -> Bool? { text(node).flatMap(ScalarResolution.bool) }
 
     private func pairs(_ node: SyntaxNode?) -> [(key: String, value: String)] {
         (node?.entries ?? []).compactMap { entry in entry.value.scalarValue.map { (entry.key, $0) } }

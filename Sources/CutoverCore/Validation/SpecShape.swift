@@ -64,16 +64,6 @@ public enum SpecShape {
             Field("from", identifier, required: true, "current name"),
             Field("to", identifier, required: true, "new name"),
         ])), "rename a column: new column kept in sync by triggers during the rollout, old one retired in contract"),
-        Field("alterColumn", .object(ObjectShape("alterColumn", "change a column's type, nullability or default", [
-            Field("table", identifier, required: true, "table to alter"),
-            Field("column", identifier, required: true, "column to change"),
-            Field("type", .text(.sqlType), "new SQL type"),
-            Field("nullable", .boolean, "new nullability; false fills the NULLs of existing rows with up, else with the new default, and the rollback puts them back"),
-            Field("default", expression, "new default expression"),
-            Settings.Operation.dropDefault.field,
-            Field("up", expression, "expression converting old values to the new type (default: a cast)"),
-            Field("down", expression, "expression converting new values back (default: a cast)"),
-        ])), "change a column: metadata-only changes in one statement, rewrites through a new column, triggers and a swap"),
     ] + OperationUnits.fields
 
     public static let migration = ObjectShape("migration", "a cutover migration spec", [

@@ -42,7 +42,8 @@ enum BackfillTriggerRule: RuleUnit {
             return up == nil ? nil : (table, "the backfill of '\(table.value).\(column.name.value)'")
         case .renameColumn(let table, let from, let to):
             return (table, "the copy of '\(table.value).\(from.value)' into '\(to.value)'")
-        case .alterColumn(let alter):
+        case .unit(let unit):
+            guard let alter = unit.base as? AlterColumn else { return nil }
             let info = schema.table(alter.table.value)?.columns.first { DDLParser.same($0.name, alter.column.value, engine == .mysql) }
             if let type = alter.type?.value, let info, !SQLTypeFacts.isSameType(info.type, type) {
                 let old = info.type

@@ -24,7 +24,6 @@ enum EngineTypeRule: RuleUnit {
         for change in spec.changes {
             switch change.operation {
             case .addColumn(_, let column, _): types.append(column.type)
-            case .alterColumn(let alter): if let type = alter.type { types.append(type) }
             case .unit(let unit):
                 types += unit.base.columnTypes
                 if let raw = unit.base as? RawSQL { rawSQL.append(raw.up.value.lowercased()) }

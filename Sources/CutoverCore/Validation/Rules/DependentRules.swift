@@ -31,22 +31,6 @@ struct DependentRules {
             case .dropColumn(let table, let column, _):
                 guard first(table.value, column.value) else { continue }
                 refuseUsers(of: table.value, column.value, by: "the drop", at: column)
-            case .alterColumn(let alter):
-                guard let type = alter.type, first(alter.table.value, alter.column.value), !mysql,
-                      let old = schema.table(alter.table.value)?.column(alter.column.value)?.type,
-                      !SQLTypeFacts.isSameType(old, type.value) else { continue }
-                for generated in generatedColumns(using: alter.column.value, of: alter.table.value) {
-                    diagnostics.report(.dependentBreaks, Message.generatedColumnUses(generated, table: alter.table.value, column: alter.column.value,
-                                                                                      by: "the type change"), at: type.location)
-                }
-                let views = schema.dependents.views(using: alter.column.value, of: alter.table.value, mysql: false)
-                if let materialized = views.first(where: \.materialized) {
-                    diagnostics.report(.dependentBreaks, Message.materializedViewOverTypeChange(
-                        materialized.name, line: materialized.line, table: alter.table.value, column: alter.column.value), at: type.location)
-                } else if !views.isEmpty {
-                    diagnostics.report(.dependentTouched, Message.viewsRecreated(views.map(\.name), table: alter.table.value, column: alter.column.value),
-                                       at: type.location)
-                }
             case .unit(let unit):
                 if let index = unit.base as? CreateIndex, !mysql, let table = schema.table(index.table.value), table.partitioned {
                     let partitions = schema.partitions(of: table.name)
@@ -56,6 +40,22 @@ struct DependentRules {
                     refuseViews(over: rename.from, by: "the rename")
                 } else if let drop = unit.base as? DropTable {
                     refuseViews(over: drop.name, by: "the drop")
+                } else if let alter = unit.base as? AlterColumn {
+                    guard let type = alter.type, first(alter.table.value, alter.column.value), !mysql,
+                          let old = schema.table(alter.table.value)?.column(alter.column.value)?.type,
+                          !SQLTypeFacts.isSameType(old, type.value) else { continue }
+                    for generated in generatedColumns(using: alter.column.value, of: alter.table.value) {
+                        diagnostics.report(.dependentBreaks, Message.generatedColumnUses(generated, table: alter.table.value, column: alter.column.value,
+                                                                                          by: "the type change"), at: type.location)
+                    }
+                    let views = schema.dependents.views(using: alter.column.value, of: alter.table.value, mysql: false)
+                    if let materialized = views.first(where: \.materialized) {
+                        diagnostics.report(.dependentBreaks, Message.materializedViewOverTypeChange(
+                            materialized.name, line: materialized.line, table: alter.table.value, column: alter.column.value), at: type.location)
+                    } else if !views.isEmpty {
+                        diagnostics.report(.dependentTouched, Message.viewsRecreated(views.map(\.name), table: alter.table.value, column: alter.column.value),
+                                           at: type.location)
+                    }
                 }
             default:
                 continue

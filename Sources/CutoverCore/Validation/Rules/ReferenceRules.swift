@@ -100,33 +100,6 @@ struct ReferenceRules {
                 }
             }
 
-        case .alterColumn(let alter):
-            guard requireTable(alter.table), requireColumn(alter.column, of: alter.table.value) else { return }
-            if alter.type == nil && alter.nullable == nil && alter.defaultValue == nil && !alter.dropDefault {
-                report(.operationShape, Message.alterNothing(alter.column.value), alter.column)
-                return
-            }
-            if let value = alter.defaultValue, alter.dropDefault {
-                report(.operationShape, Message.defaultAndDropDefault, value)
-            }
-            changing(alter.table.value, alter.column, "alterColumn", line: line)
-            let key = schema.columnKey(alter.column.value)
-            let current = schema.tables[alter.table.value]?.columns[key]
-            if let type = alter.type { checkForeignKeyType(alter.table.value, columnKey: key, type: type) }
-            if let type = alter.type, rewrites(from: current?.type, to: type.value) {
-                checkReplacedColumn(alter.table.value, alter.column, by: "this type change", at: type)
-                requirePrimaryKey(alter.table, for: "copying '\(alter.column.value)' into its \(type.value) copy in batches")
-            } else if alter.nullable?.value == false, alter.up != nil, current?.nullable != false {
-                requirePrimaryKey(alter.table, for: "filling NULLs of '\(alter.column.value)' in batches")
-            } else if let nullable = alter.nullable, nullable.value, alter.down == nil, current?.nullable == false {
-                report(.unsafeRollback, Message.relaxNotNullWithoutDown(alter.column.value), at: nullable.location)
-            }
-            schema.update(alter.table.value) { state in
-                if let nullable = alter.nullable { state.columns[key]?.nullable = nullable.value }
-                if let type = alter.type { state.columns[key]?.type = type.value }
-                if alter.defaultValue != nil { state.columns[key]?.hasDefault = true } else if alter.dropDefault { state.columns[key]?.hasDefault = false }
-            }
-
         case .unit(let unit):
             unit.base.check(&self, change: change)
         }
@@ -188,7 +161,7 @@ struct ReferenceRules {
     /// Each change is lowered on its own against the schema as planned (MySQL's MODIFY restates the whole column), so
     /// two changes of one column would run against a column that is not what either of them expects.
     @discardableResult
-    private mutating func changing(_ table: String, _ column: Name, _ operation: String, line: Int) -> (line: Int, operation: String)? {
+    mutating func changing(_ table: String, _ column: Name, _ operation: String, line: Int) -> (line: Int, operation: String)? {
         let key = columnIdentity(table, column.value)
         if let earlier = changedColumns[key] {
             report(.columnChangedTwice, Message.columnChangedTwice(column.value, table: table, earlier: earlier.operation, line: earlier.line), column)
@@ -198,16 +171,8 @@ struct ReferenceRules {
         return nil
     }
 
-    /// Whether a type change goes through a copy column (a rewrite) rather than one in-place statement.
-    private func rewrites(from old: String?, to new: String) -> Bool {
-        guard let old else { return true }
-        if SQLTypeFacts.isSameType(old, new) { return false }
-        return engine == .postgresql ? !SQLTypeFacts.isPostgresMetadataOnly(from: old, to: new)
-                                     : !SQLTypeFacts.isMySQLInPlaceWidening(from: old, to: new)
-    }
-
     /// CUT049: a batched backfill walks the table in primary-key order, so it needs a primary key.
-    private mutating func requirePrimaryKey(_ table: Name, for work: String) {
+    mutating func requirePrimaryKey(_ table: Name, for work: String) {
         guard let state = schema.tables[table.value], schema.isComplete(state), state.primaryKey.isEmpty else { return }
         report(.referenceMismatch, Message.backfillWithoutPrimaryKey(table.value, work: work), table)
     }
@@ -224,10 +189,6 @@ struct ReferenceRules {
             table = name.value
         case let .dropColumn(name, _, _), let .renameColumn(name, _, _):
             table = name.value
-        case let .alterColumn(alter):
-            // A default, or letting the column accept NULL, is one expand step.
-            guard alter.type != nil || alter.nullable?.value == false else { return }
-            table = alter.table.value
         case .unit(let unit):
             guard let name = unit.base.tableWithLaterSteps(engine: engine) else { return }
             table = name.value
@@ -235,30 +196,9 @@ struct ReferenceRules {
         if laterPhases[table] == nil { laterPhases[table] = (change.location.line, change.operation.keyword) }
     }
 
-    /// CUT049 on MySQL: InnoDB refuses a foreign key between integer columns of different types (INT
-    /// and BIGINT), so a type change of one side would fail where the key is put back, in contract.
-    private mutating func checkForeignKeyType(_ table: String, columnKey key: String, type: Located<String>) {
-        guard engine == .mysql, let new = Self.integerFamily(type.value) else { return }
-        for foreignKey in schema.outgoingForeignKeys(table: table, columnKey: key) {
-            guard let position = foreignKey.columns.firstIndex(of: key), let referencedTable = foreignKey.referencedTable,
-                  position < foreignKey.referencedColumns.count else { continue }
-            let referenced = foreignKey.referencedColumns[position]
-            guard let other = schema.tables[referencedTable]?.columns[referenced]?.type, let old = Self.integerFamily(other), old != new else { continue }
-            report(.referenceMismatch, Message.foreignKeyTypeMismatch(type.value, foreignKey: foreignKey.name, table: referencedTable,
-                                                                     column: schema.tables[referencedTable]?.columns[referenced]?.name ?? referenced, type: other), type)
-        }
-    }
-
-    /// `int`, `bigint unsigned`…: the integer type and signedness InnoDB compares; nil for other types.
-    static func integerFamily(_ type: String) -> String? {
-        let words = type.lowercased().replacingOccurrences(of: "(", with: " (").split(separator: " ").map(String.init)
-        guard let base = words.first, ["tinyint", "smallint", "mediumint", "int", "integer", "bigint"].contains(base) else { return nil }
-        return (base == "integer" ? "int" : base) + (words.contains("unsigned") ? " unsigned" : "")
-    }
-
     /// CUT049: a rename or rewrite moves the data to a new column and retires the old one; a primary key or
     /// the foreign keys of other tables would stay on the retired column.
-    private mutating func checkReplacedColumn(_ table: String, _ column: Name, by what: String, at value: Located<String>) {
+    mutating func checkReplacedColumn(_ table: String, _ column: Name, by what: String, at value: Located<String>) {
         let key = schema.columnKey(column.value)
         if let state = schema.tables[table], state.primaryKey.contains(key) {
             report(.referenceMismatch, Message.replacesPrimaryKey(column.value, table: table, what: what), value)
