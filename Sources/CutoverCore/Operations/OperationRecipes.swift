@@ -5,7 +5,6 @@ enum OperationRecipes {
         switch operation {
         case .addColumn(let table, let column, let up): return AddColumn(table: table.value, column: column, up: up?.value)
         case .dropColumn(let table, let column, let down): return DropColumn(table: table.value, column: column.value, down: down?.value)
-        case .renameColumn(let table, let from, let to): return RenameColumn(table: table.value, from: from.value, to: to.value)
         case .unit(let unit): return unit.base
         }
     }

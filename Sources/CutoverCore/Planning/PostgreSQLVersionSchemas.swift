@@ -67,14 +67,15 @@ struct PostgreSQLVersionSchemas {
                     view.new.removeAll { $0.name == column.value }
                     retire(&view, column.value)
                 }
-            case .renameColumn(let table, let from, let to):
-                update(table.value) { view in
-                    if let i = view.new.firstIndex(where: { $0.name == from.value }) {
-                        view.new[i] = Column(name: to.value, before: to.value, after: to.value)
-                    }
-                    retire(&view, from.value)
-                }
             case .unit(let unit):
+                if let rename = unit.base as? RenameColumn {
+                    update(rename.table.value) { view in
+                        if let i = view.new.firstIndex(where: { $0.name == rename.from.value }) {
+                            view.new[i] = Column(name: rename.to.value, before: rename.to.value, after: rename.to.value)
+                        }
+                        retire(&view, rename.from.value)
+                    }
+                }
                 guard let alter = unit.base as? AlterColumn, Self.rewrites(alter, b.context) else { continue }
                 update(alter.table.value) { view in
                     if let i = view.new.firstIndex(where: { $0.name == alter.column.value }) {

@@ -26,7 +26,6 @@ struct Preflight {
             switch change.operation {
             case .addColumn(let t, _, _): table(t.value)
             case .dropColumn(let t, let c, _): column(t.value, c.value)
-            case .renameColumn(let t, let from, _): column(t.value, from.value)
             case .unit(let unit):
                 let creates = Set(unit.base.createdTables.map(\.value))
                 unit.base.tables.filter { !creates.contains($0.value) }.forEach { table($0.value) }

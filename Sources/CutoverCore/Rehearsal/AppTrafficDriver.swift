@@ -230,13 +230,14 @@ final class AppTrafficDriver: TrafficDriver {
         var out: [ColumnExpectation] = []
         for change in spec.changes {
             switch change.operation {
-            case let .renameColumn(table, from, to):
-                out.append(ColumnExpectation(table: table.value, column: to.value, source: from.value))
             case let .addColumn(table, column, up):
                 if up != nil || (!column.nullable && column.defaultValue == nil) {
                     out.append(ColumnExpectation(table: table.value, column: column.name.value))
                 }
             case let .unit(unit):
+                if let rename = unit.base as? RenameColumn {
+                    out.append(ColumnExpectation(table: rename.table.value, column: rename.to.value, source: rename.from.value))
+                }
                 guard let alter = unit.base as? AlterColumn else { break }
                 // A conversion (`up`) of a nullable column keeps its NULLs: only NOT NULL asks for every row.
                 if alter.nullable?.value == false {
@@ -254,7 +255,7 @@ final class AppTrafficDriver: TrafficDriver {
     static func renames(_ spec: MigrationSpec) -> [String: [String: String]] {
         var out: [String: [String: String]] = [:]
         for change in spec.changes {
-            if case let .renameColumn(table, from, to) = change.operation { out[table.value, default: [:]][to.value] = from.value }
+            if let rename = change.operation.unit(RenameColumn.self) { out[rename.table.value, default: [:]][rename.to.value] = rename.from.value }
         }
         return out
     }
@@ -272,7 +273,7 @@ final class AppTrafficDriver: TrafficDriver {
         var out: Set<String> = []
         for change in spec.changes {
             switch change.operation {
-            case let .addColumn(table, _, _), let .dropColumn(table, _, _), let .renameColumn(table, _, _):
+            case let .addColumn(table, _, _), let .dropColumn(table, _, _):
                 out.insert(table.value)
             case let .unit(unit): out.formUnion(unit.base.tables.map(\.value))
             }

@@ -56,7 +56,6 @@ public struct TableConstraint: Sendable {
 public enum Operation: Sendable {
     case addColumn(table: Name, column: ColumnDefinition, up: Located<String>?)
     case dropColumn(table: Name, column: Name, down: Located<String>?)
-    case renameColumn(table: Name, from: Name, to: Name)
     /// An operation declared as one unit in its own file (`OperationUnits` lists them).
     case unit(AnyOperationUnit)
 
@@ -65,7 +64,6 @@ public enum Operation: Sendable {
         switch self {
         case .addColumn: return "addColumn"
         case .dropColumn: return "dropColumn"
-        case .renameColumn: return "renameColumn"
         case .unit(let unit): return unit.keyword
         }
     }

@@ -144,9 +144,6 @@ public struct SpecBuilder: Sendable {
         case "dropColumn":
             guard let table = name(node["table"]), let column = name(node["column"]) else { return nil }
             return .dropColumn(table: table, column: column, down: located(node["down"]))
-        case "renameColumn":
-            guard let table = name(node["table"]), let from = name(node["from"]), let to = name(node["to"]) else { return nil }
-            return .renameColumn(table: table, from: from, to: to)
         default:
             return OperationUnits.read(key, node, self).map { .unit(AnyOperationUnit(base: $0)) }
         }

@@ -59,11 +59,6 @@ public enum SpecShape {
             Field("column", identifier, required: true, "column to retire"),
             Field("down", expression, "expression that refills the column on rollback"),
         ])), "retire a column: renamed to a quarantine name in the contract phase, dropped only by the opt-in purge"),
-        Field("renameColumn", .object(ObjectShape("renameColumn", "rename a column without breaking old readers", [
-            Field("table", identifier, required: true, "table to alter"),
-            Field("from", identifier, required: true, "current name"),
-            Field("to", identifier, required: true, "new name"),
-        ])), "rename a column: new column kept in sync by triggers during the rollout, old one retired in contract"),
     ] + OperationUnits.fields
 
     public static let migration = ObjectShape("migration", "a cutover migration spec", [

@@ -40,9 +40,10 @@ enum BackfillTriggerRule: RuleUnit {
         switch operation {
         case .addColumn(let table, let column, let up):
             return up == nil ? nil : (table, "the backfill of '\(table.value).\(column.name.value)'")
-        case .renameColumn(let table, let from, let to):
-            return (table, "the copy of '\(table.value).\(from.value)' into '\(to.value)'")
         case .unit(let unit):
+            if let rename = unit.base as? RenameColumn {
+                return (rename.table, "the copy of '\(rename.table.value).\(rename.from.value)' into '\(rename.to.value)'")
+            }
             guard let alter = unit.base as? AlterColumn else { return nil }
             let info = schema.table(alter.table.value)?.columns.first { DDLParser.same($0.name, alter.column.value, engine == .mysql) }
             if let type = alter.type?.value, let info, !SQLTypeFacts.isSameType(info.type, type) {

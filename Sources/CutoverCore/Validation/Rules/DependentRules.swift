@@ -25,9 +25,6 @@ struct DependentRules {
         }
         for change in spec.changes {
             switch change.operation {
-            case .renameColumn(let table, let from, _):
-                guard first(table.value, from.value) else { continue }
-                refuseUsers(of: table.value, from.value, by: "the rename", at: from)
             case .dropColumn(let table, let column, _):
                 guard first(table.value, column.value) else { continue }
                 refuseUsers(of: table.value, column.value, by: "the drop", at: column)
@@ -36,6 +33,9 @@ struct DependentRules {
                     let partitions = schema.partitions(of: table.name)
                     diagnostics.report(.dependentTouched, Message.partitionedIndex(index.name.value, table: table.name, partitions: partitions.count),
                                        at: index.table.location)
+                } else if let rename = unit.base as? RenameColumn {
+                    guard first(rename.table.value, rename.from.value) else { continue }
+                    refuseUsers(of: rename.table.value, rename.from.value, by: "the rename", at: rename.from)
                 } else if let rename = unit.base as? RenameTable {
                     refuseViews(over: rename.from, by: "the rename")
                 } else if let drop = unit.base as? DropTable {

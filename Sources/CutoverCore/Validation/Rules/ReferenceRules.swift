@@ -70,36 +70,6 @@ struct ReferenceRules {
                 state.gone[key] = "it was dropped at line \(line)"
             }
 
-        case .renameColumn(let table, let from, let to):
-            if from.value == to.value {
-                report(.alreadyExists, Message.renameToItself("column", from.value), to)
-                return
-            }
-            guard requireTable(table), requireColumn(from, of: table.value) else { return }
-            let fromKey = schema.columnKey(from.value), toKey = schema.columnKey(to.value)
-            if fromKey != toKey && schema.hasColumn(to.value, in: table.value) {
-                report(.alreadyExists, Message.columnExists(to.value, table: table.value), to)
-                return
-            }
-            if let earlier = changing(table.value, from, "renameColumn", line: line) {
-                changedColumns[columnIdentity(table.value, to.value)] = earlier
-            } else {
-                changedColumns[columnIdentity(table.value, to.value)] = (line, "renameColumn")
-            }
-            checkReplacedColumn(table.value, from, by: "the rename", at: from)
-            requirePrimaryKey(table, for: "copying '\(from.value)' into '\(to.value)' in batches")
-            schema.update(table.value) { state in
-                var column = state.columns.removeValue(forKey: fromKey) ?? .init(name: from.value, nullable: nil)
-                column.name = to.value
-                state.columns[toKey] = column
-                state.gone[toKey] = nil
-                if fromKey != toKey { state.gone[fromKey] = "it was renamed to '\(to.value)' at line \(line)" }
-                state.primaryKey = state.primaryKey.map { $0 == fromKey ? toKey : $0 }
-                state.uniqueSets = state.uniqueSets.map { set in
-                    set.contains(fromKey) ? set.subtracting([fromKey]).union([toKey]) : set
-                }
-            }
-
         case .unit(let unit):
             unit.base.check(&self, change: change)
         }
@@ -187,7 +157,7 @@ struct ReferenceRules {
             // Nullable, or NOT NULL with a default, and no key or check: expand (and backfill) only.
             guard (!column.nullable && column.defaultValue == nil) || column.unique || column.check != nil || column.references != nil else { return }
             table = name.value
-        case let .dropColumn(name, _, _), let .renameColumn(name, _, _):
+        case let .dropColumn(name, _, _):
             table = name.value
         case .unit(let unit):
             guard let name = unit.base.tableWithLaterSteps(engine: engine) else { return }
