@@ -4,7 +4,6 @@ enum OperationRecipes {
     static func recipe(for operation: Operation) -> any OperationRecipe {
         switch operation {
         case .addColumn(let table, let column, let up): return AddColumn(table: table.value, column: column, up: up?.value)
-        case .dropColumn(let table, let column, let down): return DropColumn(table: table.value, column: column.value, down: down?.value)
         case .unit(let unit): return unit.base
         }
     }

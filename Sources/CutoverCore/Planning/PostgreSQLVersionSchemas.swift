@@ -62,12 +62,13 @@ struct PostgreSQLVersionSchemas {
             switch change.operation {
             case .addColumn(let table, let column, _):
                 update(table.value) { $0.new.append(Column(name: column.name.value, before: column.name.value, after: column.name.value)) }
-            case .dropColumn(let table, let column, _):
-                update(table.value) { view in
-                    view.new.removeAll { $0.name == column.value }
-                    retire(&view, column.value)
-                }
             case .unit(let unit):
+                if let drop = unit.base as? DropColumn {
+                    update(drop.table.value) { view in
+                        view.new.removeAll { $0.name == drop.column.value }
+                        retire(&view, drop.column.value)
+                    }
+                }
                 if let rename = unit.base as? RenameColumn {
                     update(rename.table.value) { view in
                         if let i = view.new.firstIndex(where: { $0.name == rename.from.value }) {

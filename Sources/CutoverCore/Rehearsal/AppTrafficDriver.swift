@@ -273,7 +273,7 @@ final class AppTrafficDriver: TrafficDriver {
         var out: Set<String> = []
         for change in spec.changes {
             switch change.operation {
-            case let .addColumn(table, _, _), let .dropColumn(table, _, _):
+            case let .addColumn(table, _, _):
                 out.insert(table.value)
             case let .unit(unit): out.formUnion(unit.base.tables.map(\.value))
             }

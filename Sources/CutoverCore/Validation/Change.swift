@@ -55,7 +55,6 @@ public struct TableConstraint: Sendable {
 
 public enum Operation: Sendable {
     case addColumn(table: Name, column: ColumnDefinition, up: Located<String>?)
-    case dropColumn(table: Name, column: Name, down: Located<String>?)
     /// An operation declared as one unit in its own file (`OperationUnits` lists them).
     case unit(AnyOperationUnit)
 
@@ -63,7 +62,6 @@ public enum Operation: Sendable {
     public var keyword: String {
         switch self {
         case .addColumn: return "addColumn"
-        case .dropColumn: return "dropColumn"
         case .unit(let unit): return unit.keyword
         }
     }

@@ -95,8 +95,6 @@ extension SchemaReader {
             case .addColumn(let table, let column, _):
                 names.insert(table.value)
                 if let target = column.references?.table.value { names.insert(target) }
-            case .dropColumn(let table, _, _):
-                names.insert(table.value)
             case .unit(let unit):
                 for table in unit.base.readTables { names.insert(table.value) }
             }

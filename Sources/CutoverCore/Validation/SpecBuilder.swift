@@ -141,9 +141,6 @@ public struct SpecBuilder: Sendable {
         case "addColumn":
             guard let table = name(node["table"]), let column = node["column"].flatMap(columnDefinition) else { return nil }
             return .addColumn(table: table, column: column, up: located(node["up"]))
-        case "dropColumn":
-            guard let table = name(node["table"]), let column = name(node["column"]) else { return nil }
-            return .dropColumn(table: table, column: column, down: located(node["down"]))
         default:
             return OperationUnits.read(key, node, self).map { .unit(AnyOperationUnit(base: $0)) }
         }

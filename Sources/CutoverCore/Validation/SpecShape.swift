@@ -54,11 +54,6 @@ public enum SpecShape {
             Field("up", expression, "expression that fills existing rows (required for NOT NULL without a default)",
                   example: "CASE WHEN interval_months = 12 THEN 'yearly' ELSE 'monthly' END"),
         ])), "add a column; a NOT NULL column without a default is added nullable, backfilled with 'up', then constrained"),
-        Field("dropColumn", .object(ObjectShape("dropColumn", "retire a column (contract)", [
-            Field("table", identifier, required: true, "table to alter"),
-            Field("column", identifier, required: true, "column to retire"),
-            Field("down", expression, "expression that refills the column on rollback"),
-        ])), "retire a column: renamed to a quarantine name in the contract phase, dropped only by the opt-in purge"),
     ] + OperationUnits.fields
 
     public static let migration = ObjectShape("migration", "a cutover migration spec", [

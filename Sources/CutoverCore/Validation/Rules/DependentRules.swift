@@ -25,9 +25,6 @@ struct DependentRules {
         }
         for change in spec.changes {
             switch change.operation {
-            case .dropColumn(let table, let column, _):
-                guard first(table.value, column.value) else { continue }
-                refuseUsers(of: table.value, column.value, by: "the drop", at: column)
             case .unit(let unit):
                 if let index = unit.base as? CreateIndex, !mysql, let table = schema.table(index.table.value), table.partitioned {
                     let partitions = schema.partitions(of: table.name)
@@ -36,6 +33,9 @@ struct DependentRules {
                 } else if let rename = unit.base as? RenameColumn {
                     guard first(rename.table.value, rename.from.value) else { continue }
                     refuseUsers(of: rename.table.value, rename.from.value, by: "the rename", at: rename.from)
+                } else if let drop = unit.base as? DropColumn {
+                    guard first(drop.table.value, drop.column.value) else { continue }
+                    refuseUsers(of: drop.table.value, drop.column.value, by: "the drop", at: drop.column)
                 } else if let rename = unit.base as? RenameTable {
                     refuseViews(over: rename.from, by: "the rename")
                 } else if let drop = unit.base as? DropTable {

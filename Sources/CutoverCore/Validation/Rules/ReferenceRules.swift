@@ -57,19 +57,6 @@ struct ReferenceRules {
             }
             if let reference = column.references { checkColumnReference(column, reference) }
 
-        case .dropColumn(let table, let column, let down):
-            guard requireTable(table), requireColumn(column, of: table.value) else { return }
-            changing(table.value, column, "dropColumn", line: line)
-            let key = schema.columnKey(column.value)
-            if down == nil, let state = schema.tables[table.value]?.columns[key], state.nullable == false, state.hasDefault == false,
-               !state.isIdentity {
-                report(.unsafeRollback, Message.dropNotNullWithoutDown(column.value), column)
-            }
-            schema.update(table.value) { state in
-                state.columns[key] = nil
-                state.gone[key] = "it was dropped at line \(line)"
-            }
-
         case .unit(let unit):
             unit.base.check(&self, change: change)
         }
@@ -156,8 +143,6 @@ struct ReferenceRules {
         case let .addColumn(name, column, _):
             // Nullable, or NOT NULL with a default, and no key or check: expand (and backfill) only.
             guard (!column.nullable && column.defaultValue == nil) || column.unique || column.check != nil || column.references != nil else { return }
-            table = name.value
-        case let .dropColumn(name, _, _):
             table = name.value
         case .unit(let unit):
             guard let name = unit.base.tableWithLaterSteps(engine: engine) else { return }
