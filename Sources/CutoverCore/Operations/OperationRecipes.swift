@@ -3,7 +3,6 @@
 enum OperationRecipes {
     static func recipe(for operation: Operation) -> any OperationRecipe {
         switch operation {
-        case .addColumn(let table, let column, let up): return AddColumn(table: table.value, column: column, up: up?.value)
         case .unit(let unit): return unit.base
         }
     }

@@ -2,6 +2,7 @@
 /// lists them after the others.
 enum OperationUnits {
     static let all: [any OperationUnit.Type] = [
+        AddColumn.self,
         DropColumn.self,
         RenameColumn.self,
         AlterColumn.self,

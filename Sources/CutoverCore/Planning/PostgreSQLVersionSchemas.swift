@@ -60,9 +60,11 @@ struct PostgreSQLVersionSchemas {
         }
         for change in changes {
             switch change.operation {
-            case .addColumn(let table, let column, _):
-                update(table.value) { $0.new.append(Column(name: column.name.value, before: column.name.value, after: column.name.value)) }
             case .unit(let unit):
+                if let add = unit.base as? AddColumn {
+                    let name = add.column.name.value
+                    update(add.table.value) { $0.new.append(Column(name: name, before: name, after: name)) }
+                }
                 if let drop = unit.base as? DropColumn {
                     update(drop.table.value) { view in
                         view.new.removeAll { $0.name == drop.column.value }

@@ -24,7 +24,6 @@ struct Preflight {
         }
         for change in context.spec.changes {
             switch change.operation {
-            case .addColumn(let t, _, _): table(t.value)
             case .unit(let unit):
                 let creates = Set(unit.base.createdTables.map(\.value))
                 unit.base.tables.filter { !creates.contains($0.value) }.forEach { table($0.value) }

@@ -230,11 +230,10 @@ final class AppTrafficDriver: TrafficDriver {
         var out: [ColumnExpectation] = []
         for change in spec.changes {
             switch change.operation {
-            case let .addColumn(table, column, up):
-                if up != nil || (!column.nullable && column.defaultValue == nil) {
-                    out.append(ColumnExpectation(table: table.value, column: column.name.value))
-                }
             case let .unit(unit):
+                if let add = unit.base as? AddColumn, add.up != nil || (!add.column.nullable && add.column.defaultValue == nil) {
+                    out.append(ColumnExpectation(table: add.table.value, column: add.column.name.value))
+                }
                 if let rename = unit.base as? RenameColumn {
                     out.append(ColumnExpectation(table: rename.table.value, column: rename.to.value, source: rename.from.value))
                 }
@@ -273,8 +272,6 @@ final class AppTrafficDriver: TrafficDriver {
         var out: Set<String> = []
         for change in spec.changes {
             switch change.operation {
-            case let .addColumn(table, _, _):
-                out.insert(table.value)
             case let .unit(unit): out.formUnion(unit.base.tables.map(\.value))
             }
         }

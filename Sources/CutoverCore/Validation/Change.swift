@@ -54,14 +54,12 @@ public struct TableConstraint: Sendable {
 }
 
 public enum Operation: Sendable {
-    case addColumn(table: Name, column: ColumnDefinition, up: Located<String>?)
     /// An operation declared as one unit in its own file (`OperationUnits` lists them).
     case unit(AnyOperationUnit)
 
     /// The operation's key in the spec, e.g. "addColumn".
     public var keyword: String {
         switch self {
-        case .addColumn: return "addColumn"
         case .unit(let unit): return unit.keyword
         }
     }

@@ -92,9 +92,6 @@ extension SchemaReader {
         var names: Set<String> = []
         for change in spec.changes {
             switch change.operation {
-            case .addColumn(let table, let column, _):
-                names.insert(table.value)
-                if let target = column.references?.table.value { names.insert(target) }
             case .unit(let unit):
                 for table in unit.base.readTables { names.insert(table.value) }
             }

@@ -138,9 +138,6 @@ public struct SpecBuilder: Sendable {
 
     private func operation(_ key: String, _ node: SyntaxNode) -> Operation? {
         switch key {
-        case "addColumn":
-            guard let table = name(node["table"]), let column = node["column"].flatMap(columnDefinition) else { return nil }
-            return .addColumn(table: table, column: column, up: located(node["up"]))
         default:
             return OperationUnits.read(key, node, self).map { .unit(AnyOperationUnit(base: $0)) }
         }

@@ -48,12 +48,6 @@ public enum SpecShape {
     ])
 
     public static let operations: [Field] = [
-        Field("addColumn", .object(ObjectShape("addColumn", "add a column (expand)", [
-            Field("table", identifier, required: true, "table to alter"),
-            Field("column", .object(column), required: true, "the new column"),
-            Field("up", expression, "expression that fills existing rows (required for NOT NULL without a default)",
-                  example: "CASE WHEN interval_months = 12 THEN 'yearly' ELSE 'monthly' END"),
-        ])), "add a column; a NOT NULL column without a default is added nullable, backfilled with 'up', then constrained"),
     ] + OperationUnits.fields
 
     public static let migration = ObjectShape("migration", "a cutover migration spec", [

@@ -38,9 +38,10 @@ enum BackfillTriggerRule: RuleUnit {
     /// The table a change's lowering updates row by row, and how the message names that update.
     static func update(of operation: Operation, schema: DatabaseSchema, engine: MigrationSpec.Engine) -> (Name, String)? {
         switch operation {
-        case .addColumn(let table, let column, let up):
-            return up == nil ? nil : (table, "the backfill of '\(table.value).\(column.name.value)'")
         case .unit(let unit):
+            if let add = unit.base as? AddColumn {
+                return add.up == nil ? nil : (add.table, "the backfill of '\(add.table.value).\(add.column.name.value)'")
+            }
             if let rename = unit.base as? RenameColumn {
                 return (rename.table, "the copy of '\(rename.table.value).\(rename.from.value)' into '\(rename.to.value)'")
             }

@@ -23,7 +23,6 @@ enum EngineTypeRule: RuleUnit {
         var rawSQL: [String] = []
         for change in spec.changes {
             switch change.operation {
-            case .addColumn(_, let column, _): types.append(column.type)
             case .unit(let unit):
                 types += unit.base.columnTypes
                 if let raw = unit.base as? RawSQL { rawSQL.append(raw.up.value.lowercased()) }

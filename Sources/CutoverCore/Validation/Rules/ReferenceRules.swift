@@ -37,26 +37,6 @@ struct ReferenceRules {
     private mutating func check(_ change: Change) {
         let line = change.location.line
         switch change.operation {
-        case .addColumn(let table, let column, let up):
-            guard requireTable(table) else { return }
-            if schema.hasColumn(column.name.value, in: table.value) {
-                report(.alreadyExists, Message.columnExists(column.name.value, table: table.value), column.name)
-                return
-            }
-            changing(table.value, column.name, "addColumn", line: line)
-            let volatile = column.defaultValue.map { SQLTypeFacts.isVolatileDefault($0.value) } ?? false
-            if (up != nil && !column.nullable && column.defaultValue == nil) || volatile {
-                requirePrimaryKey(table, for: "filling '\(column.name.value)' in batches")
-            }
-            let key = schema.columnKey(column.name.value)
-            schema.update(table.value) { state in
-                state.columns[key] = .init(name: column.name.value, nullable: column.nullable, type: column.type.value,
-                                           hasDefault: column.defaultValue != nil)
-                state.gone[key] = nil
-                if column.unique { state.uniqueSets.append([key]) }
-            }
-            if let reference = column.references { checkColumnReference(column, reference) }
-
         case .unit(let unit):
             unit.base.check(&self, change: change)
         }
@@ -140,10 +120,6 @@ struct ReferenceRules {
     private mutating func recordLaterPhases(_ change: Change) {
         let table: String
         switch change.operation {
-        case let .addColumn(name, column, _):
-            // Nullable, or NOT NULL with a default, and no key or check: expand (and backfill) only.
-            guard (!column.nullable && column.defaultValue == nil) || column.unique || column.check != nil || column.references != nil else { return }
-            table = name.value
         case .unit(let unit):
             guard let name = unit.base.tableWithLaterSteps(engine: engine) else { return }
             table = name.value
