@@ -3,7 +3,7 @@
 /// engines and its effect on `DatabaseSchema`. `OperationUnits` registers it with one line; the spec's
 /// shape (so `ShapeChecker`, the JSON Schema and docs/spec.md), `SpecBuilder`, `RuleRegistry`,
 /// `ReferenceRules`, the preflight and the planner all read that list. A change holds it as
-/// `Operation.unit`.
+/// `Operation.base`.
 protocol OperationUnit: OperationRecipe, Sendable {
     /// The operation's key in `spec.changes`, e.g. "dropConstraint".
     static var keyword: String { get }

@@ -59,35 +59,30 @@ struct PostgreSQLVersionSchemas {
             if let i = view.old.firstIndex(where: { $0.name == column }) { view.old[i].after = derived.quarantine(column) }
         }
         for change in changes {
-            switch change.operation {
-            case .unit(let unit):
-                if let add = unit.base as? AddColumn {
-                    let name = add.column.name.value
-                    update(add.table.value) { $0.new.append(Column(name: name, before: name, after: name)) }
+            if let add = change.operation.unit(AddColumn.self) {
+                let name = add.column.name.value
+                update(add.table.value) { $0.new.append(Column(name: name, before: name, after: name)) }
+            }
+            if let drop = change.operation.unit(DropColumn.self) {
+                update(drop.table.value) { view in
+                    view.new.removeAll { $0.name == drop.column.value }
+                    retire(&view, drop.column.value)
                 }
-                if let drop = unit.base as? DropColumn {
-                    update(drop.table.value) { view in
-                        view.new.removeAll { $0.name == drop.column.value }
-                        retire(&view, drop.column.value)
+            }
+            if let rename = change.operation.unit(RenameColumn.self) {
+                update(rename.table.value) { view in
+                    if let i = view.new.firstIndex(where: { $0.name == rename.from.value }) {
+                        view.new[i] = Column(name: rename.to.value, before: rename.to.value, after: rename.to.value)
                     }
+                    retire(&view, rename.from.value)
                 }
-                if let rename = unit.base as? RenameColumn {
-                    update(rename.table.value) { view in
-                        if let i = view.new.firstIndex(where: { $0.name == rename.from.value }) {
-                            view.new[i] = Column(name: rename.to.value, before: rename.to.value, after: rename.to.value)
-                        }
-                        retire(&view, rename.from.value)
-                    }
+            }
+            guard let alter = change.operation.unit(AlterColumn.self), Self.rewrites(alter, b.context) else { continue }
+            update(alter.table.value) { view in
+                if let i = view.new.firstIndex(where: { $0.name == alter.column.value }) {
+                    view.new[i].before = derived.rewriteCopy(alter.column.value)
                 }
-                guard let alter = unit.base as? AlterColumn, Self.rewrites(alter, b.context) else { continue }
-                update(alter.table.value) { view in
-                    if let i = view.new.firstIndex(where: { $0.name == alter.column.value }) {
-                        view.new[i].before = derived.rewriteCopy(alter.column.value)
-                    }
-                    retire(&view, alter.column.value)
-                }
-            default:
-                continue
+                retire(&view, alter.column.value)
             }
         }
         return views

@@ -23,13 +23,11 @@ struct Preflight {
             if !created.contains(t) && !columns.contains(where: { $0.0 == t && $0.1 == c }) { columns.append((t, c)) }
         }
         for change in context.spec.changes {
-            switch change.operation {
-            case .unit(let unit):
-                let creates = Set(unit.base.createdTables.map(\.value))
-                unit.base.tables.filter { !creates.contains($0.value) }.forEach { table($0.value) }
-                unit.base.existingColumns.forEach { column($0.table.value, $0.column.value) }
-                created.formUnion(creates)
-            }
+            let unit = change.operation.base
+            let creates = Set(unit.createdTables.map(\.value))
+            unit.tables.filter { !creates.contains($0.value) }.forEach { table($0.value) }
+            unit.existingColumns.forEach { column($0.table.value, $0.column.value) }
+            created.formUnion(creates)
         }
         return (tables, columns)
     }

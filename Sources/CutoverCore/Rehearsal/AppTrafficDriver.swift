@@ -229,23 +229,18 @@ final class AppTrafficDriver: TrafficDriver {
     static func expectations(_ spec: MigrationSpec) -> [ColumnExpectation] {
         var out: [ColumnExpectation] = []
         for change in spec.changes {
-            switch change.operation {
-            case let .unit(unit):
-                if let add = unit.base as? AddColumn, add.up != nil || (!add.column.nullable && add.column.defaultValue == nil) {
-                    out.append(ColumnExpectation(table: add.table.value, column: add.column.name.value))
-                }
-                if let rename = unit.base as? RenameColumn {
-                    out.append(ColumnExpectation(table: rename.table.value, column: rename.to.value, source: rename.from.value))
-                }
-                guard let alter = unit.base as? AlterColumn else { break }
+            let operation = change.operation
+            if let add = operation.unit(AddColumn.self), add.up != nil || (!add.column.nullable && add.column.defaultValue == nil) {
+                out.append(ColumnExpectation(table: add.table.value, column: add.column.name.value))
+            } else if let rename = operation.unit(RenameColumn.self) {
+                out.append(ColumnExpectation(table: rename.table.value, column: rename.to.value, source: rename.from.value))
+            } else if let alter = operation.unit(AlterColumn.self) {
                 // A conversion (`up`) of a nullable column keeps its NULLs: only NOT NULL asks for every row.
                 if alter.nullable?.value == false {
                     out.append(ColumnExpectation(table: alter.table.value, column: alter.column.value))
                 } else if alter.type != nil || alter.up != nil {
                     out.append(ColumnExpectation(table: alter.table.value, column: alter.column.value, source: alter.column.value))
                 }
-            default:
-                break
             }
         }
         return out
@@ -271,9 +266,7 @@ final class AppTrafficDriver: TrafficDriver {
     static func namedTables(_ spec: MigrationSpec) -> Set<String> {
         var out: Set<String> = []
         for change in spec.changes {
-            switch change.operation {
-            case let .unit(unit): out.formUnion(unit.base.tables.map(\.value))
-            }
+            out.formUnion(change.operation.base.tables.map(\.value))
         }
         for table in spec.checksum?.tables ?? [] { out.insert(table.value) }
         return out

@@ -53,22 +53,16 @@ public struct TableConstraint: Sendable {
     public var location: SourceLocation
 }
 
-public enum Operation: Sendable {
-    /// An operation declared as one unit in its own file (`OperationUnits` lists them).
-    case unit(AnyOperationUnit)
+/// One operation of `spec.changes`: an `OperationUnit`, each declared in its own file in Operations/ and
+/// listed in `OperationUnits` (the unit protocols are internal, so the public type wraps one).
+public struct Operation: Sendable {
+    let base: any OperationUnit
 
     /// The operation's key in the spec, e.g. "addColumn".
-    public var keyword: String {
-        switch self {
-        case .unit(let unit): return unit.keyword
-        }
-    }
+    public var keyword: String { type(of: base).keyword }
 
     /// The operation as a `T` when it is that unit, e.g. `change.operation.unit(DropTable.self)`.
-    func unit<T: OperationUnit>(_ type: T.Type) -> T? {
-        guard case .unit(let unit) = self else { return nil }
-        return unit.base as? T
-    }
+    func unit<T: OperationUnit>(_ type: T.Type) -> T? { base as? T }
 }
 
 public struct CreateIndex: Sendable {

@@ -91,10 +91,7 @@ extension SchemaReader {
     public static func focus(of spec: MigrationSpec) -> Set<String> {
         var names: Set<String> = []
         for change in spec.changes {
-            switch change.operation {
-            case .unit(let unit):
-                for table in unit.base.readTables { names.insert(table.value) }
-            }
+            for table in change.operation.base.readTables { names.insert(table.value) }
         }
         return names
     }

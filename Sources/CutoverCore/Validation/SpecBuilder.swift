@@ -136,11 +136,9 @@ public struct SpecBuilder: Sendable {
 
     // MARK: operations
 
+    /// The operation's unit reads its own fields (`OperationUnit.read`).
     private func operation(_ key: String, _ node: SyntaxNode) -> Operation? {
-        switch key {
-        default:
-            return OperationUnits.read(key, node, self).map { .unit(AnyOperationUnit(base: $0)) }
-        }
+        OperationUnits.read(key, node, self).map { Operation(base: $0) }
     }
 
     func columnDefinition(_ node: SyntaxNode) -> ColumnDefinition? {

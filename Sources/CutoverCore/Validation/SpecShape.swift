@@ -47,8 +47,8 @@ public enum SpecShape {
         ])), "FOREIGN KEY constraint"),
     ])
 
-    public static let operations: [Field] = [
-    ] + OperationUnits.fields
+    /// Every operation's entry, declared in its own file (`OperationUnits`).
+    public static let operations: [Field] = OperationUnits.fields
 
     public static let migration = ObjectShape("migration", "a cutover migration spec", [
         Field("apiVersion", .choice(["cutover.dev/v1alpha1"]), required: true, "the spec version"),

@@ -22,12 +22,8 @@ enum EngineTypeRule: RuleUnit {
         var types: [Located<String>] = []
         var rawSQL: [String] = []
         for change in spec.changes {
-            switch change.operation {
-            case .unit(let unit):
-                types += unit.base.columnTypes
-                if let raw = unit.base as? RawSQL { rawSQL.append(raw.up.value.lowercased()) }
-            default: continue
-            }
+            types += change.operation.base.columnTypes
+            if let raw = change.operation.unit(RawSQL.self) { rawSQL.append(raw.up.value.lowercased()) }
         }
         let userTypes = Set((schema?.userTypes ?? []).map { $0.lowercased() })
         for type in types {

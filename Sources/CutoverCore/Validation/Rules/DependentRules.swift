@@ -24,41 +24,37 @@ struct DependentRules {
             seen.insert(table + "\u{0}" + (mysql ? column.lowercased() : column)).inserted
         }
         for change in spec.changes {
-            switch change.operation {
-            case .unit(let unit):
-                if let index = unit.base as? CreateIndex, !mysql, let table = schema.table(index.table.value), table.partitioned {
-                    let partitions = schema.partitions(of: table.name)
-                    diagnostics.report(.dependentTouched, Message.partitionedIndex(index.name.value, table: table.name, partitions: partitions.count),
-                                       at: index.table.location)
-                } else if let rename = unit.base as? RenameColumn {
-                    guard first(rename.table.value, rename.from.value) else { continue }
-                    refuseUsers(of: rename.table.value, rename.from.value, by: "the rename", at: rename.from)
-                } else if let drop = unit.base as? DropColumn {
-                    guard first(drop.table.value, drop.column.value) else { continue }
-                    refuseUsers(of: drop.table.value, drop.column.value, by: "the drop", at: drop.column)
-                } else if let rename = unit.base as? RenameTable {
-                    refuseViews(over: rename.from, by: "the rename")
-                } else if let drop = unit.base as? DropTable {
-                    refuseViews(over: drop.name, by: "the drop")
-                } else if let alter = unit.base as? AlterColumn {
-                    guard let type = alter.type, first(alter.table.value, alter.column.value), !mysql,
-                          let old = schema.table(alter.table.value)?.column(alter.column.value)?.type,
-                          !SQLTypeFacts.isSameType(old, type.value) else { continue }
-                    for generated in generatedColumns(using: alter.column.value, of: alter.table.value) {
-                        diagnostics.report(.dependentBreaks, Message.generatedColumnUses(generated, table: alter.table.value, column: alter.column.value,
-                                                                                          by: "the type change"), at: type.location)
-                    }
-                    let views = schema.dependents.views(using: alter.column.value, of: alter.table.value, mysql: false)
-                    if let materialized = views.first(where: \.materialized) {
-                        diagnostics.report(.dependentBreaks, Message.materializedViewOverTypeChange(
-                            materialized.name, line: materialized.line, table: alter.table.value, column: alter.column.value), at: type.location)
-                    } else if !views.isEmpty {
-                        diagnostics.report(.dependentTouched, Message.viewsRecreated(views.map(\.name), table: alter.table.value, column: alter.column.value),
-                                           at: type.location)
-                    }
+            let operation = change.operation
+            if let index = operation.unit(CreateIndex.self), !mysql, let table = schema.table(index.table.value), table.partitioned {
+                let partitions = schema.partitions(of: table.name)
+                diagnostics.report(.dependentTouched, Message.partitionedIndex(index.name.value, table: table.name, partitions: partitions.count),
+                                   at: index.table.location)
+            } else if let rename = operation.unit(RenameColumn.self) {
+                guard first(rename.table.value, rename.from.value) else { continue }
+                refuseUsers(of: rename.table.value, rename.from.value, by: "the rename", at: rename.from)
+            } else if let drop = operation.unit(DropColumn.self) {
+                guard first(drop.table.value, drop.column.value) else { continue }
+                refuseUsers(of: drop.table.value, drop.column.value, by: "the drop", at: drop.column)
+            } else if let rename = operation.unit(RenameTable.self) {
+                refuseViews(over: rename.from, by: "the rename")
+            } else if let drop = operation.unit(DropTable.self) {
+                refuseViews(over: drop.name, by: "the drop")
+            } else if let alter = operation.unit(AlterColumn.self) {
+                guard let type = alter.type, first(alter.table.value, alter.column.value), !mysql,
+                      let old = schema.table(alter.table.value)?.column(alter.column.value)?.type,
+                      !SQLTypeFacts.isSameType(old, type.value) else { continue }
+                for generated in generatedColumns(using: alter.column.value, of: alter.table.value) {
+                    diagnostics.report(.dependentBreaks, Message.generatedColumnUses(generated, table: alter.table.value, column: alter.column.value,
+                                                                                      by: "the type change"), at: type.location)
                 }
-            default:
-                continue
+                let views = schema.dependents.views(using: alter.column.value, of: alter.table.value, mysql: false)
+                if let materialized = views.first(where: \.materialized) {
+                    diagnostics.report(.dependentBreaks, Message.materializedViewOverTypeChange(
+                        materialized.name, line: materialized.line, table: alter.table.value, column: alter.column.value), at: type.location)
+                } else if !views.isEmpty {
+                    diagnostics.report(.dependentTouched, Message.viewsRecreated(views.map(\.name), table: alter.table.value, column: alter.column.value),
+                                       at: type.location)
+                }
             }
         }
     }

@@ -35,11 +35,7 @@ struct ReferenceRules {
     // MARK: operations
 
     private mutating func check(_ change: Change) {
-        let line = change.location.line
-        switch change.operation {
-        case .unit(let unit):
-            unit.base.check(&self, change: change)
-        }
+        change.operation.base.check(&self, change: change)
     }
 
     // MARK: references
@@ -118,12 +114,7 @@ struct ReferenceRules {
     /// contract steps run after every expand step: after a later renameTable, under the old name
     /// there is only the compatibility view, where an index, a constraint or a column rename fails.
     private mutating func recordLaterPhases(_ change: Change) {
-        let table: String
-        switch change.operation {
-        case .unit(let unit):
-            guard let name = unit.base.tableWithLaterSteps(engine: engine) else { return }
-            table = name.value
-        }
+        guard let table = change.operation.base.tableWithLaterSteps(engine: engine)?.value else { return }
         if laterPhases[table] == nil { laterPhases[table] = (change.location.line, change.operation.keyword) }
     }
 
