@@ -78,14 +78,7 @@ struct CreateTable: OperationUnit {
     /// foreign keys' checks (`ReferenceRules.checkForeignKey`).
     func check(_ rules: inout ReferenceRules, change: Change) {
         let line = change.location.line
-        if rules.schema.exists(table: name.value) {
-            rules.report(.alreadyExists, Message.tableExists(name.value), name)
-            return
-        }
-        if let object = rules.relationClash(name.value) {
-            rules.report(.alreadyExists, Message.nameTakenByIndex(name.value, kind: object.kind.words, table: object.table), name)
-            return
-        }
+        guard rules.claimTable(name) else { return }
         var table = SymbolicSchema.Table(name: name.value, complete: true, createdInSpec: true, origin: "line \(line)")
         table.generation = rules.schema.generation
         for column in columns {

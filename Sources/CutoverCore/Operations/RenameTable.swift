@@ -59,14 +59,7 @@ struct RenameTable: OperationUnit {
         if let earlier = rules.laterPhases[from.value] {
             rules.report(.renamedAfterUse, Message.renamedAfterUse(from.value, to: to.value, earlier: earlier.operation, line: earlier.line), from)
         }
-        if rules.schema.exists(table: to.value) {
-            rules.report(.alreadyExists, Message.tableExists(to.value), to)
-            return
-        }
-        if let object = rules.relationClash(to.value) {
-            rules.report(.alreadyExists, Message.nameTakenByIndex(to.value, kind: object.kind.words, table: object.table), to)
-            return
-        }
+        guard rules.claimTable(to) else { return }
         rules.schema.rename(table: from.value, to: to.value, reason: "it was renamed to '\(to.value)' at line \(change.location.line)")
         rules.tableIdentity[to.value] = rules.tableIdentity[from.value] ?? from.value
     }

@@ -1,8 +1,8 @@
-/// Checks every change's references in order against a `SymbolicSchema`: CUT041 unknown table, CUT042
-/// unknown column, CUT043 unknown index, CUT044 already exists, CUT049 reference mismatch (including
-/// backfills on tables without a primary key, and renames or rewrites of key columns), CUT014 for table
-/// constraints and column changes that say nothing, CUT047 on every `sql` change, CUT052 for a column
-/// changed twice, and CUT053 (warning) for downs that cannot rebuild or may fail.
+/// Checks every change's references in order against a `SymbolicSchema`: each operation's checks are in
+/// its own unit (`OperationUnit.check`, Operations/), which calls the shared checks here: CUT041 unknown
+/// table, CUT042 unknown column, CUT044 a name already taken, CUT049 reference mismatch (foreign keys,
+/// backfills on tables without a primary key, renames or rewrites of key columns), CUT052 a column changed
+/// twice, CUT057 the tables with steps after expand; and CUT041/CUT049 for `verify.checksum.tables`.
 struct ReferenceRules {
     var schema: SymbolicSchema
     private(set) var diagnostics: DiagnosticBag
@@ -179,8 +179,22 @@ struct ReferenceRules {
         return true
     }
 
+    /// Reports CUT044 and returns false when a new table's name is taken: by a table, or on PostgreSQL by
+    /// an index or a key's index (createTable, renameTable).
+    mutating func claimTable(_ name: Name) -> Bool {
+        if schema.exists(table: name.value) {
+            report(.alreadyExists, Message.tableExists(name.value), name)
+            return false
+        }
+        if let object = relationClash(name.value) {
+            report(.alreadyExists, Message.nameTakenByIndex(name.value, kind: object.kind.words, table: object.table), name)
+            return false
+        }
+        return true
+    }
+
     /// On PostgreSQL tables and indexes share one namespace.
-    func relationClash(_ name: String) -> SymbolicSchema.Object? {
+    private func relationClash(_ name: String) -> SymbolicSchema.Object? {
         guard !schema.mysql else { return nil }
         return schema.conflict(name: name, table: "", kind: .index)
     }
