@@ -5,21 +5,82 @@
 /// unique, check and references are the table-level operations' recipes (`ColumnConstraints`). The
 /// steps have the same shape on both engines; their statements differ in nearly every line, so each
 /// engine's branch is below.
-struct AddColumn: OperationRecipe {
-    var table: String
+struct AddColumn: OperationUnit {
+    var table: Name
     var column: ColumnDefinition
-    var up: String?
+    var up: Located<String>?
+
+    static let keyword = "addColumn"
+
+    static let field = Field("addColumn", .object(ObjectShape("addColumn", "add a column (expand)", [
+        Field("table", SpecShape.identifier, required: true, "table to alter"),
+        Field("column", .object(SpecShape.column), required: true, "the new column"),
+        Field("up", SpecShape.expression, "expression that fills existing rows (required for NOT NULL without a default)",
+              example: "CASE WHEN interval_months = 12 THEN 'yearly' ELSE 'monthly' END"),
+    ])), "add a column; a NOT NULL column without a default is added nullable, backfilled with 'up', then constrained")
+
+    static func read(_ node: SyntaxNode, _ reader: SpecBuilder) -> AddColumn? {
+        guard let table = reader.name(node["table"]), let column = node["column"].flatMap(reader.columnDefinition) else { return nil }
+        return AddColumn(table: table, column: column, up: reader.located(node["up"]))
+    }
+
+    /// A NOT NULL column filled by `up` (added nullable, backfilled, then constrained), and one with a
+    /// constant default and a check.
+    static let examples = [
+        OperationExample(engine: .postgresql, schema: OperationExample.pricing,
+                         changes: "    - addColumn:\n        table: pricing\n        column:\n          name: tier\n          type: text\n          nullable: false\n        up: \"'basic'\"\n"),
+        OperationExample(engine: .postgresql, schema: OperationExample.pricing,
+                         changes: "    - addColumn:\n        table: pricing\n        column:\n          name: currency\n          type: char(3)\n          default: \"'EUR'\"\n          check: currency <> ''\n"),
+        OperationExample(engine: .mysql, schema: OperationExample.pricingMySQL,
+                         changes: "    - addColumn:\n        table: pricing\n        column:\n          name: tier\n          type: varchar(16)\n          nullable: false\n        up: \"'basic'\"\n"),
+        OperationExample(engine: .mysql, schema: OperationExample.pricingMySQL,
+                         changes: "    - addColumn:\n        table: pricing\n        column:\n          name: currency\n          type: char(3)\n          default: \"'EUR'\"\n          check: currency <> ''\n"),
+    ]
+
+    var tables: [Name] { [table] }
+    /// The table its foreign key references, which the checks look up.
+    var readTables: [Name] { [table] + (column.references.map { [$0.table] } ?? []) }
+    var columnTypes: [Located<String>] { [column.type] }
+    /// Nullable, or NOT NULL with a default, and no key or check: expand (and backfill) only.
+    func tableWithLaterSteps(engine: MigrationSpec.Engine) -> Name? {
+        (!column.nullable && column.defaultValue == nil) || column.unique || column.check != nil || column.references != nil ? table : nil
+    }
+
+    /// CUT041 for an unknown table, CUT044 for a column there, CUT052 for a column changed twice, CUT049
+    /// for a batched fill on a table without a primary key, and the foreign key's checks.
+    func check(_ rules: inout ReferenceRules, change: Change) {
+        let line = change.location.line
+        guard rules.requireTable(table) else { return }
+        if rules.schema.hasColumn(column.name.value, in: table.value) {
+            rules.report(.alreadyExists, Message.columnExists(column.name.value, table: table.value), column.name)
+            return
+        }
+        rules.changing(table.value, column.name, "addColumn", line: line)
+        let volatile = column.defaultValue.map { SQLTypeFacts.isVolatileDefault($0.value) } ?? false
+        if (up != nil && !column.nullable && column.defaultValue == nil) || volatile {
+            rules.requirePrimaryKey(table, for: "filling '\(column.name.value)' in batches")
+        }
+        let key = rules.schema.columnKey(column.name.value)
+        rules.schema.update(table.value) { state in
+            state.columns[key] = .init(name: column.name.value, nullable: column.nullable, type: column.type.value,
+                                       hasDefault: column.defaultValue != nil)
+            state.gone[key] = nil
+            if column.unique { state.uniqueSets.append([key]) }
+        }
+        if let reference = column.references { rules.checkColumnReference(column, reference) }
+    }
 
     func lower(_ r: Recipe) -> [StepDraft] {
-        r.engine == .postgresql ? postgres(table, column, up: up, change: r.change, r.postgres)
-                                : mysql(table, column, up: up, change: r.change, r.mysql)
+        let table = self.table.value, up = self.up?.value
+        return r.engine == .postgresql ? postgres(table, column, up: up, change: r.change, r.postgres)
+                                       : mysql(table, column, up: up, change: r.change, r.mysql)
     }
 
     /// The column, and its unique, check and foreign key under the names `ObjectNames` gives them; on MySQL
     /// the index the server makes for the key.
     func apply(to schema: inout DatabaseSchema, engine: MigrationSpec.Engine) {
         let objects = ObjectNames(engine: engine)
-        let t = table, c = column.name.value
+        let t = table.value, c = column.name.value
         schema.mutateTable(t) {
             $0.columns.append(DatabaseSchema.Column(name: c, type: column.type.value, nullable: column.nullable,
                                                     defaultValue: column.defaultValue?.value, isIdentity: false))

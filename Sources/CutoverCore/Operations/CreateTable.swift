@@ -1,13 +1,150 @@
 /// `createTable`, in expand: one CREATE TABLE IF NOT EXISTS with every key and constraint named (the
 /// table is new, so nothing waits on it); the down drops it. The definition is a value
 /// (`TableDefinition`) that each engine's renderer spells.
-struct CreateTable: OperationRecipe {
-    var name: String
+struct CreateTable: OperationUnit {
+    var name: Name
     var columns: [ColumnDefinition]
-    var primaryKey: [String]
+    var primaryKey: [Name]
     var constraints: [TableConstraint]
 
+    static let keyword = "createTable"
+
+    static let field = Field("createTable", .object(ObjectShape("createTable", "create a table (expand)", [
+        Field("name", SpecShape.identifier, required: true, "table name"),
+        Field("columns", .list(.object(SpecShape.column), minItems: 1), required: true, "columns in order"),
+        Field("primaryKey", SpecShape.identifiers, "primary key columns"),
+        Field("constraints", .list(.object(SpecShape.constraint), minItems: 1), "table constraints"),
+    ])), "create a table; its down drops it")
+
+    static func read(_ node: SyntaxNode, _ reader: SpecBuilder) -> CreateTable? {
+        guard let table = reader.name(node["name"]) else { return nil }
+        let constraints: [TableConstraint] = (node["constraints"]?.items ?? []).compactMap { item in
+            guard let constraintName = reader.name(item["name"]) else { return nil }
+            let kinds: [TableConstraint.Kind] = [
+                reader.located(item["check"]).map { .check($0) },
+                item["unique"].map { .unique(reader.names($0)) },
+                item["foreignKey"].flatMap { fk in
+                    reader.tableReference(fk["references"]).map {
+                        .foreignKey(columns: reader.names(fk["columns"]), references: $0, onDelete: Settings.Operation.onDelete.value(in: fk))
+                    }
+                },
+            ].compactMap { $0 }
+            return TableConstraint(name: constraintName, kind: kinds.count == 1 ? kinds[0] : nil, location: item.location)
+        }
+        return CreateTable(name: table, columns: (node["columns"]?.items ?? []).compactMap(reader.columnDefinition),
+                           primaryKey: reader.names(node["primaryKey"]), constraints: constraints)
+    }
+
+    static let examples = [example(.postgresql), example(.mysql)]
+
+    /// A table with a key, a column foreign key, a check and a two-column unique constraint.
+    static func example(_ engine: MigrationSpec.Engine) -> OperationExample {
+        OperationExample(engine: engine, schema: OperationExample.subscriptions(engine), changes: """
+                - createTable:
+                    name: invoices
+                    columns:
+                      - name: id
+                        type: bigint
+                      - name: customer_id
+                        type: bigint
+                        nullable: false
+                        references:
+                          table: customers
+                      - name: amount
+                        type: integer
+                        check: amount >= 0
+                    primaryKey: [id]
+                    constraints:
+                      - name: invoices_customer_amount_key
+                        unique: [customer_id, amount]
+
+            """)
+    }
+
+    var tables: [Name] { [name] }
+    var createdTables: [Name] { [name] }
+    /// The tables its foreign keys reference, which the checks look up.
+    var readTables: [Name] {
+        [name] + columns.compactMap { $0.references?.table } + constraints.compactMap {
+            if case .foreignKey(_, let references, _)? = $0.kind { return references.table } else { return nil }
+        }
+    }
+    var columnTypes: [Located<String>] { columns.map(\.type) }
+    /// Everything is in expand.
+    func tableWithLaterSteps(engine: MigrationSpec.Engine) -> Name? { nil }
+
+    /// CUT044 for a name taken (table, column, constraint), CUT042 for a primary key, unique or foreign
+    /// key column the table does not have, CUT014 for a constraint of no or several kinds, and the
+    /// foreign keys' checks (`ReferenceRules.checkForeignKey`).
+    func check(_ rules: inout ReferenceRules, change: Change) {
+        let line = change.location.line
+        guard rules.claimTable(name) else { return }
+        var table = SymbolicSchema.Table(name: name.value, complete: true, createdInSpec: true, origin: "line \(line)")
+        table.generation = rules.schema.generation
+        for column in columns {
+            let key = rules.schema.columnKey(column.name.value)
+            if table.columns[key] != nil {
+                rules.report(.alreadyExists, Message.duplicateColumn(column.name.value, table: name.value), column.name)
+                continue
+            }
+            table.columns[key] = .init(name: column.name.value, nullable: column.nullable, type: column.type.value,
+                                       hasDefault: column.defaultValue != nil, isIdentity: SQLTypeFacts.isIdentityType(column.type.value))
+            rules.changedColumns[rules.columnIdentity(name.value, column.name.value)] = (line, "createTable")
+            if column.unique { table.uniqueSets.append([key]) }
+        }
+        var seenKey: Set<String> = []
+        for column in primaryKey {
+            let key = rules.schema.columnKey(column.value)
+            if table.columns[key] == nil {
+                let suggestion = Suggestion.closest(to: column.value, among: columns.map(\.name.value))
+                rules.report(.unknownColumn, Message.unknownColumn(column.value, table: name.value, reason: nil, suggestion: suggestion), column)
+            } else if !seenKey.insert(key).inserted {
+                rules.report(.alreadyExists, Message.duplicateListed(column.value, list: "primaryKey"), column)
+            } else {
+                table.primaryKey.append(key)
+                table.columns[key]?.nullable = false
+            }
+        }
+        if !table.primaryKey.isEmpty { table.uniqueSets.append(Set(table.primaryKey)) }
+        rules.schema.store(table)
+        if !table.primaryKey.isEmpty {
+            let pkName = rules.schema.objectNames.primaryKey(table: name.value)
+            if rules.schema.conflict(name: pkName, table: name.value, kind: .primaryKey) == nil {
+                rules.schema.register(.init(name: pkName, table: name.value, kind: .primaryKey, columns: table.primaryKey))
+            }
+        }
+        for column in columns {
+            if let reference = column.references { rules.checkColumnReference(column, reference) }
+        }
+        for constraint in constraints {
+            guard let kind = constraint.kind else {
+                rules.report(.operationShape, Message.constraintKinds(constraint.name.value), at: constraint.location)
+                continue
+            }
+            switch kind {
+            case .check:
+                guard rules.claim(constraint.name, table: name.value, kind: .check) else { continue }
+                rules.schema.register(.init(name: constraint.name.value, table: name.value, kind: .check, columns: []))
+            case .unique(let uniqueColumns):
+                var known = true
+                for column in uniqueColumns where !rules.requireColumn(column, of: name.value) { known = false }
+                guard rules.claim(constraint.name, table: name.value, kind: .unique) else { continue }
+                let keys = uniqueColumns.map { rules.schema.columnKey($0.value) }
+                rules.schema.register(.init(name: constraint.name.value, table: name.value, kind: .unique, columns: keys))
+                if known { rules.schema.update(name.value) { $0.uniqueSets.append(Set(keys)) } }
+            case .foreignKey(let fkColumns, let references, _):
+                for column in fkColumns { _ = rules.requireColumn(column, of: name.value) }
+                guard rules.claim(constraint.name, table: name.value, kind: .foreignKey) else { continue }
+                rules.checkForeignKey(columns: fkColumns, references: references)
+                rules.schema.register(.init(name: constraint.name.value, table: name.value, kind: .foreignKey,
+                                            columns: fkColumns.map { rules.schema.columnKey($0.value) },
+                                            referencedTable: references.table.value, referencedColumns: rules.referencedKeys(references)))
+            }
+        }
+    }
+
     func definition(_ names: SQLNames) -> TableDefinition {
+        let name = self.name.value, primaryKey = self.primaryKey.map(\.value)
         let objects = ObjectNames(names: names)
         let columns = self.columns.map { column -> TableDefinition.Column in
             let c = column.name.value
@@ -35,14 +172,16 @@ struct CreateTable: OperationRecipe {
     }
 
     func lower(_ r: Recipe) -> [StepDraft] {
-        [StepDraft(.expand, slug: "create_table \(name)", title: "create table \(name)", change: r.change,
-                   up: [SQLStatement(.createTable(definition(r.context.names)))],
-                   down: [SQLStatement(.dropTable(name: name, reason: "drops only the table that this pair's up created"))])]
+        let name = self.name.value
+        return [StepDraft(.expand, slug: "create_table \(name)", title: "create table \(name)", change: r.change,
+                          up: [SQLStatement(.createTable(definition(r.context.names)))],
+                          down: [SQLStatement(.dropTable(name: name, reason: "drops only the table that this pair's up created"))])]
     }
 
     /// The table with its types and keys; its primary key, unique, check and foreign keys under the
     /// names the CREATE TABLE gives them; on MySQL the indexes the server makes for the foreign keys.
     func apply(to schema: inout DatabaseSchema, engine: MigrationSpec.Engine) {
+        let name = self.name.value, primaryKey = self.primaryKey.map(\.value)
         let objects = ObjectNames(engine: engine)
         let keyNames = Set(primaryKey)
         let cols = columns.map {

@@ -3,14 +3,58 @@
 /// relaxed in expand (the new app version stops writing it), refilled with the spec's `down` by a
 /// trigger for the old version's reads, and made NOT NULL again by the down. MySQL also drops the checks
 /// on the column in the same ALTER (8.0.19+ refuses to rename a column a check uses).
-struct DropColumn: OperationRecipe {
-    var table: String
-    var column: String
-    var down: String?
+struct DropColumn: OperationUnit {
+    var table: Name
+    var column: Name
+    var down: Located<String>?
+
+    static let keyword = "dropColumn"
+
+    static let field = Field("dropColumn", .object(ObjectShape("dropColumn", "retire a column (contract)", [
+        Field("table", SpecShape.identifier, required: true, "table to alter"),
+        Field("column", SpecShape.identifier, required: true, "column to retire"),
+        Field("down", SpecShape.expression, "expression that refills the column on rollback"),
+    ])), "retire a column: renamed to a quarantine name in the contract phase, dropped only by the opt-in purge")
+
+    static func read(_ node: SyntaxNode, _ reader: SpecBuilder) -> DropColumn? {
+        guard let table = reader.name(node["table"]), let column = reader.name(node["column"]) else { return nil }
+        return DropColumn(table: table, column: column, down: reader.located(node["down"]))
+    }
+
+    /// A NOT NULL column without a default, refilled by the spec's down.
+    static let examples = [
+        OperationExample(engine: .postgresql, schema: OperationExample.pricing,
+                         changes: "    - dropColumn:\n        table: pricing\n        column: amount\n        down: \"0\"\n"),
+        OperationExample(engine: .mysql, schema: OperationExample.pricingMySQL,
+                         changes: "    - dropColumn:\n        table: pricing\n        column: amount\n        down: \"0\"\n"),
+    ]
+
+    var tables: [Name] { [table] }
+    var existingColumns: [(table: Name, column: Name)] { [(table, column)] }
+    /// Contract quarantines the column.
+    func tableWithLaterSteps(engine: MigrationSpec.Engine) -> Name? { table }
+
+    /// CUT041/CUT042 for an unknown table or column, CUT052 for a column changed twice, CUT053 for a NOT
+    /// NULL column without a default or a down (the rollback cannot refill it).
+    func check(_ rules: inout ReferenceRules, change: Change) {
+        let line = change.location.line
+        guard rules.requireTable(table), rules.requireColumn(column, of: table.value) else { return }
+        rules.changing(table.value, column, "dropColumn", line: line)
+        let key = rules.schema.columnKey(column.value)
+        if down == nil, let state = rules.schema.tables[table.value]?.columns[key], state.nullable == false, state.hasDefault == false,
+           !state.isIdentity {
+            rules.report(.unsafeRollback, Message.dropNotNullWithoutDown(column.value), column)
+        }
+        rules.schema.update(table.value) { state in
+            state.columns[key] = nil
+            state.gone[key] = "it was dropped at line \(line)"
+        }
+    }
 
     func lower(_ r: Recipe) -> [StepDraft] {
-        r.engine == .postgresql ? postgres(table, column, down: down, change: r.change, r.postgres)
-                                : mysql(table, column, down: down, change: r.change, r.mysql)
+        let table = self.table.value, column = self.column.value, down = self.down?.value
+        return r.engine == .postgresql ? postgres(table, column, down: down, change: r.change, r.postgres)
+                                       : mysql(table, column, down: down, change: r.change, r.mysql)
     }
 
     /// Nothing: the quarantined column still counts for verify, and Validation keeps the name gone.

@@ -90,8 +90,7 @@ struct DropConstraint: OperationUnit {
                 }
             }
             rules.schema.remove(object, reason: "it was dropped at line \(change.location.line)")
-            let acts = ["CASCADE", "SET NULL", "SET DEFAULT"].contains(where: object.actions.uppercased().contains)
-            if object.kind == .unique || (object.kind == .foreignKey && acts) {
+            if object.kind == .unique || (object.kind == .foreignKey && Self.acts(object.actions)) {
                 rules.freedInContract[rules.schema.mysql ? name.value.lowercased() : name.value] = change.location.line
             }
             if object.kind == .unique {
@@ -115,13 +114,16 @@ struct DropConstraint: OperationUnit {
 
     /// Expand for what only refuses rows (a check, a foreign key without actions of its own), contract for
     /// what the old version's statements rely on (see the type's comment).
+    /// Whether a foreign key's actions (`ON DELETE …`) act on rows of their own rather than only refuse.
+    static func acts(_ actions: String) -> Bool {
+        ["CASCADE", "SET NULL", "SET DEFAULT"].contains(where: actions.uppercased().contains)
+    }
+
     static func phase(of constraint: DatabaseSchema.Constraint?) -> Phase {
         guard let constraint else { return .contract }
         switch constraint.kind {
         case .check: return .expand
-        case .foreignKey:
-            let actions = constraint.actions.uppercased()
-            return ["CASCADE", "SET NULL", "SET DEFAULT"].contains(where: actions.contains) ? .contract : .expand
+        case .foreignKey: return acts(constraint.actions) ? .contract : .expand
         case .unique, .primaryKey: return .contract
         }
     }

@@ -1,10 +1,36 @@
 /// `dropTable`: contract renames the table into quarantine (`_cutover_<migration>_<table>`), so the data
 /// stays for a rollback; the opt-in purge drops the quarantined table. Its down can only re-create the
 /// table EMPTY from the base schema (each engine's CREATE TABLE, below).
-struct DropTable: OperationRecipe {
-    var name: String
+struct DropTable: OperationUnit {
+    var name: Name
+
+    static let keyword = "dropTable"
+
+    static let field = Field("dropTable", .object(ObjectShape("dropTable", "retire a table (contract)", [
+        Field("name", SpecShape.identifier, required: true, "table to retire"),
+    ])), "retire a table: renamed to a quarantine name in contract, dropped only by the opt-in purge")
+
+    static func read(_ node: SyntaxNode, _ reader: SpecBuilder) -> DropTable? {
+        reader.name(node["name"]).map { DropTable(name: $0) }
+    }
+
+    static let examples = [
+        OperationExample(engine: .postgresql, schema: OperationExample.subscriptions(.postgresql), changes: "    - dropTable:\n        name: subscriptions\n"),
+        OperationExample(engine: .mysql, schema: OperationExample.subscriptions(.mysql), changes: "    - dropTable:\n        name: subscriptions\n"),
+    ]
+
+    var tables: [Name] { [name] }
+    /// Its contract step renames the table away: no later change can name it.
+    func tableWithLaterSteps(engine: MigrationSpec.Engine) -> Name? { nil }
+
+    /// CUT041 for an unknown table; later changes find it gone (and its name not free: `SymbolicSchema.formerTables`).
+    func check(_ rules: inout ReferenceRules, change: Change) {
+        guard rules.requireTable(name) else { return }
+        rules.schema.remove(table: name.value, reason: "it was dropped at line \(change.location.line)")
+    }
 
     func lower(_ r: Recipe) -> [StepDraft] {
+        let name = self.name.value
         let quarantine = r.context.derived.quarantine(name)
         // PostgreSQL's comment says why in more words (the same fact: rename, not drop).
         let why = r.capabilities.transactionalDDL ? " (data kept for rollback)" : ""
@@ -45,7 +71,7 @@ struct DropTable: OperationRecipe {
     func mysqlRecreate(_ table: DatabaseSchema.Table, as quarantine: String, _ b: MySQLBuilder) -> SQLStatement {
         var lines = table.columns.map { "  \(b.q($0.name)) \(b.definition(type: $0.type, nullable: $0.nullable, defaultValue: $0.defaultValue))" }
         if !table.primaryKey.isEmpty { lines.append("  PRIMARY KEY (\(b.n.quoteList(table.primaryKey)))") }
-        for index in b.context.schema.indexes where index.table == name {
+        for index in b.context.schema.indexes where index.table == name.value {
             lines.append("  \(index.unique ? "UNIQUE " : "")KEY \(b.q(index.name)) (\(b.n.quoteList(index.columns)))")
         }
         return SQLStatement("CREATE TABLE IF NOT EXISTS \(b.q(quarantine)) (\n" + lines.joined(separator: ",\n") + "\n) \(MySQLRenderer.tableOptions);",

@@ -1,23 +1,8 @@
-/// The registry of operations, each in its own file in Operations/: one line per operation. The switch
-/// is exhaustive on purpose, so a new operation does not build until it is registered here.
+/// Lowers a change through its unit's recipe (each operation in its own file in Operations/, registered
+/// in `OperationUnits`).
 enum OperationRecipes {
-    static func recipe(for operation: Operation) -> any OperationRecipe {
-        switch operation {
-        case .createTable(let name, let columns, let primaryKey, let constraints):
-            return CreateTable(name: name.value, columns: columns, primaryKey: primaryKey.map(\.value), constraints: constraints)
-        case .renameTable(let from, let to): return RenameTable(from: from.value, to: to.value)
-        case .dropTable(let name): return DropTable(name: name.value)
-        case .sql(let raw): return raw
-        case .addColumn(let table, let column, let up): return AddColumn(table: table.value, column: column, up: up?.value)
-        case .dropColumn(let table, let column, let down): return DropColumn(table: table.value, column: column.value, down: down?.value)
-        case .renameColumn(let table, let from, let to): return RenameColumn(table: table.value, from: from.value, to: to.value)
-        case .alterColumn(let alter): return alter
-        case .unit(let unit): return unit.base
-        }
-    }
-
     /// The drafts of a change.
     static func lower(_ change: Change, context: LoweringContext) -> [StepDraft] {
-        recipe(for: change.operation).lower(Recipe(context: context, change: change.index))
+        change.operation.base.lower(Recipe(context: context, change: change.index))
     }
 }

@@ -3,7 +3,7 @@
 /// engines and its effect on `DatabaseSchema`. `OperationUnits` registers it with one line; the spec's
 /// shape (so `ShapeChecker`, the JSON Schema and docs/spec.md), `SpecBuilder`, `RuleRegistry`,
 /// `ReferenceRules`, the preflight and the planner all read that list. A change holds it as
-/// `Operation.unit`.
+/// `Operation.base`.
 protocol OperationUnit: OperationRecipe, Sendable {
     /// The operation's key in `spec.changes`, e.g. "dropConstraint".
     static var keyword: String { get }
@@ -18,8 +18,19 @@ protocol OperationUnit: OperationRecipe, Sendable {
     static func read(_ node: SyntaxNode, _ reader: SpecBuilder) -> Self?
     /// Checks the change against the schema as the earlier changes left it, and records its effect there.
     func check(_ rules: inout ReferenceRules, change: Change)
-    /// The tables the change names: the preflight checks they exist, rehearse's traffic works on them.
+    /// The tables the change names: the preflight checks they exist (except `createdTables`), rehearse's
+    /// traffic works on them.
     var tables: [Name] { get }
+    /// The tables the change creates (or renames into): the preflight does not look for them, then or later.
+    var createdTables: [Name] { get }
+    /// The tables a schema dump must hold for the change's checks (`SchemaReader.focus`): `tables`, and
+    /// tables a new column or table only references.
+    var readTables: [Name] { get }
+    /// The columns that must exist before the migration (the preflight checks them): a column the change
+    /// renames, drops or alters.
+    var existingColumns: [(table: Name, column: Name)] { get }
+    /// The column types the change writes, checked against the engine (`EngineTypeRule`).
+    var columnTypes: [Located<String>] { get }
     /// The table a step after expand (complete, contract) works on, if any: a later renameTable would
     /// leave that step on the compatibility view (CUT057).
     func tableWithLaterSteps(engine: MigrationSpec.Engine) -> Name?
@@ -27,4 +38,8 @@ protocol OperationUnit: OperationRecipe, Sendable {
 
 extension OperationUnit {
     static var rules: [Rule] { [] }
+    var createdTables: [Name] { [] }
+    var readTables: [Name] { tables }
+    var columnTypes: [Located<String>] { [] }
+    var existingColumns: [(table: Name, column: Name)] { [] }
 }

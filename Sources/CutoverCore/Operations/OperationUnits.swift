@@ -1,7 +1,15 @@
-/// The operations declared as one unit (`OperationUnit`), one line each, in the order docs/spec.md
-/// lists them after the others.
+/// Every operation of the spec language, each declared as one unit (`OperationUnit`) in its own file,
+/// one line each, in the order docs/spec.md and the JSON Schema list them.
 enum OperationUnits {
     static let all: [any OperationUnit.Type] = [
+        AddColumn.self,
+        DropColumn.self,
+        RenameColumn.self,
+        AlterColumn.self,
+        CreateTable.self,
+        DropTable.self,
+        RenameTable.self,
+        RawSQL.self,
         CreateIndex.self,
         DropIndex.self,
         AddCheck.self,

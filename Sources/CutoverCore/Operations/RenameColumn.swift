@@ -2,20 +2,81 @@
 /// names in sync both ways; backfill copies existing rows; complete sets NOT NULL; the indexes and
 /// constraints are carried over to the new column (`CarriedObjects`); contract moves the default, drops
 /// the sync and quarantines the old column (its carried objects take their names in the same step).
-struct RenameColumn: OperationRecipe {
-    var table: String
-    var from: String
-    var to: String
+struct RenameColumn: OperationUnit {
+    var table: Name
+    var from: Name
+    var to: Name
+
+    static let keyword = "renameColumn"
+
+    static let field = Field("renameColumn", .object(ObjectShape("renameColumn", "rename a column without breaking old readers", [
+        Field("table", SpecShape.identifier, required: true, "table to alter"),
+        Field("from", SpecShape.identifier, required: true, "current name"),
+        Field("to", SpecShape.identifier, required: true, "new name"),
+    ])), "rename a column: new column kept in sync by triggers during the rollout, old one retired in contract")
+
+    static func read(_ node: SyntaxNode, _ reader: SpecBuilder) -> RenameColumn? {
+        guard let table = reader.name(node["table"]), let from = reader.name(node["from"]), let to = reader.name(node["to"]) else { return nil }
+        return RenameColumn(table: table, from: from, to: to)
+    }
+
+    static let examples = [
+        OperationExample(engine: .postgresql, schema: OperationExample.pricing,
+                         changes: "    - renameColumn:\n        table: pricing\n        from: amount\n        to: amount_cents\n"),
+        OperationExample(engine: .mysql, schema: OperationExample.pricingMySQL,
+                         changes: "    - renameColumn:\n        table: pricing\n        from: amount\n        to: amount_cents\n"),
+    ]
+
+    var tables: [Name] { [table] }
+    var existingColumns: [(table: Name, column: Name)] { [(table, from)] }
+    /// Complete sets NOT NULL, contract retires the old column.
+    func tableWithLaterSteps(engine: MigrationSpec.Engine) -> Name? { table }
+
+    /// CUT044 for a rename to itself or to a column there, CUT041/CUT042 for an unknown table or column,
+    /// CUT052 for a column changed twice (the new name inherits the old one's change), CUT049 for a key
+    /// column or a table without a primary key (the copy is batched by key).
+    func check(_ rules: inout ReferenceRules, change: Change) {
+        let line = change.location.line
+        if from.value == to.value {
+            rules.report(.alreadyExists, Message.renameToItself("column", from.value), to)
+            return
+        }
+        guard rules.requireTable(table), rules.requireColumn(from, of: table.value) else { return }
+        let fromKey = rules.schema.columnKey(from.value), toKey = rules.schema.columnKey(to.value)
+        if fromKey != toKey && rules.schema.hasColumn(to.value, in: table.value) {
+            rules.report(.alreadyExists, Message.columnExists(to.value, table: table.value), to)
+            return
+        }
+        if let earlier = rules.changing(table.value, from, "renameColumn", line: line) {
+            rules.changedColumns[rules.columnIdentity(table.value, to.value)] = earlier
+        } else {
+            rules.changedColumns[rules.columnIdentity(table.value, to.value)] = (line, "renameColumn")
+        }
+        rules.checkReplacedColumn(table.value, from, by: "the rename", at: from)
+        rules.requirePrimaryKey(table, for: "copying '\(from.value)' into '\(to.value)' in batches")
+        rules.schema.update(table.value) { state in
+            var column = state.columns.removeValue(forKey: fromKey) ?? .init(name: from.value, nullable: nil)
+            column.name = to.value
+            state.columns[toKey] = column
+            state.gone[toKey] = nil
+            if fromKey != toKey { state.gone[fromKey] = "it was renamed to '\(to.value)' at line \(line)" }
+            state.primaryKey = state.primaryKey.map { $0 == fromKey ? toKey : $0 }
+            state.uniqueSets = state.uniqueSets.map { set in
+                set.contains(fromKey) ? set.subtracting([fromKey]).union([toKey]) : set
+            }
+        }
+    }
 
     func lower(_ r: Recipe) -> [StepDraft] {
-        r.engine == .postgresql ? postgres(table, from: from, to: to, change: r.change, r.postgres)
-                                : mysql(table, from: from, to: to, change: r.change, r.mysql)
+        let table = self.table.value, from = self.from.value, to = self.to.value
+        return r.engine == .postgresql ? postgres(table, from: from, to: to, change: r.change, r.postgres)
+                                       : mysql(table, from: from, to: to, change: r.change, r.mysql)
     }
 
     /// The column's new name in the table, its key, its indexes and constraints (check expressions
     /// included) and the foreign keys that reference it.
     func apply(to schema: inout DatabaseSchema, engine: MigrationSpec.Engine) {
-        let t = table
+        let t = table.value, from = self.from.value, to = self.to.value
         let rule = ColumnNames(mysql: engine == .mysql)
         let sameName = rule.same
         schema.mutateTable(t) { table in

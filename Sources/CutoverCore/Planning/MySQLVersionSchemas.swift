@@ -29,7 +29,7 @@ enum MySQLVersionSchemas {
         var context = context
         var copies: [AlterColumn] = []
         for change in context.spec.changes {
-            if case .alterColumn(let alter) = change.operation, let type = alter.type?.value {
+            if let alter = change.operation.unit(AlterColumn.self), let type = alter.type?.value {
                 let old = context.column(alter.table.value, alter.column.value)
                 if let old, SQLTypeFacts.isSameType(old.type, type) || SQLTypeFacts.isMySQLInPlaceWidening(old, of: context.schema.table(alter.table.value), to: type) {
                     // changes in place: the new version sees the new type from expand on

@@ -59,30 +59,30 @@ struct PostgreSQLVersionSchemas {
             if let i = view.old.firstIndex(where: { $0.name == column }) { view.old[i].after = derived.quarantine(column) }
         }
         for change in changes {
-            switch change.operation {
-            case .addColumn(let table, let column, _):
-                update(table.value) { $0.new.append(Column(name: column.name.value, before: column.name.value, after: column.name.value)) }
-            case .dropColumn(let table, let column, _):
-                update(table.value) { view in
-                    view.new.removeAll { $0.name == column.value }
-                    retire(&view, column.value)
+            if let add = change.operation.unit(AddColumn.self) {
+                let name = add.column.name.value
+                update(add.table.value) { $0.new.append(Column(name: name, before: name, after: name)) }
+            }
+            if let drop = change.operation.unit(DropColumn.self) {
+                update(drop.table.value) { view in
+                    view.new.removeAll { $0.name == drop.column.value }
+                    retire(&view, drop.column.value)
                 }
-            case .renameColumn(let table, let from, let to):
-                update(table.value) { view in
-                    if let i = view.new.firstIndex(where: { $0.name == from.value }) {
-                        view.new[i] = Column(name: to.value, before: to.value, after: to.value)
+            }
+            if let rename = change.operation.unit(RenameColumn.self) {
+                update(rename.table.value) { view in
+                    if let i = view.new.firstIndex(where: { $0.name == rename.from.value }) {
+                        view.new[i] = Column(name: rename.to.value, before: rename.to.value, after: rename.to.value)
                     }
-                    retire(&view, from.value)
+                    retire(&view, rename.from.value)
                 }
-            case .alterColumn(let alter) where Self.rewrites(alter, b.context):
-                update(alter.table.value) { view in
-                    if let i = view.new.firstIndex(where: { $0.name == alter.column.value }) {
-                        view.new[i].before = derived.rewriteCopy(alter.column.value)
-                    }
-                    retire(&view, alter.column.value)
+            }
+            guard let alter = change.operation.unit(AlterColumn.self), Self.rewrites(alter, b.context) else { continue }
+            update(alter.table.value) { view in
+                if let i = view.new.firstIndex(where: { $0.name == alter.column.value }) {
+                    view.new[i].before = derived.rewriteCopy(alter.column.value)
                 }
-            default:
-                continue
+                retire(&view, alter.column.value)
             }
         }
         return views
@@ -96,7 +96,7 @@ struct PostgreSQLVersionSchemas {
     func finalName(_ table: String) -> String {
         var name = table
         for change in changes {
-            if case let .renameTable(from, to) = change.operation, from.value == name { name = to.value }
+            if let rename = change.operation.unit(RenameTable.self), rename.from.value == name { name = rename.to.value }
         }
         return name
     }

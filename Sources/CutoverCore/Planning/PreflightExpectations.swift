@@ -75,7 +75,7 @@ struct PreflightExpectations {
         var created: Set<String> = []
         // The name each table ends up with (renameTable chains followed), for lookups after expand.
         var renames: [String: String] = [:]
-        for change in spec.changes { if case .renameTable(let from, let to) = change.operation { renames[from.value] = to.value } }
+        for change in spec.changes { if let rename = change.operation.unit(RenameTable.self) { renames[rename.from.value] = rename.to.value } }
         func finalName(_ table: String) -> String {
             var name = table, seen: Set<String> = []
             while let next = renames[name], !seen.contains(next) { seen.insert(name); name = next }
@@ -130,12 +130,14 @@ struct PreflightExpectations {
 
         var context = base
         for change in spec.changes {
-            switch change.operation {
-            case .addColumn(let t, let column, _):
+            let operation = change.operation
+            if let add = operation.unit(AddColumn.self) {
+                let t = add.table, column = add.column
                 table(t.value); alter(t.value)
                 added(t.value, column.name.value, type: column.type.value)
                 if let ref = column.references { reference(ref.table.value) }
-            case .dropColumn(let t, let c, _):
+            } else if let drop = operation.unit(DropColumn.self) {
+                let t = drop.table, c = drop.column
                 existing(t.value, c.value, context: context)
                 if let i = index(t.value, c.value) {
                     columns[i].removed = true
@@ -145,7 +147,8 @@ struct PreflightExpectations {
                     columns[i].nullable.insert(true)
                 }
                 incoming(t.value, c.value, context)
-            case .renameColumn(let t, let from, let to):
+            } else if let rename = operation.unit(RenameColumn.self) {
+                let t = rename.table, from = rename.from, to = rename.to
                 existing(t.value, from.value, context: context)
                 if let i = index(t.value, from.value) {
                     columns[i].removed = true
@@ -153,7 +156,7 @@ struct PreflightExpectations {
                 }
                 added(t.value, to.value, type: context.column(t.value, from.value)?.type)
                 incoming(t.value, from.value, context)
-            case .alterColumn(let alter):
+            } else if let alter = operation.unit(AlterColumn.self) {
                 let t = alter.table.value, c = alter.column.value
                 existing(t, c, context: context)
                 if let i = index(t, c) {
@@ -165,23 +168,21 @@ struct PreflightExpectations {
                     if let nullable = alter.nullable?.value, !columns[i].nullable.isEmpty { columns[i].nullable.insert(nullable) }
                 }
                 incoming(t, c, context)
-            case .createTable(let name, let columns, _, let constraints):
-                created.insert(name.value)
-                for column in columns { if let ref = column.references { reference(ref.table.value) } }
-                for constraint in constraints {
+            } else if let create = operation.unit(CreateTable.self) {
+                created.insert(create.name.value)
+                for column in create.columns { if let ref = column.references { reference(ref.table.value) } }
+                for constraint in create.constraints {
                     if case .foreignKey(_, let references, _) = constraint.kind { reference(references.table.value) }
                 }
-            case .dropTable(let name):
-                table(name.value, removed: true); alter(name.value)
-            case .renameTable(let from, let to):
-                table(from.value, removed: true, renamedTo: to.value); alter(from.value)
-                created.insert(to.value)
-            case .sql:
-                break
-            case .unit(let unit):
-                let names = unit.base.tables.map(\.value)
+            } else if let drop = operation.unit(DropTable.self) {
+                table(drop.name.value, removed: true); alter(drop.name.value)
+            } else if let rename = operation.unit(RenameTable.self) {
+                table(rename.from.value, removed: true, renamedTo: rename.to.value); alter(rename.from.value)
+                created.insert(rename.to.value)
+            } else if operation.unit(RawSQL.self) == nil {
+                let names = operation.base.tables.map(\.value)
                 if let first = names.first { table(first); alter(first) }
-                if let key = unit.base as? AddForeignKey { table(key.references.table.value); reference(key.references.table.value) }
+                if let key = operation.base as? AddForeignKey { table(key.references.table.value); reference(key.references.table.value) }
                 else { names.dropFirst().forEach { table($0); alter($0) } }
             }
             context.apply(change.operation)

@@ -38,11 +38,11 @@ public struct RollbackQuarantine: Sendable, Equatable {
         }
         var columns: [Column] = []
         for change in plan.spec.changes {
-            guard case .addColumn(let table, let column, let up) = change.operation,
+            guard let add = change.operation.unit(AddColumn.self),
                   // The first expand step of the change is the one that adds the column.
                   let step = firstExpand[change.index] else { continue }
-            columns.append(Column(step: step, table: table.value, column: column.name.value,
-                                  quarantine: derived.quarantine(column.name.value), filled: up != nil))
+            columns.append(Column(step: step, table: add.table.value, column: add.column.name.value,
+                                  quarantine: derived.quarantine(add.column.name.value), filled: add.up != nil))
         }
         self.columns = columns
         byStep = Dictionary(columns.map { ($0.step, $0) }, uniquingKeysWith: { first, _ in first })

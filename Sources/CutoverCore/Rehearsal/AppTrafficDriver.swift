@@ -229,22 +229,18 @@ final class AppTrafficDriver: TrafficDriver {
     static func expectations(_ spec: MigrationSpec) -> [ColumnExpectation] {
         var out: [ColumnExpectation] = []
         for change in spec.changes {
-            switch change.operation {
-            case let .renameColumn(table, from, to):
-                out.append(ColumnExpectation(table: table.value, column: to.value, source: from.value))
-            case let .addColumn(table, column, up):
-                if up != nil || (!column.nullable && column.defaultValue == nil) {
-                    out.append(ColumnExpectation(table: table.value, column: column.name.value))
-                }
-            case let .alterColumn(alter):
+            let operation = change.operation
+            if let add = operation.unit(AddColumn.self), add.up != nil || (!add.column.nullable && add.column.defaultValue == nil) {
+                out.append(ColumnExpectation(table: add.table.value, column: add.column.name.value))
+            } else if let rename = operation.unit(RenameColumn.self) {
+                out.append(ColumnExpectation(table: rename.table.value, column: rename.to.value, source: rename.from.value))
+            } else if let alter = operation.unit(AlterColumn.self) {
                 // A conversion (`up`) of a nullable column keeps its NULLs: only NOT NULL asks for every row.
                 if alter.nullable?.value == false {
                     out.append(ColumnExpectation(table: alter.table.value, column: alter.column.value))
                 } else if alter.type != nil || alter.up != nil {
                     out.append(ColumnExpectation(table: alter.table.value, column: alter.column.value, source: alter.column.value))
                 }
-            default:
-                break
             }
         }
         return out
@@ -253,7 +249,7 @@ final class AppTrafficDriver: TrafficDriver {
     static func renames(_ spec: MigrationSpec) -> [String: [String: String]] {
         var out: [String: [String: String]] = [:]
         for change in spec.changes {
-            if case let .renameColumn(table, from, to) = change.operation { out[table.value, default: [:]][to.value] = from.value }
+            if let rename = change.operation.unit(RenameColumn.self) { out[rename.table.value, default: [:]][rename.to.value] = rename.from.value }
         }
         return out
     }
@@ -261,7 +257,7 @@ final class AppTrafficDriver: TrafficDriver {
     static func tableRenames(_ spec: MigrationSpec) -> [String: String] {
         var out: [String: String] = [:]
         for change in spec.changes {
-            if case let .renameTable(from, to) = change.operation { out[to.value] = from.value }
+            if let rename = change.operation.unit(RenameTable.self) { out[rename.to.value] = rename.from.value }
         }
         return out
     }
@@ -270,15 +266,7 @@ final class AppTrafficDriver: TrafficDriver {
     static func namedTables(_ spec: MigrationSpec) -> Set<String> {
         var out: Set<String> = []
         for change in spec.changes {
-            switch change.operation {
-            case let .addColumn(table, _, _), let .dropColumn(table, _, _), let .renameColumn(table, _, _):
-                out.insert(table.value)
-            case let .alterColumn(alter): out.insert(alter.table.value)
-            case let .createTable(name, _, _, _), let .dropTable(name): out.insert(name.value)
-            case let .renameTable(from, to): out.formUnion([from.value, to.value])
-            case .sql: break
-            case let .unit(unit): out.formUnion(unit.base.tables.map(\.value))
-            }
+            out.formUnion(change.operation.base.tables.map(\.value))
         }
         for table in spec.checksum?.tables ?? [] { out.insert(table.value) }
         return out

@@ -715,9 +715,7 @@ public final class Rehearsal {
     /// version; the spec drops every one for the new), so that sending nothing is right.
     static func emptyShapes(old: AppShape, new: AppShape, schemaTables: Set<String>, spec: MigrationSpec)
         -> (underived: [AppVersion: String], mayBeSilent: Set<AppVersion>) {
-        let dropped = Set(spec.changes.compactMap { change -> String? in
-            if case let .dropTable(name) = change.operation { return name.value } else { return nil }
-        })
+        let dropped = Set(spec.changes.compactMap { $0.operation.unit(DropTable.self)?.name.value })
         var underived: [AppVersion: String] = [:]
         var silent: Set<AppVersion> = []
         for (version, shape) in [(AppVersion.old, old), (.new, new)] where shape.excludingInternal().tables.isEmpty {

@@ -53,52 +53,16 @@ public struct TableConstraint: Sendable {
     public var location: SourceLocation
 }
 
-public enum Operation: Sendable {
-    case addColumn(table: Name, column: ColumnDefinition, up: Located<String>?)
-    case dropColumn(table: Name, column: Name, down: Located<String>?)
-    case renameColumn(table: Name, from: Name, to: Name)
-    case alterColumn(AlterColumn)
-    case createTable(name: Name, columns: [ColumnDefinition], primaryKey: [Name], constraints: [TableConstraint])
-    case dropTable(name: Name)
-    case renameTable(from: Name, to: Name)
-    case sql(RawSQL)
-    /// An operation declared as one unit in its own file (`OperationUnits` lists them).
-    case unit(AnyOperationUnit)
+/// One operation of `spec.changes`: an `OperationUnit`, each declared in its own file in Operations/ and
+/// listed in `OperationUnits` (the unit protocols are internal, so the public type wraps one).
+public struct Operation: Sendable {
+    let base: any OperationUnit
 
     /// The operation's key in the spec, e.g. "addColumn".
-    public var keyword: String {
-        switch self {
-        case .addColumn: return "addColumn"
-        case .dropColumn: return "dropColumn"
-        case .renameColumn: return "renameColumn"
-        case .alterColumn: return "alterColumn"
-        case .createTable: return "createTable"
-        case .dropTable: return "dropTable"
-        case .renameTable: return "renameTable"
-        case .sql: return "sql"
-        case .unit(let unit): return unit.keyword
-        }
-    }
-}
+    public var keyword: String { type(of: base).keyword }
 
-public struct AlterColumn: Sendable {
-    public var table: Name
-    public var column: Name
-    public var type: Located<String>?
-    public var nullable: Located<Bool>?
-    public var defaultValue: Located<String>?
-    public var dropDefault: Bool
-    public var up: Located<String>?
-    public var down: Located<String>?
-
-    /// What fills the existing NULLs when the column is made NOT NULL in place: the spec's `up`, else
-    /// its new `default` (what a user means by "NOT NULL, default X", as for an added column, and what
-    /// CUT040 asks for), else nothing (the complete phase then fails on rows that are NULL).
-    public var fill: (value: String, source: String)? {
-        if let up = up?.value { return (up, "the spec's up expression") }
-        if let value = defaultValue?.value { return (value, "the spec's new default, as no up expression is given") }
-        return nil
-    }
+    /// The operation as a `T` when it is that unit, e.g. `change.operation.unit(DropTable.self)`.
+    func unit<T: OperationUnit>(_ type: T.Type) -> T? { base as? T }
 }
 
 public struct CreateIndex: Sendable {
@@ -109,13 +73,4 @@ public struct CreateIndex: Sendable {
     public var unique: Bool
     public var method: Method
     public var whereClause: Located<String>?
-}
-
-public struct RawSQL: Sendable {
-    public enum Phase: String, Sendable, Codable { case expand, backfill, contract }
-    public var name: Name
-    public var up: Located<String>
-    public var down: Located<String>
-    public var phase: Phase
-    public var transactional: Bool
 }

@@ -91,30 +91,7 @@ extension SchemaReader {
     public static func focus(of spec: MigrationSpec) -> Set<String> {
         var names: Set<String> = []
         for change in spec.changes {
-            switch change.operation {
-            case .addColumn(let table, let column, _):
-                names.insert(table.value)
-                if let target = column.references?.table.value { names.insert(target) }
-            case .dropColumn(let table, _, _), .renameColumn(let table, _, _):
-                names.insert(table.value)
-            case .alterColumn(let alter):
-                names.insert(alter.table.value)
-            case .createTable(let name, let columns, _, let constraints):
-                names.insert(name.value)
-                for column in columns { if let target = column.references?.table.value { names.insert(target) } }
-                for constraint in constraints {
-                    if case .foreignKey(_, let references, _)? = constraint.kind { names.insert(references.table.value) }
-                }
-            case .dropTable(let name):
-                names.insert(name.value)
-            case .renameTable(let from, let to):
-                names.insert(from.value)
-                names.insert(to.value)
-            case .unit(let unit):
-                for table in unit.base.tables { names.insert(table.value) }
-            case .sql:
-                continue
-            }
+            for table in change.operation.base.readTables { names.insert(table.value) }
         }
         return names
     }

@@ -137,57 +137,12 @@ public struct SpecBuilder: Sendable {
 
     // MARK: operations
 
+    /// The operation's unit reads its own fields (`OperationUnit.read`).
     private func operation(_ key: String, _ node: SyntaxNode) -> Operation? {
-        switch key {
-        case "addColumn":
-            guard let table = name(node["table"]), let column = node["column"].flatMap(columnDefinition) else { return nil }
-            return .addColumn(table: table, column: column, up: located(node["up"]))
-        case "dropColumn":
-            guard let table = name(node["table"]), let column = name(node["column"]) else { return nil }
-            return .dropColumn(table: table, column: column, down: located(node["down"]))
-        case "renameColumn":
-            guard let table = name(node["table"]), let from = name(node["from"]), let to = name(node["to"]) else { return nil }
-            return .renameColumn(table: table, from: from, to: to)
-        case "alterColumn":
-            guard let table = name(node["table"]), let column = name(node["column"]) else { return nil }
-            return .alterColumn(AlterColumn(
-                table: table, column: column, type: located(node["type"]),
-                nullable: node["nullable"].flatMap { n in bool(n).map { Located($0, at: n.location) } },
-                defaultValue: located(node["default"]), dropDefault: Settings.Operation.dropDefault.value(in: node),
-                up: located(node["up"]), down: located(node["down"])))
-        case "createTable":
-            guard let table = name(node["name"]) else { return nil }
-            let constraints: [TableConstraint] = (node["constraints"]?.items ?? []).compactMap { item in
-                guard let constraintName = name(item["name"]) else { return nil }
-                let kinds: [TableConstraint.Kind] = [
-                    located(item["check"]).map { .check($0) },
-                    item["unique"].map { .unique(names($0)) },
-                    item["foreignKey"].flatMap { fk in
-                        tableReference(fk["references"]).map {
-                            .foreignKey(columns: names(fk["columns"]), references: $0, onDelete: Settings.Operation.onDelete.value(in: fk))
-                        }
-                    },
-                ].compactMap { $0 }
-                return TableConstraint(name: constraintName, kind: kinds.count == 1 ? kinds[0] : nil, location: item.location)
-            }
-            return .createTable(name: table, columns: (node["columns"]?.items ?? []).compactMap(columnDefinition),
-                                primaryKey: names(node["primaryKey"]), constraints: constraints)
-        case "dropTable":
-            return name(node["name"]).map { .dropTable(name: $0) }
-        case "renameTable":
-            guard let from = name(node["from"]), let to = name(node["to"]) else { return nil }
-            return .renameTable(from: from, to: to)
-        case "sql":
-            guard let step = name(node["name"]), let up = located(node["up"]), let down = located(node["down"]) else { return nil }
-            return .sql(RawSQL(name: step, up: up, down: down,
-                               phase: Settings.Operation.phase.value(in: node),
-                               transactional: Settings.Operation.transactional.value(in: node)))
-        default:
-            return OperationUnits.read(key, node, self).map { .unit(AnyOperationUnit(base: $0)) }
-        }
+        OperationUnits.read(key, node, self).map { Operation(base: $0) }
     }
 
-    private func columnDefinition(_ node: SyntaxNode) -> ColumnDefinition? {
+    func columnDefinition(_ node: SyntaxNode) -> ColumnDefinition? {
         guard let columnName = name(node["name"]), let type = located(node["type"]) else { return nil }
         let references = node["references"].flatMap { ref -> ColumnReference? in
             guard let table = name(ref["table"]) else { return nil }
@@ -224,7 +179,7 @@ public struct SpecBuilder: Sendable {
 
     private func int(_ node: SyntaxNode?) -> Int? { text(node).flatMap(ScalarResolution.integer) }
     private func number(_ node: SyntaxNode?) -> Double? { text(node).flatMap(ScalarResolution.number) }
-    private func bool(_ node: SyntaxNode?) -> Bool? { text(node).flatMap(ScalarResolution.bool) }
+    func bool(_ node: SyntaxNode?) -> Bool? { text(node).flatMap(ScalarResolution.bool) }
 
     private func pairs(_ node: SyntaxNode?) -> [(key: String, value: String)] {
         (node?.entries ?? []).compactMap { entry in entry.value.scalarValue.map { (entry.key, $0) } }

@@ -47,54 +47,8 @@ public enum SpecShape {
         ])), "FOREIGN KEY constraint"),
     ])
 
-    public static let operations: [Field] = [
-        Field("addColumn", .object(ObjectShape("addColumn", "add a column (expand)", [
-            Field("table", identifier, required: true, "table to alter"),
-            Field("column", .object(column), required: true, "the new column"),
-            Field("up", expression, "expression that fills existing rows (required for NOT NULL without a default)",
-                  example: "CASE WHEN interval_months = 12 THEN 'yearly' ELSE 'monthly' END"),
-        ])), "add a column; a NOT NULL column without a default is added nullable, backfilled with 'up', then constrained"),
-        Field("dropColumn", .object(ObjectShape("dropColumn", "retire a column (contract)", [
-            Field("table", identifier, required: true, "table to alter"),
-            Field("column", identifier, required: true, "column to retire"),
-            Field("down", expression, "expression that refills the column on rollback"),
-        ])), "retire a column: renamed to a quarantine name in the contract phase, dropped only by the opt-in purge"),
-        Field("renameColumn", .object(ObjectShape("renameColumn", "rename a column without breaking old readers", [
-            Field("table", identifier, required: true, "table to alter"),
-            Field("from", identifier, required: true, "current name"),
-            Field("to", identifier, required: true, "new name"),
-        ])), "rename a column: new column kept in sync by triggers during the rollout, old one retired in contract"),
-        Field("alterColumn", .object(ObjectShape("alterColumn", "change a column's type, nullability or default", [
-            Field("table", identifier, required: true, "table to alter"),
-            Field("column", identifier, required: true, "column to change"),
-            Field("type", .text(.sqlType), "new SQL type"),
-            Field("nullable", .boolean, "new nullability; false fills the NULLs of existing rows with up, else with the new default, and the rollback puts them back"),
-            Field("default", expression, "new default expression"),
-            Settings.Operation.dropDefault.field,
-            Field("up", expression, "expression converting old values to the new type (default: a cast)"),
-            Field("down", expression, "expression converting new values back (default: a cast)"),
-        ])), "change a column: metadata-only changes in one statement, rewrites through a new column, triggers and a swap"),
-        Field("createTable", .object(ObjectShape("createTable", "create a table (expand)", [
-            Field("name", identifier, required: true, "table name"),
-            Field("columns", .list(.object(column), minItems: 1), required: true, "columns in order"),
-            Field("primaryKey", identifiers, "primary key columns"),
-            Field("constraints", .list(.object(constraint), minItems: 1), "table constraints"),
-        ])), "create a table; its down drops it"),
-        Field("dropTable", .object(ObjectShape("dropTable", "retire a table (contract)", [
-            Field("name", identifier, required: true, "table to retire"),
-        ])), "retire a table: renamed to a quarantine name in contract, dropped only by the opt-in purge"),
-        Field("renameTable", .object(ObjectShape("renameTable", "rename a table with a compatibility view", [
-            Field("from", identifier, required: true, "current name"),
-            Field("to", identifier, required: true, "new name"),
-        ])), "rename a table; a view under the old name keeps old readers working until contract"),
-        Field("sql", .object(ObjectShape("sql", "run hand-written SQL (escape hatch)", [
-            Field("name", .text(.slug), required: true, "step name, used in file names"),
-            Field("up", .text(.sqlScript), required: true, "SQL to apply"),
-            Field("down", .text(.sqlScript), required: true, "SQL that undoes 'up'"),
-            Settings.Operation.phase.field,
-            Settings.Operation.transactional.field,
-        ])), "hand-written SQL; 'down' is required and the step is flagged as unchecked"),
-    ] + OperationUnits.fields
+    /// Every operation's entry, declared in its own file (`OperationUnits`).
+    public static let operations: [Field] = OperationUnits.fields
 
     public static let migration = ObjectShape("migration", "a cutover migration spec", [
         Field("apiVersion", .choice(["cutover.dev/v1alpha1"]), required: true, "the spec version"),

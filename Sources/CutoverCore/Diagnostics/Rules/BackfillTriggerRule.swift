@@ -37,26 +37,24 @@ enum BackfillTriggerRule: RuleUnit {
 
     /// The table a change's lowering updates row by row, and how the message names that update.
     static func update(of operation: Operation, schema: DatabaseSchema, engine: MigrationSpec.Engine) -> (Name, String)? {
-        switch operation {
-        case .addColumn(let table, let column, let up):
-            return up == nil ? nil : (table, "the backfill of '\(table.value).\(column.name.value)'")
-        case .renameColumn(let table, let from, let to):
-            return (table, "the copy of '\(table.value).\(from.value)' into '\(to.value)'")
-        case .alterColumn(let alter):
-            let info = schema.table(alter.table.value)?.columns.first { DDLParser.same($0.name, alter.column.value, engine == .mysql) }
-            if let type = alter.type?.value, let info, !SQLTypeFacts.isSameType(info.type, type) {
-                let old = info.type
-                let inPlace = engine == .mysql ? SQLTypeFacts.isMySQLInPlaceWidening(info, of: schema.table(alter.table.value), to: type)
-                    : SQLTypeFacts.isPostgresMetadataOnly(from: old, to: type)
-                if !inPlace { return (alter.table, "the copy of '\(alter.table.value).\(alter.column.value)' into its \(type) column") }
-            }
-            if alter.nullable?.value == false, alter.fill != nil, info?.nullable ?? true {
-                return (alter.table, "the fill of the NULLs of '\(alter.table.value).\(alter.column.value)'")
-            }
-            return nil
-        default:
-            return nil
+        if let add = operation.unit(AddColumn.self) {
+            return add.up == nil ? nil : (add.table, "the backfill of '\(add.table.value).\(add.column.name.value)'")
         }
+        if let rename = operation.unit(RenameColumn.self) {
+            return (rename.table, "the copy of '\(rename.table.value).\(rename.from.value)' into '\(rename.to.value)'")
+        }
+        guard let alter = operation.unit(AlterColumn.self) else { return nil }
+        let info = schema.table(alter.table.value)?.columns.first { DDLParser.same($0.name, alter.column.value, engine == .mysql) }
+        if let type = alter.type?.value, let info, !SQLTypeFacts.isSameType(info.type, type) {
+            let old = info.type
+            let inPlace = engine == .mysql ? SQLTypeFacts.isMySQLInPlaceWidening(info, of: schema.table(alter.table.value), to: type)
+                : SQLTypeFacts.isPostgresMetadataOnly(from: old, to: type)
+            if !inPlace { return (alter.table, "the copy of '\(alter.table.value).\(alter.column.value)' into its \(type) column") }
+        }
+        if alter.nullable?.value == false, alter.fill != nil, info?.nullable ?? true {
+            return (alter.table, "the fill of the NULLs of '\(alter.table.value).\(alter.column.value)'")
+        }
+        return nil
     }
 }
 

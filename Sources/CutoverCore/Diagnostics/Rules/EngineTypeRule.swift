@@ -22,13 +22,8 @@ enum EngineTypeRule: RuleUnit {
         var types: [Located<String>] = []
         var rawSQL: [String] = []
         for change in spec.changes {
-            switch change.operation {
-            case .addColumn(_, let column, _): types.append(column.type)
-            case .createTable(_, let columns, _, _): types += columns.map(\.type)
-            case .alterColumn(let alter): if let type = alter.type { types.append(type) }
-            case .sql(let raw): rawSQL.append(raw.up.value.lowercased())
-            default: continue
-            }
+            types += change.operation.base.columnTypes
+            if let raw = change.operation.unit(RawSQL.self) { rawSQL.append(raw.up.value.lowercased()) }
         }
         let userTypes = Set((schema?.userTypes ?? []).map { $0.lowercased() })
         for type in types {

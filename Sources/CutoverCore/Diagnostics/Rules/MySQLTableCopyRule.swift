@@ -46,7 +46,7 @@ enum MySQLTableCopyRule: RuleUnit {
         for change in spec.changes {
             let drafts = dialect.lower(change, context: context)
             context.apply(change.operation)
-            if case .sql = change.operation { continue }
+            if change.operation.unit(RawSQL.self) != nil { continue }
             for draft in drafts {
                 guard let phase = phases.first(where: { $0.phase == draft.phase }) else { continue }
                 for (statements, rollback) in [(draft.up, false), (draft.down, true)] {

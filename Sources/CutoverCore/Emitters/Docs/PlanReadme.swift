@@ -225,7 +225,7 @@ public struct PlanReadme {
         let retyped = spec.database.engine == .mysql
             ? MySQLVersionSchemas.hiddenCopies(context).map { "`\($0.table.value).\($0.column.value)`" }
             : spec.changes.compactMap { change -> String? in
-                guard case .alterColumn(let alter) = change.operation, PostgreSQLVersionSchemas.rewrites(alter, context) else { return nil }
+                guard let alter = change.operation.unit(AlterColumn.self), PostgreSQLVersionSchemas.rewrites(alter, context) else { return nil }
                 return "`\(alter.table.value).\(alter.column.value)`"
             }
         guard let schemas = VersionSchemaSelection.schemas(plan) else {

@@ -22,7 +22,7 @@ struct SharedRetypedColumns {
         case .postgresql:
             guard !PostgreSQLVersionSchemas.enabled(context), context.spec.strategy == .expandContract else { break }
             for change in context.spec.changes {
-                guard case .alterColumn(let alter) = change.operation, PostgreSQLVersionSchemas.rewrites(alter, context) else { continue }
+                guard let alter = change.operation.unit(AlterColumn.self), PostgreSQLVersionSchemas.rewrites(alter, context) else { continue }
                 columns[alter.table.value, default: []].insert(alter.column.value)
             }
         }

@@ -24,14 +24,22 @@ struct DependentRules {
             seen.insert(table + "\u{0}" + (mysql ? column.lowercased() : column)).inserted
         }
         for change in spec.changes {
-            switch change.operation {
-            case .renameColumn(let table, let from, _):
-                guard first(table.value, from.value) else { continue }
-                refuseUsers(of: table.value, from.value, by: "the rename", at: from)
-            case .dropColumn(let table, let column, _):
-                guard first(table.value, column.value) else { continue }
-                refuseUsers(of: table.value, column.value, by: "the drop", at: column)
-            case .alterColumn(let alter):
+            let operation = change.operation
+            if let index = operation.unit(CreateIndex.self), !mysql, let table = schema.table(index.table.value), table.partitioned {
+                let partitions = schema.partitions(of: table.name)
+                diagnostics.report(.dependentTouched, Message.partitionedIndex(index.name.value, table: table.name, partitions: partitions.count),
+                                   at: index.table.location)
+            } else if let rename = operation.unit(RenameColumn.self) {
+                guard first(rename.table.value, rename.from.value) else { continue }
+                refuseUsers(of: rename.table.value, rename.from.value, by: "the rename", at: rename.from)
+            } else if let drop = operation.unit(DropColumn.self) {
+                guard first(drop.table.value, drop.column.value) else { continue }
+                refuseUsers(of: drop.table.value, drop.column.value, by: "the drop", at: drop.column)
+            } else if let rename = operation.unit(RenameTable.self) {
+                refuseViews(over: rename.from, by: "the rename")
+            } else if let drop = operation.unit(DropTable.self) {
+                refuseViews(over: drop.name, by: "the drop")
+            } else if let alter = operation.unit(AlterColumn.self) {
                 guard let type = alter.type, first(alter.table.value, alter.column.value), !mysql,
                       let old = schema.table(alter.table.value)?.column(alter.column.value)?.type,
                       !SQLTypeFacts.isSameType(old, type.value) else { continue }
@@ -47,21 +55,16 @@ struct DependentRules {
                     diagnostics.report(.dependentTouched, Message.viewsRecreated(views.map(\.name), table: alter.table.value, column: alter.column.value),
                                        at: type.location)
                 }
-            case .unit(let unit):
-                guard let index = unit.base as? CreateIndex, !mysql, let table = schema.table(index.table.value), table.partitioned else { continue }
-                let partitions = schema.partitions(of: table.name)
-                diagnostics.report(.dependentTouched, Message.partitionedIndex(index.name.value, table: table.name, partitions: partitions.count),
-                                   at: index.table.location)
-            case .renameTable(let from, _), .dropTable(let from):
-                guard mysql else { continue }
-                let what = { if case .renameTable = change.operation { return "the rename" } else { return "the drop" } }()
-                for view in schema.dependents.views where view.relations.contains(where: { DDLParser.same($0, from.value, true) }) {
-                    diagnostics.report(.dependentBreaks, Message.viewOverRetiredTable(view.name, line: view.line, table: from.value, by: what),
-                                       at: from.location)
-                }
-            default:
-                continue
             }
+        }
+    }
+
+    /// A MySQL view names its tables as text, so one over a table renamed or quarantined breaks (a PostgreSQL view follows the table).
+    private mutating func refuseViews(over table: Name, by what: String) {
+        guard mysql else { return }
+        for view in schema.dependents.views where view.relations.contains(where: { DDLParser.same($0, table.value, true) }) {
+            diagnostics.report(.dependentBreaks, Message.viewOverRetiredTable(view.name, line: view.line, table: table.value, by: what),
+                               at: table.location)
         }
     }
 

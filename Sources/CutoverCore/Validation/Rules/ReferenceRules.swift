@@ -1,19 +1,19 @@
-/// Checks every change's references in order against a `SymbolicSchema`: CUT041 unknown table, CUT042
-/// unknown column, CUT043 unknown index, CUT044 already exists, CUT049 reference mismatch (including
-/// backfills on tables without a primary key, and renames or rewrites of key columns), CUT014 for table
-/// constraints and column changes that say nothing, CUT047 on every `sql` change, CUT052 for a column
-/// changed twice, and CUT053 (warning) for downs that cannot rebuild or may fail.
+/// Checks every change's references in order against a `SymbolicSchema`: each operation's checks are in
+/// its own unit (`OperationUnit.check`, Operations/), which calls the shared checks here: CUT041 unknown
+/// table, CUT042 unknown column, CUT044 a name already taken, CUT049 reference mismatch (foreign keys,
+/// backfills on tables without a primary key, renames or rewrites of key columns), CUT052 a column changed
+/// twice, CUT057 the tables with steps after expand; and CUT041/CUT049 for `verify.checksum.tables`.
 struct ReferenceRules {
     var schema: SymbolicSchema
     private(set) var diagnostics: DiagnosticBag
     let engine: MigrationSpec.Engine
     /// Columns changed so far (by table identity and column key), with the line and operation that changed them.
-    private var changedColumns: [String: (line: Int, operation: String)] = [:]
+    var changedColumns: [String: (line: Int, operation: String)] = [:]
     /// Tables named by a change with steps after expand (complete, contract), with that change's line
     /// and operation: a later renameTable would leave those steps on the compatibility view.
-    private var laterPhases: [String: (line: Int, operation: String)] = [:]
+    private(set) var laterPhases: [String: (line: Int, operation: String)] = [:]
     /// A renamed table's first name, so a column keeps its identity across renameTable.
-    private var tableIdentity: [String: String] = [:]
+    var tableIdentity: [String: String] = [:]
     /// Constraint names a dropConstraint frees only in contract (a unique key, an acting foreign key),
     /// with the line of that change: an add runs in complete, before that drop, so it cannot take the name.
     var freedInContract: [String: Int] = [:]
@@ -35,218 +35,12 @@ struct ReferenceRules {
     // MARK: operations
 
     private mutating func check(_ change: Change) {
-        let line = change.location.line
-        switch change.operation {
-        case .addColumn(let table, let column, let up):
-            guard requireTable(table) else { return }
-            if schema.hasColumn(column.name.value, in: table.value) {
-                report(.alreadyExists, Message.columnExists(column.name.value, table: table.value), column.name)
-                return
-            }
-            changing(table.value, column.name, "addColumn", line: line)
-            let volatile = column.defaultValue.map { SQLTypeFacts.isVolatileDefault($0.value) } ?? false
-            if (up != nil && !column.nullable && column.defaultValue == nil) || volatile {
-                requirePrimaryKey(table, for: "filling '\(column.name.value)' in batches")
-            }
-            let key = schema.columnKey(column.name.value)
-            schema.update(table.value) { state in
-                state.columns[key] = .init(name: column.name.value, nullable: column.nullable, type: column.type.value,
-                                           hasDefault: column.defaultValue != nil)
-                state.gone[key] = nil
-                if column.unique { state.uniqueSets.append([key]) }
-            }
-            if let reference = column.references { checkColumnReference(column, reference) }
-
-        case .dropColumn(let table, let column, let down):
-            guard requireTable(table), requireColumn(column, of: table.value) else { return }
-            changing(table.value, column, "dropColumn", line: line)
-            let key = schema.columnKey(column.value)
-            if down == nil, let state = schema.tables[table.value]?.columns[key], state.nullable == false, state.hasDefault == false,
-               !state.isIdentity {
-                report(.unsafeRollback, Message.dropNotNullWithoutDown(column.value), column)
-            }
-            schema.update(table.value) { state in
-                state.columns[key] = nil
-                state.gone[key] = "it was dropped at line \(line)"
-            }
-
-        case .renameColumn(let table, let from, let to):
-            if from.value == to.value {
-                report(.alreadyExists, Message.renameToItself("column", from.value), to)
-                return
-            }
-            guard requireTable(table), requireColumn(from, of: table.value) else { return }
-            let fromKey = schema.columnKey(from.value), toKey = schema.columnKey(to.value)
-            if fromKey != toKey && schema.hasColumn(to.value, in: table.value) {
-                report(.alreadyExists, Message.columnExists(to.value, table: table.value), to)
-                return
-            }
-            if let earlier = changing(table.value, from, "renameColumn", line: line) {
-                changedColumns[columnIdentity(table.value, to.value)] = earlier
-            } else {
-                changedColumns[columnIdentity(table.value, to.value)] = (line, "renameColumn")
-            }
-            checkReplacedColumn(table.value, from, by: "the rename", at: from)
-            requirePrimaryKey(table, for: "copying '\(from.value)' into '\(to.value)' in batches")
-            schema.update(table.value) { state in
-                var column = state.columns.removeValue(forKey: fromKey) ?? .init(name: from.value, nullable: nil)
-                column.name = to.value
-                state.columns[toKey] = column
-                state.gone[toKey] = nil
-                if fromKey != toKey { state.gone[fromKey] = "it was renamed to '\(to.value)' at line \(line)" }
-                state.primaryKey = state.primaryKey.map { $0 == fromKey ? toKey : $0 }
-                state.uniqueSets = state.uniqueSets.map { set in
-                    set.contains(fromKey) ? set.subtracting([fromKey]).union([toKey]) : set
-                }
-            }
-
-        case .alterColumn(let alter):
-            guard requireTable(alter.table), requireColumn(alter.column, of: alter.table.value) else { return }
-            if alter.type == nil && alter.nullable == nil && alter.defaultValue == nil && !alter.dropDefault {
-                report(.operationShape, Message.alterNothing(alter.column.value), alter.column)
-                return
-            }
-            if let value = alter.defaultValue, alter.dropDefault {
-                report(.operationShape, Message.defaultAndDropDefault, value)
-            }
-            changing(alter.table.value, alter.column, "alterColumn", line: line)
-            let key = schema.columnKey(alter.column.value)
-            let current = schema.tables[alter.table.value]?.columns[key]
-            if let type = alter.type { checkForeignKeyType(alter.table.value, columnKey: key, type: type) }
-            if let type = alter.type, rewrites(from: current?.type, to: type.value) {
-                checkReplacedColumn(alter.table.value, alter.column, by: "this type change", at: type)
-                requirePrimaryKey(alter.table, for: "copying '\(alter.column.value)' into its \(type.value) copy in batches")
-            } else if alter.nullable?.value == false, alter.up != nil, current?.nullable != false {
-                requirePrimaryKey(alter.table, for: "filling NULLs of '\(alter.column.value)' in batches")
-            } else if let nullable = alter.nullable, nullable.value, alter.down == nil, current?.nullable == false {
-                report(.unsafeRollback, Message.relaxNotNullWithoutDown(alter.column.value), at: nullable.location)
-            }
-            schema.update(alter.table.value) { state in
-                if let nullable = alter.nullable { state.columns[key]?.nullable = nullable.value }
-                if let type = alter.type { state.columns[key]?.type = type.value }
-                if alter.defaultValue != nil { state.columns[key]?.hasDefault = true } else if alter.dropDefault { state.columns[key]?.hasDefault = false }
-            }
-
-        case .createTable(let name, let columns, let primaryKey, let constraints):
-            createTable(name, columns, primaryKey, constraints, line: line)
-
-        case .dropTable(let name):
-            guard requireTable(name) else { return }
-            schema.remove(table: name.value, reason: "it was dropped at line \(line)")
-
-        case .renameTable(let from, let to):
-            if from.value == to.value {
-                report(.alreadyExists, Message.renameToItself("table", from.value), to)
-                return
-            }
-            guard requireTable(from) else { return }
-            if let earlier = laterPhases[from.value] {
-                report(.renamedAfterUse, Message.renamedAfterUse(from.value, to: to.value, earlier: earlier.operation, line: earlier.line), from)
-            }
-            if schema.exists(table: to.value) {
-                report(.alreadyExists, Message.tableExists(to.value), to)
-                return
-            }
-            if let object = relationClash(to.value) {
-                report(.alreadyExists, Message.nameTakenByIndex(to.value, kind: object.kind.words, table: object.table), to)
-                return
-            }
-            schema.rename(table: from.value, to: to.value, reason: "it was renamed to '\(to.value)' at line \(line)")
-            tableIdentity[to.value] = tableIdentity[from.value] ?? from.value
-
-        case .sql(let raw):
-            diagnostics.report(.uncheckedSQL, Message.uncheckedSQL(raw.name.value), at: change.location)
-            let effects = RawSQLSchemaEffects.read(raw.up.value, engine: engine)
-            if let unreadable = effects.unreadable {
-                schema.forgetCompleteness()
-                diagnostics.report(.schemaStatementSkipped, Message.sqlChangeNotRead(raw.name.value, line: unreadable.line, words: unreadable.words),
-                                   at: raw.up.location)
-            } else {
-                schema.apply(effects, name: raw.name.value, line: line)
-            }
-
-        case .unit(let unit):
-            unit.base.check(&self, change: change)
-        }
-    }
-
-    private mutating func createTable(_ name: Name, _ columns: [ColumnDefinition], _ primaryKey: [Name],
-                                      _ constraints: [TableConstraint], line: Int) {
-        if schema.exists(table: name.value) {
-            report(.alreadyExists, Message.tableExists(name.value), name)
-            return
-        }
-        if let object = relationClash(name.value) {
-            report(.alreadyExists, Message.nameTakenByIndex(name.value, kind: object.kind.words, table: object.table), name)
-            return
-        }
-        var table = SymbolicSchema.Table(name: name.value, complete: true, createdInSpec: true, origin: "line \(line)")
-        table.generation = schema.generation
-        for column in columns {
-            let key = schema.columnKey(column.name.value)
-            if table.columns[key] != nil {
-                report(.alreadyExists, Message.duplicateColumn(column.name.value, table: name.value), column.name)
-                continue
-            }
-            table.columns[key] = .init(name: column.name.value, nullable: column.nullable, type: column.type.value,
-                                       hasDefault: column.defaultValue != nil, isIdentity: SQLTypeFacts.isIdentityType(column.type.value))
-            changedColumns[columnIdentity(name.value, column.name.value)] = (line, "createTable")
-            if column.unique { table.uniqueSets.append([key]) }
-        }
-        var seenKey: Set<String> = []
-        for column in primaryKey {
-            let key = schema.columnKey(column.value)
-            if table.columns[key] == nil {
-                let suggestion = Suggestion.closest(to: column.value, among: columns.map(\.name.value))
-                report(.unknownColumn, Message.unknownColumn(column.value, table: name.value, reason: nil, suggestion: suggestion), column)
-            } else if !seenKey.insert(key).inserted {
-                report(.alreadyExists, Message.duplicateListed(column.value, list: "primaryKey"), column)
-            } else {
-                table.primaryKey.append(key)
-                table.columns[key]?.nullable = false
-            }
-        }
-        if !table.primaryKey.isEmpty { table.uniqueSets.append(Set(table.primaryKey)) }
-        schema.store(table)
-        if !table.primaryKey.isEmpty {
-            let pkName = schema.objectNames.primaryKey(table: name.value)
-            if schema.conflict(name: pkName, table: name.value, kind: .primaryKey) == nil {
-                schema.register(.init(name: pkName, table: name.value, kind: .primaryKey, columns: table.primaryKey))
-            }
-        }
-        for column in columns {
-            if let reference = column.references { checkColumnReference(column, reference) }
-        }
-        for constraint in constraints {
-            guard let kind = constraint.kind else {
-                report(.operationShape, Message.constraintKinds(constraint.name.value), at: constraint.location)
-                continue
-            }
-            switch kind {
-            case .check:
-                guard claim(constraint.name, table: name.value, kind: .check) else { continue }
-                schema.register(.init(name: constraint.name.value, table: name.value, kind: .check, columns: []))
-            case .unique(let uniqueColumns):
-                var known = true
-                for column in uniqueColumns where !requireColumn(column, of: name.value) { known = false }
-                guard claim(constraint.name, table: name.value, kind: .unique) else { continue }
-                let keys = uniqueColumns.map { schema.columnKey($0.value) }
-                schema.register(.init(name: constraint.name.value, table: name.value, kind: .unique, columns: keys))
-                if known { schema.update(name.value) { $0.uniqueSets.append(Set(keys)) } }
-            case .foreignKey(let fkColumns, let references, _):
-                for column in fkColumns { _ = requireColumn(column, of: name.value) }
-                guard claim(constraint.name, table: name.value, kind: .foreignKey) else { continue }
-                checkForeignKey(columns: fkColumns, references: references)
-                schema.register(.init(name: constraint.name.value, table: name.value, kind: .foreignKey,
-                                      columns: fkColumns.map { schema.columnKey($0.value) },
-                                      referencedTable: references.table.value, referencedColumns: referencedKeys(references)))
-            }
-        }
+        change.operation.base.check(&self, change: change)
     }
 
     // MARK: references
 
-    private mutating func checkColumnReference(_ column: ColumnDefinition, _ reference: ColumnReference) {
+    mutating func checkColumnReference(_ column: ColumnDefinition, _ reference: ColumnReference) {
         if reference.onDelete == .setNull && !column.nullable {
             report(.referenceMismatch, Message.setNullOnNotNull(column.name.value), reference.table)
         }
@@ -292,7 +86,7 @@ struct ReferenceRules {
 
     // MARK: columns changed by the spec
 
-    private func columnIdentity(_ table: String, _ column: String) -> String {
+    func columnIdentity(_ table: String, _ column: String) -> String {
         (tableIdentity[table] ?? table) + "\u{0}" + schema.columnKey(column)
     }
 
@@ -300,7 +94,7 @@ struct ReferenceRules {
     /// Each change is lowered on its own against the schema as planned (MySQL's MODIFY restates the whole column), so
     /// two changes of one column would run against a column that is not what either of them expects.
     @discardableResult
-    private mutating func changing(_ table: String, _ column: Name, _ operation: String, line: Int) -> (line: Int, operation: String)? {
+    mutating func changing(_ table: String, _ column: Name, _ operation: String, line: Int) -> (line: Int, operation: String)? {
         let key = columnIdentity(table, column.value)
         if let earlier = changedColumns[key] {
             report(.columnChangedTwice, Message.columnChangedTwice(column.value, table: table, earlier: earlier.operation, line: earlier.line), column)
@@ -310,16 +104,8 @@ struct ReferenceRules {
         return nil
     }
 
-    /// Whether a type change goes through a copy column (a rewrite) rather than one in-place statement.
-    private func rewrites(from old: String?, to new: String) -> Bool {
-        guard let old else { return true }
-        if SQLTypeFacts.isSameType(old, new) { return false }
-        return engine == .postgresql ? !SQLTypeFacts.isPostgresMetadataOnly(from: old, to: new)
-                                     : !SQLTypeFacts.isMySQLInPlaceWidening(from: old, to: new)
-    }
-
     /// CUT049: a batched backfill walks the table in primary-key order, so it needs a primary key.
-    private mutating func requirePrimaryKey(_ table: Name, for work: String) {
+    mutating func requirePrimaryKey(_ table: Name, for work: String) {
         guard let state = schema.tables[table.value], schema.isComplete(state), state.primaryKey.isEmpty else { return }
         report(.referenceMismatch, Message.backfillWithoutPrimaryKey(table.value, work: work), table)
     }
@@ -328,51 +114,13 @@ struct ReferenceRules {
     /// contract steps run after every expand step: after a later renameTable, under the old name
     /// there is only the compatibility view, where an index, a constraint or a column rename fails.
     private mutating func recordLaterPhases(_ change: Change) {
-        let table: String
-        switch change.operation {
-        case let .addColumn(name, column, _):
-            // Nullable, or NOT NULL with a default, and no key or check: expand (and backfill) only.
-            guard (!column.nullable && column.defaultValue == nil) || column.unique || column.check != nil || column.references != nil else { return }
-            table = name.value
-        case let .dropColumn(name, _, _), let .renameColumn(name, _, _):
-            table = name.value
-        case let .alterColumn(alter):
-            // A default, or letting the column accept NULL, is one expand step.
-            guard alter.type != nil || alter.nullable?.value == false else { return }
-            table = alter.table.value
-        case .createTable, .renameTable, .dropTable, .sql:
-            return
-        case .unit(let unit):
-            guard let name = unit.base.tableWithLaterSteps(engine: engine) else { return }
-            table = name.value
-        }
+        guard let table = change.operation.base.tableWithLaterSteps(engine: engine)?.value else { return }
         if laterPhases[table] == nil { laterPhases[table] = (change.location.line, change.operation.keyword) }
-    }
-
-    /// CUT049 on MySQL: InnoDB refuses a foreign key between integer columns of different types (INT
-    /// and BIGINT), so a type change of one side would fail where the key is put back, in contract.
-    private mutating func checkForeignKeyType(_ table: String, columnKey key: String, type: Located<String>) {
-        guard engine == .mysql, let new = Self.integerFamily(type.value) else { return }
-        for foreignKey in schema.outgoingForeignKeys(table: table, columnKey: key) {
-            guard let position = foreignKey.columns.firstIndex(of: key), let referencedTable = foreignKey.referencedTable,
-                  position < foreignKey.referencedColumns.count else { continue }
-            let referenced = foreignKey.referencedColumns[position]
-            guard let other = schema.tables[referencedTable]?.columns[referenced]?.type, let old = Self.integerFamily(other), old != new else { continue }
-            report(.referenceMismatch, Message.foreignKeyTypeMismatch(type.value, foreignKey: foreignKey.name, table: referencedTable,
-                                                                     column: schema.tables[referencedTable]?.columns[referenced]?.name ?? referenced, type: other), type)
-        }
-    }
-
-    /// `int`, `bigint unsigned`…: the integer type and signedness InnoDB compares; nil for other types.
-    static func integerFamily(_ type: String) -> String? {
-        let words = type.lowercased().replacingOccurrences(of: "(", with: " (").split(separator: " ").map(String.init)
-        guard let base = words.first, ["tinyint", "smallint", "mediumint", "int", "integer", "bigint"].contains(base) else { return nil }
-        return (base == "integer" ? "int" : base) + (words.contains("unsigned") ? " unsigned" : "")
     }
 
     /// CUT049: a rename or rewrite moves the data to a new column and retires the old one; a primary key or
     /// the foreign keys of other tables would stay on the retired column.
-    private mutating func checkReplacedColumn(_ table: String, _ column: Name, by what: String, at value: Located<String>) {
+    mutating func checkReplacedColumn(_ table: String, _ column: Name, by what: String, at value: Located<String>) {
         let key = schema.columnKey(column.value)
         if let state = schema.tables[table], state.primaryKey.contains(key) {
             report(.referenceMismatch, Message.replacesPrimaryKey(column.value, table: table, what: what), value)
@@ -431,6 +179,20 @@ struct ReferenceRules {
         return true
     }
 
+    /// Reports CUT044 and returns false when a new table's name is taken: by a table, or on PostgreSQL by
+    /// an index or a key's index (createTable, renameTable).
+    mutating func claimTable(_ name: Name) -> Bool {
+        if schema.exists(table: name.value) {
+            report(.alreadyExists, Message.tableExists(name.value), name)
+            return false
+        }
+        if let object = relationClash(name.value) {
+            report(.alreadyExists, Message.nameTakenByIndex(name.value, kind: object.kind.words, table: object.table), name)
+            return false
+        }
+        return true
+    }
+
     /// On PostgreSQL tables and indexes share one namespace.
     private func relationClash(_ name: String) -> SymbolicSchema.Object? {
         guard !schema.mysql else { return nil }
@@ -441,7 +203,7 @@ struct ReferenceRules {
         diagnostics.report(rule, message, at: value.location)
     }
 
-    private mutating func report(_ rule: RuleID, _ message: String, at location: SourceLocation) {
+    mutating func report(_ rule: RuleID, _ message: String, at location: SourceLocation) {
         diagnostics.report(rule, message, at: location)
     }
 }
