@@ -182,17 +182,19 @@ public struct JobCatalog: Sendable {
         let backSynced = "wait-synced:green:blue:\(back)"
         // Switching back, with both sides fenced and blue caught up with green: the forward slot skips what
         // green sent back (the forward subscription must not replay green's own rows to green), the switch
-        // is unmarked (from here the Job is committed: a failure keeps both fences, a re-run completes it),
-        // the reverse subscription goes (green, fenced, has nothing more to send) and the forward
-        // subscription is enabled again, all before blue takes a write: each write of the app on blue
-        // after unfence:blue is beyond the skip and streams to green. Green's reverse slot and publication
-        // stay until drop-reverse (the release declares green's slot until it stops declaring it).
+        // is marked as switching back (from here the Job is committed: a failure keeps both fences, a re-run
+        // completes it), the reverse subscription goes (green, fenced, has nothing more to send) and the
+        // forward subscription is enabled again, all before blue takes a write: each write of the app on blue
+        // after unfence:blue is beyond the skip and streams to green; the marker goes last. Green's reverse
+        // slot and publication stay until drop-reverse (the release declares green's slot until it stops
+        // declaring it).
         let teardown = plan.steps(in: .reverseReplicate).reversed()
         let backNow = teardown.filter { ["reverse_subscription", "stop_forward_subscription"].contains($0.slug) }.map { argument($0, .down) }
         let backLater = teardown.filter { !["reverse_subscription", "stop_forward_subscription"].contains($0.slug) }.map { argument($0, .down) }
         let switchback = (reverse.isEmpty ? [] : ["while-switched:green:\(forward)", backSynced, "fence:green", backSynced, "skip-slot:blue:\(forward)",
-                                                  "unmark-switched:green:\(forward)"] + backNow)
+                                                  "mark-switching-back:green:\(forward)"] + backNow)
             + ["sync-sequences:green:blue", "unfence:blue"] + downs(.switchover)
+            + (reverse.isEmpty ? [] : ["unmark-switched:green:\(forward)"])
         // PostgreSQL: the runner's preflight, before anything changes. Blue's in the first hook (green's
         // Secret is not mounted: on the first install the operator has not made green yet, and a pod
         // waits for a missing Secret); green's as the schema load's first step, once green is reachable.
