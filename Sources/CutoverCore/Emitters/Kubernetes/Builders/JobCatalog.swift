@@ -187,11 +187,14 @@ public struct JobCatalog: Sendable {
         // forward subscription is enabled again, all before blue takes a write: each write of the app on blue
         // after unfence:blue is beyond the skip and streams to green; the marker goes last. Green's reverse
         // slot and publication stay until drop-reverse (the release declares green's slot until it stops
-        // declaring it).
+        // declaring it). The forward slot is skipped once before green's fence too: blue, fenced since the
+        // switch, has only green's writes since, and advancing a slot decodes every WAL record it passes
+        // (all of the green period's), so the skip in the write pause has only its last seconds to decode.
         let teardown = plan.steps(in: .reverseReplicate).reversed()
         let backNow = teardown.filter { ["reverse_subscription", "stop_forward_subscription"].contains($0.slug) }.map { argument($0, .down) }
         let backLater = teardown.filter { !["reverse_subscription", "stop_forward_subscription"].contains($0.slug) }.map { argument($0, .down) }
-        let switchback = (reverse.isEmpty ? [] : ["while-switched:green:\(forward)", backSynced, "fence:green", backSynced, "skip-slot:blue:\(forward)",
+        let switchback = (reverse.isEmpty ? [] : ["while-switched:green:\(forward)", backSynced, "skip-slot:blue:\(forward)", "fence:green", backSynced,
+                                                  "skip-slot:blue:\(forward)",
                                                   "mark-switching-back:green:\(forward)"] + backNow)
             + ["sync-sequences:green:blue", "unfence:blue"] + downs(.switchover)
             + (reverse.isEmpty ? [] : ["unmark-switched:green:\(forward)"])
