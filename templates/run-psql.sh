@@ -42,7 +42,9 @@
 #   check-lag:SIDE:SLOT:MAX         the rollout analysis' measurement: when slot SLOT on SIDE streams, its
 #                                   subscriber must apply SIDE's commits within MAX seconds (logical lag, what
 #                                   the switch waits on; measured on the slot, which any role may read); an
-#                                   idle or absent slot, or SIDE not reachable yet, is not measured
+#                                   absent slot, an idle one whose subscription (NAME, on the other side) is
+#                                   disabled or gone, or SIDE not reachable yet, is not measured; idle with its
+#                                   subscription enabled, it must stream within MAX seconds
 #   preflight:SIDE:SLOT             blue-green, before anything changes: SIDE (blue, or green once reachable)
 #                                   can carry logical replication (wal_level, a free slot and WAL sender
 #                                   beside SLOT, every table keyed and logged), its credentials connect
@@ -218,7 +220,33 @@ EOF
   case "${whole:-0}$frac" in *[!0-9]*) echo "cutover: check-lag: $3 is not a number of seconds" >&2; exit 1 ;; esac
   limit=$(( ${whole:-0} * 1000 + $(echo "$frac" | sed 's/^0*//; s/^$/0/') ))
   set -- "$1" "$2" "$3" $row
-  if [ "$4" != streaming ]; then echo "cutover: slot $2 on $1 is idle (that direction is not in use), $5 bytes behind"; return 0; fi
+  if [ "$4" != streaming ]; then
+    # Idle is the direction not in use only when its subscription (the slot's name, on the other
+    # side) is disabled or gone. Enabled, its worker should stream: it is given MAX seconds to
+    # (re)connect, then the check fails (a worker that cannot connect or keeps failing applies nothing).
+    if [ "$1" = green ]; then subscriber=blue; else subscriber=green; fi
+    if [ ! -s "/etc/cutover/$subscriber/username" ]; then
+      echo "cutover: slot $2 on $1 is idle, $5 bytes behind, and $subscriber (its subscriber) is not mounted to ask whether that direction is in use" >&2; exit 1
+    fi
+    sub="$(subscription_state "$subscriber" "$2")" || { echo "cutover: slot $2 on $1 is idle and $subscriber (its subscriber) cannot be asked whether subscription $2 is enabled" >&2; exit 1; }
+    case "$sub" in
+      ""|disabled) echo "cutover: slot $2 on $1 is idle (that direction is not in use: subscription $2 on $subscriber is ${sub:-gone}), $5 bytes behind"; return 0 ;;
+      enabled) ;;
+      *) echo "cutover: cannot read subscription $2 on $subscriber" >&2; exit 1 ;;
+    esac
+    started="$(now_ms)"
+    while :; do
+      active="$(value "$1" -v slot="$2" <<'EOF'
+SELECT count(*) FROM pg_catalog.pg_replication_slots WHERE slot_name = :'slot' AND database = current_database() AND active;
+EOF
+)"
+      [ "$active" = 0 ] || break
+      if [ $(( $(now_ms) - started )) -gt "$limit" ]; then
+        echo "cutover: subscription $2 on $subscriber is enabled but slot $2 on $1 has not streamed for $3 s ($5 bytes behind): its worker is not running (cannot connect, or keeps failing: $subscriber's server log says why)" >&2; exit 1
+      fi
+      nap
+    done
+  fi
   target="$(committed_lsn "$1")"
   started="$(now_ms)"
   while :; do

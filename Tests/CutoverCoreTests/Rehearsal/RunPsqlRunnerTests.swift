@@ -371,4 +371,22 @@ extension RunPsqlRunnerTests {
         #expect(again.output.contains("lifted the fence there"), "\(again.output)")
         #expect(try Self.fence(runner, app) == "00")
     }
+
+    /// S5: an idle slot whose subscription is enabled is no direction out of use: its worker cannot
+    /// stream (here it cannot connect). check-lag gives it MAX seconds, then fails; disabled, it passes.
+    @Test func checkLagFailsAnIdleSlotOfAnEnabledSubscription() throws {
+        let runner = try Runner()
+        defer { runner.finish() }
+        let slot = "\(runner.database)_fwd"
+        _ = try runner.sql("SELECT pg_create_logical_replication_slot('\(slot)', 'pgoutput')")
+        _ = try runner.sql("CREATE SUBSCRIPTION \(slot) CONNECTION 'host=/nonexistent dbname=\(runner.database)' PUBLICATION nothing WITH (connect = false)")
+        let disabled = try runner.runner(["check-lag:blue:\(slot):1"])
+        #expect(disabled.status == 0, "\(disabled.output)")
+        #expect(disabled.output.contains("is disabled"), "\(disabled.output)")
+        _ = try runner.sql("ALTER SUBSCRIPTION \(slot) ENABLE")
+        let enabled = try runner.runner(["check-lag:blue:\(slot):1"])
+        #expect(enabled.status != 0, "\(enabled.output)")
+        #expect(enabled.output.contains("its worker is not running"), "\(enabled.output)")
+        _ = try runner.sql("ALTER SUBSCRIPTION \(slot) DISABLE")
+    }
 }
