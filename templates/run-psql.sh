@@ -48,7 +48,9 @@
 #   preflight:SIDE:SLOT             blue-green, before anything changes: SIDE (blue, or green once reachable)
 #                                   can carry logical replication (wal_level, a free slot and WAL sender
 #                                   beside SLOT, every table keyed and logged), its credentials connect
-#                                   with the rights the later Jobs need; on green also: the server
+#                                   with the rights the later Jobs need (pg_logical_emit_message for the
+#                                   catch-ups, CHECKPOINT for the skip), PostgreSQL 11 or later (the way
+#                                   back's pg_replication_slot_advance); on green also: the server
 #                                   versions are a pair the schema load and replication support
 #   quarantine-column:TABLE:COLUMN:QUARANTINE:LOCK_TIMEOUT
 #                                   expand's rollback keeps a column expand added: renamed to QUARANTINE right
@@ -132,7 +134,7 @@ preflight() { # SIDE SLOT
     echo "cutover: preflight $side: cannot connect as $(cat "/etc/cutover/$side/username") (its credentials Secret): $err" >&2; exit 1
   fi
   version="$(value "$side" -c 'SHOW server_version_num')"
-  [ "$version" -ge 100000 ] || problem "PostgreSQL $version has no logical replication (pgoutput): 10 or later is needed"
+  [ "$version" -ge 110000 ] || problem "PostgreSQL $version cannot carry the way back: the switchback moves the forward slot with pg_replication_slot_advance, which PostgreSQL has from 11 (logical replication itself from 10)"
   wal="$(value "$side" -c 'SHOW wal_level')"
   [ "$wal" = logical ] || problem "wal_level is $wal, logical replication needs wal_level = logical (a restart; Zalando: spec.postgresql.parameters.wal_level: logical)"
   # A free slot and WAL sender beside what runs already (Patroni's replicas use both); none needed
@@ -160,6 +162,16 @@ SELECT c.oid::regclass::text || CASE WHEN c.relpersistence = 'u' THEN ' is UNLOG
  ORDER BY 1;
 EOF
   while IFS= read -r line; do problem "$line"; done < /tmp/preflight.tables
+  # The catch-up's position (committed_lsn) is a logical message this side's Secret emits (wait-synced,
+  # check-lag), as blue's admin does (skip-slot): a DBA may have revoked it from PUBLIC.
+  for who in "$side" $( [ "$side" = blue ] && [ -d /etc/cutover/blueadmin ] && echo blueadmin ); do
+    grant="$(value "$who" -c "SELECT CASE WHEN pg_catalog.has_function_privilege('pg_catalog.pg_logical_emit_message(boolean, text, text)', 'EXECUTE') THEN 't' ELSE 'f' END" 2>/dev/null)" || grant=""
+    case "$grant" in
+      t) ;;
+      f) problem "$(cat "/etc/cutover/$who/username") may not execute pg_logical_emit_message, which marks the position every catch-up of the switch waits for: GRANT EXECUTE ON FUNCTION pg_catalog.pg_logical_emit_message(boolean, text, text) TO $(cat "/etc/cutover/$who/username")" ;;
+      *) [ "$who" != "$side" ] || problem "cannot ask whether $(cat "/etc/cutover/$who/username") may execute pg_logical_emit_message" ;;
+    esac
+  done
   case "$side" in
     blue)
       # The publication, the slots, the fence and green's subscription use blue's superuser Secret

@@ -389,4 +389,24 @@ extension RunPsqlRunnerTests {
         #expect(enabled.output.contains("its worker is not running"), "\(enabled.output)")
         _ = try runner.sql("ALTER SUBSCRIPTION \(slot) DISABLE")
     }
+
+    /// S7: the role a Secret names may have lost EXECUTE on pg_logical_emit_message (revoked from
+    /// PUBLIC): every catch-up of the switch needs it; the preflight says so before anything changes.
+    @Test func preflightRefusesARoleThatCannotEmitTheCatchUpMessage() throws {
+        let runner = try Runner()
+        defer { runner.finish() }
+        let app = "app_\(runner.database)"
+        _ = try runner.sql("CREATE ROLE \(app) LOGIN")
+        defer { _ = try? runner.sql("DROP ROLE IF EXISTS \(app)", database: "postgres") }
+        try runner.secret("blue", user: app)
+        let passed = try runner.runner(["preflight:blue:\(runner.database)_slot"])
+        #expect(passed.status == 0, "\(passed.output)")
+        _ = try runner.sql("REVOKE EXECUTE ON FUNCTION pg_catalog.pg_logical_emit_message(boolean, text, text) FROM PUBLIC")
+        let refused = try runner.runner(["preflight:blue:\(runner.database)_slot"])
+        #expect(refused.status != 0, "\(refused.output)")
+        #expect(refused.output.contains("may not execute pg_logical_emit_message"), "\(refused.output)")
+        _ = try runner.sql("GRANT EXECUTE ON FUNCTION pg_catalog.pg_logical_emit_message(boolean, text, text) TO \(app)")
+        let granted = try runner.runner(["preflight:blue:\(runner.database)_slot"])
+        #expect(granted.status == 0, "\(granted.output)")
+    }
 }
