@@ -25,6 +25,9 @@
 #                                   fenced without a marker: an earlier run's fence, taken over
 #   mark-switched:SIDE:NAME         the marker (COMMENT ON SUBSCRIPTION NAME), written as the switch's last step
 #   if-switched:SIDE:NAME           fail unless that marker is there (the switch's fence and catch-up are done)
+#   while-forward:SIDE:NAME         replicate's first step: end the Job here (success) under the switch's or the
+#                                   switchback's marker (forward replication is theirs then: its slot is dropped
+#                                   while the app is on green, and the switchback creates it again)
 #   mark-switching-back:SIDE:NAME   the switchback's marker, in place of the switch's: from here the switchback is
 #                                   committed (a failure keeps both fences, a re-run completes it)
 #   unmark-switched:SIDE:NAME       remove the marker, the switchback's last step (a later switch runs in full)
@@ -956,6 +959,15 @@ EOF
     unmark-switched:*)
       spec="${arg#unmark-switched:}"; mark "${spec%%:*}" "${spec#*:}" none
       echo "cutover: switchback complete, marker removed on ${spec%%:*}" ;;
+    while-forward:*)
+      spec="${arg#while-forward:}"; side="${spec%%:*}"; name="${spec#*:}"
+      marker="$(marker_state "$side" "$name")"
+      case "$marker" in
+        switched|switching-back)
+          echo "cutover: subscription $name on $side carries the marker of the switch ($marker): forward replication is the switch's until the switchback completes (its slot on blue is dropped while the app is on green), nothing to do"; exit 0 ;;
+        none|gone) ;;
+        *) echo "cutover: cannot read the marker of $name on $side" >&2; exit 1 ;;
+      esac ;;
     if-switched:*)
       spec="${arg#if-switched:}"
       marked="$(switched "${spec%%:*}" "${spec#*:}")"

@@ -166,6 +166,12 @@ struct PostgreSQLReplication {
                                                     ["ALTER SUBSCRIPTION \(b.q(forward)) ENABLE;"]),
                                           comment: "Switched back: the reverse subscription is gone (its down runs first), so nothing loops. The switchback Job\nmoved the forward slot on blue past what green sent back (skip-slot, with both sides fenced and blue caught up):\nthis subscription sends green only blue's writes since, never green's own rows again (a duplicate key it would\nretry forever, its slot holding blue's WAL). The skip is the runner's: SQL here could not know that moment.")],
                       transactional: false),
+            // The forward slot, idle from here until the switchback, would keep every WAL segment blue
+            // writes in the green period (blue's disk, then the reverse subscription that fills it). Its
+            // subscription is disabled (the step before): the slot goes, and the switchback creates it
+            // again with both sides fenced, where green has everything before it.
+            StepDraft(.reverseReplicate, slug: "drop_forward_slot", title: "blue: drop the slot \(forward) (idle until a switchback, it would keep blue's WAL)", change: nil, side: .blue,
+                      up: fslot.down, down: fslot.up, transactional: false),
             StepDraft(.reverseReplicate, slug: "reverse_publication", title: "green: publication \(reverse)", change: nil, side: .green,
                       up: rpub.up, down: rpub.down),
             StepDraft(.reverseReplicate, slug: "reverse_slot", title: "green: logical replication slot \(reverse)", change: nil, side: .green,
