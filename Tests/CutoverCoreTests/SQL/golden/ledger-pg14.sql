@@ -65,13 +65,14 @@ WHERE NOT EXISTS (SELECT 1 FROM pg_catalog.pg_replication_slots WHERE slot_name 
 -- step 2 (replicate, on blue), down: blue: logical replication slot cutover_ledger_pg14
 SET lock_timeout = '5s';
 SET statement_timeout = '30min';
--- A slot still streaming (its subscription not yet dropped) is waited for, then refused loudly:
+-- A slot still streaming (its subscription not yet dropped or just disabled) is waited for, up to 30 s polled every
+-- 0.1 s (reverse-replication drops the forward slot in the switch's write pause), then refused loudly:
 -- a slot left behind keeps WAL on this server until its disk fills.
 DO $cutover$
 DECLARE
   holder int;
 BEGIN
-  FOR attempt IN 1..30 LOOP
+  FOR attempt IN 1..300 LOOP
     SELECT active_pid INTO holder FROM pg_catalog.pg_replication_slots WHERE slot_name = 'cutover_ledger_pg14';
     IF NOT FOUND THEN
       RETURN;
@@ -80,7 +81,7 @@ BEGIN
       PERFORM pg_catalog.pg_drop_replication_slot('cutover_ledger_pg14');
       RETURN;
     END IF;
-    PERFORM pg_catalog.pg_sleep(1);
+    PERFORM pg_catalog.pg_sleep(0.1);
   END LOOP;
   RAISE EXCEPTION 'cutover: replication slot % is still streaming to process %', 'cutover_ledger_pg14', holder
     USING HINT = 'Drop the subscription that reads it (on the other side) first, then run this again.';
@@ -191,13 +192,14 @@ $cutover$;
 -- step 6 (reverse-replicate, on blue), up: blue: drop the slot cutover_ledger_pg14 (idle until a switchback, it would keep blue's WAL)
 SET lock_timeout = '5s';
 SET statement_timeout = '30min';
--- A slot still streaming (its subscription not yet dropped) is waited for, then refused loudly:
+-- A slot still streaming (its subscription not yet dropped or just disabled) is waited for, up to 30 s polled every
+-- 0.1 s (reverse-replication drops the forward slot in the switch's write pause), then refused loudly:
 -- a slot left behind keeps WAL on this server until its disk fills.
 DO $cutover$
 DECLARE
   holder int;
 BEGIN
-  FOR attempt IN 1..30 LOOP
+  FOR attempt IN 1..300 LOOP
     SELECT active_pid INTO holder FROM pg_catalog.pg_replication_slots WHERE slot_name = 'cutover_ledger_pg14';
     IF NOT FOUND THEN
       RETURN;
@@ -206,7 +208,7 @@ BEGIN
       PERFORM pg_catalog.pg_drop_replication_slot('cutover_ledger_pg14');
       RETURN;
     END IF;
-    PERFORM pg_catalog.pg_sleep(1);
+    PERFORM pg_catalog.pg_sleep(0.1);
   END LOOP;
   RAISE EXCEPTION 'cutover: replication slot % is still streaming to process %', 'cutover_ledger_pg14', holder
     USING HINT = 'Drop the subscription that reads it (on the other side) first, then run this again.';
@@ -288,13 +290,14 @@ WHERE NOT EXISTS (SELECT 1 FROM pg_catalog.pg_replication_slots WHERE slot_name 
 -- step 8 (reverse-replicate, on green), down: green: logical replication slot cutover_ledger_pg14_reverse
 SET lock_timeout = '5s';
 SET statement_timeout = '30min';
--- A slot still streaming (its subscription not yet dropped) is waited for, then refused loudly:
+-- A slot still streaming (its subscription not yet dropped or just disabled) is waited for, up to 30 s polled every
+-- 0.1 s (reverse-replication drops the forward slot in the switch's write pause), then refused loudly:
 -- a slot left behind keeps WAL on this server until its disk fills.
 DO $cutover$
 DECLARE
   holder int;
 BEGIN
-  FOR attempt IN 1..30 LOOP
+  FOR attempt IN 1..300 LOOP
     SELECT active_pid INTO holder FROM pg_catalog.pg_replication_slots WHERE slot_name = 'cutover_ledger_pg14_reverse';
     IF NOT FOUND THEN
       RETURN;
@@ -303,7 +306,7 @@ BEGIN
       PERFORM pg_catalog.pg_drop_replication_slot('cutover_ledger_pg14_reverse');
       RETURN;
     END IF;
-    PERFORM pg_catalog.pg_sleep(1);
+    PERFORM pg_catalog.pg_sleep(0.1);
   END LOOP;
   RAISE EXCEPTION 'cutover: replication slot % is still streaming to process %', 'cutover_ledger_pg14_reverse', holder
     USING HINT = 'Drop the subscription that reads it (on the other side) first, then run this again.';
@@ -380,13 +383,14 @@ $cutover$;
 -- step 11 (cleanup, on green), up: green: drop the slot cutover_ledger_pg14_reverse
 SET lock_timeout = '5s';
 SET statement_timeout = '30min';
--- A slot still streaming (its subscription not yet dropped) is waited for, then refused loudly:
+-- A slot still streaming (its subscription not yet dropped or just disabled) is waited for, up to 30 s polled every
+-- 0.1 s (reverse-replication drops the forward slot in the switch's write pause), then refused loudly:
 -- a slot left behind keeps WAL on this server until its disk fills.
 DO $cutover$
 DECLARE
   holder int;
 BEGIN
-  FOR attempt IN 1..30 LOOP
+  FOR attempt IN 1..300 LOOP
     SELECT active_pid INTO holder FROM pg_catalog.pg_replication_slots WHERE slot_name = 'cutover_ledger_pg14_reverse';
     IF NOT FOUND THEN
       RETURN;
@@ -395,7 +399,7 @@ BEGIN
       PERFORM pg_catalog.pg_drop_replication_slot('cutover_ledger_pg14_reverse');
       RETURN;
     END IF;
-    PERFORM pg_catalog.pg_sleep(1);
+    PERFORM pg_catalog.pg_sleep(0.1);
   END LOOP;
   RAISE EXCEPTION 'cutover: replication slot % is still streaming to process %', 'cutover_ledger_pg14_reverse', holder
     USING HINT = 'Drop the subscription that reads it (on the other side) first, then run this again.';
@@ -501,13 +505,14 @@ $cutover$;
 -- step 14 (cleanup, on blue), up: blue: drop the slot cutover_ledger_pg14
 SET lock_timeout = '5s';
 SET statement_timeout = '30min';
--- A slot still streaming (its subscription not yet dropped) is waited for, then refused loudly:
+-- A slot still streaming (its subscription not yet dropped or just disabled) is waited for, up to 30 s polled every
+-- 0.1 s (reverse-replication drops the forward slot in the switch's write pause), then refused loudly:
 -- a slot left behind keeps WAL on this server until its disk fills.
 DO $cutover$
 DECLARE
   holder int;
 BEGIN
-  FOR attempt IN 1..30 LOOP
+  FOR attempt IN 1..300 LOOP
     SELECT active_pid INTO holder FROM pg_catalog.pg_replication_slots WHERE slot_name = 'cutover_ledger_pg14';
     IF NOT FOUND THEN
       RETURN;
@@ -516,7 +521,7 @@ BEGIN
       PERFORM pg_catalog.pg_drop_replication_slot('cutover_ledger_pg14');
       RETURN;
     END IF;
-    PERFORM pg_catalog.pg_sleep(1);
+    PERFORM pg_catalog.pg_sleep(0.1);
   END LOOP;
   RAISE EXCEPTION 'cutover: replication slot % is still streaming to process %', 'cutover_ledger_pg14', holder
     USING HINT = 'Drop the subscription that reads it (on the other side) first, then run this again.';
@@ -527,10 +532,7 @@ $cutover$;
 -- step 14 (cleanup, on blue), down: blue: drop the slot cutover_ledger_pg14
 SET lock_timeout = '5s';
 SET statement_timeout = '30min';
--- The slot is created explicitly so that the subscriber's CREATE SUBSCRIPTION can use create_slot = false,
--- which (unlike the default) may run inside a DO block, hence can be guarded.
-SELECT pg_catalog.pg_create_logical_replication_slot('cutover_ledger_pg14', 'pgoutput')
-WHERE NOT EXISTS (SELECT 1 FROM pg_catalog.pg_replication_slots WHERE slot_name = 'cutover_ledger_pg14');
+-- Nothing to restore: the forward slot exists only while the app writes to blue (reverse-replication drops it, the switchback creates it again).
 ==> sql/blue/0015_cleanup_drop_publication.up.sql [reversible: true, transactional: true]
 -- generated by cutover from ledger-pg14.yaml, do not edit
 -- step 15 (cleanup, on blue), up: blue: drop the publication cutover_ledger_pg14

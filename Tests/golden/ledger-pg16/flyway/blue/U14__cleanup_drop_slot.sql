@@ -2,7 +2,4 @@
 -- step 14 (cleanup, on blue), down: blue: drop the slot cutover_ledger_pg16
 SET lock_timeout = '5s';
 SET statement_timeout = '30min';
--- The slot is created explicitly so that the subscriber's CREATE SUBSCRIPTION can use create_slot = false,
--- which (unlike the default) may run inside a DO block, hence can be guarded.
-SELECT pg_catalog.pg_create_logical_replication_slot('cutover_ledger_pg16', 'pgoutput')
-WHERE NOT EXISTS (SELECT 1 FROM pg_catalog.pg_replication_slots WHERE slot_name = 'cutover_ledger_pg16');
+-- Nothing to restore: the forward slot exists only while the app writes to blue (reverse-replication drops it, the switchback creates it again).
