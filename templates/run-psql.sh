@@ -21,28 +21,40 @@
 #                                   other side) is enabled
 #   unless-switched:SIDE:NAME       end the Job here (success) when subscription NAME on SIDE carries the marker of
 #                                   a completed switch, or is gone with blue still fenced (cleaned up): re-running
-#                                   the switch must change nothing; fail when it never existed
+#                                   the switch must change nothing; fail when it never existed, or carries the
+#                                   marker of a committed switchback (the switchback completes it first); blue
+#                                   fenced without a marker: an earlier run's fence, taken over
 #   mark-switched:SIDE:NAME         the marker (COMMENT ON SUBSCRIPTION NAME), written as the switch's last step
 #   if-switched:SIDE:NAME           fail unless that marker is there (the switch's fence and catch-up are done)
-#   unmark-switched:SIDE:NAME       remove the marker (switched back: a later switch must run in full); from here
-#                                   the switchback is committed: a failure keeps both fences, a re-run completes it
-#   while-switched:SIDE:NAME        switchback's first step: end the Job here (success) when the marker is not there
-#                                   and blue carries no fence (switched back already, or never switched); go on
-#                                   without the marker but blue fenced (a committed switchback to complete); fail
-#                                   when the subscription is gone and blue fenced (cleaned up: no way back)
+#   while-forward:SIDE:NAME         replicate's first step: end the Job here (success) under the switch's or the
+#                                   switchback's marker (forward replication is theirs then: its slot is dropped
+#                                   while the app is on green, and the switchback creates it again)
+#   mark-switching-back:SIDE:NAME   the switchback's marker, in place of the switch's: from here the switchback is
+#                                   committed (a failure keeps both fences, a re-run completes it)
+#   unmark-switched:SIDE:NAME       remove the marker, the switchback's last step (a later switch runs in full)
+#   while-switched:SIDE:NAME        switchback's first step: go on under the switch's marker (an earlier run's fence
+#                                   on green taken over) or the switchback's (completing it); without a marker end
+#                                   the Job here (success), lifting blue's fence if a switch stopped before its
+#                                   mark left one (the app never left blue); fail when the subscription is gone
+#                                   and blue fenced (cleaned up: no way back)
 #   fence:SIDE | unfence:SIDE       SIDE refuses the app's writes: a statement trigger on every table (no client
 #                                   setting undoes it), default_transaction_read_only for the app's role (blue's
-#                                   Secret username), its sessions there ended and gone / undo all of it
+#                                   Secret username), its sessions there ended and gone / undo all of it. The
+#                                   fence names this run as its owner; the EXIT trap lifts only its own
 #   sync-sequences:FROM:TO          set TO's sequences to GREATEST(FROM's, TO's) (logical replication skips them)
 #   forget-flyway:VERSION           remove VERSION and later from flyway_schema_history after a rollback
 #   check-lag:SIDE:SLOT:MAX         the rollout analysis' measurement: when slot SLOT on SIDE streams, its
 #                                   subscriber must apply SIDE's commits within MAX seconds (logical lag, what
 #                                   the switch waits on; measured on the slot, which any role may read); an
-#                                   idle or absent slot, or SIDE not reachable yet, is not measured
+#                                   absent slot, an idle one whose subscription (NAME, on the other side) is
+#                                   disabled or gone, or SIDE not reachable yet, is not measured; idle with its
+#                                   subscription enabled, it must stream within MAX seconds
 #   preflight:SIDE:SLOT             blue-green, before anything changes: SIDE (blue, or green once reachable)
 #                                   can carry logical replication (wal_level, a free slot and WAL sender
 #                                   beside SLOT, every table keyed and logged), its credentials connect
-#                                   with the rights the later Jobs need; on green also: the server
+#                                   with the rights the later Jobs need (pg_logical_emit_message for the
+#                                   catch-ups, CHECKPOINT for the skip), PostgreSQL 11 or later (the way
+#                                   back's pg_replication_slot_advance); on green also: the server
 #                                   versions are a pair the schema load and replication support
 #   quarantine-column:TABLE:COLUMN:QUARANTINE:LOCK_TIMEOUT
 #                                   expand's rollback keeps a column expand added: renamed to QUARANTINE right
@@ -127,7 +139,7 @@ preflight() { # SIDE SLOT
     echo "cutover: preflight $side: cannot connect as $(cat "/etc/cutover/$side/username") (its credentials Secret): $err" >&2; exit 1
   fi
   version="$(value "$side" -c 'SHOW server_version_num')"
-  [ "$version" -ge 100000 ] || problem "PostgreSQL $version has no logical replication (pgoutput): 10 or later is needed"
+  [ "$version" -ge 110000 ] || problem "PostgreSQL $version cannot carry the way back: the switchback moves the forward slot with pg_replication_slot_advance, which PostgreSQL has from 11 (logical replication itself from 10)"
   wal="$(value "$side" -c 'SHOW wal_level')"
   [ "$wal" = logical ] || problem "wal_level is $wal, logical replication needs wal_level = logical (a restart; Zalando: spec.postgresql.parameters.wal_level: logical)"
   # A free slot and WAL sender beside what runs already (Patroni's replicas use both); none needed
@@ -155,6 +167,16 @@ SELECT c.oid::regclass::text || CASE WHEN c.relpersistence = 'u' THEN ' is UNLOG
  ORDER BY 1;
 EOF
   while IFS= read -r line; do problem "$line"; done < /tmp/preflight.tables
+  # The catch-up's position (committed_lsn) is a logical message this side's Secret emits (wait-synced,
+  # check-lag), as blue's admin does (skip-slot): a DBA may have revoked it from PUBLIC.
+  for who in "$side" $( [ "$side" = blue ] && [ -d /etc/cutover/blueadmin ] && echo blueadmin ); do
+    grant="$(value "$who" -c "SELECT CASE WHEN pg_catalog.has_function_privilege('pg_catalog.pg_logical_emit_message(boolean, text, text)', 'EXECUTE') THEN 't' ELSE 'f' END" 2>/dev/null)" || grant=""
+    case "$grant" in
+      t) ;;
+      f) problem "$(cat "/etc/cutover/$who/username") may not execute pg_logical_emit_message, which marks the position every catch-up of the switch waits for: GRANT EXECUTE ON FUNCTION pg_catalog.pg_logical_emit_message(boolean, text, text) TO $(cat "/etc/cutover/$who/username")" ;;
+      *) [ "$who" != "$side" ] || problem "cannot ask whether $(cat "/etc/cutover/$who/username") may execute pg_logical_emit_message" ;;
+    esac
+  done
   case "$side" in
     blue)
       # The publication, the slots, the fence and green's subscription use blue's superuser Secret
@@ -215,7 +237,33 @@ EOF
   case "${whole:-0}$frac" in *[!0-9]*) echo "cutover: check-lag: $3 is not a number of seconds" >&2; exit 1 ;; esac
   limit=$(( ${whole:-0} * 1000 + $(echo "$frac" | sed 's/^0*//; s/^$/0/') ))
   set -- "$1" "$2" "$3" $row
-  if [ "$4" != streaming ]; then echo "cutover: slot $2 on $1 is idle (that direction is not in use), $5 bytes behind"; return 0; fi
+  if [ "$4" != streaming ]; then
+    # Idle is the direction not in use only when its subscription (the slot's name, on the other
+    # side) is disabled or gone. Enabled, its worker should stream: it is given MAX seconds to
+    # (re)connect, then the check fails (a worker that cannot connect or keeps failing applies nothing).
+    if [ "$1" = green ]; then subscriber=blue; else subscriber=green; fi
+    if [ ! -s "/etc/cutover/$subscriber/username" ]; then
+      echo "cutover: slot $2 on $1 is idle, $5 bytes behind, and $subscriber (its subscriber) is not mounted to ask whether that direction is in use" >&2; exit 1
+    fi
+    sub="$(subscription_state "$subscriber" "$2")" || { echo "cutover: slot $2 on $1 is idle and $subscriber (its subscriber) cannot be asked whether subscription $2 is enabled" >&2; exit 1; }
+    case "$sub" in
+      ""|disabled) echo "cutover: slot $2 on $1 is idle (that direction is not in use: subscription $2 on $subscriber is ${sub:-gone}), $5 bytes behind"; return 0 ;;
+      enabled) ;;
+      *) echo "cutover: cannot read subscription $2 on $subscriber" >&2; exit 1 ;;
+    esac
+    started="$(now_ms)"
+    while :; do
+      active="$(value "$1" -v slot="$2" <<'EOF'
+SELECT count(*) FROM pg_catalog.pg_replication_slots WHERE slot_name = :'slot' AND database = current_database() AND active;
+EOF
+)"
+      [ "$active" = 0 ] || break
+      if [ $(( $(now_ms) - started )) -gt "$limit" ]; then
+        echo "cutover: subscription $2 on $subscriber is enabled but slot $2 on $1 has not streamed for $3 s ($5 bytes behind): its worker is not running (cannot connect, or keeps failing: $subscriber's server log says why)" >&2; exit 1
+      fi
+      nap
+    done
+  fi
   target="$(committed_lsn "$1")"
   started="$(now_ms)"
   while :; do
@@ -266,19 +314,40 @@ subscription_state() { # SIDE NAME: enabled, disabled or nothing
 # skip its fence, catch-up, checksums and sequence sync. A comment on the subscription (pg_description)
 # is dropped with it, and is no object of the schema the checks compare.
 MARKER='cutover: switched from blue to green'
-switched() { # SIDE NAME: 1 when the marker is there, else 0
-  value "$1" -v "sub=$2" -v "marker=$MARKER" <<'EOF'
-SELECT count(*) FROM pg_catalog.pg_subscription
- WHERE subname = :'sub' AND subdbid = (SELECT oid FROM pg_catalog.pg_database WHERE datname = current_database())
-   AND pg_catalog.obj_description(oid, 'pg_subscription') = :'marker';
+# The switchback's point of no return: from here both sides stay fenced until it completes, and a
+# re-run completes it. Its own marker: "blue fenced, no marker" is a switch interrupted before its
+# mark (the app never left blue), never a switchback half done.
+BACK_MARKER='cutover: switching back from green to blue'
+marker_state() { # SIDE NAME: switched, switching-back, none (no marker), or gone (no subscription)
+  value "$1" -v "sub=$2" -v "marker=$MARKER" -v "back=$BACK_MARKER" <<'EOF'
+SELECT coalesce((SELECT CASE pg_catalog.obj_description(oid, 'pg_subscription') WHEN :'marker' THEN 'switched' WHEN :'back' THEN 'switching-back' ELSE 'none' END
+                   FROM pg_catalog.pg_subscription
+                  WHERE subname = :'sub' AND subdbid = (SELECT oid FROM pg_catalog.pg_database WHERE datname = current_database())), 'gone');
 EOF
 }
-mark() { # SIDE NAME on|off
-  if [ "$3" = on ]; then text="$MARKER"; else text=""; fi
+switched() { # SIDE NAME: 1 when the marker of a completed switch is there, else 0
+  marker="$(marker_state "$1" "$2")"
+  case "$marker" in switched) echo 1 ;; switching-back|none|gone) echo 0 ;; *) echo "cutover: cannot read the marker of $2 on $1" >&2; exit 1 ;; esac
+}
+mark() { # SIDE NAME switched|switching-back|none
+  case "$3" in switched) text="$MARKER" ;; switching-back) text="$BACK_MARKER" ;; *) text="" ;; esac
   on "$1" -v "sub=$2" -v "text=$text" <<'EOF'
 SELECT format('COMMENT ON SUBSCRIPTION %I IS %s', :'sub', CASE WHEN :'text' = '' THEN 'NULL' ELSE quote_literal(:'text') END)
  WHERE EXISTS (SELECT 1 FROM pg_catalog.pg_subscription WHERE subname = :'sub') \gexec
 EOF
+}
+# A mark commits the Job (past it, a failure keeps every fence): only while the side this run fenced
+# is still fenced by this run. Another run that took the fence over (a replacement pod, a re-created
+# Job, the switchback lifting an interrupted switch's fence) decides; this run stops.
+own_fence() { # the step that needs it
+  if [ -z "$FENCED" ]; then
+    echo "cutover: $1: this run holds no fence (fence:SIDE comes first)" >&2; exit 1
+  fi
+  owner="$(owner_of "$FENCED")"
+  if [ "$owner" != "$(owner_text)" ]; then
+    echo "cutover: $1: the fence on $FENCED is not this run's (${owner:-lifted}): another run goes on with it, this run stops" >&2
+    FENCED=""; exit 1
+  fi
 }
 
 # The subscriber's count of failed applies and copies (PostgreSQL 15+; 0 before): a subscription that
@@ -454,26 +523,19 @@ fence() { # SIDE on|off
   admin="$(admin_of "$1")"
   if [ "$2" != on ]; then
     [ "$FENCED" != "$1" ] || FENCED=""
-    # One transaction (the role reset first: it waits on no table), so a side is fenced or not, never
-    # half. Bounded by UNFENCE_SECONDS (the switch Jobs' terminationGracePeriodSeconds leaves room
-    # for it after a TERM): each try waits at most 2 s for a lock and 10 s for a connection.
-    started="$(date +%s)"; export PGCONNECT_TIMEOUT="${PGCONNECT_TIMEOUT:-10}"
-    until on "$admin" -v "app_role=$(app_role)" <<'EOF'
-SET lock_timeout = '2s';
-BEGIN;
-SELECT format('ALTER ROLE %I RESET default_transaction_read_only', :'app_role') \gexec
-DROP SCHEMA IF EXISTS cutover_fence CASCADE;
-COMMIT;
-EOF
-    do
-      [ $(( $(date +%s) - started )) -lt "$UNFENCE_SECONDS" ] || { echo "cutover: the fence on $1 could not be lifted within $UNFENCE_SECONDS s (its tables stayed locked, or $1 is not reachable)" >&2; exit 1; }
-      nap
-    done
-    echo "cutover: writes of $(app_role) allowed on $1"; return 0
+    lift "$1" any; return 0
   fi
   FENCED="$1"
-  on "$admin" -v "app_role=$(app_role)" <<'EOF'
+  # First, in one transaction: the fence's schema, its owner (this run) and the role setting. A fence
+  # that exists already (an earlier run's, adopted) becomes this run's.
+  on "$admin" -v "app_role=$(app_role)" -v "owner=$(owner_text)" <<'EOF'
+BEGIN;
+SELECT pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtext('cutover_fence')) AS cutover_owner_lock \gset
+CREATE SCHEMA IF NOT EXISTS cutover_fence;
+REVOKE ALL ON SCHEMA cutover_fence FROM PUBLIC;
+SELECT format('COMMENT ON SCHEMA cutover_fence IS %L', :'owner') \gexec
 SELECT format('ALTER ROLE %I SET default_transaction_read_only = on', :'app_role') \gexec
+COMMIT;
 EOF
   ended="$(value "$admin" -v "app_role=$(app_role)" <<'EOF'
 SELECT coalesce(string_agg(pid::text, ','), '') FROM (
@@ -490,12 +552,20 @@ EOF
     n=$((n + 1)); [ "$n" -lt 150 ] || { echo "cutover: $left session(s) of $(app_role) on $1 did not end after the fence" >&2; exit 1; }
     nap
   done
+  # The triggers, only while the fence is still this run's: another run that took it over since (a
+  # replacement pod of this Job, or a re-created Job's) goes on with it, and this run stops here.
   n=0
-  until on "$admin" <<'EOF'
+  until out="$(on "$admin" -v "owner=$(owner_text)" 2>&1 <<'EOF'
 SET lock_timeout = '2s';
 BEGIN;
-CREATE SCHEMA IF NOT EXISTS cutover_fence;
-REVOKE ALL ON SCHEMA cutover_fence FROM PUBLIC;
+SELECT pg_catalog.pg_advisory_xact_lock_shared(pg_catalog.hashtext('cutover_fence')) AS cutover_owner_lock \gset
+SELECT coalesce((SELECT pg_catalog.obj_description(oid, 'pg_namespace') = :'owner'
+                   FROM pg_catalog.pg_namespace WHERE nspname = 'cutover_fence'), false) AS cutover_own \gset
+\if :cutover_own
+\else
+\echo cutover: fence taken over by another run
+\quit
+\endif
 CREATE OR REPLACE FUNCTION cutover_fence.refuse() RETURNS trigger LANGUAGE plpgsql AS $body$
 BEGIN
   IF pg_catalog.current_setting('session_replication_role') <> 'replica' THEN
@@ -512,11 +582,75 @@ SELECT format('CREATE TRIGGER cutover_fence BEFORE INSERT OR UPDATE OR DELETE OR
  ORDER BY c.oid \gexec
 COMMIT;
 EOF
+)"
   do
-    n=$((n + 1)); [ "$n" -lt 30 ] || { echo "cutover: the fence on $1 could not lock its tables (long transactions of another role?)" >&2; exit 1; }
+    n=$((n + 1)); [ "$n" -lt 30 ] || { printf '%s\n' "$out" >&2; echo "cutover: the fence on $1 could not lock its tables (long transactions of another role?)" >&2; exit 1; }
     nap
   done
+  case "$out" in
+    *"fence taken over by another run"*)
+      echo "cutover: the fence on $1 was taken over by another run of this Job ($(owner_of "$1")): it goes on with it, this run stops here" >&2
+      FENCED=""; exit 1 ;;
+  esac
   echo "cutover: writes fenced on $1 (every table refuses INSERT, UPDATE, DELETE and TRUNCATE; the $(app_role) sessions there ended)"
+}
+
+# The fence's owner: this run, named by its pod (HOSTNAME in a pod) and a token of its own (a
+# replacement pod of the same Job, or the pod of a Job Helm re-created under the same name, is
+# another run). The fence's schema carries it as its comment; a run lifts only the fence it owns.
+RUN_TOKEN="${HOSTNAME:-runner}/$$/$(od -An -N8 -tx1 /dev/urandom 2>/dev/null | tr -d ' \n')$(date +%s%N 2>/dev/null)"
+owner_text() { printf 'cutover fence, owner %s' "$RUN_TOKEN"; }
+owner_of() { # SIDE: the comment naming the fence's owner (empty without one)
+  value "$(admin_of "$1")" -c "SELECT coalesce(pg_catalog.obj_description(oid, 'pg_namespace'), '') FROM pg_catalog.pg_namespace WHERE nspname = 'cutover_fence'"
+}
+# Lift the fence on SIDE: any (unfence:SIDE, a step of its own) or own (the EXIT trap: only while
+# the fence is this run's). One transaction (the role reset first: it waits on no table), so a side is
+# fenced or not, never half; it and a takeover (claim, fence) hold the owner lock, so a run never
+# lifts a fence another run took over in the meantime. Bounded by UNFENCE_SECONDS (the switch Jobs'
+# terminationGracePeriodSeconds leaves room for it after a TERM): each try waits at most 2 s for a
+# lock and 10 s for a connection. Prints "lifted" or "other" (another run owns it) with own.
+lift() { # SIDE any|own
+  admin="$(admin_of "$1")"
+  started="$(date +%s)"; export PGCONNECT_TIMEOUT="${PGCONNECT_TIMEOUT:-10}"
+  until out="$(on "$admin" -At -v "app_role=$(app_role)" -v "owner=$(owner_text)" -v "which=$2" <<'EOF'
+SET lock_timeout = '2s';
+BEGIN;
+SELECT pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtext('cutover_fence')) AS cutover_owner_lock \gset
+SELECT :'which' = 'any' OR coalesce((SELECT pg_catalog.obj_description(oid, 'pg_namespace') = :'owner'
+                                       FROM pg_catalog.pg_namespace WHERE nspname = 'cutover_fence'), false) AS cutover_lift \gset
+\if :cutover_lift
+SELECT format('ALTER ROLE %I RESET default_transaction_read_only', :'app_role') \gexec
+DROP SCHEMA IF EXISTS cutover_fence CASCADE;
+SELECT 'lifted';
+\else
+SELECT 'other';
+\endif
+COMMIT;
+EOF
+)"
+  do
+    [ $(( $(date +%s) - started )) -lt "$UNFENCE_SECONDS" ] || { echo "cutover: the fence on $1 could not be lifted within $UNFENCE_SECONDS s (its tables stayed locked, or $1 is not reachable)" >&2; exit 1; }
+    nap
+  done
+  if [ "$2" = own ]; then echo "$out"; else echo "cutover: writes of $(app_role) allowed on $1"; fi
+}
+# Adopt the fence an earlier run left on SIDE (killed outright, or still ending): it becomes this
+# run's, so that run's EXIT trap no longer lifts it. Prints 1 when SIDE was fenced (now this run's), else 0.
+claim() { # SIDE
+  value "$(admin_of "$1")" -v "app_role=$(app_role)" -v "owner=$(owner_text)" <<'EOF'
+BEGIN;
+SELECT pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtext('cutover_fence')) AS cutover_owner_lock \gset
+SELECT (EXISTS (SELECT 1 FROM pg_catalog.pg_namespace WHERE nspname = 'cutover_fence')
+     OR EXISTS (SELECT 1 FROM pg_catalog.pg_db_role_setting s JOIN pg_catalog.pg_roles r ON r.oid = s.setrole
+                 WHERE r.rolname = :'app_role' AND 'default_transaction_read_only=on' = ANY (s.setconfig)))::int AS cutover_fenced \gset
+\if :cutover_fenced
+CREATE SCHEMA IF NOT EXISTS cutover_fence;
+REVOKE ALL ON SCHEMA cutover_fence FROM PUBLIC;
+SELECT format('COMMENT ON SCHEMA cutover_fence IS %L', :'owner') \gexec
+\endif
+COMMIT;
+SELECT :'cutover_fenced';
+EOF
 }
 
 # A Job that fenced a side and then fails lifts the fence again: the app has not moved (the Service
@@ -535,8 +669,12 @@ MARKING=""
 # Job, a fence lifted past that point splits the app's writes between the two sides.
 marking_committed() {
   set -- $MARKING
-  state="$( (switched "$1" "$2") 2>/dev/null)" || return 0
-  case "$3:$state" in on:0|off:1) return 1 ;; on:?*|off:0) return 0 ;; *) return 0 ;; esac
+  state="$( (marker_state "$1" "$2") 2>/dev/null)" || return 0
+  case "$state" in
+    "$3") return 0 ;;
+    switched|switching-back|none|gone) return 1 ;;
+    *) return 0 ;;
+  esac
 }
 lift_on_failure() {
   status=$?
@@ -545,9 +683,13 @@ lift_on_failure() {
     COMMITTED=1
   fi
   if [ "$status" != 0 ] && [ -n "$FENCED" ] && [ -z "$COMMITTED" ]; then
-    # Quietly: the Job's last lines are the failure's own.
-    if ( fence "$FENCED" off ) > /tmp/unfence.log 2>&1; then
+    # Quietly: the Job's last lines are the failure's own. Only this run's fence: another run of
+    # this Job that took it over (a replacement pod, or the pod of a Job re-created under the same
+    # name while this one still ends) goes on with it.
+    if lifted="$( (lift "$FENCED" own) 2> /tmp/unfence.log)" && [ "$lifted" = lifted ]; then
       echo "cutover: this Job failed after fencing $FENCED, and lifted the fence there (the app still uses $FENCED; run the Job again once fixed)" >&2
+    elif [ "$lifted" = other ]; then
+      echo "cutover: this Job failed after fencing $FENCED; the fence there is another run's now, left to it" >&2
     else
       cat /tmp/unfence.log >&2
       echo "cutover: this Job failed after fencing $FENCED, and the fence could not be lifted: see the runbook's unfence command" >&2
@@ -742,55 +884,92 @@ EOF
       skip_slot "${spec%%:*}" "${spec#*:}" ;;
     unless-switched:*)
       spec="${arg#unless-switched:}"; side="${spec%%:*}"; name="${spec#*:}"
-      state="$(subscription_state "$side" "$name")"
-      case "$state" in
-        "")
+      marker="$(marker_state "$side" "$name")"
+      case "$marker" in
+        gone)
           # Gone after cleanup (blue stays fenced), or never created: then the switch would move the app to an empty green.
           fenced="$(value blue -c "SELECT (count(*) > 0)::int FROM pg_catalog.pg_db_role_setting s JOIN pg_catalog.pg_roles r ON r.oid = s.setrole
             WHERE r.rolname = '$(app_role | sed "s/'/''/g")' AND 'default_transaction_read_only=on' = ANY (s.setconfig)")"
           if [ "$fenced" = 1 ]; then echo "cutover: switched over and cleaned up already, nothing to do"; exit 0; fi
           echo "cutover: no subscription $name on $side: run the replicate phase first (this switch would move the app to a green without its data)" >&2
           exit 1 ;;
-        *)
-          marked="$(switched "$side" "$name")"
-          if [ "$marked" = 1 ]; then
-            echo "cutover: the switch completed already (subscription $name on $side carries its marker), nothing to do"; exit 0
-          fi
-          # Blue fenced and no marker: an earlier run of this Job was killed after its fence (no EXIT trap
-          # ran). This run owns that fence: if it fails too, it lifts it (the app still uses blue).
-          blue_fenced="$(fenced blue)"
-          if [ "$blue_fenced" = 1 ]; then FENCED=blue; echo "cutover: blue carries the fence of an earlier run of this switch; lifted again should this run fail"; fi ;;
+        switched)
+          echo "cutover: the switch completed already (subscription $name on $side carries its marker), nothing to do"; exit 0 ;;
+        switching-back)
+          echo "cutover: a switchback to blue passed its point of no return and has not completed (subscription $name on $side carries its marker; both sides fenced): run the switchback again (switchover.to=blue) to complete it, then switch again; nothing was changed" >&2
+          exit 1 ;;
+        none)
+          # Blue fenced and no marker: an earlier run of this switch stopped after its fence (killed
+          # outright, or still ending). This run takes the fence over: that run no longer lifts it, and
+          # this one lifts it should it fail (the app still uses blue).
+          claimed="$(claim blue)"
+          case "$claimed" in
+            1) FENCED=blue; echo "cutover: blue carries the fence of an earlier run of this switch, now this run's; lifted again should this run fail" ;;
+            0) ;;
+            *) echo "cutover: cannot tell whether blue carries an earlier run's fence" >&2; exit 1 ;;
+          esac ;;
+        *) echo "cutover: cannot read the marker of $name on $side" >&2; exit 1 ;;
       esac ;;
     while-switched:*)
       spec="${arg#while-switched:}"; side="${spec%%:*}"; name="${spec#*:}"
-      state="$(subscription_state "$side" "$name")"
-      blue_fenced="$(fenced blue)"
-      if [ -z "$state" ]; then
-        if [ "$blue_fenced" = 1 ]; then
-          echo "cutover: no subscription $name on $side and blue fenced: the switch was cleaned up, there is no way back to blue (green's writes never reached it)" >&2
-          exit 1
-        fi
-        echo "cutover: no subscription $name on $side and blue not fenced: the app never left blue, nothing to switch back"; exit 0
-      fi
-      marked="$(switched "$side" "$name")"
-      if [ "$marked" = 1 ]; then
-        # An earlier run killed after fencing green (no EXIT trap ran): this run owns that fence.
-        green_fenced="$(fenced green)"
-        if [ "$green_fenced" = 1 ]; then FENCED=green; echo "cutover: green carries the fence of an earlier run of this switchback; lifted again should this run fail"; fi
-      elif [ "$blue_fenced" = 1 ]; then
-        COMMITTED=1
-        echo "cutover: the switch is unmarked and blue still fenced: completing a switchback that was committed already"
-      else
-        echo "cutover: not switched to green (no marker on subscription $name on $side, blue not fenced), nothing to switch back"; exit 0
-      fi ;;
+      marker="$(marker_state "$side" "$name")"
+      case "$marker" in
+        gone)
+          blue_fenced="$(fenced blue)"
+          case "$blue_fenced" in
+            1) echo "cutover: no subscription $name on $side and blue fenced: the switch was cleaned up, there is no way back to blue (green's writes never reached it)" >&2; exit 1 ;;
+            0) echo "cutover: no subscription $name on $side and blue not fenced: the app never left blue, nothing to switch back"; exit 0 ;;
+            *) echo "cutover: cannot tell whether blue is fenced" >&2; exit 1 ;;
+          esac ;;
+        switched)
+          # An earlier run stopped after fencing green: this run takes that fence over.
+          claimed="$(claim green)"
+          case "$claimed" in
+            1) FENCED=green; echo "cutover: green carries the fence of an earlier run of this switchback, now this run's; lifted again should this run fail" ;;
+            0) ;;
+            *) echo "cutover: cannot tell whether green carries an earlier run's fence" >&2; exit 1 ;;
+          esac ;;
+        switching-back)
+          COMMITTED=1
+          echo "cutover: a switchback passed its point of no return already (subscription $name on $side carries its marker): completing it" ;;
+        none)
+          # Never marked as switched: the switch to green never completed, and the app never left blue.
+          # A switch stopped after its fence left blue fenced: the way back lifts it (taken over first, so
+          # that run, should it still be ending, no longer marks its switch).
+          blue_fenced="$(fenced blue)"
+          case "$blue_fenced" in
+            1) claimed="$(claim blue)"
+               fence blue off
+               echo "cutover: the switch to green stopped before it completed (blue fenced, no marker on $name): the app never left blue, whose fence is lifted; nothing to switch back"; exit 0 ;;
+            0) echo "cutover: not switched to green (no marker on subscription $name on $side, blue not fenced), nothing to switch back"; exit 0 ;;
+            *) echo "cutover: cannot tell whether blue is fenced" >&2; exit 1 ;;
+          esac ;;
+        *) echo "cutover: cannot read the marker of $name on $side" >&2; exit 1 ;;
+      esac ;;
     mark-switched:*)
-      spec="${arg#mark-switched:}"; MARKING="${spec%%:*} ${spec#*:} on"; mark "${spec%%:*}" "${spec#*:}" on
+      spec="${arg#mark-switched:}"
+      own_fence "mark-switched"
+      MARKING="${spec%%:*} ${spec#*:} switched"; mark "${spec%%:*}" "${spec#*:}" switched
       COMMITTED=1
       echo "cutover: switch marked complete on ${spec%%:*}" ;;
-    unmark-switched:*)
-      spec="${arg#unmark-switched:}"; MARKING="${spec%%:*} ${spec#*:} off"; mark "${spec%%:*}" "${spec#*:}" off
+    mark-switching-back:*)
+      spec="${arg#mark-switching-back:}"
+      [ -n "$COMMITTED" ] || own_fence "mark-switching-back"
+      MARKING="${spec%%:*} ${spec#*:} switching-back"; mark "${spec%%:*}" "${spec#*:}" switching-back
       COMMITTED=1
-      echo "cutover: switch marker removed on ${spec%%:*}" ;;
+      echo "cutover: switchback committed on ${spec%%:*} (its marker): from here a failure keeps both fences, a re-run completes it" ;;
+    unmark-switched:*)
+      spec="${arg#unmark-switched:}"; mark "${spec%%:*}" "${spec#*:}" none
+      echo "cutover: switchback complete, marker removed on ${spec%%:*}" ;;
+    while-forward:*)
+      spec="${arg#while-forward:}"; side="${spec%%:*}"; name="${spec#*:}"
+      marker="$(marker_state "$side" "$name")"
+      case "$marker" in
+        switched|switching-back)
+          echo "cutover: subscription $name on $side carries the marker of the switch ($marker): forward replication is the switch's until the switchback completes (its slot on blue is dropped while the app is on green), nothing to do"; exit 0 ;;
+        none|gone) ;;
+        *) echo "cutover: cannot read the marker of $name on $side" >&2; exit 1 ;;
+      esac ;;
     if-switched:*)
       spec="${arg#if-switched:}"
       marked="$(switched "${spec%%:*}" "${spec#*:}")"

@@ -69,7 +69,7 @@ struct PostgreSQLReplication {
     func slot(_ name: String) -> (up: [SQLStatement], down: [SQLStatement]) {
         ([SQLStatement("SELECT pg_catalog.pg_create_logical_replication_slot(\(b.lit(name)), 'pgoutput')\nWHERE NOT EXISTS (SELECT 1 FROM pg_catalog.pg_replication_slots WHERE slot_name = \(b.lit(name)));",
                        comment: "The slot is created explicitly so that the subscriber's CREATE SUBSCRIPTION can use create_slot = false,\nwhich (unlike the default) may run inside a DO block, hence can be guarded.")],
-         [SQLStatement(dropSlot(name), comment: "A slot still streaming (its subscription not yet dropped) is waited for, then refused loudly:\na slot left behind keeps WAL on this server until its disk fills.")])
+         [SQLStatement(dropSlot(name), comment: "A slot still streaming (its subscription not yet dropped or just disabled) is waited for, up to 30 s polled every\n0.1 s (reverse-replication drops the forward slot in the switch's write pause), then refused loudly:\na slot left behind keeps WAL on this server until its disk fills.")])
     }
 
     func dropSlot(_ name: String) -> String {
@@ -78,7 +78,7 @@ struct PostgreSQLReplication {
         DECLARE
           holder int;
         BEGIN
-          FOR attempt IN 1..30 LOOP
+          FOR attempt IN 1..300 LOOP
             SELECT active_pid INTO holder FROM pg_catalog.pg_replication_slots WHERE slot_name = \(b.lit(name));
             IF NOT FOUND THEN
               RETURN;
@@ -87,7 +87,7 @@ struct PostgreSQLReplication {
               PERFORM pg_catalog.pg_drop_replication_slot(\(b.lit(name)));
               RETURN;
             END IF;
-            PERFORM pg_catalog.pg_sleep(1);
+            PERFORM pg_catalog.pg_sleep(0.1);
           END LOOP;
           RAISE EXCEPTION 'cutover: replication slot % is still streaming to process %', \(b.lit(name)), holder
             USING HINT = 'Drop the subscription that reads it (on the other side) first, then run this again.';
@@ -166,6 +166,12 @@ struct PostgreSQLReplication {
                                                     ["ALTER SUBSCRIPTION \(b.q(forward)) ENABLE;"]),
                                           comment: "Switched back: the reverse subscription is gone (its down runs first), so nothing loops. The switchback Job\nmoved the forward slot on blue past what green sent back (skip-slot, with both sides fenced and blue caught up):\nthis subscription sends green only blue's writes since, never green's own rows again (a duplicate key it would\nretry forever, its slot holding blue's WAL). The skip is the runner's: SQL here could not know that moment.")],
                       transactional: false),
+            // The forward slot, idle from here until the switchback, would keep every WAL segment blue
+            // writes in the green period (blue's disk, then the reverse subscription that fills it). Its
+            // subscription is disabled (the step before): the slot goes, and the switchback creates it
+            // again with both sides fenced, where green has everything before it.
+            StepDraft(.reverseReplicate, slug: "drop_forward_slot", title: "blue: drop the slot \(forward) (idle until a switchback, it would keep blue's WAL)", change: nil, side: .blue,
+                      up: fslot.down, down: fslot.up, transactional: false),
             StepDraft(.reverseReplicate, slug: "reverse_publication", title: "green: publication \(reverse)", change: nil, side: .green,
                       up: rpub.up, down: rpub.down),
             StepDraft(.reverseReplicate, slug: "reverse_slot", title: "green: logical replication slot \(reverse)", change: nil, side: .green,
@@ -180,8 +186,11 @@ struct PostgreSQLReplication {
                       up: rpub.down, down: rpub.up),
             StepDraft(.cleanup, slug: "drop_subscription", title: "green: drop the subscription \(forward)", change: nil, side: .green,
                       up: sub.down, down: resub.up, transactional: false),
+            // Gone already when cleanup follows the switch (reverse-replication dropped it); undone, it stays
+            // gone: an idle forward slot would keep blue's WAL, and the switchback creates it when needed.
             StepDraft(.cleanup, slug: "drop_slot", title: "blue: drop the slot \(forward)", change: nil, side: .blue,
-                      up: fslot.down, down: fslot.up, transactional: false),
+                      up: fslot.down, down: [.note("Nothing to restore: the forward slot exists only while the app writes to blue (reverse-replication drops it, the switchback creates it again).")],
+                      transactional: false),
             StepDraft(.cleanup, slug: "drop_publication", title: "blue: drop the publication \(forward)", change: nil, side: .blue,
                       up: pub.down, down: pub.up),
         ]

@@ -29,7 +29,7 @@ import Testing
         #expect(weights == weights.sorted())
     }
 
-    @Test func blueGreenJobsRunOnTheirSides() {
+    @Test func blueGreenJobsRunOnTheirSides() throws {
         let plan = KubernetesFixtures.fullPlan(blueGreen)
         let jobs = JobCatalog(plan).jobs
         #expect(jobs.map(\.suffix) == ["preflight", "schema-load", "replicate", "verify", "switchover", "reverse-replication",
@@ -71,10 +71,26 @@ import Testing
         let reverse = jobs.first { $0.suffix == "reverse-replication" }!
         #expect(reverse.ordering.weight > switchover.ordering.weight && reverse.ordering.stage == switchover.ordering.stage)
         #expect(reverse.arguments.first == "if-switched:green:\(names.replication)")
-        // Switching back: the forward slot skips what green sent back, with both sides fenced.
+        // Switching back: the forward slot skips what green sent back, with both sides fenced, before
+        // the switchback's point of no return; and once before green's fence (S3: the long advance over
+        // the whole green period's WAL stays out of the write pause).
         let switchback = jobs.first { $0.suffix == "switchback" }!
-        let skip = switchback.arguments.firstIndex(of: "skip-slot:blue:\(names.replication)")
-        #expect(skip != nil && skip! > switchback.arguments.firstIndex(of: "fence:green")! && skip! < switchback.arguments.firstIndex(of: "unfence:blue")!)
+        let args = switchback.arguments
+        let skips = args.indices.filter { args[$0] == "skip-slot:blue:\(names.replication)" }
+        let fenceGreen = try #require(args.firstIndex(of: "fence:green"))
+        let commit = try #require(args.firstIndex(of: "mark-switching-back:green:\(names.replication)"))
+        #expect(skips.count == 2, "\(args)")
+        #expect(skips.first.map { $0 < fenceGreen } == true, "\(args)")
+        #expect(skips.last.map { $0 > fenceGreen && $0 < commit } == true, "\(args)")
+        #expect(commit < args.firstIndex(of: "unfence:blue")!)
+        // The marker goes last: a failure before it leaves the switchback's marker, and a re-run completes it.
+        #expect(args.last == "unmark-switched:green:\(names.replication)", "\(args)")
+        // M2: a retry's pod starts only once the failed one has fully terminated (its EXIT trap done).
+        let builder = JobBuilder(plan: plan, toolImage: "x", clientImage: "y")
+        for unit in [switchover, switchback] {
+            #expect(builder.job(unit, configMap: "c").podReplacementPolicy == "Failed", "\(unit.suffix)")
+        }
+        #expect(builder.job(replicate, configMap: "c").podReplacementPolicy == nil)
     }
 
     /// The real plan's subscription on blue (the way back) is created with blue's superuser Secret.

@@ -249,7 +249,8 @@ import Testing
         #expect(!report.failures.isEmpty && report.failures.allSatisfy { $0.stage == "after rollback" && $0.error.contains("late_t") }, "\(report.renderText())")
     }
 
-    /// Without the skip of the forward slot (switchback's, the only one), the forward subscription the switchback
+    /// Without the skips of the forward slot (switchback's, the only ones: the slot, created again at the
+    /// switchback's start, takes green's writes until green's fence), the forward subscription the switchback
     /// enables again replays green's own rows to green: a duplicate key it retries forever, its slot
     /// stuck, every Job green. The rehearsal's check after the stage names it.
     @Test func switchbackWithoutSlotSkipIsCaught() throws {
@@ -270,6 +271,36 @@ import Testing
         if let stuck = report.failures.first(where: { $0.error.hasPrefix("replication stuck: subscription cutover_ledger_pg14 on green") }) {
             #expect(stuck.error.contains("duplicate key"), "\(stuck.error)")
         }
+    }
+
+    /// While the app is on green, blue keeps no forward slot: idle (its subscription disabled since the
+    /// switch) it would hold every WAL segment blue writes until the switchback. Here the switchback's
+    /// first step fails when blue, still fenced (the app on green), has the slot; the switchback
+    /// creates it again and the way back loses nothing (the rehearsal proves it).
+    @Test func forwardSlotIsGoneWhileOnGreen() throws {
+        let check: @Sendable ([OutputFile]) -> [OutputFile] = { files in
+            files.map { file in
+                if file.path.hasSuffix("chart/templates/configmap-sql-switchback.yaml") {
+                    return OutputFile(path: file.path, contents: file.contents.replacingOccurrences(of: "\ndata:\n", with: """
+
+                        data:
+                          no-forward-slot.sql: |
+                            DO $$ BEGIN IF EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = 'cutover_fence') AND EXISTS (SELECT 1 FROM pg_replication_slots WHERE slot_name = 'cutover_ledger_pg14') THEN RAISE EXCEPTION 'forward slot kept on blue while the app is on green'; END IF; END $$;
+
+                        """))
+                }
+                if file.path.hasSuffix("chart/templates/job-switchback.yaml") {
+                    return OutputFile(path: file.path, contents: file.contents
+                        .replacingOccurrences(of: "        - while-switched:green:cutover_ledger_pg14\n", with: "        - blueadmin:no-forward-slot.sql\n        - while-switched:green:cutover_ledger_pg14\n"))
+                }
+                return file
+            }
+        }
+        let plan = try Self.plan("ledger-pg14.yaml")
+        #expect(check(Compiler().emit(plan)).contains { $0.path.hasSuffix("job-switchback.yaml") && $0.contents.contains("- blueadmin:no-forward-slot.sql\n") })
+        guard let report = try Self.rehearse(plan, rows: 300, filter: check) else { return }
+        #expect(!report.failures.contains { $0.error.contains("forward slot kept on blue") }, "\(report.renderText())")
+        #expect(report.proven, "\(report.renderText())")
     }
 
     /// The app writes on blue once the switchback unfenced it, before drop-reverse runs (post-upgrade): that

@@ -49,6 +49,40 @@ struct RunPsqlRunnerTests {
             return result.output.trimmingCharacters(in: .whitespacesAndNewlines)
         }
 
+        /// A file of the Job's SQL ConfigMap (the runner's `SIDE:FILE` steps apply it).
+        func sqlFile(_ name: String, _ text: String) throws {
+            let folder = root.appendingPathComponent("etc/cutover/sql")
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            try text.write(to: folder.appendingPathComponent(name), atomically: true, encoding: .utf8)
+        }
+
+        /// A run still going: `finish` waits for it.
+        final class Started: @unchecked Sendable {
+            let process: Process
+            let file: URL
+            init(process: Process, file: URL) { self.process = process; self.file = file }
+            func finish() -> (status: Int32, output: String) {
+                process.waitUntilExit()
+                return (process.terminationStatus, (try? String(contentsOf: file, encoding: .utf8)) ?? "")
+            }
+        }
+
+        /// The runner with ARGUMENTS started in the background (its output in a file).
+        func start(_ arguments: [String]) throws -> Started {
+            let file = root.appendingPathComponent("started-\(UUID().uuidString).log")
+            FileManager.default.createFile(atPath: file.path, contents: nil)
+            let handle = try FileHandle(forWritingTo: file)
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/bin/sh")
+            process.arguments = [root.appendingPathComponent("run-psql.sh").path] + arguments
+            process.environment = ["PATH": "\(bin):/usr/bin:/bin", "LC_ALL": "C", "BLUE_HOST": socket, "GREEN_HOST": socket,
+                                   "DB_PORT": "5432", "DB_NAME": database]
+            process.standardOutput = handle
+            process.standardError = handle
+            try process.run()
+            return Started(process: process, file: file)
+        }
+
         /// The runner with ARGUMENTS, as a Job's container runs it.
         func runner(_ arguments: [String], env: [String: String] = [:]) throws -> (status: Int32, output: String, seconds: Double) {
             let started = Date()
@@ -201,5 +235,178 @@ struct RunPsqlRunnerTests {
         let run = try runner.runner(["while-switched:green:\(sub)"])
         #expect(run.status != 0, "\(run.output)")
         #expect(!run.output.contains("completing a switchback"), "\(run.output)")
+    }
+}
+
+/// The fence's owner, the switchback's own state, the idle-slot check and the preflight's grant
+/// check: each runs templates/run-psql.sh itself against PostgreSQL 15, blue and green one database
+/// (a fence on one is a fence on the other; the steps read the state they need from either).
+extension RunPsqlRunnerTests {
+    /// The app's role (blue's Secret), a keyed table and the forward subscription (never connected,
+    /// disabled, no marker): the state the switch Jobs look at. Returns the subscription's name.
+    static func switchState(_ runner: Runner) throws -> (app: String, sub: String) {
+        let app = "app_\(runner.database)"
+        let sub = "\(runner.database)_sub"
+        _ = try runner.sql("CREATE ROLE \(app) LOGIN; CREATE TABLE t (id int PRIMARY KEY)")
+        try runner.secret("blue", user: app)
+        _ = try runner.sql("CREATE SUBSCRIPTION \(sub) CONNECTION 'dbname=\(runner.database)' PUBLICATION nothing WITH (connect = false)")
+        try runner.sqlFile("fail.sql", "SELECT 1 / 0;")
+        try runner.sqlFile("slow-fail.sql", "SELECT pg_sleep(4); SELECT 1 / 0;")
+        return (app, sub)
+    }
+
+    /// 1 when the test database carries the fence's schema and the app role's read-only setting.
+    static func fence(_ runner: Runner, _ app: String) throws -> String {
+        try runner.sql("""
+            SELECT (EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = 'cutover_fence'))::int::text
+                   || (EXISTS (SELECT 1 FROM pg_db_role_setting s JOIN pg_roles r ON r.oid = s.setrole
+                                WHERE r.rolname = '\(app)' AND 'default_transaction_read_only=on' = ANY (s.setconfig)))::int::text
+            """)
+    }
+
+    /// M2: a run of the switch that fenced blue and is still ending (a pod Helm's before-hook-creation
+    /// deleted, a replacement's predecessor) while another run took its fence over must not lift it on
+    /// its way out: the other run goes on behind that fence.
+    @Test func trapLeavesAFenceAnotherRunTookOver() throws {
+        let runner = try Runner()
+        defer { runner.finish() }
+        let (app, sub) = try Self.switchState(runner)
+        defer { _ = try? runner.sql("DROP ROLE IF EXISTS \(app)", database: "postgres") }
+        let first = try runner.start(["fence:blue", "blue:slow-fail.sql"])
+        var waited = 0
+        while try runner.sql("SELECT count(*) FROM pg_trigger WHERE tgname = 'cutover_fence'") == "0" && waited < 100 {
+            Thread.sleep(forTimeInterval: 0.1); waited += 1
+        }
+        let second = try runner.runner(["unless-switched:green:\(sub)"])
+        #expect(second.status == 0, "\(second.output)")
+        #expect(second.output.contains("now this run's"), "\(second.output)")
+        let ended = first.finish()
+        #expect(ended.status != 0, "\(ended.output)")
+        #expect(ended.output.contains("another run's now"), "\(ended.output)")
+        #expect(try Self.fence(runner, app) == "11", "the first run lifted the fence the second run took over")
+    }
+
+    /// M2: a run whose fence another run took over stops before it marks the switch: the mark is
+    /// the other run's to write.
+    @Test func markNeedsTheRunsOwnFence() throws {
+        let runner = try Runner()
+        defer { runner.finish() }
+        let (app, sub) = try Self.switchState(runner)
+        defer { _ = try? runner.sql("DROP ROLE IF EXISTS \(app)", database: "postgres") }
+        try runner.sqlFile("take-over.sql", "COMMENT ON SCHEMA cutover_fence IS 'cutover fence, owner another-pod/1/x';")
+        let run = try runner.runner(["fence:blue", "blueadmin:take-over.sql", "mark-switched:green:\(sub)"])
+        #expect(run.status != 0, "\(run.output)")
+        #expect(run.output.contains("is not this run's"), "\(run.output)")
+        #expect(try runner.sql("SELECT coalesce(obj_description(oid, 'pg_subscription'), '') FROM pg_subscription WHERE subname = '\(sub)'") == "")
+        #expect(try Self.fence(runner, app) == "11", "the fence another run owns was lifted")
+    }
+
+    /// M4: blue fenced and no marker is a switch stopped before its mark (the app never left blue):
+    /// the switchback lifts that fence and ends, it does not "complete a committed switchback" (whose
+    /// failure would keep blue fenced with the app on it).
+    @Test func switchbackLiftsTheFenceOfAnInterruptedSwitch() throws {
+        let runner = try Runner()
+        defer { runner.finish() }
+        let (app, sub) = try Self.switchState(runner)
+        defer { _ = try? runner.sql("DROP ROLE IF EXISTS \(app)", database: "postgres") }
+        let killed = try runner.runner(["fence:blue"])  // a switch run that stopped here without its EXIT trap
+        #expect(killed.status == 0, "\(killed.output)")
+        let back = try runner.runner(["while-switched:green:\(sub)", "blue:fail.sql"])
+        #expect(back.status == 0, "\(back.output)")
+        #expect(back.output.contains("stopped before it completed"), "\(back.output)")
+        #expect(try Self.fence(runner, app) == "00", "blue, where the app is, still refuses writes")
+    }
+
+    /// M4: past the switchback's point of no return (its own marker), a failure keeps both fences, a
+    /// re-run completes it and ends with no marker; a re-run after that changes nothing.
+    @Test func switchbackResumesPastItsPointOfNoReturn() throws {
+        let runner = try Runner()
+        defer { runner.finish() }
+        let (app, sub) = try Self.switchState(runner)
+        defer { _ = try? runner.sql("DROP ROLE IF EXISTS \(app)", database: "postgres") }
+        let committed = try runner.runner(["fence:green", "mark-switching-back:green:\(sub)", "blue:fail.sql"])
+        #expect(committed.status != 0, "\(committed.output)")
+        #expect(try Self.fence(runner, app) == "11", "a committed switchback lifted a fence")
+        let failed = try runner.runner(["while-switched:green:\(sub)", "blue:fail.sql"])
+        #expect(failed.status != 0, "\(failed.output)")
+        #expect(failed.output.contains("completing it"), "\(failed.output)")
+        #expect(try Self.fence(runner, app) == "11", "a committed switchback lifted a fence")
+        let resumed = try runner.runner(["while-switched:green:\(sub)", "fence:green", "mark-switching-back:green:\(sub)",
+                                         "unfence:blue", "unmark-switched:green:\(sub)"])
+        #expect(resumed.status == 0, "\(resumed.output)")
+        #expect(try runner.sql("SELECT coalesce(obj_description(oid, 'pg_subscription'), '') FROM pg_subscription WHERE subname = '\(sub)'") == "")
+        let again = try runner.runner(["while-switched:green:\(sub)", "blue:fail.sql"])
+        #expect(again.status == 0, "\(again.output)")
+        #expect(again.output.contains("nothing to switch back"), "\(again.output)")
+    }
+
+    /// M4: the switch, run while a switchback is past its point of no return, refuses and keeps every
+    /// fence: adopting blue's fence as its own and lifting it on a failure would put the app's writes
+    /// on blue while green still has the last of them to send.
+    @Test func switchRefusesAHalfDoneSwitchback() throws {
+        let runner = try Runner()
+        defer { runner.finish() }
+        let (app, sub) = try Self.switchState(runner)
+        defer { _ = try? runner.sql("DROP ROLE IF EXISTS \(app)", database: "postgres") }
+        let committed = try runner.runner(["fence:green", "mark-switching-back:green:\(sub)"])
+        #expect(committed.status == 0, "\(committed.output)")
+        let switchAgain = try runner.runner(["unless-switched:green:\(sub)", "blue:fail.sql"])
+        #expect(switchAgain.status != 0, "\(switchAgain.output)")
+        #expect(switchAgain.output.contains("passed its point of no return"), "\(switchAgain.output)")
+        #expect(try Self.fence(runner, app) == "11", "the switch lifted the fence of a committed switchback")
+    }
+
+    /// M4, the other direction: a switch stopped after its fence (no marker) is resumed by the
+    /// switch's next run, which takes that fence over and lifts it should it fail too.
+    @Test func switchResumesAfterItsFence() throws {
+        let runner = try Runner()
+        defer { runner.finish() }
+        let (app, sub) = try Self.switchState(runner)
+        defer { _ = try? runner.sql("DROP ROLE IF EXISTS \(app)", database: "postgres") }
+        let killed = try runner.runner(["fence:blue"])
+        #expect(killed.status == 0, "\(killed.output)")
+        let again = try runner.runner(["unless-switched:green:\(sub)", "blue:fail.sql"])
+        #expect(again.status != 0, "\(again.output)")
+        #expect(again.output.contains("now this run's"), "\(again.output)")
+        #expect(again.output.contains("lifted the fence there"), "\(again.output)")
+        #expect(try Self.fence(runner, app) == "00")
+    }
+
+    /// S5: an idle slot whose subscription is enabled is no direction out of use: its worker cannot
+    /// stream (here it cannot connect). check-lag gives it MAX seconds, then fails; disabled, it passes.
+    @Test func checkLagFailsAnIdleSlotOfAnEnabledSubscription() throws {
+        let runner = try Runner()
+        defer { runner.finish() }
+        let slot = "\(runner.database)_fwd"
+        _ = try runner.sql("SELECT pg_create_logical_replication_slot('\(slot)', 'pgoutput')")
+        _ = try runner.sql("CREATE SUBSCRIPTION \(slot) CONNECTION 'host=/nonexistent dbname=\(runner.database)' PUBLICATION nothing WITH (connect = false)")
+        let disabled = try runner.runner(["check-lag:blue:\(slot):1"])
+        #expect(disabled.status == 0, "\(disabled.output)")
+        #expect(disabled.output.contains("is disabled"), "\(disabled.output)")
+        _ = try runner.sql("ALTER SUBSCRIPTION \(slot) ENABLE")
+        let enabled = try runner.runner(["check-lag:blue:\(slot):1"])
+        #expect(enabled.status != 0, "\(enabled.output)")
+        #expect(enabled.output.contains("its worker is not running"), "\(enabled.output)")
+        _ = try runner.sql("ALTER SUBSCRIPTION \(slot) DISABLE")
+    }
+
+    /// S7: the role a Secret names may have lost EXECUTE on pg_logical_emit_message (revoked from
+    /// PUBLIC): every catch-up of the switch needs it; the preflight says so before anything changes.
+    @Test func preflightRefusesARoleThatCannotEmitTheCatchUpMessage() throws {
+        let runner = try Runner()
+        defer { runner.finish() }
+        let app = "app_\(runner.database)"
+        _ = try runner.sql("CREATE ROLE \(app) LOGIN")
+        defer { _ = try? runner.sql("DROP ROLE IF EXISTS \(app)", database: "postgres") }
+        try runner.secret("blue", user: app)
+        let passed = try runner.runner(["preflight:blue:\(runner.database)_slot"])
+        #expect(passed.status == 0, "\(passed.output)")
+        _ = try runner.sql("REVOKE EXECUTE ON FUNCTION pg_catalog.pg_logical_emit_message(boolean, text, text) FROM PUBLIC")
+        let refused = try runner.runner(["preflight:blue:\(runner.database)_slot"])
+        #expect(refused.status != 0, "\(refused.output)")
+        #expect(refused.output.contains("may not execute pg_logical_emit_message"), "\(refused.output)")
+        _ = try runner.sql("GRANT EXECUTE ON FUNCTION pg_catalog.pg_logical_emit_message(boolean, text, text) TO \(app)")
+        let granted = try runner.runner(["preflight:blue:\(runner.database)_slot"])
+        #expect(granted.status == 0, "\(granted.output)")
     }
 }

@@ -7,7 +7,7 @@ enum EngineConsistencyRule: RuleUnit {
     static let rule = Rule(
         id: .engineConsistency, name: "engine-consistency", severity: .error, checkedBy: [.shape, .consistency],
         summary: "engine, operator, runner tool, index options or versions do not fit together",
-        rationale: "zalando runs PostgreSQL and bitpoke MySQL; psql and the mysql client talk to their own engine only. MySQL has only btree indexes and no partial indexes. `acceptTableCopies` accepts MySQL table copies (CUT073): no PostgreSQL step copies a table. Expand-contract on PostgreSQL needs version 11 or later (sync triggers use EXECUTE FUNCTION, batched backfills COMMIT inside DO). Blue-green relies on PostgreSQL logical replication (version 10 or later) and moves to the same or a newer version.",
+        rationale: "zalando runs PostgreSQL and bitpoke MySQL; psql and the mysql client talk to their own engine only. MySQL has only btree indexes and no partial indexes. `acceptTableCopies` accepts MySQL table copies (CUT073): no PostgreSQL step copies a table. Expand-contract on PostgreSQL needs version 11 or later (sync triggers use EXECUTE FUNCTION, batched backfills COMMIT inside DO). Blue-green relies on PostgreSQL logical replication (version 10 or later), its way back on moving a replication slot (pg_replication_slot_advance, version 11 or later), and moves to the same or a newer version.",
         triggering: [RuleExample(Snippets.spec(database: Snippets.pgDatabase + "    operator: bitpoke\n")).expecting((13, 15))],
         nonTriggering: [RuleExample(Snippets.spec(database: Snippets.pgDatabase + "    operator: zalando\n"))])
 }
@@ -26,6 +26,9 @@ extension Message {
         "strategy 'blue-green' needs PostgreSQL logical replication; for 'mysql' use 'expand-contract'"
     public static func logicalReplicationVersion(_ version: String) -> String {
         "blue-green needs logical replication, which PostgreSQL has from version 10; 'database.version' is '\(version)'"
+    }
+    public static func wayBackVersion(_ version: String) -> String {
+        "blue-green keeps a way back to blue, whose switchback moves blue's replication slot with pg_replication_slot_advance, which PostgreSQL has from version 11; 'database.version' is '\(version)': upgrade blue to 11 first (a move from 10 has no way back that loses no write)"
     }
     public static func targetVersionOlder(_ green: String, than blue: String) -> String {
         "'target.version' '\(green)' is older than 'database.version' '\(blue)'; blue-green moves to the same or a newer version"

@@ -148,11 +148,11 @@ struct BlueGreenRunbook {
         switch phase {
         case .replicate:
             return """
-                Once this phase ran, declare its slot to Patroni, so that a failover of blue keeps it (Patroni 2.1+ keeps permanent logical slots on the replicas too; a slot left off is lost on failover and green stops receiving blue's writes). Blue's `postgresql` resource is yours, not the chart's, so cutover does not generate it; patch it (merge patch: only this key changes), and remove the key again before cleanup or rolling back replicate (Patroni re-creates a permanent slot that is dropped):
+                Once this phase ran, declare its slot to Patroni, so that a failover of blue keeps it (Patroni 2.1+ keeps permanent logical slots on the replicas too; a slot left off is lost on failover and green stops receiving blue's writes). Blue's `postgresql` resource is yours, not the chart's, so cutover does not generate it; patch it (merge patch: only this key changes), and remove the key again before switching over, cleanup or rolling back replicate (Patroni re-creates a permanent slot that is dropped; the switch drops this one: idle while the app is on green, it would keep all of blue's WAL):
 
                 ```sh
                 \(patch(blue, forward, declare: true))
-                \(patch(blue, forward, declare: false))  # before cleanup / rollback
+                \(patch(blue, forward, declare: false))  # before switching over / cleanup / rollback
                 ```
                 """
         case .reverseReplicate:
@@ -162,6 +162,13 @@ struct BlueGreenRunbook {
                 ```sh
                 \(patch(green, reverse, declare: true))
                 \(patch(green, reverse, declare: false))  # before switching back / cleanup
+                ```
+
+                Blue's forward slot `\(forward)`: the reverse-replication Job drops it (its subscription is disabled from the switch on, and an idle slot keeps every WAL segment blue writes until the switchback); the switchback Job creates it again. Keep it out of blue's `spec.patroni.slots` while the app is on green (Patroni would create it again), and declare it again once switched back:
+
+                ```sh
+                \(patch(blue, forward, declare: false))  # before switching over
+                \(patch(blue, forward, declare: true))   # after switching back
                 ```
                 """
         case .cleanup:

@@ -85,6 +85,9 @@ struct ConsistencyRules {
         let blueVersion = database?["version"]
         if let node = blueVersion, let value = node.scalarValue, let major = Self.major(value), major < 10 {
             diagnostics.report(.engineConsistency, Message.logicalReplicationVersion(value), at: node.location)
+        } else if let node = blueVersion, let value = node.scalarValue, let major = Self.major(value), major < 11 {
+            // The way back is always planned (reverse replication until cleanup): its skip-slot needs 11.
+            diagnostics.report(.engineConsistency, Message.wayBackVersion(value), at: node.location)
         }
         if let blue = blueVersion?.scalarValue.flatMap(Self.version), let node = spec["target"]?["version"],
            let greenText = node.scalarValue, let green = Self.version(greenText), green.lexicographicallyPrecedes(blue) {

@@ -72,6 +72,9 @@ public struct JobBuilder: Sendable {
             metadata: labels.metadata(name: KubernetesNames(spec).job(unit.suffix), component: unit.component),
             backoffLimit: spec.runner.backoffLimit,
             activeDeadlineSeconds: PhaseCommands.jobDeadlineSeconds(spec),
+            // A retry of a fencing Job starts only once the failed pod has fully terminated: its EXIT
+            // trap (lifting its fence) ends before the next run looks at the fence.
+            podReplacementPolicy: Self.fences(unit) ? "Failed" : nil,
             template: PodTemplate(labels: labels.labels(component: unit.component), spec: pod))
     }
 }

@@ -203,17 +203,26 @@ public struct JobCatalog: Sendable {
         let backSynced = "wait-synced:green:blue:\(back)"
         // Switching back, with both sides fenced and blue caught up with green: the forward slot skips what
         // green sent back (the forward subscription must not replay green's own rows to green), the switch
-        // is unmarked (from here the Job is committed: a failure keeps both fences, a re-run completes it),
-        // the reverse subscription goes (green, fenced, has nothing more to send) and the forward
-        // subscription is enabled again, all before blue takes a write: each write of the app on blue
-        // after unfence:blue is beyond the skip and streams to green. Green's reverse slot and publication
-        // stay until drop-reverse (the release declares green's slot until it stops declaring it).
+        // is marked as switching back (from here the Job is committed: a failure keeps both fences, a re-run
+        // completes it), the reverse subscription goes (green, fenced, has nothing more to send) and the
+        // forward subscription is enabled again, all before blue takes a write: each write of the app on blue
+        // after unfence:blue is beyond the skip and streams to green; the marker goes last. Green's reverse
+        // slot and publication stay until drop-reverse (the release declares green's slot until it stops
+        // declaring it). The forward slot is skipped once before green's fence too: blue, fenced since the
+        // switch, has only green's writes since, and advancing a slot decodes every WAL record it passes
+        // (all of the green period's), so the skip in the write pause has only its last seconds to decode.
         let teardown = plan.steps(in: .reverseReplicate).reversed()
+        // The forward slot, dropped by reverse-replication (idle, it would keep blue's WAL), comes back
+        // first: everything blue holds before it came from green, and the skips below move it past what
+        // green sends until its fence.
+        let recreate = teardown.filter { $0.slug == "drop_forward_slot" }.map { argument($0, .down) }
         let backNow = teardown.filter { ["reverse_subscription", "stop_forward_subscription"].contains($0.slug) }.map { argument($0, .down) }
-        let backLater = teardown.filter { !["reverse_subscription", "stop_forward_subscription"].contains($0.slug) }.map { argument($0, .down) }
-        let switchback = (reverse.isEmpty ? [] : ["while-switched:green:\(forward)", backSynced, "fence:green", backSynced, "skip-slot:blue:\(forward)",
-                                                  "unmark-switched:green:\(forward)"] + backNow)
+        let backLater = teardown.filter { !["reverse_subscription", "stop_forward_subscription", "drop_forward_slot"].contains($0.slug) }.map { argument($0, .down) }
+        let switchback = (reverse.isEmpty ? [] : ["while-switched:green:\(forward)", backSynced] + recreate + ["skip-slot:blue:\(forward)", "fence:green", backSynced,
+                                                  "skip-slot:blue:\(forward)",
+                                                  "mark-switching-back:green:\(forward)"] + backNow)
             + ["sync-sequences:green:blue", "unfence:blue"] + downs(.switchover)
+            + (reverse.isEmpty ? [] : ["unmark-switched:green:\(forward)"])
         // PostgreSQL: the runner's preflight, before anything changes. Blue's in the first hook (green's
         // Secret is not mounted: on the first install the operator has not made green yet, and a pod
         // waits for a missing Secret); green's as the schema load's first step, once green is reachable.
@@ -224,7 +233,10 @@ public struct JobCatalog: Sendable {
             unit("schema-load", "schema-load", .schemaLoad, HookOrdering(.post, 1), guard: Self.forwardGuard(.schemaLoad), folder: nil,
                  arguments: (postgres ? ["preflight:green:\(back)"] : []) + (ups(.schemaLoad).isEmpty ? ["copy-schema:blue:green"] : ups(.schemaLoad))),
             unit("replicate", "replicate", .replicate, HookOrdering(.post, 2), guard: Self.forwardGuard(.replicate), folder: nil,
-                 arguments: ups(.replicate).isEmpty ? [] : ups(.replicate) + ["refresh:green:\(forward)", synced]),
+                 // Once switched it changes nothing: its slot step would create the forward slot again,
+                 // which reverse-replication dropped (idle, it would keep blue's WAL) and the switchback creates.
+                 arguments: ups(.replicate).isEmpty ? [] : (reverse.isEmpty ? [] : ["while-forward:green:\(forward)"])
+                    + ups(.replicate) + ["refresh:green:\(forward)", synced]),
             // The copy is complete here; the checksums run in the switch, with blue fenced, where both sides hold still.
             unit("verify", "verify", .verify, HookOrdering(.post, 3), guard: Self.forwardGuard(.verify), folder: nil,
                  arguments: ups(.verify) + [synced]),

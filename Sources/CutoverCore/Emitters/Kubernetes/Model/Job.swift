@@ -8,14 +8,19 @@ public struct Job: KubernetesObject, Equatable {
     public var backoffLimit: Int
     public var activeDeadlineSeconds: Int
     public var ttlSecondsAfterFinished: Int
+    /// `Failed`: a retry's pod starts only once the failed one has fully terminated (batch/v1, beta and
+    /// on by default from Kubernetes 1.29; older servers drop the field). Nil: Kubernetes' default,
+    /// which starts it as soon as the old pod is terminating.
+    public var podReplacementPolicy: String?
     public var template: PodTemplate
 
     public init(metadata: ObjectMeta, backoffLimit: Int, activeDeadlineSeconds: Int, ttlSecondsAfterFinished: Int = 86_400,
-                template: PodTemplate) {
+                podReplacementPolicy: String? = nil, template: PodTemplate) {
         self.metadata = metadata
         self.backoffLimit = backoffLimit
         self.activeDeadlineSeconds = activeDeadlineSeconds
         self.ttlSecondsAfterFinished = ttlSecondsAfterFinished
+        self.podReplacementPolicy = podReplacementPolicy
         self.template = template
     }
 
@@ -24,6 +29,7 @@ public struct Job: KubernetesObject, Equatable {
             ("backoffLimit", ManifestYAML.int(backoffLimit)),
             ("activeDeadlineSeconds", ManifestYAML.int(activeDeadlineSeconds)),
             ("ttlSecondsAfterFinished", ManifestYAML.int(ttlSecondsAfterFinished)),
+            ("podReplacementPolicy", podReplacementPolicy.map(ManifestYAML.string)),
             ("template", template.node()),
         ]))]
     }

@@ -2,13 +2,14 @@
 -- step 2 (replicate, on blue), down: blue: logical replication slot cutover_ledger_pg16
 SET lock_timeout = '5s';
 SET statement_timeout = '30min';
--- A slot still streaming (its subscription not yet dropped) is waited for, then refused loudly:
+-- A slot still streaming (its subscription not yet dropped or just disabled) is waited for, up to 30 s polled every
+-- 0.1 s (reverse-replication drops the forward slot in the switch's write pause), then refused loudly:
 -- a slot left behind keeps WAL on this server until its disk fills.
 DO $cutover$
 DECLARE
   holder int;
 BEGIN
-  FOR attempt IN 1..30 LOOP
+  FOR attempt IN 1..300 LOOP
     SELECT active_pid INTO holder FROM pg_catalog.pg_replication_slots WHERE slot_name = 'cutover_ledger_pg16';
     IF NOT FOUND THEN
       RETURN;
@@ -17,7 +18,7 @@ BEGIN
       PERFORM pg_catalog.pg_drop_replication_slot('cutover_ledger_pg16');
       RETURN;
     END IF;
-    PERFORM pg_catalog.pg_sleep(1);
+    PERFORM pg_catalog.pg_sleep(0.1);
   END LOOP;
   RAISE EXCEPTION 'cutover: replication slot % is still streaming to process %', 'cutover_ledger_pg16', holder
     USING HINT = 'Drop the subscription that reads it (on the other side) first, then run this again.';
