@@ -179,6 +179,13 @@ struct PreflightMySQL {
             need("CREATE", table: table, why: "ALTER TABLE needs it")
             need("INSERT", table: table, why: "ALTER TABLE needs it")
             if e.uses("CREATE TRIGGER") { need("TRIGGER", table: table, why: "the migration's sync triggers are created on it") }
+            // A trigger runs with its definer's rights (this account): `SET NEW.c = …` needs UPDATE and
+            // reading NEW/OLD needs SELECT, so without them every insert of the serving app fails
+            // (ERROR 1143) from the end of expand on. The backfills need both too.
+            if e.uses("CREATE TRIGGER", "UPDATE ") {
+                need("SELECT", table: table, why: "the sync triggers (which run with this account's rights) and the backfills read it")
+                need("UPDATE", table: table, why: "the sync triggers (which run with this account's rights) set its columns and the backfills update it")
+            }
             if index { need("INDEX", table: table, why: "the migration creates indexes") }
         }
         for table in e.referenced {

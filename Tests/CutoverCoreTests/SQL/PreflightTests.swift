@@ -323,6 +323,28 @@ import Testing
         #expect(passed.status == 0, "\(passed.output)")
         #expect(passed.output.contains("the schema is the base schema"), "\(passed.output)")
     }
+
+    /// A MySQL trigger runs with its definer's rights: an account that may create the sync triggers
+    /// but not UPDATE the table makes every insert of the serving app fail (ERROR 1143) once expand
+    /// ran. The preflight refuses it before anything changes.
+    @Test(.enabled(if: DatabaseHarness.shouldRun(.mysql), unavailable(.mysql)))
+    func mysqlAccountWithoutUpdateFails() throws {
+        let scenario = try Scenario(.mysql, "preflight_update")
+        defer { scenario.finish() }
+        try scenario.apply(Self.serverSchema(.mysql))
+        let user = "preflight_noupdate"
+        try scenario.admin("DROP USER IF EXISTS '\(user)'@'localhost'")
+        try scenario.admin("CREATE USER '\(user)'@'localhost'")
+        defer { try? scenario.admin("DROP USER IF EXISTS '\(user)'@'localhost'") }
+        try scenario.admin("GRANT SELECT, INSERT, DELETE, CREATE, DROP, ALTER, INDEX, TRIGGER, REFERENCES, CREATE ROUTINE, ALTER ROUTINE, EXECUTE, CREATE VIEW, CREATE TEMPORARY TABLES, LOCK TABLES ON preflight_update.* TO '\(user)'@'localhost'")
+        try scenario.login(as: user)
+        let refused = try scenario.preflight()
+        #expect(refused.status != 0, "\(refused.output)")
+        #expect(refused.output.contains("account \(user)@localhost lacks UPDATE on table pricing"), "\(refused.output)")
+        try scenario.admin("GRANT UPDATE ON preflight_update.* TO '\(user)'@'localhost'")
+        let passed = try scenario.preflight()
+        #expect(passed.status == 0, "\(passed.output)")
+    }
 }
 
 
