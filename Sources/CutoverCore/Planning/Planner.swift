@@ -22,6 +22,9 @@ public struct Planner: Planning {
             if PostgreSQLVersionSchemas.enabled(base) {
                 drafts += PostgreSQLVersionSchemas(b: PostgreSQLBuilder(context: base), changes: spec.changes).drafts()
             }
+            if MySQLVersionSchemas.enabled(base) {
+                drafts += MySQLVersionSchemas(b: MySQLBuilder(context: base), changes: spec.changes).drafts()
+            }
         }
         let phases = PhaseCatalog.phases(for: spec)
         let enabled = Set(phases.map(\.phase))

@@ -50,7 +50,7 @@ public enum Settings {
             "the app's existing Deployment: the Rollout takes it over (workloadRef, scaled down progressively) and canaries each change of its pod template")
         static let podTemplate = Setting<Bool>("podTemplate", .boolean, default: .value(false),
             "true: the Rollout carries its own pod template (image, port, probes, resources, securityContext below) instead of referencing the Deployment")
-        static let versionSchemas = Setting<String>("versionSchemas", .choice(["views", "none"]), default: .perEngine(postgresql: "views", mysql: "none"),
+        static let versionSchemas = Setting<String>("versionSchemas", .choice(["views", "none"]), default: .value("views"),
             "views (PostgreSQL only): expand creates a schema of views per app version, `<migration>_old` and `<migration>_new`, each showing the tables the migration changes in that version's shape (renamed and retyped columns under their final names for the new one); each version selects its own with search_path (the plan README says how), contract removes them. none: both versions use the tables; the new version sees a retyped column in its old type until contract (the plan README lists them). MySQL has no version schemas and `views` is refused there (CUT068): a connection selects one database, a trigger cannot tell which version wrote, and a view cannot follow contract's column swap without a moment where it is invalid")
         static let resources = Setting<MigrationSpec.Resources>("resources", SpecShape.resourceAmounts,
             default: .value(.init(requests: ["cpu": "100m", "memory": "128Mi"], limits: ["cpu": "1", "memory": "512Mi"])),

@@ -65,10 +65,6 @@ struct ConsistencyRules {
                 diagnostics.report(.engineConsistency, Message.toolEngine(value, engine: engine.rawValue, supported: "mysql"), at: node.location)
             }
         }
-        // MySQL has no version schemas (see `MySQLVersionSchemas`): asking for them is refused, not ignored.
-        if engine == .mysql, let node = spec["app"]?["versionSchemas"], node.scalarValue == "views" {
-            diagnostics.report(.versionSchemasEngine, Message.versionSchemasOnMySQL, at: node.location)
-        }
         if engine == .postgresql && strategy == .expandContract, let node = database?["version"], let value = node.scalarValue,
            let major = Self.major(value), major < 11 {
             diagnostics.report(.engineConsistency, Message.postgresVersionForExpandContract(value), at: node.location)
