@@ -246,12 +246,14 @@ public final class Rehearsal {
                     + "the old version through the base database before expand and while rolling back, as the runbook's revert points it")
             }
             if !PostgreSQLVersionSchemas.enabled(lowering), case let shared = SharedRetypedColumns.of(lowering), !shared.isEmpty {
-                // No version schemas (MySQL: CUT068): the new version uses the tables as the plan README
-                // says, with values the old type under the name holds until contract (and its rollback).
+                // No version schemas, or MySQL's databases of views, which show a retyped column in its old
+                // type until contract: the new version writes there, as the plan README says, values the
+                // old type under the name holds until contract (and its rollback).
                 driver.sharedRetyped = shared
                 let names = shared.columns.keys.sorted().flatMap { table in shared.columns[table]!.sorted().map { "\(table).\($0)" } }.joined(separator: ", ")
-                let why = spec.database.engine == .mysql ? "MySQL has no version schemas" : "no version schemas"
-                report.checks.append("traffic: both versions through the tables (\(why)): the new version writes \(names) with values both the old and the new type hold")
+                report.checks.append(versionDatabases != nil
+                    ? "traffic: the new version's database of views shows retyped columns in the old type until contract: the new version writes \(names) with values both the old and the new type hold"
+                    : "traffic: both versions through the tables (no version schemas): the new version writes \(names) with values both the old and the new type hold")
             }
             if let versionDatabases { Self.connectToVersionDatabases(driver, versionDatabases, rollingBack: false, environment: environment) }
             traffic = driver

@@ -152,7 +152,7 @@ import Testing
     }
 
     /// A MySQL numeric widening (DECIMAL(5,2) → DECIMAL(9,2), SMALLINT → INT) on a table with data:
-    /// the column keeps its old type until contract (no version schemas, CUT068), and the derived
+    /// the column keeps its old type until contract (in the new version's database of views too), and the derived
     /// traffic of the new version writes values both types hold, as the plan README tells the app
     /// (before, its wider values failed from the rollout on and the rollback of contract refused
     /// them). An app statement that breaks that rule still fails, naming the new version.
