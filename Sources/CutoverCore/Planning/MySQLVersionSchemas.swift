@@ -81,12 +81,32 @@ struct MySQLVersionSchemas {
         }
     }
 
-    /// The new version's views: every table once every change applied, its columns under their final names.
+    /// The new version's views: every table once every change applied, its columns under their final
+    /// names. dropColumn and dropTable leave the lowering's schema as it is (the column and the table
+    /// exist until contract quarantines them), so they are taken out here: a view naming them would be
+    /// invalid from contract on, while the new version still reads through it.
     func newViews() -> [View] {
         var context = b.context
-        for change in changes { context.apply(change.operation) }
-        return context.schema.tables.filter { $0.partitionOf == nil }.map { table in
-            View(name: table.name, table: table.name, columns: table.columns.map(\.name))
+        var droppedColumns: [String: Set<String>] = [:]
+        var droppedTables: Set<String> = []
+        let same = context.sameName
+        for change in changes {
+            switch change.operation {
+            case .dropColumn(let table, let column, _): droppedColumns[table.value, default: []].insert(column.value)
+            case .dropTable(let name): droppedTables.insert(name.value)
+            case .addColumn(let table, let column, _): droppedColumns[table.value]?.remove(column.name.value)
+            case .createTable(let name, _, _, _): droppedTables.remove(name.value)
+            case .renameTable(let from, let to):
+                if let columns = droppedColumns.removeValue(forKey: from.value) { droppedColumns[to.value] = columns }
+                if droppedTables.remove(from.value) != nil { droppedTables.insert(to.value) }
+            default: break
+            }
+            context.apply(change.operation)
+        }
+        return context.schema.tables.filter { $0.partitionOf == nil && !droppedTables.contains($0.name) }.map { table in
+            let dropped = droppedColumns[table.name] ?? []
+            return View(name: table.name, table: table.name,
+                        columns: table.columns.map(\.name).filter { name in !dropped.contains { same($0, name) } })
         }
     }
 

@@ -29,6 +29,7 @@ import Testing
         - alterColumn: {table: reviews, column: rating, type: INT}
         - alterColumn: {table: reviews, column: title, type: VARCHAR(200)}
         - renameColumn: {table: reviews, from: body, to: text}
+        - dropColumn: {table: reviews, column: legacy}
 
     """
     static let schema = """
@@ -36,7 +37,8 @@ import Testing
         id     BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY,
         rating VARCHAR(10) NOT NULL,
         title  VARCHAR(100) NOT NULL,
-        body   TEXT NULL
+        body   TEXT NULL,
+        legacy TEXT NULL
     ) ENGINE=InnoDB;
 
     """
@@ -50,8 +52,9 @@ import Testing
     }
 
     /// The default plans a database of views per version: every table in each version's shape, the
-    /// renamed `body` as `text` for the new one, the retyped `rating` under its own name (its old type
-    /// until contract: a view of the hidden copy would break at the swap), nothing else in between.
+    /// renamed `body` as `text` for the new one, the dropped `legacy` hidden from it (a view naming it
+    /// would be invalid once contract quarantines it), the retyped `rating` under its own name (its old
+    /// type until contract: a view of the hidden copy would break at the swap).
     @Test func mysqlPlansVersionDatabasesByDefault() throws {
         let (result, folder) = try Self.check(setting: "")
         defer { try? FileManager.default.removeItem(at: folder) }
@@ -64,8 +67,8 @@ import Testing
         let up = step.up.statements.map(\.text).joined(separator: "\n")
         #expect(up.contains("CREATE DATABASE IF NOT EXISTS `reviews_old`;"))
         #expect(up.contains("CREATE DATABASE IF NOT EXISTS `reviews_new`;"))
-        #expect(up.contains("VIEW `reviews_old`.`reviews` AS SELECT `id`, `rating`, `title`, `body` FROM `"))
-        #expect(up.contains("VIEW `reviews_new`.`reviews` AS SELECT `id`, `rating`, `title`, `text` FROM `"))
+        #expect(up.contains("VIEW `reviews_old`.`reviews` AS SELECT `id`, `rating`, `title`, `body`, `legacy` FROM `"))
+        #expect(up.contains("VIEW `reviews_new`.`reviews` AS SELECT `id`, `rating`, `title`, `text` FROM `"), "the dropped column hidden: \(up)")
         #expect(up.contains("ALGORITHM=MERGE SQL SECURITY INVOKER"))
         #expect(!up.contains("_cutover_"), "no view names a hidden copy")
         let down = step.down.statements.map(\.text).joined(separator: "\n")
@@ -101,9 +104,14 @@ import Testing
         #expect(!readme.contains("MYSQL_DATABASE"))
     }
 
-    /// An explicit `views` without `database.schema` is refused where it is written: the databases need
-    /// every table, which only the base schema lists (CUT068).
-    @Test func viewsWithoutABaseSchemaAreRefused() throws {
+    /// An explicit `views` is accepted with `database.schema` (it was refused on MySQL before), and
+    /// refused without one where it is written: the databases need every table, which only the base
+    /// schema lists (CUT068).
+    @Test func viewsNeedABaseSchema() throws {
+        let (accepted, acceptedFolder) = try Self.check(setting: "    versionSchemas: views\n")
+        defer { try? FileManager.default.removeItem(at: acceptedFolder) }
+        #expect(accepted.diagnostics.filter { $0.severity == .error }.isEmpty, "\(accepted.diagnostics.map(\.message))")
+        #expect(accepted.validated?.spec.app.versionSchemas == true)
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("cutover-myviews-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
@@ -122,7 +130,8 @@ import Testing
     /// own database of views from expand on (the new one under the renamed column, the old one under
     /// the base names, the sync triggers filling the other); the new version's statements keep working
     /// through contract (its view names only columns contract keeps, and shows `rating` as INT after
-    /// the swap) and through the rollback of contract; the rollback of expand drops both databases.
+    /// the swap, and hides the dropped `legacy`, which contract quarantines) and through the rollback of
+    /// contract; the rollback of expand drops both databases.
     /// Without version databases the first `USE reviews_new` fails.
     @Test(.enabled(if: DatabaseHarness.shouldRun(.mysql), unavailable(.mysql)))
     func bothVersionsGoThroughTheirDatabasesFromExpandToTheRollback() throws {

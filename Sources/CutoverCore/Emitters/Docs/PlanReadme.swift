@@ -240,7 +240,8 @@ public struct PlanReadme {
         out += "A MySQL connection selects one database, so each holds a view of every table, not only the changed ones. The views are "
         out += "`ALGORITHM=MERGE SQL SECURITY INVOKER` over one table with plain columns, so MySQL reads and writes through them with the app's own privileges; "
         out += "the sync triggers fill the other version's columns. Stored procedures, functions and views of your own stay in the base database: "
-        out += "call them qualified (`\(spec.database.name).name`).\n\n"
+        out += "call them qualified (`\(spec.database.name).name`). Through a view MySQL refuses an INSERT that names no column "
+        out += "(`INSERT INTO t () VALUES ()`: column count, 1136 on MariaDB 10.11): name one (`INSERT INTO t (id) VALUES (DEFAULT)`).\n\n"
         if !retyped.isEmpty {
             out += "Retyped columns keep their old type in `\(databases.new)` until contract: \(retyped.joined(separator: ", ")) "
             out += "\(retyped.count == 1 ? "is" : "are") shown under the final name in the old type, and contract swaps the new type in under that name "
