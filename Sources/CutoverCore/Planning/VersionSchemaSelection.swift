@@ -18,6 +18,7 @@ public enum VersionSchemaSelection {
     public static func schemas(_ plan: MigrationPlan) -> (old: String, new: String)? {
         let context = LoweringContext(spec: plan.spec, schema: plan.schema)
         if MySQLVersionSchemas.enabled(context) {
+            guard MySQLVersionSchemas(b: MySQLBuilder(context: context), changes: plan.spec.changes).differs else { return nil }
             return (context.derived.versionSchema(new: false), context.derived.versionSchema(new: true))
         }
         guard PostgreSQLVersionSchemas.enabled(context),

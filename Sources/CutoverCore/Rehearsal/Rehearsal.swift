@@ -239,9 +239,9 @@ public final class Rehearsal {
                     driver.sessionSettings[version] = [VersionSchemaSelection.searchPathStatement(derived.versionSchema(new: version == .new))]
                 }
                 report.checks.append("traffic: each version through its schema of views (\(derived.versionSchema(new: false)), \(derived.versionSchema(new: true)))")
-            } else if MySQLVersionSchemas.enabled(lowering) {
+            } else if spec.database.engine == .mysql, let databases = VersionSchemaSelection.schemas(plan) {
                 // Each version's sessions connect to its database of views, as the runbook's MYSQL_DATABASE does.
-                versionDatabases = (lowering.derived.versionSchema(new: false), lowering.derived.versionSchema(new: true))
+                versionDatabases = databases
                 report.checks.append("traffic: each version through its database of views (\(versionDatabases!.old) once expand created it, \(versionDatabases!.new)); "
                     + "the old version through the base database before expand and while rolling back, as the runbook's revert points it")
             }

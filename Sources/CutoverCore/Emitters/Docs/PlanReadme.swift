@@ -200,7 +200,9 @@ public struct PlanReadme {
             guard !retyped.isEmpty else { return "" }
             var out = "## App version schemas\n\n"
             out += spec.database.engine == .mysql
-                ? "Off (`app.versionSchemas: none`, or no `database.schema`): both app versions use the tables. "
+                ? (MySQLVersionSchemas.enabled(context)
+                    ? "No version databases: the migration changes no table or column the app names (a retyped column keeps its name, and MySQL's views could not show it in the new type before contract), so both app versions use the base database's tables. "
+                    : "Off (`app.versionSchemas: none`, or no `database.schema`): both app versions use the tables. ")
                 : "Off (`app.versionSchemas: none`, or no `database.schema`): both app versions use the tables. "
             out += "Until contract swaps them, \(retyped.joined(separator: ", ")) keep\(retyped.count == 1 ? "s" : "") the old type under the name, "
             out += "with the new type in a hidden copy the sync trigger fills: during the rollout the new version must read and write the old type there, "
