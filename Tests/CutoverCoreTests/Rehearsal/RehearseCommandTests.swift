@@ -179,6 +179,32 @@ import Testing
         #expect((first["error"] as? String ?? "").contains("Out of range value for column 'price'"))
     }
 
+    /// MySQL version databases (`MySQLVersionSchemas`): the example's rehearsal says each version went
+    /// through its own database and passes; the new version's own statement naming the renamed
+    /// column's old name then fails from the rollout on (in `orders_customer_ref_new` it is
+    /// `customer_id`), where through the base tables it worked until contract.
+    @Test func mysqlTrafficGoesThroughTheVersionDatabases() throws {
+        let spec = TestPaths.examples.appendingPathComponent("orders-customer-ref.yaml").path
+        let passing = try CLIRun.run(["rehearse", "--format", "json", "--rows", "2000", spec])
+        guard let report = try? JSONSerialization.jsonObject(with: Data(passing.stdout.utf8)) as? [String: Any] else {
+            if !DatabaseHarness.required && passing.stderr.contains("cannot start a throwaway") { return }
+            Issue.record("rehearse printed no report (exit \(passing.status)):\n\(passing.stderr)")
+            return
+        }
+        #expect(passing.status == 0, "\(report["failures"] ?? "")")
+        #expect((report["checks"] as? [String] ?? []).contains { $0.hasPrefix("traffic: each version through its database of views (orders_customer_ref_old") })
+
+        let script = Self.broken("mysql-rehearse-traffic-new-reads-old-column.sql")
+        let failing = try CLIRun.run(["rehearse", "--format", "json", "--rows", "2000", "--traffic-new", script, spec])
+        let object = try #require(try? JSONSerialization.jsonObject(with: Data(failing.stdout.utf8)) as? [String: Any], "\(failing.stderr)")
+        #expect(failing.status == 1)
+        let first = try #require((object["failures"] as? [[String: Any]] ?? []).first, "no failure reported")
+        #expect(first["version"] as? String == "new")
+        #expect((first["stage"] as? String ?? "").hasPrefix("forward 1"), "\(first)")
+        #expect((first["statement"] as? String ?? "").contains("mysql-rehearse-traffic-new-reads-old-column.sql:7"))
+        #expect((first["error"] as? String ?? "").contains("Unknown column 'cust_id'"))
+    }
+
     /// A pg_dump schema starts with `set_config('search_path', '', false)`: the new version's shape
     /// was read in the session that loaded it, saw no table, and the new version sent nothing (its
     /// `--traffic-new` file neither) while the run said PROVEN. Both with and without version schemas.
