@@ -22,6 +22,9 @@ public enum RuleCheck: String, Sendable, CaseIterable {
     case dependents
     /// `EngineTypeRule.check`: the changes' column types against the target engine.
     case types
+    /// `MySQLTableCopyRule.check`: the MySQL lowering of each change of a spec without errors (the steps
+    /// the plan will hold), run last by `SpecValidator`.
+    case lowering
     /// `ReplicaIdentityRule`: blue-green's published tables.
     case replicaIdentity
     /// `cutover generate` given several specs (`Generate.duplicateNames`).

@@ -59,6 +59,8 @@ enum RuleRegistry {
         EngineTypeRule.rule,
         BackfillTriggerRule.rule,
         NetworkPolicyClientsRule.rule,
+        MySQLTableCopyRule.rule,
+        ForeignKeyIndexRule.rule,
     ] + OperationUnits.rules).sorted { $0.id < $1.id }  // an operation unit declares its rules in its own file
 
     private static let byID: [RuleID: Rule] = Dictionary(uniqueKeysWithValues: rules.map { ($0.id, $0) })

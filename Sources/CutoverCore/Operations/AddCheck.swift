@@ -47,10 +47,10 @@ struct AddCheck: OperationUnit {
 
     static func mysql(_ table: String, _ name: String, _ expression: String, change: Int, _ b: MySQLBuilder) -> StepDraft {
         let condition = ["constraint_name = \(b.lit(name))", "constraint_type = 'CHECK'"]
-        return StepDraft(.complete, slug: "add_check \(name)", title: "add check \(name) on \(table) (NOT ONLINE on MySQL: table copy, writes blocked)", change: change,
+        return StepDraft(.complete, slug: "add_check \(name)", title: "add check \(name) on \(table)" + MySQLDialect.tableCopyTitle, change: change,
                          up: [SQLStatement(b.guarded("ALTER TABLE \(b.q(table)) ADD CONSTRAINT \(b.q(name)) CHECK (\(expression)), ALGORITHM=COPY, LOCK=SHARED",
                                                      whenFound: false, in: .tableConstraints, table: table, condition),
-                                           comment: "NOT ONLINE: adding a CHECK constraint is ALGORITHM=COPY on MySQL 8 (INPLACE/INSTANT are refused):\nthe table is copied and writes are blocked for the duration. MySQL has no NOT VALID.")],
+                                           comment: "NOT ONLINE: adding a CHECK constraint is ALGORITHM=COPY on MySQL 8 (INPLACE/INSTANT are refused):\nthe table is copied and writes are blocked for the duration. MySQL has no NOT VALID.", kind: .tableCopy(table: table))],
                          down: [SQLStatement(b.guarded("ALTER TABLE \(b.q(table)) DROP CONSTRAINT \(b.q(name))", whenFound: true, in: .tableConstraints, table: table, condition),
                                              comment: "MySQL 8.0.19+ (and MariaDB) accept DROP CONSTRAINT for checks.")])
     }

@@ -78,9 +78,9 @@ struct DropColumn: OperationRecipe {
         var restoreChecks: [SQLStatement] = []
         for check in checks {
             restoreChecks.append(SQLStatement(my.addCheckIfMissing(table, check.name, check.expression ?? "true", b),
-                                              comment: "Re-add check \(check.name) (NOT ONLINE: table copy, writes blocked; rollback only)."))
+                                              comment: "Re-add check \(check.name) (NOT ONLINE: table copy, writes blocked; rollback only).", kind: .tableCopy(table: table)))
         }
-        steps.append(StepDraft(.contract, slug: "quarantine \(table) \(column)", title: "quarantine column \(table).\(column) as \(quarantine)", change: change,
+        steps.append(StepDraft(.contract, slug: "quarantine \(table) \(column)", title: "quarantine column \(table).\(column) as \(quarantine)" + (checks.isEmpty ? "" : MySQLDialect.rollbackCopyTitle), change: change,
                                up: [SQLStatement(b.renameColumn(table, from: column, to: quarantine, also: checks.map { "DROP CONSTRAINT \(b.q($0.name))" }),
                                                  comment: "Quarantine instead of DROP COLUMN: the data stays for rollback."
                                                     + (checks.isEmpty ? "" : "\nMySQL 8.0.19+ refuses to rename a column a check uses: the checks on it are dropped in the same ALTER."))],

@@ -225,7 +225,7 @@ struct DropConstraint: OperationUnit {
         case .check:
             let condition = ["constraint_name = \(b.lit(name))", "constraint_type = 'CHECK'"]
             let expression = base.expression ?? "true"
-            return StepDraft(phase, slug: slug, title: "drop \(what) \(name) on \(table) in place (its down is NOT ONLINE on MySQL)", change: r.change,
+            return StepDraft(phase, slug: slug, title: "drop \(what) \(name) on \(table) in place" + MySQLDialect.rollbackCopyTitle, change: r.change,
                              up: [SQLStatement(b.guarded("ALTER TABLE \(b.q(table)) DROP CONSTRAINT \(b.q(name)), ALGORITHM=INPLACE, LOCK=NONE",
                                                          whenFound: true, in: .tableConstraints, table: table, condition),
                                                comment: "Dropping a check only changes metadata (in place, writes go on).")],
@@ -235,7 +235,7 @@ struct DropConstraint: OperationUnit {
                                                 + "Refused: change or delete the rows WHERE NOT (\(expression)), and run the rollback again."),
                                     SQLStatement(b.guarded("ALTER TABLE \(b.q(table)) ADD CONSTRAINT \(b.q(name)) CHECK (\(expression)), ALGORITHM=COPY, LOCK=SHARED",
                                                            whenFound: false, in: .tableConstraints, table: table, condition),
-                                                 comment: "Re-create from the definition in the base schema. NOT ONLINE: adding a CHECK constraint is ALGORITHM=COPY on MySQL 8\n(the table is copied and writes are blocked for the duration). MySQL has no NOT VALID.")])
+                                                 comment: "Re-create from the definition in the base schema. NOT ONLINE: adding a CHECK constraint is ALGORITHM=COPY on MySQL 8\n(the table is copied and writes are blocked for the duration). MySQL has no NOT VALID.", kind: .tableCopy(table: table))])
         }
     }
 

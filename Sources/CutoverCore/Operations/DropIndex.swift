@@ -31,7 +31,7 @@ struct DropIndex: OperationUnit {
     func tableWithLaterSteps(engine: MigrationSpec.Engine) -> Name? { engine == .mysql ? table : nil }
 
     /// CUT043 for an index the table does not have (or a constraint that is no index), CUT053 when its
-    /// definition is unknown (the down cannot rebuild it).
+    /// definition is unknown (the down cannot rebuild it), CUT079 for the last index a MySQL foreign key can use.
     func check(_ rules: inout ReferenceRules, change: Change) {
         let line = change.location.line
         guard rules.requireTable(table) else { return }
@@ -51,6 +51,11 @@ struct DropIndex: OperationUnit {
             return
         case .unknown:
             rules.report(.unsafeRollback, Message.dropIndexUnknownDefinition(name.value), name)
+        }
+        let keys = rules.schema.foreignKeysNeeding(index: name.value, table: table.value)
+        if !keys.isEmpty {
+            rules.report(.foreignKeyIndex, Message.indexNeededByForeignKey(name.value, keys: keys.map(\.name)), name)
+            return
         }
         rules.schema.remove(index: name.value, table: table.value, reason: "it was dropped at line \(line)")
     }

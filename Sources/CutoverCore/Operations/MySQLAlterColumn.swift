@@ -26,7 +26,7 @@ struct MySQLAlterColumn {
         let new = SQLTypeFacts.parse(type).args.first ?? 0
         let charset = SQLTypeFacts.mysqlCharset(of: info, in: b.context.schema.table(table))
         let bytes = SQLTypeFacts.mysqlBytesPerCharacter(charset)
-        return StepDraft(.expand, slug: "alter_type \(table) \(column)", title: "widen \(table).\(column) to \(type) in place (metadata-only)", change: change,
+        return StepDraft(.expand, slug: "alter_type \(table) \(column)", title: "widen \(table).\(column) to \(type) in place (metadata-only)" + MySQLDialect.rollbackCopyTitle, change: change,
                          up: [SQLStatement(b.modify(table, column, type: type, nullable: info.nullable, defaultValue: info.defaultValue, keeping: info,
                                                     condition: "character_maximum_length = \(old)"),
                                            comment: "Widening VARCHAR without changing the size of the length prefix (\(charset ?? "utf8mb4"): \(bytes) byte\(bytes == 1 ? "" : "s") per character; up to 255 bytes\none length byte, above two): in place on MySQL 8, DML allowed.")],
@@ -34,7 +34,8 @@ struct MySQLAlterColumn {
                                          when: "column_name = \(b.lit(column)) AND character_maximum_length = \(new)"),
                                 SQLStatement(b.modify(table, column, type: info.type, nullable: info.nullable, defaultValue: info.defaultValue, keeping: info,
                                                       condition: "character_maximum_length = \(new)", algorithm: "ALGORITHM=COPY, LOCK=SHARED"),
-                                             comment: "Rollback only: narrowing is a table copy on MySQL 8 that blocks writes while it runs (the check above refused values that no longer fit).")])
+                                             comment: "Rollback only: narrowing is a table copy on MySQL 8 that blocks writes while it runs (the check above refused values that no longer fit).",
+                                             kind: .tableCopy(table: table))])
     }
 
     func simpleChanges() -> [StepDraft] {
@@ -218,9 +219,10 @@ struct MySQLAlterColumn {
         }
         for check in carried.checks {
             down.append(SQLStatement(dialect.addCheckIfMissing(table, check.original.name, check.original.expression ?? "true", b),
-                                     comment: "Re-add check \(check.original.name) on the old column (NOT ONLINE: table copy, writes blocked; rollback only)."))
+                                     comment: "Re-add check \(check.original.name) on the old column (NOT ONLINE: table copy, writes blocked; rollback only).",
+                                     kind: .tableCopy(table: table)))
         }
-        steps.append(StepDraft(.contract, slug: "alter_type \(table) \(column) swap", title: "swap \(table).\(column) and its \(type) copy", change: change,
+        steps.append(StepDraft(.contract, slug: "alter_type \(table) \(column) swap", title: "swap \(table).\(column) and its \(type) copy" + (carried.checks.isEmpty ? "" : MySQLDialect.rollbackCopyTitle), change: change,
                                up: up, down: down, transactional: false))
         // NOT NULL on the new column once it carries the name the new version writes (only the new version serves).
         if notNull {
@@ -234,9 +236,9 @@ struct MySQLAlterColumn {
         for check in carried.checks {
             let name = check.original.name
             steps.append(StepDraft(.contract, slug: "alter_type \(table) \(column) check \(name)",
-                                   title: "add check \(name) again on the new \(table).\(column) (NOT ONLINE on MySQL: table copy, writes blocked)", change: change,
+                                   title: "add check \(name) again on the new \(table).\(column)" + MySQLDialect.tableCopyTitle, change: change,
                                    up: [SQLStatement(dialect.addCheckIfMissing(table, name, check.original.expression ?? "true", b),
-                                                     comment: "MySQL can neither rename a check nor (8.0.19+) rename a column a check uses: the swap dropped it from\nthe old column; add it on the new one. NOT ONLINE: ALGORITHM=COPY (writes blocked meanwhile).")],
+                                                     comment: "MySQL can neither rename a check nor (8.0.19+) rename a column a check uses: the swap dropped it from\nthe old column; add it on the new one. NOT ONLINE: ALGORITHM=COPY (writes blocked meanwhile).", kind: .tableCopy(table: table))],
                                    down: [SQLStatement(b.guarded("ALTER TABLE \(qt) DROP CONSTRAINT \(b.q(name)), ALGORITHM=INPLACE, LOCK=NONE", whenFound: true,
                                                                  in: .tableConstraints, table: table, ["constraint_name = \(b.lit(name))", "constraint_type = 'CHECK'"]))]))
         }

@@ -137,6 +137,11 @@ public struct SQLStatement: Sendable {
     public var refusesTransaction: Bool { kind.refusesTransaction(text: text) }
     var addsNotValid: Bool { kind.addsNotValid(text: text) }
     var validatesConstraint: Bool { kind.validates(text: text) }
+    /// The table a MySQL ALGORITHM=COPY statement copies, writes blocked meanwhile (nil for any other statement).
+    public var copiedTable: String? {
+        if case .tableCopy(let table) = kind { return table }
+        return nil
+    }
 }
 
 extension String {

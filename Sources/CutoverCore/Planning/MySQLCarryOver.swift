@@ -21,10 +21,13 @@ extension MySQLDialect {
                 let name = check.original.name
                 let original = check.original.expression ?? "true", moved = check.expression ?? "true"
                 steps.append(StepDraft(.backfill, slug: "\(slug) check \(name)",
-                                       title: "move check \(name) to \(table).\(column) (NOT ONLINE on MySQL: table copy, writes blocked)", change: change,
+                                       title: "move check \(name) to \(table).\(column)" + MySQLDialect.tableCopyTitle, change: change,
                                        up: [SQLStatement(moveCheck(table, name, to: moved, from: old, b),
-                                                         comment: "MySQL can neither rename a check nor (8.0.19+) rename a column a check uses: the check moves to the new\ncolumn under its name. NOT ONLINE: adding a CHECK is ALGORITHM=COPY on MySQL 8 (writes blocked meanwhile).")],
-                                       down: [SQLStatement(moveCheck(table, name, to: original, from: column, b))]))
+                                                         comment: "MySQL can neither rename a check nor (8.0.19+) rename a column a check uses: the check moves to the new\ncolumn under its name. NOT ONLINE: adding a CHECK is ALGORITHM=COPY on MySQL 8 (writes blocked meanwhile).",
+                                                         kind: .tableCopy(table: table))],
+                                       down: [SQLStatement(moveCheck(table, name, to: original, from: column, b),
+                                                           comment: "The check back on the old column: ALGORITHM=COPY again (writes blocked meanwhile).",
+                                                           kind: .tableCopy(table: table))]))
             }
         }
         return steps

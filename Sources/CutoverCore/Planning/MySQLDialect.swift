@@ -10,6 +10,11 @@ public struct MySQLDialect: SQLDialect {
         OperationRecipes.lower(change, context: context)
     }
 
+    /// The title of a step whose up copies the table (StatementKind.tableCopy), and the words added to the
+    /// title of a step whose down does: MySQL has no online way to add a CHECK or narrow a column.
+    static let tableCopyTitle = " (NOT ONLINE on MySQL: table copy, writes blocked)"
+    static let rollbackCopyTitle = " (its rollback is a table copy on MySQL, writes blocked)"
+
     /// Blue-green is PostgreSQL logical replication; the validator rejects it for MySQL.
     public func blueGreen(context: LoweringContext) -> [StepDraft] { [] }
 

@@ -296,6 +296,22 @@ struct SymbolicSchema {
         return .unknown
     }
 
+    /// MySQL: the foreign keys left without an index if `index` goes. InnoDB needs, on the referencing
+    /// and on the referenced table, an index whose leading columns are the key's columns in order, and
+    /// refuses to drop the last one (ERROR 1553).
+    func foreignKeysNeeding(index name: String, table: String) -> [Object] {
+        guard mysql, case .found(let dropped) = index(named: name, table: table) else { return [] }
+        let others = (objectsByTable[table] ?? []).compactMap { objects[$0] }
+            .filter { [.index, .unique, .primaryKey].contains($0.kind) && $0.name != dropped.name }
+            .map(\.columns) + [tables[table]?.primaryKey ?? []]
+        func serves(_ columns: [String], _ key: [String]) -> Bool { !key.isEmpty && columns.starts(with: key) }
+        return objects.values.filter { key in
+            guard key.kind == .foreignKey else { return false }
+            let needs = (key.table == table ? [key.columns] : []) + (key.referencedTable == table ? [key.referencedColumns] : [])
+            return needs.contains { need in serves(dropped.columns, need) && !others.contains { serves($0, need) } }
+        }.sorted { ($0.table, $0.name) < ($1.table, $1.name) }
+    }
+
     mutating func remove(index name: String, table: String, reason: String) {
         let key = indexKey(name: name, table: table)
         if let id = objectKeys[key], let object = objects.removeValue(forKey: id) {

@@ -158,6 +158,8 @@ public struct MigrationSpec: Sendable {
     /// Locations of top-level fields, for rules about presence ("target is only for blue-green").
     public var fieldLocations: [String: SourceLocation]
     public var networkPolicy: NetworkPolicies = .init()
+    /// `acceptTableCopies`: tables whose MySQL table-copy steps the user accepts (CUT073 is not reported for them).
+    public var acceptedTableCopies: [Name] = []
 
     public var name: String { metadata.name.value }
 }

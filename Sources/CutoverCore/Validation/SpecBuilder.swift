@@ -125,7 +125,8 @@ public struct SpecBuilder: Sendable {
                 clients: (spec?["networkPolicy"]?["clients"]?.items ?? []).map { item in
                     .init(podLabels: item["podSelector"].map { pairs($0).sorted { $0.key < $1.key } },
                           namespaceLabels: item["namespaceSelector"].map { pairs($0).sorted { $0.key < $1.key } })
-                }))
+                }),
+            acceptedTableCopies: names(spec?["acceptTableCopies"]))
     }
 
     /// Zalando requires a cluster name to start with its team id; the first dash-separated segment is the convention.

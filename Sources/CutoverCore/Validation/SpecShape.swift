@@ -194,6 +194,7 @@ public enum SpecShape {
                 ])), required: true, "checksums"),
             ])), "verification"),
             Settings.purge.field,
+            Field("acceptTableCopies", identifiers, "MySQL: tables whose table copies you accept (steps or rollbacks that run ALTER TABLE … ALGORITHM=COPY and block writes to the table for the whole copy, warning CUT073), e.g. a small table or one you migrate at a quiet time; silences CUT073 for them"),
             Field("networkPolicy", .object(ObjectShape("networkPolicy", "whether cutover isolates the database pods", [
                 Settings.NetworkPolicy.database.field,
                 Field("clients", .list(.object(ObjectShape("client", "one more peer the database policy admits on the database port: podSelector, namespaceSelector or both", [

@@ -27,6 +27,8 @@ public struct SpecValidator: SpecValidating {
         let schema = spec.database.schema.flatMap { loadSchema($0, spec: spec, diagnostics: &diagnostics) }
         SemanticRules().check(spec, schema: schema, diagnostics: &diagnostics)
         if diagnostics.hasErrors { return nil }
+        // Only a spec without errors is lowered (as `generate` will lower it): the warning names the plan's steps.
+        MySQLTableCopyRule.check(spec, schema: schema, diagnostics: &diagnostics)
         return ValidatedSpec(spec: spec, schema: schema)
     }
 

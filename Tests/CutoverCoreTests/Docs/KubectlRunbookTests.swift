@@ -166,6 +166,29 @@ import Testing
             let json = String(try #require(patchLine.components(separatedBy: "-p '").last).dropLast())
             let local = try Self.run(["patch", "--local", "-f", "manifests/app/rollout.yaml", "--type", "merge", "-p", json, "-o", "yaml"], in: root)
             #expect(local.status == 0 && local.output.contains("scaleDown: never"), "\(local.output)")
+
+            // An HPA of the Deployment follows the Rollout before phase 1 and goes back before the
+            // Rollout is scaled to 0: both patches apply to an HPA of the shape the user has.
+            let hpa = sandbox.appendingPathComponent("hpa.yaml")
+            try """
+                apiVersion: autoscaling/v2
+                kind: HorizontalPodAutoscaler
+                metadata: {name: invoicing, namespace: billing}
+                spec:
+                  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: invoicing}
+                  minReplicas: 3
+                  maxReplicas: 10
+
+                """.write(to: hpa, atomically: true, encoding: .utf8)
+            let toRollout = try #require(readme.split(separator: "\n").first { $0.hasPrefix("[ -z \"$HPA\" ] || kubectl patch hpa") })
+            let back = try #require(lines.firstIndex { $0.hasPrefix("[ -z \"$HPA\" ] || kubectl patch hpa") })
+            #expect(ready < back && back < down, "the HPA goes back once the Deployment is ready, before the Rollout is scaled to 0")
+            var target = try Self.run(["patch", "--local", "-f", hpa.path, "--type", "merge",
+                                       "-p", String(try #require(toRollout.components(separatedBy: "-p '").last).dropLast()), "-o", "yaml"], in: root)
+            #expect(target.status == 0 && target.output.contains("kind: Rollout") && target.output.contains("apiVersion: argoproj.io/v1alpha1"), "\(target.output)")
+            target = try Self.run(["patch", "--local", "-f", hpa.path, "--type", "merge",
+                                   "-p", String(try #require(lines[back].components(separatedBy: "-p '").last).dropLast()), "-o", "yaml"], in: root)
+            #expect(target.status == 0 && target.output.contains("kind: Deployment") && target.output.contains("name: invoicing"), "\(target.output)")
         }
     }
     /// The runbook's flag flip, run on the ConfigMap as generated: the go-template builds the merge

@@ -21,6 +21,23 @@ import Testing
         #expect(!readme.contains("port-forward --namespace billing svc/"))
     }
 
+    /// Followed top to bottom, the runbook's Run blocks give each forward invocation once: phases
+    /// that are hooks of one `helm upgrade` (preflight, expand, backfill; complete and verify; the
+    /// blue-green stages) point at it instead of repeating it.
+    @Test func eachForwardInvocationIsGivenOnce() throws {
+        for example in ["pricing-tiers.yaml", "orders-customer-ref.yaml", "ledger-pg14.yaml"] {
+            let readme = try Self.readme(example)
+            var runs: [String] = []
+            for block in readme.components(separatedBy: "Run:\n\n```sh\n").dropFirst() {
+                let body = block.components(separatedBy: "```")[0]
+                runs += body.split(separator: "\n").map(String.init).filter { $0.hasPrefix("helm upgrade") || $0.hasPrefix("kubectl apply -k") }
+            }
+            #expect(!runs.isEmpty, "\(example)")
+            #expect(Set(runs).count == runs.count, "\(example): \(runs.filter { line in runs.filter { $0 == line }.count > 1 })")
+            #expect(readme.contains("# already run"), "\(example)")
+        }
+    }
+
     @Test func rollbacksUseTheExportedPreviousImage() throws {
         let readme = try Self.readme("pricing-tiers.yaml")
         #expect(!readme.contains("=<previous"), "a pasted <previous … is a shell redirect")

@@ -35,6 +35,9 @@ import Testing
         #expect(StatementKind.validateConstraint.lock == .shareUpdateExclusive)
         #expect(StatementKind.addNotValid.lock == .accessExclusiveBrief)
         #expect(StatementKind.batchedLoop.lock == .rowLocksPerBatch)
+        #expect(StatementKind.tableCopy(table: "orders").lock == .tableCopyWritesBlocked)
+        #expect(SQLStatement("ALTER TABLE `orders` ADD CONSTRAINT c CHECK (a > 0), ALGORITHM=COPY, LOCK=SHARED;", kind: .tableCopy(table: "orders")).copiedTable == "orders")
+        #expect(SQLStatement("ALTER TABLE `orders` ADD CONSTRAINT c CHECK (a > 0), ALGORITHM=COPY, LOCK=SHARED;").copiedTable == nil)
         #expect(StatementKind.plain.lock == nil)
     }
 

@@ -7,7 +7,7 @@ enum EngineConsistencyRule: RuleUnit {
     static let rule = Rule(
         id: .engineConsistency, name: "engine-consistency", severity: .error, checkedBy: [.shape, .consistency],
         summary: "engine, operator, runner tool, index options or versions do not fit together",
-        rationale: "zalando runs PostgreSQL and bitpoke MySQL; psql and the mysql client talk to their own engine only. MySQL has only btree indexes and no partial indexes. Expand-contract on PostgreSQL needs version 11 or later (sync triggers use EXECUTE FUNCTION, batched backfills COMMIT inside DO). Blue-green relies on PostgreSQL logical replication (version 10 or later) and moves to the same or a newer version.",
+        rationale: "zalando runs PostgreSQL and bitpoke MySQL; psql and the mysql client talk to their own engine only. MySQL has only btree indexes and no partial indexes. `acceptTableCopies` accepts MySQL table copies (CUT073): no PostgreSQL step copies a table. Expand-contract on PostgreSQL needs version 11 or later (sync triggers use EXECUTE FUNCTION, batched backfills COMMIT inside DO). Blue-green relies on PostgreSQL logical replication (version 10 or later) and moves to the same or a newer version.",
         triggering: [RuleExample(Snippets.spec(database: Snippets.pgDatabase + "    operator: bitpoke\n")).expecting((13, 15))],
         nonTriggering: [RuleExample(Snippets.spec(database: Snippets.pgDatabase + "    operator: zalando\n"))])
 }
@@ -35,6 +35,9 @@ extension Message {
     }
     public static func mysqlIndexMethod(_ method: String) -> String {
         "index method '\(method)' is PostgreSQL only; MySQL InnoDB indexes are 'btree'"
+    }
+    public static func acceptTableCopiesEngine(_ engine: String) -> String {
+        "'acceptTableCopies' is for MySQL, whose steps may copy a table (CUT073); 'database.engine' is '\(engine)', where no step copies one"
     }
     public static let mysqlPartialIndex = "'where' (a partial index) is PostgreSQL only; MySQL has no partial indexes"
     public static func uniqueIndexMethod(_ method: String) -> String {

@@ -96,6 +96,7 @@ public struct PlanReadme {
             out += "in order, and waits for each. Helm's `--timeout` below covers every Job of the invocation up to its "
             out += "`activeDeadlineSeconds` (\(PhaseCommands.jobDeadlineSeconds(spec))s, never shorter than `statement_timeout` plus `lock_timeout` and a minute, so the server ends a statement before Kubernetes kills its pod).\n\n"
         }
+        if spec.strategy == .expandContract, !spec.app.podTemplate { out += autoscalingAndGitOps() }
         if spec.strategy == .expandContract, let snapshot = spec.snapshot {
             let names = KubernetesNames(spec)
             let builder = SnapshotBuilder(spec)
@@ -150,10 +151,13 @@ public struct PlanReadme {
                 var notes = step.reversible ? "yes" : "**no**"
                 if !step.transactional { notes += ", no transaction" }
                 if step.unchecked { notes += ", unchecked SQL" }
+                if step.up.statements.contains(where: { $0.copiedTable != nil }) { notes += ", **table copy: writes blocked**" }
+                if step.down.statements.contains(where: { $0.copiedTable != nil }) { notes += ", rollback is a table copy: writes blocked" }
                 out += "| \(step.number) | \(step.title) | \(files) | \(notes) |\n"
             }
             out += "\n"
             out += keptRowsNote(indices)
+            out += tableCopyNote(indices)
             if phase.phase == .expand { out += keptColumnsNote() }
         }
         out += commands(for: phase.phase, indices: indices)
@@ -181,6 +185,34 @@ public struct PlanReadme {
         out += "to refill them (warning CUT053). An emergency rollback must neither fail nor lose rows, so it keeps them: \(nullable). "
         out += "The rollback Job prints `\(RollbackWarning.marker)TABLE.COLUMN keeps N row(s) with NULL …`; fill those rows and run the Job again "
         out += "to finish, or give the change a `down` expression.\n\n"
+        return out
+    }
+
+    /// Steps that copy a table on MySQL (ALGORITHM=COPY, LOCK=SHARED), forward or in their rollback
+    /// (`StatementKind.tableCopy`, warning CUT073): writes to it wait for the whole copy.
+    private func tableCopyNote(_ indices: [Int]) -> String {
+        func copies(_ statements: [SQLStatement]) -> [String] {
+            var tables: [String] = []
+            for table in statements.compactMap(\.copiedTable) where !tables.contains(table) { tables.append(table) }
+            return tables
+        }
+        var parts: [String] = []
+        for index in indices {
+            let step = plan.steps[index]
+            let forward = copies(step.up.statements), rollback = copies(step.down.statements)
+            func named(_ tables: [String]) -> String { "table\(tables.count == 1 ? "" : "s") " + tables.map { "`\($0)`" }.joined(separator: ", ") }
+            if !forward.isEmpty && forward == rollback {
+                parts.append("step \(step.number) and its rollback copy \(named(forward))")
+            } else {
+                if !forward.isEmpty { parts.append("step \(step.number) copies \(named(forward))") }
+                if !rollback.isEmpty { parts.append("the rollback of step \(step.number) copies \(named(rollback))") }
+            }
+        }
+        guard !parts.isEmpty else { return "" }
+        var out = "**Table copies.** " + parts.joined(separator: "; ").prefix(1).uppercased() + parts.joined(separator: "; ").dropFirst()
+        out += " (MySQL ALTER TABLE … ALGORITHM=COPY, LOCK=SHARED; warning CUT073): reads go on, but every write to the table waits until the whole "
+        out += "table is copied, far longer than a catalog update. Size the table first and run this phase, or roll it back, when the table is quiet; "
+        out += "or make that change with gh-ost or pt-online-schema-change instead of cutover.\n\n"
         return out
     }
 
@@ -284,7 +316,9 @@ public struct PlanReadme {
         let helm = PhaseCommands.helm(phase, plan: plan, jobs: context.jobs)
         let kubectl = PhaseCommands.kubectl(phase, plan: plan, jobs: context.jobs)
         let direct = indices.filter { plan.steps[$0].side == nil }
-        let run = Self.block([("Helm", helm.run), ("plain manifests (Argo CD or kubectl)", kubectl.run),
+        let jobs = context.jobs
+        let run = Self.block([("Helm", once(phase, helm.run) { PhaseCommands.helm($0, plan: plan, jobs: jobs).run }),
+                              ("plain manifests (Argo CD or kubectl)", once(phase, kubectl.run) { PhaseCommands.kubectl($0, plan: plan, jobs: jobs).run }),
                               ("from a workstation, file by file (what the Jobs run)", direct.map { clientCommand(for: $0, .up) })])
         let quarantine = RollbackQuarantine(plan)
         let rollback = Self.block([("Helm", helm.rollback), ("plain manifests", kubectl.rollback),
@@ -298,6 +332,27 @@ public struct PlanReadme {
             out += "Roll back:\n\n```sh\n" + rollback.joined(separator: "\n") + "\n```\n\n"
         }
         return out
+    }
+
+    /// A phase's commands for the runbook, read in order: what an earlier phase already gave is the
+    /// same release state (its hooks ran then, as `DeliveryPlan` groups them), so it is named rather
+    /// than repeated; given twice, a reader would run it twice. The same block as an earlier phase's is
+    /// one line; otherwise only a repeated `helm upgrade` or `kubectl apply -k` is (the waits and
+    /// commands after it still apply).
+    private func once(_ phase: Phase, _ lines: [String], of commands: (Phase) -> [String]) -> [String] {
+        let earlier = plan.phases.enumerated().prefix { $0.element.phase != phase }.map { ($0.offset + 1, $0.element, commands($0.element.phase)) }
+        func named(_ number: Int, _ earlier: PlanPhase) -> String { "phase \(number) (\(earlier.title))" }
+        if !lines.isEmpty, let same = earlier.first(where: { $0.2 == lines }) {
+            return ["# already run with \(named(same.0, same.1)): the same commands run this phase too"]
+        }
+        return lines.map { line in
+            guard line.hasPrefix("helm ") || line.hasPrefix("kubectl apply -k "),
+                  let first = earlier.first(where: { $0.2.contains(line) }) else { return line }
+            if line.hasPrefix("kubectl") {
+                return "# already applied with \(named(first.0, first.1)) (`\(line)`): its Jobs run in order"
+            }
+            return "# already run by the `helm upgrade` of \(named(first.0, first.1)): one invocation runs its hooks in order, then applies the chart's objects"
+        }
     }
 
     /// The shell functions the runbook waits with (POSIX sh: the README's blocks are `sh`). Both end:
@@ -421,6 +476,35 @@ public struct PlanReadme {
         return out + leaveCommands(deployment: deployment, rollout: rollout, namespace: namespace, patchScaleDown: true)
     }
 
+    /// The Rollout (not the Deployment it took over) owns the pod count while it runs: Argo Rollouts
+    /// scales the Deployment to 0, so an HPA still aimed at the Deployment scales it up again, and Argo
+    /// CD's self-heal puts a replica count it did not write back (the Deployment's 0, an HPA's count on
+    /// the Rollout). The Rollout exposes `/scale` like a Deployment, so the HPA follows it.
+    private func autoscalingAndGitOps() -> String {
+        let spec = plan.spec
+        let app = spec.app.name, namespace = spec.metadata.namespace
+        let deployment = spec.app.deployment.isEmpty ? app : spec.app.deployment
+        var out = "**Autoscaling and GitOps.** From phase 1's apply until you leave the Rollout (see Leaving the Rollout), the Rollout `\(app)` "
+        out += "decides how many pods serve: it starts at `app.replicas` (\(spec.app.replicas)) and Argo Rollouts keeps Deployment `\(deployment)` at 0. "
+        out += "A HorizontalPodAutoscaler aimed at the Deployment would scale it up against the Rollout: aim it at the Rollout first (it has the same "
+        out += "`/scale` subresource), and back when you leave. With Argo CD managing the Deployment or `manifests/`, ignore the replica counts "
+        out += "the controllers write, or self-heal fights them:\n\n```sh\n"
+        out += "# an HPA of Deployment \(deployment), if there is one, follows the Rollout (before phase 1):\n"
+        out += "HPA=$(kubectl get hpa --namespace \(namespace) -o jsonpath='{range .items[?(@.spec.scaleTargetRef.name==\"\(deployment)\")]}{.metadata.name}{end}')\n"
+        out += "[ -z \"$HPA\" ] || kubectl patch hpa \"$HPA\" --namespace \(namespace) --type merge -p '\(Self.scaleTarget(apiVersion: "argoproj.io/v1alpha1", kind: "Rollout", name: app))'\n"
+        out += "```\n\n```yaml\n"
+        out += "# in the Argo CD Application of the Deployment (and of manifests/):\n"
+        out += "spec:\n  ignoreDifferences:\n"
+        out += "    - group: apps\n      kind: Deployment\n      name: \(deployment)\n      namespace: \(namespace)\n      jsonPointers: [/spec/replicas]\n"
+        out += "    - group: argoproj.io\n      kind: Rollout\n      name: \(app)\n      namespace: \(namespace)\n      jsonPointers: [/spec/replicas]\n"
+        out += "  syncPolicy:\n    syncOptions: [RespectIgnoreDifferences=true]\n```\n\n"
+        return out
+    }
+
+    static func scaleTarget(apiVersion: String, kind: String, name: String) -> String {
+        "{\"spec\":{\"scaleTargetRef\":{\"apiVersion\":\"\(apiVersion)\",\"kind\":\"\(kind)\",\"name\":\"\(name)\"}}}"
+    }
+
     private func leaveCommands(deployment: String, rollout: String, namespace: String, patchScaleDown: Bool) -> String {
         let spec = plan.spec
         var lines: [String] = []
@@ -432,6 +516,12 @@ public struct PlanReadme {
         lines += [
             "kubectl scale deployment/\(deployment) --namespace \(namespace) --replicas \(spec.app.replicas)",
             "kubectl rollout status deployment/\(deployment) --namespace \(namespace) --timeout 600s",
+        ]
+        if patchScaleDown {
+            lines += ["# an HPA you aimed at the Rollout (see Autoscaling and GitOps) goes back to the Deployment:",
+                      "[ -z \"$HPA\" ] || kubectl patch hpa \"$HPA\" --namespace \(namespace) --type merge -p '\(Self.scaleTarget(apiVersion: "apps/v1", kind: "Deployment", name: deployment))'"]
+        }
+        lines += [
             "kubectl scale \(rollout) --namespace \(namespace) --replicas 0",
             "# then remove the Rollout with the rest of the migration's objects" + (spec.snapshot == nil ? ":" : " (the VolumeSnapshot stays):"),
             "helm uninstall \(spec.name) --namespace \(namespace)",

@@ -25,6 +25,10 @@ public enum StatementKind: Sendable, Equatable {
     /// A DDL value of a recipe written once for both engines; `StatementRendering` replaces it with the
     /// engine's statements (it holds no fact the planner needs: guarded renames and views are transactional).
     case ddl(DDL)
+    /// MySQL `ALTER TABLE … ALGORITHM=COPY, LOCK=SHARED` of `table` (adding a CHECK, narrowing a column):
+    /// the server copies the whole table and blocks writes to it until the copy ends. The recipe says so
+    /// here; warning CUT073 (`MySQLTableCopyRule`) and the plan README name every such step.
+    case tableCopy(table: String)
 
     /// The step holding this statement cannot run in a transaction.
     func refusesTransaction(text: String) -> Bool {
@@ -50,6 +54,7 @@ public enum StatementKind: Sendable, Equatable {
         case .addNotValid: return .accessExclusiveBrief
         case .mysqlTrigger, .dropMySQLTrigger: return .metadataBrief
         case .batchedLoop: return .rowLocksPerBatch
+        case .tableCopy: return .tableCopyWritesBlocked
         case .plain, .userSQL, .ddl: return nil
         }
     }

@@ -9,4 +9,6 @@ public enum TableLock: String, Sendable, Equatable {
     case metadataBrief = "metadata lock (brief)"
     /// Row locks of one batch at a time, each batch committed.
     case rowLocksPerBatch = "row locks per batch"
+    /// MySQL ALGORITHM=COPY, LOCK=SHARED: reads go on, writes wait for the whole copy of the table.
+    case tableCopyWritesBlocked = "table copy (LOCK=SHARED: writes blocked)"
 }

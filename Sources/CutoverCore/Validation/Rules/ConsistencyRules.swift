@@ -66,6 +66,10 @@ struct ConsistencyRules {
                 diagnostics.report(.engineConsistency, Message.toolEngine(value, engine: engine.rawValue, supported: "mysql"), at: node.location)
             }
         }
+        // Only MySQL steps copy a table (CUT073): accepting copies on PostgreSQL would silently accept nothing.
+        if engine != .mysql, let node = spec["acceptTableCopies"] {
+            diagnostics.report(.engineConsistency, Message.acceptTableCopiesEngine(engine.rawValue), at: node.location)
+        }
         // MySQL's databases of views need every table, which only the base schema lists (`MySQLVersionSchemas`):
         // an explicit `views` without one is refused, not silently dropped.
         if engine == .mysql, database?["schema"] == nil, let node = spec["app"]?["versionSchemas"], node.scalarValue == "views" {

@@ -5,6 +5,7 @@ SET @cutover_timeout = IF(VERSION() LIKE '%MariaDB%', 'SET SESSION max_statement
 PREPARE cutover_timeout FROM @cutover_timeout;
 EXECUTE cutover_timeout;
 DEALLOCATE PREPARE cutover_timeout;
+-- The check back on the old column: ALGORITHM=COPY again (writes blocked meanwhile).
 SET @cutover_ddl = (SELECT IF(COUNT(*) > 0,
   'ALTER TABLE `orders` DROP CONSTRAINT `orders_ref_code_format`, ADD CONSTRAINT `orders_ref_code_format` CHECK (ref_code <> ''''), ALGORITHM=COPY, LOCK=SHARED',
   'DO 0')
