@@ -21,6 +21,9 @@ public struct Planner: Planning {
             if PostgreSQLVersionSchemas.enabled(base) {
                 drafts += PostgreSQLVersionSchemas(b: PostgreSQLBuilder(context: base), changes: spec.changes).drafts()
             }
+            if MySQLVersionSchemas.enabled(base) {
+                drafts += MySQLVersionSchemas(b: MySQLBuilder(context: base), changes: spec.changes).drafts()
+            }
             // Written last, first in the plan: what the other steps run decides the privileges it checks.
             if let preflight = Preflight(context: base, drafts: drafts).draft() { drafts.insert(preflight, at: 0) }
         }

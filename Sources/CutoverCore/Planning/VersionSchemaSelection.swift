@@ -17,9 +17,44 @@ public enum VersionSchemaSelection {
     /// The old and the new version's schema when the plan creates them, else nil.
     public static func schemas(_ plan: MigrationPlan) -> (old: String, new: String)? {
         let context = LoweringContext(spec: plan.spec, schema: plan.schema)
+        if MySQLVersionSchemas.enabled(context) {
+            guard MySQLVersionSchemas(b: MySQLBuilder(context: context), changes: plan.spec.changes).differs else { return nil }
+            return (context.derived.versionSchema(new: false), context.derived.versionSchema(new: true))
+        }
         guard PostgreSQLVersionSchemas.enabled(context),
               !PostgreSQLVersionSchemas(b: PostgreSQLBuilder(context: context), changes: plan.spec.changes).views().isEmpty else { return nil }
         return (context.derived.versionSchema(new: false), context.derived.versionSchema(new: true))
+    }
+
+    // MARK: MySQL (`MySQLVersionSchemas`): a database of views per version, selected by the connection's database.
+
+    /// The env var the runbook's patch sets to the version's database. MySQL clients have no
+    /// variable of their own for the database (libmysqlclient reads MYSQL_HOST, MYSQL_PWD, not a
+    /// database), so this is the name the official mysql image and most twelve-factor apps read;
+    /// an app that takes its database from a DSN or another variable uses the ConfigMap's value there.
+    public static let mysqlDatabaseEnv = "MYSQL_DATABASE"
+
+    /// The statement a session runs to select its version's database (rehearse's traffic).
+    public static func useStatement(_ database: String) -> String { "USE " + SQLNames(engine: .mysql).quote(database) }
+
+    /// A database name as a GRANT pattern: `_` and `%` are wildcards there, escaped so the grant covers this name only.
+    public static func grantPattern(_ database: String) -> String {
+        database.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "_", with: "\\_").replacingOccurrences(of: "%", with: "\\%")
+    }
+
+    /// What the Jobs' user needs on each version database: create and drop it and its views
+    /// (CREATE OR REPLACE VIEW needs DROP too), and see them in information_schema.
+    public static let mysqlJobPrivileges = "CREATE, DROP, CREATE VIEW, SHOW VIEW, SELECT"
+
+    /// What the app's user needs on each version database: read and write through the views (they are
+    /// SQL SECURITY INVOKER, so its privileges on the tables apply as well, as before).
+    public static let mysqlAppPrivileges = "SELECT, INSERT, UPDATE, DELETE"
+
+    /// The GRANT statements the DBA runs before expand (the plan README lists them).
+    public static func mysqlGrants(_ database: String) -> [String] {
+        let pattern = SQLNames(engine: .mysql).quote(grantPattern(database))
+        return ["GRANT \(mysqlJobPrivileges) ON \(pattern).* TO '<jobs user>'@'%';",
+                "GRANT \(mysqlAppPrivileges) ON \(pattern).* TO '<app user>'@'%';"]
     }
 
     /// The ConfigMap the runbook points the app's env at: `<version>.PGOPTIONS` and `<version>.search_path`.
@@ -30,8 +65,16 @@ public enum VersionSchemaSelection {
     /// optional: once the migration's objects are removed (Leaving the Rollout), a restarted pod starts
     /// without PGOPTIONS and resolves `public`, which then has the shape its version expects, instead of
     /// failing with CreateContainerConfigError on the missing ConfigMap.
+    /// MySQL: `MYSQL_DATABASE` from the ConfigMap's `<version>.database`, with `"value":null`, so a literal
+    /// value the Deployment had does not sit beside `valueFrom`; `base` sets the base database's name.
     public static func patch(_ spec: MigrationSpec, deployment: String, image: String, version: String) -> String {
-        let env = "{\"name\":\"PGOPTIONS\",\"valueFrom\":{\"configMapKeyRef\":{\"name\":\"\(configMapName(spec))\",\"key\":\"\(version).PGOPTIONS\",\"optional\":true}}}"
+        // MySQL's way back to the base database is a literal value, not the ConfigMap: it must outlive
+        // the migration's objects (Leaving the Rollout removes the ConfigMap, and the app still needs it).
+        let env = spec.database.engine == .mysql
+            ? (version == "base"
+                ? "{\"name\":\"\(mysqlDatabaseEnv)\",\"value\":\"\(spec.database.name)\",\"valueFrom\":null}"
+                : "{\"name\":\"\(mysqlDatabaseEnv)\",\"value\":null,\"valueFrom\":{\"configMapKeyRef\":{\"name\":\"\(configMapName(spec))\",\"key\":\"\(version).database\",\"optional\":true}}}")
+            : "{\"name\":\"PGOPTIONS\",\"valueFrom\":{\"configMapKeyRef\":{\"name\":\"\(configMapName(spec))\",\"key\":\"\(version).PGOPTIONS\",\"optional\":true}}}"
         let container = "{\"name\":\"\(spec.app.name)\",\"image\":\"'\(image)'\",\"env\":[\(env)]}"
         return "kubectl patch deployment/\(deployment) --namespace \(spec.metadata.namespace) -p '{\"spec\":{\"template\":{\"spec\":{\"containers\":[\(container)]}}}}'"
     }

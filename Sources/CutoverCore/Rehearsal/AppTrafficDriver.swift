@@ -27,6 +27,9 @@ final class AppTrafficDriver: TrafficDriver {
 
     /// Per version, what its sessions run first to select its own schema of views (empty: the tables).
     var sessionSettings: [AppVersion: [String]] = [:]
+    /// Per version, how its sessions connect when not like `connect` (MySQL: to its version's database
+    /// of views, `MySQLVersionSchemas`); read when a version's traffic starts.
+    var versionConnect: [AppVersion: () throws -> SQLSession] = [:]
     /// Retyped columns both versions reach through the tables (MySQL, or no version schemas): the
     /// new version writes only values their old and new types both hold.
     var sharedRetyped = SharedRetypedColumns(columns: [:])
@@ -136,7 +139,7 @@ final class AppTrafficDriver: TrafficDriver {
         let shape = version == .old ? seedShape
             : sharedRetyped.narrowing(newShape, old: oldShape, renames: renames, tableRenames: tableRenames, engine: engine)
         let traffic = AppTraffic(version: version.rawValue, shape: shape,
-                                 tables: version == .old ? oldTables : newTables, engine: engine, connect: connect,
+                                 tables: version == .old ? oldTables : newTables, engine: engine, connect: versionConnect[version] ?? connect,
                                  lockTimeout: lockTimeout, seed: UInt64(runs) &* 0x9E37_79B9)
         // About 100 statements a second per version: enough to meet every state of the schema,
         // without starving the Jobs of the CPU they share with it here.

@@ -159,6 +159,10 @@ public final class Rehearsal {
         }
 
         try timed("server start (beyond generate and render)") { try environment.ready() }
+        if let databases = VersionSchemaSelection.schemas(plan), spec.database.engine == .mysql {
+            // What the plan README asks the DBA to grant before expand.
+            try environment.grantVersionDatabases([databases.old, databases.new])
+        }
         let app = try environment.appSession()
         defer { app.close() }
         if let schemaPath {
@@ -204,6 +208,8 @@ public final class Rehearsal {
         let player = JobPlayer(context: context, folder: jobsFolder) { file in monitor.setFile(file) }
 
         let traffic: TrafficDriver
+        /// MySQL: the version databases each version's traffic connects to (`MySQLVersionSchemas`).
+        var versionDatabases: (old: String, new: String)?
         var underived: [AppVersion: String] = [:]
         var mayBeSilent: Set<AppVersion> = []
         // Blue-green: the app follows the switchover Service (see BlueGreenRehearsal).
@@ -226,20 +232,30 @@ public final class Rehearsal {
                                           tableRenames: AppTrafficDriver.tableRenames(spec),
                                           scripts: options.scripts, session: app, connect: { try environment.session(connection) })
             // Each version's traffic goes through its own schema of views, selected as the runbook tells the app to.
-            if PostgreSQLVersionSchemas.enabled(LoweringContext(spec: spec, schema: plan.schema)) {
-                let derived = LoweringContext(spec: spec, schema: plan.schema).derived
+            let lowering = LoweringContext(spec: spec, schema: plan.schema)
+            if PostgreSQLVersionSchemas.enabled(lowering) {
+                let derived = lowering.derived
                 for version in [AppVersion.old, .new] {
                     driver.sessionSettings[version] = [VersionSchemaSelection.searchPathStatement(derived.versionSchema(new: version == .new))]
                 }
                 report.checks.append("traffic: each version through its schema of views (\(derived.versionSchema(new: false)), \(derived.versionSchema(new: true)))")
-            } else if case let shared = SharedRetypedColumns.of(LoweringContext(spec: spec, schema: plan.schema)), !shared.isEmpty {
-                // No version schemas (MySQL: CUT068): the new version uses the tables as the plan README
-                // says, with values the old type under the name holds until contract (and its rollback).
+            } else if spec.database.engine == .mysql, let databases = VersionSchemaSelection.schemas(plan) {
+                // Each version's sessions connect to its database of views, as the runbook's MYSQL_DATABASE does.
+                versionDatabases = databases
+                report.checks.append("traffic: each version through its database of views (\(versionDatabases!.old) once expand created it, \(versionDatabases!.new)); "
+                    + "the old version through the base database before expand and while rolling back, as the runbook's revert points it")
+            }
+            if !PostgreSQLVersionSchemas.enabled(lowering), case let shared = SharedRetypedColumns.of(lowering), !shared.isEmpty {
+                // No version schemas, or MySQL's databases of views, which show a retyped column in its old
+                // type until contract: the new version writes there, as the plan README says, values the
+                // old type under the name holds until contract (and its rollback).
                 driver.sharedRetyped = shared
                 let names = shared.columns.keys.sorted().flatMap { table in shared.columns[table]!.sorted().map { "\(table).\($0)" } }.joined(separator: ", ")
-                let why = spec.database.engine == .mysql ? "MySQL has no version schemas" : "no version schemas"
-                report.checks.append("traffic: both versions through the tables (\(why)): the new version writes \(names) with values both the old and the new type hold")
+                report.checks.append(versionDatabases != nil
+                    ? "traffic: the new version's database of views shows retyped columns in the old type until contract: the new version writes \(names) with values both the old and the new type hold"
+                    : "traffic: both versions through the tables (no version schemas): the new version writes \(names) with values both the old and the new type hold")
             }
+            if let versionDatabases { Self.connectToVersionDatabases(driver, versionDatabases, rollingBack: false, environment: environment) }
             traffic = driver
         } else {
             traffic = NoTraffic()
@@ -272,6 +288,9 @@ public final class Rehearsal {
         for planned in stages {
             if stopped { break }
             let stageStarted = Date()
+            if let versionDatabases, let driver = traffic as? AppTrafficDriver {
+                Self.connectToVersionDatabases(driver, versionDatabases, rollingBack: planned.direction != "forward", environment: environment)
+            }
             dwelled = []
             let title = planned.stage.phases.joined(separator: "+")
             var section = RehearsalReport.Section(title: "\(planned.index + 1)", direction: planned.direction, phases: planned.stage.phases,
@@ -384,6 +403,12 @@ public final class Rehearsal {
                     guard planned.stage.startsRollout && !serving.contains(planned.target) else { continue }
                     serving.append(planned.target)
                     traffic.start(planned.target)
+                    if versionDatabases != nil, planned.target == .new, serving.contains(.old) {
+                        // The old version's sessions, opened before expand on the base database, now open on
+                        // its version database: both versions go through their own views for the whole rollout.
+                        collect(traffic.move(.old, overlap: 0), version: .old, timeline: timeline, into: &section, report: &report)
+                        section.notes.append("the old version's traffic reconnected to its version database")
+                    }
                     timeline.append((Date().timeIntervalSince1970, Date().timeIntervalSince1970, "rollout", nil))
                     section.serving.append(serving.map(\.rawValue).joined(separator: "+"))
                     section.notes.append("Rollout \(planned.release.rollouts.joined(separator: ", ")) applied: the \(planned.target.rawValue) version starts serving")
@@ -765,6 +790,25 @@ public final class Rehearsal {
         return try jobs.indices.map { try results[$0]!.get() }
     }
 
+    /// How each version's traffic connects on MySQL with version databases: the new version to its
+    /// database (it serves only once expand created it, until the rollback of expand, which runs when
+    /// only the old version serves); the old version to its database once expand created it, and to
+    /// the base database before that and while rolling back (the runbook's revert points it there:
+    /// the rollback of expand drops the version databases, and a connection does not fall through).
+    static func connectToVersionDatabases(_ driver: AppTrafficDriver, _ databases: (old: String, new: String), rollingBack: Bool,
+                                          environment: RehearsalEnvironment) {
+        let base = environment.trafficConnection
+        func connection(_ database: String) -> ConnectionParameters {
+            var connection = base
+            connection.database = database
+            return connection
+        }
+        driver.versionConnect[.new] = { try environment.session(connection(databases.new)) }
+        driver.versionConnect[.old] = rollingBack
+            ? { try environment.session(base) }
+            : { try (try? environment.session(connection(databases.old))) ?? environment.session(base) }
+    }
+
     /// The new version's shape: every forward stage's Jobs played, in order, on a second database
     /// loaded with the base schema, then its catalog read (quarantined `_cutover` names are dropped
     /// by the traffic). A Job that fails here fails in the real pass too; the shape is then what
@@ -773,7 +817,13 @@ public final class Rehearsal {
                                      report: inout RehearsalReport) throws -> AppShape {
         let name = String((environment.database + "_shape").prefix(63))
         try environment.createSideDatabase(name)
-        defer { environment.dropSideDatabase(name) }
+        defer {
+            environment.dropSideDatabase(name)
+            // MySQL version databases the pass's expand created, with views of the side database's tables.
+            if let databases = VersionSchemaSelection.schemas(plan), plan.spec.database.engine == .mysql {
+                for database in [databases.old, databases.new] { environment.dropSideDatabase(database) }
+            }
+        }
         let session = try environment.appSession(database: name)
         defer { session.close() }
         if let schemaPath { try session.apply(file: loadableSchema(schemaPath, environment.scratch)) }

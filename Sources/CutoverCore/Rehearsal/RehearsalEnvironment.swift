@@ -36,6 +36,8 @@ final class RehearsalEnvironment: @unchecked Sendable {
     private(set) var port = 5432
     private var tokens: [CleanupRegistry.Token] = []
     private var createdOnExternal = false
+    /// MySQL version databases the rehearsal granted (and expand creates), dropped at tear-down.
+    private var versionDatabases: [String] = []
     private let lock = NSLock()
     private var tornDown = false
 
@@ -231,6 +233,24 @@ final class RehearsalEnvironment: @unchecked Sendable {
         "'\(name)'@'%'"
     }
 
+    /// MySQL version databases (`MySQLVersionSchemas`): what the plan README asks the DBA to grant,
+    /// before expand creates them: the Jobs' user creates and drops them and their views, the app's
+    /// user reads and writes through the views. Dropped again at tear-down (the rollback of expand
+    /// drops them too, unless a stage failed before it).
+    func grantVersionDatabases(_ names: [String]) throws {
+        guard engine == .mysql else { return }
+        let admin = try server.session(database: server.admin.database)
+        defer { admin.close() }
+        for name in names {
+            let pattern = MariaDBSession.quoteIdentifier(VersionSchemaSelection.grantPattern(name))
+            try admin.execute("GRANT \(VersionSchemaSelection.mysqlJobPrivileges) ON \(pattern).* TO \(mariadbUser(role))")
+            try admin.execute("GRANT \(VersionSchemaSelection.mysqlAppPrivileges) ON \(pattern).* TO \(mariadbUser(webRole))")
+            lock.lock()
+            versionDatabases.append(name)
+            lock.unlock()
+        }
+    }
+
     func dropSideDatabase(_ name: String) {
         guard let admin = try? server.session(database: server.admin.database) else { return }
         defer { admin.close() }
@@ -310,6 +330,7 @@ final class RehearsalEnvironment: @unchecked Sendable {
         guard createdOnExternal, let admin = try? server.session(database: server.admin.database) else { return }
         defer { admin.close() }
         try? server.dropDatabase(database, using: admin)
+        for name in versionDatabases { try? server.dropDatabase(name, using: admin) }
     }
 
     func tearDown() {

@@ -67,8 +67,9 @@ public struct MigrationSpec: Sendable {
         public var deployment: String = ""
         /// True: cutover writes a full pod template into the Rollout instead of referencing the Deployment.
         public var podTemplate: Bool = false
-        /// True (`versionSchemas: views`): a schema of views per app version, selected by search_path
-        /// (PostgreSQL). False on MySQL unless written (CUT068 refuses `views` there; `MySQLVersionSchemas`).
+        /// True (`versionSchemas: views`, the default): a schema of views per app version, selected by
+        /// search_path (PostgreSQL), or a database of views, selected as the connection's database (MySQL,
+        /// `MySQLVersionSchemas`). Either needs the base schema.
         public var versionSchemas: Bool = true
     }
 

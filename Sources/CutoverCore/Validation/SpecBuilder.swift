@@ -89,9 +89,8 @@ public struct SpecBuilder: Sendable {
                 podSelector: app?["podSelector"].map { pairs($0).sorted { $0.key < $1.key } },
                 deployment: Settings.App.deployment.read(in: app) ?? text(app?["name"]) ?? "",
                 podTemplate: Settings.App.podTemplate.value(in: app),
-                // `views` on PostgreSQL, `none` on MySQL, which has no version schemas (see
-                // `MySQLVersionSchemas`); an explicit `views` on MySQL is refused (CUT068).
-                versionSchemas: Settings.App.versionSchemas.value(in: app, engine: engine) == "views"),
+                // `views` on both engines (PostgreSQL: schemas, MySQL: databases of views); `none` opts out.
+                versionSchemas: Settings.App.versionSchemas.value(in: app) == "views"),
             runner: .init(
                 tool: Settings.Runner.tool.value(in: runner, engine: engine),
                 image: Settings.Runner.image.read(in: runner),

@@ -24,7 +24,19 @@ struct StepRun {
             if environment.isBlueGreen {
                 return SchemaSnapshot.combined(try environment.sessions.map { ($0.side.rawValue, try $0.session.snapshot()) })
             }
-            return try environment.sessions[0].session.snapshot()
+            var snapshot = try environment.sessions[0].session.snapshot()
+            if !environment.versionDatabases.isEmpty {
+                // MySQL's version databases live beside the scratch database: their views are part of what
+                // the steps change (created in expand, dropped by its down), so they are compared too.
+                let names = environment.versionDatabases.map { SQLNames(engine: .mysql).literal($0) }.joined(separator: ", ")
+                snapshot.lines += try environment.sessions[0].session.query("""
+                    SELECT CONCAT('version database ', schema_name) AS line FROM information_schema.schemata WHERE schema_name IN (\(names))
+                    UNION ALL
+                    SELECT CONCAT('version view ', table_schema, '.', table_name, ': ', view_definition) FROM information_schema.views WHERE table_schema IN (\(names))
+                    ORDER BY line
+                    """)
+            }
+            return snapshot
         } catch let failure as SQLFailure {
             throw VerificationError.sqlFailed("cannot read the schema from the catalog:\n" + indent(failure.message))
         }

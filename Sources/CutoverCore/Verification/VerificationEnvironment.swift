@@ -25,6 +25,8 @@ final class VerificationEnvironment: @unchecked Sendable {
     /// The role (PostgreSQL) or user (MariaDB) the spec's SQL runs as.
     private(set) var owner: ScratchOwner?
     private(set) var external: ExternalServer?
+    /// MySQL version databases the scratch owner was granted (`grantVersionDatabases`), dropped at tear-down.
+    private(set) var versionDatabases: [String] = []
     private(set) var scratchDatabases: [String] = []
     private let lock = NSLock()
     private var tornDown = false
@@ -252,12 +254,38 @@ final class VerificationEnvironment: @unchecked Sendable {
 
     /// Closes sessions, drops scratch databases (URL), stops servers cutover started and removes the
     /// folder, unless --keep; idempotent.
+    /// MySQL version databases (`MySQLVersionSchemas`): expand creates them outside the scratch
+    /// database, so the scratch owner gets rights on exactly those names, as the plan README asks the
+    /// DBA to grant the Jobs' user. On a --database-url server a database of that name must not exist
+    /// yet (the spec's SQL would get rights on a database that is not verify's), and they are dropped
+    /// with the scratch database.
+    func grantVersionDatabases(_ names: [String]) throws {
+        guard let server = servers.first, server.engine == .mysql, let owner else { return }
+        let admin = try server.session(database: server.admin.database)
+        defer { admin.close() }
+        for name in names {
+            let exists = try admin.query("SELECT COUNT(*) FROM information_schema.schemata WHERE schema_name = \(SQLNames(engine: .mysql).literal(name))").first != "0"
+            if exists && external != nil {
+                throw VerificationError.serverFailed("database \(name) already exists on the server: the plan creates and drops its version database under that name; drop it, or verify on another server")
+            }
+            let pattern = MariaDBSession.quoteIdentifier(VersionSchemaSelection.grantPattern(name))
+            try admin.execute("GRANT ALL PRIVILEGES ON \(pattern).* TO \(owner.mariadbAccount)")
+            lock.lock()
+            versionDatabases.append(name)
+            lock.unlock()
+        }
+    }
+
     func tearDown() {
         lock.lock()
         if tornDown { lock.unlock(); return }
         tornDown = true
         lock.unlock()
         for (_, session) in sessions + adminSessions { session.close() }
+        if let server = external, !keep, !versionDatabases.isEmpty, let admin = try? server.session(database: server.admin.database) {
+            for name in versionDatabases { try? server.dropDatabase(name, using: admin) }
+            admin.close()
+        }
         if external != nil {
             if keep {
                 if !scratchDatabases.isEmpty { inform("kept the scratch database\(scratchDatabases.count == 1 ? "" : "s") \(scratchDatabases.joined(separator: ", "))" + (owner.map { " and \($0.name)" } ?? "")) }

@@ -75,6 +75,9 @@ public final class Verifier {
             inform("trace: servers and sessions ready after \(Int(Date().timeIntervalSince(started) * 1000)) ms")
         }
         defer { environment.tearDown() }
+        if plan.spec.database.engine == .mysql, let databases = VersionSchemaSelection.schemas(plan) {
+            try environment.grantVersionDatabases([databases.old, databases.new])
+        }
         try writeStepFiles(into: environment.scratch)
         if let schemaPath {
             let base = try BaseSchemaFile.prepare(schemaPath, engine: plan.spec.database.engine, into: environment.scratch.file("schema"))

@@ -152,7 +152,7 @@ import Testing
     }
 
     /// A MySQL numeric widening (DECIMAL(5,2) → DECIMAL(9,2), SMALLINT → INT) on a table with data:
-    /// the column keeps its old type until contract (no version schemas, CUT068), and the derived
+    /// the column keeps its old type until contract (in the new version's database of views too), and the derived
     /// traffic of the new version writes values both types hold, as the plan README tells the app
     /// (before, its wider values failed from the rollout on and the rollback of contract refused
     /// them). An app statement that breaks that rule still fails, naming the new version.
@@ -177,6 +177,32 @@ import Testing
         #expect((first["stage"] as? String ?? "").hasPrefix("forward 1"))
         #expect((first["statement"] as? String ?? "").contains("mysql-rehearse-wide-value-early.sql:7"))
         #expect((first["error"] as? String ?? "").contains("Out of range value for column 'price'"))
+    }
+
+    /// MySQL version databases (`MySQLVersionSchemas`): the example's rehearsal says each version went
+    /// through its own database and passes; the new version's own statement naming the renamed
+    /// column's old name then fails from the rollout on (in `orders_customer_ref_new` it is
+    /// `customer_id`), where through the base tables it worked until contract.
+    @Test func mysqlTrafficGoesThroughTheVersionDatabases() throws {
+        let spec = TestPaths.examples.appendingPathComponent("orders-customer-ref.yaml").path
+        let passing = try CLIRun.run(["rehearse", "--format", "json", "--rows", "2000", spec])
+        guard let report = try? JSONSerialization.jsonObject(with: Data(passing.stdout.utf8)) as? [String: Any] else {
+            if !DatabaseHarness.required && passing.stderr.contains("cannot start a throwaway") { return }
+            Issue.record("rehearse printed no report (exit \(passing.status)):\n\(passing.stderr)")
+            return
+        }
+        #expect(passing.status == 0, "\(report["failures"] ?? "")")
+        #expect((report["checks"] as? [String] ?? []).contains { $0.hasPrefix("traffic: each version through its database of views (orders_customer_ref_old") })
+
+        let script = Self.broken("mysql-rehearse-traffic-new-reads-old-column.sql")
+        let failing = try CLIRun.run(["rehearse", "--format", "json", "--rows", "2000", "--traffic-new", script, spec])
+        let object = try #require(try? JSONSerialization.jsonObject(with: Data(failing.stdout.utf8)) as? [String: Any], "\(failing.stderr)")
+        #expect(failing.status == 1)
+        let first = try #require((object["failures"] as? [[String: Any]] ?? []).first, "no failure reported")
+        #expect(first["version"] as? String == "new")
+        #expect((first["stage"] as? String ?? "").hasPrefix("forward 1"), "\(first)")
+        #expect((first["statement"] as? String ?? "").contains("mysql-rehearse-traffic-new-reads-old-column.sql:7"))
+        #expect((first["error"] as? String ?? "").contains("Unknown column 'cust_id'"))
     }
 
     /// A pg_dump schema starts with `set_config('search_path', '', false)`: the new version's shape

@@ -2,9 +2,9 @@ import Foundation
 import Testing
 @testable import CutoverCore
 
-/// Issue #14 on MySQL: no version schemas (`MySQLVersionSchemas`). The plan has none, the runbook
-/// names the retyped columns the new version reads and writes in their old type until contract, an
-/// explicit `views` is refused (CUT068); and on a real server, the three facts the decision rests on.
+/// Issue #14 on MySQL: a database of views per app version (`MySQLVersionSchemas`), the default; `none`
+/// opts out; `views` without a base schema is refused (CUT068). On a real server, the generated files
+/// carry both versions from expand to the rollback, and the facts behind the retyped-column fallback.
 @Suite(.serialized) struct MySQLVersionSchemaTests {
     static let yaml = """
     apiVersion: cutover.dev/v1alpha1
@@ -29,6 +29,7 @@ import Testing
         - alterColumn: {table: reviews, column: rating, type: INT}
         - alterColumn: {table: reviews, column: title, type: VARCHAR(200)}
         - renameColumn: {table: reviews, from: body, to: text}
+        - dropColumn: {table: reviews, column: legacy}
 
     """
     static let schema = """
@@ -36,7 +37,8 @@ import Testing
         id     BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY,
         rating VARCHAR(10) NOT NULL,
         title  VARCHAR(100) NOT NULL,
-        body   TEXT NULL
+        body   TEXT NULL,
+        legacy TEXT NULL
     ) ENGINE=InnoDB;
 
     """
@@ -49,44 +51,143 @@ import Testing
         return (try Compiler().check(fileAt: folder.appendingPathComponent("reviews.yaml").path), folder)
     }
 
-    /// The default and an explicit `none` plan no version databases and tell the app what it may not
-    /// rely on: the retyped `rating` (a hidden copy until contract), not the `title` widened in place.
-    @Test(arguments: ["", "    versionSchemas: none\n"])
-    func mysqlPlansUseTheTables(setting: String) throws {
-        let (result, folder) = try Self.check(setting: setting)
+    /// The default plans a database of views per version: every table in each version's shape, the
+    /// renamed `body` as `text` for the new one, the dropped `legacy` hidden from it (a view naming it
+    /// would be invalid once contract quarantines it), the retyped `rating` under its own name (its old
+    /// type until contract: a view of the hidden copy would break at the swap).
+    @Test func mysqlPlansVersionDatabasesByDefault() throws {
+        let (result, folder) = try Self.check(setting: "")
         defer { try? FileManager.default.removeItem(at: folder) }
         let validated = try #require(result.validated, "\(result.diagnostics.map(\.message))")
-        #expect(!result.diagnostics.contains { $0.rule == .versionSchemasEngine })
-        #expect(!validated.spec.app.versionSchemas)
+        #expect(validated.spec.app.versionSchemas)
         let plan = Compiler().plan(validated)
-        #expect(!plan.steps.contains { $0.slug.contains("version_schemas") })
-        #expect(!plan.steps.flatMap { $0.up.statements + $0.down.statements }.contains { $0.text.contains("CREATE DATABASE") || $0.text.contains("CREATE OR REPLACE") && $0.text.contains("VIEW") })
-        #expect(VersionSchemaSelection.schemas(plan) == nil)
-        #expect(MySQLVersionSchemas.hiddenCopies(LoweringContext(spec: plan.spec, schema: plan.schema)).map(\.column.value) == ["rating"])
+        let step = try #require(plan.steps.first { $0.slug.contains("create_version_databases") })
+        #expect(step.phase == .expand)
+        #expect(plan.steps.last { $0.phase == .expand }?.slug == step.slug, "created last in expand, after every column it shows")
+        let up = step.up.statements.map(\.text).joined(separator: "\n")
+        #expect(up.contains("CREATE DATABASE IF NOT EXISTS `reviews_old`;"))
+        #expect(up.contains("CREATE DATABASE IF NOT EXISTS `reviews_new`;"))
+        #expect(up.contains("VIEW `reviews_old`.`reviews` AS SELECT `id`, `rating`, `title`, `body`, `legacy` FROM `"))
+        #expect(up.contains("VIEW `reviews_new`.`reviews` AS SELECT `id`, `rating`, `title`, `text` FROM `"), "the dropped column hidden: \(up)")
+        #expect(up.contains("ALGORITHM=MERGE SQL SECURITY INVOKER"))
+        #expect(!up.contains("_cutover_"), "no view names a hidden copy")
+        let down = step.down.statements.map(\.text).joined(separator: "\n")
+        #expect(down.contains("DROP VIEW IF EXISTS `reviews_new`.`reviews`;") && down.contains("DROP DATABASE IF EXISTS `reviews_old`"))
+        #expect(!plan.steps.contains { $0.phase == .contract && $0.slug.contains("version") }, "contract leaves them: the new version still reads through them")
+        #expect(VersionSchemaSelection.schemas(plan).map { [$0.old, $0.new] } == ["reviews_old", "reviews_new"])
         let files = Compiler().emit(plan)
-        #expect(!files.contains { $0.path.contains("version-schemas") })
+        let configMap = try #require(files.first { $0.path.hasSuffix("configmap-version-schemas.yaml") && $0.path.hasPrefix("manifests/") }).contents
+        #expect(configMap.contains("base.database: shop") && configMap.contains("new.database: reviews_new") && configMap.contains("old.database: reviews_old"))
         let readme = try #require(files.first { $0.path == "README.md" }).contents
-        #expect(readme.contains("None on MySQL (`app.versionSchemas: none`, the only choice there)"))
-        #expect(readme.contains("`reviews.rating` keeps the old type under the name"))
-        #expect(!readme.contains("`reviews.title`"))
+        #expect(readme.contains("Expand creates a database of views per app version: `reviews_old`"))
+        #expect(readme.contains("Retyped columns keep their old type in `reviews_new` until contract: `reviews.rating`"))
+        #expect(readme.contains("GRANT SELECT, INSERT, UPDATE, DELETE ON `reviews\\_new`.* TO '<app user>'@'%';"))
+        #expect(readme.contains("\"name\":\"MYSQL_DATABASE\",\"value\":null,\"valueFrom\":{\"configMapKeyRef\":{\"name\":\"reviews-version-schemas\",\"key\":\"new.database\""))
+        #expect(readme.contains("{\"name\":\"MYSQL_DATABASE\",\"value\":\"shop\",\"valueFrom\":null}"), "the revert and the step after contract point the app at the base database")
         #expect(!readme.contains("PGOPTIONS"))
     }
 
-    /// Asking MySQL for version schemas is refused where it is written.
-    @Test func viewsAreRefusedOnMySQL() throws {
-        let (result, folder) = try Self.check(setting: "    versionSchemas: views\n")
+    /// `none` keeps the tables for both versions and says what the new version may not rely on.
+    @Test func noneOptsOut() throws {
+        let (result, folder) = try Self.check(setting: "    versionSchemas: none\n")
         defer { try? FileManager.default.removeItem(at: folder) }
+        let validated = try #require(result.validated, "\(result.diagnostics.map(\.message))")
+        #expect(!validated.spec.app.versionSchemas)
+        let plan = Compiler().plan(validated)
+        #expect(!plan.steps.flatMap { $0.up.statements + $0.down.statements }.contains { $0.text.contains("CREATE DATABASE") || $0.text.contains("VIEW") })
+        #expect(VersionSchemaSelection.schemas(plan) == nil)
+        let files = Compiler().emit(plan)
+        #expect(!files.contains { $0.path.contains("version-schemas") })
+        let readme = try #require(files.first { $0.path == "README.md" }).contents
+        #expect(readme.contains("Off (`app.versionSchemas: none`, or no `database.schema`)"))
+        #expect(readme.contains("`reviews.rating` keeps the old type under the name"))
+        #expect(!readme.contains("MYSQL_DATABASE"))
+    }
+
+    /// An explicit `views` is accepted with `database.schema` (it was refused on MySQL before), and
+    /// refused without one where it is written: the databases need every table, which only the base
+    /// schema lists (CUT068).
+    @Test func viewsNeedABaseSchema() throws {
+        let (accepted, acceptedFolder) = try Self.check(setting: "    versionSchemas: views\n")
+        defer { try? FileManager.default.removeItem(at: acceptedFolder) }
+        #expect(accepted.diagnostics.filter { $0.severity == .error }.isEmpty, "\(accepted.diagnostics.map(\.message))")
+        #expect(accepted.validated?.spec.app.versionSchemas == true)
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("cutover-myviews-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let yaml = Self.yaml.replacingOccurrences(of: "SETTING", with: "    versionSchemas: views\n")
+            .replacingOccurrences(of: "    schema: reviews.schema.sql\n", with: "")
+        try yaml.write(to: folder.appendingPathComponent("reviews.yaml"), atomically: true, encoding: .utf8)
+        let result = try Compiler().check(fileAt: folder.appendingPathComponent("reviews.yaml").path)
         let refused = result.diagnostics.filter { $0.rule == .versionSchemasEngine }
         #expect(refused.count == 1)
         #expect(refused.first?.severity == .error)
-        #expect(refused.first.map { "\($0.location.line):\($0.location.column)" } == "17:21")
+        #expect(refused.first.map { "\($0.location.line):\($0.location.column)" } == "16:21")
         #expect(result.validated == nil)
     }
 
-    /// What the decision rests on, on MariaDB 10.11 (MySQL 8 behaves the same): a write through the new
-    /// version's view in its own database fires the table's trigger in the table's database, so the
-    /// trigger cannot tell the versions apart; the view names the copy column, so contract's swap leaves
-    /// it invalid; and it cannot be created again while the swap holds LOCK TABLES.
+    /// On a real server, the generated files themselves: both versions read and write through their
+    /// own database of views from expand on (the new one under the renamed column, the old one under
+    /// the base names, the sync triggers filling the other); the new version's statements keep working
+    /// through contract (its view names only columns contract keeps, and shows `rating` as INT after
+    /// the swap, and hides the dropped `legacy`, which contract quarantines) and through the rollback of
+    /// contract; the rollback of expand drops both databases.
+    /// Without version databases the first `USE reviews_new` fails.
+    @Test(.enabled(if: DatabaseHarness.shouldRun(.mysql), unavailable(.mysql)))
+    func bothVersionsGoThroughTheirDatabasesFromExpandToTheRollback() throws {
+        let url = try DatabaseHarness.shared.url(.mysql)
+        let socket = try #require(URLComponents(string: url)?.queryItems?.first { $0.name == "socket" }?.value)
+        func sql(_ input: String, database: String?) throws -> (status: Int32, output: String) {
+            let result = try MySQLOrphanCheckTests.client(socket, database: database, input: input)
+            return (result.status, result.output.trimmingCharacters(in: .whitespacesAndNewlines))
+        }
+        let (result, folder) = try Self.check(setting: "")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let plan = Compiler().plan(try #require(result.validated))
+        let files = Compiler().emit(plan).filter { $0.path.hasPrefix("sql/") }.sorted { $0.path < $1.path }
+        func run(_ phases: [Phase], down: Bool) throws {
+            let chosen = files.filter { file in phases.contains { file.path.contains("_\($0.rawValue)_") } && file.path.hasSuffix(down ? ".down.sql" : ".up.sql") }
+            for file in down ? chosen.reversed() : chosen {
+                let ran = try sql(file.contents, database: "myviews_app")
+                #expect(ran.status == 0, "\(file.path): \(ran.output)")
+            }
+        }
+        let cleanup = "DROP DATABASE IF EXISTS myviews_app; DROP DATABASE IF EXISTS reviews_old; DROP DATABASE IF EXISTS reviews_new;"
+        let setup = try sql(cleanup + " CREATE DATABASE myviews_app; USE myviews_app;\n" + Self.schema
+                            + "INSERT INTO reviews (rating, title, body) VALUES ('4', 'seed', 'seeded');", database: nil)
+        #expect(setup.status == 0, "\(setup.output)")
+        defer { _ = try? sql(cleanup, database: nil) }
+
+        try run([.preflight, .expand, .backfill], down: false)
+        let new = try sql("INSERT INTO reviews (rating, title, text) VALUES ('5', 'new', 'from new'); SELECT COUNT(*) FROM reviews WHERE text IS NOT NULL;", database: "reviews_new")
+        #expect(new.status == 0 && new.output == "2", "the new version through reviews_new: \(new.output)")
+        let old = try sql("INSERT INTO reviews (rating, title, body) VALUES ('3', 'old', 'from old'); SELECT body FROM reviews WHERE title = 'new';", database: "reviews_old")
+        #expect(old.status == 0 && old.output == "from new", "the old version through reviews_old sees the new version's row: \(old.output)")
+        let synced = try sql("SELECT text FROM reviews WHERE title = 'old';", database: "reviews_new")
+        #expect(synced.output == "from old")
+        let hidden = try sql("SELECT body FROM reviews;", database: "reviews_new")
+        #expect(hidden.status != 0 && hidden.output.contains("1054"), "the renamed column's old name is not in the new version's shape: \(hidden.output)")
+
+        try run([.complete, .contract], down: false)
+        let after = try sql("""
+            INSERT INTO reviews (rating, title, text) VALUES (6, 'after', 'after contract');
+            SELECT data_type FROM information_schema.columns WHERE table_schema = 'reviews_new' AND table_name = 'reviews' AND column_name = 'rating';
+            SELECT COUNT(*) FROM reviews;
+            """, database: "reviews_new")
+        #expect(after.status == 0 && after.output == "int\n4", "the new version after contract, rating now INT: \(after.output)")
+
+        try run([.complete, .contract], down: true)
+        let back = try sql("UPDATE reviews SET text = 'edited' WHERE title = 'after'; SELECT COUNT(*) FROM reviews;", database: "reviews_new")
+        #expect(back.status == 0 && back.output == "4", "the new version after the rollback of contract: \(back.output)")
+        try run([.backfill, .expand], down: true)
+        let gone = try sql("SELECT COUNT(*) FROM information_schema.schemata WHERE schema_name IN ('reviews_old', 'reviews_new');", database: nil)
+        #expect(gone.output == "0", "the rollback of expand drops both databases: \(gone.output)")
+    }
+
+    /// Why a retyped column keeps its old type in the new version's view until contract (MariaDB 10.11):
+    /// a write through the new version's view fires the table's trigger in the table's database, so the
+    /// trigger cannot tell the versions apart; a view of the copy column is invalid after contract's
+    /// swap; and it cannot be created again while the swap holds LOCK TABLES.
     @Test(.enabled(if: DatabaseHarness.shouldRun(.mysql), unavailable(.mysql)))
     func mysqlCannotKeepAVersionDatabaseThroughTheSwap() throws {
         let url = try DatabaseHarness.shared.url(.mysql)

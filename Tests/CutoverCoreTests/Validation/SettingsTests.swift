@@ -51,15 +51,15 @@ import Testing
         #expect(spec.rollout?.analysis?.interval.text == "1m" && spec.purge == false)
         let mysql = Self.built(database: Snippets.pgDatabase.replacingOccurrences(of: "postgresql", with: "mysql"))
         #expect(mysql.database.port == 3306 && mysql.runner.tool.rawValue == "mysql")
-        // MySQL has no version schemas: `none` is its default (an explicit `views` is CUT068).
-        #expect(!mysql.app.versionSchemas)
+        // MySQL's databases of views (`MySQLVersionSchemas`) are the default there too.
+        #expect(mysql.app.versionSchemas)
     }
 
     /// The words of the per-engine and computed defaults, as docs/spec.md prints them.
     @Test func defaultWords() {
         #expect(Settings.Database.port.defaultText == "5432 (postgresql), 3306 (mysql)")
         #expect(Settings.Runner.tool.defaultText == "psql (postgresql), mysql (mysql)")
-        #expect(Settings.App.versionSchemas.defaultText == "views (postgresql), none (mysql)")
+        #expect(Settings.App.versionSchemas.defaultText == "views")
         #expect(Settings.App.resources.defaultText == "requests 100m/128Mi, limits 1/512Mi")
         #expect(Settings.Switchover.maxReplicationLagSeconds.defaultText == "1")
         #expect(Settings.Operation.method.defaultText == "btree" && Settings.Column.onDelete.defaultText == "no action")

@@ -2,17 +2,19 @@ extension RuleID {
     public static let versionSchemasEngine = RuleID("CUT068")
 }
 
-/// CUT068 `version-schemas-engine`: `app.versionSchemas: views` on MySQL, which has no version schemas.
+/// CUT068 `version-schemas-base-schema`: `app.versionSchemas: views` on MySQL without `database.schema`.
+/// (Until issue #14's MySQL version databases, CUT068 refused `views` on MySQL altogether.)
 enum VersionSchemasEngineRule: RuleUnit {
     static let rule = Rule(
-        id: .versionSchemasEngine, name: "version-schemas-engine", severity: .error, checkedBy: [.consistency],
-        summary: "app.versionSchemas: views on MySQL, which has no version schemas",
-        rationale: "On PostgreSQL each app version selects a schema of views with its search_path, and the sync trigger of a retyped column tells the versions apart by it. MySQL offers neither half safely: a connection selects one database, so every table would need a view in a database per version; a trigger runs in its table's database (DATABASE() and the process list show that one, not the writer's), so the sync cannot tell which version wrote a row it has to convert; and a view names its columns, so when contract swaps a retyped column and its copy the new version's view is invalid (ER_VIEW_INVALID) until it is created again, which MySQL refuses under the swap's LOCK TABLES. So MySQL plans have no version schemas (`none`, the default there): both versions use the tables, and the plan README lists the retyped columns the new version reads and writes in their old type until contract.",
+        id: .versionSchemasEngine, name: "version-schemas-base-schema", severity: .error, checkedBy: [.consistency],
+        summary: "app.versionSchemas: views on MySQL without database.schema",
+        rationale: "On MySQL each app version connects to a database of views (`<migration>_old`, `<migration>_new`), and a connection sees only the one database it selected, so each of them needs a view of every table the app uses, in that version's shape. Only the base schema (`database.schema`) lists those tables and their columns. Without it the plan could not create the databases, so an explicit `views` is refused where it is written instead of being dropped silently; the default (`views`) quietly means `none` without a base schema, and the plan README says so. Add `database.schema` (a mysqldump --no-data of the database), or write `none`.",
         triggering: [RuleExample(Snippets.spec(database: Snippets.mysqlDatabase, app: Snippets.app + "    versionSchemas: views\n")).expecting((16, 21))],
-        nonTriggering: [RuleExample(Snippets.spec(database: Snippets.mysqlDatabase))])
+        nonTriggering: [RuleExample(Snippets.spec(database: Snippets.mysqlDatabase)),
+                        RuleExample(Snippets.spec(database: Snippets.mysqlDatabase, app: Snippets.app + "    versionSchemas: none\n"))])
 }
 
 extension Message {
-    public static let versionSchemasOnMySQL =
-        "'versionSchemas: views' needs PostgreSQL: on MySQL a trigger cannot tell which app version wrote a row, and a view cannot follow contract's column swap without a moment where it is invalid; write 'none' (the default on MySQL): the plan README lists what the new version may not rely on during the rollout"
+    public static let versionSchemasWithoutSchema =
+        "'versionSchemas: views' on MySQL needs 'database.schema': each app version's database holds a view of every table, and only the base schema lists them; add the schema (mysqldump --no-data) or write 'none'"
 }

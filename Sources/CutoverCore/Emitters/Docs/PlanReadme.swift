@@ -232,9 +232,9 @@ public struct PlanReadme {
             guard !retyped.isEmpty else { return "" }
             var out = "## App version schemas\n\n"
             out += spec.database.engine == .mysql
-                ? "None on MySQL (`app.versionSchemas: none`, the only choice there): both app versions use the tables. "
-                    + "MySQL cannot give each version its own shape safely: a connection selects one database, a trigger cannot tell which version wrote a row, "
-                    + "and a view cannot follow contract's column swap without a moment where the new version's statements fail (see `cutover explain CUT068`). "
+                ? (MySQLVersionSchemas.enabled(context)
+                    ? "No version databases: the migration changes no table or column the app names (a retyped column keeps its name, and MySQL's views could not show it in the new type before contract), so both app versions use the base database's tables. "
+                    : "Off (`app.versionSchemas: none`, or no `database.schema`): both app versions use the tables. ")
                 : "Off (`app.versionSchemas: none`, or no `database.schema`): both app versions use the tables. "
             out += "Until contract swaps them, \(retyped.joined(separator: ", ")) keep\(retyped.count == 1 ? "s" : "") the old type under the name, "
             out += "with the new type in a hidden copy the sync trigger fills: during the rollout the new version must read and write the old type there, "
@@ -242,6 +242,7 @@ public struct PlanReadme {
             out += "make a rollback of contract refuse until they are changed or deleted).\n\n"
             return out
         }
+        if spec.database.engine == .mysql { return mysqlVersionDatabasesSection(context, schemas, retyped: retyped) }
         let views = PostgreSQLVersionSchemas(b: PostgreSQLBuilder(context: context), changes: spec.changes).views().map { "`\($0.table)`" }
         var out = "## App version schemas\n\n"
         out += "Expand creates a schema of views per app version: `\(schemas.old)` (the tables as the old version knows them) and `\(schemas.new)` "
@@ -257,6 +258,45 @@ public struct PlanReadme {
         out += "The Jobs' role needs `CREATE` on the database to create the schemas. "
         out += "The views belong to the Jobs' role and read the tables with its rights; an app that logs in as another role needs "
         out += "`GRANT USAGE ON SCHEMA` and the table privileges on the views. `app.versionSchemas: none` turns this off.\n\n"
+        return out
+    }
+
+    /// MySQL's databases of views (`MySQLVersionSchemas`): how each version selects its own, what the
+    /// DBA grants first, what the new version may not rely on (retyped columns), and how they go away.
+    private func mysqlVersionDatabasesSection(_ context: LoweringContext, _ databases: (old: String, new: String), retyped: [String]) -> String {
+        let spec = plan.spec
+        let env = VersionSchemaSelection.mysqlDatabaseEnv
+        let configMap = VersionSchemaSelection.configMapName(spec)
+        let versions = MySQLVersionSchemas(b: MySQLBuilder(context: context), changes: spec.changes)
+        var out = "## App version schemas\n\n"
+        out += "Expand creates a database of views per app version: `\(databases.old)` (every table as the old version knows it) and `\(databases.new)` "
+        out += "(every table as the migration leaves it: renamed columns under their new names, added columns and tables, dropped ones hidden). "
+        out += "A MySQL connection selects one database, so each holds a view of every table, not only the changed ones. The views are "
+        out += "`ALGORITHM=MERGE SQL SECURITY INVOKER` over one table with plain columns, so MySQL reads and writes through them with the app's own privileges; "
+        out += "the sync triggers fill the other version's columns. Stored procedures, functions and views of your own stay in the base database: "
+        out += "call them qualified (`\(spec.database.name).name`). Through a view MySQL refuses an INSERT that names no column "
+        out += "(`INSERT INTO t () VALUES ()`: column count, 1136 on MariaDB 10.11): name one (`INSERT INTO t (id) VALUES (DEFAULT)`).\n\n"
+        if !retyped.isEmpty {
+            out += "Retyped columns keep their old type in `\(databases.new)` until contract: \(retyped.joined(separator: ", ")) "
+            out += "\(retyped.count == 1 ? "is" : "are") shown under the final name in the old type, and contract swaps the new type in under that name "
+            out += "(a view of the hidden copy would be invalid from the swap on, and MySQL refuses to re-create a view while the swap holds its locks). "
+            out += "During the rollout the new version must read and write the old type there, with values the new type holds too "
+            out += "(values the old type cannot take, written after contract, make a rollback of contract refuse until they are changed or deleted).\n\n"
+        }
+        out += "Before expand, the DBA grants (MySQL grants on a database name may exist before the database; `\\_` keeps `_` from matching any character):\n\n```sql\n"
+        for database in [databases.old, databases.new] { out += VersionSchemaSelection.mysqlGrants(database).joined(separator: "\n") + "\n" }
+        out += "```\n\n"
+        out += "An app version selects its database with the connection's database: `\(databases.new)` for the new one, `\(databases.old)` for the old one. "
+        out += "ConfigMap `\(configMap)` holds them (`new.database`, `old.database`) and the base database (`base.database`: `\(spec.database.name)`). "
+        out += "The rollout step below changes the Deployment's image and its `\(env)` env in one patch (one revision, one canary); if the app takes its "
+        out += "database from a DSN or another variable, put the value there instead. The old version stays on the base database, whose tables keep its shape until contract: "
+        out += "the runbook's rollback points it back there (not at `\(databases.old)`), because the rollback of expand drops both databases and a connection does not fall through to another. "
+        out += "`\(databases.old)` is for an old version that must not see the new columns (a `SELECT *`, an ORM reading the catalog) during the rollout; "
+        out += "its views become invalid when contract quarantines the columns it names, once no pod of the old version serves, and valid again if contract is rolled back.\n\n"
+        out += "Contract leaves both databases: the new version still reads through its views, which name only columns contract keeps. "
+        out += "After contract, the runbook points the app at the base database (same image), and once no pod uses `\(databases.new)`, drop both:\n\n```sql\n"
+        out += versions.drop().map(\.text).joined(separator: "\n") + "\n```\n\n"
+        out += "`app.versionSchemas: none` turns this off: both versions use the base database's tables.\n\n"
         return out
     }
 
@@ -595,7 +635,9 @@ public struct PlanReadme {
             return "snapshot Job: takes the VolumeSnapshot `\(KubernetesNames(plan.spec).snapshot)` of the primary's volume once per migration and waits until it is readyToUse, before any DDL"
         case "ConfigMap":
             if item.object.metadata.name == VersionSchemaSelection.configMapName(plan.spec) {
-                return "each app version's search_path (its schema of views); the app's PGOPTIONS env references it (see App version schemas)"
+                return plan.spec.database.engine == .mysql
+                    ? "each app version's database of views, and the base database; the app's MYSQL_DATABASE env references it (see App version schemas)"
+                    : "each app version's search_path (its schema of views); the app's PGOPTIONS env references it (see App version schemas)"
             }
             if item.object.metadata.name == KubernetesNames(plan.spec).snapshotJob { return "the snapshot Job's script and the VolumeSnapshot it creates" }
             if let lag = MonitoringBuilder(plan.spec).logicalLagUnit, item.object.metadata.name == KubernetesNames(plan.spec).jobConfigMap(lag.suffix) {

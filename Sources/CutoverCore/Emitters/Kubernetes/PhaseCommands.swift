@@ -45,7 +45,9 @@ public enum PhaseCommands {
         guard !spec.app.podTemplate else { return promotionWaits(spec) }
         let deployment = spec.app.deployment.isEmpty ? spec.app.name : spec.app.deployment
         let change = versionSchemas
-            ? ["# the new image and its schema of views (PGOPTIONS from the version-schemas ConfigMap) in one change:",
+            ? [spec.database.engine == .mysql
+                ? "# the new image and its database of views (\(VersionSchemaSelection.mysqlDatabaseEnv) from the version-schemas ConfigMap) in one change:"
+                : "# the new image and its schema of views (PGOPTIONS from the version-schemas ConfigMap) in one change:",
                recordPodHash(spec),
                VersionSchemaSelection.patch(spec, deployment: deployment, image: spec.app.image.value, version: "new"),
                "# (the container named like the app; with GitOps, change the image and add the env in the Deployment's manifest instead)"]
@@ -68,6 +70,13 @@ public enum PhaseCommands {
         let app = spec.app.name, namespace = spec.metadata.namespace
         if !spec.app.podTemplate {
             let deployment = spec.app.deployment.isEmpty ? app : spec.app.deployment
+            if versionSchemas && spec.database.engine == .mysql {
+                // Not the old version's database of views: the rollback of expand drops it, and a
+                // connection does not fall through; the base tables have the old shape until contract.
+                return ["# revert the app to its previous image (recorded before you started) and the base database \(spec.database.name):",
+                        recordPodHash(spec),
+                        VersionSchemaSelection.patch(spec, deployment: deployment, image: "\"$PREVIOUS_IMAGE\"", version: "base")]
+            }
             if versionSchemas {
                 return ["# revert the app to its previous image (recorded before you started) and the old version's schema of views:",
                         recordPodHash(spec),
@@ -80,6 +89,24 @@ public enum PhaseCommands {
         return ["# revert the app to its previous image (recorded before you started):",
                 recordPodHash(spec),
                 "kubectl patch rollouts.argoproj.io \(app) --namespace \(namespace) --type json -p '[{\"op\":\"replace\",\"path\":\"/spec/template/spec/containers/0/image\",\"value\":\"'\"$PREVIOUS_IMAGE\"'\"}]'"]
+    }
+
+    /// MySQL version databases after contract: the new version still connects to its database of
+    /// views; the tables now have its shape, so it moves to the base database (same image, one more
+    /// canary), and only then can the version databases go (the plan README gives the statements).
+    static func leaveVersionDatabases(_ plan: MigrationPlan) -> [String] {
+        let spec = plan.spec
+        guard spec.database.engine == .mysql, let databases = VersionSchemaSelection.schemas(plan) else { return [] }
+        if spec.app.podTemplate {
+            return ["# the tables have the new version's shape: point the app at the base database \(spec.database.name) (its MYSQL_DATABASE or DSN), "
+                    + "then drop \(databases.old) and \(databases.new) (plan README, \"App version schemas\")"]
+        }
+        let deployment = spec.app.deployment.isEmpty ? spec.app.name : spec.app.deployment
+        return ["# the tables have the new version's shape: point the app at the base database \(spec.database.name) (same image), wait for it,",
+                recordPodHash(spec),
+                VersionSchemaSelection.patch(spec, deployment: deployment, image: spec.app.image.value, version: "base")]
+            + promotionWaits(spec, after: "\"$OLD_POD_HASH\"")
+            + ["# then drop \(databases.old) and \(databases.new) with the statements in the plan README (\"App version schemas\")"]
     }
 
     /// Stops the canary: the stable (previous) ReplicaSet takes all traffic again.
@@ -142,7 +169,7 @@ public enum PhaseCommands {
         case .verify:
             return Commands(run: [stage([.complete, .verify])], rollback: [])
         case .contract:
-            return Commands(run: [stage([.contract])], rollback: laterBack)
+            return Commands(run: [stage([.contract])] + leaveVersionDatabases(plan), rollback: laterBack)
         case .purge:
             return Commands(run: [stage([.purge])],
                             rollback: spec.snapshot == nil ? [] : ["# irreversible: restore the VolumeSnapshot \(KubernetesNames(spec).snapshot)"])
@@ -278,7 +305,7 @@ public enum PhaseCommands {
         case .verify:
             return Commands(run: apply(.verify), rollback: [])
         case .contract:
-            return Commands(run: apply(.contract), rollback: laterBack)
+            return Commands(run: apply(.contract) + leaveVersionDatabases(plan), rollback: laterBack)
         case .purge:
             return Commands(run: apply(.purge), rollback: [])
         default:

@@ -468,7 +468,12 @@ public final class AppTraffic: @unchecked Sendable {
             if found.isEmpty { return true }  // the row breaks a check or its combination exists: not sent
             head = "INSERT INTO \(d.identifier(table.name)) (\(quotedNames)) VALUES (\(values.joined(separator: ", ")))"
         } else if names.isEmpty {
-            head = "INSERT INTO \(d.identifier(table.name)) \(engine == .postgresql ? "DEFAULT VALUES" : "() VALUES ()")"
+            // MySQL: one column named with DEFAULT, not `() VALUES ()`, which MariaDB 10.11 refuses through a
+            // view (1136, column count), and the app's version databases are views (`MySQLVersionSchemas`).
+            let first = table.columns.first.map { d.identifier($0.name) }
+            head = engine == .postgresql || first == nil
+                ? "INSERT INTO \(d.identifier(table.name)) \(engine == .postgresql ? "DEFAULT VALUES" : "() VALUES ()")"
+                : "INSERT INTO \(d.identifier(table.name)) (\(first!)) VALUES (DEFAULT)"
         } else if checks.isEmpty {
             head = "INSERT INTO \(d.identifier(table.name)) (\(quotedNames)) VALUES (\(values.joined(separator: ", ")))"
         } else {

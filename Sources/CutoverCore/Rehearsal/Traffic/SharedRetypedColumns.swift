@@ -1,5 +1,6 @@
-/// Columns whose type the migration changes while both app versions use the tables: on MySQL,
-/// which has no version schemas (CUT068), and on PostgreSQL with `app.versionSchemas: none`. Until
+/// Columns whose type the migration changes while the new version sees them in their old type: on
+/// MySQL (its database of views shows a retyped column under its name, `MySQLVersionSchemas`, and so
+/// do the tables with `none`), and on PostgreSQL with `app.versionSchemas: none`. Until
 /// contract swaps in the hidden copy, such a column keeps its old type under its name, and the plan
 /// README tells the new version to read and write the old type there. The rehearsal's new version
 /// keeps to values both types hold, through the whole rehearsal: before contract a wider value

@@ -11,6 +11,7 @@
 /// - CUT040 a NOT NULL column with neither default nor `up`
 /// - CUT050 passwords in `sql` scripts (client commands and unterminated quotes: `ScriptRules`)
 /// - CUT051 (warning) images without a pinned tag or digest (`UnpinnedImageRule`)
+/// - CUT068 `app.versionSchemas: views` on MySQL without `database.schema` (`VersionSchemasEngineRule`)
 /// - CUT072 networkPolicy.clients without `database: restrict`, or a client that selects nothing (`NetworkPolicyClientsRule`)
 /// - CUT054 (warning) a lag limit nothing checks (`IgnoredLagLimitRule`), CUT055 (warning) a raised deadline (`DeadlineRaisedRule`)
 ///
@@ -69,9 +70,10 @@ struct ConsistencyRules {
         if engine != .mysql, let node = spec["acceptTableCopies"] {
             diagnostics.report(.engineConsistency, Message.acceptTableCopiesEngine(engine.rawValue), at: node.location)
         }
-        // MySQL has no version schemas (see `MySQLVersionSchemas`): asking for them is refused, not ignored.
-        if engine == .mysql, let node = spec["app"]?["versionSchemas"], node.scalarValue == "views" {
-            diagnostics.report(.versionSchemasEngine, Message.versionSchemasOnMySQL, at: node.location)
+        // MySQL's databases of views need every table, which only the base schema lists (`MySQLVersionSchemas`):
+        // an explicit `views` without one is refused, not silently dropped.
+        if engine == .mysql, database?["schema"] == nil, let node = spec["app"]?["versionSchemas"], node.scalarValue == "views" {
+            diagnostics.report(.versionSchemasEngine, Message.versionSchemasWithoutSchema, at: node.location)
         }
         if engine == .postgresql && strategy == .expandContract, let node = database?["version"], let value = node.scalarValue,
            let major = Self.major(value), major < 11 {

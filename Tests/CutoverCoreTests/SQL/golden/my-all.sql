@@ -386,6 +386,18 @@ BEGIN
       SELECT CONCAT('account ', CURRENT_USER(), ' lacks TRIGGER on table orders: the migration''s sync triggers are created on it (GRANT TRIGGER ON ', DATABASE(), '.orders TO …)') AS `cutover preflight problem`;
       SET v_problems = v_problems + 1;
     END IF;
+    IF NOT (EXISTS (SELECT 1 FROM information_schema.user_privileges WHERE grantee = v_grantee AND privilege_type = 'SELECT')
+      OR EXISTS (SELECT 1 FROM information_schema.schema_privileges WHERE grantee = v_grantee AND privilege_type = 'SELECT' AND DATABASE() LIKE table_schema)
+      OR EXISTS (SELECT 1 FROM information_schema.table_privileges WHERE grantee = v_grantee AND privilege_type = 'SELECT' AND table_schema = DATABASE() AND table_name = 'orders')) THEN
+      SELECT CONCAT('account ', CURRENT_USER(), ' lacks SELECT on table orders: the sync triggers (which run with this account''s rights) and the backfills read it (GRANT SELECT ON ', DATABASE(), '.orders TO …)') AS `cutover preflight problem`;
+      SET v_problems = v_problems + 1;
+    END IF;
+    IF NOT (EXISTS (SELECT 1 FROM information_schema.user_privileges WHERE grantee = v_grantee AND privilege_type = 'UPDATE')
+      OR EXISTS (SELECT 1 FROM information_schema.schema_privileges WHERE grantee = v_grantee AND privilege_type = 'UPDATE' AND DATABASE() LIKE table_schema)
+      OR EXISTS (SELECT 1 FROM information_schema.table_privileges WHERE grantee = v_grantee AND privilege_type = 'UPDATE' AND table_schema = DATABASE() AND table_name = 'orders')) THEN
+      SELECT CONCAT('account ', CURRENT_USER(), ' lacks UPDATE on table orders: the sync triggers (which run with this account''s rights) set its columns and the backfills update it (GRANT UPDATE ON ', DATABASE(), '.orders TO …)') AS `cutover preflight problem`;
+      SET v_problems = v_problems + 1;
+    END IF;
     IF NOT (EXISTS (SELECT 1 FROM information_schema.user_privileges WHERE grantee = v_grantee AND privilege_type = 'INDEX')
       OR EXISTS (SELECT 1 FROM information_schema.schema_privileges WHERE grantee = v_grantee AND privilege_type = 'INDEX' AND DATABASE() LIKE table_schema)
       OR EXISTS (SELECT 1 FROM information_schema.table_privileges WHERE grantee = v_grantee AND privilege_type = 'INDEX' AND table_schema = DATABASE() AND table_name = 'orders')) THEN
@@ -416,6 +428,18 @@ BEGIN
       SELECT CONCAT('account ', CURRENT_USER(), ' lacks TRIGGER on table legacy_audit: the migration''s sync triggers are created on it (GRANT TRIGGER ON ', DATABASE(), '.legacy_audit TO …)') AS `cutover preflight problem`;
       SET v_problems = v_problems + 1;
     END IF;
+    IF NOT (EXISTS (SELECT 1 FROM information_schema.user_privileges WHERE grantee = v_grantee AND privilege_type = 'SELECT')
+      OR EXISTS (SELECT 1 FROM information_schema.schema_privileges WHERE grantee = v_grantee AND privilege_type = 'SELECT' AND DATABASE() LIKE table_schema)
+      OR EXISTS (SELECT 1 FROM information_schema.table_privileges WHERE grantee = v_grantee AND privilege_type = 'SELECT' AND table_schema = DATABASE() AND table_name = 'legacy_audit')) THEN
+      SELECT CONCAT('account ', CURRENT_USER(), ' lacks SELECT on table legacy_audit: the sync triggers (which run with this account''s rights) and the backfills read it (GRANT SELECT ON ', DATABASE(), '.legacy_audit TO …)') AS `cutover preflight problem`;
+      SET v_problems = v_problems + 1;
+    END IF;
+    IF NOT (EXISTS (SELECT 1 FROM information_schema.user_privileges WHERE grantee = v_grantee AND privilege_type = 'UPDATE')
+      OR EXISTS (SELECT 1 FROM information_schema.schema_privileges WHERE grantee = v_grantee AND privilege_type = 'UPDATE' AND DATABASE() LIKE table_schema)
+      OR EXISTS (SELECT 1 FROM information_schema.table_privileges WHERE grantee = v_grantee AND privilege_type = 'UPDATE' AND table_schema = DATABASE() AND table_name = 'legacy_audit')) THEN
+      SELECT CONCAT('account ', CURRENT_USER(), ' lacks UPDATE on table legacy_audit: the sync triggers (which run with this account''s rights) set its columns and the backfills update it (GRANT UPDATE ON ', DATABASE(), '.legacy_audit TO …)') AS `cutover preflight problem`;
+      SET v_problems = v_problems + 1;
+    END IF;
     IF NOT (EXISTS (SELECT 1 FROM information_schema.user_privileges WHERE grantee = v_grantee AND privilege_type = 'INDEX')
       OR EXISTS (SELECT 1 FROM information_schema.schema_privileges WHERE grantee = v_grantee AND privilege_type = 'INDEX' AND DATABASE() LIKE table_schema)
       OR EXISTS (SELECT 1 FROM information_schema.table_privileges WHERE grantee = v_grantee AND privilege_type = 'INDEX' AND table_schema = DATABASE() AND table_name = 'legacy_audit')) THEN
@@ -444,6 +468,18 @@ BEGIN
       OR EXISTS (SELECT 1 FROM information_schema.schema_privileges WHERE grantee = v_grantee AND privilege_type = 'TRIGGER' AND DATABASE() LIKE table_schema)
       OR EXISTS (SELECT 1 FROM information_schema.table_privileges WHERE grantee = v_grantee AND privilege_type = 'TRIGGER' AND table_schema = DATABASE() AND table_name = 'customers')) THEN
       SELECT CONCAT('account ', CURRENT_USER(), ' lacks TRIGGER on table customers: the migration''s sync triggers are created on it (GRANT TRIGGER ON ', DATABASE(), '.customers TO …)') AS `cutover preflight problem`;
+      SET v_problems = v_problems + 1;
+    END IF;
+    IF NOT (EXISTS (SELECT 1 FROM information_schema.user_privileges WHERE grantee = v_grantee AND privilege_type = 'SELECT')
+      OR EXISTS (SELECT 1 FROM information_schema.schema_privileges WHERE grantee = v_grantee AND privilege_type = 'SELECT' AND DATABASE() LIKE table_schema)
+      OR EXISTS (SELECT 1 FROM information_schema.table_privileges WHERE grantee = v_grantee AND privilege_type = 'SELECT' AND table_schema = DATABASE() AND table_name = 'customers')) THEN
+      SELECT CONCAT('account ', CURRENT_USER(), ' lacks SELECT on table customers: the sync triggers (which run with this account''s rights) and the backfills read it (GRANT SELECT ON ', DATABASE(), '.customers TO …)') AS `cutover preflight problem`;
+      SET v_problems = v_problems + 1;
+    END IF;
+    IF NOT (EXISTS (SELECT 1 FROM information_schema.user_privileges WHERE grantee = v_grantee AND privilege_type = 'UPDATE')
+      OR EXISTS (SELECT 1 FROM information_schema.schema_privileges WHERE grantee = v_grantee AND privilege_type = 'UPDATE' AND DATABASE() LIKE table_schema)
+      OR EXISTS (SELECT 1 FROM information_schema.table_privileges WHERE grantee = v_grantee AND privilege_type = 'UPDATE' AND table_schema = DATABASE() AND table_name = 'customers')) THEN
+      SELECT CONCAT('account ', CURRENT_USER(), ' lacks UPDATE on table customers: the sync triggers (which run with this account''s rights) set its columns and the backfills update it (GRANT UPDATE ON ', DATABASE(), '.customers TO …)') AS `cutover preflight problem`;
       SET v_problems = v_problems + 1;
     END IF;
     IF NOT (EXISTS (SELECT 1 FROM information_schema.user_privileges WHERE grantee = v_grantee AND privilege_type = 'INDEX')
@@ -1478,9 +1514,74 @@ EXECUTE cutover_timeout;
 DEALLOCATE PREPARE cutover_timeout;
 -- cutover: sql escape hatch "orders-total-view" (user SQL, verbatim, not checked by cutover)
 DROP VIEW IF EXISTS orders_total;
-==> sql/0030_backfill_orders_total_cents.up.sql [reversible: true, transactional: false]
+==> sql/0030_expand_create_version_databases.up.sql [reversible: true, transactional: false]
 -- generated by cutover from my-all.yaml, do not edit
--- step 30 (backfill), up: backfill orders.total_cents
+-- step 30 (expand), up: create the version databases my_all_ops_old and my_all_ops_new
+SET SESSION lock_wait_timeout = 5;
+SET @cutover_timeout = IF(VERSION() LIKE '%MariaDB%', 'SET SESSION max_statement_time = 1800', 'SET SESSION max_execution_time = 1800000');
+PREPARE cutover_timeout FROM @cutover_timeout;
+EXECUTE cutover_timeout;
+DEALLOCATE PREPARE cutover_timeout;
+-- A database of views per app version (MERGE, SQL SECURITY INVOKER: one table, plain columns, writable), selected by the connection's database.
+-- The old app version's shape (the base schema): database my_all_ops_old.
+CREATE DATABASE IF NOT EXISTS `my_all_ops_old`;
+SET @cutover_ddl = CONCAT('CREATE OR REPLACE ALGORITHM=MERGE SQL SECURITY INVOKER VIEW `my_all_ops_old`.`customers` AS SELECT `id`, `email` FROM `', REPLACE(DATABASE(), '`', '``'), '`.`clients`');
+PREPARE cutover_stmt FROM @cutover_ddl;
+EXECUTE cutover_stmt;
+DEALLOCATE PREPARE cutover_stmt;
+SET @cutover_ddl = CONCAT('CREATE OR REPLACE ALGORITHM=MERGE SQL SECURITY INVOKER VIEW `my_all_ops_old`.`orders` AS SELECT `id`, `cust_id`, `note`, `code`, `total`, `qty`, `label`, `remark`, `legacy`, `status`, `created_at` FROM `', REPLACE(DATABASE(), '`', '``'), '`.`orders`');
+PREPARE cutover_stmt FROM @cutover_ddl;
+EXECUTE cutover_stmt;
+DEALLOCATE PREPARE cutover_stmt;
+SET @cutover_ddl = CONCAT('CREATE OR REPLACE ALGORITHM=MERGE SQL SECURITY INVOKER VIEW `my_all_ops_old`.`legacy_audit` AS SELECT `id`, `msg` FROM `', REPLACE(DATABASE(), '`', '``'), '`.`legacy_audit`');
+PREPARE cutover_stmt FROM @cutover_ddl;
+EXECUTE cutover_stmt;
+DEALLOCATE PREPARE cutover_stmt;
+-- The new app version's shape: it connects with database my_all_ops_new.
+CREATE DATABASE IF NOT EXISTS `my_all_ops_new`;
+SET @cutover_ddl = CONCAT('CREATE OR REPLACE ALGORITHM=MERGE SQL SECURITY INVOKER VIEW `my_all_ops_new`.`clients` AS SELECT `id`, `email` FROM `', REPLACE(DATABASE(), '`', '``'), '`.`clients`');
+PREPARE cutover_stmt FROM @cutover_ddl;
+EXECUTE cutover_stmt;
+DEALLOCATE PREPARE cutover_stmt;
+SET @cutover_ddl = CONCAT('CREATE OR REPLACE ALGORITHM=MERGE SQL SECURITY INVOKER VIEW `my_all_ops_new`.`orders` AS SELECT `id`, `customer_id`, `note`, `code`, `total`, `quantity`, `remark`, `legacy`, `status`, `created_at`, `channel`, `source`, `total_cents`, `owner_id` FROM `', REPLACE(DATABASE(), '`', '``'), '`.`orders`');
+PREPARE cutover_stmt FROM @cutover_ddl;
+EXECUTE cutover_stmt;
+DEALLOCATE PREPARE cutover_stmt;
+SET @cutover_ddl = CONCAT('CREATE OR REPLACE ALGORITHM=MERGE SQL SECURITY INVOKER VIEW `my_all_ops_new`.`order_tags` AS SELECT `id`, `order_id`, `tag`, `code` FROM `', REPLACE(DATABASE(), '`', '``'), '`.`order_tags`');
+PREPARE cutover_stmt FROM @cutover_ddl;
+EXECUTE cutover_stmt;
+DEALLOCATE PREPARE cutover_stmt;
+==> sql/0030_expand_create_version_databases.down.sql
+-- generated by cutover from my-all.yaml, do not edit
+-- step 30 (expand), down: create the version databases my_all_ops_old and my_all_ops_new
+SET SESSION lock_wait_timeout = 5;
+SET @cutover_timeout = IF(VERSION() LIKE '%MariaDB%', 'SET SESSION max_statement_time = 1800', 'SET SESSION max_execution_time = 1800000');
+PREPARE cutover_timeout FROM @cutover_timeout;
+EXECUTE cutover_timeout;
+DEALLOCATE PREPARE cutover_timeout;
+DROP VIEW IF EXISTS `my_all_ops_new`.`clients`;
+DROP VIEW IF EXISTS `my_all_ops_new`.`orders`;
+DROP VIEW IF EXISTS `my_all_ops_new`.`order_tags`;
+-- Only when empty: a database holding anything cutover did not create stays.
+SET @cutover_ddl = IF(NOT EXISTS (SELECT 1 FROM information_schema.tables WHERE table_schema = 'my_all_ops_new') AND NOT EXISTS (SELECT 1 FROM information_schema.routines WHERE routine_schema = 'my_all_ops_new'),
+  'DROP DATABASE IF EXISTS `my_all_ops_new`',
+  'DO 0');
+PREPARE cutover_stmt FROM @cutover_ddl;
+EXECUTE cutover_stmt;
+DEALLOCATE PREPARE cutover_stmt;
+DROP VIEW IF EXISTS `my_all_ops_old`.`customers`;
+DROP VIEW IF EXISTS `my_all_ops_old`.`orders`;
+DROP VIEW IF EXISTS `my_all_ops_old`.`legacy_audit`;
+-- Only when empty: a database holding anything cutover did not create stays.
+SET @cutover_ddl = IF(NOT EXISTS (SELECT 1 FROM information_schema.tables WHERE table_schema = 'my_all_ops_old') AND NOT EXISTS (SELECT 1 FROM information_schema.routines WHERE routine_schema = 'my_all_ops_old'),
+  'DROP DATABASE IF EXISTS `my_all_ops_old`',
+  'DO 0');
+PREPARE cutover_stmt FROM @cutover_ddl;
+EXECUTE cutover_stmt;
+DEALLOCATE PREPARE cutover_stmt;
+==> sql/0031_backfill_orders_total_cents.up.sql [reversible: true, transactional: false]
+-- generated by cutover from my-all.yaml, do not edit
+-- step 31 (backfill), up: backfill orders.total_cents
 SET SESSION lock_wait_timeout = 5;
 SET @cutover_timeout = IF(VERSION() LIKE '%MariaDB%', 'SET SESSION max_statement_time = 1800', 'SET SESSION max_execution_time = 1800000');
 PREPARE cutover_timeout FROM @cutover_timeout;
@@ -1533,9 +1634,9 @@ END;;
 DELIMITER ;
 CALL `_cutover_backfill_orders_total_cents`();
 DROP PROCEDURE IF EXISTS `_cutover_backfill_orders_total_cents`;
-==> sql/0030_backfill_orders_total_cents.down.sql
+==> sql/0031_backfill_orders_total_cents.down.sql
 -- generated by cutover from my-all.yaml, do not edit
--- step 30 (backfill), down: backfill orders.total_cents
+-- step 31 (backfill), down: backfill orders.total_cents
 SET SESSION lock_wait_timeout = 5;
 SET @cutover_timeout = IF(VERSION() LIKE '%MariaDB%', 'SET SESSION max_statement_time = 1800', 'SET SESSION max_execution_time = 1800000');
 PREPARE cutover_timeout FROM @cutover_timeout;
@@ -1543,9 +1644,9 @@ EXECUTE cutover_timeout;
 DEALLOCATE PREPARE cutover_timeout;
 -- Nothing to undo: data only, in a column that an earlier step's down drops.
 DO 0;
-==> sql/0031_backfill_orders_customer_id.up.sql [reversible: true, transactional: false]
+==> sql/0032_backfill_orders_customer_id.up.sql [reversible: true, transactional: false]
 -- generated by cutover from my-all.yaml, do not edit
--- step 31 (backfill), up: backfill orders.customer_id from cust_id
+-- step 32 (backfill), up: backfill orders.customer_id from cust_id
 SET SESSION lock_wait_timeout = 5;
 SET @cutover_timeout = IF(VERSION() LIKE '%MariaDB%', 'SET SESSION max_statement_time = 1800', 'SET SESSION max_execution_time = 1800000');
 PREPARE cutover_timeout FROM @cutover_timeout;
@@ -1598,9 +1699,9 @@ END;;
 DELIMITER ;
 CALL `_cutover_backfill_orders_customer_id`();
 DROP PROCEDURE IF EXISTS `_cutover_backfill_orders_customer_id`;
-==> sql/0031_backfill_orders_customer_id.down.sql
+==> sql/0032_backfill_orders_customer_id.down.sql
 -- generated by cutover from my-all.yaml, do not edit
--- step 31 (backfill), down: backfill orders.customer_id from cust_id
+-- step 32 (backfill), down: backfill orders.customer_id from cust_id
 SET SESSION lock_wait_timeout = 5;
 SET @cutover_timeout = IF(VERSION() LIKE '%MariaDB%', 'SET SESSION max_statement_time = 1800', 'SET SESSION max_execution_time = 1800000');
 PREPARE cutover_timeout FROM @cutover_timeout;
@@ -1608,9 +1709,9 @@ EXECUTE cutover_timeout;
 DEALLOCATE PREPARE cutover_timeout;
 -- Nothing to undo: data only, in a column that an earlier step's down drops.
 DO 0;
-==> sql/0032_backfill_orders_quantity.up.sql [reversible: true, transactional: false]
+==> sql/0033_backfill_orders_quantity.up.sql [reversible: true, transactional: false]
 -- generated by cutover from my-all.yaml, do not edit
--- step 32 (backfill), up: backfill orders.quantity from qty
+-- step 33 (backfill), up: backfill orders.quantity from qty
 SET SESSION lock_wait_timeout = 5;
 SET @cutover_timeout = IF(VERSION() LIKE '%MariaDB%', 'SET SESSION max_statement_time = 1800', 'SET SESSION max_execution_time = 1800000');
 PREPARE cutover_timeout FROM @cutover_timeout;
@@ -1663,9 +1764,9 @@ END;;
 DELIMITER ;
 CALL `_cutover_backfill_orders_quantity`();
 DROP PROCEDURE IF EXISTS `_cutover_backfill_orders_quantity`;
-==> sql/0032_backfill_orders_quantity.down.sql
+==> sql/0033_backfill_orders_quantity.down.sql
 -- generated by cutover from my-all.yaml, do not edit
--- step 32 (backfill), down: backfill orders.quantity from qty
+-- step 33 (backfill), down: backfill orders.quantity from qty
 SET SESSION lock_wait_timeout = 5;
 SET @cutover_timeout = IF(VERSION() LIKE '%MariaDB%', 'SET SESSION max_statement_time = 1800', 'SET SESSION max_execution_time = 1800000');
 PREPARE cutover_timeout FROM @cutover_timeout;
@@ -1673,9 +1774,9 @@ EXECUTE cutover_timeout;
 DEALLOCATE PREPARE cutover_timeout;
 -- Nothing to undo: data only, in a column that an earlier step's down drops.
 DO 0;
-==> sql/0033_backfill_orders_total.up.sql [reversible: true, transactional: false]
+==> sql/0034_backfill_orders_total.up.sql [reversible: true, transactional: false]
 -- generated by cutover from my-all.yaml, do not edit
--- step 33 (backfill), up: backfill orders._cutover_my_all_ops_total_new
+-- step 34 (backfill), up: backfill orders._cutover_my_all_ops_total_new
 SET SESSION lock_wait_timeout = 5;
 SET @cutover_timeout = IF(VERSION() LIKE '%MariaDB%', 'SET SESSION max_statement_time = 1800', 'SET SESSION max_execution_time = 1800000');
 PREPARE cutover_timeout FROM @cutover_timeout;
@@ -1728,9 +1829,9 @@ END;;
 DELIMITER ;
 CALL `_cutover_backfill_orders_total`();
 DROP PROCEDURE IF EXISTS `_cutover_backfill_orders_total`;
-==> sql/0033_backfill_orders_total.down.sql
+==> sql/0034_backfill_orders_total.down.sql
 -- generated by cutover from my-all.yaml, do not edit
--- step 33 (backfill), down: backfill orders._cutover_my_all_ops_total_new
+-- step 34 (backfill), down: backfill orders._cutover_my_all_ops_total_new
 SET SESSION lock_wait_timeout = 5;
 SET @cutover_timeout = IF(VERSION() LIKE '%MariaDB%', 'SET SESSION max_statement_time = 1800', 'SET SESSION max_execution_time = 1800000');
 PREPARE cutover_timeout FROM @cutover_timeout;
@@ -1738,9 +1839,9 @@ EXECUTE cutover_timeout;
 DEALLOCATE PREPARE cutover_timeout;
 -- Nothing to undo: data only, in a column that an earlier step's down drops.
 DO 0;
-==> sql/0034_backfill_orders_total_new_index_orders_total_idx.up.sql [reversible: true, transactional: true]
+==> sql/0035_backfill_orders_total_new_index_orders_total_idx.up.sql [reversible: true, transactional: true]
 -- generated by cutover from my-all.yaml, do not edit
--- step 34 (backfill), up: build index orders_total_idx_cutover_new on orders._cutover_my_all_ops_total_new in place (carries orders_total_idx over)
+-- step 35 (backfill), up: build index orders_total_idx_cutover_new on orders._cutover_my_all_ops_total_new in place (carries orders_total_idx over)
 SET SESSION lock_wait_timeout = 5;
 SET @cutover_timeout = IF(VERSION() LIKE '%MariaDB%', 'SET SESSION max_statement_time = 1800', 'SET SESSION max_execution_time = 1800000');
 PREPARE cutover_timeout FROM @cutover_timeout;
@@ -1754,9 +1855,9 @@ SET @cutover_ddl = (SELECT IF(COUNT(*) = 0,
 PREPARE cutover_stmt FROM @cutover_ddl;
 EXECUTE cutover_stmt;
 DEALLOCATE PREPARE cutover_stmt;
-==> sql/0034_backfill_orders_total_new_index_orders_total_idx.down.sql
+==> sql/0035_backfill_orders_total_new_index_orders_total_idx.down.sql
 -- generated by cutover from my-all.yaml, do not edit
--- step 34 (backfill), down: build index orders_total_idx_cutover_new on orders._cutover_my_all_ops_total_new in place (carries orders_total_idx over)
+-- step 35 (backfill), down: build index orders_total_idx_cutover_new on orders._cutover_my_all_ops_total_new in place (carries orders_total_idx over)
 SET SESSION lock_wait_timeout = 5;
 SET @cutover_timeout = IF(VERSION() LIKE '%MariaDB%', 'SET SESSION max_statement_time = 1800', 'SET SESSION max_execution_time = 1800000');
 PREPARE cutover_timeout FROM @cutover_timeout;
@@ -1770,9 +1871,9 @@ SET @cutover_ddl = (SELECT IF(COUNT(*) > 0,
 PREPARE cutover_stmt FROM @cutover_ddl;
 EXECUTE cutover_stmt;
 DEALLOCATE PREPARE cutover_stmt;
-==> sql/0035_backfill_orders_remark.up.sql [reversible: true, transactional: false]
+==> sql/0036_backfill_orders_remark.up.sql [reversible: true, transactional: false]
 -- generated by cutover from my-all.yaml, do not edit
--- step 35 (backfill), up: fill NULLs of orders.remark
+-- step 36 (backfill), up: fill NULLs of orders.remark
 SET SESSION lock_wait_timeout = 5;
 SET @cutover_timeout = IF(VERSION() LIKE '%MariaDB%', 'SET SESSION max_statement_time = 1800', 'SET SESSION max_execution_time = 1800000');
 PREPARE cutover_timeout FROM @cutover_timeout;
@@ -1831,9 +1932,9 @@ END;;
 DELIMITER ;
 CALL `_cutover_backfill_orders_remark`();
 DROP PROCEDURE IF EXISTS `_cutover_backfill_orders_remark`;
-==> sql/0035_backfill_orders_remark.down.sql
+==> sql/0036_backfill_orders_remark.down.sql
 -- generated by cutover from my-all.yaml, do not edit
--- step 35 (backfill), down: fill NULLs of orders.remark
+-- step 36 (backfill), down: fill NULLs of orders.remark
 SET SESSION lock_wait_timeout = 5;
 SET @cutover_timeout = IF(VERSION() LIKE '%MariaDB%', 'SET SESSION max_statement_time = 1800', 'SET SESSION max_execution_time = 1800000');
 PREPARE cutover_timeout FROM @cutover_timeout;
@@ -1841,9 +1942,9 @@ EXECUTE cutover_timeout;
 DEALLOCATE PREPARE cutover_timeout;
 -- Nothing to undo here: the rollback of the expand phase puts the NULLs back from _cutover_my_all_ops_orders_remark_filled.
 DO 0;
-==> sql/0036_backfill_orders_legacy.up.sql [reversible: true, transactional: false]
+==> sql/0037_backfill_orders_legacy.up.sql [reversible: true, transactional: false]
 -- generated by cutover from my-all.yaml, do not edit
--- step 36 (backfill), up: backfill orders._cutover_my_all_ops_legacy_new
+-- step 37 (backfill), up: backfill orders._cutover_my_all_ops_legacy_new
 SET SESSION lock_wait_timeout = 5;
 SET @cutover_timeout = IF(VERSION() LIKE '%MariaDB%', 'SET SESSION max_statement_time = 1800', 'SET SESSION max_execution_time = 1800000');
 PREPARE cutover_timeout FROM @cutover_timeout;
@@ -1896,9 +1997,9 @@ END;;
 DELIMITER ;
 CALL `_cutover_backfill_orders_legacy`();
 DROP PROCEDURE IF EXISTS `_cutover_backfill_orders_legacy`;
-==> sql/0036_backfill_orders_legacy.down.sql
+==> sql/0037_backfill_orders_legacy.down.sql
 -- generated by cutover from my-all.yaml, do not edit
--- step 36 (backfill), down: backfill orders._cutover_my_all_ops_legacy_new
+-- step 37 (backfill), down: backfill orders._cutover_my_all_ops_legacy_new
 SET SESSION lock_wait_timeout = 5;
 SET @cutover_timeout = IF(VERSION() LIKE '%MariaDB%', 'SET SESSION max_statement_time = 1800', 'SET SESSION max_execution_time = 1800000');
 PREPARE cutover_timeout FROM @cutover_timeout;
@@ -1906,9 +2007,9 @@ EXECUTE cutover_timeout;
 DEALLOCATE PREPARE cutover_timeout;
 -- Nothing to undo: data only, in a column that an earlier step's down drops.
 DO 0;
-==> sql/0037_complete_orders_total_cents_not_null.up.sql [reversible: true, transactional: true]
+==> sql/0038_complete_orders_total_cents_not_null.up.sql [reversible: true, transactional: true]
 -- generated by cutover from my-all.yaml, do not edit
--- step 37 (complete), up: set NOT NULL on orders.total_cents (in-place rebuild, DML allowed)
+-- step 38 (complete), up: set NOT NULL on orders.total_cents (in-place rebuild, DML allowed)
 SET SESSION lock_wait_timeout = 5;
 SET @cutover_timeout = IF(VERSION() LIKE '%MariaDB%', 'SET SESSION max_statement_time = 1800', 'SET SESSION max_execution_time = 1800000');
 PREPARE cutover_timeout FROM @cutover_timeout;
@@ -1923,9 +2024,9 @@ SET @cutover_ddl = (SELECT IF(COUNT(*) > 0,
 PREPARE cutover_stmt FROM @cutover_ddl;
 EXECUTE cutover_stmt;
 DEALLOCATE PREPARE cutover_stmt;
-==> sql/0037_complete_orders_total_cents_not_null.down.sql
+==> sql/0038_complete_orders_total_cents_not_null.down.sql
 -- generated by cutover from my-all.yaml, do not edit
--- step 37 (complete), down: set NOT NULL on orders.total_cents (in-place rebuild, DML allowed)
+-- step 38 (complete), down: set NOT NULL on orders.total_cents (in-place rebuild, DML allowed)
 SET SESSION lock_wait_timeout = 5;
 SET @cutover_timeout = IF(VERSION() LIKE '%MariaDB%', 'SET SESSION max_statement_time = 1800', 'SET SESSION max_execution_time = 1800000');
 PREPARE cutover_timeout FROM @cutover_timeout;
@@ -1939,9 +2040,9 @@ SET @cutover_ddl = (SELECT IF(COUNT(*) > 0,
 PREPARE cutover_stmt FROM @cutover_ddl;
 EXECUTE cutover_stmt;
 DEALLOCATE PREPARE cutover_stmt;
-==> sql/0038_complete_add_unique_orders_owner_id_key.up.sql [reversible: true, transactional: true]
+==> sql/0039_complete_add_unique_orders_owner_id_key.up.sql [reversible: true, transactional: true]
 -- generated by cutover from my-all.yaml, do not edit
--- step 38 (complete), up: add unique index orders_owner_id_key on orders in place
+-- step 39 (complete), up: add unique index orders_owner_id_key on orders in place
 SET SESSION lock_wait_timeout = 5;
 SET @cutover_timeout = IF(VERSION() LIKE '%MariaDB%', 'SET SESSION max_statement_time = 1800', 'SET SESSION max_execution_time = 1800000');
 PREPARE cutover_timeout FROM @cutover_timeout;
@@ -1956,9 +2057,9 @@ SET @cutover_ddl = (SELECT IF(COUNT(*) = 0,
 PREPARE cutover_stmt FROM @cutover_ddl;
 EXECUTE cutover_stmt;
 DEALLOCATE PREPARE cutover_stmt;
-==> sql/0038_complete_add_unique_orders_owner_id_key.down.sql
+==> sql/0039_complete_add_unique_orders_owner_id_key.down.sql
 -- generated by cutover from my-all.yaml, do not edit
--- step 38 (complete), down: add unique index orders_owner_id_key on orders in place
+-- step 39 (complete), down: add unique index orders_owner_id_key on orders in place
 SET SESSION lock_wait_timeout = 5;
 SET @cutover_timeout = IF(VERSION() LIKE '%MariaDB%', 'SET SESSION max_statement_time = 1800', 'SET SESSION max_execution_time = 1800000');
 PREPARE cutover_timeout FROM @cutover_timeout;
@@ -1972,9 +2073,9 @@ SET @cutover_ddl = (SELECT IF(COUNT(*) > 0,
 PREPARE cutover_stmt FROM @cutover_ddl;
 EXECUTE cutover_stmt;
 DEALLOCATE PREPARE cutover_stmt;
-==> sql/0039_complete_add_check_orders_owner_id_check.up.sql [reversible: true, transactional: true]
+==> sql/0040_complete_add_check_orders_owner_id_check.up.sql [reversible: true, transactional: true]
 -- generated by cutover from my-all.yaml, do not edit
--- step 39 (complete), up: add check orders_owner_id_check on orders (NOT ONLINE on MySQL: table copy, writes blocked)
+-- step 40 (complete), up: add check orders_owner_id_check on orders (NOT ONLINE on MySQL: table copy, writes blocked)
 SET SESSION lock_wait_timeout = 5;
 SET @cutover_timeout = IF(VERSION() LIKE '%MariaDB%', 'SET SESSION max_statement_time = 1800', 'SET SESSION max_execution_time = 1800000');
 PREPARE cutover_timeout FROM @cutover_timeout;
@@ -1990,9 +2091,9 @@ SET @cutover_ddl = (SELECT IF(COUNT(*) = 0,
 PREPARE cutover_stmt FROM @cutover_ddl;
 EXECUTE cutover_stmt;
 DEALLOCATE PREPARE cutover_stmt;
-==> sql/0039_complete_add_check_orders_owner_id_check.down.sql
+==> sql/0040_complete_add_check_orders_owner_id_check.down.sql
 -- generated by cutover from my-all.yaml, do not edit
--- step 39 (complete), down: add check orders_owner_id_check on orders (NOT ONLINE on MySQL: table copy, writes blocked)
+-- step 40 (complete), down: add check orders_owner_id_check on orders (NOT ONLINE on MySQL: table copy, writes blocked)
 SET SESSION lock_wait_timeout = 5;
 SET @cutover_timeout = IF(VERSION() LIKE '%MariaDB%', 'SET SESSION max_statement_time = 1800', 'SET SESSION max_execution_time = 1800000');
 PREPARE cutover_timeout FROM @cutover_timeout;
@@ -2007,9 +2108,9 @@ SET @cutover_ddl = (SELECT IF(COUNT(*) > 0,
 PREPARE cutover_stmt FROM @cutover_ddl;
 EXECUTE cutover_stmt;
 DEALLOCATE PREPARE cutover_stmt;
-==> sql/0040_complete_add_foreign_key_orders_owner_id_fkey.up.sql [reversible: true, transactional: true]
+==> sql/0041_complete_add_foreign_key_orders_owner_id_fkey.up.sql [reversible: true, transactional: true]
 -- generated by cutover from my-all.yaml, do not edit
--- step 40 (complete), up: add foreign key orders_owner_id_fkey on orders in place (existing rows not checked)
+-- step 41 (complete), up: add foreign key orders_owner_id_fkey on orders in place (existing rows not checked)
 SET SESSION lock_wait_timeout = 5;
 SET @cutover_timeout = IF(VERSION() LIKE '%MariaDB%', 'SET SESSION max_statement_time = 1800', 'SET SESSION max_execution_time = 1800000');
 PREPARE cutover_timeout FROM @cutover_timeout;
@@ -2027,9 +2128,9 @@ PREPARE cutover_stmt FROM @cutover_ddl;
 EXECUTE cutover_stmt;
 DEALLOCATE PREPARE cutover_stmt;
 SET SESSION foreign_key_checks = 1;
-==> sql/0040_complete_add_foreign_key_orders_owner_id_fkey.down.sql
+==> sql/0041_complete_add_foreign_key_orders_owner_id_fkey.down.sql
 -- generated by cutover from my-all.yaml, do not edit
--- step 40 (complete), down: add foreign key orders_owner_id_fkey on orders in place (existing rows not checked)
+-- step 41 (complete), down: add foreign key orders_owner_id_fkey on orders in place (existing rows not checked)
 SET SESSION lock_wait_timeout = 5;
 SET @cutover_timeout = IF(VERSION() LIKE '%MariaDB%', 'SET SESSION max_statement_time = 1800', 'SET SESSION max_execution_time = 1800000');
 PREPARE cutover_timeout FROM @cutover_timeout;
@@ -2052,9 +2153,9 @@ SET @cutover_ddl = (SELECT IF(COUNT(*) > 0,
 PREPARE cutover_stmt FROM @cutover_ddl;
 EXECUTE cutover_stmt;
 DEALLOCATE PREPARE cutover_stmt;
-==> sql/0041_complete_orders_customer_id_not_null.up.sql [reversible: true, transactional: true]
+==> sql/0042_complete_orders_customer_id_not_null.up.sql [reversible: true, transactional: true]
 -- generated by cutover from my-all.yaml, do not edit
--- step 41 (complete), up: set NOT NULL on orders.customer_id (in-place rebuild, DML allowed)
+-- step 42 (complete), up: set NOT NULL on orders.customer_id (in-place rebuild, DML allowed)
 SET SESSION lock_wait_timeout = 5;
 SET @cutover_timeout = IF(VERSION() LIKE '%MariaDB%', 'SET SESSION max_statement_time = 1800', 'SET SESSION max_execution_time = 1800000');
 PREPARE cutover_timeout FROM @cutover_timeout;
@@ -2069,9 +2170,9 @@ SET @cutover_ddl = (SELECT IF(COUNT(*) > 0,
 PREPARE cutover_stmt FROM @cutover_ddl;
 EXECUTE cutover_stmt;
 DEALLOCATE PREPARE cutover_stmt;
-==> sql/0041_complete_orders_customer_id_not_null.down.sql
+==> sql/0042_complete_orders_customer_id_not_null.down.sql
 -- generated by cutover from my-all.yaml, do not edit
--- step 41 (complete), down: set NOT NULL on orders.customer_id (in-place rebuild, DML allowed)
+-- step 42 (complete), down: set NOT NULL on orders.customer_id (in-place rebuild, DML allowed)
 SET SESSION lock_wait_timeout = 5;
 SET @cutover_timeout = IF(VERSION() LIKE '%MariaDB%', 'SET SESSION max_statement_time = 1800', 'SET SESSION max_execution_time = 1800000');
 PREPARE cutover_timeout FROM @cutover_timeout;
@@ -2085,9 +2186,9 @@ SET @cutover_ddl = (SELECT IF(COUNT(*) > 0,
 PREPARE cutover_stmt FROM @cutover_ddl;
 EXECUTE cutover_stmt;
 DEALLOCATE PREPARE cutover_stmt;
-==> sql/0042_complete_orders_quantity_not_null.up.sql [reversible: true, transactional: true]
+==> sql/0043_complete_orders_quantity_not_null.up.sql [reversible: true, transactional: true]
 -- generated by cutover from my-all.yaml, do not edit
--- step 42 (complete), up: set NOT NULL on orders.quantity (in-place rebuild, DML allowed)
+-- step 43 (complete), up: set NOT NULL on orders.quantity (in-place rebuild, DML allowed)
 SET SESSION lock_wait_timeout = 5;
 SET @cutover_timeout = IF(VERSION() LIKE '%MariaDB%', 'SET SESSION max_statement_time = 1800', 'SET SESSION max_execution_time = 1800000');
 PREPARE cutover_timeout FROM @cutover_timeout;
@@ -2102,9 +2203,9 @@ SET @cutover_ddl = (SELECT IF(COUNT(*) > 0,
 PREPARE cutover_stmt FROM @cutover_ddl;
 EXECUTE cutover_stmt;
 DEALLOCATE PREPARE cutover_stmt;
-==> sql/0042_complete_orders_quantity_not_null.down.sql
+==> sql/0043_complete_orders_quantity_not_null.down.sql
 -- generated by cutover from my-all.yaml, do not edit
--- step 42 (complete), down: set NOT NULL on orders.quantity (in-place rebuild, DML allowed)
+-- step 43 (complete), down: set NOT NULL on orders.quantity (in-place rebuild, DML allowed)
 SET SESSION lock_wait_timeout = 5;
 SET @cutover_timeout = IF(VERSION() LIKE '%MariaDB%', 'SET SESSION max_statement_time = 1800', 'SET SESSION max_execution_time = 1800000');
 PREPARE cutover_timeout FROM @cutover_timeout;
@@ -2118,9 +2219,9 @@ SET @cutover_ddl = (SELECT IF(COUNT(*) > 0,
 PREPARE cutover_stmt FROM @cutover_ddl;
 EXECUTE cutover_stmt;
 DEALLOCATE PREPARE cutover_stmt;
-==> sql/0043_complete_orders_remark_not_null.up.sql [reversible: true, transactional: true]
+==> sql/0044_complete_orders_remark_not_null.up.sql [reversible: true, transactional: true]
 -- generated by cutover from my-all.yaml, do not edit
--- step 43 (complete), up: set NOT NULL on orders.remark (in-place rebuild, DML allowed)
+-- step 44 (complete), up: set NOT NULL on orders.remark (in-place rebuild, DML allowed)
 SET SESSION lock_wait_timeout = 5;
 SET @cutover_timeout = IF(VERSION() LIKE '%MariaDB%', 'SET SESSION max_statement_time = 1800', 'SET SESSION max_execution_time = 1800000');
 PREPARE cutover_timeout FROM @cutover_timeout;
@@ -2134,9 +2235,9 @@ SET @cutover_ddl = (SELECT IF(COUNT(*) > 0,
 PREPARE cutover_stmt FROM @cutover_ddl;
 EXECUTE cutover_stmt;
 DEALLOCATE PREPARE cutover_stmt;
-==> sql/0043_complete_orders_remark_not_null.down.sql
+==> sql/0044_complete_orders_remark_not_null.down.sql
 -- generated by cutover from my-all.yaml, do not edit
--- step 43 (complete), down: set NOT NULL on orders.remark (in-place rebuild, DML allowed)
+-- step 44 (complete), down: set NOT NULL on orders.remark (in-place rebuild, DML allowed)
 SET SESSION lock_wait_timeout = 5;
 SET @cutover_timeout = IF(VERSION() LIKE '%MariaDB%', 'SET SESSION max_statement_time = 1800', 'SET SESSION max_execution_time = 1800000');
 PREPARE cutover_timeout FROM @cutover_timeout;
@@ -2150,9 +2251,9 @@ SET @cutover_ddl = (SELECT IF(COUNT(*) > 0,
 PREPARE cutover_stmt FROM @cutover_ddl;
 EXECUTE cutover_stmt;
 DEALLOCATE PREPARE cutover_stmt;
-==> sql/0044_complete_add_foreign_key_orders_customer_fk.up.sql [reversible: true, transactional: true]
+==> sql/0045_complete_add_foreign_key_orders_customer_fk.up.sql [reversible: true, transactional: true]
 -- generated by cutover from my-all.yaml, do not edit
--- step 44 (complete), up: add foreign key orders_customer_fk on orders in place (existing rows not checked)
+-- step 45 (complete), up: add foreign key orders_customer_fk on orders in place (existing rows not checked)
 SET SESSION lock_wait_timeout = 5;
 SET @cutover_timeout = IF(VERSION() LIKE '%MariaDB%', 'SET SESSION max_statement_time = 1800', 'SET SESSION max_execution_time = 1800000');
 PREPARE cutover_timeout FROM @cutover_timeout;
@@ -2170,9 +2271,9 @@ PREPARE cutover_stmt FROM @cutover_ddl;
 EXECUTE cutover_stmt;
 DEALLOCATE PREPARE cutover_stmt;
 SET SESSION foreign_key_checks = 1;
-==> sql/0044_complete_add_foreign_key_orders_customer_fk.down.sql
+==> sql/0045_complete_add_foreign_key_orders_customer_fk.down.sql
 -- generated by cutover from my-all.yaml, do not edit
--- step 44 (complete), down: add foreign key orders_customer_fk on orders in place (existing rows not checked)
+-- step 45 (complete), down: add foreign key orders_customer_fk on orders in place (existing rows not checked)
 SET SESSION lock_wait_timeout = 5;
 SET @cutover_timeout = IF(VERSION() LIKE '%MariaDB%', 'SET SESSION max_statement_time = 1800', 'SET SESSION max_execution_time = 1800000');
 PREPARE cutover_timeout FROM @cutover_timeout;
@@ -2195,9 +2296,9 @@ SET @cutover_ddl = (SELECT IF(COUNT(*) > 0,
 PREPARE cutover_stmt FROM @cutover_ddl;
 EXECUTE cutover_stmt;
 DEALLOCATE PREPARE cutover_stmt;
-==> sql/0045_complete_add_check_orders_total_nonneg.up.sql [reversible: true, transactional: true]
+==> sql/0046_complete_add_check_orders_total_nonneg.up.sql [reversible: true, transactional: true]
 -- generated by cutover from my-all.yaml, do not edit
--- step 45 (complete), up: add check orders_total_nonneg on orders (NOT ONLINE on MySQL: table copy, writes blocked)
+-- step 46 (complete), up: add check orders_total_nonneg on orders (NOT ONLINE on MySQL: table copy, writes blocked)
 SET SESSION lock_wait_timeout = 5;
 SET @cutover_timeout = IF(VERSION() LIKE '%MariaDB%', 'SET SESSION max_statement_time = 1800', 'SET SESSION max_execution_time = 1800000');
 PREPARE cutover_timeout FROM @cutover_timeout;
@@ -2213,9 +2314,9 @@ SET @cutover_ddl = (SELECT IF(COUNT(*) = 0,
 PREPARE cutover_stmt FROM @cutover_ddl;
 EXECUTE cutover_stmt;
 DEALLOCATE PREPARE cutover_stmt;
-==> sql/0045_complete_add_check_orders_total_nonneg.down.sql
+==> sql/0046_complete_add_check_orders_total_nonneg.down.sql
 -- generated by cutover from my-all.yaml, do not edit
--- step 45 (complete), down: add check orders_total_nonneg on orders (NOT ONLINE on MySQL: table copy, writes blocked)
+-- step 46 (complete), down: add check orders_total_nonneg on orders (NOT ONLINE on MySQL: table copy, writes blocked)
 SET SESSION lock_wait_timeout = 5;
 SET @cutover_timeout = IF(VERSION() LIKE '%MariaDB%', 'SET SESSION max_statement_time = 1800', 'SET SESSION max_execution_time = 1800000');
 PREPARE cutover_timeout FROM @cutover_timeout;
@@ -2230,9 +2331,9 @@ SET @cutover_ddl = (SELECT IF(COUNT(*) > 0,
 PREPARE cutover_stmt FROM @cutover_ddl;
 EXECUTE cutover_stmt;
 DEALLOCATE PREPARE cutover_stmt;
-==> sql/0046_complete_add_unique_orders_note_uq.up.sql [reversible: true, transactional: true]
+==> sql/0047_complete_add_unique_orders_note_uq.up.sql [reversible: true, transactional: true]
 -- generated by cutover from my-all.yaml, do not edit
--- step 46 (complete), up: add unique index orders_note_uq on orders in place
+-- step 47 (complete), up: add unique index orders_note_uq on orders in place
 SET SESSION lock_wait_timeout = 5;
 SET @cutover_timeout = IF(VERSION() LIKE '%MariaDB%', 'SET SESSION max_statement_time = 1800', 'SET SESSION max_execution_time = 1800000');
 PREPARE cutover_timeout FROM @cutover_timeout;
@@ -2247,9 +2348,9 @@ SET @cutover_ddl = (SELECT IF(COUNT(*) = 0,
 PREPARE cutover_stmt FROM @cutover_ddl;
 EXECUTE cutover_stmt;
 DEALLOCATE PREPARE cutover_stmt;
-==> sql/0046_complete_add_unique_orders_note_uq.down.sql
+==> sql/0047_complete_add_unique_orders_note_uq.down.sql
 -- generated by cutover from my-all.yaml, do not edit
--- step 46 (complete), down: add unique index orders_note_uq on orders in place
+-- step 47 (complete), down: add unique index orders_note_uq on orders in place
 SET SESSION lock_wait_timeout = 5;
 SET @cutover_timeout = IF(VERSION() LIKE '%MariaDB%', 'SET SESSION max_statement_time = 1800', 'SET SESSION max_execution_time = 1800000');
 PREPARE cutover_timeout FROM @cutover_timeout;
@@ -2263,9 +2364,9 @@ SET @cutover_ddl = (SELECT IF(COUNT(*) > 0,
 PREPARE cutover_stmt FROM @cutover_ddl;
 EXECUTE cutover_stmt;
 DEALLOCATE PREPARE cutover_stmt;
-==> sql/0047_verify_orphans_orders_owner_id_fkey.up.sql [reversible: true, transactional: false]
+==> sql/0048_verify_orphans_orders_owner_id_fkey.up.sql [reversible: true, transactional: false]
 -- generated by cutover from my-all.yaml, do not edit
--- step 47 (verify), up: check that no row of orders breaks foreign key orders_owner_id_fkey
+-- step 48 (verify), up: check that no row of orders breaks foreign key orders_owner_id_fkey
 SET SESSION lock_wait_timeout = 5;
 SET @cutover_timeout = IF(VERSION() LIKE '%MariaDB%', 'SET SESSION max_statement_time = 1800', 'SET SESSION max_execution_time = 1800000');
 PREPARE cutover_timeout FROM @cutover_timeout;
@@ -2285,9 +2386,9 @@ END;;
 DELIMITER ;
 CALL `_cutover_orphans_orders_orders_owner_id_fkey`();
 DROP PROCEDURE IF EXISTS `_cutover_orphans_orders_orders_owner_id_fkey`;
-==> sql/0047_verify_orphans_orders_owner_id_fkey.down.sql
+==> sql/0048_verify_orphans_orders_owner_id_fkey.down.sql
 -- generated by cutover from my-all.yaml, do not edit
--- step 47 (verify), down: check that no row of orders breaks foreign key orders_owner_id_fkey
+-- step 48 (verify), down: check that no row of orders breaks foreign key orders_owner_id_fkey
 SET SESSION lock_wait_timeout = 5;
 SET @cutover_timeout = IF(VERSION() LIKE '%MariaDB%', 'SET SESSION max_statement_time = 1800', 'SET SESSION max_execution_time = 1800000');
 PREPARE cutover_timeout FROM @cutover_timeout;
@@ -2295,9 +2396,9 @@ EXECUTE cutover_timeout;
 DEALLOCATE PREPARE cutover_timeout;
 -- Nothing to undo: a read-only check.
 DO 0;
-==> sql/0048_verify_orphans_orders_customer_fk.up.sql [reversible: true, transactional: false]
+==> sql/0049_verify_orphans_orders_customer_fk.up.sql [reversible: true, transactional: false]
 -- generated by cutover from my-all.yaml, do not edit
--- step 48 (verify), up: check that no row of orders breaks foreign key orders_customer_fk
+-- step 49 (verify), up: check that no row of orders breaks foreign key orders_customer_fk
 SET SESSION lock_wait_timeout = 5;
 SET @cutover_timeout = IF(VERSION() LIKE '%MariaDB%', 'SET SESSION max_statement_time = 1800', 'SET SESSION max_execution_time = 1800000');
 PREPARE cutover_timeout FROM @cutover_timeout;
@@ -2317,9 +2418,9 @@ END;;
 DELIMITER ;
 CALL `_cutover_orphans_orders_orders_customer_fk`();
 DROP PROCEDURE IF EXISTS `_cutover_orphans_orders_orders_customer_fk`;
-==> sql/0048_verify_orphans_orders_customer_fk.down.sql
+==> sql/0049_verify_orphans_orders_customer_fk.down.sql
 -- generated by cutover from my-all.yaml, do not edit
--- step 48 (verify), down: check that no row of orders breaks foreign key orders_customer_fk
+-- step 49 (verify), down: check that no row of orders breaks foreign key orders_customer_fk
 SET SESSION lock_wait_timeout = 5;
 SET @cutover_timeout = IF(VERSION() LIKE '%MariaDB%', 'SET SESSION max_statement_time = 1800', 'SET SESSION max_execution_time = 1800000');
 PREPARE cutover_timeout FROM @cutover_timeout;
@@ -2327,9 +2428,9 @@ EXECUTE cutover_timeout;
 DEALLOCATE PREPARE cutover_timeout;
 -- Nothing to undo: a read-only check.
 DO 0;
-==> sql/0049_contract_unsync_orders_total_cents.up.sql [reversible: true, transactional: true]
+==> sql/0050_contract_unsync_orders_total_cents.up.sql [reversible: true, transactional: true]
 -- generated by cutover from my-all.yaml, do not edit
--- step 49 (contract), up: drop the triggers that fill orders.total_cents
+-- step 50 (contract), up: drop the triggers that fill orders.total_cents
 SET SESSION lock_wait_timeout = 5;
 SET @cutover_timeout = IF(VERSION() LIKE '%MariaDB%', 'SET SESSION max_statement_time = 1800', 'SET SESSION max_execution_time = 1800000');
 PREPARE cutover_timeout FROM @cutover_timeout;
@@ -2337,9 +2438,9 @@ EXECUTE cutover_timeout;
 DEALLOCATE PREPARE cutover_timeout;
 DROP TRIGGER IF EXISTS `_cutover_orders_total_cents_ins`;
 DROP TRIGGER IF EXISTS `_cutover_orders_total_cents_upd`;
-==> sql/0049_contract_unsync_orders_total_cents.down.sql
+==> sql/0050_contract_unsync_orders_total_cents.down.sql
 -- generated by cutover from my-all.yaml, do not edit
--- step 49 (contract), down: drop the triggers that fill orders.total_cents
+-- step 50 (contract), down: drop the triggers that fill orders.total_cents
 SET SESSION lock_wait_timeout = 5;
 SET @cutover_timeout = IF(VERSION() LIKE '%MariaDB%', 'SET SESSION max_statement_time = 1800', 'SET SESSION max_execution_time = 1800000');
 PREPARE cutover_timeout FROM @cutover_timeout;
@@ -2352,9 +2453,9 @@ CREATE TRIGGER `_cutover_orders_total_cents_ins` BEFORE INSERT ON `orders` FOR E
 DROP TRIGGER IF EXISTS `_cutover_orders_total_cents_upd`;
 CREATE TRIGGER `_cutover_orders_total_cents_upd` BEFORE UPDATE ON `orders` FOR EACH ROW PRECEDES `_cutover_orders_customer_id_upd`
   SET NEW.`total_cents` = COALESCE(NEW.`total_cents`, NEW.`total` * 100);
-==> sql/0050_contract_unsync_orders_label.up.sql [reversible: true, transactional: true]
+==> sql/0051_contract_unsync_orders_label.up.sql [reversible: true, transactional: true]
 -- generated by cutover from my-all.yaml, do not edit
--- step 50 (contract), up: drop the triggers that fill orders.label
+-- step 51 (contract), up: drop the triggers that fill orders.label
 SET SESSION lock_wait_timeout = 5;
 SET @cutover_timeout = IF(VERSION() LIKE '%MariaDB%', 'SET SESSION max_statement_time = 1800', 'SET SESSION max_execution_time = 1800000');
 PREPARE cutover_timeout FROM @cutover_timeout;
@@ -2362,9 +2463,9 @@ EXECUTE cutover_timeout;
 DEALLOCATE PREPARE cutover_timeout;
 DROP TRIGGER IF EXISTS `_cutover_orders_label_ins`;
 DROP TRIGGER IF EXISTS `_cutover_orders_label_upd`;
-==> sql/0050_contract_unsync_orders_label.down.sql
+==> sql/0051_contract_unsync_orders_label.down.sql
 -- generated by cutover from my-all.yaml, do not edit
--- step 50 (contract), down: drop the triggers that fill orders.label
+-- step 51 (contract), down: drop the triggers that fill orders.label
 SET SESSION lock_wait_timeout = 5;
 SET @cutover_timeout = IF(VERSION() LIKE '%MariaDB%', 'SET SESSION max_statement_time = 1800', 'SET SESSION max_execution_time = 1800000');
 PREPARE cutover_timeout FROM @cutover_timeout;
@@ -2374,9 +2475,9 @@ DEALLOCATE PREPARE cutover_timeout;
 DROP TRIGGER IF EXISTS `_cutover_orders_label_ins`;
 CREATE TRIGGER `_cutover_orders_label_ins` BEFORE INSERT ON `orders` FOR EACH ROW PRECEDES `_cutover_orders_customer_id_ins`
   SET NEW.`label` = COALESCE(NEW.`label`, 'none');
-==> sql/0051_contract_quarantine_orders_label.up.sql [reversible: true, transactional: true]
+==> sql/0052_contract_quarantine_orders_label.up.sql [reversible: true, transactional: true]
 -- generated by cutover from my-all.yaml, do not edit
--- step 51 (contract), up: quarantine column orders.label as _cutover_my_all_ops_label
+-- step 52 (contract), up: quarantine column orders.label as _cutover_my_all_ops_label
 SET SESSION lock_wait_timeout = 5;
 SET @cutover_timeout = IF(VERSION() LIKE '%MariaDB%', 'SET SESSION max_statement_time = 1800', 'SET SESSION max_execution_time = 1800000');
 PREPARE cutover_timeout FROM @cutover_timeout;
@@ -2391,9 +2492,9 @@ SET @cutover_ddl = (SELECT IF(COUNT(*) > 0,
 PREPARE cutover_stmt FROM @cutover_ddl;
 EXECUTE cutover_stmt;
 DEALLOCATE PREPARE cutover_stmt;
-==> sql/0051_contract_quarantine_orders_label.down.sql
+==> sql/0052_contract_quarantine_orders_label.down.sql
 -- generated by cutover from my-all.yaml, do not edit
--- step 51 (contract), down: quarantine column orders.label as _cutover_my_all_ops_label
+-- step 52 (contract), down: quarantine column orders.label as _cutover_my_all_ops_label
 SET SESSION lock_wait_timeout = 5;
 SET @cutover_timeout = IF(VERSION() LIKE '%MariaDB%', 'SET SESSION max_statement_time = 1800', 'SET SESSION max_execution_time = 1800000');
 PREPARE cutover_timeout FROM @cutover_timeout;
@@ -2407,9 +2508,9 @@ SET @cutover_ddl = (SELECT IF(COUNT(*) > 0,
 PREPARE cutover_stmt FROM @cutover_ddl;
 EXECUTE cutover_stmt;
 DEALLOCATE PREPARE cutover_stmt;
-==> sql/0052_contract_unsync_orders_customer_id.up.sql [reversible: true, transactional: false]
+==> sql/0053_contract_unsync_orders_customer_id.up.sql [reversible: true, transactional: false]
 -- generated by cutover from my-all.yaml, do not edit
--- step 52 (contract), up: drop the sync triggers between orders.cust_id and customer_id
+-- step 53 (contract), up: drop the sync triggers between orders.cust_id and customer_id
 SET SESSION lock_wait_timeout = 5;
 SET @cutover_timeout = IF(VERSION() LIKE '%MariaDB%', 'SET SESSION max_statement_time = 1800', 'SET SESSION max_execution_time = 1800000');
 PREPARE cutover_timeout FROM @cutover_timeout;
@@ -2417,9 +2518,9 @@ EXECUTE cutover_timeout;
 DEALLOCATE PREPARE cutover_timeout;
 DROP TRIGGER IF EXISTS `_cutover_orders_customer_id_ins`;
 DROP TRIGGER IF EXISTS `_cutover_orders_customer_id_upd`;
-==> sql/0052_contract_unsync_orders_customer_id.down.sql
+==> sql/0053_contract_unsync_orders_customer_id.down.sql
 -- generated by cutover from my-all.yaml, do not edit
--- step 52 (contract), down: drop the sync triggers between orders.cust_id and customer_id
+-- step 53 (contract), down: drop the sync triggers between orders.cust_id and customer_id
 SET SESSION lock_wait_timeout = 5;
 SET @cutover_timeout = IF(VERSION() LIKE '%MariaDB%', 'SET SESSION max_statement_time = 1800', 'SET SESSION max_execution_time = 1800000');
 PREPARE cutover_timeout FROM @cutover_timeout;
@@ -2481,9 +2582,9 @@ END;;
 DELIMITER ;
 CALL `_cutover_backfill_orders_cust_id`();
 DROP PROCEDURE IF EXISTS `_cutover_backfill_orders_cust_id`;
-==> sql/0053_contract_quarantine_orders_cust_id.up.sql [reversible: true, transactional: true]
+==> sql/0054_contract_quarantine_orders_cust_id.up.sql [reversible: true, transactional: true]
 -- generated by cutover from my-all.yaml, do not edit
--- step 53 (contract), up: quarantine the old column orders.cust_id as _cutover_my_all_ops_cust_id
+-- step 54 (contract), up: quarantine the old column orders.cust_id as _cutover_my_all_ops_cust_id
 SET SESSION lock_wait_timeout = 5;
 SET @cutover_timeout = IF(VERSION() LIKE '%MariaDB%', 'SET SESSION max_statement_time = 1800', 'SET SESSION max_execution_time = 1800000');
 PREPARE cutover_timeout FROM @cutover_timeout;
@@ -2498,9 +2599,9 @@ SET @cutover_ddl = (SELECT IF(COUNT(*) > 0,
 PREPARE cutover_stmt FROM @cutover_ddl;
 EXECUTE cutover_stmt;
 DEALLOCATE PREPARE cutover_stmt;
-==> sql/0053_contract_quarantine_orders_cust_id.down.sql
+==> sql/0054_contract_quarantine_orders_cust_id.down.sql
 -- generated by cutover from my-all.yaml, do not edit
--- step 53 (contract), down: quarantine the old column orders.cust_id as _cutover_my_all_ops_cust_id
+-- step 54 (contract), down: quarantine the old column orders.cust_id as _cutover_my_all_ops_cust_id
 SET SESSION lock_wait_timeout = 5;
 SET @cutover_timeout = IF(VERSION() LIKE '%MariaDB%', 'SET SESSION max_statement_time = 1800', 'SET SESSION max_execution_time = 1800000');
 PREPARE cutover_timeout FROM @cutover_timeout;
@@ -2514,27 +2615,27 @@ SET @cutover_ddl = (SELECT IF(COUNT(*) > 0,
 PREPARE cutover_stmt FROM @cutover_ddl;
 EXECUTE cutover_stmt;
 DEALLOCATE PREPARE cutover_stmt;
-==> sql/0054_contract_default_orders_quantity.up.sql [reversible: true, transactional: true]
+==> sql/0055_contract_default_orders_quantity.up.sql [reversible: true, transactional: true]
 -- generated by cutover from my-all.yaml, do not edit
--- step 54 (contract), up: move the default of orders.qty to quantity
+-- step 55 (contract), up: move the default of orders.qty to quantity
 SET SESSION lock_wait_timeout = 5;
 SET @cutover_timeout = IF(VERSION() LIKE '%MariaDB%', 'SET SESSION max_statement_time = 1800', 'SET SESSION max_execution_time = 1800000');
 PREPARE cutover_timeout FROM @cutover_timeout;
 EXECUTE cutover_timeout;
 DEALLOCATE PREPARE cutover_timeout;
 ALTER TABLE `orders` ALTER COLUMN `quantity` SET DEFAULT 1, ALGORITHM=INSTANT;
-==> sql/0054_contract_default_orders_quantity.down.sql
+==> sql/0055_contract_default_orders_quantity.down.sql
 -- generated by cutover from my-all.yaml, do not edit
--- step 54 (contract), down: move the default of orders.qty to quantity
+-- step 55 (contract), down: move the default of orders.qty to quantity
 SET SESSION lock_wait_timeout = 5;
 SET @cutover_timeout = IF(VERSION() LIKE '%MariaDB%', 'SET SESSION max_statement_time = 1800', 'SET SESSION max_execution_time = 1800000');
 PREPARE cutover_timeout FROM @cutover_timeout;
 EXECUTE cutover_timeout;
 DEALLOCATE PREPARE cutover_timeout;
 ALTER TABLE `orders` ALTER COLUMN `quantity` DROP DEFAULT, ALGORITHM=INSTANT;
-==> sql/0055_contract_unsync_orders_quantity.up.sql [reversible: true, transactional: false]
+==> sql/0056_contract_unsync_orders_quantity.up.sql [reversible: true, transactional: false]
 -- generated by cutover from my-all.yaml, do not edit
--- step 55 (contract), up: drop the sync triggers between orders.qty and quantity
+-- step 56 (contract), up: drop the sync triggers between orders.qty and quantity
 SET SESSION lock_wait_timeout = 5;
 SET @cutover_timeout = IF(VERSION() LIKE '%MariaDB%', 'SET SESSION max_statement_time = 1800', 'SET SESSION max_execution_time = 1800000');
 PREPARE cutover_timeout FROM @cutover_timeout;
@@ -2542,9 +2643,9 @@ EXECUTE cutover_timeout;
 DEALLOCATE PREPARE cutover_timeout;
 DROP TRIGGER IF EXISTS `_cutover_orders_quantity_ins`;
 DROP TRIGGER IF EXISTS `_cutover_orders_quantity_upd`;
-==> sql/0055_contract_unsync_orders_quantity.down.sql
+==> sql/0056_contract_unsync_orders_quantity.down.sql
 -- generated by cutover from my-all.yaml, do not edit
--- step 55 (contract), down: drop the sync triggers between orders.qty and quantity
+-- step 56 (contract), down: drop the sync triggers between orders.qty and quantity
 SET SESSION lock_wait_timeout = 5;
 SET @cutover_timeout = IF(VERSION() LIKE '%MariaDB%', 'SET SESSION max_statement_time = 1800', 'SET SESSION max_execution_time = 1800000');
 PREPARE cutover_timeout FROM @cutover_timeout;
@@ -2606,9 +2707,9 @@ END;;
 DELIMITER ;
 CALL `_cutover_backfill_orders_qty`();
 DROP PROCEDURE IF EXISTS `_cutover_backfill_orders_qty`;
-==> sql/0056_contract_quarantine_orders_qty.up.sql [reversible: true, transactional: true]
+==> sql/0057_contract_quarantine_orders_qty.up.sql [reversible: true, transactional: true]
 -- generated by cutover from my-all.yaml, do not edit
--- step 56 (contract), up: quarantine the old column orders.qty as _cutover_my_all_ops_qty
+-- step 57 (contract), up: quarantine the old column orders.qty as _cutover_my_all_ops_qty
 SET SESSION lock_wait_timeout = 5;
 SET @cutover_timeout = IF(VERSION() LIKE '%MariaDB%', 'SET SESSION max_statement_time = 1800', 'SET SESSION max_execution_time = 1800000');
 PREPARE cutover_timeout FROM @cutover_timeout;
@@ -2623,9 +2724,9 @@ SET @cutover_ddl = (SELECT IF(COUNT(*) > 0,
 PREPARE cutover_stmt FROM @cutover_ddl;
 EXECUTE cutover_stmt;
 DEALLOCATE PREPARE cutover_stmt;
-==> sql/0056_contract_quarantine_orders_qty.down.sql
+==> sql/0057_contract_quarantine_orders_qty.down.sql
 -- generated by cutover from my-all.yaml, do not edit
--- step 56 (contract), down: quarantine the old column orders.qty as _cutover_my_all_ops_qty
+-- step 57 (contract), down: quarantine the old column orders.qty as _cutover_my_all_ops_qty
 SET SESSION lock_wait_timeout = 5;
 SET @cutover_timeout = IF(VERSION() LIKE '%MariaDB%', 'SET SESSION max_statement_time = 1800', 'SET SESSION max_execution_time = 1800000');
 PREPARE cutover_timeout FROM @cutover_timeout;
@@ -2639,9 +2740,9 @@ SET @cutover_ddl = (SELECT IF(COUNT(*) > 0,
 PREPARE cutover_stmt FROM @cutover_ddl;
 EXECUTE cutover_stmt;
 DEALLOCATE PREPARE cutover_stmt;
-==> sql/0057_contract_alter_type_orders_total_swap.up.sql [reversible: true, transactional: false]
+==> sql/0058_contract_alter_type_orders_total_swap.up.sql [reversible: true, transactional: false]
 -- generated by cutover from my-all.yaml, do not edit
--- step 57 (contract), up: swap orders.total and its BIGINT copy
+-- step 58 (contract), up: swap orders.total and its BIGINT copy
 SET SESSION lock_wait_timeout = 5;
 SET @cutover_timeout = IF(VERSION() LIKE '%MariaDB%', 'SET SESSION max_statement_time = 1800', 'SET SESSION max_execution_time = 1800000');
 PREPARE cutover_timeout FROM @cutover_timeout;
@@ -2661,9 +2762,9 @@ PREPARE cutover_stmt FROM @cutover_ddl;
 EXECUTE cutover_stmt;
 DEALLOCATE PREPARE cutover_stmt;
 UNLOCK TABLES;
-==> sql/0057_contract_alter_type_orders_total_swap.down.sql
+==> sql/0058_contract_alter_type_orders_total_swap.down.sql
 -- generated by cutover from my-all.yaml, do not edit
--- step 57 (contract), down: swap orders.total and its BIGINT copy
+-- step 58 (contract), down: swap orders.total and its BIGINT copy
 SET SESSION lock_wait_timeout = 5;
 SET @cutover_timeout = IF(VERSION() LIKE '%MariaDB%', 'SET SESSION max_statement_time = 1800', 'SET SESSION max_execution_time = 1800000');
 PREPARE cutover_timeout FROM @cutover_timeout;
@@ -2758,9 +2859,9 @@ END;;
 DELIMITER ;
 CALL `_cutover_copyback_orders_total`();
 DROP PROCEDURE IF EXISTS `_cutover_copyback_orders_total`;
-==> sql/0058_contract_alter_type_orders_total_not_null.up.sql [reversible: true, transactional: true]
+==> sql/0059_contract_alter_type_orders_total_not_null.up.sql [reversible: true, transactional: true]
 -- generated by cutover from my-all.yaml, do not edit
--- step 58 (contract), up: set NOT NULL on the new orders.total (in-place rebuild, DML allowed)
+-- step 59 (contract), up: set NOT NULL on the new orders.total (in-place rebuild, DML allowed)
 SET SESSION lock_wait_timeout = 5;
 SET @cutover_timeout = IF(VERSION() LIKE '%MariaDB%', 'SET SESSION max_statement_time = 1800', 'SET SESSION max_execution_time = 1800000');
 PREPARE cutover_timeout FROM @cutover_timeout;
@@ -2775,9 +2876,9 @@ SET @cutover_ddl = (SELECT IF(COUNT(*) > 0,
 PREPARE cutover_stmt FROM @cutover_ddl;
 EXECUTE cutover_stmt;
 DEALLOCATE PREPARE cutover_stmt;
-==> sql/0058_contract_alter_type_orders_total_not_null.down.sql
+==> sql/0059_contract_alter_type_orders_total_not_null.down.sql
 -- generated by cutover from my-all.yaml, do not edit
--- step 58 (contract), down: set NOT NULL on the new orders.total (in-place rebuild, DML allowed)
+-- step 59 (contract), down: set NOT NULL on the new orders.total (in-place rebuild, DML allowed)
 SET SESSION lock_wait_timeout = 5;
 SET @cutover_timeout = IF(VERSION() LIKE '%MariaDB%', 'SET SESSION max_statement_time = 1800', 'SET SESSION max_execution_time = 1800000');
 PREPARE cutover_timeout FROM @cutover_timeout;
@@ -2792,9 +2893,9 @@ SET @cutover_ddl = (SELECT IF(COUNT(*) > 0,
 PREPARE cutover_stmt FROM @cutover_ddl;
 EXECUTE cutover_stmt;
 DEALLOCATE PREPARE cutover_stmt;
-==> sql/0059_contract_unsync_orders_remark.up.sql [reversible: true, transactional: true]
+==> sql/0060_contract_unsync_orders_remark.up.sql [reversible: true, transactional: true]
 -- generated by cutover from my-all.yaml, do not edit
--- step 59 (contract), up: drop the triggers that fill orders.remark
+-- step 60 (contract), up: drop the triggers that fill orders.remark
 SET SESSION lock_wait_timeout = 5;
 SET @cutover_timeout = IF(VERSION() LIKE '%MariaDB%', 'SET SESSION max_statement_time = 1800', 'SET SESSION max_execution_time = 1800000');
 PREPARE cutover_timeout FROM @cutover_timeout;
@@ -2802,9 +2903,9 @@ EXECUTE cutover_timeout;
 DEALLOCATE PREPARE cutover_timeout;
 DROP TRIGGER IF EXISTS `_cutover_orders_remark_ins`;
 DROP TRIGGER IF EXISTS `_cutover_orders_remark_upd`;
-==> sql/0059_contract_unsync_orders_remark.down.sql
+==> sql/0060_contract_unsync_orders_remark.down.sql
 -- generated by cutover from my-all.yaml, do not edit
--- step 59 (contract), down: drop the triggers that fill orders.remark
+-- step 60 (contract), down: drop the triggers that fill orders.remark
 SET SESSION lock_wait_timeout = 5;
 SET @cutover_timeout = IF(VERSION() LIKE '%MariaDB%', 'SET SESSION max_statement_time = 1800', 'SET SESSION max_execution_time = 1800000');
 PREPARE cutover_timeout FROM @cutover_timeout;
@@ -2827,9 +2928,9 @@ BEGIN
   END IF;
 END;;
 DELIMITER ;
-==> sql/0060_contract_alter_type_orders_legacy_swap.up.sql [reversible: true, transactional: false]
+==> sql/0061_contract_alter_type_orders_legacy_swap.up.sql [reversible: true, transactional: false]
 -- generated by cutover from my-all.yaml, do not edit
--- step 60 (contract), up: swap orders.legacy and its VARCHAR(10) copy
+-- step 61 (contract), up: swap orders.legacy and its VARCHAR(10) copy
 SET SESSION lock_wait_timeout = 5;
 SET @cutover_timeout = IF(VERSION() LIKE '%MariaDB%', 'SET SESSION max_statement_time = 1800', 'SET SESSION max_execution_time = 1800000');
 PREPARE cutover_timeout FROM @cutover_timeout;
@@ -2849,9 +2950,9 @@ PREPARE cutover_stmt FROM @cutover_ddl;
 EXECUTE cutover_stmt;
 DEALLOCATE PREPARE cutover_stmt;
 UNLOCK TABLES;
-==> sql/0060_contract_alter_type_orders_legacy_swap.down.sql
+==> sql/0061_contract_alter_type_orders_legacy_swap.down.sql
 -- generated by cutover from my-all.yaml, do not edit
--- step 60 (contract), down: swap orders.legacy and its VARCHAR(10) copy
+-- step 61 (contract), down: swap orders.legacy and its VARCHAR(10) copy
 SET SESSION lock_wait_timeout = 5;
 SET @cutover_timeout = IF(VERSION() LIKE '%MariaDB%', 'SET SESSION max_statement_time = 1800', 'SET SESSION max_execution_time = 1800000');
 PREPARE cutover_timeout FROM @cutover_timeout;
@@ -2946,9 +3047,9 @@ END;;
 DELIMITER ;
 CALL `_cutover_copyback_orders_legacy`();
 DROP PROCEDURE IF EXISTS `_cutover_copyback_orders_legacy`;
-==> sql/0061_contract_drop_table_legacy_audit.up.sql [reversible: true, transactional: true]
+==> sql/0062_contract_drop_table_legacy_audit.up.sql [reversible: true, transactional: true]
 -- generated by cutover from my-all.yaml, do not edit
--- step 61 (contract), up: quarantine table legacy_audit as _cutover_my_all_ops_legacy_audit
+-- step 62 (contract), up: quarantine table legacy_audit as _cutover_my_all_ops_legacy_audit
 SET SESSION lock_wait_timeout = 5;
 SET @cutover_timeout = IF(VERSION() LIKE '%MariaDB%', 'SET SESSION max_statement_time = 1800', 'SET SESSION max_execution_time = 1800000');
 PREPARE cutover_timeout FROM @cutover_timeout;
@@ -2963,9 +3064,9 @@ SET @cutover_ddl = (SELECT IF(COUNT(*) > 0,
 PREPARE cutover_stmt FROM @cutover_ddl;
 EXECUTE cutover_stmt;
 DEALLOCATE PREPARE cutover_stmt;
-==> sql/0061_contract_drop_table_legacy_audit.down.sql
+==> sql/0062_contract_drop_table_legacy_audit.down.sql
 -- generated by cutover from my-all.yaml, do not edit
--- step 61 (contract), down: quarantine table legacy_audit as _cutover_my_all_ops_legacy_audit
+-- step 62 (contract), down: quarantine table legacy_audit as _cutover_my_all_ops_legacy_audit
 SET SESSION lock_wait_timeout = 5;
 SET @cutover_timeout = IF(VERSION() LIKE '%MariaDB%', 'SET SESSION max_statement_time = 1800', 'SET SESSION max_execution_time = 1800000');
 PREPARE cutover_timeout FROM @cutover_timeout;
@@ -2979,27 +3080,27 @@ SET @cutover_ddl = (SELECT IF(COUNT(*) > 0,
 PREPARE cutover_stmt FROM @cutover_ddl;
 EXECUTE cutover_stmt;
 DEALLOCATE PREPARE cutover_stmt;
-==> sql/0062_contract_rename_table_customers_drop_view.up.sql [reversible: true, transactional: true]
+==> sql/0063_contract_rename_table_customers_drop_view.up.sql [reversible: true, transactional: true]
 -- generated by cutover from my-all.yaml, do not edit
--- step 62 (contract), up: drop the compatibility view customers
+-- step 63 (contract), up: drop the compatibility view customers
 SET SESSION lock_wait_timeout = 5;
 SET @cutover_timeout = IF(VERSION() LIKE '%MariaDB%', 'SET SESSION max_statement_time = 1800', 'SET SESSION max_execution_time = 1800000');
 PREPARE cutover_timeout FROM @cutover_timeout;
 EXECUTE cutover_timeout;
 DEALLOCATE PREPARE cutover_timeout;
 DROP VIEW IF EXISTS `customers`;
-==> sql/0062_contract_rename_table_customers_drop_view.down.sql
+==> sql/0063_contract_rename_table_customers_drop_view.down.sql
 -- generated by cutover from my-all.yaml, do not edit
--- step 62 (contract), down: drop the compatibility view customers
+-- step 63 (contract), down: drop the compatibility view customers
 SET SESSION lock_wait_timeout = 5;
 SET @cutover_timeout = IF(VERSION() LIKE '%MariaDB%', 'SET SESSION max_statement_time = 1800', 'SET SESSION max_execution_time = 1800000');
 PREPARE cutover_timeout FROM @cutover_timeout;
 EXECUTE cutover_timeout;
 DEALLOCATE PREPARE cutover_timeout;
 CREATE OR REPLACE VIEW `customers` AS SELECT * FROM `clients`;
-==> sql/0063_contract_drop_index_orders_created_idx.up.sql [reversible: true, transactional: true]
+==> sql/0064_contract_drop_index_orders_created_idx.up.sql [reversible: true, transactional: true]
 -- generated by cutover from my-all.yaml, do not edit
--- step 63 (contract), up: drop index orders_created_idx on orders in place
+-- step 64 (contract), up: drop index orders_created_idx on orders in place
 SET SESSION lock_wait_timeout = 5;
 SET @cutover_timeout = IF(VERSION() LIKE '%MariaDB%', 'SET SESSION max_statement_time = 1800', 'SET SESSION max_execution_time = 1800000');
 PREPARE cutover_timeout FROM @cutover_timeout;
@@ -3013,9 +3114,9 @@ SET @cutover_ddl = (SELECT IF(COUNT(*) > 0,
 PREPARE cutover_stmt FROM @cutover_ddl;
 EXECUTE cutover_stmt;
 DEALLOCATE PREPARE cutover_stmt;
-==> sql/0063_contract_drop_index_orders_created_idx.down.sql
+==> sql/0064_contract_drop_index_orders_created_idx.down.sql
 -- generated by cutover from my-all.yaml, do not edit
--- step 63 (contract), down: drop index orders_created_idx on orders in place
+-- step 64 (contract), down: drop index orders_created_idx on orders in place
 SET SESSION lock_wait_timeout = 5;
 SET @cutover_timeout = IF(VERSION() LIKE '%MariaDB%', 'SET SESSION max_statement_time = 1800', 'SET SESSION max_execution_time = 1800000');
 PREPARE cutover_timeout FROM @cutover_timeout;
@@ -3030,9 +3131,9 @@ SET @cutover_ddl = (SELECT IF(COUNT(*) = 0,
 PREPARE cutover_stmt FROM @cutover_ddl;
 EXECUTE cutover_stmt;
 DEALLOCATE PREPARE cutover_stmt;
-==> sql/purge/0064_purge_drop_orders_cutover_my_all_ops_label.up.sql [reversible: false, transactional: true]
+==> sql/purge/0065_purge_drop_orders_cutover_my_all_ops_label.up.sql [reversible: false, transactional: true]
 -- generated by cutover from my-all.yaml, do not edit
--- step 64 (purge), up: IRREVERSIBLE: drop quarantined column orders._cutover_my_all_ops_label
+-- step 65 (purge), up: IRREVERSIBLE: drop quarantined column orders._cutover_my_all_ops_label
 SET SESSION lock_wait_timeout = 5;
 SET @cutover_timeout = IF(VERSION() LIKE '%MariaDB%', 'SET SESSION max_statement_time = 1800', 'SET SESSION max_execution_time = 1800000');
 PREPARE cutover_timeout FROM @cutover_timeout;
@@ -3047,9 +3148,9 @@ SET @cutover_ddl = (SELECT IF(COUNT(*) > 0,
 PREPARE cutover_stmt FROM @cutover_ddl;
 EXECUTE cutover_stmt;
 DEALLOCATE PREPARE cutover_stmt;
-==> sql/purge/0064_purge_drop_orders_cutover_my_all_ops_label.down.sql
+==> sql/purge/0065_purge_drop_orders_cutover_my_all_ops_label.down.sql
 -- generated by cutover from my-all.yaml, do not edit
--- step 64 (purge), down: IRREVERSIBLE: drop quarantined column orders._cutover_my_all_ops_label
+-- step 65 (purge), down: IRREVERSIBLE: drop quarantined column orders._cutover_my_all_ops_label
 SET SESSION lock_wait_timeout = 5;
 SET @cutover_timeout = IF(VERSION() LIKE '%MariaDB%', 'SET SESSION max_statement_time = 1800', 'SET SESSION max_execution_time = 1800000');
 PREPARE cutover_timeout FROM @cutover_timeout;
@@ -3064,9 +3165,9 @@ SET @cutover_ddl = (SELECT IF(COUNT(*) = 0,
 PREPARE cutover_stmt FROM @cutover_ddl;
 EXECUTE cutover_stmt;
 DEALLOCATE PREPARE cutover_stmt;
-==> sql/purge/0065_purge_drop_orders_cutover_my_all_ops_cust_id.up.sql [reversible: false, transactional: true]
+==> sql/purge/0066_purge_drop_orders_cutover_my_all_ops_cust_id.up.sql [reversible: false, transactional: true]
 -- generated by cutover from my-all.yaml, do not edit
--- step 65 (purge), up: IRREVERSIBLE: drop quarantined column orders._cutover_my_all_ops_cust_id
+-- step 66 (purge), up: IRREVERSIBLE: drop quarantined column orders._cutover_my_all_ops_cust_id
 SET SESSION lock_wait_timeout = 5;
 SET @cutover_timeout = IF(VERSION() LIKE '%MariaDB%', 'SET SESSION max_statement_time = 1800', 'SET SESSION max_execution_time = 1800000');
 PREPARE cutover_timeout FROM @cutover_timeout;
@@ -3081,9 +3182,9 @@ SET @cutover_ddl = (SELECT IF(COUNT(*) > 0,
 PREPARE cutover_stmt FROM @cutover_ddl;
 EXECUTE cutover_stmt;
 DEALLOCATE PREPARE cutover_stmt;
-==> sql/purge/0065_purge_drop_orders_cutover_my_all_ops_cust_id.down.sql
+==> sql/purge/0066_purge_drop_orders_cutover_my_all_ops_cust_id.down.sql
 -- generated by cutover from my-all.yaml, do not edit
--- step 65 (purge), down: IRREVERSIBLE: drop quarantined column orders._cutover_my_all_ops_cust_id
+-- step 66 (purge), down: IRREVERSIBLE: drop quarantined column orders._cutover_my_all_ops_cust_id
 SET SESSION lock_wait_timeout = 5;
 SET @cutover_timeout = IF(VERSION() LIKE '%MariaDB%', 'SET SESSION max_statement_time = 1800', 'SET SESSION max_execution_time = 1800000');
 PREPARE cutover_timeout FROM @cutover_timeout;
@@ -3098,9 +3199,9 @@ SET @cutover_ddl = (SELECT IF(COUNT(*) = 0,
 PREPARE cutover_stmt FROM @cutover_ddl;
 EXECUTE cutover_stmt;
 DEALLOCATE PREPARE cutover_stmt;
-==> sql/purge/0066_purge_drop_orders_cutover_my_all_ops_qty.up.sql [reversible: false, transactional: true]
+==> sql/purge/0067_purge_drop_orders_cutover_my_all_ops_qty.up.sql [reversible: false, transactional: true]
 -- generated by cutover from my-all.yaml, do not edit
--- step 66 (purge), up: IRREVERSIBLE: drop quarantined column orders._cutover_my_all_ops_qty
+-- step 67 (purge), up: IRREVERSIBLE: drop quarantined column orders._cutover_my_all_ops_qty
 SET SESSION lock_wait_timeout = 5;
 SET @cutover_timeout = IF(VERSION() LIKE '%MariaDB%', 'SET SESSION max_statement_time = 1800', 'SET SESSION max_execution_time = 1800000');
 PREPARE cutover_timeout FROM @cutover_timeout;
@@ -3115,9 +3216,9 @@ SET @cutover_ddl = (SELECT IF(COUNT(*) > 0,
 PREPARE cutover_stmt FROM @cutover_ddl;
 EXECUTE cutover_stmt;
 DEALLOCATE PREPARE cutover_stmt;
-==> sql/purge/0066_purge_drop_orders_cutover_my_all_ops_qty.down.sql
+==> sql/purge/0067_purge_drop_orders_cutover_my_all_ops_qty.down.sql
 -- generated by cutover from my-all.yaml, do not edit
--- step 66 (purge), down: IRREVERSIBLE: drop quarantined column orders._cutover_my_all_ops_qty
+-- step 67 (purge), down: IRREVERSIBLE: drop quarantined column orders._cutover_my_all_ops_qty
 SET SESSION lock_wait_timeout = 5;
 SET @cutover_timeout = IF(VERSION() LIKE '%MariaDB%', 'SET SESSION max_statement_time = 1800', 'SET SESSION max_execution_time = 1800000');
 PREPARE cutover_timeout FROM @cutover_timeout;
@@ -3132,9 +3233,9 @@ SET @cutover_ddl = (SELECT IF(COUNT(*) = 0,
 PREPARE cutover_stmt FROM @cutover_ddl;
 EXECUTE cutover_stmt;
 DEALLOCATE PREPARE cutover_stmt;
-==> sql/purge/0067_purge_drop_orders_cutover_my_all_ops_total.up.sql [reversible: false, transactional: true]
+==> sql/purge/0068_purge_drop_orders_cutover_my_all_ops_total.up.sql [reversible: false, transactional: true]
 -- generated by cutover from my-all.yaml, do not edit
--- step 67 (purge), up: IRREVERSIBLE: drop quarantined column orders._cutover_my_all_ops_total
+-- step 68 (purge), up: IRREVERSIBLE: drop quarantined column orders._cutover_my_all_ops_total
 SET SESSION lock_wait_timeout = 5;
 SET @cutover_timeout = IF(VERSION() LIKE '%MariaDB%', 'SET SESSION max_statement_time = 1800', 'SET SESSION max_execution_time = 1800000');
 PREPARE cutover_timeout FROM @cutover_timeout;
@@ -3149,9 +3250,9 @@ SET @cutover_ddl = (SELECT IF(COUNT(*) > 0,
 PREPARE cutover_stmt FROM @cutover_ddl;
 EXECUTE cutover_stmt;
 DEALLOCATE PREPARE cutover_stmt;
-==> sql/purge/0067_purge_drop_orders_cutover_my_all_ops_total.down.sql
+==> sql/purge/0068_purge_drop_orders_cutover_my_all_ops_total.down.sql
 -- generated by cutover from my-all.yaml, do not edit
--- step 67 (purge), down: IRREVERSIBLE: drop quarantined column orders._cutover_my_all_ops_total
+-- step 68 (purge), down: IRREVERSIBLE: drop quarantined column orders._cutover_my_all_ops_total
 SET SESSION lock_wait_timeout = 5;
 SET @cutover_timeout = IF(VERSION() LIKE '%MariaDB%', 'SET SESSION max_statement_time = 1800', 'SET SESSION max_execution_time = 1800000');
 PREPARE cutover_timeout FROM @cutover_timeout;
@@ -3175,9 +3276,9 @@ SET @cutover_ddl = (SELECT IF(COUNT(*) = 0,
 PREPARE cutover_stmt FROM @cutover_ddl;
 EXECUTE cutover_stmt;
 DEALLOCATE PREPARE cutover_stmt;
-==> sql/purge/0068_purge_drop_fill_log_orders_remark.up.sql [reversible: false, transactional: true]
+==> sql/purge/0069_purge_drop_fill_log_orders_remark.up.sql [reversible: false, transactional: true]
 -- generated by cutover from my-all.yaml, do not edit
--- step 68 (purge), up: IRREVERSIBLE: drop _cutover_my_all_ops_orders_remark_filled, which undoes the fill of orders.remark
+-- step 69 (purge), up: IRREVERSIBLE: drop _cutover_my_all_ops_orders_remark_filled, which undoes the fill of orders.remark
 SET SESSION lock_wait_timeout = 5;
 SET @cutover_timeout = IF(VERSION() LIKE '%MariaDB%', 'SET SESSION max_statement_time = 1800', 'SET SESSION max_execution_time = 1800000');
 PREPARE cutover_timeout FROM @cutover_timeout;
@@ -3185,9 +3286,9 @@ EXECUTE cutover_timeout;
 DEALLOCATE PREPARE cutover_timeout;
 -- IRREVERSIBLE (opt-in purge): the fill of existing NULLs can no longer be undone.
 DROP TABLE IF EXISTS `_cutover_my_all_ops_orders_remark_filled`;
-==> sql/purge/0068_purge_drop_fill_log_orders_remark.down.sql
+==> sql/purge/0069_purge_drop_fill_log_orders_remark.down.sql
 -- generated by cutover from my-all.yaml, do not edit
--- step 68 (purge), down: IRREVERSIBLE: drop _cutover_my_all_ops_orders_remark_filled, which undoes the fill of orders.remark
+-- step 69 (purge), down: IRREVERSIBLE: drop _cutover_my_all_ops_orders_remark_filled, which undoes the fill of orders.remark
 SET SESSION lock_wait_timeout = 5;
 SET @cutover_timeout = IF(VERSION() LIKE '%MariaDB%', 'SET SESSION max_statement_time = 1800', 'SET SESSION max_execution_time = 1800000');
 PREPARE cutover_timeout FROM @cutover_timeout;
@@ -3195,9 +3296,9 @@ EXECUTE cutover_timeout;
 DEALLOCATE PREPARE cutover_timeout;
 -- IRREVERSIBLE: which rows were NULL is no longer known.
 DO 0;
-==> sql/purge/0069_purge_drop_orders_cutover_my_all_ops_legacy.up.sql [reversible: false, transactional: true]
+==> sql/purge/0070_purge_drop_orders_cutover_my_all_ops_legacy.up.sql [reversible: false, transactional: true]
 -- generated by cutover from my-all.yaml, do not edit
--- step 69 (purge), up: IRREVERSIBLE: drop quarantined column orders._cutover_my_all_ops_legacy
+-- step 70 (purge), up: IRREVERSIBLE: drop quarantined column orders._cutover_my_all_ops_legacy
 SET SESSION lock_wait_timeout = 5;
 SET @cutover_timeout = IF(VERSION() LIKE '%MariaDB%', 'SET SESSION max_statement_time = 1800', 'SET SESSION max_execution_time = 1800000');
 PREPARE cutover_timeout FROM @cutover_timeout;
@@ -3212,9 +3313,9 @@ SET @cutover_ddl = (SELECT IF(COUNT(*) > 0,
 PREPARE cutover_stmt FROM @cutover_ddl;
 EXECUTE cutover_stmt;
 DEALLOCATE PREPARE cutover_stmt;
-==> sql/purge/0069_purge_drop_orders_cutover_my_all_ops_legacy.down.sql
+==> sql/purge/0070_purge_drop_orders_cutover_my_all_ops_legacy.down.sql
 -- generated by cutover from my-all.yaml, do not edit
--- step 69 (purge), down: IRREVERSIBLE: drop quarantined column orders._cutover_my_all_ops_legacy
+-- step 70 (purge), down: IRREVERSIBLE: drop quarantined column orders._cutover_my_all_ops_legacy
 SET SESSION lock_wait_timeout = 5;
 SET @cutover_timeout = IF(VERSION() LIKE '%MariaDB%', 'SET SESSION max_statement_time = 1800', 'SET SESSION max_execution_time = 1800000');
 PREPARE cutover_timeout FROM @cutover_timeout;
@@ -3229,9 +3330,9 @@ SET @cutover_ddl = (SELECT IF(COUNT(*) = 0,
 PREPARE cutover_stmt FROM @cutover_ddl;
 EXECUTE cutover_stmt;
 DEALLOCATE PREPARE cutover_stmt;
-==> sql/purge/0070_purge_drop_table_cutover_my_all_ops_legacy_audit.up.sql [reversible: false, transactional: true]
+==> sql/purge/0071_purge_drop_table_cutover_my_all_ops_legacy_audit.up.sql [reversible: false, transactional: true]
 -- generated by cutover from my-all.yaml, do not edit
--- step 70 (purge), up: IRREVERSIBLE: drop quarantined table _cutover_my_all_ops_legacy_audit
+-- step 71 (purge), up: IRREVERSIBLE: drop quarantined table _cutover_my_all_ops_legacy_audit
 SET SESSION lock_wait_timeout = 5;
 SET @cutover_timeout = IF(VERSION() LIKE '%MariaDB%', 'SET SESSION max_statement_time = 1800', 'SET SESSION max_execution_time = 1800000');
 PREPARE cutover_timeout FROM @cutover_timeout;
@@ -3239,9 +3340,9 @@ EXECUTE cutover_timeout;
 DEALLOCATE PREPARE cutover_timeout;
 -- IRREVERSIBLE (opt-in purge): drops the quarantined table and its data.
 DROP TABLE IF EXISTS `_cutover_my_all_ops_legacy_audit`;
-==> sql/purge/0070_purge_drop_table_cutover_my_all_ops_legacy_audit.down.sql
+==> sql/purge/0071_purge_drop_table_cutover_my_all_ops_legacy_audit.down.sql
 -- generated by cutover from my-all.yaml, do not edit
--- step 70 (purge), down: IRREVERSIBLE: drop quarantined table _cutover_my_all_ops_legacy_audit
+-- step 71 (purge), down: IRREVERSIBLE: drop quarantined table _cutover_my_all_ops_legacy_audit
 SET SESSION lock_wait_timeout = 5;
 SET @cutover_timeout = IF(VERSION() LIKE '%MariaDB%', 'SET SESSION max_statement_time = 1800', 'SET SESSION max_execution_time = 1800000');
 PREPARE cutover_timeout FROM @cutover_timeout;

@@ -139,6 +139,18 @@ BEGIN
       SELECT CONCAT('account ', CURRENT_USER(), ' lacks TRIGGER on table users: the migration''s sync triggers are created on it (GRANT TRIGGER ON ', DATABASE(), '.users TO …)') AS `cutover preflight problem`;
       SET v_problems = v_problems + 1;
     END IF;
+    IF NOT (EXISTS (SELECT 1 FROM information_schema.user_privileges WHERE grantee = v_grantee AND privilege_type = 'SELECT')
+      OR EXISTS (SELECT 1 FROM information_schema.schema_privileges WHERE grantee = v_grantee AND privilege_type = 'SELECT' AND DATABASE() LIKE table_schema)
+      OR EXISTS (SELECT 1 FROM information_schema.table_privileges WHERE grantee = v_grantee AND privilege_type = 'SELECT' AND table_schema = DATABASE() AND table_name = 'users')) THEN
+      SELECT CONCAT('account ', CURRENT_USER(), ' lacks SELECT on table users: the sync triggers (which run with this account''s rights) and the backfills read it (GRANT SELECT ON ', DATABASE(), '.users TO …)') AS `cutover preflight problem`;
+      SET v_problems = v_problems + 1;
+    END IF;
+    IF NOT (EXISTS (SELECT 1 FROM information_schema.user_privileges WHERE grantee = v_grantee AND privilege_type = 'UPDATE')
+      OR EXISTS (SELECT 1 FROM information_schema.schema_privileges WHERE grantee = v_grantee AND privilege_type = 'UPDATE' AND DATABASE() LIKE table_schema)
+      OR EXISTS (SELECT 1 FROM information_schema.table_privileges WHERE grantee = v_grantee AND privilege_type = 'UPDATE' AND table_schema = DATABASE() AND table_name = 'users')) THEN
+      SELECT CONCAT('account ', CURRENT_USER(), ' lacks UPDATE on table users: the sync triggers (which run with this account''s rights) set its columns and the backfills update it (GRANT UPDATE ON ', DATABASE(), '.users TO …)') AS `cutover preflight problem`;
+      SET v_problems = v_problems + 1;
+    END IF;
     IF NOT (EXISTS (SELECT 1 FROM information_schema.user_privileges WHERE grantee = v_grantee AND privilege_type = 'INDEX')
       OR EXISTS (SELECT 1 FROM information_schema.schema_privileges WHERE grantee = v_grantee AND privilege_type = 'INDEX' AND DATABASE() LIKE table_schema)
       OR EXISTS (SELECT 1 FROM information_schema.table_privileges WHERE grantee = v_grantee AND privilege_type = 'INDEX' AND table_schema = DATABASE() AND table_name = 'users')) THEN

@@ -138,6 +138,18 @@ BEGIN
       SELECT CONCAT('account ', CURRENT_USER(), ' lacks TRIGGER on table orders: the migration''s sync triggers are created on it (GRANT TRIGGER ON ', DATABASE(), '.orders TO …)') AS `cutover preflight problem`;
       SET v_problems = v_problems + 1;
     END IF;
+    IF NOT (EXISTS (SELECT 1 FROM information_schema.user_privileges WHERE grantee = v_grantee AND privilege_type = 'SELECT')
+      OR EXISTS (SELECT 1 FROM information_schema.schema_privileges WHERE grantee = v_grantee AND privilege_type = 'SELECT' AND DATABASE() LIKE table_schema)
+      OR EXISTS (SELECT 1 FROM information_schema.table_privileges WHERE grantee = v_grantee AND privilege_type = 'SELECT' AND table_schema = DATABASE() AND table_name = 'orders')) THEN
+      SELECT CONCAT('account ', CURRENT_USER(), ' lacks SELECT on table orders: the sync triggers (which run with this account''s rights) and the backfills read it (GRANT SELECT ON ', DATABASE(), '.orders TO …)') AS `cutover preflight problem`;
+      SET v_problems = v_problems + 1;
+    END IF;
+    IF NOT (EXISTS (SELECT 1 FROM information_schema.user_privileges WHERE grantee = v_grantee AND privilege_type = 'UPDATE')
+      OR EXISTS (SELECT 1 FROM information_schema.schema_privileges WHERE grantee = v_grantee AND privilege_type = 'UPDATE' AND DATABASE() LIKE table_schema)
+      OR EXISTS (SELECT 1 FROM information_schema.table_privileges WHERE grantee = v_grantee AND privilege_type = 'UPDATE' AND table_schema = DATABASE() AND table_name = 'orders')) THEN
+      SELECT CONCAT('account ', CURRENT_USER(), ' lacks UPDATE on table orders: the sync triggers (which run with this account''s rights) set its columns and the backfills update it (GRANT UPDATE ON ', DATABASE(), '.orders TO …)') AS `cutover preflight problem`;
+      SET v_problems = v_problems + 1;
+    END IF;
     IF NOT (EXISTS (SELECT 1 FROM information_schema.user_privileges WHERE grantee = v_grantee AND privilege_type = 'INDEX')
       OR EXISTS (SELECT 1 FROM information_schema.schema_privileges WHERE grantee = v_grantee AND privilege_type = 'INDEX' AND DATABASE() LIKE table_schema)
       OR EXISTS (SELECT 1 FROM information_schema.table_privileges WHERE grantee = v_grantee AND privilege_type = 'INDEX' AND table_schema = DATABASE() AND table_name = 'orders')) THEN
@@ -152,6 +164,11 @@ BEGIN
     IF NOT (EXISTS (SELECT 1 FROM information_schema.user_privileges WHERE grantee = v_grantee AND privilege_type = 'CREATE TEMPORARY TABLES')
       OR EXISTS (SELECT 1 FROM information_schema.schema_privileges WHERE grantee = v_grantee AND privilege_type = 'CREATE TEMPORARY TABLES' AND DATABASE() LIKE table_schema)) THEN
       SELECT CONCAT('account ', CURRENT_USER(), ' lacks CREATE TEMPORARY TABLES on the database: the migration uses temporary tables (GRANT CREATE TEMPORARY TABLES ON ', DATABASE(), '.* TO …)') AS `cutover preflight problem`;
+      SET v_problems = v_problems + 1;
+    END IF;
+    IF NOT (EXISTS (SELECT 1 FROM information_schema.user_privileges WHERE grantee = v_grantee AND privilege_type = 'DROP')
+      OR EXISTS (SELECT 1 FROM information_schema.schema_privileges WHERE grantee = v_grantee AND privilege_type = 'DROP' AND DATABASE() LIKE table_schema)) THEN
+      SELECT CONCAT('account ', CURRENT_USER(), ' lacks DROP on the database: the migration drops or renames tables and views (GRANT DROP ON ', DATABASE(), '.* TO …)') AS `cutover preflight problem`;
       SET v_problems = v_problems + 1;
     END IF;
   END IF;

@@ -203,6 +203,18 @@ BEGIN
       SELECT CONCAT('account ', CURRENT_USER(), ' lacks TRIGGER on table orders: the migration''s sync triggers are created on it (GRANT TRIGGER ON ', DATABASE(), '.orders TO …)') AS `cutover preflight problem`;
       SET v_problems = v_problems + 1;
     END IF;
+    IF NOT (EXISTS (SELECT 1 FROM information_schema.user_privileges WHERE grantee = v_grantee AND privilege_type = 'SELECT')
+      OR EXISTS (SELECT 1 FROM information_schema.schema_privileges WHERE grantee = v_grantee AND privilege_type = 'SELECT' AND DATABASE() LIKE table_schema)
+      OR EXISTS (SELECT 1 FROM information_schema.table_privileges WHERE grantee = v_grantee AND privilege_type = 'SELECT' AND table_schema = DATABASE() AND table_name = 'orders')) THEN
+      SELECT CONCAT('account ', CURRENT_USER(), ' lacks SELECT on table orders: the sync triggers (which run with this account''s rights) and the backfills read it (GRANT SELECT ON ', DATABASE(), '.orders TO …)') AS `cutover preflight problem`;
+      SET v_problems = v_problems + 1;
+    END IF;
+    IF NOT (EXISTS (SELECT 1 FROM information_schema.user_privileges WHERE grantee = v_grantee AND privilege_type = 'UPDATE')
+      OR EXISTS (SELECT 1 FROM information_schema.schema_privileges WHERE grantee = v_grantee AND privilege_type = 'UPDATE' AND DATABASE() LIKE table_schema)
+      OR EXISTS (SELECT 1 FROM information_schema.table_privileges WHERE grantee = v_grantee AND privilege_type = 'UPDATE' AND table_schema = DATABASE() AND table_name = 'orders')) THEN
+      SELECT CONCAT('account ', CURRENT_USER(), ' lacks UPDATE on table orders: the sync triggers (which run with this account''s rights) set its columns and the backfills update it (GRANT UPDATE ON ', DATABASE(), '.orders TO …)') AS `cutover preflight problem`;
+      SET v_problems = v_problems + 1;
+    END IF;
     IF NOT (EXISTS (SELECT 1 FROM information_schema.user_privileges WHERE grantee = v_grantee AND privilege_type = 'INDEX')
       OR EXISTS (SELECT 1 FROM information_schema.schema_privileges WHERE grantee = v_grantee AND privilege_type = 'INDEX' AND DATABASE() LIKE table_schema)
       OR EXISTS (SELECT 1 FROM information_schema.table_privileges WHERE grantee = v_grantee AND privilege_type = 'INDEX' AND table_schema = DATABASE() AND table_name = 'orders')) THEN
@@ -231,6 +243,18 @@ BEGIN
       OR EXISTS (SELECT 1 FROM information_schema.schema_privileges WHERE grantee = v_grantee AND privilege_type = 'TRIGGER' AND DATABASE() LIKE table_schema)
       OR EXISTS (SELECT 1 FROM information_schema.table_privileges WHERE grantee = v_grantee AND privilege_type = 'TRIGGER' AND table_schema = DATABASE() AND table_name = 'shipments')) THEN
       SELECT CONCAT('account ', CURRENT_USER(), ' lacks TRIGGER on table shipments: the migration''s sync triggers are created on it (GRANT TRIGGER ON ', DATABASE(), '.shipments TO …)') AS `cutover preflight problem`;
+      SET v_problems = v_problems + 1;
+    END IF;
+    IF NOT (EXISTS (SELECT 1 FROM information_schema.user_privileges WHERE grantee = v_grantee AND privilege_type = 'SELECT')
+      OR EXISTS (SELECT 1 FROM information_schema.schema_privileges WHERE grantee = v_grantee AND privilege_type = 'SELECT' AND DATABASE() LIKE table_schema)
+      OR EXISTS (SELECT 1 FROM information_schema.table_privileges WHERE grantee = v_grantee AND privilege_type = 'SELECT' AND table_schema = DATABASE() AND table_name = 'shipments')) THEN
+      SELECT CONCAT('account ', CURRENT_USER(), ' lacks SELECT on table shipments: the sync triggers (which run with this account''s rights) and the backfills read it (GRANT SELECT ON ', DATABASE(), '.shipments TO …)') AS `cutover preflight problem`;
+      SET v_problems = v_problems + 1;
+    END IF;
+    IF NOT (EXISTS (SELECT 1 FROM information_schema.user_privileges WHERE grantee = v_grantee AND privilege_type = 'UPDATE')
+      OR EXISTS (SELECT 1 FROM information_schema.schema_privileges WHERE grantee = v_grantee AND privilege_type = 'UPDATE' AND DATABASE() LIKE table_schema)
+      OR EXISTS (SELECT 1 FROM information_schema.table_privileges WHERE grantee = v_grantee AND privilege_type = 'UPDATE' AND table_schema = DATABASE() AND table_name = 'shipments')) THEN
+      SELECT CONCAT('account ', CURRENT_USER(), ' lacks UPDATE on table shipments: the sync triggers (which run with this account''s rights) set its columns and the backfills update it (GRANT UPDATE ON ', DATABASE(), '.shipments TO …)') AS `cutover preflight problem`;
       SET v_problems = v_problems + 1;
     END IF;
     IF NOT (EXISTS (SELECT 1 FROM information_schema.user_privileges WHERE grantee = v_grantee AND privilege_type = 'INDEX')
@@ -263,6 +287,18 @@ BEGIN
       SELECT CONCAT('account ', CURRENT_USER(), ' lacks TRIGGER on table customers: the migration''s sync triggers are created on it (GRANT TRIGGER ON ', DATABASE(), '.customers TO …)') AS `cutover preflight problem`;
       SET v_problems = v_problems + 1;
     END IF;
+    IF NOT (EXISTS (SELECT 1 FROM information_schema.user_privileges WHERE grantee = v_grantee AND privilege_type = 'SELECT')
+      OR EXISTS (SELECT 1 FROM information_schema.schema_privileges WHERE grantee = v_grantee AND privilege_type = 'SELECT' AND DATABASE() LIKE table_schema)
+      OR EXISTS (SELECT 1 FROM information_schema.table_privileges WHERE grantee = v_grantee AND privilege_type = 'SELECT' AND table_schema = DATABASE() AND table_name = 'customers')) THEN
+      SELECT CONCAT('account ', CURRENT_USER(), ' lacks SELECT on table customers: the sync triggers (which run with this account''s rights) and the backfills read it (GRANT SELECT ON ', DATABASE(), '.customers TO …)') AS `cutover preflight problem`;
+      SET v_problems = v_problems + 1;
+    END IF;
+    IF NOT (EXISTS (SELECT 1 FROM information_schema.user_privileges WHERE grantee = v_grantee AND privilege_type = 'UPDATE')
+      OR EXISTS (SELECT 1 FROM information_schema.schema_privileges WHERE grantee = v_grantee AND privilege_type = 'UPDATE' AND DATABASE() LIKE table_schema)
+      OR EXISTS (SELECT 1 FROM information_schema.table_privileges WHERE grantee = v_grantee AND privilege_type = 'UPDATE' AND table_schema = DATABASE() AND table_name = 'customers')) THEN
+      SELECT CONCAT('account ', CURRENT_USER(), ' lacks UPDATE on table customers: the sync triggers (which run with this account''s rights) set its columns and the backfills update it (GRANT UPDATE ON ', DATABASE(), '.customers TO …)') AS `cutover preflight problem`;
+      SET v_problems = v_problems + 1;
+    END IF;
     IF NOT (EXISTS (SELECT 1 FROM information_schema.user_privileges WHERE grantee = v_grantee AND privilege_type = 'INDEX')
       OR EXISTS (SELECT 1 FROM information_schema.schema_privileges WHERE grantee = v_grantee AND privilege_type = 'INDEX' AND DATABASE() LIKE table_schema)
       OR EXISTS (SELECT 1 FROM information_schema.table_privileges WHERE grantee = v_grantee AND privilege_type = 'INDEX' AND table_schema = DATABASE() AND table_name = 'customers')) THEN
@@ -282,6 +318,11 @@ BEGIN
     IF NOT (EXISTS (SELECT 1 FROM information_schema.user_privileges WHERE grantee = v_grantee AND privilege_type = 'LOCK TABLES')
       OR EXISTS (SELECT 1 FROM information_schema.schema_privileges WHERE grantee = v_grantee AND privilege_type = 'LOCK TABLES' AND DATABASE() LIKE table_schema)) THEN
       SELECT CONCAT('account ', CURRENT_USER(), ' lacks LOCK TABLES on the database: the migration''s swaps lock tables (GRANT LOCK TABLES ON ', DATABASE(), '.* TO …)') AS `cutover preflight problem`;
+      SET v_problems = v_problems + 1;
+    END IF;
+    IF NOT (EXISTS (SELECT 1 FROM information_schema.user_privileges WHERE grantee = v_grantee AND privilege_type = 'DROP')
+      OR EXISTS (SELECT 1 FROM information_schema.schema_privileges WHERE grantee = v_grantee AND privilege_type = 'DROP' AND DATABASE() LIKE table_schema)) THEN
+      SELECT CONCAT('account ', CURRENT_USER(), ' lacks DROP on the database: the migration drops or renames tables and views (GRANT DROP ON ', DATABASE(), '.* TO …)') AS `cutover preflight problem`;
       SET v_problems = v_problems + 1;
     END IF;
   END IF;

@@ -98,6 +98,18 @@ BEGIN
       SELECT CONCAT('account ', CURRENT_USER(), ' lacks TRIGGER on table products: the migration''s sync triggers are created on it (GRANT TRIGGER ON ', DATABASE(), '.products TO …)') AS `cutover preflight problem`;
       SET v_problems = v_problems + 1;
     END IF;
+    IF NOT (EXISTS (SELECT 1 FROM information_schema.user_privileges WHERE grantee = v_grantee AND privilege_type = 'SELECT')
+      OR EXISTS (SELECT 1 FROM information_schema.schema_privileges WHERE grantee = v_grantee AND privilege_type = 'SELECT' AND DATABASE() LIKE table_schema)
+      OR EXISTS (SELECT 1 FROM information_schema.table_privileges WHERE grantee = v_grantee AND privilege_type = 'SELECT' AND table_schema = DATABASE() AND table_name = 'products')) THEN
+      SELECT CONCAT('account ', CURRENT_USER(), ' lacks SELECT on table products: the sync triggers (which run with this account''s rights) and the backfills read it (GRANT SELECT ON ', DATABASE(), '.products TO …)') AS `cutover preflight problem`;
+      SET v_problems = v_problems + 1;
+    END IF;
+    IF NOT (EXISTS (SELECT 1 FROM information_schema.user_privileges WHERE grantee = v_grantee AND privilege_type = 'UPDATE')
+      OR EXISTS (SELECT 1 FROM information_schema.schema_privileges WHERE grantee = v_grantee AND privilege_type = 'UPDATE' AND DATABASE() LIKE table_schema)
+      OR EXISTS (SELECT 1 FROM information_schema.table_privileges WHERE grantee = v_grantee AND privilege_type = 'UPDATE' AND table_schema = DATABASE() AND table_name = 'products')) THEN
+      SELECT CONCAT('account ', CURRENT_USER(), ' lacks UPDATE on table products: the sync triggers (which run with this account''s rights) set its columns and the backfills update it (GRANT UPDATE ON ', DATABASE(), '.products TO …)') AS `cutover preflight problem`;
+      SET v_problems = v_problems + 1;
+    END IF;
     IF NOT (EXISTS (SELECT 1 FROM information_schema.user_privileges WHERE grantee = v_grantee AND privilege_type = 'CREATE ROUTINE')
       OR EXISTS (SELECT 1 FROM information_schema.schema_privileges WHERE grantee = v_grantee AND privilege_type = 'CREATE ROUTINE' AND DATABASE() LIKE table_schema)) THEN
       SELECT CONCAT('account ', CURRENT_USER(), ' lacks CREATE ROUTINE on the database: the migration''s steps run stored procedures they create (GRANT CREATE ROUTINE ON ', DATABASE(), '.* TO …)') AS `cutover preflight problem`;

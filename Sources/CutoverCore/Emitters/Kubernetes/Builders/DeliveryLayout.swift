@@ -172,9 +172,15 @@ public struct DeliveryLayout: Sendable {
         if let schemas = VersionSchemaSelection.schemas(plan) {
             // What the app's pods reference to select their version's schema of views (the runbook's patch).
             var data: [KeyValue] = []
-            for (version, schema) in [("new", schemas.new), ("old", schemas.old)] {
-                data.append(KeyValue("\(version).PGOPTIONS", VersionSchemaSelection.pgOptions(schema)))
-                data.append(KeyValue("\(version).search_path", VersionSchemaSelection.searchPath(schema)))
+            if spec.database.engine == .mysql {
+                // MySQL: the database each version connects to; `base` is where the runbook's revert and
+                // the step after contract point the app (the version databases go away after them).
+                data = [KeyValue("base.database", spec.database.name), KeyValue("new.database", schemas.new), KeyValue("old.database", schemas.old)]
+            } else {
+                for (version, schema) in [("new", schemas.new), ("old", schemas.old)] {
+                    data.append(KeyValue("\(version).PGOPTIONS", VersionSchemaSelection.pgOptions(schema)))
+                    data.append(KeyValue("\(version).search_path", VersionSchemaSelection.searchPath(schema)))
+                }
             }
             let configMap = ConfigMap(metadata: MigrationLabels(spec).metadata(name: VersionSchemaSelection.configMapName(spec), component: "version-schemas"),
                                       data: data)
