@@ -1,5 +1,6 @@
 /// Which boundary of the migration the preflight found, from what it counted: additions present
-/// (expand), NOT NULL set (complete), removals gone (contract). Both engines render the same
+/// (expand), NOT NULL set (complete), removals gone and retyped columns swapped (contract;
+/// `PreflightExpectations.removals`). Both engines render the same
 /// decisions; the totals are known when the SQL is written, so only the branches that can be taken
 /// are written, each with its sentence.
 ///
@@ -11,7 +12,8 @@
 /// expand would create again what contract removed (the sync triggers of a renamed or dropped
 /// column, whose function names a column that is gone: every write to the table would fail, seen on
 /// PostgreSQL 15): it refuses, says the migration is (being) contracted and how to take its first
-/// stage out of the release. Contract's removals without every one of expand's additions is no
+/// stage out of the release (Argo CD: the Application syncs `manifests/after-contract/`, which the
+/// plan's runbook asks for before contract; see `DeliveryFolder.afterContract`). Contract's removals without every one of expand's additions is no
 /// state a phase of this migration leaves: a problem too.
 struct PreflightBoundary {
     var additions: Int
@@ -46,7 +48,7 @@ struct PreflightBoundary {
                                   outcome: .problem("at no boundary of this migration: contract's removals are there without all that expand adds (see the counts), which no phase of it leaves"),
                                   counts: true))
             }
-            let stage = " This stage would run expand again, which creates again what contract removed (the sync triggers of columns that are gone: every write to the table would fail). Nothing was changed. Take the migration's first stage out of the release: Argo CD, remove preflight/, expand/ and backfill/ from manifests/kustomization.yaml; Helm, --set phases.preflight.enabled=false,phases.expand.enabled=false,phases.backfill.enabled=false"
+            let stage = " This stage would run expand again, which creates again what contract removed (sync triggers over columns that are gone, on which every write to the table fails; the copy of a retyped column and its trigger). Nothing was changed. Take the migration's first stage out of the release: Argo CD, point the Application at manifests/after-contract/ (the app's objects without the PreSync hooks, generated with the plan); Helm, --set phases.preflight.enabled=false,phases.expand.enabled=false,phases.backfill.enabled=false"
             out.append(Branch(condition: [("removed", "=", removals)], outcome: .problem("after contract: this migration is complete." + stage)))
             out.append(Branch(condition: [("removed", ">", 0)],
                               outcome: .problem("part-way through contract: run the contract stage again to complete it (contract is idempotent)." + stage), counts: true))

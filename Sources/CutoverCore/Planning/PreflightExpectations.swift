@@ -48,8 +48,33 @@ struct PreflightExpectations {
         var renamedTo: String?
     }
 
+    /// A retyped column contract swaps with its copy (`alterColumn` with a type the engine cannot
+    /// change in place). Contract removes nothing the preflight reads as a column (the name stays,
+    /// only its type changes), but it leaves what no other boundary has: the copy (`rewriteCopy`,
+    /// present from expand on) is gone and the old column is kept under its quarantine name, or, when
+    /// contract purges it, the column has the spec's type rather than the base's. Re-running expand
+    /// there would add the copy and its sync trigger again on the swapped table: it counts as one
+    /// of contract's removals.
+    struct Swap {
+        var table: String
+        /// As `Column.lookup`.
+        var lookup: [String]
+        var column: String
+        /// The spec's type (the column's after contract).
+        var type: String
+        /// The type before the change, when known: a column that (also) has it is not swapped.
+        var baseType: String?
+        /// `DerivedNames.rewriteCopy(column)`.
+        var copy: String
+        /// `DerivedNames.quarantine(column)`: where contract keeps the old column (also purged later when `purge`).
+        var quarantine: String
+
+        var key: String { "\(table).\(column)" }
+    }
+
     var tables: [Table] = []
     var columns: [Column] = []
+    var swaps: [Swap] = []
     /// Tables the Jobs ALTER (PostgreSQL: their owner; MySQL: ALTER, and TRIGGER/INDEX when used).
     var altered: [String] = []
     /// Tables foreign keys reference (REFERENCES).
@@ -60,8 +85,8 @@ struct PreflightExpectations {
 
     /// Additions (columns and renamed tables) whose presence marks expand.
     var additions: Int { columns.filter(\.isAdded).count + tables.filter { $0.renamedTo != nil }.count }
-    /// Removals whose absence marks contract.
-    var removals: Int { columns.filter { $0.inBase && $0.removed }.count + tables.filter(\.removed).count }
+    /// Removals whose absence marks contract, and swaps whose traces mark it.
+    var removals: Int { columns.filter { $0.inBase && $0.removed }.count + tables.filter(\.removed).count + swaps.count }
     var completions: Int { columns.filter(\.notNullInComplete).count }
 
     /// Whether the Jobs run a statement containing one of `words`.
@@ -123,6 +148,8 @@ struct PreflightExpectations {
             if let type { column.types = [type] }
             columns.append(column)
         }
+        /// A later change that removes or swaps the column again: its last change is what contract leaves.
+        func unswap(_ t: String, _ c: String) { swaps.removeAll { $0.table == t && same($0.column, c) } }
         func incoming(_ t: String, _ c: String, _ context: LoweringContext) {
             // Foreign keys of other tables that reference the column are carried over (ALTER on those).
             for key in context.incomingForeignKeys(to: t, column: c) where key.table != t { alter(key.table) }
@@ -138,6 +165,7 @@ struct PreflightExpectations {
                 if let ref = column.references { reference(ref.table.value) }
             } else if let drop = operation.unit(DropColumn.self) {
                 let t = drop.table, c = drop.column
+                unswap(t.value, c.value)
                 existing(t.value, c.value, context: context)
                 if let i = index(t.value, c.value) {
                     columns[i].removed = true
@@ -149,6 +177,7 @@ struct PreflightExpectations {
                 incoming(t.value, c.value, context)
             } else if let rename = operation.unit(RenameColumn.self) {
                 let t = rename.table, from = rename.from, to = rename.to
+                unswap(t.value, from.value)
                 existing(t.value, from.value, context: context)
                 if let i = index(t.value, from.value) {
                     columns[i].removed = true
@@ -159,6 +188,13 @@ struct PreflightExpectations {
             } else if let alter = operation.unit(AlterColumn.self) {
                 let t = alter.table.value, c = alter.column.value
                 existing(t, c, context: context)
+                // Contract swaps the column with its copy when the lowering wrote a swap step for it.
+                if let type = alter.type?.value,
+                   drafts.contains(where: { $0.phase == .contract && $0.changeIndex == change.index && $0.slug == "alter_type \(t) \(c) swap" }) {
+                    unswap(t, c)
+                    swaps.append(Swap(table: t, lookup: finalName(t) == t ? [t] : [finalName(t), t], column: c, type: type,
+                                      baseType: context.column(t, c)?.type, copy: base.derived.rewriteCopy(c), quarantine: base.derived.quarantine(c)))
+                }
                 if let i = index(t, c) {
                     if let type = alter.type?.value {
                         if !columns[i].types.isEmpty || !columns[i].inBase { columns[i].types.append(type) }

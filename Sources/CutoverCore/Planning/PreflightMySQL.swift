@@ -47,6 +47,7 @@ struct PreflightMySQL {
             }
         }
         for column in e.columns { body += columnCheck(column, problem: problem, text: text, tableExists: tableExists) }
+        for swap in e.swaps { body += swapCheck(swap) }
         body += privileges(problem: problem, text: text)
         body += boundary(problem: problem, text: text)
         body += ["IF v_problems > 0 THEN",
@@ -99,17 +100,37 @@ struct PreflightMySQL {
 
     // MARK: columns
 
+    /// Sets v_table to the first of `lookup` that is a table (the last one otherwise).
+    private func setTable(_ lookup: [String], table: String) -> String {
+        guard lookup.count > 1 else { return "SET v_table = \(b.lit(table));" }
+        return "SET v_table = CASE " + lookup.dropLast().map {
+            "WHEN EXISTS (SELECT 1 FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name = \(b.lit($0)) AND table_type = 'BASE TABLE') THEN \(b.lit($0))"
+        }.joined(separator: " ") + " ELSE \(b.lit(lookup.last!)) END;"
+    }
+
+    /// Contract's swap of a retyped column: the copy is gone and the old column is quarantined (or,
+    /// purged, the column has the spec's type and not the base's). Counted as a removal.
+    private func swapCheck(_ swap: PreflightExpectations.Swap) -> [String] {
+        func has(_ name: String) -> String {
+            "EXISTS (SELECT 1 FROM information_schema.columns WHERE table_schema = DATABASE() AND table_name = v_table AND column_name = \(b.lit(name)))"
+        }
+        var traces = [has(swap.quarantine)]
+        if let base = swap.baseType, Self.normalizedType(base) != Self.normalizedType(swap.type) {
+            traces.append("v_type = \(b.lit(Self.normalizedType(swap.type)))")
+        }
+        return [setTable(swap.lookup, table: swap.table),
+                "SELECT COUNT(*), MAX(COLUMN_TYPE) INTO v_present, v_type FROM information_schema.columns",
+                "  WHERE table_schema = DATABASE() AND table_name = v_table AND column_name = \(b.lit(swap.column));",
+                "IF v_type REGEXP '^(tinyint|smallint|mediumint|int|bigint|year)[(]' THEN",
+                "  SET v_type = CONCAT(SUBSTRING_INDEX(v_type, '(', 1), SUBSTRING(v_type, LOCATE(')', v_type) + 1));",
+                "END IF;",
+                "IF v_present > 0 AND NOT \(has(swap.copy)) AND (\(traces.joined(separator: " OR "))) THEN SET v_removed = v_removed + 1; END IF;"]
+    }
+
     private func columnCheck(_ column: PreflightExpectations.Column, problem: (String) -> [String], text: (String) -> String,
                              tableExists: (String) -> String) -> [String] {
         let key = column.key
-        var out: [String] = []
-        if column.lookup.count > 1 {
-            out.append("SET v_table = CASE " + column.lookup.dropLast().map {
-                "WHEN EXISTS (SELECT 1 FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name = \(b.lit($0)) AND table_type = 'BASE TABLE') THEN \(b.lit($0))"
-            }.joined(separator: " ") + " ELSE \(b.lit(column.lookup.last!)) END;")
-        } else {
-            out.append("SET v_table = \(b.lit(column.table));")
-        }
+        var out = [setTable(column.lookup, table: column.table)]
         out += ["SELECT COUNT(*), MAX(COLUMN_TYPE), MAX(IS_NULLABLE), MAX((COLUMN_DEFAULT IS NOT NULL AND COLUMN_DEFAULT <> 'NULL') OR EXTRA LIKE '%auto_increment%')",
                 "  INTO v_present, v_type, v_nullable, v_default FROM information_schema.columns",
                 "  WHERE table_schema = DATABASE() AND table_name = v_table AND column_name = \(b.lit(column.name));",

@@ -36,6 +36,7 @@ struct PreflightPostgreSQL {
             }
         }
         for column in e.columns { body += columnCheck(column, problem: problem, text: text) }
+        for swap in e.swaps { body += swapCheck(swap) }
         body += privileges(problem: problem, text: text)
         body += boundary(problem: problem, text: text)
         body += ["IF cardinality(problems) > 0 THEN",
@@ -110,6 +111,32 @@ struct PreflightPostgreSQL {
         out += ["IF rel IS NOT NULL THEN", "  IF NOT FOUND THEN"] + (missing.isEmpty ? ["    NULL;"] : missing.map { "    " + $0 })
             + (present.isEmpty ? [] : ["  ELSE"] + present.map { "    " + $0 }) + ["  END IF;", "END IF;"]
         return out
+    }
+
+    /// The type test of `columnCheck`, on `col` (typid, mods).
+    private func typeMatch(_ type: String) -> String {
+        "(col.typid = to_regtype(\(b.lit(Self.resolvable(type)))) AND col.mods = \(b.lit(Self.modifiers(type))))"
+    }
+
+    /// Contract's swap of a retyped column: the copy is gone and the old column is quarantined (or,
+    /// purged, the column has the spec's type and not the base's). Counted as a removal.
+    private func swapCheck(_ swap: PreflightExpectations.Swap) -> [String] {
+        let relation = swap.lookup.count == 1 ? b.regclass(swap.lookup[0]) : "COALESCE(\(swap.lookup.map(b.regclass).joined(separator: ", ")))"
+        func has(_ name: String) -> String {
+            "EXISTS (SELECT FROM pg_catalog.pg_attribute q WHERE q.attrelid = rel AND q.attname = \(b.lit(name)) AND q.attnum > 0 AND NOT q.attisdropped)"
+        }
+        var traces = [has(swap.quarantine)]
+        if let base = swap.baseType {
+            // IS TRUE / IS NOT TRUE: a type the server does not know matches nothing.
+            traces.append("(\(typeMatch(swap.type)) IS TRUE AND \(typeMatch(base)) IS NOT TRUE)")
+        }
+        return ["rel := \(relation);",
+                "IF rel IS NOT NULL THEN",
+                "  SELECT a.atttypid AS typid,",
+                "         COALESCE(replace(substring(pg_catalog.format_type(a.atttypid, a.atttypmod) from '\\(([^)]*)\\)'), ' ', ''), '') AS mods",
+                "    INTO col FROM pg_catalog.pg_attribute a WHERE a.attrelid = rel AND a.attname = \(b.lit(swap.column)) AND a.attnum > 0 AND NOT a.attisdropped;",
+                "  IF FOUND AND NOT \(has(swap.copy)) AND (\(traces.joined(separator: " OR "))) THEN removed := removed + 1; END IF;",
+                "END IF;"]
     }
 
     // MARK: privileges

@@ -74,12 +74,24 @@ import Testing
         let sections = Self.sections(readme)
         #expect(sections.count >= 7, "\(sections.map(\.title))")
 
-        var applied = 0, waited = 0, reverted = 0
+        var applied = 0, waited = 0, reverted = 0, repointed = 0
         for section in sections {
             for lines in [section.run, section.rollback] {
                 var jobs: Set<String> = []
                 for line in lines {
-                    if line.hasPrefix("kubectl apply -k ") {
+                    if line.hasPrefix("# Argo CD: first point the Application at manifests/") {
+                        // The folder an Argo CD Application syncs from contract on: it builds, holds the app's
+                        // Rollout, and no Job and no hook (a PreSync hook would run again on every sync).
+                        let folder = String(line.dropFirst("# Argo CD: first point the Application at ".count).prefix { $0 != " " })
+                        #expect(folder == "manifests/after-contract/", "\(line)")
+                        #expect(section.run.firstIndex(of: line)! < section.run.firstIndex { $0 == "kubectl apply -k manifests/contract/" }!,
+                                "\(section.title): the Application is repointed before contract runs")
+                        let built = try Self.run(["kustomize", folder], in: root)
+                        #expect(built.status == 0, "\(section.title): kubectl kustomize \(folder): \(built.output)")
+                        #expect(built.output.contains("kind: Rollout\n") && built.output.contains("name: invoicing\n"), "\(built.output)")
+                        #expect(!built.output.contains("kind: Job\n") && !built.output.contains("argocd.argoproj.io/hook"), "\(built.output)")
+                        repointed += 1
+                    } else if line.hasPrefix("kubectl apply -k ") {
                         let folder = String(line.dropFirst("kubectl apply -k ".count))
                         let built = try Self.run(["kustomize", folder], in: root)
                         #expect(built.status == 0, "\(section.title): kubectl kustomize \(folder): \(built.output)")
@@ -151,6 +163,7 @@ import Testing
             }
         }
         #expect(applied >= 10 && waited >= 10 && reverted >= 4, "applied \(applied), waited \(waited), reverted \(reverted)")
+        #expect(repointed == 1, "the Contract phase tells Argo CD users to sync manifests/after-contract/ (\(repointed))")
 
         // Leaving the Rollout: the Deployment up before the Rollout goes to 0, and (workloadRef) the
         // controller told not to scale the Deployment down again first; the patch applies to the Rollout.

@@ -127,11 +127,13 @@ import Testing
         let plan: MigrationPlan
         let runner: RollbackQuarantineTests.Runner
 
-        init(_ engine: MigrationSpec.Engine, _ database: String, base: String? = nil) throws {
+        init(_ engine: MigrationSpec.Engine, _ database: String, base: String? = nil, changes: String = PreflightTests.changes, purge: Bool = false) throws {
             self.engine = engine
             self.database = database
             url = try DatabaseHarness.shared.url(engine)
-            plan = try PlanningHarness.plan(PlanningHarness.spec(engine, changes: PreflightTests.changes), schema: base ?? PreflightTests.baseSchema(engine))
+            var spec = PlanningHarness.spec(engine, changes: changes)
+            if purge { spec = spec.replacingOccurrences(of: "\n  changes:\n", with: "\n  purge: true\n  changes:\n") }
+            plan = try PlanningHarness.plan(spec, schema: base ?? PreflightTests.baseSchema(engine))
             runner = try RollbackQuarantineTests.Runner(engine: engine, url: url, database: database)
             try admin("DROP DATABASE IF EXISTS \(database)")
             try admin("CREATE DATABASE \(database)")
@@ -204,6 +206,58 @@ import Testing
         #expect(contracted.output.contains("Take the migration's first stage out of the release"), "\(contracted.output)")
         #expect(contracted.output.contains("1 problem(s)"), "\(contracted.output)")
     }
+
+    /// A migration whose contract removes no column or table, only swaps a retyped column with its
+    /// copy: at the base and after expand and complete it passes; after contract it refuses, since
+    /// the stage's expand would add the copy and its sync trigger again on the swapped table (the
+    /// SRE review reproduced that on PostgreSQL 15: the preflight passed, calling it "after expand
+    /// or complete or after contract"). Contract leaves the copy gone and the old column quarantined.
+    /// With `purge`, the purge phase drops the quarantined column: the column's type (the spec's, not
+    /// the base's) and the missing copy still tell contract ran.
+    func aRetypeIsContracted(_ engine: MigrationSpec.Engine, purge: Bool = false) throws {
+        let changes = """
+                - alterColumn:
+                    table: pricing
+                    column: amount
+                    type: bigint
+            """
+        let scenario = try Scenario(engine, "preflight_retype", changes: changes, purge: purge)
+        defer { scenario.finish() }
+        try scenario.apply(Self.serverSchema(engine))
+        func passes() throws {
+            let run = try scenario.preflight()
+            #expect(run.status == 0, "\(run.output)")
+            #expect(run.output.contains("the schema is the base schema, or after expand"), "\(run.output)")
+        }
+        try passes()
+        try scenario.phase(.expand)
+        try passes()
+        try scenario.phase(.backfill)
+        try scenario.phase(.complete)
+        try passes()
+        try scenario.phase(.contract)
+        if purge {
+            #expect(!scenario.plan.steps(in: .purge).isEmpty)
+            try scenario.phase(.purge)
+        }
+        let contracted = try scenario.preflight()
+        #expect(contracted.status != 0, "\(contracted.output)")
+        #expect(contracted.output.contains("the schema is after contract: this migration is complete"), "\(contracted.output)")
+        #expect(contracted.output.contains("manifests/after-contract/"), "\(contracted.output)")
+        #expect(contracted.output.contains("1 problem(s)"), "\(contracted.output)")
+    }
+
+    @Test(.enabled(if: DatabaseHarness.shouldRun(.postgresql), unavailable(.postgresql)))
+    func postgresRetypeIsContracted() throws { try aRetypeIsContracted(.postgresql) }
+
+    @Test(.enabled(if: DatabaseHarness.shouldRun(.mysql), unavailable(.mysql)))
+    func mysqlRetypeIsContracted() throws { try aRetypeIsContracted(.mysql) }
+
+    @Test(.enabled(if: DatabaseHarness.shouldRun(.postgresql), unavailable(.postgresql)))
+    func postgresPurgedRetypeIsContracted() throws { try aRetypeIsContracted(.postgresql, purge: true) }
+
+    @Test(.enabled(if: DatabaseHarness.shouldRun(.mysql), unavailable(.mysql)))
+    func mysqlPurgedRetypeIsContracted() throws { try aRetypeIsContracted(.mysql, purge: true) }
 
     /// Columns of another type than the base schema (and the spec) says fail, every problem listed,
     /// nothing changed.

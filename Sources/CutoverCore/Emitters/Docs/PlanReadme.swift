@@ -92,7 +92,14 @@ public struct PlanReadme {
             out += "Contract and purge are later upgrades again, each turning the earlier phases off. With Argo CD, a sync of "
             out += "`manifests/` runs preflight, expand and backfill (PreSync) and then the app (Sync), nothing later; once the Rollout is "
             out += "fully promoted, sync (or `kubectl apply -k`) `manifests/complete/` and then `manifests/verify/`, each an explicit step "
-            out += "of its own like contract. Plain kubectl applies one folder per phase, "
+            out += "of its own like contract. "
+            if DeliveryFolder.hasAfterContract(context.jobs) {
+                out += "Before contract, point the Application at `\(DeliveryFolder.afterContract.path)` (the app's objects, no hooks): "
+                out += "every sync of `manifests/` runs its PreSync hooks again, and expand after contract would create again what contract removed "
+                out += "(the preflight refuses it). Plain kubectl applies one folder per phase, "
+            } else {
+                out += "Plain kubectl applies one folder per phase, "
+            }
             out += "in order, and waits for each. Helm's `--timeout` below covers every Job of the invocation up to its "
             out += "`activeDeadlineSeconds` (\(PhaseCommands.jobDeadlineSeconds(spec))s, never shorter than `statement_timeout` plus `lock_timeout` and a minute, so the server ends a statement before Kubernetes kills its pod).\n\n"
         }

@@ -33,6 +33,26 @@ public struct ManifestsEmitter: Emitting {
             let kustomization = Kustomization(resources: syncedFolders(items).map { "\($0.rawValue)/" }, configMapGenerators: [])
             try sink(OutputFile(path: "manifests/kustomization.yaml", contents: ManifestYAML.document(kustomization.node(), header: header)))
         }
+        if DeliveryFolder.hasAfterContract(context.jobs), items.contains(where: { $0.folder == .app }) {
+            try emitAfterContract(items, header: header, to: sink)
+        }
+    }
+
+    /// `manifests/after-contract/`: `../app/` and the first forward folder's regular objects (the
+    /// database NetworkPolicies: an Application switched here would prune them otherwise). Hooks stay
+    /// out: the ServiceAccount and runner policy are PreSync hooks that Argo CD does not prune, and the
+    /// contract and rollback Jobs applied by hand go on using them.
+    private func emitAfterContract(_ items: [DeliveryItem], header: String, to sink: (OutputFile) throws -> Void) rethrows {
+        let folder = DeliveryFolder.afterContract
+        let first = syncedFolders(items).first { $0 != .app }
+        let kept = items.filter { $0.folder == first && first != nil && $0.job == nil && !$0.isSQLConfigMap && $0.ordering.stage == .regular }
+        for item in kept {
+            var object = item.object
+            object.metadata.annotations = item.ordering.annotations(.argo) + item.argoAnnotations
+            try sink(OutputFile(path: folder.path + item.fileName, bytes: ManifestYAML.documentBytes(object.node(), header: header)))
+        }
+        let kustomization = Kustomization(resources: kept.map(\.fileName) + ["../\(DeliveryFolder.app.rawValue)/"], configMapGenerators: [])
+        try sink(OutputFile(path: folder.path + "kustomization.yaml", contents: ManifestYAML.document(kustomization.node(), header: header)))
     }
 
     private func syncedFolders(_ items: [DeliveryItem]) -> [DeliveryFolder] {

@@ -227,6 +227,13 @@ public enum PhaseCommands {
         kubectl(phase, plan: plan, jobs: JobCatalog(plan).jobs)
     }
 
+    /// The runbook's line, before contract's apply, for Argo CD users (kubectl users apply nothing
+    /// more): the Application must stop syncing `manifests/`, whose PreSync hooks run preflight, expand
+    /// and backfill on every sync; `manifests/after-contract/` holds the app's objects only.
+    public static let afterContractNote = "# Argo CD: first point the Application at \(DeliveryFolder.afterContract.path) (commit that) and sync it: "
+        + "it holds the app's objects without the PreSync hooks, so no later sync runs preflight, expand and backfill again "
+        + "(expand would create again what contract removes; the preflight refuses it). kubectl: nothing to do."
+
     /// `kubectl` with the plan's Jobs already built (the README asks for every phase).
     public static func kubectl(_ phase: Phase, plan: MigrationPlan, jobs: [JobUnit]) -> Commands {
         let spec = plan.spec
@@ -305,7 +312,9 @@ public enum PhaseCommands {
         case .verify:
             return Commands(run: apply(.verify), rollback: [])
         case .contract:
-            return Commands(run: apply(.contract) + leaveVersionDatabases(plan), rollback: laterBack)
+            // Argo CD first: a sync of `manifests/` after contract would run expand again.
+            let argo = DeliveryFolder.hasAfterContract(jobs) ? [afterContractNote] : []
+            return Commands(run: argo + apply(.contract) + leaveVersionDatabases(plan), rollback: laterBack)
         case .purge:
             return Commands(run: apply(.purge), rollback: [])
         default:

@@ -356,6 +356,20 @@ BEGIN
       END IF;
     END IF;
   END IF;
+  SET v_table = 'orders';
+  SELECT COUNT(*), MAX(COLUMN_TYPE) INTO v_present, v_type FROM information_schema.columns
+    WHERE table_schema = DATABASE() AND table_name = v_table AND column_name = 'total';
+  IF v_type REGEXP '^(tinyint|smallint|mediumint|int|bigint|year)[(]' THEN
+    SET v_type = CONCAT(SUBSTRING_INDEX(v_type, '(', 1), SUBSTRING(v_type, LOCATE(')', v_type) + 1));
+  END IF;
+  IF v_present > 0 AND NOT EXISTS (SELECT 1 FROM information_schema.columns WHERE table_schema = DATABASE() AND table_name = v_table AND column_name = '_cutover_my_all_ops_total_new') AND (EXISTS (SELECT 1 FROM information_schema.columns WHERE table_schema = DATABASE() AND table_name = v_table AND column_name = '_cutover_my_all_ops_total') OR v_type = 'bigint') THEN SET v_removed = v_removed + 1; END IF;
+  SET v_table = 'orders';
+  SELECT COUNT(*), MAX(COLUMN_TYPE) INTO v_present, v_type FROM information_schema.columns
+    WHERE table_schema = DATABASE() AND table_name = v_table AND column_name = 'legacy';
+  IF v_type REGEXP '^(tinyint|smallint|mediumint|int|bigint|year)[(]' THEN
+    SET v_type = CONCAT(SUBSTRING_INDEX(v_type, '(', 1), SUBSTRING(v_type, LOCATE(')', v_type) + 1));
+  END IF;
+  IF v_present > 0 AND NOT EXISTS (SELECT 1 FROM information_schema.columns WHERE table_schema = DATABASE() AND table_name = v_table AND column_name = '_cutover_my_all_ops_legacy_new') AND (EXISTS (SELECT 1 FROM information_schema.columns WHERE table_schema = DATABASE() AND table_name = v_table AND column_name = '_cutover_my_all_ops_legacy') OR v_type = 'varchar(10)') THEN SET v_removed = v_removed + 1; END IF;
   SET v_grantee = CONCAT('''', SUBSTRING(CURRENT_USER(), 1, CHAR_LENGTH(CURRENT_USER()) - CHAR_LENGTH(SUBSTRING_INDEX(CURRENT_USER(), '@', -1)) - 1),
     '''@''', SUBSTRING_INDEX(CURRENT_USER(), '@', -1), '''');
   SELECT COUNT(role_name) INTO v_roles FROM information_schema.enabled_roles;
@@ -534,20 +548,20 @@ BEGIN
   IF v_added = 0 AND v_removed = 0 AND v_completed = 0 THEN
     SET v_boundary = CONCAT('the base schema (nothing of this migration applied yet)');
   ELSEIF v_removed > 0 AND v_added < 7 THEN
-    SELECT CONCAT('the schema is at no boundary of this migration: contract''s removals are there without all that expand adds (see the counts), which no phase of it leaves', ' (', 'expand''s additions ', v_added, ' of 7', ', contract''s removals ', v_removed, ' of 5', ', complete''s NOT NULL ', v_completed, ' of 4', ')') AS `cutover preflight problem`;
+    SELECT CONCAT('the schema is at no boundary of this migration: contract''s removals are there without all that expand adds (see the counts), which no phase of it leaves', ' (', 'expand''s additions ', v_added, ' of 7', ', contract''s removals ', v_removed, ' of 7', ', complete''s NOT NULL ', v_completed, ' of 4', ')') AS `cutover preflight problem`;
     SET v_problems = v_problems + 1;
-  ELSEIF v_removed = 5 THEN
-    SELECT CONCAT('the schema is after contract: this migration is complete. This stage would run expand again, which creates again what contract removed (the sync triggers of columns that are gone: every write to the table would fail). Nothing was changed. Take the migration''s first stage out of the release: Argo CD, remove preflight/, expand/ and backfill/ from manifests/kustomization.yaml; Helm, --set phases.preflight.enabled=false,phases.expand.enabled=false,phases.backfill.enabled=false') AS `cutover preflight problem`;
+  ELSEIF v_removed = 7 THEN
+    SELECT CONCAT('the schema is after contract: this migration is complete. This stage would run expand again, which creates again what contract removed (sync triggers over columns that are gone, on which every write to the table fails; the copy of a retyped column and its trigger). Nothing was changed. Take the migration''s first stage out of the release: Argo CD, point the Application at manifests/after-contract/ (the app''s objects without the PreSync hooks, generated with the plan); Helm, --set phases.preflight.enabled=false,phases.expand.enabled=false,phases.backfill.enabled=false') AS `cutover preflight problem`;
     SET v_problems = v_problems + 1;
   ELSEIF v_removed > 0 THEN
-    SELECT CONCAT('the schema is part-way through contract: run the contract stage again to complete it (contract is idempotent). This stage would run expand again, which creates again what contract removed (the sync triggers of columns that are gone: every write to the table would fail). Nothing was changed. Take the migration''s first stage out of the release: Argo CD, remove preflight/, expand/ and backfill/ from manifests/kustomization.yaml; Helm, --set phases.preflight.enabled=false,phases.expand.enabled=false,phases.backfill.enabled=false', ' (', 'expand''s additions ', v_added, ' of 7', ', contract''s removals ', v_removed, ' of 5', ', complete''s NOT NULL ', v_completed, ' of 4', ')') AS `cutover preflight problem`;
+    SELECT CONCAT('the schema is part-way through contract: run the contract stage again to complete it (contract is idempotent). This stage would run expand again, which creates again what contract removed (sync triggers over columns that are gone, on which every write to the table fails; the copy of a retyped column and its trigger). Nothing was changed. Take the migration''s first stage out of the release: Argo CD, point the Application at manifests/after-contract/ (the app''s objects without the PreSync hooks, generated with the plan); Helm, --set phases.preflight.enabled=false,phases.expand.enabled=false,phases.backfill.enabled=false', ' (', 'expand''s additions ', v_added, ' of 7', ', contract''s removals ', v_removed, ' of 7', ', complete''s NOT NULL ', v_completed, ' of 4', ')') AS `cutover preflight problem`;
     SET v_problems = v_problems + 1;
   ELSEIF v_added < 7 THEN
-    SET v_boundary = CONCAT('part-way through expand (it stopped; expand is idempotent, its re-run completes it)', ' (', 'expand''s additions ', v_added, ' of 7', ', contract''s removals ', v_removed, ' of 5', ', complete''s NOT NULL ', v_completed, ' of 4', ')');
+    SET v_boundary = CONCAT('part-way through expand (it stopped; expand is idempotent, its re-run completes it)', ' (', 'expand''s additions ', v_added, ' of 7', ', contract''s removals ', v_removed, ' of 7', ', complete''s NOT NULL ', v_completed, ' of 4', ')');
   ELSEIF v_completed = 4 THEN
     SET v_boundary = CONCAT('after complete');
   ELSEIF v_completed > 0 THEN
-    SET v_boundary = CONCAT('part-way through complete (it stopped; its re-run completes it)', ' (', 'expand''s additions ', v_added, ' of 7', ', contract''s removals ', v_removed, ' of 5', ', complete''s NOT NULL ', v_completed, ' of 4', ')');
+    SET v_boundary = CONCAT('part-way through complete (it stopped; its re-run completes it)', ' (', 'expand''s additions ', v_added, ' of 7', ', contract''s removals ', v_removed, ' of 7', ', complete''s NOT NULL ', v_completed, ' of 4', ')');
   ELSE
     SET v_boundary = CONCAT('after expand');
   END IF;

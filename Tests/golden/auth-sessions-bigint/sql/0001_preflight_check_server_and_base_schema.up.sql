@@ -63,6 +63,20 @@ BEGIN
       IF NOT col.nullable THEN completed := completed + 1; END IF;
     END IF;
   END IF;
+  rel := to_regclass('"sessions"');
+  IF rel IS NOT NULL THEN
+    SELECT a.atttypid AS typid,
+           COALESCE(replace(substring(pg_catalog.format_type(a.atttypid, a.atttypmod) from '\(([^)]*)\)'), ' ', ''), '') AS mods
+      INTO col FROM pg_catalog.pg_attribute a WHERE a.attrelid = rel AND a.attname = 'user_id' AND a.attnum > 0 AND NOT a.attisdropped;
+    IF FOUND AND NOT EXISTS (SELECT FROM pg_catalog.pg_attribute q WHERE q.attrelid = rel AND q.attname = '_cutover_auth_sessions_bigint_user_id_new' AND q.attnum > 0 AND NOT q.attisdropped) AND (EXISTS (SELECT FROM pg_catalog.pg_attribute q WHERE q.attrelid = rel AND q.attname = '_cutover_auth_sessions_bigint_user_id' AND q.attnum > 0 AND NOT q.attisdropped) OR ((col.typid = to_regtype('bigint') AND col.mods = '') IS TRUE AND (col.typid = to_regtype('integer') AND col.mods = '') IS NOT TRUE)) THEN removed := removed + 1; END IF;
+  END IF;
+  rel := to_regclass('"sessions"');
+  IF rel IS NOT NULL THEN
+    SELECT a.atttypid AS typid,
+           COALESCE(replace(substring(pg_catalog.format_type(a.atttypid, a.atttypmod) from '\(([^)]*)\)'), ' ', ''), '') AS mods
+      INTO col FROM pg_catalog.pg_attribute a WHERE a.attrelid = rel AND a.attname = 'expires_at' AND a.attnum > 0 AND NOT a.attisdropped;
+    IF FOUND AND NOT EXISTS (SELECT FROM pg_catalog.pg_attribute q WHERE q.attrelid = rel AND q.attname = '_cutover_auth_sessions_bigint_expires_at_new' AND q.attnum > 0 AND NOT q.attisdropped) AND (EXISTS (SELECT FROM pg_catalog.pg_attribute q WHERE q.attrelid = rel AND q.attname = '_cutover_auth_sessions_bigint_expires_at' AND q.attnum > 0 AND NOT q.attisdropped) OR ((col.typid = to_regtype('timestamp with time zone') AND col.mods = '') IS TRUE AND (col.typid = to_regtype('timestamp') AND col.mods = '') IS NOT TRUE)) THEN removed := removed + 1; END IF;
+  END IF;
   SELECT pg_catalog.pg_get_userbyid(c.relowner) AS owner, pg_catalog.pg_has_role(current_user, c.relowner, 'USAGE') AS mine
     INTO own FROM pg_catalog.pg_class c WHERE c.oid = to_regclass('"sessions"') AND c.relkind IN ('r', 'p');
   IF FOUND AND NOT own.mine THEN
@@ -78,12 +92,16 @@ BEGIN
   END IF;
   IF added = 0 AND removed = 0 AND completed = 0 THEN
     boundary := 'the base schema, or after expand (what the preflight reads looks the same at both)'::text;
+  ELSIF removed = 2 THEN
+    problems := pg_catalog.array_append(problems, 'the schema is after contract: this migration is complete. This stage would run expand again, which creates again what contract removed (sync triggers over columns that are gone, on which every write to the table fails; the copy of a retyped column and its trigger). Nothing was changed. Take the migration''s first stage out of the release: Argo CD, point the Application at manifests/after-contract/ (the app''s objects without the PreSync hooks, generated with the plan); Helm, --set phases.preflight.enabled=false,phases.expand.enabled=false,phases.backfill.enabled=false'::text);
+  ELSIF removed > 0 THEN
+    problems := pg_catalog.array_append(problems, 'the schema is part-way through contract: run the contract stage again to complete it (contract is idempotent). This stage would run expand again, which creates again what contract removed (sync triggers over columns that are gone, on which every write to the table fails; the copy of a retyped column and its trigger). Nothing was changed. Take the migration''s first stage out of the release: Argo CD, point the Application at manifests/after-contract/ (the app''s objects without the PreSync hooks, generated with the plan); Helm, --set phases.preflight.enabled=false,phases.expand.enabled=false,phases.backfill.enabled=false'::text || format(' (contract''s removals %s of 2, complete''s NOT NULL %s of 1)', removed, completed));
   ELSIF completed = 1 THEN
-    boundary := 'after complete or after contract (which removes nothing the preflight reads)'::text;
+    boundary := 'after complete'::text;
   ELSIF completed > 0 THEN
-    boundary := 'part-way through complete (it stopped; its re-run completes it)'::text || format(' (complete''s NOT NULL %s of 1)', completed);
+    boundary := 'part-way through complete (it stopped; its re-run completes it)'::text || format(' (contract''s removals %s of 2, complete''s NOT NULL %s of 1)', removed, completed);
   ELSE
-    boundary := 'after expand or after contract (which removes nothing the preflight reads)'::text;
+    boundary := 'after expand'::text;
   END IF;
   IF cardinality(problems) > 0 THEN
     RAISE EXCEPTION 'cutover preflight: % problem(s), nothing was changed:%', cardinality(problems),

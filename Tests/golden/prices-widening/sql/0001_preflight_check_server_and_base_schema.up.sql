@@ -68,6 +68,20 @@ BEGIN
       END IF;
     END IF;
   END IF;
+  SET v_table = 'products';
+  SELECT COUNT(*), MAX(COLUMN_TYPE) INTO v_present, v_type FROM information_schema.columns
+    WHERE table_schema = DATABASE() AND table_name = v_table AND column_name = 'price';
+  IF v_type REGEXP '^(tinyint|smallint|mediumint|int|bigint|year)[(]' THEN
+    SET v_type = CONCAT(SUBSTRING_INDEX(v_type, '(', 1), SUBSTRING(v_type, LOCATE(')', v_type) + 1));
+  END IF;
+  IF v_present > 0 AND NOT EXISTS (SELECT 1 FROM information_schema.columns WHERE table_schema = DATABASE() AND table_name = v_table AND column_name = '_cutover_prices_widening_price_new') AND (EXISTS (SELECT 1 FROM information_schema.columns WHERE table_schema = DATABASE() AND table_name = v_table AND column_name = '_cutover_prices_widening_price') OR v_type = 'decimal(9,2)') THEN SET v_removed = v_removed + 1; END IF;
+  SET v_table = 'products';
+  SELECT COUNT(*), MAX(COLUMN_TYPE) INTO v_present, v_type FROM information_schema.columns
+    WHERE table_schema = DATABASE() AND table_name = v_table AND column_name = 'stock';
+  IF v_type REGEXP '^(tinyint|smallint|mediumint|int|bigint|year)[(]' THEN
+    SET v_type = CONCAT(SUBSTRING_INDEX(v_type, '(', 1), SUBSTRING(v_type, LOCATE(')', v_type) + 1));
+  END IF;
+  IF v_present > 0 AND NOT EXISTS (SELECT 1 FROM information_schema.columns WHERE table_schema = DATABASE() AND table_name = v_table AND column_name = '_cutover_prices_widening_stock_new') AND (EXISTS (SELECT 1 FROM information_schema.columns WHERE table_schema = DATABASE() AND table_name = v_table AND column_name = '_cutover_prices_widening_stock') OR v_type = 'int') THEN SET v_removed = v_removed + 1; END IF;
   SET v_grantee = CONCAT('''', SUBSTRING(CURRENT_USER(), 1, CHAR_LENGTH(CURRENT_USER()) - CHAR_LENGTH(SUBSTRING_INDEX(CURRENT_USER(), '@', -1)) - 1),
     '''@''', SUBSTRING_INDEX(CURRENT_USER(), '@', -1), '''');
   SELECT COUNT(role_name) INTO v_roles FROM information_schema.enabled_roles;
@@ -127,9 +141,15 @@ BEGIN
     END IF;
   END IF;
   IF v_added = 0 AND v_removed = 0 AND v_completed = 0 THEN
-    SET v_boundary = CONCAT('the base schema or a later boundary of this migration (what the preflight reads looks the same at each)');
+    SET v_boundary = CONCAT('the base schema, or after expand (what the preflight reads looks the same at both)');
+  ELSEIF v_removed = 2 THEN
+    SELECT CONCAT('the schema is after contract: this migration is complete. This stage would run expand again, which creates again what contract removed (sync triggers over columns that are gone, on which every write to the table fails; the copy of a retyped column and its trigger). Nothing was changed. Take the migration''s first stage out of the release: Argo CD, point the Application at manifests/after-contract/ (the app''s objects without the PreSync hooks, generated with the plan); Helm, --set phases.preflight.enabled=false,phases.expand.enabled=false,phases.backfill.enabled=false') AS `cutover preflight problem`;
+    SET v_problems = v_problems + 1;
+  ELSEIF v_removed > 0 THEN
+    SELECT CONCAT('the schema is part-way through contract: run the contract stage again to complete it (contract is idempotent). This stage would run expand again, which creates again what contract removed (sync triggers over columns that are gone, on which every write to the table fails; the copy of a retyped column and its trigger). Nothing was changed. Take the migration''s first stage out of the release: Argo CD, point the Application at manifests/after-contract/ (the app''s objects without the PreSync hooks, generated with the plan); Helm, --set phases.preflight.enabled=false,phases.expand.enabled=false,phases.backfill.enabled=false', ' (', 'contract''s removals ', v_removed, ' of 2', ')') AS `cutover preflight problem`;
+    SET v_problems = v_problems + 1;
   ELSE
-    SET v_boundary = CONCAT('after expand or complete or after contract (which removes nothing the preflight reads)');
+    SET v_boundary = CONCAT('after expand or complete');
   END IF;
   IF v_problems > 0 THEN
     SET v_message = CONCAT('cutover preflight: ', v_problems, ' problem(s), listed above; nothing was changed');

@@ -81,6 +81,13 @@ BEGIN
       IF NOT col.nullable THEN completed := completed + 1; END IF;
     END IF;
   END IF;
+  rel := to_regclass('"customers"');
+  IF rel IS NOT NULL THEN
+    SELECT a.atttypid AS typid,
+           COALESCE(replace(substring(pg_catalog.format_type(a.atttypid, a.atttypmod) from '\(([^)]*)\)'), ' ', ''), '') AS mods
+      INTO col FROM pg_catalog.pg_attribute a WHERE a.attrelid = rel AND a.attname = 'loyalty_points' AND a.attnum > 0 AND NOT a.attisdropped;
+    IF FOUND AND NOT EXISTS (SELECT FROM pg_catalog.pg_attribute q WHERE q.attrelid = rel AND q.attname = '_cutover_shop_dependents_loyalty_points_new' AND q.attnum > 0 AND NOT q.attisdropped) AND (EXISTS (SELECT FROM pg_catalog.pg_attribute q WHERE q.attrelid = rel AND q.attname = '_cutover_shop_dependents_loyalty_points' AND q.attnum > 0 AND NOT q.attisdropped) OR ((col.typid = to_regtype('bigint') AND col.mods = '') IS TRUE AND (col.typid = to_regtype('integer') AND col.mods = '') IS NOT TRUE)) THEN removed := removed + 1; END IF;
+  END IF;
   SELECT pg_catalog.pg_get_userbyid(c.relowner) AS owner, pg_catalog.pg_has_role(current_user, c.relowner, 'USAGE') AS mine
     INTO own FROM pg_catalog.pg_class c WHERE c.oid = to_regclass('"customers"') AND c.relkind IN ('r', 'p');
   IF FOUND AND NOT own.mine THEN
@@ -102,17 +109,17 @@ BEGIN
   IF added = 0 AND removed = 0 AND completed = 0 THEN
     boundary := 'the base schema (nothing of this migration applied yet)'::text;
   ELSIF removed > 0 AND added < 1 THEN
-    problems := pg_catalog.array_append(problems, 'the schema is at no boundary of this migration: contract''s removals are there without all that expand adds (see the counts), which no phase of it leaves'::text || format(' (expand''s additions %s of 1, contract''s removals %s of 1, complete''s NOT NULL %s of 1)', added, removed, completed));
-  ELSIF removed = 1 THEN
-    problems := pg_catalog.array_append(problems, 'the schema is after contract: this migration is complete. This stage would run expand again, which creates again what contract removed (the sync triggers of columns that are gone: every write to the table would fail). Nothing was changed. Take the migration''s first stage out of the release: Argo CD, remove preflight/, expand/ and backfill/ from manifests/kustomization.yaml; Helm, --set phases.preflight.enabled=false,phases.expand.enabled=false,phases.backfill.enabled=false'::text);
+    problems := pg_catalog.array_append(problems, 'the schema is at no boundary of this migration: contract''s removals are there without all that expand adds (see the counts), which no phase of it leaves'::text || format(' (expand''s additions %s of 1, contract''s removals %s of 2, complete''s NOT NULL %s of 1)', added, removed, completed));
+  ELSIF removed = 2 THEN
+    problems := pg_catalog.array_append(problems, 'the schema is after contract: this migration is complete. This stage would run expand again, which creates again what contract removed (sync triggers over columns that are gone, on which every write to the table fails; the copy of a retyped column and its trigger). Nothing was changed. Take the migration''s first stage out of the release: Argo CD, point the Application at manifests/after-contract/ (the app''s objects without the PreSync hooks, generated with the plan); Helm, --set phases.preflight.enabled=false,phases.expand.enabled=false,phases.backfill.enabled=false'::text);
   ELSIF removed > 0 THEN
-    problems := pg_catalog.array_append(problems, 'the schema is part-way through contract: run the contract stage again to complete it (contract is idempotent). This stage would run expand again, which creates again what contract removed (the sync triggers of columns that are gone: every write to the table would fail). Nothing was changed. Take the migration''s first stage out of the release: Argo CD, remove preflight/, expand/ and backfill/ from manifests/kustomization.yaml; Helm, --set phases.preflight.enabled=false,phases.expand.enabled=false,phases.backfill.enabled=false'::text || format(' (expand''s additions %s of 1, contract''s removals %s of 1, complete''s NOT NULL %s of 1)', added, removed, completed));
+    problems := pg_catalog.array_append(problems, 'the schema is part-way through contract: run the contract stage again to complete it (contract is idempotent). This stage would run expand again, which creates again what contract removed (sync triggers over columns that are gone, on which every write to the table fails; the copy of a retyped column and its trigger). Nothing was changed. Take the migration''s first stage out of the release: Argo CD, point the Application at manifests/after-contract/ (the app''s objects without the PreSync hooks, generated with the plan); Helm, --set phases.preflight.enabled=false,phases.expand.enabled=false,phases.backfill.enabled=false'::text || format(' (expand''s additions %s of 1, contract''s removals %s of 2, complete''s NOT NULL %s of 1)', added, removed, completed));
   ELSIF added < 1 THEN
-    boundary := 'part-way through expand (it stopped; expand is idempotent, its re-run completes it)'::text || format(' (expand''s additions %s of 1, contract''s removals %s of 1, complete''s NOT NULL %s of 1)', added, removed, completed);
+    boundary := 'part-way through expand (it stopped; expand is idempotent, its re-run completes it)'::text || format(' (expand''s additions %s of 1, contract''s removals %s of 2, complete''s NOT NULL %s of 1)', added, removed, completed);
   ELSIF completed = 1 THEN
     boundary := 'after complete'::text;
   ELSIF completed > 0 THEN
-    boundary := 'part-way through complete (it stopped; its re-run completes it)'::text || format(' (expand''s additions %s of 1, contract''s removals %s of 1, complete''s NOT NULL %s of 1)', added, removed, completed);
+    boundary := 'part-way through complete (it stopped; its re-run completes it)'::text || format(' (expand''s additions %s of 1, contract''s removals %s of 2, complete''s NOT NULL %s of 1)', added, removed, completed);
   ELSE
     boundary := 'after expand'::text;
   END IF;

@@ -19,6 +19,16 @@ public enum DeliveryFolder: String, Sendable, CaseIterable {
     /// Rollback Jobs that run once the previous app version fully serves again (expand downs).
     case rollbackExpand = "rollback-expand"
     case switchover, switchback, cleanup
+    /// What an Argo CD Application syncs once contract is due: the app's folder (`../app/`) and the
+    /// objects of the first forward folder that are no hooks (the database NetworkPolicies, which a
+    /// sync without them would prune), no Job and no PreSync hook. A sync of `manifests/` after
+    /// contract would run preflight, expand and backfill again, and expand would create again what
+    /// contract removed (the preflight refuses that). Generated with the plan, so no hand edit of
+    /// `manifests/kustomization.yaml` is needed (the next `cutover generate` would undo it).
+    case afterContract = "after-contract"
+
+    /// Whether `manifests/` has an `after-contract/` folder: expand-contract with contract Jobs.
+    public static func hasAfterContract(_ jobs: [JobUnit]) -> Bool { jobs.contains { $0.folder == .contract } }
 
     /// Listed by `manifests/kustomization.yaml`: what an Argo CD sync of `manifests/` applies.
     /// Complete and verify are not: the first sync takes the Deployment over at the image it runs,
