@@ -493,10 +493,11 @@ public struct PlanReadme {
         let deployment = spec.app.deployment.isEmpty ? app : spec.app.deployment
         var out = "**Autoscaling and GitOps.** From phase 1's apply until you leave the Rollout (see Leaving the Rollout), the Rollout `\(app)` "
         out += "decides how many pods serve: it starts at `app.replicas` (\(spec.app.replicas)) and Argo Rollouts keeps Deployment `\(deployment)` at 0. "
-        out += "A HorizontalPodAutoscaler aimed at the Deployment would scale it up against the Rollout: aim it at the Rollout first (it has the same "
-        out += "`/scale` subresource), and back when you leave. With Argo CD managing the Deployment or `manifests/`, ignore the replica counts "
+        out += "A HorizontalPodAutoscaler aimed at the Deployment would scale it up against the Rollout: aim it at the Rollout (it has the same "
+        out += "`/scale` subresource) as soon as phase 1 created it (the chart applies it once the hooks ran; before, the HPA could not read its scale), "
+        out += "and back when you leave. With Argo CD managing the Deployment or `manifests/`, ignore the replica counts "
         out += "the controllers write, or self-heal fights them:\n\n```sh\n"
-        out += "# an HPA of Deployment \(deployment), if there is one, follows the Rollout (before phase 1):\n"
+        out += "# an HPA of Deployment \(deployment), if there is one, follows the Rollout (right after phase 1's helm upgrade --install or apply of manifests/app/):\n"
         out += "HPA=$(kubectl get hpa --namespace \(namespace) -o jsonpath='{range .items[?(@.spec.scaleTargetRef.name==\"\(deployment)\")]}{.metadata.name}{end}')\n"
         out += "[ -z \"$HPA\" ] || kubectl patch hpa \"$HPA\" --namespace \(namespace) --type merge -p '\(Self.scaleTarget(apiVersion: "argoproj.io/v1alpha1", kind: "Rollout", name: app))'\n"
         out += "```\n\n```yaml\n"
@@ -516,6 +517,7 @@ public struct PlanReadme {
         let spec = plan.spec
         var lines: [String] = []
         if patchScaleDown {
+            lines.append("# Argo CD: first set scaleDown to never in manifests/app/rollout.yaml (commit), or self-heal undoes the patch below")
             lines.append("kubectl patch \(rollout) --namespace \(namespace) --type merge -p '{\"spec\":{\"workloadRef\":{\"scaleDown\":\"never\"}}}'")
         } else {
             lines.append("kubectl set image deployment/\(deployment) --namespace \(namespace) \(spec.app.name)=\"$(kubectl get \(rollout) --namespace \(namespace) -o jsonpath='{.spec.template.spec.containers[0].image}')\"")
@@ -534,7 +536,7 @@ public struct PlanReadme {
             "helm uninstall \(spec.name) --namespace \(namespace)",
             "# or plain manifests",
             "kubectl delete -k manifests/app/",
-            "# (Argo CD: set scaleDown to never in manifests/app/rollout.yaml first, so self-heal keeps it; then delete the Application)",
+            "# (Argo CD: delete the Application" + (patchScaleDown ? ", after the scaleDown change above)" : ")"),
         ]
         return "```sh\n" + lines.joined(separator: "\n") + "\n```\n\n"
     }
