@@ -50,8 +50,8 @@ public struct DeliveryPlan: Codable, Sendable, Equatable {
         let forwardPhases = plan.phases.map(\.phase)
         let rollbackPhases = Array(forwardPhases.reversed())
         helm = Sequence(
-            forward: Self.stages(forwardPhases.map { ($0, PhaseCommands.helm($0, plan: plan).run) }, kind: .helm, forward: true),
-            rollback: Self.stages(rollbackPhases.map { ($0, PhaseCommands.helm($0, plan: plan).rollback) }, kind: .helm, forward: false))
+            forward: Self.stages(forwardPhases.map { ($0, PhaseCommands.helm($0, plan: plan, jobs: jobs).run) }, kind: .helm, forward: true),
+            rollback: Self.stages(rollbackPhases.map { ($0, PhaseCommands.helm($0, plan: plan, jobs: jobs).rollback) }, kind: .helm, forward: false))
         manifests = Sequence(
             forward: Self.stages(forwardPhases.map { ($0, PhaseCommands.kubectl($0, plan: plan, jobs: jobs).run) }, kind: .kubectl, forward: true),
             rollback: Self.stages(rollbackPhases.map { ($0, PhaseCommands.kubectl($0, plan: plan, jobs: jobs).rollback) }, kind: .kubectl, forward: false)

@@ -15,7 +15,17 @@ public struct PlanReadme {
         var indices: [Phase: [Int]] = [:]
         for (index, step) in context.plan.steps.enumerated() { indices[step.phase, default: []].append(index) }
         self.stepIndices = indices
+        var runs: [Phase: (helm: [String], kubectl: [String])] = [:]
+        for phase in context.plan.phases.map(\.phase) {
+            runs[phase] = (PhaseCommands.helm(phase, plan: context.plan, jobs: context.jobs).run,
+                           PhaseCommands.kubectl(phase, plan: context.plan, jobs: context.jobs).run)
+        }
+        self.forwardRuns = runs
     }
+
+    /// Each phase's forward commands, once: `once` compares a phase's with every earlier phase's, and
+    /// each `PhaseCommands` call builds the Job catalog again.
+    private let forwardRuns: [Phase: (helm: [String], kubectl: [String])]
 
     /// Indices into `plan.steps` by phase, in plan order (`plan.steps(in:)` once for all phases).
     private let stepIndices: [Phase: [Int]]
@@ -323,9 +333,8 @@ public struct PlanReadme {
         let helm = PhaseCommands.helm(phase, plan: plan, jobs: context.jobs)
         let kubectl = PhaseCommands.kubectl(phase, plan: plan, jobs: context.jobs)
         let direct = indices.filter { plan.steps[$0].side == nil }
-        let jobs = context.jobs
-        let run = Self.block([("Helm", once(phase, helm.run) { PhaseCommands.helm($0, plan: plan, jobs: jobs).run }),
-                              ("plain manifests (Argo CD or kubectl)", once(phase, kubectl.run) { PhaseCommands.kubectl($0, plan: plan, jobs: jobs).run }),
+        let run = Self.block([("Helm", once(phase, helm.run) { forwardRuns[$0]?.helm ?? [] }),
+                              ("plain manifests (Argo CD or kubectl)", once(phase, kubectl.run) { forwardRuns[$0]?.kubectl ?? [] }),
                               ("from a workstation, file by file (what the Jobs run)", direct.map { clientCommand(for: $0, .up) })])
         let quarantine = RollbackQuarantine(plan)
         let rollback = Self.block([("Helm", helm.rollback), ("plain manifests", kubectl.rollback),

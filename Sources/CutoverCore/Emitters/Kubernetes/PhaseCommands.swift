@@ -128,7 +128,7 @@ public enum PhaseCommands {
         func count(_ phases: Set<Phase>, rollback: Bool = false) -> Int {
             jobs.filter { phases.contains($0.phase) && ($0.component == "rollback") == rollback }.count
         }
-        let switches = JobCatalog(plan).switchablePhases.map(\.phase)
+        let switches = JobCatalog.switchablePhases(of: plan).map(\.phase)
         // The snapshot Job runs first on every upgrade (after the first it only checks the snapshot).
         let snapshotJobs = spec.snapshot == nil ? 0 : 1
         // A later upgrade turns exactly `on` on and every other phase off, and rollback off: with

@@ -41,7 +41,11 @@ public struct JobCatalog: Sendable {
     }
 
     /// Phases that have an on/off switch in `values.yaml`.
-    public var switchablePhases: [PlanPhase] {
+    public var switchablePhases: [PlanPhase] { Self.switchablePhases(of: plan) }
+
+    /// The phases a `phases.<x>.enabled` value switches: read from the plan alone, so the runbook's
+    /// commands need no catalog of their own (building one renders every step's file names).
+    public static func switchablePhases(of plan: MigrationPlan) -> [PlanPhase] {
         let excluded: Set<Phase> = [.rollout, .provision, .sequenceSync, .switchover, .reverseReplicate]
         return plan.phases.filter { !excluded.contains($0.phase) }
     }
