@@ -296,11 +296,15 @@ struct DDLParser {
     }
 
     mutating func alterTable(_ c: inout Cursor, start: Int) {
-        _ = c.accept("IF") && c.accept("EXISTS")
+        let ifExists = c.accept("IF") && c.accept("EXISTS")
         _ = c.accept("ONLY")
         guard let table = c.qualifiedName() else { return skip(start, c.end, reason: "this ALTER TABLE names no table") }
         if c.isPunctuation(0x2A) { c.p += 1 }
         if viewSlots[table] != nil { return } // ALTER TABLE on a view: ownership, defaults of its columns
+        // `pg_dump --clean --if-exists` (Rails' structure.sql with it, e.g.) opens with
+        // `ALTER TABLE IF EXISTS ONLY t DROP CONSTRAINT IF EXISTS …` for every key before any table
+        // exists: on the schema as the file builds it, a no-op.
+        if ifExists && tableSlots[table] == nil { return }
         guard let slot = tableSlots[table] else {
             return skip(start, c.end, reason: "table '\(table)' is not defined before this ALTER TABLE")
         }
