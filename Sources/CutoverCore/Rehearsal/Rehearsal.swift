@@ -167,7 +167,11 @@ public final class Rehearsal {
         defer { app.close() }
         if let schemaPath {
             do {
-                try timed("schema load") { try app.apply(file: loadableSchema(schemaPath, environment.scratch)) }
+                let base = try loadableSchema(schemaPath, environment.scratch, app)
+                if base.mapped > 0 {
+                    report.checks.append("schema load: \(base.mapped) MySQL 8 collation name\(base.mapped == 1 ? "" : "s") (utf8mb4_0900_…) loaded as MariaDB's UCA 14 NO PAD equivalents (MariaDB stands in for MySQL 8)")
+                }
+                try timed("schema load") { try app.apply(file: base.path) }
             } catch let failure as SQLFailure {
                 throw VerificationError.sqlFailed("cannot load database.schema (\(schemaPath)):\n" + indent(failure.message))
             }
@@ -692,8 +696,9 @@ public final class Rehearsal {
     }
 
     /// database.schema as the unprivileged scratch owner can load it (see `BaseSchemaFile`).
-    private func loadableSchema(_ path: String, _ scratch: ScratchFolder) throws -> String {
-        try BaseSchemaFile.prepare(path, engine: plan.spec.database.engine, into: scratch.file("schema")).path
+    private func loadableSchema(_ path: String, _ scratch: ScratchFolder, _ session: SQLSession) throws -> (path: String, removed: Int, mapped: Int) {
+        let standIn = plan.spec.database.engine == .mysql ? try StandInServer.isMariaDB(session) : false
+        return try BaseSchemaFile.prepare(path, engine: plan.spec.database.engine, standIn: standIn, into: scratch.file("schema"))
     }
 
     /// Argo CD syncs `manifests/` (its kustomization lists the forward folders up to the app's) as
@@ -826,7 +831,7 @@ public final class Rehearsal {
         }
         let session = try environment.appSession(database: name)
         defer { session.close() }
-        if let schemaPath { try session.apply(file: loadableSchema(schemaPath, environment.scratch)) }
+        if let schemaPath { try session.apply(file: loadableSchema(schemaPath, environment.scratch, session).path) }
         var side = context
         side.overrides["DB_NAME"] = name
         let folder = environment.scratch.file("shape-jobs")
