@@ -28,7 +28,13 @@ struct AddForeignKey: OperationUnit {
 
     static let examples = [MigrationSpec.Engine.postgresql, .mysql].map {
         OperationExample(engine: $0, schema: OperationExample.subscriptions($0), changes: Snippets.fkChange)
-    }
+    } + [
+        // The one references form with its actions; deferrable keys are PostgreSQL only (CUT092).
+        OperationExample(engine: .postgresql, schema: OperationExample.subscriptions(.postgresql),
+                         changes: Snippets.fkChange + "          onDelete: cascade\n          onUpdate: cascade\n          initiallyDeferred: true\n"),
+        OperationExample(engine: .mysql, schema: OperationExample.subscriptions(.mysql),
+                         changes: Snippets.fkChange + "          onDelete: cascade\n          onUpdate: cascade\n"),
+    ]
 
     var tables: [Name] { [table, references.table] }
     func tableWithLaterSteps(engine: MigrationSpec.Engine) -> Name? { table }

@@ -58,9 +58,9 @@ BEGIN
     problems := pg_catalog.array_append(problems, format('role %s lacks REFERENCES on table members, which a foreign key the migration adds references (GRANT REFERENCES ON … TO %s)', current_user, current_user));
   END IF;
   IF current_schema() IS NULL THEN
-    problems := pg_catalog.array_append(problems, format('no schema of the search_path (%s) exists: the migration creates its views in the first one', current_setting('search_path')));
+    problems := pg_catalog.array_append(problems, format('no schema of the search_path (%s) exists: the migration creates its views, tables in the first one', current_setting('search_path')));
   ELSIF NOT pg_catalog.has_schema_privilege(current_schema(), 'CREATE') THEN
-    problems := pg_catalog.array_append(problems, format('role %s may not CREATE in schema %s, where the migration creates its views (GRANT CREATE ON SCHEMA %s TO %s)', current_user, current_schema(), current_schema(), current_user));
+    problems := pg_catalog.array_append(problems, format('role %s may not CREATE in schema %s, where the migration creates its views, tables (GRANT CREATE ON SCHEMA %s TO %s)', current_user, current_schema(), current_schema(), current_user));
   END IF;
   IF NOT pg_catalog.has_database_privilege(current_database(), 'CREATE') THEN
     problems := pg_catalog.array_append(problems, format('role %s may not create schemas in database %s: the version schemas (app.versionSchemas) need it (GRANT CREATE ON DATABASE %s TO %s)', current_user, current_database(), current_database(), current_user));
