@@ -92,7 +92,7 @@ struct AddColumn: OperationUnit {
         if let ref = column.references {
             let key = DatabaseSchema.Constraint(name: objects.columnForeignKey(table: t, column: c), table: t, kind: .foreignKey, columns: [c],
                                                 referencedTable: ref.table.value, referencedColumns: [ref.column.value],
-                                                actions: "ON DELETE \(ref.onDelete.sql)")
+                                                actions: "ON DELETE \(ref.onDelete.sql)" + ref.actions.clause)
             schema.constraints.append(key)
             schema.addImplicitIndexIfNeeded(for: key, engine: engine)
         }

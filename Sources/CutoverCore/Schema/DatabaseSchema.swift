@@ -43,6 +43,10 @@ public struct DatabaseSchema: Sendable {
         /// PostgreSQL, an index of a partitioned table: the partitions' indexes attached to it
         /// (`ALTER INDEX … ATTACH PARTITION`), by name, so a rebuild gives them their names again.
         public var attached: [(table: String, index: String)] = []
+        /// The key list as SQL when it is more than plain column names (expressions, DESC, operator
+        /// classes), and PostgreSQL's INCLUDE/WITH after it, so a rebuild (dropIndex's down) is exact.
+        public var keyList: String?
+        public var options = ""
 
         public init(name: String, table: String, columns: [String], unique: Bool, method: String?, definition: String,
                     predicate: String? = nil, implicit: Bool = false) {

@@ -273,10 +273,14 @@ struct DDLParser {
         _ = c.accept("ONLY")
         guard let table = c.qualifiedName() else { return skip(start, end, reason: "this CREATE INDEX names no table") }
         if c.accept("USING") { method = c.identifier() }
+        let keyList = c.keyListText()
         guard let columns = c.columnList() else { return skip(start, end, reason: "this CREATE INDEX has no column list") }
         var predicate: String?
+        let afterKeys = c.p
+        var optionsEnd = end
         while !c.atEnd {
             if c.isWord("WHERE") {
+                optionsEnd = c.p
                 predicate = lexer.text(from: tokens[c.p + 1 < end ? c.p + 1 : c.p].start, to: tokens[end - 1].end)
                 break
             }
@@ -290,9 +294,13 @@ struct DDLParser {
             return skip(start, end, reason: "table '\(table)' is not defined before this index")
         }
         let indexName = name ?? implicitIndexName(slot: slot, columns: columns)
-        appendIndex(DatabaseSchema.Index(
+        var index = DatabaseSchema.Index(
             name: indexName, table: tables[slot].name, columns: columns, unique: unique, method: method?.lowercased(),
-            definition: lexer.text(from: tokens[start].start, to: tokens[end - 1].end), predicate: predicate))
+            definition: lexer.text(from: tokens[start].start, to: tokens[end - 1].end), predicate: predicate)
+        index.keyList = keyList
+        // INCLUDE (…), NULLS NOT DISTINCT, WITH (…) between the keys and WHERE, as written.
+        if !mysql && optionsEnd > afterKeys { index.options = " " + lexer.text(from: tokens[afterKeys].start, to: tokens[optionsEnd - 1].end) }
+        appendIndex(index)
     }
 
     mutating func alterTable(_ c: inout Cursor, start: Int) {
@@ -430,11 +438,14 @@ struct DDLParser {
             if !c.isPunctuation(0x28) && !c.isWord("USING") { indexName = c.identifier() }
             var method: String?
             if c.accept("USING") { method = c.identifier() }
+            let keyList = c.keyListText()
             guard let columns = c.columnList(skippingUsing: true) else { return }
             let name = indexName ?? mysqlIndexName(slot: slot, first: columns.first ?? "")
-            appendIndex(DatabaseSchema.Index(
+            var index = DatabaseSchema.Index(
                 name: name, table: table, columns: columns, unique: false, method: method?.lowercased(),
-                definition: "CREATE INDEX \(quote(name)) ON \(quote(table)) (\(columns.map(quote).joined(separator: ", ")))"))
+                definition: "CREATE INDEX \(quote(name)) ON \(quote(table)) (\(columns.map(quote).joined(separator: ", ")))")
+            index.keyList = keyList
+            appendIndex(index)
         } else {
             column(&c, slot: slot)
         }
@@ -834,6 +845,15 @@ struct Cursor {
         return result
     }
 
+    /// An index's key list as written when some key is more than a name (`lower(c)`, `b DESC`,
+    /// `c text_pattern_ops`, MySQL `b(10)`), so a rebuild keeps it; nil for plain names. Does not move.
+    func keyListText() -> String? {
+        guard isPunctuation(0x28) else { return nil }
+        let close = matching(p)
+        guard close > p + 1, split(p + 1, close).contains(where: { $1 - $0 > 1 }) else { return nil }
+        return lexer.text(from: tokens[p + 1].start, to: tokens[close - 1].end)
+    }
+
     /// `(a, b(10) DESC, (lower(c)))`: plain column names, or the text of an expression.
     mutating func columnList(skippingUsing: Bool = false) -> [String]? {
         if skippingUsing && accept("USING") { skipUnit() }
@@ -873,9 +893,13 @@ struct Cursor {
                 if stop > start { actions.append(lexer.text(from: tokens[start].start, to: tokens[stop - 1].end)) }
                 continue
             }
-            if accept("DEFERRABLE") { continue }
+            // Kept with the actions, so a dropConstraint's down re-creates a deferrable key as one.
+            if accept("DEFERRABLE") { actions.append("DEFERRABLE"); continue }
             if isWord("NOT") && isWord("DEFERRABLE", offset: 1) { p += 2; continue }
-            if accept("INITIALLY") { skipUnit(); continue }
+            if accept("INITIALLY") {
+                if accept("DEFERRED") { actions.append("INITIALLY DEFERRED") } else { skipUnit() }
+                continue
+            }
             break
         }
         return (table, columns, actions.joined(separator: " "))

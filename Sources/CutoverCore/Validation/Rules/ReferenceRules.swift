@@ -44,10 +44,11 @@ struct ReferenceRules {
         if reference.onDelete == .setNull && !column.nullable {
             report(.referenceMismatch, Message.setNullOnNotNull(column.name.value), reference.table)
         }
-        checkForeignKey(columns: [column.name], references: TableReference(table: reference.table, columns: [reference.column]))
+        checkForeignKey(columns: [column.name], references: TableReference(table: reference.table, columns: [reference.column], actions: reference.actions))
     }
 
     mutating func checkForeignKey(columns: [Name], references: TableReference) {
+        references.actions.check(&self)
         if !references.columns.isEmpty && references.columns.count != columns.count {
             report(.referenceMismatch, Message.foreignKeyCount(columns.count, references.columns.map(\.value)),
                    references.columns.first ?? references.table)
