@@ -39,7 +39,7 @@ extension CreateIndex: OperationUnit {
         for column in columns where !rules.requireColumn(column, of: table.value) { known = false }
         guard rules.claim(name, table: table.value, kind: .index) else { return }
         rules.schema.register(.init(name: name.value, table: table.value, kind: .index,
-                                    columns: columns.map { rules.schema.columnKey($0.value) }))
+                                    columns: columns.map { rules.schema.columnKey($0.value) }, uniqueIndex: unique, partial: whereClause != nil))
         if unique && whereClause == nil && known {
             let keys = Set(columns.map { rules.schema.columnKey($0.value) })
             rules.schema.update(table.value) { $0.uniqueSets.append(keys) }

@@ -18,6 +18,8 @@ enum OperationUnits {
         DropConstraint.self,
         RenameIndex.self,
         RenameConstraint.self,
+        SetReplicaIdentity.self,
+        SetComment.self,
     ]
 
     static var fields: [Field] { all.map { $0.field } }

@@ -58,6 +58,10 @@ struct SymbolicSchema {
         var referencedColumns: [String] = []
         /// A foreign key's own actions as written (`ON DELETE CASCADE`), which decide its drop's phase.
         var actions = ""
+        /// An index: whether it is unique and whether it has a WHERE clause (a replica identity needs a
+        /// unique, non-partial one); nil when not known.
+        var uniqueIndex: Bool? = nil
+        var partial: Bool? = nil
     }
 
     enum Lookup<Value> {
@@ -129,7 +133,8 @@ struct SymbolicSchema {
             let keys = index.columns.map(columnKey)
             if index.unique && index.predicate == nil { tables[index.table]?.uniqueSets.append(Set(keys)) }
             if conflict(name: index.name, table: index.table, kind: .index) == nil {
-                register(Object(name: index.name, table: index.table, kind: .index, columns: keys))
+                register(Object(name: index.name, table: index.table, kind: .index, columns: keys,
+                                uniqueIndex: index.unique, partial: index.predicate != nil))
             }
         }
     }
