@@ -18,6 +18,7 @@ enum OperationUnits {
         DropConstraint.self,
         RenameIndex.self,
         RenameConstraint.self,
+        AddPrimaryKey.self,
         SetReplicaIdentity.self,
         SetComment.self,
     ]

@@ -65,7 +65,7 @@ struct SetComment: OperationUnit {
             id: .commentUnsupported, name: "comment-unsupported", severity: .error, checkedBy: [.references],
             summary: "a MySQL comment cutover cannot set safely: too long, or on a column whose definition is not known",
             rationale: "MySQL keeps at most 2048 characters of a table comment and 1024 of a column comment, and in strict mode refuses a longer one, so the expand Job would fail. A column's comment is part of its definition on MySQL: MODIFY COLUMN must restate the type, character set, collation, nullability, default, ON UPDATE and AUTO_INCREMENT, or it silently resets them; cutover takes them from the schema file (or the change that created the column) and refuses when it has none. A column that another change of the spec alters is CUT052.",
-            triggering: [RuleExample(Snippets.spec(database: Snippets.mysqlDatabase, changes: "    - setComment:\n        table: pricing\n        column: amount\n        comment: cents\n")).expecting((20, 17))],
+            triggering: [RuleExample(Snippets.spec(database: Snippets.mysqlDatabase, changes: "    - setComment:\n        table: pricing\n        column: amount\n        comment: cents\n")).expecting((19, 17))],
             nonTriggering: [RuleExample(Snippets.spec(database: Snippets.mysqlDatabase + "    schema: schema.sql\n", changes: "    - setComment:\n        table: pricing\n        column: amount\n        comment: cents\n"),
                                         files: ["schema.sql": OperationExample.pricingMySQL])])
     }
