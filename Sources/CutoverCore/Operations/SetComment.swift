@@ -11,6 +11,8 @@
 ///   10.11 takes INSTANT too; MySQL 8 INPLACE). Without the column's definition MODIFY would reset what it
 ///   does not repeat, so that is refused (CUT082), as are comments longer than MySQL keeps (table 2048,
 ///   column 1024 characters: strict mode refuses them in the Job).
+/// A column another change of the spec adds, alters or renames is CUT052 (that change may rebuild the
+/// column from a copy, or restate it by MODIFY, and lose the comment): set it in a later migration.
 struct SetComment: OperationUnit {
     var table: Name
     var column: Name?
@@ -84,9 +86,11 @@ struct SetComment: OperationUnit {
                     rules.report(.commentUnsupported, Message.commentNeedsDefinition(column.value, table: table.value), column)
                     return
                 }
-                rules.changing(table.value, column, Self.keyword, line: change.location.line)
             }
         }
+        // Another change of the column (addColumn, alterColumn, renameColumn) may rebuild it from a copy or
+        // restate it by MODIFY, which would lose the comment: CUT052, as for any column changed twice.
+        if let column { rules.changing(table.value, column, Self.keyword, line: change.location.line) }
         if let state = rules.schema.tables[table.value], !rules.schema.isComplete(state) {
             rules.report(.unsafeRollback, Message.commentUnknown(column.map { "column '\($0.value)' of '\(table.value)'" } ?? "'\(table.value)'"), table)
         }

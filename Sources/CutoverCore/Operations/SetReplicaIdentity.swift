@@ -56,7 +56,7 @@ struct SetReplicaIdentity: OperationUnit {
         static let rule = Rule(
             id: .replicaIdentityIndex, name: "replica-identity-index", severity: .error, checkedBy: [.references],
             summary: "setReplicaIdentity names no index PostgreSQL can use as a replica identity",
-            rationale: "PostgreSQL takes a table's replica identity from an index only when it is unique, not partial, not deferrable and on NOT NULL columns only (ALTER TABLE … REPLICA IDENTITY USING INDEX fails otherwise, in the expand Job). `identity: index` needs `index`, and `index` is meaningless with another identity. A deferrable unique constraint is not known from the schema file: the server refuses it when the step runs.",
+            rationale: "PostgreSQL takes a table's replica identity from an index only when it is unique, not partial, not deferrable and on NOT NULL columns only (ALTER TABLE … REPLICA IDENTITY USING INDEX fails otherwise, in the expand Job). `identity: index` needs `index`, and `index` is meaningless with another identity. A DEFERRABLE unique constraint's index is not immediate, so it is refused too.",
             triggering: [RuleExample(Snippets.spec(database: Snippets.pgDatabase + "    schema: schema.sql\n", changes: "    - setReplicaIdentity:\n        table: pricing\n        identity: index\n        index: pricing_amount_idx\n"),
                                      files: ["schema.sql": Snippets.pricingSchema + "CREATE INDEX pricing_amount_idx ON pricing (amount);\n"]).expecting((21, 16))],
             nonTriggering: [RuleExample(Snippets.spec(database: Snippets.pgDatabase + "    schema: schema.sql\n", changes: "    - setReplicaIdentity:\n        table: pricing\n        identity: index\n        index: pricing_amount_key\n"),
@@ -93,7 +93,8 @@ struct SetReplicaIdentity: OperationUnit {
                 return
             }
             switch object.kind {
-            case .unique, .primaryKey: break
+            case .unique, .primaryKey:
+                if object.deferrable { rules.report(.replicaIdentityIndex, Message.replicaIdentityIndex(index.value, problem: "belongs to a DEFERRABLE constraint"), index); return }
             case .index:
                 if object.uniqueIndex == false { rules.report(.replicaIdentityIndex, Message.replicaIdentityIndex(index.value, problem: "is not unique"), index); return }
                 if object.partial == true { rules.report(.replicaIdentityIndex, Message.replicaIdentityIndex(index.value, problem: "is partial (WHERE)"), index); return }
@@ -120,7 +121,9 @@ struct SetReplicaIdentity: OperationUnit {
         let b = r.postgres
         let table = self.table.value
         let set = "ALTER TABLE \(b.q(table)) REPLICA IDENTITY \(value.sql(b.q));"
-        let up = SQLStatement(set, comment: "A catalog change: brief ACCESS EXCLUSIVE under lock_timeout, no scan. Setting the same identity again\nchanges nothing, so a re-run is a no-op.")
+        let robust = [SQLStatement.Suppression].rules(["prefer-robust-stmts"], "one statement, which setting the same identity again repeats harmlessly")
+        let up = SQLStatement(set, comment: "A catalog change: brief ACCESS EXCLUSIVE under lock_timeout, no scan. Setting the same identity again\nchanges nothing, so a re-run is a no-op.",
+                              suppressions: robust)
         let title = "set replica identity of \(table) to \(value.words)"
         guard let base = r.context.schema.table(table) else {
             return [StepDraft(.expand, slug: "replica_identity \(table)", title: title, change: r.change, up: [up],
@@ -130,7 +133,7 @@ struct SetReplicaIdentity: OperationUnit {
         if base.replicaIdentity == value { return [] }
         return [StepDraft(.expand, slug: "replica_identity \(table)", title: title, change: r.change, up: [up],
                           down: [SQLStatement("ALTER TABLE \(b.q(table)) REPLICA IDENTITY \(base.replicaIdentity.sql(b.q));",
-                                              comment: "The identity of the base schema (\(base.replicaIdentity.words)).")])]
+                                              comment: "The identity of the base schema (\(base.replicaIdentity.words)).", suppressions: robust)])]
     }
 
     func apply(to schema: inout DatabaseSchema, engine: MigrationSpec.Engine) {

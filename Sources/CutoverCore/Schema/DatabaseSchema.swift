@@ -74,6 +74,8 @@ public struct DatabaseSchema: Sendable {
         /// For a MySQL foreign key: the name the server gives the index it creates for the key when no
         /// index covers its columns (the constraint's name, else the first column's name).
         public var implicitIndexName: String?
+        /// PostgreSQL: a DEFERRABLE unique constraint (its index is not immediate).
+        public var deferrable = false
 
         public init(name: String, table: String, kind: Kind, columns: [String],
                     referencedTable: String? = nil, referencedColumns: [String] = [], expression: String? = nil,

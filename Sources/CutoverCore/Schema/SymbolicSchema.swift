@@ -62,6 +62,8 @@ struct SymbolicSchema {
         /// unique, non-partial one); nil when not known.
         var uniqueIndex: Bool? = nil
         var partial: Bool? = nil
+        /// A DEFERRABLE unique constraint (PostgreSQL).
+        var deferrable = false
     }
 
     enum Lookup<Value> {
@@ -119,6 +121,7 @@ struct SymbolicSchema {
             if kind == .primaryKey && (tables[constraint.table]?.primaryKey.isEmpty ?? false) { tables[constraint.table]?.primaryKey = keys }
             if conflict(name: constraint.name, table: constraint.table, kind: kind) == nil {
                 var object = Object(name: constraint.name, table: constraint.table, kind: kind, columns: keys)
+                object.deferrable = constraint.deferrable
                 if kind == .foreignKey, let target = constraint.referencedTable {
                     object.referencedTable = target
                     object.actions = constraint.actions

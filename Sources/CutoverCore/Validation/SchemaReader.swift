@@ -456,6 +456,13 @@ struct DDLParser {
             let columns = c.isWord("USING") && c.isWord("INDEX", offset: 1) ? usingIndex(&c, slot: slot) : c.columnList(skippingUsing: true)
             guard let columns else { return }
             addUnique(slot: slot, columns: columns, name: mysql ? (constraintName ?? indexName) : constraintName)
+            // PostgreSQL `UNIQUE (…) DEFERRABLE [INITIALLY …]`: its index cannot be a replica identity.
+            var rest = c
+            while !rest.atEnd {
+                if rest.accept("NOT") { _ = rest.accept("DEFERRABLE"); continue }
+                if rest.accept("DEFERRABLE") { constraints[constraints.count - 1].deferrable = true; break }
+                rest.p += 1
+            }
         } else if c.accept("FOREIGN") {
             _ = c.accept("KEY")
             var indexName: String?
