@@ -66,7 +66,7 @@ extension CreateIndex: OperationUnit {
         checkFeatures(&rules)
         guard rules.claim(name, table: table.value, kind: .index) else { return }
         rules.schema.register(.init(name: name.value, table: table.value, kind: .index,
-                                    columns: columns.map { rules.schema.columnKey($0.value) }))
+                                    columns: columns.map { rules.schema.columnKey($0.value) }, uniqueIndex: unique, partial: whereClause != nil))
         if unique && whereClause == nil && known && keys.allSatisfy({ $0.column != nil }) {
             let keys = Set(columns.map { rules.schema.columnKey($0.value) })
             rules.schema.update(table.value) { $0.uniqueSets.append(keys) }

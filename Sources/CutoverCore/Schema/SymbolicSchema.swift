@@ -58,6 +58,12 @@ struct SymbolicSchema {
         var referencedColumns: [String] = []
         /// A foreign key's own actions as written (`ON DELETE CASCADE`), which decide its drop's phase.
         var actions = ""
+        /// An index: whether it is unique and whether it has a WHERE clause (a replica identity needs a
+        /// unique, non-partial one); nil when not known.
+        var uniqueIndex: Bool? = nil
+        var partial: Bool? = nil
+        /// A DEFERRABLE unique constraint (PostgreSQL).
+        var deferrable = false
     }
 
     enum Lookup<Value> {
@@ -115,6 +121,7 @@ struct SymbolicSchema {
             if kind == .primaryKey && (tables[constraint.table]?.primaryKey.isEmpty ?? false) { tables[constraint.table]?.primaryKey = keys }
             if conflict(name: constraint.name, table: constraint.table, kind: kind) == nil {
                 var object = Object(name: constraint.name, table: constraint.table, kind: kind, columns: keys)
+                object.deferrable = constraint.deferrable
                 if kind == .foreignKey, let target = constraint.referencedTable {
                     object.referencedTable = target
                     object.actions = constraint.actions
@@ -129,7 +136,8 @@ struct SymbolicSchema {
             let keys = index.columns.map(columnKey)
             if index.unique && index.predicate == nil { tables[index.table]?.uniqueSets.append(Set(keys)) }
             if conflict(name: index.name, table: index.table, kind: .index) == nil {
-                register(Object(name: index.name, table: index.table, kind: .index, columns: keys))
+                register(Object(name: index.name, table: index.table, kind: .index, columns: keys,
+                                uniqueIndex: index.unique, partial: index.predicate != nil))
             }
         }
     }

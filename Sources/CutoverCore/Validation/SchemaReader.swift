@@ -180,6 +180,9 @@ struct DDLParser {
             attachIndex(&probe)
             return
         }
+        if !mysql && c.isWord("COMMENT") && c.isWord("ON", offset: 1) && (c.isWord("TABLE", offset: 2) || c.isWord("COLUMN", offset: 2)) {
+            return commentOn(&c)
+        }
         if isNoise(c, end) { return }
         if c.accept("CREATE") {
             _ = c.accept("OR") && c.accept("REPLACE")
@@ -247,6 +250,12 @@ struct DDLParser {
             if lexer.isWord(tokens[q], "PARTITION") && lexer.isWord(tokens[q + 1], "BY") {
                 tables[slot].partitioned = true
                 break
+            }
+            // MySQL table option `COMMENT='…'`, kept as its quoted literal.
+            if mysql, lexer.isWord(tokens[q], "COMMENT") {
+                var value = q + 1
+                if lexer.isPunctuation(tokens[value], 0x3D), value + 1 < c.end { value += 1 }
+                if tokens[value].kind == .string { tables[slot].comment = lexer.text(tokens[value]) }
             }
             // MySQL table options: `DEFAULT CHARSET=utf8mb4`, `CHARACTER SET latin1`, `COLLATE=utf8mb4_bin`.
             let charset = lexer.isWord(tokens[q], "CHARSET") || (lexer.isWord(tokens[q], "CHARACTER") && lexer.isWord(tokens[q + 1], "SET"))
@@ -320,6 +329,11 @@ struct DDLParser {
         for (actionStart, actionEnd) in c.split(c.p, c.end) {
             var action = Cursor(lexer: lexer, tokens: tokens, p: actionStart, end: actionEnd)
             if attachPartition(&action, parentSlot: slot) { continue }
+            if action.isWord("REPLICA") && action.isWord("IDENTITY", offset: 1) {
+                action.p += 2
+                replicaIdentity(&action, slot: slot)
+                continue
+            }
             if action.isWord("OWNER") || action.isWord("ENABLE") || action.isWord("DISABLE") || action.isWord("REPLICA")
                 || action.isWord("CLUSTER") || action.isWord("SET") || action.isWord("RESET") || action.isWord("INHERIT")
                 || action.isWord("VALIDATE") || action.isWord("FORCE") || action.isWord("NO") {
@@ -362,6 +376,42 @@ struct DDLParser {
             }
         }
         if unknown { skip(start, c.end, reason: "cutover reads only the ADD and ALTER COLUMN actions of ALTER TABLE") }
+    }
+
+    /// `REPLICA IDENTITY DEFAULT | FULL | NOTHING | USING INDEX name` (pg_dump writes it with ALTER TABLE ONLY).
+    mutating func replicaIdentity(_ c: inout Cursor, slot: Int) {
+        if c.accept("FULL") { tables[slot].replicaIdentity = .full }
+        else if c.accept("NOTHING") { tables[slot].replicaIdentity = .nothing }
+        else if c.accept("DEFAULT") { tables[slot].replicaIdentity = .primaryKey }
+        else if c.accept("USING"), c.accept("INDEX"), let name = c.identifier() { tables[slot].replicaIdentity = .index(name) }
+    }
+
+    /// PostgreSQL `COMMENT ON TABLE [schema.]t IS '…'` and `COMMENT ON COLUMN [schema.]t.c IS '…'` (pg_dump
+    /// writes them after the table): the comment is kept as its literal, `IS NULL` removes it.
+    mutating func commentOn(_ c: inout Cursor) {
+        c.p += 2
+        let column = c.accept("COLUMN")
+        if !column { c.p += 1 }
+        var parts: [String] = []
+        while let part = c.identifier() {
+            parts.append(part)
+            guard c.isPunctuation(0x2E) else { break }
+            c.p += 1
+        }
+        guard c.accept("IS"), !parts.isEmpty, !column || parts.count >= 2 else { return }
+        let start = c.p
+        let literal = c.rest()
+        let value = c.isNullDefault(start, c.end) ? nil : literal
+        var path = parts
+        let columnName = column ? path.removeLast() : nil
+        let tableName = path.count >= 2 && path[path.count - 2] != "public" ? path[path.count - 2] + "." + path[path.count - 1] : path[path.count - 1]
+        guard let slot = tableSlots[tableName] else { return }
+        if let columnName {
+            guard let index = columnSlots[slot]?[key(columnName)] else { return }
+            tables[slot].columns[index].comment = value
+        } else {
+            tables[slot].comment = value
+        }
     }
 
     mutating func dropTable(_ c: inout Cursor) {
@@ -418,6 +468,13 @@ struct DDLParser {
             let columns = c.isWord("USING") && c.isWord("INDEX", offset: 1) ? usingIndex(&c, slot: slot) : c.columnList(skippingUsing: true)
             guard let columns else { return }
             addUnique(slot: slot, columns: columns, name: mysql ? (constraintName ?? indexName) : constraintName)
+            // PostgreSQL `UNIQUE (…) DEFERRABLE [INITIALLY …]`: its index cannot be a replica identity.
+            var rest = c
+            while !rest.atEnd {
+                if rest.accept("NOT") { _ = rest.accept("DEFERRABLE"); continue }
+                if rest.accept("DEFERRABLE") { constraints[constraints.count - 1].deferrable = true; break }
+                rest.p += 1
+            }
         } else if c.accept("FOREIGN") {
             _ = c.accept("KEY")
             var indexName: String?
