@@ -18,6 +18,9 @@ enum OperationUnits {
         DropConstraint.self,
         RenameIndex.self,
         RenameConstraint.self,
+        CreateEnum.self,
+        AddEnumValue.self,
+        RenameEnumValue.self,
     ]
 
     static var fields: [Field] { all.map { $0.field } }

@@ -79,11 +79,14 @@ struct SymbolicSchema {
     private var goneObjects: [String: String] = [:]
     private var objectsByTable: [String: Set<Int>] = [:]
     private var nextObject = 0
+    /// PostgreSQL enum types and their labels (createEnum, addEnumValue, renameEnumValue).
+    var enums = SymbolicEnums()
 
     init(engine: MigrationSpec.Engine, schema: DatabaseSchema?) {
         mysql = engine == .mysql
         complete = schema != nil
         guard let schema else { return }
+        enums = SymbolicEnums(schema)
         // Sized once: a 2 MB dump has thousands of tables, constraints and indexes, and growing these
         // tables step by step rehashed them about a dozen times each.
         let objectCount = schema.constraints.count + schema.indexes.count
