@@ -5,12 +5,11 @@
 /// from 12 on a label added in a transaction cannot be used before it commits, so a later statement of
 /// the same Job could not use it.
 ///
-/// The down is a note, and the step is irreversible: PostgreSQL cannot drop an enum label (only by
-/// rebuilding the type and rewriting every table that uses it, under ACCESS EXCLUSIVE). The label
-/// stays after a rollback, which is what a rollback needs: rows the new version wrote with it stay
-/// readable, and the old version, which never writes it, is unaffected. `cutover verify` runs the up
-/// twice on the migrated end state instead of the up/down cycle. MySQL: refused (CUT085); append the
-/// label to the column's inline `enum(…)` type with alterColumn.
+/// PostgreSQL cannot drop an enum label, so the down rebuilds the type without it (`rebuild`): refused
+/// while rows hold the label, then a rewrite of each table using the type, under ACCESS EXCLUSIVE
+/// (rollback only; said in the title). Without the base schema the former labels are unknown: the
+/// step is then irreversible and its down a note (the label stays, harmlessly). MySQL: refused
+/// (CUT085); append the label to the column's inline `enum(…)` type with alterColumn.
 struct AddEnumValue: OperationUnit {
     var enumType: Name
     var value: Located<String>
@@ -24,7 +23,7 @@ struct AddEnumValue: OperationUnit {
         Field("value", .text(.plain), required: true, "the new label (at most 63 bytes)", example: "refunded"),
         Field("before", .text(.plain), "put it before this label (default: last)"),
         Field("after", .text(.plain), "put it after this label (default: last)"),
-    ])), "add a label to a PostgreSQL enum type in expand (ADD VALUE IF NOT EXISTS, outside a transaction); irreversible: PostgreSQL cannot drop a label, so a rollback leaves it (harmless). MySQL: alterColumn to enum(…) with the label appended")
+    ])), "add a label to a PostgreSQL enum type in expand (ADD VALUE, outside a transaction); PostgreSQL cannot drop a label, so its down rebuilds the type (refused while rows hold the label; rewrites the tables using it). MySQL: alterColumn to enum(…) with the label appended")
 
     static func read(_ node: SyntaxNode, _ reader: SpecBuilder) -> AddEnumValue? {
         guard let type = reader.name(node["enum"]), let value = reader.located(node["value"]) else { return nil }
@@ -76,17 +75,85 @@ struct AddEnumValue: OperationUnit {
         let b = r.postgres
         let position = before.map { " BEFORE \(b.lit($0.value))" } ?? after.map { " AFTER \(b.lit($0.value))" } ?? ""
         let type = b.q(enumType.value)
-        let add = "ALTER TYPE \(type) ADD VALUE IF NOT EXISTS \(b.lit(value.value))\(position);"
+        let label = b.lit(value.value)
+        let present = "EXISTS (SELECT 1 FROM pg_catalog.pg_enum\n             WHERE enumtypid = to_regtype(\(b.lit(type))) AND enumlabel = \(label))"
+        let add = "ALTER TYPE \(type) ADD VALUE IF NOT EXISTS \(label)\(position);"
         // From PostgreSQL 12 ADD VALUE may run in a DO block: guarded on pg_enum, a re-run is a no-op even
         // after a later renameEnumValue renamed the BEFORE/AFTER label. Before 12 it must be a statement
         // of its own (IF NOT EXISTS).
-        let statement = r.context.postgresMajorVersion >= 12
-            ? b.guarded("NOT EXISTS (SELECT 1 FROM pg_catalog.pg_enum\n             WHERE enumtypid = to_regtype(\(b.lit(type))) AND enumlabel = \(b.lit(value.value)))", [add])
-            : add
-        return [StepDraft(.expand, slug: "add_enum_value \(enumType.value) \(value.value)", title: "add label \(value.value) to enum type \(enumType.value)", change: r.change,
-                          up: [SQLStatement(statement, comment: "Only pg_enum changes: no table is locked or scanned. No transaction around it, so the label is usable\nas soon as the statement ends; guarded so a re-run is a no-op.")],
-                          down: r.note("IRREVERSIBLE: PostgreSQL cannot drop an enum label. It stays after a rollback, harmlessly: rows the new\napp version wrote with it stay readable, and the old version never writes it."),
-                          reversible: false, transactional: false)]
+        let statement = r.context.postgresMajorVersion >= 12 ? b.guarded("NOT " + present, [add]) : add
+        let slug = "add_enum_value \(enumType.value) \(value.value)", title = "add label \(value.value) to enum type \(enumType.value)"
+        let up = [SQLStatement(statement, comment: "Only pg_enum changes: no table is locked or scanned. No transaction around it, so the label is usable\nas soon as the statement ends; guarded so a re-run is a no-op.")]
+        // The labels before this change: without them (no schema file) the type cannot be rebuilt.
+        guard let labels = r.context.schema.enumType(enumType.value)?.labels, !labels.contains(value.value) else {
+            return [StepDraft(.expand, slug: slug, title: title, change: r.change, up: up,
+                              down: r.note("IRREVERSIBLE: PostgreSQL cannot drop an enum label, and the type's labels are unknown without\n'database.schema', so it cannot be rebuilt without it. The label stays, harmlessly: the old version never writes it."),
+                              reversible: false, transactional: false)]
+        }
+        return [StepDraft(.expand, slug: slug, title: title + " (its rollback rewrites the tables using the type)", change: r.change, up: up,
+                          down: rebuild(labels, present: present, b), transactional: false)]
+    }
+
+    /// PostgreSQL cannot drop an enum label, so the down rebuilds the type without it: refused first while
+    /// any row holds the label (the new version wrote it; change or delete those rows), then the type is
+    /// renamed away, created again with its former labels, and every column of it retyped (defaults
+    /// re-set), and the old type dropped. Rollback only, and not online: each ALTER COLUMN … TYPE rewrites
+    /// its table under ACCESS EXCLUSIVE (lock_timeout bounds the wait for it, not the rewrite); a view on
+    /// such a column makes the server refuse it.
+    func rebuild(_ labels: [String], present: String, _ b: PostgreSQLBuilder) -> [SQLStatement] {
+        let type = b.q(enumType.value), label = b.lit(value.value)
+        let oldName = String(enumType.value.prefix(50)) + "_cutover_old"
+        let old = b.q(oldName)
+        func columns(of typeName: String, defaults: Bool) -> String {
+            "SELECT a.attrelid::regclass AS rel, a.attname\(defaults ? ", pg_catalog.pg_get_expr(d.adbin, d.adrelid) AS def" : "")\n"
+                + "             FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_class c ON c.oid = a.attrelid\n"
+                + (defaults ? "             LEFT JOIN pg_catalog.pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum\n" : "")
+                + "             WHERE a.atttypid = to_regtype(\(b.lit(typeName))) AND a.attnum > 0 AND NOT a.attisdropped\n"
+                + "               AND c.relkind IN ('r', 'p') AND a.attinhcount = 0"
+        }
+        let message = b.lit("cutover rollback refused: %.% holds rows with enum label %, which the rollback of \(enumType.value) drops; change or delete those rows, then run the rollback again")
+        let refusal = """
+            DO $cutover$
+            DECLARE
+              r record;
+              used boolean;
+            BEGIN
+              IF \(present) THEN
+                FOR r IN \(columns(of: type, defaults: false)) LOOP
+                  EXECUTE format('SELECT EXISTS (SELECT 1 FROM %s WHERE %I::text = %L)', r.rel, r.attname, \(label)) INTO used;
+                  IF used THEN
+                    RAISE EXCEPTION \(message), r.rel, r.attname, \(label);
+                  END IF;
+                END LOOP;
+              END IF;
+            END
+            $cutover$;
+            """
+        let rebuild = """
+            DO $cutover$
+            DECLARE
+              r record;
+            BEGIN
+              IF \(present) THEN
+                ALTER TYPE \(type) RENAME TO \(old);
+                CREATE TYPE \(type) AS ENUM (\(labels.map(b.lit).joined(separator: ", ")));
+                FOR r IN \(columns(of: old, defaults: true)) LOOP
+                  IF r.def IS NOT NULL THEN
+                    EXECUTE format('ALTER TABLE %s ALTER COLUMN %I DROP DEFAULT', r.rel, r.attname);
+                  END IF;
+                  EXECUTE format('ALTER TABLE %s ALTER COLUMN %I TYPE \(type) USING %I::text::\(type)', r.rel, r.attname, r.attname);
+                  IF r.def IS NOT NULL THEN
+                    EXECUTE format('ALTER TABLE %s ALTER COLUMN %I SET DEFAULT %s', r.rel, r.attname, replace(r.def, \(b.lit(oldName)), \(b.lit(type))));
+                  END IF;
+                END LOOP;
+                DROP TYPE \(old);
+              END IF;
+            END
+            $cutover$;
+            """
+        return [SQLStatement(refusal, comment: "PostgreSQL cannot drop an enum label: the type is rebuilt without it. Checked before anything changes:\nno row may hold the label (one read-only scan per column of the type).",
+                             kind: .refusalCheck),
+                SQLStatement(rebuild, comment: "Rollback only, NOT ONLINE: the type is renamed away and created again with its former labels, and each column\nof it retyped, which rewrites its table under ACCESS EXCLUSIVE (writes and reads wait for the rewrite).")]
     }
 
     func apply(to schema: inout DatabaseSchema, engine: MigrationSpec.Engine) {

@@ -1,7 +1,7 @@
 /// `createEnum`, in expand (PostgreSQL): a new enum type nothing uses yet, so both app versions are
 /// unaffected. CREATE TYPE … AS ENUM guarded on `to_regtype` (a re-run is a no-op), a catalog change with
-/// no table lock; the down drops the type (DROP TYPE IF EXISTS, which refuses while a column still
-/// uses it: the downs of later changes run first). MySQL has no named enum types: refused (CUT085) with
+/// no table lock; the down drops the type when nothing depends on it (the downs of later changes run
+/// first, but a column the rollback quarantines keeps it). MySQL has no named enum types: refused (CUT085) with
 /// the inline `enum('a','b')` column type as the fix.
 struct CreateEnum: OperationUnit {
     var name: Name
@@ -12,7 +12,7 @@ struct CreateEnum: OperationUnit {
     static let field = Field("createEnum", .object(ObjectShape("createEnum", "create an enum type (PostgreSQL)", [
         Field("name", SpecShape.identifier, required: true, "type name", example: "order_status"),
         Field("values", .list(.text(.plain), minItems: 1), required: true, "labels in sort order (at most 63 bytes each)", example: "[pending, paid, shipped]"),
-    ])), "create a PostgreSQL enum type in expand (CREATE TYPE … AS ENUM, guarded); its down drops it. MySQL has none: write enum('a','b') as the column type")
+    ])), "create a PostgreSQL enum type in expand (CREATE TYPE … AS ENUM, guarded); its down drops it when nothing uses it. MySQL has none: write enum('a','b') as the column type")
 
     static func read(_ node: SyntaxNode, _ reader: SpecBuilder) -> CreateEnum? {
         guard let name = reader.name(node["name"]) else { return nil }
@@ -55,8 +55,9 @@ struct CreateEnum: OperationUnit {
         let create = b.guarded("to_regtype(\(b.lit(type))) IS NULL", ["CREATE TYPE \(type) AS ENUM (\(values.map { b.lit($0.value) }.joined(separator: ", ")));"])
         return [StepDraft(.expand, slug: "create_enum \(name.value)", title: "create enum type \(name.value)", change: r.change,
                           up: [SQLStatement(create, comment: "A new type nothing uses yet: a catalog change, no table lock; guarded so a re-run is a no-op.")],
-                          down: [SQLStatement("DROP TYPE IF EXISTS \(type);",
-                                              comment: "Refused by the server while a column still uses the type (the downs of later changes run first).")])]
+                          down: [SQLStatement(b.guarded("to_regtype(\(b.lit(type))) IS NOT NULL AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend\n             WHERE refclassid = 'pg_catalog.pg_type'::regclass AND refobjid = to_regtype(\(b.lit(type))) AND deptype = 'n')",
+                                                        ["DROP TYPE \(type);"]),
+                                              comment: "Dropped only when nothing uses it: the downs of later changes run first, but the rollback keeps a column\nthe new version filled (quarantined, with its rows), and that column keeps the type.")])]
     }
 
     func apply(to schema: inout DatabaseSchema, engine: MigrationSpec.Engine) {

@@ -1,7 +1,8 @@
 /// `renameEnumValue`, in contract (PostgreSQL): the old app version writes and compares the old label
 /// (an INSERT of it fails with "invalid input value for enum" once it is renamed), so the label is
-/// renamed only once no pod of the old version serves; until then the new version must keep writing
-/// the old label and read both (the same contract as renameIndex). `ALTER TYPE … RENAME VALUE`
+/// renamed only once no pod of the old version serves. No single label works for the new version on
+/// both sides of the rename (and of its rollback), so during the rollout it reads both and writes
+/// neither (the plan README says so; rehearse's traffic keeps to it). `ALTER TYPE … RENAME VALUE`
 /// (PostgreSQL 10+) changes only pg_enum: rows store the label's OID, so nothing is rewritten or scanned.
 /// Guarded on pg_enum, so a re-run is a no-op; the down renames it back. MySQL: refused (CUT085).
 struct RenameEnumValue: OperationUnit {
@@ -15,7 +16,7 @@ struct RenameEnumValue: OperationUnit {
         Field("enum", SpecShape.identifier, required: true, "enum type", example: "order_status"),
         Field("from", .text(.plain), required: true, "current label", example: "shipped"),
         Field("to", .text(.plain), required: true, "new label (at most 63 bytes)", example: "dispatched"),
-    ])), "rename a PostgreSQL enum label in the contract phase (the old version writes the old label; the new one must accept both until then); its down renames it back")
+    ])), "rename a PostgreSQL enum label in the contract phase (the old version writes the old label; during the rollout the new one reads both and writes neither); its down renames it back")
 
     static func read(_ node: SyntaxNode, _ reader: SpecBuilder) -> RenameEnumValue? {
         guard let type = reader.name(node["enum"]), let from = reader.located(node["from"]), let to = reader.located(node["to"]) else { return nil }

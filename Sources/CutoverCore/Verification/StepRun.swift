@@ -135,11 +135,7 @@ struct StepRun {
                 }
             } else if !irreversible.isEmpty {
                 var forward: String?
-                // The migrated end state in plan order: an irreversible step before purge (an expand
-                // addEnumValue, a contract dropTable) runs in its place, since later ups may rely on it
-                // or change what it names; irreversibleCheck then runs it twice more.
-                let inPlace = irreversible.filter { $0.phase != .purge }
-                for step in (reversible + inPlace).sorted(by: { $0.number < $1.number }) {
+                for step in reversible {
                     if let error = apply(step, .up) { forward = "\(step.fileStem): \(error)"; break }
                 }
                 for step in irreversible {

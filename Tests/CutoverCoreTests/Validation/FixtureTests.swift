@@ -74,8 +74,16 @@ import Testing
             for change in spec.changes { seen.insert("\(spec.database.engine.rawValue) \(change.operation.keyword)") }
         }
         let operations = SpecShape.operations.map(\.name)
+        // An operation an engine does not have (its examples there are refusals, e.g. createEnum on
+        // MySQL, CUT085) is covered by an invalid fixture instead.
+        let refused = Set(OperationUnits.all.flatMap { unit in
+            [MigrationSpec.Engine.postgresql, .mysql].filter { engine in
+                let examples = unit.examples.filter { $0.engine == engine }
+                return !examples.isEmpty && examples.allSatisfy { $0.refusal != nil }
+            }.map { "\($0.rawValue) \(unit.keyword)" }
+        })
         for engine in ["postgresql", "mysql"] {
-            for operation in operations {
+            for operation in operations where !refused.contains("\(engine) \(operation)") {
                 #expect(seen.contains("\(engine) \(operation)"), "no valid fixture has \(operation) on \(engine)")
             }
         }
