@@ -27,6 +27,8 @@ struct SymbolicSchema {
         var hasDefault: Bool? = nil
         /// GENERATED … AS IDENTITY or AUTO_INCREMENT: the server fills it.
         var isIdentity = false
+        /// A generated column (`GENERATED ALWAYS AS (…)`, MySQL `AS (…)`): the server refuses writes to it.
+        var generated = false
     }
 
     struct Table {
@@ -99,7 +101,8 @@ struct SymbolicSchema {
             state.columns.reserveCapacity(table.columns.count)
             for column in table.columns {
                 state.columns[columnKey(column.name)] = Column(name: column.name, nullable: column.nullable, type: column.type,
-                                                               hasDefault: column.defaultValue != nil, isIdentity: column.isIdentity)
+                                                               hasDefault: column.defaultValue != nil, isIdentity: column.isIdentity,
+                                                               generated: column.generated != nil)
             }
             state.primaryKey = table.primaryKey.map(columnKey)
             if !state.primaryKey.isEmpty { state.uniqueSets.append(Set(state.primaryKey)) }
