@@ -56,6 +56,7 @@ struct AddColumn: OperationUnit {
             return
         }
         rules.changing(table.value, column.name, "addColumn", line: line)
+        guard rules.checkServerFilledColumn(column, table: table.value) else { return }
         let volatile = column.defaultValue.map { SQLTypeFacts.isVolatileDefault($0.value) } ?? false
         if (up != nil && !column.nullable && column.defaultValue == nil) || volatile {
             rules.requirePrimaryKey(table, for: "filling '\(column.name.value)' in batches")

@@ -16,6 +16,7 @@ struct MySQLAlterColumn {
             if let info, SQLTypeFacts.isMySQLInPlaceWidening(info, of: b.context.schema.table(table), to: type) {
                 return [widen(info, to: type)] + simpleChanges()
             }
+            if let info, EnumType.isMySQLAppend(from: info.type, to: type) { return [appendLabels(info, to: type)] + simpleChanges() }
             return rewrite(type)
         }
         return simpleChanges()
@@ -35,6 +36,24 @@ struct MySQLAlterColumn {
                                 SQLStatement(b.modify(table, column, type: info.type, nullable: info.nullable, defaultValue: info.defaultValue, keeping: info,
                                                       condition: "character_maximum_length = \(new)", algorithm: "ALGORITHM=COPY, LOCK=SHARED"),
                                              comment: "Rollback only: narrowing is a table copy on MySQL 8 that blocks writes while it runs (the check above refused values that no longer fit).",
+                                             kind: .tableCopy(table: table))])
+    }
+
+    /// An inline enum with labels appended at the end: ALGORITHM=INSTANT on MySQL 8 and MariaDB (no
+    /// copy, writes go on), in expand (the new version may write the new labels). The down takes them
+    /// away again: refused while rows hold one of them, then a table copy (MySQL has no other way to
+    /// drop enum members), said in the title.
+    func appendLabels(_ info: DatabaseSchema.Column, to type: String) -> StepDraft {
+        let old = EnumType.mysqlColumnType(EnumType.mysqlLabels(info.type) ?? [])
+        let new = EnumType.mysqlColumnType(EnumType.mysqlLabels(type) ?? [])
+        return StepDraft(.expand, slug: "alter_type \(table) \(column)", title: "append labels to enum \(table).\(column) in place (metadata-only)" + MySQLDialect.rollbackCopyTitle, change: change,
+                         up: [SQLStatement(b.modify(table, column, type: type, nullable: info.nullable, defaultValue: info.defaultValue, keeping: info,
+                                                    condition: "column_type = \(b.lit(old))", algorithm: "ALGORITHM=INSTANT"),
+                                           comment: "Labels appended at the end of an ENUM, its storage size unchanged: ALGORITHM=INSTANT on MySQL 8 and MariaDB\n(metadata only, DML allowed).")],
+                         down: [fitCheck(value: b.q(column), old: info.type, when: "column_name = \(b.lit(column)) AND column_type = \(b.lit(new))"),
+                                SQLStatement(b.modify(table, column, type: info.type, nullable: info.nullable, defaultValue: info.defaultValue, keeping: info,
+                                                      condition: "column_type = \(b.lit(new))", algorithm: "ALGORITHM=COPY, LOCK=SHARED"),
+                                             comment: "Rollback only: dropping ENUM labels is a table copy on MySQL 8 that blocks writes while it runs (the check above refused rows that hold one).",
                                              kind: .tableCopy(table: table))])
     }
 

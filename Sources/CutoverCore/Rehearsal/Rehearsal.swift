@@ -259,6 +259,16 @@ public final class Rehearsal {
                     ? "traffic: the new version's database of views shows retyped columns in the old type until contract: the new version writes \(names) with values both the old and the new type hold"
                     : "traffic: both versions through the tables (no version schemas): the new version writes \(names) with values both the old and the new type hold")
             }
+            for change in spec.changes {
+                if let rename = change.operation.unit(RenameEnumValue.self) {
+                    driver.avoidedEnumLabels[rename.enumType.value, default: []].formUnion([rename.from.value, rename.to.value])
+                }
+                if let add = change.operation.unit(AddEnumValue.self) { driver.avoidedEnumLabels[add.enumType.value, default: []].insert(add.value.value) }
+            }
+            if !driver.avoidedEnumLabels.isEmpty {
+                let labels = driver.avoidedEnumLabels.keys.sorted().map { "\($0) (\(driver.avoidedEnumLabels[$0]!.sorted().joined(separator: ", ")))" }.joined(separator: ", ")
+                report.checks.append("traffic: the new version writes no enum label the migration adds or renames, as the plan README says (a rollback refuses rows that hold an added one; a renamed one exists under neither name through the rollout): \(labels)")
+            }
             if let versionDatabases { Self.connectToVersionDatabases(driver, versionDatabases, rollingBack: false, environment: environment) }
             traffic = driver
         } else {
@@ -505,10 +515,12 @@ public final class Rehearsal {
             if blueGreen { _ = try? app.query("SELECT 1") }
             // Expand's rollback keeps the columns expand added, under their quarantine names.
             let quarantine = RollbackQuarantine(plan)
-            let (final, kept) = QuarantinedColumns(quarantine: quarantine).removing(from: try app.snapshot(), base: base)
+            let (withoutColumns, kept) = QuarantinedColumns(quarantine: quarantine).removing(from: try app.snapshot(), base: base)
             if !kept.isEmpty {
                 report.checks.append("columns expand added, kept by the rollback: \(kept.joined(separator: ", "))")
             }
+            let (final, keptEnums) = KeptEnumLabels(plan).removing(from: withoutColumns, base: base, keptColumns: !kept.isEmpty)
+            if let keptEnums { report.checks.append("kept by the rollback: \(keptEnums)") }
             if final == base {
                 report.checks.append("schema after the rollback: equal to the base schema" + (kept.isEmpty ? "" : " besides the kept columns"))
             } else if KeptNullRows(warnings: rollbackWarnings).explains(base: base, final: final) {

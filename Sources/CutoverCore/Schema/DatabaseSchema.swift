@@ -132,6 +132,8 @@ public struct DatabaseSchema: Sendable {
     /// Names that CREATE TYPE and CREATE DOMAIN define (PostgreSQL), as written (qualified when not in
     /// `public`): a column of such a type is not refused as a foreign type (CUT069).
     public var userTypes: [String] = []
+    /// PostgreSQL enum types with their labels (`CREATE TYPE … AS ENUM`, `ALTER TYPE … ADD|RENAME VALUE`).
+    public var enumTypes: [EnumType] = []
 
     public init(tables: [Table] = [], indexes: [Index] = [], constraints: [Constraint] = [],
                 dependents: SchemaDependents = SchemaDependents()) {

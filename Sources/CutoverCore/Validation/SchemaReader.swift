@@ -108,6 +108,8 @@ struct DDLParser {
     var partitionSlots: [String: [Int]] = [:]
     /// The tokens of CREATE FUNCTION statements, so a trigger knows the columns its function names.
     var functionBodies: [String: [Token]] = [:]
+    /// PostgreSQL enum types in file order (`SchemaReader+Enums`).
+    var enumTypes: [EnumType] = []
 
     var tables: [DatabaseSchema.Table] = []
     var tableSlots: [String: Int] = [:]
@@ -147,6 +149,8 @@ struct DDLParser {
                 views: views.filter { !droppedViews.contains($0.name) },
                 triggers: triggers.enumerated().filter { !droppedTriggers.contains($0.offset) && tableSlots[$0.element.table] != nil }.map(\.element)))
         schema.userTypes = ignored.filter { ($0.kind == "CREATE TYPE" || $0.kind == "CREATE DOMAIN") && !$0.name.isEmpty }.map(\.name)
+            + enumTypes.map(\.name)
+        schema.enumTypes = enumTypes
         return schema
     }
 
@@ -183,6 +187,7 @@ struct DDLParser {
         if !mysql && c.isWord("COMMENT") && c.isWord("ON", offset: 1) && (c.isWord("TABLE", offset: 2) || c.isWord("COLUMN", offset: 2)) {
             return commentOn(&c)
         }
+        if alterEnumType(c) { return }
         if isNoise(c, end) { return }
         if c.accept("CREATE") {
             _ = c.accept("OR") && c.accept("REPLACE")

@@ -122,6 +122,7 @@ struct ReferenceRules {
     /// CUT049: a rename or rewrite moves the data to a new column and retires the old one; a primary key or
     /// the foreign keys of other tables would stay on the retired column.
     mutating func checkReplacedColumn(_ table: String, _ column: Name, by what: String, at value: Located<String>) {
+        checkGeneratedColumnCopied(table, column, by: what)
         let key = schema.columnKey(column.value)
         if let state = schema.tables[table], state.primaryKey.contains(key) {
             report(.referenceMismatch, Message.replacesPrimaryKey(column.value, table: table, what: what), value)
