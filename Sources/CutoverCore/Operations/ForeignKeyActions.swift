@@ -4,6 +4,8 @@
 public struct ForeignKeyActions: Sendable {
     public var onUpdate: ReferentialAction = .noAction
     var onUpdateText: Located<String>?
+    /// The key's `onDelete` as written (inside references or beside it), to locate CUT092.
+    var onDeleteText: Located<String>?
     var deferrable: Located<String>?
     var initiallyDeferred: Located<String>?
     /// Spellings that contradict each other (both `column` and `columns`, `onDelete` twice, …), found by
@@ -42,7 +44,7 @@ public struct ForeignKeyActions: Sendable {
         return actions
     }
 
-    /// CUT092 for what MySQL lacks (deferrable keys; ON UPDATE SET DEFAULT, which InnoDB refuses), CUT093
+    /// CUT092 for what MySQL lacks (deferrable keys; SET DEFAULT actions, which InnoDB refuses), CUT093
     /// for contradicting spellings.
     func check(_ rules: inout ReferenceRules) {
         for conflict in conflicts { rules.report(.referenceSpelling, conflict.message, conflict.at) }
@@ -50,8 +52,8 @@ public struct ForeignKeyActions: Sendable {
         if isDeferrable, let value = initiallyDeferred.flatMap({ flag($0) ? $0 : nil }) ?? deferrable {
             rules.report(.foreignKeyOptionUnsupported, Message.mysqlDeferrable, value)
         }
-        if onUpdate == .setDefault, let onUpdateText {
-            rules.report(.foreignKeyOptionUnsupported, Message.mysqlSetDefault, onUpdateText)
+        for text in [onDeleteText, onUpdateText].compactMap({ $0 }) where Shape.keywordValue(text.value) == ReferentialAction.setDefault.rawValue {
+            rules.report(.foreignKeyOptionUnsupported, Message.mysqlSetDefault, text)
         }
     }
 }
@@ -68,7 +70,7 @@ extension ForeignKeyActions {
     enum ForeignKeyOptionUnsupportedRule: RuleUnit {
         static let rule = Rule(
             id: .foreignKeyOptionUnsupported, name: "foreign-key-option-unsupported", severity: .error, checkedBy: [.references],
-            summary: "a foreign key option the engine does not have: deferrable keys or ON UPDATE SET DEFAULT on MySQL",
+            summary: "a foreign key option the engine does not have: deferrable keys or SET DEFAULT actions on MySQL",
             rationale: "MySQL checks every foreign key at once, row by row: it has no DEFERRABLE or INITIALLY DEFERRED, and InnoDB refuses SET DEFAULT actions. A key that the app expects to be checked at commit would refuse its writes, so cutover refuses the spec instead of generating a key that behaves differently.",
             triggering: [RuleExample(spec(Snippets.mysqlDatabase, "          initiallyDeferred: true\n"),
                                      files: ["schema.sql": OperationExample.subscriptions(.mysql)]).expecting((25, 30))],

@@ -147,6 +147,7 @@ public struct SpecBuilder: Sendable {
             guard let table = name(ref["table"]) else { return nil }
             // The one references form names `columns`; a column's reference takes one (`column` is the older spelling).
             var actions = ForeignKeyActions.read(ref, self)
+            actions.onDeleteText = located(ref["onDelete"])
             let listed = names(ref["columns"])
             if let old = name(ref["column"]), !listed.isEmpty { actions.conflicts.append((Message.bothSpellings("column", "columns"), old)) }
             if listed.count > 1 { actions.conflicts.append((Message.oneReferencedColumn, listed[1])) }
@@ -175,6 +176,7 @@ public struct SpecBuilder: Sendable {
     /// A foreign key's ON DELETE: inside `references` (the one form) or beside it (the older spelling), not both.
     func onDelete(_ node: SyntaxNode, _ references: inout TableReference) -> ReferentialAction {
         let beside = Settings.Operation.onDelete.value(in: node)
+        references.actions.onDeleteText = references.onDelete ?? located(node["onDelete"])
         guard let inside = references.onDelete else { return beside }
         if let old = located(node["onDelete"]) { references.actions.conflicts.append((Message.bothSpellings("onDelete", "references.onDelete"), old)) }
         return ReferentialAction(rawValue: Shape.keywordValue(inside.value)) ?? beside
