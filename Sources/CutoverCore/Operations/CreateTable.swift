@@ -37,7 +37,26 @@ struct CreateTable: OperationUnit {
                            primaryKey: reader.names(node["primaryKey"]), constraints: constraints)
     }
 
-    static let examples = [example(.postgresql), example(.mysql)]
+    static let examples = [example(.postgresql), example(.mysql), textKeyAcrossCollations]
+
+    /// A text key to a table of another collation: InnoDB needs the same one on both sides (errno 150).
+    static let textKeyAcrossCollations = OperationExample(engine: .mysql, schema: """
+        CREATE TABLE `users` (
+          `id` bigint NOT NULL AUTO_INCREMENT,
+          `email` varchar(191) NOT NULL,
+          PRIMARY KEY (`id`),
+          UNIQUE KEY `users_email` (`email`)
+        ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci;
+
+        """, changes: """
+                - createTable:
+                    name: subscriptions
+                    columns:
+                      - {name: id, type: bigint, nullable: false}
+                      - {name: user_email, type: varchar(191), nullable: false, references: {table: users, columns: [email]}}
+                    primaryKey: [id]
+
+            """)
 
     /// A table with a key, a column foreign key, a check and a two-column unique constraint.
     static func example(_ engine: MigrationSpec.Engine) -> OperationExample {
@@ -177,8 +196,10 @@ struct CreateTable: OperationUnit {
 
     func lower(_ r: Recipe) -> [StepDraft] {
         let name = self.name.value
+        var table = definition(r.context.names)
+        if r.engine == .mysql { table.matchReferencedEncodings(in: r.context.schema) }
         return [StepDraft(.expand, slug: "create_table \(name)", title: "create table \(name)", change: r.change,
-                          up: [SQLStatement(.createTable(definition(r.context.names)))],
+                          up: [SQLStatement(.createTable(table))],
                           down: [SQLStatement(.dropTable(name: name, reason: "drops only the table that this pair's up created"))])]
     }
 
