@@ -20,10 +20,18 @@
 #                                   there, idle and at that position; nothing to skip once that subscription (on the
 #                                   other side) is enabled
 #   unless-switched:SIDE:NAME       end the Job here (success) when subscription NAME on SIDE carries the marker of
-#                                   a completed switch, or is gone with blue still fenced (cleaned up): re-running
-#                                   the switch must change nothing; fail when it never existed, or carries the
-#                                   marker of a committed switchback (the switchback completes it first); blue
-#                                   fenced without a marker: an earlier run's fence, taken over
+#                                   a completed switch and blue is fenced, or is gone with blue still fenced (cleaned
+#                                   up): re-running the switch must change nothing; under the marker a fence on green
+#                                   (a killed switchback's) is lifted, and blue found unfenced is fenced again (the way
+#                                   back set up) or, forward replication still on, the marker removed and the switch
+#                                   run in full; fail when it never existed, or carries the marker of a committed
+#                                   switchback (the switchback completes it first); blue fenced without a marker: an
+#                                   earlier run's fence, taken over
+#   unless-switching:SIDE:NAME:switched-ok|refuse
+#                                   rollback-replicate's and cleanup's first step: fail under a committed switchback's
+#                                   marker, and under the switch's unless switched-ok (cleanup) with blue fenced
+#   drop-lifted-fence:SIDE          drop what a lifted fence left on SIDE (its triggers, 100 ms lock wait each, and
+#                                   its schema); a fence in place is never touched
 #   mark-switched:SIDE:NAME         the marker (COMMENT ON SUBSCRIPTION NAME), written as the switch's last step
 #   if-switched:SIDE:NAME           fail unless that marker is there (the switch's fence and catch-up are done)
 #   while-forward:SIDE:NAME         replicate's first step: end the Job here (success) under the switch's or the
@@ -33,21 +41,26 @@
 #                                   committed (a failure keeps both fences, a re-run completes it)
 #   unmark-switched:SIDE:NAME       remove the marker, the switchback's last step (a later switch runs in full)
 #   while-switched:SIDE:NAME        switchback's first step: go on under the switch's marker (an earlier run's fence
-#                                   on green taken over) or the switchback's (completing it); without a marker end
+#                                   on green taken over; blue fenced again if found unfenced; with blue unfenced and
+#                                   forward replication on, the app never left blue: marker removed, the Job ends)
+#                                   or the switchback's (completing it); without a marker end
 #                                   the Job here (success), lifting blue's fence if a switch stopped before its
 #                                   mark left one (the app never left blue); fail when the subscription is gone
 #                                   and blue fenced (cleaned up: no way back)
 #   fence:SIDE | unfence:SIDE       SIDE refuses the app's writes: a statement trigger on every table (no client
 #                                   setting undoes it), default_transaction_read_only for the app's role (blue's
-#                                   Secret username), its sessions there ended and gone / undo all of it. The
-#                                   fence names this run as its owner; the EXIT trap lifts only its own
+#                                   Secret username), its sessions there ended and gone / lift it without a table
+#                                   lock (role reset, the trigger function made a no-op, then the triggers dropped
+#                                   where no transaction holds the table). The fence names this run as its owner;
+#                                   the EXIT trap lifts only its own, and only while the marker allows it
 #   sync-sequences:FROM:TO          set TO's sequences to GREATEST(FROM's, TO's) (logical replication skips them)
 #   forget-flyway:VERSION           remove VERSION and later from flyway_schema_history after a rollback
 #   check-lag:SIDE:SLOT:MAX         the rollout analysis' measurement: when slot SLOT on SIDE streams, its
 #                                   subscriber must apply SIDE's commits within MAX seconds (logical lag, what
-#                                   the switch waits on; measured on the slot, which any role may read); an
-#                                   absent slot, an idle one whose subscription (NAME, on the other side) is
-#                                   disabled or gone, or SIDE not reachable yet, is not measured; idle with its
+#                                   the switch waits on; measured on the slot, which any role may read); a
+#                                   slot absent or idle whose subscription (NAME, on the other side) is disabled
+#                                   or gone, or SIDE (or, the slot absent, the other side) not reachable yet, is
+#                                   not measured; absent with its subscription enabled, it fails; idle with its
 #                                   subscription enabled, it must stream within MAX seconds
 #   preflight:SIDE:SLOT             blue-green, before anything changes: SIDE (blue, or green once reachable)
 #                                   can carry logical replication (wal_level, a free slot and WAL sender
@@ -731,6 +744,8 @@ COMMITTED=""
 MARKING=""
 # Where the switch's marker is ("SIDE NAME"), once a step named it (unless-switched, while-switched, mark-*).
 MARKED_AT=""
+# The forward slot a switchback going on under the switch's marker may create again on blue.
+BACK_SLOT=""
 # A failure (or TERM) while mark-switched/unmark-switched runs: its COMMENT may have committed before
 # psql returned. Committed, the Job is past its point of no return and keeps every fence; unknown (the
 # server cannot be asked), it keeps them too: a fence kept by mistake is repaired by re-running the
@@ -760,6 +775,22 @@ marker_allows_lift() {
     *) return 0 ;;
   esac
 }
+# A switchback that fails before its point of no return leaves the app on green, and the forward slot
+# it created again on blue idle (its subscription disabled): kept, it would hold every WAL segment blue
+# writes until someone acts. Dropped while the switch's marker still stands and the subscription is
+# disabled; a re-run creates it again (everything blue holds before the next skip came from green).
+drop_back_slot() {
+  set -- $MARKED_AT
+  state="$( (marker_state "$1" "$2") 2>/dev/null)" || return 0
+  sub="$( (subscription_state "$1" "$2") 2>/dev/null)" || return 0
+  [ "$state" = switched ] && [ "$sub" = disabled ] || return 0
+  dropped="$( (value "$(admin_of blue)" -v "slot=$BACK_SLOT" <<'EOF'
+SELECT count(pg_catalog.pg_drop_replication_slot(slot_name)) FROM pg_catalog.pg_replication_slots
+ WHERE slot_name = :'slot' AND database = current_database() AND NOT active;
+EOF
+) 2>/dev/null)" || dropped=""
+  [ "$dropped" != 1 ] || echo "cutover: the switchback stopped before its point of no return: the forward slot $BACK_SLOT it created again on blue is dropped (idle, it would keep blue's WAL; a re-run creates it again)" >&2
+}
 lift_on_failure() {
   status=$?
   if [ "$status" != 0 ] && [ -n "$FENCED" ] && [ -z "$COMMITTED" ] && [ -n "$MARKING" ] && marking_committed; then
@@ -769,12 +800,14 @@ lift_on_failure() {
   if [ "$status" != 0 ] && [ -n "$FENCED" ] && [ -z "$COMMITTED" ] && [ -n "$MARKED_AT" ] && ! marker_allows_lift; then
     COMMITTED=1
   fi
+  if [ "$status" != 0 ] && [ -n "$BACK_SLOT" ] && [ -z "$COMMITTED" ]; then drop_back_slot; fi
   if [ "$status" != 0 ] && [ -n "$FENCED" ] && [ -z "$COMMITTED" ]; then
     # Quietly: the Job's last lines are the failure's own. Only this run's fence: another run of
     # this Job that took it over (a replacement pod, or the pod of a Job re-created under the same
     # name while this one still ends) goes on with it.
     if lifted="$( (lift "$FENCED" own) 2> /tmp/unfence.log)" && [ "$lifted" = lifted ]; then
       echo "cutover: this Job failed after fencing $FENCED, and lifted the fence there (the app still uses $FENCED; run the Job again once fixed)" >&2
+      drop_lifted_fence "$FENCED" >&2 || true
     elif [ "$lifted" = other ]; then
       echo "cutover: this Job failed after fencing $FENCED; the fence there is another run's now, left to it" >&2
     else
@@ -790,7 +823,7 @@ trap lift_on_failure EXIT
 trap 'exit 143' TERM
 trap 'exit 130' INT
 
-# SIDE carries the fence (the trigger schema or the role setting): 1, else 0.
+# SIDE carries the fence (the trigger schema naming an owner, not a lifted one, or the role setting): 1, else 0.
 fenced() { # SIDE
   value "$(admin_of "$1")" -v "app_role=$(app_role)" -v "lifted=$LIFTED" <<'EOF'
 SELECT (EXISTS (SELECT 1 FROM pg_catalog.pg_namespace WHERE nspname = 'cutover_fence'
@@ -1065,6 +1098,7 @@ EOF
               echo "cutover: blue was not fenced though switched (lifted by hand?): fenced again before switching back; a write the app made on blue meanwhile is not on green" >&2 ;;
             *) echo "cutover: cannot tell whether blue is fenced or read subscription $name on $side" >&2; exit 1 ;;
           esac
+          BACK_SLOT="$name"
           # An earlier run stopped after fencing green: this run takes that fence over.
           claimed="$(claim green)"
           case "$claimed" in

@@ -631,4 +631,58 @@ extension RunPsqlRunnerTests {
         let cleanup = try runner.runner(["unless-switching:green:\(sub):switched-ok"])
         #expect(cleanup.status == 0, "\(cleanup.output)")
     }
+
+    /// SHOULD-FIX: a switchback that fails before its point of no return (here right after green's
+    /// fence) leaves the app on green: its EXIT trap lifts green's fence and drops the forward slot it
+    /// created again on blue, which, idle with its subscription disabled, would hold blue's WAL.
+    @Test func failedSwitchbackDropsTheSlotItCreatedAgain() throws {
+        let runner = try Runner(twoSided: true)
+        defer { runner.finish() }
+        let (app, sub) = try Self.replicated(runner)
+        defer { Self.dropRoles(runner, app) }
+        #expect(try runner.runner(Self.switchover(sub)).status == 0)
+        _ = try runner.sql("ALTER SUBSCRIPTION \(sub) DISABLE", side: "green")
+        var waited = 0
+        while try runner.sql("SELECT count(*) FROM pg_replication_slots WHERE slot_name = '\(sub)' AND active") != "0" && waited < 100 {
+            Thread.sleep(forTimeInterval: 0.1); waited += 1
+        }
+        _ = try runner.sql("SELECT pg_drop_replication_slot('\(sub)')")
+        try runner.sqlFile("slot.sql", "SELECT pg_create_logical_replication_slot('\(sub)', 'pgoutput');")
+        let back = try runner.runner(["while-switched:green:\(sub)", "blueadmin:slot.sql", "fence:green", "blue:fail.sql"])
+        #expect(back.status != 0, "\(back.output)")
+        #expect(try runner.sql("SELECT count(*) FROM pg_replication_slots WHERE slot_name = '\(sub)'") == "0", "the idle forward slot stayed on blue: \(back.output)")
+        #expect(try Self.fence(runner, app, side: "green") == "00", "\(back.output)")
+        #expect(try Self.fence(runner, app) == "11")
+    }
+
+    /// MUST-FIX 1, the runbook: its unfence by hand (the switchover section's lines, run as pasted,
+    /// with the URLs it names) reads the marker on green first. Under the switch's marker (a Job killed
+    /// at mark-switched) blue stays fenced; with none (a switch stopped before its mark) the fence is
+    /// lifted, and blue takes writes. Before, the runbook's command lifted it whatever the marker said.
+    @Test func runbookUnfenceReadsTheMarkerFirst() throws {
+        let runner = try Runner(twoSided: true)
+        defer { runner.finish() }
+        let (app, sub) = try Self.replicated(runner)
+        defer { Self.dropRoles(runner, app) }
+        let readme = try PlanReadmeTests.readme("ledger-pg14.yaml").replacingOccurrences(of: "cutover_ledger_pg14", with: sub)
+        let lines = readme.split(separator: "\n").map(String.init)
+        let marker = try #require(lines.first { $0.hasPrefix("marker=\"$(psql \"$GREEN_URL\"") })
+        let unfence = try #require(lines.first { $0.hasPrefix("[ \"$marker\" = none ] && psql \"$BLUE_ADMIN_URL\"") })
+        func url(_ socket: String) -> String {
+            "postgresql://postgres@/\(runner.database)?host=\(socket.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? socket)&port=5432"
+        }
+        func paste() throws -> String {
+            try runner.run("/bin/sh", ["-c", marker + "\n" + unfence + "\ntrue"],
+                           env: ["GREEN_URL": url(runner.greenSocket), "BLUE_ADMIN_URL": url(runner.socket), "APP_ROLE": app]).output
+        }
+        #expect(try runner.runner(["fence:blue", "mark-switched:green:\(sub)"]).status == 0)
+        let marked = try paste()
+        #expect(marked.contains("marker: cutover: switched from blue to green"), "\(marked)")
+        #expect(try Self.fence(runner, app) == "11", "the runbook lifted blue's fence under the switch's marker: \(marked)")
+        #expect(try runner.runner(["unmark-switched:green:\(sub)"]).status == 0)
+        let unmarked = try paste()
+        #expect(unmarked.contains("marker: none"), "\(unmarked)")
+        #expect(try Self.fence(runner, app) == "00", "\(unmarked)")
+        _ = try runner.sql("INSERT INTO t VALUES (9, 'after the unfence by hand')")
+    }
 }
