@@ -24,8 +24,10 @@ struct CreateTable: OperationUnit {
                 reader.located(item["check"]).map { .check($0) },
                 item["unique"].map { .unique(reader.names($0)) },
                 item["foreignKey"].flatMap { fk in
-                    reader.tableReference(fk["references"]).map {
-                        .foreignKey(columns: reader.names(fk["columns"]), references: $0, onDelete: Settings.Operation.onDelete.value(in: fk))
+                    reader.tableReference(fk["references"]).map { references in
+                        var references = references
+                        let onDelete = reader.onDelete(fk, &references)
+                        return .foreignKey(columns: reader.names(fk["columns"]), references: references, onDelete: onDelete)
                     }
                 },
             ].compactMap { $0 }
@@ -154,7 +156,8 @@ struct CreateTable: OperationUnit {
                 check: column.check.map { (objects.columnCheck(table: name, column: c), $0.value) },
                 references: column.references.map {
                     .init(name: objects.columnForeignKey(table: name, column: c),
-                          kind: .foreignKey(columns: [c], table: $0.table.value, referencedColumns: [$0.column.value], onDelete: $0.onDelete))
+                          kind: .foreignKey(columns: [c], table: $0.table.value, referencedColumns: [$0.column.value], onDelete: $0.onDelete),
+                          actions: $0.actions.clause)
                 })
         }
         let constraints = self.constraints.compactMap { constraint -> TableDefinition.Constraint? in
@@ -164,7 +167,8 @@ struct CreateTable: OperationUnit {
             case .unique(let cols): return .init(name: constraint.name.value, kind: .unique(cols.map(\.value)))
             case .foreignKey(let cols, let ref, let onDelete):
                 return .init(name: constraint.name.value, kind: .foreignKey(columns: cols.map(\.value), table: ref.table.value,
-                                                                            referencedColumns: ref.columns.map(\.value), onDelete: onDelete))
+                                                                            referencedColumns: ref.columns.map(\.value), onDelete: onDelete),
+                             actions: ref.actions.clause)
             }
         }
         return TableDefinition(name: name, columns: columns, primaryKeyName: objects.declaredPrimaryKey(table: name), primaryKey: primaryKey,
@@ -202,7 +206,7 @@ struct CreateTable: OperationUnit {
             if let ref = column.references {
                 foreignKeys.append(.init(name: objects.columnForeignKey(table: name, column: c), table: name, kind: .foreignKey, columns: [c],
                                          referencedTable: ref.table.value, referencedColumns: [ref.column.value],
-                                         actions: "ON DELETE \(ref.onDelete.sql)"))
+                                         actions: "ON DELETE \(ref.onDelete.sql)" + ref.actions.clause))
             }
         }
         for constraint in constraints {
@@ -215,7 +219,7 @@ struct CreateTable: OperationUnit {
             case .foreignKey(let cols, let ref, let onDelete):
                 foreignKeys.append(.init(name: constraint.name.value, table: name, kind: .foreignKey, columns: cols.map(\.value),
                                          referencedTable: ref.table.value, referencedColumns: ref.columns.map(\.value),
-                                         actions: "ON DELETE \(onDelete.sql)"))
+                                         actions: "ON DELETE \(onDelete.sql)" + ref.actions.clause))
             }
         }
         // Keys first, then the foreign keys (which may need implicit indexes), as the server does.

@@ -11,6 +11,8 @@ protocol OperationUnit: OperationRecipe, Sendable {
     static var field: Field { get }
     /// Its examples, one or more per engine, run as tests (`OperationExampleTests`).
     static var examples: [OperationExample] { get }
+    /// The engines that have the operation; on another one its check reports CUT080 (`engine-lacks-operation`).
+    static var engines: Set<MigrationSpec.Engine> { get }
     /// The rules its checks report, each declared in the unit's file.
     static var rules: [Rule] { get }
     /// The typed read of a shape-checked entry; nil when a required field is missing (the shape checker
@@ -38,6 +40,7 @@ protocol OperationUnit: OperationRecipe, Sendable {
 
 extension OperationUnit {
     static var rules: [Rule] { [] }
+    static var engines: Set<MigrationSpec.Engine> { [.postgresql, .mysql] }
     var createdTables: [Name] { [] }
     var readTables: [Name] { tables }
     var columnTypes: [Located<String>] { [] }

@@ -14,6 +14,7 @@ public struct DatabaseSchema: Sendable {
         public var updatedOnWrite = false
         /// MySQL: the column's own `CHARACTER SET`, `COLLATE` and `COMMENT` as the dump writes them (the
         /// comment as its quoted literal). MODIFY COLUMN resets what it leaves out to the table's defaults.
+        /// PostgreSQL: the comment of `COMMENT ON COLUMN … IS '…'`, as its quoted literal.
         public var charset: String? = nil
         public var collation: String? = nil
         public var comment: String? = nil
@@ -43,6 +44,10 @@ public struct DatabaseSchema: Sendable {
         /// PostgreSQL, an index of a partitioned table: the partitions' indexes attached to it
         /// (`ALTER INDEX … ATTACH PARTITION`), by name, so a rebuild gives them their names again.
         public var attached: [(table: String, index: String)] = []
+        /// The key list as SQL when it is more than plain column names (expressions, DESC, operator
+        /// classes), and PostgreSQL's INCLUDE/WITH after it, so a rebuild (dropIndex's down) is exact.
+        public var keyList: String?
+        public var options = ""
 
         public init(name: String, table: String, columns: [String], unique: Bool, method: String?, definition: String,
                     predicate: String? = nil, implicit: Bool = false) {
@@ -73,6 +78,8 @@ public struct DatabaseSchema: Sendable {
         /// For a MySQL foreign key: the name the server gives the index it creates for the key when no
         /// index covers its columns (the constraint's name, else the first column's name).
         public var implicitIndexName: String?
+        /// PostgreSQL: a DEFERRABLE unique constraint (its index is not immediate).
+        public var deferrable = false
 
         public init(name: String, table: String, kind: Kind, columns: [String],
                     referencedTable: String? = nil, referencedColumns: [String] = [], expression: String? = nil,
@@ -100,6 +107,12 @@ public struct DatabaseSchema: Sendable {
         /// MySQL: the table's `DEFAULT CHARSET` (or the character set of its `COLLATE`), the one a column
         /// without its own has.
         public var charset: String?
+        /// PostgreSQL `ALTER TABLE … REPLICA IDENTITY …` (pg_dump writes it for a table whose identity is
+        /// not the default).
+        public var replicaIdentity: ReplicaIdentity = .primaryKey
+        /// The table's comment as its quoted SQL literal (PostgreSQL `COMMENT ON TABLE … IS '…'`, MySQL the
+        /// `COMMENT='…'` table option), so a down can write it back as it was; nil when it has none.
+        public var comment: String? = nil
 
         public init(name: String, columns: [Column], primaryKey: [String]) {
             self.name = name
@@ -119,6 +132,8 @@ public struct DatabaseSchema: Sendable {
     /// Names that CREATE TYPE and CREATE DOMAIN define (PostgreSQL), as written (qualified when not in
     /// `public`): a column of such a type is not refused as a foreign type (CUT069).
     public var userTypes: [String] = []
+    /// PostgreSQL enum types with their labels (`CREATE TYPE … AS ENUM`, `ALTER TYPE … ADD|RENAME VALUE`).
+    public var enumTypes: [EnumType] = []
 
     public init(tables: [Table] = [], indexes: [Index] = [], constraints: [Constraint] = [],
                 dependents: SchemaDependents = SchemaDependents()) {

@@ -27,6 +27,8 @@ struct SymbolicSchema {
         var hasDefault: Bool? = nil
         /// GENERATED … AS IDENTITY or AUTO_INCREMENT: the server fills it.
         var isIdentity = false
+        /// A generated column (`GENERATED ALWAYS AS (…)`, MySQL `AS (…)`): the server refuses writes to it.
+        var generated = false
     }
 
     struct Table {
@@ -58,6 +60,12 @@ struct SymbolicSchema {
         var referencedColumns: [String] = []
         /// A foreign key's own actions as written (`ON DELETE CASCADE`), which decide its drop's phase.
         var actions = ""
+        /// An index: whether it is unique and whether it has a WHERE clause (a replica identity needs a
+        /// unique, non-partial one); nil when not known.
+        var uniqueIndex: Bool? = nil
+        var partial: Bool? = nil
+        /// A DEFERRABLE unique constraint (PostgreSQL).
+        var deferrable = false
     }
 
     enum Lookup<Value> {
@@ -79,11 +87,14 @@ struct SymbolicSchema {
     private var goneObjects: [String: String] = [:]
     private var objectsByTable: [String: Set<Int>] = [:]
     private var nextObject = 0
+    /// PostgreSQL enum types and their labels (createEnum, addEnumValue, renameEnumValue).
+    var enums = SymbolicEnums()
 
     init(engine: MigrationSpec.Engine, schema: DatabaseSchema?) {
         mysql = engine == .mysql
         complete = schema != nil
         guard let schema else { return }
+        enums = SymbolicEnums(schema)
         // Sized once: a 2 MB dump has thousands of tables, constraints and indexes, and growing these
         // tables step by step rehashed them about a dozen times each.
         let objectCount = schema.constraints.count + schema.indexes.count
@@ -96,7 +107,8 @@ struct SymbolicSchema {
             state.columns.reserveCapacity(table.columns.count)
             for column in table.columns {
                 state.columns[columnKey(column.name)] = Column(name: column.name, nullable: column.nullable, type: column.type,
-                                                               hasDefault: column.defaultValue != nil, isIdentity: column.isIdentity)
+                                                               hasDefault: column.defaultValue != nil, isIdentity: column.isIdentity,
+                                                               generated: column.generated != nil)
             }
             state.primaryKey = table.primaryKey.map(columnKey)
             if !state.primaryKey.isEmpty { state.uniqueSets.append(Set(state.primaryKey)) }
@@ -115,6 +127,7 @@ struct SymbolicSchema {
             if kind == .primaryKey && (tables[constraint.table]?.primaryKey.isEmpty ?? false) { tables[constraint.table]?.primaryKey = keys }
             if conflict(name: constraint.name, table: constraint.table, kind: kind) == nil {
                 var object = Object(name: constraint.name, table: constraint.table, kind: kind, columns: keys)
+                object.deferrable = constraint.deferrable
                 if kind == .foreignKey, let target = constraint.referencedTable {
                     object.referencedTable = target
                     object.actions = constraint.actions
@@ -129,7 +142,8 @@ struct SymbolicSchema {
             let keys = index.columns.map(columnKey)
             if index.unique && index.predicate == nil { tables[index.table]?.uniqueSets.append(Set(keys)) }
             if conflict(name: index.name, table: index.table, kind: .index) == nil {
-                register(Object(name: index.name, table: index.table, kind: .index, columns: keys))
+                register(Object(name: index.name, table: index.table, kind: .index, columns: keys,
+                                uniqueIndex: index.unique, partial: index.predicate != nil))
             }
         }
     }

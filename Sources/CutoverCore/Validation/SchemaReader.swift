@@ -108,6 +108,8 @@ struct DDLParser {
     var partitionSlots: [String: [Int]] = [:]
     /// The tokens of CREATE FUNCTION statements, so a trigger knows the columns its function names.
     var functionBodies: [String: [Token]] = [:]
+    /// PostgreSQL enum types in file order (`SchemaReader+Enums`).
+    var enumTypes: [EnumType] = []
 
     var tables: [DatabaseSchema.Table] = []
     var tableSlots: [String: Int] = [:]
@@ -147,6 +149,8 @@ struct DDLParser {
                 views: views.filter { !droppedViews.contains($0.name) },
                 triggers: triggers.enumerated().filter { !droppedTriggers.contains($0.offset) && tableSlots[$0.element.table] != nil }.map(\.element)))
         schema.userTypes = ignored.filter { ($0.kind == "CREATE TYPE" || $0.kind == "CREATE DOMAIN") && !$0.name.isEmpty }.map(\.name)
+            + enumTypes.map(\.name)
+        schema.enumTypes = enumTypes
         return schema
     }
 
@@ -180,6 +184,10 @@ struct DDLParser {
             attachIndex(&probe)
             return
         }
+        if !mysql && c.isWord("COMMENT") && c.isWord("ON", offset: 1) && (c.isWord("TABLE", offset: 2) || c.isWord("COLUMN", offset: 2)) {
+            return commentOn(&c)
+        }
+        if alterEnumType(c) { return }
         if isNoise(c, end) { return }
         if c.accept("CREATE") {
             _ = c.accept("OR") && c.accept("REPLACE")
@@ -248,6 +256,12 @@ struct DDLParser {
                 tables[slot].partitioned = true
                 break
             }
+            // MySQL table option `COMMENT='…'`, kept as its quoted literal.
+            if mysql, lexer.isWord(tokens[q], "COMMENT") {
+                var value = q + 1
+                if lexer.isPunctuation(tokens[value], 0x3D), value + 1 < c.end { value += 1 }
+                if tokens[value].kind == .string { tables[slot].comment = lexer.text(tokens[value]) }
+            }
             // MySQL table options: `DEFAULT CHARSET=utf8mb4`, `CHARACTER SET latin1`, `COLLATE=utf8mb4_bin`.
             let charset = lexer.isWord(tokens[q], "CHARSET") || (lexer.isWord(tokens[q], "CHARACTER") && lexer.isWord(tokens[q + 1], "SET"))
             if mysql, charset || lexer.isWord(tokens[q], "COLLATE") {
@@ -273,10 +287,14 @@ struct DDLParser {
         _ = c.accept("ONLY")
         guard let table = c.qualifiedName() else { return skip(start, end, reason: "this CREATE INDEX names no table") }
         if c.accept("USING") { method = c.identifier() }
+        let keyList = c.keyListText()
         guard let columns = c.columnList() else { return skip(start, end, reason: "this CREATE INDEX has no column list") }
         var predicate: String?
+        let afterKeys = c.p
+        var optionsEnd = end
         while !c.atEnd {
             if c.isWord("WHERE") {
+                optionsEnd = c.p
                 predicate = lexer.text(from: tokens[c.p + 1 < end ? c.p + 1 : c.p].start, to: tokens[end - 1].end)
                 break
             }
@@ -290,17 +308,25 @@ struct DDLParser {
             return skip(start, end, reason: "table '\(table)' is not defined before this index")
         }
         let indexName = name ?? implicitIndexName(slot: slot, columns: columns)
-        appendIndex(DatabaseSchema.Index(
+        var index = DatabaseSchema.Index(
             name: indexName, table: tables[slot].name, columns: columns, unique: unique, method: method?.lowercased(),
-            definition: lexer.text(from: tokens[start].start, to: tokens[end - 1].end), predicate: predicate))
+            definition: lexer.text(from: tokens[start].start, to: tokens[end - 1].end), predicate: predicate)
+        index.keyList = keyList
+        // INCLUDE (…), NULLS NOT DISTINCT, WITH (…) between the keys and WHERE, as written.
+        if !mysql && optionsEnd > afterKeys { index.options = " " + lexer.text(from: tokens[afterKeys].start, to: tokens[optionsEnd - 1].end) }
+        appendIndex(index)
     }
 
     mutating func alterTable(_ c: inout Cursor, start: Int) {
-        _ = c.accept("IF") && c.accept("EXISTS")
+        let ifExists = c.accept("IF") && c.accept("EXISTS")
         _ = c.accept("ONLY")
         guard let table = c.qualifiedName() else { return skip(start, c.end, reason: "this ALTER TABLE names no table") }
         if c.isPunctuation(0x2A) { c.p += 1 }
         if viewSlots[table] != nil { return } // ALTER TABLE on a view: ownership, defaults of its columns
+        // `pg_dump --clean --if-exists` (Rails' structure.sql with it, e.g.) opens with
+        // `ALTER TABLE IF EXISTS ONLY t DROP CONSTRAINT IF EXISTS …` for every key before any table
+        // exists: on the schema as the file builds it, a no-op.
+        if ifExists && tableSlots[table] == nil { return }
         guard let slot = tableSlots[table] else {
             return skip(start, c.end, reason: "table '\(table)' is not defined before this ALTER TABLE")
         }
@@ -308,6 +334,11 @@ struct DDLParser {
         for (actionStart, actionEnd) in c.split(c.p, c.end) {
             var action = Cursor(lexer: lexer, tokens: tokens, p: actionStart, end: actionEnd)
             if attachPartition(&action, parentSlot: slot) { continue }
+            if action.isWord("REPLICA") && action.isWord("IDENTITY", offset: 1) {
+                action.p += 2
+                replicaIdentity(&action, slot: slot)
+                continue
+            }
             if action.isWord("OWNER") || action.isWord("ENABLE") || action.isWord("DISABLE") || action.isWord("REPLICA")
                 || action.isWord("CLUSTER") || action.isWord("SET") || action.isWord("RESET") || action.isWord("INHERIT")
                 || action.isWord("VALIDATE") || action.isWord("FORCE") || action.isWord("NO") {
@@ -350,6 +381,42 @@ struct DDLParser {
             }
         }
         if unknown { skip(start, c.end, reason: "cutover reads only the ADD and ALTER COLUMN actions of ALTER TABLE") }
+    }
+
+    /// `REPLICA IDENTITY DEFAULT | FULL | NOTHING | USING INDEX name` (pg_dump writes it with ALTER TABLE ONLY).
+    mutating func replicaIdentity(_ c: inout Cursor, slot: Int) {
+        if c.accept("FULL") { tables[slot].replicaIdentity = .full }
+        else if c.accept("NOTHING") { tables[slot].replicaIdentity = .nothing }
+        else if c.accept("DEFAULT") { tables[slot].replicaIdentity = .primaryKey }
+        else if c.accept("USING"), c.accept("INDEX"), let name = c.identifier() { tables[slot].replicaIdentity = .index(name) }
+    }
+
+    /// PostgreSQL `COMMENT ON TABLE [schema.]t IS '…'` and `COMMENT ON COLUMN [schema.]t.c IS '…'` (pg_dump
+    /// writes them after the table): the comment is kept as its literal, `IS NULL` removes it.
+    mutating func commentOn(_ c: inout Cursor) {
+        c.p += 2
+        let column = c.accept("COLUMN")
+        if !column { c.p += 1 }
+        var parts: [String] = []
+        while let part = c.identifier() {
+            parts.append(part)
+            guard c.isPunctuation(0x2E) else { break }
+            c.p += 1
+        }
+        guard c.accept("IS"), !parts.isEmpty, !column || parts.count >= 2 else { return }
+        let start = c.p
+        let literal = c.rest()
+        let value = c.isNullDefault(start, c.end) ? nil : literal
+        var path = parts
+        let columnName = column ? path.removeLast() : nil
+        let tableName = path.count >= 2 && path[path.count - 2] != "public" ? path[path.count - 2] + "." + path[path.count - 1] : path[path.count - 1]
+        guard let slot = tableSlots[tableName] else { return }
+        if let columnName {
+            guard let index = columnSlots[slot]?[key(columnName)] else { return }
+            tables[slot].columns[index].comment = value
+        } else {
+            tables[slot].comment = value
+        }
     }
 
     mutating func dropTable(_ c: inout Cursor) {
@@ -406,6 +473,13 @@ struct DDLParser {
             let columns = c.isWord("USING") && c.isWord("INDEX", offset: 1) ? usingIndex(&c, slot: slot) : c.columnList(skippingUsing: true)
             guard let columns else { return }
             addUnique(slot: slot, columns: columns, name: mysql ? (constraintName ?? indexName) : constraintName)
+            // PostgreSQL `UNIQUE (…) DEFERRABLE [INITIALLY …]`: its index cannot be a replica identity.
+            var rest = c
+            while !rest.atEnd {
+                if rest.accept("NOT") { _ = rest.accept("DEFERRABLE"); continue }
+                if rest.accept("DEFERRABLE") { constraints[constraints.count - 1].deferrable = true; break }
+                rest.p += 1
+            }
         } else if c.accept("FOREIGN") {
             _ = c.accept("KEY")
             var indexName: String?
@@ -426,11 +500,14 @@ struct DDLParser {
             if !c.isPunctuation(0x28) && !c.isWord("USING") { indexName = c.identifier() }
             var method: String?
             if c.accept("USING") { method = c.identifier() }
+            let keyList = c.keyListText()
             guard let columns = c.columnList(skippingUsing: true) else { return }
             let name = indexName ?? mysqlIndexName(slot: slot, first: columns.first ?? "")
-            appendIndex(DatabaseSchema.Index(
+            var index = DatabaseSchema.Index(
                 name: name, table: table, columns: columns, unique: false, method: method?.lowercased(),
-                definition: "CREATE INDEX \(quote(name)) ON \(quote(table)) (\(columns.map(quote).joined(separator: ", ")))"))
+                definition: "CREATE INDEX \(quote(name)) ON \(quote(table)) (\(columns.map(quote).joined(separator: ", ")))")
+            index.keyList = keyList
+            appendIndex(index)
         } else {
             column(&c, slot: slot)
         }
@@ -830,6 +907,15 @@ struct Cursor {
         return result
     }
 
+    /// An index's key list as written when some key is more than a name (`lower(c)`, `b DESC`,
+    /// `c text_pattern_ops`, MySQL `b(10)`), so a rebuild keeps it; nil for plain names. Does not move.
+    func keyListText() -> String? {
+        guard isPunctuation(0x28) else { return nil }
+        let close = matching(p)
+        guard close > p + 1, split(p + 1, close).contains(where: { $1 - $0 > 1 }) else { return nil }
+        return lexer.text(from: tokens[p + 1].start, to: tokens[close - 1].end)
+    }
+
     /// `(a, b(10) DESC, (lower(c)))`: plain column names, or the text of an expression.
     mutating func columnList(skippingUsing: Bool = false) -> [String]? {
         if skippingUsing && accept("USING") { skipUnit() }
@@ -869,9 +955,13 @@ struct Cursor {
                 if stop > start { actions.append(lexer.text(from: tokens[start].start, to: tokens[stop - 1].end)) }
                 continue
             }
-            if accept("DEFERRABLE") { continue }
+            // Kept with the actions, so a dropConstraint's down re-creates a deferrable key as one.
+            if accept("DEFERRABLE") { actions.append("DEFERRABLE"); continue }
             if isWord("NOT") && isWord("DEFERRABLE", offset: 1) { p += 2; continue }
-            if accept("INITIALLY") { skipUnit(); continue }
+            if accept("INITIALLY") {
+                if accept("DEFERRED") { actions.append("INITIALLY DEFERRED") } else { skipUnit() }
+                continue
+            }
             break
         }
         return (table, columns, actions.joined(separator: " "))

@@ -16,12 +16,12 @@ import Testing
     static let cases = OperationUnits.all.flatMap { unit in
         unit.examples.enumerated().map { ExampleCase(keyword: unit.keyword, index: $0.offset, example: $0.element) }
     }
-    static let postgres = cases.filter { $0.example.engine == .postgresql }
-    static let mysql = cases.filter { $0.example.engine == .mysql }
+    static let postgres = cases.filter { $0.example.engine == .postgresql && $0.example.refusal == nil }
+    static let mysql = cases.filter { $0.example.engine == .mysql && $0.example.refusal == nil }
 
     @Test func everyUnitHasAnExampleOnEachEngine() {
         for unit in OperationUnits.all {
-            #expect(Set(unit.examples.map(\.engine)) == [.postgresql, .mysql], "\(unit.keyword) needs an example on each engine")
+            #expect(Set(unit.examples.map(\.engine)) == unit.engines, "\(unit.keyword) needs an example on each engine that has it")
             #expect(unit.examples.allSatisfy { $0.changes.contains("- \(unit.keyword):") }, "\(unit.keyword)'s examples must use it")
         }
     }
@@ -29,6 +29,11 @@ import Testing
     @Test(arguments: cases)
     func exampleValidates(_ item: ExampleCase) throws {
         let diagnostics = try ValidationHarness.check(item.example.spec, files: ["schema.sql": item.example.schema])
+        if let refusal = item.example.refusal {
+            // An operation the engine does not have: refused with its rule, and nothing else.
+            #expect(!diagnostics.isEmpty && diagnostics.allSatisfy { $0.rule == refusal }, "\(item): \(diagnostics.map(\.message))")
+            return
+        }
         #expect(!diagnostics.contains { $0.severity == .error }, "\(item): \(diagnostics.map(\.message))")
     }
 
@@ -40,6 +45,21 @@ import Testing
     @Test(.enabled(if: DatabaseHarness.shouldRun(.mysql), unavailable(.mysql)), arguments: mysql)
     func mysqlExamplePassesVerify(_ item: ExampleCase) throws {
         try Self.verify(item)
+    }
+
+    /// An operation an engine lacks is refused there (CUT080), at the change: each example of the unit,
+    /// moved to that engine, reports it.
+    @Test func anEngineWithoutTheOperationRefusesIt() throws {
+        for unit in OperationUnits.all {
+            for engine in Set([MigrationSpec.Engine.postgresql, .mysql]).subtracting(unit.engines) {
+                for example in unit.examples {
+                    let moved = OperationExample(engine: engine, schema: "", changes: example.changes)
+                    let spec = moved.spec.replacingOccurrences(of: "    schema: schema.sql\n", with: "")
+                    let diagnostics = try ValidationHarness.check(spec, files: [:])
+                    #expect(diagnostics.contains { $0.rule == .engineLacksOperation }, "\(unit.keyword) on \(engine.rawValue): \(diagnostics.map(\.message))")
+                }
+            }
+        }
     }
 
     /// A broken example fails: the same spec with its constraint or index renamed to one the schema

@@ -26,6 +26,8 @@ public struct TableDefinition: Sendable, Equatable {
         }
         public var name: String
         public var kind: Kind
+        /// A foreign key's ` ON UPDATE … DEFERRABLE …` after ON DELETE (`ForeignKeyActions.clause`), or empty.
+        public var actions = ""
     }
 
     public var name: String
