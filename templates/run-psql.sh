@@ -20,10 +20,18 @@
 #                                   there, idle and at that position; nothing to skip once that subscription (on the
 #                                   other side) is enabled
 #   unless-switched:SIDE:NAME       end the Job here (success) when subscription NAME on SIDE carries the marker of
-#                                   a completed switch, or is gone with blue still fenced (cleaned up): re-running
-#                                   the switch must change nothing; fail when it never existed, or carries the
-#                                   marker of a committed switchback (the switchback completes it first); blue
-#                                   fenced without a marker: an earlier run's fence, taken over
+#                                   a completed switch and blue is fenced, or is gone with blue still fenced (cleaned
+#                                   up): re-running the switch must change nothing; under the marker a fence on green
+#                                   (a killed switchback's) is lifted, and blue found unfenced is fenced again (the way
+#                                   back set up) or, forward replication still on, the marker removed and the switch
+#                                   run in full; fail when it never existed, or carries the marker of a committed
+#                                   switchback (the switchback completes it first); blue fenced without a marker: an
+#                                   earlier run's fence, taken over
+#   unless-switching:SIDE:NAME:switched-ok|refuse
+#                                   rollback-replicate's and cleanup's first step: fail under a committed switchback's
+#                                   marker, and under the switch's unless switched-ok (cleanup) with blue fenced
+#   drop-lifted-fence:SIDE          drop what a lifted fence left on SIDE (its triggers, 100 ms lock wait each, and
+#                                   its schema); a fence in place is never touched
 #   mark-switched:SIDE:NAME         the marker (COMMENT ON SUBSCRIPTION NAME), written as the switch's last step
 #   if-switched:SIDE:NAME           fail unless that marker is there (the switch's fence and catch-up are done)
 #   while-forward:SIDE:NAME         replicate's first step: end the Job here (success) under the switch's or the
@@ -33,21 +41,26 @@
 #                                   committed (a failure keeps both fences, a re-run completes it)
 #   unmark-switched:SIDE:NAME       remove the marker, the switchback's last step (a later switch runs in full)
 #   while-switched:SIDE:NAME        switchback's first step: go on under the switch's marker (an earlier run's fence
-#                                   on green taken over) or the switchback's (completing it); without a marker end
+#                                   on green taken over; blue fenced again if found unfenced; with blue unfenced and
+#                                   forward replication on, the app never left blue: marker removed, the Job ends)
+#                                   or the switchback's (completing it); without a marker end
 #                                   the Job here (success), lifting blue's fence if a switch stopped before its
 #                                   mark left one (the app never left blue); fail when the subscription is gone
 #                                   and blue fenced (cleaned up: no way back)
 #   fence:SIDE | unfence:SIDE       SIDE refuses the app's writes: a statement trigger on every table (no client
 #                                   setting undoes it), default_transaction_read_only for the app's role (blue's
-#                                   Secret username), its sessions there ended and gone / undo all of it. The
-#                                   fence names this run as its owner; the EXIT trap lifts only its own
+#                                   Secret username), its sessions there ended and gone / lift it without a table
+#                                   lock (role reset, the trigger function made a no-op, then the triggers dropped
+#                                   where no transaction holds the table). The fence names this run as its owner;
+#                                   the EXIT trap lifts only its own, and only while the marker allows it
 #   sync-sequences:FROM:TO          set TO's sequences to GREATEST(FROM's, TO's) (logical replication skips them)
 #   forget-flyway:VERSION           remove VERSION and later from flyway_schema_history after a rollback
 #   check-lag:SIDE:SLOT:MAX         the rollout analysis' measurement: when slot SLOT on SIDE streams, its
 #                                   subscriber must apply SIDE's commits within MAX seconds (logical lag, what
-#                                   the switch waits on; measured on the slot, which any role may read); an
-#                                   absent slot, an idle one whose subscription (NAME, on the other side) is
-#                                   disabled or gone, or SIDE not reachable yet, is not measured; idle with its
+#                                   the switch waits on; measured on the slot, which any role may read); a
+#                                   slot absent or idle whose subscription (NAME, on the other side) is disabled
+#                                   or gone, or SIDE (or, the slot absent, the other side) not reachable yet, is
+#                                   not measured; absent with its subscription enabled, it fails; idle with its
 #                                   subscription enabled, it must stream within MAX seconds
 #   preflight:SIDE:SLOT             blue-green, before anything changes: SIDE (blue, or green once reachable)
 #                                   can carry logical replication (wal_level, a free slot and WAL sender
@@ -228,7 +241,21 @@ SELECT CASE WHEN active THEN 'streaming' ELSE 'idle' END,
  WHERE slot_name = :'slot' AND database = current_database();
 EOF
 )"
-  [ -n "$row" ] || { echo "cutover: no slot $2 on $1, nothing to measure"; return 0; }
+  if [ -z "$row" ]; then
+    # No slot is no lag only where that direction is not in use: its subscription (the slot's name, on
+    # the other side) disabled or gone (before replicate, after the switch dropped the forward slot).
+    # Enabled, it streams from nothing: the subscriber applies none of SIDE's writes.
+    if [ "$1" = green ]; then subscriber=blue; else subscriber=green; fi
+    if [ ! -s "/etc/cutover/$subscriber/username" ] || ! value "$subscriber" -c 'SELECT 1' >/dev/null 2>&1; then
+      echo "cutover: no slot $2 on $1, and $subscriber (its subscriber) is not reachable: nothing replicates yet, nothing to measure"; return 0
+    fi
+    sub="$(subscription_state "$subscriber" "$2")" || { echo "cutover: no slot $2 on $1, and $subscriber cannot be asked whether subscription $2 is enabled" >&2; exit 1; }
+    case "$sub" in
+      ""|disabled) echo "cutover: no slot $2 on $1 (that direction is not in use: subscription $2 on $subscriber is ${sub:-gone}), nothing to measure"; return 0 ;;
+      enabled) echo "cutover: no slot $2 on $1, but subscription $2 on $subscriber is enabled: it streams nothing, and $1's writes do not reach $subscriber (the slot was dropped, or lost in a failover: Patroni keeps only slots declared in spec.patroni.slots)" >&2; exit 1 ;;
+      *) echo "cutover: cannot read subscription $2 on $subscriber" >&2; exit 1 ;;
+    esac
+  fi
   # MAX in milliseconds (the spec allows fractions: 0.5 is 500, not 0).
   case "$3" in
     *.*) whole="${3%%.*}"; frac="${3#*.}000"; frac="$(printf '%s' "$frac" | cut -c1-3)" ;;
@@ -513,12 +540,13 @@ EOF
 # (cutover_fence): no client can change it, and no session setting turns it off. Logical replication's
 # apply workers run with session_replication_role = replica, where ordinary triggers do not fire: the
 # reverse subscription still applies (the function says so too, for a restore run as replica).
-# CREATE TRIGGER takes SHARE ROW EXCLUSIVE on each table: it waits for every transaction that wrote
-# there to end and commits for all tables at once, so no write lands after it, and a later LSN is the
-# last write this side accepted. Before it: the role setting (clients that follow it get the same
+# The transaction locks every table in SHARE ROW EXCLUSIVE (as CREATE TRIGGER does; also where a
+# lifted fence left its trigger, whose function it replaces): it waits for every transaction that
+# wrote there to end and commits for all tables at once, so no write lands after it, and a later LSN
+# is the last write this side accepted. Before it: the role setting (clients that follow it get the same
 # error at once) and the app's sessions ended and gone (a transaction left open would hold the lock).
 # Lock waits are bounded and retried (a deadlock with the app's multi-table transactions is retried).
-# Unfence drops the schema with its triggers (CASCADE) and resets the role.
+# Unfence (lift) takes no table lock: it resets the role and makes the function do nothing.
 fence() { # SIDE on|off
   admin="$(admin_of "$1")"
   if [ "$2" != on ]; then
@@ -566,6 +594,10 @@ SELECT coalesce((SELECT pg_catalog.obj_description(oid, 'pg_namespace') = :'owne
 \echo cutover: fence taken over by another run
 \quit
 \endif
+SELECT format('LOCK TABLE %s IN SHARE ROW EXCLUSIVE MODE', c.oid::regclass)
+  FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+ WHERE c.relkind IN ('r', 'p') AND n.nspname NOT IN ('pg_catalog', 'information_schema', 'cutover_fence') AND n.nspname NOT LIKE 'pg\_%'
+ ORDER BY c.oid \gexec
 CREATE OR REPLACE FUNCTION cutover_fence.refuse() RETURNS trigger LANGUAGE plpgsql AS $body$
 BEGIN
   IF pg_catalog.current_setting('session_replication_role') <> 'replica' THEN
@@ -604,15 +636,20 @@ owner_of() { # SIDE: the comment naming the fence's owner (empty without one)
   value "$(admin_of "$1")" -c "SELECT coalesce(pg_catalog.obj_description(oid, 'pg_namespace'), '') FROM pg_catalog.pg_namespace WHERE nspname = 'cutover_fence'"
 }
 # Lift the fence on SIDE: any (unfence:SIDE, a step of its own) or own (the EXIT trap: only while
-# the fence is this run's). One transaction (the role reset first: it waits on no table), so a side is
-# fenced or not, never half; it and a takeover (claim, fence) hold the owner lock, so a run never
-# lifts a fence another run took over in the meantime. Bounded by UNFENCE_SECONDS (the switch Jobs'
-# terminationGracePeriodSeconds leaves room for it after a TERM): each try waits at most 2 s for a
-# lock and 10 s for a connection. Prints "lifted" or "other" (another run owns it) with own.
+# the fence is this run's). Without a table lock: one long read on a fenced table (ACCESS SHARE)
+# would hold a DROP TRIGGER (ACCESS EXCLUSIVE) and keep the side refusing writes until it ends.
+# Instead one transaction resets the role and replaces the trigger function with one that does
+# nothing (CREATE OR REPLACE FUNCTION locks no table; the next statement of every session calls
+# the new body), and marks the schema lifted: a side is fenced or not, never half. The triggers
+# themselves go afterwards, best-effort (drop_lifted_fence). It and a takeover (claim, fence) hold
+# the owner lock, so a run never lifts a fence another run took over in the meantime. Bounded by
+# UNFENCE_SECONDS (the switch Jobs' terminationGracePeriodSeconds leaves room for it after a TERM):
+# each try waits at most 2 s for a lock and 10 s for a connection. Prints "lifted" or "other"
+# (another run owns it) with own.
 lift() { # SIDE any|own
   admin="$(admin_of "$1")"
   started="$(date +%s)"; export PGCONNECT_TIMEOUT="${PGCONNECT_TIMEOUT:-10}"
-  until out="$(on "$admin" -At -v "app_role=$(app_role)" -v "owner=$(owner_text)" -v "which=$2" <<'EOF'
+  until out="$(on "$admin" -At -v "app_role=$(app_role)" -v "owner=$(owner_text)" -v "which=$2" -v "lifted=$LIFTED" <<'EOF'
 SET lock_timeout = '2s';
 BEGIN;
 SELECT pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtext('cutover_fence')) AS cutover_owner_lock \gset
@@ -620,7 +657,15 @@ SELECT :'which' = 'any' OR coalesce((SELECT pg_catalog.obj_description(oid, 'pg_
                                        FROM pg_catalog.pg_namespace WHERE nspname = 'cutover_fence'), false) AS cutover_lift \gset
 \if :cutover_lift
 SELECT format('ALTER ROLE %I RESET default_transaction_read_only', :'app_role') \gexec
-DROP SCHEMA IF EXISTS cutover_fence CASCADE;
+SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_namespace WHERE nspname = 'cutover_fence') AS cutover_schema \gset
+\if :cutover_schema
+CREATE OR REPLACE FUNCTION cutover_fence.refuse() RETURNS trigger LANGUAGE plpgsql AS $body$
+BEGIN
+  RETURN NULL;
+END
+$body$;
+SELECT format('COMMENT ON SCHEMA cutover_fence IS %L', :'lifted') \gexec
+\endif
 SELECT 'lifted';
 \else
 SELECT 'other';
@@ -629,18 +674,52 @@ COMMIT;
 EOF
 )"
   do
-    [ $(( $(date +%s) - started )) -lt "$UNFENCE_SECONDS" ] || { echo "cutover: the fence on $1 could not be lifted within $UNFENCE_SECONDS s (its tables stayed locked, or $1 is not reachable)" >&2; exit 1; }
+    [ $(( $(date +%s) - started )) -lt "$UNFENCE_SECONDS" ] || { echo "cutover: the fence on $1 could not be lifted within $UNFENCE_SECONDS s ($1 is not reachable, or its role could not be reset)" >&2; exit 1; }
     nap
   done
-  if [ "$2" = own ]; then echo "$out"; else echo "cutover: writes of $(app_role) allowed on $1"; fi
+  if [ "$2" = own ]; then echo "$out"; else echo "cutover: writes of $(app_role) allowed on $1"; drop_lifted_fence "$1"; fi
+}
+# A lifted fence's triggers (their function does nothing) and its schema, best-effort: DROP TRIGGER
+# takes ACCESS EXCLUSIVE, so each table gets 100 ms (lock_timeout) in a transaction of its own, and
+# one a long transaction holds keeps its trigger until a later unfence or the cleanup Job comes by.
+# Only while the fence is lifted (the owner lock held, its comment checked): a trigger of a fence set
+# again since is never dropped. Never fails: the side takes writes either way.
+LIFTED='cutover fence, lifted'
+drop_lifted_fence() { # SIDE
+  admin="$(admin_of "$1")"
+  on "$admin" -v "lifted=$LIFTED" >/dev/null 2>/tmp/unfence-drop.log <<'EOF' || true
+\set ON_ERROR_STOP off
+SET lock_timeout = '100ms';
+SELECT format($do$DO $x$ BEGIN
+  PERFORM pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtext('cutover_fence'));
+  IF (SELECT pg_catalog.obj_description(oid, 'pg_namespace') FROM pg_catalog.pg_namespace WHERE nspname = 'cutover_fence') = %L THEN
+    EXECUTE 'DROP TRIGGER IF EXISTS cutover_fence ON ' || %L;
+  END IF;
+END $x$$do$, :'lifted', t.tgrelid::regclass::text)
+  FROM pg_catalog.pg_trigger t WHERE t.tgname = 'cutover_fence' ORDER BY t.tgrelid \gexec
+DO $x$ BEGIN
+  PERFORM pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtext('cutover_fence'));
+  IF (SELECT pg_catalog.obj_description(oid, 'pg_namespace') FROM pg_catalog.pg_namespace WHERE nspname = 'cutover_fence') = 'cutover fence, lifted'
+     AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_trigger WHERE tgname = 'cutover_fence') THEN
+    DROP SCHEMA cutover_fence CASCADE;
+  END IF;
+END $x$;
+EOF
+  left="$(value "$admin" -c "SELECT count(*) FROM pg_catalog.pg_trigger WHERE tgname = 'cutover_fence'
+    AND EXISTS (SELECT 1 FROM pg_catalog.pg_namespace WHERE nspname = 'cutover_fence' AND pg_catalog.obj_description(oid, 'pg_namespace') = '$LIFTED')" 2>/dev/null)" || left=""
+  case "$left" in
+    0|"") ;;
+    *) echo "cutover: $left table(s) on $1 keep the lifted fence's trigger (it does nothing; a transaction held the table): a later unfence:$1 or the cleanup Job drops it" ;;
+  esac
 }
 # Adopt the fence an earlier run left on SIDE (killed outright, or still ending): it becomes this
 # run's, so that run's EXIT trap no longer lifts it. Prints 1 when SIDE was fenced (now this run's), else 0.
 claim() { # SIDE
-  value "$(admin_of "$1")" -v "app_role=$(app_role)" -v "owner=$(owner_text)" <<'EOF'
+  value "$(admin_of "$1")" -v "app_role=$(app_role)" -v "owner=$(owner_text)" -v "lifted=$LIFTED" <<'EOF'
 BEGIN;
 SELECT pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtext('cutover_fence')) AS cutover_owner_lock \gset
-SELECT (EXISTS (SELECT 1 FROM pg_catalog.pg_namespace WHERE nspname = 'cutover_fence')
+SELECT (EXISTS (SELECT 1 FROM pg_catalog.pg_namespace WHERE nspname = 'cutover_fence'
+                 AND coalesce(pg_catalog.obj_description(oid, 'pg_namespace'), '') <> :'lifted')
      OR EXISTS (SELECT 1 FROM pg_catalog.pg_db_role_setting s JOIN pg_catalog.pg_roles r ON r.oid = s.setrole
                  WHERE r.rolname = :'app_role' AND 'default_transaction_read_only=on' = ANY (s.setconfig)))::int AS cutover_fenced \gset
 \if :cutover_fenced
@@ -663,6 +742,10 @@ EOF
 FENCED=""
 COMMITTED=""
 MARKING=""
+# Where the switch's marker is ("SIDE NAME"), once a step named it (unless-switched, while-switched, mark-*).
+MARKED_AT=""
+# The forward slot a switchback going on under the switch's marker may create again on blue.
+BACK_SLOT=""
 # A failure (or TERM) while mark-switched/unmark-switched runs: its COMMENT may have committed before
 # psql returned. Committed, the Job is past its point of no return and keeps every fence; unknown (the
 # server cannot be asked), it keeps them too: a fence kept by mistake is repaired by re-running the
@@ -676,18 +759,55 @@ marking_committed() {
     *) return 0 ;;
   esac
 }
+# The marker, read before the trap lifts a fence (this run's knowledge may be stale: another run may
+# have marked the switch since). Blue's fence is lifted only while nothing is marked (a marked switch,
+# or one cleaned up, keeps blue fenced: the app belongs on green); green's only under the switch's
+# marker (a switchback past its point of no return, or complete, keeps green fenced). A marker that
+# cannot be read leaves the decision to what this run knows (COMMITTED).
+marker_allows_lift() {
+  set -- $MARKED_AT
+  state="$( (marker_state "$1" "$2") 2>/dev/null)" || return 0
+  case "$FENCED:$state" in
+    blue:none|green:switched) return 0 ;;
+    blue:switched|blue:switching-back|blue:gone|green:switching-back|green:none|green:gone)
+      echo "cutover: this Job failed after fencing $FENCED, and the marker on $2 now reads $state: the fence stays (the app belongs on the other side); run the Job again, do not unfence by hand" >&2
+      return 1 ;;
+    *) return 0 ;;
+  esac
+}
+# A switchback that fails before its point of no return leaves the app on green, and the forward slot
+# it created again on blue idle (its subscription disabled): kept, it would hold every WAL segment blue
+# writes until someone acts. Dropped while the switch's marker still stands and the subscription is
+# disabled; a re-run creates it again (everything blue holds before the next skip came from green).
+drop_back_slot() {
+  set -- $MARKED_AT
+  state="$( (marker_state "$1" "$2") 2>/dev/null)" || return 0
+  sub="$( (subscription_state "$1" "$2") 2>/dev/null)" || return 0
+  [ "$state" = switched ] && [ "$sub" = disabled ] || return 0
+  dropped="$( (value "$(admin_of blue)" -v "slot=$BACK_SLOT" <<'EOF'
+SELECT count(pg_catalog.pg_drop_replication_slot(slot_name)) FROM pg_catalog.pg_replication_slots
+ WHERE slot_name = :'slot' AND database = current_database() AND NOT active;
+EOF
+) 2>/dev/null)" || dropped=""
+  [ "$dropped" != 1 ] || echo "cutover: the switchback stopped before its point of no return: the forward slot $BACK_SLOT it created again on blue is dropped (idle, it would keep blue's WAL; a re-run creates it again)" >&2
+}
 lift_on_failure() {
   status=$?
   if [ "$status" != 0 ] && [ -n "$FENCED" ] && [ -z "$COMMITTED" ] && [ -n "$MARKING" ] && marking_committed; then
     echo "cutover: this Job failed while marking the switch, and the mark committed (or cannot be checked): every fence stays; run the Job again to complete it, do not unfence by hand" >&2
     COMMITTED=1
   fi
+  if [ "$status" != 0 ] && [ -n "$FENCED" ] && [ -z "$COMMITTED" ] && [ -n "$MARKED_AT" ] && ! marker_allows_lift; then
+    COMMITTED=1
+  fi
+  if [ "$status" != 0 ] && [ -n "$BACK_SLOT" ] && [ -z "$COMMITTED" ]; then drop_back_slot; fi
   if [ "$status" != 0 ] && [ -n "$FENCED" ] && [ -z "$COMMITTED" ]; then
     # Quietly: the Job's last lines are the failure's own. Only this run's fence: another run of
     # this Job that took it over (a replacement pod, or the pod of a Job re-created under the same
     # name while this one still ends) goes on with it.
     if lifted="$( (lift "$FENCED" own) 2> /tmp/unfence.log)" && [ "$lifted" = lifted ]; then
       echo "cutover: this Job failed after fencing $FENCED, and lifted the fence there (the app still uses $FENCED; run the Job again once fixed)" >&2
+      drop_lifted_fence "$FENCED" >&2 || true
     elif [ "$lifted" = other ]; then
       echo "cutover: this Job failed after fencing $FENCED; the fence there is another run's now, left to it" >&2
     else
@@ -703,10 +823,11 @@ trap lift_on_failure EXIT
 trap 'exit 143' TERM
 trap 'exit 130' INT
 
-# SIDE carries the fence (the trigger schema or the role setting): 1, else 0.
+# SIDE carries the fence (the trigger schema naming an owner, not a lifted one, or the role setting): 1, else 0.
 fenced() { # SIDE
-  value "$(admin_of "$1")" -v "app_role=$(app_role)" <<'EOF'
-SELECT (EXISTS (SELECT 1 FROM pg_catalog.pg_namespace WHERE nspname = 'cutover_fence')
+  value "$(admin_of "$1")" -v "app_role=$(app_role)" -v "lifted=$LIFTED" <<'EOF'
+SELECT (EXISTS (SELECT 1 FROM pg_catalog.pg_namespace WHERE nspname = 'cutover_fence'
+                 AND coalesce(pg_catalog.obj_description(oid, 'pg_namespace'), '') <> :'lifted')
      OR EXISTS (SELECT 1 FROM pg_catalog.pg_db_role_setting s JOIN pg_catalog.pg_roles r ON r.oid = s.setrole
                  WHERE r.rolname = :'app_role' AND 'default_transaction_read_only=on' = ANY (s.setconfig)))::int;
 EOF
@@ -884,17 +1005,51 @@ EOF
       skip_slot "${spec%%:*}" "${spec#*:}" ;;
     unless-switched:*)
       spec="${arg#unless-switched:}"; side="${spec%%:*}"; name="${spec#*:}"
+      MARKED_AT="$side $name"
       marker="$(marker_state "$side" "$name")"
       case "$marker" in
         gone)
           # Gone after cleanup (blue stays fenced), or never created: then the switch would move the app to an empty green.
-          fenced="$(value blue -c "SELECT (count(*) > 0)::int FROM pg_catalog.pg_db_role_setting s JOIN pg_catalog.pg_roles r ON r.oid = s.setrole
-            WHERE r.rolname = '$(app_role | sed "s/'/''/g")' AND 'default_transaction_read_only=on' = ANY (s.setconfig)")"
-          if [ "$fenced" = 1 ]; then echo "cutover: switched over and cleaned up already, nothing to do"; exit 0; fi
-          echo "cutover: no subscription $name on $side: run the replicate phase first (this switch would move the app to a green without its data)" >&2
-          exit 1 ;;
+          blue_fenced="$(fenced blue)"
+          case "$blue_fenced" in
+            1) echo "cutover: switched over and cleaned up already, nothing to do"; exit 0 ;;
+            0) echo "cutover: no subscription $name on $side: run the replicate phase first (this switch would move the app to a green without its data)" >&2; exit 1 ;;
+            *) echo "cutover: cannot tell whether blue is fenced" >&2; exit 1 ;;
+          esac ;;
         switched)
-          echo "cutover: the switch completed already (subscription $name on $side carries its marker), nothing to do"; exit 0 ;;
+          # The marker says the switch completed; the fences say whether it still holds. Each re-run
+          # ends in the switched state: blue fenced, green taking writes.
+          green_fenced="$(fenced green)"
+          case "$green_fenced" in
+            1) # A switchback that stopped before its point of no return (killed outright, so its EXIT
+               # trap never ran) left green fenced: the app stays on green, where this switch puts it.
+               claimed="$(claim green)"
+               fence green off
+               echo "cutover: green carried the fence of a switchback that stopped before its point of no return: lifted (the app stays on green)" ;;
+            0) ;;
+            *) echo "cutover: cannot tell whether green is fenced" >&2; exit 1 ;;
+          esac
+          blue_fenced="$(fenced blue)"
+          forward="$(subscription_state "$side" "$name")"
+          case "$blue_fenced:$forward" in
+            1:*) echo "cutover: the switch completed already (subscription $name on $side carries its marker, blue fenced), nothing to do"; exit 0 ;;
+            0:enabled)
+              # Blue lifted by hand under the marker (the runbook's unfence after a Job killed at its
+              # mark, before reverse-replication): the app is still on blue and writes there, and the
+              # forward subscription still streams. The marker no longer holds: removed, and the switch
+              # runs again in full (fence, catch-up, checks), or the app's writes since would be lost.
+              mark "$side" "$name" none
+              echo "cutover: subscription $name on $side carries the switch's marker but blue is not fenced (lifted by hand?) and forward replication still runs: the marker is removed and the switch runs again in full" ;;
+            0:disabled)
+              # The way back is set up (reverse-replication disabled the forward subscription): the app
+              # belongs on green, and blue must refuse its writes. Fenced again; a write blue accepted
+              # while it was not never reaches green.
+              fence blue on
+              FENCED=""
+              echo "cutover: blue was not fenced though switched (lifted by hand?): fenced again. A write the app made on blue meanwhile is not on green: compare both sides before cleanup" >&2
+              exit 0 ;;
+            *) echo "cutover: cannot tell whether blue is fenced or read subscription $name on $side" >&2; exit 1 ;;
+          esac ;;
         switching-back)
           echo "cutover: a switchback to blue passed its point of no return and has not completed (subscription $name on $side carries its marker; both sides fenced): run the switchback again (switchover.to=blue) to complete it, then switch again; nothing was changed" >&2
           exit 1 ;;
@@ -912,6 +1067,7 @@ EOF
       esac ;;
     while-switched:*)
       spec="${arg#while-switched:}"; side="${spec%%:*}"; name="${spec#*:}"
+      MARKED_AT="$side $name"
       marker="$(marker_state "$side" "$name")"
       case "$marker" in
         gone)
@@ -922,6 +1078,27 @@ EOF
             *) echo "cutover: cannot tell whether blue is fenced" >&2; exit 1 ;;
           esac ;;
         switched)
+          # The marker alone is no proof the app is on green: blue lifted by hand under it changes what
+          # switching back means.
+          blue_fenced="$(fenced blue)"
+          forward="$(subscription_state "$side" "$name")"
+          case "$blue_fenced:$forward" in
+            1:*) ;;
+            0:enabled)
+              # The way back was never set up (forward replication still runs) and blue takes writes: the
+              # app never left blue. Nothing to switch back: the marker goes, a fence on green too.
+              claimed="$(claim green)"
+              [ "$claimed" != 1 ] || fence green off
+              mark "$side" "$name" none
+              echo "cutover: subscription $name on $side carries the switch's marker, but blue is not fenced and forward replication still runs: the app never left blue; marker removed, nothing to switch back"; exit 0 ;;
+            0:disabled)
+              # The app belongs on green; blue must refuse its writes until this switchback lets it.
+              fence blue on
+              FENCED=""
+              echo "cutover: blue was not fenced though switched (lifted by hand?): fenced again before switching back; a write the app made on blue meanwhile is not on green" >&2 ;;
+            *) echo "cutover: cannot tell whether blue is fenced or read subscription $name on $side" >&2; exit 1 ;;
+          esac
+          BACK_SLOT="$name"
           # An earlier run stopped after fencing green: this run takes that fence over.
           claimed="$(claim green)"
           case "$claimed" in
@@ -946,14 +1123,39 @@ EOF
           esac ;;
         *) echo "cutover: cannot read the marker of $name on $side" >&2; exit 1 ;;
       esac ;;
+    unless-switching:*)
+      # rollback-replicate and cleanup drop replication: never while a switch or a switchback holds the
+      # app in between. SWITCHED: ok (cleanup after the switch) or refuse (rollback-replicate, whose
+      # drop would lose the way back and the marker while the app is on green).
+      spec="${arg#unless-switching:}"; side="${spec%%:*}"; rest="${spec#*:}"; name="${rest%%:*}"; switched_ok="${rest#*:}"
+      marker="$(marker_state "$side" "$name")"
+      case "$marker" in
+        switching-back)
+          echo "cutover: a switchback to blue passed its point of no return and has not completed (subscription $name on $side carries its marker): run the switchback again (switchover.to=blue) first; nothing was changed" >&2; exit 1 ;;
+        switched)
+          if [ "$switched_ok" != switched-ok ]; then
+            echo "cutover: switched to green (subscription $name on $side carries the switch's marker): dropping forward replication now would drop the way back; switch back first (switchover.to=blue), nothing was changed" >&2; exit 1
+          fi
+          blue_fenced="$(fenced blue)"
+          case "$blue_fenced" in
+            1) ;;
+            0) echo "cutover: switched to green but blue is not fenced (lifted by hand?): run the switch again (switchover.to=green fences blue again) before cleanup; nothing was changed" >&2; exit 1 ;;
+            *) echo "cutover: cannot tell whether blue is fenced" >&2; exit 1 ;;
+          esac ;;
+        none|gone) ;;
+        *) echo "cutover: cannot read the marker of $name on $side" >&2; exit 1 ;;
+      esac
+      echo "cutover: no switch in progress (marker on $name: $marker)" ;;
+    drop-lifted-fence:*)
+      drop_lifted_fence "${arg#drop-lifted-fence:}" ;;
     mark-switched:*)
-      spec="${arg#mark-switched:}"
+      spec="${arg#mark-switched:}"; MARKED_AT="${spec%%:*} ${spec#*:}"
       own_fence "mark-switched"
       MARKING="${spec%%:*} ${spec#*:} switched"; mark "${spec%%:*}" "${spec#*:}" switched
       COMMITTED=1
       echo "cutover: switch marked complete on ${spec%%:*}" ;;
     mark-switching-back:*)
-      spec="${arg#mark-switching-back:}"
+      spec="${arg#mark-switching-back:}"; MARKED_AT="${spec%%:*} ${spec#*:}"
       [ -n "$COMMITTED" ] || own_fence "mark-switching-back"
       MARKING="${spec%%:*} ${spec#*:} switching-back"; mark "${spec%%:*}" "${spec#*:}" switching-back
       COMMITTED=1

@@ -119,12 +119,15 @@ final class BlueGreenRehearsal: @unchecked Sendable {
         return try traffic.missingRows(on: session)
     }
 
-    /// What of the fence is in place on a side: its triggers, the app role's read-only setting.
+    /// What of the fence is in place on a side: its triggers (unless lifted: a lifted fence's triggers
+    /// call a function that does nothing until they are dropped), the app role's read-only setting.
     func fence(on side: DatabaseSide) throws -> [String] {
         let session = try environment.adminSession(on: side)
         defer { session.close() }
         return try session.query("""
-            SELECT 'fence trigger on ' || count(*) || ' table(s)' FROM pg_catalog.pg_trigger WHERE tgname = 'cutover_fence' HAVING count(*) > 0
+            SELECT 'fence trigger on ' || count(*) || ' table(s)' FROM pg_catalog.pg_trigger WHERE tgname = 'cutover_fence'
+               AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_namespace WHERE nspname = 'cutover_fence'
+                                AND pg_catalog.obj_description(oid, 'pg_namespace') = 'cutover fence, lifted') HAVING count(*) > 0
             UNION ALL SELECT 'role setting ' || array_to_string(s.setconfig, ',') FROM pg_catalog.pg_db_role_setting s
               JOIN pg_catalog.pg_roles r ON r.oid = s.setrole
              WHERE r.rolname = \(PostgresIdentifier.literal(environment.role)) AND 'default_transaction_read_only=on' = ANY (s.setconfig)

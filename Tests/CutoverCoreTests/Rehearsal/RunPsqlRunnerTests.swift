@@ -13,13 +13,23 @@ struct RunPsqlRunnerTests {
         let database: String
         let socket: String
         let bin: String
+        /// Green's server when the test has two sides (else blue's: one database is both).
+        let greenSocket: String
 
-        init() throws {
+        init(twoSided: Bool = false) throws {
             guard case .success(let server) = DatabaseHarness.shared.server(.postgresql),
                   let local = server.server as? LocalPostgresServer else {
                 throw HarnessError("PostgreSQL is not available for the runner tests")
             }
             socket = local.folder
+            if twoSided {
+                switch DatabaseHarness.shared.greenPostgres() {
+                case .success(let green): greenSocket = green.folder
+                case .failure(let error): throw HarnessError("the second PostgreSQL did not start: \(error)")
+                }
+            } else {
+                greenSocket = local.folder
+            }
             bin = (local.client as NSString).deletingLastPathComponent
             root = TestPaths.temporaryFolder("run-psql")
             database = "runner_\(UUID().uuidString.prefix(8).lowercased())"
@@ -31,7 +41,10 @@ struct RunPsqlRunnerTests {
             try script.write(to: root.appendingPathComponent("run-psql.sh"), atomically: true, encoding: .utf8)
             for side in ["blue", "blueadmin", "green"] { try secret(side, user: "postgres") }
             _ = try sql("CREATE DATABASE \(database)", database: "postgres")
+            if twoSided { _ = try sql("CREATE DATABASE \(database)", database: "postgres", side: "green") }
         }
+
+        var twoSided: Bool { greenSocket != socket }
 
         /// The Secret of SIDE (`username`, `password`).
         func secret(_ side: String, user: String) throws {
@@ -42,8 +55,8 @@ struct RunPsqlRunnerTests {
         }
 
         /// psql as postgres in DATABASE (this test's by default): its output, trimmed.
-        func sql(_ text: String, database: String? = nil) throws -> String {
-            let result = try run(bin + "/psql", ["-X", "-q", "-At", "-v", "ON_ERROR_STOP=1", "-h", socket, "-p", "5432", "-U", "postgres",
+        func sql(_ text: String, database: String? = nil, side: String = "blue") throws -> String {
+            let result = try run(bin + "/psql", ["-X", "-q", "-At", "-v", "ON_ERROR_STOP=1", "-h", side == "green" ? greenSocket : socket, "-p", "5432", "-U", "postgres",
                                                 "-d", database ?? self.database, "-c", text], env: [:])
             guard result.status == 0 else { throw HarnessError("psql failed: \(text): \(result.output)") }
             return result.output.trimmingCharacters(in: .whitespacesAndNewlines)
@@ -75,7 +88,7 @@ struct RunPsqlRunnerTests {
             let process = Process()
             process.executableURL = URL(fileURLWithPath: "/bin/sh")
             process.arguments = [root.appendingPathComponent("run-psql.sh").path] + arguments
-            process.environment = ["PATH": "\(bin):/usr/bin:/bin", "LC_ALL": "C", "BLUE_HOST": socket, "GREEN_HOST": socket,
+            process.environment = ["PATH": "\(bin):/usr/bin:/bin", "LC_ALL": "C", "BLUE_HOST": socket, "GREEN_HOST": greenSocket,
                                    "DB_PORT": "5432", "DB_NAME": database]
             process.standardOutput = handle
             process.standardError = handle
@@ -87,7 +100,7 @@ struct RunPsqlRunnerTests {
         func runner(_ arguments: [String], env: [String: String] = [:]) throws -> (status: Int32, output: String, seconds: Double) {
             let started = Date()
             let result = try run("/bin/sh", [root.appendingPathComponent("run-psql.sh").path] + arguments,
-                                 env: ["BLUE_HOST": socket, "GREEN_HOST": socket, "DB_PORT": "5432", "DB_NAME": database].merging(env) { $1 })
+                                 env: ["BLUE_HOST": socket, "GREEN_HOST": greenSocket, "DB_PORT": "5432", "DB_NAME": database].merging(env) { $1 })
             return (result.status, result.output, Date().timeIntervalSince(started))
         }
 
@@ -107,15 +120,24 @@ struct RunPsqlRunnerTests {
 
         /// Drops the database (its slots and subscriptions first: they would keep it, or the WAL).
         func finish() {
-            _ = try? sql("SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE database = '\(database)' AND NOT active", database: "postgres")
-            if let subs = try? sql("SELECT subname FROM pg_subscription s JOIN pg_database d ON d.oid = s.subdbid WHERE d.datname = '\(database)'") {
-                for sub in subs.split(separator: "\n") {
-                    _ = try? sql("ALTER SUBSCRIPTION \(sub) DISABLE")
-                    _ = try? sql("ALTER SUBSCRIPTION \(sub) SET (slot_name = NONE)")
-                    _ = try? sql("DROP SUBSCRIPTION \(sub)")
+            for side in twoSided ? ["green", "blue"] : ["blue"] {
+                if let subs = try? sql("SELECT subname FROM pg_subscription s JOIN pg_database d ON d.oid = s.subdbid WHERE d.datname = '\(database)'", side: side) {
+                    for sub in subs.split(separator: "\n") {
+                        _ = try? sql("ALTER SUBSCRIPTION \(sub) DISABLE", side: side)
+                        _ = try? sql("ALTER SUBSCRIPTION \(sub) SET (slot_name = NONE)", side: side)
+                        _ = try? sql("DROP SUBSCRIPTION \(sub)", side: side)
+                    }
                 }
             }
-            _ = try? sql("DROP DATABASE IF EXISTS \(database) WITH (FORCE)", database: "postgres")
+            for side in twoSided ? ["green", "blue"] : ["blue"] {
+                for _ in 0..<50 {
+                    let left = (try? sql("SELECT count(*) FROM pg_replication_slots WHERE database = '\(database)' AND active", database: "postgres", side: side)) ?? "0"
+                    if left == "0" { break }
+                    Thread.sleep(forTimeInterval: 0.1)
+                }
+                _ = try? sql("SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE database = '\(database)' AND NOT active", database: "postgres", side: side)
+                _ = try? sql("DROP DATABASE IF EXISTS \(database) WITH (FORCE)", database: "postgres", side: side)
+            }
             try? FileManager.default.removeItem(at: root)
         }
     }
@@ -149,10 +171,9 @@ struct RunPsqlRunnerTests {
     }
 
     /// unfence retries for UNFENCE_SECONDS, no longer (the switch Jobs' grace period after a TERM holds
-    /// it), and leaves the fence whole when it cannot lift it: the role reset and the trigger schema's
-    /// drop are one transaction. Here a session holds a fenced table for 30 s; the unfence gives up
-    /// after about 3 s (30 tries of a 2 s lock wait before) and the app's role is still read-only.
-    @Test func unfenceIsBoundedAndAtomic() throws {
+    /// it): here blue's admin Secret names a role that cannot log in, and the step gives up after about
+    /// 3 s, the fence whole (the role reset and the function's replacement are one transaction).
+    @Test func unfenceIsBounded() throws {
         let runner = try Runner()
         defer { runner.finish() }
         let app = "app_\(runner.database)"
@@ -161,26 +182,66 @@ struct RunPsqlRunnerTests {
         try runner.secret("blue", user: app)
         let fence = try runner.runner(["fence:blue"])
         #expect(fence.status == 0, "\(fence.output)")
+        try runner.secret("blueadmin", user: "nobody_\(runner.database)")
+        let unfence = try runner.runner(["unfence:blue"], env: ["UNFENCE_SECONDS": "3"])
+        #expect(unfence.status != 0, "\(unfence.output)")
+        #expect(unfence.seconds < 15, "unfence took \(unfence.seconds) s")
+        #expect(try Self.fence(runner, app) == "11", "half a fence left")
+        try runner.secret("blueadmin", user: "postgres")
+        let lifted = try runner.runner(["unfence:blue"])
+        #expect(lifted.status == 0, "\(lifted.output)")
+        #expect(try Self.fence(runner, app) == "00")
+        #expect(try runner.sql("SELECT count(*) FROM pg_namespace WHERE nspname = 'cutover_fence'") == "0", "nothing held a table: the triggers and the schema go at once")
+    }
+
+    /// MUST-FIX 3: one long read on a fenced table (ACCESS SHARE for 30 s) does not keep the side
+    /// fenced: unfence replaces the trigger function (no table lock) and resets the role in one
+    /// transaction, and a write succeeds right after it; the trigger a DROP TRIGGER could not lock
+    /// within 100 ms stays (doing nothing) until drop-lifted-fence (cleanup) finds the table free.
+    /// Before, unfence dropped the schema with CASCADE, whose ACCESS EXCLUSIVE waited for the read:
+    /// the step failed after UNFENCE_SECONDS and the table still refused every write.
+    @Test func unfenceDoesNotWaitForALongRead() throws {
+        let runner = try Runner()
+        defer { runner.finish() }
+        let app = "app_\(runner.database)"
+        _ = try runner.sql("CREATE ROLE \(app) LOGIN; CREATE TABLE t (id int PRIMARY KEY); CREATE TABLE u (id int PRIMARY KEY)")
+        defer { _ = try? runner.sql("DROP ROLE IF EXISTS \(app)", database: "postgres") }
+        try runner.secret("blue", user: app)
+        let fence = try runner.runner(["fence:blue"])
+        #expect(fence.status == 0, "\(fence.output)")
+        #expect(throws: (any Error).self) { try runner.sql("INSERT INTO t VALUES (0)") }
         let holder = Process()
         holder.executableURL = URL(fileURLWithPath: runner.bin + "/psql")
         holder.arguments = ["-X", "-q", "-h", runner.socket, "-p", "5432", "-U", "postgres", "-d", runner.database,
-                            "-c", "BEGIN; LOCK TABLE t IN ACCESS SHARE MODE; SELECT pg_sleep(30); COMMIT;"]
+                            "-c", "BEGIN; SELECT count(*) FROM t; SELECT pg_sleep(30); COMMIT;"]
         holder.standardOutput = FileHandle.nullDevice
         holder.standardError = FileHandle.nullDevice
         try holder.run()
         defer { if holder.isRunning { holder.terminate() }; holder.waitUntilExit() }
-        Thread.sleep(forTimeInterval: 1)
-        let unfence = try runner.runner(["unfence:blue"], env: ["UNFENCE_SECONDS": "3"])
-        #expect(unfence.status != 0, "\(unfence.output)")
-        #expect(unfence.seconds < 15, "unfence took \(unfence.seconds) s")
-        let setting = try runner.sql("SELECT count(*) FROM pg_db_role_setting s JOIN pg_roles r ON r.oid = s.setrole WHERE r.rolname = '\(app)' AND 'default_transaction_read_only=on' = ANY (s.setconfig)")
-        #expect(setting == "1", "the role setting went without the triggers")
-        #expect(try runner.sql("SELECT count(*) FROM pg_namespace WHERE nspname = 'cutover_fence'") == "1")
-        _ = try runner.sql("SELECT pg_cancel_backend(pid) FROM pg_stat_activity WHERE query LIKE 'BEGIN; LOCK TABLE t%' AND datname = current_database()")
+        var waited = 0
+        while try runner.sql("SELECT count(*) FROM pg_locks l JOIN pg_class c ON c.oid = l.relation WHERE c.relname = 't' AND l.mode = 'AccessShareLock' AND l.granted AND l.pid <> pg_backend_pid()") == "0" && waited < 100 {
+            Thread.sleep(forTimeInterval: 0.1); waited += 1
+        }
+        let started = Date()
+        let unfence = try runner.runner(["unfence:blue"], env: ["UNFENCE_SECONDS": "10"])
+        _ = try runner.sql("INSERT INTO t VALUES (1); INSERT INTO u VALUES (1)")
+        let writable = Date().timeIntervalSince(started)
+        #expect(unfence.status == 0, "\(unfence.output)")
+        #expect(writable < 5, "writes accepted again only after \(writable) s")
+        #expect(holder.isRunning, "the long read ended before the check")
+        #expect(try Self.fence(runner, app) == "00")
+        #expect(unfence.output.contains("keep the lifted fence's trigger"), "\(unfence.output)")
+        #expect(try runner.sql("SELECT string_agg(tgrelid::regclass::text, ',') FROM pg_trigger WHERE tgname = 'cutover_fence'") == "t", "u was free: its trigger goes at once")
+        _ = try runner.sql("SELECT pg_cancel_backend(pid) FROM pg_stat_activity WHERE query LIKE 'BEGIN; SELECT count(*) FROM t;%' AND datname = current_database()")
         holder.waitUntilExit()
-        let lifted = try runner.runner(["unfence:blue"])
-        #expect(lifted.status == 0, "\(lifted.output)")
+        let later = try runner.runner(["drop-lifted-fence:blue"])
+        #expect(later.status == 0, "\(later.output)")
+        #expect(try runner.sql("SELECT count(*) FROM pg_trigger WHERE tgname = 'cutover_fence'") == "0")
         #expect(try runner.sql("SELECT count(*) FROM pg_namespace WHERE nspname = 'cutover_fence'") == "0")
+        // A fence set again over a lifted one's leftovers refuses at once.
+        let again = try runner.runner(["fence:blue"])
+        #expect(again.status == 0, "\(again.output)")
+        #expect(throws: (any Error).self) { try runner.sql("INSERT INTO t VALUES (2)") }
     }
 
     /// Blue's admin Secret may hold a role with REPLICATION that is no superuser: the preflight finds
@@ -256,12 +317,13 @@ extension RunPsqlRunnerTests {
     }
 
     /// 1 when the test database carries the fence's schema and the app role's read-only setting.
-    static func fence(_ runner: Runner, _ app: String) throws -> String {
+    static func fence(_ runner: Runner, _ app: String, side: String = "blue") throws -> String {
         try runner.sql("""
-            SELECT (EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = 'cutover_fence'))::int::text
+            SELECT (EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = 'cutover_fence'
+                            AND coalesce(obj_description(oid, 'pg_namespace'), '') <> 'cutover fence, lifted'))::int::text
                    || (EXISTS (SELECT 1 FROM pg_db_role_setting s JOIN pg_roles r ON r.oid = s.setrole
                                 WHERE r.rolname = '\(app)' AND 'default_transaction_read_only=on' = ANY (s.setconfig)))::int::text
-            """)
+            """, side: side)
     }
 
     /// M2: a run of the switch that fenced blue and is still ending (a pod Helm's before-hook-creation
@@ -408,5 +470,219 @@ extension RunPsqlRunnerTests {
         _ = try runner.sql("GRANT EXECUTE ON FUNCTION pg_catalog.pg_logical_emit_message(boolean, text, text) TO \(app)")
         let granted = try runner.runner(["preflight:blue:\(runner.database)_slot"])
         #expect(granted.status == 0, "\(granted.output)")
+    }
+
+    /// Two sides, real logical replication between them: the app's role on both (blue's Secret names
+    /// it), a keyed table on both with a row, blue's publication of every table and green's
+    /// subscription streaming from it (slot and subscription named alike, as the Jobs name them),
+    /// the copy done. Returns the app's role and the subscription.
+    static func replicated(_ runner: Runner) throws -> (app: String, sub: String) {
+        let app = "app_\(runner.database)"
+        let sub = "\(runner.database)_fwd"
+        for side in ["blue", "green"] {
+            _ = try runner.sql("CREATE ROLE \(app) LOGIN", database: "postgres", side: side)
+            _ = try runner.sql("CREATE TABLE t (id int PRIMARY KEY, note text)", side: side)
+        }
+        try runner.secret("blue", user: app)
+        _ = try runner.sql("INSERT INTO t VALUES (1, 'before the switch'); CREATE PUBLICATION \(sub) FOR ALL TABLES")
+        _ = try runner.sql("CREATE SUBSCRIPTION \(sub) CONNECTION 'host=\(runner.socket) port=5432 dbname=\(runner.database) user=postgres' PUBLICATION \(sub)", side: "green")
+        let synced = try runner.runner(["wait-synced:blue:green:\(sub)"])
+        guard synced.status == 0 else { throw HarnessError("replication did not start: \(synced.output)") }
+        try runner.sqlFile("fail.sql", "SELECT 1 / 0;")
+        return (app, sub)
+    }
+
+    static func dropRoles(_ runner: Runner, _ app: String) {
+        for side in ["blue", "green"] { _ = try? runner.sql("DROP ROLE IF EXISTS \(app)", database: "postgres", side: side) }
+    }
+
+    static func marker(_ runner: Runner, _ sub: String) throws -> String {
+        try runner.sql("SELECT coalesce(obj_description(oid, 'pg_subscription'), 'none') FROM pg_subscription WHERE subname = '\(sub)'", side: "green")
+    }
+
+    /// The switchover Job's steps (no checksum tables here), as JobCatalog lists them.
+    static func switchover(_ sub: String) -> [String] {
+        ["unless-switched:green:\(sub)", "wait-synced:blue:green:\(sub)", "same-tables:blue:green:\(sub)", "unfence:green", "fence:blue",
+         "wait-synced:blue:green:\(sub)", "same-tables:blue:green:\(sub)", "sync-sequences:blue:green", "mark-switched:green:\(sub)"]
+    }
+
+    /// MUST-FIX 1: a switch killed right after its mark committed (blue fenced, marked, forward
+    /// replication still on: reverse-replication never ran), then blue unfenced by hand: the app
+    /// writes on blue again. Running the switch again must fence blue again and carry that write to
+    /// green; before, unless-switched trusted the marker and ended the Job at once, blue taking writes
+    /// that reverse-replication (which disables the forward subscription next) would then cut off.
+    @Test func switchAgainAfterAHandUnfenceUnderTheMarkerFencesBlue() throws {
+        let runner = try Runner(twoSided: true)
+        defer { runner.finish() }
+        let (app, sub) = try Self.replicated(runner)
+        defer { Self.dropRoles(runner, app) }
+        let killed = try runner.runner(["fence:blue", "mark-switched:green:\(sub)"])
+        #expect(killed.status == 0, "\(killed.output)")
+        _ = try runner.sql("DROP SCHEMA cutover_fence CASCADE; ALTER ROLE \(app) RESET default_transaction_read_only")
+        _ = try runner.sql("INSERT INTO t VALUES (42, 'after the hand unfence')")
+        let again = try runner.runner(Self.switchover(sub))
+        #expect(again.status == 0, "\(again.output)")
+        #expect(!again.output.contains("nothing to do"), "\(again.output)")
+        #expect(try Self.fence(runner, app) == "11", "blue takes writes under the switch's marker: \(again.output)")
+        #expect(try runner.sql("SELECT note FROM t WHERE id = 42", side: "green") == "after the hand unfence")
+        #expect(try Self.marker(runner, sub) == "cutover: switched from blue to green")
+    }
+
+    /// MUST-FIX 1: the same hand unfence after reverse-replication disabled the forward subscription
+    /// (the app belongs on green): the switch, run again, fences blue again and ends.
+    @Test func switchAgainAfterTheWayBackFencesBlueAgain() throws {
+        let runner = try Runner(twoSided: true)
+        defer { runner.finish() }
+        let (app, sub) = try Self.replicated(runner)
+        defer { Self.dropRoles(runner, app) }
+        #expect(try runner.runner(Self.switchover(sub)).status == 0)
+        _ = try runner.sql("ALTER SUBSCRIPTION \(sub) DISABLE", side: "green")
+        _ = try runner.sql("DROP SCHEMA cutover_fence CASCADE; ALTER ROLE \(app) RESET default_transaction_read_only")
+        let again = try runner.runner(Self.switchover(sub) + ["blue:fail.sql"])
+        #expect(again.status == 0, "\(again.output)")
+        #expect(again.output.contains("fenced again"), "\(again.output)")
+        #expect(try Self.fence(runner, app) == "11", "blue takes writes with the app on green")
+        #expect(try runner.sql("SELECT subenabled FROM pg_subscription WHERE subname = '\(sub)'", side: "green") == "f", "forward replication came back")
+    }
+
+    /// MUST-FIX 1: a switchback killed after fence:green (before its point of no return, so no EXIT
+    /// trap lifted it), then the switch run again (staying on green): green must take the app's
+    /// writes. Before, unless-switched saw the switch's marker and ended, green still fenced.
+    @Test func switchAgainAfterAKilledSwitchbackLiftsGreensFence() throws {
+        let runner = try Runner(twoSided: true)
+        defer { runner.finish() }
+        let (app, sub) = try Self.replicated(runner)
+        defer { Self.dropRoles(runner, app) }
+        #expect(try runner.runner(Self.switchover(sub)).status == 0)
+        _ = try runner.sql("ALTER SUBSCRIPTION \(sub) DISABLE", side: "green")
+        let killed = try runner.runner(["fence:green"])
+        #expect(killed.status == 0, "\(killed.output)")
+        #expect(try Self.fence(runner, app, side: "green") == "11")
+        let again = try runner.runner(Self.switchover(sub) + ["blue:fail.sql"])
+        #expect(again.status == 0, "\(again.output)")
+        #expect(try Self.fence(runner, app, side: "green") == "00", "green, where the app is, refuses its writes: \(again.output)")
+        _ = try runner.sql("INSERT INTO t VALUES (7, 'on green')", side: "green")
+        #expect(try Self.fence(runner, app) == "11", "blue lost its fence")
+        #expect(try Self.marker(runner, sub) == "cutover: switched from blue to green")
+    }
+
+    /// MUST-FIX 1, the switchback: under the marker with blue unfenced by hand and forward replication
+    /// still on, the app never left blue: the switchback removes the marker and ends (it must not
+    /// fence green, re-create slots and sync sequences as if coming back from green).
+    @Test func switchbackAfterAHandUnfenceBeforeTheWayBackEnds() throws {
+        let runner = try Runner(twoSided: true)
+        defer { runner.finish() }
+        let (app, sub) = try Self.replicated(runner)
+        defer { Self.dropRoles(runner, app) }
+        #expect(try runner.runner(["fence:blue", "mark-switched:green:\(sub)"]).status == 0)
+        _ = try runner.sql("DROP SCHEMA cutover_fence CASCADE; ALTER ROLE \(app) RESET default_transaction_read_only")
+        let back = try runner.runner(["while-switched:green:\(sub)", "blue:fail.sql"])
+        #expect(back.status == 0, "\(back.output)")
+        #expect(back.output.contains("the app never left blue"), "\(back.output)")
+        #expect(try Self.marker(runner, sub) == "none")
+        #expect(try Self.fence(runner, app) == "00")
+    }
+
+    /// SHOULD-FIX: the EXIT trap reads the marker before it lifts blue's fence. Here another run
+    /// marked the switch complete after this run fenced blue (the marker written directly), then this
+    /// run fails: blue must stay fenced (the app belongs on green). Before, the trap lifted it.
+    @Test func trapKeepsBluesFenceUnderTheMarker() throws {
+        let runner = try Runner()
+        defer { runner.finish() }
+        let (app, sub) = try Self.switchState(runner)
+        defer { _ = try? runner.sql("DROP ROLE IF EXISTS \(app)", database: "postgres") }
+        try runner.sqlFile("mark.sql", "COMMENT ON SUBSCRIPTION \(sub) IS 'cutover: switched from blue to green';")
+        let run = try runner.runner(["unless-switched:green:\(sub)", "fence:blue", "green:mark.sql", "blue:fail.sql"])
+        #expect(run.status != 0, "\(run.output)")
+        #expect(run.output.contains("the fence stays"), "\(run.output)")
+        #expect(try Self.fence(runner, app) == "11", "the trap lifted blue's fence under the switch's marker")
+    }
+
+    /// SHOULD-FIX: check-lag with no slot while its subscription is enabled fails (nothing streams, the
+    /// subscriber applies none of the side's writes); disabled or gone, that direction is not in use.
+    @Test func checkLagFailsAMissingSlotOfAnEnabledSubscription() throws {
+        let runner = try Runner()
+        defer { runner.finish() }
+        let slot = "\(runner.database)_gone"
+        _ = try runner.sql("CREATE SUBSCRIPTION \(slot) CONNECTION 'host=/nonexistent dbname=\(runner.database)' PUBLICATION nothing WITH (connect = false)")
+        let disabled = try runner.runner(["check-lag:blue:\(slot):1"])
+        #expect(disabled.status == 0, "\(disabled.output)")
+        _ = try runner.sql("ALTER SUBSCRIPTION \(slot) ENABLE")
+        defer { _ = try? runner.sql("ALTER SUBSCRIPTION \(slot) DISABLE") }
+        let enabled = try runner.runner(["check-lag:blue:\(slot):1"])
+        #expect(enabled.status != 0, "\(enabled.output)")
+        #expect(enabled.output.contains("no slot \(slot) on blue, but subscription"), "\(enabled.output)")
+    }
+
+    /// SHOULD-FIX: rollback-replicate (which drops the forward subscription, the marker with it) refuses
+    /// under the switch's marker; cleanup's guard passes there with blue fenced, refuses it unfenced.
+    @Test func replicationDropsAreGuardedByTheMarker() throws {
+        let runner = try Runner()
+        defer { runner.finish() }
+        let (app, sub) = try Self.switchState(runner)
+        defer { _ = try? runner.sql("DROP ROLE IF EXISTS \(app)", database: "postgres") }
+        #expect(try runner.runner(["unless-switching:green:\(sub):refuse"]).status == 0)
+        _ = try runner.sql("COMMENT ON SUBSCRIPTION \(sub) IS 'cutover: switched from blue to green'")
+        let rollback = try runner.runner(["unless-switching:green:\(sub):refuse", "green:fail.sql"])
+        #expect(rollback.status != 0 && rollback.output.contains("switch back first"), "\(rollback.output)")
+        let unfenced = try runner.runner(["unless-switching:green:\(sub):switched-ok", "green:fail.sql"])
+        #expect(unfenced.status != 0 && unfenced.output.contains("blue is not fenced"), "\(unfenced.output)")
+        #expect(try runner.runner(["fence:blue"]).status == 0)
+        let cleanup = try runner.runner(["unless-switching:green:\(sub):switched-ok"])
+        #expect(cleanup.status == 0, "\(cleanup.output)")
+    }
+
+    /// SHOULD-FIX: a switchback that fails before its point of no return (here right after green's
+    /// fence) leaves the app on green: its EXIT trap lifts green's fence and drops the forward slot it
+    /// created again on blue, which, idle with its subscription disabled, would hold blue's WAL.
+    @Test func failedSwitchbackDropsTheSlotItCreatedAgain() throws {
+        let runner = try Runner(twoSided: true)
+        defer { runner.finish() }
+        let (app, sub) = try Self.replicated(runner)
+        defer { Self.dropRoles(runner, app) }
+        #expect(try runner.runner(Self.switchover(sub)).status == 0)
+        _ = try runner.sql("ALTER SUBSCRIPTION \(sub) DISABLE", side: "green")
+        var waited = 0
+        while try runner.sql("SELECT count(*) FROM pg_replication_slots WHERE slot_name = '\(sub)' AND active") != "0" && waited < 100 {
+            Thread.sleep(forTimeInterval: 0.1); waited += 1
+        }
+        _ = try runner.sql("SELECT pg_drop_replication_slot('\(sub)')")
+        try runner.sqlFile("slot.sql", "SELECT pg_create_logical_replication_slot('\(sub)', 'pgoutput');")
+        let back = try runner.runner(["while-switched:green:\(sub)", "blueadmin:slot.sql", "fence:green", "blue:fail.sql"])
+        #expect(back.status != 0, "\(back.output)")
+        #expect(try runner.sql("SELECT count(*) FROM pg_replication_slots WHERE slot_name = '\(sub)'") == "0", "the idle forward slot stayed on blue: \(back.output)")
+        #expect(try Self.fence(runner, app, side: "green") == "00", "\(back.output)")
+        #expect(try Self.fence(runner, app) == "11")
+    }
+
+    /// MUST-FIX 1, the runbook: its unfence by hand (the switchover section's lines, run as pasted,
+    /// with the URLs it names) reads the marker on green first. Under the switch's marker (a Job killed
+    /// at mark-switched) blue stays fenced; with none (a switch stopped before its mark) the fence is
+    /// lifted, and blue takes writes. Before, the runbook's command lifted it whatever the marker said.
+    @Test func runbookUnfenceReadsTheMarkerFirst() throws {
+        let runner = try Runner(twoSided: true)
+        defer { runner.finish() }
+        let (app, sub) = try Self.replicated(runner)
+        defer { Self.dropRoles(runner, app) }
+        let readme = try PlanReadmeTests.readme("ledger-pg14.yaml").replacingOccurrences(of: "cutover_ledger_pg14", with: sub)
+        let lines = readme.split(separator: "\n").map(String.init)
+        let marker = try #require(lines.first { $0.hasPrefix("marker=\"$(psql \"$GREEN_URL\"") })
+        let unfence = try #require(lines.first { $0.hasPrefix("[ \"$marker\" = none ] && psql \"$BLUE_ADMIN_URL\"") })
+        func url(_ socket: String) -> String {
+            "postgresql://postgres@/\(runner.database)?host=\(socket.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? socket)&port=5432"
+        }
+        func paste() throws -> String {
+            try runner.run("/bin/sh", ["-c", marker + "\n" + unfence + "\ntrue"],
+                           env: ["GREEN_URL": url(runner.greenSocket), "BLUE_ADMIN_URL": url(runner.socket), "APP_ROLE": app]).output
+        }
+        #expect(try runner.runner(["fence:blue", "mark-switched:green:\(sub)"]).status == 0)
+        let marked = try paste()
+        #expect(marked.contains("marker: cutover: switched from blue to green"), "\(marked)")
+        #expect(try Self.fence(runner, app) == "11", "the runbook lifted blue's fence under the switch's marker: \(marked)")
+        #expect(try runner.runner(["unmark-switched:green:\(sub)"]).status == 0)
+        let unmarked = try paste()
+        #expect(unmarked.contains("marker: none"), "\(unmarked)")
+        #expect(try Self.fence(runner, app) == "00", "\(unmarked)")
+        _ = try runner.sql("INSERT INTO t VALUES (9, 'after the unfence by hand')")
     }
 }

@@ -42,6 +42,24 @@ final class DatabaseHarness: @unchecked Sendable {
         return result
     }
 
+    private var green: Result<LocalPostgresServer, Error>?
+
+    /// A second PostgreSQL 15 (wal_level=logical), started on first call: green for the runner tests
+    /// that need two sides (a fence on blue that is not one on green, real logical replication).
+    func greenPostgres() -> Result<LocalPostgresServer, Error> {
+        if case .failure(let error) = server(.postgresql) { return .failure(error) }
+        lock.lock(); defer { lock.unlock() }
+        if let green { return green }
+        let result = Result { () throws -> LocalPostgresServer in
+            guard let folder = scratch else { throw HarnessError("no scratch folder for the second PostgreSQL") }
+            let server = try LocalPostgresServer(in: folder, name: "pg-green", tools: try .locate(), keep: false)
+            try server.start(logical: true)
+            return server
+        }
+        green = result
+        return result
+    }
+
     func url(_ engine: MigrationSpec.Engine) throws -> String {
         switch server(engine) {
         case .success(let server): return server.url
@@ -81,7 +99,8 @@ final class DatabaseHarness: @unchecked Sendable {
 
     func stopAll() {
         lock.lock()
-        let servers = results.values.compactMap { try? $0.get().server }
+        var servers: [DatabaseServer] = results.values.compactMap { try? $0.get().server }
+        if let green = try? green?.get() { servers.append(green) }
         let scratch = self.scratch
         lock.unlock()
         for server in servers { server.stop() }

@@ -48,6 +48,7 @@ struct BlueGreenRunbook {
             out += "From a workstation:\n\n```sh\n" + lines.joined(separator: "\n") + "\n```\n\n"
         }
         if let failure = ifItFails(phase) { out += "If it fails: " + failure + "\n\n" }
+        if phase == .switchover { out += switchbackFailures + "\n\n" }
         return out
     }
 
@@ -84,9 +85,15 @@ struct BlueGreenRunbook {
         case .switchover:
             return ["# the fence (the Job's fence:blue, as blue's superuser): the app's role read-only and its sessions ended, then a",
                     "# statement trigger on every table that refuses INSERT, UPDATE, DELETE and TRUNCATE whatever a session sets (the Job's log",
-                    "# has its SQL); the fenced tables, and how to lift the fence (switchback's unfence:blue):",
-                    "psql \"$BLUE_ADMIN_URL\" -c \"SELECT tgrelid::regclass FROM pg_trigger WHERE tgname = 'cutover_fence'\" -c \"SELECT setconfig FROM pg_db_role_setting s JOIN pg_roles r ON r.oid = s.setrole WHERE r.rolname = '$APP_ROLE'\"",
-                    "psql \"$BLUE_ADMIN_URL\" -c \"DROP SCHEMA IF EXISTS cutover_fence CASCADE\" -c \"ALTER ROLE \\\"$APP_ROLE\\\" RESET default_transaction_read_only\"",
+                    "# has its SQL); whether a side is fenced (its schema's comment names the run that owns the fence; 'cutover fence, lifted':",
+                    "# lifted, its triggers do nothing) and the fenced tables:",
+                    Self.fenceState("$BLUE_ADMIN_URL"),
+                    "# the switch's marker (on green's subscription \(forward)): none, the switch's ('switched from blue to green'), the",
+                    "# switchback's ('switching back from green to blue'), or no row (cleaned up):",
+                    markerLine,
+                    "# lift blue's fence by hand (the switchback's unfence:blue, without a table lock) only while the marker is none: under a",
+                    "# marker the app belongs on green (run the switch or the switchback again), and after cleanup blue stays fenced:",
+                    "[ \"$marker\" = none ] && " + Self.liftCommand("$BLUE_ADMIN_URL"),
                     applied]
         case .cleanup:
             return ["# nothing may stream any more, and no slot may be left (a slot keeps WAL until the disk fills):",
@@ -95,6 +102,47 @@ struct BlueGreenRunbook {
         default:
             return []
         }
+    }
+
+    /// The marker of the switch, read from green into `marker` (a workstation command).
+    private var markerLine: String {
+        "marker=\"$(psql \"$GREEN_URL\" -XAt -c \"SELECT coalesce(obj_description(oid, 'pg_subscription'), 'none') FROM pg_subscription WHERE subname = '\(names.replication)'\")\"; echo \"marker: ${marker:-no subscription}\""
+    }
+
+    /// Whether the side at URL is fenced: the fence schema's comment, the fenced tables, the app role's setting.
+    static func fenceState(_ url: String) -> String {
+        "psql \"\(url)\" -c \"SELECT obj_description(oid, 'pg_namespace') AS fence FROM pg_namespace WHERE nspname = 'cutover_fence'\" -c \"SELECT tgrelid::regclass FROM pg_trigger WHERE tgname = 'cutover_fence'\" -c \"SELECT setconfig FROM pg_db_role_setting s JOIN pg_roles r ON r.oid = s.setrole WHERE r.rolname = '$APP_ROLE'\""
+    }
+
+    /// The runner's unfence by hand: in one transaction the role reset, the trigger function made a
+    /// no-op (CREATE OR REPLACE FUNCTION locks no table, where dropping the triggers waits for every
+    /// read of every table) and the schema marked lifted; the cleanup Job drops the triggers later.
+    static func liftCommand(_ url: String) -> String {
+        "psql \"\(url)\" -X -v ON_ERROR_STOP=1 -c \"BEGIN\" -c \"ALTER ROLE \\\"$APP_ROLE\\\" RESET default_transaction_read_only\" -c \"CREATE OR REPLACE FUNCTION cutover_fence.refuse() RETURNS trigger LANGUAGE plpgsql AS 'BEGIN RETURN NULL; END'\" -c \"COMMENT ON SCHEMA cutover_fence IS 'cutover fence, lifted'\" -c \"COMMIT\""
+    }
+
+    /// The switchback (rollback 1) and drop-reverse have no phase of their own: what their failures
+    /// leave, told by the Job's log, the marker and the fences, each with its command and its check.
+    var switchbackFailures: String {
+        let namespace = spec.metadata.namespace, release = spec.name
+        let timeout = PhaseCommands.helmTimeout(spec, jobs: JobCatalog(plan).jobs.count)
+        let reverse = names.reverseReplication, forward = names.replication
+        let back = "helm upgrade \(release) ./chart --namespace \(namespace) --reuse-values --set switchover.to=blue \(timeout)"
+        let again = "helm upgrade \(release) ./chart --namespace \(namespace) --reuse-values --set switchover.to=green \(timeout)"
+        return """
+            If switching back fails: the Job's log (`kubectl logs job/\(release)-switchback --namespace \(namespace)`, or `job/\(release)-drop-reverse`), the marker and both sides' fences (the commands above, with `$GREEN_URL` for green's fence) tell which of three states it left:
+
+            1. **The switchback failed before its point of no return.** Its log ends with `this Job failed after fencing green, and lifted the fence there` (or failed before `fence:green`); the marker still reads `cutover: switched from blue to green`; blue is fenced, green is not; the Service still points at green and the app writes there. Fix the cause and run the switchback again (Helm: `\(back)`; plain manifests: the Roll back commands above), or stay on green: `\(again)` (its switchover Job lifts a fence a killed switchback left on green, and reverse-replication drops the forward slot `\(forward)` the switchback created again on blue). It worked when the marker reads none (switched back) or the switch's again (stayed), and only the side the app uses takes writes (`\(Self.fenceState("$GREEN_URL"))` shows green's fence lifted or gone when staying).
+            2. **The switchback failed past its point of no return.** Its log names `switchback committed` (or `keeps both fences`); the marker reads `cutover: switching back from green to blue`; both sides are fenced, so every write of the app fails with SQLSTATE 25006. Do not unfence by hand (green may still hold writes blue lacks, or blue's writes would skip green): run the switchback again, `\(back)` (or the Roll back commands above); it completes from where it stopped. It worked when the marker reads none, blue is not fenced and green's subscription `\(forward)` is enabled (`psql "$GREEN_URL" -c "SELECT subname, subenabled FROM pg_subscription"`); then restart the app's pods.
+            3. **The switchback succeeded and drop-reverse failed** (post-upgrade: the Service already points at blue, Helm marks the release failed). The marker reads none, blue takes writes, green is fenced; green keeps the way back's slot `\(reverse)`, which holds green's WAL until dropped. Run the same command again (the switchback finds no marker and changes nothing; drop-reverse runs again), or drop them by hand: `psql "$GREEN_URL" -X -v ON_ERROR_STOP=1\(dropReverseFiles)` (the drop-reverse Job's files). It worked when `psql "$GREEN_URL" -c "SELECT slot_name FROM pg_replication_slots WHERE slot_name = '\(reverse)'" -c "SELECT pubname FROM pg_publication WHERE pubname = '\(reverse)'"` returns no row.
+            """
+    }
+
+    /// The drop-reverse Job's files (green's side of the way back, undone in reverse order), as psql's `-f` arguments.
+    private var dropReverseFiles: String {
+        let kept: Set<String> = ["reverse_subscription", "stop_forward_subscription", "drop_forward_slot"]
+        return plan.steps.enumerated().filter { $0.element.phase == .reverseReplicate && !kept.contains($0.element.slug) }
+            .reversed().map { " -f \(StepFiles.folder(for: $0.element))/\(stems[$0.offset]).down.sql" }.joined()
     }
 
     /// The switchover Service may exist before the chart wants to create it: Helm 3.2+ adopts an
@@ -190,7 +238,7 @@ struct BlueGreenRunbook {
         case .verify:
             return "the copy is not complete yet; run the same command again once green's log shows no error. The checksums themselves run in the switch, with blue fenced."
         case .sequenceSync, .switchover:
-            return "\(logs). Before its fence (`fence:blue`) nothing changed for the app. A Job that fails after it lifts the fence again before it exits (the app has not moved): fix the cause and run the same command again (every step resumes). Checksums that differ (before the fence, on ranges the app no longer writes; or with blue fenced) mean green misses data: do not switch; roll back. Only a Job killed outright (its deadline, its node lost) leaves blue fenced: lift it with the second command below, or switch back. The write pause lasts from the fence until the Service points at green and the app's pods restarted: the catch-up (usually under a second), for each table of verify.checksum.tables its row count and highest key on both sides and the few key ranges the app was still writing when the full checksums ran (before the fence, with blue live), the sequence sync and the reverse replication's setup. During it the app's sessions on blue are ended once (a pool reconnects to blue until the Service moves); reads keep working, and every write fails with SQLSTATE 25006 (`cannot execute INSERT on public.t in a read-only transaction: cutover fenced this database…`), the error a read-only server gives: retry it, or report it as temporarily unavailable. No session setting lifts the fence (a trigger on every table, its function owned by the superuser)."
+            return "\(logs). Before its fence (`fence:blue`) nothing changed for the app. A Job that fails after it lifts the fence again before it exits (the app has not moved): fix the cause and run the same command again (every step resumes). Checksums that differ (before the fence, on ranges the app no longer writes; or with blue fenced) mean green misses data: do not switch; roll back. Only a Job killed outright (its node lost, or past its grace period) leaves blue fenced: run the same command again (the Job takes that fence over, and lifts it should it fail again), or lift it with the guarded command below, which does so only while the marker is none (a Job killed at its mark leaves the switch marked: then run the switch again or switch back, never unfence by hand). The write pause lasts from the fence until the Service points at green and the app's pods restarted: the catch-up (usually under a second), for each table of verify.checksum.tables its highest key on both sides (and its row count where keys are compared by position) and the few key ranges the app was still writing when the full checksums ran (before the fence, with blue live), the sequence sync and the reverse replication's setup. During it the app's sessions on blue are ended once (a pool reconnects to blue until the Service moves); reads keep working, and every write fails with SQLSTATE 25006 (`cannot execute INSERT on public.t in a read-only transaction: cutover fenced this database…`), the error a read-only server gives: retry it, or report it as temporarily unavailable. No session setting lifts the fence (a trigger on every table, its function owned by the superuser)."
         case .reverseReplicate:
             return "\(logs). It runs before the Service moves, so the app is still fenced on blue and has not written to green: run the same command again, or switch back."
         case .cleanup:

@@ -59,7 +59,7 @@ public struct JobCatalog: Sendable {
 
     /// Built-in steps the runner runs as blue's superuser (its `admin_of blue`): the fence's trigger
     /// function must belong to a role the app is not; moving a slot needs REPLICATION.
-    static let blueAdminBuiltIns = ["fence:blue", "unfence:blue", "skip-slot:blue"]
+    static let blueAdminBuiltIns = ["fence:blue", "unfence:blue", "skip-slot:blue", "drop-lifted-fence:blue"]
 
     /// Whether a runner argument logs in to blue as its superuser (the Job mounts that Secret): also
     /// green's subscription files, which reach blue with that Secret (`cutover.blue_conninfo`).
@@ -193,7 +193,12 @@ public struct JobCatalog: Sendable {
         let names = DerivedNames(names: SQLNames(engine: plan.spec.database.engine), migrationName: plan.spec.name)
         let forward = names.replication, back = names.reverseReplication
         let reverse = ups(.reverseReplicate)
-        let cleanup = ups(.cleanup).isEmpty ? downs(.reverseReplicate) + downs(.replicate) : ups(.cleanup)
+        // Cleanup drops replication once the switch holds (blue fenced) or never happened, never while a
+        // switchback is committed and not complete; the triggers of a fence lifted while a long transaction
+        // held a table (unfence takes no table lock) go with it.
+        let cleanup = (reverse.isEmpty ? [] : ["unless-switching:green:\(forward):switched-ok"])
+            + (ups(.cleanup).isEmpty ? downs(.reverseReplicate) + downs(.replicate) : ups(.cleanup))
+            + (reverse.isEmpty ? [] : ["drop-lifted-fence:green", "drop-lifted-fence:blue"])
         let synced = "wait-synced:blue:green:\(forward)"
         // The same tables on both sides, before the fence (a switch bound to fail costs no write pause)
         // and after it, once nothing can create a table on blue any more.
@@ -258,7 +263,8 @@ public struct JobCatalog: Sendable {
             unit("cleanup", "cleanup", .cleanup, HookOrdering(.sync, 30), guard: "and .Values.phases.cleanup.enabled (not .Values.rollback.enabled)",
                  folder: .cleanup, arguments: cleanup),
             unit("rollback-replicate", "rollback", .replicate, HookOrdering(.pre, -10), guard: Self.blueGreenRollbackGuard, folder: .rollbackReplicate,
-                 arguments: downs(.replicate)),
+                 // Never under the switch's marker: dropping the forward subscription would drop the marker and the way back.
+                 arguments: (reverse.isEmpty || downs(.replicate).isEmpty ? [] : ["unless-switching:green:\(forward):refuse"]) + downs(.replicate)),
             unit("rollback-schema-load", "rollback", .schemaLoad, HookOrdering(.pre, -5), guard: Self.blueGreenRollbackGuard, folder: .rollbackSchemaLoad,
                  arguments: downs(.schemaLoad)),
         ]
