@@ -10,15 +10,14 @@
 ///   table, plain columns, so MySQL writes through it (INSERT/UPDATE/DELETE), and the app's own
 ///   privileges on the tables apply, not the Jobs';
 /// - a view names its columns (PostgreSQL's store column numbers), so a view may only name columns
-///   that keep their name through contract: the new version's view names final columns only, which
-///   expand creates and contract keeps (a rename's new column, an added column). A retyped column
-///   that goes through a hidden copy (`hiddenCopies`) is shown under its name, in its OLD type until
-///   contract swaps the copy in under that name: a view `copy AS name` would be invalid
-///   (ER_VIEW_INVALID) from the swap on, and CREATE VIEW is refused under the swap's LOCK TABLES, so
-///   the new version's statements would fail in between. The plan README says what the new version
-///   may not rely on, as with `none`. The old version's views name the base columns, which contract
-///   quarantines: they become invalid then, when no pod of the old version serves, and valid again
-///   when the rollback of contract brings the columns back;
+///   that keep their name through contract, or be re-pointed with them: the new version's view names
+///   final columns (a rename's new column, an added column, which expand creates and contract keeps)
+///   and each retyped column's hidden copy (`hiddenCopies`) under the column's name (`copy AS name`):
+///   the new type from expand on, with two-way sync triggers (`MySQLAlterColumn.twoWaySync`).
+///   Contract's swap re-points that view at the column with no window (`swapView`: the lock taken on
+///   the view, the re-creation queued on it by the runner's second session). The old version's views
+///   name the base columns, which contract quarantines: they become invalid then, when no pod of the
+///   old version serves, and valid again when the rollback of contract brings the columns back;
 /// - the databases outlive contract: the new version still reads through `<migration>_new`, whose
 ///   views stay valid, until the runbook points the app at the base database again (a pod-template
 ///   change, same image); the plan README then gives the statements that drop both databases. The
