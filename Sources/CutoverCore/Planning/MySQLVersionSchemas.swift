@@ -168,7 +168,9 @@ struct MySQLVersionSchemas {
     ///   before the waiting statements (a pending exclusive lock goes first), so they read the new
     ///   definition: 0 failed statements in 80 swaps under 4 writers, 8 failed in 20 without it.
     /// The runner starts that second session when the file prints the marker; the file waits (a
-    /// procedure polling the process list, at most 5 s, only where the runner set
+    /// procedure polling the process list for a session waiting on the lock with the view's CREATE, as
+    /// MariaDB shows a prepared statement, or `EXECUTE cutover_stmt`, in case a server shows the
+    /// EXECUTE itself; at most 5 s, only where the runner set
     /// `@cutover_concurrent`) until it queued, and re-creates the view itself after UNLOCK TABLES (the
     /// same definition; under another client, the one window left: statements that waited on the lock).
     func swapView(table: String, column: String, final: Bool, otherTables: [String])
@@ -193,7 +195,8 @@ struct MySQLVersionSchemas {
               DECLARE n INT DEFAULT 0;
               WHILE COALESCE(@cutover_concurrent, 0) = 1 AND n < 250 AND NOT EXISTS (
                   SELECT 1 FROM information_schema.processlist
-                  WHERE id <> CONNECTION_ID() AND state = 'Waiting for table metadata lock' AND info LIKE \(b.lit(pattern))) DO
+                  WHERE id <> CONNECTION_ID() AND state = 'Waiting for table metadata lock'
+                    AND (info LIKE \(b.lit(pattern)) OR info = 'EXECUTE cutover_stmt')) DO
                 DO SLEEP(0.02);
                 SET n = n + 1;
               END WHILE;

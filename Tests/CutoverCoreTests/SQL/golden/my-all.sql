@@ -2776,7 +2776,8 @@ BEGIN
   DECLARE n INT DEFAULT 0;
   WHILE COALESCE(@cutover_concurrent, 0) = 1 AND n < 250 AND NOT EXISTS (
       SELECT 1 FROM information_schema.processlist
-      WHERE id <> CONNECTION_ID() AND state = 'Waiting for table metadata lock' AND info LIKE 'CREATE OR REPLACE ALGORITHM=MERGE SQL SECURITY INVOKER VIEW `my_all_ops_new`.`orders` %') DO
+      WHERE id <> CONNECTION_ID() AND state = 'Waiting for table metadata lock'
+        AND (info LIKE 'CREATE OR REPLACE ALGORITHM=MERGE SQL SECURITY INVOKER VIEW `my_all_ops_new`.`orders` %' OR info = 'EXECUTE cutover_stmt')) DO
     DO SLEEP(0.02);
     SET n = n + 1;
   END WHILE;
@@ -2850,7 +2851,8 @@ BEGIN
   DECLARE n INT DEFAULT 0;
   WHILE COALESCE(@cutover_concurrent, 0) = 1 AND n < 250 AND NOT EXISTS (
       SELECT 1 FROM information_schema.processlist
-      WHERE id <> CONNECTION_ID() AND state = 'Waiting for table metadata lock' AND info LIKE 'CREATE OR REPLACE ALGORITHM=MERGE SQL SECURITY INVOKER VIEW `my_all_ops_new`.`orders` %') DO
+      WHERE id <> CONNECTION_ID() AND state = 'Waiting for table metadata lock'
+        AND (info LIKE 'CREATE OR REPLACE ALGORITHM=MERGE SQL SECURITY INVOKER VIEW `my_all_ops_new`.`orders` %' OR info = 'EXECUTE cutover_stmt')) DO
     DO SLEEP(0.02);
     SET n = n + 1;
   END WHILE;
@@ -3023,7 +3025,8 @@ BEGIN
   DECLARE n INT DEFAULT 0;
   WHILE COALESCE(@cutover_concurrent, 0) = 1 AND n < 250 AND NOT EXISTS (
       SELECT 1 FROM information_schema.processlist
-      WHERE id <> CONNECTION_ID() AND state = 'Waiting for table metadata lock' AND info LIKE 'CREATE OR REPLACE ALGORITHM=MERGE SQL SECURITY INVOKER VIEW `my_all_ops_new`.`orders` %') DO
+      WHERE id <> CONNECTION_ID() AND state = 'Waiting for table metadata lock'
+        AND (info LIKE 'CREATE OR REPLACE ALGORITHM=MERGE SQL SECURITY INVOKER VIEW `my_all_ops_new`.`orders` %' OR info = 'EXECUTE cutover_stmt')) DO
     DO SLEEP(0.02);
     SET n = n + 1;
   END WHILE;
@@ -3097,7 +3100,8 @@ BEGIN
   DECLARE n INT DEFAULT 0;
   WHILE COALESCE(@cutover_concurrent, 0) = 1 AND n < 250 AND NOT EXISTS (
       SELECT 1 FROM information_schema.processlist
-      WHERE id <> CONNECTION_ID() AND state = 'Waiting for table metadata lock' AND info LIKE 'CREATE OR REPLACE ALGORITHM=MERGE SQL SECURITY INVOKER VIEW `my_all_ops_new`.`orders` %') DO
+      WHERE id <> CONNECTION_ID() AND state = 'Waiting for table metadata lock'
+        AND (info LIKE 'CREATE OR REPLACE ALGORITHM=MERGE SQL SECURITY INVOKER VIEW `my_all_ops_new`.`orders` %' OR info = 'EXECUTE cutover_stmt')) DO
     DO SLEEP(0.02);
     SET n = n + 1;
   END WHILE;

@@ -39,7 +39,8 @@ BEGIN
   DECLARE n INT DEFAULT 0;
   WHILE COALESCE(@cutover_concurrent, 0) = 1 AND n < 250 AND NOT EXISTS (
       SELECT 1 FROM information_schema.processlist
-      WHERE id <> CONNECTION_ID() AND state = 'Waiting for table metadata lock' AND info LIKE 'CREATE OR REPLACE ALGORITHM=MERGE SQL SECURITY INVOKER VIEW `orders_keys_my_new`.`shipments` %') DO
+      WHERE id <> CONNECTION_ID() AND state = 'Waiting for table metadata lock'
+        AND (info LIKE 'CREATE OR REPLACE ALGORITHM=MERGE SQL SECURITY INVOKER VIEW `orders_keys_my_new`.`shipments` %' OR info = 'EXECUTE cutover_stmt')) DO
     DO SLEEP(0.02);
     SET n = n + 1;
   END WHILE;

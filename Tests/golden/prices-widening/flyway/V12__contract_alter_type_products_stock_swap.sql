@@ -13,7 +13,8 @@ BEGIN
   DECLARE n INT DEFAULT 0;
   WHILE COALESCE(@cutover_concurrent, 0) = 1 AND n < 250 AND NOT EXISTS (
       SELECT 1 FROM information_schema.processlist
-      WHERE id <> CONNECTION_ID() AND state = 'Waiting for table metadata lock' AND info LIKE 'CREATE OR REPLACE ALGORITHM=MERGE SQL SECURITY INVOKER VIEW `prices_widening_new`.`products` %') DO
+      WHERE id <> CONNECTION_ID() AND state = 'Waiting for table metadata lock'
+        AND (info LIKE 'CREATE OR REPLACE ALGORITHM=MERGE SQL SECURITY INVOKER VIEW `prices_widening_new`.`products` %' OR info = 'EXECUTE cutover_stmt')) DO
     DO SLEEP(0.02);
     SET n = n + 1;
   END WHILE;
