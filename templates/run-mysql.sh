@@ -52,12 +52,26 @@ on() { side="$1"; shift; mysql --defaults-extra-file="$(options "$side")" --batc
 CONNECTION=/tmp/cutover-connection
 CLIENT=
 CLIENT_SIDE=
+# A file that re-points a view around a swap (MySQL's version databases, a type change) holds lines
+# `-- cutover-concurrent: SQL` and prints `cutover-concurrent` while it holds its LOCK TABLES: the
+# runner then runs those lines on a second session, whose CREATE OR REPLACE VIEW queues on that lock
+# and is granted before the app's waiting statements (see MySQLVersionSchemas.swapView). The file
+# waits for it only where `@cutover_concurrent` is set, so other clients run it alone.
+concurrent() { # concurrent SIDE FILE: the file's output passed through, the second session started on its marker
+  while IFS= read -r line; do
+    printf '%s\n' "$line"
+    if [ "$line" = cutover-concurrent ]; then
+      sed -n 's/^-- cutover-concurrent: //p' "$2" | on "$1" &
+    fi
+  done
+  wait
+}
 apply() { # apply SIDE FILE
   rm -f "$CONNECTION" /tmp/cutover-status
   {
-    if { printf 'SELECT CONNECTION_ID() AS cutover_connection;\n'; cat "$2"; } | on "$1" --unbuffered; then s=0; else s=$?; fi
+    if { printf 'SELECT CONNECTION_ID() AS cutover_connection;\nSET @cutover_concurrent = 1;\n'; cat "$2"; } | on "$1" --unbuffered; then s=0; else s=$?; fi
     echo "$s" > /tmp/cutover-status
-  } | { IFS= read -r _ && IFS= read -r id && printf '%s\n' "$id" > "$CONNECTION" && cat; } &
+  } | { IFS= read -r _ && IFS= read -r id && printf '%s\n' "$id" > "$CONNECTION" && concurrent "$1" "$2"; } &
   CLIENT=$! CLIENT_SIDE="$1"
   wait "$CLIENT" || :
   CLIENT=

@@ -58,6 +58,8 @@ enum RuleRegistry {
         BackfillTriggerRule.rule,
         NetworkPolicyClientsRule.rule,
         MySQLTableCopyRule.rule,
+        MySQLRetypedDefaultRule.rule,
+        MySQLVersionDatabasesSQLRule.rule,
         ForeignKeyIndexRule.rule,
     ] + OperationUnits.rules).sorted { $0.id < $1.id }  // an operation unit declares its rules in its own file
 

@@ -164,6 +164,34 @@ struct MySQLAlterColumn {
             + [SQLStatement(b.modify(table, column, type: type, nullable: false, defaultValue: defaultValue, keeping: info, condition: "is_nullable = 'YES'"))]
     }
 
+    /// The sync triggers of a type change whose copy the new version reads and writes through its view
+    /// (`MySQLVersionSchemas`): a trigger runs in the table's database and cannot see which database the
+    /// writer selected, so it tells the versions apart by the columns themselves.
+    /// - INSERT: the copy has no default until the swap, so a NULL copy means the writer left it out
+    ///   or wrote NULL (the old version, which does not know it): the copy gets `up` of the column. A
+    ///   copy that is not NULL was written by the new version (the old column then holds only its
+    ///   default): the column gets `down` of it. Ambiguous, and warned by CUT075: the new version
+    ///   inserting NULL or leaving the column to its default, when the old column's default is not NULL
+    ///   (the copy gets `up` of that default) or the new default differs from `up` of the old one. A NOT
+    ///   NULL final column with a default takes that default there (the new version cannot mean NULL).
+    /// - UPDATE: whichever column the statement changed wins: the column changed and the copy not, the
+    ///   copy gets `up` (the old version, or the contract's copy-back); the copy changed to a value that
+    ///   is not already `up` of the column, the column gets `down` (the new version; the backfill, which
+    ///   writes exactly `up`, leaves the column alone, so no value makes a lossy round trip).
+    /// `down` is the spec's down expression, else the value itself (MySQL converts it on assignment;
+    /// strict mode refuses, and fails the statement of the new version, a value the old type cannot hold).
+    func twoWaySync(copy: String, newValue: String, newDefault: String?) -> [SQLStatement] {
+        let qc = b.q(column), qcopy = b.q(copy)
+        let back = alter.down.map { "(" + ExpressionRewriter.rewrite($0.value, columns: [column]) { _ in "NEW.\(qcopy)" } + ")" } ?? "NEW.\(qcopy)"
+        let filled = newDefault.map { "COALESCE(\(newValue), \($0))" } ?? newValue
+        let insertSet = "NEW.\(qc) = IF(NEW.\(qcopy) IS NULL, NEW.\(qc), \(back)),\n      NEW.\(qcopy) = IF(NEW.\(qcopy) IS NULL, \(filled), NEW.\(qcopy))"
+        let updateSet = "NEW.\(qcopy) = IF(NOT (NEW.\(qc) <=> OLD.\(qc)) AND NEW.\(qcopy) <=> OLD.\(qcopy), \(newValue), NEW.\(qcopy)),\n"
+            + "      NEW.\(qc) = IF(NEW.\(qc) <=> OLD.\(qc) AND NOT (NEW.\(qcopy) <=> OLD.\(qcopy)) AND NOT (NEW.\(qcopy) <=> \(newValue)), \(back), NEW.\(qc))"
+        return b.triggers(table: table, column: column, insertSet: insertSet, updateSet: updateSet,
+                          comment: "Two-way sync: the old version writes `\(column)`, the new version the copy (its view shows it as `\(column)`).\n"
+                              + "Each trigger fills the column the writer did not write; a single SET: the assignments run in order.")
+    }
+
     func rewrite(_ type: String) -> [StepDraft] {
         let derived = b.context.derived
         let copy = derived.rewriteCopy(column)
@@ -174,8 +202,17 @@ struct MySQLAlterColumn {
         let oldNotNull = info.map { !$0.nullable } ?? false
         var steps: [StepDraft] = []
 
+        // With version databases the new version reads and writes the copy (its view shows it under the
+        // column's name): the sync is two-way, and the copy has no default until the swap, so that an
+        // insert that left it NULL is told apart from one that wrote it (see `twoWaySync`).
+        let versions = MySQLVersionSchemas.of(b.context)
+        let carriedForLock = CarriedObjects(b.context, table: table, column: column, replacement: copy)
+        let otherTables = carriedForLock.foreignKeys.compactMap(\.original.referencedTable).filter { $0 != table }.reduce(into: [String]()) { if !$1.isEmpty && !$0.contains($1) { $0.append($1) } }
+        let swapUpView = versions?.swapView(table: table, column: column, final: true, otherTables: otherTables)
+        let swapDownView = versions?.swapView(table: table, column: column, final: false, otherTables: otherTables)
+        let twoWay = swapUpView != nil
         steps.append(StepDraft(.expand, slug: "alter_type \(table) \(column) add", title: "add \(table).\(copy), the \(type) copy of \(column)", change: change,
-                               up: [SQLStatement(b.addColumn(table, copy, b.definition(type: type, nullable: true, defaultValue: newDefault)),
+                               up: [SQLStatement(b.addColumn(table, copy, b.definition(type: type, nullable: true, defaultValue: twoWay ? nil : newDefault)),
                                                  comment: "\(info?.type ?? "The current type") -> \(type) is not in place on MySQL 8 (ALGORITHM=COPY blocks writes).\nLock-safe path: new column + triggers + backfill + swap.")],
                                down: [SQLStatement(b.dropColumn(table, copy))]))
         let newValue: String
@@ -187,8 +224,9 @@ struct MySQLAlterColumn {
         // Where the base column is NOT NULL, NULL in it only marks a row the new version wrote after the swap (the
         // quarantined column is left out): the update trigger keeps the copy there, until the swap's down copies it back.
         let updateValue = oldNotNull ? "IF(NEW.\(qc) IS NULL, NEW.\(qcopy), \(newValue))" : newValue
-        let sync = b.triggers(table: table, column: column, insertSet: "NEW.\(qcopy) = \(newValue)", updateSet: "NEW.\(qcopy) = \(updateValue)",
-                              comment: "One-way sync: every app version reads and writes `\(column)`; the copy follows it until the swap.")
+        let sync = twoWay ? twoWaySync(copy: copy, newValue: newValue, newDefault: notNull ? newDefault : nil)
+            : b.triggers(table: table, column: column, insertSet: "NEW.\(qcopy) = \(newValue)", updateSet: "NEW.\(qcopy) = \(updateValue)",
+                         comment: "One-way sync: every app version reads and writes `\(column)`; the copy follows it until the swap.")
         steps.append(StepDraft(.expand, slug: "alter_type \(table) \(column) sync", title: "sync \(table).\(copy) from \(column) with triggers", change: change,
                                up: sync, down: b.dropTriggers(table: table, column: column)))
         // After the swap the old column is quarantined and no version writes it: an omitted NOT NULL column without
@@ -221,10 +259,17 @@ struct MySQLAlterColumn {
                                  whenFound: true, in: .columns, table: table, [b.column(quarantine)])
         var up = [SQLStatement(dialect.lockTables(table, carried, b),
                                comment: "Swap under a short LOCK TABLES ... WRITE so no write lands between dropping the triggers and the rename.\nAll renames in one ALTER (atomic, metadata-only). The old column is quarantined, not dropped.")]
+        if let swapUpView { up = swapUpView.setup + [swapUpView.lock] }
         up += b.dropTriggers(table: table, column: column)
         up.append(SQLStatement(swapUp))
         up += dialect.addForeignKeys(carried, table: table, column: column, replaced: column, b)
+        if twoWay, let newDefault {
+            up.append(SQLStatement("ALTER TABLE \(qt) ALTER COLUMN \(qc) SET DEFAULT \(newDefault), ALGORITHM=INSTANT;",
+                                   comment: "The copy had no default while the sync told the versions' inserts apart by it; the new column gets its own now."))
+        }
+        if let swapUpView { up += swapUpView.beforeUnlock }
         up.append(SQLStatement("UNLOCK TABLES;"))
+        if let swapUpView { up += swapUpView.afterUnlock }
         if !carried.foreignKeys.isEmpty {
             up = [SQLStatement("SET SESSION foreign_key_checks = 0;")] + up + [SQLStatement("SET SESSION foreign_key_checks = 1;")]
         }
@@ -239,14 +284,21 @@ struct MySQLAlterColumn {
             back = qcopy
         }
         var down = [SQLStatement(dialect.lockTables(table, carried, b)), SQLStatement(swapDown)]
+        if let swapDownView { down = swapDownView.setup + [swapDownView.lock, SQLStatement(swapDown)] }
         if let old = info?.type {
             // After the swap the new version's values sit under the column's name.
             let value = alter.down.map { "(" + ExpressionRewriter.rewrite($0.value, columns: [column]) { _ in qc } + ")" } ?? qc
             down.insert(fitCheck(value: value, old: old, when: "column_name = \(b.lit(quarantine))"), at: 0)
         }
         down += dialect.addForeignKeys(carried, table: table, column: column, replaced: column, b)
+        if twoWay, newDefault != nil {
+            down.append(SQLStatement("ALTER TABLE \(qt) ALTER COLUMN \(qcopy) DROP DEFAULT, ALGORITHM=INSTANT;",
+                                     comment: "The copy again: no default, so the two-way sync tells an insert of the new version from one of the old."))
+        }
         down += sync
+        if let swapDownView { down += swapDownView.beforeUnlock }
         down.append(SQLStatement("UNLOCK TABLES;"))
+        if let swapDownView { down += swapDownView.afterUnlock }
         if !carried.foreignKeys.isEmpty {
             down = [SQLStatement("SET SESSION foreign_key_checks = 0;")] + down + [SQLStatement("SET SESSION foreign_key_checks = 1;")]
         }

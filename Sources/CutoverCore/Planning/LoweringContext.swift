@@ -10,9 +10,13 @@ public struct LoweringContext: Sendable {
     public private(set) var schema: DatabaseSchema
     /// Whether a base schema was given at all (an empty one still counts).
     public var hasBaseSchema: Bool
+    /// The schema as given, before any change: a step that needs the whole migration's view of a
+    /// table (MySQL's version databases, re-pointed by a type change's swap) starts from it.
+    public let givenSchema: DatabaseSchema?
 
     public init(spec: MigrationSpec, schema: DatabaseSchema?) {
         self.spec = spec
+        self.givenSchema = schema
         self.names = SQLNames(engine: spec.database.engine)
         self.derived = DerivedNames(names: names, migrationName: spec.name)
         self.schema = schema ?? DatabaseSchema()

@@ -10,15 +10,14 @@
 ///   table, plain columns, so MySQL writes through it (INSERT/UPDATE/DELETE), and the app's own
 ///   privileges on the tables apply, not the Jobs';
 /// - a view names its columns (PostgreSQL's store column numbers), so a view may only name columns
-///   that keep their name through contract: the new version's view names final columns only, which
-///   expand creates and contract keeps (a rename's new column, an added column). A retyped column
-///   that goes through a hidden copy (`hiddenCopies`) is shown under its name, in its OLD type until
-///   contract swaps the copy in under that name: a view `copy AS name` would be invalid
-///   (ER_VIEW_INVALID) from the swap on, and CREATE VIEW is refused under the swap's LOCK TABLES, so
-///   the new version's statements would fail in between. The plan README says what the new version
-///   may not rely on, as with `none`. The old version's views name the base columns, which contract
-///   quarantines: they become invalid then, when no pod of the old version serves, and valid again
-///   when the rollback of contract brings the columns back;
+///   that keep their name through contract, or be re-pointed with them: the new version's view names
+///   final columns (a rename's new column, an added column, which expand creates and contract keeps)
+///   and each retyped column's hidden copy (`hiddenCopies`) under the column's name (`copy AS name`):
+///   the new type from expand on, with two-way sync triggers (`MySQLAlterColumn.twoWaySync`).
+///   Contract's swap re-points that view at the column with no window (`swapView`: the lock taken on
+///   the view, the re-creation queued on it by the runner's second session). The old version's views
+///   name the base columns, which contract quarantines: they become invalid then, when no pod of the
+///   old version serves, and valid again when the rollback of contract brings the columns back;
 /// - the databases outlive contract: the new version still reads through `<migration>_new`, whose
 ///   views stay valid, until the runbook points the app at the base database again (a pod-template
 ///   change, same image); the plan README then gives the statements that drop both databases. The
@@ -38,6 +37,9 @@ struct MySQLVersionSchemas {
         /// The table the view reads, by its name once expand ran.
         var table: String
         var columns: [String]
+        /// A column shown under a name other than its own: a retyped column's hidden copy under the
+        /// column's name (`copy AS name`), by the shown name.
+        var sources: [String: String] = [:]
     }
 
     static func enabled(_ context: LoweringContext) -> Bool {
@@ -106,19 +108,119 @@ struct MySQLVersionSchemas {
             }
             context.apply(change.operation)
         }
+        let copies = retypedCopies()
         return context.schema.tables.filter { $0.partitionOf == nil && !droppedTables.contains($0.name) }.map { table in
             let dropped = droppedColumns[table.name] ?? []
             return View(name: table.name, table: table.name,
-                        columns: table.columns.map(\.name).filter { name in !dropped.contains { same($0, name) } })
+                        columns: table.columns.map(\.name).filter { name in !dropped.contains { same($0, name) } },
+                        sources: copies[table.name] ?? [:])
         }
+    }
+
+    /// The new version's views show each retyped column that goes through a hidden copy as that copy,
+    /// under the column's name (the new type from expand on): table (final name) → column → copy.
+    /// The sync triggers are two-way then (`MySQLAlterColumn.rewrite`), and contract's swap re-points
+    /// the view at the column itself (`swapView`).
+    func retypedCopies() -> [String: [String: String]] {
+        var copies: [String: [String: String]] = [:]
+        for alter in Self.hiddenCopies(b.context) {
+            copies[finalName(alter.table.value), default: [:]][alter.column.value] = b.context.derived.rewriteCopy(alter.column.value)
+        }
+        return copies
+    }
+
+    /// The new version's view of `table` (its final name) once contract swapped the copies in: every
+    /// column under its own name. Valid before the swap too (the old column has the name then), and
+    /// the statement the swap's second session runs (`swapView`).
+    func finalView(_ table: String) -> View? {
+        guard var view = newViews().first(where: { $0.name == table }) else { return nil }
+        view.sources = [:]
+        return view
     }
 
     func database(new: Bool) -> String { b.context.derived.versionSchema(new: new) }
 
+    /// The version databases of `context`'s migration, built on its given schema (the lowering of one
+    /// change sees the schema as the changes before it left it), when they are on.
+    static func of(_ context: LoweringContext) -> MySQLVersionSchemas? {
+        guard enabled(context) else { return nil }
+        let versions = MySQLVersionSchemas(b: MySQLBuilder(context: LoweringContext(spec: context.spec, schema: context.givenSchema)), changes: context.spec.changes)
+        return versions.differs ? versions : nil
+    }
+
+    /// The marker line the runner (`run-mysql.sh`) reads in a file: the rest of the line is SQL it runs
+    /// on a second session when the first prints `cutover-concurrent`.
+    static let concurrentPrefix = "cutover-concurrent: "
+
+    /// The statements around a type change's swap (contract, `final`) or its down (not `final`) that
+    /// re-point the new version's view of `table` with no window in which a statement of the new
+    /// version meets it invalid (ER_VIEW_INVALID, 1356). Checked on MariaDB 10.11
+    /// (`MySQLRetypedViewTests`):
+    /// - the view names the copy before the swap and the column after it, and CREATE VIEW is refused
+    ///   under LOCK TABLES (1192), as is RENAME TABLE of a view: one session cannot swap both;
+    /// - a statement that read the view's definition before the swap and then waited for the table
+    ///   fails with 1356 once the swap is done, so the lock is taken on the VIEW (`LOCK TABLES
+    ///   <new>.t WRITE`, which locks the table through it and lets the swap's ALTER and triggers run):
+    ///   the view's own metadata lock comes first, so the new version's statements wait before they
+    ///   read its definition (locking the table by name as well sorts it first and lets a statement
+    ///   holding the view wait for it: 8 of 80 swaps failed a statement that way);
+    /// - a second session's CREATE OR REPLACE VIEW, queued on that lock before UNLOCK TABLES, is granted
+    ///   before the waiting statements (a pending exclusive lock goes first), so they read the new
+    ///   definition: 0 failed statements in 80 swaps under 4 writers, 8 failed in 20 without it.
+    /// The runner starts that second session when the file prints the marker; the file waits (a
+    /// procedure polling the process list for a session waiting on the lock with the view's CREATE, as
+    /// MariaDB shows a prepared statement, or `EXECUTE cutover_stmt`, in case a server shows the
+    /// EXECUTE itself; at most 5 s, only where the runner set
+    /// `@cutover_concurrent`) until it queued, and re-creates the view itself after UNLOCK TABLES (the
+    /// same definition; under another client, the one window left: statements that waited on the lock).
+    func swapView(table: String, column: String, final: Bool, otherTables: [String])
+        -> (setup: [SQLStatement], lock: SQLStatement, beforeUnlock: [SQLStatement], afterUnlock: [SQLStatement])? {
+        let name = finalName(table)
+        guard var view = newViews().first(where: { $0.name == name }), view.sources[column] != nil else { return nil }
+        // Contract swaps the copies of one table in spec order (its down in reverse): the copies swapped
+        // before this one are the columns themselves by now, the ones after it still copies.
+        let copies = Self.hiddenCopies(b.context)
+        guard let index = copies.firstIndex(where: { $0.table.value == table && $0.column.value == column }) else { return nil }
+        for (offset, alter) in copies.enumerated() where finalName(alter.table.value) == name && (offset < index || (offset == index && final)) {
+            view.sources[alter.column.value] = nil
+        }
+        let database = database(new: true)
+        let procedure = b.q(b.context.derived.procedure("view", table: table, column: column))
+        let pattern = "CREATE OR REPLACE ALGORITHM=MERGE SQL SECURITY INVOKER VIEW \(b.q(database)).\(b.q(view.name)) %"
+        let setup = SQLStatement("""
+            DROP PROCEDURE IF EXISTS \(procedure);
+            DELIMITER ;;
+            CREATE PROCEDURE \(procedure)()
+            BEGIN
+              DECLARE n INT DEFAULT 0;
+              WHILE COALESCE(@cutover_concurrent, 0) = 1 AND n < 250 AND NOT EXISTS (
+                  SELECT 1 FROM information_schema.processlist
+                  WHERE id <> CONNECTION_ID() AND state = 'Waiting for table metadata lock'
+                    AND (info LIKE \(b.lit(pattern)) OR info = 'EXECUTE cutover_stmt')) DO
+                DO SLEEP(0.02);
+                SET n = n + 1;
+              END WHILE;
+            END;;
+            DELIMITER ;
+            """, comment: "Waits (at most 5 s, only under cutover's runner) until the runner's second session queued the view's re-creation on the lock below.")
+        let create = createView(database, view)
+        let lock = SQLStatement("LOCK TABLES " + (["\(b.q(database)).\(b.q(view.name))"] + otherTables.map(b.q)).map { "\($0) WRITE" }.joined(separator: ", ") + ";",
+                                comment: "The lock is taken on the new version's view (it locks \(table) through it): its statements wait before they read the view's definition.\n"
+                                    + "Swap under it so no write lands between dropping the triggers and the rename; all renames in one ALTER (atomic, metadata-only).")
+        let before = [
+            SQLStatement.note(create.split(separator: "\n", omittingEmptySubsequences: false).map { Self.concurrentPrefix + $0 }.joined(separator: "\n")),
+            SQLStatement("SELECT 'cutover-concurrent' AS cutover_marker;", comment: "The runner runs the lines above on a second session now: it re-creates the view \(database).\(view.name) (\(final ? "`\(column)` itself" : "the copy as `\(column)`")) and waits for the lock."),
+            SQLStatement("CALL \(procedure)();"),
+        ]
+        let after = [SQLStatement(create, comment: "The new version's view \(final ? "names `\(column)` itself, the new type since the swap" : "shows the copy as `\(column)` again"): done by the second session, or here where none ran."),
+                     SQLStatement("DROP PROCEDURE IF EXISTS \(procedure);")]
+        return ([setup], lock, before, after)
+    }
+
     /// CREATE OR REPLACE VIEW through PREPARE: the base database's name comes from `DATABASE()`.
     func createView(_ database: String, _ view: View) -> String {
         let head = "CREATE OR REPLACE ALGORITHM=MERGE SQL SECURITY INVOKER VIEW \(b.q(database)).\(b.q(view.name)) AS SELECT "
-            + view.columns.map(b.q).joined(separator: ", ") + " FROM `"
+            + view.columns.map { name in view.sources[name].map { "\(b.q($0)) AS \(b.q(name))" } ?? b.q(name) }.joined(separator: ", ") + " FROM `"
         return """
         SET @cutover_ddl = CONCAT(\(b.lit(head)), REPLACE(DATABASE(), '`', '``'), \(b.lit("`.\(b.q(view.table))")));
         PREPARE cutover_stmt FROM @cutover_ddl;
@@ -161,7 +263,7 @@ struct MySQLVersionSchemas {
     /// without a changed table.
     var differs: Bool {
         let old = oldViews(), new = newViews()
-        return old.map(\.name) != new.map(\.name) || old.map(\.columns) != new.map(\.columns)
+        return old.map(\.name) != new.map(\.name) || old.map(\.columns) != new.map(\.columns) || new.contains { !$0.sources.isEmpty }
     }
 
     func drafts() -> [StepDraft] {

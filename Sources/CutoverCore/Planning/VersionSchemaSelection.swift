@@ -44,7 +44,7 @@ public enum VersionSchemaSelection {
 
     /// What the Jobs' user needs on each version database: create and drop it and its views
     /// (CREATE OR REPLACE VIEW needs DROP too), and see them in information_schema.
-    public static let mysqlJobPrivileges = "CREATE, DROP, CREATE VIEW, SHOW VIEW, SELECT"
+    public static let mysqlJobPrivileges = "CREATE, DROP, CREATE VIEW, SHOW VIEW, SELECT, LOCK TABLES"
 
     /// What the app's user needs on each version database: read and write through the views (they are
     /// SQL SECURITY INVOKER, so its privileges on the tables apply as well, as before).

@@ -256,7 +256,7 @@ public final class Rehearsal {
                 driver.sharedRetyped = shared
                 let names = shared.columns.keys.sorted().flatMap { table in shared.columns[table]!.sorted().map { "\(table).\($0)" } }.joined(separator: ", ")
                 report.checks.append(versionDatabases != nil
-                    ? "traffic: the new version's database of views shows retyped columns in the old type until contract: the new version writes \(names) with values both the old and the new type hold"
+                    ? "traffic: the new version reads and writes \(names) in the new type through its database of views (the hidden copy under the final name); it writes values both the old and the new type hold, which the two-way sync copies into the old column while the old version serves"
                     : "traffic: both versions through the tables (no version schemas): the new version writes \(names) with values both the old and the new type hold")
             }
             for change in spec.changes {
@@ -433,6 +433,12 @@ public final class Rehearsal {
                         for problem in problems {
                             report.failures.append(.init(stage: "\(planned.direction) \(planned.index + 1)", phase: "rollout", job: nil, file: nil,
                                                          version: .new, statement: nil, error: "incomplete data when the new version starts: \(problem)"))
+                        }
+                        if let versionDatabases {
+                            for problem in try retypedTypes(versionDatabases.new, environment: environment, report: &report) {
+                                report.failures.append(.init(stage: "\(planned.direction) \(planned.index + 1)", phase: "rollout", job: nil, file: nil,
+                                                             version: .new, statement: nil, error: problem))
+                            }
                         }
                     }
                 }
@@ -812,6 +818,39 @@ public final class Rehearsal {
     /// only the old version serves); the old version to its database once expand created it, and to
     /// the base database before that and while rolling back (the runbook's revert points it there:
     /// the rollback of expand drops the version databases, and a connection does not fall through).
+    /// MySQL's version databases (issue #14): when the new version starts, its view must show each
+    /// retyped column that goes through a hidden copy in the copy's (new) type under the column's
+    /// name, while the base column keeps the old type for the old version. Read from the catalog
+    /// through the new version's own database, as the app's driver would see the result set's type.
+    private func retypedTypes(_ database: String, environment: RehearsalEnvironment, report: inout RehearsalReport) throws -> [String] {
+        let context = LoweringContext(spec: plan.spec, schema: plan.schema)
+        guard let versions = MySQLVersionSchemas.of(context) else { return [] }
+        let copies = versions.retypedCopies()
+        guard !copies.isEmpty else { return [] }
+        let session = try environment.appSession(database: database)
+        defer { session.close() }
+        let names = SQLNames(engine: .mysql)
+        func type(_ schema: String, _ table: String, _ column: String) throws -> String? {
+            try session.query("SELECT column_type FROM information_schema.columns WHERE table_schema = \(schema) AND table_name = \(names.literal(table)) AND column_name = \(names.literal(column))").first
+        }
+        var problems: [String] = []
+        var seen: [String] = []
+        for table in copies.keys.sorted() {
+            for (column, copy) in copies[table]!.sorted(by: { $0.key < $1.key }) {
+                let shown = try type("DATABASE()", table, column)
+                let copyType = try type(names.literal(environment.database), table, copy)
+                let oldType = try type(names.literal(environment.database), table, column)
+                if shown == nil || shown != copyType || shown == oldType {
+                    problems.append("the new version's view \(database).\(table) shows \(column) as \(shown ?? "nothing"), not the new type \(copyType ?? "?") (the old column is \(oldType ?? "?"))")
+                } else {
+                    seen.append("\(table).\(column) \(shown!) (old \(oldType ?? "?"))")
+                }
+            }
+        }
+        if !seen.isEmpty { report.checks.append("retyped columns in the new version's database of views when it starts: " + seen.joined(separator: ", ")) }
+        return problems
+    }
+
     static func connectToVersionDatabases(_ driver: AppTrafficDriver, _ databases: (old: String, new: String), rollingBack: Bool,
                                           environment: RehearsalEnvironment) {
         let base = environment.trafficConnection

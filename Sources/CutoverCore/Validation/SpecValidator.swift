@@ -29,6 +29,8 @@ public struct SpecValidator: SpecValidating {
         if diagnostics.hasErrors { return nil }
         // Only a spec without errors is lowered (as `generate` will lower it): the warning names the plan's steps.
         MySQLTableCopyRule.check(spec, schema: schema, diagnostics: &diagnostics)
+        MySQLRetypedDefaultRule.check(spec, schema: schema, diagnostics: &diagnostics)
+        MySQLVersionDatabasesSQLRule.check(spec, schema: schema, diagnostics: &diagnostics)
         return ValidatedSpec(spec: spec, schema: schema)
     }
 

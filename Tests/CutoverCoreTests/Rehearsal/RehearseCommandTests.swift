@@ -152,10 +152,11 @@ import Testing
     }
 
     /// A MySQL numeric widening (DECIMAL(5,2) → DECIMAL(9,2), SMALLINT → INT) on a table with data:
-    /// the column keeps its old type until contract (in the new version's database of views too), and the derived
-    /// traffic of the new version writes values both types hold, as the plan README tells the app
-    /// (before, its wider values failed from the rollout on and the rollback of contract refused
-    /// them). An app statement that breaks that rule still fails, naming the new version.
+    /// the new version reads and writes the new type through its database of views from the rollout on
+    /// (checked in the catalog when it starts), and its derived traffic writes values both types hold,
+    /// as the plan README tells the app (the two-way sync writes them into the old column while the
+    /// old version serves, and the rollback of contract refuses others). An app statement that breaks
+    /// that rule still fails, naming the new version.
     @Test func mysqlNumericWideningPassesAndAWideValueBeforeContractFails() throws {
         let spec = TestPaths.fixtures.appendingPathComponent("valid/mysql-prices-widening.yaml").path
         let passing = try CLIRun.run(["rehearse", "--format", "json", "--rows", "2000", spec])
@@ -165,7 +166,9 @@ import Testing
             return
         }
         #expect(passing.status == 0, "\(report["failures"] ?? "")")
-        #expect((report["checks"] as? [String] ?? []).contains { $0.contains("products.price, products.stock with values both the old and the new type hold") })
+        let checks = report["checks"] as? [String] ?? []
+        #expect(checks.contains { $0.contains("reads and writes products.price, products.stock in the new type through its database of views") }, "\(checks)")
+        #expect(checks.contains { $0.contains("products.price decimal(9,2) (old decimal(5,2)), products.stock int(11) (old smallint(6))") }, "\(checks)")
 
         let wide = Self.broken("mysql-rehearse-wide-value-early.sql")
         let failing = try CLIRun.run(["rehearse", "--format", "json", "--rows", "2000", "--traffic-new", wide, spec])
@@ -175,7 +178,7 @@ import Testing
         let first = try #require(failures.first, "no failure reported")
         #expect(first["version"] as? String == "new")
         #expect((first["stage"] as? String ?? "").hasPrefix("forward 1"))
-        #expect((first["statement"] as? String ?? "").contains("mysql-rehearse-wide-value-early.sql:7"))
+        #expect((first["statement"] as? String ?? "").contains("mysql-rehearse-wide-value-early.sql:9"))
         #expect((first["error"] as? String ?? "").contains("Out of range value for column 'price'"))
     }
 

@@ -53,8 +53,8 @@ import Testing
 
     /// The default plans a database of views per version: every table in each version's shape, the
     /// renamed `body` as `text` for the new one, the dropped `legacy` hidden from it (a view naming it
-    /// would be invalid once contract quarantines it), the retyped `rating` under its own name (its old
-    /// type until contract: a view of the hidden copy would break at the swap).
+    /// would be invalid once contract quarantines it), the retyped `rating` as its hidden copy under its
+    /// own name (the new type from expand on; contract's swap re-points the view at `rating` itself).
     @Test func mysqlPlansVersionDatabasesByDefault() throws {
         let (result, folder) = try Self.check(setting: "")
         defer { try? FileManager.default.removeItem(at: folder) }
@@ -68,9 +68,15 @@ import Testing
         #expect(up.contains("CREATE DATABASE IF NOT EXISTS `reviews_old`;"))
         #expect(up.contains("CREATE DATABASE IF NOT EXISTS `reviews_new`;"))
         #expect(up.contains("VIEW `reviews_old`.`reviews` AS SELECT `id`, `rating`, `title`, `body`, `legacy` FROM `"))
-        #expect(up.contains("VIEW `reviews_new`.`reviews` AS SELECT `id`, `rating`, `title`, `text` FROM `"), "the dropped column hidden: \(up)")
+        #expect(up.contains("VIEW `reviews_new`.`reviews` AS SELECT `id`, `_cutover_reviews_rating_new` AS `rating`, `title`, `text` FROM `"), "the dropped column hidden, the copy as rating: \(up)")
         #expect(up.contains("ALGORITHM=MERGE SQL SECURITY INVOKER"))
-        #expect(!up.contains("_cutover_"), "no view names a hidden copy")
+        #expect(!up.contains("VIEW `reviews_old`.`reviews` AS SELECT `id`, `_cutover_"), "the old version's view names no hidden copy")
+        let swap = try #require(plan.steps.first { $0.slug.contains("rating_swap") })
+        let swapUp = swap.up.statements.map(\.text).joined(separator: "\n")
+        #expect(swapUp.contains("LOCK TABLES `reviews_new`.`reviews` WRITE;") && !swapUp.contains("LOCK TABLES `reviews`"), "the lock is taken on the view: \(swapUp)")
+        #expect(swapUp.contains("SELECT 'cutover-concurrent' AS cutover_marker;"))
+        let swapComments = swap.up.statements.compactMap(\.comment).joined(separator: "\n")
+        #expect(swapComments.contains("cutover-concurrent: SET @cutover_ddl = CONCAT('CREATE OR REPLACE ALGORITHM=MERGE SQL SECURITY INVOKER VIEW `reviews_new`.`reviews` AS SELECT `id`, `rating`, `title`, `text` FROM `'"), "\(swapComments)")
         let down = step.down.statements.map(\.text).joined(separator: "\n")
         #expect(down.contains("DROP VIEW IF EXISTS `reviews_new`.`reviews`;") && down.contains("DROP DATABASE IF EXISTS `reviews_old`"))
         #expect(!plan.steps.contains { $0.phase == .contract && $0.slug.contains("version") }, "contract leaves them: the new version still reads through them")
@@ -80,7 +86,7 @@ import Testing
         #expect(configMap.contains("base.database: shop") && configMap.contains("new.database: reviews_new") && configMap.contains("old.database: reviews_old"))
         let readme = try #require(files.first { $0.path == "README.md" }).contents
         #expect(readme.contains("Expand creates a database of views per app version: `reviews_old`"))
-        #expect(readme.contains("Retyped columns keep their old type in `reviews_new` until contract: `reviews.rating`"))
+        #expect(readme.contains("Retyped columns are in the new type in `reviews_new` from expand on: its view shows `reviews.rating` as the hidden copy"))
         #expect(readme.contains("GRANT SELECT, INSERT, UPDATE, DELETE ON `reviews\\_new`.* TO '<app user>'@'%';"))
         #expect(readme.contains("\"name\":\"MYSQL_DATABASE\",\"value\":null,\"valueFrom\":{\"configMapKeyRef\":{\"name\":\"reviews-version-schemas\",\"key\":\"new.database\""))
         #expect(readme.contains("{\"name\":\"MYSQL_DATABASE\",\"value\":\"shop\",\"valueFrom\":null}"), "the revert and the step after contract point the app at the base database")

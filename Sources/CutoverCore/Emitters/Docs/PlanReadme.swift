@@ -250,9 +250,7 @@ public struct PlanReadme {
             guard !retyped.isEmpty else { return "" }
             var out = "## App version schemas\n\n"
             out += spec.database.engine == .mysql
-                ? (MySQLVersionSchemas.enabled(context)
-                    ? "No version databases: the migration changes no table or column the app names (a retyped column keeps its name, and MySQL's views could not show it in the new type before contract), so both app versions use the base database's tables. "
-                    : "Off (`app.versionSchemas: none`, or no `database.schema`): both app versions use the tables. ")
+                ? "Off (`app.versionSchemas: none`, or no `database.schema`): both app versions use the tables. "
                 : "Off (`app.versionSchemas: none`, or no `database.schema`): both app versions use the tables. "
             out += "Until contract swaps them, \(retyped.joined(separator: ", ")) keep\(retyped.count == 1 ? "s" : "") the old type under the name, "
             out += "with the new type in a hidden copy the sync trigger fills: during the rollout the new version must read and write the old type there, "
@@ -295,11 +293,14 @@ public struct PlanReadme {
         out += "call them qualified (`\(spec.database.name).name`). Through a view MySQL refuses an INSERT that names no column "
         out += "(`INSERT INTO t () VALUES ()`: column count, 1136 on MariaDB 10.11): name one (`INSERT INTO t (id) VALUES (DEFAULT)`).\n\n"
         if !retyped.isEmpty {
-            out += "Retyped columns keep their old type in `\(databases.new)` until contract: \(retyped.joined(separator: ", ")) "
-            out += "\(retyped.count == 1 ? "is" : "are") shown under the final name in the old type, and contract swaps the new type in under that name "
-            out += "(a view of the hidden copy would be invalid from the swap on, and MySQL refuses to re-create a view while the swap holds its locks). "
-            out += "During the rollout the new version must read and write the old type there, with values the new type holds too "
-            out += "(values the old type cannot take, written after contract, make a rollback of contract refuse until they are changed or deleted).\n\n"
+            out += "Retyped columns are in the new type in `\(databases.new)` from expand on: its view shows \(retyped.joined(separator: ", ")) as the hidden copy "
+            out += "under the final name, and the sync triggers are two-way (the old version writes the old column, the new version the copy; each insert or update "
+            out += "fills the other with `up` or `down`). Contract's swap re-points the view at the column itself without a window: it locks the view, swaps, "
+            out += "and a second session of the runner re-creates the view queued on that lock, so the new version's statements wait a moment and never meet the view invalid "
+            out += "(a client other than cutover's runner applying the file re-creates the view itself right after UNLOCK TABLES: statements that waited on the lock may fail once). "
+            out += "The Jobs' user needs `LOCK TABLES` on `\(databases.new)` for that (granted below). While the old version serves, the new version must write values "
+            out += "the old type can take through `down` (MySQL's strict mode refuses the statement otherwise); an insert of the new version that leaves a retyped column to its default "
+            out += "or writes NULL cannot be told from one of the old version and gets `up` of the old column's value (warning CUT075 where that differs).\n\n"
         }
         out += "Before expand, the DBA grants (MySQL grants on a database name may exist before the database; `\\_` keeps `_` from matching any character):\n\n```sql\n"
         for database in [databases.old, databases.new] { out += VersionSchemaSelection.mysqlGrants(database).joined(separator: "\n") + "\n" }

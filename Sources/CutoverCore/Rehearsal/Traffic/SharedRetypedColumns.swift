@@ -1,6 +1,9 @@
-/// Columns whose type the migration changes while the new version sees them in their old type: on
-/// MySQL (its database of views shows a retyped column under its name, `MySQLVersionSchemas`, and so
-/// do the tables with `none`), and on PostgreSQL with `app.versionSchemas: none`. Until
+/// Columns whose type the migration changes where the new version must keep to values both types
+/// hold: with `app.versionSchemas: none` (or no base schema) on either engine, where the new version
+/// sees them in their old type until contract; and on MySQL with its databases of views, where the
+/// new version reads and writes the hidden copy in the new type (`MySQLVersionSchemas`), but the
+/// two-way sync writes `down` of each value into the old column while the old version serves, which
+/// strict mode refuses for a value the old type cannot hold. Until
 /// contract swaps in the hidden copy, such a column keeps its old type under its name, and the plan
 /// README tells the new version to read and write the old type there. The rehearsal's new version
 /// keeps to values both types hold, through the whole rehearsal: before contract a wider value

@@ -38,7 +38,24 @@ DELIMITER ;
 SET SESSION sql_mode = @cutover_sql_mode;
 CALL `_cutover_fit_users_score`();
 DROP PROCEDURE IF EXISTS `_cutover_fit_users_score`;
-LOCK TABLES `users` WRITE;
+-- Waits (at most 5 s, only under cutover's runner) until the runner's second session queued the view's re-creation on the lock below.
+DROP PROCEDURE IF EXISTS `_cutover_view_users_score`;
+DELIMITER ;;
+CREATE PROCEDURE `_cutover_view_users_score`()
+BEGIN
+  DECLARE n INT DEFAULT 0;
+  WHILE COALESCE(@cutover_concurrent, 0) = 1 AND n < 250 AND NOT EXISTS (
+      SELECT 1 FROM information_schema.processlist
+      WHERE id <> CONNECTION_ID() AND state = 'Waiting for table metadata lock'
+        AND (info LIKE 'CREATE OR REPLACE ALGORITHM=MERGE SQL SECURITY INVOKER VIEW `accounts_profile_new`.`users` %' OR info = 'EXECUTE cutover_stmt')) DO
+    DO SLEEP(0.02);
+    SET n = n + 1;
+  END WHILE;
+END;;
+DELIMITER ;
+-- The lock is taken on the new version's view (it locks users through it): its statements wait before they read the view's definition.
+-- Swap under it so no write lands between dropping the triggers and the rename; all renames in one ALTER (atomic, metadata-only).
+LOCK TABLES `accounts_profile_new`.`users` WRITE;
 SET @cutover_ddl = (SELECT IF(COUNT(*) > 0,
   'ALTER TABLE `users` RENAME COLUMN `score` TO `_cutover_accounts_profile_score_new`, RENAME COLUMN `_cutover_accounts_profile_score` TO `score`, ALGORITHM=INPLACE, LOCK=NONE',
   'DO 0')
@@ -47,14 +64,32 @@ SET @cutover_ddl = (SELECT IF(COUNT(*) > 0,
 PREPARE cutover_stmt FROM @cutover_ddl;
 EXECUTE cutover_stmt;
 DEALLOCATE PREPARE cutover_stmt;
--- One-way sync: every app version reads and writes `score`; the copy follows it until the swap.
+-- The copy again: no default, so the two-way sync tells an insert of the new version from one of the old.
+ALTER TABLE `users` ALTER COLUMN `_cutover_accounts_profile_score_new` DROP DEFAULT, ALGORITHM=INSTANT;
+-- Two-way sync: the old version writes `score`, the new version the copy (its view shows it as `score`).
+-- Each trigger fills the column the writer did not write; a single SET: the assignments run in order.
 DROP TRIGGER IF EXISTS `_cutover_users_score_ins`;
 CREATE TRIGGER `_cutover_users_score_ins` BEFORE INSERT ON `users` FOR EACH ROW
-  SET NEW.`_cutover_accounts_profile_score_new` = NEW.`score`;
+  SET NEW.`score` = IF(NEW.`_cutover_accounts_profile_score_new` IS NULL, NEW.`score`, NEW.`_cutover_accounts_profile_score_new`),
+      NEW.`_cutover_accounts_profile_score_new` = IF(NEW.`_cutover_accounts_profile_score_new` IS NULL, COALESCE(NEW.`score`, 0), NEW.`_cutover_accounts_profile_score_new`);
 DROP TRIGGER IF EXISTS `_cutover_users_score_upd`;
 CREATE TRIGGER `_cutover_users_score_upd` BEFORE UPDATE ON `users` FOR EACH ROW
-  SET NEW.`_cutover_accounts_profile_score_new` = IF(NEW.`score` IS NULL, NEW.`_cutover_accounts_profile_score_new`, NEW.`score`);
+  SET NEW.`_cutover_accounts_profile_score_new` = IF(NOT (NEW.`score` <=> OLD.`score`) AND NEW.`_cutover_accounts_profile_score_new` <=> OLD.`_cutover_accounts_profile_score_new`, NEW.`score`, NEW.`_cutover_accounts_profile_score_new`),
+      NEW.`score` = IF(NEW.`score` <=> OLD.`score` AND NOT (NEW.`_cutover_accounts_profile_score_new` <=> OLD.`_cutover_accounts_profile_score_new`) AND NOT (NEW.`_cutover_accounts_profile_score_new` <=> NEW.`score`), NEW.`_cutover_accounts_profile_score_new`, NEW.`score`);
+-- cutover-concurrent: SET @cutover_ddl = CONCAT('CREATE OR REPLACE ALGORITHM=MERGE SQL SECURITY INVOKER VIEW `accounts_profile_new`.`users` AS SELECT `id`, `login`, `display_name`, `country`, `_cutover_accounts_profile_score_new` AS `score`, `external_id` FROM `', REPLACE(DATABASE(), '`', '``'), '`.`users`');
+-- cutover-concurrent: PREPARE cutover_stmt FROM @cutover_ddl;
+-- cutover-concurrent: EXECUTE cutover_stmt;
+-- cutover-concurrent: DEALLOCATE PREPARE cutover_stmt;
+-- The runner runs the lines above on a second session now: it re-creates the view accounts_profile_new.users (the copy as `score`) and waits for the lock.
+SELECT 'cutover-concurrent' AS cutover_marker;
+CALL `_cutover_view_users_score`();
 UNLOCK TABLES;
+-- The new version's view shows the copy as `score` again: done by the second session, or here where none ran.
+SET @cutover_ddl = CONCAT('CREATE OR REPLACE ALGORITHM=MERGE SQL SECURITY INVOKER VIEW `accounts_profile_new`.`users` AS SELECT `id`, `login`, `display_name`, `country`, `_cutover_accounts_profile_score_new` AS `score`, `external_id` FROM `', REPLACE(DATABASE(), '`', '``'), '`.`users`');
+PREPARE cutover_stmt FROM @cutover_ddl;
+EXECUTE cutover_stmt;
+DEALLOCATE PREPARE cutover_stmt;
+DROP PROCEDURE IF EXISTS `_cutover_view_users_score`;
 SET SESSION innodb_lock_wait_timeout = 5;
 -- Copy back what was written after the swap (fails in strict mode if a value no longer fits the old type).
 -- Batched, resumable, idempotent: keyset over id from the first key still pending to the last key present when it starts

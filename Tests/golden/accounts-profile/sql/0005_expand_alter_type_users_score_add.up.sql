@@ -8,7 +8,7 @@ DEALLOCATE PREPARE cutover_timeout;
 -- INT -> BIGINT is not in place on MySQL 8 (ALGORITHM=COPY blocks writes).
 -- Lock-safe path: new column + triggers + backfill + swap.
 SET @cutover_ddl = (SELECT IF(COUNT(*) = 0,
-  'ALTER TABLE `users` ADD COLUMN `_cutover_accounts_profile_score_new` BIGINT NULL DEFAULT 0, ALGORITHM=INSTANT',
+  'ALTER TABLE `users` ADD COLUMN `_cutover_accounts_profile_score_new` BIGINT NULL, ALGORITHM=INSTANT',
   'DO 0')
   FROM information_schema.columns
   WHERE table_schema = DATABASE() AND table_name = 'users' AND column_name = '_cutover_accounts_profile_score_new');

@@ -5,10 +5,13 @@ SET @cutover_timeout = IF(VERSION() LIKE '%MariaDB%', 'SET SESSION max_statement
 PREPARE cutover_timeout FROM @cutover_timeout;
 EXECUTE cutover_timeout;
 DEALLOCATE PREPARE cutover_timeout;
--- One-way sync: every app version reads and writes `score`; the copy follows it until the swap.
+-- Two-way sync: the old version writes `score`, the new version the copy (its view shows it as `score`).
+-- Each trigger fills the column the writer did not write; a single SET: the assignments run in order.
 DROP TRIGGER IF EXISTS `_cutover_users_score_ins`;
 CREATE TRIGGER `_cutover_users_score_ins` BEFORE INSERT ON `users` FOR EACH ROW
-  SET NEW.`_cutover_accounts_profile_score_new` = NEW.`score`;
+  SET NEW.`score` = IF(NEW.`_cutover_accounts_profile_score_new` IS NULL, NEW.`score`, NEW.`_cutover_accounts_profile_score_new`),
+      NEW.`_cutover_accounts_profile_score_new` = IF(NEW.`_cutover_accounts_profile_score_new` IS NULL, COALESCE(NEW.`score`, 0), NEW.`_cutover_accounts_profile_score_new`);
 DROP TRIGGER IF EXISTS `_cutover_users_score_upd`;
 CREATE TRIGGER `_cutover_users_score_upd` BEFORE UPDATE ON `users` FOR EACH ROW
-  SET NEW.`_cutover_accounts_profile_score_new` = IF(NEW.`score` IS NULL, NEW.`_cutover_accounts_profile_score_new`, NEW.`score`);
+  SET NEW.`_cutover_accounts_profile_score_new` = IF(NOT (NEW.`score` <=> OLD.`score`) AND NEW.`_cutover_accounts_profile_score_new` <=> OLD.`_cutover_accounts_profile_score_new`, NEW.`score`, NEW.`_cutover_accounts_profile_score_new`),
+      NEW.`score` = IF(NEW.`score` <=> OLD.`score` AND NOT (NEW.`_cutover_accounts_profile_score_new` <=> OLD.`_cutover_accounts_profile_score_new`) AND NOT (NEW.`_cutover_accounts_profile_score_new` <=> NEW.`score`), NEW.`_cutover_accounts_profile_score_new`, NEW.`score`);

@@ -14,7 +14,7 @@ EXECUTE cutover_stmt;
 DEALLOCATE PREPARE cutover_stmt;
 -- The new app version's shape: it connects with database accounts_profile_new.
 CREATE DATABASE IF NOT EXISTS `accounts_profile_new`;
-SET @cutover_ddl = CONCAT('CREATE OR REPLACE ALGORITHM=MERGE SQL SECURITY INVOKER VIEW `accounts_profile_new`.`users` AS SELECT `id`, `login`, `display_name`, `country`, `score`, `external_id` FROM `', REPLACE(DATABASE(), '`', '``'), '`.`users`');
+SET @cutover_ddl = CONCAT('CREATE OR REPLACE ALGORITHM=MERGE SQL SECURITY INVOKER VIEW `accounts_profile_new`.`users` AS SELECT `id`, `login`, `display_name`, `country`, `_cutover_accounts_profile_score_new` AS `score`, `external_id` FROM `', REPLACE(DATABASE(), '`', '``'), '`.`users`');
 PREPARE cutover_stmt FROM @cutover_ddl;
 EXECUTE cutover_stmt;
 DEALLOCATE PREPARE cutover_stmt;

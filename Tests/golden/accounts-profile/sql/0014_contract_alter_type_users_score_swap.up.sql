@@ -5,9 +5,24 @@ SET @cutover_timeout = IF(VERSION() LIKE '%MariaDB%', 'SET SESSION max_statement
 PREPARE cutover_timeout FROM @cutover_timeout;
 EXECUTE cutover_timeout;
 DEALLOCATE PREPARE cutover_timeout;
--- Swap under a short LOCK TABLES ... WRITE so no write lands between dropping the triggers and the rename.
--- All renames in one ALTER (atomic, metadata-only). The old column is quarantined, not dropped.
-LOCK TABLES `users` WRITE;
+-- Waits (at most 5 s, only under cutover's runner) until the runner's second session queued the view's re-creation on the lock below.
+DROP PROCEDURE IF EXISTS `_cutover_view_users_score`;
+DELIMITER ;;
+CREATE PROCEDURE `_cutover_view_users_score`()
+BEGIN
+  DECLARE n INT DEFAULT 0;
+  WHILE COALESCE(@cutover_concurrent, 0) = 1 AND n < 250 AND NOT EXISTS (
+      SELECT 1 FROM information_schema.processlist
+      WHERE id <> CONNECTION_ID() AND state = 'Waiting for table metadata lock'
+        AND (info LIKE 'CREATE OR REPLACE ALGORITHM=MERGE SQL SECURITY INVOKER VIEW `accounts_profile_new`.`users` %' OR info = 'EXECUTE cutover_stmt')) DO
+    DO SLEEP(0.02);
+    SET n = n + 1;
+  END WHILE;
+END;;
+DELIMITER ;
+-- The lock is taken on the new version's view (it locks users through it): its statements wait before they read the view's definition.
+-- Swap under it so no write lands between dropping the triggers and the rename; all renames in one ALTER (atomic, metadata-only).
+LOCK TABLES `accounts_profile_new`.`users` WRITE;
 DROP TRIGGER IF EXISTS `_cutover_users_score_ins`;
 DROP TRIGGER IF EXISTS `_cutover_users_score_upd`;
 SET @cutover_ddl = (SELECT IF(COUNT(*) > 0,
@@ -18,7 +33,22 @@ SET @cutover_ddl = (SELECT IF(COUNT(*) > 0,
 PREPARE cutover_stmt FROM @cutover_ddl;
 EXECUTE cutover_stmt;
 DEALLOCATE PREPARE cutover_stmt;
+-- The copy had no default while the sync told the versions' inserts apart by it; the new column gets its own now.
+ALTER TABLE `users` ALTER COLUMN `score` SET DEFAULT 0, ALGORITHM=INSTANT;
+-- cutover-concurrent: SET @cutover_ddl = CONCAT('CREATE OR REPLACE ALGORITHM=MERGE SQL SECURITY INVOKER VIEW `accounts_profile_new`.`users` AS SELECT `id`, `login`, `display_name`, `country`, `score`, `external_id` FROM `', REPLACE(DATABASE(), '`', '``'), '`.`users`');
+-- cutover-concurrent: PREPARE cutover_stmt FROM @cutover_ddl;
+-- cutover-concurrent: EXECUTE cutover_stmt;
+-- cutover-concurrent: DEALLOCATE PREPARE cutover_stmt;
+-- The runner runs the lines above on a second session now: it re-creates the view accounts_profile_new.users (`score` itself) and waits for the lock.
+SELECT 'cutover-concurrent' AS cutover_marker;
+CALL `_cutover_view_users_score`();
 UNLOCK TABLES;
+-- The new version's view names `score` itself, the new type since the swap: done by the second session, or here where none ran.
+SET @cutover_ddl = CONCAT('CREATE OR REPLACE ALGORITHM=MERGE SQL SECURITY INVOKER VIEW `accounts_profile_new`.`users` AS SELECT `id`, `login`, `display_name`, `country`, `score`, `external_id` FROM `', REPLACE(DATABASE(), '`', '``'), '`.`users`');
+PREPARE cutover_stmt FROM @cutover_ddl;
+EXECUTE cutover_stmt;
+DEALLOCATE PREPARE cutover_stmt;
+DROP PROCEDURE IF EXISTS `_cutover_view_users_score`;
 -- The quarantined column must stop requiring values the app no longer writes.
 SET @cutover_ddl = (SELECT IF(COUNT(*) > 0,
   'ALTER TABLE `users` MODIFY COLUMN `_cutover_accounts_profile_score` INT NULL DEFAULT 0, ALGORITHM=INPLACE, LOCK=NONE',

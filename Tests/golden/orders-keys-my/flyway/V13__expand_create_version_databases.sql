@@ -38,7 +38,7 @@ SET @cutover_ddl = CONCAT('CREATE OR REPLACE ALGORITHM=MERGE SQL SECURITY INVOKE
 PREPARE cutover_stmt FROM @cutover_ddl;
 EXECUTE cutover_stmt;
 DEALLOCATE PREPARE cutover_stmt;
-SET @cutover_ddl = CONCAT('CREATE OR REPLACE ALGORITHM=MERGE SQL SECURITY INVOKER VIEW `orders_keys_my_new`.`shipments` AS SELECT `id`, `order_id`, `region_code`, `qty` FROM `', REPLACE(DATABASE(), '`', '``'), '`.`shipments`');
+SET @cutover_ddl = CONCAT('CREATE OR REPLACE ALGORITHM=MERGE SQL SECURITY INVOKER VIEW `orders_keys_my_new`.`shipments` AS SELECT `id`, `order_id`, `_cutover_orders_keys_my_region_code_new` AS `region_code`, `_cutover_orders_keys_my_qty_new` AS `qty` FROM `', REPLACE(DATABASE(), '`', '``'), '`.`shipments`');
 PREPARE cutover_stmt FROM @cutover_ddl;
 EXECUTE cutover_stmt;
 DEALLOCATE PREPARE cutover_stmt;

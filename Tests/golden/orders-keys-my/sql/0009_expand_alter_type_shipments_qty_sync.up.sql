@@ -5,10 +5,13 @@ SET @cutover_timeout = IF(VERSION() LIKE '%MariaDB%', 'SET SESSION max_statement
 PREPARE cutover_timeout FROM @cutover_timeout;
 EXECUTE cutover_timeout;
 DEALLOCATE PREPARE cutover_timeout;
--- One-way sync: every app version reads and writes `qty`; the copy follows it until the swap.
+-- Two-way sync: the old version writes `qty`, the new version the copy (its view shows it as `qty`).
+-- Each trigger fills the column the writer did not write; a single SET: the assignments run in order.
 DROP TRIGGER IF EXISTS `_cutover_shipments_qty_ins`;
 CREATE TRIGGER `_cutover_shipments_qty_ins` BEFORE INSERT ON `shipments` FOR EACH ROW
-  SET NEW.`_cutover_orders_keys_my_qty_new` = NEW.`qty`;
+  SET NEW.`qty` = IF(NEW.`_cutover_orders_keys_my_qty_new` IS NULL, NEW.`qty`, NEW.`_cutover_orders_keys_my_qty_new`),
+      NEW.`_cutover_orders_keys_my_qty_new` = IF(NEW.`_cutover_orders_keys_my_qty_new` IS NULL, NEW.`qty`, NEW.`_cutover_orders_keys_my_qty_new`);
 DROP TRIGGER IF EXISTS `_cutover_shipments_qty_upd`;
 CREATE TRIGGER `_cutover_shipments_qty_upd` BEFORE UPDATE ON `shipments` FOR EACH ROW
-  SET NEW.`_cutover_orders_keys_my_qty_new` = IF(NEW.`qty` IS NULL, NEW.`_cutover_orders_keys_my_qty_new`, NEW.`qty`);
+  SET NEW.`_cutover_orders_keys_my_qty_new` = IF(NOT (NEW.`qty` <=> OLD.`qty`) AND NEW.`_cutover_orders_keys_my_qty_new` <=> OLD.`_cutover_orders_keys_my_qty_new`, NEW.`qty`, NEW.`_cutover_orders_keys_my_qty_new`),
+      NEW.`qty` = IF(NEW.`qty` <=> OLD.`qty` AND NOT (NEW.`_cutover_orders_keys_my_qty_new` <=> OLD.`_cutover_orders_keys_my_qty_new`) AND NOT (NEW.`_cutover_orders_keys_my_qty_new` <=> NEW.`qty`), NEW.`_cutover_orders_keys_my_qty_new`, NEW.`qty`);

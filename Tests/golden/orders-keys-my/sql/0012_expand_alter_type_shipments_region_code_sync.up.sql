@@ -5,10 +5,13 @@ SET @cutover_timeout = IF(VERSION() LIKE '%MariaDB%', 'SET SESSION max_statement
 PREPARE cutover_timeout FROM @cutover_timeout;
 EXECUTE cutover_timeout;
 DEALLOCATE PREPARE cutover_timeout;
--- One-way sync: every app version reads and writes `region_code`; the copy follows it until the swap.
+-- Two-way sync: the old version writes `region_code`, the new version the copy (its view shows it as `region_code`).
+-- Each trigger fills the column the writer did not write; a single SET: the assignments run in order.
 DROP TRIGGER IF EXISTS `_cutover_shipments_region_code_ins`;
 CREATE TRIGGER `_cutover_shipments_region_code_ins` BEFORE INSERT ON `shipments` FOR EACH ROW
-  SET NEW.`_cutover_orders_keys_my_region_code_new` = NEW.`region_code`;
+  SET NEW.`region_code` = IF(NEW.`_cutover_orders_keys_my_region_code_new` IS NULL, NEW.`region_code`, NEW.`_cutover_orders_keys_my_region_code_new`),
+      NEW.`_cutover_orders_keys_my_region_code_new` = IF(NEW.`_cutover_orders_keys_my_region_code_new` IS NULL, NEW.`region_code`, NEW.`_cutover_orders_keys_my_region_code_new`);
 DROP TRIGGER IF EXISTS `_cutover_shipments_region_code_upd`;
 CREATE TRIGGER `_cutover_shipments_region_code_upd` BEFORE UPDATE ON `shipments` FOR EACH ROW
-  SET NEW.`_cutover_orders_keys_my_region_code_new` = NEW.`region_code`;
+  SET NEW.`_cutover_orders_keys_my_region_code_new` = IF(NOT (NEW.`region_code` <=> OLD.`region_code`) AND NEW.`_cutover_orders_keys_my_region_code_new` <=> OLD.`_cutover_orders_keys_my_region_code_new`, NEW.`region_code`, NEW.`_cutover_orders_keys_my_region_code_new`),
+      NEW.`region_code` = IF(NEW.`region_code` <=> OLD.`region_code` AND NOT (NEW.`_cutover_orders_keys_my_region_code_new` <=> OLD.`_cutover_orders_keys_my_region_code_new`) AND NOT (NEW.`_cutover_orders_keys_my_region_code_new` <=> NEW.`region_code`), NEW.`_cutover_orders_keys_my_region_code_new`, NEW.`region_code`);

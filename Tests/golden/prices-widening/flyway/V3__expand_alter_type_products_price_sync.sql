@@ -5,10 +5,13 @@ SET @cutover_timeout = IF(VERSION() LIKE '%MariaDB%', 'SET SESSION max_statement
 PREPARE cutover_timeout FROM @cutover_timeout;
 EXECUTE cutover_timeout;
 DEALLOCATE PREPARE cutover_timeout;
--- One-way sync: every app version reads and writes `price`; the copy follows it until the swap.
+-- Two-way sync: the old version writes `price`, the new version the copy (its view shows it as `price`).
+-- Each trigger fills the column the writer did not write; a single SET: the assignments run in order.
 DROP TRIGGER IF EXISTS `_cutover_products_price_ins`;
 CREATE TRIGGER `_cutover_products_price_ins` BEFORE INSERT ON `products` FOR EACH ROW
-  SET NEW.`_cutover_prices_widening_price_new` = NEW.`price`;
+  SET NEW.`price` = IF(NEW.`_cutover_prices_widening_price_new` IS NULL, NEW.`price`, NEW.`_cutover_prices_widening_price_new`),
+      NEW.`_cutover_prices_widening_price_new` = IF(NEW.`_cutover_prices_widening_price_new` IS NULL, NEW.`price`, NEW.`_cutover_prices_widening_price_new`);
 DROP TRIGGER IF EXISTS `_cutover_products_price_upd`;
 CREATE TRIGGER `_cutover_products_price_upd` BEFORE UPDATE ON `products` FOR EACH ROW
-  SET NEW.`_cutover_prices_widening_price_new` = IF(NEW.`price` IS NULL, NEW.`_cutover_prices_widening_price_new`, NEW.`price`);
+  SET NEW.`_cutover_prices_widening_price_new` = IF(NOT (NEW.`price` <=> OLD.`price`) AND NEW.`_cutover_prices_widening_price_new` <=> OLD.`_cutover_prices_widening_price_new`, NEW.`price`, NEW.`_cutover_prices_widening_price_new`),
+      NEW.`price` = IF(NEW.`price` <=> OLD.`price` AND NOT (NEW.`_cutover_prices_widening_price_new` <=> OLD.`_cutover_prices_widening_price_new`) AND NOT (NEW.`_cutover_prices_widening_price_new` <=> NEW.`price`), NEW.`_cutover_prices_widening_price_new`, NEW.`price`);

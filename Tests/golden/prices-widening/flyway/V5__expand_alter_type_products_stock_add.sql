@@ -8,7 +8,7 @@ DEALLOCATE PREPARE cutover_timeout;
 -- SMALLINT -> INT is not in place on MySQL 8 (ALGORITHM=COPY blocks writes).
 -- Lock-safe path: new column + triggers + backfill + swap.
 SET @cutover_ddl = (SELECT IF(COUNT(*) = 0,
-  'ALTER TABLE `products` ADD COLUMN `_cutover_prices_widening_stock_new` INT NULL DEFAULT 0, ALGORITHM=INSTANT',
+  'ALTER TABLE `products` ADD COLUMN `_cutover_prices_widening_stock_new` INT NULL, ALGORITHM=INSTANT',
   'DO 0')
   FROM information_schema.columns
   WHERE table_schema = DATABASE() AND table_name = 'products' AND column_name = '_cutover_prices_widening_stock_new');

@@ -5,10 +5,13 @@ SET @cutover_timeout = IF(VERSION() LIKE '%MariaDB%', 'SET SESSION max_statement
 PREPARE cutover_timeout FROM @cutover_timeout;
 EXECUTE cutover_timeout;
 DEALLOCATE PREPARE cutover_timeout;
--- One-way sync: every app version reads and writes `stock`; the copy follows it until the swap.
+-- Two-way sync: the old version writes `stock`, the new version the copy (its view shows it as `stock`).
+-- Each trigger fills the column the writer did not write; a single SET: the assignments run in order.
 DROP TRIGGER IF EXISTS `_cutover_products_stock_ins`;
 CREATE TRIGGER `_cutover_products_stock_ins` BEFORE INSERT ON `products` FOR EACH ROW
-  SET NEW.`_cutover_prices_widening_stock_new` = NEW.`stock`;
+  SET NEW.`stock` = IF(NEW.`_cutover_prices_widening_stock_new` IS NULL, NEW.`stock`, NEW.`_cutover_prices_widening_stock_new`),
+      NEW.`_cutover_prices_widening_stock_new` = IF(NEW.`_cutover_prices_widening_stock_new` IS NULL, COALESCE(NEW.`stock`, 0), NEW.`_cutover_prices_widening_stock_new`);
 DROP TRIGGER IF EXISTS `_cutover_products_stock_upd`;
 CREATE TRIGGER `_cutover_products_stock_upd` BEFORE UPDATE ON `products` FOR EACH ROW
-  SET NEW.`_cutover_prices_widening_stock_new` = IF(NEW.`stock` IS NULL, NEW.`_cutover_prices_widening_stock_new`, NEW.`stock`);
+  SET NEW.`_cutover_prices_widening_stock_new` = IF(NOT (NEW.`stock` <=> OLD.`stock`) AND NEW.`_cutover_prices_widening_stock_new` <=> OLD.`_cutover_prices_widening_stock_new`, NEW.`stock`, NEW.`_cutover_prices_widening_stock_new`),
+      NEW.`stock` = IF(NEW.`stock` <=> OLD.`stock` AND NOT (NEW.`_cutover_prices_widening_stock_new` <=> OLD.`_cutover_prices_widening_stock_new`) AND NOT (NEW.`_cutover_prices_widening_stock_new` <=> NEW.`stock`), NEW.`_cutover_prices_widening_stock_new`, NEW.`stock`);

@@ -139,6 +139,11 @@ BEGIN
       SELECT CONCAT('account ', CURRENT_USER(), ' lacks LOCK TABLES on the database: the migration''s swaps lock tables (GRANT LOCK TABLES ON ', DATABASE(), '.* TO …)') AS `cutover preflight problem`;
       SET v_problems = v_problems + 1;
     END IF;
+    IF NOT (EXISTS (SELECT 1 FROM information_schema.user_privileges WHERE grantee = v_grantee AND privilege_type = 'DROP')
+      OR EXISTS (SELECT 1 FROM information_schema.schema_privileges WHERE grantee = v_grantee AND privilege_type = 'DROP' AND DATABASE() LIKE table_schema)) THEN
+      SELECT CONCAT('account ', CURRENT_USER(), ' lacks DROP on the database: the migration drops or renames tables and views (GRANT DROP ON ', DATABASE(), '.* TO …)') AS `cutover preflight problem`;
+      SET v_problems = v_problems + 1;
+    END IF;
   END IF;
   IF v_added = 0 AND v_removed = 0 AND v_completed = 0 THEN
     SET v_boundary = CONCAT('the base schema, or after expand (what the preflight reads looks the same at both)');

@@ -1,0 +1,160 @@
+import Foundation
+import Testing
+@testable import CutoverCore
+import CutoverTemplates
+
+/// Issue #14 on MySQL, a retyped column that goes through a hidden copy: the new version reads and
+/// writes it in the new type under the final name from expand on (`MySQLVersionSchemas`,
+/// `MySQLAlterColumn.twoWaySync`), and contract's swap re-points its view with no window
+/// (`MySQLVersionSchemas.swapView`, the runner's second session). On a real MariaDB 10.11, with the
+/// generated files of `MySQLVersionSchemaTests.yaml` (`reviews.rating` VARCHAR(10) → INT).
+/// In the suite of `MySQLVersionSchemaTests` (serialized): the same database names.
+extension MySQLVersionSchemaTests {
+    struct Server {
+        var socket: String
+        func sql(_ input: String, database: String?) throws -> (status: Int32, output: String) {
+            let result = try MySQLOrphanCheckTests.client(socket, database: database, input: input)
+            return (result.status, result.output.trimmingCharacters(in: .whitespacesAndNewlines))
+        }
+    }
+
+    static let retypeApp = "myretype_app"
+    static let retypeCleanup = "DROP DATABASE IF EXISTS \(retypeApp); DROP DATABASE IF EXISTS reviews_old; DROP DATABASE IF EXISTS reviews_new;"
+
+    /// The plan's SQL files, the server, and the base database loaded with the schema, `rows` rows
+    /// and expand and backfill applied (the state while both versions serve).
+    static func rolledOut(rows: Int) throws -> (server: Server, files: [OutputFile], folder: URL) {
+        let url = try DatabaseHarness.shared.url(.mysql)
+        let server = Server(socket: try #require(URLComponents(string: url)?.queryItems?.first { $0.name == "socket" }?.value))
+        let (result, folder) = try Self.check(setting: "")
+        let plan = Compiler().plan(try #require(result.validated))
+        let files = Compiler().emit(plan).filter { $0.path.hasPrefix("sql/") }.sorted { $0.path < $1.path }
+        let seed = rows > 0 ? "INSERT INTO reviews (rating, title, body) SELECT seq, CONCAT('seed ', seq), 'seeded' FROM seq_1_to_\(rows);" : ""
+        let setup = try server.sql(retypeCleanup + " CREATE DATABASE \(retypeApp); USE \(retypeApp);\n" + Self.schema
+                                   + "INSERT INTO reviews (rating, title, body) VALUES ('007', 'padded', 'kept as written');\n" + seed, database: nil)
+        #expect(setup.status == 0, "\(setup.output)")
+        try runFiles(server, files, [.preflight, .expand, .backfill], down: false)
+        return (server, files, folder)
+    }
+
+    static func runFiles(_ server: Server, _ files: [OutputFile], _ phases: [Phase], down: Bool) throws {
+        let chosen = files.filter { file in phases.contains { file.path.contains("_\($0.rawValue)_") } && file.path.hasSuffix(down ? ".down.sql" : ".up.sql") }
+        for file in down ? chosen.reversed() : chosen {
+            let ran = try server.sql(file.contents, database: retypeApp)
+            #expect(ran.status == 0, "\(file.path): \(ran.output)")
+        }
+    }
+
+    /// Both versions write, each in its own type; the other one reads the value in its own type. The
+    /// backfill wrote `up` of every row into the copy without touching the old column ('007' stays
+    /// '007': a trigger that copied every changed copy back with `down` would make it '7').
+    @Test(.enabled(if: DatabaseHarness.shouldRun(.mysql), unavailable(.mysql)))
+    func bothVersionsWriteInTheirOwnTypeAndReadTheOther() throws {
+        let (server, _, folder) = try Self.rolledOut(rows: 0)
+        defer { try? FileManager.default.removeItem(at: folder); _ = try? server.sql(Self.retypeCleanup, database: nil) }
+        let typed = try server.sql("""
+            SELECT column_type FROM information_schema.columns WHERE table_schema = 'reviews_new' AND table_name = 'reviews' AND column_name = 'rating';
+            SELECT column_type FROM information_schema.columns WHERE table_schema = 'reviews_old' AND table_name = 'reviews' AND column_name = 'rating';
+            """, database: nil)
+        #expect(typed.output == "int(11)\nvarchar(10)", "the new version's view shows INT, the old one's VARCHAR: \(typed.output)")
+        let padded = try server.sql("SELECT rating FROM reviews WHERE title = 'padded';", database: Self.retypeApp)
+        #expect(padded.output == "007", "the backfill left the old column as written: \(padded.output)")
+        let newPadded = try server.sql("SELECT rating + 1 FROM reviews WHERE title = 'padded';", database: "reviews_new")
+        #expect(newPadded.output == "8", "the new version reads the INT: \(newPadded.output)")
+
+        let newInsert = try server.sql("INSERT INTO reviews (rating, title) VALUES (7, 'from new');", database: "reviews_new")
+        #expect(newInsert.status == 0, "\(newInsert.output)")
+        let oldInsert = try server.sql("INSERT INTO reviews (rating, title) VALUES ('8', 'from old');", database: "reviews_old")
+        #expect(oldInsert.status == 0, "\(oldInsert.output)")
+        let readByOld = try server.sql("SELECT rating FROM reviews WHERE title = 'from new';", database: "reviews_old")
+        #expect(readByOld.output == "7", "the old version reads the new version's insert: \(readByOld.output)")
+        let readByNew = try server.sql("SELECT rating * 2 FROM reviews WHERE title = 'from old';", database: "reviews_new")
+        #expect(readByNew.output == "16", "the new version reads the old version's insert as INT: \(readByNew.output)")
+
+        let newUpdate = try server.sql("UPDATE reviews SET rating = 9 WHERE title = 'from old';", database: "reviews_new")
+        #expect(newUpdate.status == 0, "\(newUpdate.output)")
+        let oldUpdate = try server.sql("UPDATE reviews SET rating = '10' WHERE title = 'from new';", database: "reviews_old")
+        #expect(oldUpdate.status == 0, "\(oldUpdate.output)")
+        let both = try server.sql("SELECT CONCAT(title, '=', rating) FROM reviews WHERE title LIKE 'from %' ORDER BY title;", database: "reviews_old")
+        #expect(both.output == "from new=10\nfrom old=9", "each update reached the other version: \(both.output)")
+        let bothNew = try server.sql("SELECT CONCAT(title, '=', rating + 0) FROM reviews WHERE title LIKE 'from %' ORDER BY title;", database: "reviews_new")
+        #expect(bothNew.output == "from new=10\nfrom old=9", "\(bothNew.output)")
+        // An update of another column changes neither.
+        let other = try server.sql("UPDATE reviews SET text = 'edited' WHERE title = 'padded'; SELECT rating FROM reviews WHERE title = 'padded';", database: "reviews_new")
+        #expect(other.output == "7", "\(other.output)")
+        let otherOld = try server.sql("SELECT rating FROM reviews WHERE title = 'padded';", database: "reviews_old")
+        #expect(otherOld.output == "007", "\(otherOld.output)")
+    }
+
+    /// Contract's swap and its rollback under the new version's traffic (4 writers through
+    /// `reviews_new`), 6 times each way. With the runner's second session (its `concurrent` function,
+    /// taken from the template) no statement fails; without it (a plain client applying the file)
+    /// statements that waited on the lock read the view's old definition and fail with 1356.
+    @Test(.enabled(if: DatabaseHarness.shouldRun(.mysql), unavailable(.mysql)), arguments: [true, false])
+    func theSwapLeavesNoWindowWithTheRunnersSecondSession(_ concurrent: Bool) throws {
+        let (server, files, folder) = try Self.rolledOut(rows: 200)
+        defer { try? FileManager.default.removeItem(at: folder); _ = try? server.sql(Self.retypeCleanup, database: nil) }
+        try Self.runFiles(server, files, [.complete], down: false)
+        let swapUp = try #require(files.first { $0.path.contains("rating_swap.up.sql") })
+        let swapDown = try #require(files.first { $0.path.contains("rating_swap.down.sql") })
+        try swapUp.contents.write(to: folder.appendingPathComponent("up.sql"), atomically: true, encoding: .utf8)
+        try swapDown.contents.write(to: folder.appendingPathComponent("down.sql"), atomically: true, encoding: .utf8)
+
+        let runner = Templates.text(.runMysql)
+        let start = try #require(runner.range(of: "concurrent() {"))
+        let end = try #require(runner.range(of: "\n}\n", range: start.upperBound..<runner.endIndex))
+        let function = String(runner[start.lowerBound..<end.upperBound])
+        let client = try LocalMariaDBServer.Tools.locate().client
+        let script = """
+            set -u
+            cd '\(folder.path)'
+            on() { shift; '\(client)' --no-defaults --user=root --socket='\(server.socket)' --database=\(Self.retypeApp) --batch "$@"; }
+            \(function)
+            apply() { # the runner's apply, without the connection id bookkeeping
+              if [ \(concurrent ? 1 : 0) = 1 ]; then
+                { printf 'SET @cutover_concurrent = 1;\\n'; cat "$1"; } | on db --unbuffered | concurrent db "$1"
+              else
+                on db < "$1"
+              fi
+            }
+            for w in 1 2 3 4; do
+              ( i=0; while [ ! -f stop ]; do i=$((i + 1)); echo "SELECT rating + 1 FROM reviews WHERE id = 1; INSERT INTO reviews (rating, title) VALUES ($i, 'w$w'); DO SLEEP(0.002);"; done \\
+                | '\(client)' --no-defaults --user=root --socket='\(server.socket)' --database=reviews_new --batch --force > /dev/null 2> w$w.err ) 2>/dev/null &
+            done
+            sleep 0.5
+            failed=0
+            for cycle in 1 2 3 4 5 6; do
+              date +%s.%N >> times
+              apply up.sql > up.out 2>&1 || { failed=1; cat up.out; }
+              sleep 0.2
+              apply down.sql > down.out 2>&1 || { failed=1; cat down.out; }
+              sleep 0.2
+            done
+            touch stop
+            wait
+            echo "files failed: $failed"
+            echo "cycles started: $(tr '\n' ' ' < times)"
+            echo "1356: $(cat w*.err | grep -c 'ERROR 1356')"
+            echo "other: $(cat w*.err | grep 'ERROR' | grep -vc 'ERROR 1356')"
+            """
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/bash")
+        process.arguments = ["-c", script]
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = output
+        try process.run()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        let text = String(decoding: data, as: UTF8.self)
+        #expect(text.contains("files failed: 0"), "\(text)")
+        #expect(text.contains("other: 0"), "\(text)")
+        let rows = try server.sql("SELECT COUNT(*) > 1000 FROM reviews;", database: "reviews_new")
+        #expect(rows.output == "1", "the writers wrote: \(rows.output)")
+        if concurrent {
+            #expect(text.contains("1356: 0\n"), "no statement of the new version met its view invalid: \(text)")
+        } else {
+            #expect(!text.contains("1356: 0\n"), "must-fail: without the second session the statements that waited on the lock fail: \(text)")
+        }
+    }
+}
