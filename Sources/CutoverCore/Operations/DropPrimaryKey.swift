@@ -130,7 +130,7 @@ struct DropPrimaryKey: OperationUnit {
         let condition = ["constraint_type = 'PRIMARY KEY'"]
         let procedure = b.q(b.context.derived.procedure("refuse", table: table, column: "pkey"))
         let repeats = "SELECT 1 FROM \(b.q(table)) GROUP BY \(quoted.joined(separator: ", ")) HAVING COUNT(*) > 1"
-        return [StepDraft(.contract, slug: slug, title: "drop primary key on \(table) (a table copy on MySQL, writes blocked)", change: r.change,
+        return [StepDraft(.contract, slug: slug, title: "drop primary key on \(table)" + MySQLDialect.tableCopyTitle, change: r.change,
                           up: [SQLStatement(b.guarded("ALTER TABLE \(b.q(table)) DROP PRIMARY KEY, ALGORITHM=COPY, LOCK=SHARED", whenFound: true, in: .tableConstraints, table: table, condition),
                                             comment: "NOT ONLINE: MySQL drops a primary key without adding another only by a table copy (ALGORITHM=COPY, writes\nblocked for its duration). The key columns stay NOT NULL.", kind: .tableCopy(table: table))],
                           down: [SQLStatement(b.refusal(procedure: procedure, when: repeats, message: String("cutover rollback refused: \(table) holds rows that repeat its primary key".prefix(128))),
