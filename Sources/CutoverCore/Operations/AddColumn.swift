@@ -56,6 +56,7 @@ struct AddColumn: OperationUnit {
             return
         }
         rules.changing(table.value, column.name, "addColumn", line: line)
+        guard rules.checkServerFilledColumn(column, table: table.value) else { return }
         let volatile = column.defaultValue.map { SQLTypeFacts.isVolatileDefault($0.value) } ?? false
         if (up != nil && !column.nullable && column.defaultValue == nil) || volatile {
             rules.requirePrimaryKey(table, for: "filling '\(column.name.value)' in batches")
@@ -92,7 +93,7 @@ struct AddColumn: OperationUnit {
         if let ref = column.references {
             let key = DatabaseSchema.Constraint(name: objects.columnForeignKey(table: t, column: c), table: t, kind: .foreignKey, columns: [c],
                                                 referencedTable: ref.table.value, referencedColumns: [ref.column.value],
-                                                actions: "ON DELETE \(ref.onDelete.sql)")
+                                                actions: "ON DELETE \(ref.onDelete.sql)" + ref.actions.clause)
             schema.constraints.append(key)
             schema.addImplicitIndexIfNeeded(for: key, engine: engine)
         }

@@ -8,25 +8,33 @@ struct AddForeignKey: OperationUnit {
     var onDelete: ReferentialAction
 
     static let keyword = "addForeignKey"
+    /// The references form's rules (CUT092, CUT093), declared with it; every foreign key is checked by them.
+    static let rules = ForeignKeyActions.rules
 
     static let field = Field("addForeignKey", .object(ObjectShape("addForeignKey", "add a foreign key without a long lock", [
         Field("name", SpecShape.identifier, required: true, "constraint name"),
         Field("table", SpecShape.identifier, required: true, "referencing table"),
         Field("columns", SpecShape.identifiers, required: true, "referencing columns"),
-        Field("references", .object(SpecShape.references), required: true, "referenced table and columns"),
+        Field("references", .object(SpecShape.references), required: true, "referenced table and columns, and the key's actions"),
         Settings.Operation.onDelete.field,
     ])), "add a foreign key: NOT VALID first, validated as a later step (PostgreSQL)")
 
     static func read(_ node: SyntaxNode, _ reader: SpecBuilder) -> AddForeignKey? {
         guard let constraint = reader.name(node["name"]), let table = reader.name(node["table"]),
-              let references = reader.tableReference(node["references"]) else { return nil }
-        return AddForeignKey(name: constraint, table: table, columns: reader.names(node["columns"]),
-                             references: references, onDelete: Settings.Operation.onDelete.value(in: node))
+              var references = reader.tableReference(node["references"]) else { return nil }
+        let onDelete = reader.onDelete(node, &references)
+        return AddForeignKey(name: constraint, table: table, columns: reader.names(node["columns"]), references: references, onDelete: onDelete)
     }
 
     static let examples = [MigrationSpec.Engine.postgresql, .mysql].map {
         OperationExample(engine: $0, schema: OperationExample.subscriptions($0), changes: Snippets.fkChange)
-    }
+    } + [
+        // The one references form with its actions; deferrable keys are PostgreSQL only (CUT092).
+        OperationExample(engine: .postgresql, schema: OperationExample.subscriptions(.postgresql),
+                         changes: Snippets.fkChange + "          onDelete: cascade\n          onUpdate: cascade\n          initiallyDeferred: true\n"),
+        OperationExample(engine: .mysql, schema: OperationExample.subscriptions(.mysql),
+                         changes: Snippets.fkChange + "          onDelete: cascade\n          onUpdate: cascade\n"),
+    ]
 
     var tables: [Name] { [table, references.table] }
     func tableWithLaterSteps(engine: MigrationSpec.Engine) -> Name? { table }
@@ -57,11 +65,12 @@ struct AddForeignKey: OperationUnit {
     func lower(_ r: Recipe) -> [StepDraft] {
         let name = self.name.value, table = self.table.value, columns = self.columns.map(\.value)
         guard r.capabilities.notValidConstraints else {
-            return [Self.mysql(table, name, columns, referencedTable, referencedColumns, onDelete: onDelete, change: r.change, r.mysql),
+            return [Self.mysql(table, name, columns, referencedTable, referencedColumns, onDelete: onDelete, actions: references.actions, change: r.change, r.mysql),
                     Self.orphanCheck(table, name, columns, referencedTable, referencedColumns, change: r.change, r.mysql)]
         }
         let b = r.postgres
         let definition = "FOREIGN KEY (\(b.n.quoteList(columns))) REFERENCES \(b.q(referencedTable)) (\(b.n.quoteList(referencedColumns))) ON DELETE \(onDelete.sql)"
+            + references.actions.clause
         return NotValidConstraint.postgres(table, name, definition: definition, kind: "add_foreign_key", what: "foreign key", change: r.change, b)
     }
 
@@ -70,14 +79,14 @@ struct AddForeignKey: OperationUnit {
         let name = self.name.value, table = self.table.value, columns = self.columns.map(\.value)
         let key = DatabaseSchema.Constraint(name: name, table: table, kind: .foreignKey, columns: columns,
                                             referencedTable: referencedTable, referencedColumns: referencedColumns,
-                                            actions: "ON DELETE \(onDelete.sql)")
+                                            actions: "ON DELETE \(onDelete.sql)" + references.actions.clause)
         schema.constraints.append(key)
         schema.addImplicitIndexIfNeeded(for: key, engine: engine)
     }
 
     static func mysql(_ table: String, _ name: String, _ columns: [String], _ refTable: String, _ refColumns: [String],
-                       onDelete: ReferentialAction, change: Int, _ b: MySQLBuilder) -> StepDraft {
-        let ddl = "ALTER TABLE \(b.q(table)) ADD CONSTRAINT \(b.q(name)) FOREIGN KEY (\(b.n.quoteList(columns))) REFERENCES \(b.q(refTable)) (\(b.n.quoteList(refColumns))) ON DELETE \(onDelete.sql), ALGORITHM=INPLACE, LOCK=NONE"
+                       onDelete: ReferentialAction, actions: ForeignKeyActions = ForeignKeyActions(), change: Int, _ b: MySQLBuilder) -> StepDraft {
+        let ddl = "ALTER TABLE \(b.q(table)) ADD CONSTRAINT \(b.q(name)) FOREIGN KEY (\(b.n.quoteList(columns))) REFERENCES \(b.q(refTable)) (\(b.n.quoteList(refColumns))) ON DELETE \(onDelete.sql)\(actions.clause), ALGORITHM=INPLACE, LOCK=NONE"
         let condition = ["constraint_name = \(b.lit(name))", "constraint_type = 'FOREIGN KEY'"]
         return StepDraft(.complete, slug: "add_foreign_key \(name)", title: "add foreign key \(name) on \(table) in place (existing rows not checked)", change: change,
                          up: [SQLStatement("SET SESSION foreign_key_checks = 0;",

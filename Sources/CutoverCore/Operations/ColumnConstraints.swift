@@ -15,7 +15,7 @@ enum ColumnConstraints {
         }
         if let ref = column.references {
             steps += AddForeignKey(name: Located(objects.columnForeignKey(table: table, column: name), at: column.location), table: Located(table, at: column.location),
-                                   columns: [column.name], references: TableReference(table: ref.table, columns: [ref.column]), onDelete: ref.onDelete).lower(r)
+                                   columns: [column.name], references: TableReference(table: ref.table, columns: [ref.column], actions: ref.actions), onDelete: ref.onDelete).lower(r)
         }
         return steps
     }

@@ -24,8 +24,10 @@ struct CreateTable: OperationUnit {
                 reader.located(item["check"]).map { .check($0) },
                 item["unique"].map { .unique(reader.names($0)) },
                 item["foreignKey"].flatMap { fk in
-                    reader.tableReference(fk["references"]).map {
-                        .foreignKey(columns: reader.names(fk["columns"]), references: $0, onDelete: Settings.Operation.onDelete.value(in: fk))
+                    reader.tableReference(fk["references"]).map { references in
+                        var references = references
+                        let onDelete = reader.onDelete(fk, &references)
+                        return .foreignKey(columns: reader.names(fk["columns"]), references: references, onDelete: onDelete)
                     }
                 },
             ].compactMap { $0 }
@@ -35,7 +37,26 @@ struct CreateTable: OperationUnit {
                            primaryKey: reader.names(node["primaryKey"]), constraints: constraints)
     }
 
-    static let examples = [example(.postgresql), example(.mysql)]
+    static let examples = [example(.postgresql), example(.mysql), textKeyAcrossCollations]
+
+    /// A text key to a table of another collation: InnoDB needs the same one on both sides (errno 150).
+    static let textKeyAcrossCollations = OperationExample(engine: .mysql, schema: """
+        CREATE TABLE `users` (
+          `id` bigint NOT NULL AUTO_INCREMENT,
+          `email` varchar(191) NOT NULL,
+          PRIMARY KEY (`id`),
+          UNIQUE KEY `users_email` (`email`)
+        ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci;
+
+        """, changes: """
+                - createTable:
+                    name: subscriptions
+                    columns:
+                      - {name: id, type: bigint, nullable: false}
+                      - {name: user_email, type: varchar(191), nullable: false, references: {table: users, columns: [email]}}
+                    primaryKey: [id]
+
+            """)
 
     /// A table with a key, a column foreign key, a check and a two-column unique constraint.
     static func example(_ engine: MigrationSpec.Engine) -> OperationExample {
@@ -154,7 +175,8 @@ struct CreateTable: OperationUnit {
                 check: column.check.map { (objects.columnCheck(table: name, column: c), $0.value) },
                 references: column.references.map {
                     .init(name: objects.columnForeignKey(table: name, column: c),
-                          kind: .foreignKey(columns: [c], table: $0.table.value, referencedColumns: [$0.column.value], onDelete: $0.onDelete))
+                          kind: .foreignKey(columns: [c], table: $0.table.value, referencedColumns: [$0.column.value], onDelete: $0.onDelete),
+                          actions: $0.actions.clause)
                 })
         }
         let constraints = self.constraints.compactMap { constraint -> TableDefinition.Constraint? in
@@ -164,7 +186,8 @@ struct CreateTable: OperationUnit {
             case .unique(let cols): return .init(name: constraint.name.value, kind: .unique(cols.map(\.value)))
             case .foreignKey(let cols, let ref, let onDelete):
                 return .init(name: constraint.name.value, kind: .foreignKey(columns: cols.map(\.value), table: ref.table.value,
-                                                                            referencedColumns: ref.columns.map(\.value), onDelete: onDelete))
+                                                                            referencedColumns: ref.columns.map(\.value), onDelete: onDelete),
+                             actions: ref.actions.clause)
             }
         }
         return TableDefinition(name: name, columns: columns, primaryKeyName: objects.declaredPrimaryKey(table: name), primaryKey: primaryKey,
@@ -173,8 +196,10 @@ struct CreateTable: OperationUnit {
 
     func lower(_ r: Recipe) -> [StepDraft] {
         let name = self.name.value
+        var table = definition(r.context.names)
+        if r.engine == .mysql { table.matchReferencedEncodings(in: r.context.schema) }
         return [StepDraft(.expand, slug: "create_table \(name)", title: "create table \(name)", change: r.change,
-                          up: [SQLStatement(.createTable(definition(r.context.names)))],
+                          up: [SQLStatement(.createTable(table))],
                           down: [SQLStatement(.dropTable(name: name, reason: "drops only the table that this pair's up created"))])]
     }
 
@@ -202,7 +227,7 @@ struct CreateTable: OperationUnit {
             if let ref = column.references {
                 foreignKeys.append(.init(name: objects.columnForeignKey(table: name, column: c), table: name, kind: .foreignKey, columns: [c],
                                          referencedTable: ref.table.value, referencedColumns: [ref.column.value],
-                                         actions: "ON DELETE \(ref.onDelete.sql)"))
+                                         actions: "ON DELETE \(ref.onDelete.sql)" + ref.actions.clause))
             }
         }
         for constraint in constraints {
@@ -215,7 +240,7 @@ struct CreateTable: OperationUnit {
             case .foreignKey(let cols, let ref, let onDelete):
                 foreignKeys.append(.init(name: constraint.name.value, table: name, kind: .foreignKey, columns: cols.map(\.value),
                                          referencedTable: ref.table.value, referencedColumns: ref.columns.map(\.value),
-                                         actions: "ON DELETE \(onDelete.sql)"))
+                                         actions: "ON DELETE \(onDelete.sql)" + ref.actions.clause))
             }
         }
         // Keys first, then the foreign keys (which may need implicit indexes), as the server does.

@@ -80,12 +80,12 @@ struct DropIndex: OperationUnit {
         let comment = "Re-create from the definition in the base schema."
         guard r.engine == .postgresql else {
             let b = r.mysql
-            return [SQLStatement(b.addIndex(index.table, name, unique: index.unique, columns: b.n.quoteList(index.columns)), comment: comment)]
+            return [SQLStatement(b.addIndex(index.table, name, unique: index.unique, columns: index.keyList ?? b.n.quoteList(index.columns)), comment: comment)]
         }
         let b = r.postgres
-        let columns = index.columns.map { SQLText.identifierProblem($0, maxLength: 64) == nil ? b.q($0) : $0 }.joined(separator: ", ")
+        let columns = index.keyList ?? index.columns.map { SQLText.identifierProblem($0, maxLength: 64) == nil ? b.q($0) : $0 }.joined(separator: ", ")
         var statements = b.createIndexConcurrently(name: name, table: index.table, unique: index.unique, method: index.method ?? "btree",
-                                                   columns: columns, whereClause: PostgreSQLDialect.whereClause(of: index.definition) ?? index.predicate)
+                                                   columns: columns, options: index.options, whereClause: PostgreSQLDialect.whereClause(of: index.definition) ?? index.predicate)
         statements[0].comment = comment + "\n" + (statements[0].comment ?? "")
         return statements
     }

@@ -7,6 +7,9 @@ struct OperationExample: Sendable {
     var schema: String
     /// The spec's `changes:` entries, indented as `Snippets.spec` expects.
     var changes: String
+    /// The rule the example must report instead (an operation the engine does not have, e.g. CUT085);
+    /// such an example is not planned or verified.
+    var refusal: RuleID? = nil
 
     /// The smallest valid spec with these changes.
     var spec: String {

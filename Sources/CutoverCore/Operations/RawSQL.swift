@@ -21,7 +21,7 @@ public struct RawSQL: OperationUnit {
         Settings.Operation.transactional.field,
     ])), "hand-written SQL; 'down' is required and the step is flagged as unchecked")
 
-    static let rules = [UncheckedSQLRule.rule]
+    static let rules = [UncheckedSQLRule.rule, MySQLImplicitCommitRule.rule]
 
     /// CUT047 `unchecked-sql`: a 'sql' change is not checked (warning).
     enum UncheckedSQLRule: RuleUnit {
@@ -31,6 +31,35 @@ public struct RawSQL: OperationUnit {
             rationale: "The escape hatch runs as written: cutover cannot make it lock-safe or idempotent, nor check that 'down' undoes 'up', and it checks references after it only as far as it can read the up's DDL (CREATE/ALTER/DROP TABLE, CREATE/DROP INDEX). Prefer a structured operation.",
             triggering: [RuleExample(Snippets.spec(changes: "    - sql:\n        name: add-tier\n        up: ALTER TABLE pricing ADD COLUMN tier text;\n        down: ALTER TABLE pricing DROP COLUMN tier;\n")).expecting((17, 7))],
             nonTriggering: [RuleExample(Snippets.spec())])
+    }
+
+    /// CUT077 `mysql-implicit-commit`: a transactional MySQL `sql` script of several statements that
+    /// commits part-way (warning).
+    enum MySQLImplicitCommitRule: RuleUnit {
+        static let rule = Rule(
+            id: .mysqlImplicitCommit, name: "mysql-implicit-commit", severity: .warning, checkedBy: [.references],
+            summary: "on MySQL, a transactional 'sql' script of several statements that commits part-way (warning)",
+            rationale: "MySQL commits implicitly before and after every DDL statement (CREATE, ALTER, DROP, RENAME, TRUNCATE, GRANT, LOCK TABLES, …), so `transactional: true` cannot make such a script one unit: when a later statement fails, the ones before it stay applied, the Job retries the whole file and the down may meet a half-applied up. Make every statement idempotent (IF NOT EXISTS, guards) and say so with `transactional: false`, or split the script into one change per DDL statement.",
+            triggering: [RuleExample(Snippets.spec(database: Snippets.mysqlDatabase,
+                                                   changes: "    - sql:\n        name: add-tier\n        up: ALTER TABLE pricing ADD COLUMN tier text; UPDATE pricing SET tier = 'basic';\n        down: ALTER TABLE pricing DROP COLUMN tier;\n")).expecting((19, 13))],
+            nonTriggering: [
+                RuleExample(Snippets.spec(database: Snippets.mysqlDatabase,
+                                          changes: "    - sql:\n        name: add-tier\n        up: ALTER TABLE pricing ADD COLUMN tier text; UPDATE pricing SET tier = 'basic';\n        down: ALTER TABLE pricing DROP COLUMN tier;\n        transactional: false\n")),
+                RuleExample(Snippets.spec(database: Snippets.mysqlDatabase,
+                                          changes: "    - sql:\n        name: fill-tier\n        up: UPDATE pricing SET tier = 'basic'; DELETE FROM pricing WHERE amount < 0;\n        down: UPDATE pricing SET tier = NULL;\n")),
+                RuleExample(Snippets.spec(changes: "    - sql:\n        name: add-tier\n        up: ALTER TABLE pricing ADD COLUMN tier text; UPDATE pricing SET tier = 'basic';\n        down: ALTER TABLE pricing DROP COLUMN tier;\n")),
+            ])
+
+        /// The first words of the statements MySQL commits around (a transaction cannot hold them).
+        static let committing: Set<String> = ["ALTER", "CREATE", "DROP", "RENAME", "TRUNCATE", "GRANT", "REVOKE", "LOCK", "UNLOCK",
+                                              "ANALYZE", "OPTIMIZE", "REPAIR", "CHECK", "INSTALL", "UNINSTALL", "FLUSH", "CACHE", "LOAD"]
+
+        /// True when the script has more than one statement and one of them commits implicitly.
+        static func commitsPartWay(_ script: String) -> Bool {
+            let statements = SQLLexer.statements(in: script, engine: .mysql)
+            guard statements.count > 1 else { return false }
+            return statements.contains { committing.contains(RawSQL.words($0.text).first ?? "") }
+        }
     }
 
     static func read(_ node: SyntaxNode, _ reader: SpecBuilder) -> RawSQL? {
@@ -56,6 +85,11 @@ public struct RawSQL: OperationUnit {
     /// being complete (CUT036 says where).
     func check(_ rules: inout ReferenceRules, change: Change) {
         rules.report(.uncheckedSQL, Message.uncheckedSQL(name.value), at: change.location)
+        if rules.engine == .mysql && transactional {
+            for (script, which) in [(up, "up"), (down, "down")] where MySQLImplicitCommitRule.commitsPartWay(script.value) {
+                rules.report(.mysqlImplicitCommit, Message.mysqlImplicitCommit(name.value, script: which), at: script.location)
+            }
+        }
         let effects = RawSQLSchemaEffects.read(up.value, engine: rules.engine)
         if let unreadable = effects.unreadable {
             rules.schema.forgetCompleteness()
@@ -140,9 +174,14 @@ public struct RawSQL: OperationUnit {
 
 extension RuleID {
     public static let uncheckedSQL = RuleID("CUT047")
+    public static let mysqlImplicitCommit = RuleID("CUT077")
 }
 
 extension Message {
+    public static func mysqlImplicitCommit(_ name: String, script: String) -> String {
+        "sql change '\(name)': MySQL commits the \(script)'s DDL implicitly, so its statements cannot run as one transaction; a failure part-way leaves the statements before it applied; make each statement idempotent and set transactional: false, or split the script into one change per DDL statement"
+    }
+
     public static func uncheckedSQL(_ name: String) -> String {
         "sql change '\(name)' is not checked: cutover cannot verify that it is safe, idempotent or that 'down' undoes 'up'"
     }

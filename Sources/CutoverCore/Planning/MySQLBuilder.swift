@@ -62,7 +62,10 @@ struct MySQLBuilder: Sendable {
     // MARK: column DDL
 
     /// `TYPE NULL|NOT NULL [DEFAULT x] [AUTO_INCREMENT]`
+    /// A generated column (`AS (expr) VIRTUAL`) takes no `NULL` (MariaDB refuses it after VIRTUAL/STORED;
+    /// nullable is the default on both servers).
     func definition(type: String, nullable: Bool, defaultValue: String?) -> String {
+        if nullable && defaultValue == nil && type.range(of: "\\bAS\\s*\\(", options: [.regularExpression, .caseInsensitive]) != nil { return type }
         var text = "\(type) \(nullable ? "NULL" : "NOT NULL")"
         if let defaultValue { text += " DEFAULT \(defaultValue)" }
         return text

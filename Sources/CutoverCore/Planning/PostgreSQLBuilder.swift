@@ -149,10 +149,11 @@ struct PostgreSQLBuilder: Sendable {
     // MARK: indexes
 
     /// Drop an INVALID leftover of a failed concurrent build (IF NOT EXISTS would skip it), then build concurrently.
-    func createIndexConcurrently(name: String, table: String, unique: Bool, method: String, columns: String, whereClause: String?) -> [SQLStatement] {
+    func createIndexConcurrently(name: String, table: String, unique: Bool, method: String, columns: String, options: String = "",
+                                 whereClause: String?) -> [SQLStatement] {
         let guardBlock = guarded("EXISTS (SELECT 1 FROM pg_catalog.pg_index i\n             WHERE i.indexrelid = \(regclass(name)) AND NOT (i.indisvalid AND i.indisready))",
                                  ["DROP INDEX \(q(name));"])
-        var create = "CREATE \(unique ? "UNIQUE " : "")INDEX CONCURRENTLY IF NOT EXISTS \(q(name)) ON \(q(table)) USING \(method) (\(columns))"
+        var create = "CREATE \(unique ? "UNIQUE " : "")INDEX CONCURRENTLY IF NOT EXISTS \(q(name)) ON \(q(table)) USING \(method) (\(columns))\(options)"
         if let whereClause { create += " WHERE (\(whereClause))" }
         return [
             SQLStatement(guardBlock, comment: "A failed CONCURRENTLY build leaves an INVALID index that IF NOT EXISTS would skip: drop such a leftover first.\n(DROP INDEX CONCURRENTLY cannot run inside DO; dropping an invalid index is quick and bounded by lock_timeout.)"),

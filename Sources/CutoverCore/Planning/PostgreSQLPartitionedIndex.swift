@@ -12,6 +12,8 @@ struct PostgreSQLPartitionedIndex {
     var method: String
     /// The key as SQL (quoted columns, expressions as written).
     var columns: String
+    /// INCLUDE/WITH after the key list, or empty.
+    var options = ""
     var predicate: String?
     /// Each partition and the name of its index.
     var partitions: [(table: String, index: String)]
@@ -23,7 +25,8 @@ struct PostgreSQLPartitionedIndex {
         table = index.table.value
         unique = index.unique
         method = index.method.rawValue
-        columns = b.n.quoteList(index.columns.map(\.value))
+        columns = index.keyList(b.n)
+        options = index.options(b.n)
         predicate = index.whereClause?.value
         let own = name
         partitions = b.context.schema.partitions(of: table).map { ($0.name, b.context.names.fit("\($0.name)_\(own)")) }
@@ -36,7 +39,8 @@ struct PostgreSQLPartitionedIndex {
         table = index.table
         unique = index.unique
         method = index.method ?? "btree"
-        columns = index.columns.map { SQLText.identifierProblem($0, maxLength: 64) == nil ? b.q($0) : $0 }.joined(separator: ", ")
+        columns = index.keyList ?? index.columns.map { SQLText.identifierProblem($0, maxLength: 64) == nil ? b.q($0) : $0 }.joined(separator: ", ")
+        options = index.options
         predicate = PostgreSQLDialect.whereClause(of: index.definition) ?? index.predicate
         let own = index.name
         partitions = index.attached.isEmpty
@@ -46,7 +50,7 @@ struct PostgreSQLPartitionedIndex {
 
     /// ON ONLY the parent, then each partition's index concurrently and attached.
     func build(_ b: PostgreSQLBuilder) -> [SQLStatement] {
-        var parent = "CREATE \(unique ? "UNIQUE " : "")INDEX IF NOT EXISTS \(b.q(name)) ON ONLY \(b.q(table)) USING \(method) (\(columns))"
+        var parent = "CREATE \(unique ? "UNIQUE " : "")INDEX IF NOT EXISTS \(b.q(name)) ON ONLY \(b.q(table)) USING \(method) (\(columns))\(options)"
         if let predicate { parent += " WHERE (\(predicate))" }
         var statements = [SQLStatement(parent + ";",
                                        comment: "\(table) is partitioned (\(partitions.count) partition\(partitions.count == 1 ? "" : "s")): CONCURRENTLY is refused on the parent.\nON ONLY creates the parent's index alone, empty and invalid: catalog only, no scan, a brief lock.",
@@ -54,7 +58,7 @@ struct PostgreSQLPartitionedIndex {
                                                             "ON ONLY builds nothing (no scan); each partition's index is built concurrently below"))]
         for partition in partitions {
             var create = b.createIndexConcurrently(name: partition.index, table: partition.table, unique: unique, method: method, columns: columns,
-                                                   whereClause: predicate)
+                                                   options: options, whereClause: predicate)
             create[0].comment = "Partition \(partition.table): built concurrently (writes go on), then attached to \(name).\n" + (create[0].comment ?? "")
             statements += create
             statements.append(SQLStatement("ALTER INDEX \(b.q(name)) ATTACH PARTITION \(b.q(partition.index));",

@@ -33,6 +33,10 @@ final class AppTrafficDriver: TrafficDriver {
     /// Retyped columns both versions reach through the tables (MySQL, or no version schemas): the
     /// new version writes only values their old and new types both hold.
     var sharedRetyped = SharedRetypedColumns(columns: [:])
+    /// Enum labels, by type, the new version does not write: those addEnumValue adds (the rollback of
+    /// expand refuses rows that hold one) and both names of one renameEnumValue renames (until contract
+    /// only the old name exists, after it and until its rollback only the new one).
+    var avoidedEnumLabels: [String: Set<String>] = [:]
     /// table → renamed column's new name → its old name (the spec's renameColumn changes).
     let renames: [String: [String: String]]
     /// The user's own statements per version (`--traffic-old/--traffic-new`), sent beside the derived ones.
@@ -136,8 +140,9 @@ final class AppTrafficDriver: TrafficDriver {
     private func makeRun(_ version: AppVersion) -> AppTraffic {
         runs += 1
         // The old version writes data that already satisfies what the migration formalises (seedShape).
-        let shape = version == .old ? seedShape
+        var shape = version == .old ? seedShape
             : sharedRetyped.narrowing(newShape, old: oldShape, renames: renames, tableRenames: tableRenames, engine: engine)
+        if version == .new && !avoidedEnumLabels.isEmpty { shape = withoutAvoidedLabels(shape) }
         let traffic = AppTraffic(version: version.rawValue, shape: shape,
                                  tables: version == .old ? oldTables : newTables, engine: engine, connect: versionConnect[version] ?? connect,
                                  lockTimeout: lockTimeout, seed: UInt64(runs) &* 0x9E37_79B9)
@@ -147,6 +152,22 @@ final class AppTrafficDriver: TrafficDriver {
         traffic.sessionSettings = sessionSettings[version] ?? []
         traffic.script = scripts[version]
         return traffic
+    }
+
+    /// `shape` with the labels of `avoidedEnumLabels` taken out of the enum columns of their type (a
+    /// column keeps its labels when none would be left).
+    func withoutAvoidedLabels(_ shape: AppShape) -> AppShape {
+        var shape = shape
+        for t in shape.tables.indices {
+            for c in shape.tables[t].columns.indices {
+                let column = shape.tables[t].columns[c]
+                let type = String(column.dataType.prefix { $0 != "[" }.split(separator: ".").last ?? "").replacingOccurrences(of: "\"", with: "")
+                guard let renamed = avoidedEnumLabels[type] else { continue }
+                let kept = column.enumLabels.filter { !renamed.contains($0) }
+                if !kept.isEmpty { shape.tables[t].columns[c].enumLabels = kept }
+            }
+        }
+        return shape
     }
 
     func dwell(statements: Int, timeout: Double) {

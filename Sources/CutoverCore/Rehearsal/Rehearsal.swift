@@ -167,7 +167,11 @@ public final class Rehearsal {
         defer { app.close() }
         if let schemaPath {
             do {
-                try timed("schema load") { try app.apply(file: loadableSchema(schemaPath, environment.scratch)) }
+                let base = try loadableSchema(schemaPath, environment.scratch, app)
+                if base.mapped > 0 {
+                    report.checks.append("schema load: \(base.mapped) MySQL 8 collation name\(base.mapped == 1 ? "" : "s") (utf8mb4_0900_…) loaded as MariaDB's UCA 14 NO PAD equivalents (MariaDB stands in for MySQL 8)")
+                }
+                try timed("schema load") { try app.apply(file: base.path) }
             } catch let failure as SQLFailure {
                 throw VerificationError.sqlFailed("cannot load database.schema (\(schemaPath)):\n" + indent(failure.message))
             }
@@ -254,6 +258,16 @@ public final class Rehearsal {
                 report.checks.append(versionDatabases != nil
                     ? "traffic: the new version's database of views shows retyped columns in the old type until contract: the new version writes \(names) with values both the old and the new type hold"
                     : "traffic: both versions through the tables (no version schemas): the new version writes \(names) with values both the old and the new type hold")
+            }
+            for change in spec.changes {
+                if let rename = change.operation.unit(RenameEnumValue.self) {
+                    driver.avoidedEnumLabels[rename.enumType.value, default: []].formUnion([rename.from.value, rename.to.value])
+                }
+                if let add = change.operation.unit(AddEnumValue.self) { driver.avoidedEnumLabels[add.enumType.value, default: []].insert(add.value.value) }
+            }
+            if !driver.avoidedEnumLabels.isEmpty {
+                let labels = driver.avoidedEnumLabels.keys.sorted().map { "\($0) (\(driver.avoidedEnumLabels[$0]!.sorted().joined(separator: ", ")))" }.joined(separator: ", ")
+                report.checks.append("traffic: the new version writes no enum label the migration adds or renames, as the plan README says (a rollback refuses rows that hold an added one; a renamed one exists under neither name through the rollout): \(labels)")
             }
             if let versionDatabases { Self.connectToVersionDatabases(driver, versionDatabases, rollingBack: false, environment: environment) }
             traffic = driver
@@ -501,10 +515,12 @@ public final class Rehearsal {
             if blueGreen { _ = try? app.query("SELECT 1") }
             // Expand's rollback keeps the columns expand added, under their quarantine names.
             let quarantine = RollbackQuarantine(plan)
-            let (final, kept) = QuarantinedColumns(quarantine: quarantine).removing(from: try app.snapshot(), base: base)
+            let (withoutColumns, kept) = QuarantinedColumns(quarantine: quarantine).removing(from: try app.snapshot(), base: base)
             if !kept.isEmpty {
                 report.checks.append("columns expand added, kept by the rollback: \(kept.joined(separator: ", "))")
             }
+            let (final, keptEnums) = KeptEnumLabels(plan).removing(from: withoutColumns, base: base, keptColumns: !kept.isEmpty)
+            if let keptEnums { report.checks.append("kept by the rollback: \(keptEnums)") }
             if final == base {
                 report.checks.append("schema after the rollback: equal to the base schema" + (kept.isEmpty ? "" : " besides the kept columns"))
             } else if KeptNullRows(warnings: rollbackWarnings).explains(base: base, final: final) {
@@ -692,8 +708,9 @@ public final class Rehearsal {
     }
 
     /// database.schema as the unprivileged scratch owner can load it (see `BaseSchemaFile`).
-    private func loadableSchema(_ path: String, _ scratch: ScratchFolder) throws -> String {
-        try BaseSchemaFile.prepare(path, engine: plan.spec.database.engine, into: scratch.file("schema")).path
+    private func loadableSchema(_ path: String, _ scratch: ScratchFolder, _ session: SQLSession) throws -> (path: String, removed: Int, mapped: Int) {
+        let standIn = plan.spec.database.engine == .mysql ? try StandInServer.isMariaDB(session) : false
+        return try BaseSchemaFile.prepare(path, engine: plan.spec.database.engine, standIn: standIn, into: scratch.file("schema"))
     }
 
     /// Argo CD syncs `manifests/` (its kustomization lists the forward folders up to the app's) as
@@ -826,7 +843,7 @@ public final class Rehearsal {
         }
         let session = try environment.appSession(database: name)
         defer { session.close() }
-        if let schemaPath { try session.apply(file: loadableSchema(schemaPath, environment.scratch)) }
+        if let schemaPath { try session.apply(file: loadableSchema(schemaPath, environment.scratch, session).path) }
         var side = context
         side.overrides["DB_NAME"] = name
         let folder = environment.scratch.file("shape-jobs")

@@ -44,6 +44,10 @@ public struct DatabaseSchema: Sendable {
         /// PostgreSQL, an index of a partitioned table: the partitions' indexes attached to it
         /// (`ALTER INDEX … ATTACH PARTITION`), by name, so a rebuild gives them their names again.
         public var attached: [(table: String, index: String)] = []
+        /// The key list as SQL when it is more than plain column names (expressions, DESC, operator
+        /// classes), and PostgreSQL's INCLUDE/WITH after it, so a rebuild (dropIndex's down) is exact.
+        public var keyList: String?
+        public var options = ""
 
         public init(name: String, table: String, columns: [String], unique: Bool, method: String?, definition: String,
                     predicate: String? = nil, implicit: Bool = false) {
@@ -103,6 +107,9 @@ public struct DatabaseSchema: Sendable {
         /// MySQL: the table's `DEFAULT CHARSET` (or the character set of its `COLLATE`), the one a column
         /// without its own has.
         public var charset: String?
+        /// MySQL: the table's `COLLATE=`, the collation a column without its own has (nil: the character
+        /// set's default).
+        public var collation: String? = nil
         /// PostgreSQL `ALTER TABLE … REPLICA IDENTITY …` (pg_dump writes it for a table whose identity is
         /// not the default).
         public var replicaIdentity: ReplicaIdentity = .primaryKey
@@ -128,6 +135,8 @@ public struct DatabaseSchema: Sendable {
     /// Names that CREATE TYPE and CREATE DOMAIN define (PostgreSQL), as written (qualified when not in
     /// `public`): a column of such a type is not refused as a foreign type (CUT069).
     public var userTypes: [String] = []
+    /// PostgreSQL enum types with their labels (`CREATE TYPE … AS ENUM`, `ALTER TYPE … ADD|RENAME VALUE`).
+    public var enumTypes: [EnumType] = []
 
     public init(tables: [Table] = [], indexes: [Index] = [], constraints: [Constraint] = [],
                 dependents: SchemaDependents = SchemaDependents()) {

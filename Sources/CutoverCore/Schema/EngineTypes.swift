@@ -95,7 +95,7 @@ enum EngineTypes {
         add(["tinyblob", "blob", "mediumblob", "longblob"], "a binary large object type", "bytea")
         add(["binary", "varbinary"], "a binary string type", "bytea")
         add(["double"], "'double' without 'precision'", "double precision")
-        add(["enum"], "an inline enum type", "text with a CHECK (column IN (...)), or a type made by CREATE TYPE … AS ENUM in a sql change")
+        add(["enum"], "an inline enum type", "text with a CHECK (column IN (...)), or an enum type made by createEnum")
         add(["set"], "a SET type", "text[]")
         add(["nvarchar"], "a national character varying type", "varchar (PostgreSQL text is Unicode in a UTF8 database)")
         return table

@@ -27,6 +27,8 @@ struct SymbolicSchema {
         var hasDefault: Bool? = nil
         /// GENERATED … AS IDENTITY or AUTO_INCREMENT: the server fills it.
         var isIdentity = false
+        /// A generated column (`GENERATED ALWAYS AS (…)`, MySQL `AS (…)`): the server refuses writes to it.
+        var generated = false
     }
 
     struct Table {
@@ -85,11 +87,14 @@ struct SymbolicSchema {
     private var goneObjects: [String: String] = [:]
     private var objectsByTable: [String: Set<Int>] = [:]
     private var nextObject = 0
+    /// PostgreSQL enum types and their labels (createEnum, addEnumValue, renameEnumValue).
+    var enums = SymbolicEnums()
 
     init(engine: MigrationSpec.Engine, schema: DatabaseSchema?) {
         mysql = engine == .mysql
         complete = schema != nil
         guard let schema else { return }
+        enums = SymbolicEnums(schema)
         // Sized once: a 2 MB dump has thousands of tables, constraints and indexes, and growing these
         // tables step by step rehashed them about a dozen times each.
         let objectCount = schema.constraints.count + schema.indexes.count
@@ -102,7 +107,8 @@ struct SymbolicSchema {
             state.columns.reserveCapacity(table.columns.count)
             for column in table.columns {
                 state.columns[columnKey(column.name)] = Column(name: column.name, nullable: column.nullable, type: column.type,
-                                                               hasDefault: column.defaultValue != nil, isIdentity: column.isIdentity)
+                                                               hasDefault: column.defaultValue != nil, isIdentity: column.isIdentity,
+                                                               generated: column.generated != nil)
             }
             state.primaryKey = table.primaryKey.map(columnKey)
             if !state.primaryKey.isEmpty { state.uniqueSets.append(Set(state.primaryKey)) }

@@ -23,6 +23,7 @@ public struct ColumnReference: Sendable {
     public var table: Name
     public var column: Name
     public var onDelete: ReferentialAction
+    public var actions = ForeignKeyActions()
 }
 
 public struct ColumnDefinition: Sendable {
@@ -39,6 +40,9 @@ public struct ColumnDefinition: Sendable {
 public struct TableReference: Sendable {
     public var table: Name
     public var columns: [Name]
+    public var actions = ForeignKeyActions()
+    /// `onDelete` written inside `references` (the one form); nil when written beside it or not at all.
+    public var onDelete: Located<String>?
 }
 
 public struct TableConstraint: Sendable {
@@ -69,8 +73,13 @@ public struct CreateIndex: Sendable {
     public enum Method: String, Sendable, Codable { case btree, hash, gin, gist, brin, spgist }
     public var name: Name
     public var table: Name
+    /// The columns of the keys that name a column (`keys` holds every key, expressions too).
     public var columns: [Name]
     public var unique: Bool
     public var method: Method
     public var whereClause: Located<String>?
+    public var keys: [IndexKey] = []
+    /// INCLUDE columns and storage parameters (PostgreSQL).
+    public var include: [Name] = []
+    public var storage: [(key: Name, value: Located<String>)] = []
 }

@@ -39,6 +39,7 @@ extension DDLParser {
             return true
         }
         if c.isWord("SCHEMA") || c.isWord("DATABASE") { return true }
+        if c.isWord("TYPE") && createEnumType(c) { return true }
         for (keyword, kind, reason): (StaticString, String, String) in [
             ("SEQUENCE", "CREATE SEQUENCE", "sequences are not checked"),
             ("TYPE", "CREATE TYPE", "a column of the type is read with the type's name"),

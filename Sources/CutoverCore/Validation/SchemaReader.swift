@@ -108,6 +108,8 @@ struct DDLParser {
     var partitionSlots: [String: [Int]] = [:]
     /// The tokens of CREATE FUNCTION statements, so a trigger knows the columns its function names.
     var functionBodies: [String: [Token]] = [:]
+    /// PostgreSQL enum types in file order (`SchemaReader+Enums`).
+    var enumTypes: [EnumType] = []
 
     var tables: [DatabaseSchema.Table] = []
     var tableSlots: [String: Int] = [:]
@@ -147,6 +149,8 @@ struct DDLParser {
                 views: views.filter { !droppedViews.contains($0.name) },
                 triggers: triggers.enumerated().filter { !droppedTriggers.contains($0.offset) && tableSlots[$0.element.table] != nil }.map(\.element)))
         schema.userTypes = ignored.filter { ($0.kind == "CREATE TYPE" || $0.kind == "CREATE DOMAIN") && !$0.name.isEmpty }.map(\.name)
+            + enumTypes.map(\.name)
+        schema.enumTypes = enumTypes
         return schema
     }
 
@@ -183,6 +187,7 @@ struct DDLParser {
         if !mysql && c.isWord("COMMENT") && c.isWord("ON", offset: 1) && (c.isWord("TABLE", offset: 2) || c.isWord("COLUMN", offset: 2)) {
             return commentOn(&c)
         }
+        if alterEnumType(c) { return }
         if isNoise(c, end) { return }
         if c.accept("CREATE") {
             _ = c.accept("OR") && c.accept("REPLACE")
@@ -264,7 +269,12 @@ struct DDLParser {
                 if value < c.end, lexer.isPunctuation(tokens[value], 0x3D) { value += 1 }
                 if value < c.end, tokens[value].kind == .word {
                     let name = lexer.text(tokens[value])
-                    if charset { tables[slot].charset = name } else if tables[slot].charset == nil { tables[slot].charset = SQLTypeFacts.mysqlCharset(ofCollation: name) }
+                    if charset {
+                        tables[slot].charset = name
+                    } else {
+                        tables[slot].collation = name
+                        if tables[slot].charset == nil { tables[slot].charset = SQLTypeFacts.mysqlCharset(ofCollation: name) }
+                    }
                 }
             }
             q += 1
@@ -282,10 +292,14 @@ struct DDLParser {
         _ = c.accept("ONLY")
         guard let table = c.qualifiedName() else { return skip(start, end, reason: "this CREATE INDEX names no table") }
         if c.accept("USING") { method = c.identifier() }
+        let keyList = c.keyListText()
         guard let columns = c.columnList() else { return skip(start, end, reason: "this CREATE INDEX has no column list") }
         var predicate: String?
+        let afterKeys = c.p
+        var optionsEnd = end
         while !c.atEnd {
             if c.isWord("WHERE") {
+                optionsEnd = c.p
                 predicate = lexer.text(from: tokens[c.p + 1 < end ? c.p + 1 : c.p].start, to: tokens[end - 1].end)
                 break
             }
@@ -299,17 +313,25 @@ struct DDLParser {
             return skip(start, end, reason: "table '\(table)' is not defined before this index")
         }
         let indexName = name ?? implicitIndexName(slot: slot, columns: columns)
-        appendIndex(DatabaseSchema.Index(
+        var index = DatabaseSchema.Index(
             name: indexName, table: tables[slot].name, columns: columns, unique: unique, method: method?.lowercased(),
-            definition: lexer.text(from: tokens[start].start, to: tokens[end - 1].end), predicate: predicate))
+            definition: lexer.text(from: tokens[start].start, to: tokens[end - 1].end), predicate: predicate)
+        index.keyList = keyList
+        // INCLUDE (…), NULLS NOT DISTINCT, WITH (…) between the keys and WHERE, as written.
+        if !mysql && optionsEnd > afterKeys { index.options = " " + lexer.text(from: tokens[afterKeys].start, to: tokens[optionsEnd - 1].end) }
+        appendIndex(index)
     }
 
     mutating func alterTable(_ c: inout Cursor, start: Int) {
-        _ = c.accept("IF") && c.accept("EXISTS")
+        let ifExists = c.accept("IF") && c.accept("EXISTS")
         _ = c.accept("ONLY")
         guard let table = c.qualifiedName() else { return skip(start, c.end, reason: "this ALTER TABLE names no table") }
         if c.isPunctuation(0x2A) { c.p += 1 }
         if viewSlots[table] != nil { return } // ALTER TABLE on a view: ownership, defaults of its columns
+        // `pg_dump --clean --if-exists` (Rails' structure.sql with it, e.g.) opens with
+        // `ALTER TABLE IF EXISTS ONLY t DROP CONSTRAINT IF EXISTS …` for every key before any table
+        // exists: on the schema as the file builds it, a no-op.
+        if ifExists && tableSlots[table] == nil { return }
         guard let slot = tableSlots[table] else {
             return skip(start, c.end, reason: "table '\(table)' is not defined before this ALTER TABLE")
         }
@@ -483,11 +505,14 @@ struct DDLParser {
             if !c.isPunctuation(0x28) && !c.isWord("USING") { indexName = c.identifier() }
             var method: String?
             if c.accept("USING") { method = c.identifier() }
+            let keyList = c.keyListText()
             guard let columns = c.columnList(skippingUsing: true) else { return }
             let name = indexName ?? mysqlIndexName(slot: slot, first: columns.first ?? "")
-            appendIndex(DatabaseSchema.Index(
+            var index = DatabaseSchema.Index(
                 name: name, table: table, columns: columns, unique: false, method: method?.lowercased(),
-                definition: "CREATE INDEX \(quote(name)) ON \(quote(table)) (\(columns.map(quote).joined(separator: ", ")))"))
+                definition: "CREATE INDEX \(quote(name)) ON \(quote(table)) (\(columns.map(quote).joined(separator: ", ")))")
+            index.keyList = keyList
+            appendIndex(index)
         } else {
             column(&c, slot: slot)
         }
@@ -887,6 +912,15 @@ struct Cursor {
         return result
     }
 
+    /// An index's key list as written when some key is more than a name (`lower(c)`, `b DESC`,
+    /// `c text_pattern_ops`, MySQL `b(10)`), so a rebuild keeps it; nil for plain names. Does not move.
+    func keyListText() -> String? {
+        guard isPunctuation(0x28) else { return nil }
+        let close = matching(p)
+        guard close > p + 1, split(p + 1, close).contains(where: { $1 - $0 > 1 }) else { return nil }
+        return lexer.text(from: tokens[p + 1].start, to: tokens[close - 1].end)
+    }
+
     /// `(a, b(10) DESC, (lower(c)))`: plain column names, or the text of an expression.
     mutating func columnList(skippingUsing: Bool = false) -> [String]? {
         if skippingUsing && accept("USING") { skipUnit() }
@@ -926,9 +960,13 @@ struct Cursor {
                 if stop > start { actions.append(lexer.text(from: tokens[start].start, to: tokens[stop - 1].end)) }
                 continue
             }
-            if accept("DEFERRABLE") { continue }
+            // Kept with the actions, so a dropConstraint's down re-creates a deferrable key as one.
+            if accept("DEFERRABLE") { actions.append("DEFERRABLE"); continue }
             if isWord("NOT") && isWord("DEFERRABLE", offset: 1) { p += 2; continue }
-            if accept("INITIALLY") { skipUnit(); continue }
+            if accept("INITIALLY") {
+                if accept("DEFERRED") { actions.append("INITIALLY DEFERRED") } else { skipUnit() }
+                continue
+            }
             break
         }
         return (table, columns, actions.joined(separator: " "))

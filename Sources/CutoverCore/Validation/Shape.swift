@@ -15,6 +15,8 @@ public indirect enum Shape: Sendable {
     case oneKey(name: String, fields: [Field])
     /// A mapping from free-form keys to values of one shape (labels, resource amounts).
     case dictionary(key: TextFormat, value: Shape)
+    /// A string in `format`, or a mapping of `object`'s shape (an index key: `email` or `{expression: …}`).
+    case textOrObject(TextFormat, ObjectShape)
 }
 
 public struct ObjectShape: Sendable {

@@ -62,6 +62,12 @@ public struct ShapeChecker: Sendable {
                 }
                 check(entry.value, against: value, field: "\(field).\(entry.key)", diagnostics: &diagnostics)
             }
+        case .textOrObject(let format, let object):
+            if let entries = node.entries { return checkObject(node, entries, object, diagnostics: &diagnostics) }
+            if node.scalarValue == nil || node.isNull {
+                return wrongType(node, field: field, expected: "a string or a mapping (\(object.name))", &diagnostics)
+            }
+            check(node, against: .text(format), field: field, diagnostics: &diagnostics)
         case .text(let format):
             guard let text = scalar(node, field: field, expected: "a string", &diagnostics) else { return }
             if format != .url, let secret = Self.credentialURL(in: text) {

@@ -145,17 +145,41 @@ public struct SpecBuilder: Sendable {
         guard let columnName = name(node["name"]), let type = located(node["type"]) else { return nil }
         let references = node["references"].flatMap { ref -> ColumnReference? in
             guard let table = name(ref["table"]) else { return nil }
-            return ColumnReference(table: table, column: name(ref["column"]) ?? Located(Settings.Column.referencedColumn.fallback, at: ref.location),
-                                   onDelete: Settings.Column.onDelete.value(in: ref))
+            // The one references form names `columns`; a column's reference takes one (`column` is the older spelling).
+            var actions = ForeignKeyActions.read(ref, self)
+            actions.onDeleteText = located(ref["onDelete"])
+            let listed = names(ref["columns"])
+            if let old = name(ref["column"]), !listed.isEmpty { actions.conflicts.append((Message.bothSpellings("column", "columns"), old)) }
+            if listed.count > 1 { actions.conflicts.append((Message.oneReferencedColumn, listed[1])) }
+            return ColumnReference(table: table, column: name(ref["column"]) ?? listed.first ?? Located(Settings.Column.referencedColumn.fallback, at: ref.location),
+                                   onDelete: Settings.Column.onDelete.value(in: ref), actions: actions)
         }
         return ColumnDefinition(name: columnName, type: type, nullable: Settings.Column.nullable.value(in: node),
                                 defaultValue: located(node["default"]), unique: Settings.Column.unique.value(in: node),
                                 check: located(node["check"]), references: references, location: node.location)
     }
 
+    /// The one references form of addForeignKey and createTable's foreignKey: `columns` (or `column`, a
+    /// column's spelling; default: `id`), and the actions; `onDelete` beside it is read by the caller
+    /// (`onDelete(beside:)`).
     func tableReference(_ node: SyntaxNode?) -> TableReference? {
         guard let node, let table = name(node["table"]) else { return nil }
-        return TableReference(table: table, columns: names(node["columns"]))
+        var actions = ForeignKeyActions.read(node, self)
+        var columns = names(node["columns"])
+        if let old = name(node["column"]) {
+            if columns.isEmpty { columns = [old] } else { actions.conflicts.append((Message.bothSpellings("column", "columns"), old)) }
+        }
+        if columns.isEmpty { columns = [Located(Settings.Column.referencedColumn.fallback, at: node.location)] }
+        return TableReference(table: table, columns: columns, actions: actions, onDelete: located(node["onDelete"]))
+    }
+
+    /// A foreign key's ON DELETE: inside `references` (the one form) or beside it (the older spelling), not both.
+    func onDelete(_ node: SyntaxNode, _ references: inout TableReference) -> ReferentialAction {
+        let beside = Settings.Operation.onDelete.value(in: node)
+        references.actions.onDeleteText = references.onDelete ?? located(node["onDelete"])
+        guard let inside = references.onDelete else { return beside }
+        if let old = located(node["onDelete"]) { references.actions.conflicts.append((Message.bothSpellings("onDelete", "references.onDelete"), old)) }
+        return ReferentialAction(rawValue: Shape.keywordValue(inside.value)) ?? beside
     }
 
     // MARK: scalars (an `OperationUnit`'s read uses them too)

@@ -17,10 +17,13 @@ public enum SpecShape {
         Field("limits", .dictionary(key: .labelKey, value: .text(.quantity)), "maximum resources"),
     ]))
 
-    static let references = ObjectShape("references", "the referenced table and columns", [
+    /// The one references form: a column's `references`, addForeignKey's and createTable's foreignKey's.
+    static let references = ObjectShape("references", "a foreign key's referenced table and columns and its actions", [
         Field("table", identifier, required: true, "referenced table"),
-        Field("columns", identifiers, required: true, "referenced columns, in order"),
-    ])
+        Field("columns", identifiers, default: "[id]", "referenced columns, in order (one for a column's reference)"),
+        Field("column", identifier, "the older spelling of columns: [name] (a column's reference)"),
+        Field("onDelete", SpecShape.onDelete, default: "no action", "action on delete (addForeignKey and foreignKey also take it beside references)"),
+    ] + ForeignKeyActions.fields)
 
     public static let column = ObjectShape("column", "a column definition", [
         Field("name", identifier, required: true, "column name", example: "tier"),
@@ -29,11 +32,7 @@ public enum SpecShape {
         Field("default", expression, "default value as an SQL expression", example: "'basic'"),
         Settings.Column.unique.field,
         Field("check", expression, "a CHECK expression on the column", example: "amount >= 0"),
-        Field("references", .object(ObjectShape("references", "a foreign key from this column", [
-            Field("table", identifier, required: true, "referenced table"),
-            Settings.Column.referencedColumn.field,
-            Settings.Column.onDelete.field,
-        ])), "a foreign key from this column"),
+        Field("references", .object(references), "a foreign key from this column"),
     ])
 
     static let constraint = ObjectShape("constraint", "a table constraint: exactly one of check, unique, foreignKey", [

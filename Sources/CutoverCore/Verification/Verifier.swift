@@ -80,9 +80,13 @@ public final class Verifier {
         }
         try writeStepFiles(into: environment.scratch)
         if let schemaPath {
-            let base = try BaseSchemaFile.prepare(schemaPath, engine: plan.spec.database.engine, into: environment.scratch.file("schema"))
+            let standIn = try environment.sessions.first.map { try StandInServer.isMariaDB($0.session) } ?? false
+            let base = try BaseSchemaFile.prepare(schemaPath, engine: plan.spec.database.engine, standIn: standIn, into: environment.scratch.file("schema"))
             if base.removed > 0 {
                 inform("verify: database.schema loaded without its \(base.removed) \(plan.spec.database.engine == .mysql ? "DEFINER clause" : "OWNER TO/GRANT/REVOKE line")\(base.removed == 1 ? "" : "s") (the scratch owner is unprivileged)")
+            }
+            if base.mapped > 0 {
+                inform("verify: database.schema loaded with its \(base.mapped) MySQL 8 collation name\(base.mapped == 1 ? "" : "s") (utf8mb4_0900_…) as MariaDB's UCA 14 NO PAD equivalents (MariaDB stands in for MySQL 8)")
             }
             for (side, session) in environment.sessions {
                 do {

@@ -96,9 +96,9 @@ import Testing
         ready.wait()
         for _ in 0..<cycles {
             tally.running(up: true)
-            try ddl.apply(file: upFile)
+            try applyAsTheJobDoes(ddl, upFile)
             tally.running(up: false)
-            try ddl.apply(file: downFile)
+            try applyAsTheJobDoes(ddl, downFile)
         }
         tally.finish()
         done.wait()
@@ -106,6 +106,22 @@ import Testing
         #expect(try ddl.query("SELECT CONCAT(table_name, ':', table_type) FROM information_schema.tables WHERE table_schema = DATABASE() ORDER BY table_name")
                 == ["stock:BASE TABLE", "warehouses:BASE TABLE"])
         return tally
+    }
+
+    /// Runs a file as the Job does: MariaDB 10.11 sometimes refuses the expand's CREATE VIEW with 1352
+    /// (`View's SELECT refers to a temporary table 'warehouses'`) while another session reads the table
+    /// (no temporary table of that name exists: a server bug, seen only under load), and the Job re-runs
+    /// its idempotent file (backoffLimit 2). The old version's statements are what this suite holds to
+    /// zero failures; a DDL error other than 1352, or 1352 three times in a row, still fails it.
+    static func applyAsTheJobDoes(_ session: MariaDBSession, _ file: String) throws {
+        var attempt = 1
+        while true {
+            do {
+                return try session.apply(file: file)
+            } catch where attempt < 3 && "\(error)".contains("1352") {
+                attempt += 1
+            }
+        }
     }
 
     /// Only the up is held to zero: in the down the old version uses the view, and MariaDB 10.11 fails a

@@ -127,6 +127,48 @@ import Testing
         #expect(try sql("SELECT GROUP_CONCAT(qty ORDER BY id) FROM items;") == "1,3")
     }
 
+    /// The fit check reads the table without row locks: under REPEATABLE READ an INSERT … SELECT takes
+    /// a shared lock on each row it reads, so a row the app holds (an open UPDATE) stops the check, and
+    /// every UPDATE after the scan reached a row waits until the scan ends. The check runs while another
+    /// session holds a row, with a 1 s lock wait: it must pass.
+    @Test(.enabled(if: DatabaseHarness.shouldRun(.mysql), unavailable(.mysql)))
+    func mysqlFitCheckTakesNoRowLocks() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("cutover-fit-my-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let schema = "CREATE TABLE items (id BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY, qty INT NOT NULL) ENGINE=InnoDB;"
+        let yaml = Self.yaml.replacingOccurrences(of: "engine: postgresql", with: "engine: mysql").replacingOccurrences(of: "version: \"15\"", with: "version: \"8.0\"")
+            .replacingOccurrences(of: "tool: psql", with: "tool: mysql")
+            .replacingOccurrences(of: "\n    - alterColumn: {table: items, column: code, type: varchar(20)}", with: "")
+            .replacingOccurrences(of: "type: bigint", with: "type: BIGINT")
+        try yaml.write(to: folder.appendingPathComponent("widen.yaml"), atomically: true, encoding: .utf8)
+        try schema.write(to: folder.appendingPathComponent("widen.schema.sql"), atomically: true, encoding: .utf8)
+        let plan = try SQLGoldenTests.plan(folder.appendingPathComponent("widen.yaml").path)
+        guard case .success(let harness) = DatabaseHarness.shared.server(.mysql) else { throw HarnessError("mysql is not available") }
+        let url = try DatabaseHarness.shared.url(.mysql)
+        let socket = try #require(URLComponents(string: url)?.queryItems?.first { $0.name == "socket" }?.value)
+        func sql(_ input: String, database: String? = "rollback_fit_locks") throws -> String {
+            let result = try MySQLOrphanCheckTests.client(socket, database: database, input: input)
+            if result.status != 0 { throw HarnessError("mariadb failed: \(result.output)") }
+            return result.output.trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        _ = try sql("DROP DATABASE IF EXISTS rollback_fit_locks; CREATE DATABASE rollback_fit_locks; USE rollback_fit_locks; \(schema) INSERT INTO items (qty) VALUES (1), (2), (3);", database: nil)
+        defer { _ = try? sql("DROP DATABASE IF EXISTS rollback_fit_locks;", database: nil) }
+        for step in plan.steps {
+            _ = try sql(step.up.statements.map(\.text).filter { !$0.isEmpty }.joined(separator: "\n") + "\n")
+        }
+        let checks = plan.steps.filter { $0.phase == .contract }.flatMap { $0.down.statements }.filter { $0.kind == .refusalCheck && $0.text.contains("_cutover_fit") }
+        #expect(!checks.isEmpty, "the contract's down has a fit check")
+        let holder = try MariaDBSession(connection: harness.server.admin.with(database: "rollback_fit_locks"), timeout: 30)
+        defer { holder.close() }
+        try holder.execute("START TRANSACTION")
+        try holder.execute("UPDATE items SET qty = qty + 1 WHERE id = 2")
+        let result = try MySQLOrphanCheckTests.client(socket, database: "rollback_fit_locks",
+                                                      input: "SET SESSION innodb_lock_wait_timeout = 1;\n" + checks.map(\.text).joined(separator: "\n") + "\n")
+        try holder.execute("ROLLBACK")
+        #expect(result.status == 0, "the fit check waited for a row another session holds: \(result.output)")
+    }
+
     /// The in-place VARCHAR widening's down (a table copy back to the old length) is refused before it
     /// starts when the new version stored a longer value, naming the column, instead of failing mid-copy.
     @Test(.enabled(if: DatabaseHarness.shouldRun(.mysql), unavailable(.mysql)))

@@ -36,8 +36,7 @@ struct MeasuredRun {
         let spawned = posix_spawn(&pid, "/usr/bin/time", &actions, nil, argv, envp)
         guard spawned == 0 else { throw HarnessError("posix_spawn failed: \(spawned)") }
         var status: Int32 = 0
-        var usage = rusage()
-        while wait4(pid, &status, 0, &usage) < 0 && errno == EINTR {}
+        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
         let exitStatus = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
         return MeasuredRun(status: exitStatus,
                            stdout: (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? "",

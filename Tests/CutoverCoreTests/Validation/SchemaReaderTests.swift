@@ -120,4 +120,30 @@ import Testing
         }
         #expect(elapsed < .seconds(5))
     }
+
+    /// An index whose keys are more than names keeps its key list and INCLUDE/WITH as dumped, and a
+    /// deferrable foreign key keeps DEFERRABLE with its actions, so a down rebuilds them exactly.
+    @Test func keepsIndexKeyListsAndDeferrableKeys() throws {
+        let (schema, _) = read("""
+            CREATE TABLE public.members (id bigint PRIMARY KEY, email text, created_at timestamptz,
+                parent_id bigint REFERENCES public.members(id) ON UPDATE CASCADE DEFERRABLE INITIALLY DEFERRED);
+            CREATE INDEX members_lower_idx ON public.members USING btree (lower(email) text_pattern_ops);
+            CREATE INDEX members_created_idx ON public.members USING btree (created_at DESC NULLS LAST) INCLUDE (email) WITH (fillfactor='80') WHERE (email IS NOT NULL);
+            CREATE INDEX members_email_idx ON public.members USING btree (email);
+            """)
+        let lower = try #require(schema.indexes.first { $0.name == "members_lower_idx" })
+        #expect(lower.keyList == "lower(email) text_pattern_ops" && lower.options == "")
+        let created = try #require(schema.indexes.first { $0.name == "members_created_idx" })
+        #expect(created.keyList == "created_at DESC NULLS LAST")
+        #expect(created.options == " INCLUDE (email) WITH (fillfactor='80')")
+        let plain = try #require(schema.indexes.first { $0.name == "members_email_idx" })
+        #expect(plain.keyList == nil && plain.options == "")
+        let key = try #require(schema.constraints.first { $0.kind == .foreignKey })
+        #expect(key.actions == "ON UPDATE CASCADE DEFERRABLE INITIALLY DEFERRED")
+
+        let (mysql, _) = read("CREATE TABLE `m` (`id` bigint NOT NULL, `email` varchar(200), `at` datetime,\n"
+                              + "  PRIMARY KEY (`id`), KEY `m_at_idx` (`at` DESC,`email`(20)), KEY `m_e_idx` (`email`)) ENGINE=InnoDB;\n", .mysql)
+        #expect(mysql.indexes.first { $0.name == "m_at_idx" }?.keyList == "`at` DESC,`email`(20)")
+        #expect(mysql.indexes.first { $0.name == "m_e_idx" }?.keyList == nil)
+    }
 }

@@ -94,4 +94,26 @@ import Testing
         #expect(strippedPG.split(separator: "\n").count == 3)
         #expect(strippedPG.hasPrefix("CREATE TABLE t (id int);\n-- (not loaded by verify)"))
     }
+
+    /// MySQL 8's default collation is unknown to the MariaDB 10.11 standing in for it (ERROR 1273), so a
+    /// real MySQL 8 dump could not be loaded by verify or rehearse at all.
+    @Test(.enabled(if: DatabaseHarness.shouldRun(.mysql), unavailable(.mysql)))
+    func mysql8CollationsLoadOnTheMariaDBStandIn() throws {
+        let dump = "CREATE TABLE `u` (\n  `e` varchar(9) COLLATE utf8mb4_0900_as_cs NOT NULL\n) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_0900_ai_ci;\n"
+            + "CREATE TABLE `v` (`b` varchar(9)) DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_0900_bin;\n"
+            + "CREATE TABLE `w` (`b` varchar(9)) DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_de_pb_0900_ai_ci;\n"
+        let (mapped, count) = BaseSchemaFile.mapCollations(dump)
+        #expect(count == 4)
+        #expect(!mapped.contains("0900"))
+        #expect(mapped.contains("COLLATE utf8mb4_uca1400_nopad_as_cs NOT NULL") && mapped.contains("COLLATE=utf8mb4_uca1400_nopad_ai_ci;"))
+        #expect(mapped.contains("COLLATE=utf8mb4_nopad_bin;"))
+        try SQLSessionTests.withDatabase(.mysql) { session in
+            let (path, folder) = try SQLSessionTests.file(mapped)
+            defer { try? FileManager.default.removeItem(at: folder) }
+            try session.apply(file: path)
+            #expect(try StandInServer.isMariaDB(session))
+            #expect(try session.query("SELECT table_collation FROM information_schema.tables WHERE table_schema = DATABASE() ORDER BY table_name")
+                    == ["utf8mb4_uca1400_nopad_ai_ci", "utf8mb4_nopad_bin", "utf8mb4_uca1400_nopad_ai_ci"])
+        }
+    }
 }

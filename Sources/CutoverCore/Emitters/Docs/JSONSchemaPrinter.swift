@@ -72,6 +72,8 @@ public struct JSONSchemaPrinter: Sendable {
         case .dictionary(_, let value):
             out["type"] = "object"
             out["additionalProperties"] = schema(for: value, summary: nil)
+        case .textOrObject(let format, let object):
+            out["oneOf"] = [schema(for: .text(format), summary: nil), schema(for: .object(object), summary: object.summary)]
         }
         return out
     }

@@ -47,6 +47,7 @@ public struct PlanReadme {
         }
         out += versionSchemasSection()
         out += objectsSection()
+        out += enumLabelsSection()
         out += leavingTheRolloutSection()
         out += networkSection()
         out += featureFlagSection()

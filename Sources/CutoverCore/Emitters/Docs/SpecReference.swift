@@ -38,6 +38,10 @@ public struct SpecReference: Sendable {
         }
         out += "### `column` (in `addColumn.column` and `createTable.columns[]`)\n\n"
         table(SpecShape.column, path: "", into: &out)
+        out += "### `indexKey` (an item of `createIndex.columns`, besides a plain column name)\n\n\(IndexKey.shape.summary.capitalizedFirst()).\n\n"
+        table(IndexKey.shape, path: "", into: &out)
+        out += "### `references` (the one form: `column.references`, `addForeignKey.references`, `createTable.constraints[].foreignKey.references`)\n\n\(SpecShape.references.summary.capitalizedFirst()).\n\n"
+        table(SpecShape.references, path: "", into: &out)
         return out
     }
 
@@ -83,6 +87,7 @@ public struct SpecReference: Sendable {
         case .keyword(let values): return values.map { "`\($0)`" }.joined(separator: " \\| ") + " (any case)"
         case .oneKey(let name, _): return "one-key mapping (\(name))"
         case .dictionary(_, let value): return "mapping of string to \(typeName(value))"
+        case .textOrObject(let format, let object): return "\(typeName(.text(format))), or mapping (\(object.name))"
         }
     }
 }

@@ -11,9 +11,13 @@ public struct TableDefinition: Sendable, Equatable {
         public var unique: String?
         public var check: (name: String, expression: String)?
         public var references: Constraint?
+        /// MySQL: `CHARACTER SET … COLLATE …` after the type, for a text column that references an existing
+        /// table's column (`TableDefinition.matchingReferencedEncodings`).
+        public var encoding: String? = nil
 
         public static func == (a: Column, b: Column) -> Bool {
             a.name == b.name && a.type == b.type && a.nullable == b.nullable && a.defaultValue == b.defaultValue && a.unique == b.unique
+                && a.encoding == b.encoding
                 && a.check?.name == b.check?.name && a.check?.expression == b.check?.expression && a.references == b.references
         }
     }
@@ -26,6 +30,8 @@ public struct TableDefinition: Sendable, Equatable {
         }
         public var name: String
         public var kind: Kind
+        /// A foreign key's ` ON UPDATE … DEFERRABLE …` after ON DELETE (`ForeignKeyActions.clause`), or empty.
+        public var actions = ""
     }
 
     public var name: String

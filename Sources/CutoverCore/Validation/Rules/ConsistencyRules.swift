@@ -195,6 +195,8 @@ enum IdentifierWalk {
                 stack.append((entry.value, field.shape))
             case .text(.sqlIdentifier):
                 if let text = node.scalarValue, !node.isNull { body(node, text) }
+            case .textOrObject(let format, let object):
+                stack.append((node, node.entries == nil ? .text(format) : .object(object)))
             default:
                 continue
             }

@@ -44,10 +44,11 @@ struct ReferenceRules {
         if reference.onDelete == .setNull && !column.nullable {
             report(.referenceMismatch, Message.setNullOnNotNull(column.name.value), reference.table)
         }
-        checkForeignKey(columns: [column.name], references: TableReference(table: reference.table, columns: [reference.column]))
+        checkForeignKey(columns: [column.name], references: TableReference(table: reference.table, columns: [reference.column], actions: reference.actions))
     }
 
     mutating func checkForeignKey(columns: [Name], references: TableReference) {
+        references.actions.check(&self)
         if !references.columns.isEmpty && references.columns.count != columns.count {
             report(.referenceMismatch, Message.foreignKeyCount(columns.count, references.columns.map(\.value)),
                    references.columns.first ?? references.table)
@@ -121,6 +122,7 @@ struct ReferenceRules {
     /// CUT049: a rename or rewrite moves the data to a new column and retires the old one; a primary key or
     /// the foreign keys of other tables would stay on the retired column.
     mutating func checkReplacedColumn(_ table: String, _ column: Name, by what: String, at value: Located<String>) {
+        checkGeneratedColumnCopied(table, column, by: what)
         let key = schema.columnKey(column.value)
         if let state = schema.tables[table], state.primaryKey.contains(key) {
             report(.referenceMismatch, Message.replacesPrimaryKey(column.value, table: table, what: what), value)

@@ -13,15 +13,23 @@ SET SESSION sql_mode = 'STRICT_ALL_TABLES,NO_ENGINE_SUBSTITUTION';
 DELIMITER ;;
 CREATE PROCEDURE `_cutover_fit_products_stock`()
 BEGIN
+  DECLARE fit_errno INT DEFAULT 0;
   DECLARE EXIT HANDLER FOR SQLEXCEPTION
   BEGIN
+    GET DIAGNOSTICS CONDITION 1 fit_errno = MYSQL_ERRNO;
     DROP TEMPORARY TABLE IF EXISTS `_cutover_fit`;
+    IF fit_errno NOT IN (1264, 1265, 1292, 1366, 1406, 1690) THEN
+      RESIGNAL;
+    END IF;
     SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'cutover rollback refused: products.stock holds values the new app version wrote that SMALLINT cannot take';
   END;
   IF EXISTS (SELECT 1 FROM information_schema.columns
              WHERE table_schema = DATABASE() AND table_name = 'products' AND column_name = '_cutover_prices_widening_stock') THEN
     DROP TEMPORARY TABLE IF EXISTS `_cutover_fit`;
     CREATE TEMPORARY TABLE `_cutover_fit` (v SMALLINT NULL);
+    IF @@GLOBAL.log_bin = 0 OR @@SESSION.binlog_format <> 'STATEMENT' THEN
+      SET TRANSACTION ISOLATION LEVEL READ COMMITTED;
+    END IF;
     INSERT INTO `_cutover_fit` (v) SELECT `stock` FROM `products`;
     DROP TEMPORARY TABLE `_cutover_fit`;
   END IF;

@@ -13,15 +13,23 @@ SET SESSION sql_mode = 'STRICT_ALL_TABLES,NO_ENGINE_SUBSTITUTION';
 DELIMITER ;;
 CREATE PROCEDURE `_cutover_fit_orders_note`()
 BEGIN
+  DECLARE fit_errno INT DEFAULT 0;
   DECLARE EXIT HANDLER FOR SQLEXCEPTION
   BEGIN
+    GET DIAGNOSTICS CONDITION 1 fit_errno = MYSQL_ERRNO;
     DROP TEMPORARY TABLE IF EXISTS `_cutover_fit`;
+    IF fit_errno NOT IN (1264, 1265, 1292, 1366, 1406, 1690) THEN
+      RESIGNAL;
+    END IF;
     SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'cutover rollback refused: orders.note holds values the new app version wrote that VARCHAR(255) cannot take';
   END;
   IF EXISTS (SELECT 1 FROM information_schema.columns
              WHERE table_schema = DATABASE() AND table_name = 'orders' AND column_name = 'note' AND character_maximum_length = 1024) THEN
     DROP TEMPORARY TABLE IF EXISTS `_cutover_fit`;
     CREATE TEMPORARY TABLE `_cutover_fit` (v VARCHAR(255) CHARACTER SET utf8mb4 NULL);
+    IF @@GLOBAL.log_bin = 0 OR @@SESSION.binlog_format <> 'STATEMENT' THEN
+      SET TRANSACTION ISOLATION LEVEL READ COMMITTED;
+    END IF;
     INSERT INTO `_cutover_fit` (v) SELECT `note` FROM `orders`;
     DROP TEMPORARY TABLE `_cutover_fit`;
   END IF;

@@ -6,7 +6,7 @@ enum ConstraintClause {
         case .check(let expression): return "CONSTRAINT \(n.quote(c.name)) CHECK (\(expression))"
         case .unique(let columns): return "CONSTRAINT \(n.quote(c.name)) UNIQUE (\(n.quoteList(columns)))"
         case .foreignKey(let columns, let table, let referenced, let onDelete):
-            return "CONSTRAINT \(n.quote(c.name)) FOREIGN KEY (\(n.quoteList(columns))) REFERENCES \(n.quote(table)) (\(n.quoteList(referenced))) ON DELETE \(onDelete.sql)"
+            return "CONSTRAINT \(n.quote(c.name)) FOREIGN KEY (\(n.quoteList(columns))) REFERENCES \(n.quote(table)) (\(n.quoteList(referenced))) ON DELETE \(onDelete.sql)\(c.actions)"
         }
     }
 }

@@ -45,7 +45,9 @@ struct MySQLRenderer {
 
     /// Every column states NULL or NOT NULL (MySQL's default for a TIMESTAMP is not NULL).
     func createTable(_ t: TableDefinition) -> String {
-        var lines = t.columns.map { "  \(b.q($0.name)) \(b.definition(type: $0.type, nullable: $0.nullable, defaultValue: $0.defaultValue))" }
+        var lines = t.columns.map { c in
+            "  \(b.q(c.name)) \(b.definition(type: c.type + (c.encoding.map { " " + $0 } ?? ""), nullable: c.nullable, defaultValue: c.defaultValue))"
+        }
         if !t.primaryKey.isEmpty { lines.append("  CONSTRAINT \(b.q(t.primaryKeyName)) PRIMARY KEY (\(b.n.quoteList(t.primaryKey)))") }
         for c in t.columns {
             if let unique = c.unique { lines.append("  " + ConstraintClause.text(.init(name: unique, kind: .unique([c.name])), b.n)) }
