@@ -19,6 +19,7 @@ enum OperationUnits {
         RenameIndex.self,
         RenameConstraint.self,
         AddPrimaryKey.self,
+        DropPrimaryKey.self,
         SetReplicaIdentity.self,
         SetComment.self,
         CreateEnum.self,

@@ -28,6 +28,10 @@ BEGIN
     SELECT CONCAT('the server runs MySQL ', VERSION(), ', older than MySQL 8, which the spec needs') AS `cutover preflight problem`;
     SET v_problems = v_problems + 1;
   END IF;
+  IF NOT EXISTS (SELECT 1 FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name = 'labels') THEN
+    SELECT 'table labels is missing (the migration changes it)' AS `cutover preflight problem`;
+    SET v_problems = v_problems + 1;
+  END IF;
   IF NOT EXISTS (SELECT 1 FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name = 'events') THEN
     SELECT 'table events is missing (the migration changes it)' AS `cutover preflight problem`;
     SET v_problems = v_problems + 1;
@@ -42,6 +46,36 @@ BEGIN
   IF v_roles > 0 THEN
     SELECT 'cutover preflight: a role is enabled, whose privileges information_schema does not list: the privileges are not checked' AS `cutover preflight`;
   ELSE
+    IF NOT (EXISTS (SELECT 1 FROM information_schema.user_privileges WHERE grantee = v_grantee AND privilege_type = 'ALTER')
+      OR EXISTS (SELECT 1 FROM information_schema.schema_privileges WHERE grantee = v_grantee AND privilege_type = 'ALTER' AND DATABASE() LIKE table_schema)
+      OR EXISTS (SELECT 1 FROM information_schema.table_privileges WHERE grantee = v_grantee AND privilege_type = 'ALTER' AND table_schema = DATABASE() AND table_name = 'labels')) THEN
+      SELECT CONCAT('account ', CURRENT_USER(), ' lacks ALTER on table labels: the migration''s Jobs ALTER it (GRANT ALTER ON ', DATABASE(), '.labels TO …)') AS `cutover preflight problem`;
+      SET v_problems = v_problems + 1;
+    END IF;
+    IF NOT (EXISTS (SELECT 1 FROM information_schema.user_privileges WHERE grantee = v_grantee AND privilege_type = 'CREATE')
+      OR EXISTS (SELECT 1 FROM information_schema.schema_privileges WHERE grantee = v_grantee AND privilege_type = 'CREATE' AND DATABASE() LIKE table_schema)
+      OR EXISTS (SELECT 1 FROM information_schema.table_privileges WHERE grantee = v_grantee AND privilege_type = 'CREATE' AND table_schema = DATABASE() AND table_name = 'labels')) THEN
+      SELECT CONCAT('account ', CURRENT_USER(), ' lacks CREATE on table labels: ALTER TABLE needs it (GRANT CREATE ON ', DATABASE(), '.labels TO …)') AS `cutover preflight problem`;
+      SET v_problems = v_problems + 1;
+    END IF;
+    IF NOT (EXISTS (SELECT 1 FROM information_schema.user_privileges WHERE grantee = v_grantee AND privilege_type = 'INSERT')
+      OR EXISTS (SELECT 1 FROM information_schema.schema_privileges WHERE grantee = v_grantee AND privilege_type = 'INSERT' AND DATABASE() LIKE table_schema)
+      OR EXISTS (SELECT 1 FROM information_schema.table_privileges WHERE grantee = v_grantee AND privilege_type = 'INSERT' AND table_schema = DATABASE() AND table_name = 'labels')) THEN
+      SELECT CONCAT('account ', CURRENT_USER(), ' lacks INSERT on table labels: ALTER TABLE needs it (GRANT INSERT ON ', DATABASE(), '.labels TO …)') AS `cutover preflight problem`;
+      SET v_problems = v_problems + 1;
+    END IF;
+    IF NOT (EXISTS (SELECT 1 FROM information_schema.user_privileges WHERE grantee = v_grantee AND privilege_type = 'SELECT')
+      OR EXISTS (SELECT 1 FROM information_schema.schema_privileges WHERE grantee = v_grantee AND privilege_type = 'SELECT' AND DATABASE() LIKE table_schema)
+      OR EXISTS (SELECT 1 FROM information_schema.table_privileges WHERE grantee = v_grantee AND privilege_type = 'SELECT' AND table_schema = DATABASE() AND table_name = 'labels')) THEN
+      SELECT CONCAT('account ', CURRENT_USER(), ' lacks SELECT on table labels: the sync triggers (which run with this account''s rights) and the backfills read it (GRANT SELECT ON ', DATABASE(), '.labels TO …)') AS `cutover preflight problem`;
+      SET v_problems = v_problems + 1;
+    END IF;
+    IF NOT (EXISTS (SELECT 1 FROM information_schema.user_privileges WHERE grantee = v_grantee AND privilege_type = 'UPDATE')
+      OR EXISTS (SELECT 1 FROM information_schema.schema_privileges WHERE grantee = v_grantee AND privilege_type = 'UPDATE' AND DATABASE() LIKE table_schema)
+      OR EXISTS (SELECT 1 FROM information_schema.table_privileges WHERE grantee = v_grantee AND privilege_type = 'UPDATE' AND table_schema = DATABASE() AND table_name = 'labels')) THEN
+      SELECT CONCAT('account ', CURRENT_USER(), ' lacks UPDATE on table labels: the sync triggers (which run with this account''s rights) set its columns and the backfills update it (GRANT UPDATE ON ', DATABASE(), '.labels TO …)') AS `cutover preflight problem`;
+      SET v_problems = v_problems + 1;
+    END IF;
     IF NOT (EXISTS (SELECT 1 FROM information_schema.user_privileges WHERE grantee = v_grantee AND privilege_type = 'ALTER')
       OR EXISTS (SELECT 1 FROM information_schema.schema_privileges WHERE grantee = v_grantee AND privilege_type = 'ALTER' AND DATABASE() LIKE table_schema)
       OR EXISTS (SELECT 1 FROM information_schema.table_privileges WHERE grantee = v_grantee AND privilege_type = 'ALTER' AND table_schema = DATABASE() AND table_name = 'events')) THEN

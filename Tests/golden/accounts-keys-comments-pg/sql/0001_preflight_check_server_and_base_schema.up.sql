@@ -17,11 +17,19 @@ BEGIN
   IF current_setting('server_version_num')::int < 140000 THEN
     problems := pg_catalog.array_append(problems, format('the server runs PostgreSQL %s, the SQL written for 15 needs 14 or later', current_setting('server_version')));
   END IF;
+  IF to_regclass('"labels"') IS NULL THEN
+    problems := pg_catalog.array_append(problems, 'table labels is missing (the migration changes it)'::text);
+  END IF;
   IF to_regclass('"accounts"') IS NULL THEN
     problems := pg_catalog.array_append(problems, 'table accounts is missing (the migration changes it)'::text);
   END IF;
   IF to_regclass('"events"') IS NULL THEN
     problems := pg_catalog.array_append(problems, 'table events is missing (the migration changes it)'::text);
+  END IF;
+  SELECT pg_catalog.pg_get_userbyid(c.relowner) AS owner, pg_catalog.pg_has_role(current_user, c.relowner, 'USAGE') AS mine
+    INTO own FROM pg_catalog.pg_class c WHERE c.oid = to_regclass('"labels"') AND c.relkind IN ('r', 'p');
+  IF FOUND AND NOT own.mine THEN
+    problems := pg_catalog.array_append(problems, format('role %s may not alter table labels, owned by %s: the migration''s Jobs ALTER it (and create its triggers and indexes), which needs its owner or a member of the owning role (ALTER TABLE … OWNER TO, or GRANT %s TO %s)', current_user, own.owner, own.owner, current_user));
   END IF;
   SELECT pg_catalog.pg_get_userbyid(c.relowner) AS owner, pg_catalog.pg_has_role(current_user, c.relowner, 'USAGE') AS mine
     INTO own FROM pg_catalog.pg_class c WHERE c.oid = to_regclass('"accounts"') AND c.relkind IN ('r', 'p');
