@@ -302,8 +302,11 @@ struct MySQLAlterColumn {
         if !carried.foreignKeys.isEmpty {
             down = [SQLStatement("SET SESSION foreign_key_checks = 0;")] + down + [SQLStatement("SET SESSION foreign_key_checks = 1;")]
         }
-        down += b.backfill(table: table, column: column, verb: "copyback", assignments: "\(qc) = \(back)", pending: "NOT (\(qc) <=> \(back))",
-                           comment: "Copy back what was written after the swap (fails in strict mode if a value no longer fits the old type).")
+        // Only rows whose new value is not what the old one converts to: the new version wrote them. A row
+        // nobody touched keeps its old value even where `down` does not invert `up` ('p2' → 1 → 'normal').
+        down += b.backfill(table: table, column: column, verb: "copyback", assignments: "\(qc) = \(back)",
+                           pending: "NOT (\(qcopy) <=> \(value)) AND NOT (\(qc) <=> \(back))",
+                           comment: "Copy back what the new version wrote after the swap (fails in strict mode if a value no longer fits the old type).")
         if oldNotNull && info?.defaultValue != nil {
             down.append(SQLStatement(b.modify(table, column, type: info?.type, nullable: false, defaultValue: info?.defaultValue, keeping: info, condition: "is_nullable = 'YES'")))
         }

@@ -269,8 +269,10 @@ struct PostgreSQLAlterColumn {
             down.insert(fitCheck(value, old: old, newType: alter.down == nil ? type : nil, when: b.columnExists(table, quarantine)), at: 0)
         }
         down += sync
-        down += b.backfill(table: table, assignments: "\(qc) = \(back)", pending: "\(qc) IS DISTINCT FROM \(back)",
-                           comment: "Copy back what was written after the swap (fails if a value no longer fits the old type).")
+        // Only rows whose new value is not what the old one converts to: the new version wrote them. A row
+        // nobody touched keeps its old value even where `down` does not invert `up` ('p2' → 1 → 'normal').
+        down += b.backfill(table: table, assignments: "\(qc) = \(back)", pending: "\(qcopy) IS DISTINCT FROM \(value) AND \(qc) IS DISTINCT FROM \(back)",
+                           comment: "Copy back what the new version wrote after the swap (fails if a value no longer fits the old type).")
         if oldNotNull {
             down += b.enforceNotNull(table, column, checkName: derived.notNullCheck(table: table, column: column))
         }

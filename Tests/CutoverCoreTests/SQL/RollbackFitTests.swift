@@ -214,4 +214,77 @@ import Testing
         #expect(try sql(columns) == "id:bigint(20),code:varchar(5)")
         #expect(try sql("SELECT GROUP_CONCAT(code ORDER BY id) FROM items;") == "abc,abcde")
     }
+
+    /// The contract's rollback copies back only what the new version wrote after the swap: a row nobody
+    /// touched keeps its old value where `down` does not invert `up` ('low' → 0 → 'normal' would lose it).
+    @Test(.enabled(if: DatabaseHarness.shouldRun(.postgresql), unavailable(.postgresql)))
+    func contractRollbackKeepsRowsTheNewVersionDidNotWrite() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("cutover-lossy-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let schema = "CREATE TABLE items (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, priority text NOT NULL);"
+        let yaml = Self.yaml.replacingOccurrences(of: """
+            - alterColumn: {table: items, column: qty, type: bigint}
+            - alterColumn: {table: items, column: code, type: varchar(20)}
+        """, with: """
+            - alterColumn: {table: items, column: priority, type: integer, up: "CASE WHEN priority = 'high' THEN 1 ELSE 0 END", down: "CASE WHEN priority = 1 THEN 'high' ELSE 'normal' END"}
+        """)
+        try yaml.write(to: folder.appendingPathComponent("widen.yaml"), atomically: true, encoding: .utf8)
+        try schema.write(to: folder.appendingPathComponent("widen.schema.sql"), atomically: true, encoding: .utf8)
+        let plan = try SQLGoldenTests.plan(folder.appendingPathComponent("widen.yaml").path)
+        let server = try DatabaseHarness.shared.url(.postgresql)
+        try BackfillUnderLoadTests.run(server, ["-c", "DROP DATABASE IF EXISTS rollback_lossy", "-c", "CREATE DATABASE rollback_lossy"])
+        let url = server.replacingOccurrences(of: "/postgres?", with: "/rollback_lossy?")
+        try BackfillUnderLoadTests.run(url, ["-c", schema, "-c", "INSERT INTO items (priority) VALUES ('high'), ('low'), ('low')"])
+        func apply(_ steps: [PlanStep], down: Bool) throws {
+            for step in down ? steps.reversed() : steps {
+                let sql = (down ? step.down : step.up).statements.map(\.text).filter { !$0.isEmpty }.joined(separator: "\n")
+                let file = folder.appendingPathComponent("\(step.fileStem).\(down ? "down" : "up").sql")
+                try (sql + "\n").write(to: file, atomically: true, encoding: .utf8)
+                try BackfillUnderLoadTests.run(url, ["-f", file.path])
+            }
+        }
+        try apply(plan.steps, down: false)
+        try BackfillUnderLoadTests.run(url, ["-c", "UPDATE items SET priority = 1 WHERE id = 3", "-c", "INSERT INTO items (priority) VALUES (1)"])
+        try apply(plan.steps.filter { $0.phase == .contract }, down: true)
+        #expect(try BackfillUnderLoadTests.run(url, ["-c", "SELECT string_agg(priority, ',' ORDER BY id) FROM items"]) == "high,low,high,high")
+    }
+
+    @Test(.enabled(if: DatabaseHarness.shouldRun(.mysql), unavailable(.mysql)))
+    func mysqlContractRollbackKeepsRowsTheNewVersionDidNotWrite() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("cutover-lossy-my-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let schema = "CREATE TABLE items (id BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY, priority VARCHAR(8) NOT NULL) ENGINE=InnoDB;"
+        let yaml = Self.yaml.replacingOccurrences(of: "engine: postgresql", with: "engine: mysql").replacingOccurrences(of: "version: \"15\"", with: "version: \"8.0\"")
+            .replacingOccurrences(of: "image: ghcr.io/acme/webapp:v2.3.1", with: "image: ghcr.io/acme/webapp:v2.3.1\n    versionSchemas: none")
+            .replacingOccurrences(of: "tool: psql", with: "tool: mysql")
+            .replacingOccurrences(of: """
+            - alterColumn: {table: items, column: qty, type: bigint}
+            - alterColumn: {table: items, column: code, type: varchar(20)}
+        """, with: """
+            - alterColumn: {table: items, column: priority, type: INT, up: "CASE WHEN priority = 'high' THEN 1 ELSE 0 END", down: "CASE WHEN priority = 1 THEN 'high' ELSE 'normal' END"}
+        """)
+        try yaml.write(to: folder.appendingPathComponent("widen.yaml"), atomically: true, encoding: .utf8)
+        try schema.write(to: folder.appendingPathComponent("widen.schema.sql"), atomically: true, encoding: .utf8)
+        let plan = try SQLGoldenTests.plan(folder.appendingPathComponent("widen.yaml").path)
+        let url = try DatabaseHarness.shared.url(.mysql)
+        let socket = try #require(URLComponents(string: url)?.queryItems?.first { $0.name == "socket" }?.value)
+        func sql(_ input: String, database: String? = "rollback_lossy") throws -> String {
+            let result = try MySQLOrphanCheckTests.client(socket, database: database, input: input)
+            if result.status != 0 { throw HarnessError("mariadb failed: \(result.output)") }
+            return result.output.trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        _ = try sql("DROP DATABASE IF EXISTS rollback_lossy; CREATE DATABASE rollback_lossy; USE rollback_lossy; \(schema) INSERT INTO items (priority) VALUES ('high'), ('low'), ('low');", database: nil)
+        defer { _ = try? sql("DROP DATABASE IF EXISTS rollback_lossy;", database: nil) }
+        func apply(_ steps: [PlanStep], down: Bool) throws {
+            for step in down ? steps.reversed() : steps {
+                _ = try sql((down ? step.down : step.up).statements.map(\.text).filter { !$0.isEmpty }.joined(separator: "\n") + "\n")
+            }
+        }
+        try apply(plan.steps, down: false)
+        _ = try sql("UPDATE items SET priority = 1 WHERE id = 3; INSERT INTO items (priority) VALUES (1);")
+        try apply(plan.steps.filter { $0.phase == .contract }, down: true)
+        #expect(try sql("SELECT GROUP_CONCAT(priority ORDER BY id) FROM items;") == "high,low,high,high")
+    }
 }

@@ -2700,7 +2700,7 @@ CREATE OR REPLACE TRIGGER "_cutover_pricing_amount_new_sync" BEFORE INSERT OR UP
 FOR EACH ROW EXECUTE FUNCTION "_cutover_pricing_amount_new_sync"();
 -- The whole batched loop runs as one statement: its budget is the Job's (committed batches stay; a re-run resumes).
 SET statement_timeout = '1738s';
--- Copy back what was written after the swap (fails if a value no longer fits the old type).
+-- Copy back what the new version wrote after the swap (fails if a value no longer fits the old type).
 -- Batched, resumable, idempotent: keyset over id from the first key still pending to the last key present when it starts
 -- (so a re-run skips the done rows and it ends under continuous inserts), one COMMIT per batch (psql -f runs DO outside a transaction block),
 -- a pause after each batch that updated rows.
@@ -2720,7 +2720,7 @@ BEGIN
   -- A re-run starts at the first key still pending, found once: the rows below it are done and the
   -- sync triggers keep them so, hence no batch (and no pause) is spent on them again.
   SELECT s."id" INTO first_1 FROM (
-    SELECT "id" FROM "pricing" WHERE ("id") <= (end_1) AND ("amount" IS DISTINCT FROM CAST("_cutover_pg_all_ops_amount_new" AS integer)) ORDER BY "id" LIMIT 1
+    SELECT "id" FROM "pricing" WHERE ("id") <= (end_1) AND ("_cutover_pg_all_ops_amount_new" IS DISTINCT FROM CAST("amount" AS bigint) AND "amount" IS DISTINCT FROM CAST("_cutover_pg_all_ops_amount_new" AS integer)) ORDER BY "id" LIMIT 1
   ) s;
   IF NOT FOUND THEN
     RETURN;
@@ -2735,7 +2735,7 @@ BEGIN
     ) s ORDER BY s."id" DESC LIMIT 1;
     EXIT WHEN NOT FOUND;
     UPDATE "pricing" SET "amount" = CAST("_cutover_pg_all_ops_amount_new" AS integer)
-    WHERE (NOT started OR ("id") > (lo_1)) AND ("id") <= (hi_1) AND ("amount" IS DISTINCT FROM CAST("_cutover_pg_all_ops_amount_new" AS integer));
+    WHERE (NOT started OR ("id") > (lo_1)) AND ("id") <= (hi_1) AND ("_cutover_pg_all_ops_amount_new" IS DISTINCT FROM CAST("amount" AS bigint) AND "amount" IS DISTINCT FROM CAST("_cutover_pg_all_ops_amount_new" AS integer));
     GET DIAGNOSTICS updated = ROW_COUNT;
     lo_1 := hi_1; started := true;
     COMMIT;
@@ -2896,7 +2896,7 @@ CREATE OR REPLACE TRIGGER "_cutover_subscriptions_started_at_new_sync" BEFORE IN
 FOR EACH ROW EXECUTE FUNCTION "_cutover_subscriptions_started_at_new_sync"();
 -- The whole batched loop runs as one statement: its budget is the Job's (committed batches stay; a re-run resumes).
 SET statement_timeout = '1738s';
--- Copy back what was written after the swap (fails if a value no longer fits the old type).
+-- Copy back what the new version wrote after the swap (fails if a value no longer fits the old type).
 -- Batched, resumable, idempotent: keyset over id from the first key still pending to the last key present when it starts
 -- (so a re-run skips the done rows and it ends under continuous inserts), one COMMIT per batch (psql -f runs DO outside a transaction block),
 -- a pause after each batch that updated rows.
@@ -2916,7 +2916,7 @@ BEGIN
   -- A re-run starts at the first key still pending, found once: the rows below it are done and the
   -- sync triggers keep them so, hence no batch (and no pause) is spent on them again.
   SELECT s."id" INTO first_1 FROM (
-    SELECT "id" FROM "subscriptions" WHERE ("id") <= (end_1) AND ("started_at" IS DISTINCT FROM ("_cutover_pg_all_ops_started_at_new"::timestamptz)) ORDER BY "id" LIMIT 1
+    SELECT "id" FROM "subscriptions" WHERE ("id") <= (end_1) AND ("_cutover_pg_all_ops_started_at_new" IS DISTINCT FROM (to_char(started_at, 'YYYY-MM-DD')) AND "started_at" IS DISTINCT FROM ("_cutover_pg_all_ops_started_at_new"::timestamptz)) ORDER BY "id" LIMIT 1
   ) s;
   IF NOT FOUND THEN
     RETURN;
@@ -2931,7 +2931,7 @@ BEGIN
     ) s ORDER BY s."id" DESC LIMIT 1;
     EXIT WHEN NOT FOUND;
     UPDATE "subscriptions" SET "started_at" = ("_cutover_pg_all_ops_started_at_new"::timestamptz)
-    WHERE (NOT started OR ("id") > (lo_1)) AND ("id") <= (hi_1) AND ("started_at" IS DISTINCT FROM ("_cutover_pg_all_ops_started_at_new"::timestamptz));
+    WHERE (NOT started OR ("id") > (lo_1)) AND ("id") <= (hi_1) AND ("_cutover_pg_all_ops_started_at_new" IS DISTINCT FROM (to_char(started_at, 'YYYY-MM-DD')) AND "started_at" IS DISTINCT FROM ("_cutover_pg_all_ops_started_at_new"::timestamptz));
     GET DIAGNOSTICS updated = ROW_COUNT;
     lo_1 := hi_1; started := true;
     COMMIT;

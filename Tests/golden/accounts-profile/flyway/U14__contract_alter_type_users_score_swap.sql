@@ -91,7 +91,7 @@ EXECUTE cutover_stmt;
 DEALLOCATE PREPARE cutover_stmt;
 DROP PROCEDURE IF EXISTS `_cutover_view_users_score`;
 SET SESSION innodb_lock_wait_timeout = 5;
--- Copy back what was written after the swap (fails in strict mode if a value no longer fits the old type).
+-- Copy back what the new version wrote after the swap (fails in strict mode if a value no longer fits the old type).
 -- Batched, resumable, idempotent: keyset over id from the first key still pending to the last key present when it starts
 -- (so a re-run skips the done rows and it ends under continuous inserts); autocommit commits each batch, a pause follows each batch that updated rows.
 -- Needs the mysql client (DELIMITER). The procedure is dropped again, so the schema is unchanged.
@@ -108,7 +108,7 @@ BEGIN
   -- The last key present now bounds the loop: rows inserted later are filled by the sync triggers.
   SELECT MAX(`id`) INTO end_1 FROM `users`;
   SELECT MIN(s.`id`) INTO first_1 FROM (
-    SELECT `id` FROM `users` WHERE (`id`) <= (end_1) AND (NOT (`score` <=> `_cutover_accounts_profile_score_new`)) ORDER BY `id` LIMIT 1
+    SELECT `id` FROM `users` WHERE (`id`) <= (end_1) AND (NOT (`_cutover_accounts_profile_score_new` <=> `score`) AND NOT (`score` <=> `_cutover_accounts_profile_score_new`)) ORDER BY `id` LIMIT 1
   ) s;
   IF first_1 IS NOT NULL THEN
     SELECT MAX(`id`) INTO lo_1 FROM `users` WHERE `id` < first_1;
@@ -125,7 +125,7 @@ BEGIN
       LEAVE batches;
     END IF;
     UPDATE `users` SET `score` = `_cutover_accounts_profile_score_new`
-    WHERE (NOT started OR (`id`) > (lo_1)) AND (`id`) <= (hi_1) AND NOT (`score` <=> `_cutover_accounts_profile_score_new`);
+    WHERE (NOT started OR (`id`) > (lo_1)) AND (`id`) <= (hi_1) AND NOT (`_cutover_accounts_profile_score_new` <=> `score`) AND NOT (`score` <=> `_cutover_accounts_profile_score_new`);
     SET updated = ROW_COUNT();
     SET lo_1 = hi_1, started = TRUE;
     -- The pause gives the server room between writing batches; a batch that wrote nothing needs none.

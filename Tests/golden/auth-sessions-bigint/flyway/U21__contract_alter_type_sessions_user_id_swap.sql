@@ -72,7 +72,7 @@ CREATE OR REPLACE TRIGGER "_cutover_sessions_user_id_new_sync" BEFORE INSERT OR 
 FOR EACH ROW EXECUTE FUNCTION "_cutover_sessions_user_id_new_sync"();
 -- The whole batched loop runs as one statement: its budget is the Job's (committed batches stay; a re-run resumes).
 SET statement_timeout = '30min';
--- Copy back what was written after the swap (fails if a value no longer fits the old type).
+-- Copy back what the new version wrote after the swap (fails if a value no longer fits the old type).
 -- Batched, resumable, idempotent: keyset over id from the first key still pending to the last key present when it starts
 -- (so a re-run skips the done rows and it ends under continuous inserts), one COMMIT per batch (psql -f runs DO outside a transaction block),
 -- a pause after each batch that updated rows.
@@ -92,7 +92,7 @@ BEGIN
   -- A re-run starts at the first key still pending, found once: the rows below it are done and the
   -- sync triggers keep them so, hence no batch (and no pause) is spent on them again.
   SELECT s."id" INTO first_1 FROM (
-    SELECT "id" FROM "sessions" WHERE ("id") <= (end_1) AND ("user_id" IS DISTINCT FROM ("_cutover_auth_sessions_bigint_user_id_new"::integer)) ORDER BY "id" LIMIT 1
+    SELECT "id" FROM "sessions" WHERE ("id") <= (end_1) AND ("_cutover_auth_sessions_bigint_user_id_new" IS DISTINCT FROM (user_id::bigint) AND "user_id" IS DISTINCT FROM ("_cutover_auth_sessions_bigint_user_id_new"::integer)) ORDER BY "id" LIMIT 1
   ) s;
   IF NOT FOUND THEN
     RETURN;
@@ -107,7 +107,7 @@ BEGIN
     ) s ORDER BY s."id" DESC LIMIT 1;
     EXIT WHEN NOT FOUND;
     UPDATE "sessions" SET "user_id" = ("_cutover_auth_sessions_bigint_user_id_new"::integer)
-    WHERE (NOT started OR ("id") > (lo_1)) AND ("id") <= (hi_1) AND ("user_id" IS DISTINCT FROM ("_cutover_auth_sessions_bigint_user_id_new"::integer));
+    WHERE (NOT started OR ("id") > (lo_1)) AND ("id") <= (hi_1) AND ("_cutover_auth_sessions_bigint_user_id_new" IS DISTINCT FROM (user_id::bigint) AND "user_id" IS DISTINCT FROM ("_cutover_auth_sessions_bigint_user_id_new"::integer));
     GET DIAGNOSTICS updated = ROW_COUNT;
     lo_1 := hi_1; started := true;
     COMMIT;

@@ -83,7 +83,7 @@ CREATE OR REPLACE TRIGGER "_cutover_customers_loyalty_points_new_sync" BEFORE IN
 FOR EACH ROW EXECUTE FUNCTION "_cutover_customers_loyalty_points_new_sync"();
 -- The whole batched loop runs as one statement: its budget is the Job's (committed batches stay; a re-run resumes).
 SET statement_timeout = '30min';
--- Copy back what was written after the swap (fails if a value no longer fits the old type).
+-- Copy back what the new version wrote after the swap (fails if a value no longer fits the old type).
 -- Batched, resumable, idempotent: keyset over id from the first key still pending to the last key present when it starts
 -- (so a re-run skips the done rows and it ends under continuous inserts), one COMMIT per batch (psql -f runs DO outside a transaction block),
 -- a pause after each batch that updated rows.
@@ -103,7 +103,7 @@ BEGIN
   -- A re-run starts at the first key still pending, found once: the rows below it are done and the
   -- sync triggers keep them so, hence no batch (and no pause) is spent on them again.
   SELECT s."id" INTO first_1 FROM (
-    SELECT "id" FROM "customers" WHERE ("id") <= (end_1) AND ("loyalty_points" IS DISTINCT FROM CAST("_cutover_shop_dependents_loyalty_points_new" AS integer)) ORDER BY "id" LIMIT 1
+    SELECT "id" FROM "customers" WHERE ("id") <= (end_1) AND ("_cutover_shop_dependents_loyalty_points_new" IS DISTINCT FROM CAST("loyalty_points" AS bigint) AND "loyalty_points" IS DISTINCT FROM CAST("_cutover_shop_dependents_loyalty_points_new" AS integer)) ORDER BY "id" LIMIT 1
   ) s;
   IF NOT FOUND THEN
     RETURN;
@@ -118,7 +118,7 @@ BEGIN
     ) s ORDER BY s."id" DESC LIMIT 1;
     EXIT WHEN NOT FOUND;
     UPDATE "customers" SET "loyalty_points" = CAST("_cutover_shop_dependents_loyalty_points_new" AS integer)
-    WHERE (NOT started OR ("id") > (lo_1)) AND ("id") <= (hi_1) AND ("loyalty_points" IS DISTINCT FROM CAST("_cutover_shop_dependents_loyalty_points_new" AS integer));
+    WHERE (NOT started OR ("id") > (lo_1)) AND ("id") <= (hi_1) AND ("_cutover_shop_dependents_loyalty_points_new" IS DISTINCT FROM CAST("loyalty_points" AS bigint) AND "loyalty_points" IS DISTINCT FROM CAST("_cutover_shop_dependents_loyalty_points_new" AS integer));
     GET DIAGNOSTICS updated = ROW_COUNT;
     lo_1 := hi_1; started := true;
     COMMIT;
