@@ -48,6 +48,7 @@ struct PreflightMySQL {
         }
         for column in e.columns { body += columnCheck(column, problem: problem, text: text, tableExists: tableExists) }
         for swap in e.swaps { body += swapCheck(swap) }
+        body += drift(problem: problem, text: text)
         body += privileges(problem: problem, text: text)
         body += boundary(problem: problem, text: text)
         body += ["IF v_problems > 0 THEN",
@@ -59,7 +60,7 @@ struct PreflightMySQL {
         let declare = ["DECLARE v_problems INT DEFAULT 0;", "DECLARE v_added INT DEFAULT 0;", "DECLARE v_removed INT DEFAULT 0;",
                        "DECLARE v_completed INT DEFAULT 0;", "DECLARE v_present INT DEFAULT 0;", "DECLARE v_table VARCHAR(64);",
                        "DECLARE v_type TEXT;", "DECLARE v_nullable VARCHAR(3);", "DECLARE v_default INT;", "DECLARE v_roles INT DEFAULT 0;",
-                       "DECLARE v_grantee VARCHAR(400);", "DECLARE v_boundary TEXT;", "DECLARE v_message VARCHAR(128);"]
+                       "DECLARE v_grantee VARCHAR(400);", "DECLARE v_boundary TEXT;", "DECLARE v_drift TEXT;", "DECLARE v_message VARCHAR(128);"]
         let text = "DROP PROCEDURE IF EXISTS \(procedure);\nDELIMITER ;;\nCREATE PROCEDURE \(procedure)()\nBEGIN\n"
             + (declare + body).map { "  " + $0 }.joined(separator: "\n") + "\nEND;;\nDELIMITER ;\nCALL \(procedure)();\nDROP PROCEDURE IF EXISTS \(procedure);"
         return [SQLStatement(text, comment: "Read-only: lists every way the server, the schema or the Jobs' privileges differ from what the migration was written for, then fails; else names the boundary of the migration the schema is at.\nNeeds the mysql client (DELIMITER) and CREATE ROUTINE. The procedure is dropped again, so the schema is unchanged.")]
@@ -225,6 +226,39 @@ struct PreflightMySQL {
                 "IF v_roles > 0 THEN",
                 "  SELECT 'cutover preflight: a role is enabled, whose privileges information_schema does not list: the privileges are not checked' AS `cutover preflight`;",
                 "ELSE"] + checks.map { "  " + $0 } + ["END IF;"]
+    }
+
+    // MARK: drift
+
+    /// The version databases show the tables and columns of database.schema, named one by one (a view
+    /// names its columns): a table or column the live database has and the file lacks (an old dump, a
+    /// partial one) would be missing for both app versions once they select their database, an outage
+    /// of the new version from its first pod. Checked before expand created the databases; the tables
+    /// of migration tools, and cutover's own, are not the app's.
+    private func drift(problem: (String) -> [String], text: (String) -> String) -> [String] {
+        guard MySQLVersionSchemas.enabled(b.context), let given = b.context.givenSchema else { return [] }
+        let versions = MySQLVersionSchemas(b: MySQLBuilder(context: LoweringContext(spec: b.context.spec, schema: given)), changes: b.context.spec.changes)
+        let views = versions.oldViews()
+        guard versions.differs, !views.isEmpty else { return [] }
+        let tools = ["flyway_schema_history", "DATABASECHANGELOG", "DATABASECHANGELOGLOCK", "schema_migrations"]
+        let tables = (views.map(\.table) + tools).map { b.lit($0) }.joined(separator: ", ")
+        let columns = views.map { view in
+            "(table_name = \(b.lit(view.table)) AND column_name NOT IN (\(view.columns.map { b.lit($0) }.joined(separator: ", "))))"
+        }.joined(separator: "\n      OR ")
+        let database = b.lit(versions.database(new: true))
+        return ["IF NOT EXISTS (SELECT 1 FROM information_schema.schemata WHERE schema_name = \(database)) THEN",
+                "  SET v_drift = NULL;",
+                "  SELECT GROUP_CONCAT(table_name ORDER BY table_name SEPARATOR ', ') INTO v_drift FROM information_schema.tables",
+                "    WHERE table_schema = DATABASE() AND table_type = 'BASE TABLE' AND table_name NOT IN (\(tables)) AND table_name NOT LIKE '\\_cutover%';",
+                "  IF v_drift IS NOT NULL THEN"]
+            + problem("CONCAT(\(text("tables the database has and database.schema lacks, which neither version database would show (an app version that uses one fails): ")), v_drift, \(text("; dump the live schema again, or set app.versionSchemas: none")))").map { "    " + $0 }
+            + ["  END IF;",
+               "  SET v_drift = NULL;",
+               "  SELECT GROUP_CONCAT(CONCAT(table_name, '.', column_name) ORDER BY table_name, ordinal_position SEPARATOR ', ') INTO v_drift FROM information_schema.columns",
+               "    WHERE table_schema = DATABASE() AND (\(columns));",
+               "  IF v_drift IS NOT NULL THEN"]
+            + problem("CONCAT(\(text("columns the database has and database.schema lacks, which the version databases' views would leave out: ")), v_drift, \(text("; dump the live schema again, or set app.versionSchemas: none")))").map { "    " + $0 }
+            + ["  END IF;", "END IF;"]
     }
 
     // MARK: boundary

@@ -247,6 +247,26 @@ import Testing
         #expect(contracted.output.contains("1 problem(s)"), "\(contracted.output)")
     }
 
+    /// MySQL's version databases show database.schema's tables and columns by name: a table or column
+    /// the live database has and the dump lacks would be missing for both app versions (the new
+    /// version's statements fail from its first pod). The preflight lists them before expand.
+    @Test(.enabled(if: DatabaseHarness.shouldRun(.mysql), unavailable(.mysql)))
+    func mysqlLiveTablesAndColumnsTheDumpLacksAreListed() throws {
+        let scenario = try Scenario(.mysql, "preflight_drift")
+        defer { scenario.finish() }
+        #expect(scenario.plan.steps.contains { $0.title.contains("version database") }, "the plan has version databases")
+        try scenario.apply(Self.serverSchema(.mysql) + "CREATE TABLE carts (id bigint NOT NULL PRIMARY KEY) ENGINE=InnoDB;\nALTER TABLE customers ADD COLUMN phone varchar(20) NULL;\n"
+                           + "CREATE TABLE flyway_schema_history (installed_rank int NOT NULL PRIMARY KEY) ENGINE=InnoDB;\n")
+        let run = try scenario.preflight()
+        #expect(run.status != 0, "\(run.output)")
+        #expect(run.output.contains("tables the database has and database.schema lacks, which neither version database would show (an app version that uses one fails): carts;"), "\(run.output)")
+        #expect(run.output.contains("columns the database has and database.schema lacks, which the version databases' views would leave out: customers.phone;"), "\(run.output)")
+        #expect(run.output.contains("2 problem(s)"), "\(run.output)")
+        try scenario.apply("DROP TABLE carts;\nALTER TABLE customers DROP COLUMN phone;\n")
+        let clean = try scenario.preflight()
+        #expect(clean.status == 0, "\(clean.output)")
+    }
+
     @Test(.enabled(if: DatabaseHarness.shouldRun(.postgresql), unavailable(.postgresql)))
     func postgresRetypeIsContracted() throws { try aRetypeIsContracted(.postgresql) }
 

@@ -23,6 +23,7 @@ BEGIN
   DECLARE v_roles INT DEFAULT 0;
   DECLARE v_grantee VARCHAR(400);
   DECLARE v_boundary TEXT;
+  DECLARE v_drift TEXT;
   DECLARE v_message VARCHAR(128);
   IF VERSION() NOT LIKE '%MariaDB%' AND CAST(SUBSTRING_INDEX(VERSION(), '.', 1) AS UNSIGNED) < 8 THEN
     SELECT CONCAT('the server runs MySQL ', VERSION(), ', older than MySQL 8, which the spec needs') AS `cutover preflight problem`;

@@ -23,6 +23,7 @@ BEGIN
   DECLARE v_roles INT DEFAULT 0;
   DECLARE v_grantee VARCHAR(400);
   DECLARE v_boundary TEXT;
+  DECLARE v_drift TEXT;
   DECLARE v_message VARCHAR(128);
   IF VERSION() NOT LIKE '%MariaDB%' AND CAST(SUBSTRING_INDEX(VERSION(), '.', 1) AS UNSIGNED) < 8 THEN
     SELECT CONCAT('the server runs MySQL ', VERSION(), ', older than MySQL 8, which the spec needs') AS `cutover preflight problem`;
@@ -48,6 +49,22 @@ BEGIN
         SELECT CONCAT('column orders.reference_key is ', v_type, ', the migration expects VARCHAR(32) AS (upper(reference)) VIRTUAL (spec)') AS `cutover preflight problem`;
         SET v_problems = v_problems + 1;
       END IF;
+    END IF;
+  END IF;
+  IF NOT EXISTS (SELECT 1 FROM information_schema.schemata WHERE schema_name = 'orders_generated_my_new') THEN
+    SET v_drift = NULL;
+    SELECT GROUP_CONCAT(table_name ORDER BY table_name SEPARATOR ', ') INTO v_drift FROM information_schema.tables
+      WHERE table_schema = DATABASE() AND table_type = 'BASE TABLE' AND table_name NOT IN ('orders', 'flyway_schema_history', 'DATABASECHANGELOG', 'DATABASECHANGELOGLOCK', 'schema_migrations') AND table_name NOT LIKE '\_cutover%';
+    IF v_drift IS NOT NULL THEN
+      SELECT CONCAT('tables the database has and database.schema lacks, which neither version database would show (an app version that uses one fails): ', v_drift, '; dump the live schema again, or set app.versionSchemas: none') AS `cutover preflight problem`;
+      SET v_problems = v_problems + 1;
+    END IF;
+    SET v_drift = NULL;
+    SELECT GROUP_CONCAT(CONCAT(table_name, '.', column_name) ORDER BY table_name, ordinal_position SEPARATOR ', ') INTO v_drift FROM information_schema.columns
+      WHERE table_schema = DATABASE() AND ((table_name = 'orders' AND column_name NOT IN ('id', 'reference', 'placed_at')));
+    IF v_drift IS NOT NULL THEN
+      SELECT CONCAT('columns the database has and database.schema lacks, which the version databases'' views would leave out: ', v_drift, '; dump the live schema again, or set app.versionSchemas: none') AS `cutover preflight problem`;
+      SET v_problems = v_problems + 1;
     END IF;
   END IF;
   SET v_grantee = CONCAT('''', SUBSTRING(CURRENT_USER(), 1, CHAR_LENGTH(CURRENT_USER()) - CHAR_LENGTH(SUBSTRING_INDEX(CURRENT_USER(), '@', -1)) - 1),
