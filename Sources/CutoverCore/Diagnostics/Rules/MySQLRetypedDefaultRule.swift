@@ -61,10 +61,10 @@ enum MySQLRetypedDefaultRule: RuleUnit {
 
 extension Message {
     static func mysqlRetypedDefault(table: String, column: String, oldDefault: String?, newDefault: String?, nullable: Bool) -> String {
-        let gets = oldDefault.map { "up(\($0)), from the old column's default" } ?? "NULL"
+        let gets = oldDefault.map { "the old column's default \($0) converted by up" } ?? "NULL"
         let meant = [newDefault.map { "its default \($0)" }, nullable ? "NULL" : nil].compactMap { $0 }.joined(separator: " or ")
         return "until contract, an insert of the new version through its database of views that leaves '\(table).\(column)' to its default or writes NULL "
-            + "cannot be told from one of the old version (the sync triggers run in the table's database): it gets \(gets), not \(meant); "
+            + "cannot be told from one of the old version (the sync triggers run in the table's database): it gets \(gets), which may not be \(meant); "
             + "write the column explicitly in the new version's inserts until contract, make the defaults agree, or set app.versionSchemas: none"
     }
 }
