@@ -59,6 +59,7 @@ enum RuleRegistry {
         NetworkPolicyClientsRule.rule,
         MySQLTableCopyRule.rule,
         MySQLRetypedDefaultRule.rule,
+        MySQLSwapClientRule.rule,
         MySQLVersionDatabasesSQLRule.rule,
         ForeignKeyIndexRule.rule,
     ] + OperationUnits.rules).sorted { $0.id < $1.id }  // an operation unit declares its rules in its own file

@@ -238,12 +238,13 @@ struct PreflightMySQL {
     private func drift(problem: (String) -> [String], text: (String) -> String) -> [String] {
         guard MySQLVersionSchemas.enabled(b.context), let given = b.context.givenSchema else { return [] }
         let versions = MySQLVersionSchemas(b: MySQLBuilder(context: LoweringContext(spec: b.context.spec, schema: given)), changes: b.context.spec.changes)
-        let views = versions.oldViews()
-        guard versions.differs, !views.isEmpty else { return [] }
+        // The base schema's own names (the old version's views; a renamed table still has its old name here).
+        let known = given.tables.filter { !$0.columns.isEmpty }
+        guard versions.differs, !known.isEmpty else { return [] }
         let tools = ["flyway_schema_history", "DATABASECHANGELOG", "DATABASECHANGELOGLOCK", "schema_migrations"]
-        let tables = (views.map(\.table) + tools).map { b.lit($0) }.joined(separator: ", ")
-        let columns = views.map { view in
-            "(table_name = \(b.lit(view.table)) AND column_name NOT IN (\(view.columns.map { b.lit($0) }.joined(separator: ", "))))"
+        let tables = (known.map(\.name) + tools).map { b.lit($0) }.joined(separator: ", ")
+        let columns = known.map { table in
+            "(table_name = \(b.lit(table.name)) AND column_name NOT IN (\(table.columns.map { b.lit($0.name) }.joined(separator: ", "))))"
         }.joined(separator: "\n      OR ")
         let database = b.lit(versions.database(new: true))
         return ["IF NOT EXISTS (SELECT 1 FROM information_schema.schemata WHERE schema_name = \(database)) THEN",

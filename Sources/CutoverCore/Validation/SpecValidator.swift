@@ -30,6 +30,7 @@ public struct SpecValidator: SpecValidating {
         // Only a spec without errors is lowered (as `generate` will lower it): the warning names the plan's steps.
         MySQLTableCopyRule.check(spec, schema: schema, diagnostics: &diagnostics)
         MySQLRetypedDefaultRule.check(spec, schema: schema, diagnostics: &diagnostics)
+        MySQLSwapClientRule.check(spec, schema: schema, diagnostics: &diagnostics)
         MySQLVersionDatabasesSQLRule.check(spec, schema: schema, diagnostics: &diagnostics)
         return ValidatedSpec(spec: spec, schema: schema)
     }
