@@ -10,6 +10,14 @@ struct MySQLAlterColumn {
     var column: String { alter.column.value }
     var info: DatabaseSchema.Column? { b.context.column(table, column) }
 
+    /// Whether MySQL changes the column's type in one in-place statement (the same type, a VARCHAR
+    /// widening within its length bytes, enum labels appended) rather than through a hidden copy; the
+    /// version databases, the rules and the lowering all ask this one question.
+    static func changesInPlace(_ old: DatabaseSchema.Column, of table: DatabaseSchema.Table?, to type: String) -> Bool {
+        SQLTypeFacts.isSameType(old.type, type) || SQLTypeFacts.isMySQLInPlaceWidening(old, of: table, to: type)
+            || EnumType.isMySQLAppend(from: old.type, to: type)
+    }
+
     func lower() -> [StepDraft] {
         if let type = alter.type?.value {
             if let old = info?.type, SQLTypeFacts.isSameType(old, type) { return simpleChanges() }

@@ -22,7 +22,16 @@ struct SharedRetypedColumns {
         var columns: [String: Set<String>] = [:]
         switch context.engine {
         case .mysql:
+            // Hidden copies, and in-place changes whose rollback refuses what the old type cannot hold
+            // (enum labels appended: the down refuses rows that hold one), since rehearse rolls back from the end.
             for alter in MySQLVersionSchemas.hiddenCopies(context) { columns[alter.table.value, default: []].insert(alter.column.value) }
+            var walk = context
+            for change in context.spec.changes {
+                defer { walk.apply(change.operation) }
+                guard let alter = change.operation.unit(AlterColumn.self), let type = alter.type?.value,
+                      let old = walk.column(alter.table.value, alter.column.value), EnumType.isMySQLAppend(from: old.type, to: type) else { continue }
+                columns[alter.table.value, default: []].insert(alter.column.value)
+            }
         case .postgresql:
             guard !PostgreSQLVersionSchemas.enabled(context), context.spec.strategy == .expandContract else { break }
             for change in context.spec.changes {

@@ -42,14 +42,14 @@ BEGIN
   IF NOT EXISTS (SELECT 1 FROM information_schema.schemata WHERE schema_name = 'inventory_movements_new') THEN
     SET v_drift = NULL;
     SELECT GROUP_CONCAT(table_name ORDER BY table_name SEPARATOR ', ') INTO v_drift FROM information_schema.tables
-      WHERE table_schema = DATABASE() AND table_type = 'BASE TABLE' AND table_name NOT IN ('depots', 'stock', 'stock_audit_old', 'flyway_schema_history', 'DATABASECHANGELOG', 'DATABASECHANGELOGLOCK', 'schema_migrations') AND table_name NOT LIKE '\_cutover%';
+      WHERE table_schema = DATABASE() AND table_type = 'BASE TABLE' AND table_name NOT IN ('warehouses', 'stock', 'stock_audit_old', 'flyway_schema_history', 'DATABASECHANGELOG', 'DATABASECHANGELOGLOCK', 'schema_migrations') AND table_name NOT LIKE '\_cutover%';
     IF v_drift IS NOT NULL THEN
       SELECT CONCAT('tables the database has and database.schema lacks, which neither version database would show (an app version that uses one fails): ', v_drift, '; dump the live schema again, or set app.versionSchemas: none') AS `cutover preflight problem`;
       SET v_problems = v_problems + 1;
     END IF;
     SET v_drift = NULL;
     SELECT GROUP_CONCAT(CONCAT(table_name, '.', column_name) ORDER BY table_name, ordinal_position SEPARATOR ', ') INTO v_drift FROM information_schema.columns
-      WHERE table_schema = DATABASE() AND ((table_name = 'depots' AND column_name NOT IN ('id', 'code', 'city'))
+      WHERE table_schema = DATABASE() AND ((table_name = 'warehouses' AND column_name NOT IN ('id', 'code', 'city'))
       OR (table_name = 'stock' AND column_name NOT IN ('id', 'warehouse_id', 'sku', 'quantity'))
       OR (table_name = 'stock_audit_old' AND column_name NOT IN ('id', 'note')));
     IF v_drift IS NOT NULL THEN

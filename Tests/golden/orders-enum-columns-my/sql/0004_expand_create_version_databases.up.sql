@@ -14,7 +14,7 @@ EXECUTE cutover_stmt;
 DEALLOCATE PREPARE cutover_stmt;
 -- The new app version's shape: it connects with database orders_enum_columns_my_new.
 CREATE DATABASE IF NOT EXISTS `orders_enum_columns_my_new`;
-SET @cutover_ddl = CONCAT('CREATE OR REPLACE ALGORITHM=MERGE SQL SECURITY INVOKER VIEW `orders_enum_columns_my_new`.`orders` AS SELECT `id`, `reference`, `_cutover_orders_enum_columns_my_status_new` AS `status` FROM `', REPLACE(DATABASE(), '`', '``'), '`.`orders`');
+SET @cutover_ddl = CONCAT('CREATE OR REPLACE ALGORITHM=MERGE SQL SECURITY INVOKER VIEW `orders_enum_columns_my_new`.`orders` AS SELECT `id`, `reference`, `status` FROM `', REPLACE(DATABASE(), '`', '``'), '`.`orders`');
 PREPARE cutover_stmt FROM @cutover_ddl;
 EXECUTE cutover_stmt;
 DEALLOCATE PREPARE cutover_stmt;
