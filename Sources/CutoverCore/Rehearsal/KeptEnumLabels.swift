@@ -50,26 +50,8 @@ struct KeptEnumLabels {
         let qualified = line[line.index(line.startIndex, offsetBy: 5)..<open.lowerBound]
         let type = String(qualified.split(separator: ".").last ?? "").replacingOccurrences(of: "\"", with: "")
         let body = line[open.upperBound..<close.lowerBound]
-        var labels: [String] = []
-        var current: String?
-        var index = body.startIndex
-        while index < body.endIndex {
-            let character = body[index]
-            let next = body.index(after: index)
-            if var label = current {
-                if character == "'" {
-                    if next < body.endIndex && body[next] == "'" { label.append("'"); current = label; index = body.index(after: next); continue }
-                    labels.append(label)
-                    current = nil
-                } else {
-                    label.append(character)
-                    current = label
-                }
-            } else if character == "'" {
-                current = ""
-            }
-            index = next
-        }
+        // The quoted list reads as a MySQL inline enum's does ('' inside a label, ', ' between).
+        let labels = EnumType.mysqlLabels("enum(" + body + ")") ?? []
         return (type, labels, String(line[..<open.upperBound]), String(line[close.lowerBound...]))
     }
 }
