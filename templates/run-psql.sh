@@ -33,7 +33,8 @@
 #   drop-lifted-fence:SIDE          drop what a lifted fence left on SIDE (its triggers, 100 ms lock wait each, and
 #                                   its schema); a fence in place is never touched
 #   mark-switched:SIDE:NAME         the marker (COMMENT ON SUBSCRIPTION NAME), written as the switch's last step
-#   if-switched:SIDE:NAME           fail unless that marker is there (the switch's fence and catch-up are done)
+#   if-switched:SIDE:NAME           fail unless that marker is there (the switch's fence and catch-up are done); end
+#                                   the Job here (success) when NAME is gone with blue fenced (cleaned up)
 #   while-forward:SIDE:NAME         replicate's first step: end the Job here (success) under the switch's or the
 #                                   switchback's marker (forward replication is theirs then: its slot is dropped
 #                                   while the app is on green, and the switchback creates it again)
@@ -1174,11 +1175,24 @@ EOF
       esac ;;
     if-switched:*)
       spec="${arg#if-switched:}"
-      marked="$(switched "${spec%%:*}" "${spec#*:}")"
-      if [ "$marked" != 1 ]; then
-        echo "cutover: the switchover Job has not completed (no marker on subscription ${spec#*:} on ${spec%%:*}): its fence and catch-up must be done before the way back is set up" >&2
-        exit 1
-      fi ;;
+      marker="$(marker_state "${spec%%:*}" "${spec#*:}")"
+      case "$marker" in
+        switched) ;;
+        gone)
+          # Cleanup dropped the forward subscription (the marker with it) and blue stays fenced: every
+          # later `helm upgrade --reuse-values` (switchover.to=green still set) runs this Job again, and
+          # must change nothing, as unless-switched does.
+          blue_fenced="$(fenced blue)"
+          case "$blue_fenced" in
+            1) echo "cutover: switched over and cleaned up: nothing to do"; exit 0 ;;
+            0) echo "cutover: the switchover Job has not completed (no subscription ${spec#*:} on ${spec%%:*}, blue not fenced): its fence and catch-up must be done before the way back is set up" >&2; exit 1 ;;
+            *) echo "cutover: cannot tell whether blue is fenced" >&2; exit 1 ;;
+          esac ;;
+        switching-back|none)
+          echo "cutover: the switchover Job has not completed (no marker on subscription ${spec#*:} on ${spec%%:*}): its fence and catch-up must be done before the way back is set up" >&2
+          exit 1 ;;
+        *) echo "cutover: cannot read the marker of ${spec#*:} on ${spec%%:*}" >&2; exit 1 ;;
+      esac ;;
     fence:*)
       fence "${arg#fence:}" on ;;
     unfence:*)

@@ -685,4 +685,34 @@ extension RunPsqlRunnerTests {
         #expect(try Self.fence(runner, app) == "00", "\(unmarked)")
         _ = try runner.sql("INSERT INTO t VALUES (9, 'after the unfence by hand')")
     }
+
+    /// The forward subscription dropped as cleanup drops it (detached from its slot first).
+    static func dropForward(_ runner: Runner, _ sub: String) throws {
+        try runner.sqlFile("drop-forward.sql", """
+            ALTER SUBSCRIPTION \(sub) DISABLE;
+            ALTER SUBSCRIPTION \(sub) SET (slot_name = NONE);
+            DROP SUBSCRIPTION \(sub);
+            """)
+    }
+
+    /// Issue #10 M2: after cleanup, `switchover.to=green` stays in the release's values, so every
+    /// `helm upgrade --reuse-values` (a re-run of the cleanup command among them) runs the
+    /// reverse-replication Job again. Its first step must end it (success, nothing changed): the
+    /// forward subscription is gone and blue fenced. Before, if-switched read "gone" as "not
+    /// switched" and failed the upgrade.
+    @Test func reverseReplicationAfterCleanupChangesNothing() throws {
+        let runner = try Runner(twoSided: true)
+        defer { runner.finish() }
+        let (app, sub) = try Self.replicated(runner)
+        defer { Self.dropRoles(runner, app) }
+        #expect(try runner.runner(Self.switchover(sub)).status == 0)
+        try Self.dropForward(runner, sub)
+        let cleanup = try runner.runner(["unless-switching:green:\(sub):switched-ok", "green:drop-forward.sql"])
+        #expect(cleanup.status == 0, "\(cleanup.output)")
+        let again = try runner.runner(["if-switched:green:\(sub)", "green:fail.sql"])
+        #expect(again.status == 0, "\(again.output)")
+        #expect(again.output.contains("switched over and cleaned up: nothing to do"), "\(again.output)")
+        #expect(try Self.fence(runner, app) == "11", "blue lost its fence")
+        #expect(try Self.fence(runner, app, side: "green") == "00")
+    }
 }
