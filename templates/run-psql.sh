@@ -29,7 +29,8 @@
 #                                   earlier run's fence, taken over
 #   unless-switching:SIDE:NAME:switched-ok|refuse
 #                                   rollback-replicate's and cleanup's first step: fail under a committed switchback's
-#                                   marker, and under the switch's unless switched-ok (cleanup) with blue fenced
+#                                   marker, and under the switch's unless switched-ok (cleanup) with blue fenced;
+#                                   fail with blue fenced and no marker (a switch stopped after its fence)
 #   drop-lifted-fence:SIDE          drop what a lifted fence left on SIDE (its triggers, 100 ms lock wait each, and
 #                                   its schema); a fence in place is never touched
 #   mark-switched:SIDE:NAME         the marker (COMMENT ON SUBSCRIPTION NAME), written as the switch's last step
@@ -1143,7 +1144,18 @@ EOF
             0) echo "cutover: switched to green but blue is not fenced (lifted by hand?): run the switch again (switchover.to=green fences blue again) before cleanup; nothing was changed" >&2; exit 1 ;;
             *) echo "cutover: cannot tell whether blue is fenced" >&2; exit 1 ;;
           esac ;;
-        none|gone) ;;
+        none)
+          # Blue fenced without a marker: a switch stopped after its fence (killed outright, or still
+          # running). Dropping the forward subscription now would leave no state any Job can resolve:
+          # unless-switched would read "cleaned up", while-switched "no way back", and the app, still
+          # on blue, could not write. The switch completes it, or the switchback lifts the fence.
+          blue_fenced="$(fenced blue)"
+          case "$blue_fenced" in
+            0) ;;
+            1) echo "cutover: blue is fenced and subscription $name on $side carries no marker: a switch stopped after its fence: run the switchover again, or set switchover.to=blue, which lifts the fence; nothing was changed" >&2; exit 1 ;;
+            *) echo "cutover: cannot tell whether blue is fenced" >&2; exit 1 ;;
+          esac ;;
+        gone) ;;
         *) echo "cutover: cannot read the marker of $name on $side" >&2; exit 1 ;;
       esac
       echo "cutover: no switch in progress (marker on $name: $marker)" ;;

@@ -715,4 +715,29 @@ extension RunPsqlRunnerTests {
         #expect(try Self.fence(runner, app) == "11", "blue lost its fence")
         #expect(try Self.fence(runner, app, side: "green") == "00")
     }
+
+    /// Issue #10 M3: a switch killed outright after fencing blue (no marker, no EXIT trap), then
+    /// rollback-replicate or cleanup: their first step must refuse, before the forward subscription
+    /// goes. Before, it let "no marker, blue fenced" through: the subscription dropped, unless-switched
+    /// then read "cleaned up", while-switched "no way back", and blue stayed fenced with the app on it.
+    @Test func replicationDropsRefuseAStoppedSwitchsFence() throws {
+        let runner = try Runner()
+        defer { runner.finish() }
+        let (app, sub) = try Self.switchState(runner)
+        defer { _ = try? runner.sql("DROP ROLE IF EXISTS \(app)", database: "postgres") }
+        #expect(try runner.runner(["fence:blue"]).status == 0)  // a switch killed here
+        try Self.dropForward(runner, sub)
+        for guardStep in ["unless-switching:green:\(sub):refuse", "unless-switching:green:\(sub):switched-ok"] {
+            let run = try runner.runner([guardStep, "green:drop-forward.sql"])
+            #expect(run.status != 0, "\(run.output)")
+            #expect(run.output.contains("a switch stopped after its fence: run the switchover again, or set switchover.to=blue, which lifts the fence"), "\(run.output)")
+        }
+        #expect(try runner.sql("SELECT count(*) FROM pg_subscription WHERE subname = '\(sub)'") == "1", "the forward subscription was dropped")
+        #expect(try Self.fence(runner, app) == "11")
+        // The way out the message names: the switchback lifts the fence; then the drops may run.
+        let back = try runner.runner(["while-switched:green:\(sub)"])
+        #expect(back.status == 0, "\(back.output)")
+        let rollback = try runner.runner(["unless-switching:green:\(sub):refuse", "green:drop-forward.sql"])
+        #expect(rollback.status == 0, "\(rollback.output)")
+    }
 }
