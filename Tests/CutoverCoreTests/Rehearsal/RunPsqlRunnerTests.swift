@@ -686,12 +686,16 @@ extension RunPsqlRunnerTests {
         _ = try runner.sql("INSERT INTO t VALUES (9, 'after the unfence by hand')")
     }
 
-    /// The forward subscription dropped as cleanup drops it (detached from its slot first).
+    /// `drop-forward.sql`: the forward subscription dropped as cleanup drops it (detached from its slot first).
     static func dropForward(_ runner: Runner, _ sub: String) throws {
         try runner.sqlFile("drop-forward.sql", """
-            ALTER SUBSCRIPTION \(sub) DISABLE;
-            ALTER SUBSCRIPTION \(sub) SET (slot_name = NONE);
-            DROP SUBSCRIPTION \(sub);
+            DO $$ BEGIN
+              IF EXISTS (SELECT 1 FROM pg_subscription WHERE subname = '\(sub)') THEN
+                ALTER SUBSCRIPTION \(sub) DISABLE;
+                ALTER SUBSCRIPTION \(sub) SET (slot_name = NONE);
+              END IF;
+            END $$;
+            DROP SUBSCRIPTION IF EXISTS \(sub);
             """)
     }
 
@@ -739,5 +743,87 @@ extension RunPsqlRunnerTests {
         #expect(back.status == 0, "\(back.output)")
         let rollback = try runner.runner(["unless-switching:green:\(sub):refuse", "green:drop-forward.sql"])
         #expect(rollback.status == 0, "\(rollback.output)")
+    }
+
+    /// The way back as reverse-replication sets it up after the switch: the forward subscription
+    /// disabled, green's reverse publication and slot, blue's reverse subscription (no copy). Returns
+    /// the reverse subscription's name; `drop-reverse.sql` drops it as cleanup's first drop does.
+    static func wayBack(_ runner: Runner, _ sub: String) throws -> String {
+        let rev = "\(sub)_rev"
+        _ = try runner.sql("ALTER SUBSCRIPTION \(sub) DISABLE", side: "green")
+        _ = try runner.sql("CREATE PUBLICATION \(rev) FOR ALL TABLES", side: "green")
+        _ = try runner.sql("SELECT pg_create_logical_replication_slot('\(rev)', 'pgoutput')", side: "green")
+        _ = try runner.sql("CREATE SUBSCRIPTION \(rev) CONNECTION 'host=\(runner.greenSocket) port=5432 dbname=\(runner.database) user=postgres' PUBLICATION \(rev) WITH (create_slot = false, slot_name = '\(rev)', copy_data = false)")
+        try runner.sqlFile("drop-reverse.sql", """
+            DO $$ BEGIN
+              IF EXISTS (SELECT 1 FROM pg_subscription WHERE subname = '\(rev)') THEN
+                ALTER SUBSCRIPTION \(rev) DISABLE;
+                ALTER SUBSCRIPTION \(rev) SET (slot_name = NONE);
+              END IF;
+            END $$;
+            DROP SUBSCRIPTION IF EXISTS \(rev);
+            """)
+        return rev
+    }
+
+    /// The switchback Job's steps up to its marker's removal (no slot steps here), as JobCatalog lists them.
+    static func switchback(_ sub: String, _ rev: String) -> [String] {
+        ["while-switched:green:\(sub)", "wait-synced:green:blue:\(rev)", "fence:green", "wait-synced:green:blue:\(rev)",
+         "mark-switching-back:green:\(sub)", "sync-sequences:green:blue", "unfence:blue", "unmark-switched:green:\(sub)"]
+    }
+
+    /// Issue #10 M1: cleanup stopped right after dropping blue's reverse subscription (its first drop),
+    /// the app writes on green, then a switchback: it must refuse (cleanup's marker: no way back), blue
+    /// stays fenced and green takes writes. Before, the switchback read the switch's marker, found no
+    /// reverse subscription "nothing to wait for", and unfenced blue without green's write. Cleanup run
+    /// again completes, and the switch's Jobs then change nothing.
+    @Test func switchbackRefusedOnceCleanupStarted() throws {
+        let runner = try Runner(twoSided: true)
+        defer { runner.finish() }
+        let (app, sub) = try Self.replicated(runner)
+        defer { Self.dropRoles(runner, app) }
+        #expect(try runner.runner(Self.switchover(sub)).status == 0)
+        let rev = try Self.wayBack(runner, sub)
+        let stopped = try runner.runner(["unless-switching:green:\(sub):switched-ok", "blueadmin:drop-reverse.sql", "green:fail.sql"])
+        #expect(stopped.status != 0, "\(stopped.output)")
+        _ = try runner.sql("INSERT INTO t VALUES (5, 'on green after cleanup began')", side: "green")
+        let back = try runner.runner(Self.switchback(sub, rev))
+        #expect(back.status != 0, "\(back.output)")
+        #expect(back.output.contains("no way back: cleanup started"), "\(back.output)")
+        #expect(try Self.fence(runner, app) == "11", "blue took the app back without green's writes: \(back.output)")
+        #expect(try Self.fence(runner, app, side: "green") == "00", "\(back.output)")
+        #expect(try runner.sql("SELECT count(*) FROM t WHERE id = 5", side: "green") == "1")
+        #expect(try Self.marker(runner, sub) == "cutover: cleaning up after the switch from blue to green")
+        // The switch's Jobs (a `helm upgrade --reuse-values`) read it as switched, and change nothing.
+        let switchAgain = try runner.runner(Self.switchover(sub) + ["blue:fail.sql"])
+        #expect(switchAgain.status == 0 && switchAgain.output.contains("nothing to do"), "\(switchAgain.output)")
+        let reverseAgain = try runner.runner(["if-switched:green:\(sub)", "green:fail.sql"])
+        #expect(reverseAgain.status == 0, "\(reverseAgain.output)")
+        let rollback = try runner.runner(["unless-switching:green:\(sub):refuse", "green:fail.sql"])
+        #expect(rollback.status != 0 && rollback.output.contains("run cleanup again"), "\(rollback.output)")
+        // Cleanup again completes.
+        try Self.dropForward(runner, sub)
+        let cleanup = try runner.runner(["unless-switching:green:\(sub):switched-ok", "blueadmin:drop-reverse.sql", "green:drop-forward.sql"])
+        #expect(cleanup.status == 0, "\(cleanup.output)")
+        #expect(try Self.fence(runner, app) == "11")
+    }
+
+    /// Issue #10 M1 (a): the reverse subscription gone without cleanup's marker (dropped by hand, or by
+    /// a cleanup of an earlier version): the switchback stops before anything changes, blue fenced.
+    @Test func switchbackNeedsTheWayBack() throws {
+        let runner = try Runner(twoSided: true)
+        defer { runner.finish() }
+        let (app, sub) = try Self.replicated(runner)
+        defer { Self.dropRoles(runner, app) }
+        #expect(try runner.runner(Self.switchover(sub)).status == 0)
+        let rev = try Self.wayBack(runner, sub)
+        #expect(try runner.runner(["blueadmin:drop-reverse.sql"]).status == 0)
+        _ = try runner.sql("INSERT INTO t VALUES (6, 'on green after the hand drop')", side: "green")
+        let back = try runner.runner(Self.switchback(sub, rev))
+        #expect(back.status != 0, "\(back.output)")
+        #expect(back.output.contains("no subscription \(rev) on blue"), "\(back.output)")
+        #expect(try Self.fence(runner, app) == "11", "blue took the app back without green's writes: \(back.output)")
+        #expect(try Self.fence(runner, app, side: "green") == "00", "\(back.output)")
+        #expect(try Self.marker(runner, sub) == "cutover: switched from blue to green")
     }
 }
