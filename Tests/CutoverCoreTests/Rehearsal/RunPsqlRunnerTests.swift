@@ -826,4 +826,43 @@ extension RunPsqlRunnerTests {
         #expect(try Self.fence(runner, app, side: "green") == "00", "\(back.output)")
         #expect(try Self.marker(runner, sub) == "cutover: switched from blue to green")
     }
+
+    /// Issue #10 M1 (a): green's reverse slot gone while blue's reverse subscription is still enabled
+    /// (it streams nothing): the switchback stops at its first wait, before anything changes. Before,
+    /// the wait polled a slot that would never confirm (here bounded by WAIT_ATTEMPTS).
+    @Test func switchbackNeedsTheReverseSlot() throws {
+        let runner = try Runner(twoSided: true)
+        defer { runner.finish() }
+        let (app, sub) = try Self.replicated(runner)
+        defer { Self.dropRoles(runner, app) }
+        #expect(try runner.runner(Self.switchover(sub)).status == 0)
+        let rev = try Self.wayBack(runner, sub)
+        _ = try runner.sql("ALTER SUBSCRIPTION \(rev) DISABLE")
+        var waited = 0
+        while try runner.sql("SELECT count(*) FROM pg_replication_slots WHERE slot_name = '\(rev)' AND active", side: "green") != "0" && waited < 100 {
+            Thread.sleep(forTimeInterval: 0.1); waited += 1
+        }
+        _ = try runner.sql("SELECT pg_drop_replication_slot('\(rev)')", side: "green")
+        _ = try runner.sql("ALTER SUBSCRIPTION \(rev) ENABLE")
+        let back = try runner.runner(Self.switchback(sub, rev), env: ["WAIT_ATTEMPTS": "10"])
+        #expect(back.status != 0, "\(back.output)")
+        #expect(back.output.contains("no slot \(rev) on green"), "\(back.output)")
+        #expect(try Self.fence(runner, app) == "11", "\(back.output)")
+        #expect(try Self.fence(runner, app, side: "green") == "00", "\(back.output)")
+    }
+
+    /// Issue #10 M1: a cleanup that started while a switchback was on its way (its marker written
+    /// after while-switched read the switch's) wins: mark-switching-back reads the marker again and
+    /// stops before the switchback's point of no return, and its trap lifts green's fence.
+    @Test func markSwitchingBackYieldsToCleanup() throws {
+        let runner = try Runner()
+        defer { runner.finish() }
+        let (app, sub) = try Self.switchState(runner)
+        defer { _ = try? runner.sql("DROP ROLE IF EXISTS \(app)", database: "postgres") }
+        try runner.sqlFile("cleanup-mark.sql", "COMMENT ON SUBSCRIPTION \(sub) IS 'cutover: cleaning up after the switch from blue to green';")
+        let run = try runner.runner(["fence:green", "green:cleanup-mark.sql", "mark-switching-back:green:\(sub)"])
+        #expect(run.status != 0, "\(run.output)")
+        #expect(run.output.contains("cleanup started, there is no way back"), "\(run.output)")
+        #expect(try Self.marker(runner, sub) == "cutover: cleaning up after the switch from blue to green")
+    }
 }
