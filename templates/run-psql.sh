@@ -13,15 +13,16 @@
 #   wait-synced:PUB:SUB:NAME        wait until subscription NAME on SUB copied every table (state r) and
 #                                   applied every transaction PUB had committed when it starts; nothing to
 #                                   wait for when NAME is gone, or disabled by the completed switch (its
-#                                   marker); a subscription disabled otherwise (by hand, or mid-switch) fails
+#                                   marker); a subscription disabled otherwise (by hand, or mid-switch) fails; in a
+#                                   switchback before its point of no return, a subscription or slot gone fails
 #   skip-slot:SIDE:NAME             move the inactive slot NAME on SIDE to SIDE's current WAL position (both sides
 #                                   fenced, caught up), then CHECKPOINT (the move is durable only from there): its
 #                                   subscription, enabled again, never replays what it skips; fail unless the slot is
 #                                   there, idle and at that position; nothing to skip once that subscription (on the
 #                                   other side) is enabled
 #   unless-switched:SIDE:NAME       end the Job here (success) when subscription NAME on SIDE carries the marker of
-#                                   a completed switch and blue is fenced, or is gone with blue still fenced (cleaned
-#                                   up): re-running the switch must change nothing; under the marker a fence on green
+#                                   a completed switch and blue is fenced, or is gone or carries cleanup's marker with
+#                                   blue still fenced (cleaned up, or cleanup started): re-running the switch must change nothing; under the marker a fence on green
 #                                   (a killed switchback's) is lifted, and blue found unfenced is fenced again (the way
 #                                   back set up) or, forward replication still on, the marker removed and the switch
 #                                   run in full; fail when it never existed, or carries the marker of a committed
@@ -29,11 +30,14 @@
 #                                   earlier run's fence, taken over
 #   unless-switching:SIDE:NAME:switched-ok|refuse
 #                                   rollback-replicate's and cleanup's first step: fail under a committed switchback's
-#                                   marker, and under the switch's unless switched-ok (cleanup) with blue fenced
+#                                   marker, and under the switch's unless switched-ok (cleanup) with blue fenced;
+#                                   fail with blue fenced and no marker (a switch stopped after its fence); cleanup
+#                                   replaces the switch's marker with its own (cleaning up: no way back from here)
 #   drop-lifted-fence:SIDE          drop what a lifted fence left on SIDE (its triggers, 100 ms lock wait each, and
 #                                   its schema); a fence in place is never touched
 #   mark-switched:SIDE:NAME         the marker (COMMENT ON SUBSCRIPTION NAME), written as the switch's last step
-#   if-switched:SIDE:NAME           fail unless that marker is there (the switch's fence and catch-up are done)
+#   if-switched:SIDE:NAME           fail unless that marker is there (the switch's fence and catch-up are done); end
+#                                   the Job here (success) when NAME is gone with blue fenced (cleaned up)
 #   while-forward:SIDE:NAME         replicate's first step: end the Job here (success) under the switch's or the
 #                                   switchback's marker (forward replication is theirs then: its slot is dropped
 #                                   while the app is on green, and the switchback creates it again)
@@ -46,7 +50,8 @@
 #                                   or the switchback's (completing it); without a marker end
 #                                   the Job here (success), lifting blue's fence if a switch stopped before its
 #                                   mark left one (the app never left blue); fail when the subscription is gone
-#                                   and blue fenced (cleaned up: no way back)
+#                                   and blue fenced, or under cleanup's marker (cleaned up, or cleanup started: no
+#                                   way back)
 #   fence:SIDE | unfence:SIDE       SIDE refuses the app's writes: a statement trigger on every table (no client
 #                                   setting undoes it), default_transaction_read_only for the app's role (blue's
 #                                   Secret username), its sessions there ended and gone / lift it without a table
@@ -345,19 +350,24 @@ MARKER='cutover: switched from blue to green'
 # re-run completes it. Its own marker: "blue fenced, no marker" is a switch interrupted before its
 # mark (the app never left blue), never a switchback half done.
 BACK_MARKER='cutover: switching back from green to blue'
-marker_state() { # SIDE NAME: switched, switching-back, none (no marker), or gone (no subscription)
-  value "$1" -v "sub=$2" -v "marker=$MARKER" -v "back=$BACK_MARKER" <<'EOF'
-SELECT coalesce((SELECT CASE pg_catalog.obj_description(oid, 'pg_subscription') WHEN :'marker' THEN 'switched' WHEN :'back' THEN 'switching-back' ELSE 'none' END
+# Cleanup's, in place of the switch's, before it drops anything: a cleanup stopped part way (blue's
+# reverse subscription dropped, the forward one not yet) leaves no way back, and a switchback then
+# would move the app to a blue that misses green's writes since the drop. From here only cleanup goes
+# on; the marker goes with the forward subscription, cleanup's own drop.
+CLEANUP_MARKER='cutover: cleaning up after the switch from blue to green'
+marker_state() { # SIDE NAME: switched, switching-back, cleaning-up, none (no marker), or gone (no subscription)
+  value "$1" -v "sub=$2" -v "marker=$MARKER" -v "back=$BACK_MARKER" -v "cleanup=$CLEANUP_MARKER" <<'EOF'
+SELECT coalesce((SELECT CASE pg_catalog.obj_description(oid, 'pg_subscription') WHEN :'marker' THEN 'switched' WHEN :'back' THEN 'switching-back' WHEN :'cleanup' THEN 'cleaning-up' ELSE 'none' END
                    FROM pg_catalog.pg_subscription
                   WHERE subname = :'sub' AND subdbid = (SELECT oid FROM pg_catalog.pg_database WHERE datname = current_database())), 'gone');
 EOF
 }
-switched() { # SIDE NAME: 1 when the marker of a completed switch is there, else 0
+switched() { # SIDE NAME: 1 when the marker of a completed switch (or of its cleanup) is there, else 0
   marker="$(marker_state "$1" "$2")"
-  case "$marker" in switched) echo 1 ;; switching-back|none|gone) echo 0 ;; *) echo "cutover: cannot read the marker of $2 on $1" >&2; exit 1 ;; esac
+  case "$marker" in switched|cleaning-up) echo 1 ;; switching-back|none|gone) echo 0 ;; *) echo "cutover: cannot read the marker of $2 on $1" >&2; exit 1 ;; esac
 }
-mark() { # SIDE NAME switched|switching-back|none
-  case "$3" in switched) text="$MARKER" ;; switching-back) text="$BACK_MARKER" ;; *) text="" ;; esac
+mark() { # SIDE NAME switched|switching-back|cleaning-up|none
+  case "$3" in switched) text="$MARKER" ;; switching-back) text="$BACK_MARKER" ;; cleaning-up) text="$CLEANUP_MARKER" ;; *) text="" ;; esac
   on "$1" -v "sub=$2" -v "text=$text" <<'EOF'
 SELECT format('COMMENT ON SUBSCRIPTION %I IS %s', :'sub', CASE WHEN :'text' = '' THEN 'NULL' ELSE quote_literal(:'text') END)
  WHERE EXISTS (SELECT 1 FROM pg_catalog.pg_subscription WHERE subname = :'sub') \gexec
@@ -414,13 +424,28 @@ EOF
 wait_synced() { # PUB SUB NAME
   state="$(subscription_state "$2" "$3")"
   case "$state" in
-    "") echo "cutover: no subscription $3 on $2, nothing to wait for"; return 0 ;;
+    "")
+      # The switchback's wait for blue to catch up with green, before its point of no return: no
+      # reverse subscription means green's writes since it went (a cleanup started, a hand drop) are
+      # not on blue, and blue must not take the app back.
+      if [ -n "$SWITCHING_BACK" ] && [ -z "$COMMITTED" ]; then
+        echo "cutover: no subscription $3 on $2: $2 no longer receives $1's writes (cleanup started, or it was dropped by hand), so the app cannot go back to $2 without losing them; nothing was changed, $2 stays fenced" >&2
+        exit 1
+      fi
+      echo "cutover: no subscription $3 on $2, nothing to wait for"; return 0 ;;
     disabled)
       marked="$(switched "$2" "$3")"
       if [ "$marked" = 1 ]; then echo "cutover: subscription $3 on $2 is disabled (switched over), nothing to wait for"; return 0; fi
       echo "cutover: subscription $3 on $2 is disabled, and no switch completed: it applies nothing, so $2 cannot catch up (ALTER SUBSCRIPTION $3 ENABLE, then run this again)" >&2
       exit 1 ;;
   esac
+  if [ -n "$SWITCHING_BACK" ] && [ -z "$COMMITTED" ]; then
+    slot="$(value "$1" -c "SELECT count(*) FROM pg_catalog.pg_replication_slots WHERE slot_name = '$3' AND database = current_database()")"
+    if [ "$slot" != 1 ]; then
+      echo "cutover: no slot $3 on $1 for subscription $3 on $2: $2 no longer receives $1's writes (cleanup started, or it was dropped by hand), so the app cannot go back to $2 without losing them; nothing was changed, $2 stays fenced" >&2
+      exit 1
+    fi
+  fi
   errors="$(apply_errors "$2" "$3")"
   n=0
   while :; do
@@ -746,6 +771,9 @@ MARKING=""
 MARKED_AT=""
 # The forward slot a switchback going on under the switch's marker may create again on blue.
 BACK_SLOT=""
+# Set by while-switched under the switch's marker: until mark-switching-back, the way back (blue's
+# reverse subscription, green's reverse slot) must be there, or the switchback stops (wait-synced).
+SWITCHING_BACK=""
 # A failure (or TERM) while mark-switched/unmark-switched runs: its COMMENT may have committed before
 # psql returned. Committed, the Job is past its point of no return and keeps every fence; unknown (the
 # server cannot be asked), it keeps them too: a fence kept by mistake is repaired by re-running the
@@ -755,7 +783,7 @@ marking_committed() {
   state="$( (marker_state "$1" "$2") 2>/dev/null)" || return 0
   case "$state" in
     "$3") return 0 ;;
-    switched|switching-back|none|gone) return 1 ;;
+    switched|switching-back|cleaning-up|none|gone) return 1 ;;
     *) return 0 ;;
   esac
 }
@@ -768,8 +796,8 @@ marker_allows_lift() {
   set -- $MARKED_AT
   state="$( (marker_state "$1" "$2") 2>/dev/null)" || return 0
   case "$FENCED:$state" in
-    blue:none|green:switched) return 0 ;;
-    blue:switched|blue:switching-back|blue:gone|green:switching-back|green:none|green:gone)
+    blue:none|green:switched|green:cleaning-up) return 0 ;;
+    blue:switched|blue:switching-back|blue:cleaning-up|blue:gone|green:switching-back|green:none|green:gone)
       echo "cutover: this Job failed after fencing $FENCED, and the marker on $2 now reads $state: the fence stays (the app belongs on the other side); run the Job again, do not unfence by hand" >&2
       return 1 ;;
     *) return 0 ;;
@@ -1053,6 +1081,14 @@ EOF
         switching-back)
           echo "cutover: a switchback to blue passed its point of no return and has not completed (subscription $name on $side carries its marker; both sides fenced): run the switchback again (switchover.to=blue) to complete it, then switch again; nothing was changed" >&2
           exit 1 ;;
+        cleaning-up)
+          # Cleanup started after the switch (its marker): as cleaned up, the switch holds.
+          blue_fenced="$(fenced blue)"
+          case "$blue_fenced" in
+            1) echo "cutover: switched over and cleanup started (subscription $name on $side carries its marker), nothing to do"; exit 0 ;;
+            0) echo "cutover: cleanup started after the switch (subscription $name on $side carries its marker) but blue is not fenced (lifted by hand?): the app belongs on green; fence blue and run cleanup again" >&2; exit 1 ;;
+            *) echo "cutover: cannot tell whether blue is fenced" >&2; exit 1 ;;
+          esac ;;
         none)
           # Blue fenced and no marker: an earlier run of this switch stopped after its fence (killed
           # outright, or still ending). This run takes the fence over: that run no longer lifts it, and
@@ -1099,6 +1135,7 @@ EOF
             *) echo "cutover: cannot tell whether blue is fenced or read subscription $name on $side" >&2; exit 1 ;;
           esac
           BACK_SLOT="$name"
+          SWITCHING_BACK=1
           # An earlier run stopped after fencing green: this run takes that fence over.
           claimed="$(claim green)"
           case "$claimed" in
@@ -1109,6 +1146,9 @@ EOF
         switching-back)
           COMMITTED=1
           echo "cutover: a switchback passed its point of no return already (subscription $name on $side carries its marker): completing it" ;;
+        cleaning-up)
+          echo "cutover: no way back: cleanup started after the switch (subscription $name on $side carries its marker; it may have dropped the way back already, and green's writes since would be missing on blue). Blue stays fenced, the app stays on green: set switchover.to=green again and run cleanup again to complete it; nothing was changed" >&2
+          exit 1 ;;
         none)
           # Never marked as switched: the switch to green never completed, and the app never left blue.
           # A switch stopped after its fence left blue fenced: the way back lifts it (taken over first, so
@@ -1141,11 +1181,37 @@ EOF
             1) ;;
             0) echo "cutover: switched to green but blue is not fenced (lifted by hand?): run the switch again (switchover.to=green fences blue again) before cleanup; nothing was changed" >&2; exit 1 ;;
             *) echo "cutover: cannot tell whether blue is fenced" >&2; exit 1 ;;
+          esac
+          # Cleanup's point of no return, before its first drop: from here no switchback starts
+          # (while-switched refuses), and the switch's Jobs read the switch as done.
+          mark "$side" "$name" cleaning-up
+          marker=cleaning-up
+          echo "cutover: cleanup started (subscription $name on $side carries its marker): from here there is no way back to blue" ;;
+        cleaning-up)
+          if [ "$switched_ok" != switched-ok ]; then
+            echo "cutover: cleanup started after the switch to green (subscription $name on $side carries its marker): the app belongs on green; run cleanup again to complete it, nothing was changed" >&2; exit 1
+          fi
+          blue_fenced="$(fenced blue)"
+          case "$blue_fenced" in
+            1) ;;
+            0) echo "cutover: cleanup started after the switch but blue is not fenced (lifted by hand?): the app belongs on green; fence blue (the runbook's fence command), then run cleanup again; nothing was changed" >&2; exit 1 ;;
+            *) echo "cutover: cannot tell whether blue is fenced" >&2; exit 1 ;;
           esac ;;
-        none|gone) ;;
+        none)
+          # Blue fenced without a marker: a switch stopped after its fence (killed outright, or still
+          # running). Dropping the forward subscription now would leave no state any Job can resolve:
+          # unless-switched would read "cleaned up", while-switched "no way back", and the app, still
+          # on blue, could not write. The switch completes it, or the switchback lifts the fence.
+          blue_fenced="$(fenced blue)"
+          case "$blue_fenced" in
+            0) ;;
+            1) echo "cutover: blue is fenced and subscription $name on $side carries no marker: a switch stopped after its fence: run the switchover again, or set switchover.to=blue, which lifts the fence; nothing was changed" >&2; exit 1 ;;
+            *) echo "cutover: cannot tell whether blue is fenced" >&2; exit 1 ;;
+          esac ;;
+        gone) ;;
         *) echo "cutover: cannot read the marker of $name on $side" >&2; exit 1 ;;
       esac
-      echo "cutover: no switch in progress (marker on $name: $marker)" ;;
+      [ "$marker" = cleaning-up ] || echo "cutover: no switch in progress (marker on $name: $marker)" ;;
     drop-lifted-fence:*)
       drop_lifted_fence "${arg#drop-lifted-fence:}" ;;
     mark-switched:*)
@@ -1157,6 +1223,13 @@ EOF
     mark-switching-back:*)
       spec="${arg#mark-switching-back:}"; MARKED_AT="${spec%%:*} ${spec#*:}"
       [ -n "$COMMITTED" ] || own_fence "mark-switching-back"
+      if [ -z "$COMMITTED" ]; then
+        # Read again right before the point of no return: a cleanup that started meanwhile wins.
+        marker="$(marker_state "${spec%%:*}" "${spec#*:}")"
+        case "$marker" in
+          cleaning-up|gone) echo "cutover: mark-switching-back: the marker on ${spec#*:} reads $marker: cleanup started, there is no way back; this switchback stops before its point of no return" >&2; exit 1 ;;
+        esac
+      fi
       MARKING="${spec%%:*} ${spec#*:} switching-back"; mark "${spec%%:*}" "${spec#*:}" switching-back
       COMMITTED=1
       echo "cutover: switchback committed on ${spec%%:*} (its marker): from here a failure keeps both fences, a re-run completes it" ;;
@@ -1167,18 +1240,31 @@ EOF
       spec="${arg#while-forward:}"; side="${spec%%:*}"; name="${spec#*:}"
       marker="$(marker_state "$side" "$name")"
       case "$marker" in
-        switched|switching-back)
+        switched|switching-back|cleaning-up)
           echo "cutover: subscription $name on $side carries the marker of the switch ($marker): forward replication is the switch's until the switchback completes (its slot on blue is dropped while the app is on green), nothing to do"; exit 0 ;;
         none|gone) ;;
         *) echo "cutover: cannot read the marker of $name on $side" >&2; exit 1 ;;
       esac ;;
     if-switched:*)
       spec="${arg#if-switched:}"
-      marked="$(switched "${spec%%:*}" "${spec#*:}")"
-      if [ "$marked" != 1 ]; then
-        echo "cutover: the switchover Job has not completed (no marker on subscription ${spec#*:} on ${spec%%:*}): its fence and catch-up must be done before the way back is set up" >&2
-        exit 1
-      fi ;;
+      marker="$(marker_state "${spec%%:*}" "${spec#*:}")"
+      case "$marker" in
+        switched) ;;
+        gone|cleaning-up)
+          # Cleanup dropped the forward subscription (the marker with it) and blue stays fenced: every
+          # later `helm upgrade --reuse-values` (switchover.to=green still set) runs this Job again, and
+          # must change nothing, as unless-switched does.
+          blue_fenced="$(fenced blue)"
+          case "$blue_fenced" in
+            1) echo "cutover: switched over and cleaned up: nothing to do"; exit 0 ;;
+            0) echo "cutover: the switchover Job has not completed (subscription ${spec#*:} on ${spec%%:*}: $marker, blue not fenced): its fence and catch-up must be done before the way back is set up" >&2; exit 1 ;;
+            *) echo "cutover: cannot tell whether blue is fenced" >&2; exit 1 ;;
+          esac ;;
+        switching-back|none)
+          echo "cutover: the switchover Job has not completed (no marker on subscription ${spec#*:} on ${spec%%:*}): its fence and catch-up must be done before the way back is set up" >&2
+          exit 1 ;;
+        *) echo "cutover: cannot read the marker of ${spec#*:} on ${spec%%:*}" >&2; exit 1 ;;
+      esac ;;
     fence:*)
       fence "${arg#fence:}" on ;;
     unfence:*)

@@ -685,4 +685,184 @@ extension RunPsqlRunnerTests {
         #expect(try Self.fence(runner, app) == "00", "\(unmarked)")
         _ = try runner.sql("INSERT INTO t VALUES (9, 'after the unfence by hand')")
     }
+
+    /// `drop-forward.sql`: the forward subscription dropped as cleanup drops it (detached from its slot first).
+    static func dropForward(_ runner: Runner, _ sub: String) throws {
+        try runner.sqlFile("drop-forward.sql", """
+            DO $$ BEGIN
+              IF EXISTS (SELECT 1 FROM pg_subscription WHERE subname = '\(sub)') THEN
+                ALTER SUBSCRIPTION \(sub) DISABLE;
+                ALTER SUBSCRIPTION \(sub) SET (slot_name = NONE);
+              END IF;
+            END $$;
+            DROP SUBSCRIPTION IF EXISTS \(sub);
+            """)
+    }
+
+    /// Issue #10 M2: after cleanup, `switchover.to=green` stays in the release's values, so every
+    /// `helm upgrade --reuse-values` (a re-run of the cleanup command among them) runs the
+    /// reverse-replication Job again. Its first step must end it (success, nothing changed): the
+    /// forward subscription is gone and blue fenced. Before, if-switched read "gone" as "not
+    /// switched" and failed the upgrade.
+    @Test func reverseReplicationAfterCleanupChangesNothing() throws {
+        let runner = try Runner(twoSided: true)
+        defer { runner.finish() }
+        let (app, sub) = try Self.replicated(runner)
+        defer { Self.dropRoles(runner, app) }
+        #expect(try runner.runner(Self.switchover(sub)).status == 0)
+        try Self.dropForward(runner, sub)
+        let cleanup = try runner.runner(["unless-switching:green:\(sub):switched-ok", "green:drop-forward.sql"])
+        #expect(cleanup.status == 0, "\(cleanup.output)")
+        let again = try runner.runner(["if-switched:green:\(sub)", "green:fail.sql"])
+        #expect(again.status == 0, "\(again.output)")
+        #expect(again.output.contains("switched over and cleaned up: nothing to do"), "\(again.output)")
+        #expect(try Self.fence(runner, app) == "11", "blue lost its fence")
+        #expect(try Self.fence(runner, app, side: "green") == "00")
+    }
+
+    /// Issue #10 M3: a switch killed outright after fencing blue (no marker, no EXIT trap), then
+    /// rollback-replicate or cleanup: their first step must refuse, before the forward subscription
+    /// goes. Before, it let "no marker, blue fenced" through: the subscription dropped, unless-switched
+    /// then read "cleaned up", while-switched "no way back", and blue stayed fenced with the app on it.
+    @Test func replicationDropsRefuseAStoppedSwitchsFence() throws {
+        let runner = try Runner()
+        defer { runner.finish() }
+        let (app, sub) = try Self.switchState(runner)
+        defer { _ = try? runner.sql("DROP ROLE IF EXISTS \(app)", database: "postgres") }
+        #expect(try runner.runner(["fence:blue"]).status == 0)  // a switch killed here
+        try Self.dropForward(runner, sub)
+        for guardStep in ["unless-switching:green:\(sub):refuse", "unless-switching:green:\(sub):switched-ok"] {
+            let run = try runner.runner([guardStep, "green:drop-forward.sql"])
+            #expect(run.status != 0, "\(run.output)")
+            #expect(run.output.contains("a switch stopped after its fence: run the switchover again, or set switchover.to=blue, which lifts the fence"), "\(run.output)")
+        }
+        #expect(try runner.sql("SELECT count(*) FROM pg_subscription WHERE subname = '\(sub)'") == "1", "the forward subscription was dropped")
+        #expect(try Self.fence(runner, app) == "11")
+        // The way out the message names: the switchback lifts the fence; then the drops may run.
+        let back = try runner.runner(["while-switched:green:\(sub)"])
+        #expect(back.status == 0, "\(back.output)")
+        let rollback = try runner.runner(["unless-switching:green:\(sub):refuse", "green:drop-forward.sql"])
+        #expect(rollback.status == 0, "\(rollback.output)")
+    }
+
+    /// The way back as reverse-replication sets it up after the switch: the forward subscription
+    /// disabled, green's reverse publication and slot, blue's reverse subscription (no copy). Returns
+    /// the reverse subscription's name; `drop-reverse.sql` drops it as cleanup's first drop does.
+    static func wayBack(_ runner: Runner, _ sub: String) throws -> String {
+        let rev = "\(sub)_rev"
+        _ = try runner.sql("ALTER SUBSCRIPTION \(sub) DISABLE", side: "green")
+        _ = try runner.sql("CREATE PUBLICATION \(rev) FOR ALL TABLES", side: "green")
+        _ = try runner.sql("SELECT pg_create_logical_replication_slot('\(rev)', 'pgoutput')", side: "green")
+        _ = try runner.sql("CREATE SUBSCRIPTION \(rev) CONNECTION 'host=\(runner.greenSocket) port=5432 dbname=\(runner.database) user=postgres' PUBLICATION \(rev) WITH (create_slot = false, slot_name = '\(rev)', copy_data = false)")
+        try runner.sqlFile("drop-reverse.sql", """
+            DO $$ BEGIN
+              IF EXISTS (SELECT 1 FROM pg_subscription WHERE subname = '\(rev)') THEN
+                ALTER SUBSCRIPTION \(rev) DISABLE;
+                ALTER SUBSCRIPTION \(rev) SET (slot_name = NONE);
+              END IF;
+            END $$;
+            DROP SUBSCRIPTION IF EXISTS \(rev);
+            """)
+        return rev
+    }
+
+    /// The switchback Job's steps up to its marker's removal (no slot steps here), as JobCatalog lists them.
+    static func switchback(_ sub: String, _ rev: String) -> [String] {
+        ["while-switched:green:\(sub)", "wait-synced:green:blue:\(rev)", "fence:green", "wait-synced:green:blue:\(rev)",
+         "mark-switching-back:green:\(sub)", "sync-sequences:green:blue", "unfence:blue", "unmark-switched:green:\(sub)"]
+    }
+
+    /// Issue #10 M1: cleanup stopped right after dropping blue's reverse subscription (its first drop),
+    /// the app writes on green, then a switchback: it must refuse (cleanup's marker: no way back), blue
+    /// stays fenced and green takes writes. Before, the switchback read the switch's marker, found no
+    /// reverse subscription "nothing to wait for", and unfenced blue without green's write. Cleanup run
+    /// again completes, and the switch's Jobs then change nothing.
+    @Test func switchbackRefusedOnceCleanupStarted() throws {
+        let runner = try Runner(twoSided: true)
+        defer { runner.finish() }
+        let (app, sub) = try Self.replicated(runner)
+        defer { Self.dropRoles(runner, app) }
+        #expect(try runner.runner(Self.switchover(sub)).status == 0)
+        let rev = try Self.wayBack(runner, sub)
+        let stopped = try runner.runner(["unless-switching:green:\(sub):switched-ok", "blueadmin:drop-reverse.sql", "green:fail.sql"])
+        #expect(stopped.status != 0, "\(stopped.output)")
+        _ = try runner.sql("INSERT INTO t VALUES (5, 'on green after cleanup began')", side: "green")
+        let back = try runner.runner(Self.switchback(sub, rev))
+        #expect(back.status != 0, "\(back.output)")
+        #expect(back.output.contains("no way back: cleanup started"), "\(back.output)")
+        #expect(try Self.fence(runner, app) == "11", "blue took the app back without green's writes: \(back.output)")
+        #expect(try Self.fence(runner, app, side: "green") == "00", "\(back.output)")
+        #expect(try runner.sql("SELECT count(*) FROM t WHERE id = 5", side: "green") == "1")
+        #expect(try Self.marker(runner, sub) == "cutover: cleaning up after the switch from blue to green")
+        // The switch's Jobs (a `helm upgrade --reuse-values`) read it as switched, and change nothing.
+        let switchAgain = try runner.runner(Self.switchover(sub) + ["blue:fail.sql"])
+        #expect(switchAgain.status == 0 && switchAgain.output.contains("nothing to do"), "\(switchAgain.output)")
+        let reverseAgain = try runner.runner(["if-switched:green:\(sub)", "green:fail.sql"])
+        #expect(reverseAgain.status == 0, "\(reverseAgain.output)")
+        let rollback = try runner.runner(["unless-switching:green:\(sub):refuse", "green:fail.sql"])
+        #expect(rollback.status != 0 && rollback.output.contains("run cleanup again"), "\(rollback.output)")
+        // Cleanup again completes.
+        try Self.dropForward(runner, sub)
+        let cleanup = try runner.runner(["unless-switching:green:\(sub):switched-ok", "blueadmin:drop-reverse.sql", "green:drop-forward.sql"])
+        #expect(cleanup.status == 0, "\(cleanup.output)")
+        #expect(try Self.fence(runner, app) == "11")
+    }
+
+    /// Issue #10 M1 (a): the reverse subscription gone without cleanup's marker (dropped by hand, or by
+    /// a cleanup of an earlier version): the switchback stops before anything changes, blue fenced.
+    @Test func switchbackNeedsTheWayBack() throws {
+        let runner = try Runner(twoSided: true)
+        defer { runner.finish() }
+        let (app, sub) = try Self.replicated(runner)
+        defer { Self.dropRoles(runner, app) }
+        #expect(try runner.runner(Self.switchover(sub)).status == 0)
+        let rev = try Self.wayBack(runner, sub)
+        #expect(try runner.runner(["blueadmin:drop-reverse.sql"]).status == 0)
+        _ = try runner.sql("INSERT INTO t VALUES (6, 'on green after the hand drop')", side: "green")
+        let back = try runner.runner(Self.switchback(sub, rev))
+        #expect(back.status != 0, "\(back.output)")
+        #expect(back.output.contains("no subscription \(rev) on blue"), "\(back.output)")
+        #expect(try Self.fence(runner, app) == "11", "blue took the app back without green's writes: \(back.output)")
+        #expect(try Self.fence(runner, app, side: "green") == "00", "\(back.output)")
+        #expect(try Self.marker(runner, sub) == "cutover: switched from blue to green")
+    }
+
+    /// Issue #10 M1 (a): green's reverse slot gone while blue's reverse subscription is still enabled
+    /// (it streams nothing): the switchback stops at its first wait, before anything changes. Before,
+    /// the wait polled a slot that would never confirm (here bounded by WAIT_ATTEMPTS).
+    @Test func switchbackNeedsTheReverseSlot() throws {
+        let runner = try Runner(twoSided: true)
+        defer { runner.finish() }
+        let (app, sub) = try Self.replicated(runner)
+        defer { Self.dropRoles(runner, app) }
+        #expect(try runner.runner(Self.switchover(sub)).status == 0)
+        let rev = try Self.wayBack(runner, sub)
+        _ = try runner.sql("ALTER SUBSCRIPTION \(rev) DISABLE")
+        var waited = 0
+        while try runner.sql("SELECT count(*) FROM pg_replication_slots WHERE slot_name = '\(rev)' AND active", side: "green") != "0" && waited < 100 {
+            Thread.sleep(forTimeInterval: 0.1); waited += 1
+        }
+        _ = try runner.sql("SELECT pg_drop_replication_slot('\(rev)')", side: "green")
+        _ = try runner.sql("ALTER SUBSCRIPTION \(rev) ENABLE")
+        let back = try runner.runner(Self.switchback(sub, rev), env: ["WAIT_ATTEMPTS": "10"])
+        #expect(back.status != 0, "\(back.output)")
+        #expect(back.output.contains("no slot \(rev) on green"), "\(back.output)")
+        #expect(try Self.fence(runner, app) == "11", "\(back.output)")
+        #expect(try Self.fence(runner, app, side: "green") == "00", "\(back.output)")
+    }
+
+    /// Issue #10 M1: a cleanup that started while a switchback was on its way (its marker written
+    /// after while-switched read the switch's) wins: mark-switching-back reads the marker again and
+    /// stops before the switchback's point of no return, and its trap lifts green's fence.
+    @Test func markSwitchingBackYieldsToCleanup() throws {
+        let runner = try Runner()
+        defer { runner.finish() }
+        let (app, sub) = try Self.switchState(runner)
+        defer { _ = try? runner.sql("DROP ROLE IF EXISTS \(app)", database: "postgres") }
+        try runner.sqlFile("cleanup-mark.sql", "COMMENT ON SUBSCRIPTION \(sub) IS 'cutover: cleaning up after the switch from blue to green';")
+        let run = try runner.runner(["fence:green", "green:cleanup-mark.sql", "mark-switching-back:green:\(sub)"])
+        #expect(run.status != 0, "\(run.output)")
+        #expect(run.output.contains("cleanup started, there is no way back"), "\(run.output)")
+        #expect(try Self.marker(runner, sub) == "cutover: cleaning up after the switch from blue to green")
+    }
 }

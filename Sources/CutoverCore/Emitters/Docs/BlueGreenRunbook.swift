@@ -89,7 +89,8 @@ struct BlueGreenRunbook {
                     "# lifted, its triggers do nothing) and the fenced tables:",
                     Self.fenceState("$BLUE_ADMIN_URL"),
                     "# the switch's marker (on green's subscription \(forward)): none, the switch's ('switched from blue to green'), the",
-                    "# switchback's ('switching back from green to blue'), or no row (cleaned up):",
+                    "# switchback's ('switching back from green to blue'), cleanup's ('cleaning up after the switch from blue to green': no way",
+                    "# back from here), or no row (cleaned up):",
                     markerLine,
                     "# lift blue's fence by hand (the switchback's unfence:blue, without a table lock) only while the marker is none: under a",
                     "# marker the app belongs on green (run the switch or the switchback again), and after cleanup blue stays fenced:",
@@ -135,6 +136,8 @@ struct BlueGreenRunbook {
             1. **The switchback failed before its point of no return.** Its log ends with `this Job failed after fencing green, and lifted the fence there` (or failed before `fence:green`); the marker still reads `cutover: switched from blue to green`; blue is fenced, green is not; the Service still points at green and the app writes there. Fix the cause and run the switchback again (Helm: `\(back)`; plain manifests: the Roll back commands above), or stay on green: `\(again)` (its switchover Job lifts a fence a killed switchback left on green, and reverse-replication drops the forward slot `\(forward)` the switchback created again on blue). It worked when the marker reads none (switched back) or the switch's again (stayed), and only the side the app uses takes writes (`\(Self.fenceState("$GREEN_URL"))` shows green's fence lifted or gone when staying).
             2. **The switchback failed past its point of no return.** Its log names `switchback committed` (or `keeps both fences`); the marker reads `cutover: switching back from green to blue`; both sides are fenced, so every write of the app fails with SQLSTATE 25006. Do not unfence by hand (green may still hold writes blue lacks, or blue's writes would skip green): run the switchback again, `\(back)` (or the Roll back commands above); it completes from where it stopped. It worked when the marker reads none, blue is not fenced and green's subscription `\(forward)` is enabled (`psql "$GREEN_URL" -c "SELECT subname, subenabled FROM pg_subscription"`); then restart the app's pods.
             3. **The switchback succeeded and drop-reverse failed** (post-upgrade: the Service already points at blue, Helm marks the release failed). The marker reads none, blue takes writes, green is fenced; green keeps the way back's slot `\(reverse)`, which holds green's WAL until dropped. Run the same command again (the switchback finds no marker and changes nothing; drop-reverse runs again), or drop them by hand: `psql "$GREEN_URL" -X -v ON_ERROR_STOP=1\(dropReverseFiles)` (the drop-reverse Job's files). It worked when `psql "$GREEN_URL" -c "SELECT slot_name FROM pg_replication_slots WHERE slot_name = '\(reverse)'" -c "SELECT pubname FROM pg_publication WHERE pubname = '\(reverse)'"` returns no row.
+
+            Once cleanup has started, never switch back: its first step replaces the marker with `cutover: cleaning up after the switch from blue to green` before it drops the way back (blue's reverse subscription `\(reverse)` first), so green's writes from then on never reach blue. The switchback Job refuses then (`no way back: cleanup started`) and changes nothing, and so it does when blue's reverse subscription `\(reverse)` or green's slot of that name is missing: the app stays on green; run cleanup again to complete it.
             """
     }
 
@@ -242,7 +245,7 @@ struct BlueGreenRunbook {
         case .reverseReplicate:
             return "\(logs). It runs before the Service moves, so the app is still fenced on blue and has not written to green: run the same command again, or switch back."
         case .cleanup:
-            return "\(logs). A slot still streaming is refused after 30 s: drop the subscription that reads it (on the other side) first, then run again. Blue stays fenced after cleanup; retire it."
+            return "\(logs). A slot still streaming is refused after 30 s: drop the subscription that reads it (on the other side) first, then run again. Its first step marks the switch as cleaning up (the marker on green's subscription reads `cutover: cleaning up after the switch from blue to green`): from there on never switch back (its drops end the way back; the switchback Job refuses), run cleanup again until it completes. It refuses while blue is fenced without a marker (a switch stopped after its fence): run the switchover again, or switch back, which lifts the fence. Blue stays fenced after cleanup; retire it."
         default:
             return nil
         }
