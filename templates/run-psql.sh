@@ -1119,6 +1119,16 @@ EOF
           blue_fenced="$(fenced blue)"
           forward="$(subscription_state "$side" "$name")"
           case "$blue_fenced:$forward" in
+            1:enabled)
+              # Marked, but the way back was never set up: reverse-replication disables forward replication
+              # first, and the Service moves only after it. The app is still on blue, fenced, and green
+              # took no write of it: lift blue's fence (taken over first), a fence on green too, and the marker.
+              claimed="$(claim blue)"
+              fence blue off
+              claimed="$(claim green)"
+              [ "$claimed" != 1 ] || fence green off
+              mark "$side" "$name" none
+              echo "cutover: subscription $name on $side carries the switch's marker, but forward replication still runs: the way back was never set up and the app never left blue; blue's fence lifted, marker removed, nothing to switch back"; exit 0 ;;
             1:*) ;;
             0:enabled)
               # The way back was never set up (forward replication still runs) and blue takes writes: the
@@ -1271,8 +1281,9 @@ EOF
       fence "${arg#unfence:}" off ;;
     sync-sequences:*)
       pair="${arg#sync-sequences:}"; from="${pair%%:*}"; to="${pair#*:}"
-      # Never lower than either side: a sequence only moves forward.
-      value "$from" -c "SELECT format('SELECT pg_catalog.setval(%L, GREATEST(%s, (SELECT CASE WHEN is_called THEN last_value ELSE last_value - 1 END FROM %s)), true);',
+      # Never lower than either side: a sequence only moves forward. Read as the side's admin: pg_sequences
+      # shows last_value NULL for a sequence the reading role may not use, and it would be skipped.
+      value "$(admin_of "$from")" -c "SELECT format('SELECT pg_catalog.setval(%L, GREATEST(%s, (SELECT CASE WHEN is_called THEN last_value ELSE last_value - 1 END FROM %s)), true);',
         quote_ident(schemaname) || '.' || quote_ident(sequencename), last_value, quote_ident(schemaname) || '.' || quote_ident(sequencename))
         FROM pg_catalog.pg_sequences WHERE last_value IS NOT NULL" > /tmp/sequences.sql
       on "$to" -At -f /tmp/sequences.sql > /dev/null

@@ -745,6 +745,26 @@ extension RunPsqlRunnerTests {
         #expect(rollback.status == 0, "\(rollback.output)")
     }
 
+    /// A switch that marked itself but whose way back was never set up (reverse-replication failed
+    /// before it disabled forward replication, or never ran): blue is fenced, the Service never moved,
+    /// so every write of the app fails. Switching back, which the runbook offers, lifts blue's fence;
+    /// before, the switchback refused for want of the reverse subscription and blue stayed fenced.
+    @Test func switchBackBeforeTheWayBackWasSetUpLiftsBluesFence() throws {
+        let runner = try Runner()
+        defer { runner.finish() }
+        let (app, sub) = try Self.switchState(runner)
+        defer { _ = try? runner.sql("DROP ROLE IF EXISTS \(app)", database: "postgres") }
+        _ = try runner.sql("ALTER SUBSCRIPTION \(sub) ENABLE")
+        #expect(try runner.runner(["fence:blue", "mark-switched:green:\(sub)"]).status == 0)
+        #expect(try Self.fence(runner, app) == "11")
+        let back = try runner.runner(Self.switchback(sub, "\(sub)_rev"))
+        #expect(back.status == 0, "\(back.output)")
+        #expect(back.output.contains("the way back was never set up and the app never left blue"), "\(back.output)")
+        #expect(try Self.fence(runner, app) == "00")
+        let again = try runner.runner(["while-switched:green:\(sub)"])
+        #expect(again.status == 0 && again.output.contains("not switched to green"), "\(again.output)")
+    }
+
     /// The way back as reverse-replication sets it up after the switch: the forward subscription
     /// disabled, green's reverse publication and slot, blue's reverse subscription (no copy). Returns
     /// the reverse subscription's name; `drop-reverse.sql` drops it as cleanup's first drop does.
