@@ -57,7 +57,7 @@ public enum PhaseCatalog {
                 PlanPhase(phase: .reverseReplicate, title: "Reverse replication",
                           summary: "Before the Service moves: disable the subscription to blue (how every later run knows the switch happened), publish green, create its slot and subscribe blue to it, so every write on green also lands on blue until cleanup.", enabledByDefault: true),
                 PlanPhase(phase: .cleanup, title: "Cleanup",
-                          summary: "Drop the subscriptions, then the slots (waiting for their streams to end, refusing loudly one still in use) and the publications, on both sides. Blue stays fenced: retire it. Off until you enable it.", enabledByDefault: false),
+                          summary: "Drop the subscriptions, then the slots (waiting for their streams to end, refusing loudly one still in use) and the publications, on both sides. Blue stays fenced: retire it only after `helm uninstall` (every later upgrade of this release checks blue's fence through its Secret). Off until you enable it.", enabledByDefault: false),
             ]
         }
     }

@@ -128,7 +128,7 @@ struct BlueGreenRunbook {
         let namespace = spec.metadata.namespace, release = spec.name
         let timeout = PhaseCommands.helmTimeout(spec, jobs: JobCatalog(plan).jobs.count)
         let reverse = names.reverseReplication, forward = names.replication
-        let back = "helm upgrade \(release) ./chart --namespace \(namespace) --reuse-values --set switchover.to=blue \(timeout)"
+        let back = "helm upgrade \(release) ./chart --namespace \(namespace) --reuse-values --set switchover.to=blue --set rollback.enabled=false \(timeout)"
         let again = "helm upgrade \(release) ./chart --namespace \(namespace) --reuse-values --set switchover.to=green \(timeout)"
         return """
             If switching back fails: the Job's log (`kubectl logs job/\(release)-switchback --namespace \(namespace)`, or `job/\(release)-drop-reverse`), the marker and both sides' fences (the commands above, with `$GREEN_URL` for green's fence) tell which of three states it left:
@@ -245,7 +245,7 @@ struct BlueGreenRunbook {
         case .reverseReplicate:
             return "\(logs). It runs before the Service moves, so the app is still fenced on blue and has not written to green: fix the cause and run the same command again (each step resumes). Switching back lifts blue's fence only while forward replication still runs (the Job failed before its first step disabled it); once that step ran, blue stays fenced until this command succeeds: blue's reverse subscription must reach green (NetworkPolicy, pg_hba, TLS), which nothing tried before the fence."
         case .cleanup:
-            return "\(logs). A slot still streaming is refused after 30 s: drop the subscription that reads it (on the other side) first, then run again. Its first step marks the switch as cleaning up (the marker on green's subscription reads `cutover: cleaning up after the switch from blue to green`): from there on never switch back (its drops end the way back; the switchback Job refuses), run cleanup again until it completes. It refuses while blue is fenced without a marker (a switch stopped after its fence): run the switchover again, or switch back, which lifts the fence. Blue stays fenced after cleanup; retire it."
+            return "\(logs). A slot still streaming is refused after 30 s: drop the subscription that reads it (on the other side) first, then run again. Its first step marks the switch as cleaning up (the marker on green's subscription reads `cutover: cleaning up after the switch from blue to green`): from there on never switch back (its drops end the way back; the switchback Job refuses), run cleanup again until it completes. It refuses while blue is fenced without a marker (a switch stopped after its fence): run the switchover again, or switch back, which lifts the fence. Blue stays fenced after cleanup; retire it only after `helm uninstall` of this release: until then every upgrade checks blue's fence."
         default:
             return nil
         }

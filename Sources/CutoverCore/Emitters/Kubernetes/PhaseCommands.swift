@@ -202,7 +202,7 @@ public enum PhaseCommands {
             return Commands(run: [install], rollback: ["\(upgrade) --set rollback.enabled=true \(timeout)"])
         case .sequenceSync, .switchover, .reverseReplicate:
             return Commands(run: ["\(upgrade) --set switchover.to=green \(resetRollback(spec)) \(timeout)"] + restartApp(spec),
-                            rollback: ["\(upgrade) --set switchover.to=blue \(timeout)"] + restartApp(spec))
+                            rollback: ["\(upgrade) --set switchover.to=blue --set rollback.enabled=false \(timeout)"] + restartApp(spec))
         case .cleanup:
             return Commands(run: ["\(upgrade) --set phases.cleanup.enabled=true \(resetRollback(spec)) \(timeout)"], rollback: [])
         default:
