@@ -221,10 +221,18 @@ final class AppTrafficDriver: TrafficDriver {
     /// `session`'s database (blue-green: the side that serves; tables of the base schema only).
     func missingRows(on session: SQLSession) throws -> [String] {
         var excluding: [String: [[String]]] = [:]
-        for report in reports { for (table, list) in report.writtenKeys { excluding[table, default: []] += list } }
+        var excludingColumns: [String: [String]] = [:]
+        for report in reports {
+            for (table, list) in report.writtenKeys { excluding[table, default: []] += list }
+            for (table, key) in report.keyColumns {
+                guard let base = oldShape.table(table), base.keyColumns.isEmpty, key.allSatisfy({ base.column($0) != nil }) else { continue }
+                excludingColumns[table] = key
+            }
+        }
         var problems: [String] = []
         if let before {
-            let after = try TableFingerprint.take(shape: oldShape, tables: seedTables, session: session, engine: engine, excluding: excluding)
+            let after = try TableFingerprint.take(shape: oldShape, tables: seedTables, session: session, engine: engine,
+                                                  excluding: excluding, excludingColumns: excludingColumns)
             problems += before.lost(comparedTo: after)
         }
         // Every row an app version wrote and kept must still be there, holding what it wrote last,

@@ -19,7 +19,7 @@ public struct TableFingerprint: Sendable, Equatable {
     public static let hashBuckets = 64
 
     public static func take(shape: AppShape, tables: [String], session: SQLSession, engine: MigrationSpec.Engine,
-                            excluding: [String: [[String]]] = [:], width: Int = 1000) throws -> TableFingerprint {
+                            excluding: [String: [[String]]] = [:], excludingColumns: [String: [String]] = [:], width: Int = 1000) throws -> TableFingerprint {
         let d = TrafficSQL(engine)
         var result = TableFingerprint(tables: [:], keyColumns: [:])
         for name in tables {
@@ -49,9 +49,12 @@ public struct TableFingerprint: Sendable, Equatable {
                     : "(CONV(SUBSTR(MD5(\(keyText)), 1, 7), 16, 10) % \(hashBuckets))"
             }
             var filter = ""
-            let excluded = (excluding[name] ?? []).filter { $0.count == key.count }
-            if !key.isEmpty && !excluded.isEmpty {
-                let tuple = "(" + key.map(d.identifier).joined(separator: ", ") + ")"
+            // The app's rows are named by the key its version wrote them with: a table keyless in this
+            // shape may have one in the new version's (addPrimaryKey), whose inserts are excluded by it.
+            let excludedBy = excludingColumns[name] ?? key
+            let excluded = (excluding[name] ?? []).filter { $0.count == excludedBy.count }
+            if !excludedBy.isEmpty && !excluded.isEmpty {
+                let tuple = "(" + excludedBy.map(d.identifier).joined(separator: ", ") + ")"
                 let list = excluded.map { "(" + $0.map(d.literal).joined(separator: ", ") + ")" }.joined(separator: ", ")
                 filter = " WHERE \(tuple) NOT IN (\(list))"
             }
