@@ -197,7 +197,7 @@ struct CreateTable: OperationUnit {
     func lower(_ r: Recipe) -> [StepDraft] {
         let name = self.name.value
         var table = definition(r.context.names)
-        if r.engine == .mysql { table.matchReferencedEncodings(in: r.context.schema) }
+        if r.engine == .mysql { table.matchReferencedEncodings() }
         return [StepDraft(.expand, slug: "create_table \(name)", title: "create table \(name)", change: r.change,
                           up: [SQLStatement(.createTable(table))],
                           down: [SQLStatement(.dropTable(name: name, reason: "drops only the table that this pair's up created"))])]

@@ -11,13 +11,13 @@ public struct TableDefinition: Sendable, Equatable {
         public var unique: String?
         public var check: (name: String, expression: String)?
         public var references: Constraint?
-        /// MySQL: `CHARACTER SET … COLLATE …` after the type, for a text column that references an existing
-        /// table's column (`TableDefinition.matchingReferencedEncodings`).
-        public var encoding: String? = nil
+        /// MySQL: the column whose character set and collation this text column takes, as the server
+        /// reports them when the Job runs (`TableDefinition.matchReferencedEncodings`): a foreign key's.
+        public var encodingOf: ColumnReference? = nil
 
         public static func == (a: Column, b: Column) -> Bool {
             a.name == b.name && a.type == b.type && a.nullable == b.nullable && a.defaultValue == b.defaultValue && a.unique == b.unique
-                && a.encoding == b.encoding
+                && a.encodingOf == b.encodingOf
                 && a.check?.name == b.check?.name && a.check?.expression == b.check?.expression && a.references == b.references
         }
     }
@@ -32,6 +32,11 @@ public struct TableDefinition: Sendable, Equatable {
         public var kind: Kind
         /// A foreign key's ` ON UPDATE … DEFERRABLE …` after ON DELETE (`ForeignKeyActions.clause`), or empty.
         public var actions = ""
+    }
+
+    public struct ColumnReference: Sendable, Equatable {
+        public var table: String
+        public var column: String
     }
 
     public var name: String

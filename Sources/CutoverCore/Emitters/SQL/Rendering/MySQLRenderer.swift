@@ -45,8 +45,10 @@ struct MySQLRenderer {
 
     /// Every column states NULL or NOT NULL (MySQL's default for a TIMESTAMP is not NULL).
     func createTable(_ t: TableDefinition) -> String {
-        var lines = t.columns.map { c in
-            "  \(b.q(c.name)) \(b.definition(type: c.type + (c.encoding.map { " " + $0 } ?? ""), nullable: c.nullable, defaultValue: c.defaultValue))"
+        // A column that takes a referenced column's encoding gets a placeholder, filled when the Job runs.
+        let mark = "\u{1}"
+        var lines = t.columns.enumerated().map { i, c in
+            "  \(b.q(c.name)) \(b.definition(type: c.type + (c.encodingOf != nil ? " \(mark)\(i)\(mark)" : ""), nullable: c.nullable, defaultValue: c.defaultValue))"
         }
         if !t.primaryKey.isEmpty { lines.append("  CONSTRAINT \(b.q(t.primaryKeyName)) PRIMARY KEY (\(b.n.quoteList(t.primaryKey)))") }
         for c in t.columns {
@@ -55,7 +57,14 @@ struct MySQLRenderer {
             if let key = c.references { lines.append("  " + ConstraintClause.text(key, b.n)) }
         }
         lines += t.constraints.map { "  " + ConstraintClause.text($0, b.n) }
-        return "CREATE TABLE IF NOT EXISTS \(b.q(t.name)) (\n" + lines.joined(separator: ",\n") + "\n) \(Self.tableOptions);"
+        let text = "CREATE TABLE IF NOT EXISTS \(b.q(t.name)) (\n" + lines.joined(separator: ",\n") + "\n) \(Self.tableOptions);"
+        guard t.columns.contains(where: { $0.encodingOf != nil }) else { return text }
+        let pieces = String(text.dropLast()).components(separatedBy: mark).enumerated().map { k, part -> String in
+            guard k % 2 == 1, let i = Int(part), let ref = t.columns[i].encodingOf else { return b.lit(part) }
+            return "COALESCE((SELECT CONCAT('CHARACTER SET ', character_set_name, ' COLLATE ', collation_name) FROM information_schema.columns\n"
+                + "  WHERE table_schema = DATABASE() AND table_name = \(b.lit(ref.table)) AND column_name = \(b.lit(ref.column))), '')"
+        }
+        return "SET @cutover_ddl = CONCAT(" + pieces.joined(separator: ",\n  ") + ");\nPREPARE cutover_stmt FROM @cutover_ddl;\nEXECUTE cutover_stmt;\nDEALLOCATE PREPARE cutover_stmt;"
     }
 
     func viewSQL(_ name: String, over table: String) -> String { "CREATE OR REPLACE VIEW \(b.q(name)) AS SELECT * FROM \(b.q(table));" }
