@@ -107,9 +107,6 @@ public struct DatabaseSchema: Sendable {
         /// MySQL: the table's `DEFAULT CHARSET` (or the character set of its `COLLATE`), the one a column
         /// without its own has.
         public var charset: String?
-        /// MySQL: the table's `COLLATE=`, the collation a column without its own has (nil: the character
-        /// set's default).
-        public var collation: String? = nil
         /// PostgreSQL `ALTER TABLE … REPLICA IDENTITY …` (pg_dump writes it for a table whose identity is
         /// not the default).
         public var replicaIdentity: ReplicaIdentity = .primaryKey

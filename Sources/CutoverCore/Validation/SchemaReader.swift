@@ -269,12 +269,7 @@ struct DDLParser {
                 if value < c.end, lexer.isPunctuation(tokens[value], 0x3D) { value += 1 }
                 if value < c.end, tokens[value].kind == .word {
                     let name = lexer.text(tokens[value])
-                    if charset {
-                        tables[slot].charset = name
-                    } else {
-                        tables[slot].collation = name
-                        if tables[slot].charset == nil { tables[slot].charset = SQLTypeFacts.mysqlCharset(ofCollation: name) }
-                    }
+                    if charset { tables[slot].charset = name } else if tables[slot].charset == nil { tables[slot].charset = SQLTypeFacts.mysqlCharset(ofCollation: name) }
                 }
             }
             q += 1
