@@ -21,28 +21,28 @@ struct MySQLBuilder: Sendable {
     func guarded(ddlExpression: String, whenFound: Bool, in catalog: Catalog, table: String, _ conditions: [String] = []) -> String {
         let schemaColumn = catalog == .tableConstraints ? "constraint_schema" : "table_schema"
         let filter = (["\(schemaColumn) = DATABASE()", "table_name = \(lit(table))"] + conditions).joined(separator: " AND ")
-        return """
-        SET @cutover_ddl = (SELECT IF(COUNT(*) \(whenFound ? ">" : "=") 0,
-          \(ddlExpression),
-          'DO 0')
-          FROM information_schema.\(catalog.rawValue)
-          WHERE \(filter));
-        PREPARE cutover_stmt FROM @cutover_ddl;
-        EXECUTE cutover_stmt;
-        DEALLOCATE PREPARE cutover_stmt;
-        """
+        return executing("""
+            (SELECT IF(COUNT(*) \(whenFound ? ">" : "=") 0,
+              \(ddlExpression),
+              'DO 0')
+              FROM information_schema.\(catalog.rawValue)
+              WHERE \(filter))
+            """)
     }
 
     /// Runs `ddl` when `condition` (a SQL boolean, e.g. over `objectExists`) holds, else `DO 0`.
     func guarded(_ ddl: String, when condition: String) -> String {
-        """
-        SET @cutover_ddl = IF(\(condition),
-          \(lit(ddl)),
-          'DO 0');
-        PREPARE cutover_stmt FROM @cutover_ddl;
-        EXECUTE cutover_stmt;
-        DEALLOCATE PREPARE cutover_stmt;
-        """
+        executing("""
+            IF(\(condition),
+              \(lit(ddl)),
+              'DO 0')
+            """)
+    }
+
+    /// Runs the statement a SQL string expression evaluates to when the file runs (MySQL has no
+    /// IF [NOT] EXISTS on most DDL, and a name or clause may come from the catalog or `DATABASE()`).
+    func executing(_ expression: String) -> String {
+        "SET @cutover_ddl = \(expression);\nPREPARE cutover_stmt FROM @cutover_ddl;\nEXECUTE cutover_stmt;\nDEALLOCATE PREPARE cutover_stmt;"
     }
 
     /// A SQL boolean: a table or view `name` exists in this database (`type`: only a `BASE TABLE` or a `VIEW`).

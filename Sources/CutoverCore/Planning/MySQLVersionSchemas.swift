@@ -221,12 +221,7 @@ struct MySQLVersionSchemas {
     func createView(_ database: String, _ view: View) -> String {
         let head = "CREATE OR REPLACE ALGORITHM=MERGE SQL SECURITY INVOKER VIEW \(b.q(database)).\(b.q(view.name)) AS SELECT "
             + view.columns.map { name in view.sources[name].map { "\(b.q($0)) AS \(b.q(name))" } ?? b.q(name) }.joined(separator: ", ") + " FROM `"
-        return """
-        SET @cutover_ddl = CONCAT(\(b.lit(head)), REPLACE(DATABASE(), '`', '``'), \(b.lit("`.\(b.q(view.table))")));
-        PREPARE cutover_stmt FROM @cutover_ddl;
-        EXECUTE cutover_stmt;
-        DEALLOCATE PREPARE cutover_stmt;
-        """
+        return b.executing("CONCAT(\(b.lit(head)), REPLACE(DATABASE(), '`', '``'), \(b.lit("`.\(b.q(view.table))")))")
     }
 
     func create() -> [SQLStatement] {

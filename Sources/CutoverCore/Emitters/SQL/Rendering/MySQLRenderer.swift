@@ -64,7 +64,7 @@ struct MySQLRenderer {
             return "COALESCE((SELECT CONCAT('CHARACTER SET ', character_set_name, ' COLLATE ', collation_name) FROM information_schema.columns\n"
                 + "  WHERE table_schema = DATABASE() AND table_name = \(b.lit(ref.table)) AND column_name = \(b.lit(ref.column))), '')"
         }
-        return "SET @cutover_ddl = CONCAT(" + pieces.joined(separator: ",\n  ") + ");\nPREPARE cutover_stmt FROM @cutover_ddl;\nEXECUTE cutover_stmt;\nDEALLOCATE PREPARE cutover_stmt;"
+        return b.executing("CONCAT(" + pieces.joined(separator: ",\n  ") + ")")
     }
 
     func viewSQL(_ name: String, over table: String) -> String { "CREATE OR REPLACE VIEW \(b.q(name)) AS SELECT * FROM \(b.q(table));" }
