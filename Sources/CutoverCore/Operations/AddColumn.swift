@@ -26,7 +26,7 @@ struct AddColumn: OperationUnit {
 
     /// A NOT NULL column filled by `up` (added nullable, backfilled, then constrained), and one with a
     /// constant default and a check.
-    static let examples = [
+    static let examples = ColumnKinds.addColumnExamples + [
         OperationExample(engine: .postgresql, schema: OperationExample.pricing,
                          changes: "    - addColumn:\n        table: pricing\n        column:\n          name: tier\n          type: text\n          nullable: false\n        up: \"'basic'\"\n"),
         OperationExample(engine: .postgresql, schema: OperationExample.pricing,

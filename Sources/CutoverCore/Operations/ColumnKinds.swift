@@ -26,8 +26,8 @@ enum ColumnKinds {
     enum EngineRule: RuleUnit {
         static let rule = Rule(
             id: .columnKindEngine, name: "column-kind-engine", severity: .error, checkedBy: [.references],
-            summary: "a virtual generated column on PostgreSQL 15, an `identity: always` column or a setIdentity on MySQL",
-            rationale: "PostgreSQL before 18 has only STORED generated columns. MySQL's AUTO_INCREMENT always takes an explicit value, as BY DEFAULT does; there is no ALWAYS, so write `identity: byDefault`. MySQL adds AUTO_INCREMENT to an existing column only by copying the table (ALGORITHM=COPY, writes blocked), and dropping it changes what inserts that leave the column out do while the old version runs, so setIdentity is PostgreSQL's; on MySQL declare the column AUTO_INCREMENT in createTable, or change it with a `sql` change at a quiet time.",
+            summary: "a virtual generated column on PostgreSQL 15, or an `identity: always` column on MySQL",
+            rationale: "PostgreSQL before 18 has only STORED generated columns. MySQL's AUTO_INCREMENT always takes an explicit value, as BY DEFAULT does; there is no ALWAYS, so write `identity: byDefault`.",
             triggering: [RuleExample(Snippets.spec(changes: table + "          - {name: id, type: bigint, identity: always}\n"
                                                         + "          - {name: cents, type: bigint, generated: {expression: id * 100, stored: false}}\n")).expecting((21, 75))],
             nonTriggering: [RuleExample(Snippets.spec(changes: table + "          - {name: id, type: bigint, identity: always}\n"
@@ -45,6 +45,31 @@ enum ColumnKinds {
             nonTriggering: [RuleExample(Snippets.spec(database: Snippets.mysqlDatabase,
                                                       changes: table + "          - {name: id, type: bigint, nullable: false}\n          - {name: seq, type: bigint, identity: byDefault, unique: true}\n        primaryKey: [id]\n"))])
     }
+
+    /// createTable's examples of the kinds: an identity key, generated columns, comments (with a quote).
+    static let createTableExamples = [
+        OperationExample(engine: .postgresql, schema: OperationExample.pricing, changes: table
+            + "          - {name: id, type: bigint, identity: always, comment: \"the key, it's numbered\"}\n"
+            + "          - {name: seq, type: integer, identity: byDefault}\n"
+            + "          - {name: cents, type: bigint, nullable: false}\n"
+            + "          - {name: euros, type: \"numeric(14,2)\", generated: {expression: cents / 100.0, stored: true}, comment: computed}\n"
+            + "        primaryKey: [id]\n"),
+        OperationExample(engine: .mysql, schema: OperationExample.pricingMySQL, changes: table
+            + "          - {name: id, type: bigint unsigned, identity: byDefault, comment: \"the key, it's numbered\"}\n"
+            + "          - {name: cents, type: bigint, nullable: false}\n"
+            + "          - {name: euros, type: \"decimal(14,2)\", generated: {expression: cents / 100, stored: true}, comment: computed}\n"
+            + "          - {name: big, type: tinyint, generated: {expression: cents > 100000, stored: false}}\n"
+            + "        primaryKey: [id]\n"),
+    ]
+
+    /// addColumn's: a commented column on both engines, a virtual generated one on MySQL (INSTANT).
+    static let addColumnExamples = [
+        OperationExample(engine: .postgresql, schema: OperationExample.pricing,
+                         changes: "    - addColumn:\n        table: pricing\n        column:\n          name: note\n          type: text\n          comment: \"it's free text\"\n"),
+        OperationExample(engine: .mysql, schema: OperationExample.pricingMySQL,
+                         changes: "    - addColumn:\n        table: pricing\n        column:\n          name: note\n          type: varchar(100)\n          comment: \"it's free text\"\n"
+                            + "    - addColumn:\n        table: pricing\n        column:\n          name: cents\n          type: bigint\n          generated: {expression: amount * 100, stored: false}\n          comment: computed\n"),
+    ]
 
     /// The integer types an identity (AUTO_INCREMENT) column may have.
     static func isIntegerType(_ type: String) -> Bool {
@@ -77,6 +102,7 @@ extension ColumnDefinition {
                                            nullable: nullable && identity == nil, defaultValue: defaultValue?.value,
                                            isIdentity: serverNumbered)
         column.generated = generated?.expression.value
+        column.identityAlways = identity?.value == "always" || type.value.range(of: "GENERATED\\s+ALWAYS\\s+AS\\s+IDENTITY", options: [.regularExpression, .caseInsensitive]) != nil
         column.comment = comment.map { SetComment.literal($0.value, SQLNames(engine: engine)) }
         return column
     }

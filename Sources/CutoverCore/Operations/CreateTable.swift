@@ -37,7 +37,7 @@ struct CreateTable: OperationUnit {
                            primaryKey: reader.names(node["primaryKey"]), constraints: constraints)
     }
 
-    static let examples = [example(.postgresql), example(.mysql), textKeyAcrossCollations]
+    static let examples = [example(.postgresql), example(.mysql), textKeyAcrossCollations] + ColumnKinds.createTableExamples
 
     /// A text key to a table of another collation: InnoDB needs the same one on both sides (errno 150).
     static let textKeyAcrossCollations = OperationExample(engine: .mysql, schema: """

@@ -1,5 +1,6 @@
 /// `dropEnum`, in contract (PostgreSQL): drops an enum type no column uses any more. Refused (CUT099) while
-/// a column of the base schema, or one an earlier change adds or retypes, still has the type: DROP TYPE
+/// a column of the base schema (a dropped one is quarantined until the purge), or one an earlier change adds
+/// or retypes, has the type: DROP TYPE
 /// would fail, and the old app version may still read or write that column during the rollout. In
 /// contract the old version is gone. DROP TYPE (no CASCADE, so a column the check could not see makes the
 /// Job fail instead of losing data) only touches the catalog; guarded on `to_regtype`, so a re-run is a
@@ -22,8 +23,8 @@ struct DropEnum: OperationUnit {
 
     static let examples = [
         OperationExample(engine: .postgresql, schema: unused, changes: "    - dropEnum:\n        name: legacy_state\n"),
-        OperationExample(engine: .postgresql, schema: EnumTypeRules.schema,
-                         changes: "    - dropColumn:\n        table: orders\n        column: status\n    - dropEnum:\n        name: order_status\n"),
+        OperationExample(engine: .postgresql, schema: OperationExample.pricing,
+                         changes: "    - createEnum:\n        name: tier\n        values: [basic, pro]\n    - dropEnum:\n        name: tier\n"),
         OperationExample(engine: .mysql, schema: EnumTypeRules.mysqlSchema, changes: "    - dropEnum:\n        name: order_status\n", refusal: .enumTypeEngine),
     ]
 
@@ -33,8 +34,8 @@ struct DropEnum: OperationUnit {
     enum InUseRule: RuleUnit {
         static let rule = Rule(
             id: .enumTypeInUse, name: "enum-type-in-use", severity: .error, checkedBy: [.references],
-            summary: "dropEnum of a type that a column of the schema, or one the spec adds or retypes, still uses",
-            rationale: "DROP TYPE fails while a column has the type (cannot drop type … because other objects depend on it), so the contract Job would stop half way; CASCADE would drop the column and its data with it. The old app version reads and writes that column until contract. Fix: drop the column (dropColumn) or change its type (alterColumn) in an earlier change or migration, then drop the type.",
+            summary: "dropEnum of a type that a column of the base schema or one the spec adds or retypes has",
+            rationale: "DROP TYPE fails while a column has the type (cannot drop type … because other objects depend on it), so the contract Job would stop half way; CASCADE would drop the column and its data with it. The old app version reads and writes that column until contract, and a column the spec drops or retypes is kept, quarantined with its rows, until the purge after contract, so it still has the type. Fix: drop the column (dropColumn) or change its type (alterColumn) in an earlier migration, then drop the type once the purge ran.",
             triggering: [RuleExample(Snippets.spec(database: Snippets.pgDatabase + "    schema: schema.sql\n",
                                                    changes: "    - dropEnum:\n        name: order_status\n"),
                                      files: ["schema.sql": EnumTypeRules.schema]).expecting((19, 15))],
@@ -49,9 +50,15 @@ struct DropEnum: OperationUnit {
     /// CUT085 on MySQL, CUT086 for an unknown type, CUT099 for a type a column uses.
     func check(_ rules: inout ReferenceRules, change: Change) {
         guard rules.requirePostgresEnums(Self.keyword, at: name.location), let known = rules.enumLabels(name) else { return }
-        let users = rules.schema.tables.values.sorted { $0.name < $1.name }.flatMap { table in
-            table.columns.values.filter { $0.type.map { Self.names($0, name.value) } ?? false }.map { "\(table.name).\($0.name)" }.sorted()
+        // Columns of the type now, and those of the base schema: one the spec drops or retypes is kept, quarantined
+        // with its rows, until the purge after contract, and keeps the type until then.
+        let now = rules.schema.tables.values.flatMap { table in
+            table.columns.values.filter { $0.type.map { Self.names($0, name.value) } ?? false }.map { "\(table.name).\($0.name)" }
         }
+        let before = (rules.base?.tables ?? []).flatMap { table in
+            table.columns.filter { Self.names($0.type, name.value) }.map { "\(table.name).\($0.name)" }
+        }
+        let users = Array(Set(now + before)).sorted()
         if !users.isEmpty {
             rules.report(.enumTypeInUse, Message.enumTypeInUse(name.value, users: users), name)
             return

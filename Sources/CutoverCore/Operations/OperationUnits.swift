@@ -22,6 +22,7 @@ enum OperationUnits {
         DropPrimaryKey.self,
         SetReplicaIdentity.self,
         SetComment.self,
+        SetIdentity.self,
         CreateEnum.self,
         AddEnumValue.self,
         RenameEnumValue.self,
