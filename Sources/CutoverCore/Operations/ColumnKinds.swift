@@ -18,7 +18,7 @@ enum ColumnKinds {
             id: .columnKindConflict, name: "column-kind-conflict", severity: .error, checkedBy: [.references],
             summary: "a column that is an identity and generated, has a default besides, is an identity of a non-integer type, or a generated column added NOT NULL or with `up`",
             rationale: "The server fills an identity column from its sequence (AUTO_INCREMENT) and computes a generated column from the row: either replaces a default, and a column cannot be both (PostgreSQL: both default and identity specified; MySQL ERROR 1221/3109). An identity counts in integers (PostgreSQL: identity column type must be smallint, integer, or bigint). addColumn fills rows with `up` and makes a NOT NULL column NOT NULL after a backfill, and both write the column, which the server refuses for a generated one. Fix: keep one of identity, generated and default; add a generated column nullable, without `up`.",
-            triggering: [RuleExample(Snippets.spec(changes: table + "          - {name: id, type: bigint, identity: always, default: \"0\"}\n")).expecting((20, 64))],
+            triggering: [RuleExample(Snippets.spec(changes: table + "          - {name: id, type: bigint, identity: always, default: \"0\"}\n")).expecting((20, 48))],
             nonTriggering: [RuleExample(Snippets.spec(changes: table + "          - {name: id, type: bigint, identity: always}\n"))])
     }
 
@@ -29,7 +29,7 @@ enum ColumnKinds {
             summary: "a virtual generated column on PostgreSQL 15, or an `identity: always` column on MySQL",
             rationale: "PostgreSQL before 18 has only STORED generated columns. MySQL's AUTO_INCREMENT always takes an explicit value, as BY DEFAULT does; there is no ALWAYS, so write `identity: byDefault`.",
             triggering: [RuleExample(Snippets.spec(changes: table + "          - {name: id, type: bigint, identity: always}\n"
-                                                        + "          - {name: cents, type: bigint, generated: {expression: id * 100, stored: false}}\n")).expecting((21, 75))],
+                                                        + "          - {name: cents, type: bigint, generated: {expression: id * 100, stored: false}}\n")).expecting((21, 52))],
             nonTriggering: [RuleExample(Snippets.spec(changes: table + "          - {name: id, type: bigint, identity: always}\n"
                                                            + "          - {name: cents, type: bigint, generated: {expression: id * 100, stored: true}}\n"))])
     }
@@ -38,10 +38,10 @@ enum ColumnKinds {
     enum AutoIncrementRule: RuleUnit {
         static let rule = Rule(
             id: .autoIncrementKey, name: "auto-increment-key", severity: .error, checkedBy: [.references],
-            summary: "MySQL: a second identity column in a table, one that leads no key, or one added by addColumn",
+            summary: "an identity column on MySQL that is its table's second, leads no key, or is added by addColumn",
             rationale: "MySQL allows one AUTO_INCREMENT column per table and it must be the first column of a key (ERROR 1075: there can be only one auto column and it must be defined as a key), so CREATE TABLE would fail in the expand Job. addColumn adds the column before its unique key, which MySQL refuses for an AUTO_INCREMENT column, and on an existing table copies it (CUT088). Fix: put the identity column first in the primary key (or make it `unique`), keep one per table, and declare it in createTable.",
             triggering: [RuleExample(Snippets.spec(database: Snippets.mysqlDatabase,
-                                                   changes: table + "          - {name: id, type: bigint, nullable: false}\n          - {name: seq, type: bigint, identity: byDefault}\n        primaryKey: [id]\n")).expecting((21, 44))],
+                                                   changes: table + "          - {name: id, type: bigint, nullable: false}\n          - {name: seq, type: bigint, identity: byDefault}\n        primaryKey: [id]\n")).expecting((21, 49))],
             nonTriggering: [RuleExample(Snippets.spec(database: Snippets.mysqlDatabase,
                                                       changes: table + "          - {name: id, type: bigint, nullable: false}\n          - {name: seq, type: bigint, identity: byDefault, unique: true}\n        primaryKey: [id]\n"))])
     }
