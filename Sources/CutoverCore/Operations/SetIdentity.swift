@@ -48,7 +48,8 @@ struct SetIdentity: OperationUnit {
 
     var tables: [Name] { [table] }
     var existingColumns: [(table: Name, column: Name)] { [(table, column)] }
-    func tableWithLaterSteps(engine: MigrationSpec.Engine) -> Name? { identity.value == "byDefault" ? nil : table }
+    /// Every direction but ALWAYS → BY DEFAULT has a contract step (which is not known before lowering).
+    func tableWithLaterSteps(engine: MigrationSpec.Engine) -> Name? { table }
 
     /// CUT080 on MySQL; CUT096 for a column that cannot be an identity (nullable, a default, generated, not
     /// an integer), `always` on a plain column, or `none` on a column that is no identity; CUT052 for a
