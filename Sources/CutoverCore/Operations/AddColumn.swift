@@ -26,7 +26,7 @@ struct AddColumn: OperationUnit {
 
     /// A NOT NULL column filled by `up` (added nullable, backfilled, then constrained), and one with a
     /// constant default and a check.
-    static let examples = [
+    static let examples = ColumnKinds.addColumnExamples + [
         OperationExample(engine: .postgresql, schema: OperationExample.pricing,
                          changes: "    - addColumn:\n        table: pricing\n        column:\n          name: tier\n          type: text\n          nullable: false\n        up: \"'basic'\"\n"),
         OperationExample(engine: .postgresql, schema: OperationExample.pricing,
@@ -56,15 +56,15 @@ struct AddColumn: OperationUnit {
             return
         }
         rules.changing(table.value, column.name, "addColumn", line: line)
-        guard rules.checkServerFilledColumn(column, table: table.value) else { return }
+        guard rules.checkColumnKinds(column, keyed: nil, up: up), rules.checkServerFilledColumn(column, table: table.value) else { return }
         let volatile = column.defaultValue.map { SQLTypeFacts.isVolatileDefault($0.value) } ?? false
         if (up != nil && !column.nullable && column.defaultValue == nil) || volatile {
             rules.requirePrimaryKey(table, for: "filling '\(column.name.value)' in batches")
         }
         let key = rules.schema.columnKey(column.name.value)
         rules.schema.update(table.value) { state in
-            state.columns[key] = .init(name: column.name.value, nullable: column.nullable, type: column.type.value,
-                                       hasDefault: column.defaultValue != nil)
+            state.columns[key] = .init(name: column.name.value, nullable: column.nullable && column.identity == nil, type: column.type.value,
+                                       hasDefault: column.defaultValue != nil, isIdentity: column.serverNumbered, generated: column.generated != nil)
             state.gone[key] = nil
             if column.unique { state.uniqueSets.append([key]) }
         }
@@ -83,8 +83,7 @@ struct AddColumn: OperationUnit {
         let objects = ObjectNames(engine: engine)
         let t = table.value, c = column.name.value
         schema.mutateTable(t) {
-            $0.columns.append(DatabaseSchema.Column(name: c, type: column.type.value, nullable: column.nullable,
-                                                    defaultValue: column.defaultValue?.value, isIdentity: false))
+            $0.columns.append(column.databaseColumn(engine, nullable: column.nullable))
         }
         if column.unique { schema.constraints.append(.init(name: objects.columnUnique(table: t, column: c), table: t, kind: .unique, columns: [c])) }
         if let check = column.check {
@@ -107,7 +106,7 @@ struct AddColumn: OperationUnit {
     // MARK: PostgreSQL
 
     func columnDefinition(_ column: ColumnDefinition, withDefault: Bool, notNull: Bool) -> String {
-        var text = column.type.value
+        var text = column.sqlType(.postgresql)
         if notNull { text += " NOT NULL" }
         if withDefault, let value = column.defaultValue { text += " DEFAULT \(value.value)" }
         return text
@@ -127,6 +126,7 @@ struct AddColumn: OperationUnit {
                                    up: [SQLStatement(b.addColumn(table, name, columnDefinition(column, withDefault: true, notNull: !column.nullable)),
                                                      suppressions: lints)],
                                    down: [b.dropAddedColumn(table, name)]))
+            steps[0].up += commentStatements(b)
         } else {
             let why = upValue != nil
                 ? "Filled with the spec's up: add nullable without a default, a trigger fills rows the old version writes, the backfill fills existing rows."
@@ -139,7 +139,7 @@ struct AddColumn: OperationUnit {
                                        suppressions: .rules(["prefer-robust-stmts"], "SET DEFAULT is metadata-only and naturally idempotent")))
             }
             steps.append(StepDraft(.expand, slug: slug, title: "add column \(table).\(name) (nullable until backfilled)", change: change,
-                                   up: up, down: [b.dropAddedColumn(table, name)]))
+                                   up: up + commentStatements(b), down: [b.dropAddedColumn(table, name)]))
             if let upValue {
                 steps += pg.fillTrigger(table, name, value: upValue, who: "the old app version", change: change, b)
             }
@@ -168,18 +168,20 @@ struct AddColumn: OperationUnit {
 
     func mysql(_ table: String, _ column: ColumnDefinition, up: String?, change: Int, _ b: MySQLBuilder) -> [StepDraft] {
         let name = column.name.value
-        let type = column.type.value
+        // The identity or generated clause rides in the type, the comment closes the definition (MODIFY keeps it).
+        let type = column.sqlType(.mysql)
+        let comment = column.comment.map { " COMMENT \(SetComment.literal($0.value, b.n))" } ?? ""
         let volatile = column.defaultValue.map { SQLTypeFacts.isVolatileDefault($0.value) } ?? false
         let simple = (column.nullable || column.defaultValue != nil) && !volatile && up == nil
         var steps: [StepDraft] = []
         let down = [SQLStatement(b.dropColumn(table, name))]
         if simple {
             steps.append(StepDraft(.expand, slug: "add_column \(table) \(name)", title: "add column \(table).\(name)", change: change,
-                                   up: [SQLStatement(b.addColumn(table, name, b.definition(type: type, nullable: column.nullable, defaultValue: column.defaultValue?.value)))],
+                                   up: [SQLStatement(b.addColumn(table, name, b.definition(type: type, nullable: column.nullable, defaultValue: column.defaultValue?.value) + comment))],
                                    down: down))
         } else {
             steps.append(StepDraft(.expand, slug: "add_column \(table) \(name)", title: "add column \(table).\(name) (nullable until backfilled)", change: change,
-                                   up: [SQLStatement(b.addColumn(table, name, b.definition(type: type, nullable: true, defaultValue: nil)),
+                                   up: [SQLStatement(b.addColumn(table, name, b.definition(type: type, nullable: true, defaultValue: nil) + comment),
                                                      comment: up != nil ? "Filled with the spec's up: add nullable without a default, triggers fill rows the old version writes, the backfill fills existing rows."
                                                               : volatile ? "The default is evaluated per row: add the column without it, backfill, then set the final definition."
                                                                        : "NOT NULL without a default: add nullable, backfill in batches, then MODIFY to NOT NULL.")],
@@ -198,11 +200,21 @@ struct AddColumn: OperationUnit {
             steps.append(StepDraft(.complete, slug: "\(table) \(name) \(column.nullable ? "default" : "not_null")",
                                    title: column.nullable ? "set the default of \(table).\(name)" : "set NOT NULL on \(table).\(name) (in-place rebuild, DML allowed)",
                                    change: change,
-                                   up: [SQLStatement(b.modify(table, name, type: type, nullable: column.nullable, defaultValue: column.defaultValue?.value, keeping: nil, condition: condition),
+                                   up: [SQLStatement(b.modify(table, name, type: type, nullable: column.nullable, defaultValue: column.defaultValue?.value,
+                                                              keeping: column.comment == nil ? nil : column.databaseColumn(.mysql, nullable: true), condition: condition),
                                                      comment: "MODIFY repeats the full column definition.")],
-                                   down: [SQLStatement(b.modify(table, name, type: type, nullable: true, defaultValue: nil, keeping: nil,
+                                   down: [SQLStatement(b.modify(table, name, type: type, nullable: true, defaultValue: nil,
+                                                                keeping: column.comment == nil ? nil : column.databaseColumn(.mysql, nullable: true),
                                                                 condition: column.nullable ? "column_default IS NOT NULL" : "is_nullable = 'NO'"))]))
         }
         return steps + ColumnConstraints.lower(table, column, Recipe(context: b.context, change: change))
+    }
+}
+
+extension AddColumn {
+    /// PostgreSQL: the column's comment, set in the step that adds it (COMMENT ON sets the text: a re-run changes nothing).
+    func commentStatements(_ b: PostgreSQLBuilder) -> [SQLStatement] {
+        guard let comment = column.comment else { return [] }
+        return [SQLStatement("COMMENT ON COLUMN \(b.q(table.value)).\(b.q(column.name.value)) IS \(SetComment.literal(comment.value, b.n));")]
     }
 }

@@ -37,7 +37,7 @@ struct CreateTable: OperationUnit {
                            primaryKey: reader.names(node["primaryKey"]), constraints: constraints)
     }
 
-    static let examples = [example(.postgresql), example(.mysql), textKeyAcrossCollations]
+    static let examples = [example(.postgresql), example(.mysql), textKeyAcrossCollations] + ColumnKinds.createTableExamples
 
     /// A text key to a table of another collation: InnoDB needs the same one on both sides (errno 150).
     static let textKeyAcrossCollations = OperationExample(engine: .mysql, schema: """
@@ -102,14 +102,23 @@ struct CreateTable: OperationUnit {
         guard rules.claimTable(name) else { return }
         var table = SymbolicSchema.Table(name: name.value, complete: true, createdInSpec: true, origin: "line \(line)")
         table.generation = rules.schema.generation
+        // identity, generated and comment (`ColumnKinds`); MySQL keeps one AUTO_INCREMENT column per table, leading a key.
+        var numbered = false
+        for column in columns where column.identity != nil || column.generated != nil || column.comment != nil {
+            let leads = primaryKey.first?.value == column.name.value || column.unique || constraints.contains {
+                if case .unique(let keys)? = $0.kind { return keys.first?.value == column.name.value } else { return false }
+            }
+            _ = rules.checkColumnKinds(column, keyed: leads && !(rules.engine == .mysql && numbered && column.identity != nil))
+            if column.identity != nil { numbered = true }
+        }
         for column in columns {
             let key = rules.schema.columnKey(column.name.value)
             if table.columns[key] != nil {
                 rules.report(.alreadyExists, Message.duplicateColumn(column.name.value, table: name.value), column.name)
                 continue
             }
-            table.columns[key] = .init(name: column.name.value, nullable: column.nullable, type: column.type.value,
-                                       hasDefault: column.defaultValue != nil, isIdentity: SQLTypeFacts.isIdentityType(column.type.value))
+            table.columns[key] = .init(name: column.name.value, nullable: column.nullable && column.identity == nil, type: column.type.value,
+                                       hasDefault: column.defaultValue != nil, isIdentity: column.serverNumbered, generated: column.generated != nil)
             rules.changedColumns[rules.columnIdentity(name.value, column.name.value)] = (line, "createTable")
             if column.unique { table.uniqueSets.append([key]) }
         }
@@ -165,12 +174,14 @@ struct CreateTable: OperationUnit {
     }
 
     func definition(_ names: SQLNames) -> TableDefinition {
+        let engine = names.engine
         let name = self.name.value, primaryKey = self.primaryKey.map(\.value)
         let objects = ObjectNames(names: names)
         let columns = self.columns.map { column -> TableDefinition.Column in
             let c = column.name.value
             return TableDefinition.Column(
-                name: c, type: column.type.value, nullable: column.nullable && !primaryKey.contains(c), defaultValue: column.defaultValue?.value,
+                name: c, type: column.sqlType(engine), nullable: column.nullable && column.identity == nil && !primaryKey.contains(c),
+                defaultValue: column.defaultValue?.value, comment: column.comment.map { SetComment.literal($0.value, names) },
                 unique: column.unique ? objects.columnUnique(table: name, column: c) : nil,
                 check: column.check.map { (objects.columnCheck(table: name, column: c), $0.value) },
                 references: column.references.map {
@@ -209,10 +220,7 @@ struct CreateTable: OperationUnit {
         let name = self.name.value, primaryKey = self.primaryKey.map(\.value)
         let objects = ObjectNames(engine: engine)
         let keyNames = Set(primaryKey)
-        let cols = columns.map {
-            DatabaseSchema.Column(name: $0.name.value, type: $0.type.value, nullable: $0.nullable && !keyNames.contains($0.name.value),
-                                  defaultValue: $0.defaultValue?.value, isIdentity: SQLTypeFacts.isIdentityType($0.type.value))
-        }
+        let cols = columns.map { $0.databaseColumn(engine, nullable: $0.nullable && !keyNames.contains($0.name.value)) }
         schema.tables.append(DatabaseSchema.Table(name: name, columns: cols, primaryKey: primaryKey))
         if !primaryKey.isEmpty {
             schema.constraints.append(.init(name: objects.primaryKey(table: name), table: name, kind: .primaryKey, columns: primaryKey))

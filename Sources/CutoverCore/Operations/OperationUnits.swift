@@ -22,13 +22,15 @@ enum OperationUnits {
         DropPrimaryKey.self,
         SetReplicaIdentity.self,
         SetComment.self,
+        SetIdentity.self,
         CreateEnum.self,
         AddEnumValue.self,
         RenameEnumValue.self,
+        DropEnum.self,
     ]
 
     static var fields: [Field] { all.map { $0.field } }
-    static var rules: [Rule] { all.flatMap { $0.rules } + ServerFilledColumns.rules }
+    static var rules: [Rule] { all.flatMap { $0.rules } + ServerFilledColumns.rules + ColumnKinds.rules }
 
     static func read(_ keyword: String, _ node: SyntaxNode, _ reader: SpecBuilder) -> (any OperationUnit)? {
         guard let unit = all.first(where: { $0.keyword == keyword }) else { return nil }

@@ -67,8 +67,9 @@ extension ReferenceRules {
     /// CUT088 for an addColumn the server cannot do without rewriting or copying the table; true when fine.
     /// A table the spec created is empty (its rewrite costs nothing).
     mutating func checkServerFilledColumn(_ column: ColumnDefinition, table: String) -> Bool {
-        guard schema.tables[table]?.createdInSpec != true, let reason = ServerFilledColumns.rewriteReason(column.type.value, engine: engine) else { return true }
-        report(.serverFilledColumn, Message.serverFilledColumn(column.name.value, table: table, reason: reason, mysql: schema.mysql), column.type)
+        guard schema.tables[table]?.createdInSpec != true, let reason = ServerFilledColumns.rewriteReason(column.sqlType(engine), engine: engine) else { return true }
+        let at = column.identity?.location ?? column.generated?.location ?? column.type.location
+        report(.serverFilledColumn, Message.serverFilledColumn(column.name.value, table: table, reason: reason, mysql: schema.mysql), at: at)
         return false
     }
 

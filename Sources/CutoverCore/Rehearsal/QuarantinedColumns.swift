@@ -11,10 +11,15 @@ struct QuarantinedColumns {
         guard !names.isEmpty else { return (final, []) }
         let baseLines = Set(base.lines)
         var kept: [String] = []
-        let lines = final.lines.filter { line in
-            guard !baseLines.contains(line), let name = names.first(where: { KeptNullRows.isColumnLine(line, $0) }) else { return true }
+        var lines: [String] = []
+        // A kept column's comment (PostgreSQL's snapshot writes it on the line after the column's) goes with it.
+        var inKept = false
+        for line in final.lines {
+            if inKept && line.hasPrefix("    COMMENT ") { continue }
+            inKept = false
+            guard !baseLines.contains(line), let name = names.first(where: { KeptNullRows.isColumnLine(line, $0) }) else { lines.append(line); continue }
             kept.append(name)
-            return false
+            inKept = true
         }
         return (SchemaSnapshot(lines: lines), kept.sorted())
     }

@@ -8,6 +8,8 @@ public struct DatabaseSchema: Sendable {
         public var defaultValue: String?
         /// GENERATED ... AS IDENTITY or AUTO_INCREMENT.
         public var isIdentity: Bool
+        /// PostgreSQL GENERATED ALWAYS (not BY DEFAULT) AS IDENTITY: the server refuses explicit values.
+        public var identityAlways = false
         /// A generated column's expression (`GENERATED ALWAYS AS (expr) STORED`, MySQL `AS (expr)`).
         public var generated: String? = nil
         /// MySQL `ON UPDATE CURRENT_TIMESTAMP`: the server sets it whenever an UPDATE changes the row.

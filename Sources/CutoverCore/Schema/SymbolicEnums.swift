@@ -24,4 +24,5 @@ struct SymbolicEnums {
     var names: [String] { labels.keys.sorted() }
 
     mutating func set(_ name: String, _ values: [String]) { labels[name] = values }
+    mutating func remove(_ name: String) { labels[name] = nil }
 }

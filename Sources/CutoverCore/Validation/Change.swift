@@ -35,6 +35,10 @@ public struct ColumnDefinition: Sendable {
     public var check: Located<String>?
     public var references: ColumnReference?
     public var location: SourceLocation
+    /// `identity: always | byDefault`, `generated: {expression, stored}` and `comment` (`ColumnKinds`).
+    public var identity: Located<String>? = nil
+    public var generated: GeneratedColumn? = nil
+    public var comment: Located<String>? = nil
 }
 
 public struct TableReference: Sendable {

@@ -372,6 +372,7 @@ struct DDLParser {
                     else { unknown = true }
                 } else if action.accept("ADD") && action.accept("GENERATED") {
                     tables[slot].columns[index].isIdentity = true
+                    tables[slot].columns[index].identityAlways = action.isWord("ALWAYS")
                     tables[slot].columns[index].nullable = false
                 } else {
                     unknown = true
@@ -581,10 +582,12 @@ struct DDLParser {
                 continue
             }
             if c.accept("GENERATED") {
-                _ = c.accept("ALWAYS") || (c.accept("BY") && c.accept("DEFAULT"))
+                let always = c.accept("ALWAYS")
+                if !always { _ = c.accept("BY") && c.accept("DEFAULT") }
                 _ = c.accept("AS")
                 if c.accept("IDENTITY") {
                     column.isIdentity = true
+                    column.identityAlways = always
                     column.nullable = false
                     if c.isPunctuation(0x28) { c.skipUnit() } // sequence options
                 } else if c.isPunctuation(0x28) {

@@ -156,7 +156,12 @@ public struct SpecBuilder: Sendable {
         }
         return ColumnDefinition(name: columnName, type: type, nullable: Settings.Column.nullable.value(in: node),
                                 defaultValue: located(node["default"]), unique: Settings.Column.unique.value(in: node),
-                                check: located(node["check"]), references: references, location: node.location)
+                                check: located(node["check"]), references: references, location: node.location,
+                                identity: located(node["identity"]),
+                                generated: node["generated"].flatMap { g in
+                                    located(g["expression"]).map { GeneratedColumn(expression: $0, stored: bool(g["stored"]) ?? true, location: g.location) }
+                                },
+                                comment: located(node["comment"]))
     }
 
     /// The one references form of addForeignKey and createTable's foreignKey: `columns` (or `column`, a

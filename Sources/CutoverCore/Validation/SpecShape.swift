@@ -33,6 +33,12 @@ public enum SpecShape {
         Settings.Column.unique.field,
         Field("check", expression, "a CHECK expression on the column", example: "amount >= 0"),
         Field("references", .object(references), "a foreign key from this column"),
+        Field("identity", .choice(["always", "byDefault"]), "an identity column: the server numbers new rows (PostgreSQL GENERATED ALWAYS|BY DEFAULT AS IDENTITY, MySQL AUTO_INCREMENT, byDefault only)"),
+        Field("generated", .object(ObjectShape("generated", "a generated column", [
+            Field("expression", expression, required: true, "the expression the server computes", example: "amount * 100"),
+            Field("stored", .boolean, required: true, "true: computed on write and stored (PostgreSQL 15 has only these); false: computed on read (MySQL VIRTUAL)"),
+        ])), "a column the server computes from the row (createTable; addColumn only as MySQL VIRTUAL)"),
+        Field("comment", .text(.plain), "the column's comment", example: "Net price in cents"),
     ])
 
     static let constraint = ObjectShape("constraint", "a table constraint: exactly one of check, unique, foreignKey", [

@@ -7,6 +7,8 @@ public struct TableDefinition: Sendable, Equatable {
         /// Already false for a primary key column.
         public var nullable: Bool
         public var defaultValue: String?
+        /// The column's comment as a string literal (PostgreSQL COMMENT ON COLUMN after the table, MySQL COMMENT clause).
+        public var comment: String? = nil
         /// Constraints declared on the column itself (`unique`, `check`, `references`), named.
         public var unique: String?
         public var check: (name: String, expression: String)?
@@ -16,7 +18,7 @@ public struct TableDefinition: Sendable, Equatable {
         public var encodingOf: ColumnReference? = nil
 
         public static func == (a: Column, b: Column) -> Bool {
-            a.name == b.name && a.type == b.type && a.nullable == b.nullable && a.defaultValue == b.defaultValue && a.unique == b.unique
+            a.name == b.name && a.type == b.type && a.nullable == b.nullable && a.defaultValue == b.defaultValue && a.comment == b.comment && a.unique == b.unique
                 && a.encodingOf == b.encodingOf
                 && a.check?.name == b.check?.name && a.check?.expression == b.check?.expression && a.references == b.references
         }

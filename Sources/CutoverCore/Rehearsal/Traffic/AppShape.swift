@@ -56,6 +56,14 @@ public struct AppShape: Sendable, Equatable {
                       self.table(key.referencedTable).map({ parent in key.referencedColumns.allSatisfy { parent.column($0) != nil } }) == true else { continue }
                 copy.foreignKeys.append(key)
             }
+            // A column the base schema makes the app fill that the migration lets the server fill (setIdentity, in
+            // contract): the old version writes it until then, so the new version does too; relying on it is for after contract.
+            for (i, column) in copy.columns.enumerated() where column.generated {
+                if let before = old.column(renamed.first { $0.value == column.name }?.key ?? column.name), !before.generated, !before.hasDefault {
+                    copy.columns[i].generated = false
+                    copy.columns[i].hasDefault = false
+                }
+            }
             for check in old.checks where !copy.checks.contains(check) && old.columns.allSatisfy({ !check.contains($0.name) || has.contains($0.name) }) {
                 copy.checks.append(check)
             }

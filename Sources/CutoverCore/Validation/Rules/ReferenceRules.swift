@@ -18,7 +18,11 @@ struct ReferenceRules {
     /// with the line of that change: an add runs in complete, before that drop, so it cannot take the name.
     var freedInContract: [String: Int] = [:]
 
+    /// The base schema as read (dropEnum: a column dropped by the spec stays, quarantined, until purge).
+    var base: DatabaseSchema?
+
     init(spec: MigrationSpec, schema: DatabaseSchema?, file: String) {
+        self.base = schema
         self.schema = SymbolicSchema(engine: spec.database.engine, schema: schema)
         self.diagnostics = DiagnosticBag(file: file)
         self.engine = spec.database.engine

@@ -28,3 +28,18 @@ import Testing
         #expect(after.keepingConstraints(of: base).table("entries")?.foreignKeys == [])
     }
 }
+
+/// A column the base schema makes the app fill and the migration lets the server fill (setIdentity adds
+/// the identity in contract): the new version as rehearse plays it keeps filling it, as the old one does.
+@Suite struct KeptServerFillTests {
+    @Test func theNewVersionFillsAColumnWhoseIdentityComesInContract() {
+        let plain = ColumnShape(name: "id", dataType: "bigint", nullable: false, hasDefault: false, generated: false)
+        var identity = plain
+        identity.generated = true
+        let base = AppShape(tables: [TableShape(name: "tickets", columns: [plain], primaryKey: ["id"], uniques: [], foreignKeys: [], checks: [])])
+        let after = AppShape(tables: [TableShape(name: "tickets", columns: [identity], primaryKey: ["id"], uniques: [], foreignKeys: [], checks: [])])
+        #expect(after.keepingConstraints(of: base).table("tickets")?.column("id")?.generated == false)
+        // A column the base already has the server fill stays so.
+        #expect(after.keepingConstraints(of: after).table("tickets")?.column("id")?.generated == true)
+    }
+}

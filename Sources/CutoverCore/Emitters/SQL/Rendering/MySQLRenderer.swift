@@ -48,7 +48,7 @@ struct MySQLRenderer {
         // A column that takes a referenced column's encoding gets a placeholder, filled when the Job runs.
         let mark = "\u{1}"
         var lines = t.columns.enumerated().map { i, c in
-            "  \(b.q(c.name)) \(b.definition(type: c.type + (c.encodingOf != nil ? " \(mark)\(i)\(mark)" : ""), nullable: c.nullable, defaultValue: c.defaultValue))"
+            "  \(b.q(c.name)) \(b.definition(type: c.type + (c.encodingOf != nil ? " \(mark)\(i)\(mark)" : ""), nullable: c.nullable, defaultValue: c.defaultValue))\(c.comment.map { " COMMENT \($0)" } ?? "")"
         }
         if !t.primaryKey.isEmpty { lines.append("  CONSTRAINT \(b.q(t.primaryKeyName)) PRIMARY KEY (\(b.n.quoteList(t.primaryKey)))") }
         for c in t.columns {

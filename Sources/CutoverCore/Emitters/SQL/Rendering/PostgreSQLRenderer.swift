@@ -24,7 +24,10 @@ struct PostgreSQLRenderer {
         case .dropTable(let name, let reason):
             return [SQLStatement("DROP TABLE IF EXISTS \(b.q(name));", suppressions: .rules(["ban-drop-table"], reason))]
         case .createTable(let table):
-            return [createTable(table)]
+            // Column comments in the same step: COMMENT ON sets the text, so a re-run changes nothing.
+            return [createTable(table)] + table.columns.compactMap { c in
+                c.comment.map { SQLStatement("COMMENT ON COLUMN \(b.q(table.name)).\(b.q(c.name)) IS \($0);") }
+            }
         }
     }
 
