@@ -6,7 +6,7 @@ PREPARE cutover_timeout FROM @cutover_timeout;
 EXECUTE cutover_timeout;
 DEALLOCATE PREPARE cutover_timeout;
 SET @cutover_ddl = (SELECT IF(COUNT(*) = 0,
-  'ALTER TABLE `measurements` ADD INDEX `measurements_device_idx` (`device_id`, `taken_on`), ALGORITHM=INPLACE, LOCK=NONE',
+  'ALTER TABLE `measurements` ADD INDEX `measurements_device_idx` (`device_id`, `id`), ALGORITHM=INPLACE, LOCK=NONE',
   'DO 0')
   FROM information_schema.statistics
   WHERE table_schema = DATABASE() AND table_name = 'measurements' AND index_name = 'measurements_device_idx');
