@@ -220,6 +220,33 @@ extension ReferenceRules {
     }
 }
 
+extension ReferenceRules {
+    /// CUT102: a column replaced by a copy (renameColumn, a rewriting alterColumn) that is in the
+    /// partition key (neither engine lets the old column be dropped or retyped then), or whose foreign
+    /// keys the copy must carry NOT VALID onto a partitioned PostgreSQL table.
+    mutating func checkPartitionedReplacedColumn(_ table: String, _ column: Name, by what: String, at value: Located<String>) {
+        let key = schema.columnKey(column.value)
+        guard let state = schema.tables[table] else { return }
+        if let partitionKey = state.partitionKey, partitionKey.contains(key) {
+            report(.partitionedTableUnsupported, Message.partitionKeyColumnReplaced(column.value, table: table, what: what), value)
+            return
+        }
+        guard !schema.mysql else { return }
+        let outgoing = state.partitionKey != nil ? schema.outgoingForeignKeys(table: table, columnKey: key) : []
+        let incoming = schema.incomingForeignKeys(table: table, columnKey: key).filter { schema.tables[$0.table]?.partitionKey != nil }
+        if let foreignKey = (outgoing + incoming).first {
+            report(.partitionedTableUnsupported, Message.partitionedForeignKeyCarried(column.value, foreignKey: foreignKey.name, table: foreignKey.table, what: what), value)
+        }
+    }
+
+    /// CUT102: dropping a foreign key, unique constraint or primary key of a partitioned PostgreSQL table,
+    /// whose down would add it back NOT VALID or USING INDEX, both refused there.
+    mutating func checkPostgresPartitionedDrop(table: String, kind: String, at location: SourceLocation) {
+        guard !schema.mysql, schema.tables[table]?.partitionKey != nil else { return }
+        report(.partitionedTableUnsupported, Message.postgresPartitionedDrop(kind, table: table), at: location)
+    }
+}
+
 extension TablePartitioning {
     static let rules = [PartitionKeyNotCoveredRule.rule, PartitionBoundsRule.rule, PartitionedTableUnsupportedRule.rule]
 
@@ -256,7 +283,7 @@ extension TablePartitioning {
         static let rule = Rule(
             id: .partitionedTableUnsupported, name: "partitioned-table-unsupported", severity: .error, checkedBy: [.references],
             summary: "an operation the engine cannot run on (or towards) a partitioned table without blocking writes",
-            rationale: "MySQL has no foreign keys on partitioned tables, in either direction (InnoDB refuses them: 1506 'Partitioned tables do not support FOREIGN KEY', errno 150 for one referencing a partitioned table). PostgreSQL 15 refuses a NOT VALID foreign key on a partitioned table ('not yet supported on partitioned tables'), and a validated one holds SHARE ROW EXCLUSIVE on every partition while all rows are scanned; it also refuses ADD CONSTRAINT … USING INDEX there, which is how addUnique and addPrimaryKey attach an index built concurrently. Declare the key in the table's createTable (new, empty: nothing waits), or add it per partition in an sql change. createIndex, addColumn, addCheck (NOT VALID then VALIDATE, which PostgreSQL runs on every partition) and drops work on partitioned tables.",
+            rationale: "MySQL has no foreign keys on partitioned tables, in either direction (InnoDB refuses them: 1506 'Partitioned tables do not support FOREIGN KEY', errno 150 for one referencing a partitioned table). PostgreSQL 15 refuses a NOT VALID foreign key on a partitioned table ('not yet supported on partitioned tables'), and a validated one holds SHARE ROW EXCLUSIVE on every partition while all rows are scanned; it also refuses ADD CONSTRAINT … USING INDEX there, which is how addUnique and addPrimaryKey attach an index built concurrently. Declare the key in the table's createTable (new, empty: nothing waits), or add it per partition in an sql change. For the same reasons a drop of such a key (whose down would add it back so) is refused on PostgreSQL, and so is a rename or rewriting type change that would carry a foreign key NOT VALID onto a partitioned table; on both engines a partition key column cannot be replaced by a copy (the old column could be neither dropped nor retyped). createIndex, addColumn, addCheck (NOT VALID then VALIDATE, which PostgreSQL runs on every partition) and drops work on partitioned tables.",
             triggering: [RuleExample(Snippets.spec(database: Snippets.pgDatabase, changes: eventsPG + "        primaryKey: [id, at]\n"
                                                     + "        partitionBy: {method: range, columns: [at]}\n        partitions:\n" + rangePartitions
                                                     + "    - addUnique:\n        name: events_id_at_key\n        table: events\n        columns: [id, at]\n")).expecting((28, 15))],
@@ -308,6 +335,15 @@ extension Message {
     }
     static func postgresPartitionedForeignKey(_ table: String) -> String {
         "'\(table)' is partitioned: PostgreSQL 15 refuses a NOT VALID foreign key there and a validated one blocks writes while every partition is scanned; declare it in the createTable, or add it per partition in an sql change"
+    }
+    static func partitionKeyColumnReplaced(_ column: String, table: String, what: String) -> String {
+        "'\(column)' is in the partition key of '\(table)': \(what) copies it into a new column and drops or retypes the old one, which the server refuses for a partition key column"
+    }
+    static func partitionedForeignKeyCarried(_ column: String, foreignKey: String, table: String, what: String) -> String {
+        "\(what) of '\(column)' moves foreign key '\(foreignKey)' of partitioned table '\(table)' to the new column NOT VALID, which PostgreSQL 15 refuses on a partitioned table; drop the key first in an sql change, or change the column in an sql change"
+    }
+    static func postgresPartitionedDrop(_ kind: String, table: String) -> String {
+        "'\(table)' is partitioned: the down of dropping its \(kind) would add it back NOT VALID or USING INDEX, which PostgreSQL refuses on a partitioned table, so the drop could not be rolled back; drop it in an sql change"
     }
     static func postgresPartitionedConstraint(_ kind: String, table: String) -> String {
         "'\(table)' is partitioned: PostgreSQL refuses ADD CONSTRAINT … USING INDEX there, and a plain ADD \(kind) blocks writes while every partition's index is built; declare it in the createTable, or use a unique createIndex"
