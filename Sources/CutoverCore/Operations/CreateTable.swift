@@ -44,7 +44,40 @@ struct CreateTable: OperationUnit {
 
     static let rules = TablePartitioning.rules
 
-    static let examples = [example(.postgresql), example(.mysql), textKeyAcrossCollations, partitioned(.postgresql), partitioned(.mysql)]
+    static let examples = [example(.postgresql), example(.mysql), textKeyAcrossCollations, partitioned(.postgresql), partitioned(.mysql),
+                           partitionedByList, partitionedByHash(.postgresql), partitionedByHash(.mysql)]
+
+    /// PostgreSQL: list partitions and a DEFAULT one (MySQL 8 has no DEFAULT partition: CUT101).
+    static let partitionedByList = OperationExample(engine: .postgresql, schema: OperationExample.subscriptions(.postgresql), changes: """
+            - createTable:
+                name: tickets
+                columns:
+                  - {name: id, type: bigint}
+                  - {name: region, type: text, nullable: false}
+                primaryKey: [id, region]
+                partitionBy: {method: list, columns: [region]}
+                partitions:
+                  - {name: tickets_eu, values: [de, fr]}
+                  - {name: tickets_rest, default: true}
+
+        """)
+
+    /// Hash partitions: PostgreSQL's modulus and remainder, MySQL's KEY partitions in remainder order.
+    static func partitionedByHash(_ engine: MigrationSpec.Engine) -> OperationExample {
+        OperationExample(engine: engine, schema: OperationExample.subscriptions(engine), changes: """
+                - createTable:
+                    name: sessions
+                    columns:
+                      - {name: id, type: bigint}
+                      - {name: token, type: varchar(64), nullable: false}
+                    primaryKey: [id]
+                    partitionBy: {method: hash, columns: [id]}
+                    partitions:
+                      - {name: sessions_1, modulus: 2, remainder: 1}
+                      - {name: sessions_0, modulus: 2, remainder: 0}
+
+            """)
+    }
 
     /// A table partitioned by range (the last partition unbounded), its key including the partition column.
     static func partitioned(_ engine: MigrationSpec.Engine) -> OperationExample {
