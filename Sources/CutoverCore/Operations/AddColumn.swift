@@ -68,7 +68,11 @@ struct AddColumn: OperationUnit {
             state.gone[key] = nil
             if column.unique { state.uniqueSets.append([key]) }
         }
-        if let reference = column.references { rules.checkColumnReference(column, reference) }
+        if let reference = column.references {
+            rules.checkColumnReference(column, reference)
+            rules.checkPartitionedForeignKey(table: table.value, references: reference.table.value, declaredWithTable: false, at: reference.table.location)
+        }
+        if column.unique { rules.checkPartitionKey([key], table: table.value, kind: "unique column", at: column.name.location) }
     }
 
     func lower(_ r: Recipe) -> [StepDraft] {

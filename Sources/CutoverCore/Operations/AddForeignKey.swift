@@ -47,6 +47,7 @@ struct AddForeignKey: OperationUnit {
         for column in columns where !rules.requireColumn(column, of: table.value) { columnsKnown = false }
         guard rules.claim(name, table: table.value, kind: .foreignKey) else { return }
         rules.checkForeignKey(columns: columns, references: references)
+        rules.checkPartitionedForeignKey(table: table.value, references: references.table.value, declaredWithTable: false, at: name.location)
         if columnsKnown && onDelete == .setNull {
             for column in columns {
                 if rules.schema.tables[table.value]?.columns[rules.schema.columnKey(column.value)]?.nullable == false {

@@ -77,6 +77,8 @@ struct AddPrimaryKey: OperationUnit {
         if !rules.schema.mysql, !rules.claim(name ?? Located(keyName, at: table.location), table: table.value, kind: .primaryKey) { return }
         guard known else { return }
         let keys = columns.map { rules.schema.columnKey($0.value) }
+        rules.checkPartitionKey(keys, table: table.value, kind: "primary key", at: table.location)
+        rules.checkPostgresPartitionedConstraint(table: table.value, kind: "PRIMARY KEY", at: table.location)
         rules.schema.update(table.value) { table in
             table.primaryKey = keys
             table.uniqueSets.append(Set(keys))

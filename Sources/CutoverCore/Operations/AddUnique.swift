@@ -36,6 +36,8 @@ struct AddUnique: OperationUnit {
         for column in columns where !rules.requireColumn(column, of: table.value) { known = false }
         guard rules.claim(name, table: table.value, kind: .unique) else { return }
         let keys = columns.map { rules.schema.columnKey($0.value) }
+        rules.checkPartitionKey(keys, table: table.value, kind: "unique constraint", at: name.location)
+        rules.checkPostgresPartitionedConstraint(table: table.value, kind: "UNIQUE", at: name.location)
         rules.schema.register(.init(name: name.value, table: table.value, kind: .unique, columns: keys))
         if known { rules.schema.update(table.value) { $0.uniqueSets.append(Set(keys)) } }
     }

@@ -65,6 +65,9 @@ extension CreateIndex: OperationUnit {
         for column in include { _ = rules.requireColumn(column, of: table.value) }
         checkFeatures(&rules)
         guard rules.claim(name, table: table.value, kind: .index) else { return }
+        if unique && known && keys.allSatisfy({ $0.column != nil }) {
+            rules.checkPartitionKey(columns.map { rules.schema.columnKey($0.value) }, table: table.value, kind: "unique index", at: name.location)
+        }
         rules.schema.register(.init(name: name.value, table: table.value, kind: .index,
                                     columns: columns.map { rules.schema.columnKey($0.value) }, uniqueIndex: unique, partial: whereClause != nil))
         if unique && whereClause == nil && known && keys.allSatisfy({ $0.column != nil }) {

@@ -6,6 +6,8 @@ struct CreateTable: OperationUnit {
     var columns: [ColumnDefinition]
     var primaryKey: [Name]
     var constraints: [TableConstraint]
+    /// `partitionBy` and `partitions` (`TablePartitioning`), or nil.
+    var partitioning: TablePartitioning? = nil
 
     static let keyword = "createTable"
 
@@ -14,6 +16,8 @@ struct CreateTable: OperationUnit {
         Field("columns", .list(.object(SpecShape.column), minItems: 1), required: true, "columns in order"),
         Field("primaryKey", SpecShape.identifiers, "primary key columns"),
         Field("constraints", .list(.object(SpecShape.constraint), minItems: 1), "table constraints"),
+        TablePartitioning.partitionByField,
+        TablePartitioning.partitionsField,
     ])), "create a table; its down drops it")
 
     static func read(_ node: SyntaxNode, _ reader: SpecBuilder) -> CreateTable? {
@@ -34,10 +38,65 @@ struct CreateTable: OperationUnit {
             return TableConstraint(name: constraintName, kind: kinds.count == 1 ? kinds[0] : nil, location: item.location)
         }
         return CreateTable(name: table, columns: (node["columns"]?.items ?? []).compactMap(reader.columnDefinition),
-                           primaryKey: reader.names(node["primaryKey"]), constraints: constraints)
+                           primaryKey: reader.names(node["primaryKey"]), constraints: constraints,
+                           partitioning: TablePartitioning.read(node, reader))
     }
 
-    static let examples = [example(.postgresql), example(.mysql), textKeyAcrossCollations] + ColumnKinds.createTableExamples
+    static let rules = TablePartitioning.rules
+
+    static let examples = [example(.postgresql), example(.mysql), textKeyAcrossCollations, partitioned(.postgresql), partitioned(.mysql),
+                           partitionedByList, partitionedByHash(.postgresql), partitionedByHash(.mysql)] + ColumnKinds.createTableExamples
+
+    /// PostgreSQL: list partitions and a DEFAULT one (MySQL 8 has no DEFAULT partition: CUT101).
+    static let partitionedByList = OperationExample(engine: .postgresql, schema: OperationExample.subscriptions(.postgresql), changes: """
+            - createTable:
+                name: tickets
+                columns:
+                  - {name: id, type: bigint}
+                  - {name: region, type: text, nullable: false}
+                primaryKey: [id, region]
+                partitionBy: {method: list, columns: [region]}
+                partitions:
+                  - {name: tickets_eu, values: [de, fr]}
+                  - {name: tickets_rest, default: true}
+
+        """)
+
+    /// Hash partitions: PostgreSQL's modulus and remainder, MySQL's KEY partitions in remainder order.
+    static func partitionedByHash(_ engine: MigrationSpec.Engine) -> OperationExample {
+        OperationExample(engine: engine, schema: OperationExample.subscriptions(engine), changes: """
+                - createTable:
+                    name: sessions
+                    columns:
+                      - {name: id, type: bigint}
+                      - {name: token, type: varchar(64), nullable: false}
+                    primaryKey: [id]
+                    partitionBy: {method: hash, columns: [id]}
+                    partitions:
+                      - {name: sessions_1, modulus: 2, remainder: 1}
+                      - {name: sessions_0, modulus: 2, remainder: 0}
+
+            """)
+    }
+
+    /// A table partitioned by range (the last partition unbounded), its key including the partition column.
+    static func partitioned(_ engine: MigrationSpec.Engine) -> OperationExample {
+        OperationExample(engine: engine, schema: OperationExample.subscriptions(engine), changes: """
+                - createTable:
+                    name: events
+                    columns:
+                      - {name: id, type: bigint}
+                      - {name: at, type: date, nullable: false}
+                      - {name: kind, type: varchar(20), nullable: false}
+                    primaryKey: [id, at]
+                    partitionBy: {method: range, columns: [at]}
+                    partitions:
+                      - {name: events_2025, to: ['2026-01-01']}
+                      - {name: events_2026, to: ['2027-01-01']}
+                      - {name: events_later, to: [MAXVALUE]}
+
+            """)
+    }
 
     /// A text key to a table of another collation: InnoDB needs the same one on both sides (errno 150).
     static let textKeyAcrossCollations = OperationExample(engine: .mysql, schema: """
@@ -136,7 +195,14 @@ struct CreateTable: OperationUnit {
             }
         }
         if !table.primaryKey.isEmpty { table.uniqueSets.append(Set(table.primaryKey)) }
+        if let partitioning { table.partitionKey = partitioning.check(&rules, table: self) ?? [] }
         rules.schema.store(table)
+        if partitioning != nil {
+            if !primaryKey.isEmpty { rules.checkPartitionKey(table.primaryKey, table: name.value, kind: "primary key", at: primaryKey[0].location) }
+            for column in columns where column.unique {
+                rules.checkPartitionKey([rules.schema.columnKey(column.name.value)], table: name.value, kind: "unique column", at: column.name.location)
+            }
+        }
         if !table.primaryKey.isEmpty {
             let pkName = rules.schema.objectNames.primaryKey(table: name.value)
             if rules.schema.conflict(name: pkName, table: name.value, kind: .primaryKey) == nil {
@@ -144,7 +210,10 @@ struct CreateTable: OperationUnit {
             }
         }
         for column in columns {
-            if let reference = column.references { rules.checkColumnReference(column, reference) }
+            if let reference = column.references {
+                rules.checkColumnReference(column, reference)
+                rules.checkPartitionedForeignKey(table: name.value, references: reference.table.value, declaredWithTable: true, at: reference.table.location)
+            }
         }
         for constraint in constraints {
             guard let kind = constraint.kind else {
@@ -160,12 +229,14 @@ struct CreateTable: OperationUnit {
                 for column in uniqueColumns where !rules.requireColumn(column, of: name.value) { known = false }
                 guard rules.claim(constraint.name, table: name.value, kind: .unique) else { continue }
                 let keys = uniqueColumns.map { rules.schema.columnKey($0.value) }
+                rules.checkPartitionKey(keys, table: name.value, kind: "unique constraint", at: constraint.name.location)
                 rules.schema.register(.init(name: constraint.name.value, table: name.value, kind: .unique, columns: keys))
                 if known { rules.schema.update(name.value) { $0.uniqueSets.append(Set(keys)) } }
             case .foreignKey(let fkColumns, let references, _):
                 for column in fkColumns { _ = rules.requireColumn(column, of: name.value) }
                 guard rules.claim(constraint.name, table: name.value, kind: .foreignKey) else { continue }
                 rules.checkForeignKey(columns: fkColumns, references: references)
+                rules.checkPartitionedForeignKey(table: name.value, references: references.table.value, declaredWithTable: true, at: constraint.name.location)
                 rules.schema.register(.init(name: constraint.name.value, table: name.value, kind: .foreignKey,
                                             columns: fkColumns.map { rules.schema.columnKey($0.value) },
                                             referencedTable: references.table.value, referencedColumns: rules.referencedKeys(references)))
@@ -202,7 +273,7 @@ struct CreateTable: OperationUnit {
             }
         }
         return TableDefinition(name: name, columns: columns, primaryKeyName: objects.declaredPrimaryKey(table: name), primaryKey: primaryKey,
-                               constraints: constraints)
+                               constraints: constraints, partitioning: partitioning?.definition(names))
     }
 
     func lower(_ r: Recipe) -> [StepDraft] {
@@ -221,7 +292,20 @@ struct CreateTable: OperationUnit {
         let objects = ObjectNames(engine: engine)
         let keyNames = Set(primaryKey)
         let cols = columns.map { $0.databaseColumn(engine, nullable: $0.nullable && !keyNames.contains($0.name.value)) }
-        schema.tables.append(DatabaseSchema.Table(name: name, columns: cols, primaryKey: primaryKey))
+        var table = DatabaseSchema.Table(name: name, columns: cols, primaryKey: primaryKey)
+        if let partitioning {
+            table.partitioned = true
+            table.partitionKey = partitioning.columns.map(\.value)
+        }
+        schema.tables.append(table)
+        // PostgreSQL partitions are tables (a later createIndex builds each one's index); MySQL's are not.
+        if engine == .postgresql, let partitioning {
+            for partition in partitioning.partitions {
+                var child = DatabaseSchema.Table(name: partition.name.value, columns: cols, primaryKey: primaryKey)
+                child.partitionOf = name
+                schema.tables.append(child)
+            }
+        }
         if !primaryKey.isEmpty {
             schema.constraints.append(.init(name: objects.primaryKey(table: name), table: name, kind: .primaryKey, columns: primaryKey))
         }

@@ -89,6 +89,9 @@ struct DropConstraint: OperationUnit {
                     return
                 }
             }
+            if [.foreignKey, .unique, .primaryKey].contains(object.kind) {
+                rules.checkPostgresPartitionedDrop(table: table.value, kind: object.kind.words, at: name.location)
+            }
             rules.schema.remove(object, reason: "it was dropped at line \(change.location.line)")
             if object.kind == .unique || (object.kind == .foreignKey && Self.acts(object.actions)) {
                 rules.freedInContract[rules.schema.mysql ? name.value.lowercased() : name.value] = change.location.line

@@ -62,6 +62,7 @@ struct DropPrimaryKey: OperationUnit {
             rules.report(.dropPrimaryKey, Message.primaryKeyReferenced(table.value, foreignKey: key.name, from: key.table), table)
             return
         }
+        rules.checkPostgresPartitionedDrop(table: table.value, kind: "primary key", at: table.location)
         if rules.schema.mysql {
             if let auto = state.primaryKey.compactMap({ state.columns[$0] }).first(where: \.isIdentity) {
                 rules.report(.dropPrimaryKey, Message.primaryKeyAutoIncrement(table.value, column: auto.name), table)

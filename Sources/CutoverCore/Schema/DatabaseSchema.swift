@@ -106,6 +106,8 @@ public struct DatabaseSchema: Sendable {
         public var partitioned: Bool = false
         /// The partitioned table this one is a partition of (`PARTITION OF`, `ATTACH PARTITION`).
         public var partitionOf: String?
+        /// A partitioned table's key columns when the key is plain columns (empty: an expression, or not read).
+        public var partitionKey: [String] = []
         /// MySQL: the table's `DEFAULT CHARSET` (or the character set of its `COLLATE`), the one a column
         /// without its own has.
         public var charset: String?

@@ -48,6 +48,8 @@ struct SymbolicSchema {
         var origin: String?
         /// `complete` and `createdInSpec` hold only while no `sql` change ran since (see `generation`).
         var generation = 0
+        /// A partitioned table's key column keys (empty when not known); nil when not partitioned.
+        var partitionKey: [String]? = nil
     }
 
     struct Object {
@@ -111,6 +113,7 @@ struct SymbolicSchema {
                                                                generated: column.generated != nil)
             }
             state.primaryKey = table.primaryKey.map(columnKey)
+            if table.partitioned { state.partitionKey = table.partitionKey.map(columnKey) }
             if !state.primaryKey.isEmpty { state.uniqueSets.append(Set(state.primaryKey)) }
             store(state)
         }

@@ -254,6 +254,19 @@ struct DDLParser {
         while q + 1 < c.end {
             if lexer.isWord(tokens[q], "PARTITION") && lexer.isWord(tokens[q + 1], "BY") {
                 tables[slot].partitioned = true
+                // `RANGE (a)`, `LIST (a)`, `HASH (a)`, MySQL `[LINEAR] KEY|HASH (a)`, `RANGE|LIST COLUMNS(a, b)`:
+                // the key's columns when they are plain names (an expression leaves it unknown).
+                var key = Cursor(lexer: lexer, tokens: tokens, p: q + 2, end: c.end)
+                _ = key.accept("LINEAR")
+                key.p += 1
+                _ = key.accept("COLUMNS")
+                if key.isPunctuation(0x28) {
+                    let close = key.matching(key.p)
+                    let items = key.split(key.p + 1, close)
+                    if items.allSatisfy({ $1 - $0 == 1 }), let names = key.columnList(), names.count == items.count {
+                        tables[slot].partitionKey = names
+                    }
+                }
                 break
             }
             // MySQL table option `COMMENT='…'`, kept as its quoted literal.

@@ -40,6 +40,10 @@ public struct SpecReference: Sendable {
         table(SpecShape.column, path: "", into: &out)
         out += "### `indexKey` (an item of `createIndex.columns`, besides a plain column name)\n\n\(IndexKey.shape.summary.capitalizedFirst()).\n\n"
         table(IndexKey.shape, path: "", into: &out)
+        out += "### `partitionBy` and `partitions[]` (in `createTable`)\n\n\(TablePartitioning.byShape.summary.capitalizedFirst()).\n\n"
+        table(TablePartitioning.byShape, path: "", into: &out)
+        out += "\n\(TablePartitioning.partitionShape.summary.capitalizedFirst()). Bound values are SQL literals: an integer as is, MINVALUE/MAXVALUE as keywords, anything else as a quoted string.\n\n"
+        table(TablePartitioning.partitionShape, path: "", into: &out)
         out += "### `references` (the one form: `column.references`, `addForeignKey.references`, `createTable.constraints[].foreignKey.references`)\n\n\(SpecShape.references.summary.capitalizedFirst()).\n\n"
         table(SpecShape.references, path: "", into: &out)
         return out

@@ -48,4 +48,26 @@ public struct TableDefinition: Sendable, Equatable {
     public var primaryKey: [String]
     /// Table-level constraints, in spec order.
     public var constraints: [Constraint]
+    /// `PARTITION BY` and the partitions (`TablePartitioning`), or nil.
+    public var partitioning: Partitioning? = nil
+
+    /// A partitioned table's method, key and partitions, bounds already SQL literals.
+    public struct Partitioning: Sendable, Equatable {
+        public enum Method: String, Sendable { case range, list, hash }
+        public struct Partition: Sendable, Equatable {
+            public var name: String
+            /// Range: lower (PostgreSQL only) and upper bound, one literal per key column.
+            public var from: [String]
+            public var to: [String]
+            /// List: the values.
+            public var values: [String]
+            /// Hash: PostgreSQL's modulus and remainder (MySQL: the partition's position).
+            public var modulus: Int?
+            public var remainder: Int?
+            public var isDefault: Bool
+        }
+        public var method: Method
+        public var columns: [String]
+        public var partitions: [Partition]
+    }
 }

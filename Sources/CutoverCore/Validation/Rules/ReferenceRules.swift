@@ -127,6 +127,7 @@ struct ReferenceRules {
     /// the foreign keys of other tables would stay on the retired column.
     mutating func checkReplacedColumn(_ table: String, _ column: Name, by what: String, at value: Located<String>) {
         checkGeneratedColumnCopied(table, column, by: what)
+        checkPartitionedReplacedColumn(table, column, by: what, at: value)
         let key = schema.columnKey(column.value)
         if let state = schema.tables[table], state.primaryKey.contains(key) {
             report(.referenceMismatch, Message.replacesPrimaryKey(column.value, table: table, what: what), value)

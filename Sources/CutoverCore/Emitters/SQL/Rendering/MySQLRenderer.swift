@@ -57,7 +57,7 @@ struct MySQLRenderer {
             if let key = c.references { lines.append("  " + ConstraintClause.text(key, b.n)) }
         }
         lines += t.constraints.map { "  " + ConstraintClause.text($0, b.n) }
-        let text = "CREATE TABLE IF NOT EXISTS \(b.q(t.name)) (\n" + lines.joined(separator: ",\n") + "\n) \(Self.tableOptions);"
+        let text = "CREATE TABLE IF NOT EXISTS \(b.q(t.name)) (\n" + lines.joined(separator: ",\n") + "\n) \(Self.tableOptions)\(partitionClause(t));"
         guard t.columns.contains(where: { $0.encodingOf != nil }) else { return text }
         let pieces = String(text.dropLast()).components(separatedBy: mark).enumerated().map { k, part -> String in
             guard k % 2 == 1, let i = Int(part), let ref = t.columns[i].encodingOf else { return b.lit(part) }
@@ -65,6 +65,27 @@ struct MySQLRenderer {
                 + "  WHERE table_schema = DATABASE() AND table_name = \(b.lit(ref.table)) AND column_name = \(b.lit(ref.column))), '')"
         }
         return b.executing("CONCAT(" + pieces.joined(separator: ",\n  ") + ")")
+    }
+
+    /// `PARTITION BY RANGE COLUMNS|LIST COLUMNS|KEY (…) (PARTITION … , …)`: the COLUMNS forms take
+    /// dates and text (plain RANGE and LIST take integers only), KEY hashes any type.
+    func partitionClause(_ t: TableDefinition) -> String {
+        guard let p = t.partitioning else { return "" }
+        let columns = b.n.quoteList(p.columns)
+        let method: String
+        switch p.method {
+        case .range: method = "RANGE COLUMNS(\(columns))"
+        case .list: method = "LIST COLUMNS(\(columns))"
+        case .hash: method = "KEY (\(columns))"
+        }
+        let parts = p.partitions.map { part -> String in
+            switch p.method {
+            case .range: return "  PARTITION \(b.q(part.name)) VALUES LESS THAN (\(part.to.joined(separator: ", ")))"
+            case .list: return "  PARTITION \(b.q(part.name)) VALUES IN (\(part.values.joined(separator: ", ")))"
+            case .hash: return "  PARTITION \(b.q(part.name))"
+            }
+        }
+        return "\nPARTITION BY \(method) (\n" + parts.joined(separator: ",\n") + "\n)"
     }
 
     func viewSQL(_ name: String, over table: String) -> String { "CREATE OR REPLACE VIEW \(b.q(name)) AS SELECT * FROM \(b.q(table));" }

@@ -25,7 +25,7 @@ struct PostgreSQLRenderer {
             return [SQLStatement("DROP TABLE IF EXISTS \(b.q(name));", suppressions: .rules(["ban-drop-table"], reason))]
         case .createTable(let table):
             // Column comments in the same step: COMMENT ON sets the text, so a re-run changes nothing.
-            return [createTable(table)] + table.columns.compactMap { c in
+            return [createTable(table)] + partitions(table) + table.columns.compactMap { c in
                 c.comment.map { SQLStatement("COMMENT ON COLUMN \(b.q(table.name)).\(b.q(c.name)) IS \($0);") }
             }
         }
@@ -50,8 +50,27 @@ struct PostgreSQLRenderer {
         }
         lines += t.constraints.map { "    " + constraint($0) }
         let lints = Array(Set(t.columns.flatMap { SQLTypeFacts.postgresTypeLints($0.type) })).sorted()
-        return SQLStatement("CREATE TABLE IF NOT EXISTS \(b.q(t.name)) (\n" + lines.joined(separator: ",\n") + "\n);",
+        let partitionBy = t.partitioning.map { " PARTITION BY \($0.method.rawValue.uppercased()) (\(b.n.quoteList($0.columns)))" } ?? ""
+        return SQLStatement("CREATE TABLE IF NOT EXISTS \(b.q(t.name)) (\n" + lines.joined(separator: ",\n") + "\n)\(partitionBy);",
                             suppressions: lints.map { .init(rule: $0, reason: reason, inline: true) })
+    }
+
+    /// Each partition of a partitioned new table, as its own CREATE TABLE … PARTITION OF (IF NOT EXISTS:
+    /// a re-run passes); the parent is new and empty, so attaching takes no scan.
+    func partitions(_ t: TableDefinition) -> [SQLStatement] {
+        guard let p = t.partitioning else { return [] }
+        return p.partitions.map { part in
+            let bound: String
+            if part.isDefault { bound = "DEFAULT" }
+            else {
+                switch p.method {
+                case .range: bound = "FOR VALUES FROM (\(part.from.joined(separator: ", "))) TO (\(part.to.joined(separator: ", ")))"
+                case .list: bound = "FOR VALUES IN (\(part.values.joined(separator: ", ")))"
+                case .hash: bound = "FOR VALUES WITH (MODULUS \(part.modulus ?? 1), REMAINDER \(part.remainder ?? 0))"
+                }
+            }
+            return SQLStatement("CREATE TABLE IF NOT EXISTS \(b.q(part.name)) PARTITION OF \(b.q(t.name)) \(bound);")
+        }
     }
 
     func constraint(_ c: TableDefinition.Constraint) -> String {
