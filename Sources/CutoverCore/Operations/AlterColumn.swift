@@ -57,7 +57,7 @@ public struct AlterColumn: OperationUnit {
 
     /// CUT014 for a change that says nothing (or a default with dropDefault), CUT052 for a column changed
     /// twice, CUT049 for a rewrite of a key column, a backfill without a primary key, or (MySQL) an
-    /// integer type a foreign key would no longer match, CUT053 for NULLs allowed without a down.
+    /// integer type a foreign key would no longer match, or NULLs allowed in a primary-key column, CUT053 for NULLs allowed without a down.
     func check(_ rules: inout ReferenceRules, change: Change) {
         let line = change.location.line
         guard rules.requireTable(table), rules.requireColumn(column, of: table.value) else { return }
@@ -77,6 +77,10 @@ public struct AlterColumn: OperationUnit {
             rules.requirePrimaryKey(table, for: "copying '\(column.value)' into its \(type.value) copy in batches")
         } else if nullable?.value == false, up != nil, current?.nullable != false {
             rules.requirePrimaryKey(table, for: "filling NULLs of '\(column.value)' in batches")
+        } else if let nullable, nullable.value, rules.schema.tables[table.value]?.primaryKey.contains(key) == true {
+            rules.report(.referenceMismatch, Message.nullablePrimaryKeyColumn(column.value, table: table.value), at: nullable.location)
+        } else if let nullable, nullable.value, current?.isIdentity == true {
+            rules.report(.referenceMismatch, Message.nullableIdentityColumn(column.value, table: table.value), at: nullable.location)
         } else if let nullable = nullable, nullable.value, down == nil, current?.nullable == false {
             rules.report(.unsafeRollback, Message.relaxNotNullWithoutDown(column.value), at: nullable.location)
         }

@@ -33,6 +33,12 @@ extension Message {
     public static func replacesPrimaryKey(_ column: String, table: String, what: String) -> String {
         "'\(column)' is part of the primary key of '\(table)'; \(what) moves its data to a new column, which cannot take over the primary key online"
     }
+    public static func nullablePrimaryKeyColumn(_ column: String, table: String) -> String {
+        "'\(column)' is part of the primary key of '\(table)', whose columns are NOT NULL (both engines refuse to drop it there): drop or change the primary key first (dropPrimaryKey, addPrimaryKey)"
+    }
+    public static func nullableIdentityColumn(_ column: String, table: String) -> String {
+        "'\(table).\(column)' is an identity column, which is NOT NULL (PostgreSQL: column is an identity column): drop the identity first (setIdentity identity: none)"
+    }
     public static func foreignKeyTypeMismatch(_ new: String, foreignKey: String, table: String, column: String, type: String) -> String {
         "foreign key '\(foreignKey)' references '\(table).\(column)' (\(type)); MySQL refuses a foreign key between integer columns of different types, so \(new) would fail when the key is put back: keep the type, or retype both columns together in an sql change"
     }
