@@ -487,7 +487,10 @@ public final class AppTraffic: @unchecked Sendable {
         case .postgresql:
             statement += " RETURNING \(d.jsonArray(target.key.map { d.text(d.identifier($0)) }))"
         case .mysql:
-            statement += "; SELECT JSON_ARRAY(CAST(ROW_COUNT() AS CHAR), CAST(LAST_INSERT_ID() AS CHAR))"
+            // MySQL has no RETURNING: a key column sent as an expression (a date, a timestamp) is read
+            // back by evaluating it again (the seed expressions are deterministic), so the row is known.
+            let evaluated = target.key.filter { keyText[$0] == nil }.compactMap { sent[$0] }.map { ", CAST((\($0)) AS CHAR)" }.joined()
+            statement += "; SELECT JSON_ARRAY(CAST(ROW_COUNT() AS CHAR), CAST(LAST_INSERT_ID() AS CHAR)\(evaluated))"
         }
         guard let rows = send("insert", table.name, statement, session, shown: engine == .mysql ? head : statement) else { return false }
         guard !target.key.isEmpty, let answer = (try? TrafficSQL.rows(rows))?.first else { return true }
@@ -496,12 +499,19 @@ public final class AppTraffic: @unchecked Sendable {
         case .postgresql:
             if answer.count == target.key.count, !answer.contains(where: { $0 == nil }) { key = answer.map { $0! } }
         case .mysql:
-            guard answer.count == 2, answer[0] == "1" else { return true }
-            if target.key.allSatisfy({ keyText[$0] != nil }) {
-                key = target.key.map { keyText[$0]! }
-            } else if target.key.count == 1 && target.keyGenerated, let id = answer[1] {
-                key = [id]  // only an AUTO_INCREMENT key alone can be read back
+            guard answer.count >= 2, answer[0] == "1" else { return true }
+            var evaluated = answer.dropFirst(2).makeIterator()
+            var known: [String] = []
+            for column in target.key {
+                if let text = keyText[column] {
+                    known.append(text)
+                } else if sent[column] != nil, let value = evaluated.next() ?? nil {
+                    known.append(value)
+                } else if target.key.count == 1 && target.keyGenerated, let id = answer[1] {
+                    known.append(id)  // only an AUTO_INCREMENT key alone can be read back
+                }
             }
+            if known.count == target.key.count { key = known }
         }
         if let key { target.written.append(WrittenRow(key: key, values: sent)) }
         if let ceiling = target.keyCeiling, let id = key?.first.flatMap({ Int64($0) }), id >= ceiling { target.keyCeiling = 0 }
