@@ -333,8 +333,10 @@ public struct PlanReadme {
         out += "`\(databases.old)` is for an old version that must not see the new columns (a `SELECT *`, an ORM reading the catalog) during the rollout; "
         out += "its views become invalid when contract quarantines the columns it names, once no pod of the old version serves, and valid again if contract is rolled back.\n\n"
         out += "Contract leaves both databases: the new version still reads through its views, which name only columns contract keeps. "
-        out += "After contract, the runbook points the app at the base database (same image), and once no pod uses `\(databases.new)`, drop both:\n\n```sql\n"
-        out += versions.drop().map(\.text).joined(separator: "\n") + "\n```\n\n"
+        out += "After contract, the runbook points the app at the base database (same image); then purge drops both databases (their views, then each database "
+        out += "only when it is empty: anything else in it keeps it). Purge refuses, before it drops anything, while a session has either as its database "
+        out += "(information_schema.processlist: every session when the Jobs' user has `PROCESS`, else only its own, so without it the order of the runbook is the guard). "
+        out += "The rollback of expand drops them too; nothing re-creates them after purge, since no rollback points an app version at them.\n\n"
         out += "`app.versionSchemas: none` turns this off: both versions use the base database's tables.\n\n"
         return out
     }

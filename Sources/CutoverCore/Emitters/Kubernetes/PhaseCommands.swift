@@ -123,14 +123,14 @@ public enum PhaseCommands {
             return ["# the tables have the new version's shape: point the app at the base database \(spec.database.name) (same image), wait for it,",
                     recordPodHash(spec), change]
                 + promotionWaits(spec, after: "\"$OLD_POD_HASH\"")
-                + ["# then drop \(databases.old) and \(databases.new) with the statements in the plan README (\"App version schemas\")"]
+                + ["# then run purge (below): it drops \(databases.old) and \(databases.new), and refuses while a session still uses them"]
         }
         let deployment = spec.app.deployment.isEmpty ? spec.app.name : spec.app.deployment
         return ["# the tables have the new version's shape: point the app at the base database \(spec.database.name) (same image), wait for it,",
                 recordPodHash(spec),
                 VersionSchemaSelection.patch(spec, deployment: deployment, image: spec.app.image.value, version: "base")]
             + promotionWaits(spec, after: "\"$OLD_POD_HASH\"")
-            + ["# then drop \(databases.old) and \(databases.new) with the statements in the plan README (\"App version schemas\")"]
+            + ["# then run purge (below): it drops \(databases.old) and \(databases.new), and refuses while a session still uses them"]
     }
 
     /// Stops the canary: the stable (previous) ReplicaSet takes all traffic again.
