@@ -274,7 +274,7 @@ struct MySQLVersionSchemas {
                           + drop(),
                       down: [.note("Nothing to re-create: after contract no app version connects to them (the runbook's rollback points the app at the base database), and their views named the copies the swap renamed."),
                              SQLStatement("DO 0;")],
-                      transactional: false),
+                      reversible: false, transactional: false),
         ]
     }
 

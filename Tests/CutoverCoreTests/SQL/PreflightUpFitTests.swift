@@ -5,9 +5,10 @@ import Testing
 /// Issue #14, user trial: a type change's `up` that fails on an existing row ('abc' as an integer)
 /// was found only by the backfill, after expand had changed the schema. The preflight evaluates it
 /// over the rows first (read-only) and names the column, the expression, a failing key and the
-/// server's error; nothing is changed. Through the runner, on real servers.
-@Suite(.serialized) struct PreflightUpFitTests {
-    static let changes = """
+/// server's error; nothing is changed. Through the runner, on real servers. In PreflightTests'
+/// serialized suite: its scenarios share the migration's name, so their version databases too.
+extension PreflightTests {
+    static let upFitChanges = """
             - alterColumn:
                 table: pricing
                 column: plan_code
@@ -17,9 +18,16 @@ import Testing
         """
 
     func upFailsBeforeExpand(_ engine: MigrationSpec.Engine) throws {
-        let scenario = try PreflightTests.Scenario(engine, "preflight_upfit", changes: engine == .postgresql ? Self.changes
-            : Self.changes.replacingOccurrences(of: "AS integer", with: "AS SIGNED").replacingOccurrences(of: "AS char(20)", with: "AS CHAR(20)"))
-        defer { scenario.finish() }
+        let scenario = try PreflightTests.Scenario(engine, "preflight_upfit", changes: engine == .postgresql ? Self.upFitChanges
+            : Self.upFitChanges.replacingOccurrences(of: "AS integer", with: "AS SIGNED").replacingOccurrences(of: "AS char(20)", with: "AS CHAR(20)"))
+        let versions = VersionSchemaSelection.schemas(scenario.plan)
+        defer {
+            // Expand created the version schemas/databases on the shared server: the next scenario's preflight would see them.
+            for name in [versions?.old, versions?.new].compactMap({ $0 }) {
+                try? scenario.admin(engine == .postgresql ? "DROP SCHEMA IF EXISTS \(name) CASCADE" : "DROP DATABASE IF EXISTS \(name)", here: engine == .postgresql)
+            }
+            scenario.finish()
+        }
         try scenario.apply(PreflightTests.serverSchema(engine).replacingOccurrences(of: "'gold'", with: "'7'")
                            + "INSERT INTO pricing VALUES (2, '8', 20, NULL), (3, 'abc', 30, NULL), (4, 'xyz', 40, NULL);\n")
         let run = try scenario.preflight()
