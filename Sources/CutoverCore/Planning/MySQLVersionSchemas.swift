@@ -272,10 +272,20 @@ struct MySQLVersionSchemas {
             StepDraft(.purge, slug: "drop_version_databases", title: "drop the version databases \(names): the app uses the base database since the step after contract", change: nil,
                       up: [SQLStatement(refuseWhileUsed(), comment: "Not while a session uses either database (the new version reads through its views until the runbook points it\nat the base database after contract; a connection does not fall through). Sees every session with PROCESS, else the Jobs' user's own.", kind: .refusalCheck)]
                           + drop(),
-                      down: [.note("Nothing to re-create: after contract no app version connects to them (the runbook's rollback points the app at the base database), and their views named the copies the swap renamed."),
-                             SQLStatement("DO 0;")],
-                      reversible: false, transactional: false),
+                      down: afterContract(), reversible: false, transactional: false),
         ]
+    }
+
+    /// Purge's down: the databases as contract leaves them, so that a rollback of contract after it
+    /// finds the new version's views it re-points (the swap's down locks them). The new version's
+    /// views in their final shape; the old version's database empty (its views named the columns
+    /// contract quarantined, which CREATE VIEW refuses; no rollback points an app version at it).
+    func afterContract() -> [SQLStatement] {
+        let old = database(new: false), new = database(new: true)
+        return [SQLStatement("CREATE DATABASE IF NOT EXISTS \(b.q(old));",
+                             comment: "IRREVERSIBLE as purge: the databases come back as contract left them (the old version's empty), for a rollback of contract."),
+                SQLStatement("CREATE DATABASE IF NOT EXISTS \(b.q(new));")]
+            + newViews().compactMap { finalView($0.name) }.map { SQLStatement(createView(new, $0)) }
     }
 
     /// Refuses (before anything is dropped) while another session has either version database as its

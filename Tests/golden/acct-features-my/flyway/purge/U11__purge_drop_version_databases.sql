@@ -5,5 +5,18 @@ SET @cutover_timeout = IF(VERSION() LIKE '%MariaDB%', 'SET SESSION max_statement
 PREPARE cutover_timeout FROM @cutover_timeout;
 EXECUTE cutover_timeout;
 DEALLOCATE PREPARE cutover_timeout;
--- Nothing to re-create: after contract no app version connects to them (the runbook's rollback points the app at the base database), and their views named the copies the swap renamed.
-DO 0;
+-- IRREVERSIBLE as purge: the databases come back as contract left them (the old version's empty), for a rollback of contract.
+CREATE DATABASE IF NOT EXISTS `acct_features_my_old`;
+CREATE DATABASE IF NOT EXISTS `acct_features_my_new`;
+SET @cutover_ddl = CONCAT('CREATE OR REPLACE ALGORITHM=MERGE SQL SECURITY INVOKER VIEW `acct_features_my_new`.`accounts` AS SELECT `id`, `email`, `status`, `created_at` FROM `', REPLACE(DATABASE(), '`', '``'), '`.`accounts`');
+PREPARE cutover_stmt FROM @cutover_ddl;
+EXECUTE cutover_stmt;
+DEALLOCATE PREPARE cutover_stmt;
+SET @cutover_ddl = CONCAT('CREATE OR REPLACE ALGORITHM=MERGE SQL SECURITY INVOKER VIEW `acct_features_my_new`.`events` AS SELECT `account_id`, `seq`, `note` FROM `', REPLACE(DATABASE(), '`', '``'), '`.`events`');
+PREPARE cutover_stmt FROM @cutover_ddl;
+EXECUTE cutover_stmt;
+DEALLOCATE PREPARE cutover_stmt;
+SET @cutover_ddl = CONCAT('CREATE OR REPLACE ALGORITHM=MERGE SQL SECURITY INVOKER VIEW `acct_features_my_new`.`sessions` AS SELECT `id`, `email` FROM `', REPLACE(DATABASE(), '`', '``'), '`.`sessions`');
+PREPARE cutover_stmt FROM @cutover_ddl;
+EXECUTE cutover_stmt;
+DEALLOCATE PREPARE cutover_stmt;

@@ -5,5 +5,18 @@ SET @cutover_timeout = IF(VERSION() LIKE '%MariaDB%', 'SET SESSION max_statement
 PREPARE cutover_timeout FROM @cutover_timeout;
 EXECUTE cutover_timeout;
 DEALLOCATE PREPARE cutover_timeout;
--- Nothing to re-create: after contract no app version connects to them (the runbook's rollback points the app at the base database), and their views named the copies the swap renamed.
-DO 0;
+-- IRREVERSIBLE as purge: the databases come back as contract left them (the old version's empty), for a rollback of contract.
+CREATE DATABASE IF NOT EXISTS `inventory_movements_old`;
+CREATE DATABASE IF NOT EXISTS `inventory_movements_new`;
+SET @cutover_ddl = CONCAT('CREATE OR REPLACE ALGORITHM=MERGE SQL SECURITY INVOKER VIEW `inventory_movements_new`.`depots` AS SELECT `id`, `code`, `city` FROM `', REPLACE(DATABASE(), '`', '``'), '`.`depots`');
+PREPARE cutover_stmt FROM @cutover_ddl;
+EXECUTE cutover_stmt;
+DEALLOCATE PREPARE cutover_stmt;
+SET @cutover_ddl = CONCAT('CREATE OR REPLACE ALGORITHM=MERGE SQL SECURITY INVOKER VIEW `inventory_movements_new`.`stock` AS SELECT `id`, `warehouse_id`, `sku`, `quantity` FROM `', REPLACE(DATABASE(), '`', '``'), '`.`stock`');
+PREPARE cutover_stmt FROM @cutover_ddl;
+EXECUTE cutover_stmt;
+DEALLOCATE PREPARE cutover_stmt;
+SET @cutover_ddl = CONCAT('CREATE OR REPLACE ALGORITHM=MERGE SQL SECURITY INVOKER VIEW `inventory_movements_new`.`stock_movements` AS SELECT `id`, `stock_id`, `delta`, `reason`, `moved_at` FROM `', REPLACE(DATABASE(), '`', '``'), '`.`stock_movements`');
+PREPARE cutover_stmt FROM @cutover_ddl;
+EXECUTE cutover_stmt;
+DEALLOCATE PREPARE cutover_stmt;

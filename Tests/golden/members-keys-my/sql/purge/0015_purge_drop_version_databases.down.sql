@@ -5,5 +5,22 @@ SET @cutover_timeout = IF(VERSION() LIKE '%MariaDB%', 'SET SESSION max_statement
 PREPARE cutover_timeout FROM @cutover_timeout;
 EXECUTE cutover_timeout;
 DEALLOCATE PREPARE cutover_timeout;
--- Nothing to re-create: after contract no app version connects to them (the runbook's rollback points the app at the base database), and their views named the copies the swap renamed.
-DO 0;
+-- IRREVERSIBLE as purge: the databases come back as contract left them (the old version's empty), for a rollback of contract.
+CREATE DATABASE IF NOT EXISTS `members_keys_my_old`;
+CREATE DATABASE IF NOT EXISTS `members_keys_my_new`;
+SET @cutover_ddl = CONCAT('CREATE OR REPLACE ALGORITHM=MERGE SQL SECURITY INVOKER VIEW `members_keys_my_new`.`teams` AS SELECT `id`, `code` FROM `', REPLACE(DATABASE(), '`', '``'), '`.`teams`');
+PREPARE cutover_stmt FROM @cutover_ddl;
+EXECUTE cutover_stmt;
+DEALLOCATE PREPARE cutover_stmt;
+SET @cutover_ddl = CONCAT('CREATE OR REPLACE ALGORITHM=MERGE SQL SECURITY INVOKER VIEW `members_keys_my_new`.`members` AS SELECT `id`, `team_id`, `team_code`, `email`, `nickname`, `created_at` FROM `', REPLACE(DATABASE(), '`', '``'), '`.`members`');
+PREPARE cutover_stmt FROM @cutover_ddl;
+EXECUTE cutover_stmt;
+DEALLOCATE PREPARE cutover_stmt;
+SET @cutover_ddl = CONCAT('CREATE OR REPLACE ALGORITHM=MERGE SQL SECURITY INVOKER VIEW `members_keys_my_new`.`badges` AS SELECT `id`, `member_id`, `awarded_by` FROM `', REPLACE(DATABASE(), '`', '``'), '`.`badges`');
+PREPARE cutover_stmt FROM @cutover_ddl;
+EXECUTE cutover_stmt;
+DEALLOCATE PREPARE cutover_stmt;
+SET @cutover_ddl = CONCAT('CREATE OR REPLACE ALGORITHM=MERGE SQL SECURITY INVOKER VIEW `members_keys_my_new`.`member_notes` AS SELECT `id`, `member_id`, `team_id` FROM `', REPLACE(DATABASE(), '`', '``'), '`.`member_notes`');
+PREPARE cutover_stmt FROM @cutover_ddl;
+EXECUTE cutover_stmt;
+DEALLOCATE PREPARE cutover_stmt;

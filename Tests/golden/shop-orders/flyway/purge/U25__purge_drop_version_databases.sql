@@ -5,5 +5,14 @@ SET @cutover_timeout = IF(VERSION() LIKE '%MariaDB%', 'SET SESSION max_statement
 PREPARE cutover_timeout FROM @cutover_timeout;
 EXECUTE cutover_timeout;
 DEALLOCATE PREPARE cutover_timeout;
--- Nothing to re-create: after contract no app version connects to them (the runbook's rollback points the app at the base database), and their views named the copies the swap renamed.
-DO 0;
+-- IRREVERSIBLE as purge: the databases come back as contract left them (the old version's empty), for a rollback of contract.
+CREATE DATABASE IF NOT EXISTS `shop_orders_old`;
+CREATE DATABASE IF NOT EXISTS `shop_orders_new`;
+SET @cutover_ddl = CONCAT('CREATE OR REPLACE ALGORITHM=MERGE SQL SECURITY INVOKER VIEW `shop_orders_new`.`customers` AS SELECT `id`, `email`, `name` FROM `', REPLACE(DATABASE(), '`', '``'), '`.`customers`');
+PREPARE cutover_stmt FROM @cutover_ddl;
+EXECUTE cutover_stmt;
+DEALLOCATE PREPARE cutover_stmt;
+SET @cutover_ddl = CONCAT('CREATE OR REPLACE ALGORITHM=MERGE SQL SECURITY INVOKER VIEW `shop_orders_new`.`orders` AS SELECT `id`, `customer_id`, `order_no`, `total_cents`, `note`, `created_at`, `channel`, `priority` FROM `', REPLACE(DATABASE(), '`', '``'), '`.`orders`');
+PREPARE cutover_stmt FROM @cutover_ddl;
+EXECUTE cutover_stmt;
+DEALLOCATE PREPARE cutover_stmt;
