@@ -200,6 +200,32 @@ struct MySQLAlterColumn {
                               + "Each trigger fills the column the writer did not write; a single SET: the assignments run in order.")
     }
 
+    /// BEFORE INSERT and UPDATE triggers that refuse NULL in the column with NOT NULL's own error (SQLSTATE
+    /// 23000, 1048): created by contract's swap, dropped by the NOT NULL step once the column refuses it
+    /// itself. Created last on the table, so they fire after every other trigger and see the final value.
+    /// An update refuses only a NULL it writes: a row NULL already (which NOT NULL would refuse anyway,
+    /// failing that step) keeps taking updates of other columns.
+    func notNullGuard() -> [SQLStatement] {
+        let qc = b.q(column)
+        let message = "Column '\(column)' cannot be null"
+        return [true, false].flatMap { insert -> [SQLStatement] in
+            let name = b.context.derived.notNullGuardTrigger(table: table, column: column, insert: insert)
+            var drop = b.dropTrigger(name)
+            if insert { drop.comment = "Refuses NULL in \(table).\(column) as NOT NULL will, until the NOT NULL step sets it (needs the mysql client: DELIMITER)." }
+            return [drop, SQLStatement(trigger: MySQLTrigger(name: name, timing: .before, event: insert ? .insert : .update, table: table, body: """
+                BEGIN
+                  IF NEW.\(qc) IS NULL\(insert ? "" : " AND OLD.\(qc) IS NOT NULL") THEN
+                    SIGNAL SQLSTATE '23000' SET MESSAGE_TEXT = \(b.lit(message)), MYSQL_ERRNO = 1048;
+                  END IF;
+                END;;
+                """, delimited: true))]
+        }
+    }
+
+    func dropNotNullGuard() -> [SQLStatement] {
+        [true, false].map { b.dropTrigger(b.context.derived.notNullGuardTrigger(table: table, column: column, insert: $0)) }
+    }
+
     func rewrite(_ type: String) -> [StepDraft] {
         let derived = b.context.derived
         let copy = derived.rewriteCopy(column)
@@ -275,6 +301,12 @@ struct MySQLAlterColumn {
             up.append(SQLStatement("ALTER TABLE \(qt) ALTER COLUMN \(qc) SET DEFAULT \(newDefault), ALGORITHM=INSTANT;",
                                    comment: "The copy had no default while the sync told the versions' inserts apart by it; the new column gets its own now."))
         }
+        // From the swap the column is the final one, nullable until the NOT NULL step below: without a guard an
+        // insert or update of NULL would succeed there and then make that step fail (or, during its in-place
+        // rebuild, make it fail at the end). The guard refuses NULL as NOT NULL will (1048), from the same
+        // lock that makes the column final, so no statement succeeds in the window that fails after it.
+        let guardTriggers = notNull ? notNullGuard() : []
+        up += guardTriggers
         if let swapUpView { up += swapUpView.beforeUnlock }
         up.append(SQLStatement("UNLOCK TABLES;"))
         if let swapUpView { up += swapUpView.afterUnlock }
@@ -293,6 +325,7 @@ struct MySQLAlterColumn {
         }
         var down = [SQLStatement(dialect.lockTables(table, carried, b)), SQLStatement(swapDown)]
         if let swapDownView { down = swapDownView.setup + [swapDownView.lock, SQLStatement(swapDown)] }
+        if notNull { down += dropNotNullGuard() }
         if let old = info?.type {
             // After the swap the new version's values sit under the column's name.
             let value = alter.down.map { "(" + ExpressionRewriter.rewrite($0.value, columns: [column]) { _ in qc } + ")" } ?? qc
@@ -329,9 +362,11 @@ struct MySQLAlterColumn {
         if notNull {
             steps.append(StepDraft(.contract, slug: "alter_type \(table) \(column) not_null", title: "set NOT NULL on the new \(table).\(column) (in-place rebuild, DML allowed)", change: change,
                                    up: [SQLStatement(b.modify(table, column, type: type, nullable: false, defaultValue: newDefault, keeping: nil, condition: "is_nullable = 'YES'"),
-                                                     comment: "Not before the swap: until then every version leaves the \(type) copy out of its inserts.")],
-                                   down: [SQLStatement(b.modify(table, column, type: type, nullable: true, defaultValue: newDefault, keeping: nil, condition: "is_nullable = 'NO'"),
-                                                       comment: "The copy accepts NULL again before the swap's down makes it the copy.")]))
+                                                     comment: "Not before the swap: until then every version leaves the \(type) copy out of its inserts.\nThe swap's guard triggers refused NULL since; NOT NULL does that now.")]
+                                       + dropNotNullGuard(),
+                                   down: guardTriggers
+                                       + [SQLStatement(b.modify(table, column, type: type, nullable: true, defaultValue: newDefault, keeping: nil, condition: "is_nullable = 'NO'"),
+                                                       comment: "The copy accepts NULL again before the swap's down makes it the copy (the guard refuses it until then).")]))
         }
         // MySQL 8.0.19+ refuses to rename a column a check uses: the swap dropped the checks; add them again on the new column.
         for check in carried.checks {

@@ -22,6 +22,10 @@ public struct DerivedNames: Sendable {
     /// MySQL sync triggers, one per event.
     public func insertTrigger(table: String, column: String) -> String { names.fit("_cutover_\(table)_\(column)_ins") }
     public func updateTrigger(table: String, column: String) -> String { names.fit("_cutover_\(table)_\(column)_upd") }
+    /// The triggers that refuse NULL in a retyped MySQL column from contract's swap until its NOT NULL step.
+    public func notNullGuardTrigger(table: String, column: String, insert: Bool) -> String {
+        names.fit("_cutover_\(table)_\(column)_nn_\(insert ? "ins" : "upd")")
+    }
     /// The keys (and filled values) of rows whose NULL a backfill filled in place, so the rollback can
     /// put the NULL back: the base schema's rows must come back as they were.
     public func fillLog(table: String, column: String) -> String { names.fit("_cutover_\(migration)_\(table)_\(column)_filled") }

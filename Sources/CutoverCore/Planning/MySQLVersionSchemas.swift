@@ -20,7 +20,7 @@
 ///   old version serves, and valid again when the rollback of contract brings the columns back;
 /// - the databases outlive contract: the new version still reads through `<migration>_new`, whose
 ///   views stay valid, until the runbook points the app at the base database again (a pod-template
-///   change, same image); the plan README then gives the statements that drop both databases. The
+///   change, same image); purge then drops both databases (refused while a session uses them). The
 ///   rollback of expand drops them (the runbook's revert points the old version at the base
 ///   database first: its tables have the old shape until contract).
 /// Created last in expand (after every column they show), dropped first by its rollback (before any
@@ -269,6 +269,32 @@ struct MySQLVersionSchemas {
         return [
             StepDraft(.expand, slug: "create_version_databases", title: "create the version databases \(names)", change: nil,
                       up: up, down: drop(), transactional: false, rank: 2),
+            StepDraft(.purge, slug: "drop_version_databases", title: "drop the version databases \(names): the app uses the base database since the step after contract", change: nil,
+                      up: [SQLStatement(refuseWhileUsed(), comment: "Not while a session uses either database (the new version reads through its views until the runbook points it\nat the base database after contract; a connection does not fall through). Sees every session with PROCESS, else the Jobs' user's own.", kind: .refusalCheck)]
+                          + drop(),
+                      down: afterContract(), reversible: false, transactional: false),
         ]
+    }
+
+    /// Purge's down: the databases as contract leaves them, so that a rollback of contract after it
+    /// finds the new version's views it re-points (the swap's down locks them). The new version's
+    /// views in their final shape; the old version's database empty (its views named the columns
+    /// contract quarantined, which CREATE VIEW refuses; no rollback points an app version at it).
+    func afterContract() -> [SQLStatement] {
+        let old = database(new: false), new = database(new: true)
+        return [SQLStatement("CREATE DATABASE IF NOT EXISTS \(b.q(old));",
+                             comment: "IRREVERSIBLE as purge: the databases come back as contract left them (the old version's empty), for a rollback of contract."),
+                SQLStatement("CREATE DATABASE IF NOT EXISTS \(b.q(new));")]
+            + newViews().compactMap { finalView($0.name) }.map { SQLStatement(createView(new, $0)) }
+    }
+
+    /// Refuses (before anything is dropped) while another session has either version database as its
+    /// database: the runbook's step after contract moves the app to the base database first.
+    func refuseWhileUsed() -> String {
+        let databases = [database(new: false), database(new: true)]
+        let message = "cutover refused: sessions still use \(databases.joined(separator: " or ")); point the app at the base database first"
+        return b.refusal(procedure: b.q(b.context.derived.procedure("refuse", table: "version", column: "databases")),
+                         when: "SELECT 1 FROM information_schema.processlist WHERE id <> CONNECTION_ID() AND db IN (\(databases.map(b.lit).joined(separator: ", ")))",
+                         message: String(message.prefix(128)))
     }
 }

@@ -1,6 +1,9 @@
 /// The phases of each strategy, with what they do, in order.
 public enum PhaseCatalog {
-    public static func phases(for spec: MigrationSpec) -> [PlanPhase] {
+    /// `versionDatabases`: the plan has MySQL's version databases (`MySQLVersionSchemas`), which purge
+    /// drops once the app left them (the runbook's step after contract): purge exists for them even
+    /// without `purge: true`.
+    public static func phases(for spec: MigrationSpec, versionDatabases: Bool = false) -> [PlanPhase] {
         switch spec.strategy {
         case .expandContract:
             var phases = [
@@ -28,9 +31,11 @@ public enum PhaseCatalog {
                           summary: "Retire what the old app version needed: quarantine dropped columns and tables, remove sync triggers and compatibility views. Off until you enable it.",
                           enabledByDefault: false),
             ]
-            if spec.purge {
+            if spec.purge || versionDatabases {
+                let what = [spec.purge ? "Really drop quarantined columns and tables. Irreversible." : nil,
+                            versionDatabases ? "Drop the version databases of views once the app uses the base database again (the step after contract); refused while a session uses them." : nil]
                 phases.append(PlanPhase(phase: .purge, title: "Purge",
-                                        summary: "Really drop quarantined columns and tables. Irreversible. Off until you enable it.",
+                                        summary: what.compactMap { $0 }.joined(separator: " ") + " Off until you enable it.",
                                         enabledByDefault: false))
             }
             return phases

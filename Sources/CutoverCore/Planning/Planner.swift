@@ -10,6 +10,7 @@ public struct Planner: Planning {
         let dialect = SQLDialects.dialect(for: spec.database.engine)
         var context = LoweringContext(spec: spec, schema: validated.schema)
         var drafts: [StepDraft] = []
+        var versionDatabases = false
         if spec.strategy == .blueGreen {
             drafts += dialect.blueGreen(context: context)
         } else {
@@ -22,12 +23,14 @@ public struct Planner: Planning {
                 drafts += PostgreSQLVersionSchemas(b: PostgreSQLBuilder(context: base), changes: spec.changes).drafts()
             }
             if MySQLVersionSchemas.enabled(base) {
-                drafts += MySQLVersionSchemas(b: MySQLBuilder(context: base), changes: spec.changes).drafts()
+                let versions = MySQLVersionSchemas(b: MySQLBuilder(context: base), changes: spec.changes)
+                drafts += versions.drafts()
+                versionDatabases = versions.differs
             }
             // Written last, first in the plan: what the other steps run decides the privileges it checks.
             if let preflight = Preflight(context: base, drafts: drafts).draft() { drafts.insert(preflight, at: 0) }
         }
-        let phases = PhaseCatalog.phases(for: spec)
+        let phases = PhaseCatalog.phases(for: spec, versionDatabases: versionDatabases)
         let enabled = Set(phases.map(\.phase))
         let ordered = drafts.enumerated()
             .filter { enabled.contains($0.element.phase) }

@@ -48,6 +48,7 @@ struct PreflightMySQL {
         }
         for column in e.columns { body += columnCheck(column, problem: problem, text: text, tableExists: tableExists) }
         for swap in e.swaps { body += swapCheck(swap) }
+        body += PreflightUpFit(context: b.context).mysql(b, problem: problem)
         body += drift(problem: problem, text: text)
         body += privileges(problem: problem, text: text)
         body += boundary(problem: problem, text: text)

@@ -37,6 +37,8 @@ struct PreflightPostgreSQL {
         }
         for column in e.columns { body += columnCheck(column, problem: problem, text: text) }
         for swap in e.swaps { body += swapCheck(swap) }
+        let upFit = PreflightUpFit(context: b.context)
+        body += upFit.postgresql(b, problem: problem)
         body += privileges(problem: problem, text: text)
         body += boundary(problem: problem, text: text)
         body += ["IF cardinality(problems) > 0 THEN",
@@ -46,6 +48,7 @@ struct PreflightPostgreSQL {
                  "RAISE NOTICE 'cutover preflight: PostgreSQL %, the schema is %', current_setting('server_version'), boundary;"]
         let declare = ["DECLARE", "  problems text[] := ARRAY[]::text[];", "  added int := 0;", "  removed int := 0;", "  completed int := 0;",
                        "  rel regclass;", "  col record;", "  own record;", "  boundary text;"]
+            + (upFit.checks.isEmpty ? [] : ["  fit_row record;", "  fit_key text;", "  fit_error text;"])
         let block = "DO $cutover$\n" + declare.joined(separator: "\n") + "\nBEGIN\n" + body.map { "  " + $0 }.joined(separator: "\n") + "\nEND\n$cutover$;"
         return [SQLStatement(block, comment: "Read-only: lists every way the server, the schema or the Jobs' privileges differ from what the migration was written for, then fails; else names the boundary of the migration the schema is at.")]
     }

@@ -60,6 +60,29 @@ public enum VersionSchemaSelection {
     /// The ConfigMap the runbook points the app's env at: `<version>.PGOPTIONS` and `<version>.search_path`.
     public static func configMapName(_ spec: MigrationSpec) -> String { "\(spec.name)-version-schemas" }
 
+    /// The env var that selects a version's schema: `PGOPTIONS` (libpq applies it at connect) or `MYSQL_DATABASE`.
+    public static func envName(_ spec: MigrationSpec) -> String { spec.database.engine == .mysql ? mysqlDatabaseEnv : "PGOPTIONS" }
+
+    /// The ConfigMap key `version` (`new`, `old`, `base` on MySQL, or the chart's value expression) reads.
+    public static func configMapKey(_ spec: MigrationSpec, version: String) -> String {
+        "\(version)." + (spec.database.engine == .mysql ? "database" : "PGOPTIONS")
+    }
+
+    /// The chart's values `app.versionSchema` may take: the versions the ConfigMap has keys for.
+    public static func versions(_ spec: MigrationSpec) -> [String] { spec.database.engine == .mysql ? ["new", "old", "base"] : ["new", "old"] }
+
+    /// The version a rollback points the app back at: the old version's schema of views on PostgreSQL
+    /// (its search_path falls through to `public` once the rollback of expand drops it); the base
+    /// database on MySQL, where a connection to a dropped database fails.
+    public static func revertVersion(_ spec: MigrationSpec) -> String { spec.database.engine == .mysql ? "base" : "old" }
+
+    /// The env of the Rollout's own pod template (`app.podTemplate: true`) that selects `version`'s schema:
+    /// the same ConfigMap key the runbook's patch of a Deployment sets (optional, so a pod started once
+    /// the ConfigMap is gone starts without it, as with the patch).
+    public static func envVar(_ spec: MigrationSpec, version: String) -> EnvVar {
+        EnvVar(envName(spec), from: EnvVar.ConfigMapKey(name: configMapName(spec), key: configMapKey(spec, version: version), optional: true))
+    }
+
     /// Image and schema in one change of the Deployment's pod template (one new revision, one canary):
     /// a strategic merge patch, which merges the container by name and its env by name. The key is
     /// optional: once the migration's objects are removed (Leaving the Rollout), a restarted pod starts

@@ -268,12 +268,32 @@ public struct PlanReadme {
         out += "An app version selects its schema with `search_path`: `\(VersionSchemaSelection.searchPath(schemas.new))` for the new one, "
         out += "`\(VersionSchemaSelection.searchPath(schemas.old))` for the old one. ConfigMap `\(VersionSchemaSelection.configMapName(spec))` holds both "
         out += "(`new.search_path`, `old.search_path`) and the matching `PGOPTIONS` values (`new.PGOPTIONS`, `old.PGOPTIONS`), which libpq-based drivers apply at connect. "
-        out += "The rollout step below changes the Deployment's image and its `PGOPTIONS` env in one patch (one revision, one canary); the rollback reverts both. "
+        out += Self.selectionByPodTemplate(spec, revert: "the old version's schema")
         out += "If the app sets `PGOPTIONS` or its search_path itself (JDBC `currentSchema`, a `SET search_path` on connect), put the value there instead.\n\n"
         out += "Contract drops both schemas last, once only the new version serves: its search_path then falls through to `public`, whose tables have its shape. "
         out += "The Jobs' role needs `CREATE` on the database to create the schemas. "
         out += "The views belong to the Jobs' role and read the tables with its rights; an app that logs in as another role needs "
         out += "`GRANT USAGE ON SCHEMA` and the table privileges on the views. `app.versionSchemas: none` turns this off.\n\n"
+        return out
+    }
+
+    /// Who sets the app's env that selects its version's schema: the runbook's patch of the user's
+    /// Deployment (workloadRef), or the Rollout's own pod template (`app.podTemplate: true`), whose env
+    /// reads the ConfigMap key the chart value `app.versionSchema` names (`RolloutBuilder`).
+    static func selectionByPodTemplate(_ spec: MigrationSpec, revert: String) -> String {
+        let env = VersionSchemaSelection.envName(spec)
+        let back = VersionSchemaSelection.revertVersion(spec)
+        guard spec.app.podTemplate else {
+            return "The rollout step below changes the Deployment's image and its `\(env)` env in one patch (one revision, one canary); the rollback reverts both. "
+        }
+        let key = { VersionSchemaSelection.configMapKey(spec, version: $0) }
+        var out = "The Rollout carries its own pod template (`app.podTemplate: true`): its container's `\(env)` env reads the ConfigMap's key `<app.versionSchema>.\(key("").dropFirst())` "
+        out += "(`valueFrom.configMapKeyRef`, optional), and the chart value `app.versionSchema` is `new` from the first install on, so the new version's first pod selects its schema. "
+        out += "The rollback sets `app.versionSchema=\(back)` (\(revert)) together with `app.image` in the same upgrade (one revision); "
+        out += "`manifests/app/rollout.yaml` reads `\(key("new"))`, and the kubectl rollback patches the key to `\(key(back))` with the image. "
+        if spec.database.engine == .mysql {
+            out += "After contract, the runbook sets `app.versionSchema=base` (kubectl: the key `\(key("base"))`). "
+        }
         return out
     }
 
@@ -307,14 +327,16 @@ public struct PlanReadme {
         out += "```\n\n"
         out += "An app version selects its database with the connection's database: `\(databases.new)` for the new one, `\(databases.old)` for the old one. "
         out += "ConfigMap `\(configMap)` holds them (`new.database`, `old.database`) and the base database (`base.database`: `\(spec.database.name)`). "
-        out += "The rollout step below changes the Deployment's image and its `\(env)` env in one patch (one revision, one canary); if the app takes its "
-        out += "database from a DSN or another variable, put the value there instead. The old version stays on the base database, whose tables keep its shape until contract: "
+        out += Self.selectionByPodTemplate(spec, revert: "the base database")
+        out += "If the app takes its database from a DSN or another variable, put the value there instead. The old version stays on the base database, whose tables keep its shape until contract: "
         out += "the runbook's rollback points it back there (not at `\(databases.old)`), because the rollback of expand drops both databases and a connection does not fall through to another. "
         out += "`\(databases.old)` is for an old version that must not see the new columns (a `SELECT *`, an ORM reading the catalog) during the rollout; "
         out += "its views become invalid when contract quarantines the columns it names, once no pod of the old version serves, and valid again if contract is rolled back.\n\n"
         out += "Contract leaves both databases: the new version still reads through its views, which name only columns contract keeps. "
-        out += "After contract, the runbook points the app at the base database (same image), and once no pod uses `\(databases.new)`, drop both:\n\n```sql\n"
-        out += versions.drop().map(\.text).joined(separator: "\n") + "\n```\n\n"
+        out += "After contract, the runbook points the app at the base database (same image); then purge drops both databases (their views, then each database "
+        out += "only when it is empty: anything else in it keeps it). Purge refuses, before it drops anything, while a session has either as its database "
+        out += "(information_schema.processlist: every session when the Jobs' user has `PROCESS`, else only its own, so without it the order of the runbook is the guard). "
+        out += "The rollback of expand drops them too; nothing re-creates them after purge, since no rollback points an app version at them.\n\n"
         out += "`app.versionSchemas: none` turns this off: both versions use the base database's tables.\n\n"
         return out
     }

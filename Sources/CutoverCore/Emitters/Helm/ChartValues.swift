@@ -45,7 +45,15 @@ public struct ChartValues: Sendable {
         if profile.needsSeparateClient { runner.append(("clientImage", .string(profile.clientImage, choices: nil))) }
         tree.append(("runner", .group(runner)))
         // With workloadRef the image is the Deployment's, changed there; only a pod template of our own reads it.
-        if spec.app.podTemplate { tree.append(("app", .group([("image", .string(spec.app.image.value, choices: nil))]))) }
+        // `versionSchema`: the version whose schema of views the pod template selects (new during the
+        // rollout; the rollback sets it back with the image: old on PostgreSQL, base on MySQL).
+        if spec.app.podTemplate {
+            var app: [(String, Value)] = [("image", .string(spec.app.image.value, choices: nil))]
+            if VersionSchemaSelection.schemas(plan) != nil {
+                app.append(("versionSchema", .string("new", choices: VersionSchemaSelection.versions(spec))))
+            }
+            tree.append(("app", .group(app)))
+        }
         return tree
     }
 

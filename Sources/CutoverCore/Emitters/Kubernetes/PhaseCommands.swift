@@ -86,27 +86,51 @@ public enum PhaseCommands {
                     recordPodHash(spec),
                     "kubectl set image deployment/\(deployment) --namespace \(namespace) \(app)=\"$PREVIOUS_IMAGE\""]
         }
-        return ["# revert the app to its previous image (recorded before you started):",
+        // The Rollout's own pod template: the image, and (version schemas) the ConfigMap key its env reads,
+        // in one patch (one revision).
+        let image = "{\"op\":\"replace\",\"path\":\"/spec/template/spec/containers/0/image\",\"value\":\"'\"$PREVIOUS_IMAGE\"'\"}"
+        guard versionSchemas else {
+            return ["# revert the app to its previous image (recorded before you started):",
+                    recordPodHash(spec),
+                    "kubectl patch rollouts.argoproj.io \(app) --namespace \(namespace) --type json -p '[\(image)]'"]
+        }
+        let version = VersionSchemaSelection.revertVersion(spec)
+        return ["# revert the app to its previous image (recorded before you started) and " + (spec.database.engine == .mysql
+                    ? "the base database \(spec.database.name) (\(VersionSchemaSelection.envName(spec)) from the version-schemas ConfigMap's \(VersionSchemaSelection.configMapKey(spec, version: version))):"
+                    : "the old version's schema of views (PGOPTIONS from the version-schemas ConfigMap's \(VersionSchemaSelection.configMapKey(spec, version: version))):"),
                 recordPodHash(spec),
-                "kubectl patch rollouts.argoproj.io \(app) --namespace \(namespace) --type json -p '[{\"op\":\"replace\",\"path\":\"/spec/template/spec/containers/0/image\",\"value\":\"'\"$PREVIOUS_IMAGE\"'\"}]'"]
+                "kubectl patch rollouts.argoproj.io \(app) --namespace \(namespace) --type json -p '[\(image),\(versionSchemaOp(spec, version: version))]'"]
+    }
+
+    /// The JSON patch op that points the Rollout's own pod template at `version`'s ConfigMap key (its
+    /// container has that env var only: `RolloutBuilder`).
+    static func versionSchemaOp(_ spec: MigrationSpec, version: String) -> String {
+        "{\"op\":\"replace\",\"path\":\"/spec/template/spec/containers/0/env/0/valueFrom/configMapKeyRef/key\",\"value\":\"\(VersionSchemaSelection.configMapKey(spec, version: version))\"}"
     }
 
     /// MySQL version databases after contract: the new version still connects to its database of
     /// views; the tables now have its shape, so it moves to the base database (same image, one more
     /// canary), and only then can the version databases go (the plan README gives the statements).
-    static func leaveVersionDatabases(_ plan: MigrationPlan) -> [String] {
+    /// `helmUpgrade`: the chart's upgrade that sets `app.versionSchema=base` (the Rollout's own pod
+    /// template), else the kubectl patch of the Rollout.
+    static func leaveVersionDatabases(_ plan: MigrationPlan, helmUpgrade: String? = nil) -> [String] {
         let spec = plan.spec
         guard spec.database.engine == .mysql, let databases = VersionSchemaSelection.schemas(plan) else { return [] }
         if spec.app.podTemplate {
-            return ["# the tables have the new version's shape: point the app at the base database \(spec.database.name) (its MYSQL_DATABASE or DSN), "
-                    + "then drop \(databases.old) and \(databases.new) (plan README, \"App version schemas\")"]
+            // The Rollout's own pod template reads MYSQL_DATABASE from the ConfigMap: its `base` key.
+            let change = helmUpgrade
+                ?? "kubectl patch rollouts.argoproj.io \(spec.app.name) --namespace \(spec.metadata.namespace) --type json -p '[\(versionSchemaOp(spec, version: "base"))]'"
+            return ["# the tables have the new version's shape: point the app at the base database \(spec.database.name) (same image), wait for it,",
+                    recordPodHash(spec), change]
+                + promotionWaits(spec, after: "\"$OLD_POD_HASH\"")
+                + ["# then run purge (below): it drops \(databases.old) and \(databases.new), and refuses while a session still uses them"]
         }
         let deployment = spec.app.deployment.isEmpty ? spec.app.name : spec.app.deployment
         return ["# the tables have the new version's shape: point the app at the base database \(spec.database.name) (same image), wait for it,",
                 recordPodHash(spec),
                 VersionSchemaSelection.patch(spec, deployment: deployment, image: spec.app.image.value, version: "base")]
             + promotionWaits(spec, after: "\"$OLD_POD_HASH\"")
-            + ["# then drop \(databases.old) and \(databases.new) with the statements in the plan README (\"App version schemas\")"]
+            + ["# then run purge (below): it drops \(databases.old) and \(databases.new), and refuses while a session still uses them"]
     }
 
     /// Stops the canary: the stable (previous) ReplicaSet takes all traffic again.
@@ -136,9 +160,9 @@ public enum PhaseCommands {
         // The feature flag's live file: on from contract (verify passed; the runbook flipped it with
         // kubectl), off for complete and verify and for every rollback upgrade.
         func flag(_ on: Bool) -> [String] { spec.featureFlagKey == nil ? [] : ["--set featureFlag.enabled=\(on)"] }
-        func stage(_ on: Set<Phase>) -> String {
+        func stage(_ on: Set<Phase>, flagOn: Bool? = nil, extra: [String] = []) -> String {
             let sets = switches.map { "--set phases.\(JobCatalog.valuesKey($0)).enabled=\(on.contains($0))" } + [resetRollback(spec)]
-                + flag(on.contains(.contract) || on.contains(.purge))
+                + flag(flagOn ?? (on.contains(.contract) || on.contains(.purge))) + extra
             return (["helm upgrade \(spec.name) ./chart --namespace \(namespace) --reuse-values"] + sets
                 + [helmTimeout(spec, jobs: count(on) + snapshotJobs)]).joined(separator: " ")
         }
@@ -148,6 +172,7 @@ public enum PhaseCommands {
         // With its own pod template the chart reverts the image in the same upgrade; with workloadRef
         // the image lives in the user's Deployment, reverted right after the rollback hooks ran.
         let rollbackLater = "\(upgrade) --set rollback.enabled=true " + flag(false).map { $0 + " " }.joined() + (spec.app.podTemplate ? "--set app.image=\"$PREVIOUS_IMAGE\" " : "")
+            + (spec.app.podTemplate && VersionSchemaSelection.schemas(plan) != nil ? "--set app.versionSchema=\(VersionSchemaSelection.revertVersion(spec)) " : "")
             + helmTimeout(spec, jobs: count([.contract, .complete, .backfill], rollback: true) + snapshotJobs)
         let laterBack = spec.app.podTemplate ? [recordPodHash(spec), rollbackLater] : [rollbackLater] + revertImage(spec, versionSchemas: VersionSchemaSelection.schemas(plan) != nil)
         let rollbackExpand = "\(upgrade) --set rollback.enabled=true --set rollback.expand=true " + flag(false).map { $0 + " " }.joined()
@@ -169,7 +194,8 @@ public enum PhaseCommands {
         case .verify:
             return Commands(run: [stage([.complete, .verify])], rollback: [])
         case .contract:
-            return Commands(run: [stage([.contract])] + leaveVersionDatabases(plan), rollback: laterBack)
+            // Leaving the version databases runs no Job (every phase off) and keeps the flag on.
+            return Commands(run: [stage([.contract])] + leaveVersionDatabases(plan, helmUpgrade: stage([], flagOn: true, extra: ["--set app.versionSchema=base"])), rollback: laterBack)
         case .purge:
             return Commands(run: [stage([.purge])],
                             rollback: spec.snapshot == nil ? [] : ["# irreversible: restore the VolumeSnapshot \(KubernetesNames(spec).snapshot)"])

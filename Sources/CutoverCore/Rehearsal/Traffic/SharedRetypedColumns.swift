@@ -61,6 +61,18 @@ struct SharedRetypedColumns {
         return shape
     }
 
+    /// The engine's integer types, narrowest first, with the characters their widest value takes.
+    static func integerTypes(_ engine: MigrationSpec.Engine, unsigned: Bool) -> [(name: String, bits: Int, characters: Int)] {
+        let types: [(String, Int)] = engine == .postgresql ? [("smallint", 16), ("integer", 32), ("bigint", 64)]
+            : [("tinyint", 8), ("smallint", 16), ("mediumint", 24), ("int", 32), ("bigint", 64)]
+        let signed = !unsigned || engine == .postgresql
+        return types.map { name, bits in
+            let maximum = signed ? (bits >= 64 ? "9223372036854775808" : String((Int64(1) << (bits - 1))))
+                : (bits >= 64 ? "18446744073709551615" : String((Int64(1) << bits) - 1))
+            return (signed ? name : name + " unsigned", bits, maximum.count + (signed ? 1 : 0))
+        }
+    }
+
     /// `new` typed so that its generated values fit both `old` and `new`: the narrower of two
     /// integer types, the fewer integer digits and decimals of two decimals, the shorter of two
     /// text lengths; for other pairs the old type (the README's rule until contract).
@@ -97,6 +109,18 @@ struct SharedRetypedColumns {
             return integerCapacity <= decimalCapacity ? typed(like: integer) : decimal(digits: precision - scale, scale: 0)
         case (.text(let a), .text(let b)):
             return (a ?? .max) <= (b ?? .max) ? typed(like: old) : typed(like: new)
+        case (.text(let length), .integer(let bits, let unsigned)):
+            // Text retyped to an integer (VARCHAR → TINYINT): the new version writes numbers, which the
+            // new type must hold and `down` writes back as text of at most the old length. The widest
+            // integer type no wider than the new one whose every value (sign included) has that many
+            // characters; none (under 4 characters, or 3 unsigned): the old type, as before.
+            guard let fitting = integerTypes(engine, unsigned: unsigned)
+                .last(where: { $0.bits <= bits && $0.characters <= (length ?? .max) }) else { return typed(like: old) }
+            if fitting.bits == bits { return typed(like: new) }
+            var column = new
+            column.dataType = fitting.name
+            column.baseType = nil
+            return column
         default:
             return typed(like: old)
         }

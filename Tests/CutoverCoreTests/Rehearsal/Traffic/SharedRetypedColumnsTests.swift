@@ -33,6 +33,18 @@ import Testing
         #expect(Self.fitted("tinyint(4)", "decimal(9,2)") == "tinyint(4)")
     }
 
+    /// Issue #14 trial: VARCHAR → TINYINT wrote the old type's text (out of range for the new type).
+    /// Now numbers the new type holds whose text (sign included) fits the old length.
+    @Test func textToIntegerWritesNumbersBothHold() {
+        #expect(Self.fitted("varchar(10)", "tinyint(4)") == "tinyint(4)")
+        #expect(Self.fitted("varchar(5)", "int(11)") == "tinyint")
+        #expect(Self.fitted("varchar(6)", "int(11)") == "smallint")
+        #expect(Self.fitted("varchar(3)", "tinyint(3) unsigned") == "tinyint(3) unsigned")
+        #expect(Self.fitted("varchar(3)", "tinyint(4)") == "varchar(3)", "no integer type's values fit 3 characters with a sign")
+        #expect(Self.fitted("text", "bigint(20)") == "bigint(20)")
+        #expect(Self.fitted("character varying(8)", "integer", .postgresql) == "smallint")
+    }
+
     @Test func otherPairsWriteTheOldType() {
         #expect(Self.fitted("int(11)", "varchar(20)") == "int(11)")
         #expect(Self.fitted("datetime", "timestamp") == "datetime")

@@ -5,7 +5,26 @@ SET @cutover_timeout = IF(VERSION() LIKE '%MariaDB%', 'SET SESSION max_statement
 PREPARE cutover_timeout FROM @cutover_timeout;
 EXECUTE cutover_timeout;
 DEALLOCATE PREPARE cutover_timeout;
--- The copy accepts NULL again before the swap's down makes it the copy.
+-- Refuses NULL in users.score as NOT NULL will, until the NOT NULL step sets it (needs the mysql client: DELIMITER).
+DROP TRIGGER IF EXISTS `_cutover_users_score_nn_ins`;
+DELIMITER ;;
+CREATE TRIGGER `_cutover_users_score_nn_ins` BEFORE INSERT ON `users` FOR EACH ROW
+BEGIN
+  IF NEW.`score` IS NULL THEN
+    SIGNAL SQLSTATE '23000' SET MESSAGE_TEXT = 'Column ''score'' cannot be null', MYSQL_ERRNO = 1048;
+  END IF;
+END;;
+DELIMITER ;
+DROP TRIGGER IF EXISTS `_cutover_users_score_nn_upd`;
+DELIMITER ;;
+CREATE TRIGGER `_cutover_users_score_nn_upd` BEFORE UPDATE ON `users` FOR EACH ROW
+BEGIN
+  IF NEW.`score` IS NULL AND OLD.`score` IS NOT NULL THEN
+    SIGNAL SQLSTATE '23000' SET MESSAGE_TEXT = 'Column ''score'' cannot be null', MYSQL_ERRNO = 1048;
+  END IF;
+END;;
+DELIMITER ;
+-- The copy accepts NULL again before the swap's down makes it the copy (the guard refuses it until then).
 SET @cutover_ddl = (SELECT IF(COUNT(*) > 0,
   'ALTER TABLE `users` MODIFY COLUMN `score` BIGINT NULL DEFAULT 0, ALGORITHM=INPLACE, LOCK=NONE',
   'DO 0')

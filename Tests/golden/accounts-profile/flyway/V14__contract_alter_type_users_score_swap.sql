@@ -35,6 +35,25 @@ EXECUTE cutover_stmt;
 DEALLOCATE PREPARE cutover_stmt;
 -- The copy had no default while the sync told the versions' inserts apart by it; the new column gets its own now.
 ALTER TABLE `users` ALTER COLUMN `score` SET DEFAULT 0, ALGORITHM=INSTANT;
+-- Refuses NULL in users.score as NOT NULL will, until the NOT NULL step sets it (needs the mysql client: DELIMITER).
+DROP TRIGGER IF EXISTS `_cutover_users_score_nn_ins`;
+DELIMITER ;;
+CREATE TRIGGER `_cutover_users_score_nn_ins` BEFORE INSERT ON `users` FOR EACH ROW
+BEGIN
+  IF NEW.`score` IS NULL THEN
+    SIGNAL SQLSTATE '23000' SET MESSAGE_TEXT = 'Column ''score'' cannot be null', MYSQL_ERRNO = 1048;
+  END IF;
+END;;
+DELIMITER ;
+DROP TRIGGER IF EXISTS `_cutover_users_score_nn_upd`;
+DELIMITER ;;
+CREATE TRIGGER `_cutover_users_score_nn_upd` BEFORE UPDATE ON `users` FOR EACH ROW
+BEGIN
+  IF NEW.`score` IS NULL AND OLD.`score` IS NOT NULL THEN
+    SIGNAL SQLSTATE '23000' SET MESSAGE_TEXT = 'Column ''score'' cannot be null', MYSQL_ERRNO = 1048;
+  END IF;
+END;;
+DELIMITER ;
 -- cutover-concurrent: SET @cutover_ddl = CONCAT('CREATE OR REPLACE ALGORITHM=MERGE SQL SECURITY INVOKER VIEW `accounts_profile_new`.`users` AS SELECT `id`, `login`, `display_name`, `country`, `score`, `external_id` FROM `', REPLACE(DATABASE(), '`', '``'), '`.`users`');
 -- cutover-concurrent: PREPARE cutover_stmt FROM @cutover_ddl;
 -- cutover-concurrent: EXECUTE cutover_stmt;

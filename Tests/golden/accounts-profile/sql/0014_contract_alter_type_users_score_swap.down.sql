@@ -64,6 +64,8 @@ SET @cutover_ddl = (SELECT IF(COUNT(*) > 0,
 PREPARE cutover_stmt FROM @cutover_ddl;
 EXECUTE cutover_stmt;
 DEALLOCATE PREPARE cutover_stmt;
+DROP TRIGGER IF EXISTS `_cutover_users_score_nn_ins`;
+DROP TRIGGER IF EXISTS `_cutover_users_score_nn_upd`;
 -- The copy again: no default, so the two-way sync tells an insert of the new version from one of the old.
 ALTER TABLE `users` ALTER COLUMN `_cutover_accounts_profile_score_new` DROP DEFAULT, ALGORITHM=INSTANT;
 -- Two-way sync: the old version writes `score`, the new version the copy (its view shows it as `score`).

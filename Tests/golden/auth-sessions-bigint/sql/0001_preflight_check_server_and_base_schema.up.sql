@@ -13,6 +13,9 @@ DECLARE
   col record;
   own record;
   boundary text;
+  fit_row record;
+  fit_key text;
+  fit_error text;
 BEGIN
   IF current_setting('server_version_num')::int < 140000 THEN
     problems := pg_catalog.array_append(problems, format('the server runs PostgreSQL %s, the SQL written for 14 needs 14 or later', current_setting('server_version')));
@@ -76,6 +79,36 @@ BEGIN
            COALESCE(replace(substring(pg_catalog.format_type(a.atttypid, a.atttypmod) from '\(([^)]*)\)'), ' ', ''), '') AS mods
       INTO col FROM pg_catalog.pg_attribute a WHERE a.attrelid = rel AND a.attname = 'expires_at' AND a.attnum > 0 AND NOT a.attisdropped;
     IF FOUND AND NOT EXISTS (SELECT FROM pg_catalog.pg_attribute q WHERE q.attrelid = rel AND q.attname = '_cutover_auth_sessions_bigint_expires_at_new' AND q.attnum > 0 AND NOT q.attisdropped) AND (EXISTS (SELECT FROM pg_catalog.pg_attribute q WHERE q.attrelid = rel AND q.attname = '_cutover_auth_sessions_bigint_expires_at' AND q.attnum > 0 AND NOT q.attisdropped) OR ((col.typid = to_regtype('timestamp with time zone') AND col.mods = '') IS TRUE AND (col.typid = to_regtype('timestamp') AND col.mods = '') IS NOT TRUE)) THEN removed := removed + 1; END IF;
+  END IF;
+  IF to_regclass('"sessions"') IS NOT NULL AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_attribute WHERE attrelid = to_regclass('"sessions"') AND attname = '_cutover_auth_sessions_bigint_user_id_new' AND NOT attisdropped) THEN
+    BEGIN
+      PERFORM count(CAST((user_id::bigint) AS bigint)) FROM "sessions";
+    EXCEPTION WHEN others THEN
+      fit_error := SQLERRM; fit_key := NULL;
+      FOR fit_row IN SELECT ctid AS rid, concat_ws(', ', "id"::text) AS k FROM "sessions" ORDER BY "id" LOOP
+        BEGIN
+          PERFORM CAST((user_id::bigint) AS bigint) FROM "sessions" WHERE ctid = fit_row.rid;
+        EXCEPTION WHEN others THEN
+          fit_key := fit_row.k; fit_error := SQLERRM; EXIT;
+        END;
+      END LOOP;
+      problems := pg_catalog.array_append(problems, format('%s: the row with %s = %s: %s', 'column sessions.user_id: up (user_id::bigint) fails on an existing row as bigint, before expand changed anything', 'id', coalesce(fit_key, '?'), fit_error));
+    END;
+  END IF;
+  IF to_regclass('"sessions"') IS NOT NULL AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_attribute WHERE attrelid = to_regclass('"sessions"') AND attname = '_cutover_auth_sessions_bigint_expires_at_new' AND NOT attisdropped) THEN
+    BEGIN
+      PERFORM count(CAST((expires_at AT TIME ZONE 'UTC') AS timestamp with time zone)) FROM "sessions";
+    EXCEPTION WHEN others THEN
+      fit_error := SQLERRM; fit_key := NULL;
+      FOR fit_row IN SELECT ctid AS rid, concat_ws(', ', "id"::text) AS k FROM "sessions" ORDER BY "id" LOOP
+        BEGIN
+          PERFORM CAST((expires_at AT TIME ZONE 'UTC') AS timestamp with time zone) FROM "sessions" WHERE ctid = fit_row.rid;
+        EXCEPTION WHEN others THEN
+          fit_key := fit_row.k; fit_error := SQLERRM; EXIT;
+        END;
+      END LOOP;
+      problems := pg_catalog.array_append(problems, format('%s: the row with %s = %s: %s', 'column sessions.expires_at: up (expires_at AT TIME ZONE ''UTC'') fails on an existing row as timestamp with time zone, before expand changed anything', 'id', coalesce(fit_key, '?'), fit_error));
+    END;
   END IF;
   SELECT pg_catalog.pg_get_userbyid(c.relowner) AS owner, pg_catalog.pg_has_role(current_user, c.relowner, 'USAGE') AS mine
     INTO own FROM pg_catalog.pg_class c WHERE c.oid = to_regclass('"sessions"') AND c.relkind IN ('r', 'p');

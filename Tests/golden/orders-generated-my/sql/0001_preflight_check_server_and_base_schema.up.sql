@@ -97,6 +97,11 @@ BEGIN
       SELECT CONCAT('account ', CURRENT_USER(), ' lacks INDEX on table orders: the migration creates indexes (GRANT INDEX ON ', DATABASE(), '.orders TO …)') AS `cutover preflight problem`;
       SET v_problems = v_problems + 1;
     END IF;
+    IF NOT (EXISTS (SELECT 1 FROM information_schema.user_privileges WHERE grantee = v_grantee AND privilege_type = 'CREATE ROUTINE')
+      OR EXISTS (SELECT 1 FROM information_schema.schema_privileges WHERE grantee = v_grantee AND privilege_type = 'CREATE ROUTINE' AND DATABASE() LIKE table_schema)) THEN
+      SELECT CONCAT('account ', CURRENT_USER(), ' lacks CREATE ROUTINE on the database: the migration''s steps run stored procedures they create (GRANT CREATE ROUTINE ON ', DATABASE(), '.* TO …)') AS `cutover preflight problem`;
+      SET v_problems = v_problems + 1;
+    END IF;
     IF NOT (EXISTS (SELECT 1 FROM information_schema.user_privileges WHERE grantee = v_grantee AND privilege_type = 'DROP')
       OR EXISTS (SELECT 1 FROM information_schema.schema_privileges WHERE grantee = v_grantee AND privilege_type = 'DROP' AND DATABASE() LIKE table_schema)) THEN
       SELECT CONCAT('account ', CURRENT_USER(), ' lacks DROP on the database: the migration drops or renames tables and views (GRANT DROP ON ', DATABASE(), '.* TO …)') AS `cutover preflight problem`;

@@ -33,6 +33,25 @@ SET @cutover_ddl = (SELECT IF(COUNT(*) > 0,
 PREPARE cutover_stmt FROM @cutover_ddl;
 EXECUTE cutover_stmt;
 DEALLOCATE PREPARE cutover_stmt;
+-- Refuses NULL in shipments.qty as NOT NULL will, until the NOT NULL step sets it (needs the mysql client: DELIMITER).
+DROP TRIGGER IF EXISTS `_cutover_shipments_qty_nn_ins`;
+DELIMITER ;;
+CREATE TRIGGER `_cutover_shipments_qty_nn_ins` BEFORE INSERT ON `shipments` FOR EACH ROW
+BEGIN
+  IF NEW.`qty` IS NULL THEN
+    SIGNAL SQLSTATE '23000' SET MESSAGE_TEXT = 'Column ''qty'' cannot be null', MYSQL_ERRNO = 1048;
+  END IF;
+END;;
+DELIMITER ;
+DROP TRIGGER IF EXISTS `_cutover_shipments_qty_nn_upd`;
+DELIMITER ;;
+CREATE TRIGGER `_cutover_shipments_qty_nn_upd` BEFORE UPDATE ON `shipments` FOR EACH ROW
+BEGIN
+  IF NEW.`qty` IS NULL AND OLD.`qty` IS NOT NULL THEN
+    SIGNAL SQLSTATE '23000' SET MESSAGE_TEXT = 'Column ''qty'' cannot be null', MYSQL_ERRNO = 1048;
+  END IF;
+END;;
+DELIMITER ;
 -- cutover-concurrent: SET @cutover_ddl = CONCAT('CREATE OR REPLACE ALGORITHM=MERGE SQL SECURITY INVOKER VIEW `orders_keys_my_new`.`shipments` AS SELECT `id`, `order_id`, `_cutover_orders_keys_my_region_code_new` AS `region_code`, `qty` FROM `', REPLACE(DATABASE(), '`', '``'), '`.`shipments`');
 -- cutover-concurrent: PREPARE cutover_stmt FROM @cutover_ddl;
 -- cutover-concurrent: EXECUTE cutover_stmt;

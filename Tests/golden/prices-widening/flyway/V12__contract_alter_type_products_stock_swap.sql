@@ -35,6 +35,25 @@ EXECUTE cutover_stmt;
 DEALLOCATE PREPARE cutover_stmt;
 -- The copy had no default while the sync told the versions' inserts apart by it; the new column gets its own now.
 ALTER TABLE `products` ALTER COLUMN `stock` SET DEFAULT 0, ALGORITHM=INSTANT;
+-- Refuses NULL in products.stock as NOT NULL will, until the NOT NULL step sets it (needs the mysql client: DELIMITER).
+DROP TRIGGER IF EXISTS `_cutover_products_stock_nn_ins`;
+DELIMITER ;;
+CREATE TRIGGER `_cutover_products_stock_nn_ins` BEFORE INSERT ON `products` FOR EACH ROW
+BEGIN
+  IF NEW.`stock` IS NULL THEN
+    SIGNAL SQLSTATE '23000' SET MESSAGE_TEXT = 'Column ''stock'' cannot be null', MYSQL_ERRNO = 1048;
+  END IF;
+END;;
+DELIMITER ;
+DROP TRIGGER IF EXISTS `_cutover_products_stock_nn_upd`;
+DELIMITER ;;
+CREATE TRIGGER `_cutover_products_stock_nn_upd` BEFORE UPDATE ON `products` FOR EACH ROW
+BEGIN
+  IF NEW.`stock` IS NULL AND OLD.`stock` IS NOT NULL THEN
+    SIGNAL SQLSTATE '23000' SET MESSAGE_TEXT = 'Column ''stock'' cannot be null', MYSQL_ERRNO = 1048;
+  END IF;
+END;;
+DELIMITER ;
 -- cutover-concurrent: SET @cutover_ddl = CONCAT('CREATE OR REPLACE ALGORITHM=MERGE SQL SECURITY INVOKER VIEW `prices_widening_new`.`products` AS SELECT `id`, `sku`, `price`, `stock`, `updated_at` FROM `', REPLACE(DATABASE(), '`', '``'), '`.`products`');
 -- cutover-concurrent: PREPARE cutover_stmt FROM @cutover_ddl;
 -- cutover-concurrent: EXECUTE cutover_stmt;

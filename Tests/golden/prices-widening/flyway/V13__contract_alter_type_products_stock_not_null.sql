@@ -6,6 +6,7 @@ PREPARE cutover_timeout FROM @cutover_timeout;
 EXECUTE cutover_timeout;
 DEALLOCATE PREPARE cutover_timeout;
 -- Not before the swap: until then every version leaves the INT copy out of its inserts.
+-- The swap's guard triggers refused NULL since; NOT NULL does that now.
 SET @cutover_ddl = (SELECT IF(COUNT(*) > 0,
   'ALTER TABLE `products` MODIFY COLUMN `stock` INT NOT NULL DEFAULT 0, ALGORITHM=INPLACE, LOCK=NONE',
   'DO 0')
@@ -14,3 +15,5 @@ SET @cutover_ddl = (SELECT IF(COUNT(*) > 0,
 PREPARE cutover_stmt FROM @cutover_ddl;
 EXECUTE cutover_stmt;
 DEALLOCATE PREPARE cutover_stmt;
+DROP TRIGGER IF EXISTS `_cutover_products_stock_nn_ins`;
+DROP TRIGGER IF EXISTS `_cutover_products_stock_nn_upd`;

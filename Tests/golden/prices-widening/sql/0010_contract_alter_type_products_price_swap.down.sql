@@ -64,6 +64,8 @@ SET @cutover_ddl = (SELECT IF(COUNT(*) > 0,
 PREPARE cutover_stmt FROM @cutover_ddl;
 EXECUTE cutover_stmt;
 DEALLOCATE PREPARE cutover_stmt;
+DROP TRIGGER IF EXISTS `_cutover_products_price_nn_ins`;
+DROP TRIGGER IF EXISTS `_cutover_products_price_nn_upd`;
 -- Two-way sync: the old version writes `price`, the new version the copy (its view shows it as `price`).
 -- Each trigger fills the column the writer did not write; a single SET: the assignments run in order.
 DROP TRIGGER IF EXISTS `_cutover_products_price_ins`;

@@ -33,6 +33,25 @@ SET @cutover_ddl = (SELECT IF(COUNT(*) > 0,
 PREPARE cutover_stmt FROM @cutover_ddl;
 EXECUTE cutover_stmt;
 DEALLOCATE PREPARE cutover_stmt;
+-- Refuses NULL in products.price as NOT NULL will, until the NOT NULL step sets it (needs the mysql client: DELIMITER).
+DROP TRIGGER IF EXISTS `_cutover_products_price_nn_ins`;
+DELIMITER ;;
+CREATE TRIGGER `_cutover_products_price_nn_ins` BEFORE INSERT ON `products` FOR EACH ROW
+BEGIN
+  IF NEW.`price` IS NULL THEN
+    SIGNAL SQLSTATE '23000' SET MESSAGE_TEXT = 'Column ''price'' cannot be null', MYSQL_ERRNO = 1048;
+  END IF;
+END;;
+DELIMITER ;
+DROP TRIGGER IF EXISTS `_cutover_products_price_nn_upd`;
+DELIMITER ;;
+CREATE TRIGGER `_cutover_products_price_nn_upd` BEFORE UPDATE ON `products` FOR EACH ROW
+BEGIN
+  IF NEW.`price` IS NULL AND OLD.`price` IS NOT NULL THEN
+    SIGNAL SQLSTATE '23000' SET MESSAGE_TEXT = 'Column ''price'' cannot be null', MYSQL_ERRNO = 1048;
+  END IF;
+END;;
+DELIMITER ;
 -- cutover-concurrent: SET @cutover_ddl = CONCAT('CREATE OR REPLACE ALGORITHM=MERGE SQL SECURITY INVOKER VIEW `prices_widening_new`.`products` AS SELECT `id`, `sku`, `price`, `_cutover_prices_widening_stock_new` AS `stock`, `updated_at` FROM `', REPLACE(DATABASE(), '`', '``'), '`.`products`');
 -- cutover-concurrent: PREPARE cutover_stmt FROM @cutover_ddl;
 -- cutover-concurrent: EXECUTE cutover_stmt;

@@ -30,8 +30,11 @@ public struct DeliveryLayout: Sendable {
     public static let clientImageValue = "{{ .Values.runner.clientImage }}"
     public static let appImageValue = "{{ .Values.app.image }}"
     public static let snapshotImageValue = "{{ .Values.snapshot.image }}"
+    /// The version whose schema of views the Rollout's own pod template selects (`app.versionSchema`).
+    public static let appVersionSchemaValue = "{{ .Values.app.versionSchema }}"
     /// The only strings of the chart that are Helm expressions; every other `{{` is escaped.
-    public static let helmExpressions: Set<String> = [runnerImageValue, clientImageValue, appImageValue, snapshotImageValue]
+    public static let helmExpressions: Set<String> = [runnerImageValue, clientImageValue, appImageValue, snapshotImageValue,
+                                                      appVersionSchemaValue + ".PGOPTIONS", appVersionSchemaValue + ".database"]
 
     var spec: MigrationSpec { plan.spec }
 
@@ -141,7 +144,9 @@ public struct DeliveryLayout: Sendable {
             }
         }
         items.append(DeliveryItem(fileName: "rollout.yaml",
-                                  object: RolloutBuilder(spec, image: target == .chart ? Self.appImageValue : spec.app.image.value).rollout,
+                                  object: RolloutBuilder(spec, image: target == .chart ? Self.appImageValue : spec.app.image.value,
+                                                         versionSchema: VersionSchemaSelection.schemas(plan) == nil ? nil
+                                                            : (target == .chart ? Self.appVersionSchemaValue : "new")).rollout,
                                   ordering: .regular, folder: appFolder))
         var monitoring = MonitoringBuilder(spec)
         if let unit = monitoring.logicalLagUnit {

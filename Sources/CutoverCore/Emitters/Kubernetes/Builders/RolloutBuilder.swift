@@ -6,10 +6,16 @@
 public struct RolloutBuilder: Sendable {
     public var spec: MigrationSpec
     public var image: String
+    /// The version whose schema of views the pod template selects (`new`, or the chart's
+    /// `app.versionSchema` expression), when the plan has version schemas: the env var of
+    /// `VersionSchemaSelection.envVar`. Only the own pod template carries it; with workloadRef the
+    /// runbook patches the user's Deployment.
+    public var versionSchema: String?
 
-    public init(_ spec: MigrationSpec, image: String) {
+    public init(_ spec: MigrationSpec, image: String, versionSchema: String? = nil) {
         self.spec = spec
         self.image = image
+        self.versionSchema = versionSchema
     }
 
     public var rollout: Rollout {
@@ -41,6 +47,7 @@ public struct RolloutBuilder: Sendable {
         let container = Container(
             name: app.name,
             image: image,
+            env: versionSchema.map { [VersionSchemaSelection.envVar(spec, version: $0)] } ?? [],
             ports: [ContainerPort(name: "http", containerPort: app.port)],
             readinessProbe: Probe(port: "http", httpPath: app.healthPath, initialDelaySeconds: 5, periodSeconds: 10),
             livenessProbe: Probe(port: "http", httpPath: app.healthPath, initialDelaySeconds: 15, periodSeconds: 20),
