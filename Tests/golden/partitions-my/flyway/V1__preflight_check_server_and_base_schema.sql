@@ -98,6 +98,11 @@ BEGIN
       SELECT CONCAT('account ', CURRENT_USER(), ' lacks INDEX on table measurements: the migration creates indexes (GRANT INDEX ON ', DATABASE(), '.measurements TO …)') AS `cutover preflight problem`;
       SET v_problems = v_problems + 1;
     END IF;
+    IF NOT (EXISTS (SELECT 1 FROM information_schema.user_privileges WHERE grantee = v_grantee AND privilege_type = 'CREATE ROUTINE')
+      OR EXISTS (SELECT 1 FROM information_schema.schema_privileges WHERE grantee = v_grantee AND privilege_type = 'CREATE ROUTINE' AND DATABASE() LIKE table_schema)) THEN
+      SELECT CONCAT('account ', CURRENT_USER(), ' lacks CREATE ROUTINE on the database: the migration''s steps run stored procedures they create (GRANT CREATE ROUTINE ON ', DATABASE(), '.* TO …)') AS `cutover preflight problem`;
+      SET v_problems = v_problems + 1;
+    END IF;
     IF NOT (EXISTS (SELECT 1 FROM information_schema.user_privileges WHERE grantee = v_grantee AND privilege_type = 'CREATE')
       OR EXISTS (SELECT 1 FROM information_schema.schema_privileges WHERE grantee = v_grantee AND privilege_type = 'CREATE' AND DATABASE() LIKE table_schema)) THEN
       SELECT CONCAT('account ', CURRENT_USER(), ' lacks CREATE on the database: the migration creates tables (GRANT CREATE ON ', DATABASE(), '.* TO …)') AS `cutover preflight problem`;
