@@ -39,9 +39,13 @@ struct MySQLVersionSchemas {
     private(set) var oldViews: [View] = []
     private(set) var newViews: [View] = []
 
+    /// `finalName` of every table a renameTable starts from, worked out once.
+    private var finalNames: [String: String] = [:]
+
     init(b: MySQLBuilder, changes: [Change]) {
         self.b = b
         self.changes = changes
+        finalNames = RenameTable.finalNames(changes)
         copiedColumns = Self.hiddenCopyColumns(b.context)
         copies = copiedColumns.map(\.alter)
         oldViews = makeOldViews()
@@ -91,11 +95,7 @@ struct MySQLVersionSchemas {
 
     /// The name a table has once every renameTable of the spec ran (expand renames the table itself).
     func finalName(_ table: String) -> String {
-        var name = table
-        for change in changes {
-            if let rename = change.operation.unit(RenameTable.self), rename.from.value == name { name = rename.to.value }
-        }
-        return name
+        finalNames[table] ?? table
     }
 
     /// The old version's views: every table of the base schema, its columns as they are.
