@@ -2,7 +2,7 @@ import ArgumentParser
 import CutoverCore
 
 struct Explain: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Explain a diagnostic: why the rule exists, an example that triggers it and its fix.")
+    static let configuration = CommandConfiguration(commandName: "explain", abstract: "Explain a diagnostic: why the rule exists, an example that triggers it and its fix.")
 
     @Argument(help: "Rule id (CUT010) or name (unknown-key); omit to list every rule.",
               completion: .list(RuleID.allCases.map(\.rawValue) + RuleID.allCases.map(\.name)))

@@ -4,6 +4,7 @@ import Foundation
 
 struct Generate: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "generate",
         abstract: "Write SQL, Flyway, Liquibase, Helm chart, manifests and plans for each spec into DIR/<name>/.",
         discussion: "Nothing is written when any spec has an error. Files you add to an output folder are kept.")
 

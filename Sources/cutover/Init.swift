@@ -4,6 +4,7 @@ import Foundation
 
 struct Init: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "init",
         abstract: "Print (or write) an annotated starter spec.",
         discussion: """
             The starter is named after its engine (add-nickname-postgresql, add-nickname-mysql) unless --name is given. \

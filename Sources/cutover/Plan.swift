@@ -2,7 +2,7 @@ import ArgumentParser
 import CutoverCore
 
 struct Plan: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Print the phased plan of a spec.")
+    static let configuration = CommandConfiguration(commandName: "plan", abstract: "Print the phased plan of a spec.")
 
     enum PlanFormat: String, ExpressibleByArgument, CaseIterable { case text, json }
 

@@ -6,6 +6,7 @@ extension RehearsalDelivery: ExpressibleByArgument {}
 
 struct Rehearse: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "rehearse",
         abstract: "Play a migration's generated output as the cluster would, with the app's traffic, and prove zero downtime.",
         discussion: """
         Validates the spec (errors: exit 1, nothing run), generates the output into a scratch folder, renders \

@@ -2,7 +2,7 @@ import ArgumentParser
 import CutoverCore
 
 struct Validate: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Check specs and report every problem with its file:line:column.")
+    static let configuration = CommandConfiguration(commandName: "validate", abstract: "Check specs and report every problem with its file:line:column.")
 
     @OptionGroup var options: DiagnosticOptions
 

@@ -4,6 +4,7 @@ import Foundation
 
 struct Verify: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "verify",
         abstract: "Prove every up/down pair of a spec on a real database server.",
         discussion: """
         Without --database-url, starts a throwaway server of the spec's engine (PostgreSQL via initdb/postgres, \

@@ -116,7 +116,12 @@ public struct AlterColumn: OperationUnit {
 
     /// `int`, `bigint unsigned`…: the integer type and signedness InnoDB compares; nil for other types.
     static func integerFamily(_ type: String) -> String? {
-        let words = type.lowercased().replacingOccurrences(of: "(", with: " (").split(separator: " ").map(String.init)
+        var spaced = ""  // "int(11) unsigned" -> "int (11) unsigned", without Foundation's NSString replacement
+        for character in type.lowercased() {
+            if character == "(" { spaced.append(" ") }
+            spaced.append(character)
+        }
+        let words = spaced.split(separator: " ").map(String.init)
         guard let base = words.first, ["tinyint", "smallint", "mediumint", "int", "integer", "bigint"].contains(base) else { return nil }
         return (base == "integer" ? "int" : base) + (words.contains("unsigned") ? " unsigned" : "")
     }

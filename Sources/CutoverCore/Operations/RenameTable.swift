@@ -28,6 +28,18 @@ struct RenameTable: OperationUnit {
 
     static let rules = [RenamedAfterUseRule.rule]
 
+    /// The name each table ends up with once every renameTable of `changes` ran in order (a table no
+    /// rename starts from keeps its name: absent here). Worked out backwards in one pass: from a change
+    /// on, `from` ends up where `to` ends up from the next change on.
+    static func finalNames(_ changes: [Change]) -> [String: String] {
+        var names: [String: String] = [:]
+        for change in changes.reversed() {
+            guard let rename = change.operation.unit(RenameTable.self) else { continue }
+            names[rename.from.value] = names[rename.to.value] ?? rename.to.value
+        }
+        return names
+    }
+
     /// CUT057 `renamed-after-use`: a table is renamed after a change that still has steps to run on it later.
     enum RenamedAfterUseRule: RuleUnit {
         static let rule = Rule(

@@ -41,21 +41,31 @@ enum ServerFilledColumns {
     /// Why the server can add a column of `type` to an existing table only by rewriting or copying it.
     static func rewriteReason(_ type: String, engine: MigrationSpec.Engine) -> String? {
         let text = type.uppercased()
-        func has(_ pattern: String) -> Bool { text.range(of: pattern, options: .regularExpression) != nil }
+        let words = SQLWords(text)  // the patterns in the comments, without compiling a regular expression
         switch engine {
         case .postgresql:
-            if has("\\bGENERATED\\s+(ALWAYS|BY\\s+DEFAULT)\\s+AS\\s+IDENTITY\\b") { return "an identity column is filled for every existing row: ADD COLUMN rewrites the table under ACCESS EXCLUSIVE" }
-            if has("^\\s*(SMALL|BIG)?SERIAL[248]?\\s*$") { return "a serial column's DEFAULT nextval() is filled for every existing row: ADD COLUMN rewrites the table under ACCESS EXCLUSIVE" }
-            if has("\\bGENERATED\\s+ALWAYS\\s+AS\\s*\\(") {
-                return has("\\bSTORED\\s*$") ? "a stored generated column is computed for every existing row: ADD COLUMN rewrites the table under ACCESS EXCLUSIVE"
+            // \bGENERATED\s+(ALWAYS|BY\s+DEFAULT)\s+AS\s+IDENTITY\b
+            if words.contains("GENERATED", "ALWAYS", "AS", "IDENTITY") || words.contains("GENERATED", "BY", "DEFAULT", "AS", "IDENTITY") {
+                return "an identity column is filled for every existing row: ADD COLUMN rewrites the table under ACCESS EXCLUSIVE"
+            }
+            // ^\s*(SMALL|BIG)?SERIAL[248]?\s*$
+            if SQLWords.isOneOf(text, serialTypes) { return "a serial column's DEFAULT nextval() is filled for every existing row: ADD COLUMN rewrites the table under ACCESS EXCLUSIVE" }
+            // \bGENERATED\s+ALWAYS\s+AS\s*\(
+            if words.contains("GENERATED", "ALWAYS", "AS", followedBy: "(") {
+                // \bSTORED\s*$
+                return words.ends(with: "STORED") ? "a stored generated column is computed for every existing row: ADD COLUMN rewrites the table under ACCESS EXCLUSIVE"
                     : "PostgreSQL before 18 has only STORED generated columns, which ADD COLUMN computes for every existing row by rewriting the table under ACCESS EXCLUSIVE"
             }
         case .mysql:
-            if has("\\bAUTO_INCREMENT\\b") { return "MySQL adds an AUTO_INCREMENT column only by rebuilding the table, writes blocked" }
-            if has("\\bAS\\s*\\(") && has("\\bSTORED\\b") { return "MySQL adds a STORED generated column only by copying the table (ALGORITHM=COPY), writes blocked; a VIRTUAL one is added in place" }
+            // \bAUTO_INCREMENT\b
+            if words.contains("AUTO_INCREMENT") { return "MySQL adds an AUTO_INCREMENT column only by rebuilding the table, writes blocked" }
+            // \bAS\s*\( and \bSTORED\b
+            if words.contains("AS", followedBy: "(") && words.contains("STORED") { return "MySQL adds a STORED generated column only by copying the table (ALGORITHM=COPY), writes blocked; a VIRTUAL one is added in place" }
         }
         return nil
     }
+
+    private static let serialTypes: Set<String> = Set(["", "SMALL", "BIG"].flatMap { prefix in ["", "2", "4", "8"].map { prefix + "SERIAL" + $0 } })
 }
 
 extension RuleID {

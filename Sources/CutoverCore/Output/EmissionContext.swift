@@ -12,6 +12,7 @@ public final class EmissionContext {
     public private(set) lazy var jobs: [JobUnit] = JobCatalog(plan).jobs
     public private(set) lazy var runnerFiles = RunnerFiles(plan, sql: sql)
     private var items: [DeliveryLayout.Target: [DeliveryItem]] = [:]
+    private var commands: [Phase: PhaseCommands.Both] = [:]
 
     public func layout(for target: DeliveryLayout.Target) -> DeliveryLayout {
         DeliveryLayout(plan, for: target, jobs: jobs, runnerFiles: runnerFiles)
@@ -22,6 +23,15 @@ public final class EmissionContext {
         if let cached = items[target] { return cached }
         let built = layout(for: target).items
         items[target] = built
+        return built
+    }
+
+    /// `PhaseCommands.helm` and `.kubectl` of a phase, built once: the README (its phase sections and
+    /// the first-run notes) and plan.json's delivery sequence each asked for every phase's several times.
+    public func commands(for phase: Phase) -> PhaseCommands.Both {
+        if let cached = commands[phase] { return cached }
+        let built = PhaseCommands.Both(helm: PhaseCommands.helm(phase, plan: plan, jobs: jobs), kubectl: PhaseCommands.kubectl(phase, plan: plan, jobs: jobs))
+        commands[phase] = built
         return built
     }
 }

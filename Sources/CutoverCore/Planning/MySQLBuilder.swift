@@ -63,9 +63,9 @@ struct MySQLBuilder: Sendable {
 
     /// `TYPE NULL|NOT NULL [DEFAULT x] [AUTO_INCREMENT]`
     /// A generated column (`AS (expr) VIRTUAL`) takes no `NULL` (MariaDB refuses it after VIRTUAL/STORED;
-    /// nullable is the default on both servers).
+    /// nullable is the default on both servers). `\bAS\s*\(` in any case, read by `SQLWords`.
     func definition(type: String, nullable: Bool, defaultValue: String?) -> String {
-        if nullable && defaultValue == nil && type.range(of: "\\bAS\\s*\\(", options: [.regularExpression, .caseInsensitive]) != nil { return type }
+        if nullable && defaultValue == nil && SQLWords(type.uppercased()).contains("AS", followedBy: "(") { return type }
         var text = "\(type) \(nullable ? "NULL" : "NOT NULL")"
         if let defaultValue { text += " DEFAULT \(defaultValue)" }
         return text

@@ -30,6 +30,27 @@ struct MySQLVersionSchemas {
     /// The base schema (before any change), names and settings.
     var b: MySQLBuilder
     var changes: [Change]
+    /// The type changes through a hidden copy (`hiddenCopies`), and each version's views: computed once
+    /// here, since each walks the changes and the drafts, the swaps and the plan README ask for them
+    /// again and again.
+    private(set) var copies: [AlterColumn] = []
+    /// Each of `copies` with its column as the changes before it left it (nil without a base schema).
+    private(set) var copiedColumns: [(alter: AlterColumn, old: DatabaseSchema.Column?)] = []
+    private(set) var oldViews: [View] = []
+    private(set) var newViews: [View] = []
+
+    /// `finalName` of every table a renameTable starts from, worked out once.
+    private var finalNames: [String: String] = [:]
+
+    init(b: MySQLBuilder, changes: [Change]) {
+        self.b = b
+        self.changes = changes
+        finalNames = RenameTable.finalNames(changes)
+        copiedColumns = Self.hiddenCopyColumns(b.context)
+        copies = copiedColumns.map(\.alter)
+        oldViews = makeOldViews()
+        newViews = makeNewViews()
+    }
 
     struct View: Equatable {
         /// The name the version knows the table by.
@@ -50,16 +71,21 @@ struct MySQLVersionSchemas {
     /// type and an in-place VARCHAR widening change the column itself, so the new version sees the
     /// new type at once. Without a base schema every type change counts (the old type is unknown).
     static func hiddenCopies(_ context: LoweringContext) -> [AlterColumn] {
+        hiddenCopyColumns(context).map(\.alter)
+    }
+
+    /// `hiddenCopies`, each with the column as the changes before it left it.
+    static func hiddenCopyColumns(_ context: LoweringContext) -> [(alter: AlterColumn, old: DatabaseSchema.Column?)] {
         guard context.engine == .mysql, context.spec.strategy == .expandContract else { return [] }
         var context = context
-        var copies: [AlterColumn] = []
+        var copies: [(alter: AlterColumn, old: DatabaseSchema.Column?)] = []
         for change in context.spec.changes {
             if let alter = change.operation.unit(AlterColumn.self), let type = alter.type?.value {
                 let old = context.column(alter.table.value, alter.column.value)
                 if let old, MySQLAlterColumn.changesInPlace(old, of: context.schema.table(alter.table.value), to: type) {
                     // changes in place: the new version sees the new type from expand on
                 } else {
-                    copies.append(alter)
+                    copies.append((alter, old))
                 }
             }
             context.apply(change.operation)
@@ -69,15 +95,11 @@ struct MySQLVersionSchemas {
 
     /// The name a table has once every renameTable of the spec ran (expand renames the table itself).
     func finalName(_ table: String) -> String {
-        var name = table
-        for change in changes {
-            if let rename = change.operation.unit(RenameTable.self), rename.from.value == name { name = rename.to.value }
-        }
-        return name
+        finalNames[table] ?? table
     }
 
     /// The old version's views: every table of the base schema, its columns as they are.
-    func oldViews() -> [View] {
+    private func makeOldViews() -> [View] {
         b.context.schema.tables.filter { $0.partitionOf == nil }.map { table in
             View(name: table.name, table: finalName(table.name), columns: table.columns.map(\.name))
         }
@@ -87,7 +109,7 @@ struct MySQLVersionSchemas {
     /// names. dropColumn and dropTable leave the lowering's schema as it is (the column and the table
     /// exist until contract quarantines them), so they are taken out here: a view naming them would be
     /// invalid from contract on, while the new version still reads through it.
-    func newViews() -> [View] {
+    private func makeNewViews() -> [View] {
         var context = b.context
         var droppedColumns: [String: Set<String>] = [:]
         var droppedTables: Set<String> = []
@@ -123,7 +145,7 @@ struct MySQLVersionSchemas {
     /// the view at the column itself (`swapView`).
     func retypedCopies() -> [String: [String: String]] {
         var copies: [String: [String: String]] = [:]
-        for alter in Self.hiddenCopies(b.context) {
+        for alter in self.copies {
             copies[finalName(alter.table.value), default: [:]][alter.column.value] = b.context.derived.rewriteCopy(alter.column.value)
         }
         return copies
@@ -133,7 +155,7 @@ struct MySQLVersionSchemas {
     /// column under its own name. Valid before the swap too (the old column has the name then), and
     /// the statement the swap's second session runs (`swapView`).
     func finalView(_ table: String) -> View? {
-        guard var view = newViews().first(where: { $0.name == table }) else { return nil }
+        guard var view = newViews.first(where: { $0.name == table }) else { return nil }
         view.sources = [:]
         return view
     }
@@ -176,10 +198,9 @@ struct MySQLVersionSchemas {
     func swapView(table: String, column: String, final: Bool, otherTables: [String])
         -> (setup: [SQLStatement], lock: SQLStatement, beforeUnlock: [SQLStatement], afterUnlock: [SQLStatement])? {
         let name = finalName(table)
-        guard var view = newViews().first(where: { $0.name == name }), view.sources[column] != nil else { return nil }
+        guard var view = newViews.first(where: { $0.name == name }), view.sources[column] != nil else { return nil }
         // Contract swaps the copies of one table in spec order (its down in reverse): the copies swapped
         // before this one are the columns themselves by now, the ones after it still copies.
-        let copies = Self.hiddenCopies(b.context)
         guard let index = copies.firstIndex(where: { $0.table.value == table && $0.column.value == column }) else { return nil }
         for (offset, alter) in copies.enumerated() where finalName(alter.table.value) == name && (offset < index || (offset == index && final)) {
             view.sources[alter.column.value] = nil
@@ -226,7 +247,7 @@ struct MySQLVersionSchemas {
 
     func create() -> [SQLStatement] {
         var statements: [SQLStatement] = []
-        for (new, views) in [(false, oldViews()), (true, newViews())] {
+        for (new, views) in [(false, oldViews), (true, newViews)] {
             let database = database(new: new)
             statements.append(SQLStatement("CREATE DATABASE IF NOT EXISTS \(b.q(database));",
                                            comment: new ? "The new app version's shape: it connects with database \(database)."
@@ -238,7 +259,7 @@ struct MySQLVersionSchemas {
 
     func drop() -> [SQLStatement] {
         var statements: [SQLStatement] = []
-        for (new, views) in [(true, newViews()), (false, oldViews())] {
+        for (new, views) in [(true, newViews), (false, oldViews)] {
             let database = database(new: new)
             for view in views {
                 // Only a version view cutover created; the tables keep every row.
@@ -257,7 +278,7 @@ struct MySQLVersionSchemas {
     /// gets no databases (the app would be moved and granted for nothing), as PostgreSQL gets no schema
     /// without a changed table.
     var differs: Bool {
-        let old = oldViews(), new = newViews()
+        let old = oldViews, new = newViews
         return old.map(\.name) != new.map(\.name) || old.map(\.columns) != new.map(\.columns) || new.contains { !$0.sources.isEmpty }
     }
 
@@ -285,7 +306,7 @@ struct MySQLVersionSchemas {
         return [SQLStatement("CREATE DATABASE IF NOT EXISTS \(b.q(old));",
                              comment: "IRREVERSIBLE as purge: the databases come back as contract left them (the old version's empty), for a rollback of contract."),
                 SQLStatement("CREATE DATABASE IF NOT EXISTS \(b.q(new));")]
-            + newViews().compactMap { finalView($0.name) }.map { SQLStatement(createView(new, $0)) }
+            + newViews.compactMap { finalView($0.name) }.map { SQLStatement(createView(new, $0)) }
     }
 
     /// Refuses (before anything is dropped) while another session has either version database as its

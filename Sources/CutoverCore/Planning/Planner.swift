@@ -8,24 +8,22 @@ public struct Planner: Planning {
     public func plan(_ validated: ValidatedSpec) -> MigrationPlan {
         let spec = validated.spec
         let dialect = SQLDialects.dialect(for: spec.database.engine)
-        var context = LoweringContext(spec: spec, schema: validated.schema)
+        // The changes' lowering is the one validation's rules may already have made (`LoweredSpec`).
+        let lowered = validated.lowered
+        let base = lowered.base
         var drafts: [StepDraft] = []
         var versionDatabases = false
         if spec.strategy == .blueGreen {
-            drafts += dialect.blueGreen(context: context)
+            drafts += dialect.blueGreen(context: base)
         } else {
-            let base = context
-            for change in spec.changes {
-                drafts += dialect.lower(change, context: context)
-                context.apply(change.operation)
-            }
+            drafts += lowered.changeDrafts.joined()
             if PostgreSQLVersionSchemas.enabled(base) {
                 drafts += PostgreSQLVersionSchemas(b: PostgreSQLBuilder(context: base), changes: spec.changes).drafts()
             }
-            if MySQLVersionSchemas.enabled(base) {
-                let versions = MySQLVersionSchemas(b: MySQLBuilder(context: base), changes: spec.changes)
+            // Present only where they are on and the versions differ, as its drafts need.
+            if let versions = lowered.mysqlVersionSchemas {
                 drafts += versions.drafts()
-                versionDatabases = versions.differs
+                versionDatabases = true
             }
             // Written last, first in the plan: what the other steps run decides the privileges it checks.
             if let preflight = Preflight(context: base, drafts: drafts).draft() { drafts.insert(preflight, at: 0) }

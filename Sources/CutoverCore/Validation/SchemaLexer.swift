@@ -52,6 +52,17 @@ struct SchemaLexer {
         String(decoding: bytes[token.start..<token.end], as: UTF8.self)
     }
 
+    /// The name inside a quoted identifier's text (`"a""b"`, `` `a``b` ``): the quotes taken off and a
+    /// doubled quote made single. Foundation's replacement goes through NSString (6% of reading a
+    /// MySQL dump, where every name is quoted), so it runs only where the quote occurs inside.
+    static func unquoted(_ text: String) -> String? {
+        guard let quote = text.first else { return nil }
+        var body = Substring(text.dropFirst())
+        if body.last == quote { body = body.dropLast() }
+        guard let byte = quote.utf8.first, body.utf8.contains(byte) else { return String(body) }
+        return body.replacingOccurrences(of: String([quote, quote]), with: String(quote))
+    }
+
     func text(from start: Int, to end: Int) -> String {
         guard start < end else { return "" }
         return String(decoding: bytes[start..<end], as: UTF8.self)

@@ -236,11 +236,7 @@ extension DDLParser {
             let text = lexer.text(token)
             return lexer.mysql || !lexer.hasUpperCase(token) ? text : text.lowercased()
         case .quotedIdentifier:
-            var body = lexer.text(token)
-            guard let quote = body.first else { return nil }
-            body.removeFirst()
-            if body.last == quote { body.removeLast() }
-            return body.replacingOccurrences(of: String([quote, quote]), with: String(quote))
+            return SchemaLexer.unquoted(lexer.text(token))
         default:
             return nil
         }

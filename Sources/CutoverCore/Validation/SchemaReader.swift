@@ -856,11 +856,7 @@ struct Cursor {
         case .quotedIdentifier, .string:
             guard token.kind == .quotedIdentifier || lexer.mysql else { return nil }
             p += 1
-            let text = lexer.text(token)
-            guard let quote = text.first else { return nil }
-            var body = Substring(text.dropFirst())
-            if body.last == quote { body = body.dropLast() }
-            return body.replacingOccurrences(of: String([quote, quote]), with: String(quote))
+            return SchemaLexer.unquoted(lexer.text(token))
         default:
             return nil
         }

@@ -27,12 +27,14 @@ public struct SpecValidator: SpecValidating {
         let schema = spec.database.schema.flatMap { loadSchema($0, spec: spec, diagnostics: &diagnostics) }
         SemanticRules().check(spec, schema: schema, diagnostics: &diagnostics)
         if diagnostics.hasErrors { return nil }
-        // Only a spec without errors is lowered (as `generate` will lower it): the warning names the plan's steps.
-        MySQLTableCopyRule.check(spec, schema: schema, diagnostics: &diagnostics)
-        MySQLRetypedDefaultRule.check(spec, schema: schema, diagnostics: &diagnostics)
-        MySQLSwapClientRule.check(spec, schema: schema, diagnostics: &diagnostics)
-        MySQLVersionDatabasesSQLRule.check(spec, schema: schema, diagnostics: &diagnostics)
-        return ValidatedSpec(spec: spec, schema: schema)
+        // Only a spec without errors is lowered (as `generate` will lower it): the warnings name the plan's
+        // steps. One lowering for the four rules, kept in the result for the planner.
+        let lowered = LoweredSpec(spec: spec, schema: schema)
+        MySQLTableCopyRule.check(lowered, diagnostics: &diagnostics)
+        MySQLRetypedDefaultRule.check(lowered, diagnostics: &diagnostics)
+        MySQLSwapClientRule.check(lowered, diagnostics: &diagnostics)
+        MySQLVersionDatabasesSQLRule.check(lowered, diagnostics: &diagnostics)
+        return ValidatedSpec(lowered: lowered)
     }
 
     /// Reads `database.schema` relative to the spec file; the path was already checked not to leave its folder.

@@ -31,16 +31,15 @@ enum MySQLRetypedDefaultRule: RuleUnit {
 
     /// Every retyped column of a spec without errors whose new-version inserts are ambiguous; run by
     /// `SpecValidator` after the spec validated.
-    static func check(_ spec: MigrationSpec, schema: DatabaseSchema?, diagnostics: inout DiagnosticBag) {
-        let base = LoweringContext(spec: spec, schema: schema)
-        guard MySQLVersionSchemas.of(base) != nil else { return }
-        let copies = MySQLVersionSchemas.hiddenCopies(base)
-        var context = base
-        for change in spec.changes {
-            defer { context.apply(change.operation) }
+    /// The column before the change is the one `MySQLVersionSchemas` recorded with the copy (a column is
+    /// changed by one change at most, CUT052), so the changes are not walked again here.
+    static func check(_ lowered: LoweredSpec, diagnostics: inout DiagnosticBag) {
+        guard let versions = lowered.mysqlVersionSchemas else { return }
+        let copies = versions.copiedColumns
+        for change in lowered.spec.changes {
             guard let alter = change.operation.unit(AlterColumn.self),
-                  copies.contains(where: { $0.table.value == alter.table.value && $0.column.value == alter.column.value }) else { continue }
-            let old = context.column(alter.table.value, alter.column.value)
+                  let copy = copies.first(where: { $0.alter.table.value == alter.table.value && $0.alter.column.value == alter.column.value }) else { continue }
+            let old = copy.old
             let oldDefault = old?.defaultValue
             let newDefault = alter.defaultValue?.value ?? (alter.dropDefault ? nil : oldDefault)
             let finalNullable = alter.nullable?.value ?? old?.nullable ?? true

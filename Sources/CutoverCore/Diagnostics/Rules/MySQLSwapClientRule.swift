@@ -22,11 +22,10 @@ enum MySQLSwapClientRule: RuleUnit {
 
     /// Every retyped column whose swap re-points a view, where the runner is not cutover's own; run by
     /// `SpecValidator` after the spec validated.
-    static func check(_ spec: MigrationSpec, schema: DatabaseSchema?, diagnostics: inout DiagnosticBag) {
-        guard spec.runner.tool == .flyway || spec.runner.tool == .liquibase else { return }
-        let base = LoweringContext(spec: spec, schema: schema)
-        guard MySQLVersionSchemas.of(base) != nil else { return }
-        for alter in MySQLVersionSchemas.hiddenCopies(base) {
+    static func check(_ lowered: LoweredSpec, diagnostics: inout DiagnosticBag) {
+        let spec = lowered.spec
+        guard spec.runner.tool == .flyway || spec.runner.tool == .liquibase, let versions = lowered.mysqlVersionSchemas else { return }
+        for alter in versions.copies {
             guard let change = spec.changes.first(where: {
                 $0.operation.unit(AlterColumn.self).map { $0.table.value == alter.table.value && $0.column.value == alter.column.value } ?? false
             }) else { continue }

@@ -36,16 +36,14 @@ enum MySQLTableCopyRule: RuleUnit {
     private static let checkedSchema = "CREATE TABLE pricing (\n    id     bigint NOT NULL AUTO_INCREMENT PRIMARY KEY,\n    amount integer NOT NULL,\n    CONSTRAINT pricing_amount_check CHECK (amount >= 0)\n) ENGINE=InnoDB;\n"
 
     /// Every step of each change (as the planner lowers it, in the phases the plan holds) whose up or down
-    /// copies a table; run by `SpecValidator` on a MySQL expand-contract spec without errors.
-    static func check(_ spec: MigrationSpec, schema: DatabaseSchema?, diagnostics: inout DiagnosticBag) {
+    /// copies a table; run by `SpecValidator` on a MySQL expand-contract spec without errors, on the
+    /// lowering the planner then reuses (`LoweredSpec.changeDrafts`).
+    static func check(_ lowered: LoweredSpec, diagnostics: inout DiagnosticBag) {
+        let spec = lowered.spec
         guard spec.database.engine == .mysql, spec.strategy == .expandContract else { return }
         let phases = PhaseCatalog.phases(for: spec)
-        let dialect = MySQLDialect()
-        var context = LoweringContext(spec: spec, schema: schema)
         func accepted(_ table: String) -> Bool { spec.acceptedTableCopies.contains { DDLParser.same($0.value, table, true) } }
-        for change in spec.changes {
-            let drafts = dialect.lower(change, context: context)
-            context.apply(change.operation)
+        for (change, drafts) in zip(spec.changes, lowered.changeDrafts) {
             if change.operation.unit(RawSQL.self) != nil { continue }
             for draft in drafts {
                 guard let phase = phases.first(where: { $0.phase == draft.phase }) else { continue }

@@ -30,9 +30,10 @@ enum MySQLVersionDatabasesSQLRule: RuleUnit {
 
     /// Every `sql` change of a spec without errors that changes tables or columns while the version
     /// databases are on; run by `SpecValidator` after the spec validated.
-    static func check(_ spec: MigrationSpec, schema: DatabaseSchema?, diagnostics: inout DiagnosticBag) {
-        let base = LoweringContext(spec: spec, schema: schema)
-        guard MySQLVersionSchemas.of(base) != nil else { return }
+    static func check(_ lowered: LoweredSpec, diagnostics: inout DiagnosticBag) {
+        let spec = lowered.spec
+        guard lowered.mysqlVersionSchemas != nil else { return }
+        let base = lowered.base
         for change in spec.changes {
             guard let raw = change.operation.unit(RawSQL.self) else { continue }
             let effects = RawSQLSchemaEffects.read(raw.up.value, engine: .mysql)

@@ -46,15 +46,21 @@ public struct DeliveryPlan: Codable, Sendable, Equatable {
     }
 
     public init(plan: MigrationPlan) {
-        let jobs = JobCatalog(plan).jobs
+        self.init(context: EmissionContext(plan))
+    }
+
+    /// The sequences from the phases' commands the emitters share (`EmissionContext.commands`).
+    public init(context: EmissionContext) {
+        let plan = context.plan
+        let jobs = context.jobs
         let forwardPhases = plan.phases.map(\.phase)
         let rollbackPhases = Array(forwardPhases.reversed())
         helm = Sequence(
-            forward: Self.stages(forwardPhases.map { ($0, PhaseCommands.helm($0, plan: plan, jobs: jobs).run) }, kind: .helm, forward: true),
-            rollback: Self.stages(rollbackPhases.map { ($0, PhaseCommands.helm($0, plan: plan, jobs: jobs).rollback) }, kind: .helm, forward: false))
+            forward: Self.stages(forwardPhases.map { ($0, context.commands(for: $0).helm.run) }, kind: .helm, forward: true),
+            rollback: Self.stages(rollbackPhases.map { ($0, context.commands(for: $0).helm.rollback) }, kind: .helm, forward: false))
         manifests = Sequence(
-            forward: Self.stages(forwardPhases.map { ($0, PhaseCommands.kubectl($0, plan: plan, jobs: jobs).run) }, kind: .kubectl, forward: true),
-            rollback: Self.stages(rollbackPhases.map { ($0, PhaseCommands.kubectl($0, plan: plan, jobs: jobs).rollback) }, kind: .kubectl, forward: false)
+            forward: Self.stages(forwardPhases.map { ($0, context.commands(for: $0).kubectl.run) }, kind: .kubectl, forward: true),
+            rollback: Self.stages(rollbackPhases.map { ($0, context.commands(for: $0).kubectl.rollback) }, kind: .kubectl, forward: false)
                 .map { stage in
                     // Every rolled-back phase prints the same folder list; a folder runs the Jobs it holds.
                     var stage = stage

@@ -4,6 +4,6 @@ public struct PlanDocumentsEmitter: Emitting {
 
     public func emit(_ context: EmissionContext, to sink: (OutputFile) throws -> Void) rethrows {
         try sink(OutputFile(path: "README.md", contents: PlanReadme(context: context).render()))
-        try sink(OutputFile(path: "plan.json", bytes: PlanJSON(plan: context.plan).encodedBytes()))
+        try sink(OutputFile(path: "plan.json", bytes: PlanJSON(context: context).encodedBytes()))
     }
 }

@@ -42,6 +42,12 @@ public struct PlanJSON: Codable, Sendable {
     public var delivery: DeliveryPlan
 
     public init(plan: MigrationPlan) {
+        self.init(context: EmissionContext(plan))
+    }
+
+    /// From the emitters' shared work (the Jobs and the phases' commands are built once per plan).
+    public init(context: EmissionContext) {
+        let plan = context.plan
         let spec = plan.spec
         format = "cutover.dev/plan/v1alpha1"
         name = spec.name
@@ -61,7 +67,7 @@ public struct PlanJSON: Codable, Sendable {
                  files: StepFiles.paths(for: step, plan: plan),
                  squawkIgnores: step.suppressions.map { SquawkIgnore(rule: $0.rule, reason: $0.reason) })
         }
-        delivery = DeliveryPlan(plan: plan)
+        delivery = DeliveryPlan(context: context)
     }
 
     public func encoded() -> String {

@@ -17,8 +17,8 @@ public struct PlanReadme {
         self.stepIndices = indices
         var runs: [Phase: (helm: [String], kubectl: [String])] = [:]
         for phase in context.plan.phases.map(\.phase) {
-            runs[phase] = (PhaseCommands.helm(phase, plan: context.plan, jobs: context.jobs).run,
-                           PhaseCommands.kubectl(phase, plan: context.plan, jobs: context.jobs).run)
+            let commands = context.commands(for: phase)
+            runs[phase] = (commands.helm.run, commands.kubectl.run)
         }
         self.forwardRuns = runs
     }
@@ -354,8 +354,8 @@ public struct PlanReadme {
     }
 
     private func commands(for phase: Phase, indices: [Int]) -> String {
-        let helm = PhaseCommands.helm(phase, plan: plan, jobs: context.jobs)
-        let kubectl = PhaseCommands.kubectl(phase, plan: plan, jobs: context.jobs)
+        let helm = context.commands(for: phase).helm
+        let kubectl = context.commands(for: phase).kubectl
         let direct = indices.filter { plan.steps[$0].side == nil }
         let run = Self.block([("Helm", once(phase, helm.run) { forwardRuns[$0]?.helm ?? [] }),
                               ("plain manifests (Argo CD or kubectl)", once(phase, kubectl.run) { forwardRuns[$0]?.kubectl ?? [] }),

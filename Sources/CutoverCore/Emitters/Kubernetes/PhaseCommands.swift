@@ -11,6 +11,12 @@
 /// previous app version's pods come back, and reverts the app; once it fully serves again, a last
 /// upgrade undoes expand. Plain kubectl applies one folder per phase and waits for its Jobs.
 public enum PhaseCommands {
+    /// One phase's commands for both deliveries.
+    public struct Both: Sendable {
+        public var helm: Commands
+        public var kubectl: Commands
+    }
+
     public struct Commands: Sendable {
         public var run: [String]
         public var rollback: [String]

@@ -15,6 +15,9 @@ public struct RunnerFiles: Sendable {
     private let order: [String: Int]
     private let sql: RenderedSQL
     private let scriptTexts: [String: String]
+    /// The Jobs' refusal checks, built once: `files(for:)` runs per ConfigMap, and building them per call
+    /// was 6% of `generate` with a thousand changes.
+    private let refusalChecks: JobRefusalChecks
 
     public init(_ plan: MigrationPlan) {
         self.init(plan, sql: RenderedSQL(plan))
@@ -45,6 +48,7 @@ public struct RunnerFiles: Sendable {
         var texts: [String: String] = [:]
         for name in scripts where Templates.File.script(named: name) != nil { texts[name] = Self.scriptText(name, plan: plan) }
         self.scriptTexts = texts
+        self.refusalChecks = JobRefusalChecks(plan)
     }
 
     private static func scriptText(_ name: String, plan: MigrationPlan) -> String {
@@ -70,7 +74,7 @@ public struct RunnerFiles: Sendable {
             return KeyValue(name, contents(name))
         }
         // The Jobs' refusal checks files (`JobRefusalChecks`), after the scripts, before the steps.
-        let checks = JobRefusalChecks(plan)
+        let checks = refusalChecks
         var hoisted: [KeyValue] = []
         for job in jobs {
             if let file = checks.file(for: job), !hoisted.contains(where: { $0.key == file.key }) { hoisted.append(file) }
