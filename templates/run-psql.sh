@@ -20,6 +20,13 @@
 #                                   subscription, enabled again, never replays what it skips; fail unless the slot is
 #                                   there, idle and at that position; nothing to skip once that subscription (on the
 #                                   other side) is enabled
+#   renew-way-back:SIDE:FORWARD:REVERSE
+#                                   the switchover's, before the fence: while FORWARD (on SIDE, green) is enabled,
+#                                   drop what an earlier attempt left of the way back (blue's disabled subscription
+#                                   REVERSE, SIDE's idle slot REVERSE), so that the way back is built anew (its
+#                                   subscription's CREATE proves blue reaches green while blue takes writes)
+#   enable-subscription:SIDE:NAME   enable the way back's subscription NAME on SIDE (created disabled), unless a
+#                                   switchback is past its point of no return; nothing to do when enabled or gone
 #   unless-switched:SIDE:NAME       end the Job here (success) when subscription NAME on SIDE carries the marker of
 #                                   a completed switch and blue is fenced, or is gone or carries cleanup's marker with
 #                                   blue still fenced (cleaned up, or cleanup started): re-running the switch must change nothing; under the marker a fence on green
@@ -509,6 +516,73 @@ same_tables() { # PUB SUB NAME
     exit 1
   fi
   echo "cutover: $1, its publication $3 and $2's subscription have the same $(wc -l < /tmp/tables.live) tables, all copied"
+}
+
+# The way back is built before it is needed, and before blue is fenced. While the forward subscription
+# (FORWARD on green) is enabled the app has never moved to green in this switch (reverse-replication
+# disables it only once the way back exists, and the Service moves after that Job): anything of the way
+# back found then is an earlier attempt's. Blue's reverse subscription REVERSE (disabled: it was never
+# enabled while forward replication ran) is dropped, so that the next CREATE SUBSCRIPTION connects to
+# green again and proves blue reaches it (network policy, pg_hba, credentials, the right to subscribe)
+# while blue still takes writes; green's idle reverse slot is dropped, so the switch creates it again
+# where green has received nothing from the app (an old slot would stream what blue already has: a
+# duplicate key the apply worker retries forever). With forward replication disabled the way back may
+# carry the app's writes: nothing is touched.
+renew_way_back() { # SIDE FORWARD REVERSE
+  forward="$(subscription_state "$1" "$2")"
+  if [ "$forward" != enabled ]; then
+    echo "cutover: subscription $2 on $1 is ${forward:-gone}: the way back $3 is kept as it is"; return 0
+  fi
+  admin="$(admin_of blue)"
+  back="$(subscription_state "$admin" "$3")"
+  case "$back" in
+    enabled)
+      echo "cutover: blue's subscription $3 is enabled while forward replication $2 runs (enabled by hand?): the two would send each side's rows back to it; disable it (ALTER SUBSCRIPTION $3 DISABLE on blue), then run this again; nothing was changed" >&2
+      exit 1 ;;
+    disabled)
+      on "$admin" -v "sub=$3" <<'EOF'
+SELECT format('ALTER SUBSCRIPTION %I SET (slot_name = NONE)', :'sub') \gexec
+SELECT format('DROP SUBSCRIPTION %I', :'sub') \gexec
+EOF
+      echo "cutover: blue's subscription $3, left disabled by an earlier attempt, dropped (created again below: blue connects to green once more)" ;;
+  esac
+  slot="$(value "$1" -v "slot=$3" <<'EOF'
+SELECT CASE WHEN active THEN 'active' ELSE 'idle' END FROM pg_catalog.pg_replication_slots
+ WHERE slot_name = :'slot' AND database = current_database();
+EOF
+)"
+  case "$slot" in
+    "") ;;
+    idle)
+      value "$1" -v "slot=$3" >/dev/null <<'EOF'
+SELECT pg_catalog.pg_drop_replication_slot(slot_name) FROM pg_catalog.pg_replication_slots
+ WHERE slot_name = :'slot' AND database = current_database() AND NOT active;
+EOF
+      echo "cutover: $1's slot $3, left by an earlier attempt, dropped (its position is older than what $1 holds: the switch creates it again once blue is fenced and $1 caught up)" ;;
+    *)
+      echo "cutover: slot $3 on $1 is streaming to a consumer other than this switch (blue's subscription $3 is not enabled): stop that consumer, then run this again; nothing was changed" >&2
+      exit 1 ;;
+  esac
+}
+
+# The way back's subscription, created disabled (before the fence, and before forward replication is
+# disabled), starts streaming: reverse-replication's last step, once forward replication is off. A
+# switchback before its point of no return enables it too (a reverse-replication stopped between
+# disabling forward replication and this step: the app never moved to green, and the switchback's
+# catch-up needs it streaming). Past that point the switchback detaches it (nothing to enable).
+enable_subscription() { # SIDE NAME
+  if [ -n "$COMMITTED" ]; then echo "cutover: the switchback is past its point of no return: subscription $2 on $1 is not enabled again"; return 0; fi
+  admin="$(admin_of "$1")"
+  state="$(subscription_state "$admin" "$2")"
+  case "$state" in
+    disabled)
+      on "$admin" -v "sub=$2" <<'EOF'
+SELECT format('ALTER SUBSCRIPTION %I ENABLE', :'sub') \gexec
+EOF
+      echo "cutover: subscription $2 on $1 enabled (the way back streams)" ;;
+    enabled) echo "cutover: subscription $2 on $1 streams already" ;;
+    *) echo "cutover: no subscription $2 on $1, nothing to enable" ;;
+  esac
 }
 
 # Switching back: the forward slot on blue, idle since the switch (its subscription disabled), still
@@ -1028,6 +1102,12 @@ EOF
     same-tables:*)
       spec="${arg#same-tables:}"; pub="${spec%%:*}"; rest="${spec#*:}"
       same_tables "$pub" "${rest%%:*}" "${rest#*:}" ;;
+    renew-way-back:*)
+      spec="${arg#renew-way-back:}"; side="${spec%%:*}"; rest="${spec#*:}"
+      renew_way_back "$side" "${rest%%:*}" "${rest#*:}" ;;
+    enable-subscription:*)
+      spec="${arg#enable-subscription:}"
+      enable_subscription "${spec%%:*}" "${spec#*:}" ;;
     skip-slot:*)
       spec="${arg#skip-slot:}"
       skip_slot "${spec%%:*}" "${spec#*:}" ;;
