@@ -10,11 +10,13 @@
 #                                   sides, and exactly the ranges the live pass left (no full scan in the pause)
 #   copy-schema:FROM:TO             pg_dump --schema-only of FROM into TO, when TO has no tables yet
 #   wait-lag:PUBLISHER              wait until logical replication from PUBLISHER lags < MAX_LAG_SECONDS
-#   wait-synced:PUB:SUB:NAME        wait until subscription NAME on SUB copied every table (state r) and
+#   wait-synced:PUB:SUB:NAME[:SECONDS]
+#                                   wait until subscription NAME on SUB copied every table (state r) and
 #                                   applied every transaction PUB had committed when it starts; nothing to
 #                                   wait for when NAME is gone, or disabled by the completed switch (its
 #                                   marker); a subscription disabled otherwise (by hand, or mid-switch) fails; in a
-#                                   switchback before its point of no return, a subscription or slot gone fails
+#                                   switchback before its point of no return, a subscription or slot gone fails;
+#                                   SECONDS: fail once the wait took that long (the fenced catch-up's budget)
 #   skip-slot:SIDE:NAME             move the inactive slot NAME on SIDE to SIDE's current WAL position (both sides
 #                                   fenced, caught up), then CHECKPOINT (the move is durable only from there): its
 #                                   subscription, enabled again, never replays what it skips; fail unless the slot is
@@ -428,7 +430,11 @@ EOF
 # had committed when the wait began applied on the subscriber: the slot's confirmed_flush_lsn (what the
 # subscriber reported applied and flushed) reaching the publisher's LSN of that moment. The slot, not
 # pg_stat_replication, whose LSNs only pg_read_all_stats may read.
-wait_synced() { # PUB SUB NAME
+# BUDGET (seconds, optional): the switch's catch-up with blue fenced (SHOULD-FIX S3). Every second of it
+# is a second of write outage: past the budget the wait fails, and the Job's EXIT trap lifts the fence
+# (the app has not moved). Without one, WAIT_ATTEMPTS polls bound it (25 min by default).
+wait_synced() { # PUB SUB NAME [BUDGET]
+  budget="${4:-}"; started="$(date +%s)"
   state="$(subscription_state "$2" "$3")"
   case "$state" in
     "")
@@ -460,6 +466,7 @@ wait_synced() { # PUB SUB NAME
     left="$(value "$2" -c "SELECT count(*) FROM pg_catalog.pg_subscription_rel r JOIN pg_catalog.pg_subscription s ON s.oid = r.srsubid
       WHERE s.subname = '$3' AND r.srsubstate <> 'r'")"
     [ "$left" = 0 ] && break
+    over_budget "$budget" "$started" "$2 has not finished the initial copy of $3 ($left table(s) not ready)"
     n=$((n + 1)); [ "$n" -lt "$WAIT_ATTEMPTS" ] || { echo "cutover: $2 has not finished the initial copy of $3: $left table(s) not ready" >&2; exit 1; }
     nap
   done
@@ -470,10 +477,18 @@ wait_synced() { # PUB SUB NAME
     done_="$(value "$1" -c "SELECT count(*) FROM pg_catalog.pg_replication_slots
       WHERE slot_name = '$3' AND active AND confirmed_flush_lsn >= '$lsn'::pg_lsn")"
     [ "$done_" != 0 ] && break
+    over_budget "$budget" "$started" "$2 has not applied $1's changes up to $lsn through $3"
     n=$((n + 1)); [ "$n" -lt "$WAIT_ATTEMPTS" ] || { echo "cutover: $2 has not applied $1's changes up to $lsn through $3" >&2; exit 1; }
     nap
   done
   echo "cutover: $2 has every table of $3 and applied $1 up to $lsn"
+}
+
+over_budget() { # BUDGET STARTED WHAT
+  [ -n "$1" ] || return 0
+  [ $(( $(date +%s) - $2 )) -ge "$1" ] || return 0
+  echo "cutover: $3 within $1 s, the budget of the catch-up with the fence on: the switch stops (the fence is lifted; the app has not moved). Run it again once replication keeps up (the rollout analysis' lag, or $1 s more headroom)" >&2
+  exit 1
 }
 
 # A table created after the subscription: ALTER PUBLICATION ADD TABLE alone does not reach the
@@ -1094,8 +1109,8 @@ EOF
     wait-lag:*)
       wait_lag "${arg#wait-lag:}" ;;
     wait-synced:*)
-      spec="${arg#wait-synced:}"; pub="${spec%%:*}"; rest="${spec#*:}"
-      wait_synced "$pub" "${rest%%:*}" "${rest#*:}" ;;
+      spec="${arg#wait-synced:}"; pub="${spec%%:*}"; rest="${spec#*:}"; sub="${rest%%:*}"; rest="${rest#*:}"
+      case "$rest" in *:*) wait_synced "$pub" "$sub" "${rest%%:*}" "${rest#*:}" ;; *) wait_synced "$pub" "$sub" "$rest" ;; esac ;;
     refresh:*)
       spec="${arg#refresh:}"
       refresh "${spec%%:*}" "${spec#*:}" ;;
@@ -1200,8 +1215,8 @@ EOF
           forward="$(subscription_state "$side" "$name")"
           case "$blue_fenced:$forward" in
             1:enabled)
-              # Marked, but the way back was never set up: reverse-replication disables forward replication
-              # first, and the Service moves only after it. The app is still on blue, fenced, and green
+              # Marked, but the way back was never put in use: reverse-replication disables forward replication
+              # only once the way back is complete, and the Service moves only after it. The app is still on blue, fenced, and green
               # took no write of it: lift blue's fence (taken over first), a fence on green too, and the marker.
               claimed="$(claim blue)"
               fence blue off

@@ -132,4 +132,77 @@ extension RunPsqlRunnerTests {
         #expect(back.status == 0, "the way back replays what blue has: \(back.output)")
         #expect(try Self.rows(runner, side: "blue") == "1:before the switch,2:on blue, after the stale slot,3:on green after the switch")
     }
+
+    /// SHOULD-FIX S3: the catch-up with blue fenced has a budget of its own (the generated switchover
+    /// Job's fenced `wait-synced` names it). Green's apply is held here (a transaction on green holds
+    /// the table a write of blue's needs), so green cannot catch up: the wait fails after its budget,
+    /// and the EXIT trap lifts blue's fence. Before, the wait went on for WAIT_ATTEMPTS polls (25 min of
+    /// write outage by default).
+    @Test func fencedCatchUpHasABudget() throws {
+        let runner = try Runner(twoSided: true)
+        defer { runner.finish() }
+        let (app, sub) = try Self.replicated(runner)
+        defer { Self.dropRoles(runner, app) }
+        let fenced = try Self.generatedJob("switchover", "switchover", sub).drop { $0 != "fence:blue" }.dropFirst().first ?? ""
+        #expect(fenced == "wait-synced:blue:green:\(sub):\(JobCatalog.fencedWaitSeconds)", "the fenced catch-up has no budget: \(fenced)")
+        try runner.sqlFile("hold.sql", "BEGIN; LOCK TABLE t IN ACCESS EXCLUSIVE MODE; SELECT pg_sleep(40); COMMIT;")
+        let held = try runner.start(["green:hold.sql"])
+        Thread.sleep(forTimeInterval: 1)
+        _ = try runner.sql("INSERT INTO t VALUES (2, 'held on its way to green')")
+        let run = try runner.runner(["fence:blue", "wait-synced:blue:green:\(sub):3"])
+        #expect(run.status != 0, "\(run.output)")
+        #expect(run.seconds < 20, "the fenced wait took \(run.seconds) s")
+        #expect(run.output.contains("the budget of the catch-up with the fence on"), "\(run.output)")
+        #expect(try Self.fence(runner, app) == "00", "the fence stayed after the budget: \(run.output)")
+        _ = try runner.sql("SELECT pg_cancel_backend(pid) FROM pg_stat_activity WHERE query LIKE '%pg_sleep(40)%' AND pid <> pg_backend_pid()", database: "postgres", side: "green")
+        _ = held.finish()
+    }
+
+    /// SHOULD-FIX S6: the runbook's reverse replication by hand (phase 8's lines, run as pasted, with
+    /// the URLs they name, in the generated tree's folders) refuses before the switch completed: with
+    /// blue taking writes, disabling forward replication would cut them off from green. After the
+    /// switchover Job it runs every file in order and enables the way back (a write on green reaches
+    /// blue). Before, the lines ran whatever the state: forward replication disabled with the app on
+    /// blue, and the way back's subscription (now created disabled) never enabled.
+    @Test func runbookReverseReplicationRefusesBeforeTheSwitch() throws {
+        let runner = try Runner(twoSided: true)
+        defer { runner.finish() }
+        let (app, sub) = try Self.replicated(runner)
+        defer { Self.dropRoles(runner, app) }
+        try Self.generatedFiles(runner, sub)
+        for side in ["blue", "green"] {
+            let folder = Self.golden.appendingPathComponent("sql/\(side)"), into = runner.root.appendingPathComponent("tree/sql/\(side)")
+            try FileManager.default.createDirectory(at: into, withIntermediateDirectories: true)
+            for name in try FileManager.default.contentsOfDirectory(atPath: folder.path) where name.hasSuffix(".sql") {
+                try String(contentsOf: folder.appendingPathComponent(name), encoding: .utf8).replacingOccurrences(of: Self.goldenName, with: sub)
+                    .write(to: into.appendingPathComponent(name), atomically: true, encoding: .utf8)
+            }
+        }
+        let readme = try PlanReadmeTests.readme("ledger-pg14.yaml").replacingOccurrences(of: Self.goldenName, with: sub)
+        let section = try #require(readme.components(separatedBy: "### 8. ").dropFirst().first)
+        let lines = section.split(separator: "\n").map(String.init)
+        let first = try #require(lines.firstIndex { $0.hasPrefix("# only after the switchover Job completed") })
+        let last = try #require(lines.firstIndex { $0.hasPrefix("else echo \"refused") })
+        let block = lines[first...last].joined(separator: "\n")
+        func url(_ socket: String) -> String {
+            "postgresql://postgres@/\(runner.database)?host=\(socket.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? socket)&port=5432"
+        }
+        func paste() throws -> String {
+            try runner.run("/bin/sh", ["-c", "cd '\(runner.root.appendingPathComponent("tree").path)' && " + block],
+                           env: ["GREEN_URL": url(runner.greenSocket), "BLUE_ADMIN_URL": url(runner.socket), "APP_ROLE": app,
+                                 "GREEN_CONNINFO": url(runner.greenSocket), "BLUE_CONNINFO": url(runner.socket)]).output
+        }
+        let early = try paste()
+        #expect(early.contains("refused: not switched"), "\(early)")
+        #expect(try runner.sql("SELECT subenabled FROM pg_subscription WHERE subname = '\(sub)'", side: "green") == "t", "forward replication stopped with the app on blue: \(early)")
+        #expect(try runner.sql("SELECT count(*) FROM pg_replication_slots WHERE slot_name = '\(sub)_reverse'", side: "green") == "0", "\(early)")
+        let switched = try runner.runner(try Self.generatedJob("switchover", "switchover", sub))
+        #expect(switched.status == 0, "\(switched.output)")
+        let pasted = try paste()
+        #expect(!pasted.contains("refused"), "\(pasted)")
+        #expect(try runner.sql("SELECT subenabled FROM pg_subscription WHERE subname = '\(sub)'", side: "green") == "f", "\(pasted)")
+        _ = try runner.sql("INSERT INTO t VALUES (40, 'on green after the switch by hand')", side: "green")
+        let back = try runner.runner(["wait-synced:green:blue:\(sub)_reverse"], env: ["WAIT_ATTEMPTS": "100"])
+        #expect(back.status == 0, "the way back set up by hand does not stream: \(back.output)")
+    }
 }

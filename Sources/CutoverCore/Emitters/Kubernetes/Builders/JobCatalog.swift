@@ -68,6 +68,12 @@ public struct JobCatalog: Sendable {
             || (argument.hasPrefix("green:") && argument.contains("_subscription."))
     }
 
+    /// The budget of a catch-up with a side fenced (the switch's, the switchback's), in seconds: every
+    /// second of it is write outage. An unfenced catch-up runs right before the fence, so this one
+    /// waits only for the writes of the fence's own seconds; past the budget the wait fails and the
+    /// Job's EXIT trap lifts the fence (the app has not moved). The runbook and the plan state it.
+    public static let fencedWaitSeconds = 60
+
     public static let rollbackGuard = "and .Values.rollback.enabled (not .Values.rollback.expand)"
     public static let blueGreenRollbackGuard = ".Values.rollback.enabled"
     /// Expand-contract's last rollback stage, once the previous app version fully serves again.
@@ -213,7 +219,7 @@ public struct JobCatalog: Sendable {
         let prepared = plan.steps(in: .reverseReplicate).filter { ["reverse_publication", "reverse_subscription"].contains($0.slug) }.map { argument($0, .up) }
         let switchover = ["unless-switched:green:\(forward)", synced, sameTables] + checksumArguments("checksum-live")
             + (reverse.isEmpty ? [] : ["renew-way-back:green:\(forward):\(back)"] + prepared)
-            + ["unfence:green", "fence:blue", synced, sameTables] + checksumArguments("checksum-fenced")
+            + [synced, "unfence:green", "fence:blue", "\(synced):\(Self.fencedWaitSeconds)", sameTables] + checksumArguments("checksum-fenced")
             + ["sync-sequences:blue:green"] + ups(.sequenceSync) + ups(.switchover)
             + ["mark-switched:green:\(forward)"]
         let backSynced = "wait-synced:green:blue:\(back)"
@@ -237,7 +243,7 @@ public struct JobCatalog: Sendable {
         let backLater = teardown.filter { !["reverse_subscription", "stop_forward_subscription", "drop_forward_slot"].contains($0.slug) }.map { argument($0, .down) }
         // A reverse-replication stopped after disabling forward replication left the way back disabled (the
         // app never moved): the switchback enables it before its catch-up.
-        let switchback = (reverse.isEmpty ? [] : ["while-switched:green:\(forward)", "enable-subscription:blue:\(back)", backSynced] + recreate + ["skip-slot:blue:\(forward)", "fence:green", backSynced,
+        let switchback = (reverse.isEmpty ? [] : ["while-switched:green:\(forward)", "enable-subscription:blue:\(back)", backSynced] + recreate + ["skip-slot:blue:\(forward)", "fence:green", "\(backSynced):\(Self.fencedWaitSeconds)",
                                                   "skip-slot:blue:\(forward)",
                                                   "mark-switching-back:green:\(forward)"] + backNow)
             + ["sync-sequences:green:blue", "unfence:blue"] + downs(.switchover)
