@@ -205,4 +205,34 @@ extension RunPsqlRunnerTests {
         let back = try runner.runner(["wait-synced:green:blue:\(sub)_reverse"], env: ["WAIT_ATTEMPTS": "100"])
         #expect(back.status == 0, "the way back set up by hand does not stream: \(back.output)")
     }
+
+    /// SHOULD-FIX S1: the runbook's unfence by hand (the switchover section's lines, as pasted) takes
+    /// the runner's owner lock: while a run holds it (here a session holding the advisory lock for 3 s,
+    /// as a fence, a takeover or a lift does for its transaction) the lift waits for it. Before, it
+    /// went ahead at once.
+    @Test func runbookUnfenceTakesTheRunnersLock() throws {
+        let runner = try Runner(twoSided: true)
+        defer { runner.finish() }
+        let (app, sub) = try Self.replicated(runner)
+        defer { Self.dropRoles(runner, app) }
+        let readme = try PlanReadmeTests.readme("ledger-pg14.yaml").replacingOccurrences(of: Self.goldenName, with: sub)
+        let lines = readme.split(separator: "\n").map(String.init)
+        let marker = try #require(lines.first { $0.hasPrefix("marker=\"$(psql \"$GREEN_URL\"") })
+        let unfence = try #require(lines.first { $0.hasPrefix("[ \"$marker\" = none ] && psql \"$BLUE_ADMIN_URL\"") })
+        func url(_ socket: String) -> String {
+            "postgresql://postgres@/\(runner.database)?host=\(socket.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? socket)&port=5432"
+        }
+        #expect(try runner.runner(["fence:blue"]).status == 0)
+        try runner.sqlFile("hold-owner-lock.sql", "BEGIN; SELECT pg_advisory_xact_lock(hashtext('cutover_fence')); SELECT pg_sleep(3); COMMIT;")
+        let held = try runner.start(["blueadmin:hold-owner-lock.sql"])
+        Thread.sleep(forTimeInterval: 1)
+        let started = Date()
+        let pasted = try runner.run("/bin/sh", ["-c", marker + "\n" + unfence + "\ntrue"],
+                                    env: ["GREEN_URL": url(runner.greenSocket), "BLUE_ADMIN_URL": url(runner.socket), "APP_ROLE": app]).output
+        let waited = Date().timeIntervalSince(started)
+        _ = held.finish()
+        #expect(pasted.contains("marker: none"), "\(pasted)")
+        #expect(waited >= 1.5, "the unfence by hand did not wait for the runner's owner lock (\(waited) s): \(pasted)")
+        #expect(try Self.fence(runner, app) == "00", "\(pasted)")
+    }
 }

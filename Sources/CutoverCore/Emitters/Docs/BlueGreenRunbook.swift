@@ -136,8 +136,10 @@ struct BlueGreenRunbook {
     /// The runner's unfence by hand: in one transaction the role reset, the trigger function made a
     /// no-op (CREATE OR REPLACE FUNCTION locks no table, where dropping the triggers waits for every
     /// read of every table) and the schema marked lifted; the cleanup Job drops the triggers later.
+    /// Under the runner's owner lock (SHOULD-FIX S1: the advisory lock its fence, takeover and lift
+    /// take), so a lift by hand never interleaves with a Job that is taking the fence over or setting it.
     static func liftCommand(_ url: String) -> String {
-        "psql \"\(url)\" -X -v ON_ERROR_STOP=1 -c \"BEGIN\" -c \"ALTER ROLE \\\"$APP_ROLE\\\" RESET default_transaction_read_only\" -c \"CREATE OR REPLACE FUNCTION cutover_fence.refuse() RETURNS trigger LANGUAGE plpgsql AS 'BEGIN RETURN NULL; END'\" -c \"COMMENT ON SCHEMA cutover_fence IS 'cutover fence, lifted'\" -c \"COMMIT\""
+        "psql \"\(url)\" -X -v ON_ERROR_STOP=1 -c \"BEGIN\" -c \"SELECT pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtext('cutover_fence'))\" -c \"ALTER ROLE \\\"$APP_ROLE\\\" RESET default_transaction_read_only\" -c \"CREATE OR REPLACE FUNCTION cutover_fence.refuse() RETURNS trigger LANGUAGE plpgsql AS 'BEGIN RETURN NULL; END'\" -c \"COMMENT ON SCHEMA cutover_fence IS 'cutover fence, lifted'\" -c \"COMMIT\""
     }
 
     /// The switchback (rollback 1) and drop-reverse have no phase of their own: what their failures
