@@ -10,16 +10,25 @@
 #                                   sides, and exactly the ranges the live pass left (no full scan in the pause)
 #   copy-schema:FROM:TO             pg_dump --schema-only of FROM into TO, when TO has no tables yet
 #   wait-lag:PUBLISHER              wait until logical replication from PUBLISHER lags < MAX_LAG_SECONDS
-#   wait-synced:PUB:SUB:NAME        wait until subscription NAME on SUB copied every table (state r) and
+#   wait-synced:PUB:SUB:NAME[:SECONDS]
+#                                   wait until subscription NAME on SUB copied every table (state r) and
 #                                   applied every transaction PUB had committed when it starts; nothing to
 #                                   wait for when NAME is gone, or disabled by the completed switch (its
 #                                   marker); a subscription disabled otherwise (by hand, or mid-switch) fails; in a
-#                                   switchback before its point of no return, a subscription or slot gone fails
+#                                   switchback before its point of no return, a subscription or slot gone fails;
+#                                   SECONDS: fail once the wait took that long (the fenced catch-up's budget)
 #   skip-slot:SIDE:NAME             move the inactive slot NAME on SIDE to SIDE's current WAL position (both sides
 #                                   fenced, caught up), then CHECKPOINT (the move is durable only from there): its
 #                                   subscription, enabled again, never replays what it skips; fail unless the slot is
 #                                   there, idle and at that position; nothing to skip once that subscription (on the
 #                                   other side) is enabled
+#   renew-way-back:SIDE:FORWARD:REVERSE
+#                                   the switchover's, before the fence: while FORWARD (on SIDE, green) is enabled,
+#                                   drop what an earlier attempt left of the way back (blue's disabled subscription
+#                                   REVERSE, SIDE's idle slot REVERSE), so that the way back is built anew (its
+#                                   subscription's CREATE proves blue reaches green while blue takes writes)
+#   enable-subscription:SIDE:NAME   enable the way back's subscription NAME on SIDE (created disabled), unless a
+#                                   switchback is past its point of no return; nothing to do when enabled or gone
 #   unless-switched:SIDE:NAME       end the Job here (success) when subscription NAME on SIDE carries the marker of
 #                                   a completed switch and blue is fenced, or is gone or carries cleanup's marker with
 #                                   blue still fenced (cleaned up, or cleanup started): re-running the switch must change nothing; under the marker a fence on green
@@ -421,7 +430,11 @@ EOF
 # had committed when the wait began applied on the subscriber: the slot's confirmed_flush_lsn (what the
 # subscriber reported applied and flushed) reaching the publisher's LSN of that moment. The slot, not
 # pg_stat_replication, whose LSNs only pg_read_all_stats may read.
-wait_synced() { # PUB SUB NAME
+# BUDGET (seconds, optional): the switch's catch-up with blue fenced (SHOULD-FIX S3). Every second of it
+# is a second of write outage: past the budget the wait fails, and the Job's EXIT trap lifts the fence
+# (the app has not moved). Without one, WAIT_ATTEMPTS polls bound it (25 min by default).
+wait_synced() { # PUB SUB NAME [BUDGET]
+  budget="${4:-}"; started="$(date +%s)"
   state="$(subscription_state "$2" "$3")"
   case "$state" in
     "")
@@ -453,6 +466,7 @@ wait_synced() { # PUB SUB NAME
     left="$(value "$2" -c "SELECT count(*) FROM pg_catalog.pg_subscription_rel r JOIN pg_catalog.pg_subscription s ON s.oid = r.srsubid
       WHERE s.subname = '$3' AND r.srsubstate <> 'r'")"
     [ "$left" = 0 ] && break
+    over_budget "$budget" "$started" "$2 has not finished the initial copy of $3 ($left table(s) not ready)"
     n=$((n + 1)); [ "$n" -lt "$WAIT_ATTEMPTS" ] || { echo "cutover: $2 has not finished the initial copy of $3: $left table(s) not ready" >&2; exit 1; }
     nap
   done
@@ -463,10 +477,18 @@ wait_synced() { # PUB SUB NAME
     done_="$(value "$1" -c "SELECT count(*) FROM pg_catalog.pg_replication_slots
       WHERE slot_name = '$3' AND active AND confirmed_flush_lsn >= '$lsn'::pg_lsn")"
     [ "$done_" != 0 ] && break
+    over_budget "$budget" "$started" "$2 has not applied $1's changes up to $lsn through $3"
     n=$((n + 1)); [ "$n" -lt "$WAIT_ATTEMPTS" ] || { echo "cutover: $2 has not applied $1's changes up to $lsn through $3" >&2; exit 1; }
     nap
   done
   echo "cutover: $2 has every table of $3 and applied $1 up to $lsn"
+}
+
+over_budget() { # BUDGET STARTED WHAT
+  [ -n "$1" ] || return 0
+  [ $(( $(date +%s) - $2 )) -ge "$1" ] || return 0
+  echo "cutover: $3 within $1 s, the budget of the catch-up with the fence on: the switch stops (the fence is lifted; the app has not moved). Run it again once replication keeps up (the rollout analysis' lag, or $1 s more headroom)" >&2
+  exit 1
 }
 
 # A table created after the subscription: ALTER PUBLICATION ADD TABLE alone does not reach the
@@ -509,6 +531,73 @@ same_tables() { # PUB SUB NAME
     exit 1
   fi
   echo "cutover: $1, its publication $3 and $2's subscription have the same $(wc -l < /tmp/tables.live) tables, all copied"
+}
+
+# The way back is built before it is needed, and before blue is fenced. While the forward subscription
+# (FORWARD on green) is enabled the app has never moved to green in this switch (reverse-replication
+# disables it only once the way back exists, and the Service moves after that Job): anything of the way
+# back found then is an earlier attempt's. Blue's reverse subscription REVERSE (disabled: it was never
+# enabled while forward replication ran) is dropped, so that the next CREATE SUBSCRIPTION connects to
+# green again and proves blue reaches it (network policy, pg_hba, credentials, the right to subscribe)
+# while blue still takes writes; green's idle reverse slot is dropped, so the switch creates it again
+# where green has received nothing from the app (an old slot would stream what blue already has: a
+# duplicate key the apply worker retries forever). With forward replication disabled the way back may
+# carry the app's writes: nothing is touched.
+renew_way_back() { # SIDE FORWARD REVERSE
+  forward="$(subscription_state "$1" "$2")"
+  if [ "$forward" != enabled ]; then
+    echo "cutover: subscription $2 on $1 is ${forward:-gone}: the way back $3 is kept as it is"; return 0
+  fi
+  admin="$(admin_of blue)"
+  back="$(subscription_state "$admin" "$3")"
+  case "$back" in
+    enabled)
+      echo "cutover: blue's subscription $3 is enabled while forward replication $2 runs (enabled by hand?): the two would send each side's rows back to it; disable it (ALTER SUBSCRIPTION $3 DISABLE on blue), then run this again; nothing was changed" >&2
+      exit 1 ;;
+    disabled)
+      on "$admin" -v "sub=$3" <<'EOF'
+SELECT format('ALTER SUBSCRIPTION %I SET (slot_name = NONE)', :'sub') \gexec
+SELECT format('DROP SUBSCRIPTION %I', :'sub') \gexec
+EOF
+      echo "cutover: blue's subscription $3, left disabled by an earlier attempt, dropped (created again below: blue connects to green once more)" ;;
+  esac
+  slot="$(value "$1" -v "slot=$3" <<'EOF'
+SELECT CASE WHEN active THEN 'active' ELSE 'idle' END FROM pg_catalog.pg_replication_slots
+ WHERE slot_name = :'slot' AND database = current_database();
+EOF
+)"
+  case "$slot" in
+    "") ;;
+    idle)
+      value "$1" -v "slot=$3" >/dev/null <<'EOF'
+SELECT pg_catalog.pg_drop_replication_slot(slot_name) FROM pg_catalog.pg_replication_slots
+ WHERE slot_name = :'slot' AND database = current_database() AND NOT active;
+EOF
+      echo "cutover: $1's slot $3, left by an earlier attempt, dropped (its position is older than what $1 holds: the switch creates it again once blue is fenced and $1 caught up)" ;;
+    *)
+      echo "cutover: slot $3 on $1 is streaming to a consumer other than this switch (blue's subscription $3 is not enabled): stop that consumer, then run this again; nothing was changed" >&2
+      exit 1 ;;
+  esac
+}
+
+# The way back's subscription, created disabled (before the fence, and before forward replication is
+# disabled), starts streaming: reverse-replication's last step, once forward replication is off. A
+# switchback before its point of no return enables it too (a reverse-replication stopped between
+# disabling forward replication and this step: the app never moved to green, and the switchback's
+# catch-up needs it streaming). Past that point the switchback detaches it (nothing to enable).
+enable_subscription() { # SIDE NAME
+  if [ -n "$COMMITTED" ]; then echo "cutover: the switchback is past its point of no return: subscription $2 on $1 is not enabled again"; return 0; fi
+  admin="$(admin_of "$1")"
+  state="$(subscription_state "$admin" "$2")"
+  case "$state" in
+    disabled)
+      on "$admin" -v "sub=$2" <<'EOF'
+SELECT format('ALTER SUBSCRIPTION %I ENABLE', :'sub') \gexec
+EOF
+      echo "cutover: subscription $2 on $1 enabled (the way back streams)" ;;
+    enabled) echo "cutover: subscription $2 on $1 streams already" ;;
+    *) echo "cutover: no subscription $2 on $1, nothing to enable" ;;
+  esac
 }
 
 # Switching back: the forward slot on blue, idle since the switch (its subscription disabled), still
@@ -1020,14 +1109,20 @@ EOF
     wait-lag:*)
       wait_lag "${arg#wait-lag:}" ;;
     wait-synced:*)
-      spec="${arg#wait-synced:}"; pub="${spec%%:*}"; rest="${spec#*:}"
-      wait_synced "$pub" "${rest%%:*}" "${rest#*:}" ;;
+      spec="${arg#wait-synced:}"; pub="${spec%%:*}"; rest="${spec#*:}"; sub="${rest%%:*}"; rest="${rest#*:}"
+      case "$rest" in *:*) wait_synced "$pub" "$sub" "${rest%%:*}" "${rest#*:}" ;; *) wait_synced "$pub" "$sub" "$rest" ;; esac ;;
     refresh:*)
       spec="${arg#refresh:}"
       refresh "${spec%%:*}" "${spec#*:}" ;;
     same-tables:*)
       spec="${arg#same-tables:}"; pub="${spec%%:*}"; rest="${spec#*:}"
       same_tables "$pub" "${rest%%:*}" "${rest#*:}" ;;
+    renew-way-back:*)
+      spec="${arg#renew-way-back:}"; side="${spec%%:*}"; rest="${spec#*:}"
+      renew_way_back "$side" "${rest%%:*}" "${rest#*:}" ;;
+    enable-subscription:*)
+      spec="${arg#enable-subscription:}"
+      enable_subscription "${spec%%:*}" "${spec#*:}" ;;
     skip-slot:*)
       spec="${arg#skip-slot:}"
       skip_slot "${spec%%:*}" "${spec#*:}" ;;
@@ -1120,8 +1215,8 @@ EOF
           forward="$(subscription_state "$side" "$name")"
           case "$blue_fenced:$forward" in
             1:enabled)
-              # Marked, but the way back was never set up: reverse-replication disables forward replication
-              # first, and the Service moves only after it. The app is still on blue, fenced, and green
+              # Marked, but the way back was never put in use: reverse-replication disables forward replication
+              # only once the way back is complete, and the Service moves only after it. The app is still on blue, fenced, and green
               # took no write of it: lift blue's fence (taken over first), a fence on green too, and the marker.
               claimed="$(claim blue)"
               fence blue off

@@ -148,7 +148,12 @@ struct PostgreSQLReplication {
         let sub = subscription(forward, setting: Self.blueSetting, copyData: true, peer: "blue")
         let resub = subscription(forward, setting: Self.blueSetting, copyData: false, peer: "blue", enabled: false)
         let rpub = publication(reverse), rslot = slot(reverse)
-        let rsub = subscription(reverse, setting: Self.greenSetting, copyData: false, peer: "green")
+        // The way back's subscription is created disabled, before blue is fenced and before forward
+        // replication is disabled (CREATE SUBSCRIPTION connects to green: blue reaching green is proven
+        // while blue still takes writes); reverse-replication's last step enables it. Cleanup's down
+        // restores it as cleanup found it: streaming.
+        let rsub = subscription(reverse, setting: Self.greenSetting, copyData: false, peer: "green", enabled: false)
+        let rsubStreaming = subscription(reverse, setting: Self.greenSetting, copyData: false, peer: "green")
         return [
             StepDraft(.replicate, slug: "publication", title: "blue: publication \(forward)", change: nil, side: .blue, up: pub.up, down: pub.down),
             StepDraft(.replicate, slug: "slot", title: "blue: logical replication slot \(forward)", change: nil, side: .blue, up: fslot.up, down: fslot.down,
@@ -158,6 +163,16 @@ struct PostgreSQLReplication {
             StepDraft(.sequenceSync, slug: "sequences", title: "green: set every owned sequence past the copied rows", change: nil, side: .green,
                       up: [SQLStatement(sequenceSync(), comment: "Logical replication does not carry sequences. On green, with blue fenced and green caught up, after the runner set\neach sequence to GREATEST(blue's, green's): a sequence behind its column's maximum is moved up to it, never down.")],
                       down: [.note("Nothing to undo: sequence values only move forward, and the schema is unchanged.")]),
+            // The way back first (green's publication and slot, blue's subscription, disabled), then forward
+            // replication off: a failure at any step leaves forward replication running (the app never
+            // moved; the switchback lifts blue's fence) or the way back complete (a re-run, or the
+            // switchback, enables it). Never forward replication off without a way back.
+            StepDraft(.reverseReplicate, slug: "reverse_publication", title: "green: publication \(reverse)", change: nil, side: .green,
+                      up: rpub.up, down: rpub.down),
+            StepDraft(.reverseReplicate, slug: "reverse_slot", title: "green: logical replication slot \(reverse)", change: nil, side: .green,
+                      up: rslot.up, down: rslot.down, transactional: false),
+            StepDraft(.reverseReplicate, slug: "reverse_subscription", title: "blue: subscription \(reverse) to green (no initial copy, disabled until forward replication stops)", change: nil, side: .blue,
+                      up: rsub.up, down: rsub.down, transactional: false),
             StepDraft(.reverseReplicate, slug: "stop_forward_subscription", title: "green: disable the subscription to blue (blue fenced, green caught up)", change: nil, side: .green,
                       up: [SQLStatement(b.guarded("EXISTS (SELECT 1 FROM pg_catalog.pg_subscription WHERE subname = \(b.lit(forward)) AND subenabled)",
                                                   ["ALTER SUBSCRIPTION \(b.q(forward)) DISABLE;"]),
@@ -172,14 +187,8 @@ struct PostgreSQLReplication {
             // again with both sides fenced, where green has everything before it.
             StepDraft(.reverseReplicate, slug: "drop_forward_slot", title: "blue: drop the slot \(forward) (idle until a switchback, it would keep blue's WAL)", change: nil, side: .blue,
                       up: fslot.down, down: fslot.up, transactional: false),
-            StepDraft(.reverseReplicate, slug: "reverse_publication", title: "green: publication \(reverse)", change: nil, side: .green,
-                      up: rpub.up, down: rpub.down),
-            StepDraft(.reverseReplicate, slug: "reverse_slot", title: "green: logical replication slot \(reverse)", change: nil, side: .green,
-                      up: rslot.up, down: rslot.down, transactional: false),
-            StepDraft(.reverseReplicate, slug: "reverse_subscription", title: "blue: subscription \(reverse) to green (no initial copy)", change: nil, side: .blue,
-                      up: rsub.up, down: rsub.down, transactional: false),
             StepDraft(.cleanup, slug: "drop_reverse_subscription", title: "blue: drop the subscription \(reverse)", change: nil, side: .blue,
-                      up: rsub.down, down: rsub.up, transactional: false),
+                      up: rsub.down, down: rsubStreaming.up, transactional: false),
             StepDraft(.cleanup, slug: "drop_reverse_slot", title: "green: drop the slot \(reverse)", change: nil, side: .green,
                       up: rslot.down, down: rslot.up, transactional: false),
             StepDraft(.cleanup, slug: "drop_reverse_publication", title: "green: drop the publication \(reverse)", change: nil, side: .green,

@@ -64,6 +64,22 @@ struct StepRun {
         expected.diff(to: actual, expectedLabel: expectedLabel, actualLabel: actualLabel)
     }
 
+    /// The way back's subscription is created disabled (before the switch's fence); the runner's
+    /// `enable-subscription`, reverse-replication's last step, starts it. This run does the same once
+    /// the phase's steps ran (its data check then sees green's rows reach blue), and undoes it before
+    /// the full rollback passes back through them (the schema before them had it disabled).
+    private func wayBack(enabled: Bool) {
+        let reverse = DerivedNames(names: SQLNames(engine: plan.spec.database.engine), migrationName: plan.spec.name).reverseReplication
+        let admin = environment.adminSessions.first { $0.side == .blue }?.session ?? environment.session(for: .blue)
+        try? admin.execute("""
+            DO $cutover$ BEGIN
+              IF EXISTS (SELECT 1 FROM pg_catalog.pg_subscription WHERE subname = '\(reverse)' AND subenabled <> \(enabled)) THEN
+                EXECUTE format('ALTER SUBSCRIPTION %I \(enabled ? "ENABLE" : "DISABLE")', '\(reverse)');
+              END IF;
+            END $cutover$;
+            """)
+    }
+
     private mutating func record(_ verdict: StepVerdict, number: Int?) {
         if let number { verdictIndex[number] = report.steps.count }
         report.steps.append(verdict)
@@ -97,6 +113,7 @@ struct StepRun {
             if stop { halted = "\(step.fileStem) failed"; continue }
             // Blue-green data checks when a phase that moves data ends.
             let next = position + 1 < reversible.count ? reversible[position + 1].phase : nil
+            if environment.isBlueGreen, next != step.phase, step.phase == .reverseReplicate { wayBack(enabled: true) }
             if environment.isBlueGreen, next != step.phase, let check = checks.after(phase: step.phase) {
                 report.checks.append(check)
                 check.lines.forEach(emit)
@@ -107,7 +124,9 @@ struct StepRun {
         if halted == nil && !reversible.isEmpty {
             let start = Date()
             var reached = true
+            let lastReverse = reversible.last { $0.phase == .reverseReplicate }?.number
             for step in reversible.reversed() {
+                if environment.isBlueGreen, step.number == lastReverse { wayBack(enabled: false) }
                 guard reached, let expected = baseline[step.number] else {
                     note(step.number, "the full rollback did not reach this step")
                     continue

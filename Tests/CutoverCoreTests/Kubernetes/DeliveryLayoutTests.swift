@@ -45,8 +45,15 @@ import Testing
         let fenced = switchover.arguments.filter { $0.hasPrefix("checksum-fenced:") }
         #expect(!live.isEmpty && live.map { $0.dropFirst("checksum-live:".count) } == fenced.map { $0.dropFirst("checksum-fenced:".count) })
         #expect(!switchover.arguments.contains { $0.hasPrefix("checksum:") }, "no full checksum in the write pause")
-        #expect(Array(switchover.arguments.prefix(7 + 2 * live.count))
-                == ["unless-switched:green:\(names.replication)", synced, same] + live + ["unfence:green", "fence:blue", synced, same] + fenced)
+        // The way back's first half before the fence (issue #10 (c): its CREATE SUBSCRIPTION proves blue
+        // reaches green while blue takes writes), a catch-up right before the fence, and the fenced one
+        // with its own budget (S3).
+        let renew = "renew-way-back:green:\(names.replication):\(names.reverseReplication)"
+        // (This plan's steps are placeholders: the real plan's files are checked in reverseSubscriptionUsesBluesSuperuser.)
+        let prepared = switchover.arguments.filter { $0.contains("_reverse_replicate_reverse_publication.up") || $0.contains("_reverse_replicate_reverse_subscription.up") }
+        #expect(Array(switchover.arguments.prefix(9 + prepared.count + 2 * live.count))
+                == ["unless-switched:green:\(names.replication)", synced, same] + live + [renew] + prepared
+                    + [synced, "unfence:green", "fence:blue", "\(synced):\(JobCatalog.fencedWaitSeconds)", same] + fenced)
         // Marked switched only as its last step; the way back refuses to start before that mark.
         #expect(switchover.arguments.last == "mark-switched:green:\(names.replication)")
         let fence = switchover.arguments.firstIndex(of: "fence:blue")!
@@ -100,7 +107,19 @@ import Testing
         let plan = Compiler().plan(try #require(result.validated))
         let reverse = try #require(JobCatalog(plan).jobs.first { $0.suffix == "reverse-replication" })
         #expect(reverse.secretSides == ["blue", "green", JobCatalog.blueAdmin])
-        #expect(reverse.arguments.last?.hasPrefix("\(JobCatalog.blueAdmin):") == true, "\(reverse.arguments)")
+        // Its subscription is created (disabled) by the switchover Job before blue's fence: CREATE
+        // SUBSCRIPTION connects to green, so blue reaching green is proven while blue takes writes (issue #10 (c)).
+        let switchover = try #require(JobCatalog(plan).jobs.first { $0.suffix == "switchover" })
+        let created = try #require(switchover.arguments.firstIndex { $0.contains("reverse_replicate_reverse_subscription.up") })
+        #expect(switchover.arguments[created].hasPrefix("\(JobCatalog.blueAdmin):"), "\(switchover.arguments)")
+        #expect(created < switchover.arguments.firstIndex(of: "fence:blue")!, "\(switchover.arguments)")
+        // The way back complete before forward replication stops, and enabled last (issue #10 (b)).
+        let stop = try #require(reverse.arguments.firstIndex { $0.contains("stop_forward_subscription.up") })
+        let subscription = try #require(reverse.arguments.firstIndex { $0.contains("reverse_replicate_reverse_subscription.up") })
+        let slot = try #require(reverse.arguments.firstIndex { $0.contains("reverse_replicate_reverse_slot.up") })
+        #expect(reverse.arguments[subscription].hasPrefix("\(JobCatalog.blueAdmin):"), "\(reverse.arguments)")
+        #expect(slot < stop && subscription < stop, "\(reverse.arguments)")
+        #expect(reverse.arguments.last == "enable-subscription:blue:\(DerivedNames(names: SQLNames(engine: .postgresql), migrationName: plan.spec.name).reverseReplication)", "\(reverse.arguments)")
         let job = JobBuilder(plan: plan, toolImage: "x", clientImage: "y").job(reverse, configMap: "c")
         #expect(String(describing: job).contains("postgres.ledger-db.credentials.postgresql.acid.zalan.do"))
     }

@@ -40,6 +40,7 @@ struct BlueGreenRunbook {
     func section(_ phase: Phase) -> String {
         let steps = plan.steps.enumerated().filter { $0.element.phase == phase }
         var lines = steps.map { command($0.offset, $0.element) }
+        if phase == .reverseReplicate, !lines.isEmpty { lines = guardedWayBack(lines) }
         lines += builtIns(phase)
         var out = ""
         if let patroni = patroniNote(phase) { out += patroni + "\n\n" }
@@ -105,6 +106,23 @@ struct BlueGreenRunbook {
         }
     }
 
+    /// Reverse replication by hand (SHOULD-FIX S6), as the Job runs it: only once the switchover
+    /// completed (the switch's marker on green's forward subscription, blue fenced; the Job's
+    /// `if-switched`), each command only once the one before succeeded, and last blue's reverse
+    /// subscription enabled (the Job's `enable-subscription`; created disabled before the fence).
+    /// Run in another state (blue taking writes, or no switch), disabling forward replication would cut
+    /// blue's writes off from green: the block refuses and changes nothing.
+    private func guardedWayBack(_ files: [String]) -> [String] {
+        let reverse = names.reverseReplication
+        let fenced = "fenced=\"$(psql \"$BLUE_ADMIN_URL\" -XAt -c \"SELECT count(*) FROM pg_namespace WHERE nspname = 'cutover_fence' AND obj_description(oid, 'pg_namespace') LIKE 'cutover fence, owner %'\")\""
+        let enable = "psql \"$BLUE_ADMIN_URL\" -X -v ON_ERROR_STOP=1 -c 'ALTER SUBSCRIPTION \"\(reverse)\" ENABLE'"
+        return ["# only after the switchover Job completed (the switch's marker, blue fenced); otherwise nothing runs:",
+                markerLine, fenced,
+                "if [ \"$marker\" = \"cutover: switched from blue to green\" ] && [ \"$fenced\" = 1 ]; then"]
+            + (files + [enable]).enumerated().map { "  " + $0.element + ($0.offset < files.count ? " &&" : "") }
+            + ["else echo \"refused: not switched, or blue not fenced (marker: ${marker:-no subscription}); run the switchover first\" >&2; fi"]
+    }
+
     /// The marker of the switch, read from green into `marker` (a workstation command).
     private var markerLine: String {
         "marker=\"$(psql \"$GREEN_URL\" -XAt -c \"SELECT coalesce(obj_description(oid, 'pg_subscription'), 'none') FROM pg_subscription WHERE subname = '\(names.replication)'\")\"; echo \"marker: ${marker:-no subscription}\""
@@ -118,8 +136,10 @@ struct BlueGreenRunbook {
     /// The runner's unfence by hand: in one transaction the role reset, the trigger function made a
     /// no-op (CREATE OR REPLACE FUNCTION locks no table, where dropping the triggers waits for every
     /// read of every table) and the schema marked lifted; the cleanup Job drops the triggers later.
+    /// Under the runner's owner lock (SHOULD-FIX S1: the advisory lock its fence, takeover and lift
+    /// take), so a lift by hand never interleaves with a Job that is taking the fence over or setting it.
     static func liftCommand(_ url: String) -> String {
-        "psql \"\(url)\" -X -v ON_ERROR_STOP=1 -c \"BEGIN\" -c \"ALTER ROLE \\\"$APP_ROLE\\\" RESET default_transaction_read_only\" -c \"CREATE OR REPLACE FUNCTION cutover_fence.refuse() RETURNS trigger LANGUAGE plpgsql AS 'BEGIN RETURN NULL; END'\" -c \"COMMENT ON SCHEMA cutover_fence IS 'cutover fence, lifted'\" -c \"COMMIT\""
+        "psql \"\(url)\" -X -v ON_ERROR_STOP=1 -c \"BEGIN\" -c \"SELECT pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtext('cutover_fence'))\" -c \"ALTER ROLE \\\"$APP_ROLE\\\" RESET default_transaction_read_only\" -c \"CREATE OR REPLACE FUNCTION cutover_fence.refuse() RETURNS trigger LANGUAGE plpgsql AS 'BEGIN RETURN NULL; END'\" -c \"COMMENT ON SCHEMA cutover_fence IS 'cutover fence, lifted'\" -c \"COMMIT\""
     }
 
     /// The switchback (rollback 1) and drop-reverse have no phase of their own: what their failures
@@ -241,9 +261,9 @@ struct BlueGreenRunbook {
         case .verify:
             return "the copy is not complete yet; run the same command again once green's log shows no error. The checksums themselves run in the switch, with blue fenced."
         case .sequenceSync, .switchover:
-            return "\(logs). Before its fence (`fence:blue`) nothing changed for the app. A Job that fails after it lifts the fence again before it exits (the app has not moved): fix the cause and run the same command again (every step resumes). Checksums that differ (before the fence, on ranges the app no longer writes; or with blue fenced) mean green misses data: do not switch; roll back. Only a Job killed outright (its node lost, or past its grace period) leaves blue fenced: run the same command again (the Job takes that fence over, and lifts it should it fail again), or lift it with the guarded command below, which does so only while the marker is none (a Job killed at its mark leaves the switch marked: then run the switch again or switch back, never unfence by hand). The write pause lasts from the fence until the Service points at green and the app's pods restarted: the catch-up (usually under a second), for each table of verify.checksum.tables its highest key on both sides (and its row count where keys are compared by position) and the few key ranges the app was still writing when the full checksums ran (before the fence, with blue live), the sequence sync and the reverse replication's setup. During it the app's sessions on blue are ended once (a pool reconnects to blue until the Service moves); reads keep working, and every write fails with SQLSTATE 25006 (`cannot execute INSERT on public.t in a read-only transaction: cutover fenced this database…`), the error a read-only server gives: retry it, or report it as temporarily unavailable. No session setting lifts the fence (a trigger on every table, its function owned by the superuser)."
+            return "\(logs). Before its fence (`fence:blue`) nothing changed for the app. The way back is built before the fence: green's reverse publication and blue's reverse subscription to it (created disabled; what an earlier attempt left of either is dropped first), so a failure there (`could not connect to the publisher`: a NetworkPolicy, pg_hba, TLS or the credentials between blue and green) fails the switch while blue still takes writes; fix it and run again. A Job that fails after it lifts the fence again before it exits (the app has not moved): fix the cause and run the same command again (every step resumes). Checksums that differ (before the fence, on ranges the app no longer writes; or with blue fenced) mean green misses data: do not switch; roll back. Only a Job killed outright (its node lost, or past its grace period) leaves blue fenced: run the same command again (the Job takes that fence over, and lifts it should it fail again), or lift it with the guarded command below, which does so only while the marker is none (a Job killed at its mark leaves the switch marked: then run the switch again or switch back, never unfence by hand). The write pause lasts from the fence until the Service points at green and the app's pods restarted: the catch-up (usually under a second: green caught up once more right before the fence; it has a budget of its own, \(JobCatalog.fencedWaitSeconds) s, past which the Job fails and lifts the fence, and so has the switchback's with green fenced), for each table of verify.checksum.tables its highest key on both sides (and its row count where keys are compared by position) and the few key ranges the app was still writing when the full checksums ran (before the fence, with blue live), the sequence sync and the reverse replication's setup. During it the app's sessions on blue are ended once (a pool reconnects to blue until the Service moves); reads keep working, and every write fails with SQLSTATE 25006 (`cannot execute INSERT on public.t in a read-only transaction: cutover fenced this database…`), the error a read-only server gives: retry it, or report it as temporarily unavailable. No session setting lifts the fence (a trigger on every table, its function owned by the superuser)."
         case .reverseReplicate:
-            return "\(logs). It runs before the Service moves, so the app is still fenced on blue and has not written to green: fix the cause and run the same command again (each step resumes). Switching back lifts blue's fence only while forward replication still runs (the Job failed before its first step disabled it); once that step ran, blue stays fenced until this command succeeds: blue's reverse subscription must reach green (NetworkPolicy, pg_hba, TLS), which nothing tried before the fence."
+            return "\(logs). It runs before the Service moves, so the app is still fenced on blue and has not written to green: fix the cause and run the same command again (each step resumes). Its order keeps a way back at every step: green's reverse slot, then forward replication disabled, then blue's reverse subscription (created, and its connection to green proven, before the fence) enabled. Switching back from any point of it converges: while forward replication still runs, the switchback lifts blue's fence and ends (the app never left blue); once it is disabled, the switchback enables the way back, catches blue up and switches back in full."
         case .cleanup:
             return "\(logs). A slot still streaming is refused after 30 s: drop the subscription that reads it (on the other side) first, then run again. Its first step marks the switch as cleaning up (the marker on green's subscription reads `cutover: cleaning up after the switch from blue to green`): from there on never switch back (its drops end the way back; the switchback Job refuses), run cleanup again until it completes. It refuses while blue is fenced without a marker (a switch stopped after its fence): run the switchover again, or switch back, which lifts the fence. Blue stays fenced after cleanup; retire it only after `helm uninstall` of this release: until then every upgrade checks blue's fence."
         default:

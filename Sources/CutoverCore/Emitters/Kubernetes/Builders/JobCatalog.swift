@@ -59,7 +59,7 @@ public struct JobCatalog: Sendable {
 
     /// Built-in steps the runner runs as blue's superuser (its `admin_of blue`): the fence's trigger
     /// function must belong to a role the app is not; moving a slot needs REPLICATION.
-    static let blueAdminBuiltIns = ["fence:blue", "unfence:blue", "skip-slot:blue", "drop-lifted-fence:blue"]
+    static let blueAdminBuiltIns = ["fence:blue", "unfence:blue", "skip-slot:blue", "drop-lifted-fence:blue", "enable-subscription:blue", "renew-way-back:green"]
 
     /// Whether a runner argument logs in to blue as its superuser (the Job mounts that Secret): also
     /// green's subscription files, which reach blue with that Secret (`cutover.blue_conninfo`).
@@ -67,6 +67,12 @@ public struct JobCatalog: Sendable {
         argument.hasPrefix(blueAdmin + ":") || blueAdminBuiltIns.contains { argument == $0 || argument.hasPrefix($0 + ":") }
             || (argument.hasPrefix("green:") && argument.contains("_subscription."))
     }
+
+    /// The budget of a catch-up with a side fenced (the switch's, the switchback's), in seconds: every
+    /// second of it is write outage. An unfenced catch-up runs right before the fence, so this one
+    /// waits only for the writes of the fence's own seconds; past the budget the wait fails and the
+    /// Job's EXIT trap lifts the fence (the app has not moved). The runbook and the plan state it.
+    public static let fencedWaitSeconds = 60
 
     public static let rollbackGuard = "and .Values.rollback.enabled (not .Values.rollback.expand)"
     public static let blueGreenRollbackGuard = ".Values.rollback.enabled"
@@ -205,8 +211,15 @@ public struct JobCatalog: Sendable {
         let sameTables = "same-tables:blue:green:\(forward)"
         // The checksums' full pass runs before the fence, blue still live (ranges the app writes to are
         // left to the fenced pass); in the write pause only row counts, highest keys and those ranges.
+        // The way back is built before the fence (issue #10 (c)): what an earlier attempt left of it goes,
+        // green's reverse publication is created and blue's subscription to it, disabled; its CREATE connects
+        // blue to green, so a network policy, pg_hba or credential problem fails the switch while blue
+        // still takes writes. Its slot comes after the fence (reverse-replication), where green has
+        // received nothing from the app.
+        let prepared = plan.steps(in: .reverseReplicate).filter { ["reverse_publication", "reverse_subscription"].contains($0.slug) }.map { argument($0, .up) }
         let switchover = ["unless-switched:green:\(forward)", synced, sameTables] + checksumArguments("checksum-live")
-            + ["unfence:green", "fence:blue", synced, sameTables] + checksumArguments("checksum-fenced")
+            + (reverse.isEmpty ? [] : ["renew-way-back:green:\(forward):\(back)"] + prepared)
+            + [synced, "unfence:green", "fence:blue", "\(synced):\(Self.fencedWaitSeconds)", sameTables] + checksumArguments("checksum-fenced")
             + ["sync-sequences:blue:green"] + ups(.sequenceSync) + ups(.switchover)
             + ["mark-switched:green:\(forward)"]
         let backSynced = "wait-synced:green:blue:\(back)"
@@ -225,9 +238,12 @@ public struct JobCatalog: Sendable {
         // first: everything blue holds before it came from green, and the skips below move it past what
         // green sends until its fence.
         let recreate = teardown.filter { $0.slug == "drop_forward_slot" }.map { argument($0, .down) }
-        let backNow = teardown.filter { ["reverse_subscription", "stop_forward_subscription"].contains($0.slug) }.map { argument($0, .down) }
+        // Blue's reverse subscription goes before forward replication is enabled again (never both at once).
+        let backNow = ["reverse_subscription", "stop_forward_subscription"].flatMap { slug in teardown.filter { $0.slug == slug } }.map { argument($0, .down) }
         let backLater = teardown.filter { !["reverse_subscription", "stop_forward_subscription", "drop_forward_slot"].contains($0.slug) }.map { argument($0, .down) }
-        let switchback = (reverse.isEmpty ? [] : ["while-switched:green:\(forward)", backSynced] + recreate + ["skip-slot:blue:\(forward)", "fence:green", backSynced,
+        // A reverse-replication stopped after disabling forward replication left the way back disabled (the
+        // app never moved): the switchback enables it before its catch-up.
+        let switchback = (reverse.isEmpty ? [] : ["while-switched:green:\(forward)", "enable-subscription:blue:\(back)", backSynced] + recreate + ["skip-slot:blue:\(forward)", "fence:green", "\(backSynced):\(Self.fencedWaitSeconds)",
                                                   "skip-slot:blue:\(forward)",
                                                   "mark-switching-back:green:\(forward)"] + backNow)
             + ["sync-sequences:green:blue", "unfence:blue"] + downs(.switchover)
@@ -252,7 +268,9 @@ public struct JobCatalog: Sendable {
             unit("switchover", "switchover", .switchover, HookOrdering(.pre, -5), guard: toGreen, folder: .switchover,
                  arguments: switchover),
             unit("reverse-replication", "reverse-replication", .reverseReplicate, HookOrdering(.pre, -4), guard: toGreen, folder: .switchover,
-                 arguments: reverse.isEmpty ? [] : ["if-switched:green:\(forward)"] + reverse),
+                 // The way back complete (its slot now, blue fenced and green caught up), then forward
+                 // replication off, then the way back enabled: never forward off without a way back.
+                 arguments: reverse.isEmpty ? [] : ["if-switched:green:\(forward)"] + reverse + ["enable-subscription:blue:\(back)"]),
             unit("switchback", "switchback", .switchover, HookOrdering(.pre, -5), guard: toBlue, folder: .switchback,
                  arguments: switchback),
             unit("drop-reverse", "drop-reverse", .reverseReplicate, HookOrdering(.post, 20), guard: toBlue, folder: .switchback,
