@@ -269,7 +269,10 @@ public struct PlanReadme {
         out += "`\(VersionSchemaSelection.searchPath(schemas.old))` for the old one. ConfigMap `\(VersionSchemaSelection.configMapName(spec))` holds both "
         out += "(`new.search_path`, `old.search_path`) and the matching `PGOPTIONS` values (`new.PGOPTIONS`, `old.PGOPTIONS`), which libpq-based drivers apply at connect. "
         out += Self.selectionByPodTemplate(spec, revert: "the old version's schema")
-        out += "If the app sets `PGOPTIONS` or its search_path itself (JDBC `currentSchema`, a `SET search_path` on connect), put the value there instead.\n\n"
+        out += "If the app sets `PGOPTIONS` or its search_path itself (JDBC `currentSchema`, a `SET search_path` on connect), put the value there instead. "
+        out += "Behind PgBouncer (Zalando's connection pooler is one) `PGOPTIONS` reaches the server only with PgBouncer 1.20 or later and `search_path` in its "
+        out += "`track_extra_parameters` (older ones refuse it; `options` in `ignore_startup_parameters` drops it, and the new version would read the old shape): "
+        out += "set that, or connect the app to the database directly while the migration runs.\n\n"
         out += "Contract drops both schemas last, once only the new version serves: its search_path then falls through to `public`, whose tables have its shape. "
         out += "The Jobs' role needs `CREATE` on the database to create the schemas. "
         out += "The views belong to the Jobs' role and read the tables with its rights; an app that logs in as another role needs "
