@@ -159,3 +159,28 @@ extension RunPsqlRunnerTests {
         #expect(try runner.sql("SELECT last_value FROM keyed_id_seq") == "50")
     }
 }
+
+/// The runbook of a blue-green plan (ledger-pg14's README) says what the SRE review of bgfix5 found
+/// missing: never `helm rollback`, how to start over after rollback-replicate, replicate's deadline
+/// (its value) against a large initial copy, and what happens to materialized views and large objects.
+@Suite struct BlueGreenRunbookGapsTests {
+    @Test func runbookNamesTheGaps() throws {
+        let readme = try PlanReadmeTests.readme("ledger-pg14.yaml")
+        #expect(readme.contains("Never use `helm rollback` on this release"))
+        #expect(readme.contains("runs none of the Jobs (hooks run on install and upgrade only)"))
+        #expect(readme.contains("To start over after rolling back replicate (rollback-replicate): green still holds the rows"))
+        let deadline = try #require(Tests.goldenDeadline())
+        #expect(readme.contains("its deadline is \(deadline) s (`activeDeadlineSeconds`, from `runner.deadline`)"), "deadline \(deadline)")
+        #expect(readme.contains("refresh-matviews"))
+        #expect(readme.contains("pg_largeobject_metadata"))
+    }
+
+    enum Tests {
+        /// The replicate Job's activeDeadlineSeconds in ledger-pg14's golden tree.
+        static func goldenDeadline() throws -> Int? {
+            let text = try String(contentsOf: TestPaths.packageRoot.appendingPathComponent("Tests/golden/ledger-pg14/manifests/job-replicate.yaml"), encoding: .utf8)
+            return text.split(separator: "\n").first { $0.contains("activeDeadlineSeconds:") }
+                .flatMap { Int($0.split(separator: ":").last!.trimmingCharacters(in: .whitespaces)) }
+        }
+    }
+}
