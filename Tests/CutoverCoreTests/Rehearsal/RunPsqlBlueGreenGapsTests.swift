@@ -169,7 +169,7 @@ extension RunPsqlRunnerTests {
         #expect(readme.contains("Never use `helm rollback` on this release"))
         #expect(readme.contains("runs none of the Jobs (hooks run on install and upgrade only)"))
         #expect(readme.contains("To start over after rolling back replicate (rollback-replicate): green still holds the rows"))
-        let deadline = try #require(Tests.goldenDeadline())
+        let deadline = try #require(try Tests.goldenDeadline())
         #expect(readme.contains("its deadline is \(deadline) s (`activeDeadlineSeconds`, from `runner.deadline`)"), "deadline \(deadline)")
         #expect(readme.contains("refresh-matviews"))
         #expect(readme.contains("pg_largeobject_metadata"))

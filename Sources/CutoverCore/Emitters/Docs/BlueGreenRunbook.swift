@@ -71,8 +71,8 @@ struct BlueGreenRunbook {
 
     private func builtIns(_ phase: Phase) -> [String] {
         let forward = names.replication
-        let copied = "psql \"$GREEN_URL\" -c \"SELECT srrelid::regclass, srsubstate FROM pg_subscription_rel r JOIN pg_subscription s ON s.oid = r.srsubid WHERE s.subname = '\(forward)'\"  # every table r"
-        let applied = "psql \"$BLUE_ADMIN_URL\" -c \"SELECT slot_name, active, confirmed_flush_lsn, pg_current_wal_lsn() FROM pg_replication_slots\"  # confirmed_flush_lsn reaches the LSN"
+        let copied = "psql \"$GREEN_URL\" -c \"SELECT srrelid::regclass, srsubstate FROM pg_subscription_rel r JOIN pg_subscription s ON s.oid = r.srsubid WHERE s.subname = '\(forward)' AND s.subdbid = (SELECT oid FROM pg_database WHERE datname = current_database())\"  # every table r"
+        let applied = "psql \"$BLUE_ADMIN_URL\" -c \"SELECT slot_name, active, confirmed_flush_lsn, pg_current_wal_lsn() FROM pg_replication_slots WHERE database = current_database()\"  # confirmed_flush_lsn reaches the LSN"
         switch phase {
         case .preflight:
             return ["# what the preflight Job checks on blue (and the schema load on green), by hand:",
@@ -104,8 +104,8 @@ struct BlueGreenRunbook {
                     applied]
         case .cleanup:
             return ["# nothing may stream any more, and no slot may be left (a slot keeps WAL until the disk fills):",
-                    "psql \"$BLUE_URL\" -c \"SELECT slot_name, active FROM pg_replication_slots\"",
-                    "psql \"$GREEN_URL\" -c \"SELECT slot_name, active FROM pg_replication_slots\" -c \"SELECT subname, subenabled FROM pg_subscription\""]
+                    "psql \"$BLUE_URL\" -c \"SELECT slot_name, active FROM pg_replication_slots WHERE database = current_database()\"",
+                    "psql \"$GREEN_URL\" -c \"SELECT slot_name, active FROM pg_replication_slots WHERE database = current_database()\" -c \"SELECT subname, subenabled FROM pg_subscription WHERE subdbid = (SELECT oid FROM pg_database WHERE datname = current_database())\""]
         default:
             return []
         }
@@ -130,7 +130,7 @@ struct BlueGreenRunbook {
 
     /// The marker of the switch, read from green into `marker` (a workstation command).
     private var markerLine: String {
-        "marker=\"$(psql \"$GREEN_URL\" -XAt -c \"SELECT coalesce(obj_description(oid, 'pg_subscription'), 'none') FROM pg_subscription WHERE subname = '\(names.replication)'\")\"; echo \"marker: ${marker:-no subscription}\""
+        "marker=\"$(psql \"$GREEN_URL\" -XAt -c \"SELECT coalesce(obj_description(oid, 'pg_subscription'), 'none') FROM pg_subscription WHERE subname = '\(names.replication)' AND subdbid = (SELECT oid FROM pg_database WHERE datname = current_database())\")\"; echo \"marker: ${marker:-no subscription}\""
     }
 
     /// Whether the side at URL is fenced: the fence schema's comment, the fenced tables, the app role's setting.
