@@ -17,6 +17,8 @@
 #                                   marker); a subscription disabled otherwise (by hand, or mid-switch) fails; in a
 #                                   switchback before its point of no return, a subscription or slot gone fails;
 #                                   SECONDS: fail once the wait took that long (the fenced catch-up's budget)
+#   refresh-matviews:FROM:TO        REFRESH MATERIALIZED VIEW on TO (the schema load leaves them unpopulated), those
+#                                   another reads first; only those populated on FROM
 #   skip-slot:SIDE:NAME             move the inactive slot NAME on SIDE to SIDE's current WAL position (both sides
 #                                   fenced, caught up), then CHECKPOINT (the move is durable only from there): its
 #                                   subscription, enabled again, never replays what it skips; fail unless the slot is
@@ -78,7 +80,8 @@
 #                                   subscription enabled, it must stream within MAX seconds
 #   preflight:SIDE:SLOT             blue-green, before anything changes: SIDE (blue, or green once reachable)
 #                                   can carry logical replication (wal_level, a free slot and WAL sender
-#                                   beside SLOT, every table keyed and logged), its credentials connect
+#                                   beside SLOT, no slot SLOT of another database, every table keyed and
+#                                   logged but an extension's, on blue no large object), its credentials connect
 #                                   with the rights the later Jobs need (pg_logical_emit_message for the
 #                                   catch-ups, CHECKPOINT for the skip), PostgreSQL 11 or later (the way
 #                                   back's pg_replication_slot_advance); on green also: the server
@@ -173,9 +176,9 @@ preflight() { # SIDE SLOT
   # for SLOT once it exists (a later run).
   row="$(value "$side" -F ' ' -v "slot=$slot" <<'EOF'
 SELECT current_setting('max_replication_slots')::int - (SELECT count(*) FROM pg_catalog.pg_replication_slots)
-         - CASE WHEN EXISTS (SELECT 1 FROM pg_catalog.pg_replication_slots WHERE slot_name = :'slot') THEN 0 ELSE 1 END,
+         - CASE WHEN EXISTS (SELECT 1 FROM pg_catalog.pg_replication_slots WHERE slot_name = :'slot' AND database = current_database()) THEN 0 ELSE 1 END,
        current_setting('max_wal_senders')::int - (SELECT count(*) FROM pg_catalog.pg_stat_replication)
-         - CASE WHEN EXISTS (SELECT 1 FROM pg_catalog.pg_replication_slots WHERE slot_name = :'slot' AND active) THEN 0 ELSE 1 END,
+         - CASE WHEN EXISTS (SELECT 1 FROM pg_catalog.pg_replication_slots WHERE slot_name = :'slot' AND database = current_database() AND active) THEN 0 ELSE 1 END,
        current_setting('max_replication_slots'), current_setting('max_wal_senders');
 EOF
 )"
@@ -189,11 +192,26 @@ SELECT c.oid::regclass::text || CASE WHEN c.relpersistence = 'u' THEN ' is UNLOG
   FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
  WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition
    AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\_%'
+   AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend e WHERE e.classid = 'pg_catalog.pg_class'::regclass AND e.objid = c.oid AND e.deptype = 'e')
    AND (c.relpersistence = 'u' OR c.relreplident = 'n' OR (c.relreplident IN ('d', 'i') AND NOT EXISTS (
         SELECT 1 FROM pg_catalog.pg_index i WHERE i.indrelid = c.oid AND (i.indisprimary OR i.indisreplident))))
  ORDER BY 1;
 EOF
   while IFS= read -r line; do problem "$line"; done < /tmp/preflight.tables
+  # Slot names are the cluster's, not the database's: a slot of that name for another database (a
+  # second app on the same cluster) would make CREATE fail half-way, or be taken for this one's.
+  other="$(value "$side" -v "slot=$slot" <<'EOF'
+SELECT string_agg(coalesce(database, '(physical)'), ', ') FROM pg_catalog.pg_replication_slots
+ WHERE slot_name = :'slot' AND database IS DISTINCT FROM current_database();
+EOF
+)"
+  [ -z "$other" ] || problem "a replication slot named $slot exists on this cluster for database $other: slot names are cluster-wide; give this migration another name (spec name), or drop that slot if it is stale"
+  if [ "$side" = blue ]; then
+    # Logical replication does not carry large objects (pg_largeobject): green would have none of
+    # them, and the app would find every OID it stored dangling after the switch.
+    objects="$(value "$side" -c "SELECT count(*) FROM pg_catalog.pg_largeobject_metadata")"
+    [ "$objects" = 0 ] || problem "$objects large object(s) in pg_largeobject_metadata: logical replication does not copy large objects, green would have none of them after the switch. Move them into bytea columns (or object storage) and lo_unlink them, or migrate this database with a dump/restore or a physical upgrade instead of blue-green"
+  fi
   # The catch-up's position (committed_lsn) is a logical message this side's Secret emits (wait-synced,
   # check-lag), as blue's admin does (skip-slot): a DBA may have revoked it from PUBLIC.
   for who in "$side" $( [ "$side" = blue ] && [ -d /etc/cutover/blueadmin ] && echo blueadmin ); do
@@ -379,7 +397,7 @@ mark() { # SIDE NAME switched|switching-back|cleaning-up|none
   case "$3" in switched) text="$MARKER" ;; switching-back) text="$BACK_MARKER" ;; cleaning-up) text="$CLEANUP_MARKER" ;; *) text="" ;; esac
   on "$1" -v "sub=$2" -v "text=$text" <<'EOF'
 SELECT format('COMMENT ON SUBSCRIPTION %I IS %s', :'sub', CASE WHEN :'text' = '' THEN 'NULL' ELSE quote_literal(:'text') END)
- WHERE EXISTS (SELECT 1 FROM pg_catalog.pg_subscription WHERE subname = :'sub') \gexec
+ WHERE EXISTS (SELECT 1 FROM pg_catalog.pg_subscription WHERE subname = :'sub' AND subdbid = (SELECT oid FROM pg_catalog.pg_database WHERE datname = current_database())) \gexec
 EOF
 }
 # A mark commits the Job (past it, a failure keeps every fence): only while the side this run fenced
@@ -401,7 +419,8 @@ own_fence() { # the step that needs it
 apply_errors() { # SIDE NAME
   version="$(value "$1" -c "SHOW server_version_num")"
   if [ "$version" -ge 150000 ]; then
-    value "$1" -c "SELECT coalesce(sum(apply_error_count + sync_error_count), 0) FROM pg_catalog.pg_stat_subscription_stats WHERE subname = '$2'"
+    value "$1" -c "SELECT coalesce(sum(apply_error_count + sync_error_count), 0) FROM pg_catalog.pg_stat_subscription_stats st JOIN pg_catalog.pg_subscription s ON s.oid = st.subid
+      WHERE s.subname = '$2' AND s.subdbid = (SELECT oid FROM pg_catalog.pg_database WHERE datname = current_database())"
   else
     echo 0
   fi
@@ -464,7 +483,7 @@ wait_synced() { # PUB SUB NAME [BUDGET]
   while :; do
     check_apply "$2" "$3" "$errors"
     left="$(value "$2" -c "SELECT count(*) FROM pg_catalog.pg_subscription_rel r JOIN pg_catalog.pg_subscription s ON s.oid = r.srsubid
-      WHERE s.subname = '$3' AND r.srsubstate <> 'r'")"
+      WHERE s.subname = '$3' AND s.subdbid = (SELECT oid FROM pg_catalog.pg_database WHERE datname = current_database()) AND r.srsubstate <> 'r'")"
     [ "$left" = 0 ] && break
     over_budget "$budget" "$started" "$2 has not finished the initial copy of $3 ($left table(s) not ready)"
     n=$((n + 1)); [ "$n" -lt "$WAIT_ATTEMPTS" ] || { echo "cutover: $2 has not finished the initial copy of $3: $left table(s) not ready" >&2; exit 1; }
@@ -475,7 +494,7 @@ wait_synced() { # PUB SUB NAME [BUDGET]
   while :; do
     check_apply "$2" "$3" "$errors"
     done_="$(value "$1" -c "SELECT count(*) FROM pg_catalog.pg_replication_slots
-      WHERE slot_name = '$3' AND active AND confirmed_flush_lsn >= '$lsn'::pg_lsn")"
+      WHERE slot_name = '$3' AND database = current_database() AND active AND confirmed_flush_lsn >= '$lsn'::pg_lsn")"
     [ "$done_" != 0 ] && break
     over_budget "$budget" "$started" "$2 has not applied $1's changes up to $lsn through $3"
     n=$((n + 1)); [ "$n" -lt "$WAIT_ATTEMPTS" ] || { echo "cutover: $2 has not applied $1's changes up to $lsn through $3" >&2; exit 1; }
@@ -512,12 +531,13 @@ EOF
 same_tables() { # PUB SUB NAME
   ident="quote_ident(n.nspname) || '.' || quote_ident(c.relname)"
   value "$1" -c "SELECT $ident FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-    WHERE c.relkind = 'r' AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\_%'" > /tmp/tables.live
+    WHERE c.relkind = 'r' AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\_%'
+      AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend e WHERE e.classid = 'pg_catalog.pg_class'::regclass AND e.objid = c.oid AND e.deptype = 'e')" > /tmp/tables.live
   value "$1" -c "SELECT quote_ident(schemaname) || '.' || quote_ident(tablename) FROM pg_catalog.pg_publication_tables
     WHERE pubname = '$3'" > /tmp/tables.published
   value "$2" -c "SELECT $ident FROM pg_catalog.pg_subscription_rel r JOIN pg_catalog.pg_subscription s ON s.oid = r.srsubid
     JOIN pg_catalog.pg_class c ON c.oid = r.srrelid JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-    WHERE s.subname = '$3' AND r.srsubstate = 'r'" > /tmp/tables.subscribed
+    WHERE s.subname = '$3' AND s.subdbid = (SELECT oid FROM pg_catalog.pg_database WHERE datname = current_database()) AND r.srsubstate = 'r'" > /tmp/tables.subscribed
   # comm needs the order of its own collation.
   for f in live published subscribed; do LC_ALL=C sort -o "/tmp/tables.$f" "/tmp/tables.$f"; done
   unpublished="$(LC_ALL=C comm -23 /tmp/tables.live /tmp/tables.published | paste -sd' ' -)"
@@ -531,6 +551,42 @@ same_tables() { # PUB SUB NAME
     exit 1
   fi
   echo "cutover: $1, its publication $3 and $2's subscription have the same $(wc -l < /tmp/tables.live) tables, all copied"
+}
+
+# Materialized views reach green empty: the schema load's pg_dump --schema-only writes them WITH NO
+# DATA, and logical replication carries tables only. Once the copy is complete (after wait-synced),
+# before the fence, each one populated on FROM is refreshed on TO, those it reads from first (through
+# other materialized views and views, at any depth): as of that moment, not of the switch. Green takes
+# no traffic yet, so the plain REFRESH (an ACCESS EXCLUSIVE lock on green's view) blocks nobody. One
+# unpopulated on FROM (created WITH NO DATA there) stays so.
+refresh_matviews() { # FROM TO
+  value "$1" -c "SELECT quote_ident(schemaname) || '.' || quote_ident(matviewname) FROM pg_catalog.pg_matviews WHERE ispopulated" > /tmp/matviews.populated
+  value "$2" <<'EOF' > /tmp/matviews.order
+WITH RECURSIVE edge AS (
+  SELECT DISTINCT r.ev_class AS child, d.refobjid AS parent
+    FROM pg_catalog.pg_rewrite r
+    JOIN pg_catalog.pg_depend d ON d.classid = 'pg_catalog.pg_rewrite'::regclass AND d.objid = r.oid AND d.refclassid = 'pg_catalog.pg_class'::regclass
+    JOIN pg_catalog.pg_class p ON p.oid = d.refobjid AND p.relkind IN ('m', 'v')
+   WHERE d.refobjid <> r.ev_class
+), depth(oid, n) AS (
+  SELECT c.oid, 0 FROM pg_catalog.pg_class c WHERE c.relkind IN ('m', 'v')
+  UNION ALL
+  SELECT e.child, d.n + 1 FROM edge e JOIN depth d ON d.oid = e.parent WHERE d.n < 100
+)
+SELECT quote_ident(n.nspname) || '.' || quote_ident(c.relname)
+  FROM depth JOIN pg_catalog.pg_class c ON c.oid = depth.oid JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+ WHERE c.relkind = 'm' AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\_%'
+ GROUP BY n.nspname, c.relname ORDER BY max(depth.n), 1;
+EOF
+  count=0
+  while IFS= read -r view; do
+    grep -qxF "$view" /tmp/matviews.populated || { echo "cutover: materialized view $view is not populated on $1: left so on $2"; continue; }
+    started="$(now_ms)"
+    on "$2" -c "REFRESH MATERIALIZED VIEW $view"
+    echo "cutover: materialized view $view refreshed on $2 ($(( $(now_ms) - started )) ms; its rows as of now, not of the switch)"
+    count=$((count + 1))
+  done < /tmp/matviews.order
+  echo "cutover: $count materialized view(s) refreshed on $2"
 }
 
 # The way back is built before it is needed, and before blue is fenced. While the forward subscription
@@ -1114,6 +1170,9 @@ EOF
     refresh:*)
       spec="${arg#refresh:}"
       refresh "${spec%%:*}" "${spec#*:}" ;;
+    refresh-matviews:*)
+      spec="${arg#refresh-matviews:}"
+      refresh_matviews "${spec%%:*}" "${spec#*:}" ;;
     same-tables:*)
       spec="${arg#same-tables:}"; pub="${spec%%:*}"; rest="${spec#*:}"
       same_tables "$pub" "${rest%%:*}" "${rest#*:}" ;;

@@ -14,17 +14,24 @@
 struct PostgreSQLReplication {
     var b: PostgreSQLBuilder
 
+    /// Subscriptions are per database, slot names per cluster: a lookup by name alone would find another
+    /// database's (a second app on the same cluster) and skip this one's (S8).
+    static let thisDatabase = "subdbid = (SELECT oid FROM pg_catalog.pg_database WHERE datname = current_database())"
+    static let thisDatabasesSlot = "database = current_database()"
+
     static let blueSetting = "cutover.blue_conninfo"
     static let greenSetting = "cutover.green_conninfo"
 
     /// The application's tables as the catalog has them: ordinary and partitioned tables (not their
-    /// partitions) outside the system schemas.
+    /// partitions) outside the system schemas, but not an extension's (pg_depend deptype 'e', PostGIS'
+    /// spatial_ref_sys): CREATE EXTENSION makes and fills them on green, and a copy would collide.
     static let liveTables = """
         SELECT c.oid::regclass AS tbl, c.relpersistence, c.relreplident,
                EXISTS (SELECT 1 FROM pg_catalog.pg_index i WHERE i.indrelid = c.oid AND (i.indisprimary OR i.indisreplident)) AS keyed
           FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
          WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition
            AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_%'
+           AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend e WHERE e.classid = 'pg_catalog.pg_class'::regclass AND e.objid = c.oid AND e.deptype = 'e')
          ORDER BY 1::text
         """
 
@@ -67,7 +74,7 @@ struct PostgreSQLReplication {
     }
 
     func slot(_ name: String) -> (up: [SQLStatement], down: [SQLStatement]) {
-        ([SQLStatement("SELECT pg_catalog.pg_create_logical_replication_slot(\(b.lit(name)), 'pgoutput')\nWHERE NOT EXISTS (SELECT 1 FROM pg_catalog.pg_replication_slots WHERE slot_name = \(b.lit(name)));",
+        ([SQLStatement("SELECT pg_catalog.pg_create_logical_replication_slot(\(b.lit(name)), 'pgoutput')\nWHERE NOT EXISTS (SELECT 1 FROM pg_catalog.pg_replication_slots WHERE slot_name = \(b.lit(name)) AND \(Self.thisDatabasesSlot));",
                        comment: "The slot is created explicitly so that the subscriber's CREATE SUBSCRIPTION can use create_slot = false,\nwhich (unlike the default) may run inside a DO block, hence can be guarded.")],
          [SQLStatement(dropSlot(name), comment: "A slot still streaming (its subscription not yet dropped or just disabled) is waited for, up to 30 s polled every\n0.1 s (reverse-replication drops the forward slot in the switch's write pause), then refused loudly:\na slot left behind keeps WAL on this server until its disk fills.")])
     }
@@ -79,7 +86,7 @@ struct PostgreSQLReplication {
           holder int;
         BEGIN
           FOR attempt IN 1..300 LOOP
-            SELECT active_pid INTO holder FROM pg_catalog.pg_replication_slots WHERE slot_name = \(b.lit(name));
+            SELECT active_pid INTO holder FROM pg_catalog.pg_replication_slots WHERE slot_name = \(b.lit(name)) AND \(Self.thisDatabasesSlot);
             IF NOT FOUND THEN
               RETURN;
             END IF;
@@ -97,13 +104,13 @@ struct PostgreSQLReplication {
     }
 
     func subscription(_ name: String, setting: String, copyData: Bool, peer: String, enabled: Bool = true) -> (up: [SQLStatement], down: [SQLStatement]) {
-        let create = b.guarded("NOT EXISTS (SELECT 1 FROM pg_catalog.pg_subscription WHERE subname = \(b.lit(name)))", [
+        let create = b.guarded("NOT EXISTS (SELECT 1 FROM pg_catalog.pg_subscription WHERE subname = \(b.lit(name)) AND \(Self.thisDatabase))", [
             "EXECUTE format('CREATE SUBSCRIPTION %I CONNECTION %L PUBLICATION %I '",
             "               'WITH (create_slot = false, slot_name = %L, copy_data = \(copyData)\(enabled ? "" : ", enabled = false"))',",
             "               \(b.lit(name)), current_setting(\(b.lit(setting))),",
             "               \(b.lit(name)), \(b.lit(name)));",
         ])
-        let detach = b.guarded("EXISTS (SELECT 1 FROM pg_catalog.pg_subscription WHERE subname = \(b.lit(name)))", [
+        let detach = b.guarded("EXISTS (SELECT 1 FROM pg_catalog.pg_subscription WHERE subname = \(b.lit(name)) AND \(Self.thisDatabase))", [
             "ALTER SUBSCRIPTION \(b.q(name)) DISABLE;",
             "ALTER SUBSCRIPTION \(b.q(name)) SET (slot_name = NONE);",
         ])
@@ -112,6 +119,10 @@ struct PostgreSQLReplication {
                  SQLStatement("DROP SUBSCRIPTION IF EXISTS \(b.q(name));")])
     }
 
+    /// Runs in the write pause: max() only where a valid btree index leads with the column (one probe
+    /// at the index's end); a column without one would be a full scan of its table with blue fenced
+    /// (S9). Those sequences rely on the runner's sync-sequences, GREATEST of both sides' own values
+    /// (pg_sequences), which is what blue's inserts drew from.
     func sequenceSync() -> String {
         """
         DO $cutover$
@@ -129,6 +140,9 @@ struct PostgreSQLReplication {
             JOIN pg_catalog.pg_namespace ns ON ns.oid = c.relnamespace
             WHERE d.classid = 'pg_catalog.pg_class'::regclass AND d.refclassid = 'pg_catalog.pg_class'::regclass
               AND d.deptype IN ('a', 'i') AND ns.nspname NOT IN ('pg_catalog', 'information_schema')
+              AND EXISTS (SELECT 1 FROM pg_catalog.pg_index i JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid
+                          JOIN pg_catalog.pg_am am ON am.oid = ic.relam
+                          WHERE i.indrelid = c.oid AND i.indisvalid AND i.indpred IS NULL AND am.amname = 'btree' AND i.indkey[0] = a.attnum)
           LOOP
             EXECUTE format('SELECT max(%I)::bigint FROM %s', r.col, r.tbl) INTO v;
             EXECUTE format('SELECT CASE WHEN is_called THEN last_value END FROM %s', r.seq) INTO current;
@@ -161,7 +175,7 @@ struct PostgreSQLReplication {
             StepDraft(.replicate, slug: "subscription", title: "green: subscription \(forward) to blue (initial copy + streaming)", change: nil, side: .green,
                       up: sub.up, down: sub.down, transactional: false),
             StepDraft(.sequenceSync, slug: "sequences", title: "green: set every owned sequence past the copied rows", change: nil, side: .green,
-                      up: [SQLStatement(sequenceSync(), comment: "Logical replication does not carry sequences. On green, with blue fenced and green caught up, after the runner set\neach sequence to GREATEST(blue's, green's): a sequence behind its column's maximum is moved up to it, never down.")],
+                      up: [SQLStatement(sequenceSync(), comment: "Logical replication does not carry sequences. On green, with blue fenced and green caught up, after the runner set\neach sequence to GREATEST(blue's, green's): a sequence behind its column's maximum is moved up to it, never down.\nThe maximum only where a btree index leads with the column (one index probe: this runs in the write pause);\nwithout one, the sequences' own values (the runner's GREATEST) are the bound, never a full scan.")],
                       down: [.note("Nothing to undo: sequence values only move forward, and the schema is unchanged.")]),
             // The way back first (green's publication and slot, blue's subscription, disabled), then forward
             // replication off: a failure at any step leaves forward replication running (the app never
@@ -174,10 +188,10 @@ struct PostgreSQLReplication {
             StepDraft(.reverseReplicate, slug: "reverse_subscription", title: "blue: subscription \(reverse) to green (no initial copy, disabled until forward replication stops)", change: nil, side: .blue,
                       up: rsub.up, down: rsub.down, transactional: false),
             StepDraft(.reverseReplicate, slug: "stop_forward_subscription", title: "green: disable the subscription to blue (blue fenced, green caught up)", change: nil, side: .green,
-                      up: [SQLStatement(b.guarded("EXISTS (SELECT 1 FROM pg_catalog.pg_subscription WHERE subname = \(b.lit(forward)) AND subenabled)",
+                      up: [SQLStatement(b.guarded("EXISTS (SELECT 1 FROM pg_catalog.pg_subscription WHERE subname = \(b.lit(forward)) AND \(Self.thisDatabase) AND subenabled)",
                                                   ["ALTER SUBSCRIPTION \(b.q(forward)) DISABLE;"]),
                                         comment: "Disabled, not dropped: a disabled forward subscription is how every Job knows the switch happened\n(re-running a phase afterwards changes nothing), until cleanup drops it.")],
-                      down: [SQLStatement(b.guarded("EXISTS (SELECT 1 FROM pg_catalog.pg_subscription WHERE subname = \(b.lit(forward)) AND NOT subenabled)",
+                      down: [SQLStatement(b.guarded("EXISTS (SELECT 1 FROM pg_catalog.pg_subscription WHERE subname = \(b.lit(forward)) AND \(Self.thisDatabase) AND NOT subenabled)",
                                                     ["ALTER SUBSCRIPTION \(b.q(forward)) ENABLE;"]),
                                           comment: "Switched back: the reverse subscription is gone (its down runs first), so nothing loops. The switchback Job\nmoved the forward slot on blue past what green sent back (skip-slot, with both sides fenced and blue caught up):\nthis subscription sends green only blue's writes since, never green's own rows again (a duplicate key it would\nretry forever, its slot holding blue's WAL). The skip is the runner's: SQL here could not know that moment.")],
                       transactional: false),

@@ -51,9 +51,10 @@ import Testing
         let renew = "renew-way-back:green:\(names.replication):\(names.reverseReplication)"
         // (This plan's steps are placeholders: the real plan's files are checked in reverseSubscriptionUsesBluesSuperuser.)
         let prepared = switchover.arguments.filter { $0.contains("_reverse_replicate_reverse_publication.up") || $0.contains("_reverse_replicate_reverse_subscription.up") }
-        #expect(Array(switchover.arguments.prefix(9 + prepared.count + 2 * live.count))
+        // Materialized views refreshed on green once the copy is complete, before the fence (M3).
+        #expect(Array(switchover.arguments.prefix(10 + prepared.count + 2 * live.count))
                 == ["unless-switched:green:\(names.replication)", synced, same] + live + [renew] + prepared
-                    + [synced, "unfence:green", "fence:blue", "\(synced):\(JobCatalog.fencedWaitSeconds)", same] + fenced)
+                    + ["refresh-matviews:blue:green", synced, "unfence:green", "fence:blue", "\(synced):\(JobCatalog.fencedWaitSeconds)", same] + fenced)
         // Marked switched only as its last step; the way back refuses to start before that mark.
         #expect(switchover.arguments.last == "mark-switched:green:\(names.replication)")
         let fence = switchover.arguments.firstIndex(of: "fence:blue")!

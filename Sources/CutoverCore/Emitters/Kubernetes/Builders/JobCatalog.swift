@@ -216,10 +216,12 @@ public struct JobCatalog: Sendable {
         // blue to green, so a network policy, pg_hba or credential problem fails the switch while blue
         // still takes writes. Its slot comes after the fence (reverse-replication), where green has
         // received nothing from the app.
+        // Materialized views reach green unpopulated (pg_dump --schema-only writes them WITH NO DATA; no
+        // replication carries them): refreshed there once the copy is complete, before the fence (M3).
         let prepared = plan.steps(in: .reverseReplicate).filter { ["reverse_publication", "reverse_subscription"].contains($0.slug) }.map { argument($0, .up) }
         let switchover = ["unless-switched:green:\(forward)", synced, sameTables] + checksumArguments("checksum-live")
             + (reverse.isEmpty ? [] : ["renew-way-back:green:\(forward):\(back)"] + prepared)
-            + [synced, "unfence:green", "fence:blue", "\(synced):\(Self.fencedWaitSeconds)", sameTables] + checksumArguments("checksum-fenced")
+            + ["refresh-matviews:blue:green", synced, "unfence:green", "fence:blue", "\(synced):\(Self.fencedWaitSeconds)", sameTables] + checksumArguments("checksum-fenced")
             + ["sync-sequences:blue:green"] + ups(.sequenceSync) + ups(.switchover)
             + ["mark-switched:green:\(forward)"]
         let backSynced = "wait-synced:green:blue:\(back)"

@@ -7,7 +7,7 @@ SET statement_timeout = '30min';
 -- (psql variables are not expanded inside DO bodies, and squawk cannot parse :'var').
 DO $cutover$
 BEGIN
-  IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_subscription WHERE subname = 'cutover_ledger_pg14') THEN
+  IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_subscription WHERE subname = 'cutover_ledger_pg14' AND subdbid = (SELECT oid FROM pg_catalog.pg_database WHERE datname = current_database())) THEN
     EXECUTE format('CREATE SUBSCRIPTION %I CONNECTION %L PUBLICATION %I '
                    'WITH (create_slot = false, slot_name = %L, copy_data = false, enabled = false)',
                    'cutover_ledger_pg14', current_setting('cutover.blue_conninfo'),

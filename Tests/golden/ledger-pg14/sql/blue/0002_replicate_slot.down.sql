@@ -10,7 +10,7 @@ DECLARE
   holder int;
 BEGIN
   FOR attempt IN 1..300 LOOP
-    SELECT active_pid INTO holder FROM pg_catalog.pg_replication_slots WHERE slot_name = 'cutover_ledger_pg14';
+    SELECT active_pid INTO holder FROM pg_catalog.pg_replication_slots WHERE slot_name = 'cutover_ledger_pg14' AND database = current_database();
     IF NOT FOUND THEN
       RETURN;
     END IF;

@@ -4,6 +4,8 @@ SET lock_timeout = '5s';
 SET statement_timeout = '30min';
 -- Logical replication does not carry sequences. On green, with blue fenced and green caught up, after the runner set
 -- each sequence to GREATEST(blue's, green's): a sequence behind its column's maximum is moved up to it, never down.
+-- The maximum only where a btree index leads with the column (one index probe: this runs in the write pause);
+-- without one, the sequences' own values (the runner's GREATEST) are the bound, never a full scan.
 DO $cutover$
 DECLARE
   r record;
@@ -19,6 +21,9 @@ BEGIN
     JOIN pg_catalog.pg_namespace ns ON ns.oid = c.relnamespace
     WHERE d.classid = 'pg_catalog.pg_class'::regclass AND d.refclassid = 'pg_catalog.pg_class'::regclass
       AND d.deptype IN ('a', 'i') AND ns.nspname NOT IN ('pg_catalog', 'information_schema')
+      AND EXISTS (SELECT 1 FROM pg_catalog.pg_index i JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid
+                  JOIN pg_catalog.pg_am am ON am.oid = ic.relam
+                  WHERE i.indrelid = c.oid AND i.indisvalid AND i.indpred IS NULL AND am.amname = 'btree' AND i.indkey[0] = a.attnum)
   LOOP
     EXECUTE format('SELECT max(%I)::bigint FROM %s', r.col, r.tbl) INTO v;
     EXECUTE format('SELECT CASE WHEN is_called THEN last_value END FROM %s', r.seq) INTO current;

@@ -5,7 +5,7 @@ SET statement_timeout = '30min';
 -- Detach from the slot first so that DROP SUBSCRIPTION does not drop the publisher's slot (its own step does that).
 DO $cutover$
 BEGIN
-  IF EXISTS (SELECT 1 FROM pg_catalog.pg_subscription WHERE subname = 'cutover_ledger_pg16_reverse') THEN
+  IF EXISTS (SELECT 1 FROM pg_catalog.pg_subscription WHERE subname = 'cutover_ledger_pg16_reverse' AND subdbid = (SELECT oid FROM pg_catalog.pg_database WHERE datname = current_database())) THEN
     ALTER SUBSCRIPTION "cutover_ledger_pg16_reverse" DISABLE;
     ALTER SUBSCRIPTION "cutover_ledger_pg16_reverse" SET (slot_name = NONE);
   END IF;

@@ -5,4 +5,4 @@ SET statement_timeout = '30min';
 -- The slot is created explicitly so that the subscriber's CREATE SUBSCRIPTION can use create_slot = false,
 -- which (unlike the default) may run inside a DO block, hence can be guarded.
 SELECT pg_catalog.pg_create_logical_replication_slot('cutover_ledger_pg16', 'pgoutput')
-WHERE NOT EXISTS (SELECT 1 FROM pg_catalog.pg_replication_slots WHERE slot_name = 'cutover_ledger_pg16');
+WHERE NOT EXISTS (SELECT 1 FROM pg_catalog.pg_replication_slots WHERE slot_name = 'cutover_ledger_pg16' AND database = current_database());

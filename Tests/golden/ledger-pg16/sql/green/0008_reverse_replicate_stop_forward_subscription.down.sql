@@ -8,7 +8,7 @@ SET statement_timeout = '30min';
 -- retry forever, its slot holding blue's WAL). The skip is the runner's: SQL here could not know that moment.
 DO $cutover$
 BEGIN
-  IF EXISTS (SELECT 1 FROM pg_catalog.pg_subscription WHERE subname = 'cutover_ledger_pg16' AND NOT subenabled) THEN
+  IF EXISTS (SELECT 1 FROM pg_catalog.pg_subscription WHERE subname = 'cutover_ledger_pg16' AND subdbid = (SELECT oid FROM pg_catalog.pg_database WHERE datname = current_database()) AND NOT subenabled) THEN
     ALTER SUBSCRIPTION "cutover_ledger_pg16" ENABLE;
   END IF;
 END

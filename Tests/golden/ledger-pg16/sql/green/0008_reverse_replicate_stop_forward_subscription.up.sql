@@ -6,7 +6,7 @@ SET statement_timeout = '30min';
 -- (re-running a phase afterwards changes nothing), until cleanup drops it.
 DO $cutover$
 BEGIN
-  IF EXISTS (SELECT 1 FROM pg_catalog.pg_subscription WHERE subname = 'cutover_ledger_pg16' AND subenabled) THEN
+  IF EXISTS (SELECT 1 FROM pg_catalog.pg_subscription WHERE subname = 'cutover_ledger_pg16' AND subdbid = (SELECT oid FROM pg_catalog.pg_database WHERE datname = current_database()) AND subenabled) THEN
     ALTER SUBSCRIPTION "cutover_ledger_pg16" DISABLE;
   END IF;
 END
