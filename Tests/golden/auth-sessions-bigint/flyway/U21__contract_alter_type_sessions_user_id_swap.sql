@@ -6,6 +6,7 @@ SET statement_timeout = '30min';
 DO $cutover$
 DECLARE
   bad bigint := 0;
+  sample text;
 BEGIN
   IF EXISTS (SELECT 1 FROM pg_catalog.pg_attribute
              WHERE attrelid = to_regclass('"sessions"') AND attname = '_cutover_auth_sessions_bigint_user_id' AND NOT attisdropped) THEN
@@ -16,6 +17,10 @@ BEGIN
     END;
     IF bad > 0 THEN
       RAISE EXCEPTION '%', 'cutover rollback refused: sessions.user_id holds values the new app version wrote that integer cannot take unchanged: ' || bad || ' row(s); change or delete those rows, or give the change a down expression that maps them, and run the rollback again';
+    END IF;
+    SELECT count(*), min("id"::text) INTO bad, sample FROM "sessions" WHERE ("user_id"::integer) IS NULL;
+    IF bad > 0 THEN
+      RAISE EXCEPTION '%', 'cutover rollback refused: sessions.user_id was NOT NULL (integer) and would get NULL in ' || bad || ' row(s), e.g. id = ' || sample || '; give those rows a value the down expression maps to non-NULL (or delete them), and run the rollback again';
     END IF;
   END IF;
 END
