@@ -379,8 +379,10 @@ struct MySQLAlterColumn {
         }
         // Only rows whose new value is not what the old one converts to: the new version wrote them. A row
         // nobody touched keeps its old value even where `down` does not invert `up` ('p2' → 1 → 'normal').
+        // Where the old column was NOT NULL, NULL there marks a row the new version inserted after the swap.
         down += b.backfill(table: table, column: column, verb: "copyback", assignments: "\(qc) = \(back)",
-                           pending: "NOT (\(qcopy) <=> \(value)) AND NOT (\(qc) <=> \(back))",
+                           pending: oldNotNull ? "(NOT (\(qcopy) <=> \(value)) AND NOT (\(qc) <=> \(back))) OR (\(qc) IS NULL AND \(back) IS NOT NULL)"
+                                               : "NOT (\(qcopy) <=> \(value)) AND NOT (\(qc) <=> \(back))",
                            comment: "Copy back what the new version wrote after the swap (fails in strict mode if a value no longer fits the old type).")
         if oldNotNull && !relaxed && info?.defaultValue != nil {
             down.append(SQLStatement(b.modify(table, column, type: info?.type, nullable: false, defaultValue: info?.defaultValue, keeping: info, condition: "is_nullable = 'YES'")))

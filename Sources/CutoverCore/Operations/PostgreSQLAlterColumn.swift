@@ -300,7 +300,10 @@ struct PostgreSQLAlterColumn {
         down += sync
         // Only rows whose new value is not what the old one converts to: the new version wrote them. A row
         // nobody touched keeps its old value even where `down` does not invert `up` ('p2' → 1 → 'normal').
-        down += b.backfill(table: table, assignments: "\(qc) = \(back)", pending: "\(qcopy) IS DISTINCT FROM \(value) AND \(qc) IS DISTINCT FROM \(back)",
+        // Where the old column was NOT NULL, NULL there marks a row the new version inserted after the swap
+        // (no version wrote the quarantined column), even when `up` of NULL happens to equal its new value.
+        let insertedAfterSwap = oldNotNull ? " OR (\(qc) IS NULL AND \(back) IS NOT NULL)" : ""
+        down += b.backfill(table: table, assignments: "\(qc) = \(back)", pending: "(\(qcopy) IS DISTINCT FROM \(value) AND \(qc) IS DISTINCT FROM \(back))\(insertedAfterSwap)",
                            comment: "Copy back what the new version wrote after the swap (fails if a value no longer fits the old type).")
         if oldNotNull && !relaxed {
             down += b.enforceNotNull(table, column, checkName: derived.notNullCheck(table: table, column: column))

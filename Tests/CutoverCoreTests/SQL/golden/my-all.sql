@@ -3006,7 +3006,7 @@ BEGIN
   -- The last key present now bounds the loop: rows inserted later are filled by the sync triggers.
   SELECT MAX(`id`) INTO end_1 FROM `orders`;
   SELECT MIN(s.`id`) INTO first_1 FROM (
-    SELECT `id` FROM `orders` WHERE (`id`) <= (end_1) AND (NOT (`_cutover_my_all_ops_total_new` <=> `total`) AND NOT (`total` <=> `_cutover_my_all_ops_total_new`)) ORDER BY `id` LIMIT 1
+    SELECT `id` FROM `orders` WHERE (`id`) <= (end_1) AND ((NOT (`_cutover_my_all_ops_total_new` <=> `total`) AND NOT (`total` <=> `_cutover_my_all_ops_total_new`)) OR (`total` IS NULL AND `_cutover_my_all_ops_total_new` IS NOT NULL)) ORDER BY `id` LIMIT 1
   ) s;
   IF first_1 IS NOT NULL THEN
     SELECT MAX(`id`) INTO lo_1 FROM `orders` WHERE `id` < first_1;
@@ -3023,7 +3023,7 @@ BEGIN
       LEAVE batches;
     END IF;
     UPDATE `orders` SET `total` = `_cutover_my_all_ops_total_new`
-    WHERE (NOT started OR (`id`) > (lo_1)) AND (`id`) <= (hi_1) AND NOT (`_cutover_my_all_ops_total_new` <=> `total`) AND NOT (`total` <=> `_cutover_my_all_ops_total_new`);
+    WHERE (NOT started OR (`id`) > (lo_1)) AND (`id`) <= (hi_1) AND (NOT (`_cutover_my_all_ops_total_new` <=> `total`) AND NOT (`total` <=> `_cutover_my_all_ops_total_new`)) OR (`total` IS NULL AND `_cutover_my_all_ops_total_new` IS NOT NULL);
     SET updated = ROW_COUNT();
     SET lo_1 = hi_1, started = TRUE;
     -- The pause gives the server room between writing batches; a batch that wrote nothing needs none.

@@ -2743,7 +2743,7 @@ BEGIN
   -- A re-run starts at the first key still pending, found once: the rows below it are done and the
   -- sync triggers keep them so, hence no batch (and no pause) is spent on them again.
   SELECT s."id" INTO first_1 FROM (
-    SELECT "id" FROM "pricing" WHERE ("id") <= (end_1) AND ("_cutover_pg_all_ops_amount_new" IS DISTINCT FROM CAST("amount" AS bigint) AND "amount" IS DISTINCT FROM CAST("_cutover_pg_all_ops_amount_new" AS integer)) ORDER BY "id" LIMIT 1
+    SELECT "id" FROM "pricing" WHERE ("id") <= (end_1) AND (("_cutover_pg_all_ops_amount_new" IS DISTINCT FROM CAST("amount" AS bigint) AND "amount" IS DISTINCT FROM CAST("_cutover_pg_all_ops_amount_new" AS integer)) OR ("amount" IS NULL AND CAST("_cutover_pg_all_ops_amount_new" AS integer) IS NOT NULL)) ORDER BY "id" LIMIT 1
   ) s;
   IF NOT FOUND THEN
     RETURN;
@@ -2758,7 +2758,7 @@ BEGIN
     ) s ORDER BY s."id" DESC LIMIT 1;
     EXIT WHEN NOT FOUND;
     UPDATE "pricing" SET "amount" = CAST("_cutover_pg_all_ops_amount_new" AS integer)
-    WHERE (NOT started OR ("id") > (lo_1)) AND ("id") <= (hi_1) AND ("_cutover_pg_all_ops_amount_new" IS DISTINCT FROM CAST("amount" AS bigint) AND "amount" IS DISTINCT FROM CAST("_cutover_pg_all_ops_amount_new" AS integer));
+    WHERE (NOT started OR ("id") > (lo_1)) AND ("id") <= (hi_1) AND (("_cutover_pg_all_ops_amount_new" IS DISTINCT FROM CAST("amount" AS bigint) AND "amount" IS DISTINCT FROM CAST("_cutover_pg_all_ops_amount_new" AS integer)) OR ("amount" IS NULL AND CAST("_cutover_pg_all_ops_amount_new" AS integer) IS NOT NULL));
     GET DIAGNOSTICS updated = ROW_COUNT;
     lo_1 := hi_1; started := true;
     COMMIT;
@@ -2944,7 +2944,7 @@ BEGIN
   -- A re-run starts at the first key still pending, found once: the rows below it are done and the
   -- sync triggers keep them so, hence no batch (and no pause) is spent on them again.
   SELECT s."id" INTO first_1 FROM (
-    SELECT "id" FROM "subscriptions" WHERE ("id") <= (end_1) AND ("_cutover_pg_all_ops_started_at_new" IS DISTINCT FROM (to_char(started_at, 'YYYY-MM-DD')) AND "started_at" IS DISTINCT FROM ("_cutover_pg_all_ops_started_at_new"::timestamptz)) ORDER BY "id" LIMIT 1
+    SELECT "id" FROM "subscriptions" WHERE ("id") <= (end_1) AND (("_cutover_pg_all_ops_started_at_new" IS DISTINCT FROM (to_char(started_at, 'YYYY-MM-DD')) AND "started_at" IS DISTINCT FROM ("_cutover_pg_all_ops_started_at_new"::timestamptz)) OR ("started_at" IS NULL AND ("_cutover_pg_all_ops_started_at_new"::timestamptz) IS NOT NULL)) ORDER BY "id" LIMIT 1
   ) s;
   IF NOT FOUND THEN
     RETURN;
@@ -2959,7 +2959,7 @@ BEGIN
     ) s ORDER BY s."id" DESC LIMIT 1;
     EXIT WHEN NOT FOUND;
     UPDATE "subscriptions" SET "started_at" = ("_cutover_pg_all_ops_started_at_new"::timestamptz)
-    WHERE (NOT started OR ("id") > (lo_1)) AND ("id") <= (hi_1) AND ("_cutover_pg_all_ops_started_at_new" IS DISTINCT FROM (to_char(started_at, 'YYYY-MM-DD')) AND "started_at" IS DISTINCT FROM ("_cutover_pg_all_ops_started_at_new"::timestamptz));
+    WHERE (NOT started OR ("id") > (lo_1)) AND ("id") <= (hi_1) AND (("_cutover_pg_all_ops_started_at_new" IS DISTINCT FROM (to_char(started_at, 'YYYY-MM-DD')) AND "started_at" IS DISTINCT FROM ("_cutover_pg_all_ops_started_at_new"::timestamptz)) OR ("started_at" IS NULL AND ("_cutover_pg_all_ops_started_at_new"::timestamptz) IS NOT NULL));
     GET DIAGNOSTICS updated = ROW_COUNT;
     lo_1 := hi_1; started := true;
     COMMIT;

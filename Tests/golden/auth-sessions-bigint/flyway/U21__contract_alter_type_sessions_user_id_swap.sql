@@ -97,7 +97,7 @@ BEGIN
   -- A re-run starts at the first key still pending, found once: the rows below it are done and the
   -- sync triggers keep them so, hence no batch (and no pause) is spent on them again.
   SELECT s."id" INTO first_1 FROM (
-    SELECT "id" FROM "sessions" WHERE ("id") <= (end_1) AND ("_cutover_auth_sessions_bigint_user_id_new" IS DISTINCT FROM (user_id::bigint) AND "user_id" IS DISTINCT FROM ("_cutover_auth_sessions_bigint_user_id_new"::integer)) ORDER BY "id" LIMIT 1
+    SELECT "id" FROM "sessions" WHERE ("id") <= (end_1) AND (("_cutover_auth_sessions_bigint_user_id_new" IS DISTINCT FROM (user_id::bigint) AND "user_id" IS DISTINCT FROM ("_cutover_auth_sessions_bigint_user_id_new"::integer)) OR ("user_id" IS NULL AND ("_cutover_auth_sessions_bigint_user_id_new"::integer) IS NOT NULL)) ORDER BY "id" LIMIT 1
   ) s;
   IF NOT FOUND THEN
     RETURN;
@@ -112,7 +112,7 @@ BEGIN
     ) s ORDER BY s."id" DESC LIMIT 1;
     EXIT WHEN NOT FOUND;
     UPDATE "sessions" SET "user_id" = ("_cutover_auth_sessions_bigint_user_id_new"::integer)
-    WHERE (NOT started OR ("id") > (lo_1)) AND ("id") <= (hi_1) AND ("_cutover_auth_sessions_bigint_user_id_new" IS DISTINCT FROM (user_id::bigint) AND "user_id" IS DISTINCT FROM ("_cutover_auth_sessions_bigint_user_id_new"::integer));
+    WHERE (NOT started OR ("id") > (lo_1)) AND ("id") <= (hi_1) AND (("_cutover_auth_sessions_bigint_user_id_new" IS DISTINCT FROM (user_id::bigint) AND "user_id" IS DISTINCT FROM ("_cutover_auth_sessions_bigint_user_id_new"::integer)) OR ("user_id" IS NULL AND ("_cutover_auth_sessions_bigint_user_id_new"::integer) IS NOT NULL));
     GET DIAGNOSTICS updated = ROW_COUNT;
     lo_1 := hi_1; started := true;
     COMMIT;

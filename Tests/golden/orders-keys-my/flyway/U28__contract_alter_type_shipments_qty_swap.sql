@@ -123,7 +123,7 @@ BEGIN
   -- The last key present now bounds the loop: rows inserted later are filled by the sync triggers.
   SELECT MAX(`id`) INTO end_1 FROM `shipments`;
   SELECT MIN(s.`id`) INTO first_1 FROM (
-    SELECT `id` FROM `shipments` WHERE (`id`) <= (end_1) AND (NOT (`_cutover_orders_keys_my_qty_new` <=> `qty`) AND NOT (`qty` <=> `_cutover_orders_keys_my_qty_new`)) ORDER BY `id` LIMIT 1
+    SELECT `id` FROM `shipments` WHERE (`id`) <= (end_1) AND ((NOT (`_cutover_orders_keys_my_qty_new` <=> `qty`) AND NOT (`qty` <=> `_cutover_orders_keys_my_qty_new`)) OR (`qty` IS NULL AND `_cutover_orders_keys_my_qty_new` IS NOT NULL)) ORDER BY `id` LIMIT 1
   ) s;
   IF first_1 IS NOT NULL THEN
     SELECT MAX(`id`) INTO lo_1 FROM `shipments` WHERE `id` < first_1;
@@ -140,7 +140,7 @@ BEGIN
       LEAVE batches;
     END IF;
     UPDATE `shipments` SET `qty` = `_cutover_orders_keys_my_qty_new`
-    WHERE (NOT started OR (`id`) > (lo_1)) AND (`id`) <= (hi_1) AND NOT (`_cutover_orders_keys_my_qty_new` <=> `qty`) AND NOT (`qty` <=> `_cutover_orders_keys_my_qty_new`);
+    WHERE (NOT started OR (`id`) > (lo_1)) AND (`id`) <= (hi_1) AND (NOT (`_cutover_orders_keys_my_qty_new` <=> `qty`) AND NOT (`qty` <=> `_cutover_orders_keys_my_qty_new`)) OR (`qty` IS NULL AND `_cutover_orders_keys_my_qty_new` IS NOT NULL);
     SET updated = ROW_COUNT();
     SET lo_1 = hi_1, started = TRUE;
     -- The pause gives the server room between writing batches; a batch that wrote nothing needs none.

@@ -98,7 +98,7 @@ BEGIN
   -- A re-run starts at the first key still pending, found once: the rows below it are done and the
   -- sync triggers keep them so, hence no batch (and no pause) is spent on them again.
   SELECT s."id" INTO first_1 FROM (
-    SELECT "id" FROM "orders" WHERE ("id") <= (end_1) AND ("_cutover_orders_keys_pg_qty_new" IS DISTINCT FROM CAST("qty" AS bigint) AND "qty" IS DISTINCT FROM CAST("_cutover_orders_keys_pg_qty_new" AS integer)) ORDER BY "id" LIMIT 1
+    SELECT "id" FROM "orders" WHERE ("id") <= (end_1) AND (("_cutover_orders_keys_pg_qty_new" IS DISTINCT FROM CAST("qty" AS bigint) AND "qty" IS DISTINCT FROM CAST("_cutover_orders_keys_pg_qty_new" AS integer)) OR ("qty" IS NULL AND CAST("_cutover_orders_keys_pg_qty_new" AS integer) IS NOT NULL)) ORDER BY "id" LIMIT 1
   ) s;
   IF NOT FOUND THEN
     RETURN;
@@ -113,7 +113,7 @@ BEGIN
     ) s ORDER BY s."id" DESC LIMIT 1;
     EXIT WHEN NOT FOUND;
     UPDATE "orders" SET "qty" = CAST("_cutover_orders_keys_pg_qty_new" AS integer)
-    WHERE (NOT started OR ("id") > (lo_1)) AND ("id") <= (hi_1) AND ("_cutover_orders_keys_pg_qty_new" IS DISTINCT FROM CAST("qty" AS bigint) AND "qty" IS DISTINCT FROM CAST("_cutover_orders_keys_pg_qty_new" AS integer));
+    WHERE (NOT started OR ("id") > (lo_1)) AND ("id") <= (hi_1) AND (("_cutover_orders_keys_pg_qty_new" IS DISTINCT FROM CAST("qty" AS bigint) AND "qty" IS DISTINCT FROM CAST("_cutover_orders_keys_pg_qty_new" AS integer)) OR ("qty" IS NULL AND CAST("_cutover_orders_keys_pg_qty_new" AS integer) IS NOT NULL));
     GET DIAGNOSTICS updated = ROW_COUNT;
     lo_1 := hi_1; started := true;
     COMMIT;
