@@ -200,4 +200,33 @@ import Testing
         #expect(try BackfillUnderLoadTests.run(db.url, ["-c", "SELECT string_agg(rating, ',' ORDER BY id) FROM nulls_old.items"]) == "4,x")
         #expect(try BackfillUnderLoadTests.run(db.url, ["-c", "SELECT string_agg(coalesce(rating::text, '-'), ',' ORDER BY id) FROM nulls_new.items"]) == "4,-")
     }
+
+    /// MySQL's twin of `postgresRefusesNullWhereNotNullComesBack`: the swap's down restores NOT NULL of
+    /// a column with a default, which failed with 1265 after the swap back; refused before, naming a key.
+    @Test(.enabled(if: DatabaseHarness.shouldRun(.mysql), unavailable(.mysql)))
+    func mysqlRefusesNullWhereNotNullComesBack() throws {
+        let schema = "CREATE TABLE items (id BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY, priority VARCHAR(8) NOT NULL DEFAULT 'low') ENGINE=InnoDB;"
+        let (plan, folder) = try Self.plan(Self.yaml(engine: "mysql", change: #"{table: items, column: priority, type: INT, default: "0", up: "CASE WHEN priority = 'high' THEN 1 ELSE 0 END", down: "CASE WHEN priority = 1 THEN 'high' WHEN priority = 0 THEN 'low' END"}"#), schema: schema)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let db = try Self.mysql("rollback_nulls_down", schema: schema + " INSERT INTO items (priority) VALUES ('high'), ('low');")
+        defer { _ = try? db.sql("DROP DATABASE IF EXISTS rollback_nulls_down;") }
+        try db.apply(plan.steps.filter { $0.phase != .purge }, false)
+        _ = try db.sql("INSERT INTO items (priority) VALUES (5);")
+        // The Job runs the refusal checks of all its files first; played file by file, the NOT NULL
+        // step's down (after the swap in contract, so first in its rollback) runs before the swap's.
+        let contract = plan.steps.filter { $0.phase == .contract }
+        try db.apply(contract.filter { !$0.title.contains("swap") }, true)
+        let swap = contract.filter { $0.title.contains("swap") }
+        let before = try db.sql(Self.myColumns)
+        do {
+            try db.apply(swap, true)
+            Issue.record("the rollback ran into NOT NULL after the swap back")
+        } catch {
+            #expect("\(error)".contains("cutover rollback refused: items.priority was NOT NULL, would get NULL (id=3)"), "\(error)")
+        }
+        #expect(try db.sql(Self.myColumns) == before, "nothing changed")
+        _ = try db.sql("UPDATE items SET priority = 0 WHERE priority = 5;")
+        try db.apply(swap, true)
+        #expect(try db.sql("SELECT GROUP_CONCAT(priority ORDER BY id) FROM items;") == "high,low,low")
+    }
 }
