@@ -75,6 +75,10 @@ public struct AlterColumn: OperationUnit {
         if let type = type, rewrites(from: current?.type, to: type.value, engine: rules.engine) {
             rules.checkReplacedColumn(table.value, column, by: "this type change", at: type)
             rules.requirePrimaryKey(table, for: "copying '\(column.value)' into its \(type.value) copy in batches")
+            // Relaxed in expand as a plain relax is; the type change's `down` maps values, it is no refill.
+            if let nullable, nullable.value, current?.nullable == false {
+                rules.report(.unsafeRollback, Message.relaxRetypedNotNull(column.value), at: nullable.location)
+            }
         } else if nullable?.value == false, up != nil, current?.nullable != false {
             rules.requirePrimaryKey(table, for: "filling NULLs of '\(column.value)' in batches")
         } else if let nullable, nullable.value, rules.schema.tables[table.value]?.primaryKey.contains(key) == true {

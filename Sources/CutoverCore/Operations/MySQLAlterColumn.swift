@@ -121,9 +121,22 @@ struct MySQLAlterColumn {
     /// truncated (1265), an incorrect value (1292, 1366), too long (1406), out of range in an expression (1690).
     static let conversionErrors = "1264, 1265, 1292, 1366, 1406, 1690"
 
-    func fitCheck(value: String, old: String, holder: String? = nil, when condition: String) -> SQLStatement {
+    func fitCheck(value: String, old: String, holder: String? = nil, when condition: String, notNull: Bool = false) -> SQLStatement {
         let procedure = b.q(b.context.derived.procedure("fit", table: table, column: column))
         let message = String("cutover rollback refused: \(table).\(column) holds values the new app version wrote that \(old) cannot take".prefix(128))
+        let key = b.context.schema.table(table)?.primaryKey ?? []
+        // Where the old column was NOT NULL and the rollback puts NOT NULL back, a row whose old value
+        // would be NULL fails that step half way (1265 after the swap back): refused here, naming a key.
+        let nullScan = !notNull ? "" : """
+
+            IF EXISTS (SELECT 1 FROM \(b.q(table)) WHERE \(value) IS NULL) THEN
+              SELECT LEFT(CONCAT(\(b.lit("cutover rollback refused: \(table).\(column) was NOT NULL, would get NULL (")),
+                                 \(key.isEmpty ? "'a row'" : "CONCAT_WS(', ', " + key.map { "CONCAT(\(b.lit($0 + "=")), \(b.q($0)))" }.joined(separator: ", ") + ")"),
+                                 '); fill or delete such rows, then rerun'), 128)
+                INTO fit_message FROM \(b.q(table)) WHERE \(value) IS NULL LIMIT 1;
+              SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = fit_message;
+            END IF;
+        """
         let body = """
         DROP PROCEDURE IF EXISTS \(procedure);
         SET @cutover_sql_mode = @@SESSION.sql_mode;
@@ -132,6 +145,14 @@ struct MySQLAlterColumn {
         CREATE PROCEDURE \(procedure)()
         BEGIN
           DECLARE fit_errno INT DEFAULT 0;
+          DECLARE fit_message VARCHAR(128) DEFAULT '';
+          -- 1265 (and 1264) carry SQLSTATE 01000, a warning class even where strict mode makes them errors:
+          -- SQLEXCEPTION does not catch them, a handler for the error numbers does.
+          DECLARE EXIT HANDLER FOR \(Self.conversionErrors)
+          BEGIN
+            DROP TEMPORARY TABLE IF EXISTS `_cutover_fit`;
+            SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = \(b.lit(message));
+          END;
           DECLARE EXIT HANDLER FOR SQLEXCEPTION
           BEGIN
             GET DIAGNOSTICS CONDITION 1 fit_errno = MYSQL_ERRNO;
@@ -142,7 +163,7 @@ struct MySQLAlterColumn {
             SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = \(b.lit(message));
           END;
           IF EXISTS (SELECT 1 FROM information_schema.columns
-                     WHERE table_schema = DATABASE() AND table_name = \(b.lit(table)) AND \(condition)) THEN
+                     WHERE table_schema = DATABASE() AND table_name = \(b.lit(table)) AND \(condition)) THEN\(nullScan)
             DROP TEMPORARY TABLE IF EXISTS `_cutover_fit`;
             CREATE TEMPORARY TABLE `_cutover_fit` (v \(holder ?? old) NULL);
             IF @@GLOBAL.log_bin = 0 OR @@SESSION.binlog_format <> 'STATEMENT' THEN
@@ -234,6 +255,11 @@ struct MySQLAlterColumn {
         let newDefault = alter.defaultValue?.value ?? (alter.dropDefault ? nil : info?.defaultValue)
         let notNull = !(alter.nullable?.value ?? info?.nullable ?? true)
         let oldNotNull = info.map { !$0.nullable } ?? false
+        // `nullable: true` on a NOT NULL column: the new version may write NULL from its first pod on, and
+        // the sync writes it (or `down` of it) into the old column. Relaxing NOT NULL is safe for the old
+        // version, so it happens in expand (as a plain relax does); its down restores NOT NULL only where
+        // no row holds NULL (restoreNotNullKeepingRows), so no rollback step fails on the new version's rows.
+        let relaxed = oldNotNull && alter.nullable?.value == true
         var steps: [StepDraft] = []
 
         // With version databases the new version reads and writes the copy (its view shows it under the
@@ -257,7 +283,9 @@ struct MySQLAlterColumn {
         }
         // Where the base column is NOT NULL, NULL in it only marks a row the new version wrote after the swap (the
         // quarantined column is left out): the update trigger keeps the copy there, until the swap's down copies it back.
-        let updateValue = oldNotNull ? "IF(NEW.\(qc) IS NULL, NEW.\(qcopy), \(newValue))" : newValue
+        // Relaxed, NULL is also a value the new version writes: only a NULL left unchanged keeps the copy.
+        let updateValue = relaxed ? "IF(NEW.\(qc) IS NULL AND OLD.\(qc) IS NULL, NEW.\(qcopy), \(newValue))"
+            : oldNotNull ? "IF(NEW.\(qc) IS NULL, NEW.\(qcopy), \(newValue))" : newValue
         let sync = twoWay ? twoWaySync(copy: copy, newValue: newValue, newDefault: notNull ? newDefault : nil)
             : b.triggers(table: table, column: column, insertSet: "NEW.\(qcopy) = \(newValue)", updateSet: "NEW.\(qcopy) = \(updateValue)",
                          comment: "One-way sync: every app version reads and writes `\(column)`; the copy follows it until the swap.")
@@ -266,7 +294,13 @@ struct MySQLAlterColumn {
         // After the swap the old column is quarantined and no version writes it: an omitted NOT NULL column without
         // default refuses inserts (from the swap's UNLOCK on). It accepts NULL from expand on, while every version
         // still writes it; the expand down restores the base definition.
-        if oldNotNull && info?.defaultValue == nil {
+        if relaxed {
+            steps.append(StepDraft(.expand, slug: "relax \(table) \(column)", title: "let \(table).\(column) accept NULL (in-place rebuild, DML allowed)", change: change,
+                                   up: [SQLStatement(b.modify(table, column, type: info?.type, nullable: true, defaultValue: info?.defaultValue, keeping: info, condition: "is_nullable = 'NO'"),
+                                                     comment: "The new version may write NULL (nullable: true) from its first pod on; the sync copies it here.")],
+                                   down: b.restoreNotNullKeepingRows(table, column, type: info?.type, defaultValue: info?.defaultValue, keeping: info),
+                                   transactional: false))
+        } else if oldNotNull && info?.defaultValue == nil {
             steps.append(StepDraft(.expand, slug: "relax \(table) \(column)", title: "let \(table).\(column) accept NULL before it is quarantined (in-place rebuild, DML allowed)", change: change,
                                    up: [SQLStatement(b.modify(table, column, type: info?.type, nullable: true, defaultValue: nil, keeping: info, condition: "is_nullable = 'NO'"),
                                                      comment: "After the swap no version writes the quarantined column; every version still writes it until then.")],
@@ -313,7 +347,7 @@ struct MySQLAlterColumn {
         if !carried.foreignKeys.isEmpty {
             up = [SQLStatement("SET SESSION foreign_key_checks = 0;")] + up + [SQLStatement("SET SESSION foreign_key_checks = 1;")]
         }
-        if oldNotNull && info?.defaultValue != nil {
+        if oldNotNull && !relaxed && info?.defaultValue != nil {
             up.append(SQLStatement(b.modify(table, quarantine, type: info?.type, nullable: true, defaultValue: info?.defaultValue, keeping: info, condition: "is_nullable = 'NO'"),
                                    comment: "The quarantined column must stop requiring values the app no longer writes."))
         }
@@ -329,7 +363,7 @@ struct MySQLAlterColumn {
         if let old = info?.type {
             // After the swap the new version's values sit under the column's name.
             let value = alter.down.map { "(" + ExpressionRewriter.rewrite($0.value, columns: [column]) { _ in qc } + ")" } ?? qc
-            down.insert(fitCheck(value: value, old: old, when: "column_name = \(b.lit(quarantine))"), at: 0)
+            down.insert(fitCheck(value: value, old: old, when: "column_name = \(b.lit(quarantine))", notNull: oldNotNull && !relaxed), at: 0)
         }
         down += dialect.addForeignKeys(carried, table: table, column: column, replaced: column, b)
         if twoWay, newDefault != nil {
@@ -345,10 +379,12 @@ struct MySQLAlterColumn {
         }
         // Only rows whose new value is not what the old one converts to: the new version wrote them. A row
         // nobody touched keeps its old value even where `down` does not invert `up` ('p2' → 1 → 'normal').
+        // Where the old column was NOT NULL, NULL there marks a row the new version inserted after the swap.
         down += b.backfill(table: table, column: column, verb: "copyback", assignments: "\(qc) = \(back)",
-                           pending: "NOT (\(qcopy) <=> \(value)) AND NOT (\(qc) <=> \(back))",
+                           pending: oldNotNull ? "(NOT (\(qcopy) <=> \(value)) AND NOT (\(qc) <=> \(back))) OR (\(qc) IS NULL AND \(back) IS NOT NULL)"
+                                               : "NOT (\(qcopy) <=> \(value)) AND NOT (\(qc) <=> \(back))",
                            comment: "Copy back what the new version wrote after the swap (fails in strict mode if a value no longer fits the old type).")
-        if oldNotNull && info?.defaultValue != nil {
+        if oldNotNull && !relaxed && info?.defaultValue != nil {
             down.append(SQLStatement(b.modify(table, column, type: info?.type, nullable: false, defaultValue: info?.defaultValue, keeping: info, condition: "is_nullable = 'YES'")))
         }
         for check in carried.checks {

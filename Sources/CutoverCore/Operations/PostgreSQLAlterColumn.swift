@@ -135,7 +135,7 @@ struct PostgreSQLAlterColumn {
     /// the swap). `value`: the old value computed from the column as it stands then. Without a `down`,
     /// a value must also survive the trip back unchanged (`newType`): an explicit cast truncates a
     /// too-long varchar or rounds a numeric silently, which would lose what the new version wrote.
-    func fitCheck(_ value: String, old: String, newType: String?, when condition: String) -> SQLStatement {
+    func fitCheck(_ value: String, old: String, newType: String?, when condition: String, notNull: Bool = false) -> SQLStatement {
         let qc = b.q(column)
         let refused = "cutover rollback refused: \(table).\(column) holds values the new app version wrote that \(old) cannot take"
         let advice = "; change or delete those rows, or give the change a down expression that maps them, and run the rollback again"
@@ -144,7 +144,7 @@ struct PostgreSQLAlterColumn {
         let body = """
         DO $cutover$
         DECLARE
-          bad bigint := 0;
+          bad bigint := 0;\(notNull ? "\n  sample text;" : "")
         BEGIN
           IF \(condition) THEN
             BEGIN
@@ -154,13 +154,29 @@ struct PostgreSQLAlterColumn {
             END;
             IF bad > 0 THEN
               RAISE EXCEPTION '%', \(b.lit(refused + " unchanged: ")) || bad || \(b.lit(" row(s)" + advice));
-            END IF;
+            END IF;\(nullScan(value, old: old, enabled: notNull))
           END IF;
         END
         $cutover$;
         """
         return SQLStatement(body, comment: "Checked before anything changes: every value must convert back to \(old) (one read-only scan, no write block).",
                             kind: .refusalCheck)
+    }
+
+    /// Part of the fit check where the old column was NOT NULL and the rollback puts NOT NULL back: a row
+    /// whose old value would be NULL (a `down` that maps a value to NULL) would fail that step half way,
+    /// after the swap back; refused here instead, before anything changes, naming a key of such a row.
+    func nullScan(_ value: String, old: String, enabled: Bool) -> String {
+        guard enabled else { return "" }
+        let key = b.context.schema.table(table)?.primaryKey ?? []
+        let keyText = key.isEmpty ? "ctid::text" : key.map { "\(b.q($0))::text" }.joined(separator: " || ', ' || ")
+        let keyName = key.isEmpty ? "ctid" : key.joined(separator: ", ")
+        let refused = "cutover rollback refused: \(table).\(column) was NOT NULL (\(old)) and would get NULL in "
+        let advice = "; give those rows a value the down expression maps to non-NULL (or delete them), and run the rollback again"
+        return "\n    SELECT count(*), min(\(keyText)) INTO bad, sample FROM \(b.q(table)) WHERE \(value) IS NULL;\n"
+            + "    IF bad > 0 THEN\n"
+            + "      RAISE EXCEPTION '%', \(b.lit(refused)) || bad || \(b.lit(" row(s), e.g. \(keyName) = ")) || sample || \(b.lit(advice));\n"
+            + "    END IF;"
     }
 
     /// The old value computed from the copy: the spec's `down`, else a cast to the old type. `row`
@@ -184,7 +200,19 @@ struct PostgreSQLAlterColumn {
         let newDefault = alter.defaultValue?.value ?? (alter.dropDefault ? nil : info?.defaultValue)
         let notNull = !(alter.nullable?.value ?? info?.nullable ?? true)
         let oldNotNull = info.map { !$0.nullable } ?? false
+        // `nullable: true` on a NOT NULL column: the new version may write NULL from its first pod on,
+        // and the sync trigger writes `down` of it into the old column. Relaxing NOT NULL is safe for the
+        // old version (it never sends NULL), so it happens in expand, as a plain relax does; its down puts
+        // NOT NULL back only where no row holds NULL (restoreNotNull), never failing the rollback.
+        let relaxed = oldNotNull && alter.nullable?.value == true
         var steps: [StepDraft] = []
+        if relaxed {
+            steps.append(StepDraft(.expand, slug: "relax \(table) \(column)", title: "let \(table).\(column) accept NULL", change: change,
+                                   up: b.relaxNotNull(table, column, checkName: derived.notNullCheck(table: table, column: column),
+                                                      reason: "metadata-only, and a no-op when the column is already nullable",
+                                                      comment: "The new version may write NULL (nullable: true) from its first pod on; the sync trigger copies it here."),
+                                   down: PostgreSQLDialect().restoreNotNull(table, column, refill: nil, b)))
+        }
 
         var definition = type
         if let newDefault { definition += " DEFAULT \(newDefault)" }
@@ -266,14 +294,18 @@ struct PostgreSQLAlterColumn {
         if let old = info?.type {
             // After the swap the new version's values sit under the column's name: they must fit the old type.
             let value = alter.down.map { "(" + ExpressionRewriter.rewrite($0.value, columns: [column]) { _ in qc } + ")" } ?? "CAST(\(qc) AS \(old))"
-            down.insert(fitCheck(value, old: old, newType: alter.down == nil ? type : nil, when: b.columnExists(table, quarantine)), at: 0)
+            down.insert(fitCheck(value, old: old, newType: alter.down == nil ? type : nil, when: b.columnExists(table, quarantine),
+                                 notNull: oldNotNull && !relaxed), at: 0)
         }
         down += sync
         // Only rows whose new value is not what the old one converts to: the new version wrote them. A row
         // nobody touched keeps its old value even where `down` does not invert `up` ('p2' → 1 → 'normal').
-        down += b.backfill(table: table, assignments: "\(qc) = \(back)", pending: "\(qcopy) IS DISTINCT FROM \(value) AND \(qc) IS DISTINCT FROM \(back)",
+        // Where the old column was NOT NULL, NULL there marks a row the new version inserted after the swap
+        // (no version wrote the quarantined column), even when `up` of NULL happens to equal its new value.
+        let insertedAfterSwap = oldNotNull ? " OR (\(qc) IS NULL AND \(back) IS NOT NULL)" : ""
+        down += b.backfill(table: table, assignments: "\(qc) = \(back)", pending: "(\(qcopy) IS DISTINCT FROM \(value) AND \(qc) IS DISTINCT FROM \(back))\(insertedAfterSwap)",
                            comment: "Copy back what the new version wrote after the swap (fails if a value no longer fits the old type).")
-        if oldNotNull {
+        if oldNotNull && !relaxed {
             down += b.enforceNotNull(table, column, checkName: derived.notNullCheck(table: table, column: column))
         }
         steps.append(StepDraft(.contract, slug: "alter_type \(table) \(column) swap", title: "swap \(table).\(column) and its \(type) copy", change: change,

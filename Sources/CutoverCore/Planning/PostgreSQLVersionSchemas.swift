@@ -123,7 +123,16 @@ struct PostgreSQLVersionSchemas {
                                            comment: new ? "The new app version's shape: search_path = \(schema), public."
                                                         : "The old app version's shape (the base schema): search_path = \(schema), public."))
             for view in views {
-                statements.append(SQLStatement(createView(schema, view.table, new ? view.new : view.old, afterContract: afterContract, new: new)))
+                let create = createView(schema, view.table, new ? view.new : view.old, afterContract: afterContract, new: new)
+                guard afterContract else { statements.append(SQLStatement(create)); continue }
+                // Contract's rollback: a view an earlier attempt created is kept as it is. A view follows its
+                // columns, not their names, so it is right after the swaps went back too, where its text,
+                // naming the quarantined columns, could no longer be created (a retry after a partial
+                // failure stopped at this first file: `column "_cutover_…" does not exist`).
+                let name = new ? finalName(view.table) : view.table
+                let missing = "to_regclass(\(b.lit(b.q(schema) + "." + b.q(name)))) IS NULL"
+                statements.append(SQLStatement(b.guarded(missing, create.components(separatedBy: "\n")),
+                                               comment: view.table == views.first?.table ? "Created unless an earlier attempt of this rollback did: re-runnable after a partial failure." : nil))
             }
         }
         return statements

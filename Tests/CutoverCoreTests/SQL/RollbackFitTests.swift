@@ -91,6 +91,7 @@ import Testing
         defer { try? FileManager.default.removeItem(at: folder) }
         let schema = "CREATE TABLE items (id BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY, qty INT NOT NULL) ENGINE=InnoDB;"
         let yaml = Self.yaml.replacingOccurrences(of: "engine: postgresql", with: "engine: mysql").replacingOccurrences(of: "version: \"15\"", with: "version: \"8.0\"")
+            .replacingOccurrences(of: "image: ghcr.io/acme/webapp:v2.3.1", with: "image: ghcr.io/acme/webapp:v2.3.1\n    versionSchemas: none")
             .replacingOccurrences(of: "tool: psql", with: "tool: mysql")
             .replacingOccurrences(of: "\n    - alterColumn: {table: items, column: code, type: varchar(20)}", with: "")
             .replacingOccurrences(of: "type: bigint", with: "type: BIGINT")

@@ -63,6 +63,15 @@ import Testing
         #expect(try rules("    - dropIndex: {name: pricing_amount_idx, table: customers}") == ["CUT043 18"])
     }
 
+    /// A type change with `nullable: true` of a NOT NULL column relaxes it in expand (issue #14): its
+    /// rollback keeps the NULL rows, warned as a plain relax is; its `down` maps values, it is no refill.
+    @Test func retypedRelaxWarnsAsARelax() throws {
+        #expect(try rules("    - alterColumn: {table: pricing, column: amount, type: bigint, nullable: true}") == ["CUT053 18"])
+        #expect(try rules("    - alterColumn: {table: pricing, column: amount, type: bigint, nullable: true, down: \"amount::integer\"}") == ["CUT053 18"])
+        #expect(try rules("    - alterColumn: {table: customers, column: region, type: varchar(20), nullable: true}") == [])
+        #expect(try rules("    - alterColumn: {table: pricing, column: amount, type: bigint}") == [])
+    }
+
     @Test func withoutSchemaOnlyKnownThingsAreChecked() throws {
         #expect(try rules("    - dropColumn: {table: anything, column: whatever}", schema: false) == [])
         // The index may well exist, but its definition is unknown: the step cannot be undone (warning).

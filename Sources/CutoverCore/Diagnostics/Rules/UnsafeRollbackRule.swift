@@ -21,6 +21,9 @@ extension Message {
     public static func relaxNotNullWithoutDown(_ column: String) -> String {
         "'\(column)' accepts NULL from expand on: a rollback keeps the rows the new app version wrote with NULL (NOT NULL comes back only once none is left, the rollback warns); give 'down', an expression that refills them"
     }
+    public static func relaxRetypedNotNull(_ column: String) -> String {
+        "'\(column)' accepts NULL from expand on, with its type change: a rollback keeps the rows the new app version wrote with NULL (NOT NULL comes back only once none is left, the rollback warns); fill them before rolling back to restore NOT NULL"
+    }
     public static func dropIndexUnknownDefinition(_ name: String) -> String {
         "index '\(name)' is neither in the schema file nor created earlier in the spec: the down cannot rebuild it, so the step is irreversible; give 'database.schema'"
     }

@@ -1048,6 +1048,14 @@ DELIMITER ;;
 CREATE PROCEDURE `_cutover_fit_orders_code`()
 BEGIN
   DECLARE fit_errno INT DEFAULT 0;
+  DECLARE fit_message VARCHAR(128) DEFAULT '';
+  -- 1265 (and 1264) carry SQLSTATE 01000, a warning class even where strict mode makes them errors:
+  -- SQLEXCEPTION does not catch them, a handler for the error numbers does.
+  DECLARE EXIT HANDLER FOR 1264, 1265, 1292, 1366, 1406, 1690
+  BEGIN
+    DROP TEMPORARY TABLE IF EXISTS `_cutover_fit`;
+    SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'cutover rollback refused: orders.code holds values the new app version wrote that VARCHAR(16) cannot take';
+  END;
   DECLARE EXIT HANDLER FOR SQLEXCEPTION
   BEGIN
     GET DIAGNOSTICS CONDITION 1 fit_errno = MYSQL_ERRNO;
@@ -1116,6 +1124,14 @@ DELIMITER ;;
 CREATE PROCEDURE `_cutover_fit_orders_note`()
 BEGIN
   DECLARE fit_errno INT DEFAULT 0;
+  DECLARE fit_message VARCHAR(128) DEFAULT '';
+  -- 1265 (and 1264) carry SQLSTATE 01000, a warning class even where strict mode makes them errors:
+  -- SQLEXCEPTION does not catch them, a handler for the error numbers does.
+  DECLARE EXIT HANDLER FOR 1264, 1265, 1292, 1366, 1406, 1690
+  BEGIN
+    DROP TEMPORARY TABLE IF EXISTS `_cutover_fit`;
+    SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'cutover rollback refused: orders.note holds values the new app version wrote that VARCHAR(255) cannot take';
+  END;
   DECLARE EXIT HANDLER FOR SQLEXCEPTION
   BEGIN
     GET DIAGNOSTICS CONDITION 1 fit_errno = MYSQL_ERRNO;
@@ -2881,6 +2897,14 @@ DELIMITER ;;
 CREATE PROCEDURE `_cutover_fit_orders_total`()
 BEGIN
   DECLARE fit_errno INT DEFAULT 0;
+  DECLARE fit_message VARCHAR(128) DEFAULT '';
+  -- 1265 (and 1264) carry SQLSTATE 01000, a warning class even where strict mode makes them errors:
+  -- SQLEXCEPTION does not catch them, a handler for the error numbers does.
+  DECLARE EXIT HANDLER FOR 1264, 1265, 1292, 1366, 1406, 1690
+  BEGIN
+    DROP TEMPORARY TABLE IF EXISTS `_cutover_fit`;
+    SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'cutover rollback refused: orders.total holds values the new app version wrote that INT cannot take';
+  END;
   DECLARE EXIT HANDLER FOR SQLEXCEPTION
   BEGIN
     GET DIAGNOSTICS CONDITION 1 fit_errno = MYSQL_ERRNO;
@@ -2892,6 +2916,13 @@ BEGIN
   END;
   IF EXISTS (SELECT 1 FROM information_schema.columns
              WHERE table_schema = DATABASE() AND table_name = 'orders' AND column_name = '_cutover_my_all_ops_total') THEN
+    IF EXISTS (SELECT 1 FROM `orders` WHERE `total` IS NULL) THEN
+      SELECT LEFT(CONCAT('cutover rollback refused: orders.total was NOT NULL, would get NULL (',
+                         CONCAT_WS(', ', CONCAT('id=', `id`)),
+                         '); fill or delete such rows, then rerun'), 128)
+        INTO fit_message FROM `orders` WHERE `total` IS NULL LIMIT 1;
+      SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = fit_message;
+    END IF;
     DROP TEMPORARY TABLE IF EXISTS `_cutover_fit`;
     CREATE TEMPORARY TABLE `_cutover_fit` (v INT NULL);
     IF @@GLOBAL.log_bin = 0 OR @@SESSION.binlog_format <> 'STATEMENT' THEN
@@ -2975,7 +3006,7 @@ BEGIN
   -- The last key present now bounds the loop: rows inserted later are filled by the sync triggers.
   SELECT MAX(`id`) INTO end_1 FROM `orders`;
   SELECT MIN(s.`id`) INTO first_1 FROM (
-    SELECT `id` FROM `orders` WHERE (`id`) <= (end_1) AND (NOT (`_cutover_my_all_ops_total_new` <=> `total`) AND NOT (`total` <=> `_cutover_my_all_ops_total_new`)) ORDER BY `id` LIMIT 1
+    SELECT `id` FROM `orders` WHERE (`id`) <= (end_1) AND ((NOT (`_cutover_my_all_ops_total_new` <=> `total`) AND NOT (`total` <=> `_cutover_my_all_ops_total_new`)) OR (`total` IS NULL AND `_cutover_my_all_ops_total_new` IS NOT NULL)) ORDER BY `id` LIMIT 1
   ) s;
   IF first_1 IS NOT NULL THEN
     SELECT MAX(`id`) INTO lo_1 FROM `orders` WHERE `id` < first_1;
@@ -2992,7 +3023,7 @@ BEGIN
       LEAVE batches;
     END IF;
     UPDATE `orders` SET `total` = `_cutover_my_all_ops_total_new`
-    WHERE (NOT started OR (`id`) > (lo_1)) AND (`id`) <= (hi_1) AND NOT (`_cutover_my_all_ops_total_new` <=> `total`) AND NOT (`total` <=> `_cutover_my_all_ops_total_new`);
+    WHERE (NOT started OR (`id`) > (lo_1)) AND (`id`) <= (hi_1) AND (NOT (`_cutover_my_all_ops_total_new` <=> `total`) AND NOT (`total` <=> `_cutover_my_all_ops_total_new`)) OR (`total` IS NULL AND `_cutover_my_all_ops_total_new` IS NOT NULL);
     SET updated = ROW_COUNT();
     SET lo_1 = hi_1, started = TRUE;
     -- The pause gives the server room between writing batches; a batch that wrote nothing needs none.
@@ -3162,6 +3193,14 @@ DELIMITER ;;
 CREATE PROCEDURE `_cutover_fit_orders_legacy`()
 BEGIN
   DECLARE fit_errno INT DEFAULT 0;
+  DECLARE fit_message VARCHAR(128) DEFAULT '';
+  -- 1265 (and 1264) carry SQLSTATE 01000, a warning class even where strict mode makes them errors:
+  -- SQLEXCEPTION does not catch them, a handler for the error numbers does.
+  DECLARE EXIT HANDLER FOR 1264, 1265, 1292, 1366, 1406, 1690
+  BEGIN
+    DROP TEMPORARY TABLE IF EXISTS `_cutover_fit`;
+    SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'cutover rollback refused: orders.legacy holds values the new app version wrote that VARCHAR(40) cannot take';
+  END;
   DECLARE EXIT HANDLER FOR SQLEXCEPTION
   BEGIN
     GET DIAGNOSTICS CONDITION 1 fit_errno = MYSQL_ERRNO;

@@ -2653,6 +2653,7 @@ SET statement_timeout = '15min';
 DO $cutover$
 DECLARE
   bad bigint := 0;
+  sample text;
 BEGIN
   IF EXISTS (SELECT 1 FROM pg_catalog.pg_attribute
              WHERE attrelid = to_regclass('"pricing"') AND attname = '_cutover_pg_all_ops_amount' AND NOT attisdropped) THEN
@@ -2664,6 +2665,10 @@ BEGIN
     END;
     IF bad > 0 THEN
       RAISE EXCEPTION '%', 'cutover rollback refused: pricing.amount holds values the new app version wrote that integer cannot take unchanged: ' || bad || ' row(s); change or delete those rows, or give the change a down expression that maps them, and run the rollback again';
+    END IF;
+    SELECT count(*), min("id"::text) INTO bad, sample FROM "pricing" WHERE CAST("amount" AS integer) IS NULL;
+    IF bad > 0 THEN
+      RAISE EXCEPTION '%', 'cutover rollback refused: pricing.amount was NOT NULL (integer) and would get NULL in ' || bad || ' row(s), e.g. id = ' || sample || '; give those rows a value the down expression maps to non-NULL (or delete them), and run the rollback again';
     END IF;
   END IF;
 END
@@ -2738,7 +2743,7 @@ BEGIN
   -- A re-run starts at the first key still pending, found once: the rows below it are done and the
   -- sync triggers keep them so, hence no batch (and no pause) is spent on them again.
   SELECT s."id" INTO first_1 FROM (
-    SELECT "id" FROM "pricing" WHERE ("id") <= (end_1) AND ("_cutover_pg_all_ops_amount_new" IS DISTINCT FROM CAST("amount" AS bigint) AND "amount" IS DISTINCT FROM CAST("_cutover_pg_all_ops_amount_new" AS integer)) ORDER BY "id" LIMIT 1
+    SELECT "id" FROM "pricing" WHERE ("id") <= (end_1) AND (("_cutover_pg_all_ops_amount_new" IS DISTINCT FROM CAST("amount" AS bigint) AND "amount" IS DISTINCT FROM CAST("_cutover_pg_all_ops_amount_new" AS integer)) OR ("amount" IS NULL AND CAST("_cutover_pg_all_ops_amount_new" AS integer) IS NOT NULL)) ORDER BY "id" LIMIT 1
   ) s;
   IF NOT FOUND THEN
     RETURN;
@@ -2753,7 +2758,7 @@ BEGIN
     ) s ORDER BY s."id" DESC LIMIT 1;
     EXIT WHEN NOT FOUND;
     UPDATE "pricing" SET "amount" = CAST("_cutover_pg_all_ops_amount_new" AS integer)
-    WHERE (NOT started OR ("id") > (lo_1)) AND ("id") <= (hi_1) AND ("_cutover_pg_all_ops_amount_new" IS DISTINCT FROM CAST("amount" AS bigint) AND "amount" IS DISTINCT FROM CAST("_cutover_pg_all_ops_amount_new" AS integer));
+    WHERE (NOT started OR ("id") > (lo_1)) AND ("id") <= (hi_1) AND (("_cutover_pg_all_ops_amount_new" IS DISTINCT FROM CAST("amount" AS bigint) AND "amount" IS DISTINCT FROM CAST("_cutover_pg_all_ops_amount_new" AS integer)) OR ("amount" IS NULL AND CAST("_cutover_pg_all_ops_amount_new" AS integer) IS NOT NULL));
     GET DIAGNOSTICS updated = ROW_COUNT;
     lo_1 := hi_1; started := true;
     COMMIT;
@@ -2850,6 +2855,7 @@ SET statement_timeout = '15min';
 DO $cutover$
 DECLARE
   bad bigint := 0;
+  sample text;
 BEGIN
   IF EXISTS (SELECT 1 FROM pg_catalog.pg_attribute
              WHERE attrelid = to_regclass('"subscriptions"') AND attname = '_cutover_pg_all_ops_started_at' AND NOT attisdropped) THEN
@@ -2860,6 +2866,10 @@ BEGIN
     END;
     IF bad > 0 THEN
       RAISE EXCEPTION '%', 'cutover rollback refused: subscriptions.started_at holds values the new app version wrote that timestamptz cannot take unchanged: ' || bad || ' row(s); change or delete those rows, or give the change a down expression that maps them, and run the rollback again';
+    END IF;
+    SELECT count(*), min("id"::text) INTO bad, sample FROM "subscriptions" WHERE ("started_at"::timestamptz) IS NULL;
+    IF bad > 0 THEN
+      RAISE EXCEPTION '%', 'cutover rollback refused: subscriptions.started_at was NOT NULL (timestamptz) and would get NULL in ' || bad || ' row(s), e.g. id = ' || sample || '; give those rows a value the down expression maps to non-NULL (or delete them), and run the rollback again';
     END IF;
   END IF;
 END
@@ -2934,7 +2944,7 @@ BEGIN
   -- A re-run starts at the first key still pending, found once: the rows below it are done and the
   -- sync triggers keep them so, hence no batch (and no pause) is spent on them again.
   SELECT s."id" INTO first_1 FROM (
-    SELECT "id" FROM "subscriptions" WHERE ("id") <= (end_1) AND ("_cutover_pg_all_ops_started_at_new" IS DISTINCT FROM (to_char(started_at, 'YYYY-MM-DD')) AND "started_at" IS DISTINCT FROM ("_cutover_pg_all_ops_started_at_new"::timestamptz)) ORDER BY "id" LIMIT 1
+    SELECT "id" FROM "subscriptions" WHERE ("id") <= (end_1) AND (("_cutover_pg_all_ops_started_at_new" IS DISTINCT FROM (to_char(started_at, 'YYYY-MM-DD')) AND "started_at" IS DISTINCT FROM ("_cutover_pg_all_ops_started_at_new"::timestamptz)) OR ("started_at" IS NULL AND ("_cutover_pg_all_ops_started_at_new"::timestamptz) IS NOT NULL)) ORDER BY "id" LIMIT 1
   ) s;
   IF NOT FOUND THEN
     RETURN;
@@ -2949,7 +2959,7 @@ BEGIN
     ) s ORDER BY s."id" DESC LIMIT 1;
     EXIT WHEN NOT FOUND;
     UPDATE "subscriptions" SET "started_at" = ("_cutover_pg_all_ops_started_at_new"::timestamptz)
-    WHERE (NOT started OR ("id") > (lo_1)) AND ("id") <= (hi_1) AND ("_cutover_pg_all_ops_started_at_new" IS DISTINCT FROM (to_char(started_at, 'YYYY-MM-DD')) AND "started_at" IS DISTINCT FROM ("_cutover_pg_all_ops_started_at_new"::timestamptz));
+    WHERE (NOT started OR ("id") > (lo_1)) AND ("id") <= (hi_1) AND (("_cutover_pg_all_ops_started_at_new" IS DISTINCT FROM (to_char(started_at, 'YYYY-MM-DD')) AND "started_at" IS DISTINCT FROM ("_cutover_pg_all_ops_started_at_new"::timestamptz)) OR ("started_at" IS NULL AND ("_cutover_pg_all_ops_started_at_new"::timestamptz) IS NOT NULL));
     GET DIAGNOSTICS updated = ROW_COUNT;
     lo_1 := hi_1; started := true;
     COMMIT;
@@ -3079,20 +3089,46 @@ SET lock_timeout = '2s';
 SET statement_timeout = '15min';
 -- The old app version's shape (the base schema): search_path = v_pg_all_ops_old, public.
 CREATE SCHEMA IF NOT EXISTS "v_pg_all_ops_old";
-CREATE OR REPLACE VIEW "v_pg_all_ops_old"."pricing" AS
-  SELECT "id", "_cutover_pg_all_ops_plan_code" AS "plan_code", "_cutover_pg_all_ops_amount" AS "amount", "_cutover_pg_all_ops_interval_months" AS "interval_months", "note", "_cutover_pg_all_ops_legacy" AS "legacy", "label", "remark", "created_at"
-  FROM "pricing";
-CREATE OR REPLACE VIEW "v_pg_all_ops_old"."subscriptions" AS
-  SELECT "id", "customer_id", "pricing_id", "_cutover_pg_all_ops_started_at" AS "started_at"
-  FROM "subscriptions";
+-- Created unless an earlier attempt of this rollback did: re-runnable after a partial failure.
+DO $cutover$
+BEGIN
+  IF to_regclass('"v_pg_all_ops_old"."pricing"') IS NULL THEN
+    CREATE OR REPLACE VIEW "v_pg_all_ops_old"."pricing" AS
+      SELECT "id", "_cutover_pg_all_ops_plan_code" AS "plan_code", "_cutover_pg_all_ops_amount" AS "amount", "_cutover_pg_all_ops_interval_months" AS "interval_months", "note", "_cutover_pg_all_ops_legacy" AS "legacy", "label", "remark", "created_at"
+      FROM "pricing";
+  END IF;
+END
+$cutover$;
+DO $cutover$
+BEGIN
+  IF to_regclass('"v_pg_all_ops_old"."subscriptions"') IS NULL THEN
+    CREATE OR REPLACE VIEW "v_pg_all_ops_old"."subscriptions" AS
+      SELECT "id", "customer_id", "pricing_id", "_cutover_pg_all_ops_started_at" AS "started_at"
+      FROM "subscriptions";
+  END IF;
+END
+$cutover$;
 -- The new app version's shape: search_path = v_pg_all_ops_new, public.
 CREATE SCHEMA IF NOT EXISTS "v_pg_all_ops_new";
-CREATE OR REPLACE VIEW "v_pg_all_ops_new"."pricing" AS
-  SELECT "id", "amount", "months", "note", "legacy_note", "label", "remark", "created_at", "promo", "tier", "billing_period", "owner_id", "token", "seats"
-  FROM "pricing";
-CREATE OR REPLACE VIEW "v_pg_all_ops_new"."subscriptions" AS
-  SELECT "id", "customer_id", "pricing_id", "started_at"
-  FROM "subscriptions";
+-- Created unless an earlier attempt of this rollback did: re-runnable after a partial failure.
+DO $cutover$
+BEGIN
+  IF to_regclass('"v_pg_all_ops_new"."pricing"') IS NULL THEN
+    CREATE OR REPLACE VIEW "v_pg_all_ops_new"."pricing" AS
+      SELECT "id", "amount", "months", "note", "legacy_note", "label", "remark", "created_at", "promo", "tier", "billing_period", "owner_id", "token", "seats"
+      FROM "pricing";
+  END IF;
+END
+$cutover$;
+DO $cutover$
+BEGIN
+  IF to_regclass('"v_pg_all_ops_new"."subscriptions"') IS NULL THEN
+    CREATE OR REPLACE VIEW "v_pg_all_ops_new"."subscriptions" AS
+      SELECT "id", "customer_id", "pricing_id", "started_at"
+      FROM "subscriptions";
+  END IF;
+END
+$cutover$;
 ==> sql/purge/0082_purge_drop_pricing_cutover_pg_all_ops_plan_code.up.sql [reversible: false, transactional: true]
 -- generated by cutover from pg-all.yaml, do not edit
 -- step 82 (purge), up: IRREVERSIBLE: drop quarantined column pricing._cutover_pg_all_ops_plan_code

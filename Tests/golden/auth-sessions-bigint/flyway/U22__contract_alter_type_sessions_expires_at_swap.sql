@@ -6,6 +6,7 @@ SET statement_timeout = '30min';
 DO $cutover$
 DECLARE
   bad bigint := 0;
+  sample text;
 BEGIN
   IF EXISTS (SELECT 1 FROM pg_catalog.pg_attribute
              WHERE attrelid = to_regclass('"sessions"') AND attname = '_cutover_auth_sessions_bigint_expires_at' AND NOT attisdropped) THEN
@@ -16,6 +17,10 @@ BEGIN
     END;
     IF bad > 0 THEN
       RAISE EXCEPTION '%', 'cutover rollback refused: sessions.expires_at holds values the new app version wrote that timestamp cannot take unchanged: ' || bad || ' row(s); change or delete those rows, or give the change a down expression that maps them, and run the rollback again';
+    END IF;
+    SELECT count(*), min("id"::text) INTO bad, sample FROM "sessions" WHERE ("expires_at" AT TIME ZONE 'UTC') IS NULL;
+    IF bad > 0 THEN
+      RAISE EXCEPTION '%', 'cutover rollback refused: sessions.expires_at was NOT NULL (timestamp) and would get NULL in ' || bad || ' row(s), e.g. id = ' || sample || '; give those rows a value the down expression maps to non-NULL (or delete them), and run the rollback again';
     END IF;
   END IF;
 END
@@ -88,7 +93,7 @@ BEGIN
   -- A re-run starts at the first key still pending, found once: the rows below it are done and the
   -- sync triggers keep them so, hence no batch (and no pause) is spent on them again.
   SELECT s."id" INTO first_1 FROM (
-    SELECT "id" FROM "sessions" WHERE ("id") <= (end_1) AND ("_cutover_auth_sessions_bigint_expires_at_new" IS DISTINCT FROM (expires_at AT TIME ZONE 'UTC') AND "expires_at" IS DISTINCT FROM ("_cutover_auth_sessions_bigint_expires_at_new" AT TIME ZONE 'UTC')) ORDER BY "id" LIMIT 1
+    SELECT "id" FROM "sessions" WHERE ("id") <= (end_1) AND (("_cutover_auth_sessions_bigint_expires_at_new" IS DISTINCT FROM (expires_at AT TIME ZONE 'UTC') AND "expires_at" IS DISTINCT FROM ("_cutover_auth_sessions_bigint_expires_at_new" AT TIME ZONE 'UTC')) OR ("expires_at" IS NULL AND ("_cutover_auth_sessions_bigint_expires_at_new" AT TIME ZONE 'UTC') IS NOT NULL)) ORDER BY "id" LIMIT 1
   ) s;
   IF NOT FOUND THEN
     RETURN;
@@ -103,7 +108,7 @@ BEGIN
     ) s ORDER BY s."id" DESC LIMIT 1;
     EXIT WHEN NOT FOUND;
     UPDATE "sessions" SET "expires_at" = ("_cutover_auth_sessions_bigint_expires_at_new" AT TIME ZONE 'UTC')
-    WHERE (NOT started OR ("id") > (lo_1)) AND ("id") <= (hi_1) AND ("_cutover_auth_sessions_bigint_expires_at_new" IS DISTINCT FROM (expires_at AT TIME ZONE 'UTC') AND "expires_at" IS DISTINCT FROM ("_cutover_auth_sessions_bigint_expires_at_new" AT TIME ZONE 'UTC'));
+    WHERE (NOT started OR ("id") > (lo_1)) AND ("id") <= (hi_1) AND (("_cutover_auth_sessions_bigint_expires_at_new" IS DISTINCT FROM (expires_at AT TIME ZONE 'UTC') AND "expires_at" IS DISTINCT FROM ("_cutover_auth_sessions_bigint_expires_at_new" AT TIME ZONE 'UTC')) OR ("expires_at" IS NULL AND ("_cutover_auth_sessions_bigint_expires_at_new" AT TIME ZONE 'UTC') IS NOT NULL));
     GET DIAGNOSTICS updated = ROW_COUNT;
     lo_1 := hi_1; started := true;
     COMMIT;

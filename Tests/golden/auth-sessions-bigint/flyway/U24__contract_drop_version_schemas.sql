@@ -4,11 +4,25 @@ SET lock_timeout = '2s';
 SET statement_timeout = '30min';
 -- The old app version's shape (the base schema): search_path = auth_sessions_bigint_old, public.
 CREATE SCHEMA IF NOT EXISTS "auth_sessions_bigint_old";
-CREATE OR REPLACE VIEW "auth_sessions_bigint_old"."sessions" AS
-  SELECT "id", "_cutover_auth_sessions_bigint_user_id" AS "user_id", "digest", "_cutover_auth_sessions_bigint_expires_at" AS "expires_at", "created_at"
-  FROM "sessions";
+-- Created unless an earlier attempt of this rollback did: re-runnable after a partial failure.
+DO $cutover$
+BEGIN
+  IF to_regclass('"auth_sessions_bigint_old"."sessions"') IS NULL THEN
+    CREATE OR REPLACE VIEW "auth_sessions_bigint_old"."sessions" AS
+      SELECT "id", "_cutover_auth_sessions_bigint_user_id" AS "user_id", "digest", "_cutover_auth_sessions_bigint_expires_at" AS "expires_at", "created_at"
+      FROM "sessions";
+  END IF;
+END
+$cutover$;
 -- The new app version's shape: search_path = auth_sessions_bigint_new, public.
 CREATE SCHEMA IF NOT EXISTS "auth_sessions_bigint_new";
-CREATE OR REPLACE VIEW "auth_sessions_bigint_new"."sessions" AS
-  SELECT "id", "user_id", "digest", "expires_at", "created_at"
-  FROM "sessions";
+-- Created unless an earlier attempt of this rollback did: re-runnable after a partial failure.
+DO $cutover$
+BEGIN
+  IF to_regclass('"auth_sessions_bigint_new"."sessions"') IS NULL THEN
+    CREATE OR REPLACE VIEW "auth_sessions_bigint_new"."sessions" AS
+      SELECT "id", "user_id", "digest", "expires_at", "created_at"
+      FROM "sessions";
+  END IF;
+END
+$cutover$;

@@ -6,6 +6,7 @@ SET statement_timeout = '30min';
 DO $cutover$
 DECLARE
   bad bigint := 0;
+  sample text;
 BEGIN
   IF EXISTS (SELECT 1 FROM pg_catalog.pg_attribute
              WHERE attrelid = to_regclass('"sessions"') AND attname = '_cutover_auth_sessions_bigint_user_id' AND NOT attisdropped) THEN
@@ -16,6 +17,10 @@ BEGIN
     END;
     IF bad > 0 THEN
       RAISE EXCEPTION '%', 'cutover rollback refused: sessions.user_id holds values the new app version wrote that integer cannot take unchanged: ' || bad || ' row(s); change or delete those rows, or give the change a down expression that maps them, and run the rollback again';
+    END IF;
+    SELECT count(*), min("id"::text) INTO bad, sample FROM "sessions" WHERE ("user_id"::integer) IS NULL;
+    IF bad > 0 THEN
+      RAISE EXCEPTION '%', 'cutover rollback refused: sessions.user_id was NOT NULL (integer) and would get NULL in ' || bad || ' row(s), e.g. id = ' || sample || '; give those rows a value the down expression maps to non-NULL (or delete them), and run the rollback again';
     END IF;
   END IF;
 END
@@ -92,7 +97,7 @@ BEGIN
   -- A re-run starts at the first key still pending, found once: the rows below it are done and the
   -- sync triggers keep them so, hence no batch (and no pause) is spent on them again.
   SELECT s."id" INTO first_1 FROM (
-    SELECT "id" FROM "sessions" WHERE ("id") <= (end_1) AND ("_cutover_auth_sessions_bigint_user_id_new" IS DISTINCT FROM (user_id::bigint) AND "user_id" IS DISTINCT FROM ("_cutover_auth_sessions_bigint_user_id_new"::integer)) ORDER BY "id" LIMIT 1
+    SELECT "id" FROM "sessions" WHERE ("id") <= (end_1) AND (("_cutover_auth_sessions_bigint_user_id_new" IS DISTINCT FROM (user_id::bigint) AND "user_id" IS DISTINCT FROM ("_cutover_auth_sessions_bigint_user_id_new"::integer)) OR ("user_id" IS NULL AND ("_cutover_auth_sessions_bigint_user_id_new"::integer) IS NOT NULL)) ORDER BY "id" LIMIT 1
   ) s;
   IF NOT FOUND THEN
     RETURN;
@@ -107,7 +112,7 @@ BEGIN
     ) s ORDER BY s."id" DESC LIMIT 1;
     EXIT WHEN NOT FOUND;
     UPDATE "sessions" SET "user_id" = ("_cutover_auth_sessions_bigint_user_id_new"::integer)
-    WHERE (NOT started OR ("id") > (lo_1)) AND ("id") <= (hi_1) AND ("_cutover_auth_sessions_bigint_user_id_new" IS DISTINCT FROM (user_id::bigint) AND "user_id" IS DISTINCT FROM ("_cutover_auth_sessions_bigint_user_id_new"::integer));
+    WHERE (NOT started OR ("id") > (lo_1)) AND ("id") <= (hi_1) AND (("_cutover_auth_sessions_bigint_user_id_new" IS DISTINCT FROM (user_id::bigint) AND "user_id" IS DISTINCT FROM ("_cutover_auth_sessions_bigint_user_id_new"::integer)) OR ("user_id" IS NULL AND ("_cutover_auth_sessions_bigint_user_id_new"::integer) IS NOT NULL));
     GET DIAGNOSTICS updated = ROW_COUNT;
     lo_1 := hi_1; started := true;
     COMMIT;

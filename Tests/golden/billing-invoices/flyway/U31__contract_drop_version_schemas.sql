@@ -4,11 +4,25 @@ SET lock_timeout = '3s';
 SET statement_timeout = '20min';
 -- The old app version's shape (the base schema): search_path = billing_invoices_old, public.
 CREATE SCHEMA IF NOT EXISTS "billing_invoices_old";
-CREATE OR REPLACE VIEW "billing_invoices_old"."invoices" AS
-  SELECT "id", "_cutover_billing_invoices_customer_ref" AS "customer_ref", "number", "amount_cents", "currency", "status", "_cutover_billing_invoices_legacy_notes" AS "legacy_notes", "issued_at", "created_at"
-  FROM "invoices";
+-- Created unless an earlier attempt of this rollback did: re-runnable after a partial failure.
+DO $cutover$
+BEGIN
+  IF to_regclass('"billing_invoices_old"."invoices"') IS NULL THEN
+    CREATE OR REPLACE VIEW "billing_invoices_old"."invoices" AS
+      SELECT "id", "_cutover_billing_invoices_customer_ref" AS "customer_ref", "number", "amount_cents", "currency", "status", "_cutover_billing_invoices_legacy_notes" AS "legacy_notes", "issued_at", "created_at"
+      FROM "invoices";
+  END IF;
+END
+$cutover$;
 -- The new app version's shape: search_path = billing_invoices_new, public.
 CREATE SCHEMA IF NOT EXISTS "billing_invoices_new";
-CREATE OR REPLACE VIEW "billing_invoices_new"."invoices" AS
-  SELECT "id", "customer_id", "number", "amount_cents", "currency", "status", "issued_at", "created_at", "metadata", "due_at"
-  FROM "invoices";
+-- Created unless an earlier attempt of this rollback did: re-runnable after a partial failure.
+DO $cutover$
+BEGIN
+  IF to_regclass('"billing_invoices_new"."invoices"') IS NULL THEN
+    CREATE OR REPLACE VIEW "billing_invoices_new"."invoices" AS
+      SELECT "id", "customer_id", "number", "amount_cents", "currency", "status", "issued_at", "created_at", "metadata", "due_at"
+      FROM "invoices";
+  END IF;
+END
+$cutover$;

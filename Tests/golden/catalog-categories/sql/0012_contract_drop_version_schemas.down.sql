@@ -4,11 +4,25 @@ SET lock_timeout = '5s';
 SET statement_timeout = '30min';
 -- The old app version's shape (the base schema): search_path = catalog_categories_old, public.
 CREATE SCHEMA IF NOT EXISTS "catalog_categories_old";
-CREATE OR REPLACE VIEW "catalog_categories_old"."products" AS
-  SELECT "id", "sku", "title", "price_cents"
-  FROM "products";
+-- Created unless an earlier attempt of this rollback did: re-runnable after a partial failure.
+DO $cutover$
+BEGIN
+  IF to_regclass('"catalog_categories_old"."products"') IS NULL THEN
+    CREATE OR REPLACE VIEW "catalog_categories_old"."products" AS
+      SELECT "id", "sku", "title", "price_cents"
+      FROM "products";
+  END IF;
+END
+$cutover$;
 -- The new app version's shape: search_path = catalog_categories_new, public.
 CREATE SCHEMA IF NOT EXISTS "catalog_categories_new";
-CREATE OR REPLACE VIEW "catalog_categories_new"."products" AS
-  SELECT "id", "sku", "title", "price_cents", "main_category_id"
-  FROM "products";
+-- Created unless an earlier attempt of this rollback did: re-runnable after a partial failure.
+DO $cutover$
+BEGIN
+  IF to_regclass('"catalog_categories_new"."products"') IS NULL THEN
+    CREATE OR REPLACE VIEW "catalog_categories_new"."products" AS
+      SELECT "id", "sku", "title", "price_cents", "main_category_id"
+      FROM "products";
+  END IF;
+END
+$cutover$;

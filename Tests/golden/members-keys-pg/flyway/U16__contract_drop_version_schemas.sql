@@ -4,11 +4,25 @@ SET lock_timeout = '2s';
 SET statement_timeout = '30min';
 -- The old app version's shape (the base schema): search_path = members_keys_pg_old, public.
 CREATE SCHEMA IF NOT EXISTS "members_keys_pg_old";
-CREATE OR REPLACE VIEW "members_keys_pg_old"."badges" AS
-  SELECT "id", "member_id"
-  FROM "badges";
+-- Created unless an earlier attempt of this rollback did: re-runnable after a partial failure.
+DO $cutover$
+BEGIN
+  IF to_regclass('"members_keys_pg_old"."badges"') IS NULL THEN
+    CREATE OR REPLACE VIEW "members_keys_pg_old"."badges" AS
+      SELECT "id", "member_id"
+      FROM "badges";
+  END IF;
+END
+$cutover$;
 -- The new app version's shape: search_path = members_keys_pg_new, public.
 CREATE SCHEMA IF NOT EXISTS "members_keys_pg_new";
-CREATE OR REPLACE VIEW "members_keys_pg_new"."badges" AS
-  SELECT "id", "member_id", "awarded_by"
-  FROM "badges";
+-- Created unless an earlier attempt of this rollback did: re-runnable after a partial failure.
+DO $cutover$
+BEGIN
+  IF to_regclass('"members_keys_pg_new"."badges"') IS NULL THEN
+    CREATE OR REPLACE VIEW "members_keys_pg_new"."badges" AS
+      SELECT "id", "member_id", "awarded_by"
+      FROM "badges";
+  END IF;
+END
+$cutover$;

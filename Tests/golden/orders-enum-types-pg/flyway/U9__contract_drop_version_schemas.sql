@@ -4,11 +4,25 @@ SET lock_timeout = '2s';
 SET statement_timeout = '30min';
 -- The old app version's shape (the base schema): search_path = orders_enum_types_pg_old, public.
 CREATE SCHEMA IF NOT EXISTS "orders_enum_types_pg_old";
-CREATE OR REPLACE VIEW "orders_enum_types_pg_old"."orders" AS
-  SELECT "id", "reference", "status"
-  FROM "orders";
+-- Created unless an earlier attempt of this rollback did: re-runnable after a partial failure.
+DO $cutover$
+BEGIN
+  IF to_regclass('"orders_enum_types_pg_old"."orders"') IS NULL THEN
+    CREATE OR REPLACE VIEW "orders_enum_types_pg_old"."orders" AS
+      SELECT "id", "reference", "status"
+      FROM "orders";
+  END IF;
+END
+$cutover$;
 -- The new app version's shape: search_path = orders_enum_types_pg_new, public.
 CREATE SCHEMA IF NOT EXISTS "orders_enum_types_pg_new";
-CREATE OR REPLACE VIEW "orders_enum_types_pg_new"."orders" AS
-  SELECT "id", "reference", "status", "priority"
-  FROM "orders";
+-- Created unless an earlier attempt of this rollback did: re-runnable after a partial failure.
+DO $cutover$
+BEGIN
+  IF to_regclass('"orders_enum_types_pg_new"."orders"') IS NULL THEN
+    CREATE OR REPLACE VIEW "orders_enum_types_pg_new"."orders" AS
+      SELECT "id", "reference", "status", "priority"
+      FROM "orders";
+  END IF;
+END
+$cutover$;

@@ -15,6 +15,14 @@ DELIMITER ;;
 CREATE PROCEDURE `_cutover_fit_shipments_region_code`()
 BEGIN
   DECLARE fit_errno INT DEFAULT 0;
+  DECLARE fit_message VARCHAR(128) DEFAULT '';
+  -- 1265 (and 1264) carry SQLSTATE 01000, a warning class even where strict mode makes them errors:
+  -- SQLEXCEPTION does not catch them, a handler for the error numbers does.
+  DECLARE EXIT HANDLER FOR 1264, 1265, 1292, 1366, 1406, 1690
+  BEGIN
+    DROP TEMPORARY TABLE IF EXISTS `_cutover_fit`;
+    SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'cutover rollback refused: shipments.region_code holds values the new app version wrote that VARCHAR(10) cannot take';
+  END;
   DECLARE EXIT HANDLER FOR SQLEXCEPTION
   BEGIN
     GET DIAGNOSTICS CONDITION 1 fit_errno = MYSQL_ERRNO;

@@ -91,7 +91,7 @@ BEGIN
   -- A re-run starts at the first key still pending, found once: the rows below it are done and the
   -- sync triggers keep them so, hence no batch (and no pause) is spent on them again.
   SELECT s."id" INTO first_1 FROM (
-    SELECT "id" FROM "orders" WHERE ("id") <= (end_1) AND ("_cutover_orders_keys_pg_warehouse_id_new" IS DISTINCT FROM CAST("warehouse_id" AS bigint) AND "warehouse_id" IS DISTINCT FROM CAST("_cutover_orders_keys_pg_warehouse_id_new" AS integer)) ORDER BY "id" LIMIT 1
+    SELECT "id" FROM "orders" WHERE ("id") <= (end_1) AND (("_cutover_orders_keys_pg_warehouse_id_new" IS DISTINCT FROM CAST("warehouse_id" AS bigint) AND "warehouse_id" IS DISTINCT FROM CAST("_cutover_orders_keys_pg_warehouse_id_new" AS integer))) ORDER BY "id" LIMIT 1
   ) s;
   IF NOT FOUND THEN
     RETURN;
@@ -106,7 +106,7 @@ BEGIN
     ) s ORDER BY s."id" DESC LIMIT 1;
     EXIT WHEN NOT FOUND;
     UPDATE "orders" SET "warehouse_id" = CAST("_cutover_orders_keys_pg_warehouse_id_new" AS integer)
-    WHERE (NOT started OR ("id") > (lo_1)) AND ("id") <= (hi_1) AND ("_cutover_orders_keys_pg_warehouse_id_new" IS DISTINCT FROM CAST("warehouse_id" AS bigint) AND "warehouse_id" IS DISTINCT FROM CAST("_cutover_orders_keys_pg_warehouse_id_new" AS integer));
+    WHERE (NOT started OR ("id") > (lo_1)) AND ("id") <= (hi_1) AND (("_cutover_orders_keys_pg_warehouse_id_new" IS DISTINCT FROM CAST("warehouse_id" AS bigint) AND "warehouse_id" IS DISTINCT FROM CAST("_cutover_orders_keys_pg_warehouse_id_new" AS integer)));
     GET DIAGNOSTICS updated = ROW_COUNT;
     lo_1 := hi_1; started := true;
     COMMIT;

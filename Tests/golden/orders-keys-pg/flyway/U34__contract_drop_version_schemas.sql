@@ -4,11 +4,25 @@ SET lock_timeout = '2s';
 SET statement_timeout = '30min';
 -- The old app version's shape (the base schema): search_path = orders_keys_pg_old, public.
 CREATE SCHEMA IF NOT EXISTS "orders_keys_pg_old";
-CREATE OR REPLACE VIEW "orders_keys_pg_old"."orders" AS
-  SELECT "id", "_cutover_orders_keys_pg_cust_id" AS "cust_id", "_cutover_orders_keys_pg_ref_code" AS "ref_code", "_cutover_orders_keys_pg_warehouse_id" AS "warehouse_id", "_cutover_orders_keys_pg_qty" AS "qty", "status"
-  FROM "orders";
+-- Created unless an earlier attempt of this rollback did: re-runnable after a partial failure.
+DO $cutover$
+BEGIN
+  IF to_regclass('"orders_keys_pg_old"."orders"') IS NULL THEN
+    CREATE OR REPLACE VIEW "orders_keys_pg_old"."orders" AS
+      SELECT "id", "_cutover_orders_keys_pg_cust_id" AS "cust_id", "_cutover_orders_keys_pg_ref_code" AS "ref_code", "_cutover_orders_keys_pg_warehouse_id" AS "warehouse_id", "_cutover_orders_keys_pg_qty" AS "qty", "status"
+      FROM "orders";
+  END IF;
+END
+$cutover$;
 -- The new app version's shape: search_path = orders_keys_pg_new, public.
 CREATE SCHEMA IF NOT EXISTS "orders_keys_pg_new";
-CREATE OR REPLACE VIEW "orders_keys_pg_new"."orders" AS
-  SELECT "id", "customer_id", "reference", "warehouse_id", "qty", "status"
-  FROM "orders";
+-- Created unless an earlier attempt of this rollback did: re-runnable after a partial failure.
+DO $cutover$
+BEGIN
+  IF to_regclass('"orders_keys_pg_new"."orders"') IS NULL THEN
+    CREATE OR REPLACE VIEW "orders_keys_pg_new"."orders" AS
+      SELECT "id", "customer_id", "reference", "warehouse_id", "qty", "status"
+      FROM "orders";
+  END IF;
+END
+$cutover$;

@@ -6,6 +6,7 @@ SET statement_timeout = '30min';
 DO $cutover$
 DECLARE
   bad bigint := 0;
+  sample text;
 BEGIN
   IF EXISTS (SELECT 1 FROM pg_catalog.pg_attribute
              WHERE attrelid = to_regclass('"orders"') AND attname = '_cutover_orders_keys_pg_qty' AND NOT attisdropped) THEN
@@ -17,6 +18,10 @@ BEGIN
     END;
     IF bad > 0 THEN
       RAISE EXCEPTION '%', 'cutover rollback refused: orders.qty holds values the new app version wrote that integer cannot take unchanged: ' || bad || ' row(s); change or delete those rows, or give the change a down expression that maps them, and run the rollback again';
+    END IF;
+    SELECT count(*), min("id"::text) INTO bad, sample FROM "orders" WHERE CAST("qty" AS integer) IS NULL;
+    IF bad > 0 THEN
+      RAISE EXCEPTION '%', 'cutover rollback refused: orders.qty was NOT NULL (integer) and would get NULL in ' || bad || ' row(s), e.g. id = ' || sample || '; give those rows a value the down expression maps to non-NULL (or delete them), and run the rollback again';
     END IF;
   END IF;
 END
@@ -93,7 +98,7 @@ BEGIN
   -- A re-run starts at the first key still pending, found once: the rows below it are done and the
   -- sync triggers keep them so, hence no batch (and no pause) is spent on them again.
   SELECT s."id" INTO first_1 FROM (
-    SELECT "id" FROM "orders" WHERE ("id") <= (end_1) AND ("_cutover_orders_keys_pg_qty_new" IS DISTINCT FROM CAST("qty" AS bigint) AND "qty" IS DISTINCT FROM CAST("_cutover_orders_keys_pg_qty_new" AS integer)) ORDER BY "id" LIMIT 1
+    SELECT "id" FROM "orders" WHERE ("id") <= (end_1) AND (("_cutover_orders_keys_pg_qty_new" IS DISTINCT FROM CAST("qty" AS bigint) AND "qty" IS DISTINCT FROM CAST("_cutover_orders_keys_pg_qty_new" AS integer)) OR ("qty" IS NULL AND CAST("_cutover_orders_keys_pg_qty_new" AS integer) IS NOT NULL)) ORDER BY "id" LIMIT 1
   ) s;
   IF NOT FOUND THEN
     RETURN;
@@ -108,7 +113,7 @@ BEGIN
     ) s ORDER BY s."id" DESC LIMIT 1;
     EXIT WHEN NOT FOUND;
     UPDATE "orders" SET "qty" = CAST("_cutover_orders_keys_pg_qty_new" AS integer)
-    WHERE (NOT started OR ("id") > (lo_1)) AND ("id") <= (hi_1) AND ("_cutover_orders_keys_pg_qty_new" IS DISTINCT FROM CAST("qty" AS bigint) AND "qty" IS DISTINCT FROM CAST("_cutover_orders_keys_pg_qty_new" AS integer));
+    WHERE (NOT started OR ("id") > (lo_1)) AND ("id") <= (hi_1) AND (("_cutover_orders_keys_pg_qty_new" IS DISTINCT FROM CAST("qty" AS bigint) AND "qty" IS DISTINCT FROM CAST("_cutover_orders_keys_pg_qty_new" AS integer)) OR ("qty" IS NULL AND CAST("_cutover_orders_keys_pg_qty_new" AS integer) IS NOT NULL));
     GET DIAGNOSTICS updated = ROW_COUNT;
     lo_1 := hi_1; started := true;
     COMMIT;

@@ -4,11 +4,25 @@ SET lock_timeout = '5s';
 SET statement_timeout = '30min';
 -- The old app version's shape (the base schema): search_path = partitions_pg_old, public.
 CREATE SCHEMA IF NOT EXISTS "partitions_pg_old";
-CREATE OR REPLACE VIEW "partitions_pg_old"."measurements" AS
-  SELECT "id", "device_id", "taken_on", "reading"
-  FROM "measurements";
+-- Created unless an earlier attempt of this rollback did: re-runnable after a partial failure.
+DO $cutover$
+BEGIN
+  IF to_regclass('"partitions_pg_old"."measurements"') IS NULL THEN
+    CREATE OR REPLACE VIEW "partitions_pg_old"."measurements" AS
+      SELECT "id", "device_id", "taken_on", "reading"
+      FROM "measurements";
+  END IF;
+END
+$cutover$;
 -- The new app version's shape: search_path = partitions_pg_new, public.
 CREATE SCHEMA IF NOT EXISTS "partitions_pg_new";
-CREATE OR REPLACE VIEW "partitions_pg_new"."measurements" AS
-  SELECT "id", "device_id", "taken_on", "reading", "unit"
-  FROM "measurements";
+-- Created unless an earlier attempt of this rollback did: re-runnable after a partial failure.
+DO $cutover$
+BEGIN
+  IF to_regclass('"partitions_pg_new"."measurements"') IS NULL THEN
+    CREATE OR REPLACE VIEW "partitions_pg_new"."measurements" AS
+      SELECT "id", "device_id", "taken_on", "reading", "unit"
+      FROM "measurements";
+  END IF;
+END
+$cutover$;

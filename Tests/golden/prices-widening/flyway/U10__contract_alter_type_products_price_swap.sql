@@ -14,6 +14,14 @@ DELIMITER ;;
 CREATE PROCEDURE `_cutover_fit_products_price`()
 BEGIN
   DECLARE fit_errno INT DEFAULT 0;
+  DECLARE fit_message VARCHAR(128) DEFAULT '';
+  -- 1265 (and 1264) carry SQLSTATE 01000, a warning class even where strict mode makes them errors:
+  -- SQLEXCEPTION does not catch them, a handler for the error numbers does.
+  DECLARE EXIT HANDLER FOR 1264, 1265, 1292, 1366, 1406, 1690
+  BEGIN
+    DROP TEMPORARY TABLE IF EXISTS `_cutover_fit`;
+    SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'cutover rollback refused: products.price holds values the new app version wrote that DECIMAL(5,2) cannot take';
+  END;
   DECLARE EXIT HANDLER FOR SQLEXCEPTION
   BEGIN
     GET DIAGNOSTICS CONDITION 1 fit_errno = MYSQL_ERRNO;
@@ -25,6 +33,13 @@ BEGIN
   END;
   IF EXISTS (SELECT 1 FROM information_schema.columns
              WHERE table_schema = DATABASE() AND table_name = 'products' AND column_name = '_cutover_prices_widening_price') THEN
+    IF EXISTS (SELECT 1 FROM `products` WHERE `price` IS NULL) THEN
+      SELECT LEFT(CONCAT('cutover rollback refused: products.price was NOT NULL, would get NULL (',
+                         CONCAT_WS(', ', CONCAT('id=', `id`)),
+                         '); fill or delete such rows, then rerun'), 128)
+        INTO fit_message FROM `products` WHERE `price` IS NULL LIMIT 1;
+      SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = fit_message;
+    END IF;
     DROP TEMPORARY TABLE IF EXISTS `_cutover_fit`;
     CREATE TEMPORARY TABLE `_cutover_fit` (v DECIMAL(5,2) NULL);
     IF @@GLOBAL.log_bin = 0 OR @@SESSION.binlog_format <> 'STATEMENT' THEN
@@ -108,7 +123,7 @@ BEGIN
   -- The last key present now bounds the loop: rows inserted later are filled by the sync triggers.
   SELECT MAX(`id`) INTO end_1 FROM `products`;
   SELECT MIN(s.`id`) INTO first_1 FROM (
-    SELECT `id` FROM `products` WHERE (`id`) <= (end_1) AND (NOT (`_cutover_prices_widening_price_new` <=> `price`) AND NOT (`price` <=> `_cutover_prices_widening_price_new`)) ORDER BY `id` LIMIT 1
+    SELECT `id` FROM `products` WHERE (`id`) <= (end_1) AND ((NOT (`_cutover_prices_widening_price_new` <=> `price`) AND NOT (`price` <=> `_cutover_prices_widening_price_new`)) OR (`price` IS NULL AND `_cutover_prices_widening_price_new` IS NOT NULL)) ORDER BY `id` LIMIT 1
   ) s;
   IF first_1 IS NOT NULL THEN
     SELECT MAX(`id`) INTO lo_1 FROM `products` WHERE `id` < first_1;
@@ -125,7 +140,7 @@ BEGIN
       LEAVE batches;
     END IF;
     UPDATE `products` SET `price` = `_cutover_prices_widening_price_new`
-    WHERE (NOT started OR (`id`) > (lo_1)) AND (`id`) <= (hi_1) AND NOT (`_cutover_prices_widening_price_new` <=> `price`) AND NOT (`price` <=> `_cutover_prices_widening_price_new`);
+    WHERE (NOT started OR (`id`) > (lo_1)) AND (`id`) <= (hi_1) AND (NOT (`_cutover_prices_widening_price_new` <=> `price`) AND NOT (`price` <=> `_cutover_prices_widening_price_new`)) OR (`price` IS NULL AND `_cutover_prices_widening_price_new` IS NOT NULL);
     SET updated = ROW_COUNT();
     SET lo_1 = hi_1, started = TRUE;
     -- The pause gives the server room between writing batches; a batch that wrote nothing needs none.

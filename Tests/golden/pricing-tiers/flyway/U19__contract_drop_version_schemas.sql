@@ -4,11 +4,25 @@ SET lock_timeout = '2s';
 SET statement_timeout = '15min';
 -- The old app version's shape (the base schema): search_path = pricing_tiers_old, public.
 CREATE SCHEMA IF NOT EXISTS "pricing_tiers_old";
-CREATE OR REPLACE VIEW "pricing_tiers_old"."pricing" AS
-  SELECT "id", "_cutover_pricing_tiers_plan_code" AS "plan_code", "amount", "interval_months", "created_at"
-  FROM "pricing";
+-- Created unless an earlier attempt of this rollback did: re-runnable after a partial failure.
+DO $cutover$
+BEGIN
+  IF to_regclass('"pricing_tiers_old"."pricing"') IS NULL THEN
+    CREATE OR REPLACE VIEW "pricing_tiers_old"."pricing" AS
+      SELECT "id", "_cutover_pricing_tiers_plan_code" AS "plan_code", "amount", "interval_months", "created_at"
+      FROM "pricing";
+  END IF;
+END
+$cutover$;
 -- The new app version's shape: search_path = pricing_tiers_new, public.
 CREATE SCHEMA IF NOT EXISTS "pricing_tiers_new";
-CREATE OR REPLACE VIEW "pricing_tiers_new"."pricing" AS
-  SELECT "id", "amount", "interval_months", "created_at", "tier", "attrs", "billing_period"
-  FROM "pricing";
+-- Created unless an earlier attempt of this rollback did: re-runnable after a partial failure.
+DO $cutover$
+BEGIN
+  IF to_regclass('"pricing_tiers_new"."pricing"') IS NULL THEN
+    CREATE OR REPLACE VIEW "pricing_tiers_new"."pricing" AS
+      SELECT "id", "amount", "interval_months", "created_at", "tier", "attrs", "billing_period"
+      FROM "pricing";
+  END IF;
+END
+$cutover$;

@@ -4,11 +4,25 @@ SET lock_timeout = '5s';
 SET statement_timeout = '30min';
 -- The old app version's shape (the base schema): search_path = shop_dependents_old, public.
 CREATE SCHEMA IF NOT EXISTS "shop_dependents_old";
-CREATE OR REPLACE VIEW "shop_dependents_old"."customers" AS
-  SELECT "id", "_cutover_shop_dependents_email" AS "email", "display_name", "_cutover_shop_dependents_loyalty_points" AS "loyalty_points"
-  FROM "customers";
+-- Created unless an earlier attempt of this rollback did: re-runnable after a partial failure.
+DO $cutover$
+BEGIN
+  IF to_regclass('"shop_dependents_old"."customers"') IS NULL THEN
+    CREATE OR REPLACE VIEW "shop_dependents_old"."customers" AS
+      SELECT "id", "_cutover_shop_dependents_email" AS "email", "display_name", "_cutover_shop_dependents_loyalty_points" AS "loyalty_points"
+      FROM "customers";
+  END IF;
+END
+$cutover$;
 -- The new app version's shape: search_path = shop_dependents_new, public.
 CREATE SCHEMA IF NOT EXISTS "shop_dependents_new";
-CREATE OR REPLACE VIEW "shop_dependents_new"."customers" AS
-  SELECT "id", "email_address", "display_name", "loyalty_points"
-  FROM "customers";
+-- Created unless an earlier attempt of this rollback did: re-runnable after a partial failure.
+DO $cutover$
+BEGIN
+  IF to_regclass('"shop_dependents_new"."customers"') IS NULL THEN
+    CREATE OR REPLACE VIEW "shop_dependents_new"."customers" AS
+      SELECT "id", "email_address", "display_name", "loyalty_points"
+      FROM "customers";
+  END IF;
+END
+$cutover$;
