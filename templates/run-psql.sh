@@ -38,12 +38,15 @@
 #                                   back set up) or, forward replication still on, the marker removed and the switch
 #                                   run in full; fail when it never existed, or carries the marker of a committed
 #                                   switchback (the switchback completes it first); blue fenced without a marker: an
-#                                   earlier run's fence, taken over
+#                                   earlier run's fence, taken over and lifted at once (the app never left blue: the
+#                                   work before the fence runs unfenced, fence:blue fences again); cleanup's marker on
+#                                   blue (schema cutover_moved): nothing to do
 #   unless-switching:SIDE:NAME:switched-ok|refuse
 #                                   rollback-replicate's and cleanup's first step: fail under a committed switchback's
 #                                   marker, and under the switch's unless switched-ok (cleanup) with blue fenced;
 #                                   fail with blue fenced and no marker (a switch stopped after its fence); cleanup
 #                                   replaces the switch's marker with its own (cleaning up: no way back from here)
+#   not-operator-role:ROLE          fail when blue's Secret logs in as ROLE (Zalando: green's operator-managed owner)
 #   drop-lifted-fence:SIDE          drop what a lifted fence left on SIDE (its triggers, 100 ms lock wait each, and
 #                                   its schema); a fence in place is never touched
 #   mark-switched:SIDE:NAME         the marker (COMMENT ON SUBSCRIPTION NAME), written as the switch's last step
@@ -51,7 +54,9 @@
 #                                   the Job here (success) when NAME is gone with blue fenced (cleaned up)
 #   while-forward:SIDE:NAME         replicate's first step: end the Job here (success) under the switch's or the
 #                                   switchback's marker (forward replication is theirs then: its slot is dropped
-#                                   while the app is on green, and the switchback creates it again)
+#                                   while the app is on green, and the switchback creates it again) or under
+#                                   cleanup's marker on blue (schema cutover_moved, never dropped: the app is on
+#                                   green for good); fail with blue fenced, or with NAME gone and green holding rows
 #   mark-switching-back:SIDE:NAME   the switchback's marker, in place of the switch's: from here the switchback is
 #                                   committed (a failure keeps both fences, a re-run completes it)
 #   unmark-switched:SIDE:NAME       remove the marker, the switchback's last step (a later switch runs in full)
@@ -398,6 +403,39 @@ mark() { # SIDE NAME switched|switching-back|cleaning-up|none
   on "$1" -v "sub=$2" -v "text=$text" <<'EOF'
 SELECT format('COMMENT ON SUBSCRIPTION %I IS %s', :'sub', CASE WHEN :'text' = '' THEN 'NULL' ELSE quote_literal(:'text') END)
  WHERE EXISTS (SELECT 1 FROM pg_catalog.pg_subscription WHERE subname = :'sub' AND subdbid = (SELECT oid FROM pg_catalog.pg_database WHERE datname = current_database())) \gexec
+EOF
+}
+# Cleanup's marker on blue, written before its first drop and never removed: the forward subscription
+# (and the markers it carries) goes with cleanup, and blue (a fence lifted by hand to retire it, or
+# not) must still say that the app moved to green for good. Every later run of a forward Job (a
+# `helm upgrade --reuse-values`, an Argo CD sync: PostSync hooks run on every sync) reads it: replicate
+# changes nothing, the switch changes nothing, the switchback and rollback-replicate refuse.
+MOVED_SCHEMA=cutover_moved
+moved_text() { printf 'cutover: cleanup started after the switch from blue to green (subscription %s): the app is on green for good, no way back to blue' "$1"; }
+moved() { # 1 when blue carries cleanup's marker, else 0
+  value blue -v "schema=$MOVED_SCHEMA" <<'EOF'
+SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_namespace WHERE nspname = :'schema')::int;
+EOF
+}
+mark_moved() ( # NAME (the forward subscription); a subshell: on() sets the caller's side
+  on "$(admin_of blue)" -v "schema=$MOVED_SCHEMA" -v "text=$(moved_text "$1")" <<'EOF'
+BEGIN;
+SELECT format('CREATE SCHEMA IF NOT EXISTS %I', :'schema') \gexec
+SELECT format('REVOKE ALL ON SCHEMA %I FROM PUBLIC', :'schema') \gexec
+SELECT format('COMMENT ON SCHEMA %I IS %L', :'schema', :'text') \gexec
+COMMIT;
+EOF
+)
+# Tables of the application's schemas on SIDE that hold a row (one name a line): green holding data
+# before its forward subscription exists is no copy of blue's (a copy_data subscription would loop on
+# duplicate keys). The migration tools' history tables (a schema load by flyway or liquibase) are not data.
+tables_with_rows() { # SIDE
+  value "$(admin_of "$1")" <<'EOF'
+SELECT coalesce(string_agg(format('SELECT %L WHERE EXISTS (SELECT 1 FROM %s)', c.oid::regclass::text, c.oid::regclass), ' UNION ALL ' ORDER BY c.oid), 'SELECT 1 WHERE false')
+  FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+ WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition
+   AND n.nspname NOT IN ('pg_catalog', 'information_schema', 'cutover_fence') AND n.nspname NOT LIKE 'pg\_%'
+   AND c.relname NOT IN ('flyway_schema_history', 'databasechangelog', 'databasechangeloglock') \gexec
 EOF
 }
 # A mark commits the Job (past it, a failure keeps every fence): only while the side this run fenced
@@ -1189,6 +1227,11 @@ EOF
       spec="${arg#unless-switched:}"; side="${spec%%:*}"; name="${spec#*:}"
       MARKED_AT="$side $name"
       marker="$(marker_state "$side" "$name")"
+      case "$marker" in gone|none)
+        if [ "$(moved)" = 1 ]; then
+          echo "cutover: switched over and cleaned up already (blue carries cleanup's marker, schema $MOVED_SCHEMA), nothing to do"; exit 0
+        fi ;;
+      esac
       case "$marker" in
         gone)
           # Gone after cleanup (blue stays fenced), or never created: then the switch would move the app to an empty green.
@@ -1247,9 +1290,14 @@ EOF
           # Blue fenced and no marker: an earlier run of this switch stopped after its fence (killed
           # outright, or still ending). This run takes the fence over: that run no longer lifts it, and
           # this one lifts it should it fail (the app still uses blue).
+          # Taken over, then lifted at once: no marker, so the app never left blue, and the work before the
+          # fence (the live checksums, the unfenced catch-up, the way back's renewal: unbounded) must not run
+          # with blue refusing writes. This run fences blue again at its fence step; the write pause stays
+          # within the fenced budget (kill -9 after the fence, or a Job's retry after a node loss, M5).
           claimed="$(claim blue)"
           case "$claimed" in
-            1) FENCED=blue; echo "cutover: blue carries the fence of an earlier run of this switch, now this run's; lifted again should this run fail" ;;
+            1) fence blue off
+               echo "cutover: blue carried the fence of an earlier run of this switch that stopped before its mark (the app never left blue): taken over and lifted; this run fences blue again after the work before the fence" ;;
             0) ;;
             *) echo "cutover: cannot tell whether blue carries an earlier run's fence" >&2; exit 1 ;;
           esac ;;
@@ -1258,6 +1306,10 @@ EOF
     while-switched:*)
       spec="${arg#while-switched:}"; side="${spec%%:*}"; name="${spec#*:}"
       MARKED_AT="$side $name"
+      if [ "$(moved)" = 1 ]; then
+        echo "cutover: no way back: cleanup started after the switch to green (blue carries its marker, schema $MOVED_SCHEMA; it drops the way back, and green's writes since are missing on blue). The app stays on green: set switchover.to=green again; nothing was changed" >&2
+        exit 1
+      fi
       marker="$(marker_state "$side" "$name")"
       case "$marker" in
         gone)
@@ -1333,6 +1385,11 @@ EOF
       # drop would lose the way back and the marker while the app is on green).
       spec="${arg#unless-switching:}"; side="${spec%%:*}"; rest="${spec#*:}"; name="${rest%%:*}"; switched_ok="${rest#*:}"
       marker="$(marker_state "$side" "$name")"
+      case "$switched_ok:$marker" in refuse:gone|refuse:none)
+        if [ "$(moved)" = 1 ]; then
+          echo "cutover: blue carries cleanup's marker (schema $MOVED_SCHEMA): the app moved to green for good, and green is production; a rollback of the replication (and of green's schema after it) is refused; nothing was changed" >&2; exit 1
+        fi ;;
+      esac
       case "$marker" in
         switching-back)
           echo "cutover: a switchback to blue passed its point of no return and has not completed (subscription $name on $side carries its marker): run the switchback again (switchover.to=blue) first; nothing was changed" >&2; exit 1 ;;
@@ -1347,7 +1404,9 @@ EOF
             *) echo "cutover: cannot tell whether blue is fenced" >&2; exit 1 ;;
           esac
           # Cleanup's point of no return, before its first drop: from here no switchback starts
-          # (while-switched refuses), and the switch's Jobs read the switch as done.
+          # (while-switched refuses), and the switch's Jobs read the switch as done. Blue's marker
+          # first: it outlives the subscription (and this marker) that cleanup drops.
+          mark_moved "$name"
           mark "$side" "$name" cleaning-up
           marker=cleaning-up
           echo "cutover: cleanup started (subscription $name on $side carries its marker): from here there is no way back to blue" ;;
@@ -1360,7 +1419,8 @@ EOF
             1) ;;
             0) echo "cutover: cleanup started after the switch but blue is not fenced (lifted by hand?): the app belongs on green; fence blue (the runbook's fence command), then run cleanup again; nothing was changed" >&2; exit 1 ;;
             *) echo "cutover: cannot tell whether blue is fenced" >&2; exit 1 ;;
-          esac ;;
+          esac
+          mark_moved "$name" ;;
         none)
           # Blue fenced without a marker: a switch stopped after its fence (killed outright, or still
           # running). Dropping the forward subscription now would leave no state any Job can resolve:
@@ -1376,6 +1436,16 @@ EOF
         *) echo "cutover: cannot read the marker of $name on $side" >&2; exit 1 ;;
       esac
       [ "$marker" = cleaning-up ] || echo "cutover: no switch in progress (marker on $name: $marker)" ;;
+    not-operator-role:*)
+      # Zalando: green's manifest makes ROLE (<db>_owner) a role the operator manages; it resets that
+      # role's password to its own Secret's on every sync, so an app logging in as ROLE with blue's
+      # Secret could not log in to green after the switch.
+      role="${arg#not-operator-role:}"
+      if [ "$(app_role)" = "$role" ]; then
+        echo "cutover: blue's Secret logs in as $role, the role green's operator manages (green's manifest names it the owner of the database): the operator resets its password to its own Secret's, and the app could not log in to green with blue's Secret after the switch. Use another login role for the app on blue (owning the application's schemas), or have the app use the operator's Secret for $role (its name: $role.<green cluster>.credentials.postgresql.acid.zalan.do) once on green; nothing was changed" >&2
+        exit 1
+      fi
+      echo "cutover: the app's role $(app_role) is not the operator-managed $role" ;;
     drop-lifted-fence:*)
       drop_lifted_fence "${arg#drop-lifted-fence:}" ;;
     mark-switched:*)
@@ -1406,7 +1476,49 @@ EOF
       case "$marker" in
         switched|switching-back|cleaning-up)
           echo "cutover: subscription $name on $side carries the marker of the switch ($marker): forward replication is the switch's until the switchback completes (its slot on blue is dropped while the app is on green), nothing to do"; exit 0 ;;
-        none|gone) ;;
+        none|gone)
+          # Cleanup dropped the subscription and its marker: blue's marker says the app is on green for
+          # good. Starting forward replication again would copy blue's stale rows into production.
+          if [ "$(moved)" = 1 ]; then
+            echo "cutover: blue carries cleanup's marker (schema $MOVED_SCHEMA: the app moved to green for good): forward replication is never started again, nothing to do"; exit 0
+          fi
+          blue_fenced="$(fenced blue)"
+          case "$blue_fenced" in
+            0) ;;
+            1) echo "cutover: blue is fenced (subscription $name on $side: $marker): a switch stopped after its fence, or blue was retired; forward replication is not started with blue refusing the app's writes. Run the switchover again (it completes or lifts the fence), or switch back (switchover.to=blue); nothing was changed" >&2; exit 1 ;;
+            *) echo "cutover: cannot tell whether blue is fenced" >&2; exit 1 ;;
+          esac
+          if [ "$marker" = none ]; then
+            # The forward slot gone from blue (a failover, Patroni dropping a slot it was not told of)
+            # while the subscription has copied tables: the slot step would create it again at blue's
+            # current position, and every change since the old slot's last confirmed one is skipped,
+            # silently (the subscriber asks for its own position; the new slot starts later).
+            slot_there="$(value "$(admin_of blue)" -v "slot=$name" <<'EOF'
+SELECT count(*) FROM pg_catalog.pg_replication_slots WHERE slot_name = :'slot' AND database = current_database();
+EOF
+)"
+            if [ "$slot_there" = 0 ]; then
+              copied="$(value "$side" -v "sub=$name" <<'EOF'
+SELECT count(*) FROM pg_catalog.pg_subscription_rel r JOIN pg_catalog.pg_subscription s ON s.oid = r.srsubid
+ WHERE s.subname = :'sub' AND s.subdbid = (SELECT oid FROM pg_catalog.pg_database WHERE datname = current_database())
+   AND r.srsubstate IN ('s', 'r');
+EOF
+)"
+              if [ "$copied" != 0 ]; then
+                echo "cutover: the forward slot $name is gone from blue (a failover, or Patroni dropped a slot not declared to it) while subscription $name on $side has copied $copied table(s): a slot created now starts at blue's current position and would skip every change blue made since the old one's last, silently. Nothing was changed. Copy again: roll back the replication (rollback.enabled=true drops green's subscription and schema), then run schema-load and replicate again" >&2
+                exit 1
+              fi
+            fi
+          fi
+          if [ "$marker" = gone ]; then
+            # No copy of this replication in progress: green must hold no data (its own copy is the
+            # subscription's, which exists from its first run on).
+            tables_with_rows "$side" > /tmp/green-rows
+            if [ -s /tmp/green-rows ]; then
+              echo "cutover: $side already holds data ($(head -n 5 /tmp/green-rows | paste -sd' ' -)) and has no subscription $name: it is no copy of blue in progress (production after a switch, or an earlier copy). Forward replication copies every table from blue and would loop on duplicate keys; nothing was changed. If $side is a stale copy, empty it (or roll back: rollback.enabled=true drops its schema) and run this again" >&2
+              exit 1
+            fi
+          fi ;;
         *) echo "cutover: cannot read the marker of $name on $side" >&2; exit 1 ;;
       esac ;;
     if-switched:*)
@@ -1414,7 +1526,12 @@ EOF
       marker="$(marker_state "${spec%%:*}" "${spec#*:}")"
       case "$marker" in
         switched) ;;
-        gone|cleaning-up)
+        gone|cleaning-up|none)
+          if [ "$(moved)" = 1 ]; then echo "cutover: switched over and cleaned up: nothing to do (blue carries cleanup's marker)"; exit 0; fi
+          if [ "$marker" = none ]; then
+            echo "cutover: the switchover Job has not completed (no marker on subscription ${spec#*:} on ${spec%%:*}): its fence and catch-up must be done before the way back is set up" >&2
+            exit 1
+          fi
           # Cleanup dropped the forward subscription (the marker with it) and blue stays fenced: every
           # later `helm upgrade --reuse-values` (switchover.to=green still set) runs this Job again, and
           # must change nothing, as unless-switched does.
@@ -1424,7 +1541,7 @@ EOF
             0) echo "cutover: the switchover Job has not completed (subscription ${spec#*:} on ${spec%%:*}: $marker, blue not fenced): its fence and catch-up must be done before the way back is set up" >&2; exit 1 ;;
             *) echo "cutover: cannot tell whether blue is fenced" >&2; exit 1 ;;
           esac ;;
-        switching-back|none)
+        switching-back)
           echo "cutover: the switchover Job has not completed (no marker on subscription ${spec#*:} on ${spec%%:*}): its fence and catch-up must be done before the way back is set up" >&2
           exit 1 ;;
         *) echo "cutover: cannot read the marker of ${spec#*:} on ${spec%%:*}" >&2; exit 1 ;;

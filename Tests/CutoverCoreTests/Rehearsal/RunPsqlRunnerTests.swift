@@ -339,9 +339,11 @@ extension RunPsqlRunnerTests {
         while try runner.sql("SELECT count(*) FROM pg_trigger WHERE tgname = 'cutover_fence'") == "0" && waited < 100 {
             Thread.sleep(forTimeInterval: 0.1); waited += 1
         }
-        let second = try runner.runner(["unless-switched:green:\(sub)"])
+        // The second run takes the fence over (lifted at once: no marker, the app never left blue, M5)
+        // and fences blue again as its own.
+        let second = try runner.runner(["unless-switched:green:\(sub)", "fence:blue"])
         #expect(second.status == 0, "\(second.output)")
-        #expect(second.output.contains("now this run's"), "\(second.output)")
+        #expect(second.output.contains("taken over and lifted"), "\(second.output)")
         let ended = first.finish()
         #expect(ended.status != 0, "\(ended.output)")
         #expect(ended.output.contains("another run's now"), "\(ended.output)")
@@ -419,7 +421,8 @@ extension RunPsqlRunnerTests {
     }
 
     /// M4, the other direction: a switch stopped after its fence (no marker) is resumed by the
-    /// switch's next run, which takes that fence over and lifts it should it fail too.
+    /// switch's next run, which takes that fence over and lifts it at once (M5): failing later, it
+    /// leaves blue unfenced.
     @Test func switchResumesAfterItsFence() throws {
         let runner = try Runner()
         defer { runner.finish() }
@@ -429,8 +432,7 @@ extension RunPsqlRunnerTests {
         #expect(killed.status == 0, "\(killed.output)")
         let again = try runner.runner(["unless-switched:green:\(sub)", "blue:fail.sql"])
         #expect(again.status != 0, "\(again.output)")
-        #expect(again.output.contains("now this run's"), "\(again.output)")
-        #expect(again.output.contains("lifted the fence there"), "\(again.output)")
+        #expect(again.output.contains("taken over and lifted"), "\(again.output)")
         #expect(try Self.fence(runner, app) == "00")
     }
 

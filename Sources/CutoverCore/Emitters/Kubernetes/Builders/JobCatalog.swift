@@ -74,6 +74,12 @@ public struct JobCatalog: Sendable {
     /// Job's EXIT trap lifts the fence (the app has not moved). The runbook and the plan state it.
     public static let fencedWaitSeconds = 60
 
+    /// Blue-green's schema load and replicate: forward, and never once the switch to green is set (the
+    /// runner's `while-forward` and blue's cleanup marker guard the plain manifests and Argo CD's syncs).
+    public static func unlessSwitched(_ phase: Phase) -> String {
+        "and .Values.phases.\(valuesKey(phase)).enabled (not .Values.rollback.enabled) (ne .Values.switchover.to \"green\")"
+    }
+
     public static let rollbackGuard = "and .Values.rollback.enabled (not .Values.rollback.expand)"
     public static let blueGreenRollbackGuard = ".Values.rollback.enabled"
     /// Expand-contract's last rollback stage, once the previous app version fully serves again.
@@ -245,8 +251,16 @@ public struct JobCatalog: Sendable {
         let backLater = teardown.filter { !["reverse_subscription", "stop_forward_subscription", "drop_forward_slot"].contains($0.slug) }.map { argument($0, .down) }
         // A reverse-replication stopped after disabling forward replication left the way back disabled (the
         // app never moved): the switchback enables it before its catch-up.
-        let switchback = (reverse.isEmpty ? [] : ["while-switched:green:\(forward)", "enable-subscription:blue:\(back)", backSynced] + recreate + ["skip-slot:blue:\(forward)", "fence:green", "\(backSynced):\(Self.fencedWaitSeconds)",
-                                                  "skip-slot:blue:\(forward)",
+        // The checksums as in the switch (issue #10 M2b): the full pass with green still live, then with
+        // green fenced and blue caught up, before the point of no return. A reverse slot lost and created
+        // again (Patroni re-creates a permanent slot at the current position after a failover) streams
+        // from there: the catch-up reports blue caught up, and only a comparison finds green's writes
+        // in between missing on blue; the switchback then fails and green's fence is lifted.
+        let switchback = (reverse.isEmpty ? [] : ["while-switched:green:\(forward)", "enable-subscription:blue:\(back)", backSynced]
+                                                  + checksumArguments("checksum-live") + recreate
+                                                  + ["skip-slot:blue:\(forward)", "fence:green", "\(backSynced):\(Self.fencedWaitSeconds)"]
+                                                  + checksumArguments("checksum-fenced")
+                                                  + ["skip-slot:blue:\(forward)",
                                                   "mark-switching-back:green:\(forward)"] + backNow)
             + ["sync-sequences:green:blue", "unfence:blue"] + downs(.switchover)
             + (reverse.isEmpty ? [] : ["unmark-switched:green:\(forward)"])
@@ -254,12 +268,19 @@ public struct JobCatalog: Sendable {
         // Secret is not mounted: on the first install the operator has not made green yet, and a pod
         // waits for a missing Secret); green's as the schema load's first step, once green is reachable.
         let postgres = plan.spec.database.engine == .postgresql
+        // Zalando makes green's database owner (`<db>_owner`) a role it manages and resets its password:
+        // blue's Secret must not log in as it (issue #10 review, S2).
+        let operatorRole = postgres && plan.spec.database.operator == .zalando && plan.spec.target != nil
+            ? ["not-operator-role:\(BlueGreenBuilder.greenOwner(plan.spec.database.name))"] : []
         let units: [JobUnit?] = [
             unit("preflight", "preflight", .preflight, HookOrdering(.pre, -10), guard: Self.forwardGuard(.preflight), folder: nil,
                  arguments: ups(.preflight) + (postgres ? ["preflight:blue:\(forward)"] : []), sides: postgres ? ["blue", Self.blueAdmin] : ["blue"]),
-            unit("schema-load", "schema-load", .schemaLoad, HookOrdering(.post, 1), guard: Self.forwardGuard(.schemaLoad), folder: nil,
-                 arguments: (postgres ? ["preflight:green:\(back)"] : []) + (ups(.schemaLoad).isEmpty ? ["copy-schema:blue:green"] : ups(.schemaLoad))),
-            unit("replicate", "replicate", .replicate, HookOrdering(.post, 2), guard: Self.forwardGuard(.replicate), folder: nil,
+            // Neither is rendered once switchover.to=green (a `--reuse-values` upgrade after the switch, or
+            // after cleanup): green is production then, and no schema load or forward copy belongs there.
+            unit("schema-load", "schema-load", .schemaLoad, HookOrdering(.post, 1), guard: Self.unlessSwitched(.schemaLoad), folder: nil,
+                 arguments: (postgres ? ["preflight:green:\(back)"] : []) + operatorRole
+                    + (ups(.schemaLoad).isEmpty ? ["copy-schema:blue:green"] : ups(.schemaLoad))),
+            unit("replicate", "replicate", .replicate, HookOrdering(.post, 2), guard: Self.unlessSwitched(.replicate), folder: nil,
                  // Once switched it changes nothing: its slot step would create the forward slot again,
                  // which reverse-replication dropped (idle, it would keep blue's WAL) and the switchback creates.
                  arguments: ups(.replicate).isEmpty ? [] : (reverse.isEmpty ? [] : ["while-forward:green:\(forward)"])
