@@ -328,6 +328,21 @@ BEGIN
       INTO col FROM pg_catalog.pg_attribute a WHERE a.attrelid = rel AND a.attname = 'started_at' AND a.attnum > 0 AND NOT a.attisdropped;
     IF FOUND AND NOT EXISTS (SELECT FROM pg_catalog.pg_attribute q WHERE q.attrelid = rel AND q.attname = '_cutover_pg_all_ops_started_at_new' AND q.attnum > 0 AND NOT q.attisdropped) AND (EXISTS (SELECT FROM pg_catalog.pg_attribute q WHERE q.attrelid = rel AND q.attname = '_cutover_pg_all_ops_started_at' AND q.attnum > 0 AND NOT q.attisdropped) OR ((col.typid = to_regtype('text') AND col.mods = '') IS TRUE AND (col.typid = to_regtype('timestamptz') AND col.mods = '') IS NOT TRUE)) THEN removed := removed + 1; END IF;
   END IF;
+  IF to_regclass('"pricing"') IS NOT NULL AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_attribute WHERE attrelid = to_regclass('"pricing"') AND attname = 'billing_period' AND NOT attisdropped) THEN
+    BEGIN
+      PERFORM count(CAST((CASE WHEN interval_months = 12 THEN 'yearly' ELSE 'monthly' END) AS text)) FROM "pricing";
+    EXCEPTION WHEN others THEN
+      fit_error := SQLERRM; fit_key := NULL;
+      FOR fit_row IN SELECT ctid AS rid, concat_ws(', ', "id"::text) AS k FROM "pricing" ORDER BY "id" LOOP
+        BEGIN
+          PERFORM CAST((CASE WHEN interval_months = 12 THEN 'yearly' ELSE 'monthly' END) AS text) FROM "pricing" WHERE ctid = fit_row.rid;
+        EXCEPTION WHEN others THEN
+          fit_key := fit_row.k; fit_error := SQLERRM; EXIT;
+        END;
+      END LOOP;
+      problems := pg_catalog.array_append(problems, format('%s: the row with %s = %s: %s', 'new column pricing.billing_period: up (CASE WHEN interval_months = 12 THEN ''yearly'' ELSE ''monthly'' END) fails on an existing row as text, before expand changed anything', 'id', coalesce(fit_key, '?'), fit_error));
+    END;
+  END IF;
   IF to_regclass('"subscriptions"') IS NOT NULL AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_attribute WHERE attrelid = to_regclass('"subscriptions"') AND attname = '_cutover_pg_all_ops_started_at_new' AND NOT attisdropped) THEN
     BEGIN
       PERFORM count(CAST((to_char(started_at, 'YYYY-MM-DD')) AS text)) FROM "subscriptions";

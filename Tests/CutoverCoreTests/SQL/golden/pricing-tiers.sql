@@ -14,6 +14,9 @@ DECLARE
   col record;
   own record;
   boundary text;
+  fit_row record;
+  fit_key text;
+  fit_error text;
 BEGIN
   IF current_setting('server_version_num')::int < 140000 THEN
     problems := pg_catalog.array_append(problems, format('the server runs PostgreSQL %s, the SQL written for 15 needs 14 or later', current_setting('server_version')));
@@ -89,6 +92,21 @@ BEGIN
         problems := pg_catalog.array_append(problems, 'column pricing.plan_code has a default, the base schema says it has none (expand relaxes its NOT NULL only without one)'::text);
       END IF;
     END IF;
+  END IF;
+  IF to_regclass('"pricing"') IS NOT NULL AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_attribute WHERE attrelid = to_regclass('"pricing"') AND attname = 'billing_period' AND NOT attisdropped) THEN
+    BEGIN
+      PERFORM count(CAST((CASE WHEN interval_months = 12 THEN 'yearly' ELSE 'monthly' END) AS text)) FROM "pricing";
+    EXCEPTION WHEN others THEN
+      fit_error := SQLERRM; fit_key := NULL;
+      FOR fit_row IN SELECT ctid AS rid, concat_ws(', ', "id"::text) AS k FROM "pricing" ORDER BY "id" LOOP
+        BEGIN
+          PERFORM CAST((CASE WHEN interval_months = 12 THEN 'yearly' ELSE 'monthly' END) AS text) FROM "pricing" WHERE ctid = fit_row.rid;
+        EXCEPTION WHEN others THEN
+          fit_key := fit_row.k; fit_error := SQLERRM; EXIT;
+        END;
+      END LOOP;
+      problems := pg_catalog.array_append(problems, format('%s: the row with %s = %s: %s', 'new column pricing.billing_period: up (CASE WHEN interval_months = 12 THEN ''yearly'' ELSE ''monthly'' END) fails on an existing row as text, before expand changed anything', 'id', coalesce(fit_key, '?'), fit_error));
+    END;
   END IF;
   SELECT pg_catalog.pg_get_userbyid(c.relowner) AS owner, pg_catalog.pg_has_role(current_user, c.relowner, 'USAGE') AS mine
     INTO own FROM pg_catalog.pg_class c WHERE c.oid = to_regclass('"pricing"') AND c.relkind IN ('r', 'p');

@@ -117,6 +117,42 @@ BEGIN
     SET v_type = CONCAT(SUBSTRING_INDEX(v_type, '(', 1), SUBSTRING(v_type, LOCATE(')', v_type) + 1));
   END IF;
   IF v_present > 0 AND NOT EXISTS (SELECT 1 FROM information_schema.columns WHERE table_schema = DATABASE() AND table_name = v_table AND column_name = '_cutover_accounts_profile_score_new') AND (EXISTS (SELECT 1 FROM information_schema.columns WHERE table_schema = DATABASE() AND table_name = v_table AND column_name = '_cutover_accounts_profile_score') OR v_type = 'bigint') THEN SET v_removed = v_removed + 1; END IF;
+  IF EXISTS (SELECT 1 FROM information_schema.columns WHERE table_schema = DATABASE() AND table_name = 'users' AND column_name = 'score') AND NOT EXISTS (SELECT 1 FROM information_schema.columns WHERE table_schema = DATABASE() AND table_name = 'users' AND column_name = '_cutover_accounts_profile_score_new') THEN
+    BEGIN
+      DECLARE v_fit_error TEXT DEFAULT NULL;
+      DECLARE v_fit_key TEXT DEFAULT NULL;
+      BEGIN
+        DECLARE CONTINUE HANDLER FOR SQLEXCEPTION GET DIAGNOSTICS CONDITION 1 v_fit_error = MESSAGE_TEXT;
+        DROP TEMPORARY TABLE IF EXISTS `_cutover_fit`;
+        CREATE TEMPORARY TABLE `_cutover_fit` (`v` BIGINT NULL);
+        INSERT INTO `_cutover_fit` (`v`) SELECT `users`.`score` FROM `users`;
+      END;
+      IF v_fit_error IS NOT NULL THEN
+        BEGIN
+          DECLARE v_fit_done INT DEFAULT 0;
+          DECLARE v_fit_k TEXT;
+          DECLARE v_fit_rows CURSOR FOR SELECT `id` FROM `users` ORDER BY `id`;
+          DECLARE CONTINUE HANDLER FOR NOT FOUND SET v_fit_done = 1;
+          OPEN v_fit_rows;
+          fit_rows: LOOP
+            FETCH v_fit_rows INTO v_fit_k;
+            IF v_fit_done = 1 THEN LEAVE fit_rows; END IF;
+            BEGIN
+              DECLARE EXIT HANDLER FOR SQLEXCEPTION BEGIN GET DIAGNOSTICS CONDITION 1 v_fit_error = MESSAGE_TEXT; SET v_fit_key = v_fit_k; END;
+              INSERT INTO `_cutover_fit` (`v`) SELECT `users`.`score` FROM `users` WHERE `id` = v_fit_k;
+            END;
+            IF v_fit_key IS NOT NULL THEN LEAVE fit_rows; END IF;
+          END LOOP;
+          CLOSE v_fit_rows;
+        END;
+      END IF;
+      DROP TEMPORARY TABLE IF EXISTS `_cutover_fit`;
+      IF v_fit_error IS NOT NULL THEN
+        SELECT CONCAT('column users.score: the default conversion (no up) (the value as it is, assigned in strict mode) fails on an existing row as BIGINT, before expand changed anything; give the change an up that maps every value: the row with id = ', COALESCE(v_fit_key, '?'), ': ', v_fit_error) AS `cutover preflight problem`;
+        SET v_problems = v_problems + 1;
+      END IF;
+    END;
+  END IF;
   IF NOT EXISTS (SELECT 1 FROM information_schema.schemata WHERE schema_name = 'accounts_profile_new') THEN
     SET v_drift = NULL;
     SELECT GROUP_CONCAT(table_name ORDER BY table_name SEPARATOR ', ') INTO v_drift FROM information_schema.tables

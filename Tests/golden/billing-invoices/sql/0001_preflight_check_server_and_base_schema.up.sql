@@ -13,6 +13,9 @@ DECLARE
   col record;
   own record;
   boundary text;
+  fit_row record;
+  fit_key text;
+  fit_error text;
 BEGIN
   IF current_setting('server_version_num')::int < 140000 THEN
     problems := pg_catalog.array_append(problems, format('the server runs PostgreSQL %s, the SQL written for 16 needs 14 or later', current_setting('server_version')));
@@ -114,6 +117,21 @@ BEGIN
         problems := pg_catalog.array_append(problems, 'column invoices.legacy_notes is NOT NULL, the base schema says nullable'::text);
       END IF;
     END IF;
+  END IF;
+  IF to_regclass('"invoices"') IS NOT NULL AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_attribute WHERE attrelid = to_regclass('"invoices"') AND attname = 'due_at' AND NOT attisdropped) THEN
+    BEGIN
+      PERFORM count(CAST((COALESCE(issued_at, created_at) + interval '30 days') AS timestamp with time zone)) FROM "invoices";
+    EXCEPTION WHEN others THEN
+      fit_error := SQLERRM; fit_key := NULL;
+      FOR fit_row IN SELECT ctid AS rid, concat_ws(', ', "id"::text) AS k FROM "invoices" ORDER BY "id" LOOP
+        BEGIN
+          PERFORM CAST((COALESCE(issued_at, created_at) + interval '30 days') AS timestamp with time zone) FROM "invoices" WHERE ctid = fit_row.rid;
+        EXCEPTION WHEN others THEN
+          fit_key := fit_row.k; fit_error := SQLERRM; EXIT;
+        END;
+      END LOOP;
+      problems := pg_catalog.array_append(problems, format('%s: the row with %s = %s: %s', 'new column invoices.due_at: up (COALESCE(issued_at, created_at) + interval ''30 days'') fails on an existing row as timestamp with time zone, before expand changed anything', 'id', coalesce(fit_key, '?'), fit_error));
+    END;
   END IF;
   SELECT pg_catalog.pg_get_userbyid(c.relowner) AS owner, pg_catalog.pg_has_role(current_user, c.relowner, 'USAGE') AS mine
     INTO own FROM pg_catalog.pg_class c WHERE c.oid = to_regclass('"invoices"') AND c.relkind IN ('r', 'p');

@@ -13,6 +13,9 @@ DECLARE
   col record;
   own record;
   boundary text;
+  fit_row record;
+  fit_key text;
+  fit_error text;
 BEGIN
   IF current_setting('server_version_num')::int < 140000 THEN
     problems := pg_catalog.array_append(problems, format('the server runs PostgreSQL %s, the SQL written for 15 needs 14 or later', current_setting('server_version')));
@@ -87,6 +90,21 @@ BEGIN
            COALESCE(replace(substring(pg_catalog.format_type(a.atttypid, a.atttypmod) from '\(([^)]*)\)'), ' ', ''), '') AS mods
       INTO col FROM pg_catalog.pg_attribute a WHERE a.attrelid = rel AND a.attname = 'loyalty_points' AND a.attnum > 0 AND NOT a.attisdropped;
     IF FOUND AND NOT EXISTS (SELECT FROM pg_catalog.pg_attribute q WHERE q.attrelid = rel AND q.attname = '_cutover_shop_dependents_loyalty_points_new' AND q.attnum > 0 AND NOT q.attisdropped) AND (EXISTS (SELECT FROM pg_catalog.pg_attribute q WHERE q.attrelid = rel AND q.attname = '_cutover_shop_dependents_loyalty_points' AND q.attnum > 0 AND NOT q.attisdropped) OR ((col.typid = to_regtype('bigint') AND col.mods = '') IS TRUE AND (col.typid = to_regtype('integer') AND col.mods = '') IS NOT TRUE)) THEN removed := removed + 1; END IF;
+  END IF;
+  IF to_regclass('"customers"') IS NOT NULL AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_attribute WHERE attrelid = to_regclass('"customers"') AND attname = '_cutover_shop_dependents_loyalty_points_new' AND NOT attisdropped) THEN
+    BEGIN
+      PERFORM count(CAST("loyalty_points" AS bigint)) FROM "customers";
+    EXCEPTION WHEN others THEN
+      fit_error := SQLERRM; fit_key := NULL;
+      FOR fit_row IN SELECT ctid AS rid, concat_ws(', ', "id"::text) AS k FROM "customers" ORDER BY "id" LOOP
+        BEGIN
+          PERFORM CAST("loyalty_points" AS bigint) FROM "customers" WHERE ctid = fit_row.rid;
+        EXCEPTION WHEN others THEN
+          fit_key := fit_row.k; fit_error := SQLERRM; EXIT;
+        END;
+      END LOOP;
+      problems := pg_catalog.array_append(problems, format('%s: the row with %s = %s: %s', 'column customers.loyalty_points: the default conversion (no up) CAST(loyalty_points AS bigint) fails on an existing row as bigint, before expand changed anything; give the change an up that maps every value', 'id', coalesce(fit_key, '?'), fit_error));
+    END;
   END IF;
   SELECT pg_catalog.pg_get_userbyid(c.relowner) AS owner, pg_catalog.pg_has_role(current_user, c.relowner, 'USAGE') AS mine
     INTO own FROM pg_catalog.pg_class c WHERE c.oid = to_regclass('"customers"') AND c.relkind IN ('r', 'p');
