@@ -72,7 +72,7 @@ struct PreflightUpFit {
         if let up = check.up {
             return "column \(check.table).\(check.column): up (\(up)) fails on an existing row as \(check.type), before expand changed anything"
         }
-        return "column \(check.table).\(check.column): the default conversion (no up) \(conversion) fails on an existing row as \(check.type), before expand changed anything; give the change an up that maps every value"
+        return "column \(check.table).\(check.column): the default conversion (no up: \(conversion)) fails on an existing row as \(check.type), before expand changed anything; give the change an up that maps every value"
     }
 
     /// PL/pgSQL for the preflight's DO block: the whole table in one read, and only when that fails a
@@ -163,7 +163,7 @@ struct PreflightUpFit {
             let keyNames = check.key.isEmpty ? "(no primary key)" : check.key.joined(separator: ", ")
             lines += ["    DROP TEMPORARY TABLE IF EXISTS \(fit);",
                       "    IF v_fit_error IS NOT NULL THEN"]
-                + problem("CONCAT(\(b.lit(Self.message(check, conversion: "(the value as it is, assigned in strict mode)") + ": the row with \(keyNames) = ")), COALESCE(v_fit_key, '?'), ': ', v_fit_error)").map { "      " + $0 }
+                + problem("CONCAT(\(b.lit(Self.message(check, conversion: "the value assigned as it is, in strict mode") + ": the row with \(keyNames) = ")), COALESCE(v_fit_key, '?'), ': ', v_fit_error)").map { "      " + $0 }
                 + ["    END IF;", "  END;", "END IF;"]
             return lines
         }

@@ -88,7 +88,7 @@ extension PreflightTests {
             """
         try refusedThenFixed(engine, "preflight_upfit_cast", changes: changes,
                              rows: "UPDATE pricing SET plan_code = '7';\nINSERT INTO pricing VALUES (2, '8', 20, NULL), (3, 'abc', 30, NULL);\n",
-                             expected: ["column pricing.plan_code: the default conversion (no up)", "the row with id = 3"],
+                             expected: ["column pricing.plan_code: the default conversion (no up: ", "the row with id = 3"],
                              fix: "UPDATE pricing SET plan_code = '9' WHERE id = 3;")
     }
 
@@ -101,7 +101,7 @@ extension PreflightTests {
             """
         try refusedThenFixed(engine, "preflight_upfit_narrow", changes: changes,
                              rows: "INSERT INTO pricing VALUES (2, 'ab', 20, NULL), (3, 'abcd', 30, NULL);\n",
-                             expected: ["column pricing.plan_code: the default conversion (no up)", "the row with id = 1",
+                             expected: ["column pricing.plan_code: the default conversion (no up: ", "the row with id = 1",
                                         engine == .postgresql ? "value too long for type varchar(3)" : "too long"],
                              fix: "UPDATE pricing SET plan_code = 'abc' WHERE id IN (1, 3);") { scenario in
             // The old version's too-long value is refused by the sync trigger, never truncated into the copy.
