@@ -435,7 +435,8 @@ SELECT coalesce(string_agg(format('SELECT %L WHERE EXISTS (SELECT 1 FROM %s)', c
   FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
  WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition
    AND n.nspname NOT IN ('pg_catalog', 'information_schema', 'cutover_fence') AND n.nspname NOT LIKE 'pg\_%'
-   AND c.relname NOT IN ('flyway_schema_history', 'databasechangelog', 'databasechangeloglock') \gexec
+   AND c.relname NOT IN ('flyway_schema_history', 'databasechangelog', 'databasechangeloglock')
+   AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend e WHERE e.classid = 'pg_catalog.pg_class'::regclass AND e.objid = c.oid AND e.deptype = 'e') \gexec
 EOF
 }
 # A mark commits the Job (past it, a failure keeps every fence): only while the side this run fenced

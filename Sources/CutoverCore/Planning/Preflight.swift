@@ -40,8 +40,11 @@ struct Preflight {
         let down: [SQLStatement] = context.engine == .postgresql
             ? [.note("Nothing to undo: the preflight only reads the catalog.")]
             : [.note("Nothing to undo: the preflight only reads the catalog."), SQLStatement("DO 0;")]
-        return StepDraft(.preflight, slug: "check server and base schema",
-                         title: "check the server version, the tables and columns the migration relies on, and the privileges its Jobs need",
+        // The runbook says what the step reads: where expressions are fit-checked, every row of those tables.
+        let fits = PreflightUpFit(context: context).checks.map { "\($0.table).\($0.column)" }
+        let title = "check the server version, the tables and columns the migration relies on, and the privileges its Jobs need"
+            + (fits.isEmpty ? "" : "; and that every existing row converts as the sync triggers and the backfill will (\(fits.joined(separator: ", ")))")
+        return StepDraft(.preflight, slug: "check server and base schema", title: title,
                          change: nil, up: up, down: down, transactional: false)
     }
 

@@ -1,17 +1,28 @@
-/// The preflight's check of each type change's `up` over the rows that exist (issue #14, user trial):
-/// an `up` that fails on a row ('abc' to an integer) used to fail only in the backfill, after expand
-/// had changed the schema. The preflight evaluates it read-only, as the backfill will (the value in the
-/// new type), before expand, and lists the column, the expression, a failing key and the server's error.
-/// Only while the type change's copy column is absent (the base, before its expand step): after that the
-/// backfill and its triggers own the values, and a re-run of the first stage does not scan again.
-/// A change whose table or column the base schema lacks, or that an earlier change renames, is skipped.
+/// The preflight's check of each expression a sync trigger and a backfill will evaluate over the rows
+/// that exist (issue #14, user trial): a type change's `up`, or without one its default conversion (a
+/// cast), and an added column's `up`. One that fails on a row ('abc' to an integer, an out-of-range
+/// value, a value too long for varchar(n), a division by zero) used to pass the preflight; expand then
+/// installed the trigger, whose failure refused the old version's writes (an outage), and the backfill
+/// failed. The preflight evaluates it read-only, as the trigger and the backfill will (assigned to the
+/// new type: PostgreSQL checks a bounded character type's length as assignment does; MySQL inserts into
+/// a strict-mode temporary table), before expand, and lists the column, the expression, a failing key
+/// and the server's error.
+/// Only while the copy column (or the added column) is absent (the base, before its expand step): after
+/// that the backfill and its triggers own the values, and a re-run of the first stage does not scan
+/// again. A change whose table or column the base schema lacks, that an earlier change renames, or
+/// whose `up` names a column an earlier change adds, is skipped. A rename installs no expression of
+/// the user's (its triggers copy the value as it is), so it needs no check.
 struct PreflightUpFit {
     struct Check {
         var table: String
+        /// The changed column, or the added one.
         var column: String
-        var up: String
+        /// The spec's `up`; nil: the default conversion of a type change (the column cast to the type).
+        var up: String?
         var type: String
-        var copy: String
+        /// The column whose absence tells the base from after expand: the copy, or the added column.
+        var marker: String
+        var added: Bool
         /// The primary key, else empty (PostgreSQL names the row by ctid; MySQL by its position).
         var key: [String]
     }
@@ -21,25 +32,47 @@ struct PreflightUpFit {
     init(context: LoweringContext) {
         var checks: [Check] = []
         var renamed: Set<String> = []
+        var addedColumns: [String: Set<String>] = [:]
+        func namesAdded(_ expression: String, _ table: String) -> Bool {
+            var found = false
+            _ = ExpressionRewriter.rewrite(expression, columns: addedColumns[table] ?? []) { name in found = true; return name }
+            return found
+        }
         for change in context.spec.changes {
-            if let rename = change.operation.unit(RenameColumn.self) { renamed.insert(rename.table.value) }
-            if let rename = change.operation.unit(RenameTable.self) { renamed.insert(rename.from.value) }
-            guard let alter = change.operation.unit(AlterColumn.self), let up = alter.up?.value, let type = alter.type?.value,
+            defer {
+                if let rename = change.operation.unit(RenameColumn.self) { renamed.insert(rename.table.value) }
+                if let rename = change.operation.unit(RenameTable.self) { renamed.insert(rename.from.value) }
+                if let add = change.operation.unit(AddColumn.self) { addedColumns[add.table.value, default: []].insert(add.column.name.value) }
+            }
+            if let add = change.operation.unit(AddColumn.self), let up = add.up?.value {
+                guard !renamed.contains(add.table.value), let table = context.table(add.table.value),
+                      table.column(add.column.name.value) == nil, !namesAdded(up, add.table.value) else { continue }
+                checks.append(Check(table: add.table.value, column: add.column.name.value, up: up, type: add.column.type.value,
+                                    marker: add.column.name.value, added: true, key: table.primaryKey))
+                continue
+            }
+            guard let alter = change.operation.unit(AlterColumn.self), let type = alter.type?.value,
                   !renamed.contains(alter.table.value), let table = context.table(alter.table.value),
-                  table.column(alter.column.value) != nil else { continue }
+                  table.column(alter.column.value) != nil, !namesAdded(alter.up?.value ?? "", alter.table.value) else { continue }
             // Only a change through a copy column: that column's absence tells the base from after expand
             // (an in-place change's one ALTER either converts every row or changes nothing).
             let throughCopy = context.engine == .postgresql ? PostgreSQLVersionSchemas.rewrites(alter, context)
                 : MySQLVersionSchemas.hiddenCopies(context).contains { $0.table.value == alter.table.value && $0.column.value == alter.column.value }
             guard throughCopy else { continue }
-            checks.append(Check(table: alter.table.value, column: alter.column.value, up: up, type: type,
-                                copy: context.derived.rewriteCopy(alter.column.value), key: table.primaryKey))
+            checks.append(Check(table: alter.table.value, column: alter.column.value, up: alter.up?.value, type: type,
+                                marker: context.derived.rewriteCopy(alter.column.value), added: false, key: table.primaryKey))
         }
         self.checks = checks
     }
 
-    static func message(_ check: Check) -> String {
-        "column \(check.table).\(check.column): up (\(check.up)) fails on an existing row as \(check.type), before expand changed anything"
+    static func message(_ check: Check, conversion: String) -> String {
+        if check.added {
+            return "new column \(check.table).\(check.column): up (\(check.up ?? "")) fails on an existing row as \(check.type), before expand changed anything"
+        }
+        if let up = check.up {
+            return "column \(check.table).\(check.column): up (\(up)) fails on an existing row as \(check.type), before expand changed anything"
+        }
+        return "column \(check.table).\(check.column): the default conversion (no up: \(conversion)) fails on an existing row as \(check.type), before expand changed anything; give the change an up that maps every value"
     }
 
     /// PL/pgSQL for the preflight's DO block: the whole table in one read, and only when that fails a
@@ -47,24 +80,35 @@ struct PreflightUpFit {
     func postgresql(_ b: PostgreSQLBuilder, problem: (String) -> String) -> [String] {
         checks.flatMap { check -> [String] in
             let qt = b.q(check.table)
-            let value = "CAST((\(check.up)) AS \(check.type))"
+            let expression = check.up.map { "(\($0))" } ?? b.q(check.column)
+            let conversion = "CAST(\(check.up == nil ? check.column : "(\(check.up ?? ""))") AS \(check.type))"
             let keyNames = check.key.isEmpty ? "ctid" : check.key.joined(separator: ", ")
             let keyText = check.key.isEmpty ? "ctid::text" : "concat_ws(', ', " + check.key.map { "\(b.q($0))::text" }.joined(separator: ", ") + ")"
             let order = check.key.isEmpty ? "ctid" : check.key.map(b.q).joined(separator: ", ")
+            // The probe raises where the trigger's or the backfill's assignment will: a cast error, or (a
+            // bounded character type, converted through text) a value longer than n beyond trailing spaces.
+            func probe(_ filter: String?) -> String {
+                if let length = PostgreSQLConversion.boundedLength(check.type) {
+                    let long = "char_length(rtrim(CAST(\(expression) AS text), ' ')) > \(length)"
+                    return "IF EXISTS (SELECT 1 FROM \(qt) WHERE \(filter.map { "\($0) AND " } ?? "")\(long)) THEN RAISE EXCEPTION 'value too long for type %', \(b.lit(check.type)); END IF;"
+                }
+                return "PERFORM " + (filter == nil ? "count(CAST(\(expression) AS \(check.type)))" : "CAST(\(expression) AS \(check.type))")
+                    + " FROM \(qt)" + (filter.map { " WHERE \($0)" } ?? "") + ";"
+            }
             return [
-                "IF \(b.regclass(check.table)) IS NOT NULL AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_attribute WHERE attrelid = \(b.regclass(check.table)) AND attname = \(b.lit(check.copy)) AND NOT attisdropped) THEN",
+                "IF \(b.regclass(check.table)) IS NOT NULL AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_attribute WHERE attrelid = \(b.regclass(check.table)) AND attname = \(b.lit(check.marker)) AND NOT attisdropped) THEN",
                 "  BEGIN",
-                "    PERFORM count(\(value)) FROM \(qt);",
+                "    " + probe(nil),
                 "  EXCEPTION WHEN others THEN",
                 "    fit_error := SQLERRM; fit_key := NULL;",
                 "    FOR fit_row IN SELECT ctid AS rid, \(keyText) AS k FROM \(qt) ORDER BY \(order) LOOP",
                 "      BEGIN",
-                "        PERFORM \(value) FROM \(qt) WHERE ctid = fit_row.rid;",
+                "        " + probe("ctid = fit_row.rid"),
                 "      EXCEPTION WHEN others THEN",
                 "        fit_key := fit_row.k; fit_error := SQLERRM; EXIT;",
                 "      END;",
                 "    END LOOP;",
-                "    " + problem("format('%s: the row with %s = %s: %s', \(b.lit(Self.message(check))), \(b.lit(keyNames)), coalesce(fit_key, '?'), fit_error)"),
+                "    " + problem("format('%s: the row with %s = %s: %s', \(b.lit(Self.message(check, conversion: conversion))), \(b.lit(keyNames)), coalesce(fit_key, '?'), fit_error)"),
                 "  END;",
                 "END IF;",
             ]
@@ -79,11 +123,13 @@ struct PreflightUpFit {
         checks.flatMap { check -> [String] in
             let qt = b.q(check.table)
             let fit = b.q("_cutover_fit")
-            let value = "(\(b.rowExpression(check.up, table: check.table, prefix: qt, extra: [check.column])))"
+            let value = check.up.map { "(\(b.rowExpression($0, table: check.table, prefix: qt, extra: check.added ? [] : [check.column])))" }
+                ?? "\(qt).\(b.q(check.column))"
             func has(_ column: String) -> String {
                 "EXISTS (SELECT 1 FROM information_schema.columns WHERE table_schema = DATABASE() AND table_name = \(b.lit(check.table)) AND column_name = \(b.lit(column)))"
             }
-            var lines = ["IF \(has(check.column)) AND NOT \(has(check.copy)) THEN",
+            let present = check.added ? "EXISTS (SELECT 1 FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name = \(b.lit(check.table)))" : has(check.column)
+            var lines = ["IF \(present) AND NOT \(has(check.marker)) THEN",
                          "  BEGIN",
                          "    DECLARE v_fit_error TEXT DEFAULT NULL;",
                          "    DECLARE v_fit_key TEXT DEFAULT NULL;",
@@ -117,7 +163,7 @@ struct PreflightUpFit {
             let keyNames = check.key.isEmpty ? "(no primary key)" : check.key.joined(separator: ", ")
             lines += ["    DROP TEMPORARY TABLE IF EXISTS \(fit);",
                       "    IF v_fit_error IS NOT NULL THEN"]
-                + problem("CONCAT(\(b.lit(Self.message(check) + ": the row with \(keyNames) = ")), COALESCE(v_fit_key, '?'), ': ', v_fit_error)").map { "      " + $0 }
+                + problem("CONCAT(\(b.lit(Self.message(check, conversion: "the value assigned as it is, in strict mode") + ": the row with \(keyNames) = ")), COALESCE(v_fit_key, '?'), ': ', v_fit_error)").map { "      " + $0 }
                 + ["    END IF;", "  END;", "END IF;"]
             return lines
         }

@@ -604,8 +604,16 @@ public final class Rehearsal {
     static func errorLines(_ output: String) -> String {
         let lines = output.split(separator: "\n").map(String.init)
         let errors = lines.filter { !$0.hasPrefix("cutover: applying") && !$0.hasPrefix("--- pod failed") }
-        let picked = errors.filter { $0.contains("ERROR") || $0.contains("FATAL") || $0.contains("error") || $0.contains("exceeded") }
-        let chosen = picked.isEmpty ? Array(errors.suffix(6)) : Array(picked.prefix(6))
+        // The preflight lists its problems on the lines after its ERROR line ("  - column ..."): they say
+        // what failed (the column, the expression, a failing key), so they are kept; a retried Job's
+        // repeats of the same lines are shown once.
+        var picked: [String] = []
+        for (index, line) in errors.enumerated() {
+            let isError = line.contains("ERROR") || line.contains("FATAL") || line.contains("error") || line.contains("exceeded")
+            let isListed = line.hasPrefix("  - ") && errors[..<index].contains { $0.contains("cutover preflight") }
+            if (isError || isListed) && !picked.contains(line) { picked.append(line) }
+        }
+        let chosen = picked.isEmpty ? Array(errors.suffix(6)) : Array(picked.prefix(12))
         return chosen.isEmpty ? "the Job failed without output" : chosen.map(Self.shortenPaths).joined(separator: "\n")
     }
 

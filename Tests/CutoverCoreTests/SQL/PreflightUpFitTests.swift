@@ -48,3 +48,99 @@ extension PreflightTests {
     @Test(.enabled(if: DatabaseHarness.shouldRun(.mysql), unavailable(.mysql)))
     func mysqlUpFailsBeforeExpand() throws { try upFailsBeforeExpand(.mysql) }
 }
+
+/// Issue #14, user trial: a type change without `up` (its default conversion) that fails on an existing
+/// row (text to integer, a value too long for varchar(n)) and an added column's `up` that fails on one
+/// (a division by zero) passed the preflight; expand's sync trigger then refused the old version's
+/// writes and the backfill failed. On PostgreSQL the default conversion to varchar(n) was an explicit
+/// cast, which truncated every too-long value silently; it is now assigned, which raises.
+extension PreflightTests {
+    /// Runs `changes` over the base rows plus `rows`: the preflight must refuse naming `expected` and
+    /// the row with id = `key`; after `fix` it passes, and expand and backfill run.
+    func refusedThenFixed(_ engine: MigrationSpec.Engine, _ database: String, changes: String, rows: String,
+                          expected: [String], fix: String, afterExpand: ((PreflightTests.Scenario) throws -> Void)? = nil) throws {
+        let scenario = try PreflightTests.Scenario(engine, database, changes: changes)
+        let versions = VersionSchemaSelection.schemas(scenario.plan)
+        defer {
+            for name in [versions?.old, versions?.new].compactMap({ $0 }) {
+                try? scenario.admin(engine == .postgresql ? "DROP SCHEMA IF EXISTS \(name) CASCADE" : "DROP DATABASE IF EXISTS \(name)", here: engine == .postgresql)
+            }
+            scenario.finish()
+        }
+        try scenario.apply(PreflightTests.serverSchema(engine) + rows)
+        let run = try scenario.preflight()
+        #expect(run.status != 0, "refused: \(run.output)")
+        for text in expected { #expect(run.output.contains(text), "\(text) in: \(run.output)") }
+        try scenario.apply(fix)
+        let again = try scenario.preflight()
+        #expect(again.status == 0, "passes once every row converts: \(again.output)")
+        try scenario.phase(.expand)
+        try afterExpand?(scenario)
+        try scenario.phase(.backfill)
+    }
+
+    func defaultConversionFails(_ engine: MigrationSpec.Engine) throws {
+        let changes = """
+                - alterColumn:
+                    table: pricing
+                    column: plan_code
+                    type: \(engine == .postgresql ? "integer" : "INT")
+            """
+        try refusedThenFixed(engine, "preflight_upfit_cast", changes: changes,
+                             rows: "UPDATE pricing SET plan_code = '7';\nINSERT INTO pricing VALUES (2, '8', 20, NULL), (3, 'abc', 30, NULL);\n",
+                             expected: ["column pricing.plan_code: the default conversion (no up: ", "the row with id = 3"],
+                             fix: "UPDATE pricing SET plan_code = '9' WHERE id = 3;")
+    }
+
+    func narrowingFails(_ engine: MigrationSpec.Engine) throws {
+        let changes = """
+                - alterColumn:
+                    table: pricing
+                    column: plan_code
+                    type: \(engine == .postgresql ? "varchar(3)" : "VARCHAR(3)")
+            """
+        try refusedThenFixed(engine, "preflight_upfit_narrow", changes: changes,
+                             rows: "INSERT INTO pricing VALUES (2, 'ab', 20, NULL), (3, 'abcd', 30, NULL);\n",
+                             expected: ["column pricing.plan_code: the default conversion (no up: ", "the row with id = 1",
+                                        engine == .postgresql ? "value too long for type varchar(3)" : "too long"],
+                             fix: "UPDATE pricing SET plan_code = 'abc' WHERE id IN (1, 3);") { scenario in
+            // The old version's too-long value is refused by the sync trigger, never truncated into the copy.
+            #expect(throws: (any Error).self) { try scenario.apply("INSERT INTO pricing VALUES (9, 'toolong', 90, NULL);") }
+        }
+    }
+
+    func addedUpFails(_ engine: MigrationSpec.Engine) throws {
+        let changes = """
+                - addColumn:
+                    table: pricing
+                    column:
+                      name: score
+                      type: integer
+                      nullable: false
+                    up: "\(engine == .postgresql ? "amount / (amount - 10)" : "CONCAT('x', note)")"
+            """
+        try refusedThenFixed(engine, "preflight_upfit_add", changes: changes,
+                             rows: "INSERT INTO pricing VALUES (2, 'b', 20, NULL);\n",
+                             expected: ["new column pricing.score: up (\(engine == .postgresql ? "amount / (amount - 10)" : "CONCAT('x', note)")) fails on an existing row as integer",
+                                        "the row with id = 1", engine == .postgresql ? "division by zero" : "Incorrect integer value"],
+                             fix: engine == .postgresql ? "UPDATE pricing SET amount = 11 WHERE id = 1;" : "UPDATE pricing SET note = NULL;")
+    }
+
+    @Test(.enabled(if: DatabaseHarness.shouldRun(.postgresql), unavailable(.postgresql)))
+    func postgresDefaultConversionFailsBeforeExpand() throws { try defaultConversionFails(.postgresql) }
+
+    @Test(.enabled(if: DatabaseHarness.shouldRun(.mysql), unavailable(.mysql)))
+    func mysqlDefaultConversionFailsBeforeExpand() throws { try defaultConversionFails(.mysql) }
+
+    @Test(.enabled(if: DatabaseHarness.shouldRun(.postgresql), unavailable(.postgresql)))
+    func postgresNarrowingNeverTruncates() throws { try narrowingFails(.postgresql) }
+
+    @Test(.enabled(if: DatabaseHarness.shouldRun(.mysql), unavailable(.mysql)))
+    func mysqlNarrowingFailsBeforeExpand() throws { try narrowingFails(.mysql) }
+
+    @Test(.enabled(if: DatabaseHarness.shouldRun(.postgresql), unavailable(.postgresql)))
+    func postgresAddedUpFailsBeforeExpand() throws { try addedUpFails(.postgresql) }
+
+    @Test(.enabled(if: DatabaseHarness.shouldRun(.mysql), unavailable(.mysql)))
+    func mysqlAddedUpFailsBeforeExpand() throws { try addedUpFails(.mysql) }
+}
