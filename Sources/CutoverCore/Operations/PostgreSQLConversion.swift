@@ -1,5 +1,3 @@
-import Foundation
-
 /// The default conversion of a PostgreSQL type change (no `up`), as the sync trigger, the backfill and
 /// the rollback's copy-back write it, and as the preflight checks it (issue #14, user trial). An explicit
 /// cast to a bounded character type (`CAST(x AS varchar(6))`) truncates silently; only assignment to a
@@ -8,13 +6,9 @@ import Foundation
 enum PostgreSQLConversion {
     /// `character varying(n)`, `varchar(n)`, `character(n)`, `char(n)`, `bpchar(n)`: n, else nil.
     static func boundedLength(_ type: String) -> Int? {
-        let text = type.lowercased().trimmingCharacters(in: .whitespaces)
-        for base in ["character varying", "varchar", "character", "char", "bpchar"] where text.hasPrefix(base) {
-            let rest = text.dropFirst(base.count).trimmingCharacters(in: .whitespaces)
-            guard rest.hasPrefix("("), rest.hasSuffix(")") else { return nil }
-            return Int(rest.dropFirst().dropLast().trimmingCharacters(in: .whitespaces))
-        }
-        return nil
+        let parsed = SQLTypeFacts.parse(type)
+        guard ["character varying", "varchar", "character", "char", "bpchar"].contains(parsed.base), parsed.args.count == 1 else { return nil }
+        return parsed.args[0]
     }
 
     /// The value of `source` for a column of `type`, to be assigned (never truncated by the cast itself).
