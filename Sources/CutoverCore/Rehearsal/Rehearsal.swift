@@ -86,6 +86,19 @@ public final class Rehearsal {
         return folder.appendingPathComponent(schema).standardizedFileURL.path
     }
 
+    /// The first table the spec acts on (a change, or a blue-green checksum) that no createTable before
+    /// it creates, named for the message; nil when the spec builds every table it uses.
+    static func tablesWithoutBase(_ spec: MigrationSpec) -> String? {
+        var created = Set<String>()
+        for change in spec.changes {
+            if let create = change.operation.unit(CreateTable.self) { created.insert(create.name.value); continue }
+            if let table = change.operation.base.tables.first(where: { !created.contains($0.value) }) { return "table \(table.value)" }
+            if let rename = change.operation.unit(RenameTable.self) { created.insert(rename.to.value) }
+        }
+        if let table = spec.checksum?.tables.first(where: { !created.contains($0.value) }) { return "table \(table.value) (verify.checksum.tables)" }
+        return nil
+    }
+
     struct PlannedStage {
         var direction: String
         var index: Int
@@ -122,6 +135,11 @@ public final class Rehearsal {
         let tool = spec.runner.tool.rawValue
         if tool != "psql" && tool != "mysql" && options.locator.find(tool) == nil {
             throw VerificationError.noServer("the Jobs run \(tool) (runner.tool), which is not installed here; install it or rehearse with runner.tool psql")
+        }
+        if schemaPath == nil, let missing = Self.tablesWithoutBase(spec) {
+            // Without the base schema the servers hold nothing the changes act on: preflight (or, in
+            // blue-green, the first checksum) would fail on an empty database, which proves nothing.
+            throw VerificationError.noServer("the spec has no database.schema, so the servers would start empty and \(missing) would not exist; add database.schema (a `pg_dump --schema-only` or `mysqldump --no-data` file of the base) to rehearse")
         }
         // The same guard as generate: no generated file may carry a client command to the Jobs' psql/mysql.
         try Compiler().checkGeneratedSQL(plan)

@@ -285,6 +285,16 @@ import Testing
         Self.expectRefused(run, saying: "CUTOVER_HELM=/nonexistent/helm is not an executable")
     }
 
+    /// A spec without database.schema would start empty servers, where every change fails on a missing
+    /// table: refused up front, naming the first table and what to add, for both strategies.
+    @Test(arguments: ["base-blue-green.yaml": "table accounts (verify.checksum.tables)", "base-pg.yaml": "table pricing would not exist"])
+    func specWithoutBaseSchemaIsRefused(_ fixture: String, _ named: String) throws {
+        let path = TestPaths.fixtures.appendingPathComponent("valid-encoding/\(fixture)").path
+        let run = try CLIRun.run(["rehearse", "--rows", "0", path])
+        Self.expectRefused(run, saying: named)
+        #expect(run.stderr.contains("add database.schema"), "\(run.stderr)")
+    }
+
     @Test func usageErrorExits64() throws {
         let run = try CLIRun.run(["rehearse", "--rows", "-1", "x.yaml"])
         #expect(run.status == 64)
