@@ -756,6 +756,30 @@ EOF
 # error at once) and the app's sessions ended and gone (a transaction left open would hold the lock).
 # Lock waits are bounded and retried (a deadlock with the app's multi-table transactions is retried).
 # Unfence (lift) takes no table lock: it resets the role and makes the function do nothing.
+# The app role's client sessions on SIDE ended (pg_terminate_backend), and waited for until gone
+# (30 s at most). The fence ends them once; once the Service points at green, the reverse-replication
+# Job ends them on blue again (end-sessions:blue): a pool reconnects to blue until the Service moves,
+# and a session opened then would keep reading blue's stale rows. Prints how many it ended.
+end_sessions() { # SIDE WHEN
+  admin="$(admin_of "$1")"
+  ended="$(value "$admin" -v "app_role=$(app_role)" <<'EOF'
+SELECT coalesce(string_agg(pid::text, ','), '') FROM (
+  SELECT pid FROM pg_catalog.pg_stat_activity
+   WHERE usename = :'app_role' AND pid <> pg_catalog.pg_backend_pid() AND backend_type = 'client backend'
+  OFFSET 0) app
+ WHERE pg_catalog.pg_terminate_backend(pid);
+EOF
+)"
+  n=0
+  while [ -n "$ended" ]; do
+    left="$(value "$admin" -c "SELECT count(*) FROM pg_catalog.pg_stat_activity WHERE pid IN ($ended)")"
+    [ "$left" = 0 ] && break
+    n=$((n + 1)); [ "$n" -lt 150 ] || { echo "cutover: $left session(s) of $(app_role) on $1 did not end $2" >&2; exit 1; }
+    nap
+  done
+  if [ -n "$ended" ]; then printf '%s\n' "$ended" | tr ',' '\n' | wc -l | tr -d ' '; else echo 0; fi
+}
+
 fence() { # SIDE on|off
   admin="$(admin_of "$1")"
   if [ "$2" != on ]; then
@@ -774,21 +798,7 @@ SELECT format('COMMENT ON SCHEMA cutover_fence IS %L', :'owner') \gexec
 SELECT format('ALTER ROLE %I SET default_transaction_read_only = on', :'app_role') \gexec
 COMMIT;
 EOF
-  ended="$(value "$admin" -v "app_role=$(app_role)" <<'EOF'
-SELECT coalesce(string_agg(pid::text, ','), '') FROM (
-  SELECT pid FROM pg_catalog.pg_stat_activity
-   WHERE usename = :'app_role' AND pid <> pg_catalog.pg_backend_pid() AND backend_type = 'client backend'
-  OFFSET 0) app
- WHERE pg_catalog.pg_terminate_backend(pid);
-EOF
-)"
-  n=0
-  while [ -n "$ended" ]; do
-    left="$(value "$admin" -c "SELECT count(*) FROM pg_catalog.pg_stat_activity WHERE pid IN ($ended)")"
-    [ "$left" = 0 ] && break
-    n=$((n + 1)); [ "$n" -lt 150 ] || { echo "cutover: $left session(s) of $(app_role) on $1 did not end after the fence" >&2; exit 1; }
-    nap
-  done
+  end_sessions "$1" "after the fence" >/dev/null
   # The triggers, only while the fence is still this run's: another run that took it over since (a
   # replacement pod of this Job, or a re-created Job's) goes on with it, and this run stops here.
   n=0
@@ -1095,7 +1105,25 @@ EOF
 }
 quarantine_precheck "$@"
 
+# A checksum that differs fails the Job. In a switchback (before its point of no return) it means
+# blue lacks some of green's writes although the way back reports blue caught up: the reverse slot
+# was lost and created again at a later position (Patroni re-creates a permanent slot after a
+# failover of green), and what green wrote in between never reached blue. The app stays on green
+# (the EXIT trap lifts green's fence); the runbook says how to stay there or copy blue again.
+way_back_differs() {
+  if [ -n "$SWITCHING_BACK" ] && [ -z "$COMMITTED" ]; then
+    echo "cutover: the way back lost some of green's writes: blue differs from green although it applied everything green's slot sent (a reverse slot lost and created again, e.g. by Patroni after a failover of green). Do not switch back: the app stays on green, green's fence is lifted. Stay on green (switchover.to=green), or copy blue again from green and then switch back: the runbook's Switch over section, \"If switching back fails\", state 4" >&2
+  fi
+  exit 1
+}
+# Set by unless-switched when a marked switch stopped before the steps after its mark: the
+# arguments up to and including that one are skipped (already done), the rest run.
+SKIP_PAST=""
 for arg in "$@"; do
+  if [ -n "$SKIP_PAST" ]; then
+    [ "$arg" != "$SKIP_PAST" ] || SKIP_PAST=""
+    continue
+  fi
   case "$arg" in
     checksum:*)
       /bin/sh "$SQL/checksum-psql.sh" "${arg#checksum:}" ;;
@@ -1107,9 +1135,9 @@ for arg in "$@"; do
       [ "${spec%%:*}" != green ] || wait_ready green
       preflight "${spec%%:*}" "${spec#*:}" ;;
     checksum-live:*)
-      CHECKSUM_STAGE=live CHECKSUM_ATTEMPTS="${CHECKSUM_ATTEMPTS:-5}" /bin/sh "$SQL/checksum-psql.sh" "${arg#checksum-live:}" ;;
+      CHECKSUM_STAGE=live CHECKSUM_ATTEMPTS="${CHECKSUM_ATTEMPTS:-5}" /bin/sh "$SQL/checksum-psql.sh" "${arg#checksum-live:}" || way_back_differs ;;
     checksum-fenced:*)
-      CHECKSUM_STAGE=fenced /bin/sh "$SQL/checksum-psql.sh" "${arg#checksum-fenced:}" ;;
+      CHECKSUM_STAGE=fenced /bin/sh "$SQL/checksum-psql.sh" "${arg#checksum-fenced:}" || way_back_differs ;;
     copy-schema:*)
       pair="${arg#copy-schema:}"; from="${pair%%:*}"; to="${pair#*:}"
       wait_ready "$to"
@@ -1258,7 +1286,15 @@ EOF
           blue_fenced="$(fenced blue)"
           forward="$(subscription_state "$side" "$name")"
           case "$blue_fenced:$forward" in
-            1:*) echo "cutover: the switch completed already (subscription $name on $side carries its marker, blue fenced), nothing to do"; exit 0 ;;
+            1:disabled) echo "cutover: the switch completed already (subscription $name on $side carries its marker, blue fenced), nothing to do"; exit 0 ;;
+            1:enabled)
+              # Marked, and stopped before the steps after the mark (green's reverse slot, forward
+              # replication disabled): the Service moves only once this Job succeeds, so the app is
+              # still on blue, fenced. Past the point of no return (every fence stays on a failure),
+              # this run goes on with the steps after mark-switched, which complete the way back.
+              COMMITTED=1
+              SKIP_PAST="mark-switched:$side:$name"
+              echo "cutover: the switch is marked (subscription $name on $side) but forward replication still runs: the way back is completed before the Service moves" ;;
             0:enabled)
               # Blue lifted by hand under the marker (the runbook's unfence after a Job killed at its
               # mark, before reverse-replication): the app is still on blue and writes there, and the
@@ -1449,6 +1485,10 @@ EOF
       echo "cutover: the app's role $(app_role) is not the operator-managed $role" ;;
     drop-lifted-fence:*)
       drop_lifted_fence "${arg#drop-lifted-fence:}" ;;
+    end-sessions:*)
+      side="${arg#end-sessions:}"
+      count="$(end_sessions "$side" "after the switch")"
+      echo "cutover: $count session(s) of $(app_role) on $side ended (opened before the Service moved: pooled, they would read $side's stale rows; they reconnect through the Service)" ;;
     mark-switched:*)
       spec="${arg#mark-switched:}"; MARKED_AT="${spec%%:*} ${spec#*:}"
       own_fence "mark-switched"
@@ -1526,7 +1566,15 @@ EOF
       spec="${arg#if-switched:}"
       marker="$(marker_state "${spec%%:*}" "${spec#*:}")"
       case "$marker" in
-        switched) ;;
+        switched)
+          # The switchover Job disables forward replication after its mark, before the Service moves:
+          # still enabled, that Job stopped before completing the way back (and the app is on blue).
+          # Enabling the way back now would send each side's rows back to it.
+          forward="$(subscription_state "${spec%%:*}" "${spec#*:}")"
+          if [ "$forward" = enabled ]; then
+            echo "cutover: the switch is marked but subscription ${spec#*:} on ${spec%%:*} still runs: the switchover Job stopped before completing the way back; run the switchover again (it completes it), then this Job; nothing was changed" >&2
+            exit 1
+          fi ;;
         gone|cleaning-up|none)
           if [ "$(moved)" = 1 ]; then echo "cutover: switched over and cleaned up: nothing to do (blue carries cleanup's marker)"; exit 0; fi
           if [ "$marker" = none ]; then

@@ -164,8 +164,30 @@ struct BlueGreenRunbook {
 
             Once cleanup has started, never switch back: its first step replaces the marker with `cutover: cleaning up after the switch from blue to green` before it drops the way back (blue's reverse subscription `\(reverse)` first), so green's writes from then on never reach blue. The switchback Job refuses then (`no way back: cleanup started`) and changes nothing, and so it does when blue's reverse subscription `\(reverse)` or green's slot of that name is missing: the app stays on green; run cleanup again to complete it. Cleanup leaves the schema `cutover_moved` on blue for good; the switchback refuses under it too, also once blue's fence is lifted.
 
-            Before its point of no return the switchback compares both sides as the switch does (`checksum-live` with green still live, `checksum-fenced` with green fenced and blue caught up): a reverse slot lost and created again on green (Patroni re-creates a permanent slot at the current position after a failover) lets the way back report blue caught up while green's writes in between never reached it. A checksum that differs fails the switchback in state 1 above: the app stays on green; do not switch back, copy blue again from green or stay on green.
+            4. **The switchback's comparison failed.** Before its point of no return the switchback compares both sides as the switch does (`checksum-live` with green still live, `checksum-fenced` with green fenced and blue caught up). Its log ends with `cutover checksum <table>: ranges differ` and `the way back lost some of green's writes`: blue applied everything green's slot `\(reverse)` sent and still lacks rows, because that slot was lost and created again at a later position (Patroni re-creates a permanent slot at the current position after a failover of green), and what green wrote in between never reached blue. The switchback stopped as in state 1: the marker reads `cutover: switched from blue to green`, green's fence is lifted, blue stays fenced, the app stays on green. Never switch back to this blue (it would lose those writes) and never unfence it by hand. Either stay on green: `\(again)` changes nothing (the switch is complete), then clean up when ready. Or copy blue again from green, then switch back: with blue fenced and the app on green, drop blue's subscription (green's slot stays), empty blue's application tables (as replication does: `session_replication_role = replica`, so the fence's triggers do not fire), and subscribe again with an initial copy:
+
+            ```sh
+            \(recopyBlue.joined(separator: "\n"))
+            ```
+
+            It worked when every row of the last command reads `r` and blue's server log shows no apply error; then run the switchback again (`\(back)`): its checksums compare both sides again before anything moves, and its sequence sync sets blue's sequences to green's. Until then blue is no way back: a failover of green before it completes loses the slot again (run the copy again).
             """
+    }
+
+    /// Blue copied again from green (state 4): blue's reverse subscription dropped (green's slot kept:
+    /// it exists before the new subscription, so the initial copy of each table and the stream after it
+    /// meet), blue's application tables emptied with the fence's triggers off (replica role), then the
+    /// subscription created again with copy_data = true on the same slot.
+    private var recopyBlue: [String] {
+        let reverse = names.reverseReplication
+        let tables = "SELECT string_agg(c.oid::regclass::text, ', ') INTO l FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition AND n.nspname NOT IN ('pg_catalog', 'information_schema', 'cutover_fence', 'cutover_moved') AND n.nspname NOT LIKE 'pg\\_%' AND NOT EXISTS (SELECT 1 FROM pg_depend e WHERE e.classid = 'pg_class'::regclass AND e.objid = c.oid AND e.deptype = 'e')"
+        return [
+            "psql \"$BLUE_ADMIN_URL\" -X -v ON_ERROR_STOP=1 -c 'ALTER SUBSCRIPTION \"\(reverse)\" DISABLE' -c 'ALTER SUBSCRIPTION \"\(reverse)\" SET (slot_name = NONE)' -c 'DROP SUBSCRIPTION \"\(reverse)\"'",
+            "psql \"$GREEN_URL\" -X -v ON_ERROR_STOP=1 -c \"SELECT pg_create_logical_replication_slot('\(reverse)', 'pgoutput') WHERE NOT EXISTS (SELECT 1 FROM pg_replication_slots WHERE slot_name = '\(reverse)' AND database = current_database())\"",
+            "psql \"$BLUE_ADMIN_URL\" -X -v ON_ERROR_STOP=1 -c \"DO \\$cutover\\$ DECLARE l text; BEGIN SET LOCAL session_replication_role = replica; \(tables); IF l IS NOT NULL THEN EXECUTE 'TRUNCATE ' || l; END IF; END \\$cutover\\$\"",
+            "psql \"$BLUE_ADMIN_URL\" -X -v ON_ERROR_STOP=1 -c \"CREATE SUBSCRIPTION \\\"\(reverse)\\\" CONNECTION '$GREEN_CONNINFO' PUBLICATION \\\"\(reverse)\\\" WITH (create_slot = false, slot_name = '\(reverse)', copy_data = true)\"",
+            "psql \"$BLUE_ADMIN_URL\" -c \"SELECT srrelid::regclass, srsubstate FROM pg_subscription_rel r JOIN pg_subscription s ON s.oid = r.srsubid WHERE s.subname = '\(reverse)' AND s.subdbid = (SELECT oid FROM pg_database WHERE datname = current_database())\"  # every table r",
+        ]
     }
 
     /// The drop-reverse Job's files (green's side of the way back, undone in reverse order), as psql's `-f` arguments.
