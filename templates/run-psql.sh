@@ -31,9 +31,14 @@
 #                                   subscription's CREATE proves blue reaches green while blue takes writes)
 #   enable-subscription:SIDE:NAME   enable the way back's subscription NAME on SIDE (created disabled), unless a
 #                                   switchback is past its point of no return; nothing to do when enabled or gone
+#   end-sessions:SIDE               end the app role's client sessions on SIDE (as its superuser) and wait until
+#                                   they are gone: reverse-replication's, once the Service points at green (a
+#                                   pool reconnects to blue until the Service moves; such a session reads stale rows)
 #   unless-switched:SIDE:NAME       end the Job here (success) when subscription NAME on SIDE carries the marker of
-#                                   a completed switch and blue is fenced, or is gone or carries cleanup's marker with
-#                                   blue still fenced (cleaned up, or cleanup started): re-running the switch must change nothing; under the marker a fence on green
+#                                   a completed switch, blue is fenced and NAME is disabled, or is gone or carries cleanup's marker with
+#                                   blue still fenced (cleaned up, or cleanup started): re-running the switch must change nothing; marked
+#                                   with NAME still enabled (stopped after mark-switched), the steps after mark-switched run (the way
+#                                   back's part before the Service moves); under the marker a fence on green
 #                                   (a killed switchback's) is lifted, and blue found unfenced is fenced again (the way
 #                                   back set up) or, forward replication still on, the marker removed and the switch
 #                                   run in full; fail when it never existed, or carries the marker of a committed
@@ -50,8 +55,8 @@
 #   drop-lifted-fence:SIDE          drop what a lifted fence left on SIDE (its triggers, 100 ms lock wait each, and
 #                                   its schema); a fence in place is never touched
 #   mark-switched:SIDE:NAME         the marker (COMMENT ON SUBSCRIPTION NAME), written as the switch's last step
-#   if-switched:SIDE:NAME           fail unless that marker is there (the switch's fence and catch-up are done); end
-#                                   the Job here (success) when NAME is gone with blue fenced (cleaned up)
+#   if-switched:SIDE:NAME           fail unless that marker is there and NAME disabled (the switch's fence, catch-up and
+#                                   way back are done); end the Job here (success) when NAME is gone with blue fenced (cleaned up)
 #   while-forward:SIDE:NAME         replicate's first step: end the Job here (success) under the switch's or the
 #                                   switchback's marker (forward replication is theirs then: its slot is dropped
 #                                   while the app is on green, and the switchback creates it again) or under
@@ -629,8 +634,8 @@ EOF
 }
 
 # The way back is built before it is needed, and before blue is fenced. While the forward subscription
-# (FORWARD on green) is enabled the app has never moved to green in this switch (reverse-replication
-# disables it only once the way back exists, and the Service moves after that Job): anything of the way
+# (FORWARD on green) is enabled the app has never moved to green in this switch (the switchover Job
+# disables it after its mark, once the way back exists, and the Service moves after that Job): anything of the way
 # back found then is an earlier attempt's. Blue's reverse subscription REVERSE (disabled: it was never
 # enabled while forward replication ran) is dropped, so that the next CREATE SUBSCRIPTION connects to
 # green again and proves blue reaches it (network policy, pg_hba, credentials, the right to subscribe)
@@ -676,10 +681,11 @@ EOF
 }
 
 # The way back's subscription, created disabled (before the fence, and before forward replication is
-# disabled), starts streaming: reverse-replication's last step, once forward replication is off. A
-# switchback before its point of no return enables it too (a reverse-replication stopped between
-# disabling forward replication and this step: the app never moved to green, and the switchback's
-# catch-up needs it streaming). Past that point the switchback detaches it (nothing to enable).
+# disabled), starts streaming: reverse-replication's last step, after the Service moved (green's writes
+# since wait in green's slot, which the switchover Job created before the move). A
+# switchback before its point of no return enables it too (reverse-replication failed, or has not
+# run yet, after the switchover Job disabled forward replication: the switchback's catch-up needs it
+# streaming). Past that point the switchback detaches it (nothing to enable).
 enable_subscription() { # SIDE NAME
   if [ -n "$COMMITTED" ]; then echo "cutover: the switchback is past its point of no return: subscription $2 on $1 is not enabled again"; return 0; fi
   admin="$(admin_of "$1")"
@@ -1297,13 +1303,13 @@ EOF
               echo "cutover: the switch is marked (subscription $name on $side) but forward replication still runs: the way back is completed before the Service moves" ;;
             0:enabled)
               # Blue lifted by hand under the marker (the runbook's unfence after a Job killed at its
-              # mark, before reverse-replication): the app is still on blue and writes there, and the
+              # mark, before it disabled forward replication): the app is still on blue and writes there, and the
               # forward subscription still streams. The marker no longer holds: removed, and the switch
               # runs again in full (fence, catch-up, checks), or the app's writes since would be lost.
               mark "$side" "$name" none
               echo "cutover: subscription $name on $side carries the switch's marker but blue is not fenced (lifted by hand?) and forward replication still runs: the marker is removed and the switch runs again in full" ;;
             0:disabled)
-              # The way back is set up (reverse-replication disabled the forward subscription): the app
+              # The way back is set up (the switchover Job disabled the forward subscription): the app
               # belongs on green, and blue must refuse its writes. Fenced again; a write blue accepted
               # while it was not never reaches green.
               fence blue on
@@ -1363,8 +1369,8 @@ EOF
           forward="$(subscription_state "$side" "$name")"
           case "$blue_fenced:$forward" in
             1:enabled)
-              # Marked, but the way back was never put in use: reverse-replication disables forward replication
-              # only once the way back is complete, and the Service moves only after it. The app is still on blue, fenced, and green
+              # Marked, but the way back was never put in use: the switchover Job disables forward replication
+              # after its mark, once the way back is complete, and the Service moves only after that Job. The app is still on blue, fenced, and green
               # took no write of it: lift blue's fence (taken over first), a fence on green too, and the marker.
               claimed="$(claim blue)"
               fence blue off

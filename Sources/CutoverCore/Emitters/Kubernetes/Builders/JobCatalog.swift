@@ -196,7 +196,7 @@ public struct JobCatalog: Sendable {
     /// with the last of them, the checksums compare both sides at rest, sequences move to the greater
     /// of both sides, and the way back (reverse publication, slot, subscription) exists before the
     /// first write lands on green. Once switched, every Job of the switch finds it so and changes nothing (`unless-switched`): the switchover Job's last step marks it
-    /// (`mark-switched`), a paused subscription is no switch; reverse-replication refuses to start
+    /// (`mark-switched`, followed by the way back's part before the Service moves), a paused subscription is no switch; reverse-replication (after the Service) refuses to start
     /// before that mark (`if-switched`). Switching back is the mirror image: the switchback Job ends at once
     /// unless switched (`while-switched`), removes the mark with both sides fenced and enables the forward
     /// subscription again before blue takes a write; drop-reverse only drops green's reverse slot and publication.
@@ -221,8 +221,8 @@ public struct JobCatalog: Sendable {
         // The way back is built before the fence (issue #10 (c)): what an earlier attempt left of it goes,
         // green's reverse publication is created and blue's subscription to it, disabled; its CREATE connects
         // blue to green, so a network policy, pg_hba or credential problem fails the switch while blue
-        // still takes writes. Its slot comes after the fence (reverse-replication), where green has
-        // received nothing from the app.
+        // still takes writes. Its slot comes after the fence and the mark (still in this Job), where green
+        // has received nothing from the app.
         // Materialized views reach green unpopulated (pg_dump --schema-only writes them WITH NO DATA; no
         // replication carries them): refreshed there once the copy is complete, before the fence (M3).
         let prepared = plan.steps(in: .reverseReplicate).filter { ["reverse_publication", "reverse_subscription"].contains($0.slug) }.map { argument($0, .up) }
@@ -259,8 +259,8 @@ public struct JobCatalog: Sendable {
         // Blue's reverse subscription goes before forward replication is enabled again (never both at once).
         let backNow = ["reverse_subscription", "stop_forward_subscription"].flatMap { slug in teardown.filter { $0.slug == slug } }.map { argument($0, .down) }
         let backLater = teardown.filter { !["reverse_subscription", "stop_forward_subscription", "drop_forward_slot"].contains($0.slug) }.map { argument($0, .down) }
-        // A reverse-replication stopped after disabling forward replication left the way back disabled (the
-        // app never moved): the switchback enables it before its catch-up.
+        // Forward replication disabled by the switchover Job and the way back not yet enabled (reverse-replication
+        // failed or has not run after the Service moved): the switchback enables it before its catch-up.
         // The checksums as in the switch (issue #10 M2b): the full pass with green still live, then with
         // green fenced and blue caught up, before the point of no return. A reverse slot lost and created
         // again (Patroni re-creates a permanent slot at the current position after a failover) streams
