@@ -32,8 +32,9 @@
 #   enable-subscription:SIDE:NAME   enable the way back's subscription NAME on SIDE (created disabled), unless a
 #                                   switchback is past its point of no return; nothing to do when enabled or gone
 #   end-sessions:SIDE               end the app role's client sessions on SIDE (as its superuser) and wait until
-#                                   they are gone: reverse-replication's, once the Service points at green (a
-#                                   pool reconnects to blue until the Service moves; such a session reads stale rows)
+#                                   they are gone, again each second for END_SESSIONS_SECONDS (5): reverse-replication's,
+#                                   once the Service points at green (a pool reconnects to blue until every node's proxy
+#                                   has the Service's new endpoints; such a session reads stale rows)
 #   unless-switched:SIDE:NAME       end the Job here (success) when subscription NAME on SIDE carries the marker of
 #                                   a completed switch, blue is fenced and NAME is disabled, or is gone or carries cleanup's marker with
 #                                   blue still fenced (cleaned up, or cleanup started): re-running the switch must change nothing; marked
@@ -1492,8 +1493,14 @@ EOF
     drop-lifted-fence:*)
       drop_lifted_fence "${arg#drop-lifted-fence:}" ;;
     end-sessions:*)
-      side="${arg#end-sessions:}"
-      count="$(end_sessions "$side" "after the switch")"
+      # Rounds for END_SESSIONS_SECONDS (5): the Service's new endpoints reach every node's proxy a
+      # moment after the object changed, and a pool may reconnect to blue once more meanwhile.
+      side="${arg#end-sessions:}"; started="$(date +%s)"; count=0
+      while :; do
+        count=$((count + $(end_sessions "$side" "after the switch")))
+        [ $(( $(date +%s) - started )) -lt "${END_SESSIONS_SECONDS:-5}" ] || break
+        sleep 1
+      done
       echo "cutover: $count session(s) of $(app_role) on $side ended (opened before the Service moved: pooled, they would read $side's stale rows; they reconnect through the Service)" ;;
     mark-switched:*)
       spec="${arg#mark-switched:}"; MARKED_AT="${spec%%:*} ${spec#*:}"
