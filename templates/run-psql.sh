@@ -31,9 +31,15 @@
 #                                   subscription's CREATE proves blue reaches green while blue takes writes)
 #   enable-subscription:SIDE:NAME   enable the way back's subscription NAME on SIDE (created disabled), unless a
 #                                   switchback is past its point of no return; nothing to do when enabled or gone
+#   end-sessions:SIDE               end the app role's client sessions on SIDE (as its superuser) and wait until
+#                                   they are gone, again each second for END_SESSIONS_SECONDS (5): reverse-replication's,
+#                                   once the Service points at green (a pool reconnects to blue until every node's proxy
+#                                   has the Service's new endpoints; such a session reads stale rows)
 #   unless-switched:SIDE:NAME       end the Job here (success) when subscription NAME on SIDE carries the marker of
-#                                   a completed switch and blue is fenced, or is gone or carries cleanup's marker with
-#                                   blue still fenced (cleaned up, or cleanup started): re-running the switch must change nothing; under the marker a fence on green
+#                                   a completed switch, blue is fenced and NAME is disabled, or is gone or carries cleanup's marker with
+#                                   blue still fenced (cleaned up, or cleanup started): re-running the switch must change nothing; marked
+#                                   with NAME still enabled (stopped after mark-switched), the steps after mark-switched run (the way
+#                                   back's part before the Service moves); under the marker a fence on green
 #                                   (a killed switchback's) is lifted, and blue found unfenced is fenced again (the way
 #                                   back set up) or, forward replication still on, the marker removed and the switch
 #                                   run in full; fail when it never existed, or carries the marker of a committed
@@ -50,8 +56,8 @@
 #   drop-lifted-fence:SIDE          drop what a lifted fence left on SIDE (its triggers, 100 ms lock wait each, and
 #                                   its schema); a fence in place is never touched
 #   mark-switched:SIDE:NAME         the marker (COMMENT ON SUBSCRIPTION NAME), written as the switch's last step
-#   if-switched:SIDE:NAME           fail unless that marker is there (the switch's fence and catch-up are done); end
-#                                   the Job here (success) when NAME is gone with blue fenced (cleaned up)
+#   if-switched:SIDE:NAME           fail unless that marker is there and NAME disabled (the switch's fence, catch-up and
+#                                   way back are done); end the Job here (success) when NAME is gone with blue fenced (cleaned up)
 #   while-forward:SIDE:NAME         replicate's first step: end the Job here (success) under the switch's or the
 #                                   switchback's marker (forward replication is theirs then: its slot is dropped
 #                                   while the app is on green, and the switchback creates it again) or under
@@ -629,8 +635,8 @@ EOF
 }
 
 # The way back is built before it is needed, and before blue is fenced. While the forward subscription
-# (FORWARD on green) is enabled the app has never moved to green in this switch (reverse-replication
-# disables it only once the way back exists, and the Service moves after that Job): anything of the way
+# (FORWARD on green) is enabled the app has never moved to green in this switch (the switchover Job
+# disables it after its mark, once the way back exists, and the Service moves after that Job): anything of the way
 # back found then is an earlier attempt's. Blue's reverse subscription REVERSE (disabled: it was never
 # enabled while forward replication ran) is dropped, so that the next CREATE SUBSCRIPTION connects to
 # green again and proves blue reaches it (network policy, pg_hba, credentials, the right to subscribe)
@@ -676,10 +682,11 @@ EOF
 }
 
 # The way back's subscription, created disabled (before the fence, and before forward replication is
-# disabled), starts streaming: reverse-replication's last step, once forward replication is off. A
-# switchback before its point of no return enables it too (a reverse-replication stopped between
-# disabling forward replication and this step: the app never moved to green, and the switchback's
-# catch-up needs it streaming). Past that point the switchback detaches it (nothing to enable).
+# disabled), starts streaming: reverse-replication's last step, after the Service moved (green's writes
+# since wait in green's slot, which the switchover Job created before the move). A
+# switchback before its point of no return enables it too (reverse-replication failed, or has not
+# run yet, after the switchover Job disabled forward replication: the switchback's catch-up needs it
+# streaming). Past that point the switchback detaches it (nothing to enable).
 enable_subscription() { # SIDE NAME
   if [ -n "$COMMITTED" ]; then echo "cutover: the switchback is past its point of no return: subscription $2 on $1 is not enabled again"; return 0; fi
   admin="$(admin_of "$1")"
@@ -756,6 +763,30 @@ EOF
 # error at once) and the app's sessions ended and gone (a transaction left open would hold the lock).
 # Lock waits are bounded and retried (a deadlock with the app's multi-table transactions is retried).
 # Unfence (lift) takes no table lock: it resets the role and makes the function do nothing.
+# The app role's client sessions on SIDE ended (pg_terminate_backend), and waited for until gone
+# (30 s at most). The fence ends them once; once the Service points at green, the reverse-replication
+# Job ends them on blue again (end-sessions:blue): a pool reconnects to blue until the Service moves,
+# and a session opened then would keep reading blue's stale rows. Prints how many it ended.
+end_sessions() { # SIDE WHEN
+  admin="$(admin_of "$1")"
+  ended="$(value "$admin" -v "app_role=$(app_role)" <<'EOF'
+SELECT coalesce(string_agg(pid::text, ','), '') FROM (
+  SELECT pid FROM pg_catalog.pg_stat_activity
+   WHERE usename = :'app_role' AND pid <> pg_catalog.pg_backend_pid() AND backend_type = 'client backend'
+  OFFSET 0) app
+ WHERE pg_catalog.pg_terminate_backend(pid);
+EOF
+)"
+  n=0
+  while [ -n "$ended" ]; do
+    left="$(value "$admin" -c "SELECT count(*) FROM pg_catalog.pg_stat_activity WHERE pid IN ($ended)")"
+    [ "$left" = 0 ] && break
+    n=$((n + 1)); [ "$n" -lt 150 ] || { echo "cutover: $left session(s) of $(app_role) on $1 did not end $2" >&2; exit 1; }
+    nap
+  done
+  if [ -n "$ended" ]; then printf '%s\n' "$ended" | tr ',' '\n' | wc -l | tr -d ' '; else echo 0; fi
+}
+
 fence() { # SIDE on|off
   admin="$(admin_of "$1")"
   if [ "$2" != on ]; then
@@ -774,21 +805,7 @@ SELECT format('COMMENT ON SCHEMA cutover_fence IS %L', :'owner') \gexec
 SELECT format('ALTER ROLE %I SET default_transaction_read_only = on', :'app_role') \gexec
 COMMIT;
 EOF
-  ended="$(value "$admin" -v "app_role=$(app_role)" <<'EOF'
-SELECT coalesce(string_agg(pid::text, ','), '') FROM (
-  SELECT pid FROM pg_catalog.pg_stat_activity
-   WHERE usename = :'app_role' AND pid <> pg_catalog.pg_backend_pid() AND backend_type = 'client backend'
-  OFFSET 0) app
- WHERE pg_catalog.pg_terminate_backend(pid);
-EOF
-)"
-  n=0
-  while [ -n "$ended" ]; do
-    left="$(value "$admin" -c "SELECT count(*) FROM pg_catalog.pg_stat_activity WHERE pid IN ($ended)")"
-    [ "$left" = 0 ] && break
-    n=$((n + 1)); [ "$n" -lt 150 ] || { echo "cutover: $left session(s) of $(app_role) on $1 did not end after the fence" >&2; exit 1; }
-    nap
-  done
+  end_sessions "$1" "after the fence" >/dev/null
   # The triggers, only while the fence is still this run's: another run that took it over since (a
   # replacement pod of this Job, or a re-created Job's) goes on with it, and this run stops here.
   n=0
@@ -1095,7 +1112,25 @@ EOF
 }
 quarantine_precheck "$@"
 
+# A checksum that differs fails the Job. In a switchback (before its point of no return) it means
+# blue lacks some of green's writes although the way back reports blue caught up: the reverse slot
+# was lost and created again at a later position (Patroni re-creates a permanent slot after a
+# failover of green), and what green wrote in between never reached blue. The app stays on green
+# (the EXIT trap lifts green's fence); the runbook says how to stay there or copy blue again.
+way_back_differs() {
+  if [ -n "$SWITCHING_BACK" ] && [ -z "$COMMITTED" ]; then
+    echo "cutover: the way back lost some of green's writes: blue differs from green although it applied everything green's slot sent (a reverse slot lost and created again, e.g. by Patroni after a failover of green). Do not switch back: the app stays on green, green's fence is lifted. Stay on green (switchover.to=green), or copy blue again from green and then switch back: the runbook's Switch over section, \"If switching back fails\", state 4" >&2
+  fi
+  exit 1
+}
+# Set by unless-switched when a marked switch stopped before the steps after its mark: the
+# arguments up to and including that one are skipped (already done), the rest run.
+SKIP_PAST=""
 for arg in "$@"; do
+  if [ -n "$SKIP_PAST" ]; then
+    [ "$arg" != "$SKIP_PAST" ] || SKIP_PAST=""
+    continue
+  fi
   case "$arg" in
     checksum:*)
       /bin/sh "$SQL/checksum-psql.sh" "${arg#checksum:}" ;;
@@ -1107,9 +1142,9 @@ for arg in "$@"; do
       [ "${spec%%:*}" != green ] || wait_ready green
       preflight "${spec%%:*}" "${spec#*:}" ;;
     checksum-live:*)
-      CHECKSUM_STAGE=live CHECKSUM_ATTEMPTS="${CHECKSUM_ATTEMPTS:-5}" /bin/sh "$SQL/checksum-psql.sh" "${arg#checksum-live:}" ;;
+      CHECKSUM_STAGE=live CHECKSUM_ATTEMPTS="${CHECKSUM_ATTEMPTS:-5}" /bin/sh "$SQL/checksum-psql.sh" "${arg#checksum-live:}" || way_back_differs ;;
     checksum-fenced:*)
-      CHECKSUM_STAGE=fenced /bin/sh "$SQL/checksum-psql.sh" "${arg#checksum-fenced:}" ;;
+      CHECKSUM_STAGE=fenced /bin/sh "$SQL/checksum-psql.sh" "${arg#checksum-fenced:}" || way_back_differs ;;
     copy-schema:*)
       pair="${arg#copy-schema:}"; from="${pair%%:*}"; to="${pair#*:}"
       wait_ready "$to"
@@ -1258,16 +1293,24 @@ EOF
           blue_fenced="$(fenced blue)"
           forward="$(subscription_state "$side" "$name")"
           case "$blue_fenced:$forward" in
-            1:*) echo "cutover: the switch completed already (subscription $name on $side carries its marker, blue fenced), nothing to do"; exit 0 ;;
+            1:disabled) echo "cutover: the switch completed already (subscription $name on $side carries its marker, blue fenced), nothing to do"; exit 0 ;;
+            1:enabled)
+              # Marked, and stopped before the steps after the mark (green's reverse slot, forward
+              # replication disabled): the Service moves only once this Job succeeds, so the app is
+              # still on blue, fenced. Past the point of no return (every fence stays on a failure),
+              # this run goes on with the steps after mark-switched, which complete the way back.
+              COMMITTED=1
+              SKIP_PAST="mark-switched:$side:$name"
+              echo "cutover: the switch is marked (subscription $name on $side) but forward replication still runs: the way back is completed before the Service moves" ;;
             0:enabled)
               # Blue lifted by hand under the marker (the runbook's unfence after a Job killed at its
-              # mark, before reverse-replication): the app is still on blue and writes there, and the
+              # mark, before it disabled forward replication): the app is still on blue and writes there, and the
               # forward subscription still streams. The marker no longer holds: removed, and the switch
               # runs again in full (fence, catch-up, checks), or the app's writes since would be lost.
               mark "$side" "$name" none
               echo "cutover: subscription $name on $side carries the switch's marker but blue is not fenced (lifted by hand?) and forward replication still runs: the marker is removed and the switch runs again in full" ;;
             0:disabled)
-              # The way back is set up (reverse-replication disabled the forward subscription): the app
+              # The way back is set up (the switchover Job disabled the forward subscription): the app
               # belongs on green, and blue must refuse its writes. Fenced again; a write blue accepted
               # while it was not never reaches green.
               fence blue on
@@ -1327,8 +1370,8 @@ EOF
           forward="$(subscription_state "$side" "$name")"
           case "$blue_fenced:$forward" in
             1:enabled)
-              # Marked, but the way back was never put in use: reverse-replication disables forward replication
-              # only once the way back is complete, and the Service moves only after it. The app is still on blue, fenced, and green
+              # Marked, but the way back was never put in use: the switchover Job disables forward replication
+              # after its mark, once the way back is complete, and the Service moves only after that Job. The app is still on blue, fenced, and green
               # took no write of it: lift blue's fence (taken over first), a fence on green too, and the marker.
               claimed="$(claim blue)"
               fence blue off
@@ -1449,6 +1492,16 @@ EOF
       echo "cutover: the app's role $(app_role) is not the operator-managed $role" ;;
     drop-lifted-fence:*)
       drop_lifted_fence "${arg#drop-lifted-fence:}" ;;
+    end-sessions:*)
+      # Rounds for END_SESSIONS_SECONDS (5): the Service's new endpoints reach every node's proxy a
+      # moment after the object changed, and a pool may reconnect to blue once more meanwhile.
+      side="${arg#end-sessions:}"; started="$(date +%s)"; count=0
+      while :; do
+        count=$((count + $(end_sessions "$side" "after the switch")))
+        [ $(( $(date +%s) - started )) -lt "${END_SESSIONS_SECONDS:-5}" ] || break
+        sleep 1
+      done
+      echo "cutover: $count session(s) of $(app_role) on $side ended (opened before the Service moved: pooled, they would read $side's stale rows; they reconnect through the Service)" ;;
     mark-switched:*)
       spec="${arg#mark-switched:}"; MARKED_AT="${spec%%:*} ${spec#*:}"
       own_fence "mark-switched"
@@ -1526,7 +1579,15 @@ EOF
       spec="${arg#if-switched:}"
       marker="$(marker_state "${spec%%:*}" "${spec#*:}")"
       case "$marker" in
-        switched) ;;
+        switched)
+          # The switchover Job disables forward replication after its mark, before the Service moves:
+          # still enabled, that Job stopped before completing the way back (and the app is on blue).
+          # Enabling the way back now would send each side's rows back to it.
+          forward="$(subscription_state "${spec%%:*}" "${spec#*:}")"
+          if [ "$forward" = enabled ]; then
+            echo "cutover: the switch is marked but subscription ${spec#*:} on ${spec%%:*} still runs: the switchover Job stopped before completing the way back; run the switchover again (it completes it), then this Job; nothing was changed" >&2
+            exit 1
+          fi ;;
         gone|cleaning-up|none)
           if [ "$(moved)" = 1 ]; then echo "cutover: switched over and cleaned up: nothing to do (blue carries cleanup's marker)"; exit 0; fi
           if [ "$marker" = none ]; then

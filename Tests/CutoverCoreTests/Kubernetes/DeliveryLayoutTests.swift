@@ -55,12 +55,16 @@ import Testing
         #expect(Array(switchover.arguments.prefix(10 + prepared.count + 2 * live.count))
                 == ["unless-switched:green:\(names.replication)", synced, same] + live + [renew] + prepared
                     + ["refresh-matviews:blue:green", synced, "unfence:green", "fence:blue", "\(synced):\(JobCatalog.fencedWaitSeconds)", same] + fenced)
-        // Marked switched only as its last step; the way back refuses to start before that mark.
-        #expect(switchover.arguments.last == "mark-switched:green:\(names.replication)")
+        // Marked switched after the step files; then, still before the Service moves, the way back's
+        // part the app's first write on green needs (S1a: every reverse-replicate step but the forward
+        // slot's drop); the way back refuses to start before that mark.
+        let mark = try #require(switchover.arguments.firstIndex(of: "mark-switched:green:\(names.replication)"))
+        let beforeMove = plan.steps(in: .reverseReplicate).filter { $0.slug != "drop_forward_slot" }
+        #expect(switchover.arguments.count == mark + 1 + beforeMove.count, "\(switchover.arguments)")
         let fence = switchover.arguments.firstIndex(of: "fence:blue")!
         let sequences = switchover.arguments.firstIndex(of: "sync-sequences:blue:green")!
         #expect(fence < sequences)
-        #expect(switchover.arguments[(sequences + 1)...].dropLast().allSatisfy { $0.hasPrefix("blue:") || $0.hasPrefix("green:") })
+        #expect(switchover.arguments[(sequences + 1)..<mark].allSatisfy { $0.hasPrefix("blue:") || $0.hasPrefix("green:") })
         // Blue's preflight mounts no green Secret (the first install's hooks run before green exists);
         // the schema load checks green first, once reachable.
         let preflight = jobs.first { $0.suffix == "preflight" }!
@@ -75,10 +79,14 @@ import Testing
         let replicate = jobs.first { $0.suffix == "replicate" }!
         #expect(replicate.secretSides == ["blue", "green", JobCatalog.blueAdmin])
         #expect(!replicate.arguments.contains { $0.hasPrefix("blue:") }, "\(replicate.arguments)")
-        // The way back exists before the Service moves: a pre-upgrade hook after the switchover Job.
+        // The way back's part before the Service moves runs in the switchover Job's own pod (no pod start in
+        // the write pause, S1a); the rest is a post-upgrade hook, once the app is on green.
         let reverse = jobs.first { $0.suffix == "reverse-replication" }!
-        #expect(reverse.ordering.weight > switchover.ordering.weight && reverse.ordering.stage == switchover.ordering.stage)
+        #expect(reverse.ordering.stage == .post && switchover.ordering.stage == .pre, "\(reverse.ordering)")
         #expect(reverse.arguments.first == "if-switched:green:\(names.replication)")
+        #expect(reverse.arguments.dropFirst().first == "end-sessions:blue", "\(reverse.arguments)")
+        #expect(reverse.arguments.last == "enable-subscription:blue:\(names.reverseReplication)", "\(reverse.arguments)")
+
         // Switching back: the forward slot skips what green sent back, with both sides fenced, before
         // the switchback's point of no return; and once before green's fence (S3: the long advance over
         // the whole green period's WAL stays out of the write pause).
@@ -114,12 +122,15 @@ import Testing
         let created = try #require(switchover.arguments.firstIndex { $0.contains("reverse_replicate_reverse_subscription.up") })
         #expect(switchover.arguments[created].hasPrefix("\(JobCatalog.blueAdmin):"), "\(switchover.arguments)")
         #expect(created < switchover.arguments.firstIndex(of: "fence:blue")!, "\(switchover.arguments)")
-        // The way back complete before forward replication stops, and enabled last (issue #10 (b)).
-        let stop = try #require(reverse.arguments.firstIndex { $0.contains("stop_forward_subscription.up") })
-        let subscription = try #require(reverse.arguments.firstIndex { $0.contains("reverse_replicate_reverse_subscription.up") })
-        let slot = try #require(reverse.arguments.firstIndex { $0.contains("reverse_replicate_reverse_slot.up") })
-        #expect(reverse.arguments[subscription].hasPrefix("\(JobCatalog.blueAdmin):"), "\(reverse.arguments)")
-        #expect(slot < stop && subscription < stop, "\(reverse.arguments)")
+        // The way back complete before forward replication stops (in the switchover Job, after its mark:
+        // S1a), and enabled last, by reverse-replication after the Service moved (issue #10 (b)).
+        let stop = try #require(switchover.arguments.firstIndex { $0.contains("stop_forward_subscription.up") })
+        let subscription = try #require(switchover.arguments.lastIndex { $0.contains("reverse_replicate_reverse_subscription.up") })
+        let slot = try #require(switchover.arguments.firstIndex { $0.contains("reverse_replicate_reverse_slot.up") })
+        #expect(switchover.arguments[subscription].hasPrefix("\(JobCatalog.blueAdmin):"), "\(switchover.arguments)")
+        let marked = try #require(switchover.arguments.firstIndex { $0.hasPrefix("mark-switched:") })
+        #expect(marked < slot && slot < stop && subscription < stop && stop == switchover.arguments.count - 1, "\(switchover.arguments)")
+        #expect(!reverse.arguments.contains { $0.contains("reverse_slot.up") || $0.contains("stop_forward_subscription.up") }, "\(reverse.arguments)")
         #expect(reverse.arguments.last == "enable-subscription:blue:\(DerivedNames(names: SQLNames(engine: .postgresql), migrationName: plan.spec.name).reverseReplication)", "\(reverse.arguments)")
         let job = JobBuilder(plan: plan, toolImage: "x", clientImage: "y").job(reverse, configMap: "c")
         #expect(String(describing: job).contains("postgres.ledger-db.credentials.postgresql.acid.zalan.do"))

@@ -139,24 +139,24 @@ import Testing
 
     /// The check after the move compares row contents, not only keys: every row the app wrote keeps
     /// the values it wrote last (`TrafficReport.lostWrites`). Here green's copy of each row the app
-    /// inserted has another owner (a step injected in the reverse-replication Job, before the way back
-    /// exists, so blue keeps the right values): every key is there, and the move must still fail.
+    /// inserted has another owner (a step injected in the switchover Job after its mark, before green's
+    /// reverse slot exists, so blue keeps the right values): every key is there, and the move must still fail.
     @Test func changedRowContentsAreCaught() throws {
         let mangled: @Sendable ([OutputFile]) -> [OutputFile] = { files in
             files.map { file in
-                if file.path.hasSuffix("chart/templates/configmap-sql-reverse-replication.yaml") {
+                if file.path.hasSuffix("chart/templates/configmap-sql-switchover.yaml") {
                     return OutputFile(path: file.path, contents: file.contents.replacingOccurrences(
                         of: "\ndata:\n", with: "\ndata:\n  mangle.sql: |\n    UPDATE public.accounts SET owner = owner || '-changed' WHERE id > 300;\n"))
                 }
-                if file.path.hasSuffix("chart/templates/job-reverse-replication.yaml") {
+                if file.path.hasSuffix("chart/templates/job-switchover.yaml") {
                     return OutputFile(path: file.path, contents: file.contents.replacingOccurrences(
-                        of: "        - green:0005_", with: "        - green:mangle.sql\n        - green:0005_"))
+                        of: "        - green:0006_", with: "        - green:mangle.sql\n        - green:0006_"))
                 }
                 return file
             }
         }
         let plan = try Self.plan("ledger-pg14.yaml")
-        #expect(mangled(Compiler().emit(plan)).contains { $0.path.hasSuffix("job-reverse-replication.yaml") && $0.contents.contains("- green:mangle.sql\n") })
+        #expect(mangled(Compiler().emit(plan)).contains { $0.path.hasSuffix("job-switchover.yaml") && $0.contents.contains("- green:mangle.sql\n") })
         guard let report = try Self.rehearse(plan, rows: 300, filter: mangled) else { return }
         #expect(!report.proven)
         let changed = report.failures.first { $0.error.hasPrefix("lost in the move from blue to green: accounts (id=") && $0.error.hasSuffix(": changed") }

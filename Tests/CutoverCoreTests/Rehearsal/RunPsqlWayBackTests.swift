@@ -235,4 +235,177 @@ extension RunPsqlRunnerTests {
         #expect(waited >= 1.5, "the unfence by hand did not wait for the runner's owner lock (\(waited) s): \(pasted)")
         #expect(try Self.fence(runner, app) == "00", "\(pasted)")
     }
+
+    /// Issue #10 review S1a: the switchover Job alone leaves everything the way back needs before the app
+    /// writes on green (green's reverse slot, forward replication disabled): the Service moves right after
+    /// it, and the reverse-replication Job is a post-upgrade hook that runs once the app is on green. A
+    /// write on green before that Job ran still reaches blue. Before, the slot was the pre-upgrade
+    /// reverse-replication Job's: its pod's start (scheduling, image pull) was inside the write pause,
+    /// and the switchover Job alone left no slot on green.
+    @Test func switchJobAloneBuildsTheWayBackBeforeTheMove() throws {
+        let runner = try Runner(twoSided: true)
+        defer { runner.finish() }
+        let (app, sub) = try Self.replicated(runner)
+        defer { Self.dropRoles(runner, app) }
+        try Self.generatedFiles(runner, sub)
+        let switched = try runner.runner(try Self.generatedJob("switchover", "switchover", sub))
+        #expect(switched.status == 0, "\(switched.output)")
+        #expect(try runner.sql("SELECT count(*) FROM pg_replication_slots WHERE slot_name = '\(sub)_reverse'", side: "green") == "1",
+                "no reverse slot on green once the switchover Job ended: \(switched.output)")
+        #expect(try runner.sql("SELECT subenabled FROM pg_subscription WHERE subname = '\(sub)'", side: "green") == "f", "\(switched.output)")
+        #expect(try Self.fence(runner, app) == "11")
+        // The Service moves: the app writes on green before the reverse-replication Job runs.
+        _ = try runner.sql("INSERT INTO t VALUES (50, 'on green before reverse-replication')", side: "green")
+        let reverse = try runner.runner(try Self.generatedJob("switchover", "reverse-replication", sub))
+        #expect(reverse.status == 0, "\(reverse.output)")
+        let back = try runner.runner(["wait-synced:green:blue:\(sub)_reverse"], env: ["WAIT_ATTEMPTS": "100"])
+        #expect(back.status == 0, "the way back does not stream: \(back.output)")
+        #expect(try Self.rows(runner, side: "blue") == "1:before the switch,50:on green before reverse-replication")
+        #expect(try runner.sql("SELECT count(*) FROM pg_replication_slots WHERE slot_name = '\(sub)'") == "0", "the idle forward slot stayed on blue")
+        let catalog = JobCatalog(try BlueGreenRehearsalTests.plan("ledger-pg14.yaml")).jobs
+        let job = try #require(catalog.first { $0.suffix == "reverse-replication" })
+        #expect(job.ordering.stage == .post, "reverse-replication runs before the Service moves: \(job.ordering)")
+    }
+
+    /// S1a: the switchover Job stopped after its mark and each step after it (k of them ran, then a
+    /// failure), then run again (it completes the way back: the Service moves only once it succeeded)
+    /// followed by reverse-replication, or switched back. Run again, a write on green after the move
+    /// reaches blue and blue stays fenced; switched back, blue takes writes and they reach green. Before,
+    /// a re-run under the marker ended at once ("nothing to do"), and the Service moved with no slot on
+    /// green and forward replication still on.
+    @Test(arguments: 0...3, ["again", "back"])
+    func everyStopAfterTheSwitchsMarkConverges(k: Int, recovery: String) throws {
+        let runner = try Runner(twoSided: true)
+        defer { runner.finish() }
+        let (app, sub) = try Self.replicated(runner)
+        defer { Self.dropRoles(runner, app) }
+        try Self.generatedFiles(runner, sub)
+        let switchover = try Self.generatedJob("switchover", "switchover", sub)
+        let mark = try #require(switchover.firstIndex(of: "mark-switched:green:\(sub)"))
+        guard mark + 1 + k < switchover.count else { return }
+        let killed = try runner.runner(Array(switchover.prefix(mark + 1 + k)) + ["green:fail.sql"])
+        #expect(killed.status != 0, "\(killed.output)")
+        #expect(try Self.fence(runner, app) == "11", "the fence was lifted past the mark: \(killed.output)")
+        let step = switchover[mark + k]
+        if recovery == "again" {
+            let again = try runner.runner(switchover)
+            #expect(again.status == 0, "stopped after \(step), run again: \(again.output)")
+            #expect(try runner.sql("SELECT subenabled FROM pg_subscription WHERE subname = '\(sub)'", side: "green") == "f",
+                    "stopped after \(step): the switch ended with forward replication on: \(again.output)")
+            _ = try runner.sql("INSERT INTO t VALUES (20, 'on green after the switch')", side: "green")
+            let reverse = try runner.runner(try Self.generatedJob("switchover", "reverse-replication", sub))
+            #expect(reverse.status == 0, "stopped after \(step): \(reverse.output)")
+            let back = try runner.runner(["wait-synced:green:blue:\(sub)_reverse"], env: ["WAIT_ATTEMPTS": "100"])
+            #expect(back.status == 0, "stopped after \(step), run again: the way back does not stream: \(back.output)")
+            #expect(try Self.rows(runner, side: "blue") == "1:before the switch,20:on green after the switch", "stopped after \(step)")
+            #expect(try Self.fence(runner, app) == "11", "stopped after \(step): blue takes writes with the app on green")
+        } else {
+            let switchback = try runner.runner(try Self.generatedJob("switchback", "switchback", sub), env: ["WAIT_ATTEMPTS": "100"])
+            #expect(switchback.status == 0, "stopped after \(step), switched back: \(switchback.output)")
+            let dropReverse = try runner.runner(try Self.generatedJob("switchback", "drop-reverse", sub))
+            #expect(dropReverse.status == 0, "stopped after \(step): \(dropReverse.output)")
+            #expect(try Self.fence(runner, app) == "00", "stopped after \(step), switched back: blue still fenced: \(switchback.output)")
+            _ = try runner.sql("INSERT INTO t VALUES (30, 'on blue after switching back')")
+            let forward = try runner.runner(["wait-synced:blue:green:\(sub)"], env: ["WAIT_ATTEMPTS": "100"])
+            #expect(forward.status == 0, "stopped after \(step), switched back: forward replication does not stream: \(forward.output)")
+            #expect(try Self.rows(runner, side: "green") == "1:before the switch,30:on blue after switching back", "stopped after \(step)")
+        }
+    }
+
+    /// Issue #10 review S1b: a session of the app's role opened on blue after the fence ended the
+    /// others (a pool reconnects to blue until the Service moves) is ended by the reverse-replication
+    /// Job, which runs once the Service points at green: no pod keeps reading blue's stale rows.
+    /// Before, nothing ended it after the fence.
+    @Test func reverseReplicationEndsTheAppsSessionsOnBlue() throws {
+        let runner = try Runner(twoSided: true)
+        defer { runner.finish() }
+        let (app, sub) = try Self.replicated(runner)
+        defer { Self.dropRoles(runner, app) }
+        try Self.generatedFiles(runner, sub)
+        let switched = try runner.runner(try Self.generatedJob("switchover", "switchover", sub))
+        #expect(switched.status == 0, "\(switched.output)")
+        // A pooled connection that reconnected to blue after the fence: reads keep working there.
+        _ = try runner.sql("GRANT SELECT ON t TO \(app)")
+        try runner.sqlFile("stale-read.sql", "SELECT count(*) FROM t; SELECT pg_sleep(60);")
+        let pooled = try runner.start(["blue:stale-read.sql"])
+        defer { _ = try? runner.sql("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = '\(app)'") }
+        var open = "0"
+        for _ in 0..<50 where open == "0" {
+            Thread.sleep(forTimeInterval: 0.1)
+            open = try runner.sql("SELECT count(*) FROM pg_stat_activity WHERE usename = '\(app)' AND backend_type = 'client backend'")
+        }
+        #expect(open == "1", "the app's session on blue did not start")
+        let started = Date()
+        let reverse = try runner.runner(try Self.generatedJob("switchover", "reverse-replication", sub))
+        #expect(reverse.status == 0, "\(reverse.output)")
+        #expect(try runner.sql("SELECT count(*) FROM pg_stat_activity WHERE usename = '\(app)' AND backend_type = 'client backend'") == "0",
+                "the app's session on blue outlived the switch: \(reverse.output)")
+        let ended = pooled.finish()
+        #expect(ended.status != 0 && Date().timeIntervalSince(started) < 30, "\(ended.output)")
+        #expect(reverse.output.contains("1 session(s) of \(app) on blue ended"), "\(reverse.output)")
+    }
+
+    /// Issue #10 review M2b: a reverse slot lost on green and created again at the current position
+    /// (Patroni after a failover) skips green's writes in between; the way back reports blue caught up,
+    /// and only the switchback's comparison finds the row missing on blue. The switchback then fails
+    /// before its point of no return (the app stays on green, green's fence lifted) and its log points
+    /// at the runbook's steps for that case (stay on green, or copy blue again from green).
+    @Test func switchbackWithALostReverseSlotPointsAtTheRunbook() throws {
+        let runner = try Runner(twoSided: true)
+        defer { runner.finish() }
+        let (app, sub) = try Self.replicated(runner)
+        defer { Self.dropRoles(runner, app) }
+        try Self.generatedFiles(runner, sub)
+        _ = try runner.sql("GRANT SELECT ON t TO \(app)")
+        let checksum = try String(contentsOf: TestPaths.packageRoot.appendingPathComponent("templates/checksum-psql.sh"), encoding: .utf8)
+        try runner.sqlFile("checksum-psql.sh", checksum.replacingOccurrences(of: "/tmp/", with: runner.root.path + "/tmp/")
+            .replacingOccurrences(of: "/etc/cutover", with: runner.root.path + "/etc/cutover"))
+        #expect(try runner.runner(try Self.generatedJob("switchover", "switchover", sub)).status == 0)
+        #expect(try runner.runner(try Self.generatedJob("switchover", "reverse-replication", sub)).status == 0)
+        _ = try runner.sql("INSERT INTO t VALUES (20, 'on green, reaches blue')", side: "green")
+        #expect(try runner.runner(["wait-synced:green:blue:\(sub)_reverse"], env: ["WAIT_ATTEMPTS": "100"]).status == 0)
+        // Green fails over: its slot is gone, the row written meanwhile never reaches blue, and the slot
+        // is created again at green's current position.
+        _ = try runner.sql("ALTER SUBSCRIPTION \(sub)_reverse DISABLE")
+        var dropped = false
+        for _ in 0..<100 where !dropped {
+            dropped = (try? runner.sql("SELECT pg_drop_replication_slot('\(sub)_reverse')", side: "green")) != nil
+            if !dropped { Thread.sleep(forTimeInterval: 0.1) }
+        }
+        #expect(dropped)
+        _ = try runner.sql("INSERT INTO t VALUES (21, 'on green while its slot was lost')", side: "green")
+        _ = try runner.sql("SELECT pg_create_logical_replication_slot('\(sub)_reverse', 'pgoutput')", side: "green")
+        _ = try runner.sql("ALTER SUBSCRIPTION \(sub)_reverse ENABLE")
+        _ = try runner.sql("INSERT INTO t VALUES (22, 'on green after the failover')", side: "green")
+        let switchback = try runner.runner(try Self.generatedJobWithChecksums("switchback", "switchback", sub),
+                                           env: ["WAIT_ATTEMPTS": "100", "CHECKSUM_ATTEMPTS": "2", "DB_HOST": runner.socket])
+        #expect(switchback.status != 0, "switched back to a blue without row 21: \(switchback.output)")
+        #expect(switchback.output.contains("ranges differ"), "\(switchback.output)")
+        #expect(switchback.output.contains("the way back lost some of green's writes"), "\(switchback.output)")
+        #expect(switchback.output.contains("If switching back fails"), "no pointer to the runbook: \(switchback.output)")
+        #expect(try Self.marker(runner, sub) == "cutover: switched from blue to green", "\(switchback.output)")
+        #expect(try Self.fence(runner, app, side: "green") == "00", "green stayed fenced: \(switchback.output)")
+        #expect(try Self.fence(runner, app) == "11")
+        // The runbook's state 4, as pasted: blue copied again from green, then the switchback passes.
+        let readme = try PlanReadmeTests.readme("ledger-pg14.yaml").replacingOccurrences(of: Self.goldenName, with: sub)
+        let state = try #require(readme.components(separatedBy: "4. **The switchback's comparison failed.**").dropFirst().first)
+        let block = try #require(state.components(separatedBy: "```sh\n").dropFirst().first?.components(separatedBy: "\n```").first)
+        func url(_ socket: String) -> String {
+            "postgresql://postgres@/\(runner.database)?host=\(socket.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? socket)&port=5432"
+        }
+        let pasted = try runner.run("/bin/sh", ["-ec", block], env: ["GREEN_URL": url(runner.greenSocket), "BLUE_ADMIN_URL": url(runner.socket),
+                                                                     "GREEN_CONNINFO": "host=\(runner.greenSocket) port=5432 dbname=\(runner.database) user=postgres"])
+        #expect(pasted.status == 0, "\(pasted.output)")
+        var copied = false
+        for _ in 0..<200 where !copied {
+            copied = try runner.sql("SELECT count(*) FILTER (WHERE srsubstate <> 'r') = 0 AND count(*) > 0 FROM pg_subscription_rel r JOIN pg_subscription s ON s.oid = r.srsubid WHERE s.subname = '\(sub)_reverse'") == "t"
+            if !copied { Thread.sleep(forTimeInterval: 0.1) }
+        }
+        #expect(copied, "blue's copy from green did not complete: \(pasted.output)")
+        #expect(try Self.rows(runner, side: "blue").contains("21:on green while its slot was lost"), "\(pasted.output)")
+        let again = try runner.runner(try Self.generatedJobWithChecksums("switchback", "switchback", sub),
+                                      env: ["WAIT_ATTEMPTS": "100", "CHECKSUM_ATTEMPTS": "2", "DB_HOST": runner.socket])
+        #expect(again.status == 0, "the switchback after copying blue again: \(again.output)")
+        #expect(try Self.fence(runner, app) == "00", "\(again.output)")
+    }
 }

@@ -38,7 +38,7 @@ public struct BlueGreenBuilder: Sendable {
     /// (`switchedGuard`): declared earlier, Patroni would create the slot at provisioning, and the
     /// reverse subscription would send blue everything green replayed since; declared while cleanup
     /// drops it, Patroni would create it again. Regular objects are applied after the pre-upgrade
-    /// hooks, so the reverse-replication Job has created the slot when Patroni learns of it, and
+    /// hooks, so the switchover Job has created the slot when Patroni learns of it, and
     /// before the post hooks (drop-reverse, cleanup) drop it, the release that no longer declares it.
     public var greenClusterDeclaringReverseSlot: (any KubernetesObject)? {
         guard spec.database.operator == .zalando, var cluster = greenCluster as? ZalandoPostgresql else { return nil }

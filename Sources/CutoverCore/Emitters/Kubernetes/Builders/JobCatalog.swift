@@ -59,7 +59,8 @@ public struct JobCatalog: Sendable {
 
     /// Built-in steps the runner runs as blue's superuser (its `admin_of blue`): the fence's trigger
     /// function must belong to a role the app is not; moving a slot needs REPLICATION.
-    static let blueAdminBuiltIns = ["fence:blue", "unfence:blue", "skip-slot:blue", "drop-lifted-fence:blue", "enable-subscription:blue", "renew-way-back:green"]
+    static let blueAdminBuiltIns = ["fence:blue", "unfence:blue", "skip-slot:blue", "drop-lifted-fence:blue", "enable-subscription:blue", "renew-way-back:green",
+                                    "end-sessions:blue"]
 
     /// Whether a runner argument logs in to blue as its superuser (the Job mounts that Secret): also
     /// green's subscription files, which reach blue with that Secret (`cutover.blue_conninfo`).
@@ -195,7 +196,7 @@ public struct JobCatalog: Sendable {
     /// with the last of them, the checksums compare both sides at rest, sequences move to the greater
     /// of both sides, and the way back (reverse publication, slot, subscription) exists before the
     /// first write lands on green. Once switched, every Job of the switch finds it so and changes nothing (`unless-switched`): the switchover Job's last step marks it
-    /// (`mark-switched`), a paused subscription is no switch; reverse-replication refuses to start
+    /// (`mark-switched`, followed by the way back's part before the Service moves), a paused subscription is no switch; reverse-replication (after the Service) refuses to start
     /// before that mark (`if-switched`). Switching back is the mirror image: the switchback Job ends at once
     /// unless switched (`while-switched`), removes the mark with both sides fenced and enables the forward
     /// subscription again before blue takes a write; drop-reverse only drops green's reverse slot and publication.
@@ -220,16 +221,25 @@ public struct JobCatalog: Sendable {
         // The way back is built before the fence (issue #10 (c)): what an earlier attempt left of it goes,
         // green's reverse publication is created and blue's subscription to it, disabled; its CREATE connects
         // blue to green, so a network policy, pg_hba or credential problem fails the switch while blue
-        // still takes writes. Its slot comes after the fence (reverse-replication), where green has
-        // received nothing from the app.
+        // still takes writes. Its slot comes after the fence and the mark (still in this Job), where green
+        // has received nothing from the app.
         // Materialized views reach green unpopulated (pg_dump --schema-only writes them WITH NO DATA; no
         // replication carries them): refreshed there once the copy is complete, before the fence (M3).
         let prepared = plan.steps(in: .reverseReplicate).filter { ["reverse_publication", "reverse_subscription"].contains($0.slug) }.map { argument($0, .up) }
+        // What the way back needs before the app writes on green runs in this Job's own pod, after the
+        // mark (issue #10 review, S1a): green's reverse slot (blue fenced, green caught up: it starts where
+        // green has received nothing from the app), blue's subscription (exists), forward replication
+        // disabled (from there the app belongs on green). A separate Job there put a pod start into the
+        // write pause. Dropping the forward slot on blue (it waits for its walsender to go) and enabling
+        // the way back can wait until the app is on green: the reverse-replication Job after the Service.
+        // A re-run stopped in between (marked, forward still on) goes on after the mark (unless-switched).
+        let beforeMove = plan.steps(in: .reverseReplicate).filter { $0.slug != "drop_forward_slot" }.map { argument($0, .up) }
+        let afterMove = plan.steps(in: .reverseReplicate).filter { $0.slug == "drop_forward_slot" }.map { argument($0, .up) }
         let switchover = ["unless-switched:green:\(forward)", synced, sameTables] + checksumArguments("checksum-live")
             + (reverse.isEmpty ? [] : ["renew-way-back:green:\(forward):\(back)"] + prepared)
             + ["refresh-matviews:blue:green", synced, "unfence:green", "fence:blue", "\(synced):\(Self.fencedWaitSeconds)", sameTables] + checksumArguments("checksum-fenced")
             + ["sync-sequences:blue:green"] + ups(.sequenceSync) + ups(.switchover)
-            + ["mark-switched:green:\(forward)"]
+            + ["mark-switched:green:\(forward)"] + beforeMove
         let backSynced = "wait-synced:green:blue:\(back)"
         // Switching back, with both sides fenced and blue caught up with green: the forward slot skips what
         // green sent back (the forward subscription must not replay green's own rows to green), the switch
@@ -249,8 +259,8 @@ public struct JobCatalog: Sendable {
         // Blue's reverse subscription goes before forward replication is enabled again (never both at once).
         let backNow = ["reverse_subscription", "stop_forward_subscription"].flatMap { slug in teardown.filter { $0.slug == slug } }.map { argument($0, .down) }
         let backLater = teardown.filter { !["reverse_subscription", "stop_forward_subscription", "drop_forward_slot"].contains($0.slug) }.map { argument($0, .down) }
-        // A reverse-replication stopped after disabling forward replication left the way back disabled (the
-        // app never moved): the switchback enables it before its catch-up.
+        // Forward replication disabled by the switchover Job and the way back not yet enabled (reverse-replication
+        // failed or has not run after the Service moved): the switchback enables it before its catch-up.
         // The checksums as in the switch (issue #10 M2b): the full pass with green still live, then with
         // green fenced and blue caught up, before the point of no return. A reverse slot lost and created
         // again (Patroni re-creates a permanent slot at the current position after a failover) streams
@@ -290,10 +300,11 @@ public struct JobCatalog: Sendable {
                  arguments: ups(.verify) + [synced]),
             unit("switchover", "switchover", .switchover, HookOrdering(.pre, -5), guard: toGreen, folder: .switchover,
                  arguments: switchover),
-            unit("reverse-replication", "reverse-replication", .reverseReplicate, HookOrdering(.pre, -4), guard: toGreen, folder: .switchover,
-                 // The way back complete (its slot now, blue fenced and green caught up), then forward
-                 // replication off, then the way back enabled: never forward off without a way back.
-                 arguments: reverse.isEmpty ? [] : ["if-switched:green:\(forward)"] + reverse + ["enable-subscription:blue:\(back)"]),
+            unit("reverse-replication", "reverse-replication", .reverseReplicate, HookOrdering(.post, 4), guard: toGreen, folder: .switchover,
+                 // After the Service moved (post-upgrade, PostSync): the app's sessions still on blue ended
+                 // again (a pool reconnects to blue until the Service moves, S1b), the idle forward slot
+                 // dropped, the way back enabled (green's writes since the move wait in its slot).
+                 arguments: reverse.isEmpty ? [] : ["if-switched:green:\(forward)", "end-sessions:blue"] + afterMove + ["enable-subscription:blue:\(back)"]),
             unit("switchback", "switchback", .switchover, HookOrdering(.pre, -5), guard: toBlue, folder: .switchback,
                  arguments: switchback),
             unit("drop-reverse", "drop-reverse", .reverseReplicate, HookOrdering(.post, 20), guard: toBlue, folder: .switchback,
