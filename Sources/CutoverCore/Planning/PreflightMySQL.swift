@@ -248,7 +248,12 @@ struct PreflightMySQL {
             "(table_name = \(b.lit(table.name)) AND column_name NOT IN (\(table.columns.map { b.lit($0.name) }.joined(separator: ", "))))"
         }.joined(separator: "\n      OR ")
         let database = b.lit(versions.database(new: true))
-        return ["IF NOT EXISTS (SELECT 1 FROM information_schema.schemata WHERE schema_name = \(database)) THEN",
+        // The names are made from database.name: a database of that name holding anything but views
+        // over this one is another base database's (or the user's own), which expand must not take.
+        let taken = ["IF EXISTS (\(versions.foreignObjects())) THEN"]
+            + problem(text("\(versions.database(new: false)) or \(versions.database(new: true)) already holds objects other than views over this database (another base database's version databases, or the user's own): name the base database as database.name, or set app.versionSchemas: none")).map { "  " + $0 }
+            + ["END IF;"]
+        return taken + ["IF NOT EXISTS (SELECT 1 FROM information_schema.schemata WHERE schema_name = \(database)) THEN",
                 "  SET v_drift = NULL;",
                 "  SELECT GROUP_CONCAT(table_name ORDER BY table_name SEPARATOR ', ') INTO v_drift FROM information_schema.tables",
                 "    WHERE table_schema = DATABASE() AND table_type = 'BASE TABLE' AND table_name NOT IN (\(tables)) AND table_name NOT LIKE '\\_cutover%';",
