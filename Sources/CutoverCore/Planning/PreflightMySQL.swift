@@ -244,8 +244,12 @@ struct PreflightMySQL {
         guard versions.differs, !known.isEmpty else { return [] }
         let tools = ["flyway_schema_history", "DATABASECHANGELOG", "DATABASECHANGELOGLOCK", "schema_migrations"]
         let tables = (known.map(\.name) + tools).map { b.lit($0) }.joined(separator: ", ")
+        // The columns the migration itself adds count as known: a part-way expand (its Job stopped after
+        // its first files) must pass to be re-run. (Its own hidden columns start with _cutover.)
+        let added = Dictionary(versions.newViews.map { ($0.table, Set($0.columns)) }, uniquingKeysWith: { $0.union($1) })
         let columns = known.map { table in
-            "(table_name = \(b.lit(table.name)) AND column_name NOT IN (\(table.columns.map { b.lit($0.name) }.joined(separator: ", "))))"
+            let names = table.columns.map(\.name) + (added[table.name] ?? []).subtracting(table.columns.map(\.name)).sorted()
+            return "(table_name = \(b.lit(table.name)) AND column_name NOT IN (\(names.map(b.lit).joined(separator: ", "))) AND column_name NOT LIKE '\\_cutover%')"
         }.joined(separator: "\n      OR ")
         let database = b.lit(versions.database(new: true))
         // The names are made from database.name: a database of that name holding anything but views
