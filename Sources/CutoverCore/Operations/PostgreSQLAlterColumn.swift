@@ -125,7 +125,7 @@ struct PostgreSQLAlterColumn {
     /// The new value computed from a row: the spec's `up`, else a cast. `row` prefixes column names (NEW in triggers).
     func converted(_ type: String, row: String?) -> String {
         let source = row.map { "\($0).\(b.q(column))" } ?? b.q(column)
-        guard let up = alter.up?.value else { return PostgreSQLConversion.cast(source, to: type) }
+        guard let up = alter.up?.value else { return PostgreSQLConversion.cast(source, to: type, from: info?.type) }
         guard let row else { return "(\(up))" }
         return "(" + b.rowExpression(up, table: table, prefix: row, extra: [column]) + ")"
     }
@@ -187,7 +187,7 @@ struct PostgreSQLAlterColumn {
         if let down = alter.down?.value {
             return "(" + ExpressionRewriter.rewrite(down, columns: [column]) { _ in source } + ")"
         }
-        if let old = info?.type { return PostgreSQLConversion.cast(source, to: old) }
+        if let old = info?.type { return PostgreSQLConversion.cast(source, to: old, from: alter.type?.value) }
         return source
     }
 

@@ -11,8 +11,29 @@ enum PostgreSQLConversion {
         return parsed.args[0]
     }
 
+    /// `bit(n)` (exactly n bits) and `bit varying(n)` / `varbit(n)` (at most n): an explicit cast pads or
+    /// truncates a bit string silently, as for characters; assignment raises (`bit string length 3 does
+    /// not match type bit(2)`, `bit string too long for type bit varying(2)`). Checked on PostgreSQL 15.
+    static func boundedBits(_ type: String) -> (length: Int, varying: Bool)? {
+        let parsed = SQLTypeFacts.parse(type)
+        guard parsed.args.count == 1 else { return nil }
+        switch parsed.base {
+        case "bit": return (parsed.args[0], false)
+        case "bit varying", "varbit": return (parsed.args[0], true)
+        default: return nil
+        }
+    }
+
+    static func isInteger(_ type: String) -> Bool {
+        ["smallint", "integer", "int", "int2", "int4", "int8", "bigint", "smallserial", "serial", "bigserial"].contains(SQLTypeFacts.parse(type).base)
+    }
+
     /// The value of `source` for a column of `type`, to be assigned (never truncated by the cast itself).
-    static func cast(_ source: String, to type: String) -> String {
-        boundedLength(type) != nil ? "CAST(\(source) AS text)" : "CAST(\(source) AS \(type))"
+    /// `sourceType`: the source's type where known; an integer's cast to `bit(n)` is its low n bits
+    /// (there is no cast from an integer to `varbit`), so it keeps the cast.
+    static func cast(_ source: String, to type: String, from sourceType: String? = nil) -> String {
+        if boundedLength(type) != nil { return "CAST(\(source) AS text)" }
+        if boundedBits(type) != nil, !(sourceType.map(isInteger) ?? false) { return "CAST(\(source) AS varbit)" }
+        return "CAST(\(source) AS \(type))"
     }
 }

@@ -40,6 +40,21 @@ public struct DerivedNames: Sendable {
         let base = migration.lowercased().hasPrefix("pg_") ? "v_\(migration)" : migration
         return names.fit("\(base)_\(new ? "new" : "old")")
     }
+    /// MySQL's database of views an app version selects (`MySQLVersionSchemas`): named per base
+    /// database, `<base>_<migration>_new` / `_old`, since databases share one namespace per server
+    /// (PostgreSQL's schemas live inside their database): staging and prod databases on one shared
+    /// server running the same migration get databases of their own, so the second expand does not
+    /// re-point the first one's views and one's purge does not drop the other's. Within MySQL's
+    /// 64-character identifier limit: a longer `<base>_<migration>` keeps its head and a hash of the
+    /// whole (`SQLNames.fit`, deterministic), the `_new`/`_old` suffix stays. The name comes from
+    /// `database.name` (the Jobs' `DB_NAME`) at generate time, not from `DATABASE()` at run time:
+    /// the swap's `LOCK TABLES` on the new version's view needs the name in the file (MySQL prepares
+    /// no LOCK TABLES); a run against another database that meets views over another base in it is
+    /// refused (`MySQLVersionSchemas.refuseForeign`, and preflight).
+    public func versionDatabase(base: String, new: Bool) -> String {
+        let suffix = new ? "_new" : "_old"
+        return SQLNames.fit("\(base)_\(migration)", limit: names.maxIdentifierLength - suffix.utf8.count) + suffix
+    }
     /// Blue-green publication, slot and subscription (one name for all three).
     public var replication: String { names.fit("cutover_\(migration)") }
     public var reverseReplication: String { names.fit("cutover_\(migration)_reverse") }

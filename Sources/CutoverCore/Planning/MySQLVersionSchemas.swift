@@ -1,6 +1,6 @@
 /// A database of views per app version on MySQL (issue #14, `app.versionSchemas: views`, the default
-/// there): `<migration>_old` shows every table of the base schema as the base schema has it,
-/// `<migration>_new` every table as the migration leaves it (renamed columns under their new names,
+/// there): `<base>_<migration>_old` shows every table of the base schema as the base schema has it,
+/// `<base>_<migration>_new` every table as the migration leaves it (renamed columns under their new names,
 /// added columns and created tables, dropped columns and tables hidden). An app version selects its
 /// database with the connection's database (the `MYSQL_DATABASE` env the runbook sets, or the
 /// database of its DSN). What differs from PostgreSQL (`PostgreSQLVersionSchemas`), and why:
@@ -160,7 +160,8 @@ struct MySQLVersionSchemas {
         return view
     }
 
-    func database(new: Bool) -> String { b.context.derived.versionSchema(new: new) }
+    /// `<base>_<migration>_new` / `_old` (`DerivedNames.versionDatabase`): per base database.
+    func database(new: Bool) -> String { b.context.derived.versionDatabase(base: b.context.spec.database.name, new: new) }
 
     /// The version databases of `context`'s migration, built on its given schema (the lowering of one
     /// change sees the schema as the changes before it left it), when they are on.
@@ -245,8 +246,32 @@ struct MySQLVersionSchemas {
         return b.executing("CONCAT(\(b.lit(head)), REPLACE(DATABASE(), '`', '``'), \(b.lit("`.\(b.q(view.table))")))")
     }
 
+    /// A SQL query finding a row when either version database holds anything other than views over the
+    /// database the Job is connected to (`DATABASE()`, which every view of this migration reads): a
+    /// table, or a view over another database. That is another base database's version database under
+    /// the same name (a hashed name's collision, or a Job whose `DB_NAME` was changed from
+    /// `database.name`, so the name was made for another base), or a database of the user's own:
+    /// creating, re-pointing or dropping views there would take them from whoever uses them. MySQL
+    /// and MariaDB store a view's text with qualified names (`… from \`shop\`.\`reviews\``).
+    func foreignObjects() -> String {
+        let databases = [database(new: false), database(new: true)].map(b.lit).joined(separator: ", ")
+        return "SELECT 1 FROM information_schema.tables t LEFT JOIN information_schema.views v"
+            + " ON v.table_schema = t.table_schema AND v.table_name = t.table_name"
+            + " WHERE t.table_schema IN (\(databases)) AND (t.table_type <> 'VIEW' OR v.view_definition IS NULL"
+            + " OR LOCATE(CONCAT(' from `', REPLACE(DATABASE(), '`', '``'), '`.`'), v.view_definition) = 0)"
+    }
+
+    /// Refuses (before anything is created or dropped) when `foreignObjects` finds one.
+    func refuseForeign() -> SQLStatement {
+        let message = "cutover refused: \(database(new: false)) or \(database(new: true)) holds objects other than views over this database: the name is taken"
+        return SQLStatement(b.refusal(procedure: b.q(b.context.derived.procedure("refuse", table: "foreign", column: "databases")),
+                                      when: foreignObjects(), message: String(message.prefix(128))),
+                            comment: "Not when a version database holds anything but views over this database (another base database's, or the user's own):\nthe names are made from database.name; a Job run against another database must not take them.",
+                            kind: .refusalCheck)
+    }
+
     func create() -> [SQLStatement] {
-        var statements: [SQLStatement] = []
+        var statements: [SQLStatement] = [refuseForeign()]
         for (new, views) in [(false, oldViews), (true, newViews)] {
             let database = database(new: new)
             statements.append(SQLStatement("CREATE DATABASE IF NOT EXISTS \(b.q(database));",
@@ -258,7 +283,7 @@ struct MySQLVersionSchemas {
     }
 
     func drop() -> [SQLStatement] {
-        var statements: [SQLStatement] = []
+        var statements: [SQLStatement] = [refuseForeign()]
         for (new, views) in [(true, newViews), (false, oldViews)] {
             let database = database(new: new)
             for view in views {
@@ -286,7 +311,7 @@ struct MySQLVersionSchemas {
         guard differs else { return [] }
         let names = "\(database(new: false)) and \(database(new: true))"
         var up = create()
-        up[0].comment = "A database of views per app version (MERGE, SQL SECURITY INVOKER: one table, plain columns, writable), selected by the connection's database.\n" + (up[0].comment ?? "")
+        up[1].comment = "A database of views per app version (MERGE, SQL SECURITY INVOKER: one table, plain columns, writable), selected by the connection's database.\n" + (up[1].comment ?? "")
         return [
             StepDraft(.expand, slug: "create_version_databases", title: "create the version databases \(names)", change: nil,
                       up: up, down: drop(), transactional: false, rank: 2),
@@ -303,7 +328,8 @@ struct MySQLVersionSchemas {
     /// contract quarantined, which CREATE VIEW refuses; no rollback points an app version at it).
     func afterContract() -> [SQLStatement] {
         let old = database(new: false), new = database(new: true)
-        return [SQLStatement("CREATE DATABASE IF NOT EXISTS \(b.q(old));",
+        return [refuseForeign(),
+                SQLStatement("CREATE DATABASE IF NOT EXISTS \(b.q(old));",
                              comment: "IRREVERSIBLE as purge: the databases come back as contract left them (the old version's empty), for a rollback of contract."),
                 SQLStatement("CREATE DATABASE IF NOT EXISTS \(b.q(new));")]
             + newViews.compactMap { finalView($0.name) }.map { SQLStatement(createView(new, $0)) }

@@ -244,11 +244,20 @@ struct PreflightMySQL {
         guard versions.differs, !known.isEmpty else { return [] }
         let tools = ["flyway_schema_history", "DATABASECHANGELOG", "DATABASECHANGELOGLOCK", "schema_migrations"]
         let tables = (known.map(\.name) + tools).map { b.lit($0) }.joined(separator: ", ")
+        // The columns the migration itself adds count as known: a part-way expand (its Job stopped after
+        // its first files) must pass to be re-run. (Its own hidden columns start with _cutover.)
+        let added = Dictionary(versions.newViews.map { ($0.table, Set($0.columns)) }, uniquingKeysWith: { $0.union($1) })
         let columns = known.map { table in
-            "(table_name = \(b.lit(table.name)) AND column_name NOT IN (\(table.columns.map { b.lit($0.name) }.joined(separator: ", "))))"
+            let names = table.columns.map(\.name) + (added[table.name] ?? []).subtracting(table.columns.map(\.name)).sorted()
+            return "(table_name = \(b.lit(table.name)) AND column_name NOT IN (\(names.map(b.lit).joined(separator: ", "))) AND column_name NOT LIKE '\\_cutover%')"
         }.joined(separator: "\n      OR ")
         let database = b.lit(versions.database(new: true))
-        return ["IF NOT EXISTS (SELECT 1 FROM information_schema.schemata WHERE schema_name = \(database)) THEN",
+        // The names are made from database.name: a database of that name holding anything but views
+        // over this one is another base database's (or the user's own), which expand must not take.
+        let taken = ["IF EXISTS (\(versions.foreignObjects())) THEN"]
+            + problem(text("\(versions.database(new: false)) or \(versions.database(new: true)) already holds objects other than views over this database (another base database's version databases, or the user's own): name the base database as database.name, or set app.versionSchemas: none")).map { "  " + $0 }
+            + ["END IF;"]
+        return taken + ["IF NOT EXISTS (SELECT 1 FROM information_schema.schemata WHERE schema_name = \(database)) THEN",
                 "  SET v_drift = NULL;",
                 "  SELECT GROUP_CONCAT(table_name ORDER BY table_name SEPARATOR ', ') INTO v_drift FROM information_schema.tables",
                 "    WHERE table_schema = DATABASE() AND table_type = 'BASE TABLE' AND table_name NOT IN (\(tables)) AND table_name NOT LIKE '\\_cutover%';",

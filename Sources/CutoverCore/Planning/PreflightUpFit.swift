@@ -12,6 +12,14 @@
 /// again. A change whose table or column the base schema lacks, that an earlier change renames, or
 /// whose `up` names a column an earlier change adds, is skipped. A rename installs no expression of
 /// the user's (its triggers copy the value as it is), so it needs no check.
+/// Also checked (issue #14 trial, SHOULD-FIX 5): the fill of a column made NOT NULL in place
+/// (`alterColumn nullable: false` with `up`, or the new default: `AlterColumn.fill`), which the fill
+/// trigger and the backfill assign to the column's rows that are NULL, over exactly those rows (no
+/// marker: once the backfill filled them none is left); and PostgreSQL's `bit(n)` and `varbit(n)`,
+/// where an explicit cast pads or truncates silently and only assignment raises: the probe compares
+/// the bit length as assignment does (`PostgreSQLConversion.boundedBits`).
+/// Not checked: a `down` (the rollbacks refuse values the old type cannot take when they run), and
+/// values the app writes later (the triggers refuse them, as the plan README says).
 struct PreflightUpFit {
     struct Check {
         var table: String
@@ -20,11 +28,16 @@ struct PreflightUpFit {
         /// The spec's `up`; nil: the default conversion of a type change (the column cast to the type).
         var up: String?
         var type: String
-        /// The column whose absence tells the base from after expand: the copy, or the added column.
-        var marker: String
+        /// The column whose absence tells the base from after expand: the copy, or the added column;
+        /// nil for a fill, whose rows (`nullOnly`) the backfill leaves none of.
+        var marker: String?
         var added: Bool
         /// The primary key, else empty (PostgreSQL names the row by ctid; MySQL by its position).
         var key: [String]
+        /// The source column's type, where the default conversion reads it.
+        var sourceType: String? = nil
+        /// A fill of the column's NULLs: only rows where it is NULL.
+        var nullOnly = false
     }
 
     var checks: [Check]
@@ -51,21 +64,30 @@ struct PreflightUpFit {
                                     marker: add.column.name.value, added: true, key: table.primaryKey))
                 continue
             }
-            guard let alter = change.operation.unit(AlterColumn.self), let type = alter.type?.value,
+            guard let alter = change.operation.unit(AlterColumn.self),
                   !renamed.contains(alter.table.value), let table = context.table(alter.table.value),
-                  table.column(alter.column.value) != nil, !namesAdded(alter.up?.value ?? "", alter.table.value) else { continue }
-            // Only a change through a copy column: that column's absence tells the base from after expand
+                  let column = table.column(alter.column.value), !namesAdded(alter.up?.value ?? "", alter.table.value) else { continue }
+            // A change through a copy column: that column's absence tells the base from after expand
             // (an in-place change's one ALTER either converts every row or changes nothing).
-            let throughCopy = context.engine == .postgresql ? PostgreSQLVersionSchemas.rewrites(alter, context)
-                : MySQLVersionSchemas.hiddenCopies(context).contains { $0.table.value == alter.table.value && $0.column.value == alter.column.value }
-            guard throughCopy else { continue }
-            checks.append(Check(table: alter.table.value, column: alter.column.value, up: alter.up?.value, type: type,
-                                marker: context.derived.rewriteCopy(alter.column.value), added: false, key: table.primaryKey))
+            let throughCopy = alter.type != nil && (context.engine == .postgresql ? PostgreSQLVersionSchemas.rewrites(alter, context)
+                : MySQLVersionSchemas.hiddenCopies(context).contains { $0.table.value == alter.table.value && $0.column.value == alter.column.value })
+            if throughCopy, let type = alter.type?.value {
+                checks.append(Check(table: alter.table.value, column: alter.column.value, up: alter.up?.value, type: type,
+                                    marker: context.derived.rewriteCopy(alter.column.value), added: false, key: table.primaryKey,
+                                    sourceType: column.type))
+            } else if !throughCopy, alter.nullable?.value == false, column.nullable, let fill = alter.fill {
+                // Made NOT NULL in place: the fill goes into the NULL rows, in the column's (new) type.
+                checks.append(Check(table: alter.table.value, column: alter.column.value, up: fill.value, type: alter.type?.value ?? column.type,
+                                    marker: nil, added: false, key: table.primaryKey, sourceType: column.type, nullOnly: true))
+            }
         }
         self.checks = checks
     }
 
     static func message(_ check: Check, conversion: String) -> String {
+        if check.nullOnly {
+            return "column \(check.table).\(check.column): the fill of its NULLs (\(check.up ?? "")) fails on an existing row as \(check.type), before expand changed anything"
+        }
         if check.added {
             return "new column \(check.table).\(check.column): up (\(check.up ?? "")) fails on an existing row as \(check.type), before expand changed anything"
         }
@@ -82,26 +104,40 @@ struct PreflightUpFit {
             let qt = b.q(check.table)
             let expression = check.up.map { "(\($0))" } ?? b.q(check.column)
             let conversion = "CAST(\(check.up == nil ? check.column : "(\(check.up ?? ""))") AS \(check.type))"
+            let nulls = check.nullOnly ? "\(b.q(check.column)) IS NULL" : nil
             let keyNames = check.key.isEmpty ? "ctid" : check.key.joined(separator: ", ")
             let keyText = check.key.isEmpty ? "ctid::text" : "concat_ws(', ', " + check.key.map { "\(b.q($0))::text" }.joined(separator: ", ") + ")"
             let order = check.key.isEmpty ? "ctid" : check.key.map(b.q).joined(separator: ", ")
             // The probe raises where the trigger's or the backfill's assignment will: a cast error, or (a
             // bounded character type, converted through text) a value longer than n beyond trailing spaces.
-            func probe(_ filter: String?) -> String {
+            func probe(_ row: String?) -> String {
+                let parts = [nulls, row].compactMap { $0 }
+                let filter: String? = parts.isEmpty ? nil : parts.joined(separator: " AND ")
+                if let bits = PostgreSQLConversion.boundedBits(check.type),
+                   !(check.up == nil && check.sourceType.map(PostgreSQLConversion.isInteger) == true) {
+                    // Assignment's rule, where a cast to bit(n) would pad or truncate: through varbit, the length.
+                    let wrong = "length(CAST(\(expression) AS varbit)) \(bits.varying ? ">" : "<>") \(bits.length)"
+                    let message = bits.varying ? "bit string too long for type %" : "bit string length does not match type %"
+                    return "IF EXISTS (SELECT 1 FROM \(qt) WHERE \(filter.map { "\($0) AND " } ?? "")\(wrong)) THEN RAISE EXCEPTION \(b.lit(message)), \(b.lit(check.type)); END IF;"
+                }
                 if let length = PostgreSQLConversion.boundedLength(check.type) {
                     let long = "char_length(rtrim(CAST(\(expression) AS text), ' ')) > \(length)"
                     return "IF EXISTS (SELECT 1 FROM \(qt) WHERE \(filter.map { "\($0) AND " } ?? "")\(long)) THEN RAISE EXCEPTION 'value too long for type %', \(b.lit(check.type)); END IF;"
                 }
-                return "PERFORM " + (filter == nil ? "count(CAST(\(expression) AS \(check.type)))" : "CAST(\(expression) AS \(check.type))")
-                    + " FROM \(qt)" + (filter.map { " WHERE \($0)" } ?? "") + ";"
+                let cast = "CAST(\(expression) AS \(check.type))"
+                let selected = row == nil ? "count(\(cast))" : cast
+                let condition = filter.map { " WHERE \($0)" } ?? ""
+                return "PERFORM " + selected + " FROM \(qt)" + condition + ";"
             }
+            let present = check.marker.map { "NOT EXISTS (SELECT 1 FROM pg_catalog.pg_attribute WHERE attrelid = \(b.regclass(check.table)) AND attname = \(b.lit($0)) AND NOT attisdropped)" }
+                ?? "EXISTS (SELECT 1 FROM pg_catalog.pg_attribute WHERE attrelid = \(b.regclass(check.table)) AND attname = \(b.lit(check.column)) AND NOT attisdropped)"
             return [
-                "IF \(b.regclass(check.table)) IS NOT NULL AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_attribute WHERE attrelid = \(b.regclass(check.table)) AND attname = \(b.lit(check.marker)) AND NOT attisdropped) THEN",
+                "IF \(b.regclass(check.table)) IS NOT NULL AND \(present) THEN",
                 "  BEGIN",
                 "    " + probe(nil),
                 "  EXCEPTION WHEN others THEN",
                 "    fit_error := SQLERRM; fit_key := NULL;",
-                "    FOR fit_row IN SELECT ctid AS rid, \(keyText) AS k FROM \(qt) ORDER BY \(order) LOOP",
+                "    FOR fit_row IN SELECT ctid AS rid, \(keyText) AS k FROM \(qt)\(nulls.map { " WHERE \($0)" } ?? "") ORDER BY \(order) LOOP",
                 "      BEGIN",
                 "        " + probe("ctid = fit_row.rid"),
                 "      EXCEPTION WHEN others THEN",
@@ -129,7 +165,8 @@ struct PreflightUpFit {
                 "EXISTS (SELECT 1 FROM information_schema.columns WHERE table_schema = DATABASE() AND table_name = \(b.lit(check.table)) AND column_name = \(b.lit(column)))"
             }
             let present = check.added ? "EXISTS (SELECT 1 FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name = \(b.lit(check.table)))" : has(check.column)
-            var lines = ["IF \(present) AND NOT \(has(check.marker)) THEN",
+            let nulls = check.nullOnly ? " WHERE \(qt).\(b.q(check.column)) IS NULL" : ""
+            var lines = ["IF \(present)\(check.marker.map { " AND NOT \(has($0))" } ?? "") THEN",
                          "  BEGIN",
                          "    DECLARE v_fit_error TEXT DEFAULT NULL;",
                          "    DECLARE v_fit_key TEXT DEFAULT NULL;",
@@ -137,14 +174,14 @@ struct PreflightUpFit {
                          "      DECLARE CONTINUE HANDLER FOR SQLEXCEPTION GET DIAGNOSTICS CONDITION 1 v_fit_error = MESSAGE_TEXT;",
                          "      DROP TEMPORARY TABLE IF EXISTS \(fit);",
                          "      CREATE TEMPORARY TABLE \(fit) (`v` \(check.type) NULL);",
-                         "      INSERT INTO \(fit) (`v`) SELECT \(value) FROM \(qt);",
+                         "      INSERT INTO \(fit) (`v`) SELECT \(value) FROM \(qt)\(nulls);",
                          "    END;"]
             if check.key.count == 1, let key = check.key.first.map(b.q) {
                 lines += ["    IF v_fit_error IS NOT NULL THEN",
                           "      BEGIN",
                           "        DECLARE v_fit_done INT DEFAULT 0;",
                           "        DECLARE v_fit_k TEXT;",
-                          "        DECLARE v_fit_rows CURSOR FOR SELECT \(key) FROM \(qt) ORDER BY \(key);",
+                          "        DECLARE v_fit_rows CURSOR FOR SELECT \(key) FROM \(qt)\(nulls) ORDER BY \(key);",
                           "        DECLARE CONTINUE HANDLER FOR NOT FOUND SET v_fit_done = 1;",
                           "        OPEN v_fit_rows;",
                           "        fit_rows: LOOP",

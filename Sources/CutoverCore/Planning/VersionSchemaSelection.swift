@@ -19,7 +19,8 @@ public enum VersionSchemaSelection {
         let context = LoweringContext(spec: plan.spec, schema: plan.schema)
         if MySQLVersionSchemas.enabled(context) {
             guard MySQLVersionSchemas(b: MySQLBuilder(context: context), changes: plan.spec.changes).differs else { return nil }
-            return (context.derived.versionSchema(new: false), context.derived.versionSchema(new: true))
+            return (context.derived.versionDatabase(base: plan.spec.database.name, new: false),
+                    context.derived.versionDatabase(base: plan.spec.database.name, new: true))
         }
         guard PostgreSQLVersionSchemas.enabled(context),
               !PostgreSQLVersionSchemas(b: PostgreSQLBuilder(context: context), changes: plan.spec.changes).views().isEmpty else { return nil }

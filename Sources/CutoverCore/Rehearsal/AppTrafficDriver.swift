@@ -232,7 +232,7 @@ final class AppTrafficDriver: TrafficDriver {
         var problems: [String] = []
         if let before {
             let after = try TableFingerprint.take(shape: oldShape, tables: seedTables, session: session, engine: engine,
-                                                  excluding: excluding, excludingColumns: excludingColumns)
+                                                  excluding: excluding, excludingColumns: excludingColumns, bounds: before.keyBounds)
             problems += before.lost(comparedTo: after)
         }
         // Every row an app version wrote and kept must still be there, holding what it wrote last,

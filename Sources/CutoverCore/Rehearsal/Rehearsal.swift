@@ -267,13 +267,15 @@ public final class Rehearsal {
                 report.checks.append("traffic: each version through its database of views (\(versionDatabases!.old) once expand created it, \(versionDatabases!.new)); "
                     + "the old version through the base database before expand and while rolling back, as the runbook's revert points it")
             }
-            if !PostgreSQLVersionSchemas.enabled(lowering), case let shared = SharedRetypedColumns.of(lowering), !shared.isEmpty {
-                // No version schemas, or MySQL's databases of views, which show a retyped column in its old
-                // type until contract: the new version writes there, as the plan README says, values the
-                // old type under the name holds until contract (and its rollback).
+            if case let shared = SharedRetypedColumns.of(lowering), !shared.isEmpty {
+                // No version schemas, MySQL's databases of views (the two-way sync writes `down` into the
+                // old column), or a type changed in place, whose rollback narrows it: the new version
+                // writes values the old type holds until contract (and its rollback).
                 driver.sharedRetyped = shared
                 let names = shared.columns.keys.sorted().flatMap { table in shared.columns[table]!.sorted().map { "\(table).\($0)" } }.joined(separator: ", ")
-                report.checks.append(versionDatabases != nil
+                report.checks.append(PostgreSQLVersionSchemas.enabled(lowering)
+                    ? "traffic: the new version writes \(names) (changed in place, the same column for both versions) with values both the old and the new type hold, which the rollback's narrowing keeps"
+                    : versionDatabases != nil
                     ? "traffic: the new version reads and writes \(names) in the new type through its database of views (the hidden copy under the final name); it writes values both the old and the new type hold, which the two-way sync copies into the old column while the old version serves"
                     : "traffic: both versions through the tables (no version schemas): the new version writes \(names) with values both the old and the new type hold")
             }

@@ -184,7 +184,7 @@ import Testing
 
     /// MySQL version databases (`MySQLVersionSchemas`): the example's rehearsal says each version went
     /// through its own database and passes; the new version's own statement naming the renamed
-    /// column's old name then fails from the rollout on (in `orders_customer_ref_new` it is
+    /// column's old name then fails from the rollout on (in `shop_orders_customer_ref_new` it is
     /// `customer_id`), where through the base tables it worked until contract.
     @Test func mysqlTrafficGoesThroughTheVersionDatabases() throws {
         let spec = TestPaths.examples.appendingPathComponent("orders-customer-ref.yaml").path
@@ -195,7 +195,7 @@ import Testing
             return
         }
         #expect(passing.status == 0, "\(report["failures"] ?? "")")
-        #expect((report["checks"] as? [String] ?? []).contains { $0.hasPrefix("traffic: each version through its database of views (orders_customer_ref_old") })
+        #expect((report["checks"] as? [String] ?? []).contains { $0.hasPrefix("traffic: each version through its database of views (shop_orders_customer_ref_old") })
 
         let script = Self.broken("mysql-rehearse-traffic-new-reads-old-column.sql")
         let failing = try CLIRun.run(["rehearse", "--format", "json", "--rows", "2000", "--traffic-new", script, spec])

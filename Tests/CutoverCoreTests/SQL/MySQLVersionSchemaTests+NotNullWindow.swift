@@ -7,7 +7,7 @@ import CutoverTemplates
 /// final shape) is the nullable copy until the NOT NULL step. An insert of NULL there succeeded and
 /// then made that step fail. The swap's guard triggers refuse NULL from the swap on with NOT NULL's
 /// own error (1048), so the step cannot fail and no statement succeeds that fails afterwards. On a
-/// real MariaDB 10.11 with writers of the new version (through `reviews_new`) that insert valid rows
+/// real MariaDB 10.11 with writers of the new version (through `shop_reviews_new`) that insert valid rows
 /// and NULL (explicit and omitted) during the swap, the window and the NOT NULL step's rebuild.
 extension MySQLVersionSchemaTests {
     @Test(.enabled(if: DatabaseHarness.shouldRun(.mysql), unavailable(.mysql)))
@@ -32,7 +32,7 @@ extension MySQLVersionSchemaTests {
             apply() { { printf 'SET @cutover_concurrent = 1;\\n'; cat "$1"; } | on db --unbuffered | concurrent db "$1"; }
             writer() { # $1: name, $2: the statement with $i
               ( i=0; while [ ! -f stop ]; do i=$((i + 1)); eval "echo \\"$2 DO SLEEP(0.002);\\""; done \\
-                | '\(client)' --no-defaults --user=root --socket='\(server.socket)' --database=reviews_new --batch --force > /dev/null 2> "$1.err" ) 2>/dev/null &
+                | '\(client)' --no-defaults --user=root --socket='\(server.socket)' --database=shop_reviews_new --batch --force > /dev/null 2> "$1.err" ) 2>/dev/null &
             }
             writer valid1 'INSERT INTO reviews (rating, title) VALUES ($i, '"'"'valid'"'"');'
             writer valid2 'UPDATE reviews SET rating = $i WHERE id = 1 + $i % 50;'

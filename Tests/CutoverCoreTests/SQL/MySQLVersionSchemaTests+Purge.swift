@@ -12,18 +12,18 @@ extension MySQLVersionSchemaTests {
         defer { try? FileManager.default.removeItem(at: folder); _ = try? server.sql(Self.retypeCleanup, database: nil) }
         try Self.runFiles(server, files, [.complete, .contract], down: false)
         let purge = try #require(files.first { $0.path.contains("_purge_drop_version_databases.up.sql") }, "a generated drop of the version databases")
-        let exists = "SELECT COUNT(*) FROM information_schema.schemata WHERE schema_name IN ('reviews_old', 'reviews_new');"
+        let exists = "SELECT COUNT(*) FROM information_schema.schemata WHERE schema_name IN ('shop_reviews_old', 'shop_reviews_new');"
 
         // The new version still connected to its database of views (an idle pooled connection).
         let session = Process()
         session.executableURL = URL(fileURLWithPath: try LocalMariaDBServer.Tools.locate().client)
-        session.arguments = ["--no-defaults", "--user=root", "--socket=\(server.socket)", "--database=reviews_new", "--batch", "-e", "SELECT SLEEP(3)"]
+        session.arguments = ["--no-defaults", "--user=root", "--socket=\(server.socket)", "--database=shop_reviews_new", "--batch", "-e", "SELECT SLEEP(3)"]
         session.standardOutput = FileHandle.nullDevice
         try session.run()
         Thread.sleep(forTimeInterval: 0.5)
         let refused = try server.sql(purge.contents, database: Self.retypeApp)
-        #expect(refused.status != 0 && refused.output.contains("sessions still use reviews_old or reviews_new; point the app at the base database first"),
-                "refused while a session uses reviews_new: \(refused.output)")
+        #expect(refused.status != 0 && refused.output.contains("sessions still use shop_reviews_old or shop_reviews_new; point the app at the base database first"),
+                "refused while a session uses shop_reviews_new: \(refused.output)")
         #expect(try server.sql(exists, database: nil).output == "2", "nothing was dropped")
         session.waitUntilExit()
 

@@ -19,7 +19,7 @@ extension MySQLVersionSchemaTests {
     }
 
     static let retypeApp = "myretype_app"
-    static let retypeCleanup = "DROP DATABASE IF EXISTS \(retypeApp); DROP DATABASE IF EXISTS reviews_old; DROP DATABASE IF EXISTS reviews_new;"
+    static let retypeCleanup = "DROP DATABASE IF EXISTS \(retypeApp); DROP DATABASE IF EXISTS shop_reviews_old; DROP DATABASE IF EXISTS shop_reviews_new;"
 
     /// The plan's SQL files, the server, and the base database loaded with the schema, `rows` rows
     /// and expand and backfill applied (the state while both versions serve).
@@ -53,41 +53,41 @@ extension MySQLVersionSchemaTests {
         let (server, _, folder) = try Self.rolledOut(rows: 0)
         defer { try? FileManager.default.removeItem(at: folder); _ = try? server.sql(Self.retypeCleanup, database: nil) }
         let typed = try server.sql("""
-            SELECT column_type FROM information_schema.columns WHERE table_schema = 'reviews_new' AND table_name = 'reviews' AND column_name = 'rating';
-            SELECT column_type FROM information_schema.columns WHERE table_schema = 'reviews_old' AND table_name = 'reviews' AND column_name = 'rating';
+            SELECT column_type FROM information_schema.columns WHERE table_schema = 'shop_reviews_new' AND table_name = 'reviews' AND column_name = 'rating';
+            SELECT column_type FROM information_schema.columns WHERE table_schema = 'shop_reviews_old' AND table_name = 'reviews' AND column_name = 'rating';
             """, database: nil)
         #expect(typed.output == "int(11)\nvarchar(10)", "the new version's view shows INT, the old one's VARCHAR: \(typed.output)")
         let padded = try server.sql("SELECT rating FROM reviews WHERE title = 'padded';", database: Self.retypeApp)
         #expect(padded.output == "007", "the backfill left the old column as written: \(padded.output)")
-        let newPadded = try server.sql("SELECT rating + 1 FROM reviews WHERE title = 'padded';", database: "reviews_new")
+        let newPadded = try server.sql("SELECT rating + 1 FROM reviews WHERE title = 'padded';", database: "shop_reviews_new")
         #expect(newPadded.output == "8", "the new version reads the INT: \(newPadded.output)")
 
-        let newInsert = try server.sql("INSERT INTO reviews (rating, title) VALUES (7, 'from new');", database: "reviews_new")
+        let newInsert = try server.sql("INSERT INTO reviews (rating, title) VALUES (7, 'from new');", database: "shop_reviews_new")
         #expect(newInsert.status == 0, "\(newInsert.output)")
-        let oldInsert = try server.sql("INSERT INTO reviews (rating, title) VALUES ('8', 'from old');", database: "reviews_old")
+        let oldInsert = try server.sql("INSERT INTO reviews (rating, title) VALUES ('8', 'from old');", database: "shop_reviews_old")
         #expect(oldInsert.status == 0, "\(oldInsert.output)")
-        let readByOld = try server.sql("SELECT rating FROM reviews WHERE title = 'from new';", database: "reviews_old")
+        let readByOld = try server.sql("SELECT rating FROM reviews WHERE title = 'from new';", database: "shop_reviews_old")
         #expect(readByOld.output == "7", "the old version reads the new version's insert: \(readByOld.output)")
-        let readByNew = try server.sql("SELECT rating * 2 FROM reviews WHERE title = 'from old';", database: "reviews_new")
+        let readByNew = try server.sql("SELECT rating * 2 FROM reviews WHERE title = 'from old';", database: "shop_reviews_new")
         #expect(readByNew.output == "16", "the new version reads the old version's insert as INT: \(readByNew.output)")
 
-        let newUpdate = try server.sql("UPDATE reviews SET rating = 9 WHERE title = 'from old';", database: "reviews_new")
+        let newUpdate = try server.sql("UPDATE reviews SET rating = 9 WHERE title = 'from old';", database: "shop_reviews_new")
         #expect(newUpdate.status == 0, "\(newUpdate.output)")
-        let oldUpdate = try server.sql("UPDATE reviews SET rating = '10' WHERE title = 'from new';", database: "reviews_old")
+        let oldUpdate = try server.sql("UPDATE reviews SET rating = '10' WHERE title = 'from new';", database: "shop_reviews_old")
         #expect(oldUpdate.status == 0, "\(oldUpdate.output)")
-        let both = try server.sql("SELECT CONCAT(title, '=', rating) FROM reviews WHERE title LIKE 'from %' ORDER BY title;", database: "reviews_old")
+        let both = try server.sql("SELECT CONCAT(title, '=', rating) FROM reviews WHERE title LIKE 'from %' ORDER BY title;", database: "shop_reviews_old")
         #expect(both.output == "from new=10\nfrom old=9", "each update reached the other version: \(both.output)")
-        let bothNew = try server.sql("SELECT CONCAT(title, '=', rating + 0) FROM reviews WHERE title LIKE 'from %' ORDER BY title;", database: "reviews_new")
+        let bothNew = try server.sql("SELECT CONCAT(title, '=', rating + 0) FROM reviews WHERE title LIKE 'from %' ORDER BY title;", database: "shop_reviews_new")
         #expect(bothNew.output == "from new=10\nfrom old=9", "\(bothNew.output)")
         // An update of another column changes neither.
-        let other = try server.sql("UPDATE reviews SET text = 'edited' WHERE title = 'padded'; SELECT rating FROM reviews WHERE title = 'padded';", database: "reviews_new")
+        let other = try server.sql("UPDATE reviews SET text = 'edited' WHERE title = 'padded'; SELECT rating FROM reviews WHERE title = 'padded';", database: "shop_reviews_new")
         #expect(other.output == "7", "\(other.output)")
-        let otherOld = try server.sql("SELECT rating FROM reviews WHERE title = 'padded';", database: "reviews_old")
+        let otherOld = try server.sql("SELECT rating FROM reviews WHERE title = 'padded';", database: "shop_reviews_old")
         #expect(otherOld.output == "007", "\(otherOld.output)")
     }
 
     /// Contract's swap and its rollback under the new version's traffic (4 writers through
-    /// `reviews_new`), 6 times each way. With the runner's second session (its `concurrent` function,
+    /// `shop_reviews_new`), 6 times each way. With the runner's second session (its `concurrent` function,
     /// taken from the template) no statement fails; without it (a plain client applying the file)
     /// statements that waited on the lock read the view's old definition and fail with 1356.
     @Test(.enabled(if: DatabaseHarness.shouldRun(.mysql), unavailable(.mysql)), arguments: [true, false])
@@ -119,7 +119,7 @@ extension MySQLVersionSchemaTests {
             }
             for w in 1 2 3 4; do
               ( i=0; while [ ! -f stop ]; do i=$((i + 1)); echo "SELECT rating + 1 FROM reviews WHERE id = 1; INSERT INTO reviews (rating, title) VALUES ($i, 'w$w'); DO SLEEP(0.002);"; done \\
-                | '\(client)' --no-defaults --user=root --socket='\(server.socket)' --database=reviews_new --batch --force > /dev/null 2> w$w.err ) 2>/dev/null &
+                | '\(client)' --no-defaults --user=root --socket='\(server.socket)' --database=shop_reviews_new --batch --force > /dev/null 2> w$w.err ) 2>/dev/null &
             done
             sleep 0.5
             failed=0
@@ -149,7 +149,7 @@ extension MySQLVersionSchemaTests {
         let text = String(decoding: data, as: UTF8.self)
         #expect(text.contains("files failed: 0"), "\(text)")
         #expect(text.contains("other: 0"), "\(text)")
-        let rows = try server.sql("SELECT COUNT(*) > 1000 FROM reviews;", database: "reviews_new")
+        let rows = try server.sql("SELECT COUNT(*) > 1000 FROM reviews;", database: "shop_reviews_new")
         #expect(rows.output == "1", "the writers wrote: \(rows.output)")
         if concurrent {
             #expect(text.contains("1356: 0\n"), "no statement of the new version met its view invalid: \(text)")

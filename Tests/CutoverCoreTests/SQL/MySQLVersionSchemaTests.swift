@@ -65,29 +65,29 @@ import Testing
         #expect(step.phase == .expand)
         #expect(plan.steps.last { $0.phase == .expand }?.slug == step.slug, "created last in expand, after every column it shows")
         let up = step.up.statements.map(\.text).joined(separator: "\n")
-        #expect(up.contains("CREATE DATABASE IF NOT EXISTS `reviews_old`;"))
-        #expect(up.contains("CREATE DATABASE IF NOT EXISTS `reviews_new`;"))
-        #expect(up.contains("VIEW `reviews_old`.`reviews` AS SELECT `id`, `rating`, `title`, `body`, `legacy` FROM `"))
-        #expect(up.contains("VIEW `reviews_new`.`reviews` AS SELECT `id`, `_cutover_reviews_rating_new` AS `rating`, `title`, `text` FROM `"), "the dropped column hidden, the copy as rating: \(up)")
+        #expect(up.contains("CREATE DATABASE IF NOT EXISTS `shop_reviews_old`;"))
+        #expect(up.contains("CREATE DATABASE IF NOT EXISTS `shop_reviews_new`;"))
+        #expect(up.contains("VIEW `shop_reviews_old`.`reviews` AS SELECT `id`, `rating`, `title`, `body`, `legacy` FROM `"))
+        #expect(up.contains("VIEW `shop_reviews_new`.`reviews` AS SELECT `id`, `_cutover_reviews_rating_new` AS `rating`, `title`, `text` FROM `"), "the dropped column hidden, the copy as rating: \(up)")
         #expect(up.contains("ALGORITHM=MERGE SQL SECURITY INVOKER"))
-        #expect(!up.contains("VIEW `reviews_old`.`reviews` AS SELECT `id`, `_cutover_"), "the old version's view names no hidden copy")
+        #expect(!up.contains("VIEW `shop_reviews_old`.`reviews` AS SELECT `id`, `_cutover_"), "the old version's view names no hidden copy")
         let swap = try #require(plan.steps.first { $0.slug.contains("rating_swap") })
         let swapUp = swap.up.statements.map(\.text).joined(separator: "\n")
-        #expect(swapUp.contains("LOCK TABLES `reviews_new`.`reviews` WRITE;") && !swapUp.contains("LOCK TABLES `reviews`"), "the lock is taken on the view: \(swapUp)")
+        #expect(swapUp.contains("LOCK TABLES `shop_reviews_new`.`reviews` WRITE;") && !swapUp.contains("LOCK TABLES `reviews`"), "the lock is taken on the view: \(swapUp)")
         #expect(swapUp.contains("SELECT 'cutover-concurrent' AS cutover_marker;"))
         let swapComments = swap.up.statements.compactMap(\.comment).joined(separator: "\n")
-        #expect(swapComments.contains("cutover-concurrent: SET @cutover_ddl = CONCAT('CREATE OR REPLACE ALGORITHM=MERGE SQL SECURITY INVOKER VIEW `reviews_new`.`reviews` AS SELECT `id`, `rating`, `title`, `text` FROM `'"), "\(swapComments)")
+        #expect(swapComments.contains("cutover-concurrent: SET @cutover_ddl = CONCAT('CREATE OR REPLACE ALGORITHM=MERGE SQL SECURITY INVOKER VIEW `shop_reviews_new`.`reviews` AS SELECT `id`, `rating`, `title`, `text` FROM `'"), "\(swapComments)")
         let down = step.down.statements.map(\.text).joined(separator: "\n")
-        #expect(down.contains("DROP VIEW IF EXISTS `reviews_new`.`reviews`;") && down.contains("DROP DATABASE IF EXISTS `reviews_old`"))
+        #expect(down.contains("DROP VIEW IF EXISTS `shop_reviews_new`.`reviews`;") && down.contains("DROP DATABASE IF EXISTS `shop_reviews_old`"))
         #expect(!plan.steps.contains { $0.phase == .contract && $0.slug.contains("version") }, "contract leaves them: the new version still reads through them")
-        #expect(VersionSchemaSelection.schemas(plan).map { [$0.old, $0.new] } == ["reviews_old", "reviews_new"])
+        #expect(VersionSchemaSelection.schemas(plan).map { [$0.old, $0.new] } == ["shop_reviews_old", "shop_reviews_new"])
         let files = Compiler().emit(plan)
         let configMap = try #require(files.first { $0.path.hasSuffix("configmap-version-schemas.yaml") && $0.path.hasPrefix("manifests/") }).contents
-        #expect(configMap.contains("base.database: shop") && configMap.contains("new.database: reviews_new") && configMap.contains("old.database: reviews_old"))
+        #expect(configMap.contains("base.database: shop") && configMap.contains("new.database: shop_reviews_new") && configMap.contains("old.database: shop_reviews_old"))
         let readme = try #require(files.first { $0.path == "README.md" }).contents
-        #expect(readme.contains("Expand creates a database of views per app version: `reviews_old`"))
-        #expect(readme.contains("Retyped columns are in the new type in `reviews_new` from expand on: its view shows `reviews.rating` as the hidden copy"))
-        #expect(readme.contains("GRANT SELECT, INSERT, UPDATE, DELETE ON `reviews\\_new`.* TO '<app user>'@'%';"))
+        #expect(readme.contains("Expand creates a database of views per app version: `shop_reviews_old`"))
+        #expect(readme.contains("Retyped columns are in the new type in `shop_reviews_new` from expand on: its view shows `reviews.rating` as the hidden copy"))
+        #expect(readme.contains("GRANT SELECT, INSERT, UPDATE, DELETE ON `shop\\_reviews\\_new`.* TO '<app user>'@'%';"))
         #expect(readme.contains("\"name\":\"MYSQL_DATABASE\",\"value\":null,\"valueFrom\":{\"configMapKeyRef\":{\"name\":\"reviews-version-schemas\",\"key\":\"new.database\""))
         #expect(readme.contains("{\"name\":\"MYSQL_DATABASE\",\"value\":\"shop\",\"valueFrom\":null}"), "the revert and the step after contract point the app at the base database")
         #expect(!readme.contains("PGOPTIONS"))
@@ -138,7 +138,7 @@ import Testing
     /// through contract (its view names only columns contract keeps, and shows `rating` as INT after
     /// the swap, and hides the dropped `legacy`, which contract quarantines) and through the rollback of
     /// contract; the rollback of expand drops both databases.
-    /// Without version databases the first `USE reviews_new` fails.
+    /// Without version databases the first `USE shop_reviews_new` fails.
     @Test(.enabled(if: DatabaseHarness.shouldRun(.mysql), unavailable(.mysql)))
     func bothVersionsGoThroughTheirDatabasesFromExpandToTheRollback() throws {
         let url = try DatabaseHarness.shared.url(.mysql)
@@ -158,35 +158,35 @@ import Testing
                 #expect(ran.status == 0, "\(file.path): \(ran.output)")
             }
         }
-        let cleanup = "DROP DATABASE IF EXISTS myviews_app; DROP DATABASE IF EXISTS reviews_old; DROP DATABASE IF EXISTS reviews_new;"
+        let cleanup = "DROP DATABASE IF EXISTS myviews_app; DROP DATABASE IF EXISTS shop_reviews_old; DROP DATABASE IF EXISTS shop_reviews_new;"
         let setup = try sql(cleanup + " CREATE DATABASE myviews_app; USE myviews_app;\n" + Self.schema
                             + "INSERT INTO reviews (rating, title, body) VALUES ('4', 'seed', 'seeded');", database: nil)
         #expect(setup.status == 0, "\(setup.output)")
         defer { _ = try? sql(cleanup, database: nil) }
 
         try run([.preflight, .expand, .backfill], down: false)
-        let new = try sql("INSERT INTO reviews (rating, title, text) VALUES ('5', 'new', 'from new'); SELECT COUNT(*) FROM reviews WHERE text IS NOT NULL;", database: "reviews_new")
-        #expect(new.status == 0 && new.output == "2", "the new version through reviews_new: \(new.output)")
-        let old = try sql("INSERT INTO reviews (rating, title, body) VALUES ('3', 'old', 'from old'); SELECT body FROM reviews WHERE title = 'new';", database: "reviews_old")
-        #expect(old.status == 0 && old.output == "from new", "the old version through reviews_old sees the new version's row: \(old.output)")
-        let synced = try sql("SELECT text FROM reviews WHERE title = 'old';", database: "reviews_new")
+        let new = try sql("INSERT INTO reviews (rating, title, text) VALUES ('5', 'new', 'from new'); SELECT COUNT(*) FROM reviews WHERE text IS NOT NULL;", database: "shop_reviews_new")
+        #expect(new.status == 0 && new.output == "2", "the new version through shop_reviews_new: \(new.output)")
+        let old = try sql("INSERT INTO reviews (rating, title, body) VALUES ('3', 'old', 'from old'); SELECT body FROM reviews WHERE title = 'new';", database: "shop_reviews_old")
+        #expect(old.status == 0 && old.output == "from new", "the old version through shop_reviews_old sees the new version's row: \(old.output)")
+        let synced = try sql("SELECT text FROM reviews WHERE title = 'old';", database: "shop_reviews_new")
         #expect(synced.output == "from old")
-        let hidden = try sql("SELECT body FROM reviews;", database: "reviews_new")
+        let hidden = try sql("SELECT body FROM reviews;", database: "shop_reviews_new")
         #expect(hidden.status != 0 && hidden.output.contains("1054"), "the renamed column's old name is not in the new version's shape: \(hidden.output)")
 
         try run([.complete, .contract], down: false)
         let after = try sql("""
             INSERT INTO reviews (rating, title, text) VALUES (6, 'after', 'after contract');
-            SELECT data_type FROM information_schema.columns WHERE table_schema = 'reviews_new' AND table_name = 'reviews' AND column_name = 'rating';
+            SELECT data_type FROM information_schema.columns WHERE table_schema = 'shop_reviews_new' AND table_name = 'reviews' AND column_name = 'rating';
             SELECT COUNT(*) FROM reviews;
-            """, database: "reviews_new")
+            """, database: "shop_reviews_new")
         #expect(after.status == 0 && after.output == "int\n4", "the new version after contract, rating now INT: \(after.output)")
 
         try run([.complete, .contract], down: true)
-        let back = try sql("UPDATE reviews SET text = 'edited' WHERE title = 'after'; SELECT COUNT(*) FROM reviews;", database: "reviews_new")
+        let back = try sql("UPDATE reviews SET text = 'edited' WHERE title = 'after'; SELECT COUNT(*) FROM reviews;", database: "shop_reviews_new")
         #expect(back.status == 0 && back.output == "4", "the new version after the rollback of contract: \(back.output)")
         try run([.backfill, .expand], down: true)
-        let gone = try sql("SELECT COUNT(*) FROM information_schema.schemata WHERE schema_name IN ('reviews_old', 'reviews_new');", database: nil)
+        let gone = try sql("SELECT COUNT(*) FROM information_schema.schemata WHERE schema_name IN ('shop_reviews_old', 'shop_reviews_new');", database: nil)
         #expect(gone.output == "0", "the rollback of expand drops both databases: \(gone.output)")
     }
 

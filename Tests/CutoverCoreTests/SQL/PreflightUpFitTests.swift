@@ -144,3 +144,58 @@ extension PreflightTests {
     @Test(.enabled(if: DatabaseHarness.shouldRun(.mysql), unavailable(.mysql)))
     func mysqlAddedUpFailsBeforeExpand() throws { try addedUpFails(.mysql) }
 }
+
+/// Issue #14, user trial (SHOULD-FIX 5): the preflight's fit check left out the fill of a column made
+/// NOT NULL in place (`nullable: false` with `up`), which the fill trigger and the backfill assign to
+/// its NULL rows, and PostgreSQL's bit(n), where a cast pads or truncates silently (the probe passed,
+/// the default conversion truncated '1010' to B'101' in the trigger and the backfill). Both now.
+extension PreflightTests {
+    func fillFails(_ engine: MigrationSpec.Engine) throws {
+        let up = engine == .postgresql ? "(amount / (amount - 10))::text" : "REPEAT('x', amount)"
+        let changes = """
+                - alterColumn:
+                    table: pricing
+                    column: note
+                    nullable: false
+                    up: "\(up)"
+            """
+        // Row 1 (amount 10) has a note: not filled, not checked. Row 2's NULL gets the fill, which fails.
+        try refusedThenFixed(engine, "preflight_upfit_fill", changes: changes,
+                             rows: "INSERT INTO pricing VALUES (2, 'b', \(engine == .postgresql ? 10 : 300), NULL), (3, 'c', 20, NULL);\n",
+                             expected: ["column pricing.note: the fill of its NULLs (\(up)) fails on an existing row as \(engine == .postgresql ? "text" : "varchar(200)")",
+                                        "the row with id = 2", engine == .postgresql ? "division by zero" : "too long"],
+                             fix: "UPDATE pricing SET amount = 20 WHERE id = 2;")
+    }
+
+    @Test(.enabled(if: DatabaseHarness.shouldRun(.postgresql), unavailable(.postgresql)))
+    func postgresFillFailsBeforeExpand() throws { try fillFails(.postgresql) }
+
+    @Test(.enabled(if: DatabaseHarness.shouldRun(.mysql), unavailable(.mysql)))
+    func mysqlFillFailsBeforeExpand() throws { try fillFails(.mysql) }
+
+    @Test(.enabled(if: DatabaseHarness.shouldRun(.postgresql), unavailable(.postgresql)))
+    func postgresBitLengthIsCheckedAsAssignmentDoes() throws {
+        let changes = """
+                - alterColumn:
+                    table: pricing
+                    column: plan_code
+                    type: bit(3)
+            """
+        try refusedThenFixed(.postgresql, "preflight_upfit_bit", changes: changes,
+                             rows: "UPDATE pricing SET plan_code = '101';\nINSERT INTO pricing VALUES (2, '1010', 20, NULL);\n",
+                             expected: ["column pricing.plan_code: the default conversion (no up: ", "the row with id = 2", "bit string length does not match type bit(3)"],
+                             fix: "UPDATE pricing SET plan_code = '110' WHERE id = 2;") { scenario in
+            // The old version's 4-bit value is refused by the sync trigger, never truncated into the copy.
+            #expect(throws: (any Error).self) { try scenario.apply("INSERT INTO pricing VALUES (9, '1111', 90, NULL);") }
+        }
+    }
+
+    @Test func bitTypesAreBoundedAndConvertedThroughVarbit() {
+        #expect(PostgreSQLConversion.boundedBits("bit(3)")?.length == 3 && PostgreSQLConversion.boundedBits("bit(3)")?.varying == false)
+        #expect(PostgreSQLConversion.boundedBits("varbit(8)")?.varying == true)
+        #expect(PostgreSQLConversion.boundedBits("bit varying(8)")?.varying == true)
+        #expect(PostgreSQLConversion.boundedBits("text") == nil)
+        #expect(PostgreSQLConversion.cast("c", to: "bit(3)", from: "varchar(20)") == "CAST(c AS varbit)")
+        #expect(PostgreSQLConversion.cast("c", to: "bit(3)", from: "integer") == "CAST(c AS bit(3))", "an integer's low bits: no cast to varbit")
+    }
+}

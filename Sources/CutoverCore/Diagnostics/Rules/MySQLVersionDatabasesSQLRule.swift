@@ -15,7 +15,7 @@ enum MySQLVersionDatabasesSQLRule: RuleUnit {
     static let rule = Rule(
         id: .mysqlVersionDatabasesSQL, name: "mysql-version-databases-sql", severity: .warning, checkedBy: [.lowering],
         summary: "with MySQL's version databases, a table or column a `sql` change creates, renames or drops is not in the app versions' databases of views (warning)",
-        rationale: "On MySQL each app version connects to its own database of views (`<migration>_old`, `<migration>_new`), built from the base schema and the typed changes of the spec when expand ends. A `sql` change runs your SQL verbatim, and cutover does not rebuild the views from it: a table it creates has no view there (a connection to the version database does not see it, and nothing falls through to the base database), a column it adds is not in its table's view, and a view naming a column it renames or drops becomes invalid. Reported at each `sql` change that creates, renames or drops a table or column (or that cutover cannot read). Write the change as typed changes (createTable, addColumn, renameColumn, …), which the views follow; or name those tables qualified by the base database in the app (`shop.audit_log`); or set `app.versionSchemas: none`.",
+        rationale: "On MySQL each app version connects to its own database of views (`<base>_<migration>_old`, `<base>_<migration>_new`, named per base database), built from the base schema and the typed changes of the spec when expand ends. A `sql` change runs your SQL verbatim, and cutover does not rebuild the views from it: a table it creates has no view there (a connection to the version database does not see it, and nothing falls through to the base database), a column it adds is not in its table's view, and a view naming a column it renames or drops becomes invalid. Reported at each `sql` change that creates, renames or drops a table or column (or that cutover cannot read). Write the change as typed changes (createTable, addColumn, renameColumn, …), which the views follow; or name those tables qualified by the base database in the app (`shop.audit_log`); or set `app.versionSchemas: none`.",
         triggering: [RuleExample(Snippets.spec(database: Snippets.mysqlDatabase + "    schema: schema.sql\n", changes: rename + createAudit),
                                  files: ["schema.sql": OperationExample.pricingMySQL]).expecting((22, 7))],
         nonTriggering: [RuleExample(Snippets.spec(database: Snippets.mysqlDatabase + "    schema: schema.sql\n", changes: rename + createView),
@@ -52,7 +52,7 @@ enum MySQLVersionDatabasesSQLRule: RuleUnit {
             if let unreadable = effects.unreadable { names.append("runs a statement cutover cannot read (line \(unreadable.line): \(unreadable.words))") }
             guard !names.isEmpty else { continue }
             diagnostics.report(.mysqlVersionDatabasesSQL,
-                               Message.mysqlVersionDatabasesSQL(name: raw.name.value, does: names, new: base.derived.versionSchema(new: true)),
+                               Message.mysqlVersionDatabasesSQL(name: raw.name.value, does: names, new: base.derived.versionDatabase(base: base.spec.database.name, new: true)),
                                at: change.location)
         }
     }

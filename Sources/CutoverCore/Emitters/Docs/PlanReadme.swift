@@ -325,6 +325,9 @@ public struct PlanReadme {
             out += "the old type can take through `down` (MySQL's strict mode refuses the statement otherwise); an insert of the new version that leaves a retyped column to its default "
             out += "or writes NULL cannot be told from one of the old version and gets `up` of the old column's value (warning CUT075 where that differs).\n\n"
         }
+        out += "The names carry the base database (`\(spec.database.name)`, the Jobs' `DB_NAME`): databases share one namespace per server, so another environment's "
+        out += "database on the same server running this migration gets databases of its own. Preflight and expand refuse, before they change anything, "
+        out += "when either name already holds anything but views over the database the Job is connected to (another base database's, or one of your own).\n\n"
         out += "Before expand, the DBA grants (MySQL grants on a database name may exist before the database; `\\_` keeps `_` from matching any character):\n\n```sql\n"
         for database in [databases.old, databases.new] { out += VersionSchemaSelection.mysqlGrants(database).joined(separator: "\n") + "\n" }
         out += "```\n\n"

@@ -17,27 +17,40 @@ struct SharedRetypedColumns {
 
     var isEmpty: Bool { columns.isEmpty }
 
-    /// The retyped columns of `context`'s spec when no schema of views separates the versions.
+    /// The retyped columns of `context`'s spec whose values the new version must keep within both
+    /// types. Every type change the language allows that is not the same type, by how it is lowered:
+    /// - changed in place (MySQL: VARCHAR widening, enum labels appended, `MySQLAlterColumn.changesInPlace`;
+    ///   PostgreSQL: a metadata-only change, `SQLTypeFacts.isPostgresMetadataOnly`): both versions see
+    ///   the one column, views or not, and the rollback narrows it back, refusing rows the old type
+    ///   cannot take (its fit check), since rehearse rolls back from the end;
+    /// - through a hidden copy on MySQL (`MySQLVersionSchemas.hiddenCopies`): the two-way sync writes
+    ///   `down` of each value into the old column while the old version serves;
+    /// - rewritten on PostgreSQL without version schemas: the new version sees the old type until
+    ///   contract. With them, its view shows the copy in the new type and its trigger tells the
+    ///   versions apart (`PostgreSQLVersionSchemas`), so those are left to the new type.
+    /// (Only enum label appends were counted in place before, so a widened VARCHAR's new version
+    /// could write values its rollback refuses.)
     static func of(_ context: LoweringContext) -> SharedRetypedColumns {
         var columns: [String: Set<String>] = [:]
-        switch context.engine {
-        case .mysql:
-            // Hidden copies, and in-place changes whose rollback refuses what the old type cannot hold
-            // (enum labels appended: the down refuses rows that hold one), since rehearse rolls back from the end.
+        guard context.spec.strategy == .expandContract else { return SharedRetypedColumns(columns: columns) }
+        if context.engine == .mysql {
             for alter in MySQLVersionSchemas.hiddenCopies(context) { columns[alter.table.value, default: []].insert(alter.column.value) }
-            var walk = context
-            for change in context.spec.changes {
-                defer { walk.apply(change.operation) }
-                guard let alter = change.operation.unit(AlterColumn.self), let type = alter.type?.value,
-                      let old = walk.column(alter.table.value, alter.column.value), EnumType.isMySQLAppend(from: old.type, to: type) else { continue }
-                columns[alter.table.value, default: []].insert(alter.column.value)
+        }
+        let views = PostgreSQLVersionSchemas.enabled(context)
+        var walk = context
+        for change in context.spec.changes {
+            defer { walk.apply(change.operation) }
+            guard let alter = change.operation.unit(AlterColumn.self), let type = alter.type?.value else { continue }
+            let old = walk.column(alter.table.value, alter.column.value)
+            if let old, SQLTypeFacts.isSameType(old.type, type) { continue }
+            switch context.engine {
+            case .mysql:
+                guard let old, MySQLAlterColumn.changesInPlace(old, of: walk.schema.table(alter.table.value), to: type) else { continue }
+            case .postgresql:
+                let inPlace = old.map { SQLTypeFacts.isPostgresMetadataOnly(from: $0.type, to: type) } ?? false
+                guard inPlace || (!views && PostgreSQLVersionSchemas.rewrites(alter, walk)) else { continue }
             }
-        case .postgresql:
-            guard !PostgreSQLVersionSchemas.enabled(context), context.spec.strategy == .expandContract else { break }
-            for change in context.spec.changes {
-                guard let alter = change.operation.unit(AlterColumn.self), PostgreSQLVersionSchemas.rewrites(alter, context) else { continue }
-                columns[alter.table.value, default: []].insert(alter.column.value)
-            }
+            columns[alter.table.value, default: []].insert(alter.column.value)
         }
         return SharedRetypedColumns(columns: columns)
     }

@@ -3,6 +3,10 @@
 /// quoted, NULL spelled out) and hashed per range: a single-column integer key in ranges of
 /// `width` values, any other key in 64 buckets of a hash of the key's text. Rows the app wrote
 /// during the rehearsal can be left out (`excluding`), so only rows that existed before are compared.
+/// Rows of a table whose key the table generates (identity, serial, AUTO_INCREMENT) are compared up
+/// to the highest key it held when the first fingerprint was taken (`keyBounds`): the app's own
+/// statements (`--traffic-old/--traffic-new`) insert rows whose generated keys nobody recorded, and
+/// those rows are new, not seeded rows changed (user trial of issue #14). A generated key only grows.
 public struct TableFingerprint: Sendable, Equatable {
     public struct Range: Sendable, Equatable {
         public var bucket: Int64
@@ -15,11 +19,16 @@ public struct TableFingerprint: Sendable, Equatable {
     /// Ranges per table, ordered by bucket.
     public var tables: [String: [Range]]
     public var keyColumns: [String: [String]]
+    /// Per table with a generated single-column integer key: the highest key when the first
+    /// fingerprint was taken (`NULL` when it was empty). A later fingerprint given them reads only
+    /// rows up to it.
+    public var keyBounds: [String: String] = [:]
 
     public static let hashBuckets = 64
 
     public static func take(shape: AppShape, tables: [String], session: SQLSession, engine: MigrationSpec.Engine,
-                            excluding: [String: [[String]]] = [:], excludingColumns: [String: [String]] = [:], width: Int = 1000) throws -> TableFingerprint {
+                            excluding: [String: [[String]]] = [:], excludingColumns: [String: [String]] = [:],
+                            bounds: [String: String]? = nil, width: Int = 1000) throws -> TableFingerprint {
         let d = TrafficSQL(engine)
         var result = TableFingerprint(tables: [:], keyColumns: [:])
         for name in tables {
@@ -48,7 +57,23 @@ public struct TableFingerprint: Sendable, Equatable {
                     ? "((('x' || substr(md5(\(keyText)), 1, 7))::bit(28)::int) % \(hashBuckets))"
                     : "(CONV(SUBSTR(MD5(\(keyText)), 1, 7), 16, 10) % \(hashBuckets))"
             }
-            var filter = ""
+            var conditions: [String] = []
+            if let integerKey, table.column(integerKey)?.generated == true {
+                var bound: String?
+                if let bounds {
+                    bound = bounds[name]  // not in the first fingerprint: every row, as before
+                } else {
+                    let highest = engine == .postgresql
+                        ? "SELECT json_build_array(max(\(d.identifier(integerKey)))::text)::text FROM \(d.identifier(name))"
+                        : "SELECT JSON_ARRAY(CAST(MAX(\(d.identifier(integerKey))) AS CHAR)) FROM \(d.identifier(name))"
+                    let max = try TrafficSQL.rows(session.query(highest)).first?.first ?? nil
+                    bound = max.flatMap { Int64($0) }.map(String.init) ?? "NULL"
+                }
+                if let bound {
+                    result.keyBounds[name] = bound
+                    conditions.append("\(d.identifier(integerKey)) <= \(bound)")
+                }
+            }
             // The app's rows are named by the key its version wrote them with: a table keyless in this
             // shape may have one in the new version's (addPrimaryKey), whose inserts are excluded by it.
             let excludedBy = excludingColumns[name] ?? key
@@ -56,8 +81,9 @@ public struct TableFingerprint: Sendable, Equatable {
             if !excludedBy.isEmpty && !excluded.isEmpty {
                 let tuple = "(" + excludedBy.map(d.identifier).joined(separator: ", ") + ")"
                 let list = excluded.map { "(" + $0.map(d.literal).joined(separator: ", ") + ")" }.joined(separator: ", ")
-                filter = " WHERE \(tuple) NOT IN (\(list))"
+                conditions.append("\(tuple) NOT IN (\(list))")
             }
+            let filter = conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")
             let keySelect = key.isEmpty ? "" : ", " + key.map(d.identifier).joined(separator: ", ")
             let inner = "SELECT \(bucket) AS _cutover_b, \(rowText) AS _cutover_r\(keySelect) FROM \(d.identifier(name))\(filter)"
             let order = keyExpressions.joined(separator: ", ")

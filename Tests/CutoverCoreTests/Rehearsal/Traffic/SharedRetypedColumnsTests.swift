@@ -1,3 +1,4 @@
+import Foundation
 @testable import CutoverCore
 import Testing
 
@@ -48,5 +49,55 @@ import Testing
     @Test func otherPairsWriteTheOldType() {
         #expect(Self.fitted("int(11)", "varchar(20)") == "int(11)")
         #expect(Self.fitted("datetime", "timestamp") == "datetime")
+    }
+}
+
+/// Issue #14, user trial (SHOULD-FIX 4): which retyped columns the new version's traffic keeps within
+/// both types. Enum label appends were the only in-place change counted; every type change the
+/// language allows is now, by how it is lowered (`SharedRetypedColumns.of`).
+@Suite struct SharedRetypedColumnKindsTests {
+    static func columns(engine: String, change: String, schema: String, views: Bool) throws -> [String: Set<String>] {
+        var yaml = RollbackNullTests.yaml(engine: engine, change: change)
+        if views { yaml = yaml.replacingOccurrences(of: "\n    versionSchemas: none", with: "") }
+        let (plan, folder) = try RollbackNullTests.plan(yaml, schema: schema)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        return SharedRetypedColumns.of(LoweringContext(spec: plan.spec, schema: plan.schema)).columns
+    }
+
+    static let mysqlSchema = "CREATE TABLE items (id BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY, note VARCHAR(40) NULL, kind ENUM('a','b') NOT NULL DEFAULT 'a', n INT NULL) ENGINE=InnoDB;"
+    static let pgSchema = "CREATE TABLE items (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, note varchar(40), n integer);"
+
+    @Test(arguments: [true, false])
+    func mysqlCountsEveryTypeChange(_ views: Bool) throws {
+        // In place: a VARCHAR widening within one length byte (160 → 240 bytes in utf8mb4; its rollback
+        // narrows with a fit check) and an enum append.
+        #expect(try Self.columns(engine: "mysql", change: "{table: items, column: note, type: VARCHAR(60)}", schema: Self.mysqlSchema, views: views) == ["items": ["note"]])
+        #expect(try Self.columns(engine: "mysql", change: "{table: items, column: kind, type: \"ENUM('a','b','c')\"}", schema: Self.mysqlSchema, views: views) == ["items": ["kind"]])
+        // Through a hidden copy.
+        #expect(try Self.columns(engine: "mysql", change: "{table: items, column: n, type: BIGINT}", schema: Self.mysqlSchema, views: views) == ["items": ["n"]])
+        // The same type: nothing to keep within.
+        #expect(try Self.columns(engine: "mysql", change: "{table: items, column: n, type: INT}", schema: Self.mysqlSchema, views: views).isEmpty)
+    }
+
+    @Test func postgresqlCountsInPlaceChangesWithViewsAndEveryChangeWithout() throws {
+        let widen = "{table: items, column: note, type: varchar(80)}", retype = "{table: items, column: n, type: bigint}"
+        #expect(try Self.columns(engine: "postgresql", change: widen, schema: Self.pgSchema, views: true) == ["items": ["note"]], "the same column for both versions; its rollback narrows")
+        #expect(try Self.columns(engine: "postgresql", change: widen, schema: Self.pgSchema, views: false) == ["items": ["note"]])
+        #expect(try Self.columns(engine: "postgresql", change: retype, schema: Self.pgSchema, views: true).isEmpty, "the view shows the copy in the new type")
+        #expect(try Self.columns(engine: "postgresql", change: retype, schema: Self.pgSchema, views: false) == ["items": ["n"]])
+    }
+
+    /// What the narrowed new version then writes into the widened VARCHAR: the old length.
+    @Test func aWidenedVarcharIsWrittenWithinTheOldLength() {
+        #expect(SharedRetypedColumnsTests.fitted("varchar(40)", "varchar(80)") == "varchar(40)")
+        #expect(SharedRetypedColumnsTests.fitted("character varying(40)", "character varying(80)", .postgresql) == "character varying(40)")
+        #expect(SharedRetypedColumnsTests.fitted("enum('a','b')", "enum('a','b','c')") == "enum('a','b')")
+    }
+}
+
+extension SharedRetypedColumnKindsTests {
+    /// VARCHAR(40) → VARCHAR(80) in utf8mb4 crosses 255 bytes (a second length byte): a hidden copy, counted before too.
+    @Test func mysqlWideningPastOneLengthByteGoesThroughACopy() throws {
+        #expect(try Self.columns(engine: "mysql", change: "{table: items, column: note, type: VARCHAR(80)}", schema: Self.mysqlSchema, views: true) == ["items": ["note"]])
     }
 }

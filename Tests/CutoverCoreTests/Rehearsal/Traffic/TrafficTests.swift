@@ -353,7 +353,16 @@ import Testing
                                                  excluding: ["customers": [[lateID]]])
         #expect(before.lost(comparedTo: withLate) == [])
 
-        // A deleted and a changed seeded row are found, by range.
+        // A row the app's own statements (`--traffic-old/--traffic-new`) wrote, whose generated key
+        // nobody recorded, is new and not a seeded row changed: compared up to the first bounds.
+        #expect(before.keyBounds["customers"] == "5000", "\(before.keyBounds)")
+        try db.session.execute("INSERT INTO customers (email, name, active) VALUES ('script@example.com', 'script', 1 = 1)")
+        // (Without the bounds PostgreSQL's identity put it beside id 5000: "1 rows before, 2 after".)
+        let bounded = try TableFingerprint.take(shape: shape, tables: TrafficDatabase.tables, session: db.session, engine: engine,
+                                                excluding: ["customers": [[lateID]]], bounds: before.keyBounds)
+        #expect(before.lost(comparedTo: bounded) == [])
+
+        // A deleted and a changed seeded row are found, by range (within the bounds as well).
         try db.session.execute("DELETE FROM order_lines WHERE order_id = (SELECT min(order_id) FROM (SELECT order_id FROM order_lines) AS x)")
         try db.session.execute("UPDATE customers SET name = 'changed' WHERE id = 2345")
         // A customer deleted with its orders and their lines (foreign keys), in another range.
@@ -362,7 +371,7 @@ import Testing
         try db.session.execute("DELETE FROM orders WHERE customer_id = 4321")
         try db.session.execute("DELETE FROM customers WHERE id = 4321")
         let after = try TableFingerprint.take(shape: shape, tables: TrafficDatabase.tables, session: db.session, engine: engine,
-                                              excluding: ["customers": [[lateID]]])
+                                              excluding: ["customers": [[lateID]]], bounds: before.keyBounds)
         let lost = before.lost(comparedTo: after)
         print(lost.joined(separator: "\n"))
         #expect(lost.contains("customers id 2000…2999: 1000 rows before, 1000 after, contents differ"), "\(lost)")

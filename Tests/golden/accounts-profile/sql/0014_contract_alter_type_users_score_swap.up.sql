@@ -14,7 +14,7 @@ BEGIN
   WHILE COALESCE(@cutover_concurrent, 0) = 1 AND n < 250 AND NOT EXISTS (
       SELECT 1 FROM information_schema.processlist
       WHERE id <> CONNECTION_ID() AND state = 'Waiting for table metadata lock'
-        AND (info LIKE 'CREATE OR REPLACE ALGORITHM=MERGE SQL SECURITY INVOKER VIEW `accounts_profile_new`.`users` %' OR info = 'EXECUTE cutover_stmt')) DO
+        AND (info LIKE 'CREATE OR REPLACE ALGORITHM=MERGE SQL SECURITY INVOKER VIEW `accounts_accounts_profile_new`.`users` %' OR info = 'EXECUTE cutover_stmt')) DO
     DO SLEEP(0.02);
     SET n = n + 1;
   END WHILE;
@@ -22,7 +22,7 @@ END;;
 DELIMITER ;
 -- The lock is taken on the new version's view (it locks users through it): its statements wait before they read the view's definition.
 -- Swap under it so no write lands between dropping the triggers and the rename; all renames in one ALTER (atomic, metadata-only).
-LOCK TABLES `accounts_profile_new`.`users` WRITE;
+LOCK TABLES `accounts_accounts_profile_new`.`users` WRITE;
 DROP TRIGGER IF EXISTS `_cutover_users_score_ins`;
 DROP TRIGGER IF EXISTS `_cutover_users_score_upd`;
 SET @cutover_ddl = (SELECT IF(COUNT(*) > 0,
@@ -54,16 +54,16 @@ BEGIN
   END IF;
 END;;
 DELIMITER ;
--- cutover-concurrent: SET @cutover_ddl = CONCAT('CREATE OR REPLACE ALGORITHM=MERGE SQL SECURITY INVOKER VIEW `accounts_profile_new`.`users` AS SELECT `id`, `login`, `display_name`, `country`, `score`, `external_id` FROM `', REPLACE(DATABASE(), '`', '``'), '`.`users`');
+-- cutover-concurrent: SET @cutover_ddl = CONCAT('CREATE OR REPLACE ALGORITHM=MERGE SQL SECURITY INVOKER VIEW `accounts_accounts_profile_new`.`users` AS SELECT `id`, `login`, `display_name`, `country`, `score`, `external_id` FROM `', REPLACE(DATABASE(), '`', '``'), '`.`users`');
 -- cutover-concurrent: PREPARE cutover_stmt FROM @cutover_ddl;
 -- cutover-concurrent: EXECUTE cutover_stmt;
 -- cutover-concurrent: DEALLOCATE PREPARE cutover_stmt;
--- The runner runs the lines above on a second session now: it re-creates the view accounts_profile_new.users (`score` itself) and waits for the lock.
+-- The runner runs the lines above on a second session now: it re-creates the view accounts_accounts_profile_new.users (`score` itself) and waits for the lock.
 SELECT 'cutover-concurrent' AS cutover_marker;
 CALL `_cutover_view_users_score`();
 UNLOCK TABLES;
 -- The new version's view names `score` itself, the new type since the swap: done by the second session, or here where none ran.
-SET @cutover_ddl = CONCAT('CREATE OR REPLACE ALGORITHM=MERGE SQL SECURITY INVOKER VIEW `accounts_profile_new`.`users` AS SELECT `id`, `login`, `display_name`, `country`, `score`, `external_id` FROM `', REPLACE(DATABASE(), '`', '``'), '`.`users`');
+SET @cutover_ddl = CONCAT('CREATE OR REPLACE ALGORITHM=MERGE SQL SECURITY INVOKER VIEW `accounts_accounts_profile_new`.`users` AS SELECT `id`, `login`, `display_name`, `country`, `score`, `external_id` FROM `', REPLACE(DATABASE(), '`', '``'), '`.`users`');
 PREPARE cutover_stmt FROM @cutover_ddl;
 EXECUTE cutover_stmt;
 DEALLOCATE PREPARE cutover_stmt;

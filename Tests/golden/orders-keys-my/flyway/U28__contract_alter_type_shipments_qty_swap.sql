@@ -62,7 +62,7 @@ BEGIN
   WHILE COALESCE(@cutover_concurrent, 0) = 1 AND n < 250 AND NOT EXISTS (
       SELECT 1 FROM information_schema.processlist
       WHERE id <> CONNECTION_ID() AND state = 'Waiting for table metadata lock'
-        AND (info LIKE 'CREATE OR REPLACE ALGORITHM=MERGE SQL SECURITY INVOKER VIEW `orders_keys_my_new`.`shipments` %' OR info = 'EXECUTE cutover_stmt')) DO
+        AND (info LIKE 'CREATE OR REPLACE ALGORITHM=MERGE SQL SECURITY INVOKER VIEW `shop_orders_keys_my_new`.`shipments` %' OR info = 'EXECUTE cutover_stmt')) DO
     DO SLEEP(0.02);
     SET n = n + 1;
   END WHILE;
@@ -70,7 +70,7 @@ END;;
 DELIMITER ;
 -- The lock is taken on the new version's view (it locks shipments through it): its statements wait before they read the view's definition.
 -- Swap under it so no write lands between dropping the triggers and the rename; all renames in one ALTER (atomic, metadata-only).
-LOCK TABLES `orders_keys_my_new`.`shipments` WRITE;
+LOCK TABLES `shop_orders_keys_my_new`.`shipments` WRITE;
 SET @cutover_ddl = (SELECT IF(COUNT(*) > 0,
   'ALTER TABLE `shipments` RENAME COLUMN `qty` TO `_cutover_orders_keys_my_qty_new`, RENAME COLUMN `_cutover_orders_keys_my_qty` TO `qty`, ALGORITHM=INPLACE, LOCK=NONE',
   'DO 0')
@@ -91,16 +91,16 @@ DROP TRIGGER IF EXISTS `_cutover_shipments_qty_upd`;
 CREATE TRIGGER `_cutover_shipments_qty_upd` BEFORE UPDATE ON `shipments` FOR EACH ROW PRECEDES `_cutover_shipments_region_code_upd`
   SET NEW.`_cutover_orders_keys_my_qty_new` = IF(NOT (NEW.`qty` <=> OLD.`qty`) AND NEW.`_cutover_orders_keys_my_qty_new` <=> OLD.`_cutover_orders_keys_my_qty_new`, NEW.`qty`, NEW.`_cutover_orders_keys_my_qty_new`),
       NEW.`qty` = IF(NEW.`qty` <=> OLD.`qty` AND NOT (NEW.`_cutover_orders_keys_my_qty_new` <=> OLD.`_cutover_orders_keys_my_qty_new`) AND NOT (NEW.`_cutover_orders_keys_my_qty_new` <=> NEW.`qty`), NEW.`_cutover_orders_keys_my_qty_new`, NEW.`qty`);
--- cutover-concurrent: SET @cutover_ddl = CONCAT('CREATE OR REPLACE ALGORITHM=MERGE SQL SECURITY INVOKER VIEW `orders_keys_my_new`.`shipments` AS SELECT `id`, `order_id`, `_cutover_orders_keys_my_region_code_new` AS `region_code`, `_cutover_orders_keys_my_qty_new` AS `qty` FROM `', REPLACE(DATABASE(), '`', '``'), '`.`shipments`');
+-- cutover-concurrent: SET @cutover_ddl = CONCAT('CREATE OR REPLACE ALGORITHM=MERGE SQL SECURITY INVOKER VIEW `shop_orders_keys_my_new`.`shipments` AS SELECT `id`, `order_id`, `_cutover_orders_keys_my_region_code_new` AS `region_code`, `_cutover_orders_keys_my_qty_new` AS `qty` FROM `', REPLACE(DATABASE(), '`', '``'), '`.`shipments`');
 -- cutover-concurrent: PREPARE cutover_stmt FROM @cutover_ddl;
 -- cutover-concurrent: EXECUTE cutover_stmt;
 -- cutover-concurrent: DEALLOCATE PREPARE cutover_stmt;
--- The runner runs the lines above on a second session now: it re-creates the view orders_keys_my_new.shipments (the copy as `qty`) and waits for the lock.
+-- The runner runs the lines above on a second session now: it re-creates the view shop_orders_keys_my_new.shipments (the copy as `qty`) and waits for the lock.
 SELECT 'cutover-concurrent' AS cutover_marker;
 CALL `_cutover_view_shipments_qty`();
 UNLOCK TABLES;
 -- The new version's view shows the copy as `qty` again: done by the second session, or here where none ran.
-SET @cutover_ddl = CONCAT('CREATE OR REPLACE ALGORITHM=MERGE SQL SECURITY INVOKER VIEW `orders_keys_my_new`.`shipments` AS SELECT `id`, `order_id`, `_cutover_orders_keys_my_region_code_new` AS `region_code`, `_cutover_orders_keys_my_qty_new` AS `qty` FROM `', REPLACE(DATABASE(), '`', '``'), '`.`shipments`');
+SET @cutover_ddl = CONCAT('CREATE OR REPLACE ALGORITHM=MERGE SQL SECURITY INVOKER VIEW `shop_orders_keys_my_new`.`shipments` AS SELECT `id`, `order_id`, `_cutover_orders_keys_my_region_code_new` AS `region_code`, `_cutover_orders_keys_my_qty_new` AS `qty` FROM `', REPLACE(DATABASE(), '`', '``'), '`.`shipments`');
 PREPARE cutover_stmt FROM @cutover_ddl;
 EXECUTE cutover_stmt;
 DEALLOCATE PREPARE cutover_stmt;

@@ -260,7 +260,11 @@ BEGIN
       END IF;
     END;
   END IF;
-  IF NOT EXISTS (SELECT 1 FROM information_schema.schemata WHERE schema_name = 'orders_keys_my_new') THEN
+  IF EXISTS (SELECT 1 FROM information_schema.tables t LEFT JOIN information_schema.views v ON v.table_schema = t.table_schema AND v.table_name = t.table_name WHERE t.table_schema IN ('shop_orders_keys_my_old', 'shop_orders_keys_my_new') AND (t.table_type <> 'VIEW' OR v.view_definition IS NULL OR LOCATE(CONCAT(' from `', REPLACE(DATABASE(), '`', '``'), '`.`'), v.view_definition) = 0)) THEN
+    SELECT 'shop_orders_keys_my_old or shop_orders_keys_my_new already holds objects other than views over this database (another base database''s version databases, or the user''s own): name the base database as database.name, or set app.versionSchemas: none' AS `cutover preflight problem`;
+    SET v_problems = v_problems + 1;
+  END IF;
+  IF NOT EXISTS (SELECT 1 FROM information_schema.schemata WHERE schema_name = 'shop_orders_keys_my_new') THEN
     SET v_drift = NULL;
     SELECT GROUP_CONCAT(table_name ORDER BY table_name SEPARATOR ', ') INTO v_drift FROM information_schema.tables
       WHERE table_schema = DATABASE() AND table_type = 'BASE TABLE' AND table_name NOT IN ('customers', 'regions', 'orders', 'shipments', 'flyway_schema_history', 'DATABASECHANGELOG', 'DATABASECHANGELOGLOCK', 'schema_migrations') AND table_name NOT LIKE '\_cutover%';
@@ -270,10 +274,10 @@ BEGIN
     END IF;
     SET v_drift = NULL;
     SELECT GROUP_CONCAT(CONCAT(table_name, '.', column_name) ORDER BY table_name, ordinal_position SEPARATOR ', ') INTO v_drift FROM information_schema.columns
-      WHERE table_schema = DATABASE() AND ((table_name = 'customers' AND column_name NOT IN ('id', 'email', 'legacy_flag'))
-      OR (table_name = 'regions' AND column_name NOT IN ('code', 'name'))
-      OR (table_name = 'orders' AND column_name NOT IN ('id', 'cust_id', 'ref_code'))
-      OR (table_name = 'shipments' AND column_name NOT IN ('id', 'order_id', 'region_code', 'qty')));
+      WHERE table_schema = DATABASE() AND ((table_name = 'customers' AND column_name NOT IN ('id', 'email', 'legacy_flag') AND column_name NOT LIKE '\_cutover%')
+      OR (table_name = 'regions' AND column_name NOT IN ('code', 'name') AND column_name NOT LIKE '\_cutover%')
+      OR (table_name = 'orders' AND column_name NOT IN ('id', 'cust_id', 'ref_code', 'customer_id', 'reference') AND column_name NOT LIKE '\_cutover%')
+      OR (table_name = 'shipments' AND column_name NOT IN ('id', 'order_id', 'region_code', 'qty') AND column_name NOT LIKE '\_cutover%'));
     IF v_drift IS NOT NULL THEN
       SELECT CONCAT('columns the database has and database.schema lacks, which the version databases'' views would leave out: ', v_drift, '; dump the live schema again, or set app.versionSchemas: none') AS `cutover preflight problem`;
       SET v_problems = v_problems + 1;

@@ -62,7 +62,7 @@ BEGIN
   WHILE COALESCE(@cutover_concurrent, 0) = 1 AND n < 250 AND NOT EXISTS (
       SELECT 1 FROM information_schema.processlist
       WHERE id <> CONNECTION_ID() AND state = 'Waiting for table metadata lock'
-        AND (info LIKE 'CREATE OR REPLACE ALGORITHM=MERGE SQL SECURITY INVOKER VIEW `prices_widening_new`.`products` %' OR info = 'EXECUTE cutover_stmt')) DO
+        AND (info LIKE 'CREATE OR REPLACE ALGORITHM=MERGE SQL SECURITY INVOKER VIEW `catalog_prices_widening_new`.`products` %' OR info = 'EXECUTE cutover_stmt')) DO
     DO SLEEP(0.02);
     SET n = n + 1;
   END WHILE;
@@ -70,7 +70,7 @@ END;;
 DELIMITER ;
 -- The lock is taken on the new version's view (it locks products through it): its statements wait before they read the view's definition.
 -- Swap under it so no write lands between dropping the triggers and the rename; all renames in one ALTER (atomic, metadata-only).
-LOCK TABLES `prices_widening_new`.`products` WRITE;
+LOCK TABLES `catalog_prices_widening_new`.`products` WRITE;
 SET @cutover_ddl = (SELECT IF(COUNT(*) > 0,
   'ALTER TABLE `products` RENAME COLUMN `stock` TO `_cutover_prices_widening_stock_new`, RENAME COLUMN `_cutover_prices_widening_stock` TO `stock`, ALGORITHM=INPLACE, LOCK=NONE',
   'DO 0')
@@ -93,16 +93,16 @@ DROP TRIGGER IF EXISTS `_cutover_products_stock_upd`;
 CREATE TRIGGER `_cutover_products_stock_upd` BEFORE UPDATE ON `products` FOR EACH ROW
   SET NEW.`_cutover_prices_widening_stock_new` = IF(NOT (NEW.`stock` <=> OLD.`stock`) AND NEW.`_cutover_prices_widening_stock_new` <=> OLD.`_cutover_prices_widening_stock_new`, NEW.`stock`, NEW.`_cutover_prices_widening_stock_new`),
       NEW.`stock` = IF(NEW.`stock` <=> OLD.`stock` AND NOT (NEW.`_cutover_prices_widening_stock_new` <=> OLD.`_cutover_prices_widening_stock_new`) AND NOT (NEW.`_cutover_prices_widening_stock_new` <=> NEW.`stock`), NEW.`_cutover_prices_widening_stock_new`, NEW.`stock`);
--- cutover-concurrent: SET @cutover_ddl = CONCAT('CREATE OR REPLACE ALGORITHM=MERGE SQL SECURITY INVOKER VIEW `prices_widening_new`.`products` AS SELECT `id`, `sku`, `price`, `_cutover_prices_widening_stock_new` AS `stock`, `updated_at` FROM `', REPLACE(DATABASE(), '`', '``'), '`.`products`');
+-- cutover-concurrent: SET @cutover_ddl = CONCAT('CREATE OR REPLACE ALGORITHM=MERGE SQL SECURITY INVOKER VIEW `catalog_prices_widening_new`.`products` AS SELECT `id`, `sku`, `price`, `_cutover_prices_widening_stock_new` AS `stock`, `updated_at` FROM `', REPLACE(DATABASE(), '`', '``'), '`.`products`');
 -- cutover-concurrent: PREPARE cutover_stmt FROM @cutover_ddl;
 -- cutover-concurrent: EXECUTE cutover_stmt;
 -- cutover-concurrent: DEALLOCATE PREPARE cutover_stmt;
--- The runner runs the lines above on a second session now: it re-creates the view prices_widening_new.products (the copy as `stock`) and waits for the lock.
+-- The runner runs the lines above on a second session now: it re-creates the view catalog_prices_widening_new.products (the copy as `stock`) and waits for the lock.
 SELECT 'cutover-concurrent' AS cutover_marker;
 CALL `_cutover_view_products_stock`();
 UNLOCK TABLES;
 -- The new version's view shows the copy as `stock` again: done by the second session, or here where none ran.
-SET @cutover_ddl = CONCAT('CREATE OR REPLACE ALGORITHM=MERGE SQL SECURITY INVOKER VIEW `prices_widening_new`.`products` AS SELECT `id`, `sku`, `price`, `_cutover_prices_widening_stock_new` AS `stock`, `updated_at` FROM `', REPLACE(DATABASE(), '`', '``'), '`.`products`');
+SET @cutover_ddl = CONCAT('CREATE OR REPLACE ALGORITHM=MERGE SQL SECURITY INVOKER VIEW `catalog_prices_widening_new`.`products` AS SELECT `id`, `sku`, `price`, `_cutover_prices_widening_stock_new` AS `stock`, `updated_at` FROM `', REPLACE(DATABASE(), '`', '``'), '`.`products`');
 PREPARE cutover_stmt FROM @cutover_ddl;
 EXECUTE cutover_stmt;
 DEALLOCATE PREPARE cutover_stmt;
