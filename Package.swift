@@ -47,13 +47,20 @@ let package = Package(
         // No argument parsing and no process exit here, so tests and the fuzzer drive it directly.
         .target(
             name: "CutoverCore",
-            dependencies: [.product(name: "Yams", package: "Yams"), "CutoverTemplates", "CutoverSystem", "CLibPQ", "CMariaDB"]
+            dependencies: [.product(name: "Yams", package: "Yams"), "CutoverTemplates", "CutoverSystem"]
+        ),
+        // The proofs on real servers: verify (each up/down pair) and rehearse (the generated Jobs with
+        // the app's traffic). They read the compiler's output; nothing in the compiler reads them.
+        .target(
+            name: "CutoverProof",
+            dependencies: ["CutoverCore", .product(name: "Yams", package: "Yams"), "CutoverSystem", "CLibPQ", "CMariaDB"]
         ),
         // The command-line front end: argument parsing, exit codes, diagnostics rendering.
         .executableTarget(
             name: "cutover",
             dependencies: [
                 "CutoverCore",
+                "CutoverProof",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -65,7 +72,7 @@ let package = Package(
         ),
         .testTarget(
             name: "CutoverCoreTests",
-            dependencies: ["CutoverCore"],
+            dependencies: ["CutoverCore", "CutoverProof"],
             exclude: ["SQL/golden", "SQL/specs", "Validation/specs", "Verification/specs"]
         ),
     ]

@@ -1,3 +1,4 @@
+import CutoverProof
 import ArgumentParser
 import CutoverCore
 import Foundation

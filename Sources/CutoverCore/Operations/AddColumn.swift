@@ -5,10 +5,10 @@
 /// unique, check and references are the table-level operations' recipes (`ColumnConstraints`). The
 /// steps have the same shape on both engines; their statements differ in nearly every line, so each
 /// engine's branch is below.
-struct AddColumn: OperationUnit {
-    var table: Name
-    var column: ColumnDefinition
-    var up: Located<String>?
+package struct AddColumn: OperationUnit {
+    package var table: Name
+    package var column: ColumnDefinition
+    package var up: Located<String>?
 
     static let keyword = "addColumn"
 

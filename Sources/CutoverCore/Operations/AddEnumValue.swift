@@ -10,9 +10,9 @@
 /// (rollback only; said in the title). Without the base schema the former labels are unknown: the
 /// step is then irreversible and its down a note (the label stays, harmlessly). MySQL: refused
 /// (CUT085); append the label to the column's inline `enum(…)` type with alterColumn.
-struct AddEnumValue: OperationUnit {
-    var enumType: Name
-    var value: Located<String>
+package struct AddEnumValue: OperationUnit {
+    package var enumType: Name
+    package var value: Located<String>
     var before: Located<String>?
     var after: Located<String>?
 

@@ -3,8 +3,8 @@
 /// no table lock; the down drops the type when nothing depends on it (the downs of later changes run
 /// first, but a column the rollback quarantines keeps it). MySQL has no named enum types: refused (CUT085) with
 /// the inline `enum('a','b')` column type as the fix.
-struct CreateEnum: OperationUnit {
-    var name: Name
+package struct CreateEnum: OperationUnit {
+    package var name: Name
     var values: [Located<String>]
 
     static let keyword = "createEnum"

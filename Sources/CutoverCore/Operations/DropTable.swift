@@ -1,8 +1,8 @@
 /// `dropTable`: contract renames the table into quarantine (`_cutover_<migration>_<table>`), so the data
 /// stays for a rollback; the opt-in purge drops the quarantined table. Its down can only re-create the
 /// table EMPTY from the base schema (each engine's CREATE TABLE, below).
-struct DropTable: OperationUnit {
-    var name: Name
+package struct DropTable: OperationUnit {
+    package var name: Name
 
     static let keyword = "dropTable"
 

@@ -2,10 +2,10 @@
 /// names in sync both ways; backfill copies existing rows; complete sets NOT NULL; the indexes and
 /// constraints are carried over to the new column (`CarriedObjects`); contract moves the default, drops
 /// the sync and quarantines the old column (its carried objects take their names in the same step).
-struct RenameColumn: OperationUnit {
-    var table: Name
-    var from: Name
-    var to: Name
+package struct RenameColumn: OperationUnit {
+    package var table: Name
+    package var from: Name
+    package var to: Name
 
     static let keyword = "renameColumn"
 

@@ -5,10 +5,10 @@
 /// neither (the plan README says so; rehearse's traffic keeps to it). `ALTER TYPE … RENAME VALUE`
 /// (PostgreSQL 10+) changes only pg_enum: rows store the label's OID, so nothing is rewritten or scanned.
 /// Guarded on pg_enum, so a re-run is a no-op; the down renames it back. MySQL: refused (CUT085).
-struct RenameEnumValue: OperationUnit {
-    var enumType: Name
-    var from: Located<String>
-    var to: Located<String>
+package struct RenameEnumValue: OperationUnit {
+    package var enumType: Name
+    package var from: Located<String>
+    package var to: Located<String>
 
     static let keyword = "renameEnumValue"
 

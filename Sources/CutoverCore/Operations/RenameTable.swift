@@ -3,9 +3,9 @@
 /// The old name exists at every moment (spec-language.md, Phases): PostgreSQL renames and creates the view
 /// in one transaction; MySQL commits each DDL, so its renderer puts the view in place first and swaps
 /// names in one atomic multi-table RENAME TABLE (`MySQLRenderer`).
-struct RenameTable: OperationUnit {
-    var from: Name
-    var to: Name
+package struct RenameTable: OperationUnit {
+    package var from: Name
+    package var to: Name
 
     static let keyword = "renameTable"
 

@@ -26,7 +26,7 @@
 /// Created last in expand (after every column they show), dropped first by its rollback (before any
 /// column they name goes). The views' text names the base database by `DATABASE()` at run time (the
 /// database the Job is connected to), so the same files run against any database name.
-struct MySQLVersionSchemas {
+package struct MySQLVersionSchemas {
     /// The base schema (before any change), names and settings.
     var b: MySQLBuilder
     var changes: [Change]
@@ -70,7 +70,7 @@ struct MySQLVersionSchemas {
     /// The type changes that go through a hidden copy column (`MySQLAlterColumn.rewrite`): the same
     /// type and an in-place VARCHAR widening change the column itself, so the new version sees the
     /// new type at once. Without a base schema every type change counts (the old type is unknown).
-    static func hiddenCopies(_ context: LoweringContext) -> [AlterColumn] {
+    package static func hiddenCopies(_ context: LoweringContext) -> [AlterColumn] {
         hiddenCopyColumns(context).map(\.alter)
     }
 
@@ -143,7 +143,7 @@ struct MySQLVersionSchemas {
     /// under the column's name (the new type from expand on): table (final name) → column → copy.
     /// The sync triggers are two-way then (`MySQLAlterColumn.rewrite`), and contract's swap re-points
     /// the view at the column itself (`swapView`).
-    func retypedCopies() -> [String: [String: String]] {
+    package func retypedCopies() -> [String: [String: String]] {
         var copies: [String: [String: String]] = [:]
         for alter in self.copies {
             copies[finalName(alter.table.value), default: [:]][alter.column.value] = b.context.derived.rewriteCopy(alter.column.value)
@@ -164,7 +164,7 @@ struct MySQLVersionSchemas {
 
     /// The version databases of `context`'s migration, built on its given schema (the lowering of one
     /// change sees the schema as the changes before it left it), when they are on.
-    static func of(_ context: LoweringContext) -> MySQLVersionSchemas? {
+    package static func of(_ context: LoweringContext) -> MySQLVersionSchemas? {
         guard enabled(context) else { return nil }
         let versions = MySQLVersionSchemas(b: MySQLBuilder(context: LoweringContext(spec: context.spec, schema: context.givenSchema)), changes: context.spec.changes)
         return versions.differs ? versions : nil

@@ -11,7 +11,7 @@
 /// right through contract's swaps and quarantines; the last contract step drops them and the new
 /// version falls through to the tables, which now have its shape. Created last in expand, after
 /// every column they show.
-struct PostgreSQLVersionSchemas {
+package struct PostgreSQLVersionSchemas {
     /// The base schema (before any change), names and settings.
     var b: PostgreSQLBuilder
     var changes: [Change]
@@ -38,12 +38,12 @@ struct PostgreSQLVersionSchemas {
         var new: [Column]
     }
 
-    static func enabled(_ context: LoweringContext) -> Bool {
+    package static func enabled(_ context: LoweringContext) -> Bool {
         context.engine == .postgresql && context.spec.strategy == .expandContract && context.spec.app.versionSchemas && context.hasBaseSchema
     }
 
     /// Whether a type change goes through a copy column (the same test as `PostgreSQLAlterColumn`).
-    static func rewrites(_ alter: AlterColumn, _ context: LoweringContext) -> Bool {
+    package static func rewrites(_ alter: AlterColumn, _ context: LoweringContext) -> Bool {
         guard let type = alter.type?.value else { return false }
         guard let old = context.column(alter.table.value, alter.column.value)?.type else { return true }
         return !SQLTypeFacts.isSameType(old, type) && !SQLTypeFacts.isPostgresMetadataOnly(from: old, to: type)

@@ -36,7 +36,7 @@ extension DatabaseSchema {
 extension EnumType {
     /// The labels of a MySQL inline `enum('a','b''c')` type (as the spec, a dump or
     /// information_schema writes it); nil for any other type.
-    static func mysqlLabels(_ type: String) -> [String]? {
+    package static func mysqlLabels(_ type: String) -> [String]? {
         let text = type.trimmingCharacters(in: .whitespaces)
         guard text.lowercased().hasPrefix("enum"), let open = text.firstIndex(of: "("), text.hasSuffix(")"),
               text[text.startIndex..<open].trimmingCharacters(in: .whitespaces).lowercased() == "enum" else { return nil }
@@ -73,7 +73,7 @@ extension EnumType {
 
     /// MySQL 8 and MariaDB change an inline enum in place, without a table copy, when labels are only
     /// appended at the end and the storage size stays the same (1 byte up to 255 labels, 2 above).
-    static func isMySQLAppend(from old: String, to new: String) -> Bool {
+    package static func isMySQLAppend(from old: String, to new: String) -> Bool {
         guard let a = mysqlLabels(old), let b = mysqlLabels(new), b.count > a.count, Array(b.prefix(a.count)) == a,
               Set(b).count == b.count else { return false }
         return (a.count <= 255) == (b.count <= 255)

@@ -70,7 +70,10 @@ public struct Operation: Sendable {
     public var keyword: String { type(of: base).keyword }
 
     /// The operation as a `T` when it is that unit, e.g. `change.operation.unit(DropTable.self)`.
-    func unit<T: OperationUnit>(_ type: T.Type) -> T? { base as? T }
+    package func unit<T>(_ type: T.Type) -> T? { base as? T }
+
+    /// The tables the change names (`OperationUnit.tables`), for rehearse's traffic.
+    package var tables: [Name] { base.tables }
 }
 
 public struct CreateIndex: Sendable {

@@ -1,3 +1,4 @@
+import CutoverProof
 import CutoverCore
 import Foundation
 import Testing

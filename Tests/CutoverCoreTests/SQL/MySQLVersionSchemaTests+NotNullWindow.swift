@@ -1,3 +1,4 @@
+@testable import CutoverProof
 import Foundation
 import Testing
 @testable import CutoverCore

@@ -1,3 +1,4 @@
+@testable import CutoverProof
 @testable import CutoverCore
 import Foundation
 
