@@ -1,6 +1,7 @@
+import CutoverEmit
+import CutoverCore
 import CutoverProof
 import ArgumentParser
-import CutoverCore
 import Foundation
 
 extension RehearsalDelivery: ExpressibleByArgument {}

@@ -1,6 +1,6 @@
+import CutoverCore
 import CutoverProof
 import ArgumentParser
-import CutoverCore
 import Foundation
 
 struct Verify: ParsableCommand {

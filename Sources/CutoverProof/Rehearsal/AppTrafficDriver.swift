@@ -1,4 +1,4 @@
-import CutoverCore
+import CutoverPlan
 import Foundation
 
 /// The rehearsal's traffic through the traffic library (`Traffic/`): the old version uses the

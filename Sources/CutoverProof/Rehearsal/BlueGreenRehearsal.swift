@@ -1,4 +1,4 @@
-import CutoverCore
+import CutoverPlan
 import Foundation
 
 /// What a blue-green rehearsal adds to the Jobs' play: the app follows the switchover Service, and

@@ -1,5 +1,3 @@
-import CutoverCore
-
 /// One moment of a delivery stage, as the tool that applies it would reach it.
 public enum DeliveryStep: Sendable, Equatable {
     /// Jobs created together (each starts at once); the next step waits until all have finished.

@@ -1,4 +1,3 @@
-import CutoverCore
 import Foundation
 
 /// `helm template` of a generated chart: the objects Helm would send to the cluster for a release

@@ -1,4 +1,4 @@
-import CutoverCore
+import CutoverEmit
 import Foundation
 #if canImport(Glibc)
 import Glibc

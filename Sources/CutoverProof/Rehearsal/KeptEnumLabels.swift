@@ -1,4 +1,4 @@
-import CutoverCore
+import CutoverPlan
 
 /// What a rollback leaves of the spec's enum changes on purpose (PostgreSQL): the labels of an
 /// addEnumValue that is irreversible (no base schema to rebuild the type from), and a type createEnum

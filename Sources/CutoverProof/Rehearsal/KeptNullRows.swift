@@ -1,4 +1,4 @@
-import CutoverCore
+import CutoverPlan
 
 /// The one difference from the base schema a rollback may leave and still pass: a column whose NOT
 /// NULL did not come back because rows the new version wrote hold NULL and the spec gave no `down`

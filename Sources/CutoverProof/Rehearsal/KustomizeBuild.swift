@@ -1,4 +1,3 @@
-import CutoverCore
 import Foundation
 
 /// `kubectl kustomize` of a generated manifests folder: the objects `kubectl apply -k` (or an Argo CD

@@ -1,4 +1,4 @@
-import CutoverCore
+import CutoverPlan
 import Foundation
 
 /// Watches, from its own session, the locks that block reads or writes of the database's tables

@@ -1,4 +1,4 @@
-import CutoverCore
+import CutoverPlan
 
 /// The other difference from the base schema a rollback leaves on purpose (besides `KeptNullRows`):
 /// the columns expand added, kept by its rollback under their quarantine names

@@ -1,5 +1,3 @@
-import CutoverCore
-
 /// How the generated output reaches the cluster, which decides when each Job starts: Helm runs the
 /// chart's hooks one at a time; `kubectl apply -k` creates every object of a folder at once; Argo CD
 /// syncs a folder in hook phases and waves, waiting for each wave to be healthy.

@@ -1,4 +1,3 @@
-import CutoverCore
 import Foundation
 
 /// What a rehearsal found: a section per delivery stage, with the Jobs it ran, what each app version

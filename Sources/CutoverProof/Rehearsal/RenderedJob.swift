@@ -1,4 +1,4 @@
-import CutoverCore
+import CutoverEmit
 import Foundation
 
 /// A Job as the rendered chart (or a manifest) declares it, read back from the YAML: what a pod of

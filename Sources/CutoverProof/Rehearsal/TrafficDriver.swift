@@ -1,4 +1,4 @@
-import CutoverCore
+import CutoverPlan
 
 /// What the rehearsal asks of the app's traffic: seed the touched tables, let a version of the app
 /// send statements while it serves, check that the data the new version reads is complete, and

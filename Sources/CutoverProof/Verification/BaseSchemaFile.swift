@@ -1,4 +1,4 @@
-import CutoverCore
+import CutoverPlan
 import Foundation
 
 /// The copy of database.schema that verify and rehearse load. A real dump names users of the machine

@@ -1,4 +1,4 @@
-import CutoverCore
+import CutoverPlan
 import Foundation
 
 /// The data checks of a blue-green run, between phases (the schema cycle alone cannot show that

@@ -1,4 +1,3 @@
-import CutoverCore
 import CutoverSystem
 import Foundation
 #if canImport(Glibc)

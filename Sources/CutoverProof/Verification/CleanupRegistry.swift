@@ -1,4 +1,3 @@
-import CutoverCore
 import Dispatch
 import Foundation
 #if canImport(Glibc)

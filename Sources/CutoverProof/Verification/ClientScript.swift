@@ -1,3 +1,4 @@
+import CutoverPlan
 import CutoverCore
 
 /// A SQL file as the statements a command-line client would send, one by one, so a session over

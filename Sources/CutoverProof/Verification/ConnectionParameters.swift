@@ -1,4 +1,4 @@
-import CutoverCore
+import CutoverPlan
 import Foundation
 
 /// Where a client connects: a Unix socket folder/file or a host and port, a user, and a database.

@@ -1,4 +1,4 @@
-import CutoverCore
+import CutoverPlan
 import Foundation
 
 /// A server verification runs on: a throwaway one it started, or the one behind --database-url.

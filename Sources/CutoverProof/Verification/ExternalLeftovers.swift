@@ -1,4 +1,3 @@
-import CutoverCore
 import Foundation
 
 /// What a verify run killed with SIGKILL leaves on a --database-url server: its scratch databases

@@ -1,4 +1,4 @@
-import CutoverCore
+import CutoverPlan
 
 /// The server behind `--database-url`: cutover only connects to it (through libpq or MariaDB
 /// Connector/C) and works in scratch databases it creates and drops; it never stops it.

@@ -1,4 +1,4 @@
-import CutoverCore
+import CutoverPlan
 import Foundation
 #if canImport(Glibc)
 import Glibc

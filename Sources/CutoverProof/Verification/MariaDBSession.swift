@@ -1,4 +1,4 @@
-import CutoverCore
+import CutoverPlan
 import CMariaDB
 import Foundation
 

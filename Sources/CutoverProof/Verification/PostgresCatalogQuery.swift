@@ -1,5 +1,3 @@
-import CutoverCore
-
 /// The catalog query behind a PostgreSQL schema snapshot: one read-only SELECT, run on the
 /// verification session itself (no pg_dump process per snapshot). It covers what `pg_dump
 /// --schema-only` shows for the objects migrations touch, in pg_dump's column order:

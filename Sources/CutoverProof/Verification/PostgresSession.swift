@@ -1,4 +1,4 @@
-import CutoverCore
+import CutoverPlan
 import CLibPQ
 import Foundation
 #if canImport(Glibc)

@@ -1,4 +1,4 @@
-import CutoverCore
+import CutoverPlan
 
 /// One database connection held for a whole verification run, through a client library (libpq,
 /// MariaDB Connector/C). Files are applied statement by statement as the runner's client applies

@@ -1,5 +1,3 @@
-import CutoverCore
-
 /// The schema of one database at one moment, as sorted text lines from the catalog. Two snapshots
 /// are equal when the schemas are; `diff` says how they differ.
 public struct SchemaSnapshot: Sendable, Equatable {

@@ -1,4 +1,4 @@
-import CutoverCore
+import CutoverPlan
 import Foundation
 
 /// The account the spec's SQL runs as during verify: not a superuser, and with rights on the

@@ -1,4 +1,4 @@
-import CutoverCore
+import CutoverPlan
 import Foundation
 
 /// Which server `verify` and `rehearse` work on, decided before anything is created so that a

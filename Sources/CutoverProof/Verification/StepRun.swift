@@ -1,4 +1,5 @@
-import CutoverCore
+import CutoverPlan
+import CutoverEmit
 import Foundation
 
 /// The up/up/down/down/up cycle of every step, the rollback to the base, the irreversible steps at

@@ -1,4 +1,3 @@
-import CutoverCore
 import Foundation
 
 /// Finds the server and client programs verification needs, without running any of them.

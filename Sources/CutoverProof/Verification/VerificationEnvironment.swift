@@ -1,4 +1,4 @@
-import CutoverCore
+import CutoverPlan
 import Foundation
 
 /// The servers, scratch databases and sessions of one verification run, and their teardown.

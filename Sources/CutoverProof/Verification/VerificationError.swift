@@ -1,4 +1,3 @@
-import CutoverCore
 import Foundation
 #if canImport(Glibc)
 import Glibc

@@ -1,5 +1,3 @@
-import CutoverCore
-
 /// What verification found for one step (or one blue-green data check).
 public struct StepVerdict: Sendable {
     /// `NNNN_<phase>_<slug>`, or the name of a check such as "replication blue → green".

@@ -1,4 +1,5 @@
-import CutoverCore
+import CutoverPlan
+import CutoverEmit
 import Foundation
 
 /// `cutover verify`: proves every up/down pair of a plan on a real server.

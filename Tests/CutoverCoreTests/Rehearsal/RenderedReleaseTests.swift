@@ -1,5 +1,5 @@
+import CutoverEmit
 import CutoverProof
-import CutoverCore
 import Foundation
 import Testing
 

@@ -1,5 +1,4 @@
 @testable import CutoverProof
-@testable import CutoverCore
 import Foundation
 import Testing
 

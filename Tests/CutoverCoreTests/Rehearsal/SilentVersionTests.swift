@@ -1,5 +1,5 @@
+@testable import CutoverPlan
 @testable import CutoverProof
-@testable import CutoverCore
 import Testing
 
 /// The guard that keeps a rehearsal from passing without a version's statements: a version that

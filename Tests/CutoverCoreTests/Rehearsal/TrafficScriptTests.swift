@@ -1,5 +1,4 @@
 import CutoverProof
-import CutoverCore
 import Foundation
 import Testing
 

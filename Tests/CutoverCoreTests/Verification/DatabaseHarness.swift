@@ -1,5 +1,5 @@
+import CutoverPlan
 import CutoverProof
-import CutoverCore
 import Foundation
 import Testing
 #if canImport(Glibc)

@@ -1,5 +1,6 @@
-@testable import CutoverProof
+@testable import CutoverPlan
 @testable import CutoverCore
+@testable import CutoverProof
 import Foundation
 import Testing
 

@@ -1,5 +1,6 @@
-import CutoverProof
+import CutoverPlan
 import CutoverCore
+import CutoverProof
 import Foundation
 import Testing
 

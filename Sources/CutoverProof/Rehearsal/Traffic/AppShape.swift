@@ -1,5 +1,3 @@
-import CutoverCore
-
 /// The tables an app version knows, as read from the catalog of the schema it was written for.
 public struct AppShape: Sendable, Equatable {
     public var tables: [TableShape]

@@ -1,4 +1,4 @@
-import CutoverCore
+import CutoverPlan
 import Foundation
 
 /// Reads the tables an app version knows from a live catalog: PostgreSQL's pg_catalog (tables of

@@ -1,5 +1,3 @@
-import CutoverCore
-
 /// A column the new app version expects filled for every existing row: a renamed, type-changed
 /// or backfilled column. With `source`, only rows whose source column is not NULL must have it.
 public struct ColumnExpectation: Sendable, Equatable {

@@ -1,4 +1,4 @@
-import CutoverCore
+import CutoverPlan
 import Foundation
 
 /// What a column's catalog type text means for generating values: the family of the type and the

@@ -1,5 +1,3 @@
-import CutoverCore
-
 /// One column as the app sees it, read from the catalog.
 public struct ColumnShape: Sendable, Equatable {
     public var name: String

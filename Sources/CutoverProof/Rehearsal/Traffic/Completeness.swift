@@ -1,4 +1,4 @@
-import CutoverCore
+import CutoverPlan
 
 /// Checks, when the new version starts serving, that the columns it expects filled are filled.
 public enum Completeness {

@@ -1,4 +1,4 @@
-import CutoverCore
+import CutoverPlan
 import Foundation
 
 /// Fills tables with realistic rows, set-based: one `INSERT … SELECT` over `generate_series`

@@ -1,5 +1,3 @@
-import CutoverCore
-
 /// A foreign key: `columns` of the owning table reference `referencedColumns` of `referencedTable`.
 public struct ForeignKeyShape: Sendable, Equatable {
     public var columns: [String]

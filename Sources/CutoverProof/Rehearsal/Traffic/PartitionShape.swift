@@ -1,4 +1,3 @@
-import CutoverCore
 import Foundation
 
 /// Where a partitioned table takes rows: the partition key column and the bounds of its

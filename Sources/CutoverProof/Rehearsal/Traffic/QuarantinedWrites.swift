@@ -1,4 +1,4 @@
-import CutoverCore
+import CutoverPlan
 
 /// After expand's rollback, what an app version wrote into the columns expand added must still be
 /// there, under the quarantine names the rollback gave them (`RollbackQuarantine`). `lostWrites`

@@ -1,4 +1,4 @@
-import CutoverCore
+import CutoverPlan
 
 /// The set-based value expression of one column for row number `g`: distinct for every `g` when
 /// the column is in a unique set, varied otherwise, always within the type's limits.

@@ -1,5 +1,3 @@
-import CutoverCore
-
 /// What seeding did, per table in the order the tables were filled.
 public struct SeedReport: Sendable {
     public struct Table: Sendable {

@@ -1,4 +1,4 @@
-import CutoverCore
+import CutoverPlan
 
 /// Columns whose type the migration changes where the new version must keep to values both types
 /// hold: with `app.versionSchemas: none` (or no base schema) on either engine, where the new version

@@ -1,4 +1,4 @@
-import CutoverCore
+import CutoverPlan
 
 /// Row counts and checksums of tables, per key range, to prove after a rehearsal that no row was
 /// lost or changed. Rows are read in key order as canonical text (every column of the shape,

@@ -1,5 +1,3 @@
-import CutoverCore
-
 /// A table as the app sees it: columns in catalog order, keys and constraints in a fixed order.
 public struct TableShape: Sendable, Equatable {
     public var name: String

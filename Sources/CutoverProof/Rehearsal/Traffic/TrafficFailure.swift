@@ -1,5 +1,3 @@
-import CutoverCore
-
 /// One statement of an app version that the server refused.
 public struct TrafficFailure: Sendable, Equatable {
     /// The statement as sent.

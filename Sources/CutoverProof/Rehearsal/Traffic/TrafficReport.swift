@@ -1,4 +1,4 @@
-import CutoverCore
+import CutoverPlan
 
 /// What one app version's traffic sent and what failed.
 public struct TrafficReport: Sendable {

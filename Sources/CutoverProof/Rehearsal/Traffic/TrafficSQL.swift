@@ -1,4 +1,4 @@
-import CutoverCore
+import CutoverPlan
 import Foundation
 
 /// Identifier and literal quoting for one engine, and the one-column JSON rows the traffic

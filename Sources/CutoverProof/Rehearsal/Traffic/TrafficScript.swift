@@ -1,3 +1,4 @@
+import CutoverPlan
 import CutoverCore
 import Foundation
 

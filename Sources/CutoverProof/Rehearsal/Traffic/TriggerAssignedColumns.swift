@@ -1,4 +1,4 @@
-import CutoverCore
+import CutoverPlan
 import Foundation
 
 /// Columns the schema's own triggers assign (`NEW.col := …` in a PostgreSQL trigger function,

@@ -1,4 +1,4 @@
-import CutoverCore
+import CutoverPlan
 import Foundation
 
 /// Tables the schema's own triggers insert into (sakila's `film_text`, which a trigger on `film`

@@ -1,5 +1,3 @@
-import CutoverCore
-
 /// A row an app version inserted and did not delete: its key values as text, and the value it
 /// last wrote to each column, as the SQL expression it sent (re-evaluated by the server to compare).
 public struct WrittenRow: Sendable, Equatable {

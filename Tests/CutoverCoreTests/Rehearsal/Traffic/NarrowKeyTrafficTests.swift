@@ -1,5 +1,5 @@
+@testable import CutoverPlan
 @testable import CutoverProof
-@testable import CutoverCore
 import Foundation
 import Testing
 

@@ -1,5 +1,5 @@
+@testable import CutoverPlan
 @testable import CutoverProof
-@testable import CutoverCore
 import Testing
 
 /// The type the new version's traffic writes a retyped column with while both versions use the

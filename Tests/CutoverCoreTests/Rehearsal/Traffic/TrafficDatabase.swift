@@ -1,5 +1,5 @@
+@testable import CutoverPlan
 @testable import CutoverProof
-@testable import CutoverCore
 import Foundation
 
 /// A scratch database of its own on the harness server of `engine`, with the traffic test schema

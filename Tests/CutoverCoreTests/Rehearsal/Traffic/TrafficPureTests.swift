@@ -1,5 +1,4 @@
 @testable import CutoverProof
-@testable import CutoverCore
 import Testing
 
 /// The parts of the traffic library that need no server: type classification, what checks
