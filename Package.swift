@@ -6,7 +6,7 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "cutover", targets: ["cutover"]),
-        .library(name: "CutoverCore", targets: ["CutoverCore"]),
+        .library(name: "CutoverCore", targets: ["CutoverPlan", "CutoverEmit", "CutoverCore", "CutoverProof"]),
     ],
     dependencies: [
         .package(url: "https://github.com/jpsim/Yams.git", exact: "6.2.2"),
@@ -43,17 +43,42 @@ let package = Package(
         // client process, so no client meta-commands). Debian: libpq-dev, libmariadb-dev.
         .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
         .systemLibrary(name: "CMariaDB", pkgConfig: "libmariadb", providers: [.apt(["libmariadb-dev"])]),
-        // The compiler: syntax tree, validation, planning, emitters and the output writer.
-        // No argument parsing and no process exit here, so tests and the fuzzer drive it directly.
+        // The compiler is three targets along its pipeline, so that an import is an arrow of the design
+        // (docs/architecture.md) and an arrow it forbids does not build. No argument parsing and no
+        // process exit in any of them, so tests and the fuzzer drive them directly.
+        //
+        // Bytes to plan: syntax tree, diagnostics and rules, the shared schema model, validation, the
+        // operations (each one's checks and recipe in one file) and the planner with its last pass, the
+        // statement rendering. It knows nothing of what is emitted from the plan, nor of the proofs.
+        .target(
+            name: "CutoverPlan",
+            dependencies: [.product(name: "Yams", package: "Yams")]
+        ),
+        // Plan to files: the SQL, Kubernetes, Helm and docs emitters and the output writer.
+        .target(
+            name: "CutoverEmit",
+            dependencies: ["CutoverPlan", .product(name: "Yams", package: "Yams"), "CutoverTemplates", "CutoverSystem"]
+        ),
+        // The pipeline's driver (`Compiler`: check, plan, emit), above the stages it runs.
         .target(
             name: "CutoverCore",
-            dependencies: [.product(name: "Yams", package: "Yams"), "CutoverTemplates", "CutoverSystem", "CLibPQ", "CMariaDB"]
+            dependencies: ["CutoverPlan", "CutoverEmit"]
+        ),
+        // The proofs on real servers: verify (each up/down pair) and rehearse (the generated Jobs with
+        // the app's traffic). They read the compiler's output; nothing in the compiler imports them.
+        .target(
+            name: "CutoverProof",
+            dependencies: ["CutoverPlan", "CutoverEmit", "CutoverCore", .product(name: "Yams", package: "Yams"),
+                           "CutoverSystem", "CLibPQ", "CMariaDB"]
         ),
         // The command-line front end: argument parsing, exit codes, diagnostics rendering.
         .executableTarget(
             name: "cutover",
             dependencies: [
+                "CutoverPlan",
+                "CutoverEmit",
                 "CutoverCore",
+                "CutoverProof",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -61,11 +86,11 @@ let package = Package(
         // Built normally it replays inputs given as arguments.
         .executableTarget(
             name: "CutoverFuzz",
-            dependencies: ["CutoverCore"]
+            dependencies: ["CutoverPlan", "CutoverEmit", "CutoverCore"]
         ),
         .testTarget(
             name: "CutoverCoreTests",
-            dependencies: ["CutoverCore"],
+            dependencies: ["CutoverPlan", "CutoverEmit", "CutoverCore", "CutoverProof"],
             exclude: ["SQL/golden", "SQL/specs", "Validation/specs", "Verification/specs"]
         ),
     ]

@@ -1,3 +1,5 @@
+import CutoverPlan
+import CutoverEmit
 import CutoverCore
 import Foundation
 

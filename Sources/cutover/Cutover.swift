@@ -1,5 +1,5 @@
+import CutoverPlan
 import ArgumentParser
-import CutoverCore
 
 /// Every command names itself (`commandName:`): without it ArgumentParser derives the name from the
 /// type with `String(describing:)` on every run, whose runtime lookups were about 5% of a `validate`.

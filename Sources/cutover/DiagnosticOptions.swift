@@ -1,5 +1,6 @@
-import ArgumentParser
+import CutoverPlan
 import CutoverCore
+import ArgumentParser
 import Foundation
 
 extension DiagnosticFormatter.Format: ExpressibleByArgument {}

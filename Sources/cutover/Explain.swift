@@ -1,5 +1,6 @@
+import CutoverPlan
+import CutoverEmit
 import ArgumentParser
-import CutoverCore
 
 struct Explain: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "explain", abstract: "Explain a diagnostic: why the rule exists, an example that triggers it and its fix.")

@@ -1,5 +1,7 @@
-import ArgumentParser
+import CutoverPlan
+import CutoverEmit
 import CutoverCore
+import ArgumentParser
 import Foundation
 
 struct Init: ParsableCommand {

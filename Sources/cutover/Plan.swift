@@ -1,5 +1,7 @@
-import ArgumentParser
+import CutoverPlan
+import CutoverEmit
 import CutoverCore
+import ArgumentParser
 
 struct Plan: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "plan", abstract: "Print the phased plan of a spec.")

@@ -1,5 +1,7 @@
-import ArgumentParser
+import CutoverEmit
 import CutoverCore
+import CutoverProof
+import ArgumentParser
 import Foundation
 
 extension RehearsalDelivery: ExpressibleByArgument {}

@@ -1,5 +1,5 @@
+import CutoverEmit
 import ArgumentParser
-import CutoverCore
 
 struct Schema: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,5 +1,5 @@
-import ArgumentParser
 import CutoverCore
+import ArgumentParser
 
 struct Validate: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "validate", abstract: "Check specs and report every problem with its file:line:column.")

@@ -1,5 +1,6 @@
-import ArgumentParser
 import CutoverCore
+import CutoverProof
+import ArgumentParser
 import Foundation
 
 struct Verify: ParsableCommand {

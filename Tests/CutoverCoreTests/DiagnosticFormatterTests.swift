@@ -1,6 +1,6 @@
+@testable import CutoverPlan
 import Foundation
 import Testing
-@testable import CutoverCore
 
 @Suite struct DiagnosticFormatterTests {
     let diagnostic = Diagnostic(.unknownKey, nil, "unknown key 'x\u{1B}[2Jy\u{202E}z' in spec", file: "s.yaml", at: SourceLocation(line: 3, column: 5))

@@ -1,5 +1,5 @@
+@testable import CutoverPlan
 import Testing
-@testable import CutoverCore
 
 @Suite struct SuggestionTests {
     @Test(arguments: [

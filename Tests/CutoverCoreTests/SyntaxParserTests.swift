@@ -1,5 +1,5 @@
+@testable import CutoverPlan
 import Testing
-@testable import CutoverCore
 
 @Suite struct SyntaxParserTests {
     func parse(_ text: String, limits: InputLimits = .default) -> (SyntaxNode?, [Diagnostic]) {

@@ -1,3 +1,4 @@
+import CutoverEmit
 import CutoverCore
 import Foundation
 import Testing

@@ -1,3 +1,5 @@
+@testable import CutoverPlan
+@testable import CutoverEmit
 @testable import CutoverCore
 import Foundation
 import Testing

@@ -1,6 +1,7 @@
+@testable import CutoverPlan
+@testable import CutoverEmit
 import Foundation
 import Testing
-@testable import CutoverCore
 
 @Suite struct HelmChartTests {
     let expandContract = KubernetesFixtures.spec(KubernetesFixtures.expandContractYAML)

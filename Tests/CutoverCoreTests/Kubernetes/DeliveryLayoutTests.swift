@@ -1,5 +1,7 @@
-import Testing
+@testable import CutoverPlan
+@testable import CutoverEmit
 @testable import CutoverCore
+import Testing
 
 @Suite struct DeliveryLayoutTests {
     let expandContract = KubernetesFixtures.spec(KubernetesFixtures.expandContractYAML)

@@ -1,5 +1,7 @@
-import Foundation
+@testable import CutoverPlan
+@testable import CutoverEmit
 @testable import CutoverCore
+import Foundation
 
 /// Specs and hand-built plans for the Kubernetes and Helm emitter tests: the planner may still return
 /// phases without steps, so these plans put steps in every phase.

@@ -1,5 +1,6 @@
+@testable import CutoverPlan
+@testable import CutoverEmit
 import Testing
-@testable import CutoverCore
 
 @Suite struct KubernetesNamesTests {
     @Test func everySuffixFitsTheReservedLength() {

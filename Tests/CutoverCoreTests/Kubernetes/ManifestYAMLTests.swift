@@ -1,6 +1,7 @@
+@testable import CutoverPlan
+@testable import CutoverEmit
 import Testing
 import Yams
-@testable import CutoverCore
 
 @Suite struct ManifestYAMLTests {
     @Test(arguments: ["yes", "no", "on", "off", "true", "False", "8080", "0.0005", "1e3", "0o17", "0x1F", "~", "null", "", "y", "N",

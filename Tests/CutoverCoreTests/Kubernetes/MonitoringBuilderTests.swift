@@ -1,6 +1,6 @@
+@testable import CutoverEmit
 import Foundation
 import Testing
-@testable import CutoverCore
 
 /// The analysis gates a canary only on data, and on the lag the strategy depends on.
 @Suite struct MonitoringBuilderTests {

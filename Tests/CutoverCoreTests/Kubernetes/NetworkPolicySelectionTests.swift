@@ -1,5 +1,6 @@
+@testable import CutoverPlan
+@testable import CutoverEmit
 import Testing
-@testable import CutoverCore
 
 /// The policies must select what they claim: a selector matches a pod when each of its labels is on the pod.
 @Suite struct NetworkPolicySelectionTests {

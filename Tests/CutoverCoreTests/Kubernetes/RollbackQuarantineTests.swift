@@ -1,6 +1,9 @@
+@testable import CutoverPlan
+@testable import CutoverEmit
+@testable import CutoverCore
+@testable import CutoverProof
 import Foundation
 import Testing
-@testable import CutoverCore
 
 /// Expand's rollback keeps the columns expand added (`RollbackQuarantine`): the Job renames each one
 /// right before the down that drops it, and the runner's built-in step does it on a real server

@@ -1,4 +1,5 @@
-@testable import CutoverCore
+@testable import CutoverPlan
+@testable import CutoverEmit
 import CutoverTemplates
 import Foundation
 import Testing

@@ -1,6 +1,7 @@
+@testable import CutoverEmit
+@testable import CutoverCore
 import Foundation
 import Testing
-@testable import CutoverCore
 
 /// The incremental SHA-256 of the writer against the one-shot one, the manifest, and the streaming
 /// emit against the list form.

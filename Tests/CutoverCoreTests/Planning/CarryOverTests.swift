@@ -1,6 +1,7 @@
+@testable import CutoverPlan
+@testable import CutoverEmit
 import Foundation
 import Testing
-@testable import CutoverCore
 
 /// Indexes and constraints on a renamed or rewritten column follow it to the new column: built again
 /// under `<name>_cutover_new` before the swap, renamed to the original names in the swap (check-sql

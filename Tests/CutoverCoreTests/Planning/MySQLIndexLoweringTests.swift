@@ -1,6 +1,6 @@
+@testable import CutoverPlan
 import Foundation
 import Testing
-@testable import CutoverCore
 
 /// MySQL index steps: the exact SQL of dropIndex, and indexes that cover a foreign key whose index the
 /// server created by itself (MySQL drops that index silently, and refuses to drop the last index a

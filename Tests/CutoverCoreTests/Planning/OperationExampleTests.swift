@@ -1,6 +1,8 @@
+@testable import CutoverPlan
+@testable import CutoverCore
+@testable import CutoverProof
 import Foundation
 import Testing
-@testable import CutoverCore
 
 /// Every operation unit's examples are its tests, over the registry: each validates without errors on
 /// its engine over its base schema, is planned into steps of its change, and every up/down pair of the

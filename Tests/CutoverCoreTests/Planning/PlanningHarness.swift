@@ -1,6 +1,8 @@
+@testable import CutoverPlan
+@testable import CutoverEmit
+@testable import CutoverCore
 import Foundation
 import Testing
-@testable import CutoverCore
 
 /// Plans spec text written to a fresh temporary folder, with its schema file beside it.
 enum PlanningHarness {

@@ -1,6 +1,7 @@
+@testable import CutoverPlan
+@testable import CutoverCore
 import Foundation
 import Testing
-@testable import CutoverCore
 
 /// The plan's statements carry what they do as values (`StatementKind`, `MySQLTrigger`): the planner
 /// decides transactions from those values, never from the text, and the text of a value is written last.

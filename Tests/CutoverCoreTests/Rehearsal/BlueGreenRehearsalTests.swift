@@ -1,4 +1,7 @@
+@testable import CutoverPlan
+@testable import CutoverEmit
 @testable import CutoverCore
+@testable import CutoverProof
 import Foundation
 import Testing
 

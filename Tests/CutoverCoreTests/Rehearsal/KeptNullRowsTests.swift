@@ -1,5 +1,6 @@
+@testable import CutoverPlan
+@testable import CutoverProof
 import Testing
-@testable import CutoverCore
 
 /// Rehearse accepts exactly the difference a rollback that kept the new version's NULL rows leaves
 /// (the warned column nullable; on PostgreSQL a NOT VALID NOT NULL check), and nothing else.

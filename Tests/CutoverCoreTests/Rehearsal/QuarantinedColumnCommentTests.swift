@@ -1,6 +1,8 @@
+@testable import CutoverPlan
+@testable import CutoverCore
+@testable import CutoverProof
 import Foundation
 import Testing
-@testable import CutoverCore
 
 /// A column expand added with a comment is kept by the rollback with its comment: PostgreSQL's snapshot
 /// writes the comment on the line after the column's, and it goes with the column, while a comment

@@ -1,4 +1,5 @@
-import CutoverCore
+import CutoverPlan
+import CutoverEmit
 import Foundation
 import Testing
 

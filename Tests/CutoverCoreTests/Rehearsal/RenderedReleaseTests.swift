@@ -1,4 +1,5 @@
-import CutoverCore
+import CutoverEmit
+import CutoverProof
 import Foundation
 import Testing
 

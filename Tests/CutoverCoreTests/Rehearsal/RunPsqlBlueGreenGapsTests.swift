@@ -1,4 +1,3 @@
-@testable import CutoverCore
 import Foundation
 import Testing
 

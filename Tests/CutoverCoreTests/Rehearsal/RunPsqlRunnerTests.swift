@@ -1,4 +1,4 @@
-@testable import CutoverCore
+@testable import CutoverProof
 import Foundation
 import Testing
 

@@ -1,4 +1,4 @@
-@testable import CutoverCore
+@testable import CutoverEmit
 import Foundation
 import Testing
 

@@ -1,4 +1,5 @@
-@testable import CutoverCore
+@testable import CutoverPlan
+@testable import CutoverProof
 import Testing
 
 /// The guard that keeps a rehearsal from passing without a version's statements: a version that

@@ -1,4 +1,4 @@
-import CutoverCore
+import CutoverProof
 import Foundation
 import Testing
 

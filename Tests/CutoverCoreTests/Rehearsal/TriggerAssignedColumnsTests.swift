@@ -1,5 +1,5 @@
+@testable import CutoverProof
 import Testing
-@testable import CutoverCore
 
 /// The written-row check leaves out what the schema's own triggers store (found on
 /// fixtures/valid/mysql-dependents, whose trigger stores LOWER(email) in email_lower).

@@ -1,6 +1,6 @@
+@testable import CutoverPlan
 import Foundation
 import Testing
-@testable import CutoverCore
 
 /// Issue 9 (SRE review, S1) on real servers: a backfill Job retried after a failure must not sleep
 /// through the batches that are already done, or it dies at its deadline again. Each table holds 600

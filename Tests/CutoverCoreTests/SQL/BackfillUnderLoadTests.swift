@@ -1,6 +1,7 @@
+@testable import CutoverPlan
+@testable import CutoverProof
 import Foundation
 import Testing
-@testable import CutoverCore
 
 /// Issue 14 item 2 on a real server: a backfill over 100,000 rows ends while another session keeps
 /// inserting, because the loop stops at the last key present when it started; the rows inserted

@@ -1,6 +1,6 @@
+@testable import CutoverPlan
 import Foundation
 import Testing
-@testable import CutoverCore
 
 /// The down of a dropConstraint re-creates the constraint; rows the new version wrote while it was
 /// gone may break it. A unique key (both engines) and a MySQL check (no NOT VALID) are refused before

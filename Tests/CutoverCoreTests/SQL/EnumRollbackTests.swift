@@ -1,6 +1,6 @@
+@testable import CutoverPlan
 import Foundation
 import Testing
-@testable import CutoverCore
 
 /// addEnumValue's down on a real server: PostgreSQL cannot drop an enum label, so the rollback rebuilds
 /// the type without it. It is refused before anything changes while a row holds the label (naming the

@@ -1,6 +1,8 @@
+@testable import CutoverPlan
+@testable import CutoverEmit
+@testable import CutoverCore
 import Foundation
 import Testing
-@testable import CutoverCore
 
 /// The emission guard: every SQL file of every golden tree reads, for the Jobs' client, as plain SQL
 /// (MySQL trigger steps use DELIMITER, which the guard allows), and a file that would carry a client

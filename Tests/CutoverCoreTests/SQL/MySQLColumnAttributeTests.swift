@@ -1,6 +1,6 @@
+@testable import CutoverPlan
 import Foundation
 import Testing
-@testable import CutoverCore
 
 /// On a real server: MODIFY COLUMN repeats the whole column definition, and MySQL resets whatever it
 /// leaves out. The in-place VARCHAR widening and the nullability steps (up and down) keep the column's

@@ -1,6 +1,7 @@
+@testable import CutoverPlan
+@testable import CutoverProof
 import Foundation
 import Testing
-@testable import CutoverCore
 
 /// MySQL adds a foreign key in place without checking existing rows; verify's orphan check must
 /// fail on a row that points at no parent, and pass (leaving no routine behind) once it is gone.

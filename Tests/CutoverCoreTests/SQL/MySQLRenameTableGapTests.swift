@@ -1,6 +1,7 @@
+@testable import CutoverPlan
+@testable import CutoverProof
 import Foundation
 import Testing
-@testable import CutoverCore
 
 /// MySQL commits each DDL, so a renameTable lowered as `RENAME TABLE` followed by `CREATE VIEW` leaves
 /// the old name missing between the two statements, and the old app version's statements fail there

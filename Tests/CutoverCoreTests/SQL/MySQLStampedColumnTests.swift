@@ -1,6 +1,5 @@
 import Foundation
 import Testing
-@testable import CutoverCore
 
 /// A MySQL backfill is not an app write: a column the server stamps on every UPDATE (ON UPDATE
 /// CURRENT_TIMESTAMP, sakila's last_update) keeps its value through the backfill and its rollback.

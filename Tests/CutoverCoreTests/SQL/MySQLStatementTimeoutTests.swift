@@ -1,6 +1,7 @@
+@testable import CutoverPlan
+@testable import CutoverEmit
 import Foundation
 import Testing
-@testable import CutoverCore
 
 /// `runner.statementTimeout` reaches MySQL Job sessions (issue 9): every generated MySQL file sets
 /// the server's own statement timeout after its lock wait, the variable chosen by the server

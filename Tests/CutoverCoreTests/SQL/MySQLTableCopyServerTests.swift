@@ -1,4 +1,4 @@
-@testable import CutoverCore
+@testable import CutoverPlan
 import Foundation
 import Testing
 

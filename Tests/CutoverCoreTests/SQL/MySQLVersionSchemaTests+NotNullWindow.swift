@@ -1,6 +1,6 @@
+@testable import CutoverProof
 import Foundation
 import Testing
-@testable import CutoverCore
 import CutoverTemplates
 
 /// Issue #14, user trial: after contract's swap the retyped `reviews.rating` (INT NOT NULL in the

@@ -1,6 +1,7 @@
+@testable import CutoverCore
+@testable import CutoverProof
 import Foundation
 import Testing
-@testable import CutoverCore
 
 /// Issue #14, user trial: the version databases were dropped by hand per the runbook. Purge drops
 /// them now (after the runbook's step after contract points the app at the base database), refuses

@@ -1,6 +1,9 @@
+@testable import CutoverPlan
+@testable import CutoverEmit
+@testable import CutoverCore
+@testable import CutoverProof
 import Foundation
 import Testing
-@testable import CutoverCore
 import CutoverTemplates
 
 /// Issue #14 on MySQL, a retyped column that goes through a hidden copy: the new version reads and

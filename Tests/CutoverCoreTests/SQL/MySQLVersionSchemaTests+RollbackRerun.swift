@@ -1,5 +1,8 @@
 import Foundation
 import Testing
+@testable import CutoverPlan
+@testable import CutoverEmit
+@testable import CutoverProof
 @testable import CutoverCore
 
 /// Issue #14, user trial (SHOULD-FIX 3): a MySQL rollback that stopped half way (killed, or a step

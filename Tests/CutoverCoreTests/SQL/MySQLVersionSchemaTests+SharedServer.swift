@@ -1,5 +1,8 @@
 import Foundation
 import Testing
+@testable import CutoverPlan
+@testable import CutoverEmit
+@testable import CutoverProof
 @testable import CutoverCore
 
 /// Issue #14, user trial (SHOULD-FIX 1): two environments (staging and prod databases on one shared

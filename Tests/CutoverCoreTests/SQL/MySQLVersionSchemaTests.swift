@@ -1,6 +1,7 @@
+@testable import CutoverPlan
+@testable import CutoverCore
 import Foundation
 import Testing
-@testable import CutoverCore
 
 /// Issue #14 on MySQL: a database of views per app version (`MySQLVersionSchemas`), the default; `none`
 /// opts out; `views` without a base schema is refused (CUT068). On a real server, the generated files

@@ -1,6 +1,8 @@
+@testable import CutoverPlan
+@testable import CutoverEmit
+@testable import CutoverProof
 import Foundation
 import Testing
-@testable import CutoverCore
 
 /// The preflight step reads the catalog and lists, before any DDL runs, every way the server, the
 /// touched tables and columns, or the Jobs' privileges differ from what the migration was written

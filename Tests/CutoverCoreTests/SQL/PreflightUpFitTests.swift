@@ -1,6 +1,6 @@
+@testable import CutoverPlan
 import Foundation
 import Testing
-@testable import CutoverCore
 
 /// Issue #14, user trial: a type change's `up` that fails on an existing row ('abc' as an integer)
 /// was found only by the backfill, after expand had changed the schema. The preflight evaluates it

@@ -1,6 +1,8 @@
+@testable import CutoverPlan
+@testable import CutoverEmit
+@testable import CutoverProof
 import Foundation
 import Testing
-@testable import CutoverCore
 
 /// Issue 9 (S3) on real servers, through the Job itself: the rollback-contract Job's files from
 /// `RunnerFiles`, its arguments from `JobCatalog`, run by the real runner script. Two changes both

@@ -1,6 +1,7 @@
+@testable import CutoverPlan
+@testable import CutoverProof
 import Foundation
 import Testing
-@testable import CutoverCore
 
 /// Issue #9 item 8 on a real server: a rollback that would bring an old type back over values the new
 /// version wrote that it cannot hold (out of range, too long) is refused before it changes anything,

@@ -1,6 +1,6 @@
+@testable import CutoverPlan
 import Foundation
 import Testing
-@testable import CutoverCore
 
 /// A rollback that would bring NOT NULL back onto rows the new version left NULL, with no `down` to
 /// refill them, neither fails nor loses a row: it warns with the column and the count, holds new

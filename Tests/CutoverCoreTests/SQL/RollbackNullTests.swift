@@ -1,6 +1,6 @@
+@testable import CutoverPlan
 import Foundation
 import Testing
-@testable import CutoverCore
 
 /// Issue #14 items 3 and 4 on real servers: a type change with `nullable: true` of a NOT NULL column
 /// takes the new version's NULL from expand on (the old column is relaxed there, not at contract), its

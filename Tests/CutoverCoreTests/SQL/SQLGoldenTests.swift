@@ -1,6 +1,8 @@
+@testable import CutoverPlan
+@testable import CutoverEmit
+@testable import CutoverCore
 import Foundation
 import Testing
-@testable import CutoverCore
 
 /// Pins the SQL of every operation on both engines: the two all-operations specs in `SQL/specs/` and
 /// the shared examples are planned and every step file is rendered and compared with `SQL/golden/`.

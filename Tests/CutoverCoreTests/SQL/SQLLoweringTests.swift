@@ -1,6 +1,7 @@
+@testable import CutoverPlan
+@testable import CutoverEmit
 import Foundation
 import Testing
-@testable import CutoverCore
 
 /// Properties every plan must have, whatever the spec: quoting, escaping, file layout, slugs,
 /// suppressions directly above their statement, CONCURRENTLY alone outside transactions.

@@ -1,6 +1,7 @@
+@testable import CutoverEmit
+@testable import CutoverProof
 import Foundation
 import Testing
-@testable import CutoverCore
 
 /// Issue 9 (S4) on real servers, through the Job: a `sql` change with `transactional: true` (the
 /// default) runs in one transaction under the psql and mysql runners, as Flyway and Liquibase run it.

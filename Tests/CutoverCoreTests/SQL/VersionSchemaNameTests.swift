@@ -1,5 +1,5 @@
+@testable import CutoverPlan
 import Testing
-@testable import CutoverCore
 
 /// PostgreSQL refuses schema names that start with `pg_`: a migration named `pg-…` must still get
 /// version schemas the server accepts (found by rehearsing fixtures/broken/pg-rehearse-kubectl-contract-at-once).

@@ -1,6 +1,6 @@
+@testable import CutoverPlan
 import Foundation
 import Testing
-@testable import CutoverCore
 
 /// Issue #14 on a real server: each app version reads and writes through its own schema of views.
 /// During the rollout the new version reads and writes a retyped column in its new type under the

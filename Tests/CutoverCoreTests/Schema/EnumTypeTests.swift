@@ -1,5 +1,6 @@
+@testable import CutoverPlan
+@testable import CutoverProof
 import Testing
-@testable import CutoverCore
 
 /// Enum labels as the schema reader, Validation and the MySQL in-place rule see them.
 @Suite struct EnumTypeTests {

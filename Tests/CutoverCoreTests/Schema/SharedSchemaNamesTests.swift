@@ -1,6 +1,6 @@
+@testable import CutoverPlan
 import Foundation
 import Testing
-@testable import CutoverCore
 
 /// Validation and Planning name an undeclared primary key through one function (`ObjectNames`), so they
 /// agree even where PostgreSQL's own rule and cutover's differ: a table name of 59 bytes or more, whose

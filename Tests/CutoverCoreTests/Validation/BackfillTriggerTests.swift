@@ -1,3 +1,4 @@
+@testable import CutoverPlan
 @testable import CutoverCore
 import Foundation
 import Testing

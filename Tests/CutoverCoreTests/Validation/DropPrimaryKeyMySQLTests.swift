@@ -1,6 +1,6 @@
+@testable import CutoverPlan
 import Foundation
 import Testing
-@testable import CutoverCore
 
 /// dropPrimaryKey on MySQL: the server refuses to drop a key whose column is AUTO_INCREMENT, or that is
 /// the only index a foreign key of the table can use (ERROR 1553); both are CUT084 at the table, and a

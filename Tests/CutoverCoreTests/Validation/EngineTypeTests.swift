@@ -1,4 +1,4 @@
-@testable import CutoverCore
+@testable import CutoverPlan
 import Testing
 
 /// CUT069: the types one engine lacks are refused, the other engine's synonyms and PostgreSQL's

@@ -1,6 +1,7 @@
+@testable import CutoverPlan
+@testable import CutoverCore
 import Foundation
 import Testing
-@testable import CutoverCore
 
 /// fixtures/invalid: each `NNN-slug.yaml` reports exactly the errors and warnings of `NNN-slug.expected`
 /// (a fixture whose first line starts `# warning:` validates without error and reports only warnings);

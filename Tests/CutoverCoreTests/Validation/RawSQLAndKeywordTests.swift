@@ -1,6 +1,7 @@
+@testable import CutoverPlan
+@testable import CutoverCore
 import Foundation
 import Testing
-@testable import CutoverCore
 
 /// `sql` changes keep the reference checks on as far as their up can be read; SQL keywords in the spec
 /// are read in any case.

@@ -1,6 +1,6 @@
+@testable import CutoverPlan
 import Foundation
 import Testing
-@testable import CutoverCore
 
 /// The reader on what pg_dump and mariadb-dump really emit: the corpus in fixtures/corpus (real dumps of
 /// public sample schemas, see PROVENANCE) and small pieces of dump syntax.

@@ -1,6 +1,6 @@
+@testable import CutoverPlan
 import Foundation
 import Testing
-@testable import CutoverCore
 
 /// Every rule's examples are its tests, over the registry: a triggering example reports exactly that
 /// rule's diagnostics, at exactly the places it declares (1-based line:column, in the spec or in a file

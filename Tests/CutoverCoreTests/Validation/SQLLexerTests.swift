@@ -1,5 +1,5 @@
+@testable import CutoverPlan
 import Testing
-@testable import CutoverCore
 
 /// The lexer against psql's and the mysql client's own rules. Each case names what the client does;
 /// the mariadb cases were checked against the mariadb 10.11 client (`\! echo` either ran or did not).

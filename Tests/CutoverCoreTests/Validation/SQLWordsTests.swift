@@ -1,6 +1,6 @@
+@testable import CutoverPlan
 import Foundation
 import Testing
-@testable import CutoverCore
 
 /// `SQLWords` replaced regular expressions in CUT088's type checks and MySQL's column definitions: it
 /// must answer as ICU's regex did, on ordinary and awkward types (boundaries, white space other than a

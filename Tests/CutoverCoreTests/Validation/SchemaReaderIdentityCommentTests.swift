@@ -1,6 +1,6 @@
+@testable import CutoverPlan
 import Foundation
 import Testing
-@testable import CutoverCore
 
 /// What setReplicaIdentity, setComment and addPrimaryKey need from a dump: the replica identity pg_dump
 /// writes as `ALTER TABLE ONLY … REPLICA IDENTITY …`, comments (`COMMENT ON …` lines of pg_dump, the

@@ -1,6 +1,6 @@
+@testable import CutoverPlan
 import Foundation
 import Testing
-@testable import CutoverCore
 
 /// setIdentity's down restores the base schema's identity exactly, so the reader keeps its kind:
 /// pg_dump writes `ALTER TABLE … ALTER COLUMN … ADD GENERATED ALWAYS|BY DEFAULT AS IDENTITY (…)`, a

@@ -1,6 +1,6 @@
+@testable import CutoverPlan
 import Foundation
 import Testing
-@testable import CutoverCore
 
 @Suite struct SchemaReaderTests {
     func read(_ text: String, _ engine: MigrationSpec.Engine = .postgresql) -> (DatabaseSchema, [Diagnostic]) {

@@ -1,6 +1,6 @@
+@testable import CutoverPlan
 import Foundation
 import Testing
-@testable import CutoverCore
 
 /// CUT027 / CUT028 through the front end: `sql` changes located inside the YAML, base schemas located in
 /// the schema file, pg_dump's `\restrict` lines accepted, and `verify` stopping before anything runs.

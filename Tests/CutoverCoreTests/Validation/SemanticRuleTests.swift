@@ -1,6 +1,6 @@
+@testable import CutoverPlan
 import Foundation
 import Testing
-@testable import CutoverCore
 
 /// Targeted cases of the ordered reference checks and the consistency rules.
 @Suite struct SemanticRuleTests {

@@ -1,6 +1,6 @@
+@testable import CutoverPlan
 import Foundation
 import Testing
-@testable import CutoverCore
 
 /// A setting is declared once (`Settings`): the default docs/spec.md and the JSON Schema print is the
 /// value a spec gets when it leaves the setting out, and writing that printed default into the spec

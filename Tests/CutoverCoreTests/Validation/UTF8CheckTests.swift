@@ -1,4 +1,4 @@
-@testable import CutoverCore
+@testable import CutoverPlan
 import Testing
 
 /// `UTF8Check` (the schema file's encoding check, on its bytes) answers as `String(validating:)` does.

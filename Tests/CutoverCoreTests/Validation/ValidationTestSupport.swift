@@ -1,5 +1,6 @@
-import Foundation
+@testable import CutoverPlan
 @testable import CutoverCore
+import Foundation
 
 /// Runs the front end on spec text written to a fresh temporary folder, with any files it needs beside it.
 enum ValidationHarness {

@@ -1,4 +1,5 @@
-import CutoverCore
+import CutoverPlan
+import CutoverProof
 import Foundation
 import Testing
 #if canImport(Glibc)

@@ -1,4 +1,6 @@
+@testable import CutoverPlan
 @testable import CutoverCore
+@testable import CutoverProof
 import Foundation
 import Testing
 

@@ -1,4 +1,6 @@
+import CutoverPlan
 import CutoverCore
+import CutoverProof
 import Foundation
 import Testing
 

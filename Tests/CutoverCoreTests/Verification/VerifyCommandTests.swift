@@ -1,4 +1,4 @@
-import CutoverCore
+import CutoverPlan
 import Foundation
 import Testing
 #if canImport(Glibc)

@@ -1,5 +1,5 @@
+@testable import CutoverProof
 import Testing
-@testable import CutoverCore
 
 /// The new version as rehearse plays it keeps rows valid under base constraints still in place until
 /// contract (a dropped foreign key, a unique key): also on a table or column the spec renames, whose

@@ -1,4 +1,5 @@
-@testable import CutoverCore
+@testable import CutoverPlan
+@testable import CutoverProof
 import Foundation
 import Testing
 

@@ -1,5 +1,6 @@
 import Foundation
-@testable import CutoverCore
+@testable import CutoverPlan
+@testable import CutoverProof
 import Testing
 
 /// The type the new version's traffic writes a retyped column with while both versions use the

@@ -1,4 +1,5 @@
-@testable import CutoverCore
+@testable import CutoverPlan
+@testable import CutoverProof
 import Foundation
 
 /// A scratch database of its own on the harness server of `engine`, with the traffic test schema

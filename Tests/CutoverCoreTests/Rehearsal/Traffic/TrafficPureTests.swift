@@ -1,4 +1,4 @@
-@testable import CutoverCore
+@testable import CutoverProof
 import Testing
 
 /// The parts of the traffic library that need no server: type classification, what checks

@@ -1,0 +1,162 @@
+/// `addEnumValue`, in expand (PostgreSQL): the new app version may write the label from its first pod
+/// on, and the old one never sees it unless a new pod wrote it. `ALTER TYPE … ADD VALUE IF NOT EXISTS`
+/// (guarded on pg_enum from PostgreSQL 12 on, so a re-run is a no-op) touches only pg_enum: no table is locked or scanned. It runs outside a
+/// transaction block (`transactional: false`): before PostgreSQL 12 ADD VALUE is refused inside one, and
+/// from 12 on a label added in a transaction cannot be used before it commits, so a later statement of
+/// the same Job could not use it.
+///
+/// PostgreSQL cannot drop an enum label, so the down rebuilds the type without it (`rebuild`): refused
+/// while rows hold the label, then a rewrite of each table using the type, under ACCESS EXCLUSIVE
+/// (rollback only; said in the title). Without the base schema the former labels are unknown: the
+/// step is then irreversible and its down a note (the label stays, harmlessly). MySQL: refused
+/// (CUT085); append the label to the column's inline `enum(…)` type with alterColumn.
+package struct AddEnumValue: OperationUnit {
+    package var enumType: Name
+    package var value: Located<String>
+    var before: Located<String>?
+    var after: Located<String>?
+
+    static let keyword = "addEnumValue"
+
+    static let field = Field("addEnumValue", .object(ObjectShape("addEnumValue", "add a label to an enum type (PostgreSQL, expand)", [
+        Field("enum", SpecShape.identifier, required: true, "enum type", example: "order_status"),
+        Field("value", .text(.plain), required: true, "the new label (at most 63 bytes)", example: "refunded"),
+        Field("before", .text(.plain), "put it before this label (default: last)"),
+        Field("after", .text(.plain), "put it after this label (default: last)"),
+    ])), "add a label to a PostgreSQL enum type in expand (ADD VALUE, outside a transaction); PostgreSQL cannot drop a label, so its down rebuilds the type (refused while rows hold the label; rewrites the tables using it). MySQL: alterColumn to enum(…) with the label appended")
+
+    static func read(_ node: SyntaxNode, _ reader: SpecBuilder) -> AddEnumValue? {
+        guard let type = reader.name(node["enum"]), let value = reader.located(node["value"]) else { return nil }
+        return AddEnumValue(enumType: type, value: value, before: reader.located(node["before"]), after: reader.located(node["after"]))
+    }
+
+    static let examples = [
+        OperationExample(engine: .postgresql, schema: EnumTypeRules.schema,
+                         changes: "    - addEnumValue:\n        enum: order_status\n        value: refunded\n"
+                            + "    - addEnumValue:\n        enum: order_status\n        value: draft\n        before: pending\n"
+                            + "    - addEnumValue:\n        enum: order_status\n        value: packed\n        after: paid\n"),
+        OperationExample(engine: .mysql, schema: EnumTypeRules.mysqlSchema,
+                         changes: "    - addEnumValue:\n        enum: order_status\n        value: refunded\n", refusal: .enumTypeEngine),
+    ]
+
+    var tables: [Name] { [] }
+    func tableWithLaterSteps(engine: MigrationSpec.Engine) -> Name? { nil }
+
+    /// CUT085 on MySQL, CUT086 for an unknown type, CUT087 for a label already there, a before/after label
+    /// that is not, both given, or a label over 63 bytes.
+    func check(_ rules: inout ReferenceRules, change: Change) {
+        guard rules.requirePostgresEnums(Self.keyword, at: enumType.location) else { return }
+        if let before, after != nil {
+            rules.report(.enumLabel, Message.enumBeforeAndAfter(), before)
+            return
+        }
+        if value.value.utf8.count > 63 {
+            rules.report(.enumLabel, Message.enumLabelTooLong(value.value), value)
+            return
+        }
+        guard let known = rules.enumLabels(enumType) else { return }
+        guard var labels = known else { return }
+        if labels.contains(value.value) {
+            rules.report(.enumLabel, Message.enumLabelPresent(value.value, type: enumType.value), value)
+            return
+        }
+        if let anchor = before ?? after, !labels.contains(anchor.value) {
+            rules.report(.enumLabel, Message.enumLabelMissing(anchor.value, type: enumType.value, labels: labels), anchor)
+            return
+        }
+        var type = EnumType(name: enumType.value, labels: labels)
+        type.add(value.value, before: before?.value, after: after?.value)
+        labels = type.labels
+        rules.schema.enums.set(enumType.value, labels)
+    }
+
+    func lower(_ r: Recipe) -> [StepDraft] {
+        guard r.engine == .postgresql else { return [] }
+        let b = r.postgres
+        let position = before.map { " BEFORE \(b.lit($0.value))" } ?? after.map { " AFTER \(b.lit($0.value))" } ?? ""
+        let type = b.q(enumType.value)
+        let label = b.lit(value.value)
+        let present = "EXISTS (SELECT 1 FROM pg_catalog.pg_enum\n             WHERE enumtypid = to_regtype(\(b.lit(type))) AND enumlabel = \(label))"
+        let add = "ALTER TYPE \(type) ADD VALUE IF NOT EXISTS \(label)\(position);"
+        // From PostgreSQL 12 ADD VALUE may run in a DO block: guarded on pg_enum, a re-run is a no-op even
+        // after a later renameEnumValue renamed the BEFORE/AFTER label. Before 12 it must be a statement
+        // of its own (IF NOT EXISTS).
+        let statement = r.context.postgresMajorVersion >= 12 ? b.guarded("NOT " + present, [add]) : add
+        let slug = "add_enum_value \(enumType.value) \(value.value)", title = "add label \(value.value) to enum type \(enumType.value)"
+        let up = [SQLStatement(statement, comment: "Only pg_enum changes: no table is locked or scanned. No transaction around it, so the label is usable\nas soon as the statement ends; guarded so a re-run is a no-op.")]
+        // The labels before this change: without them (no schema file) the type cannot be rebuilt.
+        guard let labels = r.context.schema.enumType(enumType.value)?.labels, !labels.contains(value.value) else {
+            return [StepDraft(.expand, slug: slug, title: title, change: r.change, up: up,
+                              down: r.note("IRREVERSIBLE: PostgreSQL cannot drop an enum label, and the type's labels are unknown without\n'database.schema', so it cannot be rebuilt without it. The label stays, harmlessly: the old version never writes it."),
+                              reversible: false, transactional: false)]
+        }
+        return [StepDraft(.expand, slug: slug, title: title + " (its rollback rewrites the tables using the type)", change: r.change, up: up,
+                          down: rebuild(labels, present: present, b), transactional: false)]
+    }
+
+    /// PostgreSQL cannot drop an enum label, so the down rebuilds the type without it: refused first while
+    /// any row holds the label (the new version wrote it; change or delete those rows), then the type is
+    /// renamed away, created again with its former labels, and every column of it retyped (defaults
+    /// re-set), and the old type dropped. Rollback only, and not online: each ALTER COLUMN … TYPE rewrites
+    /// its table under ACCESS EXCLUSIVE (lock_timeout bounds the wait for it, not the rewrite); a view on
+    /// such a column makes the server refuse it.
+    func rebuild(_ labels: [String], present: String, _ b: PostgreSQLBuilder) -> [SQLStatement] {
+        let type = b.q(enumType.value), label = b.lit(value.value)
+        let oldName = String(enumType.value.prefix(50)) + "_cutover_old"
+        let old = b.q(oldName)
+        func columns(of typeName: String, defaults: Bool) -> String {
+            "SELECT a.attrelid::regclass AS rel, a.attname\(defaults ? ", pg_catalog.pg_get_expr(d.adbin, d.adrelid) AS def" : "")\n"
+                + "             FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_class c ON c.oid = a.attrelid\n"
+                + (defaults ? "             LEFT JOIN pg_catalog.pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum\n" : "")
+                + "             WHERE a.atttypid = to_regtype(\(b.lit(typeName))) AND a.attnum > 0 AND NOT a.attisdropped\n"
+                + "               AND c.relkind IN ('r', 'p') AND a.attinhcount = 0"
+        }
+        let message = b.lit("cutover rollback refused: %.% holds rows with enum label %, which the rollback of \(enumType.value) drops; change or delete those rows, then run the rollback again")
+        let refusal = """
+            DO $cutover$
+            DECLARE
+              r record;
+              used boolean;
+            BEGIN
+              IF \(present) THEN
+                FOR r IN \(columns(of: type, defaults: false)) LOOP
+                  EXECUTE format('SELECT EXISTS (SELECT 1 FROM %s WHERE %I::text = %L)', r.rel, r.attname, \(label)) INTO used;
+                  IF used THEN
+                    RAISE EXCEPTION \(message), r.rel, r.attname, \(label);
+                  END IF;
+                END LOOP;
+              END IF;
+            END
+            $cutover$;
+            """
+        let rebuild = """
+            DO $cutover$
+            DECLARE
+              r record;
+            BEGIN
+              IF \(present) THEN
+                ALTER TYPE \(type) RENAME TO \(old);
+                CREATE TYPE \(type) AS ENUM (\(labels.map(b.lit).joined(separator: ", ")));
+                FOR r IN \(columns(of: old, defaults: true)) LOOP
+                  IF r.def IS NOT NULL THEN
+                    EXECUTE format('ALTER TABLE %s ALTER COLUMN %I DROP DEFAULT', r.rel, r.attname);
+                  END IF;
+                  EXECUTE format('ALTER TABLE %s ALTER COLUMN %I TYPE \(type) USING %I::text::\(type)', r.rel, r.attname, r.attname);
+                  IF r.def IS NOT NULL THEN
+                    EXECUTE format('ALTER TABLE %s ALTER COLUMN %I SET DEFAULT %s', r.rel, r.attname, replace(r.def, \(b.lit(oldName)), \(b.lit(type))));
+                  END IF;
+                END LOOP;
+                DROP TYPE \(old);
+              END IF;
+            END
+            $cutover$;
+            """
+        return [SQLStatement(refusal, comment: "PostgreSQL cannot drop an enum label: the type is rebuilt without it. Checked before anything changes:\nno row may hold the label (one read-only scan per column of the type).",
+                             kind: .refusalCheck),
+                SQLStatement(rebuild, comment: "Rollback only, NOT ONLINE: the type is renamed away and created again with its former labels, and each column\nof it retyped, which rewrites its table under ACCESS EXCLUSIVE (writes and reads wait for the rewrite).")]
+    }
+
+    func apply(to schema: inout DatabaseSchema, engine: MigrationSpec.Engine) {
+        schema.updateEnumType(enumType.value) { $0.add(value.value, before: before?.value, after: after?.value) }
+    }
+}

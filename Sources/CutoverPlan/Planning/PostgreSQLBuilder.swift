@@ -1,0 +1,285 @@
+/// The PostgreSQL statement shapes every lowering reuses: catalog-guarded DO blocks, the batched
+/// backfill, sync triggers, the NOT NULL dance and concurrent index builds. squawk does not parse
+/// DO bodies, so only statements vetted here go inside them.
+package struct PostgreSQLBuilder: Sendable {
+    var context: LoweringContext
+    /// The memberwise initializer, spelled out so that the emitters (another target) can make one.
+    package init(context: LoweringContext) { self.context = context }
+    var n: SQLNames { context.names }
+    var objects: ObjectNames { ObjectNames(names: context.names) }
+
+    func q(_ name: String) -> String { n.quote(name) }
+    func lit(_ text: String) -> String { n.literal(text) }
+    /// `to_regclass('"name"')`
+    func regclass(_ table: String) -> String { "to_regclass(\(lit(q(table))))" }
+
+    // MARK: guards
+
+    func doBlock(_ body: String) -> String {
+        "DO $cutover$\nBEGIN\n\(body)\nEND\n$cutover$;"
+    }
+
+    /// `IF <condition> THEN <statements> END IF;` in a DO block.
+    func guarded(_ condition: String, _ statements: [String]) -> String {
+        doBlock("  IF \(condition) THEN\n" + statements.map { "    " + $0 }.joined(separator: "\n") + "\n  END IF;")
+    }
+
+    func constraintExists(_ table: String, _ name: String, extra: String = "") -> String {
+        "EXISTS (SELECT 1 FROM pg_catalog.pg_constraint\n             WHERE conrelid = \(regclass(table)) AND conname = \(lit(name))\(extra))"
+    }
+
+    func columnExists(_ table: String, _ column: String, extra: String = " AND NOT attisdropped") -> String {
+        "EXISTS (SELECT 1 FROM pg_catalog.pg_attribute\n             WHERE attrelid = \(regclass(table)) AND attname = \(lit(column))\(extra))"
+    }
+
+    // MARK: columns
+
+    func addColumn(_ table: String, _ column: String, _ definition: String) -> String {
+        "ALTER TABLE \(q(table)) ADD COLUMN IF NOT EXISTS \(q(column)) \(definition);"
+    }
+
+    func dropAddedColumn(_ table: String, _ column: String, reason: String = "drops only the column that this pair's up added") -> SQLStatement {
+        SQLStatement("ALTER TABLE \(q(table)) DROP COLUMN IF EXISTS \(q(column));",
+                     suppressions: .rules(["ban-drop-column"], reason))
+    }
+
+    /// Rename a column when it exists and the target name is free (RENAME inside DO: squawk does not see it).
+    /// `also`: statements that belong to the same atomic rename (index and constraint renames).
+    func renameColumn(_ table: String, from: String, to: String, also: [String] = []) -> String {
+        guarded("\(columnExists(table, from))\n     AND NOT \(columnExists(table, to))",
+                ["ALTER TABLE \(q(table)) RENAME COLUMN \(q(from)) TO \(q(to));"] + also)
+    }
+
+    func dropNotNull(_ table: String, _ column: String, reason: String) -> SQLStatement {
+        SQLStatement("ALTER TABLE \(q(table)) ALTER COLUMN \(q(column)) DROP NOT NULL;",
+                     suppressions: .rules(["ban-drop-not-null", "prefer-robust-stmts"], reason))
+    }
+
+    func setNotNull() -> [SQLStatement.Suppression] {
+        .rules(["adding-not-nullable-field", "prefer-robust-stmts"],
+               "a validated CHECK (col IS NOT NULL) lets PostgreSQL 12+ skip the scan; a no-op when already NOT NULL")
+    }
+
+    // MARK: NOT NULL without a long lock
+
+    /// CHECK NOT VALID, VALIDATE, SET NOT NULL, drop the temporary check: the compact form. The add and the
+    /// VALIDATE are separate statements (two DO blocks), so under `psql -f` each commits on its own and the
+    /// scan runs under SHARE UPDATE EXCLUSIVE, not under the ADD's ACCESS EXCLUSIVE; the planner runs a
+    /// step holding both outside a transaction (Flyway, Liquibase).
+    func enforceNotNull(_ table: String, _ column: String, checkName: String) -> [SQLStatement] {
+        let check = "ALTER TABLE \(q(table)) ADD CONSTRAINT \(q(checkName)) CHECK (\(q(column)) IS NOT NULL) NOT VALID;"
+        let add = "  IF NOT \(columnExists(table, column, extra: " AND attnotnull"))\n     AND NOT \(constraintExists(table, checkName)) THEN\n    \(check)\n  END IF;"
+        let validate = "  IF \(constraintExists(table, checkName)) THEN\n    ALTER TABLE \(q(table)) VALIDATE CONSTRAINT \(q(checkName));\n  END IF;"
+        return [
+            SQLStatement(doBlock(add), comment: "Set NOT NULL without a long ACCESS EXCLUSIVE scan: CHECK NOT VALID (committed at once), VALIDATE, SET NOT NULL, drop the check.",
+                         kind: .addNotValid),
+            SQLStatement(doBlock(validate), kind: .validateConstraint),
+            SQLStatement("ALTER TABLE \(q(table)) ALTER COLUMN \(q(column)) SET NOT NULL;", suppressions: setNotNull()),
+            SQLStatement("ALTER TABLE \(q(table)) DROP CONSTRAINT IF EXISTS \(q(checkName));",
+                         suppressions: .rules(["ban-drop-constraint"], "drops only the temporary NOT NULL check added above")),
+        ]
+    }
+
+    /// A rollback that re-imposes NOT NULL on a column the new version may have left NULL, without a
+    /// `down` to refill it: it never fails and keeps every row. CHECK (col IS NOT NULL) NOT VALID comes
+    /// back at once, so every write from then on is held to NOT NULL again; when no NULL is left it is
+    /// validated and NOT NULL set (the compact dance); otherwise a WARNING names the column and the
+    /// count, and a re-run after the rows are filled finishes the job. Three statements, three
+    /// transactions: the add is a catalog update, the count and VALIDATE do not block writes.
+    func restoreNotNullKeepingRows(_ table: String, _ column: String, checkName: String) -> [SQLStatement] {
+        let add = "  IF \(columnExists(table, column, extra: " AND NOT attisdropped AND NOT attnotnull"))\n     AND NOT \(constraintExists(table, checkName)) THEN\n"
+            + "    ALTER TABLE \(q(table)) ADD CONSTRAINT \(q(checkName)) CHECK (\(q(column)) IS NOT NULL) NOT VALID;\n  END IF;"
+        let prefix = lit(RollbackWarning.marker + "\(table).\(column) keeps ")
+        let suffix = lit(RollbackWarning.tail(engine: .postgresql, check: checkName))
+        let count = """
+        DO $cutover$
+        DECLARE
+          nulls bigint;
+        BEGIN
+          IF \(constraintExists(table, checkName, extra: " AND NOT convalidated")) THEN
+            SELECT count(*) INTO nulls FROM \(q(table)) WHERE \(q(column)) IS NULL;
+            IF nulls > 0 THEN
+              RAISE WARNING '%', \(prefix) || nulls || \(suffix);
+            ELSE
+              ALTER TABLE \(q(table)) VALIDATE CONSTRAINT \(q(checkName));
+            END IF;
+          END IF;
+        END
+        $cutover$;
+        """
+        let set = "  IF \(constraintExists(table, checkName, extra: " AND convalidated")) THEN\n"
+            + "    ALTER TABLE \(q(table)) ALTER COLUMN \(q(column)) SET NOT NULL;\n"
+            + "    ALTER TABLE \(q(table)) DROP CONSTRAINT \(q(checkName));\n  END IF;"
+        return [
+            SQLStatement(doBlock(add), comment: "No down expression in the spec: rows the new app version left NULL are kept, never refused or lost.\n"
+                         + "CHECK NOT VALID first (a catalog update): every write from now on is held to NOT NULL again.", kind: .addNotValid),
+            SQLStatement(count, comment: "NULL rows left: a WARNING names the column and the count (fill them, run the Job again); none: VALIDATE (no write block).",
+                         kind: .validateConstraint),
+            SQLStatement(doBlock(set), comment: "Validated: SET NOT NULL skips the scan (PostgreSQL 12+), then the check is redundant."),
+        ]
+    }
+
+    /// The forward twin of `restoreNotNullKeepingRows`: a check it left behind would refuse the NULLs
+    /// the new version writes again, so relaxing NOT NULL drops it too.
+    func relaxNotNull(_ table: String, _ column: String, checkName: String, reason: String, comment: String?) -> [SQLStatement] {
+        var relax = dropNotNull(table, column, reason: reason)
+        relax.comment = comment
+        return [relax, dropConstraint(table, checkName, reason: "drops only the NOT NULL check a rollback without down expression left behind")]
+    }
+
+    func addNotValidCheck(_ table: String, name: String, expression: String) -> SQLStatement {
+        SQLStatement(guarded("NOT \(constraintExists(table, name))",
+                             ["ALTER TABLE \(q(table)) ADD CONSTRAINT \(q(name))\n      CHECK (\(expression)) NOT VALID;"]), kind: .addNotValid)
+    }
+
+    func dropConstraint(_ table: String, _ name: String, reason: String = "drops only the constraint that this pair's up added") -> SQLStatement {
+        SQLStatement("ALTER TABLE \(q(table)) DROP CONSTRAINT IF EXISTS \(q(name));", suppressions: .rules(["ban-drop-constraint"], reason))
+    }
+
+    func validate(_ table: String, _ name: String, reason: String) -> SQLStatement {
+        SQLStatement("ALTER TABLE \(q(table)) VALIDATE CONSTRAINT \(q(name));", suppressions: .rules(["prefer-robust-stmts"], reason), kind: .validateConstraint)
+    }
+
+    /// PostgreSQL cannot un-validate: drop and re-add NOT VALID when the constraint is validated.
+    func unvalidate(_ table: String, _ name: String, addDefinition: String) -> SQLStatement {
+        SQLStatement(guarded(constraintExists(table, name, extra: " AND convalidated"),
+                             ["ALTER TABLE \(q(table)) DROP CONSTRAINT \(q(name));",
+                              "ALTER TABLE \(q(table)) ADD CONSTRAINT \(q(name)) \(addDefinition) NOT VALID;"]),
+                     comment: "PostgreSQL cannot un-validate: re-create the constraint as NOT VALID (brief lock, no scan).", kind: .addNotValid)
+    }
+
+    // MARK: indexes
+
+    /// Drop an INVALID leftover of a failed concurrent build (IF NOT EXISTS would skip it), then build concurrently.
+    func createIndexConcurrently(name: String, table: String, unique: Bool, method: String, columns: String, options: String = "",
+                                 whereClause: String?) -> [SQLStatement] {
+        let guardBlock = guarded("EXISTS (SELECT 1 FROM pg_catalog.pg_index i\n             WHERE i.indexrelid = \(regclass(name)) AND NOT (i.indisvalid AND i.indisready))",
+                                 ["DROP INDEX \(q(name));"])
+        var create = "CREATE \(unique ? "UNIQUE " : "")INDEX CONCURRENTLY IF NOT EXISTS \(q(name)) ON \(q(table)) USING \(method) (\(columns))\(options)"
+        if let whereClause { create += " WHERE (\(whereClause))" }
+        return [
+            SQLStatement(guardBlock, comment: "A failed CONCURRENTLY build leaves an INVALID index that IF NOT EXISTS would skip: drop such a leftover first.\n(DROP INDEX CONCURRENTLY cannot run inside DO; dropping an invalid index is quick and bounded by lock_timeout.)"),
+            SQLStatement(create + ";", kind: .concurrentIndex),
+        ]
+    }
+
+    func dropIndexConcurrently(_ name: String) -> SQLStatement {
+        SQLStatement("DROP INDEX CONCURRENTLY IF EXISTS \(q(name));", kind: .concurrentIndex)
+    }
+
+    // MARK: backfill
+
+    /// Batched, resumable, idempotent UPDATE: keyset over the key columns, one COMMIT per batch.
+    /// `assignments` is the SET list; `pending` selects the rows still to do, so a re-run resumes.
+    /// `log`: a table (the key columns, then `logColumn`) that receives the key and the new value of every
+    /// row the batch updates, in the same statement, so a rollback can tell the rows it filled.
+    func backfill(table: String, assignments: String, pending: String, comment: String,
+                  log: String? = nil, logColumn: String? = nil) -> [SQLStatement] {
+        let key = context.batchKey(table)
+        let cols = key.columns.map(q)
+        let los = key.columns.indices.map { "lo_\($0 + 1)" }
+        let his = key.columns.indices.map { "hi_\($0 + 1)" }
+        let ends = key.columns.indices.map { "end_\($0 + 1)" }
+        let firsts = key.columns.indices.map { "first_\($0 + 1)" }
+        let declare = key.columns.indices.map { i in
+            [los, his, ends, firsts].map { "  \($0[i]) \(q(table)).\(cols[i])%TYPE;" }.joined(separator: "\n")
+        }.joined(separator: "\n")
+        let row = "(\(cols.joined(separator: ", ")))"
+        let loRow = "(\(los.joined(separator: ", ")))"
+        let hiRow = "(\(his.joined(separator: ", ")))"
+        let order = cols.joined(separator: ", ")
+        let orderDesc = cols.map { "s.\($0) DESC" }.joined(separator: ", ")
+        let endRow = "(\(ends.joined(separator: ", ")))"
+        let firstRow = "(\(firsts.joined(separator: ", ")))"
+        let selected = cols.map { "s.\($0)" }.joined(separator: ", ")
+        var update = "UPDATE \(q(table)) SET \(assignments)\n    WHERE (NOT started OR \(row) > \(loRow)) AND \(row) <= \(hiRow) AND (\(pending))"
+        if let log, let logColumn {
+            update = "WITH filled AS (\n      \(update)\n      RETURNING \((cols + [q(logColumn)]).joined(separator: ", "))\n    )\n    INSERT INTO \(q(log)) SELECT * FROM filled"
+        }
+        update += ";"
+        let body = """
+        DO $cutover$
+        DECLARE
+        \(declare)
+          started boolean := false;
+          updated bigint;
+        BEGIN
+          -- The last key present now bounds the loop: rows inserted later are filled by the sync triggers.
+          SELECT \(selected) INTO \(ends.joined(separator: ", ")) FROM (
+            SELECT \(order) FROM \(q(table)) ORDER BY \(cols.map { "\($0) DESC" }.joined(separator: ", ")) LIMIT 1
+          ) s;
+          -- A re-run starts at the first key still pending, found once: the rows below it are done and the
+          -- sync triggers keep them so, hence no batch (and no pause) is spent on them again.
+          SELECT \(selected) INTO \(firsts.joined(separator: ", ")) FROM (
+            SELECT \(order) FROM \(q(table)) WHERE \(row) <= \(endRow) AND (\(pending)) ORDER BY \(order) LIMIT 1
+          ) s;
+          IF NOT FOUND THEN
+            RETURN;
+          END IF;
+          SELECT \(selected) INTO \(los.joined(separator: ", ")) FROM (
+            SELECT \(order) FROM \(q(table)) WHERE \(row) < \(firstRow) ORDER BY \(cols.map { "\($0) DESC" }.joined(separator: ", ")) LIMIT 1
+          ) s;
+          started := FOUND;
+          LOOP
+            SELECT \(selected) INTO \(his.joined(separator: ", ")) FROM (
+              SELECT \(order) FROM \(q(table)) WHERE (NOT started OR \(row) > \(loRow)) AND \(row) <= \(endRow) ORDER BY \(order) LIMIT \(context.batchSize)
+            ) s ORDER BY \(orderDesc) LIMIT 1;
+            EXIT WHEN NOT FOUND;
+            \(update)
+            GET DIAGNOSTICS updated = ROW_COUNT;
+            \(los.indices.map { "\(los[$0]) := \(his[$0]);" }.joined(separator: " ")) started := true;
+            COMMIT;
+            -- The pause gives the server room between writing batches; a batch that wrote nothing needs none.
+            IF updated > 0 THEN
+              PERFORM pg_sleep(\(context.pauseSeconds));
+            END IF;
+          END LOOP;
+        END
+        $cutover$;
+        """
+        var note = comment + "\nBatched, resumable, idempotent: keyset over \(key.columns.joined(separator: ", ")) from the first key still pending to the last key present when it starts\n(so a re-run skips the done rows and it ends under continuous inserts), one COMMIT per batch (psql -f runs DO outside a transaction block),\na pause after each batch that updated rows."
+        if key.assumed { note += "\nThe base schema names no primary key for \(table): the batches walk column \"id\"." }
+        return [
+            SQLStatement("SET statement_timeout = \(lit(LoweringContext.postgresDuration(context.backfillBudget)));",
+                         comment: "The whole batched loop runs as one statement: its budget is the Job's (committed batches stay; a re-run resumes)."),
+            SQLStatement(body, comment: note, kind: .batchedLoop),
+        ]
+    }
+
+    // MARK: triggers
+
+    /// A BEFORE INSERT OR UPDATE trigger running `body` (plpgsql statements), function and trigger under one name.
+    func syncTrigger(table: String, name: String, body: String, comment: String) -> [SQLStatement] {
+        let function = "CREATE OR REPLACE FUNCTION \(q(name))() RETURNS trigger\nLANGUAGE plpgsql AS $fn$\nBEGIN\n\(body)\n  RETURN NEW;\nEND\n$fn$;"
+        var statements = [SQLStatement(function, comment: comment)]
+        let create = "TRIGGER \(q(name)) BEFORE INSERT OR UPDATE ON \(q(table))\nFOR EACH ROW EXECUTE FUNCTION \(q(name))();"
+        if context.postgresMajorVersion >= 14 {
+            statements.append(SQLStatement("CREATE OR REPLACE " + create))
+        } else {
+            statements.append(SQLStatement("DROP TRIGGER IF EXISTS \(q(name)) ON \(q(table));"))
+            statements.append(SQLStatement("CREATE " + create))
+        }
+        return statements
+    }
+
+    func dropSyncTrigger(table: String, name: String) -> [SQLStatement] {
+        [
+            SQLStatement("DROP TRIGGER IF EXISTS \(q(name)) ON \(q(table));"),
+            SQLStatement("DROP FUNCTION IF EXISTS \(q(name))();",
+                         suppressions: .rules(["ban-drop-function"], "drops only the sync trigger function that cutover created")),
+        ]
+    }
+
+    /// Rewrites a user expression so bare column names of `table` read `prefix."col"` (NEW inside a trigger).
+    func rowExpression(_ expression: String, table: String, prefix: String, extra: Set<String> = []) -> String {
+        var columns = Set(context.table(table)?.columns.map(\.name) ?? [])
+        columns.formUnion(extra)
+        return ExpressionRewriter.rewrite(expression, columns: columns) { "\(prefix).\(q($0))" }
+    }
+
+    // MARK: type lints
+
+    func typeLints(_ type: String, reason: String) -> [SQLStatement.Suppression] {
+        .rules(SQLTypeFacts.postgresTypeLints(type), reason)
+    }
+}
