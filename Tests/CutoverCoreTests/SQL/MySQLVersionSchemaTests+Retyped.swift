@@ -196,13 +196,14 @@ extension MySQLVersionSchemaTests {
 
     static let binApp = "mybins_app"
 
-    static func binPlan(down: Bool) throws -> (files: [OutputFile], old: String, new: String) {
+    static func binPlan(down: Bool, spec: String? = nil,
+                        schema: String = "CREATE TABLE items (id BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY, sku VARCHAR(32) NOT NULL, bin SMALLINT DEFAULT NULL) ENGINE=InnoDB;\n")
+        throws -> (files: [OutputFile], old: String, new: String) {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("cutover-mybins-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
-        try binSpec(down: down).write(to: folder.appendingPathComponent("bins.yaml"), atomically: true, encoding: .utf8)
-        try "CREATE TABLE items (id BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY, sku VARCHAR(32) NOT NULL, bin SMALLINT DEFAULT NULL) ENGINE=InnoDB;\n"
-            .write(to: folder.appendingPathComponent("bins.schema.sql"), atomically: true, encoding: .utf8)
+        try (spec ?? binSpec(down: down)).write(to: folder.appendingPathComponent("bins.yaml"), atomically: true, encoding: .utf8)
+        try schema.write(to: folder.appendingPathComponent("bins.schema.sql"), atomically: true, encoding: .utf8)
         let result = try Compiler().check(fileAt: folder.appendingPathComponent("bins.yaml").path)
         let plan = Compiler().plan(try #require(result.validated, "\(result.diagnostics)"))
         let databases = try #require(VersionSchemaSelection.schemas(plan))
@@ -259,5 +260,36 @@ extension MySQLVersionSchemaTests {
             let unchanged = try server.sql("SELECT column_name FROM information_schema.columns WHERE table_schema = '\(Self.binApp)' AND table_name = 'items' ORDER BY ordinal_position;", database: nil)
             #expect(!unchanged.output.contains("_new"), "nothing was swapped back: \(unchanged.output)")
         }
+    }
+
+    /// The other direction, VARCHAR(10) → INT, with a `down` that writes text no INT holds ('n5'): the
+    /// sync compares the INT copy with the VARCHAR column as numbers only where the text is a number
+    /// ('007' is 7, so the backfill leaves it as written); 'n5' is simply different, where comparing it
+    /// as a number failed the new version's next UPDATE (1292 Truncated incorrect DOUBLE value).
+    @Test(.enabled(if: DatabaseHarness.shouldRun(.mysql), unavailable(.mysql)))
+    func varcharToIntComparesAsNumbersOnlyWhereTheTextIsOne() throws {
+        let url = try DatabaseHarness.shared.url(.mysql)
+        let server = Server(socket: try #require(URLComponents(string: url)?.queryItems?.first { $0.name == "socket" }?.value))
+        let schema = "CREATE TABLE items (id BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY, sku VARCHAR(32) NOT NULL, code VARCHAR(10) DEFAULT NULL) ENGINE=InnoDB;\n"
+        let spec = Self.binSpec(down: false)
+            .replacingOccurrences(of: "type: VARCHAR(8)", with: "type: INT")
+            .replacingOccurrences(of: "column: bin", with: "column: code")
+            + "        down: \"CONCAT('n', code)\"\n"
+        let (files, old, new) = try Self.binPlan(down: false, spec: spec, schema: schema)
+        let cleanup = "DROP DATABASE IF EXISTS \(Self.binApp); DROP DATABASE IF EXISTS \(old); DROP DATABASE IF EXISTS \(new);"
+        defer { _ = try? server.sql(cleanup, database: nil) }
+        let setup = try server.sql(cleanup + " CREATE DATABASE \(Self.binApp); USE \(Self.binApp);\n" + schema
+                                   + "INSERT INTO items (sku, code) VALUES ('padded', '007'), ('seed', '12');", database: nil)
+        #expect(setup.status == 0, "\(setup.output)")
+        for file in files where ["_preflight_", "_expand_", "_backfill_"].contains(where: file.path.contains) && file.path.hasSuffix(".up.sql") {
+            let ran = try server.sql(file.contents, database: Self.binApp)
+            #expect(ran.status == 0, "\(file.path): \(ran.output)")
+        }
+        let written = try server.sql("UPDATE items SET code = 5 WHERE sku = 'seed'; UPDATE items SET code = 6 WHERE sku = 'seed';", database: new)
+        #expect(written.status == 0, "the new version's second UPDATE, over 'n5' in the old column: \(written.output)")
+        let readOld = try server.sql("SELECT CONCAT(sku, '=', code) FROM items ORDER BY id;", database: old)
+        #expect(readOld.output == "padded=007\nseed=n6", "down of each write, and '007' as written: \(readOld.output)")
+        let readNew = try server.sql("SELECT CONCAT(sku, '=', code + 0) FROM items ORDER BY id;", database: new)
+        #expect(readNew.output == "padded=7\nseed=6", "\(readNew.output)")
     }
 }
