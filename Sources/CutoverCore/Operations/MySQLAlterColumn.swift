@@ -234,17 +234,20 @@ struct MySQLAlterColumn {
     /// backfill. Type-safe instead:
     /// - a text column: both sides as utf8mb4 text with a binary collation (a number or a date converts to
     ///   the text the column stores for it, and no two implicit collations meet: 1267); binary strings as bytes;
-    /// - a numeric column and a value that may be text: compared as numbers only where the text is a
-    ///   number ('007' is 7, as the backfill stored it), otherwise different (no conversion is tried);
-    /// - otherwise natively (dates, JSON, two numbers).
+    /// - a numeric (date, time) column and a value that may be text: compared as numbers (dates, times)
+    ///   only where the text has that shape ('007' is 7, as the backfill stored it; '2026-12-05' is that
+    ///   day), otherwise different (no conversion is tried: 'n5', '05/12/2026');
+    /// - otherwise natively (JSON, two numbers, two dates).
     static func same(_ column: String, as type: String?, _ value: String, of valueType: String?) -> String {
         func family(_ type: String?) -> String {
             let base = String(SQLTypeFacts.normalized(type ?? "").prefix { $0.isLetter })
             switch base {
             case "char", "varchar", "tinytext", "text", "mediumtext", "longtext", "enum", "set", "national", "nchar", "nvarchar": return "text"
             case "binary", "varbinary", "tinyblob", "blob", "mediumblob", "longblob": return "binary"
-            case "tinyint", "smallint", "mediumint", "int", "integer", "bigint", "decimal", "dec", "numeric", "fixed", "float", "double", "real", "bit", "bool", "boolean":
+            case "tinyint", "smallint", "mediumint", "int", "integer", "bigint", "decimal", "dec", "numeric", "fixed", "float", "double", "real", "bit", "bool", "boolean", "year":
                 return "number"
+            case "date", "datetime", "timestamp": return "date"
+            case "time": return "time"
             default: return base.isEmpty ? "unknown" : "other"
             }
         }
@@ -253,9 +256,11 @@ struct MySQLAlterColumn {
             return "(CAST(\(column) AS CHAR CHARACTER SET utf8mb4) COLLATE utf8mb4_bin <=> CAST(\(value) AS CHAR CHARACTER SET utf8mb4) COLLATE utf8mb4_bin)"
         case "binary":
             return "(CAST(\(column) AS BINARY) <=> CAST(\(value) AS BINARY))"
-        case "number" where valueType == nil || ["text", "binary", "unknown"].contains(family(valueType)):
-            let number = "'^[[:space:]]*[-+]?([0-9]+[.]?[0-9]*|[.][0-9]+)([eE][-+]?[0-9]+)?[[:space:]]*$'"
-            return "(CASE WHEN \(value) IS NULL THEN \(column) IS NULL WHEN CAST(\(value) AS CHAR CHARACTER SET utf8mb4) REGEXP \(number) THEN \(column) <=> \(value) ELSE FALSE END)"
+        case let kind where ["number", "date", "time"].contains(kind) && (valueType == nil || ["text", "binary", "unknown"].contains(family(valueType))):
+            let shape = kind == "number" ? "'^[[:space:]]*[-+]?([0-9]+[.]?[0-9]*|[.][0-9]+)([eE][-+]?[0-9]+)?[[:space:]]*$'"
+                : kind == "date" ? "'^[[:space:]]*[0-9]{2,4}-[0-9]{1,2}-[0-9]{1,2}([ T][0-9]{1,2}(:[0-9]{1,2}(:[0-9]{1,2}([.][0-9]{0,6})?)?)?)?[[:space:]]*$'"
+                : "'^[[:space:]]*-?([0-9]+ )?[0-9]{1,3}(:[0-9]{1,2}(:[0-9]{1,2}([.][0-9]{0,6})?)?)?[[:space:]]*$'"
+            return "(CASE WHEN \(value) IS NULL THEN \(column) IS NULL WHEN CAST(\(value) AS CHAR CHARACTER SET utf8mb4) REGEXP \(shape) THEN \(column) <=> \(value) ELSE FALSE END)"
         default:
             return "(\(column) <=> \(value))"
         }

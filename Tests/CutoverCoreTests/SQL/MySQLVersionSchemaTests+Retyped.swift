@@ -292,4 +292,34 @@ extension MySQLVersionSchemaTests {
         let readNew = try server.sql("SELECT CONCAT(sku, '=', code + 0) FROM items ORDER BY id;", database: new)
         #expect(readNew.output == "padded=7\nseed=6", "\(readNew.output)")
     }
+
+    /// VARCHAR(20) → DATETIME with a `down` that writes another date format ('06/12/2026'): compared as
+    /// dates only where the text looks like one; before, the new version's next UPDATE failed (1292
+    /// Incorrect datetime value: '06/12/2026').
+    @Test(.enabled(if: DatabaseHarness.shouldRun(.mysql), unavailable(.mysql)))
+    func varcharToDatetimeComparesAsDatesOnlyWhereTheTextIsOne() throws {
+        let url = try DatabaseHarness.shared.url(.mysql)
+        let server = Server(socket: try #require(URLComponents(string: url)?.queryItems?.first { $0.name == "socket" }?.value))
+        let schema = "CREATE TABLE items (id BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY, sku VARCHAR(32) NOT NULL, code VARCHAR(20) DEFAULT NULL) ENGINE=InnoDB;\n"
+        let spec = Self.binSpec(down: false)
+            .replacingOccurrences(of: "type: VARCHAR(8)", with: "type: DATETIME")
+            .replacingOccurrences(of: "column: bin", with: "column: code")
+            + "        down: \"DATE_FORMAT(code, '%d/%m/%Y')\"\n"
+        let (files, old, new) = try Self.binPlan(down: false, spec: spec, schema: schema)
+        let cleanup = "DROP DATABASE IF EXISTS \(Self.binApp); DROP DATABASE IF EXISTS \(old); DROP DATABASE IF EXISTS \(new);"
+        defer { _ = try? server.sql(cleanup, database: nil) }
+        let setup = try server.sql(cleanup + " CREATE DATABASE \(Self.binApp); USE \(Self.binApp);\n" + schema
+                                   + "INSERT INTO items (sku, code) VALUES ('kept', '2026-12-05'), ('seed', '2026-12-01 08:00:00');", database: nil)
+        #expect(setup.status == 0, "\(setup.output)")
+        for file in files where ["_preflight_", "_expand_", "_backfill_"].contains(where: file.path.contains) && file.path.hasSuffix(".up.sql") {
+            let ran = try server.sql(file.contents, database: Self.binApp)
+            #expect(ran.status == 0, "\(file.path): \(ran.output)")
+        }
+        let written = try server.sql("UPDATE items SET code = '2026-12-06 10:00:00' WHERE sku = 'seed'; UPDATE items SET code = '2026-12-07 11:00:00' WHERE sku = 'seed';", database: new)
+        #expect(written.status == 0, "the new version's second UPDATE, over '06/12/2026' in the old column: \(written.output)")
+        let readOld = try server.sql("SELECT CONCAT(sku, '=', code) FROM items ORDER BY id;", database: old)
+        #expect(readOld.output == "kept=2026-12-05\nseed=07/12/2026", "down of each write, and the untouched row as written: \(readOld.output)")
+        let readNew = try server.sql("SELECT CONCAT(sku, '=', code) FROM items ORDER BY id;", database: new)
+        #expect(readNew.output == "kept=2026-12-05 00:00:00\nseed=2026-12-07 11:00:00", "\(readNew.output)")
+    }
 }
