@@ -123,7 +123,11 @@ package struct MySQLAlterColumn {
 
     func fitCheck(value: String, old: String, holder: String? = nil, when condition: String, notNull: Bool = false) -> SQLStatement {
         let procedure = b.q(b.context.derived.procedure("fit", table: table, column: column))
-        let message = String("cutover rollback refused: \(table).\(column) holds values the new app version wrote that \(old) cannot take".prefix(128))
+        let refused = "cutover rollback refused: \(table).\(column) holds values the new app version wrote that \(old) cannot take"
+        let message = String(refused.prefix(128))
+        // MySQL 8 caps MESSAGE_TEXT at 128 characters: the remedy (PostgreSQL's message gives it too) goes
+        // in a line of its own printed just before the error, which the Job's log and rehearse show.
+        let remedy = "SELECT \(b.lit(refused + "; change or delete those rows, or give the change a down expression that maps them, and run the rollback again")) AS `cutover rollback refused`;"
         let key = b.context.schema.table(table)?.primaryKey ?? []
         // Where the old column was NOT NULL and the rollback puts NOT NULL back, a row whose old value
         // would be NULL fails that step half way (1265 after the swap back): refused here, naming a key.
@@ -151,6 +155,7 @@ package struct MySQLAlterColumn {
           DECLARE EXIT HANDLER FOR \(Self.conversionErrors)
           BEGIN
             DROP TEMPORARY TABLE IF EXISTS `_cutover_fit`;
+            \(remedy)
             SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = \(b.lit(message));
           END;
           DECLARE EXIT HANDLER FOR SQLEXCEPTION
@@ -160,6 +165,7 @@ package struct MySQLAlterColumn {
             IF fit_errno NOT IN (\(Self.conversionErrors)) THEN
               RESIGNAL;
             END IF;
+            \(remedy)
             SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = \(b.lit(message));
           END;
           IF EXISTS (SELECT 1 FROM information_schema.columns
@@ -215,10 +221,49 @@ package struct MySQLAlterColumn {
         let filled = newDefault.map { "COALESCE(\(newValue), \($0))" } ?? newValue
         let insertSet = "NEW.\(qc) = IF(NEW.\(qcopy) IS NULL, NEW.\(qc), \(back)),\n      NEW.\(qcopy) = IF(NEW.\(qcopy) IS NULL, \(filled), NEW.\(qcopy))"
         let updateSet = "NEW.\(qcopy) = IF(NOT (NEW.\(qc) <=> OLD.\(qc)) AND NEW.\(qcopy) <=> OLD.\(qcopy), \(newValue), NEW.\(qcopy)),\n"
-            + "      NEW.\(qc) = IF(NEW.\(qc) <=> OLD.\(qc) AND NOT (NEW.\(qcopy) <=> OLD.\(qcopy)) AND NOT (NEW.\(qcopy) <=> \(newValue)), \(back), NEW.\(qc))"
+            + "      NEW.\(qc) = IF(NEW.\(qc) <=> OLD.\(qc) AND NOT (NEW.\(qcopy) <=> OLD.\(qcopy)) AND NOT \(Self.same("NEW.\(qcopy)", as: alter.type?.value, newValue, of: alter.up == nil ? info?.type : nil)), \(back), NEW.\(qc))"
         return b.triggers(table: table, column: column, insertSet: insertSet, updateSet: updateSet,
                           comment: "Two-way sync: the old version writes `\(column)`, the new version the copy (its view shows it as `\(column)`).\n"
                               + "Each trigger fills the column the writer did not write; a single SET: the assignments run in order.")
+    }
+
+    /// `column <=> value`, where `column` has `type` and `value` may have another type (the other side of a
+    /// type change; `valueType` where it is a column, nil for an expression): MySQL compares a string with
+    /// a number as numbers, and strict mode turns the conversion warning of a string that is none ('B-89'
+    /// against a SMALLINT: 1292) into an error of the UPDATE that evaluates it, a statement of the app or a
+    /// backfill. Type-safe instead:
+    /// - a text column: both sides as utf8mb4 text with a binary collation (a number or a date converts to
+    ///   the text the column stores for it, and no two implicit collations meet: 1267); binary strings as bytes;
+    /// - a numeric (date, time) column and a value that may be text: compared as numbers (dates, times)
+    ///   only where the text has that shape ('007' is 7, as the backfill stored it; '2026-12-05' is that
+    ///   day), otherwise different (no conversion is tried: 'n5', '05/12/2026');
+    /// - otherwise natively (JSON, two numbers, two dates).
+    static func same(_ column: String, as type: String?, _ value: String, of valueType: String?) -> String {
+        func family(_ type: String?) -> String {
+            let base = String(SQLTypeFacts.normalized(type ?? "").prefix { $0.isLetter })
+            switch base {
+            case "char", "varchar", "tinytext", "text", "mediumtext", "longtext", "enum", "set", "national", "nchar", "nvarchar": return "text"
+            case "binary", "varbinary", "tinyblob", "blob", "mediumblob", "longblob": return "binary"
+            case "tinyint", "smallint", "mediumint", "int", "integer", "bigint", "decimal", "dec", "numeric", "fixed", "float", "double", "real", "bit", "bool", "boolean", "year":
+                return "number"
+            case "date", "datetime", "timestamp": return "date"
+            case "time": return "time"
+            default: return base.isEmpty ? "unknown" : "other"
+            }
+        }
+        switch family(type) {
+        case "text":
+            return "(CAST(\(column) AS CHAR CHARACTER SET utf8mb4) COLLATE utf8mb4_bin <=> CAST(\(value) AS CHAR CHARACTER SET utf8mb4) COLLATE utf8mb4_bin)"
+        case "binary":
+            return "(CAST(\(column) AS BINARY) <=> CAST(\(value) AS BINARY))"
+        case let kind where ["number", "date", "time"].contains(kind) && (valueType == nil || ["text", "binary", "unknown"].contains(family(valueType))):
+            let shape = kind == "number" ? "'^[[:space:]]*[-+]?([0-9]+[.]?[0-9]*|[.][0-9]+)([eE][-+]?[0-9]+)?[[:space:]]*$'"
+                : kind == "date" ? "'^[[:space:]]*[0-9]{2,4}-[0-9]{1,2}-[0-9]{1,2}([ T][0-9]{1,2}(:[0-9]{1,2}(:[0-9]{1,2}([.][0-9]{0,6})?)?)?)?[[:space:]]*$'"
+                : "'^[[:space:]]*-?([0-9]+ )?[0-9]{1,3}(:[0-9]{1,2}(:[0-9]{1,2}([.][0-9]{0,6})?)?)?[[:space:]]*$'"
+            return "(CASE WHEN \(value) IS NULL THEN \(column) IS NULL WHEN CAST(\(value) AS CHAR CHARACTER SET utf8mb4) REGEXP \(shape) THEN \(column) <=> \(value) ELSE FALSE END)"
+        default:
+            return "(\(column) <=> \(value))"
+        }
     }
 
     /// BEFORE INSERT and UPDATE triggers that refuse NULL in the column with NOT NULL's own error (SQLSTATE
@@ -309,7 +354,7 @@ package struct MySQLAlterColumn {
         }
         let value = alter.up.map { "(\($0.value))" } ?? qc
         steps.append(StepDraft(.backfill, slug: "\(table) \(column)", title: "backfill \(table).\(copy)", change: change,
-                               up: b.backfill(table: table, column: column, assignments: "\(qcopy) = \(value)", pending: "NOT (\(qcopy) <=> \(value))",
+                               up: b.backfill(table: table, column: column, assignments: "\(qcopy) = \(value)", pending: "NOT \(Self.same(qcopy, as: type, value, of: alter.up == nil ? info?.type : nil))",
                                               comment: "Copy \(column) into the \(type) column for existing rows."),
                                down: [.note("Nothing to undo: data only, in a column that an earlier step's down drops."), SQLStatement("DO 0;")],
                                transactional: false))
@@ -381,8 +426,8 @@ package struct MySQLAlterColumn {
         // nobody touched keeps its old value even where `down` does not invert `up` ('p2' → 1 → 'normal').
         // Where the old column was NOT NULL, NULL there marks a row the new version inserted after the swap.
         down += b.backfill(table: table, column: column, verb: "copyback", assignments: "\(qc) = \(back)",
-                           pending: oldNotNull ? "(NOT (\(qcopy) <=> \(value)) AND NOT (\(qc) <=> \(back))) OR (\(qc) IS NULL AND \(back) IS NOT NULL)"
-                                               : "NOT (\(qcopy) <=> \(value)) AND NOT (\(qc) <=> \(back))",
+                           pending: oldNotNull ? "(NOT \(Self.same(qcopy, as: type, value, of: alter.up == nil ? info?.type : nil)) AND NOT \(Self.same(qc, as: info?.type, back, of: alter.down == nil ? type : nil))) OR (\(qc) IS NULL AND \(back) IS NOT NULL)"
+                                               : "NOT \(Self.same(qcopy, as: type, value, of: alter.up == nil ? info?.type : nil)) AND NOT \(Self.same(qc, as: info?.type, back, of: alter.down == nil ? type : nil))",
                            comment: "Copy back what the new version wrote after the swap (fails in strict mode if a value no longer fits the old type).")
         if oldNotNull && !relaxed && info?.defaultValue != nil {
             down.append(SQLStatement(b.modify(table, column, type: info?.type, nullable: false, defaultValue: info?.defaultValue, keeping: info, condition: "is_nullable = 'YES'")))

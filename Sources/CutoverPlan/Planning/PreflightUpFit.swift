@@ -155,6 +155,12 @@ struct PreflightUpFit {
     /// INSERT, where strict mode refuses a value as the backfill's UPDATE will; a SELECT only warns),
     /// and only when that fails, row by row in key order (a one-column key) for the first failing key.
     /// The temporary table is the session's own, dropped again.
+    /// Conversion errors with a warning-class SQLSTATE (1265 "Data truncated", 01000: a value that is no
+    /// label of an ENUM, a string cut short): strict mode makes them errors of the INSERT, but a
+    /// SQLEXCEPTION handler does not catch them (it catches SQLSTATEs outside classes 00, 01 and 02), so
+    /// the handlers name them as well. 1264 (out of range) is listed for servers that class it 01000 too.
+    static let warningClassErrors = "1264, 1265"
+
     func mysql(_ b: MySQLBuilder, problem: (String) -> [String]) -> [String] {
         checks.flatMap { check -> [String] in
             let qt = b.q(check.table)
@@ -171,7 +177,7 @@ struct PreflightUpFit {
                          "    DECLARE v_fit_error TEXT DEFAULT NULL;",
                          "    DECLARE v_fit_key TEXT DEFAULT NULL;",
                          "    BEGIN",
-                         "      DECLARE CONTINUE HANDLER FOR SQLEXCEPTION GET DIAGNOSTICS CONDITION 1 v_fit_error = MESSAGE_TEXT;",
+                         "      DECLARE CONTINUE HANDLER FOR SQLEXCEPTION, \(Self.warningClassErrors) GET DIAGNOSTICS CONDITION 1 v_fit_error = MESSAGE_TEXT;",
                          "      DROP TEMPORARY TABLE IF EXISTS \(fit);",
                          "      CREATE TEMPORARY TABLE \(fit) (`v` \(check.type) NULL);",
                          "      INSERT INTO \(fit) (`v`) SELECT \(value) FROM \(qt)\(nulls);",
@@ -188,7 +194,7 @@ struct PreflightUpFit {
                           "          FETCH v_fit_rows INTO v_fit_k;",
                           "          IF v_fit_done = 1 THEN LEAVE fit_rows; END IF;",
                           "          BEGIN",
-                          "            DECLARE EXIT HANDLER FOR SQLEXCEPTION BEGIN GET DIAGNOSTICS CONDITION 1 v_fit_error = MESSAGE_TEXT; SET v_fit_key = v_fit_k; END;",
+                          "            DECLARE EXIT HANDLER FOR SQLEXCEPTION, \(Self.warningClassErrors) BEGIN GET DIAGNOSTICS CONDITION 1 v_fit_error = MESSAGE_TEXT; SET v_fit_key = v_fit_k; END;",
                           "            INSERT INTO \(fit) (`v`) SELECT \(value) FROM \(qt) WHERE \(key) = v_fit_k;",
                           "          END;",
                           "          IF v_fit_key IS NOT NULL THEN LEAVE fit_rows; END IF;",

@@ -610,6 +610,19 @@ public final class Rehearsal {
         }
     }
 
+    /// A stage's phases, or what a stage without Jobs changes (its `--set` switches other than the phase
+    /// and rollback ones: the app's move to the base database after contract, `app.versionSchema=base`).
+    static func describe(_ stage: DeliveryPlan.Stage) -> String {
+        guard stage.phases.isEmpty else { return stage.phases.joined(separator: ", ") }
+        let values: [String: String] = stage.set ?? [:]
+        var shown: [String] = []
+        for key in values.keys.sorted() where !key.hasPrefix("phases.") && !key.hasPrefix("rollback.") {
+            shown.append(key + "=" + (values[key] ?? ""))
+        }
+        guard !shown.isEmpty else { return "no Jobs" }
+        return "no Jobs: " + shown.joined(separator: " ") + (values["app.versionSchema"] == "base" ? ", the new version moves to the base database" : "")
+    }
+
     /// The runner's error lines (the server's message), without its progress lines.
     static func errorLines(_ output: String) -> String {
         let lines = output.split(separator: "\n").map(String.init)
@@ -617,11 +630,23 @@ public final class Rehearsal {
         // The preflight lists its problems on the lines after its ERROR line ("  - column ..."): they say
         // what failed (the column, the expression, a failing key), so they are kept; a retried Job's
         // repeats of the same lines are shown once.
+        // MySQL's preflight (and a rollback's refusal) prints each problem as a one-row result under the
+        // header `cutover preflight problem` (`cutover rollback refused`), before the ERROR line: listed
+        // after it the same way.
         var picked: [String] = []
+        var listed: [String] = []
         for (index, line) in errors.enumerated() {
             let isError = line.contains("ERROR") || line.contains("FATAL") || line.contains("error") || line.contains("exceeded")
             let isListed = line.hasPrefix("  - ") && errors[..<index].contains { $0.contains("cutover preflight") }
+            if index > 0, ["cutover preflight problem", "cutover rollback refused"].contains(errors[index - 1]) {
+                if !listed.contains("  - " + line) { listed.append("  - " + line) }
+                continue
+            }
             if (isError || isListed) && !picked.contains(line) { picked.append(line) }
+        }
+        if !listed.isEmpty {
+            let at = picked.firstIndex { $0.contains("cutover preflight") || $0.contains("cutover rollback refused") }.map { $0 + 1 } ?? picked.count
+            picked.insert(contentsOf: listed, at: at)
         }
         let chosen = picked.isEmpty ? Array(errors.suffix(6)) : Array(picked.prefix(12))
         return chosen.isEmpty ? "the Job failed without output" : chosen.map(Self.shortenPaths).joined(separator: "\n")
@@ -664,7 +689,11 @@ public final class Rehearsal {
         var index = 0
         for (position, stage) in sequence.forward.enumerated() {
             guard position <= lastUndone else {
-                report.checks.append("not played: forward stage \(position + 1) (\(stage.phases.joined(separator: ", "))), which no rollback stage undoes")
+                report.checks.append("not played: forward stage \(position + 1) (\(Self.describe(stage))), which no rollback stage undoes"
+                                     + (stage.phases.isEmpty && stage.set?["app.versionSchema"] == "base"
+                                        ? ": the rollback is rehearsed from contract, while the new version still reads through its database of views; "
+                                          + "after this move it reads the base tables, which contract's rollback gives the old shape again under its pods"
+                                        : ""))
                 continue
             }
             try add(stage, index: index, direction: "forward", target: .new)

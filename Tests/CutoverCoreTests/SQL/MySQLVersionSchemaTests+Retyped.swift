@@ -160,4 +160,169 @@ extension MySQLVersionSchemaTests {
             #expect(!text.contains("1356: 0\n"), "must-fail: without the second session the statements that waited on the lock fail: \(text)")
         }
     }
+
+    /// A SMALLINT retyped to VARCHAR(8) with a `down` that maps what the old type cannot hold to NULL
+    /// (issue #14, M2): the new version writes 'A-12' then 'B-89' through its database of views. The
+    /// sync trigger and the contract's copy-back compare the VARCHAR copy with the SMALLINT column: as
+    /// numbers, strict mode fails the new version's UPDATE (1292 Truncated incorrect DECIMAL value) and
+    /// the rollback of contract half way; as text, both go through and `down` refills the old column.
+    /// Without `down`, the rollback is refused before it changes anything, with the remedy (S7).
+    static func binSpec(down: Bool) -> String {
+        """
+        apiVersion: cutover.dev/v1alpha1
+        kind: Migration
+        metadata:
+          name: bins
+          namespace: stock
+        spec:
+          database:
+            engine: mysql
+            version: "8.0"
+            cluster: stock-db
+            name: stock
+            credentialsSecret: stock-db
+            schema: bins.schema.sql
+          app:
+            name: stock-api
+            image: ghcr.io/acme/stock-api:v4.0.0
+            versionSchemas: views
+          runner:
+            tool: mysql
+          changes:
+            - alterColumn:
+                table: items
+                column: bin
+                type: VARCHAR(8)
+        \(down ? "        down: \"CASE WHEN bin REGEXP '^-?[0-9]{1,4}$' THEN CAST(bin AS SIGNED) ELSE NULL END\"\n" : "")
+        """
+    }
+
+    static let binApp = "mybins_app"
+
+    static func binPlan(down: Bool, spec: String? = nil,
+                        schema: String = "CREATE TABLE items (id BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY, sku VARCHAR(32) NOT NULL, bin SMALLINT DEFAULT NULL) ENGINE=InnoDB;\n")
+        throws -> (files: [OutputFile], old: String, new: String) {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("cutover-mybins-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try (spec ?? binSpec(down: down)).write(to: folder.appendingPathComponent("bins.yaml"), atomically: true, encoding: .utf8)
+        try schema.write(to: folder.appendingPathComponent("bins.schema.sql"), atomically: true, encoding: .utf8)
+        let result = try Compiler().check(fileAt: folder.appendingPathComponent("bins.yaml").path)
+        let plan = Compiler().plan(try #require(result.validated, "\(result.diagnostics)"))
+        let databases = try #require(VersionSchemaSelection.schemas(plan))
+        return (Compiler().emit(plan).filter { $0.path.hasPrefix("sql/") }.sorted { $0.path < $1.path }, databases.old, databases.new)
+    }
+
+    @Test(.enabled(if: DatabaseHarness.shouldRun(.mysql), unavailable(.mysql)), arguments: [true, false])
+    func intToVarcharComparesAsTextAndTheRollbackRefillsWithDown(_ down: Bool) throws {
+        let url = try DatabaseHarness.shared.url(.mysql)
+        let server = Server(socket: try #require(URLComponents(string: url)?.queryItems?.first { $0.name == "socket" }?.value))
+        let (files, old, new) = try Self.binPlan(down: down)
+        let cleanup = "DROP DATABASE IF EXISTS \(Self.binApp); DROP DATABASE IF EXISTS \(old); DROP DATABASE IF EXISTS \(new);"
+        defer { _ = try? server.sql(cleanup, database: nil) }
+        let setup = try server.sql(cleanup + " CREATE DATABASE \(Self.binApp); USE \(Self.binApp);\n"
+                                   + "CREATE TABLE items (id BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY, sku VARCHAR(32) NOT NULL, bin SMALLINT DEFAULT NULL) ENGINE=InnoDB;\n"
+                                   + "INSERT INTO items (sku, bin) VALUES ('seed', 12), ('empty', NULL);", database: nil)
+        #expect(setup.status == 0, "\(setup.output)")
+        func run(_ phases: [Phase], down: Bool) throws -> [String] {
+            let chosen = files.filter { file in phases.contains { file.path.contains("_\($0.rawValue)_") } && file.path.hasSuffix(down ? ".down.sql" : ".up.sql") }
+            return try (down ? chosen.reversed() : chosen).compactMap { file in
+                let ran = try server.sql(file.contents, database: Self.binApp)
+                return ran.status == 0 ? nil : "\(file.path): \(ran.output)"
+            }
+        }
+        #expect(try run([.preflight, .expand, .backfill], down: false) == [])
+
+        // The rollout: the new version inserts, then updates to text no SMALLINT holds.
+        // Without down, a value SMALLINT cannot hold fails the new version's statement by design (the
+        // sync assigns it: strict mode, 1366), so that variant writes numbers until contract.
+        let written = try server.sql(down ? "INSERT INTO items (sku, bin) VALUES ('new', 'A-12'); UPDATE items SET bin = 'B-89' WHERE sku = 'new';"
+                                               + " UPDATE items SET bin = '7' WHERE sku = 'seed';"
+                                          : "INSERT INTO items (sku, bin) VALUES ('new', '5'); UPDATE items SET bin = '7' WHERE sku = 'seed';", database: new)
+        #expect(written.status == 0, "the new version's UPDATE of a VARCHAR value succeeds: \(written.output)")
+        let readNew = try server.sql("SELECT CONCAT(sku, '=', COALESCE(bin, 'NULL')) FROM items ORDER BY id;", database: new)
+        #expect(readNew.output == (down ? "seed=7\nempty=NULL\nnew=B-89" : "seed=7\nempty=NULL\nnew=5"), "\(readNew.output)")
+        let readOld = try server.sql("SELECT CONCAT(sku, '=', COALESCE(bin, 'NULL')) FROM items ORDER BY id;", database: old)
+        #expect(readOld.output == (down ? "seed=7\nempty=NULL\nnew=NULL" : "seed=7\nempty=NULL\nnew=5"), "down maps what SMALLINT cannot hold to NULL: \(readOld.output)")
+
+        // Contract, then the new version writes again; the rollback of contract copies back.
+        #expect(try run([.complete, .contract], down: false) == [])
+        let after = try server.sql("UPDATE items SET bin = 'X-1' WHERE sku = 'seed'; UPDATE items SET bin = '41' WHERE sku = 'empty';", database: new)
+        #expect(after.status == 0, "\(after.output)")
+        let rollback = try run([.contract], down: true)
+        if down {
+            #expect(rollback == [], "the copy-back compares as text and refills with down: \(rollback)")
+            let back = try server.sql("SELECT CONCAT(sku, '=', COALESCE(bin, 'NULL')) FROM items ORDER BY id;", database: Self.binApp)
+            #expect(back.output.hasPrefix("seed=NULL\nempty=41\n"), "the old column after the rollback: \(back.output)")
+        } else {
+            let refused = rollback.joined(separator: "\n")
+            #expect(refused.contains("ERROR 1644") && refused.contains("cutover rollback refused: items.bin holds values the new app version wrote that SMALLINT cannot take"),
+                    "refused before anything changes: \(refused)")
+            #expect(refused.contains("; change or delete those rows, or give the change a down expression that maps them, and run the rollback again"),
+                    "with the remedy the PostgreSQL message gives: \(refused)")
+            let unchanged = try server.sql("SELECT column_name FROM information_schema.columns WHERE table_schema = '\(Self.binApp)' AND table_name = 'items' ORDER BY ordinal_position;", database: nil)
+            #expect(!unchanged.output.contains("_new"), "nothing was swapped back: \(unchanged.output)")
+        }
+    }
+
+    /// The other direction, VARCHAR(10) → INT, with a `down` that writes text no INT holds ('n5'): the
+    /// sync compares the INT copy with the VARCHAR column as numbers only where the text is a number
+    /// ('007' is 7, so the backfill leaves it as written); 'n5' is simply different, where comparing it
+    /// as a number failed the new version's next UPDATE (1292 Truncated incorrect DOUBLE value).
+    @Test(.enabled(if: DatabaseHarness.shouldRun(.mysql), unavailable(.mysql)))
+    func varcharToIntComparesAsNumbersOnlyWhereTheTextIsOne() throws {
+        let url = try DatabaseHarness.shared.url(.mysql)
+        let server = Server(socket: try #require(URLComponents(string: url)?.queryItems?.first { $0.name == "socket" }?.value))
+        let schema = "CREATE TABLE items (id BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY, sku VARCHAR(32) NOT NULL, code VARCHAR(10) DEFAULT NULL) ENGINE=InnoDB;\n"
+        let spec = Self.binSpec(down: false)
+            .replacingOccurrences(of: "type: VARCHAR(8)", with: "type: INT")
+            .replacingOccurrences(of: "column: bin", with: "column: code")
+            + "        down: \"CONCAT('n', code)\"\n"
+        let (files, old, new) = try Self.binPlan(down: false, spec: spec, schema: schema)
+        let cleanup = "DROP DATABASE IF EXISTS \(Self.binApp); DROP DATABASE IF EXISTS \(old); DROP DATABASE IF EXISTS \(new);"
+        defer { _ = try? server.sql(cleanup, database: nil) }
+        let setup = try server.sql(cleanup + " CREATE DATABASE \(Self.binApp); USE \(Self.binApp);\n" + schema
+                                   + "INSERT INTO items (sku, code) VALUES ('padded', '007'), ('seed', '12');", database: nil)
+        #expect(setup.status == 0, "\(setup.output)")
+        for file in files where ["_preflight_", "_expand_", "_backfill_"].contains(where: file.path.contains) && file.path.hasSuffix(".up.sql") {
+            let ran = try server.sql(file.contents, database: Self.binApp)
+            #expect(ran.status == 0, "\(file.path): \(ran.output)")
+        }
+        let written = try server.sql("UPDATE items SET code = 5 WHERE sku = 'seed'; UPDATE items SET code = 6 WHERE sku = 'seed';", database: new)
+        #expect(written.status == 0, "the new version's second UPDATE, over 'n5' in the old column: \(written.output)")
+        let readOld = try server.sql("SELECT CONCAT(sku, '=', code) FROM items ORDER BY id;", database: old)
+        #expect(readOld.output == "padded=007\nseed=n6", "down of each write, and '007' as written: \(readOld.output)")
+        let readNew = try server.sql("SELECT CONCAT(sku, '=', code + 0) FROM items ORDER BY id;", database: new)
+        #expect(readNew.output == "padded=7\nseed=6", "\(readNew.output)")
+    }
+
+    /// VARCHAR(20) → DATETIME with a `down` that writes another date format ('06/12/2026'): compared as
+    /// dates only where the text looks like one; before, the new version's next UPDATE failed (1292
+    /// Incorrect datetime value: '06/12/2026').
+    @Test(.enabled(if: DatabaseHarness.shouldRun(.mysql), unavailable(.mysql)))
+    func varcharToDatetimeComparesAsDatesOnlyWhereTheTextIsOne() throws {
+        let url = try DatabaseHarness.shared.url(.mysql)
+        let server = Server(socket: try #require(URLComponents(string: url)?.queryItems?.first { $0.name == "socket" }?.value))
+        let schema = "CREATE TABLE items (id BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY, sku VARCHAR(32) NOT NULL, code VARCHAR(20) DEFAULT NULL) ENGINE=InnoDB;\n"
+        let spec = Self.binSpec(down: false)
+            .replacingOccurrences(of: "type: VARCHAR(8)", with: "type: DATETIME")
+            .replacingOccurrences(of: "column: bin", with: "column: code")
+            + "        down: \"DATE_FORMAT(code, '%d/%m/%Y')\"\n"
+        let (files, old, new) = try Self.binPlan(down: false, spec: spec, schema: schema)
+        let cleanup = "DROP DATABASE IF EXISTS \(Self.binApp); DROP DATABASE IF EXISTS \(old); DROP DATABASE IF EXISTS \(new);"
+        defer { _ = try? server.sql(cleanup, database: nil) }
+        let setup = try server.sql(cleanup + " CREATE DATABASE \(Self.binApp); USE \(Self.binApp);\n" + schema
+                                   + "INSERT INTO items (sku, code) VALUES ('kept', '2026-12-05'), ('seed', '2026-12-01 08:00:00');", database: nil)
+        #expect(setup.status == 0, "\(setup.output)")
+        for file in files where ["_preflight_", "_expand_", "_backfill_"].contains(where: file.path.contains) && file.path.hasSuffix(".up.sql") {
+            let ran = try server.sql(file.contents, database: Self.binApp)
+            #expect(ran.status == 0, "\(file.path): \(ran.output)")
+        }
+        let written = try server.sql("UPDATE items SET code = '2026-12-06 10:00:00' WHERE sku = 'seed'; UPDATE items SET code = '2026-12-07 11:00:00' WHERE sku = 'seed';", database: new)
+        #expect(written.status == 0, "the new version's second UPDATE, over '06/12/2026' in the old column: \(written.output)")
+        let readOld = try server.sql("SELECT CONCAT(sku, '=', code) FROM items ORDER BY id;", database: old)
+        #expect(readOld.output == "kept=2026-12-05\nseed=07/12/2026", "down of each write, and the untouched row as written: \(readOld.output)")
+        let readNew = try server.sql("SELECT CONCAT(sku, '=', code) FROM items ORDER BY id;", database: new)
+        #expect(readNew.output == "kept=2026-12-05 00:00:00\nseed=2026-12-07 11:00:00", "\(readNew.output)")
+    }
 }

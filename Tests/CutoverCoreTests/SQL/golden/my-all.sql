@@ -376,7 +376,7 @@ BEGIN
       DECLARE v_fit_error TEXT DEFAULT NULL;
       DECLARE v_fit_key TEXT DEFAULT NULL;
       BEGIN
-        DECLARE CONTINUE HANDLER FOR SQLEXCEPTION GET DIAGNOSTICS CONDITION 1 v_fit_error = MESSAGE_TEXT;
+        DECLARE CONTINUE HANDLER FOR SQLEXCEPTION, 1264, 1265 GET DIAGNOSTICS CONDITION 1 v_fit_error = MESSAGE_TEXT;
         DROP TEMPORARY TABLE IF EXISTS `_cutover_fit`;
         CREATE TEMPORARY TABLE `_cutover_fit` (`v` BIGINT NULL);
         INSERT INTO `_cutover_fit` (`v`) SELECT (`orders`.`total` * 100) FROM `orders`;
@@ -392,7 +392,7 @@ BEGIN
             FETCH v_fit_rows INTO v_fit_k;
             IF v_fit_done = 1 THEN LEAVE fit_rows; END IF;
             BEGIN
-              DECLARE EXIT HANDLER FOR SQLEXCEPTION BEGIN GET DIAGNOSTICS CONDITION 1 v_fit_error = MESSAGE_TEXT; SET v_fit_key = v_fit_k; END;
+              DECLARE EXIT HANDLER FOR SQLEXCEPTION, 1264, 1265 BEGIN GET DIAGNOSTICS CONDITION 1 v_fit_error = MESSAGE_TEXT; SET v_fit_key = v_fit_k; END;
               INSERT INTO `_cutover_fit` (`v`) SELECT (`orders`.`total` * 100) FROM `orders` WHERE `id` = v_fit_k;
             END;
             IF v_fit_key IS NOT NULL THEN LEAVE fit_rows; END IF;
@@ -407,11 +407,7 @@ BEGIN
       END IF;
     END;
   END IF;
-  IF EXISTS (SELECT 1 FROM information_schema.tables t LEFT JOIN information_schema.views v ON v.table_schema = t.table_schema AND v.table_name = t.table_name WHERE t.table_schema IN ('shop_my_all_ops_old', 'shop_my_all_ops_new') AND (t.table_type <> 'VIEW' OR v.view_definition IS NULL OR LOCATE(CONCAT(' from `', REPLACE(DATABASE(), '`', '``'), '`.`'), v.view_definition) = 0)) THEN
-    SELECT 'shop_my_all_ops_old or shop_my_all_ops_new already holds objects other than views over this database (another base database''s version databases, or the user''s own): name the base database as database.name, or set app.versionSchemas: none' AS `cutover preflight problem`;
-    SET v_problems = v_problems + 1;
-  END IF;
-  IF NOT EXISTS (SELECT 1 FROM information_schema.schemata WHERE schema_name = 'shop_my_all_ops_new') THEN
+  IF NOT EXISTS (SELECT 1 FROM information_schema.schemata WHERE schema_name = 'my_all_ops_new') THEN
     SET v_drift = NULL;
     SELECT GROUP_CONCAT(table_name ORDER BY table_name SEPARATOR ', ') INTO v_drift FROM information_schema.tables
       WHERE table_schema = DATABASE() AND table_type = 'BASE TABLE' AND table_name NOT IN ('customers', 'orders', 'legacy_audit', 'flyway_schema_history', 'DATABASECHANGELOG', 'DATABASECHANGELOGLOCK', 'schema_migrations') AND table_name NOT LIKE '\_cutover%';
@@ -421,9 +417,9 @@ BEGIN
     END IF;
     SET v_drift = NULL;
     SELECT GROUP_CONCAT(CONCAT(table_name, '.', column_name) ORDER BY table_name, ordinal_position SEPARATOR ', ') INTO v_drift FROM information_schema.columns
-      WHERE table_schema = DATABASE() AND ((table_name = 'customers' AND column_name NOT IN ('id', 'email') AND column_name NOT LIKE '\_cutover%')
-      OR (table_name = 'orders' AND column_name NOT IN ('id', 'cust_id', 'note', 'code', 'total', 'qty', 'label', 'remark', 'legacy', 'status', 'created_at', 'channel', 'customer_id', 'owner_id', 'quantity', 'source', 'total_cents') AND column_name NOT LIKE '\_cutover%')
-      OR (table_name = 'legacy_audit' AND column_name NOT IN ('id', 'msg') AND column_name NOT LIKE '\_cutover%'));
+      WHERE table_schema = DATABASE() AND ((table_name = 'customers' AND column_name NOT IN ('id', 'email'))
+      OR (table_name = 'orders' AND column_name NOT IN ('id', 'cust_id', 'note', 'code', 'total', 'qty', 'label', 'remark', 'legacy', 'status', 'created_at'))
+      OR (table_name = 'legacy_audit' AND column_name NOT IN ('id', 'msg')));
     IF v_drift IS NOT NULL THEN
       SELECT CONCAT('columns the database has and database.schema lacks, which the version databases'' views would leave out: ', v_drift, '; dump the live schema again, or set app.versionSchemas: none') AS `cutover preflight problem`;
       SET v_problems = v_problems + 1;
@@ -1094,6 +1090,7 @@ BEGIN
   DECLARE EXIT HANDLER FOR 1264, 1265, 1292, 1366, 1406, 1690
   BEGIN
     DROP TEMPORARY TABLE IF EXISTS `_cutover_fit`;
+    SELECT 'cutover rollback refused: orders.code holds values the new app version wrote that VARCHAR(16) cannot take; change or delete those rows, or give the change a down expression that maps them, and run the rollback again' AS `cutover rollback refused`;
     SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'cutover rollback refused: orders.code holds values the new app version wrote that VARCHAR(16) cannot take';
   END;
   DECLARE EXIT HANDLER FOR SQLEXCEPTION
@@ -1103,6 +1100,7 @@ BEGIN
     IF fit_errno NOT IN (1264, 1265, 1292, 1366, 1406, 1690) THEN
       RESIGNAL;
     END IF;
+    SELECT 'cutover rollback refused: orders.code holds values the new app version wrote that VARCHAR(16) cannot take; change or delete those rows, or give the change a down expression that maps them, and run the rollback again' AS `cutover rollback refused`;
     SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'cutover rollback refused: orders.code holds values the new app version wrote that VARCHAR(16) cannot take';
   END;
   IF EXISTS (SELECT 1 FROM information_schema.columns
@@ -1170,6 +1168,7 @@ BEGIN
   DECLARE EXIT HANDLER FOR 1264, 1265, 1292, 1366, 1406, 1690
   BEGIN
     DROP TEMPORARY TABLE IF EXISTS `_cutover_fit`;
+    SELECT 'cutover rollback refused: orders.note holds values the new app version wrote that VARCHAR(255) cannot take; change or delete those rows, or give the change a down expression that maps them, and run the rollback again' AS `cutover rollback refused`;
     SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'cutover rollback refused: orders.note holds values the new app version wrote that VARCHAR(255) cannot take';
   END;
   DECLARE EXIT HANDLER FOR SQLEXCEPTION
@@ -1179,6 +1178,7 @@ BEGIN
     IF fit_errno NOT IN (1264, 1265, 1292, 1366, 1406, 1690) THEN
       RESIGNAL;
     END IF;
+    SELECT 'cutover rollback refused: orders.note holds values the new app version wrote that VARCHAR(255) cannot take; change or delete those rows, or give the change a down expression that maps them, and run the rollback again' AS `cutover rollback refused`;
     SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'cutover rollback refused: orders.note holds values the new app version wrote that VARCHAR(255) cannot take';
   END;
   IF EXISTS (SELECT 1 FROM information_schema.columns
@@ -1455,7 +1455,7 @@ CREATE TRIGGER `_cutover_orders_legacy_ins` BEFORE INSERT ON `orders` FOR EACH R
 DROP TRIGGER IF EXISTS `_cutover_orders_legacy_upd`;
 CREATE TRIGGER `_cutover_orders_legacy_upd` BEFORE UPDATE ON `orders` FOR EACH ROW
   SET NEW.`_cutover_my_all_ops_legacy_new` = IF(NOT (NEW.`legacy` <=> OLD.`legacy`) AND NEW.`_cutover_my_all_ops_legacy_new` <=> OLD.`_cutover_my_all_ops_legacy_new`, (LEFT(NEW.`legacy`, 10)), NEW.`_cutover_my_all_ops_legacy_new`),
-      NEW.`legacy` = IF(NEW.`legacy` <=> OLD.`legacy` AND NOT (NEW.`_cutover_my_all_ops_legacy_new` <=> OLD.`_cutover_my_all_ops_legacy_new`) AND NOT (NEW.`_cutover_my_all_ops_legacy_new` <=> (LEFT(NEW.`legacy`, 10))), NEW.`_cutover_my_all_ops_legacy_new`, NEW.`legacy`);
+      NEW.`legacy` = IF(NEW.`legacy` <=> OLD.`legacy` AND NOT (NEW.`_cutover_my_all_ops_legacy_new` <=> OLD.`_cutover_my_all_ops_legacy_new`) AND NOT (CAST(NEW.`_cutover_my_all_ops_legacy_new` AS CHAR CHARACTER SET utf8mb4) COLLATE utf8mb4_bin <=> CAST((LEFT(NEW.`legacy`, 10)) AS CHAR CHARACTER SET utf8mb4) COLLATE utf8mb4_bin), NEW.`_cutover_my_all_ops_legacy_new`, NEW.`legacy`);
 ==> sql/0024_expand_alter_type_orders_legacy_sync.down.sql
 -- generated by cutover from my-all.yaml, do not edit
 -- step 24 (expand), down: sync orders._cutover_my_all_ops_legacy_new from legacy with triggers
@@ -1627,91 +1627,65 @@ DEALLOCATE PREPARE cutover_timeout;
 DROP VIEW IF EXISTS orders_total;
 ==> sql/0030_expand_create_version_databases.up.sql [reversible: true, transactional: false]
 -- generated by cutover from my-all.yaml, do not edit
--- step 30 (expand), up: create the version databases shop_my_all_ops_old and shop_my_all_ops_new
+-- step 30 (expand), up: create the version databases my_all_ops_old and my_all_ops_new
 SET SESSION lock_wait_timeout = 5;
 SET @cutover_timeout = IF(VERSION() LIKE '%MariaDB%', 'SET SESSION max_statement_time = 1800', 'SET SESSION max_execution_time = 1800000');
 PREPARE cutover_timeout FROM @cutover_timeout;
 EXECUTE cutover_timeout;
 DEALLOCATE PREPARE cutover_timeout;
--- Not when a version database holds anything but views over this database (another base database's, or the user's own):
--- the names are made from database.name; a Job run against another database must not take them.
-DROP PROCEDURE IF EXISTS `_cutover_refuse_foreign_databases`;
-DELIMITER ;;
-CREATE PROCEDURE `_cutover_refuse_foreign_databases`()
-BEGIN
-  IF EXISTS (SELECT 1 FROM information_schema.tables t LEFT JOIN information_schema.views v ON v.table_schema = t.table_schema AND v.table_name = t.table_name WHERE t.table_schema IN ('shop_my_all_ops_old', 'shop_my_all_ops_new') AND (t.table_type <> 'VIEW' OR v.view_definition IS NULL OR LOCATE(CONCAT(' from `', REPLACE(DATABASE(), '`', '``'), '`.`'), v.view_definition) = 0)) THEN
-    SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'cutover refused: shop_my_all_ops_old or shop_my_all_ops_new holds objects other than views over this database: the name is taken';
-  END IF;
-END;;
-DELIMITER ;
-CALL `_cutover_refuse_foreign_databases`();
-DROP PROCEDURE IF EXISTS `_cutover_refuse_foreign_databases`;
 -- A database of views per app version (MERGE, SQL SECURITY INVOKER: one table, plain columns, writable), selected by the connection's database.
--- The old app version's shape (the base schema): database shop_my_all_ops_old.
-CREATE DATABASE IF NOT EXISTS `shop_my_all_ops_old`;
-SET @cutover_ddl = CONCAT('CREATE OR REPLACE ALGORITHM=MERGE SQL SECURITY INVOKER VIEW `shop_my_all_ops_old`.`customers` AS SELECT `id`, `email` FROM `', REPLACE(DATABASE(), '`', '``'), '`.`clients`');
+-- The old app version's shape (the base schema): database my_all_ops_old.
+CREATE DATABASE IF NOT EXISTS `my_all_ops_old`;
+SET @cutover_ddl = CONCAT('CREATE OR REPLACE ALGORITHM=MERGE SQL SECURITY INVOKER VIEW `my_all_ops_old`.`customers` AS SELECT `id`, `email` FROM `', REPLACE(DATABASE(), '`', '``'), '`.`clients`');
 PREPARE cutover_stmt FROM @cutover_ddl;
 EXECUTE cutover_stmt;
 DEALLOCATE PREPARE cutover_stmt;
-SET @cutover_ddl = CONCAT('CREATE OR REPLACE ALGORITHM=MERGE SQL SECURITY INVOKER VIEW `shop_my_all_ops_old`.`orders` AS SELECT `id`, `cust_id`, `note`, `code`, `total`, `qty`, `label`, `remark`, `legacy`, `status`, `created_at` FROM `', REPLACE(DATABASE(), '`', '``'), '`.`orders`');
+SET @cutover_ddl = CONCAT('CREATE OR REPLACE ALGORITHM=MERGE SQL SECURITY INVOKER VIEW `my_all_ops_old`.`orders` AS SELECT `id`, `cust_id`, `note`, `code`, `total`, `qty`, `label`, `remark`, `legacy`, `status`, `created_at` FROM `', REPLACE(DATABASE(), '`', '``'), '`.`orders`');
 PREPARE cutover_stmt FROM @cutover_ddl;
 EXECUTE cutover_stmt;
 DEALLOCATE PREPARE cutover_stmt;
-SET @cutover_ddl = CONCAT('CREATE OR REPLACE ALGORITHM=MERGE SQL SECURITY INVOKER VIEW `shop_my_all_ops_old`.`legacy_audit` AS SELECT `id`, `msg` FROM `', REPLACE(DATABASE(), '`', '``'), '`.`legacy_audit`');
+SET @cutover_ddl = CONCAT('CREATE OR REPLACE ALGORITHM=MERGE SQL SECURITY INVOKER VIEW `my_all_ops_old`.`legacy_audit` AS SELECT `id`, `msg` FROM `', REPLACE(DATABASE(), '`', '``'), '`.`legacy_audit`');
 PREPARE cutover_stmt FROM @cutover_ddl;
 EXECUTE cutover_stmt;
 DEALLOCATE PREPARE cutover_stmt;
--- The new app version's shape: it connects with database shop_my_all_ops_new.
-CREATE DATABASE IF NOT EXISTS `shop_my_all_ops_new`;
-SET @cutover_ddl = CONCAT('CREATE OR REPLACE ALGORITHM=MERGE SQL SECURITY INVOKER VIEW `shop_my_all_ops_new`.`clients` AS SELECT `id`, `email` FROM `', REPLACE(DATABASE(), '`', '``'), '`.`clients`');
+-- The new app version's shape: it connects with database my_all_ops_new.
+CREATE DATABASE IF NOT EXISTS `my_all_ops_new`;
+SET @cutover_ddl = CONCAT('CREATE OR REPLACE ALGORITHM=MERGE SQL SECURITY INVOKER VIEW `my_all_ops_new`.`clients` AS SELECT `id`, `email` FROM `', REPLACE(DATABASE(), '`', '``'), '`.`clients`');
 PREPARE cutover_stmt FROM @cutover_ddl;
 EXECUTE cutover_stmt;
 DEALLOCATE PREPARE cutover_stmt;
-SET @cutover_ddl = CONCAT('CREATE OR REPLACE ALGORITHM=MERGE SQL SECURITY INVOKER VIEW `shop_my_all_ops_new`.`orders` AS SELECT `id`, `customer_id`, `note`, `code`, `_cutover_my_all_ops_total_new` AS `total`, `quantity`, `remark`, `_cutover_my_all_ops_legacy_new` AS `legacy`, `status`, `created_at`, `channel`, `source`, `total_cents`, `owner_id` FROM `', REPLACE(DATABASE(), '`', '``'), '`.`orders`');
+SET @cutover_ddl = CONCAT('CREATE OR REPLACE ALGORITHM=MERGE SQL SECURITY INVOKER VIEW `my_all_ops_new`.`orders` AS SELECT `id`, `customer_id`, `note`, `code`, `_cutover_my_all_ops_total_new` AS `total`, `quantity`, `remark`, `_cutover_my_all_ops_legacy_new` AS `legacy`, `status`, `created_at`, `channel`, `source`, `total_cents`, `owner_id` FROM `', REPLACE(DATABASE(), '`', '``'), '`.`orders`');
 PREPARE cutover_stmt FROM @cutover_ddl;
 EXECUTE cutover_stmt;
 DEALLOCATE PREPARE cutover_stmt;
-SET @cutover_ddl = CONCAT('CREATE OR REPLACE ALGORITHM=MERGE SQL SECURITY INVOKER VIEW `shop_my_all_ops_new`.`order_tags` AS SELECT `id`, `order_id`, `tag`, `code` FROM `', REPLACE(DATABASE(), '`', '``'), '`.`order_tags`');
+SET @cutover_ddl = CONCAT('CREATE OR REPLACE ALGORITHM=MERGE SQL SECURITY INVOKER VIEW `my_all_ops_new`.`order_tags` AS SELECT `id`, `order_id`, `tag`, `code` FROM `', REPLACE(DATABASE(), '`', '``'), '`.`order_tags`');
 PREPARE cutover_stmt FROM @cutover_ddl;
 EXECUTE cutover_stmt;
 DEALLOCATE PREPARE cutover_stmt;
 ==> sql/0030_expand_create_version_databases.down.sql
 -- generated by cutover from my-all.yaml, do not edit
--- step 30 (expand), down: create the version databases shop_my_all_ops_old and shop_my_all_ops_new
+-- step 30 (expand), down: create the version databases my_all_ops_old and my_all_ops_new
 SET SESSION lock_wait_timeout = 5;
 SET @cutover_timeout = IF(VERSION() LIKE '%MariaDB%', 'SET SESSION max_statement_time = 1800', 'SET SESSION max_execution_time = 1800000');
 PREPARE cutover_timeout FROM @cutover_timeout;
 EXECUTE cutover_timeout;
 DEALLOCATE PREPARE cutover_timeout;
--- Not when a version database holds anything but views over this database (another base database's, or the user's own):
--- the names are made from database.name; a Job run against another database must not take them.
-DROP PROCEDURE IF EXISTS `_cutover_refuse_foreign_databases`;
-DELIMITER ;;
-CREATE PROCEDURE `_cutover_refuse_foreign_databases`()
-BEGIN
-  IF EXISTS (SELECT 1 FROM information_schema.tables t LEFT JOIN information_schema.views v ON v.table_schema = t.table_schema AND v.table_name = t.table_name WHERE t.table_schema IN ('shop_my_all_ops_old', 'shop_my_all_ops_new') AND (t.table_type <> 'VIEW' OR v.view_definition IS NULL OR LOCATE(CONCAT(' from `', REPLACE(DATABASE(), '`', '``'), '`.`'), v.view_definition) = 0)) THEN
-    SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'cutover refused: shop_my_all_ops_old or shop_my_all_ops_new holds objects other than views over this database: the name is taken';
-  END IF;
-END;;
-DELIMITER ;
-CALL `_cutover_refuse_foreign_databases`();
-DROP PROCEDURE IF EXISTS `_cutover_refuse_foreign_databases`;
-DROP VIEW IF EXISTS `shop_my_all_ops_new`.`clients`;
-DROP VIEW IF EXISTS `shop_my_all_ops_new`.`orders`;
-DROP VIEW IF EXISTS `shop_my_all_ops_new`.`order_tags`;
+DROP VIEW IF EXISTS `my_all_ops_new`.`clients`;
+DROP VIEW IF EXISTS `my_all_ops_new`.`orders`;
+DROP VIEW IF EXISTS `my_all_ops_new`.`order_tags`;
 -- Only when empty: a database holding anything cutover did not create stays.
-SET @cutover_ddl = IF(NOT EXISTS (SELECT 1 FROM information_schema.tables WHERE table_schema = 'shop_my_all_ops_new') AND NOT EXISTS (SELECT 1 FROM information_schema.routines WHERE routine_schema = 'shop_my_all_ops_new'),
-  'DROP DATABASE IF EXISTS `shop_my_all_ops_new`',
+SET @cutover_ddl = IF(NOT EXISTS (SELECT 1 FROM information_schema.tables WHERE table_schema = 'my_all_ops_new') AND NOT EXISTS (SELECT 1 FROM information_schema.routines WHERE routine_schema = 'my_all_ops_new'),
+  'DROP DATABASE IF EXISTS `my_all_ops_new`',
   'DO 0');
 PREPARE cutover_stmt FROM @cutover_ddl;
 EXECUTE cutover_stmt;
 DEALLOCATE PREPARE cutover_stmt;
-DROP VIEW IF EXISTS `shop_my_all_ops_old`.`customers`;
-DROP VIEW IF EXISTS `shop_my_all_ops_old`.`orders`;
-DROP VIEW IF EXISTS `shop_my_all_ops_old`.`legacy_audit`;
+DROP VIEW IF EXISTS `my_all_ops_old`.`customers`;
+DROP VIEW IF EXISTS `my_all_ops_old`.`orders`;
+DROP VIEW IF EXISTS `my_all_ops_old`.`legacy_audit`;
 -- Only when empty: a database holding anything cutover did not create stays.
-SET @cutover_ddl = IF(NOT EXISTS (SELECT 1 FROM information_schema.tables WHERE table_schema = 'shop_my_all_ops_old') AND NOT EXISTS (SELECT 1 FROM information_schema.routines WHERE routine_schema = 'shop_my_all_ops_old'),
-  'DROP DATABASE IF EXISTS `shop_my_all_ops_old`',
+SET @cutover_ddl = IF(NOT EXISTS (SELECT 1 FROM information_schema.tables WHERE table_schema = 'my_all_ops_old') AND NOT EXISTS (SELECT 1 FROM information_schema.routines WHERE routine_schema = 'my_all_ops_old'),
+  'DROP DATABASE IF EXISTS `my_all_ops_old`',
   'DO 0');
 PREPARE cutover_stmt FROM @cutover_ddl;
 EXECUTE cutover_stmt;
@@ -2105,7 +2079,7 @@ BEGIN
   -- The last key present now bounds the loop: rows inserted later are filled by the sync triggers.
   SELECT MAX(`id`) INTO end_1 FROM `orders`;
   SELECT MIN(s.`id`) INTO first_1 FROM (
-    SELECT `id` FROM `orders` WHERE (`id`) <= (end_1) AND (NOT (`_cutover_my_all_ops_legacy_new` <=> (LEFT(legacy, 10)))) ORDER BY `id` LIMIT 1
+    SELECT `id` FROM `orders` WHERE (`id`) <= (end_1) AND (NOT (CAST(`_cutover_my_all_ops_legacy_new` AS CHAR CHARACTER SET utf8mb4) COLLATE utf8mb4_bin <=> CAST((LEFT(legacy, 10)) AS CHAR CHARACTER SET utf8mb4) COLLATE utf8mb4_bin)) ORDER BY `id` LIMIT 1
   ) s;
   IF first_1 IS NOT NULL THEN
     SELECT MAX(`id`) INTO lo_1 FROM `orders` WHERE `id` < first_1;
@@ -2122,7 +2096,7 @@ BEGIN
       LEAVE batches;
     END IF;
     UPDATE `orders` SET `_cutover_my_all_ops_legacy_new` = (LEFT(legacy, 10))
-    WHERE (NOT started OR (`id`) > (lo_1)) AND (`id`) <= (hi_1) AND NOT (`_cutover_my_all_ops_legacy_new` <=> (LEFT(legacy, 10)));
+    WHERE (NOT started OR (`id`) > (lo_1)) AND (`id`) <= (hi_1) AND NOT (CAST(`_cutover_my_all_ops_legacy_new` AS CHAR CHARACTER SET utf8mb4) COLLATE utf8mb4_bin <=> CAST((LEFT(legacy, 10)) AS CHAR CHARACTER SET utf8mb4) COLLATE utf8mb4_bin);
     SET updated = ROW_COUNT();
     SET lo_1 = hi_1, started = TRUE;
     -- The pause gives the server room between writing batches; a batch that wrote nothing needs none.
@@ -2894,7 +2868,7 @@ BEGIN
   WHILE COALESCE(@cutover_concurrent, 0) = 1 AND n < 250 AND NOT EXISTS (
       SELECT 1 FROM information_schema.processlist
       WHERE id <> CONNECTION_ID() AND state = 'Waiting for table metadata lock'
-        AND (info LIKE 'CREATE OR REPLACE ALGORITHM=MERGE SQL SECURITY INVOKER VIEW `shop_my_all_ops_new`.`orders` %' OR info = 'EXECUTE cutover_stmt')) DO
+        AND (info LIKE 'CREATE OR REPLACE ALGORITHM=MERGE SQL SECURITY INVOKER VIEW `my_all_ops_new`.`orders` %' OR info = 'EXECUTE cutover_stmt')) DO
     DO SLEEP(0.02);
     SET n = n + 1;
   END WHILE;
@@ -2902,7 +2876,7 @@ END;;
 DELIMITER ;
 -- The lock is taken on the new version's view (it locks orders through it): its statements wait before they read the view's definition.
 -- Swap under it so no write lands between dropping the triggers and the rename; all renames in one ALTER (atomic, metadata-only).
-LOCK TABLES `shop_my_all_ops_new`.`orders` WRITE;
+LOCK TABLES `my_all_ops_new`.`orders` WRITE;
 DROP TRIGGER IF EXISTS `_cutover_orders_total_ins`;
 DROP TRIGGER IF EXISTS `_cutover_orders_total_upd`;
 SET @cutover_ddl = (SELECT IF(COUNT(*) > 0,
@@ -2932,16 +2906,16 @@ BEGIN
   END IF;
 END;;
 DELIMITER ;
--- cutover-concurrent: SET @cutover_ddl = CONCAT('CREATE OR REPLACE ALGORITHM=MERGE SQL SECURITY INVOKER VIEW `shop_my_all_ops_new`.`orders` AS SELECT `id`, `customer_id`, `note`, `code`, `total`, `quantity`, `remark`, `_cutover_my_all_ops_legacy_new` AS `legacy`, `status`, `created_at`, `channel`, `source`, `total_cents`, `owner_id` FROM `', REPLACE(DATABASE(), '`', '``'), '`.`orders`');
+-- cutover-concurrent: SET @cutover_ddl = CONCAT('CREATE OR REPLACE ALGORITHM=MERGE SQL SECURITY INVOKER VIEW `my_all_ops_new`.`orders` AS SELECT `id`, `customer_id`, `note`, `code`, `total`, `quantity`, `remark`, `_cutover_my_all_ops_legacy_new` AS `legacy`, `status`, `created_at`, `channel`, `source`, `total_cents`, `owner_id` FROM `', REPLACE(DATABASE(), '`', '``'), '`.`orders`');
 -- cutover-concurrent: PREPARE cutover_stmt FROM @cutover_ddl;
 -- cutover-concurrent: EXECUTE cutover_stmt;
 -- cutover-concurrent: DEALLOCATE PREPARE cutover_stmt;
--- The runner runs the lines above on a second session now: it re-creates the view shop_my_all_ops_new.orders (`total` itself) and waits for the lock.
+-- The runner runs the lines above on a second session now: it re-creates the view my_all_ops_new.orders (`total` itself) and waits for the lock.
 SELECT 'cutover-concurrent' AS cutover_marker;
 CALL `_cutover_view_orders_total`();
 UNLOCK TABLES;
 -- The new version's view names `total` itself, the new type since the swap: done by the second session, or here where none ran.
-SET @cutover_ddl = CONCAT('CREATE OR REPLACE ALGORITHM=MERGE SQL SECURITY INVOKER VIEW `shop_my_all_ops_new`.`orders` AS SELECT `id`, `customer_id`, `note`, `code`, `total`, `quantity`, `remark`, `_cutover_my_all_ops_legacy_new` AS `legacy`, `status`, `created_at`, `channel`, `source`, `total_cents`, `owner_id` FROM `', REPLACE(DATABASE(), '`', '``'), '`.`orders`');
+SET @cutover_ddl = CONCAT('CREATE OR REPLACE ALGORITHM=MERGE SQL SECURITY INVOKER VIEW `my_all_ops_new`.`orders` AS SELECT `id`, `customer_id`, `note`, `code`, `total`, `quantity`, `remark`, `_cutover_my_all_ops_legacy_new` AS `legacy`, `status`, `created_at`, `channel`, `source`, `total_cents`, `owner_id` FROM `', REPLACE(DATABASE(), '`', '``'), '`.`orders`');
 PREPARE cutover_stmt FROM @cutover_ddl;
 EXECUTE cutover_stmt;
 DEALLOCATE PREPARE cutover_stmt;
@@ -2969,6 +2943,7 @@ BEGIN
   DECLARE EXIT HANDLER FOR 1264, 1265, 1292, 1366, 1406, 1690
   BEGIN
     DROP TEMPORARY TABLE IF EXISTS `_cutover_fit`;
+    SELECT 'cutover rollback refused: orders.total holds values the new app version wrote that INT cannot take; change or delete those rows, or give the change a down expression that maps them, and run the rollback again' AS `cutover rollback refused`;
     SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'cutover rollback refused: orders.total holds values the new app version wrote that INT cannot take';
   END;
   DECLARE EXIT HANDLER FOR SQLEXCEPTION
@@ -2978,6 +2953,7 @@ BEGIN
     IF fit_errno NOT IN (1264, 1265, 1292, 1366, 1406, 1690) THEN
       RESIGNAL;
     END IF;
+    SELECT 'cutover rollback refused: orders.total holds values the new app version wrote that INT cannot take; change or delete those rows, or give the change a down expression that maps them, and run the rollback again' AS `cutover rollback refused`;
     SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'cutover rollback refused: orders.total holds values the new app version wrote that INT cannot take';
   END;
   IF EXISTS (SELECT 1 FROM information_schema.columns
@@ -3011,7 +2987,7 @@ BEGIN
   WHILE COALESCE(@cutover_concurrent, 0) = 1 AND n < 250 AND NOT EXISTS (
       SELECT 1 FROM information_schema.processlist
       WHERE id <> CONNECTION_ID() AND state = 'Waiting for table metadata lock'
-        AND (info LIKE 'CREATE OR REPLACE ALGORITHM=MERGE SQL SECURITY INVOKER VIEW `shop_my_all_ops_new`.`orders` %' OR info = 'EXECUTE cutover_stmt')) DO
+        AND (info LIKE 'CREATE OR REPLACE ALGORITHM=MERGE SQL SECURITY INVOKER VIEW `my_all_ops_new`.`orders` %' OR info = 'EXECUTE cutover_stmt')) DO
     DO SLEEP(0.02);
     SET n = n + 1;
   END WHILE;
@@ -3019,7 +2995,7 @@ END;;
 DELIMITER ;
 -- The lock is taken on the new version's view (it locks orders through it): its statements wait before they read the view's definition.
 -- Swap under it so no write lands between dropping the triggers and the rename; all renames in one ALTER (atomic, metadata-only).
-LOCK TABLES `shop_my_all_ops_new`.`orders` WRITE;
+LOCK TABLES `my_all_ops_new`.`orders` WRITE;
 SET @cutover_ddl = (SELECT IF(COUNT(*) > 0,
   'ALTER TABLE `orders` RENAME COLUMN `total` TO `_cutover_my_all_ops_total_new`, RENAME COLUMN `_cutover_my_all_ops_total` TO `total`, RENAME INDEX `orders_total_idx` TO `orders_total_idx_cutover_new`, RENAME INDEX `_cutover_my_all_ops_orders_total_idx` TO `orders_total_idx`, ALGORITHM=INPLACE, LOCK=NONE',
   'DO 0')
@@ -3040,16 +3016,16 @@ DROP TRIGGER IF EXISTS `_cutover_orders_total_upd`;
 CREATE TRIGGER `_cutover_orders_total_upd` BEFORE UPDATE ON `orders` FOR EACH ROW PRECEDES `_cutover_orders_remark_upd`
   SET NEW.`_cutover_my_all_ops_total_new` = IF(NOT (NEW.`total` <=> OLD.`total`) AND NEW.`_cutover_my_all_ops_total_new` <=> OLD.`_cutover_my_all_ops_total_new`, NEW.`total`, NEW.`_cutover_my_all_ops_total_new`),
       NEW.`total` = IF(NEW.`total` <=> OLD.`total` AND NOT (NEW.`_cutover_my_all_ops_total_new` <=> OLD.`_cutover_my_all_ops_total_new`) AND NOT (NEW.`_cutover_my_all_ops_total_new` <=> NEW.`total`), NEW.`_cutover_my_all_ops_total_new`, NEW.`total`);
--- cutover-concurrent: SET @cutover_ddl = CONCAT('CREATE OR REPLACE ALGORITHM=MERGE SQL SECURITY INVOKER VIEW `shop_my_all_ops_new`.`orders` AS SELECT `id`, `customer_id`, `note`, `code`, `_cutover_my_all_ops_total_new` AS `total`, `quantity`, `remark`, `_cutover_my_all_ops_legacy_new` AS `legacy`, `status`, `created_at`, `channel`, `source`, `total_cents`, `owner_id` FROM `', REPLACE(DATABASE(), '`', '``'), '`.`orders`');
+-- cutover-concurrent: SET @cutover_ddl = CONCAT('CREATE OR REPLACE ALGORITHM=MERGE SQL SECURITY INVOKER VIEW `my_all_ops_new`.`orders` AS SELECT `id`, `customer_id`, `note`, `code`, `_cutover_my_all_ops_total_new` AS `total`, `quantity`, `remark`, `_cutover_my_all_ops_legacy_new` AS `legacy`, `status`, `created_at`, `channel`, `source`, `total_cents`, `owner_id` FROM `', REPLACE(DATABASE(), '`', '``'), '`.`orders`');
 -- cutover-concurrent: PREPARE cutover_stmt FROM @cutover_ddl;
 -- cutover-concurrent: EXECUTE cutover_stmt;
 -- cutover-concurrent: DEALLOCATE PREPARE cutover_stmt;
--- The runner runs the lines above on a second session now: it re-creates the view shop_my_all_ops_new.orders (the copy as `total`) and waits for the lock.
+-- The runner runs the lines above on a second session now: it re-creates the view my_all_ops_new.orders (the copy as `total`) and waits for the lock.
 SELECT 'cutover-concurrent' AS cutover_marker;
 CALL `_cutover_view_orders_total`();
 UNLOCK TABLES;
 -- The new version's view shows the copy as `total` again: done by the second session, or here where none ran.
-SET @cutover_ddl = CONCAT('CREATE OR REPLACE ALGORITHM=MERGE SQL SECURITY INVOKER VIEW `shop_my_all_ops_new`.`orders` AS SELECT `id`, `customer_id`, `note`, `code`, `_cutover_my_all_ops_total_new` AS `total`, `quantity`, `remark`, `_cutover_my_all_ops_legacy_new` AS `legacy`, `status`, `created_at`, `channel`, `source`, `total_cents`, `owner_id` FROM `', REPLACE(DATABASE(), '`', '``'), '`.`orders`');
+SET @cutover_ddl = CONCAT('CREATE OR REPLACE ALGORITHM=MERGE SQL SECURITY INVOKER VIEW `my_all_ops_new`.`orders` AS SELECT `id`, `customer_id`, `note`, `code`, `_cutover_my_all_ops_total_new` AS `total`, `quantity`, `remark`, `_cutover_my_all_ops_legacy_new` AS `legacy`, `status`, `created_at`, `channel`, `source`, `total_cents`, `owner_id` FROM `', REPLACE(DATABASE(), '`', '``'), '`.`orders`');
 PREPARE cutover_stmt FROM @cutover_ddl;
 EXECUTE cutover_stmt;
 DEALLOCATE PREPARE cutover_stmt;
@@ -3209,7 +3185,7 @@ BEGIN
   WHILE COALESCE(@cutover_concurrent, 0) = 1 AND n < 250 AND NOT EXISTS (
       SELECT 1 FROM information_schema.processlist
       WHERE id <> CONNECTION_ID() AND state = 'Waiting for table metadata lock'
-        AND (info LIKE 'CREATE OR REPLACE ALGORITHM=MERGE SQL SECURITY INVOKER VIEW `shop_my_all_ops_new`.`orders` %' OR info = 'EXECUTE cutover_stmt')) DO
+        AND (info LIKE 'CREATE OR REPLACE ALGORITHM=MERGE SQL SECURITY INVOKER VIEW `my_all_ops_new`.`orders` %' OR info = 'EXECUTE cutover_stmt')) DO
     DO SLEEP(0.02);
     SET n = n + 1;
   END WHILE;
@@ -3217,7 +3193,7 @@ END;;
 DELIMITER ;
 -- The lock is taken on the new version's view (it locks orders through it): its statements wait before they read the view's definition.
 -- Swap under it so no write lands between dropping the triggers and the rename; all renames in one ALTER (atomic, metadata-only).
-LOCK TABLES `shop_my_all_ops_new`.`orders` WRITE;
+LOCK TABLES `my_all_ops_new`.`orders` WRITE;
 DROP TRIGGER IF EXISTS `_cutover_orders_legacy_ins`;
 DROP TRIGGER IF EXISTS `_cutover_orders_legacy_upd`;
 SET @cutover_ddl = (SELECT IF(COUNT(*) > 0,
@@ -3228,16 +3204,16 @@ SET @cutover_ddl = (SELECT IF(COUNT(*) > 0,
 PREPARE cutover_stmt FROM @cutover_ddl;
 EXECUTE cutover_stmt;
 DEALLOCATE PREPARE cutover_stmt;
--- cutover-concurrent: SET @cutover_ddl = CONCAT('CREATE OR REPLACE ALGORITHM=MERGE SQL SECURITY INVOKER VIEW `shop_my_all_ops_new`.`orders` AS SELECT `id`, `customer_id`, `note`, `code`, `total`, `quantity`, `remark`, `legacy`, `status`, `created_at`, `channel`, `source`, `total_cents`, `owner_id` FROM `', REPLACE(DATABASE(), '`', '``'), '`.`orders`');
+-- cutover-concurrent: SET @cutover_ddl = CONCAT('CREATE OR REPLACE ALGORITHM=MERGE SQL SECURITY INVOKER VIEW `my_all_ops_new`.`orders` AS SELECT `id`, `customer_id`, `note`, `code`, `total`, `quantity`, `remark`, `legacy`, `status`, `created_at`, `channel`, `source`, `total_cents`, `owner_id` FROM `', REPLACE(DATABASE(), '`', '``'), '`.`orders`');
 -- cutover-concurrent: PREPARE cutover_stmt FROM @cutover_ddl;
 -- cutover-concurrent: EXECUTE cutover_stmt;
 -- cutover-concurrent: DEALLOCATE PREPARE cutover_stmt;
--- The runner runs the lines above on a second session now: it re-creates the view shop_my_all_ops_new.orders (`legacy` itself) and waits for the lock.
+-- The runner runs the lines above on a second session now: it re-creates the view my_all_ops_new.orders (`legacy` itself) and waits for the lock.
 SELECT 'cutover-concurrent' AS cutover_marker;
 CALL `_cutover_view_orders_legacy`();
 UNLOCK TABLES;
 -- The new version's view names `legacy` itself, the new type since the swap: done by the second session, or here where none ran.
-SET @cutover_ddl = CONCAT('CREATE OR REPLACE ALGORITHM=MERGE SQL SECURITY INVOKER VIEW `shop_my_all_ops_new`.`orders` AS SELECT `id`, `customer_id`, `note`, `code`, `total`, `quantity`, `remark`, `legacy`, `status`, `created_at`, `channel`, `source`, `total_cents`, `owner_id` FROM `', REPLACE(DATABASE(), '`', '``'), '`.`orders`');
+SET @cutover_ddl = CONCAT('CREATE OR REPLACE ALGORITHM=MERGE SQL SECURITY INVOKER VIEW `my_all_ops_new`.`orders` AS SELECT `id`, `customer_id`, `note`, `code`, `total`, `quantity`, `remark`, `legacy`, `status`, `created_at`, `channel`, `source`, `total_cents`, `owner_id` FROM `', REPLACE(DATABASE(), '`', '``'), '`.`orders`');
 PREPARE cutover_stmt FROM @cutover_ddl;
 EXECUTE cutover_stmt;
 DEALLOCATE PREPARE cutover_stmt;
@@ -3265,6 +3241,7 @@ BEGIN
   DECLARE EXIT HANDLER FOR 1264, 1265, 1292, 1366, 1406, 1690
   BEGIN
     DROP TEMPORARY TABLE IF EXISTS `_cutover_fit`;
+    SELECT 'cutover rollback refused: orders.legacy holds values the new app version wrote that VARCHAR(40) cannot take; change or delete those rows, or give the change a down expression that maps them, and run the rollback again' AS `cutover rollback refused`;
     SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'cutover rollback refused: orders.legacy holds values the new app version wrote that VARCHAR(40) cannot take';
   END;
   DECLARE EXIT HANDLER FOR SQLEXCEPTION
@@ -3274,6 +3251,7 @@ BEGIN
     IF fit_errno NOT IN (1264, 1265, 1292, 1366, 1406, 1690) THEN
       RESIGNAL;
     END IF;
+    SELECT 'cutover rollback refused: orders.legacy holds values the new app version wrote that VARCHAR(40) cannot take; change or delete those rows, or give the change a down expression that maps them, and run the rollback again' AS `cutover rollback refused`;
     SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'cutover rollback refused: orders.legacy holds values the new app version wrote that VARCHAR(40) cannot take';
   END;
   IF EXISTS (SELECT 1 FROM information_schema.columns
@@ -3300,7 +3278,7 @@ BEGIN
   WHILE COALESCE(@cutover_concurrent, 0) = 1 AND n < 250 AND NOT EXISTS (
       SELECT 1 FROM information_schema.processlist
       WHERE id <> CONNECTION_ID() AND state = 'Waiting for table metadata lock'
-        AND (info LIKE 'CREATE OR REPLACE ALGORITHM=MERGE SQL SECURITY INVOKER VIEW `shop_my_all_ops_new`.`orders` %' OR info = 'EXECUTE cutover_stmt')) DO
+        AND (info LIKE 'CREATE OR REPLACE ALGORITHM=MERGE SQL SECURITY INVOKER VIEW `my_all_ops_new`.`orders` %' OR info = 'EXECUTE cutover_stmt')) DO
     DO SLEEP(0.02);
     SET n = n + 1;
   END WHILE;
@@ -3308,7 +3286,7 @@ END;;
 DELIMITER ;
 -- The lock is taken on the new version's view (it locks orders through it): its statements wait before they read the view's definition.
 -- Swap under it so no write lands between dropping the triggers and the rename; all renames in one ALTER (atomic, metadata-only).
-LOCK TABLES `shop_my_all_ops_new`.`orders` WRITE;
+LOCK TABLES `my_all_ops_new`.`orders` WRITE;
 SET @cutover_ddl = (SELECT IF(COUNT(*) > 0,
   'ALTER TABLE `orders` RENAME COLUMN `legacy` TO `_cutover_my_all_ops_legacy_new`, RENAME COLUMN `_cutover_my_all_ops_legacy` TO `legacy`, ALGORITHM=INPLACE, LOCK=NONE',
   'DO 0')
@@ -3326,17 +3304,17 @@ CREATE TRIGGER `_cutover_orders_legacy_ins` BEFORE INSERT ON `orders` FOR EACH R
 DROP TRIGGER IF EXISTS `_cutover_orders_legacy_upd`;
 CREATE TRIGGER `_cutover_orders_legacy_upd` BEFORE UPDATE ON `orders` FOR EACH ROW
   SET NEW.`_cutover_my_all_ops_legacy_new` = IF(NOT (NEW.`legacy` <=> OLD.`legacy`) AND NEW.`_cutover_my_all_ops_legacy_new` <=> OLD.`_cutover_my_all_ops_legacy_new`, (LEFT(NEW.`legacy`, 10)), NEW.`_cutover_my_all_ops_legacy_new`),
-      NEW.`legacy` = IF(NEW.`legacy` <=> OLD.`legacy` AND NOT (NEW.`_cutover_my_all_ops_legacy_new` <=> OLD.`_cutover_my_all_ops_legacy_new`) AND NOT (NEW.`_cutover_my_all_ops_legacy_new` <=> (LEFT(NEW.`legacy`, 10))), NEW.`_cutover_my_all_ops_legacy_new`, NEW.`legacy`);
--- cutover-concurrent: SET @cutover_ddl = CONCAT('CREATE OR REPLACE ALGORITHM=MERGE SQL SECURITY INVOKER VIEW `shop_my_all_ops_new`.`orders` AS SELECT `id`, `customer_id`, `note`, `code`, `total`, `quantity`, `remark`, `_cutover_my_all_ops_legacy_new` AS `legacy`, `status`, `created_at`, `channel`, `source`, `total_cents`, `owner_id` FROM `', REPLACE(DATABASE(), '`', '``'), '`.`orders`');
+      NEW.`legacy` = IF(NEW.`legacy` <=> OLD.`legacy` AND NOT (NEW.`_cutover_my_all_ops_legacy_new` <=> OLD.`_cutover_my_all_ops_legacy_new`) AND NOT (CAST(NEW.`_cutover_my_all_ops_legacy_new` AS CHAR CHARACTER SET utf8mb4) COLLATE utf8mb4_bin <=> CAST((LEFT(NEW.`legacy`, 10)) AS CHAR CHARACTER SET utf8mb4) COLLATE utf8mb4_bin), NEW.`_cutover_my_all_ops_legacy_new`, NEW.`legacy`);
+-- cutover-concurrent: SET @cutover_ddl = CONCAT('CREATE OR REPLACE ALGORITHM=MERGE SQL SECURITY INVOKER VIEW `my_all_ops_new`.`orders` AS SELECT `id`, `customer_id`, `note`, `code`, `total`, `quantity`, `remark`, `_cutover_my_all_ops_legacy_new` AS `legacy`, `status`, `created_at`, `channel`, `source`, `total_cents`, `owner_id` FROM `', REPLACE(DATABASE(), '`', '``'), '`.`orders`');
 -- cutover-concurrent: PREPARE cutover_stmt FROM @cutover_ddl;
 -- cutover-concurrent: EXECUTE cutover_stmt;
 -- cutover-concurrent: DEALLOCATE PREPARE cutover_stmt;
--- The runner runs the lines above on a second session now: it re-creates the view shop_my_all_ops_new.orders (the copy as `legacy`) and waits for the lock.
+-- The runner runs the lines above on a second session now: it re-creates the view my_all_ops_new.orders (the copy as `legacy`) and waits for the lock.
 SELECT 'cutover-concurrent' AS cutover_marker;
 CALL `_cutover_view_orders_legacy`();
 UNLOCK TABLES;
 -- The new version's view shows the copy as `legacy` again: done by the second session, or here where none ran.
-SET @cutover_ddl = CONCAT('CREATE OR REPLACE ALGORITHM=MERGE SQL SECURITY INVOKER VIEW `shop_my_all_ops_new`.`orders` AS SELECT `id`, `customer_id`, `note`, `code`, `total`, `quantity`, `remark`, `_cutover_my_all_ops_legacy_new` AS `legacy`, `status`, `created_at`, `channel`, `source`, `total_cents`, `owner_id` FROM `', REPLACE(DATABASE(), '`', '``'), '`.`orders`');
+SET @cutover_ddl = CONCAT('CREATE OR REPLACE ALGORITHM=MERGE SQL SECURITY INVOKER VIEW `my_all_ops_new`.`orders` AS SELECT `id`, `customer_id`, `note`, `code`, `total`, `quantity`, `remark`, `_cutover_my_all_ops_legacy_new` AS `legacy`, `status`, `created_at`, `channel`, `source`, `total_cents`, `owner_id` FROM `', REPLACE(DATABASE(), '`', '``'), '`.`orders`');
 PREPARE cutover_stmt FROM @cutover_ddl;
 EXECUTE cutover_stmt;
 DEALLOCATE PREPARE cutover_stmt;
@@ -3359,7 +3337,7 @@ BEGIN
   -- The last key present now bounds the loop: rows inserted later are filled by the sync triggers.
   SELECT MAX(`id`) INTO end_1 FROM `orders`;
   SELECT MIN(s.`id`) INTO first_1 FROM (
-    SELECT `id` FROM `orders` WHERE (`id`) <= (end_1) AND (NOT (`_cutover_my_all_ops_legacy_new` <=> (LEFT(legacy, 10))) AND NOT (`legacy` <=> `_cutover_my_all_ops_legacy_new`)) ORDER BY `id` LIMIT 1
+    SELECT `id` FROM `orders` WHERE (`id`) <= (end_1) AND (NOT (CAST(`_cutover_my_all_ops_legacy_new` AS CHAR CHARACTER SET utf8mb4) COLLATE utf8mb4_bin <=> CAST((LEFT(legacy, 10)) AS CHAR CHARACTER SET utf8mb4) COLLATE utf8mb4_bin) AND NOT (CAST(`legacy` AS CHAR CHARACTER SET utf8mb4) COLLATE utf8mb4_bin <=> CAST(`_cutover_my_all_ops_legacy_new` AS CHAR CHARACTER SET utf8mb4) COLLATE utf8mb4_bin)) ORDER BY `id` LIMIT 1
   ) s;
   IF first_1 IS NOT NULL THEN
     SELECT MAX(`id`) INTO lo_1 FROM `orders` WHERE `id` < first_1;
@@ -3376,7 +3354,7 @@ BEGIN
       LEAVE batches;
     END IF;
     UPDATE `orders` SET `legacy` = `_cutover_my_all_ops_legacy_new`
-    WHERE (NOT started OR (`id`) > (lo_1)) AND (`id`) <= (hi_1) AND NOT (`_cutover_my_all_ops_legacy_new` <=> (LEFT(legacy, 10))) AND NOT (`legacy` <=> `_cutover_my_all_ops_legacy_new`);
+    WHERE (NOT started OR (`id`) > (lo_1)) AND (`id`) <= (hi_1) AND NOT (CAST(`_cutover_my_all_ops_legacy_new` AS CHAR CHARACTER SET utf8mb4) COLLATE utf8mb4_bin <=> CAST((LEFT(legacy, 10)) AS CHAR CHARACTER SET utf8mb4) COLLATE utf8mb4_bin) AND NOT (CAST(`legacy` AS CHAR CHARACTER SET utf8mb4) COLLATE utf8mb4_bin <=> CAST(`_cutover_my_all_ops_legacy_new` AS CHAR CHARACTER SET utf8mb4) COLLATE utf8mb4_bin);
     SET updated = ROW_COUNT();
     SET lo_1 = hi_1, started = TRUE;
     -- The pause gives the server room between writing batches; a batch that wrote nothing needs none.
@@ -3697,7 +3675,7 @@ CREATE TABLE IF NOT EXISTS `_cutover_my_all_ops_legacy_audit` (
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
 ==> sql/purge/0072_purge_drop_version_databases.up.sql [reversible: false, transactional: false]
 -- generated by cutover from my-all.yaml, do not edit
--- step 72 (purge), up: drop the version databases shop_my_all_ops_old and shop_my_all_ops_new: the app uses the base database since the step after contract
+-- step 72 (purge), up: drop the version databases my_all_ops_old and my_all_ops_new: the app uses the base database since the step after contract
 SET SESSION lock_wait_timeout = 5;
 SET @cutover_timeout = IF(VERSION() LIKE '%MariaDB%', 'SET SESSION max_statement_time = 1800', 'SET SESSION max_execution_time = 1800000');
 PREPARE cutover_timeout FROM @cutover_timeout;
@@ -3709,79 +3687,53 @@ DROP PROCEDURE IF EXISTS `_cutover_refuse_version_databases`;
 DELIMITER ;;
 CREATE PROCEDURE `_cutover_refuse_version_databases`()
 BEGIN
-  IF EXISTS (SELECT 1 FROM information_schema.processlist WHERE id <> CONNECTION_ID() AND db IN ('shop_my_all_ops_old', 'shop_my_all_ops_new')) THEN
-    SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'cutover refused: sessions still use shop_my_all_ops_old or shop_my_all_ops_new; point the app at the base database first';
+  IF EXISTS (SELECT 1 FROM information_schema.processlist WHERE id <> CONNECTION_ID() AND db IN ('my_all_ops_old', 'my_all_ops_new')) THEN
+    SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'cutover refused: sessions still use my_all_ops_old or my_all_ops_new; point the app at the base database first';
   END IF;
 END;;
 DELIMITER ;
 CALL `_cutover_refuse_version_databases`();
 DROP PROCEDURE IF EXISTS `_cutover_refuse_version_databases`;
--- Not when a version database holds anything but views over this database (another base database's, or the user's own):
--- the names are made from database.name; a Job run against another database must not take them.
-DROP PROCEDURE IF EXISTS `_cutover_refuse_foreign_databases`;
-DELIMITER ;;
-CREATE PROCEDURE `_cutover_refuse_foreign_databases`()
-BEGIN
-  IF EXISTS (SELECT 1 FROM information_schema.tables t LEFT JOIN information_schema.views v ON v.table_schema = t.table_schema AND v.table_name = t.table_name WHERE t.table_schema IN ('shop_my_all_ops_old', 'shop_my_all_ops_new') AND (t.table_type <> 'VIEW' OR v.view_definition IS NULL OR LOCATE(CONCAT(' from `', REPLACE(DATABASE(), '`', '``'), '`.`'), v.view_definition) = 0)) THEN
-    SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'cutover refused: shop_my_all_ops_old or shop_my_all_ops_new holds objects other than views over this database: the name is taken';
-  END IF;
-END;;
-DELIMITER ;
-CALL `_cutover_refuse_foreign_databases`();
-DROP PROCEDURE IF EXISTS `_cutover_refuse_foreign_databases`;
-DROP VIEW IF EXISTS `shop_my_all_ops_new`.`clients`;
-DROP VIEW IF EXISTS `shop_my_all_ops_new`.`orders`;
-DROP VIEW IF EXISTS `shop_my_all_ops_new`.`order_tags`;
+DROP VIEW IF EXISTS `my_all_ops_new`.`clients`;
+DROP VIEW IF EXISTS `my_all_ops_new`.`orders`;
+DROP VIEW IF EXISTS `my_all_ops_new`.`order_tags`;
 -- Only when empty: a database holding anything cutover did not create stays.
-SET @cutover_ddl = IF(NOT EXISTS (SELECT 1 FROM information_schema.tables WHERE table_schema = 'shop_my_all_ops_new') AND NOT EXISTS (SELECT 1 FROM information_schema.routines WHERE routine_schema = 'shop_my_all_ops_new'),
-  'DROP DATABASE IF EXISTS `shop_my_all_ops_new`',
+SET @cutover_ddl = IF(NOT EXISTS (SELECT 1 FROM information_schema.tables WHERE table_schema = 'my_all_ops_new') AND NOT EXISTS (SELECT 1 FROM information_schema.routines WHERE routine_schema = 'my_all_ops_new'),
+  'DROP DATABASE IF EXISTS `my_all_ops_new`',
   'DO 0');
 PREPARE cutover_stmt FROM @cutover_ddl;
 EXECUTE cutover_stmt;
 DEALLOCATE PREPARE cutover_stmt;
-DROP VIEW IF EXISTS `shop_my_all_ops_old`.`customers`;
-DROP VIEW IF EXISTS `shop_my_all_ops_old`.`orders`;
-DROP VIEW IF EXISTS `shop_my_all_ops_old`.`legacy_audit`;
+DROP VIEW IF EXISTS `my_all_ops_old`.`customers`;
+DROP VIEW IF EXISTS `my_all_ops_old`.`orders`;
+DROP VIEW IF EXISTS `my_all_ops_old`.`legacy_audit`;
 -- Only when empty: a database holding anything cutover did not create stays.
-SET @cutover_ddl = IF(NOT EXISTS (SELECT 1 FROM information_schema.tables WHERE table_schema = 'shop_my_all_ops_old') AND NOT EXISTS (SELECT 1 FROM information_schema.routines WHERE routine_schema = 'shop_my_all_ops_old'),
-  'DROP DATABASE IF EXISTS `shop_my_all_ops_old`',
+SET @cutover_ddl = IF(NOT EXISTS (SELECT 1 FROM information_schema.tables WHERE table_schema = 'my_all_ops_old') AND NOT EXISTS (SELECT 1 FROM information_schema.routines WHERE routine_schema = 'my_all_ops_old'),
+  'DROP DATABASE IF EXISTS `my_all_ops_old`',
   'DO 0');
 PREPARE cutover_stmt FROM @cutover_ddl;
 EXECUTE cutover_stmt;
 DEALLOCATE PREPARE cutover_stmt;
 ==> sql/purge/0072_purge_drop_version_databases.down.sql
 -- generated by cutover from my-all.yaml, do not edit
--- step 72 (purge), down: drop the version databases shop_my_all_ops_old and shop_my_all_ops_new: the app uses the base database since the step after contract
+-- step 72 (purge), down: drop the version databases my_all_ops_old and my_all_ops_new: the app uses the base database since the step after contract
 SET SESSION lock_wait_timeout = 5;
 SET @cutover_timeout = IF(VERSION() LIKE '%MariaDB%', 'SET SESSION max_statement_time = 1800', 'SET SESSION max_execution_time = 1800000');
 PREPARE cutover_timeout FROM @cutover_timeout;
 EXECUTE cutover_timeout;
 DEALLOCATE PREPARE cutover_timeout;
--- Not when a version database holds anything but views over this database (another base database's, or the user's own):
--- the names are made from database.name; a Job run against another database must not take them.
-DROP PROCEDURE IF EXISTS `_cutover_refuse_foreign_databases`;
-DELIMITER ;;
-CREATE PROCEDURE `_cutover_refuse_foreign_databases`()
-BEGIN
-  IF EXISTS (SELECT 1 FROM information_schema.tables t LEFT JOIN information_schema.views v ON v.table_schema = t.table_schema AND v.table_name = t.table_name WHERE t.table_schema IN ('shop_my_all_ops_old', 'shop_my_all_ops_new') AND (t.table_type <> 'VIEW' OR v.view_definition IS NULL OR LOCATE(CONCAT(' from `', REPLACE(DATABASE(), '`', '``'), '`.`'), v.view_definition) = 0)) THEN
-    SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'cutover refused: shop_my_all_ops_old or shop_my_all_ops_new holds objects other than views over this database: the name is taken';
-  END IF;
-END;;
-DELIMITER ;
-CALL `_cutover_refuse_foreign_databases`();
-DROP PROCEDURE IF EXISTS `_cutover_refuse_foreign_databases`;
 -- IRREVERSIBLE as purge: the databases come back as contract left them (the old version's empty), for a rollback of contract.
-CREATE DATABASE IF NOT EXISTS `shop_my_all_ops_old`;
-CREATE DATABASE IF NOT EXISTS `shop_my_all_ops_new`;
-SET @cutover_ddl = CONCAT('CREATE OR REPLACE ALGORITHM=MERGE SQL SECURITY INVOKER VIEW `shop_my_all_ops_new`.`clients` AS SELECT `id`, `email` FROM `', REPLACE(DATABASE(), '`', '``'), '`.`clients`');
+CREATE DATABASE IF NOT EXISTS `my_all_ops_old`;
+CREATE DATABASE IF NOT EXISTS `my_all_ops_new`;
+SET @cutover_ddl = CONCAT('CREATE OR REPLACE ALGORITHM=MERGE SQL SECURITY INVOKER VIEW `my_all_ops_new`.`clients` AS SELECT `id`, `email` FROM `', REPLACE(DATABASE(), '`', '``'), '`.`clients`');
 PREPARE cutover_stmt FROM @cutover_ddl;
 EXECUTE cutover_stmt;
 DEALLOCATE PREPARE cutover_stmt;
-SET @cutover_ddl = CONCAT('CREATE OR REPLACE ALGORITHM=MERGE SQL SECURITY INVOKER VIEW `shop_my_all_ops_new`.`orders` AS SELECT `id`, `customer_id`, `note`, `code`, `total`, `quantity`, `remark`, `legacy`, `status`, `created_at`, `channel`, `source`, `total_cents`, `owner_id` FROM `', REPLACE(DATABASE(), '`', '``'), '`.`orders`');
+SET @cutover_ddl = CONCAT('CREATE OR REPLACE ALGORITHM=MERGE SQL SECURITY INVOKER VIEW `my_all_ops_new`.`orders` AS SELECT `id`, `customer_id`, `note`, `code`, `total`, `quantity`, `remark`, `legacy`, `status`, `created_at`, `channel`, `source`, `total_cents`, `owner_id` FROM `', REPLACE(DATABASE(), '`', '``'), '`.`orders`');
 PREPARE cutover_stmt FROM @cutover_ddl;
 EXECUTE cutover_stmt;
 DEALLOCATE PREPARE cutover_stmt;
-SET @cutover_ddl = CONCAT('CREATE OR REPLACE ALGORITHM=MERGE SQL SECURITY INVOKER VIEW `shop_my_all_ops_new`.`order_tags` AS SELECT `id`, `order_id`, `tag`, `code` FROM `', REPLACE(DATABASE(), '`', '``'), '`.`order_tags`');
+SET @cutover_ddl = CONCAT('CREATE OR REPLACE ALGORITHM=MERGE SQL SECURITY INVOKER VIEW `my_all_ops_new`.`order_tags` AS SELECT `id`, `order_id`, `tag`, `code` FROM `', REPLACE(DATABASE(), '`', '``'), '`.`order_tags`');
 PREPARE cutover_stmt FROM @cutover_ddl;
 EXECUTE cutover_stmt;
 DEALLOCATE PREPARE cutover_stmt;

@@ -23,7 +23,7 @@ BEGIN
   -- The last key present now bounds the loop: rows inserted later are filled by the sync triggers.
   SELECT MAX(`id`) INTO end_1 FROM `shipments`;
   SELECT MIN(s.`id`) INTO first_1 FROM (
-    SELECT `id` FROM `shipments` WHERE (`id`) <= (end_1) AND (NOT (`_cutover_orders_keys_my_region_code_new` <=> `region_code`)) ORDER BY `id` LIMIT 1
+    SELECT `id` FROM `shipments` WHERE (`id`) <= (end_1) AND (NOT (CAST(`_cutover_orders_keys_my_region_code_new` AS CHAR CHARACTER SET utf8mb4) COLLATE utf8mb4_bin <=> CAST(`region_code` AS CHAR CHARACTER SET utf8mb4) COLLATE utf8mb4_bin)) ORDER BY `id` LIMIT 1
   ) s;
   IF first_1 IS NOT NULL THEN
     SELECT MAX(`id`) INTO lo_1 FROM `shipments` WHERE `id` < first_1;
@@ -40,7 +40,7 @@ BEGIN
       LEAVE batches;
     END IF;
     UPDATE `shipments` SET `_cutover_orders_keys_my_region_code_new` = `region_code`
-    WHERE (NOT started OR (`id`) > (lo_1)) AND (`id`) <= (hi_1) AND NOT (`_cutover_orders_keys_my_region_code_new` <=> `region_code`);
+    WHERE (NOT started OR (`id`) > (lo_1)) AND (`id`) <= (hi_1) AND NOT (CAST(`_cutover_orders_keys_my_region_code_new` AS CHAR CHARACTER SET utf8mb4) COLLATE utf8mb4_bin <=> CAST(`region_code` AS CHAR CHARACTER SET utf8mb4) COLLATE utf8mb4_bin);
     SET updated = ROW_COUNT();
     SET lo_1 = hi_1, started = TRUE;
     -- The pause gives the server room between writing batches; a batch that wrote nothing needs none.

@@ -20,6 +20,7 @@ BEGIN
   DECLARE EXIT HANDLER FOR 1264, 1265, 1292, 1366, 1406, 1690
   BEGIN
     DROP TEMPORARY TABLE IF EXISTS `_cutover_fit`;
+    SELECT 'cutover rollback refused: products.price holds values the new app version wrote that DECIMAL(5,2) cannot take; change or delete those rows, or give the change a down expression that maps them, and run the rollback again' AS `cutover rollback refused`;
     SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'cutover rollback refused: products.price holds values the new app version wrote that DECIMAL(5,2) cannot take';
   END;
   DECLARE EXIT HANDLER FOR SQLEXCEPTION
@@ -29,6 +30,7 @@ BEGIN
     IF fit_errno NOT IN (1264, 1265, 1292, 1366, 1406, 1690) THEN
       RESIGNAL;
     END IF;
+    SELECT 'cutover rollback refused: products.price holds values the new app version wrote that DECIMAL(5,2) cannot take; change or delete those rows, or give the change a down expression that maps them, and run the rollback again' AS `cutover rollback refused`;
     SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'cutover rollback refused: products.price holds values the new app version wrote that DECIMAL(5,2) cannot take';
   END;
   IF EXISTS (SELECT 1 FROM information_schema.columns
