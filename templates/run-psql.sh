@@ -571,33 +571,50 @@ EOF
   fi
 }
 
-# Before the app moves, the three lists of tables must agree: a table blue has and its publication
-# does not (created after replicate), or one the subscription does not have, or has not finished
-# copying, would stay behind on blue. Leaf tables (partitions, not their parents), as the publication
-# (publish_via_partition_root off) and the subscription list them.
+# Before the app moves, the three lists of tables must agree: a table PUB has and its publication
+# does not (created after replicate, or on green after the switch), or one the subscription does not
+# have, or has not finished copying, would stay behind on PUB. Leaf tables (partitions, not their
+# parents), as the publication (publish_via_partition_root off) and the subscription list them. And
+# every sequence sync-sequences:PUB:SUB moves must exist on SUB: one missing there fails that step,
+# which runs with a side fenced (and, switching back, past the point of no return). Checked before
+# the fence (a switch or switchback bound to fail costs no write pause) and again after it.
 same_tables() { # PUB SUB NAME
+  # A switchback resumed past its point of no return was checked before it, and is taking the way back
+  # apart on purpose (blue's reverse subscription goes): it completes.
+  if [ -n "$COMMITTED" ]; then echo "cutover: the switchback is past its point of no return (checked before it): tables not compared again"; return 0; fi
   ident="quote_ident(n.nspname) || '.' || quote_ident(c.relname)"
-  value "$1" -c "SELECT $ident FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-    WHERE c.relkind = 'r' AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\_%'
+  value "$(admin_of "$1")" -c "SELECT $ident FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+    WHERE c.relkind = 'r' AND n.nspname NOT IN ('pg_catalog', 'information_schema', 'cutover_fence') AND n.nspname NOT LIKE 'pg\_%'
       AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend e WHERE e.classid = 'pg_catalog.pg_class'::regclass AND e.objid = c.oid AND e.deptype = 'e')" > /tmp/tables.live
-  value "$1" -c "SELECT quote_ident(schemaname) || '.' || quote_ident(tablename) FROM pg_catalog.pg_publication_tables
+  value "$(admin_of "$1")" -c "SELECT quote_ident(schemaname) || '.' || quote_ident(tablename) FROM pg_catalog.pg_publication_tables
     WHERE pubname = '$3'" > /tmp/tables.published
-  value "$2" -c "SELECT $ident FROM pg_catalog.pg_subscription_rel r JOIN pg_catalog.pg_subscription s ON s.oid = r.srsubid
+  value "$(admin_of "$2")" -c "SELECT $ident FROM pg_catalog.pg_subscription_rel r JOIN pg_catalog.pg_subscription s ON s.oid = r.srsubid
     JOIN pg_catalog.pg_class c ON c.oid = r.srrelid JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
     WHERE s.subname = '$3' AND s.subdbid = (SELECT oid FROM pg_catalog.pg_database WHERE datname = current_database()) AND r.srsubstate = 'r'" > /tmp/tables.subscribed
+  # The sequences sync-sequences reads (as the side's admin: last_value is NULL for one the reader may not use).
+  value "$(admin_of "$1")" -c "SELECT quote_ident(schemaname) || '.' || quote_ident(sequencename) FROM pg_catalog.pg_sequences WHERE last_value IS NOT NULL" > /tmp/sequences.from
+  value "$(admin_of "$2")" -c "SELECT quote_ident(schemaname) || '.' || quote_ident(sequencename) FROM pg_catalog.pg_sequences" > /tmp/sequences.to
   # comm needs the order of its own collation.
-  for f in live published subscribed; do LC_ALL=C sort -o "/tmp/tables.$f" "/tmp/tables.$f"; done
+  for f in tables.live tables.published tables.subscribed sequences.from sequences.to; do LC_ALL=C sort -o "/tmp/$f" "/tmp/$f"; done
   unpublished="$(LC_ALL=C comm -23 /tmp/tables.live /tmp/tables.published | paste -sd' ' -)"
   uncopied="$(LC_ALL=C comm -23 /tmp/tables.live /tmp/tables.subscribed | paste -sd' ' -)"
   extra="$(LC_ALL=C comm -13 /tmp/tables.live /tmp/tables.subscribed | paste -sd' ' -)"
-  if [ -n "$unpublished$uncopied$extra" ]; then
+  sequences="$(LC_ALL=C comm -23 /tmp/sequences.from /tmp/sequences.to | paste -sd' ' -)"
+  if [ -n "$unpublished$uncopied$extra$sequences" ]; then
     [ -z "$unpublished" ] || echo "cutover: tables of $1 not in its publication $3: $unpublished" >&2
     [ -z "$uncopied" ] || echo "cutover: tables of $1 that $2 has not copied through $3 (not subscribed, or copy not finished): $uncopied" >&2
     [ -z "$extra" ] || echo "cutover: tables $2 subscribes to through $3 that $1 no longer has: $extra" >&2
-    echo "cutover: $2 does not have every table of $1: run the replicate Job again (it publishes and copies new tables), then this switch" >&2
+    [ -z "$sequences" ] || echo "cutover: sequences of $1 that $2 does not have (the sequence sync would fail with a side fenced): $sequences" >&2
+    if [ "$1" = green ]; then
+      # The switchback: the way back carries the tables green had at the switch. Nothing is fenced yet
+      # (or green's fence is lifted by the EXIT trap): the app stays on green and writes there.
+      echo "cutover: the way back does not carry every table and sequence of green (created on green after the switch?), and switching back would leave their rows behind: nothing was switched back, the app stays on green. Either stay on green (switchover.to=green), or, for each one: create it on blue with the same definition (empty; a sequence too), add the table to green's publication (on green: ALTER PUBLICATION $3 ADD TABLE <table>), refresh blue's subscription (on blue: ALTER SUBSCRIPTION $3 REFRESH PUBLICATION WITH (copy_data = true), which copies green's rows), wait until blue copied it (pg_subscription_rel state r), then run the switchback again" >&2
+    else
+      echo "cutover: $2 does not have every table and sequence of $1: create a sequence missing on $2 there (the schema load copies only what blue had then), run the replicate Job again (it publishes and copies new tables), then this switch" >&2
+    fi
     exit 1
   fi
-  echo "cutover: $1, its publication $3 and $2's subscription have the same $(wc -l < /tmp/tables.live) tables, all copied"
+  echo "cutover: $1, its publication $3 and $2's subscription have the same $(wc -l < /tmp/tables.live) tables, all copied; $2 has the $(wc -l < /tmp/sequences.from) sequences of $1 the sync moves"
 }
 
 # Materialized views reach green empty: the schema load's pg_dump --schema-only writes them WITH NO
@@ -1625,7 +1642,9 @@ EOF
       value "$(admin_of "$from")" -c "SELECT format('SELECT pg_catalog.setval(%L, GREATEST(%s, (SELECT CASE WHEN is_called THEN last_value ELSE last_value - 1 END FROM %s)), true);',
         quote_ident(schemaname) || '.' || quote_ident(sequencename), last_value, quote_ident(schemaname) || '.' || quote_ident(sequencename))
         FROM pg_catalog.pg_sequences WHERE last_value IS NOT NULL" > /tmp/sequences.sql
-      on "$to" -At -f /tmp/sequences.sql > /dev/null
+      # Set as TO's admin too: the app's role may not own (nor setval) a sequence another role made, and
+      # this step runs with a side fenced (switching back, past the point of no return).
+      on "$(admin_of "$to")" -At -f /tmp/sequences.sql > /dev/null
       echo "cutover: $(wc -l < /tmp/sequences.sql) sequences on $to at least as far as on $from" ;;
     quarantine-column:*)
       set -f; IFS=:; set -- ${arg#quarantine-column:}; unset IFS; set +f

@@ -105,4 +105,92 @@ extension RunPsqlRunnerTests {
         let again = try runner.runner(["fence:blue:2", "unfence:blue"])
         #expect(again.status == 0, "\(again.output)")
     }
+
+    /// MUST-FIX 2: after the switch the app creates a table with an identity column and a sequence of
+    /// its own on green, and writes there. The generated switchback Job fails before anything is fenced
+    /// or marked (green takes writes, the marker is the switch's), naming both and what to do. Done as
+    /// it says (table and sequence created on blue, the table added to green's reverse publication,
+    /// blue's subscription refreshed with copy_data), the switchback completes and blue has every row
+    /// and sequence value. Before, it passed mark-switching-back and failed at sync-sequences
+    /// (`relation "public.notes_id_seq" does not exist`) with both sides fenced, every re-run the same.
+    @Test func switchbackChecksTablesAndSequencesBeforeItsFence() throws {
+        let runner = try Runner(twoSided: true)
+        defer { runner.finish() }
+        let (app, sub) = try Self.replicated(runner)
+        defer { Self.dropRoles(runner, app) }
+        try Self.generatedFiles(runner, sub)
+        let rev = "\(sub)_reverse"
+        let switchback = try Self.generatedJob("switchback", "switchback", sub)
+        let check = switchback.firstIndex(of: "same-tables:green:blue:\(rev)") ?? switchback.count
+        #expect(check < switchback.firstIndex { $0.hasPrefix("fence:green") }!, "\(switchback)")
+        let switched = try runner.runner(try Self.generatedJob("switchover", "switchover", sub))
+        #expect(switched.status == 0, "\(switched.output)")
+        let reverse = try runner.runner(try Self.generatedJob("switchover", "reverse-replication", sub))
+        #expect(reverse.status == 0, "\(reverse.output)")
+        _ = try runner.sql("""
+            CREATE TABLE notes (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, body text);
+            INSERT INTO notes (body) SELECT 'note ' || g FROM generate_series(1, 5) g;
+            CREATE SEQUENCE invoice_no; SELECT nextval('invoice_no'); SELECT nextval('invoice_no')
+            """, side: "green")
+        let refused = try runner.runner(switchback, env: ["WAIT_ATTEMPTS": "100"])
+        #expect(refused.status != 0, "\(refused.output)")
+        #expect(refused.output.contains("tables of green not in its publication \(rev): public.notes"), "\(refused.output)")
+        #expect(refused.output.contains("public.invoice_no") && refused.output.contains("public.notes_id_seq"), "\(refused.output)")
+        #expect(refused.output.contains("ALTER PUBLICATION \(rev) ADD TABLE") && refused.output.contains("REFRESH PUBLICATION WITH (copy_data = true)"), "\(refused.output)")
+        #expect(!refused.output.contains("writes fenced on green") && !refused.output.contains("switchback committed"), "fenced or committed: \(refused.output)")
+        #expect(try Self.marker(runner, sub) == "cutover: switched from blue to green", "\(refused.output)")
+        #expect(try Self.fence(runner, app, side: "green") == "00", "green refuses writes: \(refused.output)")
+        _ = try runner.sql("INSERT INTO notes (body) VALUES ('on green after the refused switchback')", side: "green")
+        // As the message says.
+        _ = try runner.sql("CREATE TABLE notes (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, body text); CREATE SEQUENCE invoice_no")
+        _ = try runner.sql("ALTER PUBLICATION \(rev) ADD TABLE notes", side: "green")
+        _ = try runner.sql("ALTER SUBSCRIPTION \(rev) REFRESH PUBLICATION WITH (copy_data = true)")
+        let switchedBack = try runner.runner(switchback, env: ["WAIT_ATTEMPTS": "150"])
+        #expect(switchedBack.status == 0, "\(switchedBack.output)")
+        #expect(try runner.sql("SELECT count(*) FROM notes") == "6", "\(switchedBack.output)")
+        #expect(try Self.fence(runner, app) == "00", "\(switchedBack.output)")
+        #expect(try runner.sql("INSERT INTO notes (body) VALUES ('on blue') RETURNING id") == "7")
+        #expect(try runner.sql("SELECT nextval('invoice_no')") == "3")
+    }
+
+    /// MUST-FIX 2, the way out: the generated switchback stopped by a failure right after each of its
+    /// steps from its fence on (green fenced, then past its point of no return). Each stop leaves
+    /// a side that takes the app's writes (green, its fence lifted by the EXIT trap), or, past the
+    /// point of no return with both fenced, the runbook's way out (run the switchback again) completes
+    /// it: blue takes writes, green has blue's next write, no row of green's is missing on blue.
+    @Test(arguments: 0...9)
+    func everyStopOfTheSwitchbackLeavesAWayOut(k: Int) throws {
+        let runner = try Runner(twoSided: true)
+        defer { runner.finish() }
+        let (app, sub) = try Self.replicated(runner)
+        defer { Self.dropRoles(runner, app) }
+        try Self.generatedFiles(runner, sub)
+        let switchback = try Self.generatedJob("switchback", "switchback", sub)
+        let fence = try #require(switchback.firstIndex { $0.hasPrefix("fence:green") })
+        guard fence + k < switchback.count - 1 else { return }
+        #expect(try runner.runner(try Self.generatedJob("switchover", "switchover", sub)).status == 0)
+        #expect(try runner.runner(try Self.generatedJob("switchover", "reverse-replication", sub)).status == 0)
+        _ = try runner.sql("INSERT INTO t VALUES (20, 'on green after the switch')", side: "green")
+        let stopped = try runner.runner(Array(switchback.prefix(fence + 1 + k)) + ["green:fail.sql"], env: ["WAIT_ATTEMPTS": "100"])
+        let step = switchback[fence + k]
+        #expect(stopped.status != 0, "stopped after \(step): \(stopped.output)")
+        let green = try Self.fence(runner, app, side: "green"), blue = try Self.fence(runner, app)
+        if green != "00" && blue != "00" {
+            // Both fenced: only past the point of no return, and the switchback run again completes it.
+            #expect(stopped.output.contains("switchback committed"), "stopped after \(step): both sides fenced before the point of no return: \(stopped.output)")
+            let again = try runner.runner(switchback, env: ["WAIT_ATTEMPTS": "100"])
+            #expect(again.status == 0, "stopped after \(step), run again: \(again.output)")
+            #expect(try Self.fence(runner, app) == "00", "stopped after \(step), run again: blue still fenced")
+        }
+        if try Self.fence(runner, app) == "00" {
+            #expect(try Self.rows(runner, side: "blue") == "1:before the switch,20:on green after the switch", "stopped after \(step)")
+            _ = try runner.sql("INSERT INTO t VALUES (30, 'on blue after switching back')")
+            let forward = try runner.runner(["wait-synced:blue:green:\(sub)"], env: ["WAIT_ATTEMPTS": "100"])
+            #expect(forward.status == 0, "stopped after \(step): \(forward.output)")
+            #expect(try Self.rows(runner, side: "green") == "1:before the switch,20:on green after the switch,30:on blue after switching back", "stopped after \(step)")
+        } else {
+            #expect(try Self.fence(runner, app, side: "green") == "00", "stopped after \(step): neither side takes writes")
+            _ = try runner.sql("INSERT INTO t VALUES (40, 'on green after the stopped switchback')", side: "green")
+        }
+    }
 }

@@ -260,9 +260,13 @@ public struct JobCatalog: Sendable {
         // again (Patroni re-creates a permanent slot at the current position after a failover) streams
         // from there: the catch-up reports blue caught up, and only a comparison finds green's writes
         // in between missing on blue; the switchback then fails and green's fence is lifted.
-        let switchback = (reverse.isEmpty ? [] : ["while-switched:green:\(forward)", "enable-subscription:blue:\(back)", backSynced]
+        // The switch's table check, mirrored (issue #10 review #4, M2): a table or sequence made on green
+        // after the switch that the way back does not carry fails the switchback before anything is
+        // fenced (the app stays on green), and again with green fenced, before the point of no return.
+        let backTables = "same-tables:green:blue:\(back)"
+        let switchback = (reverse.isEmpty ? [] : ["while-switched:green:\(forward)", "enable-subscription:blue:\(back)", backSynced, backTables]
                                                   + checksumArguments("checksum-live") + recreate
-                                                  + ["skip-slot:blue:\(forward)", "fence:green:\(Self.fenceLockSeconds)", "\(backSynced):\(Self.fencedWaitSeconds)"]
+                                                  + ["skip-slot:blue:\(forward)", "fence:green:\(Self.fenceLockSeconds)", "\(backSynced):\(Self.fencedWaitSeconds)", backTables]
                                                   + checksumArguments("checksum-fenced")
                                                   + ["skip-slot:blue:\(forward)",
                                                   "mark-switching-back:green:\(forward)"] + backNow)
