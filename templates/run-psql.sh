@@ -74,12 +74,17 @@
 #                                   mark left one (the app never left blue); fail when the subscription is gone
 #                                   and blue fenced, or under cleanup's marker (cleaned up, or cleanup started: no
 #                                   way back)
-#   fence:SIDE | unfence:SIDE       SIDE refuses the app's writes: a statement trigger on every table (no client
+#   fence:SIDE[:SECONDS] | unfence:SIDE
+#                                   SIDE refuses the app's writes: a statement trigger on every table (no client
 #                                   setting undoes it), default_transaction_read_only for the app's role (blue's
 #                                   Secret username), its sessions there ended and gone / lift it without a table
 #                                   lock (role reset, the trigger function made a no-op, then the triggers dropped
 #                                   where no transaction holds the table). The fence names this run as its owner;
-#                                   the EXIT trap lifts only its own, and only while the marker allows it
+#                                   the EXIT trap lifts only its own, and only while the marker allows it. Before
+#                                   anything is fenced: fail naming each session of another role (or prepared
+#                                   transaction, or anti-wraparound autovacuum) whose lock on a table the fence
+#                                   would wait for; fenced, the sessions' end and the table locks get SECONDS
+#                                   (FENCE_LOCK_SECONDS, 5) in all, past which the fence is lifted and the Job fails
 #   sync-sequences:FROM:TO          set TO's sequences to GREATEST(FROM's, TO's) (logical replication skips them)
 #   forget-flyway:VERSION           remove VERSION and later from flyway_schema_history after a rollback
 #   check-lag:SIDE:SLOT:MAX         the rollout analysis' measurement: when slot SLOT on SIDE streams, its
@@ -117,6 +122,9 @@ WAIT_ATTEMPTS="${WAIT_ATTEMPTS:-7500}"
 # How long unfence (also the EXIT trap's, after a TERM) retries: within the switch Jobs'
 # terminationGracePeriodSeconds (180), with room for the step TERM interrupted to end.
 UNFENCE_SECONDS="${UNFENCE_SECONDS:-90}"
+# How long the fence may take, from the app's role set read-only to every table locked (its sessions'
+# end, then the table locks): every second of it is write outage. The Jobs pass it (fence:SIDE:SECONDS).
+FENCE_LOCK_SECONDS="${FENCE_LOCK_SECONDS:-5}"
 
 host_of() {
   case "$1" in
@@ -569,33 +577,50 @@ EOF
   fi
 }
 
-# Before the app moves, the three lists of tables must agree: a table blue has and its publication
-# does not (created after replicate), or one the subscription does not have, or has not finished
-# copying, would stay behind on blue. Leaf tables (partitions, not their parents), as the publication
-# (publish_via_partition_root off) and the subscription list them.
+# Before the app moves, the three lists of tables must agree: a table PUB has and its publication
+# does not (created after replicate, or on green after the switch), or one the subscription does not
+# have, or has not finished copying, would stay behind on PUB. Leaf tables (partitions, not their
+# parents), as the publication (publish_via_partition_root off) and the subscription list them. And
+# every sequence sync-sequences:PUB:SUB moves must exist on SUB: one missing there fails that step,
+# which runs with a side fenced (and, switching back, past the point of no return). Checked before
+# the fence (a switch or switchback bound to fail costs no write pause) and again after it.
 same_tables() { # PUB SUB NAME
+  # A switchback resumed past its point of no return was checked before it, and is taking the way back
+  # apart on purpose (blue's reverse subscription goes): it completes.
+  if [ -n "$COMMITTED" ]; then echo "cutover: the switchback is past its point of no return (checked before it): tables not compared again"; return 0; fi
   ident="quote_ident(n.nspname) || '.' || quote_ident(c.relname)"
-  value "$1" -c "SELECT $ident FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-    WHERE c.relkind = 'r' AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\_%'
+  value "$(admin_of "$1")" -c "SELECT $ident FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+    WHERE c.relkind = 'r' AND n.nspname NOT IN ('pg_catalog', 'information_schema', 'cutover_fence') AND n.nspname NOT LIKE 'pg\_%'
       AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend e WHERE e.classid = 'pg_catalog.pg_class'::regclass AND e.objid = c.oid AND e.deptype = 'e')" > /tmp/tables.live
-  value "$1" -c "SELECT quote_ident(schemaname) || '.' || quote_ident(tablename) FROM pg_catalog.pg_publication_tables
+  value "$(admin_of "$1")" -c "SELECT quote_ident(schemaname) || '.' || quote_ident(tablename) FROM pg_catalog.pg_publication_tables
     WHERE pubname = '$3'" > /tmp/tables.published
-  value "$2" -c "SELECT $ident FROM pg_catalog.pg_subscription_rel r JOIN pg_catalog.pg_subscription s ON s.oid = r.srsubid
+  value "$(admin_of "$2")" -c "SELECT $ident FROM pg_catalog.pg_subscription_rel r JOIN pg_catalog.pg_subscription s ON s.oid = r.srsubid
     JOIN pg_catalog.pg_class c ON c.oid = r.srrelid JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
     WHERE s.subname = '$3' AND s.subdbid = (SELECT oid FROM pg_catalog.pg_database WHERE datname = current_database()) AND r.srsubstate = 'r'" > /tmp/tables.subscribed
+  # The sequences sync-sequences reads (as the side's admin: last_value is NULL for one the reader may not use).
+  value "$(admin_of "$1")" -c "SELECT quote_ident(schemaname) || '.' || quote_ident(sequencename) FROM pg_catalog.pg_sequences WHERE last_value IS NOT NULL" > /tmp/sequences.from
+  value "$(admin_of "$2")" -c "SELECT quote_ident(schemaname) || '.' || quote_ident(sequencename) FROM pg_catalog.pg_sequences" > /tmp/sequences.to
   # comm needs the order of its own collation.
-  for f in live published subscribed; do LC_ALL=C sort -o "/tmp/tables.$f" "/tmp/tables.$f"; done
+  for f in tables.live tables.published tables.subscribed sequences.from sequences.to; do LC_ALL=C sort -o "/tmp/$f" "/tmp/$f"; done
   unpublished="$(LC_ALL=C comm -23 /tmp/tables.live /tmp/tables.published | paste -sd' ' -)"
   uncopied="$(LC_ALL=C comm -23 /tmp/tables.live /tmp/tables.subscribed | paste -sd' ' -)"
   extra="$(LC_ALL=C comm -13 /tmp/tables.live /tmp/tables.subscribed | paste -sd' ' -)"
-  if [ -n "$unpublished$uncopied$extra" ]; then
+  sequences="$(LC_ALL=C comm -23 /tmp/sequences.from /tmp/sequences.to | paste -sd' ' -)"
+  if [ -n "$unpublished$uncopied$extra$sequences" ]; then
     [ -z "$unpublished" ] || echo "cutover: tables of $1 not in its publication $3: $unpublished" >&2
     [ -z "$uncopied" ] || echo "cutover: tables of $1 that $2 has not copied through $3 (not subscribed, or copy not finished): $uncopied" >&2
     [ -z "$extra" ] || echo "cutover: tables $2 subscribes to through $3 that $1 no longer has: $extra" >&2
-    echo "cutover: $2 does not have every table of $1: run the replicate Job again (it publishes and copies new tables), then this switch" >&2
+    [ -z "$sequences" ] || echo "cutover: sequences of $1 that $2 does not have (the sequence sync would fail with a side fenced): $sequences" >&2
+    if [ "$1" = green ]; then
+      # The switchback: the way back carries the tables green had at the switch. Nothing is fenced yet
+      # (or green's fence is lifted by the EXIT trap): the app stays on green and writes there.
+      echo "cutover: the way back does not carry every table and sequence of green (created on green after the switch?), and switching back would leave their rows behind: nothing was switched back, the app stays on green. Either stay on green (switchover.to=green), or, for each one: create it on blue with the same definition (empty; a sequence too), add the table to green's publication (on green: ALTER PUBLICATION $3 ADD TABLE <table>), refresh blue's subscription (on blue: ALTER SUBSCRIPTION $3 REFRESH PUBLICATION WITH (copy_data = true), which copies green's rows), wait until blue copied it (pg_subscription_rel state r), then run the switchback again" >&2
+    else
+      echo "cutover: $2 does not have every table and sequence of $1: create a sequence missing on $2 there (the schema load copies only what blue had then), run the replicate Job again (it publishes and copies new tables), then this switch" >&2
+    fi
     exit 1
   fi
-  echo "cutover: $1, its publication $3 and $2's subscription have the same $(wc -l < /tmp/tables.live) tables, all copied"
+  echo "cutover: $1, its publication $3 and $2's subscription have the same $(wc -l < /tmp/tables.live) tables, all copied; $2 has the $(wc -l < /tmp/sequences.from) sequences of $1 the sync moves"
 }
 
 # Materialized views reach green empty: the schema load's pg_dump --schema-only writes them WITH NO
@@ -747,6 +772,34 @@ EOF
   esac
 }
 
+# The app role's client sessions on SIDE ended (pg_terminate_backend), and waited for until gone
+# (30 s at most, or until DEADLINE, a now_ms value: the fence's budget). The fence ends them once;
+# once the Service points at green, the reverse-replication Job ends them on blue again
+# (end-sessions:blue): a pool reconnects to blue until the Service moves, and a session opened then
+# would keep reading blue's stale rows. Prints how many it ended.
+end_sessions() { # SIDE WHEN [DEADLINE]
+  admin="$(admin_of "$1")"
+  ended="$(value "$admin" -v "app_role=$(app_role)" <<'EOF'
+SELECT coalesce(string_agg(pid::text, ','), '') FROM (
+  SELECT pid FROM pg_catalog.pg_stat_activity
+   WHERE usename = :'app_role' AND pid <> pg_catalog.pg_backend_pid() AND backend_type = 'client backend'
+  OFFSET 0) app
+ WHERE pg_catalog.pg_terminate_backend(pid);
+EOF
+)"
+  n=0
+  while [ -n "$ended" ]; do
+    left="$(value "$admin" -c "SELECT count(*) FROM pg_catalog.pg_stat_activity WHERE pid IN ($ended)")"
+    [ "$left" = 0 ] && break
+    if [ -n "${3:-}" ] && [ "$(now_ms)" -ge "$3" ]; then
+      echo "cutover: $left session(s) of $(app_role) on $1 did not end within $((budget_ms / 1000)) s $2: it is lifted (the app keeps writing on $1)" >&2; exit 1
+    fi
+    n=$((n + 1)); [ "$n" -lt 150 ] || { echo "cutover: $left session(s) of $(app_role) on $1 did not end $2" >&2; exit 1; }
+    nap
+  done
+  if [ -n "$ended" ]; then printf '%s\n' "$ended" | tr ',' '\n' | wc -l | tr -d ' '; else echo 0; fi
+}
+
 # The fence. A role setting alone is advisory: a session may SET default_transaction_read_only = off,
 # and pgjdbc's setReadOnly(false) sends SET SESSION CHARACTERISTICS AS TRANSACTION READ WRITE. So the
 # admin session also puts a statement-level trigger on every table of the side (partitions too: a
@@ -763,37 +816,61 @@ EOF
 # error at once) and the app's sessions ended and gone (a transaction left open would hold the lock).
 # Lock waits are bounded and retried (a deadlock with the app's multi-table transactions is retried).
 # Unfence (lift) takes no table lock: it resets the role and makes the function do nothing.
-# The app role's client sessions on SIDE ended (pg_terminate_backend), and waited for until gone
-# (30 s at most). The fence ends them once; once the Service points at green, the reverse-replication
-# Job ends them on blue again (end-sessions:blue): a pool reconnects to blue until the Service moves,
-# and a session opened then would keep reading blue's stale rows. Prints how many it ended.
-end_sessions() { # SIDE WHEN
-  admin="$(admin_of "$1")"
-  ended="$(value "$admin" -v "app_role=$(app_role)" <<'EOF'
-SELECT coalesce(string_agg(pid::text, ','), '') FROM (
-  SELECT pid FROM pg_catalog.pg_stat_activity
-   WHERE usename = :'app_role' AND pid <> pg_catalog.pg_backend_pid() AND backend_type = 'client backend'
-  OFFSET 0) app
- WHERE pg_catalog.pg_terminate_backend(pid);
+# The pause the fence itself may cost is bounded: the locks it would wait for are checked before the
+# role setting (fence_blockers), and from the role setting to the last table lock it has SECONDS
+# (FENCE_LOCK_SECONDS), past which the Job fails and its EXIT trap lifts the fence.
+# One line per lock on a table of SIDE that the fence's LOCK TABLE … IN SHARE ROW EXCLUSIVE MODE would
+# wait for (held, or asked for ahead of it), by a session the fence does not end: another role's, a
+# prepared transaction's (no session), an anti-wraparound autovacuum's (never cancelled; an ordinary
+# autovacuum gives way to a lock waiter after deadlock_timeout). The app's role's sessions are not
+# listed: the fence ends them. With MIN-AGE 1, only transactions open a second or more (a short one
+# ends within the fence's budget).
+fence_blockers() { # SIDE MIN-AGE
+  value "$(admin_of "$1")" -v "app_role=$(app_role)" -v "min_age=$2" <<'EOF'
+SELECT DISTINCT CASE WHEN l.pid IS NULL THEN 'a prepared transaction (pg_prepared_xacts)'
+         ELSE format('pid %s (role %s, %s, transaction open %s s, %s): %s', l.pid, coalesce(a.usename, '?'),
+                     coalesce(nullif(a.application_name, ''), a.backend_type, '?'),
+                     coalesce(floor(extract(epoch FROM pg_catalog.now() - a.xact_start))::text, '?'), coalesce(a.state, '?'),
+                     coalesce(left(regexp_replace(a.query, '\s+', ' ', 'g'), 160), '?')) END
+       || CASE WHEN l.granted THEN ' holds ' ELSE ' waits for ' END || l.mode || ' on ' || c.oid::regclass::text
+  FROM pg_catalog.pg_locks l
+  JOIN pg_catalog.pg_class c ON c.oid = l.relation
+  JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+  LEFT JOIN pg_catalog.pg_stat_activity a ON a.pid = l.pid
+ WHERE l.locktype = 'relation' AND l.database = (SELECT oid FROM pg_catalog.pg_database WHERE datname = current_database())
+   AND l.mode IN ('RowExclusiveLock', 'ShareUpdateExclusiveLock', 'ShareLock', 'ShareRowExclusiveLock', 'ExclusiveLock', 'AccessExclusiveLock')
+   AND c.relkind IN ('r', 'p') AND n.nspname NOT IN ('pg_catalog', 'information_schema', 'cutover_fence') AND n.nspname NOT LIKE 'pg\_%'
+   AND l.pid IS DISTINCT FROM pg_catalog.pg_backend_pid()
+   AND (l.pid IS NULL OR a.usename IS DISTINCT FROM :'app_role' OR a.backend_type <> 'client backend')
+   AND NOT (coalesce(a.backend_type, '') = 'autovacuum worker' AND coalesce(a.query, '') NOT LIKE '%to prevent wraparound%')
+   AND (:'min_age' = '0' OR l.pid IS NULL OR a.xact_start IS NULL OR a.xact_start <= pg_catalog.now() - interval '1 second')
+ ORDER BY 1;
 EOF
-)"
-  n=0
-  while [ -n "$ended" ]; do
-    left="$(value "$admin" -c "SELECT count(*) FROM pg_catalog.pg_stat_activity WHERE pid IN ($ended)")"
-    [ "$left" = 0 ] && break
-    n=$((n + 1)); [ "$n" -lt 150 ] || { echo "cutover: $left session(s) of $(app_role) on $1 did not end $2" >&2; exit 1; }
-    nap
-  done
-  if [ -n "$ended" ]; then printf '%s\n' "$ended" | tr ',' '\n' | wc -l | tr -d ' '; else echo 0; fi
 }
-
-fence() { # SIDE on|off
+fence() { # SIDE on|off [SECONDS]
   admin="$(admin_of "$1")"
   if [ "$2" != on ]; then
     [ "$FENCED" != "$1" ] || FENCED=""
     lift "$1" any; return 0
   fi
+  budget_ms=$(( ${3:-$FENCE_LOCK_SECONDS} * 1000 ))
+  # Before anything is fenced: a transaction of another role (a DBA's session, a batch job, a prepared
+  # transaction) or an anti-wraparound autovacuum holding a lock the fence's LOCK TABLE waits for would
+  # keep the side fenced, refusing every write, for as long as it lasts. Given the same seconds to end
+  # (nothing is refused meanwhile), then named, and the Job fails with nothing changed.
+  waited=0
+  while :; do
+    fence_blockers "$1" 1 > /tmp/fence.blockers
+    [ -s /tmp/fence.blockers ] || break
+    if [ "$waited" -ge "$budget_ms" ]; then
+      sed "s/^/cutover: fence:$1: /" /tmp/fence.blockers >&2
+      echo "cutover: fence:$1: $(wc -l < /tmp/fence.blockers) lock(s) above, held for over $((budget_ms / 1000)) s, would keep $1 fenced (every write of the app refused) until they end: nothing was fenced and nothing changed. End or wait for those transactions (pg_terminate_backend(pid), COMMIT PREPARED / ROLLBACK PREPARED for a prepared one; an anti-wraparound autovacuum must finish), then run this again" >&2
+      exit 1
+    fi
+    nap; waited=$((waited + 200))
+  done
   FENCED="$1"
+  fence_started="$(now_ms)"
   # First, in one transaction: the fence's schema, its owner (this run) and the role setting. A fence
   # that exists already (an earlier run's, adopted) becomes this run's.
   on "$admin" -v "app_role=$(app_role)" -v "owner=$(owner_text)" <<'EOF'
@@ -805,12 +882,15 @@ SELECT format('COMMENT ON SCHEMA cutover_fence IS %L', :'owner') \gexec
 SELECT format('ALTER ROLE %I SET default_transaction_read_only = on', :'app_role') \gexec
 COMMIT;
 EOF
-  end_sessions "$1" "after the fence" >/dev/null
+  end_sessions "$1" "of the fence" "$((fence_started + budget_ms))" >/dev/null
   # The triggers, only while the fence is still this run's: another run that took it over since (a
-  # replacement pod of this Job, or a re-created Job's) goes on with it, and this run stops here.
-  n=0
-  until out="$(on "$admin" -v "owner=$(owner_text)" 2>&1 <<'EOF'
-SET lock_timeout = '2s';
+  # replacement pod of this Job, or a re-created Job's) goes on with it, and this run stops here. Each
+  # try waits for the locks at most what is left of the budget (lock_timeout), a deadlock with the
+  # app's multi-table transactions is tried again; past the budget the fence is lifted (the EXIT trap)
+  # and the Job fails naming who held the tables. A try waits longer than deadlock_timeout (1 s by
+  # default) where the budget allows: an ordinary autovacuum in the way is cancelled only then.
+  until left_ms=$(( budget_ms - ($(now_ms) - fence_started) )); [ "$left_ms" -gt 0 ] && out="$(on "$admin" -v "owner=$(owner_text)" -v "lock_timeout=${left_ms}ms" 2>&1 <<'EOF'
+SELECT pg_catalog.set_config('lock_timeout', :'lock_timeout', false) AS cutover_lock_timeout \gset
 BEGIN;
 SELECT pg_catalog.pg_advisory_xact_lock_shared(pg_catalog.hashtext('cutover_fence')) AS cutover_owner_lock \gset
 SELECT coalesce((SELECT pg_catalog.obj_description(oid, 'pg_namespace') = :'owner'
@@ -842,7 +922,12 @@ COMMIT;
 EOF
 )"
   do
-    n=$((n + 1)); [ "$n" -lt 30 ] || { printf '%s\n' "$out" >&2; echo "cutover: the fence on $1 could not lock its tables (long transactions of another role?)" >&2; exit 1; }
+    if [ $(( $(now_ms) - fence_started )) -ge "$budget_ms" ]; then
+      printf '%s\n' "${out:-}" | grep -v '^$' | tail -n 3 >&2 || true
+      fence_blockers "$1" 0 | sed "s/^/cutover: fence:$1: /" >&2 || true
+      echo "cutover: the fence on $1 could not lock its tables within $((budget_ms / 1000)) s (the locks above, taken after the check before the fence): it is lifted at once (the app keeps writing on $1); end those transactions, then run this again" >&2
+      exit 1
+    fi
     nap
   done
   case "$out" in
@@ -1608,6 +1693,8 @@ EOF
           exit 1 ;;
         *) echo "cutover: cannot read the marker of ${spec#*:} on ${spec%%:*}" >&2; exit 1 ;;
       esac ;;
+    fence:*:*)
+      spec="${arg#fence:}"; fence "${spec%%:*}" on "${spec#*:}" ;;
     fence:*)
       fence "${arg#fence:}" on ;;
     unfence:*)
@@ -1619,7 +1706,9 @@ EOF
       value "$(admin_of "$from")" -c "SELECT format('SELECT pg_catalog.setval(%L, GREATEST(%s, (SELECT CASE WHEN is_called THEN last_value ELSE last_value - 1 END FROM %s)), true);',
         quote_ident(schemaname) || '.' || quote_ident(sequencename), last_value, quote_ident(schemaname) || '.' || quote_ident(sequencename))
         FROM pg_catalog.pg_sequences WHERE last_value IS NOT NULL" > /tmp/sequences.sql
-      on "$to" -At -f /tmp/sequences.sql > /dev/null
+      # Set as TO's admin too: the app's role may not own (nor setval) a sequence another role made, and
+      # this step runs with a side fenced (switching back, past the point of no return).
+      on "$(admin_of "$to")" -At -f /tmp/sequences.sql > /dev/null
       echo "cutover: $(wc -l < /tmp/sequences.sql) sequences on $to at least as far as on $from" ;;
     quarantine-column:*)
       set -f; IFS=:; set -- ${arg#quarantine-column:}; unset IFS; set +f

@@ -56,14 +56,14 @@ import Testing
         // Materialized views refreshed on green once the copy is complete, before the fence (M3).
         #expect(Array(switchover.arguments.prefix(10 + prepared.count + 2 * live.count))
                 == ["unless-switched:green:\(names.replication)", synced, same] + live + [renew] + prepared
-                    + ["refresh-matviews:blue:green", synced, "unfence:green", "fence:blue", "\(synced):\(JobCatalog.fencedWaitSeconds)", same] + fenced)
+                    + ["refresh-matviews:blue:green", synced, "unfence:green", "fence:blue:\(JobCatalog.fenceLockSeconds)", "\(synced):\(JobCatalog.fencedWaitSeconds)", same] + fenced)
         // Marked switched after the step files; then, still before the Service moves, the way back's
         // part the app's first write on green needs (S1a: every reverse-replicate step but the forward
         // slot's drop); the way back refuses to start before that mark.
         let mark = try #require(switchover.arguments.firstIndex(of: "mark-switched:green:\(names.replication)"))
         let beforeMove = plan.steps(in: .reverseReplicate).filter { $0.slug != "drop_forward_slot" }
         #expect(switchover.arguments.count == mark + 1 + beforeMove.count, "\(switchover.arguments)")
-        let fence = switchover.arguments.firstIndex(of: "fence:blue")!
+        let fence = switchover.arguments.firstIndex(of: "fence:blue:\(JobCatalog.fenceLockSeconds)")!
         let sequences = switchover.arguments.firstIndex(of: "sync-sequences:blue:green")!
         #expect(fence < sequences)
         #expect(switchover.arguments[(sequences + 1)..<mark].allSatisfy { $0.hasPrefix("blue:") || $0.hasPrefix("green:") })
@@ -95,7 +95,7 @@ import Testing
         let switchback = jobs.first { $0.suffix == "switchback" }!
         let args = switchback.arguments
         let skips = args.indices.filter { args[$0] == "skip-slot:blue:\(names.replication)" }
-        let fenceGreen = try #require(args.firstIndex(of: "fence:green"))
+        let fenceGreen = try #require(args.firstIndex(of: "fence:green:\(JobCatalog.fenceLockSeconds)"))
         let commit = try #require(args.firstIndex(of: "mark-switching-back:green:\(names.replication)"))
         #expect(skips.count == 2, "\(args)")
         #expect(skips.first.map { $0 < fenceGreen } == true, "\(args)")
@@ -123,7 +123,7 @@ import Testing
         let switchover = try #require(JobCatalog(plan).jobs.first { $0.suffix == "switchover" })
         let created = try #require(switchover.arguments.firstIndex { $0.contains("reverse_replicate_reverse_subscription.up") })
         #expect(switchover.arguments[created].hasPrefix("\(JobCatalog.blueAdmin):"), "\(switchover.arguments)")
-        #expect(created < switchover.arguments.firstIndex(of: "fence:blue")!, "\(switchover.arguments)")
+        #expect(created < switchover.arguments.firstIndex(of: "fence:blue:\(JobCatalog.fenceLockSeconds)")!, "\(switchover.arguments)")
         // The way back complete before forward replication stops (in the switchover Job, after its mark:
         // S1a), and enabled last, by reverse-replication after the Service moved (issue #10 (b)).
         let stop = try #require(switchover.arguments.firstIndex { $0.contains("stop_forward_subscription.up") })

@@ -46,11 +46,11 @@ import Testing
         let unfenced: @Sendable ([OutputFile]) -> [OutputFile] = { files in
             files.map { file in
                 guard file.path.hasSuffix("chart/templates/job-switchover.yaml") else { return file }
-                return OutputFile(path: file.path, contents: file.contents.replacingOccurrences(of: "        - fence:blue\n", with: ""))
+                return OutputFile(path: file.path, contents: file.contents.replacingOccurrences(of: "        - fence:blue:\(JobCatalog.fenceLockSeconds)\n", with: ""))
             }
         }
         let plan = try Self.plan("ledger-pg14.yaml")
-        #expect(Compiler().emit(plan).contains { $0.path.hasSuffix("job-switchover.yaml") && $0.contents.contains("- fence:blue\n") })
+        #expect(Compiler().emit(plan).contains { $0.path.hasSuffix("job-switchover.yaml") && $0.contents.contains("- fence:blue:\(JobCatalog.fenceLockSeconds)\n") })
         guard let report = try Self.rehearse(plan, rows: 2000, filter: unfenced) else { return }
         #expect(!report.proven)
         // Either the switch's checksums see blue still changing (the Job fails), or the writes are lost.
@@ -122,7 +122,7 @@ import Testing
                         of: "\ndata:\n", with: "\ndata:\n  slow.sql: |\n    SELECT pg_sleep(35);\n"))
                 }
                 if file.path.hasSuffix("chart/templates/job-switchover.yaml") {
-                    var contents = file.contents.replacingOccurrences(of: "        - fence:blue\n", with: "        - fence:blue\n        - blue:slow.sql\n")
+                    var contents = file.contents.replacingOccurrences(of: "        - fence:blue:\(JobCatalog.fenceLockSeconds)\n", with: "        - fence:blue:\(JobCatalog.fenceLockSeconds)\n        - blue:slow.sql\n")
                     if let deadline = contents.range(of: #"activeDeadlineSeconds: [0-9]+"#, options: .regularExpression) {
                         contents.replaceSubrange(deadline, with: "activeDeadlineSeconds: 25")
                     }

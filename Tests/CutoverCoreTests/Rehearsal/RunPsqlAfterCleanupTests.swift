@@ -1,3 +1,7 @@
+@testable import CutoverPlan
+@testable import CutoverEmit
+@testable import CutoverProof
+@testable import CutoverCore
 import Foundation
 import Testing
 
@@ -124,7 +128,7 @@ extension RunPsqlRunnerTests {
             END $$;
             """)
         var job = try Self.generatedJob("switchover", "switchover", sub)
-        let fenceAt = try #require(job.firstIndex(of: "fence:blue"))
+        let fenceAt = try #require(job.firstIndex(of: "fence:blue:\(JobCatalog.fenceLockSeconds)"))
         job.insert("blueadmin:unfenced.sql", at: fenceAt)
         let again = try runner.runner(job)
         #expect(again.status == 0, "blue stayed fenced through the work before the fence: \(again.output)")

@@ -143,7 +143,7 @@ extension RunPsqlRunnerTests {
         defer { runner.finish() }
         let (app, sub) = try Self.replicated(runner)
         defer { Self.dropRoles(runner, app) }
-        let fenced = try Self.generatedJob("switchover", "switchover", sub).drop { $0 != "fence:blue" }.dropFirst().first ?? ""
+        let fenced = try Self.generatedJob("switchover", "switchover", sub).drop { $0 != "fence:blue:\(JobCatalog.fenceLockSeconds)" }.dropFirst().first ?? ""
         #expect(fenced == "wait-synced:blue:green:\(sub):\(JobCatalog.fencedWaitSeconds)", "the fenced catch-up has no budget: \(fenced)")
         try runner.sqlFile("hold.sql", "BEGIN; LOCK TABLE t IN ACCESS EXCLUSIVE MODE; SELECT pg_sleep(40); COMMIT;")
         let held = try runner.start(["green:hold.sql"])

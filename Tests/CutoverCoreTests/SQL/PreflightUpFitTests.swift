@@ -1,4 +1,7 @@
 @testable import CutoverPlan
+@testable import CutoverEmit
+@testable import CutoverProof
+@testable import CutoverCore
 import Foundation
 import Testing
 

@@ -76,6 +76,10 @@ public struct JobCatalog: Sendable {
     /// waits only for the writes of the fence's own seconds; past the budget the wait fails and the
     /// Job's EXIT trap lifts the fence (the app has not moved). The runbook and the plan state it.
     public static let fencedWaitSeconds = PhaseCatalog.fencedWaitSeconds
+    /// The fence's own bound, in seconds (`fence:SIDE:SECONDS`): from the app's role set read-only to
+    /// every table locked (its sessions' end, then the locks). A lock another role holds is named before
+    /// anything is fenced; one taken after that check makes the fence give up here, lifted at once.
+    public static let fenceLockSeconds = PhaseCatalog.fenceLockSeconds
 
     /// Blue-green's schema load and replicate: forward, and never once the switch to green is set (the
     /// runner's `while-forward` and blue's cleanup marker guard the plain manifests and Argo CD's syncs).
@@ -239,7 +243,7 @@ public struct JobCatalog: Sendable {
         let afterMove = plan.steps(in: .reverseReplicate).filter { $0.slug == "drop_forward_slot" }.map { argument($0, .up) }
         let switchover = ["unless-switched:green:\(forward)", synced, sameTables] + checksumArguments("checksum-live")
             + (reverse.isEmpty ? [] : ["renew-way-back:green:\(forward):\(back)"] + prepared)
-            + ["refresh-matviews:blue:green", synced, "unfence:green", "fence:blue", "\(synced):\(Self.fencedWaitSeconds)", sameTables] + checksumArguments("checksum-fenced")
+            + ["refresh-matviews:blue:green", synced, "unfence:green", "fence:blue:\(Self.fenceLockSeconds)", "\(synced):\(Self.fencedWaitSeconds)", sameTables] + checksumArguments("checksum-fenced")
             + ["sync-sequences:blue:green"] + ups(.sequenceSync) + ups(.switchover)
             + ["mark-switched:green:\(forward)"] + beforeMove
         let backSynced = "wait-synced:green:blue:\(back)"
@@ -268,9 +272,13 @@ public struct JobCatalog: Sendable {
         // again (Patroni re-creates a permanent slot at the current position after a failover) streams
         // from there: the catch-up reports blue caught up, and only a comparison finds green's writes
         // in between missing on blue; the switchback then fails and green's fence is lifted.
-        let switchback = (reverse.isEmpty ? [] : ["while-switched:green:\(forward)", "enable-subscription:blue:\(back)", backSynced]
+        // The switch's table check, mirrored (issue #10 review #4, M2): a table or sequence made on green
+        // after the switch that the way back does not carry fails the switchback before anything is
+        // fenced (the app stays on green), and again with green fenced, before the point of no return.
+        let backTables = "same-tables:green:blue:\(back)"
+        let switchback = (reverse.isEmpty ? [] : ["while-switched:green:\(forward)", "enable-subscription:blue:\(back)", backSynced, backTables]
                                                   + checksumArguments("checksum-live") + recreate
-                                                  + ["skip-slot:blue:\(forward)", "fence:green", "\(backSynced):\(Self.fencedWaitSeconds)"]
+                                                  + ["skip-slot:blue:\(forward)", "fence:green:\(Self.fenceLockSeconds)", "\(backSynced):\(Self.fencedWaitSeconds)", backTables]
                                                   + checksumArguments("checksum-fenced")
                                                   + ["skip-slot:blue:\(forward)",
                                                   "mark-switching-back:green:\(forward)"] + backNow)
