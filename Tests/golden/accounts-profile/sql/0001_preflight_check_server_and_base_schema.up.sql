@@ -122,7 +122,7 @@ BEGIN
       DECLARE v_fit_error TEXT DEFAULT NULL;
       DECLARE v_fit_key TEXT DEFAULT NULL;
       BEGIN
-        DECLARE CONTINUE HANDLER FOR SQLEXCEPTION GET DIAGNOSTICS CONDITION 1 v_fit_error = MESSAGE_TEXT;
+        DECLARE CONTINUE HANDLER FOR SQLEXCEPTION, 1264, 1265 GET DIAGNOSTICS CONDITION 1 v_fit_error = MESSAGE_TEXT;
         DROP TEMPORARY TABLE IF EXISTS `_cutover_fit`;
         CREATE TEMPORARY TABLE `_cutover_fit` (`v` VARCHAR(128) NULL);
         INSERT INTO `_cutover_fit` (`v`) SELECT (COALESCE(`users`.`display_name`, `users`.`login`)) FROM `users` WHERE `users`.`display_name` IS NULL;
@@ -138,7 +138,7 @@ BEGIN
             FETCH v_fit_rows INTO v_fit_k;
             IF v_fit_done = 1 THEN LEAVE fit_rows; END IF;
             BEGIN
-              DECLARE EXIT HANDLER FOR SQLEXCEPTION BEGIN GET DIAGNOSTICS CONDITION 1 v_fit_error = MESSAGE_TEXT; SET v_fit_key = v_fit_k; END;
+              DECLARE EXIT HANDLER FOR SQLEXCEPTION, 1264, 1265 BEGIN GET DIAGNOSTICS CONDITION 1 v_fit_error = MESSAGE_TEXT; SET v_fit_key = v_fit_k; END;
               INSERT INTO `_cutover_fit` (`v`) SELECT (COALESCE(`users`.`display_name`, `users`.`login`)) FROM `users` WHERE `id` = v_fit_k;
             END;
             IF v_fit_key IS NOT NULL THEN LEAVE fit_rows; END IF;

@@ -58,7 +58,7 @@ BEGIN
   WHILE COALESCE(@cutover_concurrent, 0) = 1 AND n < 250 AND NOT EXISTS (
       SELECT 1 FROM information_schema.processlist
       WHERE id <> CONNECTION_ID() AND state = 'Waiting for table metadata lock'
-        AND (info LIKE 'CREATE OR REPLACE ALGORITHM=MERGE SQL SECURITY INVOKER VIEW `orders_keys_my_new`.`shipments` %' OR info = 'EXECUTE cutover_stmt')) DO
+        AND (info LIKE 'CREATE OR REPLACE ALGORITHM=MERGE SQL SECURITY INVOKER VIEW `shop_orders_keys_my_new`.`shipments` %' OR info = 'EXECUTE cutover_stmt')) DO
     DO SLEEP(0.02);
     SET n = n + 1;
   END WHILE;
@@ -66,7 +66,7 @@ END;;
 DELIMITER ;
 -- The lock is taken on the new version's view (it locks shipments through it): its statements wait before they read the view's definition.
 -- Swap under it so no write lands between dropping the triggers and the rename; all renames in one ALTER (atomic, metadata-only).
-LOCK TABLES `orders_keys_my_new`.`shipments` WRITE, `regions` WRITE;
+LOCK TABLES `shop_orders_keys_my_new`.`shipments` WRITE, `regions` WRITE;
 SET @cutover_ddl = (SELECT IF(COUNT(*) > 0,
   'ALTER TABLE `shipments` RENAME COLUMN `region_code` TO `_cutover_orders_keys_my_region_code_new`, RENAME COLUMN `_cutover_orders_keys_my_region_code` TO `region_code`, DROP FOREIGN KEY `shipments_region_fk`, RENAME INDEX `shipments_region_fk` TO `shipments_region_fk_cutover_new`, RENAME INDEX `_cutover_orders_keys_my_shipments_region_fk` TO `shipments_region_fk`, ALGORITHM=INPLACE, LOCK=NONE',
   'DO 0')
@@ -95,16 +95,16 @@ DROP TRIGGER IF EXISTS `_cutover_shipments_region_code_upd`;
 CREATE TRIGGER `_cutover_shipments_region_code_upd` BEFORE UPDATE ON `shipments` FOR EACH ROW
   SET NEW.`_cutover_orders_keys_my_region_code_new` = IF(NOT (NEW.`region_code` <=> OLD.`region_code`) AND NEW.`_cutover_orders_keys_my_region_code_new` <=> OLD.`_cutover_orders_keys_my_region_code_new`, NEW.`region_code`, NEW.`_cutover_orders_keys_my_region_code_new`),
       NEW.`region_code` = IF(NEW.`region_code` <=> OLD.`region_code` AND NOT (NEW.`_cutover_orders_keys_my_region_code_new` <=> OLD.`_cutover_orders_keys_my_region_code_new`) AND NOT (CAST(NEW.`_cutover_orders_keys_my_region_code_new` AS CHAR CHARACTER SET utf8mb4) COLLATE utf8mb4_bin <=> CAST(NEW.`region_code` AS CHAR CHARACTER SET utf8mb4) COLLATE utf8mb4_bin), NEW.`_cutover_orders_keys_my_region_code_new`, NEW.`region_code`);
--- cutover-concurrent: SET @cutover_ddl = CONCAT('CREATE OR REPLACE ALGORITHM=MERGE SQL SECURITY INVOKER VIEW `orders_keys_my_new`.`shipments` AS SELECT `id`, `order_id`, `_cutover_orders_keys_my_region_code_new` AS `region_code`, `qty` FROM `', REPLACE(DATABASE(), '`', '``'), '`.`shipments`');
+-- cutover-concurrent: SET @cutover_ddl = CONCAT('CREATE OR REPLACE ALGORITHM=MERGE SQL SECURITY INVOKER VIEW `shop_orders_keys_my_new`.`shipments` AS SELECT `id`, `order_id`, `_cutover_orders_keys_my_region_code_new` AS `region_code`, `qty` FROM `', REPLACE(DATABASE(), '`', '``'), '`.`shipments`');
 -- cutover-concurrent: PREPARE cutover_stmt FROM @cutover_ddl;
 -- cutover-concurrent: EXECUTE cutover_stmt;
 -- cutover-concurrent: DEALLOCATE PREPARE cutover_stmt;
--- The runner runs the lines above on a second session now: it re-creates the view orders_keys_my_new.shipments (the copy as `region_code`) and waits for the lock.
+-- The runner runs the lines above on a second session now: it re-creates the view shop_orders_keys_my_new.shipments (the copy as `region_code`) and waits for the lock.
 SELECT 'cutover-concurrent' AS cutover_marker;
 CALL `_cutover_view_shipments_region_code`();
 UNLOCK TABLES;
 -- The new version's view shows the copy as `region_code` again: done by the second session, or here where none ran.
-SET @cutover_ddl = CONCAT('CREATE OR REPLACE ALGORITHM=MERGE SQL SECURITY INVOKER VIEW `orders_keys_my_new`.`shipments` AS SELECT `id`, `order_id`, `_cutover_orders_keys_my_region_code_new` AS `region_code`, `qty` FROM `', REPLACE(DATABASE(), '`', '``'), '`.`shipments`');
+SET @cutover_ddl = CONCAT('CREATE OR REPLACE ALGORITHM=MERGE SQL SECURITY INVOKER VIEW `shop_orders_keys_my_new`.`shipments` AS SELECT `id`, `order_id`, `_cutover_orders_keys_my_region_code_new` AS `region_code`, `qty` FROM `', REPLACE(DATABASE(), '`', '``'), '`.`shipments`');
 PREPARE cutover_stmt FROM @cutover_ddl;
 EXECUTE cutover_stmt;
 DEALLOCATE PREPARE cutover_stmt;
