@@ -61,6 +61,7 @@ public struct AlterColumn: OperationUnit {
     func check(_ rules: inout ReferenceRules, change: Change) {
         let line = change.location.line
         guard rules.requireTable(table), rules.requireColumn(column, of: table.value) else { return }
+        rules.requireExpressionColumns(up, of: table.value)
         if type == nil && nullable == nil && defaultValue == nil && !dropDefault {
             rules.report(.operationShape, Message.alterNothing(column.value), column)
             return
