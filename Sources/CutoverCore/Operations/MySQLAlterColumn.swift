@@ -65,8 +65,18 @@ struct MySQLAlterColumn {
                                              kind: .tableCopy(table: table))])
     }
 
+    /// A relax comes before the default change, and keeps the default the column has then (the base's):
+    /// its rollback re-imposes NOT NULL only after the default change's down put the base default back.
+    /// The other way round, between the two downs, the old version's inserts that leave the column out
+    /// failed (NOT NULL without a default; issue #14, second trial).
     func simpleChanges() -> [StepDraft] {
         var steps: [StepDraft] = []
+        if alter.nullable?.value == true, info?.nullable != true {
+            let type = alter.type?.value ?? info?.type
+            steps.append(StepDraft(.expand, slug: "relax \(table) \(column)", title: "let \(table).\(column) accept NULL (in-place rebuild, DML allowed)", change: change,
+                                   up: [SQLStatement(b.modify(table, column, type: type, nullable: true, defaultValue: info?.defaultValue, keeping: info, condition: "is_nullable = 'NO'"))],
+                                   down: restoreNotNull(type: type, defaultValue: info?.defaultValue), transactional: false))
+        }
         if alter.defaultValue != nil || alter.dropDefault {
             func statement(_ value: String?) -> String {
                 "ALTER TABLE \(b.q(table)) ALTER COLUMN \(b.q(column)) \(value.map { "SET DEFAULT \($0)" } ?? "DROP DEFAULT"), ALGORITHM=INSTANT;"
@@ -82,11 +92,7 @@ struct MySQLAlterColumn {
         if let nullable = alter.nullable?.value {
             let type = alter.type?.value ?? info?.type
             let defaultValue = alter.dropDefault ? nil : (alter.defaultValue?.value ?? info?.defaultValue)
-            if nullable, info?.nullable != true {
-                steps.append(StepDraft(.expand, slug: "relax \(table) \(column)", title: "let \(table).\(column) accept NULL (in-place rebuild, DML allowed)", change: change,
-                                       up: [SQLStatement(b.modify(table, column, type: type, nullable: true, defaultValue: defaultValue, keeping: info, condition: "is_nullable = 'NO'"))],
-                                       down: restoreNotNull(type: type, defaultValue: defaultValue), transactional: false))
-            } else if !nullable, info?.nullable != false {
+            if !nullable, info?.nullable != false {
                 if let fill = alter.fill {
                     let log = b.context.derived.fillLog(table: table, column: column)
                     steps += MySQLDialect().fillLogStep(table, column, log: log, change: change, b)

@@ -85,9 +85,20 @@ struct PostgreSQLAlterColumn {
                             suppressions: .rules(["ban-drop-default", "prefer-robust-stmts"], reason))
     }
 
-    /// Default and nullability changes, when no copy column is involved.
+    /// Default and nullability changes, when no copy column is involved. A relax comes before the
+    /// default change, so that its rollback re-imposes NOT NULL only after the default is back: the other
+    /// way round, between the two downs, the old version's inserts that leave the column out failed
+    /// (issue #14, second trial: `nullable: true` with `dropDefault`). Forward, the column accepts NULL
+    /// before it loses its default, which refuses nothing either.
     func simpleChanges() -> [StepDraft] {
         var steps: [StepDraft] = []
+        let relaxing = alter.nullable?.value == true && info?.nullable != true
+        if relaxing {
+            steps.append(StepDraft(.expand, slug: "relax \(table) \(column)", title: "let \(table).\(column) accept NULL", change: change,
+                                   up: b.relaxNotNull(table, column, checkName: b.context.derived.notNullCheck(table: table, column: column),
+                                                      reason: "metadata-only, and a no-op when the column is already nullable", comment: nil),
+                                   down: PostgreSQLDialect().restoreNotNull(table, column, refill: alter.down?.value, b)))
+        }
         if alter.defaultValue != nil || alter.dropDefault {
             let new = alter.defaultValue?.value
             var down = [setDefault(column, baseDefaultOnNewType(), reason: "restores the base schema, where the column has no default")]
@@ -98,12 +109,7 @@ struct PostgreSQLAlterColumn {
                                    down: down))
         }
         if let nullable = alter.nullable?.value {
-            if nullable, info?.nullable != true {
-                steps.append(StepDraft(.expand, slug: "relax \(table) \(column)", title: "let \(table).\(column) accept NULL", change: change,
-                                       up: b.relaxNotNull(table, column, checkName: b.context.derived.notNullCheck(table: table, column: column),
-                                                          reason: "metadata-only, and a no-op when the column is already nullable", comment: nil),
-                                       down: PostgreSQLDialect().restoreNotNull(table, column, refill: alter.down?.value, b)))
-            } else if !nullable, info?.nullable != false {
+            if !nullable, info?.nullable != false {
                 let dialect = PostgreSQLDialect()
                 if let fill = alter.fill {
                     let log = b.context.derived.fillLog(table: table, column: column)

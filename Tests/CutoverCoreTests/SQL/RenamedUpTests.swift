@@ -73,3 +73,50 @@ import Testing
         try db.apply(plan.steps.filter { $0.phase != .purge }, true)
     }
 }
+
+/// Issue #14, second user trial (M3): a NOT NULL column with a default made nullable without its
+/// default (`nullable: true`, `dropDefault: true`). The rollback of expand put NOT NULL back before the
+/// default, so between the two downs the old version's inserts that leave the column out failed. On
+/// real servers, after every single down step of the rollback, such an insert succeeds and gets the
+/// base default once it is back.
+@Suite(.serialized) struct RelaxDefaultRollbackTests {
+    static let change = "    - alterColumn: {table: tickets, column: status, nullable: true, dropDefault: true, down: \"'open'\"}\n"
+
+    @Test(.enabled(if: DatabaseHarness.shouldRun(.postgresql), unavailable(.postgresql)))
+    func postgresRollbackRestoresDefaultBeforeNotNull() throws {
+        let schema = "CREATE TABLE tickets (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, subject text, status varchar(16) NOT NULL DEFAULT 'open');"
+        let (plan, folder) = try RollbackNullTests.plan(RenamedUpTests.yaml(engine: "postgresql", changes: Self.change), schema: schema)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let db = try RollbackNullTests.postgres("relax_default", schema: schema, folder: folder)
+        let expand = plan.steps.filter { $0.phase == .preflight || $0.phase == .expand }
+        try db.apply(expand, false)
+        try BackfillUnderLoadTests.run(db.url, ["-c", "INSERT INTO tickets (subject) VALUES ('new-version')"])
+        for step in expand.reversed() {
+            try db.apply([step], true)
+            // The old version's insert, which leaves status to its default, between the rollback's steps.
+            try BackfillUnderLoadTests.run(db.url, ["-c", "INSERT INTO tickets (subject) VALUES ('old after \(step.fileStem)')"])
+        }
+        #expect(try BackfillUnderLoadTests.run(db.url, ["-c", "SELECT count(*) FROM tickets WHERE status IS NULL AND subject LIKE 'old%'"]) == "0")
+        #expect(try BackfillUnderLoadTests.run(db.url, ["-c", RollbackNullTests.pgColumns.replacingOccurrences(of: "'items'", with: "'tickets'")])
+                == "id:bigint:true,subject:text:false,status:character varying(16):true")
+    }
+
+    @Test(.enabled(if: DatabaseHarness.shouldRun(.mysql), unavailable(.mysql)))
+    func mysqlRollbackRestoresDefaultBeforeNotNull() throws {
+        let schema = "CREATE TABLE tickets (id BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY, subject VARCHAR(200), status VARCHAR(16) NOT NULL DEFAULT 'open');"
+        let (plan, folder) = try RollbackNullTests.plan(RenamedUpTests.yaml(engine: "mysql", changes: Self.change), schema: schema)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let db = try RollbackNullTests.mysql("relax_default", schema: schema)
+        let expand = plan.steps.filter { $0.phase == .preflight || $0.phase == .expand }
+        try db.apply(expand, false)
+        _ = try db.sql("INSERT INTO tickets (subject) VALUES ('new-version');")
+        for step in expand.reversed() {
+            try db.apply([step], true)
+            _ = try db.sql("INSERT INTO tickets (subject) VALUES ('old after \(step.fileStem)');")
+        }
+        let nulls = try db.sql("SELECT COUNT(*) FROM tickets WHERE status IS NULL AND subject LIKE 'old%';")
+        #expect(nulls.hasSuffix("\n0") || nulls == "0", "\(nulls)")
+        let column = try db.sql("SELECT column_default, is_nullable FROM information_schema.columns WHERE table_schema = DATABASE() AND table_name = 'tickets' AND column_name = 'status';")
+        #expect(column.hasSuffix("'open'\tNO"), "\(column)")
+    }
+}
