@@ -21,10 +21,11 @@ struct MySQLAlterColumn {
     func lower() -> [StepDraft] {
         if let type = alter.type?.value {
             if let old = info?.type, SQLTypeFacts.isSameType(old, type) { return simpleChanges() }
-            if let info, SQLTypeFacts.isMySQLInPlaceWidening(info, of: b.context.schema.table(table), to: type) {
+            // `up` or `down` converts the values: through the hidden copy even for a widening (AlterColumn.converts).
+            if let info, !alter.converts, SQLTypeFacts.isMySQLInPlaceWidening(info, of: b.context.schema.table(table), to: type) {
                 return [widen(info, to: type)] + simpleChanges()
             }
-            if let info, EnumType.isMySQLAppend(from: info.type, to: type) { return [appendLabels(info, to: type)] + simpleChanges() }
+            if let info, !alter.converts, EnumType.isMySQLAppend(from: info.type, to: type) { return [appendLabels(info, to: type)] + simpleChanges() }
             return rewrite(type)
         }
         return simpleChanges()

@@ -15,7 +15,8 @@ struct PostgreSQLAlterColumn {
             if let old = info?.type, SQLTypeFacts.isSameType(old, type) {
                 return simpleChanges()
             }
-            if let old = info?.type, SQLTypeFacts.isPostgresMetadataOnly(from: old, to: type) {
+            // `up` or `down` converts the values: through the copy column even for a widening (AlterColumn.converts).
+            if let old = info?.type, !alter.converts, SQLTypeFacts.isPostgresMetadataOnly(from: old, to: type) {
                 return [metadataOnlyType(old: old, new: type)] + simpleChanges()
             }
             return rewrite(type)

@@ -120,3 +120,48 @@ import Testing
         #expect(column.hasSuffix("'open'\tNO"), "\(column)")
     }
 }
+
+/// Issue #14, second user trial (M4): a widening the server does in place (varchar(12) → text on
+/// PostgreSQL, VARCHAR(20) → VARCHAR(40) on MySQL) with an `up`: the `up` was ignored (a bare ALTER
+/// TYPE, existing rows never converted). An `up` converts the values, so the change goes through the
+/// copy column: on real servers, every existing row and every row the old version writes during the
+/// rollout holds `up` of its value after contract, and the rollback brings the old values back.
+@Suite(.serialized) struct ConvertingWideningTests {
+    @Test(.enabled(if: DatabaseHarness.shouldRun(.postgresql), unavailable(.postgresql)))
+    func postgresWideningWithUpConvertsRows() throws {
+        let schema = "CREATE TABLE tickets (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, code varchar(12));"
+        let change = "    - alterColumn: {table: tickets, column: code, type: text, up: \"'X:' || code\", down: \"split_part(code, ':', 2)\"}\n"
+        let (plan, folder) = try RollbackNullTests.plan(RenamedUpTests.yaml(engine: "postgresql", changes: change), schema: schema)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let db = try RollbackNullTests.postgres("widen_up", schema: schema, folder: folder)
+        try BackfillUnderLoadTests.run(db.url, ["-c", "INSERT INTO tickets (code) VALUES ('a1'), (NULL)"])
+        let forward = plan.steps.filter { $0.phase != .contract && $0.phase != .purge }
+        try db.apply(forward, false)
+        try BackfillUnderLoadTests.run(db.url, ["-c", "INSERT INTO tickets (code) VALUES ('b2')"])
+        try db.apply(plan.steps.filter { $0.phase == .contract }, false)
+        #expect(try BackfillUnderLoadTests.run(db.url, ["-c", "SELECT string_agg(coalesce(code, '-'), ',' ORDER BY id) FROM tickets"]) == "X:a1,-,X:b2")
+        try db.apply(plan.steps.filter { $0.phase == .contract }, true)
+        try db.apply(forward, true)
+        #expect(try BackfillUnderLoadTests.run(db.url, ["-c", "SELECT string_agg(coalesce(code, '-'), ',' ORDER BY id) FROM tickets"]) == "a1,-,b2")
+    }
+
+    @Test(.enabled(if: DatabaseHarness.shouldRun(.mysql), unavailable(.mysql)))
+    func mysqlWideningWithUpConvertsRows() throws {
+        let schema = "CREATE TABLE tickets (id BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY, code VARCHAR(20));"
+        let change = "    - alterColumn: {table: tickets, column: code, type: VARCHAR(40), up: \"CONCAT('X:', code)\", down: \"SUBSTRING_INDEX(code, ':', -1)\"}\n"
+        let (plan, folder) = try RollbackNullTests.plan(RenamedUpTests.yaml(engine: "mysql", changes: change), schema: schema)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let db = try RollbackNullTests.mysql("widen_up", schema: schema)
+        _ = try db.sql("INSERT INTO tickets (code) VALUES ('a1'), (NULL);")
+        let forward = plan.steps.filter { $0.phase != .contract && $0.phase != .purge }
+        try db.apply(forward, false)
+        _ = try db.sql("INSERT INTO tickets (code) VALUES ('b2');")
+        try db.apply(plan.steps.filter { $0.phase == .contract }, false)
+        let after = try db.sql("SELECT GROUP_CONCAT(COALESCE(code, '-') ORDER BY id) AS v FROM tickets;")
+        #expect(after.split(separator: "\n").last == "X:a1,-,X:b2", "\(after)")
+        try db.apply(plan.steps.filter { $0.phase == .contract }, true)
+        try db.apply(forward, true)
+        let back = try db.sql("SELECT GROUP_CONCAT(COALESCE(code, '-') ORDER BY id) AS v FROM tickets;")
+        #expect(back.split(separator: "\n").last == "a1,-,b2", "\(back)")
+    }
+}

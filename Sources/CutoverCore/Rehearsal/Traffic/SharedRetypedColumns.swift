@@ -28,7 +28,7 @@ struct SharedRetypedColumns {
             var walk = context
             for change in context.spec.changes {
                 defer { walk.apply(change.operation) }
-                guard let alter = change.operation.unit(AlterColumn.self), let type = alter.type?.value,
+                guard let alter = change.operation.unit(AlterColumn.self), !alter.converts, let type = alter.type?.value,
                       let old = walk.column(alter.table.value, alter.column.value), EnumType.isMySQLAppend(from: old.type, to: type) else { continue }
                 columns[alter.table.value, default: []].insert(alter.column.value)
             }
