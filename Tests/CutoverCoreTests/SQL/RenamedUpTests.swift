@@ -165,3 +165,29 @@ import Testing
         #expect(back.split(separator: "\n").last == "a1,-,b2", "\(back)")
     }
 }
+
+/// Issue #14, second user trial (S4): rehearse's completeness check, when the new version starts, read
+/// a NOT NULL type change's column under its name: the old column, where the old version still writes
+/// NULL, while the new values (filled by `up`, made NOT NULL in complete) are in the copy. On a real
+/// server, after expand and the backfill, with an old-version row holding NULL, the check now finds
+/// every row filled.
+@Suite(.serialized) struct CompletenessCopyColumnTests {
+    @Test(.enabled(if: DatabaseHarness.shouldRun(.postgresql), unavailable(.postgresql)))
+    func postgresCheckReadsTheCopyColumn() throws {
+        let schema = "CREATE TABLE tickets (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, amount numeric(12,2));"
+        let change = "    - alterColumn: {table: tickets, column: amount, type: \"numeric(14,4)\", nullable: false, up: \"coalesce(amount, 0)\"}\n"
+        let (plan, folder) = try RollbackNullTests.plan(RenamedUpTests.yaml(engine: "postgresql", changes: change), schema: schema)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let db = try RollbackNullTests.postgres("complete_copy", schema: schema, folder: folder)
+        try BackfillUnderLoadTests.run(db.url, ["-c", "INSERT INTO tickets (amount) VALUES (1.5), (NULL)"])
+        try db.apply(plan.steps.filter { $0.phase == .preflight || $0.phase == .expand || $0.phase == .backfill }, false)
+        try BackfillUnderLoadTests.run(db.url, ["-c", "INSERT INTO tickets (amount) VALUES (NULL)"])
+        let expectations = AppTrafficDriver.expectations(plan.spec, context: LoweringContext(spec: plan.spec, schema: plan.schema))
+        #expect(expectations == [ColumnExpectation(table: "tickets", column: "_cutover_renup_amount_new")])
+        let session = try PostgresSession(connection: ConnectionParameters.parse(db.url))
+        #expect(try Completeness.check(expectations: expectations, session: session, engine: .postgresql) == [])
+        // The same check on the column under its name finds the old version's NULLs: it can fail.
+        #expect(try Completeness.check(expectations: [ColumnExpectation(table: "tickets", column: "amount")], session: session, engine: .postgresql)
+                == ["tickets.amount: 2 of 3 rows are NULL"])
+    }
+}
