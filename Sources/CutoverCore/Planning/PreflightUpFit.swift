@@ -25,6 +25,12 @@ struct PreflightUpFit {
         var added: Bool
         /// The primary key, else empty (PostgreSQL names the row by ctid; MySQL by its position).
         var key: [String]
+        /// The labels of an enum type an earlier createEnum of the spec declares: the type does not
+        /// exist before expand, so the value (as text) is checked against them instead of cast.
+        var labels: [String]? = nil
+        /// Why the check is left out, said in the preflight's SQL: an `up` that names such a type
+        /// cannot be evaluated before expand creates it.
+        var skipped: String? = nil
     }
 
     var checks: [Check]
@@ -33,6 +39,8 @@ struct PreflightUpFit {
         var checks: [Check] = []
         var renamed: Set<String> = []
         var addedColumns: [String: Set<String>] = [:]
+        var enums: [String: [String]] = [:]
+        func enumKey(_ type: String) -> String { type.trimmingCharacters(in: .whitespaces).replacingOccurrences(of: "\"", with: "").lowercased() }
         func namesAdded(_ expression: String, _ table: String) -> Bool {
             var found = false
             _ = ExpressionRewriter.rewrite(expression, columns: addedColumns[table] ?? []) { name in found = true; return name }
@@ -43,6 +51,7 @@ struct PreflightUpFit {
                 if let rename = change.operation.unit(RenameColumn.self) { renamed.insert(rename.table.value) }
                 if let rename = change.operation.unit(RenameTable.self) { renamed.insert(rename.from.value) }
                 if let add = change.operation.unit(AddColumn.self) { addedColumns[add.table.value, default: []].insert(add.column.name.value) }
+                if let created = change.operation.unit(CreateEnum.self) { enums[enumKey(created.name.value)] = created.values.map(\.value) }
             }
             if let add = change.operation.unit(AddColumn.self), let up = add.up?.value {
                 guard !renamed.contains(add.table.value), let table = context.table(add.table.value),
@@ -59,8 +68,18 @@ struct PreflightUpFit {
             let throughCopy = context.engine == .postgresql ? PostgreSQLVersionSchemas.rewrites(alter, context)
                 : MySQLVersionSchemas.hiddenCopies(context).contains { $0.table.value == alter.table.value && $0.column.value == alter.column.value }
             guard throughCopy else { continue }
-            checks.append(Check(table: alter.table.value, column: alter.column.value, up: alter.up?.value, type: type,
-                                marker: context.derived.rewriteCopy(alter.column.value), added: false, key: table.primaryKey))
+            var check = Check(table: alter.table.value, column: alter.column.value, up: alter.up?.value, type: type,
+                              marker: context.derived.rewriteCopy(alter.column.value), added: false, key: table.primaryKey)
+            // A type the spec creates (createEnum before this change) does not exist before expand: the
+            // value is checked against its declared labels; an `up` that names the type is left out.
+            if context.engine == .postgresql, let labels = enums[enumKey(type)] {
+                check.labels = labels
+                if let up = alter.up?.value, case let name = enumKey(type),
+                   ExpressionRewriter.rewrite(up, columns: [name], { _ in "\u{0}" }).contains("\u{0}") {
+                    check.skipped = "not checked before expand: up names the type \(name), which this migration's createEnum creates in expand"
+                }
+            }
+            checks.append(check)
         }
         self.checks = checks
     }
@@ -88,12 +107,20 @@ struct PreflightUpFit {
             // The probe raises where the trigger's or the backfill's assignment will: a cast error, or (a
             // bounded character type, converted through text) a value longer than n beyond trailing spaces.
             func probe(_ filter: String?) -> String {
+                if let labels = check.labels {
+                    let list = labels.map(b.lit).joined(separator: ", ")
+                    let outside = "\(expression) IS NOT NULL AND CAST(\(expression) AS text) NOT IN (\(list))"
+                    return "IF EXISTS (SELECT 1 FROM \(qt) WHERE \(filter.map { "\($0) AND " } ?? "")\(outside)) THEN RAISE EXCEPTION 'invalid input value for enum %: not one of the labels its createEnum declares', \(b.lit(check.type)); END IF;"
+                }
                 if let length = PostgreSQLConversion.boundedLength(check.type) {
                     let long = "char_length(rtrim(CAST(\(expression) AS text), ' ')) > \(length)"
                     return "IF EXISTS (SELECT 1 FROM \(qt) WHERE \(filter.map { "\($0) AND " } ?? "")\(long)) THEN RAISE EXCEPTION 'value too long for type %', \(b.lit(check.type)); END IF;"
                 }
                 return "PERFORM " + (filter == nil ? "count(CAST(\(expression) AS \(check.type)))" : "CAST(\(expression) AS \(check.type))")
                     + " FROM \(qt)" + (filter.map { " WHERE \($0)" } ?? "") + ";"
+            }
+            if let skipped = check.skipped {
+                return ["-- \(check.table).\(check.column): \(skipped)."]
             }
             return [
                 "IF \(b.regclass(check.table)) IS NOT NULL AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_attribute WHERE attrelid = \(b.regclass(check.table)) AND attname = \(b.lit(check.marker)) AND NOT attisdropped) THEN",
