@@ -51,6 +51,7 @@ package struct AddColumn: OperationUnit {
     func check(_ rules: inout ReferenceRules, change: Change) {
         let line = change.location.line
         guard rules.requireTable(table) else { return }
+        rules.requireExpressionColumns(up, of: table.value)
         if rules.schema.hasColumn(column.name.value, in: table.value) {
             rules.report(.alreadyExists, Message.columnExists(column.name.value, table: table.value), column.name)
             return

@@ -21,7 +21,7 @@ public struct AlterColumn: OperationUnit {
         Field("nullable", .boolean, "new nullability; false fills the NULLs of existing rows with up, else with the new default, and the rollback puts them back"),
         Field("default", SpecShape.expression, "new default expression"),
         Settings.Operation.dropDefault.field,
-        Field("up", SpecShape.expression, "expression converting old values to the new type (default: a cast)"),
+        Field("up", SpecShape.expression, "expression converting old values to the new type (default: a cast); given, every row is converted through a copy column, even where the type change alone is metadata-only (a widening)"),
         Field("down", SpecShape.expression, "expression converting new values back (default: a cast)"),
     ])), "change a column: metadata-only changes in one statement, rewrites through a new column, triggers and a swap")
 
@@ -61,6 +61,7 @@ public struct AlterColumn: OperationUnit {
     func check(_ rules: inout ReferenceRules, change: Change) {
         let line = change.location.line
         guard rules.requireTable(table), rules.requireColumn(column, of: table.value) else { return }
+        rules.requireExpressionColumns(up, of: table.value)
         if type == nil && nullable == nil && defaultValue == nil && !dropDefault {
             rules.report(.operationShape, Message.alterNothing(column.value), column)
             return
@@ -95,10 +96,18 @@ public struct AlterColumn: OperationUnit {
         }
     }
 
+    /// A type change with `up` (or a `down` that is not the refill of `nullable: true`) converts the
+    /// values: it goes through the copy column even where the type change alone is metadata-only (a
+    /// widening), as a PostgreSQL user's `ALTER … TYPE … USING` rewrites every row. Ignored, the plan
+    /// said metadata-only, existing rows were never converted, and the rollback asked for the down
+    /// the spec had (issue #14, second trial).
+    package var converts: Bool { up != nil || (down != nil && nullable?.value != true) }
+
     /// Whether a type change goes through a copy column (a rewrite) rather than one in-place statement.
     private func rewrites(from old: String?, to new: String, engine: MigrationSpec.Engine) -> Bool {
         guard let old else { return true }
         if SQLTypeFacts.isSameType(old, new) { return false }
+        if converts { return true }
         return engine == .postgresql ? !SQLTypeFacts.isPostgresMetadataOnly(from: old, to: new)
                                      : !SQLTypeFacts.isMySQLInPlaceWidening(from: old, to: new)
     }

@@ -21,10 +21,11 @@ package struct MySQLAlterColumn {
     func lower() -> [StepDraft] {
         if let type = alter.type?.value {
             if let old = info?.type, SQLTypeFacts.isSameType(old, type) { return simpleChanges() }
-            if let info, SQLTypeFacts.isMySQLInPlaceWidening(info, of: b.context.schema.table(table), to: type) {
+            // `up` or `down` converts the values: through the hidden copy even for a widening (AlterColumn.converts).
+            if let info, !alter.converts, SQLTypeFacts.isMySQLInPlaceWidening(info, of: b.context.schema.table(table), to: type) {
                 return [widen(info, to: type)] + simpleChanges()
             }
-            if let info, EnumType.isMySQLAppend(from: info.type, to: type) { return [appendLabels(info, to: type)] + simpleChanges() }
+            if let info, !alter.converts, EnumType.isMySQLAppend(from: info.type, to: type) { return [appendLabels(info, to: type)] + simpleChanges() }
             return rewrite(type)
         }
         return simpleChanges()
@@ -65,8 +66,18 @@ package struct MySQLAlterColumn {
                                              kind: .tableCopy(table: table))])
     }
 
+    /// A relax comes before the default change, and keeps the default the column has then (the base's):
+    /// its rollback re-imposes NOT NULL only after the default change's down put the base default back.
+    /// The other way round, between the two downs, the old version's inserts that leave the column out
+    /// failed (NOT NULL without a default; issue #14, second trial).
     func simpleChanges() -> [StepDraft] {
         var steps: [StepDraft] = []
+        if alter.nullable?.value == true, info?.nullable != true {
+            let type = alter.type?.value ?? info?.type
+            steps.append(StepDraft(.expand, slug: "relax \(table) \(column)", title: "let \(table).\(column) accept NULL (in-place rebuild, DML allowed)", change: change,
+                                   up: [SQLStatement(b.modify(table, column, type: type, nullable: true, defaultValue: info?.defaultValue, keeping: info, condition: "is_nullable = 'NO'"))],
+                                   down: restoreNotNull(type: type, defaultValue: info?.defaultValue), transactional: false))
+        }
         if alter.defaultValue != nil || alter.dropDefault {
             func statement(_ value: String?) -> String {
                 "ALTER TABLE \(b.q(table)) ALTER COLUMN \(b.q(column)) \(value.map { "SET DEFAULT \($0)" } ?? "DROP DEFAULT"), ALGORITHM=INSTANT;"
@@ -82,11 +93,7 @@ package struct MySQLAlterColumn {
         if let nullable = alter.nullable?.value {
             let type = alter.type?.value ?? info?.type
             let defaultValue = alter.dropDefault ? nil : (alter.defaultValue?.value ?? info?.defaultValue)
-            if nullable, info?.nullable != true {
-                steps.append(StepDraft(.expand, slug: "relax \(table) \(column)", title: "let \(table).\(column) accept NULL (in-place rebuild, DML allowed)", change: change,
-                                       up: [SQLStatement(b.modify(table, column, type: type, nullable: true, defaultValue: defaultValue, keeping: info, condition: "is_nullable = 'NO'"))],
-                                       down: restoreNotNull(type: type, defaultValue: defaultValue), transactional: false))
-            } else if !nullable, info?.nullable != false {
+            if !nullable, info?.nullable != false {
                 if let fill = alter.fill {
                     let log = b.context.derived.fillLog(table: table, column: column)
                     steps += MySQLDialect().fillLogStep(table, column, log: log, change: change, b)

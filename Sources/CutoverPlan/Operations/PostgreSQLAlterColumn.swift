@@ -15,7 +15,8 @@ struct PostgreSQLAlterColumn {
             if let old = info?.type, SQLTypeFacts.isSameType(old, type) {
                 return simpleChanges()
             }
-            if let old = info?.type, SQLTypeFacts.isPostgresMetadataOnly(from: old, to: type) {
+            // `up` or `down` converts the values: through the copy column even for a widening (AlterColumn.converts).
+            if let old = info?.type, !alter.converts, SQLTypeFacts.isPostgresMetadataOnly(from: old, to: type) {
                 return [metadataOnlyType(old: old, new: type)] + simpleChanges()
             }
             return rewrite(type)
@@ -85,9 +86,20 @@ struct PostgreSQLAlterColumn {
                             suppressions: .rules(["ban-drop-default", "prefer-robust-stmts"], reason))
     }
 
-    /// Default and nullability changes, when no copy column is involved.
+    /// Default and nullability changes, when no copy column is involved. A relax comes before the
+    /// default change, so that its rollback re-imposes NOT NULL only after the default is back: the other
+    /// way round, between the two downs, the old version's inserts that leave the column out failed
+    /// (issue #14, second trial: `nullable: true` with `dropDefault`). Forward, the column accepts NULL
+    /// before it loses its default, which refuses nothing either.
     func simpleChanges() -> [StepDraft] {
         var steps: [StepDraft] = []
+        let relaxing = alter.nullable?.value == true && info?.nullable != true
+        if relaxing {
+            steps.append(StepDraft(.expand, slug: "relax \(table) \(column)", title: "let \(table).\(column) accept NULL", change: change,
+                                   up: b.relaxNotNull(table, column, checkName: b.context.derived.notNullCheck(table: table, column: column),
+                                                      reason: "metadata-only, and a no-op when the column is already nullable", comment: nil),
+                                   down: PostgreSQLDialect().restoreNotNull(table, column, refill: alter.down?.value, b)))
+        }
         if alter.defaultValue != nil || alter.dropDefault {
             let new = alter.defaultValue?.value
             var down = [setDefault(column, baseDefaultOnNewType(), reason: "restores the base schema, where the column has no default")]
@@ -98,12 +110,7 @@ struct PostgreSQLAlterColumn {
                                    down: down))
         }
         if let nullable = alter.nullable?.value {
-            if nullable, info?.nullable != true {
-                steps.append(StepDraft(.expand, slug: "relax \(table) \(column)", title: "let \(table).\(column) accept NULL", change: change,
-                                       up: b.relaxNotNull(table, column, checkName: b.context.derived.notNullCheck(table: table, column: column),
-                                                          reason: "metadata-only, and a no-op when the column is already nullable", comment: nil),
-                                       down: PostgreSQLDialect().restoreNotNull(table, column, refill: alter.down?.value, b)))
-            } else if !nullable, info?.nullable != false {
+            if !nullable, info?.nullable != false {
                 let dialect = PostgreSQLDialect()
                 if let fill = alter.fill {
                     let log = b.context.derived.fillLog(table: table, column: column)
@@ -195,7 +202,7 @@ struct PostgreSQLAlterColumn {
         let derived = b.context.derived
         let copy = derived.rewriteCopy(column)
         let quarantine = derived.quarantine(column)
-        let trigger = derived.syncTrigger(table: table, column: "\(column)_new")
+        let trigger = b.fillTriggerName(table: table, column: "\(column)_new", reading: alter.up?.value)
         let qt = b.q(table), qc = b.q(column), qcopy = b.q(copy), qq = b.q(quarantine)
         let newDefault = alter.defaultValue?.value ?? (alter.dropDefault ? nil : info?.defaultValue)
         let notNull = !(alter.nullable?.value ?? info?.nullable ?? true)

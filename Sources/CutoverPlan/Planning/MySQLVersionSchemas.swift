@@ -82,7 +82,7 @@ package struct MySQLVersionSchemas {
         for change in context.spec.changes {
             if let alter = change.operation.unit(AlterColumn.self), let type = alter.type?.value {
                 let old = context.column(alter.table.value, alter.column.value)
-                if let old, MySQLAlterColumn.changesInPlace(old, of: context.schema.table(alter.table.value), to: type) {
+                if let old, !alter.converts, MySQLAlterColumn.changesInPlace(old, of: context.schema.table(alter.table.value), to: type) {
                     // changes in place: the new version sees the new type from expand on
                 } else {
                     copies.append((alter, old))

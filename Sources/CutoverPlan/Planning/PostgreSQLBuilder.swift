@@ -277,6 +277,27 @@ package struct PostgreSQLBuilder: Sendable {
         return ExpressionRewriter.rewrite(expression, columns: columns) { "\(prefix).\(q($0))" }
     }
 
+    /// The name of the trigger that fills `column` of `table` with `expression` (an `up`). PostgreSQL
+    /// fires the BEFORE triggers of a table in name order; when the expression reads a column a
+    /// renameColumn keeps in sync with its other name (either name), that sync must run first, or
+    /// an insert that wrote only the other name reads NULL (issue #14, user trial: an `up` of
+    /// length(title) after renaming subject to title filled NULL for the old version's inserts). So
+    /// such a trigger is named after the last of those sync triggers, which its name extends (and
+    /// sorts after); any other keeps `_cutover_<table>_<column>_sync`.
+    func fillTriggerName(table: String, column: String, reading expression: String?) -> String {
+        let derived = context.derived
+        let syncs = context.spec.changes.compactMap { $0.operation.unit(RenameColumn.self) }
+            .filter { rename in
+                rename.table.value == table && expression.map { text in
+                    ColumnExpression.uses(text, column: rename.to.value, engine: .postgresql)
+                        || ColumnExpression.uses(text, column: rename.from.value, engine: .postgresql)
+                } == true
+            }
+            .map { derived.syncTrigger(table: table, column: $0.to.value) }
+        guard let last = syncs.max() else { return derived.syncTrigger(table: table, column: column) }
+        return derived.names.fit("\(last)_\(column)_sync")
+    }
+
     // MARK: type lints
 
     func typeLints(_ type: String, reason: String) -> [SQLStatement.Suppression] {

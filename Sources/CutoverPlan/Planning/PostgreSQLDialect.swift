@@ -25,7 +25,7 @@ public struct PostgreSQLDialect: SQLDialect {
     /// may be the base data's own, as in a nullable column the new version no longer knows).
     func fillTrigger(_ table: String, _ column: String, value: String, who: String, change: Int, _ b: PostgreSQLBuilder,
                      log: String? = nil, insertOnly: Bool = false) -> [StepDraft] {
-        let trigger = b.context.derived.syncTrigger(table: table, column: column)
+        let trigger = b.fillTriggerName(table: table, column: column, reading: value)
         let qc = b.q(column)
         var fill = "    NEW.\(qc) := (\(b.rowExpression(value, table: table, prefix: "NEW", extra: [column])));"
         if let log {

@@ -46,7 +46,7 @@ package struct PostgreSQLVersionSchemas {
     package static func rewrites(_ alter: AlterColumn, _ context: LoweringContext) -> Bool {
         guard let type = alter.type?.value else { return false }
         guard let old = context.column(alter.table.value, alter.column.value)?.type else { return true }
-        return !SQLTypeFacts.isSameType(old, type) && !SQLTypeFacts.isPostgresMetadataOnly(from: old, to: type)
+        return !SQLTypeFacts.isSameType(old, type) && (alter.converts || !SQLTypeFacts.isPostgresMetadataOnly(from: old, to: type))
     }
 
     /// The tables whose columns differ between the versions, in the order the spec first changes them.

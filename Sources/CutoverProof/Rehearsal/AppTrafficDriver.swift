@@ -258,10 +258,17 @@ final class AppTrafficDriver: TrafficDriver {
 
     /// What the new version expects filled when it starts, read from the spec's changes: a renamed
     /// column (where its source is set), a column added with `up`, a column made NOT NULL, a
-    /// converted column (where it was set).
-    static func expectations(_ spec: MigrationSpec) -> [ColumnExpectation] {
+    /// converted column (where it was set). A type change through a copy column is read in the copy,
+    /// which holds the new values until contract swaps it in (the column under its name is the old
+    /// one, where the old version may still write NULL: reading it reported rows as NULL that complete
+    /// then validated; issue #14, second trial). `context` (the spec over its base schema) tells which
+    /// changes go through a copy; without it every column is read under its name.
+    static func expectations(_ spec: MigrationSpec, context: LoweringContext? = nil) -> [ColumnExpectation] {
         var out: [ColumnExpectation] = []
+        var walk = context
+        let hidden = context.map(MySQLVersionSchemas.hiddenCopies) ?? []
         for change in spec.changes {
+            defer { walk?.apply(change.operation) }
             let operation = change.operation
             if let add = operation.unit(AddColumn.self), add.up != nil || (!add.column.nullable && add.column.defaultValue == nil) {
                 out.append(ColumnExpectation(table: add.table.value, column: add.column.name.value))
@@ -270,7 +277,12 @@ final class AppTrafficDriver: TrafficDriver {
             } else if let alter = operation.unit(AlterColumn.self) {
                 // A conversion (`up`) of a nullable column keeps its NULLs: only NOT NULL asks for every row.
                 if alter.nullable?.value == false {
-                    out.append(ColumnExpectation(table: alter.table.value, column: alter.column.value))
+                    let throughCopy = walk.map { walk in
+                        walk.engine == .postgresql ? PostgreSQLVersionSchemas.rewrites(alter, walk)
+                            : hidden.contains { $0.table.value == alter.table.value && $0.column.value == alter.column.value }
+                    } ?? false
+                    out.append(ColumnExpectation(table: alter.table.value,
+                                                 column: throughCopy ? walk!.derived.rewriteCopy(alter.column.value) : alter.column.value))
                 } else if alter.type != nil || alter.up != nil {
                     out.append(ColumnExpectation(table: alter.table.value, column: alter.column.value, source: alter.column.value))
                 }

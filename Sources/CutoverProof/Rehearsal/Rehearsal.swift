@@ -240,7 +240,7 @@ public final class Rehearsal {
             for table in newShape.excludingInternal().tables where oldShape.table(table.name) == nil { touched.insert(table.name) }
             let connection = environment.trafficConnection
             let driver = AppTrafficDriver(engine: spec.database.engine, oldShape: oldShape, newShape: newShape.keepingConstraints(of: oldShape, tableRenames: AppTrafficDriver.tableRenames(spec), columnRenames: AppTrafficDriver.renames(spec)), touched: touched, rows: options.rows,
-                                          lockTimeout: "\(spec.runner.lockTimeout.milliseconds)ms", expectations: AppTrafficDriver.expectations(spec), renames: AppTrafficDriver.renames(spec),
+                                          lockTimeout: "\(spec.runner.lockTimeout.milliseconds)ms", expectations: AppTrafficDriver.expectations(spec, context: LoweringContext(spec: spec, schema: plan.schema)), renames: AppTrafficDriver.renames(spec),
                                           tableRenames: AppTrafficDriver.tableRenames(spec),
                                           scripts: options.scripts, session: app, connect: { try environment.session(connection) })
             // Each version's traffic goes through its own schema of views, selected as the runbook tells the app to.

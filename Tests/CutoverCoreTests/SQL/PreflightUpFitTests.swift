@@ -230,3 +230,46 @@ extension PreflightTests {
         #expect(PostgreSQLConversion.cast("c", to: "bit(3)", from: "integer") == "CAST(c AS bit(3))", "an integer's low bits: no cast to varbit")
     }
 }
+
+/// Issue #14, second user trial (S1): a createEnum and a type change of a column to that enum always
+/// failed the preflight (`type "…" does not exist`: the fit check cast to a type expand creates later).
+/// The values are now checked against the labels the createEnum declares; an `up` that names the type
+/// is left out (said in the preflight's SQL). On a real server, through the runner.
+extension PreflightTests {
+    static let enumChanges = """
+            - createEnum:
+                name: plan_tier
+                values: [gold, silver]
+            - alterColumn:
+                table: pricing
+                column: plan_code
+                type: plan_tier
+        """
+
+    @Test(.enabled(if: DatabaseHarness.shouldRun(.postgresql), unavailable(.postgresql)))
+    func postgresEnumTheSpecCreatesIsCheckedByLabels() throws {
+        try refusedThenFixed(.postgresql, "preflight_upfit_enum", changes: Self.enumChanges,
+                             rows: "INSERT INTO pricing VALUES (2, 'silver', 20, NULL), (3, 'bronze', 30, NULL);\n",
+                             expected: ["column pricing.plan_code: the default conversion (no up: ", "the row with id = 3",
+                                        "invalid input value for enum plan_tier: not one of the labels its createEnum declares"],
+                             fix: "UPDATE pricing SET plan_code = 'gold' WHERE id = 3;")
+    }
+
+    @Test(.enabled(if: DatabaseHarness.shouldRun(.postgresql), unavailable(.postgresql)))
+    func postgresEnumUpNamingTheTypeIsLeftOut() throws {
+        let changes = Self.enumChanges + "\n" + """
+                    up: "CASE WHEN plan_code IN ('gold', 'silver') THEN plan_code::plan_tier ELSE 'gold'::plan_tier END"
+            """
+        let scenario = try PreflightTests.Scenario(.postgresql, "preflight_upfit_enum_up", changes: changes)
+        let versions = VersionSchemaSelection.schemas(scenario.plan)
+        defer {
+            for name in [versions?.old, versions?.new].compactMap({ $0 }) { try? scenario.admin("DROP SCHEMA IF EXISTS \(name) CASCADE", here: true) }
+            scenario.finish()
+        }
+        try scenario.apply(PreflightTests.serverSchema(.postgresql) + "INSERT INTO pricing VALUES (2, 'bronze', 20, NULL);\n")
+        let run = try scenario.preflight()
+        #expect(run.status == 0, "\(run.output)")
+        try scenario.phase(.expand)
+        try scenario.phase(.backfill)
+    }
+}

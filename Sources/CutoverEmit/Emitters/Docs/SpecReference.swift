@@ -20,6 +20,12 @@ public struct SpecReference: Sendable {
         SQL expressions (`default`, `up`, `down`, `check`, `expression`, `where`) may not contain `;`,
         comments, backslashes, backticks, `$` outside names, or unbalanced quotes and parentheses: they are
         spliced into generated statements. SQL identifiers are always quoted on output.
+        The changes apply in spec order, and an expression reads the table as the changes before it leave it:
+        after `renameColumn` an `up` names the column by its new name (the old name is CUT042; before the
+        rename, the old name is the one to use). The generated trigger evaluates it after the rename's sync
+        trigger, so it reads what either app version wrote under either name: PostgreSQL fires a table's
+        triggers in name order, so such a trigger's name extends the rename's; MySQL fires them in creation
+        order, which holds for a rename earlier in the spec (put the rename first on MySQL).
 
         ## Example
 

@@ -47,8 +47,8 @@ enum BackfillTriggerRule: RuleUnit {
         let info = schema.table(alter.table.value)?.columns.first { DDLParser.same($0.name, alter.column.value, engine == .mysql) }
         if let type = alter.type?.value, let info, !SQLTypeFacts.isSameType(info.type, type) {
             let old = info.type
-            let inPlace = engine == .mysql ? MySQLAlterColumn.changesInPlace(info, of: schema.table(alter.table.value), to: type)
-                : SQLTypeFacts.isPostgresMetadataOnly(from: old, to: type)
+            let inPlace = !alter.converts && (engine == .mysql ? MySQLAlterColumn.changesInPlace(info, of: schema.table(alter.table.value), to: type)
+                : SQLTypeFacts.isPostgresMetadataOnly(from: old, to: type))
             if !inPlace { return (alter.table, "the copy of '\(alter.table.value).\(alter.column.value)' into its \(type) column") }
         }
         if alter.nullable?.value == false, alter.fill != nil, info?.nullable ?? true {

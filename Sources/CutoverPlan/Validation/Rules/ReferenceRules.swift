@@ -168,6 +168,23 @@ struct ReferenceRules {
         }
     }
 
+    /// CUT042 for each column an expression (`up`) names that an earlier change renamed or dropped. An
+    /// expression sees the table as the changes before it in spec order leave it, as every other field
+    /// does: after `renameColumn` the column is read under its new name. The old name still exists on
+    /// the server until contract, but its value there is the old version's alone (the new version
+    /// writes the new name, and the sync trigger may not have run yet when the expression is
+    /// evaluated), so a trigger reading it would fill from a value that is not there yet; and the
+    /// generated SQL resolves the expression's names against the spec's columns, which no longer
+    /// list the old one (issue #14, user trial: `LEFT(sku, 3)` after renaming sku refused every write).
+    mutating func requireExpressionColumns(_ expression: Located<String>?, of table: String) {
+        guard let expression, let gone = schema.tables[table]?.gone, !gone.isEmpty else { return }
+        for (name, reason) in gone.sorted(by: { $0.key < $1.key })
+        where ColumnExpression.uses(expression.value, column: name, engine: engine) {
+            report(.unknownColumn, Message.unknownColumn(name, table: table, reason: reason, suggestion: nil)
+                   + "; an expression reads the columns as the changes before it leave them", expression)
+        }
+    }
+
     /// Reports CUT044 and returns false when the name of a new index or constraint is taken.
     /// `inContract`: the claiming step itself runs in contract, after such a drop (renameIndex, renameConstraint).
     mutating func claim(_ name: Name, table: String, kind: SymbolicSchema.ObjectKind, inContract: Bool = false) -> Bool {

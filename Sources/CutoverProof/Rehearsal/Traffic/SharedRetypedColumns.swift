@@ -47,9 +47,9 @@ struct SharedRetypedColumns {
             if let old, SQLTypeFacts.isSameType(old.type, type) { continue }
             switch context.engine {
             case .mysql:
-                guard let old, MySQLAlterColumn.changesInPlace(old, of: walk.schema.table(alter.table.value), to: type) else { continue }
+                guard let old, !alter.converts, MySQLAlterColumn.changesInPlace(old, of: walk.schema.table(alter.table.value), to: type) else { continue }
             case .postgresql:
-                let inPlace = old.map { SQLTypeFacts.isPostgresMetadataOnly(from: $0.type, to: type) } ?? false
+                let inPlace = !alter.converts && (old.map { SQLTypeFacts.isPostgresMetadataOnly(from: $0.type, to: type) } ?? false)
                 guard inPlace || (!views && PostgreSQLVersionSchemas.rewrites(alter, walk)) else { continue }
             }
             columns[alter.table.value, default: []].insert(alter.column.value)
