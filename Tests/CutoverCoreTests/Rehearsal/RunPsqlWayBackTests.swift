@@ -75,8 +75,11 @@ extension RunPsqlRunnerTests {
         } else {
             let switchback = try runner.runner(try Self.generatedJob("switchback", "switchback", sub), env: ["WAIT_ATTEMPTS": "100"])
             #expect(switchback.status == 0, "stopped after \(reverse[k - 1]), switched back: \(switchback.output)")
+            // The switch's marker goes (on green, not on the side the lift last connected to): drop-reverse
+            // and a later switch read it.
+            #expect(try Self.marker(runner, sub) == "none", "stopped after \(reverse[k - 1]), switched back: \(switchback.output)")
             let dropReverse = try runner.runner(try Self.generatedJob("switchback", "drop-reverse", sub))
-            #expect(dropReverse.status == 0, "stopped after \(reverse[k - 1]): \(dropReverse.output)")
+            #expect(dropReverse.status == 0, "stopped after \(reverse[k - 1]): \(dropReverse.output) SWITCHBACK: \(switchback.output)")
             #expect(try Self.fence(runner, app) == "00", "stopped after \(reverse[k - 1]), switched back: blue still fenced: \(switchback.output)")
             _ = try runner.sql("INSERT INTO t VALUES (30, 'on blue after switching back')")
             let forward = try runner.runner(["wait-synced:blue:green:\(sub)"], env: ["WAIT_ATTEMPTS": "100"])
@@ -247,8 +250,8 @@ extension RunPsqlRunnerTests {
         defer { Self.dropRoles(runner, app) }
         let readme = try PlanReadmeTests.readme("ledger-pg14.yaml").replacingOccurrences(of: Self.goldenName, with: sub)
         let lines = readme.split(separator: "\n").map(String.init)
-        let marker = try #require(lines.first { $0.hasPrefix("marker=\"$(psql \"$GREEN_URL\"") })
-        let unfence = try #require(lines.first { $0.hasPrefix("[ \"$marker\" = none ] && psql \"$BLUE_ADMIN_URL\"") })
+        let marker = try #require(lines.first { $0.hasPrefix("marker=\"$(psql \"${GREEN_URL:?") })
+        let unfence = try #require(lines.first { $0.hasPrefix("[ \"$marker\" = none ] && psql \"${BLUE_ADMIN_URL:?") })
         func url(_ socket: String) -> String {
             "postgresql://postgres@/\(runner.database)?host=\(socket.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? socket)&port=5432"
         }
