@@ -1462,16 +1462,16 @@ EOF
               fence blue off
               claimed="$(claim green)"
               [ "$claimed" != 1 ] || fence green off
-              mark "$side" "$name" none
-              echo "cutover: subscription $name on $side carries the switch's marker, but forward replication still runs: the way back was never set up and the app never left blue; blue's fence lifted, marker removed, nothing to switch back"; exit 0 ;;
+              mark "${spec%%:*}" "$name" none  # not $side: fence (on) set it to the side it fenced
+              echo "cutover: subscription $name on ${spec%%:*} carries the switch's marker, but forward replication still runs: the way back was never set up and the app never left blue; blue's fence lifted, marker removed, nothing to switch back"; exit 0 ;;
             1:*) ;;
             0:enabled)
               # The way back was never set up (forward replication still runs) and blue takes writes: the
               # app never left blue. Nothing to switch back: the marker goes, a fence on green too.
               claimed="$(claim green)"
               [ "$claimed" != 1 ] || fence green off
-              mark "$side" "$name" none
-              echo "cutover: subscription $name on $side carries the switch's marker, but blue is not fenced and forward replication still runs: the app never left blue; marker removed, nothing to switch back"; exit 0 ;;
+              mark "${spec%%:*}" "$name" none  # not $side: fence (on) set it to the side it fenced
+              echo "cutover: subscription $name on ${spec%%:*} carries the switch's marker, but blue is not fenced and forward replication still runs: the app never left blue; marker removed, nothing to switch back"; exit 0 ;;
             0:disabled)
               # The app belongs on green; blue must refuse its writes until this switchback lets it.
               fence blue on

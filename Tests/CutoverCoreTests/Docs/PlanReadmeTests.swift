@@ -118,4 +118,121 @@ import Testing
         let preflight = PlanReadme.block([("Helm", []), ("plain manifests", []), ("from a workstation, in reverse order", ["psql …"])])
         #expect(preflight == ["# from a workstation, in reverse order", "psql …"])
     }
+
+    /// What the blue-green workstation commands read.
+    static let workstationVariables = ["BLUE_URL", "BLUE_ADMIN_URL", "GREEN_URL", "APP_ROLE", "BLUE_CONNINFO", "GREEN_CONNINFO"]
+
+    /// The README of a spec file (examples or fixtures).
+    static func readme(path: URL) throws -> String {
+        let validated = try #require(try Compiler().check(fileAt: path.path).validated)
+        let compiler = Compiler()
+        return try #require(compiler.emit(compiler.plan(validated)).first { $0.path == "README.md" }).contents
+    }
+
+    /// The blue-green README's command blocks after `header` ("Run:", "Roll back:", "From a workstation:"),
+    /// each split into its alternatives (at "# Helm" and "# or …" lines).
+    static func blocks(_ readme: String, after header: String) -> [[String]] {
+        var out: [[String]] = []
+        for chunk in readme.components(separatedBy: "\n\(header)\n\n```sh\n").dropFirst() {
+            let lines = chunk.components(separatedBy: "\n```")[0].split(separator: "\n").map(String.init)
+            var current: [String] = []
+            for line in lines {
+                if line == "# Helm" || line.hasPrefix("# or ") {
+                    if !current.isEmpty { out.append(current) }
+                    current = []
+                } else {
+                    current.append(line)
+                }
+            }
+            if !current.isEmpty { out.append(current) }
+        }
+        return out
+    }
+
+    /// Runs LINES under /bin/sh with stub `helm` (fails), `kubectl` (every Job reads Failed, so
+    /// `wait_job` fails; the rest succeeds) and `psql` (a step file, `-f`, fails; a query succeeds and
+    /// prints nothing), the runbook's wait functions and `variables` exported. Returns the stubs' calls.
+    static func runStubbed(_ lines: [String], variables: Bool = true) throws -> (calls: [String], status: Int32, errors: String) {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cutover-block-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try "".write(to: directory.appendingPathComponent("log"), atomically: true, encoding: .utf8)
+        let exports = variables ? Self.workstationVariables.map { "export \($0)=postgresql://stub" }.joined(separator: "\n") : ""
+        let script = """
+            D='\(directory.path)'
+            NAMESPACE=database
+            \(exports)
+            log() { printf '%s\\n' "$*" >> "$D/log"; }
+            helm() { log "helm $*"; return 1; }
+            kubectl() { log "kubectl $*"; [ "$1 $2" = "get job" ] && printf 'Failed '; return 0; }
+            psql() { log "psql $*"; case " $* " in *" -f "*) return 1 ;; esac; return 0; }
+            sleep() { :; }
+            \(PlanReadme.waitFunctions)
+            \(lines.joined(separator: "\n"))
+            """
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/timeout")
+        process.arguments = ["20", "/bin/sh", "-c", script]
+        let errors = Pipe()
+        process.standardError = errors
+        process.standardOutput = Pipe()
+        try process.run()
+        let text = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        let calls = try String(contentsOf: directory.appendingPathComponent("log"), encoding: .utf8).split(separator: "\n").map(String.init)
+        return (calls, process.terminationStatus, text)
+    }
+
+    /// Issue #10 review (MUST-FIX 5): in every blue-green Run and Roll back block (each alternative:
+    /// Helm, plain manifests), nothing runs after a Helm run or a Job's wait that failed: after a failed
+    /// switch the Service never moves and the app does not restart; in every workstation block no step
+    /// file runs after one that failed. Before, each line ran on its own: the Service was applied and
+    /// the app restarted after the switchover Job had failed.
+    @Test(arguments: ["ledger-pg14.yaml", "fixtures/valid/pg-ledger-blue-green.yaml"])
+    func blueGreenBlocksStopAtTheFirstFailure(spec: String) throws {
+        let readme = try Self.readme(path: spec.hasPrefix("fixtures/") ? TestPaths.fixtures.appendingPathComponent(String(spec.dropFirst("fixtures/".count)))
+                                                                         : TestPaths.examples.appendingPathComponent(spec))
+        var checked = 0
+        for header in ["Run:", "Roll back:"] {
+            for lines in Self.blocks(readme, after: header) where lines.contains(where: { !$0.hasPrefix("#") }) {
+                let run = try Self.runStubbed(lines)
+                let failure = run.calls.firstIndex { $0.hasPrefix("helm ") || $0.hasPrefix("kubectl logs ") }
+                guard let failure else {
+                    #expect(!lines.contains { $0.hasPrefix("helm ") || $0.hasPrefix("wait_job ") }, "\(spec): no failure reached: \(lines) \(run.calls)")
+                    continue
+                }
+                #expect(failure == run.calls.count - 1, "\(spec) \(header) ran after a failure: \(run.calls[failure...]) of \(lines)")
+                checked += 1
+            }
+        }
+        for lines in Self.blocks(readme, after: "From a workstation:") {
+            let run = try Self.runStubbed(lines)
+            let files = run.calls.filter { $0.hasPrefix("psql ") && $0.contains(" -f ") }
+            #expect(files.count <= 1, "\(spec): a step file ran after one that failed: \(files)")
+            if !files.isEmpty { checked += 1 }
+        }
+        #expect(checked >= 10, "\(spec): \(checked) blocks checked")
+        // The kubectl switch: the Service's apply and the restart come only after both Jobs succeeded.
+        if spec == "ledger-pg14.yaml" {
+            #expect(readme.contains("wait_job ledger-pg14-reverse-replication &&\nkubectl apply -k manifests/switchover/ &&\n"))
+        }
+    }
+
+    /// Issue #10 review (SHOULD): the README says how to set every workstation variable (from which
+    /// Secret, through port-forwards to blue and green), and a workstation block run without them
+    /// fails naming the variable instead of connecting elsewhere or quietly doing nothing.
+    @Test func workstationCommandsRefuseUnsetVariables() throws {
+        let readme = try Self.readme("ledger-pg14.yaml")
+        for name in Self.workstationVariables { #expect(readme.contains("export \(name)=\""), "\(name) is never set") }
+        #expect(readme.contains("cluster-name=ledger-db-green,spilo-role=master -o name)\" 25432:5432 &"))
+        #expect(readme.contains("postgres.ledger-db-green.credentials.postgresql.acid.zalan.do"))
+        var blocks = 0
+        for lines in Self.blocks(readme, after: "From a workstation:") {
+            let run = try Self.runStubbed(lines, variables: false)
+            #expect(!run.calls.contains { $0.hasPrefix("psql") }, "psql ran without its variables: \(run.calls)")
+            #expect(run.errors.contains("first: see phase 1"), "\(lines): \(run.errors)")
+            blocks += 1
+        }
+        #expect(blocks >= 6)
+    }
 }

@@ -43,7 +43,10 @@ import Testing
         }
         #expect(PhaseCommands.helm(.switchover, plan: bg).run.joined().contains("switchover.to=green"))
         #expect(PhaseCommands.helm(.switchover, plan: bg).rollback.joined().contains("switchover.to=blue"))
-        #expect(PhaseCommands.kubectl(.cleanup, plan: bg).run.first == "kubectl apply -k manifests/cleanup/")
+        // Each command of a blue-green block only after the one before succeeded; cleanup only once Patroni declares no slot it drops.
+        let cleanup = PhaseCommands.kubectl(.cleanup, plan: bg).run
+        #expect(cleanup.contains("kubectl apply -k manifests/cleanup/ &&"), "\(cleanup)")
+        #expect(cleanup.firstIndex { $0.hasPrefix("! {") }.map { $0 < cleanup.firstIndex(of: "kubectl apply -k manifests/cleanup/ &&")! } == true, "\(cleanup)")
     }
 
     /// Renders the chart with the helm binary `../shared/conformance/setup` installs, with the

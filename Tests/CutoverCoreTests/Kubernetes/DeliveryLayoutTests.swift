@@ -311,4 +311,33 @@ import Testing
 
             """)
     }
+
+    /// Green becomes production: `helm uninstall` of this release, a Helm run that no longer renders it,
+    /// and an Argo CD prune or Application deletion must all leave green's cluster resource (the
+    /// operator would delete the cluster, its volumes and Secrets). The chart carries both tools'
+    /// annotations (Argo CD may render the chart), `manifests/` Argo CD's; every green file of both.
+    @Test func greenClusterSurvivesUninstallPruneAndApplicationDeletion() {
+        let plan = KubernetesFixtures.fullPlan(blueGreen)
+        let keepHelm = KeyValue("helm.sh/resource-policy", "keep")
+        let keepArgo = KeyValue("argocd.argoproj.io/sync-options", "Prune=false,Delete=false")
+        for target in [DeliveryLayout.Target.chart, .manifests] {
+            let green = DeliveryLayout(plan, for: target).items.filter { $0.object.kind == "postgresql" }
+            #expect(green.count == (target == .chart ? 2 : 1), "\(target)")
+            for item in green {
+                #expect(item.argoAnnotations.contains(keepArgo), "\(target) \(item.fileName)")
+                if target == .chart { #expect(item.helmAnnotations.contains(keepHelm) && item.helmAnnotations.contains(keepArgo), "\(item.fileName)") }
+            }
+        }
+        let chart = HelmChartEmitter().emit(plan).filter { $0.path.hasPrefix("chart/templates/postgresql-green") }
+        #expect(chart.count == 2)
+        for file in chart {
+            #expect(file.contents.contains("  annotations:\n    helm.sh/resource-policy: keep\n    argocd.argoproj.io/sync-options: Prune=false,Delete=false\n"), "\(file.path)")
+        }
+        let manifests = ManifestsEmitter().emit(plan).filter { $0.path.hasSuffix("postgresql-green.yaml") }
+        #expect(manifests.count == 1)
+        #expect(manifests.allSatisfy { $0.contents.contains("argocd.argoproj.io/sync-options: Prune=false,Delete=false") })
+        // Operator none: the user provisions green, nothing of it is rendered.
+        let none = KubernetesFixtures.spec(KubernetesFixtures.blueGreenYAML, replacing: [("operator: zalando", "operator: none")])
+        #expect(DeliveryLayout(KubernetesFixtures.fullPlan(none), for: .chart).items.allSatisfy { $0.object.kind != "postgresql" })
+    }
 }

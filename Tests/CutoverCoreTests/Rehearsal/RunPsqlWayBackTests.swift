@@ -75,14 +75,47 @@ extension RunPsqlRunnerTests {
         } else {
             let switchback = try runner.runner(try Self.generatedJob("switchback", "switchback", sub), env: ["WAIT_ATTEMPTS": "100"])
             #expect(switchback.status == 0, "stopped after \(reverse[k - 1]), switched back: \(switchback.output)")
+            // The switch's marker goes (on green, not on the side the lift last connected to): drop-reverse
+            // and a later switch read it.
+            #expect(try Self.marker(runner, sub) == "none", "stopped after \(reverse[k - 1]), switched back: \(switchback.output)")
             let dropReverse = try runner.runner(try Self.generatedJob("switchback", "drop-reverse", sub))
-            #expect(dropReverse.status == 0, "stopped after \(reverse[k - 1]): \(dropReverse.output)")
+            #expect(dropReverse.status == 0, "stopped after \(reverse[k - 1]): \(dropReverse.output) SWITCHBACK: \(switchback.output)")
             #expect(try Self.fence(runner, app) == "00", "stopped after \(reverse[k - 1]), switched back: blue still fenced: \(switchback.output)")
             _ = try runner.sql("INSERT INTO t VALUES (30, 'on blue after switching back')")
             let forward = try runner.runner(["wait-synced:blue:green:\(sub)"], env: ["WAIT_ATTEMPTS": "100"])
             #expect(forward.status == 0, "stopped after \(reverse[k - 1]), switched back: forward replication does not stream: \(forward.output)")
             #expect(try Self.rows(runner, side: "green") == "1:before the switch,30:on blue after switching back", "stopped after \(reverse[k - 1])")
         }
+    }
+
+    /// Issue #10 review (SHOULD): the generated drop-reverse Job run while switched (plain manifests
+    /// applied out of order, a sync) refuses and keeps green's way back (its slot and publication); once
+    /// the switchback completed it drops them. Before, it had no marker guard and dropped the way back
+    /// with the app on green.
+    @Test func dropReverseRefusesWhileSwitched() throws {
+        let runner = try Runner(twoSided: true)
+        defer { runner.finish() }
+        let (app, sub) = try Self.replicated(runner)
+        defer { Self.dropRoles(runner, app) }
+        try Self.generatedFiles(runner, sub)
+        let switched = try runner.runner(try Self.generatedJob("switchover", "switchover", sub))
+        #expect(switched.status == 0, "\(switched.output)")
+        let reverse = try runner.runner(try Self.generatedJob("switchover", "reverse-replication", sub))
+        #expect(reverse.status == 0, "\(reverse.output)")
+        let wayBack = "SELECT (SELECT count(*) FROM pg_replication_slots WHERE slot_name = '\(sub)_reverse') || ':' || (SELECT count(*) FROM pg_publication WHERE pubname = '\(sub)_reverse')"
+        // Blue's reverse subscription not streaming for a moment (blue restarting, the network): the slot is idle.
+        _ = try runner.sql("ALTER SUBSCRIPTION \(sub)_reverse DISABLE")
+        _ = try runner.sql("DO $$ BEGIN FOR i IN 1..100 LOOP EXIT WHEN NOT EXISTS (SELECT 1 FROM pg_replication_slots WHERE slot_name = '\(sub)_reverse' AND active); PERFORM pg_sleep(0.1); END LOOP; END $$", side: "green")
+        let early = try runner.runner(try Self.generatedJob("switchback", "drop-reverse", sub))
+        #expect(early.status != 0, "drop-reverse ran while switched: \(early.output)")
+        #expect(try runner.sql(wayBack, side: "green") == "1:1", "the way back was dropped with the app on green: \(early.output)")
+        #expect(try Self.marker(runner, sub) == "cutover: switched from blue to green")
+        _ = try runner.sql("ALTER SUBSCRIPTION \(sub)_reverse ENABLE")
+        let switchback = try runner.runner(try Self.generatedJob("switchback", "switchback", sub), env: ["WAIT_ATTEMPTS": "100"])
+        #expect(switchback.status == 0, "\(switchback.output)")
+        let dropped = try runner.runner(try Self.generatedJob("switchback", "drop-reverse", sub))
+        #expect(dropped.status == 0, "\(dropped.output)")
+        #expect(try runner.sql(wayBack, side: "green") == "0:0", "\(dropped.output)")
     }
 
     /// MUST-FIX (c): blue cannot reach green (here a wrong port in the conninfo blue's reverse
@@ -217,8 +250,8 @@ extension RunPsqlRunnerTests {
         defer { Self.dropRoles(runner, app) }
         let readme = try PlanReadmeTests.readme("ledger-pg14.yaml").replacingOccurrences(of: Self.goldenName, with: sub)
         let lines = readme.split(separator: "\n").map(String.init)
-        let marker = try #require(lines.first { $0.hasPrefix("marker=\"$(psql \"$GREEN_URL\"") })
-        let unfence = try #require(lines.first { $0.hasPrefix("[ \"$marker\" = none ] && psql \"$BLUE_ADMIN_URL\"") })
+        let marker = try #require(lines.first { $0.hasPrefix("marker=\"$(psql \"${GREEN_URL:?") })
+        let unfence = try #require(lines.first { $0.hasPrefix("[ \"$marker\" = none ] && psql \"${BLUE_ADMIN_URL:?") })
         func url(_ socket: String) -> String {
             "postgresql://postgres@/\(runner.database)?host=\(socket.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? socket)&port=5432"
         }

@@ -16,10 +16,16 @@ struct BlueGreenRunbook {
         """
         From a workstation, the commands below use (through `kubectl port-forward` to each primary):
         `BLUE_URL` (blue, as the app's role, from `\(spec.database.credentialsSecret)`), `BLUE_ADMIN_URL`
-        (blue's superuser, from `\(adminSecret)`), `GREEN_URL` (green's superuser), `APP_ROLE` (the app's
-        role name), and for a subscription file the URI the subscriber reaches the other side with
-        (`BLUE_CONNINFO`: blue's superuser; `GREEN_CONNINFO`: green's superuser; without spaces: it
-        travels in PGOPTIONS).
+        (blue's superuser, from `\(adminSecret)`), `GREEN_URL` (green's superuser, from `\(greenSecret)`),
+        `APP_ROLE` (the app's role name), and for a subscription file the URI the subscriber reaches the
+        other side with, inside the cluster (`BLUE_CONNINFO`: blue's superuser; `GREEN_CONNINFO`: green's
+        superuser; without spaces: it travels in PGOPTIONS). Every command names them as `${VAR:?…}`: one
+        left unset fails the command with its name instead of connecting elsewhere or doing nothing.
+        Set them once, in the shell you run the commands from:
+
+        ```sh
+        \(variableCommands.joined(separator: "\n"))
+        ```
 
         Replication is the superusers' work: the publication, the slots and the fence on blue use
         blue's superuser Secret, and green's subscription reaches blue with it. The app's role gets no
@@ -38,6 +44,125 @@ struct BlueGreenRunbook {
         DatabaseTopology(spec).superuserSecret(cluster: spec.database.cluster)
     }
 
+    private var greenSecret: String {
+        DatabaseTopology(spec).superuserSecret(cluster: spec.target?.cluster ?? spec.database.cluster)
+    }
+
+    /// The variables the workstation commands read, in the order `variableCommands` sets them.
+    static let variables = ["BLUE_URL", "BLUE_ADMIN_URL", "GREEN_URL", "APP_ROLE", "BLUE_CONNINFO", "GREEN_CONNINFO"]
+
+    /// Port-forwards to both primaries (blue on local port 15432, green on 25432, apart from the
+    /// tunnel of "Before you start") and each variable from its Secret. URIs: a password with
+    /// characters other than letters and digits (the operator's are) must be percent-encoded.
+    private var variableCommands: [String] {
+        let topology = DatabaseTopology(spec)
+        let namespace = spec.metadata.namespace, port = spec.database.port, database = spec.database.name
+        let blue = spec.database.cluster, green = spec.target?.cluster ?? blue
+        func uri(_ secret: String, _ host: String) -> String {
+            "postgresql://$(secret \(secret) username):$(secret \(secret) password)@\(host)/\(database)"
+        }
+        return [
+            "# blue's primary on local port 15432, green's on 25432 (kill these tunnels when you are done):",
+            "kubectl port-forward --namespace \(namespace) \(topology.portForwardTarget(cluster: blue)) 15432:\(port) &",
+            "kubectl port-forward --namespace \(namespace) \(topology.portForwardTarget(cluster: green)) 25432:\(port) &",
+            "# SECRET KEY: one key of a Secret (a password other than letters and digits must be percent-encoded in the URIs)",
+            "secret() { kubectl get secret \"$1\" --namespace \(namespace) -o jsonpath=\"{.data.$2}\" | base64 -d; }",
+            "export APP_ROLE=\"$(secret \(spec.database.credentialsSecret) username)\"",
+            "export BLUE_URL=\"\(uri(spec.database.credentialsSecret, "127.0.0.1:15432"))\"",
+            "export BLUE_ADMIN_URL=\"\(uri(adminSecret, "127.0.0.1:15432"))\"",
+            "export GREEN_URL=\"\(uri(greenSecret, "127.0.0.1:25432"))\"",
+            "# what each side's subscription connects to, from inside the cluster (the Jobs' own hosts):",
+            "export BLUE_CONNINFO=\"\(uri(adminSecret, "\(topology.primaryHost(cluster: blue)):\(port)"))\"",
+            "export GREEN_CONNINFO=\"\(uri(greenSecret, "\(topology.primaryHost(cluster: green)):\(port)"))\"",
+        ]
+    }
+
+    /// A workstation command with each variable as `${VAR:?…}`: unset, the shell refuses the command
+    /// (a psql with an empty URL would connect to the local default, a guard would quietly skip).
+    static func guarded(_ line: String) -> String {
+        guard !line.hasPrefix("#") else { return line }
+        var out = line
+        for name in variables {
+            out = out.replacingOccurrences(of: "$\(name)", with: "${\(name):?set \(name) first: see phase 1}")
+        }
+        return out
+    }
+
+    /// Zalando, cleanup: Patroni creates a slot declared in `patroni.slots` again after it is dropped (the
+    /// operator passes the manifest's slots to Patroni on its own schedule; Patroni checks them every
+    /// loop_wait, 10 s by default). So the cleanup commands first undeclare both slots, as a step of
+    /// their own, and go on only once Patroni's dynamic configuration (its REST API's GET /config, on
+    /// each primary) names neither; after the cleanup, Patroni's loop later, neither slot came back.
+    /// Empty without an operator that runs Patroni.
+    static func patroniCleanup(_ spec: MigrationSpec) -> (before: [String], after: [String]) {
+        guard spec.database.operator == .zalando, let green = spec.target?.cluster else { return ([], []) }
+        let namespace = spec.metadata.namespace, database = spec.database.name, blue = spec.database.cluster
+        let names = DerivedNames(names: SQLNames(engine: spec.database.engine), migrationName: spec.name)
+        let topology = DatabaseTopology(spec)
+        let sides = [(blue, names.replication), (green, names.reverseReplication)]
+        func exec(_ cluster: String, _ command: String) -> String {
+            "kubectl exec --namespace \(namespace) \(topology.portForwardTarget(cluster: cluster)) -- \(command)"
+        }
+        func declared(_ cluster: String, _ slot: String) -> String {
+            exec(cluster, "curl -s http://localhost:8008/config") + " | grep -q '\"\(slot)\"'"
+        }
+        let undeclare = sides.map { "kubectl patch postgresql \($0.0) --namespace \(namespace) --type merge -p '{\"spec\":{\"patroni\":{\"slots\":{\"\($0.1)\":null}}}}'" }
+        let anyDeclared = sides.map { declared($0.0, $0.1) }.joined(separator: " || ")
+        let before = ["# first, a step of its own: neither side declares a slot cleanup drops (Patroni creates a declared slot again after each drop):"]
+            + undeclare
+            + ["# then wait until Patroni's configuration on both primaries names neither (the operator passes the change on; up to 10 min):",
+               "for i in $(seq 60); do { \(anyDeclared); } || break; sleep 10; done",
+               "! { \(anyDeclared); }"]
+        let after = ["# Patroni's loop later (loop_wait, 10 s by default), neither slot came back (each count 0):",
+                     "sleep 30"]
+            + sides.map { exec($0.0, "psql -U postgres -d \(database) -XAtc \"SELECT count(*) FROM pg_replication_slots WHERE slot_name = '\($0.1)'\"") + " | grep -qx 0" }
+        return (before, after)
+    }
+
+    /// Leaving the Rollout, blue-green: Helm and Argo CD keep green's cluster resource and the Service
+    /// (their annotations); kubectl deletes what it is told, so every folder is deleted without them.
+    static func leaveLines(_ plan: MigrationPlan, patchScaleDown: Bool) -> [String] {
+        let spec = plan.spec, namespace = spec.metadata.namespace
+        var kept = ["database", BlueGreenBuilder.serviceComponent]
+        if spec.snapshot != nil { kept.append("snapshot") }
+        let used = Set(JobCatalog(plan).jobs.compactMap(\.folder))
+        let folders = DeliveryFolder.allCases.filter(used.contains).map(\.path).reversed() + ["manifests/"]
+        return [
+            "helm uninstall \(spec.name) --namespace \(namespace)  # keeps green's cluster resource and the Service (helm.sh/resource-policy: keep)",
+            "# or plain manifests with kubectl: every folder, without green's cluster resource, the Service" + (spec.snapshot == nil ? "" : " and the VolumeSnapshot"),
+            "for folder in \(folders.joined(separator: " ")); do kubectl delete -k \"$folder\" --namespace \(namespace) --selector 'app.kubernetes.io/component notin (\(kept.joined(separator: ",")))' --ignore-not-found || break; done",
+            "# (Argo CD: delete the Application" + (patchScaleDown ? ", after the scaleDown change above" : "")
+                + "; green's cluster resource and the Service stay: argocd.argoproj.io/sync-options Delete=false)",
+        ]
+    }
+
+    /// What the release leaves once it is gone, and how green (production now) is adopted.
+    static func whatStays(_ plan: MigrationPlan) -> String {
+        let spec = plan.spec, namespace = spec.metadata.namespace
+        let service = spec.switchover?.service ?? ""
+        var objects: [String] = []
+        var out = "**What stays.** "
+        if spec.database.operator == .zalando, let green = spec.target?.cluster {
+            objects.append("postgresql \(green)")
+            out += "Green's `postgresql` `\(green)` is production now: removing this release must not delete it (the operator would delete the cluster, and by default its volumes and Secrets, with it), so it carries `helm.sh/resource-policy: keep` and `argocd.argoproj.io/sync-options: Prune=false,Delete=false`, and the kubectl commands above leave it out. "
+        } else {
+            out += "Green's cluster is yours (`database.operator: none`): nothing of this release manages it. "
+        }
+        if !service.isEmpty {
+            objects.append("service \(service)")
+            out += "So does the Service `\(service)` (the app's path to green). "
+        }
+        out += "Blue stays as it is, fenced and marked (`cutover_moved`): retire it when you no longer need it (its manifest is yours). "
+        guard !objects.isEmpty else { return out + "\n\n" }
+        out += "Once the release is gone, adopt what stays where you manage your other clusters: copy each manifest into your own chart or repository (`kubectl get \(objects[0]) --namespace \(namespace) -o yaml`, without `status` and the server's fields), keep the two annotations there, and remove this release's ownership marks, so that neither Helm nor Argo CD takes them for this release's:\n\n```sh\n"
+        for object in objects {
+            out += "kubectl annotate \(object) --namespace \(namespace) meta.helm.sh/release-name- meta.helm.sh/release-namespace-\n"
+            out += "kubectl label \(object) --namespace \(namespace) app.kubernetes.io/managed-by- app.kubernetes.io/instance-\n"
+        }
+        out += "```\n\nAnother Helm release adopts an object that carries its own `meta.helm.sh/release-name`, `meta.helm.sh/release-namespace` and the label `app.kubernetes.io/managed-by=Helm` (as for the Service in phase 7); an Argo CD Application takes it over on its next sync. Until then, change green only through its manifest (`kubectl apply`), never by deleting it.\n\n"
+        return out
+    }
+
     /// Without an operator that makes a superuser Secret, the Jobs' blue superuser Secret is the app's.
     private var adminNote: String {
         spec.database.operator == .zalando ? ""
@@ -47,8 +172,10 @@ struct BlueGreenRunbook {
     func section(_ phase: Phase) -> String {
         let steps = plan.steps.enumerated().filter { $0.element.phase == phase }
         var lines = steps.map { command($0.offset, $0.element) }
-        if phase == .reverseReplicate, !lines.isEmpty { lines = guardedWayBack(lines) }
+        // Each step file only once the one before succeeded, as the Job runs them.
+        if phase == .reverseReplicate, !lines.isEmpty { lines = guardedWayBack(lines) } else { lines = PhaseCommands.chained(lines) }
         lines += builtIns(phase)
+        lines = lines.map(Self.guarded)
         var out = ""
         if let patroni = patroniNote(phase) { out += patroni + "\n\n" }
         if phase == .switchover, let service = serviceNote { out += service + "\n\n" }
@@ -162,7 +289,7 @@ struct BlueGreenRunbook {
 
             1. **The switchback failed before its point of no return.** Its log ends with `this Job failed after fencing green, and lifted the fence there` (or failed before `fence:green`); the marker still reads `cutover: switched from blue to green`; blue is fenced, green is not; the Service still points at green and the app writes there. Fix the cause and run the switchback again (Helm: `\(back)`; plain manifests: the Roll back commands above), or stay on green: `\(again)` (its switchover Job lifts a fence a killed switchback left on green, and reverse-replication drops the forward slot `\(forward)` the switchback created again on blue). It worked when the marker reads none (switched back) or the switch's again (stayed), and only the side the app uses takes writes (`\(Self.fenceState("$GREEN_URL"))` shows green's fence lifted or gone when staying).
             2. **The switchback failed past its point of no return.** Its log names `switchback committed` (or `keeps both fences`); the marker reads `cutover: switching back from green to blue`; both sides are fenced, so every write of the app fails with SQLSTATE 25006. Do not unfence by hand (green may still hold writes blue lacks, or blue's writes would skip green): run the switchback again, `\(back)` (or the Roll back commands above); it completes from where it stopped. It worked when the marker reads none, blue is not fenced and green's subscription `\(forward)` is enabled (`psql "$GREEN_URL" -c "SELECT subname, subenabled FROM pg_subscription"`); then restart the app's pods.
-            3. **The switchback succeeded and drop-reverse failed** (post-upgrade: the Service already points at blue, Helm marks the release failed). The marker reads none, blue takes writes, green is fenced; green keeps the way back's slot `\(reverse)`, which holds green's WAL until dropped. Run the same command again (the switchback finds no marker and changes nothing; drop-reverse runs again), or drop them by hand: `psql "$GREEN_URL" -X -v ON_ERROR_STOP=1\(dropReverseFiles)` (the drop-reverse Job's files). It worked when `psql "$GREEN_URL" -c "SELECT slot_name FROM pg_replication_slots WHERE slot_name = '\(reverse)'" -c "SELECT pubname FROM pg_publication WHERE pubname = '\(reverse)'"` returns no row.
+            3. **The switchback succeeded and drop-reverse failed** (post-upgrade: the Service already points at blue, Helm marks the release failed). The marker reads none, blue takes writes, green is fenced; green keeps the way back's slot `\(reverse)`, which holds green's WAL until dropped. Restart the app's pods now (the restart command above: the chained block stopped before it), so that no pooled connection stays on fenced green. Then run the same command again (the switchback finds no marker and changes nothing; drop-reverse runs again), or drop them by hand, only while the marker reads none (the drop-reverse Job refuses otherwise, as this does): `[ "$marker" = none ] && psql "${GREEN_URL:?}" -X -v ON_ERROR_STOP=1\(dropReverseFiles)` (the drop-reverse Job's files). It worked when `psql "$GREEN_URL" -c "SELECT slot_name FROM pg_replication_slots WHERE slot_name = '\(reverse)'" -c "SELECT pubname FROM pg_publication WHERE pubname = '\(reverse)'"` returns no row.
 
             Once cleanup has started, never switch back: its first step replaces the marker with `cutover: cleaning up after the switch from blue to green` before it drops the way back (blue's reverse subscription `\(reverse)` first), so green's writes from then on never reach blue. The switchback Job refuses then (`no way back: cleanup started`) and changes nothing, and so it does when blue's reverse subscription `\(reverse)` or green's slot of that name is missing: the app stays on green; run cleanup again to complete it. Cleanup leaves the schema `cutover_moved` on blue for good; the switchback refuses under it too, also once blue's fence is lifted.
 
@@ -276,7 +403,7 @@ struct BlueGreenRunbook {
                 ```
                 """
         case .cleanup:
-            return "Before cleanup, remove `\(forward)` from blue's `spec.patroni.slots` (`\(patch(blue, forward, declare: false))`); the chart's cleanup upgrade removes `\(reverse)` from green's (with plain manifests: `\(patch(green, reverse, declare: false))`). Patroni re-creates a permanent slot that is dropped."
+            return "Patroni creates a permanent slot again after it is dropped, as long as `spec.patroni.slots` declares it; the operator passes a change of the manifest on to Patroni on its own schedule, and Patroni applies it within its loop (`loop_wait`, 10 s by default). So the commands above first remove `\(forward)` from blue's `spec.patroni.slots` and `\(reverse)` from green's, as a step of their own (the chart's cleanup upgrade would remove green's only in the same run as the drops), wait until Patroni's configuration on both primaries names neither (its REST API, `GET /config` on port 8008), and only then run cleanup; after it, Patroni's loop later, they check that neither slot came back. A slot that came back holds WAL until the disk fills: undeclare it (the patch above), then run cleanup again."
         default:
             return nil
         }

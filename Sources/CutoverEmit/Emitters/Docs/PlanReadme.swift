@@ -397,7 +397,8 @@ public struct PlanReadme {
             guard line.hasPrefix("helm ") || line.hasPrefix("kubectl apply -k "),
                   let first = earlier.first(where: { $0.2.contains(line) }) else { return line }
             if line.hasPrefix("kubectl") {
-                return "# already applied with \(named(first.0, first.1)) (`\(line)`): its Jobs run in order"
+                let command = line.hasSuffix(" &&") ? String(line.dropLast(3)) : line
+                return "# already applied with \(named(first.0, first.1)) (`\(command)`): its Jobs run in order"
             }
             return "# already run by the `helm upgrade` of \(named(first.0, first.1)): one invocation runs its hooks in order, then applies the chart's objects"
         }
@@ -558,7 +559,9 @@ public struct PlanReadme {
         let spec = plan.spec
         var lines: [String] = []
         if patchScaleDown {
-            lines.append("# Argo CD: first set scaleDown to never in manifests/app/rollout.yaml (commit), or self-heal undoes the patch below")
+            // Blue-green keeps the Rollout in `manifests/` itself (no `app/` folder).
+            let rolloutFile = spec.strategy == .blueGreen ? "manifests/rollout.yaml" : "manifests/app/rollout.yaml"
+            lines.append("# Argo CD: first set scaleDown to never in \(rolloutFile) (commit), or self-heal undoes the patch below")
             lines.append("kubectl patch \(rollout) --namespace \(namespace) --type merge -p '{\"spec\":{\"workloadRef\":{\"scaleDown\":\"never\"}}}'")
         } else {
             lines.append("kubectl set image deployment/\(deployment) --namespace \(namespace) \(spec.app.name)=\"$(kubectl get \(rollout) --namespace \(namespace) -o jsonpath='{.spec.template.spec.containers[0].image}')\"")
@@ -574,12 +577,18 @@ public struct PlanReadme {
         lines += [
             "kubectl scale \(rollout) --namespace \(namespace) --replicas 0",
             "# then remove the Rollout with the rest of the migration's objects" + (spec.snapshot == nil ? ":" : " (the VolumeSnapshot stays):"),
-            "helm uninstall \(spec.name) --namespace \(namespace)",
-            "# or plain manifests",
-            "kubectl delete -k manifests/app/",
-            "# (Argo CD: delete the Application" + (patchScaleDown ? ", after the scaleDown change above)" : ")"),
         ]
-        return "```sh\n" + lines.joined(separator: "\n") + "\n```\n\n"
+        guard spec.strategy == .blueGreen else {
+            lines += [
+                "helm uninstall \(spec.name) --namespace \(namespace)",
+                "# or plain manifests",
+                "kubectl delete -k manifests/app/",
+                "# (Argo CD: delete the Application" + (patchScaleDown ? ", after the scaleDown change above)" : ")"),
+            ]
+            return "```sh\n" + lines.joined(separator: "\n") + "\n```\n\n"
+        }
+        return "```sh\n" + (lines + BlueGreenRunbook.leaveLines(plan, patchScaleDown: patchScaleDown)).joined(separator: "\n") + "\n```\n\n"
+            + BlueGreenRunbook.whatStays(plan)
     }
 
     private func featureFlagSection() -> String {

@@ -235,23 +235,39 @@ public enum PhaseCommands {
         case .provision, .schemaLoad, .replicate:
             return Commands(run: [install], rollback: ["\(upgrade) --set rollback.enabled=true \(timeout)"])
         case .sequenceSync, .switchover, .reverseReplicate:
-            return Commands(run: ["\(upgrade) --set switchover.to=green \(resetRollback(spec)) \(timeout)"] + restartApp(spec),
-                            rollback: ["\(upgrade) --set switchover.to=blue --set rollback.enabled=false \(timeout)"] + restartApp(spec))
+            // The restart only once Helm succeeded (its hooks, then the Service).
+            return Commands(run: chained(["\(upgrade) --set switchover.to=green \(resetRollback(spec)) \(timeout)"] + restartApp(spec)),
+                            rollback: chained(["\(upgrade) --set switchover.to=blue --set rollback.enabled=false \(timeout)"] + restartApp(spec)))
         case .cleanup:
-            return Commands(run: ["\(upgrade) --set phases.cleanup.enabled=true \(resetRollback(spec)) \(timeout)"], rollback: [])
+            // Patroni must no longer declare the slots cleanup drops: undeclared first, a step of its own.
+            let patroni = BlueGreenRunbook.patroniCleanup(spec)
+            return Commands(run: chained(patroni.before + ["\(upgrade) --set phases.cleanup.enabled=true \(resetRollback(spec)) \(timeout)"] + patroni.after),
+                            rollback: [])
         default:
             return Commands(run: [], rollback: [])
         }
     }
 
     /// After the Service moved: the app's pods restart, so no pooled connection stays on the side
-    /// the app left (the fence refuses its writes there meanwhile).
+    /// the app left (the fence refuses its writes there meanwhile). One command, the patch
+    /// `kubectl argo rollouts restart` makes, so that it chains (no plugin alternative to choose).
     static func restartApp(_ spec: MigrationSpec) -> [String] {
         let app = spec.app.name, namespace = spec.metadata.namespace
-        return ["# restart the app's pods so their pooled connections follow the Service:",
-                "kubectl argo rollouts restart \(app) --namespace \(namespace)",
-                "# or without the plugin:",
+        return ["# restart the app's pods so their pooled connections follow the Service (what `kubectl argo rollouts restart \(app)` does):",
                 "kubectl patch rollouts.argoproj.io \(app) --namespace \(namespace) --type merge -p \"{\\\"spec\\\":{\\\"restartAt\\\":\\\"$(date -u +%Y-%m-%dT%H:%M:%SZ)\\\"}}\""]
+    }
+
+    /// Blue-green: each command of a block runs only once the one before succeeded (`&&` at the end of
+    /// every command but the last; comment lines in between are allowed in a POSIX `&&` list). A
+    /// failed Job (`wait_job` returns 1) or Helm run stops the block: the Service never moves after a
+    /// failed switch, and the app's pods do not restart. Pasted line by line into an interactive shell
+    /// the chain is still one list: the shell reads on until its last line.
+    static func chained(_ lines: [String]) -> [String] {
+        let commands = lines.indices.filter { !lines[$0].hasPrefix("#") }
+        guard let last = commands.last else { return lines }
+        var out = lines
+        for index in commands where index != last { out[index] += " &&" }
+        return out
     }
 
     /// Plain manifests: Argo CD syncs `manifests/` (PreSync, Sync, PostSync). With kubectl alone,
@@ -284,7 +300,7 @@ public enum PhaseCommands {
         // order Argo CD's hooks run them: the switch (the fence, the catch-up) before the way back
         // (which disables the forward subscription, and refuses to start earlier), the Service only
         // once they succeeded, and the Jobs of after the Service (drop-reverse) last.
-        func switchFirst(_ folder: DeliveryFolder) -> [String] {
+        func switchFirst(_ folder: DeliveryFolder, then restart: [String]) -> [String] {
             let held = jobs.filter { $0.folder == folder }
             guard !held.isEmpty else { return [] }
             let before = held.filter { $0.ordering.stage == .pre }.sorted { $0.ordering.weight < $1.ordering.weight }
@@ -301,9 +317,12 @@ public enum PhaseCommands {
                            : "\(base) --selector app.kubernetes.io/component=\(job.component)")
                 out.append("wait_job \(names.job(job.suffix))")
             }
+            // The Service moves here; the app's pods restart at once (a post-Service Job that fails, drop-reverse,
+            // must not keep their pooled connections on the side the app left), then the post-Service Jobs.
             out.append(after.isEmpty ? base : without(after.map(\.component)))
+            out += restart
             if !after.isEmpty { out += [base] + after.map { "wait_job \(names.job($0.suffix))" } }
-            return out
+            return chained(out)
         }
         if spec.strategy == .blueGreen {
             let rollback = [DeliveryFolder.rollbackReplicate, .rollbackSchemaLoad].flatMap(apply)
@@ -313,12 +332,15 @@ public enum PhaseCommands {
                 // snapshot), so that it runs before anything changes: the rest of the folder next phase.
                 guard let preflight = jobs.first(where: { $0.folder == nil && $0.phase == .preflight }) else { return Commands(run: apply(nil), rollback: []) }
                 let components = ["runner", "network-policy", "sql", "snapshot", preflight.component]
-                return Commands(run: ["kubectl apply -k manifests/ --selector 'app.kubernetes.io/component in (\(components.joined(separator: ",")))'",
-                                      "wait_job \(names.job(preflight.suffix))"], rollback: [])
-            case .verify: return Commands(run: apply(nil), rollback: [])
-            case .provision, .schemaLoad, .replicate: return Commands(run: apply(nil), rollback: rollback)
-            case .sequenceSync, .switchover, .reverseReplicate: return Commands(run: switchFirst(.switchover) + restartApp(spec), rollback: switchFirst(.switchback) + restartApp(spec))
-            case .cleanup: return Commands(run: apply(.cleanup), rollback: [])
+                return Commands(run: chained(["kubectl apply -k manifests/ --selector 'app.kubernetes.io/component in (\(components.joined(separator: ",")))'",
+                                              "wait_job \(names.job(preflight.suffix))"]), rollback: [])
+            case .verify: return Commands(run: chained(apply(nil)), rollback: [])
+            case .provision, .schemaLoad, .replicate: return Commands(run: chained(apply(nil)), rollback: chained(rollback))
+            case .sequenceSync, .switchover, .reverseReplicate:
+                return Commands(run: switchFirst(.switchover, then: restartApp(spec)), rollback: switchFirst(.switchback, then: restartApp(spec)))
+            case .cleanup:
+                let patroni = BlueGreenRunbook.patroniCleanup(spec)
+                return Commands(run: chained(patroni.before + apply(.cleanup) + patroni.after), rollback: [])
             default: return Commands(run: [], rollback: [])
             }
         }

@@ -66,8 +66,11 @@ public struct BlueGreenBuilder: Sendable {
     /// the runbook moves the user's own Service with `kubectl patch` instead.
     public static let manageServiceValue = ".Values.switchover.manageService"
 
-    /// The app's path to its database: never deleted by the tool that applied it (Helm on uninstall or
-    /// when a run renders no Service; Argo CD on prune or when the Application is deleted).
+    /// The app's path to its database, and green's cluster resource (production once switched; the
+    /// operator deletes the cluster, and by default its volumes and Secrets, with it): never deleted by
+    /// the tool that applied it (Helm on uninstall or when a run renders none; Argo CD on prune or when
+    /// the Application is deleted). Argo CD 2.8+ honours Helm's annotation too; the chart's green
+    /// carries both, for an Application that renders the chart.
     public static let keepHelm = [KeyValue("helm.sh/resource-policy", "keep")]
     public static let keepArgo = [KeyValue("argocd.argoproj.io/sync-options", "Prune=false,Delete=false")]
 

@@ -135,14 +135,22 @@ public struct DeliveryLayout: Sendable {
         let blueGreenBuilder = BlueGreenBuilder(spec)
         if let green = blueGreenBuilder.greenCluster {
             let file = green.kind == "postgresql" ? "postgresql-green.yaml" : "mysqlcluster-green.yaml"
+            // Green becomes production: neither Helm (uninstall) nor Argo CD (prune, Application deletion)
+            // may delete it; the chart carries Argo CD's annotation too, for an Application of the chart.
+            func kept(_ item: DeliveryItem) -> DeliveryItem {
+                var item = item
+                item.helmAnnotations = BlueGreenBuilder.keepHelm + BlueGreenBuilder.keepArgo
+                item.argoAnnotations = BlueGreenBuilder.keepArgo
+                return item
+            }
             if let switched = blueGreenBuilder.greenClusterDeclaringReverseSlot {
                 // The same object, with the way back's slot declared to Patroni while switched (the chart only;
                 // `manifests/` users patch it, as the runbook says).
-                items.append(DeliveryItem(fileName: file, object: green, ordering: .regular, chartGuard: target == .chart ? "not (\(BlueGreenBuilder.switchedGuard))" : nil))
-                items.append(DeliveryItem(fileName: "postgresql-green-switched.yaml", object: switched, ordering: .regular,
-                                          chartGuard: BlueGreenBuilder.switchedGuard, inManifests: false))
+                items.append(kept(DeliveryItem(fileName: file, object: green, ordering: .regular, chartGuard: target == .chart ? "not (\(BlueGreenBuilder.switchedGuard))" : nil)))
+                items.append(kept(DeliveryItem(fileName: "postgresql-green-switched.yaml", object: switched, ordering: .regular,
+                                               chartGuard: BlueGreenBuilder.switchedGuard, inManifests: false)))
             } else {
-                items.append(DeliveryItem(fileName: file, object: green, ordering: .regular))
+                items.append(kept(DeliveryItem(fileName: file, object: green, ordering: .regular)))
             }
         }
         items.append(DeliveryItem(fileName: "rollout.yaml",

@@ -321,7 +321,9 @@ public struct JobCatalog: Sendable {
                  // Only green's side of the way back: the switchback Job dropped blue's reverse subscription and
                  // enabled the forward subscription again while both sides were fenced. No skip here: blue takes
                  // the app's writes since the switchback, and a skip now would keep them from green for good.
-                 arguments: backLater),
+                 // Only once the switchback completed (no marker, blue not fenced): applied or run on its own
+                 // while switched (plain manifests, a sync), it would drop the way back with the app on green.
+                 arguments: (reverse.isEmpty || backLater.isEmpty ? [] : ["unless-switching:green:\(forward):refuse"]) + backLater),
             unit("cleanup", "cleanup", .cleanup, HookOrdering(.sync, 30), guard: "and .Values.phases.cleanup.enabled (not .Values.rollback.enabled)",
                  folder: .cleanup, arguments: cleanup),
             unit("rollback-replicate", "rollback", .replicate, HookOrdering(.pre, -10), guard: Self.blueGreenRollbackGuard, folder: .rollbackReplicate,
