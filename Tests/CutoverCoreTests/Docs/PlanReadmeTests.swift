@@ -212,9 +212,11 @@ import Testing
             if !files.isEmpty { checked += 1 }
         }
         #expect(checked >= 10, "\(spec): \(checked) blocks checked")
-        // The kubectl switch: the Service's apply and the restart come only after both Jobs succeeded.
+        // The kubectl switch: the Service's apply and the restart come only after the switchover Job
+        // succeeded; reverse-replication runs after the Service moved (S1a), last.
         if spec == "ledger-pg14.yaml" {
-            #expect(readme.contains("wait_job ledger-pg14-reverse-replication &&\nkubectl apply -k manifests/switchover/ &&\n"))
+            #expect(readme.contains("wait_job ledger-pg14-switchover &&\nkubectl apply -k manifests/switchover/ --selector app.kubernetes.io/component!=reverse-replication &&\n"))
+            #expect(readme.contains("kubectl apply -k manifests/switchover/ &&\nwait_job ledger-pg14-reverse-replication\n"))
         }
     }
 
