@@ -668,8 +668,8 @@ extension RunPsqlRunnerTests {
         defer { Self.dropRoles(runner, app) }
         let readme = try PlanReadmeTests.readme("ledger-pg14.yaml").replacingOccurrences(of: "cutover_ledger_pg14", with: sub)
         let lines = readme.split(separator: "\n").map(String.init)
-        let marker = try #require(lines.first { $0.hasPrefix("marker=\"$(psql \"$GREEN_URL\"") })
-        let unfence = try #require(lines.first { $0.hasPrefix("[ \"$marker\" = none ] && psql \"$BLUE_ADMIN_URL\"") })
+        let marker = try #require(lines.first { $0.hasPrefix("marker=\"$(psql \"${GREEN_URL:?") })
+        let unfence = try #require(lines.first { $0.hasPrefix("[ \"$marker\" = none ] && psql \"${BLUE_ADMIN_URL:?") })
         func url(_ socket: String) -> String {
             "postgresql://postgres@/\(runner.database)?host=\(socket.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? socket)&port=5432"
         }
