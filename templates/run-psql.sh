@@ -792,7 +792,7 @@ EOF
     left="$(value "$admin" -c "SELECT count(*) FROM pg_catalog.pg_stat_activity WHERE pid IN ($ended)")"
     [ "$left" = 0 ] && break
     if [ -n "${3:-}" ] && [ "$(now_ms)" -ge "$3" ]; then
-      echo "cutover: $left session(s) of $(app_role) on $1 did not end within $((budget_ms / 1000)) s $2: it is lifted (the app keeps writing on $1)" >&2; exit 1
+      echo "cutover: $left session(s) of $(app_role) on $1 did not end $2: it is lifted (the app keeps writing on $1)" >&2; exit 1
     fi
     n=$((n + 1)); [ "$n" -lt 150 ] || { echo "cutover: $left session(s) of $(app_role) on $1 did not end $2" >&2; exit 1; }
     nap
@@ -882,7 +882,7 @@ SELECT format('COMMENT ON SCHEMA cutover_fence IS %L', :'owner') \gexec
 SELECT format('ALTER ROLE %I SET default_transaction_read_only = on', :'app_role') \gexec
 COMMIT;
 EOF
-  end_sessions "$1" "of the fence" "$((fence_started + budget_ms))" >/dev/null
+  end_sessions "$1" "within $((budget_ms / 1000)) s of the fence" "$((fence_started + budget_ms))" >/dev/null
   # The triggers, only while the fence is still this run's: another run that took it over since (a
   # replacement pod of this Job, or a re-created Job's) goes on with it, and this run stops here. Each
   # try waits for the locks at most what is left of the budget (lock_timeout), a deadlock with the
