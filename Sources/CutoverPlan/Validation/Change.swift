@@ -75,18 +75,3 @@ public struct Operation: Sendable {
     /// The tables the change names (`OperationUnit.tables`), for rehearse's traffic.
     package var tables: [Name] { base.tables }
 }
-
-public struct CreateIndex: Sendable {
-    public enum Method: String, Sendable, Codable { case btree, hash, gin, gist, brin, spgist }
-    public var name: Name
-    public var table: Name
-    /// The columns of the keys that name a column (`keys` holds every key, expressions too).
-    public var columns: [Name]
-    public var unique: Bool
-    public var method: Method
-    public var whereClause: Located<String>?
-    public var keys: [IndexKey] = []
-    /// INCLUDE columns and storage parameters (PostgreSQL).
-    public var include: [Name] = []
-    public var storage: [(key: Name, value: Located<String>)] = []
-}

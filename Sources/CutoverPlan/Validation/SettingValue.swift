@@ -62,7 +62,6 @@ extension MigrationSpec.DatabaseOperator: ChoiceSettingValue {}
 extension MigrationSpec.RunnerTool: ChoiceSettingValue {}
 extension MigrationSpec.DatabaseIsolation: ChoiceSettingValue {}
 extension RawSQL.Phase: ChoiceSettingValue {}
-extension CreateIndex.Method: KeywordSettingValue {}
 extension ReferentialAction: KeywordSettingValue {}
 
 extension MigrationSpec.Resources: SettingValue {

@@ -14,9 +14,6 @@ public enum Settings {
         /// `onDelete` of a table constraint's foreign key and of addForeignKey.
         static let onDelete = Setting<ReferentialAction>("onDelete", SpecShape.onDelete, default: .value(.noAction), "action on delete")
         static let dropDefault = Setting<Bool>("dropDefault", .boolean, default: .value(false), "remove the column's default")
-        static let uniqueIndex = Setting<Bool>("unique", .boolean, default: .value(false), "a unique index")
-        static let method = Setting<CreateIndex.Method>("method", .keyword(["btree", "hash", "gin", "gist", "brin", "spgist"]),
-                                                        default: .value(.btree), "index method (PostgreSQL)")
         static let phase = Setting<RawSQL.Phase>("phase", .choice(["expand", "backfill", "contract"]), default: .value(.expand),
                                                  "phase the step runs in")
         static let transactional = Setting<Bool>("transactional", .boolean, default: .value(true),

@@ -3,6 +3,30 @@
 /// (ALGORITHM=INPLACE, LOCK=NONE). What MySQL cannot build (other methods, a WHERE clause) is built as
 /// BTREE over every row, said in the title and the comment; on MySQL the new index may replace an
 /// index the server made for a foreign key, which the down restores.
+public struct CreateIndex: Sendable {
+    public enum Method: String, Sendable, Codable { case btree, hash, gin, gist, brin, spgist }
+    public var name: Name
+    public var table: Name
+    /// The columns of the keys that name a column (`keys` holds every key, expressions too).
+    public var columns: [Name]
+    public var unique: Bool
+    public var method: Method
+    public var whereClause: Located<String>?
+    public var keys: [IndexKey] = []
+    /// INCLUDE columns and storage parameters (PostgreSQL).
+    public var include: [Name] = []
+    public var storage: [(key: Name, value: Located<String>)] = []
+}
+
+/// Its settings with defaults (`unique`, `method`), declared here with the shape that places them.
+extension Settings.Operation {
+    static let uniqueIndex = Setting<Bool>("unique", .boolean, default: .value(false), "a unique index")
+    static let method = Setting<CreateIndex.Method>("method", .keyword(["btree", "hash", "gin", "gist", "brin", "spgist"]),
+                                                    default: .value(.btree), "index method (PostgreSQL)")
+}
+
+extension CreateIndex.Method: KeywordSettingValue {}
+
 extension CreateIndex: OperationUnit {
     static let keyword = "createIndex"
 
