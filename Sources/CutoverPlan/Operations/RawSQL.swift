@@ -186,3 +186,13 @@ extension Message {
         "sql change '\(name)' is not checked: cutover cannot verify that it is safe, idempotent or that 'down' undoes 'up'"
     }
 }
+
+/// Its settings with defaults (`phase`, `transactional`), declared here with the shape that places them.
+extension Settings.Operation {
+    static let phase = Setting<RawSQL.Phase>("phase", .choice(["expand", "backfill", "contract"]), default: .value(.expand),
+                                             "phase the step runs in")
+    static let transactional = Setting<Bool>("transactional", .boolean, default: .value(true),
+                                             "true: the up and the down each run in one transaction with every tool (MySQL commits DDL implicitly: only DML is undone); false when the SQL cannot run in a transaction")
+}
+
+extension RawSQL.Phase: ChoiceSettingValue {}

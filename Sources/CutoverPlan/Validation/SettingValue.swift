@@ -61,7 +61,6 @@ extension MigrationSpec.Strategy: ChoiceSettingValue {}
 extension MigrationSpec.DatabaseOperator: ChoiceSettingValue {}
 extension MigrationSpec.RunnerTool: ChoiceSettingValue {}
 extension MigrationSpec.DatabaseIsolation: ChoiceSettingValue {}
-extension RawSQL.Phase: ChoiceSettingValue {}
 extension ReferentialAction: KeywordSettingValue {}
 
 extension MigrationSpec.Resources: SettingValue {

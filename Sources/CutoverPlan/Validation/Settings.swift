@@ -10,14 +10,13 @@ public enum Settings {
                                                          "action when the referenced row is deleted")
     }
 
+    /// Operations' settings. An operation's own ones are declared in its file (`extension
+    /// Settings.Operation`: createIndex's `unique` and `method`, sql's `phase` and `transactional`); here
+    /// are the shared `onDelete` (addForeignKey, createTable's foreignKey) and alterColumn's `dropDefault`.
     public enum Operation {
         /// `onDelete` of a table constraint's foreign key and of addForeignKey.
         static let onDelete = Setting<ReferentialAction>("onDelete", SpecShape.onDelete, default: .value(.noAction), "action on delete")
         static let dropDefault = Setting<Bool>("dropDefault", .boolean, default: .value(false), "remove the column's default")
-        static let phase = Setting<RawSQL.Phase>("phase", .choice(["expand", "backfill", "contract"]), default: .value(.expand),
-                                                 "phase the step runs in")
-        static let transactional = Setting<Bool>("transactional", .boolean, default: .value(true),
-                                                 "true: the up and the down each run in one transaction with every tool (MySQL commits DDL implicitly: only DML is undone); false when the SQL cannot run in a transaction")
     }
 
     static let strategy = Setting<MigrationSpec.Strategy>("strategy", .choice(["expand-contract", "blue-green"]),
