@@ -15,10 +15,22 @@ struct CreateTable: OperationUnit {
         Field("name", SpecShape.identifier, required: true, "table name"),
         Field("columns", .list(.object(SpecShape.column), minItems: 1), required: true, "columns in order"),
         Field("primaryKey", SpecShape.identifiers, "primary key columns"),
-        Field("constraints", .list(.object(SpecShape.constraint), minItems: 1), "table constraints"),
+        Field("constraints", .list(.object(constraintShape), minItems: 1), "table constraints"),
         TablePartitioning.partitionByField,
         TablePartitioning.partitionsField,
     ])), "create a table; its down drops it")
+
+    /// One entry of `constraints`, read into a `TableConstraint`.
+    static let constraintShape = ObjectShape("constraint", "a table constraint: exactly one of check, unique, foreignKey", [
+        Field("name", SpecShape.identifier, required: true, "constraint name"),
+        Field("check", SpecShape.expression, "CHECK expression"),
+        Field("unique", SpecShape.identifiers, "columns of a UNIQUE constraint"),
+        Field("foreignKey", .object(ObjectShape("foreignKey", "a FOREIGN KEY constraint", [
+            Field("columns", SpecShape.identifiers, required: true, "referencing columns"),
+            Field("references", .object(SpecShape.references), required: true, "referenced table and columns"),
+            Settings.Operation.onDelete.field,
+        ])), "FOREIGN KEY constraint"),
+    ])
 
     static func read(_ node: SyntaxNode, _ reader: SpecBuilder) -> CreateTable? {
         guard let table = reader.name(node["name"]) else { return nil }
@@ -341,4 +353,17 @@ struct CreateTable: OperationUnit {
             schema.addImplicitIndexIfNeeded(for: key, engine: engine)
         }
     }
+}
+
+/// A `createTable` constraint as the spec gives it.
+public struct TableConstraint: Sendable {
+    public enum Kind: Sendable {
+        case check(Located<String>)
+        case unique([Name])
+        case foreignKey(columns: [Name], references: TableReference, onDelete: ReferentialAction)
+    }
+    public var name: Name
+    /// Nil when the constraint names none or several kinds; the validator reports it.
+    public var kind: Kind?
+    public var location: SourceLocation
 }

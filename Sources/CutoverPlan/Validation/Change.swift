@@ -49,18 +49,6 @@ public struct TableReference: Sendable {
     public var onDelete: Located<String>?
 }
 
-public struct TableConstraint: Sendable {
-    public enum Kind: Sendable {
-        case check(Located<String>)
-        case unique([Name])
-        case foreignKey(columns: [Name], references: TableReference, onDelete: ReferentialAction)
-    }
-    public var name: Name
-    /// Nil when the constraint names none or several kinds; the validator reports it.
-    public var kind: Kind?
-    public var location: SourceLocation
-}
-
 /// One operation of `spec.changes`: an `OperationUnit`, each declared in its own file in Operations/ and
 /// listed in `OperationUnits` (the unit protocols are internal, so the public type wraps one).
 public struct Operation: Sendable {

@@ -41,17 +41,6 @@ public enum SpecShape {
         Field("comment", .text(.plain), "the column's comment", example: "Net price in cents"),
     ])
 
-    static let constraint = ObjectShape("constraint", "a table constraint: exactly one of check, unique, foreignKey", [
-        Field("name", identifier, required: true, "constraint name"),
-        Field("check", expression, "CHECK expression"),
-        Field("unique", identifiers, "columns of a UNIQUE constraint"),
-        Field("foreignKey", .object(ObjectShape("foreignKey", "a FOREIGN KEY constraint", [
-            Field("columns", identifiers, required: true, "referencing columns"),
-            Field("references", .object(references), required: true, "referenced table and columns"),
-            Settings.Operation.onDelete.field,
-        ])), "FOREIGN KEY constraint"),
-    ])
-
     /// Every operation's entry, declared in its own file (`OperationUnits`).
     public static let operations: [Field] = OperationUnits.fields
 
