@@ -283,7 +283,8 @@ package struct PostgreSQLBuilder: Sendable {
     /// an insert that wrote only the other name reads NULL (issue #14, user trial: an `up` of
     /// length(title) after renaming subject to title filled NULL for the old version's inserts). So
     /// such a trigger is named after the last of those sync triggers, which its name extends (and
-    /// sorts after); any other keeps `_cutover_<table>_<column>_sync`.
+    /// sorts after, also when either is cut to 63 bytes with a hash); any other keeps
+    /// `_cutover_<table>_<column>_sync`.
     func fillTriggerName(table: String, column: String, reading expression: String?) -> String {
         let derived = context.derived
         let syncs = context.spec.changes.compactMap { $0.operation.unit(RenameColumn.self) }
@@ -294,8 +295,9 @@ package struct PostgreSQLBuilder: Sendable {
                 } == true
             }
             .map { derived.syncTrigger(table: table, column: $0.to.value) }
-        guard let last = syncs.max() else { return derived.syncTrigger(table: table, column: column) }
-        return derived.names.fit("\(last)_\(column)_sync")
+        // Byte order, as PostgreSQL compares names; a long name keeps sorting after it (`SQLNames.fit(_:after:)`).
+        guard let last = syncs.max(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }) else { return derived.syncTrigger(table: table, column: column) }
+        return derived.names.fit("\(last)_\(column)_sync", after: last)
     }
 
     // MARK: type lints
