@@ -44,4 +44,24 @@ import Testing
         #expect(checks.contains { $0.contains("database of views (cutover_rehearse_") }, "\(checks)")
         #expect(try sql("SELECT id FROM \(q).kept;") == "7")
     }
+
+    /// PostgreSQL's version schemas live inside the scratch database; the plan made again under its name
+    /// still rehearses (the same spec proven on a throwaway server).
+    @Test(.enabled(if: DatabaseHarness.shouldRun(.postgresql), unavailable(.postgresql)))
+    func postgresRehearsalOnAGivenServerIsProven() throws {
+        let spec = TestPaths.examples.appendingPathComponent("pricing-tiers.yaml").path
+        // A server of its own whose socket folder the Jobs (another uid) can reach, as rehearse's own.
+        let folder = try ScratchFolder(prefix: "cutover-test-scratch-names")
+        defer { folder.remove() }
+        let server = try LocalPostgresServer(in: folder, name: "pg", tools: try .locate(), keep: false)
+        try server.start(logical: false)
+        defer { server.stop() }
+        chmod(server.folder, 0o711)
+        let socket = server.folder.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? server.folder
+        let url = "postgresql://postgres@/postgres?host=\(socket)&port=5432"
+        let run = try CLIRun.run(["rehearse", "--format", "json", "--rows", "300", "--database-url", url, spec])
+        let report = try? JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any]
+        if report == nil && !DatabaseHarness.required && run.stderr.contains("no helm was found") { return }
+        #expect(run.status == 0, "\(report?["failures"] ?? run.stderr)")
+    }
 }
