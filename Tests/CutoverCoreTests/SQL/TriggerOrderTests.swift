@@ -115,6 +115,34 @@ import Testing
         try Self.postgres(to: "ticket_title", renameFirst: true, database: "trigord_hashed")
     }
 
+    /// An `up` reading `total`, whose type a later change retypes through a copy: with version schemas
+    /// the type change's sync is two-way and writes `total` from the copy the new version wrote through
+    /// its view. Before, the fill trigger (`…_total_cents_sync`) sorted before that sync
+    /// (`…_total_new_sync`) and read NULL: the new version's insert that left total_cents to the fill
+    /// got NULL there.
+    @Test(.enabled(if: DatabaseHarness.shouldRun(.postgresql), unavailable(.postgresql)))
+    func postgresUpReadsColumnOfLaterTypeChange() throws {
+        let schema = "CREATE TABLE orders (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, total integer NOT NULL);"
+        let yaml = Self.yaml(engine: "postgresql", table: "orders", from: "x", to: "y", column: "total_cents", up: "total * 100", renameFirst: false)
+            .replacingOccurrences(of: "    versionSchemas: none\n", with: "")
+            .components(separatedBy: "  changes:\n")[0] + """
+              changes:
+                - addColumn: {table: orders, column: {name: total_cents, type: bigint, nullable: false}, up: "total * 100"}
+                - alterColumn: {table: orders, column: total, type: bigint}
+
+            """
+        let (plan, folder) = try RollbackNullTests.plan(yaml, schema: schema)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let db = try RollbackNullTests.postgres("trigord_retype", schema: schema, folder: folder)
+        try BackfillUnderLoadTests.run(db.url, ["-c", "INSERT INTO orders (total) VALUES (1)"])
+        try db.apply(plan.steps.filter { $0.phase == .preflight || $0.phase == .expand || $0.phase == .backfill }, false)
+        try BackfillUnderLoadTests.run(db.url, ["-c", "INSERT INTO orders (total) VALUES (2)"])
+        // The new version, through its schema of views: `total` is the bigint copy there.
+        try BackfillUnderLoadTests.run(db.url, ["-c", "SET search_path = trigord_new, public", "-c", "INSERT INTO orders (total) VALUES (3)"])
+        #expect(try BackfillUnderLoadTests.run(db.url, ["-c", "SELECT string_agg(coalesce(total_cents::text, '-'), ',' ORDER BY id) FROM orders"])
+                == "100,200,300")
+    }
+
     static func postgres(to: String, renameFirst: Bool, database: String) throws {
         let table = "customer_support_ticket_archive_entries"
         let schema = "CREATE TABLE \(table) (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, subject text NOT NULL);"
