@@ -62,6 +62,7 @@ public struct AlterColumn: OperationUnit {
         let line = change.location.line
         guard rules.requireTable(table), rules.requireColumn(column, of: table.value) else { return }
         rules.requireExpressionColumns(up, of: table.value)
+        rules.requireExpressionColumns(down, of: table.value)
         if type == nil && nullable == nil && defaultValue == nil && !dropDefault {
             rules.report(.operationShape, Message.alterNothing(column.value), column)
             return

@@ -39,6 +39,7 @@ struct DropColumn: OperationUnit {
     func check(_ rules: inout ReferenceRules, change: Change) {
         let line = change.location.line
         guard rules.requireTable(table), rules.requireColumn(column, of: table.value) else { return }
+        rules.requireExpressionColumns(down, of: table.value)
         rules.changing(table.value, column, "dropColumn", line: line)
         let key = rules.schema.columnKey(column.value)
         if down == nil, let state = rules.schema.tables[table.value]?.columns[key], state.nullable == false, state.hasDefault == false,

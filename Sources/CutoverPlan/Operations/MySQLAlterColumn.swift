@@ -231,7 +231,8 @@ package struct MySQLAlterColumn {
             + "      NEW.\(qc) = IF(NEW.\(qc) <=> OLD.\(qc) AND NOT (NEW.\(qcopy) <=> OLD.\(qcopy)) AND NOT \(Self.same("NEW.\(qcopy)", as: alter.type?.value, newValue, of: alter.up == nil ? info?.type : nil)), \(back), NEW.\(qc))"
         return b.triggers(table: table, column: column, insertSet: insertSet, updateSet: updateSet,
                           comment: "Two-way sync: the old version writes `\(column)`, the new version the copy (its view shows it as `\(column)`).\n"
-                              + "Each trigger fills the column the writer did not write; a single SET: the assignments run in order.")
+                              + "Each trigger fills the column the writer did not write; a single SET: the assignments run in order.",
+                          writes: [column, copy], reads: b.columnsRead(by: alter.up?.value, table: table, extra: [column]))
     }
 
     /// `column <=> value`, where `column` has `type` and `value` may have another type (the other side of a
@@ -291,7 +292,7 @@ package struct MySQLAlterColumn {
                     SIGNAL SQLSTATE '23000' SET MESSAGE_TEXT = \(b.lit(message)), MYSQL_ERRNO = 1048;
                   END IF;
                 END;;
-                """, delimited: true))]
+                """, delimited: true, reads: [column]))]
         }
     }
 
@@ -340,7 +341,8 @@ package struct MySQLAlterColumn {
             : oldNotNull ? "IF(NEW.\(qc) IS NULL, NEW.\(qcopy), \(newValue))" : newValue
         let sync = twoWay ? twoWaySync(copy: copy, newValue: newValue, newDefault: notNull ? newDefault : nil)
             : b.triggers(table: table, column: column, insertSet: "NEW.\(qcopy) = \(newValue)", updateSet: "NEW.\(qcopy) = \(updateValue)",
-                         comment: "One-way sync: every app version reads and writes `\(column)`; the copy follows it until the swap.")
+                         comment: "One-way sync: every app version reads and writes `\(column)`; the copy follows it until the swap.",
+                         writes: [copy], reads: b.columnsRead(by: alter.up?.value, table: table, extra: [column]).union([column]))
         steps.append(StepDraft(.expand, slug: "alter_type \(table) \(column) sync", title: "sync \(table).\(copy) from \(column) with triggers", change: change,
                                up: sync, down: b.dropTriggers(table: table, column: column)))
         // After the swap the old column is quarantined and no version writes it: an omitted NOT NULL column without

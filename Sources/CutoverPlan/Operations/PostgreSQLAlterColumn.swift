@@ -202,7 +202,7 @@ struct PostgreSQLAlterColumn {
         let derived = b.context.derived
         let copy = derived.rewriteCopy(column)
         let quarantine = derived.quarantine(column)
-        let trigger = b.fillTriggerName(table: table, column: "\(column)_new", reading: alter.up?.value)
+        let trigger = b.fillTriggerName(table: table, column: "\(column)_new", reading: alter.up?.value, afterTypeChanges: false)
         let qt = b.q(table), qc = b.q(column), qcopy = b.q(copy), qq = b.q(quarantine)
         let newDefault = alter.defaultValue?.value ?? (alter.dropDefault ? nil : info?.defaultValue)
         let notNull = !(alter.nullable?.value ?? info?.nullable ?? true)

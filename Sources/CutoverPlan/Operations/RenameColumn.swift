@@ -215,7 +215,8 @@ package struct RenameColumn: OperationUnit {
         let sync = b.triggers(table: table, column: to,
                               insertSet: "NEW.\(nt) = COALESCE(NEW.\(nt), NEW.\(nf)),\n      NEW.\(nf) = COALESCE(NEW.\(nf), NEW.\(nt))",
                               updateSet: "NEW.\(nf) = IF(NEW.\(nt) <=> OLD.\(nt), NEW.\(nf), NEW.\(nt)),\n      NEW.\(nt) = IF(NEW.\(nt) <=> OLD.\(nt), COALESCE(NEW.\(nf), NEW.\(nt)), NEW.\(nt))",
-                              comment: "Keep `\(from)` (old app) and `\(to)` (new app) in sync both ways. Single-statement bodies: no DELIMITER.")
+                              comment: "Keep `\(from)` (old app) and `\(to)` (new app) in sync both ways. Single-statement bodies: no DELIMITER.",
+                              writes: [from, to])
         // The update trigger keeps the new column when the old one is NULL: rows the new version wrote
         // while the triggers were gone (contract) hold NULL in the old column until the re-sync in the
         // contract's down reaches them, and the triggers come back before it.

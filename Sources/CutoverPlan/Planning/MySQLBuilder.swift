@@ -337,16 +337,19 @@ package struct MySQLBuilder: Sendable {
 
     /// Two single-statement BEFORE triggers (no DELIMITER). CREATE OR REPLACE TRIGGER is MariaDB-only and
     /// CREATE TRIGGER IF NOT EXISTS needs MySQL 8.0.29: drop + create.
-    func triggers(table: String, column: String, insertSet: String, updateSet: String, comment: String) -> [SQLStatement] {
+    /// `writes`/`reads`: the columns the bodies assign and the other columns they compute from, which order
+    /// the triggers of one table (`MySQLTriggerOrder`).
+    func triggers(table: String, column: String, insertSet: String, updateSet: String, comment: String,
+                  writes: Set<String>, reads: Set<String> = []) -> [SQLStatement] {
         let ins = context.derived.insertTrigger(table: table, column: column)
         let upd = context.derived.updateTrigger(table: table, column: column)
         var drop = dropTrigger(ins)
         drop.comment = comment
         return [
             drop,
-            SQLStatement(trigger: MySQLTrigger(name: ins, timing: .before, event: .insert, table: table, body: "  SET \(insertSet);")),
+            SQLStatement(trigger: MySQLTrigger(name: ins, timing: .before, event: .insert, table: table, body: "  SET \(insertSet);", writes: writes, reads: reads)),
             dropTrigger(upd),
-            SQLStatement(trigger: MySQLTrigger(name: upd, timing: .before, event: .update, table: table, body: "  SET \(updateSet);")),
+            SQLStatement(trigger: MySQLTrigger(name: upd, timing: .before, event: .update, table: table, body: "  SET \(updateSet);", writes: writes, reads: reads)),
         ]
     }
 
@@ -357,6 +360,16 @@ package struct MySQLBuilder: Sendable {
 
     func dropTrigger(_ name: String) -> SQLStatement {
         SQLStatement("DROP TRIGGER IF EXISTS \(q(name));", kind: .dropMySQLTrigger(name: name))
+    }
+
+    /// The columns of `table` (as the changes before this one leave it) that `expression` names.
+    func columnsRead(by expression: String?, table: String, extra: Set<String> = []) -> Set<String> {
+        guard let expression else { return [] }
+        var columns = Set(context.table(table)?.columns.map(\.name) ?? [])
+        columns.formUnion(extra)
+        var named: Set<String> = []
+        _ = ExpressionRewriter.rewrite(expression, columns: columns) { named.insert($0); return $0 }
+        return named
     }
 
     func rowExpression(_ expression: String, table: String, prefix: String, extra: Set<String> = []) -> String {

@@ -30,7 +30,8 @@ public struct MySQLDialect: SQLDialect {
         let qc = b.q(column)
         let set = "NEW.\(qc) = COALESCE(NEW.\(qc), \(b.rowExpression(value, table: table, prefix: "NEW", extra: [column])))"
         var sync = b.triggers(table: table, column: column, insertSet: set, updateSet: set,
-                              comment: "Rows \(who) writes leave `\(column)` NULL: fill it with the spec's expression (until contract).")
+                              comment: "Rows \(who) writes leave `\(column)` NULL: fill it with the spec's expression (until contract).",
+                              writes: [column], reads: b.columnsRead(by: value, table: table))
         if insertOnly { sync = Array(sync.prefix(2)) }
         if let log {
             let key = b.context.batchKey(table).columns.map { "NEW.\(b.q($0))" }
@@ -44,7 +45,7 @@ public struct MySQLDialect: SQLDialect {
                     SET \(set);
                   END IF;
                 END;;
-                """, delimited: true), comment: "An update of a row that was NULL fills a base row: logged in \(log) for the rollback (needs the mysql client: DELIMITER).")
+                """, delimited: true, writes: [column], reads: b.columnsRead(by: value, table: table)), comment: "An update of a row that was NULL fills a base row: logged in \(log) for the rollback (needs the mysql client: DELIMITER).")
         }
         return [
             StepDraft(.expand, slug: "sync \(table) \(column)", title: "fill \(table).\(column) on writes of \(who) with triggers", change: change,

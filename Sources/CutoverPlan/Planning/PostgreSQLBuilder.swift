@@ -283,10 +283,15 @@ package struct PostgreSQLBuilder: Sendable {
     /// an insert that wrote only the other name reads NULL (issue #14, user trial: an `up` of
     /// length(title) after renaming subject to title filled NULL for the old version's inserts). So
     /// such a trigger is named after the last of those sync triggers, which its name extends (and
-    /// sorts after); any other keeps `_cutover_<table>_<column>_sync`.
-    func fillTriggerName(table: String, column: String, reading expression: String?) -> String {
+    /// sorts after, also when either is cut to 63 bytes with a hash); any other keeps
+    /// `_cutover_<table>_<column>_sync`.
+    /// `afterTypeChanges`: also after the sync trigger of every type change of a column the expression
+    /// reads (either place in the spec): with version schemas that sync is two-way and writes the column
+    /// from the copy the new version wrote, so a fill reading the column before it read NULL. The type
+    /// change's own trigger passes false (its `up` reads its own column).
+    func fillTriggerName(table: String, column: String, reading expression: String?, afterTypeChanges: Bool = true) -> String {
         let derived = context.derived
-        let syncs = context.spec.changes.compactMap { $0.operation.unit(RenameColumn.self) }
+        var syncs = context.spec.changes.compactMap { $0.operation.unit(RenameColumn.self) }
             .filter { rename in
                 rename.table.value == table && expression.map { text in
                     ColumnExpression.uses(text, column: rename.to.value, engine: .postgresql)
@@ -294,8 +299,16 @@ package struct PostgreSQLBuilder: Sendable {
                 } == true
             }
             .map { derived.syncTrigger(table: table, column: $0.to.value) }
-        guard let last = syncs.max() else { return derived.syncTrigger(table: table, column: column) }
-        return derived.names.fit("\(last)_\(column)_sync")
+        if afterTypeChanges, let expression {
+            for alter in context.spec.changes.compactMap({ $0.operation.unit(AlterColumn.self) })
+            where alter.table.value == table && alter.type != nil && alter.column.value != column
+                && ColumnExpression.uses(expression, column: alter.column.value, engine: .postgresql) {
+                syncs.append(fillTriggerName(table: table, column: "\(alter.column.value)_new", reading: alter.up?.value, afterTypeChanges: false))
+            }
+        }
+        // Byte order, as PostgreSQL compares names; a long name keeps sorting after it (`SQLNames.fit(_:after:)`).
+        guard let last = syncs.max(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }) else { return derived.syncTrigger(table: table, column: column) }
+        return derived.names.fit("\(last)_\(column)_sync", after: last)
     }
 
     // MARK: type lints

@@ -52,6 +52,30 @@ public struct SQLNames: Sendable {
         return prefix + "_" + hash
     }
 
+    /// `fit(name)` where that sorts after `other` byte by byte (PostgreSQL fires a table's triggers in that
+    /// order), else a name that still does: the longest head of `other` that leaves room, then `z_` and
+    /// the hash of `name`. `z` sorts after every other letter, digit, `_` and `$`; a head that would meet
+    /// a byte at or above `z` in `other` is taken one character shorter (`z` then beats that character).
+    /// `name` extends `other` (`<other>_<column>_sync`), so the plain fit only loses the order once it
+    /// has to cut into `other`: when `other` is near the limit or is itself a hashed name.
+    public func fit(_ name: String, after other: String) -> String {
+        let plain = fit(name)
+        if other.utf8.lexicographicallyPrecedes(plain.utf8) { return plain }
+        let tail = "z_" + Self.shortHash(name)
+        var heads = [""]
+        for character in other {
+            let head = heads[heads.count - 1] + String(character)
+            if head.utf8.count + tail.utf8.count > maxIdentifierLength { break }
+            heads.append(head)
+        }
+        // The byte of `other` right after the head must sort before `z`: step back until it does.
+        for head in heads.reversed() {
+            let next = other.utf8.dropFirst(head.utf8.count).first
+            if next.map({ $0 < UInt8(ascii: "z") }) ?? true { return head + tail }
+        }
+        return plain
+    }
+
     /// FNV-1a, 32 bits, as 8 lower-case hex digits: stable across runs and platforms.
     public static func shortHash(_ text: String) -> String {
         var hash: UInt32 = 0x811C_9DC5

@@ -58,6 +58,9 @@ public final class Rehearsal {
         /// Tests only: blue-green, statements each app session sends when it connects (a driver that
         /// turns read-only off: the fence must hold against it).
         var appSessionSettings: [String] = []
+        /// `--database-url`: the scratch database the rehearsal creates there, chosen before the plan is
+        /// made again under that name (`run`).
+        var scratchDatabase: String?
 
         public init(rows: Int = 100_000, keep: Bool = false, databaseURL: String? = nil,
                     locator: ToolLocator = ToolLocator(), progress: Bool = false, delivery: RehearsalDelivery = .helm,
@@ -105,6 +108,20 @@ public final class Rehearsal {
     /// load); what the migration does wrong is in the report.
     public func run() throws -> RehearsalReport {
         CleanupRegistry.shared.installSignalHandlers()
+        // On a given server the Jobs run against a scratch database, not `database.name`: what the plan
+        // names after the base database (MySQL's version databases `<base>_<migration>_new/_old`,
+        // which share the server's namespace) is named after the scratch database instead, so the
+        // rehearsal never creates, grants or drops the real ones of the spec's database on that server
+        // (a staging server where the migration runs for real). `--generated` plays the files as
+        // written: its names stay (and the rehearsal's refusal of foreign version databases holds).
+        if options.databaseURL != nil, options.scratchDatabase == nil, options.generated == nil {
+            var next = options
+            let scratch = RehearsalEnvironment.scratchDatabaseName()
+            next.scratchDatabase = scratch
+            var spec = plan.spec
+            spec.database.name = scratch
+            return try Rehearsal(plan: Compiler().plan(ValidatedSpec(spec: spec, schema: plan.schema)), options: next, inform: inform).run()
+        }
         let spec = plan.spec
         var report = RehearsalReport(spec: spec.name, engine: spec.database.engine.rawValue, strategy: spec.strategy.rawValue,
                                      rows: options.rows)

@@ -68,12 +68,13 @@ final class RehearsalEnvironment: @unchecked Sendable {
         })
         nonisolated(unsafe) let chosen = choice
         let blueGreen = plan.spec.strategy == .blueGreen, database = plan.spec.database.name, blueSettings = options.blueSettings
+        let scratchDatabase = options.scratchDatabase ?? scratchDatabaseName()
         environment.starting.enter()
         Thread {
             do {
                 switch chosen {
                 case .external(let external):
-                    try environment.useExternal(external)
+                    try environment.useExternal(external, database: scratchDatabase)
                 case .postgres(let tools) where blueGreen:
                     try environment.startBlueGreen(tools, database: database, blueSettings: blueSettings)
                 case .postgres(let tools):
@@ -196,12 +197,17 @@ final class RehearsalEnvironment: @unchecked Sendable {
         return Int(UInt16(bigEndian: address.sin_port))
     }
 
-    private func useExternal(_ server: ExternalServer) throws {
+    /// A fresh name for the scratch database on a given server.
+    static func scratchDatabaseName() -> String {
+        "cutover_rehearse_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(10).lowercased()
+    }
+
+    private func useExternal(_ server: ExternalServer, database: String) throws {
         self.server = server
         host = server.admin.host ?? "localhost"
         port = server.admin.port ?? (engine == .postgresql ? 5432 : 3306)
         if let socket = server.admin.socket { jobEnvironment["MYSQL_UNIX_PORT"] = socket }
-        database = "cutover_rehearse_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(10).lowercased()
+        self.database = database
         let keep = self.keep
         tokens.append(CleanupRegistry.shared.register("scratch database \(database)") { [self] in
             if !keep { dropExternal() }

@@ -345,6 +345,14 @@ public struct PlanReadme {
         out += "only when it is empty: anything else in it keeps it). Purge refuses, before it drops anything, while a session has either as its database "
         out += "(information_schema.processlist: every session when the Jobs' user has `PROCESS`, else only its own, so without it the order of the runbook is the guard). "
         out += "The rollback of expand drops them too; nothing re-creates them after purge, since no rollback points an app version at them.\n\n"
+        // Issue #14 (S6): rehearse plays contract's rollback with the new version reading through its views; after the move it would
+        // read the base tables, which that rollback gives the old shape again (a retyped column its old type under its name).
+        out += "Rolling back contract after the app moved to the base database: first point the new version back at `\(databases.new)` (same image; "
+        out += "the reverse of the step after contract), wait for it, then run the rollback. Contract's rollback gives the base tables the old shape again "
+        out += retyped.isEmpty ? "(the old columns back beside the new ones), " : "(\(retyped.joined(separator: ", ")) in the old type under the final name again, and the sync triggers back), "
+        out += "while `\(databases.new)` keeps the new version's shape through it: that is the state the rehearsal proves. After purge the databases are gone "
+        out += retyped.isEmpty ? "and the new version reads the base tables during that rollback.\n\n"
+            : "and nothing gives the new version its shape during that rollback: it would read and write the old types (MySQL's strict mode refuses what they cannot hold).\n\n"
         out += "`app.versionSchemas: none` turns this off: both versions use the base database's tables.\n\n"
         return out
     }

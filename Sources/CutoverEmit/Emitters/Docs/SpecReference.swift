@@ -21,11 +21,13 @@ public struct SpecReference: Sendable {
         comments, backslashes, backticks, `$` outside names, or unbalanced quotes and parentheses: they are
         spliced into generated statements. SQL identifiers are always quoted on output.
         The changes apply in spec order, and an expression reads the table as the changes before it leave it:
-        after `renameColumn` an `up` names the column by its new name (the old name is CUT042; before the
-        rename, the old name is the one to use). The generated trigger evaluates it after the rename's sync
-        trigger, so it reads what either app version wrote under either name: PostgreSQL fires a table's
-        triggers in name order, so such a trigger's name extends the rename's; MySQL fires them in creation
-        order, which holds for a rename earlier in the spec (put the rename first on MySQL).
+        after `renameColumn` an `up` or a `down` names the column by its new name (the old name is CUT042;
+        before the rename, the old name is the one to use). The generated trigger evaluates it after the
+        rename's sync trigger, so it reads what either app version wrote under either name, whichever of
+        the two changes comes first: PostgreSQL fires a table's triggers in name order, so such a
+        trigger's name extends the rename's (also when a name is cut to 63 bytes with a hash); MySQL fires
+        them in creation order unless told otherwise, so a rename later in the spec creates its sync
+        triggers with `PRECEDES` the triggers that read the column (MySQL 5.7.2+, MariaDB 10.2.3+).
 
         ## Example
 

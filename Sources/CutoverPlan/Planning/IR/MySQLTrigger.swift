@@ -14,8 +14,14 @@ public struct MySQLTrigger: Sendable, Equatable {
     public var delimited: Bool
     /// `PRECEDES <trigger>`: the trigger fires before that one (MySQL fires in creation order otherwise).
     public var precedes: String?
+    /// The columns the body assigns (`SET NEW.x = …`), as the recipe states them.
+    public var writes: Set<String>
+    /// The columns whose value the body computes from, other than those it writes (an `up` reading
+    /// `email`): a trigger that writes one of them must fire first (`MySQLTriggerOrder`).
+    public var reads: Set<String>
 
-    public init(name: String, timing: Timing, event: Event, table: String, body: String, delimited: Bool = false, precedes: String? = nil) {
+    public init(name: String, timing: Timing, event: Event, table: String, body: String, delimited: Bool = false, precedes: String? = nil,
+                writes: Set<String> = [], reads: Set<String> = []) {
         self.name = name
         self.timing = timing
         self.event = event
@@ -23,6 +29,8 @@ public struct MySQLTrigger: Sendable, Equatable {
         self.body = body
         self.delimited = delimited
         self.precedes = precedes
+        self.writes = writes
+        self.reads = reads.subtracting(writes)
     }
 
     /// Triggers of one table and one timing + event fire in one order.

@@ -1254,11 +1254,11 @@ DEALLOCATE PREPARE cutover_timeout;
 -- Two-way sync: the old version writes `total`, the new version the copy (its view shows it as `total`).
 -- Each trigger fills the column the writer did not write; a single SET: the assignments run in order.
 DROP TRIGGER IF EXISTS `_cutover_orders_total_ins`;
-CREATE TRIGGER `_cutover_orders_total_ins` BEFORE INSERT ON `orders` FOR EACH ROW
+CREATE TRIGGER `_cutover_orders_total_ins` BEFORE INSERT ON `orders` FOR EACH ROW PRECEDES `_cutover_orders_total_cents_ins`
   SET NEW.`total` = IF(NEW.`_cutover_my_all_ops_total_new` IS NULL, NEW.`total`, NEW.`_cutover_my_all_ops_total_new`),
       NEW.`_cutover_my_all_ops_total_new` = IF(NEW.`_cutover_my_all_ops_total_new` IS NULL, NEW.`total`, NEW.`_cutover_my_all_ops_total_new`);
 DROP TRIGGER IF EXISTS `_cutover_orders_total_upd`;
-CREATE TRIGGER `_cutover_orders_total_upd` BEFORE UPDATE ON `orders` FOR EACH ROW
+CREATE TRIGGER `_cutover_orders_total_upd` BEFORE UPDATE ON `orders` FOR EACH ROW PRECEDES `_cutover_orders_total_cents_upd`
   SET NEW.`_cutover_my_all_ops_total_new` = IF(NOT (NEW.`total` <=> OLD.`total`) AND NEW.`_cutover_my_all_ops_total_new` <=> OLD.`_cutover_my_all_ops_total_new`, NEW.`total`, NEW.`_cutover_my_all_ops_total_new`),
       NEW.`total` = IF(NEW.`total` <=> OLD.`total` AND NOT (NEW.`_cutover_my_all_ops_total_new` <=> OLD.`_cutover_my_all_ops_total_new`) AND NOT (NEW.`_cutover_my_all_ops_total_new` <=> NEW.`total`), NEW.`_cutover_my_all_ops_total_new`, NEW.`total`);
 ==> sql/0017_expand_alter_type_orders_total_sync.down.sql
@@ -2794,11 +2794,11 @@ EXECUTE cutover_timeout;
 DEALLOCATE PREPARE cutover_timeout;
 -- Keep `qty` (old app) and `quantity` (new app) in sync both ways. Single-statement bodies: no DELIMITER.
 DROP TRIGGER IF EXISTS `_cutover_orders_quantity_ins`;
-CREATE TRIGGER `_cutover_orders_quantity_ins` BEFORE INSERT ON `orders` FOR EACH ROW PRECEDES `_cutover_orders_total_ins`
+CREATE TRIGGER `_cutover_orders_quantity_ins` BEFORE INSERT ON `orders` FOR EACH ROW PRECEDES `_cutover_orders_remark_ins`
   SET NEW.`quantity` = COALESCE(NEW.`quantity`, NEW.`qty`),
       NEW.`qty` = COALESCE(NEW.`qty`, NEW.`quantity`);
 DROP TRIGGER IF EXISTS `_cutover_orders_quantity_upd`;
-CREATE TRIGGER `_cutover_orders_quantity_upd` BEFORE UPDATE ON `orders` FOR EACH ROW PRECEDES `_cutover_orders_total_upd`
+CREATE TRIGGER `_cutover_orders_quantity_upd` BEFORE UPDATE ON `orders` FOR EACH ROW PRECEDES `_cutover_orders_remark_upd`
   SET NEW.`qty` = IF(NEW.`quantity` <=> OLD.`quantity`, NEW.`qty`, NEW.`quantity`),
       NEW.`quantity` = IF(NEW.`quantity` <=> OLD.`quantity`, COALESCE(NEW.`qty`, NEW.`quantity`), NEW.`quantity`);
 SET SESSION innodb_lock_wait_timeout = 5;
