@@ -26,7 +26,7 @@ struct DependentFocus {
     }
 
     /// Whether an identifier among `tokens[start..<end]` may name one of the names, read as
-    /// `columnUses` reads relations: on PostgreSQL a name qualified by a schema other than `public`
+    /// `columnUses` reads relations: on PostgreSQL a name qualified by a schema other than the default one (`public`, or `database.schemaName`)
     /// (`s01.customer`) is compared whole, and a name followed by a dot is no relation.
     func mentioned(in tokens: [SchemaLexer.Token], _ start: Int, _ end: Int, lexer: SchemaLexer) -> Bool {
         for q in start..<end {
@@ -34,7 +34,7 @@ struct DependentFocus {
             guard let range = name else { return true }
             if !lexer.mysql, q >= start + 2, lexer.isPunctuation(tokens[q - 1], 0x2E), let qualifier = Self.inner(tokens[q - 2], lexer) {
                 guard let schema = qualifier else { return true }
-                if !(schema.count == Self.public.count && equals(schema, Self.public, at: 0, lexer)) {
+                if !(schema.count == lexer.defaultSchemaBytes.count && equals(schema, lexer.defaultSchemaBytes, at: 0, lexer)) {
                     for candidate in names where candidate.count == schema.count + 1 + range.count
                         && candidate[schema.count] == 0x2E
                         && equals(schema, candidate, at: 0, lexer)
@@ -68,8 +68,6 @@ struct DependentFocus {
         for index in from..<max(from, to) where lexer.bytes[index] >= 0x80 { return .some(nil) }
         return .some(from..<max(from, to))
     }
-
-    private static let `public` = Array("public".utf8)
 
     /// Whether the text's bytes in `range` equal `name[start..<start + range.count]` (lower-case),
     /// ASCII letters in any case. The callers compare the lengths.

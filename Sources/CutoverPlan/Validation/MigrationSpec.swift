@@ -36,6 +36,8 @@ public struct MigrationSpec: Sendable {
         public var schema: Located<String>?
         public var port: Int
         public var teamId: String
+        /// `database.schemaName`: PostgreSQL `public` unless given; MySQL the database's name.
+        public var schemaName: String
         public var podSelector: [(key: String, value: String)]?
         public var location: SourceLocation
     }

@@ -36,16 +36,25 @@ struct SchemaLexer {
 
     let bytes: [UInt8]
     let mysql: Bool
+    /// PostgreSQL: the schema whose tables the spec names unqualified (`database.schemaName`). The
+    /// readers drop this qualifier and keep any other (`sales.orders`), so schemas stay apart. Carried
+    /// by the lexer because every cursor and helper of the readers already has it.
+    let defaultSchema: String
+    let defaultSchemaBytes: [UInt8]
 
-    init(_ text: String, mysql: Bool) {
+    init(_ text: String, mysql: Bool, defaultSchema: String = "public") {
         self.bytes = Array(text.utf8)
         self.mysql = mysql
+        self.defaultSchema = defaultSchema
+        self.defaultSchemaBytes = Array(defaultSchema.utf8)
     }
 
     /// The bytes as read from the file (UTF-8 already checked), without another copy.
-    init(bytes: [UInt8], mysql: Bool) {
+    init(bytes: [UInt8], mysql: Bool, defaultSchema: String = "public") {
         self.bytes = bytes
         self.mysql = mysql
+        self.defaultSchema = defaultSchema
+        self.defaultSchemaBytes = Array(defaultSchema.utf8)
     }
 
     func text(_ token: Token) -> String {

@@ -188,7 +188,7 @@ extension DDLParser {
             if Self.qualifiesNext(q, end, tokens, lexer) { continue }
             var relation = name
             if !mysql, q >= start + 2, lexer.isPunctuation(tokens[q - 1], 0x2E),
-               let qualifier = Self.name(of: tokens[q - 2], lexer), qualifier != "public" {
+               let qualifier = Self.name(of: tokens[q - 2], lexer), qualifier != lexer.defaultSchema {
                 relation = qualifier + "." + name
             }
             if distinctRelations.insert(relation).inserted { relationNames.append(relation) }

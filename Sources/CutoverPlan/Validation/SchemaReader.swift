@@ -16,9 +16,14 @@ public struct SchemaReader: Sendable {
     /// See `focus(of:)`.
     public var focus: Set<String>?
 
-    public init(engine: MigrationSpec.Engine, focus: Set<String>? = nil) {
+    /// PostgreSQL: the schema the spec's tables are in (`database.schemaName`); its tables are read under
+    /// their bare names, every other schema's under `schema.table`.
+    public var defaultSchema: String
+
+    public init(engine: MigrationSpec.Engine, focus: Set<String>? = nil, defaultSchema: String = "public") {
         self.engine = engine
         self.focus = focus
+        self.defaultSchema = defaultSchema
     }
 
     public func read(_ text: String, reportingAt location: SourceLocation, diagnostics: inout DiagnosticBag) -> DatabaseSchema {
@@ -27,7 +32,7 @@ public struct SchemaReader: Sendable {
 
     /// Reads UTF-8 bytes (the caller checked them) as they came from the file, without another copy.
     public func read(bytes: [UInt8], reportingAt location: SourceLocation, diagnostics: inout DiagnosticBag) -> DatabaseSchema {
-        var parser = DDLParser(lexer: SchemaLexer(bytes: bytes, mysql: engine == .mysql), focus: focus)
+        var parser = DDLParser(lexer: SchemaLexer(bytes: bytes, mysql: engine == .mysql, defaultSchema: defaultSchema), focus: focus)
         parser.run()
         if let note = Self.note(skipped: parser.skipped, ignored: parser.ignored) {
             diagnostics.report(.schemaStatementSkipped, note, at: location)
@@ -423,7 +428,7 @@ struct DDLParser {
         let value = c.isNullDefault(start, c.end) ? nil : literal
         var path = parts
         let columnName = column ? path.removeLast() : nil
-        let tableName = path.count >= 2 && path[path.count - 2] != "public" ? path[path.count - 2] + "." + path[path.count - 1] : path[path.count - 1]
+        let tableName = path.count >= 2 && path[path.count - 2] != lexer.defaultSchema ? path[path.count - 2] + "." + path[path.count - 1] : path[path.count - 1]
         guard let slot = tableSlots[tableName] else { return }
         if let columnName {
             guard let index = columnSlots[slot]?[key(columnName)] else { return }
@@ -862,7 +867,7 @@ struct Cursor {
         }
     }
 
-    /// `schema.table` or `table`. A name in the default schema (PostgreSQL `public`; any database on
+    /// `schema.table` or `table`. A name in the default schema (PostgreSQL `public` or `database.schemaName`; any database on
     /// MySQL, where the qualifier names the database) is its last part, so the spec's bare names find it;
     /// a name in another schema keeps it (`sales.orders`), so it never stands in for `public.orders`.
     mutating func qualifiedName() -> String? {
@@ -874,7 +879,7 @@ struct Cursor {
             qualifier = name
             name = next
         }
-        if let qualifier, !lexer.mysql, qualifier != "public" { return qualifier + "." + name }
+        if let qualifier, !lexer.mysql, qualifier != lexer.defaultSchema { return qualifier + "." + name }
         return name
     }
 

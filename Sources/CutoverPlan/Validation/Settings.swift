@@ -32,6 +32,9 @@ public enum Settings {
                                                                         "the operator that runs the database")
         static let port = Setting<Int>("port", SpecShape.port, default: .perEngine(postgresql: 5432, mysql: 3306), "database port")
         static let teamId = Setting<String>("teamId", .text(.dnsLabel), default: .derived("first segment of cluster"), "Zalando teamId")
+        /// Like pgroll's `--schema`: one schema per migration, the changes name tables unqualified.
+        static let schemaName = Setting<String>("schemaName", SpecShape.identifier, default: .derived("public (postgresql), the database name (mysql)"),
+            "the schema the changes' tables live in, named unqualified in the changes. PostgreSQL: only `public` so far (another schema is CUT103, not supported yet); MySQL: a schema is the database, so only `database.name` (another is CUT103)")
     }
 
     public enum Target {

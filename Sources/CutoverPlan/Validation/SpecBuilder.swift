@@ -72,6 +72,7 @@ public struct SpecBuilder: Sendable {
                 schema: located(database?["schema"]),
                 port: Settings.Database.port.value(in: database, engine: engine),
                 teamId: Settings.Database.teamId.read(in: database) ?? Self.team(of: cluster),
+                schemaName: Settings.Database.schemaName.read(in: database) ?? (engine == .postgresql ? "public" : text(database?["name"]) ?? ""),
                 podSelector: database?["podSelector"].map { pairs($0).sorted { $0.key < $1.key } },
                 location: database?.location ?? .start),
             target: target,

@@ -65,6 +65,7 @@ public enum SpecShape {
                 Settings.Database.port.field,
                 Settings.Database.teamId.field,
                 Field("podSelector", .dictionary(key: .labelKey, value: .text(.labelValue)), default: "per operator", "labels of the database pods (operator none)"),
+                Settings.Database.schemaName.field,
             ])), required: true, "the database"),
             Field("target", .object(ObjectShape("target", "the green cluster (blue-green only)", [
                 Field("cluster", .text(.dnsLabel), required: true, "green cluster name"),

@@ -66,7 +66,7 @@ public struct SpecValidator: SpecValidating {
             return nil
         }
         checkClientCommands(data, path: path.value, spec: spec, diagnostics: &diagnostics)
-        let reader = SchemaReader(engine: spec.database.engine, focus: SchemaReader.focus(of: spec))
+        let reader = SchemaReader(engine: spec.database.engine, focus: SchemaReader.focus(of: spec), defaultSchema: spec.database.schemaName)
         let schema = reader.read(bytes: data, reportingAt: path.location, diagnostics: &diagnostics)
         ReplicaIdentityRule().check(schema, bytes: data, spec: spec, at: path.location, diagnostics: &diagnostics)
         return schema
