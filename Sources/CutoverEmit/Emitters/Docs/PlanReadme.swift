@@ -261,14 +261,16 @@ public struct PlanReadme {
             return out
         }
         if spec.database.engine == .mysql { return mysqlVersionDatabasesSection(context, schemas, retyped: retyped) }
-        let views = PostgreSQLVersionSchemas(b: PostgreSQLBuilder(context: context), changes: spec.changes).views().map { "`\($0.table)`" }
+        let viewTables = PostgreSQLVersionSchemas(b: PostgreSQLBuilder(context: context), changes: spec.changes).views().map(\.table)
+        let views = viewTables.map { "`\($0)`" }
+        let example = viewTables.first ?? "orders"
         var out = "## App version schemas\n\n"
         out += "Expand creates a schema of views per app version: `\(schemas.old)` (the tables as the old version knows them) and `\(schemas.new)` "
         out += "(as the migration leaves them: renamed columns under their new names, retyped ones in the new type under the final name, added columns, dropped ones hidden), "
         out += "each with a view of \(views.joined(separator: ", ")). The views are plain `SELECT column AS name FROM table`, so PostgreSQL writes through them; "
         out += "the sync triggers fill the other version's columns. Every other table, and every other object, resolves in `public` as before.\n\n"
         out += "The sync triggers tell the versions apart by the first schema of the writer's search_path, so the app must name the tables unqualified "
-        out += "(`orders`, never `public.orders`: a qualified statement of the new version reaches the table as the old version would, its insert fails on a NOT NULL "
+        out += "(`\(example)`, never `public.\(example)`: a qualified statement of the new version reaches the table as the old version would, its insert fails on a NOT NULL "
         out += "column it does not give, and its update leaves the two columns out of sync without an error). Every other writer that does not select the new schema "
         out += "(a cron job, a worker, a DBA's session) counts as the old version and must write the tables in the old shape until contract.\n\n"
         if !retyped.isEmpty {
