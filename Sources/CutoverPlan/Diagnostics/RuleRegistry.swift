@@ -59,6 +59,8 @@ package enum RuleRegistry {
         NetworkPolicyClientsRule.rule,
         MySQLTableCopyRule.rule,
         MySQLRetypedDefaultRule.rule,
+        PostgresRetypedCheckRule.rule,
+        PostgresRetypedWriteRule.rule,
         MySQLSwapClientRule.rule,
         MySQLVersionDatabasesSQLRule.rule,
         ForeignKeyIndexRule.rule,

@@ -287,10 +287,13 @@ package struct MySQLBuilder: Sendable {
             + "    SET updated = ROW_COUNT();"
         if let log {
             // MySQL has no UPDATE … RETURNING: the keys go in first, the values after the fill, in one transaction.
+            // The value goes in as an explicit NULL: the log's CREATE TABLE … SELECT copied the column's
+            // DEFAULT, and a key-only insert stored that default, which the fix-up below (`IS NULL`) then
+            // skipped, so the rollback never matched those rows and kept the filled values (trial 14c).
             let ql = q(log), qt = q(table)
             let logRow = "(\(cols.map { "l.\($0)" }.joined(separator: ", ")))"
             update = "START TRANSACTION;\n"
-                + "    INSERT INTO \(ql) (\(cols.joined(separator: ", "))) SELECT \(cols.joined(separator: ", ")) FROM \(qt)\n"
+                + "    INSERT INTO \(ql) (\((cols + [q(column)]).joined(separator: ", "))) SELECT \(cols.joined(separator: ", ")), NULL FROM \(qt)\n"
                 + "    WHERE (NOT started OR \(row) > \(loRow)) AND \(row) <= \(hiRow) AND \(pending);\n"
                 + "    \(update)\n"
                 + "    UPDATE \(ql) AS l JOIN \(qt) ON \(cols.map { "\(qt).\($0) = l.\($0)" }.joined(separator: " AND ")) SET l.\(q(column)) = \(qt).\(q(column))\n"

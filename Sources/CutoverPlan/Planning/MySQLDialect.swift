@@ -56,7 +56,8 @@ public struct MySQLDialect: SQLDialect {
     }
 
     /// The table the in-place fill logs its rows in (key and filled value; CREATE … SELECT copies the
-    /// columns' types and collations), created before the fill triggers so that its down runs after
+    /// columns' types and collations, and their DEFAULTs too, so every insert into it gives the value
+    /// column explicitly), created before the fill triggers so that its down runs after
     /// they are gone: it puts NULL back where a row still holds the value the fill gave it (a value the
     /// new version wrote since is kept), then drops the log.
     func fillLogStep(_ table: String, _ column: String, log: String, change: Int, _ b: MySQLBuilder) -> [StepDraft] {

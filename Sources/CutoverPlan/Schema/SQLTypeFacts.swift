@@ -114,6 +114,28 @@ public enum SQLTypeFacts {
 
     public static func isSameType(_ old: String, _ new: String) -> Bool { normalized(old) == normalized(new) }
 
+    /// The family of a PostgreSQL type as a spec or schema file spells it: `integer` (smallint … bigint,
+    /// serials), `decimal` (numeric), `float`, `text` (text, varchar, char, citext), `datetime` (date,
+    /// timestamp with or without time zone), `boolean`; any other type is its own family (its base
+    /// name). Two types of one family take the same operators and functions (`length`, `>`, `~`
+    /// for text; arithmetic and comparisons for numbers), which is what a carried CHECK needs (CUT108).
+    package static func postgresFamily(_ type: String) -> String {
+        let base = parse(type).base
+        switch base {
+        case "smallint", "int2", "integer", "int", "int4", "bigint", "int8", "smallserial", "serial", "bigserial", "serial4", "serial8":
+            return "integer"
+        case "numeric", "decimal": return "decimal"
+        case "real", "float4", "double precision", "float8", "float": return "float"
+        case "text", "varchar", "character varying", "char", "character", "bpchar", "citext", "name": return "text"
+        case "date", "timestamptz": return "datetime"
+        case "boolean", "bool": return "boolean"
+        default:
+            if base.hasPrefix("timestamp") { return "datetime" }
+            if base.hasPrefix("integer generated") || base.hasPrefix("bigint generated") || base.hasPrefix("smallint generated") { return "integer" }
+            return base
+        }
+    }
+
     /// A type the server fills by itself: GENERATED … AS IDENTITY, AUTO_INCREMENT, serial.
     static func isIdentityType(_ type: String) -> Bool {
         let lower = type.lowercased()

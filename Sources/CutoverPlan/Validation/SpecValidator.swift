@@ -26,12 +26,14 @@ public struct SpecValidator: SpecValidating {
         let spec = SpecBuilder().build(root, path: source.path)
         let schema = spec.database.schema.flatMap { loadSchema($0, spec: spec, diagnostics: &diagnostics) }
         SemanticRules().check(spec, schema: schema, diagnostics: &diagnostics)
+        if !diagnostics.hasErrors { PostgresRetypedCheckRule.check(spec, schema: schema, diagnostics: &diagnostics) }
         if diagnostics.hasErrors { return nil }
         // Only a spec without errors is lowered (as `generate` will lower it): the warnings name the plan's
         // steps. One lowering for the four rules, kept in the result for the planner.
         let lowered = LoweredSpec(spec: spec, schema: schema)
         MySQLTableCopyRule.check(lowered, diagnostics: &diagnostics)
         MySQLRetypedDefaultRule.check(lowered, diagnostics: &diagnostics)
+        PostgresRetypedWriteRule.check(lowered, diagnostics: &diagnostics)
         MySQLSwapClientRule.check(lowered, diagnostics: &diagnostics)
         MySQLVersionDatabasesSQLRule.check(lowered, diagnostics: &diagnostics)
         return ValidatedSpec(lowered: lowered)

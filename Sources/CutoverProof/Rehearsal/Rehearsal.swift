@@ -281,7 +281,8 @@ public final class Rehearsal {
                 driver.sharedRetyped = shared
                 let names = shared.columns.keys.sorted().flatMap { table in shared.columns[table]!.sorted().map { "\(table).\($0)" } }.joined(separator: ", ")
                 report.checks.append(PostgreSQLVersionSchemas.enabled(lowering)
-                    ? "traffic: the new version writes \(names) (changed in place, the same column for both versions) with values both the old and the new type hold, which the rollback's narrowing keeps"
+                    ? "traffic: the new version writes \(names) with values both the old and the new type hold: a column changed in place is the same column for both versions, "
+                        + "whose rollback narrows it back; a rewritten one is the copy in the new type through its schema of views, which the two-way sync trigger converts into the old column while the old version serves"
                     : versionDatabases != nil
                     ? "traffic: the new version reads and writes \(names) in the new type through its database of views (the hidden copy under the final name); it writes values both the old and the new type hold, which the two-way sync copies into the old column while the old version serves"
                     : "traffic: both versions through the tables (no version schemas): the new version writes \(names) with values both the old and the new type hold")

@@ -261,12 +261,25 @@ public struct PlanReadme {
             return out
         }
         if spec.database.engine == .mysql { return mysqlVersionDatabasesSection(context, schemas, retyped: retyped) }
-        let views = PostgreSQLVersionSchemas(b: PostgreSQLBuilder(context: context), changes: spec.changes).views().map { "`\($0.table)`" }
+        let viewTables = PostgreSQLVersionSchemas(b: PostgreSQLBuilder(context: context), changes: spec.changes).views().map(\.table)
+        let views = viewTables.map { "`\($0)`" }
+        let example = viewTables.first ?? "orders"
         var out = "## App version schemas\n\n"
         out += "Expand creates a schema of views per app version: `\(schemas.old)` (the tables as the old version knows them) and `\(schemas.new)` "
         out += "(as the migration leaves them: renamed columns under their new names, retyped ones in the new type under the final name, added columns, dropped ones hidden), "
         out += "each with a view of \(views.joined(separator: ", ")). The views are plain `SELECT column AS name FROM table`, so PostgreSQL writes through them; "
         out += "the sync triggers fill the other version's columns. Every other table, and every other object, resolves in `public` as before.\n\n"
+        out += "The sync triggers tell the versions apart by the first schema of the writer's search_path, so the app must name the tables unqualified "
+        out += "(`\(example)`, never `public.\(example)`: a qualified statement of the new version reaches the table as the old version would, its insert fails on a NOT NULL "
+        out += "column it does not give, and its update leaves the two columns out of sync without an error). Every other writer that does not select the new schema "
+        out += "(a cron job, a worker, a DBA's session) counts as the old version and must write the tables in the old shape until contract.\n\n"
+        if !retyped.isEmpty {
+            out += "Retyped columns are in the new type in `\(schemas.new)` from expand on: its view shows \(retyped.joined(separator: ", ")) as the copy column "
+            out += "under the final name, and the sync triggers are two-way (the old version writes the old column, the new version the copy; each insert or update "
+            out += "fills the other with `up` or `down`, or a cast without them). While the old version serves, the new version must write values the old type can take "
+            out += "through `down` (the sync trigger's conversion fails the statement otherwise: `invalid input syntax`, `out of range`; warning CUT109 where the new type "
+            out += "holds values the old one does not); after contract, a rollback of contract refuses rows the old type cannot take until they are changed or deleted.\n\n"
+        }
         out += "An app version selects its schema with `search_path`: `\(VersionSchemaSelection.searchPath(schemas.new))` for the new one, "
         out += "`\(VersionSchemaSelection.searchPath(schemas.old))` for the old one. ConfigMap `\(VersionSchemaSelection.configMapName(spec))` holds both "
         out += "(`new.search_path`, `old.search_path`) and the matching `PGOPTIONS` values (`new.PGOPTIONS`, `old.PGOPTIONS`), which libpq-based drivers apply at connect. "

@@ -28,8 +28,13 @@ struct SharedRetypedColumns {
     /// - through a hidden copy on MySQL (`MySQLVersionSchemas.hiddenCopies`): the two-way sync writes
     ///   `down` of each value into the old column while the old version serves;
     /// - rewritten on PostgreSQL without version schemas: the new version sees the old type until
-    ///   contract. With them, its view shows the copy in the new type and its trigger tells the
-    ///   versions apart (`PostgreSQLVersionSchemas`), so those are left to the new type.
+    ///   contract. With them, its view shows the copy in the new type, and the two-way sync trigger
+    ///   writes `down` (or a cast) of each value into the old column while the old version serves,
+    ///   which fails the new version's statement for a value the old type cannot hold, as on MySQL
+    ///   (trial 14c: int → varchar(20) wrote 'legacy_ref-…'). Kept within both types where the
+    ///   narrowed values are ones the new column takes by assignment (numbers and text,
+    ///   `narrowsThroughViews`); other pairs (date → timestamptz, text → jsonb) are left to the
+    ///   new type, whose values the old one takes (the plan README and CUT109 say the rule).
     /// (Only enum label appends were counted in place before, so a widened VARCHAR's new version
     /// could write values its rollback refuses.)
     static func of(_ context: LoweringContext) -> SharedRetypedColumns {
@@ -50,11 +55,22 @@ struct SharedRetypedColumns {
                 guard let old, !alter.converts, MySQLAlterColumn.changesInPlace(old, of: walk.schema.table(alter.table.value), to: type) else { continue }
             case .postgresql:
                 let inPlace = !alter.converts && (old.map { SQLTypeFacts.isPostgresMetadataOnly(from: $0.type, to: type) } ?? false)
-                guard inPlace || (!views && PostgreSQLVersionSchemas.rewrites(alter, walk)) else { continue }
+                let rewritten = PostgreSQLVersionSchemas.rewrites(alter, walk)
+                guard inPlace || (rewritten && (!views || Self.narrowsThroughViews(old: old?.type, new: type))) else { continue }
             }
             columns[alter.table.value, default: []].insert(alter.column.value)
         }
         return SharedRetypedColumns(columns: columns)
+    }
+
+    /// Whether the new version's values of a PostgreSQL column rewritten from `old` to `new`, seen
+    /// through its view in the new type, can be kept within both types: numbers and text both ways,
+    /// whose narrowed values (`fitting`) the new column takes by assignment (an integer into varchar
+    /// is an assignment cast; a text value into jsonb is not).
+    static func narrowsThroughViews(old: String?, new: String) -> Bool {
+        guard let old else { return false }
+        let plain: Set<String> = ["integer", "decimal", "text"]
+        return plain.contains(SQLTypeFacts.postgresFamily(old)) && plain.contains(SQLTypeFacts.postgresFamily(new))
     }
 
     /// `new` with each retyped column's type replaced by one whose values both its old type (in
@@ -124,6 +140,17 @@ struct SharedRetypedColumns {
             return integerCapacity <= decimalCapacity ? typed(like: integer) : decimal(digits: precision - scale, scale: 0)
         case (.text(let a), .text(let b)):
             return (a ?? .max) <= (b ?? .max) ? typed(like: old) : typed(like: new)
+        case (.integer(let bits, let unsigned), .text(let length)):
+            // An integer retyped to text (INT → VARCHAR(20)): the new version writes digits the old
+            // integer type holds and the new length takes: the widest integer type no wider than the
+            // old one whose every value fits that length; none: the old type, as before.
+            guard let fitting = integerTypes(engine, unsigned: unsigned)
+                .last(where: { $0.bits <= bits && $0.characters <= (length ?? .max) }) else { return typed(like: old) }
+            if fitting.bits == bits { return typed(like: old) }
+            var column = new
+            column.dataType = fitting.name
+            column.baseType = nil
+            return column
         case (.text(let length), .integer(let bits, let unsigned)):
             // Text retyped to an integer (VARCHAR → TINYINT): the new version writes numbers, which the
             // new type must hold and `down` writes back as text of at most the old length. The widest

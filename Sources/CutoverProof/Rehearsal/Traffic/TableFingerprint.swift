@@ -16,11 +16,17 @@ public struct TableFingerprint: Sendable, Equatable {
         public var label: String
         public var count: Int
         public var hash: String
+        /// Per column of the shape (`columns`), the hash of that column's values in key order: a range
+        /// whose contents differ names the columns that changed (trial 14c: "contents differ" alone
+        /// took a manual server start to find `tier`).
+        public var columnHashes: [String] = []
     }
 
     /// Ranges per table, ordered by bucket.
     public var tables: [String: [Range]]
     public var keyColumns: [String: [String]]
+    /// The columns of each table, in the order of `Range.columnHashes`.
+    public var columns: [String: [String]] = [:]
     /// Per table with a generated single-column integer key: the highest key when the first
     /// fingerprint was taken (`NULL` when it was empty). A later fingerprint given them reads only
     /// rows up to it.
@@ -36,11 +42,12 @@ public struct TableFingerprint: Sendable, Equatable {
         for name in tables {
             guard let table = shape.table(name), !table.columns.isEmpty else { continue }
             let columns = table.columns.map { d.identifier($0.name) }
-            let rowText: String
+            let columnTexts: [String]
             switch engine {
-            case .postgresql: rowText = "concat_ws('|', " + columns.map { "quote_nullable((\($0))::text)" }.joined(separator: ", ") + ")"
-            case .mysql: rowText = "CONCAT_WS('|', " + columns.map { "QUOTE(\($0))" }.joined(separator: ", ") + ")"
+            case .postgresql: columnTexts = columns.map { "quote_nullable((\($0))::text)" }
+            case .mysql: columnTexts = columns.map { "QUOTE(\($0))" }
             }
+            let rowText = (engine == .postgresql ? "concat_ws('|', " : "CONCAT_WS('|', ") + columnTexts.joined(separator: ", ") + ")"
             let key = table.keyColumns
             let keyExpressions = key.isEmpty ? ["_cutover_r"] : key.map(d.identifier)
             var integerKey: String?
@@ -87,25 +94,29 @@ public struct TableFingerprint: Sendable, Equatable {
             }
             let filter = conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")
             let keySelect = key.isEmpty ? "" : ", " + key.map(d.identifier).joined(separator: ", ")
-            let inner = "SELECT \(bucket) AS _cutover_b, \(rowText) AS _cutover_r\(keySelect) FROM \(d.identifier(name))\(filter)"
+            let columnSelect = columnTexts.indices.map { ", \(columnTexts[$0]) AS _cutover_c\($0)" }.joined()
+            let inner = "SELECT \(bucket) AS _cutover_b, \(rowText) AS _cutover_r\(columnSelect)\(keySelect) FROM \(d.identifier(name))\(filter)"
             let order = keyExpressions.joined(separator: ", ")
             let statement: String
             switch engine {
             case .postgresql:
-                statement = "SELECT json_build_array(_cutover_b::text, count(*)::text, md5(string_agg(_cutover_r, E'\\n' ORDER BY \(order))))::text FROM (\(inner)) AS x GROUP BY _cutover_b ORDER BY _cutover_b"
+                let perColumn = columnTexts.indices.map { ", md5(string_agg(coalesce(_cutover_c\($0), ''), E'\\n' ORDER BY \(order)))" }.joined()
+                statement = "SELECT json_build_array(_cutover_b::text, count(*)::text, md5(string_agg(_cutover_r, E'\\n' ORDER BY \(order)))\(perColumn))::text FROM (\(inner)) AS x GROUP BY _cutover_b ORDER BY _cutover_b"
             case .mysql:
-                statement = "SET SESSION group_concat_max_len = 1073741824; SELECT JSON_ARRAY(CAST(_cutover_b AS CHAR), CAST(COUNT(*) AS CHAR), MD5(GROUP_CONCAT(_cutover_r ORDER BY \(order) SEPARATOR '\\n'))) FROM (\(inner)) AS x GROUP BY _cutover_b ORDER BY _cutover_b"
+                let perColumn = columnTexts.indices.map { ", MD5(GROUP_CONCAT(_cutover_c\($0) ORDER BY \(order) SEPARATOR '\\n'))" }.joined()
+                statement = "SET SESSION group_concat_max_len = 1073741824; SELECT JSON_ARRAY(CAST(_cutover_b AS CHAR), CAST(COUNT(*) AS CHAR), MD5(GROUP_CONCAT(_cutover_r ORDER BY \(order) SEPARATOR '\\n'))\(perColumn)) FROM (\(inner)) AS x GROUP BY _cutover_b ORDER BY _cutover_b"
             }
             var ranges: [Range] = []
-            for row in try TrafficSQL.rows(session.query(statement)) where row.count == 3 {
+            for row in try TrafficSQL.rows(session.query(statement)) where row.count == 3 + columnTexts.count {
                 guard let bucketText = row[0], let value = Int64(bucketText.split(separator: ".").first ?? ""),
                       let count = row[1].flatMap({ Int($0) }) else { continue }
                 let label = integerKey.map { "\($0) \(value * Int64(width))…\(value * Int64(width) + Int64(width) - 1)" }
                     ?? "hash bucket \(value) of \(hashBuckets)"
-                ranges.append(Range(bucket: value, label: label, count: count, hash: row[2] ?? ""))
+                ranges.append(Range(bucket: value, label: label, count: count, hash: row[2] ?? "", columnHashes: row[3...].map { $0 ?? "" }))
             }
             result.tables[name] = ranges.sorted { $0.bucket < $1.bucket }
             result.keyColumns[name] = key
+            result.columns[name] = table.columns.map(\.name)
         }
         return result
     }
@@ -128,10 +139,21 @@ public struct TableFingerprint: Sendable, Equatable {
                 if other.count < range.count {
                     problems.append("\(name) \(range.label): \(range.count) rows before, \(other.count) after")
                 } else if other.count != range.count || other.hash != range.hash {
-                    problems.append("\(name) \(range.label): \(range.count) rows before, \(other.count) after, contents differ")
+                    problems.append("\(name) \(range.label): \(range.count) rows before, \(other.count) after, contents differ"
+                                    + changedColumns(name, range, other, in: later))
                 }
             }
         }
         return problems
+    }
+
+    /// ` in column(s) a, b` where the same rows (same count) differ only there; empty where it is not
+    /// known (another count, other columns in the later fingerprint).
+    private func changedColumns(_ table: String, _ before: Range, _ after: Range, in later: TableFingerprint) -> String {
+        guard before.count == after.count, let names = columns[table], later.columns[table] == names,
+              before.columnHashes.count == names.count, after.columnHashes.count == names.count else { return "" }
+        let changed = names.indices.filter { before.columnHashes[$0] != after.columnHashes[$0] }.map { names[$0] }
+        guard !changed.isEmpty else { return "" }
+        return " in column\(changed.count == 1 ? "" : "s") \(changed.joined(separator: ", "))"
     }
 }

@@ -131,4 +131,22 @@ struct TrafficPureTests {
         ])
         #expect(before.lost(comparedTo: before) == [])
     }
+
+    /// Trial 14c: "contents differ" alone did not say which column changed (it took a manual server
+    /// start to find customers.tier); the per-column hashes name it where the rows are the same.
+    @Test func fingerprintNamesChangedColumns() {
+        func range(_ bucket: Int64, _ count: Int, _ hash: String, _ columns: [String]) -> TableFingerprint.Range {
+            .init(bucket: bucket, label: "id \(bucket * 1000)…\(bucket * 1000 + 999)", count: count, hash: hash, columnHashes: columns)
+        }
+        var before = TableFingerprint(tables: ["c": [range(0, 999, "a", ["i", "t1", "e"]), range(1, 1000, "b", ["j", "t2", "f"])]], keyColumns: ["c": ["id"]])
+        before.columns = ["c": ["id", "tier", "email"]]
+        var after = TableFingerprint(tables: ["c": [range(0, 999, "A", ["i", "T1", "e"]), range(1, 1001, "B", ["j", "T2", "F"])]], keyColumns: ["c": ["id"]])
+        after.columns = ["c": ["id", "tier", "email"]]
+        #expect(before.lost(comparedTo: after) == [
+            "c id 0…999: 999 rows before, 999 after, contents differ in column tier",
+            "c id 1000…1999: 1000 rows before, 1001 after, contents differ",
+        ])
+        after.tables["c"]![0].columnHashes = ["i", "T1", "E"]
+        #expect(before.lost(comparedTo: after).first == "c id 0…999: 999 rows before, 999 after, contents differ in columns tier, email")
+    }
 }

@@ -2055,7 +2055,7 @@ BEGIN
       LEAVE batches;
     END IF;
     START TRANSACTION;
-    INSERT INTO `_cutover_my_all_ops_orders_remark_filled` (`id`) SELECT `id` FROM `orders`
+    INSERT INTO `_cutover_my_all_ops_orders_remark_filled` (`id`, `remark`) SELECT `id`, NULL FROM `orders`
     WHERE (NOT started OR (`id`) > (lo_1)) AND (`id`) <= (hi_1) AND `remark` IS NULL;
     UPDATE `orders` SET `remark` = ('none')
     WHERE (NOT started OR (`id`) > (lo_1)) AND (`id`) <= (hi_1) AND `remark` IS NULL;

@@ -40,7 +40,7 @@ BEGIN
       LEAVE batches;
     END IF;
     START TRANSACTION;
-    INSERT INTO `_cutover_accounts_profile_users_display_name_filled` (`id`) SELECT `id` FROM `users`
+    INSERT INTO `_cutover_accounts_profile_users_display_name_filled` (`id`, `display_name`) SELECT `id`, NULL FROM `users`
     WHERE (NOT started OR (`id`) > (lo_1)) AND (`id`) <= (hi_1) AND `display_name` IS NULL;
     UPDATE `users` SET `display_name` = (COALESCE(display_name, login))
     WHERE (NOT started OR (`id`) > (lo_1)) AND (`id`) <= (hi_1) AND `display_name` IS NULL;
