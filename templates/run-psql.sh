@@ -34,6 +34,8 @@
 #                                   fenced (PUB fenced, SUB caught up) the rows since the live pass; a
 #                                   difference (a slot NAME created again at a later position skipped them)
 #                                   fails naming per table and minute what SUB lacks, before the point of no return
+#   no-large-objects:SIDE           fail when SIDE holds a large object (the switch's, right before its fence:
+#                                   logical replication does not carry pg_largeobject; preflight checked it earlier)
 #   drop-gap-log:SIDE               drop the gap log's triggers and schema on SIDE (cleanup, rollback-replicate)
 #   renew-way-back:SIDE:FORWARD:REVERSE
 #                                   the switchover's, before the fence: while FORWARD (on SIDE, green) is enabled,
@@ -747,6 +749,19 @@ SELECT format('DROP TRIGGER IF EXISTS cutover_gap_note ON %s', t.tgrelid::regcla
 DROP SCHEMA IF EXISTS cutover_gap CASCADE;
 EOF
   echo "cutover: gap log dropped on $1"
+}
+
+# Large objects again right before the fence (SRE review #4, SHOULD 1): preflight refused them, but the
+# app may have created one since (lo_create, lo_import), and logical replication does not carry
+# pg_largeobject: green would lack it after the switch. Checked with SIDE still taking writes, so a
+# failure costs no write pause.
+no_large_objects() { # SIDE
+  objects="$(value "$(admin_of "$1")" -c "SELECT count(*) FROM pg_catalog.pg_largeobject_metadata")"
+  if [ "$objects" != 0 ]; then
+    echo "cutover: $objects large object(s) in pg_largeobject_metadata on $1 (created after the preflight): logical replication does not copy large objects, the other side would have none of them after the switch; nothing was fenced. Move them into bytea columns (or object storage) and lo_unlink them, then run this again" >&2
+    exit 1
+  fi
+  echo "cutover: no large object on $1"
 }
 
 # Materialized views reach green empty: the schema load's pg_dump --schema-only writes them WITH NO
@@ -1463,6 +1478,8 @@ EOF
     same-tables:*)
       spec="${arg#same-tables:}"; pub="${spec%%:*}"; rest="${spec#*:}"
       same_tables "$pub" "${rest%%:*}" "${rest#*:}" ;;
+    no-large-objects:*)
+      no_large_objects "${arg#no-large-objects:}" ;;
     gap-log:*)
       spec="${arg#gap-log:}"
       gap_log "${spec%%:*}" "${spec#*:}" ;;

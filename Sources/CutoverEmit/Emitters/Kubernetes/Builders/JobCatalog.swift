@@ -227,6 +227,8 @@ public struct JobCatalog: Sendable {
             + (reverse.isEmpty ? [] : ["drop-lifted-fence:green", "drop-lifted-fence:blue"])
             + (postgresGap ? ["drop-gap-log:green", "drop-gap-log:blue"] : [])
         let synced = "wait-synced:blue:green:\(forward)"
+        // Large objects are checked again right before the fence (preflight was long ago; pg_largeobject is
+        // not replicated): one created since fails the switch while blue still takes writes (SHOULD 1).
         // The same tables on both sides, before the fence (a switch bound to fail costs no write pause)
         // and after it, once nothing can create a table on blue any more.
         let sameTables = "same-tables:blue:green:\(forward)"
@@ -252,7 +254,7 @@ public struct JobCatalog: Sendable {
         let switchover = ["unless-switched:green:\(forward)", synced, sameTables] + checksumArguments("checksum-live")
             + gapCheck("blue", "green", forward, "live")
             + (reverse.isEmpty ? [] : ["renew-way-back:green:\(forward):\(back)"] + prepared)
-            + ["refresh-matviews:blue:green", synced, "unfence:green", "fence:blue:\(Self.fenceLockSeconds)", "\(synced):\(Self.fencedWaitSeconds)", sameTables] + checksumArguments("checksum-fenced")
+            + ["refresh-matviews:blue:green", synced, "no-large-objects:blue", "unfence:green", "fence:blue:\(Self.fenceLockSeconds)", "\(synced):\(Self.fencedWaitSeconds)", sameTables] + checksumArguments("checksum-fenced")
             + gapCheck("blue", "green", forward, "fenced")
             + ["sync-sequences:blue:green"] + ups(.sequenceSync) + ups(.switchover)
             + ["mark-switched:green:\(forward)"] + beforeMove
@@ -286,8 +288,11 @@ public struct JobCatalog: Sendable {
         // after the switch that the way back does not carry fails the switchback before anything is
         // fenced (the app stays on green), and again with green fenced, before the point of no return.
         let backTables = "same-tables:green:blue:\(back)"
+        // Blue's materialized views hold the data of the switch (no replication carries them): refreshed
+        // from what green has populated, as the switch does for green, before the fenced catch-up (SHOULD 2).
         let switchback = (reverse.isEmpty ? [] : ["while-switched:green:\(forward)", "enable-subscription:blue:\(back)", backSynced, backTables]
-                                                  + checksumArguments("checksum-live") + gapCheck("green", "blue", back, "live") + recreate
+                                                  + checksumArguments("checksum-live") + gapCheck("green", "blue", back, "live")
+                                                  + ["refresh-matviews:green:blue"] + recreate
                                                   + ["skip-slot:blue:\(forward)", "fence:green:\(Self.fenceLockSeconds)", "\(backSynced):\(Self.fencedWaitSeconds)", backTables]
                                                   + checksumArguments("checksum-fenced") + gapCheck("green", "blue", back, "fenced")
                                                   + ["skip-slot:blue:\(forward)",
