@@ -24,6 +24,19 @@
 #                                   subscription, enabled again, never replays what it skips; fail unless the slot is
 #                                   there, idle and at that position; nothing to skip once that subscription (on the
 #                                   other side) is enabled
+#   gap-log:PUB:SUB                 the gap detector's log on both sides (as each side's superuser): schema
+#                                   cutover_gap, its table log, and a statement-level AFTER INSERT/UPDATE/DELETE/
+#                                   TRUNCATE trigger on every application table that logs the app's transaction
+#                                   and table (not the apply worker's: replica role); replicate's, before its
+#                                   publication (which then carries the log)
+#   gap-check:PUB:SUB:NAME:live|fenced
+#                                   the log of both sides compared: live (before the fence) every settled row,
+#                                   fenced (PUB fenced, SUB caught up) the rows since the live pass; a
+#                                   difference (a slot NAME created again at a later position skipped them)
+#                                   fails naming per table and minute what SUB lacks, before the point of no return
+#   no-large-objects:SIDE           fail when SIDE holds a large object (the switch's, right before its fence:
+#                                   logical replication does not carry pg_largeobject; preflight checked it earlier)
+#   drop-gap-log:SIDE               drop the gap log's triggers and schema on SIDE (cleanup, rollback-replicate)
 #   renew-way-back:SIDE:FORWARD:REVERSE
 #                                   the switchover's, before the fence: while FORWARD (on SIDE, green) is enabled,
 #                                   drop what an earlier attempt left of the way back (blue's disabled subscription
@@ -621,6 +634,134 @@ same_tables() { # PUB SUB NAME
     exit 1
   fi
   echo "cutover: $1, its publication $3 and $2's subscription have the same $(wc -l < /tmp/tables.live) tables, all copied; $2 has the $(wc -l < /tmp/sequences.from) sequences of $1 the sync moves"
+}
+
+# The gap detector (SRE review #4, MUST-FIX 4). A slot dropped and created again at the current
+# position (Patroni on a new primary after a failover, or a DBA by hand) streams from there: the
+# catch-ups report the subscriber caught up, and the transactions in between are missing on it for
+# good; the checksums find them only in the tables verify.checksum names. Each side keeps a log,
+# cutover_gap.log (its superuser's schema, published with the app's tables), one row per transaction
+# and table the app wrote: a statement-level AFTER INSERT/UPDATE/DELETE/TRUNCATE trigger on every
+# table inserts it in the app's own transaction, so a transaction the slot skipped is missing its log
+# rows on the other side too. The apply worker runs with session_replication_role = replica, where
+# the trigger does not fire: the same triggers sit on both sides and only the app's writes log.
+# Created by replicate (before the publication, which then carries it), on both sides, as each
+# side's superuser; dropped by cleanup and rollback-replicate (drop-gap-log).
+gap_tables() { # the tables the trigger goes on: every application table, partitions included
+  printf '%s' "FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+ WHERE c.relkind IN ('r', 'p') AND n.nspname NOT IN ('pg_catalog', 'information_schema', 'cutover_fence', 'cutover_gap', 'cutover_moved')
+   AND n.nspname NOT LIKE 'pg\_%'
+   AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend e WHERE e.classid = 'pg_catalog.pg_class'::regclass AND e.objid = c.oid AND e.deptype = 'e')"
+}
+gap_log() { # SIDE...
+  for gap_side in "$@"; do
+    # The triggers one table at a time, each waiting at most 2 s for its lock (CREATE TRIGGER takes
+    # SHARE ROW EXCLUSIVE: the app's writes to that table wait behind it); a table already logged is
+    # left alone, so a re-run (or one after a table was added) only adds what is missing.
+    on "$(admin_of "$gap_side")" -v "side=$gap_side" <<EOF
+SET client_min_messages = warning;
+CREATE SCHEMA IF NOT EXISTS cutover_gap;
+REVOKE ALL ON SCHEMA cutover_gap FROM PUBLIC;
+CREATE TABLE IF NOT EXISTS cutover_gap.log (
+  side text NOT NULL,
+  xid bigint NOT NULL,
+  tbl text NOT NULL,
+  at timestamptz NOT NULL DEFAULT pg_catalog.now(),
+  PRIMARY KEY (side, xid, tbl)
+);
+COMMENT ON TABLE cutover_gap.log IS 'cutover: one row per transaction and table the app wrote (side where it ran, its txid): the switch compares both sides';
+SELECT format(\$f\$CREATE OR REPLACE FUNCTION cutover_gap.note() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER
+  SET search_path = pg_catalog, pg_temp AS \$body\$
+BEGIN
+  INSERT INTO cutover_gap.log (side, xid, tbl)
+  VALUES (%L, pg_catalog.txid_current(), pg_catalog.quote_ident(TG_TABLE_SCHEMA) || '.' || pg_catalog.quote_ident(TG_TABLE_NAME))
+  ON CONFLICT DO NOTHING;
+  RETURN NULL;
+END
+\$body\$\$f\$, :'side') \gexec
+REVOKE ALL ON FUNCTION cutover_gap.note() FROM PUBLIC;
+SET lock_timeout = '2s';
+SELECT format('CREATE TRIGGER cutover_gap_note AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON %s FOR EACH STATEMENT EXECUTE PROCEDURE cutover_gap.note()', c.oid::regclass)
+  $(gap_tables)
+   AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_trigger t WHERE t.tgrelid = c.oid AND t.tgname = 'cutover_gap_note')
+ ORDER BY c.oid \gexec
+EOF
+    echo "cutover: gap log on $gap_side: $(value "$(admin_of "$gap_side")" -c "SELECT count(*) FROM pg_catalog.pg_trigger WHERE tgname = 'cutover_gap_note'") table(s) log the app's transactions in cutover_gap.log"
+  done
+}
+gap_count() { # SIDE WHERE: "count sum" of the log's rows matching WHERE
+  value "$(admin_of "$1")" -F ' ' -c "SELECT count(*), coalesce(sum(xid), 0) FROM cutover_gap.log WHERE $2"
+}
+gap_has_log() { # SIDE: 1 when the side has the log
+  value "$(admin_of "$1")" -c "SELECT (pg_catalog.to_regclass('cutover_gap.log') IS NOT NULL)::int"
+}
+# live: before the fence, the publisher still taking writes. Its snapshot's xmin X first (every
+# transaction of PUB below X has ended), then a catch-up (SUB applied everything PUB committed by
+# then), then the log's settled rows compared: those of the other side (the app does not write
+# there) and PUB's below X. A full scan of the log, with nothing fenced. X stays in this Job's /tmp.
+# fenced: with PUB fenced and SUB caught up, only PUB's rows from X on (an index range of the log's
+# key: no full scan in the write pause); the whole log when the live pass did not run in this pod.
+# A difference fails the Job before its point of no return, naming per table and minute what is
+# missing; the EXIT trap lifts the fence (the app has not moved).
+gap_check() { # PUB SUB NAME live|fenced
+  if [ -n "$COMMITTED" ]; then echo "cutover: the switchback is past its point of no return (checked before it): gap log not compared again"; return 0; fi
+  if [ "$(gap_has_log "$1")" != 1 ]; then
+    echo "cutover: no gap log (cutover_gap.log) on $1: replicate ran with a cutover that had none; a slot created again at a later position is found only by the checksums (run the replicate Job of this release to add it)"
+    return 0
+  fi
+  if [ "$(gap_has_log "$2")" != 1 ]; then
+    echo "cutover: $1 has the gap log (cutover_gap.log) and $2 has not: the app's transactions cannot be compared; run the replicate Job of this release again (it creates the log on both sides)" >&2
+    exit 1
+  fi
+  pub_lit="'$1'"
+  if [ "$4" = live ]; then
+    xmin="$(value "$(admin_of "$1")" -c "SELECT pg_catalog.txid_snapshot_xmin(pg_catalog.txid_current_snapshot())")"
+    wait_synced "$1" "$2" "$3" > /dev/null
+    where="side <> $pub_lit OR xid < $xmin"
+  elif [ -s "/tmp/gap-xmin.$1" ]; then
+    where="side = $pub_lit AND xid >= $(cat "/tmp/gap-xmin.$1")"
+  else
+    where="true"
+  fi
+  a="$(gap_count "$1" "$where")"; b="$(gap_count "$2" "$where")"
+  if [ "$a" = "$b" ]; then
+    [ "$4" != live ] || printf '%s\n' "$xmin" > "/tmp/gap-xmin.$1"
+    echo "cutover: gap log ($4): $2 has all ${a%% *} logged transaction-table rows of $1$( [ "$4" = live ] || echo ' since the live pass')"
+    return 0
+  fi
+  bucket="SELECT tbl || ' ' || side || ' ' || to_char(date_trunc('minute', at), 'YYYY-MM-DD HH24:MI') || ' UTC', count(*) FROM cutover_gap.log WHERE $where GROUP BY 1 ORDER BY 1"
+  value "$(admin_of "$1")" -F '|' -c "SET TIME ZONE 'UTC'" -c "$bucket" > /tmp/gap.pub
+  value "$(admin_of "$2")" -F '|' -c "SET TIME ZONE 'UTC'" -c "$bucket" > /tmp/gap.sub
+  # Per table and minute: what PUB logged and SUB lacks (and, for completeness, the reverse).
+  awk -F '|' -v from="$1" -v to="$2" 'NR == FNR { s[$1] = $2; next } { n = $2 - s[$1]; if (n > 0) { split($1, k, " "); printf "cutover: gap: %s: %d transaction(s) %s committed (on %s, minute %s %s) never reached %s\n", k[1], n, from, k[2], k[3], k[4] " " k[5], to } }' /tmp/gap.sub /tmp/gap.pub >&2 || true
+  awk -F '|' -v from="$1" -v to="$2" 'NR == FNR { s[$1] = $2; next } { n = $2 - s[$1]; if (n > 0) { split($1, k, " "); printf "cutover: gap: %s: %d transaction(s) on %s only (on %s, minute %s %s), not on %s\n", k[1], n, to, k[2], k[3], k[4] " " k[5], from } }' /tmp/gap.pub /tmp/gap.sub >&2 || true
+  echo "cutover: gap log ($4): $1 logged ${a%% *} transaction-table rows, $2 has ${b%% *}: $2 lacks transactions $1 committed (listed above), in tables the checksums may not cover. The slot $3 on $1 was most likely dropped and created again at a later position (Patroni creates a declared slot anew on a new primary after a failover, or it was re-created by hand): it streamed from there, and the catch-ups saw $2 caught up" >&2
+  if [ "$1" = green ]; then way_back_differs; fi
+  echo "cutover: nothing was switched: blue's fence is lifted, the app keeps writing on blue. Green must be copied again before a switch: roll back replication (rollback.enabled=true: rollback-replicate drops forward replication and the gap log) and the schema load (green's tables go), then run stage 1 again (schema load and replicate copy every table anew) and the switch" >&2
+  exit 1
+}
+drop_gap_log() { # SIDE: the triggers and the log; each trigger waits at most 2 s for its table
+  on "$(admin_of "$1")" <<EOF
+SET client_min_messages = warning;
+SET lock_timeout = '2s';
+SELECT format('DROP TRIGGER IF EXISTS cutover_gap_note ON %s', t.tgrelid::regclass)
+  FROM pg_catalog.pg_trigger t WHERE t.tgname = 'cutover_gap_note' ORDER BY t.tgrelid \gexec
+DROP SCHEMA IF EXISTS cutover_gap CASCADE;
+EOF
+  echo "cutover: gap log dropped on $1"
+}
+
+# Large objects again right before the fence (SRE review #4, SHOULD 1): preflight refused them, but the
+# app may have created one since (lo_create, lo_import), and logical replication does not carry
+# pg_largeobject: green would lack it after the switch. Checked with SIDE still taking writes, so a
+# failure costs no write pause.
+no_large_objects() { # SIDE
+  objects="$(value "$(admin_of "$1")" -c "SELECT count(*) FROM pg_catalog.pg_largeobject_metadata")"
+  if [ "$objects" != 0 ]; then
+    echo "cutover: $objects large object(s) in pg_largeobject_metadata on $1 (created after the preflight): logical replication does not copy large objects, the other side would have none of them after the switch; nothing was fenced. Move them into bytea columns (or object storage) and lo_unlink them, then run this again" >&2
+    exit 1
+  fi
+  echo "cutover: no large object on $1"
 }
 
 # Materialized views reach green empty: the schema load's pg_dump --schema-only writes them WITH NO
@@ -1311,7 +1452,9 @@ EOF
         -h "$(host_of "$from")" -p "$DB_PORT" -d "$DB_NAME" -f /tmp/schema.dump
       pg_restore --no-owner --no-privileges -f /tmp/schema.ddl /tmp/schema.dump
       # A schema the operator already made (public) exists on green and is not the app's to comment on.
-      sed -e 's/^CREATE SCHEMA /CREATE SCHEMA IF NOT EXISTS /' -e '/^COMMENT ON SCHEMA public IS /d' /tmp/schema.ddl > /tmp/schema.sql
+      # The gap log's triggers (a blue that kept them from an earlier attempt) name blue's cutover_gap
+      # schema, which is not the app's: replicate creates them on green with its own.
+      sed -e 's/^CREATE SCHEMA /CREATE SCHEMA IF NOT EXISTS /' -e '/^COMMENT ON SCHEMA public IS /d' -e '/^CREATE TRIGGER cutover_gap_note /d' /tmp/schema.ddl > /tmp/schema.sql
       # The privileges alone (ACL and DEFAULT ACL entries), applied by green's admin after the objects:
       # a grant on an object the app's role owns, or default privileges of another role, need it.
       { pg_restore -l /tmp/schema.dump | grep -E '^[0-9]+; [0-9]+ [0-9]+ (DEFAULT )?ACL ' || true; } > /tmp/acl.list
@@ -1335,6 +1478,16 @@ EOF
     same-tables:*)
       spec="${arg#same-tables:}"; pub="${spec%%:*}"; rest="${spec#*:}"
       same_tables "$pub" "${rest%%:*}" "${rest#*:}" ;;
+    no-large-objects:*)
+      no_large_objects "${arg#no-large-objects:}" ;;
+    gap-log:*)
+      spec="${arg#gap-log:}"
+      gap_log "${spec%%:*}" "${spec#*:}" ;;
+    gap-check:*)
+      spec="${arg#gap-check:}"; pub="${spec%%:*}"; rest="${spec#*:}"; sub="${rest%%:*}"; rest="${rest#*:}"
+      gap_check "$pub" "$sub" "${rest%%:*}" "${rest#*:}" ;;
+    drop-gap-log:*)
+      drop_gap_log "${arg#drop-gap-log:}" ;;
     renew-way-back:*)
       spec="${arg#renew-way-back:}"; side="${spec%%:*}"; rest="${spec#*:}"
       renew_way_back "$side" "${rest%%:*}" "${rest#*:}" ;;

@@ -53,10 +53,13 @@ import Testing
         let renew = "renew-way-back:green:\(names.replication):\(names.reverseReplication)"
         // (This plan's steps are placeholders: the real plan's files are checked in reverseSubscriptionUsesBluesSuperuser.)
         let prepared = switchover.arguments.filter { $0.contains("_reverse_replicate_reverse_publication.up") || $0.contains("_reverse_replicate_reverse_subscription.up") }
-        // Materialized views refreshed on green once the copy is complete, before the fence (M3).
-        #expect(Array(switchover.arguments.prefix(10 + prepared.count + 2 * live.count))
-                == ["unless-switched:green:\(names.replication)", synced, same] + live + [renew] + prepared
-                    + ["refresh-matviews:blue:green", synced, "unfence:green", "fence:blue:\(JobCatalog.fenceLockSeconds)", "\(synced):\(JobCatalog.fencedWaitSeconds)", same] + fenced)
+        // Materialized views refreshed on green once the copy is complete, before the fence (M3); large
+        // objects checked again right before it (SHOULD 1); the gap log compared after each checksum pass (MUST-FIX 4).
+        let gap = "gap-check:blue:green:\(names.replication)"
+        #expect(Array(switchover.arguments.prefix(13 + prepared.count + 2 * live.count))
+                == ["unless-switched:green:\(names.replication)", synced, same] + live + ["\(gap):live", renew] + prepared
+                    + ["refresh-matviews:blue:green", synced, "no-large-objects:blue", "unfence:green", "fence:blue:\(JobCatalog.fenceLockSeconds)",
+                       "\(synced):\(JobCatalog.fencedWaitSeconds)", same] + fenced + ["\(gap):fenced"])
         // Marked switched after the step files; then, still before the Service moves, the way back's
         // part the app's first write on green needs (S1a: every reverse-replicate step but the forward
         // slot's drop); the way back refuses to start before that mark.

@@ -62,7 +62,7 @@ public struct JobCatalog: Sendable {
     /// Built-in steps the runner runs as blue's superuser (its `admin_of blue`): the fence's trigger
     /// function must belong to a role the app is not; moving a slot needs REPLICATION.
     static let blueAdminBuiltIns = ["fence:blue", "unfence:blue", "skip-slot:blue", "drop-lifted-fence:blue", "enable-subscription:blue", "renew-way-back:green",
-                                    "end-sessions:blue"]
+                                    "end-sessions:blue", "gap-log:blue", "gap-check:blue", "gap-check:green", "drop-gap-log:blue"]
 
     /// Whether a runner argument logs in to blue as its superuser (the Job mounts that Secret): also
     /// green's subscription files, which reach blue with that Secret (`cutover.blue_conninfo`).
@@ -215,10 +215,20 @@ public struct JobCatalog: Sendable {
         // Cleanup drops replication once the switch holds (blue fenced) or never happened, never while a
         // switchback is committed and not complete; the triggers of a fence lifted while a long transaction
         // held a table (unfence takes no table lock) go with it.
+        // The gap detector (SRE review #4, MUST-FIX 4): replicate creates the log on both sides before the
+        // publication (which then carries it), the switch and the switchback compare it before the fence
+        // (every settled row) and with the publisher fenced (the rows since); cleanup and rollback-replicate drop it.
+        let postgresGap = plan.spec.database.engine == .postgresql && !ups(.replicate).isEmpty
+        let gapCheck = { (pub: String, sub: String, name: String, stage: String) -> [String] in
+            postgresGap ? ["gap-check:\(pub):\(sub):\(name):\(stage)"] : []
+        }
         let cleanup = (reverse.isEmpty ? [] : ["unless-switching:green:\(forward):switched-ok"])
             + (ups(.cleanup).isEmpty ? downs(.reverseReplicate) + downs(.replicate) : ups(.cleanup))
             + (reverse.isEmpty ? [] : ["drop-lifted-fence:green", "drop-lifted-fence:blue"])
+            + (postgresGap ? ["drop-gap-log:green", "drop-gap-log:blue"] : [])
         let synced = "wait-synced:blue:green:\(forward)"
+        // Large objects are checked again right before the fence (preflight was long ago; pg_largeobject is
+        // not replicated): one created since fails the switch while blue still takes writes (SHOULD 1).
         // The same tables on both sides, before the fence (a switch bound to fail costs no write pause)
         // and after it, once nothing can create a table on blue any more.
         let sameTables = "same-tables:blue:green:\(forward)"
@@ -242,8 +252,10 @@ public struct JobCatalog: Sendable {
         let beforeMove = plan.steps(in: .reverseReplicate).filter { $0.slug != "drop_forward_slot" }.map { argument($0, .up) }
         let afterMove = plan.steps(in: .reverseReplicate).filter { $0.slug == "drop_forward_slot" }.map { argument($0, .up) }
         let switchover = ["unless-switched:green:\(forward)", synced, sameTables] + checksumArguments("checksum-live")
+            + gapCheck("blue", "green", forward, "live")
             + (reverse.isEmpty ? [] : ["renew-way-back:green:\(forward):\(back)"] + prepared)
-            + ["refresh-matviews:blue:green", synced, "unfence:green", "fence:blue:\(Self.fenceLockSeconds)", "\(synced):\(Self.fencedWaitSeconds)", sameTables] + checksumArguments("checksum-fenced")
+            + ["refresh-matviews:blue:green", synced, "no-large-objects:blue", "unfence:green", "fence:blue:\(Self.fenceLockSeconds)", "\(synced):\(Self.fencedWaitSeconds)", sameTables] + checksumArguments("checksum-fenced")
+            + gapCheck("blue", "green", forward, "fenced")
             + ["sync-sequences:blue:green"] + ups(.sequenceSync) + ups(.switchover)
             + ["mark-switched:green:\(forward)"] + beforeMove
         let backSynced = "wait-synced:green:blue:\(back)"
@@ -276,10 +288,13 @@ public struct JobCatalog: Sendable {
         // after the switch that the way back does not carry fails the switchback before anything is
         // fenced (the app stays on green), and again with green fenced, before the point of no return.
         let backTables = "same-tables:green:blue:\(back)"
+        // Blue's materialized views hold the data of the switch (no replication carries them): refreshed
+        // from what green has populated, as the switch does for green, before the fenced catch-up (SHOULD 2).
         let switchback = (reverse.isEmpty ? [] : ["while-switched:green:\(forward)", "enable-subscription:blue:\(back)", backSynced, backTables]
-                                                  + checksumArguments("checksum-live") + recreate
+                                                  + checksumArguments("checksum-live") + gapCheck("green", "blue", back, "live")
+                                                  + ["refresh-matviews:green:blue"] + recreate
                                                   + ["skip-slot:blue:\(forward)", "fence:green:\(Self.fenceLockSeconds)", "\(backSynced):\(Self.fencedWaitSeconds)", backTables]
-                                                  + checksumArguments("checksum-fenced")
+                                                  + checksumArguments("checksum-fenced") + gapCheck("green", "blue", back, "fenced")
                                                   + ["skip-slot:blue:\(forward)",
                                                   "mark-switching-back:green:\(forward)"] + backNow)
             + ["sync-sequences:green:blue", "unfence:blue"] + downs(.switchover)
@@ -304,7 +319,7 @@ public struct JobCatalog: Sendable {
                  // Once switched it changes nothing: its slot step would create the forward slot again,
                  // which reverse-replication dropped (idle, it would keep blue's WAL) and the switchback creates.
                  arguments: ups(.replicate).isEmpty ? [] : (reverse.isEmpty ? [] : ["while-forward:green:\(forward)"])
-                    + ups(.replicate) + ["refresh:green:\(forward)", synced]),
+                    + (postgresGap ? ["gap-log:blue:green"] : []) + ups(.replicate) + ["refresh:green:\(forward)", synced]),
             // The copy is complete here; the checksums run in the switch, with blue fenced, where both sides hold still.
             unit("verify", "verify", .verify, HookOrdering(.post, 3), guard: Self.forwardGuard(.verify), folder: nil,
                  arguments: ups(.verify) + [synced]),
@@ -328,7 +343,8 @@ public struct JobCatalog: Sendable {
                  folder: .cleanup, arguments: cleanup),
             unit("rollback-replicate", "rollback", .replicate, HookOrdering(.pre, -10), guard: Self.blueGreenRollbackGuard, folder: .rollbackReplicate,
                  // Never under the switch's marker: dropping the forward subscription would drop the marker and the way back.
-                 arguments: (reverse.isEmpty || downs(.replicate).isEmpty ? [] : ["unless-switching:green:\(forward):refuse"]) + downs(.replicate)),
+                 arguments: (reverse.isEmpty || downs(.replicate).isEmpty ? [] : ["unless-switching:green:\(forward):refuse"]) + downs(.replicate)
+                    + (postgresGap ? ["drop-gap-log:green", "drop-gap-log:blue"] : [])),
             unit("rollback-schema-load", "rollback", .schemaLoad, HookOrdering(.pre, -5), guard: Self.blueGreenRollbackGuard, folder: .rollbackSchemaLoad,
                  arguments: downs(.schemaLoad)),
         ]
