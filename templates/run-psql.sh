@@ -19,11 +19,15 @@
 #                                   SECONDS: fail once the wait took that long (the fenced catch-up's budget)
 #   refresh-matviews:FROM:TO        REFRESH MATERIALIZED VIEW on TO (the schema load leaves them unpopulated), those
 #                                   another reads first; only those populated on FROM
-#   skip-slot:SIDE:NAME             move the inactive slot NAME on SIDE to SIDE's current WAL position (both sides
-#                                   fenced, caught up), then CHECKPOINT (the move is durable only from there): its
+#   skip-slot:SIDE:NAME             move the inactive slot NAME on SIDE to SIDE's current WAL position (the switchback's
+#                                   on blue, both sides fenced, caught up; the switch's on green, blue fenced, green
+#                                   caught up), then CHECKPOINT (the move is durable only from there): its
 #                                   subscription, enabled again, never replays what it skips; fail unless the slot is
 #                                   there, idle and at that position; nothing to skip once that subscription (on the
 #                                   other side) is enabled
+#   xid-holders:SIDE:SECONDS        before the switch creates green's reverse slot (before blue's fence): fail, naming
+#                                   them, when transactions holding a transaction id on SIDE's server (a slot's
+#                                   creation waits for each) are still open after SECONDS
 #   renew-way-back:SIDE:FORWARD:REVERSE
 #                                   the switchover's, before the fence: while FORWARD (on SIDE, green) is enabled,
 #                                   drop what an earlier attempt left of the way back (blue's disabled subscription
@@ -733,7 +737,11 @@ EOF
 # fails on green with a duplicate key, the apply worker retries it forever, the slot never moves and
 # blue's WAL grows until its disk fills. Run with both sides fenced and blue caught up with green,
 # nothing after this position is on green yet, nothing before it is missing there.
+# The switch runs it on green too (skip-slot:green, issue #10 review sre10e M2): green's reverse slot,
+# created before blue's fence (creating a slot waits for every transaction holding an xid there), is
+# moved in the write pause past what forward replication applied on green up to the fenced catch-up.
 skip_slot() { # SIDE NAME
+  if [ "$1" = blue ]; then stops="the switch back stops here"; else stops="the switch stops here"; fi
   # Once its subscription (on the other side) is enabled again, the slot holds only what that
   # subscription has yet to apply: an idle moment of its stream is no reason to skip (a re-run after
   # the switchback unfenced blue would skip the app's writes on blue for good).
@@ -766,10 +774,41 @@ EOF
 )"
   case "$state" in
     skipped) echo "cutover: slot $2 on $1 moved to $1's current position ($target): changes already on the other side are not sent again" ;;
-    "") echo "cutover: no slot $2 on $1 (this database): there is nothing to skip, and the subscription enabled after this could not stream; the switch back stops here" >&2; exit 1 ;;
-    active) echo "cutover: slot $2 on $1 is in use (its subscription on the other side is disabled: another consumer streams it), it was not skipped; the switch back stops here" >&2; exit 1 ;;
-    *) echo "cutover: slot $2 on $1 is $state, not at $target: what the other side has would be sent to it again; the switch back stops here" >&2; exit 1 ;;
+    "") echo "cutover: no slot $2 on $1 (this database): there is nothing to skip, and the subscription enabled after this could not stream; $stops" >&2; exit 1 ;;
+    active) echo "cutover: slot $2 on $1 is in use (its subscription on the other side is disabled: another consumer streams it), it was not skipped; $stops" >&2; exit 1 ;;
+    *) echo "cutover: slot $2 on $1 is $state, not at $target: what the other side has would be sent to it again; $stops" >&2; exit 1 ;;
   esac
+}
+
+# Before the switch creates green's reverse slot (issue #10 review sre10e, M2): creating a logical
+# slot waits for every transaction of the server that holds a transaction id (a DBA's open session, a
+# CREATE INDEX CONCURRENTLY, an ETL job, a prepared transaction), under the slot file's lock_timeout.
+# Given SECONDS to end (the slot comes before blue's fence: nothing is refused meanwhile), those still
+# open then are named and the Job fails with nothing fenced.
+xid_holders() { # SIDE SECONDS
+  waited=0
+  while :; do
+    value "$(admin_of "$1")" <<'EOF' > /tmp/xid.holders
+SELECT format('pid %s (role %s, %s, database %s, transaction open %s s, %s): %s', a.pid, coalesce(a.usename, '?'),
+              coalesce(nullif(a.application_name, ''), a.backend_type, '?'), coalesce(a.datname, '?'),
+              coalesce(floor(extract(epoch FROM pg_catalog.now() - a.xact_start))::text, '?'), coalesce(a.state, '?'),
+              coalesce(left(regexp_replace(a.query, '\s+', ' ', 'g'), 160), '?'))
+  FROM pg_catalog.pg_stat_activity a
+ WHERE a.backend_xid IS NOT NULL AND a.pid <> pg_catalog.pg_backend_pid()
+   AND a.xact_start <= pg_catalog.now() - interval '1 second'
+UNION ALL
+SELECT format('prepared transaction %L (transaction %s, database %s, prepared %s)', gid, transaction, database, prepared)
+  FROM pg_catalog.pg_prepared_xacts
+ ORDER BY 1;
+EOF
+    [ -s /tmp/xid.holders ] || return 0
+    if [ "$waited" -ge $(( $2 * 1000 )) ]; then
+      sed "s/^/cutover: xid-holders:$1: /" /tmp/xid.holders >&2
+      echo "cutover: xid-holders:$1: $(wc -l < /tmp/xid.holders) transaction(s) above, open for over $2 s, hold a transaction id: creating the way back's slot on $1 waits for each of them to end: nothing was fenced and nothing changed (the app keeps writing on blue). End them (pg_terminate_backend(pid); COMMIT PREPARED / ROLLBACK PREPARED for a prepared one) or wait, then run this again" >&2
+      exit 1
+    fi
+    nap; waited=$((waited + 200))
+  done
 }
 
 # The app role's client sessions on SIDE ended (pg_terminate_backend), and waited for until gone
@@ -967,6 +1006,8 @@ SELECT pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtext('cutover_fence')) AS
 SELECT :'which' = 'any' OR coalesce((SELECT pg_catalog.obj_description(oid, 'pg_namespace') = :'owner'
                                        FROM pg_catalog.pg_namespace WHERE nspname = 'cutover_fence'), false) AS cutover_lift \gset
 \if :cutover_lift
+SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_db_role_setting s JOIN pg_catalog.pg_roles r ON r.oid = s.setrole
+                WHERE r.rolname = :'app_role' AND 'default_transaction_read_only=on' = ANY (s.setconfig)) AS cutover_read_only \gset
 SELECT format('ALTER ROLE %I RESET default_transaction_read_only', :'app_role') \gexec
 SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_namespace WHERE nspname = 'cutover_fence') AS cutover_schema \gset
 \if :cutover_schema
@@ -980,15 +1021,36 @@ SELECT format('COMMENT ON SCHEMA cutover_fence IS %L', :'lifted') \gexec
 SELECT 'lifted';
 \else
 SELECT 'other';
+SELECT false AS cutover_read_only \gset
 \endif
 COMMIT;
+\if :cutover_read_only
+SELECT count(*) FILTER (WHERE pg_catalog.pg_terminate_backend(pid)) || ' read-only' FROM pg_catalog.pg_stat_activity
+ WHERE usename = :'app_role' AND backend_type = 'client backend' AND pid <> pg_catalog.pg_backend_pid()
+   AND backend_start < pg_catalog.clock_timestamp();
+\endif
 EOF
 )"
   do
     [ $(( $(date +%s) - started )) -lt "$UNFENCE_SECONDS" ] || { echo "cutover: the fence on $1 could not be lifted within $UNFENCE_SECONDS s ($1 is not reachable, or its role could not be reset)" >&2; exit 1; }
     nap
   done
-  if [ "$2" = own ]; then echo "$out"; else echo "cutover: writes of $(app_role) allowed on $1"; drop_lifted_fence "$1"; fi
+  # The sessions of the app that connected while the role setting was there: they keep
+  # default_transaction_read_only = on for their whole life (a role setting is read at connection
+  # start), and a pool that reconnected at once after the fence ended its sessions keeps refusing
+  # every write after the lift. Ended right after the reset commits (their pool reconnects, now
+  # read-write); a session that connected earlier was ended by the fence itself. Only when the
+  # setting was there: lifting a side that was not fenced ends nothing.
+  ended="$(printf '%s\n' "$out" | sed -n 's/ read-only$//p')"
+  out="$(printf '%s\n' "$out" | grep -v ' read-only$')"
+  if [ "$2" = own ]; then
+    echo "$out"
+    [ "${ended:-0}" = 0 ] || echo "cutover: $ended session(s) of $(app_role) on $1 that connected while it was fenced (read-only for their whole life) ended: their pool reconnects read-write" >&2
+  else
+    echo "cutover: writes of $(app_role) allowed on $1"
+    [ "${ended:-0}" = 0 ] || echo "cutover: $ended session(s) of $(app_role) on $1 that connected while it was fenced (read-only for their whole life) ended: their pool reconnects read-write"
+    drop_lifted_fence "$1"
+  fi
 }
 # A lifted fence's triggers (their function does nothing) and its schema, best-effort: DROP TRIGGER
 # takes ACCESS EXCLUSIVE, so each table gets 100 ms (lock_timeout) in a transaction of its own, and
@@ -1121,6 +1183,8 @@ lift_on_failure() {
     # name while this one still ends) goes on with it.
     if lifted="$( (lift "$FENCED" own) 2> /tmp/unfence.log)" && [ "$lifted" = lifted ]; then
       echo "cutover: this Job failed after fencing $FENCED, and lifted the fence there (the app still uses $FENCED; run the Job again once fixed)" >&2
+      grep -h 'connected while it was fenced' /tmp/unfence.log >&2 || true
+      echo "cutover: restart the app's pods (kubectl rollout restart) if any of their writes on $FENCED still fail with \"read-only transaction\": a session that connected while $FENCED was fenced stays read-only until it ends" >&2
       drop_lifted_fence "$FENCED" >&2 || true
     elif [ "$lifted" = other ]; then
       echo "cutover: this Job failed after fencing $FENCED; the fence there is another run's now, left to it" >&2
@@ -1344,6 +1408,9 @@ EOF
     skip-slot:*)
       spec="${arg#skip-slot:}"
       skip_slot "${spec%%:*}" "${spec#*:}" ;;
+    xid-holders:*)
+      spec="${arg#xid-holders:}"
+      xid_holders "${spec%%:*}" "${spec#*:}" ;;
     unless-switched:*)
       spec="${arg#unless-switched:}"; side="${spec%%:*}"; name="${spec#*:}"
       MARKED_AT="$side $name"

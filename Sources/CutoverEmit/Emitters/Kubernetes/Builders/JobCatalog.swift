@@ -240,11 +240,24 @@ public struct JobCatalog: Sendable {
         // the way back can wait until the app is on green: the reverse-replication Job after the Service.
         // A re-run stopped in between (marked, forward still on) goes on after the mark (unless-switched).
         let beforeMove = plan.steps(in: .reverseReplicate).filter { $0.slug != "drop_forward_slot" }.map { argument($0, .up) }
+        // Green's reverse slot is created before the fence (issue #10 review sre10e, M2): creating a
+        // logical slot waits for every transaction on green that holds an xid (a DBA's session, a
+        // CREATE INDEX CONCURRENTLY, an ETL job), which inside the write pause kept blue fenced with
+        // the switch marked and the Service unmoved. Before the fence a wait costs no pause and a
+        // failure changes nothing (blue live). The slot then holds what forward replication applies
+        // on green until the fenced catch-up, which must never flow back to blue (PostgreSQL 15 has
+        // no origin = none): `skip-slot:green` moves it, in the pause, to green's position after that
+        // catch-up (an advance waits for no transaction), before the mark, so that a failure there
+        // lifts blue's fence. A re-run resumed after the mark finds the slot (its step in `beforeMove`
+        // creates it only where it is missing, blue fenced and green caught up, as before).
+        let earlySlot = plan.steps(in: .reverseReplicate).filter { $0.slug == "reverse_slot" }.map { argument($0, .up) }
         let afterMove = plan.steps(in: .reverseReplicate).filter { $0.slug == "drop_forward_slot" }.map { argument($0, .up) }
         let switchover = ["unless-switched:green:\(forward)", synced, sameTables] + checksumArguments("checksum-live")
             + (reverse.isEmpty ? [] : ["renew-way-back:green:\(forward):\(back)"] + prepared)
-            + ["refresh-matviews:blue:green", synced, "unfence:green", "fence:blue:\(Self.fenceLockSeconds)", "\(synced):\(Self.fencedWaitSeconds)", sameTables] + checksumArguments("checksum-fenced")
+            + ["refresh-matviews:blue:green", synced] + (earlySlot.isEmpty ? [] : ["xid-holders:green:\(Self.fenceLockSeconds)"] + earlySlot)
+            + ["unfence:green", "fence:blue:\(Self.fenceLockSeconds)", "\(synced):\(Self.fencedWaitSeconds)", sameTables] + checksumArguments("checksum-fenced")
             + ["sync-sequences:blue:green"] + ups(.sequenceSync) + ups(.switchover)
+            + (earlySlot.isEmpty ? [] : ["skip-slot:green:\(back)"])
             + ["mark-switched:green:\(forward)"] + beforeMove
         let backSynced = "wait-synced:green:blue:\(back)"
         // Switching back, with both sides fenced and blue caught up with green: the forward slot skips what
