@@ -188,6 +188,12 @@ wait_ready() {
 preflight() { # SIDE SLOT
   side="$1"; slot="$2"; problems=0
   problem() { echo "cutover: preflight $side: $*" >&2; problems=$((problems + 1)); }
+  # CREATE SUBSCRIPTION needs a superuser, or (PostgreSQL 16+) pg_create_subscription and CREATE on
+  # the database (sre10e S2): found out here, not after the copy (the way back's CREATE runs in the switch).
+  can_subscribe() { # WHO WHAT FOR
+    may="$(value "$1" -c "SELECT CASE WHEN r.rolsuper THEN 't' WHEN current_setting('server_version_num')::int >= 160000 THEN CASE WHEN pg_catalog.pg_has_role(current_user, 'pg_create_subscription', 'MEMBER') AND pg_catalog.has_database_privilege(current_database(), 'CREATE') THEN 't' ELSE 'f' END ELSE 'f' END FROM pg_catalog.pg_roles r WHERE r.rolname = current_user" 2>/dev/null)" || may=""
+    [ "$may" = t ] || problem "$(cat "/etc/cutover/$1/username") ($2) may not create $3 (CREATE SUBSCRIPTION): a superuser, or (PostgreSQL 16+) a member of pg_create_subscription with CREATE on the database"
+  }
   if ! err="$(value "$side" -c 'SELECT 1' 2>&1 >/dev/null)"; then
     echo "cutover: preflight $side: cannot connect as $(cat "/etc/cutover/$side/username") (its credentials Secret): $err" >&2; exit 1
   fi
@@ -259,9 +265,11 @@ EOF
           # or pg_checkpoint's (PostgreSQL 15+). Found out here, not once the app is on green.
           checkpoint="$(value blueadmin -c "SELECT CASE WHEN rolsuper THEN 't' WHEN current_setting('server_version_num')::int >= 150000 THEN CASE WHEN pg_catalog.pg_has_role(current_user, 'pg_checkpoint', 'MEMBER') THEN 't' ELSE 'f' END ELSE 'f' END FROM pg_catalog.pg_roles WHERE rolname = current_user")"
           [ "$checkpoint" = t ] || problem "$(cat /etc/cutover/blueadmin/username) (blue's admin Secret) may not run CHECKPOINT, which the switchback needs to make its slot skip durable: a superuser, or (PostgreSQL 15+) GRANT pg_checkpoint TO $(cat /etc/cutover/blueadmin/username)"
+          can_subscribe blueadmin "blue's admin Secret" "the way back's subscription on blue"
         fi
       fi ;;
     green)
+      can_subscribe green "green's Secret" "the forward subscription on green"
       # Green runs the version the schema load and replication were planned for: never older than
       # blue (pg_dump of a newer server's schema need not load into an older one), and this
       # runner's pg_dump not older than either server (pg_dump refuses a newer server).
@@ -1548,6 +1556,8 @@ EOF
           esac
           BACK_SLOT="$name"
           SWITCHING_BACK=1
+          # The checksums' wording: green is the side taking writes here (sre10e S5).
+          export CHECKSUM_LIVE_SIDE=green
           # An earlier run stopped after fencing green: this run takes that fence over.
           claimed="$(claim green)"
           case "$claimed" in

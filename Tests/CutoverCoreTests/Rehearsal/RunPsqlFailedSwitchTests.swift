@@ -35,11 +35,11 @@ extension RunPsqlRunnerTests {
             throw HarnessError("the app's session never connected")
         }
         /// Whether it ended within SECONDS (its output then), else nil (still connected; ended here).
-        func ended(within seconds: Double, _ runner: Runner) -> String? {
+        func ended(within seconds: Double, _ runner: Runner, side: String = "blue") -> String? {
             let deadline = Date().addingTimeInterval(seconds)
             while process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
             if process.isRunning {
-                _ = try? runner.sql("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = '\(name)'")
+                _ = try? runner.sql("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = '\(name)'", side: side)
                 process.waitUntilExit()
                 return nil
             }
@@ -160,5 +160,29 @@ extension RunPsqlRunnerTests {
         #expect(try Self.rows(runner, side: "blue") == "1:before the switch,2:on blue after the refused switch,3:on blue between the slot and the fence,20:on green after the switch")
         #expect(try runner.sql("SELECT coalesce(sum(apply_error_count), 0) FROM pg_stat_subscription_stats WHERE subname = '\(rev)'") == "0",
                 "blue's reverse apply worker failed (a row sent back)")
+    }
+}
+
+extension RunPsqlRunnerTests {
+    /// S3: after a switchback, drop-reverse ends the app's sessions on green (fenced there, a pooled
+    /// session opened before the Service moved back keeps the role's read-only setting, and reads
+    /// green's rows), as reverse-replication does on blue. Before, it left them connected.
+    @Test func dropReverseEndsTheAppsSessionsOnGreen() throws {
+        let runner = try Runner(twoSided: true)
+        defer { runner.finish() }
+        let (app, sub) = try Self.replicated(runner)
+        defer { Self.dropRoles(runner, app) }
+        try Self.generatedFiles(runner, sub)
+        #expect(try runner.runner(try Self.generatedJob("switchover", "switchover", sub)).status == 0)
+        #expect(try runner.runner(try Self.generatedJob("switchover", "reverse-replication", sub)).status == 0)
+        let back = try runner.runner(try Self.generatedJob("switchback", "switchback", sub), env: ["WAIT_ATTEMPTS": "100"])
+        #expect(back.status == 0, "\(back.output)")
+        let pooled = try AppSession(runner, role: app, "SELECT pg_sleep(60)", side: "green")
+        try pooled.waitConnected(runner, side: "green")
+        let dropped = try runner.runner(try Self.generatedJob("switchback", "drop-reverse", sub), env: ["END_SESSIONS_SECONDS": "1"])
+        #expect(dropped.status == 0, "\(dropped.output)")
+        #expect(dropped.output.contains("1 session(s) of \(app) on green ended"), "\(dropped.output)")
+        let ended = pooled.ended(within: 5, runner, side: "green")
+        #expect(ended?.contains("terminating connection due to administrator command") == true, "still connected to green: \(ended ?? "running")")
     }
 }

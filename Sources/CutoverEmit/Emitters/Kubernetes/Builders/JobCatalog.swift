@@ -336,7 +336,10 @@ public struct JobCatalog: Sendable {
                  // the app's writes since the switchback, and a skip now would keep them from green for good.
                  // Only once the switchback completed (no marker, blue not fenced): applied or run on its own
                  // while switched (plain manifests, a sync), it would drop the way back with the app on green.
-                 arguments: (reverse.isEmpty || backLater.isEmpty ? [] : ["unless-switching:green:\(forward):refuse"]) + backLater),
+                 // Then the app's sessions on green ended, as reverse-replication ends them on blue (sre10e S3): a
+                 // pool reconnects to green until the Service points at blue, and a session opened while green
+                 // was fenced keeps the role's read-only setting for its life (a later switch unfences green).
+                 arguments: (reverse.isEmpty || backLater.isEmpty ? [] : ["unless-switching:green:\(forward):refuse", "end-sessions:green"]) + backLater),
             unit("cleanup", "cleanup", .cleanup, HookOrdering(.sync, 30), guard: "and .Values.phases.cleanup.enabled (not .Values.rollback.enabled)",
                  folder: .cleanup, arguments: cleanup),
             unit("rollback-replicate", "rollback", .replicate, HookOrdering(.pre, -10), guard: Self.blueGreenRollbackGuard, folder: .rollbackReplicate,
