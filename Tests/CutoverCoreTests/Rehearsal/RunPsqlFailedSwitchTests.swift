@@ -186,3 +186,31 @@ extension RunPsqlRunnerTests {
         #expect(ended?.contains("terminating connection due to administrator command") == true, "still connected to green: \(ended ?? "running")")
     }
 }
+
+extension RunPsqlRunnerTests {
+    /// S5: the runbook's "Sync sequences" workstation block runs the runner's half too (each of green's
+    /// sequences at least at blue's value, never lower), before the step file. Run as pasted on two
+    /// servers: green's sequence behind blue's moves up to it, one ahead stays. Before, the block ran
+    /// only the file (the columns' maximum), and a hand switch skipped blue's values.
+    @Test func runbookSequenceSyncTakesBluesValues() throws {
+        let runner = try Runner(twoSided: true)
+        defer { runner.finish() }
+        let readme = try PlanReadmeTests.readme("ledger-pg14.yaml")
+        let block = try #require(PlanReadmeTests.blocks(readme, after: "From a workstation:").first { $0.contains { $0.contains("0004_sequence_sync_sequences.up.sql") } })
+        let file = try #require(block.firstIndex { $0.contains("0004_sequence_sync_sequences.up.sql") })
+        #expect(file == 2 && block[0].contains("pg_catalog.setval") && block[1].contains("-f cutover-sequences.sql"), "\(block)")
+        _ = try runner.sql("CREATE SEQUENCE behind; SELECT setval('behind', 100); CREATE SEQUENCE ahead; SELECT setval('ahead', 5)")
+        _ = try runner.sql("CREATE SEQUENCE behind; SELECT setval('behind', 7); CREATE SEQUENCE ahead; SELECT setval('ahead', 50)", side: "green")
+        func url(_ socket: String) -> String {
+            "postgresql://postgres@/\(runner.database)?host=\(socket.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? socket)&port=5432"
+        }
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("cutover-seq-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let pasted = try runner.run("/bin/sh", ["-c", "cd '\(folder.path)' && " + block[0] + "\n" + block[1].replacingOccurrences(of: " &&", with: "")],
+                                    env: ["BLUE_ADMIN_URL": url(runner.socket), "GREEN_URL": url(runner.greenSocket)])
+        #expect(pasted.status == 0, "\(pasted.output)")
+        #expect(try runner.sql("SELECT last_value FROM behind", side: "green") == "100")
+        #expect(try runner.sql("SELECT last_value FROM ahead", side: "green") == "50")
+    }
+}

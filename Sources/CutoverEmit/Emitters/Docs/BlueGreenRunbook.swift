@@ -163,6 +163,14 @@ struct BlueGreenRunbook {
         return out
     }
 
+    /// The runner's `sync-sequences:blue:green` from a workstation: blue's sequences (as its admin:
+    /// pg_sequences hides the value of one the reader may not use) written as setval statements that
+    /// never move green's lower, then applied on green.
+    static let sequencesFromBlue = [
+        "psql \"$BLUE_ADMIN_URL\" -XAt -v ON_ERROR_STOP=1 -c \"SELECT format('SELECT pg_catalog.setval(%L, GREATEST(%s, (SELECT CASE WHEN is_called THEN last_value ELSE last_value - 1 END FROM %s)), true);', quote_ident(schemaname) || '.' || quote_ident(sequencename), last_value, quote_ident(schemaname) || '.' || quote_ident(sequencename)) FROM pg_catalog.pg_sequences WHERE last_value IS NOT NULL\" > cutover-sequences.sql",
+        "psql \"$GREEN_URL\" -X -q -v ON_ERROR_STOP=1 -f cutover-sequences.sql",
+    ]
+
     /// Without an operator that makes a superuser Secret, the Jobs' blue superuser Secret is the app's.
     private var adminNote: String {
         spec.database.operator == .zalando ? ""
@@ -172,6 +180,10 @@ struct BlueGreenRunbook {
     func section(_ phase: Phase) -> String {
         let steps = plan.steps.enumerated().filter { $0.element.phase == phase }
         var lines = steps.map { command($0.offset, $0.element) }
+        // The sequence sync's first half is the runner's (sync-sequences:blue:green): each of green's
+        // sequences moved to at least blue's value, then the step file past each column's maximum
+        // (sre10e S5: the block ran only the file). Read as blue's admin, set as green's.
+        if phase == .sequenceSync, !lines.isEmpty { lines = Self.sequencesFromBlue + lines }
         // Each step file only once the one before succeeded, as the Job runs them.
         if phase == .reverseReplicate, !lines.isEmpty { lines = guardedWayBack(lines) } else { lines = PhaseCommands.chained(lines) }
         lines += builtIns(phase)
