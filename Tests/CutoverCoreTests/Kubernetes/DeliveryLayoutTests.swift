@@ -136,8 +136,9 @@ import Testing
         // waits for) and moved in the pause, before the mark (sre10e M2); after the mark only where missing.
         let early = try #require(switchover.arguments.firstIndex { $0.contains("reverse_replicate_reverse_slot.up") })
         let fence = try #require(switchover.arguments.firstIndex(of: "fence:blue:\(JobCatalog.fenceLockSeconds)"))
-        let skip = try #require(switchover.arguments.firstIndex { $0.hasPrefix("skip-slot:green:") })
-        #expect(switchover.arguments[early - 1] == "xid-holders:green:\(JobCatalog.fenceLockSeconds)" && early < fence && fence < skip && skip == marked - 1,
+        let skip = try #require(switchover.arguments.lastIndex { $0.hasPrefix("skip-slot:green:") })
+        #expect(switchover.arguments[early - 1] == "xid-holders:green:\(JobCatalog.fenceLockSeconds)" && early < fence && fence < skip && skip == marked - 1
+                && switchover.arguments[early + 1].hasPrefix("skip-slot:green:"),
                 "\(switchover.arguments)")
         #expect(!reverse.arguments.contains { $0.contains("reverse_slot.up") || $0.contains("stop_forward_subscription.up") }, "\(reverse.arguments)")
         #expect(reverse.arguments.last == "enable-subscription:blue:\(DerivedNames(names: SQLNames(engine: .postgresql), migrationName: plan.spec.name).reverseReplication)", "\(reverse.arguments)")

@@ -125,7 +125,7 @@ extension RunPsqlRunnerTests {
         let switchover = try Self.generatedJob("switchover", "switchover", sub)
         let slot = try #require(switchover.firstIndex { $0.hasPrefix("green:") && $0.contains("reverse_slot") })
         let fence = try #require(switchover.firstIndex { $0.hasPrefix("fence:blue") })
-        let skip = try #require(switchover.firstIndex(of: "skip-slot:green:\(rev)"))
+        let skip = try #require(switchover.lastIndex(of: "skip-slot:green:\(rev)"))
         #expect(slot < fence && fence < skip && skip < switchover.firstIndex { $0.hasPrefix("mark-switched") }!, "\(switchover)")
         let blocker = try Blocker(runner, "BEGIN; SELECT txid_current(); SELECT pg_sleep(120); COMMIT", side: "green")
         defer { blocker.end(runner) }
@@ -145,10 +145,12 @@ extension RunPsqlRunnerTests {
         #expect(refused.seconds < Double(JobCatalog.fenceLockSeconds) + 20, "took \(refused.seconds) s: \(refused.output)")
         _ = try runner.sql("INSERT INTO t VALUES (2, 'on blue after the refused switch')")
         blocker.end(runner)
-        // Green's slot exists here, before the fence: a row written on blue now reaches it too.
+        // Green's slot exists here, skipped once before the fence: a row written on blue now reaches it
+        // too, and only the skip in the pause keeps it from coming back.
         try runner.sqlFile("between.sql", "INSERT INTO t VALUES (3, 'on blue between the slot and the fence');")
+        #expect(switchover[slot + 1] == "skip-slot:green:\(rev)", "\(switchover)")
         var arguments = switchover
-        arguments.insert("blueadmin:between.sql", at: slot + 1)
+        arguments.insert("blueadmin:between.sql", at: slot + 2)
         let switched = try runner.runner(arguments, env: ["WAIT_ATTEMPTS": "100"])
         #expect(switched.status == 0, "\(switched.output)")
         #expect(switched.output.contains("slot \(rev) on green moved to green's current position"), "\(switched.output)")

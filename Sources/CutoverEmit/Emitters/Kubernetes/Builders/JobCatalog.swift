@@ -248,13 +248,16 @@ public struct JobCatalog: Sendable {
         // on green until the fenced catch-up, which must never flow back to blue (PostgreSQL 15 has
         // no origin = none): `skip-slot:green` moves it, in the pause, to green's position after that
         // catch-up (an advance waits for no transaction), before the mark, so that a failure there
-        // lifts blue's fence. A re-run resumed after the mark finds the slot (its step in `beforeMove`
+        // lifts blue's fence. It is skipped once before the fence too (as the switchback skips blue's forward
+        // slot): an advance decodes every WAL record it passes, and the CHECKPOINT after it flushes what
+        // green wrote since the last one; the skip in the pause has only its last seconds left of either.
+        // A re-run resumed after the mark finds the slot (its step in `beforeMove`
         // creates it only where it is missing, blue fenced and green caught up, as before).
         let earlySlot = plan.steps(in: .reverseReplicate).filter { $0.slug == "reverse_slot" }.map { argument($0, .up) }
         let afterMove = plan.steps(in: .reverseReplicate).filter { $0.slug == "drop_forward_slot" }.map { argument($0, .up) }
         let switchover = ["unless-switched:green:\(forward)", synced, sameTables] + checksumArguments("checksum-live")
             + (reverse.isEmpty ? [] : ["renew-way-back:green:\(forward):\(back)"] + prepared)
-            + ["refresh-matviews:blue:green", synced] + (earlySlot.isEmpty ? [] : ["xid-holders:green:\(Self.fenceLockSeconds)"] + earlySlot)
+            + ["refresh-matviews:blue:green", synced] + (earlySlot.isEmpty ? [] : ["xid-holders:green:\(Self.fenceLockSeconds)"] + earlySlot + ["skip-slot:green:\(back)"])
             + ["unfence:green", "fence:blue:\(Self.fenceLockSeconds)", "\(synced):\(Self.fencedWaitSeconds)", sameTables] + checksumArguments("checksum-fenced")
             + ["sync-sequences:blue:green"] + ups(.sequenceSync) + ups(.switchover)
             + (earlySlot.isEmpty ? [] : ["skip-slot:green:\(back)"])
