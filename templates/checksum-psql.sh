@@ -16,6 +16,8 @@ PGOPTIONS="$PGOPTIONS -c statement_timeout=${STATEMENT_TIMEOUT:-15min}"  # the s
 RANGE="${CHECKSUM_RANGE:-10000}"
 ATTEMPTS="${CHECKSUM_ATTEMPTS:-5}"
 STAGE="${CHECKSUM_STAGE:-}"
+# The side taking the app's writes before the fence: blue in the switch, green in the switchback.
+LIVE="${CHECKSUM_LIVE_SIDE:-blue}"
 q() { # q SIDE SQL
   host="$DB_HOST"
   [ "$1" = green ] && host="$GREEN_HOST"
@@ -55,7 +57,7 @@ if [ "$STAGE" = fenced ]; then
   q green "SELECT $totals FROM $t" > /tmp/checksum.green
   cp /tmp/checksum.blue /tmp/checksum.totals
   if ! cmp -s /tmp/checksum.blue /tmp/checksum.green; then
-    echo "cutover checksum $table: ranges differ with blue fenced: highest key (by position: rows and highest key) $(cat /tmp/checksum.blue) on blue, $(cat /tmp/checksum.green) on green" >&2
+    echo "cutover checksum $table: ranges differ with $LIVE fenced: highest key (by position: rows and highest key) $(cat /tmp/checksum.blue) on blue, $(cat /tmp/checksum.green) on green" >&2
     exit 1
   fi
   [ -f "$pending" ] || { echo "cutover checksum $table: no live pass in this Job (run with CHECKSUM_STAGE=live first)" >&2; exit 1; }
@@ -75,7 +77,7 @@ if [ "$STAGE" = fenced ]; then
     exit 0
   fi
   diff /tmp/checksum.blue /tmp/checksum.green || true
-  echo "cutover checksum $table: ranges differ with blue fenced (above: range rows md5; < blue, > green)" >&2
+  echo "cutover checksum $table: ranges differ with $LIVE fenced (above: range rows md5; < blue, > green)" >&2
   exit 1
 fi
 if [ "$mode" = int ]; then high="$(q blue "SELECT coalesce(max($k), 0) FROM $t")"; else high="$(q blue "SELECT count(*) FROM $t")"; fi
@@ -97,7 +99,7 @@ while :; do
     if [ "$STAGE" = live ]; then
       # Blue is taking writes there: the fenced pass compares them exactly, with both sides at rest.
       { echo "$high"; printf '%s\n' "$differ" | tr ',' '\n'; } > "$pending"
-      echo "cutover checksum $table: every other range equal; range(s) $differ still changing on blue, compared again with blue fenced"
+      echo "cutover checksum $table: every other range equal; range(s) $differ still changing on $LIVE, compared again with $LIVE fenced"
       exit 0
     fi
     diff /tmp/checksum.blue /tmp/checksum.green || true

@@ -19,8 +19,9 @@
 #                                   SECONDS: fail once the wait took that long (the fenced catch-up's budget)
 #   refresh-matviews:FROM:TO        REFRESH MATERIALIZED VIEW on TO (the schema load leaves them unpopulated), those
 #                                   another reads first; only those populated on FROM
-#   skip-slot:SIDE:NAME             move the inactive slot NAME on SIDE to SIDE's current WAL position (both sides
-#                                   fenced, caught up), then CHECKPOINT (the move is durable only from there): its
+#   skip-slot:SIDE:NAME             move the inactive slot NAME on SIDE to SIDE's current WAL position (the switchback's
+#                                   on blue, both sides fenced, caught up; the switch's on green, blue fenced, green
+#                                   caught up), then CHECKPOINT (the move is durable only from there): its
 #                                   subscription, enabled again, never replays what it skips; fail unless the slot is
 #                                   there, idle and at that position; nothing to skip once that subscription (on the
 #                                   other side) is enabled
@@ -37,6 +38,9 @@
 #   no-large-objects:SIDE           fail when SIDE holds a large object (the switch's, right before its fence:
 #                                   logical replication does not carry pg_largeobject; preflight checked it earlier)
 #   drop-gap-log:SIDE               drop the gap log's triggers and schema on SIDE (cleanup, rollback-replicate)
+#   xid-holders:SIDE:SECONDS        before the switch creates green's reverse slot (before blue's fence): fail, naming
+#                                   them, when transactions holding a transaction id on SIDE's server (a slot's
+#                                   creation waits for each) are still open after SECONDS
 #   renew-way-back:SIDE:FORWARD:REVERSE
 #                                   the switchover's, before the fence: while FORWARD (on SIDE, green) is enabled,
 #                                   drop what an earlier attempt left of the way back (blue's disabled subscription
@@ -197,6 +201,12 @@ wait_ready() {
 preflight() { # SIDE SLOT
   side="$1"; slot="$2"; problems=0
   problem() { echo "cutover: preflight $side: $*" >&2; problems=$((problems + 1)); }
+  # CREATE SUBSCRIPTION needs a superuser, or (PostgreSQL 16+) pg_create_subscription and CREATE on
+  # the database (sre10e S2): found out here, not after the copy (the way back's CREATE runs in the switch).
+  can_subscribe() { # WHO WHAT FOR
+    may="$(value "$1" -c "SELECT CASE WHEN r.rolsuper THEN 't' WHEN current_setting('server_version_num')::int >= 160000 THEN CASE WHEN pg_catalog.pg_has_role(current_user, 'pg_create_subscription', 'MEMBER') AND pg_catalog.has_database_privilege(current_database(), 'CREATE') THEN 't' ELSE 'f' END ELSE 'f' END FROM pg_catalog.pg_roles r WHERE r.rolname = current_user" 2>/dev/null)" || may=""
+    [ "$may" = t ] || problem "$(cat "/etc/cutover/$1/username") ($2) may not create $3 (CREATE SUBSCRIPTION): a superuser, or (PostgreSQL 16+) a member of pg_create_subscription with CREATE on the database"
+  }
   if ! err="$(value "$side" -c 'SELECT 1' 2>&1 >/dev/null)"; then
     echo "cutover: preflight $side: cannot connect as $(cat "/etc/cutover/$side/username") (its credentials Secret): $err" >&2; exit 1
   fi
@@ -268,9 +278,11 @@ EOF
           # or pg_checkpoint's (PostgreSQL 15+). Found out here, not once the app is on green.
           checkpoint="$(value blueadmin -c "SELECT CASE WHEN rolsuper THEN 't' WHEN current_setting('server_version_num')::int >= 150000 THEN CASE WHEN pg_catalog.pg_has_role(current_user, 'pg_checkpoint', 'MEMBER') THEN 't' ELSE 'f' END ELSE 'f' END FROM pg_catalog.pg_roles WHERE rolname = current_user")"
           [ "$checkpoint" = t ] || problem "$(cat /etc/cutover/blueadmin/username) (blue's admin Secret) may not run CHECKPOINT, which the switchback needs to make its slot skip durable: a superuser, or (PostgreSQL 15+) GRANT pg_checkpoint TO $(cat /etc/cutover/blueadmin/username)"
+          can_subscribe blueadmin "blue's admin Secret" "the way back's subscription on blue"
         fi
       fi ;;
     green)
+      can_subscribe green "green's Secret" "the forward subscription on green"
       # Green runs the version the schema load and replication were planned for: never older than
       # blue (pg_dump of a newer server's schema need not load into an older one), and this
       # runner's pg_dump not older than either server (pg_dump refuses a newer server).
@@ -874,7 +886,11 @@ EOF
 # fails on green with a duplicate key, the apply worker retries it forever, the slot never moves and
 # blue's WAL grows until its disk fills. Run with both sides fenced and blue caught up with green,
 # nothing after this position is on green yet, nothing before it is missing there.
+# The switch runs it on green too (skip-slot:green, issue #10 review sre10e M2): green's reverse slot,
+# created before blue's fence (creating a slot waits for every transaction holding an xid there), is
+# moved in the write pause past what forward replication applied on green up to the fenced catch-up.
 skip_slot() { # SIDE NAME
+  if [ "$1" = blue ]; then stops="the switch back stops here"; else stops="the switch stops here"; fi
   # Once its subscription (on the other side) is enabled again, the slot holds only what that
   # subscription has yet to apply: an idle moment of its stream is no reason to skip (a re-run after
   # the switchback unfenced blue would skip the app's writes on blue for good).
@@ -907,10 +923,41 @@ EOF
 )"
   case "$state" in
     skipped) echo "cutover: slot $2 on $1 moved to $1's current position ($target): changes already on the other side are not sent again" ;;
-    "") echo "cutover: no slot $2 on $1 (this database): there is nothing to skip, and the subscription enabled after this could not stream; the switch back stops here" >&2; exit 1 ;;
-    active) echo "cutover: slot $2 on $1 is in use (its subscription on the other side is disabled: another consumer streams it), it was not skipped; the switch back stops here" >&2; exit 1 ;;
-    *) echo "cutover: slot $2 on $1 is $state, not at $target: what the other side has would be sent to it again; the switch back stops here" >&2; exit 1 ;;
+    "") echo "cutover: no slot $2 on $1 (this database): there is nothing to skip, and the subscription enabled after this could not stream; $stops" >&2; exit 1 ;;
+    active) echo "cutover: slot $2 on $1 is in use (its subscription on the other side is disabled: another consumer streams it), it was not skipped; $stops" >&2; exit 1 ;;
+    *) echo "cutover: slot $2 on $1 is $state, not at $target: what the other side has would be sent to it again; $stops" >&2; exit 1 ;;
   esac
+}
+
+# Before the switch creates green's reverse slot (issue #10 review sre10e, M2): creating a logical
+# slot waits for every transaction of the server that holds a transaction id (a DBA's open session, a
+# CREATE INDEX CONCURRENTLY, an ETL job, a prepared transaction), under the slot file's lock_timeout.
+# Given SECONDS to end (the slot comes before blue's fence: nothing is refused meanwhile), those still
+# open then are named and the Job fails with nothing fenced.
+xid_holders() { # SIDE SECONDS
+  waited=0
+  while :; do
+    value "$(admin_of "$1")" <<'EOF' > /tmp/xid.holders
+SELECT format('pid %s (role %s, %s, database %s, transaction open %s s, %s): %s', a.pid, coalesce(a.usename, '?'),
+              coalesce(nullif(a.application_name, ''), a.backend_type, '?'), coalesce(a.datname, '?'),
+              coalesce(floor(extract(epoch FROM pg_catalog.now() - a.xact_start))::text, '?'), coalesce(a.state, '?'),
+              coalesce(left(regexp_replace(a.query, '\s+', ' ', 'g'), 160), '?'))
+  FROM pg_catalog.pg_stat_activity a
+ WHERE a.backend_xid IS NOT NULL AND a.pid <> pg_catalog.pg_backend_pid()
+   AND a.xact_start <= pg_catalog.now() - interval '1 second'
+UNION ALL
+SELECT format('prepared transaction %L (transaction %s, database %s, prepared %s)', gid, transaction, database, prepared)
+  FROM pg_catalog.pg_prepared_xacts
+ ORDER BY 1;
+EOF
+    [ -s /tmp/xid.holders ] || return 0
+    if [ "$waited" -ge $(( $2 * 1000 )) ]; then
+      sed "s/^/cutover: xid-holders:$1: /" /tmp/xid.holders >&2
+      echo "cutover: xid-holders:$1: $(wc -l < /tmp/xid.holders) transaction(s) above, open for over $2 s, hold a transaction id: creating the way back's slot on $1 waits for each of them to end: nothing was fenced and nothing changed (the app keeps writing on blue). End them (pg_terminate_backend(pid); COMMIT PREPARED / ROLLBACK PREPARED for a prepared one) or wait, then run this again" >&2
+      exit 1
+    fi
+    nap; waited=$((waited + 200))
+  done
 }
 
 # The app role's client sessions on SIDE ended (pg_terminate_backend), and waited for until gone
@@ -1108,6 +1155,8 @@ SELECT pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtext('cutover_fence')) AS
 SELECT :'which' = 'any' OR coalesce((SELECT pg_catalog.obj_description(oid, 'pg_namespace') = :'owner'
                                        FROM pg_catalog.pg_namespace WHERE nspname = 'cutover_fence'), false) AS cutover_lift \gset
 \if :cutover_lift
+SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_db_role_setting s JOIN pg_catalog.pg_roles r ON r.oid = s.setrole
+                WHERE r.rolname = :'app_role' AND 'default_transaction_read_only=on' = ANY (s.setconfig)) AS cutover_read_only \gset
 SELECT format('ALTER ROLE %I RESET default_transaction_read_only', :'app_role') \gexec
 SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_namespace WHERE nspname = 'cutover_fence') AS cutover_schema \gset
 \if :cutover_schema
@@ -1121,15 +1170,36 @@ SELECT format('COMMENT ON SCHEMA cutover_fence IS %L', :'lifted') \gexec
 SELECT 'lifted';
 \else
 SELECT 'other';
+SELECT false AS cutover_read_only \gset
 \endif
 COMMIT;
+\if :cutover_read_only
+SELECT count(*) FILTER (WHERE pg_catalog.pg_terminate_backend(pid)) || ' read-only' FROM pg_catalog.pg_stat_activity
+ WHERE usename = :'app_role' AND backend_type = 'client backend' AND pid <> pg_catalog.pg_backend_pid()
+   AND backend_start < pg_catalog.clock_timestamp();
+\endif
 EOF
 )"
   do
     [ $(( $(date +%s) - started )) -lt "$UNFENCE_SECONDS" ] || { echo "cutover: the fence on $1 could not be lifted within $UNFENCE_SECONDS s ($1 is not reachable, or its role could not be reset)" >&2; exit 1; }
     nap
   done
-  if [ "$2" = own ]; then echo "$out"; else echo "cutover: writes of $(app_role) allowed on $1"; drop_lifted_fence "$1"; fi
+  # The sessions of the app that connected while the role setting was there: they keep
+  # default_transaction_read_only = on for their whole life (a role setting is read at connection
+  # start), and a pool that reconnected at once after the fence ended its sessions keeps refusing
+  # every write after the lift. Ended right after the reset commits (their pool reconnects, now
+  # read-write); a session that connected earlier was ended by the fence itself. Only when the
+  # setting was there: lifting a side that was not fenced ends nothing.
+  ended="$(printf '%s\n' "$out" | sed -n 's/ read-only$//p')"
+  out="$(printf '%s\n' "$out" | grep -v ' read-only$')"
+  if [ "$2" = own ]; then
+    echo "$out"
+    [ "${ended:-0}" = 0 ] || echo "cutover: $ended session(s) of $(app_role) on $1 that connected while it was fenced (read-only for their whole life) ended: their pool reconnects read-write" >&2
+  else
+    echo "cutover: writes of $(app_role) allowed on $1"
+    [ "${ended:-0}" = 0 ] || echo "cutover: $ended session(s) of $(app_role) on $1 that connected while it was fenced (read-only for their whole life) ended: their pool reconnects read-write"
+    drop_lifted_fence "$1"
+  fi
 }
 # A lifted fence's triggers (their function does nothing) and its schema, best-effort: DROP TRIGGER
 # takes ACCESS EXCLUSIVE, so each table gets 100 ms (lock_timeout) in a transaction of its own, and
@@ -1262,6 +1332,8 @@ lift_on_failure() {
     # name while this one still ends) goes on with it.
     if lifted="$( (lift "$FENCED" own) 2> /tmp/unfence.log)" && [ "$lifted" = lifted ]; then
       echo "cutover: this Job failed after fencing $FENCED, and lifted the fence there (the app still uses $FENCED; run the Job again once fixed)" >&2
+      grep -h 'connected while it was fenced' /tmp/unfence.log >&2 || true
+      echo "cutover: restart the app's pods (kubectl rollout restart) if any of their writes on $FENCED still fail with \"read-only transaction\": a session that connected while $FENCED was fenced stays read-only until it ends" >&2
       drop_lifted_fence "$FENCED" >&2 || true
     elif [ "$lifted" = other ]; then
       echo "cutover: this Job failed after fencing $FENCED; the fence there is another run's now, left to it" >&2
@@ -1497,6 +1569,9 @@ EOF
     skip-slot:*)
       spec="${arg#skip-slot:}"
       skip_slot "${spec%%:*}" "${spec#*:}" ;;
+    xid-holders:*)
+      spec="${arg#xid-holders:}"
+      xid_holders "${spec%%:*}" "${spec#*:}" ;;
     unless-switched:*)
       spec="${arg#unless-switched:}"; side="${spec%%:*}"; name="${spec#*:}"
       MARKED_AT="$side $name"
@@ -1634,6 +1709,8 @@ EOF
           esac
           BACK_SLOT="$name"
           SWITCHING_BACK=1
+          # The checksums' wording: green is the side taking writes here (sre10e S5).
+          export CHECKSUM_LIVE_SIDE=green
           # An earlier run stopped after fencing green: this run takes that fence over.
           claimed="$(claim green)"
           case "$claimed" in

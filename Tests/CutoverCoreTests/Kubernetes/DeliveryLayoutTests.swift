@@ -131,10 +131,18 @@ import Testing
         // S1a), and enabled last, by reverse-replication after the Service moved (issue #10 (b)).
         let stop = try #require(switchover.arguments.firstIndex { $0.contains("stop_forward_subscription.up") })
         let subscription = try #require(switchover.arguments.lastIndex { $0.contains("reverse_replicate_reverse_subscription.up") })
-        let slot = try #require(switchover.arguments.firstIndex { $0.contains("reverse_replicate_reverse_slot.up") })
+        let slot = try #require(switchover.arguments.lastIndex { $0.contains("reverse_replicate_reverse_slot.up") })
         #expect(switchover.arguments[subscription].hasPrefix("\(JobCatalog.blueAdmin):"), "\(switchover.arguments)")
         let marked = try #require(switchover.arguments.firstIndex { $0.hasPrefix("mark-switched:") })
         #expect(marked < slot && slot < stop && subscription < stop && stop == switchover.arguments.count - 1, "\(switchover.arguments)")
+        // Green's reverse slot is created before the fence (after the check for transactions its creation
+        // waits for) and moved in the pause, before the mark (sre10e M2); after the mark only where missing.
+        let early = try #require(switchover.arguments.firstIndex { $0.contains("reverse_replicate_reverse_slot.up") })
+        let fence = try #require(switchover.arguments.firstIndex(of: "fence:blue:\(JobCatalog.fenceLockSeconds)"))
+        let skip = try #require(switchover.arguments.lastIndex { $0.hasPrefix("skip-slot:green:") })
+        #expect(switchover.arguments[early - 1] == "xid-holders:green:\(JobCatalog.fenceLockSeconds)" && early < fence && fence < skip && skip == marked - 1
+                && switchover.arguments[early + 1].hasPrefix("skip-slot:green:"),
+                "\(switchover.arguments)")
         #expect(!reverse.arguments.contains { $0.contains("reverse_slot.up") || $0.contains("stop_forward_subscription.up") }, "\(reverse.arguments)")
         #expect(reverse.arguments.last == "enable-subscription:blue:\(DerivedNames(names: SQLNames(engine: .postgresql), migrationName: plan.spec.name).reverseReplication)", "\(reverse.arguments)")
         let job = JobBuilder(plan: plan, toolImage: "x", clientImage: "y").job(reverse, configMap: "c")

@@ -258,6 +258,13 @@ struct RunPsqlRunnerTests {
         #expect(refused.status != 0, "\(refused.output)")
         #expect(refused.output.contains("may not run CHECKPOINT"), "\(refused.output)")
         _ = try runner.sql("GRANT pg_checkpoint TO \(admin)")
+        // sre10e S2: on PostgreSQL 15 only a superuser creates a subscription (the way back's, on blue,
+        // in the switch): refused here, not after the copy. Before, this preflight passed.
+        let subscribe = try runner.runner(["preflight:blue:\(runner.database)_slot"])
+        #expect(subscribe.status != 0, "\(subscribe.output)")
+        #expect(!subscribe.output.contains("may not run CHECKPOINT"), "\(subscribe.output)")
+        #expect(subscribe.output.contains("may not create the way back's subscription on blue (CREATE SUBSCRIPTION)"), "\(subscribe.output)")
+        _ = try runner.sql("ALTER ROLE \(admin) SUPERUSER")
         let passed = try runner.runner(["preflight:blue:\(runner.database)_slot"])
         #expect(passed.status == 0, "\(passed.output)")
     }

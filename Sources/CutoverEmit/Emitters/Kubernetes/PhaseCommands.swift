@@ -310,9 +310,19 @@ public enum PhaseCommands {
                 components.count == 1 ? "\(base) --selector app.kubernetes.io/component!=\(components[0])"
                     : "\(base) --selector 'app.kubernetes.io/component notin (\(components.joined(separator: ",")))'"
             }
+            // Each Job deleted before it is applied (issue #10 review sre10e, M3): the switch and the
+            // switchback may run again within the Jobs' ttlSecondsAfterFinished (a second switch after a
+            // switchback, a re-run), and applying an unchanged Job leaves the old, completed one in place:
+            // `wait_job` would return its old success and the Service move with nothing fenced or caught
+            // up. Foreground, so that a pod of an earlier run still ending (its EXIT trap) is gone first.
+            // Helm's hooks (before-hook-creation) and Argo CD's (BeforeHookCreation) do the same.
+            func delete(_ job: JobUnit) -> String {
+                "kubectl delete job \(names.job(job.suffix)) --namespace \(spec.metadata.namespace) --ignore-not-found --cascade=foreground --wait"
+            }
             var out: [String] = []
             for (index, job) in before.enumerated() {
                 let later = before.dropFirst(index + 1).map(\.component) + after.map(\.component)
+                out.append(delete(job))
                 out.append(index == 0 ? without([BlueGreenBuilder.serviceComponent] + later)
                            : "\(base) --selector app.kubernetes.io/component=\(job.component)")
                 out.append("wait_job \(names.job(job.suffix))")
@@ -321,7 +331,7 @@ public enum PhaseCommands {
             // must not keep their pooled connections on the side the app left), then the post-Service Jobs.
             out.append(after.isEmpty ? base : without(after.map(\.component)))
             out += restart
-            if !after.isEmpty { out += [base] + after.map { "wait_job \(names.job($0.suffix))" } }
+            if !after.isEmpty { out += after.map(delete) + [base] + after.map { "wait_job \(names.job($0.suffix))" } }
             return chained(out)
         }
         if spec.strategy == .blueGreen {

@@ -250,13 +250,29 @@ public struct JobCatalog: Sendable {
         // the way back can wait until the app is on green: the reverse-replication Job after the Service.
         // A re-run stopped in between (marked, forward still on) goes on after the mark (unless-switched).
         let beforeMove = plan.steps(in: .reverseReplicate).filter { $0.slug != "drop_forward_slot" }.map { argument($0, .up) }
+        // Green's reverse slot is created before the fence (issue #10 review sre10e, M2): creating a
+        // logical slot waits for every transaction on green that holds an xid (a DBA's session, a
+        // CREATE INDEX CONCURRENTLY, an ETL job), which inside the write pause kept blue fenced with
+        // the switch marked and the Service unmoved. Before the fence a wait costs no pause and a
+        // failure changes nothing (blue live). The slot then holds what forward replication applies
+        // on green until the fenced catch-up, which must never flow back to blue (PostgreSQL 15 has
+        // no origin = none): `skip-slot:green` moves it, in the pause, to green's position after that
+        // catch-up (an advance waits for no transaction), before the mark, so that a failure there
+        // lifts blue's fence. It is skipped once before the fence too (as the switchback skips blue's forward
+        // slot): an advance decodes every WAL record it passes, and the CHECKPOINT after it flushes what
+        // green wrote since the last one; the skip in the pause has only its last seconds left of either.
+        // A re-run resumed after the mark finds the slot (its step in `beforeMove`
+        // creates it only where it is missing, blue fenced and green caught up, as before).
+        let earlySlot = plan.steps(in: .reverseReplicate).filter { $0.slug == "reverse_slot" }.map { argument($0, .up) }
         let afterMove = plan.steps(in: .reverseReplicate).filter { $0.slug == "drop_forward_slot" }.map { argument($0, .up) }
         let switchover = ["unless-switched:green:\(forward)", synced, sameTables] + checksumArguments("checksum-live")
             + gapCheck("blue", "green", forward, "live")
             + (reverse.isEmpty ? [] : ["renew-way-back:green:\(forward):\(back)"] + prepared)
-            + ["refresh-matviews:blue:green", synced, "no-large-objects:blue", "unfence:green", "fence:blue:\(Self.fenceLockSeconds)", "\(synced):\(Self.fencedWaitSeconds)", sameTables] + checksumArguments("checksum-fenced")
+            + ["refresh-matviews:blue:green", synced] + (earlySlot.isEmpty ? [] : ["xid-holders:green:\(Self.fenceLockSeconds)"] + earlySlot + ["skip-slot:green:\(back)"])
+            + ["no-large-objects:blue", "unfence:green", "fence:blue:\(Self.fenceLockSeconds)", "\(synced):\(Self.fencedWaitSeconds)", sameTables] + checksumArguments("checksum-fenced")
             + gapCheck("blue", "green", forward, "fenced")
             + ["sync-sequences:blue:green"] + ups(.sequenceSync) + ups(.switchover)
+            + (earlySlot.isEmpty ? [] : ["skip-slot:green:\(back)"])
             + ["mark-switched:green:\(forward)"] + beforeMove
         let backSynced = "wait-synced:green:blue:\(back)"
         // Switching back, with both sides fenced and blue caught up with green: the forward slot skips what
@@ -338,7 +354,10 @@ public struct JobCatalog: Sendable {
                  // the app's writes since the switchback, and a skip now would keep them from green for good.
                  // Only once the switchback completed (no marker, blue not fenced): applied or run on its own
                  // while switched (plain manifests, a sync), it would drop the way back with the app on green.
-                 arguments: (reverse.isEmpty || backLater.isEmpty ? [] : ["unless-switching:green:\(forward):refuse"]) + backLater),
+                 // Then the app's sessions on green ended, as reverse-replication ends them on blue (sre10e S3): a
+                 // pool reconnects to green until the Service points at blue, and a session opened while green
+                 // was fenced keeps the role's read-only setting for its life (a later switch unfences green).
+                 arguments: (reverse.isEmpty || backLater.isEmpty ? [] : ["unless-switching:green:\(forward):refuse", "end-sessions:green"]) + backLater),
             unit("cleanup", "cleanup", .cleanup, HookOrdering(.sync, 30), guard: "and .Values.phases.cleanup.enabled (not .Values.rollback.enabled)",
                  folder: .cleanup, arguments: cleanup),
             unit("rollback-replicate", "rollback", .replicate, HookOrdering(.pre, -10), guard: Self.blueGreenRollbackGuard, folder: .rollbackReplicate,
