@@ -142,8 +142,9 @@ import Testing
 
     /// The check after the move compares row contents, not only keys: every row the app wrote keeps
     /// the values it wrote last (`TrafficReport.lostWrites`). Here green's copy of each row the app
-    /// inserted has another owner (a step injected in the switchover Job after its mark, before green's
-    /// reverse slot exists, so blue keeps the right values): every key is there, and the move must still fail.
+    /// inserted has another owner (a step injected in the switchover Job after its mark, before forward
+    /// replication stops; green's reverse slot, made before the fence, carries the change back to blue):
+    /// every key is there, and the move must still fail.
     @Test func changedRowContentsAreCaught() throws {
         let mangled: @Sendable ([OutputFile]) -> [OutputFile] = { files in
             files.map { file in
@@ -153,7 +154,7 @@ import Testing
                 }
                 if file.path.hasSuffix("chart/templates/job-switchover.yaml") {
                     return OutputFile(path: file.path, contents: file.contents.replacingOccurrences(
-                        of: "        - green:0006_", with: "        - green:mangle.sql\n        - green:0006_"))
+                        of: "        - green:0008_", with: "        - green:mangle.sql\n        - green:0008_"))
                 }
                 return file
             }
