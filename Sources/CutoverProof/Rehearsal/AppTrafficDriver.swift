@@ -261,9 +261,17 @@ final class AppTrafficDriver: TrafficDriver {
                 converted[table.name, default: []].insert(column.name)
             }
         }
+        // Tables the app's own statements update or delete from (either version's), under their base names.
+        var updated = Set<String>(), deleted = Set<String>()
+        for script in scripts.values {
+            let written = script.writtenTables()
+            updated.formUnion(written.updated.map { tableRenames[$0] ?? $0 })
+            deleted.formUnion(written.deleted.map { tableRenames[$0] ?? $0 })
+        }
         for report in reports {
             rows += try report.lostWrites(shape: oldShape, session: session, engine: engine,
-                                          converted: report.version == AppVersion.new.rawValue ? converted : [:])
+                                          converted: report.version == AppVersion.new.rawValue ? converted : [:],
+                                          scriptUpdated: updated, scriptDeleted: deleted)
         }
         problems += rows.prefix(20)
         if rows.count > 20 { problems.append("… and \(rows.count - 20) more rows written by the app missing or changed") }
