@@ -61,6 +61,7 @@ package enum RuleRegistry {
         MySQLRetypedDefaultRule.rule,
         PostgresRetypedCheckRule.rule,
         PostgresRetypedWriteRule.rule,
+        MySQLRetypedWriteRule.rule,
         MySQLSwapClientRule.rule,
         MySQLVersionDatabasesSQLRule.rule,
         ForeignKeyIndexRule.rule,

@@ -34,6 +34,7 @@ public struct SpecValidator: SpecValidating {
         MySQLTableCopyRule.check(lowered, diagnostics: &diagnostics)
         MySQLRetypedDefaultRule.check(lowered, diagnostics: &diagnostics)
         PostgresRetypedWriteRule.check(lowered, diagnostics: &diagnostics)
+        MySQLRetypedWriteRule.check(lowered, diagnostics: &diagnostics)
         MySQLSwapClientRule.check(lowered, diagnostics: &diagnostics)
         MySQLVersionDatabasesSQLRule.check(lowered, diagnostics: &diagnostics)
         return ValidatedSpec(lowered: lowered)

@@ -256,7 +256,7 @@ public final class Rehearsal {
             for table in oldShape.excludingInternal().tables where newShape.excludingInternal().table(table.name) != table { touched.insert(table.name) }
             for table in newShape.excludingInternal().tables where oldShape.table(table.name) == nil { touched.insert(table.name) }
             let connection = environment.trafficConnection
-            let driver = AppTrafficDriver(engine: spec.database.engine, oldShape: oldShape, newShape: newShape.keepingConstraints(of: oldShape, tableRenames: AppTrafficDriver.tableRenames(spec), columnRenames: AppTrafficDriver.renames(spec)), touched: touched, rows: options.rows,
+            let driver = AppTrafficDriver(engine: spec.database.engine, oldShape: oldShape, newShape: newShape.keepingConstraints(of: oldShape, tableRenames: AppTrafficDriver.tableRenames(spec), columnRenames: AppTrafficDriver.renames(spec), engine: spec.database.engine), touched: touched, rows: options.rows,
                                           lockTimeout: "\(spec.runner.lockTimeout.milliseconds)ms", expectations: AppTrafficDriver.expectations(spec, context: LoweringContext(spec: spec, schema: plan.schema)), renames: AppTrafficDriver.renames(spec),
                                           tableRenames: AppTrafficDriver.tableRenames(spec),
                                           scripts: options.scripts, session: app, connect: { try environment.session(connection) })

@@ -19,6 +19,16 @@ import Testing
         #expect(script.statements[2].text.contains("$$x;y$$"))
     }
 
+    /// Trial 14d SHOULD: the row check after the rollback said "written by old: changed" where a
+    /// `--traffic-new` UPDATE had changed the row; the tables a script updates or deletes from are
+    /// left out of that verdict.
+    @Test func namesTheTablesItUpdatesOrDeletesFrom() throws {
+        let path = try Self.write("UPDATE subscriptions SET status = 'X' WHERE id = 3;\nupdate billing.\"Plans\" set n = 1;\nDELETE FROM `payments` WHERE id = 1;\nSELECT * FROM accounts;\nINSERT INTO accounts (id) VALUES (1);\n")
+        let written = try TrafficScript.load(path, engine: .postgresql).writtenTables()
+        #expect(written.updated == ["subscriptions", "Plans"])
+        #expect(written.deleted == ["payments"])
+    }
+
     @Test func refusesClientCommandsOnEitherEngine() throws {
         let pg = try Self.write("SELECT 1;\n\\! rm -rf /\n")
         #expect(throws: TrafficScript.Refusal.self) { try TrafficScript.load(pg, engine: .postgresql) }

@@ -1,3 +1,5 @@
+import CutoverPlan
+
 /// The tables an app version knows, as read from the catalog of the schema it was written for.
 public struct AppShape: Sendable, Equatable {
     public var tables: [TableShape]
@@ -30,7 +32,7 @@ public struct AppShape: Sendable, Equatable {
     /// `tableRenames` (new name: old name) and `columnRenames` (table: new column: old column) find a
     /// renamed table's or column's constraints under their old names in `base`.
     public func keepingConstraints(of base: AppShape, tableRenames: [String: String] = [:],
-                                   columnRenames: [String: [String: String]] = [:]) -> AppShape {
+                                   columnRenames: [String: [String: String]] = [:], engine: MigrationSpec.Engine = .postgresql) -> AppShape {
         let newTableName = Dictionary(tableRenames.map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
         func newColumns(_ table: String) -> [String: String] {  // old column: new column, for a table's new name
             let old = tableRenames[table] ?? table
@@ -64,7 +66,20 @@ public struct AppShape: Sendable, Equatable {
                     copy.columns[i].hasDefault = false
                 }
             }
-            for check in old.checks where !copy.checks.contains(check) && old.columns.allSatisfy({ !check.contains($0.name) || has.contains($0.name) }) {
+            for var check in old.checks where !copy.checks.contains(check) && old.columns.allSatisfy({ !check.contains($0.name) || has.contains($0.name) }) {
+                // A check on a column the migration retypes holds for the old column, which the sync
+                // fills from the new version's value: it applies to that value's text form, where the
+                // old type is text (`starts_on ~ '^20…'` on a text → date retype: the new version's
+                // insert guarded with it read `date ~ text`, trial 14d). With another old type the
+                // check cannot be carried over to the new type; it is left out.
+                var applies = true
+                for column in old.columns where ColumnKind.mentions(check, column.name) {
+                    guard let now = table.column(column.name), now.dataType != column.dataType else { continue }
+                    guard case .text = ColumnKind.of(column, in: nil, engine: engine) else { applies = false; break }
+                    let textType = engine == .mysql ? "CHAR" : column.dataType
+                    check = ColumnKind.replacingMentions(check, column.name) { "CAST(\($0) AS \(textType))" }
+                }
+                guard applies, !copy.checks.contains(check) else { continue }
                 copy.checks.append(check)
             }
             return copy

@@ -545,6 +545,18 @@ public final class AppTraffic: @unchecked Sendable {
         guard let row = ownRowIndex(&target), !candidates.isEmpty else { return select(&target, session) }
         let column = candidates[Int(random.next() % UInt64(candidates.count))]
         guard let generated = value(column, in: &target) else { return select(&target, session) }
+        // The table's checks on this column (on it alone: tied ones are left out above) hold for
+        // the new value, or the app would not send it: a value the generator makes for the type
+        // may break a pattern check (`starts_on ~ '^20…'`, trial 14d: the old version's UPDATE
+        // failed preflight on a column the migration did not touch). Asked with a plain read,
+        // as an insert's row is (MySQL); a value they refuse is not sent.
+        let checks = table.checks.filter { ColumnKind.mentions($0, column.name) }
+        if !checks.isEmpty {
+            let probe = "SELECT 1 FROM (SELECT \(generated.sql) AS \(d.identifier(column.name))) AS _cutover_row WHERE "
+                + checks.map { "(\($0)) IS NOT FALSE" }.joined(separator: " AND ")
+            guard let found = send("select", table.name, probe, session) else { return false }
+            if found.isEmpty { return true }
+        }
         let statement = "UPDATE \(d.identifier(table.name)) SET \(d.identifier(column.name)) = \(generated.sql) WHERE \(d.keyCondition(target.key, target.written[row].key))"
         guard send("update", table.name, statement, session) != nil else { return false }
         target.written[row].values[column.name] = generated.sql

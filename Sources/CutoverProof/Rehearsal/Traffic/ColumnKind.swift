@@ -31,7 +31,9 @@ indirect enum ColumnKind: Equatable, Sendable {
         let kind: ColumnKind
         switch engine {
         case .postgresql: kind = postgres(column.baseType ?? column.dataType, labels: column.enumLabels)
-        case .mysql: kind = mariadb(column.dataType, labels: column.enumLabels)
+        // MariaDB has no domains: a base type is set only by the rehearsal, to generate a retyped
+        // text column's values in its new type's shape (`AppTrafficDriver.seedShape`).
+        case .mysql: kind = mariadb(column.baseType ?? column.dataType, labels: column.enumLabels)
         }
         if case .text = kind, let table, let labels = checkedLabels(column.name, in: table) { return .enumeration(labels) }
         return kind
@@ -123,6 +125,38 @@ indirect enum ColumnKind: Equatable, Sendable {
             if !isWord(before) && !isWord(after) { return true }
         }
         return false
+    }
+
+    /// `expression` with each whole-word mention of `name` outside string literals (bare, "quoted"
+    /// or `quoted`, quotes included) replaced by `replacement(mention)`.
+    static func replacingMentions(_ expression: String, _ name: String, with replacement: (String) -> String) -> String {
+        let characters = Array(expression)
+        let target = Array(name)
+        guard !target.isEmpty else { return expression }
+        func isWord(_ c: Character) -> Bool { c.isLetter || c.isNumber || c == "_" || c == "$" }
+        var result = ""
+        var inString = false
+        var index = 0
+        while index < characters.count {
+            let c = characters[index]
+            if c == "'" { inString.toggle() }
+            if !inString, index + target.count <= characters.count, Array(characters[index..<index + target.count]) == target,
+               !(index > 0 && isWord(characters[index - 1])),
+               !(index + target.count < characters.count && isWord(characters[index + target.count])) {
+                var start = index, end = index + target.count
+                if start > 0, end < characters.count, characters[start - 1] == characters[end], ["\"", "`"].contains(characters[end]) {
+                    start -= 1
+                    end += 1
+                    result.removeLast()
+                }
+                result += replacement(String(characters[start..<end]))
+                index = end
+                continue
+            }
+            result.append(c)
+            index += 1
+        }
+        return result
     }
 
     /// The string literals of an expression, '' read as one quote.

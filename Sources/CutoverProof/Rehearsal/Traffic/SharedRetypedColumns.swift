@@ -32,8 +32,8 @@ struct SharedRetypedColumns {
     ///   writes `down` (or a cast) of each value into the old column while the old version serves,
     ///   which fails the new version's statement for a value the old type cannot hold, as on MySQL
     ///   (trial 14c: int → varchar(20) wrote 'legacy_ref-…'). Kept within both types where the
-    ///   narrowed values are ones the new column takes by assignment (numbers and text,
-    ///   `narrowsThroughViews`); other pairs (date → timestamptz, text → jsonb) are left to the
+    ///   narrowed values are ones the new column takes by assignment (numbers and text, an enum's
+    ///   labels into text, `narrowsThroughViews`); other pairs (date → timestamptz, text → jsonb) are left to the
     ///   new type, whose values the old one takes (the plan README and CUT109 say the rule).
     /// (Only enum label appends were counted in place before, so a widened VARCHAR's new version
     /// could write values its rollback refuses.)
@@ -56,7 +56,7 @@ struct SharedRetypedColumns {
             case .postgresql:
                 let inPlace = !alter.converts && (old.map { SQLTypeFacts.isPostgresMetadataOnly(from: $0.type, to: type) } ?? false)
                 let rewritten = PostgreSQLVersionSchemas.rewrites(alter, walk)
-                guard inPlace || (rewritten && (!views || Self.narrowsThroughViews(old: old?.type, new: type))) else { continue }
+                guard inPlace || (rewritten && (!views || Self.narrowsThroughViews(old: old?.type, new: type, in: walk.schema))) else { continue }
             }
             columns[alter.table.value, default: []].insert(alter.column.value)
         }
@@ -67,10 +67,15 @@ struct SharedRetypedColumns {
     /// through its view in the new type, can be kept within both types: numbers and text both ways,
     /// whose narrowed values (`fitting`) the new column takes by assignment (an integer into varchar
     /// is an assignment cast; a text value into jsonb is not).
-    static func narrowsThroughViews(old: String?, new: String) -> Bool {
+    /// An enum retyped to text (`plan_kind` → text, trial 14d) narrows too: the new version writes the
+    /// enum's labels, which the text column takes by assignment (an enum's text form) and `down`
+    /// (`CAST(plan AS plan_kind)`) converts back; any other text fails the sync until contract.
+    static func narrowsThroughViews(old: String?, new: String, in schema: DatabaseSchema? = nil) -> Bool {
         guard let old else { return false }
         let plain: Set<String> = ["integer", "decimal", "text"]
-        return plain.contains(SQLTypeFacts.postgresFamily(old)) && plain.contains(SQLTypeFacts.postgresFamily(new))
+        guard plain.contains(SQLTypeFacts.postgresFamily(new)) else { return false }
+        if let schema, SQLTypeFacts.postgresFamily(new) == "text", schema.enumType(old) != nil { return true }
+        return plain.contains(SQLTypeFacts.postgresFamily(old))
     }
 
     /// `new` with each retyped column's type replaced by one whose values both its old type (in
@@ -163,8 +168,26 @@ struct SharedRetypedColumns {
             column.dataType = fitting.name
             column.baseType = nil
             return column
+        case (.text(let length), _):
+            // Text retyped to a date, a time stamp or a number (VARCHAR(10) → DATE, trial 14d): the
+            // new type's values whose text form the old length takes; `down` writes them back as
+            // text. Where that form is longer: the old type, as before.
+            guard let width = textWidth(after, engine: engine), width <= (length ?? .max) else { return typed(like: old) }
+            return new
         default:
             return typed(like: old)
+        }
+    }
+
+    /// The most characters a value of `kind` takes in its text form, for the kinds whose values a
+    /// text column can keep that way (dates, time stamps, numbers); nil for others.
+    static func textWidth(_ kind: ColumnKind, engine: MigrationSpec.Engine) -> Int? {
+        switch kind {
+        case .date: return 10
+        case .timestamp(let zone): return zone ? 22 : 19
+        case .integer(let bits, let unsigned): return integerTypes(engine, unsigned: unsigned).first { $0.bits >= bits }?.characters ?? 20
+        case .decimal(let precision, _): return (precision ?? 30) + 2
+        default: return nil
         }
     }
 }

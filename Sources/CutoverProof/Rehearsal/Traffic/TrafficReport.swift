@@ -61,8 +61,13 @@ public struct TrafficReport: Sendable {
     /// `converted`: per table, the columns the rollback converted back to another type (`down` or the
     /// engine's cast). What the new version wrote there is stored converted, so those columns are
     /// left out of its rows (the rollback's fit check refuses values that do not convert).
+    ///
+    /// `scriptUpdated`/`scriptDeleted`: tables the app's own statements (`--traffic-old/-new`) update or
+    /// delete from: a row there may hold what such a statement wrote last, or be gone by it, so "changed"
+    /// (or "missing") is not reported there (trial 14d: a `--traffic-new` UPDATE changed a row the old
+    /// version's derived traffic inserted, in 4 of 8 runs).
     public func lostWrites(shape: AppShape, session: SQLSession, engine: MigrationSpec.Engine,
-                           converted: [String: Set<String>] = [:]) throws -> [String] {
+                           converted: [String: Set<String>] = [:], scriptUpdated: Set<String> = [], scriptDeleted: Set<String> = []) throws -> [String] {
         let d = TrafficSQL(engine)
         var problems: [String] = []
         let triggered = writtenRows.isEmpty ? [:] : try TriggerAssignedColumns.read(session: session, engine: engine)
@@ -100,7 +105,11 @@ public struct TrafficReport: Sendable {
                     guard let offset = answer[0].flatMap({ Int($0) }), offset < batch.count else { continue }
                     let row = batch[batch.startIndex + offset]
                     let label = "\(table) (\(zip(key, row.key).map { "\($0)=\($1)" }.joined(separator: ", "))), written by \(version)"
-                    if answer[1] == "0" { problems.append("\(label): missing") } else if answer[2] == "0" { problems.append("\(label): changed") }
+                    if answer[1] == "0" {
+                        if !scriptDeleted.contains(table) { problems.append("\(label): missing") }
+                    } else if answer[2] == "0" && !scriptUpdated.contains(table) {
+                        problems.append("\(label): changed")
+                    }
                 }
             }
         }

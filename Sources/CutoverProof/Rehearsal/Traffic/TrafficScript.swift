@@ -40,4 +40,24 @@ public struct TrafficScript: Sendable, Equatable {
         guard errors.isEmpty else { throw Refusal(description: errors.joined(separator: "\n")) }
         return TrafficScript(path: path, statements: statements)
     }
+
+    /// The tables its UPDATE and DELETE statements name (the last part of a qualified name, lower
+    /// case where unquoted): rows of the derived traffic there may be changed or deleted by these
+    /// statements, which the row check after the rollback cannot tell from a lost write.
+    public func writtenTables() -> (updated: Set<String>, deleted: Set<String>) {
+        var updated = Set<String>(), deleted = Set<String>()
+        let name = #"((?:[`"]?[A-Za-z_][A-Za-z0-9_$]*[`"]?\s*\.\s*)?[`"]?([A-Za-z_][A-Za-z0-9_$]*)([`"]?))"#
+        for statement in statements {
+            let text = statement.text
+            for (pattern, isUpdate) in [(#"^\s*UPDATE\s+(?:ONLY\s+)?"# + name, true), (#"^\s*DELETE\s+FROM\s+(?:ONLY\s+)?"# + name, false)] {
+                guard let regex = try? NSRegularExpression(pattern: pattern, options: [.caseInsensitive]),
+                      let match = regex.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)),
+                      let range = Range(match.range(at: 2), in: text) else { continue }
+                let quoted = Range(match.range(at: 3), in: text).map { !text[$0].isEmpty } ?? false
+                let table = quoted ? String(text[range]) : String(text[range]).lowercased()
+                if isUpdate { updated.insert(table) } else { deleted.insert(table) }
+            }
+        }
+        return (updated, deleted)
+    }
 }

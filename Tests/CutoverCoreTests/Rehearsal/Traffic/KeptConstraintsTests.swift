@@ -1,3 +1,4 @@
+import CutoverPlan
 @testable import CutoverProof
 import Testing
 
@@ -41,5 +42,27 @@ import Testing
         #expect(after.keepingConstraints(of: base).table("tickets")?.column("id")?.generated == false)
         // A column the base already has the server fill stays so.
         #expect(after.keepingConstraints(of: after).table("tickets")?.column("id")?.generated == true)
+    }
+}
+
+/// Trial 14d: a base check on a text column the migration retypes to date (`starts_on ~ '^20…'`) was
+/// kept on the new version's shape as it was, so its guarded inserts read `date ~ text`. The sync
+/// writes the value's text form into the old column, so the check applies to that form.
+@Suite struct KeptChecksOnRetypedColumnsTests {
+    static func shape(_ type: String, checks: [String]) -> AppShape {
+        AppShape(tables: [TableShape(name: "subs", columns: [ColumnShape(name: "starts_on", dataType: type, nullable: true, hasDefault: false, generated: false)],
+                                     primaryKey: [], uniques: [], foreignKeys: [], checks: checks)])
+    }
+
+    @Test func aCheckOnARetypedTextColumnAppliesToTheTextForm() {
+        let check = "(starts_on ~ '^20[0-9]{2}-0[1-9]-1[0-9]$'::text)"
+        let kept = Self.shape("date", checks: []).keepingConstraints(of: Self.shape("text", checks: [check]))
+        #expect(kept.table("subs")?.checks == ["(CAST(starts_on AS text) ~ '^20[0-9]{2}-0[1-9]-1[0-9]$'::text)"])
+        let mysql = Self.shape("date", checks: []).keepingConstraints(of: Self.shape("varchar(10)", checks: ["`starts_on` regexp '^20'"]), engine: .mysql)
+        #expect(mysql.table("subs")?.checks == ["CAST(`starts_on` AS CHAR) regexp '^20'"])
+        // Not retyped: kept as it is.
+        #expect(Self.shape("text", checks: []).keepingConstraints(of: Self.shape("text", checks: [check])).table("subs")?.checks == [check])
+        // From a type whose check cannot be carried over: left out.
+        #expect(Self.shape("bigint", checks: []).keepingConstraints(of: Self.shape("integer", checks: ["(starts_on > 0)"])).table("subs")?.checks == [])
     }
 }

@@ -47,6 +47,16 @@ import Testing
         #expect(Self.fitted("character varying(8)", "integer", .postgresql) == "smallint")
     }
 
+    /// Trial 14d: VARCHAR(10) → DATE on MySQL (a hidden copy) wrote the old type's text ('848154'),
+    /// which the DATE copy refuses. Now dates, whose text form the old length takes.
+    @Test func textToADateWritesDatesWhoseTextFits() {
+        #expect(Self.fitted("varchar(10)", "date") == "date")
+        #expect(Self.fitted("varchar(9)", "date") == "varchar(9)", "'2000-01-01' takes 10 characters")
+        #expect(Self.fitted("varchar(12)", "datetime") == "varchar(12)")
+        #expect(Self.fitted("varchar(19)", "datetime") == "datetime")
+        #expect(Self.fitted("text", "date", .postgresql) == "date")
+    }
+
     @Test func otherPairsWriteTheOldType() {
         #expect(Self.fitted("int(11)", "varchar(20)") == "int(11)")
         #expect(Self.fitted("datetime", "timestamp") == "datetime")
@@ -95,6 +105,20 @@ import Testing
         #expect(try Self.columns(engine: "postgresql", change: stamp, schema: schema, views: true).isEmpty, "a time stamp converts into a date")
         #expect(try Self.columns(engine: "postgresql", change: retype, schema: schema, views: false) == ["items": ["n"]])
         #expect(try Self.columns(engine: "postgresql", change: stamp, schema: schema, views: false) == ["items": ["d"]])
+    }
+
+    /// Trial 14d: an enum retyped to text with version schemas wrote 'plan-…', which the sync
+    /// trigger's `down` cannot cast back into the enum. It counts now, so the new version writes
+    /// the enum's labels (`fitting` keeps the old type for that pair).
+    @Test func postgresqlCountsAnEnumRetypedToText() throws {
+        let schema = "CREATE TYPE kind AS ENUM ('a', 'b');\nCREATE TABLE items (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, k kind NOT NULL DEFAULT 'a');"
+        #expect(try Self.columns(engine: "postgresql", change: "{table: items, column: k, type: text, down: \"CAST(k AS kind)\"}", schema: schema, views: true) == ["items": ["k"]])
+        let before = ColumnShape(name: "k", dataType: "kind", nullable: false, hasDefault: true, generated: false, enumLabels: ["a", "b"])
+        let after = ColumnShape(name: "k", dataType: "text", nullable: false, hasDefault: true, generated: false)
+        let table = { (column: ColumnShape) in TableShape(name: "items", columns: [column], primaryKey: [], uniques: [], foreignKeys: [], checks: []) }
+        let fitted = SharedRetypedColumns.fitting(old: before, oldTable: table(before), new: after, newTable: table(after), engine: .postgresql)
+        #expect(fitted.enumLabels == ["a", "b"])
+        #expect(ColumnKind.of(fitted, in: table(fitted), engine: .postgresql) == .enumeration(["a", "b"]))
     }
 
     /// An integer retyped to text: numbers the old integer holds and the new length takes.
