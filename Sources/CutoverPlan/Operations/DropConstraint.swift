@@ -159,8 +159,9 @@ struct DropConstraint: OperationUnit {
 
     /// PostgreSQL: DROP CONSTRAINT IF EXISTS (brief ACCESS EXCLUSIVE, no scan). The down, one statement per
     /// transaction (the planner sees NOT VALID and VALIDATE, or CONCURRENTLY, so no lock is held across a
-    /// scan): a check or foreign key NOT VALID, then VALIDATE (SHARE UPDATE EXCLUSIVE), which leaves it NOT
-    /// VALID with a warning where rows written meanwhile break it; a unique constraint's index
+    /// scan): a check or foreign key NOT VALID, then VALIDATE (SHARE UPDATE EXCLUSIVE). A check is refused
+    /// up front where rows written meanwhile break it (NOT VALID still refuses their UPDATEs); a foreign key
+    /// stays NOT VALID with a warning there, as does a check over rows written after that refusal; a unique constraint's index
     /// CONCURRENTLY (it fails on duplicates written meanwhile: a unique index cannot be NOT VALID), then
     /// attached USING INDEX.
     func postgres(_ base: DatabaseSchema.Constraint, phase: Phase, what: String, slug: String, _ r: Recipe) -> StepDraft {
@@ -169,7 +170,7 @@ struct DropConstraint: OperationUnit {
         var drop = b.dropConstraint(table, name, reason: "the spec drops this constraint; the down re-creates it from the base schema")
         drop.comment = "A catalog change: brief ACCESS EXCLUSIVE under lock_timeout, no scan."
             + (base.kind == .unique ? " The constraint's index goes with it." : "")
-        let down: [SQLStatement]
+        var down: [SQLStatement]
         switch base.kind {
         case .unique:
             let columns = base.columns.map(b.q)
@@ -194,6 +195,19 @@ struct DropConstraint: OperationUnit {
             down = [SQLStatement(add, comment: "Re-create from the definition in the base schema: NOT VALID (brief lock, no scan), then VALIDATE on its own.", kind: .addNotValid),
                     SQLStatement(validate, comment: "VALIDATE takes SHARE UPDATE EXCLUSIVE (no write block). A rollback must neither fail nor lose rows: where rows written\nwhile the constraint was gone break it, it stays NOT VALID (still enforced on every new write) with a warning.",
                                  kind: .validateConstraint)]
+            if base.kind == .check {
+                // A check back NOT VALID is still enforced on every UPDATE of a row that breaks it: the old
+                // version could no longer update the rows the new one wrote (#14 trial 14d). Refused up
+                // front instead, as MySQL does, naming the rows; the warning stays for rows written after it.
+                let expression = base.expression ?? "true"
+                let refused = b.lit("cutover rollback refused: \(table) holds rows the new app version wrote that check \(name) forbids; change or delete the rows WHERE NOT (\(expression)), then run the rollback again")
+                let check = SQLStatement(b.guarded("NOT \(b.constraintExists(table, name)) AND EXISTS (SELECT 1 FROM \(b.q(table)) WHERE NOT (\(expression)))",
+                                                   ["RAISE EXCEPTION '%', \(refused);"]),
+                                         comment: "Checked before anything changes: rows written while the check was gone must pass it (one read-only scan).\n"
+                                             + "A check back NOT VALID would still refuse every UPDATE of such a row, so the old version could not update them.",
+                                         kind: .refusalCheck)
+                down.insert(check, at: 0)
+            }
         }
         return StepDraft(phase, slug: slug, title: "drop \(what) \(name) on \(table)", change: r.change, up: [drop], down: down)
     }

@@ -224,7 +224,10 @@ package struct MySQLAlterColumn {
     /// strict mode refuses, and fails the statement of the new version, a value the old type cannot hold).
     func twoWaySync(copy: String, newValue: String, newDefault: String?) -> [SQLStatement] {
         let qc = b.q(column), qcopy = b.q(copy)
-        let back = alter.down.map { "(" + ExpressionRewriter.rewrite($0.value, columns: [column]) { _ in "NEW.\(qcopy)" } + ")" } ?? "NEW.\(qcopy)"
+        // Every other column `down` reads is NEW's too: a bare name inside the trigger is error 1054 on
+        // every insert of the old version (#14 trial).
+        let rowColumns = Set(b.context.table(table)?.columns.map(\.name) ?? []).union([column])
+        let back = alter.down.map { "(" + ExpressionRewriter.rewrite($0.value, columns: rowColumns) { $0 == column ? "NEW.\(qcopy)" : "NEW.\(b.q($0))" } + ")" } ?? "NEW.\(qcopy)"
         let filled = newDefault.map { "COALESCE(\(newValue), \($0))" } ?? newValue
         let insertSet = "NEW.\(qc) = IF(NEW.\(qcopy) IS NULL, NEW.\(qc), \(back)),\n      NEW.\(qcopy) = IF(NEW.\(qcopy) IS NULL, \(filled), NEW.\(qcopy))"
         let updateSet = "NEW.\(qcopy) = IF(NOT (NEW.\(qc) <=> OLD.\(qc)) AND NEW.\(qcopy) <=> OLD.\(qcopy), \(newValue), NEW.\(qcopy)),\n"
@@ -232,7 +235,8 @@ package struct MySQLAlterColumn {
         return b.triggers(table: table, column: column, insertSet: insertSet, updateSet: updateSet,
                           comment: "Two-way sync: the old version writes `\(column)`, the new version the copy (its view shows it as `\(column)`).\n"
                               + "Each trigger fills the column the writer did not write; a single SET: the assignments run in order.",
-                          writes: [column, copy], reads: b.columnsRead(by: alter.up?.value, table: table, extra: [column]))
+                          writes: [column, copy], reads: b.columnsRead(by: alter.up?.value, table: table, extra: [column])
+                              .union(b.columnsRead(by: alter.down?.value, table: table)))
     }
 
     /// `column <=> value`, where `column` has `type` and `value` may have another type (the other side of a

@@ -192,7 +192,12 @@ struct PostgreSQLAlterColumn {
         let copy = b.q(b.context.derived.rewriteCopy(column))
         let source = row.map { "\($0).\(copy)" } ?? copy
         if let down = alter.down?.value {
-            return "(" + ExpressionRewriter.rewrite(down, columns: [column]) { _ in source } + ")"
+            // Inside a trigger every other column `down` reads must be NEW's too: a bare name there is
+            // a plpgsql variable that does not exist, and fails every write of the new version (#14 trial).
+            guard let row else { return "(" + ExpressionRewriter.rewrite(down, columns: [column]) { _ in source } + ")" }
+            var columns = Set(b.context.table(table)?.columns.map(\.name) ?? [])
+            columns.insert(column)
+            return "(" + ExpressionRewriter.rewrite(down, columns: columns) { $0 == column ? source : "\(row).\(b.q($0))" } + ")"
         }
         if let old = info?.type { return PostgreSQLConversion.cast(source, to: old, from: alter.type?.value) }
         return source

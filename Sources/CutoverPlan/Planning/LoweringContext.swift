@@ -70,7 +70,15 @@ public struct LoweringContext: Sendable {
     /// would cover (its leading columns are the key's columns), so the server drops them when that index appears.
     public func implicitIndexes(coveredBy columns: [String], on table: String) -> [DatabaseSchema.Index] {
         guard engine == .mysql else { return [] }
-        return schema.indexes.filter { $0.implicit && $0.table == table && covers(columns, $0.columns) }
+        // A column a renameColumn of this spec names is a copy until contract: the model shows the foreign
+        // key's index on the new name, but on the server it still serves the key on the old column (the key
+        // moves only in backfill, CarriedObjects). The server keeps that index; dropping it fails with 1553.
+        let copies = spec.changes.compactMap { $0.operation.unit(RenameColumn.self) }
+            .filter { $0.table.value == table }.map(\.to.value)
+        return schema.indexes.filter { index in
+            index.implicit && index.table == table && covers(columns, index.columns)
+                && !index.columns.contains { column in copies.contains { sameName($0, column) } }
+        }
     }
 
     /// Column names compare case-insensitively on MySQL.

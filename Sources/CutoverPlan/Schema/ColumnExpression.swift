@@ -3,9 +3,9 @@
 /// literals are skipped, a name followed by `(` is a function call, a name followed by `.` qualifies
 /// another and a name after `::` is a type. Bare names fold to lower case on PostgreSQL and compare
 /// case-insensitively on MySQL, as the servers do.
-enum ColumnExpression {
+package enum ColumnExpression {
     /// Whether `expression` refers to `column`.
-    static func uses(_ expression: String, column: String, engine: MigrationSpec.Engine) -> Bool {
+    package static func uses(_ expression: String, column: String, engine: MigrationSpec.Engine) -> Bool {
         var found = false
         _ = scan(expression, column: column, engine: engine) { found = true; return nil }
         return found

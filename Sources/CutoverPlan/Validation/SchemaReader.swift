@@ -470,6 +470,7 @@ struct DDLParser {
 
     /// One element of a CREATE TABLE list, or what follows ADD in ALTER TABLE.
     mutating func tableElement(_ c: inout Cursor, slot: Int, inAlter: Bool) {
+        guard c.atTableClause(mysql: mysql) else { return column(&c, slot: slot) }
         var constraintName: String?
         if c.accept("CONSTRAINT") {
             if !(c.isWord("PRIMARY") || c.isWord("UNIQUE") || c.isWord("FOREIGN") || c.isWord("CHECK")) {

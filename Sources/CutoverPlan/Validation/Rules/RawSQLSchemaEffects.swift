@@ -137,7 +137,7 @@ struct RawSQLSchemaEffects {
             var probe = a
             let unique = probe.accept("UNIQUE")
             if !unique { _ = probe.accept("FULLTEXT") || probe.accept("SPATIAL") }
-            if engine == .mysql && (probe.accept("INDEX") || probe.accept("KEY") || (unique && !probe.isWord("CONSTRAINT"))) {
+            if engine == .mysql && a.atTableClause(mysql: true) && (probe.accept("INDEX") || probe.accept("KEY") || (unique && !probe.isWord("CONSTRAINT"))) {
                 let name = probe.isPunctuation(0x28) || probe.isWord("USING") ? nil : probe.identifier()
                 guard let columns = probe.columnList(skippingUsing: true) else { return false }
                 guard let name = name ?? columns.first else { return false }
@@ -146,8 +146,7 @@ struct RawSQLSchemaEffects {
                 return true
             }
             let isColumn = a.accept("COLUMN")
-            if !isColumn && (a.isWord("CONSTRAINT") || a.isWord("PRIMARY") || a.isWord("UNIQUE") || a.isWord("FOREIGN")
-                || a.isWord("CHECK") || a.isWord("INDEX") || a.isWord("KEY") || a.isWord("EXCLUDE")) {
+            if !isColumn && a.atTableClause(mysql: engine == .mysql) {
                 return true
             }
             _ = a.accept("IF") && a.accept("NOT") && a.accept("EXISTS")

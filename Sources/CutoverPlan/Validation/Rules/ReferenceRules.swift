@@ -21,7 +21,18 @@ struct ReferenceRules {
     /// The base schema as read (dropEnum: a column dropped by the spec stays, quarantined, until purge).
     var base: DatabaseSchema?
 
+    /// Columns a change of the spec brings (renameColumn's `to`, addColumn), per table, with the line of
+    /// that change: an expression written before it cannot read them yet.
+    var introducedColumns: [String: [(name: String, line: Int)]] = [:]
+
     init(spec: MigrationSpec, schema: DatabaseSchema?, file: String) {
+        for change in spec.changes {
+            if let rename = change.operation.unit(RenameColumn.self) {
+                introducedColumns[rename.table.value, default: []].append((rename.to.value, change.location.line))
+            } else if let add = change.operation.unit(AddColumn.self) {
+                introducedColumns[add.table.value, default: []].append((add.column.name.value, change.location.line))
+            }
+        }
         self.base = schema
         self.schema = SymbolicSchema(engine: spec.database.engine, schema: schema)
         self.diagnostics = DiagnosticBag(file: file)
@@ -177,7 +188,17 @@ struct ReferenceRules {
     /// generated SQL resolves the expression's names against the spec's columns, which no longer
     /// list the old one (issue #14, user trial: `LEFT(sku, 3)` after renaming sku refused every write).
     mutating func requireExpressionColumns(_ expression: Located<String>?, of table: String) {
-        guard let expression, let gone = schema.tables[table]?.gone, !gone.isEmpty else { return }
+        guard let expression, schema.tables[table] != nil else { return }
+        // A column only a later change brings: inside the sync triggers it is no column of the row yet
+        // (#14 trial 14d: `down` naming a column renamed later failed every insert of the old version).
+        var reported: Set<String> = []
+        for (name, line) in introducedColumns[table] ?? [] where line > expression.location.line && !schema.hasColumn(name, in: table)
+            && !reported.contains(name) && ColumnExpression.uses(expression.value, column: name, engine: engine) {
+            reported.insert(name)
+            report(.unknownColumn, Message.unknownColumn(name, table: table, reason: "the change at line \(line) brings it, after this one", suggestion: nil)
+                   + "; an expression reads the columns as the changes before it leave them", expression)
+        }
+        guard let gone = schema.tables[table]?.gone, !gone.isEmpty else { return }
         for (name, reason) in gone.sorted(by: { $0.key < $1.key })
         where ColumnExpression.uses(expression.value, column: name, engine: engine) {
             report(.unknownColumn, Message.unknownColumn(name, table: table, reason: reason, suggestion: nil)

@@ -2,6 +2,16 @@
 -- step 2 (expand), down: drop check orders_qty_small on orders
 SET lock_timeout = '2s';
 SET statement_timeout = '30min';
+-- Checked before anything changes: rows written while the check was gone must pass it (one read-only scan).
+-- A check back NOT VALID would still refuse every UPDATE of such a row, so the old version could not update them.
+DO $cutover$
+BEGIN
+  IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint
+             WHERE conrelid = to_regclass('"orders"') AND conname = 'orders_qty_small') AND EXISTS (SELECT 1 FROM "orders" WHERE NOT (qty BETWEEN 1 AND 10)) THEN
+    RAISE EXCEPTION '%', 'cutover rollback refused: orders holds rows the new app version wrote that check orders_qty_small forbids; change or delete the rows WHERE NOT (qty BETWEEN 1 AND 10), then run the rollback again';
+  END IF;
+END
+$cutover$;
 -- Re-create from the definition in the base schema: NOT VALID (brief lock, no scan), then VALIDATE on its own.
 DO $cutover$
 BEGIN
