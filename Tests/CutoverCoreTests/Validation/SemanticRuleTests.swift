@@ -65,11 +65,14 @@ import Testing
 
     /// A type change with `nullable: true` of a NOT NULL column relaxes it in expand (issue #14): its
     /// rollback keeps the NULL rows, warned as a plain relax is; its `down` maps values, it is no refill.
+    /// (integer → bigint also warns CUT109, the new version's writes through the old type; not this test's rule.)
     @Test func retypedRelaxWarnsAsARelax() throws {
-        #expect(try rules("    - alterColumn: {table: pricing, column: amount, type: bigint, nullable: true}") == ["CUT053 18"])
-        #expect(try rules("    - alterColumn: {table: pricing, column: amount, type: bigint, nullable: true, down: \"amount::integer\"}") == ["CUT053 18"])
-        #expect(try rules("    - alterColumn: {table: customers, column: region, type: varchar(20), nullable: true}") == [])
-        #expect(try rules("    - alterColumn: {table: pricing, column: amount, type: bigint}") == [])
+        let relax = { (change: String) in try rules(change).filter { !$0.hasPrefix("CUT109") } }
+        #expect(try relax("    - alterColumn: {table: pricing, column: amount, type: bigint, nullable: true}") == ["CUT053 18"])
+        #expect(try relax("    - alterColumn: {table: pricing, column: amount, type: bigint, nullable: true, down: \"amount::integer\"}") == ["CUT053 18"])
+        #expect(try relax("    - alterColumn: {table: customers, column: region, type: varchar(20), nullable: true}") == [])
+        #expect(try relax("    - alterColumn: {table: pricing, column: amount, type: bigint}") == [])
+        #expect(try rules("    - alterColumn: {table: pricing, column: amount, type: bigint}") == ["CUT109 18"])
     }
 
     @Test func withoutSchemaOnlyKnownThingsAreChecked() throws {
