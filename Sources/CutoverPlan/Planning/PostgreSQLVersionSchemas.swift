@@ -30,6 +30,12 @@ package struct PostgreSQLVersionSchemas {
         var name: String
         var before: String
         var after: String
+        /// The default the new version's inserts get when they leave the column out (an added column
+        /// filled by `up`): the table gets it only in complete, and until then the fill trigger computes
+        /// `up` for every NULL, which is right for the old version (it cannot name the column) and wrong
+        /// for the new one, whose shape has the default (trial 14e). A view column's own default applies
+        /// to inserts through the view before the trigger runs, so the trigger keeps it.
+        var defaultValue: String? = nil
     }
 
     package struct View: Equatable {
@@ -70,7 +76,8 @@ package struct PostgreSQLVersionSchemas {
         for change in changes {
             if let add = change.operation.unit(AddColumn.self) {
                 let name = add.column.name.value
-                update(add.table.value) { $0.new.append(Column(name: name, before: name, after: name)) }
+                let viewDefault = add.up != nil ? add.column.defaultValue?.value : nil
+                update(add.table.value) { $0.new.append(Column(name: name, before: name, after: name, defaultValue: viewDefault)) }
             }
             if let drop = change.operation.unit(DropColumn.self) {
                 update(drop.table.value) { view in
@@ -112,7 +119,12 @@ package struct PostgreSQLVersionSchemas {
             return source == column.name ? b.q(column.name) : "\(b.q(source)) AS \(b.q(column.name))"
         }
         let name = new ? finalName(table) : table
-        return "CREATE OR REPLACE VIEW \(b.q(schema)).\(b.q(name)) AS\n  SELECT \(list.joined(separator: ", "))\n  FROM \(b.q(finalName(table)));"
+        // Set after every CREATE OR REPLACE (idempotent); also when contract's rollback makes the views again,
+        // since rolling back complete then drops the table's default while the new version still serves.
+        let defaults = columns.compactMap { column in
+            column.defaultValue.map { "\nALTER VIEW \(b.q(schema)).\(b.q(name)) ALTER COLUMN \(b.q(column.name)) SET DEFAULT \($0);" }
+        }
+        return "CREATE OR REPLACE VIEW \(b.q(schema)).\(b.q(name)) AS\n  SELECT \(list.joined(separator: ", "))\n  FROM \(b.q(finalName(table)));" + defaults.joined()
     }
 
     func create(_ views: [View], afterContract: Bool) -> [SQLStatement] {
