@@ -41,8 +41,7 @@
 #   empty-green:NAME                rollback-replicate's, after green's subscription NAME is dropped: empty every
 #                                   application table on green (one TRUNCATE … RESTART IDENTITY, the tables the schema
 #                                   load created stay) so that replicate copies anew; refused, changing nothing, under
-#                                   cleanup's marker, with blue fenced, while NAME still exists on green, or when
-#                                   green's gap log holds a transaction the app made on green (green is production)
+#                                   cleanup's marker, with blue fenced, or while NAME still exists on green
 #   xid-holders:SIDE:SECONDS        before the switch creates green's reverse slot (before blue's fence): fail, naming
 #                                   them, when transactions holding a transaction id on SIDE's server (a slot's
 #                                   creation waits for each) are still open after SECONDS
@@ -782,8 +781,9 @@ EOF
 # incomplete, and replicate refuses a green that holds rows (a new copy would loop on duplicate keys),
 # so rollback-replicate empties it. Only a green that never served: no cleanup marker on blue (the app
 # moved for good), blue not fenced (a switch stopped after its fence is completed or lifted first), the
-# forward subscription gone (dropped by this Job's step before: no switch marker can remain), and no
-# row of the app's own on green in the gap log (read before drop-gap-log drops it).
+# forward subscription gone (dropped by this Job's step before, which unless-switching guards: no
+# switch marker can remain). A green the app served and left by a completed switchback is a copy again
+# (the switchback compared both sides): it may be emptied.
 empty_green() { # NAME
   if [ "$(moved)" = 1 ]; then
     echo "cutover: blue carries cleanup's marker (schema $MOVED_SCHEMA): green is production; it is not emptied, nothing was changed" >&2; exit 1
@@ -797,12 +797,6 @@ empty_green() { # NAME
     echo "cutover: subscription $1 still exists on green: green is not emptied while it copies or holds the switch's marker; nothing was changed" >&2; exit 1
   fi
   has_log="$(gap_has_log green)"
-  if [ "$has_log" = 1 ]; then
-    own="$(value "$(admin_of green)" -c "SELECT count(*) FROM cutover_gap.log WHERE side = 'green'")"
-    if [ "$own" != 0 ]; then
-      echo "cutover: green's gap log holds $own transaction(s) the app made on green: green served writes and is not emptied; nothing was changed" >&2; exit 1
-    fi
-  fi
   # Partitions go with their parent; one statement, so foreign keys between the tables hold. The gap
   # trigger logs the TRUNCATE as green's own: the log is emptied in the same transaction, so that a
   # re-run (this Job stopped before drop-gap-log) is not refused for it.
@@ -1937,7 +1931,7 @@ EOF
             # subscription's, which exists from its first run on).
             tables_with_rows "$side" > /tmp/green-rows
             if [ -s /tmp/green-rows ]; then
-              echo "cutover: $side already holds data ($(head -n 5 /tmp/green-rows | paste -sd' ' -)) and has no subscription $name: it is no copy of blue in progress (production after a switch, or an earlier copy). Forward replication copies every table from blue and would loop on duplicate keys; nothing was changed. If $side is a stale copy that never served, roll back replication (rollback.enabled=true: the rollback-replicate Job empties green's application tables, refusing under cleanup's marker, with blue fenced, or when green's gap log holds the app's own writes) and run this again" >&2
+              echo "cutover: $side already holds data ($(head -n 5 /tmp/green-rows | paste -sd' ' -)) and has no subscription $name: it is no copy of blue in progress (production after a switch, or an earlier copy). Forward replication copies every table from blue and would loop on duplicate keys; nothing was changed. If $side is a stale copy that never served, roll back replication (rollback.enabled=true: the rollback-replicate Job empties green's application tables, refusing under cleanup's marker or with blue fenced) and run this again" >&2
               exit 1
             fi
           fi ;;
