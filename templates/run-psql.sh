@@ -796,6 +796,13 @@ empty_green() { # NAME
   if [ "$(marker_state green "$1")" != gone ]; then
     echo "cutover: subscription $1 still exists on green: green is not emptied while it copies or holds the switch's marker; nothing was changed" >&2; exit 1
   fi
+  # Green fenced: a switchback left it (it stays fenced, the app on blue). Its rows are not emptied
+  # here (the fence refuses the TRUNCATE too); the Job goes on with its other rollback steps.
+  case "$(fenced green)" in
+    0) ;;
+    1) echo "cutover: green is fenced (left by a switchback): not emptied; before replicate runs again, lift green's fence (the runbook's guarded unfence) and run this Job again"; return ;;
+    *) echo "cutover: cannot tell whether green is fenced" >&2; exit 1 ;;
+  esac
   has_log="$(gap_has_log green)"
   # Partitions go with their parent; one statement, so foreign keys between the tables hold. The gap
   # trigger logs the TRUNCATE as green's own: the log is emptied in the same transaction, so that a
