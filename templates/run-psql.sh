@@ -800,7 +800,7 @@ empty_green() { # NAME
   # here (the fence refuses the TRUNCATE too); the Job goes on with its other rollback steps.
   case "$(fenced green)" in
     0) ;;
-    1) echo "cutover: green is fenced (left by a switchback): not emptied; before replicate runs again, lift green's fence (the runbook's guarded unfence) and run this Job again"; return ;;
+    1) echo "cutover: green is fenced (left by a switchback): not emptied; no Job lifts that fence: before replicate runs again, green must be unfenced and emptied by hand"; return ;;
     *) echo "cutover: cannot tell whether green is fenced" >&2; exit 1 ;;
   esac
   has_log="$(gap_has_log green)"
