@@ -38,6 +38,10 @@
 #   no-large-objects:SIDE           fail when SIDE holds a large object (the switch's, right before its fence:
 #                                   logical replication does not carry pg_largeobject; preflight checked it earlier)
 #   drop-gap-log:SIDE               drop the gap log's triggers and schema on SIDE (cleanup, rollback-replicate)
+#   empty-green:NAME                rollback-replicate's, after green's subscription NAME is dropped: empty every
+#                                   application table on green (one TRUNCATE … RESTART IDENTITY, the tables the schema
+#                                   load created stay) so that replicate copies anew; refused, changing nothing, under
+#                                   cleanup's marker, with blue fenced, or while NAME still exists on green
 #   xid-holders:SIDE:SECONDS        before the switch creates green's reverse slot (before blue's fence): fail, naming
 #                                   them, when transactions holding a transaction id on SIDE's server (a slot's
 #                                   creation waits for each) are still open after SECONDS
@@ -657,6 +661,11 @@ same_tables() { # PUB SUB NAME
 # table inserts it in the app's own transaction, so a transaction the slot skipped is missing its log
 # rows on the other side too. The apply worker runs with session_replication_role = replica, where
 # the trigger does not fire: the same triggers sit on both sides and only the app's writes log.
+# A statement that changed no row (an expiry sweep or a queue poll that found nothing) leaves its
+# transaction without an xid: the trigger then logs nothing, since txid_current() would assign one and
+# turn every no-op into a durable, replicated write (SRE review sre10f, MUST-FIX 1: 10-20 times slower).
+# A statement that changed rows has its xid before its AFTER STATEMENT trigger runs; a transaction with
+# no xid wrote nothing, so there is nothing for a slot to skip.
 # Created by replicate (before the publication, which then carries it), on both sides, as each
 # side's superuser; dropped by cleanup and rollback-replicate (drop-gap-log).
 gap_tables() { # the tables the trigger goes on: every application table, partitions included
@@ -685,6 +694,7 @@ COMMENT ON TABLE cutover_gap.log IS 'cutover: one row per transaction and table 
 SELECT format(\$f\$CREATE OR REPLACE FUNCTION cutover_gap.note() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER
   SET search_path = pg_catalog, pg_temp AS \$body\$
 BEGIN
+  IF pg_catalog.txid_current_if_assigned() IS NULL THEN RETURN NULL; END IF;
   INSERT INTO cutover_gap.log (side, xid, tbl)
   VALUES (%L, pg_catalog.txid_current(), pg_catalog.quote_ident(TG_TABLE_SCHEMA) || '.' || pg_catalog.quote_ident(TG_TABLE_NAME))
   ON CONFLICT DO NOTHING;
@@ -749,7 +759,7 @@ gap_check() { # PUB SUB NAME live|fenced
   awk -F '|' -v from="$1" -v to="$2" 'NR == FNR { s[$1] = $2; next } { n = $2 - s[$1]; if (n > 0) { split($1, k, " "); printf "cutover: gap: %s: %d transaction(s) on %s only (on %s, minute %s %s), not on %s\n", k[1], n, to, k[2], k[3], k[4] " " k[5], from } }' /tmp/gap.pub /tmp/gap.sub >&2 || true
   echo "cutover: gap log ($4): $1 logged ${a%% *} transaction-table rows, $2 has ${b%% *}: $2 lacks transactions $1 committed (listed above), in tables the checksums may not cover. The slot $3 on $1 was most likely dropped and created again at a later position (Patroni creates a declared slot anew on a new primary after a failover, or it was re-created by hand): it streamed from there, and the catch-ups saw $2 caught up" >&2
   if [ "$1" = green ]; then way_back_differs; fi
-  echo "cutover: nothing was switched: blue's fence is lifted, the app keeps writing on blue. Green must be copied again before a switch: roll back replication (rollback.enabled=true: rollback-replicate drops forward replication and the gap log) and the schema load (green's tables go), then run stage 1 again (schema load and replicate copy every table anew) and the switch" >&2
+  echo "cutover: nothing was switched: blue's fence is lifted, the app keeps writing on blue. Green must be copied again before a switch: roll back replication (rollback.enabled=true: the rollback-replicate Job drops forward replication, empties green's application tables (they stay) and drops the gap log; blue keeps serving), then run stage 1 again (the schema load finds green's tables and skips; replicate copies every table anew) and the switch" >&2
   exit 1
 }
 drop_gap_log() { # SIDE: the triggers and the log; each trigger waits at most 2 s for its table
@@ -767,6 +777,48 @@ EOF
 # app may have created one since (lo_create, lo_import), and logical replication does not carry
 # pg_largeobject: green would lack it after the switch. Checked with SIDE still taking writes, so a
 # failure costs no write pause.
+# The way out after a gap or differing checksums (SRE review sre10f, MUST-FIX 2): green's copy is
+# incomplete, and replicate refuses a green that holds rows (a new copy would loop on duplicate keys),
+# so rollback-replicate empties it. Only a green that never served: no cleanup marker on blue (the app
+# moved for good), blue not fenced (a switch stopped after its fence is completed or lifted first), the
+# forward subscription gone (dropped by this Job's step before, which unless-switching guards: no
+# switch marker can remain). A green the app served and left by a completed switchback is a copy again
+# (the switchback compared both sides): it may be emptied.
+empty_green() { # NAME
+  if [ "$(moved)" = 1 ]; then
+    echo "cutover: blue carries cleanup's marker (schema $MOVED_SCHEMA): green is production; it is not emptied, nothing was changed" >&2; exit 1
+  fi
+  case "$(fenced blue)" in
+    0) ;;
+    1) echo "cutover: blue is fenced (a switch stopped after its fence): green is not emptied; run the switch again (it lifts or completes), then this Job; nothing was changed" >&2; exit 1 ;;
+    *) echo "cutover: cannot tell whether blue is fenced" >&2; exit 1 ;;
+  esac
+  if [ "$(marker_state green "$1")" != gone ]; then
+    echo "cutover: subscription $1 still exists on green: green is not emptied while it copies or holds the switch's marker; nothing was changed" >&2; exit 1
+  fi
+  # Green fenced: a switchback left it (it stays fenced, the app on blue). Its rows are not emptied
+  # here (the fence refuses the TRUNCATE too); the Job goes on with its other rollback steps.
+  case "$(fenced green)" in
+    0) ;;
+    1) echo "cutover: green is fenced (left by a switchback): not emptied; no Job lifts that fence: before replicate runs again, green must be unfenced and emptied by hand"; return ;;
+    *) echo "cutover: cannot tell whether green is fenced" >&2; exit 1 ;;
+  esac
+  has_log="$(gap_has_log green)"
+  # Partitions go with their parent; one statement, so foreign keys between the tables hold. The gap
+  # trigger logs the TRUNCATE as green's own: the log is emptied in the same transaction, so that a
+  # re-run (this Job stopped before drop-gap-log) is not refused for it.
+  list="$(value "$(admin_of green)" -c "SELECT string_agg(c.oid::regclass::text, ', ' ORDER BY c.oid) $(gap_tables) AND NOT c.relispartition")"
+  if [ -z "$list" ]; then echo "cutover: green has no application table to empty"; return; fi
+  log=""; [ "$has_log" != 1 ] || log="TRUNCATE cutover_gap.log;"
+  on "$(admin_of green)" <<EOF
+SET lock_timeout = '10s';
+BEGIN;
+TRUNCATE $list RESTART IDENTITY;
+$log
+COMMIT;
+EOF
+  echo "cutover: green emptied ($list): its tables stay; run replicate again (stage 1) to copy blue anew"
+}
 no_large_objects() { # SIDE
   objects="$(value "$(admin_of "$1")" -c "SELECT count(*) FROM pg_catalog.pg_largeobject_metadata")"
   if [ "$objects" != 0 ]; then
@@ -852,7 +904,7 @@ EOF
 SELECT pg_catalog.pg_drop_replication_slot(slot_name) FROM pg_catalog.pg_replication_slots
  WHERE slot_name = :'slot' AND database = current_database() AND NOT active;
 EOF
-      echo "cutover: $1's slot $3, left by an earlier attempt, dropped (its position is older than what $1 holds: the switch creates it again once blue is fenced and $1 caught up)" ;;
+      echo "cutover: $1's slot $3, left by an earlier attempt, dropped (its position is older than what $1 holds: the switch creates it again before blue's fence and skips it to $1's position in the write pause)" ;;
     *)
       echo "cutover: slot $3 on $1 is streaming to a consumer other than this switch (blue's subscription $3 is not enabled): stop that consumer, then run this again; nothing was changed" >&2
       exit 1 ;;
@@ -1558,6 +1610,8 @@ EOF
     gap-check:*)
       spec="${arg#gap-check:}"; pub="${spec%%:*}"; rest="${spec#*:}"; sub="${rest%%:*}"; rest="${rest#*:}"
       gap_check "$pub" "$sub" "${rest%%:*}" "${rest#*:}" ;;
+    empty-green:*)
+      empty_green "${arg#empty-green:}" ;;
     drop-gap-log:*)
       drop_gap_log "${arg#drop-gap-log:}" ;;
     renew-way-back:*)
@@ -1874,7 +1928,7 @@ SELECT count(*) FROM pg_catalog.pg_subscription_rel r JOIN pg_catalog.pg_subscri
 EOF
 )"
               if [ "$copied" != 0 ]; then
-                echo "cutover: the forward slot $name is gone from blue (a failover, or Patroni dropped a slot not declared to it) while subscription $name on $side has copied $copied table(s): a slot created now starts at blue's current position and would skip every change blue made since the old one's last, silently. Nothing was changed. Copy again: roll back the replication (rollback.enabled=true drops green's subscription and schema), then run schema-load and replicate again" >&2
+                echo "cutover: the forward slot $name is gone from blue (a failover, or Patroni dropped a slot not declared to it) while subscription $name on $side has copied $copied table(s): a slot created now starts at blue's current position and would skip every change blue made since the old one's last, silently. Nothing was changed. Copy again: roll back the replication (rollback.enabled=true: the rollback-replicate Job drops green's subscription and empties green's application tables), then run replicate again" >&2
                 exit 1
               fi
             fi
@@ -1884,7 +1938,7 @@ EOF
             # subscription's, which exists from its first run on).
             tables_with_rows "$side" > /tmp/green-rows
             if [ -s /tmp/green-rows ]; then
-              echo "cutover: $side already holds data ($(head -n 5 /tmp/green-rows | paste -sd' ' -)) and has no subscription $name: it is no copy of blue in progress (production after a switch, or an earlier copy). Forward replication copies every table from blue and would loop on duplicate keys; nothing was changed. If $side is a stale copy, empty it (or roll back: rollback.enabled=true drops its schema) and run this again" >&2
+              echo "cutover: $side already holds data ($(head -n 5 /tmp/green-rows | paste -sd' ' -)) and has no subscription $name: it is no copy of blue in progress (production after a switch, or an earlier copy). Forward replication copies every table from blue and would loop on duplicate keys; nothing was changed. If $side is a stale copy that never served, roll back replication (rollback.enabled=true: the rollback-replicate Job empties green's application tables, refusing under cleanup's marker or with blue fenced) and run this again" >&2
               exit 1
             fi
           fi ;;

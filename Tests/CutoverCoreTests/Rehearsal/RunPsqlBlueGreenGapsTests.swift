@@ -167,7 +167,7 @@ extension RunPsqlRunnerTests {
         let readme = try PlanReadmeTests.readme("ledger-pg14.yaml")
         #expect(readme.contains("Never use `helm rollback` on this release"))
         #expect(readme.contains("runs none of the Jobs (hooks run on install and upgrade only)"))
-        #expect(readme.contains("To start over after rolling back replicate (rollback-replicate): green still holds the rows"))
+        #expect(readme.contains("To start over after rolling back replicate: the rollback-replicate Job empties green's application tables"))
         let deadline = try #require(try Tests.goldenDeadline())
         #expect(readme.contains("its deadline is \(deadline) s (`activeDeadlineSeconds`, from `runner.deadline`)"), "deadline \(deadline)")
         #expect(readme.contains("refresh-matviews"))

@@ -146,4 +146,72 @@ extension RunPsqlRunnerTests {
             #expect(try runner.sql("SELECT count(*) FROM pg_trigger WHERE tgname = 'cutover_gap_note'", side: side) == "0", "\(side): \(cleanup.output)")
         }
     }
+
+    /// SRE review sre10f, MUST-FIX 1: a statement that changed no row (an expiry sweep that found
+    /// nothing) stays read-only: no gap-log row and no xid, so no commit fsync and nothing replicated.
+    /// A real write in the same kind of transaction still logs. Before, the trigger called
+    /// txid_current() for the zero-row DELETE: the transaction got an xid and blue's log a row.
+    @Test func zeroRowStatementLogsNothingAndAssignsNoXid() throws {
+        let runner = try Runner(twoSided: true)
+        defer { runner.finish() }
+        let (app, _) = try Self.replicatedWithGapLog(runner)
+        defer { Self.dropRoles(runner, app) }
+        let before = try runner.sql("SELECT count(*) FROM cutover_gap.log WHERE side = 'blue'")
+        let xid = try runner.sql("BEGIN; DELETE FROM notes WHERE id < 0; UPDATE notes SET body = 'x' WHERE id < 0; SELECT coalesce(txid_current_if_assigned()::text, 'none'); COMMIT")
+        #expect(xid.split(separator: "\n").contains("none"), "the zero-row statements assigned an xid: \(xid)")
+        #expect(try runner.sql("SELECT count(*) FROM cutover_gap.log WHERE side = 'blue'") == before, "a zero-row statement logged")
+        let written = try #require(try runner.sql("BEGIN; DELETE FROM notes WHERE id = 1; SELECT txid_current_if_assigned(); COMMIT")
+            .split(separator: "\n").first { Int($0) != nil }, "the real write got no xid")
+        #expect(try runner.sql("SELECT count(*) FROM cutover_gap.log WHERE side = 'blue' AND xid = \(written) AND tbl = 'public.notes'") == "1", "the real write was not logged")
+    }
+
+    /// SRE review sre10f, MUST-FIX 2: the way out the gap detector names can be followed with the
+    /// generated Jobs. A gap found, the switch refused; rollback-replicate drops forward replication
+    /// and empties green (its tables stay); replicate (stage 1) copies anew; the switch completes with
+    /// every row on green. Before, rollback-replicate left green's rows and replicate refused "green
+    /// already holds data", so the switch could never run.
+    @Test func afterAGapRollbackEmptiesGreenAndStageOneRunsAgain() throws {
+        let runner = try Runner(twoSided: true)
+        defer { runner.finish() }
+        let (app, sub) = try Self.replicatedWithGapLog(runner)
+        defer { Self.dropRoles(runner, app) }
+        try Self.loseSlot(runner, sub, publisher: "blue", lost: 2, after: 3)
+        let switchover = try Self.generatedJob("switchover", "switchover", sub)
+        let refused = try runner.runner(switchover, env: ["WAIT_ATTEMPTS": "100"])
+        #expect(refused.status != 0 && refused.output.contains("cutover: gap: public.notes"), "\(refused.output)")
+        #expect(refused.output.contains("rollback-replicate"), "no Job named: \(refused.output)")
+        let rollback = try runner.runner(try Self.generatedJob("rollback-replicate", "rollback-replicate", sub), env: ["WAIT_ATTEMPTS": "100"])
+        #expect(rollback.status == 0, "\(rollback.output)")
+        #expect(rollback.output.contains("cutover: green emptied"), "\(rollback.output)")
+        #expect(try runner.sql("SELECT count(*) FROM notes", side: "green") == "0", "\(rollback.output)")
+        #expect(try runner.sql("SELECT string_agg(id::text, ',' ORDER BY id) FROM notes") == "1,2,3", "blue keeps its rows")
+        let again = try runner.runner(try Self.generatedJob("", "replicate", sub), env: ["WAIT_ATTEMPTS": "150"])
+        #expect(again.status == 0, "replicate after the rollback: \(again.output)")
+        _ = try runner.sql("INSERT INTO notes VALUES (4, 'after the new copy')")
+        #expect(try runner.runner(["wait-synced:blue:green:\(sub)"], env: ["WAIT_ATTEMPTS": "100"]).status == 0)
+        let switched = try runner.runner(switchover, env: ["WAIT_ATTEMPTS": "100"])
+        #expect(switched.status == 0, "\(switched.output)")
+        #expect(try runner.sql("SELECT string_agg(id::text, ',' ORDER BY id) FROM notes", side: "green") == "1,2,3,4", "\(switched.output)")
+        #expect(try Self.marker(runner, sub) == "cutover: switched from blue to green", "\(switched.output)")
+    }
+
+    /// empty-green's own guards: with blue fenced (a switch stopped after its fence) or with green's
+    /// subscription still there, green keeps every row and the step fails, naming why.
+    @Test func emptyGreenRefusesWhileBlueIsFencedOrGreenStillSubscribes() throws {
+        let runner = try Runner(twoSided: true)
+        defer { runner.finish() }
+        let (app, sub) = try Self.replicatedWithGapLog(runner)
+        defer { Self.dropRoles(runner, app) }
+        let subscribed = try runner.runner(["empty-green:\(sub)"])
+        #expect(subscribed.status != 0 && subscribed.output.contains("still exists on green"), "\(subscribed.output)")
+        _ = try runner.sql("ALTER SUBSCRIPTION \(sub) DISABLE", side: "green")
+        _ = try runner.sql("ALTER SUBSCRIPTION \(sub) SET (slot_name = NONE)", side: "green")
+        _ = try runner.sql("DROP SUBSCRIPTION \(sub)", side: "green")
+        let fence = try runner.runner(["fence:blue"])
+        #expect(fence.status == 0, "\(fence.output)")
+        let fenced = try runner.runner(["empty-green:\(sub)"])
+        #expect(fenced.status != 0 && fenced.output.contains("blue is fenced"), "\(fenced.output)")
+        #expect(try runner.sql("SELECT count(*) FROM notes", side: "green") == "1")
+        _ = try runner.runner(["unfence:blue"])
+    }
 }

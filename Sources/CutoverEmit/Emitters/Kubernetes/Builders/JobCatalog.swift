@@ -362,8 +362,10 @@ public struct JobCatalog: Sendable {
                  folder: .cleanup, arguments: cleanup),
             unit("rollback-replicate", "rollback", .replicate, HookOrdering(.pre, -10), guard: Self.blueGreenRollbackGuard, folder: .rollbackReplicate,
                  // Never under the switch's marker: dropping the forward subscription would drop the marker and the way back.
+                 // Then green emptied (before drop-gap-log: its guard reads green's log), so that stage 1 can run
+                 // again: replicate refuses a green holding rows (sre10f MUST-FIX 2).
                  arguments: (reverse.isEmpty || downs(.replicate).isEmpty ? [] : ["unless-switching:green:\(forward):refuse"]) + downs(.replicate)
-                    + (postgresGap ? ["drop-gap-log:green", "drop-gap-log:blue"] : [])),
+                    + (postgresGap ? ["empty-green:\(forward)", "drop-gap-log:green", "drop-gap-log:blue"] : [])),
             unit("rollback-schema-load", "rollback", .schemaLoad, HookOrdering(.pre, -5), guard: Self.blueGreenRollbackGuard, folder: .rollbackSchemaLoad,
                  arguments: downs(.schemaLoad)),
         ]
