@@ -41,7 +41,9 @@
 #   empty-green:NAME                rollback-replicate's, after green's subscription NAME is dropped: empty every
 #                                   application table on green (one TRUNCATE … RESTART IDENTITY, the tables the schema
 #                                   load created stay) so that replicate copies anew; refused, changing nothing, under
-#                                   cleanup's marker, with blue fenced, or while NAME still exists on green
+#                                   cleanup's marker, with blue fenced, while NAME still exists on green, or while
+#                                   green carries the switch's record (schema cutover_served, from the mark until a
+#                                   completed switchback; cleanup keeps it)
 #   xid-holders:SIDE:SECONDS        before the switch creates green's reverse slot (before blue's fence): fail, naming
 #                                   them, when transactions holding a transaction id on SIDE's server (a slot's
 #                                   creation waits for each) are still open after SECONDS
@@ -460,6 +462,31 @@ moved() { # 1 when blue carries cleanup's marker, else 0
 SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_namespace WHERE nspname = :'schema')::int;
 EOF
 }
+# Green's own record that the app may have written there (SRE check sre10g): created right before
+# the switch's mark (nothing runs between them), dropped only by a completed switchback (before its
+# marker goes), kept by cleanup. Every other guard of empty-green is read on blue or from the forward
+# subscription, which cleanup drops: blue restored from its snapshot (no cleanup marker, no fence)
+# let rollback-replicate empty a production green.
+SERVED_SCHEMA=cutover_served
+served() { # 1 when green carries the record of a switch to it, else 0
+  value "$(admin_of green)" -v "schema=$SERVED_SCHEMA" <<'EOF'
+SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_namespace WHERE nspname = :'schema')::int;
+EOF
+}
+mark_served() ( # NAME; a subshell: on() sets the caller's side
+  on "$(admin_of green)" -v "schema=$SERVED_SCHEMA" -v "text=cutover: the switch from blue to green (subscription $1) moved the app here; only a completed switchback removes this" <<'EOF'
+BEGIN;
+SELECT format('CREATE SCHEMA IF NOT EXISTS %I', :'schema') \gexec
+SELECT format('REVOKE ALL ON SCHEMA %I FROM PUBLIC', :'schema') \gexec
+SELECT format('COMMENT ON SCHEMA %I IS %L', :'schema', :'text') \gexec
+COMMIT;
+EOF
+)
+unmark_served() ( # a subshell: on() sets the caller's side
+  on "$(admin_of green)" -v "schema=$SERVED_SCHEMA" <<'EOF'
+SELECT format('DROP SCHEMA IF EXISTS %I', :'schema') \gexec
+EOF
+)
 mark_moved() ( # NAME (the forward subscription); a subshell: on() sets the caller's side
   on "$(admin_of blue)" -v "schema=$MOVED_SCHEMA" -v "text=$(moved_text "$1")" <<'EOF'
 BEGIN;
@@ -785,6 +812,11 @@ EOF
 # switch marker can remain). A green the app served and left by a completed switchback is a copy again
 # (the switchback compared both sides): it may be emptied.
 empty_green() { # NAME
+  case "$(served)" in
+    0) ;;
+    1) echo "cutover: green carries the switch's record (schema $SERVED_SCHEMA): the app was moved there and no completed switchback took it back; green is not emptied, nothing was changed" >&2; exit 1 ;;
+    *) echo "cutover: cannot tell whether the app was moved to green" >&2; exit 1 ;;
+  esac
   if [ "$(moved)" = 1 ]; then
     echo "cutover: blue carries cleanup's marker (schema $MOVED_SCHEMA): green is production; it is not emptied, nothing was changed" >&2; exit 1
   fi
@@ -1874,6 +1906,7 @@ EOF
     mark-switched:*)
       spec="${arg#mark-switched:}"; MARKED_AT="${spec%%:*} ${spec#*:}"
       own_fence "mark-switched"
+      mark_served "${spec#*:}"
       MARKING="${spec%%:*} ${spec#*:} switched"; mark "${spec%%:*}" "${spec#*:}" switched
       COMMITTED=1
       echo "cutover: switch marked complete on ${spec%%:*}" ;;
@@ -1891,7 +1924,7 @@ EOF
       COMMITTED=1
       echo "cutover: switchback committed on ${spec%%:*} (its marker): from here a failure keeps both fences, a re-run completes it" ;;
     unmark-switched:*)
-      spec="${arg#unmark-switched:}"; mark "${spec%%:*}" "${spec#*:}" none
+      spec="${arg#unmark-switched:}"; unmark_served; mark "${spec%%:*}" "${spec#*:}" none
       echo "cutover: switchback complete, marker removed on ${spec%%:*}" ;;
     while-forward:*)
       spec="${arg#while-forward:}"; side="${spec%%:*}"; name="${spec#*:}"

@@ -66,6 +66,26 @@ extension RunPsqlRunnerTests {
         }
     }
 
+    /// SRE check sre10g (MUST-FIX): rollback-replicate's `empty-green` read every guard on blue or
+    /// from the forward subscription, which cleanup drops. Blue restored from its pre-migration
+    /// snapshot (no cleanup marker, no fence) let it TRUNCATE production green. Green now keeps its
+    /// own record of the switch (schema cutover_served, from the mark; cleanup keeps it): the Job
+    /// refuses and green keeps every row. Before, it exited 0 with "green emptied".
+    @Test func rollbackNeverEmptiesAGreenTheAppWasMovedTo() throws {
+        let runner = try Runner(twoSided: true)
+        defer { runner.finish() }
+        let (app, sub) = try Self.replicated(runner)
+        defer { Self.dropRoles(runner, app) }
+        try Self.generatedFiles(runner, sub)
+        try Self.switchedAndCleanedUp(runner, sub)
+        // Blue as its snapshot from before the migration would be: none of cutover's markers or fences.
+        _ = try runner.sql("DROP SCHEMA cutover_fence CASCADE; DROP SCHEMA cutover_moved; ALTER ROLE \(app) RESET default_transaction_read_only")
+        let rollback = try runner.runner(try Self.generatedJob("rollback-replicate", "rollback-replicate", sub))
+        #expect(rollback.status != 0, "\(rollback.output)")
+        #expect(rollback.output.contains("carries the switch's record"), "\(rollback.output)")
+        #expect(try Self.rows(runner, side: "green") == "1:before the switch,50:on green after cleanup", "\(rollback.output)")
+    }
+
     /// M1: the replicate Job refuses to start forward replication into a green that already holds data
     /// without a subscription of its own (production after a switch whose markers are gone, or an
     /// earlier copy), and with blue fenced. Before, it created a copy_data subscription on green.
