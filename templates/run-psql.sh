@@ -814,19 +814,19 @@ EOF
 empty_green() { # NAME
   case "$(served)" in
     0) ;;
-    1) echo "cutover: green carries the switch's record (schema $SERVED_SCHEMA): the app was moved there and no completed switchback took it back; green is not emptied, nothing was changed" >&2; exit 1 ;;
+    1) echo "cutover: green carries the switch's record (schema $SERVED_SCHEMA): the app was moved there and no completed switchback took it back; green is not emptied, green was not changed (this Job's earlier steps ran)" >&2; exit 1 ;;
     *) echo "cutover: cannot tell whether the app was moved to green" >&2; exit 1 ;;
   esac
   if [ "$(moved)" = 1 ]; then
-    echo "cutover: blue carries cleanup's marker (schema $MOVED_SCHEMA): green is production; it is not emptied, nothing was changed" >&2; exit 1
+    echo "cutover: blue carries cleanup's marker (schema $MOVED_SCHEMA): green is production; it is not emptied, green was not changed (this Job's earlier steps ran)" >&2; exit 1
   fi
   case "$(fenced blue)" in
     0) ;;
-    1) echo "cutover: blue is fenced (a switch stopped after its fence): green is not emptied; run the switch again (it lifts or completes), then this Job; nothing was changed" >&2; exit 1 ;;
+    1) echo "cutover: blue is fenced (a switch stopped after its fence): green is not emptied; run the switch again (it lifts or completes), then this Job; green was not changed (this Job's earlier steps ran)" >&2; exit 1 ;;
     *) echo "cutover: cannot tell whether blue is fenced" >&2; exit 1 ;;
   esac
   if [ "$(marker_state green "$1")" != gone ]; then
-    echo "cutover: subscription $1 still exists on green: green is not emptied while it copies or holds the switch's marker; nothing was changed" >&2; exit 1
+    echo "cutover: subscription $1 still exists on green: green is not emptied while it copies or holds the switch's marker; green was not changed (this Job's earlier steps ran)" >&2; exit 1
   fi
   # Green fenced: a switchback left it (it stays fenced, the app on blue). Its rows are not emptied
   # here (the fence refuses the TRUNCATE too); the Job goes on with its other rollback steps.
