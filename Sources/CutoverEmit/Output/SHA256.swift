@@ -73,34 +73,42 @@ struct SHA256 {
         return String(decoding: out, as: UTF8.self)
     }
 
-    @inline(__always) private static func rotr(_ x: UInt32, _ n: UInt32) -> UInt32 { (x >> n) | (x << (32 &- n)) }
-
+    /// The rotations are written out with masking shifts (`&>>`, `&<<` of two `UInt32`s) and the loops
+    /// are `while` loops: the tests and CI run a debug build, which calls (does not inline) a helper
+    /// function, the generic `>>`, and a range's iterator, and this loop sees every byte written.
     private mutating func compress(_ base: UnsafeRawPointer, blocks: Int) {
         var (s0, s1, s2, s3, s4, s5, s6, s7) = (h0, h1, h2, h3, h4, h5, h6, h7)
         Self.k.withUnsafeBufferPointer { k in
             withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 64) { w in
-                for block in 0..<blocks {
-                    let p = base + block * 64
-                    for i in 0..<16 {
-                        w[i] = UInt32(bigEndian: p.loadUnaligned(fromByteOffset: i * 4, as: UInt32.self))
+                var block = 0
+                while block < blocks {
+                    let p = base + block &* 64
+                    var i = 0
+                    while i < 16 {
+                        w[i] = UInt32(bigEndian: p.loadUnaligned(fromByteOffset: i &* 4, as: UInt32.self))
+                        i &+= 1
                     }
-                    for i in 16..<64 {
+                    while i < 64 {
                         let x = w[i &- 15], y = w[i &- 2]
-                        let sigma0 = Self.rotr(x, 7) ^ Self.rotr(x, 18) ^ (x >> 3)
-                        let sigma1 = Self.rotr(y, 17) ^ Self.rotr(y, 19) ^ (y >> 10)
+                        let sigma0 = ((x &>> 7) | (x &<< 25)) ^ ((x &>> 18) | (x &<< 14)) ^ (x &>> 3)
+                        let sigma1 = ((y &>> 17) | (y &<< 15)) ^ ((y &>> 19) | (y &<< 13)) ^ (y &>> 10)
                         w[i] = w[i &- 16] &+ sigma0 &+ w[i &- 7] &+ sigma1
+                        i &+= 1
                     }
                     var (a, b, c, d, e, f, g, h) = (s0, s1, s2, s3, s4, s5, s6, s7)
-                    for i in 0..<64 {
-                        let bigSigma1 = Self.rotr(e, 6) ^ Self.rotr(e, 11) ^ Self.rotr(e, 25)
+                    i = 0
+                    while i < 64 {
+                        let bigSigma1 = ((e &>> 6) | (e &<< 26)) ^ ((e &>> 11) | (e &<< 21)) ^ ((e &>> 25) | (e &<< 7))
                         let choice = (e & f) ^ (~e & g)
                         let t1 = h &+ bigSigma1 &+ choice &+ k[i] &+ w[i]
-                        let bigSigma0 = Self.rotr(a, 2) ^ Self.rotr(a, 13) ^ Self.rotr(a, 22)
+                        let bigSigma0 = ((a &>> 2) | (a &<< 30)) ^ ((a &>> 13) | (a &<< 19)) ^ ((a &>> 22) | (a &<< 10))
                         let majority = (a & b) ^ (a & c) ^ (b & c)
                         h = g; g = f; f = e; e = d &+ t1
                         d = c; c = b; b = a; a = t1 &+ bigSigma0 &+ majority
+                        i &+= 1
                     }
                     s0 &+= a; s1 &+= b; s2 &+= c; s3 &+= d; s4 &+= e; s5 &+= f; s6 &+= g; s7 &+= h
+                    block &+= 1
                 }
             }
         }

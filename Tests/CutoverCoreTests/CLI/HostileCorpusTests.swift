@@ -21,7 +21,9 @@ import Testing
         #expect(run.stderr.contains(": error: "), "\(file.lastPathComponent): no error message")
         #expect(run.stderr.range(of: #":[0-9]+:[0-9]+: error: "#, options: .regularExpression) != nil,
                 "\(file.lastPathComponent): error without line:column\n\(run.stderr)")
-        #expect(run.seconds < 2, "\(file.lastPathComponent) took \(run.seconds) s")
+        // Bounded, not timed: a blow-up (the nesting and alias bombs) runs for minutes, while the largest
+        // file is refused in about a second by a debug build and twice that on a loaded 2-core CI.
+        #expect(run.seconds < 20, "\(file.lastPathComponent) took \(run.seconds) s")
         #expect(CLIRun.peakChildRSS < 200 * 1024 * 1024, "a child exceeded 200 MB")
         #expect(!FileManager.default.fileExists(atPath: output.path), "\(file.lastPathComponent) wrote output")
         let leftovers = try FileManager.default.contentsOfDirectory(atPath: sandbox.path)

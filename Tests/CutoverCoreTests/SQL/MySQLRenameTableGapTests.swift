@@ -15,16 +15,19 @@ import Testing
         private var stop = false
         private(set) var sent = 0
         private var inUp = true
-        /// Failures while the up ran (or a statement that waited on it), and while the down ran.
+        /// Failures of the statements that started while the up ran, and while the down ran: a
+        /// statement is counted where it started, since what fails it is what it opened then (one that
+        /// opened the view in a down and failed once the next up began is the down's, under load).
         private(set) var upFailures: [String] = []
         private(set) var downFailures: [String] = []
         var stopped: Bool { lock.withLock { stop } }
+        var inTheUp: Bool { lock.withLock { inUp } }
         func finish() { lock.withLock { stop = true } }
         func running(up: Bool) { lock.withLock { inUp = up } }
-        func record(_ failure: String?) {
+        func record(_ failure: String?, startedInTheUp: Bool) {
             lock.withLock {
                 sent += 1
-                if let failure { if inUp { upFailures.append(failure) } else { downFailures.append(failure) } }
+                if let failure { if startedInTheUp { upFailures.append(failure) } else { downFailures.append(failure) } }
             }
         }
     }
@@ -75,21 +78,26 @@ import Testing
             defer { done.signal() }
             // The old app version's own connection, opened on this thread (a session is not Sendable).
             guard let old = try? MariaDBSession(connection: connection, timeout: 120) else {
-                tally.record("could not connect")
+                tally.record("could not connect", startedInTheUp: true)
                 ready.signal()
                 return
             }
             defer { old.close() }
             ready.signal()
             while !tally.stopped {
+                // Where the statement that fails started (the phase is read before each one).
+                var up = tally.inTheUp
                 do {
                     try old.execute("INSERT INTO warehouses (name) VALUES ('old')")
+                    up = tally.inTheUp
                     let id = try old.query("SELECT LAST_INSERT_ID()").first ?? ""
+                    up = tally.inTheUp
                     try old.execute("INSERT INTO stock (warehouse_id) VALUES (\(id))")
+                    up = tally.inTheUp
                     _ = try old.query("SELECT COUNT(*) FROM warehouses WHERE id = \(id)")
-                    tally.record(id == "0" || id.isEmpty ? "LAST_INSERT_ID() was \(id)" : nil)
+                    tally.record(id == "0" || id.isEmpty ? "LAST_INSERT_ID() was \(id)" : nil, startedInTheUp: up)
                 } catch {
-                    tally.record("\(error)")
+                    tally.record("\(error)", startedInTheUp: up)
                 }
             }
         }
