@@ -59,6 +59,7 @@ package enum RuleRegistry {
         NetworkPolicyClientsRule.rule,
         MySQLTableCopyRule.rule,
         MySQLRetypedDefaultRule.rule,
+        MySQLForeignKeyTypeRule.rule,
         AddedDefaultUpRule.rule,
         PostgresRetypedCheckRule.rule,
         PostgresRetypedWriteRule.rule,
