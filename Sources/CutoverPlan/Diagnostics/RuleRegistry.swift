@@ -59,6 +59,8 @@ package enum RuleRegistry {
         NetworkPolicyClientsRule.rule,
         MySQLTableCopyRule.rule,
         MySQLRetypedDefaultRule.rule,
+        MySQLForeignKeyTypeRule.rule,
+        AddedDefaultUpRule.rule,
         PostgresRetypedCheckRule.rule,
         PostgresRetypedWriteRule.rule,
         MySQLRetypedWriteRule.rule,

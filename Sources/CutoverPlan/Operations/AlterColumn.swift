@@ -56,8 +56,8 @@ public struct AlterColumn: OperationUnit {
     }
 
     /// CUT014 for a change that says nothing (or a default with dropDefault), CUT052 for a column changed
-    /// twice, CUT049 for a rewrite of a key column, a backfill without a primary key, or (MySQL) an
-    /// integer type a foreign key would no longer match, or NULLs allowed in a primary-key column, CUT053 for NULLs allowed without a down.
+    /// twice, CUT049 for a rewrite of a key column, a backfill without a primary key, or NULLs allowed in a
+    /// primary-key column, CUT107 for (MySQL) an integer type a foreign key would no longer match, CUT053 for NULLs allowed without a down.
     func check(_ rules: inout ReferenceRules, change: Change) {
         let line = change.location.line
         guard rules.requireTable(table), rules.requireColumn(column, of: table.value) else { return }
@@ -113,7 +113,7 @@ public struct AlterColumn: OperationUnit {
                                      : !SQLTypeFacts.isMySQLInPlaceWidening(from: old, to: new)
     }
 
-    /// CUT049 on MySQL: InnoDB refuses a foreign key between integer columns of different types (INT
+    /// CUT107 on MySQL: InnoDB refuses a foreign key between integer columns of different types (INT
     /// and BIGINT), so a type change of one side would fail where the key is put back, in contract.
     private func checkForeignKeyType(_ rules: inout ReferenceRules, columnKey key: String, type: Located<String>) {
         let table = self.table.value
@@ -123,7 +123,7 @@ public struct AlterColumn: OperationUnit {
                   position < foreignKey.referencedColumns.count else { continue }
             let referenced = foreignKey.referencedColumns[position]
             guard let other = rules.schema.tables[referencedTable]?.columns[referenced]?.type, let old = Self.integerFamily(other), old != new else { continue }
-            rules.report(.referenceMismatch, Message.foreignKeyTypeMismatch(type.value, foreignKey: foreignKey.name, table: referencedTable,
+            rules.report(.mysqlForeignKeyType, Message.foreignKeyTypeMismatch(type.value, foreignKey: foreignKey.name, table: referencedTable,
                                                                      column: rules.schema.tables[referencedTable]?.columns[referenced]?.name ?? referenced, type: other), type)
         }
     }

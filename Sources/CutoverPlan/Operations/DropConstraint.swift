@@ -226,6 +226,7 @@ struct DropConstraint: OperationUnit {
             return StepDraft(phase, slug: slug, title: "drop \(what) \(name) on \(table) in place", change: r.change,
                              up: [SQLStatement(b.dropIndex(table, name), comment: "A unique constraint is its unique index on MySQL.")],
                              down: [refusal(b, when: duplicates, message: "cutover rollback refused: \(table) holds rows the new app version wrote that repeat the key of \(name)",
+                                            hint: "delete or change the rows that repeat the key (GROUP BY \(base.columns.joined(separator: ", ")) HAVING COUNT(*) > 1), then run the rollback again",
                                             comment: "Checked before anything changes: rows written while the unique key was gone must not repeat it (one read-only scan).\n"
                                                 + "Refused: delete or change those rows (GROUP BY \(base.columns.joined(separator: ", ")) HAVING COUNT(*) > 1), and run the rollback again."),
                                     SQLStatement(b.addIndex(table, name, unique: true, columns: b.n.quoteList(base.columns)),
@@ -251,6 +252,7 @@ struct DropConstraint: OperationUnit {
                                                comment: "Dropping a check only changes metadata (in place, writes go on).")],
                              down: [refusal(b, when: "SELECT 1 FROM \(b.q(table)) WHERE NOT (\(expression))",
                                             message: "cutover rollback refused: \(table) holds rows the new app version wrote that check \(name) forbids",
+                                            hint: "change or delete the rows WHERE NOT (\(expression)), then run the rollback again",
                                             comment: "Checked before anything changes: rows written while the check was gone must pass it (one read-only scan; MySQL has no NOT VALID).\n"
                                                 + "Refused: change or delete the rows WHERE NOT (\(expression)), and run the rollback again."),
                                     SQLStatement(b.guarded("ALTER TABLE \(b.q(table)) ADD CONSTRAINT \(b.q(name)) CHECK (\(expression)), ALGORITHM=COPY, LOCK=SHARED",
@@ -261,9 +263,9 @@ struct DropConstraint: OperationUnit {
 
     /// The refusal as a statement: the procedure is dropped again after the CALL; when it refuses, the
     /// next attempt's first DROP removes it.
-    func refusal(_ b: MySQLBuilder, when query: String, message: String, comment: String) -> SQLStatement {
+    func refusal(_ b: MySQLBuilder, when query: String, message: String, hint: String, comment: String) -> SQLStatement {
         let procedure = b.q(b.context.derived.procedure("refuse", table: table.value, column: name.value))
-        return SQLStatement(b.refusal(procedure: procedure, when: query, message: String(message.prefix(128))), comment: comment, kind: .refusalCheck)
+        return SQLStatement(b.refusal(procedure: procedure, when: query, message: String(message.prefix(128)), hint: hint), comment: comment, kind: .refusalCheck)
     }
 
     /// The constraint is gone for later changes; on MySQL the index of a dropped foreign key stays.

@@ -200,13 +200,18 @@ package struct MySQLBuilder: Sendable {
     /// and the new value of every row the batch updates, so a rollback can tell the rows it filled.
     /// A procedure that SIGNALs `message` when `query` finds a row, called and dropped again: MySQL
     /// cannot SIGNAL outside a stored program (needs the mysql client, for DELIMITER).
-    func refusal(procedure: String, when query: String, message: String) -> String {
-        """
+    /// `hint`, what to do (PostgreSQL's refusal says it in its message): MySQL 8 keeps at most 128
+    /// characters of MESSAGE_TEXT (strict mode refuses more), too few for a check's expression, so the
+    /// procedure first returns it as a one-row result, which the mysql client prints in the Job's log
+    /// (header `cutover rollback refused`) right before the error.
+    func refusal(procedure: String, when query: String, message: String, hint: String? = nil) -> String {
+        let hinted = hint.map { "\n    SELECT \(lit($0)) AS `cutover rollback refused`;" } ?? ""
+        return """
         DROP PROCEDURE IF EXISTS \(procedure);
         DELIMITER ;;
         CREATE PROCEDURE \(procedure)()
         BEGIN
-          IF EXISTS (\(query)) THEN
+          IF EXISTS (\(query)) THEN\(hinted)
             SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = \(lit(message));
           END IF;
         END;;

@@ -33,6 +33,7 @@ public struct SpecValidator: SpecValidating {
         let lowered = LoweredSpec(spec: spec, schema: schema)
         MySQLTableCopyRule.check(lowered, diagnostics: &diagnostics)
         MySQLRetypedDefaultRule.check(lowered, diagnostics: &diagnostics)
+        AddedDefaultUpRule.check(lowered, diagnostics: &diagnostics)
         PostgresRetypedWriteRule.check(lowered, diagnostics: &diagnostics)
         MySQLRetypedWriteRule.check(lowered, diagnostics: &diagnostics)
         MySQLSwapClientRule.check(lowered, diagnostics: &diagnostics)

@@ -248,19 +248,25 @@ public struct PlanReadme {
                 guard let alter = change.operation.unit(AlterColumn.self), PostgreSQLVersionSchemas.rewrites(alter, context) else { return nil }
                 return "`\(alter.table.value).\(alter.column.value)`"
             }
+        let added = AddedDefaultUpRule.columns(context).map { "`\($0)`" }
         guard let schemas = VersionSchemaSelection.schemas(plan) else {
-            guard !retyped.isEmpty else { return "" }
+            guard !retyped.isEmpty || !added.isEmpty else { return "" }
             var out = "## App version schemas\n\n"
-            out += spec.database.engine == .mysql
-                ? "Off (`app.versionSchemas: none`, or no `database.schema`): both app versions use the tables. "
-                : "Off (`app.versionSchemas: none`, or no `database.schema`): both app versions use the tables. "
-            out += "Until contract swaps them, \(retyped.joined(separator: ", ")) keep\(retyped.count == 1 ? "s" : "") the old type under the name, "
-            out += "with the new type in a hidden copy the sync trigger fills: during the rollout the new version must read and write the old type there, "
-            out += "with values the new type holds too (it gets the new type only after contract; values the old type cannot take, written after contract, "
-            out += "make a rollback of contract refuse until they are changed or deleted).\n\n"
+            out += "Off (`app.versionSchemas: none`, or no `database.schema`): both app versions use the tables. "
+            if !retyped.isEmpty {
+                out += "Until contract swaps them, \(retyped.joined(separator: ", ")) keep\(retyped.count == 1 ? "s" : "") the old type under the name, "
+                out += "with the new type in a hidden copy the sync trigger fills: during the rollout the new version must read and write the old type there, "
+                out += "with values the new type holds too (it gets the new type only after contract; values the old type cannot take, written after contract, "
+                out += "make a rollback of contract refuse until they are changed or deleted).\n\n"
+            }
+            if !added.isEmpty {
+                out += "Until contract, an insert of the new version that leaves out \(added.joined(separator: ", ")) (added with a default and `up`), or writes NULL into a nullable one, "
+                out += "gets `up` of its row, not what it meant: the column gets its default only in complete, and until contract the fill trigger gives `up` to every NULL, whichever version wrote "
+                out += "(warning CUT104). Write \(added.count == 1 ? "it" : "them") explicitly in the new version's inserts until contract.\n\n"
+            }
             return out
         }
-        if spec.database.engine == .mysql { return mysqlVersionDatabasesSection(context, schemas, retyped: retyped) }
+        if spec.database.engine == .mysql { return mysqlVersionDatabasesSection(context, schemas, retyped: retyped, added: added) }
         let viewTables = PostgreSQLVersionSchemas(b: PostgreSQLBuilder(context: context), changes: spec.changes).views().map(\.table)
         let views = viewTables.map { "`\($0)`" }
         let example = viewTables.first ?? "orders"
@@ -317,7 +323,7 @@ public struct PlanReadme {
 
     /// MySQL's databases of views (`MySQLVersionSchemas`): how each version selects its own, what the
     /// DBA grants first, what the new version may not rely on (retyped columns), and how they go away.
-    private func mysqlVersionDatabasesSection(_ context: LoweringContext, _ databases: (old: String, new: String), retyped: [String]) -> String {
+    private func mysqlVersionDatabasesSection(_ context: LoweringContext, _ databases: (old: String, new: String), retyped: [String], added: [String]) -> String {
         let spec = plan.spec
         let env = VersionSchemaSelection.mysqlDatabaseEnv
         let configMap = VersionSchemaSelection.configMapName(spec)
@@ -339,6 +345,12 @@ public struct PlanReadme {
             out += "The Jobs' user needs `LOCK TABLES` on `\(databases.new)` for that (granted below). While the old version serves, the new version must write values "
             out += "the old type can take through `down` (MySQL's strict mode refuses the statement otherwise); an insert of the new version that leaves a retyped column to its default "
             out += "or writes NULL cannot be told from one of the old version and gets `up` of the old column's value (warning CUT075 where that differs).\n\n"
+        }
+        if !added.isEmpty {
+            out += "Columns added with a default and `up` (\(added.joined(separator: ", "))): until contract, an insert of the new version that leaves one out "
+            out += "(or writes NULL into a nullable one) gets `up` of its row, not what it meant. The column gets its default only in complete, views have no defaults, and the fill triggers, which run in "
+            out += "the table's database, cannot tell which version's database the writer used (warning CUT104). Write \(added.count == 1 ? "it" : "them") explicitly "
+            out += "in the new version's inserts until contract.\n\n"
         }
         out += "The names carry the base database (`\(spec.database.name)`, the Jobs' `DB_NAME`): databases share one namespace per server, so another environment's "
         out += "database on the same server running this migration gets databases of its own. Preflight and expand refuse, before they change anything, "

@@ -39,9 +39,6 @@ extension Message {
     public static func nullableIdentityColumn(_ column: String, table: String) -> String {
         "'\(table).\(column)' is an identity column, which is NOT NULL (PostgreSQL: column is an identity column): drop the identity first (setIdentity identity: none)"
     }
-    public static func foreignKeyTypeMismatch(_ new: String, foreignKey: String, table: String, column: String, type: String) -> String {
-        "foreign key '\(foreignKey)' references '\(table).\(column)' (\(type)); MySQL refuses a foreign key between integer columns of different types, so \(new) would fail when the key is put back: keep the type, or retype both columns together in an sql change"
-    }
     public static func replacesReferencedColumn(_ column: String, table: String, what: String, foreignKey: String, from other: String) -> String {
         "'\(table).\(column)' is referenced by foreign key '\(foreignKey)' of table '\(other)'; \(what) moves its data to a new column and the foreign key would stay on the retired one"
     }

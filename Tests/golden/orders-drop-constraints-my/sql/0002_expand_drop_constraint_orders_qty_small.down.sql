@@ -12,6 +12,7 @@ DELIMITER ;;
 CREATE PROCEDURE `_cutover_refuse_orders_orders_qty_small`()
 BEGIN
   IF EXISTS (SELECT 1 FROM `orders` WHERE NOT (qty BETWEEN 1 AND 10)) THEN
+    SELECT 'change or delete the rows WHERE NOT (qty BETWEEN 1 AND 10), then run the rollback again' AS `cutover rollback refused`;
     SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'cutover rollback refused: orders holds rows the new app version wrote that check orders_qty_small forbids';
   END IF;
 END;;

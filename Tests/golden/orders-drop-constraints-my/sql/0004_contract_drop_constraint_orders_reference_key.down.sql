@@ -12,6 +12,7 @@ DELIMITER ;;
 CREATE PROCEDURE `_cutover_refuse_orders_orders_reference_key`()
 BEGIN
   IF EXISTS (SELECT 1 FROM `orders` WHERE `reference` IS NOT NULL GROUP BY `reference` HAVING COUNT(*) > 1) THEN
+    SELECT 'delete or change the rows that repeat the key (GROUP BY reference HAVING COUNT(*) > 1), then run the rollback again' AS `cutover rollback refused`;
     SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'cutover rollback refused: orders holds rows the new app version wrote that repeat the key of orders_reference_key';
   END IF;
 END;;
