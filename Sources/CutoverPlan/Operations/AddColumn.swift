@@ -57,6 +57,7 @@ package struct AddColumn: OperationUnit {
             return
         }
         rules.changing(table.value, column.name, "addColumn", line: line)
+        RenameTable.RenamedTableColumnsRule.check(&rules, table: table, "the addColumn of '\(column.name.value)'")
         guard rules.checkColumnKinds(column, keyed: nil, up: up), rules.checkServerFilledColumn(column, table: table.value) else { return }
         let volatile = column.defaultValue.map { SQLTypeFacts.isVolatileDefault($0.value) } ?? false
         if (up != nil && !column.nullable && column.defaultValue == nil) || volatile {

@@ -53,6 +53,7 @@ package struct RenameColumn: OperationUnit {
             rules.changedColumns[rules.columnIdentity(table.value, to.value)] = (line, "renameColumn")
         }
         rules.checkReplacedColumn(table.value, from, by: "the rename", at: from)
+        RenameTable.RenamedTableColumnsRule.check(&rules, table: table, "the renameColumn of '\(from.value)' to '\(to.value)'")
         rules.requirePrimaryKey(table, for: "copying '\(from.value)' into '\(to.value)' in batches")
         rules.schema.update(table.value) { state in
             var column = state.columns.removeValue(forKey: fromKey) ?? .init(name: from.value, nullable: nil)

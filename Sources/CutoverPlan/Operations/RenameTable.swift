@@ -26,7 +26,7 @@ package struct RenameTable: OperationUnit {
                          changes: "    - renameTable:\n        from: pricing\n        to: prices\n"),
     ]
 
-    static let rules = [RenamedAfterUseRule.rule]
+    static let rules = [RenamedAfterUseRule.rule, RenamedTableColumnsRule.rule]
 
     /// The name each table ends up with once every renameTable of `changes` ran in order (a table no
     /// rename starts from keeps its name: absent here). Worked out backwards in one pass: from a change
@@ -54,6 +54,35 @@ package struct RenameTable: OperationUnit {
                                  files: ["schema.sql": Snippets.pricingSchema])])
     }
 
+    /// CUT105 `renamed-table-columns`: a change after a renameTable adds a column to the renamed table in
+    /// expand (addColumn, renameColumn, a type change through a copy column). Trial 14f found both
+    /// lowerings wrong there: PostgreSQL's version schemas give the renamed table no view of its own (the
+    /// new version reads the old type), and a rollback from contract re-creates the compatibility view as
+    /// `SELECT *` of the renamed table, which then pins the columns expand added (PostgreSQL: the rollback
+    /// of expand cannot drop them; MySQL: the old version's statements fail on the view, 1356). Refused
+    /// until the lowering carries it; the rename alone, or changes that add no column, are fine.
+    enum RenamedTableColumnsRule: RuleUnit {
+        static let rule = Rule(
+            id: .renamedTableColumns, name: "renamed-table-columns", severity: .error, checkedBy: [.references],
+            summary: "a column is added, renamed or retyped through a copy on a table the same spec renames",
+            rationale: "A renamed table keeps its old name as a compatibility view until contract, and an addColumn, a renameColumn or a type change through a copy column adds a column to it in expand. cutover does not carry such a column across that view and the version schemas yet: on PostgreSQL the new version's schema gets no view of the renamed table (it reads the old type), and a rollback from contract re-creates the compatibility view over every column of the renamed table, so the rollback of expand cannot drop the added column (PostgreSQL) or the old version's statements fail on the view while it runs (MySQL, error 1356). Rename the table in a migration of its own, and change its columns in the next one (or the other way round).",
+            triggering: [RuleExample(Snippets.spec(database: Snippets.pgDatabase + "    schema: schema.sql\n",
+                                          changes: "    - renameTable:\n        from: pricing\n        to: prices\n    - addColumn:\n        table: prices\n        column: {name: tier, type: text}\n"),
+                                     files: ["schema.sql": Snippets.pricingSchema]).expecting((22, 16))],
+            nonTriggering: [RuleExample(Snippets.spec(database: Snippets.pgDatabase + "    schema: schema.sql\n",
+                                      changes: "    - addColumn:\n        table: pricing\n        column: {name: tier, type: text}\n    - renameTable:\n        from: pricing\n        to: prices\n"),
+                                 files: ["schema.sql": Snippets.pricingSchema]),
+                            RuleExample(Snippets.spec(database: Snippets.pgDatabase + "    schema: schema.sql\n",
+                                      changes: "    - renameTable:\n        from: pricing\n        to: prices\n    - createIndex:\n        name: prices_amount_idx\n        table: prices\n        columns: [amount]\n"),
+                                 files: ["schema.sql": Snippets.pricingSchema])])
+
+        /// Reports `what` (the change's operation and column) when `table` was renamed earlier in the spec.
+        static func check(_ rules: inout ReferenceRules, table: Name, _ what: String) {
+            guard let renamed = rules.renamedTables[table.value] else { return }
+            rules.report(.renamedTableColumns, Message.renamedTableColumns(table.value, from: renamed.from, line: renamed.line, what: what), table)
+        }
+    }
+
     /// The old name must be there; the new one is the spec's from here on.
     var tables: [Name] { [from, to] }
     var createdTables: [Name] { [to] }
@@ -72,6 +101,7 @@ package struct RenameTable: OperationUnit {
             rules.report(.renamedAfterUse, Message.renamedAfterUse(from.value, to: to.value, earlier: earlier.operation, line: earlier.line), from)
         }
         guard rules.claimTable(to) else { return }
+        rules.renamedTables[to.value] = (from: rules.renamedTables[from.value]?.from ?? from.value, line: change.location.line)
         rules.schema.rename(table: from.value, to: to.value, reason: "it was renamed to '\(to.value)' at line \(change.location.line)")
         rules.tableIdentity[to.value] = rules.tableIdentity[from.value] ?? from.value
     }
@@ -103,9 +133,13 @@ package struct RenameTable: OperationUnit {
 
 extension RuleID {
     public static let renamedAfterUse = RuleID("CUT057")
+    public static let renamedTableColumns = RuleID("CUT105")
 }
 
 extension Message {
+    public static func renamedTableColumns(_ table: String, from: String, line: Int, what: String) -> String {
+        "table '\(table)' is renamed from '\(from)' on line \(line) of this spec, and \(what) adds a column to it in expand, which cutover does not carry across the compatibility view and the version schemas yet (a rollback from contract would fail); rename the table in a migration of its own and change its columns in the next one"
+    }
     public static func renamedAfterUse(_ table: String, to: String, earlier: String, line: Int) -> String {
         "table '\(table)' is renamed after the \(earlier) on line \(line), whose complete or contract steps would then find '\(table)' as the compatibility view; put this renameTable first and name '\(to)' in that change"
     }

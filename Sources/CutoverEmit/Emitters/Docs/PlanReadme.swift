@@ -286,6 +286,11 @@ public struct PlanReadme {
             out += "through `down` (the sync trigger's conversion fails the statement otherwise: `invalid input syntax`, `out of range`; warning CUT109 where the new type "
             out += "holds values the old one does not); after contract, a rollback of contract refuses rows the old type cannot take until they are changed or deleted.\n\n"
         }
+        if !added.isEmpty {
+            out += "Columns added nullable with a default and `up` (\(added.joined(separator: ", "))): the new version's view gives an insert that leaves one out "
+            out += "its default, but a NULL the new version writes into one gets `up` of its row until contract (the fill trigger cannot tell it from the old version's insert; "
+            out += "warning CUT104). Until contract, the new version writes a value there, not NULL.\n\n"
+        }
         out += "An app version selects its schema with `search_path`: `\(VersionSchemaSelection.searchPath(schemas.new))` for the new one, "
         out += "`\(VersionSchemaSelection.searchPath(schemas.old))` for the old one. ConfigMap `\(VersionSchemaSelection.configMapName(spec))` holds both "
         out += "(`new.search_path`, `old.search_path`) and the matching `PGOPTIONS` values (`new.PGOPTIONS`, `old.PGOPTIONS`), which libpq-based drivers apply at connect. "

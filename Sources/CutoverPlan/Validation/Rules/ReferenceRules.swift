@@ -14,6 +14,8 @@ struct ReferenceRules {
     private(set) var laterPhases: [String: (line: Int, operation: String)] = [:]
     /// A renamed table's first name, so a column keeps its identity across renameTable.
     var tableIdentity: [String: String] = [:]
+    /// Tables a renameTable of the spec made, with their first name and that change's line (CUT105).
+    var renamedTables: [String: (from: String, line: Int)] = [:]
     /// Constraint names a dropConstraint frees only in contract (a unique key, an acting foreign key),
     /// with the line of that change: an add runs in complete, before that drop, so it cannot take the name.
     var freedInContract: [String: Int] = [:]
