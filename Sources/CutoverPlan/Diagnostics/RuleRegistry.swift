@@ -61,6 +61,8 @@ package enum RuleRegistry {
         MySQLRetypedDefaultRule.rule,
         MySQLForeignKeyTypeRule.rule,
         AddedDefaultUpRule.rule,
+        RetypedColumnKeyRule.rule,
+        RetypedColumnKeyRule.indexRule,
         PostgresRetypedCheckRule.rule,
         PostgresRetypedWriteRule.rule,
         MySQLRetypedWriteRule.rule,

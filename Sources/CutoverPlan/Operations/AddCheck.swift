@@ -32,6 +32,7 @@ struct AddCheck: OperationUnit {
     /// CUT041 for an unknown table, CUT044 for a name already taken.
     func check(_ rules: inout ReferenceRules, change: Change) {
         guard rules.requireTable(table), rules.claim(name, table: table.value, kind: .check) else { return }
+        rules.checkRetypedExpression(expression, of: table.value, what: "check '\(name.value)'")
         rules.schema.register(.init(name: name.value, table: table.value, kind: .check, columns: []))
     }
 

@@ -45,6 +45,7 @@ struct AddForeignKey: OperationUnit {
         guard rules.requireTable(table) else { return }
         var columnsKnown = true
         for column in columns where !rules.requireColumn(column, of: table.value) { columnsKnown = false }
+        rules.checkRetypedKeyColumns(columns, of: table.value, what: "foreign key '\(name.value)'")
         guard rules.claim(name, table: table.value, kind: .foreignKey) else { return }
         rules.checkForeignKey(columns: columns, references: references)
         rules.checkPartitionedForeignKey(table: table.value, references: references.table.value, declaredWithTable: false, at: name.location)

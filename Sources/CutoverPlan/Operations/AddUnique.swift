@@ -34,6 +34,7 @@ struct AddUnique: OperationUnit {
         guard rules.requireTable(table) else { return }
         var known = true
         for column in columns where !rules.requireColumn(column, of: table.value) { known = false }
+        rules.checkRetypedKeyColumns(columns, of: table.value, what: "unique constraint '\(name.value)'")
         guard rules.claim(name, table: table.value, kind: .unique) else { return }
         let keys = columns.map { rules.schema.columnKey($0.value) }
         rules.checkPartitionKey(keys, table: table.value, kind: "unique constraint", at: name.location)

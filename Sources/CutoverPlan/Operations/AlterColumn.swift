@@ -77,6 +77,7 @@ public struct AlterColumn: OperationUnit {
         if let type = type, rewrites(from: current?.type, to: type.value, engine: rules.engine) {
             rules.checkReplacedColumn(table.value, column, by: "this type change", at: type)
             RenameTable.RenamedTableColumnsRule.check(&rules, table: table, "the type change of '\(column.value)' (through a copy column)")
+            rules.checkRetypedIndexColumns(column, of: table.value, line: line, at: type)
             rules.requirePrimaryKey(table, for: "copying '\(column.value)' into its \(type.value) copy in batches")
             // Relaxed in expand as a plain relax is; the type change's `down` maps values, it is no refill.
             if let nullable, nullable.value, current?.nullable == false {

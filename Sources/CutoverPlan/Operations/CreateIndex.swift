@@ -87,6 +87,7 @@ extension CreateIndex: OperationUnit {
             if let column = key.column, !rules.requireColumn(column, of: table.value) { known = false }
         }
         for column in include { _ = rules.requireColumn(column, of: table.value) }
+        rules.checkRetypedKeyColumns(keys.compactMap(\.column) + include, of: table.value, what: "index '\(name.value)'")
         checkFeatures(&rules)
         guard rules.claim(name, table: table.value, kind: .index) else { return }
         if unique && known && keys.allSatisfy({ $0.column != nil }) {

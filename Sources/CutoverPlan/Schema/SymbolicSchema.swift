@@ -288,6 +288,11 @@ struct SymbolicSchema {
         return nil
     }
 
+    /// The indexes and constraints known on `table`, in the order they were registered.
+    func objects(on table: String) -> [Object] {
+        (objectsByTable[table] ?? []).sorted().compactMap { objects[$0] }
+    }
+
     mutating func register(_ object: Object) {
         let id = nextObject
         nextObject += 1

@@ -14,6 +14,8 @@ struct ReferenceRules {
     private(set) var laterPhases: [String: (line: Int, operation: String)] = [:]
     /// A renamed table's first name, so a column keeps its identity across renameTable.
     var tableIdentity: [String: String] = [:]
+    /// Columns an alterColumn of the spec retypes through a copy column (by identity), with its line (CUT094, CUT095).
+    var copiedColumns: [String: Int] = [:]
     /// Tables a renameTable of the spec made, with their first name and that change's line (CUT105).
     var renamedTables: [String: (from: String, line: Int)] = [:]
     /// Constraint names a dropConstraint frees only in contract (a unique key, an acting foreign key),
@@ -244,6 +246,35 @@ struct ReferenceRules {
     private func relationClash(_ name: String) -> SymbolicSchema.Object? {
         guard !schema.mysql else { return nil }
         return schema.conflict(name: name, table: "", kind: .index)
+    }
+
+    /// CUT094: an index or constraint named on a column an earlier change retypes through a copy.
+    mutating func checkRetypedKeyColumns(_ columns: [Name], of table: String, what: String) {
+        for column in columns {
+            guard let line = copiedColumns[columnIdentity(table, column.value)] else { continue }
+            report(.retypedColumnKey, Message.retypedColumnKey(column.value, table: table, line: line, what: what), column)
+        }
+    }
+
+    /// CUT094 for a check expression that reads such a column.
+    mutating func checkRetypedExpression(_ expression: Located<String>, of table: String, what: String) {
+        for column in schema.tables[table]?.columns.values.map(\.name).sorted() ?? []
+        where copiedColumns[columnIdentity(table, column)] != nil && ColumnExpression.uses(expression.value, column: column, engine: engine) {
+            report(.retypedColumnKey, Message.retypedColumnKey(column, table: table, line: copiedColumns[columnIdentity(table, column)]!, what: what), expression)
+        }
+    }
+
+    /// CUT095: `column` is retyped through a copy and shares an index or key with a column an earlier
+    /// change retyped through one; then records `column` as copied.
+    mutating func checkRetypedIndexColumns(_ column: Name, of table: String, line: Int, at location: Located<String>) {
+        let key = schema.columnKey(column.value)
+        for object in schema.objects(on: table) where [.index, .unique, .primaryKey].contains(object.kind) && object.columns.contains(key) {
+            guard let other = object.columns.first(where: { $0 != key && copiedColumns[columnIdentity(table, $0)] != nil }) else { continue }
+            report(.retypedIndexColumns, Message.retypedIndexColumns(column.value, table: table, index: "\(object.kind.words) \(object.name)", other: other,
+                                                                     line: copiedColumns[columnIdentity(table, other)]!), location)
+            break
+        }
+        copiedColumns[columnIdentity(table, column.value)] = line
     }
 
     mutating func report(_ rule: RuleID, _ message: String, _ value: Located<String>) {
