@@ -141,6 +141,6 @@ extension Message {
         "table '\(table)' is renamed from '\(from)' on line \(line) of this spec, and \(what) adds a column to it in expand, which cutover does not carry across the compatibility view and the version schemas yet (a rollback from contract would fail); rename the table in a migration of its own and change its columns in the next one"
     }
     public static func renamedAfterUse(_ table: String, to: String, earlier: String, line: Int) -> String {
-        "table '\(table)' is renamed after the \(earlier) on line \(line), whose complete or contract steps would then find '\(table)' as the compatibility view; put this renameTable first and name '\(to)' in that change"
+        "table '\(table)' is renamed after the \(earlier) on line \(line), whose complete or contract steps would then find '\(table)' as the compatibility view; rename the table in a migration of its own (a column change after the rename is CUT105), or put this renameTable first and name '\(to)' in a change that adds no column"
     }
 }
