@@ -63,6 +63,7 @@ package enum RuleRegistry {
         AddedDefaultUpRule.rule,
         RetypedColumnKeyRule.rule,
         RetypedColumnKeyRule.indexRule,
+        RetypedColumnKeyRule.predicateRule,
         PostgresRetypedCheckRule.rule,
         PostgresRetypedWriteRule.rule,
         MySQLRetypedWriteRule.rule,

@@ -88,13 +88,15 @@ extension CreateIndex: OperationUnit {
         }
         for column in include { _ = rules.requireColumn(column, of: table.value) }
         rules.checkRetypedKeyColumns(keys.compactMap(\.column) + include, of: table.value, what: "index '\(name.value)'")
+        if let whereClause { rules.checkRetypedExpression(whereClause, of: table.value, what: "index '\(name.value)' (its WHERE)") }
         checkFeatures(&rules)
         guard rules.claim(name, table: table.value, kind: .index) else { return }
         if unique && known && keys.allSatisfy({ $0.column != nil }) {
             rules.checkPartitionKey(columns.map { rules.schema.columnKey($0.value) }, table: table.value, kind: "unique index", at: name.location)
         }
         rules.schema.register(.init(name: name.value, table: table.value, kind: .index,
-                                    columns: columns.map { rules.schema.columnKey($0.value) }, uniqueIndex: unique, partial: whereClause != nil))
+                                    columns: columns.map { rules.schema.columnKey($0.value) }, uniqueIndex: unique, partial: whereClause != nil,
+                                    predicate: whereClause?.value))
         if unique && whereClause == nil && known && keys.allSatisfy({ $0.column != nil }) {
             let keys = Set(columns.map { rules.schema.columnKey($0.value) })
             rules.schema.update(table.value) { $0.uniqueSets.append(keys) }

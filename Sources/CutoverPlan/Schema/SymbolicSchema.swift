@@ -66,6 +66,8 @@ struct SymbolicSchema {
         /// unique, non-partial one); nil when not known.
         var uniqueIndex: Bool? = nil
         var partial: Bool? = nil
+        /// A partial index's WHERE, as written (CUT078 reads which columns it names).
+        var predicate: String? = nil
         /// A DEFERRABLE unique constraint (PostgreSQL).
         var deferrable = false
     }
@@ -146,7 +148,7 @@ struct SymbolicSchema {
             if index.unique && index.predicate == nil { tables[index.table]?.uniqueSets.append(Set(keys)) }
             if conflict(name: index.name, table: index.table, kind: .index) == nil {
                 register(Object(name: index.name, table: index.table, kind: .index, columns: keys,
-                                uniqueIndex: index.unique, partial: index.predicate != nil))
+                                uniqueIndex: index.unique, partial: index.predicate != nil, predicate: index.predicate))
             }
         }
     }

@@ -1,6 +1,7 @@
 extension RuleID {
     public static let retypedColumnKey = RuleID("CUT094")
     public static let retypedIndexColumns = RuleID("CUT095")
+    public static let retypedIndexPredicate = RuleID("CUT078")
 }
 
 /// CUT094 `retyped-column-key`: an index or constraint a change adds on a column that an earlier
@@ -37,6 +38,23 @@ enum RetypedColumnKeyRule: RuleUnit {
                                                   changes: "    - alterColumn:\n        table: pairs\n        column: a\n        type: numeric(20,2)\n"),
                                     files: ["schema.sql": pairs])])
 
+    /// CUT078 `retyped-index-predicate` (trial 14h MUST-FIX 1, PostgreSQL): a partial index whose WHERE
+    /// reads a column retyped through a copy keeps reading the quarantined column after contract (the
+    /// index's keys move to the copy, its predicate does not), so a partial unique index no longer refuses
+    /// what it did.
+    static let predicateRule = Rule(
+        id: .retypedIndexPredicate, name: "retyped-index-predicate", severity: .error, checkedBy: [.references],
+        summary: "a partial index's WHERE reads a column the spec retypes through a copy column",
+        rationale: "A type change through a copy column rebuilds the indexes that have the column among their keys on the copy (their WHERE rewritten with it), but not a partial index that only reads the column in its WHERE, so after contract that index reads the quarantined old column: a partial unique index stops refusing what it refused, and the planner stops using the index for the queries it served. Drop the index in this migration (dropIndex) and create it again in the next one, or retype the column in a migration of its own after dropping the index.",
+        triggering: [RuleExample(Snippets.spec(database: Snippets.pgDatabase + "    schema: schema.sql\n", changes: retypeQty),
+                                 files: ["schema.sql": stock]).expecting((21, 15))],
+        nonTriggering: [RuleExample(Snippets.spec(database: Snippets.pgDatabase + "    schema: schema.sql\n",
+                                                  changes: "    - dropIndex:\n        name: stock_live_sku_uq\n        table: stock\n" + retypeQty),
+                                    files: ["schema.sql": stock])])
+
+    private static let retypeQty = "    - alterColumn:\n        table: stock\n        column: qty\n        type: numeric(12,3)\n"
+    private static let stock = "CREATE TABLE stock (\n    id  bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,\n    sku text NOT NULL,\n    qty integer NOT NULL\n);\nCREATE UNIQUE INDEX stock_live_sku_uq ON stock (sku) WHERE qty > 0;\n"
+
     private static let retype = "    - alterColumn:\n        table: pricing\n        column: amount\n        type: numeric(12,2)\n"
     private static let index = "    - createIndex:\n        name: pricing_amount_idx\n        table: pricing\n        columns: [amount]\n"
     private static let twoRetypes = "    - alterColumn:\n        table: pairs\n        column: a\n        type: numeric(20,2)\n"
@@ -47,6 +65,9 @@ enum RetypedColumnKeyRule: RuleUnit {
 extension Message {
     static func retypedColumnKey(_ column: String, table: String, line: Int, what: String) -> String {
         "'\(table).\(column)' is retyped through a copy column by the change at line \(line); \(what) here would be built on the old column, which contract quarantines, and the column under its final name would have none: put this change before that alterColumn, or in a migration of its own after this one"
+    }
+    static func retypedIndexPredicate(_ column: String, table: String, index: String) -> String {
+        "partial index '\(index)' reads '\(table).\(column)' in its WHERE but not among its keys, and this type change goes through a copy column: such an index is not rebuilt on the copy, so after contract its WHERE would read the quarantined old column; drop the index in this migration and create it again in the next one"
     }
     static func retypedIndexColumns(_ column: String, table: String, index: String, other: String, line: Int) -> String {
         "'\(table).\(column)' and '\(other)' (retyped at line \(line)) are both in \(index), and both type changes go through copy columns: each rebuilds the index over its copy under one name, and contract would fail; retype one column of \(index) per migration"

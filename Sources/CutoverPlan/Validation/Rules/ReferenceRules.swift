@@ -264,10 +264,17 @@ struct ReferenceRules {
         }
     }
 
-    /// CUT095: `column` is retyped through a copy and shares an index or key with a column an earlier
-    /// change retyped through one; then records `column` as copied.
+    /// CUT078: a partial index's WHERE reads `column`, which is retyped through a copy, and its keys do
+    /// not include it (such an index is not rebuilt on the copy). CUT095: `column` shares an index or key with a column an earlier
+    /// change retyped through one. Then records `column` as copied.
     mutating func checkRetypedIndexColumns(_ column: Name, of table: String, line: Int, at location: Located<String>) {
         let key = schema.columnKey(column.value)
+        // An index with the column among its keys is rebuilt on the copy, its WHERE rewritten with it;
+        // one that only reads it in its WHERE is not rebuilt at all.
+        for object in schema.objects(on: table) where object.kind == .index && !object.columns.contains(key) {
+            guard let predicate = object.predicate, ColumnExpression.uses(predicate, column: column.value, engine: engine) else { continue }
+            report(.retypedIndexPredicate, Message.retypedIndexPredicate(column.value, table: table, index: object.name), location)
+        }
         for object in schema.objects(on: table) where [.index, .unique, .primaryKey].contains(object.kind) && object.columns.contains(key) {
             guard let other = object.columns.first(where: { $0 != key && copiedColumns[columnIdentity(table, $0)] != nil }) else { continue }
             report(.retypedIndexColumns, Message.retypedIndexColumns(column.value, table: table, index: "\(object.kind.words) \(object.name)", other: other,
