@@ -258,27 +258,31 @@ struct ReferenceRules {
 
     /// CUT094 for a check expression that reads such a column.
     mutating func checkRetypedExpression(_ expression: Located<String>, of table: String, what: String) {
-        for column in schema.tables[table]?.columns.values.map(\.name).sorted() ?? []
-        where copiedColumns[columnIdentity(table, column)] != nil && ColumnExpression.uses(expression.value, column: column, engine: engine) {
-            report(.retypedColumnKey, Message.retypedColumnKey(column, table: table, line: copiedColumns[columnIdentity(table, column)]!, what: what), expression)
+        let copied = (schema.tables[table]?.columns.values.map(\.name).sorted() ?? []).compactMap { column in
+            copiedColumns[columnIdentity(table, column)].map { (column: column, line: $0) }
+        }
+        for (column, line) in copied where ColumnExpression.uses(expression.value, column: column, engine: engine) {
+            report(.retypedColumnKey, Message.retypedColumnKey(column, table: table, line: line, what: what), expression)
         }
     }
 
     /// CUT078: a partial index's WHERE reads `column`, which is retyped through a copy, and its keys do
-    /// not include it (such an index is not rebuilt on the copy). CUT095: `column` shares an index or key with a column an earlier
-    /// change retyped through one. Then records `column` as copied.
+    /// not include it (such an index is not rebuilt on the copy). CUT095: `column` shares an index or
+    /// key with a column an earlier change retyped through one. Then records `column` as copied.
     mutating func checkRetypedIndexColumns(_ column: Name, of table: String, line: Int, at location: Located<String>) {
         let key = schema.columnKey(column.value)
+        let objects = schema.objects(on: table)
         // An index with the column among its keys is rebuilt on the copy, its WHERE rewritten with it;
         // one that only reads it in its WHERE is not rebuilt at all.
-        for object in schema.objects(on: table) where object.kind == .index && !object.columns.contains(key) {
+        for object in objects where object.kind == .index && !object.columns.contains(key) {
             guard let predicate = object.predicate, ColumnExpression.uses(predicate, column: column.value, engine: engine) else { continue }
             report(.retypedIndexPredicate, Message.retypedIndexPredicate(column.value, table: table, index: object.name), location)
         }
-        for object in schema.objects(on: table) where [.index, .unique, .primaryKey].contains(object.kind) && object.columns.contains(key) {
-            guard let other = object.columns.first(where: { $0 != key && copiedColumns[columnIdentity(table, $0)] != nil }) else { continue }
+        for object in objects where [.index, .unique, .primaryKey].contains(object.kind) && object.columns.contains(key) {
+            let copied = object.columns.compactMap { other in other == key ? nil : copiedColumns[columnIdentity(table, other)].map { (other, $0) } }
+            guard let (other, otherLine) = copied.first else { continue }
             report(.retypedIndexColumns, Message.retypedIndexColumns(column.value, table: table, index: "\(object.kind.words) \(object.name)", other: other,
-                                                                     line: copiedColumns[columnIdentity(table, other)]!), location)
+                                                                     line: otherLine), location)
             break
         }
         copiedColumns[columnIdentity(table, column.value)] = line
