@@ -82,8 +82,9 @@ public enum VersionSchemaSelection {
     /// optional: once the migration's objects are removed (Leaving the Rollout), a restarted pod starts
     /// without PGOPTIONS and resolves `public`, which then has the shape its version expects, instead of
     /// failing with CreateContainerConfigError on the missing ConfigMap.
-    /// MySQL: `MYSQL_DATABASE` from the ConfigMap's `<version>.database`, with `"value":null`, so a literal
-    /// value the Deployment had does not sit beside `valueFrom`; `base` sets the base database's name.
+    /// The env var comes from the ConfigMap with `"value":null`, so a literal value the Deployment had does
+    /// not sit beside `valueFrom` (the API refuses both). MySQL: `MYSQL_DATABASE` from `<version>.database`;
+    /// `base` sets the base database's name.
     public static func patch(_ spec: MigrationSpec, deployment: String, image: String, version: String) -> String {
         // MySQL's way back to the base database is a literal value, not the ConfigMap: it must outlive
         // the migration's objects (Leaving the Rollout removes the ConfigMap, and the app still needs it).
@@ -91,7 +92,7 @@ public enum VersionSchemaSelection {
             ? (version == "base"
                 ? "{\"name\":\"\(mysqlDatabaseEnv)\",\"value\":\"\(spec.database.name)\",\"valueFrom\":null}"
                 : "{\"name\":\"\(mysqlDatabaseEnv)\",\"value\":null,\"valueFrom\":{\"configMapKeyRef\":{\"name\":\"\(configMapName(spec))\",\"key\":\"\(version).database\",\"optional\":true}}}")
-            : "{\"name\":\"PGOPTIONS\",\"valueFrom\":{\"configMapKeyRef\":{\"name\":\"\(configMapName(spec))\",\"key\":\"\(version).PGOPTIONS\",\"optional\":true}}}"
+            : "{\"name\":\"PGOPTIONS\",\"value\":null,\"valueFrom\":{\"configMapKeyRef\":{\"name\":\"\(configMapName(spec))\",\"key\":\"\(version).PGOPTIONS\",\"optional\":true}}}"
         let container = "{\"name\":\"\(spec.app.name)\",\"image\":\"'\(image)'\",\"env\":[\(env)]}"
         return "kubectl patch deployment/\(deployment) --namespace \(spec.metadata.namespace) -p '{\"spec\":{\"template\":{\"spec\":{\"containers\":[\(container)]}}}}'"
     }

@@ -239,6 +239,8 @@ public final class Rehearsal {
         let traffic: TrafficDriver
         /// MySQL: the version databases each version's traffic connects to (`MySQLVersionSchemas`).
         var versionDatabases: (old: String, new: String)?
+        // The old version's session settings once a rollback's revert patch starts its pods (PostgreSQL's search_path).
+        var revertedOldSettings: [String]?
         var underived: [AppVersion: String] = [:]
         var mayBeSilent: Set<AppVersion> = []
         // Blue-green: the app follows the switchover Service (see BlueGreenRehearsal).
@@ -260,19 +262,22 @@ public final class Rehearsal {
                                           lockTimeout: "\(spec.runner.lockTimeout.milliseconds)ms", expectations: AppTrafficDriver.expectations(spec, context: LoweringContext(spec: spec, schema: plan.schema)), renames: AppTrafficDriver.renames(spec),
                                           tableRenames: AppTrafficDriver.tableRenames(spec),
                                           scripts: options.scripts, session: app, connect: { try environment.session(connection) })
-            // Each version's traffic goes through its own schema of views, selected as the runbook tells the app to.
+            // Each version's traffic selects its schema as the runbook's patches set the pods' env: the old
+            // version's pods predate the migration and keep the base tables until a rollback's revert
+            // patch starts new ones, which select its schema of views (PostgreSQL) or the base database
+            // (MySQL); the new version's pods select its own from their first on.
             let lowering = LoweringContext(spec: spec, schema: plan.schema)
             if PostgreSQLVersionSchemas.enabled(lowering) {
                 let derived = lowering.derived
-                for version in [AppVersion.old, .new] {
-                    driver.sessionSettings[version] = [VersionSchemaSelection.searchPathStatement(derived.versionSchema(new: version == .new))]
-                }
-                report.checks.append("traffic: each version through its schema of views (\(derived.versionSchema(new: false)), \(derived.versionSchema(new: true)))")
+                driver.sessionSettings[.new] = [VersionSchemaSelection.searchPathStatement(derived.versionSchema(new: true))]
+                revertedOldSettings = [VersionSchemaSelection.searchPathStatement(derived.versionSchema(new: false))]
+                report.checks.append("traffic: the new version through its schema of views (\(derived.versionSchema(new: true))); the old version on the base tables "
+                    + "until a rollback reverts it, then through its schema of views (\(derived.versionSchema(new: false))), as the runbook's patches set the pods' PGOPTIONS")
             } else if spec.database.engine == .mysql, let databases = VersionSchemaSelection.schemas(plan) {
-                // Each version's sessions connect to its database of views, as the runbook's MYSQL_DATABASE does.
+                // The new version's sessions connect to its database of views, as the runbook's MYSQL_DATABASE does.
                 versionDatabases = databases
-                report.checks.append("traffic: each version through its database of views (\(versionDatabases!.old) once expand created it, \(versionDatabases!.new)); "
-                    + "the old version through the base database before expand and while rolling back, as the runbook's revert points it")
+                report.checks.append("traffic: the new version through its database of views (\(databases.new)); the old version through the base database, "
+                    + "where its pods stay and where the runbook's revert points them")
             }
             if case let shared = SharedRetypedColumns.of(lowering), !shared.isEmpty {
                 // No version schemas, MySQL's databases of views (the two-way sync writes `down` into the
@@ -297,7 +302,7 @@ public final class Rehearsal {
                 let labels = driver.avoidedEnumLabels.keys.sorted().map { "\($0) (\(driver.avoidedEnumLabels[$0]!.sorted().joined(separator: ", ")))" }.joined(separator: ", ")
                 report.checks.append("traffic: the new version writes no enum label the migration adds or renames, as the plan README says (a rollback refuses rows that hold an added one; a renamed one exists under neither name through the rollout): \(labels)")
             }
-            if let versionDatabases { Self.connectToVersionDatabases(driver, versionDatabases, rollingBack: false, environment: environment) }
+            if let versionDatabases { Self.connectToVersionDatabases(driver, versionDatabases, environment: environment) }
             traffic = driver
         } else {
             traffic = NoTraffic()
@@ -330,8 +335,9 @@ public final class Rehearsal {
         for planned in stages {
             if stopped { break }
             let stageStarted = Date()
-            if let versionDatabases, let driver = traffic as? AppTrafficDriver {
-                Self.connectToVersionDatabases(driver, versionDatabases, rollingBack: planned.direction != "forward", environment: environment)
+            if let revertedOldSettings, let driver = traffic as? AppTrafficDriver {
+                // Old pods a rollback starts come from the reverted template; those of a forward stage are the first ones.
+                driver.sessionSettings[.old] = planned.direction == "forward" ? [] : revertedOldSettings
             }
             dwelled = []
             let title = planned.stage.phases.joined(separator: "+")
@@ -445,12 +451,6 @@ public final class Rehearsal {
                     guard planned.stage.startsRollout && !serving.contains(planned.target) else { continue }
                     serving.append(planned.target)
                     traffic.start(planned.target)
-                    if versionDatabases != nil, planned.target == .new, serving.contains(.old) {
-                        // The old version's sessions, opened before expand on the base database, now open on
-                        // its version database: both versions go through their own views for the whole rollout.
-                        collect(traffic.move(.old, overlap: 0), version: .old, timeline: timeline, into: &section, report: &report)
-                        section.notes.append("the old version's traffic reconnected to its version database")
-                    }
                     timeline.append((Date().timeIntervalSince1970, Date().timeIntervalSince1970, "rollout", nil))
                     section.serving.append(serving.map(\.rawValue).joined(separator: "+"))
                     section.notes.append("Rollout \(planned.release.rollouts.joined(separator: ", ")) applied: the \(planned.target.rawValue) version starts serving")
@@ -916,8 +916,7 @@ public final class Rehearsal {
         return problems
     }
 
-    static func connectToVersionDatabases(_ driver: AppTrafficDriver, _ databases: (old: String, new: String), rollingBack: Bool,
-                                          environment: RehearsalEnvironment) {
+    static func connectToVersionDatabases(_ driver: AppTrafficDriver, _ databases: (old: String, new: String), environment: RehearsalEnvironment) {
         let base = environment.trafficConnection
         func connection(_ database: String) -> ConnectionParameters {
             var connection = base
@@ -925,9 +924,7 @@ public final class Rehearsal {
             return connection
         }
         driver.versionConnect[.new] = { try environment.session(connection(databases.new)) }
-        driver.versionConnect[.old] = rollingBack
-            ? { try environment.session(base) }
-            : { try (try? environment.session(connection(databases.old))) ?? environment.session(base) }
+        driver.versionConnect[.old] = { try environment.session(base) }
     }
 
     /// The new version's shape: every forward stage's Jobs played, in order, on a second database

@@ -123,7 +123,8 @@ import Testing
                         #expect(local.status == 0 && local.output.contains("image: \(image)"), "\(line): \(local.output)")
                         reverted += 1
                     } else if line.hasPrefix("kubectl patch deployment/invoicing --namespace billing -p '") {
-                        // With version schemas the revert changes the image and the PGOPTIONS env in one patch.
+                        // With version schemas the revert changes the image and the PGOPTIONS env in one patch,
+                        // replacing a literal PGOPTIONS the Deployment had (the API refuses value beside valueFrom).
                         let deployment = """
                             apiVersion: apps/v1
                             kind: Deployment
@@ -132,7 +133,7 @@ import Testing
                               selector: {matchLabels: {app.kubernetes.io/name: invoicing}}
                               template:
                                 metadata: {labels: {app.kubernetes.io/name: invoicing}}
-                                spec: {containers: [{name: invoicing, image: registry.example/placeholder:0}]}
+                                spec: {containers: [{name: invoicing, image: registry.example/placeholder:0, env: [{name: PGOPTIONS, value: "-c statement_timeout=5000"}]}]}
                             """
                         try deployment.write(to: sandbox.appendingPathComponent("deployment.yaml"), atomically: true, encoding: .utf8)
                         let patch = try #require(line.range(of: "-p '")).upperBound
@@ -144,7 +145,7 @@ import Testing
                         let image = reverting ? "ghcr.io/acme/invoicing:v4.1.0" : "ghcr.io/acme/invoicing:v4.2.0"
                         let options = reverting ? "old.PGOPTIONS" : "new.PGOPTIONS"
                         #expect(local.status == 0 && local.output.contains("image: \(image)") && local.output.contains(options)
-                                && local.output.contains("optional: true"), "\(line): \(local.output)")
+                                && local.output.contains("optional: true") && !local.output.contains("statement_timeout"), "\(line): \(local.output)")
                         if reverting { reverted += 1 }
                     } else if line.hasPrefix("kubectl patch rollouts.argoproj.io invoicing --namespace billing --type json") {
                         let patch = try #require(line.range(of: "-p '")).upperBound

@@ -44,7 +44,7 @@ import Testing
         let readme = try Self.readme("pricing-tiers.yaml")
         #expect(!readme.contains("=<previous"), "a pasted <previous … is a shell redirect")
         // pricing-tiers has version schemas: the image and the schema's PGOPTIONS go back together.
-        #expect(readme.contains("kubectl patch deployment/webapp --namespace billing -p '{\"spec\":{\"template\":{\"spec\":{\"containers\":[{\"name\":\"webapp\",\"image\":\"'\"$PREVIOUS_IMAGE\"'\",\"env\":[{\"name\":\"PGOPTIONS\",\"valueFrom\":{\"configMapKeyRef\":{\"name\":\"pricing-tiers-version-schemas\",\"key\":\"old.PGOPTIONS\",\"optional\":true}}}]}]}}}}'\n"))
+        #expect(readme.contains("kubectl patch deployment/webapp --namespace billing -p '{\"spec\":{\"template\":{\"spec\":{\"containers\":[{\"name\":\"webapp\",\"image\":\"'\"$PREVIOUS_IMAGE\"'\",\"env\":[{\"name\":\"PGOPTIONS\",\"value\":null,\"valueFrom\":{\"configMapKeyRef\":{\"name\":\"pricing-tiers-version-schemas\",\"key\":\"old.PGOPTIONS\",\"optional\":true}}}]}]}}}}'\n"))
         #expect(readme.contains("\"key\":\"new.PGOPTIONS\""))
         // With a pod template of cutover's own the chart sets the image; plan.json keeps the shell value.
         let spec = KubernetesFixtures.spec(KubernetesFixtures.expandContractYAML,

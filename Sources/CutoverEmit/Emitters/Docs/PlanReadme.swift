@@ -299,11 +299,26 @@ public struct PlanReadme {
         out += "Behind PgBouncer (Zalando's connection pooler is one) `PGOPTIONS` reaches the server only with PgBouncer 1.20 or later and `search_path` in its "
         out += "`track_extra_parameters` (older ones refuse it; `options` in `ignore_startup_parameters` drops it, and the new version would read the old shape): "
         out += "set that, or connect the app to the database directly while the migration runs.\n\n"
+        out += Self.keysThroughViews(spec, schema: schemas.new)
         out += "Contract drops both schemas last, once only the new version serves: its search_path then falls through to `public`, whose tables have its shape. "
         out += "The Jobs' role needs `CREATE` on the database to create the schemas. "
         out += "The views belong to the Jobs' role and read the tables with its rights; an app that logs in as another role needs "
         out += "`GRANT USAGE ON SCHEMA` and the table privileges on the views. `app.versionSchemas: none` turns this off.\n\n"
         return out
+    }
+
+    /// What an ORM that reads keys from the catalog meets through the views (trial 14i: Rails found no
+    /// primary key through the new version's schema and lost `find` and `update` on every changed table).
+    static func keysThroughViews(_ spec: MigrationSpec, schema: String) -> String {
+        if spec.database.engine == .mysql {
+            return "A view has no keys of its own: through `\(schema)` `SHOW KEYS` is empty and information_schema shows no `PRI` and no `auto_increment`, "
+                + "so an ORM that reads the primary key from the catalog when it starts (Rails' MySQL adapter, for one) finds none. Declare it in the model "
+                + "(Rails: `self.primary_key = \"id\"`) before the new version ships; `LAST_INSERT_ID()` still returns the key an insert through a view generated.\n\n"
+        }
+        return "A view has no keys, indexes or sequences of its own: for each table with a view in `\(schema)` the catalog shows no primary key (`pg_index` has no row for the view) "
+            + "and `pg_get_serial_sequence` gives NULL, so an ORM that reads the primary key from the catalog when it starts (Rails' `primary_keys`, for one) finds none. "
+            + "Declare it in the model (Rails: `self.primary_key = \"id\"`) before the new version ships, and take a generated key from `INSERT … RETURNING` "
+            + "(the views pass it through), not from the sequence's name.\n\n"
     }
 
     /// Who sets the app's env that selects its version's schema: the runbook's patch of the user's
@@ -370,6 +385,7 @@ public struct PlanReadme {
         out += "the runbook's rollback points it back there (not at `\(databases.old)`), because the rollback of expand drops both databases and a connection does not fall through to another. "
         out += "`\(databases.old)` is for an old version that must not see the new columns (a `SELECT *`, an ORM reading the catalog) during the rollout; "
         out += "its views become invalid when contract quarantines the columns it names, once no pod of the old version serves, and valid again if contract is rolled back.\n\n"
+        out += Self.keysThroughViews(spec, schema: databases.new)
         out += "Contract leaves both databases: the new version still reads through its views, which name only columns contract keeps. "
         out += "After contract, the runbook points the app at the base database (same image); then purge drops both databases (their views, then each database "
         out += "only when it is empty: anything else in it keeps it). Purge refuses, before it drops anything, while a session has either as its database "
