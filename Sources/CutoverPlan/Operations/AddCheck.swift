@@ -29,10 +29,15 @@ struct AddCheck: OperationUnit {
     var tables: [Name] { [table] }
     func tableWithLaterSteps(engine: MigrationSpec.Engine) -> Name? { table }
 
-    /// CUT041 for an unknown table, CUT044 for a name already taken.
+    /// CUT041 for an unknown table, CUT044 for a name already taken, CUT094 for a column an earlier
+    /// change retypes through a copy (across families of types on PostgreSQL, putting the check before
+    /// the retype is no way out: the copy would get it word for word, CUT108).
     func check(_ rules: inout ReferenceRules, change: Change) {
         guard rules.requireTable(table), rules.claim(name, table: table.value, kind: .check) else { return }
-        rules.checkRetypedExpression(expression, of: table.value, what: "check '\(name.value)'")
+        let families = rules.familyChanges
+        rules.checkRetypedExpression(expression, of: table.value, what: "check '\(name.value)'") { _, identity in
+            families[identity].map { Message.checkBeforeFamilyRetype(old: $0.old, new: $0.new) }
+        }
         rules.schema.register(.init(name: name.value, table: table.value, kind: .check, columns: []))
     }
 

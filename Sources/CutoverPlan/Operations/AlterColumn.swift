@@ -78,6 +78,10 @@ public struct AlterColumn: OperationUnit {
             rules.checkReplacedColumn(table.value, column, by: "this type change", at: type)
             RenameTable.RenamedTableColumnsRule.check(&rules, table: table, "the type change of '\(column.value)' (through a copy column)")
             rules.checkRetypedIndexColumns(column, of: table.value, line: line, at: type)
+            if rules.engine == .postgresql, let old = current?.type,
+               SQLTypeFacts.postgresFamily(old) != SQLTypeFacts.postgresFamily(type.value) {
+                rules.familyChanges[rules.columnIdentity(table.value, column.value)] = (old, type.value)
+            }
             rules.requirePrimaryKey(table, for: "copying '\(column.value)' into its \(type.value) copy in batches")
             // Relaxed in expand as a plain relax is; the type change's `down` maps values, it is no refill.
             if let nullable, nullable.value, current?.nullable == false {

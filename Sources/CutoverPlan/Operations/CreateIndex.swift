@@ -88,7 +88,13 @@ extension CreateIndex: OperationUnit {
         }
         for column in include { _ = rules.requireColumn(column, of: table.value) }
         rules.checkRetypedKeyColumns(keys.compactMap(\.column) + include, of: table.value, what: "index '\(name.value)'")
-        if let whereClause { rules.checkRetypedExpression(whereClause, of: table.value, what: "index '\(name.value)' (its WHERE)") }
+        if let whereClause {
+            // Before the retype, an index that reads the column only in its WHERE would not be rebuilt on the copy (CUT078).
+            let keyColumns = Set(columns.map { rules.schema.columnKey($0.value) }), schema = rules.schema
+            rules.checkRetypedExpression(whereClause, of: table.value, what: "index '\(name.value)' (its WHERE)") { column, _ in
+                keyColumns.contains(schema.columnKey(column)) ? nil : Message.indexBeforeRetype
+            }
+        }
         checkFeatures(&rules)
         guard rules.claim(name, table: table.value, kind: .index) else { return }
         if unique && known && keys.allSatisfy({ $0.column != nil }) {

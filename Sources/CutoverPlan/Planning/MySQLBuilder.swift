@@ -166,12 +166,15 @@ package struct MySQLBuilder: Sendable {
 
     /// The down of an index that covers foreign keys whose implicit indexes the server dropped when it was
     /// built: the same ALTER re-creates each such index under its old name (when missing) before dropping
-    /// this one, since MySQL refuses to drop the last index a foreign key can use.
+    /// this one, since MySQL refuses to drop the last index a foreign key can use. Only while a foreign key
+    /// on exactly those columns exists: a key this spec adds (addColumn with references, addForeignKey)
+    /// is dropped by an earlier rollback step, and the index re-created for it would stay behind (#14, trial 14h).
     func dropIndex(_ table: String, _ name: String, restoring implicit: [DatabaseSchema.Index]) -> SQLStatement {
         guard !implicit.isEmpty else { return SQLStatement(dropIndex(table, name)) }
         var parts = [lit("ALTER TABLE \(q(table)) ")]
         for index in implicit {
-            parts.append("(SELECT IF(COUNT(*) = 0, \(lit("ADD INDEX \(q(index.name)) (\(n.quoteList(index.columns))), ")), '')\n"
+            parts.append("(SELECT IF(COUNT(*) = 0 AND \(foreignKeyExists(table, columns: index.columns)), "
+                         + "\(lit("ADD INDEX \(q(index.name)) (\(n.quoteList(index.columns))), ")), '')\n"
                          + "     FROM information_schema.statistics\n"
                          + "     WHERE table_schema = DATABASE() AND table_name = \(lit(table)) AND index_name = \(lit(index.name)))")
         }
@@ -179,8 +182,18 @@ package struct MySQLBuilder: Sendable {
         let ddl = "CONCAT(" + parts.joined(separator: ",\n    ") + ")"
         let list = implicit.map { "`\($0.name)`" }.joined(separator: ", ")
         return SQLStatement(guarded(ddlExpression: ddl, whenFound: true, in: .statistics, table: table, ["index_name = \(lit(name))"]),
-                            comment: "Building \(name) let the server drop the index it had created for a foreign key (\(list)): re-create it\n"
-                                + "under its old name in the same ALTER, since MySQL refuses to drop the last index a foreign key can use.")
+                            comment: "Building \(name) let the server drop the index it had created for a foreign key (\(list)): while the key\n"
+                                + "exists, re-create it under its old name in the same ALTER, since MySQL refuses to drop the last index a\n"
+                                + "foreign key can use (a key this migration adds is dropped before this step: its index must not come back).")
+    }
+
+    /// SQL that is true when `table` has a foreign key on exactly `columns`, in order (whatever its name:
+    /// a renameConstraint may have renamed it).
+    func foreignKeyExists(_ table: String, columns: [String]) -> String {
+        "EXISTS (SELECT 1 FROM information_schema.key_column_usage\n"
+            + "       WHERE table_schema = DATABASE() AND table_name = \(lit(table)) AND referenced_table_name IS NOT NULL\n"
+            + "       GROUP BY constraint_name\n"
+            + "       HAVING GROUP_CONCAT(column_name ORDER BY ordinal_position SEPARATOR ',') = \(lit(columns.joined(separator: ","))))"
     }
 
     // MARK: backfill

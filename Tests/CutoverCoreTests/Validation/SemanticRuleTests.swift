@@ -117,6 +117,62 @@ import Testing
                 == ["CUT035 18", "CUT035 18"])
     }
 
+    func messages(_ changes: String, rule: RuleID, engine: String = "postgresql") throws -> [String] {
+        let diagnostics = try ValidationHarness.check(spec(changes, engine: engine), files: ["schema.sql": Self.pricingSchema])
+        return diagnostics.filter { $0.rule == rule }.map(\.message)
+    }
+
+    /// Trial 14h SHOULDs: each hint offers what the user can do. No change renames a column and alters it
+    /// too (CUT052), and a check put before a PostgreSQL retype into another family of types is refused
+    /// by CUT108, so CUT094 offers a migration of its own only.
+    @Test func hintsOfferWhatCanBeDone() throws {
+        let renamed = try messages("""
+                - renameColumn: {table: pricing, from: amount, to: price}
+                - alterColumn: {table: pricing, column: price, type: bigint}
+            """, rule: .columnChangedTwice)
+        #expect(renamed.count == 1 && renamed.allSatisfy { !$0.contains("merge") && $0.contains("use two migrations: the rename in one") }, "\(renamed)")
+        let added = try messages("""
+                - addColumn: {table: pricing, column: {name: tier, type: text}}
+                - alterColumn: {table: pricing, column: tier, default: "'basic'"}
+            """, rule: .columnChangedTwice)
+        #expect(added.count == 1 && added.allSatisfy { $0.hasSuffix("declare the column in that addColumn as it should end instead") }, "\(added)")
+        let altered = try messages("""
+                - alterColumn: {table: pricing, column: amount, default: "0"}
+                - alterColumn: {table: pricing, column: amount, type: bigint}
+            """, rule: .columnChangedTwice)
+        #expect(altered.count == 1 && altered.allSatisfy { $0.hasSuffix("merge them into one change or use two migrations") }, "\(altered)")
+
+        let acrossFamilies = try messages("""
+                - alterColumn: {table: pricing, column: plan_code, type: integer, up: "CAST(plan_code AS integer)", down: "CAST(plan_code AS text)"}
+                - addCheck: {name: pricing_plan_positive, table: pricing, expression: plan_code > 0}
+            """, rule: .retypedColumnKey)
+        #expect(acrossFamilies.count == 1 && acrossFamilies.allSatisfy {
+            !$0.contains("put this change before") && $0.contains("migration of its own, after this one's contract") && $0.contains("CUT108")
+        }, "\(acrossFamilies)")
+        // The same check put before that retype: CUT108, as the hint says.
+        #expect(try rules("""
+                - addCheck: {name: pricing_plan_positive, table: pricing, expression: "length(plan_code) > 0"}
+                - alterColumn: {table: pricing, column: plan_code, type: integer, up: "CAST(plan_code AS integer)", down: "CAST(plan_code AS text)"}
+            """) == ["CUT108 19"])
+        let withinFamily = try messages("""
+                - alterColumn: {table: pricing, column: amount, type: bigint}
+                - addCheck: {name: pricing_amount_positive, table: pricing, expression: amount > 0}
+            """, rule: .retypedColumnKey)
+        #expect(withinFamily.count == 1 && withinFamily.allSatisfy { $0.contains("put this change before that alterColumn") }, "\(withinFamily)")
+        // A partial index that reads the column only in its WHERE is not rebuilt on the copy (CUT078 before the retype).
+        let predicate = try messages("""
+                - alterColumn: {table: pricing, column: amount, type: bigint}
+                - createIndex: {name: pricing_plan_live, table: pricing, columns: [plan_code], where: amount > 0}
+            """, rule: .retypedColumnKey)
+        #expect(predicate.count == 1 && predicate.allSatisfy { !$0.contains("put this change before") && $0.contains("CUT078") }, "\(predicate)")
+        // MySQL carries checks by dropping and adding them again on the new column: before the retype works.
+        let mysql = try messages("""
+                - alterColumn: {table: pricing, column: amount, type: "DECIMAL(12,2)"}
+                - addCheck: {name: pricing_amount_positive, table: pricing, expression: amount > 0}
+            """, rule: .retypedColumnKey, engine: "mysql")
+        #expect(mysql.count == 1 && mysql.allSatisfy { $0.contains("put this change before that alterColumn") }, "\(mysql)")
+    }
+
     @Test func aColumnIsChangedOnce() throws {
         #expect(try rules("""
                 - addColumn: {table: pricing, column: {name: tier, type: text}}

@@ -22,9 +22,11 @@ enum RetypedColumnKeyRule: RuleUnit {
     static let rule = Rule(
         id: .retypedColumnKey, name: "retyped-column-key", severity: .error, checkedBy: [.references],
         summary: "an index or constraint is added on a column an earlier change of the spec retypes through a copy column",
-        rationale: "A type change that cannot happen in place adds a copy column in expand and swaps it in at contract, when the old column is quarantined under a `_cutover_` name. A createIndex, addUnique, addCheck or addForeignKey after it is lowered against the column as it stands, the old one, so after contract it sits on the quarantined column and the column under the final name has none (a check no longer holds, a unique key no longer refuses duplicates). Put the change before the alterColumn (the type change rebuilds the table's indexes and constraints on its copy), or make it in a migration of its own after this one.",
+        rationale: "A type change that cannot happen in place adds a copy column in expand and swaps it in at contract, when the old column is quarantined under a `_cutover_` name. A createIndex, addUnique, addCheck or addForeignKey after it is lowered against the column as it stands, the old one, so after contract it sits on the quarantined column and the column under the final name has none (a check no longer holds, a unique key no longer refuses duplicates). Put the change before the alterColumn (the type change rebuilds the table's indexes and constraints on its copy), or make it in a migration of its own after this one. Only the second works for a PostgreSQL check when the type changes family (integer to numeric, text to integer: the check would be carried to the copy word for word, CUT108) and for a partial index that reads the column in its WHERE but not among its keys (it is not rebuilt on the copy, CUT078); the hint then offers only that.",
         triggering: [RuleExample(Snippets.spec(database: Snippets.pgDatabase + "    schema: schema.sql\n", changes: retype + index),
-                                 files: ["schema.sql": Snippets.pricingSchema]).expecting((25, 19))],
+                                 files: ["schema.sql": Snippets.pricingSchema]).expecting((25, 19)),
+                     RuleExample(Snippets.spec(database: Snippets.pgDatabase + "    schema: schema.sql\n", changes: retype + check),
+                                 files: ["schema.sql": Snippets.pricingSchema]).expecting((25, 21))],
         nonTriggering: [RuleExample(Snippets.spec(database: Snippets.pgDatabase + "    schema: schema.sql\n", changes: index + retype),
                                     files: ["schema.sql": Snippets.pricingSchema])])
 
@@ -57,6 +59,7 @@ enum RetypedColumnKeyRule: RuleUnit {
 
     private static let retype = "    - alterColumn:\n        table: pricing\n        column: amount\n        type: numeric(12,2)\n"
     private static let index = "    - createIndex:\n        name: pricing_amount_idx\n        table: pricing\n        columns: [amount]\n"
+    private static let check = "    - addCheck:\n        name: pricing_amount_positive\n        table: pricing\n        expression: amount > 0\n"
     private static let twoRetypes = "    - alterColumn:\n        table: pairs\n        column: a\n        type: numeric(20,2)\n"
         + "    - alterColumn:\n        table: pairs\n        column: b\n        type: numeric(20,2)\n"
     private static let pairs = "CREATE TABLE pairs (\n    id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,\n    a  integer NOT NULL,\n    b  integer NOT NULL\n);\nCREATE INDEX pairs_ab_idx ON pairs (a, b);\n"
@@ -65,6 +68,14 @@ enum RetypedColumnKeyRule: RuleUnit {
 extension Message {
     static func retypedColumnKey(_ column: String, table: String, line: Int, what: String) -> String {
         "'\(table).\(column)' is retyped through a copy column by the change at line \(line); \(what) here would be built on the old column, which contract quarantines, and the column under its final name would have none: put this change before that alterColumn, or in a migration of its own after this one"
+    }
+    /// CUT094 when the change cannot go before the retype either (`notBefore` says why).
+    static func retypedColumnKeyAfterOnly(_ column: String, table: String, line: Int, what: String, notBefore: String) -> String {
+        "'\(table).\(column)' is retyped through a copy column by the change at line \(line); \(what) here would be built on the old column, which contract quarantines, and the column under its final name would have none: make this change in a migration of its own, after this one's contract (\(notBefore))"
+    }
+    static let indexBeforeRetype = "before that alterColumn it would not do either: an index that reads the column in its WHERE but not among its keys is not rebuilt on the copy, which CUT078 refuses"
+    static func checkBeforeFamilyRetype(old: String, new: String) -> String {
+        "before that alterColumn it would not do either: the change retypes \(old) into \(new), another family of types, and a check on the column would be carried to the copy word for word, which CUT108 refuses"
     }
     static func retypedIndexPredicate(_ column: String, table: String, index: String) -> String {
         "partial index '\(index)' reads '\(table).\(column)' in its WHERE but not among its keys, and this type change goes through a copy column: such an index is not rebuilt on the copy, so after contract its WHERE would read the quarantined old column; drop the index in this migration and create it again in the next one"

@@ -16,6 +16,10 @@ struct ReferenceRules {
     var tableIdentity: [String: String] = [:]
     /// Columns an alterColumn of the spec retypes through a copy column (by identity), with its line (CUT094, CUT095).
     var copiedColumns: [String: Int] = [:]
+    /// PostgreSQL: those of them retyped into another family of types (`SQLTypeFacts.postgresFamily`), with
+    /// both types: a check on such a column cannot go before the retype either (CUT108), so CUT094 offers
+    /// a migration of its own only.
+    var familyChanges: [String: (old: String, new: String)] = [:]
     /// Tables a renameTable of the spec made, with their first name and that change's line (CUT105).
     var renamedTables: [String: (from: String, line: Int)] = [:]
     /// Constraint names a dropConstraint frees only in contract (a unique key, an acting foreign key),
@@ -117,7 +121,7 @@ struct ReferenceRules {
     mutating func changing(_ table: String, _ column: Name, _ operation: String, line: Int) -> (line: Int, operation: String)? {
         let key = columnIdentity(table, column.value)
         if let earlier = changedColumns[key] {
-            report(.columnChangedTwice, Message.columnChangedTwice(column.value, table: table, earlier: earlier.operation, line: earlier.line), column)
+            report(.columnChangedTwice, Message.columnChangedTwice(column.value, table: table, earlier: earlier.operation, line: earlier.line, operation: operation), column)
             return earlier
         }
         changedColumns[key] = (line, operation)
@@ -256,13 +260,19 @@ struct ReferenceRules {
         }
     }
 
-    /// CUT094 for a check expression that reads such a column.
-    mutating func checkRetypedExpression(_ expression: Located<String>, of table: String, what: String) {
+    /// CUT094 for an expression (a check, an index's WHERE) that reads such a column. `notBefore`: for a
+    /// column, why the change cannot go before the retype either (the hint then offers only a migration
+    /// of its own), or nil.
+    mutating func checkRetypedExpression(_ expression: Located<String>, of table: String, what: String,
+                                         notBefore: (_ column: String, _ identity: String) -> String? = { _, _ in nil }) {
         let copied = (schema.tables[table]?.columns.values.map(\.name).sorted() ?? []).compactMap { column in
             copiedColumns[columnIdentity(table, column)].map { (column: column, line: $0) }
         }
         for (column, line) in copied where ColumnExpression.uses(expression.value, column: column, engine: engine) {
-            report(.retypedColumnKey, Message.retypedColumnKey(column, table: table, line: line, what: what), expression)
+            let message = notBefore(column, columnIdentity(table, column)).map {
+                Message.retypedColumnKeyAfterOnly(column, table: table, line: line, what: what, notBefore: $0)
+            } ?? Message.retypedColumnKey(column, table: table, line: line, what: what)
+            report(.retypedColumnKey, message, expression)
         }
     }
 

@@ -5,11 +5,15 @@ SET @cutover_timeout = IF(VERSION() LIKE '%MariaDB%', 'SET SESSION max_statement
 PREPARE cutover_timeout FROM @cutover_timeout;
 EXECUTE cutover_timeout;
 DEALLOCATE PREPARE cutover_timeout;
--- Building stock_movements_moved_at_idx let the server drop the index it had created for a foreign key (`stock_movements_stock_id_fkey`): re-create it
--- under its old name in the same ALTER, since MySQL refuses to drop the last index a foreign key can use.
+-- Building stock_movements_moved_at_idx let the server drop the index it had created for a foreign key (`stock_movements_stock_id_fkey`): while the key
+-- exists, re-create it under its old name in the same ALTER, since MySQL refuses to drop the last index a
+-- foreign key can use (a key this migration adds is dropped before this step: its index must not come back).
 SET @cutover_ddl = (SELECT IF(COUNT(*) > 0,
   CONCAT('ALTER TABLE `stock_movements` ',
-    (SELECT IF(COUNT(*) = 0, 'ADD INDEX `stock_movements_stock_id_fkey` (`stock_id`), ', '')
+    (SELECT IF(COUNT(*) = 0 AND EXISTS (SELECT 1 FROM information_schema.key_column_usage
+       WHERE table_schema = DATABASE() AND table_name = 'stock_movements' AND referenced_table_name IS NOT NULL
+       GROUP BY constraint_name
+       HAVING GROUP_CONCAT(column_name ORDER BY ordinal_position SEPARATOR ',') = 'stock_id'), 'ADD INDEX `stock_movements_stock_id_fkey` (`stock_id`), ', '')
      FROM information_schema.statistics
      WHERE table_schema = DATABASE() AND table_name = 'stock_movements' AND index_name = 'stock_movements_stock_id_fkey'),
     'DROP INDEX `stock_movements_moved_at_idx`, ALGORITHM=INPLACE, LOCK=NONE'),
