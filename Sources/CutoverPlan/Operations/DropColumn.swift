@@ -1,7 +1,8 @@
 /// `dropColumn`, in contract: the column is renamed to a quarantine name (`_cutover_<migration>_<column>`),
 /// so the data stays for a rollback; the opt-in purge drops it. A NOT NULL column without a default is
 /// relaxed in expand (the new app version stops writing it), refilled with the spec's `down` by a
-/// trigger for the old version's reads, and made NOT NULL again by the down. MySQL also drops the checks
+/// trigger for the old version's reads, refilled again by the rollback of contract for rows inserted after
+/// contract, and made NOT NULL again by the rollback of expand. MySQL also drops the checks
 /// on the column in the same ALTER (8.0.19+ refuses to rename a column a check uses).
 struct DropColumn: OperationUnit {
     var table: Name
@@ -73,7 +74,7 @@ struct DropColumn: OperationUnit {
         let quarantine = context.derived.quarantine(column)
         var steps: [StepDraft] = []
         let info = context.column(table, column)
-        if let info, !info.nullable, info.defaultValue == nil, !info.isIdentity {
+        if let info, refills(info) {
             steps.append(StepDraft(.expand, slug: "relax \(table) \(column)", title: "let \(table).\(column) accept NULL (it is being retired)", change: change,
                                    up: b.relaxNotNull(table, column, checkName: context.derived.notNullCheck(table: table, column: column),
                                                       reason: "metadata-only, and DROP NOT NULL is a no-op when the column is already nullable",
@@ -82,7 +83,12 @@ struct DropColumn: OperationUnit {
         }
         if let down {
             // The new version stops writing the column; rows it writes get the spec's down so the old version reads them complete.
-            steps += pg.fillTrigger(table, column, value: down, who: "the new app version", change: change, b, insertOnly: true)
+            var fill = pg.fillTrigger(table, column, value: down, who: "the new app version", change: change, b, insertOnly: true)
+            if refills(info) {
+                Self.refillOnRollback(&fill, table, column, b.backfill(table: table, assignments: "\(b.q(column)) = (\(down))",
+                                                                       pending: "\(b.q(column)) IS NULL", comment: Self.rollbackRefillComment))
+            }
+            steps += fill
         }
         steps.append(StepDraft(.contract, slug: "quarantine \(table) \(column)", title: "quarantine column \(table).\(column) as \(quarantine)", change: change,
                                up: [SQLStatement(b.renameColumn(table, from: column, to: quarantine),
@@ -94,6 +100,33 @@ struct DropColumn: OperationUnit {
         return steps
     }
 
+    // MARK: rollback from contract
+
+    /// Whether expand relaxes the column (NOT NULL without a default, not an identity): only then does a
+    /// rollback put NOT NULL back, and only then is a NULL one nothing filled (a nullable column may hold
+    /// NULL by right, which no refill can tell from a row written after contract).
+    private func refills(_ info: DatabaseSchema.Column?) -> Bool {
+        guard let info else { return false }
+        return !info.nullable && info.defaultValue == nil && !info.isIdentity
+    }
+
+    /// The rollback of contract refills the restored column with the spec's `down` (issue #14, trial
+    /// 14h). Between contract and its rollback the column sits under its quarantine name, nullable since
+    /// expand, and nothing fills it: every row the new version inserts holds NULL there. The rollback of
+    /// contract renames the column back, then the unsync step's down re-creates the fill trigger; the
+    /// refill follows in that same down, so it runs after the trigger is back: it walks the keys up to
+    /// the last one present when it starts, and the trigger fills every row inserted later. Before, the
+    /// rows stayed NULL until the rollback of expand, after the old version already served again and
+    /// read NULL in a column it knows as NOT NULL. NOT NULL itself stays with the rollback of expand
+    /// (docs/architecture.md). The refill's batches commit one by one, so the step leaves its transaction.
+    private static func refillOnRollback(_ fill: inout [StepDraft], _ table: String, _ column: String, _ refill: [SQLStatement]) {
+        guard let unsync = fill.firstIndex(where: { $0.phase == .contract }) else { return }
+        fill[unsync].down += refill
+        fill[unsync].title += " (its rollback refills the rows NULL there with the spec's down)"
+    }
+
+    static let rollbackRefillComment = "Rows the new app version inserted after contract hold NULL in the restored column (nothing filled it under its\nquarantine name): refill them with the spec's down before the old version serves again; the fill trigger above\nfills the rows inserted from now on."
+
     // MARK: MySQL
 
     func mysql(_ table: String, _ column: String, down: String?, change: Int, _ b: MySQLBuilder) -> [StepDraft] {
@@ -101,7 +134,7 @@ struct DropColumn: OperationUnit {
         let quarantine = context.derived.quarantine(column)
         let info = context.column(table, column)
         var steps: [StepDraft] = []
-        if let info, !info.nullable, info.defaultValue == nil, !info.isIdentity {
+        if let info, refills(info) {
             var restore: [SQLStatement] = []
             if let down {
                 restore += b.backfill(table: table, column: column, verb: "refill", assignments: "\(b.q(column)) = (\(down))", pending: "\(b.q(column)) IS NULL",
@@ -117,7 +150,12 @@ struct DropColumn: OperationUnit {
         }
         if let down {
             // The new version stops writing the column; rows it writes get the spec's down so the old version reads them complete.
-            steps += my.fillTriggers(table, column, value: down, who: "the new app version", change: change, b, insertOnly: true)
+            var fill = my.fillTriggers(table, column, value: down, who: "the new app version", change: change, b, insertOnly: true)
+            if refills(info) {
+                Self.refillOnRollback(&fill, table, column, b.backfill(table: table, column: column, verb: "refill", assignments: "\(b.q(column)) = (\(down))",
+                                                                       pending: "\(b.q(column)) IS NULL", comment: Self.rollbackRefillComment))
+            }
+            steps += fill
         }
         let checks = context.constraints(on: table, column: column).filter { $0.kind == .check }
         var restoreChecks: [SQLStatement] = []
