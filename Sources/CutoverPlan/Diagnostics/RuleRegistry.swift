@@ -58,6 +58,7 @@ package enum RuleRegistry {
         BackfillTriggerRule.rule,
         NetworkPolicyClientsRule.rule,
         MySQLTableCopyRule.rule,
+        VersionViewsRowSecurityRule.rule,
         MySQLRetypedDefaultRule.rule,
         MySQLForeignKeyTypeRule.rule,
         AddedDefaultUpRule.rule,

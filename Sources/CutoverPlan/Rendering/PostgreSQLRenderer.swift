@@ -3,10 +3,14 @@
 struct PostgreSQLRenderer {
     var b: PostgreSQLBuilder
 
+    /// From 15 on a compatibility view applies the querying role's row-level security and privileges,
+    /// as the table does; before, CUT113 refuses a table with row-level security.
+    private var invoker: String { VersionViewsRowSecurityRule.invokerViews(b.context) ? " WITH (security_invoker = true)" : "" }
+
     func render(_ ddl: DDL) -> [SQLStatement] {
         switch ddl {
         case .renameTableLeavingView(let from, let to):
-            let view = "CREATE VIEW \(b.q(from)) AS SELECT * FROM \(b.q(to));"
+            let view = "CREATE VIEW \(b.q(from))\(invoker) AS SELECT * FROM \(b.q(to));"
             let up = b.guarded("to_regclass(\(b.lit(b.q(to)))) IS NULL AND to_regclass(\(b.lit(b.q(from)))) IS NOT NULL",
                                ["ALTER TABLE \(b.q(from)) RENAME TO \(b.q(to));", view])
             return [SQLStatement(up, comment: "Rename + compatibility view under the old name, atomically (one DO = one transaction). A simple\nSELECT * view is auto-updatable, so old app versions keep reading and writing \"\(from)\".\n(squawk does not see inside DO: renaming-table would fire; safe because of the view.)")]
@@ -14,7 +18,7 @@ struct PostgreSQLRenderer {
             return [SQLStatement(b.guarded("to_regclass(\(b.lit(b.q(to)))) IS NOT NULL",
                                            ["DROP VIEW IF EXISTS \(b.q(from));", "ALTER TABLE \(b.q(to)) RENAME TO \(b.q(from));"]))]
         case .compatibilityView(let name, let table):
-            return [SQLStatement("CREATE OR REPLACE VIEW \(b.q(name)) AS SELECT * FROM \(b.q(table));")]
+            return [SQLStatement("CREATE OR REPLACE VIEW \(b.q(name))\(invoker) AS SELECT * FROM \(b.q(table));")]
         case .dropCompatibilityView(let name):
             return [SQLStatement("DROP VIEW IF EXISTS \(b.q(name));",
                                  suppressions: .rules(["ban-drop-view"], "the compatibility view only served app versions that the contract phase has retired"))]

@@ -138,6 +138,10 @@ public struct DatabaseSchema: Sendable {
     public var userTypes: [String] = []
     /// PostgreSQL enum types with their labels (`CREATE TYPE … AS ENUM`, `ALTER TYPE … ADD|RENAME VALUE`).
     public var enumTypes: [EnumType] = []
+    /// PostgreSQL tables with row-level security (`ENABLE ROW LEVEL SECURITY`, or a `CREATE POLICY … ON`
+    /// them), with the line that says so: a view reads them with its owner's rights before version 15
+    /// (CUT113).
+    public var rowSecurity: [String: Int] = [:]
 
     public init(tables: [Table] = [], indexes: [Index] = [], constraints: [Constraint] = [],
                 dependents: SchemaDependents = SchemaDependents()) {

@@ -115,6 +115,8 @@ struct DDLParser {
     var functionBodies: [String: [Token]] = [:]
     /// PostgreSQL enum types in file order (`SchemaReader+Enums`).
     var enumTypes: [EnumType] = []
+    /// Tables with row-level security and the first line that says so (`DatabaseSchema.rowSecurity`).
+    var rowSecurity: [String: Int] = [:]
 
     var tables: [DatabaseSchema.Table] = []
     var tableSlots: [String: Int] = [:]
@@ -156,6 +158,7 @@ struct DDLParser {
         schema.userTypes = ignored.filter { ($0.kind == "CREATE TYPE" || $0.kind == "CREATE DOMAIN") && !$0.name.isEmpty }.map(\.name)
             + enumTypes.map(\.name)
         schema.enumTypes = enumTypes
+        schema.rowSecurity = rowSecurity.filter { tableSlots[$0.key] != nil }
         return schema
     }
 
@@ -355,6 +358,10 @@ struct DDLParser {
             if action.isWord("REPLICA") && action.isWord("IDENTITY", offset: 1) {
                 action.p += 2
                 replicaIdentity(&action, slot: slot)
+                continue
+            }
+            if (action.isWord("ENABLE") || action.isWord("FORCE")) && action.isWord("ROW", offset: 1) && action.isWord("LEVEL", offset: 2) {
+                if rowSecurity[table] == nil { rowSecurity[table] = tokens[actionStart].line }
                 continue
             }
             if action.isWord("OWNER") || action.isWord("ENABLE") || action.isWord("DISABLE") || action.isWord("REPLICA")

@@ -38,6 +38,7 @@ public struct SpecValidator: SpecValidating {
         MySQLRetypedWriteRule.check(lowered, diagnostics: &diagnostics)
         MySQLSwapClientRule.check(lowered, diagnostics: &diagnostics)
         MySQLVersionDatabasesSQLRule.check(lowered, diagnostics: &diagnostics)
+        VersionViewsRowSecurityRule.check(lowered, diagnostics: &diagnostics)
         return ValidatedSpec(lowered: lowered)
     }
 

@@ -302,8 +302,15 @@ public struct PlanReadme {
         out += Self.keysThroughViews(spec, schema: schemas.new)
         out += "Contract drops both schemas last, once only the new version serves: its search_path then falls through to `public`, whose tables have its shape. "
         out += "The Jobs' role needs `CREATE` on the database to create the schemas. "
-        out += "The views belong to the Jobs' role and read the tables with its rights; an app that logs in as another role needs "
-        out += "`GRANT USAGE ON SCHEMA` and the table privileges on the views. `app.versionSchemas: none` turns this off.\n\n"
+        if VersionViewsRowSecurityRule.invokerViews(context) {
+            out += "The views are created `WITH (security_invoker = true)`: they read the tables with the rights of the role that queries them, so the app's own "
+            out += "privileges and the tables' row-level security policies apply through them as on the tables. An app that logs in as another role than the Jobs' needs "
+            out += "`GRANT USAGE ON SCHEMA` and the table privileges on the views besides its privileges on the tables. `app.versionSchemas: none` turns this off.\n\n"
+        } else {
+            out += "The views belong to the Jobs' role and read the tables with its rights (PostgreSQL \(spec.database.version) has no `security_invoker`, so a table's "
+            out += "row-level security would not apply through them: CUT113 refuses a table with policies); an app that logs in as another role needs "
+            out += "`GRANT USAGE ON SCHEMA` and the table privileges on the views. `app.versionSchemas: none` turns this off.\n\n"
+        }
         return out
     }
 

@@ -330,12 +330,12 @@ SET statement_timeout = '15min';
 -- A schema of views per app version (auto-updatable: one table, plain columns), selected by search_path.
 -- The old app version's shape (the base schema): search_path = pricing_tiers_old, public.
 CREATE SCHEMA IF NOT EXISTS "pricing_tiers_old";
-CREATE OR REPLACE VIEW "pricing_tiers_old"."pricing" AS
+CREATE OR REPLACE VIEW "pricing_tiers_old"."pricing" WITH (security_invoker = true) AS
   SELECT "id", "plan_code", "amount", "interval_months", "created_at"
   FROM "pricing";
 -- The new app version's shape: search_path = pricing_tiers_new, public.
 CREATE SCHEMA IF NOT EXISTS "pricing_tiers_new";
-CREATE OR REPLACE VIEW "pricing_tiers_new"."pricing" AS
+CREATE OR REPLACE VIEW "pricing_tiers_new"."pricing" WITH (security_invoker = true) AS
   SELECT "id", "amount", "interval_months", "created_at", "tier", "attrs", "billing_period"
   FROM "pricing";
 ==> sql/0009_expand_create_version_schemas.down.sql
@@ -635,7 +635,7 @@ CREATE SCHEMA IF NOT EXISTS "pricing_tiers_old";
 DO $cutover$
 BEGIN
   IF to_regclass('"pricing_tiers_old"."pricing"') IS NULL THEN
-    CREATE OR REPLACE VIEW "pricing_tiers_old"."pricing" AS
+    CREATE OR REPLACE VIEW "pricing_tiers_old"."pricing" WITH (security_invoker = true) AS
       SELECT "id", "_cutover_pricing_tiers_plan_code" AS "plan_code", "amount", "interval_months", "created_at"
       FROM "pricing";
   END IF;
@@ -647,7 +647,7 @@ CREATE SCHEMA IF NOT EXISTS "pricing_tiers_new";
 DO $cutover$
 BEGIN
   IF to_regclass('"pricing_tiers_new"."pricing"') IS NULL THEN
-    CREATE OR REPLACE VIEW "pricing_tiers_new"."pricing" AS
+    CREATE OR REPLACE VIEW "pricing_tiers_new"."pricing" WITH (security_invoker = true) AS
       SELECT "id", "amount", "interval_months", "created_at", "tier", "attrs", "billing_period"
       FROM "pricing";
   END IF;

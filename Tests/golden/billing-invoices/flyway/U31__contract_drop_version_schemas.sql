@@ -8,7 +8,7 @@ CREATE SCHEMA IF NOT EXISTS "billing_invoices_old";
 DO $cutover$
 BEGIN
   IF to_regclass('"billing_invoices_old"."invoices"') IS NULL THEN
-    CREATE OR REPLACE VIEW "billing_invoices_old"."invoices" AS
+    CREATE OR REPLACE VIEW "billing_invoices_old"."invoices" WITH (security_invoker = true) AS
       SELECT "id", "_cutover_billing_invoices_customer_ref" AS "customer_ref", "number", "amount_cents", "currency", "status", "_cutover_billing_invoices_legacy_notes" AS "legacy_notes", "issued_at", "created_at"
       FROM "invoices";
   END IF;
@@ -20,7 +20,7 @@ CREATE SCHEMA IF NOT EXISTS "billing_invoices_new";
 DO $cutover$
 BEGIN
   IF to_regclass('"billing_invoices_new"."invoices"') IS NULL THEN
-    CREATE OR REPLACE VIEW "billing_invoices_new"."invoices" AS
+    CREATE OR REPLACE VIEW "billing_invoices_new"."invoices" WITH (security_invoker = true) AS
       SELECT "id", "customer_id", "number", "amount_cents", "currency", "status", "issued_at", "created_at", "metadata", "due_at"
       FROM "invoices";
   END IF;

@@ -5,11 +5,11 @@ SET statement_timeout = '20min';
 -- A schema of views per app version (auto-updatable: one table, plain columns), selected by search_path.
 -- The old app version's shape (the base schema): search_path = billing_invoices_old, public.
 CREATE SCHEMA IF NOT EXISTS "billing_invoices_old";
-CREATE OR REPLACE VIEW "billing_invoices_old"."invoices" AS
+CREATE OR REPLACE VIEW "billing_invoices_old"."invoices" WITH (security_invoker = true) AS
   SELECT "id", "customer_ref", "number", "amount_cents", "currency", "status", "legacy_notes", "issued_at", "created_at"
   FROM "invoices";
 -- The new app version's shape: search_path = billing_invoices_new, public.
 CREATE SCHEMA IF NOT EXISTS "billing_invoices_new";
-CREATE OR REPLACE VIEW "billing_invoices_new"."invoices" AS
+CREATE OR REPLACE VIEW "billing_invoices_new"."invoices" WITH (security_invoker = true) AS
   SELECT "id", "customer_id", "number", "amount_cents", "currency", "status", "issued_at", "created_at", "metadata", "due_at"
   FROM "invoices";

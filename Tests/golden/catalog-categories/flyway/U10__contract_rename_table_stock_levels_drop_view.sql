@@ -2,4 +2,4 @@
 -- step 10 (contract), down: drop the compatibility view stock_levels
 SET lock_timeout = '5s';
 SET statement_timeout = '30min';
-CREATE OR REPLACE VIEW "stock_levels" AS SELECT * FROM "inventory";
+CREATE OR REPLACE VIEW "stock_levels" WITH (security_invoker = true) AS SELECT * FROM "inventory";

@@ -9,7 +9,7 @@ DO $cutover$
 BEGIN
   IF to_regclass('"inventory"') IS NULL AND to_regclass('"stock_levels"') IS NOT NULL THEN
     ALTER TABLE "stock_levels" RENAME TO "inventory";
-    CREATE VIEW "stock_levels" AS SELECT * FROM "inventory";
+    CREATE VIEW "stock_levels" WITH (security_invoker = true) AS SELECT * FROM "inventory";
   END IF;
 END
 $cutover$;

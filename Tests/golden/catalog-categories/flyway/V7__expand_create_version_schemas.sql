@@ -5,11 +5,11 @@ SET statement_timeout = '30min';
 -- A schema of views per app version (auto-updatable: one table, plain columns), selected by search_path.
 -- The old app version's shape (the base schema): search_path = catalog_categories_old, public.
 CREATE SCHEMA IF NOT EXISTS "catalog_categories_old";
-CREATE OR REPLACE VIEW "catalog_categories_old"."products" AS
+CREATE OR REPLACE VIEW "catalog_categories_old"."products" WITH (security_invoker = true) AS
   SELECT "id", "sku", "title", "price_cents"
   FROM "products";
 -- The new app version's shape: search_path = catalog_categories_new, public.
 CREATE SCHEMA IF NOT EXISTS "catalog_categories_new";
-CREATE OR REPLACE VIEW "catalog_categories_new"."products" AS
+CREATE OR REPLACE VIEW "catalog_categories_new"."products" WITH (security_invoker = true) AS
   SELECT "id", "sku", "title", "price_cents", "main_category_id"
   FROM "products";

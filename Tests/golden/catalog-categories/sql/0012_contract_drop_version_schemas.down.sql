@@ -8,7 +8,7 @@ CREATE SCHEMA IF NOT EXISTS "catalog_categories_old";
 DO $cutover$
 BEGIN
   IF to_regclass('"catalog_categories_old"."products"') IS NULL THEN
-    CREATE OR REPLACE VIEW "catalog_categories_old"."products" AS
+    CREATE OR REPLACE VIEW "catalog_categories_old"."products" WITH (security_invoker = true) AS
       SELECT "id", "sku", "title", "price_cents"
       FROM "products";
   END IF;
@@ -20,7 +20,7 @@ CREATE SCHEMA IF NOT EXISTS "catalog_categories_new";
 DO $cutover$
 BEGIN
   IF to_regclass('"catalog_categories_new"."products"') IS NULL THEN
-    CREATE OR REPLACE VIEW "catalog_categories_new"."products" AS
+    CREATE OR REPLACE VIEW "catalog_categories_new"."products" WITH (security_invoker = true) AS
       SELECT "id", "sku", "title", "price_cents", "main_category_id"
       FROM "products";
   END IF;

@@ -5,11 +5,11 @@ SET statement_timeout = '30min';
 -- A schema of views per app version (auto-updatable: one table, plain columns), selected by search_path.
 -- The old app version's shape (the base schema): search_path = members_keys_pg_old, public.
 CREATE SCHEMA IF NOT EXISTS "members_keys_pg_old";
-CREATE OR REPLACE VIEW "members_keys_pg_old"."badges" AS
+CREATE OR REPLACE VIEW "members_keys_pg_old"."badges" WITH (security_invoker = true) AS
   SELECT "id", "member_id"
   FROM "badges";
 -- The new app version's shape: search_path = members_keys_pg_new, public.
 CREATE SCHEMA IF NOT EXISTS "members_keys_pg_new";
-CREATE OR REPLACE VIEW "members_keys_pg_new"."badges" AS
+CREATE OR REPLACE VIEW "members_keys_pg_new"."badges" WITH (security_invoker = true) AS
   SELECT "id", "member_id", "awarded_by"
   FROM "badges";

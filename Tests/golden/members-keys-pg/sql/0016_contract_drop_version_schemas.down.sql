@@ -8,7 +8,7 @@ CREATE SCHEMA IF NOT EXISTS "members_keys_pg_old";
 DO $cutover$
 BEGIN
   IF to_regclass('"members_keys_pg_old"."badges"') IS NULL THEN
-    CREATE OR REPLACE VIEW "members_keys_pg_old"."badges" AS
+    CREATE OR REPLACE VIEW "members_keys_pg_old"."badges" WITH (security_invoker = true) AS
       SELECT "id", "member_id"
       FROM "badges";
   END IF;
@@ -20,7 +20,7 @@ CREATE SCHEMA IF NOT EXISTS "members_keys_pg_new";
 DO $cutover$
 BEGIN
   IF to_regclass('"members_keys_pg_new"."badges"') IS NULL THEN
-    CREATE OR REPLACE VIEW "members_keys_pg_new"."badges" AS
+    CREATE OR REPLACE VIEW "members_keys_pg_new"."badges" WITH (security_invoker = true) AS
       SELECT "id", "member_id", "awarded_by"
       FROM "badges";
   END IF;

@@ -8,7 +8,7 @@ CREATE SCHEMA IF NOT EXISTS "orders_column_kinds_pg_old";
 DO $cutover$
 BEGIN
   IF to_regclass('"orders_column_kinds_pg_old"."orders"') IS NULL THEN
-    CREATE OR REPLACE VIEW "orders_column_kinds_pg_old"."orders" AS
+    CREATE OR REPLACE VIEW "orders_column_kinds_pg_old"."orders" WITH (security_invoker = true) AS
       SELECT "id", "reference", "amount", "amount_cents"
       FROM "orders";
   END IF;
@@ -20,7 +20,7 @@ CREATE SCHEMA IF NOT EXISTS "orders_column_kinds_pg_new";
 DO $cutover$
 BEGIN
   IF to_regclass('"orders_column_kinds_pg_new"."orders"') IS NULL THEN
-    CREATE OR REPLACE VIEW "orders_column_kinds_pg_new"."orders" AS
+    CREATE OR REPLACE VIEW "orders_column_kinds_pg_new"."orders" WITH (security_invoker = true) AS
       SELECT "id", "reference", "amount", "amount_cents", "note"
       FROM "orders";
   END IF;

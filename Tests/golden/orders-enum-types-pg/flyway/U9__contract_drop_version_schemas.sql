@@ -8,7 +8,7 @@ CREATE SCHEMA IF NOT EXISTS "orders_enum_types_pg_old";
 DO $cutover$
 BEGIN
   IF to_regclass('"orders_enum_types_pg_old"."orders"') IS NULL THEN
-    CREATE OR REPLACE VIEW "orders_enum_types_pg_old"."orders" AS
+    CREATE OR REPLACE VIEW "orders_enum_types_pg_old"."orders" WITH (security_invoker = true) AS
       SELECT "id", "reference", "status"
       FROM "orders";
   END IF;
@@ -20,7 +20,7 @@ CREATE SCHEMA IF NOT EXISTS "orders_enum_types_pg_new";
 DO $cutover$
 BEGIN
   IF to_regclass('"orders_enum_types_pg_new"."orders"') IS NULL THEN
-    CREATE OR REPLACE VIEW "orders_enum_types_pg_new"."orders" AS
+    CREATE OR REPLACE VIEW "orders_enum_types_pg_new"."orders" WITH (security_invoker = true) AS
       SELECT "id", "reference", "status", "priority"
       FROM "orders";
   END IF;

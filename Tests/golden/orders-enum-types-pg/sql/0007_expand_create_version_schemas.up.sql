@@ -5,11 +5,11 @@ SET statement_timeout = '30min';
 -- A schema of views per app version (auto-updatable: one table, plain columns), selected by search_path.
 -- The old app version's shape (the base schema): search_path = orders_enum_types_pg_old, public.
 CREATE SCHEMA IF NOT EXISTS "orders_enum_types_pg_old";
-CREATE OR REPLACE VIEW "orders_enum_types_pg_old"."orders" AS
+CREATE OR REPLACE VIEW "orders_enum_types_pg_old"."orders" WITH (security_invoker = true) AS
   SELECT "id", "reference", "status"
   FROM "orders";
 -- The new app version's shape: search_path = orders_enum_types_pg_new, public.
 CREATE SCHEMA IF NOT EXISTS "orders_enum_types_pg_new";
-CREATE OR REPLACE VIEW "orders_enum_types_pg_new"."orders" AS
+CREATE OR REPLACE VIEW "orders_enum_types_pg_new"."orders" WITH (security_invoker = true) AS
   SELECT "id", "reference", "status", "priority"
   FROM "orders";

@@ -8,7 +8,7 @@ CREATE SCHEMA IF NOT EXISTS "orders_keys_pg_old";
 DO $cutover$
 BEGIN
   IF to_regclass('"orders_keys_pg_old"."orders"') IS NULL THEN
-    CREATE OR REPLACE VIEW "orders_keys_pg_old"."orders" AS
+    CREATE OR REPLACE VIEW "orders_keys_pg_old"."orders" WITH (security_invoker = true) AS
       SELECT "id", "_cutover_orders_keys_pg_cust_id" AS "cust_id", "_cutover_orders_keys_pg_ref_code" AS "ref_code", "_cutover_orders_keys_pg_warehouse_id" AS "warehouse_id", "_cutover_orders_keys_pg_qty" AS "qty", "status"
       FROM "orders";
   END IF;
@@ -20,7 +20,7 @@ CREATE SCHEMA IF NOT EXISTS "orders_keys_pg_new";
 DO $cutover$
 BEGIN
   IF to_regclass('"orders_keys_pg_new"."orders"') IS NULL THEN
-    CREATE OR REPLACE VIEW "orders_keys_pg_new"."orders" AS
+    CREATE OR REPLACE VIEW "orders_keys_pg_new"."orders" WITH (security_invoker = true) AS
       SELECT "id", "customer_id", "reference", "warehouse_id", "qty", "status"
       FROM "orders";
   END IF;

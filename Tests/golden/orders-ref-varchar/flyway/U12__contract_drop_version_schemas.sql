@@ -8,7 +8,7 @@ CREATE SCHEMA IF NOT EXISTS "orders_ref_varchar_old";
 DO $cutover$
 BEGIN
   IF to_regclass('"orders_ref_varchar_old"."orders"') IS NULL THEN
-    CREATE OR REPLACE VIEW "orders_ref_varchar_old"."orders" AS
+    CREATE OR REPLACE VIEW "orders_ref_varchar_old"."orders" WITH (security_invoker = true) AS
       SELECT "id", "_cutover_orders_ref_varchar_legacy_ref" AS "legacy_ref", "_cutover_orders_ref_varchar_total" AS "total", "placed_on"
       FROM "orders";
   END IF;
@@ -20,7 +20,7 @@ CREATE SCHEMA IF NOT EXISTS "orders_ref_varchar_new";
 DO $cutover$
 BEGIN
   IF to_regclass('"orders_ref_varchar_new"."orders"') IS NULL THEN
-    CREATE OR REPLACE VIEW "orders_ref_varchar_new"."orders" AS
+    CREATE OR REPLACE VIEW "orders_ref_varchar_new"."orders" WITH (security_invoker = true) AS
       SELECT "id", "legacy_ref", "total", "placed_on"
       FROM "orders";
   END IF;

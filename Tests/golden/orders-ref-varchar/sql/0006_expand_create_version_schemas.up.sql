@@ -5,11 +5,11 @@ SET statement_timeout = '30min';
 -- A schema of views per app version (auto-updatable: one table, plain columns), selected by search_path.
 -- The old app version's shape (the base schema): search_path = orders_ref_varchar_old, public.
 CREATE SCHEMA IF NOT EXISTS "orders_ref_varchar_old";
-CREATE OR REPLACE VIEW "orders_ref_varchar_old"."orders" AS
+CREATE OR REPLACE VIEW "orders_ref_varchar_old"."orders" WITH (security_invoker = true) AS
   SELECT "id", "legacy_ref", "total", "placed_on"
   FROM "orders";
 -- The new app version's shape: search_path = orders_ref_varchar_new, public.
 CREATE SCHEMA IF NOT EXISTS "orders_ref_varchar_new";
-CREATE OR REPLACE VIEW "orders_ref_varchar_new"."orders" AS
+CREATE OR REPLACE VIEW "orders_ref_varchar_new"."orders" WITH (security_invoker = true) AS
   SELECT "id", "_cutover_orders_ref_varchar_legacy_ref_new" AS "legacy_ref", "_cutover_orders_ref_varchar_total_new" AS "total", "placed_on"
   FROM "orders";

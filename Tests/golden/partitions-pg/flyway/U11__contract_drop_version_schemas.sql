@@ -8,7 +8,7 @@ CREATE SCHEMA IF NOT EXISTS "partitions_pg_old";
 DO $cutover$
 BEGIN
   IF to_regclass('"partitions_pg_old"."measurements"') IS NULL THEN
-    CREATE OR REPLACE VIEW "partitions_pg_old"."measurements" AS
+    CREATE OR REPLACE VIEW "partitions_pg_old"."measurements" WITH (security_invoker = true) AS
       SELECT "id", "device_id", "taken_on", "reading"
       FROM "measurements";
   END IF;
@@ -20,7 +20,7 @@ CREATE SCHEMA IF NOT EXISTS "partitions_pg_new";
 DO $cutover$
 BEGIN
   IF to_regclass('"partitions_pg_new"."measurements"') IS NULL THEN
-    CREATE OR REPLACE VIEW "partitions_pg_new"."measurements" AS
+    CREATE OR REPLACE VIEW "partitions_pg_new"."measurements" WITH (security_invoker = true) AS
       SELECT "id", "device_id", "taken_on", "reading", "unit"
       FROM "measurements";
   END IF;

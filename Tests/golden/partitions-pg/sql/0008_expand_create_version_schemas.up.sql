@@ -5,11 +5,11 @@ SET statement_timeout = '30min';
 -- A schema of views per app version (auto-updatable: one table, plain columns), selected by search_path.
 -- The old app version's shape (the base schema): search_path = partitions_pg_old, public.
 CREATE SCHEMA IF NOT EXISTS "partitions_pg_old";
-CREATE OR REPLACE VIEW "partitions_pg_old"."measurements" AS
+CREATE OR REPLACE VIEW "partitions_pg_old"."measurements" WITH (security_invoker = true) AS
   SELECT "id", "device_id", "taken_on", "reading"
   FROM "measurements";
 -- The new app version's shape: search_path = partitions_pg_new, public.
 CREATE SCHEMA IF NOT EXISTS "partitions_pg_new";
-CREATE OR REPLACE VIEW "partitions_pg_new"."measurements" AS
+CREATE OR REPLACE VIEW "partitions_pg_new"."measurements" WITH (security_invoker = true) AS
   SELECT "id", "device_id", "taken_on", "reading", "unit"
   FROM "measurements";

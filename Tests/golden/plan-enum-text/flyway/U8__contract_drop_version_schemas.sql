@@ -8,7 +8,7 @@ CREATE SCHEMA IF NOT EXISTS "plan_enum_text_old";
 DO $cutover$
 BEGIN
   IF to_regclass('"plan_enum_text_old"."accounts"') IS NULL THEN
-    CREATE OR REPLACE VIEW "plan_enum_text_old"."accounts" AS
+    CREATE OR REPLACE VIEW "plan_enum_text_old"."accounts" WITH (security_invoker = true) AS
       SELECT "id", "handle", "_cutover_plan_enum_text_plan" AS "plan", "seats"
       FROM "accounts";
   END IF;
@@ -20,7 +20,7 @@ CREATE SCHEMA IF NOT EXISTS "plan_enum_text_new";
 DO $cutover$
 BEGIN
   IF to_regclass('"plan_enum_text_new"."accounts"') IS NULL THEN
-    CREATE OR REPLACE VIEW "plan_enum_text_new"."accounts" AS
+    CREATE OR REPLACE VIEW "plan_enum_text_new"."accounts" WITH (security_invoker = true) AS
       SELECT "id", "handle", "plan", "seats"
       FROM "accounts";
   END IF;

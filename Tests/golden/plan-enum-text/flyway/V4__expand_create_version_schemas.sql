@@ -5,11 +5,11 @@ SET statement_timeout = '30min';
 -- A schema of views per app version (auto-updatable: one table, plain columns), selected by search_path.
 -- The old app version's shape (the base schema): search_path = plan_enum_text_old, public.
 CREATE SCHEMA IF NOT EXISTS "plan_enum_text_old";
-CREATE OR REPLACE VIEW "plan_enum_text_old"."accounts" AS
+CREATE OR REPLACE VIEW "plan_enum_text_old"."accounts" WITH (security_invoker = true) AS
   SELECT "id", "handle", "plan", "seats"
   FROM "accounts";
 -- The new app version's shape: search_path = plan_enum_text_new, public.
 CREATE SCHEMA IF NOT EXISTS "plan_enum_text_new";
-CREATE OR REPLACE VIEW "plan_enum_text_new"."accounts" AS
+CREATE OR REPLACE VIEW "plan_enum_text_new"."accounts" WITH (security_invoker = true) AS
   SELECT "id", "handle", "_cutover_plan_enum_text_plan_new" AS "plan", "seats"
   FROM "accounts";

@@ -8,7 +8,7 @@ CREATE SCHEMA IF NOT EXISTS "pricing_tiers_old";
 DO $cutover$
 BEGIN
   IF to_regclass('"pricing_tiers_old"."pricing"') IS NULL THEN
-    CREATE OR REPLACE VIEW "pricing_tiers_old"."pricing" AS
+    CREATE OR REPLACE VIEW "pricing_tiers_old"."pricing" WITH (security_invoker = true) AS
       SELECT "id", "_cutover_pricing_tiers_plan_code" AS "plan_code", "amount", "interval_months", "created_at"
       FROM "pricing";
   END IF;
@@ -20,7 +20,7 @@ CREATE SCHEMA IF NOT EXISTS "pricing_tiers_new";
 DO $cutover$
 BEGIN
   IF to_regclass('"pricing_tiers_new"."pricing"') IS NULL THEN
-    CREATE OR REPLACE VIEW "pricing_tiers_new"."pricing" AS
+    CREATE OR REPLACE VIEW "pricing_tiers_new"."pricing" WITH (security_invoker = true) AS
       SELECT "id", "amount", "interval_months", "created_at", "tier", "attrs", "billing_period"
       FROM "pricing";
   END IF;

@@ -5,11 +5,11 @@ SET statement_timeout = '30min';
 -- A schema of views per app version (auto-updatable: one table, plain columns), selected by search_path.
 -- The old app version's shape (the base schema): search_path = shop_dependents_old, public.
 CREATE SCHEMA IF NOT EXISTS "shop_dependents_old";
-CREATE OR REPLACE VIEW "shop_dependents_old"."customers" AS
+CREATE OR REPLACE VIEW "shop_dependents_old"."customers" WITH (security_invoker = true) AS
   SELECT "id", "email", "display_name", "loyalty_points"
   FROM "customers";
 -- The new app version's shape: search_path = shop_dependents_new, public.
 CREATE SCHEMA IF NOT EXISTS "shop_dependents_new";
-CREATE OR REPLACE VIEW "shop_dependents_new"."customers" AS
+CREATE OR REPLACE VIEW "shop_dependents_new"."customers" WITH (security_invoker = true) AS
   SELECT "id", "email_address", "display_name", "_cutover_shop_dependents_loyalty_points_new" AS "loyalty_points"
   FROM "customers";

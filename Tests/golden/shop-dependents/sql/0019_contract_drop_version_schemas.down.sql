@@ -8,7 +8,7 @@ CREATE SCHEMA IF NOT EXISTS "shop_dependents_old";
 DO $cutover$
 BEGIN
   IF to_regclass('"shop_dependents_old"."customers"') IS NULL THEN
-    CREATE OR REPLACE VIEW "shop_dependents_old"."customers" AS
+    CREATE OR REPLACE VIEW "shop_dependents_old"."customers" WITH (security_invoker = true) AS
       SELECT "id", "_cutover_shop_dependents_email" AS "email", "display_name", "_cutover_shop_dependents_loyalty_points" AS "loyalty_points"
       FROM "customers";
   END IF;
@@ -20,7 +20,7 @@ CREATE SCHEMA IF NOT EXISTS "shop_dependents_new";
 DO $cutover$
 BEGIN
   IF to_regclass('"shop_dependents_new"."customers"') IS NULL THEN
-    CREATE OR REPLACE VIEW "shop_dependents_new"."customers" AS
+    CREATE OR REPLACE VIEW "shop_dependents_new"."customers" WITH (security_invoker = true) AS
       SELECT "id", "email_address", "display_name", "loyalty_points"
       FROM "customers";
   END IF;

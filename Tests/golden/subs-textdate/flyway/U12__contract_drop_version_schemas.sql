@@ -8,7 +8,7 @@ CREATE SCHEMA IF NOT EXISTS "subs_textdate_old";
 DO $cutover$
 BEGIN
   IF to_regclass('"subs_textdate_old"."subscriptions"') IS NULL THEN
-    CREATE OR REPLACE VIEW "subs_textdate_old"."subscriptions" AS
+    CREATE OR REPLACE VIEW "subs_textdate_old"."subscriptions" WITH (security_invoker = true) AS
       SELECT "id", "_cutover_subs_textdate_price_cents" AS "price_cents", "starts_on", "_cutover_subs_textdate_ends_on" AS "ends_on"
       FROM "subscriptions";
   END IF;
@@ -20,7 +20,7 @@ CREATE SCHEMA IF NOT EXISTS "subs_textdate_new";
 DO $cutover$
 BEGIN
   IF to_regclass('"subs_textdate_new"."subscriptions"') IS NULL THEN
-    CREATE OR REPLACE VIEW "subs_textdate_new"."subscriptions" AS
+    CREATE OR REPLACE VIEW "subs_textdate_new"."subscriptions" WITH (security_invoker = true) AS
       SELECT "id", "price_cents", "starts_on", "ends_on"
       FROM "subscriptions";
   END IF;

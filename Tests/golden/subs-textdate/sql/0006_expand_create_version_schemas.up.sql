@@ -5,11 +5,11 @@ SET statement_timeout = '30min';
 -- A schema of views per app version (auto-updatable: one table, plain columns), selected by search_path.
 -- The old app version's shape (the base schema): search_path = subs_textdate_old, public.
 CREATE SCHEMA IF NOT EXISTS "subs_textdate_old";
-CREATE OR REPLACE VIEW "subs_textdate_old"."subscriptions" AS
+CREATE OR REPLACE VIEW "subs_textdate_old"."subscriptions" WITH (security_invoker = true) AS
   SELECT "id", "price_cents", "starts_on", "ends_on"
   FROM "subscriptions";
 -- The new app version's shape: search_path = subs_textdate_new, public.
 CREATE SCHEMA IF NOT EXISTS "subs_textdate_new";
-CREATE OR REPLACE VIEW "subs_textdate_new"."subscriptions" AS
+CREATE OR REPLACE VIEW "subs_textdate_new"."subscriptions" WITH (security_invoker = true) AS
   SELECT "id", "_cutover_subs_textdate_price_cents_new" AS "price_cents", "starts_on", "_cutover_subs_textdate_ends_on_new" AS "ends_on"
   FROM "subscriptions";
