@@ -35,6 +35,8 @@ struct TargetSchemaCheck {
         var partitions: Set<String> = []
         var columns: [String: [(name: String, type: String, nullable: Bool)]] = [:]
         var indexes: [String: [LiveIndex]] = [:]
+        /// MySQL: each table's foreign keys (name, columns in order), whose indexes the server makes.
+        var foreignKeys: [String: [(name: String, columns: [String])]] = [:]
         /// Definitions of constraints, views and triggers, with what they belong to, for the quarantine check.
         var definitions: [(owner: String, what: String, text: String)] = []
     }
@@ -84,7 +86,7 @@ struct TargetSchemaCheck {
             if live.partitions.contains(name) {
                 outcome.skipped.append("indexes of partition \(name)")
             } else {
-                compareIndexes(table, live: live.indexes[name] ?? [], into: &outcome)
+                compareIndexes(table, live: live.indexes[name] ?? [], foreignKeys: live.foreignKeys[name] ?? [], into: &outcome)
             }
         }
         // Nothing of a user table may still name a quarantined column after contract.
@@ -167,7 +169,8 @@ struct TargetSchemaCheck {
         }
     }
 
-    private func compareIndexes(_ table: SpecTargetSchema.Table, live: [LiveIndex], into outcome: inout Outcome) {
+    private func compareIndexes(_ table: SpecTargetSchema.Table, live: [LiveIndex], foreignKeys: [(name: String, columns: [String])],
+                                into outcome: inout Outcome) {
         guard table.indexesKnown else {
             outcome.skipped.append("the indexes of \(table.name) (not all known)")
             return
@@ -206,8 +209,10 @@ struct TargetSchemaCheck {
         }
         for (_, extra) in liveByName.sorted(by: { $0.key < $1.key }) {
             if Self.isInternal(extra.name) { continue }
-            // MySQL makes an index for a foreign key no index leads with, named after the key.
-            if mysql, !extra.unique, table.foreignKeys.contains(where: { indexKey($0.name) == indexKey(extra.name) || (!$0.columns.isEmpty && extra.keys.compactMap { $0 }.map(key).starts(with: $0.columns.map(key))) }) {
+            // MySQL makes an index for a foreign key no index leads with, named after the key (the
+            // model does not list every foreign key, e.g. an addColumn's `references`: the live ones count).
+            let keys = extra.keys.compactMap { $0 }.map(key)
+            if mysql, !extra.unique, (table.foreignKeys + foreignKeys).contains(where: { indexKey($0.name) == indexKey(extra.name) || (!$0.columns.isEmpty && keys == $0.columns.map(key)) }) {
                 continue
             }
             outcome.problems.append("index \(extra.name) on \(table.name): not expected (the spec's target has no such index), found \(extra.definition)")
@@ -230,7 +235,10 @@ struct TargetSchemaCheck {
 
     private func probe(_ types: [String], _ session: SQLSession) throws -> [String: String] {
         let table = "_cutover_type_probe_\(ProcessInfo.processInfo.processIdentifier)"
-        let columns = types.enumerated().map { "c\($0.offset) \($0.element)" }.joined(separator: ", ")
+        // MySQL refuses AUTO_INCREMENT on a column that is no key; it does not change the column's type.
+        let columns = types.enumerated().map { entry in
+            "c\(entry.offset) " + (engine == .mysql ? entry.element.replacingOccurrences(of: "auto_increment", with: "", options: .caseInsensitive) : entry.element)
+        }.joined(separator: ", ")
         var result: [String: String] = [:]
         if engine == .postgresql {
             try session.execute("CREATE TEMPORARY TABLE \(table) (\(columns))")
@@ -337,6 +345,17 @@ struct TargetSchemaCheck {
                 guard var index = found[table]?[name] else { return nil }
                 index.definition = "\(index.unique ? "UNIQUE " : "")KEY \(name) (\(index.keys.map { $0 ?? "(expression)" }.joined(separator: ", ")))"
                 return index
+            }
+        }
+        for row in try TrafficSQL.rows(session.query("""
+            SELECT JSON_ARRAY(TABLE_NAME, CONSTRAINT_NAME, COLUMN_NAME) FROM information_schema.KEY_COLUMN_USAGE \
+            WHERE TABLE_SCHEMA = DATABASE() AND REFERENCED_TABLE_NAME IS NOT NULL ORDER BY TABLE_NAME, CONSTRAINT_NAME, ORDINAL_POSITION
+            """)) where row.count == 3 {
+            guard let table = row[0], let name = row[1], let column = row[2] else { continue }
+            if let last = live.foreignKeys[table]?.indices.last, live.foreignKeys[table]?[last].name == name {
+                live.foreignKeys[table]?[last].columns.append(column)
+            } else {
+                live.foreignKeys[table, default: []].append((name, [column]))
             }
         }
         for row in try TrafficSQL.rows(session.query("""
