@@ -33,6 +33,9 @@ package struct SpecTargetSchema: Sendable {
         package var indexesKnown: Bool
         package var columns: [Column]
         package var indexes: [Index]
+        /// Column sets the model knows to be unique (primary key, unique constraints and indexes, a
+        /// column's `unique: true`), whatever their index is named.
+        package var uniqueSets: [Set<String>]
         /// Names of foreign keys on the table (MySQL names the index it makes for one after it).
         package var foreignKeys: [(name: String, columns: [String])]
     }
@@ -73,6 +76,7 @@ package struct SpecTargetSchema: Sendable {
                           unique: object.kind == .index ? object.uniqueIndex : true,
                           predicate: object.predicate, partial: object.kind == .index ? object.partial : false)
                 },
+                uniqueSets: table.uniqueSets,
                 foreignKeys: objects.filter { $0.kind == .foreignKey }.map { ($0.name, $0.columns) })
         }
     }
