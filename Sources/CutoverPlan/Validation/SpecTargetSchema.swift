@@ -36,6 +36,8 @@ package struct SpecTargetSchema: Sendable {
         /// Column sets the model knows to be unique (primary key, unique constraints and indexes, a
         /// column's `unique: true`), whatever their index is named.
         package var uniqueSets: [Set<String>]
+        /// The primary key's column keys (empty when none or not known).
+        package var primaryKey: [String]
         /// Names of foreign keys on the table (MySQL names the index it makes for one after it).
         package var foreignKeys: [(name: String, columns: [String])]
     }
@@ -76,7 +78,7 @@ package struct SpecTargetSchema: Sendable {
                           unique: object.kind == .index ? object.uniqueIndex : true,
                           predicate: object.predicate, partial: object.kind == .index ? object.partial : false)
                 },
-                uniqueSets: table.uniqueSets,
+                uniqueSets: table.uniqueSets, primaryKey: table.primaryKey,
                 foreignKeys: objects.filter { $0.kind == .foreignKey }.map { ($0.name, $0.columns) })
         }
     }

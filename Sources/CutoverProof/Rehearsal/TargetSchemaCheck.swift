@@ -222,6 +222,11 @@ struct TargetSchemaCheck {
             if mysql, !extra.unique, (table.foreignKeys + foreignKeys).contains(where: { indexKey($0.name) == indexKey(extra.name) || (!$0.columns.isEmpty && keys == $0.columns.map(key)) }) {
                 continue
             }
+            // A primary key the model knows by its columns only (a table a `sql` change created).
+            if extra.primary, !table.primaryKey.isEmpty, keys == table.primaryKey.map(key), !table.indexes.contains(where: { $0.kind == "primary key" }) {
+                outcome.compared.indexes += 1
+                continue
+            }
             // A unique key the model knows by its columns only (addColumn's or createTable's `unique: true`).
             if extra.unique, extra.predicate == nil, keys.count == extra.keys.count, table.uniqueSets.contains(Set(keys)) {
                 outcome.compared.indexes += 1
