@@ -529,6 +529,13 @@ public final class Rehearsal {
                     }
                 }
             }
+            // The last forward stage played (contract; purge and cleanup are not): the tables must be
+            // what the spec means, before any rollback (issue #14).
+            if ok, planned.direction == "forward", planned.index == stages.filter({ $0.direction == "forward" }).count - 1 {
+                let checkStarted = Date()
+                try checkTargetSchema(session: app, blueGreen: blueGreen, stage: "\(planned.direction) \(planned.index + 1)", report: &report)
+                report.time("target schema check (after the last forward stage)", Date().timeIntervalSince(checkStarted))
+            }
             if ok { for version in serving { traffic.start(version) } }
             section.seconds = Date().timeIntervalSince(stageStarted)
             report.sections.append(section)
@@ -967,4 +974,30 @@ public final class Rehearsal {
 
 extension AppVersion {
     var other: AppVersion { self == .old ? .new : .old }
+}
+
+extension Rehearsal {
+    /// Holds the live tables after the last forward stage against the spec's target (`TargetSchemaCheck`):
+    /// a mismatch is a failure naming the object, expected and found; what the model cannot say is listed as skipped.
+    func checkTargetSchema(session: SQLSession, blueGreen: Bool, stage: String, report: inout RehearsalReport) throws {
+        guard !blueGreen else {
+            report.checks.append("schema after the last forward stage: not compared with the spec's target (blue-green: the new side is another server)")
+            return
+        }
+        let check = TargetSchemaCheck(plan: plan)
+        let outcome: TargetSchemaCheck.Outcome
+        do {
+            outcome = try check.run(session)
+        } catch let failure as SQLFailure {
+            report.checks.append("schema after the last forward stage: not compared with the spec's target (the catalog could not be read: \(failure.message.prefix(200)))")
+            return
+        }
+        let counted = "\(outcome.compared.tables) table(s), \(outcome.compared.columns) column(s), \(outcome.compared.indexes) index(es) compared"
+        let skipped = outcome.skipped.isEmpty ? "" : "; skipped (the spec's model cannot say): " + outcome.skipped.joined(separator: "; ")
+        report.checks.append("schema after the last forward stage: " + (outcome.problems.isEmpty ? "the spec's target" : "\(outcome.problems.count) difference(s) from the spec's target") + " (\(counted)\(skipped))")
+        for problem in outcome.problems {
+            report.failures.append(.init(stage: stage, phase: nil, job: nil, file: nil, version: nil, statement: nil,
+                                         error: "the schema after the last forward stage differs from the spec's target: " + problem))
+        }
+    }
 }
