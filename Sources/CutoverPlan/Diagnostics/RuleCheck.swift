@@ -20,6 +20,9 @@ public enum RuleCheck: String, Sendable, CaseIterable {
     case references
     /// `DependentRules`: views, triggers and partitions of the base schema.
     case dependents
+    /// `MySQLTriggerRules`: what MySQL's sync and fill triggers cannot see (the AUTO_INCREMENT value,
+    /// foreign-key actions).
+    case triggers
     /// `EngineTypeRule.check`: the changes' column types against the target engine.
     case types
     /// `MySQLTableCopyRule.check`: the MySQL lowering of each change of a spec without errors (the steps

@@ -1,7 +1,8 @@
 /// The rules about meaning, run on a structurally valid spec (see docs/rules.md). Rules that need the
 /// exact place of a value the typed spec does not keep (engine consistency, strategy fields, canary
 /// weights, NOT NULL without default, scripts, images) run on the syntax tree in `ConsistencyRules`;
-/// this stage checks the changes in order against the base schema (`ReferenceRules`).
+/// this stage checks the changes in order against the base schema (`ReferenceRules`), its dependents
+/// (`DependentRules`) and what MySQL's triggers cannot see (`MySQLTriggerRules`).
 public struct SemanticRules: Sendable {
     public init() {}
 
@@ -15,6 +16,9 @@ public struct SemanticRules: Sendable {
             dependents.check(spec)
             diagnostics.append(contentsOf: dependents.diagnostics.diagnostics)
             BackfillTriggerRule.check(spec, schema: schema, diagnostics: &diagnostics)
+            var triggers = MySQLTriggerRules(spec: spec, schema: schema, file: diagnostics.file)
+            triggers.check()
+            diagnostics.append(contentsOf: triggers.diagnostics.diagnostics)
         }
     }
 }
