@@ -82,4 +82,28 @@ import Testing
         #expect(try rules("    - addColumn: {table: posts, column: {name: slug, type: varchar(191)}, up: \"CONCAT('post-', id)\"}", engine: "postgresql")
                 .allSatisfy { !$0.hasPrefix("CUT110") })
     }
+
+    @Test func foreignKeyActionsFireNoTrigger() throws {
+        // The trial's rename of a SET NULL key's column; ON UPDATE CASCADE too; an up computed from one.
+        #expect(try rules("    - renameColumn: {table: comments, from: author_id, to: user_id}") == ["CUT111 18"])
+        #expect(try rules("    - renameColumn: {table: comments, from: code, to: ticket_code}") == ["CUT111 18"])
+        #expect(try rules("    - addColumn: {table: comments, column: {name: anonymous, type: tinyint(1)}, up: \"author_id IS NULL\"}") == ["CUT111 18"])
+        #expect(try rules("    - dropColumn: {table: comments, column: editor_id, down: \"author_id\"}") == ["CUT111 18"])
+        // A type change through a copy (not an integer retype CUT107 refuses): the copy misses the cascade.
+        #expect(try rules("    - alterColumn: {table: comments, column: code, type: varchar(24), up: \"UPPER(code)\"}") == ["CUT111 18"])
+        // ON DELETE CASCADE deletes the row, RESTRICT changes nothing: fine.
+        #expect(try rules("    - renameColumn: {table: comments, from: post_id, to: article_id}") == [])
+        #expect(try rules("    - renameColumn: {table: comments, from: editor_id, to: reviewer_id}") == [])
+        // A key the spec adds earlier counts (addForeignKey, and an added column's references read by a later up).
+        #expect(try rules("""
+                - addForeignKey: {name: comments_editor_null_fk, table: comments, columns: [editor_id], references: {table: accounts, columns: [id]}, onDelete: set null}
+                - renameColumn: {table: comments, from: editor_id, to: reviewer_id}
+            """) == ["CUT111 19"])
+        #expect(try rules("""
+                - addColumn: {table: posts, column: {name: owner_id, type: bigint, references: {table: accounts, column: id, onDelete: set null}}}
+                - addColumn: {table: posts, column: {name: orphan, type: tinyint(1)}, up: \"owner_id IS NULL\"}
+            """) == ["CUT111 19"])
+        // PostgreSQL runs its actions as updates that fire the sync triggers.
+        #expect(try rules("    - renameColumn: {table: comments, from: author_id, to: user_id}", engine: "postgresql").allSatisfy { !$0.hasPrefix("CUT111") })
+    }
 }
