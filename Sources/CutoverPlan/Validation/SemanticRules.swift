@@ -2,7 +2,8 @@
 /// exact place of a value the typed spec does not keep (engine consistency, strategy fields, canary
 /// weights, NOT NULL without default, scripts, images) run on the syntax tree in `ConsistencyRules`;
 /// this stage checks the changes in order against the base schema (`ReferenceRules`), its dependents
-/// (`DependentRules`) and what MySQL's triggers cannot see (`MySQLTriggerRules`).
+/// (`DependentRules`), what MySQL's triggers cannot see (`MySQLTriggerRules`) and the generated columns
+/// MariaDB's online DDL trips on (`MariaDBGeneratedColumnRules`).
 public struct SemanticRules: Sendable {
     public init() {}
 
@@ -19,6 +20,9 @@ public struct SemanticRules: Sendable {
             var triggers = MySQLTriggerRules(spec: spec, schema: schema, file: diagnostics.file)
             triggers.check()
             diagnostics.append(contentsOf: triggers.diagnostics.diagnostics)
+            var mariadb = MariaDBGeneratedColumnRules(schema: schema, file: diagnostics.file)
+            mariadb.check(spec)
+            diagnostics.append(contentsOf: mariadb.diagnostics.diagnostics)
         }
     }
 }
