@@ -18,8 +18,12 @@ public enum RuleCheck: String, Sendable, CaseIterable {
     case schemaReader
     /// `ReferenceRules` over `SymbolicSchema`: the changes in order against the schema.
     case references
-    /// `DependentRules`: views, triggers and partitions of the base schema.
+    /// `DependentRules`: views, triggers and partitions of the base schema; `MariaDBGeneratedColumnRules`:
+    /// the generated columns that make MariaDB refuse a step's online ALTER.
     case dependents
+    /// `MySQLTriggerRules`: what MySQL's sync and fill triggers cannot see (the AUTO_INCREMENT value,
+    /// foreign-key actions).
+    case triggers
     /// `EngineTypeRule.check`: the changes' column types against the target engine.
     case types
     /// `MySQLTableCopyRule.check`: the MySQL lowering of each change of a spec without errors (the steps

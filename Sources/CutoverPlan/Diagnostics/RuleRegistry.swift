@@ -72,6 +72,9 @@ package enum RuleRegistry {
         MySQLVersionDatabasesSQLRule.rule,
         ForeignKeyIndexRule.rule,
         SchemaNameRule.rule,
+        MySQLTriggerAutoIncrementRule.rule,
+        MySQLForeignKeyActionSyncRule.rule,
+        MariaDBGeneratedColumnOnlineDDLRule.rule,
     ] + OperationUnits.rules).sorted { $0.id < $1.id }  // an operation unit declares its rules in its own file
 
     private static let byID: [RuleID: Rule] = Dictionary(uniqueKeysWithValues: rules.map { ($0.id, $0) })

@@ -12,6 +12,9 @@ public struct DatabaseSchema: Sendable {
         public var identityAlways = false
         /// A generated column's expression (`GENERATED ALWAYS AS (expr) STORED`, MySQL `AS (expr)`).
         public var generated: String? = nil
+        /// A generated column that is stored (`STORED`, MariaDB's `PERSISTENT`, PostgreSQL's only kind);
+        /// false for MySQL's VIRTUAL, the default there.
+        public var generatedStored = false
         /// MySQL `ON UPDATE CURRENT_TIMESTAMP`: the server sets it whenever an UPDATE changes the row.
         public var updatedOnWrite = false
         /// MySQL: the column's own `CHARACTER SET`, `COLLATE` and `COMMENT` as the dump writes them (the

@@ -618,11 +618,15 @@ struct DDLParser {
                     if c.isPunctuation(0x28) { c.skipUnit() } // sequence options
                 } else if c.isPunctuation(0x28) {
                     column.generated = c.groupText()
+                    column.generatedStored = c.accept("STORED") || c.accept("PERSISTENT")
                 }
                 continue
             }
             if c.accept("AS") { // MySQL `col INT AS (expr) [VIRTUAL|STORED]`
-                if c.isPunctuation(0x28) { column.generated = c.groupText() }
+                if c.isPunctuation(0x28) {
+                    column.generated = c.groupText()
+                    column.generatedStored = c.accept("STORED") || c.accept("PERSISTENT")  // else VIRTUAL, MySQL's default
+                }
                 continue
             }
             if c.accept("AUTO_INCREMENT") {

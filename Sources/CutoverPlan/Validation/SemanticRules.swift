@@ -1,7 +1,9 @@
 /// The rules about meaning, run on a structurally valid spec (see docs/rules.md). Rules that need the
 /// exact place of a value the typed spec does not keep (engine consistency, strategy fields, canary
 /// weights, NOT NULL without default, scripts, images) run on the syntax tree in `ConsistencyRules`;
-/// this stage checks the changes in order against the base schema (`ReferenceRules`).
+/// this stage checks the changes in order against the base schema (`ReferenceRules`), its dependents
+/// (`DependentRules`), what MySQL's triggers cannot see (`MySQLTriggerRules`) and the generated columns
+/// MariaDB's online DDL trips on (`MariaDBGeneratedColumnRules`).
 public struct SemanticRules: Sendable {
     public init() {}
 
@@ -15,6 +17,12 @@ public struct SemanticRules: Sendable {
             dependents.check(spec)
             diagnostics.append(contentsOf: dependents.diagnostics.diagnostics)
             BackfillTriggerRule.check(spec, schema: schema, diagnostics: &diagnostics)
+            var triggers = MySQLTriggerRules(spec: spec, schema: schema, file: diagnostics.file)
+            triggers.check()
+            diagnostics.append(contentsOf: triggers.diagnostics.diagnostics)
+            var mariadb = MariaDBGeneratedColumnRules(schema: schema, file: diagnostics.file)
+            mariadb.check(spec)
+            diagnostics.append(contentsOf: mariadb.diagnostics.diagnostics)
         }
     }
 }

@@ -3,7 +3,8 @@
 /// or stale: a view or trigger that names a column a rename or drop retires (PostgreSQL views would go
 /// on reading the quarantined column, MySQL views and every trigger would fail on their next use once
 /// contract renames it away), a materialized view over a type-changed column (recreating it would
-/// recompute it inside the swap), and a MySQL view over a table that is renamed or dropped.
+/// recompute it inside the swap), a MySQL view over a table that is renamed or dropped, and a generated
+/// column over a column retyped through a copy column (on MySQL, not for a change in place).
 struct DependentRules {
     let schema: DatabaseSchema
     let engine: MigrationSpec.Engine
@@ -40,9 +41,21 @@ struct DependentRules {
             } else if let drop = operation.unit(DropTable.self) {
                 refuseViews(over: drop.name, by: "the drop")
             } else if let alter = operation.unit(AlterColumn.self) {
-                guard let type = alter.type, first(alter.table.value, alter.column.value), !mysql,
-                      let old = schema.table(alter.table.value)?.column(alter.column.value)?.type,
-                      !SQLTypeFacts.isSameType(old, type.value) else { continue }
+                guard let type = alter.type, first(alter.table.value, alter.column.value),
+                      let column = schema.table(alter.table.value)?.columns.first(where: { DDLParser.same($0.name, alter.column.value, mysql) }),
+                      !SQLTypeFacts.isSameType(column.type, type.value) else { continue }
+                if mysql {
+                    // A type change through a copy column (as `MySQLAlterColumn.lower` decides) ends with the
+                    // swap renaming the column away: MySQL rewrites a generated column's expression to follow
+                    // the rename, so it computes from the quarantined column, NULL for every new row (trial 14i,
+                    // g3). A change in place keeps the column, and MySQL views name columns as text.
+                    guard alter.converts || !MySQLAlterColumn.changesInPlace(column, of: schema.table(alter.table.value), to: type.value) else { continue }
+                    for generated in generatedColumns(using: alter.column.value, of: alter.table.value) {
+                        diagnostics.report(.dependentBreaks, Message.generatedColumnUses(generated, table: alter.table.value, column: alter.column.value,
+                                                                                          by: "the type change (through a copy column)"), at: type.location)
+                    }
+                    continue
+                }
                 for generated in generatedColumns(using: alter.column.value, of: alter.table.value) {
                     diagnostics.report(.dependentBreaks, Message.generatedColumnUses(generated, table: alter.table.value, column: alter.column.value,
                                                                                       by: "the type change"), at: type.location)
