@@ -14,6 +14,12 @@
 #                                   before the down that drops it (see "Rollback quarantine" below)
 # Credentials: the Secret files mounted read-only at /etc/cutover/SIDE/{username,password}, written
 # to a 0600 option file in the /tmp emptyDir, never to the environment.
+# Exit code 65 (REFUSED): a step refused, changing nothing, in a way every run repeats until a person
+# acts: a rollback cutover refuses (the SQL signals `cutover rollback refused: …` after a one-row
+# result under that header: rows the new version wrote do not fit the old schema), a preflight that
+# found problems (`cutover preflight: N problem(s)`), a quarantine that would drop what the new version
+# wrote. The Jobs' podFailurePolicy fails the Job at once on 65 instead of retrying it backoffLimit
+# times. Any other failure exits non-zero otherwise (the client's status, 1, 143 on TERM) and is retried.
 set -eu
 umask 077
 SQL=/etc/cutover/sql
@@ -66,17 +72,36 @@ concurrent() { # concurrent SIDE FILE: the file's output passed through, the sec
   done
   wait
 }
+# The mysql client prints its error as `ERROR 1644 (45000) at line N: MESSAGE` and never echoes the
+# statement; a shell pattern, not grep, which the mysql image need not have.
+REFUSED=65
+refused() { # FILE: whether the client's error in FILE is one of cutover's refusals
+  while IFS= read -r line; do
+    case "$line" in
+      "ERROR "*": cutover rollback refused"*|"ERROR "*": cutover preflight: "[0-9]*" problem"*) return 0 ;;
+    esac
+  done < "$1"
+  return 1
+}
+# The client's stderr (its error: it stops at the first), kept to tell a refusal, then shown.
+CLIENT_ERRORS=/tmp/cutover-client-errors
 apply() { # apply SIDE FILE
-  rm -f "$CONNECTION" /tmp/cutover-status
+  rm -f "$CONNECTION" /tmp/cutover-status "$CLIENT_ERRORS"
   {
-    if { printf 'SELECT CONNECTION_ID() AS cutover_connection;\nSET @cutover_concurrent = 1;\n'; cat "$2"; } | on "$1" --unbuffered; then s=0; else s=$?; fi
+    if { printf 'SELECT CONNECTION_ID() AS cutover_connection;\nSET @cutover_concurrent = 1;\n'; cat "$2"; } | on "$1" --unbuffered 2> "$CLIENT_ERRORS"; then s=0; else s=$?; fi
     echo "$s" > /tmp/cutover-status
   } | { IFS= read -r _ && IFS= read -r id && printf '%s\n' "$id" > "$CONNECTION" && concurrent "$1" "$2"; } &
   CLIENT=$! CLIENT_SIDE="$1"
   wait "$CLIENT" || :
   CLIENT=
+  cat "$CLIENT_ERRORS" >&2 2>/dev/null || :
   status="$(cat /tmp/cutover-status 2>/dev/null || :)"
-  [ "$status" = 0 ] || exit "${status:-1}"
+  [ "$status" = 0 ] && return 0
+  if [ -f "$CLIENT_ERRORS" ] && refused "$CLIENT_ERRORS"; then
+    echo "cutover: refused (exit code $REFUSED): the Job fails at once, as every retry would be refused the same way; the message above says what to change" >&2
+    exit "$REFUSED"
+  fi
+  exit "${status:-1}"
 }
 # KILL CONNECTION, not KILL QUERY: the session must run nothing after the statement it is stopped in
 # (the client would send the file's next one), and its open transaction, if any, rolls back at once.
@@ -95,6 +120,7 @@ stop_client() {
     echo "cutover: stopped: connection $id had ended already" >&2
   fi
   wait "$CLIENT" 2>/dev/null || :
+  cat "$CLIENT_ERRORS" >&2 2>/dev/null || :
 }
 # /bin/sh as a container's PID 1 ignores TERM (no default action for PID 1): the trap makes it end.
 trap 'stop_client; exit 143' TERM
@@ -116,7 +142,7 @@ quarantine_precheck() { # the Job's arguments
     set -f; IFS=:; set -- ${q#quarantine-column:}; unset IFS; set +f
     if [ "$(quarantine_state "$1" "$2" "$3")" = "1 1" ]; then
       echo "cutover: $1 has both $2 and $3 (kept by an earlier rollback of this migration): this rollback would drop what the new version wrote into $2. Nothing was changed. Purge or rename $3 first (ALTER TABLE $1 DROP COLUMN $3), then run this Job again" >&2
-      exit 1
+      exit "$REFUSED"
     fi
   done
 }

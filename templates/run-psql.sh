@@ -136,6 +136,12 @@
 # cutover.blue_conninfo and cutover.green_conninfo (libpq conninfo of each side), which the
 # subscription files read with current_setting(); psql variables do not reach inside DO bodies.
 # The runner's own sessions override the fence (default_transaction_read_only=off in PGOPTIONS).
+# Exit code 65 (REFUSED): a step refused, changing nothing, in a way every run repeats until a person
+# acts: a rollback cutover refuses (the SQL raises `cutover rollback refused: …`: rows the new version
+# wrote do not fit the old schema), a preflight that found problems (`cutover preflight: N problem(s)`,
+# and blue-green's preflight:SIDE:SLOT), a quarantine that would drop what the new version wrote. The
+# Jobs' podFailurePolicy fails the Job at once on 65 instead of retrying it backoffLimit times. Any
+# other failure exits non-zero otherwise (psql's own status, 1, 143 on TERM) and is retried.
 set -eu
 SQL=/etc/cutover/sql
 DEFAULT_SIDE=db
@@ -175,10 +181,27 @@ apply() { # apply SIDE FILE [PSQL-ARGS]: blue-green files see both conninfos as 
     [ -f "$SESSION" ] || printf '%s\n' \
       "SELECT pg_catalog.set_config('cutover.blue_conninfo', :'blue_conninfo', false) AS cutover_blue," \
       "       pg_catalog.set_config('cutover.green_conninfo', :'green_conninfo', false) AS cutover_green \\gset" > "$SESSION"
-    on "$side" -v "blue_conninfo=$(conninfo "$(admin_of blue)")" -v "green_conninfo=$(conninfo green)" "$@" -f "$SESSION" -f "$file"
+    refusable on "$side" -v "blue_conninfo=$(conninfo "$(admin_of blue)")" -v "green_conninfo=$(conninfo green)" "$@" -f "$SESSION" -f "$file"
   else
-    on "$side" "$@" -f "$file"
+    refusable on "$side" "$@" -f "$file"
   fi
+}
+# The client's error as each client prints it: psql (`psql:FILE:LINE: ERROR:  cutover …`), mysql
+# (`ERROR 1644 (45000) at line N: cutover …`), flyway (`Message    : …`), liquibase. Only an error line
+# counts: a failed statement echoed back (flyway, liquibase) holds the message as a quoted literal.
+REFUSED=65
+REFUSAL='(ERROR:? +|ERROR [0-9]+ \([0-9A-Z]{5}\)( at line [0-9]+)?: |Message +: +|Exception: +|Liquibase: +)cutover (rollback refused|preflight: [0-9]+ problem)'
+CLIENT_ERRORS=/tmp/cutover-client-errors
+refusable() { # COMMAND...: run it with its stderr passed through and kept; a refusal ends the Job with 65
+  rm -f "$CLIENT_ERRORS" /tmp/cutover-client-status
+  { { if "$@" 2>&1 >&3 3>&-; then client=0; else client=$?; fi; echo "$client" > /tmp/cutover-client-status; } | tee "$CLIENT_ERRORS" >&2; } 3>&1
+  client="$(cat /tmp/cutover-client-status 2>/dev/null || :)"
+  [ "$client" != 0 ] || return 0
+  if grep -Eq "$REFUSAL" "$CLIENT_ERRORS"; then
+    echo "cutover: refused (exit code $REFUSED): the Job fails at once, as every retry would be refused the same way; the message above says what to change" >&2
+    exit "$REFUSED"
+  fi
+  return "${client:-1}"
 }
 app_role() { cat /etc/cutover/blue/username; }
 # The side's superuser: blue's is the blueadmin Secret where the Job mounts it; green's Secret is
@@ -300,7 +323,7 @@ EOF
       done ;;
   esac
   if [ "$problems" -gt 0 ]; then
-    echo "cutover: preflight $side: $problems problem(s), nothing was changed: fix them and run again" >&2; exit 1
+    echo "cutover: preflight $side: $problems problem(s), nothing was changed: fix them and run again" >&2; exit "$REFUSED"
   fi
   echo "cutover: preflight $side: wal_level logical, room for slot $slot and its WAL sender, every table keyed and logged"
 }
@@ -1464,7 +1487,7 @@ quarantine_precheck() { # the Job's arguments
     both="$(quarantine_state "$1" "$2" "$3")"
     if [ "$both" = "1 1" ]; then
       echo "cutover: $1 has both $2 and $3 (kept by an earlier rollback of this migration): this rollback would drop what the new version wrote into $2. Nothing was changed. Purge or rename $3 first (ALTER TABLE $1 DROP COLUMN $3), then run this Job again" >&2
-      exit 1
+      exit "$REFUSED"
     fi
   done
 }

@@ -15,7 +15,9 @@ import Darwin
 /// the env values and the text of the mounted shell scripts (never in SQL files). Host variables
 /// (`DB_HOST`, `BLUE_HOST`, `GREEN_HOST`) point at the throwaway servers. As root the process runs
 /// as the Job's `runAsUser`/`runAsGroup` through `setpriv` with no supplementary groups. A failed
-/// pod is retried up to `backoffLimit` times, all within `activeDeadlineSeconds`.
+/// pod is retried up to `backoffLimit` times, all within `activeDeadlineSeconds`, unless the Job's
+/// `podFailurePolicy` says otherwise for the container's exit code (`FailJob`: no retry; `Ignore`: a
+/// retry that does not count), as the Job controller applies it.
 public final class JobPlayer: @unchecked Sendable {
     public struct Context: Sendable {
         /// Env variable → value replacing it (hosts, ports, database name).
@@ -40,6 +42,8 @@ public final class JobPlayer: @unchecked Sendable {
         public var lastFile: String?
         public var output: String
         public var seconds: Double
+        /// The exit code on which the Job's podFailurePolicy failed it at once (a `FailJob` rule), if it did.
+        public var failedAtOnce: Int?
     }
 
     let context: Context
@@ -57,30 +61,40 @@ public final class JobPlayer: @unchecked Sendable {
         let started = Date()
         let deadline = job.activeDeadlineSeconds.map { started.addingTimeInterval(Double($0)) }
         var attempts = 0
+        // Failures an `Ignore` rule left uncounted: backoffLimit bounds the others.
+        var ignored = 0
         var output = ""
         var lastFile: String?
         while true {
             attempts += 1
             let root = "\(folder)/\(String(format: "%02d", index))-\(job.name)-\(attempts)"
-            var failed = false
+            var failed: (container: String, code: Int)?
             var timedOut = false
             for container in job.initContainers + job.containers {
                 let result = try runContainer(container, of: job, configMaps: configMaps, root: root, deadline: deadline)
                 output += result.output
                 lastFile = result.lastFile ?? lastFile
                 if result.timedOut { timedOut = true }
-                if !result.succeeded { failed = true; break }
+                if !result.succeeded { failed = (container.name, result.code); break }
             }
             onFile(nil)
-            if !failed {
+            guard let failed else {
                 return Run(job: job.name, attempts: attempts, succeeded: true, timedOut: false, lastFile: lastFile,
                            output: output, seconds: Date().timeIntervalSince(started))
             }
-            if timedOut || attempts > job.backoffLimit || (deadline.map { Date() >= $0 } ?? false) {
+            // The first rule that matches decides (a pod past the deadline fails the Job anyway).
+            let rule = timedOut ? nil : job.podFailurePolicy.first { $0.matches(container: failed.container, code: failed.code) }
+            if rule?.action == "FailJob" {
+                output += "--- pod failed with exit code \(failed.code) (container \(failed.container)); podFailurePolicy FailJob: the Job fails at once ---\n"
+                return Run(job: job.name, attempts: attempts, succeeded: false, timedOut: false, lastFile: lastFile,
+                           output: output, seconds: Date().timeIntervalSince(started), failedAtOnce: failed.code)
+            }
+            if rule?.action == "Ignore" { ignored += 1 }
+            if timedOut || attempts - ignored > job.backoffLimit || (deadline.map { Date() >= $0 } ?? false) {
                 return Run(job: job.name, attempts: attempts, succeeded: false, timedOut: timedOut, lastFile: lastFile,
                            output: output, seconds: Date().timeIntervalSince(started))
             }
-            output += "--- pod failed; the Job retries (attempt \(attempts + 1) of \(job.backoffLimit + 1)) ---\n"
+            output += "--- pod failed; the Job retries (attempt \(attempts + 1) of \(job.backoffLimit + 1 + ignored)) ---\n"
         }
     }
 
@@ -108,6 +122,8 @@ public final class JobPlayer: @unchecked Sendable {
     struct ContainerResult {
         var succeeded: Bool
         var timedOut: Bool
+        /// The container's exit code (-1: none known).
+        var code: Int
         var lastFile: String?
         var output: String
     }
@@ -232,7 +248,7 @@ public final class JobPlayer: @unchecked Sendable {
         var text = output.text.replacingOccurrences(of: root, with: "")
         if timedOut { text += "cutover rehearse: activeDeadlineSeconds (\(job.activeDeadlineSeconds ?? 0)) exceeded; the pod was killed\n" }
         let code = status.map(ChildProcess.exitCode) ?? -1
-        return ContainerResult(succeeded: !timedOut && code == 0, timedOut: timedOut, lastFile: output.lastFile, output: text)
+        return ContainerResult(succeeded: !timedOut && code == 0, timedOut: timedOut, code: Int(code), lastFile: output.lastFile, output: text)
     }
 }
 

@@ -383,7 +383,7 @@ public final class Rehearsal {
                             || (job == jobs[0] && !jobs.contains { planned.release.files(of: $0).contains(hold.file) })
                     }
                     section.jobs.append(.init(name: job.name, hook: hook, attempts: run.attempts, succeeded: run.succeeded,
-                                              seconds: run.seconds, longestLock: own.first))
+                                              seconds: run.seconds, longestLock: own.first, failedAtOnce: run.failedAtOnce))
                     if options.progress { inform("rehearse:   job \(job.name) \(run.succeeded ? "ok" : "FAILED") in \(RehearsalReport.seconds(run.seconds))") }
                     for hold in own where hold.seconds > lockLimit {
                         report.failures.append(.init(stage: "\(planned.direction) \(planned.index + 1)", phase: job.component, job: job.name,

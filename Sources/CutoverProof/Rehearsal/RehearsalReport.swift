@@ -1,3 +1,4 @@
+import CutoverEmit
 import Foundation
 
 /// What a rehearsal found: a section per delivery stage, with the Jobs it ran, what each app version
@@ -10,6 +11,9 @@ public struct RehearsalReport: Sendable, Codable {
         public var succeeded: Bool
         public var seconds: Double
         public var longestLock: LockMonitor.Hold?
+        /// The exit code on which the Job's podFailurePolicy failed it at once, without the retries
+        /// backoffLimit allows (the runners' 65: a refusal every retry would repeat).
+        public var failedAtOnce: Int?
     }
 
     public struct VersionLine: Sendable, Codable {
@@ -173,7 +177,10 @@ public struct RehearsalReport: Sendable, Codable {
             } else {
                 var rows = [["job", "hook", "result", "time", "longest blocking lock"]]
                 for job in section.jobs {
-                    let result = (job.succeeded ? "ok" : "FAILED") + (job.attempts > 1 ? " (\(job.attempts) attempts)" : "")
+                    var result = (job.succeeded ? "ok" : "FAILED") + (job.attempts > 1 ? " (\(job.attempts) attempts)" : "")
+                    if let code = job.failedAtOnce {
+                        result += " at once on exit code \(code)" + (code == PodFailurePolicy.refusedExitCode ? " (refused)" : "")
+                    }
                     let lock = job.longestLock.map { "\($0.mode) on \($0.table) \(Self.seconds($0.seconds)) in \($0.file)\($0.waiters > 0 ? " (\($0.waiters) waiting)" : "")" } ?? "-"
                     rows.append([job.name, job.hook, result, Self.seconds(job.seconds), lock])
                 }

@@ -32,6 +32,30 @@ public struct RenderedJob: Sendable, Equatable {
         case other
     }
 
+    /// A `podFailurePolicy` rule as rendered: what a failed pod must show for `action` to apply.
+    public struct FailureRule: Sendable, Equatable {
+        /// `FailJob`, `Ignore`, `Count` (or another the API may add).
+        public var action: String
+        /// `onExitCodes`: nil when the rule has none.
+        public var containerName: String?
+        public var exitCodesOperator: String?
+        public var exitCodes: [Int]
+        /// `onPodConditions`' types.
+        public var podConditions: [String]
+
+        /// Whether a pod whose container `container` ended with `code` (non-zero) matches, as the Job
+        /// controller decides: exit codes In (or NotIn) the values, for the named container or any. A
+        /// rule on pod conditions never matches here: no node drains or preempts a local process.
+        public func matches(container: String, code: Int) -> Bool {
+            guard let op = exitCodesOperator, code != 0, containerName == nil || containerName == container else { return false }
+            switch op {
+            case "In": return exitCodes.contains(code)
+            case "NotIn": return !exitCodes.contains(code)
+            default: return false
+            }
+        }
+    }
+
     public var name: String
     public var kind: String = "Job"
     /// The `app.kubernetes.io/component` label: the phase the Job carries out (or `rollback`).
@@ -51,6 +75,8 @@ public struct RenderedJob: Sendable, Equatable {
     /// kubelet waits after TERM before it kills the container.
     public var terminationGracePeriodSeconds: Int
     public var backoffLimit: Int
+    /// `spec.podFailurePolicy.rules`, in order (empty without a policy: every failure counts).
+    public var podFailurePolicy: [FailureRule]
     public var initContainers: [Container]
     public var containers: [Container]
     public var volumes: [String: Volume]
@@ -64,6 +90,7 @@ public struct RenderedJob: Sendable, Equatable {
         name == other.name && initContainers == other.initContainers && containers == other.containers && volumes == other.volumes
             && runAsUser == other.runAsUser && runAsGroup == other.runAsGroup && fsGroup == other.fsGroup
             && activeDeadlineSeconds == other.activeDeadlineSeconds && backoffLimit == other.backoffLimit
+            && podFailurePolicy == other.podFailurePolicy
             && terminationGracePeriodSeconds == other.terminationGracePeriodSeconds
     }
 
@@ -82,6 +109,7 @@ public struct RenderedJob: Sendable, Equatable {
         syncWave = RenderedJob.int(annotations["argocd.argoproj.io/sync-wave"]) ?? 0
         activeDeadlineSeconds = RenderedJob.int(spec["activeDeadlineSeconds"])
         backoffLimit = RenderedJob.int(spec["backoffLimit"]) ?? 6
+        podFailurePolicy = RenderedJob.failureRules(spec["podFailurePolicy"])
         terminationGracePeriodSeconds = RenderedJob.int(pod["terminationGracePeriodSeconds"]) ?? 30
         let security = pod["securityContext"] as? [String: Any] ?? [:]
         runAsUser = RenderedJob.int(security["runAsUser"])
@@ -118,6 +146,17 @@ public struct RenderedJob: Sendable, Equatable {
         }
         return Container(name: object["name"] as? String ?? "", command: strings(object["command"]), args: strings(object["args"]),
                          env: env, mounts: mounts, runAsUser: int(security["runAsUser"]), runAsGroup: int(security["runAsGroup"]))
+    }
+
+    static func failureRules(_ value: Any?) -> [FailureRule] {
+        let rules = (value as? [String: Any])?["rules"] as? [Any] ?? []
+        return rules.compactMap { item -> FailureRule? in
+            guard let rule = item as? [String: Any], let action = rule["action"] as? String else { return nil }
+            let codes = rule["onExitCodes"] as? [String: Any]
+            let conditions = (rule["onPodConditions"] as? [Any] ?? []).compactMap { ($0 as? [String: Any])?["type"] as? String }
+            return FailureRule(action: action, containerName: codes?["containerName"] as? String, exitCodesOperator: codes?["operator"] as? String,
+                               exitCodes: (codes?["values"] as? [Any] ?? []).compactMap(int), podConditions: conditions)
+        }
     }
 
     static func strings(_ value: Any?) -> [String] { (value as? [Any] ?? []).map { "\($0)" } }

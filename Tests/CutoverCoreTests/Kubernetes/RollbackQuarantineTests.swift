@@ -147,7 +147,8 @@ import Testing
         _ = try session.query("ALTER TABLE \(q("t")) ADD COLUMN \(q("n")) text")
         _ = try session.query("UPDATE \(q("t")) SET \(q("n")) = 'second' WHERE id = 1")
         let refused = try runner.run(arguments)
-        #expect(refused.status != 0)
+        // The runners' refusal code: the Job's podFailurePolicy fails it at once (issue 14).
+        #expect(refused.status == 65, "\(refused.output)")
         #expect(refused.output.contains("t has both n and _cutover_m_n"), "\(refused.output)")
         #expect(try value("SELECT count(*) FROM \(q("t")) WHERE \(q("n")) = 'second'") == "1")
         let markers = engine == .postgresql ? "SELECT count(*) FROM pg_catalog.pg_tables WHERE tablename = 'marker'"

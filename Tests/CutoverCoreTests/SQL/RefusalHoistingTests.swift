@@ -116,7 +116,8 @@ import Testing
         }
         let fk = "SELECT count(*) FROM pg_constraint WHERE conrelid = 'orders'::regclass AND conname = 'orders_customer_fk'"
         let refused = try job()
-        #expect(refused.status != 0, "\(refused.output)")
+        // The runners' refusal code, on the client's real error line: the Job fails at once (issue 14).
+        #expect(refused.status == 65, "\(refused.output)")
         #expect(refused.output.contains("cutover rollback refused: orders holds rows the new app version wrote that repeat (reference)"), "\(refused.output)")
         #expect(try BackfillUnderLoadTests.run(db, ["-c", fk]) == "0", "the foreign key's down ran before the refusal: \(refused.output)")
         try BackfillUnderLoadTests.run(db, ["-c", "UPDATE orders SET reference = 'r2' WHERE id = 2"])
@@ -140,7 +141,8 @@ import Testing
         try Self.write(setup.files, into: runner.root.appendingPathComponent("etc/cutover/sql"))
         let fk = "SELECT count(*) FROM information_schema.table_constraints WHERE table_schema = DATABASE() AND constraint_name = 'orders_customer_fk'"
         let refused = try runner.run(setup.job.arguments)
-        #expect(refused.status != 0, "\(refused.output)")
+        // The runners' refusal code, on the client's real error line: the Job fails at once (issue 14).
+        #expect(refused.status == 65, "\(refused.output)")
         #expect(refused.output.contains("cutover rollback refused: orders holds rows the new app version wrote that repeat the key of orders_reference_key"), "\(refused.output)")
         #expect(try runner.sql(fk) == "0", "the foreign key's down ran before the refusal: \(refused.output)")
         _ = try runner.sql("UPDATE orders SET reference = 'r2' WHERE id = 2;")

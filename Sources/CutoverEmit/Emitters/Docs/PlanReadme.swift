@@ -130,6 +130,10 @@ public struct PlanReadme {
             out += "Check it with `kubectl get volumesnapshot \(names.snapshot) --namespace \(namespace)`; delete it once you no longer need the way back.\n\n"
         }
         out += "**A failed Job** keeps its pod and logs (`kubectl logs job/<name> --namespace \(namespace)`): only succeeded hooks are deleted. "
+        // The runners' exit code 65 and the Jobs' podFailurePolicy (PodFailurePolicy.runner).
+        out += "A failed pod is retried up to `runner.backoffLimit` times, except a refusal that every retry would repeat (a rollback "
+        out += "that says `cutover rollback refused`, a preflight that lists problems): the runner exits \(PodFailurePolicy.refusedExitCode) "
+        out += "and the Job fails at once (its podFailurePolicy), with the rows or settings to change in its log. "
         out += "Every SQL file is idempotent and a backfill resumes where it stopped, so after fixing the cause run the same step again: "
         out += "with Helm, the same `helm upgrade` (the failed Job is deleted and created anew); with kubectl, `kubectl delete job <name> "
         out += "--namespace \(namespace)` and apply the folder again (applying an unchanged Job does nothing); with Argo CD, sync again.\n\n"

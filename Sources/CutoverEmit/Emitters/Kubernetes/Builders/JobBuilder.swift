@@ -77,6 +77,9 @@ public struct JobBuilder: Sendable {
             // A retry of a fencing Job starts only once the failed pod has fully terminated: its EXIT
             // trap (lifting its fence) ends before the next run looks at the fence.
             podReplacementPolicy: Self.fences(unit) ? "Failed" : nil,
+            // A refusal (the runner's exit code 65) fails the Job at once: every retry would be refused
+            // the same way. Needs restartPolicy Never (above).
+            podFailurePolicy: .runner(container: container.name),
             template: PodTemplate(labels: labels.labels(component: unit.component), spec: pod))
     }
 }

@@ -12,15 +12,19 @@ public struct Job: KubernetesObject, Equatable {
     /// on by default from Kubernetes 1.29; older servers drop the field). Nil: Kubernetes' default,
     /// which starts it as soon as the old pod is terminating.
     public var podReplacementPolicy: String?
+    /// Which failed pods count against `backoffLimit`, and which fail the Job at once. With a policy,
+    /// Kubernetes defaults `podReplacementPolicy` to `Failed` (the only value it then allows).
+    public var podFailurePolicy: PodFailurePolicy?
     public var template: PodTemplate
 
     public init(metadata: ObjectMeta, backoffLimit: Int, activeDeadlineSeconds: Int, ttlSecondsAfterFinished: Int = 86_400,
-                podReplacementPolicy: String? = nil, template: PodTemplate) {
+                podReplacementPolicy: String? = nil, podFailurePolicy: PodFailurePolicy? = nil, template: PodTemplate) {
         self.metadata = metadata
         self.backoffLimit = backoffLimit
         self.activeDeadlineSeconds = activeDeadlineSeconds
         self.ttlSecondsAfterFinished = ttlSecondsAfterFinished
         self.podReplacementPolicy = podReplacementPolicy
+        self.podFailurePolicy = podFailurePolicy
         self.template = template
     }
 
@@ -30,6 +34,7 @@ public struct Job: KubernetesObject, Equatable {
             ("activeDeadlineSeconds", ManifestYAML.int(activeDeadlineSeconds)),
             ("ttlSecondsAfterFinished", ManifestYAML.int(ttlSecondsAfterFinished)),
             ("podReplacementPolicy", podReplacementPolicy.map(ManifestYAML.string)),
+            ("podFailurePolicy", podFailurePolicy?.node()),
             ("template", template.node()),
         ]))]
     }
