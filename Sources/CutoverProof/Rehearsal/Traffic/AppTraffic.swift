@@ -127,7 +127,6 @@ public final class AppTraffic: @unchecked Sendable {
     private struct Target {
         var table: TableShape
         var key: [String]
-        var keyGenerated: Bool
         var deletable: Bool
         var parentKeys: [[[String?]]]  // per foreign key: sample parent key values
         /// Per foreign key: whether a key of the table lies within its columns (one row per parent at
@@ -253,8 +252,7 @@ public final class AppTraffic: @unchecked Sendable {
         let name = table.name
         let referenced = Set(shape.tables.flatMap { $0.foreignKeys.map(\.referencedTable) })
         let key = table.keyColumns
-        let keyGenerated = key.contains { table.column($0)?.generated ?? false }
-        var target = Target(table: table, key: key, keyGenerated: keyGenerated,
+        var target = Target(table: table, key: key,
                             deletable: !referenced.contains(name) && !key.isEmpty, parentKeys: [], seededKeys: [])
         // Unique sets whose every column comes from a parent or from a generator that may repeat:
         // the two versions take parents of their own parity on the first foreign key in such a

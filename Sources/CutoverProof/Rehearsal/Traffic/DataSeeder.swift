@@ -255,8 +255,6 @@ public struct DataSeeder {
                 return .init(table: table.name, requested: requested, inserted: 0, skipped: requested,
                              seconds: Date().timeIntervalSince(started), notes: notes)
             }
-            // A foreign key that is itself unique (one-to-one) needs a parent of its own per row:
-            // row g takes parent g, so a second round continues after the parents the first one took.
             if !shared.isEmpty {
                 // Row g takes one of the parents that hold the shared values, by its number among them.
                 let join = try agreeingJoin(foreignKey, index: parents.count, fkIndex: index, shared: shared, table: table,
@@ -266,6 +264,8 @@ public struct DataSeeder {
                 agreeing.append((parents.count - 1, foreignKey.referencedTable, shared, !nullable))
                 continue
             }
+            // A foreign key that is itself unique (one-to-one) needs a parent of its own per row:
+            // row g takes parent g, so a second round continues after the parents the first one took.
             let oneToOne = ([table.primaryKey] + table.uniques).contains { set in !set.isEmpty && set.allSatisfy(foreignKey.columns.contains) }
             if oneToOne && count - existing < limit {
                 let available = max(0, count - existing)
