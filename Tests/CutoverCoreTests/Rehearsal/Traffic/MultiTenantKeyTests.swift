@@ -72,9 +72,10 @@ import Testing
                                        owner_id bigint NOT NULL, PRIMARY KEY (tenant_id, id),
                                        CONSTRAINT projects_owner_fk FOREIGN KEY (tenant_id, owner_id) REFERENCES users (tenant_id, id));
                 CREATE TABLE tasks (tenant_id bigint NOT NULL REFERENCES tenants (id), id bigserial, title text NOT NULL,
-                                    project_id bigint NOT NULL, assignee_id bigint, PRIMARY KEY (tenant_id, id),
+                                    project_id bigint NOT NULL, assignee_id bigint NOT NULL, reviewer_id bigint, PRIMARY KEY (tenant_id, id),
                                     CONSTRAINT tasks_project_fk FOREIGN KEY (tenant_id, project_id) REFERENCES projects (tenant_id, id),
-                                    CONSTRAINT tasks_assignee_fk FOREIGN KEY (tenant_id, assignee_id) REFERENCES users (tenant_id, id));
+                                    CONSTRAINT tasks_assignee_fk FOREIGN KEY (tenant_id, assignee_id) REFERENCES users (tenant_id, id),
+                                    CONSTRAINT tasks_reviewer_fk FOREIGN KEY (tenant_id, reviewer_id) REFERENCES users (tenant_id, id));
                 """
         case .mysql:
             return """
@@ -87,10 +88,11 @@ import Testing
                                        CONSTRAINT projects_tenant_fk FOREIGN KEY (tenant_id) REFERENCES tenants (id),
                                        CONSTRAINT projects_owner_fk FOREIGN KEY (tenant_id, owner_id) REFERENCES users (tenant_id, id)) ENGINE=InnoDB;
                 CREATE TABLE tasks (tenant_id BIGINT NOT NULL, id BIGINT NOT NULL AUTO_INCREMENT, title VARCHAR(200) NOT NULL,
-                                    project_id BIGINT NOT NULL, assignee_id BIGINT, PRIMARY KEY (tenant_id, id), KEY (id),
+                                    project_id BIGINT NOT NULL, assignee_id BIGINT NOT NULL, reviewer_id BIGINT, PRIMARY KEY (tenant_id, id), KEY (id),
                                     CONSTRAINT tasks_tenant_fk FOREIGN KEY (tenant_id) REFERENCES tenants (id),
                                     CONSTRAINT tasks_project_fk FOREIGN KEY (tenant_id, project_id) REFERENCES projects (tenant_id, id),
-                                    CONSTRAINT tasks_assignee_fk FOREIGN KEY (tenant_id, assignee_id) REFERENCES users (tenant_id, id)) ENGINE=InnoDB;
+                                    CONSTRAINT tasks_assignee_fk FOREIGN KEY (tenant_id, assignee_id) REFERENCES users (tenant_id, id),
+                                    CONSTRAINT tasks_reviewer_fk FOREIGN KEY (tenant_id, reviewer_id) REFERENCES users (tenant_id, id)) ENGINE=InnoDB;
                 """
         }
     }
@@ -108,12 +110,18 @@ import Testing
         }
         // The seeder fills MySQL with its foreign key checks off: every composite key must still hold.
         let d = TrafficSQL(engine)
-        for (child, key) in [("projects", Self.owner), ("tasks", Self.project)] {
+        let assignee = ForeignKeyShape(columns: ["tenant_id", "assignee_id"], referencedTable: "users", referencedColumns: ["tenant_id", "id"])
+        let reviewer = ForeignKeyShape(columns: ["tenant_id", "reviewer_id"], referencedTable: "users", referencedColumns: ["tenant_id", "id"])
+        for (child, key) in [("projects", Self.owner), ("tasks", Self.project), ("tasks", assignee), ("tasks", reviewer)] {
             let match = zip(key.columns, key.referencedColumns).map { "p.\(d.identifier($1)) = c.\(d.identifier($0))" }.joined(separator: " AND ")
+                + " OR c.\(d.identifier(key.columns[1])) IS NULL"
             let dangling = try TrafficSQL.rows(db.session.query(
                 "SELECT \(d.jsonArray([d.text("count(*)")])) FROM \(d.identifier(child)) AS c WHERE NOT EXISTS (SELECT 1 FROM \(d.identifier(key.referencedTable)) AS p WHERE \(match))"))
             #expect(dangling.first?.first == "0", "\(child) rows pointing at another tenant's \(key.referencedTable)")
         }
+        // The optional key that shares tenant_id is filled too (mostly), not left NULL.
+        let reviewed = try TrafficSQL.rows(db.session.query("SELECT \(d.jsonArray([d.text("count(*)")])) FROM tasks WHERE reviewer_id IS NOT NULL"))
+        #expect((reviewed.first?.first ?? nil).flatMap { Int($0) } ?? 0 > 200, "tasks with a reviewer: \(reviewed)")
         let before = try TableFingerprint.take(shape: shape, tables: tables, session: db.session, engine: engine)
         #expect(before.keyBounds["tasks"] != nil && before.keyBounds["users"] != nil)
         let versions = ["old", "new"].enumerated().map { index, version in
@@ -130,7 +138,7 @@ import Testing
             #expect(!(report.writtenKeys["tasks"] ?? []).isEmpty, "\(report.version) wrote tasks")
         }
         // The app's own statement (as --traffic-new sends it) inserts a task nobody recorded.
-        try db.session.execute("INSERT INTO tasks (tenant_id, title, project_id) SELECT tenant_id, 'own', id FROM projects ORDER BY id LIMIT 1")
+        try db.session.execute("INSERT INTO tasks (tenant_id, title, project_id, assignee_id) SELECT tenant_id, 'own', id, owner_id FROM projects ORDER BY id LIMIT 1")
         var excluding: [String: [[String]]] = [:]
         for report in reports { for (table, keys) in report.writtenKeys { excluding[table, default: []] += keys } }
         let after = try TableFingerprint.take(shape: shape, tables: tables, session: db.session, engine: engine,
