@@ -78,8 +78,7 @@ final class AppTrafficDriver: TrafficDriver {
         guard !seedTables.isEmpty else { return "no touched table in the base schema to seed" }
         let report = try DataSeeder(engine: engine).seed(shape: seedShape, tables: seedTables, rows: rows, session: session)
         var line = "\(report.inserted) rows into \(report.tables.map(\.table).joined(separator: ", ")) in \(RehearsalReport.seconds(report.seconds))"
-        let skipped = report.tables.reduce(0) { $0 + $1.skipped }
-        if skipped > 0 { line += " (\(skipped) skipped)" }
+        if let skipped = report.skippedSummary { line += " (\(skipped))" }
         return line
     }
 

@@ -127,7 +127,6 @@ public final class AppTraffic: @unchecked Sendable {
     private struct Target {
         var table: TableShape
         var key: [String]
-        var keyGenerated: Bool
         var deletable: Bool
         var parentKeys: [[[String?]]]  // per foreign key: sample parent key values
         /// Per foreign key: whether a key of the table lies within its columns (one row per parent at
@@ -253,8 +252,7 @@ public final class AppTraffic: @unchecked Sendable {
         let name = table.name
         let referenced = Set(shape.tables.flatMap { $0.foreignKeys.map(\.referencedTable) })
         let key = table.keyColumns
-        let keyGenerated = key.contains { table.column($0)?.generated ?? false }
-        var target = Target(table: table, key: key, keyGenerated: keyGenerated,
+        var target = Target(table: table, key: key,
                             deletable: !referenced.contains(name) && !key.isEmpty, parentKeys: [], seededKeys: [])
         // Unique sets whose every column comes from a parent or from a generator that may repeat:
         // the two versions take parents of their own parity on the first foreign key in such a
@@ -279,8 +277,12 @@ public final class AppTraffic: @unchecked Sendable {
             guard single else {
                 let columns = foreignKey.referencedColumns.map(d.identifier)
                 let notNull = columns.map { "\($0) IS NOT NULL" }.joined(separator: " AND ")
+                // A key sharing columns with another one (`tenant_id`) needs parents that agree with the
+                // other's: more of them, in key order as the other's are, so the same tenants are read.
+                let overlaps = table.foreignKeys.indices.contains { $0 != keyIndex && !Set(table.foreignKeys[$0].columns).isDisjoint(with: foreignKey.columns) }
+                let limit = (splitKeys.contains(keyIndex) ? 200 : 100) * (overlaps ? 10 : 1)
                 var samples = try TrafficSQL.rows(session.query(
-                    "SELECT \(d.jsonArray(columns.map(d.text))) FROM \(d.identifier(foreignKey.referencedTable)) WHERE \(notNull) ORDER BY \(columns.joined(separator: ", ")) LIMIT \(splitKeys.contains(keyIndex) ? 200 : 100)"))
+                    "SELECT \(d.jsonArray(columns.map(d.text))) FROM \(d.identifier(foreignKey.referencedTable)) WHERE \(notNull) ORDER BY \(columns.joined(separator: ", ")) LIMIT \(limit)"))
                 if splitKeys.contains(keyIndex) { samples = samples.filter { Self.parity($0) == (version == "old" ? 0 : 1) } }
                 target.parentKeys.append(samples)
                 continue
@@ -417,17 +419,21 @@ public final class AppTraffic: @unchecked Sendable {
         var given = Set<String>()
         // Foreign-key columns take a parent's key or nothing (NULL or their default), never a made-up value.
         let foreign = Set(table.foreignKeys.flatMap(\.columns))
-        for (index, foreignKey) in table.foreignKeys.enumerated() {
-            guard !foreignKey.columns.contains(where: given.contains) else { continue }
-            let required = foreignKey.columns.contains { table.column($0)?.mustBeGiven ?? false }
-            let samples = target.parentKeys[index]
-            // No parent row to point at: the app could not insert here either; it reads instead.
-            if samples.isEmpty && required { return select(&target, session) }
-            guard !samples.isEmpty, required || random.next() % 2 == 0 else { continue }
-            let pick = Int(random.next() % UInt64(samples.count))
-            let row = samples[pick]
-            if target.singleChild[index] { target.parentKeys[index].remove(at: pick) }
-            for (column, parentValue) in zip(foreignKey.columns, row) where table.column(column) != nil {
+        // Foreign keys sharing columns (`tenant_id`) take parents that agree on them; a few draws of
+        // the first parent are tried before the app gives up on a row it could not make either.
+        let required = table.foreignKeys.map { key in key.columns.contains { table.column($0)?.mustBeGiven ?? false } }
+        var choice: [Int: [String?]]?
+        for _ in 0..<8 where choice == nil {
+            choice = ParentKeyChoice.choose(table.foreignKeys, samples: target.parentKeys, required: required,
+                                            wanted: { _ in self.random.next() % 2 == 0 }, pick: { Int(self.random.next() % UInt64($0)) })
+        }
+        // No parent row to point at: the app could not insert here either; it reads instead.
+        guard let choice else { return select(&target, session) }
+        for index in ParentKeyChoice.order(table.foreignKeys) {
+            guard let row = choice[index] else { continue }
+            let foreignKey = table.foreignKeys[index]
+            if target.singleChild[index], let pick = target.parentKeys[index].firstIndex(of: row) { target.parentKeys[index].remove(at: pick) }
+            for (column, parentValue) in zip(foreignKey.columns, row) where table.column(column) != nil && !given.contains(column) {
                 names.append(column)
                 values.append(parentValue.map { typed(d.literal($0), table.column(column)) } ?? typed("NULL", table.column(column)))
                 sent[column] = values.last
@@ -508,8 +514,10 @@ public final class AppTraffic: @unchecked Sendable {
                     known.append(text)
                 } else if sent[column] != nil, let value = evaluated.next() ?? nil {
                     known.append(value)
-                } else if target.key.count == 1 && target.keyGenerated, let id = answer[1] {
-                    known.append(id)  // only an AUTO_INCREMENT key alone can be read back
+                } else if column == TableFingerprint.generatedKeyColumn(table, engine: engine), let id = answer[1] {
+                    // The AUTO_INCREMENT column, alone or beside given ones (`tenant_id, id`): a composite
+                    // key read back is excluded from the row check as the app's own row.
+                    known.append(id)
                 }
             }
             if known.count == target.key.count { key = known }

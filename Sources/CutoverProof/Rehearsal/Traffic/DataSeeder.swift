@@ -135,6 +135,54 @@ public struct DataSeeder {
         var oneToOne: Bool
         /// The parent's row number for row `g` when a unique set spans several foreign keys (nil: the usual spread).
         var mapping: String? = nil
+        /// The whole join when the parent must agree with columns another foreign key gave (`agreeingJoin`).
+        var join: String? = nil
+    }
+
+    /// The join that gives row g a parent of `foreignKey` holding the values another foreign key
+    /// gave its `shared` columns (the same `tenant_id`): the parents numbered within each group of
+    /// shared values, and the size of each group, so row g takes parent `1 + (g * 7919) % size`
+    /// of its own group. No such parent: the columns stay NULL (the row is left out where they are NOT NULL).
+    private func agreeingJoin(_ foreignKey: ForeignKeyShape, index: Int, fkIndex: Int, shared: [String], table: TableShape,
+                              given: [String: (parent: Int, position: Int)], session: SQLSession,
+                              helperTables: inout [String]) throws -> String {
+        let d = dialect
+        let g = engine == .postgresql ? "s.g" : "s.seq"
+        let parentName = d.identifier(foreignKey.referencedTable)
+        let sharedReferenced = shared.map { foreignKey.referencedColumns[foreignKey.columns.firstIndex(of: $0)!] }
+        let group = sharedReferenced.map(d.identifier).joined(separator: ", ")
+        let values = foreignKey.referencedColumns.enumerated().map { "\(d.identifier($1)) AS v\($0)" }.joined(separator: ", ")
+        let order = foreignKey.referencedColumns.map(d.identifier).joined(separator: ", ")
+        let notNull = foreignKey.referencedColumns.map { "\(d.identifier($0)) IS NOT NULL" }.joined(separator: " AND ")
+        let keys = sharedReferenced.enumerated().map { "\(d.identifier($1)) AS k\($0)" }.joined(separator: ", ")
+        let numbered = "SELECT row_number() OVER (PARTITION BY \(group) ORDER BY \(order)) AS rn, \(values) FROM \(parentName) WHERE \(notNull)"
+        let sizes = "SELECT \(keys), count(*) AS n FROM \(parentName) WHERE \(notNull) GROUP BY \(group)"
+        let numberedSource: String, sizeSource: String
+        switch engine {
+        case .postgresql:
+            numberedSource = "(\(numbered))"
+            sizeSource = "(\(sizes))"
+        case .mysql:
+            // Keyed helper tables, as for the other parents: MariaDB would join a derived table row by row.
+            let base = "_cutover_seed_\(table.name.prefix(28))_fk\(fkIndex)"
+            let sharedValues = shared.map { "v\(foreignKey.columns.firstIndex(of: $0)!)" }
+            for (name, create) in [(base + "g", "CREATE TABLE \(d.identifier(base + "g")) (KEY (\((sharedValues + ["rn"]).joined(separator: ", ")))) \(numbered)"),
+                                   (base + "n", "CREATE TABLE \(d.identifier(base + "n")) (KEY (\(shared.indices.map { "k\($0)" }.joined(separator: ", ")))) \(sizes)")] {
+                try session.execute("DROP TABLE IF EXISTS \(d.identifier(name))")
+                try session.execute(create)
+                helperTables.append(name)
+            }
+            numberedSource = d.identifier(base + "g")
+            sizeSource = d.identifier(base + "n")
+        }
+        let givenValue = { (column: String) -> String in
+            let (parent, position) = given[column]!
+            return "f\(parent).v\(position)"
+        }
+        let sizeMatch = shared.enumerated().map { "n\(index).k\($0) = \(givenValue($1))" }.joined(separator: " AND ")
+        let parentMatch = shared.map { "f\(index).v\(foreignKey.columns.firstIndex(of: $0)!) = \(givenValue($0))" }.joined(separator: " AND ")
+        return " LEFT JOIN \(sizeSource) AS n\(index) ON \(sizeMatch)"
+            + " LEFT JOIN \(numberedSource) AS f\(index) ON \(parentMatch) AND f\(index).rn = 1 + ((\(g) * 7919) % n\(index).n)"
     }
 
     private func seed(table: TableShape, rows requested: Int, session: SQLSession, later: Set<String> = [],
@@ -154,9 +202,17 @@ public struct DataSeeder {
         var nullColumns = Set<String>()
         var placeholders: [String: String] = [:]
         var limit = Int64(requested)
-        for (index, foreignKey) in table.foreignKeys.enumerated() {
+        // Parents that must agree with columns another foreign key gave (`tenant_id`): rows of the
+        // child with no such parent are left out where the key is NOT NULL (`required`).
+        var agreeing: [(parent: Int, table: String, shared: [String], required: Bool)] = []
+        for index in ParentKeyChoice.order(table.foreignKeys) {
+            let foreignKey = table.foreignKeys[index]
+            // The widest foreign keys first: a key whose every column a wider parent gave holds
+            // through it (`tenant_id → tenants` after `(tenant_id, owner_id) → users`); one that
+            // shares some of them takes a parent with the same values there (`agreeingJoin`).
+            let shared = foreignKey.columns.filter { fkColumn[$0] != nil }
             guard foreignKey.columns.allSatisfy({ name in columns.contains { $0.name == name } }),
-                  fkColumn.keys.allSatisfy({ !foreignKey.columns.contains($0) }),
+                  shared.count < foreignKey.columns.count,
                   nullColumns.isDisjoint(with: foreignKey.columns) else { continue }
             let parentName = d.identifier(foreignKey.referencedTable)
             let values = foreignKey.referencedColumns.enumerated().map { "\(d.identifier($1)) AS v\($0)" }.joined(separator: ", ")
@@ -181,11 +237,11 @@ public struct DataSeeder {
                 helperTables.append(helper)
                 source = d.identifier(helper)
             }
-            let nullable = foreignKey.columns.allSatisfy { name in table.column(name)?.nullable ?? false }
+            let nullable = foreignKey.columns.filter { !shared.contains($0) }.allSatisfy { name in table.column(name)?.nullable ?? false }
             if count == 0 {
                 if nullable {
                     notes.append("\(foreignKey.columns.joined(separator: ", ")) left NULL: \(foreignKey.referencedTable) has no rows")
-                    nullColumns.formUnion(foreignKey.columns)
+                    nullColumns.formUnion(foreignKey.columns.filter { !shared.contains($0) })
                     continue
                 }
                 let unique = ([table.primaryKey] + table.uniques).contains { set in !set.isEmpty && set.allSatisfy(foreignKey.columns.contains) }
@@ -198,6 +254,15 @@ public struct DataSeeder {
                 notes.append("not seeded: \(foreignKey.referencedTable) has no rows for \(foreignKey.columns.joined(separator: ", "))")
                 return .init(table: table.name, requested: requested, inserted: 0, skipped: requested,
                              seconds: Date().timeIntervalSince(started), notes: notes)
+            }
+            if !shared.isEmpty {
+                // Row g takes one of the parents that hold the shared values, by its number among them.
+                let join = try agreeingJoin(foreignKey, index: parents.count, fkIndex: index, shared: shared, table: table,
+                                            given: fkColumn, session: session, helperTables: &helperTables)
+                for (position, name) in foreignKey.columns.enumerated() where !shared.contains(name) { fkColumn[name] = (parents.count, position) }
+                parents.append(Parent(foreignKey: foreignKey, source: source, count: count, oneToOne: false, join: join))
+                agreeing.append((parents.count - 1, foreignKey.referencedTable, shared, !nullable))
+                continue
             }
             // A foreign key that is itself unique (one-to-one) needs a parent of its own per row:
             // row g takes parent g, so a second round continues after the parents the first one took.
@@ -220,7 +285,7 @@ public struct DataSeeder {
         for set in [table.primaryKey] + table.uniques where !set.isEmpty {
             guard set.allSatisfy({ fkColumn[$0] != nil }) else { continue }
             let involved = set.compactMap { fkColumn[$0]?.parent }.reduce(into: [Int]()) { if !$0.contains($1) { $0.append($1) } }
-            guard involved.count >= 2, involved.allSatisfy({ !parents[$0].oneToOne && parents[$0].mapping == nil }) else { continue }
+            guard involved.count >= 2, involved.allSatisfy({ !parents[$0].oneToOne && parents[$0].mapping == nil && parents[$0].join == nil }) else { continue }
             var product: Int64 = 1
             for (digit, index) in involved.enumerated() {
                 let count = parents[index].count
@@ -319,13 +384,18 @@ public struct DataSeeder {
             return try seedDefaults(table: table, rows: Int(limit), session: session, started: started, notes: notes)
         }
         let joins = parents.enumerated().map { index, parent in
+            if let join = parent.join { return join }
             let mapping = parent.mapping ?? (parent.oneToOne ? g : "(1 + ((\(g) * 7919) % \(parent.count)))")
             return " LEFT JOIN \(parent.source) AS f\(index) ON f\(index).rn = \(mapping)"
         }.joined()
         let filter = table.checks.isEmpty ? "" : " WHERE " + table.checks.map { "(\($0)) IS NOT FALSE" }.joined(separator: " AND ")
+        // A NOT NULL key whose parent must agree on shared columns: rows whose shared values no
+        // parent holds are left out (said below), not sent to fail one by one.
+        let requiredAgreeing = agreeing.filter(\.required)
+        let parentFilter = requiredAgreeing.isEmpty ? "" : " WHERE " + requiredAgreeing.map { "f\($0.parent).rn IS NOT NULL" }.joined(separator: " AND ")
         func statement(_ from: Int64, _ to: Int64, filtered: Bool) -> String {
             let insert = seriesSetting(to - from + 1) + "INSERT INTO \(quotedTable) (\(names.joined(separator: ", "))) SELECT \(names.joined(separator: ", ")) FROM (SELECT "
-                + selectList.joined(separator: ", ") + " FROM \(series(from, to))\(joins)) AS _cutover_rows\(filtered ? filter : "")"
+                + selectList.joined(separator: ", ") + " FROM \(series(from, to))\(joins)\(parentFilter)) AS _cutover_rows\(filtered ? filter : "")"
             // Every foreign-key value was just read from its parent; InnoDB's per-row parent lookups
             // (random reads of wide parent rows) would triple the time. A failed statement ends the
             // client, and the session's next connection has the checks on again.
@@ -372,7 +442,11 @@ public struct DataSeeder {
         let after = try d.count(table.name, session: session)
         let inserted = Int(after - existing)
         if inserted < Int(limit) && skipped == requested - Int(limit) {
-            notes.append("\(Int(limit) - inserted) rows left out: a check constraint refuses them")
+            let required = agreeing.filter(\.required)
+            notes.append("\(Int(limit) - inserted) rows left out: "
+                         + (required.isEmpty ? "a check constraint refuses them"
+                            : required.map { "no \($0.table) row with the same \($0.shared.joined(separator: ", "))" }.joined(separator: " or ")
+                              + (filter.isEmpty ? "" : ", or a check constraint refuses them")))
         }
         return .init(table: table.name, requested: requested, inserted: inserted, skipped: max(skipped, requested - inserted),
                      seconds: Date().timeIntervalSince(started), notes: notes)

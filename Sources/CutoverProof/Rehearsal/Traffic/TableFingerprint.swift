@@ -5,10 +5,11 @@ import CutoverPlan
 /// quoted, NULL spelled out) and hashed per range: a single-column integer key in ranges of
 /// `width` values, any other key in 64 buckets of a hash of the key's text. Rows the app wrote
 /// during the rehearsal can be left out (`excluding`), so only rows that existed before are compared.
-/// Rows of a table whose key the table generates (identity, serial, AUTO_INCREMENT) are compared up
-/// to the highest key it held when the first fingerprint was taken (`keyBounds`): the app's own
-/// statements (`--traffic-old/--traffic-new`) insert rows whose generated keys nobody recorded, and
-/// those rows are new, not seeded rows changed (user trial of issue #14). A generated key only grows.
+/// Rows of a table whose key the table generates (identity, serial, AUTO_INCREMENT), alone or with
+/// other columns (`tenant_id, id`), are compared up to the highest value of the generated column
+/// when the first fingerprint was taken (`keyBounds`): the app's own statements
+/// (`--traffic-old/--traffic-new`) insert rows whose generated keys nobody recorded, and those rows
+/// are new, not seeded rows changed (user trials of issue #14). A generated key only grows.
 public struct TableFingerprint: Sendable, Equatable {
     public struct Range: Sendable, Equatable {
         public var bucket: Int64
@@ -27,7 +28,7 @@ public struct TableFingerprint: Sendable, Equatable {
     public var keyColumns: [String: [String]]
     /// The columns of each table, in the order of `Range.columnHashes`.
     public var columns: [String: [String]] = [:]
-    /// Per table with a generated single-column integer key: the highest key when the first
+    /// Per table whose key holds a generated integer column: its highest value when the first
     /// fingerprint was taken (`NULL` when it was empty). A later fingerprint given them reads only
     /// rows up to it.
     public var keyBounds: [String: String] = [:]
@@ -67,20 +68,20 @@ public struct TableFingerprint: Sendable, Equatable {
                     : "(CONV(SUBSTR(MD5(\(keyText)), 1, 7), 16, 10) % \(hashBuckets))"
             }
             var conditions: [String] = []
-            if let integerKey, table.column(integerKey)?.generated == true {
+            if let generatedKey = Self.generatedKeyColumn(table, engine: engine) {
                 var bound: String?
                 if let bounds {
                     bound = bounds[name]  // not in the first fingerprint: every row, as before
                 } else {
                     let highest = engine == .postgresql
-                        ? "SELECT json_build_array(max(\(d.identifier(integerKey)))::text)::text FROM \(d.identifier(name))"
-                        : "SELECT JSON_ARRAY(CAST(MAX(\(d.identifier(integerKey))) AS CHAR)) FROM \(d.identifier(name))"
+                        ? "SELECT json_build_array(max(\(d.identifier(generatedKey)))::text)::text FROM \(d.identifier(name))"
+                        : "SELECT JSON_ARRAY(CAST(MAX(\(d.identifier(generatedKey))) AS CHAR)) FROM \(d.identifier(name))"
                     let max = try TrafficSQL.rows(session.query(highest)).first?.first ?? nil
                     bound = max.flatMap { Int64($0) }.map(String.init) ?? "NULL"
                 }
                 if let bound {
                     result.keyBounds[name] = bound
-                    conditions.append("\(d.identifier(integerKey)) <= \(bound)")
+                    conditions.append("\(d.identifier(generatedKey)) <= \(bound)")
                 }
             }
             // The app's rows are named by the key its version wrote them with: a table keyless in this
@@ -119,6 +120,20 @@ public struct TableFingerprint: Sendable, Equatable {
             result.columns[name] = table.columns.map(\.name)
         }
         return result
+    }
+
+    /// The key column the table generates (identity, serial/bigserial, AUTO_INCREMENT), when its key
+    /// has one: the key alone (`id`) or with other columns (`tenant_id, id` of a multi-tenant schema,
+    /// `id, occurred_at` of a partitioned table, whose key must hold the partition column). A row
+    /// with a value above the highest one at the first fingerprint was inserted later, whoever
+    /// inserted it, so the whole key counts as generated, not natural (user trials 14i and 14j: the
+    /// app's own inserts under such keys were reported as seeded rows changed). A key of columns
+    /// the app gives (a natural key, a join table's two foreign keys) has none: every row is compared.
+    static func generatedKeyColumn(_ table: TableShape, engine: MigrationSpec.Engine) -> String? {
+        table.keyColumns.first { name in
+            guard let column = table.column(name), column.generated else { return false }
+            return ColumnKind.of(column, in: table, engine: engine).isInteger
+        }
     }
 
     /// The rows of this fingerprint missing or changed in `later`, by table and key range.
