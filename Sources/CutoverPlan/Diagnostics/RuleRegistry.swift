@@ -64,6 +64,7 @@ package enum RuleRegistry {
         RetypedColumnKeyRule.rule,
         RetypedColumnKeyRule.indexRule,
         RetypedColumnKeyRule.predicateRule,
+        RetypedIndexOptionsRule.rule,
         PostgresRetypedCheckRule.rule,
         PostgresRetypedWriteRule.rule,
         MySQLRetypedWriteRule.rule,
