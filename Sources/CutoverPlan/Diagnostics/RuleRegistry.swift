@@ -65,6 +65,7 @@ package enum RuleRegistry {
         RetypedColumnKeyRule.rule,
         RetypedColumnKeyRule.indexRule,
         RetypedColumnKeyRule.predicateRule,
+        RetypedIndexOptionsRule.rule,
         PostgresRetypedCheckRule.rule,
         PostgresRetypedWriteRule.rule,
         MySQLRetypedWriteRule.rule,

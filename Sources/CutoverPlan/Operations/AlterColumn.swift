@@ -78,6 +78,7 @@ public struct AlterColumn: OperationUnit {
             rules.checkReplacedColumn(table.value, column, by: "this type change", at: type)
             RenameTable.RenamedTableColumnsRule.check(&rules, table: table, "the type change of '\(column.value)' (through a copy column)")
             rules.checkRetypedIndexColumns(column, of: table.value, line: line, at: type)
+            RetypedIndexOptionsRule.check(&rules, column, of: table.value, from: current?.type, to: type)
             if rules.engine == .postgresql, let old = current?.type,
                SQLTypeFacts.postgresFamily(old) != SQLTypeFacts.postgresFamily(type.value) {
                 rules.familyChanges[rules.columnIdentity(table.value, column.value)] = (old, type.value)

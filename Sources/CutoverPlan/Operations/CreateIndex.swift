@@ -102,7 +102,9 @@ extension CreateIndex: OperationUnit {
         }
         rules.schema.register(.init(name: name.value, table: table.value, kind: .index,
                                     columns: columns.map { rules.schema.columnKey($0.value) }, uniqueIndex: unique, partial: whereClause != nil,
-                                    predicate: whereClause?.value))
+                                    predicate: whereClause?.value,
+                                    keyList: keys.allSatisfy(\.isPlainColumn) ? nil : keyList(SQLNames(engine: rules.engine)),
+                                    included: include.map { rules.schema.columnKey($0.value) }))
         if unique && whereClause == nil && known && keys.allSatisfy({ $0.column != nil }) {
             let keys = Set(columns.map { rules.schema.columnKey($0.value) })
             rules.schema.update(table.value) { $0.uniqueSets.append(keys) }

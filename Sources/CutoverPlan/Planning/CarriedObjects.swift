@@ -9,6 +9,11 @@ struct CarriedObjects {
         /// The index's columns with the replaced column swapped for the new one.
         var columns: [String]
         var predicate: String?
+        /// The key list with the column replaced, every key's order, NULLS, operator class, COLLATE and
+        /// prefix length kept; nil when the keys are plain names (`columns` then).
+        var keyList: String?
+        /// PostgreSQL INCLUDE/WITH/NULLS NOT DISTINCT as written, the column replaced in INCLUDE.
+        var options = ""
         var newName: String
         var retired: String
     }
@@ -48,7 +53,11 @@ struct CarriedObjects {
             let predicate = (PostgreSQLDialect.whereClause(of: index.definition) ?? index.predicate).map {
                 ColumnExpression.rename($0, from: column, to: replacement, engine: engine)
             }
+            // The same index with only the column replaced (trial 14j MUST-FIX 2): from the key list and
+            // options the model holds, not re-typed from the column names.
             indexes.append(Index(original: index, columns: mapped(index.columns), predicate: predicate,
+                                 keyList: index.keyList.map { IndexKeyText.replacing($0, column: column, with: replacement, engine: engine) },
+                                 options: IndexKeyText.replacingIncluded(index.options, column: column, with: replacement, engine: engine),
                                  newName: newName(index.name), retired: derived.quarantine(index.name)))
         }
         for constraint in context.constraints(on: table, column: column) {
@@ -62,7 +71,9 @@ struct CarriedObjects {
                 if engine == .mysql {
                     indexes.append(Index(original: DatabaseSchema.Index(name: constraint.name, table: table, columns: constraint.columns, unique: true,
                                                                         method: nil, definition: ""),
-                                         columns: carried.columns, predicate: nil, newName: carried.newName, retired: carried.retired))
+                                         columns: carried.columns, predicate: nil,
+                                         keyList: constraint.keyList.map { IndexKeyText.replacing($0, column: column, with: replacement, engine: engine) },
+                                         newName: carried.newName, retired: carried.retired))
                 } else {
                     uniques.append(carried)
                 }

@@ -4,11 +4,13 @@
 extension LoweringContext {
     /// Indexes on `table` whose key names `column`, as a plain column or inside an expression
     /// (`lower((email)::text)`, `to_tsvector('english', description)`).
+    /// PostgreSQL: also those that INCLUDE it (rebuilt on the copy too, else the contract's quarantined
+    /// column would take them along when it is dropped).
     public func indexesUsing(_ table: String, column: String) -> [DatabaseSchema.Index] {
         schema.indexes.filter { index in
-            index.table == table && index.columns.contains { item in
+            index.table == table && (index.columns.contains { item in
                 sameName(item, column) || (Self.isExpression(item) && ColumnExpression.uses(item, column: column, engine: engine))
-            }
+            } || IndexKeyText.includes(index.options, column: column, engine: engine))
         }
     }
 

@@ -13,7 +13,7 @@ extension MySQLDialect {
         for index in carried.indexes {
             steps.append(StepDraft(.backfill, slug: "\(slug) index \(index.original.name)",
                                    title: "build index \(index.newName) on \(table).\(column) in place (carries \(index.original.name) over)", change: change,
-                                   up: [SQLStatement(b.addIndex(table, index.newName, unique: index.original.unique, columns: b.n.quoteList(index.columns)))],
+                                   up: [SQLStatement(b.addIndex(table, index.newName, unique: index.original.unique, columns: index.keyList ?? b.n.quoteList(index.columns)))],
                                    down: [SQLStatement(b.dropIndex(table, index.newName))]))
         }
         if let old {

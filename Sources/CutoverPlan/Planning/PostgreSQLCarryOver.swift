@@ -8,11 +8,12 @@ extension PostgreSQLDialect {
                     _ b: PostgreSQLBuilder) -> [StepDraft] {
         var steps: [StepDraft] = []
         for index in carried.indexes {
-            let columns = index.columns.map { SQLText.identifierProblem($0, maxLength: 64) == nil ? b.q($0) : $0 }.joined(separator: ", ")
+            let columns = index.keyList ?? index.columns.map { SQLText.identifierProblem($0, maxLength: 64) == nil ? b.q($0) : $0 }.joined(separator: ", ")
             steps.append(StepDraft(.backfill, slug: "\(slug) index \(index.original.name)",
                                    title: "build index \(index.newName) on \(table).\(column) concurrently (carries \(index.original.name) over)", change: change,
                                    up: b.createIndexConcurrently(name: index.newName, table: table, unique: index.original.unique,
-                                                                 method: index.original.method ?? "btree", columns: columns, whereClause: index.predicate),
+                                                                 method: index.original.method ?? "btree", columns: columns, options: index.options,
+                                                                 whereClause: index.predicate),
                                    down: [b.dropIndexConcurrently(index.newName)], transactional: false))
         }
         for unique in carried.uniques {

@@ -85,6 +85,12 @@ public struct DatabaseSchema: Sendable {
         public var implicitIndexName: String?
         /// PostgreSQL: a DEFERRABLE unique constraint (its index is not immediate).
         public var deferrable = false
+        /// A unique key's key list as written when some key is more than a name (MySQL `email(50)`,
+        /// `b DESC`), so a rebuild on a copy column keeps it; nil for plain names.
+        public var keyList: String?
+        /// PostgreSQL: what a unique constraint says beyond its columns (NULLS NOT DISTINCT, INCLUDE, WITH,
+        /// USING INDEX TABLESPACE), which its rebuild on a copy column does not carry (CUT114 refuses it).
+        public var indexOptions: String?
 
         public init(name: String, table: String, kind: Kind, columns: [String],
                     referencedTable: String? = nil, referencedColumns: [String] = [], expression: String? = nil,

@@ -70,6 +70,12 @@ struct SymbolicSchema {
         var predicate: String? = nil
         /// A DEFERRABLE unique constraint (PostgreSQL).
         var deferrable = false
+        /// An index's or unique key's key list as written when more than names (`b DESC`, `c(40)`), and a
+        /// PostgreSQL unique constraint's index options; CUT114 reads whether they hold for a new type.
+        var keyList: String? = nil
+        var indexOptions: String? = nil
+        /// PostgreSQL: an index's INCLUDE columns (keys), rebuilt on a copy with its key columns (CUT095).
+        var included: [String] = []
     }
 
     enum Lookup<Value> {
@@ -133,6 +139,8 @@ struct SymbolicSchema {
             if conflict(name: constraint.name, table: constraint.table, kind: kind) == nil {
                 var object = Object(name: constraint.name, table: constraint.table, kind: kind, columns: keys)
                 object.deferrable = constraint.deferrable
+                object.keyList = constraint.keyList
+                object.indexOptions = constraint.indexOptions
                 if kind == .foreignKey, let target = constraint.referencedTable {
                     object.referencedTable = target
                     object.actions = constraint.actions
@@ -148,7 +156,9 @@ struct SymbolicSchema {
             if index.unique && index.predicate == nil { tables[index.table]?.uniqueSets.append(Set(keys)) }
             if conflict(name: index.name, table: index.table, kind: .index) == nil {
                 register(Object(name: index.name, table: index.table, kind: .index, columns: keys,
-                                uniqueIndex: index.unique, partial: index.predicate != nil, predicate: index.predicate))
+                                uniqueIndex: index.unique, partial: index.predicate != nil, predicate: index.predicate,
+                                keyList: index.keyList,
+                                included: IndexKeyText.includedColumns(index.options, engine: mysql ? .mysql : .postgresql).map(columnKey)))
             }
         }
     }

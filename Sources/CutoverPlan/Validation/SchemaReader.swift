@@ -492,21 +492,34 @@ struct DDLParser {
             setPrimaryKey(slot: slot, columns: columns, name: constraintName)
         } else if c.isWord("UNIQUE") {
             c.p += 1
-            if c.accept("NULLS") { _ = c.accept("NOT"); _ = c.accept("DISTINCT") }
+            // PostgreSQL's options of the constraint's index, kept so a rebuild on a copy column that
+            // would lose them is refused (CUT114).
+            var options: [String] = []
+            if c.accept("NULLS") { _ = c.accept("NOT"); _ = c.accept("DISTINCT"); options.append("NULLS NOT DISTINCT") }
             let keyword = c.accept("KEY") || c.accept("INDEX")
             var indexName: String?
             if !c.isPunctuation(0x28) && !c.isWord("USING") { indexName = c.identifier() }
             _ = keyword
+            let keyList = c.keyListText()
             let columns = c.isWord("USING") && c.isWord("INDEX", offset: 1) ? usingIndex(&c, slot: slot) : c.columnList(skippingUsing: true)
             guard let columns else { return }
             addUnique(slot: slot, columns: columns, name: mysql ? (constraintName ?? indexName) : constraintName)
+            constraints[constraints.count - 1].keyList = keyList
             // PostgreSQL `UNIQUE (…) DEFERRABLE [INITIALLY …]`: its index cannot be a replica identity.
             var rest = c
             while !rest.atEnd {
                 if rest.accept("NOT") { _ = rest.accept("DEFERRABLE"); continue }
                 if rest.accept("DEFERRABLE") { constraints[constraints.count - 1].deferrable = true; break }
+                if !mysql, rest.isWord("INCLUDE") || rest.isWord("WITH") || (rest.isWord("USING") && rest.isWord("INDEX", offset: 1)) {
+                    let start = rest.p
+                    rest.p += rest.isWord("USING") ? 3 : 1
+                    rest.skipUnit()
+                    options.append(lexer.text(from: tokens[start].start, to: tokens[min(rest.p, rest.end) - 1].end))
+                    continue
+                }
                 rest.p += 1
             }
+            if !mysql && !options.isEmpty { constraints[constraints.count - 1].indexOptions = options.joined(separator: " ") }
         } else if c.accept("FOREIGN") {
             _ = c.accept("KEY")
             var indexName: String?

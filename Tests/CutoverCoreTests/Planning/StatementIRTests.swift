@@ -87,7 +87,7 @@ import Testing
             BEGIN
               IF to_regclass('"purchases"') IS NULL AND to_regclass('"orders"') IS NOT NULL THEN
                 ALTER TABLE "orders" RENAME TO "purchases";
-                CREATE VIEW "orders" AS SELECT * FROM "purchases";
+                CREATE VIEW "orders" WITH (security_invoker = true) AS SELECT * FROM "purchases";
               END IF;
             END
             $cutover$;

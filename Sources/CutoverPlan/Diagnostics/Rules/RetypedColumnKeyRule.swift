@@ -33,9 +33,12 @@ enum RetypedColumnKeyRule: RuleUnit {
     static let indexRule = Rule(
         id: .retypedIndexColumns, name: "retyped-index-columns", severity: .error, checkedBy: [.references],
         summary: "two columns of one index or key are retyped through copy columns in the same spec",
-        rationale: "Each type change through a copy column rebuilds the table's indexes and keys that include its column over its copy, under the index's name with a `_cutover_new` suffix. With two such columns in one index, the second rebuild finds that name taken (it is skipped, or fails), and contract's swap of the first column renames the index away from under the second (MySQL: error 1176; PostgreSQL: relation already exists): contract fails with the old version gone. Retype one column of the index per migration.",
+        rationale: "Each type change through a copy column rebuilds the table's indexes and keys that include its column (as a key, or a PostgreSQL INCLUDE column) over its copy, under the index's name with a `_cutover_new` suffix. With two such columns in one index, the second rebuild finds that name taken (it is skipped, or fails), and contract's swap of the first column renames the index away from under the second (MySQL: error 1176; PostgreSQL: relation already exists): contract fails with the old version gone. Retype one column of the index per migration.",
         triggering: [RuleExample(Snippets.spec(database: Snippets.pgDatabase + "    schema: schema.sql\n", changes: twoRetypes),
-                                 files: ["schema.sql": pairs]).expecting((25, 15))],
+                                 files: ["schema.sql": pairs]).expecting((25, 15)),
+                     // An INCLUDE column counts (trial 14j: such an index is rebuilt on the copy too).
+                     RuleExample(Snippets.spec(database: Snippets.pgDatabase + "    schema: schema.sql\n", changes: twoRetypes),
+                                 files: ["schema.sql": pairsIncluded]).expecting((25, 15))],
         nonTriggering: [RuleExample(Snippets.spec(database: Snippets.pgDatabase + "    schema: schema.sql\n",
                                                   changes: "    - alterColumn:\n        table: pairs\n        column: a\n        type: numeric(20,2)\n"),
                                     files: ["schema.sql": pairs])])
@@ -62,6 +65,7 @@ enum RetypedColumnKeyRule: RuleUnit {
     private static let check = "    - addCheck:\n        name: pricing_amount_positive\n        table: pricing\n        expression: amount > 0\n"
     private static let twoRetypes = "    - alterColumn:\n        table: pairs\n        column: a\n        type: numeric(20,2)\n"
         + "    - alterColumn:\n        table: pairs\n        column: b\n        type: numeric(20,2)\n"
+    private static let pairsIncluded = "CREATE TABLE pairs (\n    id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,\n    a  integer NOT NULL,\n    b  integer NOT NULL\n);\nCREATE INDEX pairs_a_inc ON pairs (a) INCLUDE (b);\n"
     private static let pairs = "CREATE TABLE pairs (\n    id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,\n    a  integer NOT NULL,\n    b  integer NOT NULL\n);\nCREATE INDEX pairs_ab_idx ON pairs (a, b);\n"
 }
 

@@ -284,12 +284,13 @@ struct ReferenceRules {
         let objects = schema.objects(on: table)
         // An index with the column among its keys is rebuilt on the copy, its WHERE rewritten with it;
         // one that only reads it in its WHERE is not rebuilt at all.
-        for object in objects where object.kind == .index && !object.columns.contains(key) {
+        for object in objects where object.kind == .index && !(object.columns + object.included).contains(key) {
             guard let predicate = object.predicate, ColumnExpression.uses(predicate, column: column.value, engine: engine) else { continue }
             report(.retypedIndexPredicate, Message.retypedIndexPredicate(column.value, table: table, index: object.name), location)
         }
-        for object in objects where [.index, .unique, .primaryKey].contains(object.kind) && object.columns.contains(key) {
-            let copied = object.columns.compactMap { other in other == key ? nil : copiedColumns[columnIdentity(table, other)].map { (other, $0) } }
+        // INCLUDE columns count: an index that includes the column is rebuilt on its copy too.
+        for object in objects where [.index, .unique, .primaryKey].contains(object.kind) && (object.columns + object.included).contains(key) {
+            let copied = (object.columns + object.included).compactMap { other in other == key ? nil : copiedColumns[columnIdentity(table, other)].map { (other, $0) } }
             guard let (other, otherLine) = copied.first else { continue }
             report(.retypedIndexColumns, Message.retypedIndexColumns(column.value, table: table, index: "\(object.kind.words) \(object.name)", other: other,
                                                                      line: otherLine), location)
