@@ -124,7 +124,7 @@ package struct PostgreSQLVersionSchemas {
         let defaults = columns.compactMap { column in
             column.defaultValue.map { "\nALTER VIEW \(b.q(schema)).\(b.q(name)) ALTER COLUMN \(b.q(column.name)) SET DEFAULT \($0);" }
         }
-        return "CREATE OR REPLACE VIEW \(b.q(schema)).\(b.q(name)) AS\n  SELECT \(list.joined(separator: ", "))\n  FROM \(b.q(finalName(table)));" + defaults.joined()
+        return "CREATE OR REPLACE VIEW \(b.q(schema)).\(b.q(name)) AS\n  SELECT \(list.joined(separator: ", "))\n  FROM \(b.t(finalName(table)));" + defaults.joined()
     }
 
     func create(_ views: [View], afterContract: Bool) -> [SQLStatement] {
