@@ -132,8 +132,8 @@ package struct PostgreSQLVersionSchemas {
         for new in [false, true] {
             let schema = schema(new: new)
             statements.append(SQLStatement("CREATE SCHEMA IF NOT EXISTS \(b.q(schema));",
-                                           comment: new ? "The new app version's shape: search_path = \(schema), public."
-                                                        : "The old app version's shape (the base schema): search_path = \(schema), public."))
+                                           comment: new ? "The new app version's shape: search_path = \(schema), \(b.context.spec.database.schemaName)."
+                                                        : "The old app version's shape (the base schema): search_path = \(schema), \(b.context.spec.database.schemaName)."))
             for view in views {
                 let create = createView(schema, view.table, new ? view.new : view.old, afterContract: afterContract, new: new)
                 guard afterContract else { statements.append(SQLStatement(create)); continue }

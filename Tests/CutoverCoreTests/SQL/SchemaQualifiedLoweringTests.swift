@@ -48,11 +48,11 @@ import Testing
         """
     }
 
-    /// Not yet: pg-billing-invoices (its raw `sql` names tables bare, so it acts where search_path points)
-    /// pg-plan-enum-text (the preflight resolves the column's enum type with `to_regtype` through
-    /// search_path, finding `public`'s), pg-enum-types (an addColumn's type, as the user writes it, names
-    /// the enum bare, so the server looks it up through search_path): step 2 (catalog guards, and the
-    /// search_path the runner's sessions and the app's end with).
+    /// Not yet, for what the user writes is resolved through search_path: pg-billing-invoices (its raw
+    /// `sql` names tables bare), pg-enum-types (an addColumn's type names the new enum bare),
+    /// pg-plan-enum-text (its `down`, `CAST(plan AS plan_kind)`, finds `public`'s enum: the contract's
+    /// rollback fails on `app.plan_kind = plan_kind`; its preflight passes since `regtype` names `app`).
+    /// Step 2: the runner's sessions (and the app's) with search_path ending with the spec's schema.
     static let fixtures = ["pg-catalog-tables", "pg-members-keys", "pg-drop-constraints", "pg-orders-constraints", "pg-dependents",
                            "pg-keys-comments", "pg-partitions", "pg-account-features", "pg-column-kinds",
                            "pg-sessions-types", "pg-subs-textdate", "pg-ref-varchar"]
@@ -83,5 +83,24 @@ import Testing
         #expect(try BackfillUnderLoadTests.run(db.url, ["-c", Self.shape("app")]) != base, "the up steps changed app")
         try db.apply(steps, true)
         #expect(try BackfillUnderLoadTests.run(db.url, ["-c", Self.shape("public")]) == decoy, "the down steps left public alone")
+    }
+
+    /// The preflight checks the spec's schema (exists, takes CREATE), not search_path's first one, since
+    /// that is where the statements create; with `public` it keeps checking `current_schema()`.
+    @Test func preflightChecksTheSpecsSchema() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().deletingLastPathComponent()
+        let path = root.appendingPathComponent("fixtures/valid/pg-catalog-tables.yaml").path
+        func preflight(_ plan: MigrationPlan) -> String {
+            plan.steps.filter { $0.phase == .preflight }.flatMap(\.up.statements).map(\.text).joined(separator: "\n")
+        }
+        let app = preflight(try Self.plan(path).plan)
+        #expect(app.contains("pg_catalog.to_regnamespace('\"app\"') IS NULL"))
+        #expect(app.contains("pg_catalog.has_schema_privilege('app', 'CREATE')"))
+        #expect(!app.contains("current_schema()"))
+        let validated = try #require(try Compiler().check(fileAt: path).validated)
+        let base = preflight(Compiler().plan(validated))
+        #expect(base.contains("pg_catalog.has_schema_privilege(current_schema(), 'CREATE')"))
+        #expect(VersionSchemaSelection.searchPath("orders_new", base: "app") == "orders_new,app")
     }
 }
