@@ -1,4 +1,5 @@
 @testable import CutoverCore
+@testable import CutoverEmit
 @testable import CutoverPlan
 import Foundation
 import Testing
@@ -48,11 +49,8 @@ import Testing
         """
     }
 
-    /// Not yet, for what the user writes is resolved through search_path: pg-billing-invoices (its raw
-    /// `sql` names tables bare), pg-enum-types (an addColumn's type names the new enum bare),
-    /// pg-plan-enum-text (its `down`, `CAST(plan AS plan_kind)`, finds `public`'s enum: the contract's
-    /// rollback fails on `app.plan_kind = plan_kind`; its preflight passes since `regtype` names `app`).
-    /// Step 2: the runner's sessions (and the app's) with search_path ending with the spec's schema.
+    /// What the user writes bare (raw `sql`, a column type naming an enum, `up`/`down`) resolves through
+    /// search_path: those fixtures run in `userWrittenResolvesInTheSpecsSchema`, through the step files.
     static let fixtures = ["pg-catalog-tables", "pg-members-keys", "pg-drop-constraints", "pg-orders-constraints", "pg-dependents",
                            "pg-keys-comments", "pg-partitions", "pg-account-features", "pg-column-kinds",
                            "pg-sessions-types", "pg-subs-textdate", "pg-ref-varchar"]
@@ -82,6 +80,43 @@ import Testing
         #expect(try BackfillUnderLoadTests.run(db.url, ["-c", Self.shape("public")]) == decoy, "the up steps left public alone")
         #expect(try BackfillUnderLoadTests.run(db.url, ["-c", Self.shape("app")]) != base, "the up steps changed app")
         try db.apply(steps, true)
+        #expect(try BackfillUnderLoadTests.run(db.url, ["-c", Self.shape("public")]) == decoy, "the down steps left public alone")
+    }
+
+    /// Fixtures whose user-written SQL names the spec's objects bare: pg-billing-invoices (raw `sql`),
+    /// pg-enum-types (an addColumn of the new enum type), pg-plan-enum-text (`down` casts to the enum).
+    /// Run as the Jobs run them, each step file whole (`SQLFileRenderer`), whose session settings put
+    /// the spec's schema first on search_path; `public` (the decoy) still comes out untouched.
+    static let userWritten = ["pg-billing-invoices", "pg-enum-types", "pg-plan-enum-text"]
+
+    @Test(.enabled(if: DatabaseHarness.shouldRun(.postgresql), unavailable(.postgresql)), .timeLimit(.minutes(5)), arguments: userWritten)
+    func userWrittenResolvesInTheSpecsSchema(_ fixture: String) throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().deletingLastPathComponent()
+        let (plan, dump, appDump) = try Self.plan(root.appendingPathComponent("fixtures/valid/\(fixture).yaml").path)
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("cutover-qualified-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let appFile = folder.appendingPathComponent("app.sql"), publicFile = folder.appendingPathComponent("public.sql")
+        try ("CREATE SCHEMA app;\nSET search_path = app;\n" + appDump).write(to: appFile, atomically: true, encoding: .utf8)
+        try ("SET search_path = public;\n" + dump).write(to: publicFile, atomically: true, encoding: .utf8)
+        let db = try RollbackNullTests.postgres("qualified_user_" + fixture.replacingOccurrences(of: "-", with: "_"), schema: "SELECT 1", folder: folder)
+        try BackfillUnderLoadTests.run(db.url, ["-f", appFile.path])
+        try BackfillUnderLoadTests.run(db.url, ["-f", publicFile.path])
+        let base = try BackfillUnderLoadTests.run(db.url, ["-c", Self.shape("app")])
+        let decoy = try BackfillUnderLoadTests.run(db.url, ["-c", Self.shape("public")])
+        func apply(_ steps: [PlanStep], _ direction: SQLFileRenderer.Direction) throws {
+            for step in direction == .down ? steps.reversed() : steps {
+                let file = folder.appendingPathComponent("\(step.fileStem).\(direction.rawValue).sql")
+                try SQLFileRenderer.render(step, direction, plan: plan).write(to: file, atomically: true, encoding: .utf8)
+                try BackfillUnderLoadTests.run(db.url, ["-f", file.path])
+            }
+        }
+        let steps = plan.steps.filter { $0.phase != .purge }
+        try apply(steps, .up)
+        #expect(try BackfillUnderLoadTests.run(db.url, ["-c", Self.shape("public")]) == decoy, "the up steps left public alone")
+        #expect(try BackfillUnderLoadTests.run(db.url, ["-c", Self.shape("app")]) != base, "the up steps changed app")
+        try apply(steps, .down)
         #expect(try BackfillUnderLoadTests.run(db.url, ["-c", Self.shape("public")]) == decoy, "the down steps left public alone")
     }
 
