@@ -141,7 +141,7 @@ package struct AddColumn: OperationUnit {
             var up = [SQLStatement(b.addColumn(table, name, column.type.value), comment: why, suppressions: lints)]
             // With `up`, the default is set in complete: until then the trigger, not a default, fills what the old version leaves out.
             if volatile, upValue == nil, let value = column.defaultValue {
-                up.append(SQLStatement("ALTER TABLE \(b.q(table)) ALTER COLUMN \(b.q(name)) SET DEFAULT \(value.value);",
+                up.append(SQLStatement("ALTER TABLE \(b.t(table)) ALTER COLUMN \(b.q(name)) SET DEFAULT \(value.value);",
                                        suppressions: .rules(["prefer-robust-stmts"], "SET DEFAULT is metadata-only and naturally idempotent")))
             }
             steps.append(StepDraft(.expand, slug: slug, title: "add column \(table).\(name) (nullable until backfilled)", change: change,
@@ -157,9 +157,9 @@ package struct AddColumn: OperationUnit {
                                    transactional: false))
             if upValue != nil, let value = column.defaultValue {
                 steps.append(StepDraft(.complete, slug: "default \(table) \(name)", title: "set the default of \(table).\(name)", change: change,
-                                       up: [SQLStatement("ALTER TABLE \(b.q(table)) ALTER COLUMN \(b.q(name)) SET DEFAULT \(value.value);",
+                                       up: [SQLStatement("ALTER TABLE \(b.t(table)) ALTER COLUMN \(b.q(name)) SET DEFAULT \(value.value);",
                                                          suppressions: .rules(["prefer-robust-stmts"], "SET DEFAULT is metadata-only and naturally idempotent"))],
-                                       down: [SQLStatement("ALTER TABLE \(b.q(table)) ALTER COLUMN \(b.q(name)) DROP DEFAULT;",
+                                       down: [SQLStatement("ALTER TABLE \(b.t(table)) ALTER COLUMN \(b.q(name)) DROP DEFAULT;",
                                                            suppressions: .rules(["ban-drop-default", "prefer-robust-stmts"], "removes only the default this pair's up set"))]))
             }
             if !column.nullable {
@@ -221,6 +221,6 @@ extension AddColumn {
     /// PostgreSQL: the column's comment, set in the step that adds it (COMMENT ON sets the text: a re-run changes nothing).
     func commentStatements(_ b: PostgreSQLBuilder) -> [SQLStatement] {
         guard let comment = column.comment else { return [] }
-        return [SQLStatement("COMMENT ON COLUMN \(b.q(table.value)).\(b.q(column.name.value)) IS \(SetComment.literal(comment.value, b.n));")]
+        return [SQLStatement("COMMENT ON COLUMN \(b.t(table.value)).\(b.q(column.name.value)) IS \(SetComment.literal(comment.value, b.n));")]
     }
 }

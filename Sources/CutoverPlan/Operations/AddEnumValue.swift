@@ -74,7 +74,7 @@ package struct AddEnumValue: OperationUnit {
         guard r.engine == .postgresql else { return [] }
         let b = r.postgres
         let position = before.map { " BEFORE \(b.lit($0.value))" } ?? after.map { " AFTER \(b.lit($0.value))" } ?? ""
-        let type = b.q(enumType.value)
+        let type = b.t(enumType.value)
         let label = b.lit(value.value)
         let present = "EXISTS (SELECT 1 FROM pg_catalog.pg_enum\n             WHERE enumtypid = to_regtype(\(b.lit(type))) AND enumlabel = \(label))"
         let add = "ALTER TYPE \(type) ADD VALUE IF NOT EXISTS \(label)\(position);"
@@ -101,9 +101,10 @@ package struct AddEnumValue: OperationUnit {
     /// its table under ACCESS EXCLUSIVE (lock_timeout bounds the wait for it, not the rewrite); a view on
     /// such a column makes the server refuse it.
     func rebuild(_ labels: [String], present: String, _ b: PostgreSQLBuilder) -> [SQLStatement] {
-        let type = b.q(enumType.value), label = b.lit(value.value)
+        let type = b.t(enumType.value), label = b.lit(value.value)
         let oldName = String(enumType.value.prefix(50)) + "_cutover_old"
-        let old = b.q(oldName)
+        // RENAME TO takes the bare name; the renamed type is then found in the spec's schema (`t`).
+        let old = b.q(oldName), renamed = b.t(oldName)
         func columns(of typeName: String, defaults: Bool) -> String {
             "SELECT a.attrelid::regclass AS rel, a.attname\(defaults ? ", pg_catalog.pg_get_expr(d.adbin, d.adrelid) AS def" : "")\n"
                 + "             FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_class c ON c.oid = a.attrelid\n"
@@ -137,7 +138,7 @@ package struct AddEnumValue: OperationUnit {
               IF \(present) THEN
                 ALTER TYPE \(type) RENAME TO \(old);
                 CREATE TYPE \(type) AS ENUM (\(labels.map(b.lit).joined(separator: ", ")));
-                FOR r IN \(columns(of: old, defaults: true)) LOOP
+                FOR r IN \(columns(of: renamed, defaults: true)) LOOP
                   IF r.def IS NOT NULL THEN
                     EXECUTE format('ALTER TABLE %s ALTER COLUMN %I DROP DEFAULT', r.rel, r.attname);
                   END IF;
@@ -146,7 +147,7 @@ package struct AddEnumValue: OperationUnit {
                     EXECUTE format('ALTER TABLE %s ALTER COLUMN %I SET DEFAULT %s', r.rel, r.attname, replace(r.def, \(b.lit(oldName)), \(b.lit(type))));
                   END IF;
                 END LOOP;
-                DROP TYPE \(old);
+                DROP TYPE \(renamed);
               END IF;
             END
             $cutover$;

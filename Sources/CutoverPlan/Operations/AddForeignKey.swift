@@ -71,7 +71,7 @@ struct AddForeignKey: OperationUnit {
                     Self.orphanCheck(table, name, columns, referencedTable, referencedColumns, change: r.change, r.mysql)]
         }
         let b = r.postgres
-        let definition = "FOREIGN KEY (\(b.n.quoteList(columns))) REFERENCES \(b.q(referencedTable)) (\(b.n.quoteList(referencedColumns))) ON DELETE \(onDelete.sql)"
+        let definition = "FOREIGN KEY (\(b.n.quoteList(columns))) REFERENCES \(b.t(referencedTable)) (\(b.n.quoteList(referencedColumns))) ON DELETE \(onDelete.sql)"
             + references.actions.clause
         return NotValidConstraint.postgres(table, name, definition: definition, kind: "add_foreign_key", what: "foreign key", change: r.change, b)
     }

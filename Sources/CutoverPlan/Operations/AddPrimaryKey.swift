@@ -119,8 +119,8 @@ struct AddPrimaryKey: OperationUnit {
           repeats bigint;
         BEGIN
           IF NOT \(b.constraintExists(table, name, extra: " AND contype = 'p'")) THEN
-            SELECT count(*) INTO nulls FROM \(b.q(table)) WHERE \(quoted.map { "\($0) IS NULL" }.joined(separator: " OR "));
-            SELECT count(*) INTO repeats FROM (SELECT 1 FROM \(b.q(table)) GROUP BY \(quoted.joined(separator: ", ")) HAVING count(*) > 1) AS r;
+            SELECT count(*) INTO nulls FROM \(b.t(table)) WHERE \(quoted.map { "\($0) IS NULL" }.joined(separator: " OR "));
+            SELECT count(*) INTO repeats FROM (SELECT 1 FROM \(b.t(table)) GROUP BY \(quoted.joined(separator: ", ")) HAVING count(*) > 1) AS r;
             IF nulls > 0 OR repeats > 0 THEN
               RAISE EXCEPTION '%', \(b.lit(refusalText(table))) || nulls || \(b.lit(" row(s) with a NULL key column, ")) || repeats || \(b.lit(" key(s) repeated; fix those rows and run the Job again"));
             END IF;
@@ -140,7 +140,7 @@ struct AddPrimaryKey: OperationUnit {
         steps.append(StepDraft(.complete, slug: slug + " index", title: "build unique index \(name) on \(table) concurrently", change: r.change,
                                up: (nullable.isEmpty ? [check] : []) + build, down: [b.dropIndexConcurrently(name)], transactional: false))
         let attach = b.guarded("NOT \(b.constraintExists(table, name))",
-                               ["ALTER TABLE \(b.q(table)) ADD CONSTRAINT \(b.q(name)) PRIMARY KEY USING INDEX \(b.q(name));"])
+                               ["ALTER TABLE \(b.t(table)) ADD CONSTRAINT \(b.q(name)) PRIMARY KEY USING INDEX \(b.q(name));"])
         var drop = b.dropConstraint(table, name)
         drop.comment = "Dropping the key drops its index too, so the down rebuilds the bare index (the state before the up)."
         steps.append(StepDraft(.complete, slug: slug, title: "attach primary key \(name) on \(table) using its index", change: r.change,

@@ -58,7 +58,7 @@ struct AddUnique: OperationUnit {
     static func postgres(_ table: String, _ name: String, _ columns: [String], change: Int, _ b: PostgreSQLBuilder) -> [StepDraft] {
         let build = b.createIndexConcurrently(name: name, table: table, unique: true, method: "btree", columns: b.n.quoteList(columns), whereClause: nil)
         let attach = b.guarded("NOT \(b.constraintExists(table, name))",
-                               ["ALTER TABLE \(b.q(table)) ADD CONSTRAINT \(b.q(name)) UNIQUE USING INDEX \(b.q(name));"])
+                               ["ALTER TABLE \(b.t(table)) ADD CONSTRAINT \(b.q(name)) UNIQUE USING INDEX \(b.q(name));"])
         var down = [b.dropConstraint(table, name)]
         down[0].comment = "Dropping the constraint drops its index too, so the down rebuilds the bare index (the state before the up)."
         return [

@@ -51,7 +51,7 @@ package struct CreateEnum: OperationUnit {
     func lower(_ r: Recipe) -> [StepDraft] {
         guard r.engine == .postgresql else { return [] }
         let b = r.postgres
-        let type = b.q(name.value)
+        let type = b.t(name.value)
         let create = b.guarded("to_regtype(\(b.lit(type))) IS NULL", ["CREATE TYPE \(type) AS ENUM (\(values.map { b.lit($0.value) }.joined(separator: ", ")));"])
         return [StepDraft(.expand, slug: "create_enum \(name.value)", title: "create enum type \(name.value)", change: r.change,
                           up: [SQLStatement(create, comment: "A new type nothing uses yet: a catalog change, no table lock; guarded so a re-run is a no-op.")],

@@ -175,23 +175,23 @@ struct DropConstraint: OperationUnit {
         case .unique:
             let columns = base.columns.map(b.q)
             let refusal = b.lit("cutover rollback refused: \(table) holds rows the new app version wrote that repeat (\(base.columns.joined(separator: ", "))), which unique constraint \(name) forbids; delete or change those rows (SELECT \(base.columns.joined(separator: ", ")) FROM \(table) GROUP BY \(base.columns.joined(separator: ", ")) HAVING count(*) > 1), then run the rollback again")
-            let duplicates = "SELECT 1 FROM \(b.q(table)) WHERE \(columns.map { "\($0) IS NOT NULL" }.joined(separator: " AND ")) GROUP BY \(columns.joined(separator: ", ")) HAVING count(*) > 1"
+            let duplicates = "SELECT 1 FROM \(b.t(table)) WHERE \(columns.map { "\($0) IS NOT NULL" }.joined(separator: " AND ")) GROUP BY \(columns.joined(separator: ", ")) HAVING count(*) > 1"
             let check = SQLStatement(b.guarded("NOT \(b.constraintExists(table, name)) AND EXISTS (\(duplicates))", ["RAISE EXCEPTION '%', \(refusal);"]),
                                      comment: "Checked before anything changes: rows written while the constraint was gone must not repeat its key\n(one read-only scan; a unique index cannot be NOT VALID, so the build would fail half way).",
                                      kind: .refusalCheck)
             var build = b.createIndexConcurrently(name: name, table: table, unique: true, method: "btree", columns: b.n.quoteList(base.columns), whereClause: nil)
             build[0].comment = "Re-create from the definition in the base schema: the unique index concurrently, then attach it.\n" + (build[0].comment ?? "")
             let attach = b.guarded("NOT \(b.constraintExists(table, name))",
-                                   ["ALTER TABLE \(b.q(table)) ADD CONSTRAINT \(b.q(name)) UNIQUE USING INDEX \(b.q(name));"])
+                                   ["ALTER TABLE \(b.t(table)) ADD CONSTRAINT \(b.q(name)) UNIQUE USING INDEX \(b.q(name));"])
             down = [check] + build + [SQLStatement(attach, comment: "Attach the rebuilt unique index as the constraint (brief ACCESS EXCLUSIVE, no scan).")]
         case .check, .foreignKey, .primaryKey:
             let definition = base.kind == .check
                 ? "CHECK (\(base.expression ?? "true"))"
-                : "FOREIGN KEY (\(b.n.quoteList(base.columns))) REFERENCES \(b.q(base.referencedTable ?? "")) (\(b.n.quoteList(base.referencedColumns)))"
+                : "FOREIGN KEY (\(b.n.quoteList(base.columns))) REFERENCES \(b.t(base.referencedTable ?? "")) (\(b.n.quoteList(base.referencedColumns)))"
                     + (base.actions.isEmpty ? "" : " \(base.actions)")
-            let add = b.guarded("NOT \(b.constraintExists(table, name))", ["ALTER TABLE \(b.q(table)) ADD CONSTRAINT \(b.q(name)) \(definition) NOT VALID;"])
+            let add = b.guarded("NOT \(b.constraintExists(table, name))", ["ALTER TABLE \(b.t(table)) ADD CONSTRAINT \(b.q(name)) \(definition) NOT VALID;"])
             let message = b.lit("rows written while constraint \(name) on \(table) was dropped break it: it is back NOT VALID (enforced on new writes); fix those rows, then VALIDATE CONSTRAINT")
-            let validate = b.doBlock("  ALTER TABLE \(b.q(table)) VALIDATE CONSTRAINT \(b.q(name));\nEXCEPTION WHEN check_violation OR foreign_key_violation THEN\n  RAISE WARNING \(message);")
+            let validate = b.doBlock("  ALTER TABLE \(b.t(table)) VALIDATE CONSTRAINT \(b.q(name));\nEXCEPTION WHEN check_violation OR foreign_key_violation THEN\n  RAISE WARNING \(message);")
             down = [SQLStatement(add, comment: "Re-create from the definition in the base schema: NOT VALID (brief lock, no scan), then VALIDATE on its own.", kind: .addNotValid),
                     SQLStatement(validate, comment: "VALIDATE takes SHARE UPDATE EXCLUSIVE (no write block). A rollback must neither fail nor lose rows: where rows written\nwhile the constraint was gone break it, it stays NOT VALID (still enforced on every new write) with a warning.",
                                  kind: .validateConstraint)]
@@ -201,7 +201,7 @@ struct DropConstraint: OperationUnit {
                 // front instead, as MySQL does, naming the rows; the warning stays for rows written after it.
                 let expression = base.expression ?? "true"
                 let refused = b.lit("cutover rollback refused: \(table) holds rows the new app version wrote that check \(name) forbids; change or delete the rows WHERE NOT (\(expression)), then run the rollback again")
-                let check = SQLStatement(b.guarded("NOT \(b.constraintExists(table, name)) AND EXISTS (SELECT 1 FROM \(b.q(table)) WHERE NOT (\(expression)))",
+                let check = SQLStatement(b.guarded("NOT \(b.constraintExists(table, name)) AND EXISTS (SELECT 1 FROM \(b.t(table)) WHERE NOT (\(expression)))",
                                                    ["RAISE EXCEPTION '%', \(refused);"]),
                                          comment: "Checked before anything changes: rows written while the check was gone must pass it (one read-only scan).\n"
                                              + "A check back NOT VALID would still refuse every UPDATE of such a row, so the old version could not update them.",

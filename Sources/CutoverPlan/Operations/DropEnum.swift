@@ -77,7 +77,7 @@ struct DropEnum: OperationUnit {
     func lower(_ r: Recipe) -> [StepDraft] {
         guard r.engine == .postgresql else { return [] }
         let b = r.postgres
-        let type = b.q(name.value)
+        let type = b.t(name.value)
         let up = SQLStatement(b.guarded("to_regtype(\(b.lit(type))) IS NOT NULL", ["DROP TYPE \(type);"]),
                               comment: "Contract: no column uses the type and the old version is gone. A catalog change, no table lock;\nno CASCADE, so a column that still has the type stops the Job instead of losing its data.")
         let slug = "drop_enum \(name.value)", title = "drop enum type \(name.value)"

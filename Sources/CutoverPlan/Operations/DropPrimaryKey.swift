@@ -114,12 +114,12 @@ struct DropPrimaryKey: OperationUnit {
         if r.engine == .postgresql {
             let b = r.postgres
             let quoted = columns.map(b.q)
-            let repeats = "SELECT 1 FROM \(b.q(table)) GROUP BY \(quoted.joined(separator: ", ")) HAVING count(*) > 1"
+            let repeats = "SELECT 1 FROM \(b.t(table)) GROUP BY \(quoted.joined(separator: ", ")) HAVING count(*) > 1"
             let check = SQLStatement(b.guarded("NOT \(b.constraintExists(table, name)) AND EXISTS (\(repeats))", ["RAISE EXCEPTION '%', \(b.lit(refused));"]),
                                      comment: "Checked before anything changes: rows written while the key was gone must not repeat it (one read-only scan;\na unique index cannot be NOT VALID, so the build would fail half way).", kind: .refusalCheck)
             var build = b.createIndexConcurrently(name: name, table: table, unique: true, method: "btree", columns: quoted.joined(separator: ", "), whereClause: nil)
             build[0].comment = "Re-create from the base schema: the unique index concurrently, then attach it.\n" + (build[0].comment ?? "")
-            let attach = b.guarded("NOT \(b.constraintExists(table, name))", ["ALTER TABLE \(b.q(table)) ADD CONSTRAINT \(b.q(name)) PRIMARY KEY USING INDEX \(b.q(name));"])
+            let attach = b.guarded("NOT \(b.constraintExists(table, name))", ["ALTER TABLE \(b.t(table)) ADD CONSTRAINT \(b.q(name)) PRIMARY KEY USING INDEX \(b.q(name));"])
             var drop = b.dropConstraint(table, name, reason: "the spec drops the primary key; the down re-creates it from the base schema")
             drop.comment = "A catalog change: brief ACCESS EXCLUSIVE under lock_timeout, no scan; the key's index goes with it, the columns stay NOT NULL."
             return [StepDraft(.contract, slug: slug, title: "drop primary key \(name) on \(table)", change: r.change, up: [drop],

@@ -63,7 +63,7 @@ package struct DropTable: OperationUnit {
         }
         if !table.primaryKey.isEmpty { lines.append("    PRIMARY KEY (\(b.n.quoteList(table.primaryKey)))") }
         let lints = Array(Set(table.columns.flatMap { SQLTypeFacts.postgresTypeLints($0.type) })).sorted()
-        return SQLStatement("CREATE TABLE IF NOT EXISTS \(b.q(quarantine)) (\n" + lines.joined(separator: ",\n") + "\n);",
+        return SQLStatement("CREATE TABLE IF NOT EXISTS \(b.t(quarantine)) (\n" + lines.joined(separator: ",\n") + "\n);",
                             comment: Self.recreateComment + " (indexes and incoming foreign keys are not restored).",
                             suppressions: lints.map { .init(rule: $0, reason: reason, inline: true) })
     }

@@ -4,7 +4,7 @@
 enum NotValidConstraint {
     static func postgres(_ table: String, _ name: String, definition: String, kind: String, what: String, change: Int, _ b: PostgreSQLBuilder) -> [StepDraft] {
         let add = b.guarded("NOT \(b.constraintExists(table, name))",
-                            ["ALTER TABLE \(b.q(table)) ADD CONSTRAINT \(b.q(name)) \(definition) NOT VALID;"])
+                            ["ALTER TABLE \(b.t(table)) ADD CONSTRAINT \(b.q(name)) \(definition) NOT VALID;"])
         return [
             StepDraft(.complete, slug: "\(kind) \(name)", title: "add \(what) \(name) on \(table) (NOT VALID)", change: change,
                       up: [SQLStatement(add, comment: "ADD CONSTRAINT has no IF NOT EXISTS: guard on pg_constraint. NOT VALID: no scan under the lock.", kind: .addNotValid)],

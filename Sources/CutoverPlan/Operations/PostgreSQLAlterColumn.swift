@@ -25,7 +25,7 @@ struct PostgreSQLAlterColumn {
     }
 
     func metadataOnlyType(old: String, new: String) -> StepDraft {
-        func alterType(_ type: String) -> String { "ALTER TABLE \(b.q(table)) ALTER COLUMN \(b.q(column)) TYPE \(type);" }
+        func alterType(_ type: String) -> String { "ALTER TABLE \(b.t(table)) ALTER COLUMN \(b.q(column)) TYPE \(type);" }
         let rules = ["changing-column-type"] + SQLTypeFacts.postgresTypeLints(new).filter { $0 == "prefer-text-field" } + ["prefer-robust-stmts"]
         let downRules = ["changing-column-type"] + SQLTypeFacts.postgresTypeLints(old).filter { $0 == "prefer-text-field" } + ["prefer-robust-stmts"]
         let views = PostgreSQLViewRebuild(b.context, table: table, column: column)
@@ -79,10 +79,10 @@ struct PostgreSQLAlterColumn {
 
     func setDefault(_ column: String, _ value: String?, reason: String) -> SQLStatement {
         if let value {
-            return SQLStatement("ALTER TABLE \(b.q(table)) ALTER COLUMN \(b.q(column)) SET DEFAULT \(value);",
+            return SQLStatement("ALTER TABLE \(b.t(table)) ALTER COLUMN \(b.q(column)) SET DEFAULT \(value);",
                                 suppressions: .rules(["prefer-robust-stmts"], "SET DEFAULT is metadata-only and naturally idempotent"))
         }
-        return SQLStatement("ALTER TABLE \(b.q(table)) ALTER COLUMN \(b.q(column)) DROP DEFAULT;",
+        return SQLStatement("ALTER TABLE \(b.t(table)) ALTER COLUMN \(b.q(column)) DROP DEFAULT;",
                             suppressions: .rules(["ban-drop-default", "prefer-robust-stmts"], reason))
     }
 
@@ -146,8 +146,8 @@ struct PostgreSQLAlterColumn {
         let qc = b.q(column)
         let refused = "cutover rollback refused: \(table).\(column) holds values the new app version wrote that \(old) cannot take"
         let advice = "; change or delete those rows, or give the change a down expression that maps them, and run the rollback again"
-        let scan = newType.map { "SELECT count(*) INTO bad FROM \(b.q(table))\n        WHERE \(qc) IS NOT NULL AND CAST(\(value) AS \($0)) IS DISTINCT FROM \(qc);" }
-            ?? "PERFORM count(\(value)) FROM \(b.q(table));"
+        let scan = newType.map { "SELECT count(*) INTO bad FROM \(b.t(table))\n        WHERE \(qc) IS NOT NULL AND CAST(\(value) AS \($0)) IS DISTINCT FROM \(qc);" }
+            ?? "PERFORM count(\(value)) FROM \(b.t(table));"
         let body = """
         DO $cutover$
         DECLARE
@@ -180,7 +180,7 @@ struct PostgreSQLAlterColumn {
         let keyName = key.isEmpty ? "ctid" : key.joined(separator: ", ")
         let refused = "cutover rollback refused: \(table).\(column) was NOT NULL (\(old)) and would get NULL in "
         let advice = "; give those rows a value the down expression maps to non-NULL (or delete them), and run the rollback again"
-        return "\n    SELECT count(*), min(\(keyText)) INTO bad, sample FROM \(b.q(table)) WHERE \(value) IS NULL;\n"
+        return "\n    SELECT count(*), min(\(keyText)) INTO bad, sample FROM \(b.t(table)) WHERE \(value) IS NULL;\n"
             + "    IF bad > 0 THEN\n"
             + "      RAISE EXCEPTION '%', \(b.lit(refused)) || bad || \(b.lit(" row(s), e.g. \(keyName) = ")) || sample || \(b.lit(advice));\n"
             + "    END IF;"
@@ -208,7 +208,7 @@ struct PostgreSQLAlterColumn {
         let copy = derived.rewriteCopy(column)
         let quarantine = derived.quarantine(column)
         let trigger = b.fillTriggerName(table: table, column: "\(column)_new", reading: alter.up?.value, afterTypeChanges: false)
-        let qt = b.q(table), qc = b.q(column), qcopy = b.q(copy), qq = b.q(quarantine)
+        let qt = b.t(table), qc = b.q(column), qcopy = b.q(copy), qq = b.q(quarantine)
         let newDefault = alter.defaultValue?.value ?? (alter.dropDefault ? nil : info?.defaultValue)
         let notNull = !(alter.nullable?.value ?? info?.nullable ?? true)
         let oldNotNull = info.map { !$0.nullable } ?? false
@@ -275,7 +275,7 @@ struct PostgreSQLAlterColumn {
 
         var swapUp = ["LOCK TABLE \(qt) IN ACCESS EXCLUSIVE MODE;",
                       "DROP TRIGGER IF EXISTS \(b.q(trigger)) ON \(qt);",
-                      "DROP FUNCTION IF EXISTS \(b.q(trigger))();",
+                      "DROP FUNCTION IF EXISTS \(b.t(trigger))();",
                       "ALTER TABLE \(qt) RENAME COLUMN \(qc) TO \(qq);",
                       "ALTER TABLE \(qt) RENAME COLUMN \(qcopy) TO \(qc);"]
         swapUp += renames.up

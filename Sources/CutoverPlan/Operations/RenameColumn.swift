@@ -170,9 +170,9 @@ package struct RenameColumn: OperationUnit {
         // the new column out, and NOT NULL (set in complete) would refuse it.
         if let value = info?.defaultValue {
             steps.append(StepDraft(.contract, slug: "default \(table) \(to)", title: "move the default of \(table).\(from) to \(to)", change: change,
-                                   up: [SQLStatement("ALTER TABLE \(b.q(table)) ALTER COLUMN \(nt) SET DEFAULT \(value);",
+                                   up: [SQLStatement("ALTER TABLE \(b.t(table)) ALTER COLUMN \(nt) SET DEFAULT \(value);",
                                                      suppressions: .rules(["prefer-robust-stmts"], "SET DEFAULT is metadata-only and naturally idempotent"))],
-                                   down: [SQLStatement("ALTER TABLE \(b.q(table)) ALTER COLUMN \(nt) DROP DEFAULT;",
+                                   down: [SQLStatement("ALTER TABLE \(b.t(table)) ALTER COLUMN \(nt) DROP DEFAULT;",
                                                        suppressions: .rules(["ban-drop-default", "prefer-robust-stmts"], "removes only the default this pair's up set"))]))
         }
         var resync = sync

@@ -83,7 +83,7 @@ struct RenameConstraint: OperationUnit {
             let b = r.postgres
             func rename(_ old: String, _ new: String) -> String {
                 b.guarded("\(b.constraintExists(table, old)) AND NOT \(b.constraintExists(table, new))",
-                          ["ALTER TABLE \(b.q(table)) RENAME CONSTRAINT \(b.q(old)) TO \(b.q(new));"])
+                          ["ALTER TABLE \(b.t(table)) RENAME CONSTRAINT \(b.q(old)) TO \(b.q(new));"])
             }
             return [StepDraft(.contract, slug: "rename_constraint \(from)", title: title, change: r.change,
                               up: [SQLStatement(rename(from, to), comment: "A catalog change (brief ACCESS EXCLUSIVE under lock_timeout, no scan); a unique constraint's index\ntakes the new name with it. RENAME CONSTRAINT has no IF EXISTS: guard on pg_constraint.")],

@@ -59,7 +59,7 @@ package struct RenameEnumValue: OperationUnit {
     func lower(_ r: Recipe) -> [StepDraft] {
         guard r.engine == .postgresql else { return [] }
         let b = r.postgres
-        let type = b.q(enumType.value)
+        let type = b.t(enumType.value)
         func rename(_ old: String, _ new: String) -> String {
             b.guarded("EXISTS (SELECT 1 FROM pg_catalog.pg_enum\n             WHERE enumtypid = to_regtype(\(b.lit(type))) AND enumlabel = \(b.lit(old)))",
                       ["ALTER TYPE \(type) RENAME VALUE \(b.lit(old)) TO \(b.lit(new));"])

@@ -80,10 +80,10 @@ struct RenameIndex: OperationUnit {
         guard r.engine == .mysql else {
             let b = r.postgres
             return [StepDraft(.contract, slug: "rename_index \(from)", title: title, change: r.change,
-                              up: [SQLStatement("ALTER INDEX IF EXISTS \(b.q(from)) RENAME TO \(b.q(to));",
+                              up: [SQLStatement("ALTER INDEX IF EXISTS \(b.t(from)) RENAME TO \(b.q(to));",
                                                 comment: "A catalog change (SHARE UPDATE EXCLUSIVE, no scan); IF EXISTS makes a re-run a no-op.",
                                                 suppressions: .rules(["renaming-object"], "contract: no pod of the old version, which may name the index, serves any more"))],
-                              down: [SQLStatement("ALTER INDEX IF EXISTS \(b.q(to)) RENAME TO \(b.q(from));",
+                              down: [SQLStatement("ALTER INDEX IF EXISTS \(b.t(to)) RENAME TO \(b.q(from));",
                                                   suppressions: .rules(["renaming-object"], "the rollback of contract gives the old version its name back before it serves again"))])]
         }
         let b = r.mysql

@@ -110,7 +110,7 @@ struct SetComment: OperationUnit {
         if let previous, previous == (comment.value.isEmpty ? nil : Self.literal(comment.value, r.context.names)) { return [] }
         if r.engine == .postgresql {
             let b = r.postgres
-            let target = column.map { "COLUMN \(b.q(table)).\(b.q($0.value))" } ?? "TABLE \(b.q(table))"
+            let target = column.map { "COLUMN \(b.t(table)).\(b.q($0.value))" } ?? "TABLE \(b.t(table))"
             let up = SQLStatement("COMMENT ON \(target) IS \(comment.value.isEmpty ? "NULL" : Self.literal(comment.value, b.n));",
                                   comment: "SHARE UPDATE EXCLUSIVE (writes go on), no scan; the same text again changes nothing.")
             guard let previous else { return [irreversible(title, slug, up, r)] }

@@ -89,15 +89,15 @@ struct SetIdentity: OperationUnit {
         let t = table.value, c = column.value
         let base = r.context.schema.table(t)?.columns.first { $0.name == c }
         let kind = base.map { !$0.isIdentity ? "" : $0.identityAlways ? "a" : "d" }
-        let alter = "ALTER TABLE \(b.q(t)) ALTER COLUMN \(b.q(c))"
+        let alter = "ALTER TABLE \(b.t(t)) ALTER COLUMN \(b.q(c))"
         /// `code`: pg_attribute.attidentity, '' (none), 'a' (always) or 'd' (by default).
         func when(_ codes: String, _ statements: [String]) -> String {
-            b.guarded("EXISTS (SELECT 1 FROM pg_catalog.pg_attribute\n             WHERE attrelid = to_regclass(\(b.lit(b.q(t)))) AND attname = \(b.lit(c)) AND attidentity = \(b.lit(codes)))",
+            b.guarded("EXISTS (SELECT 1 FROM pg_catalog.pg_attribute\n             WHERE attrelid = to_regclass(\(b.lit(b.t(t)))) AND attname = \(b.lit(c)) AND attidentity = \(b.lit(codes)))",
                       statements)
         }
         func add(_ always: Bool) -> String {
             when("", ["\(alter) ADD GENERATED \(always ? "ALWAYS" : "BY DEFAULT") AS IDENTITY;",
-                      "PERFORM setval(pg_get_serial_sequence(\(b.lit(b.q(t))), \(b.lit(c))), (SELECT GREATEST(COALESCE(max(\(b.q(c))), 0) + 1, 1) FROM \(b.q(t))), false);"])
+                      "PERFORM setval(pg_get_serial_sequence(\(b.lit(b.t(t))), \(b.lit(c))), (SELECT GREATEST(COALESCE(max(\(b.q(c))), 0) + 1, 1) FROM \(b.t(t))), false);"])
         }
         let slug = "identity \(t) \(c)", what = "\(t).\(c)"
         let lock = "ACCESS EXCLUSIVE for an instant under lock_timeout: only the catalog changes, nothing is rewritten."

@@ -120,7 +120,7 @@ struct SetReplicaIdentity: OperationUnit {
         guard r.engine == .postgresql else { return [] }
         let b = r.postgres
         let table = self.table.value
-        let set = "ALTER TABLE \(b.q(table)) REPLICA IDENTITY \(value.sql(b.q));"
+        let set = "ALTER TABLE \(b.t(table)) REPLICA IDENTITY \(value.sql(b.q));"
         let robust = [SQLStatement.Suppression].rules(["prefer-robust-stmts"], "one statement, which setting the same identity again repeats harmlessly")
         let up = SQLStatement(set, comment: "A catalog change: brief ACCESS EXCLUSIVE under lock_timeout, no scan. Setting the same identity again\nchanges nothing, so a re-run is a no-op.",
                               suppressions: robust)
@@ -132,7 +132,7 @@ struct SetReplicaIdentity: OperationUnit {
         // Already so in the base schema: nothing to change (verify proves every up changes something).
         if base.replicaIdentity == value { return [] }
         return [StepDraft(.expand, slug: "replica_identity \(table)", title: title, change: r.change, up: [up],
-                          down: [SQLStatement("ALTER TABLE \(b.q(table)) REPLICA IDENTITY \(base.replicaIdentity.sql(b.q));",
+                          down: [SQLStatement("ALTER TABLE \(b.t(table)) REPLICA IDENTITY \(base.replicaIdentity.sql(b.q));",
                                               comment: "The identity of the base schema (\(base.replicaIdentity.words)).", suppressions: robust)])]
     }
 

@@ -85,9 +85,10 @@ struct CarriedObjects {
         }
     }
 
-    /// `REFERENCES "t" ("c") ON DELETE …` of a carried foreign key.
-    static func referenceClause(_ constraint: DatabaseSchema.Constraint, names: SQLNames) -> String {
-        var text = "REFERENCES \(names.quote(constraint.referencedTable ?? ""))"
+    /// `REFERENCES "t" ("c") ON DELETE …` of a carried foreign key. `table`: how the referenced table is
+    /// named (PostgreSQL: `PostgreSQLBuilder.t`, in the spec's schema); a column is always quoted alone.
+    static func referenceClause(_ constraint: DatabaseSchema.Constraint, names: SQLNames, table: ((String) -> String)? = nil) -> String {
+        var text = "REFERENCES \((table ?? names.quote)(constraint.referencedTable ?? ""))"
         if !constraint.referencedColumns.isEmpty { text += " (\(names.quoteList(constraint.referencedColumns)))" }
         if !constraint.actions.isEmpty { text += " \(constraint.actions)" }
         return text

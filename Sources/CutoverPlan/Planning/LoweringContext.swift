@@ -26,6 +26,16 @@ public struct LoweringContext: Sendable {
 
     public var engine: MigrationSpec.Engine { spec.database.engine }
 
+    /// The schema a PostgreSQL statement names its spec's relations (tables, indexes, views, sequences)
+    /// in, or nil where they are named bare: MySQL (the connection's database is the schema) and the
+    /// PostgreSQL default `public`, which every plan before `database.schemaName` named bare, so that
+    /// output stays byte-identical. One place decides it, so no statement can slip back to relying on
+    /// `search_path` (issue 13, item 6).
+    public var qualifyingSchema: String? {
+        guard engine == .postgresql, spec.database.schemaName != "public" else { return nil }
+        return spec.database.schemaName
+    }
+
     // MARK: schema lookups
 
     public func table(_ name: String) -> DatabaseSchema.Table? { schema.table(name) }

@@ -8,10 +8,15 @@ package struct PostgreSQLBuilder: Sendable {
     var n: SQLNames { context.names }
     var objects: ObjectNames { ObjectNames(names: context.names) }
 
+    /// A column, constraint, trigger, function, type or other name that is never schema-qualified here.
     func q(_ name: String) -> String { n.quote(name) }
+    /// A relation of the spec's schema (table, index, view, sequence) as a statement names it: `"t"` in
+    /// `public`, `"app"."t"` with `schemaName: app` (`LoweringContext.qualifyingSchema`). Every table or
+    /// index name a statement or catalog guard writes goes through here, never through `q`.
+    func t(_ name: String) -> String { context.qualifyingSchema.map { "\(q($0)).\(q(name))" } ?? q(name) }
     func lit(_ text: String) -> String { n.literal(text) }
-    /// `to_regclass('"name"')`
-    func regclass(_ table: String) -> String { "to_regclass(\(lit(q(table))))" }
+    /// `to_regclass('"name"')`, `to_regclass('"app"."name"')` in another schema: never found through `search_path`.
+    func regclass(_ table: String) -> String { "to_regclass(\(lit(t(table))))" }
 
     // MARK: guards
 
@@ -35,11 +40,11 @@ package struct PostgreSQLBuilder: Sendable {
     // MARK: columns
 
     func addColumn(_ table: String, _ column: String, _ definition: String) -> String {
-        "ALTER TABLE \(q(table)) ADD COLUMN IF NOT EXISTS \(q(column)) \(definition);"
+        "ALTER TABLE \(t(table)) ADD COLUMN IF NOT EXISTS \(q(column)) \(definition);"
     }
 
     func dropAddedColumn(_ table: String, _ column: String, reason: String = "drops only the column that this pair's up added") -> SQLStatement {
-        SQLStatement("ALTER TABLE \(q(table)) DROP COLUMN IF EXISTS \(q(column));",
+        SQLStatement("ALTER TABLE \(t(table)) DROP COLUMN IF EXISTS \(q(column));",
                      suppressions: .rules(["ban-drop-column"], reason))
     }
 
@@ -47,11 +52,11 @@ package struct PostgreSQLBuilder: Sendable {
     /// `also`: statements that belong to the same atomic rename (index and constraint renames).
     func renameColumn(_ table: String, from: String, to: String, also: [String] = []) -> String {
         guarded("\(columnExists(table, from))\n     AND NOT \(columnExists(table, to))",
-                ["ALTER TABLE \(q(table)) RENAME COLUMN \(q(from)) TO \(q(to));"] + also)
+                ["ALTER TABLE \(t(table)) RENAME COLUMN \(q(from)) TO \(q(to));"] + also)
     }
 
     func dropNotNull(_ table: String, _ column: String, reason: String) -> SQLStatement {
-        SQLStatement("ALTER TABLE \(q(table)) ALTER COLUMN \(q(column)) DROP NOT NULL;",
+        SQLStatement("ALTER TABLE \(t(table)) ALTER COLUMN \(q(column)) DROP NOT NULL;",
                      suppressions: .rules(["ban-drop-not-null", "prefer-robust-stmts"], reason))
     }
 
@@ -67,15 +72,15 @@ package struct PostgreSQLBuilder: Sendable {
     /// scan runs under SHARE UPDATE EXCLUSIVE, not under the ADD's ACCESS EXCLUSIVE; the planner runs a
     /// step holding both outside a transaction (Flyway, Liquibase).
     func enforceNotNull(_ table: String, _ column: String, checkName: String) -> [SQLStatement] {
-        let check = "ALTER TABLE \(q(table)) ADD CONSTRAINT \(q(checkName)) CHECK (\(q(column)) IS NOT NULL) NOT VALID;"
+        let check = "ALTER TABLE \(t(table)) ADD CONSTRAINT \(q(checkName)) CHECK (\(q(column)) IS NOT NULL) NOT VALID;"
         let add = "  IF NOT \(columnExists(table, column, extra: " AND attnotnull"))\n     AND NOT \(constraintExists(table, checkName)) THEN\n    \(check)\n  END IF;"
-        let validate = "  IF \(constraintExists(table, checkName)) THEN\n    ALTER TABLE \(q(table)) VALIDATE CONSTRAINT \(q(checkName));\n  END IF;"
+        let validate = "  IF \(constraintExists(table, checkName)) THEN\n    ALTER TABLE \(t(table)) VALIDATE CONSTRAINT \(q(checkName));\n  END IF;"
         return [
             SQLStatement(doBlock(add), comment: "Set NOT NULL without a long ACCESS EXCLUSIVE scan: CHECK NOT VALID (committed at once), VALIDATE, SET NOT NULL, drop the check.",
                          kind: .addNotValid),
             SQLStatement(doBlock(validate), kind: .validateConstraint),
-            SQLStatement("ALTER TABLE \(q(table)) ALTER COLUMN \(q(column)) SET NOT NULL;", suppressions: setNotNull()),
-            SQLStatement("ALTER TABLE \(q(table)) DROP CONSTRAINT IF EXISTS \(q(checkName));",
+            SQLStatement("ALTER TABLE \(t(table)) ALTER COLUMN \(q(column)) SET NOT NULL;", suppressions: setNotNull()),
+            SQLStatement("ALTER TABLE \(t(table)) DROP CONSTRAINT IF EXISTS \(q(checkName));",
                          suppressions: .rules(["ban-drop-constraint"], "drops only the temporary NOT NULL check added above")),
         ]
     }
@@ -88,7 +93,7 @@ package struct PostgreSQLBuilder: Sendable {
     /// transactions: the add is a catalog update, the count and VALIDATE do not block writes.
     func restoreNotNullKeepingRows(_ table: String, _ column: String, checkName: String) -> [SQLStatement] {
         let add = "  IF \(columnExists(table, column, extra: " AND NOT attisdropped AND NOT attnotnull"))\n     AND NOT \(constraintExists(table, checkName)) THEN\n"
-            + "    ALTER TABLE \(q(table)) ADD CONSTRAINT \(q(checkName)) CHECK (\(q(column)) IS NOT NULL) NOT VALID;\n  END IF;"
+            + "    ALTER TABLE \(t(table)) ADD CONSTRAINT \(q(checkName)) CHECK (\(q(column)) IS NOT NULL) NOT VALID;\n  END IF;"
         let prefix = lit(RollbackWarning.marker + "\(table).\(column) keeps ")
         let suffix = lit(RollbackWarning.tail(engine: .postgresql, check: checkName))
         let count = """
@@ -97,19 +102,19 @@ package struct PostgreSQLBuilder: Sendable {
           nulls bigint;
         BEGIN
           IF \(constraintExists(table, checkName, extra: " AND NOT convalidated")) THEN
-            SELECT count(*) INTO nulls FROM \(q(table)) WHERE \(q(column)) IS NULL;
+            SELECT count(*) INTO nulls FROM \(t(table)) WHERE \(q(column)) IS NULL;
             IF nulls > 0 THEN
               RAISE WARNING '%', \(prefix) || nulls || \(suffix);
             ELSE
-              ALTER TABLE \(q(table)) VALIDATE CONSTRAINT \(q(checkName));
+              ALTER TABLE \(t(table)) VALIDATE CONSTRAINT \(q(checkName));
             END IF;
           END IF;
         END
         $cutover$;
         """
         let set = "  IF \(constraintExists(table, checkName, extra: " AND convalidated")) THEN\n"
-            + "    ALTER TABLE \(q(table)) ALTER COLUMN \(q(column)) SET NOT NULL;\n"
-            + "    ALTER TABLE \(q(table)) DROP CONSTRAINT \(q(checkName));\n  END IF;"
+            + "    ALTER TABLE \(t(table)) ALTER COLUMN \(q(column)) SET NOT NULL;\n"
+            + "    ALTER TABLE \(t(table)) DROP CONSTRAINT \(q(checkName));\n  END IF;"
         return [
             SQLStatement(doBlock(add), comment: "No down expression in the spec: rows the new app version left NULL are kept, never refused or lost.\n"
                          + "CHECK NOT VALID first (a catalog update): every write from now on is held to NOT NULL again.", kind: .addNotValid),
@@ -129,22 +134,22 @@ package struct PostgreSQLBuilder: Sendable {
 
     func addNotValidCheck(_ table: String, name: String, expression: String) -> SQLStatement {
         SQLStatement(guarded("NOT \(constraintExists(table, name))",
-                             ["ALTER TABLE \(q(table)) ADD CONSTRAINT \(q(name))\n      CHECK (\(expression)) NOT VALID;"]), kind: .addNotValid)
+                             ["ALTER TABLE \(t(table)) ADD CONSTRAINT \(q(name))\n      CHECK (\(expression)) NOT VALID;"]), kind: .addNotValid)
     }
 
     func dropConstraint(_ table: String, _ name: String, reason: String = "drops only the constraint that this pair's up added") -> SQLStatement {
-        SQLStatement("ALTER TABLE \(q(table)) DROP CONSTRAINT IF EXISTS \(q(name));", suppressions: .rules(["ban-drop-constraint"], reason))
+        SQLStatement("ALTER TABLE \(t(table)) DROP CONSTRAINT IF EXISTS \(q(name));", suppressions: .rules(["ban-drop-constraint"], reason))
     }
 
     func validate(_ table: String, _ name: String, reason: String) -> SQLStatement {
-        SQLStatement("ALTER TABLE \(q(table)) VALIDATE CONSTRAINT \(q(name));", suppressions: .rules(["prefer-robust-stmts"], reason), kind: .validateConstraint)
+        SQLStatement("ALTER TABLE \(t(table)) VALIDATE CONSTRAINT \(q(name));", suppressions: .rules(["prefer-robust-stmts"], reason), kind: .validateConstraint)
     }
 
     /// PostgreSQL cannot un-validate: drop and re-add NOT VALID when the constraint is validated.
     func unvalidate(_ table: String, _ name: String, addDefinition: String) -> SQLStatement {
         SQLStatement(guarded(constraintExists(table, name, extra: " AND convalidated"),
-                             ["ALTER TABLE \(q(table)) DROP CONSTRAINT \(q(name));",
-                              "ALTER TABLE \(q(table)) ADD CONSTRAINT \(q(name)) \(addDefinition) NOT VALID;"]),
+                             ["ALTER TABLE \(t(table)) DROP CONSTRAINT \(q(name));",
+                              "ALTER TABLE \(t(table)) ADD CONSTRAINT \(q(name)) \(addDefinition) NOT VALID;"]),
                      comment: "PostgreSQL cannot un-validate: re-create the constraint as NOT VALID (brief lock, no scan).", kind: .addNotValid)
     }
 
@@ -154,8 +159,8 @@ package struct PostgreSQLBuilder: Sendable {
     func createIndexConcurrently(name: String, table: String, unique: Bool, method: String, columns: String, options: String = "",
                                  whereClause: String?) -> [SQLStatement] {
         let guardBlock = guarded("EXISTS (SELECT 1 FROM pg_catalog.pg_index i\n             WHERE i.indexrelid = \(regclass(name)) AND NOT (i.indisvalid AND i.indisready))",
-                                 ["DROP INDEX \(q(name));"])
-        var create = "CREATE \(unique ? "UNIQUE " : "")INDEX CONCURRENTLY IF NOT EXISTS \(q(name)) ON \(q(table)) USING \(method) (\(columns))\(options)"
+                                 ["DROP INDEX \(t(name));"])
+        var create = "CREATE \(unique ? "UNIQUE " : "")INDEX CONCURRENTLY IF NOT EXISTS \(q(name)) ON \(t(table)) USING \(method) (\(columns))\(options)"
         if let whereClause { create += " WHERE (\(whereClause))" }
         return [
             SQLStatement(guardBlock, comment: "A failed CONCURRENTLY build leaves an INVALID index that IF NOT EXISTS would skip: drop such a leftover first.\n(DROP INDEX CONCURRENTLY cannot run inside DO; dropping an invalid index is quick and bounded by lock_timeout.)"),
@@ -164,7 +169,7 @@ package struct PostgreSQLBuilder: Sendable {
     }
 
     func dropIndexConcurrently(_ name: String) -> SQLStatement {
-        SQLStatement("DROP INDEX CONCURRENTLY IF EXISTS \(q(name));", kind: .concurrentIndex)
+        SQLStatement("DROP INDEX CONCURRENTLY IF EXISTS \(t(name));", kind: .concurrentIndex)
     }
 
     // MARK: backfill
@@ -182,7 +187,7 @@ package struct PostgreSQLBuilder: Sendable {
         let ends = key.columns.indices.map { "end_\($0 + 1)" }
         let firsts = key.columns.indices.map { "first_\($0 + 1)" }
         let declare = key.columns.indices.map { i in
-            [los, his, ends, firsts].map { "  \($0[i]) \(q(table)).\(cols[i])%TYPE;" }.joined(separator: "\n")
+            [los, his, ends, firsts].map { "  \($0[i]) \(t(table)).\(cols[i])%TYPE;" }.joined(separator: "\n")
         }.joined(separator: "\n")
         let row = "(\(cols.joined(separator: ", ")))"
         let loRow = "(\(los.joined(separator: ", ")))"
@@ -192,9 +197,9 @@ package struct PostgreSQLBuilder: Sendable {
         let endRow = "(\(ends.joined(separator: ", ")))"
         let firstRow = "(\(firsts.joined(separator: ", ")))"
         let selected = cols.map { "s.\($0)" }.joined(separator: ", ")
-        var update = "UPDATE \(q(table)) SET \(assignments)\n    WHERE (NOT started OR \(row) > \(loRow)) AND \(row) <= \(hiRow) AND (\(pending))"
+        var update = "UPDATE \(t(table)) SET \(assignments)\n    WHERE (NOT started OR \(row) > \(loRow)) AND \(row) <= \(hiRow) AND (\(pending))"
         if let log, let logColumn {
-            update = "WITH filled AS (\n      \(update)\n      RETURNING \((cols + [q(logColumn)]).joined(separator: ", "))\n    )\n    INSERT INTO \(q(log)) SELECT * FROM filled"
+            update = "WITH filled AS (\n      \(update)\n      RETURNING \((cols + [q(logColumn)]).joined(separator: ", "))\n    )\n    INSERT INTO \(t(log)) SELECT * FROM filled"
         }
         update += ";"
         let body = """
@@ -206,23 +211,23 @@ package struct PostgreSQLBuilder: Sendable {
         BEGIN
           -- The last key present now bounds the loop: rows inserted later are filled by the sync triggers.
           SELECT \(selected) INTO \(ends.joined(separator: ", ")) FROM (
-            SELECT \(order) FROM \(q(table)) ORDER BY \(cols.map { "\($0) DESC" }.joined(separator: ", ")) LIMIT 1
+            SELECT \(order) FROM \(t(table)) ORDER BY \(cols.map { "\($0) DESC" }.joined(separator: ", ")) LIMIT 1
           ) s;
           -- A re-run starts at the first key still pending, found once: the rows below it are done and the
           -- sync triggers keep them so, hence no batch (and no pause) is spent on them again.
           SELECT \(selected) INTO \(firsts.joined(separator: ", ")) FROM (
-            SELECT \(order) FROM \(q(table)) WHERE \(row) <= \(endRow) AND (\(pending)) ORDER BY \(order) LIMIT 1
+            SELECT \(order) FROM \(t(table)) WHERE \(row) <= \(endRow) AND (\(pending)) ORDER BY \(order) LIMIT 1
           ) s;
           IF NOT FOUND THEN
             RETURN;
           END IF;
           SELECT \(selected) INTO \(los.joined(separator: ", ")) FROM (
-            SELECT \(order) FROM \(q(table)) WHERE \(row) < \(firstRow) ORDER BY \(cols.map { "\($0) DESC" }.joined(separator: ", ")) LIMIT 1
+            SELECT \(order) FROM \(t(table)) WHERE \(row) < \(firstRow) ORDER BY \(cols.map { "\($0) DESC" }.joined(separator: ", ")) LIMIT 1
           ) s;
           started := FOUND;
           LOOP
             SELECT \(selected) INTO \(his.joined(separator: ", ")) FROM (
-              SELECT \(order) FROM \(q(table)) WHERE (NOT started OR \(row) > \(loRow)) AND \(row) <= \(endRow) ORDER BY \(order) LIMIT \(context.batchSize)
+              SELECT \(order) FROM \(t(table)) WHERE (NOT started OR \(row) > \(loRow)) AND \(row) <= \(endRow) ORDER BY \(order) LIMIT \(context.batchSize)
             ) s ORDER BY \(orderDesc) LIMIT 1;
             EXIT WHEN NOT FOUND;
             \(update)
@@ -250,13 +255,13 @@ package struct PostgreSQLBuilder: Sendable {
 
     /// A BEFORE INSERT OR UPDATE trigger running `body` (plpgsql statements), function and trigger under one name.
     func syncTrigger(table: String, name: String, body: String, comment: String) -> [SQLStatement] {
-        let function = "CREATE OR REPLACE FUNCTION \(q(name))() RETURNS trigger\nLANGUAGE plpgsql AS $fn$\nBEGIN\n\(body)\n  RETURN NEW;\nEND\n$fn$;"
+        let function = "CREATE OR REPLACE FUNCTION \(t(name))() RETURNS trigger\nLANGUAGE plpgsql AS $fn$\nBEGIN\n\(body)\n  RETURN NEW;\nEND\n$fn$;"
         var statements = [SQLStatement(function, comment: comment)]
-        let create = "TRIGGER \(q(name)) BEFORE INSERT OR UPDATE ON \(q(table))\nFOR EACH ROW EXECUTE FUNCTION \(q(name))();"
+        let create = "TRIGGER \(q(name)) BEFORE INSERT OR UPDATE ON \(t(table))\nFOR EACH ROW EXECUTE FUNCTION \(t(name))();"
         if context.postgresMajorVersion >= 14 {
             statements.append(SQLStatement("CREATE OR REPLACE " + create))
         } else {
-            statements.append(SQLStatement("DROP TRIGGER IF EXISTS \(q(name)) ON \(q(table));"))
+            statements.append(SQLStatement("DROP TRIGGER IF EXISTS \(q(name)) ON \(t(table));"))
             statements.append(SQLStatement("CREATE " + create))
         }
         return statements
@@ -264,8 +269,8 @@ package struct PostgreSQLBuilder: Sendable {
 
     func dropSyncTrigger(table: String, name: String) -> [SQLStatement] {
         [
-            SQLStatement("DROP TRIGGER IF EXISTS \(q(name)) ON \(q(table));"),
-            SQLStatement("DROP FUNCTION IF EXISTS \(q(name))();",
+            SQLStatement("DROP TRIGGER IF EXISTS \(q(name)) ON \(t(table));"),
+            SQLStatement("DROP FUNCTION IF EXISTS \(t(name))();",
                          suppressions: .rules(["ban-drop-function"], "drops only the sync trigger function that cutover created")),
         ]
     }

@@ -29,9 +29,9 @@ extension PostgreSQLDialect {
             let isCheck = constraint.original.kind == .check
             let definition = isCheck
                 ? "CHECK (\(constraint.expression ?? "true"))"
-                : "FOREIGN KEY (\(b.n.quoteList(constraint.columns))) \(CarriedObjects.referenceClause(constraint.original, names: b.n))"
+                : "FOREIGN KEY (\(b.n.quoteList(constraint.columns))) \(CarriedObjects.referenceClause(constraint.original, names: b.n, table: b.t))"
             let add = b.guarded("NOT \(b.constraintExists(table, constraint.newName))",
-                                ["ALTER TABLE \(b.q(table)) ADD CONSTRAINT \(b.q(constraint.newName)) \(definition) NOT VALID;"])
+                                ["ALTER TABLE \(b.t(table)) ADD CONSTRAINT \(b.q(constraint.newName)) \(definition) NOT VALID;"])
             let what = isCheck ? "check" : "foreign key"
             steps.append(StepDraft(.backfill, slug: "\(slug) \(isCheck ? "check" : "foreign_key") \(constraint.original.name)",
                                    title: "carry \(what) \(constraint.original.name) over to \(table).\(column) (NOT VALID, then VALIDATE)", change: change,
@@ -48,12 +48,13 @@ extension PostgreSQLDialect {
     func carryRenames(_ carried: CarriedObjects, table: String, _ b: PostgreSQLBuilder) -> (up: [String], down: [String]) {
         var up: [String] = [], down: [String] = []
         for index in carried.indexes {
-            let old = b.q(index.original.name), new = b.q(index.newName), retired = b.q(index.retired)
-            up += ["ALTER INDEX \(old) RENAME TO \(retired);", "ALTER INDEX \(new) RENAME TO \(old);"]
-            down += ["ALTER INDEX \(old) RENAME TO \(new);", "ALTER INDEX \(retired) RENAME TO \(old);"]
+            // ALTER INDEX names the index in its schema (`t`); RENAME TO takes the bare new name (`q`).
+            let (old, new, retired) = (index.original.name, index.newName, index.retired)
+            up += ["ALTER INDEX \(b.t(old)) RENAME TO \(b.q(retired));", "ALTER INDEX \(b.t(new)) RENAME TO \(b.q(old));"]
+            down += ["ALTER INDEX \(b.t(old)) RENAME TO \(b.q(new));", "ALTER INDEX \(b.t(retired)) RENAME TO \(b.q(old));"]
         }
         for constraint in carried.uniques + carried.checks + carried.foreignKeys {
-            let t = b.q(table), old = b.q(constraint.original.name), new = b.q(constraint.newName), retired = b.q(constraint.retired)
+            let t = b.t(table), old = b.q(constraint.original.name), new = b.q(constraint.newName), retired = b.q(constraint.retired)
             up += ["ALTER TABLE \(t) RENAME CONSTRAINT \(old) TO \(retired);", "ALTER TABLE \(t) RENAME CONSTRAINT \(new) TO \(old);"]
             down += ["ALTER TABLE \(t) RENAME CONSTRAINT \(old) TO \(new);", "ALTER TABLE \(t) RENAME CONSTRAINT \(retired) TO \(old);"]
         }

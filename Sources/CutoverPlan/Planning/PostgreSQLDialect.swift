@@ -30,7 +30,7 @@ public struct PostgreSQLDialect: SQLDialect {
         var fill = "    NEW.\(qc) := (\(b.rowExpression(value, table: table, prefix: "NEW", extra: [column])));"
         if let log {
             let key = b.context.batchKey(table).columns.map { "NEW.\(b.q($0))" }
-            fill += "\n    IF TG_OP = 'UPDATE' AND OLD.\(qc) IS NULL THEN\n      INSERT INTO \(b.q(log)) VALUES (\((key + ["NEW.\(qc)"]).joined(separator: ", ")));\n    END IF;"
+            fill += "\n    IF TG_OP = 'UPDATE' AND OLD.\(qc) IS NULL THEN\n      INSERT INTO \(b.t(log)) VALUES (\((key + ["NEW.\(qc)"]).joined(separator: ", ")));\n    END IF;"
         }
         let body = "  IF \(insertOnly ? "TG_OP = 'INSERT' AND " : "")NEW.\(qc) IS NULL THEN\n\(fill)\n  END IF;"
         let sync = b.syncTrigger(table: table, name: trigger, body: body,
@@ -48,7 +48,7 @@ public struct PostgreSQLDialect: SQLDialect {
     /// holds the value the fill gave it (a value the new version wrote since is kept), then drops the log.
     func fillLogStep(_ table: String, _ column: String, log: String, change: Int, _ b: PostgreSQLBuilder) -> [StepDraft] {
         let key = b.context.batchKey(table).columns.map(b.q)
-        let qt = b.q(table), qc = b.q(column), ql = b.q(log)
+        let qt = b.t(table), qc = b.q(column), ql = b.t(log)
         let matches = key.map { "\(qt).\($0) = l.\($0)" }.joined(separator: " AND ")
         let restore = b.guarded("to_regclass(\(b.lit(ql))) IS NOT NULL", [
             "UPDATE \(qt) SET \(qc) = NULL FROM \(ql) AS l\n     WHERE \(matches) AND \(qt).\(qc) IS NOT DISTINCT FROM l.\(qc);",
@@ -82,7 +82,7 @@ public struct PostgreSQLDialect: SQLDialect {
                       up: [b.validate(table, check, reason: "VALIDATE of an already valid constraint is a no-op, so a re-run is harmless")],
                       down: [b.unvalidate(table, check, addDefinition: checkDefinition)]),
             StepDraft(.complete, slug: "\(slug) set_not_null", title: "set NOT NULL on \(table).\(column)", change: change,
-                      up: [SQLStatement("ALTER TABLE \(b.q(table)) ALTER COLUMN \(b.q(column)) SET NOT NULL;", suppressions: b.setNotNull())],
+                      up: [SQLStatement("ALTER TABLE \(b.t(table)) ALTER COLUMN \(b.q(column)) SET NOT NULL;", suppressions: b.setNotNull())],
                       down: [b.dropNotNull(table, column, reason: "reverts this pair's own SET NOT NULL; DROP NOT NULL is a no-op when already nullable")]),
             StepDraft(.complete, slug: "\(slug) drop_check", title: "drop the temporary NOT NULL check on \(table).\(column)", change: change,
                       up: [b.dropConstraint(table, check, reason: "the temporary check is redundant now that the column is NOT NULL")],
@@ -115,7 +115,7 @@ public struct PostgreSQLDialect: SQLDialect {
             down = [.note("IRREVERSIBLE: the data is gone, and without the base schema the column's type is unknown.")]
         }
         return StepDraft(.purge, slug: "drop \(table) \(quarantine)", title: "IRREVERSIBLE: drop quarantined column \(table).\(quarantine)", change: change,
-                         up: [SQLStatement("ALTER TABLE \(b.q(table)) DROP COLUMN IF EXISTS \(b.q(quarantine));",
+                         up: [SQLStatement("ALTER TABLE \(b.t(table)) DROP COLUMN IF EXISTS \(b.q(quarantine));",
                                            comment: "IRREVERSIBLE (opt-in purge): really drops the quarantined column and its data.",
                                            suppressions: .rules(["ban-drop-column"], "the column was quarantined by the contract phase; no app version references it"))],
                          down: down, reversible: false)

@@ -50,7 +50,7 @@ struct PostgreSQLPartitionedIndex {
 
     /// ON ONLY the parent, then each partition's index concurrently and attached.
     func build(_ b: PostgreSQLBuilder) -> [SQLStatement] {
-        var parent = "CREATE \(unique ? "UNIQUE " : "")INDEX IF NOT EXISTS \(b.q(name)) ON ONLY \(b.q(table)) USING \(method) (\(columns))\(options)"
+        var parent = "CREATE \(unique ? "UNIQUE " : "")INDEX IF NOT EXISTS \(b.q(name)) ON ONLY \(b.t(table)) USING \(method) (\(columns))\(options)"
         if let predicate { parent += " WHERE (\(predicate))" }
         var statements = [SQLStatement(parent + ";",
                                        comment: "\(table) is partitioned (\(partitions.count) partition\(partitions.count == 1 ? "" : "s")): CONCURRENTLY is refused on the parent.\nON ONLY creates the parent's index alone, empty and invalid: catalog only, no scan, a brief lock.",
@@ -61,7 +61,7 @@ struct PostgreSQLPartitionedIndex {
                                                    options: options, whereClause: predicate)
             create[0].comment = "Partition \(partition.table): built concurrently (writes go on), then attached to \(name).\n" + (create[0].comment ?? "")
             statements += create
-            statements.append(SQLStatement("ALTER INDEX \(b.q(name)) ATTACH PARTITION \(b.q(partition.index));",
+            statements.append(SQLStatement("ALTER INDEX \(b.t(name)) ATTACH PARTITION \(b.t(partition.index));",
                                            comment: "A no-op when already attached, so a re-run passes."))
         }
         return statements
@@ -69,11 +69,11 @@ struct PostgreSQLPartitionedIndex {
 
     /// The parent's index, which takes the attached partition indexes with it, then any a failed build left unattached.
     func drop(_ b: PostgreSQLBuilder, comment: String) -> [SQLStatement] {
-        var statements = [SQLStatement("DROP INDEX IF EXISTS \(b.q(name));", comment: comment,
+        var statements = [SQLStatement("DROP INDEX IF EXISTS \(b.t(name));", comment: comment,
                                        suppressions: .rules(["require-concurrent-index-deletion"],
                                                             "DROP INDEX CONCURRENTLY is refused on a partitioned index; catalog only"))]
         for (offset, partition) in partitions.enumerated() {
-            statements.append(SQLStatement("DROP INDEX CONCURRENTLY IF EXISTS \(b.q(partition.index));",
+            statements.append(SQLStatement("DROP INDEX CONCURRENTLY IF EXISTS \(b.t(partition.index));",
                                            comment: offset == 0 ? "An index a failed up built but did not attach (attached ones went with the parent's)." : nil,
                                            kind: .concurrentIndex))
         }

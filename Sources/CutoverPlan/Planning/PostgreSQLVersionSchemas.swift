@@ -126,7 +126,7 @@ package struct PostgreSQLVersionSchemas {
         }
         // From 15 on the view applies the querying role's row-level security and privileges, as the table does (CUT113).
         let options = VersionViewsRowSecurityRule.invokerViews(b.context) ? " WITH (security_invoker = true)" : ""
-        return "CREATE OR REPLACE VIEW \(b.q(schema)).\(b.q(name))\(options) AS\n  SELECT \(list.joined(separator: ", "))\n  FROM \(b.q(finalName(table)));" + defaults.joined()
+        return "CREATE OR REPLACE VIEW \(b.q(schema)).\(b.q(name))\(options) AS\n  SELECT \(list.joined(separator: ", "))\n  FROM \(b.t(finalName(table)));" + defaults.joined()
     }
 
     func create(_ views: [View], afterContract: Bool) -> [SQLStatement] {
@@ -134,8 +134,8 @@ package struct PostgreSQLVersionSchemas {
         for new in [false, true] {
             let schema = schema(new: new)
             statements.append(SQLStatement("CREATE SCHEMA IF NOT EXISTS \(b.q(schema));",
-                                           comment: new ? "The new app version's shape: search_path = \(schema), public."
-                                                        : "The old app version's shape (the base schema): search_path = \(schema), public."))
+                                           comment: new ? "The new app version's shape: search_path = \(schema), \(b.context.spec.database.schemaName)."
+                                                        : "The old app version's shape (the base schema): search_path = \(schema), \(b.context.spec.database.schemaName)."))
             for view in views {
                 let create = createView(schema, view.table, new ? view.new : view.old, afterContract: afterContract, new: new)
                 guard afterContract else { statements.append(SQLStatement(create)); continue }

@@ -36,8 +36,8 @@ struct PostgreSQLViewRebuild {
         definition.hasSuffix(";") ? definition : definition + ";"
     }
 
-    /// `sales.v` → `"sales"."v"`; a name in the default schema is quoted alone.
+    /// `sales.v` → `"sales"."v"`; a name in the spec's schema (read bare) is named as its tables are (`t`).
     static func qualified(_ name: String, _ b: PostgreSQLBuilder) -> String {
-        name.split(separator: ".", maxSplits: 1).map { b.q(String($0)) }.joined(separator: ".")
+        name.contains(".") ? name.split(separator: ".", maxSplits: 1).map { b.q(String($0)) }.joined(separator: ".") : b.t(name)
     }
 }

@@ -77,6 +77,17 @@ struct PreflightPostgreSQL {
         }
     }
 
+    /// `to_regtype('…')` of a written type. With a spec schema other than `public`, an enum type of the
+    /// base schema written bare (as a dump made with that schema on its search_path writes it) is looked
+    /// up in that schema (`PostgreSQLBuilder.t`), not through search_path, which may find another one first.
+    func regtype(_ type: String) -> String {
+        let resolvable = Self.resolvable(type)
+        if b.context.qualifyingSchema != nil, b.context.schema.enumType(resolvable) != nil {
+            return "to_regtype(\(b.lit(b.t(resolvable))))"
+        }
+        return "to_regtype(\(b.lit(resolvable)))"
+    }
+
     private func columnCheck(_ column: PreflightExpectations.Column, problem: (String) -> String, text: (String) -> String) -> [String] {
         let key = column.key
         let relation = column.lookup.count == 1 ? b.regclass(column.lookup[0]) : "COALESCE(\(column.lookup.map(b.regclass).joined(separator: ", ")))"
@@ -93,7 +104,7 @@ struct PreflightPostgreSQL {
         var seen: Set<String> = []
         let types = column.types.filter { seen.insert(SQLTypeFacts.normalized(Self.resolvable($0))).inserted }
         if !types.isEmpty {
-            let match = types.map { "(col.typid = to_regtype(\(b.lit(Self.resolvable($0)))) AND col.mods = \(b.lit(Self.modifiers($0))))" }.joined(separator: " OR ")
+            let match = types.map { "(col.typid = \(regtype($0)) AND col.mods = \(b.lit(Self.modifiers($0))))" }.joined(separator: " OR ")
             // IS NOT TRUE: a type the server does not know (to_regtype NULL) is a mismatch, not a pass.
             present += ["IF (\(match)) IS NOT TRUE THEN",
                         "  " + problem(text("column \(key) is ") + " || col.type || " + text(", the migration expects \(Preflight.describe(types, inBase: column.inBase))")),
@@ -118,7 +129,7 @@ struct PreflightPostgreSQL {
 
     /// The type test of `columnCheck`, on `col` (typid, mods).
     private func typeMatch(_ type: String) -> String {
-        "(col.typid = to_regtype(\(b.lit(Self.resolvable(type)))) AND col.mods = \(b.lit(Self.modifiers(type))))"
+        "(col.typid = \(regtype(type)) AND col.mods = \(b.lit(Self.modifiers(type))))"
     }
 
     /// Contract's swap of a retyped column: the copy is gone and the old column is quarantined (or,
@@ -167,11 +178,22 @@ struct PreflightPostgreSQL {
         if e.uses("CREATE TABLE") { created.append("tables") }
         if !created.isEmpty {
             let what = created.joined(separator: ", ")
-            out += ["IF current_schema() IS NULL THEN",
-                    "  " + problem("format(\(b.lit("no schema of the search_path (%s) exists: the migration creates its \(what) in the first one")), current_setting('search_path'))"),
-                    "ELSIF NOT pg_catalog.has_schema_privilege(current_schema(), 'CREATE') THEN",
-                    "  " + problem("format(\(b.lit("role %s may not CREATE in schema %s, where the migration creates its \(what) (GRANT CREATE ON SCHEMA %s TO %s)")), current_user, current_schema(), current_schema(), current_user)"),
-                    "END IF;"]
+            if let schema = b.context.qualifyingSchema {
+                // The statements name the spec's schema (`PostgreSQLBuilder.t`), so that schema, not the
+                // search_path's first, is where they create: it must exist and take CREATE.
+                let shown = schema.replacingOccurrences(of: "%", with: "%%")
+                out += ["IF pg_catalog.to_regnamespace(\(b.lit(b.q(schema)))) IS NULL THEN",
+                        "  " + problem(text("schema \(schema) (database.schemaName) does not exist: the migration creates its \(what) there")),
+                        "ELSIF NOT pg_catalog.has_schema_privilege(\(b.lit(schema)), 'CREATE') THEN",
+                        "  " + problem("format(\(b.lit("role %s may not CREATE in schema \(shown), where the migration creates its \(what) (GRANT CREATE ON SCHEMA \(shown) TO %s)")), current_user, current_user)"),
+                        "END IF;"]
+            } else {
+                out += ["IF current_schema() IS NULL THEN",
+                        "  " + problem("format(\(b.lit("no schema of the search_path (%s) exists: the migration creates its \(what) in the first one")), current_setting('search_path'))"),
+                        "ELSIF NOT pg_catalog.has_schema_privilege(current_schema(), 'CREATE') THEN",
+                        "  " + problem("format(\(b.lit("role %s may not CREATE in schema %s, where the migration creates its \(what) (GRANT CREATE ON SCHEMA %s TO %s)")), current_user, current_schema(), current_schema(), current_user)"),
+                        "END IF;"]
+            }
         }
         if e.uses("CREATE SCHEMA") {
             out += ["IF NOT pg_catalog.has_database_privilege(current_database(), 'CREATE') THEN",

@@ -120,7 +120,7 @@ struct PreflightUpFit {
     /// row-by-row search (a subtransaction per row) for the first failing key in key order.
     func postgresql(_ b: PostgreSQLBuilder, problem: (String) -> String) -> [String] {
         checks.flatMap { check -> [String] in
-            let qt = b.q(check.table)
+            let qt = b.t(check.table)
             let expression = check.up.map { "(\($0))" } ?? b.q(check.column)
             let conversion = "CAST(\(check.up == nil ? check.column : "(\(check.up ?? ""))") AS \(check.type))"
             let nulls = check.nullOnly ? "\(b.q(check.column)) IS NULL" : nil

@@ -1,17 +1,17 @@
 /// How an app version selects its schema of views (`PostgreSQLVersionSchemas`): the search_path it
-/// sets, first its version's schema, then `public`, where every table without a view (untouched, or
-/// created by the migration) and every other object still resolves. One place, so the runbook, the
-/// ConfigMap and rehearse's traffic say the same.
+/// sets, first its version's schema, then the spec's schema (`database.schemaName`, `public` unless
+/// given), where every table without a view (untouched, or created by the migration) and every other
+/// object still resolves. One place, so the runbook, the ConfigMap and rehearse's traffic say the same.
 public enum VersionSchemaSelection {
-    /// `pricing_tiers_new,public`: the value of search_path.
-    public static func searchPath(_ schema: String) -> String { "\(schema),public" }
+    /// `pricing_tiers_new,public`: the value of search_path. `base`: the spec's schema.
+    public static func searchPath(_ schema: String, base: String = "public") -> String { "\(schema),\(base)" }
 
     /// `PGOPTIONS` for libpq-based clients (psql, psycopg, libpq drivers): the server applies it at connect.
-    public static func pgOptions(_ schema: String) -> String { "-c search_path=\(searchPath(schema))" }
+    public static func pgOptions(_ schema: String, base: String = "public") -> String { "-c search_path=\(searchPath(schema, base: base))" }
 
     /// The statement a session runs when its driver takes no connection options.
-    public static func searchPathStatement(_ schema: String) -> String {
-        "SET search_path = " + searchPath(schema).split(separator: ",").map { SQLNames(engine: .postgresql).quote(String($0)) }.joined(separator: ", ")
+    public static func searchPathStatement(_ schema: String, base: String = "public") -> String {
+        "SET search_path = " + searchPath(schema, base: base).split(separator: ",").map { SQLNames(engine: .postgresql).quote(String($0)) }.joined(separator: ", ")
     }
 
     /// The old and the new version's schema when the plan creates them, else nil.

@@ -10,27 +10,27 @@ struct PostgreSQLRenderer {
     func render(_ ddl: DDL) -> [SQLStatement] {
         switch ddl {
         case .renameTableLeavingView(let from, let to):
-            let view = "CREATE VIEW \(b.q(from))\(invoker) AS SELECT * FROM \(b.q(to));"
-            let up = b.guarded("to_regclass(\(b.lit(b.q(to)))) IS NULL AND to_regclass(\(b.lit(b.q(from)))) IS NOT NULL",
-                               ["ALTER TABLE \(b.q(from)) RENAME TO \(b.q(to));", view])
+            let view = "CREATE VIEW \(b.t(from))\(invoker) AS SELECT * FROM \(b.t(to));"
+            let up = b.guarded("to_regclass(\(b.lit(b.t(to)))) IS NULL AND to_regclass(\(b.lit(b.t(from)))) IS NOT NULL",
+                               ["ALTER TABLE \(b.t(from)) RENAME TO \(b.q(to));", view])
             return [SQLStatement(up, comment: "Rename + compatibility view under the old name, atomically (one DO = one transaction). A simple\nSELECT * view is auto-updatable, so old app versions keep reading and writing \"\(from)\".\n(squawk does not see inside DO: renaming-table would fire; safe because of the view.)")]
         case .undoRenameTableLeavingView(let from, let to):
-            return [SQLStatement(b.guarded("to_regclass(\(b.lit(b.q(to)))) IS NOT NULL",
-                                           ["DROP VIEW IF EXISTS \(b.q(from));", "ALTER TABLE \(b.q(to)) RENAME TO \(b.q(from));"]))]
+            return [SQLStatement(b.guarded("to_regclass(\(b.lit(b.t(to)))) IS NOT NULL",
+                                           ["DROP VIEW IF EXISTS \(b.t(from));", "ALTER TABLE \(b.t(to)) RENAME TO \(b.q(from));"]))]
         case .compatibilityView(let name, let table):
-            return [SQLStatement("CREATE OR REPLACE VIEW \(b.q(name))\(invoker) AS SELECT * FROM \(b.q(table));")]
+            return [SQLStatement("CREATE OR REPLACE VIEW \(b.t(name))\(invoker) AS SELECT * FROM \(b.t(table));")]
         case .dropCompatibilityView(let name):
-            return [SQLStatement("DROP VIEW IF EXISTS \(b.q(name));",
+            return [SQLStatement("DROP VIEW IF EXISTS \(b.t(name));",
                                  suppressions: .rules(["ban-drop-view"], "the compatibility view only served app versions that the contract phase has retired"))]
         case .guardedRenameTable(let from, let to):
-            return [SQLStatement(b.guarded("to_regclass(\(b.lit(b.q(from)))) IS NOT NULL AND to_regclass(\(b.lit(b.q(to)))) IS NULL",
-                                           ["ALTER TABLE \(b.q(from)) RENAME TO \(b.q(to));"]))]
+            return [SQLStatement(b.guarded("to_regclass(\(b.lit(b.t(from)))) IS NOT NULL AND to_regclass(\(b.lit(b.t(to)))) IS NULL",
+                                           ["ALTER TABLE \(b.t(from)) RENAME TO \(b.q(to));"]))]
         case .dropTable(let name, let reason):
-            return [SQLStatement("DROP TABLE IF EXISTS \(b.q(name));", suppressions: .rules(["ban-drop-table"], reason))]
+            return [SQLStatement("DROP TABLE IF EXISTS \(b.t(name));", suppressions: .rules(["ban-drop-table"], reason))]
         case .createTable(let table):
             // Column comments in the same step: COMMENT ON sets the text, so a re-run changes nothing.
             return [createTable(table)] + partitions(table) + table.columns.compactMap { c in
-                c.comment.map { SQLStatement("COMMENT ON COLUMN \(b.q(table.name)).\(b.q(c.name)) IS \($0);") }
+                c.comment.map { SQLStatement("COMMENT ON COLUMN \(b.t(table.name)).\(b.q(c.name)) IS \($0);") }
             }
         }
     }
@@ -55,7 +55,7 @@ struct PostgreSQLRenderer {
         lines += t.constraints.map { "    " + constraint($0) }
         let lints = Array(Set(t.columns.flatMap { SQLTypeFacts.postgresTypeLints($0.type) })).sorted()
         let partitionBy = t.partitioning.map { " PARTITION BY \($0.method.rawValue.uppercased()) (\(b.n.quoteList($0.columns)))" } ?? ""
-        return SQLStatement("CREATE TABLE IF NOT EXISTS \(b.q(t.name)) (\n" + lines.joined(separator: ",\n") + "\n)\(partitionBy);",
+        return SQLStatement("CREATE TABLE IF NOT EXISTS \(b.t(t.name)) (\n" + lines.joined(separator: ",\n") + "\n)\(partitionBy);",
                             suppressions: lints.map { .init(rule: $0, reason: reason, inline: true) })
     }
 
@@ -73,11 +73,11 @@ struct PostgreSQLRenderer {
                 case .hash: bound = "FOR VALUES WITH (MODULUS \(part.modulus ?? 1), REMAINDER \(part.remainder ?? 0))"
                 }
             }
-            return SQLStatement("CREATE TABLE IF NOT EXISTS \(b.q(part.name)) PARTITION OF \(b.q(t.name)) \(bound);")
+            return SQLStatement("CREATE TABLE IF NOT EXISTS \(b.t(part.name)) PARTITION OF \(b.t(t.name)) \(bound);")
         }
     }
 
     func constraint(_ c: TableDefinition.Constraint) -> String {
-        ConstraintClause.text(c, b.n)
+        ConstraintClause.text(c, b.n, table: b.t)
     }
 }

@@ -269,8 +269,8 @@ public final class Rehearsal {
             let lowering = LoweringContext(spec: spec, schema: plan.schema)
             if PostgreSQLVersionSchemas.enabled(lowering) {
                 let derived = lowering.derived
-                driver.sessionSettings[.new] = [VersionSchemaSelection.searchPathStatement(derived.versionSchema(new: true))]
-                revertedOldSettings = [VersionSchemaSelection.searchPathStatement(derived.versionSchema(new: false))]
+                driver.sessionSettings[.new] = [VersionSchemaSelection.searchPathStatement(derived.versionSchema(new: true), base: spec.database.schemaName)]
+                revertedOldSettings = [VersionSchemaSelection.searchPathStatement(derived.versionSchema(new: false), base: spec.database.schemaName)]
                 report.checks.append("traffic: the new version through its schema of views (\(derived.versionSchema(new: true))); the old version on the base tables "
                     + "until a rollback reverts it, then through its schema of views (\(derived.versionSchema(new: false))), as the runbook's patches set the pods' PGOPTIONS")
             } else if spec.database.engine == .mysql, let databases = VersionSchemaSelection.schemas(plan) {

@@ -295,8 +295,8 @@ public struct PlanReadme {
             out += "its default, but a NULL the new version writes into one gets `up` of its row until contract (the fill trigger cannot tell it from the old version's insert; "
             out += "warning CUT104). Until contract, the new version writes a value there, not NULL.\n\n"
         }
-        out += "An app version selects its schema with `search_path`: `\(VersionSchemaSelection.searchPath(schemas.new))` for the new one, "
-        out += "`\(VersionSchemaSelection.searchPath(schemas.old))` for the old one. ConfigMap `\(VersionSchemaSelection.configMapName(spec))` holds both "
+        out += "An app version selects its schema with `search_path`: `\(VersionSchemaSelection.searchPath(schemas.new, base: spec.database.schemaName))` for the new one, "
+        out += "`\(VersionSchemaSelection.searchPath(schemas.old, base: spec.database.schemaName))` for the old one. ConfigMap `\(VersionSchemaSelection.configMapName(spec))` holds both "
         out += "(`new.search_path`, `old.search_path`) and the matching `PGOPTIONS` values (`new.PGOPTIONS`, `old.PGOPTIONS`), which libpq-based drivers apply at connect. "
         out += Self.selectionByPodTemplate(spec, revert: "the old version's schema")
         out += "If the app sets `PGOPTIONS` or its search_path itself (JDBC `currentSchema`, a `SET search_path` on connect), put the value there instead. "

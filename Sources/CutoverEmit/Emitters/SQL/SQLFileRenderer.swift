@@ -32,11 +32,17 @@ public enum SQLFileRenderer {
 
     /// The per-file session settings: PostgreSQL lock and statement timeouts, MySQL lock_wait_timeout
     /// and the statement timeout MySQL's server has (`mysqlStatementTimeout`).
+    /// PostgreSQL with a `database.schemaName` other than `public`: `search_path` leads with it, so
+    /// what the user writes bare (raw `sql`, `up`/`down`, a column's type naming an enum) resolves
+    /// there as the generated statements do (they name the schema: `PostgreSQLBuilder.t`); `public`
+    /// stays after it for extensions' objects.
     public static func sessionSettings(_ spec: MigrationSpec) -> String {
         switch spec.database.engine {
         case .postgresql:
+            let schema = spec.database.schemaName
             return "SET lock_timeout = '\(LoweringContext.postgresDuration(spec.runner.lockTimeout))';\n"
                 + "SET statement_timeout = '\(LoweringContext.postgresDuration(spec.runner.statementTimeout))';\n"
+                + (schema == "public" ? "" : "SET search_path = \(SQLNames(engine: .postgresql).quote(schema)), public;\n")
         case .mysql:
             return "SET SESSION lock_wait_timeout = \(max(1, spec.runner.lockTimeout.seconds));\n"
                 + mysqlStatementTimeout(spec.runner.statementTimeout)

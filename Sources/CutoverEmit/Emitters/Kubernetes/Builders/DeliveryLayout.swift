@@ -193,8 +193,8 @@ public struct DeliveryLayout: Sendable {
                 data = [KeyValue("base.database", spec.database.name), KeyValue("new.database", schemas.new), KeyValue("old.database", schemas.old)]
             } else {
                 for (version, schema) in [("new", schemas.new), ("old", schemas.old)] {
-                    data.append(KeyValue("\(version).PGOPTIONS", VersionSchemaSelection.pgOptions(schema)))
-                    data.append(KeyValue("\(version).search_path", VersionSchemaSelection.searchPath(schema)))
+                    data.append(KeyValue("\(version).PGOPTIONS", VersionSchemaSelection.pgOptions(schema, base: spec.database.schemaName)))
+                    data.append(KeyValue("\(version).search_path", VersionSchemaSelection.searchPath(schema, base: spec.database.schemaName)))
                 }
             }
             let configMap = ConfigMap(metadata: MigrationLabels(spec).metadata(name: VersionSchemaSelection.configMapName(spec), component: "version-schemas"),
