@@ -27,9 +27,14 @@ struct Preflight {
 
     var majorVersion: Int { Int(context.spec.database.version.prefix { $0.isNumber }) ?? 0 }
 
-    /// The oldest PostgreSQL the generated SQL runs on: 14 where it uses CREATE OR REPLACE TRIGGER
-    /// (written for 14 and later), else the spec's version.
-    var postgresMinimum: Int { majorVersion >= 14 ? 14 : majorVersion }
+    /// The oldest PostgreSQL the generated SQL runs on: 15 where it creates views for an app version
+    /// `WITH (security_invoker = true)` (a server of 14 would fail expand, not the preflight; trial 14k);
+    /// else 14 where it uses CREATE OR REPLACE TRIGGER (written for 14 and later); else the spec's version.
+    var postgresMinimum: Int {
+        let views = PostgreSQLVersionSchemas.enabled(context) || context.spec.changes.contains { $0.operation.unit(RenameTable.self) != nil }
+        if views && VersionViewsRowSecurityRule.invokerViews(context) { return 15 }
+        return majorVersion >= 14 ? 14 : majorVersion
+    }
 
     func draft() -> StepDraft? {
         // Nothing the migration relies on exists before it (only new tables, or raw SQL): no step.

@@ -17,8 +17,8 @@ DECLARE
   fit_key text;
   fit_error text;
 BEGIN
-  IF current_setting('server_version_num')::int < 140000 THEN
-    problems := pg_catalog.array_append(problems, format('the server runs PostgreSQL %s, the SQL written for 16 needs 14 or later', current_setting('server_version')));
+  IF current_setting('server_version_num')::int < 150000 THEN
+    problems := pg_catalog.array_append(problems, format('the server runs PostgreSQL %s, the SQL written for 16 needs 15 or later', current_setting('server_version')));
   END IF;
   IF to_regclass('"invoices"') IS NULL THEN
     problems := pg_catalog.array_append(problems, 'table invoices is missing (the migration changes it)'::text);

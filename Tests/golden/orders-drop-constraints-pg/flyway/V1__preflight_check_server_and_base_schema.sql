@@ -14,8 +14,8 @@ DECLARE
   own record;
   boundary text;
 BEGIN
-  IF current_setting('server_version_num')::int < 140000 THEN
-    problems := pg_catalog.array_append(problems, format('the server runs PostgreSQL %s, the SQL written for 15 needs 14 or later', current_setting('server_version')));
+  IF current_setting('server_version_num')::int < 150000 THEN
+    problems := pg_catalog.array_append(problems, format('the server runs PostgreSQL %s, the SQL written for 15 needs 15 or later', current_setting('server_version')));
   END IF;
   IF to_regclass('"orders"') IS NULL THEN
     problems := pg_catalog.array_append(problems, 'table orders is missing (the migration changes it)'::text);
