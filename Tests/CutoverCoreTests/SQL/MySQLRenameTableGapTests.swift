@@ -15,19 +15,26 @@ import Testing
         private var stop = false
         private(set) var sent = 0
         private var inUp = true
-        /// Failures of the statements that started while the up ran, and while the down ran: a
-        /// statement is counted where it started, since what fails it is what it opened then (one that
-        /// opened the view in a down and failed once the next up began is the down's, under load).
+        /// How many times the phase changed: a statement that saw it change while it ran overlapped a
+        /// down (every boundary is one's start or end).
+        private var changes = 0
+        /// Failures of the statements that ran wholly while the up ran, and of the others: what fails a
+        /// statement is what it opened, so one that opened the view in a down and failed once the next up
+        /// began is the down's, and so is one whose phase was read an instant before the down began (CI21:
+        /// a 1356 of the down's RENAME counted against the up).
         private(set) var upFailures: [String] = []
         private(set) var downFailures: [String] = []
         var stopped: Bool { lock.withLock { stop } }
         var inTheUp: Bool { lock.withLock { inUp } }
+        /// The phase a statement starts in, and the count of changes to compare with when it ends.
+        var phase: (up: Bool, changes: Int) { lock.withLock { (inUp, changes) } }
         func finish() { lock.withLock { stop = true } }
-        func running(up: Bool) { lock.withLock { inUp = up } }
-        func record(_ failure: String?, startedInTheUp: Bool) {
+        func running(up: Bool) { lock.withLock { inUp = up; changes += 1 } }
+        func record(_ failure: String?, started: (up: Bool, changes: Int)) {
             lock.withLock {
                 sent += 1
-                if let failure { if startedInTheUp { upFailures.append(failure) } else { downFailures.append(failure) } }
+                guard let failure else { return }
+                if started.up && started.changes == changes { upFailures.append(failure) } else { downFailures.append(failure) }
             }
         }
     }
@@ -78,7 +85,7 @@ import Testing
             defer { done.signal() }
             // The old app version's own connection, opened on this thread (a session is not Sendable).
             guard let old = try? MariaDBSession(connection: connection, timeout: 120) else {
-                tally.record("could not connect", startedInTheUp: true)
+                tally.record("could not connect", started: tally.phase)
                 ready.signal()
                 return
             }
@@ -86,18 +93,18 @@ import Testing
             ready.signal()
             while !tally.stopped {
                 // Where the statement that fails started (the phase is read before each one).
-                var up = tally.inTheUp
+                var started = tally.phase
                 do {
                     try old.execute("INSERT INTO warehouses (name) VALUES ('old')")
-                    up = tally.inTheUp
+                    started = tally.phase
                     let id = try old.query("SELECT LAST_INSERT_ID()").first ?? ""
-                    up = tally.inTheUp
+                    started = tally.phase
                     try old.execute("INSERT INTO stock (warehouse_id) VALUES (\(id))")
-                    up = tally.inTheUp
+                    started = tally.phase
                     _ = try old.query("SELECT COUNT(*) FROM warehouses WHERE id = \(id)")
-                    tally.record(id == "0" || id.isEmpty ? "LAST_INSERT_ID() was \(id)" : nil, startedInTheUp: up)
+                    tally.record(id == "0" || id.isEmpty ? "LAST_INSERT_ID() was \(id)" : nil, started: started)
                 } catch {
-                    tally.record("\(error)", startedInTheUp: up)
+                    tally.record("\(error)", started: started)
                 }
             }
         }
