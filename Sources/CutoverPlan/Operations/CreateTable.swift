@@ -1,7 +1,7 @@
 /// `createTable`, in expand: one CREATE TABLE IF NOT EXISTS with every key and constraint named (the
 /// table is new, so nothing waits on it); the down drops it. The definition is a value
 /// (`TableDefinition`) that each engine's renderer spells.
-struct CreateTable: OperationUnit {
+package struct CreateTable: OperationUnit {
     var name: Name
     var columns: [ColumnDefinition]
     var primaryKey: [Name]
@@ -21,7 +21,7 @@ struct CreateTable: OperationUnit {
     ])), "create a table; its down drops it")
 
     /// One entry of `constraints`, read into a `TableConstraint`.
-    static let constraintShape = ObjectShape("constraint", "a table constraint: exactly one of check, unique, foreignKey", [
+    package static let constraintShape = ObjectShape("constraint", "a table constraint: exactly one of check, unique, foreignKey", [
         Field("name", SpecShape.identifier, required: true, "constraint name"),
         Field("check", SpecShape.expression, "CHECK expression"),
         Field("unique", SpecShape.identifiers, "columns of a UNIQUE constraint"),
