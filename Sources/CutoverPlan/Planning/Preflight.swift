@@ -32,7 +32,7 @@ struct Preflight {
     /// else 14 where it uses CREATE OR REPLACE TRIGGER (written for 14 and later); else the spec's version.
     var postgresMinimum: Int {
         let views = PostgreSQLVersionSchemas.enabled(context) || context.spec.changes.contains { $0.operation.unit(RenameTable.self) != nil }
-        if views && VersionViewsRowSecurityRule.invokerViews(context) { return 15 }
+        if views && context.postgresInvokerViews { return 15 }
         return majorVersion >= 14 ? 14 : majorVersion
     }
 

@@ -306,7 +306,7 @@ public struct PlanReadme {
         out += Self.keysThroughViews(spec, schema: schemas.new)
         out += "Contract drops both schemas last, once only the new version serves: its search_path then falls through to `public`, whose tables have its shape. "
         out += "The Jobs' role needs `CREATE` on the database to create the schemas. "
-        if VersionViewsRowSecurityRule.invokerViews(context) {
+        if context.postgresInvokerViews {
             out += "The views are created `WITH (security_invoker = true)`: they read the tables with the rights of the role that queries them, so the app's own "
             out += "privileges and the tables' row-level security policies apply through them as on the tables. An app that logs in as another role than the Jobs' needs "
             out += "`GRANT USAGE ON SCHEMA` and the table privileges on the views besides its privileges on the tables. `app.versionSchemas: none` turns this off.\n\n"
