@@ -165,8 +165,8 @@ package struct PostgreSQLVersionSchemas {
         return statements
     }
 
-    func drafts() -> [StepDraft] {
-        let views = views()
+    /// The steps that create and drop the schemas of `views` (`views()`, which `LoweredSpec` keeps).
+    func drafts(_ views: [View]) -> [StepDraft] {
         guard !views.isEmpty else { return [] }
         let names = "\(schema(new: false)) and \(schema(new: true))"
         var up = create(views, afterContract: false)

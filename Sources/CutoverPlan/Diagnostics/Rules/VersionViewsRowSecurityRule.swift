@@ -33,7 +33,7 @@ package enum VersionViewsRowSecurityRule: RuleUnit {
 
     static func check(_ lowered: LoweredSpec, diagnostics: inout DiagnosticBag) {
         let context = lowered.base
-        guard context.engine == .postgresql, context.spec.strategy == .expandContract, !context.postgresInvokerViews,
+        guard context.createsAppVersionViews, context.spec.strategy == .expandContract, !context.postgresInvokerViews,
               let secured = lowered.schema?.rowSecurity, !secured.isEmpty else { return }
         var reported: Set<String> = []
         func report(_ table: String, _ change: Change, view: String) {
@@ -42,11 +42,10 @@ package enum VersionViewsRowSecurityRule: RuleUnit {
                                                                                  version: context.spec.database.version),
                                at: change.location)
         }
-        if PostgreSQLVersionSchemas.enabled(context) {
-            let viewed = Set(PostgreSQLVersionSchemas(b: PostgreSQLBuilder(context: context), changes: context.spec.changes).views().map(\.table))
-            for change in context.spec.changes {
-                for table in change.operation.tables.map(\.value) where viewed.contains(table) { report(table, change, view: "the version schemas' views") }
-            }
+        // The views the planner creates (none where the version schemas are off).
+        let viewed = Set(lowered.postgresVersionViews.map(\.table))
+        for change in context.spec.changes {
+            for table in change.operation.tables.map(\.value) where viewed.contains(table) { report(table, change, view: "the version schemas' views") }
         }
         for change in context.spec.changes {
             if let rename = change.operation.unit(RenameTable.self) {
