@@ -148,6 +148,24 @@ public struct LoweringContext: Sendable {
         Int(spec.database.version.split(separator: ".").first ?? "") ?? 15
     }
 
+    /// Whether the views cutover creates on PostgreSQL for an app version (version schemas, a
+    /// renameTable's compatibility view) take `security_invoker`, which PostgreSQL has from 15 on:
+    /// the views then apply the querying role's row-level security and privileges, as the table
+    /// does; before 15, CUT113 refuses a table with row-level security instead.
+    public var postgresInvokerViews: Bool {
+        engine == .postgresql && postgresMajorVersion >= 15
+    }
+
+    /// Whether the plan creates, on PostgreSQL, views an app version reads tables through: the version
+    /// schemas' (`PostgreSQLVersionSchemas.enabled`) or the compatibility view a renameTable leaves
+    /// under the old name. Such views need `postgresInvokerViews` on a server that has it, so the
+    /// preflight then requires 15 (`Preflight.postgresMinimum`), and before 15 CUT113 checks the
+    /// tables they read (`VersionViewsRowSecurityRule`).
+    public var createsAppVersionViews: Bool {
+        engine == .postgresql
+            && (PostgreSQLVersionSchemas.enabled(self) || spec.changes.contains { $0.operation.unit(RenameTable.self) != nil })
+    }
+
     // MARK: schema evolution
 
     /// Records the effect of a change so later changes see it (the effect lives with the shared schema model).
