@@ -223,7 +223,7 @@ package struct CreateTable: OperationUnit {
         }
         for column in columns {
             if let reference = column.references {
-                rules.checkColumnReference(column, reference)
+                rules.checkColumnReference(column, reference, table: name.value)
                 rules.checkPartitionedForeignKey(table: name.value, references: reference.table.value, declaredWithTable: true, at: reference.table.location)
             }
         }

@@ -132,8 +132,10 @@ struct DropConstraint: OperationUnit {
     }
 
     func lower(_ r: Recipe) -> [StepDraft] {
-        let base = definition(in: r.context.schema, engine: r.engine)
+        var base = definition(in: r.context.schema, engine: r.engine)
         let phase = Self.phase(of: base)
+        // The down of a contract step re-adds a foreign key while expand's renames are in place.
+        if let referenced = base?.referencedTable { base?.referencedTable = r.tableName(referenced, in: phase) }
         let name = self.name.value, table = self.table.value
         let what = base.map { Self.words($0.kind) } ?? "constraint"
         let slug = "drop_constraint \(name)"

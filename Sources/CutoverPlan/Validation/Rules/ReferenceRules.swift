@@ -63,11 +63,19 @@ struct ReferenceRules {
 
     // MARK: references
 
-    mutating func checkColumnReference(_ column: ColumnDefinition, _ reference: ColumnReference) {
+    mutating func checkColumnReference(_ column: ColumnDefinition, _ reference: ColumnReference, table: String) {
         if reference.onDelete == .setNull && !column.nullable {
             report(.referenceMismatch, Message.setNullOnNotNull(column.name.value), reference.table)
         }
         checkForeignKey(columns: [column.name], references: TableReference(table: reference.table, columns: [reference.column], actions: reference.actions))
+        // The key under the name the lowering gives it, as addForeignKey registers its own: a later rename
+        // or type change of the referenced column must see it (CUT049), or contract would retire the
+        // column with the key still on it.
+        let name = schema.objectNames.columnForeignKey(table: table, column: column.name.value)
+        guard schema.conflict(name: name, table: table, kind: .foreignKey) == nil else { return }
+        schema.register(.init(name: name, table: table, kind: .foreignKey, columns: [schema.columnKey(column.name.value)],
+                              referencedTable: reference.table.value, referencedColumns: [schema.columnKey(reference.column.value)],
+                              actions: "ON DELETE \(reference.onDelete.sql)" + reference.actions.clause))
     }
 
     mutating func checkForeignKey(columns: [Name], references: TableReference) {
