@@ -22,6 +22,9 @@ struct ReferenceRules {
     var familyChanges: [String: (old: String, new: String)] = [:]
     /// Tables a renameTable of the spec made, with their first name and that change's line (CUT105).
     var renamedTables: [String: (from: String, line: Int)] = [:]
+    /// Names a renameTable left to its compatibility view, with the table it shows and that change's line:
+    /// the view holds the name until contract, so nothing the spec creates in expand can take it.
+    var compatibilityViews: [String: (table: String, line: Int)] = [:]
     /// Constraint names a dropConstraint frees only in contract (a unique key, an acting foreign key),
     /// with the line of that change: an add runs in complete, before that drop, so it cannot take the name.
     var freedInContract: [String: Int] = [:]
@@ -249,6 +252,10 @@ struct ReferenceRules {
         }
         if let object = relationClash(name.value) {
             report(.alreadyExists, Message.nameTakenByIndex(name.value, kind: object.kind.words, table: object.table), name)
+            return false
+        }
+        if let view = compatibilityViews[name.value] {
+            report(.alreadyExists, Message.nameTakenByCompatibilityView(name.value, table: view.table, line: view.line), name)
             return false
         }
         return true
