@@ -7,6 +7,8 @@ struct ReferenceRules {
     var schema: SymbolicSchema
     private(set) var diagnostics: DiagnosticBag
     let engine: MigrationSpec.Engine
+    /// PostgreSQL: `database.schemaName`, whose tables a `sql` change names bare or qualified (`RawSQLSchemaEffects`).
+    let defaultSchema: String
     /// Columns changed so far (by table identity and column key), with the line and operation that changed them.
     var changedColumns: [String: (line: Int, operation: String)] = [:]
     /// Tables named by a change with steps after expand (complete, contract), with that change's line
@@ -48,6 +50,7 @@ struct ReferenceRules {
         self.schema = SymbolicSchema(engine: spec.database.engine, schema: schema)
         self.diagnostics = DiagnosticBag(file: file)
         self.engine = spec.database.engine
+        self.defaultSchema = spec.database.schemaName
     }
 
     mutating func check(_ spec: MigrationSpec) {
