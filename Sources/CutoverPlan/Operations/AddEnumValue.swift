@@ -133,8 +133,9 @@ package struct AddEnumValue: OperationUnit {
     /// `removed`: columns of the type the rollback drops or retypes before this down (`columnsGoneBeforeDown`),
     /// which the refusal check skips. The rollback Job keeps an added column's rows under its quarantine
     /// name (`quarantine`) instead of dropping it: that column holds what the new version wrote, the label
-    /// among it, so the check skips it too and the rebuild keeps its values as text (no type without
-    /// the label could hold them; the purge drops the column later), without its default (which named
+    /// among it, so the check skips it too, and where a row of it holds the label the rebuild keeps its
+    /// values as text (no type without the label could hold them; the purge drops the column later), else
+    /// it is retyped like any other column. As text it is without its default (which named
     /// the type) and so without NOT NULL, as the Job keeps a column whose NOT NULL has no default: the
     /// old version's inserts leave it out.
     func rebuild(_ labels: [String], present: String, removed: [(table: String, column: String)] = [], quarantine: (String) -> String = { $0 },
@@ -165,7 +166,11 @@ package struct AddEnumValue: OperationUnit {
                 + "      IF r.def IS NOT NULL THEN\n"
                 + "        EXECUTE format('ALTER TABLE %s ALTER COLUMN %I SET DEFAULT %s', r.rel, r.attname, replace(r.def, \(b.lit(oldName)), \(b.lit(type))));\n"
                 + "      END IF;"
-            : "      IF EXISTS (SELECT 1 FROM \(values(kept)) AS kept(rel, col) WHERE to_regclass(kept.rel) = r.rel AND kept.col = r.attname) THEN\n"
+            : "      used := false;\n"
+                + "      IF EXISTS (SELECT 1 FROM \(values(kept)) AS kept(rel, col) WHERE to_regclass(kept.rel) = r.rel AND kept.col = r.attname) THEN\n"
+                + "        EXECUTE format('SELECT EXISTS (SELECT 1 FROM %s WHERE %I::text = %L)', r.rel, r.attname, \(label)) INTO used;\n"
+                + "      END IF;\n"
+                + "      IF used THEN\n"
                 + "        EXECUTE format('ALTER TABLE %s ALTER COLUMN %I DROP NOT NULL, ALTER COLUMN %I TYPE text USING %I::text', r.rel, r.attname, r.attname, r.attname);\n"
                 + "      ELSE\n"
                 + "        EXECUTE format('ALTER TABLE %s ALTER COLUMN %I TYPE \(type) USING %I::text::\(type)', r.rel, r.attname, r.attname);\n"
@@ -193,7 +198,7 @@ package struct AddEnumValue: OperationUnit {
         let rebuild = """
             DO $cutover$
             DECLARE
-              r record;
+              r record;\(removed.isEmpty ? "" : "\n  used boolean;")
             BEGIN
               IF \(present) THEN
                 ALTER TYPE \(type) RENAME TO \(old);

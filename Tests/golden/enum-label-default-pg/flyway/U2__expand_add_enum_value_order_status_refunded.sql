@@ -31,6 +31,7 @@ $cutover$;
 DO $cutover$
 DECLARE
   r record;
+  used boolean;
 BEGIN
   IF EXISTS (SELECT 1 FROM pg_catalog.pg_enum
              WHERE enumtypid = to_regtype('"order_status"') AND enumlabel = 'refunded') THEN
@@ -44,7 +45,11 @@ BEGIN
       IF r.def IS NOT NULL THEN
         EXECUTE format('ALTER TABLE %s ALTER COLUMN %I DROP DEFAULT', r.rel, r.attname);
       END IF;
+      used := false;
       IF EXISTS (SELECT 1 FROM (VALUES ('"shipments"', '_cutover_enum_label_default_pg_refund_status'), ('"refunds"', '_cutover_enum_label_default_pg_status')) AS kept(rel, col) WHERE to_regclass(kept.rel) = r.rel AND kept.col = r.attname) THEN
+        EXECUTE format('SELECT EXISTS (SELECT 1 FROM %s WHERE %I::text = %L)', r.rel, r.attname, 'refunded') INTO used;
+      END IF;
+      IF used THEN
         EXECUTE format('ALTER TABLE %s ALTER COLUMN %I DROP NOT NULL, ALTER COLUMN %I TYPE text USING %I::text', r.rel, r.attname, r.attname, r.attname);
       ELSE
         EXECUTE format('ALTER TABLE %s ALTER COLUMN %I TYPE "order_status" USING %I::text::"order_status"', r.rel, r.attname, r.attname);

@@ -31,6 +31,7 @@ $cutover$;
 DO $cutover$
 DECLARE
   r record;
+  used boolean;
 BEGIN
   IF EXISTS (SELECT 1 FROM pg_catalog.pg_enum
              WHERE enumtypid = to_regtype('"order_priority"') AND enumlabel = 'high') THEN
@@ -44,7 +45,11 @@ BEGIN
       IF r.def IS NOT NULL THEN
         EXECUTE format('ALTER TABLE %s ALTER COLUMN %I DROP DEFAULT', r.rel, r.attname);
       END IF;
+      used := false;
       IF EXISTS (SELECT 1 FROM (VALUES ('"orders"', '_cutover_orders_enum_types_pg_priority')) AS kept(rel, col) WHERE to_regclass(kept.rel) = r.rel AND kept.col = r.attname) THEN
+        EXECUTE format('SELECT EXISTS (SELECT 1 FROM %s WHERE %I::text = %L)', r.rel, r.attname, 'high') INTO used;
+      END IF;
+      IF used THEN
         EXECUTE format('ALTER TABLE %s ALTER COLUMN %I DROP NOT NULL, ALTER COLUMN %I TYPE text USING %I::text', r.rel, r.attname, r.attname, r.attname);
       ELSE
         EXECUTE format('ALTER TABLE %s ALTER COLUMN %I TYPE "order_priority" USING %I::text::"order_priority"', r.rel, r.attname, r.attname);
