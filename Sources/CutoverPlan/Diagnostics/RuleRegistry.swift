@@ -66,6 +66,7 @@ package enum RuleRegistry {
         RetypedColumnKeyRule.indexRule,
         RetypedColumnKeyRule.predicateRule,
         RetypedIndexOptionsRule.rule,
+        IdentityDropIdsRule.rule,
         PostgresRetypedCheckRule.rule,
         PostgresRetypedWriteRule.rule,
         MySQLRetypedWriteRule.rule,
