@@ -92,7 +92,7 @@ import Testing
             """, schema: Self.enumSchema, in: root)
         let job = try #require(JobCatalog(plan).jobs.first { $0.suffix == "rollback-expand" })
         #expect(job.arguments.first == "checks-rollback-expand.sql", "\(job.arguments)")
-        let db = try Self.database("enum_rollback", schema: Self.enumSchema)
+        let db = try Self.database("enum_rollback_hoisted", schema: Self.enumSchema)
         try BackfillUnderLoadTests.run(db, ["-c", "INSERT INTO shipments (status) VALUES ('pending'), ('paid')"])
         for index in plan.steps.indices where plan.steps[index].phase == .expand { try Self.run(plan, index, .up, db, in: root) }
         // The new version's rows: the new columns hold the label (their default), the base column does too for now.
@@ -108,7 +108,7 @@ import Testing
         let bin = (local.client as NSString).deletingLastPathComponent
         func runJob() throws -> (status: Int32, output: String) {
             try RefusalHoistingTests.shell(root.appendingPathComponent("run-psql.sh").path, job.arguments,
-                                           env: ["PATH": "\(bin):/usr/bin:/bin", "LC_ALL": "C", "DB_HOST": local.folder, "DB_PORT": "5432", "DB_NAME": "enum_rollback"])
+                                           env: ["PATH": "\(bin):/usr/bin:/bin", "LC_ALL": "C", "DB_HOST": local.folder, "DB_PORT": "5432", "DB_NAME": "enum_rollback_hoisted"])
         }
         // A base column holding the label still refuses, before anything changes.
         let refused = try runJob()
