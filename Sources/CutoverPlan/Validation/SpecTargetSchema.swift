@@ -53,6 +53,11 @@ package struct SpecTargetSchema: Sendable {
     /// The columns a dropColumn retires, by the table's final name: contract quarantines them with
     /// their indexes and checks, which purge drops.
     package var droppedColumns: [String: [String]] = [:]
+    /// The partitions a createTable declares, by the table's final name, in the spec's order: the model
+    /// keeps the partitioned table, not its partitions (PostgreSQL makes each a table, MySQL lists them in
+    /// information_schema.PARTITIONS). A table a later change drops, or whose partition a later change
+    /// names, is left out (not known).
+    package var createdPartitions: [String: [String]] = [:]
 
     /// Nil when the spec does not pass validation's reference checks (the model would be incomplete).
     package init?(spec: MigrationSpec, schema: DatabaseSchema?) {
@@ -67,6 +72,14 @@ package struct SpecTargetSchema: Sendable {
         for change in spec.changes {
             guard let drop = change.operation.unit(DropColumn.self) else { continue }
             droppedColumns[finalName[drop.table.value] ?? drop.table.value, default: []].append(drop.column.value)
+        }
+        for (position, change) in spec.changes.enumerated() {
+            guard let create = change.operation.unit(CreateTable.self), let partitioning = create.partitioning else { continue }
+            let names = partitioning.partitions.map(\.name.value)
+            let later = spec.changes.dropFirst(position + 1).flatMap { $0.operation.tables.map(\.value) }
+            guard !later.contains(where: { names.contains($0) }),
+                  !spec.changes.dropFirst(position + 1).contains(where: { $0.operation.unit(DropTable.self)?.name.value == create.name.value }) else { continue }
+            createdPartitions[finalName[create.name.value] ?? create.name.value] = names
         }
         mysql = model.mysql
         tablesKnown = model.complete

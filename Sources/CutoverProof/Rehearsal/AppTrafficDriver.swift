@@ -57,11 +57,17 @@ final class AppTrafficDriver: TrafficDriver {
         self.engine = engine
         self.oldShape = oldShape.excludingInternal()
         self.newShape = newShape.excludingInternal()
-        oldTables = self.oldShape.tables.map(\.name).filter(touched.contains)
-        newTables = self.newShape.tables.map(\.name).filter(touched.contains)
-        // Touched tables and, transitively, the tables their foreign keys reference (filled first by the seeder).
-        var seed = Set(oldTables)
-        var queue = oldTables
+        let newTables = self.newShape.tables.map(\.name).filter(touched.contains)
+        self.newTables = newTables
+        // The base tables the new version's tables reference: their rows are the parents its inserts point at.
+        let parents = Self.referencedBaseTables(of: newTables, in: self.newShape, base: self.oldShape)
+        oldTables = Self.oldVersionTables(shape: self.oldShape, touched: touched, parents: parents)
+        // Touched tables, the parents of the new version's tables and, transitively, the tables their
+        // foreign keys reference (filled first by the seeder). The whole base schema the old version
+        // falls back to when nothing is touched is not seeded: its rows are not what the migration changes.
+        let touchedOld = self.oldShape.tables.map(\.name).filter(touched.contains)
+        var seed = Set(touchedOld).union(parents)
+        var queue = touchedOld + parents.filter { !touchedOld.contains($0) }
         while let name = queue.popLast() {
             for key in self.oldShape.table(name)?.foreignKeys ?? [] where !seed.contains(key.referencedTable) {
                 seed.insert(key.referencedTable)
@@ -76,8 +82,29 @@ final class AppTrafficDriver: TrafficDriver {
         self.connect = connect
     }
 
+    /// The tables of `base` that the foreign keys of `tables` (in `shape`) reference, in `base`'s order.
+    static func referencedBaseTables(of tables: [String], in shape: AppShape, base: AppShape) -> [String] {
+        let referenced = Set(tables.flatMap { shape.table($0)?.foreignKeys.map(\.referencedTable) ?? [] })
+        return base.tables.map(\.name).filter(referenced.contains)
+    }
+
+    /// The tables the old version works on: those the migration touches that it has. When it has none
+    /// (a migration that only creates tables), the old version is still the app serving while the Jobs
+    /// run: it works on the tables the new ones reference, else on every table of the base schema, so
+    /// the proof holds statements of it as it does for any migration (an empty list only when the base
+    /// schema has no table, which the rehearsal reports).
+    static func oldVersionTables(shape: AppShape, touched: Set<String>, parents: [String]) -> [String] {
+        let touchedTables = shape.tables.map(\.name).filter(touched.contains)
+        if !touchedTables.isEmpty { return touchedTables }
+        if !parents.isEmpty { return parents }
+        return shape.tables.map(\.name)
+    }
+
     func seed() throws -> String {
-        guard !seedTables.isEmpty else { return "no touched table in the base schema to seed" }
+        guard !seedTables.isEmpty else {
+            return oldTables.isEmpty ? "no touched table in the base schema to seed"
+                : "no touched table in the base schema to seed; the old version works on its tables (\(oldTables.joined(separator: ", "))) as they are"
+        }
         let report = try DataSeeder(engine: engine).seed(shape: seedShape, tables: seedTables, rows: rows, session: session)
         var line = "\(report.inserted) rows into \(report.tables.map(\.table).joined(separator: ", ")) in \(RehearsalReport.seconds(report.seconds))"
         if let skipped = report.skippedSummary { line += " (\(skipped))" }

@@ -254,6 +254,11 @@ public final class Rehearsal {
             let oldShape = try CatalogShapeReader.read(engine: spec.database.engine, session: app, tables: nil)
             // A version whose shape has no table sends no statement: the proof would pass without it.
             (underived, mayBeSilent) = Self.emptyShapes(old: oldShape, new: newShape, schemaTables: Set(plan.schema?.tables.map(\.name) ?? []), spec: spec)
+            // A version without any table is not proven by silence: the report says why it sent nothing.
+            for version in [AppVersion.old, .new] where mayBeSilent.contains(version) {
+                report.checks.append("traffic: the \(version.rawValue) version sends no statement: "
+                    + (version == .old ? "the base schema (database.schema) has no table" : "the schema after the forward Jobs has no table"))
+            }
             var touched = AppTrafficDriver.namedTables(spec)
             for table in oldShape.excludingInternal().tables where newShape.excludingInternal().table(table.name) != table { touched.insert(table.name) }
             for table in newShape.excludingInternal().tables where oldShape.table(table.name) == nil { touched.insert(table.name) }

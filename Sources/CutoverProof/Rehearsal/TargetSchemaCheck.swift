@@ -35,6 +35,9 @@ struct TargetSchemaCheck {
     struct Live {
         var tables: [String] = []
         var partitions: Set<String> = []
+        /// Each partitioned table's partitions (PostgreSQL: a partition is a table; MySQL: information_schema.PARTITIONS,
+        /// whose names are per table).
+        var partitionsOf: [String: [String]] = [:]
         var columns: [String: [(name: String, type: String, nullable: Bool)]] = [:]
         var indexes: [String: [LiveIndex]] = [:]
         /// MySQL: each table's foreign keys (name, columns in order), whose indexes the server makes.
@@ -84,15 +87,27 @@ struct TargetSchemaCheck {
                 outcome.problems.append("table \(table.name): expected (the spec's target has it), found no such table")
             }
             for table in liveTables where modelByKey[key(table)] == nil {
-                // A partition createTable made: the model keeps the partitioned table, not its partitions.
-                if live.partitions.contains(table) {
-                    outcome.skipped.append("partition \(table) (the model does not list a createTable's partitions)")
+                // A partition createTable made: the model keeps the partitioned table, not its partitions,
+                // which are compared with the createTable's list below.
+                if live.partitions.contains(table), let parent = live.partitionsOf.first(where: { $0.value.contains(table) })?.key,
+                   target.createdPartitions[parent]?.contains(where: { key($0) == key(table) }) == true {
                     continue
                 }
                 outcome.problems.append("table \(table): not expected (the spec's target has no such table), found it")
             }
         } else {
             outcome.skipped.append("the set of tables (a `sql` change or no schema file: the model does not know every table)")
+        }
+        // The partitions a createTable declares, by name, on their partitioned table.
+        for (table, expected) in target.createdPartitions.sorted(by: { $0.key < $1.key }) {
+            guard let name = liveByKey[key(table)] else { continue }
+            let found = Set((live.partitionsOf[name] ?? []).map(key))
+            let missing = expected.filter { !found.contains(key($0)) }
+            let extra = found.subtracting(expected.map(key)).sorted()
+            if !missing.isEmpty || !extra.isEmpty {
+                outcome.problems.append("partitions of \(table): expected \(expected.joined(separator: ", ")) (its createTable lists them), found "
+                    + (found.isEmpty ? "none" : found.sorted().joined(separator: ", ")))
+            }
         }
         for table in targetTables {
             guard let name = liveByKey[key(table.name)] else { continue }
@@ -314,6 +329,12 @@ struct TargetSchemaCheck {
             if row[1] == "true" { live.partitions.insert(name) }
         }
         for row in try TrafficSQL.rows(session.query("""
+            SELECT json_build_array(c.relname, p.relname)::text FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid \
+            JOIN pg_class p ON p.oid = i.inhparent JOIN pg_namespace n ON n.oid = c.relnamespace WHERE \(schema) AND c.relispartition ORDER BY c.relname
+            """)) where row.count == 2 {
+            if let name = row[0], let parent = row[1] { live.partitionsOf[parent, default: []].append(name) }
+        }
+        for row in try TrafficSQL.rows(session.query("""
             SELECT json_build_array(c.relname, a.attname, format_type(a.atttypid, a.atttypmod), (NOT a.attnotnull)::text)::text \
             FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace \
             WHERE \(schema) AND c.relkind IN ('r', 'p') AND a.attnum > 0 AND NOT a.attisdropped ORDER BY c.relname, a.attnum
@@ -356,6 +377,12 @@ struct TargetSchemaCheck {
             SELECT JSON_ARRAY(TABLE_NAME) FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_TYPE = 'BASE TABLE' ORDER BY TABLE_NAME
             """)) {
             if let name = row.first ?? nil { live.tables.append(name) }
+        }
+        for row in try TrafficSQL.rows(session.query("""
+            SELECT JSON_ARRAY(PARTITION_NAME, TABLE_NAME) FROM information_schema.PARTITIONS \
+            WHERE TABLE_SCHEMA = DATABASE() AND PARTITION_NAME IS NOT NULL ORDER BY TABLE_NAME, PARTITION_ORDINAL_POSITION
+            """)) where row.count == 2 {
+            if let name = row[0], let table = row[1] { live.partitionsOf[table, default: []].append(name) }
         }
         for row in try TrafficSQL.rows(session.query("""
             SELECT JSON_ARRAY(TABLE_NAME, COLUMN_NAME, COLUMN_TYPE, IS_NULLABLE) FROM information_schema.COLUMNS \

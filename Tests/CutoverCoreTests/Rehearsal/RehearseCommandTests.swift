@@ -77,6 +77,19 @@ import Testing
         #expect((failure["error"] as? String ?? "").contains("null value in column \"region\""))
     }
 
+    /// A migration that only creates a table still proves the old version: its traffic runs on the
+    /// table the new one references (it sent nothing before, issue 13 audit), so expand's trigger that
+    /// refuses inserts into that table fails the old version's INSERTs, named with the trigger's error.
+    @Test func aCreateOnlyMigrationStillSendsTheOldVersionsTraffic() throws {
+        guard let outcome = try Self.rehearse("pg-rehearse-create-only-refuses-parent.yaml", rows: 500) else { return }
+        #expect(outcome.run.status == 1)
+        let old = outcome.failures.first { $0["version"] as? String == "old" && ($0["statement"] as? String ?? "").hasPrefix("INSERT") }
+        let failure = try #require(old, "no INSERT of the old version failed: \(outcome.failures)")
+        #expect((failure["stage"] as? String ?? "").hasPrefix("forward 1"))
+        #expect((failure["statement"] as? String ?? "").contains("accounts"))
+        #expect((failure["error"] as? String ?? "").contains("accounts are read-only"))
+    }
+
     /// The kubectl must-fail case: the fixture's output with its expand folder's kustomization
     /// replaced (it lists ../contract/ too). kubectl creates both Jobs at once, so the contract
     /// quarantines nickname while the old version still writes it.

@@ -45,6 +45,25 @@ import Testing
         #expect(noBase == [.old])
     }
 
+    /// A migration that only creates tables touches none the old version has: it still serves while
+    /// the Jobs run, on the tables the new ones reference, else on every base table (issue 13 audit: it
+    /// sent nothing). Only a base schema without tables leaves it none.
+    @Test func theOldVersionOfACreateOnlyMigrationStillHasTables() {
+        func table(_ name: String, references: [String] = []) -> TableShape {
+            TableShape(name: name, columns: [TrafficPureTests.column("id", "bigint")] + references.map { TrafficPureTests.column("\($0)_id", "bigint") },
+                       primaryKey: ["id"], uniques: [],
+                       foreignKeys: references.map { ForeignKeyShape(columns: ["\($0)_id"], referencedTable: $0, referencedColumns: ["id"]) }, checks: [])
+        }
+        let base = AppShape(tables: [table("customers"), table("orders", references: ["customers"]), table("shipments")])
+        let new = AppShape(tables: base.tables + [table("parcels", references: ["shipments"]), table("notes")])
+        let parents = AppTrafficDriver.referencedBaseTables(of: ["parcels", "notes"], in: new, base: base)
+        #expect(parents == ["shipments"])
+        #expect(AppTrafficDriver.oldVersionTables(shape: base, touched: ["parcels", "notes"], parents: parents) == ["shipments"])
+        #expect(AppTrafficDriver.oldVersionTables(shape: base, touched: ["notes"], parents: []) == ["customers", "orders", "shipments"])
+        #expect(AppTrafficDriver.oldVersionTables(shape: base, touched: ["orders", "parcels"], parents: parents) == ["orders"])
+        #expect(AppTrafficDriver.oldVersionTables(shape: AppShape(tables: []), touched: ["notes"], parents: []).isEmpty)
+    }
+
     @Test func aVersionThatDwelledAndSentNothingFailsTheStage() {
         let traffic = [RehearsalReport.VersionLine(version: .old, sent: 120, failed: 0), RehearsalReport.VersionLine(version: .new, sent: 0, failed: 0)]
         let failures = Rehearsal.silentVersions(traffic, dwelled: [.old, .new], mayBeSilent: [], underived: [.new: "its shape has no table"], stage: "forward 1")

@@ -111,6 +111,34 @@ import Testing
         #expect(missing.contains { $0.hasPrefix("index orders_big_qty_idx on orders: expected") }, "\(missing)")
     }
 
+    /// A createTable's partitions are compared by name on their partitioned table (issue 13 audit: they
+    /// were skipped, "the model does not list a createTable's partitions"): one missing or one too many
+    /// is a problem; the declared ones are neither skipped nor unexpected tables.
+    @Test func aCreateTablesPartitionsAreCompared() throws {
+        let check = TargetSchemaCheck(plan: try Self.plan(TestPaths.fixtures.appendingPathComponent("valid/pg-partitions.yaml").path))
+        #expect(check.target.createdPartitions["events"] == ["events_2025", "events_2026", "events_other"])
+        var live = TargetSchemaCheck.Live()
+        live.tables = check.target.tables.map(\.name)
+        for (table, partitions) in check.target.createdPartitions {
+            live.tables += partitions
+            live.partitions.formUnion(partitions)
+            live.partitionsOf[table] = partitions
+        }
+        let whole = check.compare(live, types: [:])
+        #expect(!whole.problems.contains { $0.hasPrefix("partitions of") || $0.contains("not expected (the spec's target has no such table)") }, "\(whole.problems)")
+        #expect(!whole.skipped.contains { $0.contains("does not list a createTable's partitions") }, "\(whole.skipped)")
+        var short = live
+        short.tables.removeAll { $0 == "events_other" }
+        short.partitions.remove("events_other")
+        short.partitionsOf["events"] = ["events_2025", "events_2026"]
+        short.tables.append("events_2024")
+        short.partitions.insert("events_2024")
+        short.partitionsOf["events"]?.append("events_2024")
+        let problems = check.compare(short, types: [:]).problems
+        #expect(problems.contains("partitions of events: expected events_2025, events_2026, events_other (its createTable lists them), found events_2024, events_2025, events_2026"), "\(problems)")
+        #expect(problems.contains { $0.hasPrefix("table events_2024: not expected") }, "\(problems)")
+    }
+
     @Test func quarantinedNamesAreFoundAsWholeIdentifiers() {
         #expect(TargetSchemaCheck.mentions("WHERE (_cutover_m_qty > 100)", "_cutover_m_qty"))
         #expect(!TargetSchemaCheck.mentions("WHERE (_cutover_m_qty_new > 100)", "_cutover_m_qty"))
