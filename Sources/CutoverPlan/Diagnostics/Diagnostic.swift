@@ -20,9 +20,11 @@ public struct Diagnostic: Sendable, Hashable, Codable {
     public var file: String
     public var location: SourceLocation
 
+    /// Without a severity, the rule's default from the spec's own rules (`SpecRules`); a rule declared
+    /// above Validation is reported through a `DiagnosticBag`, which holds the whole table.
     public init(_ rule: RuleID, _ severity: Severity? = nil, _ message: String, file: String, at location: SourceLocation) {
         self.rule = rule
-        self.severity = severity ?? rule.defaultSeverity
+        self.severity = severity ?? SpecRules.table.severity(rule)
         self.message = message
         self.file = file
         self.location = location

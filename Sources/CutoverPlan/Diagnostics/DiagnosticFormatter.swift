@@ -10,9 +10,13 @@ public struct DiagnosticFormatter: Sendable {
     public var format: Format
     public var color: Bool
     public var excerpts: Bool
+    /// The rules JSON and SARIF name: every rule, injected from above Validation (`RuleRegistry.table`;
+    /// `DiagnosticFormatter(format:color:excerpts:)` is declared there).
+    package var rules: RuleTable
 
-    public init(format: Format, color: Bool = false, excerpts: Bool = false) {
+    package init(format: Format, rules: RuleTable, color: Bool = false, excerpts: Bool = false) {
         self.format = format
+        self.rules = rules
         self.color = color
         self.excerpts = excerpts
     }
@@ -87,18 +91,18 @@ public struct DiagnosticFormatter: Sendable {
     private func json(_ diagnostics: [Diagnostic]) -> String {
         let items = diagnostics.map {
             JSONDiagnostic(file: $0.file, line: $0.location.line, column: $0.location.column, severity: $0.severity.rawValue,
-                           rule: $0.rule.rawValue, name: $0.rule.name, message: $0.message)
+                           rule: $0.rule.rawValue, name: rules.rule($0.rule).name, message: $0.message)
         }
         return encode(items)
     }
 
     private func sarif(_ diagnostics: [Diagnostic]) -> String {
-        let rules = RuleID.allCases.map { rule -> [String: Any] in
+        let rules = self.rules.rules.map { rule -> [String: Any] in
             [
-                "id": rule.rawValue,
+                "id": rule.id.rawValue,
                 "name": rule.name,
-                "shortDescription": ["text": rule.rule.summary],
-                "defaultConfiguration": ["level": sarifLevel(rule.defaultSeverity)],
+                "shortDescription": ["text": rule.summary],
+                "defaultConfiguration": ["level": sarifLevel(rule.severity)],
             ]
         }
         let results = diagnostics.map { d -> [String: Any] in

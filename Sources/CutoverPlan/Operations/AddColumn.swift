@@ -38,6 +38,7 @@ package struct AddColumn: OperationUnit {
     ]
 
     var tables: [Name] { [table] }
+    var introducedColumns: [(table: Name, column: Name)] { [(table, column.name)] }
     /// The table its foreign key references, which the checks look up.
     var readTables: [Name] { [table] + (column.references.map { [$0.table] } ?? []) }
     var columnTypes: [Located<String>] { [column.type] }

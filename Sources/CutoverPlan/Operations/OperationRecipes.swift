@@ -3,6 +3,6 @@
 enum OperationRecipes {
     /// The drafts of a change.
     static func lower(_ change: Change, context: LoweringContext) -> [StepDraft] {
-        change.operation.base.lower(Recipe(context: context, change: change.index))
+        change.operation.unit.lower(Recipe(context: context, change: change.index))
     }
 }

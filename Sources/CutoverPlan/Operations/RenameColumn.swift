@@ -29,6 +29,7 @@ package struct RenameColumn: OperationUnit {
 
     var tables: [Name] { [table] }
     var existingColumns: [(table: Name, column: Name)] { [(table, from)] }
+    var introducedColumns: [(table: Name, column: Name)] { [(table, to)] }
     /// Complete sets NOT NULL, contract retires the old column.
     func tableWithLaterSteps(engine: MigrationSpec.Engine) -> Name? { table }
 

@@ -49,10 +49,10 @@ public struct TableReference: Sendable {
     public var onDelete: Located<String>?
 }
 
-/// One operation of `spec.changes`: an `OperationUnit`, each declared in its own file in Operations/ and
+/// One operation of `spec.changes`: an `OperationSpec` (its unit), each declared in its own file in Operations/ and
 /// listed in `OperationUnits` (the unit protocols are internal, so the public type wraps one).
 public struct Operation: Sendable {
-    let base: any OperationUnit
+    let base: any OperationSpec
 
     /// The operation's key in the spec, e.g. "addColumn".
     public var keyword: String { type(of: base).keyword }
@@ -60,6 +60,6 @@ public struct Operation: Sendable {
     /// The operation as a `T` when it is that unit, e.g. `change.operation.unit(DropTable.self)`.
     package func unit<T>(_ type: T.Type) -> T? { base as? T }
 
-    /// The tables the change names (`OperationUnit.tables`), for rehearse's traffic.
+    /// The tables the change names (`OperationSpec.tables`), for rehearse's traffic.
     package var tables: [Name] { base.tables }
 }

@@ -5,24 +5,18 @@
 /// (`DependentRules`), what MySQL's triggers cannot see (`MySQLTriggerRules`) and the generated columns
 /// MariaDB's online DDL trips on (`MariaDBGeneratedColumnRules`).
 public struct SemanticRules: Sendable {
-    public init() {}
+    /// The checks that read one operation's typed value, run after `ReferenceRules` in this order
+    /// (`SpecLanguage.checks`: `DependentRules`, `MySQLTriggerRules`, ... are declared above Validation).
+    let checks: [SpecCheck]
+
+    init(checks: [SpecCheck]) {
+        self.checks = checks
+    }
 
     public func check(_ spec: MigrationSpec, schema: DatabaseSchema?, diagnostics: inout DiagnosticBag) {
-        var references = ReferenceRules(spec: spec, schema: schema, file: diagnostics.file)
+        var references = ReferenceRules(spec: spec, schema: schema, file: diagnostics.file, rules: diagnostics.rules)
         references.check(spec)
         diagnostics.append(contentsOf: references.diagnostics.diagnostics)
-        EngineTypeRule.check(spec, schema: schema, diagnostics: &diagnostics)
-        if let schema {
-            var dependents = DependentRules(schema: schema, engine: spec.database.engine, file: diagnostics.file)
-            dependents.check(spec)
-            diagnostics.append(contentsOf: dependents.diagnostics.diagnostics)
-            BackfillTriggerRule.check(spec, schema: schema, diagnostics: &diagnostics)
-            var triggers = MySQLTriggerRules(spec: spec, schema: schema, file: diagnostics.file)
-            triggers.check()
-            diagnostics.append(contentsOf: triggers.diagnostics.diagnostics)
-            var mariadb = MariaDBGeneratedColumnRules(schema: schema, file: diagnostics.file)
-            mariadb.check(spec)
-            diagnostics.append(contentsOf: mariadb.diagnostics.diagnostics)
-        }
+        for check in checks { check(spec, schema, &diagnostics) }
     }
 }

@@ -4,19 +4,22 @@ import Foundation
 /// required fields, enum values, one operation per change, the format of every string, and secrets.
 public struct ShapeChecker: Sendable {
     public let limits: InputLimits
+    /// The spec's shape with every operation's entry (`SpecLanguage.migration`).
+    let migration: ObjectShape
 
-    public init(limits: InputLimits = .default) {
+    package init(limits: InputLimits = .default, migration: ObjectShape) {
         self.limits = limits
+        self.migration = migration
     }
 
     public func check(_ root: SyntaxNode, diagnostics: inout DiagnosticBag) {
         checkShape(root, diagnostics: &diagnostics)
-        ConsistencyRules().check(root, diagnostics: &diagnostics)
+        ConsistencyRules(migration: migration).check(root, diagnostics: &diagnostics)
     }
 
     /// The shape alone, without `ConsistencyRules` (`SpecValidator` tells their errors apart).
     public func checkShape(_ root: SyntaxNode, diagnostics: inout DiagnosticBag) {
-        check(root, against: .object(SpecShape.migration), field: "spec", diagnostics: &diagnostics)
+        check(root, against: .object(migration), field: "spec", diagnostics: &diagnostics)
     }
 
     private func check(_ node: SyntaxNode, against shape: Shape, field: String, diagnostics: inout DiagnosticBag) {

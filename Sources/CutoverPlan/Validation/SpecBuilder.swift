@@ -3,7 +3,13 @@
 /// anything wrong with the tree was reported by `ShapeChecker`, so a missing or mistyped value here
 /// falls back to its default and the spec is discarded later because errors exist.
 public struct SpecBuilder: Sendable {
-    public init() {}
+    /// The operations it reads `spec.changes` with (`SpecLanguage.operations`; `SpecBuilder()` is declared
+    /// above Validation).
+    let operations: [any OperationSpec.Type]
+
+    init(operations: [any OperationSpec.Type]) {
+        self.operations = operations
+    }
 
     public func build(_ root: SyntaxNode, path: String) -> MigrationSpec {
         let metadata = root["metadata"]
@@ -137,9 +143,10 @@ public struct SpecBuilder: Sendable {
 
     // MARK: operations
 
-    /// The operation's unit reads its own fields (`OperationUnit.read`).
+    /// The operation's unit reads its own fields (`OperationSpec.read`).
     private func operation(_ key: String, _ node: SyntaxNode) -> Operation? {
-        OperationUnits.read(key, node, self).map { Operation(base: $0) }
+        guard let unit = operations.first(where: { $0.keyword == key }) else { return nil }
+        return unit.read(node, self).map { Operation(base: $0) }
     }
 
     func columnDefinition(_ node: SyntaxNode) -> ColumnDefinition? {

@@ -41,10 +41,9 @@ public enum SpecShape {
         Field("comment", .text(.plain), "the column's comment", example: "Net price in cents"),
     ])
 
-    /// Every operation's entry, declared in its own file (`OperationUnits`).
-    public static let operations: [Field] = OperationUnits.fields
-
-    public static let migration = ObjectShape("migration", "a cutover migration spec", [
+    /// The whole spec, with every operation's entry (`operations`, each declared in its own file and
+    /// injected: `SpecLanguage.migration`; `SpecShape.migration` is declared above Validation).
+    static func migration(operations: [Field]) -> ObjectShape { ObjectShape("migration", "a cutover migration spec", [
         Field("apiVersion", .choice(["cutover.dev/v1alpha1"]), required: true, "the spec version"),
         Field("kind", .choice(["Migration"]), required: true, "always Migration"),
         Field("metadata", .object(ObjectShape("metadata", "names the migration", [
@@ -152,5 +151,5 @@ public enum SpecShape {
                 ])), minItems: 1), "more clients the database policy admits on the database port (database: restrict only), e.g. other Deployments, CronJobs, backup Jobs, other namespaces; each item has `podSelector` (labels of pods, in this namespace unless namespaceSelector is given), `namespaceSelector` (labels of namespaces, all their pods unless podSelector is given) or both"),
             ])), "database NetworkPolicy (the Jobs' own egress policy is always emitted)"),
         ])), required: true, "the migration"),
-    ])
+    ]) }
 }

@@ -3,18 +3,22 @@ import Foundation
 /// The validation stage: shape, typed reading, base schema, then the semantic rules.
 public struct SpecValidator: SpecValidating {
     public var limits: InputLimits
+    /// The operations, rules and operation checks (`SpecLanguage.cutover`; `SpecValidator(limits:)` is
+    /// declared above Validation).
+    let language: SpecLanguage
 
-    public init(limits: InputLimits = .default) {
+    init(limits: InputLimits = .default, language: SpecLanguage) {
         self.limits = limits
+        self.language = language
     }
 
-    public func validate(_ root: SyntaxNode, source: SourceFile, diagnostics: inout DiagnosticBag) -> ValidatedSpec? {
-        ShapeChecker(limits: limits).checkShape(root, diagnostics: &diagnostics)
+    public func validate(_ root: SyntaxNode, source: SourceFile, diagnostics: inout DiagnosticBag) -> CheckedSpec? {
+        ShapeChecker(limits: limits, migration: language.migration).checkShape(root, diagnostics: &diagnostics)
         let shapeErrors = diagnostics.hasErrors
         let consistencyStart = diagnostics.diagnostics.count
-        ConsistencyRules().check(root, diagnostics: &diagnostics)
+        ConsistencyRules(migration: language.migration).check(root, diagnostics: &diagnostics)
         let consistency = diagnostics.diagnostics[consistencyStart...]
-        var scripts = DiagnosticBag(file: diagnostics.file)
+        var scripts = DiagnosticBag(file: diagnostics.file, rules: diagnostics.rules)
         ScriptRules(source: source).check(root, diagnostics: &scripts)
         diagnostics.append(contentsOf: scripts.diagnostics)
         // A tree of the right shape builds a typed spec whatever ConsistencyRules found (how fields fit
@@ -23,23 +27,12 @@ public struct SpecValidator: SpecValidating {
         // another. A malformed SQL identifier still stops here (every reference to it would fail too).
         let blocking = consistency.contains { $0.severity == .error && $0.rule == .sqlIdentifier }
         if shapeErrors || scripts.hasErrors || blocking { return nil }
-        let spec = SpecBuilder().build(root, path: source.path)
+        let spec = SpecBuilder(operations: language.operations).build(root, path: source.path)
         let schema = spec.database.schema.flatMap { loadSchema($0, spec: spec, diagnostics: &diagnostics) }
-        SemanticRules().check(spec, schema: schema, diagnostics: &diagnostics)
-        if !diagnostics.hasErrors { PostgresRetypedCheckRule.check(spec, schema: schema, diagnostics: &diagnostics) }
+        SemanticRules(checks: language.checks).check(spec, schema: schema, diagnostics: &diagnostics)
         if diagnostics.hasErrors { return nil }
-        // Only a spec without errors is lowered (as `generate` will lower it): the warnings name the plan's
-        // steps. One lowering for the four rules, kept in the result for the planner.
-        let lowered = LoweredSpec(spec: spec, schema: schema)
-        MySQLTableCopyRule.check(lowered, diagnostics: &diagnostics)
-        MySQLRetypedDefaultRule.check(lowered, diagnostics: &diagnostics)
-        AddedDefaultUpRule.check(lowered, diagnostics: &diagnostics)
-        PostgresRetypedWriteRule.check(lowered, diagnostics: &diagnostics)
-        MySQLRetypedWriteRule.check(lowered, diagnostics: &diagnostics)
-        MySQLSwapClientRule.check(lowered, diagnostics: &diagnostics)
-        MySQLVersionDatabasesSQLRule.check(lowered, diagnostics: &diagnostics)
-        VersionViewsRowSecurityRule.check(lowered, diagnostics: &diagnostics)
-        return ValidatedSpec(lowered: lowered)
+        // The rules that lower the spec run next, in the driver (`PlanChecks`, above Validation).
+        return CheckedSpec(spec: spec, schema: schema)
     }
 
     /// Reads `database.schema` relative to the spec file; the path was already checked not to leave its folder.

@@ -18,6 +18,9 @@
 ///
 /// Messages are in the rules' files (`Diagnostics/Rules/`).
 struct ConsistencyRules {
+    /// The spec's shape (`SpecLanguage.migration`): the identifiers it types are walked for CUT035.
+    let migration: ObjectShape
+
     typealias Engine = MigrationSpec.Engine
 
     func check(_ root: SyntaxNode, diagnostics: inout DiagnosticBag) {
@@ -41,7 +44,7 @@ struct ConsistencyRules {
             checkChange(entry.key, entry.value, engine: engine, diagnostics: &diagnostics)
         }
         if engine == .postgresql {
-            IdentifierWalk.visit(root, shape: .object(SpecShape.migration)) { node, text in
+            IdentifierWalk.visit(root, shape: .object(migration)) { node, text in
                 if text.utf8.count > 63 && text.utf8.count <= 64 {
                     diagnostics.report(.sqlIdentifier, Message.postgresIdentifierLength(text), at: node.location)
                 }

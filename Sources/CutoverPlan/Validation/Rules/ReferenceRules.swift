@@ -33,17 +33,15 @@ struct ReferenceRules {
     /// that change: an expression written before it cannot read them yet.
     var introducedColumns: [String: [(name: String, line: Int)]] = [:]
 
-    init(spec: MigrationSpec, schema: DatabaseSchema?, file: String) {
+    init(spec: MigrationSpec, schema: DatabaseSchema?, file: String, rules: RuleTable) {
         for change in spec.changes {
-            if let rename = change.operation.unit(RenameColumn.self) {
-                introducedColumns[rename.table.value, default: []].append((rename.to.value, change.location.line))
-            } else if let add = change.operation.unit(AddColumn.self) {
-                introducedColumns[add.table.value, default: []].append((add.column.name.value, change.location.line))
+            for (table, column) in change.operation.base.introducedColumns {
+                introducedColumns[table.value, default: []].append((column.value, change.location.line))
             }
         }
         self.base = schema
         self.schema = SymbolicSchema(engine: spec.database.engine, schema: schema)
-        self.diagnostics = DiagnosticBag(file: file)
+        self.diagnostics = DiagnosticBag(file: file, rules: rules)
         self.engine = spec.database.engine
     }
 
@@ -140,19 +138,6 @@ struct ReferenceRules {
     private mutating func recordLaterPhases(_ change: Change) {
         guard let table = change.operation.base.tableWithLaterSteps(engine: engine)?.value else { return }
         if laterPhases[table] == nil { laterPhases[table] = (change.location.line, change.operation.keyword) }
-    }
-
-    /// CUT049: a rename or rewrite moves the data to a new column and retires the old one; a primary key or
-    /// the foreign keys of other tables would stay on the retired column.
-    mutating func checkReplacedColumn(_ table: String, _ column: Name, by what: String, at value: Located<String>) {
-        checkGeneratedColumnCopied(table, column, by: what)
-        checkPartitionedReplacedColumn(table, column, by: what, at: value)
-        let key = schema.columnKey(column.value)
-        if let state = schema.tables[table], state.primaryKey.contains(key) {
-            report(.referenceMismatch, Message.replacesPrimaryKey(column.value, table: table, what: what), value)
-        } else if let key = schema.incomingForeignKeys(table: table, columnKey: key).first {
-            report(.referenceMismatch, Message.replacesReferencedColumn(column.value, table: table, what: what, foreignKey: key.name, from: key.table), value)
-        }
     }
 
     // MARK: helpers
@@ -305,5 +290,12 @@ struct ReferenceRules {
 
     mutating func report(_ rule: RuleID, _ message: String, at location: SourceLocation) {
         diagnostics.report(rule, message, at: location)
+    }
+}
+
+extension Message {
+    /// CUT044 from `claim`: a name dropConstraint frees only in contract (ReferenceRules' `freedInContract`).
+    public static func nameFreedInContract(_ name: String, line: Int) -> String {
+        "'\(name)' is dropped at line \(line) only in contract, once the old app version no longer serves, but a new constraint or index is created in complete, before that: the add would find the old one and do nothing, and contract would then drop it; give the new one another name"
     }
 }

@@ -1,8 +1,11 @@
-/// Every rule, one registration line each, in id order. A rule's id, documentation, examples and
-/// messages live in its own file (see `Rule`); `cutover explain`, docs/rules.md, SARIF and the rule
-/// example tests all read this list.
-package enum RuleRegistry {
-    package static let rules: [Rule] = ([
+/// The rules of the spec's own checks (syntax, shape, consistency, references, schema reading), one
+/// registration line each, in id order. A rule's id, documentation, examples and messages live in its own
+/// file (see `Rule`). The rules declared above Validation (each operation's, the checks that read one
+/// operation's typed value, the plan-time checks that lower the spec) join them in `RuleRegistry`, the
+/// whole list `cutover explain`, docs/rules.md, SARIF and the rule example tests read; the validator gets
+/// that list injected (`SpecLanguage.rules`).
+package enum SpecRules {
+    package static let rules: [Rule] = [
         YAMLSyntaxRule.rule,
         InputLimitRule.rule,
         EncodingRule.rule,
@@ -54,37 +57,20 @@ package enum RuleRegistry {
         DependentTouchedRule.rule,
         DependentBreaksRule.rule,
         VersionSchemasEngineRule.rule,
-        EngineTypeRule.rule,
-        BackfillTriggerRule.rule,
         NetworkPolicyClientsRule.rule,
-        MySQLTableCopyRule.rule,
-        VersionViewsRowSecurityRule.rule,
-        MySQLRetypedDefaultRule.rule,
         MySQLForeignKeyTypeRule.rule,
-        AddedDefaultUpRule.rule,
         RetypedColumnKeyRule.rule,
         RetypedColumnKeyRule.indexRule,
         RetypedColumnKeyRule.predicateRule,
         RetypedIndexOptionsRule.rule,
-        PostgresRetypedCheckRule.rule,
-        PostgresRetypedWriteRule.rule,
-        MySQLRetypedWriteRule.rule,
-        MySQLSwapClientRule.rule,
-        MySQLVersionDatabasesSQLRule.rule,
         ForeignKeyIndexRule.rule,
         SchemaNameRule.rule,
         MySQLTriggerAutoIncrementRule.rule,
         MySQLForeignKeyActionSyncRule.rule,
         MariaDBGeneratedColumnOnlineDDLRule.rule,
-    ] + OperationUnits.rules).sorted { $0.id < $1.id }  // an operation unit declares its rules in its own file
+    ]
 
-    private static let byID: [RuleID: Rule] = Dictionary(uniqueKeysWithValues: rules.map { ($0.id, $0) })
-
-    /// Every diagnostic asks for its rule's severity: a small table, not a copy of the whole rule.
-    static let severities: [RuleID: Diagnostic.Severity] = Dictionary(uniqueKeysWithValues: rules.map { ($0.id, $0.severity) })
-
-    static func rule(_ id: RuleID) -> Rule {
-        guard let rule = byID[id] else { preconditionFailure("rule \(id.rawValue) is not registered in RuleRegistry") }
-        return rule
-    }
+    /// This list alone: what a diagnostic made without a table (`Diagnostic(rule, nil, ...)`) takes its
+    /// default severity from.
+    package static let table = RuleTable(rules)
 }

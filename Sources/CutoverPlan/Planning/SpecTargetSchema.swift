@@ -53,7 +53,7 @@ package struct SpecTargetSchema: Sendable {
 
     /// Nil when the spec does not pass validation's reference checks (the model would be incomplete).
     package init?(spec: MigrationSpec, schema: DatabaseSchema?) {
-        var rules = ReferenceRules(spec: spec, schema: schema, file: spec.sourcePath)
+        var rules = ReferenceRules(spec: spec, schema: schema, file: spec.sourcePath, rules: RuleRegistry.table)
         rules.check(spec)
         guard !rules.diagnostics.hasErrors else { return nil }
         let model = rules.schema
