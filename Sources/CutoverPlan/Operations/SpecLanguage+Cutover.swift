@@ -1,7 +1,7 @@
 /// The composition root of validation: the operations registered in `OperationUnits`, every rule
 /// (`RuleRegistry`) and the operation checks, injected into the stages below, which name none of them.
 extension SpecLanguage {
-    static let cutover = SpecLanguage(operations: OperationUnits.all, rules: RuleRegistry.table, checks: OperationChecks.all)
+    package static let cutover = SpecLanguage(operations: OperationUnits.all, rules: RuleRegistry.table, checks: OperationChecks.all)
 }
 
 extension SpecValidator {

@@ -16,7 +16,7 @@ extension RuleID {
 /// such option, hence the refusal. Known from the schema file (`DatabaseSchema.rowSecurity`: ENABLE or
 /// FORCE ROW LEVEL SECURITY, or a CREATE POLICY on the table).
 package enum VersionViewsRowSecurityRule: RuleUnit {
-    static let rule = Rule(
+    package static let rule = Rule(
         id: .versionViewsRowSecurity, name: "views-row-security", severity: .error, checkedBy: [.lowering],
         summary: "a table with row-level security would be read through a view cutover creates, which bypasses its policies before PostgreSQL 15",
         rationale: "An app version reads a table through a view cutover creates in two places: the version schemas' views (`app.versionSchemas: views`, every table whose columns differ between the versions) and the compatibility view a renameTable leaves under the old name for the old version. A PostgreSQL view reads its table with the rights of its owner (the Jobs' role, which owns the tables), so row-level security policies do not apply through it: each tenant would read and write every tenant's rows for the whole rollout. From PostgreSQL 15 on cutover creates these views `WITH (security_invoker = true)`, which applies the querying role's policies and privileges, as the table itself does. Before 15 there is no such option: set `app.versionSchemas: none` (the new version then reads retyped columns in the old type until contract; the plan README lists what it may not rely on), keep the renameTable out of this migration, or move the server to 15 first and set `database.version` accordingly. Known from the schema file: ENABLE or FORCE ROW LEVEL SECURITY, or a CREATE POLICY, on the table.",
