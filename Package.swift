@@ -27,6 +27,7 @@ let package = Package(
                 .embedInCode("run-mysql.sh"),
                 .embedInCode("run-flyway.sh"),
                 .embedInCode("run-liquibase.sh"),
+                .embedInCode("refusable.sh"),
                 .embedInCode("checksum-psql.sh"),
                 .embedInCode("checksum-mysql.sh"),
                 .embedInCode("take-snapshot.sh"),
@@ -97,7 +98,7 @@ let package = Package(
         ),
         .testTarget(
             name: "CutoverCoreTests",
-            dependencies: ["CutoverSpec", "CutoverPlan", "CutoverEmit", "CutoverCore", "CutoverProof"],
+            dependencies: ["CutoverSpec", "CutoverPlan", "CutoverEmit", "CutoverCore", "CutoverProof", "CutoverTemplates"],
             exclude: ["SQL/golden", "SQL/specs", "Validation/specs", "Verification/specs"]
         ),
     ]

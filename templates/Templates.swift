@@ -6,6 +6,8 @@ public enum Templates {
         case initSchemaPostgreSQL, initSchemaMySQL
         // Runner scripts the migration Jobs run from the SQL ConfigMap.
         case runPsql, runMysql, runFlyway, runLiquibase, checksumPsql, checksumMysql
+        // Text several runner scripts share, written once (`Templates.text` expands `#include NAME`).
+        case refusable
         // The snapshot Job's script (kubectl, not SQL).
         case takeSnapshot
         // Helm chart static files.
@@ -21,6 +23,7 @@ public enum Templates {
             case .runMysql: return PackageResources.run_mysql_sh
             case .runFlyway: return PackageResources.run_flyway_sh
             case .runLiquibase: return PackageResources.run_liquibase_sh
+            case .refusable: return PackageResources.refusable_sh
             case .checksumPsql: return PackageResources.checksum_psql_sh
             case .checksumMysql: return PackageResources.checksum_mysql_sh
             case .takeSnapshot: return PackageResources.take_snapshot_sh
@@ -43,7 +46,31 @@ public enum Templates {
             default: return nil
             }
         }
+
+        /// The fragment a runner script includes by this name (`#include refusable.sh`).
+        static func fragment(named name: String) -> File? {
+            switch name {
+            case "refusable.sh": return .refusable
+            default: return nil
+            }
+        }
     }
 
-    public static func text(_ file: File) -> String { String(decoding: file.bytes, as: UTF8.self) }
+    /// The file's text, each line `#include NAME` replaced by that fragment's text: the flyway and
+    /// liquibase runners share their refusal handling (`refusable.sh`: exit 65 on cutover's refusals),
+    /// which had been copied into both; the scripts still ship whole, as before, so a Job's ConfigMap
+    /// holds everything its runner runs and nothing is sourced at run time.
+    public static func text(_ file: File) -> String {
+        let text = String(decoding: file.bytes, as: UTF8.self)
+        guard text.contains("\n#include ") else { return text }
+        return text.split(separator: "\n", omittingEmptySubsequences: false).map { line in
+            guard line.hasPrefix("#include ") else { return String(line) }
+            // A template naming a fragment that is not there is a mistake in cutover itself.
+            guard let fragment = File.fragment(named: String(line.dropFirst("#include ".count))) else {
+                preconditionFailure("template includes an unknown fragment: \(line)")
+            }
+            let included = Templates.text(fragment)
+            return included.hasSuffix("\n") ? String(included.dropLast()) : included
+        }.joined(separator: "\n")
+    }
 }

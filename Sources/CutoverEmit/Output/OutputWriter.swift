@@ -71,22 +71,8 @@ public struct OutputWriter: Sendable {
     public func pendingChanges(name: String, root: URL, files: FileSource) throws -> [(path: String, change: PendingChange)] {
         let folder = root.appendingPathComponent(name).path
         var result: [(String, PendingChange)] = []
-        var manifest = ManifestBuilder()
-        func compare(_ file: OutputFile, sha256: String) throws {
-            switch try sameContents(file, sha256: sha256, in: folder, relative: file.path) {
-            case true?: break
-            case false?: result.append(("\(name)/\(file.path)", .update))
-            case nil: result.append(("\(name)/\(file.path)", .create))
-            }
-        }
-        try files { file in
-            try checkRelativePath(file.path)
-            try compare(file, sha256: manifest.add(file))
-        }
-        let generated = manifest.finish()
-        let manifestFile = OutputFile(path: GeneratedManifest.fileName, bytes: generated.encodedBytes())
-        try compare(manifestFile, sha256: SHA256.hex(manifestFile.contents))
-        let expectedPaths = Set(generated.files.map(\.path) + [GeneratedManifest.fileName])
+        let (compared, expectedPaths) = try compareToDisk(folder: folder, files: files)
+        for (path, same) in compared where same != true { result.append(("\(name)/\(path)", same == nil ? .create : .update)) }
         // Only what `write` would really remove: listed paths inside the folder (`readManifest`
         // drops `..` and absolute ones) that reach a regular file without passing a symlink.
         let previous = try Self.readManifest(in: folder, display: Self.displayPath(folder))
@@ -100,28 +86,30 @@ public struct OutputWriter: Sendable {
     public func drift(name: String, root: URL, files: FileSource) throws -> [Drift] {
         let folder = root.appendingPathComponent(name).path
         var result: [Drift] = []
-        var manifest = ManifestBuilder()
-        func compare(_ file: OutputFile, sha256: String) throws {
-            switch try sameContents(file, sha256: sha256, in: folder, relative: file.path) {
-            case true?: break
-            case false?: result.append(Drift(path: "\(name)/\(file.path)", kind: .stale))
-            case nil: result.append(Drift(path: "\(name)/\(file.path)", kind: .missing))
-            }
-        }
-        try files { file in
-            try checkRelativePath(file.path)
-            try compare(file, sha256: manifest.add(file))
-        }
-        let generated = manifest.finish()
-        let manifestFile = OutputFile(path: GeneratedManifest.fileName, bytes: generated.encodedBytes())
-        try compare(manifestFile, sha256: SHA256.hex(manifestFile.contents))
-        let expectedPaths = Set(generated.files.map(\.path) + [GeneratedManifest.fileName])
+        let (compared, expectedPaths) = try compareToDisk(folder: folder, files: files)
+        for (path, same) in compared where same != true { result.append(Drift(path: "\(name)/\(path)", kind: same == nil ? .missing : .stale)) }
         let previous = Set((try Self.readManifest(in: folder, display: Self.displayPath(folder)))?.files.map(\.path) ?? [])
         for path in try listFiles(in: folder) where !expectedPaths.contains(path) {
             let owned = Self.ownedFolders.contains { path.hasPrefix($0 + "/") }
             if owned || previous.contains(path) { result.append(Drift(path: "\(name)/\(path)", kind: .extra)) }
         }
         return result.sorted { ($0.path, $0.kind) < ($1.path, $1.kind) }
+    }
+
+    /// What `pendingChanges` and `drift` both do: every file `write` would write, the manifest last, held
+    /// against the folder (`same`: true for the same bytes, false for other bytes, nil for no file), in
+    /// order; and the paths the new manifest lists, itself included.
+    private func compareToDisk(folder: String, files: FileSource) throws -> (compared: [(path: String, same: Bool?)], expected: Set<String>) {
+        var manifest = ManifestBuilder()
+        var compared: [(path: String, same: Bool?)] = []
+        try files { file in
+            try checkRelativePath(file.path)
+            compared.append((file.path, try sameContents(file, sha256: manifest.add(file), in: folder, relative: file.path)))
+        }
+        let generated = manifest.finish()
+        let manifestFile = OutputFile(path: GeneratedManifest.fileName, bytes: generated.encodedBytes())
+        compared.append((manifestFile.path, try sameContents(manifestFile, sha256: SHA256.hex(manifestFile.contents), in: folder, relative: manifestFile.path)))
+        return (compared, Set(generated.files.map(\.path) + [GeneratedManifest.fileName]))
     }
 
     /// Writes the tree and returns how many files cutover wrote (the manifest included).

@@ -72,7 +72,7 @@ package struct AddColumn: OperationUnit {
             if column.unique { state.uniqueSets.append([key]) }
         }
         if let reference = column.references {
-            rules.checkColumnReference(column, reference)
+            rules.checkColumnReference(column, reference, table: table.value)
             rules.checkPartitionedForeignKey(table: table.value, references: reference.table.value, declaredWithTable: false, at: reference.table.location)
         }
         if column.unique { rules.checkPartitionKey([key], table: table.value, kind: "unique column", at: column.name.location) }

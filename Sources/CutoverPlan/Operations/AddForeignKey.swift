@@ -66,12 +66,13 @@ struct AddForeignKey: OperationUnit {
 
     func lower(_ r: Recipe) -> [StepDraft] {
         let name = self.name.value, table = self.table.value, columns = self.columns.map(\.value)
+        // Complete and verify run after every expand step: the referenced table by its name then.
         guard r.capabilities.notValidConstraints else {
-            return [Self.mysql(table, name, columns, referencedTable, referencedColumns, onDelete: onDelete, actions: references.actions, change: r.change, r.mysql),
-                    Self.orphanCheck(table, name, columns, referencedTable, referencedColumns, change: r.change, r.mysql)]
+            return [Self.mysql(table, name, columns, r.tableName(referencedTable, in: .complete), referencedColumns, onDelete: onDelete, actions: references.actions, change: r.change, r.mysql),
+                    Self.orphanCheck(table, name, columns, r.tableName(referencedTable, in: .verify), referencedColumns, change: r.change, r.mysql)]
         }
         let b = r.postgres
-        let definition = "FOREIGN KEY (\(b.n.quoteList(columns))) REFERENCES \(b.t(referencedTable)) (\(b.n.quoteList(referencedColumns))) ON DELETE \(onDelete.sql)"
+        let definition = "FOREIGN KEY (\(b.n.quoteList(columns))) REFERENCES \(b.t(r.tableName(referencedTable, in: .complete))) (\(b.n.quoteList(referencedColumns))) ON DELETE \(onDelete.sql)"
             + references.actions.clause
         return NotValidConstraint.postgres(table, name, definition: definition, kind: "add_foreign_key", what: "foreign key", change: r.change, b)
     }

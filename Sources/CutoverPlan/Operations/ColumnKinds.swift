@@ -140,7 +140,7 @@ extension ReferenceRules {
                 fine = false
             }
             if engine == .postgresql && !generated.stored {
-                report(.columnKindEngine, Message.virtualOnPostgres(column.name.value), at: generated.location)
+                report(.columnKindEngine, Message.virtualOnPostgres(column.name.value, added: keyed == nil), at: generated.location)
                 fine = false
             }
         }
@@ -177,7 +177,9 @@ extension Message {
     public static func generatedAddedFilled(_ column: String) -> String {
         "generated column '\(column)' is computed by the server: addColumn adds it nullable and without `up` (a backfill or NOT NULL step would write it)"
     }
-    public static func virtualOnPostgres(_ column: String) -> String {
-        "PostgreSQL 15 has only stored generated columns: write `stored: true` for '\(column)'"
+    public static func virtualOnPostgres(_ column: String, added: Bool) -> String {
+        // addColumn cannot add a stored one either (CUT088): don't send the user from one refusal to the next.
+        added ? "PostgreSQL 15 has only stored generated columns, and adding one computes every row under ACCESS EXCLUSIVE: declare '\(column)' with `stored: true` in createTable, or add a plain nullable column filled by `up`"
+              : "PostgreSQL 15 has only stored generated columns: write `stored: true` for '\(column)'"
     }
 }

@@ -216,7 +216,7 @@ extension CreateIndex {
         static let rule = Rule(
             id: .indexFeatureUnsupported, name: "index-feature-unsupported", severity: .error, checkedBy: [.references],
             summary: "an index key or option the engine or the index method cannot build",
-            rationale: "MySQL 8 has functional key parts from 8.0.13, but MariaDB (10.11, which cutover rehearses MySQL on) has none, and a generated column would change what the old app version's SELECT * and INSERT see: an expression key is refused on MySQL (index a generated column added in an sql change instead). MySQL has no NULLS FIRST/LAST, operator classes, INCLUDE columns or storage parameters; DESC keys are built (MySQL 8, MariaDB 10.8+). On PostgreSQL only btree indexes have an order (DESC, NULLS), and only btree, gist and spgist indexes take INCLUDE columns; the server refuses the rest when the Job runs, mid-rollout, so cutover refuses them when the spec is checked.",
+            rationale: "MySQL 8 has functional key parts from 8.0.13, but MariaDB (10.11, which cutover rehearses MySQL on) has none, and a generated column would change what the old app version's SELECT * and INSERT see: an expression key is refused on MySQL (index a virtual generated column added by addColumn instead). MySQL has no NULLS FIRST/LAST, operator classes, INCLUDE columns or storage parameters; DESC keys are built (MySQL 8, MariaDB 10.8+). On PostgreSQL only btree indexes have an order (DESC, NULLS), and only btree, gist and spgist indexes take INCLUDE columns; the server refuses the rest when the Job runs, mid-rollout, so cutover refuses them when the spec is checked.",
             triggering: [RuleExample(indexSpec(Snippets.mysqlDatabase, "          - expression: abs(amount)\n"),
                                      files: ["schema.sql": OperationExample.pricingMySQL]).expecting((22, 25)),
                          RuleExample(indexSpec(Snippets.pgDatabase, "          - amount\n", extra: "        method: hash\n        include: [id]\n"),
@@ -235,7 +235,7 @@ extension RuleID {
 
 extension Message {
     static let indexKeyShape = "an index key needs exactly one of 'column' and 'expression'"
-    static let mysqlExpressionKey = "MySQL: an expression key needs functional key parts (MySQL 8.0.13+), which MariaDB lacks; index a generated column (added in an sql change) instead"
+    static let mysqlExpressionKey = "MySQL: an expression key needs functional key parts (MySQL 8.0.13+), which MariaDB lacks; index a virtual generated column instead (addColumn with `generated: {expression: …, stored: false}`)"
     static func mysqlIndexFeature(_ feature: String) -> String { "MySQL indexes have no \(feature) (PostgreSQL only)" }
     static func unorderedMethod(_ method: String, _ feature: String) -> String {
         "\(method) indexes have no order: PostgreSQL refuses \(feature) on them (btree only)"

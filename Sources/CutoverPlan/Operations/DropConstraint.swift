@@ -132,8 +132,10 @@ struct DropConstraint: OperationUnit {
     }
 
     func lower(_ r: Recipe) -> [StepDraft] {
-        let base = definition(in: r.context.schema, engine: r.engine)
+        var base = definition(in: r.context.schema, engine: r.engine)
         let phase = Self.phase(of: base)
+        // The down of a contract step re-adds a foreign key while expand's renames are in place.
+        if let referenced = base?.referencedTable { base?.referencedTable = r.tableName(referenced, in: phase) }
         let name = self.name.value, table = self.table.value
         let what = base.map { Self.words($0.kind) } ?? "constraint"
         let slug = "drop_constraint \(name)"
@@ -223,12 +225,14 @@ struct DropConstraint: OperationUnit {
         case .unique:
             let columns = base.columns.map(b.q)
             let duplicates = "SELECT 1 FROM \(b.q(table)) WHERE \(columns.map { "\($0) IS NOT NULL" }.joined(separator: " AND ")) GROUP BY \(columns.joined(separator: ", ")) HAVING COUNT(*) > 1"
+            // The rows to fix, as the hint the refusal prints and the step's comment both name them.
+            let repeated = "(GROUP BY \(base.columns.joined(separator: ", ")) HAVING COUNT(*) > 1)"
             return StepDraft(phase, slug: slug, title: "drop \(what) \(name) on \(table) in place", change: r.change,
                              up: [SQLStatement(b.dropIndex(table, name), comment: "A unique constraint is its unique index on MySQL.")],
                              down: [refusal(b, when: duplicates, message: "cutover rollback refused: \(table) holds rows the new app version wrote that repeat the key of \(name)",
-                                            hint: "delete or change the rows that repeat the key (GROUP BY \(base.columns.joined(separator: ", ")) HAVING COUNT(*) > 1), then run the rollback again",
+                                            hint: "delete or change the rows that repeat the key \(repeated), then run the rollback again",
                                             comment: "Checked before anything changes: rows written while the unique key was gone must not repeat it (one read-only scan).\n"
-                                                + "Refused: delete or change those rows (GROUP BY \(base.columns.joined(separator: ", ")) HAVING COUNT(*) > 1), and run the rollback again."),
+                                                + "Refused: delete or change those rows \(repeated), and run the rollback again."),
                                     SQLStatement(b.addIndex(table, name, unique: true, columns: b.n.quoteList(base.columns)),
                                                  comment: "Re-create from the definition in the base schema (in place, writes go on).")])
         case .foreignKey, .primaryKey:
@@ -246,15 +250,17 @@ struct DropConstraint: OperationUnit {
         case .check:
             let condition = ["constraint_name = \(b.lit(name))", "constraint_type = 'CHECK'"]
             let expression = base.expression ?? "true"
+            // What to do about a refusal, as the hint the refusal prints and the step's comment both say it.
+            let fix = "change or delete the rows WHERE NOT (\(expression))"
             return StepDraft(phase, slug: slug, title: "drop \(what) \(name) on \(table) in place" + MySQLDialect.rollbackCopyTitle, change: r.change,
                              up: [SQLStatement(b.guarded("ALTER TABLE \(b.q(table)) DROP CONSTRAINT \(b.q(name)), ALGORITHM=INPLACE, LOCK=NONE",
                                                          whenFound: true, in: .tableConstraints, table: table, condition),
                                                comment: "Dropping a check only changes metadata (in place, writes go on).")],
                              down: [refusal(b, when: "SELECT 1 FROM \(b.q(table)) WHERE NOT (\(expression))",
                                             message: "cutover rollback refused: \(table) holds rows the new app version wrote that check \(name) forbids",
-                                            hint: "change or delete the rows WHERE NOT (\(expression)), then run the rollback again",
+                                            hint: "\(fix), then run the rollback again",
                                             comment: "Checked before anything changes: rows written while the check was gone must pass it (one read-only scan; MySQL has no NOT VALID).\n"
-                                                + "Refused: change or delete the rows WHERE NOT (\(expression)), and run the rollback again."),
+                                                + "Refused: \(fix), and run the rollback again."),
                                     SQLStatement(b.guarded("ALTER TABLE \(b.q(table)) ADD CONSTRAINT \(b.q(name)) CHECK (\(expression)), ALGORITHM=COPY, LOCK=SHARED",
                                                            whenFound: false, in: .tableConstraints, table: table, condition),
                                                  comment: "Re-create from the definition in the base schema. NOT ONLINE: adding a CHECK constraint is ALGORITHM=COPY on MySQL 8\n(the table is copied and writes are blocked for the duration). MySQL has no NOT VALID.", kind: .tableCopy(table: table))])

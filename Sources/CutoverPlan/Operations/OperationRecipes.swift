@@ -3,6 +3,8 @@
 enum OperationRecipes {
     /// The drafts of a change.
     static func lower(_ change: Change, context: LoweringContext) -> [StepDraft] {
-        change.operation.unit.lower(Recipe(context: context, change: change.index))
+        var context = context
+        context.changeIndex = change.index
+        return change.operation.unit.lower(Recipe(context: context, change: change.index))
     }
 }

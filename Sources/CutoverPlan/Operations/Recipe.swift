@@ -11,6 +11,10 @@ struct Recipe {
     var postgres: PostgreSQLBuilder { PostgreSQLBuilder(context: context) }
     var mysql: MySQLBuilder { MySQLBuilder(context: context) }
 
+    /// The name a step of `phase` gives a table the change names (`LoweringContext.tableName(_:in:)`):
+    /// after expand, a table a later renameTable renames has its new name.
+    func tableName(_ table: String, in phase: Phase) -> String { context.tableName(table, in: phase) }
+
     /// A comment-only down: `DO 0;` after it where the engine's tools need a statement.
     func note(_ text: String) -> [SQLStatement] {
         [.note(text)] + (capabilities.needsNoOpStatement ? [SQLStatement("DO 0;")] : [])

@@ -102,6 +102,7 @@ package struct RenameTable: OperationUnit {
         }
         guard rules.claimTable(to) else { return }
         rules.renamedTables[to.value] = (from: rules.renamedTables[from.value]?.from ?? from.value, line: change.location.line)
+        rules.compatibilityViews[from.value] = (table: to.value, line: change.location.line)
         rules.schema.rename(table: from.value, to: to.value, reason: "it was renamed to '\(to.value)' at line \(change.location.line)")
         rules.tableIdentity[to.value] = rules.tableIdentity[from.value] ?? from.value
     }

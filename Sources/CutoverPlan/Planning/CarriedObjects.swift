@@ -61,7 +61,11 @@ struct CarriedObjects {
                                  newName: newName(index.name), retired: derived.quarantine(index.name)))
         }
         for constraint in context.constraints(on: table, column: column) {
-            let carried = Constraint(original: constraint, columns: mapped(constraint.columns),
+            var original = constraint
+            // Every step that carries a key over, and its down, runs after expand (backfill, complete,
+            // contract): a referenced table a later renameTable renames has its new name there.
+            original.referencedTable = constraint.referencedTable.map { context.tableName($0, in: .backfill) }
+            let carried = Constraint(original: original, columns: mapped(constraint.columns),
                                      expression: constraint.expression.map { ColumnExpression.rename($0, from: column, to: replacement, engine: engine) },
                                      newName: newName(constraint.name), retired: derived.quarantine(constraint.name))
             switch constraint.kind {

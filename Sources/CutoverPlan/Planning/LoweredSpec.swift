@@ -2,7 +2,8 @@ import Foundation
 
 /// A validated spec's lowering, computed once and shared by everything that asks how the plan will
 /// look: the lowering-based warnings (CUT073 `MySQLTableCopyRule`, CUT074 `MySQLSwapClientRule`, CUT075
-/// `MySQLRetypedDefaultRule`, CUT076 `MySQLVersionDatabasesSQLRule`) and the `Planner`. Before, each rule
+/// `MySQLRetypedDefaultRule`, CUT076 `MySQLVersionDatabasesSQLRule`, CUT113 `VersionViewsRowSecurityRule`)
+/// and the `Planner`. Before, each rule
 /// built its own `LoweringContext` and `MySQLVersionSchemas` and walked the changes again, and
 /// `generate` lowered every change of a MySQL spec twice (once for CUT073, once for the plan).
 ///
@@ -16,6 +17,7 @@ public final class LoweredSpec: @unchecked Sendable {
     private var cachedBase: LoweringContext?
     private var cachedDrafts: [[StepDraft]]?
     private var cachedVersions: MySQLVersionSchemas??
+    private var cachedPostgresViews: [PostgreSQLVersionSchemas.View]?
 
     public init(spec: MigrationSpec, schema: DatabaseSchema?) {
         self.spec = spec
@@ -65,6 +67,17 @@ public final class LoweredSpec: @unchecked Sendable {
             let versions = MySQLVersionSchemas.of(base)
             cachedVersions = .some(versions)
             return versions
+        }
+    }
+
+    /// PostgreSQL's version schemas' views, when they are on (`PostgreSQLVersionSchemas.enabled`); else none.
+    var postgresVersionViews: [PostgreSQLVersionSchemas.View] {
+        locked {
+            if let cachedPostgresViews { return cachedPostgresViews }
+            let views = PostgreSQLVersionSchemas.enabled(base)
+                ? PostgreSQLVersionSchemas(b: PostgreSQLBuilder(context: base), changes: spec.changes).views() : []
+            cachedPostgresViews = views
+            return views
         }
     }
 }

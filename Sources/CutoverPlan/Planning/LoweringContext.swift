@@ -14,6 +14,10 @@ public struct LoweringContext: Sendable {
     /// table (MySQL's version databases, re-pointed by a type change's swap) starts from it.
     public let givenSchema: DatabaseSchema?
 
+    /// The index of the change being lowered (`OperationRecipes.lower` sets it): the renameTables after
+    /// it decide what its steps after expand call a table (`tableName(_:in:)`). Nil outside a recipe.
+    public internal(set) var changeIndex: Int?
+
     public init(spec: MigrationSpec, schema: DatabaseSchema?) {
         self.spec = spec
         self.givenSchema = schema
@@ -34,6 +38,19 @@ public struct LoweringContext: Sendable {
     public var qualifyingSchema: String? {
         guard engine == .postgresql, spec.database.schemaName != "public" else { return nil }
         return spec.database.schemaName
+    }
+
+    /// The name a step of `phase` must give a table that the change being lowered names `table` (a
+    /// referenced table: the one the change acts on cannot be renamed later, CUT057). Every expand step
+    /// runs before any backfill, complete, verify or contract step, and a rollback of those runs while
+    /// every expand effect is still in place: there a table that a later renameTable renames has its name
+    /// after all renames, and the old one is its compatibility view, which a foreign key cannot reference
+    /// ("referenced relation is not a table"; MySQL likewise). An expand step, and its down (which runs
+    /// after the later changes' expand downs undid their renames), sees the table as the change does; so
+    /// does the preflight, before anything ran.
+    public func tableName(_ table: String, in phase: Phase) -> String {
+        guard phase > .expand, let changeIndex else { return table }
+        return RenameTable.finalNames(spec.changes.filter { $0.index > changeIndex })[table] ?? table
     }
 
     // MARK: schema lookups
@@ -146,6 +163,24 @@ public struct LoweringContext: Sendable {
 
     public var postgresMajorVersion: Int {
         Int(spec.database.version.split(separator: ".").first ?? "") ?? 15
+    }
+
+    /// Whether the views cutover creates on PostgreSQL for an app version (version schemas, a
+    /// renameTable's compatibility view) take `security_invoker`, which PostgreSQL has from 15 on:
+    /// the views then apply the querying role's row-level security and privileges, as the table
+    /// does; before 15, CUT113 refuses a table with row-level security instead.
+    public var postgresInvokerViews: Bool {
+        engine == .postgresql && postgresMajorVersion >= 15
+    }
+
+    /// Whether the plan creates, on PostgreSQL, views an app version reads tables through: the version
+    /// schemas' (`PostgreSQLVersionSchemas.enabled`) or the compatibility view a renameTable leaves
+    /// under the old name. Such views need `postgresInvokerViews` on a server that has it, so the
+    /// preflight then requires 15 (`Preflight.postgresMinimum`), and before 15 CUT113 checks the
+    /// tables they read (`VersionViewsRowSecurityRule`).
+    public var createsAppVersionViews: Bool {
+        engine == .postgresql
+            && (PostgreSQLVersionSchemas.enabled(self) || spec.changes.contains { $0.operation.unit(RenameTable.self) != nil })
     }
 
     // MARK: schema evolution

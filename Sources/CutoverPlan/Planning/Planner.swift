@@ -17,8 +17,9 @@ public struct Planner: Planning {
             drafts += dialect.blueGreen(context: base)
         } else {
             drafts += lowered.changeDrafts.joined()
-            if PostgreSQLVersionSchemas.enabled(base) {
-                drafts += PostgreSQLVersionSchemas(b: PostgreSQLBuilder(context: base), changes: spec.changes).drafts()
+            let views = lowered.postgresVersionViews
+            if !views.isEmpty {
+                drafts += PostgreSQLVersionSchemas(b: PostgreSQLBuilder(context: base), changes: spec.changes).drafts(views)
             }
             // Present only where they are on and the versions differ, as its drafts need.
             if let versions = lowered.mysqlVersionSchemas {

@@ -18,6 +18,11 @@ package struct PostgreSQLBuilder: Sendable {
     /// `to_regclass('"name"')`, `to_regclass('"app"."name"')` in another schema: never found through `search_path`.
     func regclass(_ table: String) -> String { "to_regclass(\(lit(t(table))))" }
 
+    /// The options of every view an app version reads a table through (`CREATE VIEW name<options> AS`):
+    /// ` WITH (security_invoker = true)` where the server has it (`LoweringContext.postgresInvokerViews`,
+    /// CUT113), else none. One text for the version schemas' views and the compatibility views.
+    var appViewOptions: String { context.postgresInvokerViews ? " WITH (security_invoker = true)" : "" }
+
     // MARK: guards
 
     func doBlock(_ body: String) -> String {

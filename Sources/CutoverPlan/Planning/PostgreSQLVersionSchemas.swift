@@ -124,9 +124,7 @@ package struct PostgreSQLVersionSchemas {
         let defaults = columns.compactMap { column in
             column.defaultValue.map { "\nALTER VIEW \(b.q(schema)).\(b.q(name)) ALTER COLUMN \(b.q(column.name)) SET DEFAULT \($0);" }
         }
-        // From 15 on the view applies the querying role's row-level security and privileges, as the table does (CUT113).
-        let options = VersionViewsRowSecurityRule.invokerViews(b.context) ? " WITH (security_invoker = true)" : ""
-        return "CREATE OR REPLACE VIEW \(b.q(schema)).\(b.q(name))\(options) AS\n  SELECT \(list.joined(separator: ", "))\n  FROM \(b.t(finalName(table)));" + defaults.joined()
+        return "CREATE OR REPLACE VIEW \(b.q(schema)).\(b.q(name))\(b.appViewOptions) AS\n  SELECT \(list.joined(separator: ", "))\n  FROM \(b.t(finalName(table)));" + defaults.joined()
     }
 
     func create(_ views: [View], afterContract: Bool) -> [SQLStatement] {
@@ -167,8 +165,8 @@ package struct PostgreSQLVersionSchemas {
         return statements
     }
 
-    func drafts() -> [StepDraft] {
-        let views = views()
+    /// The steps that create and drop the schemas of `views` (`views()`, which `LoweredSpec` keeps).
+    func drafts(_ views: [View]) -> [StepDraft] {
         guard !views.isEmpty else { return [] }
         let names = "\(schema(new: false)) and \(schema(new: true))"
         var up = create(views, afterContract: false)

@@ -31,8 +31,7 @@ struct Preflight {
     /// `WITH (security_invoker = true)` (a server of 14 would fail expand, not the preflight; trial 14k);
     /// else 14 where it uses CREATE OR REPLACE TRIGGER (written for 14 and later); else the spec's version.
     var postgresMinimum: Int {
-        let views = PostgreSQLVersionSchemas.enabled(context) || context.spec.changes.contains { $0.operation.unit(RenameTable.self) != nil }
-        if views && VersionViewsRowSecurityRule.invokerViews(context) { return 15 }
+        if context.createsAppVersionViews && context.postgresInvokerViews { return 15 }
         return majorVersion >= 14 ? 14 : majorVersion
     }
 

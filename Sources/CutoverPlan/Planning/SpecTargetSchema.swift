@@ -20,9 +20,12 @@ package struct SpecTargetSchema: Sendable {
         package var columns: [String]
         /// Nil when not known.
         package var unique: Bool?
-        /// A partial index's WHERE as written; nil for none or not known (`partial` says which).
+        /// A partial index's WHERE as written; nil for none, or where `predicateKnown` is false (an index
+        /// a `sql` change created: the model has its name and columns, not its WHERE).
         package var predicate: String?
-        package var partial: Bool?
+        package var predicateKnown: Bool
+        /// Whether it has a WHERE; nil when not known. Derived from `predicate`, so the two cannot disagree.
+        package var partial: Bool? { predicateKnown ? predicate != nil : nil }
     }
 
     package struct Table: Sendable {
@@ -76,7 +79,7 @@ package struct SpecTargetSchema: Sendable {
                 indexes: objects.filter { [.index, .unique, .primaryKey].contains($0.kind) }.map { object in
                     Index(name: object.name, kind: object.kind.words, columns: object.columns,
                           unique: object.kind == .index ? object.uniqueIndex : true,
-                          predicate: object.predicate, partial: object.kind == .index ? object.partial : false)
+                          predicate: object.predicate, predicateKnown: object.kind != .index || object.partial != nil)
                 },
                 uniqueSets: table.uniqueSets, primaryKey: table.primaryKey,
                 foreignKeys: objects.filter { $0.kind == .foreignKey }.map { ($0.name, $0.columns) })

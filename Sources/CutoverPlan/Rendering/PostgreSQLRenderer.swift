@@ -3,14 +3,10 @@
 struct PostgreSQLRenderer {
     var b: PostgreSQLBuilder
 
-    /// From 15 on a compatibility view applies the querying role's row-level security and privileges,
-    /// as the table does; before, CUT113 refuses a table with row-level security.
-    private var invoker: String { VersionViewsRowSecurityRule.invokerViews(b.context) ? " WITH (security_invoker = true)" : "" }
-
     func render(_ ddl: DDL) -> [SQLStatement] {
         switch ddl {
         case .renameTableLeavingView(let from, let to):
-            let view = "CREATE VIEW \(b.t(from))\(invoker) AS SELECT * FROM \(b.t(to));"
+            let view = "CREATE VIEW \(b.t(from))\(b.appViewOptions) AS SELECT * FROM \(b.t(to));"
             let up = b.guarded("to_regclass(\(b.lit(b.t(to)))) IS NULL AND to_regclass(\(b.lit(b.t(from)))) IS NOT NULL",
                                ["ALTER TABLE \(b.t(from)) RENAME TO \(b.q(to));", view])
             return [SQLStatement(up, comment: "Rename + compatibility view under the old name, atomically (one DO = one transaction). A simple\nSELECT * view is auto-updatable, so old app versions keep reading and writing \"\(from)\".\n(squawk does not see inside DO: renaming-table would fire; safe because of the view.)")]
@@ -18,7 +14,7 @@ struct PostgreSQLRenderer {
             return [SQLStatement(b.guarded("to_regclass(\(b.lit(b.t(to)))) IS NOT NULL",
                                            ["DROP VIEW IF EXISTS \(b.t(from));", "ALTER TABLE \(b.t(to)) RENAME TO \(b.q(from));"]))]
         case .compatibilityView(let name, let table):
-            return [SQLStatement("CREATE OR REPLACE VIEW \(b.t(name))\(invoker) AS SELECT * FROM \(b.t(table));")]
+            return [SQLStatement("CREATE OR REPLACE VIEW \(b.t(name))\(b.appViewOptions) AS SELECT * FROM \(b.t(table));")]
         case .dropCompatibilityView(let name):
             return [SQLStatement("DROP VIEW IF EXISTS \(b.t(name));",
                                  suppressions: .rules(["ban-drop-view"], "the compatibility view only served app versions that the contract phase has retired"))]

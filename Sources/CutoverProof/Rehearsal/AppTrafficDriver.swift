@@ -98,6 +98,8 @@ final class AppTrafficDriver: TrafficDriver {
             let laterKeys = later.foreignKeys.map { key -> ForeignKeyShape in
                 var key = key
                 key.columns = key.columns.map { renamed[$0] ?? $0 }
+                // A key to a table the migration renames names the new name; the seeded parent rows are in the base one.
+                key.referencedTable = tableRenames[key.referencedTable] ?? key.referencedTable
                 return key
             }
             for key in laterKeys where !table.foreignKeys.contains(key) && key.columns.allSatisfy(known.contains)

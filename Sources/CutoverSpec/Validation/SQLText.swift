@@ -9,7 +9,9 @@ public enum SQLText {
             return "it must start with a letter or '_'"
         }
         if let bad = text.unicodeScalars.first(where: { !(ASCII.alnum($0) || $0 == "_" || $0 == "$") }) {
+            // A dotted name is most often a schema-qualified one: say where the schema is given instead.
             return "'\(bad.escaped(asASCII: true))' is not a letter, digit, '_' or '$'"
+                + (bad == "." ? " (names are unqualified: the spec's tables live in `database.schemaName`)" : "")
         }
         if text.utf8.count > maxLength { return "it is longer than \(maxLength) characters" }
         return nil

@@ -146,7 +146,9 @@ public struct ShapeChecker: Sendable {
     }
 
     private func wrongType(_ node: SyntaxNode, field: String, expected: String, _ diagnostics: inout DiagnosticBag) {
-        diagnostics.report(.wrongType, Message.wrongType(field, expected: expected, found: node.typeName), at: node.location)
+        // `default: null` is how some tools drop a default; point at the field that does it here.
+        let hint = field == "default" && node.typeName == "null" ? Message.dropDefaultHint : ""
+        diagnostics.report(.wrongType, Message.wrongType(field, expected: expected, found: node.typeName) + hint, at: node.location)
     }
 
     private func outOfRange(_ node: SyntaxNode, _ field: String, _ value: String, _ min: String?, _ max: String?,

@@ -2,6 +2,7 @@
 @testable import CutoverSpec
 @testable import CutoverEmit
 @testable import CutoverProof
+import CutoverTemplates
 import Foundation
 import Testing
 import Yams
@@ -64,7 +65,7 @@ import Yams
         }
         // The runners' code is the policy's.
         for name in Self.runners {
-            let script = try String(contentsOf: TestPaths.packageRoot.appendingPathComponent("templates/\(name)"), encoding: .utf8)
+            let script = Templates.text(try #require(Templates.File.script(named: name)))
             #expect(script.contains("\nREFUSED=\(PodFailurePolicy.refusedExitCode)\n"), "\(name)")
         }
     }
@@ -82,7 +83,8 @@ import Yams
         try "app".write(to: root.appendingPathComponent("etc/cutover/db/username"), atomically: true, encoding: .utf8)
         try "secret".write(to: root.appendingPathComponent("etc/cutover/db/password"), atomically: true, encoding: .utf8)
         try "SELECT 1;\n".write(to: root.appendingPathComponent("etc/cutover/sql/0001_contract_x.down.sql"), atomically: true, encoding: .utf8)
-        let script = try String(contentsOf: TestPaths.packageRoot.appendingPathComponent("templates/\(runner)"), encoding: .utf8)
+        // The script as cutover writes it (fragments included), not the template file.
+        let script = Templates.text(try #require(Templates.File.script(named: runner)))
             .replacingOccurrences(of: "/tmp/", with: root.path + "/tmp/").replacingOccurrences(of: "/etc/cutover", with: root.path + "/etc/cutover")
         try script.write(to: root.appendingPathComponent("run.sh"), atomically: true, encoding: .utf8)
         // mysql's runner reads the session's connection id off the first two lines of its output.

@@ -264,9 +264,8 @@ public struct PlanReadme {
                 out += "make a rollback of contract refuse until they are changed or deleted).\n\n"
             }
             if !added.isEmpty {
-                out += "Until contract, an insert of the new version that leaves out \(added.joined(separator: ", ")) (added with a default and `up`), or writes NULL into a nullable one, "
-                out += "gets `up` of its row, not what it meant: the column gets its default only in complete, and until contract the fill trigger gives `up` to every NULL, whichever version wrote "
-                out += "(warning CUT104). Write \(added.count == 1 ? "it" : "them") explicitly in the new version's inserts until contract.\n\n"
+                out += Self.addedDefaultUp(added, viewDefault: false,
+                                           why: "the column gets its default only in complete, and until then the fill trigger gives `up` to every NULL, whichever version wrote it")
             }
             return out
         }
@@ -291,9 +290,8 @@ public struct PlanReadme {
             out += "holds values the old one does not); after contract, a rollback of contract refuses rows the old type cannot take until they are changed or deleted.\n\n"
         }
         if !added.isEmpty {
-            out += "Columns added nullable with a default and `up` (\(added.joined(separator: ", "))): the new version's view gives an insert that leaves one out "
-            out += "its default, but a NULL the new version writes into one gets `up` of its row until contract (the fill trigger cannot tell it from the old version's insert; "
-            out += "warning CUT104). Until contract, the new version writes a value there, not NULL.\n\n"
+            out += Self.addedDefaultUp(added, viewDefault: true,
+                                       why: "the fill trigger gives `up` to every NULL, as it cannot tell the new version's NULL from the old version's insert")
         }
         out += "An app version selects its schema with `search_path`: `\(VersionSchemaSelection.searchPath(schemas.new, base: spec.database.schemaName))` for the new one, "
         out += "`\(VersionSchemaSelection.searchPath(schemas.old, base: spec.database.schemaName))` for the old one. ConfigMap `\(VersionSchemaSelection.configMapName(spec))` holds both "
@@ -306,7 +304,7 @@ public struct PlanReadme {
         out += Self.keysThroughViews(spec, schema: schemas.new)
         out += "Contract drops both schemas last, once only the new version serves: its search_path then falls through to `public`, whose tables have its shape. "
         out += "The Jobs' role needs `CREATE` on the database to create the schemas. "
-        if VersionViewsRowSecurityRule.invokerViews(context) {
+        if context.postgresInvokerViews {
             out += "The views are created `WITH (security_invoker = true)`: they read the tables with the rights of the role that queries them, so the app's own "
             out += "privileges and the tables' row-level security policies apply through them as on the tables. An app that logs in as another role than the Jobs' needs "
             out += "`GRANT USAGE ON SCHEMA` and the table privileges on the views besides its privileges on the tables. `app.versionSchemas: none` turns this off.\n\n"
@@ -352,6 +350,19 @@ public struct PlanReadme {
         return out
     }
 
+    /// The paragraph on columns added with a default and `up` (CUT104, `AddedDefaultUpRule.columns`), one
+    /// text for every layout: until contract an insert of the new version can get `up` of its row instead
+    /// of what it meant. `viewDefault`: the new version's view has the default (PostgreSQL's version
+    /// schemas), so leaving a column out is safe and only a NULL written into it is not; `why` is the
+    /// layout's reason.
+    static func addedDefaultUp(_ added: [String], viewDefault: Bool, why: String) -> String {
+        let risky = viewDefault ? "writes NULL into a nullable one" : "leaves one out, or writes NULL into a nullable one,"
+        return "Columns added with a default and `up` (\(added.joined(separator: ", "))): until contract, an insert of the new version that \(risky) "
+            + "gets `up` of its row, not what it meant: \(why) (warning CUT104). "
+            + (viewDefault ? "The new version's view gives an insert that leaves one out its default. " : "")
+            + "Write \(added.count == 1 ? "it" : "them") explicitly in the new version's inserts until contract.\n\n"
+    }
+
     /// MySQL's databases of views (`MySQLVersionSchemas`): how each version selects its own, what the
     /// DBA grants first, what the new version may not rely on (retyped columns), and how they go away.
     private func mysqlVersionDatabasesSection(_ context: LoweringContext, _ databases: (old: String, new: String), retyped: [String], added: [String]) -> String {
@@ -378,10 +389,9 @@ public struct PlanReadme {
             out += "or writes NULL cannot be told from one of the old version and gets `up` of the old column's value (warning CUT075 where that differs).\n\n"
         }
         if !added.isEmpty {
-            out += "Columns added with a default and `up` (\(added.joined(separator: ", "))): until contract, an insert of the new version that leaves one out "
-            out += "(or writes NULL into a nullable one) gets `up` of its row, not what it meant. The column gets its default only in complete, views have no defaults, and the fill triggers, which run in "
-            out += "the table's database, cannot tell which version's database the writer used (warning CUT104). Write \(added.count == 1 ? "it" : "them") explicitly "
-            out += "in the new version's inserts until contract.\n\n"
+            out += Self.addedDefaultUp(added, viewDefault: false,
+                                       why: "the column gets its default only in complete, views have no defaults, and the fill triggers, which run in "
+                                           + "the table's database, cannot tell which version's database the writer used")
         }
         out += "The names carry the base database (`\(spec.database.name)`, the Jobs' `DB_NAME`): databases share one namespace per server, so another environment's "
         out += "database on the same server running this migration gets databases of its own. Preflight and expand refuse, before they change anything, "

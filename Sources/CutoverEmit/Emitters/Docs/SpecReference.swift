@@ -48,6 +48,16 @@ public struct SpecReference: Sendable {
         }
         out += "### `column` (in `addColumn.column` and `createTable.columns[]`)\n\n"
         table(SpecShape.column, path: "", into: &out)
+        if let generated = Self.nested("generated", in: SpecShape.column) {
+            out += "### `generated` (in `column`)\n\n\(generated.summary.capitalizedFirst()).\n\n"
+            table(generated, path: "", into: &out)
+        }
+        out += "### `constraints[]` (in `createTable`)\n\n\(CreateTable.constraintShape.summary.capitalizedFirst()).\n\n"
+        table(CreateTable.constraintShape, path: "", into: &out)
+        if let foreignKey = Self.nested("foreignKey", in: CreateTable.constraintShape) {
+            out += "`foreignKey`: \(foreignKey.summary).\n\n"
+            table(foreignKey, path: "", into: &out)
+        }
         out += "### `indexKey` (an item of `createIndex.columns`, besides a plain column name)\n\n\(IndexKey.shape.summary.capitalizedFirst()).\n\n"
         table(IndexKey.shape, path: "", into: &out)
         out += "### `partitionBy` and `partitions[]` (in `createTable`)\n\n\(TablePartitioning.byShape.summary.capitalizedFirst()).\n\n"
@@ -57,6 +67,12 @@ public struct SpecReference: Sendable {
         out += "### `references` (the one form: `column.references`, `addForeignKey.references`, `createTable.constraints[].foreignKey.references`)\n\n\(SpecShape.references.summary.capitalizedFirst()).\n\n"
         table(SpecShape.references, path: "", into: &out)
         return out
+    }
+
+    /// The mapping a field of `shape` holds, for the sections of shapes nested in a column or a constraint.
+    private static func nested(_ name: String, in shape: ObjectShape) -> ObjectShape? {
+        guard let field = shape.fields.first(where: { $0.name == name }), case .object(let object) = field.shape else { return nil }
+        return object
     }
 
     private func object(_ shape: ObjectShape, path: String, into out: inout String) {

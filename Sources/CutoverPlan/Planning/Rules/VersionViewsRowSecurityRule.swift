@@ -11,7 +11,7 @@ extension RuleID {
 /// through the new version's schema).
 ///
 /// From 15 on the lowering creates every such view `WITH (security_invoker = true)`
-/// (`PostgreSQLVersionSchemas.createView`, `PostgreSQLRenderer`), which applies the policies and the
+/// (`PostgreSQLBuilder.appViewOptions`), which applies the policies and the
 /// privileges of the role that queries it, as the table itself would; before 15 PostgreSQL has no
 /// such option, hence the refusal. Known from the schema file (`DatabaseSchema.rowSecurity`: ENABLE or
 /// FORCE ROW LEVEL SECURITY, or a CREATE POLICY on the table).
@@ -31,14 +31,9 @@ package enum VersionViewsRowSecurityRule: RuleUnit {
     private static let policySchema = Snippets.pricingSchema
         + "ALTER TABLE pricing ENABLE ROW LEVEL SECURITY;\nCREATE POLICY pricing_tenant ON pricing USING (amount > 0);\n"
 
-    /// Whether the views cutover creates on PostgreSQL take `security_invoker` (15 and later).
-    package static func invokerViews(_ context: LoweringContext) -> Bool {
-        context.engine == .postgresql && context.postgresMajorVersion >= 15
-    }
-
     static func check(_ lowered: LoweredSpec, diagnostics: inout DiagnosticBag) {
         let context = lowered.base
-        guard context.engine == .postgresql, context.spec.strategy == .expandContract, !invokerViews(context),
+        guard context.createsAppVersionViews, context.spec.strategy == .expandContract, !context.postgresInvokerViews,
               let secured = lowered.schema?.rowSecurity, !secured.isEmpty else { return }
         var reported: Set<String> = []
         func report(_ table: String, _ change: Change, view: String) {
@@ -47,11 +42,10 @@ package enum VersionViewsRowSecurityRule: RuleUnit {
                                                                                  version: context.spec.database.version),
                                at: change.location)
         }
-        if PostgreSQLVersionSchemas.enabled(context) {
-            let viewed = Set(PostgreSQLVersionSchemas(b: PostgreSQLBuilder(context: context), changes: context.spec.changes).views().map(\.table))
-            for change in context.spec.changes {
-                for table in change.operation.tables.map(\.value) where viewed.contains(table) { report(table, change, view: "the version schemas' views") }
-            }
+        // The views the planner creates (none where the version schemas are off).
+        let viewed = Set(lowered.postgresVersionViews.map(\.table))
+        for change in context.spec.changes {
+            for table in change.operation.tables.map(\.value) where viewed.contains(table) { report(table, change, view: "the version schemas' views") }
         }
         for change in context.spec.changes {
             if let rename = change.operation.unit(RenameTable.self) {

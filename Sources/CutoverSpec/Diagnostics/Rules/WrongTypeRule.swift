@@ -13,6 +13,7 @@ package enum WrongTypeRule: RuleUnit {
 }
 
 extension Message {
+    public static let dropDefaultHint = ": to drop a column's default, write `dropDefault: true` in alterColumn"
     public static func wrongType(_ field: String, expected: String, found: String) -> String {
         "'\(field)' must be \(expected), found \(found)"
     }

@@ -22,6 +22,9 @@ package struct ReferenceRules {
     package var familyChanges: [String: (old: String, new: String)] = [:]
     /// Tables a renameTable of the spec made, with their first name and that change's line (CUT105).
     package var renamedTables: [String: (from: String, line: Int)] = [:]
+    /// Names a renameTable left to its compatibility view, with the table it shows and that change's line:
+    /// the view holds the name until contract, so nothing the spec creates in expand can take it.
+    package var compatibilityViews: [String: (table: String, line: Int)] = [:]
     /// Constraint names a dropConstraint frees only in contract (a unique key, an acting foreign key),
     /// with the line of that change: an add runs in complete, before that drop, so it cannot take the name.
     package var freedInContract: [String: Int] = [:]
@@ -61,11 +64,19 @@ package struct ReferenceRules {
 
     // MARK: references
 
-    package mutating func checkColumnReference(_ column: ColumnDefinition, _ reference: ColumnReference) {
+    package mutating func checkColumnReference(_ column: ColumnDefinition, _ reference: ColumnReference, table: String) {
         if reference.onDelete == .setNull && !column.nullable {
             report(.referenceMismatch, Message.setNullOnNotNull(column.name.value), reference.table)
         }
         checkForeignKey(columns: [column.name], references: TableReference(table: reference.table, columns: [reference.column], actions: reference.actions))
+        // The key under the name the lowering gives it, as addForeignKey registers its own: a later rename
+        // or type change of the referenced column must see it (CUT049), or contract would retire the
+        // column with the key still on it.
+        let name = schema.objectNames.columnForeignKey(table: table, column: column.name.value)
+        guard schema.conflict(name: name, table: table, kind: .foreignKey) == nil else { return }
+        schema.register(.init(name: name, table: table, kind: .foreignKey, columns: [schema.columnKey(column.name.value)],
+                              referencedTable: reference.table.value, referencedColumns: [schema.columnKey(reference.column.value)],
+                              actions: "ON DELETE \(reference.onDelete.sql)" + reference.actions.clause))
     }
 
     package mutating func checkForeignKey(columns: [Name], references: TableReference) {
@@ -226,6 +237,10 @@ package struct ReferenceRules {
         }
         if let object = relationClash(name.value) {
             report(.alreadyExists, Message.nameTakenByIndex(name.value, kind: object.kind.words, table: object.table), name)
+            return false
+        }
+        if let view = compatibilityViews[name.value] {
+            report(.alreadyExists, Message.nameTakenByCompatibilityView(name.value, table: view.table, line: view.line), name)
             return false
         }
         return true

@@ -2261,7 +2261,7 @@ DEALLOCATE PREPARE cutover_timeout;
 -- rows (there is no VALIDATE): like PostgreSQL NOT VALID forever. Check for orphans separately (verify phase).
 SET SESSION foreign_key_checks = 0;
 SET @cutover_ddl = (SELECT IF(COUNT(*) = 0,
-  'ALTER TABLE `orders` ADD CONSTRAINT `orders_owner_id_fkey` FOREIGN KEY (`owner_id`) REFERENCES `customers` (`id`) ON DELETE CASCADE, ALGORITHM=INPLACE, LOCK=NONE',
+  'ALTER TABLE `orders` ADD CONSTRAINT `orders_owner_id_fkey` FOREIGN KEY (`owner_id`) REFERENCES `clients` (`id`) ON DELETE CASCADE, ALGORITHM=INPLACE, LOCK=NONE',
   'DO 0')
   FROM information_schema.table_constraints
   WHERE constraint_schema = DATABASE() AND table_name = 'orders' AND constraint_name = 'orders_owner_id_fkey' AND constraint_type = 'FOREIGN KEY');
@@ -2520,7 +2520,7 @@ DELIMITER ;;
 CREATE PROCEDURE `_cutover_orphans_orders_orders_owner_id_fkey`()
 BEGIN
   IF EXISTS (SELECT 1 FROM `orders` c WHERE c.`owner_id` IS NOT NULL
-               AND NOT EXISTS (SELECT 1 FROM `customers` p WHERE p.`id` = c.`owner_id`)) THEN
+               AND NOT EXISTS (SELECT 1 FROM `clients` p WHERE p.`id` = c.`owner_id`)) THEN
     SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'orphan rows in orders for foreign key orders_owner_id_fkey: fix or delete them, then re-run verify';
   END IF;
 END;;

@@ -1869,7 +1869,7 @@ DO $cutover$
 BEGIN
   IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint
              WHERE conrelid = to_regclass('"pricing"') AND conname = 'pricing_owner_id_fkey') THEN
-    ALTER TABLE "pricing" ADD CONSTRAINT "pricing_owner_id_fkey" FOREIGN KEY ("owner_id") REFERENCES "customers" ("id") ON DELETE CASCADE NOT VALID;
+    ALTER TABLE "pricing" ADD CONSTRAINT "pricing_owner_id_fkey" FOREIGN KEY ("owner_id") REFERENCES "clients" ("id") ON DELETE CASCADE NOT VALID;
   END IF;
 END
 $cutover$;
@@ -1900,7 +1900,7 @@ BEGIN
   IF EXISTS (SELECT 1 FROM pg_catalog.pg_constraint
              WHERE conrelid = to_regclass('"pricing"') AND conname = 'pricing_owner_id_fkey' AND convalidated) THEN
     ALTER TABLE "pricing" DROP CONSTRAINT "pricing_owner_id_fkey";
-    ALTER TABLE "pricing" ADD CONSTRAINT "pricing_owner_id_fkey" FOREIGN KEY ("owner_id") REFERENCES "customers" ("id") ON DELETE CASCADE NOT VALID;
+    ALTER TABLE "pricing" ADD CONSTRAINT "pricing_owner_id_fkey" FOREIGN KEY ("owner_id") REFERENCES "clients" ("id") ON DELETE CASCADE NOT VALID;
   END IF;
 END
 $cutover$;
