@@ -11,7 +11,8 @@
 #            key of the live pass (int), compared exactly, and each side's highest key (by position:
 #            row count and highest key)
 set -eu
-export PGOPTIONS="-c TimeZone=UTC -c DateStyle=ISO,YMD -c IntervalStyle=postgres -c extra_float_digits=3"
+# After the Job's own PGOPTIONS (database.schemaName's search_path): the tables are named bare.
+export PGOPTIONS="${PGOPTIONS:+$PGOPTIONS }-c TimeZone=UTC -c DateStyle=ISO,YMD -c IntervalStyle=postgres -c extra_float_digits=3"
 PGOPTIONS="$PGOPTIONS -c statement_timeout=${STATEMENT_TIMEOUT:-15min}"  # the spec's, set by the Job
 RANGE="${CHECKSUM_RANGE:-10000}"
 ATTEMPTS="${CHECKSUM_ATTEMPTS:-5}"

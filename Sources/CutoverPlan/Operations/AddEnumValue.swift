@@ -99,7 +99,10 @@ package struct AddEnumValue: OperationUnit {
     /// renamed away, created again with its former labels, and every column of it retyped (defaults
     /// re-set), and the old type dropped. Rollback only, and not online: each ALTER COLUMN … TYPE rewrites
     /// its table under ACCESS EXCLUSIVE (lock_timeout bounds the wait for it, not the rewrite); a view on
-    /// such a column makes the server refuse it.
+    /// such a column makes the server refuse it. A default's cast names the renamed type as the session's
+    /// search_path prints it (`'x'::t_cutover_old` where the schema is on it, `'x'::app.t_cutover_old`
+    /// where not): it is swapped for the new type printed the same way (regtype's text), so the default
+    /// names the rebuilt type under any search_path.
     func rebuild(_ labels: [String], present: String, _ b: PostgreSQLBuilder) -> [SQLStatement] {
         let type = b.t(enumType.value), label = b.lit(value.value)
         let oldName = String(enumType.value.prefix(50)) + "_cutover_old"
@@ -144,7 +147,8 @@ package struct AddEnumValue: OperationUnit {
                   END IF;
                   EXECUTE format('ALTER TABLE %s ALTER COLUMN %I TYPE \(type) USING %I::text::\(type)', r.rel, r.attname, r.attname);
                   IF r.def IS NOT NULL THEN
-                    EXECUTE format('ALTER TABLE %s ALTER COLUMN %I SET DEFAULT %s', r.rel, r.attname, replace(r.def, \(b.lit(oldName)), \(b.lit(type))));
+                    EXECUTE format('ALTER TABLE %s ALTER COLUMN %I SET DEFAULT %s', r.rel, r.attname,
+                                   replace(r.def, '::' || to_regtype(\(b.lit(renamed)))::text, '::' || to_regtype(\(b.lit(type)))::text));
                   END IF;
                 END LOOP;
                 DROP TYPE \(renamed);

@@ -90,7 +90,7 @@ public struct RawSQL: OperationUnit {
                 rules.report(.mysqlImplicitCommit, Message.mysqlImplicitCommit(name.value, script: which), at: script.location)
             }
         }
-        let effects = RawSQLSchemaEffects.read(up.value, engine: rules.engine)
+        let effects = RawSQLSchemaEffects.read(up.value, engine: rules.engine, defaultSchema: rules.defaultSchema)
         if let unreadable = effects.unreadable {
             rules.schema.forgetCompleteness()
             rules.report(.schemaStatementSkipped, Message.sqlChangeNotRead(name.value, line: unreadable.line, words: unreadable.words), at: up.location)

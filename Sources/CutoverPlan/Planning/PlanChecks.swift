@@ -1,5 +1,5 @@
 /// The checks that lower the spec as the planner will, run by the driver right after validation
-/// (`Compiler.check`): CUT081 first (it reads the lowering's PostgreSQL column facts; an error stops
+/// (`Compiler.check`): CUT108 first (it reads the lowering's PostgreSQL column facts; an error stops
 /// there), then, on a spec without errors, one lowering (`LoweredSpec`) for the warnings that name the
 /// plan's steps, kept in the result for the planner. Validation cannot call them: they live above it.
 package enum PlanChecks {

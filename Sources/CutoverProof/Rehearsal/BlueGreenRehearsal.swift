@@ -117,6 +117,8 @@ final class BlueGreenRehearsal: @unchecked Sendable {
     func missingRows(on side: DatabaseSide, traffic: TrafficDriver) throws -> [String] {
         let session = try environment.adminSession(on: side)
         defer { session.close() }
+        // The rows are read by the tables' bare names, as the app names them: in its schema.
+        if let path = environment.appSearchPath { try session.execute("SET search_path = \(path)") }
         return try traffic.missingRows(on: session)
     }
 

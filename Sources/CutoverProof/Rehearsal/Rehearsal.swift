@@ -302,7 +302,7 @@ public final class Rehearsal {
                 let labels = driver.avoidedEnumLabels.keys.sorted().map { "\($0) (\(driver.avoidedEnumLabels[$0]!.sorted().joined(separator: ", ")))" }.joined(separator: ", ")
                 report.checks.append("traffic: the new version writes no enum label the migration adds or renames, as the plan README says (a rollback refuses rows that hold an added one; a renamed one exists under neither name through the rollout): \(labels)")
             }
-            if let versionDatabases { Self.connectToVersionDatabases(driver, versionDatabases, environment: environment) }
+            if let versionDatabases { Self.connectToVersionDatabases(driver, new: versionDatabases.new, environment: environment) }
             traffic = driver
         } else {
             traffic = NoTraffic()
@@ -885,11 +885,6 @@ public final class Rehearsal {
         return try jobs.indices.map { try results[$0]!.get() }
     }
 
-    /// How each version's traffic connects on MySQL with version databases: the new version to its
-    /// database (it serves only once expand created it, until the rollback of expand, which runs when
-    /// only the old version serves); the old version to its database once expand created it, and to
-    /// the base database before that and while rolling back (the runbook's revert points it there:
-    /// the rollback of expand drops the version databases, and a connection does not fall through).
     /// MySQL's version databases (issue #14): when the new version starts, its view must show each
     /// retyped column that goes through a hidden copy in the copy's (new) type under the column's
     /// name, while the base column keeps the old type for the old version. Read from the catalog
@@ -923,14 +918,16 @@ public final class Rehearsal {
         return problems
     }
 
-    static func connectToVersionDatabases(_ driver: AppTrafficDriver, _ databases: (old: String, new: String), environment: RehearsalEnvironment) {
+    /// How each version's traffic connects on MySQL with version databases: the new version to its
+    /// database (it serves only once expand created it, until the rollback of expand, which runs when
+    /// only the old version serves); the old version stays on the base database throughout (its pods
+    /// predate expand, and the runbook's revert points it there: the rollback of expand drops the
+    /// version databases, and a connection does not fall through).
+    static func connectToVersionDatabases(_ driver: AppTrafficDriver, new database: String, environment: RehearsalEnvironment) {
         let base = environment.trafficConnection
-        func connection(_ database: String) -> ConnectionParameters {
-            var connection = base
-            connection.database = database
-            return connection
-        }
-        driver.versionConnect[.new] = { try environment.session(connection(databases.new)) }
+        var connection = base
+        connection.database = database
+        driver.versionConnect[.new] = { [connection] in try environment.session(connection) }
         driver.versionConnect[.old] = { try environment.session(base) }
     }
 

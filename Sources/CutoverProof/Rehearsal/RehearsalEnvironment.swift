@@ -31,6 +31,11 @@ final class RehearsalEnvironment: @unchecked Sendable {
     let webRole = "cutover_web"
     let password: String
     let engine: MigrationSpec.Engine
+    /// PostgreSQL with a `database.schemaName` other than `public`: the app's sessions take it as
+    /// search_path at connect (a startup option, which a file's RESET ALL keeps), as the app's pods
+    /// must (the plan README says so). The Jobs' sessions do not: a step that leans on search_path
+    /// instead of its file's settings or the schema its statements name acts on `public` and is caught.
+    var appSearchPath: String?
     /// Env the Jobs get beyond their own (MariaDB: MYSQL_UNIX_PORT, the socket behind DB_HOST=localhost).
     private(set) var jobEnvironment: [String: String] = [:]
     /// Where the Jobs' `DB_HOST` points (the server's socket folder, or the URL's host).
@@ -62,6 +67,9 @@ final class RehearsalEnvironment: @unchecked Sendable {
         let scratchEnvironment = local ? scratchEnvironment(rows: options.rows, keep: options.keep) : ProcessInfo.processInfo.environment
         let environment = RehearsalEnvironment(scratch: try ScratchFolder(prefix: "cutover-rehearse", environment: scratchEnvironment),
                                                engine: engine, keep: options.keep, inform: inform)
+        if engine == .postgresql, plan.spec.database.schemaName != "public" {
+            environment.appSearchPath = SQLNames(engine: .postgresql).quote(plan.spec.database.schemaName)
+        }
         let scratch = environment.scratch, keep = options.keep
         environment.tokens.append(CleanupRegistry.shared.register("folder \(scratch.path)", final: !keep) {
             if !keep { scratch.remove() }
@@ -310,7 +318,7 @@ final class RehearsalEnvironment: @unchecked Sendable {
 
     func session(_ connection: ConnectionParameters) throws -> SQLSession {
         switch engine {
-        case .postgresql: return try PostgresSession(connection: connection, psql: server.client)
+        case .postgresql: return try PostgresSession(connection: connection, psql: server.client, settings: appSearchPath.map { ["search_path": $0] } ?? [:])
         case .mysql: return try MariaDBSession(connection: connection, client: server.client)
         }
     }

@@ -17,6 +17,8 @@ import Foundation
 struct TargetSchemaCheck {
     var target: SpecTargetSchema
     var engine: MigrationSpec.Engine
+    /// PostgreSQL: the schema whose tables are compared (`database.schemaName`).
+    var schemaName: String
     /// Quarantine names of the columns a dropColumn retires, per table.
     var retired: [String: Set<String>]
 
@@ -52,6 +54,7 @@ struct TargetSchemaCheck {
     init(plan: MigrationPlan) {
         target = SpecTargetSchema(spec: plan.spec, schema: plan.schema) ?? SpecTargetSchema.empty
         engine = plan.spec.database.engine
+        schemaName = plan.spec.database.schemaName
         let derived = LoweringContext(spec: plan.spec, schema: plan.schema).derived
         retired = target.droppedColumns.mapValues { Set($0.map(derived.quarantine)) }
     }
@@ -68,9 +71,16 @@ struct TargetSchemaCheck {
         let key = target.columnKey
         let liveTables = live.tables.filter { !Self.isInternal($0) }
         let liveByKey = Dictionary(liveTables.map { (key($0), $0) }, uniquingKeysWith: { a, _ in a })
-        let modelByKey = Dictionary(target.tables.map { (key($0.name), $0) }, uniquingKeysWith: { a, _ in a })
+        // PostgreSQL: the model keeps another schema's tables under `schema.table` (the spec's schema's
+        // are bare), and the live side reads the spec's schema only: a spec never changes those.
+        let others = engine == .postgresql ? target.tables.filter { $0.name.contains(".") } : []
+        let targetTables = others.isEmpty ? target.tables : target.tables.filter { !$0.name.contains(".") }
+        if !others.isEmpty {
+            outcome.skipped.append("tables of other schemas than \(schemaName) (\(others.map(\.name).joined(separator: ", ")))")
+        }
+        let modelByKey = Dictionary(targetTables.map { (key($0.name), $0) }, uniquingKeysWith: { a, _ in a })
         if target.tablesKnown {
-            for table in target.tables where liveByKey[key(table.name)] == nil {
+            for table in targetTables where liveByKey[key(table.name)] == nil {
                 outcome.problems.append("table \(table.name): expected (the spec's target has it), found no such table")
             }
             for table in liveTables where modelByKey[key(table)] == nil {
@@ -84,7 +94,7 @@ struct TargetSchemaCheck {
         } else {
             outcome.skipped.append("the set of tables (a `sql` change or no schema file: the model does not know every table)")
         }
-        for table in target.tables {
+        for table in targetTables {
             guard let name = liveByKey[key(table.name)] else { continue }
             outcome.compared.tables += 1
             if live.partitions.contains(name) {
@@ -292,7 +302,9 @@ struct TargetSchemaCheck {
 
     private func readPostgres(_ session: SQLSession) throws -> Live {
         var live = Live()
-        let schema = "n.nspname = current_schema()"
+        // The spec's schema by name, not the session's first: a search_path that found another
+        // schema first (the default one, with `public`) would compare the wrong tables.
+        let schema = "n.nspname = \(PostgresIdentifier.literal(schemaName))"
         for row in try TrafficSQL.rows(session.query("""
             SELECT json_build_array(c.relname, c.relispartition::text)::text FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace \
             WHERE \(schema) AND c.relkind IN ('r', 'p') ORDER BY c.relname

@@ -40,13 +40,21 @@ package struct SchemaLexer {
     /// readers drop this qualifier and keep any other (`sales.orders`), so schemas stay apart. Carried
     /// by the lexer because every cursor and helper of the readers already has it.
     let defaultSchema: String
+    /// `defaultSchema` in ASCII lower case, for `DependentFocus`, which folds every name it compares
+    /// (quoted or not: it asks whether a statement may name a table), so `"App".orders` and `App.orders`
+    /// both count as the default schema's `orders` with `schemaName: App` (the readers proper keep
+    /// a quoted name's case: `"App"` is the schema `App`, unquoted `App` is `app`).
     let defaultSchemaBytes: [UInt8]
 
     init(_ text: String, mysql: Bool, defaultSchema: String = "public") {
         self.bytes = Array(text.utf8)
         self.mysql = mysql
         self.defaultSchema = defaultSchema
-        self.defaultSchemaBytes = Array(defaultSchema.utf8)
+        self.defaultSchemaBytes = Self.folded(defaultSchema)
+    }
+
+    static func folded(_ name: String) -> [UInt8] {
+        name.utf8.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }
     }
 
     /// The bytes as read from the file (UTF-8 already checked), without another copy.
@@ -54,7 +62,7 @@ package struct SchemaLexer {
         self.bytes = bytes
         self.mysql = mysql
         self.defaultSchema = defaultSchema
-        self.defaultSchemaBytes = Array(defaultSchema.utf8)
+        self.defaultSchemaBytes = Self.folded(defaultSchema)
     }
 
     func text(_ token: Token) -> String {

@@ -10,9 +10,9 @@ import Testing
 /// it acts on the tables in `app` even where `search_path` finds a same-named table in `public` first.
 /// The base dump is loaded twice, into `app` and into `public` (the decoy); the plan's up steps, then
 /// its down steps, run in sessions whose search_path is the default one (`"$user", public`), and
-/// `public` must come out untouched while `app` changed. CUT103 still refuses `schemaName: app`, so the
-/// spec is validated with `public` and the schema name set before planning (the dump's tables are bare,
-/// as the reader gives them with the spec's schema as default).
+/// `public` must come out untouched while `app` changed. The fixtures' specs are validated with
+/// `public` (their dumps name `public.`) and the schema name set before planning (the dump's tables are
+/// bare, as the reader gives them with the spec's schema as default).
 @Suite(.serialized) struct SchemaQualifiedLoweringTests {
     /// A fixture's plan lowered for `schemaName: app`, and its dump moved into `app` (`public.` becomes
     /// `app.`), read as the schema reader reads it with `app` as the spec's schema.
@@ -119,6 +119,47 @@ import Testing
         #expect(try BackfillUnderLoadTests.run(db.url, ["-c", Self.shape("app")]) != base, "the up steps changed app")
         try apply(steps, .down)
         #expect(try BackfillUnderLoadTests.run(db.url, ["-c", Self.shape("public")]) == decoy, "the down steps left public alone")
+    }
+
+    /// addEnumValue's rollback rebuilds the type and re-sets each column default, whose cast pg_get_expr
+    /// prints relative to search_path (`'pending'::app.order_status_cutover_old` under the default one,
+    /// with `public.order_status` a decoy): the default must name the rebuilt `app.order_status` under
+    /// the default search_path as under the step files' (`"app", public`). Replacing the bare old name
+    /// by `"app"."order_status"` gave `app."app"."order_status"`, which the server refuses.
+    @Test(.enabled(if: DatabaseHarness.shouldRun(.postgresql), unavailable(.postgresql)), .timeLimit(.minutes(5)), arguments: [false, true])
+    func addEnumValueRollbackResetsTheDefaultUnderAnySearchPath(_ stepFiles: Bool) throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().deletingLastPathComponent()
+        let (plan, dump, appDump) = try Self.plan(root.appendingPathComponent("fixtures/valid/pg-enum-types.yaml").path)
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("cutover-qualified-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let appFile = folder.appendingPathComponent("app.sql"), publicFile = folder.appendingPathComponent("public.sql")
+        try ("CREATE SCHEMA app;\nSET search_path = app;\n" + appDump).write(to: appFile, atomically: true, encoding: .utf8)
+        try ("SET search_path = public;\n" + dump).write(to: publicFile, atomically: true, encoding: .utf8)
+        let db = try RollbackNullTests.postgres("qualified_enum_default_\(stepFiles)", schema: "SELECT 1", folder: folder)
+        try BackfillUnderLoadTests.run(db.url, ["-f", appFile.path])
+        try BackfillUnderLoadTests.run(db.url, ["-f", publicFile.path])
+        let decoy = try BackfillUnderLoadTests.run(db.url, ["-c", Self.shape("public")])
+        let steps = plan.steps.filter { $0.fileStem.contains("add_enum_value_order_status") }
+        #expect(steps.count == 2)
+        if stepFiles {
+            for (step, direction) in steps.map({ ($0, SQLFileRenderer.Direction.up) }) + steps.reversed().map({ ($0, .down) }) {
+                let file = folder.appendingPathComponent("\(step.fileStem).\(direction.rawValue).sql")
+                try SQLFileRenderer.render(step, direction, plan: plan).write(to: file, atomically: true, encoding: .utf8)
+                try BackfillUnderLoadTests.run(db.url, ["-f", file.path])
+            }
+        } else {
+            try db.apply(steps, false)
+            try db.apply(steps, true)
+        }
+        let state = try BackfillUnderLoadTests.run(db.url, ["-c", """
+            SELECT pg_get_expr(d.adbin, d.adrelid) || ' ' || (SELECT string_agg(enumlabel, ',' ORDER BY enumsortorder) FROM pg_enum WHERE enumtypid = 'app.order_status'::regtype)
+              FROM pg_attrdef d JOIN pg_attribute a ON a.attrelid = d.adrelid AND a.attnum = d.adnum
+             WHERE d.adrelid = 'app.orders'::regclass AND a.attname = 'status'
+            """])
+        #expect(state == "'pending'::app.order_status pending,paid,shipped")
+        #expect(try BackfillUnderLoadTests.run(db.url, ["-c", Self.shape("public")]) == decoy, "public left alone")
     }
 
     /// The preflight checks the spec's schema (exists, takes CREATE), not search_path's first one, since

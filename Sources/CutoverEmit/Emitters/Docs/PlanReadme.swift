@@ -116,6 +116,16 @@ public struct PlanReadme {
             out += "in order, and waits for each. Helm's `--timeout` below covers every Job of the invocation up to its "
             out += "`activeDeadlineSeconds` (\(PhaseCommands.jobDeadlineSeconds(spec))s, never shorter than `statement_timeout` plus `lock_timeout` and a minute, so the server ends a statement before Kubernetes kills its pod).\n\n"
         }
+        if database.engine == .postgresql, database.schemaName != "public" {
+            // The statements name the schema; what the app writes bare resolves through its own search_path.
+            let schema = SQLNames(engine: .postgresql).quote(database.schemaName)
+            out += "**Schema.** The tables are in schema `\(database.schemaName)` (`database.schemaName`): every generated statement names it, and each SQL file "
+            out += "sets `search_path = \(schema), public` for what the spec writes bare (`sql` changes, `up`/`down`, enum types). The app names the tables unqualified, "
+            out += "so its own search_path must lead with `\(database.schemaName)` (for a libpq-based driver `PGOPTIONS=-c search_path=\(schema)`, JDBC `currentSchema`, "
+            out += "or `ALTER ROLE <app role> SET search_path = \(schema)`)"
+            out += VersionSchemaSelection.schemas(plan) == nil ? ": with the default one it reads and writes `public`.\n\n"
+                : ": the old version's pods keep it, and each version schema's search_path below ends with it.\n\n"
+        }
         if spec.strategy == .expandContract, !spec.app.podTemplate { out += autoscalingAndGitOps() }
         if spec.strategy == .expandContract, let snapshot = spec.snapshot {
             let names = KubernetesNames(spec)
@@ -277,9 +287,9 @@ public struct PlanReadme {
         out += "Expand creates a schema of views per app version: `\(schemas.old)` (the tables as the old version knows them) and `\(schemas.new)` "
         out += "(as the migration leaves them: renamed columns under their new names, retyped ones in the new type under the final name, added columns, dropped ones hidden), "
         out += "each with a view of \(views.joined(separator: ", ")). The views are plain `SELECT column AS name FROM table`, so PostgreSQL writes through them; "
-        out += "the sync triggers fill the other version's columns. Every other table, and every other object, resolves in `public` as before.\n\n"
+        out += "the sync triggers fill the other version's columns. Every other table, and every other object, resolves in `\(spec.database.schemaName)` as before.\n\n"
         out += "The sync triggers tell the versions apart by the first schema of the writer's search_path, so the app must name the tables unqualified "
-        out += "(`\(example)`, never `public.\(example)`: a qualified statement of the new version reaches the table as the old version would, its insert fails on a NOT NULL "
+        out += "(`\(example)`, never `\(spec.database.schemaName).\(example)`: a qualified statement of the new version reaches the table as the old version would, its insert fails on a NOT NULL "
         out += "column it does not give, and its update leaves the two columns out of sync without an error). Every other writer that does not select the new schema "
         out += "(a cron job, a worker, a DBA's session) counts as the old version and must write the tables in the old shape until contract.\n\n"
         if !retyped.isEmpty {
@@ -302,7 +312,7 @@ public struct PlanReadme {
         out += "`track_extra_parameters` (older ones refuse it; `options` in `ignore_startup_parameters` drops it, and the new version would read the old shape): "
         out += "set that, or connect the app to the database directly while the migration runs.\n\n"
         out += Self.keysThroughViews(spec, schema: schemas.new)
-        out += "Contract drops both schemas last, once only the new version serves: its search_path then falls through to `public`, whose tables have its shape. "
+        out += "Contract drops both schemas last, once only the new version serves: its search_path then falls through to `\(spec.database.schemaName)`, whose tables have its shape. "
         out += "The Jobs' role needs `CREATE` on the database to create the schemas. "
         if context.postgresInvokerViews {
             out += "The views are created `WITH (security_invoker = true)`: they read the tables with the rights of the role that queries them, so the app's own "
@@ -835,7 +845,8 @@ public struct PlanReadme {
 
     /// The rename the rollback Job's `quarantine-column` step makes (it also drops a NOT NULL without default first).
     private func keepStatement(_ column: RollbackQuarantine.Column) -> String {
-        let rename = "ALTER TABLE \(quoted(column.table)) RENAME COLUMN \(quoted(column.column)) TO \(quoted(column.quarantine))"
+        let schema = plan.spec.database.engine == .postgresql && plan.spec.database.schemaName != "public" ? quoted(plan.spec.database.schemaName) + "." : ""
+        let rename = "ALTER TABLE \(schema)\(quoted(column.table)) RENAME COLUMN \(quoted(column.column)) TO \(quoted(column.quarantine))"
         return plan.spec.database.engine == .postgresql ? rename + ";" : rename + ", ALGORITHM=INPLACE, LOCK=NONE;"
     }
 

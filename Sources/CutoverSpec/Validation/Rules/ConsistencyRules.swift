@@ -12,7 +12,7 @@
 /// - CUT050 passwords in `sql` scripts (client commands and unterminated quotes: `ScriptRules`)
 /// - CUT051 (warning) images without a pinned tag or digest (`UnpinnedImageRule`)
 /// - CUT068 `app.versionSchemas: views` on MySQL without `database.schema` (`VersionSchemasEngineRule`)
-/// - CUT103 `database.schemaName` other than `database.name` on MySQL, other than `public` on PostgreSQL (`SchemaNameRule`)
+/// - CUT103 `database.schemaName` other than `database.name` on MySQL (`SchemaNameRule`)
 /// - CUT072 networkPolicy.clients without `database: restrict`, or a client that selects nothing (`NetworkPolicyClientsRule`)
 /// - CUT054 (warning) a lag limit nothing checks (`IgnoredLagLimitRule`), CUT055 (warning) a raised deadline (`DeadlineRaisedRule`)
 ///
@@ -79,14 +79,11 @@ package struct ConsistencyRules {
         if engine == .mysql, database?["schema"] == nil, let node = spec["app"]?["versionSchemas"], node.scalarValue == "views" {
             diagnostics.report(.versionSchemasEngine, Message.versionSchemasWithoutSchema, at: node.location)
         }
-        // A MySQL schema is the database the migration connects to; PostgreSQL's lowering names `public` only
-        // (docs/architecture.md, "Schema-qualified names"), so another schema is refused, not half-honoured.
-        if let node = database?["schemaName"], let value = node.scalarValue {
-            if engine == .mysql, let name = database?["name"]?.scalarValue, value != name {
-                diagnostics.report(.schemaName, Message.schemaNameOtherDatabase(value, database: name), at: node.location)
-            } else if engine == .postgresql, value != "public" {
-                diagnostics.report(.schemaName, Message.schemaNameNotSupported(value), at: node.location)
-            }
+        // A MySQL schema is the database the migration connects to, so another one is refused. PostgreSQL
+        // takes any schema: the lowering names it (docs/architecture.md, "Schema-qualified names").
+        if engine == .mysql, let node = database?["schemaName"], let value = node.scalarValue,
+           let name = database?["name"]?.scalarValue, value != name {
+            diagnostics.report(.schemaName, Message.schemaNameOtherDatabase(value, database: name), at: node.location)
         }
         if engine == .postgresql && strategy == .expandContract, let node = database?["version"], let value = node.scalarValue,
            let major = Self.major(value), major < 11 {

@@ -19,9 +19,11 @@ package struct RawSQLSchemaEffects {
     /// The first statement that could not be read: its line in the `up` and its first words.
     package var unreadable: (line: Int, words: String)?
 
-    package static func read(_ sql: String, engine: MigrationSpec.Engine) -> RawSQLSchemaEffects {
+    /// `defaultSchema`: PostgreSQL's `database.schemaName`, read bare as the dump's tables are
+    /// (`app.orders` is `orders` with `schemaName: app`; `public.orders` then stays qualified).
+    package static func read(_ sql: String, engine: MigrationSpec.Engine, defaultSchema: String = "public") -> RawSQLSchemaEffects {
         var result = RawSQLSchemaEffects()
-        let lexer = SchemaLexer(sql, mysql: engine == .mysql)
+        let lexer = SchemaLexer(sql, mysql: engine == .mysql, defaultSchema: defaultSchema)
         let tokens = lexer.tokenize()
         var start = 0
         while start < tokens.count {
@@ -53,7 +55,7 @@ package struct RawSQLSchemaEffects {
             var probe = c
             _ = probe.accept("UNIQUE")
             if probe.isWord("TABLE") || probe.isWord("INDEX") || probe.isWord("UNLOGGED") {
-                let schema = SchemaReader(engine: engine).read(text)
+                let schema = SchemaReader(engine: engine, defaultSchema: c.lexer.defaultSchema).read(text)
                 if probe.isWord("INDEX") {
                     // The table is not in this one-statement schema: read the index by hand.
                     return createIndex(&probe, unique: c.isWord("UNIQUE"), text: text)
@@ -151,7 +153,7 @@ package struct RawSQLSchemaEffects {
             }
             _ = a.accept("IF") && a.accept("NOT") && a.accept("EXISTS")
             let columnText = a.rest()
-            let schema = SchemaReader(engine: engine).read("CREATE TABLE t (\(columnText));")
+            let schema = SchemaReader(engine: engine, defaultSchema: a.lexer.defaultSchema).read("CREATE TABLE t (\(columnText));")
             guard let column = schema.tables.first?.columns.first else { return false }
             effects.append(.addColumn(table: table, column: column))
             return true

@@ -7,6 +7,8 @@ package struct ReferenceRules {
     package var schema: SymbolicSchema
     package private(set) var diagnostics: DiagnosticBag
     package let engine: MigrationSpec.Engine
+    /// PostgreSQL: `database.schemaName`, whose tables a `sql` change names bare or qualified (`RawSQLSchemaEffects`).
+    package let defaultSchema: String
     /// Columns changed so far (by table identity and column key), with the line and operation that changed them.
     package var changedColumns: [String: (line: Int, operation: String)] = [:]
     /// Tables named by a change with steps after expand (complete, contract), with that change's line
@@ -46,6 +48,7 @@ package struct ReferenceRules {
         self.schema = SymbolicSchema(engine: spec.database.engine, schema: schema)
         self.diagnostics = DiagnosticBag(file: file, rules: rules)
         self.engine = spec.database.engine
+        self.defaultSchema = spec.database.schemaName
     }
 
     package mutating func check(_ spec: MigrationSpec) {

@@ -43,7 +43,8 @@ BEGIN
       END IF;
       EXECUTE format('ALTER TABLE %s ALTER COLUMN %I TYPE "mood" USING %I::text::"mood"', r.rel, r.attname, r.attname);
       IF r.def IS NOT NULL THEN
-        EXECUTE format('ALTER TABLE %s ALTER COLUMN %I SET DEFAULT %s', r.rel, r.attname, replace(r.def, 'mood_cutover_old', '"mood"'));
+        EXECUTE format('ALTER TABLE %s ALTER COLUMN %I SET DEFAULT %s', r.rel, r.attname,
+                       replace(r.def, '::' || to_regtype('"mood_cutover_old"')::text, '::' || to_regtype('"mood"')::text));
       END IF;
     END LOOP;
     DROP TYPE "mood_cutover_old";

@@ -43,7 +43,8 @@ BEGIN
       END IF;
       EXECUTE format('ALTER TABLE %s ALTER COLUMN %I TYPE "order_priority" USING %I::text::"order_priority"', r.rel, r.attname, r.attname);
       IF r.def IS NOT NULL THEN
-        EXECUTE format('ALTER TABLE %s ALTER COLUMN %I SET DEFAULT %s', r.rel, r.attname, replace(r.def, 'order_priority_cutover_old', '"order_priority"'));
+        EXECUTE format('ALTER TABLE %s ALTER COLUMN %I SET DEFAULT %s', r.rel, r.attname,
+                       replace(r.def, '::' || to_regtype('"order_priority_cutover_old"')::text, '::' || to_regtype('"order_priority"')::text));
       END IF;
     END LOOP;
     DROP TYPE "order_priority_cutover_old";

@@ -43,7 +43,8 @@ BEGIN
       END IF;
       EXECUTE format('ALTER TABLE %s ALTER COLUMN %I TYPE "order_status" USING %I::text::"order_status"', r.rel, r.attname, r.attname);
       IF r.def IS NOT NULL THEN
-        EXECUTE format('ALTER TABLE %s ALTER COLUMN %I SET DEFAULT %s', r.rel, r.attname, replace(r.def, 'order_status_cutover_old', '"order_status"'));
+        EXECUTE format('ALTER TABLE %s ALTER COLUMN %I SET DEFAULT %s', r.rel, r.attname,
+                       replace(r.def, '::' || to_regtype('"order_status_cutover_old"')::text, '::' || to_regtype('"order_status"')::text));
       END IF;
     END LOOP;
     DROP TYPE "order_status_cutover_old";

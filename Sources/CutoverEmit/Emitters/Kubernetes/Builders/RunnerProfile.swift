@@ -83,6 +83,13 @@ public struct RunnerProfile: Sendable {
             env.append(EnvVar("PGSSLMODE", spec.database.operator == .zalando ? "require" : "prefer"))
             env.append(EnvVar("PGCONNECT_TIMEOUT", "10"))
             env.append(EnvVar("PGAPPNAME", "cutover-\(spec.name)"))
+            if spec.database.schemaName != "public" {
+                // What the runner runs outside the step files (its own catalog reads and renames, the
+                // checksums, the refusal checks) names tables bare: every session of the Job starts with
+                // the spec's schema first, as each step file sets it (`SQLFileRenderer.sessionSettings`).
+                let schema = SQLNames(engine: .postgresql).quote(spec.database.schemaName)
+                env.append(EnvVar("PGOPTIONS", "-c search_path=\(schema),public"))
+            }
         }
         // The checksum script's statement timeout: the spec's, within the Job's deadline
         // (statement_timeout; MySQL 8's max_execution_time or MariaDB's max_statement_time).
