@@ -91,7 +91,37 @@ package struct AddEnumValue: OperationUnit {
                               reversible: false, transactional: false)]
         }
         return [StepDraft(.expand, slug: slug, title: title + " (its rollback rewrites the tables using the type)", change: r.change, up: up,
-                          down: rebuild(labels, present: present, b), transactional: false)]
+                          down: rebuild(labels, present: present, removed: columnsGoneBeforeDown(r), quarantine: r.context.derived.quarantine, b),
+                          transactional: false)]
+    }
+
+    /// The columns of the type that the later changes add (addColumn, createTable, alterColumn to the
+    /// type), by the names they have after the whole migration. A rollback runs the downs in reverse, so
+    /// their downs have dropped or retyped them when this down runs; but the refusal check may run before
+    /// them, hoisted into the rollback Job's checks file (`JobRefusalChecks`), where it still sees them
+    /// holding the label (a default `'refunded'` fills every row: #13 audit c5b). The check skips them.
+    /// A later rename of a table or column of the type shows here under its new name (it is no base
+    /// column by that name): skipped too, and then only this down's own file looks at it, in place.
+    func columnsGoneBeforeDown(_ r: Recipe) -> [(table: String, column: String)] {
+        func columns(_ schema: DatabaseSchema) -> [(table: String, column: String)] {
+            schema.tables.flatMap { table in
+                table.columns.filter { Self.sameType($0.type, enumType.value) }.map { (table.name, $0.name) }
+            }
+        }
+        var after = r.context.schema
+        for change in r.context.spec.changes where change.index > r.change { after.apply(change.operation, engine: r.engine) }
+        let now = columns(r.context.schema)
+        return columns(after).filter { column in !now.contains { $0 == column } }
+    }
+
+    /// Whether a column type as the schema model holds it (maybe quoted, maybe schema-qualified, any
+    /// case) names the enum type.
+    static func sameType(_ type: String, _ name: String) -> Bool {
+        func bare(_ text: String) -> String {
+            let last = text.split(separator: ".").last.map(String.init) ?? text
+            return last.hasPrefix("\"") && last.hasSuffix("\"") && last.count > 1 ? String(last.dropFirst().dropLast()) : last.lowercased()
+        }
+        return bare(type) == bare(name)
     }
 
     /// PostgreSQL cannot drop an enum label, so the down rebuilds the type without it: refused first while
@@ -103,7 +133,16 @@ package struct AddEnumValue: OperationUnit {
     /// search_path prints it (`'x'::t_cutover_old` where the schema is on it, `'x'::app.t_cutover_old`
     /// where not): it is swapped for the new type printed the same way (regtype's text), so the default
     /// names the rebuilt type under any search_path.
-    func rebuild(_ labels: [String], present: String, _ b: PostgreSQLBuilder) -> [SQLStatement] {
+    /// `removed`: columns of the type the rollback drops or retypes before this down (`columnsGoneBeforeDown`),
+    /// which the refusal check skips. The rollback Job keeps an added column's rows under its quarantine
+    /// name (`quarantine`) instead of dropping it: that column holds what the new version wrote, the label
+    /// among it, so the check skips it too, and where a row of it holds the label the rebuild keeps its
+    /// values as text (no type without the label could hold them; the purge drops the column later), else
+    /// it is retyped like any other column. As text it is without its default (which named
+    /// the type) and so without NOT NULL, as the Job keeps a column whose NOT NULL has no default: the
+    /// old version's inserts leave it out.
+    func rebuild(_ labels: [String], present: String, removed: [(table: String, column: String)] = [], quarantine: (String) -> String = { $0 },
+                 _ b: PostgreSQLBuilder) -> [SQLStatement] {
         let type = b.t(enumType.value), label = b.lit(value.value)
         let oldName = String(enumType.value.prefix(50)) + "_cutover_old"
         // RENAME TO takes the bare name; the renamed type is then found in the spec's schema (`t`).
@@ -116,6 +155,36 @@ package struct AddEnumValue: OperationUnit {
                 + "               AND c.relkind IN ('r', 'p') AND a.attinhcount = 0"
         }
         let message = b.lit("cutover rollback refused: %.% holds rows with enum label %, which the rollback of \(enumType.value) drops; change or delete those rows, then run the rollback again")
+        // NOT EXISTS, not NOT IN: where a skipped table is gone already (the check in place, after the later
+        // downs) to_regclass is NULL, and the comparison must then keep the column, not drop every row.
+        let kept = removed.map { (table: $0.table, column: quarantine($0.column)) }
+        func values(_ columns: [(table: String, column: String)]) -> String {
+            "(VALUES " + columns.map { "(\(b.lit(b.t($0.table))), \(b.lit($0.column)))" }.joined(separator: ", ") + ")"
+        }
+        let skip = removed.isEmpty ? "" : "\n               AND NOT EXISTS (SELECT 1 FROM \(values(removed + kept)) AS gone(rel, col)\n"
+            + "                               WHERE to_regclass(gone.rel) = a.attrelid AND gone.col = a.attname)"
+        // A default's cast, as the session's search_path prints the renamed type, for the rebuilt one printed the same way.
+        let swap = "'::' || to_regtype(\(b.lit(renamed)))::text, '::' || to_regtype(\(b.lit(type)))::text"
+        // Where no later change adds a column of the type, the rebuild is the one it always was.
+        let retype = removed.isEmpty
+            ? "      EXECUTE format('ALTER TABLE %s ALTER COLUMN %I TYPE \(type) USING %I::text::\(type)', r.rel, r.attname, r.attname);\n"
+                + "      IF r.def IS NOT NULL THEN\n"
+                + "        EXECUTE format('ALTER TABLE %s ALTER COLUMN %I SET DEFAULT %s', r.rel, r.attname,\n"
+                + "                       replace(r.def, \(swap)));\n"
+                + "      END IF;"
+            : "      used := false;\n"
+                + "      IF EXISTS (SELECT 1 FROM \(values(kept)) AS kept(rel, col) WHERE to_regclass(kept.rel) = r.rel AND kept.col = r.attname) THEN\n"
+                + "        EXECUTE format('SELECT EXISTS (SELECT 1 FROM %s WHERE %I::text = %L)', r.rel, r.attname, \(label)) INTO used;\n"
+                + "      END IF;\n"
+                + "      IF used THEN\n"
+                + "        EXECUTE format('ALTER TABLE %s ALTER COLUMN %I DROP NOT NULL, ALTER COLUMN %I TYPE text USING %I::text', r.rel, r.attname, r.attname, r.attname);\n"
+                + "      ELSE\n"
+                + "        EXECUTE format('ALTER TABLE %s ALTER COLUMN %I TYPE \(type) USING %I::text::\(type)', r.rel, r.attname, r.attname);\n"
+                + "        IF r.def IS NOT NULL THEN\n"
+                + "          EXECUTE format('ALTER TABLE %s ALTER COLUMN %I SET DEFAULT %s', r.rel, r.attname,\n"
+                + "                         replace(r.def, \(swap)));\n"
+                + "        END IF;\n"
+                + "      END IF;"
         let refusal = """
             DO $cutover$
             DECLARE
@@ -123,7 +192,7 @@ package struct AddEnumValue: OperationUnit {
               used boolean;
             BEGIN
               IF \(present) THEN
-                FOR r IN \(columns(of: type, defaults: false)) LOOP
+                FOR r IN \(columns(of: type, defaults: false))\(skip) LOOP
                   EXECUTE format('SELECT EXISTS (SELECT 1 FROM %s WHERE %I::text = %L)', r.rel, r.attname, \(label)) INTO used;
                   IF used THEN
                     RAISE EXCEPTION \(message), r.rel, r.attname, \(label);
@@ -136,7 +205,7 @@ package struct AddEnumValue: OperationUnit {
         let rebuild = """
             DO $cutover$
             DECLARE
-              r record;
+              r record;\(removed.isEmpty ? "" : "\n  used boolean;")
             BEGIN
               IF \(present) THEN
                 ALTER TYPE \(type) RENAME TO \(old);
@@ -145,18 +214,15 @@ package struct AddEnumValue: OperationUnit {
                   IF r.def IS NOT NULL THEN
                     EXECUTE format('ALTER TABLE %s ALTER COLUMN %I DROP DEFAULT', r.rel, r.attname);
                   END IF;
-                  EXECUTE format('ALTER TABLE %s ALTER COLUMN %I TYPE \(type) USING %I::text::\(type)', r.rel, r.attname, r.attname);
-                  IF r.def IS NOT NULL THEN
-                    EXECUTE format('ALTER TABLE %s ALTER COLUMN %I SET DEFAULT %s', r.rel, r.attname,
-                                   replace(r.def, '::' || to_regtype(\(b.lit(renamed)))::text, '::' || to_regtype(\(b.lit(type)))::text));
-                  END IF;
+            \(retype)
                 END LOOP;
                 DROP TYPE \(renamed);
               END IF;
             END
             $cutover$;
             """
-        return [SQLStatement(refusal, comment: "PostgreSQL cannot drop an enum label: the type is rebuilt without it. Checked before anything changes:\nno row may hold the label (one read-only scan per column of the type).",
+        return [SQLStatement(refusal, comment: "PostgreSQL cannot drop an enum label: the type is rebuilt without it. Checked before anything changes:\nno row may hold the label (one read-only scan per column of the type)"
+                                + (removed.isEmpty ? "." : ", but for the columns a later change adds, which their\ndowns drop or retype before this one (this check may run ahead of them, in the rollback Job's checks file)."),
                              kind: .refusalCheck),
                 SQLStatement(rebuild, comment: "Rollback only, NOT ONLINE: the type is renamed away and created again with its former labels, and each column\nof it retyped, which rewrites its table under ACCESS EXCLUSIVE (writes and reads wait for the rewrite).")]
     }

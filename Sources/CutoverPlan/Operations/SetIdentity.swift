@@ -11,34 +11,38 @@
 ///   the rollout and must not after it.
 /// - `none`: in contract (the old version may leave the column out and rely on the server); an ALWAYS one
 ///   first becomes BY DEFAULT in expand, so the new version can send ids (take them from the identity's
-///   sequence, `nextval(pg_get_serial_sequence(…))`, while the old version serves). The down adds the
-///   identity of the base schema again and starts it past max(column).
+///   sequence, `nextval(pg_get_serial_sequence(…))`, while the old version serves: validate says so,
+///   CUT115, and rehearse's traffic does it; an id of its own may be one the sequence hands the old
+///   version later). The down adds the identity of the base schema again and starts it past max(column).
+/// - Every down that makes the column ALWAYS again (the expand step of `none` and of `byDefault`) moves
+///   the sequence past max(column) too, under its ALTER's lock: the new version wrote explicit ids, and
+///   the old version draws from the sequence again (#13 audit: duplicate key after the rollback).
 /// Every statement is guarded on `pg_attribute.attidentity`, so a re-run changes nothing. MySQL adds
 /// AUTO_INCREMENT to an existing column only by copying the table (ALGORITHM=COPY, writes blocked):
 /// refused (CUT080); declare it in createTable.
-struct SetIdentity: OperationUnit {
-    var table: Name
-    var column: Name
-    var identity: Located<String>
+package struct SetIdentity: OperationUnit {
+    package var table: Name
+    package var column: Name
+    package var identity: Located<String>
 
-    static let keyword = "setIdentity"
-    static let engines: Set<MigrationSpec.Engine> = [.postgresql]
+    package static let keyword = "setIdentity"
+    package static let engines: Set<MigrationSpec.Engine> = [.postgresql]
 
-    static let field = Field("setIdentity", .object(ObjectShape("setIdentity", "make a column an identity, change its kind, or drop it (PostgreSQL)", [
+    package static let field = Field("setIdentity", .object(ObjectShape("setIdentity", "make a column an identity, change its kind, or drop it (PostgreSQL)", [
         Field("table", SpecShape.identifier, required: true, "table"),
         Field("column", SpecShape.identifier, required: true, "an integer NOT NULL column without a default"),
         Field("identity", .choice(["always", "byDefault", "none"]), required: true,
               "byDefault: the server numbers rows that leave the column out (contract; from always: expand); always: refuses explicit values (contract, from byDefault only); none: drops the identity (contract)"),
     ])), "make an existing column an identity (starting past its max), switch always/byDefault, or drop the identity (PostgreSQL; MySQL would copy the table); its down restores the base schema's identity")
 
-    static func read(_ node: SyntaxNode, _ reader: SpecBuilder) -> SetIdentity? {
+    package static func read(_ node: SyntaxNode, _ reader: SpecBuilder) -> SetIdentity? {
         guard let table = reader.name(node["table"]), let column = reader.name(node["column"]), let identity = reader.located(node["identity"]) else { return nil }
         return SetIdentity(table: table, column: column, identity: identity)
     }
 
     static let tickets = "CREATE TABLE tickets (\n    id    bigint NOT NULL PRIMARY KEY,\n    title text\n);\n"
 
-    static let examples = [
+    package static let examples = [
         OperationExample(engine: .postgresql, schema: tickets, changes: "    - setIdentity:\n        table: tickets\n        column: id\n        identity: byDefault\n"),
         OperationExample(engine: .postgresql, schema: OperationExample.pricing, changes: "    - setIdentity:\n        table: pricing\n        column: id\n        identity: none\n"),
         OperationExample(engine: .postgresql, schema: OperationExample.pricing, changes: "    - setIdentity:\n        table: pricing\n        column: id\n        identity: byDefault\n"),
@@ -46,15 +50,15 @@ struct SetIdentity: OperationUnit {
                          changes: "    - setIdentity:\n        table: tickets\n        column: id\n        identity: always\n"),
     ]
 
-    var tables: [Name] { [table] }
-    var existingColumns: [(table: Name, column: Name)] { [(table, column)] }
+    package var tables: [Name] { [table] }
+    package var existingColumns: [(table: Name, column: Name)] { [(table, column)] }
     /// Every direction but ALWAYS → BY DEFAULT has a contract step (which is not known before lowering).
-    func tableWithLaterSteps(engine: MigrationSpec.Engine) -> Name? { table }
+    package func tableWithLaterSteps(engine: MigrationSpec.Engine) -> Name? { table }
 
     /// CUT080 on MySQL; CUT096 for a column that cannot be an identity (nullable, a default, generated, not
     /// an integer), `always` on a plain column, or `none` on a column that is no identity; CUT052 for a
     /// column changed twice.
-    func check(_ rules: inout ReferenceRules, change: Change) {
+    package func check(_ rules: inout ReferenceRules, change: Change) {
         if rules.engine == .mysql {
             rules.report(.engineLacksOperation, Message.noSetIdentityOnMySQL, at: change.location)
             return
@@ -64,6 +68,8 @@ struct SetIdentity: OperationUnit {
         let key = rules.schema.columnKey(column.value)
         guard let state = rules.schema.tables[table.value]?.columns[key] else { return }
         if state.isIdentity {
+            // Until contract drops it, the old version draws ids from the identity's sequence (CUT115).
+            if identity.value == "none" { rules.report(.identityDropIds, Message.identityDropIds(column.value, table: table.value), identity) }
             if identity.value == "none" || identity.value == "byDefault" || identity.value == "always" {
                 rules.schema.update(table.value) { $0.columns[key]?.isIdentity = identity.value != "none" }
             }
@@ -99,6 +105,12 @@ struct SetIdentity: OperationUnit {
             when("", ["\(alter) ADD GENERATED \(always ? "ALWAYS" : "BY DEFAULT") AS IDENTITY;",
                       "PERFORM setval(pg_get_serial_sequence(\(b.lit(b.t(t))), \(b.lit(c))), (SELECT GREATEST(COALESCE(max(\(b.q(c))), 0) + 1, 1) FROM \(b.t(t))), false);"])
         }
+        /// The identity's sequence moved past every id the table holds, never back (the nextval skips one
+        /// number): the new version wrote explicit ids while it served, and the old version draws from the
+        /// sequence again after the rollback. Inside the guarded block, after its ALTER, so the max() is
+        /// read under that ALTER's ACCESS EXCLUSIVE lock: no insert runs between the read and the setval.
+        let pastMax = "PERFORM setval(pg_get_serial_sequence(\(b.lit(b.t(t))), \(b.lit(c))), GREATEST(nextval(pg_get_serial_sequence(\(b.lit(b.t(t))), \(b.lit(c)))), (SELECT COALESCE(max(\(b.q(c))), 0) FROM \(b.t(t)))));"
+        let restored = "The base schema's GENERATED ALWAYS; the sequence moves past max(\(c)): the new version wrote explicit ids\n(the old one draws from it again)."
         let slug = "identity \(t) \(c)", what = "\(t).\(c)"
         let lock = "ACCESS EXCLUSIVE for an instant under lock_timeout: only the catalog changes, nothing is rewritten."
         switch (identity.value, kind) {
@@ -110,7 +122,7 @@ struct SetIdentity: OperationUnit {
         case ("byDefault", "a"?):
             return [StepDraft(.expand, slug: slug, title: "let \(what) take explicit values (identity by default)", change: r.change,
                               up: [SQLStatement(when("a", ["\(alter) SET GENERATED BY DEFAULT;"]), comment: "BY DEFAULT accepts everything ALWAYS accepted: expand. " + lock)],
-                              down: [SQLStatement(when("d", ["\(alter) SET GENERATED ALWAYS;"]), comment: "The base schema's GENERATED ALWAYS.")])]
+                              down: [SQLStatement(when("d", ["\(alter) SET GENERATED ALWAYS;", pastMax]), comment: restored)])]
         case ("always", _):
             return [StepDraft(.contract, slug: slug, title: "make \(what) refuse explicit values (identity always)", change: r.change,
                               up: [SQLStatement(when("d", ["\(alter) SET GENERATED ALWAYS;"]), comment: "Contract: the old version may send explicit ids, which ALWAYS refuses. " + lock)],
@@ -121,7 +133,7 @@ struct SetIdentity: OperationUnit {
                 steps.append(StepDraft(.expand, slug: slug + " by_default", title: "let \(what) take explicit values before its identity goes", change: r.change,
                                        up: [SQLStatement(when("a", ["\(alter) SET GENERATED BY DEFAULT;"]),
                                                          comment: "The new version sends its own ids from the rollout on (from the identity's sequence while the old version\nserves). " + lock)],
-                                       down: [SQLStatement(when("d", ["\(alter) SET GENERATED ALWAYS;"]), comment: "The base schema's GENERATED ALWAYS.")]))
+                                       down: [SQLStatement(when("d", ["\(alter) SET GENERATED ALWAYS;", pastMax]), comment: restored)]))
             }
             let down: [SQLStatement] = kind == nil
                 ? r.note("Irreversible: the identity before this step is not known (no schema file).")

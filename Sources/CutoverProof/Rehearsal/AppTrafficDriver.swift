@@ -38,6 +38,8 @@ final class AppTrafficDriver: TrafficDriver {
     /// expand refuses rows that hold one) and both names of one renameEnumValue renames (until contract
     /// only the old name exists, after it and until its rollback only the new one).
     var avoidedEnumLabels: [String: Set<String>] = [:]
+    /// The new version's ids drawn from an identity's sequence until contract drops it (`AppTraffic.drawnIds`).
+    var drawnIds: [String: [String: String]] = [:]
     /// table → renamed column's new name → its old name (the spec's renameColumn changes).
     let renames: [String: [String: String]]
     /// The user's own statements per version (`--traffic-old/--traffic-new`), sent beside the derived ones.
@@ -167,6 +169,7 @@ final class AppTrafficDriver: TrafficDriver {
         traffic.pause = 0.01
         traffic.sessionSettings = sessionSettings[version] ?? []
         traffic.script = scripts[version]
+        if version == .new { traffic.drawnIds = drawnIds }
         return traffic
     }
 

@@ -302,6 +302,15 @@ public final class Rehearsal {
                 let labels = driver.avoidedEnumLabels.keys.sorted().map { "\($0) (\(driver.avoidedEnumLabels[$0]!.sorted().joined(separator: ", ")))" }.joined(separator: ", ")
                 report.checks.append("traffic: the new version writes no enum label the migration adds or renames, as the plan README says (a rollback refuses rows that hold an added one; a renamed one exists under neither name through the rollout): \(labels)")
             }
+            for change in spec.changes {
+                guard let drop = change.operation.unit(SetIdentity.self), drop.identity.value == "none" else { continue }
+                let owner = [spec.database.schemaName, drop.table.value].map(TrafficSQL(.postgresql).identifier).joined(separator: ".")
+                driver.drawnIds[drop.table.value, default: [:]][drop.column.value] = owner
+            }
+            if !driver.drawnIds.isEmpty {
+                let columns = driver.drawnIds.keys.sorted().flatMap { t in driver.drawnIds[t]!.keys.sorted().map { "\(t).\($0)" } }.joined(separator: ", ")
+                report.checks.append("traffic: the new version takes the ids it sends for \(columns) from the identity's sequence until contract drops it, then past the table's largest, as CUT115 says it must (an id of its own may be one the sequence hands the old version later)")
+            }
             if let versionDatabases { Self.connectToVersionDatabases(driver, new: versionDatabases.new, environment: environment) }
             traffic = driver
         } else {

@@ -63,6 +63,7 @@ package enum SpecRules {
         RetypedColumnKeyRule.indexRule,
         RetypedColumnKeyRule.predicateRule,
         RetypedIndexOptionsRule.rule,
+        IdentityDropIdsRule.rule,
         ForeignKeyIndexRule.rule,
         SchemaNameRule.rule,
         MySQLTriggerAutoIncrementRule.rule,

@@ -23,7 +23,9 @@ extension PlanReadme {
         if !added.isEmpty {
             out += "Added in expand: \(added.joined(separator: ", ")). PostgreSQL cannot drop an enum label, so rolling expand back rebuilds the type "
             out += "without them: it refuses while a row holds one (change or delete those rows first), and then rewrites every table using the type "
-            out += "under ACCESS EXCLUSIVE (not online: roll back at a quiet time). The new version may write them; rows it wrote with them block that rollback.\n\n"
+            out += "under ACCESS EXCLUSIVE (not online: roll back at a quiet time). The new version may write them; rows it wrote with them block that rollback, "
+            out += "except in the columns and tables this migration adds (their downs run first; the rollback Job keeps an added column's rows under its "
+            out += "quarantine name, as text where a row holds a label the rollback drops).\n\n"
         }
         return out
     }

@@ -50,6 +50,7 @@ public struct PlanReadme {
         out += versionSchemasSection()
         out += objectsSection()
         out += enumLabelsSection()
+        out += droppedIdentitySection()
         out += leavingTheRolloutSection()
         out += networkSection()
         out += featureFlagSection()

@@ -36,6 +36,11 @@ public final class AppTraffic: @unchecked Sendable {
     /// The app's own statements (`rehearse --traffic-old/--traffic-new`), sent in turn with the
     /// derived ones, in order and again from the top.
     public var script: TrafficScript?
+    /// PostgreSQL: table → column → the base table that owns the identity a `setIdentity identity: none`
+    /// drops in contract. The new version sends that column's ids from the identity's sequence while it
+    /// exists, and past the table's largest id after contract (CUT115 says the app must): an id of its
+    /// own beside the old version's sequence would be one the sequence hands out later.
+    public var drawnIds: [String: [String: String]] = [:]
     private var scriptIndex = 0
 
     private let connect: () throws -> SQLSession
@@ -362,6 +367,12 @@ public final class AppTraffic: @unchecked Sendable {
     /// A value for a column: the SQL text, and its text form when it is a plain literal.
     private func value(_ column: ColumnShape, in target: inout Target) -> (sql: String, text: String?)? {
         let d = dialect
+        if engine == .postgresql, let owner = drawnIds[target.table.name]?[column.name] {
+            // nextval(NULL) is NULL once contract dropped the identity with its sequence; then this
+            // version is the only writer, one session, and max + 1 is free.
+            let sequence = "pg_get_serial_sequence(\(d.literal(owner)), \(d.literal(column.name)))"
+            return ("COALESCE(nextval(\(sequence)), (SELECT COALESCE(max(\(d.identifier(column.name))), 0) + 1 FROM \(d.identifier(target.table.name))))", nil)
+        }
         let kind = ColumnKind.of(column, in: target.table, engine: engine)
         // A partition key takes a value some partition accepts, whatever else it is part of.
         let unique = target.table.uniqueColumns.contains(column.name) && target.table.partition?.constrains(column.name) != true

@@ -3,7 +3,8 @@
 SET lock_timeout = '2s';
 SET statement_timeout = '30min';
 -- PostgreSQL cannot drop an enum label: the type is rebuilt without it. Checked before anything changes:
--- no row may hold the label (one read-only scan per column of the type).
+-- no row may hold the label (one read-only scan per column of the type), but for the columns a later change adds, which their
+-- downs drop or retype before this one (this check may run ahead of them, in the rollback Job's checks file).
 DO $cutover$
 DECLARE
   r record;
@@ -14,7 +15,9 @@ BEGIN
     FOR r IN SELECT a.attrelid::regclass AS rel, a.attname
              FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_class c ON c.oid = a.attrelid
              WHERE a.atttypid = to_regtype('"order_priority"') AND a.attnum > 0 AND NOT a.attisdropped
-               AND c.relkind IN ('r', 'p') AND a.attinhcount = 0 LOOP
+               AND c.relkind IN ('r', 'p') AND a.attinhcount = 0
+               AND NOT EXISTS (SELECT 1 FROM (VALUES ('"orders"', 'priority'), ('"orders"', '_cutover_orders_enum_types_pg_priority')) AS gone(rel, col)
+                               WHERE to_regclass(gone.rel) = a.attrelid AND gone.col = a.attname) LOOP
       EXECUTE format('SELECT EXISTS (SELECT 1 FROM %s WHERE %I::text = %L)', r.rel, r.attname, 'high') INTO used;
       IF used THEN
         RAISE EXCEPTION 'cutover rollback refused: %.% holds rows with enum label %, which the rollback of order_priority drops; change or delete those rows, then run the rollback again', r.rel, r.attname, 'high';
@@ -28,6 +31,7 @@ $cutover$;
 DO $cutover$
 DECLARE
   r record;
+  used boolean;
 BEGIN
   IF EXISTS (SELECT 1 FROM pg_catalog.pg_enum
              WHERE enumtypid = to_regtype('"order_priority"') AND enumlabel = 'high') THEN
@@ -41,10 +45,18 @@ BEGIN
       IF r.def IS NOT NULL THEN
         EXECUTE format('ALTER TABLE %s ALTER COLUMN %I DROP DEFAULT', r.rel, r.attname);
       END IF;
-      EXECUTE format('ALTER TABLE %s ALTER COLUMN %I TYPE "order_priority" USING %I::text::"order_priority"', r.rel, r.attname, r.attname);
-      IF r.def IS NOT NULL THEN
-        EXECUTE format('ALTER TABLE %s ALTER COLUMN %I SET DEFAULT %s', r.rel, r.attname,
-                       replace(r.def, '::' || to_regtype('"order_priority_cutover_old"')::text, '::' || to_regtype('"order_priority"')::text));
+      used := false;
+      IF EXISTS (SELECT 1 FROM (VALUES ('"orders"', '_cutover_orders_enum_types_pg_priority')) AS kept(rel, col) WHERE to_regclass(kept.rel) = r.rel AND kept.col = r.attname) THEN
+        EXECUTE format('SELECT EXISTS (SELECT 1 FROM %s WHERE %I::text = %L)', r.rel, r.attname, 'high') INTO used;
+      END IF;
+      IF used THEN
+        EXECUTE format('ALTER TABLE %s ALTER COLUMN %I DROP NOT NULL, ALTER COLUMN %I TYPE text USING %I::text', r.rel, r.attname, r.attname, r.attname);
+      ELSE
+        EXECUTE format('ALTER TABLE %s ALTER COLUMN %I TYPE "order_priority" USING %I::text::"order_priority"', r.rel, r.attname, r.attname);
+        IF r.def IS NOT NULL THEN
+          EXECUTE format('ALTER TABLE %s ALTER COLUMN %I SET DEFAULT %s', r.rel, r.attname,
+                         replace(r.def, '::' || to_regtype('"order_priority_cutover_old"')::text, '::' || to_regtype('"order_priority"')::text));
+        END IF;
       END IF;
     END LOOP;
     DROP TYPE "order_priority_cutover_old";
