@@ -6,7 +6,7 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "cutover", targets: ["cutover"]),
-        .library(name: "CutoverCore", targets: ["CutoverPlan", "CutoverEmit", "CutoverCore", "CutoverProof"]),
+        .library(name: "CutoverCore", targets: ["CutoverSpec", "CutoverPlan", "CutoverEmit", "CutoverCore", "CutoverProof"]),
     ],
     dependencies: [
         .package(url: "https://github.com/jpsim/Yams.git", exact: "6.2.2"),
@@ -48,12 +48,19 @@ let package = Package(
         // (docs/architecture.md) and an arrow it forbids does not build. No argument parsing and no
         // process exit in any of them, so tests and the fuzzer drive them directly.
         //
-        // Bytes to plan: syntax tree, diagnostics and rules, the shared schema model, validation, the
-        // operations (each one's checks and recipe in one file) and the planner with its last pass, the
-        // statement rendering. It knows nothing of what is emitted from the plan, nor of the proofs.
+        // Bytes to a checked spec: syntax tree, diagnostics and the spec's rules, the shared schema model,
+        // validation (the spec half of every operation is a protocol here; the operations, every rule and
+        // the operation checks are injected from above). It knows nothing of lowering or planning.
+        .target(
+            name: "CutoverSpec",
+            dependencies: [.product(name: "Yams", package: "Yams")]
+        ),
+        // Checked spec to plan: the operations (each one's checks and recipe in one file), the checks that
+        // lower the spec, the planner with its last pass, the statement rendering, and the registries
+        // injected into CutoverSpec. It knows nothing of what is emitted from the plan, nor of the proofs.
         .target(
             name: "CutoverPlan",
-            dependencies: [.product(name: "Yams", package: "Yams")]
+            dependencies: ["CutoverSpec"]
         ),
         // Plan to files: the SQL, Kubernetes, Helm and docs emitters and the output writer.
         .target(
@@ -91,7 +98,7 @@ let package = Package(
         ),
         .testTarget(
             name: "CutoverCoreTests",
-            dependencies: ["CutoverPlan", "CutoverEmit", "CutoverCore", "CutoverProof", "CutoverTemplates"],
+            dependencies: ["CutoverSpec", "CutoverPlan", "CutoverEmit", "CutoverCore", "CutoverProof", "CutoverTemplates"],
             exclude: ["SQL/golden", "SQL/specs", "Validation/specs", "Verification/specs"]
         ),
     ]

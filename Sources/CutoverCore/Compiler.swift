@@ -38,7 +38,11 @@ public struct Compiler: Sendable {
         guard let root = parser.parse(source, limits: limits, diagnostics: &bag) else {
             return Result(source: source, diagnostics: bag.diagnostics, validated: nil)
         }
-        let validated = validator.validate(root, source: source, diagnostics: &bag)
+        // The checks that lower the spec as the planner will run right after validation, in order.
+        guard let checked = validator.validate(root, source: source, diagnostics: &bag) else {
+            return Result(source: source, diagnostics: bag.diagnostics, validated: nil)
+        }
+        let validated = PlanChecks.check(checked, diagnostics: &bag)
         return Result(source: source, diagnostics: bag.diagnostics, validated: validated)
     }
 

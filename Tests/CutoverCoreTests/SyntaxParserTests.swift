@@ -1,4 +1,5 @@
 @testable import CutoverPlan
+@testable import CutoverSpec
 import Testing
 
 @Suite struct SyntaxParserTests {

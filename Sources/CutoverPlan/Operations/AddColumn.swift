@@ -10,23 +10,23 @@ package struct AddColumn: OperationUnit {
     package var column: ColumnDefinition
     package var up: Located<String>?
 
-    static let keyword = "addColumn"
+    package static let keyword = "addColumn"
 
-    static let field = Field("addColumn", .object(ObjectShape("addColumn", "add a column (expand)", [
+    package static let field = Field("addColumn", .object(ObjectShape("addColumn", "add a column (expand)", [
         Field("table", SpecShape.identifier, required: true, "table to alter"),
         Field("column", .object(SpecShape.column), required: true, "the new column"),
         Field("up", SpecShape.expression, "expression that fills existing rows (required for NOT NULL without a default)",
               example: "CASE WHEN interval_months = 12 THEN 'yearly' ELSE 'monthly' END"),
     ])), "add a column; a NOT NULL column without a default is added nullable, backfilled with 'up', then constrained")
 
-    static func read(_ node: SyntaxNode, _ reader: SpecBuilder) -> AddColumn? {
+    package static func read(_ node: SyntaxNode, _ reader: SpecBuilder) -> AddColumn? {
         guard let table = reader.name(node["table"]), let column = node["column"].flatMap(reader.columnDefinition) else { return nil }
         return AddColumn(table: table, column: column, up: reader.located(node["up"]))
     }
 
     /// A NOT NULL column filled by `up` (added nullable, backfilled, then constrained), and one with a
     /// constant default and a check.
-    static let examples = ColumnKinds.addColumnExamples + [
+    package static let examples = ColumnKinds.addColumnExamples + [
         OperationExample(engine: .postgresql, schema: OperationExample.pricing,
                          changes: "    - addColumn:\n        table: pricing\n        column:\n          name: tier\n          type: text\n          nullable: false\n        up: \"'basic'\"\n"),
         OperationExample(engine: .postgresql, schema: OperationExample.pricing,
@@ -37,18 +37,19 @@ package struct AddColumn: OperationUnit {
                          changes: "    - addColumn:\n        table: pricing\n        column:\n          name: currency\n          type: char(3)\n          default: \"'EUR'\"\n          check: currency <> ''\n"),
     ]
 
-    var tables: [Name] { [table] }
+    package var tables: [Name] { [table] }
+    package var introducedColumns: [(table: Name, column: Name)] { [(table, column.name)] }
     /// The table its foreign key references, which the checks look up.
-    var readTables: [Name] { [table] + (column.references.map { [$0.table] } ?? []) }
-    var columnTypes: [Located<String>] { [column.type] }
+    package var readTables: [Name] { [table] + (column.references.map { [$0.table] } ?? []) }
+    package var columnTypes: [Located<String>] { [column.type] }
     /// Nullable, or NOT NULL with a default, and no key or check: expand (and backfill) only.
-    func tableWithLaterSteps(engine: MigrationSpec.Engine) -> Name? {
+    package func tableWithLaterSteps(engine: MigrationSpec.Engine) -> Name? {
         (!column.nullable && column.defaultValue == nil) || column.unique || column.check != nil || column.references != nil ? table : nil
     }
 
     /// CUT041 for an unknown table, CUT044 for a column there, CUT052 for a column changed twice, CUT049
     /// for a batched fill on a table without a primary key, and the foreign key's checks.
-    func check(_ rules: inout ReferenceRules, change: Change) {
+    package func check(_ rules: inout ReferenceRules, change: Change) {
         let line = change.location.line
         guard rules.requireTable(table) else { return }
         rules.requireExpressionColumns(up, of: table.value)

@@ -16,21 +16,21 @@ package struct AddEnumValue: OperationUnit {
     var before: Located<String>?
     var after: Located<String>?
 
-    static let keyword = "addEnumValue"
+    package static let keyword = "addEnumValue"
 
-    static let field = Field("addEnumValue", .object(ObjectShape("addEnumValue", "add a label to an enum type (PostgreSQL, expand)", [
+    package static let field = Field("addEnumValue", .object(ObjectShape("addEnumValue", "add a label to an enum type (PostgreSQL, expand)", [
         Field("enum", SpecShape.identifier, required: true, "enum type", example: "order_status"),
         Field("value", .text(.plain), required: true, "the new label (at most 63 bytes)", example: "refunded"),
         Field("before", .text(.plain), "put it before this label (default: last)"),
         Field("after", .text(.plain), "put it after this label (default: last)"),
     ])), "add a label to a PostgreSQL enum type in expand (ADD VALUE, outside a transaction); PostgreSQL cannot drop a label, so its down rebuilds the type (refused while rows hold the label; rewrites the tables using it). MySQL: alterColumn to enum(…) with the label appended")
 
-    static func read(_ node: SyntaxNode, _ reader: SpecBuilder) -> AddEnumValue? {
+    package static func read(_ node: SyntaxNode, _ reader: SpecBuilder) -> AddEnumValue? {
         guard let type = reader.name(node["enum"]), let value = reader.located(node["value"]) else { return nil }
         return AddEnumValue(enumType: type, value: value, before: reader.located(node["before"]), after: reader.located(node["after"]))
     }
 
-    static let examples = [
+    package static let examples = [
         OperationExample(engine: .postgresql, schema: EnumTypeRules.schema,
                          changes: "    - addEnumValue:\n        enum: order_status\n        value: refunded\n"
                             + "    - addEnumValue:\n        enum: order_status\n        value: draft\n        before: pending\n"
@@ -39,12 +39,12 @@ package struct AddEnumValue: OperationUnit {
                          changes: "    - addEnumValue:\n        enum: order_status\n        value: refunded\n", refusal: .enumTypeEngine),
     ]
 
-    var tables: [Name] { [] }
-    func tableWithLaterSteps(engine: MigrationSpec.Engine) -> Name? { nil }
+    package var tables: [Name] { [] }
+    package func tableWithLaterSteps(engine: MigrationSpec.Engine) -> Name? { nil }
 
     /// CUT085 on MySQL, CUT086 for an unknown type, CUT087 for a label already there, a before/after label
     /// that is not, both given, or a label over 63 bytes.
-    func check(_ rules: inout ReferenceRules, change: Change) {
+    package func check(_ rules: inout ReferenceRules, change: Change) {
         guard rules.requirePostgresEnums(Self.keyword, at: enumType.location) else { return }
         if let before, after != nil {
             rules.report(.enumLabel, Message.enumBeforeAndAfter(), before)

@@ -12,9 +12,9 @@ public struct AlterColumn: OperationUnit {
     public var up: Located<String>?
     public var down: Located<String>?
 
-    static let keyword = "alterColumn"
+    package static let keyword = "alterColumn"
 
-    static let field = Field("alterColumn", .object(ObjectShape("alterColumn", "change a column's type, nullability or default", [
+    package static let field = Field("alterColumn", .object(ObjectShape("alterColumn", "change a column's type, nullability or default", [
         Field("table", SpecShape.identifier, required: true, "table to alter"),
         Field("column", SpecShape.identifier, required: true, "column to change"),
         Field("type", .text(.sqlType), "new SQL type"),
@@ -25,7 +25,7 @@ public struct AlterColumn: OperationUnit {
         Field("down", SpecShape.expression, "expression converting new values back (default: a cast)"),
     ])), "change a column: metadata-only changes in one statement, rewrites through a new column, triggers and a swap")
 
-    static func read(_ node: SyntaxNode, _ reader: SpecBuilder) -> AlterColumn? {
+    package static func read(_ node: SyntaxNode, _ reader: SpecBuilder) -> AlterColumn? {
         guard let table = reader.name(node["table"]), let column = reader.name(node["column"]) else { return nil }
         return AlterColumn(
             table: table, column: column, type: reader.located(node["type"]),
@@ -35,7 +35,7 @@ public struct AlterColumn: OperationUnit {
     }
 
     /// A rewriting type change (through a copy column) and a default on the other engine's side.
-    static let examples = [
+    package static let examples = [
         OperationExample(engine: .postgresql, schema: OperationExample.pricing,
                          changes: "    - alterColumn:\n        table: pricing\n        column: amount\n        type: numeric(12,2)\n"),
         OperationExample(engine: .postgresql, schema: OperationExample.pricing,
@@ -46,19 +46,19 @@ public struct AlterColumn: OperationUnit {
                          changes: "    - alterColumn:\n        table: pricing\n        column: amount\n        default: \"0\"\n"),
     ]
 
-    var tables: [Name] { [table] }
+    package var tables: [Name] { [table] }
     /// The column must be there before the migration (the preflight checks it).
-    var existingColumns: [(table: Name, column: Name)] { [(table, column)] }
-    var columnTypes: [Located<String>] { type.map { [$0] } ?? [] }
+    package var existingColumns: [(table: Name, column: Name)] { [(table, column)] }
+    package var columnTypes: [Located<String>] { type.map { [$0] } ?? [] }
     /// A default, or letting the column accept NULL, is one expand step.
-    func tableWithLaterSteps(engine: MigrationSpec.Engine) -> Name? {
+    package func tableWithLaterSteps(engine: MigrationSpec.Engine) -> Name? {
         type != nil || nullable?.value == false ? table : nil
     }
 
     /// CUT014 for a change that says nothing (or a default with dropDefault), CUT052 for a column changed
     /// twice, CUT049 for a rewrite of a key column, a backfill without a primary key, or NULLs allowed in a
     /// primary-key column, CUT107 for (MySQL) an integer type a foreign key would no longer match, CUT053 for NULLs allowed without a down.
-    func check(_ rules: inout ReferenceRules, change: Change) {
+    package func check(_ rules: inout ReferenceRules, change: Change) {
         let line = change.location.line
         guard rules.requireTable(table), rules.requireColumn(column, of: table.value) else { return }
         rules.requireExpressionColumns(up, of: table.value)

@@ -7,19 +7,19 @@ package struct CreateEnum: OperationUnit {
     package var name: Name
     var values: [Located<String>]
 
-    static let keyword = "createEnum"
+    package static let keyword = "createEnum"
 
-    static let field = Field("createEnum", .object(ObjectShape("createEnum", "create an enum type (PostgreSQL)", [
+    package static let field = Field("createEnum", .object(ObjectShape("createEnum", "create an enum type (PostgreSQL)", [
         Field("name", SpecShape.identifier, required: true, "type name", example: "order_status"),
         Field("values", .list(.text(.plain), minItems: 1), required: true, "labels in sort order (at most 63 bytes each)", example: "[pending, paid, shipped]"),
     ])), "create a PostgreSQL enum type in expand (CREATE TYPE … AS ENUM, guarded); its down drops it when nothing uses it. MySQL has none: write enum('a','b') as the column type")
 
-    static func read(_ node: SyntaxNode, _ reader: SpecBuilder) -> CreateEnum? {
+    package static func read(_ node: SyntaxNode, _ reader: SpecBuilder) -> CreateEnum? {
         guard let name = reader.name(node["name"]) else { return nil }
         return CreateEnum(name: name, values: reader.names(node["values"]))
     }
 
-    static let examples = [
+    package static let examples = [
         OperationExample(engine: .postgresql, schema: OperationExample.pricing,
                          changes: "    - createEnum:\n        name: price_tier\n        values: [basic, plus, \"it's pro\"]\n"
                             + "    - addColumn:\n        table: pricing\n        column:\n          name: tier\n          type: price_tier\n"),
@@ -27,14 +27,14 @@ package struct CreateEnum: OperationUnit {
                          changes: "    - createEnum:\n        name: price_tier\n        values: [basic, plus, pro]\n", refusal: .enumTypeEngine),
     ]
 
-    static let rules = EnumTypeRules.all
+    package static let rules = EnumTypeRules.all
 
-    var tables: [Name] { [] }
-    func tableWithLaterSteps(engine: MigrationSpec.Engine) -> Name? { nil }
+    package var tables: [Name] { [] }
+    package func tableWithLaterSteps(engine: MigrationSpec.Engine) -> Name? { nil }
 
     /// CUT085 on MySQL, CUT044 for a type (or table: its row type) of that name, CUT087 for a repeated
     /// or too long label.
-    func check(_ rules: inout ReferenceRules, change: Change) {
+    package func check(_ rules: inout ReferenceRules, change: Change) {
         guard rules.requirePostgresEnums(Self.keyword, at: name.location) else { return }
         if rules.schema.enums.labels[name.value] != nil || rules.schema.enums.otherTypes.contains(name.value) || rules.schema.exists(table: name.value) {
             rules.report(.alreadyExists, Message.typeExists(name.value), name)

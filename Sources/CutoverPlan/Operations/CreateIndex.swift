@@ -28,9 +28,9 @@ extension Settings.Operation {
 extension CreateIndex.Method: KeywordSettingValue {}
 
 extension CreateIndex: OperationUnit {
-    static let keyword = "createIndex"
+    package static let keyword = "createIndex"
 
-    static let field = Field("createIndex", .object(ObjectShape("createIndex", "build an index without blocking writes", [
+    package static let field = Field("createIndex", .object(ObjectShape("createIndex", "build an index without blocking writes", [
         Field("name", SpecShape.identifier, required: true, "index name"),
         Field("table", SpecShape.identifier, required: true, "table to index"),
         Field("columns", IndexKey.listShape, required: true, "indexed keys: column names, or mappings (indexKey) with a column or an expression and its order"),
@@ -42,7 +42,7 @@ extension CreateIndex: OperationUnit {
               "storage parameters (PostgreSQL), e.g. {fillfactor: 90}; each value is passed as a string literal (MySQL: refused, CUT091)"),
     ])), "build an index concurrently (PostgreSQL) or in place without locks (MySQL)")
 
-    static func read(_ node: SyntaxNode, _ reader: SpecBuilder) -> CreateIndex? {
+    package static func read(_ node: SyntaxNode, _ reader: SpecBuilder) -> CreateIndex? {
         guard let index = reader.name(node["name"]), let table = reader.name(node["table"]) else { return nil }
         let keys = (node["columns"]?.items ?? []).compactMap { IndexKey.read($0, reader) }
         let storage = (node["with"]?.entries ?? []).compactMap { entry in
@@ -53,7 +53,7 @@ extension CreateIndex: OperationUnit {
                            keys: keys, include: reader.names(node["include"]), storage: storage)
     }
 
-    static let examples = [
+    package static let examples = [
         OperationExample(engine: .postgresql, schema: OperationExample.pricing,
                          changes: "    - createIndex:\n        name: pricing_amount_idx\n        table: pricing\n        columns: [amount]\n"),
         OperationExample(engine: .mysql, schema: OperationExample.pricingMySQL,
@@ -69,13 +69,13 @@ extension CreateIndex: OperationUnit {
                              + "          - column: amount\n            order: desc\n          - id\n"),
     ]
 
-    var tables: [Name] { [table] }
+    package var tables: [Name] { [table] }
     /// Expand only: a later renameTable finds the index on the renamed table.
-    func tableWithLaterSteps(engine: MigrationSpec.Engine) -> Name? { nil }
+    package func tableWithLaterSteps(engine: MigrationSpec.Engine) -> Name? { nil }
 
     /// CUT041/CUT042 for an unknown table or column, CUT044 for a name already taken, CUT090 for a key
     /// that names neither or both of column and expression, CUT091 for what the engine or method lacks.
-    func check(_ rules: inout ReferenceRules, change: Change) {
+    package func check(_ rules: inout ReferenceRules, change: Change) {
         guard rules.requireTable(table) else { return }
         var known = true
         for key in keys {
@@ -196,7 +196,7 @@ extension CreateIndex: OperationUnit {
 }
 
 extension CreateIndex {
-    static let rules = [IndexKeyShapeRule.rule, IndexFeatureUnsupportedRule.rule]
+    package static let rules = [IndexKeyShapeRule.rule, IndexFeatureUnsupportedRule.rule]
 
     static func indexSpec(_ database: String, _ keys: String, extra: String = "") -> String {
         Snippets.spec(database: database + "    schema: schema.sql\n",

@@ -9,9 +9,9 @@ package struct CreateTable: OperationUnit {
     /// `partitionBy` and `partitions` (`TablePartitioning`), or nil.
     var partitioning: TablePartitioning? = nil
 
-    static let keyword = "createTable"
+    package static let keyword = "createTable"
 
-    static let field = Field("createTable", .object(ObjectShape("createTable", "create a table (expand)", [
+    package static let field = Field("createTable", .object(ObjectShape("createTable", "create a table (expand)", [
         Field("name", SpecShape.identifier, required: true, "table name"),
         Field("columns", .list(.object(SpecShape.column), minItems: 1), required: true, "columns in order"),
         Field("primaryKey", SpecShape.identifiers, "primary key columns"),
@@ -32,7 +32,7 @@ package struct CreateTable: OperationUnit {
         ])), "FOREIGN KEY constraint"),
     ])
 
-    static func read(_ node: SyntaxNode, _ reader: SpecBuilder) -> CreateTable? {
+    package static func read(_ node: SyntaxNode, _ reader: SpecBuilder) -> CreateTable? {
         guard let table = reader.name(node["name"]) else { return nil }
         let constraints: [TableConstraint] = (node["constraints"]?.items ?? []).compactMap { item in
             guard let constraintName = reader.name(item["name"]) else { return nil }
@@ -54,9 +54,9 @@ package struct CreateTable: OperationUnit {
                            partitioning: TablePartitioning.read(node, reader))
     }
 
-    static let rules = TablePartitioning.rules
+    package static let rules = TablePartitioning.rules
 
-    static let examples = [example(.postgresql), example(.mysql), textKeyAcrossCollations, partitioned(.postgresql), partitioned(.mysql),
+    package static let examples = [example(.postgresql), example(.mysql), textKeyAcrossCollations, partitioned(.postgresql), partitioned(.mysql),
                            partitionedByList, partitionedByHash(.postgresql), partitionedByHash(.mysql)] + ColumnKinds.createTableExamples
 
     /// PostgreSQL: list partitions and a DEFAULT one (MySQL 8 has no DEFAULT partition: CUT101).
@@ -153,22 +153,22 @@ package struct CreateTable: OperationUnit {
             """)
     }
 
-    var tables: [Name] { [name] }
-    var createdTables: [Name] { [name] }
+    package var tables: [Name] { [name] }
+    package var createdTables: [Name] { [name] }
     /// The tables its foreign keys reference, which the checks look up.
-    var readTables: [Name] {
+    package var readTables: [Name] {
         [name] + columns.compactMap { $0.references?.table } + constraints.compactMap {
             if case .foreignKey(_, let references, _)? = $0.kind { return references.table } else { return nil }
         }
     }
-    var columnTypes: [Located<String>] { columns.map(\.type) }
+    package var columnTypes: [Located<String>] { columns.map(\.type) }
     /// Everything is in expand.
-    func tableWithLaterSteps(engine: MigrationSpec.Engine) -> Name? { nil }
+    package func tableWithLaterSteps(engine: MigrationSpec.Engine) -> Name? { nil }
 
     /// CUT044 for a name taken (table, column, constraint), CUT042 for a primary key, unique or foreign
     /// key column the table does not have, CUT014 for a constraint of no or several kinds, and the
     /// foreign keys' checks (`ReferenceRules.checkForeignKey`).
-    func check(_ rules: inout ReferenceRules, change: Change) {
+    package func check(_ rules: inout ReferenceRules, change: Change) {
         let line = change.location.line
         guard rules.claimTable(name) else { return }
         var table = SymbolicSchema.Table(name: name.value, complete: true, createdInSpec: true, origin: "line \(line)")

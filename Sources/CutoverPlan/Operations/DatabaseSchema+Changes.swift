@@ -6,7 +6,7 @@ extension DatabaseSchema {
     /// Records the effect of a change so later changes see it (types and keys of new tables and columns,
     /// indexes and constraints, and on MySQL the indexes the server adds and drops for foreign keys).
     mutating func apply(_ operation: Operation, engine: MigrationSpec.Engine) {
-        operation.base.apply(to: &self, engine: engine)
+        operation.unit.apply(to: &self, engine: engine)
     }
 
     mutating func mutateTable(_ name: String, _ body: (inout Table) -> Void) {

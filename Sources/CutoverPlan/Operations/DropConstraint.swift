@@ -326,9 +326,6 @@ extension Message {
         if let suggestion { text += " (did you mean '\(suggestion)'?)" }
         return text
     }
-    public static func nameFreedInContract(_ name: String, line: Int) -> String {
-        "'\(name)' is dropped at line \(line) only in contract, once the old app version no longer serves, but a new constraint or index is created in complete, before that: the add would find the old one and do nothing, and contract would then drop it; give the new one another name"
-    }
     public static func constraintOnOtherTable(_ name: String, table: String, not other: String) -> String {
         "constraint '\(name)' is on table '\(table)', not '\(other)'"
     }

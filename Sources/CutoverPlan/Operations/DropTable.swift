@@ -4,27 +4,27 @@
 package struct DropTable: OperationUnit {
     package var name: Name
 
-    static let keyword = "dropTable"
+    package static let keyword = "dropTable"
 
-    static let field = Field("dropTable", .object(ObjectShape("dropTable", "retire a table (contract)", [
+    package static let field = Field("dropTable", .object(ObjectShape("dropTable", "retire a table (contract)", [
         Field("name", SpecShape.identifier, required: true, "table to retire"),
     ])), "retire a table: renamed to a quarantine name in contract, dropped only by the opt-in purge")
 
-    static func read(_ node: SyntaxNode, _ reader: SpecBuilder) -> DropTable? {
+    package static func read(_ node: SyntaxNode, _ reader: SpecBuilder) -> DropTable? {
         reader.name(node["name"]).map { DropTable(name: $0) }
     }
 
-    static let examples = [
+    package static let examples = [
         OperationExample(engine: .postgresql, schema: OperationExample.subscriptions(.postgresql), changes: "    - dropTable:\n        name: subscriptions\n"),
         OperationExample(engine: .mysql, schema: OperationExample.subscriptions(.mysql), changes: "    - dropTable:\n        name: subscriptions\n"),
     ]
 
-    var tables: [Name] { [name] }
+    package var tables: [Name] { [name] }
     /// Its contract step renames the table away: no later change can name it.
-    func tableWithLaterSteps(engine: MigrationSpec.Engine) -> Name? { nil }
+    package func tableWithLaterSteps(engine: MigrationSpec.Engine) -> Name? { nil }
 
     /// CUT041 for an unknown table; later changes find it gone (and its name not free: `SymbolicSchema.formerTables`).
-    func check(_ rules: inout ReferenceRules, change: Change) {
+    package func check(_ rules: inout ReferenceRules, change: Change) {
         guard rules.requireTable(name) else { return }
         rules.schema.remove(table: name.value, reason: "it was dropped at line \(change.location.line)")
     }

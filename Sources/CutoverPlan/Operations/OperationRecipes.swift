@@ -5,6 +5,6 @@ enum OperationRecipes {
     static func lower(_ change: Change, context: LoweringContext) -> [StepDraft] {
         var context = context
         context.changeIndex = change.index
-        return change.operation.base.lower(Recipe(context: context, change: change.index))
+        return change.operation.unit.lower(Recipe(context: context, change: change.index))
     }
 }

@@ -31,9 +31,4 @@ enum OperationUnits {
 
     static var fields: [Field] { all.map { $0.field } }
     static var rules: [Rule] { all.flatMap { $0.rules } + ServerFilledColumns.rules + ColumnKinds.rules }
-
-    static func read(_ keyword: String, _ node: SyntaxNode, _ reader: SpecBuilder) -> (any OperationUnit)? {
-        guard let unit = all.first(where: { $0.keyword == keyword }) else { return nil }
-        return unit.read(node, reader)
-    }
 }

@@ -11,9 +11,9 @@ public struct RawSQL: OperationUnit {
     public var phase: Phase
     public var transactional: Bool
 
-    static let keyword = "sql"
+    package static let keyword = "sql"
 
-    static let field = Field("sql", .object(ObjectShape("sql", "run hand-written SQL (escape hatch)", [
+    package static let field = Field("sql", .object(ObjectShape("sql", "run hand-written SQL (escape hatch)", [
         Field("name", .text(.slug), required: true, "step name, used in file names"),
         Field("up", .text(.sqlScript), required: true, "SQL to apply"),
         Field("down", .text(.sqlScript), required: true, "SQL that undoes 'up'"),
@@ -21,7 +21,7 @@ public struct RawSQL: OperationUnit {
         Settings.Operation.transactional.field,
     ])), "hand-written SQL; 'down' is required and the step is flagged as unchecked")
 
-    static let rules = [UncheckedSQLRule.rule, MySQLImplicitCommitRule.rule]
+    package static let rules = [UncheckedSQLRule.rule, MySQLImplicitCommitRule.rule]
 
     /// CUT047 `unchecked-sql`: a 'sql' change is not checked (warning).
     enum UncheckedSQLRule: RuleUnit {
@@ -62,13 +62,13 @@ public struct RawSQL: OperationUnit {
         }
     }
 
-    static func read(_ node: SyntaxNode, _ reader: SpecBuilder) -> RawSQL? {
+    package static func read(_ node: SyntaxNode, _ reader: SpecBuilder) -> RawSQL? {
         guard let step = reader.name(node["name"]), let up = reader.located(node["up"]), let down = reader.located(node["down"]) else { return nil }
         return RawSQL(name: step, up: up, down: down, phase: Settings.Operation.phase.value(in: node),
                       transactional: Settings.Operation.transactional.value(in: node))
     }
 
-    static let examples = [
+    package static let examples = [
         OperationExample(engine: .postgresql, schema: OperationExample.pricing,
                          changes: "    - sql:\n        name: pricing-totals-view\n        up: CREATE OR REPLACE VIEW pricing_totals AS SELECT sum(amount) AS amount FROM pricing;\n"
                              + "        down: DROP VIEW IF EXISTS pricing_totals;\n"),
@@ -78,12 +78,12 @@ public struct RawSQL: OperationUnit {
     ]
 
     /// None: the preflight and rehearse's traffic do not read the user's SQL.
-    var tables: [Name] { [] }
-    func tableWithLaterSteps(engine: MigrationSpec.Engine) -> Name? { nil }
+    package var tables: [Name] { [] }
+    package func tableWithLaterSteps(engine: MigrationSpec.Engine) -> Name? { nil }
 
     /// CUT047 on every `sql` change; the schema follows the up's DDL where it can be read, else it stops
     /// being complete (CUT036 says where).
-    func check(_ rules: inout ReferenceRules, change: Change) {
+    package func check(_ rules: inout ReferenceRules, change: Change) {
         rules.report(.uncheckedSQL, Message.uncheckedSQL(name.value), at: change.location)
         if rules.engine == .mysql && transactional {
             for (script, which) in [(up, "up"), (down, "down")] where MySQLImplicitCommitRule.commitsPartWay(script.value) {

@@ -7,35 +7,36 @@ package struct RenameColumn: OperationUnit {
     package var from: Name
     package var to: Name
 
-    static let keyword = "renameColumn"
+    package static let keyword = "renameColumn"
 
-    static let field = Field("renameColumn", .object(ObjectShape("renameColumn", "rename a column without breaking old readers", [
+    package static let field = Field("renameColumn", .object(ObjectShape("renameColumn", "rename a column without breaking old readers", [
         Field("table", SpecShape.identifier, required: true, "table to alter"),
         Field("from", SpecShape.identifier, required: true, "current name"),
         Field("to", SpecShape.identifier, required: true, "new name"),
     ])), "rename a column: new column kept in sync by triggers during the rollout, old one retired in contract")
 
-    static func read(_ node: SyntaxNode, _ reader: SpecBuilder) -> RenameColumn? {
+    package static func read(_ node: SyntaxNode, _ reader: SpecBuilder) -> RenameColumn? {
         guard let table = reader.name(node["table"]), let from = reader.name(node["from"]), let to = reader.name(node["to"]) else { return nil }
         return RenameColumn(table: table, from: from, to: to)
     }
 
-    static let examples = [
+    package static let examples = [
         OperationExample(engine: .postgresql, schema: OperationExample.pricing,
                          changes: "    - renameColumn:\n        table: pricing\n        from: amount\n        to: amount_cents\n"),
         OperationExample(engine: .mysql, schema: OperationExample.pricingMySQL,
                          changes: "    - renameColumn:\n        table: pricing\n        from: amount\n        to: amount_cents\n"),
     ]
 
-    var tables: [Name] { [table] }
-    var existingColumns: [(table: Name, column: Name)] { [(table, from)] }
+    package var tables: [Name] { [table] }
+    package var existingColumns: [(table: Name, column: Name)] { [(table, from)] }
+    package var introducedColumns: [(table: Name, column: Name)] { [(table, to)] }
     /// Complete sets NOT NULL, contract retires the old column.
-    func tableWithLaterSteps(engine: MigrationSpec.Engine) -> Name? { table }
+    package func tableWithLaterSteps(engine: MigrationSpec.Engine) -> Name? { table }
 
     /// CUT044 for a rename to itself or to a column there, CUT041/CUT042 for an unknown table or column,
     /// CUT052 for a column changed twice (the new name inherits the old one's change), CUT049 for a key
     /// column or a table without a primary key (the copy is batched by key).
-    func check(_ rules: inout ReferenceRules, change: Change) {
+    package func check(_ rules: inout ReferenceRules, change: Change) {
         let line = change.location.line
         if from.value == to.value {
             rules.report(.alreadyExists, Message.renameToItself("column", from.value), to)

@@ -10,31 +10,31 @@ package struct RenameEnumValue: OperationUnit {
     package var from: Located<String>
     package var to: Located<String>
 
-    static let keyword = "renameEnumValue"
+    package static let keyword = "renameEnumValue"
 
-    static let field = Field("renameEnumValue", .object(ObjectShape("renameEnumValue", "rename a label of an enum type (PostgreSQL, contract)", [
+    package static let field = Field("renameEnumValue", .object(ObjectShape("renameEnumValue", "rename a label of an enum type (PostgreSQL, contract)", [
         Field("enum", SpecShape.identifier, required: true, "enum type", example: "order_status"),
         Field("from", .text(.plain), required: true, "current label", example: "shipped"),
         Field("to", .text(.plain), required: true, "new label (at most 63 bytes)", example: "dispatched"),
     ])), "rename a PostgreSQL enum label in the contract phase (the old version writes the old label; during the rollout the new one reads both and writes neither); its down renames it back")
 
-    static func read(_ node: SyntaxNode, _ reader: SpecBuilder) -> RenameEnumValue? {
+    package static func read(_ node: SyntaxNode, _ reader: SpecBuilder) -> RenameEnumValue? {
         guard let type = reader.name(node["enum"]), let from = reader.located(node["from"]), let to = reader.located(node["to"]) else { return nil }
         return RenameEnumValue(enumType: type, from: from, to: to)
     }
 
-    static let examples = [
+    package static let examples = [
         OperationExample(engine: .postgresql, schema: EnumTypeRules.schema,
                          changes: "    - renameEnumValue:\n        enum: order_status\n        from: shipped\n        to: dispatched\n"),
         OperationExample(engine: .mysql, schema: EnumTypeRules.mysqlSchema,
                          changes: "    - renameEnumValue:\n        enum: order_status\n        from: shipped\n        to: dispatched\n", refusal: .enumTypeEngine),
     ]
 
-    var tables: [Name] { [] }
-    func tableWithLaterSteps(engine: MigrationSpec.Engine) -> Name? { nil }
+    package var tables: [Name] { [] }
+    package func tableWithLaterSteps(engine: MigrationSpec.Engine) -> Name? { nil }
 
     /// CUT085 on MySQL, CUT086 for an unknown type, CUT087 for a `from` that is not a label or a `to` that is.
-    func check(_ rules: inout ReferenceRules, change: Change) {
+    package func check(_ rules: inout ReferenceRules, change: Change) {
         guard rules.requirePostgresEnums(Self.keyword, at: enumType.location) else { return }
         if from.value == to.value {
             rules.report(.enumLabel, Message.enumLabelPresent(to.value, type: enumType.value), to)

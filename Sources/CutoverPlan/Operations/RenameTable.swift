@@ -7,26 +7,26 @@ package struct RenameTable: OperationUnit {
     package var from: Name
     package var to: Name
 
-    static let keyword = "renameTable"
+    package static let keyword = "renameTable"
 
-    static let field = Field("renameTable", .object(ObjectShape("renameTable", "rename a table with a compatibility view", [
+    package static let field = Field("renameTable", .object(ObjectShape("renameTable", "rename a table with a compatibility view", [
         Field("from", SpecShape.identifier, required: true, "current name"),
         Field("to", SpecShape.identifier, required: true, "new name"),
     ])), "rename a table; a view under the old name keeps old readers working until contract")
 
-    static func read(_ node: SyntaxNode, _ reader: SpecBuilder) -> RenameTable? {
+    package static func read(_ node: SyntaxNode, _ reader: SpecBuilder) -> RenameTable? {
         guard let from = reader.name(node["from"]), let to = reader.name(node["to"]) else { return nil }
         return RenameTable(from: from, to: to)
     }
 
-    static let examples = [
+    package static let examples = [
         OperationExample(engine: .postgresql, schema: OperationExample.pricing,
                          changes: "    - renameTable:\n        from: pricing\n        to: prices\n"),
         OperationExample(engine: .mysql, schema: OperationExample.pricingMySQL,
                          changes: "    - renameTable:\n        from: pricing\n        to: prices\n"),
     ]
 
-    static let rules = [RenamedAfterUseRule.rule, RenamedTableColumnsRule.rule]
+    package static let rules = [RenamedAfterUseRule.rule, RenamedTableColumnsRule.rule]
 
     /// The name each table ends up with once every renameTable of `changes` ran in order (a table no
     /// rename starts from keeps its name: absent here). Worked out backwards in one pass: from a change
@@ -84,14 +84,14 @@ package struct RenameTable: OperationUnit {
     }
 
     /// The old name must be there; the new one is the spec's from here on.
-    var tables: [Name] { [from, to] }
-    var createdTables: [Name] { [to] }
+    package var tables: [Name] { [from, to] }
+    package var createdTables: [Name] { [to] }
     /// Its contract step drops the view, which no later change names.
-    func tableWithLaterSteps(engine: MigrationSpec.Engine) -> Name? { nil }
+    package func tableWithLaterSteps(engine: MigrationSpec.Engine) -> Name? { nil }
 
     /// CUT044 for a rename to itself or to a name taken (on PostgreSQL by an index too), CUT041 for an
     /// unknown table, CUT057 when an earlier change still has complete or contract steps on the table.
-    func check(_ rules: inout ReferenceRules, change: Change) {
+    package func check(_ rules: inout ReferenceRules, change: Change) {
         if from.value == to.value {
             rules.report(.alreadyExists, Message.renameToItself("table", from.value), to)
             return

@@ -25,24 +25,24 @@ package struct SetIdentity: OperationUnit {
     package var column: Name
     package var identity: Located<String>
 
-    static let keyword = "setIdentity"
-    static let engines: Set<MigrationSpec.Engine> = [.postgresql]
+    package static let keyword = "setIdentity"
+    package static let engines: Set<MigrationSpec.Engine> = [.postgresql]
 
-    static let field = Field("setIdentity", .object(ObjectShape("setIdentity", "make a column an identity, change its kind, or drop it (PostgreSQL)", [
+    package static let field = Field("setIdentity", .object(ObjectShape("setIdentity", "make a column an identity, change its kind, or drop it (PostgreSQL)", [
         Field("table", SpecShape.identifier, required: true, "table"),
         Field("column", SpecShape.identifier, required: true, "an integer NOT NULL column without a default"),
         Field("identity", .choice(["always", "byDefault", "none"]), required: true,
               "byDefault: the server numbers rows that leave the column out (contract; from always: expand); always: refuses explicit values (contract, from byDefault only); none: drops the identity (contract)"),
     ])), "make an existing column an identity (starting past its max), switch always/byDefault, or drop the identity (PostgreSQL; MySQL would copy the table); its down restores the base schema's identity")
 
-    static func read(_ node: SyntaxNode, _ reader: SpecBuilder) -> SetIdentity? {
+    package static func read(_ node: SyntaxNode, _ reader: SpecBuilder) -> SetIdentity? {
         guard let table = reader.name(node["table"]), let column = reader.name(node["column"]), let identity = reader.located(node["identity"]) else { return nil }
         return SetIdentity(table: table, column: column, identity: identity)
     }
 
     static let tickets = "CREATE TABLE tickets (\n    id    bigint NOT NULL PRIMARY KEY,\n    title text\n);\n"
 
-    static let examples = [
+    package static let examples = [
         OperationExample(engine: .postgresql, schema: tickets, changes: "    - setIdentity:\n        table: tickets\n        column: id\n        identity: byDefault\n"),
         OperationExample(engine: .postgresql, schema: OperationExample.pricing, changes: "    - setIdentity:\n        table: pricing\n        column: id\n        identity: none\n"),
         OperationExample(engine: .postgresql, schema: OperationExample.pricing, changes: "    - setIdentity:\n        table: pricing\n        column: id\n        identity: byDefault\n"),
@@ -50,15 +50,15 @@ package struct SetIdentity: OperationUnit {
                          changes: "    - setIdentity:\n        table: tickets\n        column: id\n        identity: always\n"),
     ]
 
-    var tables: [Name] { [table] }
-    var existingColumns: [(table: Name, column: Name)] { [(table, column)] }
+    package var tables: [Name] { [table] }
+    package var existingColumns: [(table: Name, column: Name)] { [(table, column)] }
     /// Every direction but ALWAYS → BY DEFAULT has a contract step (which is not known before lowering).
-    func tableWithLaterSteps(engine: MigrationSpec.Engine) -> Name? { table }
+    package func tableWithLaterSteps(engine: MigrationSpec.Engine) -> Name? { table }
 
     /// CUT080 on MySQL; CUT096 for a column that cannot be an identity (nullable, a default, generated, not
     /// an integer), `always` on a plain column, or `none` on a column that is no identity; CUT052 for a
     /// column changed twice.
-    func check(_ rules: inout ReferenceRules, change: Change) {
+    package func check(_ rules: inout ReferenceRules, change: Change) {
         if rules.engine == .mysql {
             rules.report(.engineLacksOperation, Message.noSetIdentityOnMySQL, at: change.location)
             return

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import CutoverPlan
+@testable import CutoverSpec
 @testable import CutoverEmit
 @testable import CutoverProof
 @testable import CutoverCore

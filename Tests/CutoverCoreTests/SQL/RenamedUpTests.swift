@@ -1,4 +1,5 @@
 @testable import CutoverPlan
+@testable import CutoverSpec
 @testable import CutoverEmit
 @testable import CutoverProof
 @testable import CutoverCore

@@ -1,6 +1,7 @@
 @testable import CutoverCore
 @testable import CutoverEmit
 @testable import CutoverPlan
+@testable import CutoverSpec
 import Foundation
 import Testing
 

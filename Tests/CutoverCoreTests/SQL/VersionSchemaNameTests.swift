@@ -1,4 +1,5 @@
 @testable import CutoverPlan
+@testable import CutoverSpec
 import Testing
 
 /// PostgreSQL refuses schema names that start with `pg_`: a migration named `pg-…` must still get

@@ -1,4 +1,5 @@
 @testable import CutoverPlan
+@testable import CutoverSpec
 import Testing
 
 /// The key-by-key rewrite behind an index rebuilt on a copy column (trial 14j MUST-FIX 2): only the

@@ -1,4 +1,5 @@
 @testable import CutoverPlan
+@testable import CutoverSpec
 import Testing
 
 /// CUT069: the types one engine lacks are refused, the other engine's synonyms and PostgreSQL's

@@ -1,4 +1,5 @@
 @testable import CutoverPlan
+@testable import CutoverSpec
 import Testing
 
 /// CUT106 (trial 14d SHOULD): MySQL's counterpart of CUT109. Which retypes through a hidden copy

@@ -1,4 +1,5 @@
 @testable import CutoverPlan
+@testable import CutoverSpec
 import Testing
 
 /// The lexer against psql's and the mysql client's own rules. Each case names what the client does;

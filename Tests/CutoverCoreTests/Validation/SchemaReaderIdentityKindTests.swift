@@ -1,4 +1,5 @@
 @testable import CutoverPlan
+@testable import CutoverSpec
 import Foundation
 import Testing
 

@@ -1,4 +1,5 @@
 @testable import CutoverPlan
+@testable import CutoverSpec
 import Testing
 
 /// `UTF8Check` (the schema file's encoding check, on its bytes) answers as `String(validating:)` does.

@@ -1,5 +1,6 @@
 import Foundation
 @testable import CutoverPlan
+@testable import CutoverSpec
 @testable import CutoverProof
 import Testing
 

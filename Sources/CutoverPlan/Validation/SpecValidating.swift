@@ -1,5 +1,0 @@
-/// Stage 2: syntax tree to validated spec. Structural checks, then typed reading, then the semantic
-/// rules; the spec is returned only when no error was reported.
-public protocol SpecValidating: Sendable {
-    func validate(_ root: SyntaxNode, source: SourceFile, diagnostics: inout DiagnosticBag) -> ValidatedSpec?
-}

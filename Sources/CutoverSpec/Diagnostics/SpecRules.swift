@@ -1,0 +1,77 @@
+/// The rules of the spec's own checks (syntax, shape, consistency, references, schema reading), one
+/// registration line each, in id order. A rule's id, documentation, examples and messages live in its own
+/// file (see `Rule`). The rules declared above Validation (each operation's, the checks that read one
+/// operation's typed value, the plan-time checks that lower the spec) join them in `RuleRegistry`, the
+/// whole list `cutover explain`, docs/rules.md, SARIF and the rule example tests read; the validator gets
+/// that list injected (`SpecLanguage.rules`).
+package enum SpecRules {
+    package static let rules: [Rule] = [
+        YAMLSyntaxRule.rule,
+        InputLimitRule.rule,
+        EncodingRule.rule,
+        AnchorAliasRule.rule,
+        DuplicateKeyRule.rule,
+        DocumentCountRule.rule,
+        YAMLTagRule.rule,
+        ComplexKeyRule.rule,
+        UnknownKeyRule.rule,
+        WrongTypeRule.rule,
+        MissingFieldRule.rule,
+        InvalidEnumRule.rule,
+        OperationShapeRule.rule,
+        ApiVersionRule.rule,
+        EmptyChangesRule.rule,
+        ResourceNameRule.rule,
+        SQLIdentifierRule.rule,
+        UnsafeSQLRule.rule,
+        TypeExpressionRule.rule,
+        KubernetesNameRule.rule,
+        ImageReferenceRule.rule,
+        DuplicateMigrationRule.rule,
+        ClientCommandRule.rule,
+        UnterminatedSQLRule.rule,
+        DurationRule.rule,
+        RatioRule.rule,
+        CountRule.rule,
+        PortRule.rule,
+        CanaryStepsRule.rule,
+        EngineConsistencyRule.rule,
+        StrategyFieldsRule.rule,
+        QuantityRule.rule,
+        URLRule.rule,
+        NotNullWithoutDefaultRule.rule,
+        UnknownTableRule.rule,
+        UnknownColumnRule.rule,
+        UnknownIndexOrConstraintRule.rule,
+        AlreadyExistsRule.rule,
+        SchemaFileRule.rule,
+        SchemaStatementSkippedRule.rule,
+        ReferenceMismatchRule.rule,
+        InlineSecretRule.rule,
+        UnpinnedImageRule.rule,
+        ColumnChangedTwiceRule.rule,
+        UnsafeRollbackRule.rule,
+        IgnoredLagLimitRule.rule,
+        DeadlineRaisedRule.rule,
+        ReplicaIdentityRule.rule,
+        DependentTouchedRule.rule,
+        DependentBreaksRule.rule,
+        VersionSchemasEngineRule.rule,
+        NetworkPolicyClientsRule.rule,
+        MySQLForeignKeyTypeRule.rule,
+        RetypedColumnKeyRule.rule,
+        RetypedColumnKeyRule.indexRule,
+        RetypedColumnKeyRule.predicateRule,
+        RetypedIndexOptionsRule.rule,
+        IdentityDropIdsRule.rule,
+        ForeignKeyIndexRule.rule,
+        SchemaNameRule.rule,
+        MySQLTriggerAutoIncrementRule.rule,
+        MySQLForeignKeyActionSyncRule.rule,
+        MariaDBGeneratedColumnOnlineDDLRule.rule,
+    ]
+
+    /// This list alone: what a diagnostic made without a table (`Diagnostic(rule, nil, ...)`) takes its
+    /// default severity from.
+    package static let table = RuleTable(rules)
+}
