@@ -50,9 +50,9 @@ public struct AlterColumn: OperationUnit {
     /// The column must be there before the migration (the preflight checks it).
     package var existingColumns: [(table: Name, column: Name)] { [(table, column)] }
     package var columnTypes: [Located<String>] { type.map { [$0] } ?? [] }
-    /// A default, or letting the column accept NULL, is one expand step.
+    /// A new default, or letting the column accept NULL, is one expand step; a dropped default waits for contract.
     package func tableWithLaterSteps(engine: MigrationSpec.Engine) -> Name? {
-        type != nil || nullable?.value == false ? table : nil
+        type != nil || nullable?.value == false || dropDefault ? table : nil
     }
 
     /// CUT014 for a change that says nothing (or a default with dropDefault), CUT052 for a column changed

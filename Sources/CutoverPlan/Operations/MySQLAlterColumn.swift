@@ -83,7 +83,8 @@ package struct MySQLAlterColumn {
                 "ALTER TABLE \(b.q(table)) ALTER COLUMN \(b.q(column)) \(value.map { "SET DEFAULT \($0)" } ?? "DROP DEFAULT"), ALGORITHM=INSTANT;"
             }
             let new = alter.defaultValue?.value
-            steps.append(StepDraft(.expand, slug: "alter_default \(table) \(column)",
+            // A dropped default waits for contract: the old version's inserts that leave the column out rely on it.
+            steps.append(StepDraft(new == nil ? .contract : .expand, slug: "alter_default \(table) \(column)",
                                    title: new == nil ? "drop the default of \(table).\(column)" : "set the default of \(table).\(column)", change: change,
                                    up: [SQLStatement(statement(new), comment: "Default change: metadata-only (INSTANT); naturally idempotent.")],
                                    down: [SQLStatement(statement(info?.defaultValue),

@@ -104,7 +104,9 @@ struct PostgreSQLAlterColumn {
             let new = alter.defaultValue?.value
             var down = [setDefault(column, baseDefaultOnNewType(), reason: "restores the base schema, where the column has no default")]
             if info == nil { down[0].comment = "The base schema was not given: the down assumes the column had no default." }
-            steps.append(StepDraft(.expand, slug: "alter_default \(table) \(column)",
+            // A new default serves the new version from the rollout on; a dropped one waits for contract, since the old
+            // version's inserts that leave the column out still rely on it (NULL, or refused under NOT NULL, without it).
+            steps.append(StepDraft(new == nil ? .contract : .expand, slug: "alter_default \(table) \(column)",
                                    title: new == nil ? "drop the default of \(table).\(column)" : "set the default of \(table).\(column)", change: change,
                                    up: [setDefault(column, new, reason: "the spec asks to remove the default (dropDefault); metadata-only")],
                                    down: down))

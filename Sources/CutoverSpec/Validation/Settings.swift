@@ -16,7 +16,7 @@ public enum Settings {
     public enum Operation {
         /// `onDelete` of a table constraint's foreign key and of addForeignKey.
         package static let onDelete = Setting<ReferentialAction>("onDelete", SpecShape.onDelete, default: .value(.noAction), "action on delete")
-        package static let dropDefault = Setting<Bool>("dropDefault", .boolean, default: .value(false), "remove the column's default")
+        package static let dropDefault = Setting<Bool>("dropDefault", .boolean, default: .value(false), "remove the column's default, in contract (the old version's inserts that leave the column out rely on it until then)")
     }
 
     static let strategy = Setting<MigrationSpec.Strategy>("strategy", .choice(["expand-contract", "blue-green"]),
