@@ -241,8 +241,9 @@ struct PostgreSQLAlterColumn {
             // column: the search_path a session selected its version with says which one wrote (as pgroll's
             // triggers do), and the other column follows.
             let newSchema = b.context.derived.versionSchema(new: true)
+            let writtenByNew = "(current_schemas(false))[1] = \(b.lit(newSchema))"
             let body = """
-              IF (current_schemas(false))[1] = \(b.lit(newSchema)) THEN
+              IF \(b.writtenByNewFlag(writtenByNew)) THEN
                 IF TG_OP = 'INSERT' OR NEW.\(qcopy) IS DISTINCT FROM OLD.\(qcopy) THEN
                   NEW.\(qc) := \(back(row: "NEW"));
                 END IF;
@@ -251,7 +252,8 @@ struct PostgreSQLAlterColumn {
               END IF;
             """
             sync = b.syncTrigger(table: table, name: trigger, body: body,
-                                 comment: "Two-way sync: the old version writes \"\(column)\" (\(info?.type ?? "its type")), the new version the \(type) copy through its view\n(search_path \(newSchema)); each write fills the other column until the swap.")
+                                 comment: "Two-way sync: the old version writes \"\(column)\" (\(info?.type ?? "its type")), the new version the \(type) copy through its view\n(search_path \(newSchema)); each write fills the other column until the swap.",
+                                 writtenByNew: writtenByNew)
         } else {
             let body = "  NEW.\(qcopy) := \(converted(type, row: "NEW"));"
             sync = b.syncTrigger(table: table, name: trigger, body: body,

@@ -33,13 +33,9 @@ public struct DerivedNames: Sendable {
     public func procedure(_ verb: String, table: String, column: String) -> String {
         names.fit("_cutover_\(verb)_\(table)_\(column)")
     }
-    /// The schema of views an app version selects with search_path (`versionSchemas: views`).
-    /// PostgreSQL reserves schema names that start with `pg_` ("unacceptable schema name"), so a
-    /// migration named `pg-…` gets a `v_` in front.
-    public func versionSchema(new: Bool) -> String {
-        let base = migration.lowercased().hasPrefix("pg_") ? "v_\(migration)" : migration
-        return names.fit("\(base)_\(new ? "new" : "old")")
-    }
+    /// The schema of views an app version selects with search_path (`versionSchemas: views`;
+    /// `SQLNames.versionSchema`, which CUT103 also reads).
+    public func versionSchema(new: Bool) -> String { names.versionSchema(migration: migration, new: new) }
     /// MySQL's database of views an app version selects (`MySQLVersionSchemas`): named per base
     /// database, `<base>_<migration>_new` / `_old`, since databases share one namespace per server
     /// (PostgreSQL's schemas live inside their database): staging and prod databases on one shared

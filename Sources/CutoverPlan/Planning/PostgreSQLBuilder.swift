@@ -258,9 +258,35 @@ package struct PostgreSQLBuilder: Sendable {
 
     // MARK: triggers
 
+    /// The SET clause of every function cutover creates: ` SET search_path = "app", public` with
+    /// `schemaName: app`, none in `public` (byte-identical output). A trigger function runs under the
+    /// search_path of whichever session writes the row, and the spec's `up`/`down` name types, functions
+    /// and tables bare: a cron or DBA session with the default path resolved them in `public` (user trial
+    /// 13, M5: an enum cast hit a same-named decoy type in public). The clause pins the path while the
+    /// function runs; `public` stays for the extensions installed there (citext, as the versions' path).
+    /// How a body given `writtenByNew` reads it (`syncTrigger`): the condition itself in `public`
+    /// (byte-identical output), the variable the function declares otherwise.
+    func writtenByNewFlag(_ condition: String) -> String { context.qualifyingSchema == nil ? condition : "written_by_new" }
+
+    var functionSearchPath: String {
+        context.qualifyingSchema.map { "\nSET search_path = \(q($0)), public" } ?? ""
+    }
+
     /// A BEFORE INSERT OR UPDATE trigger running `body` (plpgsql statements), function and trigger under one name.
-    func syncTrigger(table: String, name: String, body: String, comment: String) -> [SQLStatement] {
-        let function = "CREATE OR REPLACE FUNCTION \(t(name))() RETURNS trigger\nLANGUAGE plpgsql AS $fn$\nBEGIN\n\(body)\n  RETURN NEW;\nEND\n$fn$;"
+    /// `writtenByNew`: a condition on the writer's search_path (a two-way sync asks which app version
+    /// wrote), which the SET clause would hide; with `schemaName` such a function has no SET clause, but
+    /// reads the condition into `written_by_new` first, pins the path for the body with `set_config`
+    /// (transaction-local) and gives the writer's back before it returns. The body names the condition
+    /// `writtenByNewFlag`.
+    func syncTrigger(table: String, name: String, body: String, comment: String, writtenByNew: String? = nil) -> [SQLStatement] {
+        var function = "CREATE OR REPLACE FUNCTION \(t(name))() RETURNS trigger\nLANGUAGE plpgsql\(functionSearchPath) AS $fn$\nBEGIN\n\(body)\n  RETURN NEW;\nEND\n$fn$;"
+        if let writtenByNew, let schema = context.qualifyingSchema {
+            let path = lit("\(q(schema)), public")
+            function = "CREATE OR REPLACE FUNCTION \(t(name))() RETURNS trigger\nLANGUAGE plpgsql AS $fn$\nDECLARE\n"
+                + "  writer_path text := pg_catalog.current_setting('search_path');\n  written_by_new boolean := \(writtenByNew);\nBEGIN\n"
+                + "  PERFORM pg_catalog.set_config('search_path', \(path), true);\n\(body)\n"
+                + "  PERFORM pg_catalog.set_config('search_path', writer_path, true);\n  RETURN NEW;\nEND\n$fn$;"
+        }
         var statements = [SQLStatement(function, comment: comment)]
         let create = "TRIGGER \(q(name)) BEFORE INSERT OR UPDATE ON \(t(table))\nFOR EACH ROW EXECUTE FUNCTION \(t(name))();"
         if context.postgresMajorVersion >= 14 {

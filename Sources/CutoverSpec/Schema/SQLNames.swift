@@ -23,6 +23,16 @@ public struct SQLNames: Sendable {
     /// A comma-separated list of quoted identifiers.
     public func quoteList(_ names: [String]) -> String { names.map(quote).joined(separator: ", ") }
 
+    /// The schema of views an app version selects with search_path (`versionSchemas: views`):
+    /// `<migration>_new` / `_old`, `metadata.name` with `-` as `_`. PostgreSQL reserves schema names
+    /// that start with `pg_` ("unacceptable schema name"), so a migration named `pg-…` gets a `v_` in
+    /// front. Here (not in the lowering) so that CUT103 refuses a `schemaName` equal to either.
+    public func versionSchema(migration: String, new: Bool) -> String {
+        let migration = String(migration.map { $0 == "-" ? "_" : $0 })
+        let base = migration.lowercased().hasPrefix("pg_") ? "v_\(migration)" : migration
+        return fit("\(base)_\(new ? "new" : "old")")
+    }
+
     /// A single-quoted string literal. MySQL's default sql_mode reads backslash escapes, so a
     /// backslash is doubled there too.
     public func literal(_ text: String) -> String {

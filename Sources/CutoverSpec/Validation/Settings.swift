@@ -34,7 +34,7 @@ public enum Settings {
         static let teamId = Setting<String>("teamId", .text(.dnsLabel), default: .derived("first segment of cluster"), "Zalando teamId")
         /// Like pgroll's `--schema`: one schema per migration, the changes name tables unqualified.
         static let schemaName = Setting<String>("schemaName", SpecShape.identifier, default: .derived("public (postgresql), the database name (mysql)"),
-            "the schema the changes' tables live in, named unqualified in the changes. PostgreSQL: any schema, an identifier like the spec's table names (the SQL quotes it, so `App` is the schema `\"App\"`, not `app`); the step files put it first on search_path, and the app's own search_path must include it (the plan README says so); MySQL: a schema is the database, so only `database.name` (another is CUT103)")
+            "the schema the changes' tables live in, named unqualified in the changes. PostgreSQL: any schema but a system one (`pg_…`, `information_schema`) or the migration's version schemas (`<metadata.name>_new`/`_old`; CUT103), an identifier like the spec's table names (the SQL quotes it, so `App` is the schema `\"App\"`, not `app`); the step files put it first on search_path, and the app's own search_path must include it (the plan README says so); MySQL: a schema is the database, so only `database.name` (another is CUT103)")
     }
 
     public enum Target {

@@ -121,6 +121,60 @@ import Testing
         #expect(try BackfillUnderLoadTests.run(db.url, ["-c", Self.shape("public")]) == decoy, "the down steps left public alone")
     }
 
+    /// A sync trigger function evaluates the spec's `up` when a row is written, under the writing
+    /// session's search_path unless its CREATE FUNCTION pins one (user trial 13, M5): after expand, a
+    /// cron or DBA session with the default path (`"$user", public`) inserting into `app.invoices`
+    /// resolved `'draft'::invoice_status` to the decoy `public.invoice_status` ("invalid input value
+    /// for enum"). The function's `SET search_path = "app", public` makes it read `app`'s type.
+    @Test(.enabled(if: DatabaseHarness.shouldRun(.postgresql), unavailable(.postgresql)), .timeLimit(.minutes(5)))
+    func syncTriggerResolvesTheSpecsSchemaUnderAnyWritersSearchPath() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("cutover-qualified-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let spec = """
+            apiVersion: cutover.dev/v1alpha1
+            kind: Migration
+            metadata:
+              name: invoices-prev-status
+              namespace: billing
+            spec:
+              database:
+                engine: postgresql
+                version: "15"
+                cluster: billing-db
+                name: billing
+                credentialsSecret: billing-db-credentials
+                schema: invoices.schema.sql
+              app:
+                name: billing-api
+                image: ghcr.io/acme/billing-api:v4.2.0
+                versionSchemas: none
+              changes:
+                - addColumn:
+                    table: invoices
+                    column: {name: prev_status, type: invoice_status, nullable: false}
+                    up: "'draft'::invoice_status"
+
+            """
+        let dump = "CREATE TYPE invoice_status AS ENUM ('draft', 'sent');\nCREATE TABLE invoices (id bigint PRIMARY KEY, status invoice_status NOT NULL);\n"
+        try spec.write(to: folder.appendingPathComponent("invoices.yaml"), atomically: true, encoding: .utf8)
+        try dump.write(to: folder.appendingPathComponent("invoices.schema.sql"), atomically: true, encoding: .utf8)
+        let (plan, _, appDump) = try Self.plan(folder.appendingPathComponent("invoices.yaml").path)
+        let db = try RollbackNullTests.postgres("qualified_trigger_path", schema: "SELECT 1", folder: folder)
+        try BackfillUnderLoadTests.run(db.url, ["-c", "CREATE SCHEMA app; SET search_path = app; " + appDump])
+        // The decoy: a same-named type in public without the label the `up` casts.
+        try BackfillUnderLoadTests.run(db.url, ["-c", "CREATE TYPE public.invoice_status AS ENUM ('paid'); CREATE TABLE public.invoices (id bigint PRIMARY KEY, status public.invoice_status NOT NULL);"])
+        for step in plan.steps where step.phase == .expand {
+            let file = folder.appendingPathComponent("\(step.fileStem).up.sql")
+            try SQLFileRenderer.render(step, .up, plan: plan).write(to: file, atomically: true, encoding: .utf8)
+            try BackfillUnderLoadTests.run(db.url, ["-f", file.path])
+        }
+        #expect(plan.steps.flatMap(\.up.statements).contains { $0.text.contains("SET search_path = \"app\", public AS $fn$") })
+        // A session with the default search_path, as a cron job or a DBA writes.
+        try BackfillUnderLoadTests.run(db.url, ["-c", "INSERT INTO app.invoices (id, status) VALUES (1, 'sent')"])
+        #expect(try BackfillUnderLoadTests.run(db.url, ["-c", "SELECT prev_status::text FROM app.invoices WHERE id = 1"]) == "draft")
+    }
+
     /// addEnumValue's rollback rebuilds the type and re-sets each column default, whose cast pg_get_expr
     /// prints relative to search_path (`'pending'::app.order_status_cutover_old` under the default one,
     /// with `public.order_status` a decoy): the default must name the rebuilt `app.order_status` under

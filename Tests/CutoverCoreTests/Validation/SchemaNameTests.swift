@@ -78,12 +78,47 @@ import Testing
                 == "\"App\".\"orders\"")
     }
 
-    /// CUT103 refuses no PostgreSQL schema any more; MySQL's other database still is.
+    /// CUT103 refuses no ordinary PostgreSQL schema; MySQL's other database still is.
     @Test func postgresTakesAnySchemaMySQLOnlyItsDatabase() throws {
         let pg = try ValidationHarness.check(Snippets.spec(database: Snippets.pgDatabase + "    schemaName: app\n"))
         #expect(!pg.contains { $0.rule == .schemaName }, "\(pg.map(\.message))")
         let my = try ValidationHarness.check(Snippets.spec(database: Snippets.mysqlDatabase + "    schemaName: sales\n"))
         #expect(my.contains { $0.rule == .schemaName })
+    }
+
+    /// CUT103 on PostgreSQL: the system schemas (every `pg_` name, `information_schema`) and the
+    /// migration's version schemas (`pricing_tiers_new` / `_old` for `metadata.name: pricing-tiers`) are
+    /// refused at the value (user trial 13, M7); a name that only resembles them is taken.
+    @Test func postgresRefusesSystemAndVersionSchemas() throws {
+        for name in ["pg_catalog", "information_schema", "pg_toast", "pg_temp", "pg_temp_1", "pg_foo", "pricing_tiers_new", "pricing_tiers_old"] {
+            let found = try ValidationHarness.check(Snippets.spec(database: Snippets.pgDatabase + "    schemaName: \(name)\n"))
+            let hits = found.filter { $0.rule == .schemaName }
+            #expect(hits.count == 1, "\(name): \(found.map(\.message))")
+            #expect(hits.first?.location.line == 13 && hits.first?.location.column == 17, "\(name)")
+        }
+        for name in ["PG_catalog", "pgx", "pricing_tiers", "pricing_tiers_newer", "app_new"] {
+            let found = try ValidationHarness.check(Snippets.spec(database: Snippets.pgDatabase + "    schemaName: \(name)\n"))
+            #expect(!found.contains { $0.rule == .schemaName }, "\(name): \(found.map(\.message))")
+        }
+    }
+
+    /// CUT041 with a dump whose tables are in another schema than `schemaName` says so: a case
+    /// difference (`Billing` against the dump's unquoted, folded `billing.pricing`) names the dump's
+    /// schema; tables only in other schemas list them. A dump with tables in the spec's schema adds nothing.
+    @Test func unknownTableHintsAtTheSchemaName() throws {
+        func messages(_ schemaName: String, _ dump: String) throws -> [String] {
+            let spec = Snippets.spec(database: Snippets.pgDatabase + "    schemaName: \(schemaName)\n    schema: schema.sql\n")
+            return try ValidationHarness.check(spec, files: ["schema.sql": dump]).filter { $0.rule == .unknownTable }.map(\.message)
+        }
+        let lower = "CREATE TABLE billing.pricing (id bigint PRIMARY KEY, amount integer NOT NULL);\n"
+        let folded = try messages("Billing", lower)
+        #expect(!folded.isEmpty && folded.allSatisfy { $0.contains("tables in schema 'billing', and database.schemaName is 'Billing'") && $0.contains("fold to lower case") }, "\(folded)")
+        let upper = try messages("PUBLIC", "CREATE TABLE public.pricing (id bigint PRIMARY KEY, amount integer NOT NULL);\n")
+        #expect(!upper.isEmpty && upper.allSatisfy { $0.contains("write 'schemaName: public'") }, "\(upper)")
+        let elsewhere = try messages("app", lower)
+        #expect(!elsewhere.isEmpty && elsewhere.allSatisfy { $0.contains("only in schema 'billing', none in 'app' (database.schemaName)") }, "\(elsewhere)")
+        let mixed = try messages("app", lower + "CREATE TABLE app.other (id bigint PRIMARY KEY);\n")
+        #expect(!mixed.isEmpty && mixed.allSatisfy { !$0.contains("database.schemaName") }, "\(mixed)")
     }
 
     /// A `sql` change's up is read with the spec's schema as the default one, as the dump is:

@@ -13,10 +13,18 @@ package enum UnknownTableRule: RuleUnit {
 }
 
 extension Message {
-    public static func unknownTable(_ name: String, reason: String?, complete: Bool, suggestion: String?) -> String {
+    public static func unknownTable(_ name: String, reason: String?, complete: Bool, suggestion: String?, hint: String? = nil) -> String {
         var text = "table '\(name)' does not exist"
         if let reason { text += ": \(reason)" } else if complete { text += " in the schema file or earlier in the spec" }
         if let suggestion { text += " (did you mean '\(suggestion)'?)" }
+        if let hint { text += "; \(hint)" }
         return text
+    }
+    public static func schemaNameCase(_ schema: String, file: String) -> String {
+        "the schema file has tables in schema '\(file)', and database.schemaName is '\(schema)': schema names are case-sensitive (cutover quotes schemaName; unquoted names in SQL fold to lower case), so write 'schemaName: \(file)'"
+    }
+    public static func schemaNameElsewhere(_ schema: String, file: [String]) -> String {
+        let listed = file.prefix(5).map { "'\($0)'" }.joined(separator: ", ") + (file.count > 5 ? " and \(file.count - 5) more" : "")
+        return "the schema file has tables only in schema\(file.count == 1 ? "" : "s") \(listed), none in '\(schema)' (database.schemaName): set database.schemaName to the schema the spec's tables are in (names are case-sensitive; unquoted names in SQL fold to lower case)"
     }
 }

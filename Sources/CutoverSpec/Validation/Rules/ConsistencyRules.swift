@@ -32,7 +32,9 @@ package struct ConsistencyRules {
         let strategyText = strategyNode?.scalarValue ?? Settings.strategy.fallback.rawValue
         let strategy = MigrationSpec.Strategy(rawValue: strategyText)
 
-        if let engine { checkEngine(spec, engine: engine, strategy: strategy, diagnostics: &diagnostics) }
+        if let engine {
+            checkEngine(spec, engine: engine, strategy: strategy, migration: root["metadata"]?["name"]?.scalarValue, diagnostics: &diagnostics)
+        }
         if let strategy { checkStrategy(spec, specLocation: specEntry.keyLocation, strategy: strategy, diagnostics: &diagnostics) }
         CanaryStepsRule.check(spec, diagnostics: &diagnostics)
         if strategy == .expandContract { IgnoredLagLimitRule.check(spec, diagnostics: &diagnostics) }
@@ -54,7 +56,8 @@ package struct ConsistencyRules {
 
     // MARK: engine
 
-    private func checkEngine(_ spec: SyntaxNode, engine: Engine, strategy: MigrationSpec.Strategy?, diagnostics: inout DiagnosticBag) {
+    private func checkEngine(_ spec: SyntaxNode, engine: Engine, strategy: MigrationSpec.Strategy?, migration: String?,
+                             diagnostics: inout DiagnosticBag) {
         let database = spec["database"]
         if let node = database?["operator"], let value = node.scalarValue {
             if value == "zalando" && engine != .postgresql {
@@ -85,6 +88,9 @@ package struct ConsistencyRules {
            let name = database?["name"]?.scalarValue, value != name {
             diagnostics.report(.schemaName, Message.schemaNameOtherDatabase(value, database: name), at: node.location)
         }
+        if engine == .postgresql, let node = database?["schemaName"], let value = node.scalarValue {
+            checkPostgresSchemaName(value, at: node.location, migration: migration, diagnostics: &diagnostics)
+        }
         if engine == .postgresql && strategy == .expandContract, let node = database?["version"], let value = node.scalarValue,
            let major = Self.major(value), major < 11 {
             diagnostics.report(.engineConsistency, Message.postgresVersionForExpandContract(value), at: node.location)
@@ -113,6 +119,24 @@ package struct ConsistencyRules {
     }
 
     static func major(_ text: String) -> Int? { version(text)?.first }
+
+    /// CUT103 on PostgreSQL: a schema the server reserves (`pg_catalog`, `pg_toast`, `pg_temp` and any
+    /// other `pg_` name: CREATE SCHEMA refuses them, and statements naming them are a session-temporary
+    /// no-op or refused at run time; `information_schema`), or one of the migration's version schemas,
+    /// which expand drops and re-creates as a schema of views (user trial 13, M7). Case-sensitive:
+    /// the lowering quotes the name, so `PG_X` is an ordinary schema.
+    private func checkPostgresSchemaName(_ value: String, at location: SourceLocation, migration: String?,
+                                         diagnostics: inout DiagnosticBag) {
+        if value.hasPrefix("pg_") || value == "information_schema" {
+            diagnostics.report(.schemaName, Message.schemaNameReserved(value), at: location)
+            return
+        }
+        guard let migration else { return }
+        let names = SQLNames(engine: .postgresql)
+        for new in [true, false] where names.versionSchema(migration: migration, new: new) == value {
+            diagnostics.report(.schemaName, Message.schemaNameVersionSchema(value, migration: migration), at: location)
+        }
+    }
 
     // MARK: strategy
 

@@ -169,9 +169,31 @@ package struct ReferenceRules {
             return true
         case .missing(let reason):
             let suggestion = Suggestion.closest(to: name.value, among: schema.tableNames)
-            report(.unknownTable, Message.unknownTable(name.value, reason: reason, complete: schema.complete, suggestion: suggestion), name)
+            report(.unknownTable, Message.unknownTable(name.value, reason: reason, complete: schema.complete, suggestion: suggestion,
+                                                       hint: reason == nil ? schemaNameHint() : nil), name)
             return false
         }
+    }
+
+    /// PostgreSQL: why a table the schema file lacks may be there after all, under another schema than
+    /// `database.schemaName` (user trial 13): the file has tables in a schema whose name differs from it
+    /// only in case (cutover quotes schemaName, where the dump's unquoted `billing.invoices` folded to
+    /// lower case), or tables in other schemas only. nil when neither holds.
+    private func schemaNameHint() -> String? {
+        guard engine == .postgresql, let base, !base.tables.isEmpty else { return nil }
+        var others: [String] = []
+        var bare = false
+        for table in base.tables {
+            guard let dot = table.name.firstIndex(of: ".") else { bare = true; continue }
+            let qualifier = String(table.name[..<dot])
+            if !others.contains(qualifier) { others.append(qualifier) }
+        }
+        others.sort()
+        if let folded = others.first(where: { $0.lowercased() == defaultSchema.lowercased() }) {
+            return Message.schemaNameCase(defaultSchema, file: folded)
+        }
+        guard !bare, !others.isEmpty else { return nil }
+        return Message.schemaNameElsewhere(defaultSchema, file: others)
     }
 
     /// Reports CUT042 and returns false when the column is known not to exist.

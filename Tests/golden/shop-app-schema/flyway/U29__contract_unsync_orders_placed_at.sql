@@ -5,7 +5,8 @@ SET statement_timeout = '30min';
 SET search_path = "app", public;
 -- Rows the old app version writes leave "placed_at" NULL: fill it with the spec's expression (until contract).
 CREATE OR REPLACE FUNCTION "app"."_cutover_orders_placed_at_sync"() RETURNS trigger
-LANGUAGE plpgsql AS $fn$
+LANGUAGE plpgsql
+SET search_path = "app", public AS $fn$
 BEGIN
   IF NEW."placed_at" IS NULL THEN
     NEW."placed_at" := (NEW."created_at");

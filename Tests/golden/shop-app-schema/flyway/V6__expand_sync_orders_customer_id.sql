@@ -5,7 +5,8 @@ SET statement_timeout = '30min';
 SET search_path = "app", public;
 -- Keep "customer_ref" (old app) and "customer_id" (new app) in sync both ways.
 CREATE OR REPLACE FUNCTION "app"."_cutover_orders_customer_id_sync"() RETURNS trigger
-LANGUAGE plpgsql AS $fn$
+LANGUAGE plpgsql
+SET search_path = "app", public AS $fn$
 BEGIN
   IF TG_OP = 'INSERT' THEN
     IF NEW."customer_id" IS NULL THEN

@@ -7,14 +7,19 @@ SET search_path = "app", public;
 -- (search_path shop_app_schema_new); each write fills the other column until the swap.
 CREATE OR REPLACE FUNCTION "app"."_cutover_orders_amount_cents_new_sync"() RETURNS trigger
 LANGUAGE plpgsql AS $fn$
+DECLARE
+  writer_path text := pg_catalog.current_setting('search_path');
+  written_by_new boolean := (current_schemas(false))[1] = 'shop_app_schema_new';
 BEGIN
-  IF (current_schemas(false))[1] = 'shop_app_schema_new' THEN
+  PERFORM pg_catalog.set_config('search_path', '"app", public', true);
+  IF written_by_new THEN
     IF TG_OP = 'INSERT' OR NEW."_cutover_shop_app_schema_amount_cents_new" IS DISTINCT FROM OLD."_cutover_shop_app_schema_amount_cents_new" THEN
       NEW."amount_cents" := CAST(NEW."_cutover_shop_app_schema_amount_cents_new" AS integer);
     END IF;
   ELSE
     NEW."_cutover_shop_app_schema_amount_cents_new" := CAST(NEW."amount_cents" AS bigint);
   END IF;
+  PERFORM pg_catalog.set_config('search_path', writer_path, true);
   RETURN NEW;
 END
 $fn$;
