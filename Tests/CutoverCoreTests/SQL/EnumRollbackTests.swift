@@ -78,7 +78,8 @@ import Testing
     }
 
     /// The rebuild under views (trial 13, M6): one over a column of the type, one over that view, one that
-    /// only names the type in a cast. The server refuses to retype the column under the first and to drop
+    /// only names the type in a cast, one over the column that does not name the type (found although the
+    /// spec names no table: `needsEveryView`). The server refuses to retype the column under the first and to drop
     /// the renamed type the third's cast names; the down drops them and creates them again in its block.
     @Test(.enabled(if: DatabaseHarness.shouldRun(.postgresql), unavailable(.postgresql)))
     func rebuildsTheTypeUnderViews() throws {
@@ -87,6 +88,7 @@ import Testing
         CREATE VIEW paid_orders AS SELECT id FROM orders WHERE status = 'paid'::order_status;
         CREATE VIEW paid_count AS SELECT count(*) AS n FROM paid_orders;
         CREATE VIEW first_status AS SELECT 'pending'::order_status AS status;
+        CREATE VIEW order_states AS SELECT id, status FROM orders;
         """
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("cutover-enum-view-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
@@ -113,7 +115,7 @@ import Testing
         #expect(leftover == "0", "\(leftover)")
         let views = try BackfillUnderLoadTests.run(url, ["-c", "SELECT (SELECT n FROM paid_count) || ' ' || (SELECT status::text FROM first_status) || ' ' || "
             + "(SELECT string_agg(viewname, ',' ORDER BY viewname) FROM pg_views WHERE schemaname = 'public')"])
-        #expect(views.contains("1 pending first_status,paid_count,paid_orders"), "\(views)")
+        #expect(views.contains("1 pending first_status,order_states,paid_count,paid_orders"), "\(views)")
         // The views name the rebuilt type, not a leftover: a second rollback of a new label works again.
         let cast = try BackfillUnderLoadTests.run(url, ["-c", "SELECT pg_get_viewdef('first_status'::regclass)"])
         #expect(cast.contains("::order_status") && !cast.contains("cutover_old"), "\(cast)")
