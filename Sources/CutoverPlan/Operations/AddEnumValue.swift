@@ -40,6 +40,8 @@ package struct AddEnumValue: OperationUnit {
     ]
 
     package var tables: [Name] { [] }
+    /// The rollback's rebuild drops and recreates the views over any column of the type (`PostgreSQLViewRebuild`).
+    package var needsEveryView: Bool { true }
     package func tableWithLaterSteps(engine: MigrationSpec.Engine) -> Name? { nil }
 
     /// CUT085 on MySQL, CUT086 for an unknown type, CUT087 for a label already there, a before/after label
@@ -91,7 +93,8 @@ package struct AddEnumValue: OperationUnit {
                               reversible: false, transactional: false)]
         }
         return [StepDraft(.expand, slug: slug, title: title + " (its rollback rewrites the tables using the type)", change: r.change, up: up,
-                          down: rebuild(labels, present: present, removed: columnsGoneBeforeDown(r), quarantine: r.context.derived.quarantine, b),
+                          down: rebuild(labels, present: present, removed: columnsGoneBeforeDown(r), quarantine: r.context.derived.quarantine,
+                                        views: PostgreSQLViewRebuild(r.context, enumType: enumType.value), b),
                           transactional: false)]
     }
 
@@ -117,19 +120,23 @@ package struct AddEnumValue: OperationUnit {
     /// Whether a column type as the schema model holds it (maybe quoted, maybe schema-qualified, any
     /// case) names the enum type.
     static func sameType(_ type: String, _ name: String) -> Bool {
-        func bare(_ text: String) -> String {
-            let last = text.split(separator: ".").last.map(String.init) ?? text
-            return last.hasPrefix("\"") && last.hasSuffix("\"") && last.count > 1 ? String(last.dropFirst().dropLast()) : last.lowercased()
-        }
-        return bare(type) == bare(name)
+        bareName(type) == bareName(name)
+    }
+
+    /// A type's name without its schema and quotes (folded to lower case where unquoted).
+    static func bareName(_ text: String) -> String {
+        let last = text.split(separator: ".").last.map(String.init) ?? text
+        return last.hasPrefix("\"") && last.hasSuffix("\"") && last.count > 1 ? String(last.dropFirst().dropLast()) : last.lowercased()
     }
 
     /// PostgreSQL cannot drop an enum label, so the down rebuilds the type without it: refused first while
     /// any row holds the label (the new version wrote it; change or delete those rows), then the type is
     /// renamed away, created again with its former labels, and every column of it retyped (defaults
     /// re-set), and the old type dropped. Rollback only, and not online: each ALTER COLUMN … TYPE rewrites
-    /// its table under ACCESS EXCLUSIVE (lock_timeout bounds the wait for it, not the rewrite); a view on
-    /// such a column makes the server refuse it. A default's cast names the renamed type as the session's
+    /// its table under ACCESS EXCLUSIVE (lock_timeout bounds the wait for it, not the rewrite). The server
+    /// refuses it under a view of such a column, and the DROP TYPE while a view's cast names the renamed
+    /// type: those views (`views`, from the schema file) are dropped first and created again last, in the
+    /// same block. A default's cast names the renamed type as the session's
     /// search_path prints it (`'x'::t_cutover_old` where the schema is on it, `'x'::app.t_cutover_old`
     /// where not): it is swapped for the new type printed the same way (regtype's text), so the default
     /// names the rebuilt type under any search_path.
@@ -142,7 +149,7 @@ package struct AddEnumValue: OperationUnit {
     /// the type) and so without NOT NULL, as the Job keeps a column whose NOT NULL has no default: the
     /// old version's inserts leave it out.
     func rebuild(_ labels: [String], present: String, removed: [(table: String, column: String)] = [], quarantine: (String) -> String = { $0 },
-                 _ b: PostgreSQLBuilder) -> [SQLStatement] {
+                 views: PostgreSQLViewRebuild? = nil, _ b: PostgreSQLBuilder) -> [SQLStatement] {
         let type = b.t(enumType.value), label = b.lit(value.value)
         let oldName = String(enumType.value.prefix(50)) + "_cutover_old"
         // RENAME TO takes the bare name; the renamed type is then found in the spec's schema (`t`).
@@ -202,12 +209,18 @@ package struct AddEnumValue: OperationUnit {
             END
             $cutover$;
             """
+        // The views over columns of the type, or naming it: dropped first (the server refuses to retype a
+        // column under a view, and to drop the renamed type a view's cast names) and created again last from
+        // the schema file, inside the same block, so no reader sees them missing.
+        let views = views ?? PostgreSQLViewRebuild(views: [])
+        let dropViews = views.drops(b).map { "\n    " + $0 }.joined()
+        let createViews = views.executes(b).map { "\n    " + $0 }.joined()
         let rebuild = """
             DO $cutover$
             DECLARE
               r record;\(removed.isEmpty ? "" : "\n  used boolean;")
             BEGIN
-              IF \(present) THEN
+              IF \(present) THEN\(dropViews)
                 ALTER TYPE \(type) RENAME TO \(old);
                 CREATE TYPE \(type) AS ENUM (\(labels.map(b.lit).joined(separator: ", ")));
                 FOR r IN \(columns(of: renamed, defaults: true)) LOOP
@@ -216,7 +229,7 @@ package struct AddEnumValue: OperationUnit {
                   END IF;
             \(retype)
                 END LOOP;
-                DROP TYPE \(renamed);
+                DROP TYPE \(renamed);\(createViews)
               END IF;
             END
             $cutover$;
@@ -224,7 +237,8 @@ package struct AddEnumValue: OperationUnit {
         return [SQLStatement(refusal, comment: "PostgreSQL cannot drop an enum label: the type is rebuilt without it. Checked before anything changes:\nno row may hold the label (one read-only scan per column of the type)"
                                 + (removed.isEmpty ? "." : ", but for the columns a later change adds, which their\ndowns drop or retype before this one (this check may run ahead of them, in the rollback Job's checks file)."),
                              kind: .refusalCheck),
-                SQLStatement(rebuild, comment: "Rollback only, NOT ONLINE: the type is renamed away and created again with its former labels, and each column\nof it retyped, which rewrites its table under ACCESS EXCLUSIVE (writes and reads wait for the rewrite).")]
+                SQLStatement(rebuild, comment: "Rollback only, NOT ONLINE: the type is renamed away and created again with its former labels, and each column\nof it retyped, which rewrites its table under ACCESS EXCLUSIVE (writes and reads wait for the rewrite)."
+                                + (views.isEmpty ? "" : "\nViews over columns of the type or naming it (\(views.names)) are dropped first and created again last from the\nschema file, in the same block (their grants and comments are not recreated)."))]
     }
 
     func apply(to schema: inout DatabaseSchema, engine: MigrationSpec.Engine) {

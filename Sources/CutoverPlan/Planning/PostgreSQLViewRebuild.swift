@@ -1,3 +1,5 @@
+import Foundation
+
 /// The views of the base schema over a column whose type changes (PostgreSQL). The server refuses
 /// `ALTER COLUMN … TYPE` on a column a view uses, and a view bound to a column goes on reading it after
 /// a swap renames it to the quarantine name. So they are dropped before and created again after, in the
@@ -8,8 +10,35 @@
 struct PostgreSQLViewRebuild {
     let views: [SchemaDependents.View]
 
+    init(views: [SchemaDependents.View]) {
+        self.views = views
+    }
+
     init(_ context: LoweringContext, table: String, column: String) {
         views = context.views(using: column, of: table).filter { !$0.materialized }
+    }
+
+    /// The views over a column of enum type `enumType` in any table, or naming the type (a cast such as
+    /// `'b'::st`), for the rebuild of the type in addEnumValue's down: the server refuses to retype a
+    /// column a view uses, and to drop the renamed type while a view's cast still names it. A view whose
+    /// text has the type's name as a word for another reason is dropped and created again too (harmless,
+    /// in the same transaction).
+    init(_ context: LoweringContext, enumType: String) {
+        let columns = context.schema.tables.flatMap { table in
+            table.columns.filter { AddEnumValue.sameType($0.type, enumType) }.map { (table: table.name, column: $0.name) }
+        }
+        let word = AddEnumValue.bareName(enumType)
+        views = context.schema.dependents.views { view in
+            columns.contains { column in
+                view.columns.contains { DDLParser.same($0.table, column.table, false) && DDLParser.same($0.column, column.column, false) }
+            } || Self.names(view.definition, word)
+        }.filter { !$0.materialized }
+    }
+
+    /// Whether `text` has `word` as an identifier (any case; quoted or not).
+    static func names(_ text: String, _ word: String) -> Bool {
+        let escaped = NSRegularExpression.escapedPattern(for: word)
+        return text.range(of: "(?<![A-Za-z0-9_$])\(escaped)(?![A-Za-z0-9_$])", options: [.regularExpression, .caseInsensitive]) != nil
     }
 
     var isEmpty: Bool { views.isEmpty }

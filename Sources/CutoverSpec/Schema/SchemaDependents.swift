@@ -64,12 +64,18 @@ public struct SchemaDependents: Sendable {
     /// Views that use `table.column`, directly or through another view, in an order that creates each
     /// after the views it reads.
     public func views(using column: String, of table: String, mysql: Bool) -> [View] {
+        views { view in view.columns.contains { DDLParser.same($0.table, table, mysql) && DDLParser.same($0.column, column, mysql) } }
+    }
+
+    /// Views for which `uses` holds, and the views that read them, directly or through others, in an
+    /// order that creates each after the views it reads.
+    public func views(where uses: (View) -> Bool) -> [View] {
         var affected: [String] = []
         var changed = true
         while changed {
             changed = false
             for view in views where !affected.contains(view.name) {
-                let direct = view.columns.contains { DDLParser.same($0.table, table, mysql) && DDLParser.same($0.column, column, mysql) }
+                let direct = uses(view)
                 let indirect = view.relations.contains { affected.contains($0) }
                 if direct || indirect {
                     affected.append(view.name)

@@ -85,10 +85,12 @@ package struct DependentFocus {
 }
 
 extension SchemaReader {
-    /// Every table name a change of `spec` names (what `SchemaReader.focus` should be for it).
-    public static func focus(of spec: MigrationSpec) -> Set<String> {
+    /// Every table name a change of `spec` names (what `SchemaReader.focus` should be for it), or nil
+    /// (every view and trigger) where a change needs every view (`OperationSpec.needsEveryView`).
+    public static func focus(of spec: MigrationSpec) -> Set<String>? {
         var names: Set<String> = []
         for change in spec.changes {
+            if change.operation.base.needsEveryView { return nil }
             for table in change.operation.base.readTables { names.insert(table.value) }
         }
         return names

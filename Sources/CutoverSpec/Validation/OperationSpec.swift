@@ -27,6 +27,10 @@ package protocol OperationSpec: Sendable {
     /// The tables a schema dump must hold for the change's checks (`SchemaReader.focus`): `tables`, and
     /// tables a new column or table only references.
     var readTables: [Name] { get }
+    /// Whether the change needs the columns of every view worked out, not only of the views that name
+    /// `readTables` (`SchemaReader.focus`): addEnumValue's rollback rebuilds the views over any column of
+    /// its type, in tables the spec does not name.
+    var needsEveryView: Bool { get }
     /// The columns that must exist before the migration (the preflight checks them): a column the change
     /// renames, drops or alters.
     var existingColumns: [(table: Name, column: Name)] { get }
@@ -45,6 +49,7 @@ package extension OperationSpec {
     static var engines: Set<MigrationSpec.Engine> { [.postgresql, .mysql] }
     var createdTables: [Name] { [] }
     var readTables: [Name] { tables }
+    var needsEveryView: Bool { false }
     var columnTypes: [Located<String>] { [] }
     var existingColumns: [(table: Name, column: Name)] { [] }
     var introducedColumns: [(table: Name, column: Name)] { [] }
