@@ -68,8 +68,9 @@ final class RehearsalEnvironment: @unchecked Sendable {
         let environment = RehearsalEnvironment(scratch: try ScratchFolder(prefix: "cutover-rehearse", environment: scratchEnvironment),
                                                engine: engine, keep: options.keep, inform: inform)
         if engine == .postgresql, plan.spec.database.schemaName != "public" {
-            // As the plan README tells the app to set it: the spec's schema, then `public`.
-            environment.appSearchPath = VersionSchemaSelection.baseSearchPath(plan.spec.database.schemaName)
+            // The spec's schema alone: the snapshots read the tables on this session's search_path, and
+            // `public`'s decoys would join them (the version sessions get `public` from the ConfigMap's PGOPTIONS).
+            environment.appSearchPath = SQLNames(engine: .postgresql).quote(plan.spec.database.schemaName)
         }
         let scratch = environment.scratch, keep = options.keep
         environment.tokens.append(CleanupRegistry.shared.register("folder \(scratch.path)", final: !keep) {
