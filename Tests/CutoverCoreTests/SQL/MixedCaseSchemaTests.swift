@@ -16,6 +16,7 @@ import Yams
     static func plan(in folder: URL) throws -> (plan: MigrationPlan, dump: String) {
         let fixture = TestPaths.fixtures.appendingPathComponent("valid/pg-app-schema.yaml")
         let spec = try String(contentsOf: fixture, encoding: .utf8).replacingOccurrences(of: "schemaName: app", with: "schemaName: Billing")
+            .replacingOccurrences(of: "app.", with: "\"Billing\".")
         let dump = try String(contentsOf: fixture.deletingPathExtension().appendingPathExtension("schema.sql"), encoding: .utf8)
             .replacingOccurrences(of: "CREATE SCHEMA app;", with: "CREATE SCHEMA \"Billing\";")
             .replacingOccurrences(of: "app.", with: "\"Billing\".")
@@ -93,6 +94,29 @@ import Yams
              WHERE table_name = '\(quarantine.table)' AND column_name = '\(quarantine.quarantine)'
             """])
         #expect(left == "billing,public", "\(sql)")
+    }
+
+    /// rehearse's traffic connects with the rendered ConfigMap's PGOPTIONS: proven as generated, and not
+    /// proven once the ConfigMap names the schema bare (the server folds it to `billing`), as it did before.
+    @Test(.enabled(if: DatabaseHarness.shouldRun(.postgresql), unavailable(.postgresql)), .timeLimit(.minutes(5)))
+    func rehearseProvesTheConfigMapsText() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("cutover-mixed-case-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let (plan, _) = try Self.plan(in: folder)
+        guard let report = try BlueGreenRehearsalTests.rehearse(plan, rows: 200) else { return }
+        #expect(report.proven, "\(report.renderText())")
+        let bare: @Sendable ([OutputFile]) -> [OutputFile] = { files in
+            files.map { file in
+                guard file.path.hasSuffix("configmap-version-schemas.yaml") else { return file }
+                var file = file
+                file.contents = file.contents.replacingOccurrences(of: "\"Billing\",public", with: "Billing")
+                return file
+            }
+        }
+        #expect(bare(Compiler().emit(plan)).contains { $0.path.hasSuffix("configmap-version-schemas.yaml") && $0.contents.contains("_new,Billing\n") })
+        guard let folded = try BlueGreenRehearsalTests.rehearse(plan, rows: 200, filter: bare) else { return }
+        #expect(!folded.proven)
     }
 
     /// CUT115 and the README name the sequence's table as the server reads a regclass argument: the
