@@ -69,7 +69,7 @@ package struct SetIdentity: OperationUnit {
         guard let state = rules.schema.tables[table.value]?.columns[key] else { return }
         if state.isIdentity {
             // Until contract drops it, the old version draws ids from the identity's sequence (CUT115).
-            if identity.value == "none" { rules.report(.identityDropIds, Message.identityDropIds(column.value, table: table.value), identity) }
+            if identity.value == "none" { rules.report(.identityDropIds, Message.identityDropIds(column.value, table: table.value, schema: rules.defaultSchema), identity) }
             if identity.value == "none" || identity.value == "byDefault" || identity.value == "always" {
                 rules.schema.update(table.value) { $0.columns[key]?.isIdentity = identity.value != "none" }
             }

@@ -13,7 +13,7 @@ package struct PostgreSQLBuilder: Sendable {
     /// A relation of the spec's schema (table, index, view, sequence) as a statement names it: `"t"` in
     /// `public`, `"app"."t"` with `schemaName: app` (`LoweringContext.qualifyingSchema`). Every table or
     /// index name a statement or catalog guard writes goes through here, never through `q`.
-    func t(_ name: String) -> String { context.qualifyingSchema.map { "\(q($0)).\(q(name))" } ?? q(name) }
+    package func t(_ name: String) -> String { context.qualifyingSchema.map { "\(q($0)).\(q(name))" } ?? q(name) }
     func lit(_ text: String) -> String { n.literal(text) }
     /// `to_regclass('"name"')`, `to_regclass('"app"."name"')` in another schema: never found through `search_path`.
     func regclass(_ table: String) -> String { "to_regclass(\(lit(t(table))))" }

@@ -160,7 +160,7 @@ package struct PostgreSQLVersionSchemas {
             }
             statements.append(SQLStatement("DROP SCHEMA IF EXISTS \(b.q(schema));",
                                            comment: "No CASCADE: a schema holding anything cutover did not create stays, and the step says so.",
-                                           suppressions: .rules(["ban-drop-schema"], "drops only the version schema cutover created; an app still selecting it falls through to public")))
+                                           suppressions: .rules(["ban-drop-schema"], "drops only the version schema cutover created; an app still selecting it falls through to \(b.context.spec.database.schemaName)")))
         }
         return statements
     }

@@ -3,15 +3,31 @@
 /// given), where every table without a view (untouched, or created by the migration) and every other
 /// object still resolves. One place, so the runbook, the ConfigMap and rehearse's traffic say the same.
 public enum VersionSchemaSelection {
-    /// `pricing_tiers_new,public`: the value of search_path. `base`: the spec's schema.
-    public static func searchPath(_ schema: String, base: String = "public") -> String { "\(schema),\(base)" }
+    /// `pricing_tiers_new,public`: the value of search_path. `base`: the spec's schema, quoted (`"Billing"`
+    /// stays `Billing`; unquoted the server folds it to `billing`) and followed by `public`, where
+    /// extensions' types and functions live, as the Jobs' sessions have it (`RunnerProfile.environment`).
+    /// The version's schema is a derived, lower-case name (`DerivedNames.versionSchema`), bare as before.
+    public static func searchPath(_ schema: String, base: String = "public") -> String {
+        base == "public" ? "\(schema),public" : "\(schema),\(baseSearchPath(base))"
+    }
+
+    /// The spec's schema alone, `"billing",public`: an app's search_path once no version schema is left
+    /// (the literal the way back sets, `patch(version: "base")`).
+    public static func baseSearchPath(_ base: String) -> String {
+        base == "public" ? "public" : "\(SQLNames(engine: .postgresql).quote(base)),public"
+    }
 
     /// `PGOPTIONS` for libpq-based clients (psql, psycopg, libpq drivers): the server applies it at connect.
+    /// libpq sends it as the startup packet's `options`, which the server splits at spaces (the value has
+    /// none: identifiers are `[A-Za-z0-9_$]`) and reads `search_path`'s list from, double quotes included.
     public static func pgOptions(_ schema: String, base: String = "public") -> String { "-c search_path=\(searchPath(schema, base: base))" }
 
-    /// The statement a session runs when its driver takes no connection options.
+    /// `-c search_path="billing",public`: the spec's schema alone (`baseSearchPath`).
+    public static func pgOptions(base: String) -> String { "-c search_path=\(baseSearchPath(base))" }
+
+    /// The statement a session runs when its driver takes no connection options: the same list as the ConfigMap's.
     public static func searchPathStatement(_ schema: String, base: String = "public") -> String {
-        "SET search_path = " + searchPath(schema, base: base).split(separator: ",").map { SQLNames(engine: .postgresql).quote(String($0)) }.joined(separator: ", ")
+        "SET search_path = " + searchPath(schema, base: base)
     }
 
     /// The old and the new version's schema when the plan creates them, else nil.
@@ -80,20 +96,25 @@ public enum VersionSchemaSelection {
     /// Image and schema in one change of the Deployment's pod template (one new revision, one canary):
     /// a strategic merge patch, which merges the container by name and its env by name. The key is
     /// optional: once the migration's objects are removed (Leaving the Rollout), a restarted pod starts
-    /// without PGOPTIONS and resolves `public`, which then has the shape its version expects, instead of
-    /// failing with CreateContainerConfigError on the missing ConfigMap.
+    /// without PGOPTIONS and resolves `public` (which then has the shape its version expects when the
+    /// tables are there) instead of failing with CreateContainerConfigError on the missing ConfigMap.
     /// The env var comes from the ConfigMap with `"value":null`, so a literal value the Deployment had does
     /// not sit beside `valueFrom` (the API refuses both). MySQL: `MYSQL_DATABASE` from `<version>.database`;
     /// `base` sets the base database's name.
-    public static func patch(_ spec: MigrationSpec, deployment: String, image: String, version: String) -> String {
+    /// PostgreSQL's `base` is the literal `-c search_path="billing",public` (trial 13 M4): with the tables in
+    /// another schema than `public`, a pod started without PGOPTIONS would find `public`'s same-named tables,
+    /// so the step that leaves the Rollout sets it before the ConfigMap goes. `image: nil` changes the env only.
+    public static func patch(_ spec: MigrationSpec, deployment: String, image: String?, version: String) -> String {
         // MySQL's way back to the base database is a literal value, not the ConfigMap: it must outlive
         // the migration's objects (Leaving the Rollout removes the ConfigMap, and the app still needs it).
         let env = spec.database.engine == .mysql
             ? (version == "base"
                 ? "{\"name\":\"\(mysqlDatabaseEnv)\",\"value\":\"\(spec.database.name)\",\"valueFrom\":null}"
                 : "{\"name\":\"\(mysqlDatabaseEnv)\",\"value\":null,\"valueFrom\":{\"configMapKeyRef\":{\"name\":\"\(configMapName(spec))\",\"key\":\"\(version).database\",\"optional\":true}}}")
-            : "{\"name\":\"PGOPTIONS\",\"value\":null,\"valueFrom\":{\"configMapKeyRef\":{\"name\":\"\(configMapName(spec))\",\"key\":\"\(version).PGOPTIONS\",\"optional\":true}}}"
-        let container = "{\"name\":\"\(spec.app.name)\",\"image\":\"'\(image)'\",\"env\":[\(env)]}"
+            : version == "base"
+                ? "{\"name\":\"PGOPTIONS\",\"value\":\"\(pgOptions(base: spec.database.schemaName).replacingOccurrences(of: "\"", with: "\\\""))\",\"valueFrom\":null}"
+                : "{\"name\":\"PGOPTIONS\",\"value\":null,\"valueFrom\":{\"configMapKeyRef\":{\"name\":\"\(configMapName(spec))\",\"key\":\"\(version).PGOPTIONS\",\"optional\":true}}}"
+        let container = "{\"name\":\"\(spec.app.name)\"," + (image.map { "\"image\":\"'\($0)'\"," } ?? "") + "\"env\":[\(env)]}"
         return "kubectl patch deployment/\(deployment) --namespace \(spec.metadata.namespace) -p '{\"spec\":{\"template\":{\"spec\":{\"containers\":[\(container)]}}}}'"
     }
 }

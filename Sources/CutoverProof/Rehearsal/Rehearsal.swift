@@ -239,8 +239,8 @@ public final class Rehearsal {
         let traffic: TrafficDriver
         /// MySQL: the version databases each version's traffic connects to (`MySQLVersionSchemas`).
         var versionDatabases: (old: String, new: String)?
-        // The old version's session settings once a rollback's revert patch starts its pods (PostgreSQL's search_path).
-        var revertedOldSettings: [String]?
+        // How the old version's sessions connect once a rollback's revert patch starts its pods (PostgreSQL's PGOPTIONS).
+        var revertedOldConnect: (() throws -> SQLSession)?
         var underived: [AppVersion: String] = [:]
         var mayBeSilent: Set<AppVersion> = []
         // Blue-green: the app follows the switchover Service (see BlueGreenRehearsal).
@@ -274,8 +274,11 @@ public final class Rehearsal {
             let lowering = LoweringContext(spec: spec, schema: plan.schema)
             if PostgreSQLVersionSchemas.enabled(lowering) {
                 let derived = lowering.derived
-                driver.sessionSettings[.new] = [VersionSchemaSelection.searchPathStatement(derived.versionSchema(new: true), base: spec.database.schemaName)]
-                revertedOldSettings = [VersionSchemaSelection.searchPathStatement(derived.versionSchema(new: false), base: spec.database.schemaName)]
+                // The PGOPTIONS values the pods get: read from the rendered version-schemas ConfigMap, so
+                // the traffic proves the text the runbook's patches hand the app (trial 13 M2), not a copy.
+                let pgOptions = try Self.versionSchemaOptions(stages.map(\.release), spec: spec)
+                driver.versionConnect[.new] = { [connection] in try environment.session(connection, pgOptions: pgOptions.new) }
+                revertedOldConnect = { [connection] in try environment.session(connection, pgOptions: pgOptions.old) }
                 report.checks.append("traffic: the new version through its schema of views (\(derived.versionSchema(new: true))); the old version on the base tables "
                     + "until a rollback reverts it, then through its schema of views (\(derived.versionSchema(new: false))), as the runbook's patches set the pods' PGOPTIONS")
             } else if spec.database.engine == .mysql, let databases = VersionSchemaSelection.schemas(plan) {
@@ -349,9 +352,9 @@ public final class Rehearsal {
         for planned in stages {
             if stopped { break }
             let stageStarted = Date()
-            if let revertedOldSettings, let driver = traffic as? AppTrafficDriver {
+            if let revertedOldConnect, let driver = traffic as? AppTrafficDriver {
                 // Old pods a rollback starts come from the reverted template; those of a forward stage are the first ones.
-                driver.sessionSettings[.old] = planned.direction == "forward" ? [] : revertedOldSettings
+                driver.versionConnect[.old] = planned.direction == "forward" ? nil : revertedOldConnect
             }
             dwelled = []
             let title = planned.stage.phases.joined(separator: "+")
@@ -930,6 +933,18 @@ public final class Rehearsal {
         }
         if !seen.isEmpty { report.checks.append("retyped columns in the new version's database of views when it starts: " + seen.joined(separator: ", ")) }
         return problems
+    }
+
+    /// The `new.PGOPTIONS` and `old.PGOPTIONS` values of the rendered version-schemas ConfigMap
+    /// (`VersionSchemaSelection.configMapKey`), which the app's pods read through the runbook's patches.
+    static func versionSchemaOptions(_ releases: [RenderedRelease], spec: MigrationSpec) throws -> (new: String, old: String) {
+        let name = VersionSchemaSelection.configMapName(spec)
+        let data = releases.lazy.compactMap { $0.configMaps[name] }.first ?? [:]
+        guard let new = data[VersionSchemaSelection.configMapKey(spec, version: "new")],
+              let old = data[VersionSchemaSelection.configMapKey(spec, version: "old")] else {
+            throw VerificationError.sqlFailed("the rendered output has no ConfigMap \(name) with new.PGOPTIONS and old.PGOPTIONS, which the app's pods read")
+        }
+        return (new, old)
     }
 
     /// How each version's traffic connects on MySQL with version databases: the new version to its

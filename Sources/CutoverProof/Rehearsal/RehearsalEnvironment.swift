@@ -68,6 +68,8 @@ final class RehearsalEnvironment: @unchecked Sendable {
         let environment = RehearsalEnvironment(scratch: try ScratchFolder(prefix: "cutover-rehearse", environment: scratchEnvironment),
                                                engine: engine, keep: options.keep, inform: inform)
         if engine == .postgresql, plan.spec.database.schemaName != "public" {
+            // The spec's schema alone: the snapshots read the tables on this session's search_path, and
+            // `public`'s decoys would join them (the version sessions get `public` from the ConfigMap's PGOPTIONS).
             environment.appSearchPath = SQLNames(engine: .postgresql).quote(plan.spec.database.schemaName)
         }
         let scratch = environment.scratch, keep = options.keep
@@ -321,6 +323,12 @@ final class RehearsalEnvironment: @unchecked Sendable {
         case .postgresql: return try PostgresSession(connection: connection, psql: server.client, settings: appSearchPath.map { ["search_path": $0] } ?? [:])
         case .mysql: return try MariaDBSession(connection: connection, client: server.client)
         }
+    }
+
+    /// A PostgreSQL session as a pod whose `PGOPTIONS` env is `pgOptions` connects (the version-schemas
+    /// ConfigMap's value, which replaces the app's own search_path): libpq's `options`, verbatim.
+    func session(_ connection: ConnectionParameters, pgOptions: String) throws -> SQLSession {
+        try PostgresSession(connection: connection, psql: server.client, rawOptions: pgOptions)
     }
 
     func adminSession() throws -> SQLSession {

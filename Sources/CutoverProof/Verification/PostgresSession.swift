@@ -28,6 +28,9 @@ public final class PostgresSession: SQLSession {
     /// Custom settings passed as the runner passes them in PGOPTIONS (`-c name=value`), here in
     /// libpq's `options`, so they are the session's defaults and survive RESET ALL.
     public let settings: [String: String]
+    /// libpq's `options` as a pod's `PGOPTIONS` env gives them, verbatim, after `settings` (rehearse's
+    /// traffic of a version that selects its schema of views with the version-schemas ConfigMap's value).
+    public let rawOptions: String
     public private(set) var serverVersion = 0
     /// Seconds one statement may take (client deadline and statement_timeout).
     private let timeout: Double
@@ -35,10 +38,11 @@ public final class PostgresSession: SQLSession {
 
     /// `psql` is no longer run; the parameter stays for source compatibility.
     public init(connection: ConnectionParameters, psql: String = "", variables: [String: String] = [:],
-                settings: [String: String] = [:], timeout: Double = 120) throws {
+                settings: [String: String] = [:], rawOptions: String = "", timeout: Double = 120) throws {
         self.connection = connection
         self.variables = variables
         self.settings = settings
+        self.rawOptions = rawOptions
         self.timeout = timeout
         do {
             _ = try open()
@@ -55,6 +59,7 @@ public final class PostgresSession: SQLSession {
         close()
         var options = ["-c client_min_messages=warning", "-c statement_timeout=\(Int(timeout * 1000))"]
         options += settings.sorted { $0.key < $1.key }.map { "-c \($0.key)=\(Self.escapeOption($0.value))" }
+        if !rawOptions.isEmpty { options.append(rawOptions) }
         var pairs: [(String, String)] = [
             ("dbname", connection.database), ("user", connection.user),
             ("application_name", "cutover-verify"), ("connect_timeout", "10"),

@@ -20,6 +20,18 @@ public struct SQLNames: Sendable {
         }
     }
 
+    /// A PostgreSQL relation as the text a `regclass` argument (`pg_get_serial_sequence`'s first) reads back
+    /// to it: `billing.invoice_lines`, `"Billing".invoice_lines` (`regclassPart`).
+    public func relationText(schema: String, table: String) -> String { regclassPart(schema) + "." + regclassPart(table) }
+
+    /// One name in such a text: the server parses it as SQL names and folds a bare one to lower case, so it
+    /// is written bare only where that keeps it, else double-quoted.
+    public func regclassPart(_ name: String) -> String {
+        let bare = name.first.map { $0 == "_" || ("a"..."z").contains($0) } == true
+            && name.allSatisfy { $0 == "_" || $0 == "$" || ("a"..."z").contains($0) || ("0"..."9").contains($0) }
+        return bare ? name : quote(name)
+    }
+
     /// A comma-separated list of quoted identifiers.
     public func quoteList(_ names: [String]) -> String { names.map(quote).joined(separator: ", ") }
 

@@ -232,6 +232,6 @@ import Testing
         let validated = try #require(try Compiler().check(fileAt: path).validated)
         let base = preflight(Compiler().plan(validated))
         #expect(base.contains("pg_catalog.has_schema_privilege(current_schema(), 'CREATE')"))
-        #expect(VersionSchemaSelection.searchPath("orders_new", base: "app") == "orders_new,app")
+        #expect(VersionSchemaSelection.searchPath("orders_new", base: "app") == "orders_new,\"app\",public")
     }
 }

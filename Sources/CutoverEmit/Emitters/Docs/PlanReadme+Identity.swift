@@ -11,7 +11,8 @@ extension PlanReadme {
             }
         }
         guard !columns.isEmpty else { return "" }
-        let schema = plan.spec.database.schemaName
+        // The schema as the server reads it in a regclass argument (`"Billing"` quoted, `billing` bare).
+        let schema = SQLNames(engine: .postgresql).regclassPart(plan.spec.database.schemaName)
         var out = "## Dropped identities\n\n"
         out += "The identity of \(columns.joined(separator: ", ")) goes in contract. Until then the old version leaves the column out and takes ids "
         out += "from the identity's sequence, which an explicit id does not move: the new version must take the ids it sends from that sequence too, "

@@ -122,10 +122,21 @@ public struct PlanReadme {
             let schema = SQLNames(engine: .postgresql).quote(database.schemaName)
             out += "**Schema.** The tables are in schema `\(database.schemaName)` (`database.schemaName`): every generated statement names it, and each SQL file "
             out += "sets `search_path = \(schema), public` for what the spec writes bare (`sql` changes, `up`/`down`, enum types). The app names the tables unqualified, "
-            out += "so its own search_path must lead with `\(database.schemaName)` (for a libpq-based driver `PGOPTIONS=-c search_path=\(schema)`, JDBC `currentSchema`, "
-            out += "or `ALTER ROLE <app role> SET search_path = \(schema)`)"
-            out += VersionSchemaSelection.schemas(plan) == nil ? ": with the default one it reads and writes `public`.\n\n"
-                : ": the old version's pods keep it, and each version schema's search_path below ends with it.\n\n"
+            out += "so its own search_path must lead with `\(database.schemaName)` and keep `public` after it, where extensions' types and functions usually live "
+            out += "(for a libpq-based driver `PGOPTIONS='\(VersionSchemaSelection.pgOptions(base: database.schemaName))'`, JDBC `currentSchema=\(VersionSchemaSelection.baseSearchPath(database.schemaName))`, "
+            out += "or `ALTER ROLE <app role> SET search_path = \(schema), public`): with the default one it reads and writes `public`. "
+            out += "Prefer `PGOPTIONS` in the app's env to `ALTER ROLE … SET`: a role's settings live in the server's shared catalog, which a blue-green "
+            out += "target (a new cluster fed by logical replication) does not get."
+            if let schemas = VersionSchemaSelection.schemas(plan) {
+                out += " The old version's pods keep it; each version's search_path below puts its schema of views first "
+                out += "(`\(VersionSchemaSelection.searchPath(schemas.new, base: database.schemaName))`)."
+                if !spec.app.podTemplate {
+                    out += " The rollout step's patch replaces the Deployment's `PGOPTIONS` with the ConfigMap's; leaving the Rollout "
+                    out += "sets it back to `\(VersionSchemaSelection.pgOptions(base: database.schemaName))` before the ConfigMap goes "
+                    out += "(add back any other option it carried)."
+                }
+            }
+            out += "\n\n"
         }
         if spec.strategy == .expandContract, !spec.app.podTemplate { out += autoscalingAndGitOps() }
         if spec.strategy == .expandContract, let snapshot = spec.snapshot {
@@ -608,6 +619,12 @@ public struct PlanReadme {
         out += "image back there). When the migration is over (contract done, or the rollback finished and the previous version serves), or "
         out += "to give up the Rollout after an abort, hand the pods back to the Deployment: stop the Rollout from scaling it down, scale it "
         out += "up, wait until it is ready, then scale the Rollout to 0 and remove it. At no point are fewer pods ready than before.\n\n"
+        if spec.database.engine == .postgresql, spec.database.schemaName != "public", VersionSchemaSelection.schemas(plan) != nil {
+            out += "The Deployment's `PGOPTIONS` still reads ConfigMap `\(VersionSchemaSelection.configMapName(spec))`, which goes with the migration's objects "
+            out += "(the key is optional, so a pod started without it resolves `public`'s tables): before that, the commands set it to "
+            out += "`\(VersionSchemaSelection.pgOptions(base: spec.database.schemaName))` (a rolling update of the Deployment; "
+            out += "add back any other option the app's own `PGOPTIONS` carried before the migration).\n\n"
+        }
         return out + leaveCommands(deployment: deployment, rollout: rollout, namespace: namespace, patchScaleDown: true)
     }
 
@@ -660,10 +677,15 @@ public struct PlanReadme {
             lines += ["# an HPA you aimed at the Rollout (see Autoscaling and GitOps) goes back to the Deployment:",
                       "[ -z \"$HPA\" ] || kubectl patch hpa \"$HPA\" --namespace \(namespace) --type merge -p '\(Self.scaleTarget(apiVersion: "apps/v1", kind: "Deployment", name: deployment))'"]
         }
-        lines += [
-            "kubectl scale \(rollout) --namespace \(namespace) --replicas 0",
-            "# then remove the Rollout with the rest of the migration's objects" + (spec.snapshot == nil ? ":" : " (the VolumeSnapshot stays):"),
-        ]
+        lines.append("kubectl scale \(rollout) --namespace \(namespace) --replicas 0")
+        if patchScaleDown, spec.database.engine == .postgresql, spec.database.schemaName != "public", VersionSchemaSelection.schemas(plan) != nil {
+            // The Deployment's PGOPTIONS reads the version-schemas ConfigMap (optional key), which goes with the
+            // migration's objects: a pod started after that would resolve `public`'s same-named tables (trial 13 M4).
+            lines += ["# the Deployment's PGOPTIONS reads the version-schemas ConfigMap, removed below: give it the spec's schema as a literal first",
+                      VersionSchemaSelection.patch(spec, deployment: deployment, image: nil, version: "base"),
+                      "kubectl rollout status deployment/\(deployment) --namespace \(namespace) --timeout 600s"]
+        }
+        lines.append("# then remove the Rollout with the rest of the migration's objects" + (spec.snapshot == nil ? ":" : " (the VolumeSnapshot stays):"))
         guard spec.strategy == .blueGreen else {
             lines += [
                 "helm uninstall \(spec.name) --namespace \(namespace)",
@@ -844,10 +866,17 @@ public struct PlanReadme {
         plan.spec.database.engine == .postgresql ? "\"\(name)\"" : "`\(name)`"
     }
 
+    /// A table of the spec's schema as a workstation command names it: as the step files do
+    /// (`PostgreSQLBuilder.t`: `"billing"."accounts"` with `schemaName: billing`), since the session's
+    /// search_path may find a same-named table in `public` first (trial 13 M1).
+    private func table(_ name: String) -> String {
+        plan.spec.database.engine == .postgresql
+            ? PostgreSQLBuilder(context: LoweringContext(spec: plan.spec, schema: plan.schema)).t(name) : quoted(name)
+    }
+
     /// The rename the rollback Job's `quarantine-column` step makes (it also drops a NOT NULL without default first).
     private func keepStatement(_ column: RollbackQuarantine.Column) -> String {
-        let schema = plan.spec.database.engine == .postgresql && plan.spec.database.schemaName != "public" ? quoted(plan.spec.database.schemaName) + "." : ""
-        let rename = "ALTER TABLE \(schema)\(quoted(column.table)) RENAME COLUMN \(quoted(column.column)) TO \(quoted(column.quarantine))"
+        let rename = "ALTER TABLE \(table(column.table)) RENAME COLUMN \(quoted(column.column)) TO \(quoted(column.quarantine))"
         return plan.spec.database.engine == .postgresql ? rename + ";" : rename + ", ALGORITHM=INPLACE, LOCK=NONE;"
     }
 
@@ -864,7 +893,7 @@ public struct PlanReadme {
         let lock = plan.spec.database.engine == .postgresql
             ? "SET lock_timeout = '\(LoweringContext.postgresDuration(plan.spec.runner.lockTimeout))'; "
             : "SET SESSION lock_wait_timeout = \(max(1, plan.spec.runner.lockTimeout.seconds)); "
-        out += "```sh\n" + columns.map { clientStatement(lock + "ALTER TABLE \(quoted($0.table)) DROP COLUMN \(plan.spec.database.engine == .postgresql ? "IF EXISTS " : "")\(quoted($0.quarantine));") }.joined(separator: "\n") + "\n```\n\n"
+        out += "```sh\n" + columns.map { clientStatement(lock + "ALTER TABLE \(table($0.table)) DROP COLUMN \(plan.spec.database.engine == .postgresql ? "IF EXISTS " : "")\(quoted($0.quarantine));") }.joined(separator: "\n") + "\n```\n\n"
         out += "A later rollback of this phase that finds a kept column's quarantine name taken while the column is back stops before it "
         out += "changes anything (it would drop the new data): purge or rename the earlier one first.\n\n"
         return out

@@ -7,13 +7,13 @@ SET search_path = "app", public;
 -- squawk-ignore ban-drop-view
 DROP VIEW IF EXISTS "shop_app_schema_new"."orders";
 -- No CASCADE: a schema holding anything cutover did not create stays, and the step says so.
--- safe: drops only the version schema cutover created; an app still selecting it falls through to public
+-- safe: drops only the version schema cutover created; an app still selecting it falls through to app
 -- squawk-ignore ban-drop-schema
 DROP SCHEMA IF EXISTS "shop_app_schema_new";
 -- safe: drops only a version view that cutover created; the tables keep every row
 -- squawk-ignore ban-drop-view
 DROP VIEW IF EXISTS "shop_app_schema_old"."orders";
 -- No CASCADE: a schema holding anything cutover did not create stays, and the step says so.
--- safe: drops only the version schema cutover created; an app still selecting it falls through to public
+-- safe: drops only the version schema cutover created; an app still selecting it falls through to app
 -- squawk-ignore ban-drop-schema
 DROP SCHEMA IF EXISTS "shop_app_schema_old";

@@ -87,8 +87,7 @@ public struct RunnerProfile: Sendable {
                 // What the runner runs outside the step files (its own catalog reads and renames, the
                 // checksums, the refusal checks) names tables bare: every session of the Job starts with
                 // the spec's schema first, as each step file sets it (`SQLFileRenderer.sessionSettings`).
-                let schema = SQLNames(engine: .postgresql).quote(spec.database.schemaName)
-                env.append(EnvVar("PGOPTIONS", "-c search_path=\(schema),public"))
+                env.append(EnvVar("PGOPTIONS", VersionSchemaSelection.pgOptions(base: spec.database.schemaName)))
             }
         }
         // The checksum script's statement timeout: the spec's, within the Job's deadline
