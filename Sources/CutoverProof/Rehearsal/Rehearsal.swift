@@ -272,7 +272,9 @@ public final class Rehearsal {
             // patch starts new ones, which select its schema of views (PostgreSQL) or the base database
             // (MySQL); the new version's pods select its own from their first on.
             let lowering = LoweringContext(spec: spec, schema: plan.schema)
-            if PostgreSQLVersionSchemas.enabled(lowering) {
+            // A plan whose version schemas would hold no view (a migration that only creates tables) makes
+            // neither them nor their ConfigMap: both versions then stay on the base tables.
+            if PostgreSQLVersionSchemas.enabled(lowering), VersionSchemaSelection.schemas(plan) != nil {
                 let derived = lowering.derived
                 // The PGOPTIONS values the pods get: read from the rendered version-schemas ConfigMap, so
                 // the traffic proves the text the runbook's patches hand the app (trial 13 M2), not a copy.
