@@ -14,6 +14,12 @@ public struct AlterColumn: OperationUnit {
 
     package static let keyword = "alterColumn"
 
+    /// Whether any change of `spec` gives a column a new type: the rules about retyped columns walk the
+    /// whole spec only then.
+    static func retypes(_ spec: MigrationSpec) -> Bool {
+        spec.changes.contains { $0.operation.unit(AlterColumn.self)?.type != nil }
+    }
+
     package static let field = Field("alterColumn", .object(ObjectShape("alterColumn", "change a column's type, nullability or default", [
         Field("table", SpecShape.identifier, required: true, "table to alter"),
         Field("column", SpecShape.identifier, required: true, "column to change"),

@@ -102,7 +102,7 @@ extension ColumnDefinition {
                                            nullable: nullable && identity == nil, defaultValue: defaultValue?.value,
                                            isIdentity: serverNumbered)
         column.generated = generated?.expression.value
-        column.identityAlways = identity?.value == "always" || type.value.range(of: "GENERATED\\s+ALWAYS\\s+AS\\s+IDENTITY", options: [.regularExpression, .caseInsensitive]) != nil
+        column.identityAlways = identity?.value == "always" || SQLWords(type.value.uppercased()).contains("GENERATED", "ALWAYS", "AS", "IDENTITY")
         column.comment = comment.map { SetComment.literal($0.value, SQLNames(engine: engine)) }
         return column
     }

@@ -8,8 +8,18 @@ extension Operation {
     /// The change's unit with its recipe. Every registered operation conforms to both halves in its own
     /// file (`OperationUnits.all` holds only `OperationUnit`s), so the cast cannot fail for a change the
     /// validator read.
+    /// The unit's type is looked up by metatype and the value cast to it: a cast from one existential to
+    /// another (`as? any OperationUnit`) asks the runtime for the conformance on every call, and the
+    /// planner and the plan checks ask for every change more than once.
     var unit: any OperationUnit {
-        guard let unit = base as? any OperationUnit else { preconditionFailure("operation '\(keyword)' has no recipe (not in OperationUnits.all)") }
+        guard let type = OperationUnits.byType[ObjectIdentifier(Swift.type(of: base))] else {
+            preconditionFailure("operation '\(keyword)' has no recipe (not in OperationUnits.all)")
+        }
+        return opened(type)
+    }
+
+    private func opened<U: OperationUnit>(_ type: U.Type) -> any OperationUnit {
+        guard let unit = base as? U else { preconditionFailure("operation '\(keyword)' is not a \(U.self)") }
         return unit
     }
 }

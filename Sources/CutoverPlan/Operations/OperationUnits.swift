@@ -29,6 +29,15 @@ enum OperationUnits {
         DropEnum.self,
     ]
 
+    /// `all` as the validator takes them. Each element is upcast where the compiler knows the types: passing
+    /// `all` as `[any OperationSpec.Type]` casts the array at run time, a conformance lookup per element
+    /// at every start.
+    static let specs: [any OperationSpec.Type] = all.map { $0 as any OperationSpec.Type }
+
+    /// `all` by metatype, for `Operation.unit`.
+    static let byType: [ObjectIdentifier: any OperationUnit.Type] =
+        Dictionary(uniqueKeysWithValues: all.map { (ObjectIdentifier($0), $0) })
+
     static var fields: [Field] { all.map { $0.field } }
     static var rules: [Rule] { all.flatMap { $0.rules } + ServerFilledColumns.rules + ColumnKinds.rules }
 }

@@ -1,7 +1,7 @@
 /// The composition root of validation: the operations registered in `OperationUnits`, every rule
 /// (`RuleRegistry`) and the operation checks, injected into the stages below, which name none of them.
 extension SpecLanguage {
-    package static let cutover = SpecLanguage(operations: OperationUnits.all, rules: RuleRegistry.table, checks: OperationChecks.all)
+    package static let cutover = SpecLanguage(operations: OperationUnits.specs, rules: RuleRegistry.table, checks: OperationChecks.all)
 }
 
 extension SpecValidator {
@@ -12,7 +12,7 @@ extension SpecValidator {
 
 extension SpecBuilder {
     public init() {
-        self.init(operations: OperationUnits.all)
+        self.init(operations: OperationUnits.specs)
     }
 }
 

@@ -17,6 +17,9 @@ public struct LoweringContext: Sendable {
     /// The index of the change being lowered (`OperationRecipes.lower` sets it): the renameTables after
     /// it decide what its steps after expand call a table (`tableName(_:in:)`). Nil outside a recipe.
     public internal(set) var changeIndex: Int?
+    /// The renameTable changes of the spec, in order: `tableName(_:in:)` reads only those after the change
+    /// being lowered, not the whole spec again for every foreign key.
+    private let renames: [Change]
 
     public init(spec: MigrationSpec, schema: DatabaseSchema?) {
         self.spec = spec
@@ -26,6 +29,7 @@ public struct LoweringContext: Sendable {
         self.schema = schema ?? DatabaseSchema()
         self.hasBaseSchema = schema != nil && !(schema?.tables.isEmpty ?? true)
         self.schema.addImplicitIndexes(engine: spec.database.engine)
+        self.renames = spec.changes.filter { $0.operation.unit(RenameTable.self) != nil }
     }
 
     public var engine: MigrationSpec.Engine { spec.database.engine }
@@ -49,8 +53,8 @@ public struct LoweringContext: Sendable {
     /// after the later changes' expand downs undid their renames), sees the table as the change does; so
     /// does the preflight, before anything ran.
     public func tableName(_ table: String, in phase: Phase) -> String {
-        guard phase > .expand, let changeIndex else { return table }
-        return RenameTable.finalNames(spec.changes.filter { $0.index > changeIndex })[table] ?? table
+        guard phase > .expand, let changeIndex, let last = renames.last, last.index > changeIndex else { return table }
+        return RenameTable.finalNames(renames.filter { $0.index > changeIndex })[table] ?? table
     }
 
     // MARK: schema lookups

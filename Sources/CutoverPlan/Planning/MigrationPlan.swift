@@ -2,17 +2,22 @@
 /// each an up/down pair of SQL statements assigned to a phase. Emitters render this; none of them
 /// re-derives ordering or SQL from the spec.
 public struct MigrationPlan: Sendable {
-    public var spec: MigrationSpec
+    public let spec: MigrationSpec
     /// The base schema the spec was checked against, when `database.schema` was given.
-    public var schema: DatabaseSchema?
+    public let schema: DatabaseSchema?
     public var phases: [PlanPhase]
     public var steps: [PlanStep]
+    /// The old and the new version's schema of views (PostgreSQL) or database (MySQL) when the plan creates
+    /// them, else nil (`VersionSchemaSelection.schemas`). Computed once: the runbook, the ConfigMap and
+    /// rehearse each ask, and each answer lowers the spec's views again.
+    public let versionSchemas: (old: String, new: String)?
 
     public init(spec: MigrationSpec, schema: DatabaseSchema?, phases: [PlanPhase], steps: [PlanStep]) {
         self.spec = spec
         self.schema = schema
         self.phases = phases
         self.steps = steps
+        self.versionSchemas = VersionSchemaSelection.schemas(spec: spec, schema: schema)
     }
 
     public func steps(in phase: Phase) -> [PlanStep] { steps.filter { $0.phase == phase } }

@@ -25,21 +25,19 @@ public enum VersionSchemaSelection {
     /// `-c search_path="billing",public`: the spec's schema alone (`baseSearchPath`).
     public static func pgOptions(base: String) -> String { "-c search_path=\(baseSearchPath(base))" }
 
-    /// The statement a session runs when its driver takes no connection options: the same list as the ConfigMap's.
-    public static func searchPathStatement(_ schema: String, base: String = "public") -> String {
-        "SET search_path = " + searchPath(schema, base: base)
-    }
-
     /// The old and the new version's schema when the plan creates them, else nil.
-    public static func schemas(_ plan: MigrationPlan) -> (old: String, new: String)? {
-        let context = LoweringContext(spec: plan.spec, schema: plan.schema)
+    public static func schemas(_ plan: MigrationPlan) -> (old: String, new: String)? { plan.versionSchemas }
+
+    /// What `MigrationPlan.versionSchemas` holds, computed when the plan is made.
+    static func schemas(spec: MigrationSpec, schema: DatabaseSchema?) -> (old: String, new: String)? {
+        let context = LoweringContext(spec: spec, schema: schema)
         if MySQLVersionSchemas.enabled(context) {
-            guard MySQLVersionSchemas(b: MySQLBuilder(context: context), changes: plan.spec.changes).differs else { return nil }
-            return (context.derived.versionDatabase(base: plan.spec.database.name, new: false),
-                    context.derived.versionDatabase(base: plan.spec.database.name, new: true))
+            guard MySQLVersionSchemas(b: MySQLBuilder(context: context), changes: spec.changes).differs else { return nil }
+            return (context.derived.versionDatabase(base: spec.database.name, new: false),
+                    context.derived.versionDatabase(base: spec.database.name, new: true))
         }
         guard PostgreSQLVersionSchemas.enabled(context),
-              !PostgreSQLVersionSchemas(b: PostgreSQLBuilder(context: context), changes: plan.spec.changes).views().isEmpty else { return nil }
+              !PostgreSQLVersionSchemas(b: PostgreSQLBuilder(context: context), changes: spec.changes).views().isEmpty else { return nil }
         return (context.derived.versionSchema(new: false), context.derived.versionSchema(new: true))
     }
 

@@ -154,17 +154,11 @@ final class AppTrafficDriver: TrafficDriver {
             }
             // A check the migration adds on columns that already exist (not one on its new columns).
             let added = Set(later.columns.map(\.name)).subtracting(known)
-            for check in later.checks where !table.checks.contains(check) && !added.contains(where: { Self.mentions(check, $0) }) {
+            for check in later.checks where !table.checks.contains(check) && !added.contains(where: { ColumnKind.mentions(check, $0) }) {
                 shape.tables[index].checks.append(check)
             }
         }
         return shape
-    }
-
-    /// Whether `name` occurs in `expression` as a whole word.
-    static func mentions(_ expression: String, _ name: String) -> Bool {
-        let pattern = "(?<![A-Za-z0-9_$])" + NSRegularExpression.escapedPattern(for: name) + "(?![A-Za-z0-9_$])"
-        return expression.range(of: pattern, options: .regularExpression) != nil
     }
 
     func start(_ version: AppVersion) {

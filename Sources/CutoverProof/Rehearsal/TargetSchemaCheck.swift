@@ -128,7 +128,7 @@ struct TargetSchemaCheck {
             // cutover's own quarantined copies (`_cutover_<migration>_<name>`) of the indexes and constraints
             // on a column it quarantines stay with that column for the rollback, until purge.
             for index in live.indexes[table] ?? [] where !Self.isInternal(index.name) {
-                let named = quarantined.filter { Self.mentions(index.definition, $0) }
+                let named = quarantined.filter { ColumnKind.mentions(index.definition, $0) }
                 if !named.isEmpty && !Set(named).isSubset(of: retiredHere) {
                     outcome.problems.append("index \(index.name) on \(table): names the quarantined column\(named.count == 1 ? "" : "s") \(named.joined(separator: ", ")) after contract (expected the final columns): \(index.definition)")
                 }
@@ -137,7 +137,7 @@ struct TargetSchemaCheck {
                 let kept = !definition.what.hasPrefix("view") && !definition.what.hasPrefix("trigger")
                     && Self.isInternal(String(definition.what.split(separator: " ").last ?? ""))
                 if kept { continue }
-                let named = quarantined.filter { Self.mentions(definition.text, $0) }
+                let named = quarantined.filter { ColumnKind.mentions(definition.text, $0) }
                 let retiredOnly = Set(named).isSubset(of: retiredHere) && !definition.what.hasPrefix("view") && !definition.what.hasPrefix("trigger")
                 if !named.isEmpty && !retiredOnly {
                     outcome.problems.append("\(definition.what) on \(table): names the quarantined column\(named.count == 1 ? "" : "s") \(named.joined(separator: ", ")) after contract: \(definition.text.prefix(300))")
@@ -146,25 +146,12 @@ struct TargetSchemaCheck {
         }
         let allQuarantined = liveTables.flatMap { table in (live.columns[table] ?? []).map(\.name).filter(Self.isInternal) }
         for definition in live.definitions where definition.owner == "*" {
-            let named = Array(Set(allQuarantined.filter { Self.mentions(definition.text, $0) })).sorted()
+            let named = Array(Set(allQuarantined.filter { ColumnKind.mentions(definition.text, $0) })).sorted()
             if !named.isEmpty {
                 outcome.problems.append("\(definition.what): names the quarantined column\(named.count == 1 ? "" : "s") \(named.joined(separator: ", ")) after contract: \(definition.text.prefix(300))")
             }
         }
         return outcome
-    }
-
-    /// Whether `text` names `column` (as a whole identifier).
-    static func mentions(_ text: String, _ column: String) -> Bool {
-        var rest = text[...]
-        while let range = rest.range(of: column) {
-            let before = range.lowerBound == text.startIndex ? nil : text[text.index(before: range.lowerBound)]
-            let after = range.upperBound == text.endIndex ? nil : text[range.upperBound]
-            func isWord(_ c: Character?) -> Bool { c.map { $0.isLetter || $0.isNumber || $0 == "_" || $0 == "$" } ?? false }
-            if !isWord(before) && !isWord(after) { return true }
-            rest = text[range.upperBound...]
-        }
-        return false
     }
 
     private func compareColumns(_ table: SpecTargetSchema.Table, live: [(name: String, type: String, nullable: Bool)],

@@ -15,9 +15,22 @@ public struct SQLNames: Sendable {
     /// `"name"` with `"` doubled (PostgreSQL) or `` `name` `` with `` ` `` doubled (MySQL).
     public func quote(_ name: String) -> String {
         switch engine {
-        case .postgresql: return "\"" + name.replacingOccurrences(of: "\"", with: "\"\"") + "\""
-        case .mysql: return "`" + name.replacingOccurrences(of: "`", with: "``") + "`"
+        case .postgresql: return "\"" + Self.doubled("\"", in: name) + "\""
+        case .mysql: return "`" + Self.doubled("`", in: name) + "`"
         }
+    }
+
+    /// `name` with each `quote` written twice; without Foundation's `replacingOccurrences`, which bridges
+    /// to NSString on every call (the planner quotes each name of every step).
+    /// Scalars, not characters: a quote followed by a combining mark is one Character, still one quote to the server.
+    private static func doubled(_ quote: Unicode.Scalar, in name: String) -> String {
+        guard name.unicodeScalars.contains(quote) else { return name }
+        var text = String.UnicodeScalarView()
+        for scalar in name.unicodeScalars {
+            text.append(scalar)
+            if scalar == quote { text.append(quote) }
+        }
+        return String(text)
     }
 
     /// A PostgreSQL relation as the text a `regclass` argument (`pg_get_serial_sequence`'s first) reads back

@@ -138,7 +138,19 @@ public enum SQLTypeFacts {
 
     /// A type the server fills by itself: GENERATED … AS IDENTITY, AUTO_INCREMENT, serial.
     package static func isIdentityType(_ type: String) -> Bool {
-        let lower = type.lowercased()
-        return lower.contains("identity") || lower.contains("auto_increment") || lower.hasSuffix("serial")
+        // Bytes: String's `contains` resolves to Foundation's, which bridges to NSString, and the standard
+        // library's generic collection search is no faster; every column of every table asks this.
+        let lower = Array(type.lowercased().utf8)
+        return contains(lower, "identity") || contains(lower, "auto_increment") || lower.suffix(6).elementsEqual("serial".utf8)
+    }
+
+    /// Whether `needle` (ASCII) occurs in `bytes`.
+    private static func contains(_ bytes: [UInt8], _ needle: String) -> Bool {
+        let needle = Array(needle.utf8)
+        guard let first = needle.first, bytes.count >= needle.count else { return false }
+        for start in 0...(bytes.count - needle.count) where bytes[start] == first {
+            if bytes[start..<start + needle.count].elementsEqual(needle) { return true }
+        }
+        return false
     }
 }

@@ -170,7 +170,8 @@ public struct ShapeChecker: Sendable {
 
     /// `scheme://user:password@host`: a connection string with its password inline.
     static func credentialURL(in text: String) -> Substring? {
-        guard let scheme = text.range(of: "://") else { return nil }
+        // Most values hold no "@": that test is cheap, Foundation's `range(of:)` on every scalar of a spec is not.
+        guard text.utf8.contains(UInt8(ascii: "@")), let scheme = text.range(of: "://") else { return nil }
         let rest = text[scheme.upperBound...]
         let authority = rest.prefix { $0 != "/" && $0 != " " && $0 != "\n" }
         guard let at = authority.lastIndex(of: "@") else { return nil }

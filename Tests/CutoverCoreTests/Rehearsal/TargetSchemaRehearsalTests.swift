@@ -141,8 +141,9 @@ import Testing
     }
 
     @Test func quarantinedNamesAreFoundAsWholeIdentifiers() {
-        #expect(TargetSchemaCheck.mentions("WHERE (_cutover_m_qty > 100)", "_cutover_m_qty"))
-        #expect(!TargetSchemaCheck.mentions("WHERE (_cutover_m_qty_new > 100)", "_cutover_m_qty"))
-        #expect(TargetSchemaCheck.mentions("CHECK ((\"_cutover_m_qty\" > 0))", "_cutover_m_qty"))
+        #expect(ColumnKind.mentions("WHERE (_cutover_m_qty > 100)", "_cutover_m_qty"))
+        #expect(!ColumnKind.mentions("WHERE (_cutover_m_qty_new > 100)", "_cutover_m_qty"))
+        #expect(ColumnKind.mentions("CHECK ((\"_cutover_m_qty\" > 0))", "_cutover_m_qty"))
+        #expect(!ColumnKind.mentions("WHERE (note <> '_cutover_m_qty')", "_cutover_m_qty"), "inside a string literal")
     }
 }

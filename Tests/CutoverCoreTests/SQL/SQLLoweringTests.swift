@@ -11,6 +11,10 @@ import Testing
         let pg = SQLNames(engine: .postgresql), my = SQLNames(engine: .mysql)
         #expect(pg.quote("we\"ird") == "\"we\"\"ird\"")
         #expect(my.quote("we`ird") == "`we``ird`")
+        // A quote followed by a combining mark is one Character but still a quote to the server.
+        #expect(pg.quote("a\"\u{301}b\"\"") == "\"a\"\"\u{301}b\"\"\"\"\"")
+        #expect(my.quote("`\u{301}") == "```\u{301}`")
+        #expect(pg.quote("plain") == "\"plain\"")
         #expect(pg.literal("it's") == "'it''s'")
         #expect(my.literal("it's\\") == "'it''s\\\\'")
         #expect(my.escapeInLiteral("ALTER TABLE `t` ADD COLUMN `c` text DEFAULT 'x'") == "ALTER TABLE `t` ADD COLUMN `c` text DEFAULT ''x''")

@@ -34,5 +34,14 @@ import Testing
         #expect(words.contains("AUTO_INCREMENT") == Self.regex(text, "\\bAUTO_INCREMENT\\b"))
         #expect(words.contains("STORED") == Self.regex(text, "\\bSTORED\\b"))
         #expect(SQLWords(type.uppercased()).contains("AS", followedBy: "(") == Self.regex(type, "\\bAS\\s*\\(", caseInsensitive: true))
+        // `ColumnDefinition.databaseColumn`'s identityAlways, once a regular expression compiled per column.
+        #expect(words.contains("GENERATED", "ALWAYS", "AS", "IDENTITY") == Self.regex(type, "\\bGENERATED\\s+ALWAYS\\s+AS\\s+IDENTITY\\b", caseInsensitive: true))
+    }
+
+    /// `SQLTypeFacts.isIdentityType` searches bytes; it answers as Foundation's `contains` did.
+    @Test(arguments: types + ["bigint IDENTITY", "Identity", "BIGSERIAL", "xserial", "serialx", "auto_incremen", "é auto_increment"])
+    func identityTypesAnswerAsBefore(_ type: String) {
+        let lower = type.lowercased()
+        #expect(SQLTypeFacts.isIdentityType(type) == (lower.contains("identity") || lower.contains("auto_increment") || lower.hasSuffix("serial")))
     }
 }

@@ -23,7 +23,12 @@ public struct PlanReadme {
             runs[phase] = (commands.helm.run, commands.kubectl.run)
         }
         self.forwardRuns = runs
+        self.postgres = PostgreSQLBuilder(context: LoweringContext(spec: context.plan.spec, schema: context.plan.schema))
     }
+
+    /// Names tables as the step files do (`table(_:)`): built once, not per name (a lowering context
+    /// copies the schema).
+    private let postgres: PostgreSQLBuilder
 
     /// Each phase's forward commands, once: `once` compares a phase's with every earlier phase's, and
     /// each `PhaseCommands` call builds the Job catalog again.
@@ -620,10 +625,11 @@ public struct PlanReadme {
         out += "to give up the Rollout after an abort, hand the pods back to the Deployment: stop the Rollout from scaling it down, scale it "
         out += "up, wait until it is ready, then scale the Rollout to 0 and remove it. At no point are fewer pods ready than before.\n\n"
         if spec.database.engine == .postgresql, spec.database.schemaName != "public", VersionSchemaSelection.schemas(plan) != nil {
-            out += "The Deployment's `PGOPTIONS` still reads ConfigMap `\(VersionSchemaSelection.configMapName(spec))`, which goes with the migration's objects "
-            out += "(the key is optional, so a pod started without it resolves `public`'s tables): before that, the commands set it to "
-            out += "`\(VersionSchemaSelection.pgOptions(base: spec.database.schemaName))` (a rolling update of the Deployment; "
-            out += "add back any other option the app's own `PGOPTIONS` carried before the migration).\n\n"
+            out += "The Deployment's `PGOPTIONS` still reads ConfigMap `\(VersionSchemaSelection.configMapName(spec))`, which is removed with the "
+            out += "migration's objects; the key is optional, so a pod started after that would resolve `public`'s tables. So before the removal "
+            out += "the commands set `PGOPTIONS` to the literal `\(VersionSchemaSelection.pgOptions(base: spec.database.schemaName))` (a rolling "
+            out += "update of the Deployment; add back any other option the app's own `PGOPTIONS` carried before the migration). With Argo CD, "
+            out += "make the same change to the Deployment in Git and let it sync instead: self-heal would put the ConfigMap reference back.\n\n"
         }
         return out + leaveCommands(deployment: deployment, rollout: rollout, namespace: namespace, patchScaleDown: true)
     }
@@ -682,6 +688,7 @@ public struct PlanReadme {
             // The Deployment's PGOPTIONS reads the version-schemas ConfigMap (optional key), which goes with the
             // migration's objects: a pod started after that would resolve `public`'s same-named tables (trial 13 M4).
             lines += ["# the Deployment's PGOPTIONS reads the version-schemas ConfigMap, removed below: give it the spec's schema as a literal first",
+                      "# (Argo CD: make this change to the Deployment in Git instead, or self-heal undoes it)",
                       VersionSchemaSelection.patch(spec, deployment: deployment, image: nil, version: "base"),
                       "kubectl rollout status deployment/\(deployment) --namespace \(namespace) --timeout 600s"]
         }
@@ -871,7 +878,7 @@ public struct PlanReadme {
     /// search_path may find a same-named table in `public` first (trial 13 M1).
     private func table(_ name: String) -> String {
         plan.spec.database.engine == .postgresql
-            ? PostgreSQLBuilder(context: LoweringContext(spec: plan.spec, schema: plan.schema)).t(name) : quoted(name)
+            ? postgres.t(name) : quoted(name)
     }
 
     /// The rename the rollback Job's `quarantine-column` step makes (it also drops a NOT NULL without default first).

@@ -52,7 +52,9 @@ public struct LiquibaseEmitter: Emitting {
     }
 
     public static func changelog(_ steps: [PlanStep], plan: MigrationPlan) -> String {
-        let sql = RenderedSQL(MigrationPlan(spec: plan.spec, schema: plan.schema, phases: plan.phases, steps: steps))
+        var subset = plan
+        subset.steps = steps
+        let sql = RenderedSQL(subset)
         return changelog(Array(steps.indices), steps: steps, plan: plan, sql: sql)
     }
 

@@ -35,7 +35,8 @@ enum PostgresRetypedCheckRule: RuleUnit {
     /// Every retype of a spec whose references hold that a check would not survive; run by
     /// `SpecValidator` after `SemanticRules` found no error (the changes are lowered in order).
     static func check(_ spec: MigrationSpec, schema: DatabaseSchema?, diagnostics: inout DiagnosticBag) {
-        guard spec.database.engine == .postgresql, spec.strategy == .expandContract, schema != nil else { return }
+        guard spec.database.engine == .postgresql, spec.strategy == .expandContract, schema != nil,
+              AlterColumn.retypes(spec) else { return }
         var walk = LoweringContext(spec: spec, schema: schema)
         for change in spec.changes {
             defer { walk.apply(change.operation) }

@@ -30,6 +30,7 @@ enum PostgresRetypedWriteRule: RuleUnit {
     /// Every rewritten column of a spec without errors whose new-type values may not fit the old
     /// type; run by `SpecValidator` after the spec validated.
     static func check(_ lowered: LoweredSpec, diagnostics: inout DiagnosticBag) {
+        guard AlterColumn.retypes(lowered.spec) else { return }
         var walk = lowered.base
         guard PostgreSQLVersionSchemas.enabled(walk) else { return }
         for change in lowered.spec.changes {
