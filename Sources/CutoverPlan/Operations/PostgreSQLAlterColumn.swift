@@ -36,21 +36,26 @@ struct PostgreSQLAlterColumn {
                                  comment: "Rollback only: narrowing back scans the table under ACCESS EXCLUSIVE (the check above refused values that no longer fit).",
                                  suppressions: .rules(downRules, "restores the type of the base schema; a no-op when it already matches"))]
         if !views.isEmpty {
-            up = Self.aroundViews(up, views, b)
-            down = Self.aroundViews(down, views, b)
+            up = [Self.aroundViews(up[0], views, b)]
+            down = [Self.aroundViews(down[0], views, b)]
         }
         down.insert(fitCheck("CAST(\(b.q(column)) AS \(old))", old: old, newType: new, when: b.columnExists(table, column)), at: 0)
         return StepDraft(.expand, slug: "alter_type \(table) \(column)", title: "change \(table).\(column) to \(new) (metadata-only)", change: change,
                          up: up, down: down + baseDefaultAgain())
     }
 
-    /// The views over the column dropped before `statements` and created again after, in one transaction.
-    static func aroundViews(_ statements: [SQLStatement], _ views: PostgreSQLViewRebuild, _ b: PostgreSQLBuilder) -> [SQLStatement] {
-        let drops = views.drops(b).enumerated().map { offset, text in
-            SQLStatement(text, comment: offset == 0 ? "Views over the column (\(views.names)): the server refuses the type change under them. Dropped here and created again below from the schema file, in the same transaction (their grants and comments are not recreated)." : nil,
-                         suppressions: .rules(["ban-drop-view"], "created again below in the same transaction: no client sees it missing"))
-        }
-        return drops + statements + views.creates().map { SQLStatement($0) }
+    /// The views over the column dropped before `statement` and created again after, with their
+    /// privileges, comments and owner as they were (`PostgreSQLViewRebuild.around`), in one DO block:
+    /// under psql -f, as the runner applies a file, separate statements would each commit on their
+    /// own, and the views' state is held in a variable of the block from before the drops to after the creates.
+    static func aroundViews(_ statement: SQLStatement, _ views: PostgreSQLViewRebuild, _ b: PostgreSQLBuilder) -> SQLStatement {
+        let body = views.around([statement.text], b, indent: "  ").map { "  " + $0 }.joined(separator: "\n")
+        return SQLStatement(b.doBlock(body, declare: PostgreSQLViewRebuild.declarations),
+                            comment: (statement.comment.map { $0 + "\n" } ?? "")
+                                + "Views over the column (\(views.names)): the server refuses the type change under them. In one block (one transaction): their\n"
+                                + "privileges, comments and owner are read, they are dropped, the type changed, they are created again from the schema file\n"
+                                + "and what was read applied again. The owner comes back where the Jobs' role is a member of it, else the Jobs' role keeps\n"
+                                + "the views and their former owner gets its privileges on them as a grant.")
     }
 
     /// The base default as the down of a default change writes it. When the same change also changes the
@@ -285,9 +290,10 @@ struct PostgreSQLAlterColumn {
         swapUp += renames.up
         // Views bound to the column would go on reading it under its quarantine name: recreated on the new one.
         let views = PostgreSQLViewRebuild(b.context, table: table, column: column)
+        // Their privileges, comments and owner read before the drops and applied again after (PostgreSQLViewRebuild.capture).
         if !views.isEmpty {
-            swapUp.insert(contentsOf: views.drops(b), at: 1)
-            swapUp += views.executes(b)
+            swapUp.insert(contentsOf: [views.capture(b, indent: "    ")] + views.drops(b), at: 1)
+            swapUp += views.executes(b) + [views.restore(indent: "    ")]
         }
         swapUp.append("-- the quarantined column must stop requiring values the app no longer writes")
         swapUp.append("ALTER TABLE \(qt) ALTER COLUMN \(qq) DROP NOT NULL;")
@@ -296,17 +302,22 @@ struct PostgreSQLAlterColumn {
                         "ALTER TABLE \(qt) RENAME COLUMN \(qq) TO \(qc);"]
         swapDown += renames.down
         if !views.isEmpty {
-            swapDown.insert(contentsOf: views.drops(b), at: 1)
-            swapDown += views.executes(b)
+            swapDown.insert(contentsOf: [views.capture(b, indent: "    ")] + views.drops(b), at: 1)
+            swapDown += views.executes(b) + [views.restore(indent: "    ")]
         }
-        let comment = "Atomic swap in one transaction (the DO block): short ACCESS EXCLUSIVE lock, metadata only.\n(squawk does not see the RENAMEs inside DO; safe: the app keeps using the name \"\(column)\" throughout.)"
+        var comment = "Atomic swap in one transaction (the DO block): short ACCESS EXCLUSIVE lock, metadata only.\n(squawk does not see the RENAMEs inside DO; safe: the app keeps using the name \"\(column)\" throughout.)"
+        if !views.isEmpty {
+            comment += "\nViews over the column (\(views.names)) are dropped and created again from the schema file in the block, with their privileges,\n"
+                + "comments and owner as read before the drops (the owner where the Jobs' role is a member of it, else a grant to it)."
+        }
         let back = back(row: nil)
         // The sync trigger comes back inside the swap's transaction: between the swap and a later
         // trigger, an insert of the old version would leave the copy NULL (refused once the copy is NOT
         // NULL, and its value lost by the copy-back below). Its function is created first, outside
         // (plpgsql resolves the columns only when it runs).
         swapDown += sync.dropFirst().map(\.text)
-        var down = [sync[0], SQLStatement(b.guarded(b.columnExists(table, quarantine), swapDown), comment: comment)]
+        let declare = views.isEmpty ? [] : PostgreSQLViewRebuild.declarations
+        var down = [sync[0], SQLStatement(b.guarded(b.columnExists(table, quarantine), swapDown, declare: declare), comment: comment)]
         if let old = info?.type {
             // After the swap the new version's values sit under the column's name: they must fit the old type.
             let value = alter.down.map { "(" + ExpressionRewriter.rewrite($0.value, columns: [column]) { _ in qc } + ")" } ?? "CAST(\(qc) AS \(old))"
@@ -325,7 +336,7 @@ struct PostgreSQLAlterColumn {
             down += b.enforceNotNull(table, column, checkName: derived.notNullCheck(table: table, column: column))
         }
         steps.append(StepDraft(.contract, slug: "alter_type \(table) \(column) swap", title: "swap \(table).\(column) and its \(type) copy", change: change,
-                               up: [SQLStatement(b.guarded(b.columnExists(table, copy), swapUp), comment: comment)],
+                               up: [SQLStatement(b.guarded(b.columnExists(table, copy), swapUp, declare: declare), comment: comment)],
                                down: down, transactional: false))
         if b.context.spec.purge {
             steps.append(PostgreSQLDialect().purgeColumn(table, quarantine: quarantine, type: info?.type, change: change, b))

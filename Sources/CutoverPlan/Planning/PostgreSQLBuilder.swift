@@ -25,13 +25,15 @@ package struct PostgreSQLBuilder: Sendable {
 
     // MARK: guards
 
-    func doBlock(_ body: String) -> String {
-        "DO $cutover$\nBEGIN\n\(body)\nEND\n$cutover$;"
+    /// `declare`: the block's variables, one declaration each (none: no DECLARE).
+    func doBlock(_ body: String, declare: [String] = []) -> String {
+        let declarations = declare.isEmpty ? "" : "DECLARE\n" + declare.map { "  " + $0 + "\n" }.joined()
+        return "DO $cutover$\n\(declarations)BEGIN\n\(body)\nEND\n$cutover$;"
     }
 
     /// `IF <condition> THEN <statements> END IF;` in a DO block.
-    func guarded(_ condition: String, _ statements: [String]) -> String {
-        doBlock("  IF \(condition) THEN\n" + statements.map { "    " + $0 }.joined(separator: "\n") + "\n  END IF;")
+    func guarded(_ condition: String, _ statements: [String], declare: [String] = []) -> String {
+        doBlock("  IF \(condition) THEN\n" + statements.map { "    " + $0 }.joined(separator: "\n") + "\n  END IF;", declare: declare)
     }
 
     func constraintExists(_ table: String, _ name: String, extra: String = "") -> String {

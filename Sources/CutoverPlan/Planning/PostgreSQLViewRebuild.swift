@@ -5,8 +5,20 @@ import Foundation
 /// a swap renames it to the quarantine name. So they are dropped before and created again after, in the
 /// same transaction, from the definitions in the schema file (as pg_dump wrote them, schema-qualified):
 /// a reader of the view waits on the lock for the length of the transaction instead of seeing an error.
-/// Materialized views are refused by validation (CUT061); grants and comments on the views are not
-/// recreated (the plan says so).
+/// Materialized views are refused by validation (CUT061).
+///
+/// A view created again has no privileges, no comment and the Jobs' role as owner: an app role that
+/// read it through `GRANT SELECT` was refused right after the step (user trial). So each rebuild runs
+/// in one DO block that reads the live state first (`capture`: the ACL of each view and of its columns,
+/// its comment and its columns' comments, its owner) into a variable and applies it again after the
+/// creates (`restore`): the state production has, not the one the dump had. A variable, not a temp
+/// table: TEMP on the database is a privilege the Jobs' role may lack, and a variable cannot outlive
+/// the block. The owner comes back only where the Jobs' role may give the view to it (a member of the
+/// owning role, with SET from PostgreSQL 16 on, the owner allowed to create in the view's schema);
+/// else the Jobs' role keeps the view and the former owner gets its privileges on it as a grant (see
+/// docs/architecture.md, decisions). Everything is granted again by the new owner, whoever granted it
+/// before. Nothing needs a privilege beyond the DROP VIEW's own (owning the view, or membership in its
+/// owner), so the preflight checks nothing new.
 struct PostgreSQLViewRebuild {
     let views: [SchemaDependents.View]
 
@@ -48,11 +60,6 @@ struct PostgreSQLViewRebuild {
         views.reversed().map { "DROP VIEW IF EXISTS \(Self.qualified($0.name, b));" }
     }
 
-    /// The definitions as statements of their own.
-    func creates() -> [String] {
-        views.map { Self.statement($0.definition) }
-    }
-
     /// The definitions inside a DO block: through EXECUTE of a literal, so nothing in a view's text
     /// can end the block's dollar quote.
     func executes(_ b: PostgreSQLBuilder) -> [String] {
@@ -61,12 +68,90 @@ struct PostgreSQLViewRebuild {
 
     var names: String { views.map(\.name).joined(separator: ", ") }
 
-    static func statement(_ definition: String) -> String {
-        definition.hasSuffix(";") ? definition : definition + ";"
+    /// The variables `capture` and `restore` use, for the DECLARE of their DO block. Names no query of
+    /// the blocks they join uses for a column (plpgsql would find them ambiguous).
+    static let declarations = ["views_kept jsonb;", "view_kept record;"]
+
+    /// Reads what creating a view again loses, before the drops: one row per statement that applies it
+    /// again (`rel`: the view as `"schema"."name"`; `col`: the column it is about, or null; `sql`), in a
+    /// fixed order: the owner first (a member of the owning role grants and comments as the owner does),
+    /// then the grants on the view and on its columns, its comment and its columns' comments. PUBLIC is
+    /// grantee 0. A view with no ACL has its owner's defaults (`acldefault`). Grants to the view's owner
+    /// afterwards are left out: it holds them as the owner. `indent` starts each line after the first.
+    func capture(_ b: PostgreSQLBuilder, indent: String) -> String {
+        let rows = views.enumerated().map { "(\($0.offset + 1), to_regclass(\(b.lit(Self.qualified($0.element.name, b)))))" }
+        return [
+            "WITH v AS (",
+            "  SELECT w.i, c.oid, c.relowner, c.relacl, format('%I.%I', n.nspname, c.relname) AS rel,",
+            "         pg_catalog.pg_get_userbyid(c.relowner) <> current_user",
+            "           AND pg_catalog.pg_has_role(current_user, c.relowner,",
+            "                 CASE WHEN current_setting('server_version_num')::int >= 160000 THEN 'SET' ELSE 'MEMBER' END)",
+            "           AND pg_catalog.has_schema_privilege(c.relowner, c.relnamespace, 'CREATE') AS regiven",
+            "    FROM (VALUES \(rows.joined(separator: ", "))) AS w(i, oid)",
+            "    JOIN pg_catalog.pg_class c ON c.oid = w.oid JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace",
+            "), o AS (",
+            "  SELECT v.*, CASE WHEN v.regiven THEN v.relowner",
+            "                   ELSE (SELECT oid FROM pg_catalog.pg_roles WHERE rolname = current_user) END AS new_owner",
+            "    FROM v",
+            "), g AS (",
+            "  SELECT o.i, o.rel, o.new_owner, NULL::name AS col, a.grantee, a.privilege_type, a.is_grantable",
+            "    FROM o, pg_catalog.aclexplode(COALESCE(o.relacl, pg_catalog.acldefault('r', o.relowner))) a",
+            "  UNION ALL",
+            "  SELECT o.i, o.rel, o.new_owner, t.attname, a.grantee, a.privilege_type, a.is_grantable",
+            "    FROM o JOIN pg_catalog.pg_attribute t ON t.attrelid = o.oid AND t.attnum > 0 AND NOT t.attisdropped,",
+            "         pg_catalog.aclexplode(t.attacl) a",
+            "), s AS (",
+            "  SELECT o.i, 0 AS k, o.rel, NULL::name AS col, format('ALTER VIEW %s OWNER TO %I', o.rel, pg_catalog.pg_get_userbyid(o.relowner)) AS sql",
+            "    FROM o WHERE o.regiven",
+            "  UNION ALL",
+            "  SELECT g.i, 1, g.rel, g.col, format('GRANT %s%s ON %s TO %s%s', g.privilege_type,",
+            "           CASE WHEN g.col IS NULL THEN '' ELSE format(' (%I)', g.col) END, g.rel,",
+            "           CASE WHEN g.grantee = 0 THEN 'PUBLIC' ELSE quote_ident(pg_catalog.pg_get_userbyid(g.grantee)) END,",
+            "           CASE WHEN g.is_grantable THEN ' WITH GRANT OPTION' ELSE '' END)",
+            "    FROM g WHERE g.grantee <> g.new_owner",
+            "  UNION ALL",
+            "  SELECT o.i, 2, o.rel, NULL, format('COMMENT ON VIEW %s IS %L', o.rel, pg_catalog.obj_description(o.oid, 'pg_class'))",
+            "    FROM o WHERE pg_catalog.obj_description(o.oid, 'pg_class') IS NOT NULL",
+            "  UNION ALL",
+            "  SELECT o.i, 3, o.rel, t.attname, format('COMMENT ON COLUMN %s.%I IS %L', o.rel, t.attname, pg_catalog.col_description(o.oid, t.attnum))",
+            "    FROM o JOIN pg_catalog.pg_attribute t ON t.attrelid = o.oid AND t.attnum > 0 AND NOT t.attisdropped",
+            "   WHERE pg_catalog.col_description(o.oid, t.attnum) IS NOT NULL",
+            ")",
+            "SELECT COALESCE(jsonb_agg(jsonb_build_object('rel', s.rel, 'col', s.col, 'sql', s.sql) ORDER BY s.i, s.k, s.col, s.sql), '[]')",
+            "  INTO views_kept FROM s;",
+        ].joined(separator: "\n" + indent)
+    }
+
+    /// Applies what `capture` read, after the creates: a statement about a view or column the schema
+    /// file's definition does not create is left out (the live view had drifted from the dump).
+    func restore(indent: String) -> String {
+        [
+            "FOR view_kept IN SELECT * FROM jsonb_to_recordset(views_kept) AS x(rel text, col name, sql text) LOOP",
+            "  IF to_regclass(view_kept.rel) IS NOT NULL AND (view_kept.col IS NULL OR EXISTS (SELECT 1 FROM pg_catalog.pg_attribute",
+            "       WHERE attrelid = to_regclass(view_kept.rel) AND attname = view_kept.col AND attnum > 0 AND NOT attisdropped)) THEN",
+            "    EXECUTE view_kept.sql;",
+            "  END IF;",
+            "END LOOP;",
+        ].joined(separator: "\n" + indent)
+    }
+
+    /// The whole rebuild around `statements` as the body of one DO block (its DECLARE is `declarations`):
+    /// read, drop, `statements`, create, apply again. One block is one transaction under any client
+    /// (the runner applies a file with psql -f, where each statement commits on its own).
+    func around(_ statements: [String], _ b: PostgreSQLBuilder, indent: String) -> [String] {
+        [capture(b, indent: indent)] + drops(b) + statements + executes(b) + [restore(indent: indent)]
     }
 
     /// `sales.v` → `"sales"."v"`; a name in the spec's schema (read bare) is named as its tables are (`t`).
     static func qualified(_ name: String, _ b: PostgreSQLBuilder) -> String {
         name.contains(".") ? name.split(separator: ".", maxSplits: 1).map { b.q(String($0)) }.joined(separator: ".") : b.t(name)
+    }
+}
+
+extension PlanStep {
+    /// Whether the step drops views and creates them again (`PostgreSQLViewRebuild.around`): the plan
+    /// README says what they keep.
+    package var rebuildsViews: Bool {
+        (up.statements + down.statements).contains { $0.text.contains(PostgreSQLViewRebuild.declarations[0]) }
     }
 }

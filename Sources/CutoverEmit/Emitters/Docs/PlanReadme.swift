@@ -143,6 +143,7 @@ public struct PlanReadme {
             }
             out += "\n\n"
         }
+        out += viewRebuildParagraph()
         if spec.strategy == .expandContract, !spec.app.podTemplate { out += autoscalingAndGitOps() }
         if spec.strategy == .expandContract, let snapshot = spec.snapshot {
             let names = KubernetesNames(spec)

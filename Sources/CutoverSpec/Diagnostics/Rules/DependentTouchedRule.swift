@@ -7,7 +7,7 @@ package enum DependentTouchedRule: RuleUnit {
     package static let rule = Rule(
         id: .dependentTouched, name: "dependent-touched", severity: .warning, checkedBy: [.dependents],
         summary: "a change touches views or partitions of the base schema, and the lowering handles them (warning)",
-        rationale: "PostgreSQL refuses to change the type of a column a view uses, and after a column swap a view goes on reading the column it was bound to, now quarantined. So views over a type-changed column are dropped and created again from the schema file's definitions in the same transaction as the change; their grants and comments are not recreated. CREATE INDEX CONCURRENTLY is refused on a partitioned table: the index is created on the parent only (ON ONLY), built concurrently on each partition and attached. The warning names what is touched, so a reviewer can check it.",
+        rationale: "PostgreSQL refuses to change the type of a column a view uses, and after a column swap a view goes on reading the column it was bound to, now quarantined. So views over a type-changed column are dropped and created again from the schema file's definitions in the same transaction as the change, with the privileges, comments and owner they have on the server when it runs (the owner where the Jobs' role is a member of the owning role, else the Jobs' role owns them and the former owner gets its privileges as a grant). CREATE INDEX CONCURRENTLY is refused on a partitioned table: the index is created on the parent only (ON ONLY), built concurrently on each partition and attached. The warning names what is touched, so a reviewer can check it.",
         triggering: [RuleExample(Snippets.spec(database: Snippets.pgDatabase + "    schema: schema.sql\n", changes: "    - alterColumn:\n        table: pricing\n        column: amount\n        type: bigint\n"),
                                  files: ["schema.sql": Snippets.pricingSchema + "CREATE VIEW pricing_amounts AS SELECT id, amount FROM pricing;\n"]).expecting((21, 15))],
         nonTriggering: [RuleExample(Snippets.spec(database: Snippets.pgDatabase + "    schema: schema.sql\n", changes: "    - alterColumn:\n        table: pricing\n        column: amount\n        type: bigint\n"),
@@ -16,7 +16,7 @@ package enum DependentTouchedRule: RuleUnit {
 
 extension Message {
     public static func viewsRecreated(_ views: [String], table: String, column: String) -> String {
-        "the type change of '\(table).\(column)' recreates view\(views.count == 1 ? "" : "s") \(views.map { "'\($0)'" }.joined(separator: ", ")) from the schema file in the same transaction (PostgreSQL refuses to change a column a view uses, and a view keeps reading the column it was bound to); grants and comments on them are not recreated"
+        "the type change of '\(table).\(column)' recreates view\(views.count == 1 ? "" : "s") \(views.map { "'\($0)'" }.joined(separator: ", ")) from the schema file in the same transaction (PostgreSQL refuses to change a column a view uses, and a view keeps reading the column it was bound to), with their privileges, comments and owner"
     }
 
     public static func partitionedIndex(_ name: String, table: String, partitions: Int) -> String {

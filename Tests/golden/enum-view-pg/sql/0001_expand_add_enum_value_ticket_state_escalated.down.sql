@@ -26,13 +26,54 @@ $cutover$;
 -- Rollback only, NOT ONLINE: the type is renamed away and created again with its former labels, and each column
 -- of it retyped, which rewrites its table under ACCESS EXCLUSIVE (writes and reads wait for the rewrite).
 -- Views over columns of the type or naming it (open_tickets, open_ticket_count, ticket_states) are dropped first and created again last from the
--- schema file, in the same block (their grants and comments are not recreated).
+-- schema file, in the same block, with their privileges, comments and owner as read before the drops (the owner where
+-- the Jobs' role is a member of it, else a grant to it).
 DO $cutover$
 DECLARE
   r record;
+  views_kept jsonb;
+  view_kept record;
 BEGIN
   IF EXISTS (SELECT 1 FROM pg_catalog.pg_enum
              WHERE enumtypid = to_regtype('"ticket_state"') AND enumlabel = 'escalated') THEN
+    WITH v AS (
+      SELECT w.i, c.oid, c.relowner, c.relacl, format('%I.%I', n.nspname, c.relname) AS rel,
+             pg_catalog.pg_get_userbyid(c.relowner) <> current_user
+               AND pg_catalog.pg_has_role(current_user, c.relowner,
+                     CASE WHEN current_setting('server_version_num')::int >= 160000 THEN 'SET' ELSE 'MEMBER' END)
+               AND pg_catalog.has_schema_privilege(c.relowner, c.relnamespace, 'CREATE') AS regiven
+        FROM (VALUES (1, to_regclass('"open_tickets"')), (2, to_regclass('"open_ticket_count"')), (3, to_regclass('"ticket_states"'))) AS w(i, oid)
+        JOIN pg_catalog.pg_class c ON c.oid = w.oid JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+    ), o AS (
+      SELECT v.*, CASE WHEN v.regiven THEN v.relowner
+                       ELSE (SELECT oid FROM pg_catalog.pg_roles WHERE rolname = current_user) END AS new_owner
+        FROM v
+    ), g AS (
+      SELECT o.i, o.rel, o.new_owner, NULL::name AS col, a.grantee, a.privilege_type, a.is_grantable
+        FROM o, pg_catalog.aclexplode(COALESCE(o.relacl, pg_catalog.acldefault('r', o.relowner))) a
+      UNION ALL
+      SELECT o.i, o.rel, o.new_owner, t.attname, a.grantee, a.privilege_type, a.is_grantable
+        FROM o JOIN pg_catalog.pg_attribute t ON t.attrelid = o.oid AND t.attnum > 0 AND NOT t.attisdropped,
+             pg_catalog.aclexplode(t.attacl) a
+    ), s AS (
+      SELECT o.i, 0 AS k, o.rel, NULL::name AS col, format('ALTER VIEW %s OWNER TO %I', o.rel, pg_catalog.pg_get_userbyid(o.relowner)) AS sql
+        FROM o WHERE o.regiven
+      UNION ALL
+      SELECT g.i, 1, g.rel, g.col, format('GRANT %s%s ON %s TO %s%s', g.privilege_type,
+               CASE WHEN g.col IS NULL THEN '' ELSE format(' (%I)', g.col) END, g.rel,
+               CASE WHEN g.grantee = 0 THEN 'PUBLIC' ELSE quote_ident(pg_catalog.pg_get_userbyid(g.grantee)) END,
+               CASE WHEN g.is_grantable THEN ' WITH GRANT OPTION' ELSE '' END)
+        FROM g WHERE g.grantee <> g.new_owner
+      UNION ALL
+      SELECT o.i, 2, o.rel, NULL, format('COMMENT ON VIEW %s IS %L', o.rel, pg_catalog.obj_description(o.oid, 'pg_class'))
+        FROM o WHERE pg_catalog.obj_description(o.oid, 'pg_class') IS NOT NULL
+      UNION ALL
+      SELECT o.i, 3, o.rel, t.attname, format('COMMENT ON COLUMN %s.%I IS %L', o.rel, t.attname, pg_catalog.col_description(o.oid, t.attnum))
+        FROM o JOIN pg_catalog.pg_attribute t ON t.attrelid = o.oid AND t.attnum > 0 AND NOT t.attisdropped
+       WHERE pg_catalog.col_description(o.oid, t.attnum) IS NOT NULL
+    )
+    SELECT COALESCE(jsonb_agg(jsonb_build_object('rel', s.rel, 'col', s.col, 'sql', s.sql) ORDER BY s.i, s.k, s.col, s.sql), '[]')
+      INTO views_kept FROM s;
     DROP VIEW IF EXISTS "ticket_states";
     DROP VIEW IF EXISTS "open_ticket_count";
     DROP VIEW IF EXISTS "open_tickets";
@@ -62,6 +103,12 @@ BEGIN
    FROM public.open_tickets';
     EXECUTE 'CREATE VIEW public.ticket_states AS
  SELECT unnest(enum_range(NULL::public.ticket_state)) AS state';
+    FOR view_kept IN SELECT * FROM jsonb_to_recordset(views_kept) AS x(rel text, col name, sql text) LOOP
+      IF to_regclass(view_kept.rel) IS NOT NULL AND (view_kept.col IS NULL OR EXISTS (SELECT 1 FROM pg_catalog.pg_attribute
+           WHERE attrelid = to_regclass(view_kept.rel) AND attname = view_kept.col AND attnum > 0 AND NOT attisdropped)) THEN
+        EXECUTE view_kept.sql;
+      END IF;
+    END LOOP;
   END IF;
 END
 $cutover$;

@@ -4,11 +4,54 @@ SET lock_timeout = '5s';
 SET statement_timeout = '30min';
 -- Atomic swap in one transaction (the DO block): short ACCESS EXCLUSIVE lock, metadata only.
 -- (squawk does not see the RENAMEs inside DO; safe: the app keeps using the name "loyalty_points" throughout.)
+-- Views over the column (customer_points, top_customers) are dropped and created again from the schema file in the block, with their privileges,
+-- comments and owner as read before the drops (the owner where the Jobs' role is a member of it, else a grant to it).
 DO $cutover$
+DECLARE
+  views_kept jsonb;
+  view_kept record;
 BEGIN
   IF EXISTS (SELECT 1 FROM pg_catalog.pg_attribute
              WHERE attrelid = to_regclass('"customers"') AND attname = '_cutover_shop_dependents_loyalty_points_new' AND NOT attisdropped) THEN
     LOCK TABLE "customers" IN ACCESS EXCLUSIVE MODE;
+    WITH v AS (
+      SELECT w.i, c.oid, c.relowner, c.relacl, format('%I.%I', n.nspname, c.relname) AS rel,
+             pg_catalog.pg_get_userbyid(c.relowner) <> current_user
+               AND pg_catalog.pg_has_role(current_user, c.relowner,
+                     CASE WHEN current_setting('server_version_num')::int >= 160000 THEN 'SET' ELSE 'MEMBER' END)
+               AND pg_catalog.has_schema_privilege(c.relowner, c.relnamespace, 'CREATE') AS regiven
+        FROM (VALUES (1, to_regclass('"customer_points"')), (2, to_regclass('"top_customers"'))) AS w(i, oid)
+        JOIN pg_catalog.pg_class c ON c.oid = w.oid JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+    ), o AS (
+      SELECT v.*, CASE WHEN v.regiven THEN v.relowner
+                       ELSE (SELECT oid FROM pg_catalog.pg_roles WHERE rolname = current_user) END AS new_owner
+        FROM v
+    ), g AS (
+      SELECT o.i, o.rel, o.new_owner, NULL::name AS col, a.grantee, a.privilege_type, a.is_grantable
+        FROM o, pg_catalog.aclexplode(COALESCE(o.relacl, pg_catalog.acldefault('r', o.relowner))) a
+      UNION ALL
+      SELECT o.i, o.rel, o.new_owner, t.attname, a.grantee, a.privilege_type, a.is_grantable
+        FROM o JOIN pg_catalog.pg_attribute t ON t.attrelid = o.oid AND t.attnum > 0 AND NOT t.attisdropped,
+             pg_catalog.aclexplode(t.attacl) a
+    ), s AS (
+      SELECT o.i, 0 AS k, o.rel, NULL::name AS col, format('ALTER VIEW %s OWNER TO %I', o.rel, pg_catalog.pg_get_userbyid(o.relowner)) AS sql
+        FROM o WHERE o.regiven
+      UNION ALL
+      SELECT g.i, 1, g.rel, g.col, format('GRANT %s%s ON %s TO %s%s', g.privilege_type,
+               CASE WHEN g.col IS NULL THEN '' ELSE format(' (%I)', g.col) END, g.rel,
+               CASE WHEN g.grantee = 0 THEN 'PUBLIC' ELSE quote_ident(pg_catalog.pg_get_userbyid(g.grantee)) END,
+               CASE WHEN g.is_grantable THEN ' WITH GRANT OPTION' ELSE '' END)
+        FROM g WHERE g.grantee <> g.new_owner
+      UNION ALL
+      SELECT o.i, 2, o.rel, NULL, format('COMMENT ON VIEW %s IS %L', o.rel, pg_catalog.obj_description(o.oid, 'pg_class'))
+        FROM o WHERE pg_catalog.obj_description(o.oid, 'pg_class') IS NOT NULL
+      UNION ALL
+      SELECT o.i, 3, o.rel, t.attname, format('COMMENT ON COLUMN %s.%I IS %L', o.rel, t.attname, pg_catalog.col_description(o.oid, t.attnum))
+        FROM o JOIN pg_catalog.pg_attribute t ON t.attrelid = o.oid AND t.attnum > 0 AND NOT t.attisdropped
+       WHERE pg_catalog.col_description(o.oid, t.attnum) IS NOT NULL
+    )
+    SELECT COALESCE(jsonb_agg(jsonb_build_object('rel', s.rel, 'col', s.col, 'sql', s.sql) ORDER BY s.i, s.k, s.col, s.sql), '[]')
+      INTO views_kept FROM s;
     DROP VIEW IF EXISTS "top_customers";
     DROP VIEW IF EXISTS "customer_points";
     DROP TRIGGER IF EXISTS "_cutover_customers_loyalty_points_new_sync" ON "customers";
@@ -27,6 +70,12 @@ BEGIN
    FROM public.customer_points
   ORDER BY customer_points.loyalty_points DESC
  LIMIT 10';
+    FOR view_kept IN SELECT * FROM jsonb_to_recordset(views_kept) AS x(rel text, col name, sql text) LOOP
+      IF to_regclass(view_kept.rel) IS NOT NULL AND (view_kept.col IS NULL OR EXISTS (SELECT 1 FROM pg_catalog.pg_attribute
+           WHERE attrelid = to_regclass(view_kept.rel) AND attname = view_kept.col AND attnum > 0 AND NOT attisdropped)) THEN
+        EXECUTE view_kept.sql;
+      END IF;
+    END LOOP;
     -- the quarantined column must stop requiring values the app no longer writes
     ALTER TABLE "customers" ALTER COLUMN "_cutover_shop_dependents_loyalty_points" DROP NOT NULL;
   END IF;
