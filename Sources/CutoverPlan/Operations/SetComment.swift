@@ -41,7 +41,7 @@ struct SetComment: OperationUnit {
             : "CREATE TABLE pricing (\n    id     bigint NOT NULL AUTO_INCREMENT PRIMARY KEY,\n    amount integer NOT NULL DEFAULT 0 COMMENT 'cents',\n"
                 + "    code   varchar(16) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NULL,\n    changed_at timestamp(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3) ON UPDATE CURRENT_TIMESTAMP(3)\n"
                 + ") ENGINE=InnoDB COMMENT='Price list, it''s old';\n"
-        let hostile = "'" + Self.hostile.replacingOccurrences(of: "'", with: "''") + "'"
+        let hostile = "'" + Self.hostile.doublingScalars("'") + "'"
         return [
             OperationExample(engine: engine, schema: schema,
                              changes: "    - setComment:\n        table: pricing\n        comment: \(hostile)\n"
@@ -147,8 +147,8 @@ struct SetComment: OperationUnit {
     /// doubled, which reads the same whatever `standard_conforming_strings` says (psql would take a lone
     /// backslash in `'…'` for a meta-command when it is off); MySQL: `SQLNames.literal`.
     static func literal(_ text: String, _ names: SQLNames) -> String {
-        guard names.engine == .postgresql, text.contains("\\") else { return names.literal(text) }
-        return "E'" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "'", with: "''") + "'"
+        guard names.engine == .postgresql, text.containsScalar("\\") else { return names.literal(text) }
+        return "E'" + text.doublingScalars("\\", "'") + "'"
     }
 
     /// A PostgreSQL literal from the schema file: a plain `'…'` one with a backslash (pg_dump writes it so

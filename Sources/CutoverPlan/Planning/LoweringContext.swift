@@ -3,7 +3,7 @@
 /// creates), and the names and settings every step shares. When the base schema is absent, lookups
 /// return nil and each lowering falls back to a form that does not need the fact (and says so).
 public struct LoweringContext: Sendable {
-    public var spec: MigrationSpec
+    public let spec: MigrationSpec
     public var names: SQLNames
     public var derived: DerivedNames
     /// The schema as the lowering goes: base schema plus the effects of earlier changes.

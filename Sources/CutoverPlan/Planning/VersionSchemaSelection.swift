@@ -54,7 +54,7 @@ public enum VersionSchemaSelection {
 
     /// A database name as a GRANT pattern: `_` and `%` are wildcards there, escaped so the grant covers this name only.
     public static func grantPattern(_ database: String) -> String {
-        database.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "_", with: "\\_").replacingOccurrences(of: "%", with: "\\%")
+        database.escapingScalars(["\\": "\\\\", "_": "\\_", "%": "\\%"])
     }
 
     /// What the Jobs' user needs on each version database: create and drop it and its views
@@ -110,7 +110,7 @@ public enum VersionSchemaSelection {
                 ? "{\"name\":\"\(mysqlDatabaseEnv)\",\"value\":\"\(spec.database.name)\",\"valueFrom\":null}"
                 : "{\"name\":\"\(mysqlDatabaseEnv)\",\"value\":null,\"valueFrom\":{\"configMapKeyRef\":{\"name\":\"\(configMapName(spec))\",\"key\":\"\(version).database\",\"optional\":true}}}")
             : version == "base"
-                ? "{\"name\":\"PGOPTIONS\",\"value\":\"\(pgOptions(base: spec.database.schemaName).replacingOccurrences(of: "\"", with: "\\\""))\",\"valueFrom\":null}"
+                ? "{\"name\":\"PGOPTIONS\",\"value\":\"\(pgOptions(base: spec.database.schemaName).escapingScalars(["\"": "\\\"", "\\": "\\\\"]))\",\"valueFrom\":null}"
                 : "{\"name\":\"PGOPTIONS\",\"value\":null,\"valueFrom\":{\"configMapKeyRef\":{\"name\":\"\(configMapName(spec))\",\"key\":\"\(version).PGOPTIONS\",\"optional\":true}}}"
         let container = "{\"name\":\"\(spec.app.name)\"," + (image.map { "\"image\":\"'\($0)'\"," } ?? "") + "\"env\":[\(env)]}"
         return "kubectl patch deployment/\(deployment) --namespace \(spec.metadata.namespace) -p '{\"spec\":{\"template\":{\"spec\":{\"containers\":[\(container)]}}}}'"

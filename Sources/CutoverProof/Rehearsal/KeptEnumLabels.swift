@@ -37,7 +37,7 @@ struct KeptEnumLabels {
             guard let labels = added[parsed.type] else { lines.append(line); continue }
             let kept = parsed.labels.filter { !labels.contains($0) }
             keptLabels += parsed.labels.filter { labels.contains($0) }.map { "\(parsed.type).\($0)" }
-            lines.append(parsed.prefix + kept.map { "'" + $0.replacingOccurrences(of: "'", with: "''") + "'" }.joined(separator: ", ") + parsed.suffix)
+            lines.append(parsed.prefix + kept.map { "'" + $0.doublingScalars("'") + "'" }.joined(separator: ", ") + parsed.suffix)
         }
         var notes: [String] = []
         if !keptLabels.isEmpty { notes.append("enum labels addEnumValue added (PostgreSQL cannot drop one): \(keptLabels.joined(separator: ", "))") }

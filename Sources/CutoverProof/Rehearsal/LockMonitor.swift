@@ -113,14 +113,14 @@ public final class LockMonitor: @unchecked Sendable {
     }
 
     static func mariadbQuery(user: String, database: String) -> String {
-        let schema = "'" + database.replacingOccurrences(of: "'", with: "''") + "'"
+        let schema = "'" + database.doublingScalars("'") + "'"
         return """
         SELECT CONCAT_WS('|', m.THREAD_ID, m.TABLE_NAME, m.LOCK_MODE, \
         (SELECT count(*) FROM information_schema.PROCESSLIST w WHERE w.STATE LIKE 'Waiting for table metadata lock%' AND w.DB = m.TABLE_SCHEMA)) \
         FROM information_schema.METADATA_LOCK_INFO m JOIN information_schema.PROCESSLIST p ON p.ID = m.THREAD_ID \
         WHERE m.TABLE_SCHEMA = \(schema) AND m.TABLE_NAME <> '' \
         AND m.LOCK_MODE IN ('MDL_EXCLUSIVE', 'MDL_SHARED_NO_READ_WRITE', 'MDL_SHARED_NO_WRITE') \
-        AND p.USER = '\(user.replacingOccurrences(of: "'", with: "''"))' AND p.ID <> CONNECTION_ID()
+        AND p.USER = '\(user.doublingScalars("'"))' AND p.ID <> CONNECTION_ID()
         """
     }
 

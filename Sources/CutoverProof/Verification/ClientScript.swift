@@ -131,7 +131,7 @@ enum ClientScript {
                 guard end > nameStart, closed, let value = variables[name] else { copy(until: index + 1); continue }
                 switch quote {
                 case 39?: out.append(contentsOf: Array(literal(value).utf8))
-                case 34?: out.append(contentsOf: Array(("\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\"").utf8))
+                case 34?: out.append(contentsOf: Array(("\"" + value.doublingScalars("\"") + "\"").utf8))
                 default: out.append(contentsOf: Array(value.utf8))
                 }
                 index = quote == nil ? end : end + 1
@@ -151,8 +151,7 @@ enum ClientScript {
     /// The literal psql's PQescapeLiteral makes: quotes doubled, and E'' with doubled backslashes
     /// when the value has a backslash.
     static func literal(_ value: String) -> String {
-        let doubled = value.replacingOccurrences(of: "'", with: "''")
-        if value.contains("\\") { return " E'" + doubled.replacingOccurrences(of: "\\", with: "\\\\") + "'" }
-        return "'" + doubled + "'"
+        if value.containsScalar("\\") { return " E'" + value.doublingScalars("'", "\\") + "'" }
+        return "'" + value.doublingScalars("'") + "'"
     }
 }

@@ -80,7 +80,7 @@ public struct ConnectionParameters: Sendable, Equatable {
     /// A libpq key/value connection string (for a subscription's CONNECTION), values quoted.
     public var libpqConninfo: String {
         func quote(_ value: String) -> String {
-            "'" + value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "'", with: "\\'") + "'"
+            "'" + value.escapingScalars(["\\": "\\\\", "'": "\\'"]) + "'"
         }
         var parts: [String] = []
         if let host { parts.append("host=\(quote(host))") }

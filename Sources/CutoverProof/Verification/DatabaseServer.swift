@@ -52,7 +52,7 @@ extension DatabaseServer {
     public func dropDatabase(_ name: String, using session: SQLSession) throws {
         switch engine {
         case .postgresql:
-            let literal = "'" + name.replacingOccurrences(of: "'", with: "''") + "'"
+            let literal = "'" + name.doublingScalars("'") + "'"
             // Subscriptions in the database keep a replication slot elsewhere; detach them so DROP DATABASE works.
             _ = try? session.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = \(literal) AND pid <> pg_backend_pid()")
             try session.execute("DROP DATABASE IF EXISTS \(PostgresIdentifier.quote(name))")
@@ -65,10 +65,10 @@ extension DatabaseServer {
 /// PostgreSQL identifier quoting ("…" with quotes doubled).
 enum PostgresIdentifier {
     static func quote(_ name: String) -> String {
-        "\"" + name.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        "\"" + name.doublingScalars("\"") + "\""
     }
 
     static func literal(_ text: String) -> String {
-        "'" + text.replacingOccurrences(of: "'", with: "''") + "'"
+        "'" + text.doublingScalars("'") + "'"
     }
 }

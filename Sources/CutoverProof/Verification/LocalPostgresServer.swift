@@ -112,7 +112,7 @@ public final class LocalPostgresServer: DatabaseServer, @unchecked Sendable {
     /// Starts the server (`logical`: wal_level=logical for blue-green; `extra`: settings after those,
     /// which win) and waits until it accepts connections.
     public func start(logical: Bool, extra: [String] = []) throws {
-        func quoted(_ value: String) -> String { "'" + value.replacingOccurrences(of: "'", with: "''") + "'" }
+        func quoted(_ value: String) -> String { "'" + value.doublingScalars("'") + "'" }
         var settings = [
             "listen_addresses = ''",
             "unix_socket_directories = \(quoted(folder))",

@@ -152,11 +152,11 @@ public final class MariaDBSession: SQLSession {
 
     /// A database name in GRANT … ON db.*, where `_` and `%` are wildcards unless escaped.
     static func quoteGrantDatabase(_ name: String) -> String {
-        quoteIdentifier(name.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "_", with: "\\_").replacingOccurrences(of: "%", with: "\\%"))
+        quoteIdentifier(name.escapingScalars(["\\": "\\\\", "_": "\\_", "%": "\\%"]))
     }
 
     static func quoteIdentifier(_ name: String) -> String {
-        "`" + name.replacingOccurrences(of: "`", with: "``") + "`"
+        "`" + name.doublingScalars("`") + "`"
     }
 
     public func apply(file path: String) throws {

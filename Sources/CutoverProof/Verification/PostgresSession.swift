@@ -91,7 +91,7 @@ public final class PostgresSession: SQLSession {
 
     /// A value in libpq's `options`: spaces and backslashes escaped with a backslash.
     static func escapeOption(_ value: String) -> String {
-        value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: " ", with: "\\ ")
+        value.escapingScalars(["\\": "\\\\", " ": "\\ "])
     }
 
     /// The rows of one statement (all its result sets), each row's columns joined by `|` as `psql -A`

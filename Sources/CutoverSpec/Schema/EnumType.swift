@@ -68,7 +68,7 @@ extension EnumType {
 
     /// `enum(…)` as information_schema.columns.column_type spells it: lower case, no spaces, '' for '.
     package static func mysqlColumnType(_ labels: [String]) -> String {
-        "enum(" + labels.map { "'" + $0.replacingOccurrences(of: "'", with: "''") + "'" }.joined(separator: ",") + ")"
+        "enum(" + labels.map { "'" + $0.doublingScalars("'") + "'" }.joined(separator: ",") + ")"
     }
 
     /// MySQL 8 and MariaDB change an inline enum in place, without a table copy, when labels are only

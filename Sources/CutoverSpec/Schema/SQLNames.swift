@@ -15,22 +15,9 @@ public struct SQLNames: Sendable {
     /// `"name"` with `"` doubled (PostgreSQL) or `` `name` `` with `` ` `` doubled (MySQL).
     public func quote(_ name: String) -> String {
         switch engine {
-        case .postgresql: return "\"" + Self.doubled("\"", in: name) + "\""
-        case .mysql: return "`" + Self.doubled("`", in: name) + "`"
+        case .postgresql: return "\"" + name.doublingScalars("\"") + "\""
+        case .mysql: return "`" + name.doublingScalars("`") + "`"
         }
-    }
-
-    /// `name` with each `quote` written twice; without Foundation's `replacingOccurrences`, which bridges
-    /// to NSString on every call (the planner quotes each name of every step).
-    /// Scalars, not characters: a quote followed by a combining mark is one Character, still one quote to the server.
-    private static func doubled(_ quote: Unicode.Scalar, in name: String) -> String {
-        guard name.unicodeScalars.contains(quote) else { return name }
-        var text = String.UnicodeScalarView()
-        for scalar in name.unicodeScalars {
-            text.append(scalar)
-            if scalar == quote { text.append(quote) }
-        }
-        return String(text)
     }
 
     /// A PostgreSQL relation as the text a `regclass` argument (`pg_get_serial_sequence`'s first) reads back
@@ -61,9 +48,7 @@ public struct SQLNames: Sendable {
     /// A single-quoted string literal. MySQL's default sql_mode reads backslash escapes, so a
     /// backslash is doubled there too.
     public func literal(_ text: String) -> String {
-        var body = text.replacingOccurrences(of: "'", with: "''")
-        if engine == .mysql { body = body.replacingOccurrences(of: "\\", with: "\\\\") }
-        return "'" + body + "'"
+        "'" + (engine == .mysql ? text.doublingScalars("'", "\\") : text.doublingScalars("'")) + "'"
     }
 
     /// Text placed inside a single-quoted literal (the DDL of a MySQL `PREPARE` guard).

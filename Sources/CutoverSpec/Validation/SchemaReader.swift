@@ -825,8 +825,7 @@ package struct DDLParser {
     }
 
     func quote(_ name: String) -> String {
-        mysql ? "`" + name.replacingOccurrences(of: "`", with: "``") + "`"
-            : "\"" + name.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        SQLNames(engine: mysql ? .mysql : .postgresql).quote(name)
     }
 
     package static func same(_ a: String, _ b: String, _ mysql: Bool) -> Bool {

@@ -145,5 +145,8 @@ import Testing
         #expect(!ColumnKind.mentions("WHERE (_cutover_m_qty_new > 100)", "_cutover_m_qty"))
         #expect(ColumnKind.mentions("CHECK ((\"_cutover_m_qty\" > 0))", "_cutover_m_qty"))
         #expect(!ColumnKind.mentions("WHERE (note <> '_cutover_m_qty')", "_cutover_m_qty"), "inside a string literal")
+        // A quote inside a quoted identifier starts no string literal (SRE review 26).
+        #expect(ColumnKind.mentions("CHECK ((\"it's\" > 0) AND (_cutover_m_qty > 0))", "_cutover_m_qty"))
+        #expect(ColumnKind.mentions("CHECK ((note <> 'it''s') AND (_cutover_m_qty > 0))", "_cutover_m_qty"))
     }
 }

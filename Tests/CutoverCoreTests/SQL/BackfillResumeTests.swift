@@ -24,10 +24,10 @@ enum BackfillResume {
     }
 
     static func context(_ spec: MigrationSpec) -> LoweringContext {
-        var context = LoweringContext(spec: spec, schema: schema(spec.database.engine))
-        context.spec.backfill.pause = Duration(milliseconds: 1000)
-        context.spec.backfill.batchSize = 10
-        return context
+        var spec = spec
+        spec.backfill.pause = Duration(milliseconds: 1000)
+        spec.backfill.batchSize = 10
+        return LoweringContext(spec: spec, schema: schema(spec.database.engine))
     }
 
     static var mysqlSpec: MigrationSpec {

@@ -37,9 +37,9 @@ import Testing
         try Self.run(url, ["-c", "CREATE TABLE t (id bigserial PRIMARY KEY, v int NOT NULL, w int)",
                            "-c", "INSERT INTO t (v) SELECT g FROM generate_series(1, 100000) g"])
 
-        let spec = KubernetesFixtures.spec(KubernetesFixtures.expandContractYAML)
-        var context = LoweringContext(spec: spec, schema: nil)
-        context.spec.backfill.pause = Duration(milliseconds: 0)
+        var spec = KubernetesFixtures.spec(KubernetesFixtures.expandContractYAML)
+        spec.backfill.pause = Duration(milliseconds: 0)
+        let context = LoweringContext(spec: spec, schema: nil)
         let b = PostgreSQLBuilder(context: context)
         // The expand step's trigger, then the backfill step, as the planner writes them.
         let trigger = b.syncTrigger(table: "t", name: "t_w_sync", body: "  IF NEW.\"w\" IS NULL THEN\n    NEW.\"w\" := NEW.\"v\" * 2;\n  END IF;",
@@ -106,11 +106,11 @@ import Testing
             INSERT INTO t (v) SELECT seq FROM seq_1_to_100000;
             CREATE TRIGGER t_w_ins BEFORE INSERT ON t FOR EACH ROW SET NEW.w = COALESCE(NEW.w, NEW.v * 2);
             """, database: nil)
-        let spec = KubernetesFixtures.spec(KubernetesFixtures.expandContractYAML, replacing: [
+        var spec = KubernetesFixtures.spec(KubernetesFixtures.expandContractYAML, replacing: [
             ("engine: postgresql", "engine: mysql"), ("operator: zalando", "operator: bitpoke"), ("version: \"15\"", "version: \"8.0\""), ("tool: psql", "tool: mysql"),
         ])
-        var context = LoweringContext(spec: spec, schema: nil)
-        context.spec.backfill.pause = Duration(milliseconds: 0)
+        spec.backfill.pause = Duration(milliseconds: 0)
+        let context = LoweringContext(spec: spec, schema: nil)
         let backfill = MySQLBuilder(context: context).backfill(table: "t", column: "w", assignments: "`w` = (v * 2)", pending: "`w` IS NULL", comment: "")
             .map(\.text).joined(separator: "\n") + "\n"
 

@@ -15,6 +15,15 @@ import Testing
         #expect(pg.quote("a\"\u{301}b\"\"") == "\"a\"\"\u{301}b\"\"\"\"\"")
         #expect(my.quote("`\u{301}") == "```\u{301}`")
         #expect(pg.quote("plain") == "\"plain\"")
+        // The same in literals (SRE review 26: a view's `'a''\u{301}b'` broke out of the rebuild's EXECUTE).
+        #expect(pg.literal("a'\u{301}b") == "'a''\u{301}b'")
+        #expect(my.literal("\\\u{301}'\u{301}") == "'\\\\\u{301}''\u{301}'")
+        #expect(SetComment.literal("x\\\u{301}'\u{301}", pg) == "E'x\\\\\u{301}''\u{301}'")
+        #expect(EnumType.mysqlColumnType(["a'\u{301}"]) == "enum('a''\u{301}')")
+        // Helm reads bytes: a `{{` or a backtick with a combining mark after it is still one.
+        #expect(HelmEscaper.escape("a {{\u{301} x }} b") == "a {{`{{\u{301} x }}`}} b")
+        #expect(HelmEscaper.escape("{{ `\u{301} }}") == "{{ \"{{ `\u{301} }}\" }}")
+        #expect(HelmEscaper.escape("{{ \"`\" }} {{") == "{{ \"{{ \\\"`\\\" }}\" }} {{`{{`}}")
         #expect(pg.literal("it's") == "'it''s'")
         #expect(my.literal("it's\\") == "'it''s\\\\'")
         #expect(my.escapeInLiteral("ALTER TABLE `t` ADD COLUMN `c` text DEFAULT 'x'") == "ALTER TABLE `t` ADD COLUMN `c` text DEFAULT ''x''")

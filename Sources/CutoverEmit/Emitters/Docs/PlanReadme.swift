@@ -863,7 +863,7 @@ public struct PlanReadme {
 
     /// One statement through the client, as `clientCommand` runs a file.
     private func clientStatement(_ sql: String) -> String {
-        let quoted = "'" + sql.replacingOccurrences(of: "'", with: "'\\''") + "'"
+        let quoted = "'" + sql.escapingScalars(["'": "'\\''"]) + "'"
         switch plan.spec.database.engine {
         case .postgresql: return "psql \"$DATABASE_URL\" -X -v ON_ERROR_STOP=1 -c \(quoted)"
         case .mysql: return "mysql --database=\"$DATABASE\" -e \(quoted)"

@@ -38,27 +38,38 @@ public enum HelmEscaper {
         }
     }
 
-    /// Wraps each `{{…}}` (shortest match) in a Go raw string action.
+    /// Wraps each `{{…}}` (shortest match) in a Go raw string action. Scalar by scalar, as Helm's
+    /// lexer reads bytes: Foundation's character search missed a `{{` or a backtick followed by a
+    /// combining mark (one Character), which Helm still reads as an action or the raw string's end.
     public static func escape(_ text: String) -> String {
-        var out = ""
-        var rest = Substring(text)
-        while let open = rest.range(of: "{{") {
-            out += rest[..<open.lowerBound]
-            let afterOpen = rest[open.upperBound...]
-            guard let close = afterOpen.range(of: "}}") else {
-                // An unmatched `{{`: print it through a raw string too.
-                out += "{{`{{`}}"
-                rest = afterOpen
+        let scalars = Array(text.unicodeScalars)
+        func pair(at index: Int, _ first: Unicode.Scalar, _ second: Unicode.Scalar) -> Bool {
+            index + 1 < scalars.count && scalars[index] == first && scalars[index + 1] == second
+        }
+        var out = String.UnicodeScalarView()
+        var index = 0
+        while index < scalars.count {
+            guard pair(at: index, "{", "{") else {
+                out.append(scalars[index])
+                index += 1
                 continue
             }
-            let inner = "{{" + afterOpen[..<close.lowerBound] + "}}"
-            out += inner.contains("`") ? "{{ \(goQuoted(inner)) }}" : "{{`" + inner + "`}}"
-            rest = afterOpen[close.upperBound...]
+            var close = index + 2
+            while close < scalars.count && !pair(at: close, "}", "}") { close += 1 }
+            guard close < scalars.count else {
+                // An unmatched `{{`: print it through a raw string too.
+                out.append(contentsOf: "{{`{{`}}".unicodeScalars)
+                index += 2
+                continue
+            }
+            let inner = String(String.UnicodeScalarView(scalars[index..<close + 2]))
+            out.append(contentsOf: (inner.containsScalar("`") ? "{{ \(goQuoted(inner)) }}" : "{{`" + inner + "`}}").unicodeScalars)
+            index = close + 2
         }
-        return out + rest
+        return String(out)
     }
 
     private static func goQuoted(_ text: String) -> String {
-        "\"" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
+        "\"" + text.escapingScalars(["\\": "\\\\", "\"": "\\\""]) + "\""
     }
 }

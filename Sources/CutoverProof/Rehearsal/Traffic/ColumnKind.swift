@@ -109,22 +109,34 @@ indirect enum ColumnKind: Equatable, Sendable {
 
     /// Whether `name` occurs in `expression` as a whole word (bare, "quoted" or `quoted`), outside string literals.
     static func mentions(_ expression: String, _ name: String) -> Bool {
-        var outside = ""
-        var inString = false
-        for c in expression {
-            if c == "'" { inString.toggle(); outside.append(" "); continue }
-            outside.append(inString ? " " : c)
-        }
-        let characters = Array(outside)
+        let characters = Array(expression)
         let target = Array(name)
         guard !target.isEmpty, characters.count >= target.count else { return false }
+        let literal = inStringLiteral(characters)
         func isWord(_ c: Character) -> Bool { c.isLetter || c.isNumber || c == "_" || c == "$" }
-        for start in 0...(characters.count - target.count) where Array(characters[start..<start + target.count]) == target {
+        for start in 0...(characters.count - target.count) where !literal[start] && Array(characters[start..<start + target.count]) == target {
             let before = start > 0 ? characters[start - 1] : " "
             let after = start + target.count < characters.count ? characters[start + target.count] : " "
             if !isWord(before) && !isWord(after) { return true }
         }
         return false
+    }
+
+    /// For each character, whether it is part of a `'…'` string literal (its quotes included). A `'`
+    /// inside a quoted identifier ("it's", `it's`) starts none, and a doubled `''` stays inside.
+    static func inStringLiteral(_ characters: [Character]) -> [Bool] {
+        var mask = [Bool](repeating: false, count: characters.count)
+        var open: Character?
+        for (index, c) in characters.enumerated() {
+            if let quote = open {
+                if quote == "'" { mask[index] = true }
+                if c == quote { open = nil }
+            } else if c == "'" || c == "\"" || c == "`" {
+                open = c
+                if c == "'" { mask[index] = true }
+            }
+        }
+        return mask
     }
 
     /// `expression` with each whole-word mention of `name` outside string literals (bare, "quoted"
@@ -134,13 +146,12 @@ indirect enum ColumnKind: Equatable, Sendable {
         let target = Array(name)
         guard !target.isEmpty else { return expression }
         func isWord(_ c: Character) -> Bool { c.isLetter || c.isNumber || c == "_" || c == "$" }
+        let literal = inStringLiteral(characters)
         var result = ""
-        var inString = false
         var index = 0
         while index < characters.count {
             let c = characters[index]
-            if c == "'" { inString.toggle() }
-            if !inString, index + target.count <= characters.count, Array(characters[index..<index + target.count]) == target,
+            if !literal[index], index + target.count <= characters.count, Array(characters[index..<index + target.count]) == target,
                !(index > 0 && isWord(characters[index - 1])),
                !(index + target.count < characters.count && isWord(characters[index + target.count])) {
                 var start = index, end = index + target.count

@@ -21,7 +21,7 @@ struct TrafficSQL: Sendable {
         switch engine {
         case .postgresql: return PostgresIdentifier.literal(text)
         case .mysql:
-            return "'" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "'", with: "''") + "'"
+            return "'" + text.doublingScalars("\\", "'") + "'"
         }
     }
 

@@ -25,7 +25,7 @@ enum IdentityDropIdsRule: RuleUnit {
 extension Message {
     /// `schema`: the spec's (`database.schemaName`): through the new version's schema of views a bare name is a view's, which has no sequence.
     public static func identityDropIds(_ column: String, table: String, schema: String) -> String {
-        let relation = SQLNames(engine: .postgresql).relationText(schema: schema, table: table).replacingOccurrences(of: "'", with: "''")
+        let relation = SQLNames(engine: .postgresql).relationText(schema: schema, table: table).doublingScalars("'")
         return "the identity of '\(table).\(column)' is dropped in contract: until then the old version takes ids from its sequence, so the new version must send ids it takes from that sequence too (nextval(pg_get_serial_sequence('\(relation)', '\(column)')), the base table, schema-qualified), and after contract, when that is NULL, ids past the largest the table holds; any other id may be one the sequence hands the old version later (duplicate key)"
     }
 }
