@@ -136,7 +136,7 @@ package struct AddEnumValue: OperationUnit {
     /// its table under ACCESS EXCLUSIVE (lock_timeout bounds the wait for it, not the rewrite). The server
     /// refuses it under a view of such a column, and the DROP TYPE while a view's cast names the renamed
     /// type: those views (`views`, from the schema file) are dropped first and created again last, in the
-    /// same block, with their privileges, comments and owner (`PostgreSQLViewRebuild.capture`). A default's cast names the renamed type as the session's
+    /// same block, with what they have on the server (`PostgreSQLViewRebuild.capture`). A default's cast names the renamed type as the session's
     /// search_path prints it (`'x'::t_cutover_old` where the schema is on it, `'x'::app.t_cutover_old`
     /// where not): it is swapped for the new type printed the same way (regtype's text), so the default
     /// names the rebuilt type under any search_path.
@@ -212,7 +212,7 @@ package struct AddEnumValue: OperationUnit {
         // The views over columns of the type, or naming it: dropped first (the server refuses to retype a
         // column under a view, and to drop the renamed type a view's cast names) and created again last from
         // the schema file, inside the same block, so no reader sees them missing.
-        // Their privileges, comments and owner are read before the drops and applied again after the creates.
+        // What they have on the server (owner, grants, comments, ...) is read before the drops and applied again after the creates.
         let views = views ?? PostgreSQLViewRebuild(views: [])
         let dropViews = (views.isEmpty ? [] : [views.capture(b, indent: "    ")] + views.drops(b)).map { "\n    " + $0 }.joined()
         let createViews = (views.isEmpty ? [] : views.executes(b) + [views.restore(indent: "    ")]).map { "\n    " + $0 }.joined()
@@ -240,7 +240,7 @@ package struct AddEnumValue: OperationUnit {
                                 + (removed.isEmpty ? "." : ", but for the columns a later change adds, which their\ndowns drop or retype before this one (this check may run ahead of them, in the rollback Job's checks file)."),
                              kind: .refusalCheck),
                 SQLStatement(rebuild, comment: "Rollback only, NOT ONLINE: the type is renamed away and created again with its former labels, and each column\nof it retyped, which rewrites its table under ACCESS EXCLUSIVE (writes and reads wait for the rewrite)."
-                                + (views.isEmpty ? "" : "\nViews over columns of the type or naming it (\(views.names)) are dropped first and created again last from the\nschema file, in the same block, with their privileges, comments and owner as read before the drops (the owner where\nthe Jobs' role is a member of it, else a grant to it)."))]
+                                + (views.isEmpty ? "" : "\nViews over columns of the type or naming it (\(views.names)), in the same block:\n" + PostgreSQLViewRebuild.stepComment))]
     }
 
     func apply(to schema: inout DatabaseSchema, engine: MigrationSpec.Engine) {

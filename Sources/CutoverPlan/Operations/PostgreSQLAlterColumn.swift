@@ -45,17 +45,15 @@ struct PostgreSQLAlterColumn {
     }
 
     /// The views over the column dropped before `statement` and created again after, with their
-    /// privileges, comments and owner as they were (`PostgreSQLViewRebuild.around`), in one DO block:
+    /// owner, grants, comments and the rest as they were (`PostgreSQLViewRebuild.around`), in one DO block:
     /// under psql -f, as the runner applies a file, separate statements would each commit on their
     /// own, and the views' state is held in a variable of the block from before the drops to after the creates.
     static func aroundViews(_ statement: SQLStatement, _ views: PostgreSQLViewRebuild, _ b: PostgreSQLBuilder) -> SQLStatement {
         let body = views.around([statement.text], b, indent: "  ").map { "  " + $0 }.joined(separator: "\n")
         return SQLStatement(b.doBlock(body, declare: PostgreSQLViewRebuild.declarations),
                             comment: (statement.comment.map { $0 + "\n" } ?? "")
-                                + "Views over the column (\(views.names)): the server refuses the type change under them. In one block (one transaction): their\n"
-                                + "privileges, comments and owner are read, they are dropped, the type changed, they are created again from the schema file\n"
-                                + "and what was read applied again. The owner comes back where the Jobs' role is a member of it, else the Jobs' role keeps\n"
-                                + "the views and their former owner gets its privileges on them as a grant.")
+                                + "Views over the column (\(views.names)): the server refuses the type change under them. In one block (one transaction):\n"
+                                + PostgreSQLViewRebuild.stepComment)
     }
 
     /// The base default as the down of a default change writes it. When the same change also changes the
@@ -290,7 +288,7 @@ struct PostgreSQLAlterColumn {
         swapUp += renames.up
         // Views bound to the column would go on reading it under its quarantine name: recreated on the new one.
         let views = PostgreSQLViewRebuild(b.context, table: table, column: column)
-        // Their privileges, comments and owner read before the drops and applied again after (PostgreSQLViewRebuild.capture).
+        // What they have on the server (owner, grants, comments, ...) read before the drops and applied again after (PostgreSQLViewRebuild.capture).
         if !views.isEmpty {
             swapUp.insert(contentsOf: [views.capture(b, indent: "    ")] + views.drops(b), at: 1)
             swapUp += views.executes(b) + [views.restore(indent: "    ")]
@@ -307,8 +305,7 @@ struct PostgreSQLAlterColumn {
         }
         var comment = "Atomic swap in one transaction (the DO block): short ACCESS EXCLUSIVE lock, metadata only.\n(squawk does not see the RENAMEs inside DO; safe: the app keeps using the name \"\(column)\" throughout.)"
         if !views.isEmpty {
-            comment += "\nViews over the column (\(views.names)) are dropped and created again from the schema file in the block, with their privileges,\n"
-                + "comments and owner as read before the drops (the owner where the Jobs' role is a member of it, else a grant to it)."
+            comment += "\nViews over the column (\(views.names)), in the same block:\n" + PostgreSQLViewRebuild.stepComment
         }
         let back = back(row: nil)
         // The sync trigger comes back inside the swap's transaction: between the swap and a later

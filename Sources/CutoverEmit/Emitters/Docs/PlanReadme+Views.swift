@@ -1,7 +1,8 @@
 import CutoverPlan
 
 /// The plan README's words on the views a step drops and creates again (PostgreSQL refuses to change
-/// a column's type under a view): what they keep, and who owns them afterwards.
+/// a column's type under a view): what comes from the schema file, what from the server, what is lost, and the
+/// owner rule.
 extension PlanReadme {
     func viewRebuildParagraph() -> String {
         let steps = plan.steps.filter(\.rebuildsViews).map { "`\($0.fileStem)`" }
@@ -11,12 +12,17 @@ extension PlanReadme {
         out += one ? "step \(steps[0]) drops" : "steps \(steps.joined(separator: ", ")) drop"
         out += " the views over the column \(one ? "it changes" : "each changes") (addEnumValue's rollback: those over a column of the type or naming it) "
         out += "and \(one ? "creates" : "create") them again from the schema file, "
-        out += "in one block (one transaction). Each view keeps what it has on the server when the step runs, read just before the drop: its grants "
-        out += "(to roles and PUBLIC, on the view and on its columns, WITH GRANT OPTION), granted again by its owner, and its comments and its columns' comments. "
-        out += "Its owner gets it back where the Jobs' role is a member of the owning role (with the SET option from PostgreSQL 16 on) and that role may "
-        out += "CREATE in the view's schema; otherwise the Jobs' role stays its owner and the former owner gets its privileges on it as grants "
-        out += "(to give the view back: `ALTER VIEW … OWNER TO` as a member of that role). The Jobs' role needs nothing beyond what the DROP VIEW "
-        out += "needs already: owning the view, or membership in its owner. Triggers and rules on those views are not created again.\n\n"
+        out += "in one block (one transaction). From the schema file come each view's definition and the options in its `WITH`. From the server, "
+        out += "read just before the drop, comes what the view has in production, applied again after the create in this order: its owner, "
+        out += "the options set on it (`security_barrier`, `security_invoker`, `check_option`), its columns' defaults, its grants (to roles and "
+        out += "PUBLIC, on the view and on its columns, WITH GRANT OPTION; granted again by the owner), its comments and its columns' comments, "
+        out += "its triggers (INSTEAD OF and others) and its rules. A statement about a column the schema file's view no longer has is skipped "
+        out += "with a warning in the Job's log. Lost: security labels, comments on the triggers and rules, and a trigger or rule disabled "
+        out += "(it comes back enabled). A view reads its tables with its owner's rights, so the owner always gets the view back: the Jobs' role "
+        out += "must be a member of the owning role (with the SET option from PostgreSQL 16 on) and that role may CREATE in the view's schema, "
+        out += "or the Jobs' role is a superuser. Otherwise the step stops before changing anything, naming the view, its owner and the grant "
+        out += "that mends it (`GRANT CREATE ON SCHEMA … TO <owner>` or `GRANT <owner> TO <Jobs' role>`); then run the step again. Dropping "
+        out += "a view needs owning it or membership (with INHERIT) in its owner.\n\n"
         return out
     }
 }

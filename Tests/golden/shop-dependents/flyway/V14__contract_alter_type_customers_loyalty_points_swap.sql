@@ -4,54 +4,85 @@ SET lock_timeout = '5s';
 SET statement_timeout = '30min';
 -- Atomic swap in one transaction (the DO block): short ACCESS EXCLUSIVE lock, metadata only.
 -- (squawk does not see the RENAMEs inside DO; safe: the app keeps using the name "loyalty_points" throughout.)
--- Views over the column (customer_points, top_customers) are dropped and created again from the schema file in the block, with their privileges,
--- comments and owner as read before the drops (the owner where the Jobs' role is a member of it, else a grant to it).
+-- Views over the column (customer_points, top_customers), in the same block:
+-- their owner, options, column defaults, grants, comments, triggers and rules are read from the server, they are dropped,
+-- the change made, they are created again from the schema file and what was read applied again, the owner first. Where the
+-- owner could not be given a view back, the block stops before any change and says which grant mends it.
 DO $cutover$
 DECLARE
   views_kept jsonb;
   view_kept record;
+  views_refused text;
 BEGIN
   IF EXISTS (SELECT 1 FROM pg_catalog.pg_attribute
              WHERE attrelid = to_regclass('"customers"') AND attname = '_cutover_shop_dependents_loyalty_points_new' AND NOT attisdropped) THEN
     LOCK TABLE "customers" IN ACCESS EXCLUSIVE MODE;
     WITH v AS (
-      SELECT w.i, c.oid, c.relowner, c.relacl, format('%I.%I', n.nspname, c.relname) AS rel,
-             pg_catalog.pg_get_userbyid(c.relowner) <> current_user
-               AND pg_catalog.pg_has_role(current_user, c.relowner,
-                     CASE WHEN current_setting('server_version_num')::int >= 160000 THEN 'SET' ELSE 'MEMBER' END)
-               AND pg_catalog.has_schema_privilege(c.relowner, c.relnamespace, 'CREATE') AS regiven
+      SELECT w.i, c.oid, c.relowner, c.relacl, c.reloptions, n.nspname, format('%I.%I', n.nspname, c.relname) AS rel,
+             pg_catalog.pg_get_userbyid(c.relowner) AS owner_name,
+             pg_catalog.pg_has_role(current_user, c.relowner,
+               CASE WHEN current_setting('server_version_num')::int >= 160000 THEN 'SET' ELSE 'MEMBER' END) AS is_member,
+             pg_catalog.has_schema_privilege(c.relowner, c.relnamespace, 'CREATE') AS may_create,
+             (SELECT j.rolsuper FROM pg_catalog.pg_roles j WHERE j.rolname = current_user) AS is_super
         FROM (VALUES (1, to_regclass('"customer_points"')), (2, to_regclass('"top_customers"'))) AS w(i, oid)
         JOIN pg_catalog.pg_class c ON c.oid = w.oid JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
     ), o AS (
-      SELECT v.*, CASE WHEN v.regiven THEN v.relowner
-                       ELSE (SELECT oid FROM pg_catalog.pg_roles WHERE rolname = current_user) END AS new_owner
+      SELECT v.*, v.owner_name <> current_user AS given,
+             v.owner_name = current_user OR v.is_super OR (v.is_member AND v.may_create) AS regiven
         FROM v
     ), g AS (
-      SELECT o.i, o.rel, o.new_owner, NULL::name AS col, a.grantee, a.privilege_type, a.is_grantable
+      SELECT o.i, o.rel, o.relowner, NULL::name AS col, a.grantee, a.privilege_type, a.is_grantable
         FROM o, pg_catalog.aclexplode(COALESCE(o.relacl, pg_catalog.acldefault('r', o.relowner))) a
       UNION ALL
-      SELECT o.i, o.rel, o.new_owner, t.attname, a.grantee, a.privilege_type, a.is_grantable
+      SELECT o.i, o.rel, o.relowner, t.attname, a.grantee, a.privilege_type, a.is_grantable
         FROM o JOIN pg_catalog.pg_attribute t ON t.attrelid = o.oid AND t.attnum > 0 AND NOT t.attisdropped,
              pg_catalog.aclexplode(t.attacl) a
     ), s AS (
-      SELECT o.i, 0 AS k, o.rel, NULL::name AS col, format('ALTER VIEW %s OWNER TO %I', o.rel, pg_catalog.pg_get_userbyid(o.relowner)) AS sql
-        FROM o WHERE o.regiven
+      SELECT o.i, 0 AS k, o.rel, NULL::name AS col, format('ALTER VIEW %s OWNER TO %I', o.rel, o.owner_name) AS sql
+        FROM o WHERE o.given
       UNION ALL
-      SELECT g.i, 1, g.rel, g.col, format('GRANT %s%s ON %s TO %s%s', g.privilege_type,
+      SELECT o.i, 1, o.rel, NULL, format('ALTER VIEW %s SET (%s)', o.rel,
+               (SELECT string_agg(format('%I = %L', p.option_name, p.option_value), ', ' ORDER BY p.option_name)
+                  FROM pg_catalog.pg_options_to_table(o.reloptions) p))
+        FROM o WHERE o.reloptions IS NOT NULL
+      UNION ALL
+      SELECT o.i, 2, o.rel, t.attname, format('ALTER VIEW %s ALTER COLUMN %I SET DEFAULT %s', o.rel, t.attname,
+               pg_catalog.pg_get_expr(d.adbin, d.adrelid))
+        FROM o JOIN pg_catalog.pg_attrdef d ON d.adrelid = o.oid
+        JOIN pg_catalog.pg_attribute t ON t.attrelid = o.oid AND t.attnum = d.adnum AND NOT t.attisdropped
+      UNION ALL
+      SELECT g.i, 3, g.rel, g.col, format('GRANT %s%s ON %s TO %s%s', g.privilege_type,
                CASE WHEN g.col IS NULL THEN '' ELSE format(' (%I)', g.col) END, g.rel,
                CASE WHEN g.grantee = 0 THEN 'PUBLIC' ELSE quote_ident(pg_catalog.pg_get_userbyid(g.grantee)) END,
                CASE WHEN g.is_grantable THEN ' WITH GRANT OPTION' ELSE '' END)
-        FROM g WHERE g.grantee <> g.new_owner
+        FROM g WHERE g.grantee <> g.relowner
       UNION ALL
-      SELECT o.i, 2, o.rel, NULL, format('COMMENT ON VIEW %s IS %L', o.rel, pg_catalog.obj_description(o.oid, 'pg_class'))
+      SELECT o.i, 4, o.rel, NULL, format('COMMENT ON VIEW %s IS %L', o.rel, pg_catalog.obj_description(o.oid, 'pg_class'))
         FROM o WHERE pg_catalog.obj_description(o.oid, 'pg_class') IS NOT NULL
       UNION ALL
-      SELECT o.i, 3, o.rel, t.attname, format('COMMENT ON COLUMN %s.%I IS %L', o.rel, t.attname, pg_catalog.col_description(o.oid, t.attnum))
+      SELECT o.i, 5, o.rel, t.attname, format('COMMENT ON COLUMN %s.%I IS %L', o.rel, t.attname, pg_catalog.col_description(o.oid, t.attnum))
         FROM o JOIN pg_catalog.pg_attribute t ON t.attrelid = o.oid AND t.attnum > 0 AND NOT t.attisdropped
        WHERE pg_catalog.col_description(o.oid, t.attnum) IS NOT NULL
+      UNION ALL
+      SELECT o.i, 6, o.rel, NULL, pg_catalog.pg_get_triggerdef(tg.oid)
+        FROM o JOIN pg_catalog.pg_trigger tg ON tg.tgrelid = o.oid AND NOT tg.tgisinternal
+      UNION ALL
+      SELECT o.i, 7, o.rel, NULL, pg_catalog.pg_get_ruledef(ru.oid)
+        FROM o JOIN pg_catalog.pg_rewrite ru ON ru.ev_class = o.oid AND ru.rulename <> '_RETURN'
     )
-    SELECT COALESCE(jsonb_agg(jsonb_build_object('rel', s.rel, 'col', s.col, 'sql', s.sql) ORDER BY s.i, s.k, s.col, s.sql), '[]')
-      INTO views_kept FROM s;
+    SELECT (SELECT COALESCE(jsonb_agg(jsonb_build_object('rel', s.rel, 'col', s.col, 'sql', s.sql) ORDER BY s.i, s.k, s.col, s.sql), '[]') FROM s),
+           (SELECT string_agg(format('view %s is owned by %I, and the Jobs'' role %I could not give it back once created again: '
+                     || 'a view runs with its owner''s rights, so it is not left to the Jobs'' role. Fix: %s; then run the step again.',
+                     o.rel, o.owner_name, current_user,
+                     concat_ws('; and ',
+                       CASE WHEN NOT o.may_create THEN format('GRANT CREATE ON SCHEMA %I TO %I', o.nspname, o.owner_name) END,
+                       CASE WHEN NOT o.is_member THEN format('GRANT %I TO %I%s', o.owner_name, current_user,
+                         CASE WHEN current_setting('server_version_num')::int >= 160000 THEN ' WITH SET TRUE' ELSE '' END) END)),
+                     E'\n' ORDER BY o.i) FROM o WHERE NOT o.regiven)
+      INTO views_kept, views_refused;
+    IF views_refused IS NOT NULL THEN
+      RAISE EXCEPTION '%', views_refused;
+    END IF;
     DROP VIEW IF EXISTS "top_customers";
     DROP VIEW IF EXISTS "customer_points";
     DROP TRIGGER IF EXISTS "_cutover_customers_loyalty_points_new_sync" ON "customers";
@@ -74,6 +105,9 @@ BEGIN
       IF to_regclass(view_kept.rel) IS NOT NULL AND (view_kept.col IS NULL OR EXISTS (SELECT 1 FROM pg_catalog.pg_attribute
            WHERE attrelid = to_regclass(view_kept.rel) AND attname = view_kept.col AND attnum > 0 AND NOT attisdropped)) THEN
         EXECUTE view_kept.sql;
+      ELSE
+        RAISE WARNING 'view %: the schema file''s definition has no column %, so this is not applied again: %',
+          view_kept.rel, quote_ident(view_kept.col), view_kept.sql;
       END IF;
     END LOOP;
     -- the quarantined column must stop requiring values the app no longer writes
