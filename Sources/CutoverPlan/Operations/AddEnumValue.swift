@@ -215,7 +215,7 @@ package struct AddEnumValue: OperationUnit {
         // What they have on the server (owner, grants, comments, ...) is read before the drops and applied again after the creates.
         let views = views ?? PostgreSQLViewRebuild(views: [])
         let dropViews = (views.isEmpty ? [] : [views.capture(b, indent: "    ")] + views.drops(b)).map { "\n    " + $0 }.joined()
-        let createViews = (views.isEmpty ? [] : views.executes(b) + [views.restore(indent: "    ")]).map { "\n    " + $0 }.joined()
+        let createViews = (views.isEmpty ? [] : views.executes(b) + [views.restore(b, indent: "    ")]).map { "\n    " + $0 }.joined()
         let declareViews = views.isEmpty ? "" : PostgreSQLViewRebuild.declarations.map { "\n  " + $0 }.joined()
         let rebuild = """
             DO $cutover$

@@ -291,7 +291,7 @@ struct PostgreSQLAlterColumn {
         // What they have on the server (owner, grants, comments, ...) read before the drops and applied again after (PostgreSQLViewRebuild.capture).
         if !views.isEmpty {
             swapUp.insert(contentsOf: [views.capture(b, indent: "    ")] + views.drops(b), at: 1)
-            swapUp += views.executes(b) + [views.restore(indent: "    ")]
+            swapUp += views.executes(b) + [views.restore(b, indent: "    ")]
         }
         swapUp.append("-- the quarantined column must stop requiring values the app no longer writes")
         swapUp.append("ALTER TABLE \(qt) ALTER COLUMN \(qq) DROP NOT NULL;")
@@ -301,7 +301,7 @@ struct PostgreSQLAlterColumn {
         swapDown += renames.down
         if !views.isEmpty {
             swapDown.insert(contentsOf: [views.capture(b, indent: "    ")] + views.drops(b), at: 1)
-            swapDown += views.executes(b) + [views.restore(indent: "    ")]
+            swapDown += views.executes(b) + [views.restore(b, indent: "    ")]
         }
         var comment = "Atomic swap in one transaction (the DO block): short ACCESS EXCLUSIVE lock, metadata only.\n(squawk does not see the RENAMEs inside DO; safe: the app keeps using the name \"\(column)\" throughout.)"
         if !views.isEmpty {

@@ -243,6 +243,48 @@ import Testing
         try Self.expectKept(before, url, after: "the refused step")
     }
 
+    /// A view created again gets the Jobs' role's default privileges, which the owner change would carry
+    /// over to the owner: they are taken off, so the views end with the grants they had (review 26b).
+    @Test(.enabled(if: DatabaseHarness.shouldRun(.postgresql), unavailable(.postgresql)))
+    func defaultPrivilegesOfTheJobsRoleAreNotAdded() throws {
+        let folder = try Self.folder("view-grants-defaults")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let plan = try Self.plan("    - alterColumn: {table: orders, column: customer, type: character varying(40)}", in: folder)
+        let index = try #require(plan.steps.firstIndex { $0.changeIndex == 0 && $0.title.contains("metadata-only") })
+        let url = try Self.database("view_grants_defaults")
+        try BackfillUnderLoadTests.run(url, ["-c", "ALTER DEFAULT PRIVILEGES FOR ROLE vg_jobs GRANT SELECT, UPDATE ON TABLES TO vg_reader",
+                                             "-c", "ALTER DEFAULT PRIVILEGES FOR ROLE vg_jobs GRANT SELECT ON TABLES TO PUBLIC"])
+        let before = try BackfillUnderLoadTests.run(url, ["-c", Self.state])
+        try Self.run(plan, index, .up, url, in: folder)
+        try Self.expectKept(before, url, after: "the retype with default privileges")
+        try Self.run(plan, index, .down, url, in: folder)
+        try Self.expectKept(before, url, after: "its rollback with default privileges")
+    }
+
+    /// A trigger on a view whose function the Jobs' role may not execute would fail the block after the
+    /// change (in an enum rollback, after the rewrite): refused before anything changed, with the grant.
+    @Test(.enabled(if: DatabaseHarness.shouldRun(.postgresql), unavailable(.postgresql)))
+    func stopsWhereATriggerFunctionIsNotExecutable() throws {
+        let folder = try Self.folder("view-grants-execute")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let plan = try Self.plan("    - alterColumn: {table: orders, column: customer, type: character varying(40)}", in: folder)
+        let index = try #require(plan.steps.firstIndex { $0.changeIndex == 0 && $0.title.contains("metadata-only") })
+        let url = try Self.database("view_grants_execute")
+        let functions = try BackfillUnderLoadTests.run(url, ["-c",
+            "SELECT string_agg(DISTINCT t.tgfoid::regprocedure::text, ',') FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid WHERE c.relkind = 'v' AND NOT t.tgisinternal"])
+        #expect(!functions.isEmpty)
+        for function in functions.split(separator: ",") {
+            try BackfillUnderLoadTests.run(url, ["-c", "REVOKE EXECUTE ON FUNCTION \(function) FROM PUBLIC, vg_jobs"])
+        }
+        let before = try BackfillUnderLoadTests.run(url, ["-c", Self.state])
+        var failure = ""
+        do { try Self.run(plan, index, .up, url, in: folder) } catch { failure = "\(error)" }
+        #expect(failure.contains("GRANT EXECUTE ON FUNCTION") && failure.contains("then run the step again"), "\(failure)")
+        let type = "SELECT format_type(atttypid, atttypmod) FROM pg_attribute WHERE attrelid = '\"Shop\".orders'::regclass AND attname = 'customer'"
+        #expect(try BackfillUnderLoadTests.run(url, ["-c", type]) == "character varying(20)")
+        #expect(try BackfillUnderLoadTests.run(url, ["-c", Self.state]) == before)
+    }
+
     /// A superuser gives any view back (it needs neither membership nor the owner's CREATE, which
     /// `public` lacks by default from PostgreSQL 15 on): the owner lacking CREATE gets its views back.
     @Test(.enabled(if: DatabaseHarness.shouldRun(.postgresql), unavailable(.postgresql)))

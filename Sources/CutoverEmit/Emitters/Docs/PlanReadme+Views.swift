@@ -22,7 +22,12 @@ extension PlanReadme {
         out += "must be a member of the owning role (with the SET option from PostgreSQL 16 on) and that role may CREATE in the view's schema, "
         out += "or the Jobs' role is a superuser. Otherwise the step stops before changing anything, naming the view, its owner and the grant "
         out += "that mends it (`GRANT CREATE ON SCHEMA … TO <owner>` or `GRANT <owner> TO <Jobs' role>`); then run the step again. Dropping "
-        out += "a view needs owning it or membership (with INHERIT) in its owner.\n\n"
+        out += "a view needs owning it or membership with INHERIT in its owner, and its triggers need EXECUTE on their functions: the step "
+        out += "checks both first and stops the same way. A view owned by a superuser is refused unless the step runs as a superuser "
+        out += "(granting that role to the Jobs' role would make it one). The Jobs' role's default privileges (`ALTER DEFAULT PRIVILEGES`), "
+        out += "which the server gives every view it creates, are taken off again: each view ends with the grants it had. The definition is "
+        out += "the schema file's: a view changed in production since the dump goes back to the dump's text, so dump the schema again "
+        out += "before you generate if views may have changed.\n\n"
         return out
     }
 }

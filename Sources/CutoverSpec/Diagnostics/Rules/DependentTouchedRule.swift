@@ -16,7 +16,7 @@ package enum DependentTouchedRule: RuleUnit {
 
 extension Message {
     public static func viewsRecreated(_ views: [String], table: String, column: String) -> String {
-        "the type change of '\(table).\(column)' recreates view\(views.count == 1 ? "" : "s") \(views.map { "'\($0)'" }.joined(separator: ", ")) from the schema file in the same transaction (PostgreSQL refuses to change a column a view uses, and a view keeps reading the column it was bound to), with their privileges, comments and owner"
+        "the type change of '\(table).\(column)' recreates view\(views.count == 1 ? "" : "s") \(views.map { "'\($0)'" }.joined(separator: ", ")) from the schema file in the same transaction (PostgreSQL refuses to change a column a view uses, and a view keeps reading the column it was bound to), with the owner, options, defaults, grants, comments, triggers and rules they have on the server (the plan README says what is lost)"
     }
 
     public static func partitionedIndex(_ name: String, table: String, partitions: Int) -> String {

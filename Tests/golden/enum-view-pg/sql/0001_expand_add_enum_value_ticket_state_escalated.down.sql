@@ -27,8 +27,9 @@ $cutover$;
 -- of it retyped, which rewrites its table under ACCESS EXCLUSIVE (writes and reads wait for the rewrite).
 -- Views over columns of the type or naming it (open_tickets, open_ticket_count, ticket_states), in the same block:
 -- their owner, options, column defaults, grants, comments, triggers and rules are read from the server, they are dropped,
--- the change made, they are created again from the schema file and what was read applied again, the owner first. Where the
--- owner could not be given a view back, the block stops before any change and says which grant mends it.
+-- the change made, they are created again from the schema file (the Jobs' role's default privileges taken off them) and what
+-- was read applied again, the owner first. Where the owner could not be given a view back, or a trigger's function is not
+-- executable by the Jobs' role, the block stops before any change and says which grant mends it.
 DO $cutover$
 DECLARE
   r record;
@@ -43,13 +44,19 @@ BEGIN
              pg_catalog.pg_get_userbyid(c.relowner) AS owner_name,
              pg_catalog.pg_has_role(current_user, c.relowner,
                CASE WHEN current_setting('server_version_num')::int >= 160000 THEN 'SET' ELSE 'MEMBER' END) AS is_member,
+             pg_catalog.pg_has_role(current_user, c.relowner, 'USAGE') AS may_use,
              pg_catalog.has_schema_privilege(c.relowner, c.relnamespace, 'CREATE') AS may_create,
-             (SELECT j.rolsuper FROM pg_catalog.pg_roles j WHERE j.rolname = current_user) AS is_super
+             (SELECT j.rolsuper FROM pg_catalog.pg_roles j WHERE j.rolname = current_user) AS is_super,
+             (SELECT j.rolsuper FROM pg_catalog.pg_roles j WHERE j.oid = c.relowner) AS owner_super,
+             (SELECT string_agg(DISTINCT tg.tgfoid::regprocedure::text, ', ') FROM pg_catalog.pg_trigger tg
+               WHERE tg.tgrelid = c.oid AND NOT tg.tgisinternal
+                 AND NOT pg_catalog.has_function_privilege(current_user, tg.tgfoid, 'EXECUTE')) AS no_execute
         FROM (VALUES (1, to_regclass('"open_tickets"')), (2, to_regclass('"open_ticket_count"')), (3, to_regclass('"ticket_states"'))) AS w(i, oid)
         JOIN pg_catalog.pg_class c ON c.oid = w.oid JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
     ), o AS (
       SELECT v.*, v.owner_name <> current_user AS given,
-             v.owner_name = current_user OR v.is_super OR (v.is_member AND v.may_create) AS regiven
+             (v.owner_name = current_user OR v.is_super OR (v.is_member AND v.may_use AND v.may_create))
+               AND v.no_execute IS NULL AS regiven
         FROM v
     ), g AS (
       SELECT o.i, o.rel, o.relowner, NULL::name AS col, a.grantee, a.privilege_type, a.is_grantable
@@ -92,13 +99,23 @@ BEGIN
         FROM o JOIN pg_catalog.pg_rewrite ru ON ru.ev_class = o.oid AND ru.rulename <> '_RETURN'
     )
     SELECT (SELECT COALESCE(jsonb_agg(jsonb_build_object('rel', s.rel, 'col', s.col, 'sql', s.sql) ORDER BY s.i, s.k, s.col, s.sql), '[]') FROM s),
-           (SELECT string_agg(format('view %s is owned by %I, and the Jobs'' role %I could not give it back once created again: '
-                     || 'a view runs with its owner''s rights, so it is not left to the Jobs'' role. Fix: %s; then run the step again.',
-                     o.rel, o.owner_name, current_user,
+           (SELECT string_agg(format('view %s is owned by %I, and the Jobs'' role %I could not give it back, or its triggers, once '
+                     || 'created again: a view runs with its owner''s rights, so it is not left to the Jobs'' role. Fix: %s; '
+                     || 'then run the step again.', o.rel, o.owner_name, current_user,
                      concat_ws('; and ',
-                       CASE WHEN NOT o.may_create THEN format('GRANT CREATE ON SCHEMA %I TO %I', o.nspname, o.owner_name) END,
-                       CASE WHEN NOT o.is_member THEN format('GRANT %I TO %I%s', o.owner_name, current_user,
-                         CASE WHEN current_setting('server_version_num')::int >= 160000 THEN ' WITH SET TRUE' ELSE '' END) END)),
+                       CASE WHEN o.owner_name <> current_user AND NOT o.is_super AND o.owner_super
+                         THEN 'run this step as a superuser, or give the view an owner that is not a superuser (ALTER VIEW ... OWNER TO ...)' END,
+                       CASE WHEN o.owner_name <> current_user AND NOT o.is_super AND NOT o.owner_super AND NOT o.may_create
+                         THEN format('GRANT CREATE ON SCHEMA %I TO %I', o.nspname, o.owner_name) END,
+                       CASE WHEN o.owner_name <> current_user AND NOT o.is_super AND NOT o.owner_super AND NOT o.is_member
+                         THEN format('GRANT %I TO %I%s', o.owner_name, current_user,
+                           CASE WHEN current_setting('server_version_num')::int >= 160000 THEN ' WITH SET TRUE, INHERIT TRUE' ELSE '' END) END,
+                       CASE WHEN o.owner_name <> current_user AND NOT o.is_super AND NOT o.owner_super AND o.is_member AND NOT o.may_use
+                         THEN CASE WHEN current_setting('server_version_num')::int >= 160000
+                           THEN format('GRANT %I TO %I WITH INHERIT TRUE', o.owner_name, current_user)
+                           ELSE format('ALTER ROLE %I INHERIT', current_user) END END,
+                       CASE WHEN o.no_execute IS NOT NULL
+                         THEN format('GRANT EXECUTE ON FUNCTION %s TO %I (its triggers are created again)', o.no_execute, current_user) END)),
                      E'\n' ORDER BY o.i) FROM o WHERE NOT o.regiven)
       INTO views_kept, views_refused;
     IF views_refused IS NOT NULL THEN
@@ -133,6 +150,12 @@ BEGIN
    FROM public.open_tickets';
     EXECUTE 'CREATE VIEW public.ticket_states AS
  SELECT unnest(enum_range(NULL::public.ticket_state)) AS state';
+    FOR view_kept IN SELECT DISTINCT format('REVOKE ALL ON %I.%I FROM %s', n.nspname, c.relname,
+        CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE quote_ident(pg_catalog.pg_get_userbyid(a.grantee)) END) AS sql
+        FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace, pg_catalog.aclexplode(c.relacl) a
+       WHERE c.oid IN (to_regclass('"open_tickets"'), to_regclass('"open_ticket_count"'), to_regclass('"ticket_states"')) AND a.grantee <> c.relowner ORDER BY 1 LOOP
+      EXECUTE view_kept.sql;
+    END LOOP;
     FOR view_kept IN SELECT * FROM jsonb_to_recordset(views_kept) AS x(rel text, col name, sql text) LOOP
       IF to_regclass(view_kept.rel) IS NOT NULL AND (view_kept.col IS NULL OR EXISTS (SELECT 1 FROM pg_catalog.pg_attribute
            WHERE attrelid = to_regclass(view_kept.rel) AND attname = view_kept.col AND attnum > 0 AND NOT attisdropped)) THEN
