@@ -214,8 +214,8 @@ package struct AddEnumValue: OperationUnit {
         // the schema file, inside the same block, so no reader sees them missing.
         // What they have on the server (owner, grants, comments, ...) is read before the drops and applied again after the creates.
         let views = views ?? PostgreSQLViewRebuild(views: [])
-        let dropViews = (views.isEmpty ? [] : [views.capture(b, indent: "    ")] + views.drops(b)).map { "\n    " + $0 }.joined()
-        let createViews = (views.isEmpty ? [] : views.executes(b) + [views.restore(b, indent: "    ")]).map { "\n    " + $0 }.joined()
+        let dropViews = views.before(b, indent: "    ").map { "\n    " + $0 }.joined()
+        let createViews = views.after(b, indent: "    ").map { "\n    " + $0 }.joined()
         let declareViews = views.isEmpty ? "" : PostgreSQLViewRebuild.declarations.map { "\n  " + $0 }.joined()
         let rebuild = """
             DO $cutover$

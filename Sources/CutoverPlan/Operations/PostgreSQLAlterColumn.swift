@@ -289,20 +289,16 @@ struct PostgreSQLAlterColumn {
         // Views bound to the column would go on reading it under its quarantine name: recreated on the new one.
         let views = PostgreSQLViewRebuild(b.context, table: table, column: column)
         // What they have on the server (owner, grants, comments, ...) read before the drops and applied again after (PostgreSQLViewRebuild.capture).
-        if !views.isEmpty {
-            swapUp.insert(contentsOf: [views.capture(b, indent: "    ")] + views.drops(b), at: 1)
-            swapUp += views.executes(b) + [views.restore(b, indent: "    ")]
-        }
+        swapUp.insert(contentsOf: views.before(b, indent: "    "), at: 1)
+        swapUp += views.after(b, indent: "    ")
         swapUp.append("-- the quarantined column must stop requiring values the app no longer writes")
         swapUp.append("ALTER TABLE \(qt) ALTER COLUMN \(qq) DROP NOT NULL;")
         var swapDown = ["LOCK TABLE \(qt) IN ACCESS EXCLUSIVE MODE;",
                         "ALTER TABLE \(qt) RENAME COLUMN \(qc) TO \(qcopy);",
                         "ALTER TABLE \(qt) RENAME COLUMN \(qq) TO \(qc);"]
         swapDown += renames.down
-        if !views.isEmpty {
-            swapDown.insert(contentsOf: [views.capture(b, indent: "    ")] + views.drops(b), at: 1)
-            swapDown += views.executes(b) + [views.restore(b, indent: "    ")]
-        }
+        swapDown.insert(contentsOf: views.before(b, indent: "    "), at: 1)
+        swapDown += views.after(b, indent: "    ")
         var comment = "Atomic swap in one transaction (the DO block): short ACCESS EXCLUSIVE lock, metadata only.\n(squawk does not see the RENAMEs inside DO; safe: the app keeps using the name \"\(column)\" throughout.)"
         if !views.isEmpty {
             comment += "\nViews over the column (\(views.names)), in the same block:\n" + PostgreSQLViewRebuild.stepComment

@@ -221,7 +221,18 @@ struct PostgreSQLViewRebuild {
     /// read, drop, `statements`, create, apply again. One block is one transaction under any client
     /// (the runner applies a file with psql -f, where each statement commits on its own).
     func around(_ statements: [String], _ b: PostgreSQLBuilder, indent: String) -> [String] {
-        [capture(b, indent: indent)] + drops(b) + statements + executes(b) + [restore(b, indent: indent)]
+        before(b, indent: indent) + statements + after(b, indent: indent)
+    }
+
+    /// What goes before the change in a block that already holds it (the swap, the enum rebuild): read,
+    /// then drop. Nothing without views.
+    func before(_ b: PostgreSQLBuilder, indent: String) -> [String] {
+        isEmpty ? [] : [capture(b, indent: indent)] + drops(b)
+    }
+
+    /// What goes after the change: create, then apply again what `before` read. Nothing without views.
+    func after(_ b: PostgreSQLBuilder, indent: String) -> [String] {
+        isEmpty ? [] : executes(b) + [restore(b, indent: indent)]
     }
 
     /// `sales.v` → `"sales"."v"`; a name in the spec's schema (read bare) is named as its tables are (`t`).

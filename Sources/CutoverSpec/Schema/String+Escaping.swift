@@ -14,8 +14,15 @@ extension String {
     }
 
     /// Each of `scalars` written twice (`'` → `''`, `"` → `""`, `` ` `` → ``` `` ```, `\` → `\\`).
+    /// No dictionary: `SQLNames.quote` calls this for every name of every step.
     package func doublingScalars(_ scalars: Unicode.Scalar...) -> String {
-        escapingScalars(Dictionary(uniqueKeysWithValues: scalars.map { ($0, String($0) + String($0)) }))
+        guard unicodeScalars.contains(where: scalars.contains) else { return self }
+        var out = String.UnicodeScalarView()
+        for scalar in unicodeScalars {
+            out.append(scalar)
+            if scalars.contains(scalar) { out.append(scalar) }
+        }
+        return String(out)
     }
 
     /// Whether the text holds `scalar` anywhere, combining marks after it or not.
